@@ -1,0 +1,1 @@
+"""Entry points: the HTTP application and the `logis` command line."""

@@ -1,0 +1,98 @@
+"""What routes depend on: the running system, the caller, the command context."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from commands.application import Context
+from commands.idempotency import fingerprint
+from domain.shared import ROLES, Actor
+from infra.bootstrap import System
+
+
+def get_system(request: Request) -> System:
+    return request.app.state.system
+
+
+SystemDep = Annotated[System, Depends(get_system)]
+
+
+def get_actor(
+    x_logis_role: Annotated[str | None, Header(description="Rôle de l'acteur")] = None,
+    x_logis_organisation: Annotated[
+        str | None, Header(description="Organisation de l'acteur")
+    ] = None,
+    x_logis_subject: Annotated[
+        str | None, Header(description="Identifiant de la personne")
+    ] = None,
+) -> Actor:
+    # Identity is declared by headers until authentication (JWT) replaces it.
+    if not (x_logis_role and x_logis_organisation and x_logis_subject):
+        raise HTTPException(
+            401,
+            {
+                "code": "authentication_required",
+                "message": "Identité de l'acteur manquante (en-têtes X-Logis-Subject, "
+                "X-Logis-Role, X-Logis-Organisation).",
+            },
+        )
+    if x_logis_role not in ROLES:
+        raise HTTPException(
+            401,
+            {"code": "unknown_role", "message": f"Rôle inconnu : « {x_logis_role} »."},
+        )
+    return Actor(
+        subject=x_logis_subject[:128],
+        role=x_logis_role,
+        organisation=x_logis_organisation[:200],
+    )
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise HTTPException(
+            422,
+            {
+                "code": "invalid_if_match",
+                "message": "If-Match attend la version du dossier (ETag), par ex. \"3\".",
+            },
+        )
+    return int(tag)
+
+
+def command_context(
+    request: Request,
+    actor: ActorDep,
+    idempotency_key: Annotated[
+        str | None, Header(min_length=1, max_length=200, description="Clé d'idempotence")
+    ] = None,
+    if_match: Annotated[
+        str | None, Header(description="Version attendue du dossier (ETag)")
+    ] = None,
+) -> Context:
+    return Context(
+        actor=actor,
+        correlation_id=request.state.correlation_id,
+        today=datetime.now(UTC).date(),
+        expected_version=parse_if_match(if_match),
+        idempotency_key=idempotency_key,
+    )
+
+
+ContextDep = Annotated[Context, Depends(command_context)]
+
+
+def with_fingerprint(ctx: Context, *parts: object) -> Context:
+    """The idempotency fingerprint: who asked what, on which resource."""
+    from dataclasses import replace
+
+    return replace(ctx, fingerprint=fingerprint(ctx.actor.__dict__, *parts))

@@ -1,0 +1,88 @@
+"""Every error leaves as JSON {code, message}: `code` stable English (a DOMAIN.md
+§8 rule id for a broken rule), `message` French, for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
+from domain.department import DepartmentNotConfiguredError
+from domain.shared import DomainError, RoleNotAllowedError
+
+log = structlog.get_logger("logis.api")
+
+
+class ErrorPublic(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFoundError, 404),
+    (ConcurrencyError, 409),
+    (InvalidCommandError, 422),
+    (RoleNotAllowedError, 403),
+    (DepartmentNotConfiguredError, 409),
+    (DomainError, 409),  # a rule or the procedure's order refused the command
+)
+HTTP_MESSAGES = {
+    404: ("not_found", "Ressource introuvable."),
+    405: ("method_not_allowed", "Méthode non autorisée sur cette ressource."),
+    413: ("payload_too_large", "Corps de requête trop volumineux."),
+}
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    body = ErrorPublic(code=code, message=message, details=details)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+
+
+def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = next(s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls))
+    return error_response(status, exc.code, exc.message)
+
+
+def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return error_response(422, "malformed_json", "Le corps de la requête n'est pas un JSON valide.")
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+        for e in errors
+    ]
+    fields = ", ".join(d["field"] for d in details)
+    return error_response(
+        422, "invalid_input", f"Requête invalide ({fields}).", details
+    )
+
+
+def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+    if isinstance(exc.detail, dict):
+        code, message = exc.detail["code"], exc.detail["message"]
+    return error_response(exc.status_code, code, message)
+
+
+def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled_error", exc_info=exc)
+    return error_response(500, "internal_error", "Erreur interne : l'incident est journalisé.")
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,150 @@
+"""LLTS dossiers: open one, record each step, read it now or as it stood then."""
+
+# No `from __future__ import annotations` here: the step endpoints are built in a
+# loop, and FastAPI must see each body class itself, not its name.
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, HTTPException, Query, Response
+
+from api.deps import ContextDep, SystemDep, with_fingerprint
+from api.errors import ErrorPublic
+from api.schemas import (
+    CommandAnswer,
+    DossierPublic,
+    DossiersPublic,
+    DossierSummary,
+    HistoryEntry,
+    HistoryPublic,
+)
+from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
+from projections.dossier_list import DossierFilter
+
+ERRORS = {
+    401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
+    403: {"model": ErrorPublic, "description": "Rôle non autorisé pour cette étape"},
+    404: {"model": ErrorPublic, "description": "Dossier introuvable"},
+    409: {"model": ErrorPublic, "description": "Règle ou ordre de la procédure, version périmée"},
+    413: {"model": ErrorPublic, "description": "Corps trop volumineux"},
+    422: {"model": ErrorPublic, "description": "Requête invalide"},
+}
+
+router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
+
+
+def _answer(response: Response, answer: CommandAnswer) -> CommandAnswer:
+    response.headers["ETag"] = f'"{answer.version}"'
+    return answer
+
+
+@router.post("", status_code=201, response_model=CommandAnswer)
+def identify_dossier(
+    body: IdentifyDossier, ctx: ContextDep, system: SystemDep, response: Response
+) -> CommandAnswer:
+    """Open an LLTS dossier: a partner (or the Préfecture, for DALO) identifies a household."""
+    ctx = with_fingerprint(ctx, "identify", body.model_dump(mode="json"))
+    result = system.app.identify_dossier(body, ctx)
+    response.headers["Location"] = f"/v1/dossiers/{result.id}"
+    return _answer(response, CommandAnswer.of(result))
+
+
+def _step_endpoint(step: type[Step]):  # noqa: ANN202
+    optional = all(not f.is_required() for f in step.model_fields.values())
+    default = Body(default=None) if optional else Body()
+
+    def record_step(
+        dossier_id: UUID,
+        ctx: ContextDep,
+        system: SystemDep,
+        response: Response,
+        body: step = default,  # type: ignore[valid-type]
+    ) -> CommandAnswer:
+        command = body if body is not None else step()
+        ctx = with_fingerprint(
+            ctx, step.slug, str(dossier_id), ctx.expected_version, command.model_dump(mode="json")
+        )
+        result = system.app.apply_step(dossier_id, command, ctx)
+        return _answer(response, CommandAnswer.of(result))
+
+    record_step.__name__ = step.__name__
+    return record_step
+
+
+for _slug, _step in STEPS.items():
+    router.add_api_route(
+        f"/{{dossier_id}}/{_slug}",
+        _step_endpoint(_step),
+        methods=["POST"],
+        response_model=CommandAnswer,
+        summary=_step.title,
+        description=(
+            f"{(_step.__doc__ or '').strip()}\n\nRôles autorisés : {', '.join(sorted(_step.roles()))}. "
+            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
+        ),
+        operation_id=f"record_{_slug.replace('-', '_')}",
+    )
+
+
+@router.get("", response_model=DossiersPublic)
+def list_dossiers(
+    system: SystemDep,
+    commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
+    programme_id: UUID | None = None,
+    stage: Annotated[str | None, Query(description=f"Une des étapes : {', '.join(STAGES)}")] = None,
+    department: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    min_position: Annotated[int | None, Query(ge=0, description="Attendre que la vue ait passé cette position")] = None,
+) -> DossiersPublic:
+    """List dossiers from the read model, filtered by commune, programme, stage."""
+    if stage is not None and stage not in STAGES:
+        raise HTTPException(422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."})
+    wait_for_view(system, min_position)
+    rows, total = system.dossier_list.select_dossiers(
+        DossierFilter(commune, programme_id, stage, department, limit, offset)
+    )
+    position = system.dossier_list.max_tracking_id(system.app.name) or 0
+    return DossiersPublic(data=[DossierSummary.of(r) for r in rows], count=total, position=position)
+
+
+def wait_for_view(system: SystemDep, min_position: int | None) -> None:
+    if not min_position:
+        return
+    try:
+        system.dossier_list.wait(
+            system.app.name, min_position, timeout=system.settings.read_wait_seconds
+        )
+    except TimeoutError:
+        raise HTTPException(
+            503,
+            {
+                "code": "projection_lagging",
+                "message": f"La vue n'a pas encore atteint la position {min_position} : réessayez.",
+            },
+        ) from None
+
+
+@router.get("/{dossier_id}", response_model=DossierPublic)
+def read_dossier(
+    dossier_id: UUID,
+    system: SystemDep,
+    response: Response,
+    as_of: Annotated[datetime | None, Query(description="Date et heure ISO 8601 : l'état à ce moment")] = None,
+) -> DossierPublic:
+    """The dossier's current state, or with `as_of` the state it had at that moment."""
+    if as_of is None:
+        dossier = system.app.get_dossier(dossier_id)
+        response.headers["ETag"] = f'"{dossier.version}"'
+    else:
+        moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+        dossier = system.app.get_dossier_as_of(dossier_id, moment)
+    return DossierPublic.of(dossier)
+
+
+@router.get("/{dossier_id}/history", response_model=HistoryPublic)
+def read_history(dossier_id: UUID, system: SystemDep) -> HistoryPublic:
+    """Every event of the dossier in order, with who, when recorded and when it happened."""
+    events = system.app.dossier_history(dossier_id)
+    return HistoryPublic(id=dossier_id, events=[HistoryEntry.of(e) for e in events])

@@ -1,0 +1,169 @@
+"""What the API answers (the commands' bodies are the models of commands/)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from commands.application import CommandResult
+from domain.dossier import EVENT_LABELS, Dossier
+from projections.dossier_list import DossierRow
+
+
+class CommandAnswer(BaseModel):
+    id: UUID
+    version: int
+    position: int
+    stage: str
+
+    @classmethod
+    def of(cls, result: CommandResult) -> CommandAnswer:
+        return cls(
+            id=result.id, version=result.version, position=result.position, stage=result.stage
+        )
+
+
+class ActorPublic(BaseModel):
+    subject: str
+    role: str
+    organisation: str
+
+
+class DossierPublic(BaseModel):
+    id: UUID
+    version: int
+    stage: str
+    household_id: UUID
+    applicant_name: str
+    household_size: int
+    department: str
+    commune: str
+    programme_id: UUID | None
+    dalo: bool
+    numero_unique: str | None
+    sne_valid_until: date | None
+    origin: ActorPublic
+    avis: dict[str, str]
+    documents: list[str]
+    outstanding_documents: list[str]
+    resources: dict[str, Any] | None
+    solvency: dict[str, Any] | None
+    preselection: str | None
+    ranking: dict[str, Any] | None
+    list_valid_until: date | None
+    cal_decision: dict[str, Any] | None
+    deferral: dict[str, Any] | None
+    offer: dict[str, Any] | None
+    lease: dict[str, Any] | None
+    entered_on: date | None
+    information_meetings: list[dict[str, Any]]
+    installation_review: dict[str, Any] | None
+    end_reason: str | None
+    last_occurred_on: date
+    created_on: datetime
+    modified_on: datetime
+
+    @classmethod
+    def of(cls, d: Dossier) -> DossierPublic:
+        return cls(
+            id=d.id,
+            version=d.version,
+            stage=d.stage,
+            household_id=d.household_id,
+            applicant_name=d.applicant_name,
+            household_size=d.household_size,
+            department=d.department,
+            commune=d.commune,
+            programme_id=d.programme_id,
+            dalo=d.dalo,
+            numero_unique=d.numero_unique,
+            sne_valid_until=d.sne_valid_until,
+            origin=ActorPublic(**d.origin.__dict__),
+            avis=d.avis,
+            documents=d.documents,
+            outstanding_documents=d.outstanding_documents,
+            resources=d.resources,
+            solvency=d.solvency,
+            preselection=d.preselection,
+            ranking=d.ranking,
+            list_valid_until=d.list_valid_until,
+            cal_decision=d.cal_decision,
+            deferral=d.deferral,
+            offer=d.proposal,
+            lease=d.lease,
+            entered_on=d.entered_on,
+            information_meetings=d.information_meetings,
+            installation_review=d.installation_review,
+            end_reason=d.end_reason,
+            last_occurred_on=d.last_occurred_on,
+            created_on=d.created_on,
+            modified_on=d.modified_on,
+        )
+
+
+class DossierSummary(BaseModel):
+    id: UUID
+    applicant_name: str
+    household_size: int
+    department: str
+    commune: str
+    programme_id: UUID | None
+    dalo: bool
+    numero_unique: str | None
+    origin_role: str
+    origin_organisation: str
+    stage: str
+    version: int
+    identified_on: date
+    last_occurred_on: date
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: DossierRow) -> DossierSummary:
+        return cls(**row.__dict__)
+
+
+class DossiersPublic(BaseModel):
+    data: list[DossierSummary]
+    count: int
+    position: int
+
+
+BASE_FIELDS = frozenset(
+    {"originator_id", "originator_version", "timestamp", "originator_topic",
+     "actor", "occurred_on", "command_id", "correlation_id"}
+)  # fmt: skip
+
+
+class HistoryEntry(BaseModel):
+    version: int
+    type: str
+    label: str
+    occurred_on: date
+    recorded_at: datetime
+    actor: ActorPublic
+    command_id: UUID
+    correlation_id: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: Dossier.Event) -> HistoryEntry:
+        return cls(
+            version=event.originator_version,
+            type=type(event).__name__,
+            label=EVENT_LABELS.get(type(event), type(event).__name__),
+            occurred_on=event.occurred_on,
+            recorded_at=event.timestamp,
+            actor=ActorPublic(**event.actor.__dict__),
+            command_id=event.command_id,
+            correlation_id=event.correlation_id,
+            data={k: v for k, v in event.__dict__.items() if k not in BASE_FIELDS},
+        )
+
+
+class HistoryPublic(BaseModel):
+    id: UUID
+    events: list[HistoryEntry]

@@ -1,0 +1,1 @@
+"""Validates intentions and applies them to aggregates: load → apply → save."""

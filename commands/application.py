@@ -1,0 +1,217 @@
+"""The Logis application: every command goes load → apply → save here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
+from commands.idempotency import IdempotencyRecord
+from domain.department import Department, DepartmentSettings, department_id
+from domain.dossier import Dossier
+from domain.shared import Actor, Meta
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from eventsourcing.domain import Aggregate
+
+    from commands.department import AdoptSettings
+    from commands.base import Command
+    from commands.dossier import IdentifyDossier, Step
+
+
+class LogisRecorder(Protocol):
+    """What the application needs of its recorder beyond the library's (infra/store.py)."""
+
+    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None: ...
+
+    def count_events(self) -> int: ...
+
+    def ping(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asks, and how: everything about a command that is not its body."""
+
+    actor: Actor
+    correlation_id: str
+    today: date
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    id: UUID
+    version: int
+    position: int  # notification id of the last event: read-your-writes
+    stage: str
+    replayed: bool = False
+
+    def answer(self) -> dict[str, Any]:
+        return {"id": str(self.id), "version": self.version, "stage": self.stage}
+
+
+class Logis(Application[UUID]):
+    name = "Logis"
+
+    @property
+    def store(self) -> LogisRecorder:
+        return self.recorder  # type: ignore[return-value]
+
+    # ---- dossiers ---------------------------------------------------------------
+
+    def identify_dossier(self, command: IdentifyDossier, ctx: Context) -> CommandResult:
+        def act(meta: Meta) -> Dossier:
+            self.department_settings(command.department, meta.occurred_on)
+            return command.create(meta)
+
+        return self._run(command, ctx, act)
+
+    def apply_step(self, dossier_id: UUID, command: Step, ctx: Context) -> CommandResult:
+        def act(meta: Meta) -> Dossier:
+            dossier = self.get_dossier(dossier_id)
+            self._check_expected_version(dossier, ctx)
+            command.apply(
+                dossier,
+                meta,
+                lambda: self.department_settings(dossier.department, meta.occurred_on),
+            )
+            return dossier
+
+        return self._run(command, ctx, act)
+
+    def get_dossier(self, dossier_id: UUID) -> Dossier:
+        try:
+            dossier = self.repository.get(dossier_id)
+        except AggregateNotFoundError:
+            raise _dossier_not_found(dossier_id) from None
+        if not isinstance(dossier, Dossier):
+            raise _dossier_not_found(dossier_id)
+        return dossier
+
+    def get_dossier_as_of(self, dossier_id: UUID, as_of: datetime) -> Dossier:
+        """The dossier exactly as it stood at `as_of` (events recorded by then)."""
+        dossier: Any = None
+        for event in self.dossier_history(dossier_id):
+            if event.timestamp > as_of:
+                break
+            dossier = event.mutate(dossier)
+        if dossier is None:
+            msg = f"Le dossier {dossier_id} n'existait pas au {as_of.isoformat()}."
+            raise NotFoundError(msg, "dossier_not_found_at_date")
+        return dossier
+
+    def dossier_history(self, dossier_id: UUID) -> list[Dossier.Event]:
+        events = list(self.events.get(dossier_id))
+        if not events or not isinstance(events[0], Dossier.Identified):
+            raise _dossier_not_found(dossier_id)
+        return events  # type: ignore[return-value]
+
+    # ---- department settings ------------------------------------------------------
+
+    def adopt_settings(
+        self, code: str, command: AdoptSettings, ctx: Context
+    ) -> CommandResult:
+        def act(meta: Meta) -> Department:
+            try:
+                department = self.repository.get(department_id(code))
+            except AggregateNotFoundError:
+                department = Department.register(code)
+            self._check_expected_version(department, ctx)
+            department.adopt(command.settings, command.effective_from, meta)
+            return department
+
+        return self._run(command, ctx, act, stage=lambda _: "adopte")
+
+    def department_settings(
+        self, code: str, day: date
+    ) -> tuple[int, DepartmentSettings]:
+        try:
+            department: Department = self.repository.get(department_id(code))
+        except AggregateNotFoundError:
+            department = Department.register(code)  # unsaved: no version in force
+        return department.settings_on(day)
+
+    def department_versions(self, code: str) -> list[tuple[date, int, dict[str, Any]]]:
+        try:
+            department: Department = self.repository.get(department_id(code))
+        except AggregateNotFoundError:
+            msg = f"Le département {code} n'a aucun paramétrage."
+            raise NotFoundError(msg, "department_not_found") from None
+        return list(department.versions)
+
+    # ---- the one way a command is carried out ---------------------------------------
+
+    def _run(
+        self,
+        command: Command,
+        ctx: Context,
+        act: Callable[[Meta], Aggregate],
+        stage: Callable[[Any], str] = lambda aggregate: aggregate.stage,
+    ) -> CommandResult:
+        replayed = self._replay(ctx)
+        if replayed is not None:
+            return replayed
+        occurred_on = command.occurred_on or ctx.today
+        if occurred_on > ctx.today:
+            msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
+            raise InvalidCommandError(msg, "occurred_on_in_future")
+        meta = Meta(ctx.actor, occurred_on, uuid4(), ctx.correlation_id)
+        aggregate = act(meta)
+        result = CommandResult(aggregate.id, aggregate.version, 0, stage(aggregate))
+        record = None
+        if ctx.idempotency_key:
+            record = IdempotencyRecord(ctx.idempotency_key, ctx.fingerprint, result.answer())
+        try:
+            recordings = self.save(aggregate, idempotency=record)
+        except IntegrityError:
+            replayed = self._replay(ctx)
+            if replayed is not None:
+                return replayed
+            msg = (
+                "Le dossier a été modifié entre-temps : rechargez-le et "
+                "recommencez avec la nouvelle version."
+            )
+            raise ConcurrencyError(msg) from None
+        return CommandResult(
+            result.id, result.version, recordings[-1].notification.id, result.stage
+        )
+
+    def _replay(self, ctx: Context) -> CommandResult | None:
+        if not ctx.idempotency_key:
+            return None
+        found = self.store.find_idempotency(ctx.idempotency_key)
+        if found is None:
+            return None
+        fingerprint, answer, position = found
+        if fingerprint != ctx.fingerprint:
+            msg = (
+                "Cette clé d'idempotence a déjà servi pour une autre requête : "
+                "utilisez une nouvelle clé."
+            )
+            raise InvalidCommandError(msg, "idempotency_key_reused")
+        return CommandResult(
+            UUID(answer["id"]), answer["version"], position, answer["stage"], True
+        )
+
+    @staticmethod
+    def _check_expected_version(aggregate: Aggregate, ctx: Context) -> None:
+        if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
+            msg = (
+                f"Version attendue {ctx.expected_version}, version actuelle "
+                f"{aggregate.version} : rechargez le dossier avant de recommencer."
+            )
+            raise ConcurrencyError(msg)
+
+
+def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
+    return NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")

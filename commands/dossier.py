@@ -1,0 +1,385 @@
+"""Commands on an LLTS dossier: one frozen pydantic model per step.
+
+`STEPS` maps the URL slug of each step to its command; the API builds one
+endpoint per entry, so adding a step here publishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+from uuid import UUID, uuid4
+
+from pydantic import Field, StringConstraints
+
+from commands.base import Command
+from domain import dossier as d
+from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.dossier import Dossier
+from domain.shared import Meta
+
+Rules = Callable[[], tuple[int, DepartmentSettings]]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
+
+
+class IdentifyDossier(Command):
+    """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
+
+    household_id: UUID = Field(default_factory=uuid4)
+    applicant_name: ShortText
+    household_size: int = Field(ge=1, le=20)
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="Code INSEE")
+    programme_id: UUID | None = None
+    numero_unique: str | None = Field(default=None, pattern=r"^[0-9A-Z]{8,20}$")
+    sne_registered_on: date | None = None
+    dalo: bool = False
+
+    def create(self, meta: Meta) -> Dossier:
+        return Dossier.identify(
+            dossier_id=uuid4(),
+            household_id=self.household_id,
+            applicant_name=self.applicant_name,
+            household_size=self.household_size,
+            department=self.department,
+            commune=self.commune,
+            programme_id=self.programme_id,
+            numero_unique=self.numero_unique,
+            sne_registered_on=self.sne_registered_on,
+            dalo=self.dalo,
+            meta=meta,
+        )
+
+
+class Step(Command):
+    """A step on an existing dossier."""
+
+    slug: ClassVar[str]  # its URL: POST /v1/dossiers/{id}/{slug}
+    action: ClassVar[str]  # the domain step, key of dossier.STEP_ROLES
+    title: ClassVar[str]
+
+    @classmethod
+    def roles(cls) -> frozenset[str]:
+        return d.STEP_ROLES[cls.action]
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        raise NotImplementedError
+
+
+class RenderSocialEnquiry(Step):
+    slug, action = "social-enquiry", "render_social_enquiry"
+    title = "Avis de l'enquête sociale"
+    avis: Literal["prioritaire", "favorable", "defavorable", "non_prioritaire"]
+    summary: Text
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.render_social_enquiry(self.avis, self.summary, meta)
+
+
+class RenderMairieAvis(Step):
+    slug, action = "mairie-avis", "render_mairie_avis"
+    title = "Avis de la Mairie"
+    avis: Literal["favorable", "defavorable"]
+    comment: str = Field(default="", max_length=2000)
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.render_mairie_avis(self.avis, self.comment, meta)
+
+
+class CompleteDossier(Step):
+    slug, action = "completion", "complete"
+    title = "Dossier complet (CCAS)"
+    documents: DocumentList
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.complete(list(self.documents), rules()[1], meta)
+
+
+class RenewDemand(Step):
+    slug, action = "demand-renewal", "renew_demand"
+    title = "Enregistrement ou renouvellement de la demande (SNE)"
+    numero_unique: str = Field(pattern=r"^[0-9A-Z]{8,20}$")
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.renew_demand(self.numero_unique, meta)
+
+
+class CheckResources(Step):
+    slug, action = "resources-check", "check_resources"
+    title = "Contrôle des ressources (DEAL)"
+    annual_resources: Money
+    household_category: int = Field(ge=1, le=6)
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        version, settings = rules()
+        dossier.check_resources(
+            self.annual_resources, self.household_category, settings, version, meta
+        )
+
+
+class StartAnalysis(Step):
+    slug, action = "analysis", "start_analysis"
+    title = "Début de l'analyse (ALS)"
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.start_analysis(meta)
+
+
+class RequestDocuments(Step):
+    slug, action = "documents-request", "request_documents"
+    title = "Demande de pièces complémentaires"
+    documents: DocumentList
+    through_role: Literal["ccas", "mairie", "departement", "caf", "demandeur"]
+    through_organisation: ShortText
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.request_documents(
+            list(self.documents), self.through_role, self.through_organisation, meta
+        )
+
+
+class ReceiveDocuments(Step):
+    slug, action = "documents-receipt", "receive_documents"
+    title = "Réception de pièces"
+    documents: DocumentList
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.receive_documents(list(self.documents), meta)
+
+
+class AssessSolvency(Step):
+    slug, action = "solvency", "assess_solvency"
+    title = "Étude de solvabilité (ALS)"
+    monthly_resources: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    rent: Money
+    charges: Money
+    housing_benefit: Money = Decimal(0)
+    opinion: Literal["favorable", "reserve", "defavorable"]
+    motive: Text | None = None
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        version, settings = rules()
+        dossier.assess_solvency(
+            monthly_resources=self.monthly_resources,
+            rent=self.rent,
+            charges=self.charges,
+            housing_benefit=self.housing_benefit,
+            opinion=self.opinion,
+            motive=self.motive,
+            settings=settings,
+            settings_version=version,
+            meta=meta,
+        )
+
+
+class PreSelect(Step):
+    slug, action = "pre-selection", "preselect"
+    title = "Pré-sélection (pré-commission)"
+    outcome: Literal["prioritaire", "liste_complementaire", "ecarte"]
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.preselect(self.outcome, meta)
+
+
+class Rank(Step):
+    slug, action = "ranking", "rank"
+    title = "Classement (commission préfectorale)"
+    outcome: Literal["rang", "liste_complementaire", "non_retenu"]
+    rank: int | None = Field(default=None, ge=1, le=10000)
+    motive: Text | None = None
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.rank(self.outcome, self.rank, self.motive, rules()[1], meta)
+
+
+class DecideCAL(Step):
+    slug, action = "cal-decision", "decide"
+    title = "Décision de la commission d'attribution (CAL)"
+    decision: Literal[
+        "attribution",
+        "attribution_par_classement",
+        "attribution_sous_condition_suspensive",
+        "non_attribution",
+        "rejet_irrecevabilite",
+    ]
+    dwelling_ref: ShortText | None = None
+    rank: int | None = Field(default=None, ge=1, le=100)
+    missing_document: ShortText | None = None
+    condition_deadline: date | None = None
+    motive: Text | None = None
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.decide(
+            decision=self.decision,
+            dwelling_ref=self.dwelling_ref,
+            rank=self.rank,
+            missing_document=self.missing_document,
+            condition_deadline=self.condition_deadline,
+            motive=self.motive,
+            meta=meta,
+        )
+
+
+class DeferCAL(Step):
+    slug, action = "cal-deferral", "defer"
+    title = "Ajournement par la CAL"
+    motive: Text
+    return_session_on: date
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.defer(self.motive, self.return_session_on, meta)
+
+
+class FulfilCondition(Step):
+    slug, action = "condition-fulfilment", "fulfil_condition"
+    title = "Levée de la condition suspensive"
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.fulfil_condition(meta)
+
+
+class MakeOffer(Step):
+    slug, action = "offer", "offer"
+    title = "Proposition de logement"
+    answer_deadline: date
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.offer(self.answer_deadline, meta)
+
+
+class AnswerOffer(Step):
+    slug, action = "offer-answer", "accept_offer"
+    title = "Réponse à la proposition"
+    answer: Literal["acceptee", "refusee", "caduque"]
+    motive: Text | None = None
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        if self.answer == "acceptee":
+            dossier.accept_offer(meta)
+        elif self.answer == "refusee":
+            dossier.refuse_offer(self.motive, meta)
+        else:
+            dossier.lapse_offer(meta)
+
+
+class SignLease(Step):
+    slug, action = "lease", "sign_lease"
+    title = "Signature du bail"
+    lease_start: date
+    rent: Money
+    charges: Money
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.sign_lease(self.lease_start, self.rent, self.charges, meta)
+
+
+class Enter(Step):
+    slug, action = "entry", "enter"
+    title = "Entrée dans les lieux"
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.enter(meta)
+
+
+class AttendInformationMeeting(Step):
+    slug, action = "information-meeting", "attend_information_meeting"
+    title = "Réunion d'information collective"
+    topics: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.attend_information_meeting(list(self.topics), meta)
+
+
+class ReviewInstallation(Step):
+    slug, action = "installation-review", "review_installation"
+    title = "Bilan d'installation"
+    outcome: Literal["ok", "problemes"]
+    findings: Text
+    support_months: int | None = Field(default=None, ge=1, le=60)
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.review_installation(
+            self.outcome, self.findings, self.support_months, rules()[1], meta
+        )
+
+
+class Withdraw(Step):
+    slug, action = "withdrawal", "withdraw"
+    title = "Retrait du dossier"
+    reason: Text
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.withdraw(self.reason, meta)
+
+
+class DeclareInadmissible(Step):
+    slug, action = "inadmissibility", "declare_inadmissible"
+    title = "Irrecevabilité"
+    reason: Text
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.declare_inadmissible(self.reason, meta)
+
+
+class Radiate(Step):
+    slug, action = "radiation", "radiate"
+    title = "Radiation de la demande (non renouvelée)"
+    reason: Text
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.radiate(self.reason, meta)
+
+
+class ExpireFromList(Step):
+    slug, action = "list-expiry", "expire_from_list"
+    title = "Expiration de la liste complémentaire"
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.expire_from_list(meta)
+
+
+class CloseDossier(Step):
+    slug, action = "closure", "close"
+    title = "Clôture du dossier"
+    reason: Text
+
+    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+        dossier.close(self.reason, meta)
+
+
+STEPS: dict[str, type[Step]] = {
+    step.slug: step
+    for step in (
+        RenderSocialEnquiry,
+        RenderMairieAvis,
+        CompleteDossier,
+        RenewDemand,
+        CheckResources,
+        StartAnalysis,
+        RequestDocuments,
+        ReceiveDocuments,
+        AssessSolvency,
+        PreSelect,
+        Rank,
+        DecideCAL,
+        DeferCAL,
+        FulfilCondition,
+        MakeOffer,
+        AnswerOffer,
+        SignLease,
+        Enter,
+        AttendInformationMeeting,
+        ReviewInstallation,
+        Withdraw,
+        DeclareInadmissible,
+        Radiate,
+        ExpireFromList,
+        CloseDossier,
+    )
+}
+STAGES = d.STAGES

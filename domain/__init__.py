@@ -1,0 +1,1 @@
+"""Pure domain model of Logis: aggregates, their events and rules (no I/O)."""

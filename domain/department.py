@@ -1,0 +1,136 @@
+"""Department settings (DOMAIN.md §6): data, versioned, never code.
+
+Each adoption is an event with the date it takes effect, so a past decision is
+judged by the settings in force on the day it happened.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from domain.shared import DomainError, Meta, TransitionError, check_role
+
+DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
+
+
+class CeilingTable(BaseModel):
+    """Yearly LLTS/PLAI resource ceilings (annual, in euros) by household category."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int = Field(ge=2000, le=2100)
+    by_category: dict[int, Decimal]
+    source: str = Field(min_length=1)
+
+    @field_validator("by_category")
+    @classmethod
+    def _categories_one_to_six(cls, value: dict[int, Decimal]) -> dict[int, Decimal]:
+        if not value or any(k not in range(1, 7) or v <= 0 for k, v in value.items()):
+            msg = "categories 1 to 6 with positive amounts"
+            raise ValueError(msg)
+        return value
+
+
+class DepartmentSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dossiers_per_dwelling: int = Field(default=3, ge=1, le=20)
+    liste_complementaire_validity_months: int = Field(default=6, ge=1, le=36)
+    bilan_installation_deadline_months: int = Field(default=2, ge=1, le=12)
+    min_support_months_after_bilan: int = Field(default=6, ge=1, le=36)
+    asll_min_months: int = Field(default=3, ge=1, le=24)
+    asll_max_months: int = Field(default=6, ge=1, le=36)
+    asll_renewals_allowed: int = Field(default=1, ge=0, le=10)
+    meetings_per_month: int = Field(default=2, ge=0, le=10)
+    prescriber_roles: tuple[str, ...] = ("prescripteur",)
+    rda_priority_criteria: tuple[str, ...] = ()
+    required_documents: tuple[str, ...] = Field(min_length=1)
+    resource_ceilings: tuple[CeilingTable, ...] = ()
+    max_taux_effort: Decimal = Field(default=Decimal("0.30"), gt=0, lt=1)
+    min_reste_a_vivre_per_person: Decimal = Field(default=Decimal(300), ge=0)
+
+    def ceiling(self, year: int, category: int) -> Decimal | None:
+        for table in self.resource_ceilings:
+            if table.year == year:
+                return table.by_category.get(category)
+        return None
+
+
+class DepartmentNotConfiguredError(DomainError):
+    code = "department_not_configured"
+
+
+def department_id(code: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"logis:department:{code}")
+
+
+ADOPTERS = frozenset({"admin"})
+
+
+class Department(Aggregate):
+    TOPIC = "logis.department.Department"
+
+    class Event(Aggregate.Event):
+        TOPIC = "logis.department.Event"
+
+    class Registered(Event, Aggregate.Created):
+        TOPIC = "logis.department.Registered"
+        code: str
+
+        def apply(self, department: Department) -> None:
+            department.code = self.code
+            department.versions = []
+
+    class SettingsAdopted(Event):
+        TOPIC = "logis.department.SettingsAdopted"
+        version_number: int
+        effective_from: date
+        settings: dict[str, Any]
+        adopted_by: Any  # Actor
+        correlation_id: str
+
+        def apply(self, department: Department) -> None:
+            department.versions.append(
+                (self.effective_from, self.version_number, self.settings)
+            )
+
+    @classmethod
+    def register(cls, code: str) -> Department:
+        return cls._create(cls.Registered, id=department_id(code), code=code)
+
+    def adopt(
+        self, settings: DepartmentSettings, effective_from: date, meta: Meta
+    ) -> None:
+        check_role(meta.actor, ADOPTERS, "adoption des paramètres départementaux")
+        if self.versions and effective_from < self.versions[-1][0]:
+            msg = (
+                "Une nouvelle version des paramètres ne peut prendre effet avant la "
+                f"précédente ({self.versions[-1][0].isoformat()})."
+            )
+            raise TransitionError(msg)
+        self.trigger_event(
+            self.SettingsAdopted,
+            version_number=len(self.versions) + 1,
+            effective_from=effective_from,
+            settings=settings.model_dump(mode="json"),
+            adopted_by=meta.actor,
+            correlation_id=meta.correlation_id,
+        )
+
+    def settings_on(self, day: date) -> tuple[int, DepartmentSettings]:
+        """The version in force on `day`: the last adopted that took effect by then."""
+        in_force = [v for v in self.versions if v[0] <= day]
+        if not in_force:
+            msg = (
+                f"Aucun paramétrage du département {self.code} n'est en vigueur "
+                f"au {day.isoformat()}."
+            )
+            raise DepartmentNotConfiguredError(msg)
+        _, number, data = in_force[-1]
+        return number, DepartmentSettings.model_validate(data)

@@ -1,0 +1,1070 @@
+"""The LLTS candidate dossier, from repérage to closure (DOMAIN.md §3, §10).
+
+Command methods check the procedure's order and the §8 rules that concern a
+dossier alone, then trigger one past-tense event. Events only assign state, so
+an old history always replays even after a rule changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.shared import (
+    Actor,
+    Meta,
+    RuleViolation,
+    TransitionError,
+    add_months,
+    check_role,
+)
+
+if TYPE_CHECKING:
+    from domain.department import DepartmentSettings
+
+AVIS_ENQUETE = ("prioritaire", "favorable", "defavorable", "non_prioritaire")
+AVIS_MAIRIE = ("favorable", "defavorable")
+PRESELECTION_OUTCOMES = ("prioritaire", "liste_complementaire", "ecarte")
+RANKING_OUTCOMES = ("rang", "liste_complementaire", "non_retenu")
+CAL_DECISIONS = (
+    "attribution",
+    "attribution_par_classement",
+    "attribution_sous_condition_suspensive",
+    "non_attribution",
+    "rejet_irrecevabilite",
+)
+ATTRIBUTIONS = CAL_DECISIONS[:3]
+SOLVENCY_OPINIONS = ("favorable", "reserve", "defavorable")
+INSTALLATION_OUTCOMES = ("ok", "problemes")
+DOCUMENT_CHANNELS = ("ccas", "mairie", "departement", "caf", "demandeur")
+PARTNER_ROLES = frozenset({"mairie", "ccas", "departement", "caf"})
+OFFER_MIN_DAYS = 10  # R441-10 CCH: at least ten days to answer an offer
+SNE_VALIDITY_MONTHS = 12  # R441-2-7 CCH: a demand is valid one year
+
+# Stages, in procedural order; TERMINAL ones accept no further step.
+IDENTIFIED = "identifie"
+ENQUETE = "enquete_sociale_rendue"
+MAIRIE = "avis_mairie_rendu"
+COMPLETED = "complet"
+RESOURCES = "ressources_controlees"
+ANALYSIS = "en_analyse"
+SOLVENCY = "solvabilite_etudiee"
+PRESELECTED = "preselectionne"
+RANKED = "classe"
+DEFERRED = "ajourne"
+DECIDED = "decide_cal"
+CONDITION_MET = "condition_levee"
+OFFERED = "offre_faite"
+ACCEPTED = "offre_acceptee"
+REFUSED = "offre_refusee"
+LAPSED = "offre_caduque"
+LEASE = "bail_signe"
+ENTERED = "entre_dans_les_lieux"
+REVIEWED = "bilan_installation_fait"
+CLOSED = "clos"
+INADMISSIBLE = "irrecevable"
+WITHDRAWN = "retire"
+RADIATED = "radie"
+LIST_EXPIRED = "liste_expiree"
+TERMINAL = frozenset({CLOSED, INADMISSIBLE, WITHDRAWN, RADIATED, LIST_EXPIRED})
+STAGES = (
+    IDENTIFIED, ENQUETE, MAIRIE, COMPLETED, RESOURCES, ANALYSIS, SOLVENCY,
+    PRESELECTED, RANKED, DEFERRED, DECIDED, CONDITION_MET, OFFERED, ACCEPTED,
+    REFUSED, LAPSED, LEASE, ENTERED, REVIEWED, *sorted(TERMINAL),
+)  # fmt: skip
+AFTER_ATTRIBUTION = frozenset(
+    {DECIDED, CONDITION_MET, OFFERED, ACCEPTED, LEASE, ENTERED, REVIEWED}
+)
+# The chain of DOS-ORDRE: repérage → enquête → avis Mairie → CCAS → DEAL → ALS.
+ORDERED_CHAIN = (IDENTIFIED, ENQUETE, MAIRIE, COMPLETED, RESOURCES, ANALYSIS)
+
+# Who may record each step (DOMAIN.md §1 and §10); shared with the API docs.
+STEP_ROLES: dict[str, frozenset[str]] = {
+    "identify": PARTNER_ROLES | {"prefecture"},
+    "render_social_enquiry": frozenset({"departement", "ccas", "mairie", "caf"}),
+    "render_mairie_avis": frozenset({"mairie"}),
+    "complete": frozenset({"ccas"}),
+    "renew_demand": PARTNER_ROLES | {"prefecture", "als"},
+    "check_resources": frozenset({"deal"}),
+    "start_analysis": frozenset({"als"}),
+    "request_documents": frozenset({"als"}),
+    "receive_documents": frozenset({"als", "ccas"}),
+    "assess_solvency": frozenset({"als"}),
+    "preselect": frozenset({"als"}),
+    "rank": frozenset({"prefecture"}),
+    "decide": frozenset({"bailleur"}),
+    "defer": frozenset({"bailleur"}),
+    "fulfil_condition": frozenset({"bailleur"}),
+    "offer": frozenset({"bailleur"}),
+    "accept_offer": frozenset({"bailleur"}),
+    "refuse_offer": frozenset({"bailleur"}),
+    "lapse_offer": frozenset({"bailleur"}),
+    "sign_lease": frozenset({"bailleur"}),
+    "enter": frozenset({"bailleur", "als"}),
+    "attend_information_meeting": frozenset({"als", "bailleur"}),
+    "review_installation": frozenset({"als"}),
+    "withdraw": PARTNER_ROLES | {"als", "prefecture", "bailleur"},
+    "declare_inadmissible": frozenset({"deal", "als", "prefecture"}),
+    "radiate": frozenset({"prefecture", "deal", "als"}),
+    "expire_from_list": frozenset({"prefecture", "deal", "als"}),
+    "close": frozenset({"als", "bailleur"}),
+}
+
+
+class Dossier(Aggregate):
+    TOPIC = "logis.dossier.Dossier"
+
+    class Event(Aggregate.Event):
+        TOPIC = "logis.dossier.Event"
+        actor: Actor
+        occurred_on: date
+        command_id: UUID
+        correlation_id: str
+        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
+
+        def resulting_stage(self, current: str) -> str:
+            """The dossier's stage after this event (also used by projections)."""
+            return self.STAGE or current
+
+        def mutate(self, aggregate: Any) -> Any:
+            dossier = super().mutate(aggregate)
+            dossier.stage = self.resulting_stage(getattr(dossier, "stage", IDENTIFIED))
+            dossier.last_occurred_on = self.occurred_on
+            return dossier
+
+    class Identified(Event, Aggregate.Created):
+        TOPIC = "logis.dossier.Identified"
+        STAGE = IDENTIFIED
+        household_id: UUID
+        applicant_name: str
+        household_size: int
+        department: str
+        commune: str
+        programme_id: UUID | None
+        numero_unique: str | None
+        sne_registered_on: date | None
+        dalo: bool
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.household_id = self.household_id
+            dossier.applicant_name = self.applicant_name
+            dossier.household_size = self.household_size
+            dossier.department = self.department
+            dossier.commune = self.commune
+            dossier.programme_id = self.programme_id
+            dossier.numero_unique = self.numero_unique
+            dossier.sne_valid_from = self.sne_registered_on
+            dossier.dalo = self.dalo
+            dossier.origin = self.actor
+            dossier.last_occurred_on = self.occurred_on
+            dossier.avis = {}
+            dossier.documents = []
+            dossier.outstanding_documents = []
+            dossier.resources = None
+            dossier.solvency = None
+            dossier.preselection = None
+            dossier.ranking = None
+            dossier.list_valid_until = None
+            dossier.cal_decision = None
+            dossier.deferral = None
+            dossier.proposal = None
+            dossier.lease = None
+            dossier.entered_on = None
+            dossier.information_meetings = []
+            dossier.installation_review = None
+            dossier.end_reason = None
+
+    class SocialEnquiryRendered(Event):
+        TOPIC = "logis.dossier.SocialEnquiryRendered"
+        STAGE = ENQUETE
+        avis: str
+        summary: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.avis["enquete_sociale"] = self.avis
+
+    class MairieAvisRendered(Event):
+        TOPIC = "logis.dossier.MairieAvisRendered"
+        STAGE = MAIRIE
+        avis: str
+        comment: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.avis["mairie"] = self.avis
+
+    class Completed(Event):
+        TOPIC = "logis.dossier.Completed"
+        STAGE = COMPLETED
+        documents: list[str]
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.documents = sorted(set(dossier.documents) | set(self.documents))
+
+    class DemandRenewed(Event):
+        TOPIC = "logis.dossier.DemandRenewed"
+        numero_unique: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.numero_unique = self.numero_unique
+            dossier.sne_valid_from = self.occurred_on
+
+    class ResourcesChecked(Event):
+        TOPIC = "logis.dossier.ResourcesChecked"
+        annual_resources: Decimal
+        household_category: int
+        ceiling_year: int
+        ceiling: Decimal
+        eligible: bool
+        settings_version: int
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.resources = {
+                "annual_resources": self.annual_resources,
+                "household_category": self.household_category,
+                "ceiling_year": self.ceiling_year,
+                "ceiling": self.ceiling,
+                "eligible": self.eligible,
+            }
+            if not self.eligible:
+                dossier.end_reason = "ressources_au_dessus_du_plafond"
+
+        def resulting_stage(self, current: str) -> str:
+            return RESOURCES if self.eligible else INADMISSIBLE
+
+    class AnalysisStarted(Event):
+        TOPIC = "logis.dossier.AnalysisStarted"
+        STAGE = ANALYSIS
+
+    class DocumentsRequested(Event):
+        TOPIC = "logis.dossier.DocumentsRequested"
+        documents: list[str]
+        through_role: str
+        through_organisation: str
+
+        def apply(self, dossier: Dossier) -> None:
+            pending = set(dossier.outstanding_documents) | set(self.documents)
+            dossier.outstanding_documents = sorted(pending)
+
+    class DocumentsReceived(Event):
+        TOPIC = "logis.dossier.DocumentsReceived"
+        documents: list[str]
+
+        def apply(self, dossier: Dossier) -> None:
+            received = set(self.documents)
+            dossier.outstanding_documents = sorted(
+                set(dossier.outstanding_documents) - received
+            )
+            dossier.documents = sorted(set(dossier.documents) | received)
+
+    class SolvencyAssessed(Event):
+        TOPIC = "logis.dossier.SolvencyAssessed"
+        STAGE = SOLVENCY
+        monthly_resources: Decimal
+        rent: Decimal
+        charges: Decimal
+        housing_benefit: Decimal
+        taux_effort: Decimal
+        reste_a_vivre: Decimal
+        reste_a_vivre_per_person: Decimal
+        max_taux_effort: Decimal
+        min_reste_a_vivre_per_person: Decimal
+        thresholds_met: bool
+        opinion: str
+        motive: str | None
+        settings_version: int
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.solvency = {
+                "taux_effort": self.taux_effort,
+                "reste_a_vivre": self.reste_a_vivre,
+                "reste_a_vivre_per_person": self.reste_a_vivre_per_person,
+                "thresholds_met": self.thresholds_met,
+                "opinion": self.opinion,
+            }
+
+    class PreSelected(Event):
+        TOPIC = "logis.dossier.PreSelected"
+        STAGE = PRESELECTED
+        outcome: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.preselection = self.outcome
+
+    class Ranked(Event):
+        TOPIC = "logis.dossier.Ranked"
+        STAGE = RANKED
+        outcome: str
+        rank: int | None
+        list_valid_until: date | None
+        motive: str | None
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.ranking = {"outcome": self.outcome, "rank": self.rank}
+            dossier.list_valid_until = self.list_valid_until
+
+    class CALDecided(Event):
+        TOPIC = "logis.dossier.CALDecided"
+        STAGE = DECIDED
+        decision: str
+        dwelling_ref: str | None
+        rank: int | None
+        missing_document: str | None
+        condition_deadline: date | None
+        motive: str | None
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.cal_decision = {
+                "decision": self.decision,
+                "decided_on": self.occurred_on,
+                "dwelling_ref": self.dwelling_ref,
+                "rank": self.rank,
+                "missing_document": self.missing_document,
+                "condition_deadline": self.condition_deadline,
+                "motive": self.motive,
+            }
+            dossier.deferral = None
+
+    class Deferred(Event):
+        TOPIC = "logis.dossier.Deferred"
+        STAGE = DEFERRED
+        motive: str
+        return_session_on: date
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.deferral = {
+                "motive": self.motive,
+                "return_session_on": self.return_session_on,
+            }
+
+    class ConditionFulfilled(Event):
+        TOPIC = "logis.dossier.ConditionFulfilled"
+        STAGE = CONDITION_MET
+        document: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.documents = sorted({*dossier.documents, self.document})
+
+    class Offered(Event):
+        TOPIC = "logis.dossier.Offered"
+        STAGE = OFFERED
+        dwelling_ref: str
+        answer_deadline: date
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.proposal = {
+                "dwelling_ref": self.dwelling_ref,
+                "offered_on": self.occurred_on,
+                "answer_deadline": self.answer_deadline,
+                "answer": None,
+            }
+
+    class OfferAccepted(Event):
+        TOPIC = "logis.dossier.OfferAccepted"
+        STAGE = ACCEPTED
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.proposal = {**dossier.proposal, "answer": "acceptee"}
+
+    class OfferRefused(Event):
+        TOPIC = "logis.dossier.OfferRefused"
+        STAGE = REFUSED
+        motive: str | None
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.proposal = {**dossier.proposal, "answer": "refusee"}
+
+    class OfferLapsed(Event):
+        TOPIC = "logis.dossier.OfferLapsed"
+        STAGE = LAPSED
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.proposal = {**dossier.proposal, "answer": "caduque"}
+
+    class LeaseSigned(Event):
+        TOPIC = "logis.dossier.LeaseSigned"
+        STAGE = LEASE
+        dwelling_ref: str
+        lease_start: date
+        rent: Decimal
+        charges: Decimal
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.lease = {
+                "dwelling_ref": self.dwelling_ref,
+                "lease_start": self.lease_start,
+                "rent": self.rent,
+                "charges": self.charges,
+            }
+
+    class Entered(Event):
+        TOPIC = "logis.dossier.Entered"
+        STAGE = ENTERED
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.entered_on = self.occurred_on
+
+    class InformationMeetingAttended(Event):
+        TOPIC = "logis.dossier.InformationMeetingAttended"
+        topics: list[str]
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.information_meetings = [
+                *dossier.information_meetings,
+                {"on": self.occurred_on, "topics": self.topics},
+            ]
+
+    class InstallationReviewed(Event):
+        TOPIC = "logis.dossier.InstallationReviewed"
+        STAGE = REVIEWED
+        outcome: str
+        findings: str
+        support_months: int | None
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.installation_review = {
+                "outcome": self.outcome,
+                "support_months": self.support_months,
+            }
+
+    class Ended(Event):
+        """Base of the terminal events: the dossier goes no further."""
+
+        TOPIC = "logis.dossier.Ended"
+        STAGE = CLOSED
+        reason: str
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.end_reason = self.reason
+
+    class Withdrawn(Ended):
+        TOPIC = "logis.dossier.Withdrawn"
+        STAGE = WITHDRAWN
+
+    class DeclaredInadmissible(Ended):
+        TOPIC = "logis.dossier.DeclaredInadmissible"
+        STAGE = INADMISSIBLE
+
+    class Radiated(Ended):
+        TOPIC = "logis.dossier.Radiated"
+        STAGE = RADIATED
+
+    class ListExpired(Ended):
+        TOPIC = "logis.dossier.ListExpired"
+        STAGE = LIST_EXPIRED
+
+    class Closed(Ended):
+        TOPIC = "logis.dossier.Closed"
+        STAGE = CLOSED
+
+    # ---- commands -------------------------------------------------------------
+
+    @classmethod
+    def identify(
+        cls,
+        *,
+        dossier_id: UUID,
+        household_id: UUID,
+        applicant_name: str,
+        household_size: int,
+        department: str,
+        commune: str,
+        programme_id: UUID | None,
+        numero_unique: str | None,
+        sne_registered_on: date | None,
+        dalo: bool,
+        meta: Meta,
+    ) -> Dossier:
+        role = meta.actor.role
+        if role == "prefecture" and not dalo:
+            msg = "La Préfecture propose des dossiers au titre du DALO uniquement."
+            raise RuleViolation("DOS-ORIGINE", msg)
+        if dalo and role != "prefecture":
+            msg = "Un dossier DALO est proposé par la Préfecture."
+            raise RuleViolation("DOS-ORIGINE", msg)
+        if role not in STEP_ROLES["identify"]:
+            msg = (
+                "Seuls la Mairie, le CCAS, le Département, la CAF ou la Préfecture "
+                f"(DALO) peuvent identifier un ménage, pas « {role} »."
+            )
+            raise RuleViolation("DOS-ORIGINE", msg)
+        if (numero_unique is None) != (sne_registered_on is None):
+            msg = "Le numéro unique et sa date d'enregistrement vont ensemble."
+            raise RuleViolation("SNE-NUMERO", msg)
+        if sne_registered_on is not None and sne_registered_on > meta.occurred_on:
+            msg = "La demande ne peut être enregistrée après l'identification."
+            raise RuleViolation("SNE-NUMERO", msg)
+        return cls._create(
+            cls.Identified,
+            id=dossier_id,
+            household_id=household_id,
+            applicant_name=applicant_name,
+            household_size=household_size,
+            department=department,
+            commune=commune,
+            programme_id=programme_id,
+            numero_unique=numero_unique,
+            sne_registered_on=sne_registered_on,
+            dalo=dalo,
+            **meta.fields(),
+        )
+
+    def render_social_enquiry(self, avis: str, summary: str, meta: Meta) -> None:
+        self._begin("render_social_enquiry", "enquête sociale", meta)
+        self._check_chain(IDENTIFIED, "l'enquête sociale")
+        if avis not in AVIS_ENQUETE:
+            msg = f"Avis « {avis} » inconnu : {', '.join(AVIS_ENQUETE)}."
+            raise RuleViolation("DOS-AVIS", msg)
+        self._record(self.SocialEnquiryRendered, meta, avis=avis, summary=summary)
+
+    def render_mairie_avis(self, avis: str, comment: str, meta: Meta) -> None:
+        self._begin("render_mairie_avis", "avis de la Mairie", meta)
+        self._check_chain(ENQUETE, "l'avis de la Mairie")
+        if avis not in AVIS_MAIRIE:
+            msg = f"Avis de la Mairie « {avis} » inconnu : {', '.join(AVIS_MAIRIE)}."
+            raise RuleViolation("DOS-AVIS", msg)
+        self._record(self.MairieAvisRendered, meta, avis=avis, comment=comment)
+
+    def complete(
+        self, documents: list[str], settings: DepartmentSettings, meta: Meta
+    ) -> None:
+        self._begin("complete", "constitution du dossier", meta)
+        self._check_chain(MAIRIE, "la constitution du dossier par le CCAS")
+        missing = sorted(set(settings.required_documents) - set(documents))
+        if missing:
+            msg = f"Dossier incomplet, pièces manquantes : {', '.join(missing)}."
+            raise RuleViolation("DOS-COMPLET", msg)
+        self._record(self.Completed, meta, documents=sorted(set(documents)))
+
+    def renew_demand(self, numero_unique: str, meta: Meta) -> None:
+        self._begin("renew_demand", "renouvellement de la demande", meta)
+        self._check_before_lease("renouveler la demande")
+        if self.sne_valid_until is not None and meta.occurred_on > self.sne_valid_until:
+            msg = (
+                "La demande a expiré le "
+                f"{self.sne_valid_until.isoformat()} : elle doit être radiée."
+            )
+            raise RuleViolation("SNE-VALIDITE", msg)
+        self._record(self.DemandRenewed, meta, numero_unique=numero_unique)
+
+    def check_resources(
+        self,
+        annual_resources: Decimal,
+        household_category: int,
+        settings: DepartmentSettings,
+        settings_version: int,
+        meta: Meta,
+    ) -> None:
+        self._begin("check_resources", "contrôle des ressources", meta)
+        if self.stage in (IDENTIFIED, ENQUETE, MAIRIE):
+            msg = "Seul un dossier complet est transmis à la DEAL."
+            raise RuleViolation("DOS-COMPLET", msg)
+        self._check_chain(COMPLETED, "le contrôle des ressources")
+        year = meta.occurred_on.year
+        ceiling = settings.ceiling(year, household_category)
+        if ceiling is None:
+            msg = (
+                f"Aucun plafond de ressources LLTS pour {year}, catégorie "
+                f"{household_category}, dans les paramètres du département."
+            )
+            raise RuleViolation("DEAL-PLAFOND", msg)
+        self._record(
+            self.ResourcesChecked,
+            meta,
+            annual_resources=annual_resources,
+            household_category=household_category,
+            ceiling_year=year,
+            ceiling=ceiling,
+            eligible=annual_resources <= ceiling,
+            settings_version=settings_version,
+        )
+
+    def start_analysis(self, meta: Meta) -> None:
+        self._begin("start_analysis", "début de l'analyse", meta)
+        self._check_chain(RESOURCES, "l'analyse de l'ALS")
+        self._record(self.AnalysisStarted, meta)
+
+    def request_documents(
+        self,
+        documents: list[str],
+        through_role: str,
+        through_organisation: str,
+        meta: Meta,
+    ) -> None:
+        self._begin("request_documents", "demande de pièces", meta)
+        self._check_stage({ANALYSIS}, "demander des pièces")
+        if through_role not in DOCUMENT_CHANNELS[:-1]:
+            msg = (
+                "Pendant l'analyse, aucun contact avec le demandeur : les pièces "
+                "se demandent par le CCAS ou le partenaire."
+            )
+            raise RuleViolation("ALS-CONTACT", msg)
+        self._record(
+            self.DocumentsRequested,
+            meta,
+            documents=sorted(set(documents)),
+            through_role=through_role,
+            through_organisation=through_organisation,
+        )
+
+    def receive_documents(self, documents: list[str], meta: Meta) -> None:
+        self._begin("receive_documents", "réception de pièces", meta)
+        self._check_stage({ANALYSIS}, "recevoir des pièces")
+        unexpected = sorted(set(documents) - set(self.outstanding_documents))
+        if unexpected:
+            msg = f"Pièces non demandées : {', '.join(unexpected)}."
+            raise TransitionError(msg, "documents_not_requested")
+        self._record(self.DocumentsReceived, meta, documents=sorted(set(documents)))
+
+    def assess_solvency(
+        self,
+        *,
+        monthly_resources: Decimal,
+        rent: Decimal,
+        charges: Decimal,
+        housing_benefit: Decimal,
+        opinion: str,
+        motive: str | None,
+        settings: DepartmentSettings,
+        settings_version: int,
+        meta: Meta,
+    ) -> None:
+        self._begin("assess_solvency", "étude de solvabilité", meta)
+        self._check_chain(ANALYSIS, "l'étude de solvabilité")
+        if self.outstanding_documents:
+            msg = (
+                "Des pièces demandées ne sont pas arrivées : "
+                f"{', '.join(self.outstanding_documents)}."
+            )
+            raise TransitionError(msg, "documents_outstanding")
+        if monthly_resources <= 0 or min(rent, charges, housing_benefit) < 0:
+            msg = "Les ressources doivent être positives, loyer, charges et APL/AL ≥ 0."
+            raise RuleViolation("ALS-SOLVA", msg)
+        net_cost = rent + charges - housing_benefit
+        taux = (net_cost / monthly_resources).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        reste = monthly_resources - net_cost
+        per_person = (reste / self.household_size).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+        met = (
+            taux <= settings.max_taux_effort
+            and per_person >= settings.min_reste_a_vivre_per_person
+        )
+        if opinion not in SOLVENCY_OPINIONS:
+            msg = f"Avis de solvabilité inconnu : {', '.join(SOLVENCY_OPINIONS)}."
+            raise RuleViolation("ALS-SOLVA", msg)
+        if opinion == "favorable" and not met and not (motive or "").strip():
+            msg = (
+                "Avis favorable hors des seuils (taux d'effort ≤ "
+                f"{settings.max_taux_effort}, reste à vivre ≥ "
+                f"{settings.min_reste_a_vivre_per_person} €/personne) : motif requis."
+            )
+            raise RuleViolation("ALS-SOLVA", msg)
+        self._record(
+            self.SolvencyAssessed,
+            meta,
+            monthly_resources=monthly_resources,
+            rent=rent,
+            charges=charges,
+            housing_benefit=housing_benefit,
+            taux_effort=taux,
+            reste_a_vivre=reste,
+            reste_a_vivre_per_person=per_person,
+            max_taux_effort=settings.max_taux_effort,
+            min_reste_a_vivre_per_person=settings.min_reste_a_vivre_per_person,
+            thresholds_met=met,
+            opinion=opinion,
+            motive=motive,
+            settings_version=settings_version,
+        )
+
+    def preselect(self, outcome: str, meta: Meta) -> None:
+        self._begin("preselect", "pré-sélection", meta)
+        self._check_chain(SOLVENCY, "la pré-sélection")
+        if outcome not in PRESELECTION_OUTCOMES:
+            msg = f"Issue de pré-commission inconnue : {', '.join(PRESELECTION_OUTCOMES)}."
+            raise TransitionError(msg, "invalid_outcome")
+        self._record(self.PreSelected, meta, outcome=outcome)
+
+    def rank(
+        self,
+        outcome: str,
+        rank: int | None,
+        motive: str | None,
+        settings: DepartmentSettings,
+        meta: Meta,
+    ) -> None:
+        self._begin("rank", "classement", meta)
+        self._check_stage({PRESELECTED}, "classer le dossier")
+        if self.preselection == "ecarte":
+            msg = "Un dossier écarté en pré-commission ne peut être classé."
+            raise TransitionError(msg)
+        if outcome not in RANKING_OUTCOMES or (outcome == "rang") != (rank is not None):
+            msg = "Classement : un rang (≥ 1), la liste complémentaire ou non retenu."
+            raise TransitionError(msg, "invalid_outcome")
+        valid_until = None
+        if outcome == "liste_complementaire":
+            months = settings.liste_complementaire_validity_months
+            valid_until = add_months(meta.occurred_on, months)
+        self._record(
+            self.Ranked,
+            meta,
+            outcome=outcome,
+            rank=rank,
+            list_valid_until=valid_until,
+            motive=motive,
+        )
+
+    def decide(
+        self,
+        *,
+        decision: str,
+        dwelling_ref: str | None,
+        rank: int | None,
+        missing_document: str | None,
+        condition_deadline: date | None,
+        motive: str | None,
+        meta: Meta,
+    ) -> None:
+        self._begin("decide", "décision de la CAL", meta)
+        self._check_examinable(meta)
+        if decision not in CAL_DECISIONS:
+            msg = f"Décision de CAL inconnue : {', '.join(CAL_DECISIONS)}."
+            raise RuleViolation("CAL-DECISION", msg)
+        if decision in ATTRIBUTIONS and not dwelling_ref:
+            msg = "Une attribution désigne le logement attribué."
+            raise RuleViolation("CAL-DECISION", msg)
+        if decision == "attribution_par_classement" and not rank:
+            msg = "Une attribution par classement indique le rang du candidat."
+            raise RuleViolation("CAL-DECISION", msg)
+        if decision == "attribution_sous_condition_suspensive" and not (
+            missing_document
+            and condition_deadline
+            and condition_deadline > meta.occurred_on
+        ):
+            msg = (
+                "Une condition suspensive nomme la pièce manquante et un délai "
+                "postérieur à la décision."
+            )
+            raise RuleViolation("CAL-CONDITION", msg)
+        if decision not in ATTRIBUTIONS and not (motive or "").strip():
+            msg = "Toute non-attribution ou tout rejet est motivé par écrit."
+            raise RuleViolation("CAL-MOTIF", msg)
+        self._record(
+            self.CALDecided,
+            meta,
+            decision=decision,
+            dwelling_ref=dwelling_ref,
+            rank=rank,
+            missing_document=missing_document,
+            condition_deadline=condition_deadline,
+            motive=motive,
+        )
+
+    def defer(self, motive: str, return_session_on: date, meta: Meta) -> None:
+        self._begin("defer", "ajournement par la CAL", meta)
+        self._check_examinable(meta)
+        if not motive.strip() or return_session_on <= meta.occurred_on:
+            msg = (
+                "Un ajournement porte un motif et la date de la séance où le "
+                "dossier revient."
+            )
+            raise RuleViolation("CAL-DECISION", msg)
+        self._record(
+            self.Deferred, meta, motive=motive, return_session_on=return_session_on
+        )
+
+    def fulfil_condition(self, meta: Meta) -> None:
+        self._begin("fulfil_condition", "levée de la condition suspensive", meta)
+        self._check_stage({DECIDED}, "lever une condition suspensive")
+        decision = self.cal_decision or {}
+        if decision.get("decision") != "attribution_sous_condition_suspensive":
+            msg = "La décision de la CAL ne porte pas de condition suspensive."
+            raise TransitionError(msg)
+        if meta.occurred_on > decision["condition_deadline"]:
+            msg = (
+                "Le délai de la condition suspensive est passé "
+                f"({decision['condition_deadline'].isoformat()})."
+            )
+            raise RuleViolation("CAL-CONDITION", msg)
+        self._record(
+            self.ConditionFulfilled, meta, document=decision["missing_document"]
+        )
+
+    def offer(self, answer_deadline: date, meta: Meta) -> None:
+        self._begin("offer", "proposition de logement", meta)
+        self._check_stage({DECIDED, CONDITION_MET}, "proposer un logement")
+        decision = self.cal_decision or {}
+        if decision.get("decision") not in ATTRIBUTIONS:
+            msg = "Seule une décision d'attribution ouvre une proposition."
+            raise TransitionError(msg)
+        if (
+            decision["decision"] == "attribution_sous_condition_suspensive"
+            and self.stage != CONDITION_MET
+        ):
+            msg = "La condition suspensive n'est pas levée."
+            raise RuleViolation("CAL-CONDITION", msg)
+        earliest = meta.occurred_on + timedelta(days=OFFER_MIN_DAYS)
+        if answer_deadline < earliest:
+            msg = (
+                f"Le délai de réponse est d'au moins {OFFER_MIN_DAYS} jours "
+                f"(au plus tôt le {earliest.isoformat()})."
+            )
+            raise RuleViolation("OFFRE-DELAI", msg)
+        self._record(
+            self.Offered,
+            meta,
+            dwelling_ref=decision["dwelling_ref"],
+            answer_deadline=answer_deadline,
+        )
+
+    def accept_offer(self, meta: Meta) -> None:
+        self._begin("accept_offer", "acceptation de la proposition", meta)
+        self._check_stage({OFFERED}, "accepter la proposition")
+        if meta.occurred_on > self.proposal["answer_deadline"]:
+            msg = "Le délai de réponse est passé : le silence vaut refus."
+            raise RuleViolation("OFFRE-DELAI", msg)
+        self._record(self.OfferAccepted, meta)
+
+    def refuse_offer(self, motive: str | None, meta: Meta) -> None:
+        self._begin("refuse_offer", "refus de la proposition", meta)
+        self._check_stage({OFFERED}, "refuser la proposition")
+        self._record(self.OfferRefused, meta, motive=motive)
+
+    def lapse_offer(self, meta: Meta) -> None:
+        self._begin("lapse_offer", "proposition caduque", meta)
+        self._check_stage({OFFERED}, "constater la caducité")
+        if meta.occurred_on <= self.proposal["answer_deadline"]:
+            msg = (
+                "Le délai de réponse court jusqu'au "
+                f"{self.proposal['answer_deadline'].isoformat()}."
+            )
+            raise RuleViolation("OFFRE-DELAI", msg)
+        self._record(self.OfferLapsed, meta)
+
+    def sign_lease(
+        self, lease_start: date, rent: Decimal, charges: Decimal, meta: Meta
+    ) -> None:
+        self._begin("sign_lease", "signature du bail", meta)
+        self._check_stage({ACCEPTED}, "signer le bail")
+        self._record(
+            self.LeaseSigned,
+            meta,
+            dwelling_ref=self.proposal["dwelling_ref"],
+            lease_start=lease_start,
+            rent=rent,
+            charges=charges,
+        )
+
+    def enter(self, meta: Meta) -> None:
+        self._begin("enter", "entrée dans les lieux", meta)
+        self._check_stage({LEASE}, "enregistrer l'entrée dans les lieux")
+        if meta.occurred_on < self.lease["lease_start"]:
+            msg = "L'entrée dans les lieux précède la prise d'effet du bail."
+            raise TransitionError(msg, "entry_before_lease")
+        self._record(self.Entered, meta)
+
+    def attend_information_meeting(self, topics: list[str], meta: Meta) -> None:
+        self._begin(
+            "attend_information_meeting",
+            "réunion d'information collective",
+            meta,
+            chronological=False,
+        )
+        decision = self.cal_decision or {}
+        if self.stage not in AFTER_ATTRIBUTION or decision["decision"] not in (
+            ATTRIBUTIONS
+        ):
+            msg = "Les réunions d'information suivent une attribution par la CAL."
+            raise TransitionError(msg)
+        if meta.occurred_on < decision["decided_on"]:
+            msg = "La réunion d'information ne peut précéder la décision de la CAL."
+            raise TransitionError(msg, "occurred_on_out_of_order")
+        self._record(self.InformationMeetingAttended, meta, topics=topics)
+
+    def review_installation(
+        self,
+        outcome: str,
+        findings: str,
+        support_months: int | None,
+        settings: DepartmentSettings,
+        meta: Meta,
+    ) -> None:
+        self._begin("review_installation", "bilan d'installation", meta)
+        self._check_stage({ENTERED}, "faire le bilan d'installation")
+        if outcome not in INSTALLATION_OUTCOMES:
+            msg = f"Issue du bilan inconnue : {', '.join(INSTALLATION_OUTCOMES)}."
+            raise TransitionError(msg, "invalid_outcome")
+        minimum = settings.min_support_months_after_bilan
+        if outcome == "problemes" and (support_months or 0) < minimum:
+            msg = (
+                "Un bilan qui relève des problèmes sociaux ouvre un accompagnement "
+                f"d'au moins {minimum} mois."
+            )
+            raise RuleViolation("BILAN-SUITE", msg)
+        self._record(
+            self.InstallationReviewed,
+            meta,
+            outcome=outcome,
+            findings=findings,
+            support_months=support_months if outcome == "problemes" else None,
+        )
+
+    def withdraw(self, reason: str, meta: Meta) -> None:
+        self._begin("withdraw", "retrait du dossier", meta)
+        self._check_before_lease("retirer le dossier")
+        self._record(self.Withdrawn, meta, reason=reason)
+
+    def declare_inadmissible(self, reason: str, meta: Meta) -> None:
+        self._begin("declare_inadmissible", "irrecevabilité", meta)
+        before_cal = {*ORDERED_CHAIN, SOLVENCY, PRESELECTED, RANKED, DEFERRED}
+        self._check_stage(before_cal, "déclarer le dossier irrecevable")
+        self._record(self.DeclaredInadmissible, meta, reason=reason)
+
+    def radiate(self, reason: str, meta: Meta) -> None:
+        self._begin("radiate", "radiation de la demande", meta)
+        self._check_before_lease("radier la demande")
+        until = self.sne_valid_until
+        if until is None or meta.occurred_on <= until:
+            msg = (
+                "Seule une demande non renouvelée à échéance est radiée"
+                + (f" (valide jusqu'au {until.isoformat()})." if until else ".")
+            )
+            raise RuleViolation("SNE-VALIDITE", msg)
+        self._record(self.Radiated, meta, reason=reason)
+
+    def expire_from_list(self, meta: Meta) -> None:
+        self._begin("expire_from_list", "expiration de la liste complémentaire", meta)
+        self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
+        until = self.list_valid_until
+        if until is None or meta.occurred_on <= until:
+            msg = (
+                "Le dossier n'est pas sur une liste complémentaire expirée"
+                + (f" (valide jusqu'au {until.isoformat()})." if until else ".")
+            )
+            raise RuleViolation("LC-VALIDITE", msg)
+        self._record(self.ListExpired, meta, reason="liste_complementaire_expiree")
+
+    def close(self, reason: str, meta: Meta) -> None:
+        self._begin("close", "clôture", meta)
+        if not self.is_closable:
+            msg = (
+                "Le dossier se clôt après le bilan d'installation ou une issue "
+                "négative (écarté, non retenu, non-attribution, rejet, refus)."
+            )
+            raise TransitionError(msg)
+        self._record(self.Closed, meta, reason=reason)
+
+    # ---- guards and derived state ---------------------------------------------
+
+    @property
+    def sne_valid_until(self) -> date | None:
+        if self.sne_valid_from is None:
+            return None
+        return add_months(self.sne_valid_from, SNE_VALIDITY_MONTHS)
+
+    @property
+    def is_closable(self) -> bool:
+        decision = (self.cal_decision or {}).get("decision")
+        return (
+            self.stage in (REVIEWED, REFUSED, LAPSED)
+            or (self.stage == PRESELECTED and self.preselection == "ecarte")
+            or (
+                self.stage == RANKED
+                and (self.ranking or {}).get("outcome") == "non_retenu"
+            )
+            or (self.stage == DECIDED and decision not in ATTRIBUTIONS)
+        )
+
+    def _begin(
+        self, step: str, label: str, meta: Meta, *, chronological: bool = True
+    ) -> None:
+        check_role(meta.actor, STEP_ROLES[step], label)
+        if self.stage in TERMINAL:
+            msg = f"Le dossier est terminé ({self.stage}) : {label} impossible."
+            raise TransitionError(msg, "dossier_ended")
+        if chronological and meta.occurred_on < self.last_occurred_on:
+            msg = (
+                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
+                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
+            )
+            raise TransitionError(msg, "occurred_on_out_of_order")
+
+    def _check_chain(self, previous: str, what: str) -> None:
+        """DOS-ORDRE: each step of the instruction chain follows the one before."""
+        if self.stage != previous:
+            msg = (
+                f"Ordre de la procédure : {what} suit l'étape « {previous} », "
+                f"le dossier est à l'étape « {self.stage} »."
+            )
+            raise RuleViolation("DOS-ORDRE", msg)
+
+    def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
+        if self.stage not in allowed:
+            msg = f"Impossible de {what} à l'étape « {self.stage} »."
+            raise TransitionError(msg)
+
+    def _check_before_lease(self, what: str) -> None:
+        if self.stage in (LEASE, ENTERED, REVIEWED):
+            msg = f"Impossible de {what} après la signature du bail."
+            raise TransitionError(msg)
+
+    def _check_examinable(self, meta: Meta) -> None:
+        """CAL-PREALABLE, LC-VALIDITE, SNE-NUMERO: may the CAL examine it?"""
+        outcome = (self.ranking or {}).get("outcome")
+        if self.stage not in (RANKED, DEFERRED) or outcome == "non_retenu":
+            msg = (
+                "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
+                "complémentaire par la commission préfectorale."
+            )
+            raise RuleViolation("CAL-PREALABLE", msg)
+        if outcome == "liste_complementaire" and self.list_valid_until is not None:
+            if meta.occurred_on > self.list_valid_until:
+                msg = (
+                    "La liste complémentaire a expiré le "
+                    f"{self.list_valid_until.isoformat()}."
+                )
+                raise RuleViolation("LC-VALIDITE", msg)
+        until = self.sne_valid_until
+        if not self.numero_unique or until is None or meta.occurred_on > until:
+            msg = "Pas d'examen en CAL sans numéro unique valide."
+            raise RuleViolation("SNE-NUMERO", msg)
+
+    def _record(self, event_class: type[Dossier.Event], meta: Meta, **fields: Any) -> None:
+        self.trigger_event(event_class, **meta.fields(), **fields)
+
+
+# French labels for people: timelines, audit trails, CLI.
+EVENT_LABELS: dict[type[Dossier.Event], str] = {
+    Dossier.Identified: "Ménage repéré, dossier LLTS ouvert",
+    Dossier.SocialEnquiryRendered: "Avis de l'enquête sociale rendu",
+    Dossier.MairieAvisRendered: "Avis de la Mairie rendu",
+    Dossier.Completed: "Dossier constitué complet par le CCAS",
+    Dossier.DemandRenewed: "Demande enregistrée ou renouvelée (numéro unique)",
+    Dossier.ResourcesChecked: "Ressources contrôlées par la DEAL",
+    Dossier.AnalysisStarted: "Analyse du dossier commencée par l'ALS",
+    Dossier.DocumentsRequested: "Pièces complémentaires demandées",
+    Dossier.DocumentsReceived: "Pièces complémentaires reçues",
+    Dossier.SolvencyAssessed: "Étude de solvabilité faite",
+    Dossier.PreSelected: "Pré-sélection en pré-commission",
+    Dossier.Ranked: "Classement par la commission préfectorale",
+    Dossier.CALDecided: "Décision de la commission d'attribution",
+    Dossier.Deferred: "Dossier ajourné par la commission d'attribution",
+    Dossier.ConditionFulfilled: "Condition suspensive levée",
+    Dossier.Offered: "Logement proposé",
+    Dossier.OfferAccepted: "Proposition acceptée",
+    Dossier.OfferRefused: "Proposition refusée",
+    Dossier.OfferLapsed: "Proposition caduque (sans réponse dans le délai)",
+    Dossier.LeaseSigned: "Bail signé",
+    Dossier.Entered: "Entrée dans les lieux",
+    Dossier.InformationMeetingAttended: "Réunion d'information collective suivie",
+    Dossier.InstallationReviewed: "Bilan d'installation fait",
+    Dossier.Withdrawn: "Dossier retiré",
+    Dossier.DeclaredInadmissible: "Dossier déclaré irrecevable",
+    Dossier.Radiated: "Demande radiée (non renouvelée)",
+    Dossier.ListExpired: "Liste complémentaire expirée",
+    Dossier.Closed: "Dossier clos",
+}

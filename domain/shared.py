@@ -1,0 +1,107 @@
+"""What every aggregate shares: who acted, the command's metadata, the errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+Role = Literal[
+    "als",
+    "bailleur",
+    "prefecture",
+    "deal",
+    "mairie",
+    "ccas",
+    "departement",
+    "caf",
+    "prescripteur",
+    "commission_logement",
+    "association",
+    "ccapex",
+    "auditeur",
+    "admin",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issued a command: a person (subject) acting for an organisation."""
+
+    subject: str
+    role: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Recorded on every event besides its timestamp (when it was recorded)."""
+
+    actor: Actor
+    occurred_on: date  # when it happened in the real world; may be earlier
+    command_id: UUID
+    correlation_id: str
+
+    def fields(self) -> dict[str, object]:
+        return {
+            "actor": self.actor,
+            "occurred_on": self.occurred_on,
+            "command_id": self.command_id,
+            "correlation_id": self.correlation_id,
+        }
+
+
+class DomainError(Exception):
+    """A command was refused. `code` is stable (a DOMAIN.md §8 rule id where one
+    applies); `message` is French, for people."""
+
+    code: str = "domain_error"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class RuleViolation(DomainError):
+    """A rule of DOMAIN.md §8 refused the command; `code` is the rule id."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message, rule)
+
+
+class TransitionError(DomainError):
+    """The command does not fit the aggregate's current state."""
+
+    code = "invalid_transition"
+
+
+class RoleNotAllowedError(DomainError):
+    """The actor's role may not emit this event (DOMAIN.md §10 actors)."""
+
+    code = "role_not_allowed"
+
+
+def check_role(actor: Actor, allowed: frozenset[str], step_label: str) -> None:
+    if actor.role not in allowed:
+        roles = ", ".join(sorted(allowed))
+        msg = (
+            f"Le rôle « {actor.role} » ne peut pas enregistrer l'étape "
+            f"« {step_label} » (rôles autorisés : {roles})."
+        )
+        raise RoleNotAllowedError(msg)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day `months` later, clamped to the month's end (31 Aug + 6 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError  # pragma: no cover

@@ -1,0 +1,1 @@
+"""Adapters (stores, projector, settings, logging) and the composition root."""

@@ -1,0 +1,217 @@
+"""How events are stored: transcodings, and recorders that keep idempotency keys
+in the same transaction as the events they produced.
+
+Selected through the library's topic settings (TRANSCODER_TOPIC,
+APPLICATION_RECORDER_TOPIC), so the application never imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Transcoding,
+    UUIDAsHex,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from commands.idempotency import IdempotencyRecord
+from domain.shared import Actor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.sqlite import SQLiteCursor
+    from eventsourcing.postgres import PostgresDatastore
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ActorAsDict(Transcoding):
+    type = Actor
+    name = "actor"
+
+    def encode(self, obj: Actor) -> dict[str, str]:
+        return {"subject": obj.subject, "role": obj.role, "organisation": obj.organisation}
+
+    def decode(self, data: dict[str, str]) -> Actor:
+        return Actor(**data)
+
+
+class LogisTranscoder(JSONTranscoder):
+    def __init__(self) -> None:
+        super().__init__()
+        for transcoding in (
+            UUIDAsHex(),
+            DecimalAsStr(),
+            DatetimeAsISO(),
+            DateAsISO(),
+            ActorAsDict(),
+        ):
+            self.register(transcoding)
+
+
+def _answer_json(record: IdempotencyRecord) -> str:
+    return json.dumps(record.answer, separators=(",", ":"), ensure_ascii=False)
+
+
+class SQLiteLogisRecorder(SQLiteApplicationRecorder):
+    idempotency_table = "idempotency_keys"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self.idempotency_table} ("
+            "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+            "answer TEXT NOT NULL, originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, "
+            "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
+        ]
+
+    def _insert_events(
+        self,
+        c: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        record: IdempotencyRecord | None = kwargs.get("idempotency")
+        if record is not None:
+            last = stored_events[-1]
+            c.execute(
+                f"INSERT INTO {self.idempotency_table} "
+                "(key, fingerprint, answer, originator_id, originator_version) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.key,
+                    record.fingerprint,
+                    _answer_json(record),
+                    last.originator_id.hex,
+                    last.originator_version,
+                ),
+            )
+        return super()._insert_events(c, stored_events, **kwargs)
+
+    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT i.fingerprint, i.answer, e.rowid AS position "
+                f"FROM {self.idempotency_table} i JOIN {self.events_table_name} e "
+                "ON e.originator_id = i.originator_id "
+                "AND e.originator_version = i.originator_version WHERE i.key = ?",
+                (key,),
+            )
+            row = c.fetchone()
+        if row is None:
+            return None
+        return row["fingerprint"], json.loads(row["answer"]), row["position"]
+
+    def count_events(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {self.events_table_name}")
+            return int(c.fetchone()[0])
+
+    def ping(self) -> None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT 1")
+            c.fetchone()
+
+
+class PostgresLogisRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        prefix = events_table_name.removesuffix("_events")
+        self.idempotency_table = f"{prefix}_idempotency_keys"
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+                "key text PRIMARY KEY, fingerprint text NOT NULL, "
+                "answer jsonb NOT NULL, originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, "
+                "recorded_at timestamptz NOT NULL DEFAULT now())"
+            ).format(
+                schema=Identifier(self.datastore.schema),
+                table=Identifier(self.idempotency_table),
+            )
+        )
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        # Runs inside the append transaction, before the events themselves: a
+        # replayed key raises IntegrityError and nothing is appended.
+        record: IdempotencyRecord | None = kwargs.get("idempotency")
+        if record is not None:
+            last = stored_events[-1]
+            curs.execute(
+                SQL(
+                    "INSERT INTO {schema}.{table} (key, fingerprint, answer, "
+                    "originator_id, originator_version) VALUES (%s, %s, %s, %s, %s)"
+                ).format(
+                    schema=Identifier(self.datastore.schema),
+                    table=Identifier(self.idempotency_table),
+                ),
+                (
+                    record.key,
+                    record.fingerprint,
+                    _answer_json(record),
+                    last.originator_id,
+                    last.originator_version,
+                ),
+            )
+
+    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
+        statement = SQL(
+            "SELECT i.fingerprint, i.answer, e.notification_id AS position "
+            "FROM {schema}.{table} i JOIN {schema}.{events} e "
+            "ON e.originator_id = i.originator_id "
+            "AND e.originator_version = i.originator_version WHERE i.key = %s"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.idempotency_table),
+            events=Identifier(self.events_table_name),
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, (key,))
+            row = curs.fetchone()
+        if row is None:
+            return None
+        return row["fingerprint"], row["answer"], row["position"]
+
+    def count_events(self) -> int:
+        statement = SQL("SELECT COUNT(*) AS n FROM {schema}.{table}").format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement)
+            row = curs.fetchone()
+        return int(row["n"]) if row else 0
+
+    def ping(self) -> None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT 1")
+            curs.fetchone()

@@ -1,0 +1,1 @@
+"""Read models: deterministic functions of the events into views."""

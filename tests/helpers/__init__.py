@@ -1,0 +1,1 @@
+"""Test data builders and the given/when/then helpers for aggregate tests."""
