@@ -1,0 +1,51 @@
+# Logis — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install services lint unit integration e2e bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The API on the embedded SQLite store (var/logis.sqlite3), with demo data.
+run: install
+	$(BIN)/logis demo
+	$(BIN)/logis serve
+
+## Everything CI runs: services up, architecture contracts, then every test.
+test: install services
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+## PostgreSQL on 127.0.0.1:5432 (the machine's cluster); started if it is down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -n 1) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL ne répond pas sur 127.0.0.1:5432" >&2; exit 1
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+unit: install
+	$(BIN)/python -m pytest tests/unit
+
+integration: install services
+	$(BIN)/python -m pytest tests/integration
+
+e2e: install services
+	$(BIN)/python -m pytest tests/e2e
+
+bench: install services
+	$(BIN)/python -m benchmarks.commands
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
