@@ -47,9 +47,10 @@ def error_response(
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
 
 
-def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = next(s for cls, s in STATUS_BY_ERROR if isinstance(exc, cls))
+    log.info("command_refused", path=request.url.path, status=status, code=exc.code)
     return error_response(status, exc.code, exc.message)
 
 
@@ -57,9 +58,14 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return error_response(422, "malformed_json", "Le corps de la requête n'est pas un JSON valide.")
+        return error_response(
+            422, "malformed_json", "Le corps de la requête n'est pas un JSON valide."
+        )
     details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ())),
+            "problem": e.get("msg", ""),
+        }
         for e in errors
     ]
     fields = ", ".join(d["field"] for d in details)
@@ -78,7 +84,9 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", exc_info=exc)
-    return error_response(500, "internal_error", "Erreur interne : l'incident est journalisé.")
+    return error_response(
+        500, "internal_error", "Erreur interne : l'incident est journalisé."
+    )
 
 
 def register_error_handlers(app: FastAPI) -> None:

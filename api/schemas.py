@@ -22,7 +22,10 @@ class CommandAnswer(BaseModel):
     @classmethod
     def of(cls, result: CommandResult) -> CommandAnswer:
         return cls(
-            id=result.id, version=result.version, position=result.position, stage=result.stage
+            id=result.id,
+            version=result.version,
+            position=result.position,
+            stage=result.stage,
         )
 
 
@@ -104,30 +107,8 @@ class DossierPublic(BaseModel):
         )
 
 
-class DossierSummary(BaseModel):
-    id: UUID
-    applicant_name: str
-    household_size: int
-    department: str
-    commune: str
-    programme_id: UUID | None
-    dalo: bool
-    numero_unique: str | None
-    origin_role: str
-    origin_organisation: str
-    stage: str
-    version: int
-    identified_on: date
-    last_occurred_on: date
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: DossierRow) -> DossierSummary:
-        return cls(**row.__dict__)
-
-
 class DossiersPublic(BaseModel):
-    data: list[DossierSummary]
+    data: list[DossierRow]
     count: int
     position: int
 

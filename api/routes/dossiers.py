@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
+import structlog
 from fastapi import APIRouter, Body, HTTPException, Query, Response
 
 from api.deps import ContextDep, SystemDep, with_fingerprint
@@ -15,10 +16,10 @@ from api.schemas import (
     CommandAnswer,
     DossierPublic,
     DossiersPublic,
-    DossierSummary,
     HistoryEntry,
     HistoryPublic,
 )
+from commands.application import CommandResult
 from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
 from projections.dossier_list import DossierFilter
 
@@ -26,17 +27,29 @@ ERRORS = {
     401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
     403: {"model": ErrorPublic, "description": "Rôle non autorisé pour cette étape"},
     404: {"model": ErrorPublic, "description": "Dossier introuvable"},
-    409: {"model": ErrorPublic, "description": "Règle ou ordre de la procédure, version périmée"},
+    409: {
+        "model": ErrorPublic,
+        "description": "Règle ou ordre de la procédure, version périmée",
+    },
     413: {"model": ErrorPublic, "description": "Corps trop volumineux"},
     422: {"model": ErrorPublic, "description": "Requête invalide"},
 }
 
+log = structlog.get_logger("logis.commands")
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
 
 
-def _answer(response: Response, answer: CommandAnswer) -> CommandAnswer:
-    response.headers["ETag"] = f'"{answer.version}"'
-    return answer
+def _answer(response: Response, result: CommandResult, command: str) -> CommandAnswer:
+    log.info(
+        "command_applied",
+        command=command,
+        dossier_id=str(result.id),
+        version=result.version,
+        position=result.position,
+        replayed=result.replayed,
+    )
+    response.headers["ETag"] = f'"{result.version}"'
+    return CommandAnswer.of(result)
 
 
 @router.post("", status_code=201, response_model=CommandAnswer)
@@ -47,10 +60,10 @@ def identify_dossier(
     ctx = with_fingerprint(ctx, "identify", body.model_dump(mode="json"))
     result = system.app.identify_dossier(body, ctx)
     response.headers["Location"] = f"/v1/dossiers/{result.id}"
-    return _answer(response, CommandAnswer.of(result))
+    return _answer(response, result, "IdentifyDossier")
 
 
-def _step_endpoint(step: type[Step]):  # noqa: ANN202
+def _step_endpoint(step: type[Step]):
     optional = all(not f.is_required() for f in step.model_fields.values())
     default = Body(default=None) if optional else Body()
 
@@ -63,10 +76,14 @@ def _step_endpoint(step: type[Step]):  # noqa: ANN202
     ) -> CommandAnswer:
         command = body if body is not None else step()
         ctx = with_fingerprint(
-            ctx, step.slug, str(dossier_id), ctx.expected_version, command.model_dump(mode="json")
+            ctx,
+            step.slug,
+            str(dossier_id),
+            ctx.expected_version,
+            command.model_dump(mode="json"),
         )
         result = system.app.apply_step(dossier_id, command, ctx)
-        return _answer(response, CommandAnswer.of(result))
+        return _answer(response, result, step.__name__)
 
     record_step.__name__ = step.__name__
     return record_step
@@ -92,21 +109,30 @@ def list_dossiers(
     system: SystemDep,
     commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
     programme_id: UUID | None = None,
-    stage: Annotated[str | None, Query(description=f"Une des étapes : {', '.join(STAGES)}")] = None,
+    stage: Annotated[
+        str | None, Query(description=f"Une des étapes : {', '.join(STAGES)}")
+    ] = None,
     department: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-    min_position: Annotated[int | None, Query(ge=0, description="Attendre que la vue ait passé cette position")] = None,
+    min_position: Annotated[
+        int | None,
+        Query(ge=0, description="Attendre que la vue ait passé cette position"),
+    ] = None,
 ) -> DossiersPublic:
     """List dossiers from the read model, filtered by commune, programme, stage."""
     if stage is not None and stage not in STAGES:
-        raise HTTPException(422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."})
+        raise HTTPException(
+            422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
+        )
     wait_for_view(system, min_position)
     rows, total = system.dossier_list.select_dossiers(
         DossierFilter(commune, programme_id, stage, department, limit, offset)
     )
     position = system.dossier_list.max_tracking_id(system.app.name) or 0
-    return DossiersPublic(data=[DossierSummary.of(r) for r in rows], count=total, position=position)
+    return DossiersPublic(
+        data=rows, count=total, position=position
+    )
 
 
 def wait_for_view(system: SystemDep, min_position: int | None) -> None:
@@ -131,7 +157,10 @@ def read_dossier(
     dossier_id: UUID,
     system: SystemDep,
     response: Response,
-    as_of: Annotated[datetime | None, Query(description="Date et heure ISO 8601 : l'état à ce moment")] = None,
+    as_of: Annotated[
+        datetime | None,
+        Query(description="Date et heure ISO 8601 : l'état à ce moment"),
+    ] = None,
 ) -> DossierPublic:
     """The dossier's current state, or with `as_of` the state it had at that moment."""
     if as_of is None:
