@@ -125,6 +125,7 @@ class Dossier(Aggregate):
         command_id: UUID
         correlation_id: str
         STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
+        CHRONOLOGICAL: ClassVar[bool] = True  # False: outside the steps' order
 
         def resulting_stage(self, current: str) -> str:
             """The dossier's stage after this event (also used by projections)."""
@@ -133,7 +134,8 @@ class Dossier(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             dossier = super().mutate(aggregate)
             dossier.stage = self.resulting_stage(getattr(dossier, "stage", IDENTIFIED))
-            dossier.last_occurred_on = self.occurred_on
+            if self.CHRONOLOGICAL:
+                dossier.last_occurred_on = self.occurred_on
             return dossier
 
     class Identified(Event, Aggregate.Created):
@@ -409,6 +411,7 @@ class Dossier(Aggregate):
 
     class InformationMeetingAttended(Event):
         TOPIC = "logis.dossier.InformationMeetingAttended"
+        CHRONOLOGICAL = False
         topics: list[str]
 
         def apply(self, dossier: Dossier) -> None:
@@ -702,7 +705,11 @@ class Dossier(Aggregate):
         if self.preselection == "ecarte":
             msg = "Un dossier écarté en pré-commission ne peut être classé."
             raise TransitionError(msg)
-        if outcome not in RANKING_OUTCOMES or (outcome == "rang") != (rank is not None):
+        if (
+            outcome not in RANKING_OUTCOMES
+            or (outcome == "rang") != (rank is not None)
+            or (rank is not None and rank < 1)
+        ):
             msg = "Classement : un rang (≥ 1), la liste complémentaire ou non retenu."
             raise TransitionError(msg, "invalid_outcome")
         valid_until = None
@@ -929,9 +936,8 @@ class Dossier(Aggregate):
         self._check_before_lease("radier la demande")
         until = self.sne_valid_until
         if until is None or meta.occurred_on <= until:
-            msg = (
-                "Seule une demande non renouvelée à échéance est radiée"
-                + (f" (valide jusqu'au {until.isoformat()})." if until else ".")
+            msg = "Seule une demande non renouvelée à échéance est radiée" + (
+                f" (valide jusqu'au {until.isoformat()})." if until else "."
             )
             raise RuleViolation("SNE-VALIDITE", msg)
         self._record(self.Radiated, meta, reason=reason)
@@ -941,9 +947,8 @@ class Dossier(Aggregate):
         self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
         until = self.list_valid_until
         if until is None or meta.occurred_on <= until:
-            msg = (
-                "Le dossier n'est pas sur une liste complémentaire expirée"
-                + (f" (valide jusqu'au {until.isoformat()})." if until else ".")
+            msg = "Le dossier n'est pas sur une liste complémentaire expirée" + (
+                f" (valide jusqu'au {until.isoformat()})." if until else "."
             )
             raise RuleViolation("LC-VALIDITE", msg)
         self._record(self.ListExpired, meta, reason="liste_complementaire_expiree")
@@ -1033,7 +1038,9 @@ class Dossier(Aggregate):
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
 
-    def _record(self, event_class: type[Dossier.Event], meta: Meta, **fields: Any) -> None:
+    def _record(
+        self, event_class: type[Dossier.Event], meta: Meta, **fields: Any
+    ) -> None:
         self.trigger_event(event_class, **meta.fields(), **fields)
 
 

@@ -1,8 +1,8 @@
 """Given events / when command / then events or error, for any aggregate.
 
-    dossier = given(history)                       # replayed, nothing pending
-    [event] = when(dossier, lambda d: d.start_analysis(meta=...))
-    then_error(dossier, lambda d: d.start_analysis(meta=...), "DOS-ORDRE")
+dossier = given(history)                       # replayed, nothing pending
+[event] = when(dossier, lambda d: d.start_analysis(meta=...))
+then_error(dossier, lambda d: d.start_analysis(meta=...), "DOS-ORDRE")
 """
 
 from __future__ import annotations

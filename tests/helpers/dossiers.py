@@ -259,7 +259,9 @@ _STEPS: dict[str, Callable[[Dossier, Procedure, Meta], None]] = {
     "decide": lambda x, p, m: x.decide(
         **decision_args(p.decision, m.occurred_on), meta=m
     ),
-    "defer": lambda x, p, m: x.defer("Pièce d'état civil à vérifier", RETURN_SESSION_ON, m),
+    "defer": lambda x, p, m: x.defer(
+        "Pièce d'état civil à vérifier", RETURN_SESSION_ON, m
+    ),
     "fulfil_condition": lambda x, p, m: x.fulfil_condition(m),
     "offer": lambda x, p, m: x.offer(ANSWER_DEADLINE, m),
     "accept_offer": lambda x, p, m: x.accept_offer(m),
@@ -337,7 +339,8 @@ _MAIN = (
     ("close", d.CLOSED),
 )
 PATHS: dict[str, tuple[str, ...]] = {
-    stage: tuple(step for step, _ in _MAIN[: i + 1]) for i, (_, stage) in enumerate(_MAIN)
+    stage: tuple(step for step, _ in _MAIN[: i + 1])
+    for i, (_, stage) in enumerate(_MAIN)
 }
 # The information meeting changes no stage; it belongs to a full history.
 for _stage in (d.REVIEWED, d.CLOSED):
@@ -364,7 +367,8 @@ PATH_OPTIONS: dict[str, dict[str, Any]] = {
 
 # Where each step can be taken: (stage, options, steps to take first).
 START: dict[str, tuple[str, dict[str, Any], tuple[str, ...]]] = {
-    step: (stage, {}, ()) for (step, _), (_, stage) in zip(_MAIN[1:], _MAIN, strict=False)
+    step: (stage, {}, ())
+    for (step, _), (_, stage) in zip(_MAIN[1:], _MAIN, strict=False)
 }
 START |= {
     "renew_demand": (d.IDENTIFIED, {}, ()),

@@ -1,0 +1,182 @@
+"""Department settings: versioned, each version judged from the day it takes effect."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from domain.department import (
+    CeilingTable,
+    Department,
+    DepartmentNotConfiguredError,
+    DepartmentSettings,
+    department_id,
+)
+from domain.shared import ROLES
+from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.dossiers import ceiling_table, make_meta, make_settings
+
+JANUARY = date(2025, 1, 1)
+JULY = date(2025, 7, 1)
+
+
+def registered(code: str = "972") -> Department:
+    return given(Department.register(code).collect_events())
+
+
+def with_versions(*adoptions: tuple[date, DepartmentSettings]) -> Department:
+    department = Department.register("972")
+    for effective_from, settings in adoptions:
+        department.adopt(settings, effective_from, make_meta("admin", effective_from))
+    return given(department.collect_events())
+
+
+class TestRegister:
+    def test_department_is_registered_under_its_code(self) -> None:
+        events = when(None, lambda _: Department.register("972"))
+        then_event(
+            events,
+            Department.Registered,
+            code="972",
+            originator_id=department_id("972"),
+        )
+        department = given(events)
+        assert (department.code, department.versions) == ("972", [])
+
+    def test_department_id_is_stable_and_distinct_per_code(self) -> None:
+        assert department_id("972") == department_id("972")
+        assert department_id("972") != department_id("42")
+
+
+class TestAdopt:
+    def test_admin_adopts_settings_from_a_date(self) -> None:
+        department = registered()
+        settings = make_settings(liste_complementaire_validity_months=4)
+        meta = make_meta("admin", date(2024, 12, 15))
+        events = when(department, lambda x: x.adopt(settings, JANUARY, meta))
+        then_event(
+            events,
+            Department.SettingsAdopted,
+            version_number=1,
+            effective_from=JANUARY,
+            settings=settings.model_dump(mode="json"),
+            adopted_by=meta.actor,
+            correlation_id=meta.correlation_id,
+        )
+        assert department.versions == [(JANUARY, 1, settings.model_dump(mode="json"))]
+
+    def test_versions_are_numbered_in_order(self) -> None:
+        department = with_versions((JANUARY, make_settings()))
+        meta = make_meta("admin", JULY)
+        events = when(department, lambda x: x.adopt(make_settings(), JULY, meta))
+        then_event(events, Department.SettingsAdopted, version_number=2)
+
+    def test_new_version_may_take_effect_the_same_day_as_the_last(self) -> None:
+        department = with_versions((JULY, make_settings()))
+        meta = make_meta("admin", JULY)
+        events = when(department, lambda x: x.adopt(make_settings(), JULY, meta))
+        then_event(events, Department.SettingsAdopted, version_number=2)
+
+    def test_new_version_cannot_take_effect_before_the_last(self) -> None:
+        department = with_versions((JULY, make_settings()))
+        meta = make_meta("admin", JULY)
+        then_error(
+            department,
+            lambda x: x.adopt(make_settings(), date(2025, 6, 30), meta),
+            "invalid_transition",
+        )
+
+    @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+    def test_only_an_administrator_adopts_settings(self, role: str) -> None:
+        department = registered()
+        meta = make_meta(role, JANUARY)
+        then_error(
+            department,
+            lambda x: x.adopt(make_settings(), JANUARY, meta),
+            "role_not_allowed",
+        )
+
+
+class TestSettingsOn:
+    def test_no_settings_adopted_means_not_configured(self) -> None:
+        with pytest.raises(DepartmentNotConfiguredError) as caught:
+            registered().settings_on(JULY)
+        assert caught.value.code == "department_not_configured"
+
+    def test_day_before_the_first_version_is_not_configured(self) -> None:
+        department = with_versions((JANUARY, make_settings()))
+        with pytest.raises(DepartmentNotConfiguredError) as caught:
+            department.settings_on(date(2024, 12, 31))
+        assert caught.value.code == "department_not_configured"
+
+    @pytest.mark.parametrize(
+        ("day", "version", "months"),
+        [
+            (JANUARY, 1, 6),
+            (date(2025, 6, 30), 1, 6),
+            (JULY, 2, 4),
+            (date(2030, 1, 1), 2, 4),
+        ],
+    )
+    def test_version_in_force_on_the_day_is_picked(
+        self, day: date, version: int, months: int
+    ) -> None:
+        department = with_versions(
+            (JANUARY, make_settings()),
+            (JULY, make_settings(liste_complementaire_validity_months=4)),
+        )
+        number, settings = department.settings_on(day)
+        assert (number, settings.liste_complementaire_validity_months) == (
+            version,
+            months,
+        )
+
+    def test_last_adopted_of_versions_taking_effect_the_same_day_wins(self) -> None:
+        department = with_versions(
+            (JULY, make_settings(dossiers_per_dwelling=3)),
+            (JULY, make_settings(dossiers_per_dwelling=4)),
+        )
+        number, settings = department.settings_on(JULY)
+        assert (number, settings.dossiers_per_dwelling) == (2, 4)
+
+    def test_settings_come_back_as_adopted(self) -> None:
+        adopted = make_settings(
+            max_taux_effort=Decimal("0.33"),
+            min_reste_a_vivre_per_person=Decimal("312.50"),
+            resource_ceilings=(
+                ceiling_table(2024, {1: Decimal("10800.50")}),
+                ceiling_table(2025),
+            ),
+            rda_priority_criteria=("dalo", "sans_logement", "handicap"),
+        )
+        department = with_versions((JANUARY, adopted))
+        _, settings = department.settings_on(JULY)
+        assert settings == adopted
+        assert settings.ceiling(2024, 1) == Decimal("10800.50")
+        assert settings.max_taux_effort == Decimal("0.33")
+
+
+class TestDepartmentSettings:
+    def test_ceiling_is_looked_up_by_year_and_category(self) -> None:
+        settings = make_settings(
+            resource_ceilings=(ceiling_table(2025, {1: Decimal("11000")}),)
+        )
+        assert settings.ceiling(2025, 1) == Decimal("11000")
+        assert settings.ceiling(2025, 2) is None
+        assert settings.ceiling(2026, 1) is None
+
+    @pytest.mark.parametrize(
+        "by_category", [{}, {0: Decimal(1)}, {7: Decimal(1)}, {1: Decimal(0)}]
+    )
+    def test_ceiling_table_covers_categories_one_to_six_with_positive_amounts(
+        self, by_category: dict[int, Decimal]
+    ) -> None:
+        with pytest.raises(ValidationError):
+            CeilingTable(year=2025, by_category=by_category, source="test")
+
+    def test_settings_name_at_least_one_required_document(self) -> None:
+        with pytest.raises(ValidationError):
+            make_settings(required_documents=())
