@@ -12,17 +12,22 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
-from domain.department import Department, DepartmentSettings, department_id
+from domain.department import (
+    Department,
+    DepartmentNotConfiguredError,
+    DepartmentSettings,
+    department_id,
+)
 from domain.dossier import Dossier
 from domain.shared import Actor, Meta
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from eventsourcing.domain import Aggregate
 
-    from commands.department import AdoptSettings
     from commands.base import Command
+    from commands.department import AdoptSettings
     from commands.dossier import IdentifyDossier, Step
 
 
@@ -76,7 +81,9 @@ class Logis(Application[UUID]):
 
         return self._run(command, ctx, act)
 
-    def apply_step(self, dossier_id: UUID, command: Step, ctx: Context) -> CommandResult:
+    def apply_step(
+        self, dossier_id: UUID, command: Step, ctx: Context
+    ) -> CommandResult:
         def act(meta: Meta) -> Dossier:
             dossier = self.get_dossier(dossier_id)
             self._check_expected_version(dossier, ctx)
@@ -125,7 +132,7 @@ class Logis(Application[UUID]):
             try:
                 department = self.repository.get(department_id(code))
             except AggregateNotFoundError:
-                department = Department.register(code)
+                department = Department.register(code, meta)
             self._check_expected_version(department, ctx)
             department.adopt(command.settings, command.effective_from, meta)
             return department
@@ -138,7 +145,8 @@ class Logis(Application[UUID]):
         try:
             department: Department = self.repository.get(department_id(code))
         except AggregateNotFoundError:
-            department = Department.register(code)  # unsaved: no version in force
+            msg = f"Le département {code} n'a aucun paramétrage : un administrateur doit l'adopter."
+            raise DepartmentNotConfiguredError(msg) from None
         return department.settings_on(day)
 
     def department_versions(self, code: str) -> list[tuple[date, int, dict[str, Any]]]:
@@ -170,7 +178,9 @@ class Logis(Application[UUID]):
         result = CommandResult(aggregate.id, aggregate.version, 0, stage(aggregate))
         record = None
         if ctx.idempotency_key:
-            record = IdempotencyRecord(ctx.idempotency_key, ctx.fingerprint, result.answer())
+            record = IdempotencyRecord(
+                ctx.idempotency_key, ctx.fingerprint, result.answer()
+            )
         try:
             recordings = self.save(aggregate, idempotency=record)
         except IntegrityError:
@@ -205,7 +215,10 @@ class Logis(Application[UUID]):
 
     @staticmethod
     def _check_expected_version(aggregate: Aggregate, ctx: Context) -> None:
-        if ctx.expected_version is not None and ctx.expected_version != aggregate.version:
+        if (
+            ctx.expected_version is not None
+            and ctx.expected_version != aggregate.version
+        ):
             msg = (
                 f"Version attendue {ctx.expected_version}, version actuelle "
                 f"{aggregate.version} : rechargez le dossier avant de recommencer."

@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.shared import DomainError, Meta, TransitionError, check_role
+from domain.shared import Actor, DomainError, Meta, TransitionError, check_role
 
 DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
 
@@ -78,6 +78,10 @@ class Department(Aggregate):
 
     class Event(Aggregate.Event):
         TOPIC = "logis.department.Event"
+        actor: Actor
+        occurred_on: date
+        command_id: UUID
+        correlation_id: str
 
     class Registered(Event, Aggregate.Created):
         TOPIC = "logis.department.Registered"
@@ -92,8 +96,6 @@ class Department(Aggregate):
         version_number: int
         effective_from: date
         settings: dict[str, Any]
-        adopted_by: Any  # Actor
-        correlation_id: str
 
         def apply(self, department: Department) -> None:
             department.versions.append(
@@ -101,8 +103,11 @@ class Department(Aggregate):
             )
 
     @classmethod
-    def register(cls, code: str) -> Department:
-        return cls._create(cls.Registered, id=department_id(code), code=code)
+    def register(cls, code: str, meta: Meta) -> Department:
+        check_role(meta.actor, ADOPTERS, "enregistrement d'un département")
+        return cls._create(
+            cls.Registered, id=department_id(code), code=code, **meta.fields()
+        )
 
     def adopt(
         self, settings: DepartmentSettings, effective_from: date, meta: Meta
@@ -119,8 +124,7 @@ class Department(Aggregate):
             version_number=len(self.versions) + 1,
             effective_from=effective_from,
             settings=settings.model_dump(mode="json"),
-            adopted_by=meta.actor,
-            correlation_id=meta.correlation_id,
+            **meta.fields(),
         )
 
     def settings_on(self, day: date) -> tuple[int, DepartmentSettings]:

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.shared import (
     Actor,
+    InvalidValueError,
     Meta,
     RuleViolation,
     TransitionError,
@@ -482,6 +483,9 @@ class Dossier(Aggregate):
         meta: Meta,
     ) -> Dossier:
         role = meta.actor.role
+        if household_size < 1:
+            msg = f"Un ménage compte au moins une personne, pas {household_size}."
+            raise InvalidValueError(msg)
         if role == "prefecture" and not dalo:
             msg = "La Préfecture propose des dossiers au titre du DALO uniquement."
             raise RuleViolation("DOS-ORIGINE", msg)
@@ -536,6 +540,7 @@ class Dossier(Aggregate):
     ) -> None:
         self._begin("complete", "constitution du dossier", meta)
         self._check_chain(MAIRIE, "la constitution du dossier par le CCAS")
+        self._check_documents(documents)
         missing = sorted(set(settings.required_documents) - set(documents))
         if missing:
             msg = f"Dossier incomplet, pièces manquantes : {', '.join(missing)}."
@@ -562,10 +567,9 @@ class Dossier(Aggregate):
         meta: Meta,
     ) -> None:
         self._begin("check_resources", "contrôle des ressources", meta)
-        if self.stage in (IDENTIFIED, ENQUETE, MAIRIE):
-            msg = "Seul un dossier complet est transmis à la DEAL."
-            raise RuleViolation("DOS-COMPLET", msg)
+        self._check_complete("à la DEAL")
         self._check_chain(COMPLETED, "le contrôle des ressources")
+        self._check_amount(annual_resources, "Les ressources annuelles")
         year = meta.occurred_on.year
         ceiling = settings.ceiling(year, household_category)
         if ceiling is None:
@@ -587,6 +591,7 @@ class Dossier(Aggregate):
 
     def start_analysis(self, meta: Meta) -> None:
         self._begin("start_analysis", "début de l'analyse", meta)
+        self._check_complete("à l'ALS")
         self._check_chain(RESOURCES, "l'analyse de l'ALS")
         self._record(self.AnalysisStarted, meta)
 
@@ -599,6 +604,7 @@ class Dossier(Aggregate):
     ) -> None:
         self._begin("request_documents", "demande de pièces", meta)
         self._check_stage({ANALYSIS}, "demander des pièces")
+        self._check_documents(documents)
         if through_role not in DOCUMENT_CHANNELS[:-1]:
             msg = (
                 "Pendant l'analyse, aucun contact avec le demandeur : les pièces "
@@ -616,6 +622,7 @@ class Dossier(Aggregate):
     def receive_documents(self, documents: list[str], meta: Meta) -> None:
         self._begin("receive_documents", "réception de pièces", meta)
         self._check_stage({ANALYSIS}, "recevoir des pièces")
+        self._check_documents(documents)
         unexpected = sorted(set(documents) - set(self.outstanding_documents))
         if unexpected:
             msg = f"Pièces non demandées : {', '.join(unexpected)}."
@@ -647,6 +654,9 @@ class Dossier(Aggregate):
             msg = "Les ressources doivent être positives, loyer, charges et APL/AL ≥ 0."
             raise RuleViolation("ALS-SOLVA", msg)
         net_cost = rent + charges - housing_benefit
+        if net_cost < 0:
+            msg = "L'APL/AL ne peut dépasser le loyer et les charges."
+            raise RuleViolation("ALS-SOLVA", msg)
         taux = (net_cost / monthly_resources).quantize(Decimal("0.0001"), ROUND_HALF_UP)
         reste = monthly_resources - net_cost
         per_person = (reste / self.household_size).quantize(
@@ -839,6 +849,12 @@ class Dossier(Aggregate):
     def refuse_offer(self, motive: str | None, meta: Meta) -> None:
         self._begin("refuse_offer", "refus de la proposition", meta)
         self._check_stage({OFFERED}, "refuser la proposition")
+        if meta.occurred_on > self.proposal["answer_deadline"]:
+            msg = (
+                "Le délai de réponse est passé : la proposition est caduque, "
+                "constatez-le plutôt qu'un refus."
+            )
+            raise RuleViolation("OFFRE-DELAI", msg)
         self._record(self.OfferRefused, meta, motive=motive)
 
     def lapse_offer(self, meta: Meta) -> None:
@@ -857,6 +873,11 @@ class Dossier(Aggregate):
     ) -> None:
         self._begin("sign_lease", "signature du bail", meta)
         self._check_stage({ACCEPTED}, "signer le bail")
+        self._check_amount(rent, "Le loyer et les charges")
+        self._check_amount(charges, "Le loyer et les charges")
+        if lease_start < self.proposal["offered_on"]:
+            msg = "Le bail ne peut prendre effet avant la proposition du logement."
+            raise TransitionError(msg, "lease_before_offer")
         self._record(
             self.LeaseSigned,
             meta,
@@ -955,10 +976,11 @@ class Dossier(Aggregate):
 
     def close(self, reason: str, meta: Meta) -> None:
         self._begin("close", "clôture", meta)
-        if not self.is_closable:
+        if not (self.is_closable or self._condition_lapsed(meta.occurred_on)):
             msg = (
                 "Le dossier se clôt après le bilan d'installation ou une issue "
-                "négative (écarté, non retenu, non-attribution, rejet, refus)."
+                "négative (écarté, non retenu, non-attribution, rejet, refus, "
+                "condition suspensive non levée dans le délai)."
             )
             raise TransitionError(msg)
         self._record(self.Closed, meta, reason=reason)
@@ -984,6 +1006,15 @@ class Dossier(Aggregate):
             or (self.stage == DECIDED and decision not in ATTRIBUTIONS)
         )
 
+    def _condition_lapsed(self, day: date) -> bool:
+        """CAL-CONDITION: a condition not met by its deadline ends the attribution."""
+        decision = self.cal_decision or {}
+        return (
+            self.stage == DECIDED
+            and decision.get("decision") == "attribution_sous_condition_suspensive"
+            and day > decision["condition_deadline"]
+        )
+
     def _begin(
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
@@ -1007,6 +1038,24 @@ class Dossier(Aggregate):
             )
             raise RuleViolation("DOS-ORDRE", msg)
 
+    def _check_complete(self, to_whom: str) -> None:
+        """DOS-COMPLET: only a complete dossier goes to the DEAL and the ALS."""
+        if self.stage in (IDENTIFIED, ENQUETE, MAIRIE):
+            msg = f"Seul un dossier complet est transmis {to_whom}."
+            raise RuleViolation("DOS-COMPLET", msg)
+
+    @staticmethod
+    def _check_amount(amount: Decimal, what: str) -> None:
+        if amount < 0:
+            msg = f"{what} ne peuvent être négatifs ({amount})."
+            raise InvalidValueError(msg)
+
+    @staticmethod
+    def _check_documents(documents: list[str]) -> None:
+        if not documents or any(not doc.strip() for doc in documents):
+            msg = "Au moins une pièce, chacune nommée."
+            raise InvalidValueError(msg)
+
     def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
         if self.stage not in allowed:
             msg = f"Impossible de {what} à l'étape « {self.stage} »."
@@ -1026,15 +1075,12 @@ class Dossier(Aggregate):
                 "complémentaire par la commission préfectorale."
             )
             raise RuleViolation("CAL-PREALABLE", msg)
-        if outcome == "liste_complementaire" and self.list_valid_until is not None:
-            if meta.occurred_on > self.list_valid_until:
-                msg = (
-                    "La liste complémentaire a expiré le "
-                    f"{self.list_valid_until.isoformat()}."
-                )
-                raise RuleViolation("LC-VALIDITE", msg)
-        until = self.sne_valid_until
-        if not self.numero_unique or until is None or meta.occurred_on > until:
+        until = self.list_valid_until
+        if outcome == "liste_complementaire" and until and meta.occurred_on > until:
+            msg = f"La liste complémentaire a expiré le {until.isoformat()}."
+            raise RuleViolation("LC-VALIDITE", msg)
+        sne_until = self.sne_valid_until
+        if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
 

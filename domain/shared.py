@@ -79,6 +79,12 @@ class TransitionError(DomainError):
     code = "invalid_transition"
 
 
+class InvalidValueError(DomainError):
+    """A value no real situation can have (checked again here, not only at the edge)."""
+
+    code = "invalid_value"
+
+
 class RoleNotAllowedError(DomainError):
     """The actor's role may not emit this event (DOMAIN.md §10 actors)."""
 

@@ -11,7 +11,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.dossier import Dossier
 
@@ -61,13 +60,6 @@ class DossierListView(TrackingRecorder):
         """The page of rows asked for, and how many rows match in all."""
 
 
-DOSSIER_TOPICS = tuple(
-    get_topic(cls)
-    for cls in vars(Dossier).values()
-    if isinstance(cls, type) and issubclass(cls, Dossier.Event) and cls is not Dossier.Event
-)
-
-
 class DossierListProjection(Projection[DossierListView]):
     name = "dossier_list"
 
@@ -100,9 +92,10 @@ class DossierListProjection(Projection[DossierListView]):
     def dossier_changed(self, event: Dossier.Event, tracking: Tracking) -> None:
         changes: dict[str, Any] = {
             "version": event.originator_version,
-            "last_occurred_on": event.occurred_on,
             "updated_at": event.timestamp,
         }
+        if event.CHRONOLOGICAL:
+            changes["last_occurred_on"] = event.occurred_on
         if stage := event.resulting_stage(""):
             changes["stage"] = stage
         if isinstance(event, Dossier.DemandRenewed):

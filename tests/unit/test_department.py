@@ -15,7 +15,7 @@ from domain.department import (
     DepartmentSettings,
     department_id,
 )
-from domain.shared import ROLES
+from domain.shared import ROLES, DomainError
 from tests.helpers.aggregates import given, then_error, then_event, when
 from tests.helpers.dossiers import ceiling_table, make_meta, make_settings
 
@@ -23,12 +23,15 @@ JANUARY = date(2025, 1, 1)
 JULY = date(2025, 7, 1)
 
 
+ADMIN = make_meta("admin", date(2024, 12, 1))
+
+
 def registered(code: str = "972") -> Department:
-    return given(Department.register(code).collect_events())
+    return given(Department.register(code, ADMIN).collect_events())
 
 
 def with_versions(*adoptions: tuple[date, DepartmentSettings]) -> Department:
-    department = Department.register("972")
+    department = Department.register("972", ADMIN)
     for effective_from, settings in adoptions:
         department.adopt(settings, effective_from, make_meta("admin", effective_from))
     return given(department.collect_events())
@@ -36,15 +39,21 @@ def with_versions(*adoptions: tuple[date, DepartmentSettings]) -> Department:
 
 class TestRegister:
     def test_department_is_registered_under_its_code(self) -> None:
-        events = when(None, lambda _: Department.register("972"))
+        events = when(None, lambda _: Department.register("972", ADMIN))
         then_event(
             events,
             Department.Registered,
+            ADMIN,
             code="972",
             originator_id=department_id("972"),
         )
         department = given(events)
         assert (department.code, department.versions) == ("972", [])
+
+    def test_only_an_administrator_registers_a_department(self) -> None:
+        with pytest.raises(DomainError) as caught:
+            Department.register("972", make_meta("prefecture", date(2024, 12, 1)))
+        assert caught.value.code == "role_not_allowed"
 
     def test_department_id_is_stable_and_distinct_per_code(self) -> None:
         assert department_id("972") == department_id("972")
@@ -60,11 +69,10 @@ class TestAdopt:
         then_event(
             events,
             Department.SettingsAdopted,
+            meta,
             version_number=1,
             effective_from=JANUARY,
             settings=settings.model_dump(mode="json"),
-            adopted_by=meta.actor,
-            correlation_id=meta.correlation_id,
         )
         assert department.versions == [(JANUARY, 1, settings.model_dump(mode="json"))]
 

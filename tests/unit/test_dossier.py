@@ -11,12 +11,13 @@ import pytest
 
 from domain import dossier as d
 from domain.dossier import Dossier
-from domain.shared import ROLES
+from domain.shared import ROLES, DomainError
 from tests.helpers.aggregates import given, then_error, then_event, when
 from tests.helpers.dossiers import (
     ANSWER_DEADLINE,
     CEILINGS,
     CHARGES,
+    CONDITION_DEADLINE,
     COMMUNE,
     DAY,
     DEPARTMENT,
@@ -1457,12 +1458,18 @@ class TestProcedureOrder:
             (step, stage)
             for i, step in enumerate(CHAIN_STEPS)
             for stage in CHAIN[:i]
-            if step != "check_resources"  # DOS-COMPLET, see TestCheckResources
         ],
     )
     def test_step_taken_too_early_is_refused(self, step: str, stage: str) -> None:
+        # Before the CCAS completes it, the DEAL and the ALS refuse it as incomplete.
+        incomplete = step in ("check_resources", "start_analysis") and stage in (
+            d.IDENTIFIED,
+            d.ENQUETE,
+            d.MAIRIE,
+        )
         dossier = drive_to(stage)
-        then_error(dossier, lambda x: perform(x, step), "DOS-ORDRE")
+        expected = "DOS-COMPLET" if incomplete else "DOS-ORDRE"
+        then_error(dossier, lambda x: perform(x, step), expected)
 
     @pytest.mark.parametrize(
         ("step", "stage"),
@@ -1614,3 +1621,84 @@ class TestReplay:
         )
         rebuilt = given([*events, accepted])
         assert (rebuilt.stage, rebuilt.last_occurred_on) == (d.ACCEPTED, late)
+
+
+class TestValuesNoSituationCanHave:
+    """The domain refuses impossible values itself, not only the API's schemas."""
+
+    def test_household_of_nobody_is_refused(self) -> None:
+        meta = make_meta("mairie", DAY["identify"])
+        with pytest.raises(DomainError) as caught:
+            identify_command(meta, household_size=0)(None)
+        assert caught.value.code == "invalid_value"
+
+    def test_negative_resources_are_refused(self) -> None:
+        dossier = drive_to(d.COMPLETED)
+        meta = make_meta("deal", DAY["check_resources"])
+        then_error(
+            dossier,
+            lambda x: x.check_resources(Decimal(-1), 2, make_settings(), 1, meta),
+            "invalid_value",
+        )
+
+    @pytest.mark.parametrize("documents", [[], ["  "]])
+    def test_empty_document_lists_are_refused(self, documents: list[str]) -> None:
+        dossier = drive_to(d.ANALYSIS)
+        meta = make_meta("als", DAY["request_documents"])
+        then_error(
+            dossier,
+            lambda x: x.request_documents(documents, "ccas", "CCAS", meta),
+            "invalid_value",
+        )
+
+    def test_housing_benefit_above_rent_and_charges_is_refused(self) -> None:
+        dossier = drive_to(d.ANALYSIS)
+        then_error(dossier, solvency(benefit="401.00"), "ALS-SOLVA")
+
+    def test_negative_rent_is_refused(self) -> None:
+        dossier = drive_to(d.ACCEPTED)
+        meta = make_meta("bailleur", DAY["sign_lease"])
+        then_error(
+            dossier,
+            lambda x: x.sign_lease(LEASE_START, Decimal(-5), CHARGES, meta),
+            "invalid_value",
+        )
+
+    def test_lease_cannot_start_before_the_offer(self) -> None:
+        dossier = drive_to(d.ACCEPTED)
+        meta = make_meta("bailleur", DAY["sign_lease"])
+        early = DAY["offer"] - timedelta(days=1)
+        then_error(
+            dossier,
+            lambda x: x.sign_lease(early, RENT, CHARGES, meta),
+            "lease_before_offer",
+        )
+
+
+class TestLateAnswers:
+    def test_refusal_after_the_deadline_is_a_lapse_not_a_refusal(self) -> None:
+        dossier = drive_to(d.OFFERED)
+        meta = make_meta("bailleur", ANSWER_DEADLINE + timedelta(days=1))
+        then_error(dossier, lambda x: x.refuse_offer("Trop tard", meta), "OFFRE-DELAI")
+
+    def test_refusal_on_the_deadline_is_recorded(self) -> None:
+        dossier = drive_to(d.OFFERED)
+        meta = make_meta("bailleur", ANSWER_DEADLINE)
+        events = when(dossier, lambda x: x.refuse_offer(None, meta))
+        then_event(events, Dossier.OfferRefused, meta, motive=None)
+
+    def test_condition_not_met_by_its_deadline_lets_the_dossier_close(self) -> None:
+        dossier = drive_to(
+            d.DECIDED, decision="attribution_sous_condition_suspensive"
+        )
+        meta = make_meta("als", CONDITION_DEADLINE + timedelta(days=1))
+        events = when(dossier, lambda x: x.close("Condition non levée", meta))
+        then_event(events, Dossier.Closed, meta, reason="Condition non levée")
+        assert dossier.stage == d.CLOSED
+
+    def test_condition_still_open_keeps_the_dossier_from_closing(self) -> None:
+        dossier = drive_to(
+            d.DECIDED, decision="attribution_sous_condition_suspensive"
+        )
+        meta = make_meta("als", CONDITION_DEADLINE)
+        then_error(dossier, lambda x: x.close("Trop tôt", meta), "invalid_transition")
