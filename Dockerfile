@@ -1,0 +1,24 @@
+# Logis API image: `docker compose up` runs it against PostgreSQL (docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin logis
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY commands ./commands
+COPY projections ./projections
+COPY infra ./infra
+COPY api ./api
+RUN pip install . \
+    && mkdir -p /app/var \
+    && chown logis:logis /app/var
+
+USER logis
+EXPOSE 8000
+CMD ["logis", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,82 @@
+"""`logis demo` on a fresh SQLite file, then `logis serve` on a free loopback
+port, reached over HTTP like any client; the server is killed at the end."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from tests.e2e.support import (
+    Server,
+    free_port,
+    logis_env,
+    logis_executable,
+    run_logis,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+STARTUP_SECONDS = 30.0
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"`logis serve` s'est arrêté (code {process.returncode}) :\n"
+                + log.read_text(errors="replace")
+            )
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(
+        f"`logis serve` ne répond pas sur {url}/health après {STARTUP_SECONDS} s :\n"
+        + log.read_text(errors="replace")
+    )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`logis demo`, then `logis serve` on the same SQLite file; killed at the end."""
+    workdir = tmp_path_factory.mktemp("logis-e2e")
+    database_path = workdir / "logis.sqlite3"
+    database_url = f"sqlite:///{database_path}"
+    demo = run_logis("demo", database_url=database_url, cwd=workdir)
+    assert demo.returncode == 0, demo.stderr
+    port = free_port()
+    log = workdir / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [logis_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=logis_env(database_url),
+            cwd=workdir,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(process, base_url, log)
+        yield Server(base_url, database_url, database_path, workdir, demo.stdout)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as client:
+        yield client

@@ -1,0 +1,104 @@
+"""Running the real `logis` executable, as a user would, and reading its answers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from commands.demo import PROGRAMME_ID
+
+COMMAND_SECONDS = 120.0
+
+# The demo's twelve dossiers (3 per dwelling of a 4-dwelling programme), by stage.
+DEMO_STAGES = Counter(
+    {
+        "identifie": 1,
+        "enquete_sociale_rendue": 1,
+        "avis_mairie_rendu": 1,
+        "complet": 1,
+        "ressources_controlees": 1,
+        "irrecevable": 1,
+        "en_analyse": 1,
+        "solvabilite_etudiee": 1,
+        "preselectionne": 1,
+        "classe": 1,
+        "decide_cal": 1,
+        "clos": 1,
+    }
+)
+
+
+def logis_executable() -> str:
+    """The `logis` script installed next to this interpreter (the venv's)."""
+    beside = Path(sys.executable).with_name("logis")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("logis")
+    if found is None:
+        pytest.fail("exécutable `logis` introuvable : `pip install -e '.[dev]'`")
+    return found
+
+
+def logis_env(database_url: str) -> dict[str, str]:
+    """The caller's environment without its LOGIS_* settings, on `database_url`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGIS_")}
+    env |= {
+        "LOGIS_DATABASE_URL": database_url,
+        "LOGIS_LOG_JSON": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    return env
+
+
+def run_logis(
+    *args: str, database_url: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run `logis <args>` to completion (cwd: a directory without any .env)."""
+    return subprocess.run(
+        [logis_executable(), *args],
+        env=logis_env(database_url),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_SECONDS,
+        check=False,  # callers assert on the exit status and the messages
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    database_url: str
+    database_path: Path
+    workdir: Path
+    demo_report: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=10.0)
+
+
+def demo_dossiers(client: httpx.Client) -> list[dict[str, Any]]:
+    """The rows of the demo's programme in the dossier list."""
+    answer = client.get(
+        "/v1/dossiers", params={"programme_id": str(PROGRAMME_ID), "limit": 100}
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["count"] == len(body["data"])
+    return list(body["data"])

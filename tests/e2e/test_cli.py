@@ -1,0 +1,108 @@
+"""The `logis` command line against the store `logis serve` runs on: the French
+timeline of a dossier, its JSON form, refusals, and a demo that loads only once."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import TYPE_CHECKING
+
+from tests.e2e.support import demo_dossiers, run_logis
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tests.e2e.support import Server
+
+FRENCH_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+
+
+def closed_dossier_id(client: httpx.Client) -> str:
+    (closed,) = [d for d in demo_dossiers(client) if d["stage"] == "clos"]
+    return str(closed["id"])
+
+
+def count_events(server: Server) -> int:
+    with sqlite3.connect(server.database_path) as connection:
+        (count,) = connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+    return int(count)
+
+
+class TestHistory:
+    def test_history_prints_the_french_timeline(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        dossier_id = closed_dossier_id(client)
+        result = run_logis(
+            "history", dossier_id, database_url=server.database_url, cwd=server.workdir
+        )
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith(f"Dossier {dossier_id} — 17 événement(s)")
+        assert "Ménage repéré, dossier LLTS ouvert" in result.stdout
+        assert "Préfecture de la Martinique" in result.stdout
+        assert "Bilan d'installation fait" in result.stdout
+        assert "Dossier clos" in result.stdout
+        dated = [line for line in lines if FRENCH_DATE.search(line)]
+        assert len(dated) >= 17
+
+    def test_history_as_json_parses(self, server: Server, client: httpx.Client) -> None:
+        dossier_id = closed_dossier_id(client)
+        result = run_logis(
+            "history",
+            dossier_id,
+            "--format",
+            "json",
+            database_url=server.database_url,
+            cwd=server.workdir,
+        )
+        assert result.returncode == 0, result.stderr
+        events = json.loads(result.stdout)
+        assert [e["version"] for e in events] == list(range(1, 18))
+        assert events[0]["type"] == "Identified"
+        assert events[0]["data"]["dalo"] is True
+        assert events[-1]["type"] == "Closed"
+        occurred = [e["occurred_on"] for e in events]
+        assert occurred == sorted(occurred)
+
+    def test_history_refuses_a_malformed_id_in_french(self, server: Server) -> None:
+        result = run_logis(
+            "history",
+            "pas-un-uuid",
+            database_url=server.database_url,
+            cwd=server.workdir,
+        )
+        assert result.returncode != 0
+        assert "identifiant de dossier invalide (UUID attendu)" in result.stderr
+        assert "« pas-un-uuid »" in result.stderr
+
+    def test_history_of_an_unknown_dossier_fails_in_french(
+        self, server: Server
+    ) -> None:
+        result = run_logis(
+            "history",
+            "00000000-0000-4000-8000-000000000000",
+            database_url=server.database_url,
+            cwd=server.workdir,
+        )
+        assert result.returncode == 1
+        assert "Erreur (dossier_not_found)" in result.stderr
+        assert "introuvable" in result.stderr
+
+
+class TestDemo:
+    def test_the_first_demo_reported_its_programme_in_french(
+        self, server: Server
+    ) -> None:
+        report = server.demo_report
+        assert report.startswith("Démonstration chargée")
+        assert "Résidence Les Flamboyants" in report
+        assert "12 dossiers (3 par logement)" in report
+
+    def test_a_second_demo_writes_nothing(self, server: Server) -> None:
+        before = count_events(server)
+        result = run_logis("demo", database_url=server.database_url, cwd=server.workdir)
+        assert result.returncode == 0, result.stderr
+        assert "déjà chargée" in result.stdout
+        assert count_events(server) == before

@@ -1,0 +1,107 @@
+"""docker-compose.yml and the Dockerfile, read as data (there is no Docker engine
+here): every LOGIS_* variable is a setting, every command a `logis` subcommand."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from api.cli import build_parser, main
+from infra.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = Settings.model_config["env_prefix"]
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, dict[str, Any]]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return dict(compose["services"])
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):  # the KEY=value form
+        env = dict(item.split("=", 1) for item in env)
+    return {str(k): str(v) for k, v in env.items()}
+
+
+def command(service: dict[str, Any]) -> list[str]:
+    value = service["command"]
+    return shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
+
+
+def test_the_services_are_postgres_and_the_api(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert set(services) == {"postgres", "api"}
+
+
+def test_every_logis_variable_is_a_setting(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    fields = {f"{PREFIX}{name}".upper() for name in Settings.model_fields}
+    used = {
+        key
+        for service in services.values()
+        for key in environment(service)
+        if key.startswith(PREFIX)
+    }
+    assert used, "no LOGIS_* variable set"
+    assert used - fields == set()
+    for service in services.values():
+        values = {
+            key.removeprefix(PREFIX).lower(): value
+            for key, value in environment(service).items()
+            if key.startswith(PREFIX)
+        }
+        Settings(_env_file=None, **values)  # type: ignore[call-arg]  # valid values
+
+
+def test_postgres_is_pinned_checked_and_persistent(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    postgres = services["postgres"]
+    assert postgres["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    (volume,) = postgres["volumes"]
+    assert volume.endswith(":/var/lib/postgresql/data")
+
+
+def test_the_api_is_built_here_and_waits_for_postgres(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api = services["api"]
+    assert api["build"] == "."
+    assert api["ports"] == ["8000:8000"]
+    assert api["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert "/health" in " ".join(api["healthcheck"]["test"])
+    url = environment(api)["LOGIS_DATABASE_URL"]
+    assert re.fullmatch(r"postgresql://logis:.+@postgres:5432/logis", url)
+
+
+@pytest.mark.parametrize("name", ["api"])
+def test_service_commands_are_logis_subcommands(
+    services: dict[str, dict[str, Any]], name: str
+) -> None:
+    program, subcommand, *options = command(services[name])
+    assert program == "logis"
+    with pytest.raises(SystemExit) as exit_:
+        main([subcommand, "--help"])
+    assert exit_.value.code == 0
+    args = build_parser().parse_args([subcommand, *options])
+    assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", 8000)
+
+
+def test_the_dockerfile_runs_the_same_command_as_a_non_root_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim$", dockerfile, re.MULTILINE)
+    assert re.search(r"^RUN pip install \.", dockerfile, re.MULTILINE)
+    assert re.search(r"^USER (?!root\b)\w+", dockerfile, re.MULTILINE)
+    assert re.search(r"^EXPOSE 8000$", dockerfile, re.MULTILINE)
+    assert '["logis", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
