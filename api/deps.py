@@ -63,7 +63,7 @@ def parse_if_match(value: str | None) -> int | None:
             422,
             {
                 "code": "invalid_if_match",
-                "message": "If-Match attend la version du dossier (ETag), par ex. \"3\".",
+                "message": 'If-Match attend la version du dossier (ETag), par ex. "3".',
             },
         )
     return int(tag)
@@ -73,7 +73,8 @@ def command_context(
     request: Request,
     actor: ActorDep,
     idempotency_key: Annotated[
-        str | None, Header(min_length=1, max_length=200, description="Clé d'idempotence")
+        str | None,
+        Header(min_length=1, max_length=200, description="Clé d'idempotence"),
     ] = None,
     if_match: Annotated[
         str | None, Header(description="Version attendue du dossier (ETag)")

@@ -80,7 +80,9 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (
+            not declared.isdigit() or int(declared) > self.max_bytes
+        ):
             await self._too_large(send)
             return
         chunks: list[bytes] = []

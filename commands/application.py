@@ -19,7 +19,7 @@ from domain.department import (
     department_id,
 )
 from domain.dossier import Dossier
-from domain.shared import Actor, Meta
+from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,7 +174,15 @@ class Logis(Application[UUID]):
             msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
             raise InvalidCommandError(msg, "occurred_on_in_future")
         meta = Meta(ctx.actor, occurred_on, uuid4(), ctx.correlation_id)
-        aggregate = act(meta)
+        try:
+            aggregate = act(meta)
+        except DomainError:
+            # The same keyed command, sent twice at once, may have been saved since
+            # the check above: the refusal it now meets is its own success.
+            replayed = self._replay(ctx)
+            if replayed is not None:
+                return replayed
+            raise
         result = CommandResult(aggregate.id, aggregate.version, 0, stage(aggregate))
         record = None
         if ctx.idempotency_key:

@@ -21,8 +21,12 @@ from domain.dossier import Dossier
 from domain.shared import Meta
 
 Rules = Callable[[], tuple[int, DepartmentSettings]]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 

@@ -52,9 +52,9 @@ def build_system(settings: Settings) -> System:
         settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
     app = Logis(env=env)
     factory = InfrastructureFactory.construct(Environment(name="dossier_list", env=env))
-    view_class = PostgresDossierListView if settings.is_postgres else SQLiteDossierListView
+    view_class = (
+        PostgresDossierListView if settings.is_postgres else SQLiteDossierListView
+    )
     dossier_list = factory.tracking_recorder(view_class)
     projection = DossierListProjection(view=dossier_list)
-    return System(
-        settings, app, dossier_list, [Projector(app, projection)], [factory]
-    )
+    return System(settings, app, dossier_list, [Projector(app, projection)], [factory])

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
+    InterfaceError,
     JSONTranscoder,
+    OperationalError,
     Transcoding,
     UUIDAsHex,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from commands.idempotency import IdempotencyRecord
@@ -29,10 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from eventsourcing.persistence import StoredEvent
-    from eventsourcing.sqlite import SQLiteCursor
     from eventsourcing.postgres import PostgresDatastore
-    from psycopg import Cursor
-    from psycopg.rows import DictRow
+    from eventsourcing.sqlite import SQLiteCursor
 
 
 class DateAsISO(Transcoding):
@@ -51,7 +52,11 @@ class ActorAsDict(Transcoding):
     name = "actor"
 
     def encode(self, obj: Actor) -> dict[str, str]:
-        return {"subject": obj.subject, "role": obj.role, "organisation": obj.organisation}
+        return {
+            "subject": obj.subject,
+            "role": obj.role,
+            "organisation": obj.organisation,
+        }
 
     def decode(self, data: dict[str, str]) -> Actor:
         return Actor(**data)
@@ -155,16 +160,32 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
             )
         )
 
-    def _insert_events(
-        self,
-        curs: Cursor[DictRow],
-        stored_events: Sequence[StoredEvent],
-        **kwargs: Any,
-    ) -> None:
-        # Runs inside the append transaction, before the events themselves: a
-        # replayed key raises IntegrityError and nothing is appended.
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         record: IdempotencyRecord | None = kwargs.get("idempotency")
-        if record is not None:
+        if record is None:
+            return super().insert_events(stored_events, **kwargs)
+        return self._insert_events_with_key(stored_events, record, **kwargs)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_events_with_key(
+        self,
+        stored_events: Sequence[StoredEvent],
+        record: IdempotencyRecord,
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        # One plain transaction, not the library's pipeline: there, the key
+        # inserted first and taken by a concurrent transaction surfaced as
+        # "pipeline aborted", an OperationalError the library retried for two
+        # seconds before the API answered 500 instead of replaying the answer.
+        # Inserted after the table lock, the key can only meet a committed one:
+        # IntegrityError at once, nothing appended.
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            notification_ids = self._fetch_ids_after_insert_events(
+                curs, stored_events, **kwargs
+            )
             last = stored_events[-1]
             curs.execute(
                 SQL(
@@ -182,6 +203,7 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
                     last.originator_version,
                 ),
             )
+        return notification_ids
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         statement = SQL(

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import Tracking
 
 COLUMNS = tuple(DossierRow.__dataclass_fields__)
-UPDATABLE = frozenset({"stage", "version", "last_occurred_on", "updated_at", "numero_unique"})
+UPDATABLE = frozenset(
+    {"stage", "version", "last_occurred_on", "updated_at", "numero_unique"}
+)
 
 
 def _where(query: DossierFilter, mark: str) -> tuple[str, list[Any]]:
@@ -146,7 +148,9 @@ class PostgresDossierListView(PostgresTrackingRecorder, DossierListView):
         table = self._qualified()
         columns = SQL(", ").join(map(Identifier, COLUMNS))
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(SQL("SELECT COUNT(*) AS n FROM {}").format(table) + SQL(where), params)
+            curs.execute(
+                SQL("SELECT COUNT(*) AS n FROM {}").format(table) + SQL(where), params
+            )
             total = int(curs.fetchone()["n"])
             curs.execute(
                 SQL("SELECT {} FROM {}").format(columns, table)

@@ -17,11 +17,11 @@ from domain.department import DEPARTMENT_CODE_PATTERN
 router = APIRouter(
     prefix="/v1/departments",
     tags=["departments"],
-    responses={
-        s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 413, 422)
-    },
+    responses={s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 413, 422)},
 )
-Code = Annotated[str, Path(pattern=DEPARTMENT_CODE_PATTERN, description="Code du département")]
+Code = Annotated[
+    str, Path(pattern=DEPARTMENT_CODE_PATTERN, description="Code du département")
+]
 
 
 class SettingsVersionPublic(BaseModel):
@@ -39,7 +39,11 @@ class DepartmentSettingsPublic(BaseModel):
 
 @router.post("/{code}/settings", status_code=201, response_model=CommandAnswer)
 def adopt_settings(
-    code: Code, body: AdoptSettings, ctx: ContextDep, system: SystemDep, response: Response
+    code: Code,
+    body: AdoptSettings,
+    ctx: ContextDep,
+    system: SystemDep,
+    response: Response,
 ) -> CommandAnswer:
     """Adopt a new version of the department's settings, in force from a date (admin)."""
     ctx = with_fingerprint(ctx, "adopt", code, body.model_dump(mode="json"))
@@ -52,7 +56,9 @@ def adopt_settings(
 def read_settings(
     code: Code,
     system: SystemDep,
-    on: Annotated[date | None, Query(description="Date d'application (défaut : aujourd'hui)")] = None,
+    on: Annotated[
+        date | None, Query(description="Date d'application (défaut : aujourd'hui)")
+    ] = None,
 ) -> DepartmentSettingsPublic:
     """Every adopted version, and the one in force on a date."""
     day = on or datetime.now(UTC).date()
@@ -62,5 +68,8 @@ def read_settings(
     ]
     in_force = [v for v in versions if v.effective_from <= day]
     return DepartmentSettingsPublic(
-        code=code, in_force_on=day, in_force=in_force[-1] if in_force else None, versions=versions
+        code=code,
+        in_force_on=day,
+        in_force=in_force[-1] if in_force else None,
+        versions=versions,
     )

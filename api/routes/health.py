@@ -16,12 +16,14 @@ def read_health(system: SystemDep) -> JSONResponse:
     try:
         system.app.store.ping()
         position = system.app.recorder.max_notification_id() or 0
-        projections = {
-            p.projection.name: p.position for p in system.projectors
-        }
+        projections = {p.projection.name: p.position for p in system.projectors}
     except Exception as exc:  # any store failure means "not ready"
         return JSONResponse(
-            {"status": "indisponible", "code": "store_unavailable", "message": str(exc)[:200]},
+            {
+                "status": "indisponible",
+                "code": "store_unavailable",
+                "message": str(exc)[:200],
+            },
             status_code=503,
         )
     return JSONResponse(

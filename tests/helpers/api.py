@@ -1,0 +1,447 @@
+"""HTTP-level builders: actor headers, department settings, request bodies, and a
+dossier driven through the whole procedure over the API, step by step, each with
+a role allowed to record it.
+
+    dossier_id = drive_dossier(client, to="classe")            # the main line
+    dossier_id = drive_dossier(client, to="clos", path=every_step())  # every endpoint
+
+All the steps of one driven dossier share one date (`on`, default today), so the
+procedure's chronology always holds; pass a past `on` to build old dossiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    import httpx
+    from starlette.testclient import TestClient
+
+DEPARTMENT = "972"
+COMMUNE = "97209"  # Fort-de-France (code INSEE)
+OTHER_COMMUNE = "97213"  # Le Lamentin
+NUMERO_UNIQUE = "0972250100042A"
+DWELLING = "SIMAR-FDF-BAT-B-12"
+REQUIRED_DOCUMENTS = (
+    "piece_identite",
+    "avis_imposition",
+    "justificatif_ressources",
+    "composition_familiale",
+)
+# Annual LLTS ceilings by household category: test values, not an arrêté's.
+CEILINGS = {1: "11000", 2: "14700", 3: "17700", 4: "19700", 5: "23000", 6: "25900"}
+
+# ASCII only: HTTP header values are bytes, and the API reads them as latin-1.
+ORGANISATIONS = {
+    "als": "ALS Martinique",
+    "bailleur": "SIMAR",
+    "prefecture": "Prefecture de la Martinique",
+    "deal": "DEAL Martinique",
+    "mairie": "Mairie de Fort-de-France",
+    "ccas": "CCAS de Fort-de-France",
+    "departement": "Collectivite territoriale de Martinique",
+    "caf": "CAF de la Martinique",
+    "prescripteur": "Mission Locale Centre",
+    "commission_logement": "CLU Loire",
+    "association": "AGASEF",
+    "ccapex": "CCAPEX 972",
+    "auditeur": "Cour des comptes",
+    "admin": "Logis",
+}
+
+
+def today() -> date:
+    """The server's today: it judges `occurred_on` against the UTC date."""
+    return datetime.now(UTC).date()
+
+
+def actor(
+    role: str, *, organisation: str | None = None, subject: str | None = None
+) -> dict[str, str]:
+    """The identity headers of an agent of `role`."""
+    return {
+        "X-Logis-Subject": subject or f"agent.{role}",
+        "X-Logis-Role": role,
+        "X-Logis-Organisation": organisation or ORGANISATIONS.get(role, role),
+    }
+
+
+# ---- department settings ----------------------------------------------------------
+
+
+def settings_body(
+    *,
+    effective_from: date | None = None,
+    years: Sequence[int] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """An AdoptSettings body: documents, ceilings for the current year (and the
+    years around it, so a dossier driven up to 400 days in the past, or on
+    31 December, still finds its ceiling), categories 1 to 6; in force since
+    1 January two years ago."""
+    year = today().year
+    years = years if years is not None else (year - 2, year - 1, year, year + 1)
+    settings: dict[str, Any] = {
+        "required_documents": list(REQUIRED_DOCUMENTS),
+        "resource_ceilings": [
+            {"year": y, "by_category": dict(CEILINGS), "source": f"arrêté test {y}"}
+            for y in years
+        ],
+        **overrides,
+    }
+    return {
+        "effective_from": (effective_from or date(year - 2, 1, 1)).isoformat(),
+        "settings": settings,
+    }
+
+
+def adopt_settings(
+    client: TestClient,
+    department: str = DEPARTMENT,
+    body: Mapping[str, Any] | None = None,
+    *,
+    role: str = "admin",
+) -> httpx.Response:
+    return client.post(
+        f"/v1/departments/{department}/settings",
+        json=dict(body) if body is not None else settings_body(),
+        headers=actor(role),
+    )
+
+
+# ---- dossiers -----------------------------------------------------------------
+
+
+def identification(on: date | None = None, **overrides: Any) -> dict[str, Any]:
+    """An IdentifyDossier body: a household of 3 in Fort-de-France, registered in
+    the SNE on the day it is identified."""
+    body: dict[str, Any] = {
+        "applicant_name": "Marie-Josée Lordinot",
+        "household_size": 3,
+        "department": DEPARTMENT,
+        "commune": COMMUNE,
+        "numero_unique": NUMERO_UNIQUE,
+        "sne_registered_on": (on or today()).isoformat(),
+    }
+    if on is not None:
+        body["occurred_on"] = on.isoformat()
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def identify(
+    client: TestClient,
+    body: Mapping[str, Any] | None = None,
+    *,
+    role: str = "ccas",
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    return client.post(
+        "/v1/dossiers",
+        json=dict(body) if body is not None else identification(),
+        headers={**actor(role), **(headers or {})},
+    )
+
+
+def record(
+    client: TestClient,
+    dossier_id: str,
+    slug: str,
+    body: Mapping[str, Any] | None = None,
+    *,
+    role: str,
+    if_match: int | str | None = None,
+    key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """POST one step; `if_match` an int is sent as the ETag "n"."""
+    extra: dict[str, str] = {}
+    if if_match is not None:
+        extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
+    if key is not None:
+        extra["Idempotency-Key"] = key
+    return client.post(
+        f"/v1/dossiers/{dossier_id}/{slug}",
+        json=dict(body) if body is not None else None,
+        headers={**actor(role), **extra, **(headers or {})},
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the procedure: its endpoint, who records it, its body, and the
+    stage the dossier is at afterwards."""
+
+    slug: str
+    role: str
+    body: Callable[[date], dict[str, Any]]
+    stage: str
+
+
+def _dated(on: date, **fields: Any) -> dict[str, Any]:
+    return {**fields, "occurred_on": on.isoformat()}
+
+
+def _step(slug: str, role: str, stage: str, **fields: Any) -> Step:
+    return Step(slug, role, lambda on: _dated(on, **fields), stage)
+
+
+SOCIAL_ENQUIRY = _step(
+    "social-enquiry",
+    "departement",
+    "enquete_sociale_rendue",
+    avis="prioritaire",
+    summary="Famille hébergée chez un tiers, trois personnes.",
+)
+MAIRIE_AVIS = _step(
+    "mairie-avis",
+    "mairie",
+    "avis_mairie_rendu",
+    avis="favorable",
+    comment="Priorité communale.",
+)
+COMPLETION = _step("completion", "ccas", "complet", documents=list(REQUIRED_DOCUMENTS))
+DEMAND_RENEWAL = _step("demand-renewal", "ccas", "complet", numero_unique=NUMERO_UNIQUE)
+RESOURCES_CHECK = _step(
+    "resources-check",
+    "deal",
+    "ressources_controlees",
+    annual_resources="12000.00",
+    household_category=3,
+)
+ANALYSIS = _step("analysis", "als", "en_analyse")
+DOCUMENTS_REQUEST = _step(
+    "documents-request",
+    "als",
+    "en_analyse",
+    documents=["quittances_loyer"],
+    through_role="ccas",
+    through_organisation=ORGANISATIONS["ccas"],
+)
+DOCUMENTS_RECEIPT = _step(
+    "documents-receipt", "ccas", "en_analyse", documents=["quittances_loyer"]
+)
+SOLVENCY = _step(
+    "solvency",
+    "als",
+    "solvabilite_etudiee",
+    monthly_resources="1500.00",
+    rent="350.00",
+    charges="50.00",
+    housing_benefit="200.00",
+    opinion="favorable",
+)
+PRE_SELECTION = _step("pre-selection", "als", "preselectionne", outcome="prioritaire")
+RANKING = _step("ranking", "prefecture", "classe", outcome="rang", rank=1)
+CAL_DEFERRAL = Step(
+    "cal-deferral",
+    "bailleur",
+    lambda on: _dated(
+        on,
+        motive="Pièce à vérifier",
+        return_session_on=(on + timedelta(days=7)).isoformat(),
+    ),
+    "ajourne",
+)
+CAL_DECISION = _step(
+    "cal-decision",
+    "bailleur",
+    "decide_cal",
+    decision="attribution",
+    dwelling_ref=DWELLING,
+)
+CAL_DECISION_UNDER_CONDITION = Step(
+    "cal-decision",
+    "bailleur",
+    lambda on: _dated(
+        on,
+        decision="attribution_sous_condition_suspensive",
+        dwelling_ref=DWELLING,
+        missing_document="avis_imposition_n_1",
+        condition_deadline=(on + timedelta(days=30)).isoformat(),
+    ),
+    "decide_cal",
+)
+CONDITION_FULFILMENT = _step("condition-fulfilment", "bailleur", "condition_levee")
+OFFER = Step(
+    "offer",
+    "bailleur",
+    lambda on: _dated(on, answer_deadline=(on + timedelta(days=15)).isoformat()),
+    "offre_faite",
+)
+OFFER_ANSWER = _step("offer-answer", "bailleur", "offre_acceptee", answer="acceptee")
+LEASE = Step(
+    "lease",
+    "bailleur",
+    lambda on: _dated(on, lease_start=on.isoformat(), rent="350.00", charges="50.00"),
+    "bail_signe",
+)
+ENTRY = _step("entry", "bailleur", "entre_dans_les_lieux")
+INFORMATION_MEETING = _step(
+    "information-meeting",
+    "als",
+    "entre_dans_les_lieux",
+    topics=["droits et devoirs du locataire", "eau et électricité"],
+)
+INSTALLATION_REVIEW = _step(
+    "installation-review",
+    "als",
+    "bilan_installation_fait",
+    outcome="ok",
+    findings="Installation sans difficulté.",
+)
+CLOSURE = _step("closure", "als", "clos", reason="Parcours achevé")
+
+# Terminal steps: the dossier goes no further.
+WITHDRAWAL = _step(
+    "withdrawal", "ccas", "retire", reason="Le ménage a trouvé un logement."
+)
+INADMISSIBILITY = _step(
+    "inadmissibility", "deal", "irrecevable", reason="Pièces falsifiées."
+)
+RADIATION = _step("radiation", "prefecture", "radie", reason="Demande non renouvelée.")
+LIST_EXPIRY = _step("list-expiry", "prefecture", "liste_expiree")
+
+
+def main_line() -> list[Step]:
+    """The shortest path from repérage to closure (after identification)."""
+    return [
+        SOCIAL_ENQUIRY,
+        MAIRIE_AVIS,
+        COMPLETION,
+        RESOURCES_CHECK,
+        ANALYSIS,
+        SOLVENCY,
+        PRE_SELECTION,
+        RANKING,
+        CAL_DECISION,
+        OFFER,
+        OFFER_ANSWER,
+        LEASE,
+        ENTRY,
+        INFORMATION_MEETING,
+        INSTALLATION_REVIEW,
+        CLOSURE,
+    ]
+
+
+def every_step() -> list[Step]:
+    """A path to closure through every non-terminal step endpoint: demand renewal,
+    a documents request and receipt, a CAL deferral, then an attribution under a
+    condition suspensive that is fulfilled."""
+    return [
+        SOCIAL_ENQUIRY,
+        MAIRIE_AVIS,
+        COMPLETION,
+        DEMAND_RENEWAL,
+        RESOURCES_CHECK,
+        ANALYSIS,
+        DOCUMENTS_REQUEST,
+        DOCUMENTS_RECEIPT,
+        SOLVENCY,
+        PRE_SELECTION,
+        RANKING,
+        CAL_DEFERRAL,
+        CAL_DECISION_UNDER_CONDITION,
+        CONDITION_FULFILMENT,
+        OFFER,
+        OFFER_ANSWER,
+        LEASE,
+        ENTRY,
+        INFORMATION_MEETING,
+        INSTALLATION_REVIEW,
+        CLOSURE,
+    ]
+
+
+def step_by_slug() -> dict[str, Step]:
+    """A step with a valid body for every endpoint."""
+    steps = [*every_step(), WITHDRAWAL, INADMISSIBILITY, RADIATION, LIST_EXPIRY]
+    return {step.slug: step for step in steps}
+
+
+def drive_dossier(
+    client: TestClient,
+    *,
+    to: str = "clos",
+    on: date | None = None,
+    path: Sequence[Step] | None = None,
+    identify_with: Mapping[str, Any] | None = None,
+    bodies: Mapping[str, Mapping[str, Any]] | None = None,
+    identifier: str = "ccas",
+) -> str:
+    """Identify a dossier, then record the steps of `path` (default: the main line)
+    until the dossier reaches stage `to`; returns its id. `bodies` overrides fields
+    of a step's body, by slug. Every answer is checked as it comes."""
+    on = on or today()
+    created = identify(
+        client, identification(on, **(identify_with or {})), role=identifier
+    )
+    assert created.status_code == 201, created.text
+    dossier_id: str = created.json()["id"]
+    stage = created.json()["stage"]
+    for step in path if path is not None else main_line():
+        if stage == to:
+            break
+        body = {**step.body(on), **(bodies or {}).get(step.slug, {})}
+        answer = record(client, dossier_id, step.slug, body, role=step.role)
+        assert answer.status_code == 200, f"{step.slug}: {answer.text}"
+        stage = answer.json()["stage"]
+        assert stage == step.stage, f"{step.slug} led to {stage}, not {step.stage}"
+    assert stage == to, f"the path never reached {to!r} (stopped at {stage!r})"
+    return dossier_id
+
+
+# ---- reading the store ------------------------------------------------------------
+
+
+def history(client: TestClient, dossier_id: str) -> list[dict[str, Any]]:
+    answer = client.get(f"/v1/dossiers/{dossier_id}/history")
+    assert answer.status_code == 200, answer.text
+    events: list[dict[str, Any]] = answer.json()["events"]
+    return events
+
+
+def store_position(client: TestClient) -> int:
+    answer = client.get("/health")
+    assert answer.status_code == 200, answer.text
+    position: int = answer.json()["position"]
+    return position
+
+
+@dataclass(frozen=True)
+class StoreSnapshot:
+    """What must not move when a command is refused or replayed."""
+
+    position: int
+    events: int | None  # the dossier's history length, when there is a dossier
+
+    @classmethod
+    def take(cls, client: TestClient, dossier_id: str | None = None) -> StoreSnapshot:
+        events = len(history(client, dossier_id)) if dossier_id else None
+        return cls(store_position(client), events)
+
+
+def assert_store_unchanged(
+    client: TestClient, before: StoreSnapshot, dossier_id: str | None = None
+) -> None:
+    after = StoreSnapshot.take(client, dossier_id)
+    assert after == before, f"the store moved: {before} → {after}"
+
+
+def assert_error(
+    answer: httpx.Response, status: int, code: str | None = None
+) -> dict[str, Any]:
+    """A JSON error {code, message}: the status, the stable code, a French message."""
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    error: dict[str, Any] = answer.json()
+    if code is not None:
+        assert error["code"] == code, error
+    assert isinstance(error["message"], str)
+    assert error["message"].strip(), error
+    return error

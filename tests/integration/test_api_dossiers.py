@@ -1,0 +1,1009 @@
+"""The dossier API over a real store: the procedure step by step, the list, the
+history, past states (as_of), optimistic concurrency and idempotency."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from commands.dossier import STEPS
+from domain.dossier import EVENT_LABELS
+from infra.settings import Settings
+from tests.helpers.api import (
+    CAL_DEFERRAL,
+    COMMUNE,
+    DEPARTMENT,
+    DWELLING,
+    NUMERO_UNIQUE,
+    OTHER_COMMUNE,
+    RADIATION,
+    Step,
+    StoreSnapshot,
+    actor,
+    assert_error,
+    assert_store_unchanged,
+    drive_dossier,
+    every_step,
+    history,
+    identification,
+    identify,
+    main_line,
+    record,
+    step_by_slug,
+    store_position,
+    today,
+)
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.usefixtures("department")
+
+LABELS = {cls.__name__: label for cls, label in EVENT_LABELS.items()}
+
+
+def _to(step: Step, stage: str) -> Step:
+    """The same step, expected to lead to another stage."""
+    return replace(step, stage=stage)
+
+
+def read(client: TestClient, dossier_id: str, **params: Any) -> dict[str, Any]:
+    answer = client.get(f"/v1/dossiers/{dossier_id}", params=params)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+class TestIdentifyDossier:
+    def test_identify_dossier_answers_201_with_location_etag_and_position(
+        self, client: TestClient
+    ) -> None:
+        before = store_position(client)
+        answer = identify(client, identification(), role="ccas")
+
+        assert answer.status_code == 201, answer.text
+        body = answer.json()
+        assert body["version"] == 1
+        assert body["stage"] == "identifie"
+        assert answer.headers["Location"] == f"/v1/dossiers/{body['id']}"
+        assert answer.headers["ETag"] == '"1"'
+        assert body["position"] == before + 1 == store_position(client)
+
+        located = client.get(answer.headers["Location"])
+        assert located.status_code == 200
+        assert located.headers["ETag"] == '"1"'
+        dossier = located.json()
+        assert dossier["id"] == body["id"]
+        assert dossier["applicant_name"] == "Marie-Josée Lordinot"
+        assert dossier["household_size"] == 3
+        assert (dossier["department"], dossier["commune"]) == (DEPARTMENT, COMMUNE)
+        assert dossier["numero_unique"] == NUMERO_UNIQUE
+        assert dossier["origin"] == {
+            "subject": "agent.ccas",
+            "role": "ccas",
+            "organisation": actor("ccas")["X-Logis-Organisation"],
+        }
+        assert dossier["dalo"] is False
+
+    def test_prefecture_identifies_a_dalo_dossier(self, client: TestClient) -> None:
+        answer = identify(client, identification(dalo=True), role="prefecture")
+
+        assert answer.status_code == 201, answer.text
+        assert read(client, answer.json()["id"])["dalo"] is True
+
+
+class TestProcedure:
+    def test_every_step_endpoint_in_order_to_closure(self, client: TestClient) -> None:
+        # the terminal steps (withdrawal, inadmissibility, radiation, list expiry)
+        # are TestEndings'
+        assert {s.slug for s in every_step()} | {
+            "withdrawal",
+            "inadmissibility",
+            "radiation",
+            "list-expiry",
+        } == set(STEPS)
+        created = identify(client)
+        assert created.status_code == 201, created.text
+        dossier_id, version = created.json()["id"], 1
+        position = created.json()["position"]
+        on = today()
+
+        for step in every_step():
+            answer = record(
+                client, dossier_id, step.slug, step.body(on), role=step.role
+            )
+
+            assert answer.status_code == 200, f"{step.slug}: {answer.text}"
+            body = answer.json()
+            version += 1
+            assert body == {
+                "id": dossier_id,
+                "version": version,
+                "position": body["position"],
+                "stage": step.stage,
+            }, step.slug
+            assert body["position"] > position
+            position = body["position"]
+            assert answer.headers["ETag"] == f'"{version}"'
+            assert store_position(client) == position
+            now = client.get(f"/v1/dossiers/{dossier_id}")
+            assert now.headers["ETag"] == f'"{version}"'
+            assert (now.json()["stage"], now.json()["version"]) == (step.stage, version)
+            if step.slug == "cal-deferral":
+                assert now.json()["deferral"]["motive"] == "Pièce à vérifier"
+
+        dossier = read(client, dossier_id)
+        assert dossier["stage"] == "clos"
+        assert dossier["avis"] == {
+            "enquete_sociale": "prioritaire",
+            "mairie": "favorable",
+        }
+        assert "quittances_loyer" in dossier["documents"]
+        assert dossier["outstanding_documents"] == []
+        assert dossier["resources"]["eligible"] is True
+        assert dossier["solvency"]["opinion"] == "favorable"
+        assert dossier["preselection"] == "prioritaire"
+        assert dossier["ranking"]["rank"] == 1
+        assert dossier["deferral"] is None  # the CAL decided after deferring
+        assert (
+            dossier["cal_decision"]["decision"]
+            == "attribution_sous_condition_suspensive"
+        )
+        assert dossier["offer"]["dwelling_ref"] == DWELLING
+        assert dossier["lease"]["dwelling_ref"] == DWELLING
+        assert dossier["entered_on"] == on.isoformat()
+        assert len(dossier["information_meetings"]) == 1
+        assert dossier["installation_review"]["outcome"] == "ok"
+        assert dossier["end_reason"] == "Parcours achevé"
+        assert len(history(client, dossier_id)) == version
+
+    def test_a_step_without_fields_needs_no_body(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="ressources_controlees")
+
+        answer = client.post(
+            f"/v1/dossiers/{dossier_id}/analysis", headers=actor("als")
+        )
+
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["stage"] == "en_analyse"
+        assert read(client, dossier_id)["last_occurred_on"] == today().isoformat()
+
+    def test_helper_reaches_any_stage_of_the_main_line(
+        self, client: TestClient
+    ) -> None:
+        for step in main_line()[::4]:
+            dossier_id = drive_dossier(client, to=step.stage)
+            assert read(client, dossier_id)["stage"] == step.stage
+
+
+class TestEndings:
+    def test_withdrawal_or_inadmissibility_ends_the_dossier(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        for at, slug, role, body, stage in (
+            ("complet", "withdrawal", "ccas", {"reason": "Logé ailleurs"}, "retire"),
+            ("identifie", "withdrawal", "prefecture", {"reason": "Renonce"}, "retire"),
+            ("classe", "withdrawal", "bailleur", {"reason": "Renonce"}, "retire"),
+            (
+                "en_analyse",
+                "inadmissibility",
+                "als",
+                {"reason": "Fraude"},
+                "irrecevable",
+            ),
+            (
+                "ajourne",
+                "inadmissibility",
+                "prefecture",
+                {"reason": "Fraude"},
+                "irrecevable",
+            ),
+        ):
+            with subtests.test(at=at, slug=slug):
+                path = [*main_line()[:8], CAL_DEFERRAL]
+                dossier_id = drive_dossier(client, to=at, path=path)
+
+                answer = record(client, dossier_id, slug, body, role=role)
+
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["stage"] == stage
+                assert read(client, dossier_id)["end_reason"] == body["reason"]
+                self._assert_nothing_more_is_recorded(client, dossier_id)
+
+    def test_no_withdrawal_after_the_lease(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="bail_signe")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client, dossier_id, "withdrawal", {"reason": "Trop tard"}, role="ccas"
+        )
+
+        assert_error(answer, 409, "invalid_transition")
+        assert_store_unchanged(client, before, dossier_id)
+
+    def test_unrenewed_demand_is_radiated(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(
+            client, to="identifie", on=today() - timedelta(days=400)
+        )
+
+        answer = record(
+            client, dossier_id, "radiation", RADIATION.body(today()), role="prefecture"
+        )
+
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["stage"] == "radie"
+        self._assert_nothing_more_is_recorded(client, dossier_id)
+
+    def test_expired_complementary_list_ends_the_dossier(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(
+            client,
+            to="classe",
+            on=today() - timedelta(days=200),
+            bodies={"ranking": {"outcome": "liste_complementaire", "rank": None}},
+        )
+        assert read(client, dossier_id)["list_valid_until"] < today().isoformat()
+
+        answer = client.post(
+            f"/v1/dossiers/{dossier_id}/list-expiry", headers=actor("deal")
+        )
+
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["stage"] == "liste_expiree"
+        self._assert_nothing_more_is_recorded(client, dossier_id)
+
+    def test_resources_over_the_ceiling_make_the_dossier_inadmissible(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(
+            client,
+            to="irrecevable",
+            bodies={"resources-check": {"annual_resources": "50000.00"}},
+            path=[
+                s if s.slug != "resources-check" else _to(s, "irrecevable")
+                for s in main_line()
+            ],
+        )
+
+        dossier = read(client, dossier_id)
+        assert dossier["resources"]["eligible"] is False
+        assert dossier["resources"]["ceiling"] == "17700"
+        assert dossier["end_reason"] == "ressources_au_dessus_du_plafond"
+        self._assert_nothing_more_is_recorded(client, dossier_id)
+
+    def test_negative_outcome_can_be_closed(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        cases = {
+            "refused-offer": (
+                "offre_refusee",
+                {"offer-answer": {"answer": "refusee", "motive": "Trop loin"}},
+            ),
+            "set-aside": ("preselectionne", {"pre-selection": {"outcome": "ecarte"}}),
+            "not-retained": (
+                "classe",
+                {"ranking": {"outcome": "non_retenu", "rank": None}},
+            ),
+            "non-attribution": (
+                "decide_cal",
+                {
+                    "cal-decision": {
+                        "decision": "non_attribution",
+                        "dwelling_ref": None,
+                        "motive": "Taux d'effort trop élevé",
+                    }
+                },
+            ),
+            "rejection": (
+                "decide_cal",
+                {
+                    "cal-decision": {
+                        "decision": "rejet_irrecevabilite",
+                        "dwelling_ref": None,
+                        "motive": "Irrecevable",
+                    }
+                },
+            ),
+        }
+        for name, (to, bodies) in cases.items():
+            with subtests.test(name):
+                path = [_to(s, to) if s.slug in bodies else s for s in main_line()]
+                dossier_id = drive_dossier(client, to=to, bodies=bodies, path=path)
+
+                answer = record(
+                    client,
+                    dossier_id,
+                    "closure",
+                    {"reason": "Issue négative"},
+                    role="bailleur",
+                )
+
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["stage"] == "clos"
+
+    def test_positive_outcome_cannot_be_closed_before_the_installation_review(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        for at in (
+            "preselectionne",
+            "classe",
+            "decide_cal",
+            "offre_acceptee",
+            "bail_signe",
+            "entre_dans_les_lieux",
+        ):
+            with subtests.test(at=at):
+                dossier_id = drive_dossier(client, to=at)
+                before = StoreSnapshot.take(client, dossier_id)
+
+                answer = record(
+                    client, dossier_id, "closure", {"reason": "Trop tôt"}, role="als"
+                )
+
+                assert_error(answer, 409, "invalid_transition")
+                assert_store_unchanged(client, before, dossier_id)
+
+    def test_lapsed_offer_can_be_closed(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(
+            client, to="offre_faite", on=today() - timedelta(days=30)
+        )
+
+        lapsed = record(
+            client, dossier_id, "offer-answer", {"answer": "caduque"}, role="bailleur"
+        )
+        assert lapsed.status_code == 200, lapsed.text
+        assert lapsed.json()["stage"] == "offre_caduque"
+
+        closed = record(
+            client, dossier_id, "closure", {"reason": "Sans réponse"}, role="als"
+        )
+        assert closed.status_code == 200, closed.text
+        assert closed.json()["stage"] == "clos"
+
+    @staticmethod
+    def _assert_nothing_more_is_recorded(client: TestClient, dossier_id: str) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+        answer = record(
+            client, dossier_id, "withdrawal", {"reason": "Après la fin"}, role="ccas"
+        )
+        assert_error(answer, 409, "dossier_ended")
+        assert_store_unchanged(client, before, dossier_id)
+
+
+class TestListDossiers:
+    @pytest.fixture
+    def dossiers(self, client: TestClient) -> dict[str, Any]:
+        """Four dossiers: three in Fort-de-France (two programmes, one older), one
+        in Le Lamentin; one of them complete."""
+        p1, p2 = str(uuid4()), str(uuid4())
+        older = today() - timedelta(days=3)
+        ids = {
+            "a": drive_dossier(
+                client, to="identifie", identify_with={"programme_id": p1}
+            ),
+            "b": drive_dossier(
+                client, to="complet", identify_with={"programme_id": p2}
+            ),
+            "c": drive_dossier(
+                client, to="identifie", identify_with={"commune": OTHER_COMMUNE}
+            ),
+            "d": drive_dossier(
+                client, to="identifie", on=older, identify_with={"programme_id": p1}
+            ),
+        }
+        return {"ids": ids, "p1": p1, "p2": p2, "position": store_position(client)}
+
+    def _list(self, client: TestClient, position: int, **params: Any) -> dict[str, Any]:
+        answer = client.get("/v1/dossiers", params={"min_position": position, **params})
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        assert body["position"] >= position
+        return body
+
+    def test_list_filters_dossiers(
+        self, client: TestClient, dossiers: dict[str, Any], subtests: pytest.Subtests
+    ) -> None:
+        by_id = {v: k for k, v in dossiers["ids"].items()}
+        for params, expected in (
+            ({}, {"a", "b", "c", "d"}),
+            ({"commune": COMMUNE}, {"a", "b", "d"}),
+            ({"commune": OTHER_COMMUNE}, {"c"}),
+            ({"commune": "97201"}, set()),
+            ({"programme_id": "p1"}, {"a", "d"}),
+            ({"programme_id": "p2"}, {"b"}),
+            ({"stage": "complet"}, {"b"}),
+            ({"stage": "identifie"}, {"a", "c", "d"}),
+            ({"stage": "clos"}, set()),
+            ({"commune": COMMUNE, "stage": "identifie"}, {"a", "d"}),
+            ({"programme_id": "p1", "commune": OTHER_COMMUNE}, set()),
+            ({"department": DEPARTMENT}, {"a", "b", "c", "d"}),
+            ({"department": "971"}, set()),
+        ):
+            with subtests.test(params=params):
+                query = {
+                    k: dossiers[v] if v in ("p1", "p2") else v
+                    for k, v in params.items()
+                }
+
+                body = self._list(client, dossiers["position"], **query)
+
+                assert {by_id[row["id"]] for row in body["data"]} == expected
+                assert body["count"] == len(expected)
+
+    def test_list_rows_summarise_each_dossier(
+        self, client: TestClient, dossiers: dict[str, Any]
+    ) -> None:
+        body = self._list(client, dossiers["position"], stage="complet")
+
+        [row] = body["data"]
+        dossier = read(client, dossiers["ids"]["b"])
+        assert row["id"] == dossier["id"]
+        assert row["version"] == dossier["version"] == 4
+        assert row["programme_id"] == dossiers["p2"]
+        assert row["origin_role"] == "ccas"
+        assert row["numero_unique"] == NUMERO_UNIQUE
+        assert row["identified_on"] == today().isoformat()
+
+    def test_list_pages_through_every_dossier_once_newest_first(
+        self, client: TestClient, dossiers: dict[str, Any]
+    ) -> None:
+        pages = [
+            self._list(client, dossiers["position"], limit=2, offset=offset)
+            for offset in (0, 2, 4)
+        ]
+
+        assert [len(p["data"]) for p in pages] == [2, 2, 0]
+        assert {p["count"] for p in pages} == {4}
+        rows = [row for page in pages for row in page["data"]]
+        assert len({row["id"] for row in rows}) == 4
+        assert rows[-1]["id"] == dossiers["ids"]["d"]  # the oldest comes last
+        order = [(row["identified_on"], row["id"]) for row in rows[:3]]
+        assert order == sorted(order, key=lambda r: r[1])
+
+    def test_list_reads_its_own_writes(self, client: TestClient) -> None:
+        for n in range(1, 4):
+            created = identify(client, identification(commune=OTHER_COMMUNE))
+            body = self._list(client, created.json()["position"], commune=OTHER_COMMUNE)
+            assert body["count"] == n
+            assert created.json()["id"] in {row["id"] for row in body["data"]}
+
+    def test_list_shows_the_stage_reached(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        answer = record(
+            client,
+            dossier_id,
+            "social-enquiry",
+            {"avis": "favorable", "summary": "Enquête faite."},
+            role="departement",
+        )
+
+        body = self._list(
+            client, answer.json()["position"], stage="enquete_sociale_rendue"
+        )
+
+        assert [(r["id"], r["version"]) for r in body["data"]] == [(dossier_id, 2)]
+
+    def test_list_refuses_invalid_filters(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        for params in (
+            {"stage": "termine"},
+            {"stage": "CLOS"},
+            {"commune": "972"},
+            {"programme_id": "pas-un-uuid"},
+            {"limit": 0},
+            {"limit": 501},
+            {"offset": -1},
+            {"min_position": -1},
+        ):
+            with subtests.test(params=params):
+                answer = client.get("/v1/dossiers", params=params)
+
+                error = assert_error(answer, 422, "invalid_input")
+                [(name, value)] = params.items()
+                assert name in error["message"] or str(value) in error["message"], error
+
+    def test_list_answers_503_while_the_view_lags_behind(
+        self, database_url: str
+    ) -> None:
+        from starlette.testclient import TestClient as Client
+
+        from api.main import create_app
+
+        settings = Settings(
+            database_url=database_url, log_json=False, read_wait_seconds=0.3
+        )
+        with Client(create_app(settings)) as client:
+            ahead = store_position(client) + 1000
+
+            answer = client.get("/v1/dossiers", params={"min_position": ahead})
+
+        assert_error(answer, 503, "projection_lagging")
+
+
+class TestHistory:
+    def test_history_lists_every_event_with_its_metadata(
+        self, client: TestClient
+    ) -> None:
+        created = identify(
+            client,
+            identification(),
+            role="ccas",
+            headers={
+                "X-Correlation-ID": "corr-identify",
+                "X-Logis-Subject": "m.lordinot",
+            },
+        )
+        dossier_id = created.json()["id"]
+        steps = every_step()[:4]
+        for n, step in enumerate(steps):
+            answer = record(
+                client,
+                dossier_id,
+                step.slug,
+                step.body(today()),
+                role=step.role,
+                headers={"X-Correlation-ID": f"corr-{n}"},
+            )
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["X-Correlation-ID"] == f"corr-{n}"
+
+        events = history(client, dossier_id)
+
+        assert [e["version"] for e in events] == [1, 2, 3, 4, 5]
+        assert [e["type"] for e in events] == [
+            "Identified",
+            "SocialEnquiryRendered",
+            "MairieAvisRendered",
+            "Completed",
+            "DemandRenewed",
+        ]
+        assert [e["label"] for e in events] == [LABELS[e["type"]] for e in events]
+        assert events[0]["label"] == "Ménage repéré, dossier LLTS ouvert"
+        assert [e["correlation_id"] for e in events] == [
+            "corr-identify",
+            "corr-0",
+            "corr-1",
+            "corr-2",
+            "corr-3",
+        ]
+        assert events[0]["actor"] == {
+            "subject": "m.lordinot",
+            "role": "ccas",
+            "organisation": actor("ccas")["X-Logis-Organisation"],
+        }
+        assert [e["actor"]["role"] for e in events[1:]] == [s.role for s in steps]
+        assert {e["occurred_on"] for e in events} == {today().isoformat()}
+        command_ids = [UUID(e["command_id"]) for e in events]
+        assert len(set(command_ids)) == len(events)
+        recorded = [datetime.fromisoformat(e["recorded_at"]) for e in events]
+        assert all(r.tzinfo is not None for r in recorded)
+        assert recorded == sorted(recorded)
+        assert all(abs(datetime.now(UTC) - r) < timedelta(minutes=5) for r in recorded)
+        assert events[1]["data"] == {
+            "avis": "prioritaire",
+            "summary": steps[0].body(today())["summary"],
+        }
+
+    def test_history_keeps_the_date_the_step_happened(self, client: TestClient) -> None:
+        earlier = today() - timedelta(days=20)
+        dossier_id = drive_dossier(client, to="avis_mairie_rendu", on=earlier)
+
+        events = history(client, dossier_id)
+
+        assert {e["occurred_on"] for e in events} == {earlier.isoformat()}
+        recorded = [datetime.fromisoformat(e["recorded_at"]) for e in events]
+        assert all(r.date() >= today() - timedelta(days=1) for r in recorded)
+        assert read(client, dossier_id)["last_occurred_on"] == earlier.isoformat()
+
+    def test_correlation_id_defaults_to_the_request_id(
+        self, client: TestClient
+    ) -> None:
+        created = identify(client, headers={"X-Request-ID": "req-42"})
+        assert created.headers["X-Request-ID"] == "req-42"
+        assert created.headers["X-Correlation-ID"] == "req-42"
+
+        [event] = history(client, created.json()["id"])
+
+        assert event["correlation_id"] == "req-42"
+
+
+class TestReadAsOf:
+    def test_as_of_each_recorded_moment_gives_the_state_then(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(
+            client, to="ressources_controlees", path=every_step()
+        )
+        events = history(client, dossier_id)
+        assert len(events) == 6
+        stages = [
+            "identifie",
+            "enquete_sociale_rendue",
+            "avis_mairie_rendu",
+            "complet",
+            "complet",
+            "ressources_controlees",
+        ]
+
+        for event, stage in zip(events, stages, strict=True):
+            then = read(client, dossier_id, as_of=event["recorded_at"])
+            assert (then["version"], then["stage"]) == (event["version"], stage)
+
+        assert read(client, dossier_id, as_of=events[1]["recorded_at"])["avis"] == {
+            "enquete_sociale": "prioritaire"
+        }
+        assert (
+            read(client, dossier_id, as_of=events[3]["recorded_at"])["resources"]
+            is None
+        )
+
+    def test_as_of_between_two_events_gives_the_earlier_state(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="avis_mairie_rendu")
+        first, second, _ = (
+            datetime.fromisoformat(e["recorded_at"])
+            for e in history(client, dossier_id)
+        )
+        assert first < second
+        between = first + (second - first) / 2
+
+        then = read(client, dossier_id, as_of=between.isoformat())
+
+        assert (then["version"], then["stage"]) == (1, "identifie")
+
+    def test_as_of_in_another_time_zone_or_naive_utc(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="enquete_sociale_rendue")
+        second = datetime.fromisoformat(history(client, dossier_id)[1]["recorded_at"])
+        martinique = second.astimezone(timezone(timedelta(hours=-4)))
+        naive = second.astimezone(UTC).replace(tzinfo=None)
+
+        for moment in (martinique, naive):
+            assert read(client, dossier_id, as_of=moment.isoformat())["version"] == 2
+        just_before = (second - timedelta(microseconds=1)).astimezone(martinique.tzinfo)
+        assert read(client, dossier_id, as_of=just_before.isoformat())["version"] == 1
+
+    def test_as_of_now_gives_the_current_state(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="complet")
+
+        then = read(
+            client,
+            dossier_id,
+            as_of=(datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        )
+
+        assert (then["version"], then["stage"]) == (4, "complet")
+
+    def test_as_of_before_creation_is_not_found(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="complet")
+        created = datetime.fromisoformat(history(client, dossier_id)[0]["recorded_at"])
+
+        for moment in (
+            created - timedelta(microseconds=1),
+            created - timedelta(days=365),
+        ):
+            answer = client.get(
+                f"/v1/dossiers/{dossier_id}", params={"as_of": moment.isoformat()}
+            )
+            assert_error(answer, 404, "dossier_not_found_at_date")
+
+    def test_as_of_must_be_a_date_time(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+
+        answer = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": "hier"})
+
+        assert_error(answer, 422, "invalid_input")
+
+
+class TestOptimisticConcurrency:
+    def test_step_with_the_current_version_is_recorded(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        step = step_by_slug()["mairie-avis"]
+        for tag in ('"2"', 'W/"2"', "2", ' "2" '):
+            with subtests.test(tag=tag):
+                dossier_id = drive_dossier(client, to="enquete_sociale_rendue")
+
+                answer = record(
+                    client,
+                    dossier_id,
+                    step.slug,
+                    step.body(today()),
+                    role="mairie",
+                    if_match=tag,
+                )
+
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["version"] == 3
+
+    def test_step_with_a_stale_version_is_refused_and_nothing_stored(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="enquete_sociale_rendue")
+        before = StoreSnapshot.take(client, dossier_id)
+        step = step_by_slug()["mairie-avis"]
+        for stale in (0, 1, 3, 99):
+            with subtests.test(stale=stale):
+                answer = record(
+                    client,
+                    dossier_id,
+                    step.slug,
+                    step.body(today()),
+                    role="mairie",
+                    if_match=stale,
+                )
+
+                error = assert_error(answer, 409, "version_conflict")
+                assert (
+                    f"Version attendue {stale}, version actuelle 2" in error["message"]
+                )
+                assert_store_unchanged(client, before, dossier_id)
+        assert read(client, dossier_id)["stage"] == "enquete_sociale_rendue"
+
+    def test_stale_version_is_refused_before_any_rule(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client,
+            dossier_id,
+            "mairie-avis",
+            {"avis": "favorable"},
+            role="mairie",
+            if_match=5,
+        )
+
+        assert_error(answer, 409, "version_conflict")
+        assert_store_unchanged(client, before, dossier_id)
+
+    def test_malformed_if_match_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="enquete_sociale_rendue")
+        before = StoreSnapshot.take(client, dossier_id)
+        step = step_by_slug()["mairie-avis"]
+        for tag in ("abc", '"v2"', '"1.5"', '"-2"', '""', '"2", "3"'):
+            with subtests.test(tag=tag):
+                answer = record(
+                    client,
+                    dossier_id,
+                    step.slug,
+                    step.body(today()),
+                    role="mairie",
+                    if_match=tag,
+                )
+
+                error = assert_error(answer, 422, "invalid_if_match")
+                assert "If-Match" in error["message"]
+                assert_store_unchanged(client, before, dossier_id)
+
+    def test_etag_of_a_read_is_the_if_match_of_the_next_step(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        for step in main_line()[:3]:
+            etag = client.get(f"/v1/dossiers/{dossier_id}").headers["ETag"]
+            answer = record(
+                client,
+                dossier_id,
+                step.slug,
+                step.body(today()),
+                role=step.role,
+                if_match=etag,
+            )
+            assert answer.status_code == 200, answer.text
+        assert read(client, dossier_id)["version"] == 4
+
+
+class TestIdempotency:
+    @pytest.mark.parametrize("household", ["generated", "given"])
+    def test_identify_twice_with_one_key_opens_one_dossier(
+        self, client: TestClient, household: str
+    ) -> None:
+        body = identification()
+        if household == "given":
+            body["household_id"] = str(uuid4())
+        first = identify(client, body, headers={"Idempotency-Key": "ccas-2025-0001"})
+        assert first.status_code == 201, first.text
+        before = StoreSnapshot.take(client, first.json()["id"])
+        household_id = read(client, first.json()["id"])["household_id"]
+
+        again = identify(client, body, headers={"Idempotency-Key": "ccas-2025-0001"})
+
+        assert again.status_code == 201, again.text
+        assert again.json() == first.json()
+        assert again.headers["Location"] == first.headers["Location"]
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert_store_unchanged(client, before, first.json()["id"])
+        listed = client.get(
+            "/v1/dossiers", params={"min_position": first.json()["position"]}
+        )
+        assert listed.json()["count"] == 1
+        assert read(client, first.json()["id"])["household_id"] == household_id
+        if household == "given":
+            assert household_id == body["household_id"]
+
+    def test_key_reused_for_another_household_is_refused(
+        self, client: TestClient
+    ) -> None:
+        body = identification(household_id=str(uuid4()))
+        first = identify(client, body, headers={"Idempotency-Key": "k-h"})
+        assert first.status_code == 201, first.text
+        before = StoreSnapshot.take(client, first.json()["id"])
+
+        other = identify(
+            client,
+            {**body, "household_id": str(uuid4())},
+            headers={"Idempotency-Key": "k-h"},
+        )
+
+        assert_error(other, 422, "idempotency_key_reused")
+        assert_store_unchanged(client, before, first.json()["id"])
+
+    def test_step_twice_with_one_key_is_recorded_once(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        step = step_by_slug()["social-enquiry"]
+        body = step.body(today())
+        first = record(client, dossier_id, step.slug, body, role=step.role, key="enq-1")
+        assert first.status_code == 200, first.text
+        before = StoreSnapshot.take(client, dossier_id)
+
+        again = record(client, dossier_id, step.slug, body, role=step.role, key="enq-1")
+
+        assert again.status_code == 200, again.text
+        assert again.json() == first.json()
+        assert again.json()["position"] == first.json()["position"]
+        assert again.headers["ETag"] == first.headers["ETag"] == '"2"'
+        assert_store_unchanged(client, before, dossier_id)
+
+    def test_replay_after_later_steps_gives_the_first_answer(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        enquiry = step_by_slug()["social-enquiry"]
+        first = record(
+            client,
+            dossier_id,
+            enquiry.slug,
+            enquiry.body(today()),
+            role=enquiry.role,
+            key="k-1",
+        )
+        avis = step_by_slug()["mairie-avis"]
+        assert (
+            record(
+                client, dossier_id, avis.slug, avis.body(today()), role="mairie"
+            ).status_code
+            == 200
+        )
+        before = StoreSnapshot.take(client, dossier_id)
+
+        again = record(
+            client,
+            dossier_id,
+            enquiry.slug,
+            enquiry.body(today()),
+            role=enquiry.role,
+            key="k-1",
+        )
+
+        assert again.status_code == 200, again.text
+        assert again.json() == first.json()
+        assert again.json()["stage"] == "enquete_sociale_rendue"
+        assert_store_unchanged(client, before, dossier_id)
+
+    def test_key_reused_for_another_identification_is_refused(
+        self, client: TestClient
+    ) -> None:
+        first = identify(client, identification(), headers={"Idempotency-Key": "k-2"})
+        assert first.status_code == 201
+        before = StoreSnapshot.take(client, first.json()["id"])
+
+        other = identify(
+            client,
+            identification(applicant_name="Jean Dupont"),
+            headers={"Idempotency-Key": "k-2"},
+        )
+
+        error = assert_error(other, 422, "idempotency_key_reused")
+        assert "clé" in error["message"]
+        assert_store_unchanged(client, before, first.json()["id"])
+
+    def test_key_reused_for_another_step_request_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        other_id = drive_dossier(client, to="identifie")
+        step = step_by_slug()["social-enquiry"]
+        body = step.body(today())
+        first = record(client, dossier_id, step.slug, body, role=step.role, key="k-3")
+        assert first.status_code == 200, first.text
+        before = StoreSnapshot.take(client, dossier_id)
+        before_other = StoreSnapshot.take(client, other_id)
+
+        for change, (target, slug, changed, role, if_match) in {
+            "body": (
+                dossier_id,
+                step.slug,
+                {**body, "avis": "favorable"},
+                step.role,
+                None,
+            ),
+            "dossier": (other_id, step.slug, body, step.role, None),
+            "actor": (dossier_id, step.slug, body, "ccas", None),
+            "if-match": (dossier_id, step.slug, body, step.role, 1),
+            "step": (dossier_id, "withdrawal", {"reason": "Autre"}, "ccas", None),
+        }.items():
+            with subtests.test(change):
+                again = record(
+                    client,
+                    target,
+                    slug,
+                    changed,
+                    role=role,
+                    key="k-3",
+                    if_match=if_match,
+                )
+
+                assert_error(again, 422, "idempotency_key_reused")
+                assert_store_unchanged(client, before, dossier_id)
+                assert_store_unchanged(client, before_other, other_id)
+
+    def test_key_of_an_identification_cannot_serve_a_step(
+        self, client: TestClient
+    ) -> None:
+        created = identify(client, headers={"Idempotency-Key": "k-4"})
+        dossier_id = created.json()["id"]
+        before = StoreSnapshot.take(client, dossier_id)
+        step = step_by_slug()["social-enquiry"]
+
+        answer = record(
+            client, dossier_id, step.slug, step.body(today()), role=step.role, key="k-4"
+        )
+
+        assert_error(answer, 422, "idempotency_key_reused")
+        assert_store_unchanged(client, before, dossier_id)
+
+    def test_refused_command_does_not_use_up_its_key(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        avis = step_by_slug()["mairie-avis"]
+        refused = record(
+            client, dossier_id, avis.slug, avis.body(today()), role="mairie", key="k-5"
+        )
+        assert_error(refused, 409, "DOS-ORDRE")
+        enquiry = step_by_slug()["social-enquiry"]
+        assert (
+            record(
+                client,
+                dossier_id,
+                enquiry.slug,
+                enquiry.body(today()),
+                role=enquiry.role,
+            ).status_code
+            == 200
+        )
+
+        retried = record(
+            client, dossier_id, avis.slug, avis.body(today()), role="mairie", key="k-5"
+        )
+
+        assert retried.status_code == 200, retried.text
+        assert retried.json()["version"] == 3
+        assert len(history(client, dossier_id)) == 3
+
+    def test_idempotency_key_length_is_bounded(self, client: TestClient) -> None:
+        before = StoreSnapshot.take(client)
+
+        for key in ("", "k" * 201):
+            answer = identify(client, headers={"Idempotency-Key": key})
+            assert_error(answer, 422, "invalid_input")
+            assert_store_unchanged(client, before)
+
+        longest = identify(client, headers={"Idempotency-Key": "k" * 200})
+        assert longest.status_code == 201, longest.text

@@ -1,0 +1,866 @@
+"""Every refusal leaves as JSON {code, message} with the right status, a French
+message, and nothing stored.
+
+Tables of cases run as subtests in one database: each case is reported on its own,
+without paying for a new database per case."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+import pytest
+
+from commands.dossier import STEPS
+from domain.department import department_id
+from tests.helpers.api import (
+    REQUIRED_DOCUMENTS,
+    StoreSnapshot,
+    actor,
+    assert_error,
+    assert_store_unchanged,
+    drive_dossier,
+    identification,
+    identify,
+    main_line,
+    record,
+    step_by_slug,
+    today,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import httpx
+    from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.usefixtures("department")
+MAX_BODY = 64 * 1024  # Settings.max_body_bytes
+FRENCH = (
+    "é",
+    "è",
+    "à",
+    "ç",
+    "ô",
+    "ê",
+    "û",
+    " de ",
+    " du ",
+    " la ",
+    " le ",
+    " les ",
+    " une ",
+    " est ",
+    " : ",
+    "introuvable",
+)
+
+
+def refused(
+    answer: httpx.Response,
+    status: int,
+    code: str | None,
+    client: TestClient,
+    before: StoreSnapshot,
+    dossier_id: str | None = None,
+) -> dict[str, Any]:
+    """The error answer is right, its message French, and the store did not move."""
+    error = assert_error(answer, status, code)
+    assert any(mark in error["message"] for mark in FRENCH), error["message"]
+    assert_store_unchanged(client, before, dossier_id)
+    return error
+
+
+class TestNotFound:
+    def test_unknown_dossier_is_not_found_everywhere(self, client: TestClient) -> None:
+        unknown = uuid4()
+        before = StoreSnapshot.take(client)
+
+        for answer in (
+            client.get(f"/v1/dossiers/{unknown}"),
+            client.get(f"/v1/dossiers/{unknown}/history"),
+            client.get(
+                f"/v1/dossiers/{unknown}", params={"as_of": "2030-01-01T00:00:00Z"}
+            ),
+            record(
+                client,
+                str(unknown),
+                "social-enquiry",
+                {"avis": "favorable", "summary": "x"},
+                role="departement",
+            ),
+            client.post(f"/v1/dossiers/{unknown}/analysis", headers=actor("als")),
+        ):
+            error = refused(answer, 404, "dossier_not_found", client, before)
+            assert str(unknown) in error["message"]
+
+    def test_another_aggregate_is_not_a_dossier(self, client: TestClient) -> None:
+        department = department_id("972")  # exists: the department fixture adopted it
+        before = StoreSnapshot.take(client)
+
+        for answer in (
+            client.get(f"/v1/dossiers/{department}"),
+            client.get(f"/v1/dossiers/{department}/history"),
+            client.post(f"/v1/dossiers/{department}/analysis", headers=actor("als")),
+        ):
+            refused(answer, 404, "dossier_not_found", client, before)
+
+    def test_malformed_uuid_in_path_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        before = StoreSnapshot.take(client)
+        for method, path in (
+            ("GET", "/v1/dossiers/pas-un-uuid"),
+            ("GET", "/v1/dossiers/pas-un-uuid/history"),
+            ("GET", "/v1/dossiers/1234"),
+            ("POST", "/v1/dossiers/pas-un-uuid/analysis"),
+        ):
+            with subtests.test(method=method, path=path):
+                answer = client.request(method, path, headers=actor("als"))
+
+                error = refused(answer, 422, "invalid_input", client, before)
+                assert error["details"][0]["field"] == "path.dossier_id"
+
+    def test_unknown_route_answers_404_json(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        for method, path in (
+            ("GET", "/v1/nulle-part"),
+            ("GET", "/"),
+            ("POST", f"/v1/dossiers/{dossier_id}/etape-inconnue"),
+            ("GET", f"/v1/dossiers/{dossier_id}/social-enquiry/extra"),
+            ("POST", "/v2/dossiers"),
+        ):
+            with subtests.test(method=method, path=path):
+                answer = client.request(method, path, headers=actor("als"), json={})
+
+                refused(answer, 404, "not_found", client, before, dossier_id)
+
+    def test_wrong_method_answers_405_json(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        for answer in (
+            client.delete(f"/v1/dossiers/{dossier_id}", headers=actor("als")),
+            client.get(f"/v1/dossiers/{dossier_id}/analysis"),
+            client.put("/v1/dossiers", json=identification(), headers=actor("ccas")),
+        ):
+            refused(answer, 405, "method_not_allowed", client, before, dossier_id)
+
+
+class TestInvalidInput:
+    def test_wrong_enum_value_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        cases = [
+            (
+                "identifie",
+                "social-enquiry",
+                "departement",
+                {"avis": "excellent", "summary": "x"},
+                "body.avis",
+            ),
+            (
+                "enquete_sociale_rendue",
+                "mairie-avis",
+                "mairie",
+                {"avis": "prioritaire"},
+                "body.avis",
+            ),
+            (
+                "classe",
+                "cal-decision",
+                "bailleur",
+                {"decision": "ajourne", "dwelling_ref": "X"},
+                "body.decision",
+            ),
+            (
+                "offre_faite",
+                "offer-answer",
+                "bailleur",
+                {"answer": "peut-etre"},
+                "body.answer",
+            ),
+            (
+                "en_analyse",
+                "documents-request",
+                "als",
+                {
+                    "documents": ["x"],
+                    "through_role": "voisin",
+                    "through_organisation": "X",
+                },
+                "body.through_role",
+            ),
+            (
+                "solvabilite_etudiee",
+                "pre-selection",
+                "als",
+                {"outcome": "retenu"},
+                "body.outcome",
+            ),
+            (
+                "complet",
+                "resources-check",
+                "deal",
+                {"annual_resources": "12000", "household_category": 7},
+                "body.household_category",
+            ),
+            (
+                "complet",
+                "resources-check",
+                "deal",
+                {"annual_resources": "-1", "household_category": 3},
+                "body.annual_resources",
+            ),
+        ]
+        for at, slug, role, body, field in cases:
+            with subtests.test(slug=slug, field=field, body=body):
+                dossier_id = drive_dossier(client, to=at)
+                before = StoreSnapshot.take(client, dossier_id)
+
+                answer = record(client, dossier_id, slug, body, role=role)
+
+                error = refused(
+                    answer, 422, "invalid_input", client, before, dossier_id
+                )
+                assert field in error["message"]
+                assert [d["field"] for d in error["details"]] == [field]
+
+    def test_invalid_identification_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        before = StoreSnapshot.take(client)
+        for change, field in (
+            ({"commune": "Fort-de-France"}, "body.commune"),
+            ({"department": "99"}, "body.department"),
+            ({"household_size": 0}, "body.household_size"),
+            ({"applicant_name": "   "}, "body.applicant_name"),
+            ({"numero_unique": "abc"}, "body.numero_unique"),
+            ({"occurred_on": "27/11/2025"}, "body.occurred_on"),
+            ({"programme_id": "programme-1"}, "body.programme_id"),
+            ({"dalo": "peut-être"}, "body.dalo"),
+        ):
+            with subtests.test(field=field):
+                answer = identify(client, {**identification(), **change})
+
+                error = refused(answer, 422, "invalid_input", client, before)
+                assert field in {d["field"] for d in error["details"]}
+
+    def test_missing_field_is_refused(self, client: TestClient) -> None:
+        body = identification()
+        del body["applicant_name"]
+        before = StoreSnapshot.take(client)
+
+        error = refused(identify(client, body), 422, "invalid_input", client, before)
+
+        assert "body.applicant_name" in error["message"]
+
+    def test_missing_body_of_a_step_that_needs_one_is_refused(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = client.post(
+            f"/v1/dossiers/{dossier_id}/social-enquiry", headers=actor("departement")
+        )
+
+        refused(answer, 422, "invalid_input", client, before, dossier_id)
+
+    def test_malformed_json_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        payloads = {
+            "truncated": b'{"avis": ',
+            "single-quotes": b"{'avis': 'favorable'}",
+            "trailing-comma": b'{"avis": "favorable",}',
+            "not-utf8": b"\xff\xfe",
+        }
+        for name, payload in payloads.items():
+            for path in (f"/v1/dossiers/{dossier_id}/social-enquiry", "/v1/dossiers"):
+                with subtests.test(payload=name, path=path):
+                    answer = client.post(
+                        path,
+                        content=payload,
+                        headers={
+                            **actor("departement"),
+                            "Content-Type": "application/json",
+                        },
+                    )
+
+                    refused(answer, 422, "malformed_json", client, before, dossier_id)
+
+    def test_json_that_is_not_an_object_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        for payload in ([1, 2], "favorable", 42, None):
+            with subtests.test(payload=payload):
+                answer = client.post(
+                    f"/v1/dossiers/{dossier_id}/social-enquiry",
+                    content=json.dumps(payload),
+                    headers={
+                        **actor("departement"),
+                        "Content-Type": "application/json",
+                    },
+                )
+
+                refused(answer, 422, "invalid_input", client, before, dossier_id)
+
+    def test_unknown_field_is_refused(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        step = record(
+            client,
+            dossier_id,
+            "social-enquiry",
+            {"avis": "favorable", "summary": "x", "urgence": True},
+            role="departement",
+        )
+        creation = identify(client, {**identification(), "stage": "classe"})
+        ending = record(
+            client, dossier_id, "withdrawal", {"reason": "x", "version": 9}, role="ccas"
+        )
+
+        for answer, field in (
+            (step, "urgence"),
+            (creation, "stage"),
+            (ending, "version"),
+        ):
+            error = refused(answer, 422, "invalid_input", client, before, dossier_id)
+            assert field in error["message"]
+
+    def test_future_occurred_on_is_refused(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        tomorrow = (today() + timedelta(days=1)).isoformat()
+
+        step = record(
+            client,
+            dossier_id,
+            "social-enquiry",
+            {"avis": "favorable", "summary": "x", "occurred_on": tomorrow},
+            role="departement",
+        )
+        creation = identify(
+            client,
+            identification(
+                occurred_on=tomorrow, sne_registered_on=None, numero_unique=None
+            ),
+        )
+
+        for answer in (step, creation):
+            error = refused(
+                answer, 422, "occurred_on_in_future", client, before, dossier_id
+            )
+            assert tomorrow in error["message"]
+
+    def test_step_dated_before_the_previous_one_is_refused(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        yesterday = (today() - timedelta(days=1)).isoformat()
+
+        answer = record(
+            client,
+            dossier_id,
+            "social-enquiry",
+            {"avis": "favorable", "summary": "x", "occurred_on": yesterday},
+            role="departement",
+        )
+
+        refused(answer, 409, "occurred_on_out_of_order", client, before, dossier_id)
+
+
+class TestActor:
+    def test_missing_actor_header_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        commands = (
+            (
+                f"/v1/dossiers/{dossier_id}/social-enquiry",
+                {"avis": "favorable", "summary": "x"},
+            ),
+            ("/v1/dossiers", identification()),
+            ("/v1/departments/972/settings", {}),
+        )
+        for missing in (
+            "X-Logis-Subject",
+            "X-Logis-Role",
+            "X-Logis-Organisation",
+            "all",
+        ):
+            headers = (
+                {}
+                if missing == "all"
+                else {k: v for k, v in actor("departement").items() if k != missing}
+            )
+            for path, body in commands:
+                with subtests.test(missing=missing, path=path):
+                    answer = client.post(path, json=body, headers=headers)
+
+                    error = refused(
+                        answer,
+                        401,
+                        "authentication_required",
+                        client,
+                        before,
+                        dossier_id,
+                    )
+                    assert "X-Logis-Role" in error["message"]
+
+    def test_empty_actor_header_is_refused(self, client: TestClient) -> None:
+        before = StoreSnapshot.take(client)
+
+        answer = identify(client, headers={"X-Logis-Subject": ""})
+
+        refused(answer, 401, "authentication_required", client, before)
+
+    def test_unknown_role_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        for role in ("maire", "ADMIN", "Als", "root", "ccas,admin"):
+            with subtests.test(role=role):
+                for answer in (
+                    identify(client, headers={"X-Logis-Role": role}),
+                    record(
+                        client, dossier_id, "withdrawal", {"reason": "x"}, role=role
+                    ),
+                ):
+                    error = refused(
+                        answer, 401, "unknown_role", client, before, dossier_id
+                    )
+                    assert role in error["message"]
+
+    def test_auditor_records_no_step(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        for slug, step in sorted(step_by_slug().items()):
+            with subtests.test(slug=slug):
+                answer = record(
+                    client, dossier_id, slug, step.body(today()), role="auditeur"
+                )
+
+                error = refused(
+                    answer, 403, "role_not_allowed", client, before, dossier_id
+                )
+                assert "« auditeur »" in error["message"]
+        assert set(step_by_slug()) == set(STEPS)
+
+    def test_wrong_role_for_a_step_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        for at, slug, role in (
+            ("avis_mairie_rendu", "completion", "mairie"),
+            ("identifie", "social-enquiry", "bailleur"),
+            ("enquete_sociale_rendue", "mairie-avis", "ccas"),
+            ("complet", "resources-check", "als"),
+            ("ressources_controlees", "analysis", "deal"),
+            ("preselectionne", "ranking", "als"),
+            ("classe", "cal-decision", "prefecture"),
+            ("decide_cal", "offer", "als"),
+            ("entre_dans_les_lieux", "installation-review", "bailleur"),
+            ("identifie", "withdrawal", "admin"),
+        ):
+            with subtests.test(slug=slug, role=role):
+                dossier_id = drive_dossier(client, to=at)
+                before = StoreSnapshot.take(client, dossier_id)
+
+                answer = record(
+                    client,
+                    dossier_id,
+                    slug,
+                    step_by_slug()[slug].body(today()),
+                    role=role,
+                )
+
+                error = refused(
+                    answer, 403, "role_not_allowed", client, before, dossier_id
+                )
+                assert f"« {role} »" in error["message"]
+
+    def test_only_partners_identify_a_household(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        before = StoreSnapshot.take(client)
+        for role in ("auditeur", "admin", "bailleur", "als", "deal"):
+            with subtests.test(role=role):
+                refused(identify(client, role=role), 409, "DOS-ORIGINE", client, before)
+
+    def test_only_the_prefecture_proposes_dalo_dossiers(
+        self, client: TestClient
+    ) -> None:
+        before = StoreSnapshot.take(client)
+
+        for role, dalo in (("prefecture", False), ("ccas", True)):
+            answer = identify(client, identification(dalo=dalo), role=role)
+            refused(answer, 409, "DOS-ORIGINE", client, before)
+
+
+class TestProcedureRules:
+    def test_step_out_of_order_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        for at, slug, role, code in (
+            ("identifie", "mairie-avis", "mairie", "DOS-ORDRE"),
+            ("identifie", "analysis", "als", "DOS-COMPLET"),
+            ("enquete_sociale_rendue", "completion", "ccas", "DOS-ORDRE"),
+            ("complet", "analysis", "als", "DOS-ORDRE"),
+            ("complet", "solvency", "als", "DOS-ORDRE"),
+            ("avis_mairie_rendu", "social-enquiry", "departement", "DOS-ORDRE"),
+            ("identifie", "resources-check", "deal", "DOS-COMPLET"),
+            ("avis_mairie_rendu", "resources-check", "deal", "DOS-COMPLET"),
+            ("ressources_controlees", "pre-selection", "als", "DOS-ORDRE"),
+            ("ressources_controlees", "documents-request", "als", "invalid_transition"),
+            ("en_analyse", "offer", "bailleur", "invalid_transition"),
+            ("classe", "lease", "bailleur", "invalid_transition"),
+        ):
+            with subtests.test(at=at, slug=slug):
+                dossier_id = drive_dossier(client, to=at)
+                before = StoreSnapshot.take(client, dossier_id)
+
+                answer = record(
+                    client,
+                    dossier_id,
+                    slug,
+                    step_by_slug()[slug].body(today()),
+                    role=role,
+                )
+
+                refused(answer, 409, code, client, before, dossier_id)
+                assert client.get(f"/v1/dossiers/{dossier_id}").json()["stage"] == at
+
+    def test_rule_breach_is_refused(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        cases = {
+            "offer-not-lapsed": (
+                "offre_faite",
+                "offer-answer",
+                "bailleur",
+                {"answer": "caduque"},
+                "OFFRE-DELAI",
+            ),
+            "cal-before-ranking": (
+                "preselectionne",
+                "cal-decision",
+                "bailleur",
+                {"decision": "attribution", "dwelling_ref": "X"},
+                "CAL-PREALABLE",
+            ),
+            "deferral-before-ranking": (
+                "solvabilite_etudiee",
+                "cal-deferral",
+                "bailleur",
+                {"motive": "x", "return_session_on": "2100-01-01"},
+                "CAL-PREALABLE",
+            ),
+            "contact-applicant": (
+                "en_analyse",
+                "documents-request",
+                "als",
+                {
+                    "documents": ["rib"],
+                    "through_role": "demandeur",
+                    "through_organisation": "X",
+                },
+                "ALS-CONTACT",
+            ),
+            "incomplete": (
+                "avis_mairie_rendu",
+                "completion",
+                "ccas",
+                {"documents": list(REQUIRED_DOCUMENTS[:2])},
+                "DOS-COMPLET",
+            ),
+            "non-attribution-without-motive": (
+                "classe",
+                "cal-decision",
+                "bailleur",
+                {"decision": "non_attribution"},
+                "CAL-MOTIF",
+            ),
+            "condition-without-document": (
+                "classe",
+                "cal-decision",
+                "bailleur",
+                {
+                    "decision": "attribution_sous_condition_suspensive",
+                    "dwelling_ref": "X",
+                },
+                "CAL-CONDITION",
+            ),
+            "attribution-without-dwelling": (
+                "classe",
+                "cal-decision",
+                "bailleur",
+                {"decision": "attribution"},
+                "CAL-DECISION",
+            ),
+            "list-not-expired": (
+                "classe",
+                "list-expiry",
+                "prefecture",
+                None,
+                "LC-VALIDITE",
+            ),
+            "demand-still-valid": (
+                "identifie",
+                "radiation",
+                "prefecture",
+                {"reason": "x"},
+                "SNE-VALIDITE",
+            ),
+            "short-support": (
+                "entre_dans_les_lieux",
+                "installation-review",
+                "als",
+                {"outcome": "problemes", "findings": "Dettes", "support_months": 3},
+                "BILAN-SUITE",
+            ),
+            "favorable-out-of-thresholds": (
+                "en_analyse",
+                "solvency",
+                "als",
+                {
+                    "monthly_resources": "1000",
+                    "rent": "600",
+                    "charges": "100",
+                    "opinion": "favorable",
+                },
+                "ALS-SOLVA",
+            ),
+        }
+        for name, (at, slug, role, body, code) in cases.items():
+            with subtests.test(name, code=code):
+                dossier_id = drive_dossier(client, to=at)
+                before = StoreSnapshot.take(client, dossier_id)
+
+                answer = record(client, dossier_id, slug, body, role=role)
+
+                refused(answer, 409, code, client, before, dossier_id)
+
+    def test_offer_with_less_than_ten_days_to_answer_is_refused(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(client, to="decide_cal")
+        before = StoreSnapshot.take(client, dossier_id)
+        for days in (0, 9):
+            deadline = (today() + timedelta(days=days)).isoformat()
+            answer = record(
+                client,
+                dossier_id,
+                "offer",
+                {"answer_deadline": deadline},
+                role="bailleur",
+            )
+            error = refused(answer, 409, "OFFRE-DELAI", client, before, dossier_id)
+            assert "10 jours" in error["message"]
+
+        ten = (today() + timedelta(days=10)).isoformat()
+        answer = record(
+            client, dossier_id, "offer", {"answer_deadline": ten}, role="bailleur"
+        )
+        assert answer.status_code == 200, answer.text
+
+    def test_late_acceptance_is_refused(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(
+            client, to="offre_faite", on=today() - timedelta(days=20)
+        )
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client, dossier_id, "offer-answer", {"answer": "acceptee"}, role="bailleur"
+        )
+
+        refused(answer, 409, "OFFRE-DELAI", client, before, dossier_id)
+
+    def test_offer_before_the_condition_is_fulfilled_is_refused(
+        self, client: TestClient
+    ) -> None:
+        path = [*main_line()[:8], step_by_slug()["cal-decision"]]  # under condition
+        dossier_id = drive_dossier(client, to="decide_cal", path=path)
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client,
+            dossier_id,
+            "offer",
+            step_by_slug()["offer"].body(today()),
+            role="bailleur",
+        )
+
+        refused(answer, 409, "CAL-CONDITION", client, before, dossier_id)
+
+    def test_cal_examines_no_dossier_without_numero_unique(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(
+            client,
+            to="classe",
+            identify_with={"numero_unique": None, "sne_registered_on": None},
+        )
+        before = StoreSnapshot.take(client, dossier_id)
+
+        for slug in ("cal-decision", "cal-deferral"):
+            answer = record(
+                client,
+                dossier_id,
+                slug,
+                step_by_slug()[slug].body(today()),
+                role="bailleur",
+            )
+            refused(answer, 409, "SNE-NUMERO", client, before, dossier_id)
+
+    def test_cal_examines_no_dossier_whose_demand_expired(
+        self, client: TestClient
+    ) -> None:
+        dossier_id = drive_dossier(
+            client, to="classe", on=today() - timedelta(days=380)
+        )
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client,
+            dossier_id,
+            "cal-decision",
+            {"decision": "attribution", "dwelling_ref": "X"},
+            role="bailleur",
+        )
+
+        refused(answer, 409, "SNE-NUMERO", client, before, dossier_id)
+
+    def test_numero_unique_goes_with_its_registration_date(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        before = StoreSnapshot.take(client)
+        for change in (
+            {"sne_registered_on": None},
+            {"numero_unique": None},
+            {"sne_registered_on": "2100-01-01"},
+        ):
+            with subtests.test(change=change):
+                answer = identify(client, identification(**change))
+
+                refused(answer, 409, "SNE-NUMERO", client, before)
+
+    def test_documents_not_requested_are_refused(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="en_analyse")
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = record(
+            client, dossier_id, "documents-receipt", {"documents": ["rib"]}, role="ccas"
+        )
+
+        refused(answer, 409, "documents_not_requested", client, before, dossier_id)
+
+
+class TestBodyLimit:
+    @pytest.fixture
+    def dossier_id(self, client: TestClient) -> str:
+        return drive_dossier(client, to="identifie")
+
+    @staticmethod
+    def _oversized() -> bytes:
+        return json.dumps(
+            {"avis": "favorable", "summary": "x" * (MAX_BODY + 10)}
+        ).encode()
+
+    @staticmethod
+    def _padded(size: int) -> bytes:
+        bare = json.dumps({"avis": "favorable", "summary": "Enquête faite."}).encode()
+        return bare + b" " * (size - len(bare))
+
+    @staticmethod
+    def _post(
+        client: TestClient, dossier_id: str, content: Any, **headers: str
+    ) -> httpx.Response:
+        return client.post(
+            f"/v1/dossiers/{dossier_id}/social-enquiry",
+            content=content,
+            headers={
+                **actor("departement"),
+                "Content-Type": "application/json",
+                **headers,
+            },
+        )
+
+    def test_oversized_body_with_its_content_length_is_refused(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = self._post(client, dossier_id, self._oversized())
+
+        assert answer.request.headers["Content-Length"] == str(len(self._oversized()))
+        error = refused(answer, 413, "payload_too_large", client, before, dossier_id)
+        assert str(MAX_BODY) in error["message"]
+
+    def test_oversized_body_without_content_length_is_refused(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+        payload = self._oversized()
+
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(payload), 4096):
+                yield payload[start : start + 4096]
+
+        answer = self._post(client, dossier_id, chunks())
+
+        assert "Content-Length" not in answer.request.headers
+        assert answer.request.headers["Transfer-Encoding"] == "chunked"
+        refused(answer, 413, "payload_too_large", client, before, dossier_id)
+
+    def test_oversized_body_with_an_understated_content_length_is_refused(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = self._post(
+            client, dossier_id, self._oversized(), **{"Content-Length": "100"}
+        )
+
+        assert answer.request.headers["Content-Length"] == "100"
+        refused(answer, 413, "payload_too_large", client, before, dossier_id)
+
+    def test_oversized_identification_is_refused(self, client: TestClient) -> None:
+        before = StoreSnapshot.take(client)
+        body = identification(applicant_name="x" * (MAX_BODY + 1))
+
+        answer = identify(client, body)
+
+        refused(answer, 413, "payload_too_large", client, before)
+
+    def test_body_at_the_limit_is_accepted(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        answer = self._post(client, dossier_id, self._padded(MAX_BODY))
+
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["version"] == 2
+
+    def test_body_one_byte_over_the_limit_is_refused(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+
+        answer = self._post(client, dossier_id, self._padded(MAX_BODY + 1))
+
+        refused(answer, 413, "payload_too_large", client, before, dossier_id)

@@ -1,0 +1,260 @@
+"""Concurrent writers over HTTP: the store's optimistic concurrency lets exactly one
+of two writers at the same version through, and never loses nor duplicates an
+event. Each race is repeated ROUNDS times, on both stores.
+
+Positions (notification ids) are not dense on PostgreSQL: an insert refused by the
+store still consumes its sequence number, so they are compared, not counted.
+
+The writers are threads released together by a barrier; the app runs their sync
+endpoints in its worker threads, so both load the dossier before either saves in
+most rounds (a writer that loads after the other saved meets the same refusal
+through If-Match, or a rule of the procedure)."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.helpers.api import (
+    DOCUMENTS_REQUEST,
+    assert_error,
+    drive_dossier,
+    history,
+    identification,
+    identify,
+    main_line,
+    record,
+    store_position,
+    today,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
+    from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.usefixtures("department")
+ROUNDS = 10
+
+
+def race(*writers: Callable[[], httpx.Response]) -> list[httpx.Response]:
+    """Run the writers in threads released at once; their answers, in order."""
+    barrier = threading.Barrier(len(writers))
+    answers: list[Any] = [None] * len(writers)
+
+    def run(i: int) -> None:
+        barrier.wait(timeout=10)
+        try:
+            answers[i] = writers[i]()
+        except BaseException as exc:  # reported by the main thread
+            answers[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a writer never answered"
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+    return answers
+
+
+def assert_history_without_gap(
+    client: TestClient, dossier_id: str, length: int
+) -> None:
+    events = history(client, dossier_id)
+    assert [e["version"] for e in events] == list(range(1, length + 1))
+    assert len({e["command_id"] for e in events}) == length
+
+
+def test_two_writers_with_the_same_if_match_one_wins(client: TestClient) -> None:
+    dossier_id = drive_dossier(client, to="identifie")
+    version = 1
+    for step in main_line()[:ROUNDS]:
+        body = step.body(today())
+        position = store_position(client)
+
+        write = partial(
+            record,
+            client,
+            dossier_id,
+            step.slug,
+            body,
+            role=step.role,
+            if_match=version,
+        )
+
+        answers = race(write, write)
+
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [200, 409], [a.text for a in answers]
+        winner = next(a for a in answers if a.status_code == 200)
+        loser = next(a for a in answers if a.status_code == 409)
+        assert_error(loser, 409, "version_conflict")
+        version += 1
+        assert (winner.json()["version"], winner.json()["stage"]) == (
+            version,
+            step.stage,
+        )
+        assert winner.json()["position"] == store_position(client) > position
+        assert_history_without_gap(client, dossier_id, version)
+
+
+def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
+    dossier_id = drive_dossier(client, to="identifie")
+    version = 1
+    refusals: set[str] = set()
+    for step in main_line()[:ROUNDS]:
+        body = step.body(today())
+        position = store_position(client)
+
+        write = partial(record, client, dossier_id, step.slug, body, role=step.role)
+
+        answers = race(write, write)
+
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [200, 409], [a.text for a in answers]
+        winner = next(a for a in answers if a.status_code == 200)
+        loser = next(a for a in answers if a.status_code == 409)
+        # Loaded before the winner saved: the store refuses the version; loaded
+        # after: the procedure refuses a step already recorded.
+        refusals.add(assert_error(loser, 409)["code"])
+        version += 1
+        assert winner.json()["version"] == version
+        assert winner.json()["position"] == store_position(client) > position
+        assert_history_without_gap(client, dossier_id, version)
+    known = {
+        "version_conflict",
+        "DOS-ORDRE",
+        "DOS-COMPLET",
+        "CAL-PREALABLE",
+        "invalid_transition",
+    }
+    assert refusals <= known
+
+
+def test_repeatable_step_loses_no_event(client: TestClient) -> None:
+    """Two document requests at once: both may be recorded, one after the other,
+    or one refused; every accepted request is one event, none lost."""
+    dossier_id = drive_dossier(client, to="en_analyse")
+    version = len(history(client, dossier_id))
+    for round_ in range(ROUNDS):
+        bodies = [
+            {**DOCUMENTS_REQUEST.body(today()), "documents": [f"piece_{round_}_{w}"]}
+            for w in (0, 1)
+        ]
+        position = store_position(client)
+
+        answers = race(
+            *[
+                (
+                    lambda b=b: record(
+                        client, dossier_id, "documents-request", b, role="als"
+                    )
+                )
+                for b in bodies
+            ]
+        )
+
+        accepted = [a for a in answers if a.status_code == 200]
+        for refused in (a for a in answers if a.status_code != 200):
+            assert_error(refused, 409, "version_conflict")
+        assert accepted, [a.text for a in answers]
+        versions = sorted(a.json()["version"] for a in accepted)
+        assert versions == list(range(version + 1, version + 1 + len(accepted)))
+        version += len(accepted)
+        assert max(a.json()["position"] for a in accepted) == store_position(client)
+        assert min(a.json()["position"] for a in accepted) > position
+        assert_history_without_gap(client, dossier_id, version)
+        events = history(client, dossier_id)[-len(accepted) :]
+        recorded = sorted(e["data"]["documents"][0] for e in events)
+        sent = sorted(
+            b["documents"][0]
+            for b, a in zip(bodies, answers, strict=True)
+            if a.status_code == 200
+        )
+        assert recorded == sent
+
+
+def test_same_idempotent_command_sent_twice_at_once_is_recorded_once(
+    client: TestClient,
+) -> None:
+    dossier_id = drive_dossier(client, to="identifie")
+    version = 1
+    for n, step in enumerate(main_line()[:ROUNDS]):
+        body = step.body(today())
+        position = store_position(client)
+
+        write = partial(
+            record, client, dossier_id, step.slug, body, role=step.role, key=f"k-{n}"
+        )
+
+        answers = race(write, write)
+
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        assert answers[0].json() == answers[1].json()
+        version += 1
+        assert answers[0].json()["version"] == version
+        assert answers[0].json()["position"] == store_position(client) > position
+        assert_history_without_gap(client, dossier_id, version)
+
+
+def test_same_identification_sent_twice_at_once_opens_one_dossier(
+    client: TestClient,
+) -> None:
+    for n in range(ROUNDS):
+        position = store_position(client)
+        headers = {"Idempotency-Key": f"ccas-{n}"}
+
+        write = partial(identify, client, identification(), headers=headers)
+
+        answers = race(write, write)
+
+        assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+        assert answers[0].json() == answers[1].json()
+        assert answers[0].json()["position"] == store_position(client) > position
+        assert_history_without_gap(client, answers[0].json()["id"], 1)
+        listed = client.get(
+            "/v1/dossiers", params={"min_position": store_position(client)}
+        )
+        assert listed.json()["count"] == n + 1
+
+
+def test_writers_on_different_dossiers_do_not_conflict(client: TestClient) -> None:
+    step = main_line()[0]
+    for round_ in range(3):
+        dossiers = [drive_dossier(client, to="identifie") for _ in range(4)]
+        position = store_position(client)
+
+        answers = race(
+            *[
+                (
+                    lambda d=d: record(
+                        client,
+                        d,
+                        step.slug,
+                        step.body(today()),
+                        role=step.role,
+                        if_match=1,
+                    )
+                )
+                for d in dossiers
+            ]
+        )
+
+        assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+        positions = sorted(a.json()["position"] for a in answers)
+        assert len(set(positions)) == 4
+        assert positions[0] > position
+        assert positions[-1] == store_position(client)
+        listed = client.get(
+            "/v1/dossiers", params={"min_position": positions[-1], "stage": step.stage}
+        ).json()
+        assert listed["count"] == 4 * (round_ + 1)
+        assert set(dossiers) <= {r["id"] for r in listed["data"]}
