@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from dataclasses import replace
 from typing import Annotated
+from urllib.parse import unquote
 
 from fastapi import Depends, Header, HTTPException, Request
 
@@ -23,7 +25,8 @@ SystemDep = Annotated[System, Depends(get_system)]
 def get_actor(
     x_logis_role: Annotated[str | None, Header(description="Rôle de l'acteur")] = None,
     x_logis_organisation: Annotated[
-        str | None, Header(description="Organisation de l'acteur")
+        str | None,
+        Header(description="Organisation de l'acteur (UTF-8 encodé en %XX accepté)"),
     ] = None,
     x_logis_subject: Annotated[
         str | None, Header(description="Identifiant de la personne")
@@ -44,10 +47,11 @@ def get_actor(
             401,
             {"code": "unknown_role", "message": f"Rôle inconnu : « {x_logis_role} »."},
         )
+    # Header values are latin-1 on the wire: "Pr%C3%A9fecture" carries "Préfecture".
     return Actor(
-        subject=x_logis_subject[:128],
+        subject=unquote(x_logis_subject)[:128],
         role=x_logis_role,
-        organisation=x_logis_organisation[:200],
+        organisation=unquote(x_logis_organisation)[:200],
     )
 
 
@@ -55,15 +59,19 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
 def parse_if_match(value: str | None) -> int | None:
-    if value is None:
+    """The expected version; `*` (any version) expects none. Weak tags never match
+    in If-Match (RFC 9110 §13.1.1), so they are refused rather than ignored."""
+    if value is None or value.strip() == "*":
         return None
-    tag = value.strip().removeprefix("W/").strip('"')
+    tag = value.strip()
+    if tag.startswith('"') and tag.endswith('"') and len(tag) > 2:
+        tag = tag[1:-1]
     if not tag.isdigit():
         raise HTTPException(
             422,
             {
                 "code": "invalid_if_match",
-                "message": 'If-Match attend la version du dossier (ETag), par ex. "3".',
+                "message": 'If-Match attend une seule version forte, par ex. "3".',
             },
         )
     return int(tag)
@@ -83,9 +91,12 @@ def command_context(
     return Context(
         actor=actor,
         correlation_id=request.state.correlation_id,
-        today=datetime.now(UTC).date(),
+        now=datetime.now(UTC),
         expected_version=parse_if_match(if_match),
-        idempotency_key=idempotency_key,
+        # Keys are the caller's organisation's own: another one's key never collides.
+        idempotency_key=(
+            f"{actor.organisation}\x1f{idempotency_key}" if idempotency_key else None
+        ),
     )
 
 
@@ -94,6 +105,4 @@ ContextDep = Annotated[Context, Depends(command_context)]
 
 def with_fingerprint(ctx: Context, *parts: object) -> Context:
     """The idempotency fingerprint: who asked what, on which resource."""
-    from dataclasses import replace
-
     return replace(ctx, fingerprint=fingerprint(ctx.actor.__dict__, *parts))

@@ -80,9 +80,12 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
-        if declared is not None and (
-            not declared.isdigit() or int(declared) > self.max_bytes
-        ):
+        if declared is not None and not declared.isdigit():
+            await _send_error(
+                send, 400, "bad_content_length", "En-tête Content-Length invalide."
+            )
+            return
+        if declared is not None and int(declared) > self.max_bytes:
             await self._too_large(send)
             return
         chunks: list[bytes] = []
@@ -112,21 +115,20 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "code": "payload_too_large",
-                "message": f"Corps de requête trop volumineux (maximum {self.max_bytes} octets).",
-            },
-            ensure_ascii=False,
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"Corps de requête trop volumineux (maximum {self.max_bytes} octets)."
+        await _send_error(send, 413, "payload_too_large", message)
+
+
+async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -59,7 +59,9 @@ STEPS = (
 
 def ctx(role: str, key: str | None = None) -> Context:
     actor = Actor("bench", role, f"org-{role}")
-    return Context(actor, "bench", TODAY, idempotency_key=key, fingerprint=key or "")
+    return Context(
+        actor, "bench", datetime.now(UTC), idempotency_key=key, fingerprint=key or ""
+    )
 
 
 def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:

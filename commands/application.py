@@ -17,6 +17,7 @@ from domain.department import (
     DepartmentNotConfiguredError,
     DepartmentSettings,
     department_id,
+    local_today,
 )
 from domain.dossier import Dossier
 from domain.shared import Actor, DomainError, Meta
@@ -47,7 +48,7 @@ class Context:
 
     actor: Actor
     correlation_id: str
-    today: date
+    now: datetime  # when the command arrived (timezone-aware)
     expected_version: int | None = None
     idempotency_key: str | None = None
     fingerprint: str = ""
@@ -75,18 +76,20 @@ class Logis(Application[UUID]):
     # ---- dossiers ---------------------------------------------------------------
 
     def identify_dossier(self, command: IdentifyDossier, ctx: Context) -> CommandResult:
-        def act(meta: Meta) -> Dossier:
+        def act() -> Dossier:
+            meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
             return command.create(meta)
 
-        return self._run(command, ctx, act)
+        return self._run(ctx, act)
 
     def apply_step(
         self, dossier_id: UUID, command: Step, ctx: Context
     ) -> CommandResult:
-        def act(meta: Meta) -> Dossier:
+        def act() -> Dossier:
             dossier = self.get_dossier(dossier_id)
             self._check_expected_version(dossier, ctx)
+            meta = self._meta(command, ctx, dossier.department)
             command.apply(
                 dossier,
                 meta,
@@ -94,7 +97,7 @@ class Logis(Application[UUID]):
             )
             return dossier
 
-        return self._run(command, ctx, act)
+        return self._run(ctx, act)
 
     def get_dossier(self, dossier_id: UUID) -> Dossier:
         try:
@@ -128,7 +131,8 @@ class Logis(Application[UUID]):
     def adopt_settings(
         self, code: str, command: AdoptSettings, ctx: Context
     ) -> CommandResult:
-        def act(meta: Meta) -> Department:
+        def act() -> Department:
+            meta = self._meta(command, ctx, code)
             try:
                 department = self.repository.get(department_id(code))
             except AggregateNotFoundError:
@@ -137,7 +141,7 @@ class Logis(Application[UUID]):
             department.adopt(command.settings, command.effective_from, meta)
             return department
 
-        return self._run(command, ctx, act, stage=lambda _: "adopte")
+        return self._run(ctx, act, stage=lambda _: "adopte")
 
     def department_settings(
         self, code: str, day: date
@@ -161,21 +165,15 @@ class Logis(Application[UUID]):
 
     def _run(
         self,
-        command: Command,
         ctx: Context,
-        act: Callable[[Meta], Aggregate],
+        act: Callable[[], Aggregate],
         stage: Callable[[Any], str] = lambda aggregate: aggregate.stage,
     ) -> CommandResult:
         replayed = self._replay(ctx)
         if replayed is not None:
             return replayed
-        occurred_on = command.occurred_on or ctx.today
-        if occurred_on > ctx.today:
-            msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
-            raise InvalidCommandError(msg, "occurred_on_in_future")
-        meta = Meta(ctx.actor, occurred_on, uuid4(), ctx.correlation_id)
         try:
-            aggregate = act(meta)
+            aggregate = act()
         except DomainError:
             # The same keyed command, sent twice at once, may have been saved since
             # the check above: the refusal it now meets is its own success.
@@ -203,6 +201,16 @@ class Logis(Application[UUID]):
         return CommandResult(
             result.id, result.version, recordings[-1].notification.id, result.stage
         )
+
+    @staticmethod
+    def _meta(command: Command, ctx: Context, department: str) -> Meta:
+        """The event metadata; `occurred_on` defaults to the department's today."""
+        today = local_today(department, ctx.now)
+        occurred_on = command.occurred_on or today
+        if occurred_on > today:
+            msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
+            raise InvalidCommandError(msg, "occurred_on_in_future")
+        return Meta(ctx.actor, occurred_on, uuid4(), ctx.correlation_id)
 
     def _replay(self, ctx: Context) -> CommandResult | None:
         if not ctx.idempotency_key:

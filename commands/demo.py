@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -489,7 +489,7 @@ def _carry_out(
     ctx = Context(
         actor=actor,
         correlation_id=f"demo:{order.dossier or 'parametres'}",
-        today=plan.today,
+        now=datetime.combine(plan.today, time(12), tzinfo=UTC),
         idempotency_key=_key(number),
         fingerprint=fingerprint(
             actor.__dict__,

@@ -34,7 +34,9 @@ DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 class IdentifyDossier(Command):
     """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
 
-    household_id: UUID = Field(default_factory=uuid4)
+    household_id: UUID | None = Field(
+        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+    )
     applicant_name: ShortText
     household_size: int = Field(ge=1, le=20)
     department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
@@ -47,7 +49,7 @@ class IdentifyDossier(Command):
     def create(self, meta: Meta) -> Dossier:
         return Dossier.identify(
             dossier_id=uuid4(),
-            household_id=self.household_id,
+            household_id=self.household_id or uuid4(),
             applicant_name=self.applicant_name,
             household_size=self.household_size,
             department=self.department,

@@ -6,10 +6,11 @@ judged by the settings in force on the day it happened.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,6 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from domain.shared import Actor, DomainError, Meta, TransitionError, check_role
 
 DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
+OVERSEAS_TIMEZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "976": "Indian/Mayotte",
+}
+
+
+def local_today(code: str, now: datetime) -> date:
+    """The date it is in the department: 22:00 UTC is still the day before in
+    Martinique and already the next day in La Réunion."""
+    return now.astimezone(ZoneInfo(OVERSEAS_TIMEZONES.get(code, "Europe/Paris"))).date()
 
 
 class CeilingTable(BaseModel):

@@ -483,6 +483,7 @@ class Dossier(Aggregate):
         meta: Meta,
     ) -> Dossier:
         role = meta.actor.role
+        check_role(meta.actor, STEP_ROLES["identify"], "repérage du ménage")
         if household_size < 1:
             msg = f"Un ménage compte au moins une personne, pas {household_size}."
             raise InvalidValueError(msg)
@@ -491,12 +492,6 @@ class Dossier(Aggregate):
             raise RuleViolation("DOS-ORIGINE", msg)
         if dalo and role != "prefecture":
             msg = "Un dossier DALO est proposé par la Préfecture."
-            raise RuleViolation("DOS-ORIGINE", msg)
-        if role not in STEP_ROLES["identify"]:
-            msg = (
-                "Seuls la Mairie, le CCAS, le Département, la CAF ou la Préfecture "
-                f"(DALO) peuvent identifier un ménage, pas « {role} »."
-            )
             raise RuleViolation("DOS-ORIGINE", msg)
         if (numero_unique is None) != (sne_registered_on is None):
             msg = "Le numéro unique et sa date d'enregistrement vont ensemble."

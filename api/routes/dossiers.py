@@ -57,10 +57,7 @@ def identify_dossier(
     body: IdentifyDossier, ctx: ContextDep, system: SystemDep, response: Response
 ) -> CommandAnswer:
     """Open an LLTS dossier: a partner (or the Préfecture, for DALO) identifies a household."""
-    # household_id defaults to a fresh uuid4: unless the client sent it, it stays out
-    # of the fingerprint, or a retry would never match its first attempt.
-    generated = set() if "household_id" in body.model_fields_set else {"household_id"}
-    asked = body.model_dump(mode="json", exclude=generated)
+    asked = body.model_dump(mode="json")
     ctx = with_fingerprint(ctx, "identify", asked)
     result = system.app.identify_dossier(body, ctx)
     response.headers["Location"] = f"/v1/dossiers/{result.id}"

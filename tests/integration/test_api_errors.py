@@ -501,7 +501,8 @@ class TestActor:
         before = StoreSnapshot.take(client)
         for role in ("auditeur", "admin", "bailleur", "als", "deal"):
             with subtests.test(role=role):
-                refused(identify(client, role=role), 409, "DOS-ORIGINE", client, before)
+                answer = identify(client, role=role)
+                refused(answer, 403, "role_not_allowed", client, before)
 
     def test_only_the_prefecture_proposes_dalo_dossiers(
         self, client: TestClient
@@ -864,3 +865,46 @@ class TestBodyLimit:
         answer = self._post(client, dossier_id, self._padded(MAX_BODY + 1))
 
         refused(answer, 413, "payload_too_large", client, before, dossier_id)
+
+
+class TestEdgeHeaders:
+    @pytest.fixture
+    def dossier_id(self, client: TestClient) -> str:
+        return drive_dossier(client, to="identifie")
+
+    def test_percent_encoded_organisation_is_recorded_decoded(
+        self, client: TestClient
+    ) -> None:
+        headers = {"X-Logis-Organisation": "CCAS%20du%20Fran%C3%A7ois"}
+        answer = identify(client, headers=headers)
+
+        assert answer.status_code == 201, answer.text
+        events = client.get(f"/v1/dossiers/{answer.json()['id']}/history").json()
+        assert events["events"][0]["actor"]["organisation"] == "CCAS du François"
+
+    def test_non_numeric_content_length_is_a_bad_request(
+        self, client: TestClient, dossier_id: str
+    ) -> None:
+        before = StoreSnapshot.take(client, dossier_id)
+        answer = client.post(
+            f"/v1/dossiers/{dossier_id}/social-enquiry",
+            content=b'{"avis": "favorable", "summary": "x"}',
+            headers={
+                **actor("departement"),
+                "Content-Type": "application/json",
+                "Content-Length": "beaucoup",
+            },
+        )
+        refused(answer, 400, "bad_content_length", client, before, dossier_id)
+
+    def test_idempotency_keys_belong_to_their_organisation(
+        self, client: TestClient
+    ) -> None:
+        key = {"Idempotency-Key": "dossier-2026-001"}
+        first = identify(client, headers={**key, "X-Logis-Organisation": "CCAS A"})
+        second = identify(client, headers={**key, "X-Logis-Organisation": "CCAS B"})
+        again = identify(client, headers={**key, "X-Logis-Organisation": "CCAS A"})
+
+        assert (first.status_code, second.status_code) == (201, 201)
+        assert first.json()["id"] != second.json()["id"]
+        assert again.json() == first.json()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from domain.department import (
     DepartmentNotConfiguredError,
     DepartmentSettings,
     department_id,
+    local_today,
 )
 from domain.shared import ROLES, DomainError
 from tests.helpers.aggregates import given, then_error, then_event, when
@@ -188,3 +189,20 @@ class TestDepartmentSettings:
     def test_settings_name_at_least_one_required_document(self) -> None:
         with pytest.raises(ValidationError):
             make_settings(required_documents=())
+
+
+class TestLocalToday:
+    @pytest.mark.parametrize(
+        ("code", "utc", "expected"),
+        [
+            ("972", datetime(2026, 3, 1, 2, 30, tzinfo=UTC), date(2026, 2, 28)),
+            ("972", datetime(2026, 3, 1, 4, 30, tzinfo=UTC), date(2026, 3, 1)),
+            ("974", datetime(2026, 2, 28, 21, 0, tzinfo=UTC), date(2026, 3, 1)),
+            ("42", datetime(2026, 7, 14, 22, 30, tzinfo=UTC), date(2026, 7, 15)),
+            ("42", datetime(2026, 1, 14, 22, 30, tzinfo=UTC), date(2026, 1, 14)),
+        ],
+    )
+    def test_today_is_the_date_in_the_department(
+        self, code: str, utc: datetime, expected: date
+    ) -> None:
+        assert local_today(code, utc) == expected

@@ -167,7 +167,7 @@ class TestIdentify:
     @pytest.mark.parametrize("role", sorted(set(ROLES) - PARTNERS - {"prefecture"}))
     def test_other_organisations_cannot_identify_a_household(self, role: str) -> None:
         meta = make_meta(role, DAY["identify"])
-        then_error(None, identify_command(meta), "DOS-ORIGINE")
+        then_error(None, identify_command(meta), "role_not_allowed")
 
     @pytest.mark.parametrize(
         ("numero_unique", "registered_on"),
