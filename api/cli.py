@@ -12,6 +12,7 @@ from uuid import UUID
 from api.schemas import HistoryEntry
 from domain.shared import DomainError
 from infra.bootstrap import build_system
+from infra.logging import configure_logging
 from infra.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=_moment, default=None, help="ISO 8601 : jusqu'à ce moment"
     )
     history.add_argument("--format", choices=("table", "json"), default="table")
+
+    commands.add_parser(
+        "projector", help="appliquer les événements aux vues, en continu (production)"
+    )
+    projections = commands.add_parser("projections", help="état et reconstruction des vues")
+    actions = projections.add_subparsers(dest="action", required=True)
+    status = actions.add_parser("status", help="position et retard de chaque vue")
+    status.add_argument("--format", choices=("table", "json"), default="table")
+    rebuild = actions.add_parser(
+        "rebuild", help="reconstruire une vue (ou toutes) sans interrompre les lectures"
+    )
+    rebuild.add_argument("name", nargs="?", help="nom de la vue (défaut : toutes)")
     return parser
 
 
@@ -53,11 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)  # to stderr
     try:
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
         if args.command == "demo":
             return _demo(settings)
+        if args.command == "projector":
+            return _projector(settings)
+        if args.command == "projections":
+            if args.action == "status":
+                return _status(settings, args.format)
+            return _rebuild(settings, args.name)
         return _history(settings, args.dossier_id, args.as_of, args.format)
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
@@ -162,3 +182,88 @@ def _show(value: object) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _projector(settings: Settings) -> int:
+    """Follow the store until SIGTERM or SIGINT; another projector may stand by."""
+    import signal
+    import threading
+
+    from infra.projector import follow
+
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    system = build_system(settings)
+    print("Projecteur démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
+    try:
+        follow(system.engine, settings.projector_poll_seconds, stopping)
+    finally:
+        system.close()
+    return 0
+
+
+def _status(settings: Settings, output: str) -> int:
+    system = build_system(settings)
+    try:
+        statuses = system.engine.status()
+    finally:
+        system.close()
+    rows = [
+        {
+            "vue": s.name,
+            "version": s.version,
+            "generation": s.active.generation if s.active else None,
+            "position": s.position,
+            "tete": s.head,
+            "retard_evenements": s.lag_events,
+            "retard_secondes": round(s.lag_seconds, 1),
+            "reconstruction": (
+                f"g{s.building.generation} à {s.building_position}" if s.building else None
+            ),
+        }
+        for s in statuses
+    ]
+    if output == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
+          f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction")
+    for r in rows:
+        print(
+            f"{r['vue']:<16}{r['version']:>8}{r['generation'] or '—':>8}"
+            f"{r['position']:>10}{r['tete']:>10}{r['retard_evenements']:>15}"
+            f"{r['retard_secondes']:>12}  {r['reconstruction'] or '—'}"
+        )
+    return 0
+
+
+def _rebuild(settings: Settings, name: str | None) -> int:
+    from tqdm import tqdm
+
+    system = build_system(settings)
+    try:
+        names = [name] if name else list(system.engine.projections)
+        unknown = [n for n in names if n not in system.engine.projections]
+        if unknown:
+            known = ", ".join(system.engine.projections)
+            print(f"Vue inconnue : {unknown[0]} (vues : {known}).", file=sys.stderr)
+            return 2
+        for each in names:
+            with tqdm(desc=each, unit=" évts", unit_scale=True, file=sys.stderr) as bar:
+
+                def progress(done: int, total: int, bar: tqdm = bar) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                generation = system.engine.rebuild(each, progress)
+            print(
+                f"Vue {each} reconstruite (génération {generation.generation}) : "
+                "les lectures y sont passées.",
+            )
+    except RuntimeError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    finally:
+        system.close()
+    return 0

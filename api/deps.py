@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+import time
 from dataclasses import replace
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Query, Request
 
 from commands.application import Context
 from commands.idempotency import fingerprint
 from domain.shared import ROLES, Actor
 from infra.bootstrap import System
+from projections.rows import RowView
 
 
 def get_system(request: Request) -> System:
@@ -106,3 +108,50 @@ ContextDep = Annotated[Context, Depends(command_context)]
 def with_fingerprint(ctx: Context, *parts: object) -> Context:
     """The idempotency fingerprint: who asked what, on which resource."""
     return replace(ctx, fingerprint=fingerprint(ctx.actor.__dict__, *parts))
+
+
+def current_view(system: System, name: str, min_position: int | None) -> RowView:
+    """The view readers use now, once it has passed `min_position` (read-your-writes).
+
+    503 while the view's first generation is still being built, or when it has not
+    reached the position within LOGIS_READ_WAIT_SECONDS.
+    """
+    view = system.engine.reader(name)
+    deadline = time.monotonic() + system.settings.read_wait_seconds
+    while view is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first generation is being built: give it a moment
+        view = system.engine.reader(name)
+    if view is None:
+        raise HTTPException(
+            503,
+            {
+                "code": "projection_building",
+                "message": f"La vue « {name} » est en cours de construction : réessayez.",
+            },
+        )
+    if min_position:
+        try:
+            view.wait(
+                system.app.name, min_position, timeout=system.settings.read_wait_seconds
+            )
+        except TimeoutError:
+            raise HTTPException(
+                503,
+                {
+                    "code": "projection_lagging",
+                    "message": (
+                        f"La vue « {name} » n'a pas encore atteint la position "
+                        f"{min_position} : réessayez dans un instant."
+                    ),
+                },
+            ) from None
+    return view
+
+
+MinPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="Attendre que la vue ait intégré cette position (lecture de ses écritures)",
+    ),
+]

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from api.routes import departments, dossiers, health
+from api.routes import departments, dossiers, health, projections
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(dossiers.router)
     app.include_router(departments.router)
+    app.include_router(projections.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

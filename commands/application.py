@@ -23,7 +23,7 @@ from domain.dossier import Dossier
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from eventsourcing.domain import Aggregate
 
@@ -38,6 +38,10 @@ class LogisRecorder(Protocol):
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None: ...
 
     def count_events(self) -> int: ...
+
+    def count_events_between(
+        self, after: int, until: int, topics: Sequence[str] = ()
+    ) -> int: ...
 
     def ping(self) -> None: ...
 
@@ -61,6 +65,7 @@ class CommandResult:
     position: int  # notification id of the last event: read-your-writes
     stage: str
     replayed: bool = False
+    events: int = 0  # how many this command appended (0 when replayed)
 
     def answer(self) -> dict[str, Any]:
         return {"id": str(self.id), "version": self.version, "stage": self.stage}
@@ -199,7 +204,11 @@ class Logis(Application[UUID]):
             )
             raise ConcurrencyError(msg) from None
         return CommandResult(
-            result.id, result.version, recordings[-1].notification.id, result.stage
+            result.id,
+            result.version,
+            recordings[-1].notification.id,
+            result.stage,
+            events=len(recordings),
         )
 
     @staticmethod

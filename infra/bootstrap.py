@@ -1,60 +1,86 @@
-"""The composition root: builds the application, its views and projectors from
-settings. Nothing else constructs them."""
+"""The composition root: builds the application, the projection engine and its
+views from settings. Nothing else constructs them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from commands.application import Logis
-from infra.projector import Projector, ProjectorThread
-from infra.views import PostgresDossierListView, SQLiteDossierListView
-from projections.dossier_list import DossierListProjection, DossierListView
+from infra.locks import FileLocks, Locks, PostgresLocks
+from infra.metrics import Metrics
+from infra.projector import ProjectionEngine, ProjectorThread
+from projections.dossier_list import DossierListProjection
+from projections.stage_counts import StageCountsProjection
 
 if TYPE_CHECKING:
     from infra.settings import Settings
+    from projections.rows import RowProjection
+
+PROJECTIONS: tuple[type[RowProjection], ...] = (
+    DossierListProjection,
+    StageCountsProjection,
+)
 
 
 @dataclass
 class System:
     settings: Settings
     app: Logis
-    dossier_list: DossierListView
-    projectors: list[Projector]
-    factories: list[InfrastructureFactory] = field(default_factory=list)
+    engine: ProjectionEngine
+    factory: InfrastructureFactory[Any]
+    metrics: Metrics
     thread: ProjectorThread | None = field(default=None)
 
     def start_projector_thread(self) -> None:
         if self.thread is None:
             self.thread = ProjectorThread(
-                self.projectors, self.settings.projector_poll_seconds
+                self.engine, self.settings.projector_poll_seconds
             )
             self.thread.start()
 
     def catch_up(self) -> int:
-        return sum(p.catch_up() for p in self.projectors)
+        return self.engine.catch_up()
 
     def close(self) -> None:
         if self.thread is not None:
             self.thread.stop()
             self.thread = None
+        self.engine.close()
         self.app.close()
-        for factory in self.factories:
-            factory.close()
+        self.factory.close()
 
 
 def build_system(settings: Settings) -> System:
     env = settings.eventsourcing_env()
-    if not settings.is_postgres:
-        settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
+    locks: Locks
+    if settings.is_postgres:
+        views_env = env
+        locks = PostgresLocks(_conninfo(settings))
+    else:
+        events = settings.sqlite_path()
+        events.parent.mkdir(parents=True, exist_ok=True)
+        # Views in their own file: the projector's writes never wait for the
+        # commands' ones (SQLite has one writer per file).
+        views = events.with_name(f"{events.stem}-views{events.suffix}")
+        views_env = {**env, "SQLITE_DBNAME": str(views)}
+        locks = FileLocks(Path(f"{events}.locks"))
     app = Logis(env=env)
-    factory = InfrastructureFactory.construct(Environment(name="dossier_list", env=env))
-    view_class = (
-        PostgresDossierListView if settings.is_postgres else SQLiteDossierListView
+    factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
+    engine = ProjectionEngine(
+        app,
+        list(PROJECTIONS),
+        factory.datastore,  # type: ignore[attr-defined]
+        locks,
+        batch_size=settings.projector_batch_size,
     )
-    dossier_list = factory.tracking_recorder(view_class)
-    projection = DossierListProjection(view=dossier_list)
-    return System(settings, app, dossier_list, [Projector(app, projection)], [factory])
+    return System(settings, app, engine, factory, Metrics(engine))
+
+
+def _conninfo(settings: Settings) -> str:
+    url = settings.database_url
+    return url.replace("postgres://", "postgresql://", 1)

@@ -1,79 +1,425 @@
-"""Feeds the store's events, in global order, to the projections.
+"""The projection engine: every read model is fed here, in batches, exactly once.
 
-Each event is applied with its tracking position in one view transaction, so a
-restart resumes exactly after the last applied event.
+For each projection it keeps one *active* generation of the view (what readers
+see) and, while a rebuild runs, one *building* generation beside it. Each batch
+of events is applied with its tracking position in one view transaction. A
+generation is written by one process at a time (infra/locks.py); when a building
+generation has caught up with the store, it replaces the active one in a single
+update of `projection_generations`.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from infra.rowviews import SQLRowView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from eventsourcing.application import Application
-    from eventsourcing.persistence import TrackingRecorder
-    from eventsourcing.projection import Projection
+
+    from infra.locks import Locks
+    from projections.rows import RowProjection
 
 log = structlog.get_logger("logis.projector")
 
+ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
 
-class Projector:
-    def __init__(
-        self, app: Application, projection: Projection[TrackingRecorder]
-    ) -> None:
-        self.app = app
-        self.projection = projection
-        self.view = projection.view
+
+@dataclass(frozen=True)
+class Generation:
+    name: str
+    generation: int
+    version: int
+    state: str
+    created_at: str
+    switched_at: str | None
 
     @property
-    def position(self) -> int:
-        return self.view.max_tracking_id(self.app.name) or 0
+    def view(self) -> str:
+        return f"{self.name}_g{self.generation}"
 
-    def run_once(self, limit: int = 500) -> int:
-        """Apply the next events after the tracked position; return how many."""
-        notifications = self.app.recorder.select_notifications(
-            start=self.position, limit=limit, inclusive_of_start=False
-        )
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            tracking = Tracking(self.app.name, notification.id)
-            self.projection.process_event(event, tracking)
-        return len(notifications)
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    version: int  # the code's version
+    active: Generation | None
+    building: Generation | None
+    position: int
+    building_position: int | None
+    head: int
+    lag_events: int
+    lag_seconds: float
+    leader: bool
+
+
+class Generations:
+    """The registry: which generation of each view exists, and which one readers use."""
+
+    def __init__(self, datastore: Any, mark: str) -> None:
+        self.datastore = datastore
+        self.m = mark
+
+    def all(self, name: str) -> list[Generation]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT name, generation, version, state, created_at, switched_at "
+                f"FROM projection_generations WHERE name = {self.m} ORDER BY generation",
+                (name,),
+            )
+            rows = c.fetchall()
+        return [
+            Generation(
+                *(
+                    r[k] if isinstance(r, dict) else r[i]
+                    for i, k in enumerate(
+                        (
+                            "name",
+                            "generation",
+                            "version",
+                            "state",
+                            "created_at",
+                            "switched_at",
+                        )
+                    )
+                )
+            )
+            for r in rows
+        ]
+
+    def find(self, name: str, state: str) -> Generation | None:
+        found = [g for g in self.all(name) if g.state == state]
+        return found[-1] if found else None
+
+    def create(self, name: str, version: int) -> Generation:
+        m = self.m
+        now = _now()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT INTO projection_generations "
+                "(name, generation, version, state, created_at) "
+                f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
+                f"FROM projection_generations WHERE name = {m}",
+                (name, version, BUILDING, now, name),
+            )
+        created = self.find(name, BUILDING)
+        assert created is not None
+        return created
+
+    def activate(self, generation: Generation) -> None:
+        m = self.m
+        now = _now()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"UPDATE projection_generations SET state = {m}, switched_at = {m} "
+                f"WHERE name = {m} AND state = {m}",
+                (RETIRED, now, generation.name, ACTIVE),
+            )
+            c.execute(
+                f"UPDATE projection_generations SET state = {m}, switched_at = {m} "
+                f"WHERE name = {m} AND generation = {m} AND state = {m} "
+                "RETURNING generation",
+                (ACTIVE, now, generation.name, generation.generation, BUILDING),
+            )
+            if c.fetchone() is None:
+                msg = f"{generation.view} is no longer building"
+                raise IntegrityError(msg)
+
+    def forget(self, generation: Generation) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "DELETE FROM projection_generations "
+                f"WHERE name = {self.m} AND generation = {self.m}",
+                (generation.name, generation.generation),
+            )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class ProjectionEngine:
+    def __init__(
+        self,
+        app: Application,
+        projections: list[type[RowProjection]],
+        datastore: Any,
+        locks: Locks,
+        batch_size: int = 1000,
+    ) -> None:
+        self.app = app
+        self.projections = {p.name: p for p in projections}
+        self.datastore = datastore
+        self.locks = locks
+        self.batch_size = batch_size
+        self._views: dict[str, SQLRowView] = {}
+        self._created: set[str] = set()
+        probe = SQLRowView(datastore, view="_", tables=())
+        probe.create_table()  # the registry and tracking tables
+        self.registry = Generations(datastore, probe.dialect.mark)
+        self.mutex = threading.RLock()
+
+    # ---- views ----------------------------------------------------------------------
+
+    def view(self, generation: Generation, *, create: bool = False) -> SQLRowView:
+        """The generation's view; `create` (writers only) makes its tables first."""
+        view = self._views.get(generation.view)
+        if view is None:
+            projection = self.projections[generation.name]
+            view = SQLRowView(
+                self.datastore, view=generation.view, tables=projection.tables
+            )
+            self._views[generation.view] = view
+        if create and generation.view not in self._created:
+            view.create_table()
+            self._created.add(generation.view)
+        return view
+
+    def reader(self, name: str) -> SQLRowView | None:
+        """The generation readers use now, or None before its first build ends."""
+        active = self.registry.find(name, ACTIVE)
+        return None if active is None else self.view(active)
+
+    def positions(self) -> dict[str, int]:
+        """Where each projection's active view stands (0 before its first build)."""
+        positions = {}
+        for name in self.projections:
+            view = self.reader(name)
+            positions[name] = (view.max_tracking_id(self.app.name) or 0) if view else 0
+        return positions
+
+    def position(self, generation: Generation) -> int:
+        return self.view(generation).max_tracking_id(self.app.name) or 0
+
+    # ---- processing ---------------------------------------------------------------------
+
+    def run_once(self, max_batches: int = 10) -> int:
+        """One pass over every projection; how many events were applied."""
+        with self.mutex:
+            return sum(self._advance(p, max_batches) for p in self.projections.values())
 
     def catch_up(self) -> int:
         total = 0
-        while count := self.run_once():
+        while count := self.run_once(max_batches=1000):
             total += count
         return total
 
+    def _advance(self, projection: type[RowProjection], max_batches: int) -> int:
+        active = self.registry.find(projection.name, ACTIVE)
+        building = self.registry.find(projection.name, BUILDING)
+        if building is None and (
+            active is None or active.version != projection.version
+        ):
+            building = self.registry.create(projection.name, projection.version)
+            log.info(
+                "rebuild_started",
+                projection=projection.name,
+                generation=building.generation,
+                version=projection.version,
+            )
+        done = 0
+        if building is not None and self._hold(building):
+            done += self._build(projection, building, max_batches)
+        if (
+            active is not None
+            and active.version == projection.version
+            and self._hold(active)
+        ):
+            done += self._apply_batches(projection, active, max_batches)[0]
+        self._release_stale(projection.name)
+        return done
+
+    def _build(
+        self, projection: type[RowProjection], building: Generation, max_batches: int
+    ) -> int:
+        done, caught_up = self._apply_batches(projection, building, max_batches)
+        if caught_up:
+            self.switch(building)
+        return done
+
+    def switch(self, building: Generation) -> None:
+        self.registry.activate(building)
+        log.info(
+            "view_switched", projection=building.name, generation=building.generation
+        )
+        # Keep the generation just retired (readers may be mid-query on it); drop older.
+        retired = [g for g in self.registry.all(building.name) if g.state == RETIRED]
+        for old in retired[:-1]:
+            self.view(old).drop_tables()
+            self._views.pop(old.view, None)
+            self._created.discard(old.view)
+            self.registry.forget(old)
+
+    def _apply_batches(
+        self, projection: type[RowProjection], generation: Generation, max_batches: int
+    ) -> tuple[int, bool]:
+        done = 0
+        for _ in range(max_batches):
+            count, caught_up = self.apply_batch(projection, generation)
+            done += count
+            if caught_up:
+                return done, True
+        return done, False
+
+    def apply_batch(
+        self, projection_class: type[RowProjection], generation: Generation
+    ) -> tuple[int, bool]:
+        """Apply the next batch in one transaction; (events applied, reached the head)."""
+        view = self.view(generation, create=True)
+        projection = projection_class(view=view)
+        start = view.max_tracking_id(self.app.name) or 0
+        head = self.app.recorder.max_notification_id() or 0
+        if start >= head:
+            return 0, True
+        notifications = self.app.recorder.select_notifications(
+            start=start,
+            limit=self.batch_size,
+            stop=head,
+            topics=projection_class.topics,
+            inclusive_of_start=False,
+        )
+        full = len(notifications) == self.batch_size
+        last = notifications[-1].id if full else head  # skipped events are passed over
+        view.begin()
+        try:
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                projection.process_event(
+                    event, Tracking(self.app.name, notification.id)
+                )
+            view.commit(Tracking(self.app.name, last))
+        except IntegrityError:
+            view.rollback()
+            log.warning("batch_already_applied", view=generation.view, start=start)
+            return 0, False
+        except BaseException:
+            view.rollback()
+            raise
+        return len(notifications), not full
+
+    # ---- leadership ---------------------------------------------------------------------
+
+    def _hold(self, generation: Generation) -> bool:
+        return self.locks.acquire(f"logis:view:{generation.view}")
+
+    def _release_stale(self, name: str) -> None:
+        live = {
+            f"logis:view:{g.view}"
+            for g in self.registry.all(name)
+            if g.state != RETIRED
+        }
+        prefix = f"logis:view:{name}_g"
+        for key in self.locks.held():
+            if key.startswith(prefix) and key not in live:
+                self.locks.release(key)
+
+    # ---- operations -------------------------------------------------------------------------
+
+    def rebuild(
+        self, name: str, progress: Callable[[int, int], None] | None = None
+    ) -> Generation:
+        """Build a new generation from the first event and switch readers to it."""
+        projection = self.projections[name]
+        with self.mutex:
+            building = self.registry.find(name, BUILDING) or self.registry.create(
+                name, projection.version
+            )
+            if not self._hold(building):
+                msg = f"{building.view} est déjà en construction par un autre processus"
+                raise RuntimeError(msg)
+        total = self.app.recorder.max_notification_id() or 0
+        while True:
+            with self.mutex:
+                count, caught_up = self.apply_batch(projection, building)
+                if progress:
+                    progress(self.position(building), total)
+                if caught_up:
+                    self.switch(building)
+                    self._release_stale(name)
+                    return building
+
+    def status(self) -> list[ProjectionStatus]:
+        head = self.app.recorder.max_notification_id() or 0
+        statuses = []
+        for name, projection in self.projections.items():
+            active = self.registry.find(name, ACTIVE)
+            building = self.registry.find(name, BUILDING)
+            position = self.position(active) if active else 0
+            statuses.append(
+                ProjectionStatus(
+                    name=name,
+                    version=projection.version,
+                    active=active,
+                    building=building,
+                    position=position,
+                    building_position=self.position(building) if building else None,
+                    head=head,
+                    lag_events=self._count_after(position, head, projection.topics),
+                    lag_seconds=self._lag_seconds(position, projection.topics),
+                    leader=bool(
+                        active and f"logis:view:{active.view}" in self.locks.held()
+                    ),
+                )
+            )
+        return statuses
+
+    def _count_after(self, position: int, head: int, topics: tuple[str, ...]) -> int:
+        if position >= head:
+            return 0
+        return self.app.store.count_events_between(position, head, topics)
+
+    def _lag_seconds(self, position: int, topics: tuple[str, ...]) -> float:
+        pending = self.app.recorder.select_notifications(
+            start=position, limit=1, topics=topics, inclusive_of_start=False
+        )
+        if not pending:
+            return 0.0
+        oldest = self.app.mapper.to_domain_event(pending[0])
+        return max(0.0, (datetime.now(UTC) - oldest.timestamp).total_seconds())
+
+    def close(self) -> None:
+        self.locks.close()
+
 
 class ProjectorThread(threading.Thread):
-    """Runs the projectors in the background of the embedded `logis serve`."""
+    """Runs the engine in the background of the embedded `logis serve`."""
 
-    def __init__(self, projectors: list[Projector], poll_seconds: float) -> None:
+    def __init__(self, engine: ProjectionEngine, poll_seconds: float) -> None:
         super().__init__(name="logis-projector", daemon=True)
-        self.projectors = projectors
+        self.engine = engine
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        failures = 0
-        while not self.stopping.is_set():
-            try:
-                busy = sum(p.run_once() for p in self.projectors)
-                failures = 0
-            except Exception:
-                failures += 1
-                log.exception("projection_failed", failures=failures)
-                busy = 0
-                self.stopping.wait(min(30.0, self.poll_seconds * 2**failures))
-                continue
-            if not busy:
-                self.stopping.wait(self.poll_seconds)
+        follow(self.engine, self.poll_seconds, self.stopping)
 
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=10)
+
+
+def follow(
+    engine: ProjectionEngine, poll_seconds: float, stopping: threading.Event
+) -> None:
+    """Apply new events as they come until `stopping` is set; back off on failures."""
+    failures = 0
+    while not stopping.is_set():
+        try:
+            busy = engine.run_once()
+            failures = 0
+        except Exception:
+            failures += 1
+            log.exception("projection_failed", failures=failures)
+            stopping.wait(min(30.0, poll_seconds * 2**failures))
+            continue
+        if not busy:
+            stopping.wait(poll_seconds)

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     projector_in_process: bool = True
     projector_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    projector_batch_size: int = Field(default=1000, ge=1, le=100_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
 

@@ -134,6 +134,21 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT COUNT(*) FROM {self.events_table_name}")
             return int(c.fetchone()[0])
 
+    def count_events_between(
+        self, after: int, until: int, topics: Sequence[str] = ()
+    ) -> int:
+        statement = (
+            f"SELECT COUNT(*) FROM {self.events_table_name} "
+            "WHERE rowid > ? AND rowid <= ?"
+        )
+        params: list[Any] = [after, until]
+        if topics:
+            statement += f" AND topic IN ({', '.join('?' for _ in topics)})"
+            params += list(topics)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, params)
+            return int(c.fetchone()[0])
+
     def ping(self) -> None:
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT 1")
@@ -237,3 +252,22 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute("SELECT 1")
             curs.fetchone()
+
+    def count_events_between(
+        self, after: int, until: int, topics: Sequence[str] = ()
+    ) -> int:
+        statement = SQL(
+            "SELECT COUNT(*) AS n FROM {schema}.{table} "
+            "WHERE notification_id > %s AND notification_id <= %s"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+        )
+        params: list[Any] = [after, until]
+        if topics:
+            statement += SQL(" AND topic = ANY(%s)")
+            params.append(list(topics))
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, params)
+            row = curs.fetchone()
+        return int(row["n"]) if row else 0

@@ -47,7 +47,9 @@ def adopt_settings(
 ) -> CommandAnswer:
     """Adopt a new version of the department's settings, in force from a date (admin)."""
     ctx = with_fingerprint(ctx, "adopt", code, body.model_dump(mode="json"))
-    result = system.app.adopt_settings(code, body, ctx)
+    with system.metrics.command("AdoptSettings") as outcome:
+        result = system.app.adopt_settings(code, body, ctx)
+        outcome.record(result)
     response.headers["ETag"] = f'"{result.version}"'
     return CommandAnswer.of(result)
 

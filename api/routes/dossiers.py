@@ -10,7 +10,13 @@ from uuid import UUID
 import structlog
 from fastapi import APIRouter, Body, HTTPException, Query, Response
 
-from api.deps import ContextDep, SystemDep, with_fingerprint
+from api.deps import (
+    ContextDep,
+    MinPosition,
+    SystemDep,
+    current_view,
+    with_fingerprint,
+)
 from api.errors import ErrorPublic
 from api.schemas import (
     CommandAnswer,
@@ -21,7 +27,7 @@ from api.schemas import (
 )
 from commands.application import CommandResult
 from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
-from projections.dossier_list import DossierFilter
+from projections.dossier_list import DossierFilter, select_dossiers
 
 ERRORS = {
     401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
@@ -59,7 +65,9 @@ def identify_dossier(
     """Open an LLTS dossier: a partner (or the Préfecture, for DALO) identifies a household."""
     asked = body.model_dump(mode="json")
     ctx = with_fingerprint(ctx, "identify", asked)
-    result = system.app.identify_dossier(body, ctx)
+    with system.metrics.command("IdentifyDossier") as outcome:
+        result = system.app.identify_dossier(body, ctx)
+        outcome.record(result)
     response.headers["Location"] = f"/v1/dossiers/{result.id}"
     return _answer(response, result, "IdentifyDossier")
 
@@ -83,7 +91,9 @@ def _step_endpoint(step: type[Step]):
             ctx.expected_version,
             command.model_dump(mode="json"),
         )
-        result = system.app.apply_step(dossier_id, command, ctx)
+        with system.metrics.command(step.__name__) as outcome:
+            result = system.app.apply_step(dossier_id, command, ctx)
+            outcome.record(result)
         return _answer(response, result, step.__name__)
 
     record_step.__name__ = step.__name__
@@ -116,41 +126,19 @@ def list_dossiers(
     department: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-    min_position: Annotated[
-        int | None,
-        Query(ge=0, description="Attendre que la vue ait passé cette position"),
-    ] = None,
+    min_position: MinPosition = None,
 ) -> DossiersPublic:
     """List dossiers from the read model, filtered by commune, programme, stage."""
     if stage is not None and stage not in STAGES:
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
-    wait_for_view(system, min_position)
-    rows, total = system.dossier_list.select_dossiers(
-        DossierFilter(commune, programme_id, stage, department, limit, offset)
+    view = current_view(system, "dossier_list", min_position)
+    rows, total = select_dossiers(
+        view, DossierFilter(commune, programme_id, stage, department, limit, offset)
     )
-    position = system.dossier_list.max_tracking_id(system.app.name) or 0
-    return DossiersPublic(
-        data=rows, count=total, position=position
-    )
-
-
-def wait_for_view(system: SystemDep, min_position: int | None) -> None:
-    if not min_position:
-        return
-    try:
-        system.dossier_list.wait(
-            system.app.name, min_position, timeout=system.settings.read_wait_seconds
-        )
-    except TimeoutError:
-        raise HTTPException(
-            503,
-            {
-                "code": "projection_lagging",
-                "message": f"La vue n'a pas encore atteint la position {min_position} : réessayez.",
-            },
-        ) from None
+    position = view.max_tracking_id(system.app.name) or 0
+    return DossiersPublic(data=rows, count=total, position=position)
 
 
 @router.get("/{dossier_id}", response_model=DossierPublic)

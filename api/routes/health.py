@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from api.deps import SystemDep
 
@@ -16,7 +17,7 @@ def read_health(system: SystemDep) -> JSONResponse:
     try:
         system.app.store.ping()
         position = system.app.recorder.max_notification_id() or 0
-        projections = {p.projection.name: p.position for p in system.projectors}
+        projections = system.engine.positions()
     except Exception as exc:  # any store failure means "not ready"
         return JSONResponse(
             {
@@ -34,3 +35,9 @@ def read_health(system: SystemDep) -> JSONResponse:
             "projections": projections,
         }
     )
+
+
+@router.get("/metrics", include_in_schema=False)
+def read_metrics(system: SystemDep) -> Response:
+    """Prometheus exposition: commands, latency, events appended, projection lag."""
+    return Response(system.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -12,7 +12,7 @@ import pytest
 from commands.demo import PROGRAMME_ID
 from infra.bootstrap import build_system
 from infra.settings import Settings
-from projections.dossier_list import DossierFilter
+from projections.dossier_list import DossierFilter, select_dossiers
 from tests.e2e.support import DEMO_STAGES, run_logis
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ def test_demo_loads_once_on_postgresql(postgres_database: str, tmp_path: Path) -
         assert system.app.store.count_events() == events
 
         # Step: the list view (projected by `logis demo`) holds the 12 dossiers.
-        rows, total = system.dossier_list.select_dossiers(
-            DossierFilter(programme_id=PROGRAMME_ID)
-        )
+        view = system.engine.reader("dossier_list")
+        assert view is not None, "logis demo builds the views before it returns"
+        rows, total = select_dossiers(view, DossierFilter(programme_id=PROGRAMME_ID))
     finally:
         system.close()
     assert total == 12

@@ -1,0 +1,102 @@
+"""Prometheus metrics: commands by type and outcome, their latency, events
+appended, and each projection's position and lag (read when scraped)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from domain.shared import DomainError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from commands.application import CommandResult
+    from infra.projector import ProjectionEngine
+
+
+class Metrics:
+    def __init__(self, engine: ProjectionEngine) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter(
+            "logis_commands",
+            "Commands received, by type and outcome (applied, replayed, or the "
+            "refusal's code)",
+            ("command", "outcome"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "logis_command_duration_seconds",
+            "Time to carry out a command, refusals included",
+            ("command",),
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.events = Counter(
+            "logis_events_appended", "Events appended to the store", registry=self.registry
+        )
+        self.registry.register(_ProjectionCollector(engine))
+
+    @contextmanager
+    def command(self, name: str) -> Iterator[_Outcome]:
+        outcome = _Outcome()
+        started = time.perf_counter()
+        try:
+            yield outcome
+        except DomainError as error:
+            outcome.label = error.code
+            raise
+        except Exception:
+            outcome.label = "error"
+            raise
+        finally:
+            self.latency.labels(name).observe(time.perf_counter() - started)
+            self.commands.labels(name, outcome.label).inc()
+            if outcome.label == "applied":
+                self.events.inc(outcome.events)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _Outcome:
+    def __init__(self) -> None:
+        self.label = "error"
+        self.events = 0
+
+    def record(self, result: CommandResult) -> None:
+        self.label = "replayed" if result.replayed else "applied"
+        self.events = result.events
+
+
+class _ProjectionCollector:
+    def __init__(self, engine: ProjectionEngine) -> None:
+        self.engine = engine
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []  # collected at scrape time only
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        position = GaugeMetricFamily(
+            "logis_projection_position", "Last event applied to the view", labels=["projection"]
+        )
+        lag_events = GaugeMetricFamily(
+            "logis_projection_lag_events", "Events not yet applied", labels=["projection"]
+        )
+        lag_seconds = GaugeMetricFamily(
+            "logis_projection_lag_seconds",
+            "Age of the oldest event not yet applied",
+            labels=["projection"],
+        )
+        head = GaugeMetricFamily("logis_store_head", "Position of the last stored event")
+        statuses = self.engine.status()
+        for s in statuses:
+            position.add_metric([s.name], s.position)
+            lag_events.add_metric([s.name], s.lag_events)
+            lag_seconds.add_metric([s.name], s.lag_seconds)
+        head.add_metric([], statuses[0].head if statuses else 0)
+        yield from (position, lag_events, lag_seconds, head)

@@ -1,0 +1,315 @@
+"""Row views on SQLite and PostgreSQL: a batch of row changes and its tracking
+position in one transaction, and the registry of view generations.
+
+Physical tables are named `<projection>_g<generation>__<table>`, so a rebuild
+writes a new generation beside the one readers use, and the switch is one row
+update in `projection_generations`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, ProgrammingError, Tracking
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+from psycopg.types.json import Jsonb
+
+from projections.rows import Batch, Key, Row, RowView, Table
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+SQLITE_TYPES = {
+    "text": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT",
+    "datetime": "TEXT", "uuid": "TEXT", "decimal": "TEXT", "json": "TEXT",
+}  # fmt: skip
+POSTGRES_TYPES = {
+    "text": "text", "int": "bigint", "bool": "boolean", "date": "date",
+    "datetime": "timestamptz", "uuid": "uuid", "decimal": "numeric", "json": "jsonb",
+}  # fmt: skip
+
+REGISTRY_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_generations ("
+    "name TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, "
+    "state TEXT NOT NULL, created_at TEXT NOT NULL, switched_at TEXT, "
+    "PRIMARY KEY (name, generation))",
+    "CREATE TABLE IF NOT EXISTS projection_tracking ("
+    "view TEXT NOT NULL, application_name TEXT NOT NULL, "
+    "notification_id BIGINT NOT NULL, PRIMARY KEY (view, application_name))",
+)
+
+
+def physical(view: str, table: Table) -> str:
+    return f"{view}__{table.name}"
+
+
+class SQLDialect:
+    """What differs between SQLite and PostgreSQL, and nothing else."""
+
+    mark = "?"
+    types = SQLITE_TYPES
+
+    def to_db(self, kind: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if kind == "json":
+            return json.dumps(value, default=str, ensure_ascii=False)
+        if kind in ("date", "datetime"):
+            return value.isoformat()
+        if kind in ("uuid", "decimal"):
+            return str(value)
+        if kind == "bool":
+            return int(value)
+        return value
+
+    def from_db(self, kind: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if kind == "json":
+            return json.loads(value) if isinstance(value, str) else value
+        if kind == "date" and not isinstance(value, date):
+            return date.fromisoformat(value)
+        if kind == "datetime" and not isinstance(value, datetime):
+            return datetime.fromisoformat(value)
+        if kind == "uuid" and not isinstance(value, UUID):
+            return UUID(value)
+        if kind == "decimal" and not isinstance(value, Decimal):
+            return Decimal(str(value))
+        if kind == "bool":
+            return bool(value)
+        return value
+
+
+class PostgresDialect(SQLDialect):
+    mark = "%s"
+    types = POSTGRES_TYPES
+
+    def to_db(self, kind: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if kind == "json":
+            return Jsonb(value)
+        return value
+
+
+class SQLRowView(RowView):
+    """A RowView over any DB-API datastore of the library (SQLite or PostgreSQL)."""
+
+    def __init__(
+        self,
+        datastore: SQLiteDatastore | PostgresDatastore,
+        *,
+        view: str,
+        tables: tuple[Table, ...],
+    ) -> None:
+        self.datastore = datastore
+        self.view = view
+        self.tables = tables
+        self.batch = None
+        self.dialect: SQLDialect = (
+            PostgresDialect()
+            if isinstance(datastore, PostgresDatastore)
+            else SQLDialect()
+        )
+
+    # ---- schema ----------------------------------------------------------------
+
+    def create_table(self) -> None:
+        # Two processes starting at once may both create: PostgreSQL can then
+        # refuse one "IF NOT EXISTS" with a duplicate type; the other made them.
+        for attempt in range(3):
+            try:
+                self._create_tables()
+            except (IntegrityError, ProgrammingError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+            else:
+                return
+
+    def _create_tables(self) -> None:
+        types = self.dialect.types
+        with self.datastore.transaction(commit=True) as c:
+            for statement in REGISTRY_DDL:
+                c.execute(statement)
+            for table in self.tables:
+                name = physical(self.view, table)
+                columns = ", ".join(
+                    f"{col} {types[kind]}" for col, kind in table.columns.items()
+                )
+                c.execute(
+                    f"CREATE TABLE IF NOT EXISTS {name} ({columns}, "
+                    f"PRIMARY KEY ({', '.join(table.key)}))"
+                )
+                for index in table.indexes:
+                    c.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name}_{'_'.join(index)}_idx "
+                        f"ON {name} ({', '.join(index)})"
+                    )
+
+    def drop_tables(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for table in self.tables:
+                c.execute(f"DROP TABLE IF EXISTS {physical(self.view, table)}")
+            c.execute(
+                f"DELETE FROM projection_tracking WHERE view = {self.dialect.mark}",
+                (self.view,),
+            )
+
+    # ---- tracking ---------------------------------------------------------------
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        m = self.dialect.mark
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT notification_id FROM projection_tracking "
+                f"WHERE view = {m} AND application_name = {m}",
+                (self.view, application_name),
+            )
+            row = c.fetchone()
+        return None if row is None else int(_first(row))
+
+    def _insert_tracking(self, c: Any, tracking: Tracking) -> None:
+        m = self.dialect.mark
+        # Moves only forward: a replayed or stale batch finds no row to update and
+        # is rolled back whole, so no event is ever applied twice.
+        c.execute(
+            "INSERT INTO projection_tracking (view, application_name, notification_id) "
+            f"VALUES ({m}, {m}, {m}) ON CONFLICT (view, application_name) DO UPDATE "
+            "SET notification_id = excluded.notification_id "
+            "WHERE projection_tracking.notification_id < excluded.notification_id "
+            "RETURNING notification_id",
+            (self.view, tracking.application_name, tracking.notification_id),
+        )
+        if c.fetchone() is None:
+            msg = (
+                f"{self.view}: position {tracking.notification_id} of "
+                f"{tracking.application_name} already applied"
+            )
+            raise IntegrityError(msg)
+
+    # ---- writes -------------------------------------------------------------------
+
+    def _write(self, batch: Batch) -> None:
+        assert batch.tracking is not None
+        with self.datastore.transaction(commit=True) as c:
+            for table in self.tables:
+                pending = batch.rows.get(table.name)
+                if pending:
+                    for statement, params in self._statements(table, pending):
+                        c.executemany(statement, params)
+            self._insert_tracking(c, batch.tracking)
+
+    def _statements(
+        self, table: Table, pending: dict[Key, Any]
+    ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
+        m = self.dialect.mark
+        name = physical(self.view, table)
+        where = " AND ".join(f"{k} = {m}" for k in table.key)
+        deletes = [key for key, p in pending.items() if p.kind in ("delete", "replace")]
+        if deletes:
+            yield (
+                f"DELETE FROM {name} WHERE {where}",
+                [self._key(table, k) for k in deletes],
+            )
+        inserts = [
+            p.values for p in pending.values() if p.kind in ("insert", "replace")
+        ]
+        if inserts:
+            columns = tuple(table.columns)
+            marks = ", ".join(m for _ in columns)
+            yield (
+                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
+                [self._values(table, columns, row) for row in inserts],
+            )
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Sequence[Any]]] = {}
+        for key, p in pending.items():
+            if p.kind != "update":
+                continue
+            sets, adds = tuple(sorted(p.values)), tuple(sorted(p.increments))
+            params = [
+                *self._values(table, sets, p.values),
+                *self._values(table, adds, p.increments),
+                *self._key(table, key),
+            ]
+            groups.setdefault((sets, adds), []).append(params)
+        for (sets, adds), params in groups.items():
+            assignments = [f"{col} = {m}" for col in sets]
+            assignments += [f"{col} = COALESCE({col}, 0) + {m}" for col in adds]
+            yield f"UPDATE {name} SET {', '.join(assignments)} WHERE {where}", params
+
+    def _values(self, table: Table, columns: Sequence[str], row: Row) -> list[Any]:
+        return [self.dialect.to_db(table.columns[c], row.get(c)) for c in columns]
+
+    def _key(self, table: Table, key: Key) -> list[Any]:
+        return self._values(table, table.key, dict(zip(table.key, key, strict=True)))
+
+    # ---- reads ---------------------------------------------------------------------
+
+    def _read(self, table: Table, key: Key) -> Row | None:
+        rows, _ = self._select(
+            table, dict(zip(table.key, key, strict=True)), (), 1, 0, count=False
+        )
+        return rows[0] if rows else None
+
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[Row], int]:
+        return self._select(self.table(table), where or {}, order_by, limit, offset)
+
+    def _select(
+        self,
+        table: Table,
+        where: dict[str, Any],
+        order_by: tuple[str, ...],
+        limit: int | None,
+        offset: int,
+        *,
+        count: bool = True,
+    ) -> tuple[list[Row], int]:
+        m = self.dialect.mark
+        name = physical(self.view, table)
+        clauses = [f"{col} = {m}" for col in where]
+        params = self._values(table, tuple(where), where)
+        condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        ordering = ", ".join(
+            f"{col.lstrip('-')} {'DESC' if col.startswith('-') else 'ASC'}"
+            for col in (*order_by, *table.key)
+        )
+        columns = tuple(table.columns)
+        with self.datastore.transaction(commit=False) as c:
+            total = 0
+            if count:
+                c.execute(f"SELECT COUNT(*) AS n FROM {name}{condition}", params)
+                total = int(_first(c.fetchone()))
+            statement = f"SELECT {', '.join(columns)} FROM {name}{condition} ORDER BY {ordering}"
+            if limit is not None:
+                statement += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+            c.execute(statement, params)
+            rows = [
+                {
+                    col: self.dialect.from_db(table.columns[col], _get(r, i, col))
+                    for i, col in enumerate(columns)
+                }
+                for r in c.fetchall()
+            ]
+        return rows, total
+
+
+def _first(row: Any) -> Any:
+    return row[0] if not isinstance(row, dict) else next(iter(row.values()))
+
+
+def _get(row: Any, index: int, column: str) -> Any:
+    return row[column] if isinstance(row, dict) else row[index]

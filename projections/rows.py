@@ -1,0 +1,197 @@
+"""The one shape every read model takes: tables of rows, changed by projections.
+
+A projection's handlers insert, update, increment and delete rows through a
+`RowView`. The view buffers those changes for a whole batch of events and writes
+them with the tracking position of the batch's last event in ONE transaction
+(infra/views.py), so a restart resumes exactly after the last batch written.
+Several changes to one row within a batch fold into one write.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.projection import Projection
+
+ColumnType = Literal[
+    "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
+]
+Row = dict[str, Any]
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, ColumnType]
+    key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+    def key_of(self, row: Row) -> Key:
+        return tuple(row[c] for c in self.key)
+
+
+@dataclass
+class Pending:
+    """What a batch does to one row: at most one write when flushed."""
+
+    kind: Literal["insert", "update", "delete", "replace"]
+    values: Row = field(default_factory=dict)  # full row (insert/replace) or changes
+    increments: dict[str, Any] = field(default_factory=dict)
+
+
+class Batch:
+    """The changes of one batch, folded per row, in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[Key, Pending]] = {}
+        self.read: dict[tuple[str, Key], Row | None] = {}  # committed rows seen
+        self.tracking: Tracking | None = None
+
+    def of(self, table: Table) -> dict[Key, Pending]:
+        return self.rows.setdefault(table.name, {})
+
+    def insert(self, table: Table, row: Row) -> None:
+        pending = self.of(table)
+        key = table.key_of(row)
+        before = pending.get(key)
+        if before is not None and before.kind != "delete":
+            msg = f"{table.name} {key} inserted twice in one batch"
+            raise ValueError(msg)
+        kind = "replace" if before is not None else "insert"
+        pending[key] = Pending(kind, dict(row))
+
+    def update(self, table: Table, key: Key, changes: Row) -> None:
+        pending = self.of(table).setdefault(key, Pending("update"))
+        if pending.kind == "delete":
+            msg = f"{table.name} {key} updated after its deletion"
+            raise ValueError(msg)
+        pending.values.update(changes)
+
+    def increment(self, table: Table, key: Key, deltas: dict[str, Any]) -> None:
+        pending = self.of(table).setdefault(key, Pending("update"))
+        if pending.kind in ("insert", "replace"):
+            for column, delta in deltas.items():
+                pending.values[column] = (pending.values.get(column) or 0) + delta
+            return
+        if pending.kind == "delete":
+            msg = f"{table.name} {key} incremented after its deletion"
+            raise ValueError(msg)
+        for column, delta in deltas.items():
+            if column in pending.values:  # set earlier in this batch: add to it
+                pending.values[column] += delta
+            else:
+                pending.increments[column] = pending.increments.get(column, 0) + delta
+
+    def delete(self, table: Table, key: Key) -> None:
+        pending = self.of(table)
+        before = pending.get(key)
+        if before is not None and before.kind == "insert":
+            del pending[key]  # never written: nothing to delete
+        else:
+            pending[key] = Pending("delete")
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+class RowView(TrackingRecorder):
+    """A read model's storage: its tables, written a batch at a time."""
+
+    tables: tuple[Table, ...]
+    batch: Batch | None = None
+
+    def table(self, name: str) -> Table:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    # ---- writes, buffered in the current batch -----------------------------------
+
+    def begin(self) -> None:
+        self.batch = Batch()
+
+    def insert(self, table: str, row: Row) -> None:
+        self._batch().insert(self.table(table), row)
+
+    def update(self, table: str, key: Key, changes: Row) -> None:
+        self._batch().update(self.table(table), key, changes)
+
+    def increment(self, table: str, key: Key, **deltas: Any) -> None:
+        self._batch().increment(self.table(table), key, deltas)
+
+    def delete(self, table: str, key: Key) -> None:
+        self._batch().delete(self.table(table), key)
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        if self.batch is None:
+            self.commit(tracking)  # outside a batch: the library's own semantics
+        # inside a batch, the batch's last tracking is written by commit()
+
+    def commit(self, tracking: Tracking) -> None:
+        """Write the batch's changes and `tracking` in one transaction."""
+        batch, self.batch = self.batch or Batch(), None
+        batch.tracking = tracking
+        self._write(batch)
+
+    def rollback(self) -> None:
+        self.batch = None
+
+    def get(self, table: str, key: Key) -> Row | None:
+        """The row as the batch has left it so far (committed state + changes)."""
+        spec = self.table(table)
+        pending = self.batch.of(spec).get(key) if self.batch else None
+        if pending is not None and pending.kind in ("insert", "replace"):
+            return dict(pending.values)
+        if pending is not None and pending.kind == "delete":
+            return None
+        cache = self.batch.read if self.batch else {}
+        if (table, key) not in cache:
+            cache[(table, key)] = self._read(spec, key)
+        row = None if cache[(table, key)] is None else dict(cache[(table, key)])
+        if row is not None and pending is not None:
+            row.update(pending.values)
+            for column, delta in pending.increments.items():
+                row[column] = (row.get(column) or 0) + delta
+        return row
+
+    def _batch(self) -> Batch:
+        if self.batch is None:
+            msg = "row changes happen inside a batch (begin → changes → commit)"
+            raise RuntimeError(msg)
+        return self.batch
+
+    # ---- storage, per database (infra/views.py) -----------------------------------
+
+    @abstractmethod
+    def _write(self, batch: Batch) -> None: ...
+
+    @abstractmethod
+    def _read(self, table: Table, key: Key) -> Row | None: ...
+
+    @abstractmethod
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[Row], int]:
+        """Committed rows matching `where` (equality), and how many match in all."""
+
+
+class RowProjection(Projection[RowView]):
+    """A read model: a deterministic function of the events into a RowView.
+
+    Bump `version` when the handlers or the tables change: the projector then
+    rebuilds the view into a new generation and switches readers over when it
+    has caught up.
+    """
+
+    version: ClassVar[int] = 1
+    tables: ClassVar[tuple[Table, ...]]
