@@ -11,7 +11,6 @@ update of `projection_generations`.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -336,12 +335,12 @@ class ProjectionEngine:
             if not self._hold(building):
                 msg = f"{building.view} est déjà en construction par un autre processus"
                 raise RuntimeError(msg)
-        total = self.app.recorder.max_notification_id() or 0
         while True:
             with self.mutex:
-                count, caught_up = self.apply_batch(projection, building)
+                _, caught_up = self.apply_batch(projection, building)
                 if progress:
-                    progress(self.position(building), total)
+                    head = self.app.recorder.max_notification_id() or 0
+                    progress(self.position(building), head)
                 if caught_up:
                     self.switch(building)
                     self._release_stale(name)

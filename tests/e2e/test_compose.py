@@ -36,10 +36,25 @@ def command(service: dict[str, Any]) -> list[str]:
     return shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
 
 
-def test_the_services_are_postgres_and_the_api(
+def test_the_services_are_postgres_the_api_and_the_projector(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    assert set(services) == {"postgres", "api"}
+    assert set(services) == {"postgres", "api", "projector"}
+
+
+def test_only_the_projector_service_projects(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert environment(services["api"])["LOGIS_PROJECTOR_IN_PROCESS"] == "false"
+    projector = services["projector"]
+    assert projector["image"] == services["api"]["image"]
+    assert environment(projector)["LOGIS_DATABASE_URL"] == environment(
+        services["api"]
+    )["LOGIS_DATABASE_URL"]
+    assert projector["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    program, *health = projector["healthcheck"]["test"][1:]
+    assert program == "logis"
+    assert build_parser().parse_args(health).action == "status"
 
 
 def test_every_logis_variable_is_a_setting(
@@ -85,7 +100,7 @@ def test_the_api_is_built_here_and_waits_for_postgres(
     assert re.fullmatch(r"postgresql://logis:.+@postgres:5432/logis", url)
 
 
-@pytest.mark.parametrize("name", ["api"])
+@pytest.mark.parametrize("name", ["api", "projector"])
 def test_service_commands_are_logis_subcommands(
     services: dict[str, dict[str, Any]], name: str
 ) -> None:
@@ -95,7 +110,10 @@ def test_service_commands_are_logis_subcommands(
         main([subcommand, "--help"])
     assert exit_.value.code == 0
     args = build_parser().parse_args([subcommand, *options])
-    assert (args.command, args.host, args.port) == ("serve", "0.0.0.0", 8000)
+    expected = {"api": "serve", "projector": "projector"}[name]
+    assert args.command == expected
+    if name == "api":
+        assert (args.host, args.port) == ("0.0.0.0", 8000)
 
 
 def test_the_dockerfile_runs_the_same_command_as_a_non_root_user() -> None:
