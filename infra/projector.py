@@ -216,7 +216,9 @@ class ProjectionEngine:
         active = self.registry.find(projection.name, ACTIVE)
         building = self.registry.find(projection.name, BUILDING)
         if building is None and (
-            active is None or active.version != projection.version
+            active is None
+            or active.version != projection.version
+            or self._ahead_of_store(active)
         ):
             building = self.registry.create(projection.name, projection.version)
             log.info(
@@ -227,7 +229,10 @@ class ProjectionEngine:
             )
         done = 0
         if building is not None and self._hold(building):
-            done += self._build(projection, building, max_batches)
+            done, switched = self._build(projection, building, max_batches)
+            if switched:  # the old active generation is retired: nothing more here
+                self._release_stale(projection.name)
+                return done
         if (
             active is not None
             and active.version == projection.version
@@ -237,13 +242,22 @@ class ProjectionEngine:
         self._release_stale(projection.name)
         return done
 
+    def _ahead_of_store(self, active: Generation) -> bool:
+        """A view past the store's last event was built from another store (one
+        replaced or restored from an older backup): it must be rebuilt."""
+        head = self.app.recorder.max_notification_id() or 0
+        ahead = self.position(active) > head
+        if ahead:
+            log.error("view_ahead_of_store", view=active.view, head=head)
+        return ahead
+
     def _build(
         self, projection: type[RowProjection], building: Generation, max_batches: int
-    ) -> int:
+    ) -> tuple[int, bool]:
         done, caught_up = self._apply_batches(projection, building, max_batches)
         if caught_up:
             self.switch(building)
-        return done
+        return done, caught_up
 
     def switch(self, building: Generation) -> None:
         self.registry.activate(building)

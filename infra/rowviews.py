@@ -39,6 +39,12 @@ REGISTRY_DDL = (
     "name TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, "
     "state TEXT NOT NULL, created_at TEXT NOT NULL, switched_at TEXT, "
     "PRIMARY KEY (name, generation))",
+    # At most one generation readers use, and one being built, per projection:
+    # two projectors starting a rebuild at once cannot both create one.
+    "CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_active "
+    "ON projection_generations (name) WHERE state = 'active'",
+    "CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_building "
+    "ON projection_generations (name) WHERE state = 'building'",
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
     "view TEXT NOT NULL, application_name TEXT NOT NULL, "
     "notification_id BIGINT NOT NULL, PRIMARY KEY (view, application_name))",
