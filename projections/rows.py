@@ -134,7 +134,8 @@ class RowView(TrackingRecorder):
 
     def commit(self, tracking: Tracking) -> None:
         """Write the batch's changes and `tracking` in one transaction."""
-        batch, self.batch = self.batch or Batch(), None
+        batch = self.batch if self.batch is not None else Batch()
+        self.batch = None
         batch.tracking = tracking
         self._write(batch)
 
@@ -144,12 +145,12 @@ class RowView(TrackingRecorder):
     def get(self, table: str, key: Key) -> Row | None:
         """The row as the batch has left it so far (committed state + changes)."""
         spec = self.table(table)
-        pending = self.batch.of(spec).get(key) if self.batch else None
+        pending = self.batch.of(spec).get(key) if self.batch is not None else None
         if pending is not None and pending.kind in ("insert", "replace"):
             return dict(pending.values)
         if pending is not None and pending.kind == "delete":
             return None
-        cache = self.batch.read if self.batch else {}
+        cache = self.batch.read if self.batch is not None else {}
         if (table, key) not in cache:
             cache[(table, key)] = self._read(spec, key)
         row = None if cache[(table, key)] is None else dict(cache[(table, key)])

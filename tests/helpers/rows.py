@@ -1,0 +1,70 @@
+"""A RowView in memory: the projections' contract without a database."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from projections.rows import Batch, Key, Row, RowView, Table
+
+
+class MemoryRowView(RowView):
+    def __init__(self, tables: tuple[Table, ...]) -> None:
+        self.tables = tables
+        self.batch = None
+        self.rows: dict[str, dict[Key, Row]] = {t.name: {} for t in tables}
+        self.positions: dict[str, int] = {}
+        self.writes = 0  # transactions committed
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self.positions.get(application_name)
+
+    def _write(self, batch: Batch) -> None:
+        assert batch.tracking is not None
+        name, position = batch.tracking.application_name, batch.tracking.notification_id
+        if self.positions.get(name, 0) >= position:
+            raise IntegrityError(f"{position} already applied")
+        rows = copy.deepcopy(self.rows)  # all or nothing, like a transaction
+        for table in self.tables:
+            for key, pending in batch.rows.get(table.name, {}).items():
+                stored = rows[table.name]
+                if pending.kind in ("delete", "replace"):
+                    stored.pop(key, None)
+                if pending.kind in ("insert", "replace"):
+                    if key in stored:
+                        raise IntegrityError(f"{table.name} {key} exists")
+                    stored[key] = dict(pending.values)
+                if pending.kind == "update" and key in stored:
+                    stored[key].update(pending.values)
+                    for column, delta in pending.increments.items():
+                        stored[key][column] = (stored[key].get(column) or 0) + delta
+        self.rows = rows
+        self.positions[name] = position
+        self.writes += 1
+
+    def _read(self, table: Table, key: Key) -> Row | None:
+        row = self.rows[table.name].get(key)
+        return None if row is None else dict(row)
+
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[Row], int]:
+        rows = [
+            dict(r)
+            for r in self.rows[table].values()
+            if all(r.get(k) == v for k, v in (where or {}).items())
+        ]
+        for column in reversed(order_by):
+            rows.sort(key=lambda r: r[column.lstrip("-")], reverse=column.startswith("-"))
+        end = None if limit is None else offset + limit
+        return rows[offset:end], len(rows)
+
+    def commit_at(self, position: int, name: str = "Logis") -> None:
+        self.commit(Tracking(name, position))
