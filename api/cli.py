@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "projector", help="appliquer les événements aux vues, en continu (production)"
     )
-    projections = commands.add_parser("projections", help="état et reconstruction des vues")
+    projections = commands.add_parser(
+        "projections", help="état et reconstruction des vues"
+    )
     actions = projections.add_subparsers(dest="action", required=True)
     status = actions.add_parser("status", help="position et retard de chaque vue")
     status.add_argument("--format", choices=("table", "json"), default="table")
@@ -219,7 +221,9 @@ def _status(settings: Settings, output: str) -> int:
             "retard_evenements": s.lag_events,
             "retard_secondes": round(s.lag_seconds, 1),
             "reconstruction": (
-                f"g{s.building.generation} à {s.building_position}" if s.building else None
+                f"g{s.building.generation} à {s.building_position}"
+                if s.building
+                else None
             ),
         }
         for s in statuses
@@ -227,8 +231,10 @@ def _status(settings: Settings, output: str) -> int:
     if output == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
-          f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction")
+    print(
+        f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
+        f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction"
+    )
     for r in rows:
         print(
             f"{r['vue']:<16}{r['version']:>8}{r['generation'] or '—':>8}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import unquote
 
@@ -126,7 +126,7 @@ def current_view(system: System, name: str, min_position: int | None) -> RowView
             503,
             {
                 "code": "projection_building",
-                "message": f"La vue « {name} » est en cours de construction : réessayez.",
+                "message": f"La vue « {name} » est en construction : réessayez.",
             },
         )
     if min_position:
@@ -152,6 +152,6 @@ MinPosition = Annotated[
     int | None,
     Query(
         ge=0,
-        description="Attendre que la vue ait intégré cette position (lecture de ses écritures)",
+        description="Attendre que la vue ait intégré cette position (vos écritures)",
     ),
 ]

@@ -106,7 +106,7 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     return elapsed, commands, [stored, replay]
 
 
-def time_replays(app, ids) -> tuple[float, float]:  # noqa: ANN001
+def time_replays(app, ids) -> tuple[float, float]:
     started = time.perf_counter()
     for dossier_id in ids:
         app.get_dossier(dossier_id)
@@ -119,7 +119,7 @@ def time_replays(app, ids) -> tuple[float, float]:  # noqa: ANN001
     return load, as_of
 
 
-def run_raw(settings: Settings, stored) -> float:  # noqa: ANN001
+def run_raw(settings: Settings, stored) -> float:
     """The bare library recorder appending the same events, one transaction each."""
     from eventsourcing.persistence import InfrastructureFactory, StoredEvent
     from eventsourcing.utils import Environment
@@ -128,9 +128,7 @@ def run_raw(settings: Settings, stored) -> float:  # noqa: ANN001
     env.pop("APPLICATION_RECORDER_TOPIC")
     factory = InfrastructureFactory.construct(Environment(name="Raw", env=env))
     recorder = factory.application_recorder()
-    events = [
-        StoredEvent(uuid.uuid4(), 1, n.topic, n.state) for n in stored
-    ]
+    events = [StoredEvent(uuid.uuid4(), 1, n.topic, n.state) for n in stored]
     started = time.perf_counter()
     for event in events:
         recorder.insert_events([event])
@@ -139,7 +137,7 @@ def run_raw(settings: Settings, stored) -> float:  # noqa: ANN001
     return elapsed
 
 
-def bench(label: str, make_settings, dossiers: int) -> None:  # noqa: ANN001
+def bench(label: str, make_settings, dossiers: int) -> None:
     settings = make_settings("app")
     elapsed, commands, (stored, (load, as_of)) = run_commands(settings, dossiers)
     raw = run_raw(make_settings("raw"), stored)
@@ -149,7 +147,8 @@ def bench(label: str, make_settings, dossiers: int) -> None:  # noqa: ANN001
     print(f"  commands (load, rules, save, idempotency): {per_s:10.0f} /s")
     print(f"  raw recorder append, 1 event per txn:     {raw_per_s:10.0f} /s")
     print(f"  ratio command / raw append:                {per_s / raw_per_s:10.2f}")
-    print(f"  load current state: {load * 1e3:6.2f} ms   as_of replay: {as_of * 1e3:6.2f} ms")
+    print(f"  load current state: {load * 1e3:6.2f} ms", end="")
+    print(f"   as_of replay: {as_of * 1e3:6.2f} ms")
 
 
 def main() -> None:

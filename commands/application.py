@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class LogisRecorder(Protocol):
-    """What the application needs of its recorder beyond the library's (infra/store.py)."""
+    """What the application needs of its recorder besides the library's (infra/)."""
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None: ...
 
@@ -154,7 +154,10 @@ class Logis(Application[UUID]):
         try:
             department: Department = self.repository.get(department_id(code))
         except AggregateNotFoundError:
-            msg = f"Le département {code} n'a aucun paramétrage : un administrateur doit l'adopter."
+            msg = (
+                f"Le département {code} n'a aucun paramétrage : "
+                "un administrateur doit l'adopter."
+            )
             raise DepartmentNotConfiguredError(msg) from None
         return department.settings_on(day)
 

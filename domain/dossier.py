@@ -693,7 +693,8 @@ class Dossier(Aggregate):
         self._begin("preselect", "pré-sélection", meta)
         self._check_chain(SOLVENCY, "la pré-sélection")
         if outcome not in PRESELECTION_OUTCOMES:
-            msg = f"Issue de pré-commission inconnue : {', '.join(PRESELECTION_OUTCOMES)}."
+            outcomes = ", ".join(PRESELECTION_OUTCOMES)
+            msg = f"Issue de pré-commission inconnue : {outcomes}."
             raise TransitionError(msg, "invalid_outcome")
         self._record(self.PreSelected, meta, outcome=outcome)
 

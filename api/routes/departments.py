@@ -45,7 +45,7 @@ def adopt_settings(
     system: SystemDep,
     response: Response,
 ) -> CommandAnswer:
-    """Adopt a new version of the department's settings, in force from a date (admin)."""
+    """Adopt a new version of the department's settings from a date (admin)."""
     ctx = with_fingerprint(ctx, "adopt", code, body.model_dump(mode="json"))
     with system.metrics.command("AdoptSettings") as outcome:
         result = system.app.adopt_settings(code, body, ctx)

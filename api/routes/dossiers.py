@@ -62,7 +62,7 @@ def _answer(response: Response, result: CommandResult, command: str) -> CommandA
 def identify_dossier(
     body: IdentifyDossier, ctx: ContextDep, system: SystemDep, response: Response
 ) -> CommandAnswer:
-    """Open an LLTS dossier: a partner (or the Préfecture, for DALO) identifies a household."""
+    """Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."""
     asked = body.model_dump(mode="json")
     ctx = with_fingerprint(ctx, "identify", asked)
     with system.metrics.command("IdentifyDossier") as outcome:
@@ -108,7 +108,8 @@ for _slug, _step in STEPS.items():
         response_model=CommandAnswer,
         summary=_step.title,
         description=(
-            f"{(_step.__doc__ or '').strip()}\n\nRôles autorisés : {', '.join(sorted(_step.roles()))}. "
+            f"{(_step.__doc__ or '').strip()}\n\n"
+            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
             "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
         ),
         operation_id=f"record_{_slug.replace('-', '_')}",
@@ -163,6 +164,6 @@ def read_dossier(
 
 @router.get("/{dossier_id}/history", response_model=HistoryPublic)
 def read_history(dossier_id: UUID, system: SystemDep) -> HistoryPublic:
-    """Every event of the dossier in order, with who, when recorded and when it happened."""
+    """Every event of the dossier in order: who, when recorded, when it happened."""
     events = system.app.dossier_history(dossier_id)
     return HistoryPublic(id=dossier_id, events=[HistoryEntry.of(e) for e in events])

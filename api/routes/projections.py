@@ -50,7 +50,7 @@ class ProjectionPublic(BaseModel):
 
 @router.get("/v1/projections", response_model=list[ProjectionPublic])
 def list_projections(system: SystemDep) -> list[ProjectionPublic]:
-    """Each projection: the generation readers use, its position and lag, any rebuild."""
+    """Each projection: the generation readers use, its position and lag, rebuilds."""
     return [
         ProjectionPublic(
             name=s.name,

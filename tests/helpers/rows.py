@@ -62,7 +62,9 @@ class MemoryRowView(RowView):
             if all(r.get(k) == v for k, v in (where or {}).items())
         ]
         for column in reversed(order_by):
-            rows.sort(key=lambda r: r[column.lstrip("-")], reverse=column.startswith("-"))
+            rows.sort(
+                key=lambda r: r[column.lstrip("-")], reverse=column.startswith("-")
+            )
         end = None if limit is None else offset + limit
         return rows[offset:end], len(rows)
 

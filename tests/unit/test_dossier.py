@@ -17,8 +17,8 @@ from tests.helpers.dossiers import (
     ANSWER_DEADLINE,
     CEILINGS,
     CHARGES,
-    CONDITION_DEADLINE,
     COMMUNE,
+    CONDITION_DEADLINE,
     DAY,
     DEPARTMENT,
     DWELLING,
@@ -1454,11 +1454,7 @@ CHAIN_STEPS = (
 class TestProcedureOrder:
     @pytest.mark.parametrize(
         ("step", "stage"),
-        [
-            (step, stage)
-            for i, step in enumerate(CHAIN_STEPS)
-            for stage in CHAIN[:i]
-        ],
+        [(step, stage) for i, step in enumerate(CHAIN_STEPS) for stage in CHAIN[:i]],
     )
     def test_step_taken_too_early_is_refused(self, step: str, stage: str) -> None:
         # Before the CCAS completes it, the DEAL and the ALS refuse it as incomplete.
@@ -1688,17 +1684,13 @@ class TestLateAnswers:
         then_event(events, Dossier.OfferRefused, meta, motive=None)
 
     def test_condition_not_met_by_its_deadline_lets_the_dossier_close(self) -> None:
-        dossier = drive_to(
-            d.DECIDED, decision="attribution_sous_condition_suspensive"
-        )
+        dossier = drive_to(d.DECIDED, decision="attribution_sous_condition_suspensive")
         meta = make_meta("als", CONDITION_DEADLINE + timedelta(days=1))
         events = when(dossier, lambda x: x.close("Condition non levée", meta))
         then_event(events, Dossier.Closed, meta, reason="Condition non levée")
         assert dossier.stage == d.CLOSED
 
     def test_condition_still_open_keeps_the_dossier_from_closing(self) -> None:
-        dossier = drive_to(
-            d.DECIDED, decision="attribution_sous_condition_suspensive"
-        )
+        dossier = drive_to(d.DECIDED, decision="attribution_sous_condition_suspensive")
         meta = make_meta("als", CONDITION_DEADLINE)
         then_error(dossier, lambda x: x.close("Trop tôt", meta), "invalid_transition")

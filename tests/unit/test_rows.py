@@ -24,7 +24,10 @@ class TestFolding:
         view.update("counts", ("a",), {"label": "y"})
         view.increment("counts", ("a",), n=2)
         [pending] = view.batch.rows["counts"].values()
-        assert (pending.kind, pending.values) == ("insert", {"k": "a", "label": "y", "n": 3})
+        assert (pending.kind, pending.values) == (
+            "insert",
+            {"k": "a", "label": "y", "n": 3},
+        )
         view.commit_at(5)
         assert view.rows["counts"][("a",)] == {"k": "a", "label": "y", "n": 3}
 
@@ -39,7 +42,9 @@ class TestFolding:
         view.commit_at(2)
         assert view.rows["counts"][("a",)]["n"] == -2
 
-    def test_set_then_increment_adds_to_the_value_set(self, view: MemoryRowView) -> None:
+    def test_set_then_increment_adds_to_the_value_set(
+        self, view: MemoryRowView
+    ) -> None:
         view.begin()
         view.insert("counts", {"k": "a", "label": "x", "n": 1})
         view.commit_at(1)
@@ -60,7 +65,9 @@ class TestFolding:
         view.commit_at(1)
         assert view.rows["counts"] == {}
 
-    def test_delete_then_insert_replaces_the_stored_row(self, view: MemoryRowView) -> None:
+    def test_delete_then_insert_replaces_the_stored_row(
+        self, view: MemoryRowView
+    ) -> None:
         view.begin()
         view.insert("counts", {"k": "a", "label": "old", "n": 1})
         view.commit_at(1)
@@ -84,7 +91,9 @@ class TestFolding:
 
 
 class TestTracking:
-    def test_a_batch_already_applied_is_refused_whole(self, view: MemoryRowView) -> None:
+    def test_a_batch_already_applied_is_refused_whole(
+        self, view: MemoryRowView
+    ) -> None:
         view.begin()
         view.insert("counts", {"k": "a", "label": "x", "n": 1})
         view.commit_at(3)
