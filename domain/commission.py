@@ -1,0 +1,798 @@
+"""The three commissions of the LLTS procedure (DOMAIN.md §3.4–3.6, §10): the
+pré-commission, the commission préfectorale and the landlord's commission
+d'attribution (CAL).
+
+One aggregate whose `kind` says which: they live alike (convened, attendance,
+decisions, minutes closed) and differ in who holds them, who must attend and
+what they decide. Command methods check the role, the order and the §8 rules,
+then trigger one past-tense event; events only assign state, so an old history
+always replays. Each decision names its dossiers: `record_on_dossiers` makes
+them record it too, for the application to save all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain import dossier as d
+from domain.liste import (
+    ListeComplementaire,
+    in_rda_order,
+    list_valid_until,
+    rda_departures,
+    unknown_criteria,
+)
+from domain.programme import check_place
+from domain.shared import (
+    ROLES,
+    Actor,
+    InvalidValueError,
+    Meta,
+    RuleViolation,
+    TransitionError,
+    check_role,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from domain.department import DepartmentSettings
+    from domain.dossier import Dossier
+
+KINDS = ("pre_commission", "commission_prefectorale", "cal")
+PRE_COMMISSION, COMMISSION_PREFECTORALE, CAL = KINDS
+KIND_LABELS = {
+    PRE_COMMISSION: "la pré-commission",
+    COMMISSION_PREFECTORALE: "la commission préfectorale",
+    CAL: "la commission d'attribution",
+}
+# COMPREF-PRESIDENCE: who may preside the commission préfectorale [seed 000].
+PRESIDING_FUNCTIONS = ("prefet", "sous_prefet", "representant_du_prefet")
+QUORUM_ROLES = ("prefecture", "deal")  # PRECOM-QUORUM
+PRIOR_OUTCOMES = ("rang", "liste_complementaire")  # what CAL-PREALABLE accepts
+ADJOURNMENT = "ajournement"  # the seed's « ajourne »: deferred, with a return session
+CAL_OUTCOMES = (*d.CAL_DECISIONS, ADJOURNMENT)
+DIRECT_ATTRIBUTIONS = ("attribution", "attribution_sous_condition_suspensive")
+CAL_MIN_CANDIDATES = 3  # R441-3 CCH: three candidates examined per dwelling
+CAL_EXCEPTIONS = ("dalo", "candidats_insuffisants")  # CAL-TROIS, L441-2-3 II
+
+CONVENED = "convoquee"
+IN_SESSION = "en_seance"
+CLOSED = "pv_clos"
+STAGES = (CONVENED, IN_SESSION, CLOSED)
+
+_HOSTS = {
+    PRE_COMMISSION: frozenset({"als"}),
+    COMMISSION_PREFECTORALE: frozenset({"prefecture", "deal"}),
+    CAL: frozenset({"bailleur"}),
+}
+# Who may record each step, by kind of commission; a kind absent does not take it.
+STEP_ROLES: dict[str, dict[str, frozenset[str]]] = {
+    "convene": _HOSTS,
+    "record_attendance": _HOSTS,
+    "preselect": {PRE_COMMISSION: frozenset({"als"})},
+    "rank": {COMMISSION_PREFECTORALE: frozenset({"prefecture"})},
+    "examine_dwelling": {CAL: frozenset({"bailleur"})},
+    "close_minutes": {
+        PRE_COMMISSION: frozenset({"als"}),
+        COMMISSION_PREFECTORALE: frozenset({"prefecture"}),
+        CAL: frozenset({"bailleur"}),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Attendee:
+    organisation: str
+    role: str  # its organisation's role in Logis
+    function: str  # e.g. prefet, sous_prefet, representant_du_prefet, directeur_deal
+
+
+@dataclass(frozen=True)
+class RankingEntry:
+    """A dossier before the commission préfectorale: the RDA criteria it meets,
+    and the motive when it is placed ahead of a household the RDA puts first."""
+
+    dossier_id: UUID
+    criteria: tuple[str, ...] = ()
+    motive: str | None = None
+
+
+@dataclass(frozen=True)
+class PriorRanking:
+    """What the commission préfectorale decided on a dossier, as the caller read it
+    there (Commission.prior_ranking): CAL-PREALABLE and LC-VALIDITE judge on it."""
+
+    commission_id: UUID
+    commune: str
+    outcome: str | None  # rang, liste_complementaire, non_retenu; None: not ranked
+    rank: int | None = None  # its rank, or its place on the liste complémentaire
+    valid_until: date | None = None  # the liste complémentaire's last day
+
+
+@dataclass(frozen=True)
+class CALExamination:
+    """One candidate the CAL examines for a dwelling, and its decision."""
+
+    dossier_id: UUID
+    prior: PriorRanking
+    decision: str  # CAL_OUTCOMES
+    dalo_designated: bool = False  # designated by the préfet (L441-2-3 II)
+    rank: int | None = None  # attribution par classement
+    missing_document: str | None = None  # condition suspensive
+    condition_deadline: date | None = None
+    motive: str | None = None
+    return_session_on: date | None = None  # ajournement
+
+
+class Commission(Aggregate):
+    TOPIC = "logis.commission.Commission"
+
+    class Event(Aggregate.Event):
+        TOPIC = "logis.commission.Event"
+        actor: Actor
+        occurred_on: date
+        command_id: UUID
+        correlation_id: str
+        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
+
+        def mutate(self, aggregate: Any) -> Any:
+            commission = super().mutate(aggregate)
+            commission.stage = self.STAGE or commission.stage
+            return commission
+
+    class Convened(Event, Aggregate.Created):
+        TOPIC = "logis.commission.Convened"
+        STAGE = CONVENED
+        kind: str
+        held_on: date
+        department: str
+        commune: str
+        programme_id: UUID | None
+        landlord: str | None  # the CAL's landlord
+        dwelling_refs: list[str]  # the dwellings a CAL examines
+
+        def apply(self, commission: Commission) -> None:
+            commission.kind = self.kind
+            commission.held_on = self.held_on
+            commission.department = self.department
+            commission.commune = self.commune
+            commission.programme_id = self.programme_id
+            commission.landlord = self.landlord
+            commission.dwelling_refs = self.dwelling_refs
+            commission.attendees = []
+            commission.presided_by = None
+            commission.decided = []  # dossier ids, in the order decided
+            commission.preselections = []
+            commission.ranking = None
+            commission.examinations = []
+            commission.minutes_closed_on = None
+
+    class AttendanceRecorded(Event):
+        TOPIC = "logis.commission.AttendanceRecorded"
+        STAGE = IN_SESSION
+        attendees: list[dict[str, str]]  # organisation, role, function
+        presided_by: dict[str, str] | None
+
+        def apply(self, commission: Commission) -> None:
+            commission.attendees = self.attendees
+            commission.presided_by = self.presided_by
+
+    class PreSelectionDecided(Event):
+        TOPIC = "logis.commission.PreSelectionDecided"
+        dossier_id: UUID
+        outcome: str
+
+        def apply(self, commission: Commission) -> None:
+            commission.preselections = [
+                *commission.preselections,
+                {"dossier_id": self.dossier_id, "outcome": self.outcome},
+            ]
+            commission.decided = [*commission.decided, self.dossier_id]
+
+    class RankingDecided(Event):
+        TOPIC = "logis.commission.RankingDecided"
+        ranked: list[dict[str, Any]]  # dossier_id, rank, criteria, motive
+        liste_complementaire: list[dict[str, Any]]  # dossier_id, position, …
+        non_retenus: list[dict[str, Any]]  # dossier_id, criteria, motive
+        list_valid_until: date | None
+        rda_order: list[str]
+        departures: list[dict[str, Any]]  # dossier_id, passed_over (ids)
+        settings_version: int
+
+        def apply(self, commission: Commission) -> None:
+            commission.ranking = {
+                "ranked": self.ranked,
+                "liste_complementaire": self.liste_complementaire,
+                "non_retenus": self.non_retenus,
+                "list_valid_until": self.list_valid_until,
+            }
+            everyone = (*self.ranked, *self.liste_complementaire, *self.non_retenus)
+            commission.decided = [
+                *commission.decided,
+                *(entry["dossier_id"] for entry in everyone),
+            ]
+
+    class CALDecisionsTaken(Event):
+        """The CAL's decisions on the candidates examined for one dwelling."""
+
+        TOPIC = "logis.commission.CALDecisionsTaken"
+        dwelling_ref: str
+        decisions: list[dict[str, Any]]  # one per dossier, with its prior ranking
+        exception: str | None  # CAL-TROIS: why fewer than three candidates
+        exception_motive: str | None
+
+        def apply(self, commission: Commission) -> None:
+            commission.examinations = [
+                *commission.examinations,
+                {
+                    "dwelling_ref": self.dwelling_ref,
+                    "decisions": self.decisions,
+                    "exception": self.exception,
+                },
+            ]
+            commission.decided = [
+                *commission.decided,
+                *(decision["dossier_id"] for decision in self.decisions),
+            ]
+
+    class MinutesClosed(Event):
+        TOPIC = "logis.commission.MinutesClosed"
+        STAGE = CLOSED
+        summary: str
+
+        def apply(self, commission: Commission) -> None:
+            commission.minutes_closed_on = self.occurred_on
+
+    # ---- commands -------------------------------------------------------------
+
+    @classmethod
+    def convene(
+        cls,
+        *,
+        commission_id: UUID,
+        kind: str,
+        held_on: date,
+        department: str,
+        commune: str,
+        programme_id: UUID | None,
+        landlord: str | None,
+        dwelling_refs: Sequence[str],
+        meta: Meta,
+    ) -> Commission:
+        if kind not in KINDS:
+            msg = f"Commission inconnue : {', '.join(KINDS)}."
+            raise InvalidValueError(msg)
+        check_role(meta.actor, _HOSTS[kind], f"convocation de {KIND_LABELS[kind]}")
+        check_place(department, commune)
+        if meta.occurred_on > held_on:
+            msg = "La convocation précède la séance."
+            raise InvalidValueError(msg)
+        refs = list(dwelling_refs)
+        if kind == CAL and (
+            not (landlord or "").strip()
+            or not refs
+            or any(not ref.strip() for ref in refs)
+            or len(set(refs)) < len(refs)
+        ):
+            msg = "La CAL est celle d'un bailleur et examine des logements nommés."
+            raise InvalidValueError(msg)
+        if kind != CAL and (landlord is not None or refs):
+            msg = "Seule la CAL d'un bailleur examine des logements."
+            raise InvalidValueError(msg)
+        return cls._create(
+            cls.Convened,
+            id=commission_id,
+            kind=kind,
+            held_on=held_on,
+            department=department,
+            commune=commune,
+            programme_id=programme_id,
+            landlord=landlord,
+            dwelling_refs=refs,
+            **meta.fields(),
+        )
+
+    def record_attendance(
+        self,
+        attendees: Sequence[Attendee],
+        presided_by: Attendee | None,
+        meta: Meta,
+    ) -> None:
+        self._begin("record_attendance", "feuille de présence", meta)
+        if self.stage != CONVENED:
+            msg = "La présence à la séance est déjà enregistrée."
+            raise TransitionError(msg)
+        if not attendees or any(
+            a.role not in ROLES or not a.organisation.strip() or not a.function.strip()
+            for a in attendees
+        ):
+            msg = (
+                "Au moins un présent, chacun avec son organisation, son rôle connu "
+                "et sa fonction."
+            )
+            raise InvalidValueError(msg)
+        if presided_by is not None and presided_by not in attendees:
+            msg = "La présidence est assurée par un présent."
+            raise InvalidValueError(msg)
+        self._record(
+            self.AttendanceRecorded,
+            meta,
+            attendees=[_attendee(a) for a in attendees],
+            presided_by=_attendee(presided_by) if presided_by else None,
+        )
+
+    def preselect(self, dossier_id: UUID, outcome: str, meta: Meta) -> None:
+        self._begin("preselect", "pré-sélection", meta)
+        self._check_in_session()
+        roles = {a["role"] for a in self.attendees}
+        missing = [role for role in QUORUM_ROLES if role not in roles]
+        if missing:
+            msg = (
+                "La pré-commission ne décide qu'en présence de la Préfecture et de la "
+                f"DEAL (absent : {', '.join(missing)})."
+            )
+            raise RuleViolation("PRECOM-QUORUM", msg)
+        if outcome not in d.PRESELECTION_OUTCOMES:
+            outcomes = ", ".join(d.PRESELECTION_OUTCOMES)
+            msg = f"Issue de pré-commission inconnue : {outcomes}."
+            raise TransitionError(msg, "invalid_outcome")
+        self._check_not_decided([dossier_id])
+        self._record(
+            self.PreSelectionDecided, meta, dossier_id=dossier_id, outcome=outcome
+        )
+
+    def rank(
+        self,
+        *,
+        ranked: Sequence[RankingEntry],
+        liste_complementaire: Sequence[RankingEntry],
+        non_retenus: Sequence[RankingEntry],
+        settings: DepartmentSettings,
+        settings_version: int,
+        meta: Meta,
+    ) -> None:
+        self._begin("rank", "classement", meta)
+        self._check_in_session()
+        if self.ranking is not None:
+            msg = "La commission a déjà arrêté son classement."
+            raise TransitionError(msg)
+        self._check_presidency()
+        entries = [*ranked, *liste_complementaire, *non_retenus]
+        self._check_dossiers([e.dossier_id for e in entries])
+        order = settings.rda_priority_criteria
+        if not order:
+            msg = (
+                "Le RDA du département ne définit aucun critère de priorité : "
+                "le classement ne peut en suivre l'ordre."
+            )
+            raise RuleViolation("COMPREF-RANG", msg)
+        unknown = unknown_criteria((c for e in entries for c in e.criteria), order)
+        if unknown:
+            msg = f"Critères inconnus du RDA du département : {', '.join(unknown)}."
+            raise RuleViolation("COMPREF-RANG", msg)
+        retained = [*ranked, *liste_complementaire]
+        departures = rda_departures(
+            [(e.dossier_id, e.criteria) for e in retained],
+            order,
+            [(e.dossier_id, e.criteria) for e in non_retenus],
+        )
+        labels = _ranking_labels(ranked, liste_complementaire, non_retenus)
+        for entry in retained:
+            passed_over = departures.get(entry.dossier_id)
+            if passed_over and not (entry.motive or "").strip():
+                msg = (
+                    f"Le dossier {labels[entry.dossier_id]} passe avant le dossier "
+                    f"{labels[passed_over[0]]}, prioritaire selon le RDA : "
+                    "motif requis."
+                )
+                raise RuleViolation("COMPREF-RANG", msg)
+
+        def row(entry: RankingEntry, **place: int) -> dict[str, Any]:
+            criteria = in_rda_order(entry.criteria, order)
+            return {"dossier_id": entry.dossier_id, **place, "criteria": criteria}
+
+        self._record(
+            self.RankingDecided,
+            meta,
+            ranked=[
+                {**row(e, rank=i), "motive": e.motive}
+                for i, e in enumerate(ranked, start=1)
+            ],
+            liste_complementaire=[
+                {**row(e, position=i), "motive": e.motive}
+                for i, e in enumerate(liste_complementaire, start=1)
+            ],
+            non_retenus=[{**row(e), "motive": e.motive} for e in non_retenus],
+            list_valid_until=(
+                list_valid_until(self.held_on, settings)
+                if liste_complementaire
+                else None
+            ),
+            rda_order=list(order),
+            departures=[
+                {"dossier_id": dossier_id, "passed_over": passed_over}
+                for dossier_id, passed_over in departures.items()
+            ],
+            settings_version=settings_version,
+        )
+
+    def examine_dwelling(
+        self,
+        dwelling_ref: str,
+        examinations: Sequence[CALExamination],
+        meta: Meta,
+        shortfall_motive: str | None = None,
+    ) -> None:
+        self._begin("examine_dwelling", "décision de la CAL", meta)
+        self._check_in_session()
+        if dwelling_ref not in self.dwelling_refs:
+            msg = f"Le logement {dwelling_ref} n'est pas à l'ordre du jour de la CAL."
+            raise TransitionError(msg, "unknown_dwelling")
+        if any(e["dwelling_ref"] == dwelling_ref for e in self.examinations):
+            msg = f"La CAL a déjà statué sur le logement {dwelling_ref}."
+            raise TransitionError(msg, "dwelling_already_examined")
+        self._check_dossiers([e.dossier_id for e in examinations])
+        for examination in examinations:
+            self._check_prior(examination.prior)
+            self._check_decision(examination)
+        _check_one_household(examinations)
+        exception = _cal_trois_exception(examinations, shortfall_motive, dwelling_ref)
+        _check_cal_order(examinations)
+        self._record(
+            self.CALDecisionsTaken,
+            meta,
+            dwelling_ref=dwelling_ref,
+            decisions=[_decision(e) for e in examinations],
+            exception=exception,
+            exception_motive=shortfall_motive if exception else None,
+        )
+
+    def close_minutes(self, summary: str, meta: Meta) -> None:
+        self._begin("close_minutes", "clôture du procès-verbal", meta, session=False)
+        if self.stage != IN_SESSION:
+            msg = "Le procès-verbal suit la séance : la présence n'est pas enregistrée."
+            raise TransitionError(msg, "attendance_not_recorded")
+        self._record(self.MinutesClosed, meta, summary=summary)
+
+    # ---- what other commissions and dossiers read -------------------------------
+
+    def prior_ranking(self, dossier_id: UUID) -> PriorRanking:
+        """This commission préfectorale's decision on a dossier, for the CAL."""
+        if self.kind != COMMISSION_PREFECTORALE:
+            msg = "Seule la commission préfectorale classe les dossiers."
+            raise TransitionError(msg, "wrong_commission_kind")
+        ranking = self.ranking or {}
+        for entry in ranking.get("ranked", []):
+            if entry["dossier_id"] == dossier_id:
+                return PriorRanking(self.id, self.commune, "rang", entry["rank"])
+        for entry in ranking.get("liste_complementaire", []):
+            if entry["dossier_id"] == dossier_id:
+                return PriorRanking(
+                    self.id,
+                    self.commune,
+                    "liste_complementaire",
+                    entry["position"],
+                    ranking["list_valid_until"],
+                )
+        set_aside = {e["dossier_id"] for e in ranking.get("non_retenus", [])}
+        outcome = "non_retenu" if dossier_id in set_aside else None
+        return PriorRanking(self.id, self.commune, outcome)
+
+    @property
+    def liste_complementaire(self) -> ListeComplementaire | None:
+        ranking = self.ranking or {}
+        if not ranking.get("liste_complementaire"):
+            return None
+        return ListeComplementaire(
+            commission_id=self.id,
+            commune=self.commune,
+            decided_on=self.held_on,
+            valid_until=ranking["list_valid_until"],
+            dossier_ids=tuple(e["dossier_id"] for e in ranking["liste_complementaire"]),
+        )
+
+    # ---- guards -------------------------------------------------------------------
+
+    def _begin(
+        self, step: str, label: str, meta: Meta, *, session: bool = True
+    ) -> None:
+        roles = STEP_ROLES[step].get(self.kind)
+        if roles is None:
+            msg = f"Étape « {label} » étrangère à {KIND_LABELS[self.kind]}."
+            raise TransitionError(msg, "wrong_commission_kind")
+        check_role(meta.actor, roles, label)
+        if self.stage == CLOSED:
+            msg = f"Le procès-verbal de la séance est clos : {label} impossible."
+            raise TransitionError(msg, "minutes_closed")
+        held_on = self.held_on.isoformat()
+        # Attendance and decisions are facts of the session's day: the liste
+        # complémentaire's six months run from it, on the commission and the dossiers.
+        if session and meta.occurred_on != self.held_on:
+            msg = f"« {label} » est daté du jour de la séance ({held_on})."
+            raise TransitionError(msg, "not_the_session_day")
+        if meta.occurred_on < self.held_on:
+            msg = f"« {label} » ne peut précéder la séance ({held_on})."
+            raise TransitionError(msg, "occurred_on_out_of_order")
+
+    def _check_in_session(self) -> None:
+        if self.stage != IN_SESSION:
+            msg = "La commission décide une fois la présence à la séance enregistrée."
+            raise TransitionError(msg, "attendance_not_recorded")
+
+    def _check_presidency(self) -> None:
+        """COMPREF-PRESIDENCE: préfet, sous-préfet or their representative; DEAL."""
+        chair = self.presided_by or {}
+        if chair.get("role") != "prefecture" or (
+            chair.get("function") not in PRESIDING_FUNCTIONS
+        ):
+            msg = (
+                "La commission préfectorale est présidée par le préfet, un sous-préfet "
+                "ou leur représentant."
+            )
+            raise RuleViolation("COMPREF-PRESIDENCE", msg)
+        if "deal" not in {a["role"] for a in self.attendees}:
+            msg = "La DEAL assiste à la commission préfectorale."
+            raise RuleViolation("COMPREF-PRESIDENCE", msg)
+
+    def _check_dossiers(self, dossier_ids: list[UUID]) -> None:
+        if not dossier_ids or len(set(dossier_ids)) < len(dossier_ids):
+            msg = "Au moins un dossier, chacun une seule fois."
+            raise InvalidValueError(msg)
+        self._check_not_decided(dossier_ids)
+
+    def _check_not_decided(self, dossier_ids: list[UUID]) -> None:
+        if set(dossier_ids) & set(self.decided):
+            msg = "La commission a déjà statué sur ce dossier au cours de la séance."
+            raise TransitionError(msg, "dossier_already_decided")
+
+    def _check_prior(self, prior: PriorRanking) -> None:
+        """CAL-PREALABLE and LC-VALIDITE, on what the commission préfectorale said."""
+        if prior.outcome not in PRIOR_OUTCOMES:
+            msg = (
+                "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
+                "complémentaire par la commission préfectorale."
+            )
+            raise RuleViolation("CAL-PREALABLE", msg)
+        if prior.rank is None or prior.rank < 1:
+            msg = "Le rang du dossier ou sa place sur la liste complémentaire manque."
+            raise InvalidValueError(msg)
+        if prior.outcome == "rang" and prior.commune != self.commune:
+            msg = (
+                f"Dossier classé pour la commune {prior.commune}, pas celle de la CAL."
+            )
+            raise RuleViolation("CAL-PREALABLE", msg)
+        if prior.outcome == "liste_complementaire":
+            if prior.commune != self.commune:
+                msg = (
+                    f"La liste complémentaire de la commune {prior.commune} ne sert "
+                    "que les vacances de cette commune."
+                )
+                raise RuleViolation("LC-VALIDITE", msg)
+            if prior.valid_until is None or self.held_on > prior.valid_until:
+                until = prior.valid_until.isoformat() if prior.valid_until else "?"
+                msg = f"La liste complémentaire a expiré le {until}."
+                raise RuleViolation("LC-VALIDITE", msg)
+
+    def _check_decision(self, e: CALExamination) -> None:
+        """CAL-DECISION, CAL-CONDITION and CAL-MOTIF, for one candidate."""
+        if e.decision not in CAL_OUTCOMES:
+            msg = f"Décision de CAL inconnue : {', '.join(CAL_OUTCOMES)}."
+            raise RuleViolation("CAL-DECISION", msg)
+        if (e.decision == "attribution_par_classement") != (e.rank is not None):
+            msg = "Seule une attribution par classement indique un rang, et toujours."
+            raise RuleViolation("CAL-DECISION", msg)
+        if e.decision == "attribution_sous_condition_suspensive" and not (
+            e.missing_document
+            and e.condition_deadline
+            and e.condition_deadline > self.held_on
+        ):
+            msg = (
+                "Une condition suspensive nomme la pièce manquante et un délai "
+                "postérieur à la décision."
+            )
+            raise RuleViolation("CAL-CONDITION", msg)
+        motivated = bool((e.motive or "").strip())
+        if e.decision in ("non_attribution", "rejet_irrecevabilite") and not motivated:
+            msg = "Toute non-attribution ou tout rejet est motivé par écrit."
+            raise RuleViolation("CAL-MOTIF", msg)
+        if e.decision == ADJOURNMENT and not (
+            motivated and e.return_session_on and e.return_session_on > self.held_on
+        ):
+            msg = (
+                "Un ajournement porte un motif et la date de la séance où le dossier "
+                "revient."
+            )
+            raise RuleViolation("CAL-DECISION", msg)
+
+    def _record(
+        self, event_class: type[Commission.Event], meta: Meta, **fields: Any
+    ) -> None:
+        self.trigger_event(event_class, **meta.fields(), **fields)
+
+
+# ---- CAL rules on the candidates of one dwelling ---------------------------------
+
+
+def _check_one_household(examinations: Sequence[CALExamination]) -> None:
+    """CAL-DECISION: a dwelling goes to one household, or to ranked households
+    (R441-3 b), rank n+1 offered only if rank n refuses)."""
+    direct = [e for e in examinations if e.decision in DIRECT_ATTRIBUTIONS]
+    ranks = sorted(
+        e.rank or 0 for e in examinations if e.decision == "attribution_par_classement"
+    )
+    if len(direct) > 1 or (direct and ranks):
+        msg = (
+            "Un logement va à un seul ménage : une attribution, ou des attributions "
+            "par classement."
+        )
+        raise RuleViolation("CAL-DECISION", msg)
+    if ranks != list(range(1, len(ranks) + 1)):
+        msg = "Les attributions par classement sont rangées de 1 à n, sans doublon."
+        raise RuleViolation("CAL-DECISION", msg)
+
+
+def _cal_trois_exception(
+    examinations: Sequence[CALExamination], motive: str | None, dwelling_ref: str
+) -> str | None:
+    """CAL-TROIS: at least three candidates a dwelling, unless a DALO household
+    designated by the préfet, or too few candidates with the motive recorded."""
+    if len(examinations) >= CAL_MIN_CANDIDATES:
+        return None
+    if any(e.dalo_designated for e in examinations):
+        return "dalo"
+    if (motive or "").strip():
+        return "candidats_insuffisants"
+    msg = (
+        f"La CAL examine au moins {CAL_MIN_CANDIDATES} candidats par logement "
+        f"({len(examinations)} pour {dwelling_ref}), sauf ménage DALO désigné par "
+        "le préfet ou candidats insuffisants (motif à enregistrer)."
+    )
+    raise RuleViolation("CAL-TROIS", msg)
+
+
+def _check_cal_order(examinations: Sequence[CALExamination]) -> None:
+    """COMPREF-RANG carried into the CAL: attributing ahead of a household the
+    same commission préfectorale ranked better records a motive. Passing over a
+    household by non-attribution, rejection or ajournement is motivated already."""
+    attributed = [e for e in examinations if e.decision in d.ATTRIBUTIONS]
+
+    def prior_key(e: CALExamination) -> tuple[int, int]:
+        return PRIOR_OUTCOMES.index(e.prior.outcome or ""), e.prior.rank or 0
+
+    for ahead in attributed:
+        for behind in attributed:
+            if (
+                ahead.prior.commission_id == behind.prior.commission_id
+                and (ahead.rank or 1) < (behind.rank or 1)
+                and prior_key(behind) < prior_key(ahead)
+                and not (ahead.motive or "").strip()
+            ):
+                msg = (
+                    "Attribution hors de l'ordre de la commission préfectorale : "
+                    "un ménage mieux classé passe après, motif requis."
+                )
+                raise RuleViolation("COMPREF-RANG", msg)
+
+
+# ---- how events store values --------------------------------------------------------
+
+
+def _attendee(a: Attendee) -> dict[str, str]:
+    return {"organisation": a.organisation, "role": a.role, "function": a.function}
+
+
+def _decision(e: CALExamination) -> dict[str, Any]:
+    return {
+        "dossier_id": e.dossier_id,
+        "decision": e.decision,
+        "rank": e.rank,
+        "missing_document": e.missing_document,
+        "condition_deadline": e.condition_deadline,
+        "motive": e.motive,
+        "return_session_on": e.return_session_on,
+        "dalo_designated": e.dalo_designated,
+        "prior": {
+            "commission_id": e.prior.commission_id,
+            "commune": e.prior.commune,
+            "outcome": e.prior.outcome,
+            "rank": e.prior.rank,
+            "valid_until": e.prior.valid_until,
+        },
+    }
+
+
+def _ranking_labels(
+    ranked: Sequence[RankingEntry],
+    liste: Sequence[RankingEntry],
+    non_retenus: Sequence[RankingEntry],
+) -> dict[UUID, str]:
+    """How the minutes name a dossier: by its place, not by its id."""
+    labels = {e.dossier_id: f"classé {i}" for i, e in enumerate(ranked, start=1)}
+    labels |= {
+        e.dossier_id: f"n° {i} de la liste complémentaire"
+        for i, e in enumerate(liste, start=1)
+    }
+    return labels | {e.dossier_id: "non retenu" for e in non_retenus}
+
+
+# ---- the same decision on each dossier -------------------------------------------
+
+
+def record_on_dossiers(
+    event: Commission.Event,
+    dossiers: Mapping[UUID, Dossier],
+    settings: DepartmentSettings,
+) -> list[Dossier]:
+    """Each dossier a decision names records it too, with the decision's own
+    metadata (same actor, day, command and correlation), so the application
+    saves the commission and these dossiers together or not at all. A dossier
+    that refuses (SNE-NUMERO, DOS-ORDRE…) refuses the whole decision."""
+    meta = Meta(event.actor, event.occurred_on, event.command_id, event.correlation_id)
+    if isinstance(event, Commission.PreSelectionDecided):
+        dossier = dossiers[event.dossier_id]
+        dossier.preselect(event.outcome, meta)
+        return [dossier]
+    if isinstance(event, Commission.RankingDecided):
+        return [
+            _rank(dossiers[entry["dossier_id"]], outcome, entry, settings, meta)
+            for outcome, entries in (
+                ("rang", event.ranked),
+                ("liste_complementaire", event.liste_complementaire),
+                ("non_retenu", event.non_retenus),
+            )
+            for entry in entries
+        ]
+    if isinstance(event, Commission.CALDecisionsTaken):
+        return [
+            _decide(
+                dossiers[decision["dossier_id"]], event.dwelling_ref, decision, meta
+            )
+            for decision in event.decisions
+        ]
+    return []
+
+
+def _rank(
+    dossier: Dossier,
+    outcome: str,
+    entry: dict[str, Any],
+    settings: DepartmentSettings,
+    meta: Meta,
+) -> Dossier:
+    dossier.rank(outcome, entry.get("rank"), entry["motive"], settings, meta)
+    return dossier
+
+
+def _decide(
+    dossier: Dossier, dwelling_ref: str, decision: dict[str, Any], meta: Meta
+) -> Dossier:
+    if decision["decision"] == ADJOURNMENT:
+        dossier.defer(decision["motive"], decision["return_session_on"], meta)
+        return dossier
+    dossier.decide(
+        decision=decision["decision"],
+        dwelling_ref=dwelling_ref if decision["decision"] in d.ATTRIBUTIONS else None,
+        rank=decision["rank"],
+        missing_document=decision["missing_document"],
+        condition_deadline=decision["condition_deadline"],
+        motive=decision["motive"],
+        meta=meta,
+    )
+    return dossier
+
+
+# French labels for people: timelines, audit trails, CLI.
+EVENT_LABELS: dict[type[Commission.Event], str] = {
+    Commission.Convened: "Commission convoquée",
+    Commission.AttendanceRecorded: "Présence à la séance enregistrée",
+    Commission.PreSelectionDecided: "Pré-sélection décidée en pré-commission",
+    Commission.RankingDecided: "Classement et liste complémentaire arrêtés",
+    Commission.CALDecisionsTaken: "Décisions de la CAL sur un logement",
+    Commission.MinutesClosed: "Procès-verbal clos",
+}

@@ -1,0 +1,468 @@
+"""The LLTS programme: given events, when a command, then events or error."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import Mapper
+
+from domain import programme as p
+from domain.programme import Partner, Programme
+from domain.shared import ROLES
+from infra.store import LogisTranscoder
+from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.commissions import (
+    CANDIDATE_PROFILE,
+    DWELLINGS,
+    HOUSEHOLD,
+    LANDLORD,
+    LEASE_START,
+    OTHER_COMMUNE,
+    PARTNERS,
+    PROGRAMME_DAY,
+    PROGRAMME_STEPS,
+    REFS,
+    RELET_ON,
+    VACATED_ON,
+    announce_command,
+    concertation_args,
+    perform_on_programme,
+    programme_after,
+    programme_with_history,
+)
+from tests.helpers.dossiers import COMMUNE, DEPARTMENT, make_meta, make_settings
+
+# Who records each step, as DOMAIN.md §1, §2 and §10 describe it.
+ALLOWED_ROLES = {
+    "announce": frozenset({"bailleur"}),
+    "hold_concertation": frozenset({"bailleur", "als"}),
+    "let_dwelling": frozenset({"bailleur"}),
+    "vacate_dwelling": frozenset({"bailleur"}),
+}
+# The steps before each one, and the programme's kind, so it may be taken.
+BEFORE: dict[str, tuple[str, ...]] = {
+    "hold_concertation": (),
+    "let_dwelling": ("hold_concertation",),
+    "vacate_dwelling": ("hold_concertation", "let_dwelling"),
+    "relet_dwelling": ("hold_concertation", "let_dwelling", "vacate_dwelling"),
+}
+EVENT = {
+    "hold_concertation": Programme.ConcertationHeld,
+    "let_dwelling": Programme.DwellingLet,
+    "vacate_dwelling": Programme.DwellingVacated,
+    "relet_dwelling": Programme.DwellingLet,
+}
+
+
+def concertation(**overrides: Any) -> Any:
+    meta = make_meta("als", PROGRAMME_DAY["hold_concertation"])
+    return lambda x: x.hold_concertation(**concertation_args(**overrides), meta=meta)
+
+
+def let(ref: str = REFS[0], dossier_id: Any = HOUSEHOLD, start: Any = None) -> Any:
+    meta = make_meta("bailleur", PROGRAMME_DAY["let_dwelling"])
+    return lambda x: x.let_dwelling(ref, dossier_id, start or LEASE_START, meta)
+
+
+class TestAnnounce:
+    @pytest.mark.parametrize("kind", p.KINDS)
+    def test_landlord_announces_a_delivery_or_a_vacancy(self, kind: str) -> None:
+        meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
+        programme_id = uuid4()
+        events = when(
+            None, announce_command(meta, programme_id=programme_id, kind=kind)
+        )
+        then_event(
+            events,
+            Programme.Announced,
+            meta,
+            originator_id=programme_id,
+            kind=kind,
+            landlord=LANDLORD,
+            department=DEPARTMENT,
+            commune=COMMUNE,
+            name="Résidence Les Flamboyants",
+            dwellings=[
+                {
+                    "ref": d.ref,
+                    "typology": d.typology,
+                    "rent": d.rent,
+                    "charges": d.charges,
+                }
+                for d in DWELLINGS
+            ],
+        )
+        programme = given(events)
+        assert programme.stage == p.ANNOUNCED
+        assert programme.dwellings_to_let == list(REFS)
+        assert programme.dwellings[REFS[1]]["rent"] == Decimal("350.00")
+        assert programme.concertation is None
+
+    @pytest.mark.parametrize("role", sorted(set(ROLES) - {"bailleur"}))
+    def test_other_organisations_cannot_announce(self, role: str) -> None:
+        meta = make_meta(role, PROGRAMME_DAY["announce"])
+        then_error(None, announce_command(meta), "role_not_allowed")
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"kind": "reamenagement"},
+            {"landlord": "  "},
+            {"name": ""},
+            {"commune": OTHER_COMMUNE.replace("972", "971")},  # not in the 972
+            {"commune": "9720"},
+            {"department": "99"},
+            {"dwellings": ()},
+            {"dwellings": (DWELLINGS[0], DWELLINGS[0])},
+            {"dwellings": (replace(DWELLINGS[0], ref=" "),)},
+            {"dwellings": (replace(DWELLINGS[0], typology="T7"),)},
+            {"dwellings": (replace(DWELLINGS[0], rent=Decimal(0)),)},
+            {"dwellings": (replace(DWELLINGS[0], charges=Decimal("-1")),)},
+        ],
+    )
+    def test_impossible_programme_is_refused(self, overrides: dict[str, Any]) -> None:
+        meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
+        then_error(None, announce_command(meta, **overrides), "invalid_value")
+
+    def test_dwelling_without_charges_is_accepted(self) -> None:
+        meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
+        free = (replace(DWELLINGS[0], charges=Decimal(0)),)
+        events = when(None, announce_command(meta, dwellings=free))
+        assert given(events).dwellings[REFS[0]]["charges"] == Decimal(0)
+
+
+class TestHoldConcertation:
+    @pytest.mark.parametrize("kind", p.KINDS)
+    def test_concertation_sets_three_dossiers_per_dwelling(self, kind: str) -> None:
+        programme = programme_after(kind=kind)
+        meta = make_meta("als", PROGRAMME_DAY["hold_concertation"])
+        events = when(
+            programme,
+            lambda x: x.hold_concertation(**concertation_args(), meta=meta),
+        )
+        then_event(
+            events,
+            Programme.ConcertationHeld,
+            meta,
+            invited=[
+                {"organisation": x.organisation, "role": x.role} for x in PARTNERS
+            ],
+            programme_presented=True,
+            quota_setting=3,
+            dossiers_per_dwelling=3,
+            dossiers_to_gather=9,
+            quota_motive=None,
+            candidate_profile=CANDIDATE_PROFILE,
+            settings_version=1,
+        )
+        assert programme.stage == p.CONCERTED
+        assert programme.concertation["dossiers_to_gather"] == 9
+
+    def test_quota_per_dwelling_is_a_department_setting(self) -> None:
+        programme = programme_after()
+        events = when(
+            programme, concertation(settings=make_settings(dossiers_per_dwelling=4))
+        )
+        then_event(events, Programme.ConcertationHeld, dossiers_to_gather=12)
+
+    def test_quota_equal_to_the_setting_needs_no_motive(self) -> None:
+        programme = programme_after()
+        events = when(programme, concertation(dossiers_per_dwelling=3))
+        then_event(events, Programme.ConcertationHeld, dossiers_to_gather=9)
+
+    @pytest.mark.parametrize("quota", [2, 4])
+    def test_quota_departing_from_the_setting_needs_a_motive(self, quota: int) -> None:
+        programme = programme_after()
+        command = concertation(dossiers_per_dwelling=quota, quota_motive="  ")
+        then_error(programme, command, "CONC-QUOTA")
+
+    def test_quota_departing_from_the_setting_with_a_motive_is_recorded(self) -> None:
+        programme = programme_after()
+        motive = "Peu de familles répondent au profil dans la commune."
+        events = when(
+            programme, concertation(dossiers_per_dwelling=2, quota_motive=motive)
+        )
+        then_event(
+            events,
+            Programme.ConcertationHeld,
+            quota_setting=3,
+            dossiers_per_dwelling=2,
+            dossiers_to_gather=6,
+            quota_motive=motive,
+        )
+
+    def test_quota_of_no_dossier_is_refused(self) -> None:
+        command = concertation(dossiers_per_dwelling=0, quota_motive="Aucun")
+        then_error(programme_after(), command, "invalid_value")
+
+    @pytest.mark.parametrize("missing", p.CONCERTATION_PARTNERS)
+    def test_every_partner_is_invited(self, missing: str) -> None:
+        invited = [x for x in PARTNERS if x.role != missing]
+        then_error(programme_after(), concertation(invited=invited), "CONC-QUOTA")
+
+    def test_partners_invited_need_not_all_attend(self) -> None:
+        present = [Partner(LANDLORD, "bailleur")]
+        events = when(programme_after(), concertation(present=present))
+        then_event(
+            events,
+            Programme.ConcertationHeld,
+            present=[{"organisation": LANDLORD, "role": "bailleur"}],
+        )
+
+    def test_programme_is_presented(self) -> None:
+        command = concertation(programme_presented=False)
+        then_error(programme_after(), command, "CONC-QUOTA")
+
+    @pytest.mark.parametrize("profile", ["", "   "])
+    def test_candidate_profile_is_defined(self, profile: str) -> None:
+        command = concertation(candidate_profile=profile)
+        then_error(programme_after(), command, "CONC-QUOTA")
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"present": []},
+            {"present": [Partner("", "mairie")]},
+            {"invited": [*PARTNERS, Partner("Syndic", "syndic")]},
+        ],
+    )
+    def test_impossible_attendance_is_refused(self, overrides: dict[str, Any]) -> None:
+        then_error(programme_after(), concertation(**overrides), "invalid_value")
+
+    def test_concertation_is_held_once(self) -> None:
+        programme = programme_after("hold_concertation")
+        then_error(programme, concertation(), "invalid_transition")
+
+
+class TestLetDwelling:
+    def test_delivered_dwelling_is_let_after_the_concertation(self) -> None:
+        programme = programme_after("hold_concertation")
+        meta = make_meta("bailleur", PROGRAMME_DAY["let_dwelling"])
+        dossier_id = uuid4()
+        events = when(
+            programme, lambda x: x.let_dwelling(REFS[1], dossier_id, LEASE_START, meta)
+        )
+        then_event(
+            events,
+            Programme.DwellingLet,
+            meta,
+            ref=REFS[1],
+            dossier_id=dossier_id,
+            lease_start=LEASE_START,
+        )
+        assert programme.dwellings[REFS[1]]["status"] == p.LET
+        assert programme.dwellings_to_let == [REFS[0], REFS[2]]
+
+    def test_delivered_dwelling_is_not_let_before_the_concertation(self) -> None:
+        then_error(programme_after(), let(), "concertation_not_held")
+
+    def test_vacancy_may_be_let_without_concertation(self) -> None:
+        # A vacancy goes straight to the CAL when the commune has a valid
+        # liste complémentaire (DOMAIN.md §10).
+        programme = programme_after(kind="vacance")
+        events = when(programme, let())
+        then_event(events, Programme.DwellingLet, ref=REFS[0])
+
+    def test_let_dwelling_is_not_let_again(self) -> None:
+        programme = programme_after("hold_concertation", "let_dwelling")
+        then_error(programme, let(dossier_id=uuid4()), "dwelling_not_available")
+
+    def test_household_does_not_rent_two_dwellings(self) -> None:
+        programme = programme_after("hold_concertation", "let_dwelling")
+        then_error(programme, let(REFS[1], HOUSEHOLD), "household_already_housed")
+
+    def test_unknown_dwelling_is_refused(self) -> None:
+        programme = programme_after("hold_concertation")
+        then_error(programme, let("SIMAR-XX-99"), "unknown_dwelling")
+
+
+class TestVacateDwelling:
+    def test_let_dwelling_falls_vacant(self) -> None:
+        programme = programme_after("hold_concertation", "let_dwelling")
+        meta = make_meta("bailleur", PROGRAMME_DAY["vacate_dwelling"])
+        events = when(programme, lambda x: x.vacate_dwelling(REFS[0], VACATED_ON, meta))
+        then_event(
+            events, Programme.DwellingVacated, meta, ref=REFS[0], vacated_on=VACATED_ON
+        )
+        dwelling = programme.dwellings[REFS[0]]
+        assert (dwelling["status"], dwelling["dossier_id"]) == (p.VACANT, None)
+        assert REFS[0] in programme.dwellings_to_let
+
+    def test_vacant_dwelling_is_let_again(self) -> None:
+        programme = programme_after(
+            "hold_concertation", "let_dwelling", "vacate_dwelling"
+        )
+        meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
+        events = when(
+            programme, lambda x: x.let_dwelling(REFS[0], uuid4(), RELET_ON, meta)
+        )
+        then_event(events, Programme.DwellingLet, ref=REFS[0], lease_start=RELET_ON)
+        assert programme.dwellings[REFS[0]]["status"] == p.LET
+
+    def test_vacant_dwelling_is_let_from_the_day_it_is_free(self) -> None:
+        programme = programme_after(
+            "hold_concertation", "let_dwelling", "vacate_dwelling"
+        )
+        meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
+        events = when(
+            programme, lambda x: x.let_dwelling(REFS[0], uuid4(), VACATED_ON, meta)
+        )
+        then_event(events, Programme.DwellingLet, lease_start=VACATED_ON)
+
+    def test_vacant_dwelling_is_not_let_before_it_is_free(self) -> None:
+        programme = programme_after(
+            "hold_concertation", "let_dwelling", "vacate_dwelling"
+        )
+        meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
+        early = VACATED_ON - timedelta(days=1)
+        then_error(
+            programme,
+            lambda x: x.let_dwelling(REFS[0], uuid4(), early, meta),
+            "dwelling_not_available",
+        )
+
+    @pytest.mark.parametrize(
+        "steps",
+        [
+            ("hold_concertation",),
+            ("hold_concertation", "let_dwelling", "vacate_dwelling"),
+        ],
+    )
+    def test_dwelling_not_let_does_not_fall_vacant(
+        self, steps: tuple[str, ...]
+    ) -> None:
+        programme = programme_after(*steps)
+        meta = make_meta("bailleur", PROGRAMME_DAY["vacate_dwelling"])
+        then_error(
+            programme,
+            lambda x: x.vacate_dwelling(REFS[0], VACATED_ON, meta),
+            "dwelling_not_let",
+        )
+
+    def test_dwelling_does_not_fall_vacant_before_its_lease(self) -> None:
+        programme = programme_after("hold_concertation", "let_dwelling")
+        meta = make_meta("bailleur", PROGRAMME_DAY["vacate_dwelling"])
+        early = LEASE_START - timedelta(days=1)
+        then_error(
+            programme,
+            lambda x: x.vacate_dwelling(REFS[0], early, meta),
+            "vacated_before_lease",
+        )
+
+
+class TestRoles:
+    def test_every_step_has_its_expected_roles(self) -> None:
+        assert p.STEP_ROLES == ALLOWED_ROLES
+
+    @pytest.mark.parametrize(
+        ("step", "role"),
+        [
+            (s, r)
+            for s in PROGRAMME_STEPS
+            for r in sorted(ALLOWED_ROLES[s.replace("relet", "let")])
+        ],
+    )
+    def test_allowed_role_records_the_step(self, step: str, role: str) -> None:
+        programme = programme_after(*BEFORE[step])
+        events = when(programme, lambda x: perform_on_programme(x, step, role=role))
+        assert then_event(events, EVENT[step]).actor.role == role
+
+    @pytest.mark.parametrize(
+        ("step", "role"),
+        [
+            (s, r)
+            for s in PROGRAMME_STEPS
+            for r in ROLES
+            if r not in ALLOWED_ROLES[s.replace("relet", "let")]
+        ],
+    )
+    def test_other_role_is_refused(self, step: str, role: str) -> None:
+        programme = programme_after(*BEFORE[step])
+        then_error(
+            programme,
+            lambda x: perform_on_programme(x, step, role=role),
+            "role_not_allowed",
+        )
+
+
+class TestChronology:
+    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
+    def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
+        programme = programme_after(*BEFORE[step])
+        day_before = programme.last_occurred_on - timedelta(days=1)
+        then_error(
+            programme,
+            lambda x: perform_on_programme(x, step, on=day_before),
+            "occurred_on_out_of_order",
+        )
+
+    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
+    def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
+        self, step: str
+    ) -> None:
+        programme = programme_after(*BEFORE[step])
+        same_day = programme.last_occurred_on
+        events = when(programme, lambda x: perform_on_programme(x, step, on=same_day))
+        then_event(events, EVENT[step], occurred_on=same_day)
+
+
+class TestReplay:
+    @pytest.mark.parametrize("kind", p.KINDS)
+    def test_history_rebuilds_an_equal_programme(self, kind: str) -> None:
+        programme, events = programme_with_history(
+            *BEFORE["relet_dwelling"], "relet_dwelling", kind=kind
+        )
+        rebuilt = given(events)
+        assert rebuilt == programme
+        assert rebuilt.version == len(events) == 5
+        assert rebuilt.dwellings[REFS[0]]["lease_start"] == RELET_ON
+
+    def test_stored_events_come_back_equal(self) -> None:
+        """What the store keeps (JSON through Logis' transcoder) replays the same:
+        dates, Decimals, UUIDs and the lists of dwellings and partners included."""
+        programme, events = programme_with_history(
+            *BEFORE["relet_dwelling"], "relet_dwelling"
+        )
+        mapper = Mapper(transcoder=LogisTranscoder())
+        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        assert stored == events
+        assert given(stored) == programme
+
+    def test_replay_does_not_judge_past_facts_by_todays_rules(self) -> None:
+        # A concertation recorded without the CAF invited (imported, or before
+        # the rule): its history still replays.
+        programme, events = programme_with_history()
+        held = Programme.ConcertationHeld(
+            originator_id=programme.id,
+            originator_version=2,
+            timestamp=Programme.ConcertationHeld.create_timestamp(),
+            invited=[],
+            present=[],
+            programme_presented=False,
+            quota_setting=3,
+            dossiers_per_dwelling=1,
+            dossiers_to_gather=3,
+            quota_motive=None,
+            candidate_profile="",
+            settings_version=1,
+            **make_meta("als", PROGRAMME_DAY["hold_concertation"]).fields(),
+        )
+        rebuilt = given([*events, held])
+        assert (rebuilt.stage, rebuilt.concertation["dossiers_to_gather"]) == (
+            p.CONCERTED,
+            3,
+        )
+
+
+def test_every_event_has_a_french_label() -> None:
+    events = {
+        value
+        for value in vars(Programme).values()
+        if isinstance(value, type) and issubclass(value, Programme.Event)
+    }
+    assert events - {Programme.Event, Programme.Created} == set(p.EVENT_LABELS)
