@@ -46,7 +46,7 @@ class PostgresLocks:
         return self.conn
 
     def acquire(self, key: str) -> bool:
-        if key in self.keys:
+        if key in self.keys and self._alive():
             return True
         row = (
             self._connection()
@@ -57,6 +57,18 @@ class PostgresLocks:
             self.keys.add(key)
             return True
         return False
+
+    def _alive(self) -> bool:
+        """Whether the session holding our locks still lives. The server ends it
+        (network cut, failover, pg_terminate_backend) without telling us, and
+        releases its locks: another process may hold them now."""
+        assert self.conn is not None
+        try:
+            self.conn.execute("SELECT 1")
+        except psycopg.Error:
+            self.close()  # the locks went with the session: take them anew
+            return False
+        return True
 
     def release(self, key: str) -> None:
         if key in self.keys and self.conn is not None and not self.conn.closed:

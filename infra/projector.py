@@ -114,6 +114,26 @@ class Generations:
         assert created is not None
         return created
 
+    def create_replacing(
+        self, name: str, version: int, active: Generation | None
+    ) -> Generation | None:
+        """A new building generation, if `active` (what the caller read) is still
+        the active one; None if another projector switched or created one since."""
+        m = self.m
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT INTO projection_generations "
+                "(name, generation, version, state, created_at) "
+                f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
+                f"FROM projection_generations WHERE name = {m} HAVING COALESCE("
+                f"MAX(CASE WHEN state = {m} THEN generation END), 0) = {m} "
+                "RETURNING generation",
+                (name, version, BUILDING, _now(), name, ACTIVE,
+                 active.generation if active else 0),
+            )  # fmt: skip
+            created = c.fetchone()
+        return None if created is None else self.find(name, BUILDING)
+
     def activate(self, generation: Generation) -> None:
         m = self.m
         now = _now()
@@ -220,7 +240,13 @@ class ProjectionEngine:
             or active.version != projection.version
             or self._ahead_of_store(active)
         ):
-            building = self.registry.create(projection.name, projection.version)
+            # Only if `active` still is: read before another projector switched
+            # (`building` read after), it would start a needless rebuild.
+            building = self.registry.create_replacing(
+                projection.name, projection.version, active
+            )
+            if building is None:
+                return 0  # the registry moved on: read it again next pass
             log.info(
                 "rebuild_started",
                 projection=projection.name,
@@ -245,8 +271,12 @@ class ProjectionEngine:
     def _ahead_of_store(self, active: Generation) -> bool:
         """A view past the store's last event was built from another store (one
         replaced or restored from an older backup): it must be rebuilt."""
+        # The position first: read after it, the head is at least where the
+        # leader stood when it wrote that position. Read before it, a standby
+        # would take the leader's progress for a view ahead, and rebuild.
+        position = self.position(active)
         head = self.app.recorder.max_notification_id() or 0
-        ahead = self.position(active) > head
+        ahead = position > head
         if ahead:
             log.error("view_ahead_of_store", view=active.view, head=head)
         return ahead
@@ -302,7 +332,7 @@ class ProjectionEngine:
         )
         full = len(notifications) == self.batch_size
         last = notifications[-1].id if full else head  # skipped events are passed over
-        view.begin()
+        view.begin(after=start)
         try:
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
@@ -343,10 +373,10 @@ class ProjectionEngine:
         """Build a new generation from the first event and switch readers to it."""
         projection = self.projections[name]
         with self.mutex:
-            building = self.registry.find(name, BUILDING) or self.registry.create(
-                name, projection.version
-            )
-            if not self._hold(building):
+            building = self.registry.find(name, BUILDING)
+            if building is None:
+                building = self._create_held(name, projection.version)
+            elif not self._hold(building):
                 msg = f"{building.view} est déjà en construction par un autre processus"
                 raise RuntimeError(msg)
         while True:
@@ -356,9 +386,31 @@ class ProjectionEngine:
                     head = self.app.recorder.max_notification_id() or 0
                     progress(self.position(building), head)
                 if caught_up:
-                    self.switch(building)
+                    # The projector loop of this process, holding the same lock,
+                    # may have reached the head and switched it already.
+                    if self.registry.find(name, BUILDING) == building:
+                        self.switch(building)
                     self._release_stale(name)
                     return building
+
+    def _create_held(self, name: str, version: int) -> Generation:
+        """A new building generation, its lock taken before it exists: created
+        first, a projector polling the registry could take it in between, and
+        the rebuild would fail for a generation it made."""
+        number = max((g.generation for g in self.registry.all(name)), default=0) + 1
+        key = f"logis:view:{name}_g{number}"
+        busy = f"{name}_g{number} est déjà en construction par un autre processus"
+        if not self.locks.acquire(key):
+            raise RuntimeError(busy)
+        try:
+            building = self.registry.create(name, version)
+        except IntegrityError:  # another process created one meanwhile
+            self.locks.release(key)
+            raise RuntimeError(busy) from None
+        if building.generation != number:
+            self.locks.release(key)
+            raise RuntimeError(busy)
+        return building
 
     def status(self) -> list[ProjectionStatus]:
         head = self.app.recorder.max_notification_id() or 0

@@ -181,17 +181,29 @@ class SQLRowView(RowView):
             row = c.fetchone()
         return None if row is None else int(_first(row))
 
-    def _insert_tracking(self, c: Any, tracking: Tracking) -> None:
+    def _insert_tracking(
+        self, c: Any, tracking: Tracking, after: int | None = None
+    ) -> None:
         m = self.dialect.mark
-        # Moves only forward: a replayed or stale batch finds no row to update and
-        # is rolled back whole, so no event is ever applied twice.
+        # Moves only forward, and only from `after`, the position the batch was
+        # computed from: a replayed batch, or one read before another writer
+        # committed (even if it reaches further), finds no row to update and is
+        # rolled back whole, so no event is ever applied twice.
+        condition = "projection_tracking.notification_id < excluded.notification_id"
+        params: list[Any] = [
+            self.view,
+            tracking.application_name,
+            tracking.notification_id,
+        ]
+        if after is not None:
+            condition += f" AND projection_tracking.notification_id = {m}"
+            params.append(after)
         c.execute(
             "INSERT INTO projection_tracking (view, application_name, notification_id) "
             f"VALUES ({m}, {m}, {m}) ON CONFLICT (view, application_name) DO UPDATE "
-            "SET notification_id = excluded.notification_id "
-            "WHERE projection_tracking.notification_id < excluded.notification_id "
+            f"SET notification_id = excluded.notification_id WHERE {condition} "
             "RETURNING notification_id",
-            (self.view, tracking.application_name, tracking.notification_id),
+            params,
         )
         if c.fetchone() is None:
             msg = (
@@ -205,12 +217,14 @@ class SQLRowView(RowView):
     def _write(self, batch: Batch) -> None:
         assert batch.tracking is not None
         with self.datastore.transaction(commit=True) as c:
+            # Tracking first: a stale batch stops before writing anything, and on
+            # PostgreSQL concurrent writers of a view queue on its tracking row.
+            self._insert_tracking(c, batch.tracking, batch.after)
             for table in self.tables:
                 pending = batch.rows.get(table.name)
                 if pending:
                     for statement, params in self._statements(table, pending):
                         c.executemany(statement, params)
-            self._insert_tracking(c, batch.tracking)
 
     def _statements(
         self, table: Table, pending: dict[Key, Any]

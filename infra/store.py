@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
+    IntegrityError,
     InterfaceError,
+    InternalError,
     JSONTranscoder,
     OperationalError,
     Transcoding,
@@ -174,6 +176,13 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
                 table=Identifier(self.idempotency_table),
             )
         )
+
+    # Processes starting at once (API replicas, projectors) run the same DDL: the
+    # library's CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
+    # updated", two CREATE TYPE with a duplicate pg_type key. Again, it all exists.
+    @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
+    def create_table(self) -> None:
+        super().create_table()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

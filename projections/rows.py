@@ -46,10 +46,14 @@ class Pending:
 class Batch:
     """The changes of one batch, folded per row, in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, after: int | None = None) -> None:
         self.rows: dict[str, dict[Key, Pending]] = {}
         self.read: dict[tuple[str, Key], Row | None] = {}  # committed rows seen
         self.tracking: Tracking | None = None
+        # The view's position when the batch began (0: nothing applied yet): its
+        # changes were computed from that state, so they are written only if the
+        # view is still there (None: only check that tracking moves forward).
+        self.after = after
 
     def of(self, table: Table) -> dict[Key, Pending]:
         return self.rows.setdefault(table.name, {})
@@ -70,6 +74,8 @@ class Batch:
             msg = f"{table.name} {key} updated after its deletion"
             raise ValueError(msg)
         pending.values.update(changes)
+        for column in changes:  # a value set replaces the increments before it
+            pending.increments.pop(column, None)
 
     def increment(self, table: Table, key: Key, deltas: dict[str, Any]) -> None:
         pending = self.of(table).setdefault(key, Pending("update"))
@@ -112,8 +118,9 @@ class RowView(TrackingRecorder):
 
     # ---- writes, buffered in the current batch -----------------------------------
 
-    def begin(self) -> None:
-        self.batch = Batch()
+    def begin(self, after: int | None = None) -> None:
+        """Start a batch computed from the view at position `after`."""
+        self.batch = Batch(after)
 
     def insert(self, table: str, row: Row) -> None:
         self._batch().insert(self.table(table), row)

@@ -26,6 +26,8 @@ class MemoryRowView(RowView):
         name, position = batch.tracking.application_name, batch.tracking.notification_id
         if self.positions.get(name, 0) >= position:
             raise IntegrityError(f"{position} already applied")
+        if batch.after is not None and self.positions.get(name, 0) != batch.after:
+            raise IntegrityError(f"computed from {batch.after}, view moved since")
         rows = copy.deepcopy(self.rows)  # all or nothing, like a transaction
         for table in self.tables:
             for key, pending in batch.rows.get(table.name, {}).items():

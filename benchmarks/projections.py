@@ -1,0 +1,297 @@
+"""Projection throughput against a raw baseline, measured in the same run.
+
+For each backend: a store of N dossiers driven through the procedure (1 to 17
+steps each, so about 9 events a dossier), then, for each projection, a full
+rebuild by the engine with its default batch size (one view transaction per 1000
+events), against the bare database inserting plain rows 100 per transaction into
+the same database (the views' one: `<store>-views.sqlite3` on SQLite). The goal is
+a ratio of at least 0.5. Also, on a subset, the engine with batches of one event
+(one transaction per event, as the library's ProjectionRunner does).
+
+The dossiers are driven in memory by the command models' own `apply` (the rules
+of the domain run) and saved by the application a few dossiers per transaction:
+only the projections are measured here (benchmarks/commands.py measures commands).
+
+    python -m benchmarks.projections [--dossiers 2400] [--subset 2000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from commands.dossier import (
+    AnswerOffer,
+    AssessSolvency,
+    AttendInformationMeeting,
+    CheckResources,
+    CloseDossier,
+    CompleteDossier,
+    DecideCAL,
+    Enter,
+    IdentifyDossier,
+    MakeOffer,
+    PreSelect,
+    Rank,
+    RenderMairieAvis,
+    RenderSocialEnquiry,
+    ReviewInstallation,
+    SignLease,
+    StartAnalysis,
+)
+from domain.department import CeilingTable, DepartmentSettings
+from domain.shared import Actor, Meta
+from infra.bootstrap import PROJECTIONS, build_system
+from infra.logging import configure_logging
+from infra.projector import ProjectionEngine
+from infra.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from commands.application import Logis
+    from commands.dossier import Step
+    from domain.dossier import Dossier
+    from infra.bootstrap import System
+
+DEPARTMENT = "972"
+COMMUNES = ("97209", "97213", "97229", "97222", "97224", "97230")
+DOCS = ("piece_identite", "avis_imposition")
+YEAR = 2025
+RULES = DepartmentSettings(
+    required_documents=DOCS,
+    resource_ceilings=(
+        CeilingTable(
+            year=YEAR,
+            by_category={c: Decimal(10000 + 3000 * c) for c in range(1, 7)},
+            source="bench",
+        ),
+    ),
+)
+# The whole procedure, one date per step, from the repérage to the closure.
+PROCEDURE: tuple[tuple[str, date, Step], ...] = (
+    (
+        "departement",
+        date(YEAR, 1, 20),
+        RenderSocialEnquiry(avis="favorable", summary="Situation stable"),
+    ),
+    ("mairie", date(YEAR, 2, 3), RenderMairieAvis(avis="favorable")),
+    ("ccas", date(YEAR, 2, 17), CompleteDossier(documents=list(DOCS))),
+    (
+        "deal",
+        date(YEAR, 3, 3),
+        CheckResources(annual_resources=Decimal(12000), household_category=2),
+    ),
+    ("als", date(YEAR, 3, 10), StartAnalysis()),
+    (
+        "als",
+        date(YEAR, 3, 24),
+        AssessSolvency(
+            monthly_resources=Decimal(1100),
+            rent=Decimal(420),
+            charges=Decimal(60),
+            housing_benefit=Decimal(280),
+            opinion="favorable",
+        ),
+    ),
+    ("als", date(YEAR, 4, 7), PreSelect(outcome="prioritaire")),
+    ("prefecture", date(YEAR, 4, 22), Rank(outcome="rang", rank=1)),
+    (
+        "bailleur",
+        date(YEAR, 5, 6),
+        DecideCAL(decision="attribution", dwelling_ref="BENCH-A-01-T3"),
+    ),
+    ("bailleur", date(YEAR, 5, 26), MakeOffer(answer_deadline=date(YEAR, 6, 9))),
+    ("bailleur", date(YEAR, 6, 2), AnswerOffer(answer="acceptee")),
+    (
+        "bailleur",
+        date(YEAR, 6, 10),
+        SignLease(
+            lease_start=date(YEAR, 6, 15), rent=Decimal(420), charges=Decimal(60)
+        ),
+    ),
+    ("bailleur", date(YEAR, 6, 16), Enter()),
+    (
+        "als",
+        date(YEAR, 6, 20),
+        AttendInformationMeeting(topics=["droits_et_devoirs", "vivre_ensemble"]),
+    ),
+    (
+        "als",
+        date(YEAR, 8, 4),
+        ReviewInstallation(outcome="ok", findings="Installation sans difficulté."),
+    ),
+    ("als", date(YEAR, 8, 11), CloseDossier(reason="procedure_terminee")),
+)
+
+
+def meta(role: str, on: date) -> Meta:
+    return Meta(Actor(f"bench.{role}", role, f"org-{role}"), on, uuid.uuid4(), "bench")
+
+
+def driven(n: int) -> Dossier:
+    """Dossier `n`, taken through the first `n % 17` steps after its repérage."""
+    dossier = IdentifyDossier(
+        applicant_name=f"Ménage {n}",
+        household_size=2,
+        department=DEPARTMENT,
+        commune=COMMUNES[n % len(COMMUNES)],
+        numero_unique=f"0972{YEAR % 100}{n:07d}A",
+        sne_registered_on=date(YEAR, 1, 2),
+    ).create(meta("mairie", date(YEAR, 1, 6)))
+    for role, on, step in PROCEDURE[: n % (len(PROCEDURE) + 1)]:
+        step.apply(dossier, meta(role, on), lambda: (1, RULES))
+    return dossier
+
+
+def fill(app: Logis, dossiers: int, chunk: int = 25) -> tuple[int, float]:
+    """Save the driven dossiers, `chunk` per transaction: (events, seconds)."""
+    started = time.perf_counter()
+    events = 0
+    for first in range(0, dossiers, chunk):
+        batch = [driven(n) for n in range(first, min(first + chunk, dossiers))]
+        events += sum(len(d.pending_events) for d in batch)
+        app.save(*batch)
+    return events, time.perf_counter() - started
+
+
+def raw_inserts(system: System, rows: int, per_transaction: int = 100) -> float:
+    """Plain rows into a plain table of the views' database, `per_transaction`
+    rows per transaction (executemany): rows per second."""
+    engine = system.engine
+    postgres = system.settings.is_postgres
+    mark = "%s" if postgres else "?"
+    table = f"bench_raw_{uuid.uuid4().hex[:8]}"
+    with engine.datastore.transaction(commit=True) as c:
+        c.execute(
+            f"CREATE TABLE {table} (id {'uuid' if postgres else 'TEXT'} PRIMARY KEY, "
+            "commune TEXT, stage TEXT, version INTEGER, updated_at TEXT)"
+        )
+    values = [
+        (
+            uuid.uuid4() if postgres else str(uuid.uuid4()),
+            COMMUNES[n % len(COMMUNES)],
+            "identifie",
+            n % 17 + 1,
+            f"2025-01-06T10:00:{n % 60:02d}+00:00",
+        )
+        for n in range(rows)
+    ]
+    statement = (
+        f"INSERT INTO {table} (id, commune, stage, version, updated_at) "
+        f"VALUES ({', '.join([mark] * 5)})"
+    )
+    started = time.perf_counter()
+    for first in range(0, rows, per_transaction):
+        with engine.datastore.transaction(commit=True) as c:
+            c.executemany(statement, values[first : first + per_transaction])
+    elapsed = time.perf_counter() - started
+    with engine.datastore.transaction(commit=True) as c:
+        c.execute(f"DROP TABLE {table}")
+    return rows / elapsed
+
+
+def rebuild_rate(system: System, name: str) -> tuple[int, float]:
+    """A full rebuild by the engine as configured: (events applied, events/s)."""
+    engine, app = system.engine, system.app
+    head = app.recorder.max_notification_id() or 0
+    events = app.store.count_events_between(0, head, engine.projections[name].topics)
+    started = time.perf_counter()
+    engine.rebuild(name)
+    return events, events / (time.perf_counter() - started)
+
+
+def one_per_transaction_rate(system: System, name: str, subset: int) -> float:
+    """The first `subset` events into a scratch generation, one transaction each
+    (batch size 1); the generation is dropped afterwards. Events per second."""
+    base = system.engine
+    engine = ProjectionEngine(
+        system.app, list(PROJECTIONS), base.datastore, base.locks, batch_size=1
+    )
+    projection = engine.projections[name]
+    scratch = engine.registry.create(name, projection.version)
+    try:
+        assert engine.locks.acquire(f"logis:view:{scratch.view}")
+        engine.view(scratch, create=True)
+        started = time.perf_counter()
+        applied = 0
+        while applied < subset:
+            count, caught_up = engine.apply_batch(projection, scratch)
+            applied += count
+            if caught_up:
+                break
+        return applied / (time.perf_counter() - started)
+    finally:
+        engine.view(scratch).drop_tables()
+        engine.registry.forget(scratch)
+        engine.locks.release(f"logis:view:{scratch.view}")
+
+
+def bench(label: str, settings: Settings, dossiers: int, subset: int) -> None:
+    system = build_system(settings)
+    try:
+        events, seconds = fill(system.app, dossiers)
+        print(f"\n== {label}: {dossiers} dossiers, {events} events")
+        print(f"  store filled in {seconds:.1f} s ({events / seconds:,.0f} events/s)")
+        raw = raw_inserts(system, events)
+        print(f"  raw inserts, 100 rows per txn (executemany): {raw:10,.0f} rows/s")
+        print(
+            f"  {'projection':<14}{'events':>8}{'batch 1000':>13}{'ratio/raw':>11}"
+            f"{'batch 1':>11}{'gain':>8}"
+        )
+        for name in system.engine.projections:
+            applied, rate = rebuild_rate(system, name)
+            single = one_per_transaction_rate(system, name, subset)
+            print(
+                f"  {name:<14}{applied:>8}{rate:>13,.0f}{rate / raw:>11.2f}"
+                f"{single:>11,.0f}{rate / single:>7.1f}x"
+            )
+        print(f"  (events/s; batch 1 on the first {subset} events)")
+    finally:
+        system.close()
+
+
+def with_database(admin: str, run: Callable[[str], Any]) -> None:
+    """A PostgreSQL database of our own for `run(url)`, dropped afterwards."""
+    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        run(admin.rsplit("/", 1)[0] + f"/{database}")
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=2400)
+    parser.add_argument("--subset", type=int, default=2000)
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+    configure_logging("WARNING", json=False)  # not the engine's info lines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        bench("SQLite", Settings(database_url=url), args.dossiers, args.subset)
+
+    with_database(
+        args.postgres,
+        lambda url: bench(
+            "PostgreSQL", Settings(database_url=url), args.dossiers, args.subset
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
