@@ -334,8 +334,9 @@ class ProjectionEngine:
         last = notifications[-1].id if full else head  # skipped events are passed over
         view.begin(after=start)
         try:
-            for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
+            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            projection.prefetch(events)
+            for notification, event in zip(notifications, events, strict=True):
                 projection.process_event(
                     event, Tracking(self.app.name, notification.id)
                 )

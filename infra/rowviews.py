@@ -248,6 +248,23 @@ class SQLRowView(RowView):
                 f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
                 [self._values(table, columns, row) for row in inserts],
             )
+        tallies: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Sequence[Any]]] = {}
+        for p in pending.values():
+            if p.kind == "tally":
+                columns, adds = tuple(sorted(p.values)), tuple(sorted(p.increments))
+                tallies.setdefault((columns, adds), []).append(
+                    self._values(table, columns, p.values)
+                )
+        for (columns, adds), params in tallies.items():
+            sums = ", ".join(
+                f"{c} = COALESCE({name}.{c}, 0) + excluded.{c}" for c in adds
+            )
+            yield (
+                f"INSERT INTO {name} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(m for _ in columns)}) "
+                f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {sums}",
+                params,
+            )
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Sequence[Any]]] = {}
         for key, p in pending.items():
             if p.kind != "update":
@@ -271,6 +288,33 @@ class SQLRowView(RowView):
         return self._values(table, table.key, dict(zip(table.key, key, strict=True)))
 
     # ---- reads ---------------------------------------------------------------------
+
+    def _read_many(self, table: Table, keys: list[Key]) -> dict[Key, Row]:
+        if len(table.key) != 1:
+            return super()._read_many(table, keys)
+        (column,) = table.key
+        m = self.dialect.mark
+        name = physical(self.view, table)
+        columns = tuple(table.columns)
+        found: dict[Key, Row] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                params = [
+                    self.dialect.to_db(table.columns[column], k[0]) for k in chunk
+                ]
+                c.execute(
+                    f"SELECT {', '.join(columns)} FROM {name} "
+                    f"WHERE {column} IN ({', '.join(m for _ in chunk)})",
+                    params,
+                )
+                for r in c.fetchall():
+                    row = {
+                        col: self.dialect.from_db(table.columns[col], _get(r, i, col))
+                        for i, col in enumerate(columns)
+                    }
+                    found[(row[column],)] = row
+        return found
 
     def _read(self, table: Table, key: Key) -> Row | None:
         rows, _ = self._select(

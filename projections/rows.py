@@ -38,8 +38,9 @@ class Table:
 class Pending:
     """What a batch does to one row: at most one write when flushed."""
 
-    kind: Literal["insert", "update", "delete", "replace"]
-    values: Row = field(default_factory=dict)  # full row (insert/replace) or changes
+    kind: Literal["insert", "update", "delete", "replace", "tally"]
+    # full row (insert, replace; tally: the row if absent), or the changes (update)
+    values: Row = field(default_factory=dict)
     increments: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,6 +93,28 @@ class Batch:
             else:
                 pending.increments[column] = pending.increments.get(column, 0) + delta
 
+    def tally(self, table: Table, row: Row, deltas: dict[str, Any]) -> None:
+        """Add `deltas` to a counter row, created with them if absent: written as
+        one upsert, so counting needs no read of the stored row."""
+        key = table.key_of(row)
+        pending = self.of(table).get(key)
+        if pending is None:
+            self.of(table)[key] = Pending("tally", {**row, **deltas}, dict(deltas))
+            return
+        if pending.kind == "delete":
+            msg = f"{table.name} {key} counted after its deletion"
+            raise ValueError(msg)
+        if pending.kind in ("insert", "replace"):
+            for column, delta in deltas.items():
+                pending.values[column] = (pending.values.get(column) or 0) + delta
+            return
+        if pending.kind == "update":
+            msg = f"{table.name} {key}: tally and update in one batch"
+            raise ValueError(msg)
+        for column, delta in deltas.items():
+            pending.values[column] = (pending.values.get(column) or 0) + delta
+            pending.increments[column] = pending.increments.get(column, 0) + delta
+
     def delete(self, table: Table, key: Key) -> None:
         pending = self.of(table)
         before = pending.get(key)
@@ -134,6 +157,19 @@ class RowView(TrackingRecorder):
     def delete(self, table: str, key: Key) -> None:
         self._batch().delete(self.table(table), key)
 
+    def tally(self, table: str, row: Row, **deltas: Any) -> None:
+        self._batch().tally(self.table(table), row, deltas)
+
+    def prefetch(self, table: str, keys: list[Key]) -> None:
+        """Read these rows now, in one query, for the batch's later `get`s."""
+        batch = self._batch()
+        spec = self.table(table)
+        missing = [k for k in dict.fromkeys(keys) if (table, k) not in batch.read]
+        if missing:
+            found = self._read_many(spec, missing)
+            for key in missing:
+                batch.read[(table, key)] = found.get(key)
+
     def insert_tracking(self, tracking: Tracking) -> None:
         if self.batch is None:
             self.commit(tracking)  # outside a batch: the library's own semantics
@@ -155,12 +191,19 @@ class RowView(TrackingRecorder):
         pending = self.batch.of(spec).get(key) if self.batch is not None else None
         if pending is not None and pending.kind in ("insert", "replace"):
             return dict(pending.values)
+        tallied = pending is not None and pending.kind == "tally"
         if pending is not None and pending.kind == "delete":
             return None
         cache = self.batch.read if self.batch is not None else {}
         if (table, key) not in cache:
             cache[(table, key)] = self._read(spec, key)
         row = None if cache[(table, key)] is None else dict(cache[(table, key)])
+        if row is None and tallied:
+            return dict(pending.values)
+        if tallied:
+            for column, delta in pending.increments.items():
+                row[column] = (row.get(column) or 0) + delta
+            return row
         if row is not None and pending is not None:
             row.update(pending.values)
             for column, delta in pending.increments.items():
@@ -180,6 +223,10 @@ class RowView(TrackingRecorder):
 
     @abstractmethod
     def _read(self, table: Table, key: Key) -> Row | None: ...
+
+    def _read_many(self, table: Table, keys: list[Key]) -> dict[Key, Row]:
+        rows = {key: self._read(table, key) for key in keys}
+        return {key: row for key, row in rows.items() if row is not None}
 
     @abstractmethod
     def select(
@@ -203,3 +250,6 @@ class RowProjection(Projection[RowView]):
 
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[Table, ...]]
+
+    def prefetch(self, events: list[Any]) -> None:
+        """Before a batch: read in one go the rows its handlers will `get`."""

@@ -64,13 +64,17 @@ class StageCountsProjection(RowProjection):
         self._count(place["department"], place["commune"], stage, +1)
         self.view.update("places", (event.originator_id,), {"stage": stage})
 
+    def prefetch(self, events: list[Any]) -> None:
+        moves = [
+            (e.originator_id,)
+            for e in events
+            if isinstance(e, Dossier.Event) and not isinstance(e, Dossier.Identified)
+        ]
+        self.view.prefetch("places", moves)
+
     def _count(self, department: str, commune: str, stage: str, delta: int) -> None:
-        key = (department, commune, stage)
-        if self.view.get("stage_counts", key) is None:
-            row = {"department": department, "commune": commune, "stage": stage}
-            self.view.insert("stage_counts", {**row, "dossiers": delta})
-        else:
-            self.view.increment("stage_counts", key, dossiers=delta)
+        row = {"department": department, "commune": commune, "stage": stage}
+        self.view.tally("stage_counts", row, dossiers=delta)
 
 
 def select_stage_counts(

@@ -38,6 +38,12 @@ class MemoryRowView(RowView):
                     if key in stored:
                         raise IntegrityError(f"{table.name} {key} exists")
                     stored[key] = dict(pending.values)
+                if pending.kind == "tally":
+                    if key in stored:
+                        for column, delta in pending.increments.items():
+                            stored[key][column] = (stored[key].get(column) or 0) + delta
+                    else:
+                        stored[key] = dict(pending.values)
                 if pending.kind == "update" and key in stored:
                     stored[key].update(pending.values)
                     for column, delta in pending.increments.items():

@@ -112,3 +112,27 @@ class TestTracking:
         assert view.get("counts", ("a",))["n"] == 1
         view.rows["counts"][("a",)]["n"] = 99  # not seen again within this batch
         assert view.get("counts", ("a",))["n"] == 1
+
+
+class TestTally:
+    def test_tally_creates_then_adds(self, view: MemoryRowView) -> None:
+        view.begin()
+        view.tally("counts", {"k": "a", "label": "x"}, n=1)
+        view.tally("counts", {"k": "a", "label": "x"}, n=2)
+        assert view.get("counts", ("a",))["n"] == 3
+        view.commit_at(1)
+        view.begin()
+        view.tally("counts", {"k": "a", "label": "x"}, n=-1)
+        assert view.get("counts", ("a",))["n"] == 2
+        view.commit_at(2)
+        assert view.rows["counts"][("a",)] == {"k": "a", "label": "x", "n": 2}
+
+    def test_prefetched_rows_are_not_read_again(self, view: MemoryRowView) -> None:
+        view.begin()
+        view.insert("counts", {"k": "a", "label": "x", "n": 1})
+        view.commit_at(1)
+        view.begin()
+        view.prefetch("counts", [("a",), ("b",)])
+        view.rows["counts"][("a",)]["n"] = 99
+        assert view.get("counts", ("a",))["n"] == 1
+        assert view.get("counts", ("b",)) is None
