@@ -37,7 +37,9 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
         )
         self.events = Counter(
-            "logis_events_appended", "Events appended to the store", registry=self.registry
+            "logis_events_appended",
+            "Events appended to the store",
+            registry=self.registry,
         )
         self.registry.register(_ProjectionCollector(engine))
 
@@ -82,17 +84,23 @@ class _ProjectionCollector:
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         position = GaugeMetricFamily(
-            "logis_projection_position", "Last event applied to the view", labels=["projection"]
+            "logis_projection_position",
+            "Last event applied to the view",
+            labels=["projection"],
         )
         lag_events = GaugeMetricFamily(
-            "logis_projection_lag_events", "Events not yet applied", labels=["projection"]
+            "logis_projection_lag_events",
+            "Events not yet applied",
+            labels=["projection"],
         )
         lag_seconds = GaugeMetricFamily(
             "logis_projection_lag_seconds",
             "Age of the oldest event not yet applied",
             labels=["projection"],
         )
-        head = GaugeMetricFamily("logis_store_head", "Position of the last stored event")
+        head = GaugeMetricFamily(
+            "logis_store_head", "Position of the last stored event"
+        )
         statuses = self.engine.status()
         for s in statuses:
             position.add_metric([s.name], s.position)

@@ -357,7 +357,10 @@ class SQLRowView(RowView):
             if count:
                 c.execute(f"SELECT COUNT(*) AS n FROM {name}{condition}", params)
                 total = int(_first(c.fetchone()))
-            statement = f"SELECT {', '.join(columns)} FROM {name}{condition} ORDER BY {ordering}"
+            statement = (
+                f"SELECT {', '.join(columns)} FROM {name}{condition} "
+                f"ORDER BY {ordering}"
+            )
             if limit is not None:
                 statement += f" LIMIT {int(limit)} OFFSET {int(offset)}"
             c.execute(statement, params)
