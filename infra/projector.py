@@ -343,6 +343,8 @@ class ProjectionEngine:
             view.commit(Tracking(self.app.name, last))
         except IntegrityError:
             view.rollback()
+            if (view.max_tracking_id(self.app.name) or 0) == start:
+                raise  # nobody moved the view: the projection itself is at fault
             log.warning("batch_already_applied", view=generation.view, start=start)
             return 0, False
         except BaseException:

@@ -15,7 +15,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, ProgrammingError, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    Tracking,
+)
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.types.json import Jsonb
@@ -132,7 +137,7 @@ class SQLRowView(RowView):
         for attempt in range(3):
             try:
                 self._create_tables()
-            except (IntegrityError, ProgrammingError):
+            except (IntegrityError, ProgrammingError, OperationalError):
                 if attempt == 2:
                     raise
                 time.sleep(0.1 * (attempt + 1))
