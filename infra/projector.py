@@ -166,6 +166,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def newer(generation: Generation | None, projection: type[RowProjection]) -> bool:
+    return generation is not None and generation.version > projection.version
+
+
 class ProjectionEngine:
     def __init__(
         self,
@@ -235,9 +239,17 @@ class ProjectionEngine:
     def _advance(self, projection: type[RowProjection], max_batches: int) -> int:
         active = self.registry.find(projection.name, ACTIVE)
         building = self.registry.find(projection.name, BUILDING)
+        if newer(active, projection) or newer(building, projection):
+            # A newer release runs beside this one (a rolling deploy): its views
+            # are not this code's to write, nor to rebuild back to an old version.
+            log.warning("projection_outdated", projection=projection.name)
+            return 0
+        if building is not None and building.version < projection.version:
+            self._abandon(building)  # an older release's rebuild, never finished
+            building = None
         if building is None and (
             active is None
-            or active.version != projection.version
+            or active.version < projection.version
             or self._ahead_of_store(active)
         ):
             # Only if `active` still is: read before another projector switched
@@ -267,6 +279,16 @@ class ProjectionEngine:
             done += self._apply_batches(projection, active, max_batches)[0]
         self._release_stale(projection.name)
         return done
+
+    def _abandon(self, building: Generation) -> None:
+        if not self._hold(building):
+            return  # its builder still runs; it will find the newer code's work
+        self.view(building).drop_tables()
+        self._views.pop(building.view, None)
+        self._created.discard(building.view)
+        self.registry.forget(building)
+        self._release_stale(building.name)
+        log.info("rebuild_abandoned", view=building.view, version=building.version)
 
     def _ahead_of_store(self, active: Generation) -> bool:
         """A view past the store's last event was built from another store (one

@@ -251,5 +251,13 @@ class RowProjection(Projection[RowView]):
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[Table, ...]]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The library would name an unnamed subclass after its class: a subclass
+        # meant to bump a view's version would silently become another view.
+        if "name" not in cls.__dict__:
+            msg = f"{cls.__qualname__}: a RowProjection states its `name`"
+            raise TypeError(msg)
+        super().__init_subclass__(**kwargs)
+
     def prefetch(self, events: list[Any]) -> None:
         """Before a batch: read in one go the rows its handlers will `get`."""

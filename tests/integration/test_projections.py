@@ -684,3 +684,42 @@ def test_status_tells_the_lag_in_events_and_seconds(system: System) -> None:
     for status in system.engine.status():
         assert status.position == status.head
         assert (status.lag_events, status.lag_seconds) == (0, 0.0)
+
+
+def test_an_older_release_leaves_a_newer_view_alone(database_url: str) -> None:
+    """A rolling deploy: version 2 is active; a projector still on version 1 neither
+    writes it nor rebuilds it back, and abandons nothing it did not start."""
+    system = open_system(database_url)
+    adopt_departments(system.app)
+    ids = [identify(system.app).id for _ in range(5)]
+    newer = ProjectionEngine(
+        system.app,
+        [DossierListV2, *PROJECTIONS[1:]],
+        system.engine.datastore,
+        system.engine.locks,
+    )
+    try:
+        newer.catch_up()
+        v2 = newer.registry.find("dossier_list", ACTIVE)
+        assert v2 is not None and v2.version == 2
+        newer.close()
+        identify(system.app)  # a new event the old release must not apply to v2
+
+        system.engine.run_once()
+
+        generations = system.engine.registry.all("dossier_list")
+        assert [(g.generation, g.state, g.version) for g in generations] == [
+            (v2.generation, ACTIVE, 2)
+        ]
+        view = system.engine.reader("dossier_list")
+        assert view is not None
+        assert {r["id"] for r in dump_view(view)["dossiers"]} == set(ids)
+    finally:
+        system.close()
+
+
+def test_a_row_projection_states_its_name() -> None:
+    with pytest.raises(TypeError, match="name"):
+
+        class Unnamed(DossierListProjection):
+            version = 2
