@@ -358,10 +358,9 @@ class ProjectionEngine:
         try:
             events = [self.app.mapper.to_domain_event(n) for n in notifications]
             projection.prefetch(events)
+            process = projection.process_event  # bound once: dispatch per event
             for notification, event in zip(notifications, events, strict=True):
-                projection.process_event(
-                    event, Tracking(self.app.name, notification.id)
-                )
+                process(event, Tracking(self.app.name, notification.id))
             view.commit(Tracking(self.app.name, last))
         except IntegrityError:
             view.rollback()
