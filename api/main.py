@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from api.routes import departments, dossiers, health, projections
+from api.routes import departments, dossiers, health, programmes, projections
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(app)
     app.include_router(health.router)
     app.include_router(dossiers.router)
+    app.include_router(programmes.router)
     app.include_router(departments.router)
     app.include_router(projections.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -20,6 +20,7 @@ from domain.department import (
     local_today,
 )
 from domain.dossier import Dossier
+from domain.programme import Programme
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from commands.base import Command
     from commands.department import AdoptSettings
     from commands.dossier import IdentifyDossier, Step
+    from commands.programme import AnnounceProgramme, ProgrammeStep
 
 
 class LogisRecorder(Protocol):
@@ -131,6 +133,45 @@ class Logis(Application[UUID]):
             raise _dossier_not_found(dossier_id)
         return events  # type: ignore[return-value]
 
+    # ---- programmes -------------------------------------------------------------
+
+    def announce_programme(
+        self, command: AnnounceProgramme, ctx: Context
+    ) -> CommandResult:
+        def act() -> Programme:
+            meta = self._meta(command, ctx, command.department)
+            self.department_settings(command.department, meta.occurred_on)
+            return command.create(meta)
+
+        return self._run(ctx, act)
+
+    def apply_programme_step(
+        self, programme_id: UUID, command: ProgrammeStep, ctx: Context
+    ) -> CommandResult:
+        def act() -> Programme:
+            programme = self.get_programme(programme_id)
+            self._check_expected_version(programme, ctx)
+            meta = self._meta(command, ctx, programme.department)
+            command.apply(
+                programme,
+                meta,
+                lambda: self.department_settings(
+                    programme.department, meta.occurred_on
+                ),
+            )
+            return programme
+
+        return self._run(ctx, act)
+
+    def get_programme(self, programme_id: UUID) -> Programme:
+        try:
+            programme = self.repository.get(programme_id)
+        except AggregateNotFoundError:
+            raise _programme_not_found(programme_id) from None
+        if not isinstance(programme, Programme):
+            raise _programme_not_found(programme_id)
+        return programme
+
     # ---- department settings ------------------------------------------------------
 
     def adopt_settings(
@@ -202,7 +243,7 @@ class Logis(Application[UUID]):
             if replayed is not None:
                 return replayed
             msg = (
-                "Le dossier a été modifié entre-temps : rechargez-le et "
+                "L'enregistrement a été modifié entre-temps : rechargez-le et "
                 "recommencez avec la nouvelle version."
             )
             raise ConcurrencyError(msg) from None
@@ -249,10 +290,16 @@ class Logis(Application[UUID]):
         ):
             msg = (
                 f"Version attendue {ctx.expected_version}, version actuelle "
-                f"{aggregate.version} : rechargez le dossier avant de recommencer."
+                f"{aggregate.version} : rechargez-le avant de recommencer."
             )
             raise ConcurrencyError(msg)
 
 
 def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
     return NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
+
+
+def _programme_not_found(programme_id: UUID) -> NotFoundError:
+    return NotFoundError(
+        f"Programme {programme_id} introuvable.", "programme_not_found"
+    )

@@ -15,6 +15,7 @@ from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine, ProjectorThread
 from projections.dossier_list import DossierListProjection
+from projections.programmes import ProgrammesProjection
 from projections.stage_counts import StageCountsProjection
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 PROJECTIONS: tuple[type[RowProjection], ...] = (
     DossierListProjection,
     StageCountsProjection,
+    ProgrammesProjection,
 )
 
 

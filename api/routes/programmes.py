@@ -1,0 +1,164 @@
+"""LLTS programmes: announce one, hold its concertation, let and vacate dwellings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import structlog
+from fastapi import APIRouter, Path, Query, Response
+
+from api.deps import ContextDep, MinPosition, SystemDep, current_view, with_fingerprint
+from api.errors import ErrorPublic
+from api.schemas import CommandAnswer, ProgrammePublic, ProgrammesPublic
+from commands.application import CommandResult, Context
+from commands.programme import (
+    AnnounceProgramme,
+    HoldConcertation,
+    LeaseTerms,
+    LetDwelling,
+    ProgrammeStep,
+    VacancyTerms,
+    VacateDwelling,
+)
+from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN, KINDS
+from infra.bootstrap import System
+from projections.programmes import ProgrammeFilter, select_programmes
+
+ERRORS = {
+    401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
+    403: {"model": ErrorPublic, "description": "Rôle non autorisé pour cette étape"},
+    404: {"model": ErrorPublic, "description": "Programme introuvable"},
+    409: {
+        "model": ErrorPublic,
+        "description": "Règle (CONC-QUOTA) ou ordre de la procédure, version périmée",
+    },
+    413: {"model": ErrorPublic, "description": "Corps trop volumineux"},
+    422: {"model": ErrorPublic, "description": "Requête invalide"},
+}
+
+log = structlog.get_logger("logis.commands")
+router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
+DwellingRef = Annotated[
+    str, Path(min_length=1, max_length=200, description="Référence du logement")
+]
+
+
+def _answer(response: Response, result: CommandResult, command: str) -> CommandAnswer:
+    log.info(
+        "command_applied",
+        command=command,
+        programme_id=str(result.id),
+        version=result.version,
+        position=result.position,
+        replayed=result.replayed,
+    )
+    response.headers["ETag"] = f'"{result.version}"'
+    return CommandAnswer.of(result)
+
+
+def _step(
+    system: System,
+    programme_id: UUID,
+    command: ProgrammeStep,
+    ctx: Context,
+    response: Response,
+    slug: str,
+) -> CommandAnswer:
+    name = type(command).__name__
+    ctx = with_fingerprint(
+        ctx,
+        slug,
+        str(programme_id),
+        ctx.expected_version,
+        command.model_dump(mode="json"),
+    )
+    with system.metrics.command(name) as outcome:
+        result = system.app.apply_programme_step(programme_id, command, ctx)
+        outcome.record(result)
+    return _answer(response, result, name)
+
+
+@router.post("", status_code=201, response_model=CommandAnswer)
+def announce_programme(
+    body: AnnounceProgramme, ctx: ContextDep, system: SystemDep, response: Response
+) -> CommandAnswer:
+    """Announce an LLTS programme: a landlord's delivery or vacancy in a commune."""
+    ctx = with_fingerprint(ctx, "announce", body.model_dump(mode="json"))
+    with system.metrics.command("AnnounceProgramme") as outcome:
+        result = system.app.announce_programme(body, ctx)
+        outcome.record(result)
+    response.headers["Location"] = f"/v1/programmes/{result.id}"
+    return _answer(response, result, "AnnounceProgramme")
+
+
+@router.post("/{programme_id}/concertation", response_model=CommandAnswer)
+def hold_concertation(
+    programme_id: UUID,
+    body: HoldConcertation,
+    ctx: ContextDep,
+    system: SystemDep,
+    response: Response,
+) -> CommandAnswer:
+    """Record the réunion de concertation: partners, quota, candidate profile."""
+    return _step(system, programme_id, body, ctx, response, "concertation")
+
+
+@router.post("/{programme_id}/dwellings/{ref}/lease", response_model=CommandAnswer)
+def let_dwelling(
+    programme_id: UUID,
+    ref: DwellingRef,
+    body: LeaseTerms,
+    ctx: ContextDep,
+    system: SystemDep,
+    response: Response,
+) -> CommandAnswer:
+    """Let a dwelling of the programme to a dossier's household."""
+    command = LetDwelling(ref=ref, **body.model_dump())
+    return _step(system, programme_id, command, ctx, response, "lease")
+
+
+@router.post("/{programme_id}/dwellings/{ref}/vacancy", response_model=CommandAnswer)
+def vacate_dwelling(
+    programme_id: UUID,
+    ref: DwellingRef,
+    body: VacancyTerms,
+    ctx: ContextDep,
+    system: SystemDep,
+    response: Response,
+) -> CommandAnswer:
+    """Record a let dwelling vacant again."""
+    command = VacateDwelling(ref=ref, **body.model_dump())
+    return _step(system, programme_id, command, ctx, response, "vacancy")
+
+
+@router.get("", response_model=ProgrammesPublic)
+def list_programmes(
+    system: SystemDep,
+    department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
+    commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
+    kind: Annotated[
+        str | None, Query(pattern=f"^({'|'.join(KINDS)})$", description="Nature")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    min_position: MinPosition = None,
+) -> ProgrammesPublic:
+    """List programmes from the read model, filtered by department, commune, kind."""
+    view = current_view(system, "programmes", min_position)
+    rows, total = select_programmes(
+        view, ProgrammeFilter(department, commune, kind, limit, offset)
+    )
+    position = view.max_tracking_id(system.app.name) or 0
+    return ProgrammesPublic(data=rows, count=total, position=position)
+
+
+@router.get("/{programme_id}", response_model=ProgrammePublic)
+def read_programme(
+    programme_id: UUID, system: SystemDep, response: Response
+) -> ProgrammePublic:
+    """The programme's current state, with its version as ETag."""
+    programme = system.app.get_programme(programme_id)
+    response.headers["ETag"] = f'"{programme.version}"'
+    return ProgrammePublic.of(programme)

@@ -1,0 +1,123 @@
+"""Commands on an LLTS programme: announce it, hold its concertation, let each
+dwelling and record it vacant again (DOMAIN.md §2, §10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from commands.base import Command
+from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.programme import COMMUNE_PATTERN, Dwelling, Partner, Programme
+from domain.shared import Meta, Role
+
+Rules = Callable[[], tuple[int, DepartmentSettings]]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class DwellingIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ref: ShortText
+    typology: Literal["T1", "T2", "T3", "T4", "T5", "T6"]
+    rent: Money = Field(description="Loyer mensuel, en euros")
+    charges: Money
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    organisation: ShortText
+    role: Role
+
+
+class AnnounceProgramme(Command):
+    """A landlord announces a delivery (livraison) or a vacancy (vacance)."""
+
+    kind: Literal["livraison", "vacance"]
+    name: ShortText
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    dwellings: list[DwellingIn] = Field(min_length=1, max_length=500)
+
+    def create(self, meta: Meta) -> Programme:
+        return Programme.announce(
+            programme_id=uuid4(),
+            kind=self.kind,
+            landlord=meta.actor.organisation,  # the announcing landlord
+            department=self.department,
+            commune=self.commune,
+            name=self.name,
+            dwellings=[
+                Dwelling(d.ref, d.typology, d.rent, d.charges) for d in self.dwellings
+            ],
+            meta=meta,
+        )
+
+
+class ProgrammeStep(Command):
+    """A step on an existing programme."""
+
+    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+        raise NotImplementedError
+
+
+class HoldConcertation(ProgrammeStep):
+    """The landlord and the ALS hold the réunion de concertation (CONC-QUOTA)."""
+
+    invited: list[PartnerIn] = Field(max_length=100)
+    present: list[PartnerIn] = Field(max_length=100)
+    programme_presented: bool
+    # Blank is the domain's to refuse (CONC-QUOTA), not a malformed request.
+    candidate_profile: str = Field(max_length=2000)
+    dossiers_per_dwelling: int | None = Field(default=None, ge=1, le=20)
+    quota_motive: str | None = Field(default=None, max_length=2000)
+
+    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+        version, settings = rules()
+        programme.hold_concertation(
+            invited=[Partner(p.organisation, p.role) for p in self.invited],
+            present=[Partner(p.organisation, p.role) for p in self.present],
+            programme_presented=self.programme_presented,
+            candidate_profile=self.candidate_profile,
+            settings=settings,
+            settings_version=version,
+            meta=meta,
+            dossiers_per_dwelling=self.dossiers_per_dwelling,
+            quota_motive=self.quota_motive,
+        )
+
+
+class LeaseTerms(Command):
+    """The body of a letting: the dwelling is named by the URL."""
+
+    dossier_id: UUID
+    lease_start: date
+
+
+class LetDwelling(LeaseTerms, ProgrammeStep):
+    ref: ShortText
+
+    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+        programme.let_dwelling(self.ref, self.dossier_id, self.lease_start, meta)
+
+
+class VacancyTerms(Command):
+    """The body of a vacancy: the dwelling is named by the URL."""
+
+    vacated_on: date
+
+
+class VacateDwelling(VacancyTerms, ProgrammeStep):
+    ref: ShortText
+
+    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+        programme.vacate_dwelling(self.ref, self.vacated_on, meta)

@@ -1,0 +1,204 @@
+"""The programme list: one row per programme, one per dwelling, filterable by
+department, commune and kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+
+from domain.programme import LET, TO_LET, VACANT, Programme
+from projections.rows import RowProjection, RowView, Table
+
+PROGRAMMES = Table(
+    name="programmes",
+    columns={
+        "id": "uuid",
+        "name": "text",
+        "kind": "text",
+        "landlord": "text",
+        "department": "text",
+        "commune": "text",
+        "stage": "text",
+        "dwellings": "int",
+        "dwellings_vacant": "int",  # waiting for a household: never let, or vacant
+        "dossiers_to_gather": "int",
+        "concertation_on": "date",
+        "version": "int",
+        "updated_at": "datetime",
+    },
+    key=("id",),
+    indexes=(("department", "commune"),),
+)
+DWELLINGS = Table(
+    name="dwellings",
+    columns={
+        "programme_id": "uuid",
+        "ref": "text",
+        "typology": "text",
+        "rent": "decimal",
+        "charges": "decimal",
+        "state": "text",
+        "dossier_id": "uuid",
+    },
+    key=("programme_id", "ref"),
+)
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    id: UUID
+    name: str
+    kind: str
+    landlord: str
+    department: str
+    commune: str
+    stage: str
+    dwellings: int
+    dwellings_vacant: int
+    dossiers_to_gather: int | None
+    concertation_on: date | None
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DwellingRow:
+    programme_id: UUID
+    ref: str
+    typology: str
+    rent: Decimal
+    charges: Decimal
+    state: str
+    dossier_id: UUID | None
+
+
+@dataclass(frozen=True)
+class ProgrammeFilter:
+    department: str | None = None
+    commune: str | None = None
+    kind: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class ProgrammesProjection(RowProjection):
+    name = "programmes"
+    version = 1
+    tables = (PROGRAMMES, DWELLINGS)
+    topics = (
+        Programme.Announced.TOPIC,
+        Programme.ConcertationHeld.TOPIC,
+        Programme.DwellingLet.TOPIC,
+        Programme.DwellingVacated.TOPIC,
+    )
+
+    @singledispatchmethod
+    def process_event(self, _: Any, tracking: Tracking) -> None:
+        self.view.insert_tracking(tracking)
+
+    @process_event.register
+    def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
+        self.view.insert(
+            "programmes",
+            {
+                "id": event.originator_id,
+                "name": event.name,
+                "kind": event.kind,
+                "landlord": event.landlord,
+                "department": event.department,
+                "commune": event.commune,
+                "stage": Programme.Announced.STAGE,
+                "dwellings": len(event.dwellings),
+                "dwellings_vacant": len(event.dwellings),
+                "dossiers_to_gather": None,
+                "concertation_on": None,
+                "version": event.originator_version,
+                "updated_at": event.timestamp,
+            },
+        )
+        for dwelling in event.dwellings:
+            self.view.insert(
+                "dwellings",
+                {
+                    "programme_id": event.originator_id,
+                    "ref": dwelling["ref"],
+                    "typology": dwelling["typology"],
+                    "rent": dwelling["rent"],
+                    "charges": dwelling["charges"],
+                    "state": TO_LET,
+                    "dossier_id": None,
+                },
+            )
+
+    @process_event.register
+    def concertation_held(self, event: Programme.ConcertationHeld, _: Tracking) -> None:
+        self._touch(
+            event,
+            stage=Programme.ConcertationHeld.STAGE,
+            dossiers_to_gather=event.dossiers_to_gather,
+            concertation_on=event.occurred_on,
+        )
+
+    @process_event.register
+    def dwelling_let(self, event: Programme.DwellingLet, _: Tracking) -> None:
+        self._touch(event)
+        self.view.increment("programmes", (event.originator_id,), dwellings_vacant=-1)
+        self.view.update(
+            "dwellings",
+            (event.originator_id, event.ref),
+            {"state": LET, "dossier_id": event.dossier_id},
+        )
+
+    @process_event.register
+    def dwelling_vacated(self, event: Programme.DwellingVacated, _: Tracking) -> None:
+        self._touch(event)
+        self.view.increment("programmes", (event.originator_id,), dwellings_vacant=1)
+        self.view.update(
+            "dwellings",
+            (event.originator_id, event.ref),
+            {"state": VACANT, "dossier_id": None},
+        )
+
+    def _touch(self, event: Programme.Event, **changes: Any) -> None:
+        self.view.update(
+            "programmes",
+            (event.originator_id,),
+            {
+                "version": event.originator_version,
+                "updated_at": event.timestamp,
+                **changes,
+            },
+        )
+
+
+def select_programmes(
+    view: RowView, query: ProgrammeFilter
+) -> tuple[list[ProgrammeRow], int]:
+    where = {
+        column: value
+        for column, value in (
+            ("department", query.department),
+            ("commune", query.commune),
+            ("kind", query.kind),
+        )
+        if value is not None
+    }
+    rows, total = view.select(
+        "programmes",
+        where,
+        ("department", "commune", "name"),
+        query.limit,
+        query.offset,
+    )
+    return [ProgrammeRow(**row) for row in rows], total
+
+
+def select_dwellings(view: RowView, programme_id: UUID) -> list[DwellingRow]:
+    rows, _ = view.select("dwellings", {"programme_id": programme_id}, ("ref",))
+    return [DwellingRow(**row) for row in rows]
