@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import unquote
 
-from fastapi import Depends, Header, HTTPException, Query, Request
+import structlog
+from fastapi import Depends, Header, HTTPException, Query, Request, Response
 
-from commands.application import Context
+from api.schemas import CommandAnswer
+from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.shared import ROLES, Actor
 from infra.bootstrap import System
 from projections.rows import RowView
+
+log = structlog.get_logger("logis.commands")
 
 
 def get_system(request: Request) -> System:
@@ -155,3 +160,25 @@ MinPosition = Annotated[
         description="Attendre que la vue ait intégré cette position (vos écritures)",
     ),
 ]
+
+
+def carry_out(
+    system: System,
+    command: str,
+    response: Response,
+    call: Callable[[], CommandResult],
+) -> CommandAnswer:
+    """Run a command with its metrics and log line; answer with its ETag."""
+    with system.metrics.command(command) as outcome:
+        result = call()
+        outcome.record(result)
+    log.info(
+        "command_applied",
+        command=command,
+        aggregate_id=str(result.id),
+        version=result.version,
+        position=result.position,
+        replayed=result.replayed,
+    )
+    response.headers["ETag"] = f'"{result.version}"'
+    return CommandAnswer.of(result)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from api.deps import ContextDep, SystemDep, with_fingerprint
+from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
 from api.errors import ErrorPublic
 from api.schemas import CommandAnswer
 from commands.department import AdoptSettings
@@ -47,11 +47,12 @@ def adopt_settings(
 ) -> CommandAnswer:
     """Adopt a new version of the department's settings from a date (admin)."""
     ctx = with_fingerprint(ctx, "adopt", code, body.model_dump(mode="json"))
-    with system.metrics.command("AdoptSettings") as outcome:
-        result = system.app.adopt_settings(code, body, ctx)
-        outcome.record(result)
-    response.headers["ETag"] = f'"{result.version}"'
-    return CommandAnswer.of(result)
+    return carry_out(
+        system,
+        "AdoptSettings",
+        response,
+        lambda: system.app.adopt_settings(code, body, ctx),
+    )
 
 
 @router.get("/{code}/settings", response_model=DepartmentSettingsPublic)

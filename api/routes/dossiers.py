@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Body, HTTPException, Query, Response
 
 from api.deps import (
     ContextDep,
     MinPosition,
     SystemDep,
+    carry_out,
     current_view,
     with_fingerprint,
 )
@@ -25,7 +25,6 @@ from api.schemas import (
     HistoryEntry,
     HistoryPublic,
 )
-from commands.application import CommandResult
 from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
 from projections.dossier_list import DossierFilter, select_dossiers
 
@@ -41,21 +40,7 @@ ERRORS = {
     422: {"model": ErrorPublic, "description": "Requête invalide"},
 }
 
-log = structlog.get_logger("logis.commands")
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
-
-
-def _answer(response: Response, result: CommandResult, command: str) -> CommandAnswer:
-    log.info(
-        "command_applied",
-        command=command,
-        dossier_id=str(result.id),
-        version=result.version,
-        position=result.position,
-        replayed=result.replayed,
-    )
-    response.headers["ETag"] = f'"{result.version}"'
-    return CommandAnswer.of(result)
 
 
 @router.post("", status_code=201, response_model=CommandAnswer)
@@ -65,11 +50,14 @@ def identify_dossier(
     """Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."""
     asked = body.model_dump(mode="json")
     ctx = with_fingerprint(ctx, "identify", asked)
-    with system.metrics.command("IdentifyDossier") as outcome:
-        result = system.app.identify_dossier(body, ctx)
-        outcome.record(result)
-    response.headers["Location"] = f"/v1/dossiers/{result.id}"
-    return _answer(response, result, "IdentifyDossier")
+    answer = carry_out(
+        system,
+        "IdentifyDossier",
+        response,
+        lambda: system.app.identify_dossier(body, ctx),
+    )
+    response.headers["Location"] = f"/v1/dossiers/{answer.id}"
+    return answer
 
 
 def _step_endpoint(step: type[Step]):
@@ -91,10 +79,12 @@ def _step_endpoint(step: type[Step]):
             ctx.expected_version,
             command.model_dump(mode="json"),
         )
-        with system.metrics.command(step.__name__) as outcome:
-            result = system.app.apply_step(dossier_id, command, ctx)
-            outcome.record(result)
-        return _answer(response, result, step.__name__)
+        return carry_out(
+            system,
+            step.__name__,
+            response,
+            lambda: system.app.apply_step(dossier_id, command, ctx),
+        )
 
     record_step.__name__ = step.__name__
     return record_step

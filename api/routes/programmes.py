@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import ContextDep, MinPosition, SystemDep, current_view, with_fingerprint
+from api.deps import (
+    ContextDep,
+    MinPosition,
+    SystemDep,
+    carry_out,
+    current_view,
+    with_fingerprint,
+)
 from api.errors import ErrorPublic
 from api.schemas import CommandAnswer, ProgrammePublic, ProgrammesPublic
-from commands.application import CommandResult, Context
+from commands.application import Context
 from commands.programme import (
     AnnounceProgramme,
     HoldConcertation,
@@ -38,24 +44,10 @@ ERRORS = {
     422: {"model": ErrorPublic, "description": "Requête invalide"},
 }
 
-log = structlog.get_logger("logis.commands")
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
 DwellingRef = Annotated[
     str, Path(min_length=1, max_length=200, description="Référence du logement")
 ]
-
-
-def _answer(response: Response, result: CommandResult, command: str) -> CommandAnswer:
-    log.info(
-        "command_applied",
-        command=command,
-        programme_id=str(result.id),
-        version=result.version,
-        position=result.position,
-        replayed=result.replayed,
-    )
-    response.headers["ETag"] = f'"{result.version}"'
-    return CommandAnswer.of(result)
 
 
 def _step(
@@ -74,10 +66,12 @@ def _step(
         ctx.expected_version,
         command.model_dump(mode="json"),
     )
-    with system.metrics.command(name) as outcome:
-        result = system.app.apply_programme_step(programme_id, command, ctx)
-        outcome.record(result)
-    return _answer(response, result, name)
+    return carry_out(
+        system,
+        name,
+        response,
+        lambda: system.app.apply_programme_step(programme_id, command, ctx),
+    )
 
 
 @router.post("", status_code=201, response_model=CommandAnswer)
@@ -86,11 +80,14 @@ def announce_programme(
 ) -> CommandAnswer:
     """Announce an LLTS programme: a landlord's delivery or vacancy in a commune."""
     ctx = with_fingerprint(ctx, "announce", body.model_dump(mode="json"))
-    with system.metrics.command("AnnounceProgramme") as outcome:
-        result = system.app.announce_programme(body, ctx)
-        outcome.record(result)
-    response.headers["Location"] = f"/v1/programmes/{result.id}"
-    return _answer(response, result, "AnnounceProgramme")
+    answer = carry_out(
+        system,
+        "AnnounceProgramme",
+        response,
+        lambda: system.app.announce_programme(body, ctx),
+    )
+    response.headers["Location"] = f"/v1/programmes/{answer.id}"
+    return answer
 
 
 @router.post("/{programme_id}/concertation", response_model=CommandAnswer)
