@@ -44,8 +44,10 @@ integration: install services
 e2e: install services
 	$(BIN)/python -m pytest tests/e2e
 
+## Benchmarks (figures and ratios against a raw baseline measured in the same run).
 bench: install services
 	$(BIN)/python -m benchmarks.commands
+	$(BIN)/python -m benchmarks.projections
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
