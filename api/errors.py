@@ -40,6 +40,21 @@ HTTP_MESSAGES = {
 }
 
 
+def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
+    """The error answers a resource's routes document in OpenAPI."""
+    descriptions = {
+        401: "Identité de l'acteur manquante",
+        403: "Rôle non autorisé pour cette étape",
+        404: not_found,
+        409: conflict,
+        413: "Corps trop volumineux",
+        422: "Requête invalide",
+    }
+    return {
+        s: {"model": ErrorPublic, "description": d} for s, d in descriptions.items()
+    }
+
+
 def error_response(
     status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> JSONResponse:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
-from api.errors import ErrorPublic
+from api.errors import documented_errors
 from api.schemas import CommandAnswer
 from commands.department import AdoptSettings
 from domain.department import DEPARTMENT_CODE_PATTERN
@@ -17,7 +17,9 @@ from domain.department import DEPARTMENT_CODE_PATTERN
 router = APIRouter(
     prefix="/v1/departments",
     tags=["departments"],
-    responses={s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 413, 422)},
+    responses=documented_errors(
+        "Département sans paramétrage", "Date d'effet antérieure, version périmée"
+    ),
 )
 Code = Annotated[
     str, Path(pattern=DEPARTMENT_CODE_PATTERN, description="Code du département")

@@ -17,7 +17,7 @@ from api.deps import (
     current_view,
     with_fingerprint,
 )
-from api.errors import ErrorPublic
+from api.errors import documented_errors
 from api.schemas import (
     CommandAnswer,
     DossierPublic,
@@ -28,17 +28,9 @@ from api.schemas import (
 from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
 from projections.dossier_list import DossierFilter, select_dossiers
 
-ERRORS = {
-    401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
-    403: {"model": ErrorPublic, "description": "Rôle non autorisé pour cette étape"},
-    404: {"model": ErrorPublic, "description": "Dossier introuvable"},
-    409: {
-        "model": ErrorPublic,
-        "description": "Règle ou ordre de la procédure, version périmée",
-    },
-    413: {"model": ErrorPublic, "description": "Corps trop volumineux"},
-    422: {"model": ErrorPublic, "description": "Requête invalide"},
-}
+ERRORS = documented_errors(
+    "Dossier introuvable", "Règle ou ordre de la procédure, version périmée"
+)
 
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
 

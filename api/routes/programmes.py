@@ -15,7 +15,7 @@ from api.deps import (
     current_view,
     with_fingerprint,
 )
-from api.errors import ErrorPublic
+from api.errors import documented_errors
 from api.schemas import CommandAnswer, ProgrammePublic, ProgrammesPublic
 from commands.application import Context
 from commands.programme import (
@@ -32,17 +32,10 @@ from domain.programme import COMMUNE_PATTERN, KINDS
 from infra.bootstrap import System
 from projections.programmes import ProgrammeFilter, select_programmes
 
-ERRORS = {
-    401: {"model": ErrorPublic, "description": "Identité de l'acteur manquante"},
-    403: {"model": ErrorPublic, "description": "Rôle non autorisé pour cette étape"},
-    404: {"model": ErrorPublic, "description": "Programme introuvable"},
-    409: {
-        "model": ErrorPublic,
-        "description": "Règle (CONC-QUOTA) ou ordre de la procédure, version périmée",
-    },
-    413: {"model": ErrorPublic, "description": "Corps trop volumineux"},
-    422: {"model": ErrorPublic, "description": "Requête invalide"},
-}
+ERRORS = documented_errors(
+    "Programme introuvable",
+    "Règle (CONC-QUOTA) ou ordre de la procédure, version périmée",
+)
 
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
 DwellingRef = Annotated[
