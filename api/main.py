@@ -9,7 +9,14 @@ from fastapi import FastAPI
 
 from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from api.routes import departments, dossiers, health, programmes, projections
+from api.routes import (
+    commissions,
+    departments,
+    dossiers,
+    health,
+    programmes,
+    projections,
+)
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -52,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(dossiers.router)
     app.include_router(programmes.router)
+    app.include_router(commissions.router)
     app.include_router(departments.router)
     app.include_router(projections.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from commands.application import CommandResult
+from domain.commission import Commission
 from domain.dossier import EVENT_LABELS, Dossier
 from domain.programme import Programme
 from projections.dossier_list import DossierRow
@@ -125,6 +126,9 @@ class DwellingPublic(BaseModel):
     dossier_id: UUID | None
     lease_start: date | None
     vacated_on: date | None
+    candidates: list[dict[str, Any]] = Field(
+        description="Candidats proposés depuis la liste complémentaire de la commune"
+    )
 
 
 class ProgrammePublic(BaseModel):
@@ -160,6 +164,50 @@ class ProgrammePublic(BaseModel):
             last_occurred_on=p.last_occurred_on,
             created_on=p.created_on,
             modified_on=p.modified_on,
+        )
+
+
+class CommissionPublic(BaseModel):
+    id: UUID
+    version: int
+    kind: str
+    stage: str
+    held_on: date
+    department: str
+    commune: str
+    programme_id: UUID | None
+    landlord: str | None
+    dwelling_refs: list[str]
+    attendees: list[dict[str, str]]
+    presided_by: dict[str, str] | None
+    preselections: list[dict[str, Any]]
+    ranking: dict[str, Any] | None
+    examinations: list[dict[str, Any]]
+    minutes_closed_on: date | None
+    created_on: datetime
+    modified_on: datetime
+
+    @classmethod
+    def of(cls, c: Commission) -> CommissionPublic:
+        return cls(
+            id=c.id,
+            version=c.version,
+            kind=c.kind,
+            stage=c.stage,
+            held_on=c.held_on,
+            department=c.department,
+            commune=c.commune,
+            programme_id=c.programme_id,
+            landlord=c.landlord,
+            dwelling_refs=c.dwelling_refs,
+            attendees=c.attendees,
+            presided_by=c.presided_by,
+            preselections=c.preselections,
+            ranking=c.ranking,
+            examinations=c.examinations,
+            minutes_closed_on=c.minutes_closed_on,
+            created_on=c.created_on,
+            modified_on=c.modified_on,
         )
 
 

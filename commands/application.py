@@ -12,6 +12,14 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
+from domain import dossier as d
+from domain.commission import (
+    COMMISSION_PREFECTORALE,
+    Commission,
+    PriorRanking,
+    record_on_dossiers,
+)
+from domain.commune import CommuneListes, commune_listes_id
 from domain.department import (
     Department,
     DepartmentNotConfiguredError,
@@ -20,7 +28,8 @@ from domain.department import (
     local_today,
 )
 from domain.dossier import Dossier
-from domain.programme import Programme
+from domain.liste import ListedCandidate, next_candidates
+from domain.programme import LET, Programme
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
@@ -29,6 +38,7 @@ if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
 
     from commands.base import Command
+    from commands.commission import CommissionStep, ConveneCommission
     from commands.department import AdoptSettings
     from commands.dossier import IdentifyDossier, Step
     from commands.programme import AnnounceProgramme, ProgrammeStep
@@ -138,10 +148,11 @@ class Logis(Application[UUID]):
     def announce_programme(
         self, command: AnnounceProgramme, ctx: Context
     ) -> CommandResult:
-        def act() -> Programme:
+        def act() -> list[Aggregate]:
             meta = self._meta(command, ctx, command.department)
-            self.department_settings(command.department, meta.occurred_on)
-            return command.create(meta)
+            lookup = _Lookup(self, command.department, meta.occurred_on)
+            lookup.rules()  # the department is configured
+            return [command.create(meta, lookup)]
 
         return self._run(ctx, act)
 
@@ -153,11 +164,7 @@ class Logis(Application[UUID]):
             self._check_expected_version(programme, ctx)
             meta = self._meta(command, ctx, programme.department)
             command.apply(
-                programme,
-                meta,
-                lambda: self.department_settings(
-                    programme.department, meta.occurred_on
-                ),
+                programme, meta, _Lookup(self, programme.department, meta.occurred_on)
             )
             return programme
 
@@ -171,6 +178,75 @@ class Logis(Application[UUID]):
         if not isinstance(programme, Programme):
             raise _programme_not_found(programme_id)
         return programme
+
+    # ---- commissions ------------------------------------------------------------
+
+    def convene_commission(
+        self, command: ConveneCommission, ctx: Context
+    ) -> CommandResult:
+        def act() -> Commission:
+            meta = self._meta(command, ctx, command.department)
+            self.department_settings(command.department, meta.occurred_on)
+            programme = None
+            if command.programme_id is not None:
+                programme = self.get_programme(command.programme_id)
+            return command.create(meta, programme)
+
+        return self._run(ctx, act)
+
+    def apply_commission_step(
+        self, commission_id: UUID, command: CommissionStep, ctx: Context
+    ) -> CommandResult:
+        """The decision on the commission and on every dossier it names, in one
+        transaction; a liste complémentaire also goes on its commune's register."""
+
+        def act() -> list[Aggregate]:
+            commission = self.get_commission(commission_id)
+            self._check_expected_version(commission, ctx)
+            meta = self._meta(command, ctx, commission.department)
+            lookup = _Lookup(self, commission.department, meta.occurred_on)
+            command.apply(commission, meta, lookup)
+            changed: dict[UUID, Aggregate] = {}
+            for event in list(commission.pending_events):
+                for dossier in record_on_dossiers(
+                    commission, event, lookup.dossiers, lookup.rules()[1]
+                ):
+                    changed[dossier.id] = dossier
+                if isinstance(event, Commission.RankingDecided):
+                    registered = self._register_liste(commission, meta)
+                    if registered is not None:
+                        changed[registered.id] = registered
+            return [commission, *changed.values()]
+
+        return self._run(ctx, act)
+
+    def get_commission(self, commission_id: UUID) -> Commission:
+        try:
+            commission = self.repository.get(commission_id)
+        except AggregateNotFoundError:
+            raise _commission_not_found(commission_id) from None
+        if not isinstance(commission, Commission):
+            raise _commission_not_found(commission_id)
+        return commission
+
+    def _register_liste(
+        self, commission: Commission, meta: Meta
+    ) -> CommuneListes | None:
+        liste = commission.liste_complementaire
+        if liste is None:
+            return None
+        try:
+            register = self.repository.get(commune_listes_id(commission.commune))
+        except AggregateNotFoundError:
+            register = CommuneListes.open(commission.commune, meta)
+        register.register(liste, meta)
+        return register
+
+    def commune_listes(self, commune: str) -> CommuneListes | None:
+        try:
+            return self.repository.get(commune_listes_id(commune))
+        except AggregateNotFoundError:
+            return None
 
     # ---- department settings ------------------------------------------------------
 
@@ -215,14 +291,16 @@ class Logis(Application[UUID]):
     def _run(
         self,
         ctx: Context,
-        act: Callable[[], Aggregate],
+        act: Callable[[], Aggregate | Sequence[Aggregate]],
         stage: Callable[[Any], str] = lambda aggregate: aggregate.stage,
     ) -> CommandResult:
+        """Carry out `act`, which returns the command's aggregate, or it first
+        and then the others it changed: all are saved together or none."""
         replayed = self._replay(ctx)
         if replayed is not None:
             return replayed
         try:
-            aggregate = act()
+            acted = act()
         except DomainError:
             # The same keyed command, sent twice at once, may have been saved since
             # the check above: the refusal it now meets is its own success.
@@ -230,6 +308,8 @@ class Logis(Application[UUID]):
             if replayed is not None:
                 return replayed
             raise
+        aggregates = list(acted) if isinstance(acted, list) else [acted]
+        aggregate = aggregates[0]
         result = CommandResult(aggregate.id, aggregate.version, 0, stage(aggregate))
         record = None
         if ctx.idempotency_key:
@@ -237,7 +317,7 @@ class Logis(Application[UUID]):
                 ctx.idempotency_key, ctx.fingerprint, result.answer()
             )
         try:
-            recordings = self.save(aggregate, idempotency=record)
+            recordings = self.save(*aggregates, idempotency=record)
         except IntegrityError:
             replayed = self._replay(ctx)
             if replayed is not None:
@@ -297,6 +377,80 @@ class Logis(Application[UUID]):
 
 def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
     return NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
+
+
+def _commission_not_found(commission_id: UUID) -> NotFoundError:
+    return NotFoundError(
+        f"Commission {commission_id} introuvable.", "commission_not_found"
+    )
+
+
+class _Lookup:
+    """What commands read besides their own aggregate, on the command's day:
+    the department's rules, the dossiers they name (each loaded once), what the
+    commission préfectorale decided on a dossier, a vacancy's next candidates."""
+
+    def __init__(self, app: Logis, department: str, day: date) -> None:
+        self._app = app
+        self._department = department
+        self._day = day
+        self._rules: tuple[int, DepartmentSettings] | None = None
+        self.dossiers = _Dossiers(app)
+
+    def rules(self) -> tuple[int, DepartmentSettings]:
+        if self._rules is None:
+            self._rules = self._app.department_settings(self._department, self._day)
+        return self._rules
+
+    def prior_ranking(self, dossier_id: UUID) -> PriorRanking:
+        dossier = self.dossiers[dossier_id]
+        ranking = dossier.ranking or {}
+        if not ranking.get("commission_id"):
+            return PriorRanking(None, dossier.commune, None)
+        ranked_by = self._app.get_commission(ranking["commission_id"])
+        if ranked_by.kind != COMMISSION_PREFECTORALE:  # pragma: no cover
+            return PriorRanking(None, dossier.commune, None)
+        return ranked_by.prior_ranking(dossier_id)
+
+    def candidates(self, programme: Programme, ref: str) -> list[ListedCandidate]:
+        """The next households of the commune's valid listes complémentaires,
+        leaving out those already examined by a CAL or out of the procedure, and
+        those proposed for another dwelling of the programme still to let."""
+        register = self._app.commune_listes(programme.commune)
+        if register is None:
+            return []
+        proposed = {
+            candidate["dossier_id"]
+            for other, dwelling in programme.dwellings.items()
+            if other != ref and dwelling["status"] != LET
+            for candidate in dwelling["candidates"]
+        }
+        listed = {i for liste in register.listes for i in liste.dossier_ids}
+        waiting = {i for i in listed - proposed if self.dossiers[i].stage == d.RANKED}
+        concertation = programme.concertation or {}
+        count = concertation.get("dossiers_per_dwelling") or (
+            self.rules()[1].dossiers_per_dwelling
+        )
+        return next_candidates(
+            register.listes,
+            programme.commune,
+            self._day,
+            count,
+            exclude=listed - waiting,
+        )
+
+
+class _Dossiers(dict[UUID, Dossier]):
+    """Dossiers loaded on first use: a decision names them by id."""
+
+    def __init__(self, app: Logis) -> None:
+        super().__init__()
+        self._app = app
+
+    def __missing__(self, dossier_id: UUID) -> Dossier:
+        dossier = self._app.get_dossier(dossier_id)
+        self[dossier_id] = dossier
+        return dossier
 
 
 def _programme_not_found(programme_id: UUID) -> NotFoundError:

@@ -1,10 +1,25 @@
-"""The base of every command model."""
+"""The base of every command model, and the field types commands share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.department import DepartmentSettings
+
+# The department's settings in force on the command's day: (version, settings).
+Rules = Callable[[], tuple[int, DepartmentSettings]]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
 class Command(BaseModel):

@@ -6,28 +6,19 @@ endpoint per entry, so adding a step here publishes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID, uuid4
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from commands.base import Command
+from commands.base import Command, Money, Rules, ShortText, Text
 from domain import dossier as d
-from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.dossier import Dossier
 from domain.shared import Meta
 
-Rules = Callable[[], tuple[int, DepartmentSettings]]
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
-]
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 
 
@@ -183,64 +174,6 @@ class AssessSolvency(Step):
         )
 
 
-class PreSelect(Step):
-    slug, action = "pre-selection", "preselect"
-    title = "Pré-sélection (pré-commission)"
-    outcome: Literal["prioritaire", "liste_complementaire", "ecarte"]
-
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.preselect(self.outcome, meta)
-
-
-class Rank(Step):
-    slug, action = "ranking", "rank"
-    title = "Classement (commission préfectorale)"
-    outcome: Literal["rang", "liste_complementaire", "non_retenu"]
-    rank: int | None = Field(default=None, ge=1, le=10000)
-    motive: Text | None = None
-
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.rank(self.outcome, self.rank, self.motive, rules()[1], meta)
-
-
-class DecideCAL(Step):
-    slug, action = "cal-decision", "decide"
-    title = "Décision de la commission d'attribution (CAL)"
-    decision: Literal[
-        "attribution",
-        "attribution_par_classement",
-        "attribution_sous_condition_suspensive",
-        "non_attribution",
-        "rejet_irrecevabilite",
-    ]
-    dwelling_ref: ShortText | None = None
-    rank: int | None = Field(default=None, ge=1, le=100)
-    missing_document: ShortText | None = None
-    condition_deadline: date | None = None
-    motive: Text | None = None
-
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.decide(
-            decision=self.decision,
-            dwelling_ref=self.dwelling_ref,
-            rank=self.rank,
-            missing_document=self.missing_document,
-            condition_deadline=self.condition_deadline,
-            motive=self.motive,
-            meta=meta,
-        )
-
-
-class DeferCAL(Step):
-    slug, action = "cal-deferral", "defer"
-    title = "Ajournement par la CAL"
-    motive: Text
-    return_session_on: date
-
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.defer(self.motive, self.return_session_on, meta)
-
-
 class FulfilCondition(Step):
     slug, action = "condition-fulfilment", "fulfil_condition"
     title = "Levée de la condition suspensive"
@@ -370,10 +303,6 @@ STEPS: dict[str, type[Step]] = {
         RequestDocuments,
         ReceiveDocuments,
         AssessSolvency,
-        PreSelect,
-        Rank,
-        DecideCAL,
-        DeferCAL,
         FulfilCondition,
         MakeOffer,
         AnswerOffer,

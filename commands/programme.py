@@ -3,24 +3,28 @@ dwelling and record it vacant again (DOMAIN.md §2, §10)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal, Protocol
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command
+from commands.base import Command, Money, ShortText
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.liste import ListedCandidate
 from domain.programme import COMMUNE_PATTERN, Dwelling, Partner, Programme
 from domain.shared import Meta, Role
 
-Rules = Callable[[], tuple[int, DepartmentSettings]]
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+class Lookup(Protocol):
+    """What a programme step reads besides its programme (the application)."""
+
+    def rules(self) -> tuple[int, DepartmentSettings]: ...
+
+    def candidates(self, programme: Programme, ref: str) -> Sequence[ListedCandidate]:
+        """The vacancy flow: the next households of the commune's valid lists."""
+        ...
 
 
 class DwellingIn(BaseModel):
@@ -48,8 +52,8 @@ class AnnounceProgramme(Command):
     commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
     dwellings: list[DwellingIn] = Field(min_length=1, max_length=500)
 
-    def create(self, meta: Meta) -> Programme:
-        return Programme.announce(
+    def create(self, meta: Meta, lookup: Lookup) -> Programme:
+        programme = Programme.announce(
             programme_id=uuid4(),
             kind=self.kind,
             landlord=meta.actor.organisation,  # the announcing landlord
@@ -61,12 +65,18 @@ class AnnounceProgramme(Command):
             ],
             meta=meta,
         )
+        if self.kind == "vacance":  # straight to the CAL, from the commune's lists
+            for ref in programme.dwellings:
+                programme.propose_candidates(
+                    ref, lookup.candidates(programme, ref), meta
+                )
+        return programme
 
 
 class ProgrammeStep(Command):
     """A step on an existing programme."""
 
-    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
 
 
@@ -81,8 +91,8 @@ class HoldConcertation(ProgrammeStep):
     dossiers_per_dwelling: int | None = Field(default=None, ge=1, le=20)
     quota_motive: str | None = Field(default=None, max_length=2000)
 
-    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
-        version, settings = rules()
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
+        version, settings = lookup.rules()
         programme.hold_concertation(
             invited=[Partner(p.organisation, p.role) for p in self.invited],
             present=[Partner(p.organisation, p.role) for p in self.present],
@@ -106,7 +116,7 @@ class LeaseTerms(Command):
 class LetDwelling(LeaseTerms, ProgrammeStep):
     ref: ShortText
 
-    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         programme.let_dwelling(self.ref, self.dossier_id, self.lease_start, meta)
 
 
@@ -119,5 +129,20 @@ class VacancyTerms(Command):
 class VacateDwelling(VacancyTerms, ProgrammeStep):
     ref: ShortText
 
-    def apply(self, programme: Programme, meta: Meta, rules: Rules) -> None:
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         programme.vacate_dwelling(self.ref, self.vacated_on, meta)
+        programme.propose_candidates(
+            self.ref, lookup.candidates(programme, self.ref), meta
+        )
+
+
+class ProposeCandidates(ProgrammeStep):
+    """Ask again for the next households of the commune's valid listes
+    complémentaires, e.g. after the CAL turned the first ones down."""
+
+    ref: ShortText
+
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
+        programme.propose_candidates(
+            self.ref, lookup.candidates(programme, self.ref), meta
+        )

@@ -27,7 +27,7 @@ from domain.liste import (
     rda_departures,
     unknown_criteria,
 )
-from domain.programme import check_place
+from domain.programme import Programme, check_place
 from domain.shared import (
     ROLES,
     Actor,
@@ -108,7 +108,7 @@ class PriorRanking:
     """What the commission préfectorale decided on a dossier, as the caller read it
     there (Commission.prior_ranking): CAL-PREALABLE and LC-VALIDITE judge on it."""
 
-    commission_id: UUID
+    commission_id: UUID | None  # None: not ranked by any
     commune: str
     outcome: str | None  # rang, liste_complementaire, non_retenu; None: not ranked
     rank: int | None = None  # its rank, or its place on the liste complémentaire
@@ -260,7 +260,7 @@ class Commission(Aggregate):
         held_on: date,
         department: str,
         commune: str,
-        programme_id: UUID | None,
+        programme: Programme | None,
         landlord: str | None,
         dwelling_refs: Sequence[str],
         meta: Meta,
@@ -285,6 +285,8 @@ class Commission(Aggregate):
         if kind != CAL and (landlord is not None or refs):
             msg = "Seule la CAL d'un bailleur examine des logements."
             raise InvalidValueError(msg)
+        if programme is not None:
+            _check_programme(programme, kind, department, commune, landlord, refs)
         return cls._create(
             cls.Convened,
             id=commission_id,
@@ -292,7 +294,7 @@ class Commission(Aggregate):
             held_on=held_on,
             department=department,
             commune=commune,
-            programme_id=programme_id,
+            programme_id=programme.id if programme else None,
             landlord=landlord,
             dwelling_refs=refs,
             **meta.fields(),
@@ -616,6 +618,28 @@ class Commission(Aggregate):
         self.trigger_event(event_class, **meta.fields(), **fields)
 
 
+def _check_programme(
+    programme: Programme,
+    kind: str,
+    department: str,
+    commune: str,
+    landlord: str | None,
+    refs: Sequence[str],
+) -> None:
+    """A session held for a programme sits in its commune; a CAL is its landlord's
+    and examines its dwellings."""
+    if (programme.department, programme.commune) != (department, commune):
+        msg = f"Le programme est situé dans la commune {programme.commune}."
+        raise TransitionError(msg, "wrong_programme")
+    if kind == CAL and landlord != programme.landlord:
+        msg = f"Seule la CAL de {programme.landlord} examine ses logements."
+        raise TransitionError(msg, "wrong_programme")
+    unknown = [ref for ref in refs if ref not in programme.dwellings]
+    if unknown:
+        msg = f"Logements inconnus du programme : {', '.join(unknown)}."
+        raise TransitionError(msg, "unknown_dwelling")
+
+
 # ---- CAL rules on the candidates of one dwelling ---------------------------------
 
 
@@ -725,6 +749,7 @@ def _ranking_labels(
 
 
 def record_on_dossiers(
+    commission: Commission,
     event: Commission.Event,
     dossiers: Mapping[UUID, Dossier],
     settings: DepartmentSettings,
@@ -736,11 +761,18 @@ def record_on_dossiers(
     meta = Meta(event.actor, event.occurred_on, event.command_id, event.correlation_id)
     if isinstance(event, Commission.PreSelectionDecided):
         dossier = dossiers[event.dossier_id]
-        dossier.preselect(event.outcome, meta)
+        dossier.preselect(commission.id, commission.programme_id, event.outcome, meta)
         return [dossier]
     if isinstance(event, Commission.RankingDecided):
         return [
-            _rank(dossiers[entry["dossier_id"]], outcome, entry, settings, meta)
+            _rank(
+                dossiers[entry["dossier_id"]],
+                commission.id,
+                outcome,
+                entry,
+                settings,
+                meta,
+            )
             for outcome, entries in (
                 ("rang", event.ranked),
                 ("liste_complementaire", event.liste_complementaire),
@@ -751,7 +783,11 @@ def record_on_dossiers(
     if isinstance(event, Commission.CALDecisionsTaken):
         return [
             _decide(
-                dossiers[decision["dossier_id"]], event.dwelling_ref, decision, meta
+                dossiers[decision["dossier_id"]],
+                commission.id,
+                event.dwelling_ref,
+                decision,
+                meta,
             )
             for decision in event.decisions
         ]
@@ -760,22 +796,31 @@ def record_on_dossiers(
 
 def _rank(
     dossier: Dossier,
+    commission_id: UUID,
     outcome: str,
     entry: dict[str, Any],
     settings: DepartmentSettings,
     meta: Meta,
 ) -> Dossier:
-    dossier.rank(outcome, entry.get("rank"), entry["motive"], settings, meta)
+    rank = entry.get("rank") if outcome == "rang" else None
+    dossier.rank(commission_id, outcome, rank, entry["motive"], settings, meta)
     return dossier
 
 
 def _decide(
-    dossier: Dossier, dwelling_ref: str, decision: dict[str, Any], meta: Meta
+    dossier: Dossier,
+    commission_id: UUID,
+    dwelling_ref: str,
+    decision: dict[str, Any],
+    meta: Meta,
 ) -> Dossier:
     if decision["decision"] == ADJOURNMENT:
-        dossier.defer(decision["motive"], decision["return_session_on"], meta)
+        dossier.defer(
+            commission_id, decision["motive"], decision["return_session_on"], meta
+        )
         return dossier
     dossier.decide(
+        commission_id=commission_id,
         decision=decision["decision"],
         dwelling_ref=dwelling_ref if decision["decision"] in d.ATTRIBUTIONS else None,
         rank=decision["rank"],

@@ -292,6 +292,7 @@ class Dossier(Aggregate):
     class PreSelected(Event):
         TOPIC = "logis.dossier.PreSelected"
         STAGE = PRESELECTED
+        commission_id: UUID  # the pré-commission
         outcome: str
 
         def apply(self, dossier: Dossier) -> None:
@@ -300,18 +301,24 @@ class Dossier(Aggregate):
     class Ranked(Event):
         TOPIC = "logis.dossier.Ranked"
         STAGE = RANKED
+        commission_id: UUID  # the commission préfectorale
         outcome: str
         rank: int | None
         list_valid_until: date | None
         motive: str | None
 
         def apply(self, dossier: Dossier) -> None:
-            dossier.ranking = {"outcome": self.outcome, "rank": self.rank}
+            dossier.ranking = {
+                "commission_id": self.commission_id,
+                "outcome": self.outcome,
+                "rank": self.rank,
+            }
             dossier.list_valid_until = self.list_valid_until
 
     class CALDecided(Event):
         TOPIC = "logis.dossier.CALDecided"
         STAGE = DECIDED
+        commission_id: UUID  # the CAL
         decision: str
         dwelling_ref: str | None
         rank: int | None
@@ -321,6 +328,7 @@ class Dossier(Aggregate):
 
         def apply(self, dossier: Dossier) -> None:
             dossier.cal_decision = {
+                "commission_id": self.commission_id,
                 "decision": self.decision,
                 "decided_on": self.occurred_on,
                 "dwelling_ref": self.dwelling_ref,
@@ -334,11 +342,13 @@ class Dossier(Aggregate):
     class Deferred(Event):
         TOPIC = "logis.dossier.Deferred"
         STAGE = DEFERRED
+        commission_id: UUID  # the CAL
         motive: str
         return_session_on: date
 
         def apply(self, dossier: Dossier) -> None:
             dossier.deferral = {
+                "commission_id": self.commission_id,
                 "motive": self.motive,
                 "return_session_on": self.return_session_on,
             }
@@ -689,17 +699,30 @@ class Dossier(Aggregate):
             settings_version=settings_version,
         )
 
-    def preselect(self, outcome: str, meta: Meta) -> None:
+    def preselect(
+        self,
+        commission_id: UUID,
+        programme_id: UUID | None,
+        outcome: str,
+        meta: Meta,
+    ) -> None:
+        """By its pré-commission only (Commission.preselect, record_on_dossiers)."""
         self._begin("preselect", "pré-sélection", meta)
         self._check_chain(SOLVENCY, "la pré-sélection")
+        if programme_id and self.programme_id and programme_id != self.programme_id:
+            msg = "Le dossier est rassemblé pour un autre programme."
+            raise TransitionError(msg, "wrong_programme")
         if outcome not in PRESELECTION_OUTCOMES:
             outcomes = ", ".join(PRESELECTION_OUTCOMES)
             msg = f"Issue de pré-commission inconnue : {outcomes}."
             raise TransitionError(msg, "invalid_outcome")
-        self._record(self.PreSelected, meta, outcome=outcome)
+        self._record(
+            self.PreSelected, meta, commission_id=commission_id, outcome=outcome
+        )
 
     def rank(
         self,
+        commission_id: UUID,
         outcome: str,
         rank: int | None,
         motive: str | None,
@@ -725,6 +748,7 @@ class Dossier(Aggregate):
         self._record(
             self.Ranked,
             meta,
+            commission_id=commission_id,
             outcome=outcome,
             rank=rank,
             list_valid_until=valid_until,
@@ -734,6 +758,7 @@ class Dossier(Aggregate):
     def decide(
         self,
         *,
+        commission_id: UUID,
         decision: str,
         dwelling_ref: str | None,
         rank: int | None,
@@ -769,6 +794,7 @@ class Dossier(Aggregate):
         self._record(
             self.CALDecided,
             meta,
+            commission_id=commission_id,
             decision=decision,
             dwelling_ref=dwelling_ref,
             rank=rank,
@@ -777,7 +803,9 @@ class Dossier(Aggregate):
             motive=motive,
         )
 
-    def defer(self, motive: str, return_session_on: date, meta: Meta) -> None:
+    def defer(
+        self, commission_id: UUID, motive: str, return_session_on: date, meta: Meta
+    ) -> None:
         self._begin("defer", "ajournement par la CAL", meta)
         self._check_examinable(meta)
         if not motive.strip() or return_session_on <= meta.occurred_on:
@@ -787,7 +815,11 @@ class Dossier(Aggregate):
             )
             raise RuleViolation("CAL-DECISION", msg)
         self._record(
-            self.Deferred, meta, motive=motive, return_session_on=return_session_on
+            self.Deferred,
+            meta,
+            commission_id=commission_id,
+            motive=motive,
+            return_session_on=return_session_on,
         )
 
     def fulfil_condition(self, meta: Meta) -> None:

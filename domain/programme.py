@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from domain.department import DepartmentSettings
+    from domain.liste import ListedCandidate
 
 KINDS = ("livraison", "vacance")
 TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5", "T6")
@@ -53,6 +54,7 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     "hold_concertation": frozenset({"bailleur", "als"}),
     "let_dwelling": frozenset({"bailleur"}),
     "vacate_dwelling": frozenset({"bailleur"}),
+    "propose_candidates": frozenset({"bailleur"}),
 }
 
 
@@ -112,6 +114,7 @@ class Programme(Aggregate):
                     "dossier_id": None,
                     "lease_start": None,
                     "vacated_on": None,
+                    "candidates": [],
                 }
                 for d in self.dwellings
             }
@@ -166,6 +169,21 @@ class Programme(Aggregate):
                 "dossier_id": None,
                 "lease_start": None,
                 "vacated_on": self.vacated_on,
+                "candidates": [],
+            }
+
+    class CandidatesProposed(Event):
+        """The vacancy flow (LC-VALIDITE): the next households of the commune's
+        valid listes complémentaires, whichever landlord's list, for the CAL."""
+
+        TOPIC = "logis.programme.CandidatesProposed"
+        ref: str
+        candidates: list[dict[str, Any]]  # dossier_id, commission_id, position, …
+
+        def apply(self, programme: Programme) -> None:
+            programme.dwellings[self.ref] = {
+                **programme.dwellings[self.ref],
+                "candidates": self.candidates,
             }
 
     # ---- commands -------------------------------------------------------------
@@ -316,6 +334,30 @@ class Programme(Aggregate):
             raise TransitionError(msg, "vacated_before_lease")
         self._record(self.DwellingVacated, meta, ref=ref, vacated_on=vacated_on)
 
+    def propose_candidates(
+        self, ref: str, candidates: Sequence[ListedCandidate], meta: Meta
+    ) -> None:
+        """Recorded with the vacancy (or a vacance programme's announcement), and
+        again whenever the landlord asks: the list as it stood that day."""
+        self._begin("propose_candidates", "proposition de candidats", meta)
+        if self._dwelling(ref)["status"] == LET:
+            msg = f"Le logement {ref} est loué : aucun candidat à proposer."
+            raise TransitionError(msg, "dwelling_not_vacant")
+        self._record(
+            self.CandidatesProposed,
+            meta,
+            ref=ref,
+            candidates=[
+                {
+                    "dossier_id": c.dossier_id,
+                    "commission_id": c.commission_id,
+                    "position": c.position,
+                    "valid_until": c.valid_until,
+                }
+                for c in candidates
+            ],
+        )
+
     # ---- guards and derived state ---------------------------------------------
 
     @property
@@ -386,4 +428,5 @@ EVENT_LABELS: dict[type[Programme.Event], str] = {
     Programme.ConcertationHeld: "Réunion de concertation tenue",
     Programme.DwellingLet: "Logement loué",
     Programme.DwellingVacated: "Logement libéré (vacance)",
+    Programme.CandidatesProposed: "Candidats proposés depuis la liste complémentaire",
 }

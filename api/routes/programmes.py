@@ -24,6 +24,7 @@ from commands.programme import (
     LeaseTerms,
     LetDwelling,
     ProgrammeStep,
+    ProposeCandidates,
     VacancyTerms,
     VacateDwelling,
 )
@@ -118,9 +119,24 @@ def vacate_dwelling(
     system: SystemDep,
     response: Response,
 ) -> CommandAnswer:
-    """Record a let dwelling vacant again."""
+    """Record a let dwelling vacant again; the next households of the commune's
+    valid listes complémentaires, whichever landlord's, are proposed with it."""
     command = VacateDwelling(ref=ref, **body.model_dump())
     return _step(system, programme_id, command, ctx, response, "vacancy")
+
+
+@router.post("/{programme_id}/dwellings/{ref}/candidates", response_model=CommandAnswer)
+def propose_candidates(
+    programme_id: UUID,
+    ref: DwellingRef,
+    ctx: ContextDep,
+    system: SystemDep,
+    response: Response,
+) -> CommandAnswer:
+    """Propose again the next households of the commune's valid listes
+    complémentaires for a dwelling to let (e.g. after the CAL's refusals)."""
+    command = ProposeCandidates(ref=ref)
+    return _step(system, programme_id, command, ctx, response, "candidates")
 
 
 @router.get("", response_model=ProgrammesPublic)

@@ -1,0 +1,232 @@
+"""Commands on the three commissions of the LLTS procedure (DOMAIN.md §3.4–3.6):
+convene a session, record who attended, decide, close the minutes.
+
+A decision names dossiers: the application records it on each of them and
+saves the commission and those dossiers together (Logis.apply_commission_step).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal, Protocol
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from commands.base import Command, ShortText, Text
+from domain import commission as c
+from domain.commission import (
+    Attendee,
+    CALExamination,
+    Commission,
+    PriorRanking,
+    RankingEntry,
+)
+from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.programme import COMMUNE_PATTERN, Programme
+from domain.shared import Meta, Role
+
+CommissionKind = Literal["pre_commission", "commission_prefectorale", "cal"]
+CALOutcome = Literal[
+    "attribution",
+    "attribution_par_classement",
+    "attribution_sous_condition_suspensive",
+    "non_attribution",
+    "rejet_irrecevabilite",
+    "ajournement",
+]
+
+
+class Lookup(Protocol):
+    """What a commission step reads besides its commission (the application)."""
+
+    def rules(self) -> tuple[int, DepartmentSettings]: ...
+
+    def prior_ranking(self, dossier_id: UUID) -> PriorRanking: ...
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AttendeeIn(_Part):
+    organisation: ShortText
+    role: Role
+    function: ShortText = Field(
+        description="Fonction, p. ex. prefet, sous_prefet, representant_du_prefet"
+    )
+
+    def value(self) -> Attendee:
+        return Attendee(self.organisation, self.role, self.function)
+
+
+class PreSelectionIn(_Part):
+    dossier_id: UUID
+    outcome: Literal["prioritaire", "liste_complementaire", "ecarte"]
+
+
+class RankingEntryIn(_Part):
+    dossier_id: UUID
+    criteria: list[ShortText] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Critères de priorité du RDA que remplit le ménage",
+    )
+    motive: Text | None = Field(
+        default=None, description="Requis s'il passe avant un ménage prioritaire"
+    )
+
+    def value(self) -> RankingEntry:
+        return RankingEntry(self.dossier_id, tuple(self.criteria), self.motive)
+
+
+class CandidateDecisionIn(_Part):
+    dossier_id: UUID
+    decision: CALOutcome
+    dalo_designated: bool = False
+    rank: int | None = Field(default=None, ge=1, le=100)
+    missing_document: ShortText | None = None
+    condition_deadline: date | None = None
+    motive: Text | None = None
+    return_session_on: date | None = None
+
+
+class ConveneCommission(Command):
+    """Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
+    commission préfectorale, a landlord its CAL."""
+
+    kind: CommissionKind
+    held_on: date
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    programme_id: UUID | None = None
+    dwelling_refs: list[ShortText] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Les logements qu'examine la CAL (CAL seulement)",
+    )
+
+    def create(self, meta: Meta, programme: Programme | None) -> Commission:
+        return Commission.convene(
+            commission_id=uuid4(),
+            kind=self.kind,
+            held_on=self.held_on,
+            department=self.department,
+            commune=self.commune,
+            programme=programme,
+            landlord=meta.actor.organisation if self.kind == c.CAL else None,
+            dwelling_refs=self.dwelling_refs,
+            meta=meta,
+        )
+
+
+class CommissionStep(Command):
+    """A step of a convened commission."""
+
+    slug: ClassVar[str]  # its URL: POST /v1/commissions/{id}/{slug}
+    action: ClassVar[str]  # key of commission.STEP_ROLES
+    title: ClassVar[str]
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        raise NotImplementedError
+
+
+class RecordAttendance(CommissionStep):
+    slug, action = "attendance", "record_attendance"
+    title = "Feuille de présence de la séance"
+    attendees: list[AttendeeIn] = Field(min_length=1, max_length=100)
+    presided_by: AttendeeIn | None = Field(
+        default=None, description="La présidence, parmi les présents"
+    )
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        commission.record_attendance(
+            [a.value() for a in self.attendees],
+            self.presided_by.value() if self.presided_by else None,
+            meta,
+        )
+
+
+class PreSelect(CommissionStep):
+    slug, action = "preselection", "preselect"
+    title = "Pré-sélection des dossiers (pré-commission)"
+    decisions: list[PreSelectionIn] = Field(min_length=1, max_length=300)
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        for decision in self.decisions:
+            commission.preselect(decision.dossier_id, decision.outcome, meta)
+
+
+class RankDossiers(CommissionStep):
+    slug, action = "ranking", "rank"
+    title = "Classement et liste complémentaire (commission préfectorale)"
+    ranked: list[RankingEntryIn] = Field(default_factory=list, max_length=300)
+    liste_complementaire: list[RankingEntryIn] = Field(
+        default_factory=list, max_length=300
+    )
+    non_retenus: list[RankingEntryIn] = Field(default_factory=list, max_length=300)
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        version, settings = lookup.rules()
+        commission.rank(
+            ranked=[e.value() for e in self.ranked],
+            liste_complementaire=[e.value() for e in self.liste_complementaire],
+            non_retenus=[e.value() for e in self.non_retenus],
+            settings=settings,
+            settings_version=version,
+            meta=meta,
+        )
+
+
+class DecisionTerms(Command):
+    """The body of the CAL's decisions on a dwelling: the dwelling is in the URL."""
+
+    candidates: list[CandidateDecisionIn] = Field(min_length=1, max_length=50)
+    shortfall_motive: Text | None = Field(
+        default=None,
+        description="Pourquoi moins de trois candidats (CAL-TROIS), hors DALO",
+    )
+
+
+class DecideOnDwelling(DecisionTerms, CommissionStep):
+    slug, action = "decisions", "examine_dwelling"
+    title = "Décisions de la CAL sur un logement"
+    dwelling_ref: ShortText
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        commission.examine_dwelling(
+            self.dwelling_ref,
+            [
+                CALExamination(
+                    dossier_id=e.dossier_id,
+                    prior=lookup.prior_ranking(e.dossier_id),
+                    decision=e.decision,
+                    dalo_designated=e.dalo_designated,
+                    rank=e.rank,
+                    missing_document=e.missing_document,
+                    condition_deadline=e.condition_deadline,
+                    motive=e.motive,
+                    return_session_on=e.return_session_on,
+                )
+                for e in self.candidates
+            ],
+            meta,
+            self.shortfall_motive,
+        )
+
+
+class CloseMinutes(CommissionStep):
+    slug, action = "minutes", "close_minutes"
+    title = "Clôture du procès-verbal"
+    summary: Text
+
+    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
+        commission.close_minutes(self.summary, meta)
+
+
+# The steps published as POST /v1/commissions/{id}/{slug}; the CAL's decisions
+# take the dwelling in their URL (…/dwellings/{ref}/decisions).
+STEPS: dict[str, type[CommissionStep]] = {
+    step.slug: step
+    for step in (RecordAttendance, PreSelect, RankDossiers, CloseMinutes)
+}
