@@ -32,6 +32,8 @@ REQUIRED_DOCUMENTS = (
     "justificatif_ressources",
     "composition_familiale",
 )
+# The test RDA priority order: the first criterion weighs most.
+RDA = ("dalo", "sans_logement", "hebergement_tiers", "sur_occupation")
 # Annual LLTS ceilings by household category: test values, not an arrêté's.
 CEILINGS = {1: "11000", 2: "14700", 3: "17700", 4: "19700", 5: "23000", 6: "25900"}
 
@@ -87,6 +89,7 @@ def settings_body(
     years = years if years is not None else (year - 2, year - 1, year, year + 1)
     settings: dict[str, Any] = {
         "required_documents": list(REQUIRED_DOCUMENTS),
+        "rda_priority_criteria": list(RDA),
         "resource_ceilings": [
             {"year": y, "by_category": dict(CEILINGS), "source": f"arrêté test {y}"}
             for y in years
