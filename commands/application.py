@@ -108,9 +108,7 @@ class Logis(Application[UUID]):
             self._check_expected_version(dossier, ctx)
             meta = self._meta(command, ctx, dossier.department)
             command.apply(
-                dossier,
-                meta,
-                lambda: self.department_settings(dossier.department, meta.occurred_on),
+                dossier, meta, _Lookup(self, dossier.department, meta.occurred_on)
             )
             return dossier
 
@@ -411,6 +409,20 @@ class _Lookup:
         if ranked_by.kind != COMMISSION_PREFECTORALE:  # pragma: no cover
             return PriorRanking(None, dossier.commune, None)
         return ranked_by.prior_ranking(dossier_id)
+
+    def ranked_ahead(self, dossier: Dossier) -> list[Dossier]:
+        decision = dossier.cal_decision or {}
+        if decision.get("decision") != "attribution_par_classement":
+            return []
+        cal = self._app.get_commission(decision["commission_id"])
+        return [
+            self.dossiers[other["dossier_id"]]
+            for examination in cal.examinations
+            if examination["dwelling_ref"] == decision["dwelling_ref"]
+            for other in examination["decisions"]
+            if other["decision"] == "attribution_par_classement"
+            and other["rank"] < decision["rank"]
+        ]
 
     def candidates(self, programme: Programme, ref: str) -> list[ListedCandidate]:
         """The next households of the commune's valid listes complémentaires,

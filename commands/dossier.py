@@ -6,16 +6,17 @@ endpoint per entry, so adding a step here publishes it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Command, Money, Rules, ShortText, Text
+from commands.base import Command, Money, ShortText, Text
 from domain import dossier as d
-from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Meta
 
@@ -53,6 +54,17 @@ class IdentifyDossier(Command):
         )
 
 
+class Lookup(Protocol):
+    """What a dossier step reads besides its dossier (the application)."""
+
+    def rules(self) -> tuple[int, DepartmentSettings]: ...
+
+    def ranked_ahead(self, dossier: Dossier) -> Sequence[Dossier]:
+        """OFFRE-DELAI: the households the CAL ranked ahead of this one for the
+        same dwelling (attribution par classement)."""
+        ...
+
+
 class Step(Command):
     """A step on an existing dossier."""
 
@@ -64,7 +76,7 @@ class Step(Command):
     def roles(cls) -> frozenset[str]:
         return d.STEP_ROLES[cls.action]
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
 
 
@@ -74,7 +86,7 @@ class RenderSocialEnquiry(Step):
     avis: Literal["prioritaire", "favorable", "defavorable", "non_prioritaire"]
     summary: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.render_social_enquiry(self.avis, self.summary, meta)
 
 
@@ -84,7 +96,7 @@ class RenderMairieAvis(Step):
     avis: Literal["favorable", "defavorable"]
     comment: str = Field(default="", max_length=2000)
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.render_mairie_avis(self.avis, self.comment, meta)
 
 
@@ -93,8 +105,8 @@ class CompleteDossier(Step):
     title = "Dossier complet (CCAS)"
     documents: DocumentList
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.complete(list(self.documents), rules()[1], meta)
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+        dossier.complete(list(self.documents), lookup.rules()[1], meta)
 
 
 class RenewDemand(Step):
@@ -102,7 +114,7 @@ class RenewDemand(Step):
     title = "Enregistrement ou renouvellement de la demande (SNE)"
     numero_unique: str = Field(pattern=r"^[0-9A-Z]{8,20}$")
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.renew_demand(self.numero_unique, meta)
 
 
@@ -112,8 +124,8 @@ class CheckResources(Step):
     annual_resources: Money
     household_category: int = Field(ge=1, le=6)
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        version, settings = rules()
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+        version, settings = lookup.rules()
         dossier.check_resources(
             self.annual_resources, self.household_category, settings, version, meta
         )
@@ -123,7 +135,7 @@ class StartAnalysis(Step):
     slug, action = "analysis", "start_analysis"
     title = "Début de l'analyse (ALS)"
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.start_analysis(meta)
 
 
@@ -134,7 +146,7 @@ class RequestDocuments(Step):
     through_role: Literal["ccas", "mairie", "departement", "caf", "demandeur"]
     through_organisation: ShortText
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.request_documents(
             list(self.documents), self.through_role, self.through_organisation, meta
         )
@@ -145,7 +157,7 @@ class ReceiveDocuments(Step):
     title = "Réception de pièces"
     documents: DocumentList
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.receive_documents(list(self.documents), meta)
 
 
@@ -159,8 +171,8 @@ class AssessSolvency(Step):
     opinion: Literal["favorable", "reserve", "defavorable"]
     motive: Text | None = None
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        version, settings = rules()
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+        version, settings = lookup.rules()
         dossier.assess_solvency(
             monthly_resources=self.monthly_resources,
             rent=self.rent,
@@ -178,7 +190,7 @@ class FulfilCondition(Step):
     slug, action = "condition-fulfilment", "fulfil_condition"
     title = "Levée de la condition suspensive"
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.fulfil_condition(meta)
 
 
@@ -187,8 +199,8 @@ class MakeOffer(Step):
     title = "Proposition de logement"
     answer_deadline: date
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
-        dossier.offer(self.answer_deadline, meta)
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+        dossier.offer(self.answer_deadline, meta, lookup.ranked_ahead(dossier))
 
 
 class AnswerOffer(Step):
@@ -197,7 +209,7 @@ class AnswerOffer(Step):
     answer: Literal["acceptee", "refusee", "caduque"]
     motive: Text | None = None
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         if self.answer == "acceptee":
             dossier.accept_offer(meta)
         elif self.answer == "refusee":
@@ -213,7 +225,7 @@ class SignLease(Step):
     rent: Money
     charges: Money
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.sign_lease(self.lease_start, self.rent, self.charges, meta)
 
 
@@ -221,7 +233,7 @@ class Enter(Step):
     slug, action = "entry", "enter"
     title = "Entrée dans les lieux"
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.enter(meta)
 
 
@@ -230,7 +242,7 @@ class AttendInformationMeeting(Step):
     title = "Réunion d'information collective"
     topics: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.attend_information_meeting(list(self.topics), meta)
 
 
@@ -241,9 +253,9 @@ class ReviewInstallation(Step):
     findings: Text
     support_months: int | None = Field(default=None, ge=1, le=60)
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.review_installation(
-            self.outcome, self.findings, self.support_months, rules()[1], meta
+            self.outcome, self.findings, self.support_months, lookup.rules()[1], meta
         )
 
 
@@ -252,7 +264,7 @@ class Withdraw(Step):
     title = "Retrait du dossier"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.withdraw(self.reason, meta)
 
 
@@ -261,7 +273,7 @@ class DeclareInadmissible(Step):
     title = "Irrecevabilité"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.declare_inadmissible(self.reason, meta)
 
 
@@ -270,7 +282,7 @@ class Radiate(Step):
     title = "Radiation de la demande (non renouvelée)"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.radiate(self.reason, meta)
 
 
@@ -278,7 +290,7 @@ class ExpireFromList(Step):
     slug, action = "list-expiry", "expire_from_list"
     title = "Expiration de la liste complémentaire"
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.expire_from_list(meta)
 
 
@@ -287,7 +299,7 @@ class CloseDossier(Step):
     title = "Clôture du dossier"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, rules: Rules) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.close(self.reason, meta)
 
 

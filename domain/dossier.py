@@ -25,6 +25,8 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from domain.department import DepartmentSettings
 
 AVIS_ENQUETE = ("prioritaire", "favorable", "defavorable", "non_prioritaire")
@@ -839,13 +841,26 @@ class Dossier(Aggregate):
             self.ConditionFulfilled, meta, document=decision["missing_document"]
         )
 
-    def offer(self, answer_deadline: date, meta: Meta) -> None:
+    def offer(
+        self, answer_deadline: date, meta: Meta, ranked_ahead: Sequence[Dossier] = ()
+    ) -> None:
+        """`ranked_ahead`: under an attribution par classement, the households
+        the CAL ranked before this one for the same dwelling."""
         self._begin("offer", "proposition de logement", meta)
         self._check_stage({DECIDED, CONDITION_MET}, "proposer un logement")
         decision = self.cal_decision or {}
         if decision.get("decision") not in ATTRIBUTIONS:
             msg = "Seule une décision d'attribution ouvre une proposition."
             raise TransitionError(msg)
+        waiting = [other for other in ranked_ahead if not other.declined_offer]
+        if decision["decision"] == "attribution_par_classement" and (
+            waiting or len(ranked_ahead) < (decision["rank"] or 1) - 1
+        ):
+            msg = (
+                f"Rang {decision['rank']} : le logement n'est proposé qu'après le "
+                "refus ou la caducité de la proposition faite au rang précédent."
+            )
+            raise RuleViolation("OFFRE-DELAI", msg)
         if (
             decision["decision"] == "attribution_sous_condition_suspensive"
             and self.stage != CONDITION_MET
@@ -1020,6 +1035,12 @@ class Dossier(Aggregate):
         if self.sne_valid_from is None:
             return None
         return add_months(self.sne_valid_from, SNE_VALIDITY_MONTHS)
+
+    @property
+    def declined_offer(self) -> bool:
+        """Out of the running for its dwelling: refused, lapsed or withdrawn."""
+        answer = (self.proposal or {}).get("answer")
+        return answer in ("refusee", "caduque") or self.stage == WITHDRAWN
 
     @property
     def is_closable(self) -> bool:
