@@ -30,9 +30,9 @@ from domain.liste import (
 from domain.programme import Programme, check_place
 from domain.shared import (
     ROLES,
-    Actor,
     InvalidValueError,
     Meta,
+    RecordedEvent,
     RuleViolation,
     TransitionError,
     check_role,
@@ -133,12 +133,8 @@ class CALExamination:
 class Commission(Aggregate):
     TOPIC = "logis.commission.Commission"
 
-    class Event(Aggregate.Event):
+    class Event(RecordedEvent):
         TOPIC = "logis.commission.Event"
-        actor: Actor
-        occurred_on: date
-        command_id: UUID
-        correlation_id: str
         STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
         def mutate(self, aggregate: Any) -> Any:

@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.liste import ListeComplementaire
-from domain.shared import Actor, Meta, TransitionError
+from domain.shared import Meta, RecordedEvent, TransitionError
 
 
 def commune_listes_id(commune: str) -> UUID:
@@ -24,12 +24,8 @@ def commune_listes_id(commune: str) -> UUID:
 class CommuneListes(Aggregate):
     TOPIC = "logis.commune.CommuneListes"
 
-    class Event(Aggregate.Event):
+    class Event(RecordedEvent):
         TOPIC = "logis.commune.Event"
-        actor: Actor
-        occurred_on: date
-        command_id: UUID
-        correlation_id: str
 
     class Opened(Event, Aggregate.Created):
         TOPIC = "logis.commune.Opened"

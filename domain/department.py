@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.shared import Actor, DomainError, Meta, TransitionError, check_role
+from domain.shared import DomainError, Meta, RecordedEvent, TransitionError, check_role
 
 DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
 OVERSEAS_TIMEZONES = {
@@ -90,12 +90,8 @@ ADOPTERS = frozenset({"admin"})
 class Department(Aggregate):
     TOPIC = "logis.department.Department"
 
-    class Event(Aggregate.Event):
+    class Event(RecordedEvent):
         TOPIC = "logis.department.Event"
-        actor: Actor
-        occurred_on: date
-        command_id: UUID
-        correlation_id: str
 
     class Registered(Event, Aggregate.Created):
         TOPIC = "logis.department.Registered"

@@ -15,9 +15,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.shared import (
-    Actor,
     InvalidValueError,
     Meta,
+    RecordedEvent,
     RuleViolation,
     TransitionError,
     add_months,
@@ -121,12 +121,8 @@ STEP_ROLES: dict[str, frozenset[str]] = {
 class Dossier(Aggregate):
     TOPIC = "logis.dossier.Dossier"
 
-    class Event(Aggregate.Event):
+    class Event(RecordedEvent):
         TOPIC = "logis.dossier.Event"
-        actor: Actor
-        occurred_on: date
-        command_id: UUID
-        correlation_id: str
         STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
         CHRONOLOGICAL: ClassVar[bool] = True  # False: outside the steps' order
 

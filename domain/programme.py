@@ -20,9 +20,9 @@ from eventsourcing.domain import Aggregate
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.shared import (
     ROLES,
-    Actor,
     InvalidValueError,
     Meta,
+    RecordedEvent,
     RuleViolation,
     TransitionError,
     check_role,
@@ -77,12 +77,8 @@ class Partner:
 class Programme(Aggregate):
     TOPIC = "logis.programme.Programme"
 
-    class Event(Aggregate.Event):
+    class Event(RecordedEvent):
         TOPIC = "logis.programme.Event"
-        actor: Actor
-        occurred_on: date
-        command_id: UUID
-        correlation_id: str
         STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
         def mutate(self, aggregate: Any) -> Any:

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 Role = Literal[
     "als",
     "bailleur",
@@ -51,6 +53,17 @@ class Meta:
             "command_id": self.command_id,
             "correlation_id": self.correlation_id,
         }
+
+
+class RecordedEvent(Aggregate.Event):
+    """The base of every Logis event: besides its timestamp (when it was
+    recorded), who acted, when it happened, and which command and correlation
+    it came from. Each aggregate's `Event` derives from it."""
+
+    actor: Actor
+    occurred_on: date
+    command_id: UUID
+    correlation_id: str
 
 
 class DomainError(Exception):
