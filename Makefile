@@ -48,6 +48,7 @@ e2e: install services
 bench: install services
 	$(BIN)/python -m benchmarks.commands
 	$(BIN)/python -m benchmarks.projections
+	$(BIN)/python -m benchmarks.commissions
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -33,7 +33,7 @@ from domain.programme import LET, Programme
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from eventsourcing.domain import Aggregate
 
@@ -115,10 +115,7 @@ class Logis(Application[UUID]):
         return self._run(ctx, act)
 
     def get_dossier(self, dossier_id: UUID) -> Dossier:
-        try:
-            dossier = self.repository.get(dossier_id)
-        except AggregateNotFoundError:
-            raise _dossier_not_found(dossier_id) from None
+        dossier = self._find(dossier_id)
         if not isinstance(dossier, Dossier):
             raise _dossier_not_found(dossier_id)
         return dossier
@@ -169,10 +166,7 @@ class Logis(Application[UUID]):
         return self._run(ctx, act)
 
     def get_programme(self, programme_id: UUID) -> Programme:
-        try:
-            programme = self.repository.get(programme_id)
-        except AggregateNotFoundError:
-            raise _programme_not_found(programme_id) from None
+        programme = self._find(programme_id)
         if not isinstance(programme, Programme):
             raise _programme_not_found(programme_id)
         return programme
@@ -219,10 +213,7 @@ class Logis(Application[UUID]):
         return self._run(ctx, act)
 
     def get_commission(self, commission_id: UUID) -> Commission:
-        try:
-            commission = self.repository.get(commission_id)
-        except AggregateNotFoundError:
-            raise _commission_not_found(commission_id) from None
+        commission = self._find(commission_id)
         if not isinstance(commission, Commission):
             raise _commission_not_found(commission_id)
         return commission
@@ -233,18 +224,15 @@ class Logis(Application[UUID]):
         liste = commission.liste_complementaire
         if liste is None:
             return None
-        try:
-            register = self.repository.get(commune_listes_id(commission.commune))
-        except AggregateNotFoundError:
+        register = self.commune_listes(commission.commune)
+        if register is None:
             register = CommuneListes.open(commission.commune, meta)
         register.register(liste, meta)
         return register
 
     def commune_listes(self, commune: str) -> CommuneListes | None:
-        try:
-            return self.repository.get(commune_listes_id(commune))
-        except AggregateNotFoundError:
-            return None
+        register = self._find(commune_listes_id(commune))
+        return register if isinstance(register, CommuneListes) else None
 
     # ---- department settings ------------------------------------------------------
 
@@ -253,9 +241,8 @@ class Logis(Application[UUID]):
     ) -> CommandResult:
         def act() -> Department:
             meta = self._meta(command, ctx, code)
-            try:
-                department = self.repository.get(department_id(code))
-            except AggregateNotFoundError:
+            department = self._find(department_id(code))
+            if not isinstance(department, Department):
                 department = Department.register(code, meta)
             self._check_expected_version(department, ctx)
             department.adopt(command.settings, command.effective_from, meta)
@@ -266,23 +253,28 @@ class Logis(Application[UUID]):
     def department_settings(
         self, code: str, day: date
     ) -> tuple[int, DepartmentSettings]:
-        try:
-            department: Department = self.repository.get(department_id(code))
-        except AggregateNotFoundError:
+        department = self._find(department_id(code))
+        if not isinstance(department, Department):
             msg = (
                 f"Le département {code} n'a aucun paramétrage : "
                 "un administrateur doit l'adopter."
             )
-            raise DepartmentNotConfiguredError(msg) from None
+            raise DepartmentNotConfiguredError(msg)
         return department.settings_on(day)
 
     def department_versions(self, code: str) -> list[tuple[date, int, dict[str, Any]]]:
-        try:
-            department: Department = self.repository.get(department_id(code))
-        except AggregateNotFoundError:
+        department = self._find(department_id(code))
+        if not isinstance(department, Department):
             msg = f"Le département {code} n'a aucun paramétrage."
-            raise NotFoundError(msg, "department_not_found") from None
+            raise NotFoundError(msg, "department_not_found")
         return list(department.versions)
+
+    def _find(self, aggregate_id: UUID) -> Any:
+        """The aggregate as it stands now, or None if there is none."""
+        try:
+            return self.repository.get(aggregate_id, projector_func=_replay)
+        except AggregateNotFoundError:
+            return None
 
     # ---- the one way a command is carried out ---------------------------------------
 
@@ -371,6 +363,14 @@ class Logis(Application[UUID]):
                 f"{aggregate.version} : rechargez-le avant de recommencer."
             )
             raise ConcurrencyError(msg)
+
+
+def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The library's projector without its per-event protocol assertion, which
+    costs a third of an aggregate's load on Python 3.11 (benchmarks/commissions)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def _dossier_not_found(dossier_id: UUID) -> NotFoundError:

@@ -1,0 +1,263 @@
+"""Commission decisions against a raw baseline, measured in the same run.
+
+A commission decision is one command that loads the commission and every dossier
+it names, checks the rules on each, and saves them all in one transaction. For
+each backend, N dossiers are prepared up to the solvency study (not timed), then
+timed: a pré-commission selecting all N in one command, a commission
+préfectorale ranking them (10 ranked, the rest on the liste complémentaire), and
+a vacance programme of 20 dwellings whose candidates come from that list. The
+baseline: the library's bare recorder inserting the same stored events, one
+transaction per command, as the commands did.
+
+    python -m benchmarks.commissions [--dossiers 300] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+from eventsourcing.persistence import InfrastructureFactory, StoredEvent
+from eventsourcing.utils import Environment
+
+from benchmarks.commands import DOCS, STEPS, ctx
+from commands.application import Context
+from commands.commission import (
+    AttendeeIn,
+    ConveneCommission,
+    PreSelect,
+    PreSelectionIn,
+    RankDossiers,
+    RankingEntryIn,
+    RecordAttendance,
+)
+from commands.department import AdoptSettings
+from commands.dossier import IdentifyDossier
+from commands.programme import AnnounceProgramme, DwellingIn
+from domain.commune import commune_listes_id
+from domain.department import CeilingTable, DepartmentSettings
+from domain.shared import Actor
+from infra.bootstrap import build_system
+from infra.settings import Settings
+
+TODAY = datetime.now(UTC).date()
+COMMUNE = "97209"
+RANKED = 10
+DWELLINGS = 20
+
+
+def as_org(role: str, organisation: str) -> Context:
+    return Context(Actor("bench", role, organisation), "bench", datetime.now(UTC))
+
+
+def prepare(app, dossiers: int) -> list[uuid.UUID]:
+    ceilings = {c: Decimal(10000 + 3000 * c) for c in range(1, 7)}
+    app.adopt_settings(
+        "972",
+        AdoptSettings(
+            effective_from=date(2000, 1, 1),
+            settings=DepartmentSettings(
+                required_documents=DOCS,
+                resource_ceilings=(
+                    CeilingTable(year=TODAY.year, by_category=ceilings, source="bench"),
+                ),
+                rda_priority_criteria=("dalo", "sans_logement"),
+            ),
+        ),
+        ctx("admin"),
+    )
+    ids = []
+    for n in range(dossiers):
+        result = app.identify_dossier(
+            IdentifyDossier(
+                applicant_name=f"Ménage {n}",
+                household_size=3,
+                department="972",
+                commune=COMMUNE,
+                numero_unique=f"0972{n:010d}",
+                sne_registered_on=TODAY,
+            ),
+            ctx("mairie"),
+        )
+        for role, step in STEPS:
+            app.apply_step(result.id, step, ctx(role))
+        ids.append(result.id)
+    return ids
+
+
+def session(
+    app, kind: str, role: str, attendees: list[AttendeeIn], **chair
+) -> uuid.UUID:
+    convened = app.convene_commission(
+        ConveneCommission(kind=kind, held_on=TODAY, department="972", commune=COMMUNE),
+        ctx(role),
+    )
+    app.apply_commission_step(
+        convened.id, RecordAttendance(attendees=attendees, **chair), ctx(role)
+    )
+    return convened.id
+
+
+def timed(app, what: str, act, timings: list, reads: list[uuid.UUID]) -> None:
+    """Run one command; keep (what, seconds, the events it appended, the
+    aggregates it reads)."""
+    before = app.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+    result = act()
+    seconds = time.perf_counter() - started
+    stored = app.recorder.select_notifications(start=before + 1, limit=100_000)
+    assert len(stored) == result.events
+    timings.append((what, seconds, stored, reads))
+
+
+def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
+    """The timed commands: (what, seconds, stored events, aggregates read)."""
+    timings: list[tuple] = []
+    pre = session(
+        app,
+        "pre_commission",
+        "als",
+        [
+            AttendeeIn(organisation=f"org-{r}", role=r, function="agent")
+            for r in ("als", "prefecture", "deal")
+        ],
+    )
+    command = PreSelect(
+        decisions=[PreSelectionIn(dossier_id=i, outcome="prioritaire") for i in ids]
+    )
+    timed(
+        app,
+        "pré-sélection",
+        lambda: app.apply_commission_step(pre, command, ctx("als")),
+        timings,
+        [pre, *ids],
+    )
+
+    prefet = AttendeeIn(
+        organisation="org-prefecture", role="prefecture", function="prefet"
+    )
+    deal = AttendeeIn(organisation="org-deal", role="deal", function="directeur")
+    pref = session(
+        app, "commission_prefectorale", "prefecture", [prefet, deal], presided_by=prefet
+    )
+    ranking = RankDossiers(
+        ranked=[RankingEntryIn(dossier_id=i) for i in ids[:RANKED]],
+        liste_complementaire=[RankingEntryIn(dossier_id=i) for i in ids[RANKED:]],
+    )
+    timed(
+        app,
+        "classement",
+        lambda: app.apply_commission_step(pref, ranking, ctx("prefecture")),
+        timings,
+        [pref, *ids],
+    )
+
+    vacancy = AnnounceProgramme(
+        kind="vacance",
+        name="Vacances",
+        department="972",
+        commune=COMMUNE,
+        dwellings=[
+            DwellingIn(
+                ref=f"V{n}", typology="T3", rent=Decimal(350), charges=Decimal(50)
+            )
+            for n in range(DWELLINGS)
+        ],
+    )
+    timed(
+        app,
+        "vacance (candidats)",
+        lambda: app.announce_programme(vacancy, as_org("bailleur", "OZANAM")),
+        timings,
+        [commune_listes_id(COMMUNE), *ids[RANKED:]],
+    )
+    return timings
+
+
+def raw_reads(recorder, timings: list[tuple]) -> float:
+    """The aggregates each command reads, one select each, as the repository does."""
+    started = time.perf_counter()
+    for _, _, _, reads in timings:
+        for aggregate_id in reads:
+            recorder.select_events(aggregate_id)
+    return time.perf_counter() - started
+
+
+def raw_inserts(settings: Settings, timings: list[tuple]) -> float:
+    """The same stored events inserted one transaction per command."""
+    env = dict(settings.eventsourcing_env())
+    env.pop("APPLICATION_RECORDER_TOPIC")
+    factory = InfrastructureFactory.construct(Environment(name="Raw", env=env))
+    recorder = factory.application_recorder()
+    copies = [
+        [StoredEvent(uuid.uuid4(), 1, n.topic, n.state) for n in stored]
+        for _, _, stored, _ in timings
+    ]
+    started = time.perf_counter()
+    for batch in copies:
+        recorder.insert_events(batch)
+    elapsed = time.perf_counter() - started
+    factory.close()
+    return elapsed
+
+
+def bench(label: str, make_settings, dossiers: int) -> None:
+    system = build_system(make_settings("app"))
+    app = system.app
+    ids = prepare(app, dossiers)
+    timings = decide(app, ids)
+    reads = raw_reads(app.recorder, timings)
+    system.close()
+    inserts = raw_inserts(make_settings("raw"), timings)
+    total = sum(seconds for _, seconds, _, _ in timings)
+    events = sum(len(stored) for _, _, stored, _ in timings)
+    print(f"\n== {label}: {dossiers} dossiers")
+    for what, seconds, stored, read in timings:
+        print(
+            f"  {what:22} {len(read):5d} aggregates read, {len(stored):5d} events "
+            f"written: {seconds * 1e3:8.1f} ms"
+        )
+    print(f"  decisions (load, rules, save all at once): {total * 1e3:8.1f} ms")
+    print(f"  raw: same reads, one select each:           {reads * 1e3:8.1f} ms")
+    print(f"  raw: same events, one insert txn a command: {inserts * 1e3:8.1f} ms")
+    print(
+        f"  ratio raw (reads + inserts) / decisions:    {(reads + inserts) / total:8.2f}"
+    )
+    print(f"  events written per second by decisions:     {events / total:8.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=300)
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bench(
+            "SQLite",
+            lambda name: Settings(database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"),
+            args.dossiers,
+        )
+
+    admin = args.postgres
+    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        url = admin.rsplit("/", 1)[0] + f"/{database}"
+        bench("PostgreSQL", lambda _: Settings(database_url=url), args.dossiers)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
