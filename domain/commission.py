@@ -113,6 +113,7 @@ class PriorRanking:
     outcome: str | None  # rang, liste_complementaire, non_retenu; None: not ranked
     rank: int | None = None  # its rank, or its place on the liste complémentaire
     valid_until: date | None = None  # the liste complémentaire's last day
+    programme_id: UUID | None = None  # the programme it was ranked for
 
 
 @dataclass(frozen=True)
@@ -468,7 +469,13 @@ class Commission(Aggregate):
         ranking = self.ranking or {}
         for entry in ranking.get("ranked", []):
             if entry["dossier_id"] == dossier_id:
-                return PriorRanking(self.id, self.commune, "rang", entry["rank"])
+                return PriorRanking(
+                    self.id,
+                    self.commune,
+                    "rang",
+                    entry["rank"],
+                    programme_id=self.programme_id,
+                )
         for entry in ranking.get("liste_complementaire", []):
             if entry["dossier_id"] == dossier_id:
                 return PriorRanking(
@@ -563,6 +570,17 @@ class Commission(Aggregate):
         if prior.outcome == "rang" and prior.commune != self.commune:
             msg = (
                 f"Dossier classé pour la commune {prior.commune}, pas celle de la CAL."
+            )
+            raise RuleViolation("CAL-PREALABLE", msg)
+        if (
+            prior.outcome == "rang"
+            and prior.programme_id
+            and self.programme_id
+            and prior.programme_id != self.programme_id
+        ):
+            msg = (
+                "Dossier classé pour un autre programme : seule la liste "
+                "complémentaire sert les autres logements de la commune."
             )
             raise RuleViolation("CAL-PREALABLE", msg)
         if prior.outcome == "liste_complementaire":
@@ -723,6 +741,7 @@ def _decision(e: CALExamination) -> dict[str, Any]:
             "outcome": e.prior.outcome,
             "rank": e.prior.rank,
             "valid_until": e.prior.valid_until,
+            "programme_id": e.prior.programme_id,
         },
     }
 
