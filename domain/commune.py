@@ -4,6 +4,8 @@ A liste complémentaire serves every LLTS vacancy of every landlord of its
 commune for six months. The commission préfectorale that sets one registers it
 here, in the same transaction as its ranking, so that a vacancy finds the
 lists of its commune by loading one aggregate rather than searching them all.
+No one registers a list by hand: the application does it on behalf of the
+commission préfectorale whose ranking it records (role and date checked there).
 """
 
 from __future__ import annotations

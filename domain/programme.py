@@ -151,6 +151,7 @@ class Programme(Aggregate):
                 "dossier_id": self.dossier_id,
                 "lease_start": self.lease_start,
                 "vacated_on": None,
+                "candidates": [],  # let: the proposal has served
             }
 
     class DwellingVacated(Event):

@@ -22,6 +22,7 @@ from domain.commission import (
     PriorRanking,
     RankingEntry,
 )
+from domain.liste import ListedCandidate
 from domain.programme import Dwelling, Partner, Programme
 from domain.shared import Meta
 from tests.helpers.aggregates import given
@@ -30,6 +31,7 @@ from tests.helpers.dossiers import (
     DAY,
     DEPARTMENT,
     ORGANISATIONS,
+    PREFECTORAL_ID,
     make_meta,
     make_settings,
 )
@@ -64,6 +66,7 @@ PROGRAMME_DAY: dict[str, date] = {
     "hold_concertation": date(2024, 11, 18),
     "let_dwelling": date(2025, 6, 10),
     "vacate_dwelling": date(2026, 3, 2),
+    "propose_candidates": date(2026, 3, 2),  # with the vacancy
     "relet_dwelling": date(2026, 4, 10),
 }
 PROGRAMME_ROLE = {
@@ -71,6 +74,7 @@ PROGRAMME_ROLE = {
     "hold_concertation": "als",
     "let_dwelling": "bailleur",
     "vacate_dwelling": "bailleur",
+    "propose_candidates": "bailleur",
     "relet_dwelling": "bailleur",
 }
 
@@ -102,6 +106,13 @@ def concertation_args(**overrides: Any) -> dict[str, Any]:
 
 
 HOUSEHOLD = uuid4()  # the household of the first letting
+# The next households of a liste complémentaire valid on the vacancy's day.
+LISTE_ID = uuid4()
+LISTE_VALID_UNTIL = date(2026, 8, 16)  # commission of 16 February 2026
+PROPOSED = tuple(
+    ListedCandidate(uuid4(), LISTE_ID, position, LISTE_VALID_UNTIL)
+    for position in (1, 2, 3)
+)
 
 _PROGRAMME_STEPS: dict[str, Callable[[Programme, Meta], None]] = {
     "hold_concertation": lambda x, m: x.hold_concertation(
@@ -109,6 +120,7 @@ _PROGRAMME_STEPS: dict[str, Callable[[Programme, Meta], None]] = {
     ),
     "let_dwelling": lambda x, m: x.let_dwelling(REFS[0], HOUSEHOLD, LEASE_START, m),
     "vacate_dwelling": lambda x, m: x.vacate_dwelling(REFS[0], VACATED_ON, m),
+    "propose_candidates": lambda x, m: x.propose_candidates(REFS[0], PROPOSED, m),
     "relet_dwelling": lambda x, m: x.let_dwelling(REFS[0], uuid4(), RELET_ON, m),
 }
 PROGRAMME_STEPS = tuple(_PROGRAMME_STEPS)
@@ -122,19 +134,22 @@ def perform_on_programme(
 
 
 def programme_with_history(
-    *steps: str, kind: str = "livraison"
+    *steps: str, kind: str = "livraison", **announced: Any
 ) -> tuple[Programme, list[Any]]:
-    """A new programme taken through `steps` (in order) with commands."""
+    """A new programme (`announced` overrides its announcement) taken through
+    `steps` (in order) with commands."""
     meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
-    programme = announce_command(meta, kind=kind)(None)
+    programme = announce_command(meta, kind=kind, **announced)(None)
     for step in steps:
         perform_on_programme(programme, step)
     return programme, list(programme.collect_events())
 
 
-def programme_after(*steps: str, kind: str = "livraison") -> Programme:
+def programme_after(
+    *steps: str, kind: str = "livraison", **announced: Any
+) -> Programme:
     """The programme as the repository would load it (nothing pending)."""
-    return given(programme_with_history(*steps, kind=kind)[1])
+    return given(programme_with_history(*steps, kind=kind, **announced)[1])
 
 
 # ---- the commissions --------------------------------------------------------------
@@ -166,26 +181,43 @@ CHAIR: dict[str, Attendee | None] = {
     c.COMMISSION_PREFECTORALE: PREFET,
     c.CAL: CAL_CHAIR,
 }
-PREFECTORAL_ID = uuid4()  # the commission préfectorale the CAL's candidates come from
+# PREFECTORAL_ID: the commission préfectorale the CAL's candidates come from, the
+# one that ranked the dossiers tests.helpers.dossiers drives.
 LIST_VALID_UNTIL = date(2025, 10, 22)  # 22 April 2025 + 6 months
 RETURN_SESSION_ON = date(2025, 6, 3)
 CONDITION_DEADLINE = date(2025, 6, 5)
 
 
+PROGRAMME = programme_after()  # LANDLORD's, in COMMUNE, of the dwellings REFS
+
+
+def programme_for(landlord: str | None = None) -> Programme:
+    """The programme a commission of the default place sits for: PROGRAMME, or
+    the same dwellings of another landlord for that landlord's CAL."""
+    if not (landlord or "").strip() or landlord == LANDLORD:
+        return PROGRAMME
+    return programme_after(landlord=landlord)
+
+
 def convene_command(
     kind: str, meta: Meta | None = None, **overrides: Any
 ) -> Callable[[Any], Commission]:
+    """Convene with valid arguments. Unless `programme` is given, a commission
+    sitting in COMMUNE sits for PROGRAMME (or its landlord's, for the CAL of
+    another landlord), one sitting elsewhere for no programme."""
     fields: dict[str, Any] = {
         "commission_id": uuid4(),
         "kind": kind,
         "held_on": SESSION.get(kind, DAY["decide"]),
         "department": DEPARTMENT,
         "commune": COMMUNE,
-        "programme_id": uuid4(),
         "landlord": LANDLORD if kind == c.CAL else None,
         "dwelling_refs": REFS if kind == c.CAL else (),
         **overrides,
     }
+    if "programme" not in fields:
+        at_home = (fields["department"], fields["commune"]) == (DEPARTMENT, COMMUNE)
+        fields["programme"] = programme_for(fields["landlord"]) if at_home else None
     meta = meta or make_meta(HOST[kind], fields["held_on"] - timedelta(days=14))
     return lambda _: Commission.convene(**fields, meta=meta)
 
@@ -226,10 +258,13 @@ def prior(
     commission_id: UUID = PREFECTORAL_ID,
     commune: str = COMMUNE,
     valid_until: date | None = None,
+    programme_id: UUID | None = None,
 ) -> PriorRanking:
     if outcome == "liste_complementaire" and valid_until is None:
         valid_until = LIST_VALID_UNTIL
-    return PriorRanking(commission_id, commune, outcome, rank, valid_until)
+    return PriorRanking(
+        commission_id, commune, outcome, rank, valid_until, programme_id
+    )
 
 
 def examination(

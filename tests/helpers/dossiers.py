@@ -135,6 +135,9 @@ SNE_REGISTERED_ON = date(2025, 1, 2)
 SNE_EXPIRED_REGISTRATION = date(2024, 1, 2)  # valid until 2 Jan 2025
 CONDITION_DEADLINE = date(2025, 6, 5)
 RETURN_SESSION_ON = date(2025, 6, 3)
+# The commissions that decide on a driven dossier: its pré-commission, the
+# commission préfectorale that ranks it, and the landlord's CAL.
+PRE_COMMISSION_ID, PREFECTORAL_ID, CAL_ID = uuid4(), uuid4(), uuid4()
 ANSWER_DEADLINE = date(2025, 6, 9)  # offer + 14 days
 LEASE_START = date(2025, 6, 15)
 RENT, CHARGES = Decimal("350.00"), Decimal("50.00")
@@ -179,6 +182,7 @@ class Procedure:
     """The choices made along the way; each stage's path may impose some."""
 
     dalo: bool = False
+    programme_id: UUID | None = None  # the dossier's, and its pré-commission's
     household_size: int = 2
     numero_unique: str | None = NUMERO_UNIQUE
     sne_registered_on: date | None = SNE_REGISTERED_ON
@@ -197,9 +201,10 @@ def decision_args(decision: str, on: date = DAY["decide"]) -> dict[str, Any]:
     """Valid arguments of `Dossier.decide` for each kind of CAL decision."""
     condition = decision == "attribution_sous_condition_suspensive"
     return {
+        "commission_id": CAL_ID,
         "decision": decision,
         "dwelling_ref": DWELLING if decision in d.ATTRIBUTIONS else None,
-        "rank": 2 if decision == "attribution_par_classement" else None,
+        "rank": 1 if decision == "attribution_par_classement" else None,
         "missing_document": "avis_imposition_2024" if condition else None,
         "condition_deadline": on + timedelta(days=30) if condition else None,
         "motive": None if decision in d.ATTRIBUTIONS else "Ressources insuffisantes",
@@ -214,7 +219,7 @@ def _identify(p: Procedure, meta: Meta) -> Dossier:
         household_size=p.household_size,
         department=DEPARTMENT,
         commune=COMMUNE,
-        programme_id=None,
+        programme_id=p.programme_id,
         numero_unique=p.numero_unique,
         sne_registered_on=p.sne_registered_on,
         dalo=p.dalo,
@@ -252,15 +257,22 @@ _STEPS: dict[str, Callable[[Dossier, Procedure, Meta], None]] = {
         settings_version=1,
         meta=m,
     ),
-    "preselect": lambda x, p, m: x.preselect(p.preselection, m),
+    "preselect": lambda x, p, m: x.preselect(
+        PRE_COMMISSION_ID, p.programme_id, p.preselection, m
+    ),
     "rank": lambda x, p, m: x.rank(
-        p.ranking, 1 if p.ranking == "rang" else None, None, p.settings, m
+        PREFECTORAL_ID,
+        p.ranking,
+        1 if p.ranking == "rang" else None,
+        None,
+        p.settings,
+        m,
     ),
     "decide": lambda x, p, m: x.decide(
         **decision_args(p.decision, m.occurred_on), meta=m
     ),
     "defer": lambda x, p, m: x.defer(
-        "Pièce d'état civil à vérifier", RETURN_SESSION_ON, m
+        CAL_ID, "Pièce d'état civil à vérifier", RETURN_SESSION_ON, m
     ),
     "fulfil_condition": lambda x, p, m: x.fulfil_condition(m),
     "offer": lambda x, p, m: x.offer(ANSWER_DEADLINE, m),

@@ -47,6 +47,7 @@ from tests.helpers.commissions import (
     PREFECTORAL_ID,
     PREFECTURE,
     PREFET,
+    PROGRAMME,
     RDA,
     REFS,
     RETURN_SESSION_ON,
@@ -61,6 +62,7 @@ from tests.helpers.commissions import (
     in_session,
     perform,
     prior,
+    programme_after,
     ranking_args,
     rda_settings,
     ready_for,
@@ -134,11 +136,11 @@ class TestConvene:
     )
     def test_host_convenes_the_commission(self, kind: str, role: str) -> None:
         meta = make_meta(role, SESSION[kind] - timedelta(days=10))
-        commission_id, programme_id = uuid4(), uuid4()
+        commission_id = uuid4()
         events = when(
             None,
             convene_command(
-                kind, meta, commission_id=commission_id, programme_id=programme_id
+                kind, meta, commission_id=commission_id, programme=PROGRAMME
             ),
         )
         then_event(
@@ -150,7 +152,7 @@ class TestConvene:
             held_on=SESSION[kind],
             department=DEPARTMENT,
             commune=COMMUNE,
-            programme_id=programme_id,
+            programme_id=PROGRAMME.id,
             landlord=LANDLORD if kind == CAL else None,
             dwelling_refs=list(REFS) if kind == CAL else [],
         )
@@ -176,8 +178,9 @@ class TestConvene:
         events = when(None, convene_command(CAL, meta))
         then_event(events, Commission.Convened, held_on=SESSION[CAL])
 
-    def test_commission_without_programme_is_convened(self) -> None:
-        events = when(None, convene_command(PREF, programme_id=None))
+    @pytest.mark.parametrize("kind", c.KINDS)
+    def test_commission_without_programme_is_convened(self, kind: str) -> None:
+        events = when(None, convene_command(kind, programme=None))
         then_event(events, Commission.Convened, programme_id=None)
 
     @pytest.mark.parametrize(
@@ -202,6 +205,63 @@ class TestConvene:
         role = HOST.get(kind, "prefecture")
         meta = make_meta(role, SESSION.get(kind, SESSION[PREF]) - timedelta(days=14))
         then_error(None, convene_command(kind, meta, **overrides), "invalid_value")
+
+
+class TestConveneForAProgramme:
+    def test_cal_may_examine_some_of_the_programmes_dwellings(self) -> None:
+        command = convene_command(CAL, programme=PROGRAMME, dwelling_refs=REFS[1:])
+        then_event(
+            when(None, command),
+            Commission.Convened,
+            programme_id=PROGRAMME.id,
+            dwelling_refs=list(REFS[1:]),
+        )
+
+    @pytest.mark.parametrize("kind", c.KINDS)
+    @pytest.mark.parametrize(
+        "place",
+        [
+            {"commune": OTHER_COMMUNE},
+            {"department": "971", "commune": "97101"},
+        ],
+        ids=["other_commune", "other_department"],
+    )
+    def test_programme_elsewhere_is_refused(
+        self, kind: str, place: dict[str, str]
+    ) -> None:
+        elsewhere = programme_after(**place)
+        then_error(None, convene_command(kind, programme=elsewhere), "wrong_programme")
+
+    def test_cal_of_another_landlord_is_refused(self) -> None:
+        command = convene_command(CAL, programme=PROGRAMME, landlord=OTHER_LANDLORD)
+        then_error(None, command, "wrong_programme")
+
+    def test_cal_of_the_programmes_landlord_is_convened(self) -> None:
+        theirs = programme_after(landlord=OTHER_LANDLORD)
+        command = convene_command(CAL, programme=theirs, landlord=OTHER_LANDLORD)
+        then_event(
+            when(None, command),
+            Commission.Convened,
+            programme_id=theirs.id,
+            landlord=OTHER_LANDLORD,
+        )
+
+    @pytest.mark.parametrize(
+        "refs",
+        [("SMHLM-LAM-01",), (REFS[0], "SIMAR-FDF-BAT-B-14")],
+        ids=["none_of_its_own", "one_not_its_own"],
+    )
+    def test_dwelling_not_of_the_programme_is_refused(
+        self, refs: tuple[str, ...]
+    ) -> None:
+        command = convene_command(CAL, programme=PROGRAMME, dwelling_refs=refs)
+        then_error(None, command, "unknown_dwelling")
+
+    def test_cal_without_programme_examines_any_dwelling(self) -> None:
+        # A vacancy outside any programme known here: nothing to check against.
+        refs = ("SMHLM-LAM-01",)
+        command = convene_command(CAL, programme=None, dwelling_refs=refs)
+        then_event(when(None, command), Commission.Convened, dwelling_refs=list(refs))
 
 
 class TestRecordAttendance:
@@ -554,6 +614,7 @@ class TestExamineDwelling:
                 "outcome": "rang",
                 "rank": 1,
                 "valid_until": None,
+                "programme_id": None,
             },
         }
         assert commission.decided == [e.dossier_id for e in (examined, *others)]
@@ -706,6 +767,29 @@ class TestCalPrealable:
         unknown = examination("attribution", 1, prior=prior("rang", None))
         command = examine(unknown, *candidates(*THREE)[1:])
         then_error(in_session(CAL), command, "invalid_value")
+
+    def test_dossier_ranked_for_the_cals_programme_is_examined(self) -> None:
+        ours = examination("attribution", 1, prior=prior(programme_id=PROGRAMME.id))
+        command = examine(ours, *candidates(*THREE)[1:])
+        then_event(when(in_session(CAL), command), Commission.CALDecisionsTaken)
+
+    def test_dossier_ranked_for_another_programme_is_not_examined(self) -> None:
+        theirs = examination("attribution", 1, prior=prior(programme_id=uuid4()))
+        command = examine(theirs, *candidates(*THREE)[1:])
+        then_error(in_session(CAL), command, "CAL-PREALABLE")
+
+    def test_liste_complementaire_serves_the_other_programmes(self) -> None:
+        listed = prior("liste_complementaire", 1, programme_id=uuid4())
+        command = examine(
+            examination("attribution", 1, prior=listed), *candidates(*THREE)[1:]
+        )
+        then_event(when(in_session(CAL), command), Commission.CALDecisionsTaken)
+
+    def test_cal_without_programme_examines_any_ranked_dossier(self) -> None:
+        ranked = examination("attribution", 1, prior=prior(programme_id=uuid4()))
+        command = examine(ranked, *candidates(*THREE)[1:])
+        commission = in_session(CAL, programme=None)
+        then_event(when(commission, command), Commission.CALDecisionsTaken)
 
 
 class TestListeComplementaireAtTheCal:
@@ -1028,7 +1112,7 @@ class TestPriorRanking:
         commission, args = self.ranked_commission()
         second = args["ranked"][1].dossier_id
         assert commission.prior_ranking(second) == PriorRanking(
-            commission.id, COMMUNE, "rang", 2
+            commission.id, COMMUNE, "rang", 2, programme_id=PROGRAMME.id
         )
 
     def test_listed_dossier_has_its_place_and_the_lists_expiry(self) -> None:
@@ -1194,15 +1278,48 @@ class TestRecordOnDossiers:
         commission = in_session(PRE)
         commission.preselect(dossier.id, "liste_complementaire", session_meta(PRE))
         [event] = commission.collect_events()
-        assert record_on_dossiers(event, {dossier.id: dossier}, make_settings()) == [
-            dossier
-        ]
+        assert record_on_dossiers(
+            commission, event, {dossier.id: dossier}, make_settings()
+        ) == [dossier]
         [mirrored] = dossier.collect_events()
         assert isinstance(mirrored, d.Dossier.PreSelected)
-        assert (mirrored.outcome, mirrored.command_id) == (
+        assert (mirrored.commission_id, mirrored.outcome, mirrored.command_id) == (
+            commission.id,
             "liste_complementaire",
             event.command_id,
         )
+
+    def preselected_by(self, commission: Commission, dossier: d.Dossier) -> Any:
+        commission.preselect(dossier.id, "prioritaire", session_meta(PRE))
+        [event] = commission.collect_events()
+        return lambda x: record_on_dossiers(
+            commission, event, {x.id: x}, make_settings()
+        )
+
+    def test_dossier_of_the_pre_commissions_programme_is_selected(self) -> None:
+        dossier = drive_to(d.SOLVENCY, programme_id=PROGRAMME.id)
+        commission = in_session(PRE, programme=PROGRAMME)
+        events = when(dossier, self.preselected_by(commission, dossier))
+        then_event(events, d.Dossier.PreSelected, commission_id=commission.id)
+
+    def test_dossier_of_another_programme_refuses_the_pre_selection(self) -> None:
+        dossier = drive_to(d.SOLVENCY, programme_id=uuid4())
+        commission = in_session(PRE, programme=PROGRAMME)
+        command = self.preselected_by(commission, dossier)
+        then_error(dossier, command, "wrong_programme")
+
+    @pytest.mark.parametrize(
+        ("dossiers", "commissions"),
+        [(uuid4(), None), (None, PROGRAMME)],
+        ids=["pre_commission_without", "dossier_without"],
+    )
+    def test_programme_is_not_checked_when_either_has_none(
+        self, dossiers: Any, commissions: Any
+    ) -> None:
+        dossier = drive_to(d.SOLVENCY, programme_id=dossiers)
+        commission = in_session(PRE, programme=commissions)
+        events = when(dossier, self.preselected_by(commission, dossier))
+        then_event(events, d.Dossier.PreSelected, commission_id=commission.id)
 
     def test_ranking_is_recorded_on_each_dossier_with_the_same_expiry(self) -> None:
         dossiers = [drive_to(d.PRESELECTED) for _ in range(3)]
@@ -1218,13 +1335,20 @@ class TestRecordOnDossiers:
             meta=session_meta(PREF),
         )
         [event] = commission.collect_events()
-        record_on_dossiers(event, {x.id: x for x in dossiers}, settings)
+        record_on_dossiers(commission, event, {x.id: x for x in dossiers}, settings)
         assert [x.ranking for x in dossiers] == [
-            {"outcome": "rang", "rank": 1},
-            {"outcome": "liste_complementaire", "rank": None},
-            {"outcome": "non_retenu", "rank": None},
+            {"commission_id": commission.id, "outcome": "rang", "rank": 1},
+            {
+                "commission_id": commission.id,
+                "outcome": "liste_complementaire",
+                "rank": None,
+            },
+            {"commission_id": commission.id, "outcome": "non_retenu", "rank": None},
         ]
         assert dossiers[1].list_valid_until == event.list_valid_until
+        mirrored = [e for x in dossiers for e in x.collect_events()]
+        assert [type(e) for e in mirrored] == [d.Dossier.Ranked] * 3
+        assert {e.commission_id for e in mirrored} == {commission.id}
 
     def test_cal_decisions_are_recorded_on_each_dossier(self) -> None:
         dossiers = [drive_to(d.RANKED) for _ in range(3)]
@@ -1240,12 +1364,26 @@ class TestRecordOnDossiers:
         commission = in_session(CAL)
         commission.examine_dwelling(REFS[2], examined, session_meta(CAL))
         [event] = commission.collect_events()
-        record_on_dossiers(event, {x.id: x for x in dossiers}, make_settings())
+        record_on_dossiers(
+            commission, event, {x.id: x for x in dossiers}, make_settings()
+        )
         assert [x.stage for x in dossiers] == [d.DECIDED, d.DEFERRED, d.DECIDED]
         assert dossiers[0].cal_decision["dwelling_ref"] == REFS[2]
         assert dossiers[0].cal_decision["condition_deadline"] == CONDITION_DEADLINE
         assert dossiers[1].deferral["return_session_on"] == RETURN_SESSION_ON
         assert dossiers[2].cal_decision["dwelling_ref"] is None
+        assert [
+            dossiers[0].cal_decision["commission_id"],
+            dossiers[1].deferral["commission_id"],
+            dossiers[2].cal_decision["commission_id"],
+        ] == [commission.id] * 3
+        mirrored = [e for x in dossiers for e in x.collect_events()]
+        assert [type(e) for e in mirrored] == [
+            d.Dossier.CALDecided,
+            d.Dossier.Deferred,
+            d.Dossier.CALDecided,
+        ]
+        assert {e.commission_id for e in mirrored} == {commission.id}
 
     def test_a_dossier_that_refuses_refuses_the_decision(self) -> None:
         # No numéro unique: the dossier refuses the CAL (SNE-NUMERO), so the
@@ -1259,12 +1397,15 @@ class TestRecordOnDossiers:
         commission.examine_dwelling(REFS[0], examined, session_meta(CAL))
         [event] = commission.collect_events()
         with pytest.raises(DomainError) as caught:
-            record_on_dossiers(event, {dossier.id: dossier}, make_settings())
+            record_on_dossiers(
+                commission, event, {dossier.id: dossier}, make_settings()
+            )
         assert caught.value.code == "SNE-NUMERO"
 
     def test_other_events_concern_no_dossier(self) -> None:
-        events = convene_command(CAL)(None).collect_events()
-        assert record_on_dossiers(events[0], {}, make_settings()) == []
+        commission = convene_command(CAL)(None)
+        events = commission.collect_events()
+        assert record_on_dossiers(commission, events[0], {}, make_settings()) == []
 
 
 def test_every_event_has_a_french_label() -> None:

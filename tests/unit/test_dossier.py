@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -15,6 +15,7 @@ from domain.shared import ROLES, DomainError
 from tests.helpers.aggregates import given, then_error, then_event, when
 from tests.helpers.dossiers import (
     ANSWER_DEADLINE,
+    CAL_ID,
     CEILINGS,
     CHARGES,
     COMMUNE,
@@ -27,6 +28,8 @@ from tests.helpers.dossiers import (
     MEETING_TOPICS,
     NUMERO_UNIQUE,
     ORGANISATIONS,
+    PRE_COMMISSION_ID,
+    PREFECTORAL_ID,
     RENT,
     REQUESTED_DOCUMENTS,
     REQUIRED_DOCUMENTS,
@@ -681,20 +684,63 @@ class TestAssessSolvency:
         then_event(when(dossier, solvency()), Dossier.SolvencyAssessed)
 
 
+def preselect_command(
+    outcome: str = "prioritaire",
+    *,
+    programme_id: UUID | None = None,
+    commission_id: UUID = PRE_COMMISSION_ID,
+) -> Any:
+    """The pré-commission `commission_id`, held for `programme_id`, selects."""
+    meta = make_meta("als", DAY["preselect"])
+    return lambda x: x.preselect(commission_id, programme_id, outcome, meta)
+
+
 class TestPreselect:
     @pytest.mark.parametrize("outcome", d.PRESELECTION_OUTCOMES)
     def test_pre_commission_records_its_outcome(self, outcome: str) -> None:
         dossier = drive_to(d.SOLVENCY)
         meta = make_meta("als", DAY["preselect"])
-        events = when(dossier, lambda x: x.preselect(outcome, meta))
-        then_event(events, Dossier.PreSelected, meta, outcome=outcome)
+        commission_id = uuid4()
+        events = when(
+            dossier, lambda x: x.preselect(commission_id, None, outcome, meta)
+        )
+        then_event(
+            events,
+            Dossier.PreSelected,
+            meta,
+            commission_id=commission_id,
+            outcome=outcome,
+        )
         assert (dossier.stage, dossier.preselection) == (d.PRESELECTED, outcome)
 
     @pytest.mark.parametrize("outcome", ["retenu", "rang", ""])
     def test_unknown_outcome_is_refused(self, outcome: str) -> None:
         dossier = drive_to(d.SOLVENCY)
-        meta = make_meta("als", DAY["preselect"])
-        then_error(dossier, lambda x: x.preselect(outcome, meta), "invalid_outcome")
+        then_error(dossier, preselect_command(outcome), "invalid_outcome")
+
+    def test_pre_commission_of_the_dossiers_programme_selects_it(self) -> None:
+        programme_id = uuid4()
+        dossier = drive_to(d.SOLVENCY, programme_id=programme_id)
+        events = when(dossier, preselect_command(programme_id=programme_id))
+        then_event(events, Dossier.PreSelected, commission_id=PRE_COMMISSION_ID)
+
+    def test_pre_commission_of_another_programme_is_refused(self) -> None:
+        dossier = drive_to(d.SOLVENCY, programme_id=uuid4())
+        command = preselect_command(programme_id=uuid4())
+        then_error(dossier, command, "wrong_programme")
+
+    @pytest.mark.parametrize(
+        ("dossiers", "commissions"),
+        [(True, False), (False, True), (False, False)],
+        ids=["commission_without", "dossier_without", "neither_has_one"],
+    )
+    def test_programme_is_not_checked_when_either_side_has_none(
+        self, dossiers: bool, commissions: bool
+    ) -> None:
+        dossier = drive_to(d.SOLVENCY, programme_id=uuid4() if dossiers else None)
+        assert (dossier.programme_id is not None) is dossiers
+        command = preselect_command(programme_id=uuid4() if commissions else None)
+        then_event(when(dossier, command), Dossier.PreSelected)
 
 
 def rank_command(
@@ -706,25 +752,36 @@ def rank_command(
     motive: str | None = None,
 ) -> Any:
     meta = make_meta("prefecture", on)
-    return lambda x: x.rank(outcome, rank, motive, settings or make_settings(), meta)
+    return lambda x: x.rank(
+        PREFECTORAL_ID, outcome, rank, motive, settings or make_settings(), meta
+    )
 
 
 class TestRank:
     def test_commission_ranks_the_dossier(self) -> None:
         dossier = drive_to(d.PRESELECTED)
         meta = make_meta("prefecture", DAY["rank"])
-        events = when(dossier, lambda x: x.rank("rang", 4, None, make_settings(), meta))
+        commission_id = uuid4()
+        events = when(
+            dossier,
+            lambda x: x.rank(commission_id, "rang", 4, None, make_settings(), meta),
+        )
         then_event(
             events,
             Dossier.Ranked,
             meta,
+            commission_id=commission_id,
             outcome="rang",
             rank=4,
             list_valid_until=None,
             motive=None,
         )
         assert dossier.stage == d.RANKED
-        assert dossier.ranking == {"outcome": "rang", "rank": 4}
+        assert dossier.ranking == {
+            "commission_id": commission_id,
+            "outcome": "rang",
+            "rank": 4,
+        }
 
     def test_liste_complementaire_is_valid_six_months(self) -> None:
         dossier = drive_to(d.PRESELECTED, preselection="liste_complementaire")
@@ -917,17 +974,20 @@ class TestDefer:
         dossier = drive_to(d.RANKED)
         meta = make_meta("bailleur", DAY["defer"])
         events = when(
-            dossier, lambda x: x.defer("Enquête à compléter", RETURN_SESSION_ON, meta)
+            dossier,
+            lambda x: x.defer(CAL_ID, "Enquête à compléter", RETURN_SESSION_ON, meta),
         )
         then_event(
             events,
             Dossier.Deferred,
             meta,
+            commission_id=CAL_ID,
             motive="Enquête à compléter",
             return_session_on=RETURN_SESSION_ON,
         )
         assert dossier.stage == d.DEFERRED
         assert dossier.deferral == {
+            "commission_id": CAL_ID,
             "motive": "Enquête à compléter",
             "return_session_on": RETURN_SESSION_ON,
         }
@@ -936,7 +996,9 @@ class TestDefer:
         dossier = drive_to(d.DEFERRED)
         meta = make_meta("bailleur", RETURN_SESSION_ON)
         later = date(2025, 7, 1)
-        events = when(dossier, lambda x: x.defer("Toujours incomplet", later, meta))
+        events = when(
+            dossier, lambda x: x.defer(CAL_ID, "Toujours incomplet", later, meta)
+        )
         then_event(events, Dossier.Deferred, return_session_on=later)
 
     @pytest.mark.parametrize(
@@ -948,14 +1010,18 @@ class TestDefer:
     ) -> None:
         dossier = drive_to(d.RANKED)
         meta = make_meta("bailleur", DAY["defer"])
-        then_error(dossier, lambda x: x.defer(motive, return_on, meta), "CAL-DECISION")
+        then_error(
+            dossier,
+            lambda x: x.defer(CAL_ID, motive, return_on, meta),
+            "CAL-DECISION",
+        )
 
     def test_dossier_ranked_non_retenu_cannot_be_deferred(self) -> None:
         dossier = drive_to(d.RANKED, ranking="non_retenu")
         meta = make_meta("bailleur", DAY["defer"])
         then_error(
             dossier,
-            lambda x: x.defer("Motif", RETURN_SESSION_ON, meta),
+            lambda x: x.defer(CAL_ID, "Motif", RETURN_SESSION_ON, meta),
             "CAL-PREALABLE",
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -12,6 +12,7 @@ import pytest
 from eventsourcing.persistence import Mapper
 
 from domain import programme as p
+from domain.liste import ListedCandidate
 from domain.programme import Partner, Programme
 from domain.shared import ROLES
 from infra.store import LogisTranscoder
@@ -26,6 +27,7 @@ from tests.helpers.commissions import (
     PARTNERS,
     PROGRAMME_DAY,
     PROGRAMME_STEPS,
+    PROPOSED,
     REFS,
     RELET_ON,
     VACATED_ON,
@@ -43,18 +45,21 @@ ALLOWED_ROLES = {
     "hold_concertation": frozenset({"bailleur", "als"}),
     "let_dwelling": frozenset({"bailleur"}),
     "vacate_dwelling": frozenset({"bailleur"}),
+    "propose_candidates": frozenset({"bailleur"}),
 }
 # The steps before each one, and the programme's kind, so it may be taken.
 BEFORE: dict[str, tuple[str, ...]] = {
     "hold_concertation": (),
     "let_dwelling": ("hold_concertation",),
     "vacate_dwelling": ("hold_concertation", "let_dwelling"),
+    "propose_candidates": ("hold_concertation", "let_dwelling", "vacate_dwelling"),
     "relet_dwelling": ("hold_concertation", "let_dwelling", "vacate_dwelling"),
 }
 EVENT = {
     "hold_concertation": Programme.ConcertationHeld,
     "let_dwelling": Programme.DwellingLet,
     "vacate_dwelling": Programme.DwellingVacated,
+    "propose_candidates": Programme.CandidatesProposed,
     "relet_dwelling": Programme.DwellingLet,
 }
 
@@ -355,6 +360,89 @@ class TestVacateDwelling:
         )
 
 
+def propose(ref: str = REFS[0], listed: Any = PROPOSED, on: Any = None) -> Any:
+    meta = make_meta("bailleur", on or PROGRAMME_DAY["propose_candidates"])
+    return lambda x: x.propose_candidates(ref, listed, meta)
+
+
+def proposed(*listed: ListedCandidate) -> list[dict[str, Any]]:
+    """How CandidatesProposed stores the households, and the dwelling keeps them."""
+    return [
+        {
+            "dossier_id": x.dossier_id,
+            "commission_id": x.commission_id,
+            "position": x.position,
+            "valid_until": x.valid_until,
+        }
+        for x in listed
+    ]
+
+
+VACATED = ("hold_concertation", "let_dwelling", "vacate_dwelling")
+
+
+class TestProposeCandidates:
+    def test_vacancy_receives_the_next_households_of_the_liste(self) -> None:
+        programme = programme_after(*VACATED)
+        meta = make_meta("bailleur", PROGRAMME_DAY["propose_candidates"])
+        events = when(
+            programme, lambda x: x.propose_candidates(REFS[0], PROPOSED, meta)
+        )
+        then_event(
+            events,
+            Programme.CandidatesProposed,
+            meta,
+            ref=REFS[0],
+            candidates=proposed(*PROPOSED),
+        )
+        assert programme.dwellings[REFS[0]]["candidates"] == proposed(*PROPOSED)
+        assert programme.dwellings[REFS[0]]["status"] == p.VACANT
+
+    def test_dwellings_start_without_candidates(self) -> None:
+        programme = programme_after()
+        assert [x["candidates"] for x in programme.dwellings.values()] == [[]] * 3
+
+    def test_dwelling_of_a_vacance_programme_receives_candidates(self) -> None:
+        # A vacancy goes straight to the CAL with the liste's households (§10).
+        programme = programme_after(kind="vacance")
+        events = when(programme, propose(REFS[1], on=PROGRAMME_DAY["announce"]))
+        then_event(events, Programme.CandidatesProposed, ref=REFS[1])
+        assert programme.dwellings[REFS[1]]["candidates"] == proposed(*PROPOSED)
+        assert programme.dwellings[REFS[0]]["candidates"] == []
+
+    def test_new_proposal_replaces_the_previous_one(self) -> None:
+        programme = programme_after(*VACATED, "propose_candidates")
+        events = when(programme, propose(listed=PROPOSED[1:]))
+        then_event(
+            events, Programme.CandidatesProposed, candidates=proposed(*PROPOSED[1:])
+        )
+        assert programme.dwellings[REFS[0]]["candidates"] == proposed(*PROPOSED[1:])
+
+    def test_empty_liste_is_recorded_as_no_candidate(self) -> None:
+        programme = programme_after(*VACATED, "propose_candidates")
+        then_event(when(programme, propose(listed=())), Programme.CandidatesProposed)
+        assert programme.dwellings[REFS[0]]["candidates"] == []
+
+    def test_let_dwelling_receives_no_candidates(self) -> None:
+        programme = programme_after("hold_concertation", "let_dwelling")
+        then_error(programme, propose(), "dwelling_not_vacant")
+
+    def test_unknown_dwelling_is_refused(self) -> None:
+        programme = programme_after(*VACATED)
+        then_error(programme, propose("SIMAR-XX-99"), "unknown_dwelling")
+
+    def test_candidates_are_cleared_when_the_dwelling_falls_vacant_again(
+        self,
+    ) -> None:
+        programme = programme_after(*VACATED, "propose_candidates", "relet_dwelling")
+        meta = make_meta("bailleur", date(2027, 1, 4))
+        events = when(
+            programme, lambda x: x.vacate_dwelling(REFS[0], date(2026, 12, 31), meta)
+        )
+        then_event(events, Programme.DwellingVacated, ref=REFS[0])
+        assert programme.dwellings[REFS[0]]["candidates"] == []
+
+
 class TestRoles:
     def test_every_step_has_its_expected_roles(self) -> None:
         assert p.STEP_ROLES == ALLOWED_ROLES
@@ -432,6 +520,15 @@ class TestReplay:
         stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
         assert stored == events
         assert given(stored) == programme
+
+    def test_proposed_candidates_come_back_equal(self) -> None:
+        programme, events = programme_with_history(*VACATED, "propose_candidates")
+        mapper = Mapper(transcoder=LogisTranscoder())
+        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        assert stored == events
+        rebuilt = given(stored)
+        assert rebuilt == programme
+        assert rebuilt.dwellings[REFS[0]]["candidates"] == proposed(*PROPOSED)
 
     def test_replay_does_not_judge_past_facts_by_todays_rules(self) -> None:
         # A concertation recorded without the CAF invited (imported, or before
