@@ -1,21 +1,57 @@
-"""The demonstration scenario: one LLTS programme in Le Lamentin (Martinique) and
-its twelve candidate dossiers, recorded through the application's public commands.
+"""The demonstration scenario: one LLTS procedure in Fort-de-France (Martinique),
+told through the application's public commands, from a programme's announcement
+to the bilans d'installation.
+
+- SIMAR announces « Résidence Les Flamboyants » (a T3 and a T4) and holds its
+  concertation; the partners gather fourteen households for it.
+- The pré-commission (Préfecture and DEAL present) selects six prioritaires and
+  four for the liste complémentaire, and sets one household aside.
+- The commission préfectorale, presided by the préfet, ranks the six in the RDA
+  order (one motivated departure) and puts the four on the commune's liste
+  complémentaire, valid six months for every landlord's vacancies.
+- SIMAR's CAL examines three candidates per dwelling: two attributions (one to
+  the DALO household), two non-attributions, a rejection and an ajournement.
+  Offers, leases, information meetings, entries follow; one bilan d'installation
+  finds social problems and asks for ASLL support, the other finds none.
+- Ozanam declares a vacancy in « Résidence Bellevue »: the liste complémentaire
+  proposes its first three households; one withdraws on the eve of Ozanam's
+  CAL, which attributes the T3 to the first (her bilan d'installation is still
+  due) and not to the second; the fourth stays on the list.
+- Two households came too late for the pré-commission, and the commune's new
+  demands stand at each early step of the instruction.
 
 Every command carries a deterministic Idempotency-Key (`demo:<n>`): loading twice
 writes nothing the second time, and an interrupted load resumes where it stopped.
-Dates run over the eight months before `today`, in each dossier's order.
+Dates run over the eight months before `today`, in procedure order; each
+commission's attendance and decisions are dated the day of its session.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from commands.application import CommandResult, Context, Logis
+from commands.base import Command
+from commands.commission import (
+    AttendeeIn,
+    CandidateDecisionIn,
+    CloseMinutes,
+    CommissionKind,
+    CommissionStep,
+    ConveneCommission,
+    DecideOnDwelling,
+    PreSelect,
+    PreSelectionIn,
+    RankDossiers,
+    RankingEntryIn,
+    RecordAttendance,
+)
 from commands.department import AdoptSettings
 from commands.dossier import (
     AnswerOffer,
@@ -24,13 +60,9 @@ from commands.dossier import (
     CheckResources,
     CloseDossier,
     CompleteDossier,
-    DecideCAL,
-    DeferCAL,
     Enter,
     IdentifyDossier,
     MakeOffer,
-    PreSelect,
-    Rank,
     ReceiveDocuments,
     RenderMairieAvis,
     RenderSocialEnquiry,
@@ -39,37 +71,55 @@ from commands.dossier import (
     SignLease,
     StartAnalysis,
     Step,
+    Withdraw,
 )
 from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
+from commands.programme import (
+    AnnounceProgramme,
+    DwellingIn,
+    HoldConcertation,
+    LetDwelling,
+    PartnerIn,
+    ProgrammeStep,
+)
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
 from domain.dossier import STAGES
+from domain.programme import CONCERTATION_PARTNERS
 from domain.shared import Actor
 
-if TYPE_CHECKING:
-    from commands.base import Command
+COMMUNE = "97209"  # Fort-de-France (code INSEE)
+COMMUNE_NAME = "Fort-de-France"
 
-PROGRAMME_NAME = "Résidence Les Flamboyants"
-PROGRAMME_ID = uuid5(
-    NAMESPACE_URL, "logis:demo:programme:972:residence-les-flamboyants"
-)
-COMMUNE = "97213"  # Le Lamentin (code INSEE)
-COMMUNE_NAME = "Le Lamentin"
-LANDLORD = "SIMAR"
-# dwelling_ref → (type, monthly rent, monthly charges) of the four LLTS dwellings
-DWELLINGS = {
-    "FLAMB-A-01-T2": ("T2", Decimal("290.00"), Decimal("45.00")),
-    "FLAMB-A-02-T3": ("T3", Decimal("365.00"), Decimal("55.00")),
-    "FLAMB-B-03-T3": ("T3", Decimal("365.00"), Decimal("55.00")),
-    "FLAMB-B-04-T4": ("T4", Decimal("440.00"), Decimal("65.00")),
+# The scenario's names for what it creates; their ids are known once created.
+FLAMBOYANTS, BELLEVUE = "flamboyants", "bellevue"
+PRE_COMMISSION, COMMISSION = "pre-commission", "commission-prefectorale"
+CAL_SIMAR, CAL_OZANAM = "cal-simar", "cal-ozanam"
+PROGRAMMES = {
+    FLAMBOYANTS: ("Résidence Les Flamboyants", "simar", "livraison"),
+    BELLEVUE: ("Résidence Bellevue", "ozanam", "vacance"),
 }
-T2, T3, T4 = "FLAMB-A-01-T2", "FLAMB-A-02-T3", "FLAMB-B-04-T4"
-SCENARIO_DAYS = 240  # the concertation meeting, before the first repérage
+T3, T4 = "FLAMB-A-01-T3", "FLAMB-A-02-T4"
+BELLEVUE_T3 = "BELLEVUE-C-07-T3"
+DWELLINGS = {
+    T3: DwellingIn(ref=T3, typology="T3", rent=Decimal(365), charges=Decimal(55)),
+    T4: DwellingIn(ref=T4, typology="T4", rent=Decimal(440), charges=Decimal(65)),
+    BELLEVUE_T3: DwellingIn(
+        ref=BELLEVUE_T3, typology="T3", rent=Decimal(350), charges=Decimal(50)
+    ),
+}
+DOSSIERS_PER_DWELLING = 5  # set by the concertation, with its motive
+
+# The calendar, in days before the scenario's last day (today, as a rule).
+ANNOUNCED, CONCERTATION = 240, 235
+PRE_COMMISSION_DAY, COMMISSION_DAY, CAL_SIMAR_DAY = 100, 90, 70
+VACANCY_DAY, CAL_OZANAM_DAY = 45, 33
+SCENARIO_DAYS = ANNOUNCED
 
 ACTORS = {
     "admin": Actor("administrateur", "admin", "Logis (administration)"),
-    "mairie": Actor("service-logement", "mairie", "Mairie du Lamentin"),
-    "ccas": Actor("instructrice-llts", "ccas", "CCAS du Lamentin"),
+    "mairie": Actor("service-logement", "mairie", "Mairie de Fort-de-France"),
+    "ccas": Actor("instructrice-llts", "ccas", "CCAS de Fort-de-France"),
     "departement": Actor(
         "assistante-sociale-secteur",
         "departement",
@@ -81,7 +131,8 @@ ACTORS = {
     "als": Actor(
         "conseillere-sociale", "als", "ALS (Association pour le Logement Social)"
     ),
-    "bailleur": Actor("secretariat-cal", "bailleur", LANDLORD),
+    "simar": Actor("secretariat-cal", "bailleur", "SIMAR"),
+    "ozanam": Actor("secretariat-cal", "bailleur", "Ozanam"),
 }
 INFORMATION_TOPICS = [
     "droits et devoirs du locataire",
@@ -89,12 +140,19 @@ INFORMATION_TOPICS = [
     "maîtrise des consommations d'eau et d'électricité",
 ]
 
+Ids = dict[str, UUID]  # the scenario's name of a dossier, programme or commission
+Build = Command | Callable[[Ids], Command]  # a command, or one naming created ids
+
 
 @dataclass(frozen=True)
 class _Order:
-    role: str
-    command: Command
-    dossier: str | None  # the scenario's name of the dossier; None: settings
+    actor: str  # key of ACTORS
+    on: date  # when it happened: orders are carried out in this order
+    name: str  # the dossier, programme or commission it creates or acts on
+    command: Build
+
+    def build(self, ids: Ids) -> Command:
+        return self.command(ids) if callable(self.command) else self.command
 
 
 @dataclass
@@ -102,40 +160,54 @@ class _Plan:
     code: str
     today: date
     anchor: date  # the scenario's last day: today, unless ceilings are missing
-    documents: tuple[str, ...]  # the department's required pieces, all handed in
+    settings: DepartmentSettings
     orders: list[_Order] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # dossier → applicant
+    sizes: dict[str, int] = field(default_factory=dict)  # dossier → household size
 
     def ago(self, days: int) -> date:
         return self.anchor - timedelta(days=days)
 
+    def add(self, actor: str, days_ago: int, name: str, command: Build) -> None:
+        self.orders.append(_Order(actor, self.ago(days_ago), name, command))
+
     def identify(
         self,
         dossier: str,
-        role: str,
+        actor: str,
         days_ago: int,
         applicant: str,
         size: int,
         *,
         sne: int | None = None,  # days ago the demand was registered (numéro unique)
+        programme: str | None = FLAMBOYANTS,
         dalo: bool = False,
     ) -> _Dossier:
         registered = None if sne is None else self.ago(sne)
-        command = IdentifyDossier(
-            occurred_on=self.ago(days_ago),
-            household_id=uuid5(NAMESPACE_URL, f"logis:demo:household:{dossier}"),
-            applicant_name=applicant,
-            household_size=size,
-            department=self.code,
-            commune=COMMUNE,
-            programme_id=PROGRAMME_ID,
-            numero_unique=_numero_unique(self.code, registered, len(self.names) + 1),
-            sne_registered_on=registered,
-            dalo=dalo,
-        )
+        sequence = len(self.names) + 1
+        on = self.ago(days_ago)
+
+        def command(ids: Ids) -> IdentifyDossier:
+            return IdentifyDossier(
+                occurred_on=on,
+                household_id=uuid5(NAMESPACE_URL, f"logis:demo:household:{dossier}"),
+                applicant_name=applicant,
+                household_size=size,
+                department=self.code,
+                commune=COMMUNE,
+                programme_id=ids[programme] if programme else None,
+                numero_unique=_numero_unique(self.code, registered, sequence),
+                sne_registered_on=registered,
+                dalo=dalo,
+            )
+
         self.names[dossier] = applicant
-        self.orders.append(_Order(role, command, dossier))
-        return _Dossier(self, dossier)
+        self.sizes[dossier] = size
+        self.add(actor, days_ago, dossier, command)
+        return self.dossier(dossier)
+
+    def dossier(self, name: str) -> _Dossier:
+        return _Dossier(self, name)
 
 
 @dataclass(frozen=True)
@@ -143,16 +215,11 @@ class _Dossier:
     plan: _Plan
     name: str
 
-    def step(self, role: str, days_ago: int, step: type[Step], **fields: Any) -> None:
+    def step(self, actor: str, days_ago: int, step: type[Step], **fields: Any) -> None:
         command = step(occurred_on=self.plan.ago(days_ago), **fields)
-        self.plan.orders.append(_Order(role, command, self.name))
+        self.plan.add(actor, days_ago, self.name, command)
 
-    def instruct(
-        self,
-        days_ago: tuple[int, int, int],
-        avis: str,
-        summary: str,
-    ) -> None:
+    def instruct(self, days_ago: tuple[int, int, int], avis: str, summary: str) -> None:
         """Enquête sociale (Collectivité territoriale), favourable avis of the
         Mairie, dossier completed by the CCAS."""
         enquete, mairie, ccas = days_ago
@@ -160,15 +227,16 @@ class _Dossier:
             "departement", enquete, RenderSocialEnquiry, avis=avis, summary=summary
         )
         self.step("mairie", mairie, RenderMairieAvis, avis="favorable")
-        self.step("ccas", ccas, CompleteDossier, documents=list(self.plan.documents))
+        documents = list(self.plan.settings.required_documents)
+        self.step("ccas", ccas, CompleteDossier, documents=documents)
 
-    def resources(self, days_ago: int, annual: str, category: int) -> None:
+    def resources(self, days_ago: int, annual: str) -> None:
         self.step(
             "deal",
             days_ago,
             CheckResources,
             annual_resources=Decimal(annual),
-            household_category=category,
+            household_category=min(self.plan.sizes[self.name], 6),
         )
 
     def solvency(
@@ -180,97 +248,751 @@ class _Dossier:
         opinion: str = "favorable",
         motive: str | None = None,
     ) -> None:
-        _, rent, charges = DWELLINGS[dwelling]
         self.step(
             "als",
             days_ago,
             AssessSolvency,
             monthly_resources=Decimal(monthly),
-            rent=rent,
-            charges=charges,
+            rent=DWELLINGS[dwelling].rent,
+            charges=DWELLINGS[dwelling].charges,
             housing_benefit=Decimal(housing_benefit),
             opinion=opinion,
             motive=motive,
         )
 
-
-def load_demo(
-    app: Logis,
-    code: str,
-    effective_from: date,
-    settings: DepartmentSettings,
-    today: date,
-) -> str:
-    """Load the scenario (once) and return a French report of what it holds."""
-    plan = _scenario(code, effective_from, settings, today)
-    first = app.store.find_idempotency(_key(0))
-    if first is not None and app.store.find_idempotency(_key(len(plan.orders) - 1)):
-        return (
-            "La démonstration est déjà chargée (clé d'idempotence demo:0 présente) : "
-            "rien n'a été écrit.\n"
-            f"Programme « {PROGRAMME_NAME} » ({COMMUNE_NAME}) : GET "
-            f"/v1/dossiers?programme_id={PROGRAMME_ID}"
+    def move_in(
+        self, landlord: str, programme: str, dwelling: str, offered: int
+    ) -> None:
+        """Offer (ten days and more to answer), acceptance, lease and the
+        dwelling let on the programme, information meeting, entry."""
+        self.step(
+            landlord, offered, MakeOffer, answer_deadline=self.plan.ago(offered - 12)
         )
-    ids: dict[str, UUID] = {}
-    last: dict[str, CommandResult] = {}
-    replayed = 0
-    for number, order in enumerate(plan.orders):
-        result = _carry_out(app, plan, number, order, ids)
-        replayed += result.replayed
-        if order.dossier is not None:
-            ids[order.dossier] = result.id
-            last[order.dossier] = result
-    return _report(plan, effective_from, today, ids, last, replayed, first is not None)
+        self.step(landlord, offered - 5, AnswerOffer, answer="acceptee")
+        signed, entry = offered - 9, offered - 12
+        lease_start = self.plan.ago(entry)
+        terms = DWELLINGS[dwelling]
+        self.step(
+            landlord,
+            signed,
+            SignLease,
+            lease_start=lease_start,
+            rent=terms.rent,
+            charges=terms.charges,
+        )
+        self.plan.add(
+            landlord,
+            signed,
+            programme,
+            lambda ids: LetDwelling(
+                occurred_on=self.plan.ago(signed),
+                ref=dwelling,
+                dossier_id=ids[self.name],
+                lease_start=lease_start,
+            ),
+        )
+        self.step(
+            "als", signed - 2, AttendInformationMeeting, topics=INFORMATION_TOPICS
+        )
+        self.step(landlord, entry, Enter)
 
 
-def _scenario(
-    code: str, effective_from: date, settings: DepartmentSettings, today: date
-) -> _Plan:
-    years = [table.year for table in settings.resource_ceilings]
-    if not years:
-        msg = f"Les paramètres du département {code} n'ont aucun plafond de ressources."
-        raise DepartmentNotConfiguredError(msg)
-    # Dated no later than the last year whose ceilings are known: the DEAL's
-    # control needs the ceilings of the year it happens in.
-    anchor = min(today, date(max(years), 12, 31))
-    plan = _Plan(code, today, anchor, settings.required_documents)
-    plan.orders.append(
-        _Order(
-            "admin",
-            AdoptSettings(effective_from=effective_from, settings=settings),
-            None,
+@dataclass(frozen=True)
+class _Session:
+    """A commission's session: attendance, decisions and minutes on `held`."""
+
+    plan: _Plan
+    name: str
+    host: str  # key of ACTORS
+    held: int  # days ago
+
+    def record(self, build: Callable[[Ids, date], CommissionStep]) -> None:
+        on = self.plan.ago(self.held)
+        self.plan.add(self.host, self.held, self.name, lambda ids: build(ids, on))
+
+    def attend(
+        self, attendees: list[AttendeeIn], presided_by: AttendeeIn | None = None
+    ) -> None:
+        self.record(
+            lambda _, on: RecordAttendance(
+                occurred_on=on, attendees=attendees, presided_by=presided_by
+            )
+        )
+
+    def close(self, summary: str) -> None:
+        self.record(lambda _, on: CloseMinutes(occurred_on=on, summary=summary))
+
+
+def _convene(
+    plan: _Plan,
+    name: str,
+    host: str,
+    kind: CommissionKind,
+    held: int,
+    programme: str,
+    dwelling_refs: tuple[str, ...] = (),
+    notice: int = 14,  # days between the convocation and the session
+) -> _Session:
+    """A session of the commune's commission, for one of its programmes."""
+
+    def command(ids: Ids) -> ConveneCommission:
+        return ConveneCommission(
+            occurred_on=plan.ago(held + notice),
+            kind=kind,
+            held_on=plan.ago(held),
+            department=plan.code,
+            commune=COMMUNE,
+            programme_id=ids[programme],
+            dwelling_refs=list(dwelling_refs),
+        )
+
+    plan.add(host, held + notice, name, command)
+    return _Session(plan, name, host, held)
+
+
+def _attendee(actor: str, function: str) -> AttendeeIn:
+    who = ACTORS[actor]
+    return AttendeeIn(organisation=who.organisation, role=who.role, function=function)  # type: ignore[arg-type]
+
+
+PREFET = _attendee("prefecture", "prefet")
+
+
+# ---- the scenes, in the order of the story ------------------------------------
+
+
+def _programme(plan: _Plan) -> None:
+    """SIMAR announces the delivery; with the ALS it holds the concertation."""
+    name, landlord, kind = PROGRAMMES[FLAMBOYANTS]
+    plan.add(
+        landlord,
+        ANNOUNCED,
+        FLAMBOYANTS,
+        AnnounceProgramme(
+            occurred_on=plan.ago(ANNOUNCED),
+            kind=kind,  # type: ignore[arg-type]
+            name=name,
+            department=plan.code,
+            commune=COMMUNE,
+            dwellings=[DWELLINGS[T3], DWELLINGS[T4]],
+        ),
+    )
+    partners = [
+        PartnerIn(organisation=ACTORS[role].organisation, role=role)  # type: ignore[arg-type]
+        for role in CONCERTATION_PARTNERS
+    ]
+    hosts = [
+        PartnerIn(organisation=ACTORS[a].organisation, role=ACTORS[a].role)  # type: ignore[arg-type]
+        for a in (landlord, "als")
+    ]
+    plan.add(
+        "als",
+        CONCERTATION,
+        FLAMBOYANTS,
+        HoldConcertation(
+            occurred_on=plan.ago(CONCERTATION),
+            invited=partners,
+            present=[*hosts, *partners],
+            programme_presented=True,
+            candidate_profile="Familles de Fort-de-France sans logement, hébergées "
+            "chez un tiers, en logement insalubre ou sur-occupé, victimes de "
+            "violences ou menacées d'expulsion, sous les plafonds PLAI ; ménages "
+            "reconnus DALO proposés par la Préfecture.",
+            dossiers_per_dwelling=DOSSIERS_PER_DWELLING,
+            quota_motive="Cinq dossiers par logement au lieu de trois : la même "
+            "commission préfectorale arrêtera la liste complémentaire de la "
+            "commune, attendue par les autres bailleurs pour leurs vacances LLTS "
+            "des six prochains mois.",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Solvency:
+    monthly: str  # monthly resources, benefits included
+    dwelling: str  # the dwelling whose rent the ALS studies
+    housing_benefit: str
+    opinion: str = "favorable"
+    motive: str | None = None
+
+
+@dataclass(frozen=True)
+class _Household:
+    """A household gathered for the programme, and what its instruction shows."""
+
+    name: str
+    applicant: str
+    size: int
+    found_by: str  # the partner who identified it (the Préfecture: DALO)
+    identified: int  # days ago; each step of the instruction follows at its pace
+    sne: int  # days ago its demand was registered (numéro unique)
+    avis: str  # of the enquête sociale
+    summary: str
+    annual: str  # resources the DEAL controls
+    solvency: _Solvency | None  # None: above the ceiling, inadmissible
+    documents: tuple[str, ...] = ()  # asked by the ALS through the Mairie
+
+
+GATHERED = (
+    _Household(
+        "joseph-angelique",
+        "M. et Mme Joseph-Angélique",
+        5,
+        "prefecture",
+        230,
+        300,
+        "prioritaire",
+        "Couple et trois enfants reconnus prioritaires DALO, menacés d'expulsion "
+        "sans relogement (concours de la force publique accordé).",
+        "21400",
+        _Solvency("2150.00", T4, "310.00"),
+    ),
+    _Household(
+        "rosemain",
+        "M. Frantz Rosemain",
+        3,
+        "mairie",
+        229,
+        250,
+        "favorable",
+        "Père seul avec deux enfants, hébergé chez un tiers.",
+        "24310",
+        None,
+    ),
+    _Household(
+        "hierso",
+        "Mme Rita Hierso",
+        2,
+        "ccas",
+        228,
+        240,
+        "defavorable",
+        "Dette locative importante chez le bailleur actuel, sans plan "
+        "d'apurement ; accompagnement proposé refusé.",
+        "11900",
+        _Solvency(
+            "1010.00",
+            T3,
+            "150.00",
+            "defavorable",
+            "Dette locative de 3 400 € sans plan d'apurement ni dossier FSL.",
+        ),
+    ),
+    _Household(
+        "jean-baptiste",
+        "Mme Nadège Jean-Baptiste",
+        3,
+        "ccas",
+        226,
+        240,
+        "prioritaire",
+        "Mère seule avec deux enfants, victime de violences conjugales, mise à "
+        "l'abri en hébergement d'urgence dont la prise en charge prend fin.",
+        "16300",
+        _Solvency("1540.00", T3, "205.00"),
+    ),
+    _Household(
+        "dorval",
+        "M. et Mme Dorval",
+        4,
+        "departement",
+        224,
+        260,
+        "favorable",
+        "Couple avec deux enfants hébergé chez la mère de Mme : sept personnes "
+        "dans un F3.",
+        "12840",
+        _Solvency(
+            "1070.00",
+            T4,
+            "120.00",
+            "reserve",
+            "Taux d'effort de 36 % sur le T4, aide au logement déduite (seuil : "
+            "30 %) ; reste à vivre de 171 € par personne.",
+        ),
+    ),
+    _Household(
+        "nicolas",
+        "M. et Mme Nicolas",
+        4,
+        "mairie",
+        222,
+        245,
+        "favorable",
+        "Couple avec deux enfants dans une case déclarée insalubre par arrêté "
+        "préfectoral, sans sanitaires intérieurs.",
+        "18600",
+        _Solvency("1600.00", T4, "260.00"),
+        documents=("attestation_employeur",),
+    ),
+    _Household(
+        "marie-sainte",
+        "Mme Laurence Marie-Sainte",
+        5,
+        "caf",
+        220,
+        250,
+        "favorable",
+        "Mère avec quatre enfants dans un T2 : sur-occupation, enfants sans chambre.",
+        "19800",
+        _Solvency("1700.00", T3, "240.00"),
+    ),
+    _Household(
+        "lerus",
+        "M. Patrick Lérus",
+        3,
+        "mairie",
+        218,
+        235,
+        "favorable",
+        "Père seul avec deux enfants, loyers impayés depuis une perte d'emploi : "
+        "commandement de quitter les lieux.",
+        "15900",
+        _Solvency("1450.00", T3, "190.00"),
+    ),
+    _Household(
+        "elisabeth",
+        "Mme Sandrine Élisabeth",
+        3,
+        "caf",
+        216,
+        250,
+        "favorable",
+        "Mère seule avec deux enfants, accueillie en centre d'hébergement et de "
+        "réinsertion sociale : sortie préparée.",
+        "16100",
+        _Solvency("1480.00", T3, "200.00"),
+    ),
+    _Household(
+        "louis-sidney",
+        "M. Thierry Louis-Sidney",
+        2,
+        "caf",
+        215,
+        225,
+        "favorable",
+        "Père seul avec un enfant en garde alternée, studio trop petit et trop cher.",
+        "13400",
+        _Solvency("1180.00", T3, "150.00"),
+    ),
+    _Household(
+        "sainte-rose",
+        "Mme Maëva Sainte-Rose",
+        2,
+        "ccas",
+        214,
+        230,
+        "favorable",
+        "Mère et sa fille majeure, locataires d'un logement privé dont le loyer "
+        "absorbe 48 % de leurs ressources.",
+        "12100",
+        _Solvency("1150.00", T3, "160.00"),
+    ),
+    _Household(
+        "bellemare",
+        "M. Gérard Bellemare",
+        3,
+        "departement",
+        213,
+        240,
+        "favorable",
+        "Couple et un enfant locataires d'un logement privé décent mais cher ; "
+        "souhaitent entrer dans le parc social.",
+        "17200",
+        _Solvency("1650.00", T3, "150.00"),
+    ),
+)
+
+
+def _gathered(plan: _Plan) -> None:
+    """The households gathered for the programme after the concertation,
+    instructed in the order DOS-ORDRE sets, up to the ALS's solvency study."""
+    for household in GATHERED:
+        _instruct(plan, household)
+
+
+def _instruct(plan: _Plan, h: _Household) -> None:
+    day = h.identified
+    d = plan.identify(
+        h.name,
+        h.found_by,
+        day,
+        h.applicant,
+        h.size,
+        sne=h.sne,
+        dalo=h.found_by == "prefecture",
+    )
+    d.instruct((day - 24, day - 42, day - 58), h.avis, h.summary)
+    d.resources(day - 76, h.annual)
+    if h.solvency is None:
+        return  # above the ceiling: the DEAL's control ends the dossier
+    d.step("als", day - 86, StartAnalysis)
+    if h.documents:
+        d.step(
+            "als",
+            day - 90,
+            RequestDocuments,
+            documents=list(h.documents),
+            through_role="mairie",
+            through_organisation=ACTORS["mairie"].organisation,
+        )
+        d.step("als", day - 104, ReceiveDocuments, documents=list(h.documents))
+    s = h.solvency
+    d.solvency(day - 110, s.monthly, s.dwelling, s.housing_benefit, s.opinion, s.motive)
+
+
+def _late(plan: _Plan) -> None:
+    """Gathered for the programme too, but not ready for its pré-commission:
+    they wait for the commune's next one."""
+    d = plan.identify("celeste", "ccas", 176, "Mme Josiane Céleste", 3, sne=190)
+    d.instruct(
+        (150, 132, 104),
+        "prioritaire",
+        "Mère seule avec deux enfants, victime de violences conjugales, "
+        "hébergée en urgence.",
+    )
+    d.resources(80, "14200")
+    d.step("als", 47, StartAnalysis)
+    d.step(
+        "als",
+        40,
+        RequestDocuments,
+        documents=["avis_imposition_2025", "jugement_pension_alimentaire"],
+        through_role="ccas",
+        through_organisation=ACTORS["ccas"].organisation,
+    )  # not received yet
+
+    d = plan.identify("neree", "caf", 190, "M. Alex Nérée", 2, sne=205)
+    d.instruct(
+        (165, 146, 122),
+        "favorable",
+        "Jeune couple logé sans bail chez un ami, contraint de partir.",
+    )
+    d.resources(99, "15400")
+    d.step("als", 90, StartAnalysis)
+    payslips = ["bulletins_salaire_3_derniers_mois"]
+    d.step(
+        "als",
+        86,
+        RequestDocuments,
+        documents=payslips,
+        through_role="ccas",
+        through_organisation=ACTORS["ccas"].organisation,
+    )
+    d.step("ccas", 64, ReceiveDocuments, documents=payslips)
+    d.solvency(
+        52,
+        "1283.00",
+        T3,
+        "95.00",
+        "reserve",
+        "Contrat à durée déterminée jusqu'en fin d'année : ressources à confirmer "
+        "avant la prochaine pré-commission.",
+    )
+
+
+PRESELECTION = {
+    "joseph-angelique": "prioritaire",
+    "jean-baptiste": "prioritaire",
+    "dorval": "prioritaire",
+    "nicolas": "prioritaire",
+    "marie-sainte": "prioritaire",
+    "lerus": "prioritaire",
+    "elisabeth": "liste_complementaire",
+    "louis-sidney": "liste_complementaire",
+    "sainte-rose": "liste_complementaire",
+    "bellemare": "liste_complementaire",
+    "hierso": "ecarte",
+}
+
+
+def _pre_commission(plan: _Plan) -> None:
+    """The ALS hosts it; the Préfecture and the DEAL attend (PRECOM-QUORUM)."""
+    session = _convene(
+        plan, PRE_COMMISSION, "als", "pre_commission", PRE_COMMISSION_DAY, FLAMBOYANTS
+    )
+    session.attend(
+        [
+            _attendee("als", "conseillere_sociale"),
+            _attendee("prefecture", "chef_du_bureau_logement"),
+            _attendee("deal", "controleur_des_ressources"),
+            _attendee("mairie", "adjointe_au_logement"),
+            _attendee("ccas", "instructrice_llts"),
+            _attendee("departement", "assistante_sociale"),
+            _attendee("simar", "charge_de_clientele"),
+        ]
+    )
+    session.record(
+        lambda ids, on: PreSelect(
+            occurred_on=on,
+            decisions=[
+                PreSelectionIn(dossier_id=ids[name], outcome=outcome)  # type: ignore[arg-type]
+                for name, outcome in PRESELECTION.items()
+            ],
         )
     )
-    _dossiers(plan)
-    orders = sorted(plan.orders[1:], key=lambda o: o.command.occurred_on or date.min)
-    plan.orders[1:] = orders  # chronological across dossiers, stable within each
-    if effective_from > plan.ago(SCENARIO_DAYS):
-        msg = (
-            f"Les paramètres du département {code} prennent effet le "
-            f"{effective_from:%d/%m/%Y}, après le début du scénario "
-            f"({plan.ago(SCENARIO_DAYS):%d/%m/%Y})."
-        )
-        raise DepartmentNotConfiguredError(msg)
-    for order in plan.orders:
-        command = order.command
-        if isinstance(command, CheckResources) and command.occurred_on:
-            year = command.occurred_on.year
-            if settings.ceiling(year, command.household_category) is None:
-                msg = (
-                    f"Plafonds de ressources {year} absents des paramètres du "
-                    f"département {code} : ajoutez le tableau de l'arrêté {year}."
+    session.close(
+        "Six dossiers prioritaires et quatre pour la liste complémentaire "
+        "proposés à la commission préfectorale ; un dossier écarté (dette "
+        "locative sans plan d'apurement)."
+    )
+
+
+# (dossier, RDA criteria it meets, motive when it passes a household the RDA puts first)
+RANKED: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    ("joseph-angelique", ("dalo", "menace_d_expulsion_sans_relogement"), None),
+    (
+        "jean-baptiste",
+        ("violences_conjugales_ou_familiales", "sortie_de_structure_d_hebergement"),
+        "Mise en sécurité : ordonnance de protection du juge aux affaires "
+        "familiales, fin de l'hébergement d'urgence dans le mois ; la commission "
+        "la classe avant deux ménages que le RDA fait passer en premier.",
+    ),
+    ("dorval", ("sans_logement_ou_hebergee_chez_un_tiers", "sur_occupation"), None),
+    ("nicolas", ("logement_insalubre_ou_indigne",), None),
+    ("marie-sainte", ("sur_occupation",), None),
+    ("lerus", ("menace_d_expulsion_sans_relogement",), None),
+)
+LISTE_COMPLEMENTAIRE = (
+    ("elisabeth", ("sortie_de_structure_d_hebergement",)),
+    ("louis-sidney", ()),
+    ("sainte-rose", ()),
+    ("bellemare", ()),
+)
+
+
+def _commission_prefectorale(plan: _Plan) -> None:
+    """Convened by the Préfecture, presided by the préfet, the DEAL present
+    (COMPREF-PRESIDENCE); it ranks in the RDA order (COMPREF-RANG) and sets the
+    commune's liste complémentaire for six months (LC-VALIDITE)."""
+    session = _convene(
+        plan,
+        COMMISSION,
+        "prefecture",
+        "commission_prefectorale",
+        COMMISSION_DAY,
+        FLAMBOYANTS,
+    )
+    session.attend(
+        [
+            PREFET,
+            _attendee("prefecture", "chef_du_bureau_logement"),
+            _attendee("deal", "directeur_adjoint"),
+            _attendee("als", "directrice"),
+            _attendee("mairie", "adjointe_au_logement"),
+            _attendee("simar", "directrice_de_la_clientele"),
+            _attendee("ozanam", "directeur_de_la_gestion_locative"),
+        ],
+        presided_by=PREFET,
+    )
+    session.record(
+        lambda ids, on: RankDossiers(
+            occurred_on=on,
+            ranked=[
+                RankingEntryIn(
+                    dossier_id=ids[name], criteria=list(criteria), motive=why
                 )
-                raise DepartmentNotConfiguredError(msg)
-    return plan
+                for name, criteria, why in RANKED
+            ],
+            liste_complementaire=[
+                RankingEntryIn(dossier_id=ids[name], criteria=list(criteria))
+                for name, criteria in LISTE_COMPLEMENTAIRE
+            ],
+        )
+    )
+    session.close(
+        "Six ménages classés dans l'ordre du RDA (un écart motivé) ; quatre inscrits "
+        "sur la liste complémentaire de Fort-de-France, valable six mois pour les "
+        "vacances LLTS de tous les bailleurs de la commune."
+    )
 
 
-def _dossiers(plan: _Plan) -> None:
-    precommission, commission, cal, second_cal = 95, 85, 70, 40  # days ago
+def _decision(ids: Ids, name: str, decision: str, **fields: Any) -> CandidateDecisionIn:
+    return CandidateDecisionIn(dossier_id=ids[name], decision=decision, **fields)  # type: ignore[arg-type]
 
-    # Second wave, still with the partners: repérage, enquête, avis, CCAS, DEAL.
-    plan.identify("d01", "caf", 9, "Mme Maëva Sainte-Rose", 2)
 
-    d = plan.identify("d02", "mairie", 58, "M. Ludovic Marie-Luce", 4, sne=70)
+def _cal_simar(plan: _Plan) -> None:
+    """SIMAR's CAL examines three candidates for each dwelling (CAL-TROIS)."""
+    session = _convene(
+        plan, CAL_SIMAR, "simar", "cal", CAL_SIMAR_DAY, FLAMBOYANTS, (T3, T4)
+    )
+    session.attend(
+        [
+            _attendee("simar", "president_cal"),
+            _attendee("simar", "administratrice"),
+            _attendee("mairie", "representant_du_maire"),
+            _attendee("prefecture", "representant_du_prefet"),
+            _attendee("als", "conseillere_sociale"),
+        ]
+    )
+    back_on = plan.ago(CAL_SIMAR_DAY) + timedelta(weeks=13)  # next session, to come
+    session.record(
+        lambda ids, on: DecideOnDwelling(
+            occurred_on=on,
+            dwelling_ref=T4,
+            candidates=[
+                _decision(ids, "joseph-angelique", "attribution", dalo_designated=True),
+                _decision(
+                    ids,
+                    "dorval",
+                    "non_attribution",
+                    motive="Taux d'effort de 36 % sur le T4, aide au logement "
+                    "déduite, au-delà du seuil de 30 % : candidature à présenter "
+                    "sur un logement de loyer inférieur. Décision notifiée par "
+                    "écrit, motivée.",
+                ),
+                _decision(
+                    ids,
+                    "nicolas",
+                    "ajournement",
+                    motive="Fin de contrat de M. signalée par la CAF : ressources "
+                    "de l'année en cours à actualiser.",
+                    return_session_on=back_on,
+                ),
+            ],
+        )
+    )
+    session.record(
+        lambda ids, on: DecideOnDwelling(
+            occurred_on=on,
+            dwelling_ref=T3,
+            candidates=[
+                _decision(ids, "jean-baptiste", "attribution"),
+                _decision(
+                    ids,
+                    "marie-sainte",
+                    "non_attribution",
+                    motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
+                    "l'entrée ; candidature à présenter sur un T4 ou un T5.",
+                ),
+                _decision(
+                    ids,
+                    "lerus",
+                    "rejet_irrecevabilite",
+                    motive="Le ménage est propriétaire d'une maison adaptée à ses "
+                    "besoins au Robert (acte produit à la CAL) : demande "
+                    "irrecevable.",
+                ),
+            ],
+        )
+    )
+    session.close(
+        "T4 attribué au ménage DALO désigné par le préfet, T3 attribué ; deux "
+        "non-attributions et un rejet motivés, un dossier ajourné."
+    )
+
+
+def _moves_in(plan: _Plan) -> None:
+    """Offers, leases and entries in the Flamboyants; the bilans d'installation
+    within two months of entry, one asking for ASLL support."""
+    dalo = plan.dossier("joseph-angelique")
+    dalo.move_in("simar", FLAMBOYANTS, T4, 68)
+    support = plan.settings.min_support_months_after_bilan
+    dalo.step(
+        "als",
+        26,
+        ReviewInstallation,
+        outcome="problemes",
+        findings="Deux mois de loyer impayés, budget non maîtrisé depuis "
+        "l'emménagement, isolement de Mme : accompagnement social lié au logement "
+        f"(ASLL) de {support} mois demandé au FSL.",
+        support_months=support,
+    )
+    dalo.step(
+        "als",
+        15,
+        CloseDossier,
+        reason=f"Installation réalisée ; ASLL de {support} mois engagé, suivi par "
+        "l'ALS.",
+    )
+
+    family = plan.dossier("jean-baptiste")
+    family.move_in("simar", FLAMBOYANTS, T3, 67)
+    family.step(
+        "als",
+        22,
+        ReviewInstallation,
+        outcome="ok",
+        findings="Loyer payé, aide au logement versée, enfants scolarisés dans le "
+        "quartier ; Mme s'appuie sur le réseau d'aide aux victimes.",
+    )
+
+
+def _vacancy(plan: _Plan) -> None:
+    """Ozanam's vacancy in the same commune is served by the liste
+    complémentaire; one household withdraws, the CAL decides on the two others."""
+    name, landlord, kind = PROGRAMMES[BELLEVUE]
+    plan.add(
+        landlord,
+        VACANCY_DAY,
+        BELLEVUE,
+        AnnounceProgramme(
+            occurred_on=plan.ago(VACANCY_DAY),
+            kind=kind,  # type: ignore[arg-type]
+            name=name,
+            department=plan.code,
+            commune=COMMUNE,
+            dwellings=[DWELLINGS[BELLEVUE_T3]],
+        ),
+    )  # proposes the next three households of the commune's valid lists
+    withdrawn = plan.dossier("sainte-rose")
+    withdrawn.step(
+        "ccas",
+        CAL_OZANAM_DAY + 1,
+        Withdraw,
+        reason="Relogée dans le parc privé avec l'aide du FSL, Mme renonce à sa "
+        "demande LLTS ; désistement transmis par le CCAS.",
+    )
+    session = _convene(
+        plan,
+        CAL_OZANAM,
+        "ozanam",
+        "cal",
+        CAL_OZANAM_DAY,
+        BELLEVUE,
+        (BELLEVUE_T3,),
+        notice=7,  # the vacancy is recent
+    )
+    session.attend(
+        [
+            _attendee("ozanam", "president_cal"),
+            _attendee("mairie", "representant_du_maire"),
+            _attendee("prefecture", "representant_du_prefet"),
+            _attendee("als", "conseillere_sociale"),
+        ]
+    )
+    session.record(
+        lambda ids, on: DecideOnDwelling(
+            occurred_on=on,
+            dwelling_ref=BELLEVUE_T3,
+            candidates=[
+                _decision(ids, "elisabeth", "attribution"),
+                _decision(
+                    ids,
+                    "louis-sidney",
+                    "non_attribution",
+                    motive="Ménage de deux personnes : le T3 revient à une famille ; "
+                    "candidature maintenue pour un T2.",
+                ),
+            ],
+            shortfall_motive="Trois ménages proposés par la liste complémentaire "
+            "de Fort-de-France ; Mme Sainte-Rose s'est désistée la veille de la "
+            "séance : deux candidats seulement. La CAL statue pour ne pas "
+            "prolonger la vacance ; M. Bellemare reste inscrit sur la liste.",
+        )
+    )
+    session.close("T3 attribué à Mme Élisabeth ; une non-attribution motivée.")
+    tenant = plan.dossier("elisabeth")
+    tenant.move_in("ozanam", BELLEVUE, BELLEVUE_T3, 32)  # bilan still due
+
+
+def _new_demands(plan: _Plan) -> None:
+    """The commune's new demands, at the early steps, for its next commission."""
+    plan.identify("sainte-luce", "caf", 9, "Mme Maryse Sainte-Luce", 2, programme=None)
+
+    d = plan.identify(
+        "marie-luce", "mairie", 58, "M. Ludovic Marie-Luce", 4, sne=70, programme=None
+    )
     d.step(
         "departement",
         16,
@@ -280,7 +1002,9 @@ def _dossiers(plan: _Plan) -> None:
         "personnes dans un F3 (sur-occupation). Père en CDD, mère sans emploi.",
     )
 
-    d = plan.identify("d03", "ccas", 88, "Mme Huguette Lordinot", 2, sne=95)
+    d = plan.identify(
+        "lordinot", "ccas", 88, "Mme Huguette Lordinot", 2, sne=95, programme=None
+    )
     d.step(
         "ccas",
         61,
@@ -298,7 +1022,9 @@ def _dossiers(plan: _Plan) -> None:
         "mutation à traiter par son bailleur, hors contingent LLTS.",
     )
 
-    d = plan.identify("d04", "departement", 120, "M. et Mme Dorval", 4, sne=130)
+    d = plan.identify(
+        "rangon", "departement", 120, "M. et Mme Rangon", 4, sne=130, programme=None
+    )
     d.instruct(
         (96, 75, 41),
         "favorable",
@@ -306,207 +1032,113 @@ def _dossiers(plan: _Plan) -> None:
         "supérieur à 45 % des ressources.",
     )
 
-    d = plan.identify("d05", "mairie", 150, "Mme Ginette Bellay", 1, sne=160)
+    d = plan.identify(
+        "bellay", "mairie", 150, "Mme Ginette Bellay", 1, sne=160, programme=None
+    )
     d.instruct(
         (128, 110, 62),
         "prioritaire",
         "Personne âgée seule dans une case insalubre (arrêté d'insalubrité en "
         "cours), sans sanitaires intérieurs.",
     )
-    d.resources(19, "9840", 1)
+    d.resources(19, "9840")
 
-    # First wave, gathered after the concertation: 3 dossiers per dwelling.
-    d = plan.identify("d06", "mairie", 230, "M. Frantz Rosemain", 3, sne=250)
-    d.instruct(
-        (203, 183, 166),
-        "favorable",
-        "Père seul avec deux enfants, hébergé chez un tiers.",
-    )
-    d.resources(149, "24310", 3)  # above the ceiling: inadmissible
 
-    d = plan.identify("d07", "ccas", 176, "Mme Nadège Jean-Baptiste", 3, sne=190)
-    d.instruct(
-        (150, 132, 104),
-        "prioritaire",
-        "Mère seule avec deux enfants, victime de violences conjugales, "
-        "hébergée en urgence.",
-    )
-    d.resources(80, "14200", 3)
-    d.step("als", 47, StartAnalysis)
-    d.step(
-        "als",
-        40,
-        RequestDocuments,
-        documents=["avis_imposition_2025", "jugement_pension_alimentaire"],
-        through_role="ccas",
-        through_organisation="CCAS du Lamentin",
-    )  # not received yet
+SCENES = (
+    _programme,
+    _gathered,
+    _late,
+    _pre_commission,
+    _commission_prefectorale,
+    _cal_simar,
+    _moves_in,
+    _vacancy,
+    _new_demands,
+)
 
-    d = plan.identify("d08", "caf", 190, "M. Thierry Louis-Sidney", 2, sne=205)
-    d.instruct(
-        (165, 146, 122),
-        "favorable",
-        "Père seul avec un enfant en garde alternée, studio trop petit.",
-    )
-    d.resources(101, "15400", 2)
-    d.step("als", 90, StartAnalysis)
-    payslips = ["bulletins_salaire_3_derniers_mois"]
-    d.step(
-        "als",
-        86,
-        RequestDocuments,
-        documents=payslips,
-        through_role="ccas",
-        through_organisation="CCAS du Lamentin",
-    )
-    d.step("ccas", 64, ReceiveDocuments, documents=payslips)
-    d.solvency(
-        52,
-        "1283.00",
-        T2,
-        "95.00",
-        "reserve",
-        "Contrat à durée déterminée jusqu'en fin d'année : ressources à confirmer "
-        "avant la pré-commission.",
-    )
 
-    d = plan.identify("d09", "ccas", 228, "Mme Rita Hierso", 2, sne=240)
-    d.instruct(
-        (201, 182, 165),
-        "defavorable",
-        "Dette locative importante chez le bailleur actuel, sans plan "
-        "d'apurement ; accompagnement proposé refusé.",
-    )
-    d.resources(147, "11900", 2)
-    d.step("als", 139, StartAnalysis)
-    d.solvency(
-        107,
-        "1010.00",
-        T2,
-        "150.00",
-        "defavorable",
-        "Dette locative de 3 400 € sans plan d'apurement ni dossier FSL.",
-    )
-    d.step("als", precommission, PreSelect, outcome="ecarte")
+# ---- loading ------------------------------------------------------------------
 
-    d = plan.identify("d10", "mairie", 226, "M. et Mme Nicolas", 3, sne=245)
-    d.instruct(
-        (199, 181, 163),
-        "favorable",
-        "Jeune couple avec un enfant, hébergé chez les parents.",
-    )
-    d.resources(146, "17800", 3)
-    d.step("als", 138, StartAnalysis)
-    d.step(
-        "als",
-        134,
-        RequestDocuments,
-        documents=["attestation_employeur"],
-        through_role="mairie",
-        through_organisation="Mairie du Lamentin",
-    )
-    d.step("als", 118, ReceiveDocuments, documents=["attestation_employeur"])
-    d.solvency(106, "1690.00", T3, "180.00")
-    d.step("als", precommission, PreSelect, outcome="liste_complementaire")
-    d.step("prefecture", commission, Rank, outcome="liste_complementaire")
 
-    d = plan.identify("d11", "caf", 224, "Mme Sandrine Élisabeth", 3, sne=250)
-    d.instruct(
-        (198, 180, 162),
-        "favorable",
-        "Mère seule avec deux enfants, logement privé trop cher.",
-    )
-    d.resources(145, "16300", 3)
-    d.step("als", 137, StartAnalysis)
-    d.solvency(105, "1540.00", T3, "205.00")
-    d.step("als", precommission, PreSelect, outcome="prioritaire")
-    d.step("prefecture", commission, Rank, outcome="rang", rank=2)
-    d.step(
-        "bailleur",
-        cal,
-        DeferCAL,
-        motive="Ressources de l'année en cours à actualiser : changement de "
-        "situation professionnelle signalé par la CAF.",
-        return_session_on=plan.ago(second_cal),
-    )
-    d.step(
-        "bailleur",
-        second_cal,
-        DecideCAL,
-        decision="non_attribution",
-        dwelling_ref=T3,
-        motive="Ressources actualisées : taux d'effort de 38 % sur le T3, aide au "
-        "logement déduite, au-delà du seuil de 30 %. Candidature à présenter sur "
-        "un logement de loyer inférieur. Décision notifiée par écrit, motivée.",
-    )
+def load_demo(
+    app: Logis,
+    code: str,
+    effective_from: date,
+    settings: DepartmentSettings,
+    today: date,
+) -> str:
+    """Load the scenario (once) and return a French report of what it holds."""
+    plan = _scenario(code, effective_from, settings, today)
+    first = app.store.find_idempotency(_key(0))
+    if first is not None and app.store.find_idempotency(_key(len(plan.orders) - 1)):
+        return _already_loaded(app, plan)
+    ids: Ids = {}
+    replayed = 0
+    for number, order in enumerate(plan.orders):
+        result = _carry_out(app, plan, number, order, ids)
+        replayed += result.replayed
+        ids.setdefault(order.name, result.id)
+    return _report(app, plan, effective_from, ids, replayed, first is not None)
 
-    d = plan.identify(
-        "d12", "prefecture", 232, "M. et Mme Joseph-Angélique", 5, sne=300, dalo=True
-    )
-    d.instruct(
-        (206, 185, 169),
-        "prioritaire",
-        "Couple et trois enfants reconnus prioritaires DALO, menacés d'expulsion "
-        "sans relogement.",
-    )
-    d.resources(150, "21400", 5)
-    d.step("als", 140, StartAnalysis)
-    d.solvency(108, "2150.00", T4, "310.00")
-    d.step("als", precommission, PreSelect, outcome="prioritaire")
-    d.step("prefecture", commission, Rank, outcome="rang", rank=1)
-    d.step("bailleur", cal, DecideCAL, decision="attribution", dwelling_ref=T4)
-    d.step("bailleur", 68, MakeOffer, answer_deadline=plan.ago(55))
-    d.step("bailleur", 63, AnswerOffer, answer="acceptee")
-    _, rent, charges = DWELLINGS[T4]
-    d.step(
-        "bailleur", 56, SignLease, lease_start=plan.ago(50), rent=rent, charges=charges
-    )
-    d.step("als", 53, AttendInformationMeeting, topics=INFORMATION_TOPICS)
-    d.step("bailleur", 50, Enter)
-    d.step(
-        "als",
-        14,
-        ReviewInstallation,
-        outcome="problemes",
-        findings="Deux mois de loyer impayés, budget non maîtrisé depuis "
-        "l'emménagement, isolement de Mme.",
-        support_months=6,
-    )
-    d.step(
-        "als",
-        12,
-        CloseDossier,
-        reason="Installation réalisée ; accompagnement social lié au logement de "
-        "6 mois engagé par l'ALS.",
-    )
+
+def _scenario(
+    code: str, effective_from: date, settings: DepartmentSettings, today: date
+) -> _Plan:
+    years = [table.year for table in settings.resource_ceilings]
+    if not years:
+        msg = f"Les paramètres du département {code} n'ont aucun plafond de ressources."
+        raise DepartmentNotConfiguredError(msg)
+    # Dated no later than the last year whose ceilings are known: the DEAL's
+    # control needs the ceilings of the year it happens in.
+    anchor = min(today, date(max(years), 12, 31))
+    plan = _Plan(code, today, anchor, settings)
+    if effective_from > plan.ago(SCENARIO_DAYS):
+        msg = (
+            f"Les paramètres du département {code} prennent effet le "
+            f"{effective_from:%d/%m/%Y}, après le début du scénario "
+            f"({plan.ago(SCENARIO_DAYS):%d/%m/%Y})."
+        )
+        raise DepartmentNotConfiguredError(msg)
+    for scene in SCENES:
+        scene(plan)
+    # Chronological across the story, in the scenes' order within a day.
+    plan.orders.sort(key=lambda order: order.on)
+    adopt = AdoptSettings(effective_from=effective_from, settings=settings)
+    plan.orders.insert(0, _Order("admin", effective_from, "parametres", adopt))
+    for order in plan.orders:
+        command = order.command
+        if isinstance(command, CheckResources) and command.occurred_on:
+            year = command.occurred_on.year
+            if settings.ceiling(year, command.household_category) is None:
+                msg = (
+                    f"Plafonds de ressources {year} absents des paramètres du "
+                    f"département {code} : ajoutez le tableau de l'arrêté {year}."
+                )
+                raise DepartmentNotConfiguredError(msg)
+    return plan
 
 
 def _carry_out(
-    app: Logis, plan: _Plan, number: int, order: _Order, ids: dict[str, UUID]
+    app: Logis, plan: _Plan, number: int, order: _Order, ids: Ids
 ) -> CommandResult:
-    actor = ACTORS[order.role]
-    target = ids.get(order.dossier) if order.dossier else None
+    actor = ACTORS[order.actor]
+    command = order.build(ids)
+    target = ids.get(order.name)
     ctx = Context(
         actor=actor,
-        correlation_id=f"demo:{order.dossier or 'parametres'}",
+        correlation_id=f"demo:{order.name}",
         now=datetime.combine(plan.today, time(12), tzinfo=UTC),
         idempotency_key=_key(number),
         fingerprint=fingerprint(
             actor.__dict__,
             _key(number),
-            type(order.command).__name__,
+            type(command).__name__,
             str(target),
-            order.command.model_dump(mode="json"),
+            command.model_dump(mode="json"),
         ),
     )
     try:
-        if isinstance(order.command, AdoptSettings):
-            return app.adopt_settings(plan.code, order.command, ctx)
-        if isinstance(order.command, IdentifyDossier):
-            return app.identify_dossier(order.command, ctx)
-        assert isinstance(order.command, Step)
-        assert target is not None
-        return app.apply_step(target, order.command, ctx)
+        return _dispatch(app, plan.code, command, target, ctx)
     except InvalidCommandError as error:
         if error.code != "idempotency_key_reused":
             raise
@@ -517,43 +1149,129 @@ def _carry_out(
         raise InvalidCommandError(msg, error.code) from None
 
 
+def _dispatch(
+    app: Logis, code: str, command: Command, target: UUID | None, ctx: Context
+) -> CommandResult:
+    if isinstance(command, AdoptSettings):
+        return app.adopt_settings(code, command, ctx)
+    if isinstance(command, IdentifyDossier):
+        return app.identify_dossier(command, ctx)
+    if isinstance(command, AnnounceProgramme):
+        return app.announce_programme(command, ctx)
+    if isinstance(command, ConveneCommission):
+        return app.convene_commission(command, ctx)
+    assert target is not None
+    if isinstance(command, Step):
+        return app.apply_step(target, command, ctx)
+    if isinstance(command, ProgrammeStep):
+        return app.apply_programme_step(target, command, ctx)
+    assert isinstance(command, CommissionStep)
+    return app.apply_commission_step(target, command, ctx)
+
+
+# ---- what the demo tells its user ---------------------------------------------
+
+
+def _already_loaded(app: Logis, plan: _Plan) -> str:
+    lines = [
+        "La démonstration est déjà chargée (clé d'idempotence demo:0 présente) : "
+        "rien n'a été écrit."
+    ]
+    for number, order in enumerate(plan.orders):
+        if order.name in PROGRAMMES and isinstance(order.command, AnnounceProgramme):
+            found = app.store.find_idempotency(_key(number))
+            if found is not None:
+                programme_id = found[1]["id"]
+                lines.append(
+                    f"Programme « {PROGRAMMES[order.name][0]} » ({COMMUNE_NAME}) : "
+                    f"GET /v1/programmes/{programme_id}"
+                )
+    lines.append(f"Dossiers : GET /v1/dossiers?commune={COMMUNE}")
+    return "\n".join(lines)
+
+
 def _report(
+    app: Logis,
     plan: _Plan,
     effective_from: date,
-    today: date,
-    ids: dict[str, UUID],
-    last: dict[str, CommandResult],
+    ids: Ids,
     replayed: int,
     resumed: bool,
 ) -> str:
-    stages = Counter(result.stage for result in last.values())
-    dwellings = ", ".join(f"{kind} {ref}" for ref, (kind, _, _) in DWELLINGS.items())
+    stages = {name: app.get_dossier(ids[name]).stage for name in plan.names}
+    counts = Counter(stages.values())
     lines = [
         ("Démonstration reprise et complétée" if resumed else "Démonstration chargée")
         + f" : département {plan.code}, paramètres en vigueur depuis le "
         f"{effective_from:%d/%m/%Y}.",
-        f"Programme LLTS « {PROGRAMME_NAME} » ({LANDLORD}), {COMMUNE_NAME} "
-        f"({COMMUNE}) : {len(DWELLINGS)} logements ({dwellings}).",
-        f"Identifiant du programme : {PROGRAMME_ID}",
-        f"{len(last)} dossiers ({len(last) // len(DWELLINGS)} par logement), "
-        f"{len(plan.orders) - replayed} commandes enregistrées, du "
-        f"{plan.ago(SCENARIO_DAYS):%d/%m/%Y} au {plan.anchor:%d/%m/%Y}.",
+        f"{COMMUNE_NAME} ({COMMUNE}), du {plan.ago(SCENARIO_DAYS):%d/%m/%Y} au "
+        f"{plan.anchor:%d/%m/%Y} : {len(stages)} dossiers, "
+        f"{len(plan.orders) - replayed} commandes enregistrées.",
+        "",
+        "Programmes :",
+        *_programme_lines(app, ids),
+        "",
+        "Commissions :",
+        *_commission_lines(app, ids),
         "",
         "Dossiers par étape :",
+        *(f"  {stage:<26} {counts[stage]}" for stage in STAGES if stage in counts),
+        "",
+        "Dossiers :",
+        *(
+            f"  {ids[name]}  {stage:<26} {plan.names[name]}"
+            for name, stage in sorted(stages.items(), key=lambda i: STAGES.index(i[1]))
+        ),
     ]
-    lines += [f"  {stage:<26} {stages[stage]}" for stage in STAGES if stage in stages]
-    lines += ["", "Dossiers :"]
-    for dossier, result in sorted(last.items(), key=lambda i: STAGES.index(i[1].stage)):
-        lines.append(f"  {ids[dossier]}  {result.stage:<26} {plan.names[dossier]}")
-    if plan.anchor < today:
+    if plan.anchor < plan.today:
         lines += [
             "",
             f"Scénario daté au plus tard du {plan.anchor:%d/%m/%Y} : les plafonds de "
-            f"ressources de {today.year} manquent dans les paramètres du département.",
+            f"ressources de {plan.today.year} manquent dans les paramètres du "
+            "département.",
         ]
-    closed = next(ids[d] for d, r in last.items() if r.stage == "clos")
-    lines += ["", f"Chronologie d'un dossier : logis history {closed}"]
+    lines += ["", f"Chronologie d'un dossier : logis history {ids['joseph-angelique']}"]
     return "\n".join(lines)
+
+
+def _programme_lines(app: Logis, ids: Ids) -> list[str]:
+    lines = []
+    for name, (title, landlord, kind) in PROGRAMMES.items():
+        programme = app.get_programme(ids[name])
+        dwellings = ", ".join(
+            f"{d['typology']} {ref}" for ref, d in programme.dwellings.items()
+        )
+        if programme.concertation:
+            held_on = programme.concertation["held_on"]
+            quota = programme.concertation["dossiers_per_dwelling"]
+            what = f"concertation du {held_on:%d/%m/%Y}, {quota} dossiers par logement"
+        else:
+            what = "candidats proposés par la liste complémentaire de la commune"
+        organisation = ACTORS[landlord].organisation
+        lines += [
+            f"  « {title} » ({organisation}, {kind}) : {dwellings} ; {what}",
+            f"    GET /v1/programmes/{ids[name]}",
+        ]
+    return lines
+
+
+def _commission_lines(app: Logis, ids: Ids) -> list[str]:
+    lines = []
+    for name, label in (
+        (PRE_COMMISSION, "pré-commission"),
+        (COMMISSION, "commission préfectorale, présidée par le préfet"),
+        (CAL_SIMAR, "commission d'attribution de SIMAR"),
+        (CAL_OZANAM, "commission d'attribution d'Ozanam"),
+    ):
+        commission = app.get_commission(ids[name])
+        lines.append(f"  {ids[name]}  {commission.held_on:%d/%m/%Y}  {label}")
+        valid_until = (commission.ranking or {}).get("list_valid_until")
+        if valid_until:
+            lines.append(
+                f"    liste complémentaire de {COMMUNE_NAME} valable jusqu'au "
+                f"{valid_until:%d/%m/%Y}"
+            )
+    return lines
 
 
 def _key(number: int) -> str:

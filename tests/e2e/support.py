@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from commands.demo import PROGRAMME_ID
+from commands.demo import COMMUNE as DEMO_COMMUNE
 
 COMMAND_SECONDS = 120.0
 
-# The demo's twelve dossiers (3 per dwelling of a 4-dwelling programme), by stage.
+# The demo's nineteen dossiers in Fort-de-France, by stage.
 DEMO_STAGES = Counter(
     {
         "identifie": 1,
@@ -32,8 +32,12 @@ DEMO_STAGES = Counter(
         "solvabilite_etudiee": 1,
         "preselectionne": 1,
         "classe": 1,
-        "decide_cal": 1,
+        "ajourne": 1,
+        "decide_cal": 4,
+        "entre_dans_les_lieux": 1,
+        "bilan_installation_fait": 1,
         "clos": 1,
+        "retire": 1,
     }
 )
 
@@ -94,10 +98,8 @@ class Server:
 
 
 def demo_dossiers(client: httpx.Client) -> list[dict[str, Any]]:
-    """The rows of the demo's programme in the dossier list."""
-    answer = client.get(
-        "/v1/dossiers", params={"programme_id": str(PROGRAMME_ID), "limit": 100}
-    )
+    """The rows of the demo's commune (Fort-de-France) in the dossier list."""
+    answer = client.get("/v1/dossiers", params={"commune": DEMO_COMMUNE, "limit": 100})
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["count"] == len(body["data"])

@@ -8,7 +8,7 @@ import re
 import sqlite3
 from typing import TYPE_CHECKING
 
-from tests.e2e.support import demo_dossiers, run_logis
+from tests.e2e.support import DEMO_STAGES, demo_dossiers, run_logis
 
 if TYPE_CHECKING:
     import httpx
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tests.e2e.support import Server
 
 FRENCH_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# In the demo's report: "  <id>  <dd/mm/yyyy>  <session>" and "GET /v1/programmes/<id>".
+COMMISSION_LINE = re.compile(rf"^  ({UUID_PATTERN})  \d{{2}}/\d{{2}}/\d{{4}}  ", re.M)
+PROGRAMME_LINE = re.compile(rf"GET /v1/programmes/({UUID_PATTERN})")
 
 
 def closed_dossier_id(client: httpx.Client) -> str:
@@ -92,17 +96,34 @@ class TestHistory:
 
 
 class TestDemo:
-    def test_the_first_demo_reported_its_programme_in_french(
-        self, server: Server
-    ) -> None:
+    def test_the_first_demo_reported_its_story_in_french(self, server: Server) -> None:
         report = server.demo_report
         assert report.startswith("Démonstration chargée")
-        assert "Résidence Les Flamboyants" in report
-        assert "12 dossiers (3 par logement)" in report
+        assert "Fort-de-France (97209)" in report
+        assert f"{sum(DEMO_STAGES.values())} dossiers" in report
+        assert "« Résidence Les Flamboyants » (SIMAR, livraison)" in report
+        assert "« Résidence Bellevue » (Ozanam, vacance)" in report
+        assert "commission préfectorale, présidée par le préfet" in report
+        assert "liste complémentaire de Fort-de-France valable jusqu'au" in report
+        assert "commission d'attribution de SIMAR" in report
+        assert "commission d'attribution d'Ozanam" in report
+        assert "logis history " in report
+
+    def test_the_reported_sessions_are_served(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        sessions = COMMISSION_LINE.findall(server.demo_report)
+        kinds = [client.get(f"/v1/commissions/{i}").json()["kind"] for i in sessions]
+        assert kinds == ["pre_commission", "commission_prefectorale", "cal", "cal"]
+        programmes = PROGRAMME_LINE.findall(server.demo_report)
+        assert [
+            client.get(f"/v1/programmes/{i}").json()["kind"] for i in programmes
+        ] == ["livraison", "vacance"]
 
     def test_a_second_demo_writes_nothing(self, server: Server) -> None:
         before = count_events(server)
         result = run_logis("demo", database_url=server.database_url, cwd=server.workdir)
         assert result.returncode == 0, result.stderr
         assert "déjà chargée" in result.stdout
+        assert "GET /v1/programmes/" in result.stdout
         assert count_events(server) == before
