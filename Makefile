@@ -21,6 +21,7 @@ run: install
 
 ## Everything CI runs: services up, architecture contracts, then every test.
 test: install services
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

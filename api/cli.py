@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NoReturn
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
-from api.schemas import HistoryEntry
+from api.schemas import CommissionListPublic, CommissionsPublic, HistoryEntry
+from domain.commission import KINDS
+from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN
 from domain.shared import DomainError
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
+from projections.commissions import (
+    CommissionFilter,
+    commission_list,
+    select_commissions,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    from pydantic import BaseModel
+
+    from projections.commissions import EntryRow
 
 DEMO_DEPARTMENT = "972"  # Martinique: infra/departments/972.json
 
@@ -61,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild", help="reconstruire une vue (ou toutes) sans interrompre les lectures"
     )
     rebuild.add_argument("name", nargs="?", help="nom de la vue (défaut : toutes)")
+    _add_commissions_parser(commands)
     return parser
 
 
@@ -76,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(settings)
         if args.command == "projector":
             return _projector(settings)
+        if args.command == "commissions":
+            return _commissions(settings, args)
         if args.command == "projections":
             if args.action == "status":
                 return _status(settings, args.format)
@@ -180,6 +196,244 @@ def _show(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[no-any-return]
     return str(value)
+
+
+# ---- logis commissions: the sessions and their lists, from the read model --------
+
+KIND_NAMES = {
+    "pre_commission": "pré-commission",
+    "commission_prefectorale": "commission préfectorale",
+    "cal": "CAL",
+}
+STAGE_NAMES = {"convoquee": "convoquée", "en_seance": "en séance", "pv_clos": "PV clos"}
+OUTCOME_NAMES = {
+    "prioritaire": "prioritaire",
+    "liste_complementaire": "liste complémentaire",
+    "ecarte": "écarté",
+    "rang": "classé",
+    "non_retenu": "non retenu",
+    "attribution": "attribution",
+    "attribution_par_classement": "attribution par classement",
+    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
+    "non_attribution": "non-attribution",
+    "rejet_irrecevabilite": "rejet pour irrecevabilité",
+    "ajournement": "ajournement",
+    "dalo": "ménage DALO désigné par le préfet",
+    "candidats_insuffisants": "candidats insuffisants",
+}
+
+
+def _add_commissions_parser(commands: Any) -> None:
+    commissions = commands.add_parser(
+        "commissions", help="séances des commissions et leurs listes (vue projetée)"
+    )
+    actions = commissions.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="les séances, les plus récentes d'abord")
+    listing.add_argument(
+        "--department",
+        type=_matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        help="code du département, p. ex. 972",
+    )
+    listing.add_argument(
+        "--commune",
+        type=_matching(COMMUNE_PATTERN, "code INSEE de commune"),
+        help="code INSEE de la commune, p. ex. 97209",
+    )
+    listing.add_argument(
+        "--kind",
+        type=_matching(f"^({'|'.join(KINDS)})$", "nature de commission", KINDS),
+        help=f"nature de la commission : {', '.join(KINDS)}",
+    )
+    listing.add_argument(
+        "--limit",
+        type=_matching(r"^[1-9]\d{0,3}$", "nombre de séances (1 à 9999)"),
+        default="100",
+        help="au plus tant de séances (défaut 100)",
+    )
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    show = actions.add_parser(
+        "show", help="classement, liste complémentaire et décisions d'une séance"
+    )
+    show.add_argument("commission_id", type=_commission_id, help="identifiant")
+    show.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _matching(
+    pattern: str, what: str, known: Sequence[str] = ()
+) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if not re.match(pattern, text):
+            hint = f" (au choix : {', '.join(known)})" if known else ""
+            msg = f"{what} invalide : « {text} »{hint}"
+            raise argparse.ArgumentTypeError(msg)
+        return text
+
+    return check
+
+
+def _commission_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        msg = f"identifiant de commission invalide (UUID attendu) : « {text} »"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _commissions(settings: Settings, args: argparse.Namespace) -> int:
+    """Read the `commissions` view once this process has caught the projector up
+    (as `logis demo` does): the answer holds every event written before it."""
+    system = build_system(settings)
+    try:
+        system.catch_up()
+        view = system.engine.reader("commissions")
+        if view is None:
+            print(
+                "La vue « commissions » est en construction : réessayez.",
+                file=sys.stderr,
+            )
+            return 1
+        position = view.max_tracking_id(system.app.name) or 0
+        if args.action == "list":
+            query = CommissionFilter(
+                department=args.department,
+                commune=args.commune,
+                kind=args.kind,
+                limit=int(args.limit),
+            )
+            rows, total = select_commissions(view, query)
+            page = CommissionsPublic(data=rows, count=total, position=position)
+            return _print_commissions(page, args.format)
+        lists = commission_list(view, args.commission_id)
+        if lists is None:
+            system.app.get_commission(args.commission_id)  # commission_not_found
+            print(
+                f"La commission {args.commission_id} n'est pas encore dans la vue "
+                "« commissions » : réessayez.",
+                file=sys.stderr,
+            )
+            return 1
+        return _print_commission(CommissionListPublic.of(lists, position), args.format)
+    finally:
+        system.close()
+
+
+def _day(value: date | None) -> str:
+    return "—" if value is None else f"{value:%d/%m/%Y}"
+
+
+def _print_json(model: BaseModel) -> int:
+    print(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _print_commissions(page: CommissionsPublic, output: str) -> int:
+    if output == "json":
+        return _print_json(page)
+    print(f"Séances de commission — {page.count} séance(s)")
+    if not page.data:
+        return 0
+    print(
+        f"{'séance':<12}{'commission':<25}{'commune':<9}{'état':<12}"
+        f"{'présents':>9}{'décisions':>11}  {'LC jusqu’au':<13}identifiant"
+    )
+    for c in page.data:
+        print(
+            f"{_day(c.held_on):<12}{KIND_NAMES.get(c.kind, c.kind):<25}"
+            f"{c.commune:<9}{STAGE_NAMES.get(c.stage, c.stage):<12}"
+            f"{c.attendees:>9}{c.decisions:>11}  {_day(c.list_valid_until):<13}{c.id}"
+        )
+    return 0
+
+
+def _print_commission(lists: CommissionListPublic, output: str) -> int:
+    if output == "json":
+        return _print_json(lists)
+    c = lists.commission
+    title = KIND_NAMES.get(c.kind, c.kind)
+    print(
+        f"{title[0].upper()}{title[1:]} du {_day(c.held_on)} — commune {c.commune} "
+        f"(département {c.department})"
+    )
+    print(f"Identifiant : {c.id}")
+    if c.programme_id or c.landlord:
+        print(f"Programme : {c.programme_id or '—'} ; bailleur : {c.landlord or '—'}")
+    chair = c.presided_by
+    presidency = f"{chair['function']} ({chair['organisation']})" if chair else "—"
+    closed = f" le {_day(c.minutes_closed_on)}" if c.minutes_closed_on else ""
+    print(
+        f"État : {STAGE_NAMES.get(c.stage, c.stage)}{closed} ; présents : "
+        f"{c.attendees} ; présidence : {presidency}"
+    )
+    if c.kind == "pre_commission":
+        _print_entries("Pré-sélection", "n°", lists.preselection, outcome=True)
+    if c.kind == "commission_prefectorale":
+        _print_entries("Classement", "rang", lists.ranked)
+        until = f" — valable jusqu'au {_day(lists.list_valid_until)}"
+        _print_entries(
+            "Liste complémentaire",
+            "n°",
+            lists.liste_complementaire,
+            suffix=until if lists.liste_complementaire else "",
+        )
+        _print_entries("Non retenus", "n°", lists.non_retenus)
+    if c.kind == "cal":
+        print()
+        print("Décisions par logement")
+        for dwelling in lists.dwellings:
+            if not dwelling.examined:
+                print(f"  Logement {dwelling.ref} : pas encore examiné")
+                continue
+            exception = (
+                f" ; moins de trois candidats : "
+                f"{OUTCOME_NAMES.get(dwelling.exception, dwelling.exception)}"
+                if dwelling.exception
+                else ""
+            )
+            print(
+                f"  Logement {dwelling.ref} — {len(dwelling.candidates)} "
+                f"candidat(s){exception}"
+            )
+            print(f"  {'n°':>4}  {'dossier':<38}{'décision':<40}motif")
+            for e in dwelling.candidates:
+                decision = OUTCOME_NAMES.get(e.outcome, e.outcome)
+                print(
+                    f"  {e.position:>4}  {e.dossier_id!s:<38}{decision:<40}"
+                    f"{e.motive or '—'}"
+                )
+    return 0
+
+
+def _print_entries(
+    title: str,
+    place: str,
+    entries: Sequence[EntryRow],
+    *,
+    outcome: bool = False,
+    suffix: str = "",
+) -> None:
+    print()
+    print(f"{title} ({len(entries)}){suffix}")
+    if not entries:
+        print("  aucun dossier")
+        return
+    last = "issue" if outcome else "critères RDA"
+    print(f"  {place:>4}  {'dossier':<38}{last:<32}{'motif':<24}suite en CAL")
+    for e in entries:
+        middle = (
+            OUTCOME_NAMES.get(e.outcome, e.outcome)
+            if outcome
+            else ", ".join(e.criteria) or "—"
+        )
+        after = (
+            f"{OUTCOME_NAMES.get(e.cal_decision, e.cal_decision)}"
+            f"{f' ({e.cal_dwelling_ref})' if e.cal_dwelling_ref else ''}"
+            if e.cal_decision
+            else "—"
+        )
+        print(
+            f"  {e.position:>4}  {e.dossier_id!s:<38}{middle:<32}"
+            f"{e.motive or '—':<24}{after}"
+        )
 
 
 if __name__ == "__main__":

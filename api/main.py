@@ -11,8 +11,10 @@ from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.routes import (
     commissions,
+    communes,
     departments,
     dossiers,
+    follow_up,
     health,
     programmes,
     projections,
@@ -60,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dossiers.router)
     app.include_router(programmes.router)
     app.include_router(commissions.router)
+    app.include_router(communes.router)
     app.include_router(departments.router)
+    app.include_router(follow_up.router)
     app.include_router(projections.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -13,7 +13,15 @@ from commands.application import CommandResult
 from domain.commission import Commission
 from domain.dossier import EVENT_LABELS, Dossier
 from domain.programme import Programme
+from projections.commissions import (
+    CommissionList,
+    CommissionRow,
+    CommuneListe,
+    DwellingDecisions,
+    EntryRow,
+)
 from projections.dossier_list import DossierRow
+from projections.follow_up import BilanRow, ReadyDossier, SupportRequestRow
 from projections.programmes import ProgrammeRow
 
 
@@ -252,3 +260,80 @@ class HistoryEntry(BaseModel):
 class HistoryPublic(BaseModel):
     id: UUID
     events: list[HistoryEntry]
+
+
+class CommissionsPublic(BaseModel):
+    data: list[CommissionRow]
+    count: int
+    position: int
+
+
+class CommissionListPublic(BaseModel):
+    """A session's lists, from the read model: every dossier decided on (agenda),
+    the pré-sélection, the ranked list, the liste complémentaire and its last
+    day, the dossiers not retained, and a CAL's candidates per dwelling."""
+
+    commission: CommissionRow
+    agenda: list[EntryRow]
+    preselection: list[EntryRow]
+    ranked: list[EntryRow]
+    liste_complementaire: list[EntryRow]
+    list_valid_until: date | None
+    non_retenus: list[EntryRow]
+    dwellings: list[DwellingDecisions]
+    position: int
+
+    @classmethod
+    def of(cls, lists: CommissionList, position: int) -> CommissionListPublic:
+        return cls(
+            commission=lists.commission,
+            agenda=lists.agenda,
+            preselection=lists.preselection,
+            ranked=lists.ranked,
+            liste_complementaire=lists.liste_complementaire,
+            list_valid_until=lists.commission.list_valid_until,
+            non_retenus=lists.non_retenus,
+            dwellings=lists.dwellings,
+            position=position,
+        )
+
+
+class CommuneListesPublic(BaseModel):
+    """The listes complémentaires serving a commune's LLTS vacancies on `as_of`,
+    whichever landlord's (LC-VALIDITE), the oldest first."""
+
+    commune: str
+    as_of: date
+    data: list[CommuneListe]
+    count: int = Field(description="Ménages inscrits sur ces listes")
+    position: int
+
+
+class BilansPublic(BaseModel):
+    data: list[BilanRow]
+    count: int
+    as_of: date | None = Field(
+        description="Jour de référence ; absent : le jour qu'il est dans chaque "
+        "département"
+    )
+    position: int
+
+
+class SupportRequestsPublic(BaseModel):
+    data: list[SupportRequestRow]
+    count: int
+    position: int
+
+
+class PreCommissionReadinessPublic(BaseModel):
+    programme_id: UUID
+    dossiers_to_gather: int | None = Field(
+        description="Quota fixé par la concertation (CONC-QUOTA)"
+    )
+    dossiers_in_progress: int = Field(description="Dossiers du programme non terminés")
+    by_stage: dict[str, int]
+    ready: list[ReadyDossier] = Field(
+        description="Dossiers à la solvabilité étudiée, prêts pour la pré-commission"
+    )
+    ready_count: int
+    position: int

@@ -226,9 +226,8 @@ def bench(label: str, make_settings, dossiers: int) -> None:
     print(f"  decisions (load, rules, save all at once): {total * 1e3:8.1f} ms")
     print(f"  raw: same reads, one select each:           {reads * 1e3:8.1f} ms")
     print(f"  raw: same events, one insert txn a command: {inserts * 1e3:8.1f} ms")
-    print(
-        f"  ratio raw (reads + inserts) / decisions:    {(reads + inserts) / total:8.2f}"
-    )
+    ratio = (reads + inserts) / total
+    print(f"  ratio raw (reads + inserts) / decisions:    {ratio:8.2f}")
     print(f"  events written per second by decisions:     {events / total:8.0f}")
 
 

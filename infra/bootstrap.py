@@ -14,7 +14,9 @@ from commands.application import Logis
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine, ProjectorThread
+from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
+from projections.follow_up import FollowUpProjection
 from projections.programmes import ProgrammesProjection
 from projections.stage_counts import StageCountsProjection
 
@@ -26,6 +28,8 @@ PROJECTIONS: tuple[type[RowProjection], ...] = (
     DossierListProjection,
     StageCountsProjection,
     ProgrammesProjection,
+    CommissionsProjection,
+    FollowUpProjection,
 )
 
 

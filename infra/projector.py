@@ -72,7 +72,8 @@ class Generations:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
                 "SELECT name, generation, version, state, created_at, switched_at "
-                f"FROM projection_generations WHERE name = {self.m} ORDER BY generation",
+                "FROM projection_generations "
+                f"WHERE name = {self.m} ORDER BY generation",
                 (name,),
             )
             rows = c.fetchall()
@@ -191,7 +192,7 @@ class ProjectionEngine:
         self.registry = Generations(datastore, probe.dialect.mark)
         self.mutex = threading.RLock()
 
-    # ---- views ----------------------------------------------------------------------
+    # ---- views -------------------------------------------------------------------
 
     def view(self, generation: Generation, *, create: bool = False) -> SQLRowView:
         """The generation's view; `create` (writers only) makes its tables first."""
@@ -223,7 +224,7 @@ class ProjectionEngine:
     def position(self, generation: Generation) -> int:
         return self.view(generation).max_tracking_id(self.app.name) or 0
 
-    # ---- processing ---------------------------------------------------------------------
+    # ---- processing --------------------------------------------------------------
 
     def run_once(self, max_batches: int = 10) -> int:
         """One pass over every projection; how many events were applied."""
@@ -338,7 +339,7 @@ class ProjectionEngine:
     def apply_batch(
         self, projection_class: type[RowProjection], generation: Generation
     ) -> tuple[int, bool]:
-        """Apply the next batch in one transaction; (events applied, reached the head)."""
+        """Apply the next batch in one transaction: (events applied, head reached)."""
         view = self.view(generation, create=True)
         projection = projection_class(view=view)
         start = view.max_tracking_id(self.app.name) or 0
@@ -373,7 +374,7 @@ class ProjectionEngine:
             raise
         return len(notifications), not full
 
-    # ---- leadership ---------------------------------------------------------------------
+    # ---- leadership --------------------------------------------------------------
 
     def _hold(self, generation: Generation) -> bool:
         return self.locks.acquire(f"logis:view:{generation.view}")
@@ -389,7 +390,7 @@ class ProjectionEngine:
             if key.startswith(prefix) and key not in live:
                 self.locks.release(key)
 
-    # ---- operations -------------------------------------------------------------------------
+    # ---- operations --------------------------------------------------------------
 
     def rebuild(
         self, name: str, progress: Callable[[int, int], None] | None = None

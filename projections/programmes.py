@@ -45,6 +45,7 @@ DWELLINGS = Table(
         "charges": "decimal",
         "state": "text",
         "dossier_id": "uuid",
+        "candidates": "int",  # households proposed from a liste complémentaire
     },
     key=("programme_id", "ref"),
 )
@@ -76,6 +77,7 @@ class DwellingRow:
     charges: Decimal
     state: str
     dossier_id: UUID | None
+    candidates: int
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,14 @@ class ProgrammeFilter:
 
 class ProgrammesProjection(RowProjection):
     name = "programmes"
-    version = 1
+    version = 2  # 2: candidates proposed per dwelling
     tables = (PROGRAMMES, DWELLINGS)
     topics = (
         Programme.Announced.TOPIC,
         Programme.ConcertationHeld.TOPIC,
         Programme.DwellingLet.TOPIC,
         Programme.DwellingVacated.TOPIC,
+        Programme.CandidatesProposed.TOPIC,
     )
 
     @singledispatchmethod
@@ -133,6 +136,7 @@ class ProgrammesProjection(RowProjection):
                     "charges": dwelling["charges"],
                     "state": TO_LET,
                     "dossier_id": None,
+                    "candidates": 0,
                 },
             )
 
@@ -152,7 +156,7 @@ class ProgrammesProjection(RowProjection):
         self.view.update(
             "dwellings",
             (event.originator_id, event.ref),
-            {"state": LET, "dossier_id": event.dossier_id},
+            {"state": LET, "dossier_id": event.dossier_id, "candidates": 0},
         )
 
     @process_event.register
@@ -162,7 +166,18 @@ class ProgrammesProjection(RowProjection):
         self.view.update(
             "dwellings",
             (event.originator_id, event.ref),
-            {"state": VACANT, "dossier_id": None},
+            {"state": VACANT, "dossier_id": None, "candidates": 0},
+        )
+
+    @process_event.register
+    def candidates_proposed(
+        self, event: Programme.CandidatesProposed, _: Tracking
+    ) -> None:
+        self._touch(event)
+        self.view.update(
+            "dwellings",
+            (event.originator_id, event.ref),
+            {"candidates": len(event.candidates)},
         )
 
     def _touch(self, event: Programme.Event, **changes: Any) -> None:

@@ -4,14 +4,27 @@ names in one transaction."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 
-from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.deps import (
+    ContextDep,
+    MinPosition,
+    SystemDep,
+    carry_out,
+    current_view,
+    with_fingerprint,
+)
 from api.errors import documented_errors
-from api.schemas import CommandAnswer, CommissionPublic
+from api.schemas import (
+    CommandAnswer,
+    CommissionListPublic,
+    CommissionPublic,
+    CommissionsPublic,
+)
 from commands.application import Context
 from commands.commission import (
     CloseMinutes,
@@ -23,7 +36,15 @@ from commands.commission import (
     RankDossiers,
     RecordAttendance,
 )
+from domain.commission import KINDS
+from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN
 from infra.bootstrap import System
+from projections.commissions import (
+    CommissionFilter,
+    commission_list,
+    select_commissions,
+)
 
 ERRORS = documented_errors(
     "Commission, programme ou dossier introuvable",
@@ -152,3 +173,71 @@ def read_commission(
     commission = system.app.get_commission(commission_id)
     response.headers["ETag"] = f'"{commission.version}"'
     return CommissionPublic.of(commission)
+
+
+@router.get("", response_model=CommissionsPublic)
+def list_commissions(
+    system: SystemDep,
+    department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
+    commune: Annotated[
+        str | None, Query(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(pattern=f"^({'|'.join(KINDS)})$", description="Commission")
+    ] = None,
+    programme_id: UUID | None = None,
+    held_from: Annotated[
+        date | None, Query(description="Séances tenues ce jour ou après (AAAA-MM-JJ)")
+    ] = None,
+    held_until: Annotated[
+        date | None, Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    min_position: MinPosition = None,
+) -> CommissionsPublic:
+    """List sessions from the read model, the most recent first, filtered by
+    department, commune, kind, programme and the period they were held in."""
+    if held_from is not None and held_until is not None and held_from > held_until:
+        raise HTTPException(
+            422,
+            {
+                "code": "invalid_period",
+                "message": (
+                    f"Période vide : held_from ({held_from.isoformat()}) est "
+                    f"postérieur à held_until ({held_until.isoformat()})."
+                ),
+            },
+        )
+    view = current_view(system, "commissions", min_position)
+    query = CommissionFilter(
+        department, commune, kind, programme_id, held_from, held_until, limit, offset
+    )
+    rows, total = select_commissions(view, query)
+    position = view.max_tracking_id(system.app.name) or 0
+    return CommissionsPublic(data=rows, count=total, position=position)
+
+
+@router.get("/{commission_id}/list", response_model=CommissionListPublic)
+def read_commission_list(
+    commission_id: UUID, system: SystemDep, min_position: MinPosition = None
+) -> CommissionListPublic:
+    """The session's lists from the read model: agenda, ranked list, liste
+    complémentaire with its last day, the CAL's candidates and decisions per
+    dwelling."""
+    view = current_view(system, "commissions", min_position)
+    lists = commission_list(view, commission_id)
+    if lists is None:
+        system.app.get_commission(commission_id)  # 404 commission_not_found
+        raise HTTPException(
+            503,
+            {
+                "code": "projection_lagging",
+                "message": (
+                    f"La commission {commission_id} n'est pas encore dans la vue : "
+                    "réessayez, ou passez min_position (la position de l'écriture)."
+                ),
+            },
+        )
+    position = view.max_tracking_id(system.app.name) or 0
+    return CommissionListPublic.of(lists, position)

@@ -1,0 +1,58 @@
+"""Communes: the listes complémentaires that serve a commune's LLTS vacancies,
+whichever landlord's (LC-VALIDITE)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import MinPosition, SystemDep, current_view
+from api.errors import ErrorPublic
+from api.schemas import CommuneListesPublic
+from domain.department import local_today
+from domain.programme import COMMUNE_PATTERN
+from projections.commissions import listes_complementaires
+
+ERRORS: dict[int | str, Any] = {
+    422: {"model": ErrorPublic, "description": "Code commune ou date invalide"},
+    503: {"model": ErrorPublic, "description": "Vue en construction ou en retard"},
+}
+
+router = APIRouter(prefix="/v1/communes", tags=["communes"], responses=ERRORS)
+CommuneCode = Annotated[
+    str, Path(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune")
+]
+
+
+def department_of(commune: str) -> str:
+    """An INSEE code begins with its department's: 97209 → 972, 2A004 → 2A."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+@router.get("/{code}/liste-complementaire", response_model=CommuneListesPublic)
+def read_listes_complementaires(
+    code: CommuneCode,
+    system: SystemDep,
+    as_of: Annotated[
+        date | None,
+        Query(
+            description="Le jour où les listes servent (AAAA-MM-JJ) ; défaut : "
+            "aujourd'hui, à l'heure du département"
+        ),
+    ] = None,
+    min_position: MinPosition = None,
+) -> CommuneListesPublic:
+    """The listes complémentaires still valid on `as_of` in the commune, the
+    oldest first, each with its households in order and its last day."""
+    day = as_of or local_today(department_of(code), datetime.now(UTC))
+    view = current_view(system, "commissions", min_position)
+    listes = listes_complementaires(view, code, day)
+    return CommuneListesPublic(
+        commune=code,
+        as_of=day,
+        data=listes,
+        count=sum(len(liste.entries) for liste in listes),
+        position=view.max_tracking_id(system.app.name) or 0,
+    )

@@ -1,0 +1,142 @@
+"""What to follow up: bilans d'installation due, overdue or done (BILAN-DELAI),
+support asked by a bilan (BILAN-SUITE), a programme's dossiers ready for its
+pré-commission. All read from the views (eventually consistent)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import MinPosition, SystemDep, current_view
+from api.errors import documented_errors
+from api.schemas import (
+    BilansPublic,
+    PreCommissionReadinessPublic,
+    SupportRequestsPublic,
+)
+from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN
+from infra.bootstrap import System
+from projections.follow_up import (
+    BILAN_STATUSES,
+    SUPPORT_STATUSES,
+    BilanFilter,
+    DeadlineMonths,
+    SupportRequestFilter,
+    bilan_deadline_months,
+    select_bilans,
+    select_programme_readiness,
+    select_support_requests,
+)
+
+ERRORS = documented_errors("Programme introuvable", "")
+
+router = APIRouter(tags=["follow-up"], responses={422: ERRORS[422]})
+
+Department = Annotated[
+    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
+]
+Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+def _check_status(status: str | None, known: tuple[str, ...]) -> None:
+    if status is not None and status not in known:
+        message = f"Statut inconnu : « {status} » (attendu : {', '.join(known)})."
+        raise HTTPException(422, {"code": "invalid_input", "message": message})
+
+
+def _deadlines(system: System) -> DeadlineMonths:
+    """BILAN-DELAI per department and entry day, from the settings' versions."""
+    versions = cache(system.app.department_versions)
+    return lambda department, entered_on: bilan_deadline_months(
+        versions(department), entered_on
+    )
+
+
+@router.get("/v1/bilans", response_model=BilansPublic)
+def list_bilans(
+    system: SystemDep,
+    status: Annotated[
+        str | None,
+        Query(description=f"Un des statuts : {', '.join(BILAN_STATUSES)}"),
+    ] = None,
+    department: Department = None,
+    commune: Commune = None,
+    programme_id: UUID | None = None,
+    as_of: Annotated[
+        date | None,
+        Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    min_position: MinPosition = None,
+) -> BilansPublic:
+    """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done."""
+    _check_status(status, BILAN_STATUSES)
+    view = current_view(system, "follow_up", min_position)
+    query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
+    rows, total = select_bilans(view, query, _deadlines(system), datetime.now(UTC))
+    position = view.max_tracking_id(system.app.name) or 0
+    return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
+
+
+@router.get("/v1/support-requests", response_model=SupportRequestsPublic)
+def list_support_requests(
+    system: SystemDep,
+    status: Annotated[
+        str | None,
+        Query(description=f"Un des statuts : {', '.join(SUPPORT_STATUSES)}"),
+    ] = None,
+    department: Department = None,
+    commune: Commune = None,
+    programme_id: UUID | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    min_position: MinPosition = None,
+) -> SupportRequestsPublic:
+    """List the support asked by bilans that found problems (BILAN-SUITE)."""
+    _check_status(status, SUPPORT_STATUSES)
+    view = current_view(system, "follow_up", min_position)
+    query = SupportRequestFilter(
+        status, department, commune, programme_id, limit, offset
+    )
+    rows, total = select_support_requests(view, query)
+    position = view.max_tracking_id(system.app.name) or 0
+    return SupportRequestsPublic(data=rows, count=total, position=position)
+
+
+@router.get(
+    "/v1/programmes/{programme_id}/ready-for-pre-commission",
+    response_model=PreCommissionReadinessPublic,
+    responses={404: ERRORS[404]},
+)
+def read_pre_commission_readiness(
+    programme_id: UUID,
+    system: SystemDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    min_position: MinPosition = None,
+) -> PreCommissionReadinessPublic:
+    """The programme's dossiers per stage, against its quota, and those whose
+    solvency is studied: ready for the pré-commission."""
+    dossiers = current_view(system, "dossier_list", min_position)
+    programmes = current_view(system, "programmes", min_position)
+    readiness = select_programme_readiness(
+        dossiers, programmes, programme_id, limit, offset
+    )
+    if readiness is None:
+        message = (
+            f"Programme {programme_id} introuvable (pour une écriture récente, "
+            "passez min_position)."
+        )
+        raise HTTPException(404, {"code": "programme_not_found", "message": message})
+    position = min(
+        view.max_tracking_id(system.app.name) or 0 for view in (dossiers, programmes)
+    )
+    return PreCommissionReadinessPublic(**vars(readiness), position=position)

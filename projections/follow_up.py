@@ -1,0 +1,383 @@
+"""What the ALS must follow up: bilans d'installation due and overdue
+(BILAN-DELAI), support asked by a bilan that found problems (BILAN-SUITE), and
+the dossiers of a programme ready for its pré-commission.
+
+Rows keep ids, places and dates only: no applicant name, no findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+
+from domain.department import DepartmentSettings, local_today
+from domain.dossier import SOLVENCY, STAGES, TERMINAL, Dossier
+from domain.shared import add_months
+from projections.dossier_list import DOSSIERS as DOSSIER_LIST
+from projections.dossier_list import dossier_topics
+from projections.programmes import PROGRAMMES
+from projections.rows import RowProjection, RowView, Table
+
+# Each dossier's place and lease, from identification until it enters (or ends).
+DOSSIERS = Table(
+    name="dossiers",
+    columns={
+        "id": "uuid",
+        "department": "text",
+        "commune": "text",
+        "programme_id": "uuid",
+        "landlord": "text",
+        "dwelling_ref": "text",
+    },
+    key=("id",),
+)
+BILANS = Table(
+    name="bilans",
+    columns={
+        "dossier_id": "uuid",
+        "department": "text",
+        "commune": "text",
+        "programme_id": "uuid",
+        "landlord": "text",  # the organisation that signed the lease
+        "dwelling_ref": "text",
+        "entered_on": "date",
+        "done": "bool",
+        "reviewed_on": "date",
+        "outcome": "text",
+        "support_months": "int",
+    },
+    key=("dossier_id",),
+    indexes=(("done", "entered_on"), ("department", "commune"), ("programme_id",)),
+)
+SUPPORT_REQUESTS = Table(
+    name="support_requests",
+    columns={
+        "dossier_id": "uuid",
+        "department": "text",
+        "commune": "text",
+        "programme_id": "uuid",
+        "requested_on": "date",
+        "support_months": "int",
+        "status": "text",
+    },
+    key=("dossier_id",),
+    indexes=(("status", "requested_on"), ("department", "commune")),
+)
+
+REQUESTED = "demandee"  # asked by the bilan; the ASLL measure (issue 5) moves it on
+SUPPORT_STATUSES = (REQUESTED,)
+BILAN_STATUSES = ("due", "overdue", "done")
+# BILAN-DELAI: the bilan is due at most this many months after entry, unless the
+# department's settings in force on the entry day say otherwise (DOMAIN.md §6).
+BILAN_DEADLINE_MONTHS: int = DepartmentSettings.model_fields[
+    "bilan_installation_deadline_months"
+].default
+# The stage after which the pré-commission can study a dossier.
+READY_FOR_PRE_COMMISSION = SOLVENCY
+
+
+class FollowUpProjection(RowProjection):
+    name = "follow_up"
+    version = 1
+    tables = (DOSSIERS, BILANS, SUPPORT_REQUESTS)
+    topics = dossier_topics()
+
+    @singledispatchmethod
+    def process_event(self, _: Any, tracking: Tracking) -> None:
+        self.view.insert_tracking(tracking)
+
+    @process_event.register
+    def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:
+        self.view.insert(
+            "dossiers",
+            {
+                "id": event.originator_id,
+                "department": event.department,
+                "commune": event.commune,
+                "programme_id": event.programme_id,
+                "landlord": None,
+                "dwelling_ref": None,
+            },
+        )
+
+    @process_event.register
+    def lease_signed(self, event: Dossier.LeaseSigned, _: Tracking) -> None:
+        self.view.update(
+            "dossiers",
+            (event.originator_id,),
+            {"landlord": event.actor.organisation, "dwelling_ref": event.dwelling_ref},
+        )
+
+    @process_event.register
+    def entered(self, event: Dossier.Entered, _: Tracking) -> None:
+        dossier = self.view.get("dossiers", (event.originator_id,))
+        if dossier is None:
+            return
+        self.view.delete("dossiers", (event.originator_id,))
+        self.view.insert(
+            "bilans",
+            {
+                "dossier_id": event.originator_id,
+                "department": dossier["department"],
+                "commune": dossier["commune"],
+                "programme_id": dossier["programme_id"],
+                "landlord": dossier["landlord"],
+                "dwelling_ref": dossier["dwelling_ref"],
+                "entered_on": event.occurred_on,
+                "done": False,
+                "reviewed_on": None,
+                "outcome": None,
+                "support_months": None,
+            },
+        )
+
+    @process_event.register
+    def installation_reviewed(
+        self, event: Dossier.InstallationReviewed, _: Tracking
+    ) -> None:
+        bilan = self.view.get("bilans", (event.originator_id,))
+        if bilan is None:
+            return
+        self.view.update(
+            "bilans",
+            (event.originator_id,),
+            {
+                "done": True,
+                "reviewed_on": event.occurred_on,
+                "outcome": event.outcome,
+                "support_months": event.support_months,
+            },
+        )
+        if event.outcome == "problemes":  # BILAN-SUITE: support is asked
+            self.view.insert(
+                "support_requests",
+                {
+                    "dossier_id": event.originator_id,
+                    "department": bilan["department"],
+                    "commune": bilan["commune"],
+                    "programme_id": bilan["programme_id"],
+                    "requested_on": event.occurred_on,
+                    "support_months": event.support_months,
+                    "status": REQUESTED,
+                },
+            )
+
+    @process_event.register
+    def dossier_changed(self, event: Dossier.Event, _: Tracking) -> None:
+        if event.resulting_stage("") in TERMINAL:  # ended: nothing left to follow
+            self.view.delete("dossiers", (event.originator_id,))
+
+    def prefetch(self, events: list[Any]) -> None:
+        self.view.prefetch(
+            "dossiers",
+            [(e.originator_id,) for e in events if isinstance(e, Dossier.Entered)],
+        )
+        self.view.prefetch(
+            "bilans",
+            [
+                (e.originator_id,)
+                for e in events
+                if isinstance(e, Dossier.InstallationReviewed)
+            ],
+        )
+
+
+# ---- bilans d'installation ---------------------------------------------------------
+
+# (department, entry day) → the months the bilan is due in.
+DeadlineMonths = Callable[[str, date], int]
+SettingsVersions = Sequence[tuple[date, int, dict[str, Any]]]
+
+
+def bilan_deadline_months(versions: SettingsVersions, entered_on: date) -> int:
+    """BILAN-DELAI as the department's settings in force on the entry day set it."""
+    in_force = [settings for since, _, settings in versions if since <= entered_on]
+    if not in_force:
+        return BILAN_DEADLINE_MONTHS
+    months: int = in_force[-1].get(
+        "bilan_installation_deadline_months", BILAN_DEADLINE_MONTHS
+    )
+    return months
+
+
+@dataclass(frozen=True)
+class BilanRow:
+    dossier_id: UUID
+    department: str
+    commune: str
+    programme_id: UUID | None
+    landlord: str | None
+    dwelling_ref: str | None
+    entered_on: date
+    due_on: date
+    status: str  # due, overdue or done, on the day asked
+    reviewed_on: date | None
+    reviewed_late: bool | None  # done after due_on (BILAN-DELAI broken)
+    outcome: str | None
+    support_months: int | None
+
+
+@dataclass(frozen=True)
+class BilanFilter:
+    status: str | None = None
+    department: str | None = None
+    commune: str | None = None
+    programme_id: UUID | None = None
+    as_of: date | None = None  # None: the day it is in each dossier's department
+    limit: int = 100
+    offset: int = 0
+
+
+def select_bilans(
+    view: RowView, query: BilanFilter, deadline: DeadlineMonths, now: datetime
+) -> tuple[list[BilanRow], int]:
+    """Bilans matching the filter and how many match in all: due and overdue
+    ones by due day (most overdue first), done ones last reviewed first, all of
+    them last entered first.
+
+    The due date depends on the settings and the day asked, not only on the
+    events, so bilans still to do are split here rather than in the view."""
+
+    def bilan(row: dict[str, Any]) -> BilanRow:
+        due_on = add_months(
+            row["entered_on"], deadline(row["department"], row["entered_on"])
+        )
+        today = query.as_of or local_today(row["department"], now)
+        reviewed_on = row["reviewed_on"]
+        status = "done" if row["done"] else ("overdue" if due_on < today else "due")
+        return BilanRow(
+            **{k: v for k, v in row.items() if k != "done"},
+            due_on=due_on,
+            status=status,
+            reviewed_late=None if reviewed_on is None else reviewed_on > due_on,
+        )
+
+    where = _where(query.department, query.commune, query.programme_id)
+    if query.status in (None, "done"):
+        order = ("-entered_on",) if query.status is None else ("-reviewed_on",)
+        if query.status == "done":
+            where["done"] = True
+        rows, total = view.select("bilans", where, order, query.limit, query.offset)
+        return [bilan(row) for row in rows], total
+    rows, _ = view.select("bilans", {**where, "done": False})
+    matching = [b for b in map(bilan, rows) if b.status == query.status]
+    matching.sort(key=lambda b: (b.due_on, str(b.dossier_id)))
+    end = query.offset + query.limit
+    return matching[query.offset : end], len(matching)
+
+
+# ---- support asked by a bilan ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportRequestRow:
+    dossier_id: UUID
+    department: str
+    commune: str
+    programme_id: UUID | None
+    requested_on: date
+    support_months: int
+    status: str
+
+
+@dataclass(frozen=True)
+class SupportRequestFilter:
+    status: str | None = None
+    department: str | None = None
+    commune: str | None = None
+    programme_id: UUID | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def select_support_requests(
+    view: RowView, query: SupportRequestFilter
+) -> tuple[list[SupportRequestRow], int]:
+    """Support requests matching the filter, oldest first."""
+    where = _where(query.department, query.commune, query.programme_id)
+    if query.status is not None:
+        where["status"] = query.status
+    rows, total = view.select(
+        "support_requests", where, ("requested_on",), query.limit, query.offset
+    )
+    return [SupportRequestRow(**row) for row in rows], total
+
+
+# ---- dossiers ready for the pré-commission (the dossier_list view) -------------------
+
+
+@dataclass(frozen=True)
+class ReadyDossier:
+    id: UUID
+    commune: str
+    household_size: int
+    dalo: bool
+    identified_on: date
+    last_occurred_on: date
+    version: int
+
+
+@dataclass(frozen=True)
+class ProgrammeReadiness:
+    programme_id: UUID
+    dossiers_to_gather: int | None  # CONC-QUOTA; None before the concertation
+    dossiers_in_progress: int  # gathered and not ended
+    by_stage: dict[str, int]
+    ready: list[ReadyDossier]  # the page asked
+    ready_count: int
+
+
+def select_programme_readiness(
+    dossiers: RowView,
+    programmes: RowView,
+    programme_id: UUID,
+    limit: int = 100,
+    offset: int = 0,
+) -> ProgrammeReadiness | None:
+    """The programme's dossiers per stage, and those whose solvency is studied,
+    first identified first (dossier_list and programmes views); None for a
+    programme the programmes view does not know."""
+    found, _ = programmes.select(PROGRAMMES.name, {"id": programme_id}, limit=1)
+    if not found:
+        return None
+    rows, _ = dossiers.select(DOSSIER_LIST.name, {"programme_id": programme_id})
+    by_stage = Counter(row["stage"] for row in rows)
+    ready = sorted(
+        (row for row in rows if row["stage"] == READY_FOR_PRE_COMMISSION),
+        key=lambda row: (row["identified_on"], str(row["id"])),
+    )
+    fields = ReadyDossier.__dataclass_fields__
+    return ProgrammeReadiness(
+        programme_id=programme_id,
+        dossiers_to_gather=found[0]["dossiers_to_gather"],
+        dossiers_in_progress=sum(
+            n for stage, n in by_stage.items() if stage not in TERMINAL
+        ),
+        by_stage={stage: by_stage[stage] for stage in STAGES if by_stage[stage]},
+        ready=[
+            ReadyDossier(**{k: row[k] for k in fields})
+            for row in ready[offset : offset + limit]
+        ],
+        ready_count=len(ready),
+    )
+
+
+def _where(
+    department: str | None, commune: str | None, programme_id: UUID | None
+) -> dict[str, Any]:
+    return {
+        column: value
+        for column, value in (
+            ("department", department),
+            ("commune", commune),
+            ("programme_id", programme_id),
+        )
+        if value is not None
+    }
