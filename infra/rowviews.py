@@ -25,7 +25,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.types.json import Jsonb
 
-from projections.rows import Batch, Key, Row, RowView, Table
+from projections.rows import Batch, Between, Key, Row, RowView, Table
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -349,8 +349,17 @@ class SQLRowView(RowView):
     ) -> tuple[list[Row], int]:
         m = self.dialect.mark
         name = physical(self.view, table)
-        clauses = [f"{col} = {m}" for col in where]
-        params = self._values(table, tuple(where), where)
+        clauses, params = [], []
+        for col, value in where.items():
+            bounds = (
+                [(">=", value.first), ("<=", value.last)]
+                if isinstance(value, Between)
+                else [("=", value)]
+            )
+            for operator, bound in bounds:
+                if bound is not None or operator == "=":
+                    clauses.append(f"{col} {operator} {m}")
+                    params.append(self.dialect.to_db(table.columns[col], bound))
         condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         ordering = ", ".join(
             f"{col.lstrip('-')} {'DESC' if col.startswith('-') else 'ASC'}"

@@ -23,7 +23,7 @@ from eventsourcing.persistence import Tracking
 
 from domain import dossier as d
 from domain.commission import Commission
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import Between, RowProjection, RowView, Table
 
 COMMISSIONS = Table(
     name="commissions",
@@ -499,9 +499,8 @@ def _plain(value: Any) -> Any:
 def select_commissions(
     view: RowView, query: CommissionFilter
 ) -> tuple[list[CommissionRow], int]:
-    """Sessions, the most recent first. The view filters by equality only: a
-    period (held_from, held_until) is applied here, over the place's sessions."""
-    where = {
+    """Sessions, the most recent first, held within the period if one is given."""
+    where: dict[str, Any] = {
         column: value
         for column, value in (
             ("department", query.department),
@@ -511,21 +510,12 @@ def select_commissions(
         )
         if value is not None
     }
-    order = ("-held_on", "commune", "kind")
-    if query.held_from is None and query.held_until is None:
-        rows, total = view.select(
-            "commissions", where, order, query.limit, query.offset
-        )
-        return [CommissionRow(**row) for row in rows], total
-    rows, _ = view.select("commissions", where, order)
-    within = [
-        row
-        for row in rows
-        if (query.held_from is None or row["held_on"] >= query.held_from)
-        and (query.held_until is None or row["held_on"] <= query.held_until)
-    ]
-    page = within[query.offset : query.offset + query.limit]
-    return [CommissionRow(**row) for row in page], len(within)
+    if query.held_from is not None or query.held_until is not None:
+        where["held_on"] = Between(query.held_from, query.held_until)
+    rows, total = view.select(
+        "commissions", where, ("-held_on", "commune", "kind"), query.limit, query.offset
+    )
+    return [CommissionRow(**row) for row in rows], total
 
 
 def select_commission(view: RowView, commission_id: UUID) -> CommissionRow | None:
@@ -580,13 +570,16 @@ def listes_complementaires(
     with its households in their order."""
     rows, _ = view.select(
         "entries",
-        {"commune": commune, "section": LISTE_COMPLEMENTAIRE},
+        {
+            "commune": commune,
+            "section": LISTE_COMPLEMENTAIRE,
+            "held_on": Between(last=as_of),
+            "valid_until": Between(first=as_of),
+        },
         ("held_on", "commission_id", "position"),
     )
     listes: dict[UUID, CommuneListe] = {}
     for row in rows:
-        if not (row["held_on"] <= as_of <= row["valid_until"]):
-            continue
         liste = listes.setdefault(
             row["commission_id"],
             CommuneListe(

@@ -24,6 +24,19 @@ Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
+class Between:
+    """A `where` value matching a range, bounds included; None: unbounded."""
+
+    first: Any = None
+    last: Any = None
+
+    def matches(self, value: Any) -> bool:
+        return (self.first is None or value >= self.first) and (
+            self.last is None or value <= self.last
+        )
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     columns: dict[str, ColumnType]
@@ -237,7 +250,8 @@ class RowView(TrackingRecorder):
         limit: int | None = None,
         offset: int = 0,
     ) -> tuple[list[Row], int]:
-        """Committed rows matching `where` (equality), and how many match in all."""
+        """Committed rows matching `where` (equality, or a `Between` range), and
+        how many match in all."""
 
 
 class RowProjection(Projection[RowView]):

@@ -7,7 +7,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from projections.rows import Batch, Key, Row, RowView, Table
+from projections.rows import Batch, Between, Key, Row, RowView, Table
 
 
 class MemoryRowView(RowView):
@@ -67,7 +67,10 @@ class MemoryRowView(RowView):
         rows = [
             dict(r)
             for r in self.rows[table].values()
-            if all(r.get(k) == v for k, v in (where or {}).items())
+            if all(
+                v.matches(r.get(k)) if isinstance(v, Between) else r.get(k) == v
+                for k, v in (where or {}).items()
+            )
         ]
         for column in reversed(order_by):
             rows.sort(
