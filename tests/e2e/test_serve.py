@@ -1,16 +1,20 @@
-"""`logis serve` over HTTP, after `logis demo`: the docs, every step's route, the
-demo's dossiers at their stages, and one dossier driven by HTTP commands."""
+"""`logis serve` over HTTP, after `logis demo`: the docs, every step's route (and
+the commissions' instead of the dossier's for pré-selection, ranking and the CAL),
+the demo's dossiers at their stages, and one dossier driven by HTTP commands."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from commands.dossier import STEPS
-from tests.e2e.support import DEMO_STAGES, demo_dossiers
+from tests.e2e.support import DEMO_COMMUNE, DEMO_STAGES, demo_dossiers
 
 if TYPE_CHECKING:
     import httpx
+
+# The dossier's step endpoints that commissions replaced.
+REMOVED_STEPS = ("pre-selection", "ranking", "cal-decision", "cal-deferral")
 
 # ASCII: header values travel as latin-1 bytes.
 MAIRIE = {
@@ -23,6 +27,13 @@ DEPARTEMENT = {
     "X-Logis-Role": "departement",
     "X-Logis-Organisation": "Collectivite territoriale de Martinique",
 }
+
+
+def commission(client: httpx.Client, commission_id: str) -> dict[str, Any]:
+    answer = client.get(f"/v1/commissions/{commission_id}")
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 class TestServe:
@@ -52,12 +63,39 @@ class TestServe:
         assert "post" in paths["/v1/dossiers"]
         assert "get" in paths["/v1/dossiers/{dossier_id}/history"]
 
+    def test_commissions_take_the_steps_the_dossier_no_longer_has(
+        self, client: httpx.Client
+    ) -> None:
+        paths = client.get("/openapi.json").json()["paths"]
+        for slug in REMOVED_STEPS:
+            assert f"/v1/dossiers/{{dossier_id}}/{slug}" not in paths
+            assert slug not in STEPS
+        for path in (
+            "/v1/commissions",
+            "/v1/commissions/{commission_id}/attendance",
+            "/v1/commissions/{commission_id}/preselection",
+            "/v1/commissions/{commission_id}/ranking",
+            "/v1/commissions/{commission_id}/dwellings/{ref}/decisions",
+            "/v1/commissions/{commission_id}/minutes",
+        ):
+            assert "post" in paths[path], path
+        assert "get" in paths["/v1/commissions/{commission_id}"]
+        (row, *_) = demo_dossiers(client)
+        for slug in REMOVED_STEPS:
+            gone = client.post(
+                f"/v1/dossiers/{row['id']}/{slug}", headers=MAIRIE, json={}
+            )
+            assert gone.status_code in (404, 405), gone.text
+            assert gone.json()["code"] in ("not_found", "method_not_allowed")
+
 
 class TestDemoDossiers:
-    def test_the_twelve_dossiers_reach_their_stages(self, client: httpx.Client) -> None:
+    def test_the_demo_dossiers_reach_their_stages(self, client: httpx.Client) -> None:
         dossiers = demo_dossiers(client)
         assert Counter(d["stage"] for d in dossiers) == DEMO_STAGES
-        assert {(d["department"], d["commune"]) for d in dossiers} == {("972", "97213")}
+        assert {(d["department"], d["commune"]) for d in dossiers} == {
+            ("972", DEMO_COMMUNE)
+        }
 
     def test_the_dalo_dossier_proposed_by_the_prefecture_is_closed(
         self, client: httpx.Client
@@ -74,6 +112,26 @@ class TestDemoDossiers:
             "outcome": "problemes",
             "support_months": 6,
         }
+        # Step: ranked first by the commission préfectorale the préfet presided …
+        pref = commission(client, dossier["ranking"]["commission_id"])
+        assert pref["kind"] == "commission_prefectorale"
+        assert pref["presided_by"]["function"] == "prefet"
+        assert dossier["ranking"] == {
+            **dossier["ranking"],
+            "outcome": "rang",
+            "rank": 1,
+        }
+        # … then designated by the préfet to the landlord's CAL.
+        cal = commission(client, dossier["cal_decision"]["commission_id"])
+        assert cal["kind"] == "cal"
+        [examined] = [
+            e
+            for e in cal["examinations"]
+            if e["dwelling_ref"] == dossier["cal_decision"]["dwelling_ref"]
+        ]
+        decisions = {d["dossier_id"]: d for d in examined["decisions"]}
+        assert len(decisions) == 3  # CAL-TROIS
+        assert decisions[dalo["id"]]["dalo_designated"] is True
 
     def test_the_demo_records_the_procedures_turns(self, client: httpx.Client) -> None:
         kinds: Counter[str] = Counter()
@@ -86,17 +144,40 @@ class TestDemoDossiers:
                     avis[event["data"]["avis"]] += 1
         assert avis["defavorable"] >= 2  # one enquête, one Mairie
         assert kinds["DocumentsRequested"] > kinds["DocumentsReceived"] > 0
+        assert kinds["PreSelected"] > kinds["Ranked"] > kinds["CALDecided"] > 0
         assert kinds["Deferred"] == 1
-        assert kinds["InstallationReviewed"] == 1
-        by_stage = {r["stage"]: r for r in demo_dossiers(client)}
-        inadmissible = client.get(f"/v1/dossiers/{by_stage['irrecevable']['id']}")
-        assert inadmissible.json()["resources"]["eligible"] is False
-        ranked = client.get(f"/v1/dossiers/{by_stage['classe']['id']}").json()
+        assert kinds["InstallationReviewed"] == 2
+        by_stage: dict[str, list[dict[str, Any]]] = {}
+        for row in demo_dossiers(client):
+            by_stage.setdefault(row["stage"], []).append(row)
+        [inadmissible] = by_stage["irrecevable"]
+        resources = client.get(f"/v1/dossiers/{inadmissible['id']}").json()
+        assert resources["resources"]["eligible"] is False
+        [listed] = by_stage["classe"]
+        ranked = client.get(f"/v1/dossiers/{listed['id']}").json()
         assert ranked["ranking"]["outcome"] == "liste_complementaire"
         assert ranked["list_valid_until"] is not None
-        rejected = client.get(f"/v1/dossiers/{by_stage['decide_cal']['id']}").json()
-        assert rejected["cal_decision"]["decision"] == "non_attribution"
-        assert rejected["cal_decision"]["motive"]
+        for row in by_stage["decide_cal"]:
+            refused = client.get(f"/v1/dossiers/{row['id']}").json()["cal_decision"]
+            assert refused["decision"] in ("non_attribution", "rejet_irrecevabilite")
+            assert refused["motive"]
+
+    def test_the_liste_complementaire_served_another_landlords_vacancy(
+        self, client: httpx.Client
+    ) -> None:
+        programmes = client.get("/v1/programmes").json()["data"]
+        [vacancy] = [p for p in programmes if p["kind"] == "vacance"]
+        [delivery] = [p for p in programmes if p["kind"] == "livraison"]
+        assert vacancy["landlord"] != delivery["landlord"]
+        assert vacancy["commune"] == delivery["commune"] == DEMO_COMMUNE
+        [dwelling] = client.get(f"/v1/programmes/{vacancy['id']}").json()["dwellings"]
+        assert dwelling["status"] == "loue"
+        tenant = client.get(f"/v1/dossiers/{dwelling['dossier_id']}").json()
+        assert tenant["ranking"]["outcome"] == "liste_complementaire"
+        assert tenant["cal_decision"]["dwelling_ref"] == dwelling["ref"]
+        cal = commission(client, tenant["cal_decision"]["commission_id"])
+        assert (cal["kind"], cal["landlord"]) == ("cal", vacancy["landlord"])
+        assert cal["held_on"] <= tenant["list_valid_until"]  # LC-VALIDITE
 
 
 class TestHttpStep:

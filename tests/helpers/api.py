@@ -3,7 +3,13 @@ dossier driven through the whole procedure over the API, step by step, each with
 a role allowed to record it.
 
     dossier_id = drive_dossier(client, to="classe")            # the main line
-    dossier_id = drive_dossier(client, to="clos", path=every_step())  # every endpoint
+    dossier_id = drive_dossier(client, to="clos", path=every_step())  # every step
+
+Most steps are the dossier's own endpoints (POST /v1/dossiers/{id}/{slug}). The
+pré-selection, the ranking and the CAL's decisions are taken by commissions: their
+`Step` has a `run` hook that holds a session for the one dossier (convened, legal
+attendance recorded, on the step's day) and decides there (tests/helpers/
+procedure.py). Their slug only names them, for `bodies` and `step_by_slug`.
 
 All the steps of one driven dossier share one date (`on`, default today), so the
 procedure's chronology always holds; pass a past `on` to build old dossiers.
@@ -15,11 +21,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from domain.department import local_today
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     import httpx
     from starlette.testclient import TestClient
+
+    # A commission's decision on one dossier: (client, dossier id, body) → the
+    # answer of the commission's step; the body has the fields of the Step's body.
+    Run = Callable[[TestClient, str, dict[str, Any]], httpx.Response]
 
 DEPARTMENT = "972"
 COMMUNE = "97209"  # Fort-de-France (code INSEE)
@@ -57,8 +69,10 @@ ORGANISATIONS = {
 
 
 def today() -> date:
-    """The server's today: it judges `occurred_on` against the UTC date."""
-    return datetime.now(UTC).date()
+    """The server's today: it judges `occurred_on` against the date it is in the
+    department (Martinique, UTC−4), not the UTC date, which is already the next
+    day between 00:00 and 04:00 UTC."""
+    return local_today(DEPARTMENT, datetime.now(UTC))
 
 
 def actor(
@@ -176,13 +190,43 @@ def record(
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the procedure: its endpoint, who records it, its body, and the
-    stage the dossier is at afterwards."""
+    """One step of the procedure: its endpoint (or, with `run`, the commission
+    that takes it), who records it, its body, and the stage the dossier is at
+    afterwards."""
 
     slug: str
     role: str
     body: Callable[[date], dict[str, Any]]
     stage: str
+    run: Run | None = None
+
+    @property
+    def is_endpoint(self) -> bool:
+        """A dossier endpoint: POST /v1/dossiers/{id}/{slug}."""
+        return self.run is None
+
+
+def take(
+    client: TestClient,
+    dossier_id: str,
+    step: Step,
+    body: Mapping[str, Any] | None = None,
+    *,
+    on: date | None = None,
+) -> httpx.Response:
+    """Take one step for a dossier: its endpoint, or its commission's decision.
+    `body` default: the step's body on `on` (default today)."""
+    fields = dict(body) if body is not None else step.body(on or today())
+    if step.run is not None:
+        return step.run(client, dossier_id, fields)
+    return record(client, dossier_id, step.slug, fields, role=step.role)
+
+
+def stage_of(client: TestClient, dossier_id: str) -> str:
+    answer = client.get(f"/v1/dossiers/{dossier_id}")
+    assert answer.status_code == 200, answer.text
+    stage: str = answer.json()["stage"]
+    return stage
 
 
 def _dated(on: date, **fields: Any) -> dict[str, Any]:
@@ -238,24 +282,57 @@ SOLVENCY = _step(
     housing_benefit="200.00",
     opinion="favorable",
 )
-PRE_SELECTION = _step("pre-selection", "als", "preselectionne", outcome="prioritaire")
-RANKING = _step("ranking", "prefecture", "classe", outcome="rang", rank=1)
+
+
+def _by_commission(name: str) -> Run:
+    """The hook of a commission step: procedure.<name>(client, dossier_id, body),
+    imported when called (procedure.py builds on this module)."""
+
+    def run(
+        client: TestClient, dossier_id: str, body: dict[str, Any]
+    ) -> httpx.Response:
+        from tests.helpers import procedure
+
+        hook: Run = getattr(procedure, name)
+        return hook(client, dossier_id, body)
+
+    return run
+
+
+# Taken by commissions: a pré-commission, a commission préfectorale, a CAL (with
+# the shortfall motive CAL-TROIS asks of a single candidate), each for the dossier.
+PRE_SELECTION = Step(
+    "pre-selection",
+    "als",
+    lambda on: _dated(on, outcome="prioritaire"),
+    "preselectionne",
+    _by_commission("preselect_alone"),
+)
+RANKING = Step(
+    "ranking",
+    "prefecture",
+    lambda on: _dated(on, outcome="rang"),
+    "classe",
+    _by_commission("rank_alone"),
+)
 CAL_DEFERRAL = Step(
     "cal-deferral",
     "bailleur",
     lambda on: _dated(
         on,
+        decision="ajournement",
         motive="Pièce à vérifier",
         return_session_on=(on + timedelta(days=7)).isoformat(),
     ),
     "ajourne",
+    _by_commission("decide_alone"),
 )
-CAL_DECISION = _step(
+CAL_DECISION = Step(
     "cal-decision",
     "bailleur",
+    lambda on: _dated(on, decision="attribution", dwelling_ref=DWELLING),
     "decide_cal",
-    decision="attribution",
-    dwelling_ref=DWELLING,
+    _by_commission("decide_alone"),
 )
 CAL_DECISION_UNDER_CONDITION = Step(
     "cal-decision",
@@ -268,6 +345,7 @@ CAL_DECISION_UNDER_CONDITION = Step(
         condition_deadline=(on + timedelta(days=30)).isoformat(),
     ),
     "decide_cal",
+    _by_commission("decide_alone"),
 )
 CONDITION_FULFILMENT = _step("condition-fulfilment", "bailleur", "condition_levee")
 OFFER = Step(
@@ -362,9 +440,19 @@ def every_step() -> list[Step]:
 
 
 def step_by_slug() -> dict[str, Step]:
-    """A step with a valid body for every endpoint."""
+    """A step with a valid body for every dossier endpoint, and the commission
+    steps (pre-selection, ranking, cal-decision, cal-deferral)."""
     steps = [*every_step(), WITHDRAWAL, INADMISSIBILITY, RADIATION, LIST_EXPIRY]
     return {step.slug: step for step in steps}
+
+
+def endpoint_steps() -> dict[str, Step]:
+    """The dossier's own step endpoints, by slug: commands/dossier.py STEPS."""
+    return {slug: step for slug, step in step_by_slug().items() if step.is_endpoint}
+
+
+# The dossier step endpoints that commissions replaced (POST …/{slug} is gone).
+COMMISSION_SLUGS = ("pre-selection", "ranking", "cal-decision", "cal-deferral")
 
 
 def drive_dossier(
@@ -377,9 +465,10 @@ def drive_dossier(
     bodies: Mapping[str, Mapping[str, Any]] | None = None,
     identifier: str = "ccas",
 ) -> str:
-    """Identify a dossier, then record the steps of `path` (default: the main line)
+    """Identify a dossier, then take the steps of `path` (default: the main line)
     until the dossier reaches stage `to`; returns its id. `bodies` overrides fields
-    of a step's body, by slug. Every answer is checked as it comes."""
+    of a step's body, by slug. Every answer is checked as it comes; a commission
+    step is checked on the dossier it decided on."""
     on = on or today()
     created = identify(
         client, identification(on, **(identify_with or {})), role=identifier
@@ -391,9 +480,11 @@ def drive_dossier(
         if stage == to:
             break
         body = {**step.body(on), **(bodies or {}).get(step.slug, {})}
-        answer = record(client, dossier_id, step.slug, body, role=step.role)
+        answer = take(client, dossier_id, step, body)
         assert answer.status_code == 200, f"{step.slug}: {answer.text}"
-        stage = answer.json()["stage"]
+        stage = (
+            answer.json()["stage"] if step.is_endpoint else stage_of(client, dossier_id)
+        )
         assert stage == step.stage, f"{step.slug} led to {stage}, not {step.stage}"
     assert stage == to, f"the path never reached {to!r} (stopped at {stage!r})"
     return dossier_id
@@ -418,21 +509,36 @@ def store_position(client: TestClient) -> int:
 
 @dataclass(frozen=True)
 class StoreSnapshot:
-    """What must not move when a command is refused or replayed."""
+    """What must not move when a command is refused or replayed: the store's
+    position, the dossier's history length, and the ETag of each resource read
+    (e.g. "/v1/commissions/<id>", "/v1/dossiers/<id>", "/v1/programmes/<id>")."""
 
     position: int
     events: int | None  # the dossier's history length, when there is a dossier
+    etags: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def take(cls, client: TestClient, dossier_id: str | None = None) -> StoreSnapshot:
+    def take(
+        cls,
+        client: TestClient,
+        dossier_id: str | None = None,
+        *,
+        resources: Sequence[str] = (),
+    ) -> StoreSnapshot:
         events = len(history(client, dossier_id)) if dossier_id else None
-        return cls(store_position(client), events)
+        etags = []
+        for path in resources:
+            answer = client.get(path)
+            assert answer.status_code == 200, answer.text
+            etags.append((path, answer.headers["ETag"]))
+        return cls(store_position(client), events, tuple(etags))
 
 
 def assert_store_unchanged(
     client: TestClient, before: StoreSnapshot, dossier_id: str | None = None
 ) -> None:
-    after = StoreSnapshot.take(client, dossier_id)
+    resources = [path for path, _ in before.etags]
+    after = StoreSnapshot.take(client, dossier_id, resources=resources)
     assert after == before, f"the store moved: {before} → {after}"
 
 

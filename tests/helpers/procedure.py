@@ -21,6 +21,7 @@ from domain.programme import CONCERTATION_PARTNERS
 from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
+    DWELLING,
     ORGANISATIONS,
     actor,
     drive_dossier,
@@ -130,6 +131,7 @@ def convene(
     on: date | None = None,
     programme_id: str | None = None,
     commune: str = COMMUNE,
+    department: str = DEPARTMENT,
     dwelling_refs: Sequence[str] = (),
     role: str | None = None,
     organisation: str | None = None,
@@ -139,7 +141,7 @@ def convene(
     body: dict[str, Any] = {
         "kind": kind,
         "held_on": held_on.isoformat(),
-        "department": DEPARTMENT,
+        "department": department,
         "commune": commune,
         "occurred_on": (convened_on or held_on).isoformat(),
     }
@@ -348,3 +350,66 @@ def ranked_dossiers(
     )
     assert ranking.status_code == 200, ranking.text
     return dossiers[:ranked], dossiers[ranked:], pref
+
+
+# ---- one dossier's commission steps (tests/helpers/api.py Step.run) ---------------
+# Each holds a legal session for the dossier alone, in its department and commune,
+# on the body's `occurred_on`, and decides there; the body has the fields of the
+# dossier's former step endpoint (`outcome`, `decision`, `motive`…).
+
+SHORTFALL = "Un seul candidat présenté pour ce logement."
+
+
+def _session_for(
+    client: TestClient, kind: str, dossier_id: str, on: date, **convene_args: Any
+) -> str:
+    dossier = client.get(f"/v1/dossiers/{dossier_id}")
+    assert dossier.status_code == 200, dossier.text
+    place = {k: dossier.json()[k] for k in ("department", "commune")}
+    return in_session(client, kind, on=on, **place, **convene_args)
+
+
+def _day(body: Mapping[str, Any]) -> date:
+    on = body.get("occurred_on")
+    return date.fromisoformat(on) if on else today()
+
+
+def preselect_alone(
+    client: TestClient, dossier_id: str, body: Mapping[str, Any]
+) -> httpx.Response:
+    """A pré-commission selects the dossier: `outcome` (default prioritaire)."""
+    on = _day(body)
+    pre = _session_for(client, "pre_commission", dossier_id, on)
+    outcome = body.get("outcome", "prioritaire")
+    return preselect(client, pre, {dossier_id: outcome}, on=on)
+
+
+def rank_alone(
+    client: TestClient, dossier_id: str, body: Mapping[str, Any]
+) -> httpx.Response:
+    """A commission préfectorale ranks the dossier: `outcome` rang (1st),
+    liste_complementaire or non_retenu; `criteria` and `motive` optional."""
+    on = _day(body)
+    pref = _session_for(client, "commission_prefectorale", dossier_id, on)
+    ranking = entry(dossier_id, body.get("criteria", ()), body.get("motive"))
+    lists = {"rang": "ranked", "liste_complementaire": "liste"}
+    where = lists.get(body.get("outcome", "rang"), "non_retenus")
+    return rank(client, pref, **{where: [ranking]}, on=on)
+
+
+def decide_alone(
+    client: TestClient, dossier_id: str, body: Mapping[str, Any]
+) -> httpx.Response:
+    """A CAL examines the dossier alone for `dwelling_ref` (default DWELLING), with
+    the shortfall motive CAL-TROIS asks (unless `dalo_designated`); the other
+    fields are its decision (default attribution)."""
+    on = _day(body)
+    ref = body.get("dwelling_ref") or DWELLING
+    cal = _session_for(client, "cal", dossier_id, on, dwelling_refs=[ref])
+    omitted = ("occurred_on", "dwelling_ref", "shortfall_motive")
+    candidate = {k: v for k, v in body.items() if k not in omitted}
+    candidate = {"dossier_id": dossier_id, "decision": "attribution", **candidate}
+    motive = body.get("shortfall_motive", SHORTFALL)
+    if candidate.get("dalo_designated"):
+        motive = body.get("shortfall_motive")
+    return decide(client, cal, ref, [candidate], shortfall_motive=motive, on=on)

@@ -26,6 +26,18 @@ from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import strategies as st
 
 from commands.application import Context
+from commands.commission import (
+    AttendeeIn,
+    CandidateDecisionIn,
+    CommissionStep,
+    ConveneCommission,
+    DecideOnDwelling,
+    PreSelect,
+    PreSelectionIn,
+    RankDossiers,
+    RankingEntryIn,
+    RecordAttendance,
+)
 from commands.department import AdoptSettings
 from commands.dossier import (
     STEPS,
@@ -35,17 +47,13 @@ from commands.dossier import (
     CheckResources,
     CloseDossier,
     CompleteDossier,
-    DecideCAL,
     DeclareInadmissible,
-    DeferCAL,
     Enter,
     ExpireFromList,
     FulfilCondition,
     IdentifyDossier,
     MakeOffer,
-    PreSelect,
     Radiate,
-    Rank,
     ReceiveDocuments,
     RenderMairieAvis,
     RenderSocialEnquiry,
@@ -319,16 +327,34 @@ class Interleaved:
     def apply_step(self, *args: Any) -> CommandResult:
         return self._tick(self._app.apply_step(*args))
 
+    def announce_programme(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.announce_programme(*args))
+
+    def apply_programme_step(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.apply_programme_step(*args))
+
+    def convene_commission(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.convene_commission(*args))
+
+    def apply_commission_step(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.apply_commission_step(*args))
+
 
 # ---- random valid histories ------------------------------------------------------
 
 TEXT = "Motif consigné au dossier."
+DWELLING = "FLAMB-A-01-T2"
 
 # Per stage, the steps that take the procedure further. Any step may still be
 # drawn, one time in five: mostly refused, sometimes an ending (withdrawal...),
 # kept away from the ends of the list, which hypothesis draws more often.
+# Pré-selection, ranking and the CAL's decisions are taken by commissions
+# (COMMISSION_STEPS), each held for the one dossier.
 _ENDINGS = ("withdrawal", "inadmissibility", "radiation", "list-expiry", "closure")
-_OTHERS = [slug for slug in sorted(STEPS) if slug not in _ENDINGS]
+_COMMISSION_SLUGS = ("pre-selection", "ranking", "cal-decision", "cal-deferral")
+_OTHERS = [
+    slug for slug in sorted({*STEPS, *_COMMISSION_SLUGS}) if slug not in _ENDINGS
+]
 ANY_STEP = (*_OTHERS[:10], *_ENDINGS, *_OTHERS[10:])
 LIKELY: dict[str, tuple[str, ...]] = {
     d.IDENTIFIED: ("social-enquiry", "social-enquiry", "demand-renewal"),
@@ -358,30 +384,58 @@ def _numero(draw: Any) -> str:
     return f"0972{draw(st.integers(10_000_000, 99_999_999))}A"
 
 
-def _decision(draw: Any, on: date) -> DecideCAL:
+def _decision(draw: Any, on: date) -> DecideOnDwelling:
     decision = draw(st.sampled_from(d.CAL_DECISIONS))
     attribution = decision in d.ATTRIBUTIONS
     condition = decision == "attribution_sous_condition_suspensive"
-    return DecideCAL(
-        occurred_on=on,
+    candidate = CandidateDecisionIn(
+        dossier_id=UUID(int=0),  # the dossier's, set by _commission_step
         decision=decision,
-        dwelling_ref="FLAMB-A-01-T2" if attribution else None,
-        rank=2 if decision == "attribution_par_classement" else None,
+        rank=1 if decision == "attribution_par_classement" else None,
         missing_document="avis_imposition" if condition else None,
         condition_deadline=(
             on + timedelta(days=draw(st.integers(1, 40))) if condition else None
         ),
         motive=None if attribution else TEXT,
     )
+    return _alone_at_the_cal(on, candidate)
 
 
-def _ranking(draw: Any, on: date) -> Rank:
-    outcome = draw(st.sampled_from(d.RANKING_OUTCOMES))
-    return Rank(
-        occurred_on=on,
-        outcome=outcome,
-        rank=draw(st.integers(1, 30)) if outcome == "rang" else None,
+def _deferral(draw: Any, on: date) -> DecideOnDwelling:
+    candidate = CandidateDecisionIn(
+        dossier_id=UUID(int=0),
+        decision="ajournement",
         motive=TEXT,
+        return_session_on=on + timedelta(days=14),
+    )
+    return _alone_at_the_cal(on, candidate)
+
+
+def _alone_at_the_cal(on: date, candidate: CandidateDecisionIn) -> DecideOnDwelling:
+    """CAL-TROIS: a single candidate, with the shortfall motive recorded."""
+    return DecideOnDwelling(
+        occurred_on=on,
+        dwelling_ref=DWELLING,
+        candidates=[candidate],
+        shortfall_motive=TEXT,
+    )
+
+
+def _ranking(draw: Any, on: date) -> RankDossiers:
+    outcome = draw(st.sampled_from(d.RANKING_OUTCOMES))
+    entries = [RankingEntryIn(dossier_id=UUID(int=0), motive=TEXT)]
+    if outcome == "rang":
+        return RankDossiers(occurred_on=on, ranked=entries)
+    if outcome == "liste_complementaire":
+        return RankDossiers(occurred_on=on, liste_complementaire=entries)
+    return RankDossiers(occurred_on=on, non_retenus=entries)
+
+
+def _preselection(draw: Any, on: date) -> PreSelect:
+    outcome = draw(st.sampled_from(d.PRESELECTION_OUTCOMES))
+    return PreSelect(
+        occurred_on=on,
+        decisions=[PreSelectionIn(dossier_id=UUID(int=0), outcome=outcome)],
     )
 
 
@@ -434,14 +488,6 @@ COMMANDS: dict[str, Callable[[Any, date], Step]] = {
         opinion=draw(st.sampled_from(d.SOLVENCY_OPINIONS)),
         motive=TEXT,
     ),
-    "pre-selection": lambda draw, on: PreSelect(
-        occurred_on=on, outcome=draw(st.sampled_from(d.PRESELECTION_OUTCOMES))
-    ),
-    "ranking": _ranking,
-    "cal-decision": _decision,
-    "cal-deferral": lambda draw, on: DeferCAL(
-        occurred_on=on, motive=TEXT, return_session_on=on + timedelta(days=14)
-    ),
     "condition-fulfilment": lambda draw, on: FulfilCondition(occurred_on=on),
     "offer": lambda draw, on: MakeOffer(
         occurred_on=on, answer_deadline=on + timedelta(days=draw(st.integers(10, 20)))
@@ -468,6 +514,73 @@ COMMANDS: dict[str, Callable[[Any, date], Step]] = {
     "closure": lambda draw, on: CloseDossier(occurred_on=on, reason=TEXT),
 }
 assert set(COMMANDS) == set(STEPS)
+
+# The steps commissions take: which commission, and its decision on the dossier
+# (the dossier id placeholder UUID(int=0) replaced by the dossier's).
+COMMISSION_STEPS: dict[str, tuple[str, Callable[[Any, date], CommissionStep]]] = {
+    "pre-selection": ("pre_commission", _preselection),
+    "ranking": ("commission_prefectorale", _ranking),
+    "cal-decision": ("cal", _decision),
+    "cal-deferral": ("cal", _deferral),
+}
+HOSTS = {
+    "pre_commission": "als",
+    "commission_prefectorale": "prefecture",
+    "cal": "bailleur",
+}
+
+
+def _attendance(kind: str, on: date) -> RecordAttendance:
+    """Legal attendance: Préfecture and DEAL at the pré-commission, the préfet
+    presiding the commission préfectorale with the DEAL, the landlord's CAL."""
+
+    def present(role: str, function: str = "agent") -> AttendeeIn:
+        return AttendeeIn(organisation=f"org-{role}", role=role, function=function)
+
+    prefet = present("prefecture", "prefet")
+    attendees = {
+        "pre_commission": [present("als"), present("prefecture"), present("deal")],
+        "commission_prefectorale": [prefet, present("deal")],
+        "cal": [present("bailleur", "president_cal")],
+    }[kind]
+    presided_by = prefet if kind == "commission_prefectorale" else None
+    return RecordAttendance(
+        occurred_on=on, attendees=attendees, presided_by=presided_by
+    )
+
+
+def commission_step(
+    app: Logis, dossier_id: UUID, kind: str, decision: CommissionStep
+) -> CommandResult:
+    """A session of `kind` held for the one dossier on the decision's day, in its
+    department and commune, legally attended, which takes `decision` on it."""
+    dossier = app.get_dossier(dossier_id)
+    on = decision.occurred_on
+    ctx = context(HOSTS[kind])
+    convened = app.convene_commission(
+        ConveneCommission(
+            occurred_on=on,
+            kind=kind,
+            held_on=on,
+            department=dossier.department,
+            commune=dossier.commune,
+            dwelling_refs=[DWELLING] if kind == "cal" else [],
+        ),
+        ctx,
+    )
+    app.apply_commission_step(convened.id, _attendance(kind, on or NOW.date()), ctx)
+    named = _named(decision, dossier_id)
+    return app.apply_commission_step(convened.id, named, ctx)
+
+
+def _named(decision: CommissionStep, dossier_id: UUID) -> CommissionStep:
+    """The decision with the placeholder dossier id replaced."""
+    body = decision.model_dump()
+    for field in ("decisions", "ranked", "liste_complementaire", "non_retenus",
+                  "candidates"):  # fmt: skip
+        for item in body.get(field) or []:
+            item["dossier_id"] = dossier_id
+    return type(decision).model_validate(body)
 
 
 @dataclass
@@ -543,11 +656,15 @@ class RandomHistory:
         slug = draw(st.sampled_from(likely if likely_step else ANY_STEP), label="step")
         days = draw(st.sampled_from([0, 1, 7, 15, 40, 400]), label="days later")
         on = min(walk.on + timedelta(days=days), NOW.date())
-        command = COMMANDS[slug](draw, on)
         try:
-            result = step(self.app, walk.id, command)
+            if slug in COMMISSION_STEPS:
+                kind, decision = COMMISSION_STEPS[slug]
+                commission_step(self.app, walk.id, kind, decision(draw, on))
+                stage = self.app.get_dossier(walk.id).stage
+            else:
+                stage = step(self.app, walk.id, COMMANDS[slug](draw, on)).stage
         except DomainError:
             self.refused += 1
             return
-        walk.stage, walk.on = result.stage, on
+        walk.stage, walk.on = stage, on
         self.accepted += 1

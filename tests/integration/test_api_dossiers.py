@@ -15,6 +15,7 @@ from domain.dossier import EVENT_LABELS
 from infra.settings import Settings
 from tests.helpers.api import (
     CAL_DEFERRAL,
+    COMMISSION_SLUGS,
     COMMUNE,
     DEPARTMENT,
     DWELLING,
@@ -35,6 +36,7 @@ from tests.helpers.api import (
     record,
     step_by_slug,
     store_position,
+    take,
     today,
 )
 
@@ -97,15 +99,20 @@ class TestIdentifyDossier:
 
 
 class TestProcedure:
-    def test_every_step_endpoint_in_order_to_closure(self, client: TestClient) -> None:
+    def test_every_step_in_order_to_closure(self, client: TestClient) -> None:
         # the terminal steps (withdrawal, inadmissibility, radiation, list expiry)
-        # are TestEndings'
-        assert {s.slug for s in every_step()} | {
+        # are TestEndings'; pré-selection, ranking and the CAL's decisions are taken
+        # by commissions, each recorded on the dossier as one event
+        endpoints = {s.slug for s in every_step() if s.is_endpoint}
+        assert endpoints | {
             "withdrawal",
             "inadmissibility",
             "radiation",
             "list-expiry",
         } == set(STEPS)
+        assert {s.slug for s in every_step() if not s.is_endpoint} == set(
+            COMMISSION_SLUGS
+        )
         created = identify(client)
         assert created.status_code == 201, created.text
         dossier_id, version = created.json()["id"], 1
@@ -113,22 +120,24 @@ class TestProcedure:
         on = today()
 
         for step in every_step():
-            answer = record(
-                client, dossier_id, step.slug, step.body(on), role=step.role
-            )
+            answer = take(client, dossier_id, step, on=on)
 
             assert answer.status_code == 200, f"{step.slug}: {answer.text}"
             body = answer.json()
             version += 1
-            assert body == {
-                "id": dossier_id,
-                "version": version,
-                "position": body["position"],
-                "stage": step.stage,
-            }, step.slug
+            if step.is_endpoint:
+                assert body == {
+                    "id": dossier_id,
+                    "version": version,
+                    "position": body["position"],
+                    "stage": step.stage,
+                }, step.slug
+                assert answer.headers["ETag"] == f'"{version}"'
+            else:  # the commission's answer: its decision, saved with the dossier
+                assert body["id"] != dossier_id
+                assert body["stage"] == "en_seance"
             assert body["position"] > position
             position = body["position"]
-            assert answer.headers["ETag"] == f'"{version}"'
             assert store_position(client) == position
             now = client.get(f"/v1/dossiers/{dossier_id}")
             assert now.headers["ETag"] == f'"{version}"'
@@ -178,6 +187,35 @@ class TestProcedure:
         for step in main_line()[::4]:
             dossier_id = drive_dossier(client, to=step.stage)
             assert read(client, dossier_id)["stage"] == step.stage
+
+    def test_helper_reaches_each_stage_a_commission_decides(
+        self, client: TestClient
+    ) -> None:
+        for stage in ("preselectionne", "classe", "decide_cal"):
+            dossier_id = drive_dossier(client, to=stage)
+            assert read(client, dossier_id)["stage"] == stage
+        deferred = drive_dossier(
+            client, to="ajourne", path=[*main_line()[:8], CAL_DEFERRAL]
+        )
+        assert read(client, deferred)["deferral"]["motive"] == "Pièce à vérifier"
+
+    def test_commission_steps_have_no_dossier_endpoint(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        dossier_id = drive_dossier(client, to="solvabilite_etudiee")
+        before = StoreSnapshot.take(client, dossier_id)
+        for slug in COMMISSION_SLUGS:
+            with subtests.test(slug=slug):
+                step = step_by_slug()[slug]
+
+                answer = record(
+                    client, dossier_id, slug, step.body(today()), role=step.role
+                )
+
+                assert answer.status_code in (404, 405), answer.text
+                assert_error(answer, answer.status_code)
+                assert_store_unchanged(client, before, dossier_id)
+        assert not set(COMMISSION_SLUGS) & set(STEPS)
 
 
 class TestEndings:
@@ -929,7 +967,9 @@ class TestIdempotency:
 
         # Keys are scoped to the organisation: every change below is made by the
         # same organisation, which must not reuse its key for another request.
-        organisation = {"X-Logis-Organisation": actor(step.role)["X-Logis-Organisation"]}
+        organisation = {
+            "X-Logis-Organisation": actor(step.role)["X-Logis-Organisation"]
+        }
         for change, (target, slug, changed, role, if_match) in {
             "body": (
                 dossier_id,
@@ -967,7 +1007,9 @@ class TestIdempotency:
         before = StoreSnapshot.take(client, dossier_id)
         step = step_by_slug()["social-enquiry"]
 
-        same_organisation = {"X-Logis-Organisation": actor("ccas")["X-Logis-Organisation"]}
+        same_organisation = {
+            "X-Logis-Organisation": actor("ccas")["X-Logis-Organisation"]
+        }
         answer = record(
             client,
             dossier_id,

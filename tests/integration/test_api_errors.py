@@ -16,18 +16,27 @@ import pytest
 from commands.dossier import STEPS
 from domain.department import department_id
 from tests.helpers.api import (
+    DWELLING,
     REQUIRED_DOCUMENTS,
     StoreSnapshot,
     actor,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
+    endpoint_steps,
     identification,
     identify,
     main_line,
     record,
     step_by_slug,
     today,
+)
+from tests.helpers.procedure import (
+    SHORTFALL,
+    adjournment,
+    attribution,
+    decide,
+    in_session,
 )
 
 if TYPE_CHECKING:
@@ -172,13 +181,6 @@ class TestInvalidInput:
                 "body.avis",
             ),
             (
-                "classe",
-                "cal-decision",
-                "bailleur",
-                {"decision": "ajourne", "dwelling_ref": "X"},
-                "body.decision",
-            ),
-            (
                 "offre_faite",
                 "offer-answer",
                 "bailleur",
@@ -195,13 +197,6 @@ class TestInvalidInput:
                     "through_organisation": "X",
                 },
                 "body.through_role",
-            ),
-            (
-                "solvabilite_etudiee",
-                "pre-selection",
-                "als",
-                {"outcome": "retenu"},
-                "body.outcome",
             ),
             (
                 "complet",
@@ -451,7 +446,7 @@ class TestActor:
     ) -> None:
         dossier_id = drive_dossier(client, to="identifie")
         before = StoreSnapshot.take(client, dossier_id)
-        for slug, step in sorted(step_by_slug().items()):
+        for slug, step in sorted(endpoint_steps().items()):
             with subtests.test(slug=slug):
                 answer = record(
                     client, dossier_id, slug, step.body(today()), role="auditeur"
@@ -461,7 +456,7 @@ class TestActor:
                     answer, 403, "role_not_allowed", client, before, dossier_id
                 )
                 assert "« auditeur »" in error["message"]
-        assert set(step_by_slug()) == set(STEPS)
+        assert set(endpoint_steps()) == set(STEPS)
 
     def test_wrong_role_for_a_step_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
@@ -472,8 +467,6 @@ class TestActor:
             ("enquete_sociale_rendue", "mairie-avis", "ccas"),
             ("complet", "resources-check", "als"),
             ("ressources_controlees", "analysis", "deal"),
-            ("preselectionne", "ranking", "als"),
-            ("classe", "cal-decision", "prefecture"),
             ("decide_cal", "offer", "als"),
             ("entre_dans_les_lieux", "installation-review", "bailleur"),
             ("identifie", "withdrawal", "admin"),
@@ -527,7 +520,6 @@ class TestProcedureRules:
             ("avis_mairie_rendu", "social-enquiry", "departement", "DOS-ORDRE"),
             ("identifie", "resources-check", "deal", "DOS-COMPLET"),
             ("avis_mairie_rendu", "resources-check", "deal", "DOS-COMPLET"),
-            ("ressources_controlees", "pre-selection", "als", "DOS-ORDRE"),
             ("ressources_controlees", "documents-request", "als", "invalid_transition"),
             ("en_analyse", "offer", "bailleur", "invalid_transition"),
             ("classe", "lease", "bailleur", "invalid_transition"),
@@ -558,20 +550,6 @@ class TestProcedureRules:
                 {"answer": "caduque"},
                 "OFFRE-DELAI",
             ),
-            "cal-before-ranking": (
-                "preselectionne",
-                "cal-decision",
-                "bailleur",
-                {"decision": "attribution", "dwelling_ref": "X"},
-                "CAL-PREALABLE",
-            ),
-            "deferral-before-ranking": (
-                "solvabilite_etudiee",
-                "cal-deferral",
-                "bailleur",
-                {"motive": "x", "return_session_on": "2100-01-01"},
-                "CAL-PREALABLE",
-            ),
             "contact-applicant": (
                 "en_analyse",
                 "documents-request",
@@ -589,30 +567,6 @@ class TestProcedureRules:
                 "ccas",
                 {"documents": list(REQUIRED_DOCUMENTS[:2])},
                 "DOS-COMPLET",
-            ),
-            "non-attribution-without-motive": (
-                "classe",
-                "cal-decision",
-                "bailleur",
-                {"decision": "non_attribution"},
-                "CAL-MOTIF",
-            ),
-            "condition-without-document": (
-                "classe",
-                "cal-decision",
-                "bailleur",
-                {
-                    "decision": "attribution_sous_condition_suspensive",
-                    "dwelling_ref": "X",
-                },
-                "CAL-CONDITION",
-            ),
-            "attribution-without-dwelling": (
-                "classe",
-                "cal-decision",
-                "bailleur",
-                {"decision": "attribution"},
-                "CAL-DECISION",
             ),
             "list-not-expired": (
                 "classe",
@@ -717,15 +671,14 @@ class TestProcedureRules:
             to="classe",
             identify_with={"numero_unique": None, "sne_registered_on": None},
         )
-        before = StoreSnapshot.take(client, dossier_id)
+        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        before = StoreSnapshot.take(
+            client, dossier_id, resources=[f"/v1/commissions/{cal}"]
+        )
 
-        for slug in ("cal-decision", "cal-deferral"):
-            answer = record(
-                client,
-                dossier_id,
-                slug,
-                step_by_slug()[slug].body(today()),
-                role="bailleur",
+        for candidate in (attribution(dossier_id), adjournment(dossier_id)):
+            answer = decide(
+                client, cal, DWELLING, [candidate], shortfall_motive=SHORTFALL
             )
             refused(answer, 409, "SNE-NUMERO", client, before, dossier_id)
 
@@ -735,14 +688,13 @@ class TestProcedureRules:
         dossier_id = drive_dossier(
             client, to="classe", on=today() - timedelta(days=380)
         )
-        before = StoreSnapshot.take(client, dossier_id)
+        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        before = StoreSnapshot.take(
+            client, dossier_id, resources=[f"/v1/commissions/{cal}"]
+        )
 
-        answer = record(
-            client,
-            dossier_id,
-            "cal-decision",
-            {"decision": "attribution", "dwelling_ref": "X"},
-            role="bailleur",
+        answer = decide(
+            client, cal, DWELLING, [attribution(dossier_id)], shortfall_motive="x"
         )
 
         refused(answer, 409, "SNE-NUMERO", client, before, dossier_id)

@@ -20,6 +20,7 @@ import pytest
 
 from tests.helpers.api import (
     DOCUMENTS_REQUEST,
+    Step,
     assert_error,
     drive_dossier,
     history,
@@ -28,17 +29,36 @@ from tests.helpers.api import (
     main_line,
     record,
     store_position,
+    take,
     today,
 )
+from tests.helpers.procedure import in_session, preselect, solvent_dossiers
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     import httpx
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
 ROUNDS = 10
+
+
+def main_line_raced() -> Iterator[tuple[Step, bool]]:
+    """The main line's first ROUNDS dossier endpoints, each to race (True); the
+    commission steps between them (pré-selection, ranking, CAL) are taken once
+    (False), each adding one event to the dossier."""
+    raced = 0
+    for step in main_line():
+        if raced == ROUNDS:
+            return
+        raced += step.is_endpoint
+        yield step, step.is_endpoint
+
+
+def take_once(client: TestClient, dossier_id: str, step: Step) -> None:
+    answer = take(client, dossier_id, step)
+    assert answer.status_code == 200, answer.text
 
 
 def race(*writers: Callable[[], httpx.Response]) -> list[httpx.Response]:
@@ -76,7 +96,11 @@ def assert_history_without_gap(
 def test_two_writers_with_the_same_if_match_one_wins(client: TestClient) -> None:
     dossier_id = drive_dossier(client, to="identifie")
     version = 1
-    for step in main_line()[:ROUNDS]:
+    for step, raced in main_line_raced():
+        if not raced:
+            take_once(client, dossier_id, step)
+            version += 1
+            continue
         body = step.body(today())
         position = store_position(client)
 
@@ -110,7 +134,11 @@ def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
     dossier_id = drive_dossier(client, to="identifie")
     version = 1
     refusals: set[str] = set()
-    for step in main_line()[:ROUNDS]:
+    for step, raced in main_line_raced():
+        if not raced:
+            take_once(client, dossier_id, step)
+            version += 1
+            continue
         body = step.body(today())
         position = store_position(client)
 
@@ -133,7 +161,6 @@ def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
         "version_conflict",
         "DOS-ORDRE",
         "DOS-COMPLET",
-        "CAL-PREALABLE",
         "invalid_transition",
     }
     assert refusals <= known
@@ -187,7 +214,11 @@ def test_same_idempotent_command_sent_twice_at_once_is_recorded_once(
 ) -> None:
     dossier_id = drive_dossier(client, to="identifie")
     version = 1
-    for n, step in enumerate(main_line()[:ROUNDS]):
+    for n, (step, raced) in enumerate(main_line_raced()):
+        if not raced:
+            take_once(client, dossier_id, step)
+            version += 1
+            continue
         body = step.body(today())
         position = store_position(client)
 
@@ -258,3 +289,39 @@ def test_writers_on_different_dossiers_do_not_conflict(client: TestClient) -> No
         ).json()
         assert listed["count"] == 4 * (round_ + 1)
         assert set(dossiers) <= {r["id"] for r in listed["data"]}
+
+
+def test_two_commissions_deciding_on_one_dossier_at_once_one_wins(
+    client: TestClient,
+) -> None:
+    """Two pré-commissions select the same dossier at once: the decision is saved
+    with the dossier in one transaction, so one wins; the other leaves no event,
+    on its commission nor on the dossier."""
+    for _ in range(ROUNDS // 2):
+        [dossier_id] = solvent_dossiers(client, 1)
+        version = len(history(client, dossier_id))
+        sessions = [in_session(client, "pre_commission") for _ in range(2)]
+        position = store_position(client)
+
+        answers = race(
+            *[
+                partial(preselect, client, session, {dossier_id: "prioritaire"})
+                for session in sessions
+            ]
+        )
+
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [200, 409], [a.text for a in answers]
+        winner = next(a for a in answers if a.status_code == 200).json()
+        loser = next(a for a in answers if a.status_code == 409)
+        # loaded before the winner saved: the dossier's version conflicts; after:
+        # the dossier is no longer at the solvency study
+        assert assert_error(loser, 409)["code"] in ("version_conflict", "DOS-ORDRE")
+        assert winner["position"] == store_position(client) > position
+        assert_history_without_gap(client, dossier_id, version + 1)
+        [selected] = history(client, dossier_id)[-1:]
+        assert selected["data"]["commission_id"] == winner["id"]
+        versions = {s: client.get(f"/v1/commissions/{s}").json() for s in sessions}
+        assert {
+            s: (c["version"], len(c["preselections"])) for s, c in versions.items()
+        } == {s: (3, 1) if s == winner["id"] else (2, 0) for s in sessions}
