@@ -397,7 +397,7 @@ def _print_commission(lists: CommissionListPublic, output: str) -> int:
             for e in dwelling.candidates:
                 decision = OUTCOME_NAMES.get(e.outcome, e.outcome)
                 print(
-                    f"  {e.position:>4}  {e.dossier_id!s:<38}{decision:<40}"
+                    f"  {e.position:>4}  {e.dossier_id!s:<38}{_cell(decision, 40)}"
                     f"{e.motive or '—'}"
                 )
     return 0
@@ -431,9 +431,17 @@ def _print_entries(
             else "—"
         )
         print(
-            f"  {e.position:>4}  {e.dossier_id!s:<38}{middle:<32}"
-            f"{e.motive or '—':<24}{after}"
+            f"  {e.position:>4}  {e.dossier_id!s:<38}{_cell(middle, 32)}"
+            f"{_cell(e.motive or '—', 24)}{after}"
         )
+
+
+def _cell(text: str, width: int) -> str:
+    """A table cell: padded, or cut with an ellipsis so the columns stay aligned
+    (the whole text is in --format json)."""
+    if len(text) < width:
+        return text.ljust(width)
+    return text[: width - 2] + "… "
 
 
 if __name__ == "__main__":
