@@ -16,6 +16,7 @@ from api.routes import (
     dossiers,
     follow_up,
     health,
+    mesures,
     programmes,
     projections,
 )
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dossiers.router)
     app.include_router(programmes.router)
     app.include_router(commissions.router)
+    app.include_router(mesures.router)
     app.include_router(communes.router)
     app.include_router(departments.router)
     app.include_router(follow_up.router)

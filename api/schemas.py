@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,9 @@ from pydantic import BaseModel, Field
 from commands.application import CommandResult
 from domain.commission import Commission
 from domain.dossier import EVENT_LABELS, Dossier
+from domain.mesure import Mesure
 from domain.programme import Programme
+from domain.shared import RecordedEvent
 from projections.commissions import (
     CommissionList,
     CommissionRow,
@@ -243,11 +246,14 @@ class HistoryEntry(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, event: Dossier.Event) -> HistoryEntry:
+    def of(
+        cls, event: RecordedEvent, labels: Mapping[type, str] = EVENT_LABELS
+    ) -> HistoryEntry:
+        """One event for people: `labels` are its aggregate's French labels."""
         return cls(
             version=event.originator_version,
             type=type(event).__name__,
-            label=EVENT_LABELS.get(type(event), type(event).__name__),
+            label=labels.get(type(event), type(event).__name__),
             occurred_on=event.occurred_on,
             recorded_at=event.timestamp,
             actor=ActorPublic(**event.actor.__dict__),
@@ -337,3 +343,63 @@ class PreCommissionReadinessPublic(BaseModel):
     )
     ready_count: int
     position: int
+
+
+class MesurePublic(BaseModel):
+    id: UUID
+    version: int
+    kind: str
+    stage: str
+    household_id: UUID
+    department: str
+    commune: str
+    channel: str
+    prescriber: ActorPublic
+    requested_on: date
+    min_months: int | None
+    origin_dossier_id: UUID | None
+    previous_mesure_id: UUID | None
+    association: str | None
+    association_name: str | None
+    renforce: bool
+    notified_on: date | None
+    convention: dict[str, Any] | None
+    ends_on: date | None
+    renewals: int
+    meetings: list[dict[str, Any]]
+    bail: dict[str, Any] | None
+    closure: dict[str, Any] | None
+    last_occurred_on: date
+    created_on: datetime
+    modified_on: datetime
+
+    @classmethod
+    def of(cls, m: Mesure) -> MesurePublic:
+        return cls(
+            id=m.id,
+            version=m.version,
+            kind=m.kind,
+            stage=m.stage,
+            household_id=m.household_id,
+            department=m.department,
+            commune=m.commune,
+            channel=m.channel,
+            prescriber=ActorPublic(**m.prescriber.__dict__),
+            requested_on=m.requested_on,
+            min_months=m.min_months,
+            origin_dossier_id=m.origin_dossier_id,
+            previous_mesure_id=m.previous_mesure_id,
+            association=m.association,
+            association_name=m.association_name,
+            renforce=m.renforce,
+            notified_on=m.notified_on,
+            convention=m.convention,
+            ends_on=m.ends_on,
+            renewals=m.renewals,
+            meetings=[{"on": day, "held": held} for day, held in m.meetings],
+            bail=m.bail,
+            closure=m.closure,
+            last_occurred_on=m.last_occurred_on,
+            created_on=m.created_on,
+            modified_on=m.modified_on,
+        )

@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
 from domain import dossier as d
+from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
     COMMISSION_PREFECTORALE,
     Commission,
@@ -29,6 +30,7 @@ from domain.department import (
 )
 from domain.dossier import Dossier
 from domain.liste import ListedCandidate, next_candidates
+from domain.mesure import Mesure
 from domain.programme import LET, Programme
 from domain.shared import Actor, DomainError, Meta
 
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from commands.commission import CommissionStep, ConveneCommission
     from commands.department import AdoptSettings
     from commands.dossier import IdentifyDossier, Step
+    from commands.mesure import MesureStep, RequestMesure
     from commands.programme import AnnounceProgramme, ProgrammeStep
 
 
@@ -103,14 +106,14 @@ class Logis(Application[UUID]):
     def apply_step(
         self, dossier_id: UUID, command: Step, ctx: Context
     ) -> CommandResult:
-        def act() -> Dossier:
+        def act() -> list[Aggregate]:
             dossier = self.get_dossier(dossier_id)
             self._check_expected_version(dossier, ctx)
             meta = self._meta(command, ctx, dossier.department)
-            command.apply(
+            opened = command.apply(
                 dossier, meta, _Lookup(self, dossier.department, meta.occurred_on)
             )
-            return dossier
+            return [dossier, *(opened or ())]
 
         return self._run(ctx, act)
 
@@ -170,6 +173,71 @@ class Logis(Application[UUID]):
         if not isinstance(programme, Programme):
             raise _programme_not_found(programme_id)
         return programme
+
+    # ---- ASLL measures ------------------------------------------------------------
+
+    def request_mesure(self, command: RequestMesure, ctx: Context) -> CommandResult:
+        def act() -> Mesure:
+            meta = self._meta(command, ctx, command.department)
+            return command.create(
+                meta, _Lookup(self, command.department, meta.occurred_on)
+            )
+
+        return self._run(ctx, act)
+
+    def apply_mesure_step(
+        self, mesure_id: UUID, command: MesureStep, ctx: Context
+    ) -> CommandResult:
+        """The step on the measure and, when it takes or gives back the place at its
+        association (notification; end, rupture, reorientation), on the
+        association's load, in one transaction (ASLL-CAPACITE)."""
+
+        def act() -> list[Aggregate]:
+            mesure = self.get_mesure(mesure_id)
+            self._check_expected_version(mesure, ctx)
+            meta = self._meta(command, ctx, mesure.department)
+            lookup = _Lookup(self, mesure.department, meta.occurred_on)
+            held = mesure.holds_a_place
+            command.apply(mesure, meta, lookup)
+            if held == mesure.holds_a_place:
+                return [mesure]
+            load = self._association_load(mesure.department, mesure.association, meta)
+            if mesure.holds_a_place:
+                association = lookup.rules()[1].association(mesure.association)
+                load.take(
+                    mesure.id,
+                    renforce=mesure.renforce,
+                    capacity=association.monthly_capacity if association else 0,
+                    renforce_capacity=association.renforce_capacity
+                    if association
+                    else 0,
+                    meta=meta,
+                )
+            else:
+                load.release(mesure.id, meta)
+            return [mesure, load]
+
+        return self._run(ctx, act)
+
+    def get_mesure(self, mesure_id: UUID) -> Mesure:
+        mesure = self._find(mesure_id)
+        if not isinstance(mesure, Mesure):
+            raise _mesure_not_found(mesure_id)
+        return mesure
+
+    def mesure_history(self, mesure_id: UUID) -> list[Mesure.Event]:
+        events = list(self.events.get(mesure_id))
+        if not events or not isinstance(events[0], Mesure.Requested):
+            raise _mesure_not_found(mesure_id)
+        return events  # type: ignore[return-value]
+
+    def _association_load(
+        self, department: str, association: str, meta: Meta
+    ) -> AssociationLoad:
+        load = self._find(association_load_id(department, association))
+        if isinstance(load, AssociationLoad):
+            return load
+        return AssociationLoad.open(department, association, meta)
 
     # ---- commissions ------------------------------------------------------------
 
@@ -377,6 +445,10 @@ def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
     return NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
 
 
+def _mesure_not_found(mesure_id: UUID) -> NotFoundError:
+    return NotFoundError(f"Mesure {mesure_id} introuvable.", "mesure_not_found")
+
+
 def _commission_not_found(commission_id: UUID) -> NotFoundError:
     return NotFoundError(
         f"Commission {commission_id} introuvable.", "commission_not_found"
@@ -409,6 +481,9 @@ class _Lookup:
         if ranked_by.kind != COMMISSION_PREFECTORALE:  # pragma: no cover
             return PriorRanking(None, dossier.commune, None)
         return ranked_by.prior_ranking(dossier_id)
+
+    def mesure(self, mesure_id: UUID) -> Mesure:
+        return self._app.get_mesure(mesure_id)
 
     def ranked_ahead(self, dossier: Dossier) -> list[Dossier]:
         decision = dossier.cal_decision or {}

@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Annotated, ClassVar, Literal, Protocol
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
 from pydantic import Field
 
 from commands.base import Command, Money, ShortText, Text
 from domain import dossier as d
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.dossier import Dossier
+from domain.mesure import Mesure
 from domain.shared import Meta
 
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
@@ -76,7 +78,10 @@ class Step(Command):
     def roles(cls) -> frozenset[str]:
         return d.STEP_ROLES[cls.action]
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+    def apply(
+        self, dossier: Dossier, meta: Meta, lookup: Lookup
+    ) -> Sequence[Aggregate] | None:
+        """Apply the step; return the other aggregates it opened, if any."""
         raise NotImplementedError
 
 
@@ -252,11 +257,40 @@ class ReviewInstallation(Step):
     outcome: Literal["ok", "problemes"]
     findings: Text
     support_months: int | None = Field(default=None, ge=1, le=60)
+    adhesion_signed_on: date | None = Field(
+        default=None,
+        description=(
+            "Problèmes : date à laquelle le ménage a signé la demande d'accompagnement "
+            "(adhésion) ; la mesure ASLL est alors demandée avec le bilan"
+        ),
+    )
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
+    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> list[Mesure]:
+        """BILAN-SUITE: a bilan that finds problems asks for support of at least
+        `support_months`; with the household's adhesion, the ASLL measure request
+        is recorded with it, for the CLU to instruct."""
+        _, settings = lookup.rules()
         dossier.review_installation(
-            self.outcome, self.findings, self.support_months, lookup.rules()[1], meta
+            self.outcome, self.findings, self.support_months, settings, meta
         )
+        if self.outcome != "problemes" or self.adhesion_signed_on is None:
+            return []
+        return [
+            Mesure.request(
+                mesure_id=uuid4(),
+                kind="individuelle",
+                household_id=dossier.household_id,
+                department=dossier.department,
+                commune=dossier.commune,
+                diagnostic_summary=self.findings,
+                diagnostic_signed_on=self.adhesion_signed_on,
+                household_signed=True,
+                settings=settings,
+                meta=meta,
+                min_months=self.support_months,
+                origin_dossier_id=dossier.id,
+            )
+        ]
 
 
 class Withdraw(Step):

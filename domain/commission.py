@@ -35,6 +35,7 @@ from domain.shared import (
     RecordedEvent,
     RuleViolation,
     TransitionError,
+    check_landlord,
     check_role,
 )
 
@@ -512,6 +513,7 @@ class Commission(Aggregate):
             msg = f"Étape « {label} » étrangère à {KIND_LABELS[self.kind]}."
             raise TransitionError(msg, "wrong_commission_kind")
         check_role(meta.actor, roles, label)
+        check_landlord(meta.actor, self.landlord, label)
         if self.stage == CLOSED:
             msg = f"Le procès-verbal de la séance est clos : {label} impossible."
             raise TransitionError(msg, "minutes_closed")
@@ -774,6 +776,13 @@ def record_on_dossiers(
     saves the commission and these dossiers together or not at all. A dossier
     that refuses (SNE-NUMERO, DOS-ORDRE…) refuses the whole decision."""
     meta = Meta(event.actor, event.occurred_on, event.command_id, event.correlation_id)
+    for dossier_id in _named(event):
+        if dossiers[dossier_id].department != commission.department:
+            msg = (
+                f"Le dossier relève du département {dossiers[dossier_id].department}, "
+                f"pas de celui de la commission ({commission.department})."
+            )
+            raise TransitionError(msg, "wrong_department")
     if isinstance(event, Commission.PreSelectionDecided):
         dossier = dossiers[event.dossier_id]
         dossier.preselect(commission.id, commission.programme_id, event.outcome, meta)
@@ -800,12 +809,25 @@ def record_on_dossiers(
             _decide(
                 dossiers[decision["dossier_id"]],
                 commission.id,
+                commission.landlord,
                 event.dwelling_ref,
                 decision,
                 meta,
             )
             for decision in event.decisions
         ]
+    return []
+
+
+def _named(event: Commission.Event) -> list[UUID]:
+    """The dossiers a decision names."""
+    if isinstance(event, Commission.PreSelectionDecided):
+        return [event.dossier_id]
+    if isinstance(event, Commission.RankingDecided):
+        everyone = (*event.ranked, *event.liste_complementaire, *event.non_retenus)
+        return [entry["dossier_id"] for entry in everyone]
+    if isinstance(event, Commission.CALDecisionsTaken):
+        return [decision["dossier_id"] for decision in event.decisions]
     return []
 
 
@@ -825,6 +847,7 @@ def _rank(
 def _decide(
     dossier: Dossier,
     commission_id: UUID,
+    landlord: str | None,
     dwelling_ref: str,
     decision: dict[str, Any],
     meta: Meta,
@@ -836,6 +859,7 @@ def _decide(
         return dossier
     dossier.decide(
         commission_id=commission_id,
+        landlord=landlord,
         decision=decision["decision"],
         dwelling_ref=dwelling_ref if decision["decision"] in d.ATTRIBUTIONS else None,
         rank=decision["rank"],

@@ -51,6 +51,36 @@ class CeilingTable(BaseModel):
         return value
 
 
+# ASLL-CONTENU: the work axes of a measure [seed 004; seed 002 adds the last three].
+ASLL_WORK_AXES = (
+    "gestion_budgetaire",
+    "acces_aux_droits_et_services_publics",
+    "projet_logement",
+    "appropriation_et_usage_du_logement",
+    "mediation_voisinage",
+    "mediation_dans_le_bail",
+    "insertion_dans_le_quartier",
+    "aide_a_la_recherche",
+    "aide_a_l_installation",
+    "apprentissage_du_statut_de_locataire",
+)
+
+
+class AssociationSettings(BaseModel):
+    """An association running ASLL measures, with its capacity (ASLL-CAPACITE)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
+    name: str = Field(min_length=1, max_length=200)
+    sectors: tuple[str, ...] = ()
+    monthly_capacity: int = Field(ge=0, le=10000)  # households at once
+    renforce_capacity: int = Field(
+        default=0, ge=0, le=10000
+    )  # of which suivis renforcés
+    direct: bool = False  # instructs its own specific actions (ARIV, ARALIS)
+
+
 class DepartmentSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -63,11 +93,16 @@ class DepartmentSettings(BaseModel):
     asll_renewals_allowed: int = Field(default=1, ge=0, le=10)
     meetings_per_month: int = Field(default=2, ge=0, le=10)
     prescriber_roles: tuple[str, ...] = ("prescripteur",)
+    asll_work_axes: tuple[str, ...] = ASLL_WORK_AXES
+    associations: tuple[AssociationSettings, ...] = ()
     rda_priority_criteria: tuple[str, ...] = ()
     required_documents: tuple[str, ...] = Field(min_length=1)
     resource_ceilings: tuple[CeilingTable, ...] = ()
     max_taux_effort: Decimal = Field(default=Decimal("0.30"), gt=0, lt=1)
     min_reste_a_vivre_per_person: Decimal = Field(default=Decimal(300), ge=0)
+
+    def association(self, code: str) -> AssociationSettings | None:
+        return next((a for a in self.associations if a.code == code), None)
 
     def ceiling(self, year: int, category: int) -> Decimal | None:
         for table in self.resource_ceilings:

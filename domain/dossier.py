@@ -21,6 +21,7 @@ from domain.shared import (
     RuleViolation,
     TransitionError,
     add_months,
+    check_landlord,
     check_role,
 )
 
@@ -317,6 +318,7 @@ class Dossier(Aggregate):
         TOPIC = "logis.dossier.CALDecided"
         STAGE = DECIDED
         commission_id: UUID  # the CAL
+        landlord: str | None  # the CAL's: it makes the offer and signs the lease
         decision: str
         dwelling_ref: str | None
         rank: int | None
@@ -327,6 +329,7 @@ class Dossier(Aggregate):
         def apply(self, dossier: Dossier) -> None:
             dossier.cal_decision = {
                 "commission_id": self.commission_id,
+                "landlord": self.landlord,
                 "decision": self.decision,
                 "decided_on": self.occurred_on,
                 "dwelling_ref": self.dwelling_ref,
@@ -757,6 +760,7 @@ class Dossier(Aggregate):
         self,
         *,
         commission_id: UUID,
+        landlord: str | None = None,
         decision: str,
         dwelling_ref: str | None,
         rank: int | None,
@@ -793,6 +797,7 @@ class Dossier(Aggregate):
             self.CALDecided,
             meta,
             commission_id=commission_id,
+            landlord=landlord,
             decision=decision,
             dwelling_ref=dwelling_ref,
             rank=rank,
@@ -1064,6 +1069,7 @@ class Dossier(Aggregate):
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
+        check_landlord(meta.actor, (self.cal_decision or {}).get("landlord"), label)
         if self.stage in TERMINAL:
             msg = f"Le dossier est terminé ({self.stage}) : {label} impossible."
             raise TransitionError(msg, "dossier_ended")

@@ -25,6 +25,7 @@ from domain.shared import (
     RecordedEvent,
     RuleViolation,
     TransitionError,
+    check_landlord,
     check_role,
 )
 
@@ -370,6 +371,7 @@ class Programme(Aggregate):
 
     def _begin(self, step: str, label: str, meta: Meta) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
+        check_landlord(meta.actor, self.landlord, label)
         if meta.occurred_on < self.last_occurred_on:
             msg = (
                 f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "

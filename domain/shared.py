@@ -114,6 +114,16 @@ def check_role(actor: Actor, allowed: frozenset[str], step_label: str) -> None:
         raise RoleNotAllowedError(msg)
 
 
+def check_landlord(actor: Actor, landlord: str | None, step_label: str) -> None:
+    """A landlord acts on its own programmes, sessions and attributions only."""
+    if actor.role == "bailleur" and landlord and actor.organisation != landlord:
+        msg = (
+            f"« {step_label} » revient au bailleur {landlord}, pas à "
+            f"{actor.organisation}."
+        )
+        raise RoleNotAllowedError(msg, "not_the_landlord")
+
+
 def add_months(day: date, months: int) -> date:
     """Same day `months` later, clamped to the month's end (31 Aug + 6 → 28/29 Feb)."""
     month_index = day.month - 1 + months

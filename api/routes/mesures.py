@@ -1,0 +1,102 @@
+"""ASLL measures: ask for one, record each step, read it and its history."""
+
+# No `from __future__ import annotations` here: the step endpoints are built in a
+# loop, and FastAPI must see each body class itself, not its name.
+
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Response
+
+from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.errors import documented_errors
+from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, MesurePublic
+from commands.mesure import STEPS, MesureStep, RequestMesure
+from domain.mesure import EVENT_LABELS
+
+ERRORS = documented_errors(
+    "Mesure ou association introuvable",
+    "Règle (ASLL-ADHESION, ASLL-PRESCRIPTEUR, ASLL-CANAL, ASLL-CAPACITE, "
+    "ASLL-CONTENU, ASLL-DUREE, ASLL-FIN) ou ordre de la mesure, version périmée",
+)
+
+router = APIRouter(prefix="/v1/mesures", tags=["mesures ASLL"], responses=ERRORS)
+
+
+@router.post("", status_code=201, response_model=CommandAnswer)
+def request_mesure(
+    body: RequestMesure, ctx: ContextDep, system: SystemDep, response: Response
+) -> CommandAnswer:
+    """A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
+    household (ASLL-ADHESION, ASLL-PRESCRIPTEUR)."""
+    ctx = with_fingerprint(ctx, "request", body.model_dump(mode="json"))
+    answer = carry_out(
+        system,
+        "RequestMesure",
+        response,
+        lambda: system.app.request_mesure(body, ctx),
+    )
+    response.headers["Location"] = f"/v1/mesures/{answer.id}"
+    return answer
+
+
+def _step_endpoint(step: type[MesureStep]):
+    optional = all(not f.is_required() for f in step.model_fields.values())
+    default = Body(default=None) if optional else Body()
+
+    def record_step(
+        mesure_id: UUID,
+        ctx: ContextDep,
+        system: SystemDep,
+        response: Response,
+        body: step = default,  # type: ignore[valid-type]
+    ) -> CommandAnswer:
+        command = body if body is not None else step()
+        ctx = with_fingerprint(
+            ctx,
+            step.slug,
+            str(mesure_id),
+            ctx.expected_version,
+            command.model_dump(mode="json"),
+        )
+        return carry_out(
+            system,
+            step.__name__,
+            response,
+            lambda: system.app.apply_mesure_step(mesure_id, command, ctx),
+        )
+
+    record_step.__name__ = f"mesure_{step.__name__}"
+    return record_step
+
+
+for _slug, _step in STEPS.items():
+    router.add_api_route(
+        f"/{{mesure_id}}/{_slug}",
+        _step_endpoint(_step),
+        methods=["POST"],
+        response_model=CommandAnswer,
+        summary=_step.title,
+        description=(
+            f"{(_step.__doc__ or '').strip()}\n\n"
+            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
+            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
+        ),
+        operation_id=f"mesure_{_slug.replace('-', '_')}",
+    )
+
+
+@router.get("/{mesure_id}", response_model=MesurePublic)
+def read_mesure(mesure_id: UUID, system: SystemDep, response: Response) -> MesurePublic:
+    """The measure as it stands, with its version as ETag."""
+    mesure = system.app.get_mesure(mesure_id)
+    response.headers["ETag"] = f'"{mesure.version}"'
+    return MesurePublic.of(mesure)
+
+
+@router.get("/{mesure_id}/history", response_model=HistoryPublic)
+def read_mesure_history(mesure_id: UUID, system: SystemDep) -> HistoryPublic:
+    """Every event of the measure in order: who, when recorded, when it happened."""
+    events = system.app.mesure_history(mesure_id)
+    return HistoryPublic(
+        id=mesure_id, events=[HistoryEntry.of(e, EVENT_LABELS) for e in events]
+    )

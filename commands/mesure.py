@@ -1,0 +1,288 @@
+"""Commands on an ASLL measure: one frozen pydantic model per step.
+
+`STEPS` maps the URL slug of each step to its command; the API builds one
+endpoint per entry. The association's place (ASLL-CAPACITE) is taken and given
+back by the application, in the same transaction as the measure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal, Protocol
+from uuid import UUID, uuid4
+
+from pydantic import Field
+
+from commands.base import Command, ShortText, Text
+from domain import mesure as m
+from domain.department import (
+    DEPARTMENT_CODE_PATTERN,
+    AssociationSettings,
+    DepartmentSettings,
+)
+from domain.mesure import Mesure
+from domain.programme import COMMUNE_PATTERN
+from domain.shared import InvalidValueError, Meta
+
+Signatory = Literal["association", "menage", "prescripteur"]
+
+
+class Lookup(Protocol):
+    """What a measure's command reads besides the measure (the application)."""
+
+    def rules(self) -> tuple[int, DepartmentSettings]: ...
+
+    def mesure(self, mesure_id: UUID) -> Mesure: ...
+
+
+def association_in(settings: DepartmentSettings, code: str) -> AssociationSettings:
+    association = settings.association(code)
+    if association is None:
+        known = ", ".join(a.code for a in settings.associations) or "aucune"
+        msg = f"Association {code} inconnue du département (connues : {known})."
+        raise InvalidValueError(msg, "unknown_association")
+    return association
+
+
+class RequestMesure(Command):
+    """A prescriber asks for a measure, on a diagnostic co-signed by the household."""
+
+    kind: Literal["individuelle", "bail_glissant", "action_specifique"]
+    household_id: UUID | None = Field(
+        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+    )
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    diagnostic_summary: Text
+    diagnostic_signed_on: date
+    household_signed: bool = Field(description="Diagnostic co-signé par le ménage")
+    previous_mesure_id: UUID | None = Field(
+        default=None, description="Ré-intervention : la mesure précédente"
+    )
+    association: str | None = Field(
+        default=None, description="Action spécifique : l'association qui instruit"
+    )
+
+    def create(self, meta: Meta, lookup: Lookup) -> Mesure:
+        _, settings = lookup.rules()
+        previous = (
+            lookup.mesure(self.previous_mesure_id) if self.previous_mesure_id else None
+        )
+        household_id = self.household_id or (
+            previous.household_id if previous else uuid4()
+        )
+        return Mesure.request(
+            mesure_id=uuid4(),
+            kind=self.kind,
+            household_id=household_id,
+            department=self.department,
+            commune=self.commune,
+            diagnostic_summary=self.diagnostic_summary,
+            diagnostic_signed_on=self.diagnostic_signed_on,
+            household_signed=self.household_signed,
+            settings=settings,
+            meta=meta,
+            previous=previous,
+            association=(
+                association_in(settings, self.association) if self.association else None
+            ),
+        )
+
+
+class MesureStep(Command):
+    """A step on an existing measure."""
+
+    slug: ClassVar[str]  # its URL: POST /v1/mesures/{id}/{slug}
+    action: ClassVar[str]  # the domain step, key of mesure.STEP_ROLES
+    title: ClassVar[str]
+
+    @classmethod
+    def roles(cls) -> frozenset[str]:
+        return m.STEP_ROLES[cls.action]
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        raise NotImplementedError
+
+
+class Instruct(MesureStep):
+    slug, action = "instruction", "instruct"
+    title = "Instruction de la demande (CLU, CLT ou l'association)"
+    granted: bool
+    motive: Text | None = None
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.instruct(self.granted, self.motive, meta)
+
+
+class Notify(MesureStep):
+    slug, action = "notification", "notify"
+    title = "Notification à une association (dans sa capacité)"
+    association: ShortText = Field(description="Code de l'association")
+    renforce: bool = Field(default=False, description="Suivi renforcé")
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        _, settings = lookup.rules()
+        mesure.notify(association_in(settings, self.association), self.renforce, meta)
+
+
+class Diagnose(MesureStep):
+    slug, action = "complementary-diagnosis", "diagnose"
+    title = "Diagnostic complémentaire de l'association"
+    outcome: Literal["confirme", "reoriente"]
+    summary: Text
+    reoriented_to: ShortText | None = None
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.diagnose(self.outcome, self.summary, self.reoriented_to, meta)
+
+
+class SignConvention(MesureStep):
+    slug, action = "convention", "sign_convention"
+    title = "Convention d'accompagnement signée"
+    orientation: Literal["acces", "maintien", "diagnostic"]
+    axes: list[ShortText] = Field(min_length=1, max_length=20)
+    duration_months: int = Field(ge=1, le=36)
+    starts_on: date
+    worker: ShortText = Field(description="Le travailleur social référent")
+    signed_by: list[Signatory] = Field(min_length=1, max_length=3)
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.sign_convention(
+            orientation=self.orientation,
+            axes=self.axes,
+            duration_months=self.duration_months,
+            starts_on=self.starts_on,
+            worker=self.worker,
+            signed_by=self.signed_by,
+            settings=lookup.rules()[1],
+            meta=meta,
+        )
+
+
+class HoldMeeting(MesureStep):
+    slug, action = "meeting", "hold_meeting"
+    title = "Rencontre avec le ménage (entretien, visite à domicile)"
+    kind: Literal["entretien", "visite_a_domicile"]
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.hold_meeting(self.kind, meta)
+
+
+class MissMeeting(MesureStep):
+    slug, action = "missed-meeting", "miss_meeting"
+    title = "Rendez-vous manqué par le ménage"
+    relaunched: bool = Field(default=False, description="Le ménage a été relancé")
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.miss_meeting(self.relaunched, meta)
+
+
+class RequestRenewal(MesureStep):
+    slug, action = "renewal-request", "request_renewal"
+    title = "Demande de renouvellement"
+    months: int = Field(ge=1, le=36)
+    reason: Text
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.request_renewal(self.months, self.reason, lookup.rules()[1], meta)
+
+
+class DecideRenewal(MesureStep):
+    slug, action = "renewal-decision", "decide_renewal"
+    title = "Décision sur le renouvellement (CLU ou CLT)"
+    granted: bool
+    motive: Text | None = None
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.decide_renewal(self.granted, self.motive, lookup.rules()[1], meta)
+
+
+class EndMesure(MesureStep):
+    slug, action = "end", "end"
+    title = "Fin de la mesure : bilan co-signé, relais au prescripteur"
+    bilan: Text
+    signed_by: list[Literal["travailleur_social", "menage"]] = Field(
+        min_length=1, max_length=2
+    )
+    relayed_to: ShortText = Field(description="Le service prescripteur relayé")
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.end(self.bilan, self.signed_by, self.relayed_to, meta)
+
+
+class BreakOff(MesureStep):
+    slug, action = "rupture", "break_off"
+    title = "Rupture par le ménage"
+    motive: Text
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.break_off(self.motive, meta)
+
+
+class SignHeadLease(MesureStep):
+    slug, action = "head-lease", "sign_head_lease"
+    title = "Bail glissant : bail principal signé par l'association"
+    landlord: ShortText
+    dwelling_ref: ShortText
+    starts_on: date
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.sign_head_lease(self.landlord, self.dwelling_ref, self.starts_on, meta)
+
+
+class SignSublease(MesureStep):
+    slug, action = "sublease", "sign_sublease"
+    title = "Bail glissant : sous-location au ménage"
+    starts_on: date
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.sign_sublease(self.starts_on, meta)
+
+
+class ReviewSublease(MesureStep):
+    slug, action = "sublease-review", "review_sublease"
+    title = "Bail glissant : point périodique avec les deux parties"
+    findings: Text
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.review_sublease(self.findings, meta)
+
+
+class SlideLease(MesureStep):
+    slug, action = "lease-slide", "slide_lease"
+    title = "Bail glissant : le bail glisse au ménage (bailleur)"
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.slide_lease(meta)
+
+
+class EndSublease(MesureStep):
+    slug, action = "sublease-end", "end_sublease"
+    title = "Bail glissant : fin de la sous-location"
+    motive: Text
+
+    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
+        mesure.end_sublease(self.motive, meta)
+
+
+STEPS: dict[str, type[MesureStep]] = {
+    step.slug: step
+    for step in (
+        Instruct,
+        Notify,
+        Diagnose,
+        SignConvention,
+        HoldMeeting,
+        MissMeeting,
+        RequestRenewal,
+        DecideRenewal,
+        EndMesure,
+        BreakOff,
+        SignHeadLease,
+        SignSublease,
+        ReviewSublease,
+        SlideLease,
+        EndSublease,
+    )
+}
+STAGES = m.STAGES
