@@ -10,7 +10,12 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
-from api.schemas import CommissionListPublic, CommissionsPublic, HistoryEntry
+from api.schemas import (
+    CommissionListPublic,
+    CommissionsPublic,
+    HistoryEntry,
+    WorkloadPublic,
+)
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
@@ -23,6 +28,7 @@ from projections.commissions import (
     commission_list,
     select_commissions,
 )
+from projections.mesures import ASSOCIATION_PATTERN, WorkloadFilter, select_workload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -32,6 +38,7 @@ if TYPE_CHECKING:
     from projections.commissions import EntryRow
 
 DEMO_DEPARTMENT = "972"  # Martinique: infra/departments/972.json
+DEMO_LOIRE = "42"  # Loire, for its ASLL measures: infra/departments/42.json
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("name", nargs="?", help="nom de la vue (défaut : toutes)")
     _add_commissions_parser(commands)
+    _add_dashboard_parser(commands)
     return parser
 
 
@@ -92,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _projector(settings)
         if args.command == "commissions":
             return _commissions(settings, args)
+        if args.command == "dashboard":
+            return _dashboard(settings, args)
         if args.command == "projections":
             if args.action == "status":
                 return _status(settings, args.format)
@@ -139,6 +149,7 @@ def _demo(settings: Settings) -> int:
     from infra.departments import load_department_settings
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)
+    loire = load_department_settings(DEMO_LOIRE)
     system = build_system(settings)
     try:
         report = load_demo(
@@ -147,6 +158,7 @@ def _demo(settings: Settings) -> int:
             effective_from,
             department,
             datetime.now(UTC).date(),
+            loire,
         )
         system.catch_up()
     finally:
@@ -442,6 +454,126 @@ def _cell(text: str, width: int) -> str:
     if len(text) < width:
         return text.ljust(width)
     return text[: width - 2] + "… "
+
+
+# ---- logis dashboard: the ASLL associations' workload, from the read model -------
+
+
+def _add_dashboard_parser(commands: Any) -> None:
+    dashboard = commands.add_parser(
+        "dashboard", help="charge des associations ASLL et des référents (vue projetée)"
+    )
+    dashboard.add_argument(
+        "--department",
+        type=_matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        help="code du département, p. ex. 972 (défaut : tous)",
+    )
+    dashboard.add_argument(
+        "--association",
+        type=_matching(ASSOCIATION_PATTERN, "code d'association"),
+        help="code de l'association, p. ex. agasef",
+    )
+    dashboard.add_argument(
+        "--as-of",
+        type=_day_arg,
+        default=None,
+        help="jour de référence AAAA-MM-JJ (défaut : aujourd'hui, heure locale)",
+    )
+    dashboard.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _day_arg(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        msg = f"date AAAA-MM-JJ attendue, pas « {text} »"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        msg = f"date hors bornes (2000 à 2100) : « {text} »"
+        raise argparse.ArgumentTypeError(msg)
+    return day
+
+
+def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
+    """The workload on a day once this process has caught the projector up (as
+    `logis commissions` does): the answer holds every event written before it."""
+    from api.routes.workload import department_rules  # FastAPI: only when asked
+
+    system = build_system(settings)
+    try:
+        system.catch_up()
+        view = system.engine.reader("mesures")
+        if view is None:
+            print(
+                "La vue « mesures » est en construction : réessayez.", file=sys.stderr
+            )
+            return 1
+        query = WorkloadFilter(args.department, args.association, args.as_of)
+        workload = select_workload(
+            view, query, department_rules(system), datetime.now(UTC)
+        )
+        if args.association and not workload.associations:
+            where = f" du département {args.department}" if args.department else ""
+            print(f"Association {args.association} inconnue{where}.", file=sys.stderr)
+            return 1
+        page = WorkloadPublic(
+            as_of=args.as_of,
+            associations=workload.associations,
+            workers=workload.workers,
+            position=view.max_tracking_id(system.app.name) or 0,
+        )
+    finally:
+        system.close()
+    if args.format == "json":
+        return _print_json(page)
+    return _print_workload(page)
+
+
+def _print_workload(page: WorkloadPublic) -> int:
+    days = sorted({a.as_of for a in page.associations})
+    on = f", au {_day(days[0])}" if len(days) == 1 else ""
+    print(f"Charge des associations ASLL — {len(page.associations)} association(s){on}")
+    if not page.associations:
+        return 0
+    expected = {a.meetings_per_month for a in page.associations}
+    meetings = (
+        f"moins de {expected.pop()} rencontres"
+        if len(expected) == 1
+        else "rencontres insuffisantes"
+    )
+    print(
+        f"{'dépt':<6}{'association':<26}{'actifs/capacité':>16}"
+        f"{'renforcés/capacité':>20}{'à renouveler ≤30 j':>20}"
+        f"{'bilans en retard':>18}{meetings:>24}"
+    )
+    for a in page.associations:
+        print(
+            f"{a.department:<6}{_cell(a.name, 26)}"
+            f"{_of(a.active, a.capacity):>16}"
+            f"{_of(a.renforces, a.renforce_capacity):>20}"
+            f"{len(a.ending_soon):>20}{len(a.overdue_bilans):>18}"
+            f"{len(a.few_meetings):>24}"
+        )
+    print()
+    print(f"Référents — {len(page.workers)} référent(s)")
+    if not page.workers:
+        print("  aucune mesure sous convention")
+        return 0
+    print(
+        f"{'dépt':<6}{'association':<26}{'référent':<32}{'actifs':>8}{'renforcés':>11}"
+    )
+    names = {(a.department, a.association): a.name for a in page.associations}
+    for w in page.workers:
+        name = names.get((w.department, w.association), w.association)
+        print(
+            f"{w.department:<6}{_cell(name, 26)}{_cell(w.worker, 32)}"
+            f"{w.active:>8}{w.renforces:>11}"
+        )
+    return 0
+
+
+def _of(count: int, capacity: int | None) -> str:
+    return f"{count}/{'—' if capacity is None else capacity}"
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from api.routes import (
     mesures,
     programmes,
     projections,
+    saisines,
+    workload,
 )
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
@@ -64,9 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(programmes.router)
     app.include_router(commissions.router)
     app.include_router(mesures.router)
+    app.include_router(saisines.router)
     app.include_router(communes.router)
     app.include_router(departments.router)
     app.include_router(follow_up.router)
+    app.include_router(workload.router)
     app.include_router(projections.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

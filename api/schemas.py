@@ -15,6 +15,7 @@ from domain.commission import Commission
 from domain.dossier import EVENT_LABELS, Dossier
 from domain.mesure import Mesure
 from domain.programme import Programme
+from domain.saisine import Saisine
 from domain.shared import RecordedEvent
 from projections.commissions import (
     CommissionList,
@@ -25,6 +26,12 @@ from projections.commissions import (
 )
 from projections.dossier_list import DossierRow
 from projections.follow_up import BilanRow, ReadyDossier, SupportRequestRow
+from projections.mesures import (
+    AssociationWorkload,
+    MesureRow,
+    OrientationCount,
+    WorkerCaseload,
+)
 from projections.programmes import ProgrammeRow
 
 
@@ -403,3 +410,134 @@ class MesurePublic(BaseModel):
             created_on=m.created_on,
             modified_on=m.modified_on,
         )
+
+
+class SaisinePublic(BaseModel):
+    """A CCAPEX referral as it stands, with what its history shows of
+    CCAPEX-SAISINE (a rule judged afterwards: `findings`)."""
+
+    id: UUID
+    version: int
+    stage: str
+    source: str
+    household_id: UUID
+    department: str
+    commune: str
+    landlord: str
+    landlord_is_legal_entity: bool
+    arrears: Decimal
+    referred_on: date = Field(description="Jour de la saisine de la CCAPEX")
+    signalled_by: ActorPublic
+    registered_on: date | None
+    summons_on: date | None
+    hearing_on: date | None
+    enquiry: dict[str, Any] | None
+    orientations: list[dict[str, Any]]
+    examinations: list[date] = Field(description="Jours des séances d'examen")
+    avis: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+    outcome: str | None
+    closed_on: date | None
+    findings: list[str] = Field(
+        description="CCAPEX-SAISINE : délais non respectés que montre l'historique"
+    )
+    last_occurred_on: date
+    created_on: datetime
+    modified_on: datetime
+
+    @classmethod
+    def of(cls, s: Saisine) -> SaisinePublic:
+        return cls(
+            id=s.id,
+            version=s.version,
+            stage=s.stage,
+            source=s.source,
+            household_id=s.household_id,
+            department=s.department,
+            commune=s.commune,
+            landlord=s.landlord,
+            landlord_is_legal_entity=s.landlord_is_legal_entity,
+            arrears=s.arrears,
+            referred_on=s.referred_on,
+            signalled_by=ActorPublic(**s.signalled_by.__dict__),
+            registered_on=s.registered_on,
+            summons_on=s.summons_on,
+            hearing_on=s.hearing_on,
+            enquiry=s.enquiry,
+            orientations=s.orientations,
+            examinations=s.examinations,
+            avis=s.avis,
+            follow_ups=s.follow_ups,
+            outcome=s.outcome,
+            closed_on=s.closed_on,
+            findings=s.findings,
+            last_occurred_on=s.last_occurred_on,
+            created_on=s.created_on,
+            modified_on=s.modified_on,
+        )
+
+
+class MesuresPublic(BaseModel):
+    data: list[MesureRow]
+    count: int
+    position: int
+
+
+class WorkloadPublic(BaseModel):
+    """Each association's measures as they stood on `as_of` (the steps dated up
+    to that day), judged by the department's settings in force that day."""
+
+    as_of: date | None = Field(
+        description="Jour demandé ; absent : le jour qu'il est dans chaque "
+        "département (voir as_of de chaque ligne)"
+    )
+    associations: list[AssociationWorkload] = Field(
+        description="active : mesures qui occupent une place (notifiée, diagnostic "
+        "fait, en cours, renouvellement demandé), face à capacity ; renforces face à "
+        "renforce_capacity ; ending_soon : convention en cours qui finit dans les 30 "
+        "jours (dernier jour inclus) sans renouvellement demandé pour cette période, "
+        "ou renouvellement demandé non décidé ; overdue_bilans : sous convention "
+        "après son dernier jour, sans bilan ; few_meetings : sous convention depuis "
+        "au moins les 30 jours qui finissent à as_of et moins de meetings_per_month "
+        "rencontres tenues dans ces 30 jours"
+    )
+    workers: list[WorkerCaseload] = Field(
+        description="Par référent : mesures qui occupent une place, sous sa convention"
+    )
+    position: int
+
+
+class StatisticsPublic(BaseModel):
+    """A department's ASLL figures for a civil year; each step is counted in the
+    year of the day it happened (occurred_on)."""
+
+    department: str
+    year: int
+    requested: int = Field(description="Mesures demandées dans l'année")
+    instructed: int = Field(description="Demandes instruites dans l'année")
+    granted: int = Field(description="dont accordées")
+    refused: int = Field(description="dont refusées")
+    notified: int = Field(description="Mesures notifiées à une association")
+    conventions: int = Field(description="Conventions signées dans l'année")
+    by_orientation: list[OrientationCount] = Field(
+        description="Conventions de l'année par orientation, part en % (une "
+        "décimale) : accès, maintien, diagnostic"
+    )
+    reoriented: int = Field(description="Réorientées au diagnostic complémentaire")
+    ended: int = Field(description="Terminées par un bilan co-signé")
+    broken_off: int = Field(description="Rompues par le ménage")
+    baux_glissants_started: int = Field(
+        description="Baux glissants commencés : sous-locations qui débutent dans "
+        "l'année"
+    )
+    baux_glissants_slid: int = Field(description="Baux glissés au ménage")
+    households_supported: int = Field(
+        description="Ménages distincts ayant une mesure sous convention (de son "
+        "début à sa fin ou rupture) un jour de l'année"
+    )
+    demands_processed: int = Field(description="Demandes traitées (instruites)")
+    mandats_de_gestion: int | None = Field(
+        description="Non enregistrés dans Logis : toujours null"
+    )
+    notes: list[str]
+    position: int

@@ -32,6 +32,7 @@ from domain.dossier import Dossier
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, Programme
+from domain.saisine import Saisine
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from commands.dossier import IdentifyDossier, Step
     from commands.mesure import MesureStep, RequestMesure
     from commands.programme import AnnounceProgramme, ProgrammeStep
+    from commands.saisine import SaisineStep, SignalSaisine
 
 
 class LogisRecorder(Protocol):
@@ -302,6 +304,40 @@ class Logis(Application[UUID]):
         register = self._find(commune_listes_id(commune))
         return register if isinstance(register, CommuneListes) else None
 
+    # ---- CCAPEX referrals ----------------------------------------------------------
+
+    def signal_saisine(self, command: SignalSaisine, ctx: Context) -> CommandResult:
+        def act() -> Saisine:
+            meta = self._meta(command, ctx, command.department)
+            self.department_settings(command.department, meta.occurred_on)
+            return command.create(meta)
+
+        return self._run(ctx, act)
+
+    def apply_saisine_step(
+        self, saisine_id: UUID, command: SaisineStep, ctx: Context
+    ) -> CommandResult:
+        def act() -> Saisine:
+            saisine = self.get_saisine(saisine_id)
+            self._check_expected_version(saisine, ctx)
+            meta = self._meta(command, ctx, saisine.department)
+            command.apply(saisine, meta)
+            return saisine
+
+        return self._run(ctx, act)
+
+    def get_saisine(self, saisine_id: UUID) -> Saisine:
+        saisine = self._find(saisine_id)
+        if not isinstance(saisine, Saisine):
+            raise _saisine_not_found(saisine_id)
+        return saisine
+
+    def saisine_history(self, saisine_id: UUID) -> list[Saisine.Event]:
+        events = list(self.events.get(saisine_id))
+        if not events or not isinstance(events[0], Saisine.Signalled):
+            raise _saisine_not_found(saisine_id)
+        return events  # type: ignore[return-value]
+
     # ---- department settings ------------------------------------------------------
 
     def adopt_settings(
@@ -447,6 +483,10 @@ def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
 
 def _mesure_not_found(mesure_id: UUID) -> NotFoundError:
     return NotFoundError(f"Mesure {mesure_id} introuvable.", "mesure_not_found")
+
+
+def _saisine_not_found(saisine_id: UUID) -> NotFoundError:
+    return NotFoundError(f"Saisine {saisine_id} introuvable.", "saisine_not_found")
 
 
 def _commission_not_found(commission_id: UUID) -> NotFoundError:

@@ -29,6 +29,7 @@ from domain.shared import (
     RuleViolation,
     TransitionError,
     add_months,
+    check_landlord,
     check_role,
 )
 
@@ -113,7 +114,9 @@ class Mesure(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             mesure = super().mutate(aggregate)
             mesure.stage = self.STAGE or mesure.stage
-            mesure.last_occurred_on = self.occurred_on
+            # A meeting recorded late does not take the measure's date back.
+            last = getattr(mesure, "last_occurred_on", self.occurred_on)
+            mesure.last_occurred_on = max(last, self.occurred_on)
             return mesure
 
     class Requested(Event, Aggregate.Created):
@@ -128,6 +131,7 @@ class Mesure(Aggregate):
         origin_dossier_id: UUID | None  # the LLTS dossier whose bilan asked for it
         previous_mesure_id: UUID | None  # a re-intervention
         association: str | None  # asked directly of an association (its actions)
+        association_name: str | None
 
         def apply(self, mesure: Mesure) -> None:
             mesure.kind = self.kind
@@ -139,7 +143,7 @@ class Mesure(Aggregate):
             mesure.origin_dossier_id = self.origin_dossier_id
             mesure.previous_mesure_id = self.previous_mesure_id
             mesure.association = self.association
-            mesure.association_name = None
+            mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
             mesure.channel = CHANNELS[self.kind]
             mesure.renforce = False
@@ -361,6 +365,11 @@ class Mesure(Aggregate):
                 )
                 raise RuleViolation("ASLL-CANAL", msg)
             prescribers |= ASSOCIATION
+            if meta.actor.role == "association" and (
+                meta.actor.organisation != association.name
+            ):
+                msg = f"Seule {association.name} demande ses propres actions."
+                raise RoleNotAllowedError(msg, "not_the_association")
         if meta.actor.role not in prescribers:
             roles = ", ".join(sorted(prescribers))
             msg = (
@@ -374,6 +383,13 @@ class Mesure(Aggregate):
                 "(adhésion)."
             )
             raise RuleViolation("ASLL-ADHESION", msg)
+        if min_months is not None and min_months > settings.asll_max_months:
+            msg = (
+                f"Un accompagnement d'au moins {min_months} mois dépasse la durée "
+                f"d'une mesure dans le département ({settings.asll_max_months} mois "
+                "au plus)."
+            )
+            raise RuleViolation("ASLL-DUREE", msg)
         if diagnostic_signed_on > meta.occurred_on:
             msg = "Le diagnostic est signé avant la demande."
             raise InvalidValueError(msg)
@@ -401,6 +417,7 @@ class Mesure(Aggregate):
             origin_dossier_id=origin_dossier_id,
             previous_mesure_id=previous.id if previous else None,
             association=association.code if association else None,
+            association_name=association.name if association else None,
             **meta.fields(),
         )
 
@@ -633,6 +650,8 @@ class Mesure(Aggregate):
     def review_sublease(self, findings: str, meta: Meta) -> None:
         self._begin("review_sublease", "point sur le bail glissant", meta)
         self._check_bail(SUBLET, "faire le point")
+        self._check_association(meta)
+        check_landlord(meta.actor, self.bail["landlord"], "point sur le bail glissant")
         if not findings.strip():
             msg = "Le point périodique consigne ses constats."
             raise InvalidValueError(msg)
@@ -641,9 +660,7 @@ class Mesure(Aggregate):
     def slide_lease(self, meta: Meta) -> None:
         self._begin("slide_lease", "glissement du bail", meta)
         self._check_bail(SUBLET, "faire glisser le bail")
-        if meta.actor.organisation != self.bail["landlord"]:
-            msg = f"Le glissement est le fait du bailleur {self.bail['landlord']}."
-            raise RoleNotAllowedError(msg, "not_the_landlord")
+        check_landlord(meta.actor, self.bail["landlord"], "glissement du bail")
         self._record(self.LeaseSlid, meta)
 
     def end_sublease(self, motive: str, meta: Meta) -> None:
@@ -691,6 +708,7 @@ class Mesure(Aggregate):
             who = "l'association" if self.channel == "direct" else self.channel.upper()
             msg = f"C'est {who} qui {verb} cette mesure ({self.kind})."
             raise RuleViolation("ASLL-CANAL", msg)
+        self._check_association(meta)
 
     def _check_association(self, meta: Meta) -> None:
         """Once notified, the measure is run by that association's own agents."""

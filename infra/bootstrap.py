@@ -17,6 +17,7 @@ from infra.projector import ProjectionEngine, ProjectorThread
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
 from projections.follow_up import FollowUpProjection
+from projections.mesures import MesuresProjection
 from projections.programmes import ProgrammesProjection
 from projections.stage_counts import StageCountsProjection
 
@@ -30,6 +31,7 @@ PROJECTIONS: tuple[type[RowProjection], ...] = (
     ProgrammesProjection,
     CommissionsProjection,
     FollowUpProjection,
+    MesuresProjection,
 )
 
 

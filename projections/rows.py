@@ -25,14 +25,17 @@ Key = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Between:
-    """A `where` value matching a range, bounds included; None: unbounded."""
+    """A `where` value matching a range, bounds included; None: unbounded. A
+    null value matches no range (as in SQL)."""
 
     first: Any = None
     last: Any = None
 
     def matches(self, value: Any) -> bool:
-        return (self.first is None or value >= self.first) and (
-            self.last is None or value <= self.last
+        return (
+            value is not None
+            and (self.first is None or value >= self.first)
+            and (self.last is None or value <= self.last)
         )
 
 

@@ -7,11 +7,26 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Response
 
-from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.deps import (
+    ContextDep,
+    MinPosition,
+    SystemDep,
+    carry_out,
+    current_view,
+    with_fingerprint,
+)
 from api.errors import documented_errors
-from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, MesurePublic
+from api.routes.workload import MesureFilterDep
+from api.schemas import (
+    CommandAnswer,
+    HistoryEntry,
+    HistoryPublic,
+    MesurePublic,
+    MesuresPublic,
+)
 from commands.mesure import STEPS, MesureStep, RequestMesure
 from domain.mesure import EVENT_LABELS
+from projections.mesures import select_mesures
 
 ERRORS = documented_errors(
     "Mesure ou association introuvable",
@@ -100,3 +115,15 @@ def read_mesure_history(mesure_id: UUID, system: SystemDep) -> HistoryPublic:
     return HistoryPublic(
         id=mesure_id, events=[HistoryEntry.of(e, EVENT_LABELS) for e in events]
     )
+
+
+@router.get("", response_model=MesuresPublic)
+def list_mesures(
+    system: SystemDep, query: MesureFilterDep, min_position: MinPosition = None
+) -> MesuresPublic:
+    """List measures from the read model, last requested first, filtered by
+    department, commune, association, stage, kind, référent."""
+    view = current_view(system, "mesures", min_position)
+    rows, total = select_mesures(view, query)
+    position = view.max_tracking_id(system.app.name) or 0
+    return MesuresPublic(data=rows, count=total, position=position)

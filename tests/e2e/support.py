@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from commands.demo import COMMUNE as DEMO_COMMUNE
 
 COMMAND_SECONDS = 120.0
+UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 # The demo's nineteen dossiers in Fort-de-France, by stage.
 DEMO_STAGES = Counter(
@@ -40,6 +42,48 @@ DEMO_STAGES = Counter(
         "retire": 1,
     }
 )
+
+
+# The Loire's twenty-seven ASLL measures, by stage: every stage of a measure.
+DEMO_MESURE_STAGES = Counter(
+    {
+        "demandee": 1,
+        "instruite": 1,
+        "refusee": 1,
+        "notifiee": 4,
+        "diagnostic_fait": 2,
+        "reorientee": 1,
+        "en_cours": 10,
+        "renouvellement_demande": 1,
+        "terminee": 5,
+        "rompue": 1,
+    }
+)
+# In the demo's report: "  <id>  <stage>  <household — what it shows>" under
+# "Mesures :", and the measure the bilan d'installation asked for.
+MESURE_LINE = re.compile(rf"^  ({UUID_PATTERN})  (\w+) ")
+BILAN_MESURE = re.compile(
+    rf"^Mesure ASLL demandée avec le bilan d'installation .* "
+    rf"GET /v1/mesures/({UUID_PATTERN})$",
+    re.M,
+)
+
+
+def demo_mesures(report: str) -> dict[str, str]:
+    """The Loire's measures the demo's report lists: id → stage."""
+    lines = report.splitlines()
+    start = lines.index("Mesures :") + 1
+    listed = lines[start : lines.index("", start)]
+    found = [MESURE_LINE.match(line) for line in listed]
+    assert all(found), listed
+    return {m[1]: m[2] for m in found if m}
+
+
+def bilan_mesure_id(report: str) -> str:
+    """The measure Martinique's bilan d'installation asked for, in the report."""
+    found = BILAN_MESURE.search(report)
+    assert found, report
+    return found[1]
 
 
 def logis_executable() -> str:

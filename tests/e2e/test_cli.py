@@ -1,14 +1,25 @@
 """The `logis` command line against the store `logis serve` runs on: the French
-timeline of a dossier, its JSON form, refusals, and a demo that loads only once."""
+timeline of a dossier, its JSON form, refusals, and a demo that loads only once:
+Martinique's LLTS procedure, the ASLL measure its bilan asked for, and the
+Loire's measures across its associations."""
 
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from tests.e2e.support import DEMO_STAGES, demo_dossiers, run_logis
+from infra.departments import load_department_settings
+from tests.e2e.support import (
+    DEMO_MESURE_STAGES,
+    DEMO_STAGES,
+    bilan_mesure_id,
+    demo_dossiers,
+    demo_mesures,
+    run_logis,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -108,6 +119,10 @@ class TestDemo:
         assert "commission d'attribution de SIMAR" in report
         assert "commission d'attribution d'Ozanam" in report
         assert "logis history " in report
+        assert "Mesure ASLL demandée avec le bilan d'installation" in report
+        assert "Loire (42) : paramètres en vigueur depuis le" in report
+        assert f"{sum(DEMO_MESURE_STAGES.values())} mesures" in report
+        assert re.search(r"^  CAL-PACT Roanne +7 / 7 +complète$", report, re.M)
 
     def test_the_reported_sessions_are_served(
         self, server: Server, client: httpx.Client
@@ -120,10 +135,43 @@ class TestDemo:
             client.get(f"/v1/programmes/{i}").json()["kind"] for i in programmes
         ] == ["livraison", "vacance"]
 
+    def test_the_loire_settings_were_adopted(self, client: httpx.Client) -> None:
+        effective_from, packaged = load_department_settings("42")
+        answer = client.get("/v1/departments/42/settings")
+        assert answer.status_code == 200, answer.text
+        (version,) = answer.json()["versions"]
+        assert version["effective_from"] == effective_from.isoformat()
+        assert version["settings"] == packaged.model_dump(mode="json")
+
+    def test_the_loire_measures_stand_at_every_stage(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        listed = demo_mesures(server.demo_report)
+        served = [client.get(f"/v1/mesures/{i}").json() for i in listed]
+        assert [m["stage"] for m in served] == list(listed.values())
+        assert {m["department"] for m in served} == {"42"}
+        assert Counter(m["stage"] for m in served) == DEMO_MESURE_STAGES
+        (slid,) = [
+            m for m in served if (m["bail"] or {}).get("status") == "bail_glisse"
+        ]
+        assert slid["association"] == "call_pact_st_etienne"
+
+    def test_the_bilan_d_installation_asked_for_a_measure(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        mesure = client.get(f"/v1/mesures/{bilan_mesure_id(server.demo_report)}")
+        assert mesure.status_code == 200, mesure.text
+        body = mesure.json()
+        assert body["origin_dossier_id"] == closed_dossier_id(client)
+        assert (body["department"], body["stage"]) == ("972", "demandee")
+        assert body["prescriber"]["role"] == "als"
+
     def test_a_second_demo_writes_nothing(self, server: Server) -> None:
         before = count_events(server)
         result = run_logis("demo", database_url=server.database_url, cwd=server.workdir)
         assert result.returncode == 0, result.stderr
         assert "déjà chargée" in result.stdout
         assert "GET /v1/programmes/" in result.stdout
+        assert bilan_mesure_id(result.stdout) == bilan_mesure_id(server.demo_report)
+        assert "CAL-PACT Roanne" in result.stdout
         assert count_events(server) == before

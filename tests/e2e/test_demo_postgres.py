@@ -3,29 +3,40 @@
 loaded once for the module; then the story it tells in Fort-de-France, read back
 from the store: the programme and its concertation, the three commissions, the
 ranked list and the liste complémentaire, the CALs, the vacancy served from the
-list, the bilans d'installation."""
+list, the bilans d'installation and the ASLL measure one of them asked for; then
+the Loire's ASLL measures at every stage across its associations."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pytest
 
 from commands.demo import COMMUNE
+from domain.association import AssociationLoad, association_load_id
 from domain.commission import CAL, COMMISSION_PREFECTORALE, PRE_COMMISSION
 from domain.dossier import Dossier
+from domain.mesure import STAGES as MESURE_STAGES
+from domain.mesure import Mesure
 from domain.shared import add_months
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.settings import Settings
 from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
 from tests.conftest import POSTGRES_SERVER
-from tests.e2e.support import DEMO_STAGES, run_logis
+from tests.e2e.support import (
+    DEMO_MESURE_STAGES,
+    DEMO_STAGES,
+    bilan_mesure_id,
+    demo_mesures,
+    run_logis,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,6 +70,18 @@ class Demo:
     def event(self, dossier: Dossier, topic: type[Dossier.Event]) -> Any:
         (found,) = [e for e in self.app.events.get(dossier.id) if type(e) is topic]
         return found
+
+    def mesures(self) -> list[Mesure]:
+        """The Loire's measures, as the report lists them."""
+        return [self.app.get_mesure(UUID(i)) for i in demo_mesures(self.report)]
+
+    def mesure_events(self, mesure: Mesure, topic: type[Mesure.Event]) -> list[Any]:
+        return [e for e in self.app.mesure_history(mesure.id) if type(e) is topic]
+
+    def load(self, association: str) -> AssociationLoad:
+        load = self.app.repository.get(association_load_id("42", association))
+        assert isinstance(load, AssociationLoad)
+        return load
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +123,7 @@ class TestLoad:
         again = run_logis("demo", database_url=demo.database_url, cwd=demo.workdir)
         assert again.returncode == 0, again.stderr
         assert "déjà chargée" in again.stdout
+        assert "CAL-PACT Roanne" in again.stdout
         assert demo.app.store.count_events() == events
 
     def test_the_list_view_holds_every_dossier_at_its_stage(self, demo: Demo) -> None:
@@ -255,3 +279,154 @@ class TestStory:
         for dossier in (supported, due):
             assert dossier.information_meetings
             assert dossier.lease is not None
+
+
+class TestBilanMesure:
+    def test_the_bilan_with_problems_asked_for_a_measure(self, demo: Demo) -> None:
+        dossier = demo.dossier("clos")
+        mesure = demo.app.get_mesure(UUID(bilan_mesure_id(demo.report)))
+        assert mesure.origin_dossier_id == dossier.id
+        assert mesure.household_id == dossier.household_id
+        assert (mesure.department, mesure.commune) == ("972", COMMUNE)
+        assert (mesure.stage, mesure.kind) == ("demandee", "individuelle")
+        # BILAN-SUITE: at least the support the bilan asked for, by the ALS,
+        # on the household's adhesion, with the bilan the same day.
+        review = demo.event(dossier, Dossier.InstallationReviewed)
+        assert mesure.min_months == review.support_months >= 6
+        assert mesure.prescriber.role == "als"
+        assert mesure.requested_on == review.occurred_on
+        (requested,) = demo.mesure_events(mesure, Mesure.Requested)
+        assert requested.diagnostic["household_signed"]
+        assert requested.diagnostic["signed_on"] <= mesure.requested_on
+
+
+class TestLoire:
+    def test_the_loire_settings_were_adopted(self, demo: Demo) -> None:
+        effective_from, packaged = load_department_settings("42")
+        assert demo.app.department_settings("42", today()) == (1, packaged)
+        (version,) = demo.app.department_versions("42")
+        assert version[0] == effective_from
+
+    def test_the_measures_stand_at_every_stage(self, demo: Demo) -> None:
+        mesures = demo.mesures()
+        assert Counter(m.stage for m in mesures) == DEMO_MESURE_STAGES
+        assert set(DEMO_MESURE_STAGES) == set(MESURE_STAGES)
+        assert {m.department for m in mesures} == {"42"}
+        assert len({m.association for m in mesures if m.association}) >= 8
+        for mesure in mesures:
+            days = [e.occurred_on for e in demo.app.mesure_history(mesure.id)]
+            assert max(days) <= today()
+            assert min(days) == mesure.requested_on
+
+    def test_the_channels_instruct_each_kind(self, demo: Demo) -> None:
+        # ASLL-CANAL: the CLU, the CLT, the association for its own actions.
+        roles = {}
+        for mesure in demo.mesures():
+            for event in demo.mesure_events(mesure, Mesure.Instructed):
+                roles.setdefault(mesure.kind, set()).add(event.actor.role)
+        assert roles == {
+            "individuelle": {"commission_logement"},
+            "bail_glissant": {"commission_logement"},
+            "action_specifique": {"association"},
+        }
+        refused = [m for m in demo.mesures() if m.stage == "refusee"]
+        assert [demo.mesure_events(m, Mesure.Instructed)[0].motive for m in refused]
+
+    def test_an_association_runs_at_full_capacity(self, demo: Demo) -> None:
+        _, settings = load_department_settings("42")
+        mesures = demo.mesures()
+        full = []
+        for association in settings.associations:
+            load = demo.load(association.code)
+            held = {
+                m.id
+                for m in mesures
+                if m.association == association.code and m.holds_a_place
+            }
+            assert set(load.active) == held
+            assert len(held) <= association.monthly_capacity
+            assert load.renforce_count <= association.renforce_capacity
+            if len(held) == association.monthly_capacity:
+                full.append(association.code)
+        assert full == ["cal_pact_roanne"]
+        # The CLT granted one more since: it waits, instructed, for a place.
+        (waiting,) = [m for m in mesures if m.stage == "instruite"]
+        assert waiting.kind == "bail_glissant"
+        renforces = [m for m in mesures if m.renforce]
+        assert {m.association for m in renforces} == {"adsea42_plaines_vallees", "anef"}
+
+    def test_the_conventions_orient_and_set_axes(self, demo: Demo) -> None:
+        _, settings = load_department_settings("42")
+        conventions = [m.convention for m in demo.mesures() if m.convention]
+        assert {c["orientation"] for c in conventions} == {
+            "acces",
+            "maintien",
+            "diagnostic",
+        }
+        assert all(set(c["axes"]) <= set(settings.asll_work_axes) for c in conventions)
+        assert len({axis for c in conventions for axis in c["axes"]}) >= 8
+        durations = {c["duration_months"] for c in conventions}
+        assert settings.asll_min_months <= min(durations) < max(durations)
+        assert max(durations) == settings.asll_max_months
+
+    def test_meetings_fall_short_some_months_and_are_missed(self, demo: Demo) -> None:
+        # ASLL-RYTHME is read from the history: about two meetings a month.
+        missed = [m for m in demo.mesures() if not all(h for _, h in m.meetings)]
+        assert len(missed) >= 3
+        running = [m for m in demo.mesures() if m.stage == "en_cours"]
+        gaps = []
+        for mesure in running:
+            held = sorted(day for day, h in mesure.meetings if h)
+            gaps += [(later - earlier).days for earlier, later in pairwise(held)]
+        assert max(gaps) > 31  # a whole month without two meetings
+        assert sum(1 for gap in gaps if gap <= 16) > len(gaps) / 2  # as a rule
+
+    def test_renewals_granted_refused_and_pending(self, demo: Demo) -> None:
+        mesures = demo.mesures()
+        (renewed,) = [m for m in mesures if m.renewals]
+        assert renewed.stage == "en_cours"
+        assert renewed.ends_on > today()
+        refused = [m for m in mesures if demo.mesure_events(m, Mesure.RenewalRefused)]
+        assert [m.stage for m in refused] == ["terminee"]
+        (pending,) = [m for m in mesures if m.stage == "renouvellement_demande"]
+        assert today() <= pending.ends_on <= today() + timedelta(days=30)
+        # Past its end, no bilan and no renewal asked: overdue.
+        overdue = [m for m in mesures if m.stage == "en_cours" and m.ends_on < today()]
+        assert len(overdue) == 1
+
+    def test_measures_end_by_bilan_or_rupture(self, demo: Demo) -> None:
+        mesures = demo.mesures()
+        ended = [m for m in mesures if m.stage == "terminee"]
+        for mesure in ended:
+            (bilan,) = demo.mesure_events(mesure, Mesure.Ended)
+            assert set(bilan.signed_by) == {"travailleur_social", "menage"}
+            assert bilan.relayed_to == mesure.prescriber.organisation
+            assert bilan.returned_to == mesure.channel
+        (broken,) = [m for m in mesures if m.stage == "rompue"]
+        assert demo.mesure_events(broken, Mesure.MeetingMissed)
+        (reoriented,) = [m for m in mesures if m.stage == "reorientee"]
+        assert reoriented.closure["to"]
+        # A re-intervention follows an ended measure of the same household.
+        (again,) = [m for m in mesures if m.previous_mesure_id]
+        previous = demo.app.get_mesure(again.previous_mesure_id)
+        assert previous.stage == "terminee"
+        assert previous.household_id == again.household_id
+        assert again.requested_on > previous.last_occurred_on
+
+    def test_the_bail_glissant_slid_to_the_household(self, demo: Demo) -> None:
+        mesures = demo.mesures()
+        (slid,) = [m for m in mesures if (m.bail or {}).get("status") == "bail_glisse"]
+        assert slid.association == "call_pact_st_etienne"
+        assert slid.bail["reviews"] >= 1
+        (glissement,) = demo.mesure_events(slid, Mesure.LeaseSlid)
+        assert glissement.actor.role == "bailleur"
+        assert glissement.actor.organisation == slid.bail["landlord"]
+        assert slid.bail["head_lease_on"] <= slid.bail["sublease_on"]
+        assert slid.bail["sublease_on"] < glissement.occurred_on
+        assert slid.stage == "terminee"  # then ended by its bilan
+        (ended,) = [
+            m
+            for m in mesures
+            if (m.bail or {}).get("status") == "sous_location_terminee"
+        ]
+        assert demo.mesure_events(ended, Mesure.SubleaseEnded)[0].motive

@@ -171,11 +171,13 @@ def record(
     body: Mapping[str, Any] | None = None,
     *,
     role: str,
+    organisation: str | None = None,
     if_match: int | str | None = None,
     key: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
-    """POST one step; `if_match` an int is sent as the ETag "n"."""
+    """POST one step as a `role` agent of `organisation` (default: the role's);
+    `if_match` an int is sent as the ETag "n"."""
     extra: dict[str, str] = {}
     if if_match is not None:
         extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
@@ -184,7 +186,7 @@ def record(
     return client.post(
         f"/v1/dossiers/{dossier_id}/{slug}",
         json=dict(body) if body is not None else None,
-        headers={**actor(role), **extra, **(headers or {})},
+        headers={**actor(role, organisation=organisation), **extra, **(headers or {})},
     )
 
 

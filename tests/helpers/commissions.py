@@ -127,18 +127,29 @@ PROGRAMME_STEPS = tuple(_PROGRAMME_STEPS)
 
 
 def perform_on_programme(
-    programme: Programme, step: str, *, role: str | None = None, on: date | None = None
+    programme: Programme,
+    step: str,
+    *,
+    role: str | None = None,
+    on: date | None = None,
+    organisation: str | None = None,
 ) -> None:
-    meta = make_meta(role or PROGRAMME_ROLE[step], on or PROGRAMME_DAY[step])
+    """Run one step with valid arguments, as `role` of `organisation` (default: the
+    role's; a landlord's agent, the programme's landlord's)."""
+    role = role or PROGRAMME_ROLE[step]
+    if organisation is None and role == "bailleur":
+        organisation = programme.landlord
+    meta = make_meta(role, on or PROGRAMME_DAY[step], organisation=organisation)
     _PROGRAMME_STEPS[step](programme, meta)
 
 
 def programme_with_history(
     *steps: str, kind: str = "livraison", **announced: Any
 ) -> tuple[Programme, list[Any]]:
-    """A new programme (`announced` overrides its announcement) taken through
-    `steps` (in order) with commands."""
-    meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
+    """A new programme (`announced` overrides its announcement) announced by its
+    landlord, taken through `steps` (in order) with commands."""
+    landlord = announced.get("landlord") or LANDLORD
+    meta = make_meta("bailleur", PROGRAMME_DAY["announce"], organisation=landlord)
     programme = announce_command(meta, kind=kind, **announced)(None)
     for step in steps:
         perform_on_programme(programme, step)
@@ -218,12 +229,33 @@ def convene_command(
     if "programme" not in fields:
         at_home = (fields["department"], fields["commune"]) == (DEPARTMENT, COMMUNE)
         fields["programme"] = programme_for(fields["landlord"]) if at_home else None
-    meta = meta or make_meta(HOST[kind], fields["held_on"] - timedelta(days=14))
+    meta = meta or session_meta(
+        kind,
+        on=fields["held_on"] - timedelta(days=14),
+        organisation=fields["landlord"] if kind == c.CAL else None,
+    )
     return lambda _: Commission.convene(**fields, meta=meta)
 
 
-def session_meta(kind: str, role: str | None = None, on: date | None = None) -> Meta:
-    return make_meta(role or HOST[kind], on or SESSION[kind])
+def session_meta(
+    kind: str,
+    role: str | None = None,
+    on: date | None = None,
+    *,
+    organisation: str | None = None,
+) -> Meta:
+    """As `role` (default: the host) of `organisation` (default: the role's)."""
+    return make_meta(role or HOST[kind], on or SESSION[kind], organisation=organisation)
+
+
+def organisation_at(commission: Commission, role: str | None = None) -> str | None:
+    """Whom a `role` agent (default: the host) acts for at the commission: a
+    landlord's agent at a CAL, for the CAL's landlord; others, for their own
+    organisation (None)."""
+    if (role or HOST[commission.kind]) == "bailleur":
+        landlord: str | None = commission.landlord
+        return landlord
+    return None
 
 
 def convened(kind: str, **overrides: Any) -> Commission:
@@ -244,7 +276,11 @@ def in_session(
     commission.record_attendance(
         ATTENDEES[kind] if attendees is None else attendees,
         chair,
-        session_meta(kind, on=overrides.get("held_on")),
+        session_meta(
+            kind,
+            on=overrides.get("held_on"),
+            organisation=organisation_at(commission),
+        ),
     )
     for act in acts:
         act(commission)
@@ -341,16 +377,23 @@ def perform(
     *,
     role: str | None = None,
     on: date | None = None,
+    organisation: str | None = None,
 ) -> None:
-    """Run one step with valid arguments, as the host on the session's day."""
+    """Run one step with valid arguments, as the host (or `role`) on the session's
+    day, for `organisation` (default: organisation_at)."""
     kind = commission.kind
     default_day = SESSION[kind] + timedelta(days=7 if step == "close_minutes" else 0)
-    _STEPS[step](commission, session_meta(kind, role, on or default_day))
+    organisation = organisation or organisation_at(commission, role)
+    meta = session_meta(kind, role, on or default_day, organisation=organisation)
+    _STEPS[step](commission, meta)
 
 
-def ready_for(kind: str, step: str) -> Commission:
-    """A commission of `kind` on which `step` may be taken."""
-    return convened(kind) if step == "record_attendance" else in_session(kind)
+def ready_for(kind: str, step: str, **overrides: Any) -> Commission:
+    """A commission of `kind` (`overrides` its convocation) on which `step` may be
+    taken."""
+    if step == "record_attendance":
+        return convened(kind, **overrides)
+    return in_session(kind, **overrides)
 
 
 def session_history(kind: str) -> tuple[Commission, list[Any]]:

@@ -195,13 +195,22 @@ class Procedure:
     decision: str = "attribution"
     installation: str = "ok"
     settings: DepartmentSettings = field(default_factory=make_settings)
+    department: str = DEPARTMENT
+    commune: str = COMMUNE
+    landlord: str = ORGANISATIONS["bailleur"]  # its CAL's: records the bailleur steps
 
 
-def decision_args(decision: str, on: date = DAY["decide"]) -> dict[str, Any]:
-    """Valid arguments of `Dossier.decide` for each kind of CAL decision."""
+def decision_args(
+    decision: str,
+    on: date = DAY["decide"],
+    landlord: str = ORGANISATIONS["bailleur"],
+) -> dict[str, Any]:
+    """Valid arguments of `Dossier.decide` for each kind of CAL decision, by the
+    CAL of `landlord`."""
     condition = decision == "attribution_sous_condition_suspensive"
     return {
         "commission_id": CAL_ID,
+        "landlord": landlord,
         "decision": decision,
         "dwelling_ref": DWELLING if decision in d.ATTRIBUTIONS else None,
         "rank": 1 if decision == "attribution_par_classement" else None,
@@ -217,8 +226,8 @@ def _identify(p: Procedure, meta: Meta) -> Dossier:
         household_id=uuid4(),
         applicant_name="Marie-Josée Lapierre",
         household_size=p.household_size,
-        department=DEPARTMENT,
-        commune=COMMUNE,
+        department=p.department,
+        commune=p.commune,
         programme_id=p.programme_id,
         numero_unique=p.numero_unique,
         sne_registered_on=p.sne_registered_on,
@@ -269,7 +278,7 @@ _STEPS: dict[str, Callable[[Dossier, Procedure, Meta], None]] = {
         m,
     ),
     "decide": lambda x, p, m: x.decide(
-        **decision_args(p.decision, m.occurred_on), meta=m
+        **decision_args(p.decision, m.occurred_on, p.landlord), meta=m
     ),
     "defer": lambda x, p, m: x.defer(
         CAL_ID, "Pièce d'état civil à vérifier", RETURN_SESSION_ON, m
@@ -404,14 +413,20 @@ def perform(
     *,
     role: str | None = None,
     on: date | None = None,
+    organisation: str | None = None,
     procedure: Procedure | None = None,
     **options: Any,
 ) -> Dossier | None:
-    """Run one step with valid arguments, as `role` on day `on` (defaults: ROLE, DAY).
+    """Run one step with valid arguments, as `role` on day `on` (defaults: ROLE, DAY),
+    for `organisation` (default: the role's; a landlord's agent, the landlord's
+    whose CAL decides).
 
     `identify` takes `dossier=None` and returns the new dossier."""
     p = replace(procedure or Procedure(), **options)
-    meta = make_meta(role or _default_role(step, p), on or DAY[step])
+    role = role or _default_role(step, p)
+    if organisation is None and role == "bailleur":
+        organisation = p.landlord
+    meta = make_meta(role, on or DAY[step], organisation=organisation)
     if step == "identify":
         return _identify(p, meta)
     assert dossier is not None

@@ -135,20 +135,43 @@ def close(
     )
 
 
-def offer(client: TestClient, dossier_id: str, days: int = 15) -> httpx.Response:
+def offer(
+    client: TestClient,
+    dossier_id: str,
+    days: int = 15,
+    *,
+    organisation: str | None = None,
+) -> httpx.Response:
+    """The offer, by an agent of `organisation` (default: SIMAR)."""
     deadline = (today() + timedelta(days=days)).isoformat()
     return record(
-        client, dossier_id, "offer", {"answer_deadline": deadline}, role="bailleur"
+        client,
+        dossier_id,
+        "offer",
+        {"answer_deadline": deadline},
+        role="bailleur",
+        organisation=organisation,
     )
 
 
 def answer_offer(
-    client: TestClient, dossier_id: str, answer: str = "acceptee"
+    client: TestClient,
+    dossier_id: str,
+    answer: str = "acceptee",
+    *,
+    organisation: str | None = None,
 ) -> httpx.Response:
     body: dict[str, Any] = {"answer": answer}
     if answer == "refusee":
         body["motive"] = "Trop loin de l'école."
-    return record(client, dossier_id, "offer-answer", body, role="bailleur")
+    return record(
+        client,
+        dossier_id,
+        "offer-answer",
+        body,
+        role="bailleur",
+        organisation=organisation,
+    )
 
 
 # ---- convening and the session's order ---------------------------------------------
@@ -1320,6 +1343,87 @@ class TestAtomicity:
         refused(answer, 409, "CAL-PREALABLE", client, before)
 
 
+# ---- each landlord its own CAL and attributions; each department its dossiers -------
+
+
+class TestLandlords:
+    def test_another_landlord_does_not_decide_at_simars_cal(
+        self, client: TestClient
+    ) -> None:
+        ranked, _, _ = ranked_dossiers(client, ranked=3)
+        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        assert commission(client, cal)["landlord"] == ORGANISATIONS["bailleur"]
+        candidates = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
+        before = snapshot(client, cal, *ranked)
+
+        answer = decide(client, cal, DWELLING, candidates, organisation=OZANAM)
+
+        error = refused(answer, 403, "not_the_landlord", client, before)
+        assert OZANAM in error["message"]
+        assert commission(client, cal)["examinations"] == []
+        assert {stage_of(client, i) for i in ranked} == {"classe"}
+        # SIMAR's own agent takes the same decision.
+        accepted(decide(client, cal, DWELLING, candidates))
+        decided = dossier(client, ranked[0])["cal_decision"]
+        assert decided["landlord"] == ORGANISATIONS["bailleur"]
+
+    def test_another_landlord_does_not_offer_simars_attributed_dwelling(
+        self, client: TestClient
+    ) -> None:
+        ranked, _, _ = ranked_dossiers(client, ranked=3)
+        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        accepted(
+            decide(
+                client,
+                cal,
+                DWELLING,
+                [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])],
+            )
+        )
+        before = StoreSnapshot.take(
+            client, ranked[0], resources=[f"/v1/dossiers/{ranked[0]}"]
+        )
+
+        answer = offer(client, ranked[0], organisation=OZANAM)
+
+        assert_error(answer, 403, "not_the_landlord")
+        assert_store_unchanged(client, before, ranked[0])
+        assert stage_of(client, ranked[0]) == "decide_cal"
+        accepted(offer(client, ranked[0]))  # SIMAR's, whose CAL attributed it
+        assert stage_of(client, ranked[0]) == "offre_faite"
+
+
+class TestDepartments:
+    def test_a_pre_commission_does_not_select_another_departments_dossier(
+        self, client: TestClient
+    ) -> None:
+        adopted = adopt_settings(client, "971")
+        assert adopted.status_code == 201, adopted.text
+        [here] = solvent_dossiers(client, 1)
+        elsewhere = drive_dossier(
+            client,
+            to="solvabilite_etudiee",
+            identify_with={"department": "971", "commune": "97101"},
+        )
+        assert dossier(client, elsewhere)["department"] == "971"
+        pre = in_session(client, "pre_commission")
+        assert commission(client, pre)["department"] == "972"
+        before = snapshot(client, pre, here, elsewhere)
+
+        answer = preselect(
+            client, pre, {here: "prioritaire", elsewhere: "liste_complementaire"}
+        )
+
+        error = refused(answer, 409, "wrong_department", client, before)
+        assert "971" in error["message"]
+        assert commission(client, pre)["preselections"] == []
+        assert {stage_of(client, i) for i in (here, elsewhere)} == {
+            "solvabilite_etudiee"
+        }
+        # The same session selects its own department's dossier.
+        accepted(preselect(client, pre, {here: "prioritaire"}))
+
+
 # ---- idempotency and optimistic concurrency ----------------------------------------
 
 
@@ -1638,9 +1742,11 @@ class TestVacancyFlow:
         accepted(again)
         assert self._candidates(client, vacancy) == []
 
-        # Step: the offer, its acceptance, the lease on OZANAM's programme.
-        accepted(offer(client, listed[0]))
-        accepted(answer_offer(client, listed[0]))
+        # Step: OZANAM, whose CAL attributed the dwelling, makes the offer,
+        # records its acceptance and lets the dwelling on its programme.
+        assert decided["cal_decision"]["landlord"] == OZANAM
+        accepted(offer(client, listed[0], organisation=OZANAM))
+        accepted(answer_offer(client, listed[0], organisation=OZANAM))
         let = client.post(
             f"/v1/programmes/{vacancy}/dwellings/OZ-1/lease",
             json={"dossier_id": listed[0], "lease_start": today().isoformat()},
@@ -1657,7 +1763,12 @@ class TestVacancyFlow:
         before = snapshot(client, cal, *listed)
 
         answer = decide(
-            client, cal, "OZ-1", [attribution(listed[0])], shortfall_motive=SHORTFALL
+            client,
+            cal,
+            "OZ-1",
+            [attribution(listed[0])],
+            shortfall_motive=SHORTFALL,
+            organisation=SMHLM,
         )
 
         error = refused(answer, 409, "LC-VALIDITE", client, before)

@@ -14,8 +14,10 @@ from tests.helpers.api import (
     DEPARTMENT,
     ORGANISATIONS,
     OTHER_COMMUNE,
+    StoreSnapshot,
     actor,
     assert_error,
+    assert_store_unchanged,
     store_position,
     today,
 )
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
+
+OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 
 REFS = ("SIMAR-FDF-BAT-B-11", "SIMAR-FDF-BAT-B-12")
 PARTNERS = [
@@ -68,10 +72,11 @@ def post(
     body: Mapping[str, Any],
     *,
     role: str,
+    organisation: str | None = None,
     if_match: int | None = None,
     key: str | None = None,
 ) -> httpx.Response:
-    headers = actor(role)
+    headers = actor(role, organisation=organisation)
     if if_match is not None:
         headers["If-Match"] = f'"{if_match}"'
     if key is not None:
@@ -205,6 +210,7 @@ class TestProgrammeLife:
             "dwellings_vacant": 2,
             "dossiers_to_gather": 6,
             "concertation_on": str(today()),
+            "version": 5,
         }
         view = client.app.state.system.engine.reader("programmes")  # type: ignore[attr-defined]
         dwellings, _ = view.select("dwellings", order_by=("ref",))
@@ -213,11 +219,6 @@ class TestProgrammeLife:
             (REFS[1], "a_attribuer", None),
         ]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: projections/programmes.py does not follow "
-        "Programme.CandidatesProposed, so the row's version lags the programme's",
-    )
     def test_the_list_row_has_the_programme_version_after_a_vacancy(
         self, client: TestClient
     ) -> None:
@@ -261,6 +262,34 @@ class TestProgrammeLife:
         )
         assert_error(answer, 403, "role_not_allowed")
         assert store_position(client) == before
+
+    def test_another_landlord_does_not_let_simars_dwelling(
+        self, client: TestClient
+    ) -> None:
+        programme_id = concerted(client)
+        assert read(client, programme_id)["landlord"] == ORGANISATIONS["bailleur"]
+        path = f"/v1/programmes/{programme_id}"
+        before = StoreSnapshot.take(client, resources=[path])
+
+        answer = post(
+            client,
+            f"/{programme_id}/dwellings/{REFS[0]}/lease",
+            lease(),
+            role="bailleur",
+            organisation=OTHER_LANDLORD,
+        )
+
+        error = assert_error(answer, 403, "not_the_landlord")
+        assert OTHER_LANDLORD in error["message"]
+        assert_store_unchanged(client, before)
+        assert read(client, programme_id)["dwellings"][0]["status"] == "a_attribuer"
+        let = post(
+            client,
+            f"/{programme_id}/dwellings/{REFS[0]}/lease",
+            lease(),
+            role="bailleur",
+        )
+        assert let.status_code == 200, let.text
 
 
 class TestConcertationQuota:

@@ -103,6 +103,8 @@ STEP_EVENT = {
 }
 TWICE = entry("dalo")
 KIND_STEPS = [(k, s) for s in STEPS for k in c.KINDS if k in ALLOWED_ROLES[s]]
+CAL_STEPS = [s for k, s in KIND_STEPS if k == CAL]
+ELSEWHERE = {"department": "971", "commune": "97101"}  # Les Abymes, Guadeloupe
 
 
 def examine(
@@ -830,7 +832,10 @@ class TestListeComplementaireAtTheCal:
     def test_liste_serves_any_landlord_of_its_commune(self) -> None:
         commission = in_session(CAL, landlord=OTHER_LANDLORD)
         listed = [self.listed(i) for i in (1, 2, 3)]
-        then_event(when(commission, examine(*listed)), Commission.CALDecisionsTaken)
+        meta = session_meta(CAL, organisation=OTHER_LANDLORD)
+        then_event(
+            when(commission, examine(*listed, meta=meta)), Commission.CALDecisionsTaken
+        )
 
     def test_liste_does_not_serve_another_commune(self) -> None:
         listed = [self.listed(1, commune=OTHER_COMMUNE), *candidates(*THREE)[1:]]
@@ -1030,6 +1035,42 @@ class TestRoles:
         commission = ready_for(kind, step)
         then_error(
             commission, lambda x: perform(x, step, role=role), "role_not_allowed"
+        )
+
+
+class TestLandlord:
+    """A landlord's agents hold their own landlord's CAL only."""
+
+    @pytest.mark.parametrize("step", CAL_STEPS)
+    def test_another_landlords_agent_cannot_take_a_cal_step(self, step: str) -> None:
+        commission = ready_for(CAL, step)
+        error = then_error(
+            commission,
+            lambda x: perform(x, step, organisation=OTHER_LANDLORD),
+            "not_the_landlord",
+        )
+        assert LANDLORD in error.message
+        assert OTHER_LANDLORD in error.message
+
+    @pytest.mark.parametrize("step", CAL_STEPS)
+    def test_the_cals_landlord_takes_its_steps(self, step: str) -> None:
+        commission = ready_for(CAL, step, landlord=OTHER_LANDLORD)
+        events = when(
+            commission, lambda x: perform(x, step, organisation=OTHER_LANDLORD)
+        )
+        assert then_event(events, STEP_EVENT[step]).actor.organisation == (
+            OTHER_LANDLORD
+        )
+
+    @pytest.mark.parametrize("step", CAL_STEPS)
+    def test_the_programmes_landlord_does_not_hold_another_landlords_cal(
+        self, step: str
+    ) -> None:
+        commission = ready_for(CAL, step, landlord=OTHER_LANDLORD)
+        then_error(
+            commission,
+            lambda x: perform(x, step, organisation=LANDLORD),
+            "not_the_landlord",
         )
 
 
@@ -1384,21 +1425,98 @@ class TestRecordOnDossiers:
             d.Dossier.CALDecided,
         ]
         assert {e.commission_id for e in mirrored} == {commission.id}
+        assert [dossiers[0].cal_decision["landlord"], mirrored[2].landlord] == [
+            LANDLORD
+        ] * 2
+
+    def test_the_cal_records_its_landlord_on_the_dossier(self) -> None:
+        # The landlord whose CAL decides makes the offer and signs the lease.
+        dossiers = [drive_to(d.RANKED) for _ in THREE]
+        commission = in_session(CAL, landlord=OTHER_LANDLORD)
+        examined = [
+            examination(decision, i, dossier_id=x.id)
+            for i, (decision, x) in enumerate(zip(THREE, dossiers, strict=True), 1)
+        ]
+        meta = session_meta(CAL, organisation=OTHER_LANDLORD)
+        commission.examine_dwelling(REFS[0], examined, meta)
+        [event] = commission.collect_events()
+        record_on_dossiers(
+            commission, event, {x.id: x for x in dossiers}, make_settings()
+        )
+        assert [x.cal_decision["landlord"] for x in dossiers] == [OTHER_LANDLORD] * 3
+        mirrored = [e for x in dossiers for e in x.collect_events()]
+        assert {e.landlord for e in mirrored} == {OTHER_LANDLORD}
+
+    def test_dossier_of_another_department_refuses_the_pre_selection(self) -> None:
+        dossier = drive_to(d.SOLVENCY, **ELSEWHERE)
+        commission = in_session(PRE)
+        command = self.preselected_by(commission, dossier)
+        error = then_error(dossier, command, "wrong_department")
+        assert "971" in error.message
+        assert DEPARTMENT in error.message
+
+    def test_dossier_of_another_department_refuses_the_whole_ranking(self) -> None:
+        here = [drive_to(d.PRESELECTED) for _ in range(2)]
+        elsewhere = drive_to(d.PRESELECTED, **ELSEWHERE)
+        commission = in_session(PREF)
+        settings = rda_settings()
+        commission.rank(
+            ranked=[RankingEntry(here[0].id, ("dalo",))],
+            liste_complementaire=[RankingEntry(here[1].id, ("dalo",))],
+            non_retenus=[RankingEntry(elsewhere.id, (), "Hors plafond")],
+            settings=settings,
+            settings_version=1,
+            meta=session_meta(PREF),
+        )
+        [event] = commission.collect_events()
+        dossiers = {x.id: x for x in (*here, elsewhere)}
+        then_error(
+            elsewhere,
+            lambda _: record_on_dossiers(commission, event, dossiers, settings),
+            "wrong_department",
+        )
+
+    def test_dossier_of_another_department_refuses_the_whole_cal_decision(
+        self,
+    ) -> None:
+        here = [drive_to(d.RANKED) for _ in THREE[1:]]
+        elsewhere = drive_to(d.RANKED, **ELSEWHERE)
+        commission = in_session(CAL)
+        examined = [
+            examination(decision, i, dossier_id=x.id)
+            for i, (decision, x) in enumerate(
+                zip(THREE, [*here, elsewhere], strict=True), 1
+            )
+        ]
+        commission.examine_dwelling(REFS[0], examined, session_meta(CAL))
+        [event] = commission.collect_events()
+        dossiers = {x.id: x for x in (*here, elsewhere)}
+        then_error(
+            elsewhere,
+            lambda _: record_on_dossiers(commission, event, dossiers, make_settings()),
+            "wrong_department",
+        )
 
     def test_a_dossier_that_refuses_refuses_the_decision(self) -> None:
         # No numéro unique: the dossier refuses the CAL (SNE-NUMERO), so the
         # application saves neither it nor the commission.
         dossier = drive_to(d.RANKED, numero_unique=None, sne_registered_on=None)
+        others = [drive_to(d.RANKED) for _ in THREE[1:]]
         commission = in_session(CAL)
         examined = [
-            examination("attribution", 1, dossier_id=dossier.id),
-            *candidates(*THREE)[1:],
+            examination(decision, i, dossier_id=x.id)
+            for i, (decision, x) in enumerate(
+                zip(THREE, [dossier, *others], strict=True), 1
+            )
         ]
         commission.examine_dwelling(REFS[0], examined, session_meta(CAL))
         [event] = commission.collect_events()
         with pytest.raises(DomainError) as caught:
             record_on_dossiers(
-                commission, event, {dossier.id: dossier}, make_settings()
+                commission,
+                event,
+                {x.id: x for x in (dossier, *others)},
+                make_settings(),
             )
         assert caught.value.code == "SNE-NUMERO"
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from importlib import resources
 
 import pytest
 from pydantic import ValidationError
 
 from domain.department import (
+    ASLL_WORK_AXES,
     CeilingTable,
     Department,
     DepartmentNotConfiguredError,
@@ -17,11 +20,17 @@ from domain.department import (
     local_today,
 )
 from domain.shared import ROLES, DomainError
+from infra.departments import load_department_settings
 from tests.helpers.aggregates import given, then_error, then_event, when
 from tests.helpers.dossiers import ceiling_table, make_meta, make_settings
 
 JANUARY = date(2025, 1, 1)
 JULY = date(2025, 7, 1)
+PACKAGED = sorted(
+    entry.name.removesuffix(".json")
+    for entry in resources.files("infra").joinpath("departments").iterdir()
+    if entry.name.endswith(".json")
+)
 
 
 ADMIN = make_meta("admin", date(2024, 12, 1))
@@ -206,3 +215,82 @@ class TestLocalToday:
         self, code: str, utc: datetime, expected: date
     ) -> None:
         assert local_today(code, utc) == expected
+
+
+class TestPackagedSettings:
+    """infra/departments/<code>.json: the settings `logis demo` and an
+    administrator adopt as they are."""
+
+    def test_the_seeded_departments_are_packaged(self) -> None:
+        assert {"972", "42", "24"} <= set(PACKAGED)
+
+    @pytest.mark.parametrize("code", PACKAGED)
+    def test_every_packaged_file_validates(self, code: str) -> None:
+        effective_from, settings = load_department_settings(code)
+        raw = json.loads(
+            resources.files("infra")
+            .joinpath("departments", f"{code}.json")
+            .read_text(encoding="utf-8")
+        )
+        assert raw["name"]
+        assert raw["notes"]
+        assert effective_from <= date(2025, 1, 1)
+        assert set(settings.prescriber_roles) <= set(ROLES)
+        assert set(settings.asll_work_axes) <= set(ASLL_WORK_AXES)
+        assert settings.asll_min_months <= settings.asll_max_months
+        codes = [a.code for a in settings.associations]
+        assert len(codes) == len(set(codes))
+        for association in settings.associations:
+            assert association.monthly_capacity > 0
+            assert association.renforce_capacity <= association.monthly_capacity
+        assert settings.resource_ceilings
+        # What was adopted comes back the same from the stored event.
+        stored = settings.model_dump(mode="json")
+        assert DepartmentSettings.model_validate(stored) == settings
+
+    def test_the_loire_associations_are_those_of_its_plan(self) -> None:
+        _, loire = load_department_settings("42")
+        capacities = {
+            a.code: (a.monthly_capacity, a.renforce_capacity, a.direct)
+            for a in loire.associations
+        }
+        assert capacities == {
+            "agasef": (30, 0, False),
+            "adsea42_plaines_vallees": (28, 4, False),
+            "adsea42_roanne": (12, 2, False),
+            "entraide_pierre_valdo": (15, 0, False),
+            "call_pact_st_etienne": (30, 0, False),  # 60 baux glissants a year
+            "cal_pact_roanne": (7, 0, False),
+            "renaitre": (8, 0, False),
+            "anef": (50, 13, False),
+            "ariv": (25, 0, True),  # 50 households a year, asked directly
+            "aralis": (17, 0, True),  # 34 a year
+        }
+        assert set(loire.prescriber_roles) == {
+            "prescripteur",
+            "departement",
+            "bailleur",
+            "association",
+        }
+        assert (loire.asll_max_months, loire.meetings_per_month) == (6, 2)
+        assert loire.asll_renewals_allowed >= 1
+
+    def test_the_dordogne_runs_three_to_six_months_renewable_once(self) -> None:
+        _, dordogne = load_department_settings("24")
+        assert (
+            dordogne.asll_min_months,
+            dordogne.asll_max_months,
+            dordogne.asll_renewals_allowed,
+        ) == (3, 6, 1)
+        assert dordogne.prescriber_roles == ("prescripteur",)
+        assert dordogne.asll_work_axes == ASLL_WORK_AXES[:7]
+        assert [a.name for a in dordogne.associations] == ["UDAF de la Dordogne"]
+
+    def test_in_martinique_the_als_asks_for_support(self) -> None:
+        _, martinique = load_department_settings("972")
+        assert "als" in martinique.prescriber_roles
+        assert martinique.association("als") is not None
+
+    def test_a_department_without_a_file_is_not_configured(self) -> None:
+        with pytest.raises(DepartmentNotConfiguredError):
+            load_department_settings("971")

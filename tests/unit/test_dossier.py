@@ -82,6 +82,22 @@ STEPS_ON_A_DOSSIER = tuple(s for s in STEPS if s != "identify")
 CHRONOLOGICAL_STEPS = tuple(
     s for s in STEPS_ON_A_DOSSIER if s != "attend_information_meeting"
 )
+LANDLORD = ORGANISATIONS["bailleur"]  # the landlord whose CAL decides by default
+OTHER_LANDLORD = "SMHLM"
+# The steps a dossier may take once a CAL has decided on it.
+AFTER_THE_CAL = (
+    "fulfil_condition",
+    "offer",
+    "accept_offer",
+    "refuse_offer",
+    "lapse_offer",
+    "sign_lease",
+    "enter",
+    "attend_information_meeting",
+    "review_installation",
+    "withdraw",
+    "close",
+)
 
 
 def on_or_after(dossier: Dossier, step: str) -> date:
@@ -1605,6 +1621,80 @@ class TestRoles:
     def test_other_role_is_refused(self, step: str, role: str) -> None:
         dossier = ready_for(step)
         then_error(dossier, lambda x: perform(x, step, role=role), "role_not_allowed")
+
+
+def after_the_cal(step: str, **options: Any) -> Dossier:
+    """A dossier a CAL has decided on (`options`: the procedure's, e.g. the CAL's
+    `landlord`), on which `step` may be taken."""
+    if step == "withdraw":
+        return drive_to(d.DECIDED, **options)
+    return ready_for(step, **options)
+
+
+class TestLandlordAfterTheCal:
+    """Once a CAL has decided, only its landlord's agents record the landlord's
+    steps (offer, answer, lease, entry…); the other roles are not concerned."""
+
+    @pytest.mark.parametrize(
+        "step", [s for s in AFTER_THE_CAL if "bailleur" in ALLOWED_ROLES[s]]
+    )
+    def test_another_landlords_agent_is_refused(self, step: str) -> None:
+        dossier = after_the_cal(step)
+        on = on_or_after(dossier, step)
+        error = then_error(
+            dossier,
+            lambda x: perform(
+                x, step, role="bailleur", on=on, organisation=OTHER_LANDLORD
+            ),
+            "not_the_landlord",
+        )
+        assert LANDLORD in error.message
+        assert OTHER_LANDLORD in error.message
+
+    @pytest.mark.parametrize(
+        "step", [s for s in AFTER_THE_CAL if "bailleur" in ALLOWED_ROLES[s]]
+    )
+    def test_the_deciding_landlords_agent_records_the_step(self, step: str) -> None:
+        dossier = after_the_cal(step, landlord=OTHER_LANDLORD)
+        on = on_or_after(dossier, step)
+        events = when(
+            dossier,
+            lambda x: perform(
+                x, step, role="bailleur", on=on, organisation=OTHER_LANDLORD
+            ),
+        )
+        assert then_event(events, EVENT[step]).actor.organisation == OTHER_LANDLORD
+
+    def test_another_landlord_cannot_offer_the_dwelling(self) -> None:
+        dossier = drive_to(d.DECIDED, landlord=OTHER_LANDLORD)
+        assert dossier.cal_decision["landlord"] == OTHER_LANDLORD
+        then_error(dossier, offer_command(), "not_the_landlord")  # LANDLORD's agent
+
+    def test_the_landlord_whose_cal_attributed_offers_the_dwelling(self) -> None:
+        dossier = drive_to(d.DECIDED, landlord=OTHER_LANDLORD)
+        meta = make_meta("bailleur", DAY["offer"], organisation=OTHER_LANDLORD)
+        events = when(dossier, lambda x: x.offer(ANSWER_DEADLINE, meta))
+        then_event(events, Dossier.Offered, meta, dwelling_ref=DWELLING)
+
+    @pytest.mark.parametrize(
+        ("step", "role"),
+        [
+            (s, r)
+            for s in AFTER_THE_CAL
+            for r in sorted(ALLOWED_ROLES[s] - {"bailleur"})
+        ],
+    )
+    def test_other_roles_record_the_step_whoever_decided(
+        self, step: str, role: str
+    ) -> None:
+        dossier = after_the_cal(step, landlord=OTHER_LANDLORD)
+        on = on_or_after(dossier, step)
+        events = when(dossier, lambda x: perform(x, step, role=role, on=on))
+        event = then_event(events, EVENT[step])
+        assert (event.actor.role, event.actor.organisation) == (
+            role,
+            ORGANISATIONS[role],
+        )
 
 
 class TestEndedDossier:

@@ -24,6 +24,7 @@ from tests.helpers.commissions import (
     LANDLORD,
     LEASE_START,
     OTHER_COMMUNE,
+    OTHER_LANDLORD,
     PARTNERS,
     PROGRAMME_DAY,
     PROGRAMME_STEPS,
@@ -476,6 +477,39 @@ class TestRoles:
             lambda x: perform_on_programme(x, step, role=role),
             "role_not_allowed",
         )
+
+
+class TestLandlord:
+    """A landlord's agents record the steps of their own landlord's programmes."""
+
+    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
+    def test_another_landlords_agent_is_refused(self, step: str) -> None:
+        programme = programme_after(*BEFORE[step])
+        error = then_error(
+            programme,
+            lambda x: perform_on_programme(
+                x, step, role="bailleur", organisation=OTHER_LANDLORD
+            ),
+            "not_the_landlord",
+        )
+        assert LANDLORD in error.message
+        assert OTHER_LANDLORD in error.message
+
+    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
+    def test_the_programmes_landlord_records_the_step(self, step: str) -> None:
+        programme = programme_after(*BEFORE[step], landlord=OTHER_LANDLORD)
+        events = when(
+            programme,
+            lambda x: perform_on_programme(
+                x, step, role="bailleur", organisation=OTHER_LANDLORD
+            ),
+        )
+        assert then_event(events, EVENT[step]).actor.organisation == OTHER_LANDLORD
+
+    def test_the_als_holds_the_concertation_of_any_landlord(self) -> None:
+        programme = programme_after(landlord=OTHER_LANDLORD)
+        events = when(programme, lambda x: perform_on_programme(x, "hold_concertation"))
+        assert then_event(events, Programme.ConcertationHeld).actor.role == "als"
 
 
 class TestChronology:

@@ -1,0 +1,103 @@
+"""CCAPEX referrals: signal a household, record each step, read it and its history."""
+
+# No `from __future__ import annotations` here: the step endpoints are built in a
+# loop, and FastAPI must see each body class itself, not its name.
+
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Response
+
+from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.errors import documented_errors
+from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, SaisinePublic
+from commands.saisine import STEPS, SaisineStep, SignalSaisine
+from domain.saisine import EVENT_LABELS
+
+ERRORS = documented_errors(
+    "Saisine introuvable",
+    "Règle (CCAPEX-SAISINE : trêve hivernale) ou ordre de la saisine, date hors "
+    "séance, version périmée",
+)
+
+router = APIRouter(prefix="/v1/saisines", tags=["saisines CCAPEX"], responses=ERRORS)
+
+
+@router.post("", status_code=201, response_model=CommandAnswer)
+def signal_saisine(
+    body: SignalSaisine, ctx: ContextDep, system: SystemDep, response: Response
+) -> CommandAnswer:
+    """Signal a household at risk of expulsion to the department's CCAPEX."""
+    ctx = with_fingerprint(ctx, "signal", body.model_dump(mode="json"))
+    answer = carry_out(
+        system,
+        "SignalSaisine",
+        response,
+        lambda: system.app.signal_saisine(body, ctx),
+    )
+    response.headers["Location"] = f"/v1/saisines/{answer.id}"
+    return answer
+
+
+def _step_endpoint(step: type[SaisineStep]):
+    optional = all(not f.is_required() for f in step.model_fields.values())
+    default = Body(default=None) if optional else Body()
+
+    def record_step(
+        saisine_id: UUID,
+        ctx: ContextDep,
+        system: SystemDep,
+        response: Response,
+        body: step = default,  # type: ignore[valid-type]
+    ) -> CommandAnswer:
+        command = body if body is not None else step()
+        ctx = with_fingerprint(
+            ctx,
+            step.slug,
+            str(saisine_id),
+            ctx.expected_version,
+            command.model_dump(mode="json"),
+        )
+        return carry_out(
+            system,
+            step.__name__,
+            response,
+            lambda: system.app.apply_saisine_step(saisine_id, command, ctx),
+        )
+
+    record_step.__name__ = f"saisine_{step.__name__}"
+    return record_step
+
+
+for _slug, _step in STEPS.items():
+    router.add_api_route(
+        f"/{{saisine_id}}/{_slug}",
+        _step_endpoint(_step),
+        methods=["POST"],
+        response_model=CommandAnswer,
+        summary=_step.title,
+        description=(
+            f"{(_step.__doc__ or '').strip()}\n\n"
+            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
+            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
+        ),
+        operation_id=f"saisine_{_slug.replace('-', '_')}",
+    )
+
+
+@router.get("/{saisine_id}", response_model=SaisinePublic)
+def read_saisine(
+    saisine_id: UUID, system: SystemDep, response: Response
+) -> SaisinePublic:
+    """The referral as it stands, with its version as ETag."""
+    saisine = system.app.get_saisine(saisine_id)
+    response.headers["ETag"] = f'"{saisine.version}"'
+    return SaisinePublic.of(saisine)
+
+
+@router.get("/{saisine_id}/history", response_model=HistoryPublic)
+def read_saisine_history(saisine_id: UUID, system: SystemDep) -> HistoryPublic:
+    """Every event of the referral in order: who, when recorded, when it happened."""
+    events = system.app.saisine_history(saisine_id)
+    return HistoryPublic(
+        id=saisine_id, events=[HistoryEntry.of(e, EVENT_LABELS) for e in events]
+    )

@@ -1,0 +1,151 @@
+"""ASLL dashboards, read from the `mesures` view (eventually consistent;
+`min_position` waits for your own writes): the measure list's filters, each
+association's workload on a day, a department's figures for a year."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.deps import MinPosition, SystemDep, current_view
+from api.errors import documented_errors
+from api.schemas import StatisticsPublic, WorkloadPublic
+from commands.errors import NotFoundError
+from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.mesure import KINDS, STAGES
+from domain.programme import COMMUNE_PATTERN
+from projections.mesures import (
+    ASSOCIATION_PATTERN,
+    MesureFilter,
+    RulesOn,
+    WorkloadFilter,
+    select_statistics,
+    select_workload,
+    settings_in_force,
+)
+
+if TYPE_CHECKING:
+    from infra.bootstrap import System
+
+ERRORS = documented_errors("", "")
+
+router = APIRouter(tags=["mesures ASLL"], responses={422: ERRORS[422]})
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+Department = Annotated[
+    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
+]
+Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")]
+Association = Annotated[
+    str | None,
+    Query(pattern=ASSOCIATION_PATTERN, description="Code de l'association"),
+]
+
+
+def _invalid(message: str, code: str = "invalid_input") -> HTTPException:
+    return HTTPException(422, {"code": code, "message": message})
+
+
+def _check_known(what: str, value: str | None, known: tuple[str, ...]) -> None:
+    if value is not None and value not in known:
+        message = f"{what} inconnu : « {value} » (attendu : {', '.join(known)})."
+        raise _invalid(message)
+
+
+def mesure_filter(
+    department: Department = None,
+    commune: Commune = None,
+    association: Association = None,
+    stage: Annotated[
+        str | None, Query(description=f"Un des stades : {', '.join(STAGES)}")
+    ] = None,
+    kind: Annotated[
+        str | None, Query(description=f"Une des natures : {', '.join(KINDS)}")
+    ] = None,
+    worker: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Le travailleur référent"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MesureFilter:
+    """The measure list's query (GET /v1/mesures)."""
+    _check_known("Stade", stage, STAGES)
+    _check_known("Nature de mesure", kind, KINDS)
+    return MesureFilter(
+        department, commune, association, stage, kind, worker, limit, offset
+    )
+
+
+MesureFilterDep = Annotated[MesureFilter, Depends(mesure_filter)]
+
+
+def department_rules(system: System) -> RulesOn:
+    """The settings in force in a department on a day (None without any)."""
+
+    @cache
+    def versions(department: str) -> list[tuple[date, int, dict[str, object]]]:
+        try:
+            return system.app.department_versions(department)
+        except NotFoundError:
+            return []
+
+    return lambda department, day: settings_in_force(versions(department), day)
+
+
+@router.get("/v1/dashboards/workload", response_model=WorkloadPublic)
+def read_workload(
+    system: SystemDep,
+    department: Department = None,
+    association: Association = None,
+    as_of: Annotated[
+        date | None,
+        Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
+    ] = None,
+    min_position: MinPosition = None,
+) -> WorkloadPublic:
+    """Each association's measures on a day against its capacity (ASLL-CAPACITE),
+    renewals to decide within 30 days (ASLL-DUREE), bilans overdue (ASLL-FIN),
+    too few meetings (ASLL-RYTHME), and each référent's caseload."""
+    if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
+        raise _invalid(f"Jour de référence hors bornes : {as_of.isoformat()}.")
+    view = current_view(system, "mesures", min_position)
+    query = WorkloadFilter(department, association, as_of)
+    workload = select_workload(view, query, department_rules(system), datetime.now(UTC))
+    if association is not None and not workload.associations:
+        where = f" du département {department}" if department else ""
+        message = f"Association {association} inconnue{where}."
+        raise _invalid(message, "unknown_association")
+    return WorkloadPublic(
+        as_of=as_of,
+        associations=workload.associations,
+        workers=workload.workers,
+        position=view.max_tracking_id(system.app.name) or 0,
+    )
+
+
+@router.get("/v1/statistics", response_model=StatisticsPublic)
+def read_statistics(
+    system: SystemDep,
+    department: Annotated[
+        str, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
+    ],
+    year: Annotated[
+        int | None,
+        Query(ge=FIRST_DAY.year, le=LAST_DAY.year, description="Défaut : l'année"),
+    ] = None,
+    min_position: MinPosition = None,
+) -> StatisticsPublic:
+    """A department's ASLL figures for a year, as the Loire's activity report
+    gives them: requests, instructions, notifications, conventions by
+    orientation (shares in %), ends and ruptures, baux glissants, households."""
+    view = current_view(system, "mesures", min_position)
+    year = year or local_today(department, datetime.now(UTC)).year
+    statistics = select_statistics(view, department, year)
+    return StatisticsPublic(
+        **vars(statistics), position=view.max_tracking_id(system.app.name) or 0
+    )

@@ -1,0 +1,206 @@
+"""Commands on a CCAPEX referral (saisine): the signal, then one frozen pydantic
+model per step (DOMAIN.md §5, §10).
+
+`STEPS` maps the URL slug of each step to its command; the API builds one
+endpoint per entry, so adding a step here publishes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID, uuid4
+
+from pydantic import Field, model_validator
+
+from commands.base import Command, Money, ShortText, Text
+from domain import saisine as s
+from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN
+from domain.saisine import Saisine
+from domain.shared import Meta
+
+
+class SignalSaisine(Command):
+    """A household at risk of expulsion is signalled to the department's CCAPEX."""
+
+    source: Literal[
+        "commandement_de_payer",
+        "saisine_bailleur",
+        "impayes_caf",
+        "assignation",
+        "commandement_de_quitter",
+    ]
+    household_id: UUID | None = Field(
+        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+    )
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    landlord: ShortText
+    landlord_is_legal_entity: bool = Field(
+        description="Bailleur personne morale (CCAPEX-SAISINE : saisine deux mois "
+        "avant l'assignation)"
+    )
+    arrears: Money = Field(description="Dette locative, en euros")
+    summons_on: date | None = Field(default=None, description="Date de l'assignation")
+    hearing_on: date | None = Field(default=None, description="Date de l'audience")
+
+    def create(self, meta: Meta) -> Saisine:
+        return Saisine.signal(
+            saisine_id=uuid4(),
+            source=self.source,
+            household_id=self.household_id or uuid4(),
+            department=self.department,
+            commune=self.commune,
+            landlord=self.landlord,
+            landlord_is_legal_entity=self.landlord_is_legal_entity,
+            arrears=self.arrears,
+            summons_on=self.summons_on,
+            hearing_on=self.hearing_on,
+            meta=meta,
+        )
+
+
+class SaisineStep(Command):
+    """A step on an existing referral."""
+
+    slug: ClassVar[str]  # its URL: POST /v1/saisines/{id}/{slug}
+    action: ClassVar[str]  # the domain step, key of saisine.STEP_ROLES
+    title: ClassVar[str]
+
+    @classmethod
+    def roles(cls) -> frozenset[str]:
+        return s.STEP_ROLES[cls.action]
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        raise NotImplementedError
+
+
+class RegisterSaisine(SaisineStep):
+    """The CCAPEX registers the signal as a referral."""
+
+    slug, action = "registration", "register"
+    title = "Enregistrement de la saisine"
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.register(meta)
+
+
+class RequestEnquiry(SaisineStep):
+    """The CCAPEX asks an operator (UDAF under the MOUS, or the Département) for
+    a social enquiry."""
+
+    slug, action = "enquiry-request", "request_enquiry"
+    title = "Demande d'enquête sociale"
+    operator: ShortText = Field(description="Organisation chargée de l'enquête")
+    operator_role: Literal["association", "departement"]
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.request_enquiry(self.operator, self.operator_role, meta)
+
+
+class ReturnEnquiry(SaisineStep):
+    """The operator the enquiry was asked of returns it."""
+
+    slug, action = "enquiry-return", "return_enquiry"
+    title = "Retour de l'enquête sociale"
+    summary: Text
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.return_enquiry(self.summary, meta)
+
+
+class OrientSaisine(SaisineStep):
+    """The CCAPEX orients the household (FSL, social services, over-indebtedness,
+    landlord)."""
+
+    slug, action = "orientation", "orient"
+    title = "Orientation du ménage"
+    towards: Literal["fsl", "services_sociaux", "surendettement", "bailleur"]
+    note: Text
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.orient(self.towards, self.note, meta)
+
+
+class ExamineSaisine(SaisineStep):
+    """The CCAPEX examines the referral in session; the step is dated of the
+    session's day (`occurred_on` defaults to `session_on`)."""
+
+    slug, action = "examination", "examine"
+    title = "Examen en commission"
+    session_on: date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_of_the_session(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("occurred_on") is None:
+            return {**data, "occurred_on": data.get("session_on")}
+        return data
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.examine(self.session_on, meta)
+
+
+class IssueAvis(SaisineStep):
+    """The CCAPEX gives its avis and recommendations after the examination."""
+
+    slug, action = "avis", "issue_avis"
+    title = "Avis de la CCAPEX"
+    recommendations: Annotated[list[Text], Field(min_length=1, max_length=50)]
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.issue_avis(list(self.recommendations), meta)
+
+
+class RecordFollowUp(SaisineStep):
+    """The CCAPEX records how its avis is followed."""
+
+    slug, action = "follow-up", "record_follow_up"
+    title = "Suivi de l'avis"
+    note: Text
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.record_follow_up(self.note, meta)
+
+
+class RecordCourtDates(SaisineStep):
+    """The assignation or the hearing learnt after the signal (CCAPEX-SAISINE is
+    judged on them)."""
+
+    slug, action = "court-dates", "record_court_dates"
+    title = "Dates de la procédure judiciaire"
+    summons_on: date | None = Field(default=None, description="Date de l'assignation")
+    hearing_on: date | None = Field(default=None, description="Date de l'audience")
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.record_court_dates(self.summons_on, self.hearing_on, meta)
+
+
+class CloseSaisine(SaisineStep):
+    """The CCAPEX closes the referral; no expulsion during the winter truce
+    (CCAPEX-SAISINE)."""
+
+    slug, action = "closure", "close"
+    title = "Clôture de la saisine"
+    outcome: Literal["dette_soldee", "relogement", "expulsion", "abandon"]
+
+    def apply(self, saisine: Saisine, meta: Meta) -> None:
+        saisine.close(self.outcome, meta)
+
+
+STEPS: dict[str, type[SaisineStep]] = {
+    step.slug: step
+    for step in (
+        RegisterSaisine,
+        RequestEnquiry,
+        ReturnEnquiry,
+        OrientSaisine,
+        ExamineSaisine,
+        IssueAvis,
+        RecordFollowUp,
+        RecordCourtDates,
+        CloseSaisine,
+    )
+}
+STAGES = s.STAGES
