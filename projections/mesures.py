@@ -158,7 +158,8 @@ class MesuresProjection(RowProjection):
             commune=event.commune,
             household_id=event.household_id,
             channel=m.CHANNELS[event.kind],
-            association=event.association,
+            association=event.association,  # an association's own action
+            association_name=event.association_name,
             renforce=False,
             requested_on=event.occurred_on,
             renewals=0,

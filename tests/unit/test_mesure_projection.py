@@ -14,7 +14,8 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from domain import mesure as m
-from domain.department import DepartmentSettings
+from domain.department import AssociationSettings, DepartmentSettings
+from domain.mesure import Mesure
 from projections.mesures import (
     MesureFilter,
     MesuresProjection,
@@ -25,6 +26,7 @@ from projections.mesures import (
     settings_in_force,
     shares,
 )
+from tests.helpers.dossiers import make_meta
 from tests.helpers.mesure_courses import (
     ASSOCIATIONS,
     DEPARTMENT,
@@ -233,6 +235,31 @@ class TestRows:
         ]
         [meeting] = view.rows["meetings"].values()
         assert (meeting["held_on"], meeting["held"]) == (on(2, 5), True)
+
+    def test_an_association_s_own_action_is_its_from_the_request(self) -> None:
+        aralis = AssociationSettings(
+            code="aralis", name="ARALIS", monthly_capacity=10, direct=True
+        )
+        mesure = Mesure.request(
+            mesure_id=uuid4(),
+            kind="action_specifique",
+            household_id=uuid4(),
+            department=DEPARTMENT,
+            commune="97209",
+            diagnostic_summary="Sortie de foyer.",
+            diagnostic_signed_on=REQUESTED,
+            household_signed=True,
+            settings=SETTINGS.model_copy(update={"associations": (aralis,)}),
+            meta=make_meta("association", REQUESTED, organisation="ARALIS"),
+            association=aralis,
+        )
+        view = project(list(mesure.collect_events()))
+        [row] = view.rows["mesures"].values()
+        assert (row["channel"], row["association"], row["association_name"]) == (
+            "direct",
+            "aralis",
+            "ARALIS",
+        )
 
     def test_rows_keep_no_diagnostic_bilan_nor_motive(self) -> None:
         events = interleave(*team().values())
