@@ -1,0 +1,124 @@
+"""Loading the demonstration through the application's public commands.
+
+Every command carries a deterministic Idempotency-Key (`demo:<n>`, the Loire's
+numbered after Martinique's): loading twice writes nothing the second time, and
+an interrupted load resumes where it stopped. Martinique's dates run over the
+eight months before `today`, the Loire's over fourteen, in procedure order; each
+commission's attendance and decisions are dated the day of its session.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from uuid import UUID
+
+from commands.application import CommandResult, Context, Logis
+from commands.base import Command
+from commands.commission import CommissionStep, ConveneCommission
+from commands.demo.loire import loire_scenario
+from commands.demo.martinique import martinique_scenario
+from commands.demo.plan import Ids, Order, Plan, key
+from commands.demo.report import already_loaded, loire_lines, martinique_report
+from commands.department import AdoptSettings
+from commands.dossier import IdentifyDossier, Step
+from commands.errors import InvalidCommandError
+from commands.idempotency import fingerprint
+from commands.mesure import MesureStep, RequestMesure
+from commands.programme import AnnounceProgramme, ProgrammeStep
+from domain.department import DepartmentSettings
+
+
+def load_demo(
+    app: Logis,
+    code: str,
+    effective_from: date,
+    settings: DepartmentSettings,
+    today: date,
+    loire: tuple[date, DepartmentSettings] | None = None,
+) -> str:
+    """Load the scenario (once) and return a French report of what it holds.
+    `loire`: the Loire's settings and the day they take effect, for its ASLL
+    measures (infra/departments/42.json); without them, Martinique only."""
+    plans = [martinique_scenario(code, effective_from, settings, today)]
+    if loire is not None:
+        plans.append(loire_scenario(*loire, today))
+    numbered = _numbered(plans)
+    first = app.store.find_idempotency(key(0))
+    if first is not None and app.store.find_idempotency(key(len(numbered) - 1)):
+        return already_loaded(app, plans)
+    ids: list[Ids] = [{} for _ in plans]
+    written = [len(p.orders) for p in plans]
+    for number, index, order in numbered:
+        result = _carry_out(app, plans[index], number, order, ids[index])
+        written[index] -= result.replayed
+        ids[index].setdefault(order.name, result.id)
+    resumed = first is not None
+    report = martinique_report(
+        app, plans[0], effective_from, ids[0], written[0], resumed
+    )
+    if loire is None:
+        return report
+    lines = loire_lines(app, plans[1], loire[0], ids[1], written[1])
+    return "\n".join([report, "", *lines])
+
+
+def _numbered(plans: list[Plan]) -> list[tuple[int, int, Order]]:
+    """Every order with its number (its key: `demo:<n>`) and its plan's index:
+    Martinique's first, then the Loire's."""
+    orders = [(index, order) for index, p in enumerate(plans) for order in p.orders]
+    return [(number, index, order) for number, (index, order) in enumerate(orders)]
+
+
+def _carry_out(
+    app: Logis, plan: Plan, number: int, order: Order, ids: Ids
+) -> CommandResult:
+    actor = plan.actors[order.actor]
+    command = order.build(ids)
+    target = ids.get(order.name)
+    ctx = Context(
+        actor=actor,
+        correlation_id=f"demo:{order.name}",
+        now=datetime.combine(plan.today, time(12), tzinfo=UTC),
+        idempotency_key=key(number),
+        fingerprint=fingerprint(
+            actor.__dict__,
+            key(number),
+            type(command).__name__,
+            str(target),
+            command.model_dump(mode="json"),
+        ),
+    )
+    try:
+        return _dispatch(app, plan.code, command, target, ctx)
+    except InvalidCommandError as error:
+        if error.code != "idempotency_key_reused":
+            raise
+        msg = (
+            "La démonstration a été chargée en partie avec d'autres dates ou une "
+            "autre version du scénario : repartez d'une base vide pour la recharger."
+        )
+        raise InvalidCommandError(msg, error.code) from None
+
+
+def _dispatch(
+    app: Logis, code: str, command: Command, target: UUID | None, ctx: Context
+) -> CommandResult:
+    if isinstance(command, AdoptSettings):
+        return app.adopt_settings(code, command, ctx)
+    if isinstance(command, IdentifyDossier):
+        return app.identify_dossier(command, ctx)
+    if isinstance(command, AnnounceProgramme):
+        return app.announce_programme(command, ctx)
+    if isinstance(command, ConveneCommission):
+        return app.convene_commission(command, ctx)
+    if isinstance(command, RequestMesure):
+        return app.request_mesure(command, ctx)
+    assert target is not None
+    if isinstance(command, MesureStep):
+        return app.apply_mesure_step(target, command, ctx)
+    if isinstance(command, Step):
+        return app.apply_step(target, command, ctx)
+    if isinstance(command, ProgrammeStep):
+        return app.apply_programme_step(target, command, ctx)
+    assert isinstance(command, CommissionStep)
+    return app.apply_commission_step(target, command, ctx)
