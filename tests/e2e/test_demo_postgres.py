@@ -27,8 +27,10 @@ from domain.mesure import Mesure
 from domain.shared import add_months
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
+from infra.projector import ProjectionEngine
 from infra.settings import Settings
 from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
+from projections.mesures import select_statistics
 from tests.conftest import POSTGRES_SERVER
 from tests.e2e.support import (
     DEMO_MESURE_STAGES,
@@ -56,6 +58,7 @@ class Demo:
     report: str
     app: Logis
     rows: list[DossierRow]  # the list view of Fort-de-France, after `logis demo`
+    engine: ProjectionEngine
 
     def dossiers(self, stage: str) -> list[Dossier]:
         return [self.app.get_dossier(r.id) for r in self.rows if r.stage == stage]
@@ -100,7 +103,9 @@ def demo(
             assert view is not None, "logis demo builds the views before it returns"
             rows, total = select_dossiers(view, DossierFilter(commune=COMMUNE))
             assert total == len(rows)
-            yield Demo(database_url, workdir, first.stdout, system.app, rows)
+            yield Demo(
+                database_url, workdir, first.stdout, system.app, rows, system.engine
+            )
         finally:
             system.close()
     finally:
@@ -430,3 +435,104 @@ class TestLoire:
             if (m.bail or {}).get("status") == "sous_location_terminee"
         ]
         assert demo.mesure_events(ended, Mesure.SubleaseEnded)[0].motive
+
+
+class TestStatistics:
+    """GET /v1/statistics over the demo equals a count made by hand from the
+    measures' own events, year by year (DOMAIN §7: the Loire table)."""
+
+    def test_each_years_figures_are_the_events_counted_by_hand(
+        self, demo: Demo
+    ) -> None:
+        histories = [demo.app.mesure_history(m.id) for m in demo.mesures()]
+        histories = [h for h in histories if h[0].department == "42"]
+        days = [e.occurred_on for h in histories for e in h]
+        view = demo.engine.reader("mesures")
+        assert view is not None
+        years = range(min(days).year, max(days).year + 1)
+        assert len(years) >= 2, "the Loire's story spans two civil years"
+        for year in years:
+            expected = hand_count(histories, year)
+            figures = select_statistics(view, "42", year)
+            found = {
+                "requested": figures.requested,
+                "granted": figures.granted,
+                "refused": figures.refused,
+                "notified": figures.notified,
+                "conventions": figures.conventions,
+                "orientations": {
+                    o.orientation: o.count for o in figures.by_orientation
+                },
+                "reoriented": figures.reoriented,
+                "ended": figures.ended,
+                "broken_off": figures.broken_off,
+                "baux_glissants_started": figures.baux_glissants_started,
+                "baux_glissants_slid": figures.baux_glissants_slid,
+                "households_supported": figures.households_supported,
+            }
+            assert found == expected, year
+            assert figures.instructed == figures.granted + figures.refused
+            assert figures.demands_processed == figures.instructed
+            assert figures.mandats_de_gestion is None
+        assert sum(hand_count(histories, y)["conventions"] for y in years) == sum(
+            1 for h in histories for e in h if isinstance(e, Mesure.ConventionSigned)
+        )
+
+
+def hand_count(histories: list[list[Any]], year: int) -> dict[str, Any]:
+    """Each figure counted from the events themselves, without the read model."""
+
+    def events(kind: type, keep: Any = lambda _: True) -> list[Any]:
+        return [
+            e
+            for h in histories
+            for e in h
+            if isinstance(e, kind) and e.occurred_on.year == year and keep(e)
+        ]
+
+    conventions = events(Mesure.ConventionSigned)
+    supported = set()
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    for history in histories:
+        start = next(
+            (e.starts_on for e in history if isinstance(e, Mesure.ConventionSigned)),
+            None,
+        )
+        if start is None:
+            continue
+        end = next(
+            (
+                e.occurred_on
+                for e in history
+                if isinstance(e, (Mesure.Ended, Mesure.BrokenOff))
+            ),
+            date.max,
+        )
+        if start <= last and end >= first:
+            supported.add(history[0].household_id)
+    return {
+        "requested": len(events(Mesure.Requested)),
+        "granted": len(events(Mesure.Instructed, lambda e: e.granted)),
+        "refused": len(events(Mesure.Instructed, lambda e: not e.granted)),
+        "notified": len(events(Mesure.Notified)),
+        "conventions": len(conventions),
+        "orientations": {
+            o: sum(1 for e in conventions if e.orientation == o)
+            for o in ("acces", "maintien", "diagnostic")
+        },
+        "reoriented": len(
+            events(
+                Mesure.ComplementaryDiagnosisDone, lambda e: e.outcome == "reoriente"
+            )
+        ),
+        "ended": len(events(Mesure.Ended)),
+        "broken_off": len(events(Mesure.BrokenOff)),
+        "baux_glissants_started": sum(
+            1
+            for h in histories
+            for e in h
+            if isinstance(e, Mesure.SubleaseSigned) and e.starts_on.year == year
+        ),
+        "baux_glissants_slid": len(events(Mesure.LeaseSlid)),
+        "households_supported": len(supported),
+    }
