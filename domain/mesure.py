@@ -148,6 +148,7 @@ class Mesure(Aggregate):
             mesure.channel = CHANNELS[self.kind]
             mesure.renforce = False
             mesure.notified_on = None
+            mesure.notified_by = None
             mesure.convention = None
             mesure.ends_on = None
             mesure.renewals = 0
@@ -178,6 +179,7 @@ class Mesure(Aggregate):
             mesure.association_name = self.association_name
             mesure.renforce = self.renforce
             mesure.notified_on = self.occurred_on
+            mesure.notified_by = self.actor.organisation
 
     class ComplementaryDiagnosisDone(Event):
         TOPIC = "logis.mesure.ComplementaryDiagnosisDone"
@@ -565,6 +567,10 @@ class Mesure(Aggregate):
         self._begin("decide_renewal", "décision de renouvellement", meta)
         self._check_stage({RENEWAL_ASKED}, "décider du renouvellement")
         self._check_channel(meta, "renouvelle")
+        if meta.actor.organisation != self.notified_by:
+            # Loire: the prolongation is asked of the CLU/CLT that notified it.
+            msg = f"Le renouvellement est décidé par {self.notified_by}, qui a notifié."
+            raise RoleNotAllowedError(msg, "not_the_notifying_commission")
         if not granted:
             if not (motive or "").strip():
                 msg = "Un refus de renouvellement est motivé."

@@ -347,6 +347,18 @@ class TestInstruct:
         then_event(events, Mesure.Instructed, meta, channel="direct", granted=True)
         assert mesure.stage == m.INSTRUCTED
 
+    def test_only_the_commission_that_notified_decides_the_renewal(self) -> None:
+        # Loire: the prolongation is asked of the CLU/CLT that notified [seed 002].
+        mesure = drive_to(m.RENEWAL_ASKED)
+        meta = make_meta(
+            "commission_logement", DAY["decide_renewal"], organisation="CLT Roanne"
+        )
+        then_error(
+            mesure,
+            lambda x: x.decide_renewal(True, None, DORDOGNE, meta),
+            "not_the_notifying_commission",
+        )
+
     def test_commission_refuses_with_a_motive(self) -> None:
         mesure = drive_to(m.REQUESTED)
         meta = make_meta("commission_logement", DAY["instruct"], organisation=CLU)
