@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import (
     ContextDep,
@@ -25,7 +25,8 @@ from api.schemas import (
     HistoryEntry,
     HistoryPublic,
 )
-from commands.dossier import STAGES, STEPS, IdentifyDossier, Step
+from api.steps import add_step_routes
+from commands.dossier import STAGES, STEPS, IdentifyDossier
 from projections.dossier_list import DossierFilter, select_dossiers
 
 ERRORS = documented_errors(
@@ -52,50 +53,13 @@ def identify_dossier(
     return answer
 
 
-def _step_endpoint(step: type[Step]):
-    optional = all(not f.is_required() for f in step.model_fields.values())
-    default = Body(default=None) if optional else Body()
-
-    def record_step(
-        dossier_id: UUID,
-        ctx: ContextDep,
-        system: SystemDep,
-        response: Response,
-        body: step = default,  # type: ignore[valid-type]
-    ) -> CommandAnswer:
-        command = body if body is not None else step()
-        ctx = with_fingerprint(
-            ctx,
-            step.slug,
-            str(dossier_id),
-            ctx.expected_version,
-            command.model_dump(mode="json"),
-        )
-        return carry_out(
-            system,
-            step.__name__,
-            response,
-            lambda: system.app.apply_step(dossier_id, command, ctx),
-        )
-
-    record_step.__name__ = step.__name__
-    return record_step
-
-
-for _slug, _step in STEPS.items():
-    router.add_api_route(
-        f"/{{dossier_id}}/{_slug}",
-        _step_endpoint(_step),
-        methods=["POST"],
-        response_model=CommandAnswer,
-        summary=_step.title,
-        description=(
-            f"{(_step.__doc__ or '').strip()}\n\n"
-            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
-            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
-        ),
-        operation_id=f"record_{_slug.replace('-', '_')}",
-    )
+add_step_routes(
+    router,
+    STEPS,
+    id_name="dossier_id",
+    apply=lambda system, i, command, ctx: system.app.apply_step(i, command, ctx),
+    operation_prefix="record",
+)
 
 
 @router.get("", response_model=DossiersPublic)

@@ -5,7 +5,7 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Response
 
 from api.deps import (
     ContextDep,
@@ -24,7 +24,8 @@ from api.schemas import (
     MesurePublic,
     MesuresPublic,
 )
-from commands.mesure import STEPS, MesureStep, RequestMesure
+from api.steps import add_step_routes
+from commands.mesure import STEPS, RequestMesure
 from domain.mesure import EVENT_LABELS
 from projections.mesures import select_mesures
 
@@ -54,50 +55,13 @@ def request_mesure(
     return answer
 
 
-def _step_endpoint(step: type[MesureStep]):
-    optional = all(not f.is_required() for f in step.model_fields.values())
-    default = Body(default=None) if optional else Body()
-
-    def record_step(
-        mesure_id: UUID,
-        ctx: ContextDep,
-        system: SystemDep,
-        response: Response,
-        body: step = default,  # type: ignore[valid-type]
-    ) -> CommandAnswer:
-        command = body if body is not None else step()
-        ctx = with_fingerprint(
-            ctx,
-            step.slug,
-            str(mesure_id),
-            ctx.expected_version,
-            command.model_dump(mode="json"),
-        )
-        return carry_out(
-            system,
-            step.__name__,
-            response,
-            lambda: system.app.apply_mesure_step(mesure_id, command, ctx),
-        )
-
-    record_step.__name__ = f"mesure_{step.__name__}"
-    return record_step
-
-
-for _slug, _step in STEPS.items():
-    router.add_api_route(
-        f"/{{mesure_id}}/{_slug}",
-        _step_endpoint(_step),
-        methods=["POST"],
-        response_model=CommandAnswer,
-        summary=_step.title,
-        description=(
-            f"{(_step.__doc__ or '').strip()}\n\n"
-            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
-            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
-        ),
-        operation_id=f"mesure_{_slug.replace('-', '_')}",
-    )
+add_step_routes(
+    router,
+    STEPS,
+    id_name="mesure_id",
+    apply=lambda system, i, command, ctx: system.app.apply_mesure_step(i, command, ctx),
+    operation_prefix="mesure",
+)
 
 
 @router.get("/{mesure_id}", response_model=MesurePublic)

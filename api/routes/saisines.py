@@ -5,12 +5,13 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Response
 
 from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
 from api.errors import documented_errors
 from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, SaisinePublic
-from commands.saisine import STEPS, SaisineStep, SignalSaisine
+from api.steps import add_step_routes
+from commands.saisine import STEPS, SignalSaisine
 from domain.saisine import EVENT_LABELS
 
 ERRORS = documented_errors(
@@ -38,50 +39,15 @@ def signal_saisine(
     return answer
 
 
-def _step_endpoint(step: type[SaisineStep]):
-    optional = all(not f.is_required() for f in step.model_fields.values())
-    default = Body(default=None) if optional else Body()
-
-    def record_step(
-        saisine_id: UUID,
-        ctx: ContextDep,
-        system: SystemDep,
-        response: Response,
-        body: step = default,  # type: ignore[valid-type]
-    ) -> CommandAnswer:
-        command = body if body is not None else step()
-        ctx = with_fingerprint(
-            ctx,
-            step.slug,
-            str(saisine_id),
-            ctx.expected_version,
-            command.model_dump(mode="json"),
-        )
-        return carry_out(
-            system,
-            step.__name__,
-            response,
-            lambda: system.app.apply_saisine_step(saisine_id, command, ctx),
-        )
-
-    record_step.__name__ = f"saisine_{step.__name__}"
-    return record_step
-
-
-for _slug, _step in STEPS.items():
-    router.add_api_route(
-        f"/{{saisine_id}}/{_slug}",
-        _step_endpoint(_step),
-        methods=["POST"],
-        response_model=CommandAnswer,
-        summary=_step.title,
-        description=(
-            f"{(_step.__doc__ or '').strip()}\n\n"
-            f"Rôles autorisés : {', '.join(sorted(_step.roles()))}. "
-            "En-tête `If-Match` : version attendue ; `Idempotency-Key` : rejouable."
-        ),
-        operation_id=f"saisine_{_slug.replace('-', '_')}",
-    )
+add_step_routes(
+    router,
+    STEPS,
+    id_name="saisine_id",
+    apply=lambda system, i, command, ctx: system.app.apply_saisine_step(
+        i, command, ctx
+    ),
+    operation_prefix="saisine",
+)
 
 
 @router.get("/{saisine_id}", response_model=SaisinePublic)

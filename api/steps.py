@@ -1,0 +1,76 @@
+"""One POST endpoint per step of a procedure (a dossier's, a measure's, a
+referral's), built from its commands' `STEPS`: the body is the step's command,
+`If-Match` and `Idempotency-Key` apply, the answer is the command's."""
+
+# No `from __future__ import annotations` here: the endpoints are built in a loop,
+# and FastAPI must see each body class itself, not its name.
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Response
+
+from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.schemas import CommandAnswer
+from commands.application import CommandResult, Context
+from infra.bootstrap import System
+
+Apply = Callable[[System, UUID, Any, Context], CommandResult]
+
+
+def add_step_routes(
+    router: APIRouter,
+    steps: Mapping[str, Any],
+    *,
+    id_name: str,
+    apply: Apply,
+    operation_prefix: str,
+) -> None:
+    """POST {router prefix}/{<id_name>}/{slug} for each step; `apply` carries the
+    command out on the aggregate named by the path."""
+    for slug, step in steps.items():
+        router.add_api_route(
+            f"/{{{id_name}}}/{slug}",
+            _endpoint(step, id_name, apply, operation_prefix),
+            methods=["POST"],
+            response_model=CommandAnswer,
+            summary=step.title,
+            description=(
+                f"{(step.__doc__ or '').strip()}\n\n"
+                f"Rôles autorisés : {', '.join(sorted(step.roles()))}. "
+                "En-tête `If-Match` : version attendue ; `Idempotency-Key` : "
+                "rejouable."
+            ),
+            operation_id=f"{operation_prefix}_{slug.replace('-', '_')}",
+        )
+
+
+def _endpoint(step: Any, id_name: str, apply: Apply, operation_prefix: str):
+    optional = all(not f.is_required() for f in step.model_fields.values())
+    default = Body(default=None) if optional else Body()
+
+    def record_step(
+        aggregate_id: Annotated[UUID, Path(alias=id_name)],
+        ctx: ContextDep,
+        system: SystemDep,
+        response: Response,
+        body: step = default,  # type: ignore[valid-type]
+    ) -> CommandAnswer:
+        command = body if body is not None else step()
+        ctx = with_fingerprint(
+            ctx,
+            step.slug,
+            str(aggregate_id),
+            ctx.expected_version,
+            command.model_dump(mode="json"),
+        )
+        return carry_out(
+            system,
+            step.__name__,
+            response,
+            lambda: apply(system, aggregate_id, command, ctx),
+        )
+
+    record_step.__name__ = f"{operation_prefix}_{step.__name__}"
+    return record_step
