@@ -11,15 +11,12 @@ Also: replaying one dossier's state as of a moment (`as_of`) against loading it.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg
-
+from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
 from commands.application import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
@@ -154,28 +151,12 @@ def bench(label: str, make_settings, dossiers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dossiers", type=int, default=200)
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        bench(
-            "SQLite",
-            lambda name: Settings(database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"),
-            args.dossiers,
-        )
-
-    admin = args.postgres
-    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    try:
-        url = admin.rsplit("/", 1)[0] + f"/{database}"
-        bench("PostgreSQL", lambda _: Settings(database_url=url), args.dossiers)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+    on_each_backend(
+        args.postgres,
+        lambda label, settings_for: bench(label, settings_for, args.dossiers),
+    )
 
 
 if __name__ == "__main__":

@@ -15,17 +15,15 @@ transaction per command, as the commands did.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.utils import Environment
 
+from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
 from benchmarks.commands import DOCS, STEPS, ctx
 from commands.application import Context
 from commands.commission import (
@@ -234,28 +232,12 @@ def bench(label: str, make_settings, dossiers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dossiers", type=int, default=300)
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        bench(
-            "SQLite",
-            lambda name: Settings(database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"),
-            args.dossiers,
-        )
-
-    admin = args.postgres
-    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    try:
-        url = admin.rsplit("/", 1)[0] + f"/{database}"
-        bench("PostgreSQL", lambda _: Settings(database_url=url), args.dossiers)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+    on_each_backend(
+        args.postgres,
+        lambda label, settings_for: bench(label, settings_for, args.dossiers),
+    )
 
 
 if __name__ == "__main__":

@@ -18,16 +18,13 @@ only the projections are measured here (benchmarks/commands.py measures commands
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import psycopg
-
+from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
 from commands.dossier import (
     AnswerOffer,
     AssessSolvency,
@@ -55,8 +52,6 @@ from infra.projector import ProjectionEngine
 from infra.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from commands.application import Logis
     from commands.dossier import Step
     from domain.dossier import Dossier
@@ -259,36 +254,18 @@ def bench(label: str, settings: Settings, dossiers: int, subset: int) -> None:
         system.close()
 
 
-def with_database(admin: str, run: Callable[[str], Any]) -> None:
-    """A PostgreSQL database of our own for `run(url)`, dropped afterwards."""
-    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    try:
-        run(admin.rsplit("/", 1)[0] + f"/{database}")
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dossiers", type=int, default=2400)
     parser.add_argument("--subset", type=int, default=2000)
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
     args = parser.parse_args()
     configure_logging("WARNING", json=False)  # not the engine's info lines
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        bench("SQLite", Settings(database_url=url), args.dossiers, args.subset)
-
-    with_database(
+    on_each_backend(
         args.postgres,
-        lambda url: bench(
-            "PostgreSQL", Settings(database_url=url), args.dossiers, args.subset
+        lambda label, settings_for: bench(
+            label, settings_for("bench"), args.dossiers, args.subset
         ),
     )
 

@@ -1,0 +1,42 @@
+"""Where the benchmarks run: a SQLite file, then a PostgreSQL database of their own."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from infra.settings import Settings
+
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+SettingsFor = Callable[
+    [str], Settings
+]  # a store's settings by name (SQLite: a file each)
+
+
+def with_database(admin: str, run: Callable[[str], Any]) -> None:
+    """A PostgreSQL database of our own for `run(url)`, dropped afterwards."""
+    database = f"logis_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        run(admin.rsplit("/", 1)[0] + f"/{database}")
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+
+
+def on_each_backend(admin: str, run: Callable[[str, SettingsFor], Any]) -> None:
+    """`run(label, settings_for)` on SQLite, then on PostgreSQL (one database)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run(
+            "SQLite",
+            lambda name: Settings(database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"),
+        )
+    with_database(
+        admin, lambda url: run("PostgreSQL", lambda _: Settings(database_url=url))
+    )
