@@ -182,3 +182,16 @@ def carry_out(
     )
     response.headers["ETag"] = f'"{result.version}"'
     return CommandAnswer.of(result)
+
+
+AsOf = Annotated[
+    datetime | None,
+    Query(
+        description="Date et heure ISO 8601 : l'état à ce moment (sans fuseau : UTC)"
+    ),
+]
+
+
+def moment(as_of: datetime) -> datetime:
+    """A moment to replay to: naive means UTC."""
+    return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from commands.mesure import MesureStep, RequestMesure
     from commands.programme import AnnounceProgramme, ProgrammeStep
     from commands.saisine import SaisineStep, SignalSaisine
+
+
+A = TypeVar("A")
 
 
 class LogisRecorder(Protocol):
@@ -127,15 +130,24 @@ class Logis(Application[UUID]):
 
     def get_dossier_as_of(self, dossier_id: UUID, as_of: datetime) -> Dossier:
         """The dossier exactly as it stood at `as_of` (events recorded by then)."""
-        dossier: Any = None
-        for event in self.dossier_history(dossier_id):
+        return self.get_as_of(dossier_id, as_of, self.get_dossier)
+
+    def get_as_of(
+        self, aggregate_id: UUID, as_of: datetime, get: Callable[[UUID], A]
+    ) -> A:
+        """Any aggregate exactly as it stood at `as_of`: its events recorded by
+        then, replayed. `get` (get_dossier, get_mesure…) says which kind it must
+        be, and answers 404 for another."""
+        kind = type(get(aggregate_id)).__name__.lower()
+        aggregate: Any = None
+        for event in self.events.get(aggregate_id):
             if event.timestamp > as_of:
                 break
-            dossier = event.mutate(dossier)
-        if dossier is None:
-            msg = f"Le dossier {dossier_id} n'existait pas au {as_of.isoformat()}."
-            raise NotFoundError(msg, "dossier_not_found_at_date")
-        return dossier
+            aggregate = event.mutate(aggregate)
+        if aggregate is None:
+            msg = f"{aggregate_id} n'existait pas au {as_of.isoformat()}."
+            raise NotFoundError(msg, f"{kind}_not_found_at_date")
+        return aggregate
 
     def dossier_history(self, dossier_id: UUID) -> list[Dossier.Event]:
         events = list(self.events.get(dossier_id))

@@ -11,11 +11,13 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 
 from api.deps import (
+    AsOf,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
     current_view,
+    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -166,10 +168,17 @@ def close_minutes(
 
 @router.get("/{commission_id}", response_model=CommissionPublic)
 def read_commission(
-    commission_id: UUID, system: SystemDep, response: Response
+    commission_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
 ) -> CommissionPublic:
     """The session as it stands: attendance, decisions, ranked list, liste
-    complémentaire and its expiry; its version as ETag."""
+    complémentaire and its expiry; its version as ETag. With `as_of`, the
+    session as it stood at that moment."""
+    if as_of is not None:
+        return CommissionPublic.of(
+            system.app.get_as_of(
+                commission_id, moment(as_of), system.app.get_commission
+            )
+        )
     commission = system.app.get_commission(commission_id)
     response.headers["ETag"] = f'"{commission.version}"'
     return CommissionPublic.of(commission)

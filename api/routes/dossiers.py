@@ -3,18 +3,19 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.deps import (
+    AsOf,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
     current_view,
+    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -93,18 +94,14 @@ def read_dossier(
     dossier_id: UUID,
     system: SystemDep,
     response: Response,
-    as_of: Annotated[
-        datetime | None,
-        Query(description="Date et heure ISO 8601 : l'état à ce moment"),
-    ] = None,
+    as_of: AsOf = None,
 ) -> DossierPublic:
     """The dossier's current state, or with `as_of` the state it had at that moment."""
     if as_of is None:
         dossier = system.app.get_dossier(dossier_id)
         response.headers["ETag"] = f'"{dossier.version}"'
     else:
-        moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-        dossier = system.app.get_dossier_as_of(dossier_id, moment)
+        dossier = system.app.get_dossier_as_of(dossier_id, moment(as_of))
     return DossierPublic.of(dossier)
 
 

@@ -8,11 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.deps import (
+    AsOf,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
     current_view,
+    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -65,8 +67,15 @@ add_step_routes(
 
 
 @router.get("/{mesure_id}", response_model=MesurePublic)
-def read_mesure(mesure_id: UUID, system: SystemDep, response: Response) -> MesurePublic:
-    """The measure as it stands, with its version as ETag."""
+def read_mesure(
+    mesure_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
+) -> MesurePublic:
+    """The measure as it stands, with its version as ETag; with `as_of`, as it
+    stood at that moment."""
+    if as_of is not None:
+        return MesurePublic.of(
+            system.app.get_as_of(mesure_id, moment(as_of), system.app.get_mesure)
+        )
     mesure = system.app.get_mesure(mesure_id)
     response.headers["ETag"] = f'"{mesure.version}"'
     return MesurePublic.of(mesure)

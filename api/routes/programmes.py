@@ -8,11 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import (
+    AsOf,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
     current_view,
+    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -162,9 +164,14 @@ def list_programmes(
 
 @router.get("/{programme_id}", response_model=ProgrammePublic)
 def read_programme(
-    programme_id: UUID, system: SystemDep, response: Response
+    programme_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
 ) -> ProgrammePublic:
-    """The programme's current state, with its version as ETag."""
+    """The programme's current state, with its version as ETag; with `as_of`,
+    the state it had at that moment."""
+    if as_of is not None:
+        return ProgrammePublic.of(
+            system.app.get_as_of(programme_id, moment(as_of), system.app.get_programme)
+        )
     programme = system.app.get_programme(programme_id)
     response.headers["ETag"] = f'"{programme.version}"'
     return ProgrammePublic.of(programme)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.deps import AsOf, ContextDep, SystemDep, carry_out, moment, with_fingerprint
 from api.errors import documented_errors
 from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, SaisinePublic
 from api.steps import add_step_routes
@@ -52,9 +52,14 @@ add_step_routes(
 
 @router.get("/{saisine_id}", response_model=SaisinePublic)
 def read_saisine(
-    saisine_id: UUID, system: SystemDep, response: Response
+    saisine_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
 ) -> SaisinePublic:
-    """The referral as it stands, with its version as ETag."""
+    """The referral as it stands, with its version as ETag; with `as_of`, as it
+    stood at that moment."""
+    if as_of is not None:
+        return SaisinePublic.of(
+            system.app.get_as_of(saisine_id, moment(as_of), system.app.get_saisine)
+        )
     saisine = system.app.get_saisine(saisine_id)
     response.headers["ETag"] = f'"{saisine.version}"'
     return SaisinePublic.of(saisine)

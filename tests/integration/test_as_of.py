@@ -1,0 +1,133 @@
+"""Replay as of a moment, for every kind of record the API serves: a programme,
+a commission, an ASLL measure and a CCAPEX referral read with `?as_of=` are
+exactly what they were then (each event recorded by that moment, no later one);
+before they existed, 404; another kind's id, 404 too. Both stores."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.helpers.api import COMMUNE, DEPARTMENT, actor, assert_error, today
+from tests.helpers.procedure import LEGAL_ATTENDANCE, announce, convene
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.usefixtures("department")
+
+
+def now() -> str:
+    moment = datetime.now(UTC).isoformat()
+    time.sleep(0.01)  # the next event is recorded strictly later
+    return moment
+
+
+def programme(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
+    answer = announce(client)
+    assert answer.status_code == 201, answer.text
+    programme_id = answer.json()["id"]
+    step = lambda: client.post(  # noqa: E731
+        f"/v1/programmes/{programme_id}/dwellings/A1/candidates",
+        headers=actor("bailleur"),
+    )
+    return "programmes", programme_id, [step]
+
+
+def commission(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
+    answer = convene(client, "pre_commission")
+    assert answer.status_code == 201, answer.text
+    commission_id = answer.json()["id"]
+    step = lambda: client.post(  # noqa: E731
+        f"/v1/commissions/{commission_id}/attendance",
+        json={"occurred_on": today().isoformat(), **LEGAL_ATTENDANCE["pre_commission"]},
+        headers=actor("als"),
+    )
+    return "commissions", commission_id, [step]
+
+
+def mesure(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
+    answer = client.post(
+        "/v1/mesures",
+        json={
+            "kind": "individuelle",
+            "department": DEPARTMENT,
+            "commune": COMMUNE,
+            "diagnostic_summary": "Dettes de loyer, budget à reprendre.",
+            "diagnostic_signed_on": today().isoformat(),
+            "household_signed": True,
+        },
+        headers=actor("prescripteur"),
+    )
+    assert answer.status_code == 201, answer.text
+    mesure_id = answer.json()["id"]
+    step = lambda: client.post(  # noqa: E731
+        f"/v1/mesures/{mesure_id}/instruction",
+        json={"granted": True},
+        headers=actor("commission_logement"),
+    )
+    return "mesures", mesure_id, [step]
+
+
+def saisine(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
+    answer = client.post(
+        "/v1/saisines",
+        json={
+            "source": "saisine_bailleur",
+            "department": DEPARTMENT,
+            "commune": COMMUNE,
+            "landlord": "SIMAR",
+            "landlord_is_legal_entity": True,
+            "arrears": "1850.40",
+        },
+        headers=actor("bailleur", organisation="SIMAR"),
+    )
+    assert answer.status_code == 201, answer.text
+    saisine_id = answer.json()["id"]
+    step = lambda: client.post(  # noqa: E731
+        f"/v1/saisines/{saisine_id}/registration", headers=actor("ccapex")
+    )
+    return "saisines", saisine_id, [step]
+
+
+@pytest.mark.parametrize("record", [programme, commission, mesure, saisine])
+def test_a_record_reads_as_it_stood_at_any_moment(
+    client: TestClient, record: Callable[[TestClient], Any]
+) -> None:
+    before = now()
+    resource, record_id, steps = record(client)
+    created = now()
+    first = client.get(f"/v1/{resource}/{record_id}").json()
+    for step in steps:
+        answer = step()
+        assert answer.status_code == 200, answer.text
+    current = client.get(f"/v1/{resource}/{record_id}")
+    assert current.json()["version"] > first["version"]
+
+    then = client.get(f"/v1/{resource}/{record_id}", params={"as_of": created})
+    assert then.status_code == 200, then.text
+    assert then.json() == first  # exactly that state: version, stage, all fields
+    assert "ETag" not in then.headers  # a past state is not a version to write on
+    later = client.get(f"/v1/{resource}/{record_id}", params={"as_of": now()})
+    assert later.json() == current.json()
+
+    kind = resource.rstrip("s")
+    missing = client.get(f"/v1/{resource}/{record_id}", params={"as_of": before})
+    assert_error(missing, 404, f"{kind}_not_found_at_date")
+
+
+def test_another_kinds_id_is_not_found_as_of_a_moment(client: TestClient) -> None:
+    _, mesure_id, _ = mesure(client)
+    answer = client.get(f"/v1/saisines/{mesure_id}", params={"as_of": now()})
+    assert_error(answer, 404, "saisine_not_found")
+
+
+def test_a_malformed_moment_is_refused(client: TestClient) -> None:
+    _, saisine_id, _ = saisine(client)
+    answer = client.get(f"/v1/saisines/{saisine_id}", params={"as_of": "hier"})
+    assert answer.status_code == 422, answer.text
