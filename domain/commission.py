@@ -33,6 +33,7 @@ from domain.shared import (
     InvalidValueError,
     Meta,
     RecordedEvent,
+    Recording,
     RuleViolation,
     TransitionError,
     check_landlord,
@@ -132,7 +133,7 @@ class CALExamination:
     return_session_on: date | None = None  # ajournement
 
 
-class Commission(Aggregate):
+class Commission(Recording, Aggregate):
     TOPIC = "logis.commission.Commission"
 
     class Event(RecordedEvent):
@@ -627,11 +628,6 @@ class Commission(Aggregate):
                 "revient."
             )
             raise RuleViolation("CAL-DECISION", msg)
-
-    def _record(
-        self, event_class: type[Commission.Event], meta: Meta, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, **meta.fields(), **fields)
 
 
 def _check_programme(

@@ -18,6 +18,7 @@ from domain.shared import (
     InvalidValueError,
     Meta,
     RecordedEvent,
+    Recording,
     RuleViolation,
     TransitionError,
     add_months,
@@ -119,7 +120,7 @@ STEP_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-class Dossier(Aggregate):
+class Dossier(Recording, Aggregate):
     TOPIC = "logis.dossier.Dossier"
 
     class Event(RecordedEvent):
@@ -1134,11 +1135,6 @@ class Dossier(Aggregate):
         if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
-
-    def _record(
-        self, event_class: type[Dossier.Event], meta: Meta, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, **meta.fields(), **fields)
 
 
 # French labels for people: timelines, audit trails, CLI.

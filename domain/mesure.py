@@ -25,6 +25,7 @@ from domain.shared import (
     InvalidValueError,
     Meta,
     RecordedEvent,
+    Recording,
     RoleNotAllowedError,
     RuleViolation,
     TransitionError,
@@ -104,7 +105,7 @@ STEP_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-class Mesure(Aggregate):
+class Mesure(Recording, Aggregate):
     TOPIC = "logis.mesure.Mesure"
 
     class Event(RecordedEvent):
@@ -758,11 +759,6 @@ class Mesure(Aggregate):
         if (self.bail or {}).get("status") != status:
             msg = f"Impossible de {what} : le bail glissant n'en est pas là."
             raise TransitionError(msg)
-
-    def _record(
-        self, event_class: type[Mesure.Event], meta: Meta, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, **meta.fields(), **fields)
 
 
 # French labels for people: timelines, audit trails, CLI.

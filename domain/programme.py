@@ -23,6 +23,7 @@ from domain.shared import (
     InvalidValueError,
     Meta,
     RecordedEvent,
+    Recording,
     RuleViolation,
     TransitionError,
     check_landlord,
@@ -75,7 +76,7 @@ class Partner:
     role: str
 
 
-class Programme(Aggregate):
+class Programme(Recording, Aggregate):
     TOPIC = "logis.programme.Programme"
 
     class Event(RecordedEvent):
@@ -378,11 +379,6 @@ class Programme(Aggregate):
                 f"l'étape précédente ({self.last_occurred_on.isoformat()})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")
-
-    def _record(
-        self, event_class: type[Programme.Event], meta: Meta, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, **meta.fields(), **fields)
 
 
 def check_place(department: str, commune: str) -> None:

@@ -46,6 +46,7 @@ from domain.shared import (
     InvalidValueError,
     Meta,
     RecordedEvent,
+    Recording,
     RoleNotAllowedError,
     RuleViolation,
     TransitionError,
@@ -110,7 +111,7 @@ STEP_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-class Saisine(Aggregate):
+class Saisine(Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
     class Event(RecordedEvent):
@@ -467,11 +468,6 @@ class Saisine(Aggregate):
         if self.stage not in allowed:
             msg = f"Impossible de {what} : la saisine est au stade « {self.stage} »."
             raise TransitionError(msg)
-
-    def _record(
-        self, event_class: type[Saisine.Event], meta: Meta, **fields: Any
-    ) -> None:
-        self.trigger_event(event_class, **meta.fields(), **fields)
 
 
 def in_winter_truce(day: date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -64,6 +64,14 @@ class RecordedEvent(Aggregate.Event):
     occurred_on: date
     command_id: UUID
     correlation_id: str
+
+
+class Recording:
+    """The one way an aggregate's command method records its event: with the
+    command's metadata (who, when it happened, command and correlation ids)."""
+
+    def _record(self, event_class: type[Any], meta: Meta, **fields: Any) -> None:
+        self.trigger_event(event_class, **meta.fields(), **fields)  # type: ignore[attr-defined]
 
 
 class DomainError(Exception):
