@@ -16,6 +16,7 @@ from api.schemas import (
     HistoryEntry,
     WorkloadPublic,
 )
+from commands.errors import NotFoundError
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
@@ -61,8 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="charger le scénario de démonstration")
 
-    history = commands.add_parser("history", help="chronologie d'un dossier")
-    history.add_argument("dossier_id", type=_dossier_id, help="identifiant du dossier")
+    history = commands.add_parser(
+        "history",
+        help="chronologie d'un dossier, d'une mesure, d'un programme, d'une "
+        "commission ou d'une saisine",
+    )
+    history.add_argument(
+        "record_id", type=_dossier_id, help="identifiant (UUID) de l'enregistrement"
+    )
     history.add_argument(
         "--as-of", type=_moment, default=None, help="ISO 8601 : jusqu'à ce moment"
     )
@@ -106,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "status":
                 return _status(settings, args.format)
             return _rebuild(settings, args.name)
-        return _history(settings, args.dossier_id, args.as_of, args.format)
+        return _history(settings, args.record_id, args.as_of, args.format)
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
@@ -168,16 +175,22 @@ def _demo(settings: Settings) -> int:
 
 
 def _history(
-    settings: Settings, dossier_id: UUID, as_of: datetime | None, output: str
+    settings: Settings, record_id: UUID, as_of: datetime | None, output: str
 ) -> int:
+    """Any record's timeline (dossier, mesure, programme, commission, saisine),
+    as it was recorded by `as_of` when given: the events written by then, and
+    the stage they replay to."""
     system = build_system(settings)
     try:
-        events = system.app.dossier_history(dossier_id)
+        kind, events = system.app.record_history(record_id)
     finally:
         system.close()
     if as_of is not None:
         events = [e for e in events if e.timestamp <= as_of]
-    entries = [HistoryEntry.of(e) for e in events]
+        if not events:
+            msg = f"{kind.label} {record_id} n'existait pas au {as_of.isoformat()}."
+            raise NotFoundError(msg, f"{kind.name}_not_found_at_date")
+    entries = [HistoryEntry.of(e, kind.labels) for e in events]
     if output == "json":
         print(
             json.dumps(
@@ -187,7 +200,13 @@ def _history(
             )
         )
         return 0
-    print(f"Dossier {dossier_id} — {len(entries)} événement(s)")
+    when = f" au {as_of:%d/%m/%Y à %H:%M:%S} UTC" if as_of is not None else ""
+    print(f"{kind.label} {record_id} — {len(entries)} événement(s){when}")
+    state: Any = None
+    for event in events:
+        state = event.mutate(state)
+    if getattr(state, "stage", None):
+        print(f"Étape{when or ' actuelle'} : {state.stage}")
     for e in entries:
         details = ", ".join(
             f"{k} : {_show(v)}" for k, v in e.data.items() if v not in (None, "", [])

@@ -32,8 +32,9 @@ from domain.dossier import Dossier
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, Programme
+from domain.records import RecordKind, kind_of
 from domain.saisine import Saisine
-from domain.shared import Actor, DomainError, Meta
+from domain.shared import Actor, DomainError, Meta, RecordedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -148,6 +149,16 @@ class Logis(Application[UUID]):
             msg = f"{aggregate_id} n'existait pas au {as_of.isoformat()}."
             raise NotFoundError(msg, f"{kind}_not_found_at_date")
         return aggregate
+
+    def record_history(self, record_id: UUID) -> tuple[RecordKind, list[RecordedEvent]]:
+        """Any record's events (dossier, mesure, programme, commission,
+        saisine) and its kind, whichever it is: what `logis history` shows."""
+        events = list(self.events.get(record_id))
+        kind = kind_of(events[0]) if events else None
+        if kind is None:
+            msg = f"Aucun enregistrement {record_id} (dossier, mesure, programme…)."
+            raise NotFoundError(msg, "record_not_found")
+        return kind, events
 
     def dossier_history(self, dossier_id: UUID) -> list[Dossier.Event]:
         events = list(self.events.get(dossier_id))

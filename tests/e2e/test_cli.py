@@ -81,6 +81,72 @@ class TestHistory:
         occurred = [e["occurred_on"] for e in events]
         assert occurred == sorted(occurred)
 
+    def test_history_as_of_a_moment_shows_what_was_recorded_by_then(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        dossier_id = closed_dossier_id(client)
+        events = client.get(f"/v1/dossiers/{dossier_id}/history").json()["events"]
+        fifth = events[4]["recorded_at"]
+        then = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": fifth})
+        assert then.status_code == 200, then.text
+        result = run_logis(
+            "history",
+            dossier_id,
+            "--as-of",
+            fifth,
+            database_url=server.database_url,
+            cwd=server.workdir,
+        )
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith(f"Dossier {dossier_id} — 5 événement(s) au ")
+        assert lines[1] == f"Étape au {lines[0].split(' au ', 1)[1]} : " + str(
+            then.json()["stage"]
+        )
+        assert "Dossier clos" not in result.stdout
+
+    def test_history_of_a_mesure_and_of_a_commission_as_of_a_moment(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        mesure_id = client.get("/v1/mesures").json()["data"][0]["id"]
+        commission = client.get("/v1/commissions").json()["data"][0]
+        for record_id, title in (
+            (mesure_id, "Mesure ASLL"),
+            (commission["id"], "Commission"),
+        ):
+            full = run_logis(
+                "history",
+                str(record_id),
+                "--format",
+                "json",
+                database_url=server.database_url,
+                cwd=server.workdir,
+            )
+            assert full.returncode == 0, full.stderr
+            events = json.loads(full.stdout)
+            first = events[0]["recorded_at"]
+            result = run_logis(
+                "history",
+                str(record_id),
+                "--as-of",
+                first,
+                database_url=server.database_url,
+                cwd=server.workdir,
+            )
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.startswith(f"{title} {record_id} — 1 événement(s) au ")
+            before = run_logis(
+                "history",
+                str(record_id),
+                "--as-of",
+                "2000-01-01T00:00:00+00:00",
+                database_url=server.database_url,
+                cwd=server.workdir,
+            )
+            assert before.returncode == 1
+            assert "_not_found_at_date" in before.stderr
+            assert "n'existait pas" in before.stderr
+
     def test_history_refuses_a_malformed_id_in_french(self, server: Server) -> None:
         result = run_logis(
             "history",
@@ -92,9 +158,7 @@ class TestHistory:
         assert "identifiant de dossier invalide (UUID attendu)" in result.stderr
         assert "« pas-un-uuid »" in result.stderr
 
-    def test_history_of_an_unknown_dossier_fails_in_french(
-        self, server: Server
-    ) -> None:
+    def test_history_of_an_unknown_record_fails_in_french(self, server: Server) -> None:
         result = run_logis(
             "history",
             "00000000-0000-4000-8000-000000000000",
@@ -102,8 +166,8 @@ class TestHistory:
             cwd=server.workdir,
         )
         assert result.returncode == 1
-        assert "Erreur (dossier_not_found)" in result.stderr
-        assert "introuvable" in result.stderr
+        assert "Erreur (record_not_found)" in result.stderr
+        assert "00000000-0000-4000-8000-000000000000" in result.stderr
 
 
 class TestDemo:
