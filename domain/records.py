@@ -8,12 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from domain import commission, dossier, mesure, programme, saisine
+from domain import (
+    association,
+    commission,
+    commune,
+    department,
+    dossier,
+    mesure,
+    programme,
+    saisine,
+)
+from domain.shared import RecordedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from domain.shared import RecordedEvent
 
 
 @dataclass(frozen=True)
@@ -45,3 +53,31 @@ KINDS: tuple[RecordKind, ...] = (
 def kind_of(event: RecordedEvent) -> RecordKind | None:
     """The kind of record `event` belongs to, None for bookkeeping aggregates."""
     return next((k for k in KINDS if isinstance(event, k.event)), None)
+
+
+# Every aggregate whose events are stored, records and bookkeeping alike.
+AGGREGATES: tuple[type, ...] = (
+    dossier.Dossier,
+    mesure.Mesure,
+    programme.Programme,
+    commission.Commission,
+    saisine.Saisine,
+    department.Department,
+    commune.CommuneListes,
+    association.AssociationLoad,
+)
+
+
+def event_classes() -> list[type[RecordedEvent]]:
+    """Every event class that can be stored, by topic: what a history written
+    today may contain, and what must stay readable tomorrow."""
+    found = {
+        value.TOPIC: value
+        for aggregate in AGGREGATES
+        for value in vars(aggregate).values()
+        if isinstance(value, type)
+        and issubclass(value, RecordedEvent)
+        and "TOPIC" in vars(value)
+        and value.__name__ != "Event"
+    }
+    return [found[topic] for topic in sorted(found)]

@@ -58,7 +58,14 @@ class Meta:
 class RecordedEvent(Aggregate.Event):
     """The base of every Logis event: besides its timestamp (when it was
     recorded), who acted, when it happened, and which command and correlation
-    it came from. Each aggregate's `Event` derives from it."""
+    it came from. Each aggregate's `Event` derives from it.
+
+    Stored histories must stay readable: when an event class's fields change,
+    set `class_version = N + 1` on that class and add a static
+    `upcast_vN_vN+1(state)` there; the library upcasts old events on reading.
+    tests/fixtures/event_schemas.json records the fields of every version."""
+
+    class_version = 1  # not a field: no annotation
 
     actor: Actor
     occurred_on: date
