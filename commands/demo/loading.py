@@ -3,7 +3,8 @@
 Every command carries a deterministic Idempotency-Key (`demo:<n>`, the Loire's
 numbered after Martinique's): loading twice writes nothing the second time, and
 an interrupted load resumes where it stopped. Martinique's dates run over the
-eight months before `today`, the Loire's over fourteen, in procedure order; each
+eight months before `today`, the Loire's over fourteen (its CCAPEX referrals
+over the last seven), in procedure order; each
 commission's attendance and decisions are dated the day of its session.
 """
 
@@ -15,16 +16,23 @@ from uuid import UUID
 from commands.application import CommandResult, Context, Logis
 from commands.base import Command
 from commands.commission import CommissionStep, ConveneCommission
+from commands.demo.ccapex import ccapex_scenario
 from commands.demo.loire import loire_scenario
 from commands.demo.martinique import martinique_scenario
 from commands.demo.plan import Ids, Order, Plan, key
-from commands.demo.report import already_loaded, loire_lines, martinique_report
+from commands.demo.report import (
+    already_loaded,
+    ccapex_lines,
+    loire_lines,
+    martinique_report,
+)
 from commands.department import AdoptSettings
 from commands.dossier import IdentifyDossier, Step
 from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
 from commands.mesure import MesureStep, RequestMesure
 from commands.programme import AnnounceProgramme, ProgrammeStep
+from commands.saisine import SaisineStep, SignalSaisine
 from domain.department import DepartmentSettings
 
 
@@ -42,6 +50,7 @@ def load_demo(
     plans = [martinique_scenario(code, effective_from, settings, today)]
     if loire is not None:
         plans.append(loire_scenario(*loire, today))
+        plans.append(ccapex_scenario(loire[1], today))
     numbered = _numbered(plans)
     first = app.store.find_idempotency(key(0))
     if first is not None and app.store.find_idempotency(key(len(numbered) - 1)):
@@ -59,6 +68,7 @@ def load_demo(
     if loire is None:
         return report
     lines = loire_lines(app, plans[1], loire[0], ids[1], written[1])
+    lines += ["", *ccapex_lines(app, plans[2], ids[2], written[2])]
     return "\n".join([report, "", *lines])
 
 
@@ -113,9 +123,13 @@ def _dispatch(
         return app.convene_commission(command, ctx)
     if isinstance(command, RequestMesure):
         return app.request_mesure(command, ctx)
+    if isinstance(command, SignalSaisine):
+        return app.signal_saisine(command, ctx)
     assert target is not None
     if isinstance(command, MesureStep):
         return app.apply_mesure_step(target, command, ctx)
+    if isinstance(command, SaisineStep):
+        return app.apply_saisine_step(target, command, ctx)
     if isinstance(command, Step):
         return app.apply_step(target, command, ctx)
     if isinstance(command, ProgrammeStep):

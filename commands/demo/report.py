@@ -27,6 +27,7 @@ from commands.demo.plan import (
 )
 from commands.dossier import ReviewInstallation
 from commands.programme import AnnounceProgramme
+from commands.saisine import SignalSaisine
 from domain.association import AssociationLoad, association_load_id
 from domain.dossier import STAGES
 from domain.mesure import STAGES as MESURE_STAGES
@@ -50,9 +51,23 @@ def already_loaded(app: Logis, plans: list[Plan]) -> str:
                 )
     lines.append(f"Dossiers : GET /v1/dossiers?commune={COMMUNE}")
     lines += _bilan_mesure_lines(app, plan)
-    for loire in plans[1:]:
+    for loire in plans[1:2]:
         lines += ["", f"Loire ({loire.code}), associations :", *_load_lines(app, loire)]
+    if len(plans) > 2:  # Martinique, the Loire, the Loire's CCAPEX
+        lines += ["", "Saisines CCAPEX de la Loire :", *_saisine_lines(app, plans)]
     return "\n".join(lines)
+
+
+def _saisine_lines(app: Logis, plans: list[Plan]) -> list[str]:
+    """The referrals an earlier load signalled, found by their orders' keys."""
+    first = len(plans[0].orders) + len(plans[1].orders)
+    lines = []
+    for number, order in enumerate(plans[2].orders, start=first):
+        found = app.store.find_idempotency(key(number))
+        if isinstance(order.command, SignalSaisine) and found is not None:
+            household = plans[2].names[order.name]
+            lines.append(f"  GET /v1/saisines/{found[1]['id']}  {household}")
+    return lines
 
 
 def martinique_report(
@@ -230,4 +245,21 @@ def _load_lines(app: Logis, plan: Plan) -> list[str]:
         load_text = f"{active:>3} / {capacity}"
         line = f"  {association.name:<36} {load_text:<9} {', '.join(notes)}"
         lines.append(line.rstrip())
+    return lines
+
+
+def ccapex_lines(app: Logis, plan: Plan, ids: Ids, written: int) -> list[str]:
+    """The Loire's CCAPEX referrals: stage and what the history shows."""
+    lines = [
+        f"CCAPEX de la Loire : {len(plan.names)} saisines, {written} commandes "
+        "enregistrées.",
+    ]
+    for name, household in plan.names.items():
+        saisine = app.get_saisine(ids[name])
+        lines.append(f"  {saisine.id}  {saisine.stage:<22} {household}")
+        lines += [f"      constat : {finding}" for finding in saisine.findings]
+    lines.append(
+        "Une saisine : GET /v1/saisines/<id> ; sa chronologie : "
+        "GET /v1/saisines/<id>/history"
+    )
     return lines

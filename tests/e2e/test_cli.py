@@ -199,6 +199,23 @@ class TestDemo:
             client.get(f"/v1/programmes/{i}").json()["kind"] for i in programmes
         ] == ["livraison", "vacance"]
 
+    def test_the_reported_referrals_are_served_with_their_findings(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        report = server.demo_report
+        assert "CCAPEX de la Loire : 3 saisines" in report
+        found = re.findall(rf"^  ({UUID_PATTERN})  (\w+) +(.+)$", report, re.M)
+        referrals = {i: (stage, who) for i, stage, who in found if "Ménage" in who}
+        assert len(referrals) == 3
+        for saisine_id, (stage, _) in referrals.items():
+            saisine = client.get(f"/v1/saisines/{saisine_id}").json()
+            assert saisine["stage"] == stage
+        late = [i for i, (_, who) in referrals.items() if "Colombet" in who]
+        findings = client.get(f"/v1/saisines/{late[0]}").json()["findings"]
+        assert len(findings) == 1
+        assert "moins de deux mois après la saisine" in findings[0]
+        assert "constat : Bailleur personne morale" in report
+
     def test_the_loire_settings_were_adopted(self, client: httpx.Client) -> None:
         effective_from, packaged = load_department_settings("42")
         answer = client.get("/v1/departments/42/settings")
