@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
+from api import cli_audit, cli_legality, cli_verify
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name", nargs="?", help="nom de la vue (défaut : toutes)")
     _add_commissions_parser(commands)
     _add_dashboard_parser(commands)
+    cli_verify.add_parsers(commands)
+    cli_audit.add_parsers(commands)
+    cli_legality.add_parsers(commands)
     return parser
 
 
@@ -109,6 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _commissions(settings, args)
         if args.command == "dashboard":
             return _dashboard(settings, args)
+        if args.command == "audit":
+            return cli_audit.run(settings, args)
+        if args.command == "legality":
+            return cli_legality.run(settings, args)
+        if args.command in cli_verify.COMMANDS:
+            return cli_verify.run(settings, args)
         if args.command == "projections":
             if args.action == "status":
                 return _status(settings, args.format)

@@ -10,16 +10,19 @@ from fastapi import FastAPI
 from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.routes import (
+    audit,
     commissions,
     communes,
     departments,
     dossiers,
     follow_up,
     health,
+    legality,
     mesures,
     programmes,
     projections,
     saisines,
+    verify,
     workload,
 )
 from infra.bootstrap import build_system
@@ -72,6 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(follow_up.router)
     app.include_router(workload.router)
     app.include_router(projections.router)
+    app.include_router(legality.router)
+    app.include_router(verify.router)
+    app.include_router(audit.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -876,3 +876,16 @@ EVENT_LABELS: dict[type[Commission.Event], str] = {
     Commission.CALDecisionsTaken: "Décisions de la CAL sur un logement",
     Commission.MinutesClosed: "Procès-verbal clos",
 }
+
+# The legal basis of each step, for audit trails (DOMAIN.md §3, §8).
+EVENT_BASES: dict[type[Commission.Event], str] = {
+    Commission.Convened: "Pré-commission, commission préfectorale, CAL : seed 000",
+    Commission.AttendanceRecorded: "PRECOM-QUORUM, COMPREF-PRESIDENCE : seed 000",
+    Commission.PreSelectionDecided: "PRECOM-QUORUM : seed 000",
+    Commission.RankingDecided: "COMPREF-RANG, LC-VALIDITE : seed 000 (RDA)",
+    Commission.CALDecisionsTaken: (
+        "CAL-DECISION : CCH R441-3 (décret 2017-834) ; CAL-TROIS : CCH R441-3, "
+        "L441-2-3 II ; CAL-MOTIF : CCH L441-2-2 ; CAL-PREALABLE : seed 000"
+    ),
+    Commission.MinutesClosed: "Procès-verbal de séance : seed 000",
+}

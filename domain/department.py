@@ -92,6 +92,12 @@ class DepartmentSettings(BaseModel):
     asll_max_months: int = Field(default=6, ge=1, le=36)
     asll_renewals_allowed: int = Field(default=1, ge=0, le=10)
     meetings_per_month: int = Field(default=2, ge=0, le=10)
+    # BG-GLISSEMENT: the periodic review of a sublet, with both parties (CCH
+    # L442-8-3 leaves the period to the convention).
+    bail_glissant_review_months: int = Field(default=6, ge=1, le=24)
+    # RGPD-CONSERVATION: social-support data kept after the last contact (CNIL
+    # 2023-095: two years).
+    support_retention_months: int = Field(default=24, ge=1, le=120)
     prescriber_roles: tuple[str, ...] = ("prescripteur",)
     asll_work_axes: tuple[str, ...] = ASLL_WORK_AXES
     associations: tuple[AssociationSettings, ...] = ()
@@ -100,6 +106,9 @@ class DepartmentSettings(BaseModel):
     resource_ceilings: tuple[CeilingTable, ...] = ()
     max_taux_effort: Decimal = Field(default=Decimal("0.30"), gt=0, lt=1)
     min_reste_a_vivre_per_person: Decimal = Field(default=Decimal(300), ge=0)
+    # RGPD-CONSERVATION: how long social-appraisal data may outlive its need
+    # (attribution without follow-up, or the follow-up's end) before erasure.
+    social_data_retention_months: int = Field(default=1, ge=0, le=24)
 
     def association(self, code: str) -> AssociationSettings | None:
         return next((a for a in self.associations if a.code == code), None)

@@ -1168,3 +1168,45 @@ EVENT_LABELS: dict[type[Dossier.Event], str] = {
     Dossier.ListExpired: "Liste complémentaire expirée",
     Dossier.Closed: "Dossier clos",
 }
+
+# The legal basis of each step, for audit trails: DOMAIN.md §8 rule ids and their
+# sources (CCH articles, national texts), or the seed the procedure comes from.
+_PROCEDURE = "Procédure LLTS (seed 000, règle locale)"
+EVENT_BASES: dict[type[Dossier.Event], str] = {
+    Dossier.Identified: "DOS-ORIGINE : seed 000 ; loi 2007-290 (DALO)",
+    Dossier.SocialEnquiryRendered: "DOS-ORDRE, DOS-AVIS : seed 000",
+    Dossier.MairieAvisRendered: "DOS-ORDRE, DOS-AVIS : seed 000",
+    Dossier.Completed: "DOS-ORDRE, DOS-COMPLET : seed 000",
+    Dossier.DemandRenewed: (
+        "SNE-NUMERO : CCH L441-2-1 ; SNE-VALIDITE : CCH R441-2-7, R441-2-8"
+    ),
+    Dossier.ResourcesChecked: (
+        "DEAL-PLAFOND : arrêté du 14/03/2011 et arrêtés annuels (plafonds LLTS/PLAI)"
+    ),
+    Dossier.AnalysisStarted: "DOS-ORDRE, DOS-COMPLET, ALS-CONTACT : seed 000",
+    Dossier.DocumentsRequested: "ALS-CONTACT : seed 000",
+    Dossier.DocumentsReceived: "ALS-CONTACT : seed 000",
+    Dossier.SolvencyAssessed: "ALS-SOLVA : CCH R441-3-1 ; seuils : seed 000",
+    Dossier.PreSelected: "PRECOM-QUORUM : seed 000",
+    Dossier.Ranked: "COMPREF-PRESIDENCE, COMPREF-RANG, LC-VALIDITE : seed 000 (RDA)",
+    Dossier.CALDecided: (
+        "CAL-DECISION : CCH R441-3 (décret 2017-834) ; CAL-TROIS : CCH R441-3, "
+        "L441-2-3 II ; SNE-NUMERO : CCH L441-2-1 ; CAL-MOTIF : CCH L441-2-2 ; "
+        "CAL-PREALABLE : seed 000"
+    ),
+    Dossier.Deferred: "CAL-DECISION (ajournement) : CCH R441-3 ; seed 000",
+    Dossier.ConditionFulfilled: "CAL-CONDITION : CCH R441-3 c)",
+    Dossier.Offered: "OFFRE-DELAI : CCH R441-10, R441-3 b)",
+    Dossier.OfferAccepted: "OFFRE-DELAI : CCH R441-10",
+    Dossier.OfferRefused: "OFFRE-DELAI : CCH R441-10",
+    Dossier.OfferLapsed: "OFFRE-DELAI : CCH R441-10 (le silence vaut refus)",
+    Dossier.LeaseSigned: f"CAL-CONDITION : CCH R441-3 c) ; {_PROCEDURE}",
+    Dossier.Entered: f"BILAN-DELAI (point de départ) : seed 000 ; {_PROCEDURE}",
+    Dossier.InformationMeetingAttended: "ENTREE-INFO : seed 000",
+    Dossier.InstallationReviewed: "BILAN-DELAI, BILAN-SUITE : seed 000",
+    Dossier.Withdrawn: _PROCEDURE,
+    Dossier.DeclaredInadmissible: f"DOS-COMPLET, DEAL-PLAFOND ; {_PROCEDURE}",
+    Dossier.Radiated: "SNE-VALIDITE : CCH R441-2-7, R441-2-8",
+    Dossier.ListExpired: "LC-VALIDITE : seed 000 (durée : paramètre du département)",
+    Dossier.Closed: _PROCEDURE,
+}

@@ -781,3 +781,33 @@ EVENT_LABELS: dict[type[Mesure.Event], str] = {
     Mesure.LeaseSlid: "Bail glissé au ménage",
     Mesure.SubleaseEnded: "Sous-location terminée",
 }
+
+# The legal basis of each step, for audit trails: DOMAIN.md §8 rule ids and their
+# sources (national texts, or the seeds' departmental rules).
+_RENEWAL = "ASLL-DUREE : seeds 002, 004 (durée et renouvellements : paramètres)"
+_BAIL_GLISSANT = "BG-GLISSEMENT : CCH L442-8-3 ; seed 002"
+EVENT_BASES: dict[type[Mesure.Event], str] = {
+    Mesure.Requested: (
+        "ASLL-ADHESION : loi 90-449 art. 6 ; seeds 002, 004 ; "
+        "ASLL-PRESCRIPTEUR : seeds 002, 004"
+    ),
+    Mesure.Instructed: "ASLL-CANAL : seed 002",
+    Mesure.Notified: "ASLL-CAPACITE : seed 002",
+    Mesure.ComplementaryDiagnosisDone: "Diagnostic complémentaire : seed 002",
+    Mesure.ConventionSigned: (
+        "ASLL-ADHESION : loi 90-449 art. 6 ; seed 004 ; "
+        "ASLL-CONTENU, ASLL-DUREE : seeds 002, 004"
+    ),
+    Mesure.MeetingHeld: "ASLL-RYTHME : seed 002",
+    Mesure.MeetingMissed: "ASLL-RYTHME : seed 002",
+    Mesure.RenewalRequested: _RENEWAL,
+    Mesure.Renewed: _RENEWAL,
+    Mesure.RenewalRefused: _RENEWAL,
+    Mesure.Ended: "ASLL-FIN : seed 002",
+    Mesure.BrokenOff: "ASLL-FIN : seed 002",
+    Mesure.HeadLeaseSigned: _BAIL_GLISSANT,
+    Mesure.SubleaseSigned: _BAIL_GLISSANT,
+    Mesure.SubleaseReviewed: _BAIL_GLISSANT,
+    Mesure.LeaseSlid: _BAIL_GLISSANT,
+    Mesure.SubleaseEnded: _BAIL_GLISSANT,
+}

@@ -425,3 +425,12 @@ EVENT_LABELS: dict[type[Programme.Event], str] = {
     Programme.DwellingVacated: "Logement libéré (vacance)",
     Programme.CandidatesProposed: "Candidats proposés depuis la liste complémentaire",
 }
+
+# The legal basis of each step, for audit trails (DOMAIN.md §2, §8).
+EVENT_BASES: dict[type[Programme.Event], str] = {
+    Programme.Announced: "Programme LLTS : seed 000 (livraison ou vacance)",
+    Programme.ConcertationHeld: "CONC-QUOTA : seed 000",
+    Programme.DwellingLet: "Procédure LLTS (seed 000, règle locale)",
+    Programme.DwellingVacated: "LC-VALIDITE : seed 000",
+    Programme.CandidatesProposed: "LC-VALIDITE : seed 000",
+}

@@ -501,3 +501,19 @@ EVENT_LABELS: dict[type[Saisine.Event], str] = {
     Saisine.CourtDatesRecorded: "Dates de la procédure judiciaire enregistrées",
     Saisine.Closed: "Saisine close",
 }
+
+# The legal basis of each step, for audit trails (DOMAIN.md §5, §8).
+_CCAPEX = "CCAPEX : loi du 25 mars 2009 ; seed 004"
+_SAISINE = "CCAPEX-SAISINE : loi 89-462 art. 24 ; loi 2023-668 ; CPCE L412-6"
+EVENT_BASES: dict[type[Saisine.Event], str] = {
+    Saisine.Signalled: _SAISINE,
+    Saisine.Registered: _CCAPEX,
+    Saisine.EnquiryRequested: "Enquête sociale (MOUS) : seed 004",
+    Saisine.EnquiryReturned: "Enquête sociale (MOUS) : seed 004",
+    Saisine.Oriented: _CCAPEX,
+    Saisine.Examined: _CCAPEX,
+    Saisine.AvisIssued: f"{_CCAPEX} (avis et recommandations)",
+    Saisine.FollowUpRecorded: _CCAPEX,
+    Saisine.CourtDatesRecorded: _SAISINE,
+    Saisine.Closed: _CCAPEX,
+}

@@ -14,6 +14,7 @@ from commands.application import Logis
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine, ProjectorThread
+from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
 from projections.follow_up import FollowUpProjection
@@ -32,6 +33,7 @@ PROJECTIONS: tuple[type[RowProjection], ...] = (
     CommissionsProjection,
     FollowUpProjection,
     MesuresProjection,
+    AuditTrailProjection,
 )
 
 

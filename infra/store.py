@@ -1,5 +1,5 @@
 """How events are stored: transcodings, and recorders that keep idempotency keys
-in the same transaction as the events they produced.
+and the events' seals (infra/ledger.py) in the same transaction as the events.
 
 Selected through the library's topic settings (TRANSCODER_TOPIC,
 APPLICATION_RECORDER_TOPIC), so the application never imports this module.
@@ -29,13 +29,14 @@ from psycopg.sql import SQL, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
+from infra.ledger import PostgresLedger, SQLiteLedger
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from eventsourcing.persistence import StoredEvent
     from eventsourcing.postgres import PostgresDatastore
-    from eventsourcing.sqlite import SQLiteCursor
+    from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
 
 class DateAsISO(Transcoding):
@@ -83,10 +84,18 @@ def _answer_json(record: IdempotencyRecord) -> str:
 
 class SQLiteLogisRecorder(SQLiteApplicationRecorder):
     idempotency_table = "idempotency_keys"
+    seals_table = "event_seals"
+
+    def __init__(
+        self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"
+    ) -> None:
+        self.ledger = SQLiteLedger(datastore, events_table_name, self.seals_table)
+        super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
+            self.ledger.create_statement(),
             f"CREATE TABLE IF NOT EXISTS {self.idempotency_table} ("
             "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
             "answer TEXT NOT NULL, originator_id TEXT NOT NULL, "
@@ -115,7 +124,9 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
                     last.originator_version,
                 ),
             )
-        return super()._insert_events(c, stored_events, **kwargs)
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        self.ledger.seal(c, stored_events, positions or ())
+        return positions
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -164,6 +175,10 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         prefix = events_table_name.removesuffix("_events")
         self.idempotency_table = f"{prefix}_idempotency_keys"
+        self.ledger = PostgresLedger(
+            datastore, events_table_name, f"{prefix}_event_seals", datastore.schema
+        )
+        self.sql_create_statements.append(self.ledger.create_statement())
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
@@ -184,32 +199,28 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
     def create_table(self) -> None:
         super().create_table()
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        record: IdempotencyRecord | None = kwargs.get("idempotency")
-        if record is None:
-            return super().insert_events(stored_events, **kwargs)
-        return self._insert_events_with_key(stored_events, record, **kwargs)
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert_events_with_key(
-        self,
-        stored_events: Sequence[StoredEvent],
-        record: IdempotencyRecord,
-        **kwargs: Any,
     ) -> Sequence[int] | None:
         # One plain transaction, not the library's pipeline: there, the key
         # inserted first and taken by a concurrent transaction surfaced as
         # "pipeline aborted", an OperationalError the library retried for two
         # seconds before the API answered 500 instead of replaying the answer.
         # Inserted after the table lock, the key can only meet a committed one:
-        # IntegrityError at once, nothing appended.
+        # IntegrityError at once, nothing appended. The seals are read and
+        # written under that lock too: the chain's last link cannot move.
+        if not stored_events:
+            return []
+        record: IdempotencyRecord | None = kwargs.get("idempotency")
         with self.datastore.transaction(commit=True) as curs:
             self._insert_stored_events(curs, stored_events, **kwargs)
             notification_ids = self._fetch_ids_after_insert_events(
                 curs, stored_events, **kwargs
             )
+            self.ledger.seal(curs, stored_events, notification_ids or ())
+            if record is None:
+                return notification_ids
             last = stored_events[-1]
             curs.execute(
                 SQL(

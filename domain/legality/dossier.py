@@ -4,19 +4,23 @@
 reports the DOMAIN.md §8 rules its history breaks as of a day:
 
 - the "hist" rules, only visible afterwards (a deadline passed, a late step);
-- two "cmd" rules checked again on any history (DOS-ORDRE, CAL-MOTIF), since
-  an imported history never went through the commands.
+- the "cmd" rules checked again on any history (SNE-NUMERO, DOS-ORDRE,
+  DOS-AVIS, DOS-COMPLET, DOS-ORIGINE, DEAL-PLAFOND, ALS-SOLVA, ALS-CONTACT,
+  CAL-PREALABLE, CAL-DECISION, CAL-MOTIF, BILAN-SUITE), since an imported
+  history never went through the commands, and the rules may have changed.
 
 Only the events that happened by the end of `as_of` (`occurred_on <= as_of`)
 count, so the same history read on an earlier day shows what was known then.
 The events are read in their version order; gaps are tolerated (an imported
 history may be partial).
 
-Settings: one `DepartmentSettings` is passed. When the settings changed during
-the dossier's life, the caller passes the version in force on the day of the
-decision judged (`Department.settings_on(day)`); the liste complémentaire's
-expiry is read from the `Ranked` event itself, which recorded the validity in
-force when the commission ranked the dossier.
+Settings: `settings_on(day)` gives the version in force on a day
+(`Department.settings_on`); each decision is judged by the version in force on
+its own day (`occurred_on`), and the finding records that version. A day with
+no settings in force (an imported history older than them) is not judged on
+the rules that read them. The liste complémentaire's expiry is read from the
+`Ranked` event itself, which recorded the validity in force when the commission
+ranked the dossier.
 
 Readings chosen where the seed is loose:
 
@@ -45,21 +49,33 @@ Readings chosen where the seed is loose:
   complet → DEAL → ALS, a step recorded before the previous one, or dated
   (`occurred_on`) before it.
 - CAL-MOTIF: a non-attribution or rejection without a written motive.
+- DALO-DELAI is not checked: the dossier records no DALO appeal date.
+The readings of the other rules are in each check's docstring.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from domain.dossier import ATTRIBUTIONS, OFFER_MIN_DAYS, SNE_VALIDITY_MONTHS, Dossier
-from domain.legality.rules import Finding
+from domain.dossier import (
+    ATTRIBUTIONS,
+    AVIS_ENQUETE,
+    AVIS_MAIRIE,
+    CAL_DECISIONS,
+    DOCUMENT_CHANNELS,
+    OFFER_MIN_DAYS,
+    SNE_VALIDITY_MONTHS,
+    SOLVENCY_OPINIONS,
+    STEP_ROLES,
+    Dossier,
+)
+from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.shared import add_months
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
-
-    from domain.department import DepartmentSettings
 
 CONDITION = "attribution_sous_condition_suspensive"
 # DOS-ORDRE: the instruction chain, in order, with French labels.
@@ -97,7 +113,9 @@ def _cal_examinations(events: Sequence[Any]) -> list[Any]:
     return _of(events, Dossier.CALDecided, Dossier.Deferred)
 
 
-def _check_order(events: Sequence[Any], settings: DepartmentSettings) -> list[Finding]:
+def _check_order(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
     findings = []
     done: dict[type, Any] = {}
     for event in events:
@@ -135,7 +153,9 @@ def _check_order(events: Sequence[Any], settings: DepartmentSettings) -> list[Fi
     return findings
 
 
-def _check_motive(events: Sequence[Any], settings: DepartmentSettings) -> list[Finding]:
+def _check_motive(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
     return [
         Finding(
             "CAL-MOTIF",
@@ -149,7 +169,9 @@ def _check_motive(events: Sequence[Any], settings: DepartmentSettings) -> list[F
     ]
 
 
-def _check_sne(events: Sequence[Any], settings: DepartmentSettings) -> list[Finding]:
+def _check_sne(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
     findings = []
     registration: Any = None  # the event that set the validity's start
     valid_from: date | None = None
@@ -173,7 +195,9 @@ def _check_sne(events: Sequence[Any], settings: DepartmentSettings) -> list[Find
     return findings
 
 
-def _check_list(events: Sequence[Any], settings: DepartmentSettings) -> list[Finding]:
+def _check_list(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
     findings = []
     ranking: Any = None
     for event in events:
@@ -184,9 +208,15 @@ def _check_list(events: Sequence[Any], settings: DepartmentSettings) -> list[Fin
             and ranking is not None
             and ranking.outcome == "liste_complementaire"
         ):
-            until = ranking.list_valid_until or add_months(
-                ranking.occurred_on, settings.liste_complementaire_validity_months
-            )
+            version = None
+            until = ranking.list_valid_until
+            if until is None:  # an imported ranking without its expiry
+                rules = in_force(settings_on, ranking.occurred_on)
+                if rules is None:
+                    continue
+                version, settings = rules
+                months = settings.liste_complementaire_validity_months
+                until = add_months(ranking.occurred_on, months)
             if event.occurred_on > until:
                 findings.append(
                     Finding(
@@ -195,13 +225,14 @@ def _check_list(events: Sequence[Any], settings: DepartmentSettings) -> list[Fin
                         f"de liste complémentaire expirée le {_day(until)}.",
                         (ranking.originator_version, event.originator_version),
                         event.occurred_on,
+                        version,
                     )
                 )
     return findings
 
 
 def _check_condition(
-    events: Sequence[Any], settings: DepartmentSettings
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     findings = []
     for decision in _of(events, Dossier.CALDecided):
@@ -255,7 +286,9 @@ def _check_condition(
     return findings
 
 
-def _check_offers(events: Sequence[Any], settings: DepartmentSettings) -> list[Finding]:
+def _check_offers(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
     findings = []
     for offer in _of(events, Dossier.Offered):
         earliest = offer.occurred_on + timedelta(days=OFFER_MIN_DAYS)
@@ -297,16 +330,26 @@ def _check_offers(events: Sequence[Any], settings: DepartmentSettings) -> list[F
     return findings
 
 
-def _bilan_deadline(entry: Any, settings: DepartmentSettings) -> date:
-    return add_months(entry.occurred_on, settings.bilan_installation_deadline_months)
+def _bilan_deadline(entry: Any, settings_on: SettingsOn) -> tuple[date, int] | None:
+    """The bilan's deadline under the settings in force on the day of entry,
+    and their version; None when none were."""
+    rules = in_force(settings_on, entry.occurred_on)
+    if rules is None:
+        return None
+    version, settings = rules
+    months = settings.bilan_installation_deadline_months
+    return add_months(entry.occurred_on, months), version
 
 
 def _check_bilan(
-    events: Sequence[Any], settings: DepartmentSettings, as_of: date
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     findings = []
     for entry in _of(events, Dossier.Entered):
-        deadline = _bilan_deadline(entry, settings)
+        due = _bilan_deadline(entry, settings_on)
+        if due is None:
+            continue
+        deadline, version = due
         review = _first_after(events, entry, Dossier.InstallationReviewed)
         if review is not None and review.occurred_on > deadline:
             findings.append(
@@ -316,6 +359,7 @@ def _check_bilan(
                     f"l'échéance du {_day(deadline)}.",
                     (entry.originator_version, review.originator_version),
                     deadline + timedelta(days=1),
+                    version,
                 )
             )
         elif review is None and as_of > deadline:
@@ -326,13 +370,14 @@ def _check_bilan(
                     f"{_day(entry.occurred_on)} (échéance du {_day(deadline)}).",
                     (entry.originator_version,),
                     deadline + timedelta(days=1),
+                    version,
                 )
             )
     return findings
 
 
 def _check_information(
-    events: Sequence[Any], settings: DepartmentSettings, as_of: date
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     findings = []
     for entry in _of(events, Dossier.Entered):
@@ -345,7 +390,10 @@ def _check_information(
             continue
         decision = decisions[-1]
         review = _first_after(events, entry, Dossier.InstallationReviewed)
-        deadline = _bilan_deadline(entry, settings)
+        due = _bilan_deadline(entry, settings_on)
+        if due is None:
+            continue
+        deadline, version = due
         by = review.occurred_on if review is not None else deadline
         meetings = [
             m
@@ -364,6 +412,7 @@ def _check_information(
                     f"de la CAL du {_day(decision.occurred_on)}.",
                     (decision.originator_version, review.originator_version),
                     review.occurred_on,
+                    version,
                 )
             )
         elif as_of > deadline:
@@ -375,31 +424,465 @@ def _check_information(
                     f"(échéance du bilan : {_day(deadline)}).",
                     (decision.originator_version, entry.originator_version),
                     deadline + timedelta(days=1),
+                    version,
                 )
             )
     return findings
 
 
-_CHECKS: tuple[Callable[[Sequence[Any], DepartmentSettings], list[Finding]], ...] = (
+# ---- the "cmd" rules, checked again on any history ------------------------------
+
+
+def _finding(
+    rule: str, message: str, events: Sequence[Any], version: int | None = None
+) -> Finding:
+    """A finding on `events` (the last one's day is the breach's)."""
+    return Finding(
+        rule,
+        message,
+        tuple(e.originator_version for e in events),
+        events[-1].occurred_on,
+        version,
+    )
+
+
+def _check_numero(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
+    numéro unique recorded by then, neither at the repérage nor by a renewal; a
+    numéro unique without its registration date (or the reverse); a demand
+    registered after its repérage. An expired numéro is SNE-VALIDITE's."""
+    findings = []
+    numero: str | None = None
+    for event in events:
+        if isinstance(event, Dossier.Identified):
+            numero = event.numero_unique
+            dated = event.sne_registered_on
+            if (numero is None) != (dated is None):
+                findings.append(
+                    _finding(
+                        "SNE-NUMERO",
+                        "Numéro unique et date d'enregistrement de la demande ne "
+                        "vont pas ensemble au repérage.",
+                        [event],
+                    )
+                )
+            elif dated is not None and dated > event.occurred_on:
+                findings.append(
+                    _finding(
+                        "SNE-NUMERO",
+                        f"Demande enregistrée le {_day(dated)}, après le repérage "
+                        f"du {_day(event.occurred_on)}.",
+                        [event],
+                    )
+                )
+        elif isinstance(event, Dossier.DemandRenewed):
+            numero = event.numero_unique or numero
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and not numero:
+            findings.append(
+                _finding(
+                    "SNE-NUMERO",
+                    f"La CAL examine le dossier le {_day(event.occurred_on)} sans "
+                    "numéro unique enregistré.",
+                    [event],
+                )
+            )
+    return findings
+
+
+def _check_avis(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-AVIS: the enquête's avis is one of the four of the seed; the Mairie's
+    favorable or défavorable (the seed gives no other)."""
+    findings = []
+    for event in events:
+        if isinstance(event, Dossier.SocialEnquiryRendered):
+            allowed, whose = AVIS_ENQUETE, "de l'enquête sociale"
+        elif isinstance(event, Dossier.MairieAvisRendered):
+            allowed, whose = AVIS_MAIRIE, "de la Mairie"
+        else:
+            continue
+        if event.avis not in allowed:
+            findings.append(
+                _finding(
+                    "DOS-AVIS",
+                    f"Avis {whose} « {event.avis} » hors de la liste : "
+                    f"{', '.join(allowed)}.",
+                    [event],
+                )
+            )
+    return findings
+
+
+def _check_complete(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-COMPLET: the dossier the CCAS constitutes holds every document the
+    settings in force on that day require; and no DEAL control nor ALS analysis
+    before a dossier is complete (a step without completion at all)."""
+    findings = []
+    completed = False
+    for event in events:
+        if isinstance(event, Dossier.Completed):
+            completed = True
+            rules = in_force(settings_on, event.occurred_on)
+            if rules is None:
+                continue
+            version, settings = rules
+            missing = sorted(set(settings.required_documents) - set(event.documents))
+            if missing:
+                findings.append(
+                    _finding(
+                        "DOS-COMPLET",
+                        f"Dossier déclaré complet le {_day(event.occurred_on)} "
+                        f"sans les pièces requises : {', '.join(missing)}.",
+                        [event],
+                        version,
+                    )
+                )
+        elif (
+            isinstance(event, Dossier.ResourcesChecked | Dossier.AnalysisStarted)
+            and not completed
+        ):
+            deal = isinstance(event, Dossier.ResourcesChecked)
+            to_whom = "la DEAL" if deal else "l'ALS"
+            findings.append(
+                _finding(
+                    "DOS-COMPLET",
+                    f"Dossier transmis à {to_whom} le {_day(event.occurred_on)} "
+                    "sans avoir été constitué complet.",
+                    [event],
+                )
+            )
+    return findings
+
+
+def _check_origin(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-ORIGINE: the repérage is recorded by a partner (Mairie, CCAS,
+    Département, CAF) or, for a DALO household only, by the Préfecture."""
+    findings = []
+    for event in _of(events, Dossier.Identified):
+        role = event.actor.role
+        if role not in STEP_ROLES["identify"]:
+            problem = f"repérage enregistré par un acteur non proposant ({role})"
+        elif role == "prefecture" and not event.dalo:
+            problem = "la Préfecture ne propose que des dossiers DALO"
+        elif event.dalo and role != "prefecture":
+            problem = "un dossier DALO est proposé par la Préfecture"
+        else:
+            continue
+        findings.append(
+            _finding("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
+        )
+    return findings
+
+
+def _check_ceiling(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DEAL-PLAFOND: the eligibility the DEAL recorded agrees with the ceiling of
+    the household's category for the year of the control, in the settings in
+    force on its day (not the ceiling the event copied). No ceiling there for
+    that year and category is a breach too: the control had nothing to go by."""
+    findings = []
+    for event in _of(events, Dossier.ResourcesChecked):
+        rules = in_force(settings_on, event.occurred_on)
+        if rules is None:
+            continue
+        version, settings = rules
+        year, category = event.occurred_on.year, event.household_category
+        ceiling = settings.ceiling(year, category)
+        if ceiling is None:
+            message = (
+                f"Contrôle du {_day(event.occurred_on)} sans plafond LLTS "
+                f"{year} pour la catégorie {category} dans les paramètres."
+            )
+        elif event.eligible != (event.annual_resources <= ceiling):
+            verdict = "éligible" if event.eligible else "inéligible"
+            message = (
+                f"Ménage déclaré {verdict} avec {event.annual_resources} € de "
+                f"ressources pour un plafond de {ceiling} € (catégorie {category}, "
+                f"{year})."
+            )
+        else:
+            continue
+        findings.append(_finding("DEAL-PLAFOND", message, [event], version))
+    return findings
+
+
+CENT, BASIS_POINT = Decimal("0.01"), Decimal("0.0001")
+
+
+def _check_solvency(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """ALS-SOLVA: the stored inputs give back the stored taux d'effort
+    ((loyer + charges − APL/AL) ÷ ressources, to 0.01 %) and reste à vivre (to
+    the cent, per person by the household's size at repérage); the opinion is
+    one of the three; a favourable opinion outside the thresholds of the
+    settings in force that day carries a motive."""
+    identified = next(iter(_of(events, Dossier.Identified)), None)
+    size = identified.household_size if identified is not None else None
+    findings = []
+    for event in _of(events, Dossier.SolvencyAssessed):
+        problems = []
+        net = event.rent + event.charges - event.housing_benefit
+        if event.monthly_resources <= 0 or net < 0:
+            problems.append("ressources nulles ou APL/AL supérieure au loyer")
+        else:
+            taux = (net / event.monthly_resources).quantize(BASIS_POINT, ROUND_HALF_UP)
+            if taux != event.taux_effort:
+                problems.append(
+                    f"taux d'effort enregistré {event.taux_effort}, recalculé {taux}"
+                )
+            reste = event.monthly_resources - net
+            if reste != event.reste_a_vivre:
+                problems.append(
+                    f"reste à vivre enregistré {event.reste_a_vivre}, recalculé {reste}"
+                )
+            elif size:
+                per_person = (reste / size).quantize(CENT, ROUND_HALF_UP)
+                if per_person != event.reste_a_vivre_per_person:
+                    problems.append(
+                        "reste à vivre par personne enregistré "
+                        f"{event.reste_a_vivre_per_person}, recalculé {per_person}"
+                    )
+        if event.opinion not in SOLVENCY_OPINIONS:
+            problems.append(f"avis « {event.opinion} » inconnu")
+        rules = in_force(settings_on, event.occurred_on)
+        version = None
+        if rules is not None and not problems:
+            version, settings = rules
+            met = (
+                event.taux_effort <= settings.max_taux_effort
+                and event.reste_a_vivre_per_person
+                >= settings.min_reste_a_vivre_per_person
+            )
+            if (
+                event.opinion == "favorable"
+                and not met
+                and not (event.motive or "").strip()
+            ):
+                problems.append(
+                    "avis favorable hors des seuils du département (taux d'effort "
+                    f"≤ {settings.max_taux_effort}, reste à vivre ≥ "
+                    f"{settings.min_reste_a_vivre_per_person} €/personne) sans motif"
+                )
+        if problems:
+            findings.append(
+                _finding(
+                    "ALS-SOLVA",
+                    f"Étude de solvabilité du {_day(event.occurred_on)} : "
+                    f"{' ; '.join(problems)}.",
+                    [event],
+                    version,
+                )
+            )
+    return findings
+
+
+def _check_contact(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """ALS-CONTACT: between the start of the analysis and the pré-commission,
+    documents are asked through the CCAS or a partner. The history shows the
+    channel of each request; a request made to the applicant directly is a
+    contact. Other contacts (a phone call) leave no event: not seen."""
+    findings = []
+    analysing = False
+    for event in events:
+        if isinstance(event, Dossier.AnalysisStarted):
+            analysing = True
+        elif isinstance(event, Dossier.PreSelected):
+            analysing = False
+        elif (
+            isinstance(event, Dossier.DocumentsRequested)
+            and analysing
+            and event.through_role not in DOCUMENT_CHANNELS[:-1]
+        ):
+            findings.append(
+                _finding(
+                    "ALS-CONTACT",
+                    f"Pièces demandées le {_day(event.occurred_on)} par "
+                    f"« {event.through_role} » pendant l'analyse : elles se "
+                    "demandent par le CCAS ou le partenaire.",
+                    [event],
+                )
+            )
+    return findings
+
+
+def _check_prior(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """CAL-PREALABLE: a CAL decision or deferral on a dossier the commission
+    préfectorale last ranked or listed; not on one it did not retain or never
+    ranked."""
+    findings = []
+    ranking: Any = None
+    for event in events:
+        if isinstance(event, Dossier.Ranked):
+            ranking = event
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            ranking is None or ranking.outcome not in ("rang", "liste_complementaire")
+        ):
+            why = "jamais classé" if ranking is None else "non retenu"
+            findings.append(
+                _finding(
+                    "CAL-PREALABLE",
+                    f"La CAL statue le {_day(event.occurred_on)} sur un dossier "
+                    f"{why} par la commission préfectorale.",
+                    [e for e in (ranking, event) if e is not None],
+                )
+            )
+    return findings
+
+
+def _check_decision(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """CAL-DECISION: each decision is one of the five of R441-3; an attribution
+    names its dwelling, a ranked one its rank; an ajournement carries a motive
+    and a return session after it."""
+    findings = []
+    for event in events:
+        problem = None
+        if isinstance(event, Dossier.CALDecided):
+            if event.decision not in CAL_DECISIONS:
+                problem = f"décision « {event.decision} » hors de R441-3"
+            elif event.decision in ATTRIBUTIONS and not event.dwelling_ref:
+                problem = "attribution sans logement désigné"
+            elif event.decision == "attribution_par_classement" and not event.rank:
+                problem = "attribution par classement sans rang"
+        elif isinstance(event, Dossier.Deferred) and (
+            not (event.motive or "").strip()
+            or event.return_session_on <= event.occurred_on
+        ):
+            problem = "ajournement sans motif ni séance de retour postérieure"
+        if problem:
+            findings.append(
+                _finding(
+                    "CAL-DECISION",
+                    f"CAL du {_day(event.occurred_on)} : {problem}.",
+                    [event],
+                )
+            )
+    return findings
+
+
+def _check_support(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """BILAN-SUITE: a bilan that finds problems records a support of at least
+    the minimum of the settings in force on the bilan's day. The ASLL measure
+    it asks for is a record of its own (with the household's adhesion): the
+    dossier shows the support asked, not the measure."""
+    findings = []
+    for review in _of(events, Dossier.InstallationReviewed):
+        if review.outcome != "problemes":
+            continue
+        rules = in_force(settings_on, review.occurred_on)
+        if rules is None:
+            continue
+        version, settings = rules
+        minimum = settings.min_support_months_after_bilan
+        if (review.support_months or 0) < minimum:
+            months = review.support_months or 0
+            findings.append(
+                _finding(
+                    "BILAN-SUITE",
+                    f"Bilan du {_day(review.occurred_on)} relevant des problèmes "
+                    f"sociaux avec {months} mois d'accompagnement (au moins "
+                    f"{minimum}).",
+                    [review],
+                    version,
+                )
+            )
+    return findings
+
+
+def _check_retention(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """RGPD-CONSERVATION: the enquête sociale's data serve until the bilan
+    d'installation says whether a follow-up is needed: none ("ok"), they are
+    due for erasure at the bilan; a support of N months, at its end. Logis
+    records no erasure yet, so data still held `social_data_retention_months`
+    (settings in force on the bilan's day) after that are reported, the day
+    after. A radiated demand: one year after the radiation (SNE data)."""
+    findings = []
+    enquiries = _of(events, Dossier.SocialEnquiryRendered)
+    for review in _of(events, Dossier.InstallationReviewed):
+        if not enquiries:
+            break
+        rules = in_force(settings_on, review.occurred_on)
+        if rules is None:
+            continue
+        version, settings = rules
+        end = add_months(review.occurred_on, review.support_months or 0)
+        due = add_months(end, settings.social_data_retention_months)
+        if as_of > due:
+            findings.append(
+                Finding(
+                    "RGPD-CONSERVATION",
+                    "Données de l'enquête sociale toujours conservées après le "
+                    f"{_day(due)} (fin du besoin : {_day(end)}) : à effacer.",
+                    (enquiries[-1].originator_version, review.originator_version),
+                    due + timedelta(days=1),
+                    version,
+                )
+            )
+    for radiation in _of(events, Dossier.Radiated):
+        due = add_months(radiation.occurred_on, SNE_VALIDITY_MONTHS)
+        if as_of > due:
+            findings.append(
+                Finding(
+                    "RGPD-CONSERVATION",
+                    f"Demande radiée le {_day(radiation.occurred_on)} : ses "
+                    f"données sont conservées au-delà du {_day(due)}.",
+                    (radiation.originator_version,),
+                    due + timedelta(days=1),
+                )
+            )
+    return findings
+
+
+_CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] = (
+    _check_numero,
     _check_order,
+    _check_avis,
+    _check_complete,
+    _check_origin,
+    _check_ceiling,
+    _check_solvency,
+    _check_contact,
     _check_sne,
     _check_list,
+    _check_prior,
+    _check_decision,
     _check_motive,
     _check_condition,
     _check_offers,
+    _check_bilan,
+    _check_information,
+    _check_support,
+    _check_retention,
 )
 
 
 def check_dossier(
-    events: Iterable[Any], settings: DepartmentSettings, as_of: date
+    events: Iterable[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
-    """The breaches a dossier's history shows at the end of `as_of`, ordered by
-    the day they arose, then rule id, then versions."""
+    """The breaches a dossier's history shows at the end of `as_of`, each judged
+    by the settings in force on its decision's day, ordered by the day they
+    arose, then rule id, then versions."""
     known = sorted(
         (e for e in events if e.occurred_on <= as_of),
         key=lambda e: e.originator_version,
     )
-    findings = [f for check in _CHECKS for f in check(known, settings)]
-    findings += _check_bilan(known, settings, as_of)
-    findings += _check_information(known, settings, as_of)
+    findings = [f for check in _CHECKS for f in check(known, settings_on, as_of)]
     return sorted(findings, key=lambda f: (f.breached_on, f.rule, f.versions))

@@ -54,7 +54,7 @@ class TestHistory:
         )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        assert lines[0].startswith(f"Dossier {dossier_id} — 17 événement(s)")
+        assert lines[0].startswith(f"Dossier LLTS {dossier_id} — 17 événement(s)")
         assert "Ménage repéré, dossier LLTS ouvert" in result.stdout
         assert "Préfecture de la Martinique" in result.stdout
         assert "Bilan d'installation fait" in result.stdout
@@ -99,7 +99,7 @@ class TestHistory:
         )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        assert lines[0].startswith(f"Dossier {dossier_id} — 5 événement(s) au ")
+        assert lines[0].startswith(f"Dossier LLTS {dossier_id} — 5 événement(s) au ")
         assert lines[1] == f"Étape au {lines[0].split(' au ', 1)[1]} : " + str(
             then.json()["stage"]
         )

@@ -48,9 +48,10 @@ def test_only_the_projector_service_projects(
     assert environment(services["api"])["LOGIS_PROJECTOR_IN_PROCESS"] == "false"
     projector = services["projector"]
     assert projector["image"] == services["api"]["image"]
-    assert environment(projector)["LOGIS_DATABASE_URL"] == environment(
-        services["api"]
-    )["LOGIS_DATABASE_URL"]
+    assert (
+        environment(projector)["LOGIS_DATABASE_URL"]
+        == environment(services["api"])["LOGIS_DATABASE_URL"]
+    )
     assert projector["depends_on"]["postgres"] == {"condition": "service_healthy"}
     program, *health = projector["healthcheck"]["test"][1:]
     assert program == "logis"

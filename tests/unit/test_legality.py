@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from domain import dossier as d
+from domain.department import DepartmentSettings
 from domain.dossier import Dossier
 from domain.legality import RULES, RULES_BY_ID, Finding, check_dossier
+from domain.legality.rules import SettingsOn
 from tests.helpers.dossiers import (
     CONDITION_DEADLINE,
     DAY,
@@ -27,15 +29,31 @@ from tests.helpers.dossiers import (
     perform,
 )
 
-SETTINGS = make_settings()
+# Social-appraisal data may be kept two years here, so that histories read on
+# LATE show the other rules only; RGPD-CONSERVATION's tests set their own.
+SETTINGS = make_settings(social_data_retention_months=24)
 LATE = date(2026, 6, 30)  # long after every step of the driven calendar
 ENTRY_DEADLINE = date(2025, 8, 16)  # entry 16/06/2025 + 2 months
 
 
+def settings_on(
+    settings: DepartmentSettings = SETTINGS, version: int = 1
+) -> SettingsOn:
+    """One settings version, in force since long before any test history."""
+
+    def on(day: date) -> tuple[int, DepartmentSettings]:
+        return version, settings
+
+    return on
+
+
 def findings(events: list[Any], as_of: date = LATE, **settings: Any) -> list[Finding]:
-    return check_dossier(
-        events, make_settings(**settings) if settings else SETTINGS, as_of
+    rules = (
+        settings_on(make_settings(**{"social_data_retention_months": 24, **settings}))
+        if settings
+        else settings_on()
     )
+    return check_dossier(events, rules, as_of)
 
 
 def rules_of(found: list[Finding]) -> list[str]:
@@ -83,21 +101,39 @@ def dropped(history: list[Any], cls: type) -> list[Any]:
     return [replace(e, originator_version=i) for i, e in enumerate(kept, start=1)]
 
 
+# DOMAIN.md §8, in its order: the LLTS rules, then the ASLL / CCAPEX ones.
+LLTS_RULES = (
+    "SNE-NUMERO", "SNE-VALIDITE", "CONC-QUOTA", "DOS-ORDRE", "DOS-AVIS",
+    "DOS-COMPLET", "DOS-ORIGINE", "DEAL-PLAFOND", "ALS-SOLVA", "ALS-CONTACT",
+    "PRECOM-QUORUM", "COMPREF-PRESIDENCE", "COMPREF-RANG", "LC-VALIDITE",
+    "CAL-PREALABLE", "CAL-TROIS", "CAL-DECISION", "CAL-CONDITION", "CAL-MOTIF",
+    "OFFRE-DELAI", "DALO-DELAI", "ENTREE-INFO", "BILAN-DELAI", "BILAN-SUITE",
+    "RGPD-CONSERVATION",
+)  # fmt: skip
+OTHER_RULES = (
+    "ASLL-ADHESION", "ASLL-PRESCRIPTEUR", "ASLL-CANAL", "ASLL-CAPACITE",
+    "ASLL-CONTENU", "ASLL-DUREE", "ASLL-RYTHME", "ASLL-FIN", "BG-GLISSEMENT",
+    "CCAPEX-SAISINE",
+)  # fmt: skip
+KINDS = {"dossier", "commission", "programme", "mesure", "saisine"}
+
+
 def test_rules_table_has_titles_sources_and_severities() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids)) == len(RULES_BY_ID)
-    assert set(ids) == {
-        "SNE-VALIDITE",
-        "DOS-ORDRE",
-        "LC-VALIDITE",
-        "CAL-CONDITION",
-        "CAL-MOTIF",
-        "OFFRE-DELAI",
-        "ENTREE-INFO",
-        "BILAN-DELAI",
-    }
-    assert all(r.title and r.source for r in RULES)
+    assert set(LLTS_RULES) <= set(ids) <= {*LLTS_RULES, *OTHER_RULES}
+    assert all(r.title and r.source and r.applies_to for r in RULES)
+    assert all(set(r.applies_to) <= KINDS for r in RULES)
     assert {r.severity for r in RULES} == {"bloquant", "alerte"}
+
+
+def test_the_rules_the_history_cannot_show_say_why() -> None:
+    unchecked = {r.id: r.not_checkable for r in RULES if not r.checked}
+    assert "DALO-DELAI" in unchecked
+    assert all(
+        (why or "").startswith("non vérifiable sur l'historique")
+        for why in unchecked.values()
+    )
 
 
 @pytest.mark.parametrize("stage", [d.REVIEWED, d.CLOSED, d.LAPSED, d.REFUSED])
@@ -107,8 +143,10 @@ def test_a_driven_history_breaks_nothing(stage: str) -> None:
 
 def test_a_history_is_read_as_of_a_day() -> None:
     events = history_to(d.CLOSED)
-    assert check_dossier(events, SETTINGS, DAY["identify"] - timedelta(days=1)) == []
-    assert check_dossier([], SETTINGS, LATE) == []
+    assert (
+        check_dossier(events, settings_on(), DAY["identify"] - timedelta(days=1)) == []
+    )
+    assert check_dossier([], settings_on(), LATE) == []
 
 
 # ---- BILAN-DELAI -------------------------------------------------------------

@@ -1,0 +1,353 @@
+"""`logis audit ID`: the audit trail of any record (dossier, ASLL measure,
+programme, commission, CCAPEX referral) from the `audit_trail` view, once this
+process has caught the projector up, as a table, JSON, CSV or a printable HTML
+page (A4, a Préfecture file: title, record, every event, a signature block)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from api.schemas import AuditEntryPublic, AuditTrailPublic
+from infra.bootstrap import build_system
+from projections.audit_trail import find_record, select_trail
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
+
+FORMATS = ("table", "json", "csv", "html")
+CSV_HEADER = (
+    "enregistrement",
+    "identifiant",
+    "n°",
+    "position",
+    "type",
+    "événement",
+    "fondement",
+    "agent",
+    "rôle",
+    "organisation",
+    "enregistré le (UTC)",
+    "survenu le",
+    "commission",
+    "résumé",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def add_parsers(commands: Any) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="piste d'audit d'un dossier, d'une mesure, d'un programme, "
+        "d'une commission ou d'une saisine",
+    )
+    audit.add_argument("record_id", type=_record_id, help="identifiant (UUID)")
+    audit.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (défaut), json, csv ou html (page imprimable)",
+    )
+    audit.add_argument(
+        "--output", type=Path, default=None, help="écrire dans ce fichier (UTF-8)"
+    )
+
+
+def _record_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        msg = f"identifiant invalide (UUID attendu) : « {text} »"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    system = build_system(settings)
+    try:
+        system.catch_up()
+        view = system.engine.reader("audit_trail")
+        if view is None:
+            print(
+                "La vue « audit_trail » est en construction : réessayez.",
+                file=sys.stderr,
+            )
+            return 1
+        record = find_record(view, args.record_id)
+        if record is None:
+            print(
+                f"Erreur : aucun dossier, mesure, programme, commission ni saisine "
+                f"« {args.record_id} ».",
+                file=sys.stderr,
+            )
+            return 1
+        position = view.max_tracking_id(system.app.name) or 0
+        trail = AuditTrailPublic.of(
+            record, select_trail(view, args.record_id), position
+        )
+    finally:
+        system.close()
+    text = render(trail, args.format, datetime.now(UTC))
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    args.output.write_text(text, encoding="utf-8", newline="")
+    print(
+        f"Piste d'audit ({trail.count} événement(s)) écrite dans {args.output}.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def render(trail: AuditTrailPublic, output: str, now: datetime) -> str:
+    if output == "json":
+        body = trail.model_dump(mode="json")
+        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if output == "csv":
+        return as_csv(trail)
+    if output == "html":
+        return as_html(trail, now)
+    return as_table(trail, now)
+
+
+# ---- table ---------------------------------------------------------------------
+
+
+def _moment(value: datetime) -> str:
+    return f"{value.astimezone(UTC):%d/%m/%Y %H:%M:%S}"
+
+
+def _place(trail: AuditTrailPublic) -> str:
+    parts = [
+        f"département {trail.department}" if trail.department else None,
+        f"commune {trail.commune}" if trail.commune else None,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _cell(text: str, width: int) -> str:
+    if len(text) < width:
+        return text.ljust(width)
+    return text[: width - 2] + "… "
+
+
+COLUMNS = (
+    ("n°", 5),
+    ("survenu le", 12),
+    ("enregistré le (UTC)", 21),
+    ("événement", 46),
+    ("agent", 22),
+    ("rôle", 20),
+    ("organisation", 32),
+)
+
+
+def as_table(trail: AuditTrailPublic, now: datetime) -> str:
+    lines = [
+        f"Piste d'audit — {trail.kind_label} {trail.id}",
+        " — ".join(
+            p
+            for p in (
+                _place(trail),
+                f"{trail.count} événement(s)",
+                f"éditée le {now.astimezone(UTC):%d/%m/%Y à %H:%M} UTC",
+            )
+            if p
+        ),
+        "",
+        "".join(title.ljust(width) for title, width in COLUMNS) + "fondement",
+    ]
+    indent = " " * COLUMNS[0][1]
+    for e in trail.events:
+        cells = (
+            str(e.version),
+            f"{e.occurred_on:%d/%m/%Y}",
+            _moment(e.recorded_at),
+            e.label,
+            e.actor.subject,
+            e.actor.role,
+            e.actor.organisation,
+        )
+        row = "".join(
+            _cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)
+        )
+        lines.append(row + e.basis)
+        if e.summary:
+            lines.append(f"{indent}résumé : {e.summary}")
+        if e.commission_id and trail.kind != "commission":
+            lines.append(f"{indent}commission : {e.commission_id}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- CSV -----------------------------------------------------------------------
+
+
+def _safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def as_csv(trail: AuditTrailPublic) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for e in trail.events:
+        writer.writerow(
+            [
+                _safe(value)
+                for value in (
+                    trail.kind,
+                    trail.id,
+                    e.version,
+                    e.position,
+                    e.type,
+                    e.label,
+                    e.basis,
+                    e.actor.subject,
+                    e.actor.role,
+                    e.actor.organisation,
+                    e.recorded_at.astimezone(UTC).isoformat(),
+                    e.occurred_on.isoformat(),
+                    e.commission_id or "",
+                    e.summary,
+                )
+            ]
+        )
+    return buffer.getvalue()
+
+
+# ---- HTML: one printable page ------------------------------------------------------
+
+STYLE = """
+@page {
+  size: A4 landscape;
+  margin: 14mm 12mm 16mm 12mm;
+  @bottom-left { content: "Logis — piste d'audit"; font-size: 8pt; color: #555; }
+  @bottom-right {
+    content: "Page " counter(page) " / " counter(pages);
+    font-size: 8pt; color: #555;
+  }
+}
+* { box-sizing: border-box; }
+body {
+  font-family: "Marianne", Arial, Helvetica, sans-serif;
+  font-size: 10pt; color: #111; margin: 2em auto; max-width: 290mm;
+}
+header { border-bottom: 2px solid #000091; margin-bottom: 1em; }
+h1 { font-size: 18pt; margin: 0 0 .2em; color: #000091; }
+.record { font-size: 12pt; margin: 0 0 .6em; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em;
+     margin: 0 0 .8em; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #999; padding: 3px 5px; text-align: left;
+         vertical-align: top; }
+th { background: #e8e8f4; }
+td.num { text-align: right; white-space: nowrap; }
+td.date { white-space: nowrap; }
+.summary { color: #333; font-size: 9pt; margin-top: 2px; }
+.basis { font-size: 8.5pt; }
+.signature { margin-top: 2.5em; display: grid; grid-template-columns: 1fr 1fr;
+             gap: 2em; }
+.signature p { margin: .3em 0 1.6em; }
+.line { border-bottom: 1px dotted #000; display: inline-block; min-width: 60mm; }
+.box { border: 1px solid #999; height: 30mm; }
+footer { margin-top: 1.5em; font-size: 8pt; color: #555; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 8.5pt; }
+  thead { display: table-header-group; }
+  tr, .signature { break-inside: avoid; page-break-inside: avoid; }
+  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def _row(e: AuditEntryPublic, trail: AuditTrailPublic) -> str:
+    summary = f'<div class="summary">{escape(e.summary)}</div>' if e.summary else ""
+    commission = (
+        f"<code>{escape(str(e.commission_id))}</code>"
+        if e.commission_id and trail.kind != "commission"
+        else ("cette séance" if e.commission_id else "—")
+    )
+    return (
+        "<tr>"
+        f'<td class="num">{e.version}</td>'
+        f'<td class="date">{escape(f"{e.occurred_on:%d/%m/%Y}")}</td>'
+        f'<td class="date">{escape(_moment(e.recorded_at))}</td>'
+        f"<td><strong>{escape(e.label)}</strong>{summary}</td>"
+        f"<td>{escape(e.actor.subject)}<br>{escape(e.actor.role)} — "
+        f"{escape(e.actor.organisation)}</td>"
+        f'<td class="basis">{escape(e.basis)}</td>'
+        f"<td>{commission}</td>"
+        "</tr>"
+    )
+
+
+def as_html(trail: AuditTrailPublic, now: datetime) -> str:
+    generated = f"{now.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
+    facts = [
+        ("Enregistrement", f"{trail.kind_label}"),
+        ("Identifiant", str(trail.id)),
+        ("Département", trail.department or "—"),
+        ("Commune", trail.commune or "—"),
+        ("Nombre d'événements", str(trail.count)),
+        ("Position du journal", str(trail.position)),
+        ("Éditée le", generated),
+    ]
+    details = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+    rows = "\n".join(_row(e, trail) for e in trail.events)
+    title = f"Piste d'audit — {trail.kind_label} {trail.id}"
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Piste d'audit</h1>
+<p class="record">{escape(trail.kind_label)} <code>{escape(str(trail.id))}</code></p>
+<dl>{details}</dl>
+</header>
+<main>
+<table>
+<thead>
+<tr><th>n°</th><th>Survenu le</th><th>Enregistré le (UTC)</th><th>Événement</th>
+<th>Agent, rôle — organisation</th><th>Fondement</th><th>Commission</th></tr>
+</thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<section class="signature">
+<div>
+<p>Vu et vérifié par : <span class="line"></span></p>
+<p>Qualité : <span class="line"></span></p>
+<p>le : <span class="line"></span></p>
+</div>
+<div>
+<p>Signature et cachet :</p>
+<div class="box"></div>
+</div>
+</section>
+</main>
+<footer>
+Document édité par Logis le {escape(generated)} : {trail.count} événement(s),
+chacun avec son auteur, sa date d'enregistrement et sa date de survenue. Il contient
+des données personnelles : à conserver et à détruire selon les règles applicables.
+</footer>
+</body>
+</html>
+"""

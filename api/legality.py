@@ -1,0 +1,194 @@
+"""What the legality routes and `logis legality` share: the answers (a record's
+findings, a commune's report, the rules catalogue) and where a commune's
+records are found (the read models)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from domain.legality import RULES_BY_ID
+from projections.commissions import CommissionFilter, select_commissions
+from projections.dossier_list import DossierFilter, select_dossiers
+from projections.programmes import ProgrammeFilter, select_programmes
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from commands.legality import CommuneReport, RecordFindings
+    from domain.legality import Finding, Rule
+    from projections.rows import RowView
+
+Severity = Literal["bloquant", "alerte"]
+
+
+class RulePublic(BaseModel):
+    id: str
+    title: str = Field(description="Intitulé en français")
+    source: str = Field(description="Source juridique ou seed")
+    severity: Severity
+    applies_to: list[str] = Field(
+        description="Enregistrements dont l'historique est lu"
+    )
+    when: str = Field(description="cmd, hist ou les deux (DOMAIN §8)")
+    checked: bool = Field(description="Vérifiée sur l'historique")
+    not_checkable: str | None = Field(
+        default=None, description="Pourquoi l'historique ne permet pas de la vérifier"
+    )
+
+    @classmethod
+    def of(cls, rule: Rule) -> RulePublic:
+        return cls(
+            id=rule.id,
+            title=rule.title,
+            source=rule.source,
+            severity=rule.severity,
+            applies_to=list(rule.applies_to),
+            when=rule.when,
+            checked=rule.checked,
+            not_checkable=rule.not_checkable,
+        )
+
+
+class RulesPublic(BaseModel):
+    data: list[RulePublic]
+    count: int
+
+
+class FindingPublic(BaseModel):
+    rule: str
+    title: str
+    source: str
+    severity: Severity
+    message: str
+    versions: list[int] = Field(description="Versions des événements en cause")
+    breached_on: date = Field(description="Jour où le manquement est né")
+    settings_version: int | None = Field(
+        description="Version des paramètres départementaux appliquée"
+    )
+
+    @classmethod
+    def of(cls, finding: Finding) -> FindingPublic:
+        rule = RULES_BY_ID[finding.rule]
+        return cls(
+            rule=finding.rule,
+            title=rule.title,
+            source=rule.source,
+            severity=finding.severity,
+            message=finding.message,
+            versions=list(finding.versions),
+            breached_on=finding.breached_on,
+            settings_version=finding.settings_version,
+        )
+
+
+class LegalityPublic(BaseModel):
+    kind: str = Field(description="dossier, commission, programme, mesure, saisine")
+    id: UUID
+    department: str
+    commune: str
+    as_of: date
+    blocking: bool = Field(description="Au moins un manquement bloquant")
+    findings: list[FindingPublic]
+    count: int
+
+    @classmethod
+    def of(cls, record: RecordFindings) -> LegalityPublic:
+        return cls(
+            kind=record.kind,
+            id=record.id,
+            department=record.department,
+            commune=record.commune,
+            as_of=record.as_of,
+            blocking=record.blocking,
+            findings=[FindingPublic.of(f) for f in record.findings],
+            count=len(record.findings),
+        )
+
+
+class RuleNotChecked(BaseModel):
+    id: str
+    title: str
+    reason: str
+
+
+class LegalityReportPublic(BaseModel):
+    commune: str
+    from_: date | None = Field(alias="from", serialization_alias="from")
+    to: date
+    as_of: date
+    checked: dict[str, int] = Field(description="Enregistrements lus, par nature")
+    blocking: bool
+    by_rule: dict[str, int]
+    by_severity: dict[str, int]
+    records: list[LegalityPublic] = Field(
+        description="Les enregistrements ayant un manquement dans la période"
+    )
+    rules_checked: list[str]
+    rules_not_checked: list[RuleNotChecked]
+
+    model_config = {"populate_by_name": True}
+
+    @classmethod
+    def of(cls, report: CommuneReport) -> LegalityReportPublic:
+        return cls(
+            commune=report.commune,
+            from_=report.start,
+            to=report.end,
+            as_of=report.as_of,
+            checked=report.checked,
+            blocking=report.blocking,
+            by_rule=report.by_rule,
+            by_severity=report.by_severity,
+            records=[LegalityPublic.of(r) for r in report.records],
+            rules_checked=[r.id for r in report.rules_checked],
+            rules_not_checked=[
+                RuleNotChecked(id=r.id, title=r.title, reason=why)
+                for r, why in report.rules_not_checked
+            ],
+        )
+
+
+PAGE = 500
+VIEWS = {
+    "dossier": "dossier_list",
+    "commission": "commissions",
+    "programme": "programmes",
+}
+
+
+def commune_ids(
+    reader: Callable[[str], RowView], commune: str
+) -> dict[str, list[UUID]]:
+    """The ids of the commune's dossiers, commissions and programmes, read in
+    their views (`reader(view name)`), every page."""
+
+    def every(select: Callable[[int], tuple[list[Any], int]]) -> list[UUID]:
+        ids: list[UUID] = []
+        while True:
+            rows, total = select(len(ids))
+            ids += [row.id for row in rows]
+            if not rows or len(ids) >= total:
+                return ids
+
+    dossiers, commissions, programmes = (reader(VIEWS[k]) for k in VIEWS)
+    return {
+        "dossier": every(
+            lambda at: select_dossiers(
+                dossiers, DossierFilter(commune=commune, limit=PAGE, offset=at)
+            )
+        ),
+        "commission": every(
+            lambda at: select_commissions(
+                commissions, CommissionFilter(commune=commune, limit=PAGE, offset=at)
+            )
+        ),
+        "programme": every(
+            lambda at: select_programmes(
+                programmes, ProgrammeFilter(commune=commune, limit=PAGE, offset=at)
+            )
+        ),
+    }

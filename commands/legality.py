@@ -1,0 +1,218 @@
+"""The legality engine run on stored records (issue 6): load a record's events
+and its department's settings history, run the check of its kind as of a day,
+and gather a commune's report. Read only: nothing is written.
+
+The API and the CLI find a commune's dossiers, commissions and programmes in
+the read models and pass their ids: commands/ does not read the views.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from commands.errors import NotFoundError
+from domain.commission import Commission
+from domain.department import (
+    DepartmentNotConfiguredError,
+    DepartmentSettings,
+    local_today,
+)
+from domain.dossier import Dossier
+from domain.legality import (
+    RULES,
+    check_commission,
+    check_dossier,
+    check_mesure,
+    check_programme,
+    check_saisine,
+)
+from domain.mesure import Mesure
+from domain.programme import Programme
+from domain.saisine import Saisine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from uuid import UUID
+
+    from commands.application import Logis
+    from domain.legality import Finding, Rule
+    from domain.legality.rules import SettingsOn
+
+
+@dataclass(frozen=True)
+class LegalKind:
+    """A kind of record the engine checks: how its history begins, its check,
+    and how a missing one is named."""
+
+    name: str
+    label: str  # French, for people
+    created: type
+    check: Callable[[Iterable[Any], SettingsOn, date], list[Finding]]
+
+
+KINDS: dict[str, LegalKind] = {
+    kind.name: kind
+    for kind in (
+        LegalKind("dossier", "Dossier", Dossier.Identified, check_dossier),
+        LegalKind("commission", "Commission", Commission.Convened, check_commission),
+        LegalKind("programme", "Programme", Programme.Announced, check_programme),
+        LegalKind("mesure", "Mesure ASLL", Mesure.Requested, check_mesure),
+        LegalKind("saisine", "Saisine CCAPEX", Saisine.Signalled, check_saisine),
+    )
+}
+COMMUNE_KINDS = ("dossier", "commission", "programme")  # what a commune report reads
+
+
+@dataclass(frozen=True)
+class RecordFindings:
+    kind: str
+    id: UUID
+    department: str
+    commune: str
+    as_of: date
+    findings: list[Finding]
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.severity == "bloquant" for f in self.findings)
+
+
+@dataclass(frozen=True)
+class CommuneReport:
+    commune: str
+    start: date | None
+    end: date
+    as_of: date
+    records: list[RecordFindings]  # those with a finding in the period
+    checked: dict[str, int]  # records read, by kind
+    by_rule: dict[str, int]
+    by_severity: dict[str, int]
+    rules_checked: list[Rule] = field(default_factory=list)
+    rules_not_checked: list[tuple[Rule, str]] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> bool:
+        return self.by_severity.get("bloquant", 0) > 0
+
+
+def settings_history(app: Logis, department: str) -> SettingsOn:
+    """The department's settings history as `settings_on(day)`: the version in
+    force on a day (DepartmentNotConfiguredError before the first), each
+    version read once."""
+    try:
+        versions = app.department_versions(department)
+    except NotFoundError:
+        versions = []
+    parsed: dict[int, DepartmentSettings] = {}
+
+    def on(day: date) -> tuple[int, DepartmentSettings]:
+        in_force = [v for v in versions if v[0] <= day]
+        if not in_force:
+            msg = (
+                f"Aucun paramétrage du département {department} n'est en vigueur "
+                f"au {day.isoformat()}."
+            )
+            raise DepartmentNotConfiguredError(msg)
+        _, number, data = in_force[-1]
+        if number not in parsed:
+            parsed[number] = DepartmentSettings.model_validate(data)
+        return number, parsed[number]
+
+    return on
+
+
+def check_record(
+    app: Logis,
+    kind: str,
+    record_id: UUID,
+    as_of: date | datetime,
+    settings_on: SettingsOn | None = None,
+) -> RecordFindings:
+    """The findings of one record of `kind` as of the end of `as_of`; given a
+    moment rather than a day, as of the day it is then in the record's
+    department. 404 (`<kind>_not_found`) when there is no such record."""
+    spec = KINDS[kind]
+    events = list(app.events.get(record_id))
+    if not events or not isinstance(events[0], spec.created):
+        msg = f"{spec.label} {record_id} introuvable."
+        raise NotFoundError(msg, f"{kind}_not_found")
+    first = events[0]
+    day = local_today(first.department, as_of) if isinstance(as_of, datetime) else as_of
+    rules = settings_on or settings_history(app, first.department)
+    return RecordFindings(
+        kind,
+        record_id,
+        first.department,
+        first.commune,
+        day,
+        spec.check(events, rules, day),
+    )
+
+
+def rules_for(kinds: Iterable[str]) -> tuple[list[Rule], list[tuple[Rule, str]]]:
+    """The rules the engine checks on records of `kinds`, and those it does not,
+    with why (not visible in a history, or about other records)."""
+    wanted = set(kinds)
+    checked, not_checked = [], []
+    for rule in RULES:
+        if not wanted & set(rule.applies_to):
+            kinds_named = ", ".join(rule.applies_to)
+            not_checked.append(
+                (rule, f"porte sur d'autres enregistrements ({kinds_named})")
+            )
+        elif rule.not_checkable:
+            not_checked.append((rule, rule.not_checkable))
+        else:
+            checked.append(rule)
+    return checked, not_checked
+
+
+def commune_report(
+    app: Logis,
+    commune: str,
+    department: str,
+    ids: dict[str, Iterable[UUID]],
+    start: date | None,
+    end: date,
+    as_of: date,
+) -> CommuneReport:
+    """Every record of the commune (`ids` by kind: dossier, commission,
+    programme) checked as of `as_of`; the findings that arose between `start`
+    and `end` (both included), with their totals by rule and severity."""
+    settings_on = settings_history(app, department)
+    records, checked = [], Counter[str]()
+    for kind in COMMUNE_KINDS:
+        for record_id in ids.get(kind, ()):
+            try:
+                found = check_record(app, kind, record_id, as_of, settings_on)
+            except NotFoundError:
+                continue  # in the view, not (yet) in this store: nothing to check
+            checked[kind] += 1
+            within = [
+                f
+                for f in found.findings
+                if (start is None or f.breached_on >= start) and f.breached_on <= end
+            ]
+            if within:
+                records.append(
+                    RecordFindings(
+                        kind, record_id, found.department, found.commune, as_of, within
+                    )
+                )
+    everything = [f for r in records for f in r.findings]
+    rules_checked, rules_not_checked = rules_for(COMMUNE_KINDS)
+    return CommuneReport(
+        commune=commune,
+        start=start,
+        end=end,
+        as_of=as_of,
+        records=records,
+        checked={kind: checked[kind] for kind in COMMUNE_KINDS},
+        by_rule=dict(sorted(Counter(f.rule for f in everything).items())),
+        by_severity=dict(sorted(Counter(f.severity for f in everything).items())),
+        rules_checked=rules_checked,
+        rules_not_checked=rules_not_checked,
+    )

@@ -1,0 +1,210 @@
+"""`logis audit ID`, the real executable, on a store written through the API with
+no projector running: the command catches the views up itself, finds what kind
+of record ID is, and prints its audit trail as a table, JSON, CSV or a printable
+HTML page whose every value is escaped. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+from uuid import uuid4
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.cli_audit import CSV_HEADER
+from api.main import create_app
+from infra.settings import Settings
+from tests.e2e.support import run_logis
+from tests.helpers.api import adopt_settings, history
+from tests.helpers.procedure import (
+    attribution,
+    concerted_programme,
+    decide,
+    in_session,
+    ranked_dossiers,
+    refusal,
+)
+
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
+
+    from tests.conftest import TestDatabases
+
+HOSTILE = "<script>alert('x')</script> & « ménage »"
+
+
+@dataclass(frozen=True)
+class Store:
+    database_url: str
+    workdir: Path
+    dossier: str  # refused by the CAL, with the hostile motive
+    events: list[dict[str, Any]]  # its /history
+    cal: str
+
+    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_logis(*args, database_url=self.database_url, cwd=self.workdir)
+
+
+def write_procedure(database_url: str, workdir: Path) -> Store:
+    settings = Settings(
+        database_url=database_url, log_json=False, projector_in_process=False
+    )
+    with TestClient(create_app(settings)) as client:
+        assert adopt_settings(client).status_code == 201
+        programme_id = concerted_programme(client)
+        ranked, _, _ = ranked_dossiers(client, programme_id, ranked=3)
+        cal = in_session(client, "cal", programme_id=programme_id, dwelling_refs=["A1"])
+        candidates = [
+            attribution(ranked[0]),
+            refusal(ranked[1]) | {"motive": HOSTILE},
+            refusal(ranked[2]),
+        ]
+        assert decide(client, cal, "A1", candidates).status_code == 200
+        events = history(client, ranked[1])
+    return Store(database_url, workdir, ranked[1], events, cal)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ],
+)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    workdir = tmp_path_factory.mktemp("logis-cli-audit")
+    if request.param == "sqlite":
+        yield write_procedure(f"sqlite:///{workdir / 'logis.sqlite3'}", workdir)
+        return
+    databases: TestDatabases = request.getfixturevalue("postgres_server")
+    name = databases.acquire()
+    try:
+        yield write_procedure(f"postgresql://postgres@127.0.0.1:5432/{name}", workdir)
+    finally:
+        databases.release(name)
+
+
+class Page(HTMLParser):
+    """What a browser would make of the page: its elements and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_table_lists_every_event_in_french(store: Store) -> None:
+    result = store.logis("audit", store.dossier)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Piste d'audit — Dossier LLTS {store.dossier}"
+    assert f"{len(store.events)} événement(s)" in lines[1]
+    assert "commune 97209" in lines[1]
+    header = lines[3]
+    for column in ("n°", "survenu le", "événement", "organisation", "fondement"):
+        assert column in header
+    numbered = [line for line in lines[4:] if line[:5].strip().isdigit()]
+    assert [int(line[:5]) for line in numbered] == [e["version"] for e in store.events]
+    for line, event in zip(numbered, store.events, strict=True):
+        assert line[38:].startswith(event["label"][:40])
+    assert f"commission : {store.cal}" in result.stdout
+    assert HOSTILE in result.stdout
+
+
+def test_json_is_the_apis_trail(store: Store) -> None:
+    result = store.logis("audit", store.dossier, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    trail = json.loads(result.stdout)
+    assert trail["kind"] == "dossier"
+    assert trail["count"] == len(store.events)
+    assert [e["type"] for e in trail["events"]] == [e["type"] for e in store.events]
+    assert [e["actor"] for e in trail["events"]] == [e["actor"] for e in store.events]
+
+
+def test_csv_has_a_header_and_one_row_per_event(store: Store) -> None:
+    result = store.logis("audit", store.dossier, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert tuple(rows[0]) == CSV_HEADER
+    body = rows[1:]
+    assert len(body) == len(store.events)
+    column = {name: i for i, name in enumerate(CSV_HEADER)}
+    assert [r[column["événement"]] for r in body] == [e["label"] for e in store.events]
+    assert [r[column["agent"]] for r in body] == [
+        e["actor"]["subject"] for e in store.events
+    ]
+    assert HOSTILE in body[-1][column["résumé"]]
+    assert body[-1][column["commission"]] == store.cal
+
+
+def test_html_is_one_printable_escaped_page(store: Store) -> None:
+    output = store.workdir / f"audit-{uuid4()}.html"
+    result = store.logis(
+        "audit", store.dossier, "--format", "html", "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert str(output) in result.stderr
+    html = output.read_text(encoding="utf-8")
+    page = Page()
+    page.feed(html)
+    page.close()
+    text = "".join(page.text)
+    assert "script" not in page.tags
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert HOSTILE in text  # shown, not run
+    assert "Piste d'audit" in text
+    assert store.dossier in text
+    assert "Vu et vérifié par" in text
+    assert f"{len(store.events)}" in text
+    for event in store.events:
+        assert event["label"] in text
+    assert page.tags.count("tr") == len(store.events) + 1
+    assert "thead" in page.tags
+    assert "@media print" in html
+    assert "size: A4" in html
+    # Self-contained: no script, stylesheet, image or frame fetched from elsewhere.
+    assert not {"link", "img", "iframe", "object"} & set(page.tags)
+    assert not [value for name, value in page.attributes if name in ("src", "href")]
+
+
+def test_a_commission_session_by_its_id(store: Store) -> None:
+    result = store.logis("audit", store.cal)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Piste d'audit — Commission {store.cal}")
+    assert "Décisions de la CAL sur un logement" in result.stdout
+
+
+def test_unknown_id_is_refused_in_french(store: Store) -> None:
+    unknown = str(uuid4())
+    result = store.logis("audit", unknown)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"aucun dossier, mesure, programme, commission ni saisine « {unknown} »" in (
+        result.stderr
+    )
+
+
+def test_invalid_id_is_refused(store: Store) -> None:
+    result = store.logis("audit", "pas-un-uuid")
+    assert result.returncode == 2
+    assert "identifiant invalide" in result.stderr

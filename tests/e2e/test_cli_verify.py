@@ -1,0 +1,171 @@
+"""`logis verify` and `logis anchor`, the real executable, on the demo's SQLite
+store: untouched it verifies; an event altered, deleted or inserted directly in
+the file makes it exit 1 naming that event; a published anchor catches a chain
+recomputed from scratch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from infra.ledger import GENESIS, chain_hash, event_hash
+from tests.e2e.support import run_logis
+
+if TYPE_CHECKING:
+    import subprocess
+    from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Store:
+    path: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_logis(*args, database_url=self.url, cwd=self.path.parent)
+
+    def execute(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple]:
+        with sqlite3.connect(self.path) as conn:
+            rows = conn.execute(statement, params).fetchall()
+        conn.close()
+        return rows
+
+    def event(self, position: int) -> tuple[str, int, str, bytes]:
+        (row,) = self.execute(
+            "SELECT originator_id, originator_version, topic, state "
+            "FROM stored_events WHERE rowid = ?",
+            (position,),
+        )
+        return row
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's store, loaded once by `logis demo`."""
+    path = tmp_path_factory.mktemp("verify-demo") / "logis.sqlite3"
+    loaded = run_logis("demo", database_url=f"sqlite:///{path}", cwd=path.parent)
+    assert loaded.returncode == 0, loaded.stderr
+    return path
+
+
+@pytest.fixture
+def store(demo: Path, tmp_path: Path) -> Store:
+    """A copy of the demo's store, for this test to tamper with."""
+    copy = tmp_path / "logis.sqlite3"
+    with sqlite3.connect(demo) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return Store(copy)
+
+
+def count(store: Store) -> int:
+    ((n,),) = store.execute("SELECT COUNT(*) FROM stored_events")
+    return int(n)
+
+
+def test_untouched_store_verifies_and_anchors(store: Store) -> None:
+    events = count(store)
+    anchored = store.logis("anchor")
+    assert anchored.returncode == 0, anchored.stderr
+    anchor = json.loads(anchored.stdout)
+    assert anchor["position"] == anchor["events"] == events
+    assert len(anchor["chain_hash"]) == 64
+
+    verified = store.logis("verify", "--anchor", f"{events}:{anchor['chain_hash']}")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.strip() == (
+        f"Intégrité vérifiée : {events} événements, chaîne jusqu'à la position "
+        f"{events}, empreinte {anchor['chain_hash']}"
+    )
+
+
+def test_altered_event_is_named(store: Store) -> None:
+    originator_id, version, _, state = store.event(100)
+    store.execute(
+        "UPDATE stored_events SET state = ? WHERE rowid = 100", (state + b" ",)
+    )
+    result = store.logis("verify")
+    assert result.returncode == 1
+    assert "Intégrité compromise : Événement altéré à la position 100" in result.stdout
+    assert f"agrégat : {originator_id} ; version : {version}" in result.stdout
+
+    alone = store.logis("verify", "--aggregate", str(originator_id))
+    assert alone.returncode == 1
+    assert "Événement altéré à la position 100" in alone.stdout
+
+
+def test_deleted_event_is_named(store: Store) -> None:
+    originator_id, version, _, _ = store.event(200)
+    store.execute("DELETE FROM stored_events WHERE rowid = 200")
+    result = store.logis("verify", "--format", "json")
+    assert result.returncode == 1
+    mismatch = json.loads(result.stdout)["mismatch"]
+    assert mismatch["kind"] == "deleted"
+    assert (mismatch["position"], mismatch["originator_id"], mismatch["version"]) == (
+        200,
+        originator_id,
+        version,
+    )
+    assert mismatch["message"].startswith("Événement supprimé à la position 200")
+
+
+def test_inserted_event_is_named(store: Store) -> None:
+    events = count(store)
+    originator_id, _, topic, state = store.event(events)
+    (latest,) = store.execute(
+        "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?",
+        (originator_id,),
+    )
+    store.execute(
+        "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+        (originator_id, latest[0] + 1, topic, state),
+    )
+    result = store.logis("verify")
+    assert result.returncode == 1
+    assert (
+        f"Événement inséré à la position {events + 1} (agrégat {originator_id}, "
+        f"version {latest[0] + 1})"
+    ) in result.stdout
+
+
+def test_published_anchor_catches_a_resealed_store(store: Store) -> None:
+    anchor = json.loads(store.logis("anchor").stdout)
+    _, _, _, state = store.event(10)
+    store.execute(
+        "UPDATE stored_events SET state = ? WHERE rowid = 10", (state + b" ",)
+    )
+    # The forger recomputes every seal, as the README's algorithm says.
+    store.execute("DELETE FROM event_seals")
+    chain, last = GENESIS, {}
+    for position, originator_id, version, topic, state in store.execute(
+        "SELECT rowid, originator_id, originator_version, topic, state "
+        "FROM stored_events ORDER BY rowid"
+    ):
+        own = event_hash(
+            originator_id, version, topic, state, last.get(originator_id, GENESIS)
+        )
+        chain, last[originator_id] = chain_hash(chain, position, own), own
+        store.execute(
+            "INSERT INTO event_seals VALUES (?, ?, ?, ?, ?)",
+            (position, originator_id, version, own.hex(), chain.hex()),
+        )
+    assert store.logis("verify").returncode == 0
+
+    published = f"{anchor['position']}:{anchor['chain_hash']}"
+    result = store.logis("verify", "--anchor", published)
+    assert result.returncode == 1
+    assert f"Ancre non conforme à la position {anchor['position']}" in result.stdout
+
+
+def test_malformed_anchor_is_refused_in_french(store: Store) -> None:
+    result = store.logis("verify", "--anchor", "12:abc")
+    assert result.returncode == 2
+    assert "ancre attendue sous la forme POSITION:EMPREINTE" in result.stderr
