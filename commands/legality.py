@@ -11,30 +11,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from commands.errors import NotFoundError
-from domain.commission import Commission
 from domain.department import (
     DepartmentNotConfiguredError,
     DepartmentSettings,
     local_today,
 )
-from domain.dossier import Dossier
-from domain.legality import (
-    RULES,
-    check_commission,
-    check_dossier,
-    check_mesure,
-    check_programme,
-    check_saisine,
-)
-from domain.mesure import Mesure
-from domain.programme import Programme
-from domain.saisine import Saisine
+from domain.legality import CHECKS, RULES
+from domain.records import KIND_LABELS, kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from uuid import UUID
 
     from commands.application import Logis
@@ -42,27 +31,6 @@ if TYPE_CHECKING:
     from domain.legality.rules import SettingsOn
 
 
-@dataclass(frozen=True)
-class LegalKind:
-    """A kind of record the engine checks: how its history begins, its check,
-    and how a missing one is named."""
-
-    name: str
-    label: str  # French, for people
-    created: type
-    check: Callable[[Iterable[Any], SettingsOn, date], list[Finding]]
-
-
-KINDS: dict[str, LegalKind] = {
-    kind.name: kind
-    for kind in (
-        LegalKind("dossier", "Dossier", Dossier.Identified, check_dossier),
-        LegalKind("commission", "Commission", Commission.Convened, check_commission),
-        LegalKind("programme", "Programme", Programme.Announced, check_programme),
-        LegalKind("mesure", "Mesure ASLL", Mesure.Requested, check_mesure),
-        LegalKind("saisine", "Saisine CCAPEX", Saisine.Signalled, check_saisine),
-    )
-}
 COMMUNE_KINDS = ("dossier", "commission", "programme")  # what a commune report reads
 
 
@@ -134,10 +102,10 @@ def check_record(
     """The findings of one record of `kind` as of the end of `as_of`; given a
     moment rather than a day, as of the day it is then in the record's
     department. 404 (`<kind>_not_found`) when there is no such record."""
-    spec = KINDS[kind]
     events = list(app.events.get(record_id))
-    if not events or not isinstance(events[0], spec.created):
-        msg = f"{spec.label} {record_id} introuvable."
+    found = kind_of(events[0]) if events else None
+    if found is None or found.name != kind:
+        msg = f"{KIND_LABELS[kind]} {record_id} introuvable."
         raise NotFoundError(msg, f"{kind}_not_found")
     first = events[0]
     day = local_today(first.department, as_of) if isinstance(as_of, datetime) else as_of
@@ -148,7 +116,7 @@ def check_record(
         first.department,
         first.commune,
         day,
-        spec.check(events, rules, day),
+        CHECKS[kind](events, rules, day),
     )
 
 

@@ -9,7 +9,17 @@ from domain.legality.programme import check_programme
 from domain.legality.rules import RULES, RULES_BY_ID, Finding, Rule
 from domain.legality.saisine import check_saisine
 
+# The check of each kind of record (domain/records.py names them).
+CHECKS = {
+    "dossier": check_dossier,
+    "commission": check_commission,
+    "programme": check_programme,
+    "mesure": check_mesure,
+    "saisine": check_saisine,
+}
+
 __all__ = [
+    "CHECKS",
     "RULES",
     "RULES_BY_ID",
     "Finding",
