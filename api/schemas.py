@@ -70,6 +70,8 @@ class DossierPublic(BaseModel):
     commune: str
     programme_id: UUID | None
     dalo: bool
+    dalo_appeal_on: date | None
+    dalo_recognised_on: date | None
     numero_unique: str | None
     sne_valid_until: date | None
     origin: ActorPublic
@@ -106,6 +108,8 @@ class DossierPublic(BaseModel):
             commune=d.commune,
             programme_id=d.programme_id,
             dalo=d.dalo,
+            dalo_appeal_on=d.dalo_appeal_on,
+            dalo_recognised_on=d.dalo_recognised_on,
             numero_unique=d.numero_unique,
             sne_valid_until=d.sne_valid_until,
             origin=ActorPublic(**d.origin.__dict__),

@@ -39,6 +39,15 @@ class IdentifyDossier(Command):
     numero_unique: str | None = Field(default=None, pattern=r"^[0-9A-Z]{8,20}$")
     sne_registered_on: date | None = None
     dalo: bool = False
+    dalo_appeal_on: date | None = Field(
+        default=None,
+        description="DALO : date du recours complet devant la commission de médiation",
+    )
+    dalo_recognised_on: date | None = Field(
+        default=None,
+        description="DALO : date de la décision de la commission de médiation "
+        "reconnaissant le ménage prioritaire (DALO-DELAI en part)",
+    )
 
     def create(self, meta: Meta) -> Dossier:
         return Dossier.identify(
@@ -52,6 +61,8 @@ class IdentifyDossier(Command):
             numero_unique=self.numero_unique,
             sne_registered_on=self.sne_registered_on,
             dalo=self.dalo,
+            dalo_appeal_on=self.dalo_appeal_on,
+            dalo_recognised_on=self.dalo_recognised_on,
             meta=meta,
         )
 

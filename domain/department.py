@@ -87,6 +87,12 @@ class DepartmentSettings(BaseModel):
     dossiers_per_dwelling: int = Field(default=3, ge=1, le=20)
     liste_complementaire_validity_months: int = Field(default=6, ge=1, le=36)
     bilan_installation_deadline_months: int = Field(default=2, ge=1, le=12)
+    # DALO-DELAI (CCH R441-15, R441-16-1): the commission de médiation decides
+    # within these months of a complete appeal, the préfet offers a dwelling
+    # within these months of its decision; 6 overseas (and, for the offer, where
+    # an agglomeration exceeds 300,000 inhabitants), 3 elsewhere.
+    dalo_mediation_months: int = Field(default=3, ge=1, le=12)
+    dalo_offer_months: int = Field(default=3, ge=1, le=12)
     min_support_months_after_bilan: int = Field(default=6, ge=1, le=36)
     asll_min_months: int = Field(default=3, ge=1, le=24)
     asll_max_months: int = Field(default=6, ge=1, le=36)

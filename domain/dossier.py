@@ -142,6 +142,7 @@ class Dossier(Recording, Aggregate):
     class Identified(Event, Aggregate.Created):
         TOPIC = "logis.dossier.Identified"
         STAGE = IDENTIFIED
+        class_version = 2  # v2: the DALO appeal's and recognition's days
         household_id: UUID
         applicant_name: str
         household_size: int
@@ -151,6 +152,16 @@ class Dossier(Recording, Aggregate):
         numero_unique: str | None
         sne_registered_on: date | None
         dalo: bool
+        # DALO-DELAI runs from these: the complete appeal to the commission de
+        # médiation, and its decision recognising the household.
+        dalo_appeal_on: date | None
+        dalo_recognised_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v1 recorded that a household was DALO, not when: unknown days."""
+            state["dalo_appeal_on"] = None
+            state["dalo_recognised_on"] = None
 
         def apply(self, dossier: Dossier) -> None:
             dossier.household_id = self.household_id
@@ -162,6 +173,8 @@ class Dossier(Recording, Aggregate):
             dossier.numero_unique = self.numero_unique
             dossier.sne_valid_from = self.sne_registered_on
             dossier.dalo = self.dalo
+            dossier.dalo_appeal_on = self.dalo_appeal_on
+            dossier.dalo_recognised_on = self.dalo_recognised_on
             dossier.origin = self.actor
             dossier.last_occurred_on = self.occurred_on
             dossier.avis = {}
@@ -493,6 +506,8 @@ class Dossier(Recording, Aggregate):
         sne_registered_on: date | None,
         dalo: bool,
         meta: Meta,
+        dalo_appeal_on: date | None = None,
+        dalo_recognised_on: date | None = None,
     ) -> Dossier:
         role = meta.actor.role
         check_role(meta.actor, STEP_ROLES["identify"], "repérage du ménage")
@@ -511,6 +526,7 @@ class Dossier(Recording, Aggregate):
         if sne_registered_on is not None and sne_registered_on > meta.occurred_on:
             msg = "La demande ne peut être enregistrée après l'identification."
             raise RuleViolation("SNE-NUMERO", msg)
+        _check_dalo_days(dalo, dalo_appeal_on, dalo_recognised_on, meta.occurred_on)
         return cls._create(
             cls.Identified,
             id=dossier_id,
@@ -523,6 +539,8 @@ class Dossier(Recording, Aggregate):
             numero_unique=numero_unique,
             sne_registered_on=sne_registered_on,
             dalo=dalo,
+            dalo_appeal_on=dalo_appeal_on,
+            dalo_recognised_on=dalo_recognised_on,
             **meta.fields(),
         )
 
@@ -1135,6 +1153,22 @@ class Dossier(Recording, Aggregate):
         if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
+
+
+def _check_dalo_days(
+    dalo: bool, appeal_on: date | None, recognised_on: date | None, on: date
+) -> None:
+    """The DALO days a Préfecture knows when it proposes the household: the
+    appeal, then the recognition, both by the day of the proposal."""
+    if not dalo and (appeal_on or recognised_on):
+        msg = "Les dates du recours DALO ne concernent qu'un dossier DALO."
+        raise InvalidValueError(msg)
+    if appeal_on and recognised_on and recognised_on < appeal_on:
+        msg = "La commission de médiation statue après le recours, pas avant."
+        raise InvalidValueError(msg)
+    if any(day > on for day in (appeal_on, recognised_on) if day):
+        msg = "Le recours DALO et sa décision précèdent la proposition du dossier."
+        raise InvalidValueError(msg)
 
 
 # French labels for people: timelines, audit trails, CLI.

@@ -145,6 +145,11 @@ class Plan:
                 numero_unique=_numero_unique(self.code, registered, sequence),
                 sne_registered_on=registered,
                 dalo=dalo,
+                # Recognised by the commission de médiation ten days before the
+                # Préfecture proposes the household, on an appeal lodged 100 days
+                # before that (DALO-DELAI: within six months overseas).
+                dalo_appeal_on=self.ago(days_ago + 110) if dalo else None,
+                dalo_recognised_on=self.ago(days_ago + 10) if dalo else None,
             )
 
         self.names[dossier] = applicant

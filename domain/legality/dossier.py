@@ -49,7 +49,14 @@ Readings chosen where the seed is loose:
   complet → DEAL → ALS, a step recorded before the previous one, or dated
   (`occurred_on`) before it.
 - CAL-MOTIF: a non-attribution or rejection without a written motive.
-- DALO-DELAI is not checked: the dossier records no DALO appeal date.
+- DALO-DELAI: from the days a DALO dossier records since its v2 (the complete
+  appeal, the commission de médiation's recognition): the recognition more
+  than `dalo_mediation_months` after the appeal (breach the day after that
+  delay), and no offer (`Offered`, whichever landlord makes it on the préfet's
+  designation) within `dalo_offer_months` of the recognition — an offer made
+  later, or none by then while the dossier is still open. Delays are those in
+  force on the day each one starts. A DALO dossier without these days (every
+  one recorded before v2) cannot be judged on it and is not.
 The readings of the other rules are in each check's docstring.
 """
 
@@ -851,6 +858,66 @@ def _check_retention(
     return findings
 
 
+def _check_dalo(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    identified = next(iter(_of(events, Dossier.Identified)), None)
+    if identified is None or not identified.dalo:
+        return []
+    appeal, recognised = identified.dalo_appeal_on, identified.dalo_recognised_on
+    findings = []
+    versions = (identified.originator_version,)
+    mediation = in_force(settings_on, appeal) if appeal else None
+    if appeal and recognised and mediation:
+        version, settings = mediation
+        deadline = add_months(appeal, settings.dalo_mediation_months)
+        if recognised > deadline:
+            findings.append(
+                Finding(
+                    "DALO-DELAI",
+                    f"Commission de médiation : décision du {_day(recognised)} sur "
+                    f"un recours complet du {_day(appeal)}, au-delà de "
+                    f"{settings.dalo_mediation_months} mois ({_day(deadline)}).",
+                    versions,
+                    deadline + timedelta(days=1),
+                    version,
+                )
+            )
+    offering = in_force(settings_on, recognised) if recognised else None
+    if recognised is None or offering is None:
+        return findings
+    version, settings = offering
+    deadline = add_months(recognised, settings.dalo_offer_months)
+    offer = next(iter(_of(events, Dossier.Offered)), None)
+    ended = next(
+        (e for e in _of(events, Dossier.Ended) if e.occurred_on <= deadline), None
+    )
+    if offer is not None and offer.occurred_on > deadline:
+        findings.append(
+            Finding(
+                "DALO-DELAI",
+                f"Première offre de logement le {_day(offer.occurred_on)}, plus de "
+                f"{settings.dalo_offer_months} mois après la décision de la "
+                f"commission de médiation du {_day(recognised)} ({_day(deadline)}).",
+                (*versions, offer.originator_version),
+                deadline + timedelta(days=1),
+                version,
+            )
+        )
+    elif offer is None and ended is None and as_of > deadline:
+        findings.append(
+            Finding(
+                "DALO-DELAI",
+                "Aucune offre de logement depuis la décision de la commission de "
+                f"médiation du {_day(recognised)} (échéance du {_day(deadline)}).",
+                versions,
+                deadline + timedelta(days=1),
+                version,
+            )
+        )
+    return findings
+
+
 _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] = (
     _check_numero,
     _check_order,
@@ -867,6 +934,7 @@ _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] 
     _check_motive,
     _check_condition,
     _check_offers,
+    _check_dalo,
     _check_bilan,
     _check_information,
     _check_support,

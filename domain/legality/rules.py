@@ -255,11 +255,6 @@ RULES: tuple[Rule, ...] = (
         "CCH R441-15, R441-16-1",
         "bloquant",
         (DOSSIER,),
-        not_checkable=(
-            "non vérifiable sur l'historique : le dossier enregistre qu'il est "
-            "DALO, pas la date du recours complet devant la commission de "
-            "médiation ni celle de sa décision, dont partent les délais"
-        ),
     ),
     Rule(
         "ENTREE-INFO",

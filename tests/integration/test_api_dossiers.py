@@ -97,6 +97,38 @@ class TestIdentifyDossier:
         assert answer.status_code == 201, answer.text
         assert read(client, answer.json()["id"])["dalo"] is True
 
+    def test_prefecture_records_the_dalo_appeal_and_its_recognition(
+        self, client: TestClient
+    ) -> None:
+        days = {"dalo_appeal_on": "2024-09-02", "dalo_recognised_on": "2024-11-28"}
+        body = identification(dalo=True, **days)
+        answer = identify(client, body, role="prefecture")
+        assert answer.status_code == 201, answer.text
+        dossier = read(client, answer.json()["id"])
+        assert {k: dossier[k] for k in days} == days
+        [identified] = history(client, answer.json()["id"])
+        assert identified["data"]["dalo_recognised_on"] == "2024-11-28"
+
+    @pytest.mark.parametrize(
+        ("dalo", "days"),  # recognised before its appeal, or appealed in 2999
+        [
+            (False, {"dalo_recognised_on": "2024-11-28"}),
+            (
+                True,
+                {"dalo_appeal_on": "2024-11-28", "dalo_recognised_on": "2024-09-02"},
+            ),
+            (True, {"dalo_appeal_on": "2999-01-01"}),
+        ],
+    )
+    def test_dalo_days_no_procedure_has_are_refused(
+        self, client: TestClient, dalo: bool, days: dict[str, str]
+    ) -> None:
+        before = StoreSnapshot.take(client)
+        role = "prefecture" if dalo else "ccas"
+        answer = identify(client, identification(dalo=dalo, **days), role=role)
+        assert_error(answer, 409, "invalid_value")
+        assert_store_unchanged(client, before)
+
 
 class TestProcedure:
     def test_every_step_in_order_to_closure(self, client: TestClient) -> None:

@@ -127,6 +127,7 @@ def test_every_record_replays_audits_and_is_checked(
         view = system.engine.reader("audit_trail")
         assert view is not None
         rules: set[str] = set()
+        dalo_dossiers = 0
         for record_id, then in manifest["records"].items():
             kind, events = system.app.record_history(UUID(record_id))
             state = None
@@ -138,6 +139,9 @@ def test_every_record_replays_audits_and_is_checked(
                 "stage": getattr(state, "stage", None),
             }
             assert now == then, record_id
+            if getattr(state, "dalo", False):  # v1 identifications: days unknown
+                dalo_dossiers += 1
+                assert state.dalo_recognised_on is None
             trail = select_trail(view, UUID(record_id))
             assert [(r.version, r.event_type) for r in trail] == [
                 (e.originator_version, type(e).__name__) for e in events
@@ -147,6 +151,7 @@ def test_every_record_replays_audits_and_is_checked(
             rules |= {finding.rule for finding in checked.findings}
     finally:
         system.close()
+    assert dalo_dossiers == 1  # Joseph-Angélique, identified by the Préfecture
     assert rules <= RULES_BY_ID.keys()
     assert "CCAPEX-SAISINE" in rules  # the demo's referral summoned too early
 

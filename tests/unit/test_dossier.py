@@ -166,6 +166,58 @@ class TestIdentify:
         then_event(events, Dossier.Identified, meta, dalo=True)
         assert given(events).origin.role == "prefecture"
 
+    def test_prefecture_records_the_dalo_appeal_and_its_recognition(self) -> None:
+        meta = make_meta("prefecture", DAY["identify"])
+        appeal, recognised = date(2024, 9, 2), date(2024, 11, 28)
+        command = identify_command(
+            meta, dalo=True, dalo_appeal_on=appeal, dalo_recognised_on=recognised
+        )
+        events = when(None, command)
+        then_event(
+            events,
+            Dossier.Identified,
+            meta,
+            dalo=True,
+            dalo_appeal_on=appeal,
+            dalo_recognised_on=recognised,
+        )
+        dossier = given(events)
+        assert (dossier.dalo_appeal_on, dossier.dalo_recognised_on) == (
+            appeal,
+            recognised,
+        )
+
+    @pytest.mark.parametrize(
+        ("dalo", "appeal", "recognised"),
+        [
+            (False, date(2024, 9, 2), None),  # DALO days on a non-DALO dossier
+            (False, None, date(2024, 11, 28)),
+            (True, date(2024, 11, 28), date(2024, 9, 2)),  # decided before the appeal
+            (True, date(2024, 9, 2), DAY["identify"] + timedelta(days=1)),  # future
+            (True, DAY["identify"] + timedelta(days=1), None),
+        ],
+    )
+    def test_dalo_days_no_real_procedure_has_are_refused(
+        self, dalo: bool, appeal: date | None, recognised: date | None
+    ) -> None:
+        meta = make_meta("prefecture" if dalo else "ccas", DAY["identify"])
+        command = identify_command(
+            meta, dalo=dalo, dalo_appeal_on=appeal, dalo_recognised_on=recognised
+        )
+        then_error(None, command, "invalid_value")
+
+    def test_a_v1_identification_reads_with_unknown_dalo_days(self) -> None:
+        """Stored before v2, an identification has no DALO days: upcast, they are
+        unknown (None), and the dossier replays."""
+        state: dict[str, Any] = {"dalo": True}
+        Dossier.Identified.upcast_v1_v2(state)
+        assert state == {
+            "dalo": True,
+            "dalo_appeal_on": None,
+            "dalo_recognised_on": None,
+        }
+        assert Dossier.Identified.class_version == 2
+
     def test_household_without_numero_unique_can_be_identified(self) -> None:
         meta = make_meta("ccas", DAY["identify"])
         events = when(

@@ -171,6 +171,65 @@ def test_a_dalo_dossier_proposed_by_the_mairie_is_a_breach() -> None:
     assert finding.breached_on == DAY["identify"]
 
 
+# ---- DALO-DELAI -----------------------------------------------------------------
+
+APPEAL, RECOGNISED = date(2024, 11, 4), date(2025, 1, 2)  # before DAY["identify"]
+SIX_MONTHS_OFFER = versions(
+    (date(2020, 1, 1), make_settings(**KEEP, dalo_offer_months=6))
+)
+
+
+def dalo_history(stage: str, **days: date | None) -> list[Any]:
+    dated = {"dalo_appeal_on": APPEAL, "dalo_recognised_on": RECOGNISED} | days
+    return altered(history_to(stage, dalo=True), Dossier.Identified, **dated)
+
+
+def test_a_dalo_household_offered_a_dwelling_in_time_is_legal() -> None:
+    events = dalo_history(d.OFFERED)  # offered 26/05/2025, within six months
+    assert dossier_findings(events, settings_on=SIX_MONTHS_OFFER) == []
+
+
+def test_an_offer_after_the_prefets_delay_is_a_breach() -> None:
+    events = dalo_history(d.OFFERED)  # three months: due by 02/04/2025
+    [finding] = dossier_findings(events)
+    offer = the(events, Dossier.Offered)
+    assert finding.rule == "DALO-DELAI"
+    assert finding.versions == (1, offer.originator_version)
+    assert finding.breached_on == date(2025, 4, 3)
+    assert finding.settings_version == 1
+    assert "Première offre de logement le 26/05/2025" in finding.message
+
+
+def test_no_offer_by_the_prefets_delay_is_a_breach_once_it_passed() -> None:
+    events = dalo_history(d.IDENTIFIED)
+    assert dossier_findings(events, as_of=date(2025, 4, 2)) == []
+    [finding] = dossier_findings(events, as_of=date(2025, 4, 3))
+    assert finding.rule == "DALO-DELAI"
+    assert "Aucune offre de logement" in finding.message
+    assert finding.breached_on == date(2025, 4, 3)
+
+
+def test_a_mediation_decision_after_its_delay_is_a_breach() -> None:
+    events = dalo_history(d.OFFERED, dalo_appeal_on=date(2024, 6, 3))
+    [finding] = dossier_findings(events, settings_on=SIX_MONTHS_OFFER)
+    assert finding.rule == "DALO-DELAI"
+    assert "Commission de médiation" in finding.message
+    assert finding.breached_on == date(2024, 9, 4)
+
+
+def test_a_dalo_dossier_recorded_without_its_days_is_not_judged_on_them() -> None:
+    events = dalo_history(d.IDENTIFIED, dalo_appeal_on=None, dalo_recognised_on=None)
+    assert dossier_findings(events) == []
+
+
+def test_the_delays_in_force_on_the_appeal_and_the_recognition_judge() -> None:
+    changed = versions(
+        (date(2020, 1, 1), make_settings(**KEEP)),
+        (date(2025, 1, 1), make_settings(**KEEP, dalo_offer_months=6)),
+    )
+    assert dossier_findings(dalo_history(d.OFFERED), settings_on=changed) == []
+
+
 # ---- DEAL-PLAFOND --------------------------------------------------------------
 
 
