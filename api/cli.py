@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import re
+import signal
 import sys
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
 from api import cli_audit, cli_legality, cli_verify
+from api.cli_support import (
+    caught_up_views,
+    cell,
+    day_arg,
+    matching,
+    moment_arg,
+    print_json,
+    uuid_arg,
+)
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
@@ -33,9 +41,7 @@ from projections.commissions import (
 from projections.mesures import ASSOCIATION_PATTERN, WorkloadFilter, select_workload
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    from pydantic import BaseModel
+    from collections.abc import Sequence
 
     from projections.commissions import EntryRow
 
@@ -69,10 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
         "commission ou d'une saisine",
     )
     history.add_argument(
-        "record_id", type=_dossier_id, help="identifiant (UUID) de l'enregistrement"
+        "record_id",
+        type=uuid_arg("identifiant de dossier"),
+        help="identifiant (UUID) de l'enregistrement",
     )
     history.add_argument(
-        "--as-of", type=_moment, default=None, help="ISO 8601 : jusqu'à ce moment"
+        "--as-of", type=moment_arg, default=None, help="ISO 8601 : jusqu'à ce moment"
     )
     history.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -95,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_parsers(commands)
     cli_legality.add_parsers(commands)
     return parser
+
+
+def entrypoint() -> None:
+    """The `logis` command: `main`, stopping quietly when its reader goes
+    away (`logis audit … | head`) as other Unix commands do."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,23 +143,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
-
-
-def _dossier_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        msg = f"identifiant de dossier invalide (UUID attendu) : « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"date ISO 8601 attendue, pas « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
@@ -202,14 +201,7 @@ def _history(
             raise NotFoundError(msg, f"{kind.name}_not_found_at_date")
     entries = [HistoryEntry.of(e, kind.labels) for e in events]
     if output == "json":
-        print(
-            json.dumps(
-                [e.model_dump(mode="json") for e in entries],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return 0
+        return print_json([e.model_dump(mode="json") for e in entries])
     when = f" au {as_of:%d/%m/%Y à %H:%M:%S} UTC" if as_of is not None else ""
     print(f"{kind.label} {record_id} — {len(entries)} événement(s){when}")
     state: Any = None
@@ -272,22 +264,22 @@ def _add_commissions_parser(commands: Any) -> None:
     listing = actions.add_parser("list", help="les séances, les plus récentes d'abord")
     listing.add_argument(
         "--department",
-        type=_matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
         help="code du département, p. ex. 972",
     )
     listing.add_argument(
         "--commune",
-        type=_matching(COMMUNE_PATTERN, "code INSEE de commune"),
+        type=matching(COMMUNE_PATTERN, "code INSEE de commune"),
         help="code INSEE de la commune, p. ex. 97209",
     )
     listing.add_argument(
         "--kind",
-        type=_matching(f"^({'|'.join(KINDS)})$", "nature de commission", KINDS),
+        type=matching(f"^({'|'.join(KINDS)})$", "nature de commission", KINDS),
         help=f"nature de la commission : {', '.join(KINDS)}",
     )
     listing.add_argument(
         "--limit",
-        type=_matching(r"^[1-9]\d{0,3}$", "nombre de séances (1 à 9999)"),
+        type=matching(r"^[1-9]\d{0,3}$", "nombre de séances (1 à 9999)"),
         default="100",
         help="au plus tant de séances (défaut 100)",
     )
@@ -295,29 +287,12 @@ def _add_commissions_parser(commands: Any) -> None:
     show = actions.add_parser(
         "show", help="classement, liste complémentaire et décisions d'une séance"
     )
-    show.add_argument("commission_id", type=_commission_id, help="identifiant")
+    show.add_argument(
+        "commission_id",
+        type=uuid_arg("identifiant de commission"),
+        help="identifiant",
+    )
     show.add_argument("--format", choices=("table", "json"), default="table")
-
-
-def _matching(
-    pattern: str, what: str, known: Sequence[str] = ()
-) -> Callable[[str], str]:
-    def check(text: str) -> str:
-        if not re.match(pattern, text):
-            hint = f" (au choix : {', '.join(known)})" if known else ""
-            msg = f"{what} invalide : « {text} »{hint}"
-            raise argparse.ArgumentTypeError(msg)
-        return text
-
-    return check
-
-
-def _commission_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        msg = f"identifiant de commission invalide (UUID attendu) : « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _commissions(settings: Settings, args: argparse.Namespace) -> int:
@@ -325,14 +300,10 @@ def _commissions(settings: Settings, args: argparse.Namespace) -> int:
     (as `logis demo` does): the answer holds every event written before it."""
     system = build_system(settings)
     try:
-        system.catch_up()
-        view = system.engine.reader("commissions")
-        if view is None:
-            print(
-                "La vue « commissions » est en construction : réessayez.",
-                file=sys.stderr,
-            )
+        views = caught_up_views(system, "commissions")
+        if views is None:
             return 1
+        view = views["commissions"]
         position = view.max_tracking_id(system.app.name) or 0
         if args.action == "list":
             query = CommissionFilter(
@@ -362,14 +333,9 @@ def _day(value: date | None) -> str:
     return "—" if value is None else f"{value:%d/%m/%Y}"
 
 
-def _print_json(model: BaseModel) -> int:
-    print(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    return 0
-
-
 def _print_commissions(page: CommissionsPublic, output: str) -> int:
     if output == "json":
-        return _print_json(page)
+        return print_json(page.model_dump(mode="json"))
     print(f"Séances de commission — {page.count} séance(s)")
     if not page.data:
         return 0
@@ -388,7 +354,7 @@ def _print_commissions(page: CommissionsPublic, output: str) -> int:
 
 def _print_commission(lists: CommissionListPublic, output: str) -> int:
     if output == "json":
-        return _print_json(lists)
+        return print_json(lists.model_dump(mode="json"))
     c = lists.commission
     title = KIND_NAMES.get(c.kind, c.kind)
     print(
@@ -438,7 +404,7 @@ def _print_commission(lists: CommissionListPublic, output: str) -> int:
             for e in dwelling.candidates:
                 decision = OUTCOME_NAMES.get(e.outcome, e.outcome)
                 print(
-                    f"  {e.position:>4}  {e.dossier_id!s:<38}{_cell(decision, 40)}"
+                    f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(decision, 40)}"
                     f"{e.motive or '—'}"
                 )
     return 0
@@ -472,17 +438,9 @@ def _print_entries(
             else "—"
         )
         print(
-            f"  {e.position:>4}  {e.dossier_id!s:<38}{_cell(middle, 32)}"
-            f"{_cell(e.motive or '—', 24)}{after}"
+            f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(middle, 32)}"
+            f"{cell(e.motive or '—', 24)}{after}"
         )
-
-
-def _cell(text: str, width: int) -> str:
-    """A table cell: padded, or cut with an ellipsis so the columns stay aligned
-    (the whole text is in --format json)."""
-    if len(text) < width:
-        return text.ljust(width)
-    return text[: width - 2] + "… "
 
 
 # ---- logis dashboard: the ASLL associations' workload, from the read model -------
@@ -494,33 +452,21 @@ def _add_dashboard_parser(commands: Any) -> None:
     )
     dashboard.add_argument(
         "--department",
-        type=_matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
         help="code du département, p. ex. 972 (défaut : tous)",
     )
     dashboard.add_argument(
         "--association",
-        type=_matching(ASSOCIATION_PATTERN, "code d'association"),
+        type=matching(ASSOCIATION_PATTERN, "code d'association"),
         help="code de l'association, p. ex. agasef",
     )
     dashboard.add_argument(
         "--as-of",
-        type=_day_arg,
+        type=day_arg,
         default=None,
         help="jour de référence AAAA-MM-JJ (défaut : aujourd'hui, heure locale)",
     )
     dashboard.add_argument("--format", choices=("table", "json"), default="table")
-
-
-def _day_arg(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        msg = f"date AAAA-MM-JJ attendue, pas « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-        msg = f"date hors bornes (2000 à 2100) : « {text} »"
-        raise argparse.ArgumentTypeError(msg)
-    return day
 
 
 def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
@@ -530,13 +476,10 @@ def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
 
     system = build_system(settings)
     try:
-        system.catch_up()
-        view = system.engine.reader("mesures")
-        if view is None:
-            print(
-                "La vue « mesures » est en construction : réessayez.", file=sys.stderr
-            )
+        views = caught_up_views(system, "mesures")
+        if views is None:
             return 1
+        view = views["mesures"]
         query = WorkloadFilter(args.department, args.association, args.as_of)
         workload = select_workload(
             view, query, department_rules(system), datetime.now(UTC)
@@ -554,7 +497,7 @@ def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         system.close()
     if args.format == "json":
-        return _print_json(page)
+        return print_json(page.model_dump(mode="json"))
     return _print_workload(page)
 
 
@@ -577,7 +520,7 @@ def _print_workload(page: WorkloadPublic) -> int:
     )
     for a in page.associations:
         print(
-            f"{a.department:<6}{_cell(a.name, 26)}"
+            f"{a.department:<6}{cell(a.name, 26)}"
             f"{_of(a.active, a.capacity):>16}"
             f"{_of(a.renforces, a.renforce_capacity):>20}"
             f"{len(a.ending_soon):>20}{len(a.overdue_bilans):>18}"
@@ -595,7 +538,7 @@ def _print_workload(page: WorkloadPublic) -> int:
     for w in page.workers:
         name = names.get((w.department, w.association), w.association)
         print(
-            f"{w.department:<6}{_cell(name, 26)}{_cell(w.worker, 32)}"
+            f"{w.department:<6}{cell(name, 26)}{cell(w.worker, 32)}"
             f"{w.active:>8}{w.renforces:>11}"
         )
     return 0
@@ -603,10 +546,6 @@ def _print_workload(page: WorkloadPublic) -> int:
 
 def _of(count: int, capacity: int | None) -> str:
     return f"{count}/{'—' if capacity is None else capacity}"
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def _projector(settings: Settings) -> int:
@@ -652,8 +591,7 @@ def _status(settings: Settings, output: str) -> int:
         for s in statuses
     ]
     if output == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
+        return print_json(rows)
     print(
         f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
         f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction"
@@ -696,3 +634,7 @@ def _rebuild(settings: Settings, name: str | None) -> int:
     finally:
         system.close()
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,14 +8,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
+from api.cli_support import caught_up_views, cell, json_text, uuid_arg
 from api.schemas import AuditEntryPublic, AuditTrailPublic
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail
@@ -49,7 +48,9 @@ def add_parsers(commands: Any) -> None:
         help="piste d'audit d'un dossier, d'une mesure, d'un programme, "
         "d'une commission ou d'une saisine",
     )
-    audit.add_argument("record_id", type=_record_id, help="identifiant (UUID)")
+    audit.add_argument(
+        "record_id", type=uuid_arg("identifiant"), help="identifiant (UUID)"
+    )
     audit.add_argument(
         "--format",
         choices=FORMATS,
@@ -61,25 +62,13 @@ def add_parsers(commands: Any) -> None:
     )
 
 
-def _record_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        msg = f"identifiant invalide (UUID attendu) : « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-
-
 def run(settings: Settings, args: argparse.Namespace) -> int:
     system = build_system(settings)
     try:
-        system.catch_up()
-        view = system.engine.reader("audit_trail")
-        if view is None:
-            print(
-                "La vue « audit_trail » est en construction : réessayez.",
-                file=sys.stderr,
-            )
+        views = caught_up_views(system, "audit_trail")
+        if views is None:
             return 1
+        view = views["audit_trail"]
         record = find_record(view, args.record_id)
         if record is None:
             print(
@@ -108,8 +97,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def render(trail: AuditTrailPublic, output: str, now: datetime) -> str:
     if output == "json":
-        body = trail.model_dump(mode="json")
-        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+        return json_text(trail.model_dump(mode="json")) + "\n"
     if output == "csv":
         return as_csv(trail)
     if output == "html":
@@ -130,12 +118,6 @@ def _place(trail: AuditTrailPublic) -> str:
         f"commune {trail.commune}" if trail.commune else None,
     ]
     return ", ".join(p for p in parts if p)
-
-
-def _cell(text: str, width: int) -> str:
-    if len(text) < width:
-        return text.ljust(width)
-    return text[: width - 2] + "… "
 
 
 COLUMNS = (
@@ -176,7 +158,7 @@ def as_table(trail: AuditTrailPublic, now: datetime) -> str:
             e.actor.organisation,
         )
         row = "".join(
-            _cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)
+            cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)
         )
         lines.append(row + e.basis)
         if e.summary:

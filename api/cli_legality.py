@@ -7,18 +7,18 @@ arguments (argparse's) or an unknown record."""
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
+from api.cli_support import caught_up_views, day_arg, print_json, uuid_arg
 from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
 from commands.errors import NotFoundError
-from commands.legality import check_record, commune_report
+from commands.legality import check_record, commune_report, rules_for
 from domain.department import local_today
-from domain.programme import COMMUNE_PATTERN
+from domain.programme import COMMUNE_PATTERN, department_of
+from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
@@ -48,21 +48,24 @@ def add_parsers(commands: Any) -> None:
     target = legality.add_mutually_exclusive_group(required=True)
     for kind, what in RECORDS.items():
         target.add_argument(
-            f"--{kind}", type=_uuid, metavar="ID", help=f"identifiant (UUID) : {what}"
+            f"--{kind}",
+            type=uuid_arg("identifiant"),
+            metavar="ID",
+            help=f"identifiant (UUID) : {what}",
         )
     target.add_argument(
         "--commune", type=_commune, metavar="CODE", help="code INSEE : rapport communal"
     )
     legality.add_argument(
-        "--from", dest="start", type=_day, metavar="AAAA-MM-JJ",
+        "--from", dest="start", type=day_arg, metavar="AAAA-MM-JJ",
         help="rapport : manquements nés à partir de ce jour",
     )  # fmt: skip
     legality.add_argument(
-        "--to", dest="end", type=_day, metavar="AAAA-MM-JJ",
+        "--to", dest="end", type=day_arg, metavar="AAAA-MM-JJ",
         help="rapport : manquements nés jusqu'à ce jour (défaut : --as-of)",
     )  # fmt: skip
     legality.add_argument(
-        "--as-of", type=_day, default=None, metavar="AAAA-MM-JJ",
+        "--as-of", type=day_arg, default=None, metavar="AAAA-MM-JJ",
         help="l'historique tel qu'il était à la fin de ce jour (défaut : aujourd'hui)",
     )  # fmt: skip
     legality.add_argument("--format", choices=("table", "json"), default="table")
@@ -95,9 +98,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         system.close()
     answer = LegalityPublic.of(found)
     if args.format == "json":
-        _print_json(answer.model_dump(mode="json"))
+        print_json(answer.model_dump(mode="json"))
     else:
         _print_record(answer)
+        checked = [rule.id for rule in rules_for([answer.kind])[0]]
+        print(f"Règles contrôlées ({len(checked)}) : {', '.join(checked)}")
     return 1 if answer.blocking else 0
 
 
@@ -113,23 +118,16 @@ def _report(system: Any, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    system.catch_up()
-    readers = {}
-    for name in ("dossier_list", "commissions", "programmes"):
-        view = system.engine.reader(name)
-        if view is None:
-            print(
-                f"La vue « {name} » est en construction : réessayez.", file=sys.stderr
-            )
-            return 1
-        readers[name] = view
+    readers = caught_up_views(system, "dossier_list", "commissions", "programmes")
+    if readers is None:
+        return 1
     ids = commune_ids(readers.__getitem__, args.commune)
     report = commune_report(
         system.app, args.commune, department, ids, args.start, end, day
     )
     answer = LegalityReportPublic.of(report)
     if args.format == "json":
-        _print_json(answer.model_dump(mode="json", by_alias=True))
+        print_json(answer.model_dump(mode="json", by_alias=True))
     else:
         _print_report(answer)
     return 1 if answer.blocking else 0
@@ -137,23 +135,11 @@ def _report(system: Any, args: argparse.Namespace) -> int:
 
 # ---- output --------------------------------------------------------------------
 
-LABELS = {
-    "dossier": "Dossier",
-    "commission": "Commission",
-    "programme": "Programme",
-    "mesure": "Mesure ASLL",
-    "saisine": "Saisine CCAPEX",
-}
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
 
 def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
     blocking = sum(f.severity == "bloquant" for f in answer.findings)
     print(
-        f"{indent}{LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
+        f"{indent}{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
         f"département {answer.department}) — au {answer.as_of:%d/%m/%Y} : "
         f"{answer.count} manquement(s), dont {blocking} bloquant(s)"
     )
@@ -198,33 +184,8 @@ def _print_report(report: LegalityReportPublic) -> None:
 # ---- arguments -----------------------------------------------------------------
 
 
-def department_of(commune: str) -> str:
-    """An INSEE code begins with its department's: 97209 → 972, 2A004 → 2A."""
-    return commune[:3] if commune.startswith("97") else commune[:2]
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        msg = f"identifiant invalide (UUID attendu) : « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-
-
 def _commune(text: str) -> str:
     if not re.fullmatch(COMMUNE_PATTERN, text):
         msg = f"code INSEE de commune invalide : « {text} »"
         raise argparse.ArgumentTypeError(msg)
     return text
-
-
-def _day(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        msg = f"date AAAA-MM-JJ attendue, pas « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-        msg = f"date hors bornes (2000 à 2100) : « {text} »"
-        raise argparse.ArgumentTypeError(msg)
-    return day

@@ -1,4 +1,4 @@
-"""`logis verify` and `logis anchor`: the store's tamper evidence (infra/ledger.py)."""
+"""`logis verify` and `logis anchor`: the store's tamper evidence (infra/ledger/)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
+from api.cli_support import print_json, uuid_arg
 from infra.bootstrap import build_system
 from infra.ledger import (
     Verification,
@@ -19,6 +19,8 @@ from infra.ledger import (
 )
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from infra.settings import Settings
 
 COMMANDS = ("verify", "anchor")
@@ -31,7 +33,7 @@ def add_parsers(commands: Any) -> None:
     )
     verify.add_argument(
         "--aggregate",
-        type=_aggregate_id,
+        type=uuid_arg("identifiant d'agrégat"),
         default=None,
         help="ne vérifier que cet agrégat (dossier, mesure…)",
     )
@@ -77,19 +79,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _report(result: Verification, aggregate: UUID | None, output: str) -> int:
     if output == "json":
-        print(
-            json.dumps(
-                {
-                    "verified": result.verified,
-                    "aggregate": None if aggregate is None else str(aggregate),
-                    "events": result.events,
-                    "position": result.position,
-                    "head": result.head,
-                    "mismatch": result.mismatch and result.mismatch.as_dict(),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {
+                "verified": result.verified,
+                "aggregate": None if aggregate is None else str(aggregate),
+                "events": result.events,
+                "position": result.position,
+                "head": result.head,
+                "mismatch": result.mismatch and result.mismatch.as_dict(),
+            }
         )
     elif result.mismatch is None:
         scope = "" if aggregate is None else f" de l'agrégat {aggregate}"
@@ -113,14 +111,6 @@ def _report(result: Verification, aggregate: UUID | None, output: str) -> int:
 
 def _or_dash(value: object) -> str:
     return "—" if value is None else str(value)
-
-
-def _aggregate_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        msg = f"identifiant d'agrégat invalide (UUID attendu) : « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _anchor(text: str) -> tuple[int, str]:

@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 KINDS = ("livraison", "vacance")
 TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5", "T6")
 COMMUNE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"  # code INSEE
+
+
+def department_of(commune: str) -> str:
+    """An INSEE code begins with its department's: 97209 → 972, 2A004 → 2A."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
 # CONC-QUOTA: who the landlord and the ALS invite to the concertation [seed 000].
 CONCERTATION_PARTNERS = ("mairie", "ccas", "departement", "caf", "prefecture", "deal")
 

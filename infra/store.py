@@ -1,5 +1,5 @@
 """How events are stored: transcodings, and recorders that keep idempotency keys
-and the events' seals (infra/ledger.py) in the same transaction as the events.
+and the events' seals (infra/ledger/) in the same transaction as the events.
 
 Selected through the library's topic settings (TRANSCODER_TOPIC,
 APPLICATION_RECORDER_TOPIC), so the application never imports this module.

@@ -1,24 +1,45 @@
 """The audit trail of a record, from the `audit_trail` read model: every event in
 order with who, when recorded, when it happened, what, on which legal basis, in
-which commission."""
+which commission. One GET route per kind of record (domain/records.py's KINDS)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the endpoints are built in a loop,
+# and FastAPI must see each path parameter's alias itself (as in api/steps.py).
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from api.deps import MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import AuditTrailPublic
+from commands.application import Logis
+from domain.records import KINDS
 from infra.bootstrap import System
 from projections.audit_trail import AuditRecord, find_record, select_trail
 
 ERRORS = documented_errors("Enregistrement introuvable", "—")
 ERRORS.pop(409)
 ERRORS.pop(413)
+
+Get = Callable[[Logis, UUID], object]
+
+# Per kind: how the application reads the record (raising `<kind>_not_found`), and
+# the route's description.
+READS: dict[str, tuple[Get, str]] = {
+    "dossier": (
+        Logis.get_dossier,
+        "The dossier's audit trail: every event, its actor, dates and legal basis.",
+    ),
+    "mesure": (Logis.get_mesure, "The ASLL measure's audit trail."),
+    "programme": (Logis.get_programme, "The programme's audit trail."),
+    "commission": (
+        Logis.get_commission,
+        "The commission session's audit trail (its own events).",
+    ),
+    "saisine": (Logis.get_saisine, "The CCAPEX referral's audit trail."),
+}
 
 router = APIRouter(tags=["piste d'audit"], responses=ERRORS)
 
@@ -27,7 +48,7 @@ def audit_trail(
     system: System,
     record_id: UUID,
     kind: str,
-    get: Callable[[UUID], Any],
+    get: Get,
     min_position: int | None,
 ) -> AuditTrailPublic:
     """The record's trail from the view; 404 (`<kind>_not_found`) when the store
@@ -37,54 +58,28 @@ def audit_trail(
     position = view.max_tracking_id(system.app.name) or 0
     record = find_record(view, record_id)
     if record is None or record.kind != kind:
-        get(record_id)  # raises <kind>_not_found for no such record
+        get(system.app, record_id)  # raises <kind>_not_found for no such record
         record = AuditRecord(record_id, kind, None, None)
     return AuditTrailPublic.of(record, select_trail(view, record_id), position)
 
 
-@router.get("/v1/dossiers/{dossier_id}/audit", response_model=AuditTrailPublic)
-def read_dossier_audit(
-    dossier_id: UUID, system: SystemDep, min_position: MinPosition = None
-) -> AuditTrailPublic:
-    """The dossier's audit trail: every event, its actor, dates and legal basis."""
-    return audit_trail(
-        system, dossier_id, "dossier", system.app.get_dossier, min_position
-    )
+def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
+    def read_audit(
+        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
+        system: SystemDep,
+        min_position: MinPosition = None,
+    ) -> AuditTrailPublic:
+        return audit_trail(system, record_id, kind, get, min_position)
+
+    read_audit.__name__ = f"read_{kind}_audit"
+    read_audit.__doc__ = description
+    return read_audit
 
 
-@router.get("/v1/mesures/{mesure_id}/audit", response_model=AuditTrailPublic)
-def read_mesure_audit(
-    mesure_id: UUID, system: SystemDep, min_position: MinPosition = None
-) -> AuditTrailPublic:
-    """The ASLL measure's audit trail."""
-    return audit_trail(system, mesure_id, "mesure", system.app.get_mesure, min_position)
-
-
-@router.get("/v1/programmes/{programme_id}/audit", response_model=AuditTrailPublic)
-def read_programme_audit(
-    programme_id: UUID, system: SystemDep, min_position: MinPosition = None
-) -> AuditTrailPublic:
-    """The programme's audit trail."""
-    return audit_trail(
-        system, programme_id, "programme", system.app.get_programme, min_position
-    )
-
-
-@router.get("/v1/commissions/{commission_id}/audit", response_model=AuditTrailPublic)
-def read_commission_audit(
-    commission_id: UUID, system: SystemDep, min_position: MinPosition = None
-) -> AuditTrailPublic:
-    """The commission session's audit trail (its own events)."""
-    return audit_trail(
-        system, commission_id, "commission", system.app.get_commission, min_position
-    )
-
-
-@router.get("/v1/saisines/{saisine_id}/audit", response_model=AuditTrailPublic)
-def read_saisine_audit(
-    saisine_id: UUID, system: SystemDep, min_position: MinPosition = None
-) -> AuditTrailPublic:
-    """The CCAPEX referral's audit trail."""
-    return audit_trail(
-        system, saisine_id, "saisine", system.app.get_saisine, min_position
+for _kind in KINDS:
+    router.add_api_route(
+        f"/v1/{_kind.name}s/{{{_kind.name}_id}}/audit",
+        _endpoint(_kind.name, *READS[_kind.name]),
+        methods=["GET"],
+        response_model=AuditTrailPublic,
     )

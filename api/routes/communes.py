@@ -12,7 +12,7 @@ from api.deps import MinPosition, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.schemas import CommuneListesPublic
 from domain.department import local_today
-from domain.programme import COMMUNE_PATTERN
+from domain.programme import COMMUNE_PATTERN, department_of
 from projections.commissions import listes_complementaires
 
 ERRORS: dict[int | str, Any] = {
@@ -24,11 +24,6 @@ router = APIRouter(prefix="/v1/communes", tags=["communes"], responses=ERRORS)
 CommuneCode = Annotated[
     str, Path(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune")
 ]
-
-
-def department_of(commune: str) -> str:
-    """An INSEE code begins with its department's: 97209 → 972, 2A004 → 2A."""
-    return commune[:3] if commune.startswith("97") else commune[:2]
 
 
 @router.get("/{code}/liste-complementaire", response_model=CommuneListesPublic)

@@ -1,13 +1,16 @@
 """Legality (issue 6): the DOMAIN.md §8 rules a record's history breaks as of a
-day, a commune's report, and the rules catalogue. Read only."""
+day (one GET route per kind of record, domain/records.py's KINDS), a commune's
+report, and the rules catalogue. Read only."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the endpoints are built in a loop,
+# and FastAPI must see each path parameter's alias itself (as in api/steps.py).
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from api.deps import MinPosition, SystemDep, current_view
 from api.errors import ErrorPublic
@@ -18,17 +21,28 @@ from api.legality import (
     RulesPublic,
     commune_ids,
 )
-from api.routes.communes import department_of
 from commands.legality import check_record, commune_report
 from domain.department import local_today
 from domain.legality import RULES
-from domain.programme import COMMUNE_PATTERN
-from infra.bootstrap import System
+from domain.programme import COMMUNE_PATTERN, department_of
+from domain.records import KINDS
 
 ERRORS: dict[int | str, Any] = {
     404: {"model": ErrorPublic, "description": "Enregistrement introuvable"},
     422: {"model": ErrorPublic, "description": "Date ou commune invalide"},
     503: {"model": ErrorPublic, "description": "Vue en construction ou en retard"},
+}
+
+# Per kind of record: its route's description.
+DESCRIPTIONS = {
+    "dossier": "The rules an LLTS dossier's history breaks as of the end of `as_of`.",
+    "mesure": "The rules an ASLL measure's history breaks.",
+    "programme": "CONC-QUOTA on a programme's concertation.",
+    "commission": (
+        "The rules a commission's history breaks (quorum, presidency, RDA order,\n"
+        "three candidates, decisions, liste complémentaire)."
+    ),
+    "saisine": "The rules a CCAPEX referral's history breaks.",
 }
 
 router = APIRouter(prefix="/v1/legality", tags=["legality"], responses=ERRORS)
@@ -42,13 +56,6 @@ AsOfDay = Annotated[
 ]
 
 
-def _check(
-    system: System, kind: str, record_id: UUID, as_of: date | None
-) -> LegalityPublic:
-    day_or_now = as_of or datetime.now(UTC)  # now: the department's today
-    return LegalityPublic.of(check_record(system.app, kind, record_id, day_or_now))
-
-
 @router.get("/rules", response_model=RulesPublic)
 def read_rules() -> RulesPublic:
     """The DOMAIN.md §8 catalogue: id, French title, source, severity, records
@@ -56,45 +63,28 @@ def read_rules() -> RulesPublic:
     return RulesPublic(data=[RulePublic.of(r) for r in RULES], count=len(RULES))
 
 
-@router.get("/dossiers/{dossier_id}", response_model=LegalityPublic)
-def read_dossier_legality(
-    dossier_id: UUID, system: SystemDep, as_of: AsOfDay = None
-) -> LegalityPublic:
-    """The rules an LLTS dossier's history breaks as of the end of `as_of`."""
-    return _check(system, "dossier", dossier_id, as_of)
+def _endpoint(kind: str, description: str) -> Callable[..., object]:
+    def read_legality(
+        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
+        system: SystemDep,
+        as_of: AsOfDay = None,
+    ) -> LegalityPublic:
+        day_or_now = as_of or datetime.now(UTC)  # now: the department's today
+        found = check_record(system.app, kind, record_id, day_or_now)
+        return LegalityPublic.of(found)
+
+    read_legality.__name__ = f"read_{kind}_legality"
+    read_legality.__doc__ = description
+    return read_legality
 
 
-@router.get("/commissions/{commission_id}", response_model=LegalityPublic)
-def read_commission_legality(
-    commission_id: UUID, system: SystemDep, as_of: AsOfDay = None
-) -> LegalityPublic:
-    """The rules a commission's history breaks (quorum, presidency, RDA order,
-    three candidates, decisions, liste complémentaire)."""
-    return _check(system, "commission", commission_id, as_of)
-
-
-@router.get("/programmes/{programme_id}", response_model=LegalityPublic)
-def read_programme_legality(
-    programme_id: UUID, system: SystemDep, as_of: AsOfDay = None
-) -> LegalityPublic:
-    """CONC-QUOTA on a programme's concertation."""
-    return _check(system, "programme", programme_id, as_of)
-
-
-@router.get("/mesures/{mesure_id}", response_model=LegalityPublic)
-def read_mesure_legality(
-    mesure_id: UUID, system: SystemDep, as_of: AsOfDay = None
-) -> LegalityPublic:
-    """The rules an ASLL measure's history breaks."""
-    return _check(system, "mesure", mesure_id, as_of)
-
-
-@router.get("/saisines/{saisine_id}", response_model=LegalityPublic)
-def read_saisine_legality(
-    saisine_id: UUID, system: SystemDep, as_of: AsOfDay = None
-) -> LegalityPublic:
-    """The rules a CCAPEX referral's history breaks."""
-    return _check(system, "saisine", saisine_id, as_of)
+for _kind in KINDS:
+    router.add_api_route(
+        f"/{_kind.name}s/{{{_kind.name}_id}}",
+        _endpoint(_kind.name, DESCRIPTIONS[_kind.name]),
+        methods=["GET"],
+        response_model=LegalityPublic,
+    )
 
 
 @router.get(

@@ -21,6 +21,7 @@ from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import adopt_settings, history
+from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.procedure import (
     attribution,
     concerted_programme,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from tests.conftest import TestDatabases
 
 HOSTILE = "<script>alert('x')</script> & « ménage »"
 
@@ -72,26 +72,13 @@ def write_procedure(database_url: str, workdir: Path) -> Store:
     return Store(database_url, workdir, ranked[1], events, cal)
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     workdir = tmp_path_factory.mktemp("logis-cli-audit")
-    if request.param == "sqlite":
-        yield write_procedure(f"sqlite:///{workdir / 'logis.sqlite3'}", workdir)
-        return
-    databases: TestDatabases = request.getfixturevalue("postgres_server")
-    name = databases.acquire()
-    try:
-        yield write_procedure(f"postgresql://postgres@127.0.0.1:5432/{name}", workdir)
-    finally:
-        databases.release(name)
+    with database_url(request, workdir) as url:
+        yield write_procedure(url, workdir)
 
 
 class Page(HTMLParser):

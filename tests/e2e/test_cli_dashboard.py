@@ -17,6 +17,7 @@ from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import adopt_settings, settings_body, today
+from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.mesure_courses import WORKER, HttpCourse, associations_body
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from tests.conftest import TestDatabases
 
 YEAR = today().year - 1
 ASKED = date(YEAR, 6, 30)
@@ -74,26 +74,13 @@ def write_measures(database_url: str, workdir: Path) -> Store:
     return Store(database_url, workdir, {k: str(c.id) for k, c in courses.items()})
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     workdir = tmp_path_factory.mktemp("logis-cli-dashboard")
-    if request.param == "sqlite":
-        yield write_measures(f"sqlite:///{workdir / 'logis.sqlite3'}", workdir)
-        return
-    databases: TestDatabases = request.getfixturevalue("postgres_server")
-    name = databases.acquire()
-    try:
-        yield write_measures(f"postgresql://postgres@127.0.0.1:5432/{name}", workdir)
-    finally:
-        databases.release(name)
+    with database_url(request, workdir) as url:
+        yield write_measures(url, workdir)
 
 
 class TestDashboard:

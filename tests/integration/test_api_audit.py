@@ -18,6 +18,11 @@ from domain import mesure as m
 from domain.records import kind_of
 from infra.departments import load_department_settings
 from tests.helpers.api import assert_error, history, store_position
+from tests.helpers.mesures_http import (  # noqa: F401 (a fixture)
+    asll,
+    drive_mesure,
+    events_of,
+)
 from tests.helpers.procedure import (
     adjournment,
     attribution,
@@ -27,12 +32,7 @@ from tests.helpers.procedure import (
     ranked_dossiers,
     refusal,
 )
-from tests.integration.test_api_mesures import (  # noqa: F401 (a fixture)
-    asll,
-    drive_mesure,
-    events_of,
-)
-from tests.integration.test_api_saisines import COURSE, signalled
+from tests.helpers.saisines_http import COURSE, signalled
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient

@@ -21,11 +21,11 @@ from projections.audit_trail import (
     select_trail,
     summarise,
 )
+from tests.helpers.commission_sessions import procedure
 from tests.helpers.dossiers import history_to
 from tests.helpers.mesures import drive_with_history
 from tests.helpers.rows import MemoryRowView
 from tests.helpers.saisines import SAISINE_STEPS, saisine_with_history
-from tests.unit.test_commission_projection import procedure
 
 MODULES = (d, m, p, c, s)
 AGGREGATES = (d.Dossier, m.Mesure, p.Programme, c.Commission, s.Saisine)

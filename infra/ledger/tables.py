@@ -1,0 +1,343 @@
+"""The seal tables beside the events (`event_seals` on SQLite,
+`<prefix>_event_seals` on PostgreSQL): sealing in the append transaction, and the
+reads verification needs, on either backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from psycopg.sql import SQL
+
+from infra.ledger.hashing import GENESIS, id_text, seal_batch
+from infra.ledger.verification import Anchor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import StoredEvent
+
+
+@dataclass(frozen=True)
+class EventRow:
+    position: int
+    originator_id: str
+    version: int
+    topic: str
+    state: bytes
+
+
+@dataclass(frozen=True)
+class SealRow:
+    position: int
+    originator_id: str
+    version: int
+    event_hash: bytes
+    chain_hash: bytes
+    previous_chain: bytes | None = None  # the link before it (per-aggregate reads)
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[EventRow]
+    seals: list[SealRow]
+    previous: dict[tuple[str, int], bytes]  # (id, version - 1) → stored event hash
+    until: int
+
+
+class Ledger:
+    """The seal table of one events table. Subclasses give the SQL dialect."""
+
+    position_column = "notification_id"
+
+    def __init__(self, datastore: Any, events_table: str, seals_table: str) -> None:
+        self.datastore = datastore
+        self.events = events_table
+        self.seals = seals_table
+
+    def query(self, text: str) -> Any:
+        return text
+
+    def id_param(self, originator_id: str) -> Any:
+        return originator_id
+
+    def create_statement(self) -> str:
+        raise NotImplementedError
+
+    # -- in the append transaction --
+
+    def seal(
+        self, curs: Any, events: Sequence[StoredEvent], positions: Sequence[int]
+    ) -> None:
+        """Seal the events just inserted: call it after the insert, under the
+        write lock, so the chain's last link cannot change before commit."""
+        if not events:
+            return
+        wanted: dict[str, int] = {}
+        for event in events:
+            wanted.setdefault(id_text(event.originator_id), event.originator_version)
+        keys = [(k, v - 1) for k, v in wanted.items() if v > 1]
+        previous: dict[tuple[str, int], bytes] = {}
+        if keys:
+            condition = " OR ".join(
+                "(originator_id = ? AND originator_version = ?)" for _ in keys
+            )
+            curs.execute(
+                self.query(
+                    f"SELECT originator_id, originator_version, event_hash "
+                    f"FROM {self.seals} WHERE {condition}"
+                ),
+                [p for k, v in keys for p in (self.id_param(k), v)],
+            )
+            for row in curs.fetchall():
+                key = (id_text(row["originator_id"]), row["originator_version"])
+                previous[key] = bytes.fromhex(row["event_hash"])
+        curs.execute(
+            self.query(
+                f"SELECT chain_hash FROM {self.seals} "
+                "ORDER BY notification_id DESC LIMIT 1"
+            )
+        )
+        last = curs.fetchone()
+        head = bytes.fromhex(last["chain_hash"]) if last else GENESIS
+        seals = seal_batch(events, positions, previous, head)
+        values = ", ".join("(?, ?, ?, ?, ?)" for _ in seals)
+        curs.execute(
+            self.query(
+                f"INSERT INTO {self.seals} (notification_id, originator_id, "
+                f"originator_version, event_hash, chain_hash) VALUES {values}"
+            ),
+            [
+                p
+                for s in seals
+                for p in (
+                    s.position,
+                    self.id_param(s.originator_id),
+                    s.version,
+                    s.event_hash.hex(),
+                    s.chain_hash.hex(),
+                )
+            ],
+        )
+
+    # -- reads, for verification --
+
+    def _read(self) -> Any:
+        return self.datastore.transaction(commit=False)
+
+    def last_position(self) -> int | None:
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT (SELECT MAX({self.position_column}) FROM {self.events}) "
+                    f"AS e, (SELECT MAX(notification_id) FROM {self.seals}) AS s"
+                )
+            )
+            row = curs.fetchone()
+        found = [p for p in (row["e"], row["s"]) if p is not None]
+        return max(found) if found else None
+
+    def page(self, after: int, stop: int, limit: int) -> Page:
+        pos = self.position_column
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT {pos} AS position, originator_id, originator_version, "
+                    f"topic, state FROM {self.events} WHERE {pos} > ? AND {pos} <= ? "
+                    f"ORDER BY {pos} LIMIT ?"
+                ),
+                (after, stop, limit),
+            )
+            events = [self._event(row) for row in curs.fetchall()]
+            curs.execute(
+                self.query(
+                    "SELECT notification_id AS position, originator_id, "
+                    f"originator_version, event_hash, chain_hash FROM {self.seals} "
+                    "WHERE notification_id > ? AND notification_id <= ? "
+                    "ORDER BY notification_id LIMIT ?"
+                ),
+                (after, stop, limit),
+            )
+            seals = [self._seal(row) for row in curs.fetchall()]
+            until = stop
+            for rows in (events, seals):
+                if len(rows) == limit:
+                    until = min(until, rows[-1].position)
+            curs.execute(
+                self.query(
+                    "SELECT e.originator_id, e.originator_version, p.event_hash "
+                    f"FROM {self.events} e JOIN {self.seals} p "
+                    "ON p.originator_id = e.originator_id "
+                    "AND p.originator_version = e.originator_version - 1 "
+                    f"WHERE e.{pos} > ? AND e.{pos} <= ?"
+                ),
+                (after, until),
+            )
+            previous = {
+                (id_text(r["originator_id"]), r["originator_version"] - 1): (
+                    bytes.fromhex(r["event_hash"])
+                )
+                for r in curs.fetchall()
+            }
+        return Page(
+            [e for e in events if e.position <= until],
+            [s for s in seals if s.position <= until],
+            previous,
+            until,
+        )
+
+    def event_position(self, originator_id: str, version: int) -> int | None:
+        pos = self.position_column
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT {pos} AS position FROM {self.events} "
+                    "WHERE originator_id = ? AND originator_version = ?"
+                ),
+                (self.id_param(originator_id), version),
+            )
+            row = curs.fetchone()
+        return None if row is None else int(row["position"])
+
+    def aggregate(self, originator_id: str) -> tuple[list[EventRow], list[SealRow]]:
+        pos = self.position_column
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT {pos} AS position, originator_id, originator_version, "
+                    f"topic, state FROM {self.events} WHERE originator_id = ? "
+                    "ORDER BY originator_version"
+                ),
+                (self.id_param(originator_id),),
+            )
+            events = [self._event(row) for row in curs.fetchall()]
+            curs.execute(
+                self.query(
+                    "SELECT s.notification_id AS position, s.originator_id, "
+                    "s.originator_version, s.event_hash, s.chain_hash, "
+                    f"(SELECT p.chain_hash FROM {self.seals} p "
+                    "WHERE p.notification_id < s.notification_id "
+                    "ORDER BY p.notification_id DESC LIMIT 1) AS previous_chain "
+                    f"FROM {self.seals} s WHERE s.originator_id = ? "
+                    "ORDER BY s.originator_version"
+                ),
+                (self.id_param(originator_id),),
+            )
+            seals = [self._seal(row) for row in curs.fetchall()]
+        return events, seals
+
+    def first_topic(self, originator_id: UUID | str) -> str | None:
+        """The topic of an aggregate's version 1: which kind of record it is."""
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT topic FROM {self.events} "
+                    "WHERE originator_id = ? AND originator_version = 1"
+                ),
+                (self.id_param(id_text(originator_id)),),
+            )
+            row = curs.fetchone()
+        return None if row is None else str(row["topic"])
+
+    def seal_at(self, position: int) -> SealRow | None:
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    "SELECT notification_id AS position, originator_id, "
+                    f"originator_version, event_hash, chain_hash FROM {self.seals} "
+                    "WHERE notification_id = ?"
+                ),
+                (position,),
+            )
+            row = curs.fetchone()
+        return None if row is None else self._seal(row)
+
+    def head(self) -> Anchor:
+        with self._read() as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT notification_id, chain_hash FROM {self.seals} "
+                    "ORDER BY notification_id DESC LIMIT 1"
+                )
+            )
+            last = curs.fetchone()
+            curs.execute(self.query(f"SELECT COUNT(*) AS n FROM {self.seals}"))
+            count = int(curs.fetchone()["n"])
+        if last is None:
+            return Anchor(0, GENESIS.hex(), 0, datetime.now(UTC))
+        return Anchor(
+            int(last["notification_id"]), last["chain_hash"], count, datetime.now(UTC)
+        )
+
+    @staticmethod
+    def _event(row: Any) -> EventRow:
+        return EventRow(
+            int(row["position"]),
+            id_text(row["originator_id"]),
+            int(row["originator_version"]),
+            row["topic"],
+            bytes(row["state"]),
+        )
+
+    @staticmethod
+    def _seal(row: Any) -> SealRow:
+        names = row.keys()  # sqlite3.Row has no `in`
+        previous = row["previous_chain"] if "previous_chain" in names else None
+        return SealRow(
+            int(row["position"]),
+            id_text(row["originator_id"]),
+            int(row["originator_version"]),
+            bytes.fromhex(row["event_hash"]),
+            bytes.fromhex(row["chain_hash"]),
+            None if previous is None else bytes.fromhex(previous),
+        )
+
+
+class SQLiteLedger(Ledger):
+    position_column = "rowid"
+
+    def create_statement(self) -> str:
+        return (
+            f"CREATE TABLE IF NOT EXISTS {self.seals} ("
+            "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, event_hash TEXT NOT NULL, "
+            "chain_hash TEXT NOT NULL, UNIQUE (originator_id, originator_version))"
+        )
+
+
+class PostgresLedger(Ledger):
+    def __init__(
+        self, datastore: Any, events_table: str, seals_table: str, schema: str
+    ) -> None:
+        super().__init__(
+            datastore, _quoted(schema, events_table), _quoted(schema, seals_table)
+        )
+
+    def query(self, text: str) -> Any:
+        return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+
+    def id_param(self, originator_id: str) -> Any:
+        return UUID(originator_id)
+
+    def create_statement(self) -> Any:
+        return SQL(  # type: ignore[call-overload]
+            f"CREATE TABLE IF NOT EXISTS {self.seals} ("
+            "notification_id bigint PRIMARY KEY, originator_id uuid NOT NULL, "
+            "originator_version bigint NOT NULL, event_hash text NOT NULL, "
+            "chain_hash text NOT NULL, UNIQUE (originator_id, originator_version))"
+        )
+
+
+def _quoted(schema: str, table: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
+
+
+def ledger_of(app: Any) -> Ledger:
+    """The ledger of a Logis application's recorder (infra.store's recorders)."""
+    ledger = getattr(app.recorder, "ledger", None)
+    if not isinstance(ledger, Ledger):
+        msg = "Ce stockage ne scelle pas ses événements (recorder sans registre)."
+        raise TypeError(msg)
+    return ledger

@@ -1,0 +1,41 @@
+"""A store written once per backend for a whole test module: on SQLite in the
+module's work directory, and on a fresh PostgreSQL database released afterwards.
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def store(request, tmp_path_factory):
+        workdir = tmp_path_factory.mktemp("logis-cli-x")
+        with database_url(request, workdir) as url:
+            yield write_store(url, workdir)
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from tests.conftest import TestDatabases
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@contextmanager
+def database_url(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:
+    """The URL of an empty store on the backend `request.param` names."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{workdir / 'logis.sqlite3'}"
+        return
+    databases: TestDatabases = request.getfixturevalue("postgres_server")
+    name = databases.acquire()
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        databases.release(name)
