@@ -15,6 +15,7 @@ from fastapi import Depends, Header, HTTPException, Query, Request, Response
 from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
+from domain.access import Caller
 from domain.shared import ROLES, Actor
 from infra.bootstrap import System
 from projections.rows import RowView
@@ -29,7 +30,7 @@ def get_system(request: Request) -> System:
 SystemDep = Annotated[System, Depends(get_system)]
 
 
-def get_actor(
+def get_caller(
     x_logis_role: Annotated[str | None, Header(description="Rôle de l'acteur")] = None,
     x_logis_organisation: Annotated[
         str | None,
@@ -38,7 +39,13 @@ def get_actor(
     x_logis_subject: Annotated[
         str | None, Header(description="Identifiant de la personne")
     ] = None,
-) -> Actor:
+    x_logis_department: Annotated[
+        str | None, Header(description="Département où l'acteur agit")
+    ] = None,
+    x_logis_commune: Annotated[
+        str | None, Header(description="Commune où l'acteur agit (code INSEE)")
+    ] = None,
+) -> Caller:
     # Identity is declared by headers until authentication (JWT) replaces it.
     if not (x_logis_role and x_logis_organisation and x_logis_subject):
         raise HTTPException(
@@ -55,11 +62,19 @@ def get_actor(
             {"code": "unknown_role", "message": f"Rôle inconnu : « {x_logis_role} »."},
         )
     # Header values are latin-1 on the wire: "Pr%C3%A9fecture" carries "Préfecture".
-    return Actor(
+    actor = Actor(
         subject=unquote(x_logis_subject)[:128],
         role=x_logis_role,
         organisation=unquote(x_logis_organisation)[:200],
     )
+    return Caller(actor, x_logis_department, x_logis_commune)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_actor(caller: CallerDep) -> Actor:
+    return caller.actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

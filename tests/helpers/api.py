@@ -76,14 +76,25 @@ def today() -> date:
 
 
 def actor(
-    role: str, *, organisation: str | None = None, subject: str | None = None
+    role: str,
+    *,
+    organisation: str | None = None,
+    subject: str | None = None,
+    department: str | None = None,
+    commune: str | None = None,
 ) -> dict[str, str]:
-    """The identity headers of an agent of `role`."""
-    return {
+    """The credentials of an agent of `role` (of `organisation`, acting in
+    `department` or `commune` where its role is territorial), as headers."""
+    headers = {
         "X-Logis-Subject": subject or f"agent.{role}",
         "X-Logis-Role": role,
         "X-Logis-Organisation": organisation or ORGANISATIONS.get(role, role),
     }
+    if department is not None:
+        headers["X-Logis-Department"] = department
+    if commune is not None:
+        headers["X-Logis-Commune"] = commune
+    return headers
 
 
 # ---- department settings ----------------------------------------------------------
