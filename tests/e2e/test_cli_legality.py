@@ -49,7 +49,7 @@ def test_a_demo_dossier_is_named_and_legal(
     dossier_id = dossier_at(client, "clos")
     status, out, err = legality(server, "--dossier", dossier_id)
     assert status == 0, err
-    assert out.startswith(f"Dossier {dossier_id} (commune {DEMO_COMMUNE}")
+    assert out.startswith(f"Dossier LLTS {dossier_id} (commune {DEMO_COMMUNE}")
     assert "0 manquement(s), dont 0 bloquant(s)" in out
 
 
@@ -135,6 +135,6 @@ def test_a_blocking_finding_exits_1(
     dossier_id = str(events[0].originator_id)
     assert main(["legality", "--dossier", dossier_id, "--as-of", "2026-01-01"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith(f"Dossier {dossier_id}")
+    assert out.startswith(f"Dossier LLTS {dossier_id}")
     assert "CAL-MOTIF" in out
     assert "dont 1 bloquant(s)" in out
