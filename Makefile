@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The API on the embedded SQLite store (var/logis.sqlite3), with demo data.
+## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
+## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).
 run: install
 	$(BIN)/logis demo
+	$(BIN)/logis token --demo
 	$(BIN)/logis serve
 
 ## Everything CI runs: services up, architecture contracts, then every test.

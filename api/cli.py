@@ -9,7 +9,16 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
-from api import cli_audit, cli_legality, cli_verify
+from pydantic import ValidationError
+
+from api import (
+    cli_access_log,
+    cli_audit,
+    cli_erase,
+    cli_legality,
+    cli_token,
+    cli_verify,
+)
 from api.cli_support import (
     caught_up_views,
     cell,
@@ -30,6 +39,7 @@ from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
 from domain.shared import DomainError
+from infra.auth import AuthConfigError
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -101,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dashboard_parser(commands)
     cli_verify.add_parsers(commands)
     cli_audit.add_parsers(commands)
+    cli_erase.add_parsers(commands)
     cli_legality.add_parsers(commands)
+    cli_access_log.add_parsers(commands)
+    cli_token.add_parsers(commands)
     return parser
 
 
@@ -116,7 +129,14 @@ def entrypoint() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a LOGIS_* variable refused: say which
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "réglages"
+            why = problem["msg"].removeprefix("Value error, ")
+            print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, json=settings.log_json)  # to stderr
     try:
         if args.command == "serve":
@@ -131,8 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dashboard(settings, args)
         if args.command == "audit":
             return cli_audit.run(settings, args)
+        if args.command == "erase":
+            return cli_erase.run(settings, args)
         if args.command == "legality":
             return cli_legality.run(settings, args)
+        if args.command == "access-log":
+            return cli_access_log.run(settings, args)
+        if args.command == "token":
+            return cli_token.run(settings, args)
         if args.command in cli_verify.COMMANDS:
             return cli_verify.run(settings, args)
         if args.command == "projections":
@@ -142,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _history(settings, args.record_id, args.as_of, args.format)
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
+        return 1
+    except AuthConfigError as error:  # `logis serve` with no way to check tokens
+        print(f"Erreur : {error}", file=sys.stderr)
         return 1
 
 

@@ -7,16 +7,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import unquote
 
 import structlog
 from fastapi import Depends, Header, HTTPException, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
-from domain.shared import ROLES, Actor
+from domain.shared import Actor
+from infra.auth import IdentityProviderError, TokenError, TokenVerifier
 from infra.bootstrap import System
 from projections.rows import RowView
 
@@ -30,44 +31,53 @@ def get_system(request: Request) -> System:
 SystemDep = Annotated[System, Depends(get_system)]
 
 
-def get_caller(
-    x_logis_role: Annotated[str | None, Header(description="Rôle de l'acteur")] = None,
-    x_logis_organisation: Annotated[
-        str | None,
-        Header(description="Organisation de l'acteur (UTF-8 encodé en %XX accepté)"),
-    ] = None,
-    x_logis_subject: Annotated[
-        str | None, Header(description="Identifiant de la personne")
-    ] = None,
-    x_logis_department: Annotated[
-        str | None, Header(description="Département où l'acteur agit")
-    ] = None,
-    x_logis_commune: Annotated[
-        str | None, Header(description="Commune où l'acteur agit (code INSEE)")
-    ] = None,
-) -> Caller:
-    # Identity is declared by headers until authentication (JWT) replaces it.
-    if not (x_logis_role and x_logis_organisation and x_logis_subject):
-        raise HTTPException(
-            401,
-            {
-                "code": "authentication_required",
-                "message": "Identité de l'acteur manquante (en-têtes X-Logis-Subject, "
-                "X-Logis-Role, X-Logis-Organisation).",
-            },
-        )
-    if x_logis_role not in ROLES:
-        raise HTTPException(
-            401,
-            {"code": "unknown_role", "message": f"Rôle inconnu : « {x_logis_role} »."},
-        )
-    # Header values are latin-1 on the wire: "Pr%C3%A9fecture" carries "Préfecture".
-    actor = Actor(
-        subject=unquote(x_logis_subject)[:128],
-        role=x_logis_role,
-        organisation=unquote(x_logis_organisation)[:200],
+bearer = HTTPBearer(
+    bearerFormat="JWT",
+    description="Jeton OAuth2 (JWT) : `logis token` en développement, le "
+    "fournisseur d'identité en production.",
+    auto_error=False,
+)
+
+
+def _unauthorized(code: str, message: str, challenge: str) -> HTTPException:
+    return HTTPException(
+        401, {"code": code, "message": message}, {"WWW-Authenticate": challenge}
     )
-    return Caller(actor, x_logis_department, x_logis_commune)
+
+
+def get_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    """The caller the bearer token names (verified once per request: every route
+    but /health and the docs asks for it, and routes ask again to scope)."""
+    known: Caller | None = getattr(request.state, "caller", None)
+    if known is not None:
+        return known
+    if credentials is None:
+        raise _unauthorized(
+            "authentication_required",
+            "Authentification requise : envoyez « Authorization: Bearer <jeton> ».",
+            'Bearer realm="logis"',
+        )
+    verifier: TokenVerifier = request.app.state.verifier
+    try:
+        caller = verifier.verify(credentials.credentials)
+    except TokenError as error:
+        raise _unauthorized(
+            error.code, error.message, 'Bearer realm="logis", error="invalid_token"'
+        ) from None
+    except IdentityProviderError as error:
+        log.warning("identity_provider_unavailable", error=str(error))
+        raise HTTPException(
+            503,
+            {
+                "code": "identity_provider_unavailable",
+                "message": "Le fournisseur d'identité ne répond pas : réessayez.",
+            },
+        ) from None
+    request.state.caller = caller
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -101,7 +111,7 @@ def parse_if_match(value: str | None) -> int | None:
 
 def command_context(
     request: Request,
-    actor: ActorDep,
+    caller: CallerDep,
     idempotency_key: Annotated[
         str | None,
         Header(min_length=1, max_length=200, description="Clé d'idempotence"),
@@ -110,8 +120,11 @@ def command_context(
         str | None, Header(description="Version attendue du dossier (ETag)")
     ] = None,
 ) -> Context:
+    actor = caller.actor
     return Context(
         actor=actor,
+        department=caller.department,
+        commune=caller.commune,
         correlation_id=request.state.correlation_id,
         now=datetime.now(UTC),
         expected_version=parse_if_match(if_match),

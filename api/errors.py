@@ -43,7 +43,7 @@ HTTP_MESSAGES = {
 def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
     """The error answers a resource's routes document in OpenAPI."""
     descriptions = {
-        401: "Identité de l'acteur manquante",
+        401: "Jeton absent, invalide ou expiré",
         403: "Rôle non autorisé pour cette étape",
         404: not_found,
         409: conflict,
@@ -56,10 +56,16 @@ def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
 
 
 def error_response(
-    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = ErrorPublic(code=code, message=message, details=details)
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, headers=headers
+    )
 
 
 def _domain_error(request: Request, exc: Exception) -> JSONResponse:
@@ -94,7 +100,8 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
     if isinstance(exc.detail, dict):
         code, message = exc.detail["code"], exc.detail["message"]
-    return error_response(exc.status_code, code, message)
+    headers = getattr(exc, "headers", None)  # WWW-Authenticate on a 401
+    return error_response(exc.status_code, code, message, headers=headers)
 
 
 def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:

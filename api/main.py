@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api.deps import get_caller
 from api.errors import register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.routes import (
+    access_log,
     audit,
     commissions,
     communes,
     departments,
     dossiers,
+    erasure,
     follow_up,
     health,
     legality,
@@ -25,6 +28,7 @@ from api.routes import (
     verify,
     workload,
 )
+from infra.auth import build_verifier
 from infra.bootstrap import build_system
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -39,6 +43,10 @@ dernier événement. Les listes se lisent dans une vue projetée : passez
 
 Erreurs : `{code, message}` — `code` stable (identifiant de règle du DOMAIN §8 quand
 une règle est enfreinte), `message` en français.
+
+Authentification : `Authorization: Bearer <jeton>` (bouton **Authorize**) sur toutes
+les routes sauf `/health` et cette documentation ; `logis token --role R --org O`
+en signe un en développement.
 """
 
 
@@ -64,20 +72,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     register_error_handlers(app)
+    app.state.verifier = build_verifier(settings)  # AuthConfigError: no key
+    # Open: /health and /metrics (no personal data), /docs, /openapi.json, /redoc.
     app.include_router(health.router)
-    app.include_router(dossiers.router)
-    app.include_router(programmes.router)
-    app.include_router(commissions.router)
-    app.include_router(mesures.router)
-    app.include_router(saisines.router)
-    app.include_router(communes.router)
-    app.include_router(departments.router)
-    app.include_router(follow_up.router)
-    app.include_router(workload.router)
-    app.include_router(projections.router)
-    app.include_router(legality.router)
-    app.include_router(verify.router)
-    app.include_router(audit.router)
+    # Every other route needs a valid bearer token, reads included.
+    for router in (
+        dossiers.router,
+        programmes.router,
+        commissions.router,
+        mesures.router,
+        saisines.router,
+        communes.router,
+        departments.router,
+        follow_up.router,
+        workload.router,
+        projections.router,
+        legality.router,
+        verify.router,
+        audit.router,
+        access_log.router,
+        erasure.router,
+    ):
+        app.include_router(router, dependencies=[Depends(get_caller)])
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

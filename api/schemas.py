@@ -257,6 +257,9 @@ class HistoryEntry(BaseModel):
     command_id: UUID
     correlation_id: str
     data: dict[str, Any]
+    # Fields of `data` withheld (null): a category the reader's role does not
+    # read (DOMAIN.md §9, e.g. the social enquiry's text for a Mairie).
+    redacted: list[str] = []
 
     @classmethod
     def of(

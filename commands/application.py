@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
 from domain import dossier as d
+from domain.access import Caller, check_write
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
     COMMISSION_PREFECTORALE,
@@ -77,6 +78,9 @@ class Context:
     expected_version: int | None = None
     idempotency_key: str | None = None
     fingerprint: str = ""
+    # Where the caller's credentials say they act: writes stay there.
+    department: str | None = None
+    commune: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class Logis(Application[UUID]):
         def act() -> list[Aggregate]:
             dossier = self.get_dossier(dossier_id)
             self._check_expected_version(dossier, ctx)
-            meta = self._meta(command, ctx, dossier.department)
+            meta = self._meta(command, ctx, dossier.department, dossier.commune)
             opened = command.apply(
                 dossier, meta, _Lookup(self, dossier.department, meta.occurred_on)
             )
@@ -185,7 +189,7 @@ class Logis(Application[UUID]):
         def act() -> Programme:
             programme = self.get_programme(programme_id)
             self._check_expected_version(programme, ctx)
-            meta = self._meta(command, ctx, programme.department)
+            meta = self._meta(command, ctx, programme.department, programme.commune)
             command.apply(
                 programme, meta, _Lookup(self, programme.department, meta.occurred_on)
             )
@@ -220,7 +224,7 @@ class Logis(Application[UUID]):
         def act() -> list[Aggregate]:
             mesure = self.get_mesure(mesure_id)
             self._check_expected_version(mesure, ctx)
-            meta = self._meta(command, ctx, mesure.department)
+            meta = self._meta(command, ctx, mesure.department, mesure.commune)
             lookup = _Lookup(self, mesure.department, meta.occurred_on)
             held = mesure.holds_a_place
             command.apply(mesure, meta, lookup)
@@ -288,7 +292,7 @@ class Logis(Application[UUID]):
         def act() -> list[Aggregate]:
             commission = self.get_commission(commission_id)
             self._check_expected_version(commission, ctx)
-            meta = self._meta(command, ctx, commission.department)
+            meta = self._meta(command, ctx, commission.department, commission.commune)
             lookup = _Lookup(self, commission.department, meta.occurred_on)
             command.apply(commission, meta, lookup)
             changed: dict[UUID, Aggregate] = {}
@@ -343,7 +347,7 @@ class Logis(Application[UUID]):
         def act() -> Saisine:
             saisine = self.get_saisine(saisine_id)
             self._check_expected_version(saisine, ctx)
-            meta = self._meta(command, ctx, saisine.department)
+            meta = self._meta(command, ctx, saisine.department, saisine.commune)
             command.apply(saisine, meta)
             return saisine
 
@@ -453,8 +457,13 @@ class Logis(Application[UUID]):
         )
 
     @staticmethod
-    def _meta(command: Command, ctx: Context, department: str) -> Meta:
-        """The event metadata; `occurred_on` defaults to the department's today."""
+    def _meta(
+        command: Command, ctx: Context, department: str, commune: str | None = None
+    ) -> Meta:
+        """The event metadata; `occurred_on` defaults to the department's today.
+        The caller writes only where they act (domain/access.py)."""
+        caller = Caller(ctx.actor, ctx.department, ctx.commune)
+        check_write(caller, department, commune or getattr(command, "commune", None))
         today = local_today(department, ctx.now)
         occurred_on = command.occurred_on or today
         if occurred_on > today:

@@ -1,11 +1,21 @@
-"""Who may see and do what (issue 7): the caller a request comes from, and the
-territory their credentials scope them to (DOMAIN.md §1, §9)."""
+"""Who may see and do what (issue 7): the caller a request comes from, the
+territory their credentials scope them to, and the need-to-know matrix
+(DOMAIN.md §1, §9, §10) as data: for each role, each read surface, the scope
+it reads in; the steps it may record, taken from the aggregates' STEP_ROLES
+(one source: the matrix exposes them, it does not copy them). README's access
+table is generated from here (`matrix_markdown`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
-from domain.shared import Actor
+from domain import commission, department, dossier, mesure, programme, saisine
+from domain.programme import department_of
+from domain.shared import ROLES, Actor, RoleNotAllowedError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 @dataclass(frozen=True)
@@ -26,3 +36,471 @@ class Caller:
     @property
     def organisation(self) -> str:
         return self.actor.organisation
+
+    @property
+    def territory(self) -> tuple[str | None, str | None]:
+        """(department, commune) claimed; a commune implies its department."""
+        if self.department is None and self.commune is not None:
+            return department_of(self.commune), self.commune
+        return self.department, self.commune
+
+
+class ForbiddenError(RoleNotAllowedError):
+    """The caller's role or scope does not reach this record or view (403)."""
+
+    code = "forbidden"
+
+
+# ---- scopes ---------------------------------------------------------------------
+
+Scope = Literal["all", "department", "commune", "organisation", "none"]
+ALL: Scope = "all"  # everything, read-only (the auditor)
+DEPT: Scope = "department"  # the records of the caller's department claim
+COMMUNE: Scope = "commune"  # the records of the caller's commune claim
+ORG: Scope = "organisation"  # the records naming the caller's organisation as party
+NONE: Scope = "none"
+
+# What the organisation scope means, per role: the parties a record names.
+LANDLORD_OUTCOMES = ("rang", "liste_complementaire")
+PARTIES = {
+    "bailleur": "dossiers of its programmes (or of its CAL) once ranked by the "
+    "commission préfectorale (stage classe, outcome rang or liste "
+    "complémentaire, and every stage after); its programmes; its CALs",
+    "association": "measures notified to it, or asked directly of it "
+    "(association_name = its organisation); referrals whose enquiry "
+    "was asked of it",
+    "prescripteur": "measures it requested",
+    "caf": "dossiers it identified",
+}
+
+
+# ---- the read surfaces ------------------------------------------------------------
+
+RECORDS = ("dossier", "mesure", "saisine", "programme", "commission")
+# Read action → what it covers, in French (403 messages).
+READ_ACTIONS: dict[str, str] = {
+    "dossier": "les dossiers LLTS",
+    "mesure": "les mesures ASLL",
+    "saisine": "les saisines CCAPEX",
+    "programme": "les programmes",
+    "commission": "les commissions",
+    "history": "l'historique des enregistrements",
+    "audit": "la piste d'audit",
+    "legality": "le contrôle de légalité",
+    "verify": "la vérification d'intégrité",
+    "stage_counts": "le tableau de bord des étapes",
+    "asll_dashboards": "la charge des associations et les statistiques ASLL",
+    "follow_up": "le suivi des bilans d'installation et des accompagnements",
+    "commune_listes": "les listes complémentaires des communes",
+    "department_settings": "le paramétrage des départements",
+    "projections": "l'état des projections",
+    "access_log": "le journal des accès",
+}
+# Record-bound surfaces: allowed when the surface's scope AND the record
+# kind's scope both admit the record.
+RECORD_SURFACES = ("history", "audit", "legality", "verify")
+
+_D, _C, _O, _A = DEPT, COMMUNE, ORG, ALL
+_RECORDS_D = dict.fromkeys(RECORDS, _D)
+# role → action → scope; an action not named is `none`. DOMAIN.md §9 read:
+# "R" or "RW" in a category of the record opens it; "summary" gives the avis,
+# not the enquiry (see CATEGORY_RIGHTS and `redact`).
+READS: dict[str, dict[str, Scope]] = {
+    "als": {**_RECORDS_D, "history": _D, "audit": _D, "legality": _D,
+            "stage_counts": _D, "asll_dashboards": _D, "follow_up": _D,
+            "commune_listes": _D, "department_settings": _A},
+    "bailleur": {"dossier": _O, "programme": _O, "commission": _O, "history": _O,
+                 "department_settings": _A},
+    "prefecture": {"dossier": _D, "saisine": _D, "programme": _D, "commission": _D,
+                   "history": _D, "audit": _D, "legality": _D, "stage_counts": _D,
+                   "follow_up": _D, "commune_listes": _D, "department_settings": _A},
+    "deal": {"dossier": _D, "programme": _D, "commission": _D, "history": _D,
+             "audit": _D, "legality": _D, "stage_counts": _D, "follow_up": _D,
+             "commune_listes": _D, "department_settings": _A},
+    "mairie": {"dossier": _C, "programme": _C, "commission": _C, "history": _C,
+               "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
+               "department_settings": _A},
+    "ccas": {"dossier": _C, "programme": _C, "commission": _C, "history": _C,
+             "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
+             "department_settings": _A},
+    "departement": {**_RECORDS_D, "history": _D, "stage_counts": _D,
+                    "asll_dashboards": _D, "follow_up": _D, "commune_listes": _D,
+                    "department_settings": _A},
+    "caf": {"dossier": _O, "history": _O, "department_settings": _A},
+    "prescripteur": {"mesure": _O, "history": _O, "department_settings": _A},
+    "commission_logement": {**_RECORDS_D, "history": _D, "asll_dashboards": _D,
+                            "follow_up": _D, "department_settings": _A},
+    "association": {"mesure": _O, "saisine": _O, "history": _O,
+                    "department_settings": _A},
+    "ccapex": {"mesure": _D, "saisine": _D, "history": _D, "department_settings": _A},
+    "auditeur": dict.fromkeys(READ_ACTIONS, _A),
+    "admin": {"department_settings": _A, "projections": _A},
+}  # fmt: skip
+READ_ONLY = frozenset({"auditeur"})  # refused every write (check_write)
+# The territory a role's writes are held to, when its credentials claim one.
+TERRITORY: dict[str, Scope] = {
+    "als": DEPT, "prefecture": DEPT, "deal": DEPT, "departement": DEPT,
+    "commission_logement": DEPT, "ccapex": DEPT, "mairie": COMMUNE, "ccas": COMMUNE,
+}  # fmt: skip
+
+
+def scope_of(role: str, action: str) -> Scope:
+    return READS.get(role, {}).get(action, NONE)
+
+
+# ---- writes, from the aggregates' own STEP_ROLES ------------------------------------
+
+
+def _flat(steps: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """commission.STEP_ROLES is per kind of session: the union of its roles."""
+    return {
+        step: roles
+        if isinstance(roles, frozenset)
+        else frozenset().union(*roles.values())
+        for step, roles in steps.items()
+    }
+
+
+# Who asks for a measure is a department setting (ASLL-PRESCRIPTEUR): its default.
+PRESCRIBERS = frozenset(
+    department.DepartmentSettings.model_fields["prescriber_roles"].default
+)
+WRITES: dict[str, dict[str, frozenset[str]]] = {
+    "dossier": _flat(dossier.STEP_ROLES),
+    "mesure": {"request": PRESCRIBERS, **_flat(mesure.STEP_ROLES)},
+    "saisine": _flat(saisine.STEP_ROLES),
+    "programme": _flat(programme.STEP_ROLES),
+    "commission": _flat(commission.STEP_ROLES),
+    "department": {"adopt_settings": department.ADOPTERS},
+}
+
+
+def writable_steps(role: str) -> dict[str, list[str]]:
+    """The steps `role` may record, per kind of record (DOMAIN.md §10)."""
+    return {
+        kind: [step for step, roles in steps.items() if role in roles]
+        for kind, steps in WRITES.items()
+    }
+
+
+# ---- what a record is: where it sits, who its parties are ---------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the matrix needs of a record: its department and commune, and the
+    (role, organisation) pairs it names as parties (the organisation scope)."""
+
+    department: str | None = None
+    commune: str | None = None
+    parties: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+
+def dossier_facts(d: Any, programme_landlord: str | None = None) -> Facts:
+    """A dossier names the partner who identified it; once ranked (rang or
+    liste complémentaire) its programme's landlord, or the CAL's that decided."""
+    parties = {(d.origin.role, d.origin.organisation)}
+    ranking = d.ranking or {}
+    cal_landlord = (d.cal_decision or {}).get("landlord")
+    landlord = cal_landlord or programme_landlord
+    if landlord and ranking.get("outcome") in LANDLORD_OUTCOMES:
+        parties.add(("bailleur", landlord))
+    return Facts(d.department, d.commune, frozenset(parties))
+
+
+def mesure_facts(m: Any) -> Facts:
+    parties = {(m.prescriber.role, m.prescriber.organisation)}
+    if m.association_name:
+        parties.add(("association", m.association_name))
+    return Facts(m.department, m.commune, frozenset(parties))
+
+
+def saisine_facts(s: Any) -> Facts:
+    enquiry = s.enquiry or {}
+    parties = set()
+    if enquiry.get("operator"):
+        parties.add((enquiry["operator_role"], enquiry["operator"]))
+    return Facts(s.department, s.commune, frozenset(parties))
+
+
+def programme_facts(p: Any) -> Facts:
+    return Facts(p.department, p.commune, frozenset({("bailleur", p.landlord)}))
+
+
+def commission_facts(c: Any) -> Facts:
+    parties = {("bailleur", c.landlord)} if c.landlord else set()
+    return Facts(c.department, c.commune, frozenset(parties))
+
+
+def place_facts(department: str | None = None, commune: str | None = None) -> Facts:
+    """A surface that is a place: a department, a commune."""
+    if department is None and commune is not None:
+        department = department_of(commune)
+    return Facts(department, commune)
+
+
+# ---- the decisions ------------------------------------------------------------------
+
+
+THIS = {
+    "dossier": "ce dossier",
+    "mesure": "cette mesure",
+    "saisine": "cette saisine",
+    "programme": "ce programme",
+    "commission": "cette commission",
+}
+
+
+def _admits(caller: Caller, scope: Scope, facts: Facts, this: str) -> str | None:
+    """None when `scope` admits the record, else why not (French)."""
+    department, commune = caller.territory
+    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+    if scope == ALL:
+        return None
+    if scope == DEPT:
+        if department is None:
+            return f"{who} lit son département : l'accréditation n'en précise aucun."
+        if facts.department != department:
+            where = f"son département ({department})"
+            return f"{who} ne lit que {where} : {this} n'en relève pas."
+        return None
+    if scope == COMMUNE:
+        if commune is None:
+            return f"{who} lit sa commune : l'accréditation n'en précise aucune."
+        if facts.commune != commune:
+            return f"{who} ne lit que sa commune ({commune}) : {this} n'en relève pas."
+        return None
+    if scope == ORG and (caller.role, caller.organisation) not in facts.parties:
+        return f"{who} ne lit que ce qui concerne son organisation : pas {this}."
+    return None
+
+
+def denied(caller: Caller, action: str) -> str:
+    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+    return f"{who} ne peut pas lire {READ_ACTIONS[action]}."
+
+
+def may_read(
+    caller: Caller, action: str, facts: Facts | None = None, *, kind: str | None = None
+) -> bool | str:
+    """True, or why the caller may not read (French, for the 403). `action` is
+    a record kind or a surface; for a record-bound surface (history, audit,
+    legality, verify), `kind` is the record's, whose scope must admit it too."""
+    facts = facts or Facts()
+    record = kind or (action if action in RECORDS else None)
+    this = THIS[record] if record else "cette demande"
+    for checked in (action, kind) if kind else (action,):
+        scope = scope_of(caller.role, checked)
+        if scope == NONE:
+            return denied(caller, checked)
+        refused = _admits(caller, scope, facts, this)
+        if refused is not None:
+            return refused
+    return True
+
+
+def check_read(
+    caller: Caller, action: str, facts: Facts | None = None, *, kind: str | None = None
+) -> None:
+    verdict = may_read(caller, action, facts, kind=kind)
+    if verdict is not True:
+        raise ForbiddenError(str(verdict))
+
+
+def scope_filter(caller: Caller, action: str) -> dict[str, Any]:
+    """What a list query must add for the caller: {} (everything),
+    {"department": d}, {"commune": c} or {"party": (role, organisation)}.
+    Raises ForbiddenError for a role with no access, or a territorial role
+    whose credentials claim no territory."""
+    scope = scope_of(caller.role, action)
+    if scope == NONE:
+        raise ForbiddenError(denied(caller, action))
+    department, commune = caller.territory
+    if scope in (DEPT, COMMUNE):  # a territory claimed
+        refused = _admits(caller, scope, place_facts(department, commune), "")
+        if refused is not None:
+            raise ForbiddenError(refused)
+    if scope == DEPT:
+        return {"department": department}
+    if scope == COMMUNE:
+        return {"commune": commune}
+    if scope == ORG:
+        return {"party": (caller.role, caller.organisation)}
+    return {}
+
+
+def check_write(caller: Caller, department: str, commune: str | None) -> None:
+    """A read-only role (the auditor) records nothing, whatever the step
+    (`role_not_allowed`, as STEP_ROLES would say; a measure's prescribers are a
+    setting). A territorial role whose credentials claim a department (or a
+    commune) writes only there (`forbidden`). The step's role is checked by the
+    aggregate (STEP_ROLES)."""
+    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+    if caller.role in READ_ONLY:  # also in no STEP_ROLES: the same refusal
+        raise RoleNotAllowedError(f"{who} lit tout et n'enregistre rien.")
+    territory = TERRITORY.get(caller.role)
+    claimed_department, claimed_commune = caller.territory
+    if territory is None or claimed_department is None:
+        return
+    if department != claimed_department:
+        msg = (
+            f"{who} agit dans le département {claimed_department}, pas dans "
+            f"le {department}."
+        )
+        raise ForbiddenError(msg)
+    if (
+        territory == COMMUNE
+        and claimed_commune
+        and commune not in (None, claimed_commune)
+    ):
+        msg = f"{who} agit dans la commune {claimed_commune}, pas dans la {commune}."
+        raise ForbiddenError(msg)
+
+
+# ---- field-level need-to-know (DOMAIN.md §9 categories) ------------------------------
+
+CATEGORIES = ("Id", "Res", "Soc", "H", "Dec", "M", "Debt")
+# role → category → right, as in DOMAIN.md §9 ("R…", "RW…", "summary", "—");
+# CAF and prescribers are not in §9: what they wrote, no more.
+CATEGORY_RIGHTS: dict[str, dict[str, str]] = {
+    "als": {"Id": "RW", "Res": "RW", "Soc": "RW", "H": "RW own cases", "Dec": "R",
+            "M": "RW", "Debt": "R"},
+    "departement": {"Id": "RW", "Res": "R", "Soc": "RW", "H": "RW",
+                    "Dec": "R outcome", "M": "R", "Debt": "R"},
+    "ccas": {"Id": "RW", "Res": "RW", "Soc": "R", "Dec": "R own commune"},
+    "mairie": {"Id": "R", "Soc": "summary", "Dec": "R own commune"},
+    "deal": {"Id": "R", "Res": "RW", "Dec": "RW"},
+    "prefecture": {"Id": "R", "Res": "R", "Soc": "summary", "Dec": "RW",
+                   "Debt": "R"},
+    "bailleur": {"Id": "R", "Res": "R", "Soc": "summary", "Dec": "RW own programmes"},
+    "association": {"Id": "RW own measures", "Res": "RW", "Soc": "RW", "H": "RW",
+                    "M": "RW own measures", "Debt": "R"},
+    "commission_logement": {"Id": "R", "Res": "R", "Soc": "R", "Dec": "R",
+                            "M": "RW", "Debt": "R"},
+    "ccapex": {"Id": "R", "Res": "R", "Soc": "R", "M": "R", "Debt": "RW"},
+    "auditeur": dict.fromkeys(CATEGORIES, "R"),
+    "caf": {"Id": "R"},
+    "prescripteur": {"Id": "R", "Soc": "R", "M": "R"},
+}  # fmt: skip
+
+# Event fields carrying a category a reader may lack (free texts of Soc or H,
+# resource figures), by event class; an event class's own `PERSONAL` mapping
+# (field → category, domain/personal.py), where declared, is used instead.
+EVENT_FIELDS: dict[type, dict[str, str]] = {
+    dossier.Dossier.SocialEnquiryRendered: {"summary": "Soc"},
+    dossier.Dossier.InstallationReviewed: {"findings": "Soc"},
+    dossier.Dossier.ResourcesChecked: {"annual_resources": "Res"},
+    dossier.Dossier.SolvencyAssessed: {
+        name: "Res"
+        for name in (
+            "monthly_resources",
+            "housing_benefit",
+            "taux_effort",
+            "reste_a_vivre",
+            "reste_a_vivre_per_person",
+        )
+    },
+    mesure.Mesure.Requested: {"diagnostic": "Soc"},
+    mesure.Mesure.ComplementaryDiagnosisDone: {"summary": "Soc"},
+    saisine.Saisine.EnquiryReturned: {"summary": "Soc"},
+}
+# The same on the records' current state (dotted: a key inside a field).
+RECORD_FIELDS: dict[str, dict[str, str]] = {
+    "dossier": {"resources": "Res", "solvency": "Res"},
+    "saisine": {"enquiry.summary": "Soc"},
+}
+
+
+def reads_category(role: str, category: str) -> bool:
+    """ "R…" or "RW…" reads the category; "summary" and "—" do not."""
+    return CATEGORY_RIGHTS.get(role, {}).get(category, "—").startswith("R")
+
+
+def personal_fields(event_class: type) -> dict[str, str]:
+    """Field → category: a class's own `PERSONAL` where it declares one (the
+    crypto-shredding's declaration), else its entry in EVENT_FIELDS."""
+    fields: dict[str, str] = {}
+    for cls in reversed(event_class.__mro__):
+        own = vars(cls).get("PERSONAL")
+        fields.update(own if own is not None else EVENT_FIELDS.get(cls, {}))
+    return fields
+
+
+def redact(
+    caller: Caller, data: Mapping[str, Any], fields: Mapping[str, str]
+) -> tuple[dict[str, Any], list[str]]:
+    """`data` without the fields (dotted paths) of a category the caller's role
+    does not read, set to None, and the list of those withheld."""
+    kept = dict(data)
+    withheld = []
+    for path, category in fields.items():
+        if reads_category(caller.role, category):
+            continue
+        head, _, key = path.partition(".")
+        if key and isinstance(kept.get(head), dict) and key in kept[head]:
+            kept[head] = {**kept[head], key: None}
+            withheld.append(path)
+        elif not key and kept.get(head) is not None:
+            kept[head] = None
+            withheld.append(path)
+    return kept, withheld
+
+
+def redact_event(
+    caller: Caller, event_class: type, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    return redact(caller, data, personal_fields(event_class))
+
+
+# ---- the matrix, for the docs ----------------------------------------------------
+
+SCOPE_MARKS = {ALL: "all", DEPT: "dept", COMMUNE: "commune", ORG: "org", NONE: "—"}
+
+
+def matrix_rows() -> list[list[str]]:
+    """The read matrix: a header, then one row per role (scope per action)."""
+    header = ["role", *READ_ACTIONS]
+    return [header] + [
+        [role, *(SCOPE_MARKS[scope_of(role, action)] for action in READ_ACTIONS)]
+        for role in ROLES
+    ]
+
+
+def write_rows() -> list[list[str]]:
+    """The write matrix: per role, the steps it records per kind of record."""
+    header = ["role", *WRITES]
+    rows = []
+    for role in ROLES:
+        steps = writable_steps(role)
+        rows.append([role, *(", ".join(steps[kind]) or "—" for kind in WRITES)])
+    return [header, *rows]
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    header, *body = rows
+    return [
+        "| " + " | ".join(f"`{h}`" if h != "role" else h for h in header) + " |",
+        "|" + " --- |" * len(header),
+        *("| " + " | ".join(row) + " |" for row in body),
+    ]
+
+
+def matrix_markdown() -> str:
+    """README's access section body, generated: reads, then writes."""
+    lines = [
+        "Reads (`all`: everything; `dept`: the caller's department claim; "
+        "`commune`: its commune claim; `org`: the records naming its "
+        "organisation; `—`: 403):",
+        "",
+        *_table(matrix_rows()),
+        "",
+        "Organisation scope: "
+        + "; ".join(f"`{role}`: {what}" for role, what in PARTIES.items())
+        + ".",
+        "",
+        "Writes (from each aggregate's `STEP_ROLES`; `auditeur` is refused "
+        "every write):",
+        "",
+        *_table(write_rows()),
+    ]
+    return "\n".join(lines) + "\n"

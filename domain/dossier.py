@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.personal import ERASED, check_eraser
 from domain.shared import (
     InvalidValueError,
     Meta,
@@ -27,7 +28,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from domain.department import DepartmentSettings
 
@@ -142,6 +143,7 @@ class Dossier(Recording, Aggregate):
     class Identified(Event, Aggregate.Created):
         TOPIC = "logis.dossier.Identified"
         STAGE = IDENTIFIED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"applicant_name": "Id"}
         class_version = 2  # v2: the DALO appeal's and recognition's days
         household_id: UUID
         applicant_name: str
@@ -197,6 +199,7 @@ class Dossier(Recording, Aggregate):
     class SocialEnquiryRendered(Event):
         TOPIC = "logis.dossier.SocialEnquiryRendered"
         STAGE = ENQUETE
+        PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Soc"}
         avis: str
         summary: str
 
@@ -206,6 +209,7 @@ class Dossier(Recording, Aggregate):
     class MairieAvisRendered(Event):
         TOPIC = "logis.dossier.MairieAvisRendered"
         STAGE = MAIRIE
+        PERSONAL: ClassVar[Mapping[str, str]] = {"comment": "Soc"}
         avis: str
         comment: str
 
@@ -449,6 +453,7 @@ class Dossier(Recording, Aggregate):
     class InstallationReviewed(Event):
         TOPIC = "logis.dossier.InstallationReviewed"
         STAGE = REVIEWED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"findings": "Soc"}
         outcome: str
         findings: str
         support_months: int | None
@@ -488,6 +493,17 @@ class Dossier(Recording, Aggregate):
     class Closed(Ended):
         TOPIC = "logis.dossier.Closed"
         STAGE = CLOSED
+
+    class PersonalDataErased(Event):
+        """RGPD-CONSERVATION: the household's key is destroyed; the personal
+        fields of this record read as erased (domain/personal.py)."""
+
+        TOPIC = "logis.dossier.PersonalDataErased"
+        CHRONOLOGICAL = False
+        categories: list[str]  # DOMAIN.md §9 categories erased
+
+        def apply(self, dossier: Dossier) -> None:
+            dossier.applicant_name = ERASED
 
     # ---- commands -------------------------------------------------------------
 
@@ -1048,6 +1064,11 @@ class Dossier(Recording, Aggregate):
             raise TransitionError(msg)
         self._record(self.Closed, meta, reason=reason)
 
+    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
+        """Recorded once the household's key is destroyed, at any stage."""
+        check_eraser(meta.actor)
+        self._record(self.PersonalDataErased, meta, categories=categories)
+
     # ---- guards and derived state ---------------------------------------------
 
     @property
@@ -1201,11 +1222,13 @@ EVENT_LABELS: dict[type[Dossier.Event], str] = {
     Dossier.Radiated: "Demande radiée (non renouvelée)",
     Dossier.ListExpired: "Liste complémentaire expirée",
     Dossier.Closed: "Dossier clos",
+    Dossier.PersonalDataErased: "Données personnelles effacées",
 }
 
 # The legal basis of each step, for audit trails: DOMAIN.md §8 rule ids and their
 # sources (CCH articles, national texts), or the seed the procedure comes from.
 _PROCEDURE = "Procédure LLTS (seed 000, règle locale)"
+_ERASURE_BASIS = "RGPD-CONSERVATION : CNIL 2014-124 ; CNIL 2023-095"
 EVENT_BASES: dict[type[Dossier.Event], str] = {
     Dossier.Identified: "DOS-ORIGINE : seed 000 ; loi 2007-290 (DALO)",
     Dossier.SocialEnquiryRendered: "DOS-ORDRE, DOS-AVIS : seed 000",
@@ -1243,4 +1266,5 @@ EVENT_BASES: dict[type[Dossier.Event], str] = {
     Dossier.Radiated: "SNE-VALIDITE : CCH R441-2-7, R441-2-8",
     Dossier.ListExpired: "LC-VALIDITE : seed 000 (durée : paramètre du département)",
     Dossier.Closed: _PROCEDURE,
+    Dossier.PersonalDataErased: _ERASURE_BASIS,
 }

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.personal import check_eraser
 from domain.shared import (
     InvalidValueError,
     Meta,
@@ -35,7 +36,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from domain.department import AssociationSettings, DepartmentSettings
 
@@ -123,6 +124,7 @@ class Mesure(Recording, Aggregate):
     class Requested(Event, Aggregate.Created):
         TOPIC = "logis.mesure.Requested"
         STAGE = REQUESTED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"diagnostic.summary": "Soc"}
         kind: str
         household_id: UUID
         department: str
@@ -184,6 +186,7 @@ class Mesure(Recording, Aggregate):
 
     class ComplementaryDiagnosisDone(Event):
         TOPIC = "logis.mesure.ComplementaryDiagnosisDone"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Soc"}
         outcome: str  # confirme, reoriente
         summary: str
         reoriented_to: str | None
@@ -232,6 +235,7 @@ class Mesure(Recording, Aggregate):
     class RenewalRequested(Event):
         TOPIC = "logis.mesure.RenewalRequested"
         STAGE = RENEWAL_ASKED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "M"}
         months: int
         reason: str
 
@@ -259,6 +263,7 @@ class Mesure(Recording, Aggregate):
 
         TOPIC = "logis.mesure.Ended"
         STAGE = ENDED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"bilan": "M"}
         bilan: str
         signed_by: list[str]  # travailleur_social, menage
         returned_to: str  # clu, clt, direct
@@ -272,6 +277,7 @@ class Mesure(Recording, Aggregate):
 
         TOPIC = "logis.mesure.BrokenOff"
         STAGE = BROKEN_OFF
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         motive: str
         relayed_to: str
 
@@ -310,6 +316,7 @@ class Mesure(Recording, Aggregate):
         """BG-GLISSEMENT: the periodic review with both parties."""
 
         TOPIC = "logis.mesure.SubleaseReviewed"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"findings": "M"}
         findings: str
 
         def apply(self, mesure: Mesure) -> None:
@@ -333,6 +340,20 @@ class Mesure(Recording, Aggregate):
                 "status": SUBLEASE_ENDED,
                 "ended_on": self.occurred_on,
             }
+
+    class PersonalDataErased(Event):
+        """RGPD-CONSERVATION: the household's key is destroyed; the personal
+        fields of this record read as erased (domain/personal.py). Not a
+        contact with the household: the measure's last day stays."""
+
+        TOPIC = "logis.mesure.PersonalDataErased"
+        categories: list[str]  # DOMAIN.md §9 categories erased
+
+        def mutate(self, aggregate: Any) -> Any:
+            last = aggregate.last_occurred_on
+            mesure = super().mutate(aggregate)
+            mesure.last_occurred_on = last
+            return mesure
 
     # ---- commands -------------------------------------------------------------
 
@@ -679,6 +700,11 @@ class Mesure(Recording, Aggregate):
             raise InvalidValueError(msg)
         self._record(self.SubleaseEnded, meta, motive=motive)
 
+    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
+        """Recorded once the household's key is destroyed, at any stage."""
+        check_eraser(meta.actor)
+        self._record(self.PersonalDataErased, meta, categories=categories)
+
     # ---- guards -----------------------------------------------------------------
 
     @property
@@ -780,6 +806,7 @@ EVENT_LABELS: dict[type[Mesure.Event], str] = {
     Mesure.SubleaseReviewed: "Point périodique du bail glissant",
     Mesure.LeaseSlid: "Bail glissé au ménage",
     Mesure.SubleaseEnded: "Sous-location terminée",
+    Mesure.PersonalDataErased: "Données personnelles effacées",
 }
 
 # The legal basis of each step, for audit trails: DOMAIN.md §8 rule ids and their
@@ -810,4 +837,5 @@ EVENT_BASES: dict[type[Mesure.Event], str] = {
     Mesure.SubleaseReviewed: _BAIL_GLISSANT,
     Mesure.LeaseSlid: _BAIL_GLISSANT,
     Mesure.SubleaseEnded: _BAIL_GLISSANT,
+    Mesure.PersonalDataErased: "RGPD-CONSERVATION : CNIL 2023-095",
 }

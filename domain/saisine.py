@@ -41,6 +41,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.personal import check_eraser
 from domain.programme import check_place
 from domain.shared import (
     InvalidValueError,
@@ -56,7 +57,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 SOURCES = (
     "commandement_de_payer",
@@ -183,6 +184,7 @@ class Saisine(Recording, Aggregate):
     class EnquiryReturned(Event):
         TOPIC = "logis.saisine.EnquiryReturned"
         STAGE = ENQUIRY_RETURNED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Debt"}
         summary: str
 
         def apply(self, saisine: Saisine) -> None:
@@ -195,6 +197,7 @@ class Saisine(Recording, Aggregate):
     class Oriented(Event):
         TOPIC = "logis.saisine.Oriented"
         STAGE = ORIENTED
+        PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         towards: str
         note: str
 
@@ -226,6 +229,7 @@ class Saisine(Recording, Aggregate):
     class FollowUpRecorded(Event):
         TOPIC = "logis.saisine.FollowUpRecorded"
         STAGE = FOLLOWED_UP
+        PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         note: str
 
         def apply(self, saisine: Saisine) -> None:
@@ -254,6 +258,19 @@ class Saisine(Recording, Aggregate):
         def apply(self, saisine: Saisine) -> None:
             saisine.outcome = self.outcome
             saisine.closed_on = self.occurred_on
+
+    class PersonalDataErased(Event):
+        """RGPD-CONSERVATION: the household's key is destroyed; the personal
+        fields of this referral read as erased (domain/personal.py)."""
+
+        TOPIC = "logis.saisine.PersonalDataErased"
+        categories: list[str]  # DOMAIN.md §9 categories erased
+
+        def mutate(self, aggregate: Any) -> Any:
+            last = aggregate.last_occurred_on
+            saisine = super().mutate(aggregate)
+            saisine.last_occurred_on = last
+            return saisine
 
     # ---- commands -------------------------------------------------------------
 
@@ -414,6 +431,11 @@ class Saisine(Recording, Aggregate):
             raise RuleViolation("CCAPEX-SAISINE", msg)
         self._record(self.Closed, meta, outcome=outcome)
 
+    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
+        """Recorded once the household's key is destroyed, at any stage."""
+        check_eraser(meta.actor)
+        self._record(self.PersonalDataErased, meta, categories=categories)
+
     # ---- guards and derived state ---------------------------------------------
 
     @property
@@ -500,6 +522,7 @@ EVENT_LABELS: dict[type[Saisine.Event], str] = {
     Saisine.FollowUpRecorded: "Suivi de l'avis",
     Saisine.CourtDatesRecorded: "Dates de la procédure judiciaire enregistrées",
     Saisine.Closed: "Saisine close",
+    Saisine.PersonalDataErased: "Données personnelles effacées",
 }
 
 # The legal basis of each step, for audit trails (DOMAIN.md §5, §8).
@@ -516,4 +539,5 @@ EVENT_BASES: dict[type[Saisine.Event], str] = {
     Saisine.FollowUpRecorded: _CCAPEX,
     Saisine.CourtDatesRecorded: _SAISINE,
     Saisine.Closed: _CCAPEX,
+    Saisine.PersonalDataErased: "RGPD-CONSERVATION : CNIL 2023-095",
 }

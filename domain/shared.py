@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -66,6 +67,9 @@ class RecordedEvent(Aggregate.Event):
     tests/fixtures/event_schemas.json records the fields of every version."""
 
     class_version = 1  # not a field: no annotation
+    # Fields holding the household's personal data, with their DOMAIN.md §9
+    # category: encrypted with the household's key, erasable (domain/personal.py).
+    PERSONAL: ClassVar[Mapping[str, str]] = {}
 
     actor: Actor
     occurred_on: date

@@ -11,6 +11,8 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from commands.application import Logis
+from infra.access_log import AccessLog, access_log_for
+from infra.erasure import attach_household_keys
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine, ProjectorThread
@@ -44,6 +46,7 @@ class System:
     engine: ProjectionEngine
     factory: InfrastructureFactory[Any]
     metrics: Metrics
+    access_log: AccessLog
     thread: ProjectorThread | None = field(default=None)
 
     def start_projector_thread(self) -> None:
@@ -80,6 +83,7 @@ def build_system(settings: Settings) -> System:
         views_env = {**env, "SQLITE_DBNAME": str(views)}
         locks = FileLocks(Path(f"{events}.locks"))
     app = Logis(env=env)
+    attach_household_keys(app, settings.key_cache_seconds)
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
     engine = ProjectionEngine(
         app,
@@ -88,7 +92,9 @@ def build_system(settings: Settings) -> System:
         locks,
         batch_size=settings.projector_batch_size,
     )
-    return System(settings, app, engine, factory, Metrics(engine))
+    access_log = access_log_for(app.recorder)
+    access_log.create_table()
+    return System(settings, app, engine, factory, Metrics(engine), access_log)
 
 
 def _conninfo(settings: Settings) -> str:

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Values copied from examples: refused however often they are repeated.
+PLACEHOLDERS = (
+    "changeme",
+    "changethis",
+    "secret",
+    "password",
+    "motdepasse",
+    "logis",
+    "jwtsecret",
+    "yoursecret",
+    "your256bitsecret",
+    "supersecret",
+    "example",
+    "default",
+    "development",
+    "test",
+    "xxx",
+)
+
+
+def is_placeholder(secret: str) -> bool:
+    """An example value (`changeme`, `secret`…, repeated or not), or a secret
+    of fewer than 8 distinct characters."""
+    letters = re.sub(r"[^a-z0-9]", "", secret.lower())
+    if len(set(secret)) < 8:
+        return True
+    return any(re.fullmatch(f"(?:{word}|\\d)+", letters) for word in PLACEHOLDERS)
 
 
 class Settings(BaseSettings):
@@ -32,6 +63,68 @@ class Settings(BaseSettings):
     projector_batch_size: int = Field(default=1000, ge=1, le=100_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
+    # Authentication (infra/auth.py): HS256 with a secret in development, or the
+    # identity provider's keys (RS256/ES256) from its JWKS in production.
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="HS256 secret, at least 32 bytes (development)"
+    )
+    jwt_issuer: str = Field(default="logis", min_length=1, max_length=500)
+    jwt_audience: str = Field(default="logis", min_length=1, max_length=500)
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    oidc_issuer: str | None = Field(
+        default=None, description="OIDC issuer: its discovery document names the JWKS"
+    )
+    jwks_url: str | None = Field(default=None, description="the JWKS, directly")
+    # Crypto-shredding (infra/personal_mapper.py): how long a process may keep
+    # using a household's key read from the store (0: read it for every event).
+    # An erasure in another process is seen here after at most this long.
+    key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # Optional encryption of the whole stored state at rest (the library's
+    # AESCipher): base64 of 16, 24 or 32 random bytes, kept outside the database.
+    cipher_key: SecretStr | None = None
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            msg = (
+                f"LOGIS_JWT_SECRET trop court : au moins {MIN_SECRET_BYTES} octets "
+                "(par ex. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+            raise ValueError(msg)
+        if is_placeholder(secret):
+            msg = "LOGIS_JWT_SECRET est une valeur d'exemple : tirez-en une au hasard"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("oidc_issuer", "jwks_url")
+    @classmethod
+    def _https_or_loopback(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlsplit(value)
+        loopback = url.scheme == "http" and url.hostname in LOOPBACK_HOSTS
+        if not (url.scheme == "https" and url.hostname) and not loopback:
+            msg = "adresse https:// attendue (http:// seulement sur 127.0.0.1)"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_to_authenticate(self) -> Settings:
+        if self.jwt_secret is not None and self.uses_identity_provider:
+            msg = (
+                "LOGIS_JWT_SECRET et LOGIS_OIDC_ISSUER/LOGIS_JWKS_URL s'excluent : en "
+                "production, seuls les jetons du fournisseur d'identité sont acceptés"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def uses_identity_provider(self) -> bool:
+        return bool(self.oidc_issuer or self.jwks_url)
 
     @field_validator("database_url")
     @classmethod
@@ -50,7 +143,15 @@ class Settings(BaseSettings):
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The library's settings, derived here and nowhere else."""
-        env = {"TRANSCODER_TOPIC": "infra.store:LogisTranscoder"}
+        env = {
+            "TRANSCODER_TOPIC": "infra.store:LogisTranscoder",
+            "MAPPER_TOPIC": "infra.personal_mapper:ErasableMapper",
+        }
+        if self.cipher_key is not None:
+            env |= {
+                "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+                "CIPHER_KEY": self.cipher_key.get_secret_value(),
+            }
         if self.is_postgres:
             url = urlsplit(self.database_url)
             env |= {

@@ -2,7 +2,9 @@
 and the events' seals (infra/ledger/) in the same transaction as the events.
 
 Selected through the library's topic settings (TRANSCODER_TOPIC,
-APPLICATION_RECORDER_TOPIC), so the application never imports this module.
+APPLICATION_RECORDER_TOPIC), so the application never imports this module. The
+recorders also hold the households' keys (infra/household_keys.py) that the
+mapper of infra/personal_mapper.py encrypts personal data with.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from psycopg.sql import SQL, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
+from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.ledger import PostgresLedger, SQLiteLedger
 
 if TYPE_CHECKING:
@@ -90,12 +93,14 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"
     ) -> None:
         self.ledger = SQLiteLedger(datastore, events_table_name, self.seals_table)
+        self.household_keys = SQLiteHouseholdKeys(datastore)
         super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
             self.ledger.create_statement(),
+            *self.household_keys.create_statements(),
             f"CREATE TABLE IF NOT EXISTS {self.idempotency_table} ("
             "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
             "answer TEXT NOT NULL, originator_id TEXT NOT NULL, "
@@ -179,6 +184,8 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
             datastore, events_table_name, f"{prefix}_event_seals", datastore.schema
         )
         self.sql_create_statements.append(self.ledger.create_statement())
+        self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
+        self.sql_create_statements.extend(self.household_keys.create_statements())
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{table} ("

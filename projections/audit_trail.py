@@ -25,6 +25,7 @@ from domain import dossier as d
 from domain import mesure as m
 from domain import programme as p
 from domain import saisine as s
+from domain.personal import erased_copy
 from domain.records import KINDS, kind_of
 from domain.shared import RecordedEvent
 from projections.rows import RowProjection, RowView, Table
@@ -49,6 +50,9 @@ EVENTS = Table(
         "occurred_on": "date",
         "commission_id": "uuid",
         "summary": "text",
+        # The summary once the household's personal data are erased, when it
+        # differs (domain/personal.py): it replaces `summary` at the erasure.
+        "erased_summary": "text",
     },
     key=("aggregate_id", "version"),
     indexes=(("commission_id",),),
@@ -98,7 +102,7 @@ class AuditRecord:
 
 class AuditTrailProjection(RowProjection):
     name = "audit_trail"
-    version = 1
+    version = 2  # 2: erased_summary, applied at PersonalDataErased
     tables = (EVENTS, RECORDS)
     topics = audit_topics()
 
@@ -112,6 +116,8 @@ class AuditTrailProjection(RowProjection):
         if kind is None:
             return  # bookkeeping (settings, loads, listes): not a record
         cls = type(event)
+        summary = summarise(event)
+        erased = summarise(erased_copy(event))
         if event.originator_version == 1:
             self.view.insert(
                 "records",
@@ -138,9 +144,22 @@ class AuditTrailProjection(RowProjection):
                 "recorded_at": event.timestamp,
                 "occurred_on": event.occurred_on,
                 "commission_id": commission_of(kind.name, event),
-                "summary": summarise(event),
+                "summary": summary,
+                "erased_summary": erased if erased != summary else None,
             },
         )
+        if type(event).__name__ == "PersonalDataErased":
+            self._erase_summaries(event.originator_id, event.originator_version)
+
+    def _erase_summaries(self, aggregate_id: UUID, erased_at_version: int) -> None:
+        for version in range(1, erased_at_version):
+            row = self.view.get("events", (aggregate_id, version))
+            if row is not None and row["erased_summary"] is not None:
+                self.view.update(
+                    "events",
+                    (aggregate_id, version),
+                    {"summary": row["erased_summary"], "erased_summary": None},
+                )
 
 
 def commission_of(kind: str, event: Any) -> UUID | None:
@@ -159,7 +178,10 @@ def commission_of(kind: str, event: Any) -> UUID | None:
 
 def select_trail(view: RowView, aggregate_id: UUID) -> list[AuditRow]:
     rows, _ = view.select("events", {"aggregate_id": aggregate_id}, ("version",))
-    return [AuditRow(**row) for row in rows]
+    return [
+        AuditRow(**{c: v for c, v in row.items() if c != "erased_summary"})
+        for row in rows
+    ]
 
 
 def find_record(view: RowView, record_id: UUID) -> AuditRecord | None:

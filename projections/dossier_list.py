@@ -10,7 +10,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
+from domain.access import LANDLORD_OUTCOMES
 from domain.dossier import Dossier
+from domain.personal import ERASED
+from domain.programme import Programme
 from projections.rows import RowProjection, RowView, Table
 
 DOSSIERS = Table(
@@ -26,6 +29,10 @@ DOSSIERS = Table(
         "numero_unique": "text",
         "origin_role": "text",
         "origin_organisation": "text",
+        # The landlord who may read it (DOMAIN.md §9, domain/access.py): its
+        # programme's, or the CAL's that decided on it; once `ranked`.
+        "landlord": "text",
+        "ranked": "bool",
         "stage": "text",
         "version": "int",
         "identified_on": "date",
@@ -33,7 +40,18 @@ DOSSIERS = Table(
         "updated_at": "datetime",
     },
     key=("id",),
-    indexes=(("commune", "stage"), ("programme_id",), ("identified_on",)),
+    indexes=(
+        ("commune", "stage"),
+        ("programme_id",),
+        ("identified_on",),
+        ("landlord", "ranked"),
+    ),
+)
+# Each programme's landlord, for the dossiers identified for it.
+PROGRAMME_LANDLORDS = Table(
+    name="programme_landlords",
+    columns={"programme_id": "uuid", "landlord": "text"},
+    key=("programme_id",),
 )
 
 
@@ -49,6 +67,8 @@ class DossierRow:
     numero_unique: str | None
     origin_role: str
     origin_organisation: str
+    landlord: str | None
+    ranked: bool
     stage: str
     version: int
     identified_on: date
@@ -79,16 +99,28 @@ def dossier_topics() -> tuple[str, ...]:
 
 class DossierListProjection(RowProjection):
     name = "dossier_list"
-    version = 1
-    tables = (DOSSIERS,)
-    topics = dossier_topics()
+    version = 2  # 2: landlord and ranked (the landlord's scope)
+    tables = (DOSSIERS, PROGRAMME_LANDLORDS)
+    topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
     @singledispatchmethod
     def process_event(self, _: Any, tracking: Tracking) -> None:
         self.view.insert_tracking(tracking)
 
     @process_event.register
+    def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
+        self.view.insert(
+            "programme_landlords",
+            {"programme_id": event.originator_id, "landlord": event.landlord},
+        )
+
+    @process_event.register
     def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:
+        programme = (
+            self.view.get("programme_landlords", (event.programme_id,))
+            if event.programme_id is not None
+            else None
+        )
         self.view.insert(
             "dossiers",
             {
@@ -102,6 +134,8 @@ class DossierListProjection(RowProjection):
                 "numero_unique": event.numero_unique,
                 "origin_role": event.actor.role,
                 "origin_organisation": event.actor.organisation,
+                "landlord": programme["landlord"] if programme else None,
+                "ranked": False,
                 "stage": event.resulting_stage(""),
                 "version": event.originator_version,
                 "identified_on": event.occurred_on,
@@ -122,6 +156,12 @@ class DossierListProjection(RowProjection):
             changes["stage"] = stage
         if isinstance(event, Dossier.DemandRenewed):
             changes["numero_unique"] = event.numero_unique
+        if isinstance(event, Dossier.Ranked):
+            changes["ranked"] = event.outcome in LANDLORD_OUTCOMES
+        if isinstance(event, Dossier.CALDecided) and event.landlord:
+            changes["landlord"] = event.landlord
+        if isinstance(event, Dossier.PersonalDataErased):
+            changes["applicant_name"] = ERASED
         self.view.update("dossiers", (event.originator_id,), changes)
 
 

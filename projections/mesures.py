@@ -39,6 +39,9 @@ MESURES = Table(
         "channel": "text",  # clu, clt, direct (ASLL-CANAL)
         "association": "text",
         "association_name": "text",
+        # who asked for it (the prescriber's scope, domain/access.py)
+        "prescriber_role": "text",
+        "prescriber_organisation": "text",
         "renforce": "bool",
         "worker": "text",  # the référent named by the convention
         "orientation": "text",
@@ -72,6 +75,8 @@ MESURES = Table(
     indexes=(
         ("department", "commune", "stage"),
         ("association", "stage"),
+        ("association_name",),
+        ("prescriber_organisation",),
         ("requested_on",),
     ),
 )
@@ -139,7 +144,7 @@ def mesure_topics() -> tuple[str, ...]:
 
 class MesuresProjection(RowProjection):
     name = "mesures"
-    version = 1
+    version = 2  # 2: prescriber_role, prescriber_organisation
     tables = (MESURES, STATES, MEETINGS, DEPARTMENTS)
     topics = mesure_topics()
 
@@ -160,6 +165,8 @@ class MesuresProjection(RowProjection):
             channel=m.CHANNELS[event.kind],
             association=event.association,  # an association's own action
             association_name=event.association_name,
+            prescriber_role=event.actor.role,
+            prescriber_organisation=event.actor.organisation,
             renforce=False,
             requested_on=event.occurred_on,
             renewals=0,
@@ -394,6 +401,8 @@ class MesureRow:
     channel: str
     association: str | None
     association_name: str | None
+    prescriber_role: str
+    prescriber_organisation: str
     renforce: bool
     worker: str | None
     orientation: str | None

@@ -11,7 +11,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import authorize
+from api.access_log import AccessLogDep, trail_categories
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import AuditTrailPublic
 from commands.application import Logis
@@ -67,9 +69,16 @@ def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
     def read_audit(
         record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
         system: SystemDep,
+        caller: CallerDep,
+        access: AccessLogDep,
         min_position: MinPosition = None,
     ) -> AuditTrailPublic:
-        return audit_trail(system, record_id, kind, get, min_position)
+        authorize(system, caller, kind, record_id, surface="audit")
+        answer = audit_trail(system, record_id, kind, get, min_position)
+        categories = trail_categories(kind)
+        if categories:  # a dossier's, a measure's, a referral's
+            access.record(kind, [record_id], categories)
+        return answer
 
     read_audit.__name__ = f"read_{kind}_audit"
     read_audit.__doc__ = description

@@ -10,8 +10,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 
+from api.access import authorize, scoped
+from api.access_log import COMMISSION_ENTRY, AccessLogDep
 from api.deps import (
     AsOf,
+    CallerDep,
     ContextDep,
     MinPosition,
     SystemDep,
@@ -168,18 +171,22 @@ def close_minutes(
 
 @router.get("/{commission_id}", response_model=CommissionPublic)
 def read_commission(
-    commission_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
+    commission_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    response: Response,
+    as_of: AsOf = None,
 ) -> CommissionPublic:
     """The session as it stands: attendance, decisions, ranked list, liste
     complémentaire and its expiry; its version as ETag. With `as_of`, the
     session as it stood at that moment."""
+    commission = authorize(system, caller, "commission", commission_id)
     if as_of is not None:
         return CommissionPublic.of(
             system.app.get_as_of(
                 commission_id, moment(as_of), system.app.get_commission
             )
         )
-    commission = system.app.get_commission(commission_id)
     response.headers["ETag"] = f'"{commission.version}"'
     return CommissionPublic.of(commission)
 
@@ -187,6 +194,7 @@ def read_commission(
 @router.get("", response_model=CommissionsPublic)
 def list_commissions(
     system: SystemDep,
+    caller: CallerDep,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     commune: Annotated[
         str | None, Query(pattern=COMMUNE_PATTERN, description="Code INSEE")
@@ -206,7 +214,8 @@ def list_commissions(
     min_position: MinPosition = None,
 ) -> CommissionsPublic:
     """List sessions from the read model, the most recent first, filtered by
-    department, commune, kind, programme and the period they were held in."""
+    department, commune, kind, programme and the period they were held in;
+    only those of the caller's scope."""
     if held_from is not None and held_until is not None and held_from > held_until:
         raise HTTPException(
             422,
@@ -218,7 +227,12 @@ def list_commissions(
                 ),
             },
         )
-    view = current_view(system, "commissions", min_position)
+    view = scoped(
+        current_view(system, "commissions", min_position),
+        caller,
+        "commission",
+        "commissions",
+    )
     query = CommissionFilter(
         department, commune, kind, programme_id, held_from, held_until, limit, offset
     )
@@ -229,11 +243,16 @@ def list_commissions(
 
 @router.get("/{commission_id}/list", response_model=CommissionListPublic)
 def read_commission_list(
-    commission_id: UUID, system: SystemDep, min_position: MinPosition = None
+    commission_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    min_position: MinPosition = None,
 ) -> CommissionListPublic:
     """The session's lists from the read model: agenda, ranked list, liste
     complémentaire with its last day, the CAL's candidates and decisions per
     dwelling."""
+    authorize(system, caller, "commission", commission_id)
     view = current_view(system, "commissions", min_position)
     lists = commission_list(view, commission_id)
     if lists is None:
@@ -249,4 +268,19 @@ def read_commission_list(
             },
         )
     position = view.max_tracking_id(system.app.name) or 0
-    return CommissionListPublic.of(lists, position)
+    answer = CommissionListPublic.of(lists, position)
+    access.record("dossier", _named(answer), COMMISSION_ENTRY)
+    return answer
+
+
+def _named(lists: CommissionListPublic) -> list[UUID]:
+    """Every dossier the session's lists name, in order."""
+    sections = (
+        lists.agenda,
+        lists.preselection,
+        lists.ranked,
+        lists.liste_complementaire,
+        lists.non_retenus,
+        *(dwelling.candidates for dwelling in lists.dwellings),
+    )
+    return [entry.dossier_id for section in sections for entry in section]

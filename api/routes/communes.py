@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import check_place
+from api.access_log import COMMISSION_ENTRY, AccessLogDep
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.schemas import CommuneListesPublic
 from domain.department import local_today
@@ -30,6 +32,8 @@ CommuneCode = Annotated[
 def read_listes_complementaires(
     code: CommuneCode,
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     as_of: Annotated[
         date | None,
         Query(
@@ -40,10 +44,14 @@ def read_listes_complementaires(
     min_position: MinPosition = None,
 ) -> CommuneListesPublic:
     """The listes complémentaires still valid on `as_of` in the commune, the
-    oldest first, each with its households in order and its last day."""
+    oldest first, each with its households in order and its last day. The
+    commune lies within the caller's scope."""
+    check_place(caller, "commune_listes", commune=code)
     day = as_of or local_today(department_of(code), datetime.now(UTC))
     view = current_view(system, "commissions", min_position)
     listes = listes_complementaires(view, code, day)
+    named = [entry.dossier_id for liste in listes for entry in liste.entries]
+    access.record("dossier", named, COMMISSION_ENTRY)
     return CommuneListesPublic(
         commune=code,
         as_of=day,

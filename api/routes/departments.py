@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.access import check_place
+from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
 from api.errors import documented_errors
 from api.schemas import CommandAnswer
 from commands.department import AdoptSettings
@@ -61,11 +62,13 @@ def adopt_settings(
 def read_settings(
     code: Code,
     system: SystemDep,
+    caller: CallerDep,
     on: Annotated[
         date | None, Query(description="Date d'application (défaut : aujourd'hui)")
     ] = None,
 ) -> DepartmentSettingsPublic:
     """Every adopted version, and the one in force on a date."""
+    check_place(caller, "department_settings", code)
     day = on or datetime.now(UTC).date()
     versions = [
         SettingsVersionPublic(version_number=n, effective_from=f, settings=s)

@@ -8,8 +8,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
+from api.access import authorize, history, public, scoped
+from api.access_log import DOSSIER, DOSSIER_ROW, AccessLogDep
 from api.deps import (
     AsOf,
+    CallerDep,
     ContextDep,
     MinPosition,
     SystemDep,
@@ -23,7 +26,6 @@ from api.schemas import (
     CommandAnswer,
     DossierPublic,
     DossiersPublic,
-    HistoryEntry,
     HistoryPublic,
 )
 from api.steps import add_step_routes
@@ -66,6 +68,8 @@ add_step_routes(
 @router.get("", response_model=DossiersPublic)
 def list_dossiers(
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
     programme_id: UUID | None = None,
     stage: Annotated[
@@ -76,16 +80,23 @@ def list_dossiers(
     offset: Annotated[int, Query(ge=0)] = 0,
     min_position: MinPosition = None,
 ) -> DossiersPublic:
-    """List dossiers from the read model, filtered by commune, programme, stage."""
+    """List dossiers from the read model, filtered by commune, programme, stage;
+    only those of the caller's scope."""
     if stage is not None and stage not in STAGES:
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
-    view = current_view(system, "dossier_list", min_position)
+    view = scoped(
+        current_view(system, "dossier_list", min_position),
+        caller,
+        "dossier",
+        "dossiers",
+    )
     rows, total = select_dossiers(
         view, DossierFilter(commune, programme_id, stage, department, limit, offset)
     )
     position = view.max_tracking_id(system.app.name) or 0
+    access.record("dossier", [row.id for row in rows], DOSSIER_ROW)
     return DossiersPublic(data=rows, count=total, position=position)
 
 
@@ -93,20 +104,30 @@ def list_dossiers(
 def read_dossier(
     dossier_id: UUID,
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     response: Response,
     as_of: AsOf = None,
 ) -> DossierPublic:
     """The dossier's current state, or with `as_of` the state it had at that moment."""
+    dossier = authorize(system, caller, "dossier", dossier_id)
     if as_of is None:
-        dossier = system.app.get_dossier(dossier_id)
         response.headers["ETag"] = f'"{dossier.version}"'
     else:
         dossier = system.app.get_dossier_as_of(dossier_id, moment(as_of))
-    return DossierPublic.of(dossier)
+    answer = public(caller, "dossier", DossierPublic.of(dossier))
+    access.record("dossier", [dossier_id], DOSSIER)
+    return answer
 
 
 @router.get("/{dossier_id}/history", response_model=HistoryPublic)
-def read_history(dossier_id: UUID, system: SystemDep) -> HistoryPublic:
-    """Every event of the dossier in order: who, when recorded, when it happened."""
+def read_history(
+    dossier_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+) -> HistoryPublic:
+    """Every event of the dossier in order: who, when recorded, when it happened;
+    without the fields of a category the caller's role does not read."""
+    authorize(system, caller, "dossier", dossier_id, surface="history")
     events = system.app.dossier_history(dossier_id)
-    return HistoryPublic(id=dossier_id, events=[HistoryEntry.of(e) for e in events])
+    answer = HistoryPublic(id=dossier_id, events=history(caller, "dossier", events))
+    access.record("dossier", [dossier_id], DOSSIER)
+    return answer

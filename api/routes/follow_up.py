@@ -11,7 +11,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import authorize, scoped
+from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW, AccessLogDep
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import (
     BilansPublic,
@@ -62,6 +64,8 @@ def _deadlines(system: System) -> DeadlineMonths:
 @router.get("/v1/bilans", response_model=BilansPublic)
 def list_bilans(
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     status: Annotated[
         str | None,
         Query(description=f"Un des statuts : {', '.join(BILAN_STATUSES)}"),
@@ -77,18 +81,24 @@ def list_bilans(
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> BilansPublic:
-    """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done."""
+    """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done;
+    only those of the caller's scope."""
     _check_status(status, BILAN_STATUSES)
-    view = current_view(system, "follow_up", min_position)
+    view = scoped(
+        current_view(system, "follow_up", min_position), caller, "follow_up", "bilans"
+    )
     query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
     rows, total = select_bilans(view, query, _deadlines(system), datetime.now(UTC))
     position = view.max_tracking_id(system.app.name) or 0
+    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)
 def list_support_requests(
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     status: Annotated[
         str | None,
         Query(description=f"Un des statuts : {', '.join(SUPPORT_STATUSES)}"),
@@ -100,14 +110,21 @@ def list_support_requests(
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> SupportRequestsPublic:
-    """List the support asked by bilans that found problems (BILAN-SUITE)."""
+    """List the support asked by bilans that found problems (BILAN-SUITE); only
+    those of the caller's scope."""
     _check_status(status, SUPPORT_STATUSES)
-    view = current_view(system, "follow_up", min_position)
+    view = scoped(
+        current_view(system, "follow_up", min_position),
+        caller,
+        "follow_up",
+        "support_requests",
+    )
     query = SupportRequestFilter(
         status, department, commune, programme_id, limit, offset
     )
     rows, total = select_support_requests(view, query)
     position = view.max_tracking_id(system.app.name) or 0
+    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
     return SupportRequestsPublic(data=rows, count=total, position=position)
 
 
@@ -119,12 +136,15 @@ def list_support_requests(
 def read_pre_commission_readiness(
     programme_id: UUID,
     system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
     limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> PreCommissionReadinessPublic:
     """The programme's dossiers per stage, against its quota, and those whose
     solvency is studied: ready for the pré-commission."""
+    authorize(system, caller, "programme", programme_id, surface="follow_up")
     dossiers = current_view(system, "dossier_list", min_position)
     programmes = current_view(system, "programmes", min_position)
     readiness = select_programme_readiness(
@@ -139,4 +159,5 @@ def read_pre_commission_readiness(
     position = min(
         view.max_tracking_id(system.app.name) or 0 for view in (dossiers, programmes)
     )
+    access.record("dossier", [d.id for d in readiness.ready], DOSSIER_ROW)
     return PreCommissionReadinessPublic(**vars(readiness), position=position)

@@ -12,7 +12,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import authorize, check_place
+from api.access_log import LEGALITY, LOGGED_KINDS, AccessLogDep
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.legality import (
     LegalityPublic,
@@ -67,11 +69,17 @@ def _endpoint(kind: str, description: str) -> Callable[..., object]:
     def read_legality(
         record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
         system: SystemDep,
+        caller: CallerDep,
+        access: AccessLogDep,
         as_of: AsOfDay = None,
     ) -> LegalityPublic:
+        authorize(system, caller, kind, record_id, surface="legality")
         day_or_now = as_of or datetime.now(UTC)  # now: the department's today
         found = check_record(system.app, kind, record_id, day_or_now)
-        return LegalityPublic.of(found)
+        answer = LegalityPublic.of(found)
+        if kind in LOGGED_KINDS:  # a dossier's, a measure's, a referral's
+            access.record(kind, [record_id], LEGALITY)
+        return answer
 
     read_legality.__name__ = f"read_{kind}_legality"
     read_legality.__doc__ = description
@@ -92,6 +100,7 @@ for _kind in KINDS:
 )
 def read_legality_report(
     system: SystemDep,
+    caller: CallerDep,
     commune: Annotated[
         str, Query(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune")
     ],
@@ -108,8 +117,10 @@ def read_legality_report(
 ) -> LegalityReportPublic:
     """Every dossier, commission and programme of the commune (found in the read
     models) checked as of `as_of`: the findings born between `from` and `to`,
-    their totals by rule and severity, and the rules checked or not."""
+    their totals by rule and severity, and the rules checked or not. The
+    commune lies within the caller's scope."""
     department = department_of(commune)
+    check_place(caller, "legality", department, commune)
     day = as_of or local_today(department, datetime.now(UTC))
     end = to or day
     if from_ is not None and from_ > end:

@@ -7,8 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
+from api.access import authorize, history, public, scoped
+from api.access_log import MESURE, MESURE_ROW, AccessLogDep
 from api.deps import (
     AsOf,
+    CallerDep,
     ContextDep,
     MinPosition,
     SystemDep,
@@ -21,14 +24,12 @@ from api.errors import documented_errors
 from api.routes.workload import MesureFilterDep
 from api.schemas import (
     CommandAnswer,
-    HistoryEntry,
     HistoryPublic,
     MesurePublic,
     MesuresPublic,
 )
 from api.steps import add_step_routes
 from commands.mesure import STEPS, RequestMesure
-from domain.mesure import EVENT_LABELS
 from projections.mesures import select_mesures
 
 ERRORS = documented_errors(
@@ -68,35 +69,53 @@ add_step_routes(
 
 @router.get("/{mesure_id}", response_model=MesurePublic)
 def read_mesure(
-    mesure_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
+    mesure_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    response: Response,
+    as_of: AsOf = None,
 ) -> MesurePublic:
     """The measure as it stands, with its version as ETag; with `as_of`, as it
     stood at that moment."""
+    mesure = authorize(system, caller, "mesure", mesure_id)
     if as_of is not None:
-        return MesurePublic.of(
-            system.app.get_as_of(mesure_id, moment(as_of), system.app.get_mesure)
-        )
-    mesure = system.app.get_mesure(mesure_id)
-    response.headers["ETag"] = f'"{mesure.version}"'
-    return MesurePublic.of(mesure)
+        mesure = system.app.get_as_of(mesure_id, moment(as_of), system.app.get_mesure)
+    else:
+        response.headers["ETag"] = f'"{mesure.version}"'
+    answer = public(caller, "mesure", MesurePublic.of(mesure))
+    access.record("mesure", [mesure_id], MESURE)
+    return answer
 
 
 @router.get("/{mesure_id}/history", response_model=HistoryPublic)
-def read_mesure_history(mesure_id: UUID, system: SystemDep) -> HistoryPublic:
-    """Every event of the measure in order: who, when recorded, when it happened."""
+def read_mesure_history(
+    mesure_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+) -> HistoryPublic:
+    """Every event of the measure in order: who, when recorded, when it happened;
+    without the fields of a category the caller's role does not read."""
+    authorize(system, caller, "mesure", mesure_id, surface="history")
     events = system.app.mesure_history(mesure_id)
-    return HistoryPublic(
-        id=mesure_id, events=[HistoryEntry.of(e, EVENT_LABELS) for e in events]
-    )
+    answer = HistoryPublic(id=mesure_id, events=history(caller, "mesure", events))
+    access.record("mesure", [mesure_id], MESURE)
+    return answer
 
 
 @router.get("", response_model=MesuresPublic)
 def list_mesures(
-    system: SystemDep, query: MesureFilterDep, min_position: MinPosition = None
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    query: MesureFilterDep,
+    min_position: MinPosition = None,
 ) -> MesuresPublic:
     """List measures from the read model, last requested first, filtered by
-    department, commune, association, stage, kind, référent."""
-    view = current_view(system, "mesures", min_position)
+    department, commune, association, stage, kind, référent; only those of the
+    caller's scope."""
+    view = scoped(
+        current_view(system, "mesures", min_position), caller, "mesure", "mesures"
+    )
     rows, total = select_mesures(view, query)
     position = view.max_tracking_id(system.app.name) or 0
+    access.record("mesure", [row.id for row in rows], MESURE_ROW)
     return MesuresPublic(data=rows, count=total, position=position)

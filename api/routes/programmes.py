@@ -7,8 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
 
+from api.access import authorize, scoped
 from api.deps import (
     AsOf,
+    CallerDep,
     ContextDep,
     MinPosition,
     SystemDep,
@@ -144,6 +146,7 @@ def propose_candidates(
 @router.get("", response_model=ProgrammesPublic)
 def list_programmes(
     system: SystemDep,
+    caller: CallerDep,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     kind: Annotated[
@@ -153,8 +156,14 @@ def list_programmes(
     offset: Annotated[int, Query(ge=0)] = 0,
     min_position: MinPosition = None,
 ) -> ProgrammesPublic:
-    """List programmes from the read model, filtered by department, commune, kind."""
-    view = current_view(system, "programmes", min_position)
+    """List programmes from the read model, filtered by department, commune, kind;
+    only those of the caller's scope."""
+    view = scoped(
+        current_view(system, "programmes", min_position),
+        caller,
+        "programme",
+        "programmes",
+    )
     rows, total = select_programmes(
         view, ProgrammeFilter(department, commune, kind, limit, offset)
     )
@@ -164,14 +173,18 @@ def list_programmes(
 
 @router.get("/{programme_id}", response_model=ProgrammePublic)
 def read_programme(
-    programme_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
+    programme_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    response: Response,
+    as_of: AsOf = None,
 ) -> ProgrammePublic:
     """The programme's current state, with its version as ETag; with `as_of`,
     the state it had at that moment."""
+    programme = authorize(system, caller, "programme", programme_id)
     if as_of is not None:
         return ProgrammePublic.of(
             system.app.get_as_of(programme_id, moment(as_of), system.app.get_programme)
         )
-    programme = system.app.get_programme(programme_id)
     response.headers["ETag"] = f'"{programme.version}"'
     return ProgrammePublic.of(programme)

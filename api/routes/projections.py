@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import check_place, scoped
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from infra.projector import Generation
 from projections.stage_counts import select_stage_counts
 
@@ -49,8 +50,9 @@ class ProjectionPublic(BaseModel):
 
 
 @router.get("/v1/projections", response_model=list[ProjectionPublic])
-def list_projections(system: SystemDep) -> list[ProjectionPublic]:
+def list_projections(system: SystemDep, caller: CallerDep) -> list[ProjectionPublic]:
     """Each projection: the generation readers use, its position and lag, rebuilds."""
+    check_place(caller, "projections")
     return [
         ProjectionPublic(
             name=s.name,
@@ -80,12 +82,19 @@ class StageCountPublic(BaseModel):
 @router.get("/v1/dashboards/stages", response_model=list[StageCountPublic])
 def read_stage_counts(
     system: SystemDep,
+    caller: CallerDep,
     department: Annotated[str | None, Query(max_length=3)] = None,
     commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
     min_position: MinPosition = None,
 ) -> list[StageCountPublic]:
-    """How many dossiers stand at each stage, per department and commune."""
-    view = current_view(system, "stage_counts", min_position)
+    """How many dossiers stand at each stage, per department and commune; only
+    those of the caller's scope."""
+    view = scoped(
+        current_view(system, "stage_counts", min_position),
+        caller,
+        "stage_counts",
+        "stage_counts",
+    )
     return [
         StageCountPublic(**row)
         for row in select_stage_counts(view, department, commune)

@@ -7,12 +7,21 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.deps import AsOf, ContextDep, SystemDep, carry_out, moment, with_fingerprint
+from api.access import authorize, history, public
+from api.access_log import SAISINE, AccessLogDep
+from api.deps import (
+    AsOf,
+    CallerDep,
+    ContextDep,
+    SystemDep,
+    carry_out,
+    moment,
+    with_fingerprint,
+)
 from api.errors import documented_errors
-from api.schemas import CommandAnswer, HistoryEntry, HistoryPublic, SaisinePublic
+from api.schemas import CommandAnswer, HistoryPublic, SaisinePublic
 from api.steps import add_step_routes
 from commands.saisine import STEPS, SignalSaisine
-from domain.saisine import EVENT_LABELS
 
 ERRORS = documented_errors(
     "Saisine introuvable",
@@ -52,23 +61,35 @@ add_step_routes(
 
 @router.get("/{saisine_id}", response_model=SaisinePublic)
 def read_saisine(
-    saisine_id: UUID, system: SystemDep, response: Response, as_of: AsOf = None
+    saisine_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    response: Response,
+    as_of: AsOf = None,
 ) -> SaisinePublic:
     """The referral as it stands, with its version as ETag; with `as_of`, as it
     stood at that moment."""
+    saisine = authorize(system, caller, "saisine", saisine_id)
     if as_of is not None:
-        return SaisinePublic.of(
-            system.app.get_as_of(saisine_id, moment(as_of), system.app.get_saisine)
+        saisine = system.app.get_as_of(
+            saisine_id, moment(as_of), system.app.get_saisine
         )
-    saisine = system.app.get_saisine(saisine_id)
-    response.headers["ETag"] = f'"{saisine.version}"'
-    return SaisinePublic.of(saisine)
+    else:
+        response.headers["ETag"] = f'"{saisine.version}"'
+    answer = public(caller, "saisine", SaisinePublic.of(saisine))
+    access.record("saisine", [saisine_id], SAISINE)
+    return answer
 
 
 @router.get("/{saisine_id}/history", response_model=HistoryPublic)
-def read_saisine_history(saisine_id: UUID, system: SystemDep) -> HistoryPublic:
-    """Every event of the referral in order: who, when recorded, when it happened."""
+def read_saisine_history(
+    saisine_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+) -> HistoryPublic:
+    """Every event of the referral in order: who, when recorded, when it happened;
+    without the fields of a category the caller's role does not read."""
+    authorize(system, caller, "saisine", saisine_id, surface="history")
     events = system.app.saisine_history(saisine_id)
-    return HistoryPublic(
-        id=saisine_id, events=[HistoryEntry.of(e, EVENT_LABELS) for e in events]
-    )
+    answer = HistoryPublic(id=saisine_id, events=history(caller, "saisine", events))
+    access.record("saisine", [saisine_id], SAISINE)
+    return answer

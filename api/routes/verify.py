@@ -7,7 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import SystemDep
+from api.access import authorize
+from api.deps import CallerDep, SystemDep
 from api.errors import documented_errors
 from commands.errors import NotFoundError
 from domain.dossier import Dossier
@@ -64,14 +65,20 @@ def _verify(
 
 
 @router.get("/dossiers/{dossier_id}/verify", response_model=VerificationPublic)
-def verify_dossier(dossier_id: UUID, system: SystemDep) -> VerificationPublic:
+def verify_dossier(
+    dossier_id: UUID, system: SystemDep, caller: CallerDep
+) -> VerificationPublic:
     """Recompute the dossier's event hashes and chain links against their seals."""
+    authorize(system, caller, "dossier", dossier_id, surface="verify")
     missing = NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
     return _verify(system, dossier_id, Dossier.Identified.TOPIC, missing)
 
 
 @router.get("/mesures/{mesure_id}/verify", response_model=VerificationPublic)
-def verify_mesure(mesure_id: UUID, system: SystemDep) -> VerificationPublic:
+def verify_mesure(
+    mesure_id: UUID, system: SystemDep, caller: CallerDep
+) -> VerificationPublic:
     """Recompute the measure's event hashes and chain links against their seals."""
+    authorize(system, caller, "mesure", mesure_id, surface="verify")
     missing = NotFoundError(f"Mesure {mesure_id} introuvable.", "mesure_not_found")
     return _verify(system, mesure_id, Mesure.Requested.TOPIC, missing)

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from api.deps import MinPosition, SystemDep, current_view
+from api.access import check_place
+from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import StatisticsPublic, WorkloadPublic
 from commands.errors import NotFoundError
+from domain.access import scope_filter
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from domain.mesure import KINDS, STAGES
 from domain.programme import COMMUNE_PATTERN
@@ -100,6 +102,7 @@ def department_rules(system: System) -> RulesOn:
 @router.get("/v1/dashboards/workload", response_model=WorkloadPublic)
 def read_workload(
     system: SystemDep,
+    caller: CallerDep,
     department: Department = None,
     association: Association = None,
     as_of: Annotated[
@@ -110,7 +113,10 @@ def read_workload(
 ) -> WorkloadPublic:
     """Each association's measures on a day against its capacity (ASLL-CAPACITE),
     renewals to decide within 30 days (ASLL-DUREE), bilans overdue (ASLL-FIN),
-    too few meetings (ASLL-RYTHME), and each référent's caseload."""
+    too few meetings (ASLL-RYTHME), and each référent's caseload. A caller
+    scoped to a department sees its own (another's: 403)."""
+    department = department or scope_filter(caller, "asll_dashboards").get("department")
+    check_place(caller, "asll_dashboards", department)
     if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
         raise _invalid(f"Jour de référence hors bornes : {as_of.isoformat()}.")
     view = current_view(system, "mesures", min_position)
@@ -131,6 +137,7 @@ def read_workload(
 @router.get("/v1/statistics", response_model=StatisticsPublic)
 def read_statistics(
     system: SystemDep,
+    caller: CallerDep,
     department: Annotated[
         str, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
     ],
@@ -142,7 +149,9 @@ def read_statistics(
 ) -> StatisticsPublic:
     """A department's ASLL figures for a year, as the Loire's activity report
     gives them: requests, instructions, notifications, conventions by
-    orientation (shares in %), ends and ruptures, baux glissants, households."""
+    orientation (shares in %), ends and ruptures, baux glissants, households.
+    The department lies within the caller's scope."""
+    check_place(caller, "asll_dashboards", department)
     view = current_view(system, "mesures", min_position)
     year = year or local_today(department, datetime.now(UTC)).year
     statistics = select_statistics(view, department, year)

@@ -817,10 +817,13 @@ def _check_retention(
 ) -> list[Finding]:
     """RGPD-CONSERVATION: the enquête sociale's data serve until the bilan
     d'installation says whether a follow-up is needed: none ("ok"), they are
-    due for erasure at the bilan; a support of N months, at its end. Logis
-    records no erasure yet, so data still held `social_data_retention_months`
-    (settings in force on the bilan's day) after that are reported, the day
-    after. A radiated demand: one year after the radiation (SNE data)."""
+    due for erasure at the bilan; a support of N months, at its end. Data still
+    held `social_data_retention_months` (settings in force on the bilan's day)
+    after that are reported, the day after. A radiated demand: one year after
+    the radiation (SNE data). Once the household's data are erased
+    (PersonalDataErased), nothing is held."""
+    if _of(events, Dossier.PersonalDataErased):
+        return []
     findings = []
     enquiries = _of(events, Dossier.SocialEnquiryRendered)
     for review in _of(events, Dossier.InstallationReviewed):

@@ -599,6 +599,8 @@ def _missed_reviews(
 def _check_retention(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
+    if any(isinstance(e, Mesure.PersonalDataErased) for e in events):
+        return []  # erased: nothing held any more
     last = max(events, key=lambda e: (e.occurred_on, e.originator_version))
     judged = in_force(settings_on, last.occurred_on)
     if not judged:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from commands.demo import COMMUNE as DEMO_COMMUNE
+from tests.helpers.api import TEST_JWT_SECRET, actor
 
 COMMAND_SECONDS = 120.0
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -98,10 +99,12 @@ def logis_executable() -> str:
 
 
 def logis_env(database_url: str) -> dict[str, str]:
-    """The caller's environment without its LOGIS_* settings, on `database_url`."""
+    """The caller's environment without its LOGIS_* settings, on `database_url`,
+    verifying the tests' tokens (tests.helpers.api.actor)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOGIS_")}
     env |= {
         "LOGIS_DATABASE_URL": database_url,
+        "LOGIS_JWT_SECRET": TEST_JWT_SECRET,
         "LOGIS_LOG_JSON": "false",
         "PYTHONUNBUFFERED": "1",
     }
@@ -138,7 +141,11 @@ class Server:
     demo_report: str
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=10.0)
+        """A client reading as an auditor unless a request sends other
+        credentials."""
+        return httpx.Client(
+            base_url=self.base_url, timeout=10.0, headers=actor("auditeur")
+        )
 
 
 def demo_dossiers(client: httpx.Client) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from api.cli_audit import CSV_HEADER
 from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis
-from tests.helpers.api import adopt_settings, history
+from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
 from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.procedure import (
     attribution,
@@ -55,9 +55,12 @@ class Store:
 
 def write_procedure(database_url: str, workdir: Path) -> Store:
     settings = Settings(
-        database_url=database_url, log_json=False, projector_in_process=False
+        database_url=database_url,
+        log_json=False,
+        projector_in_process=False,
+        jwt_secret=TEST_JWT_SECRET,
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
         assert adopt_settings(client).status_code == 201
         programme_id = concerted_programme(client)
         ranked, _, _ = ranked_dossiers(client, programme_id, ranked=3)

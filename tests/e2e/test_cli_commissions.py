@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis
-from tests.helpers.api import adopt_settings
+from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings
 from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.procedure import (
     adjournment,
@@ -56,9 +56,12 @@ def write_procedure(database_url: str, workdir: Path) -> Store:
     """Through the API, no projector: a programme, its pré-commission, commission
     préfectorale (3 ranked, 2 listed) and CAL (A1 decided, A2 not yet)."""
     settings = Settings(
-        database_url=database_url, log_json=False, projector_in_process=False
+        database_url=database_url,
+        log_json=False,
+        projector_in_process=False,
+        jwt_secret=TEST_JWT_SECRET,
     )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
         assert adopt_settings(client).status_code == 201
         programme_id = concerted_programme(client)
         ranked, listed, prefectorale = ranked_dossiers(

@@ -16,7 +16,13 @@ from starlette.testclient import TestClient
 from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis
-from tests.helpers.api import adopt_settings, settings_body, today
+from tests.helpers.api import (
+    TEST_JWT_SECRET,
+    actor,
+    adopt_settings,
+    settings_body,
+    today,
+)
 from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.mesure_courses import WORKER, HttpCourse, associations_body
 
@@ -46,10 +52,13 @@ def write_measures(database_url: str, workdir: Path) -> Store:
     measures (one ending that day, one overdue, one waiting for its convention)
     and ADSEA 42 one suivi renforcé."""
     settings = Settings(
-        database_url=database_url, log_json=False, projector_in_process=False
+        database_url=database_url,
+        log_json=False,
+        projector_in_process=False,
+        jwt_secret=TEST_JWT_SECRET,
     )
     start = date(YEAR, 1, 6)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
         body = settings_body(associations=associations_body())
         assert adopt_settings(client, body=body).status_code == 201
         courses = {

@@ -16,6 +16,26 @@ from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = Settings.model_config["env_prefix"]
+# The variables `docker compose up` is given, as the README says.
+COMPOSE_VARIABLES = {
+    "POSTGRES_PASSWORD": "mot-de-passe",
+    "LOGIS_OIDC_ISSUER": "https://sso.example.org/realms/logis",
+}
+VARIABLE = re.compile(r"\$\{(\w+)(?::([?-])([^}]*))?\}")
+
+
+def interpolate(value: str, variables: dict[str, str]) -> str:
+    """`${NAME}`, `${NAME:?message}` and `${NAME:-default}`, as compose reads them."""
+
+    def one(found: re.Match[str]) -> str:
+        name, operator, argument = found.groups()
+        if variables.get(name):
+            return variables[name]
+        if operator == "?":
+            raise ValueError(argument)
+        return argument if operator == "-" else ""
+
+    return VARIABLE.sub(one, value)
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +44,13 @@ def services() -> dict[str, dict[str, Any]]:
     return dict(compose["services"])
 
 
-def environment(service: dict[str, Any]) -> dict[str, str]:
+def environment(
+    service: dict[str, Any], variables: dict[str, str] = COMPOSE_VARIABLES
+) -> dict[str, str]:
     env = service.get("environment", {})
     if isinstance(env, list):  # the KEY=value form
         env = dict(item.split("=", 1) for item in env)
-    return {str(k): str(v) for k, v in env.items()}
+    return {str(k): interpolate(str(v), variables) for k, v in env.items()}
 
 
 def command(service: dict[str, Any]) -> list[str]:
@@ -115,6 +137,19 @@ def test_service_commands_are_logis_subcommands(
     assert args.command == expected
     if name == "api":
         assert (args.host, args.port) == ("0.0.0.0", 8000)
+
+
+def test_the_api_trusts_the_identity_provider_only(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    env = environment(services["api"])
+    assert env["LOGIS_OIDC_ISSUER"] == COMPOSE_VARIABLES["LOGIS_OIDC_ISSUER"]
+    assert "LOGIS_JWT_SECRET" not in env
+    values = {k.removeprefix(PREFIX).lower(): v for k, v in env.items()}
+    assert Settings(_env_file=None, **values).uses_identity_provider  # type: ignore[call-arg]
+    without = {"POSTGRES_PASSWORD": "mot-de-passe"}
+    with pytest.raises(ValueError, match="LOGIS_OIDC_ISSUER"):
+        environment(services["api"], without)
 
 
 def test_the_dockerfile_runs_the_same_command_as_a_non_root_user() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from commands.dossier import STEPS
 from tests.e2e.support import DEMO_COMMUNE, DEMO_STAGES, demo_dossiers
+from tests.helpers.api import actor
 
 if TYPE_CHECKING:
     import httpx
@@ -16,17 +17,12 @@ if TYPE_CHECKING:
 # The dossier's step endpoints that commissions replaced.
 REMOVED_STEPS = ("pre-selection", "ranking", "cal-decision", "cal-deferral")
 
-# ASCII: header values travel as latin-1 bytes.
-MAIRIE = {
-    "X-Logis-Subject": "agent.logement",
-    "X-Logis-Role": "mairie",
-    "X-Logis-Organisation": "Mairie du Lamentin",
-}
-DEPARTEMENT = {
-    "X-Logis-Subject": "assistante.sociale",
-    "X-Logis-Role": "departement",
-    "X-Logis-Organisation": "Collectivite territoriale de Martinique",
-}
+MAIRIE = actor("mairie", subject="agent.logement", organisation="Mairie du Lamentin")
+DEPARTEMENT = actor(
+    "departement",
+    subject="assistante.sociale",
+    organisation="Collectivité territoriale de Martinique",
+)
 
 
 def commission(client: httpx.Client, commission_id: str) -> dict[str, Any]:
@@ -232,7 +228,7 @@ class TestHttpStep:
         assert wrong_role.json()["code"] == "role_not_allowed"
         out_of_order = client.post(
             f"/v1/dossiers/{dossier_id}/resources-check",
-            headers={**MAIRIE, "X-Logis-Role": "deal"},
+            headers=actor("deal", organisation="Mairie du Lamentin"),
             json={"annual_resources": "9000", "household_category": 2},
         )
         assert out_of_order.status_code == 409

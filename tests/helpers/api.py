@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import jwt
+
 from domain.department import local_today
 
 if TYPE_CHECKING:
@@ -49,7 +51,6 @@ RDA = ("dalo", "sans_logement", "hebergement_tiers", "sur_occupation")
 # Annual LLTS ceilings by household category: test values, not an arrêté's.
 CEILINGS = {1: "11000", 2: "14700", 3: "17700", 4: "19700", 5: "23000", 6: "25900"}
 
-# ASCII only: HTTP header values are bytes, and the API reads them as latin-1.
 ORGANISATIONS = {
     "als": "ALS Martinique",
     "bailleur": "SIMAR",
@@ -75,6 +76,39 @@ def today() -> date:
     return local_today(DEPARTMENT, datetime.now(UTC))
 
 
+# The secret every test's settings and `logis` process verify tokens with
+# (LOGIS_JWT_SECRET): at least 32 bytes, and not a placeholder.
+TEST_JWT_SECRET = "logis-tests-only-7f3c9a1e5b2d8c6f4a0e9b7d1c3f5a8e"
+TEST_ISSUER = TEST_AUDIENCE = "logis"  # the settings' defaults
+
+
+def token(
+    role: str,
+    *,
+    organisation: str | None = None,
+    subject: str | None = None,
+    department: str | None = None,
+    commune: str | None = None,
+    ttl: timedelta = timedelta(hours=1),
+) -> str:
+    """A development token (HS256, TEST_JWT_SECRET) naming an agent of `role`."""
+    now = int(datetime.now(UTC).timestamp())
+    claims: dict[str, Any] = {
+        "iss": TEST_ISSUER,
+        "aud": TEST_AUDIENCE,
+        "sub": subject or f"agent.{role}",
+        "role": role,
+        "org": organisation or ORGANISATIONS.get(role, role),
+        "iat": now,
+        "exp": now + int(ttl.total_seconds()),
+    }
+    if department is not None:
+        claims["department"] = department
+    if commune is not None:
+        claims["commune"] = commune
+    return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
+
+
 def actor(
     role: str,
     *,
@@ -84,17 +118,28 @@ def actor(
     commune: str | None = None,
 ) -> dict[str, str]:
     """The credentials of an agent of `role` (of `organisation`, acting in
-    `department` or `commune` where its role is territorial), as headers."""
-    headers = {
-        "X-Logis-Subject": subject or f"agent.{role}",
-        "X-Logis-Role": role,
-        "X-Logis-Organisation": organisation or ORGANISATIONS.get(role, role),
-    }
-    if department is not None:
-        headers["X-Logis-Department"] = department
-    if commune is not None:
-        headers["X-Logis-Commune"] = commune
-    return headers
+    `department` or `commune` where its role is territorial): a bearer token."""
+    signed = token(
+        role,
+        organisation=organisation,
+        subject=subject,
+        department=department,
+        commune=commune,
+    )
+    return {"Authorization": f"Bearer {signed}"}
+
+
+def organisation_of(role: str) -> str:
+    """The organisation `actor(role)` acts for."""
+    return ORGANISATIONS.get(role, role)
+
+
+def anonymous(client: TestClient) -> TestClient:
+    """The same running app, called with no credentials at all (the fixtures'
+    clients carry a default identity)."""
+    from starlette.testclient import TestClient
+
+    return TestClient(client.app, base_url=str(client.base_url))
 
 
 # ---- department settings ----------------------------------------------------------

@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 
 from domain.department import AssociationSettings
 from domain.mesure import Mesure
+from tests.helpers.api import actor
 from tests.helpers.dossiers import make_meta, make_settings
 
 if TYPE_CHECKING:
@@ -212,11 +213,7 @@ ORGANISATIONS = {
 
 
 def headers(role: str, organisation: str | None = None) -> dict[str, str]:
-    return {
-        "X-Logis-Subject": f"agent.{role}",
-        "X-Logis-Role": role,
-        "X-Logis-Organisation": organisation or ORGANISATIONS.get(role, role),
-    }
+    return actor(role, organisation=organisation or ORGANISATIONS.get(role, role))
 
 
 def associations_body() -> list[dict[str, Any]]:

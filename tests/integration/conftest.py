@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from api.main import create_app
 from infra.settings import Settings
-from tests.helpers.api import DEPARTMENT, adopt_settings
+from tests.helpers.api import DEPARTMENT, TEST_JWT_SECRET, actor, adopt_settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,13 +36,16 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, log_json=False)
+    return Settings(
+        database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
+    )
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    """The app with its lifespan running (store opened, projector thread started)."""
-    with TestClient(create_app(settings)) as client:
+    """The app with its lifespan running (store opened, projector thread started),
+    called by an auditor unless a request sends other credentials."""
+    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
         yield client
 
 

@@ -22,6 +22,7 @@ from tests.helpers.api import (
     NUMERO_UNIQUE,
     OTHER_COMMUNE,
     RADIATION,
+    TEST_JWT_SECRET,
     Step,
     StoreSnapshot,
     actor,
@@ -33,6 +34,7 @@ from tests.helpers.api import (
     identification,
     identify,
     main_line,
+    organisation_of,
     record,
     step_by_slug,
     store_position,
@@ -87,7 +89,7 @@ class TestIdentifyDossier:
         assert dossier["origin"] == {
             "subject": "agent.ccas",
             "role": "ccas",
-            "organisation": actor("ccas")["X-Logis-Organisation"],
+            "organisation": organisation_of("ccas"),
         }
         assert dossier["dalo"] is False
 
@@ -586,9 +588,12 @@ class TestListDossiers:
         from api.main import create_app
 
         settings = Settings(
-            database_url=database_url, log_json=False, read_wait_seconds=0.3
+            database_url=database_url,
+            log_json=False,
+            read_wait_seconds=0.3,
+            jwt_secret=TEST_JWT_SECRET,
         )
-        with Client(create_app(settings)) as client:
+        with Client(create_app(settings), headers=actor("auditeur")) as client:
             ahead = store_position(client) + 1000
 
             answer = client.get("/v1/dossiers", params={"min_position": ahead})
@@ -606,7 +611,7 @@ class TestHistory:
             role="ccas",
             headers={
                 "X-Correlation-ID": "corr-identify",
-                "X-Logis-Subject": "m.lordinot",
+                **actor("ccas", subject="m.lordinot"),
             },
         )
         dossier_id = created.json()["id"]
@@ -645,7 +650,7 @@ class TestHistory:
         assert events[0]["actor"] == {
             "subject": "m.lordinot",
             "role": "ccas",
-            "organisation": actor("ccas")["X-Logis-Organisation"],
+            "organisation": organisation_of("ccas"),
         }
         assert [e["actor"]["role"] for e in events[1:]] == [s.role for s in steps]
         assert {e["occurred_on"] for e in events} == {today().isoformat()}
@@ -999,9 +1004,7 @@ class TestIdempotency:
 
         # Keys are scoped to the organisation: every change below is made by the
         # same organisation, which must not reuse its key for another request.
-        organisation = {
-            "X-Logis-Organisation": actor(step.role)["X-Logis-Organisation"]
-        }
+        organisation = organisation_of(step.role)
         for change, (target, slug, changed, role, if_match) in {
             "body": (
                 dossier_id,
@@ -1024,7 +1027,7 @@ class TestIdempotency:
                     role=role,
                     key="k-3",
                     if_match=if_match,
-                    headers=organisation,
+                    organisation=organisation,
                 )
 
                 assert_error(again, 422, "idempotency_key_reused")
@@ -1039,9 +1042,7 @@ class TestIdempotency:
         before = StoreSnapshot.take(client, dossier_id)
         step = step_by_slug()["social-enquiry"]
 
-        same_organisation = {
-            "X-Logis-Organisation": actor("ccas")["X-Logis-Organisation"]
-        }
+        same_organisation = organisation_of("ccas")
         answer = record(
             client,
             dossier_id,
@@ -1049,7 +1050,7 @@ class TestIdempotency:
             step.body(today()),
             role=step.role,
             key="k-4",
-            headers=same_organisation,
+            organisation=same_organisation,
         )
 
         assert_error(answer, 422, "idempotency_key_reused")

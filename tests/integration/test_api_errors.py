@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+import jwt
 import pytest
 
 from commands.dossier import STEPS
@@ -18,8 +19,10 @@ from domain.department import department_id
 from tests.helpers.api import (
     DWELLING,
     REQUIRED_DOCUMENTS,
+    TEST_JWT_SECRET,
     StoreSnapshot,
     actor,
+    anonymous,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
@@ -30,6 +33,7 @@ from tests.helpers.api import (
     record,
     step_by_slug,
     today,
+    token,
 )
 from tests.helpers.procedure import (
     SHORTFALL,
@@ -378,7 +382,7 @@ class TestInvalidInput:
 
 
 class TestActor:
-    def test_missing_actor_header_is_refused(
+    def test_missing_token_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
         dossier_id = drive_dossier(client, to="identifie")
@@ -391,20 +395,16 @@ class TestActor:
             ("/v1/dossiers", identification()),
             ("/v1/departments/972/settings", {}),
         )
-        for missing in (
-            "X-Logis-Subject",
-            "X-Logis-Role",
-            "X-Logis-Organisation",
-            "all",
+        for credentials in (
+            {},
+            {"Authorization": "Bearer "},
+            {"Authorization": "Basic YTpi"},
         ):
-            headers = (
-                {}
-                if missing == "all"
-                else {k: v for k, v in actor("departement").items() if k != missing}
-            )
             for path, body in commands:
-                with subtests.test(missing=missing, path=path):
-                    answer = client.post(path, json=body, headers=headers)
+                with subtests.test(credentials=credentials, path=path):
+                    answer = anonymous(client).post(
+                        path, json=body, headers=credentials
+                    )
 
                     error = refused(
                         answer,
@@ -414,14 +414,23 @@ class TestActor:
                         before,
                         dossier_id,
                     )
-                    assert "X-Logis-Role" in error["message"]
+                    assert "Bearer" in error["message"]
+                    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
 
-    def test_empty_actor_header_is_refused(self, client: TestClient) -> None:
+    def test_empty_subject_is_refused(self, client: TestClient) -> None:
         before = StoreSnapshot.take(client)
+        empty = jwt.encode(
+            {
+                **jwt.decode(token("ccas"), options={"verify_signature": False}),
+                "sub": "",
+            },
+            TEST_JWT_SECRET,
+            algorithm="HS256",
+        )
 
-        answer = identify(client, headers={"X-Logis-Subject": ""})
+        answer = identify(client, headers={"Authorization": f"Bearer {empty}"})
 
-        refused(answer, 401, "authentication_required", client, before)
+        refused(answer, 401, "invalid_token", client, before)
 
     def test_unknown_role_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
@@ -431,13 +440,13 @@ class TestActor:
         for role in ("maire", "ADMIN", "Als", "root", "ccas,admin"):
             with subtests.test(role=role):
                 for answer in (
-                    identify(client, headers={"X-Logis-Role": role}),
+                    identify(client, role=role),
                     record(
                         client, dossier_id, "withdrawal", {"reason": "x"}, role=role
                     ),
                 ):
                     error = refused(
-                        answer, 401, "unknown_role", client, before, dossier_id
+                        answer, 401, "invalid_token", client, before, dossier_id
                     )
                     assert role in error["message"]
 
@@ -824,11 +833,10 @@ class TestEdgeHeaders:
     def dossier_id(self, client: TestClient) -> str:
         return drive_dossier(client, to="identifie")
 
-    def test_percent_encoded_organisation_is_recorded_decoded(
-        self, client: TestClient
-    ) -> None:
-        headers = {"X-Logis-Organisation": "CCAS%20du%20Fran%C3%A7ois"}
-        answer = identify(client, headers=headers)
+    def test_accented_organisation_is_recorded(self, client: TestClient) -> None:
+        answer = identify(
+            client, headers=actor("ccas", organisation="CCAS du François")
+        )
 
         assert answer.status_code == 201, answer.text
         events = client.get(f"/v1/dossiers/{answer.json()['id']}/history").json()
@@ -853,9 +861,15 @@ class TestEdgeHeaders:
         self, client: TestClient
     ) -> None:
         key = {"Idempotency-Key": "dossier-2026-001"}
-        first = identify(client, headers={**key, "X-Logis-Organisation": "CCAS A"})
-        second = identify(client, headers={**key, "X-Logis-Organisation": "CCAS B"})
-        again = identify(client, headers={**key, "X-Logis-Organisation": "CCAS A"})
+        first = identify(
+            client, headers={**key, **actor("ccas", organisation="CCAS A")}
+        )
+        second = identify(
+            client, headers={**key, **actor("ccas", organisation="CCAS B")}
+        )
+        again = identify(
+            client, headers={**key, **actor("ccas", organisation="CCAS A")}
+        )
 
         assert (first.status_code, second.status_code) == (201, 201)
         assert first.json()["id"] != second.json()["id"]

@@ -22,6 +22,7 @@ from tests.helpers.api import (
     OFFER,
     OFFER_ANSWER,
     ORGANISATIONS,
+    TEST_JWT_SECRET,
     WITHDRAWAL,
     assert_error,
     drive_dossier,
@@ -47,7 +48,12 @@ pytestmark = pytest.mark.usefixtures("department")
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Small batches: a dossier's events land in several view transactions."""
-    return Settings(database_url=database_url, log_json=False, projector_batch_size=3)
+    return Settings(
+        database_url=database_url,
+        log_json=False,
+        projector_batch_size=3,
+        jwt_secret=TEST_JWT_SECRET,
+    )
 
 
 DWELLINGS = ("A1", "A2", "A3")

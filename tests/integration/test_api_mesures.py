@@ -21,6 +21,7 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     adopt_settings,
+    anonymous,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
@@ -804,7 +805,7 @@ class TestNotFoundAndForbidden:
 
     def test_anonymous_caller_is_refused(self, client: TestClient) -> None:
         before = snapshot(client)
-        answer = client.post("/v1/mesures", json=request_body())
+        answer = anonymous(client).post("/v1/mesures", json=request_body())
         refused(answer, 401, "authentication_required", client, before)
 
     @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
     StoreSnapshot,
+    anonymous,
     assert_error,
     assert_store_unchanged,
     identify,
@@ -489,7 +490,7 @@ class TestRoles:
         assert_store_unchanged(client, before)
 
     def test_identity_is_required(self, client: TestClient) -> None:
-        answer = client.post("/v1/saisines", json=signalling())
+        answer = anonymous(client).post("/v1/saisines", json=signalling())
         assert_error(answer, 401, "authentication_required")
 
 

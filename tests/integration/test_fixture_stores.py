@@ -30,7 +30,7 @@ from infra.ledger import ledger_of, verify_store
 from infra.settings import Settings
 from projections.audit_trail import select_trail
 from tests.fixtures.write_store import FIXTURES, manifest_path
-from tests.helpers.api import identify
+from tests.helpers.api import TEST_JWT_SECRET, identify
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,10 +63,17 @@ def loaded(
     if request.param == "sqlite":
         copy = tmp_path / fixture_store.name
         shutil.copyfile(fixture_store, copy)
-        yield Settings(database_url=f"sqlite:///{copy}", log_json=False), manifest
+        yield (
+            Settings(
+                database_url=f"sqlite:///{copy}",
+                log_json=False,
+                jwt_secret=TEST_JWT_SECRET,
+            ),
+            manifest,
+        )
         return
     url: str = request.getfixturevalue("postgres_database")
-    settings = Settings(database_url=url, log_json=False)
+    settings = Settings(database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET)
     build_system(settings).close()  # creates the tables
     _copy_rows(fixture_store, url)
     yield settings, manifest

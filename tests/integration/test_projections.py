@@ -33,6 +33,7 @@ from infra.settings import Settings
 from projections.dossier_list import DossierListProjection, dossier_topics
 from projections.rows import Between, Table
 from tests.e2e.support import DEMO_STAGES
+from tests.helpers.api import TEST_JWT_SECRET, actor
 from tests.helpers.projections import (
     NOW,
     GrantAllLocks,
@@ -101,7 +102,10 @@ PHASES = {
 
 class DossierListV2(DossierListProjection):
     name = "dossier_list"  # the library names a subclass after its class otherwise
-    version = 2
+    version = DossierListProjection.version + 1
+
+
+V1, V2 = DossierListProjection.version, DossierListV2.version
 
 
 # ---- incremental processing equals a clean rebuild --------------------------------
@@ -517,9 +521,10 @@ def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> No
         old, snapshot = dump_active(rebuilder.engine, "dossier_list")
         rows = snapshot["dossiers"]
         assert len(rows) == len(ids) == 300
-        with TestClient(
-            create_app(Settings(database_url=database_url, log_json=False))
-        ) as client:
+        settings = Settings(
+            database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
+        )
+        with TestClient(create_app(settings), headers=actor("auditeur")) as client:
             server = client.app.state.system  # type: ignore[attr-defined]
 
             def listed() -> set[str]:
@@ -609,7 +614,7 @@ def test_a_new_version_is_rebuilt_beside_the_old_one(database_url: str) -> None:
     old_system.engine.catch_up()
     g1, snapshot = dump_active(old_system.engine, "dossier_list")
     counts_before = old_system.engine.registry.find("stage_counts", ACTIVE)
-    assert g1.version == 1
+    assert g1.version == V1
     old_system.close()
 
     system = open_system(database_url)
@@ -624,10 +629,10 @@ def test_a_new_version_is_rebuilt_beside_the_old_one(database_url: str) -> None:
         engine.run_once(max_batches=1)
         statuses = {s.name: s for s in engine.status()}
         status, counts = statuses["dossier_list"], statuses["stage_counts"]
-        assert status.version == 2
+        assert status.version == V2
         assert status.active == g1
         assert status.building is not None
-        assert (status.building.version, status.building.state) == (2, BUILDING)
+        assert (status.building.version, status.building.state) == (V2, BUILDING)
         assert 0 < (status.building_position or 0) < status.head
         assert counts.active == counts_before
         assert counts.building is None
@@ -644,7 +649,7 @@ def test_a_new_version_is_rebuilt_beside_the_old_one(database_url: str) -> None:
         status = {s.name: s for s in engine.status()}["dossier_list"]
         assert status.active is not None
         assert (status.active.version, status.active.generation) == (
-            2,
+            V2,
             g1.generation + 1,
         )
         assert status.building is None
@@ -660,8 +665,8 @@ def test_a_new_version_is_rebuilt_beside_the_old_one(database_url: str) -> None:
         engine.rebuild("dossier_list")  # one more switch: g1 goes
         generations = engine.registry.all("dossier_list")
         assert [(g.generation, g.state, g.version) for g in generations] == [
-            (g1.generation + 1, RETIRED, 2),
-            (g1.generation + 2, ACTIVE, 2),
+            (g1.generation + 1, RETIRED, V2),
+            (g1.generation + 2, ACTIVE, V2),
         ]
         assert f"{g1.view}__dossiers" not in physical_tables(engine)
         assert g1.view not in tracked_views(engine)
@@ -717,7 +722,7 @@ def test_an_older_release_leaves_a_newer_view_alone(database_url: str) -> None:
         newer.catch_up()
         v2 = newer.registry.find("dossier_list", ACTIVE)
         assert v2 is not None
-        assert v2.version == 2
+        assert v2.version == V2
         newer.close()
         identify(system.app)  # a new event the old release must not apply to v2
 
@@ -725,7 +730,7 @@ def test_an_older_release_leaves_a_newer_view_alone(database_url: str) -> None:
 
         generations = system.engine.registry.all("dossier_list")
         assert [(g.generation, g.state, g.version) for g in generations] == [
-            (v2.generation, ACTIVE, 2)
+            (v2.generation, ACTIVE, V2)
         ]
         view = system.engine.reader("dossier_list")
         assert view is not None

@@ -206,7 +206,7 @@ class TestVerifyStore:
         self, dossiers: list[str], database: Database, logis: Any
     ) -> None:
         target = database.rows_of(dossiers[1])[0]
-        forged = target.state.replace(b"Lordinot", b"Lordinet")
+        forged = target.state.replace(b'"dalo":false', b'"dalo":true')
         assert forged != target.state
         database.execute(
             f"UPDATE {database.events} SET state = ? WHERE {database.position} = ?",
@@ -301,7 +301,7 @@ class TestVerifyStore:
         target = database.rows_of(dossiers[0])[0]
         database.execute(
             f"UPDATE {database.events} SET state = ? WHERE {database.position} = ?",
-            (target.state.replace(b"Lordinot", b"Lordinet"), target.position),
+            (target.state.replace(b'"dalo":false', b'"dalo":true'), target.position),
         )
         database.reseal_everything()
 

@@ -182,6 +182,8 @@ class TestRows:
             "channel": "clt",
             "association": "agasef",
             "association_name": "AGASEF",
+            "prescriber_role": "prescripteur",
+            "prescriber_organisation": "Mission Locale Centre",
             "renforce": False,
             "worker": WORKER,
             "orientation": "maintien",

@@ -1,0 +1,197 @@
+"""The need-to-know matrix (domain/access.py) applied to requests: a record
+loaded, then checked against the caller's scope before anything is answered;
+lists narrowed in their SQL query to the caller's scope; fields of a category
+the caller's role does not read withheld."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from api.schemas import HistoryEntry
+from commands.errors import NotFoundError
+from domain import access
+from domain.access import Caller, Facts
+from domain.records import KINDS
+
+M = TypeVar("M", bound=BaseModel)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from domain.shared import RecordedEvent
+    from infra.bootstrap import System
+    from projections.rows import RowView
+
+# Per view table: the columns a scope's filter becomes. `party` maps the
+# (role, organisation) the organisation scope asks for onto the table's
+# columns, per role; a role whose party the table cannot tell is refused.
+ORGANISATION = object()  # stands for the caller's organisation
+PARTY_COLUMNS: dict[str, dict[str, dict[str, Any]]] = {
+    "dossiers": {
+        "bailleur": {"landlord": ORGANISATION, "ranked": True},
+        "caf": {"origin_role": "caf", "origin_organisation": ORGANISATION},
+    },
+    "mesures": {
+        "association": {"association_name": ORGANISATION},
+        "prescripteur": {
+            "prescriber_role": "prescripteur",
+            "prescriber_organisation": ORGANISATION,
+        },
+    },
+    "commissions": {"bailleur": {"landlord": ORGANISATION}},
+    "programmes": {"bailleur": {"landlord": ORGANISATION}},
+}
+
+
+def record_facts(system: System, kind: str, record: Any, caller: Caller) -> Facts:
+    """Where the record sits and who its parties are; a landlord reading a
+    dossier also needs its programme's landlord."""
+    if kind == "dossier":
+        landlord = None
+        if caller.role == "bailleur" and record.programme_id is not None:
+            try:
+                landlord = system.app.get_programme(record.programme_id).landlord
+            except NotFoundError:  # a programme id Logis does not know
+                landlord = None
+        return access.dossier_facts(record, landlord)
+    return FACTS[kind](record)
+
+
+FACTS = {
+    "mesure": access.mesure_facts,
+    "saisine": access.saisine_facts,
+    "programme": access.programme_facts,
+    "commission": access.commission_facts,
+}
+GETS = {
+    "dossier": "get_dossier",
+    "mesure": "get_mesure",
+    "saisine": "get_saisine",
+    "programme": "get_programme",
+    "commission": "get_commission",
+}
+
+
+def authorize(
+    system: System,
+    caller: Caller,
+    kind: str,
+    record_id: UUID,
+    *,
+    surface: str | None = None,
+) -> Any:
+    """The record as it stands (404 when there is none), once the caller may
+    read it, or through `surface` (history, audit, legality, verify); 403
+    `forbidden` otherwise. Out of scope is 403, not 404: see README.
+
+    Through a surface, a caller whose scopes are `all` (the auditor) needs no
+    facts: nothing is loaded (None), the surface answers its own 404 (and
+    `verify` reads a tampered history it could not replay)."""
+    if surface is not None and access.ALL == access.scope_of(
+        caller.role, surface
+    ) == access.scope_of(caller.role, kind):
+        return None
+    record = getattr(system.app, GETS[kind])(record_id)
+    facts = record_facts(system, kind, record, caller)
+    if surface is None:
+        access.check_read(caller, kind, facts)
+    else:
+        access.check_read(caller, surface, facts, kind=kind)
+    return record
+
+
+def check_place(
+    caller: Caller,
+    action: str,
+    department: str | None = None,
+    commune: str | None = None,
+) -> None:
+    """A surface about a place (a department's figures, a commune's lists)."""
+    access.check_read(caller, action, access.place_facts(department, commune))
+
+
+class ScopedView:
+    """A view whose `select` on the tables named adds the caller's scope to the
+    query's `where` (AND): a filter asked outside the scope matches nothing."""
+
+    def __init__(self, view: RowView, where: Mapping[str, Mapping[str, Any]]) -> None:
+        self._view = view
+        self._where = where
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._view, name)
+
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        merged = dict(where or {})
+        for column, value in self._where.get(table, {}).items():
+            asked = merged.get(column)
+            if asked is not None and not _matches(asked, value):
+                return [], 0
+            merged[column] = value
+        return self._view.select(table, merged, order_by, limit, offset)
+
+
+def _matches(asked: Any, value: Any) -> bool:
+    matches = getattr(asked, "matches", None)
+    return bool(matches(value)) if matches is not None else asked == value
+
+
+def scoped(view: RowView, caller: Caller, action: str, *tables: str) -> RowView:
+    """`view` narrowed to what `action`'s scope lets the caller list in `tables`;
+    403 for a role that lists none of it."""
+    scope = access.scope_filter(caller, action)
+    if not scope:
+        return view
+    where: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        if "party" in scope:
+            role, organisation = scope["party"]
+            columns = PARTY_COLUMNS.get(table, {}).get(role)
+            if columns is None:
+                raise access.ForbiddenError(access.denied(caller, action))
+            where[table] = {
+                c: organisation if v is ORGANISATION else v for c, v in columns.items()
+            }
+        else:
+            where[table] = scope
+    return ScopedView(view, where)  # type: ignore[return-value]
+
+
+# ---- what is withheld ----------------------------------------------------------------
+
+LABELS = {kind.name: kind.labels for kind in KINDS}
+
+
+def history(
+    caller: Caller, kind: str, events: Iterable[RecordedEvent]
+) -> list[HistoryEntry]:
+    """The record's events for people, each without the fields of a category
+    the caller's role does not read (`redacted` names them)."""
+    entries = []
+    for event in events:
+        entry = HistoryEntry.of(event, LABELS[kind])
+        data, withheld = access.redact_event(caller, type(event), entry.data)
+        entries.append(entry.model_copy(update={"data": data, "redacted": withheld}))
+    return entries
+
+
+def public(caller: Caller, kind: str, model: M) -> M:
+    """A record's public model without the fields the caller's role does not
+    read (set to null)."""
+    fields = access.RECORD_FIELDS.get(kind, {})
+    data, withheld = access.redact(caller, dict(model), fields)
+    return model.model_copy(
+        update={
+            path.partition(".")[0]: data[path.partition(".")[0]] for path in withheld
+        }
+    )

@@ -1,0 +1,160 @@
+"""Logging reads of personal data (issue 7, DOMAIN.md §9): every route that
+answers with a dossier's, a measure's or a referral's personal data takes an
+`AccessLogDep` and, once its answer is built, records which records it read:
+
+    access.record("dossier", [dossier_id], DOSSIER)
+
+One row per record (a list writes one per record in its page), in one
+transaction. If the log cannot be written the answer is 503 `access_log_unavailable`:
+personal data is not served unlogged. Who read is the request's caller, the
+endpoint its method and route template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import structlog
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from api.deps import CallerDep, SystemDep
+from infra.access_log import (
+    AccessEntry,
+    AccessLogUnavailable,
+    AccessQuery,
+    AccessRecord,
+)
+
+if TYPE_CHECKING:
+    from domain.access import Caller
+    from infra.bootstrap import System
+
+log = structlog.get_logger("logis.access")
+
+# The kinds of record whose reads are logged: those holding personal data.
+LOGGED_KINDS = ("dossier", "mesure", "saisine")
+# What each kind of answer reveals, by DOMAIN.md §9 category.
+DOSSIER = ("Id", "Res", "Soc", "Dec")  # the dossier, its history
+DOSSIER_ROW = ("Id",)  # a list row: name, household, numéro unique, stage
+DOSSIER_TRAIL = ("Id", "Res", "Dec")  # the audit trail's summaries
+DOSSIER_FOLLOW_UP = ("M",)  # bilans d'installation, support asked
+COMMISSION_ENTRY = ("Soc", "Dec")  # a list's entry: RDA criteria, decision
+MESURE = ("Id", "Soc", "M")  # the measure, its history, its trail
+MESURE_ROW = ("Id", "M")
+SAISINE = ("Id", "Soc", "Debt")  # the referral, its history, its trail
+LEGALITY = ("Res", "Dec")  # the rules a record's history breaks
+
+
+def trail_categories(kind: str) -> tuple[str, ...]:
+    """What a record's audit trail reveals; () for a programme's or a
+    commission's (no household's personal data: not logged)."""
+    trails = {"dossier": DOSSIER_TRAIL, "mesure": MESURE, "saisine": SAISINE}
+    return trails.get(kind, ())
+
+
+@dataclass(frozen=True)
+class AccessRecorder:
+    system: System
+    caller: Caller
+    endpoint: str
+    request_id: str
+
+    def record(
+        self, kind: str, ids: Iterable[UUID], categories: tuple[str, ...]
+    ) -> None:
+        """Log one row per record read (none for an empty page), or answer 503."""
+        at = datetime.now(UTC)
+        actor = self.caller.actor
+        entries = [
+            AccessEntry(
+                at=at,
+                subject=actor.subject,
+                role=actor.role,
+                organisation=actor.organisation,
+                kind=kind,
+                record_id=record_id,
+                endpoint=self.endpoint,
+                request_id=self.request_id,
+                categories=categories,
+            )
+            for record_id in dict.fromkeys(ids)  # each record once, in order
+        ]
+        try:
+            self.system.access_log.append(entries)
+        except AccessLogUnavailable as error:
+            log.error(
+                "access_log_unavailable", endpoint=self.endpoint, error=str(error)
+            )
+            raise HTTPException(
+                503,
+                {
+                    "code": "access_log_unavailable",
+                    "message": "Le journal des accès ne peut pas être écrit : "
+                    "les données personnelles ne sont pas servies. Réessayez.",
+                },
+            ) from None
+
+
+def access_recorder(
+    request: Request, caller: CallerDep, system: SystemDep
+) -> AccessRecorder:
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path)
+    request_id = getattr(request.state, "request_id", "")
+    return AccessRecorder(system, caller, f"{request.method} {template}", request_id)
+
+
+AccessLogDep = Annotated[AccessRecorder, Depends(access_recorder)]
+
+
+# ---- what auditors read -----------------------------------------------------------
+
+
+class AccessEntryPublic(BaseModel):
+    id: int
+    at: datetime = Field(description="Moment de la lecture (UTC)")
+    subject: str
+    role: str
+    organisation: str
+    kind: str = Field(description="dossier, mesure ou saisine")
+    record_id: UUID
+    endpoint: str = Field(description="Méthode et modèle de route lus")
+    request_id: str
+    categories: list[str] = Field(description="Catégories lues (DOMAIN §9)")
+
+    @classmethod
+    def of(cls, r: AccessRecord) -> AccessEntryPublic:
+        return cls(
+            id=r.id,
+            at=r.at,
+            subject=r.subject,
+            role=r.role,
+            organisation=r.organisation,
+            kind=r.kind,
+            record_id=r.record_id,
+            endpoint=r.endpoint,
+            request_id=r.request_id,
+            categories=list(r.categories),
+        )
+
+
+class AccessLogPublic(BaseModel):
+    data: list[AccessEntryPublic] = Field(description="Les plus récentes d'abord")
+    count: int = Field(description="Lectures correspondant aux filtres")
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(
+        cls, records: list[AccessRecord], count: int, query: AccessQuery
+    ) -> AccessLogPublic:
+        return cls(
+            data=[AccessEntryPublic.of(r) for r in records],
+            count=count,
+            limit=query.limit,
+            offset=query.offset,
+        )

@@ -1,0 +1,138 @@
+"""`logis access-log`: who read which record's personal data, when, through which
+endpoint (the `GET /v1/access-log` entries), the most recent first, as a French
+table or as the API's JSON. For auditors and the DPO, on the server."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from api.access_log import LOGGED_KINDS, AccessLogPublic
+from api.cli_support import cell, json_text, matching, uuid_arg
+from domain.shared import ROLES
+from infra.access_log import MAX_LIMIT, AccessQuery
+from infra.bootstrap import build_system
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
+
+# (title, width) of each column; the last one is not cut.
+COLUMNS = (
+    ("lu le (UTC)", 21),
+    ("agent", 24),
+    ("rôle", 13),
+    ("organisation", 24),
+    ("enregistrement", 46),
+    ("route", 42),
+    ("catégories", 0),
+)
+
+
+def _bound(text: str, *, end: bool) -> datetime:
+    """A day (AAAA-MM-JJ: from its start, or to its end included) or an ISO 8601
+    moment (without a time zone: UTC)."""
+    try:
+        if len(text) == len("2026-01-31"):
+            day = date.fromisoformat(text)
+            start = datetime.combine(day, time(), tzinfo=UTC)
+            return start + timedelta(days=1) if end else start
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"date AAAA-MM-JJ ou moment ISO 8601 attendu, pas « {text} »"
+        raise argparse.ArgumentTypeError(msg) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        msg = f"nombre de 1 à {MAX_LIMIT} attendu, pas « {text} »"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def add_parsers(commands: Any) -> None:
+    parser = commands.add_parser(
+        "access-log",
+        help="journal des accès : qui a lu les données personnelles de quel "
+        "dossier, mesure ou saisine, quand, par quelle route",
+    )
+    parser.add_argument(
+        "--record", type=uuid_arg("identifiant"), help="identifiant (UUID) lu"
+    )
+    parser.add_argument("--subject", help="agent (identifiant de la personne)")
+    parser.add_argument("--organisation", help="organisation de l'agent")
+    parser.add_argument(
+        "--role", type=matching(f"^({'|'.join(ROLES)})$", "rôle", ROLES)
+    )
+    parser.add_argument("--kind", choices=LOGGED_KINDS, help="type d'enregistrement")
+    parser.add_argument(
+        "--from",
+        dest="since",
+        type=lambda text: _bound(text, end=False),
+        help="à partir de ce jour (AAAA-MM-JJ) ou de ce moment (ISO 8601, UTC)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="until",
+        type=lambda text: _bound(text, end=True),
+        help="jusqu'à ce jour inclus (AAAA-MM-JJ) ou avant ce moment",
+    )
+    parser.add_argument("--limit", type=_limit, default=100, help="défaut : 100")
+    parser.add_argument("--offset", type=int, default=0, help="défaut : 0")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    query = AccessQuery(
+        record_id=args.record,
+        subject=args.subject,
+        organisation=args.organisation,
+        role=args.role,
+        kind=args.kind,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+        offset=max(args.offset, 0),
+    )
+    system = build_system(settings)
+    try:
+        records, count = system.access_log.select(query)
+    finally:
+        system.close()
+    page = AccessLogPublic.of(records, count, query)
+    if args.format == "json":
+        print(json_text(page.model_dump(mode="json")))
+        return 0
+    print(_table(page))
+    return 0
+
+
+def _table(page: AccessLogPublic) -> str:
+    if not page.data:
+        return f"Journal des accès — aucune lecture ({page.count} au total)."
+    first = page.offset + 1
+    last = page.offset + len(page.data)
+    lines = [
+        f"Journal des accès — lectures {first} à {last} sur {page.count}, "
+        "les plus récentes d'abord",
+        "",
+        "".join(cell(title, width) if width else title for title, width in COLUMNS),
+    ]
+    for entry in page.data:
+        values = (
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.subject,
+            entry.role,
+            entry.organisation,
+            f"{entry.kind} {entry.record_id}",
+            entry.endpoint,
+            ", ".join(entry.categories),
+        )
+        lines.append(
+            "".join(
+                cell(value, width) if width else value
+                for value, (_, width) in zip(values, COLUMNS, strict=True)
+            )
+        )
+    return "\n".join(lines)

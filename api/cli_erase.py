@@ -1,0 +1,80 @@
+"""`logis erase HOUSEHOLD_ID`: destroy a household's key once the retention
+allows it (RGPD-CONSERVATION), and record the erasure on each of its records.
+
+Run by an operator with access to the database: acting as an administrator.
+Exit status: 0 erased (or erased already), 1 refused (retention not elapsed,
+unknown household), 2 for bad arguments."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from api.cli_support import day_arg, print_json, uuid_arg
+from domain.shared import Actor
+from infra.bootstrap import build_system
+from infra.erasure import erase_household
+
+if TYPE_CHECKING:
+    import argparse
+
+    from infra.settings import Settings
+
+
+def add_parsers(commands: Any) -> None:
+    erase = commands.add_parser(
+        "erase",
+        help="effacer les données personnelles d'un ménage (durée de conservation "
+        "écoulée)",
+        description="Détruit la clé du ménage : ses champs personnels se lisent "
+        "désormais « [donnée effacée] » ; l'historique et sa chaîne d'intégrité "
+        "restent intacts.",
+        epilog="Code de sortie : 0 effacé, 1 refusé (conservation non écoulée, "
+        "ménage inconnu), 2 arguments invalides.",
+    )
+    erase.add_argument(
+        "household_id", type=uuid_arg("identifiant de ménage"), metavar="MENAGE"
+    )
+    erase.add_argument(
+        "--as-of", type=day_arg, default=None, metavar="AAAA-MM-JJ",
+        help="le jour de l'effacement (défaut : aujourd'hui)",
+    )  # fmt: skip
+    erase.add_argument(
+        "--by", default=None, metavar="IDENTIFIANT",
+        help="qui efface (défaut : l'utilisateur du système)",
+    )  # fmt: skip
+    erase.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
+    today = args.as_of or datetime.now(UTC).date()
+    system = build_system(settings)
+    try:  # a refusal (DomainError) is printed by api/cli.py, exit status 1
+        erasure = erase_household(
+            system.app, args.household_id, actor, today, "logis-erase"
+        )
+    finally:
+        system.close()
+    if args.format == "json":
+        return print_json(
+            {
+                "household_id": str(erasure.household_id),
+                "records": [{"kind": k, "id": str(i)} for k, i in erasure.records],
+                "categories": erasure.categories,
+                "erased_at": erasure.key.erased_at,
+                "erased_by": erasure.key.erased_by,
+                "already_erased": erasure.already,
+            }
+        )
+    when = erasure.key.erased_at
+    if erasure.already:
+        print(f"Ménage {erasure.household_id} : données déjà effacées le {when}.")
+    else:
+        print(f"Ménage {erasure.household_id} : données personnelles effacées.")
+    print(f"  catégories : {', '.join(erasure.categories) or 'aucune'}")
+    for kind, record_id in erasure.records:
+        print(f"  {kind} {record_id}")
+    print(f"  effacé le {when} par {erasure.key.erased_by}")
+    return 0

@@ -1,0 +1,165 @@
+"""Personal data in events, and their erasure (DOMAIN.md §8 RGPD-CONSERVATION,
+§9 data categories).
+
+An event class declares in `PERSONAL` which of its fields hold personal data of
+its household, with the §9 category of each: `{"applicant_name": "Id"}`; a key
+of a dict field is named `"diagnostic.summary"`. The store encrypts those values
+with the household's key (infra/household_keys.py); once the key is destroyed
+they read as their erased value, of the same JSON type: a text reads
+`ERASED`, a list `[]`, a dict `{}`. Upcasters see such fields encrypted: never
+read them in an upcaster.
+
+`retained_until` says, for one record's history, the last day its personal data
+must be kept (erasure is possible from the next day), by the same reading of
+RGPD-CONSERVATION as the legality rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.shared import Actor, add_months, check_role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    SettingsOn = Callable[[date], tuple[int, DepartmentSettings] | None]
+
+ERASED = "[donnée effacée]"
+CATEGORIES = ("Id", "Res", "Soc", "H", "Dec", "M", "Debt")  # DOMAIN.md §9
+SNE_RETENTION_MONTHS = 12  # CNIL 2014-124: SNE data one year after radiation
+ERASER_ROLES = frozenset({"admin"})
+SOCIAL = "social_data_retention_months"
+SUPPORT = "support_retention_months"
+
+
+def erased_value(value: Any) -> Any:
+    """What `value` reads as once erased: same JSON type, no content."""
+    if isinstance(value, str):
+        return ERASED
+    if isinstance(value, list | tuple):
+        return []
+    if isinstance(value, dict):
+        return {}
+    return None
+
+
+def personal_fields(event_class: type) -> Mapping[str, str]:
+    return getattr(event_class, "PERSONAL", {})
+
+
+def personal_values(state: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
+    """The paths of `paths` that hold a value in `state` (None holds nothing)."""
+    found = []
+    for path in paths:
+        name, _, key = path.partition(".")
+        value = state.get(name)
+        if key:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            found.append(path)
+    return found
+
+
+def replace_value(state: dict[str, Any], path: str, new: Any) -> None:
+    """Set the value at `path` ("field" or "field.key") of `state` in place."""
+    name, _, key = path.partition(".")
+    if key:
+        state[name] = {**state[name], key: new}
+    else:
+        state[name] = new
+
+
+def value_at(state: Mapping[str, Any], path: str) -> Any:
+    name, _, key = path.partition(".")
+    return state[name][key] if key else state[name]
+
+
+def erased_copy(event: Any) -> Any:
+    """The event as it reads once its household's personal data are erased."""
+    state = dict(vars(event))
+    for path in personal_values(state, personal_fields(type(event))):
+        replace_value(state, path, erased_value(value_at(state, path)))
+    copy = object.__new__(type(event))
+    object.__setattr__(copy, "__dict__", state)
+    return copy
+
+
+def categories_held(events: Iterable[Any]) -> list[str]:
+    """The §9 categories of the personal data these events hold."""
+    held = {
+        category
+        for event in events
+        for path, category in personal_fields(type(event)).items()
+        if personal_values(vars(event), [path])
+    }
+    return [c for c in CATEGORIES if c in held]
+
+
+def retained_until(
+    kind: str,
+    events: Sequence[Any],
+    settings_on: SettingsOn,
+) -> date | None:
+    """The last day the record's personal data must be kept; None while the
+    record still needs them (an open dossier or referral).
+
+    - dossier: radiated, one year after the radiation (SNE); with a bilan
+      d'installation, the follow-up's end (the bilan's day plus its support
+      months) plus `social_data_retention_months`; ended otherwise (withdrawn,
+      inadmissible, list expired, closed), the end's day plus the same months;
+    - mesure: the last contact plus `support_retention_months` (two years);
+    - saisine: closed, its closure plus `support_retention_months` (a social
+      follow-up's file; the rule names no other period).
+    `settings_on(day)` gives the department's settings in force on `day`
+    (None before the first: the defaults then apply).
+    """
+    recorded = [e for e in events if not _is_erasure(e)]
+    last = recorded[-1]
+    names = {type(e).__name__ for e in recorded}
+    if kind == "dossier":
+        radiations = [e for e in recorded if type(e).__name__ == "Radiated"]
+        if radiations:
+            return add_months(radiations[-1].occurred_on, SNE_RETENTION_MONTHS)
+        reviews = [e for e in recorded if type(e).__name__ == "InstallationReviewed"]
+        if reviews:
+            review = reviews[-1]
+            end = add_months(review.occurred_on, review.support_months or 0)
+            months = _months(settings_on, review.occurred_on, SOCIAL)
+            return add_months(end, months)
+        if names & {"Withdrawn", "DeclaredInadmissible", "ListExpired", "Closed"}:
+            months = _months(settings_on, last.occurred_on, SOCIAL)
+            return add_months(last.occurred_on, months)
+        return None
+    if kind == "mesure":
+        contact = max(recorded, key=lambda e: (e.occurred_on, e.originator_version))
+        months = _months(settings_on, contact.occurred_on, SUPPORT)
+        return add_months(contact.occurred_on, months)
+    if kind == "saisine":
+        if "Closed" not in names:
+            return None
+        months = _months(settings_on, last.occurred_on, SUPPORT)
+        return add_months(last.occurred_on, months)
+    return None
+
+
+def _months(settings_on: SettingsOn, day: date, name: str) -> int:
+    """The setting in force on `day`; its default before the first settings."""
+    try:
+        found = settings_on(day)
+    except DepartmentNotConfiguredError:
+        found = None
+    if found is None:
+        return int(DepartmentSettings.model_fields[name].default)
+    return int(getattr(found[1], name))
+
+
+def check_eraser(actor: Actor) -> None:
+    """Only an administrator erases, once the retention allows (DOMAIN.md §1)."""
+    check_role(actor, ERASER_ROLES, "effacement des données personnelles")
+
+
+def _is_erasure(event: Any) -> bool:
+    return type(event).__name__ == "PersonalDataErased"

@@ -1,0 +1,323 @@
+"""The access log (issue 7, DOMAIN.md §9): who read which record's personal data,
+when, through which endpoint, in which request, and which categories of data.
+
+An append-only table in the events database, beside the events (`access_log` on
+SQLite, `<prefix>_access_log` on PostgreSQL): reads are not events of the
+records, they must not move the records' versions nor the ledger's chain, and
+they are far more numerous. A trigger refuses any UPDATE or DELETE. Writing is
+synchronous: a read whose entries cannot be written raises AccessLogUnavailable,
+and the API does not serve it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, InternalError, PersistenceError
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Composed, Identifier
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import ApplicationRecorder
+    from eventsourcing.sqlite import SQLiteDatastore
+
+MAX_LIMIT = 500
+FAILURES = (PersistenceError, sqlite3.Error, psycopg.Error)
+
+
+class AccessLogUnavailable(Exception):
+    """The entries could not be written: the read must not be served."""
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One record read by one request."""
+
+    at: datetime
+    subject: str
+    role: str
+    organisation: str
+    kind: str  # dossier, mesure, saisine
+    record_id: UUID
+    endpoint: str  # "GET /v1/dossiers/{dossier_id}/history"
+    request_id: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccessRecord(AccessEntry):
+    id: int
+
+
+@dataclass(frozen=True)
+class AccessQuery:
+    record_id: UUID | None = None
+    subject: str | None = None
+    organisation: str | None = None
+    role: str | None = None
+    kind: str | None = None
+    since: datetime | None = None  # at >= since
+    until: datetime | None = None  # at < until
+    limit: int = 100
+    offset: int = 0
+
+    def conditions(self) -> list[tuple[str, Any]]:
+        """(column and operator, value) of each filter given."""
+        found: list[tuple[str, Any]] = []
+        for column, value in (
+            ("record_id =", self.record_id),
+            ("subject =", self.subject),
+            ("organisation =", self.organisation),
+            ("role =", self.role),
+            ("record_kind =", self.kind),
+            ("at >=", self.since),
+            ("at <", self.until),
+        ):
+            if value is not None:
+                found.append((column, value))
+        return found
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class AccessLog:
+    """The table's DDL, its one write (a batch of entries) and its one query."""
+
+    def create_table(self) -> None:
+        raise NotImplementedError
+
+    def append(self, entries: Sequence[AccessEntry]) -> None:
+        """Write the entries in one transaction, or raise AccessLogUnavailable."""
+        if not entries:
+            return
+        try:
+            self._insert(entries)
+        except FAILURES as error:
+            raise AccessLogUnavailable(str(error)) from error
+
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
+        """The entries matching the query, newest first, and how many match."""
+        raise NotImplementedError
+
+    def _insert(self, entries: Sequence[AccessEntry]) -> None:
+        raise NotImplementedError
+
+
+class SQLiteAccessLog(AccessLog):
+    table = "access_log"
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        self.datastore = datastore
+
+    def create_table(self) -> None:
+        t = self.table
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {t} ("
+                "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+                "subject TEXT NOT NULL, role TEXT NOT NULL, "
+                "organisation TEXT NOT NULL, record_kind TEXT NOT NULL, "
+                "record_id TEXT NOT NULL, endpoint TEXT NOT NULL, "
+                "request_id TEXT NOT NULL, categories TEXT NOT NULL)"
+            )
+            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_record ON {t} (record_id, id)")
+            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_subject ON {t} (subject, id)")
+            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_at ON {t} (at)")
+            for verb in ("UPDATE", "DELETE"):
+                c.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {t}_no_{verb.lower()} "
+                    f"BEFORE {verb} ON {t} BEGIN "
+                    f"SELECT RAISE(ABORT, '{t} is append-only'); END"
+                )
+
+    def _insert(self, entries: Sequence[AccessEntry]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(
+                f"INSERT INTO {self.table} (at, subject, role, organisation, "
+                "record_kind, record_id, endpoint, request_id, categories) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        _moment_text(e.at),
+                        e.subject,
+                        e.role,
+                        e.organisation,
+                        e.kind,
+                        str(e.record_id),
+                        e.endpoint,
+                        e.request_id,
+                        json.dumps(list(e.categories)),
+                    )
+                    for e in entries
+                ],
+            )
+
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
+        where, params = "", []
+        conditions = query.conditions()
+        if conditions:
+            where = " WHERE " + " AND ".join(f"{c} ?" for c, _ in conditions)
+            params = [_sqlite_value(v) for _, v in conditions]
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {self.table}{where}", params)
+            total = int(c.fetchone()[0])
+            c.execute(
+                f"SELECT * FROM {self.table}{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*params, query.limit, query.offset],
+            )
+            rows = c.fetchall()
+        return [
+            _record(
+                row,
+                at=datetime.fromisoformat(row["at"]),
+                record_id=UUID(row["record_id"]),
+                categories=json.loads(row["categories"]),
+            )
+            for row in rows
+        ], total
+
+
+def _moment_text(moment: datetime) -> str:
+    """UTC, fixed width: the texts sort as the moments do."""
+    return _utc(moment).isoformat(timespec="microseconds")
+
+
+def _sqlite_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return _moment_text(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+class PostgresAccessLog(AccessLog):
+    def __init__(self, datastore: PostgresDatastore, events_table_name: str) -> None:
+        self.datastore = datastore
+        self.table = f"{events_table_name.removesuffix('_events')}_access_log"
+
+    def _sql(self, text: str) -> Composed:
+        return SQL(text).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.table),
+            function=Identifier(f"{self.table}_append_only"),
+            trigger=Identifier(f"{self.table}_no_change"),
+            record_index=Identifier(f"{self.table}_record"),
+            subject_index=Identifier(f"{self.table}_subject"),
+            at_index=Identifier(f"{self.table}_at"),
+        )
+
+    # Processes starting at once run the same DDL (see infra/store.py).
+    @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
+    def create_table(self) -> None:
+        statements = (
+            "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
+            "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            "at timestamptz NOT NULL, subject text NOT NULL, role text NOT NULL, "
+            "organisation text NOT NULL, record_kind text NOT NULL, "
+            "record_id uuid NOT NULL, endpoint text NOT NULL, "
+            "request_id text NOT NULL, categories jsonb NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {record_index} "
+            "ON {schema}.{table} (record_id, id)",
+            "CREATE INDEX IF NOT EXISTS {subject_index} "
+            "ON {schema}.{table} (subject, id)",
+            "CREATE INDEX IF NOT EXISTS {at_index} ON {schema}.{table} (at)",
+            "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'the access log is append-only'; END $$",
+            "CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE OR DELETE "
+            "ON {schema}.{table} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()",
+        )
+        with self.datastore.transaction(commit=True) as curs:
+            for statement in statements:
+                curs.execute(self._sql(statement))
+
+    def _insert(self, entries: Sequence[AccessEntry]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.executemany(
+                self._sql(
+                    "INSERT INTO {schema}.{table} (at, subject, role, organisation, "
+                    "record_kind, record_id, endpoint, request_id, categories) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                ),
+                [
+                    (
+                        _utc(e.at),
+                        e.subject,
+                        e.role,
+                        e.organisation,
+                        e.kind,
+                        e.record_id,
+                        e.endpoint,
+                        e.request_id,
+                        json.dumps(list(e.categories)),
+                    )
+                    for e in entries
+                ],
+            )
+
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
+        where = SQL("")
+        params: list[Any] = []
+        conditions = query.conditions()
+        if conditions:
+            where = SQL(" WHERE ") + SQL(" AND ").join(
+                SQL(f"{c} %s") for c, _ in conditions
+            )
+            params = [v for _, v in conditions]
+        count = self._sql("SELECT COUNT(*) AS n FROM {schema}.{table}") + where
+        rows_sql = (
+            self._sql("SELECT * FROM {schema}.{table}")
+            + where
+            + SQL(" ORDER BY id DESC LIMIT %s OFFSET %s")
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(count, params)
+            counted = curs.fetchone()
+            curs.execute(rows_sql, [*params, query.limit, query.offset])
+            rows = curs.fetchall()
+        total = int(counted["n"]) if counted else 0
+        return [
+            _record(
+                row,
+                at=_utc(row["at"]),
+                record_id=row["record_id"],
+                categories=row["categories"],
+            )
+            for row in rows
+        ], total
+
+
+def _record(
+    row: Any, *, at: datetime, record_id: UUID, categories: list[str]
+) -> AccessRecord:
+    return AccessRecord(
+        id=int(row["id"]),
+        at=at,
+        subject=row["subject"],
+        role=row["role"],
+        organisation=row["organisation"],
+        kind=row["record_kind"],
+        record_id=record_id,
+        endpoint=row["endpoint"],
+        request_id=row["request_id"],
+        categories=tuple(categories),
+    )
+
+
+def access_log_for(recorder: ApplicationRecorder) -> AccessLog:
+    """The access log in the events database the application's recorder writes."""
+    datastore = recorder.datastore  # type: ignore[attr-defined]
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresAccessLog(datastore, recorder.events_table_name)  # type: ignore[attr-defined]
+    return SQLiteAccessLog(datastore)

@@ -1,0 +1,76 @@
+"""`erase_household`: destroy a household's key once the retention allows it, then
+tell its records (PersonalDataErased) so the audit trail and the views learn it.
+
+The key goes first: that is the erasure. Appending the events may then fail
+(a conflict): running the erasure again appends them to the records that lack
+them. The stored events are never rewritten: their seals stay valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from commands.erasure import (
+    check_retention_elapsed,
+    erasable_records,
+    record_erasure,
+)
+from commands.errors import NotFoundError
+from domain.personal import CATEGORIES, check_eraser
+from infra.household_keys import KeyRow, keys_of
+from infra.personal_mapper import ErasableMapper
+
+if TYPE_CHECKING:
+    from datetime import date
+    from uuid import UUID
+
+    from commands.application import Logis
+    from domain.shared import Actor
+
+
+@dataclass(frozen=True)
+class Erasure:
+    household_id: UUID
+    records: list[tuple[str, UUID]]  # (kind, id)
+    categories: list[str]
+    key: KeyRow
+    position: int | None  # of the last PersonalDataErased appended
+    already: bool  # the key was destroyed before this call
+
+
+def attach_household_keys(app: Logis, cache_seconds: float) -> None:
+    """Give the application's mapper its store's key tables."""
+    if isinstance(app.mapper, ErasableMapper):
+        keys = keys_of(app)
+        keys.cache_seconds = cache_seconds
+        app.mapper.attach(keys, app.recorder)
+
+
+def erase_household(
+    app: Logis,
+    household_id: UUID,
+    actor: Actor,
+    today: date,
+    correlation_id: str = "",
+) -> Erasure:
+    check_eraser(actor)
+    keys = keys_of(app)
+    records = erasable_records(app, keys.records_of(household_id))
+    if not records:
+        msg = f"Aucun dossier, mesure ni saisine connu pour le ménage {household_id}."
+        raise NotFoundError(msg)
+    check_retention_elapsed(records, today)
+    erased_now = keys.erase(household_id, actor.subject)
+    position = record_erasure(app, records, actor, today, correlation_id)
+    held = {c for r in records for c in r.categories}
+    row = keys.row(household_id)
+    assert row is not None
+    return Erasure(
+        household_id,
+        [(r.kind, r.id) for r in records],
+        [c for c in CATEGORIES if c in held],
+        row,
+        position,
+        already=not erased_now,
+    )

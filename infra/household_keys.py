@@ -1,0 +1,339 @@
+"""The households' keys and the records each household is the subject of, in
+two tables beside the events (SQLite and PostgreSQL, created with the store):
+
+- `household_keys(household_id, key, created_at, erased_at, erased_by)`: one
+  AES-256 key per household; erasure sets `key` to NULL and keeps the row, who
+  erased and when;
+- `household_subjects(originator_id, household_id)`: the record (dossier,
+  mesure, saisine) whose creation event named the household, so that its later
+  events, which do not, are encrypted with the same key.
+
+Each write commits in its own transaction, before the events that need it are
+appended: a key or a mapping written for events that then fail to append is
+harmless. Keys are cached per process for `cache_seconds` at most (0: no
+cache), and an erasure in this process empties its entry at once; erased keys
+stay erased, so their absence is cached for good.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.sql import SQL
+
+from domain.shared import DomainError
+
+KEY_BYTES = 32
+SUBJECTS_CACHED = 100_000  # records whose household is remembered in memory
+
+
+class HouseholdErasedError(DomainError):
+    """Personal data of a household whose key was destroyed cannot be written."""
+
+    code = "household_erased"
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    household_id: UUID
+    created_at: datetime
+    erased_at: datetime | None
+    erased_by: str | None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class HouseholdKeys:
+    """The two tables of one store. Subclasses give the SQL dialect."""
+
+    def __init__(self, datastore: Any, keys_table: str, subjects_table: str) -> None:
+        self.datastore = datastore
+        self.keys = keys_table
+        self.subjects = subjects_table
+        self.cache_seconds = 30.0
+        self._keys: dict[UUID, tuple[float, bytes | None]] = {}
+        self._households: dict[UUID, UUID] = {}
+        self._lock = threading.Lock()
+
+    # -- dialect --
+
+    def query(self, text: str) -> Any:
+        return text
+
+    def param(self, value: UUID) -> Any:
+        return value.hex
+
+    def stamp(self) -> Any:
+        return _now().isoformat()
+
+    def create_statements(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _on_conflict_ignore(self) -> str:
+        return "ON CONFLICT DO NOTHING"
+
+    # -- keys --
+
+    def key_for_writing(self, household_id: UUID) -> bytes:
+        """The household's key, created (and committed) if it has none yet."""
+        key = self.key(household_id)
+        if key is not None:
+            return key
+        row = self.row(household_id)
+        if row is not None and row.erased:
+            msg = (
+                "Les données personnelles de ce ménage ont été effacées : "
+                "enregistrez-le sous un nouvel identifiant de ménage."
+            )
+            raise HouseholdErasedError(msg)
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self.query(
+                    f"INSERT INTO {self.keys} (household_id, key, created_at) "
+                    f"VALUES (?, ?, ?) {self._on_conflict_ignore()}"
+                ),
+                (self.param(household_id), os.urandom(KEY_BYTES), self.stamp()),
+            )
+        with self._lock:
+            self._keys.pop(household_id, None)
+        return self.key_for_writing(household_id)
+
+    def key(self, household_id: UUID) -> bytes | None:
+        """The household's key; None if it has none, or none any more."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._keys.get(household_id)
+        if cached is not None:
+            read_at, key = cached
+            if key is None or now - read_at < self.cache_seconds:
+                return key
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.query(f"SELECT key FROM {self.keys} WHERE household_id = ?"),
+                (self.param(household_id),),
+            )
+            row = curs.fetchone()
+        if row is None:
+            return None  # not cached: it may be created at any time
+        key = None if row["key"] is None else bytes(row["key"])
+        if key is None or self.cache_seconds > 0:
+            with self._lock:
+                self._keys[household_id] = (now, key)
+        return key
+
+    def row(self, household_id: UUID) -> KeyRow | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT created_at, erased_at, erased_by FROM {self.keys} "
+                    "WHERE household_id = ?"
+                ),
+                (self.param(household_id),),
+            )
+            row = curs.fetchone()
+        if row is None:
+            return None
+        return KeyRow(
+            household_id,
+            _as_datetime(row["created_at"]),
+            _as_datetime(row["erased_at"]) if row["erased_at"] else None,
+            row["erased_by"],
+        )
+
+    def erase(self, household_id: UUID, erased_by: str) -> bool:
+        """Destroy the key (the row stays, with who and when); False if it was
+        destroyed already."""
+        with self._lock:  # from now on, this process no longer serves it
+            self._keys[household_id] = (time.monotonic(), None)
+        try:
+            with self.datastore.transaction(commit=True) as curs:
+                self._before_erase(curs)
+                curs.execute(
+                    self.query(
+                        f"SELECT erased_at FROM {self.keys} WHERE household_id = ?"
+                    ),
+                    (self.param(household_id),),
+                )
+                row = curs.fetchone()
+                erased = row is None or row["erased_at"] is None
+                if row is None:  # no key yet (nothing personal written): none ever
+                    curs.execute(
+                        self.query(
+                            f"INSERT INTO {self.keys} (household_id, key, "
+                            "created_at, erased_at, erased_by) VALUES "
+                            f"(?, NULL, ?, ?, ?) {self._on_conflict_ignore()}"
+                        ),
+                        (self.param(household_id), *[self.stamp()] * 2, erased_by),
+                    )
+                elif erased:
+                    curs.execute(
+                        self.query(
+                            f"UPDATE {self.keys} SET key = NULL, erased_at = ?, "
+                            "erased_by = ? WHERE household_id = ?"
+                        ),
+                        (self.stamp(), erased_by, self.param(household_id)),
+                    )
+        except Exception:
+            with self._lock:
+                self._keys.pop(household_id, None)
+            raise
+        self._after_erase()
+        return erased
+
+    def _before_erase(self, curs: Any) -> None:
+        """Backend-specific steps so the destroyed key leaves no copy behind."""
+
+    def _after_erase(self) -> None:
+        """Backend-specific steps so the destroyed key leaves no copy behind."""
+
+    # -- subjects --
+
+    def record_subject(self, originator_id: UUID, household_id: UUID) -> None:
+        if self._households.get(originator_id) == household_id:
+            return
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self.query(
+                    f"INSERT INTO {self.subjects} (originator_id, household_id) "
+                    f"VALUES (?, ?) {self._on_conflict_ignore()}"
+                ),
+                (self.param(originator_id), self.param(household_id)),
+            )
+        self._remember(originator_id, household_id)
+
+    def household_of(self, originator_id: UUID) -> UUID | None:
+        known = self._households.get(originator_id)
+        if known is not None:
+            return known
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT household_id FROM {self.subjects} WHERE originator_id = ?"
+                ),
+                (self.param(originator_id),),
+            )
+            row = curs.fetchone()
+        if row is None:
+            return None
+        household = _as_uuid(row["household_id"])
+        self._remember(originator_id, household)
+        return household
+
+    def records_of(self, household_id: UUID) -> list[UUID]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.query(
+                    f"SELECT originator_id FROM {self.subjects} "
+                    "WHERE household_id = ? ORDER BY originator_id"
+                ),
+                (self.param(household_id),),
+            )
+            rows = curs.fetchall()
+        return [_as_uuid(row["originator_id"]) for row in rows]
+
+    def _remember(self, originator_id: UUID, household_id: UUID) -> None:
+        with self._lock:
+            if len(self._households) >= SUBJECTS_CACHED:
+                self._households.clear()
+            self._households[originator_id] = household_id
+
+
+class SQLiteHouseholdKeys(HouseholdKeys):
+    def __init__(self, datastore: Any) -> None:
+        super().__init__(datastore, "household_keys", "household_subjects")
+
+    def create_statements(self) -> list[Any]:
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.keys} ("
+            "household_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, "
+            "erased_at TEXT, erased_by TEXT)",
+            f"CREATE TABLE IF NOT EXISTS {self.subjects} ("
+            "originator_id TEXT PRIMARY KEY, household_id TEXT NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {self.subjects}_household "
+            f"ON {self.subjects} (household_id)",
+        ]
+
+    def _before_erase(self, curs: Any) -> None:
+        # Overwrite the freed bytes instead of leaving them in free pages.
+        curs.execute("PRAGMA secure_delete = ON")
+
+    def _after_erase(self) -> None:
+        # The old page may linger in the write-ahead log: copy it back and
+        # truncate the log (best effort: a reader may hold it a little longer).
+        with (
+            contextlib.suppress(sqlite3.Error),
+            self.datastore.transaction(commit=False) as curs,
+        ):
+            curs.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class PostgresHouseholdKeys(HouseholdKeys):
+    def __init__(self, datastore: Any, prefix: str, schema: str) -> None:
+        super().__init__(
+            datastore,
+            _quoted(schema, f"{prefix}_household_keys"),
+            _quoted(schema, f"{prefix}_household_subjects"),
+        )
+        self.index = f"{prefix}_household_subjects_household"
+
+    def query(self, text: str) -> Any:
+        return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+
+    def param(self, value: UUID) -> Any:
+        return value
+
+    def stamp(self) -> Any:
+        return _now()
+
+    def create_statements(self) -> list[Any]:
+        return [
+            SQL(  # type: ignore[call-overload]
+                f"CREATE TABLE IF NOT EXISTS {self.keys} ("
+                "household_id uuid PRIMARY KEY, key bytea, "
+                "created_at timestamptz NOT NULL, erased_at timestamptz, "
+                "erased_by text)"
+            ),
+            SQL(  # type: ignore[call-overload]
+                f"CREATE TABLE IF NOT EXISTS {self.subjects} ("
+                "originator_id uuid PRIMARY KEY, household_id uuid NOT NULL)"
+            ),
+            SQL(  # type: ignore[call-overload]
+                f'CREATE INDEX IF NOT EXISTS "{self.index}" '
+                f"ON {self.subjects} (household_id)"
+            ),
+        ]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _as_uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _quoted(schema: str, table: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
+
+
+def keys_of(app: Any) -> HouseholdKeys:
+    """The key store of a Logis application's recorder (infra.store's recorders)."""
+    keys = getattr(app.recorder, "household_keys", None)
+    if not isinstance(keys, HouseholdKeys):
+        msg = "Ce stockage ne chiffre pas les données personnelles (pas de clés)."
+        raise TypeError(msg)
+    return keys

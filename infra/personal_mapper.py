@@ -1,0 +1,155 @@
+"""The mapper that makes personal data erasable (crypto-shredding).
+
+Selected with MAPPER_TOPIC (infra/settings.py). On writing, each value an event
+class declares in `PERSONAL` (domain/personal.py) is encrypted with AES-GCM
+under the key of the event's household (infra/household_keys.py) and stored in
+its place as
+
+    {"__erasable__": household hex, "nonce": …, "ct": …, "erased": <erased value>}
+
+(the ciphertext authenticates the record's id and the field's path). On reading,
+the value is decrypted; once the household's key is destroyed, it reads as its
+erased value. Values stored before this mapper existed (no marker) read as they
+are. The event's household: its creation event names it (`household_id`), and
+the record's later events are found through `household_subjects`.
+
+The library's cipher (CIPHER_TOPIC) still applies to the whole state after this,
+and the seals (infra/ledger/) hash the bytes finally stored: an erasure never
+rewrites them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Mapper, MapperDeserialisationError
+
+from domain.personal import (
+    erased_value,
+    personal_fields,
+    personal_values,
+    replace_value,
+    value_at,
+)
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import DomainEventProtocol
+    from eventsourcing.persistence import StoredEvent
+
+    from infra.household_keys import HouseholdKeys
+
+MARK = "__erasable__"
+NONCE_BYTES = 12
+
+
+class ErasableMapper(Mapper[UUID]):
+    keys: HouseholdKeys | None = None
+    recorder: Any = None
+
+    def attach(self, keys: HouseholdKeys, recorder: Any) -> None:
+        """Give the mapper the store's key tables (bootstrap does it)."""
+        self.keys = keys
+        self.recorder = recorder
+
+    # ---- writing ------------------------------------------------------------------
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id: UUID = state["originator_id"]
+        household = state.get("household_id")
+        if isinstance(household, UUID) and state["originator_version"] == 1:
+            self._keys().record_subject(originator_id, household)
+        present = personal_values(state, personal_fields(type(domain_event)))
+        if not present:
+            return super().to_stored_event(domain_event)
+        household = self._household_of(originator_id)
+        key = self._keys().key_for_writing(household)
+        for path in present:
+            value = value_at(state, path)
+            replace_value(
+                state, path, self._encrypt(key, household, originator_id, path, value)
+            )
+        sealed = object.__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def _encrypt(
+        self, key: bytes, household: UUID, originator_id: UUID, path: str, value: Any
+    ) -> dict[str, Any]:
+        nonce = os.urandom(NONCE_BYTES)
+        plain = self.transcoder.encode(value)
+        sealed = AESGCM(key).encrypt(nonce, plain, _aad(originator_id, path))
+        return {
+            MARK: household.hex,
+            "nonce": base64.b64encode(nonce).decode("ascii"),
+            "ct": base64.b64encode(sealed).decode("ascii"),
+            "erased": erased_value(value),
+        }
+
+    # ---- reading ------------------------------------------------------------------
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        event = super().to_domain_event(stored_event)
+        paths = personal_fields(type(event))
+        if not paths:
+            return event
+        state = vars(event)
+        for path in personal_values(state, paths):
+            marker = value_at(state, path)
+            if isinstance(marker, dict) and MARK in marker:
+                try:
+                    value = self._decrypt(marker, stored_event.originator_id, path)
+                except (InvalidTag, ValueError, KeyError) as error:
+                    msg = (
+                        f"Cannot decrypt {path} of {stored_event.topic} "
+                        f"{stored_event.originator_id} "
+                        f"v{stored_event.originator_version}: {error!r}"
+                    )
+                    raise MapperDeserialisationError(msg) from error
+                replace_value(state, path, value)
+        return event
+
+    def _decrypt(self, marker: dict[str, Any], originator_id: Any, path: str) -> Any:
+        key = self._keys().key(UUID(hex=marker[MARK]))
+        if key is None:
+            return marker["erased"]
+        plain = AESGCM(key).decrypt(
+            base64.b64decode(marker["nonce"]),
+            base64.b64decode(marker["ct"]),
+            _aad(originator_id, path),
+        )
+        return self.transcoder.decode(plain)
+
+    # ---- the household ------------------------------------------------------------
+
+    def _keys(self) -> HouseholdKeys:
+        if self.keys is None:
+            msg = "ErasableMapper used before attach(): see infra/bootstrap.py."
+            raise RuntimeError(msg)
+        return self.keys
+
+    def _household_of(self, originator_id: UUID) -> UUID:
+        keys = self._keys()
+        household = keys.household_of(originator_id)
+        if household is not None:
+            return household
+        # A record created before this mapper existed: its creation event (in
+        # clear, or readable) names the household; remember it.
+        stored = self.recorder.select_events(originator_id, lte=1, limit=1)
+        first = self.to_domain_event(stored[0]) if stored else None
+        household = getattr(first, "household_id", None)
+        if not isinstance(household, UUID):
+            msg = f"No household known for record {originator_id}."
+            raise LookupError(msg)
+        keys.record_subject(originator_id, household)
+        return household
+
+
+def _aad(originator_id: Any, path: str) -> bytes:
+    hex_id = originator_id.hex if isinstance(originator_id, UUID) else originator_id
+    return f"{hex_id}/{path}".encode()

@@ -1,0 +1,132 @@
+"""The need-to-know matrix (domain/access.py) as pure functions, and README's
+copy of it, which must not drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from domain import access
+from domain.access import Caller, Facts, ForbiddenError
+from domain.dossier import Dossier
+from domain.shared import ROLES, Actor, RoleNotAllowedError
+
+README = Path(__file__).parents[2] / "README.md"
+START, END = "<!-- access-matrix:start -->\n", "<!-- access-matrix:end -->"
+
+
+def caller(role: str, organisation: str = "X", **claims: str) -> Caller:
+    return Caller(Actor("agent", role, organisation), **claims)
+
+
+def test_readme_shows_the_matrix_the_code_enforces() -> None:
+    text = README.read_text(encoding="utf-8")
+    shown = text[text.index(START) + len(START) : text.index(END)]
+    expected = access.matrix_markdown()
+    assert shown == expected, (
+        f"README.md, between the markers, should read:\n{expected}"
+    )
+
+
+def test_every_role_has_a_row_and_every_scope_is_known() -> None:
+    assert set(access.READS) == set(ROLES)
+    for actions in access.READS.values():
+        assert set(actions) <= set(access.READ_ACTIONS)
+        assert set(actions.values()) <= {"all", "department", "commune", "organisation"}
+
+
+def test_writes_come_from_the_aggregates_step_roles() -> None:
+    assert access.WRITES["dossier"]["rank"] == frozenset({"prefecture"})
+    assert access.writable_steps("auditeur") == {kind: [] for kind in access.WRITES}
+    for steps in access.WRITES.values():
+        assert all(not roles & access.READ_ONLY for roles in steps.values())
+
+
+A_DOSSIER = Facts("972", "97209", frozenset({("bailleur", "SIMAR")}))
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        (caller("mairie", commune="97209"), True),
+        (caller("mairie", commune="97213"), False),
+        (caller("mairie"), False),  # no commune claimed
+        (caller("prefecture", department="972"), True),
+        (caller("prefecture", department="971"), False),
+        (caller("bailleur", "SIMAR"), True),
+        (caller("bailleur", "Ozanam"), False),
+        (caller("association", "AGASEF"), False),
+        (caller("auditeur"), True),
+    ],
+)
+def test_may_read_a_dossier(who: Caller, allowed: bool) -> None:
+    verdict = access.may_read(who, "dossier", A_DOSSIER)
+    assert (verdict is True) == allowed
+    if not allowed:
+        assert f"« {who.role} »" in str(verdict)
+
+
+def test_a_record_surface_needs_the_surface_and_the_kind() -> None:
+    mairie = caller("mairie", commune="97209")
+    assert access.may_read(mairie, "history", A_DOSSIER, kind="dossier") is True
+    assert access.may_read(mairie, "audit", A_DOSSIER, kind="dossier") is not True
+
+
+def test_scope_filter_per_scope() -> None:
+    assert access.scope_filter(caller("auditeur"), "dossier") == {}
+    assert access.scope_filter(caller("deal", department="972"), "dossier") == {
+        "department": "972"
+    }
+    assert access.scope_filter(caller("ccas", commune="97209"), "dossier") == {
+        "commune": "97209"
+    }
+    assert access.scope_filter(caller("caf", "CAF"), "dossier") == {
+        "party": ("caf", "CAF")
+    }
+    with pytest.raises(ForbiddenError):
+        access.scope_filter(caller("bailleur", "SIMAR"), "mesure")
+
+
+def test_a_landlord_is_a_party_once_the_dossier_is_ranked() -> None:
+    def dossier(outcome: str | None) -> SimpleNamespace:
+        return SimpleNamespace(
+            origin=Actor("a", "ccas", "CCAS"),
+            department="972",
+            commune="97209",
+            ranking={"outcome": outcome} if outcome else None,
+            cal_decision=None,
+        )
+
+    for outcome, party in (
+        (None, False),
+        ("non_retenu", False),
+        ("rang", True),
+        ("liste_complementaire", True),
+    ):
+        facts = access.dossier_facts(dossier(outcome), "SIMAR")
+        assert (("bailleur", "SIMAR") in facts.parties) == party
+
+
+def test_redact_withholds_what_the_role_does_not_read() -> None:
+    data = {"avis": "prioritaire", "summary": "Texte de l'enquête."}
+    fields = access.personal_fields(Dossier.SocialEnquiryRendered)
+    kept, withheld = access.redact(caller("mairie"), data, fields)
+    assert kept == {"avis": "prioritaire", "summary": None}
+    assert withheld == ["summary"]
+    assert access.redact(caller("als"), data, fields) == (data, [])
+    nested = {"enquiry": {"operator": "UDAF", "summary": "Texte."}}
+    kept, _ = access.redact(caller("prefecture"), nested, {"enquiry.summary": "Soc"})
+    assert kept == {"enquiry": {"operator": "UDAF", "summary": None}}
+
+
+def test_writes_stay_in_the_claimed_territory() -> None:
+    access.check_write(caller("mairie", commune="97209"), "972", "97209")
+    access.check_write(caller("mairie"), "972", "97213")  # no claim: not held
+    with pytest.raises(ForbiddenError):
+        access.check_write(caller("mairie", commune="97209"), "972", "97213")
+    with pytest.raises(ForbiddenError):
+        access.check_write(caller("deal", department="972"), "971", "97105")
+    with pytest.raises(RoleNotAllowedError):
+        access.check_write(caller("auditeur"), "972", None)

@@ -1,0 +1,87 @@
+"""Every field that may hold a household's personal data is declared erasable
+(domain/personal.py): a new one cannot slip through unencrypted."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from uuid import uuid4
+
+from domain.dossier import Dossier
+from domain.personal import CATEGORIES, ERASED, erased_copy, erased_value
+from domain.records import event_classes
+from tests.helpers.dossiers import make_meta
+
+# Names that suggest personal data: identity, free text about the household.
+PERSONAL_LOOKING = re.compile(
+    r"(^|_)(name|nom|summary|comment|findings|bilan|notes?|diagnostic|reason|"
+    r"address|phone|email|birth|health)($|_)"
+)
+# Fields with such a name that are not a household's personal data, and why.
+NOT_PERSONAL = {
+    ("logis.commission.MinutesClosed", "summary"): "compte rendu de séance (Dec)",
+    ("logis.programme.Announced", "name"): "nom du programme",
+    ("logis.mesure.Notified", "association_name"): "nom de l'association",
+    ("logis.mesure.Requested", "association_name"): "nom de l'association",
+    ("logis.dossier.Ended", "reason"): "motif de fin de procédure (Dec)",
+    ("logis.dossier.Withdrawn", "reason"): "motif de fin de procédure (Dec)",
+    ("logis.dossier.DeclaredInadmissible", "reason"): "motif de décision (Dec)",
+    ("logis.dossier.Radiated", "reason"): "motif de radiation (Dec)",
+    ("logis.dossier.ListExpired", "reason"): "motif de fin de procédure (Dec)",
+    ("logis.dossier.Closed", "reason"): "motif de clôture (Dec)",
+}
+
+
+def test_every_personal_looking_field_is_declared() -> None:
+    missing = []
+    for cls in event_classes():
+        declared = {path.partition(".")[0] for path in cls.PERSONAL}
+        for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if not PERSONAL_LOOKING.search(field.name):
+                continue
+            if field.name in declared or (cls.TOPIC, field.name) in NOT_PERSONAL:
+                continue
+            missing.append(f"{cls.TOPIC}.{field.name}")
+    assert missing == [], "declare them in PERSONAL, or in NOT_PERSONAL with why"
+
+
+def test_declarations_name_real_fields_and_categories() -> None:
+    for cls in event_classes():
+        names = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for path, category in cls.PERSONAL.items():
+            name, _, key = path.partition(".")
+            assert name in names, f"{cls.TOPIC}: no field {name}"
+            assert category in CATEGORIES
+            kind = str(names[name])
+            # JSON-friendly types only, so an erased value keeps its type.
+            assert kind.startswith(("str", "list[str]", "dict[str, Any]")), kind
+            assert bool(key) == kind.startswith("dict"), path
+
+
+def test_erased_values_keep_their_type() -> None:
+    assert erased_value("Marie") == ERASED
+    assert erased_value(["a"]) == []
+    assert erased_value({"a": 1}) == {}
+    assert erased_value(None) is None
+
+
+def test_an_erased_copy_only_changes_personal_fields() -> None:
+    dossier = Dossier.identify(
+        dossier_id=uuid4(),
+        household_id=uuid4(),
+        applicant_name="Marie-Josée Lordinot",
+        household_size=3,
+        department="972",
+        commune="97209",
+        programme_id=None,
+        numero_unique=None,
+        sne_registered_on=None,
+        dalo=False,
+        meta=make_meta("ccas", date(2025, 1, 6)),
+    )
+    (event,) = dossier.collect_events()
+    copy = erased_copy(event)
+    assert copy.applicant_name == ERASED
+    assert event.applicant_name != ERASED
+    assert copy.household_size == event.household_size
