@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.schemas import CommandAnswer
@@ -117,7 +117,8 @@ def command_context(
         Header(min_length=1, max_length=200, description="Clé d'idempotence"),
     ] = None,
     if_match: Annotated[
-        str | None, Header(description="Version attendue du dossier (ETag)")
+        str | None,
+        Header(max_length=40, description="Version attendue du dossier (ETag)"),
     ] = None,
 ) -> Context:
     actor = caller.actor
@@ -163,6 +164,18 @@ def current_view(system: System, name: str, min_position: int | None) -> RowView
             },
         )
     if min_position:
+        head = system.app.recorder.max_notification_id() or 0
+        if min_position > head:  # no write answered it: nothing to wait for
+            raise HTTPException(
+                422,
+                {
+                    "code": "position_not_written",
+                    "message": (
+                        f"La position {min_position} n'a pas été écrite : le "
+                        f"journal s'arrête à la position {head}."
+                    ),
+                },
+            )
         try:
             view.wait(
                 system.app.name, min_position, timeout=system.settings.read_wait_seconds
@@ -181,11 +194,26 @@ def current_view(system: System, name: str, min_position: int | None) -> RowView
     return view
 
 
+# Positions and offsets are 64-bit integers in the store and the views.
+MAX_POSITION = 2**63 - 1
 MinPosition = Annotated[
     int | None,
     Query(
         ge=0,
-        description="Attendre que la vue ait intégré cette position (vos écritures)",
+        le=MAX_POSITION,
+        description="Attendre que la vue ait intégré cette position (vos "
+        "écritures) ; une position que le journal n'a pas écrite : 422",
+    ),
+]
+Offset = Annotated[int, Query(ge=0, le=MAX_POSITION)]
+# Not blank: the commands strip it, and a blank reference names no dwelling.
+DwellingRef = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=200,
+        pattern=r"\S",
+        description="Référence du logement",
     ),
 ]
 

@@ -55,6 +55,25 @@ def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
     }
 
 
+def edge_errors() -> dict[int | str, Any]:
+    """The answers any route behind a bearer token may give, whatever it does:
+    the middleware's (400, 413), the token's (401), the matrix's (403), a bad
+    parameter (422), an identity provider or a view not ready (503). A route's
+    own descriptions of the same statuses take precedence."""
+    descriptions = {
+        400: "En-tête Content-Length invalide",
+        401: "Jeton absent, invalide ou expiré",
+        403: "Rôle ou périmètre non autorisé",
+        413: "Corps trop volumineux",
+        422: "Requête invalide",
+        503: "Fournisseur d'identité injoignable, vue en construction ou en "
+        "retard, journal des accès indisponible",
+    }
+    return {
+        s: {"model": ErrorPublic, "description": d} for s, d in descriptions.items()
+    }
+
+
 def error_response(
     status: int,
     code: str,
@@ -75,6 +94,9 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, exc.code, exc.message)
 
 
+UNKNOWN_FIELD = "champ inconnu, refusé"
+
+
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
@@ -85,18 +107,34 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     details = [
         {
             "field": ".".join(str(p) for p in e.get("loc", ())),
-            "problem": e.get("msg", ""),
+            "problem": UNKNOWN_FIELD
+            if e.get("type") == "extra_forbidden"
+            else e.get("msg", ""),
         }
         for e in errors
     ]
-    fields = ", ".join(d["field"] for d in details)
+    fields = ", ".join(
+        f"{d['field']} : {UNKNOWN_FIELD}"
+        if d["problem"] == UNKNOWN_FIELD
+        else d["field"]
+        for d in details
+    )
     return error_response(
         422, "invalid_input", f"Requête invalide ({fields}).", details
     )
 
 
-def _http_error(_: Request, exc: Exception) -> JSONResponse:
+# FastAPI's answer to a JSON body it cannot even decode (bytes that are not
+# UTF-8): the same refusal as any malformed JSON.
+UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+        return _validation_error(
+            request, RequestValidationError([{"type": "json_invalid"}])
+        )
     code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
     if isinstance(exc.detail, dict):
         code, message = exc.detail["code"], exc.detail["message"]

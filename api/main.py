@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from api.deps import get_caller
-from api.errors import register_error_handlers
+from api.errors import edge_errors, register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.routes import (
     access_log,
@@ -93,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access_log.router,
         erasure.router,
     ):
-        app.include_router(router, dependencies=[Depends(get_caller)])
+        app.include_router(
+            router, dependencies=[Depends(get_caller)], responses=edge_errors()
+        )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

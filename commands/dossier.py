@@ -180,7 +180,10 @@ class ReceiveDocuments(Step):
 class AssessSolvency(Step):
     slug, action = "solvency", "assess_solvency"
     title = "Étude de solvabilité (ALS)"
-    monthly_resources: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    monthly_resources: Annotated[
+        Decimal,
+        Field(gt=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2),
+    ]
     rent: Money
     charges: Money
     housing_benefit: Money = Decimal(0)

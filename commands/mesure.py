@@ -59,7 +59,7 @@ class RequestMesure(Command):
     previous_mesure_id: UUID | None = Field(
         default=None, description="Ré-intervention : la mesure précédente"
     )
-    association: str | None = Field(
+    association: ShortText | None = Field(
         default=None, description="Action spécifique : l'association qui instruit"
     )
 

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from domain.shared import DomainError, Meta, RecordedEvent, TransitionError, check_role
 
 DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
+# Bounds of what an administrator may adopt: a name (document, criterion, role,
+# axis, sector) and an amount in euros.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+CEILING_MAX = Decimal(10_000_000)
 OVERSEAS_TIMEZONES = {
     "971": "America/Guadeloupe",
     "972": "America/Martinique",
@@ -39,8 +43,10 @@ class CeilingTable(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int = Field(ge=2000, le=2100)
-    by_category: dict[int, Decimal]
-    source: str = Field(min_length=1)
+    by_category: dict[int, Annotated[Decimal, Field(le=CEILING_MAX)]] = Field(
+        max_length=6
+    )
+    source: str = Field(min_length=1, max_length=500)
 
     @field_validator("by_category")
     @classmethod
@@ -73,7 +79,7 @@ class AssociationSettings(BaseModel):
 
     code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
     name: str = Field(min_length=1, max_length=200)
-    sectors: tuple[str, ...] = ()
+    sectors: tuple[Name, ...] = Field(default=(), max_length=200)
     monthly_capacity: int = Field(ge=0, le=10000)  # households at once
     renforce_capacity: int = Field(
         default=0, ge=0, le=10000
@@ -104,14 +110,16 @@ class DepartmentSettings(BaseModel):
     # RGPD-CONSERVATION: social-support data kept after the last contact (CNIL
     # 2023-095: two years).
     support_retention_months: int = Field(default=24, ge=1, le=120)
-    prescriber_roles: tuple[str, ...] = ("prescripteur",)
-    asll_work_axes: tuple[str, ...] = ASLL_WORK_AXES
-    associations: tuple[AssociationSettings, ...] = ()
-    rda_priority_criteria: tuple[str, ...] = ()
-    required_documents: tuple[str, ...] = Field(min_length=1)
-    resource_ceilings: tuple[CeilingTable, ...] = ()
+    prescriber_roles: tuple[Name, ...] = Field(default=("prescripteur",), max_length=20)
+    asll_work_axes: tuple[Name, ...] = Field(default=ASLL_WORK_AXES, max_length=50)
+    associations: tuple[AssociationSettings, ...] = Field(default=(), max_length=200)
+    rda_priority_criteria: tuple[Name, ...] = Field(default=(), max_length=50)
+    required_documents: tuple[Name, ...] = Field(min_length=1, max_length=50)
+    resource_ceilings: tuple[CeilingTable, ...] = Field(default=(), max_length=50)
     max_taux_effort: Decimal = Field(default=Decimal("0.30"), gt=0, lt=1)
-    min_reste_a_vivre_per_person: Decimal = Field(default=Decimal(300), ge=0)
+    min_reste_a_vivre_per_person: Decimal = Field(
+        default=Decimal(300), ge=0, le=CEILING_MAX
+    )
     # RGPD-CONSERVATION: how long social-appraisal data may outlive its need
     # (attribution without follow-up, or the follow-up's end) before erasure.
     social_data_retention_months: int = Field(default=1, ge=0, le=24)

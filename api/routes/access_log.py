@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 
 from api.access_log import LOGGED_KINDS, AccessLogPublic
-from api.deps import CallerDep, SystemDep, moment
+from api.deps import CallerDep, Offset, SystemDep, moment
 from api.errors import ErrorPublic
 from domain.access import check_read
 from domain.shared import ROLES
@@ -56,7 +56,7 @@ def read_access_log(
         Query(description="Lectures avant ce moment, exclu (sans fuseau : UTC)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AccessLogPublic:
     """Who read which record's personal data, when, through which endpoint, the
     most recent first; auditors only."""

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, AccessLogDep
@@ -16,7 +16,9 @@ from api.deps import (
     AsOf,
     CallerDep,
     ContextDep,
+    DwellingRef,
     MinPosition,
+    Offset,
     SystemDep,
     carry_out,
     current_view,
@@ -58,9 +60,6 @@ ERRORS = documented_errors(
 )
 
 router = APIRouter(prefix="/v1/commissions", tags=["commissions"], responses=ERRORS)
-DwellingRef = Annotated[
-    str, Path(min_length=1, max_length=200, description="Référence du logement")
-]
 
 
 def _step(
@@ -210,7 +209,7 @@ def list_commissions(
         date | None, Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> CommissionsPublic:
     """List sessions from the read model, the most recent first, filtered by

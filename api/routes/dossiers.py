@@ -15,6 +15,7 @@ from api.deps import (
     CallerDep,
     ContextDep,
     MinPosition,
+    Offset,
     SystemDep,
     carry_out,
     current_view,
@@ -30,6 +31,7 @@ from api.schemas import (
 )
 from api.steps import add_step_routes
 from commands.dossier import STAGES, STEPS, IdentifyDossier
+from domain.programme import DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
 
 ERRORS = documented_errors(
@@ -73,11 +75,16 @@ def list_dossiers(
     commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
     programme_id: UUID | None = None,
     stage: Annotated[
-        str | None, Query(description=f"Une des étapes : {', '.join(STAGES)}")
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(STAGES)},
+            description=f"Une des étapes : {', '.join(STAGES)}",
+        ),
     ] = None,
-    department: str | None = None,
+    department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> DossiersPublic:
     """List dossiers from the read model, filtered by commune, programme, stage;

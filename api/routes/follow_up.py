@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.access import authorize, scoped
 from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW, AccessLogDep
-from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from api.deps import CallerDep, MinPosition, Offset, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import (
     BilansPublic,
@@ -44,7 +44,6 @@ Department = Annotated[
 ]
 Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 def _check_status(status: str | None, known: tuple[str, ...]) -> None:
@@ -68,7 +67,11 @@ def list_bilans(
     access: AccessLogDep,
     status: Annotated[
         str | None,
-        Query(description=f"Un des statuts : {', '.join(BILAN_STATUSES)}"),
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(BILAN_STATUSES)},
+            description=f"Un des statuts : {', '.join(BILAN_STATUSES)}",
+        ),
     ] = None,
     department: Department = None,
     commune: Commune = None,
@@ -101,7 +104,11 @@ def list_support_requests(
     access: AccessLogDep,
     status: Annotated[
         str | None,
-        Query(description=f"Un des statuts : {', '.join(SUPPORT_STATUSES)}"),
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(SUPPORT_STATUSES)},
+            description=f"Un des statuts : {', '.join(SUPPORT_STATUSES)}",
+        ),
     ] = None,
     department: Department = None,
     commune: Commune = None,

@@ -11,7 +11,10 @@ from api.deps import SystemDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    responses={503: {"description": "Le magasin d'événements ne répond pas"}},
+)
 def read_health(system: SystemDep) -> JSONResponse:
     """Checks the event store answers; reports the store and projection positions."""
     try:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from api.access import authorize, scoped
 from api.deps import (
     AsOf,
     CallerDep,
     ContextDep,
+    DwellingRef,
     MinPosition,
+    Offset,
     SystemDep,
     carry_out,
     current_view,
@@ -43,9 +45,6 @@ ERRORS = documented_errors(
 )
 
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
-DwellingRef = Annotated[
-    str, Path(min_length=1, max_length=200, description="Référence du logement")
-]
 
 
 def _step(
@@ -153,7 +152,7 @@ def list_programmes(
         str | None, Query(pattern=f"^({'|'.join(KINDS)})$", description="Nature")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> ProgrammesPublic:
     """List programmes from the read model, filtered by department, commune, kind;

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from api.access import check_place
-from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from api.deps import CallerDep, MinPosition, Offset, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import StatisticsPublic, WorkloadPublic
 from commands.errors import NotFoundError
@@ -63,17 +63,27 @@ def mesure_filter(
     commune: Commune = None,
     association: Association = None,
     stage: Annotated[
-        str | None, Query(description=f"Un des stades : {', '.join(STAGES)}")
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(STAGES)},
+            description=f"Un des stades : {', '.join(STAGES)}",
+        ),
     ] = None,
     kind: Annotated[
-        str | None, Query(description=f"Une des natures : {', '.join(KINDS)}")
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(KINDS)},
+            description=f"Une des natures : {', '.join(KINDS)}",
+        ),
     ] = None,
     worker: Annotated[
         str | None,
         Query(min_length=1, max_length=200, description="Le travailleur référent"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> MesureFilter:
     """The measure list's query (GET /v1/mesures)."""
     _check_known("Stade", stage, STAGES)

@@ -26,6 +26,7 @@ from tests.helpers.api import (
     Step,
     StoreSnapshot,
     actor,
+    adopt_settings,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
@@ -43,6 +44,8 @@ from tests.helpers.api import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
@@ -581,24 +584,41 @@ class TestListDossiers:
                 assert name in error["message"] or str(value) in error["message"], error
 
     def test_list_answers_503_while_the_view_lags_behind(
-        self, database_url: str
+        self, backend: str, tmp_path: Path
     ) -> None:
         from starlette.testclient import TestClient as Client
 
         from api.main import create_app
 
+        if backend != "sqlite":
+            pytest.skip("current_view is the same on every store")
         settings = Settings(
-            database_url=database_url,
+            # A store of its own: the `client` fixture's projector thread runs
+            # on the shared one and would catch up.
+            database_url=f"sqlite:///{tmp_path / 'lagging.sqlite3'}",
             log_json=False,
             read_wait_seconds=0.3,
+            projector_in_process=False,  # the views move only on catch_up()
             jwt_secret=TEST_JWT_SECRET,
         )
         with Client(create_app(settings), headers=actor("auditeur")) as client:
-            ahead = store_position(client) + 1000
+            client.app.state.system.catch_up()  # type: ignore[attr-defined]
+            assert adopt_settings(client).status_code == 201
+            written = identify(client, identification()).json()["position"]
 
-            answer = client.get("/v1/dossiers", params={"min_position": ahead})
+            answer = client.get("/v1/dossiers", params={"min_position": written})
 
         assert_error(answer, 503, "projection_lagging")
+
+    def test_a_position_the_store_has_not_written_is_refused(
+        self, client: TestClient
+    ) -> None:
+        ahead = store_position(client) + 1
+
+        answer = client.get("/v1/dossiers", params={"min_position": ahead})
+
+        error = assert_error(answer, 422, "position_not_written")
+        assert str(ahead) in error["message"]
 
 
 class TestHistory:

@@ -281,6 +281,7 @@ class TestInvalidInput:
             "single-quotes": b"{'avis': 'favorable'}",
             "trailing-comma": b'{"avis": "favorable",}',
             "not-utf8": b"\xff\xfe",
+            "one-byte-not-utf8": b"\xbb",
         }
         for name, payload in payloads.items():
             for path in (f"/v1/dossiers/{dossier_id}/social-enquiry", "/v1/dossiers"):
@@ -336,7 +337,10 @@ class TestInvalidInput:
             (ending, "version"),
         ):
             error = refused(answer, 422, "invalid_input", client, before, dossier_id)
-            assert field in error["message"]
+            assert f"{field} : champ inconnu" in error["message"]
+            assert error["details"] == [
+                {"field": f"body.{field}", "problem": "champ inconnu, refusé"}
+            ]
 
     def test_future_occurred_on_is_refused(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="identifie")
