@@ -52,6 +52,7 @@ bench: install services
 	$(BIN)/python -m benchmarks.commands
 	$(BIN)/python -m benchmarks.projections
 	$(BIN)/python -m benchmarks.commissions
+	$(BIN)/python -m benchmarks.relay
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -14,8 +14,10 @@ from pydantic import ValidationError
 from api import (
     cli_access_log,
     cli_audit,
+    cli_consume,
     cli_erase,
     cli_legality,
+    cli_relay,
     cli_token,
     cli_verify,
 )
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_legality.add_parsers(commands)
     cli_access_log.add_parsers(commands)
     cli_token.add_parsers(commands)
+    cli_relay.add_parsers(commands)
+    cli_consume.add_parsers(commands)
     return parser
 
 
@@ -159,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_access_log.run(settings, args)
         if args.command == "token":
             return cli_token.run(settings, args)
+        if args.command == "relay":
+            return cli_relay.run(settings, args)
+        if args.command == "consume":
+            return cli_consume.run(settings, args)
         if args.command in cli_verify.COMMANDS:
             return cli_verify.run(settings, args)
         if args.command == "projections":

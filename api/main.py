@@ -60,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.system = system
         if settings.projector_in_process:
             system.start_projector_thread()
+        if settings.kafka_bootstrap and settings.relay_in_process:
+            system.start_relay_thread()
         try:
             yield
         finally:

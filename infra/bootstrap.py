@@ -16,6 +16,7 @@ from infra.erasure import attach_household_keys
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine, ProjectorThread
+from infra.relay import Relay, RelayConfig, RelayThread
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
@@ -48,6 +49,7 @@ class System:
     metrics: Metrics
     access_log: AccessLog
     thread: ProjectorThread | None = field(default=None)
+    relay_thread: RelayThread | None = field(default=None)
 
     def start_projector_thread(self) -> None:
         if self.thread is None:
@@ -59,7 +61,21 @@ class System:
     def catch_up(self) -> int:
         return self.engine.catch_up()
 
+    def relay(self) -> Relay:
+        """The Kafka relay, with locks of its own (LOGIS_KAFKA_BOOTSTRAP needed)."""
+        return build_relay(self.settings, self.app)
+
+    def start_relay_thread(self) -> None:
+        if self.relay_thread is None:
+            relay = self.relay()
+            self.metrics.watch_relay(relay.status)
+            self.relay_thread = RelayThread(relay)
+            self.relay_thread.start()
+
     def close(self) -> None:
+        if self.relay_thread is not None:
+            self.relay_thread.stop()
+            self.relay_thread = None
         if self.thread is not None:
             self.thread.stop()
             self.thread = None
@@ -95,6 +111,29 @@ def build_system(settings: Settings) -> System:
     access_log = access_log_for(app.recorder)
     access_log.create_table()
     return System(settings, app, engine, factory, Metrics(engine), access_log)
+
+
+def build_relay(settings: Settings, app: Logis) -> Relay:
+    if not settings.kafka_bootstrap:
+        msg = "LOGIS_KAFKA_BOOTSTRAP n'est pas défini : le relais ne sait où publier"
+        raise RuntimeError(msg)
+    config = RelayConfig(
+        bootstrap=settings.kafka_bootstrap,
+        prefix=settings.kafka_topic_prefix,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        idempotence=settings.relay_idempotence,
+        send_timeout_seconds=settings.relay_send_timeout_seconds,
+        max_backoff_seconds=settings.relay_max_backoff_seconds,
+        pause_before_commit_seconds=settings.relay_pause_before_commit_seconds,
+    )
+    return Relay(app, config, _locks(settings))
+
+
+def _locks(settings: Settings) -> Locks:
+    if settings.is_postgres:
+        return PostgresLocks(_conninfo(settings))
+    return FileLocks(Path(f"{settings.sqlite_path()}.locks"))
 
 
 def _conninfo(settings: Settings) -> str:

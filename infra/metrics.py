@@ -13,10 +13,11 @@ from prometheus_client.core import GaugeMetricFamily
 from domain.shared import DomainError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from commands.application import CommandResult
     from infra.projector import ProjectionEngine
+    from infra.relay import RelayStatus
 
 
 class Metrics:
@@ -60,6 +61,10 @@ class Metrics:
             self.commands.labels(name, outcome.label).inc()
             if outcome.label == "applied":
                 self.events.inc(outcome.events)
+
+    def watch_relay(self, status: Callable[[], RelayStatus]) -> None:
+        """Also expose the Kafka relay's position and lag (read when scraped)."""
+        self.registry.register(_RelayCollector(status))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
@@ -108,3 +113,23 @@ class _ProjectionCollector:
             lag_seconds.add_metric([s.name], s.lag_seconds)
         head.add_metric([], statuses[0].head if statuses else 0)
         yield from (position, lag_events, lag_seconds, head)
+
+
+class _RelayCollector:
+    def __init__(self, status: Callable[[], RelayStatus]) -> None:
+        self.status = status
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []  # collected at scrape time only
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        status = self.status()
+        position = GaugeMetricFamily(
+            "logis_relay_position", "Last event the broker acknowledged"
+        )
+        lag = GaugeMetricFamily(
+            "logis_relay_lag_events", "Store head minus the relay's position"
+        )
+        position.add_metric([], status.position)
+        lag.add_metric([], status.lag)
+        yield from (position, lag)

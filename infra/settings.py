@@ -53,7 +53,27 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1, le=200)
     pool_max_overflow: int = Field(default=10, ge=0, le=200)
     lock_timeout_seconds: int = Field(default=5, ge=0)
-    kafka_bootstrap: str | None = None
+    kafka_bootstrap: str | None = Field(
+        default=None, description="host:port[,host:port]: the relay publishes there"
+    )
+    # The Kafka relay (infra/relay.py, `logis relay`): topics <prefix>.<type>s.
+    kafka_topic_prefix: str = Field(
+        default="logis", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$"
+    )
+    relay_in_process: bool = True  # `logis serve` runs it when kafka_bootstrap is set
+    relay_batch_size: int = Field(default=500, ge=1, le=100_000)
+    relay_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # Off: Tansu refuses idempotent producers; on for a real Kafka cluster.
+    relay_idempotence: bool = False
+    relay_send_timeout_seconds: float = Field(default=30.0, ge=1, le=600)
+    relay_max_backoff_seconds: float = Field(default=30.0, ge=0.1, le=600)
+    # Tests only: pause between the broker's acknowledgements and the position's
+    # commit, so that a test can kill the relay exactly there.
+    relay_pause_before_commit_seconds: float = Field(default=0.0, ge=0, le=600)
+    # `logis consume` (infra/consumer.py): the Kafka consumer group it joins.
+    consumer_group: str = Field(
+        default="logis-communes", pattern=r"^[A-Za-z0-9._-]{1,200}$"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

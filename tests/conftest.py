@@ -1,4 +1,5 @@
-"""Fixtures shared by every test layer: a fresh PostgreSQL database on demand."""
+"""Fixtures shared by every test layer: a fresh PostgreSQL database on demand, and
+a real Kafka-protocol broker (Tansu, tests/helpers/broker.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING
 import psycopg
 import pytest
 from psycopg import sql
+
+from tests.helpers.broker import Broker, BrokerUnavailableError, started_broker
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -97,3 +100,38 @@ def postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
         yield f"{POSTGRES_SERVER}/{name}"
     finally:
         postgres_server.release(name)
+
+
+def _broker_or_skip(*, durable: bool) -> Broker:
+    """A started broker. Cannot start: a failure under CI (CI=true), a skip on a
+    developer's machine."""
+    try:
+        return started_broker(durable=durable)
+    except BrokerUnavailableError as exc:
+        message = f"Broker Kafka (Tansu) indisponible : {exc}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[Broker]:
+    """One broker for the session: `.bootstrap` ("127.0.0.1:PORT"), `.stop()`,
+    `.start()` (same port), `.storage`. Shared: each test uses topics of its own
+    (a prefix of its own), and never stops it: take `kafka_broker_private` for that."""
+    broker = _broker_or_skip(durable=True)
+    try:
+        yield broker
+    finally:
+        broker.close()
+
+
+@pytest.fixture
+def kafka_broker_private() -> Iterator[Broker]:
+    """A broker for one test alone, which it may stop and restart: its records
+    survive restarts (S3 storage served by moto)."""
+    broker = _broker_or_skip(durable=True)
+    try:
+        yield broker
+    finally:
+        broker.close()

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.postgres  # each benchmark also runs on PostgreSQL
         ("benchmarks.commands", ["--dossiers", "5"]),
         ("benchmarks.commissions", ["--dossiers", "14"]),
         ("benchmarks.projections", ["--dossiers", "40", "--subset", "20"]),
+        ("benchmarks.relay", ["--dossiers", "20"]),  # starts its own broker
     ],
 )
 def test_benchmark_prints_its_figures_on_both_stores(

