@@ -5,12 +5,16 @@ prints that model in French."""
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import cell, matching, print_json
+from api.cli_support import (
+    cell,
+    kafka_bootstrap,
+    matching,
+    print_json,
+    stop_signals,
+)
 from infra.bootstrap import build_system
 from infra.consumer import (
     DEFAULT_TOPIC,
@@ -73,39 +77,30 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     topic = args.topic or topic_for("dossier", settings.kafka_topic_prefix)
     if args.report:
         return _report(settings, group, args.format)
-    if not settings.kafka_bootstrap:
-        print(
-            "Erreur : LOGIS_KAFKA_BOOTSTRAP n'est pas défini (hôte:port du broker).",
-            file=sys.stderr,
-        )
+    bootstrap = kafka_bootstrap(settings)
+    if bootstrap is None:
         return 2
-    stopping = threading.Event()
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, lambda *_: stopping.set())
-    system = build_system(settings)
-    runner = CommuneConsumer(
-        consumer_model_for(system.app.recorder),
-        settings.kafka_bootstrap,
-        group=group,
-        topic=topic,
-        from_beginning=args.from_beginning,
-    )
-    if not args.once:
-        print(
-            f"Consommateur démarré (groupe {group}, sujet {topic}) : "
-            "Ctrl-C pour l'arrêter.",
-            file=sys.stderr,
+    with stop_signals() as stopping:
+        system = build_system(settings)
+        runner = CommuneConsumer(
+            consumer_model_for(system.app.recorder),
+            bootstrap,
+            group=group,
+            topic=topic,
+            from_beginning=args.from_beginning,
         )
-    try:
-        runner.open()
-        complete = runner.run(stopping, once=args.once)
-    finally:
-        runner.close()
-        system.close()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if not args.once:
+            print(
+                f"Consommateur démarré (groupe {group}, sujet {topic}) : "
+                "Ctrl-C pour l'arrêter.",
+                file=sys.stderr,
+            )
+        try:
+            runner.open()
+            complete = runner.run(stopping, once=args.once)
+        finally:
+            runner.close()
+            system.close()
     o = runner.outcome
     print(
         f"Messages lus : {o.messages} ; appliqués : {o.applied} ; doublons ignorés : "

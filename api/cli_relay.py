@@ -4,12 +4,11 @@ its own; a second one stands by."""
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import print_json
+from api.cli_support import kafka_bootstrap, print_json, stop_signals
 from infra.bootstrap import build_system
 from infra.relay import follow
 
@@ -38,30 +37,28 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.kafka_bootstrap:
-        print(
-            "Erreur : LOGIS_KAFKA_BOOTSTRAP n'est pas défini (hôte:port du broker).",
-            file=sys.stderr,
-        )
+    if kafka_bootstrap(settings) is None:
         return 2
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
-    system = build_system(settings)
-    relay = system.relay()
-    try:
-        if args.status:
-            status = relay.status()
-            return print_json(
-                {"position": status.position, "tete": status.head, "retard": status.lag}
-            )
-        if args.until_caught_up:
-            return _until_caught_up(relay, stopping)
-        print("Relais Kafka démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
-        follow(relay, stopping)
-    finally:
-        relay.close()
-        system.close()
+    with stop_signals() as stopping:
+        system = build_system(settings)
+        relay = system.relay()
+        try:
+            if args.status:
+                status = relay.status()
+                return print_json(
+                    {
+                        "position": status.position,
+                        "tete": status.head,
+                        "retard": status.lag,
+                    }
+                )
+            if args.until_caught_up:
+                return _until_caught_up(relay, stopping)
+            print("Relais Kafka démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
+            follow(relay, stopping)
+        finally:
+            relay.close()
+            system.close()
     return 0
 
 

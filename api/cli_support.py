@@ -7,16 +7,20 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from infra.bootstrap import System
     from infra.projector import SQLRowView
+    from infra.settings import Settings
 
 # ---- arguments -----------------------------------------------------------------
 
@@ -106,3 +110,34 @@ def cell(text: str, width: int) -> str:
     if len(text) < width:
         return text.ljust(width)
     return text[: width - 2] + "… "
+
+
+# ---- long-running commands ---------------------------------------------------------
+
+
+def kafka_bootstrap(settings: Settings) -> str | None:
+    """The broker's host:port, or None after saying in French that it is unset."""
+    if not settings.kafka_bootstrap:
+        print(
+            "Erreur : LOGIS_KAFKA_BOOTSTRAP n'est pas défini (hôte:port du broker).",
+            file=sys.stderr,
+        )
+    return settings.kafka_bootstrap
+
+
+@contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT while the block runs (a service's
+    graceful stop); the previous handlers come back after. Off the main
+    thread (tests calling `main`), signals cannot be caught: the event is
+    then only set by the caller."""
+    stopping = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stopping.set())
+    try:
+        yield stopping
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

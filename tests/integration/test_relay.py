@@ -172,7 +172,7 @@ def test_integration_event_is_stable_across_resends(system: System) -> None:
         assert first.key == str(n.originator_id).encode()
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=False)
 def test_broker_stopped_mid_stream_then_restarted_relay_resumes(
     system: System, kafka_broker_private: Broker
@@ -199,7 +199,7 @@ def test_broker_stopped_mid_stream_then_restarted_relay_resumes(
         broker.stop(kill=True)
         stopped_at = relay.status().position
         written_before = writer.events
-        wait_until(lambda: relay.failures >= 2, 30, "sends to fail, twice")
+        wait_until(lambda: relay.failures >= 1, 90, "a send to fail")
         assert writer.events > written_before
         assert relay.status().position <= stopped_at + 20  # nothing acknowledged
         # step: it comes back on the same port, with its records
