@@ -16,7 +16,9 @@ from infra.integration_events import decode, event_id, topics
 if TYPE_CHECKING:
     from eventsourcing.application import Application
 
+    from infra.bootstrap import System
     from infra.relay import Relay
+    from infra.settings import Settings
 
 
 def topic_prefix() -> str:
@@ -157,3 +159,20 @@ def wait_until(condition: Any, timeout: float, what: str, every: float = 0.1) ->
             msg = f"timed out waiting for {what}"
             raise AssertionError(msg)
         time.sleep(every)
+
+
+def relay_for(system: System, bootstrap: str, prefix: str, **options: Any) -> Relay:
+    settings = system.settings.model_copy(
+        update={
+            "kafka_bootstrap": bootstrap,
+            "kafka_topic_prefix": prefix,
+            **{f"relay_{k}": v for k, v in options.items()},
+        }
+    )
+    return build_relay_from(settings, system)
+
+
+def build_relay_from(settings: Settings, system: System) -> Relay:
+    from infra.bootstrap import build_relay
+
+    return build_relay(settings, system.app)

@@ -28,17 +28,18 @@ from infra.integration_events import (
     topics,
     withheld_fields,
 )
-from infra.relay import Relay, RelayConfig, RelayThread
+from infra.relay import RelayConfig
 from infra.settings import Settings
 from tests.helpers.relay import (
     check_stream,
     consume_all,
+    relay_for,
     relay_until_caught_up,
     store_event_ids,
     topic_prefix,
     wait_until,
 )
-from tests.helpers.stores import CommandWriter, adopt_department, fill_store
+from tests.helpers.stores import adopt_department, fill_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,23 +59,6 @@ def system(settings: Settings) -> Iterator[System]:
         yield system
     finally:
         system.close()
-
-
-def relay_for(system: System, bootstrap: str, prefix: str, **options: Any) -> Relay:
-    settings = system.settings.model_copy(
-        update={
-            "kafka_bootstrap": bootstrap,
-            "kafka_topic_prefix": prefix,
-            **{f"relay_{k}": v for k, v in options.items()},
-        }
-    )
-    return build_relay_from(settings, system)
-
-
-def build_relay_from(settings: Settings, system: System) -> Relay:
-    from infra.bootstrap import build_relay
-
-    return build_relay(settings, system.app)
 
 
 def load_the_demo(system: System) -> None:
@@ -170,52 +154,6 @@ def test_integration_event_is_stable_across_resends(system: System) -> None:
         again = to_integration_event(system.app.mapper.to_domain_event(n), n.id)
         assert first == again
         assert first.key == str(n.originator_id).encode()
-
-
-@pytest.mark.timeout(300)
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=False)
-def test_broker_stopped_mid_stream_then_restarted_relay_resumes(
-    system: System, kafka_broker_private: Broker
-) -> None:
-    broker = kafka_broker_private
-    adopt_department(system.app)
-    prefix = topic_prefix()
-    relay = relay_for(
-        system,
-        broker.bootstrap,
-        prefix,
-        batch_size=20,
-        poll_seconds=0.05,
-        send_timeout_seconds=3.0,
-        max_backoff_seconds=0.5,
-    )
-    thread = RelayThread(relay)
-    writer = CommandWriter(system.app, pause=0.01).start()
-    thread.start()
-    try:
-        # step: the relay publishes while commands are written
-        wait_until(lambda: relay.status().position > 50, 30, "a first stretch")
-        # step: the broker goes away (killed); commands go on being written
-        broker.stop(kill=True)
-        stopped_at = relay.status().position
-        written_before = writer.events
-        wait_until(lambda: relay.failures >= 1, 90, "a send to fail")
-        assert writer.events > written_before
-        assert relay.status().position <= stopped_at + 20  # nothing acknowledged
-        # step: it comes back on the same port, with its records
-        broker.start()
-        wait_until(lambda: writer.events > written_before + 80, 30, "more writes")
-        writer.stop()
-        wait_until(lambda: relay.status().lag == 0, 60, "the relay to catch up")
-    finally:
-        writer.stopping.set()
-        thread.stop()
-    assert not thread.is_alive()
-
-    expected = store_event_ids(system.app)
-    check = check_stream(consume_all(broker.bootstrap, prefix, len(expected)), expected)
-    assert check.distinct == len(expected)
-    print(f"broker restart: {check}")  # duplicates: batches resent after the outage
 
 
 def _relay_process(
