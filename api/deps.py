@@ -17,6 +17,7 @@ from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
 from domain.shared import Actor
+from domain.text import SingleLine
 from infra.auth import IdentityProviderError, TokenError, TokenVerifier
 from infra.bootstrap import System
 from projections.rows import RowView
@@ -215,6 +216,7 @@ DwellingRef = Annotated[
         pattern=r"\S",
         description="Référence du logement",
     ),
+    SingleLine,  # the command's own rule, refused here as a bad parameter
 ]
 
 

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from domain.department import DepartmentNotConfiguredError
 from domain.shared import DomainError, RoleNotAllowedError
+from domain.text import TEXT_ERRORS
 
 log = structlog.get_logger("logis.api")
 
@@ -95,6 +96,19 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 UNKNOWN_FIELD = "champ inconnu, refusé"
+# A string Python holds but UTF-8 cannot encode (a lone surrogate from a JSON
+# escape): pydantic refuses it, in English.
+UNENCODABLE = "texte non encodable en UTF-8 (substitut isolé)"
+TEXT_REFUSALS = {*TEXT_ERRORS, "string_unicode"}
+
+
+def _problem(error: Any) -> str:
+    kind = error.get("type")
+    if kind == "extra_forbidden":
+        return UNKNOWN_FIELD
+    if kind == "string_unicode":
+        return UNENCODABLE
+    return str(error.get("msg", ""))
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -107,9 +121,7 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     details = [
         {
             "field": ".".join(str(p) for p in e.get("loc", ())),
-            "problem": UNKNOWN_FIELD
-            if e.get("type") == "extra_forbidden"
-            else e.get("msg", ""),
+            "problem": _problem(e),
         }
         for e in errors
     ]
@@ -119,6 +131,12 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         else d["field"]
         for d in details
     )
+    if all(e.get("type") in TEXT_REFUSALS for e in errors):
+        # Characters no record may hold (domain/text.py): one stable code.
+        message = "; ".join(f"{d['field']} : {d['problem']}" for d in details)
+        return error_response(
+            422, "invalid_text", f"Texte refusé ({message}).", details
+        )
     return error_response(
         422, "invalid_input", f"Requête invalide ({fields}).", details
     )

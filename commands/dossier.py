@@ -15,11 +15,12 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 from pydantic import Field
 
-from commands.base import Command, Money, ShortText, Text
+from commands.base import Command, Money, OptionalText, ShortText, Text
 from domain import dossier as d
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
+from domain.programme import COMMUNE_PATTERN
 from domain.shared import Meta
 
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
@@ -34,7 +35,7 @@ class IdentifyDossier(Command):
     applicant_name: ShortText
     household_size: int = Field(ge=1, le=20)
     department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="Code INSEE")
+    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
     programme_id: UUID | None = None
     numero_unique: str | None = Field(default=None, pattern=r"^[0-9A-Z]{8,20}$")
     sne_registered_on: date | None = None
@@ -110,7 +111,7 @@ class RenderMairieAvis(Step):
     slug, action = "mairie-avis", "render_mairie_avis"
     title = "Avis de la Mairie"
     avis: Literal["favorable", "defavorable"]
-    comment: str = Field(default="", max_length=2000)
+    comment: OptionalText = ""
 
     def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         dossier.render_mairie_avis(self.avis, self.comment, meta)

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, Money, ShortText
+from commands.base import Command, Money, OptionalText, ShortText
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.liste import ListedCandidate
 from domain.programme import COMMUNE_PATTERN, Dwelling, Partner, Programme
@@ -87,9 +87,9 @@ class HoldConcertation(ProgrammeStep):
     present: list[PartnerIn] = Field(max_length=100)
     programme_presented: bool
     # Blank is the domain's to refuse (CONC-QUOTA), not a malformed request.
-    candidate_profile: str = Field(max_length=2000)
+    candidate_profile: OptionalText
     dossiers_per_dwelling: int | None = Field(default=None, ge=1, le=20)
-    quota_motive: str | None = Field(default=None, max_length=2000)
+    quota_motive: OptionalText | None = None
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         version, settings = lookup.rules()

@@ -16,11 +16,12 @@ from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from domain.shared import DomainError, Meta, RecordedEvent, TransitionError, check_role
+from domain.text import SingleLine
 
-DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$"
+DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
 # Bounds of what an administrator may adopt: a name (document, criterion, role,
 # axis, sector) and an amount in euros.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), SingleLine]
 CEILING_MAX = Decimal(10_000_000)
 OVERSEAS_TIMEZONES = {
     "971": "America/Guadeloupe",
@@ -46,7 +47,7 @@ class CeilingTable(BaseModel):
     by_category: dict[int, Annotated[Decimal, Field(le=CEILING_MAX)]] = Field(
         max_length=6
     )
-    source: str = Field(min_length=1, max_length=500)
+    source: Annotated[str, Field(min_length=1, max_length=500), SingleLine]
 
     @field_validator("by_category")
     @classmethod
@@ -78,7 +79,7 @@ class AssociationSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     sectors: tuple[Name, ...] = Field(default=(), max_length=200)
     monthly_capacity: int = Field(ge=0, le=10000)  # households at once
     renforce_capacity: int = Field(

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 KINDS = ("livraison", "vacance")
 TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5", "T6")
-COMMUNE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"  # code INSEE
+COMMUNE_PATTERN = r"^([0-9]{5}|2[AB][0-9]{3})$"  # code INSEE
 
 
 def department_of(commune: str) -> str:

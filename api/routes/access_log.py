@@ -14,6 +14,7 @@ from api.deps import CallerDep, Offset, SystemDep, moment
 from api.errors import ErrorPublic
 from domain.access import check_read
 from domain.shared import ROLES
+from domain.text import SingleLine
 from infra.access_log import MAX_LIMIT, AccessQuery
 
 ERRORS: dict[int | str, Any] = {
@@ -21,6 +22,8 @@ ERRORS: dict[int | str, Any] = {
     403: {"model": ErrorPublic, "description": "Réservé aux auditeurs"},
     422: {"model": ErrorPublic, "description": "Filtre invalide"},
 }
+
+Line = Annotated[str, SingleLine]  # compared in SQL: no NUL, no invisible value
 
 router = APIRouter(
     prefix="/v1/access-log", tags=["journal des accès"], responses=ERRORS
@@ -32,8 +35,8 @@ def read_access_log(
     caller: CallerDep,
     system: SystemDep,
     record_id: UUID | None = None,
-    subject: Annotated[str | None, Query(max_length=128)] = None,
-    organisation: Annotated[str | None, Query(max_length=200)] = None,
+    subject: Annotated[Line | None, Query(max_length=128)] = None,
+    organisation: Annotated[Line | None, Query(max_length=200)] = None,
     role: Annotated[
         str | None, Query(pattern=f"^({'|'.join(ROLES)})$", description="Rôle")
     ] = None,

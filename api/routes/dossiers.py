@@ -31,7 +31,7 @@ from api.schemas import (
 )
 from api.steps import add_step_routes
 from commands.dossier import STAGES, STEPS, IdentifyDossier
-from domain.programme import DEPARTMENT_CODE_PATTERN
+from domain.programme import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
 
 ERRORS = documented_errors(
@@ -72,7 +72,7 @@ def list_dossiers(
     system: SystemDep,
     caller: CallerDep,
     access: AccessLogDep,
-    commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
+    commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     programme_id: UUID | None = None,
     stage: Annotated[
         str | None,

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from api.access import check_place, scoped
 from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from domain.programme import COMMUNE_PATTERN
 from infra.projector import Generation
 from projections.stage_counts import select_stage_counts
 
@@ -84,7 +85,7 @@ def read_stage_counts(
     system: SystemDep,
     caller: CallerDep,
     department: Annotated[str | None, Query(max_length=3)] = None,
-    commune: Annotated[str | None, Query(pattern=r"^(\d{5}|2[AB]\d{3})$")] = None,
+    commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     min_position: MinPosition = None,
 ) -> list[StageCountPublic]:
     """How many dossiers stand at each stage, per department and commune; only
