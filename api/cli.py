@@ -55,6 +55,7 @@ from projections.mesures import ASSOCIATION_PATTERN, WorkloadFilter, select_work
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from infra.projection_failures import Failure
     from projections.commissions import EntryRow
 
 DEMO_DEPARTMENT = "972"  # Martinique: infra/departments/972.json
@@ -624,11 +625,14 @@ def _status(settings: Settings, output: str) -> int:
                 if s.building
                 else None
             ),
+            "blocage": _stuck(s.failure) if s.failure else None,
         }
         for s in statuses
     ]
+    # A stuck view fails the command: it is the projector's health check.
+    stuck = 1 if any(s.failure for s in statuses) else 0
     if output == "json":
-        return print_json(rows)
+        return print_json(rows) or stuck
     print(
         f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
         f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction"
@@ -639,7 +643,28 @@ def _status(settings: Settings, output: str) -> int:
             f"{r['position']:>10}{r['tete']:>10}{r['retard_evenements']:>15}"
             f"{r['retard_secondes']:>12}  {r['reconstruction'] or '—'}"
         )
-    return 0
+    for s in statuses:
+        if s.failure:
+            f = s.failure
+            print(
+                f"BLOQUÉE : {s.name} (génération {f.generation}) à l'événement "
+                f"{f.position}, {f.topic}, agrégat {f.originator_id} : {f.error} — "
+                f"{f.message} ({f.attempts} essai(s) depuis {f.first_failed_at})."
+            )
+    return stuck
+
+
+def _stuck(f: Failure) -> dict[str, object]:
+    return {
+        "generation": f.generation,
+        "position": f.position,
+        "evenement": f.topic,
+        "agregat": f.originator_id,
+        "erreur": f.error,
+        "message": f.message,
+        "essais": f.attempts,
+        "depuis": f.first_failed_at,
+    }
 
 
 def _rebuild(settings: Settings, name: str | None) -> int:

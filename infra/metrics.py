@@ -106,13 +106,27 @@ class _ProjectionCollector:
         head = GaugeMetricFamily(
             "logis_store_head", "Position of the last stored event"
         )
+        failing = GaugeMetricFamily(
+            "logis_projection_failing",
+            "1 while the view is stuck on an event it cannot apply",
+            labels=["projection"],
+        )
+        stuck = GaugeMetricFamily(
+            "logis_projection_stuck_position",
+            "Position of the event the view is stuck on, with its topic and error",
+            labels=["projection", "event_topic", "error"],
+        )
         statuses = self.engine.status()
         for s in statuses:
             position.add_metric([s.name], s.position)
             lag_events.add_metric([s.name], s.lag_events)
             lag_seconds.add_metric([s.name], s.lag_seconds)
+            failing.add_metric([s.name], 1 if s.failure else 0)
+            if s.failure:
+                f = s.failure
+                stuck.add_metric([s.name, f.topic, f.error], f.position)
         head.add_metric([], statuses[0].head if statuses else 0)
-        yield from (position, lag_events, lag_seconds, head)
+        yield from (position, lag_events, lag_seconds, head, failing, stuck)
 
 
 class _RelayCollector:

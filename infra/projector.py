@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from infra.projection_failures import Failure, Failures
 from infra.rowviews import SQLRowView
 
 if TYPE_CHECKING:
@@ -59,6 +60,19 @@ class ProjectionStatus:
     lag_events: int
     lag_seconds: float
     leader: bool
+    failure: Failure | None = None  # the event its active (or building) view stops at
+
+
+class ProjectionStuckError(RuntimeError):
+    """A rebuild stopped at an event its projection cannot apply."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(
+            f"vue {failure.name} (génération {failure.generation}) bloquée à "
+            f"l'événement {failure.position} ({failure.topic}, "
+            f"{failure.originator_id}) : {failure.error} — {failure.message}"
+        )
+        self.failure = failure
 
 
 class Generations:
@@ -190,6 +204,7 @@ class ProjectionEngine:
         probe = SQLRowView(datastore, view="_", tables=())
         probe.create_table()  # the registry and tracking tables
         self.registry = Generations(datastore, probe.dialect.mark)
+        self.failures = Failures(datastore, probe.dialect.mark)
         self.mutex = threading.RLock()
 
     # ---- views -------------------------------------------------------------------
@@ -319,6 +334,8 @@ class ProjectionEngine:
         )
         # Keep the generation just retired (readers may be mid-query on it); drop older.
         retired = [g for g in self.registry.all(building.name) if g.state == RETIRED]
+        for old in retired:
+            self.failures.clear(old)  # readers left it: its failure no longer matters
         for old in retired[:-1]:
             self.view(old).drop_tables()
             self._views.pop(old.view, None)
@@ -328,16 +345,73 @@ class ProjectionEngine:
     def _apply_batches(
         self, projection: type[RowProjection], generation: Generation, max_batches: int
     ) -> tuple[int, bool]:
+        if self.failures.waiting(generation):
+            return 0, False  # stuck: tried again after its back-off
+        done, caught_up = 0, False
+        try:
+            for _ in range(max_batches):
+                count, caught_up = self.apply_batch(projection, generation)
+                done += count
+                if caught_up:
+                    break
+        except Exception:
+            return done + self._isolate(projection, generation), False
+        self.failures.clear(generation)
+        return done, caught_up
+
+    def _isolate(self, projection: type[RowProjection], generation: Generation) -> int:
+        """A batch failed: apply its events again one at a time, so that those
+        before the culprit are applied and the culprit is named. A failure of the
+        store itself (no recording possible) goes up to the caller's back-off."""
         done = 0
-        for _ in range(max_batches):
-            count, caught_up = self.apply_batch(projection, generation)
+        for _ in range(self.batch_size):
+            try:
+                count, caught_up = self.apply_batch(projection, generation, limit=1)
+            except Exception as error:
+                self._record(projection, generation, error)
+                return done
             done += count
             if caught_up:
-                return done, True
-        return done, False
+                break
+        return done
+
+    def _record(
+        self,
+        projection: type[RowProjection],
+        generation: Generation,
+        error: Exception,
+    ) -> Failure:
+        position = self.position(generation)
+        pending = self.app.recorder.select_notifications(
+            start=position, limit=1, topics=projection.topics, inclusive_of_start=False
+        )
+        culprit = pending[0] if pending else None
+        return self.failures.record(
+            generation,
+            culprit.id if culprit else position + 1,
+            culprit.topic if culprit else "",
+            str(culprit.originator_id) if culprit else "",
+            error,
+        )
+
+    def failure(self, generation: Generation) -> Failure | None:
+        return next((f for f in self.failures.all() if f.view == generation.view), None)
+
+    def stuck(self) -> list[Failure]:
+        """The failures of generations still in use (active or building)."""
+        live = {
+            g.view
+            for name in self.projections
+            for g in self.registry.all(name)
+            if g.state != RETIRED
+        }
+        return [f for f in self.failures.all() if f.view in live]
 
     def apply_batch(
-        self, projection_class: type[RowProjection], generation: Generation
+        self,
+        projection_class: type[RowProjection],
+        generation: Generation,
+        limit: int | None = None,
     ) -> tuple[int, bool]:
         """Apply the next batch in one transaction: (events applied, head reached)."""
         view = self.view(generation, create=True)
@@ -346,14 +420,15 @@ class ProjectionEngine:
         head = self.app.recorder.max_notification_id() or 0
         if start >= head:
             return 0, True
+        size = limit or self.batch_size
         notifications = self.app.recorder.select_notifications(
             start=start,
-            limit=self.batch_size,
+            limit=size,
             stop=head,
             topics=projection_class.topics,
             inclusive_of_start=False,
         )
-        full = len(notifications) == self.batch_size
+        full = len(notifications) == size
         last = notifications[-1].id if full else head  # skipped events are passed over
         view.begin(after=start)
         try:
@@ -406,7 +481,15 @@ class ProjectionEngine:
                 raise RuntimeError(msg)
         while True:
             with self.mutex:
-                _, caught_up = self.apply_batch(projection, building)
+                try:
+                    _, caught_up = self.apply_batch(projection, building)
+                except Exception:
+                    self._isolate(projection, building)
+                    failure = self.failure(building)
+                    if failure is None:
+                        continue  # passed when tried again: go on
+                    raise ProjectionStuckError(failure) from None
+                self.failures.clear(building)
                 if progress:
                     head = self.app.recorder.max_notification_id() or 0
                     progress(self.position(building), head)
@@ -439,6 +522,7 @@ class ProjectionEngine:
 
     def status(self) -> list[ProjectionStatus]:
         head = self.app.recorder.max_notification_id() or 0
+        failures = {f.view: f for f in self.failures.all()}
         statuses = []
         for name, projection in self.projections.items():
             active = self.registry.find(name, ACTIVE)
@@ -457,6 +541,14 @@ class ProjectionEngine:
                     lag_seconds=self._lag_seconds(position, projection.topics),
                     leader=bool(
                         active and f"logis:view:{active.view}" in self.locks.held()
+                    ),
+                    failure=next(
+                        (
+                            failures[g.view]
+                            for g in (active, building)
+                            if g is not None and g.view in failures
+                        ),
+                        None,
                     ),
                 )
             )
