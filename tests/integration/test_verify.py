@@ -17,7 +17,6 @@ from infra.ledger import GENESIS, chain_hash, event_hash, id_text
 from tests.helpers.api import drive_dossier
 
 if TYPE_CHECKING:
-
     from starlette.testclient import TestClient
 
     from infra.settings import Settings
