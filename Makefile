@@ -53,6 +53,7 @@ bench: install services
 	$(BIN)/python -m benchmarks.projections
 	$(BIN)/python -m benchmarks.commissions
 	$(BIN)/python -m benchmarks.relay
+	$(BIN)/python -m benchmarks.access_log
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -43,6 +43,7 @@ from domain.programme import COMMUNE_PATTERN
 from domain.shared import DomainError
 from infra.auth import AuthConfigError
 from infra.bootstrap import build_system
+from infra.cipher_check import CipherKeyError
 from infra.logging import configure_logging
 from infra.settings import Settings
 from projections.commissions import (
@@ -179,6 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
     except AuthConfigError as error:  # `logis serve` with no way to check tokens
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except CipherKeyError as error:  # LOGIS_CIPHER_KEY cannot read the store
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
 

@@ -1,4 +1,5 @@
-"""`logis verify` and `logis anchor`: the store's tamper evidence (infra/ledger/)."""
+"""`logis verify` and `logis anchor`: the store's tamper evidence (infra/ledger/):
+the events' chain and the access log's, verified and anchored together."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from infra.ledger import (
     verify_aggregate,
     verify_store,
 )
+from infra.ledger.access_chain import verify_access_log
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -45,23 +47,41 @@ def add_parsers(commands: Any) -> None:
         metavar="POSITION:EMPREINTE",
         help="ancre publiée par `logis anchor` à retrouver dans la chaîne (répétable)",
     )
+    verify.add_argument(
+        "--access-anchor",
+        type=_anchor,
+        action="append",
+        default=[],
+        metavar="POSITION:EMPREINTE",
+        help="ancre du journal des accès publiée par `logis anchor` (répétable)",
+    )
     verify.add_argument("--format", choices=("table", "json"), default="table")
     commands.add_parser(
         "anchor",
-        help="la tête de la chaîne (position, empreinte), en une ligne JSON à publier",
+        help="la tête des chaînes (événements et journal des accès), en une ligne "
+        "JSON à publier",
     )
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     system = build_system(settings)
+    access: Verification | None = None
     try:
         ledger = ledger_of(system.app)
         if args.command == "anchor":
-            print(json.dumps(ledger.head().as_dict(), ensure_ascii=False))
+            head = ledger.head().as_dict()
+            log = system.access_log.head()
+            head["access_log"] = {
+                "position": log.position,
+                "chain_hash": log.chain_hash,
+                "entries": log.events,
+            }
+            print(json.dumps(head, ensure_ascii=False))
             return 0
         anchors = dict(args.anchor)
         if args.aggregate is None:
             result = verify_store(ledger, anchors)
+            access = verify_access_log(system.access_log, dict(args.access_anchor))
         else:
             result = verify_aggregate(ledger, args.aggregate)
             if result.verified and result.events == 0:
@@ -74,22 +94,43 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 )
     finally:
         system.close()
-    return _report(result, args.aggregate, args.format)
+    return _report(result, access, args.aggregate, args.format)
 
 
-def _report(result: Verification, aggregate: UUID | None, output: str) -> int:
+def _report(
+    result: Verification,
+    access: Verification | None,
+    aggregate: UUID | None,
+    output: str,
+) -> int:
+    verified = result.verified and (access is None or access.verified)
     if output == "json":
-        print_json(
-            {
-                "verified": result.verified,
-                "aggregate": None if aggregate is None else str(aggregate),
-                "events": result.events,
-                "position": result.position,
-                "head": result.head,
-                "mismatch": result.mismatch and result.mismatch.as_dict(),
+        report: dict[str, Any] = {
+            "verified": verified,
+            "aggregate": None if aggregate is None else str(aggregate),
+            "events": result.events,
+            "position": result.position,
+            "head": result.head,
+            "mismatch": result.mismatch and result.mismatch.as_dict(),
+        }
+        if access is not None:
+            report["access_log"] = {
+                "verified": access.verified,
+                "entries": access.events,
+                "position": access.position,
+                "head": access.head,
+                "mismatch": access.mismatch and access.mismatch.as_dict(),
             }
-        )
-    elif result.mismatch is None:
+        print_json(report)
+        return 0 if verified else 1
+    _print_events(result, aggregate)
+    if access is not None:
+        _print_access_log(access)
+    return 0 if verified else 1
+
+
+def _print_events(result: Verification, aggregate: UUID | None) -> None:
+    if result.mismatch is None:
         scope = "" if aggregate is None else f" de l'agrégat {aggregate}"
         print(
             f"Intégrité vérifiée{scope} : {result.events} événements, chaîne "
@@ -106,7 +147,21 @@ def _report(result: Verification, aggregate: UUID | None, output: str) -> int:
             f"  vérifié avant elle : {result.events} événements, jusqu'à la "
             f"position {result.position}"
         )
-    return 0 if result.verified else 1
+
+
+def _print_access_log(access: Verification) -> None:
+    if access.mismatch is None:
+        print(
+            f"Journal des accès vérifié : {access.events} entrées, chaîne jusqu'à "
+            f"l'entrée n° {access.position}, empreinte {access.head}"
+        )
+        return
+    print(f"Journal des accès compromis : {access.mismatch.message}")
+    print(
+        f"  nature : {access.mismatch.kind} ; entrée : "
+        f"{_or_dash(access.mismatch.position)} ; vérifié avant elle : "
+        f"{access.events} entrées, jusqu'à l'entrée n° {access.position}"
+    )
 
 
 def _or_dash(value: object) -> str:

@@ -29,7 +29,7 @@ from api.routes import (
     workload,
 )
 from infra.auth import build_verifier
-from infra.bootstrap import build_system
+from infra.bootstrap import build_system, check_store
 from infra.logging import configure_logging
 from infra.settings import Settings
 
@@ -53,6 +53,7 @@ en signe un en développement.
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    check_store(settings)  # CipherKeyError: refuse to start, nothing written
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

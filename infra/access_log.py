@@ -4,9 +4,14 @@ when, through which endpoint, in which request, and which categories of data.
 An append-only table in the events database, beside the events (`access_log` on
 SQLite, `<prefix>_access_log` on PostgreSQL): reads are not events of the
 records, they must not move the records' versions nor the ledger's chain, and
-they are far more numerous. A trigger refuses any UPDATE or DELETE. Writing is
-synchronous: a read whose entries cannot be written raises AccessLogUnavailable,
-and the API does not serve it.
+they are far more numerous. A trigger refuses any UPDATE or DELETE, and each row
+is sealed in its insert transaction in a seal table beside it (`access_log_seals`,
+`<prefix>_access_log_seals`), chained as the events are (infra/ledger/
+access_chain.py): `logis verify` names a row deleted, altered, inserted or moved
+once the trigger is dropped. Writers take the log's write lock before inserting,
+so its ids, hence the chain, follow the commit order. Writing is synchronous: a
+read whose entries cannot be written raises AccessLogUnavailable, and the API
+does not serve it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,14 @@ from eventsourcing.persistence import IntegrityError, InternalError, Persistence
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
+
+from infra.ledger import GENESIS, Anchor
+from infra.ledger.access_chain import (
+    EntryDigest,
+    EntrySeal,
+    entry_hash,
+    seal_entries,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -113,6 +126,119 @@ class AccessLog:
     def _insert(self, entries: Sequence[AccessEntry]) -> None:
         raise NotImplementedError
 
+    # -- the chain (infra/ledger/access_chain.py) --
+
+    def q(self, text: str) -> Any:
+        """`text` with {table}, {seals} and `?` in this store's dialect."""
+        raise NotImplementedError
+
+    def _row_record(self, row: Any) -> AccessRecord:
+        raise NotImplementedError
+
+    def _digest(self, row: Any) -> EntryDigest:
+        return EntryDigest(int(row["id"]), entry_hash(_fields(self._row_record(row))))
+
+    def _seal_range(self, curs: Any, first: int, last: int) -> None:
+        """Seal the rows first..last, just inserted under the write lock."""
+        curs.execute(
+            self.q("SELECT * FROM {table} WHERE id >= ? AND id <= ? ORDER BY id"),
+            (first, last),
+        )
+        digests = [self._digest(row) for row in curs.fetchall()]
+        curs.execute(self.q("SELECT chain_hash FROM {seals} ORDER BY id DESC LIMIT 1"))
+        head = curs.fetchone()
+        seals = seal_entries(
+            digests, bytes.fromhex(head["chain_hash"]) if head else GENESIS
+        )
+        curs.executemany(
+            self.q("INSERT INTO {seals} (id, entry_hash, chain_hash) VALUES (?, ?, ?)"),
+            [(s.position, s.entry_hash.hex(), s.chain_hash.hex()) for s in seals],
+        )
+
+    def _seal_unsealed_log(self, curs: Any) -> None:
+        """A log written before it was chained: seal it once, as it stands."""
+        curs.execute(self.q("SELECT MIN(id) AS lo, MAX(id) AS hi FROM {table}"))
+        bounds = curs.fetchone()
+        curs.execute(self.q("SELECT COUNT(*) AS n FROM {seals}"))
+        if bounds["hi"] is not None and int(curs.fetchone()["n"]) == 0:
+            self._seal_range(curs, int(bounds["lo"]), int(bounds["hi"]))
+
+    def last_position(self) -> int | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.q(
+                    "SELECT (SELECT MAX(id) FROM {table}) AS e, "
+                    "(SELECT MAX(id) FROM {seals}) AS s"
+                )
+            )
+            row = curs.fetchone()
+        found = [int(p) for p in (row["e"], row["s"]) if p is not None]
+        return max(found) if found else None
+
+    def page(
+        self, after: int, stop: int, limit: int
+    ) -> tuple[list[EntryDigest], list[EntrySeal], int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.q(
+                    "SELECT * FROM {table} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
+                ),
+                (after, stop, limit),
+            )
+            rows = [self._digest(row) for row in curs.fetchall()]
+            curs.execute(
+                self.q(
+                    "SELECT id, entry_hash, chain_hash FROM {seals} "
+                    "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
+                ),
+                (after, stop, limit),
+            )
+            seals = [
+                EntrySeal(
+                    int(r["id"]),
+                    bytes.fromhex(r["entry_hash"]),
+                    bytes.fromhex(r["chain_hash"]),
+                )
+                for r in curs.fetchall()
+            ]
+        until = stop
+        for found in (rows, seals):
+            if len(found) == limit:
+                until = min(until, found[-1].position)
+        return (
+            [r for r in rows if r.position <= until],
+            [s for s in seals if s.position <= until],
+            until,
+        )
+
+    def head(self) -> Anchor:
+        """The chain's last link: the anchor `logis anchor` prints for the log."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self.q("SELECT id, chain_hash FROM {seals} ORDER BY id DESC LIMIT 1")
+            )
+            last = curs.fetchone()
+            curs.execute(self.q("SELECT COUNT(*) AS n FROM {seals}"))
+            count = int(curs.fetchone()["n"])
+        if last is None:
+            return Anchor(0, GENESIS.hex(), 0, datetime.now(UTC))
+        return Anchor(int(last["id"]), last["chain_hash"], count, datetime.now(UTC))
+
+
+def _fields(record: AccessEntry) -> list[str]:
+    """What an entry's hash covers, as access_chain.py defines it."""
+    return [
+        _moment_text(record.at),
+        record.subject,
+        record.role,
+        record.organisation,
+        record.kind,
+        record.record_id.hex,
+        record.endpoint,
+        record.request_id,
+        json.dumps(list(record.categories), separators=(",", ":"), ensure_ascii=False),
+    ]
+
 
 class SQLiteAccessLog(AccessLog):
     table = "access_log"
@@ -120,9 +246,18 @@ class SQLiteAccessLog(AccessLog):
     def __init__(self, datastore: SQLiteDatastore) -> None:
         self.datastore = datastore
 
+    seals = "access_log_seals"
+
+    def q(self, text: str) -> str:
+        return text.format(table=self.table, seals=self.seals)
+
     def create_table(self) -> None:
         t = self.table
         with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.seals} (id INTEGER PRIMARY KEY, "
+                "entry_hash TEXT NOT NULL, chain_hash TEXT NOT NULL)"
+            )
             c.execute(
                 f"CREATE TABLE IF NOT EXISTS {t} ("
                 "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
@@ -134,34 +269,50 @@ class SQLiteAccessLog(AccessLog):
             c.execute(f"CREATE INDEX IF NOT EXISTS {t}_record ON {t} (record_id, id)")
             c.execute(f"CREATE INDEX IF NOT EXISTS {t}_subject ON {t} (subject, id)")
             c.execute(f"CREATE INDEX IF NOT EXISTS {t}_at ON {t} (at)")
-            for verb in ("UPDATE", "DELETE"):
-                c.execute(
-                    f"CREATE TRIGGER IF NOT EXISTS {t}_no_{verb.lower()} "
-                    f"BEFORE {verb} ON {t} BEGIN "
-                    f"SELECT RAISE(ABORT, '{t} is append-only'); END"
-                )
+            for table in (t, self.seals):
+                for verb in ("UPDATE", "DELETE"):
+                    c.execute(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} "
+                        f"BEFORE {verb} ON {table} BEGIN "
+                        f"SELECT RAISE(ABORT, '{table} is append-only'); END"
+                    )
+            self._seal_unsealed_log(c)
 
     def _insert(self, entries: Sequence[AccessEntry]) -> None:
+        # The first INSERT takes the file's write lock (SQLite has one writer):
+        # the ids and the chain's head cannot move before the commit.
         with self.datastore.transaction(commit=True) as c:
-            c.executemany(
-                f"INSERT INTO {self.table} (at, subject, role, organisation, "
-                "record_kind, record_id, endpoint, request_id, categories) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        _moment_text(e.at),
-                        e.subject,
-                        e.role,
-                        e.organisation,
-                        e.kind,
-                        str(e.record_id),
-                        e.endpoint,
-                        e.request_id,
-                        json.dumps(list(e.categories)),
-                    )
-                    for e in entries
-                ],
-            )
+            ids = []
+            for values in (
+                (
+                    _moment_text(e.at),
+                    e.subject,
+                    e.role,
+                    e.organisation,
+                    e.kind,
+                    str(e.record_id),
+                    e.endpoint,
+                    e.request_id,
+                    json.dumps(list(e.categories)),
+                )
+                for e in entries
+            ):
+                c.execute(
+                    f"INSERT INTO {self.table} (at, subject, role, organisation, "
+                    "record_kind, record_id, endpoint, request_id, categories) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+                ids.append(int(c.lastrowid))
+            self._seal_range(c, ids[0], ids[-1])
+
+    def _row_record(self, row: Any) -> AccessRecord:
+        return _record(
+            row,
+            at=datetime.fromisoformat(row["at"]),
+            record_id=UUID(row["record_id"]),
+            categories=json.loads(row["categories"]),
+        )
 
     def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
         where, params = "", []
@@ -177,15 +328,7 @@ class SQLiteAccessLog(AccessLog):
                 [*params, query.limit, query.offset],
             )
             rows = c.fetchall()
-        return [
-            _record(
-                row,
-                at=datetime.fromisoformat(row["at"]),
-                record_id=UUID(row["record_id"]),
-                categories=json.loads(row["categories"]),
-            )
-            for row in rows
-        ], total
+        return [self._row_record(row) for row in rows], total
 
 
 def _moment_text(moment: datetime) -> str:
@@ -205,11 +348,21 @@ class PostgresAccessLog(AccessLog):
     def __init__(self, datastore: PostgresDatastore, events_table_name: str) -> None:
         self.datastore = datastore
         self.table = f"{events_table_name.removesuffix('_events')}_access_log"
+        self.seals = f"{self.table}_seals"
+
+    def q(self, text: str) -> Composed:
+        return self._sql(
+            text.replace("?", "%s")
+            .replace("{table}", "{schema}.{table}")
+            .replace("{seals}", "{schema}.{seals}")
+        )
 
     def _sql(self, text: str) -> Composed:
-        return SQL(text).format(
+        return SQL(text).format(  # type: ignore[arg-type]
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.table),
+            seals=Identifier(self.seals),
+            seals_trigger=Identifier(f"{self.seals}_no_change"),
             function=Identifier(f"{self.table}_append_only"),
             trigger=Identifier(f"{self.table}_no_change"),
             record_index=Identifier(f"{self.table}_record"),
@@ -237,34 +390,60 @@ class PostgresAccessLog(AccessLog):
             "RAISE EXCEPTION 'the access log is append-only'; END $$",
             "CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE OR DELETE "
             "ON {schema}.{table} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()",
+            "CREATE TABLE IF NOT EXISTS {schema}.{seals} (id bigint PRIMARY KEY, "
+            "entry_hash text NOT NULL, chain_hash text NOT NULL)",
+            "CREATE OR REPLACE TRIGGER {seals_trigger} BEFORE UPDATE OR DELETE "
+            "ON {schema}.{seals} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()",
         )
         with self.datastore.transaction(commit=True) as curs:
             for statement in statements:
                 curs.execute(self._sql(statement))
+            self._lock(curs)
+            self._seal_unsealed_log(curs)
+
+    def _lock(self, curs: Any) -> None:
+        # Concurrent readers log at once: EXCLUSIVE lets the log be read but
+        # makes writers take their ids, and seal them, one transaction after
+        # another, so the chain stays linear (the events' table does the same).
+        curs.execute(self._sql("LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE"))
 
     def _insert(self, entries: Sequence[AccessEntry]) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.executemany(
-                self._sql(
-                    "INSERT INTO {schema}.{table} (at, subject, role, organisation, "
-                    "record_kind, record_id, endpoint, request_id, categories) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                ),
-                [
-                    (
-                        _utc(e.at),
-                        e.subject,
-                        e.role,
-                        e.organisation,
-                        e.kind,
-                        e.record_id,
-                        e.endpoint,
-                        e.request_id,
-                        json.dumps(list(e.categories)),
-                    )
-                    for e in entries
-                ],
-            )
+            self._lock(curs)
+            ids = []
+            for values in (
+                (
+                    _utc(e.at),
+                    e.subject,
+                    e.role,
+                    e.organisation,
+                    e.kind,
+                    e.record_id,
+                    e.endpoint,
+                    e.request_id,
+                    json.dumps(list(e.categories)),
+                )
+                for e in entries
+            ):
+                curs.execute(
+                    self._sql(
+                        "INSERT INTO {schema}.{table} (at, subject, role, "
+                        "organisation, record_kind, record_id, endpoint, "
+                        "request_id, categories) "
+                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+                    ),
+                    values,
+                )
+                ids.append(int(curs.fetchone()["id"]))
+            self._seal_range(curs, ids[0], ids[-1])
+
+    def _row_record(self, row: Any) -> AccessRecord:
+        return _record(
+            row,
+            at=_utc(row["at"]),
+            record_id=row["record_id"],
+            categories=row["categories"],
+        )
 
     def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
         where = SQL("")
@@ -287,15 +466,7 @@ class PostgresAccessLog(AccessLog):
             curs.execute(rows_sql, [*params, query.limit, query.offset])
             rows = curs.fetchall()
         total = int(counted["n"]) if counted else 0
-        return [
-            _record(
-                row,
-                at=_utc(row["at"]),
-                record_id=row["record_id"],
-                categories=row["categories"],
-            )
-            for row in rows
-        ], total
+        return [self._row_record(row) for row in rows], total
 
 
 def _record(

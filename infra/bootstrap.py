@@ -12,6 +12,7 @@ from eventsourcing.utils import Environment
 
 from commands.application import Logis
 from infra.access_log import AccessLog, access_log_for
+from infra.cipher_check import check_cipher_key
 from infra.erasure import attach_household_keys
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
@@ -84,6 +85,25 @@ class System:
         self.factory.close()
 
 
+def open_application(settings: Settings) -> Logis:
+    """The application, once LOGIS_CIPHER_KEY is known to read its store
+    (CipherKeyError otherwise, before anything is written)."""
+    if not settings.is_postgres:
+        settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
+    app = Logis(env=settings.eventsourcing_env())
+    try:
+        check_cipher_key(app)
+    except Exception:
+        app.close()
+        raise
+    return app
+
+
+def check_store(settings: Settings) -> None:
+    """Refuse, as `build_system` would, a store the settings cannot read."""
+    open_application(settings).close()
+
+
 def build_system(settings: Settings) -> System:
     env = settings.eventsourcing_env()
     locks: Locks
@@ -92,14 +112,13 @@ def build_system(settings: Settings) -> System:
         locks = PostgresLocks(_conninfo(settings))
     else:
         events = settings.sqlite_path()
-        events.parent.mkdir(parents=True, exist_ok=True)
         # Views in their own file: the projector's writes never wait for the
         # commands' ones (SQLite has one writer per file).
         views = events.with_name(f"{events.stem}-views{events.suffix}")
         views_env = {**env, "SQLITE_DBNAME": str(views)}
         locks = FileLocks(Path(f"{events}.locks"))
-    app = Logis(env=env)
-    attach_household_keys(app, settings.key_cache_seconds)
+    app = open_application(settings)
+    attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
     engine = ProjectionEngine(
         app,

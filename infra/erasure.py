@@ -39,11 +39,18 @@ class Erasure:
     already: bool  # the key was destroyed before this call
 
 
-def attach_household_keys(app: Logis, cache_seconds: float) -> None:
-    """Give the application's mapper its store's key tables."""
+def attach_household_keys(
+    app: Logis, cache_seconds: float, cipher_key: bytes | None = None
+) -> None:
+    """Give the application's mapper its store's key tables; with the at-rest
+    key (LOGIS_CIPHER_KEY, already checked against the store), the households'
+    keys are stored wrapped under it, older clear ones wrapped now."""
     if isinstance(app.mapper, ErasableMapper):
         keys = keys_of(app)
         keys.cache_seconds = cache_seconds
+        if cipher_key is not None:
+            keys.wrap_with(cipher_key)
+            keys.wrap_clear_keys()
         app.mapper.attach(keys, app.recorder)
 
 

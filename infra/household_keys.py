@@ -13,6 +13,11 @@ appended: a key or a mapping written for events that then fail to append is
 harmless. Keys are cached per process for `cache_seconds` at most (0: no
 cache), and an erasure in this process empties its entry at once; erased keys
 stay erased, so their absence is cached for good.
+
+With LOGIS_CIPHER_KEY set, each key is stored wrapped (AES-GCM under a key
+derived from it, authenticating the household's id): the database file alone
+reveals no household's key. Keys stored in clear before read as they are until
+`wrap_clear_keys` (run at start) wraps them.
 """
 
 from __future__ import annotations
@@ -27,11 +32,17 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from psycopg.sql import SQL
 
 from domain.shared import DomainError
 
 KEY_BYTES = 32
+NONCE_BYTES = 12
+WRAPPED_BYTES = NONCE_BYTES + KEY_BYTES + 16  # nonce, key, GCM tag
+WRAP_INFO = b"logis.household-keys.v1"  # the derived key serves nothing else
 SUBJECTS_CACHED = 100_000  # records whose household is remembered in memory
 
 
@@ -64,6 +75,7 @@ class HouseholdKeys:
         self._keys: dict[UUID, tuple[float, bytes | None]] = {}
         self._households: dict[UUID, UUID] = {}
         self._lock = threading.Lock()
+        self._wrapping: AESGCM | None = None
 
     # -- dialect --
 
@@ -81,6 +93,55 @@ class HouseholdKeys:
 
     def _on_conflict_ignore(self) -> str:
         return "ON CONFLICT DO NOTHING"
+
+    # -- wrapping under LOGIS_CIPHER_KEY --
+
+    def wrap_with(self, cipher_key: bytes) -> None:
+        derived = HKDF(
+            algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=WRAP_INFO
+        ).derive(cipher_key)
+        self._wrapping = AESGCM(derived)
+
+    def _stored(self, household_id: UUID, key: bytes) -> bytes:
+        if self._wrapping is None:
+            return key
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._wrapping.encrypt(nonce, key, household_id.bytes)
+
+    def _unwrapped(self, household_id: UUID, stored: bytes) -> bytes:
+        if len(stored) == KEY_BYTES:  # stored in clear (no LOGIS_CIPHER_KEY then)
+            return stored
+        if self._wrapping is None:
+            msg = "household key stored wrapped: LOGIS_CIPHER_KEY is needed"
+            raise RuntimeError(msg)
+        nonce, wrapped = stored[:NONCE_BYTES], stored[NONCE_BYTES:]
+        return self._wrapping.decrypt(nonce, wrapped, household_id.bytes)
+
+    def wrap_clear_keys(self) -> int:
+        """Wrap the keys stored in clear (before LOGIS_CIPHER_KEY was set)."""
+        if self._wrapping is None:
+            return 0
+        with self.datastore.transaction(commit=True) as curs:
+            self._before_erase(curs)  # no copy of the clear keys left behind
+            curs.execute(
+                self.query(
+                    f"SELECT household_id, key FROM {self.keys} "
+                    f"WHERE key IS NOT NULL AND length(key) = {KEY_BYTES}"
+                )
+            )
+            clear = [
+                (_as_uuid(r["household_id"]), bytes(r["key"])) for r in curs.fetchall()
+            ]
+            for household_id, key in clear:
+                curs.execute(
+                    self.query(
+                        f"UPDATE {self.keys} SET key = ? WHERE household_id = ?"
+                    ),
+                    (self._stored(household_id, key), self.param(household_id)),
+                )
+        if clear:
+            self._after_erase()
+        return len(clear)
 
     # -- keys --
 
@@ -102,7 +163,11 @@ class HouseholdKeys:
                     f"INSERT INTO {self.keys} (household_id, key, created_at) "
                     f"VALUES (?, ?, ?) {self._on_conflict_ignore()}"
                 ),
-                (self.param(household_id), os.urandom(KEY_BYTES), self.stamp()),
+                (
+                    self.param(household_id),
+                    self._stored(household_id, os.urandom(KEY_BYTES)),
+                    self.stamp(),
+                ),
             )
         with self._lock:
             self._keys.pop(household_id, None)
@@ -125,7 +190,8 @@ class HouseholdKeys:
             row = curs.fetchone()
         if row is None:
             return None  # not cached: it may be created at any time
-        key = None if row["key"] is None else bytes(row["key"])
+        stored = row["key"]
+        key = None if stored is None else self._unwrapped(household_id, bytes(stored))
         if key is None or self.cache_seconds > 0:
             with self._lock:
                 self._keys[household_id] = (now, key)

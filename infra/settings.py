@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import Path
 from typing import Literal
@@ -11,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
+CIPHER_KEY_BYTES = (16, 24, 32)  # AES-128, -192, -256
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Values copied from examples: refused however often they are repeated.
 PLACEHOLDERS = (
@@ -119,6 +122,29 @@ class Settings(BaseSettings):
             msg = "LOGIS_JWT_SECRET est une valeur d'exemple : tirez-en une au hasard"
             raise ValueError(msg)
         return value
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        try:
+            key = base64.b64decode(value.get_secret_value(), validate=True)
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) not in CIPHER_KEY_BYTES:
+            msg = (
+                "LOGIS_CIPHER_KEY invalide : base64 de 16, 24 ou 32 octets attendu "
+                "(par ex. python -c 'import base64, os; "
+                "print(base64.b64encode(os.urandom(32)).decode())')"
+            )
+            raise ValueError(msg)
+        return value
+
+    def cipher_key_bytes(self) -> bytes | None:
+        if self.cipher_key is None:
+            return None
+        return base64.b64decode(self.cipher_key.get_secret_value())
 
     @field_validator("oidc_issuer", "jwks_url")
     @classmethod

@@ -47,26 +47,31 @@ def id_text(originator_id: UUID | str) -> str:
         return originator_id
 
 
+def fields_hash(tag: bytes, parts: Sequence[bytes]) -> bytes:
+    """SHA-256 of F(tag) F(part)…: the one encoding every hash here uses."""
+    digest = hashlib.sha256(_field(tag))
+    for part in parts:
+        digest.update(_field(part))
+    return digest.digest()
+
+
 def event_hash(
     originator_id: UUID | str, version: int, topic: str, state: bytes, previous: bytes
 ) -> bytes:
-    digest = hashlib.sha256(_field(EVENT_TAG))
-    for part in (
-        id_text(originator_id).encode(),
-        _int(version),
-        topic.encode(),
-        bytes(state),
-        previous,
-    ):
-        digest.update(_field(part))
-    return digest.digest()
+    return fields_hash(
+        EVENT_TAG,
+        (
+            id_text(originator_id).encode(),
+            _int(version),
+            topic.encode(),
+            bytes(state),
+            previous,
+        ),
+    )
 
 
 def chain_hash(previous: bytes, position: int, event: bytes) -> bytes:
-    digest = hashlib.sha256(_field(CHAIN_TAG))
-    for part in (previous, _int(position), event):
-        digest.update(_field(part))
-    return digest.digest()
+    return fields_hash(CHAIN_TAG, (previous, _int(position), event))
 
 
 @dataclass(frozen=True)

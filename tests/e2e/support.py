@@ -112,12 +112,13 @@ def logis_env(database_url: str) -> dict[str, str]:
 
 
 def run_logis(
-    *args: str, database_url: str, cwd: Path
+    *args: str, database_url: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `logis <args>` to completion (cwd: a directory without any .env)."""
+    """Run `logis <args>` to completion (cwd: a directory without any .env);
+    `env`: LOGIS_* settings of the test's own."""
     return subprocess.run(
         [logis_executable(), *args],
-        env=logis_env(database_url),
+        env=logis_env(database_url) | (env or {}),
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 from starlette.testclient import TestClient
 
+from api import cli
 from api.main import create_app
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, TEST_JWT_SECRET, actor, adopt_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 
@@ -55,3 +56,21 @@ def department(client: TestClient) -> str:
     answer = adopt_settings(client, DEPARTMENT)
     assert answer.status_code == 201, answer.text
     return DEPARTMENT
+
+
+@pytest.fixture
+def logis(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Callable[..., tuple[int, str]]:
+    """`logis <args>` in this process, on the test's store: (exit status, stdout)."""
+    monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LOGIS_LOG_JSON", "false")
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        status = cli.main(list(args))
+        return status, capsys.readouterr().out
+
+    return run
