@@ -217,8 +217,6 @@ def test_a_malformed_key_is_refused_naming_the_setting(tmp_path: Path) -> None:
 def test_serve_with_the_wrong_key_says_so_in_one_line(
     encrypted: Store, tmp_path: Path
 ) -> None:
-    if encrypted.postgres:
-        pytest.skip("the executable's handling is store-independent")
     env = {"LOGIS_CIPHER_KEY": OTHER_KEY}
     result = run_logis("serve", database_url=encrypted.url, cwd=tmp_path, env=env)
     assert result.returncode == 1
