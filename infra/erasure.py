@@ -9,9 +9,11 @@ them. The stored events are never rewritten: their seals stay valid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from commands.erasure import (
+    check_not_in_future,
     check_retention_elapsed,
     erasable_records,
     record_erasure,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from commands.application import Logis
     from domain.shared import Actor
+    from infra.projector import ProjectionEngine
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,10 @@ def erase_household(
     actor: Actor,
     today: date,
     correlation_id: str = "",
+    engine: ProjectionEngine | None = None,
 ) -> Erasure:
     check_eraser(actor)
+    check_not_in_future(today, datetime.now(UTC).date())
     keys = keys_of(app)
     records = erasable_records(app, keys.records_of(household_id))
     if not records:
@@ -62,6 +67,8 @@ def erase_household(
         raise NotFoundError(msg)
     check_retention_elapsed(records, today)
     erased_now = keys.erase(household_id, actor.subject)
+    if engine is not None:  # views are sealed; older generations may not be
+        engine.drop_retired()
     position = record_erasure(app, records, actor, today, correlation_id)
     held = {c for r in records for c in r.categories}
     row = keys.row(household_id)

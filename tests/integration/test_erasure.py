@@ -218,13 +218,25 @@ def test_logis_erase_on_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):
-    dossier_id, household = withdrawn_dossier(client, today())
+    withdrawn_on = today() - timedelta(days=100)
+    dossier_id, household = withdrawn_dossier(client, withdrawn_on)
     monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOGIS_LOG_JSON", "false")
-    assert cli_main(["erase", str(household)]) == 1
+    within = (withdrawn_on + timedelta(days=10)).isoformat()
+    assert cli_main(["erase", str(household), "--as-of", within]) == 1
     assert "retention_not_elapsed" in capsys.readouterr().err
+    # A day to come would cut the retention short and date the event later.
+    position = store_position(client)
     later = (today() + timedelta(days=400)).isoformat()
-    assert cli_main(["erase", str(household), "--as-of", later, "--by", "dpo"]) == 0
+    assert cli_main(["erase", str(household), "--as-of", later]) == 1
+    err = capsys.readouterr().err
+    assert "erasure_in_future" in err
+    assert "futur" in err
+    assert store_position(client) == position
+    row = keys_of(system_of(client).app).row(household)
+    assert row is not None
+    assert not row.erased
+    assert cli_main(["erase", str(household), "--by", "dpo"]) == 0
     out = capsys.readouterr().out
     assert "données personnelles effacées" in out
     assert dossier_id in out
