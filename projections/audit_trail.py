@@ -219,11 +219,15 @@ def _listed(values: Any) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _euros(amount: Decimal) -> str:
+def _euros(amount: Decimal | None) -> str:
+    if amount is None:  # a household's figure, erased
+        return ERASED
     return f"{amount} €".replace(".", ",")  # French decimal comma
 
 
-def _percent(ratio: Decimal) -> str:
+def _percent(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return ERASED
     return f"{(ratio * 100).quantize(Decimal('0.01'))} %".replace(".", ",")
 
 

@@ -145,7 +145,7 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["records"] == [{"kind": "dossier", "id": dossier_id}]
-    assert body["categories"] == ["Id", "Soc"]
+    assert body["categories"] == ["Id", "Soc", "Dec"]
     assert body["erased_by"] == "agent.admin"
     row = keys_of(system.app).row(household)
     assert row is not None
@@ -169,7 +169,7 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     assert ERASED in text
     assert "prioritaire" in text  # the enquête's avis is not personal
     assert events[-1]["type"] == "PersonalDataErased"
-    assert events[-1]["data"] == {"categories": ["Id", "Soc"]}
+    assert events[-1]["data"] == {"categories": ["Id", "Soc", "Dec"]}
     # The other household is untouched.
     assert client.get(f"/v1/dossiers/{other_id}").json()["applicant_name"] == NAME
 

@@ -16,6 +16,7 @@ from tests.helpers.dossiers import make_meta
 # Names that suggest personal data: identity, free text about the household.
 PERSONAL_LOOKING = re.compile(
     r"(^|_)(name|nom|summary|comment|findings|bilan|notes?|diagnostic|reason|"
+    r"motive|recommendations|resources|benefit|arrears|taux|reste|"
     r"address|phone|email|birth|health)($|_)"
 )
 # Fields with such a name that are not a household's personal data, and why.
@@ -24,12 +25,12 @@ NOT_PERSONAL = {
     ("logis.programme.Announced", "name"): "nom du programme",
     ("logis.mesure.Notified", "association_name"): "nom de l'association",
     ("logis.mesure.Requested", "association_name"): "nom de l'association",
-    ("logis.dossier.Ended", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.Withdrawn", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.DeclaredInadmissible", "reason"): "motif de décision (Dec)",
-    ("logis.dossier.Radiated", "reason"): "motif de radiation (Dec)",
-    ("logis.dossier.ListExpired", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.Closed", "reason"): "motif de clôture (Dec)",
+    ("logis.commission.CALDecisionsTaken", "exception_motive"): "motif de la "
+    "séance pour un logement (CAL-TROIS), d'aucun ménage",
+    ("logis.programme.ConcertationHeld", "quota_motive"): "motif du programme",
+    ("logis.dossier.SolvencyAssessed", "max_taux_effort"): "seuil du département",
+    ("logis.dossier.SolvencyAssessed", "min_reste_a_vivre_per_person"): "seuil du "
+    "département",
 }
 
 
@@ -54,8 +55,11 @@ def test_declarations_name_real_fields_and_categories() -> None:
             assert name in names, f"{cls.TOPIC}: no field {name}"
             assert category in CATEGORIES
             kind = str(names[name])
-            # JSON-friendly types only, so an erased value keeps its type.
-            assert kind.startswith(("str", "list[str]", "dict[str, Any]")), kind
+            # JSON-friendly types, so an erased value keeps its type; a
+            # household's figure (Decimal) reads None once erased.
+            assert kind.startswith(
+                ("str", "list[str]", "dict[str, Any]", "Decimal")
+            ), kind
             assert bool(key) == kind.startswith("dict"), path
 
 
