@@ -899,8 +899,9 @@ class TestIdempotency:
         self, client: TestClient, household: str
     ) -> None:
         body = identification()
-        if household == "given":
-            body["household_id"] = str(uuid4())
+        if household == "given":  # a household Logis knows, the caller reads
+            known = identify(client, identification())
+            body["household_id"] = read(client, known.json()["id"])["household_id"]
         first = identify(client, body, headers={"Idempotency-Key": "ccas-2025-0001"})
         assert first.status_code == 201, first.text
         before = StoreSnapshot.take(client, first.json()["id"])
@@ -924,14 +925,15 @@ class TestIdempotency:
     def test_key_reused_for_another_household_is_refused(
         self, client: TestClient
     ) -> None:
-        body = identification(household_id=str(uuid4()))
+        body = identification()
         first = identify(client, body, headers={"Idempotency-Key": "k-h"})
         assert first.status_code == 201, first.text
         before = StoreSnapshot.take(client, first.json()["id"])
+        another = read(client, identify(client, body).json()["id"])["household_id"]
 
         other = identify(
             client,
-            {**body, "household_id": str(uuid4())},
+            {**body, "household_id": another},
             headers={"Idempotency-Key": "k-h"},
         )
 

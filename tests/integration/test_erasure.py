@@ -47,15 +47,13 @@ def system_of(client: TestClient) -> System:
 def withdrawn_dossier(client: TestClient, on: date) -> tuple[str, UUID]:
     """A dossier with an enquête and an avis, withdrawn, all on `on`; its id and
     its household's."""
-    household = uuid4()
-    dossier_id = drive_dossier(
-        client,
-        to="retire",
-        on=on,
-        path=PATH,
-        identify_with={"household_id": str(household)},
-    )
-    return dossier_id, household
+    dossier_id = drive_dossier(client, to="retire", on=on, path=PATH)
+    return dossier_id, household_of(client, dossier_id)
+
+
+def household_of(client: TestClient, dossier_id: str) -> UUID:
+    """The household Logis assigned to the dossier."""
+    return UUID(client.get(f"/v1/dossiers/{dossier_id}").json()["household_id"])
 
 
 def raw_states(system: System, record_id: str) -> list[bytes]:
@@ -105,13 +103,9 @@ def test_erasure_before_the_retention_ends_is_refused(
 
 
 def test_an_open_dossier_cannot_be_erased(client: TestClient, department: str):
-    household = uuid4()
-    created = client.post(
-        "/v1/dossiers",
-        json=identification(household_id=str(household)),
-        headers=actor("ccas"),
-    )
+    created = client.post("/v1/dossiers", json=identification(), headers=actor("ccas"))
     assert created.status_code == 201, created.text
+    household = household_of(client, created.json()["id"])
     answer = erase(client, household)
     assert answer.status_code == 409
     assert answer.json()["code"] == "retention_not_elapsed"

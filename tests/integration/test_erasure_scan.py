@@ -11,7 +11,6 @@ import json
 import subprocess
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from uuid import uuid4
 
 from domain.personal import ERASED
 from tests.helpers.api import (
@@ -77,16 +76,15 @@ def needles(values: dict[str, dict[str, str]]) -> list[bytes]:
 
 def dossier_of(client: TestClient, tag: str) -> tuple[str, str]:
     values = household_values(tag)
-    household = str(uuid4())
     dossier_id = drive_dossier(
         client,
         to="retire",
         on=today() - timedelta(days=100),
         path=PATH,
-        identify_with={"household_id": household, **values["identify"]},
+        identify_with=values["identify"],
         bodies=values,
     )
-    return dossier_id, household
+    return dossier_id, client.get(f"/v1/dossiers/{dossier_id}").json()["household_id"]
 
 
 def stored_bytes(settings: Settings, tmp_path: Path) -> bytes:
@@ -160,8 +158,9 @@ def test_nothing_of_an_erased_household_remains_in_the_store(
     )
     assert legality.status_code == 200, legality.text
     # The other household's values are still there (sealed), and read.
-    assert client.get(f"/v1/dossiers/{kept_id}").json()["applicant_name"] == (
-        household_values("5822")["identify"]["applicant_name"]
+    assert (
+        client.get(f"/v1/dossiers/{kept_id}").json()["applicant_name"]
+        == (household_values("5822")["identify"]["applicant_name"])
     )
     trail = client.get(f"/v1/dossiers/{kept_id}/audit").text
     assert "Lapierre 5822" in trail

@@ -57,9 +57,9 @@ def test_declarations_name_real_fields_and_categories() -> None:
             kind = str(names[name])
             # JSON-friendly types, so an erased value keeps its type; a
             # household's figure (Decimal) reads None once erased.
-            assert kind.startswith(
-                ("str", "list[str]", "dict[str, Any]", "Decimal")
-            ), kind
+            assert kind.startswith(("str", "list[str]", "dict[str, Any]", "Decimal")), (
+                kind
+            )
             assert bool(key) == kind.startswith("dict"), path
 
 
