@@ -53,7 +53,8 @@ def withdrawn_dossier(client: TestClient, on: date) -> tuple[str, UUID]:
 
 def household_of(client: TestClient, dossier_id: str) -> UUID:
     """The household Logis assigned to the dossier."""
-    return UUID(client.get(f"/v1/dossiers/{dossier_id}").json()["household_id"])
+    read = client.get(f"/v1/dossiers/{dossier_id}", headers=actor("auditeur"))
+    return UUID(read.json()["household_id"])
 
 
 def raw_states(system: System, record_id: str) -> list[bytes]:
