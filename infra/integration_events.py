@@ -169,7 +169,8 @@ def withheld_fields(event_class: type) -> set[str]:
         *personal.personal_fields(event_class),
         *access.personal_fields(event_class),
     )
-    return {path.partition(".")[0] for path in declared} | WITHHELD_FIELDS
+    names = {path.partition(".")[0].removesuffix("[]") for path in declared}
+    return names | WITHHELD_FIELDS
 
 
 _DROP = object()

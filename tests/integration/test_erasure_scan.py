@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 from domain.personal import ERASED
 from tests.helpers.api import (
     ANALYSIS,
+    CAL_DEFERRAL,
     COMPLETION,
     MAIRIE_AVIS,
+    PRE_SELECTION,
+    RANKING,
     RESOURCES_CHECK,
     SOCIAL_ENQUIRY,
     SOLVENCY,
@@ -41,6 +44,9 @@ PATH = [
     RESOURCES_CHECK,
     ANALYSIS,
     SOLVENCY,
+    PRE_SELECTION,
+    RANKING,
+    CAL_DEFERRAL,  # a CAL's decision, with a motive, in the commission's event
     WITHDRAWAL,
 ]
 VIEWS = ("dossier_list", "audit_trail", "commissions")
@@ -54,6 +60,7 @@ def household_values(tag: str) -> dict[str, dict[str, str]]:
         "mairie-avis": {"comment": f"Voisine du maire, tél. 0696 {tag} 17."},
         "resources-check": {"annual_resources": f"1{tag}.24"},
         "solvency": {"monthly_resources": f"1{tag}.56"},
+        "cal-deferral": {"motive": f"Fils du gardien, bâtiment B {tag}."},
         "withdrawal": {"reason": f"Partie vivre chez M. Lapierre {tag}."},
     }
 

@@ -9,7 +9,15 @@ from datetime import date
 from uuid import uuid4
 
 from domain.dossier import Dossier
-from domain.personal import CATEGORIES, ERASED, erased_copy, erased_value
+from domain.personal import (
+    CATEGORIES,
+    ERASED,
+    erased_copy,
+    erased_value,
+    personal_values,
+    replace_value,
+    value_at,
+)
 from domain.records import event_classes
 from tests.helpers.dossiers import make_meta
 
@@ -52,9 +60,14 @@ def test_declarations_name_real_fields_and_categories() -> None:
         names = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for path, category in cls.PERSONAL.items():
             name, _, key = path.partition(".")
+            name, each = name.removesuffix("[]"), name.endswith("[]")
             assert name in names, f"{cls.TOPIC}: no field {name}"
             assert category in CATEGORIES
             kind = str(names[name])
+            if each:  # a key of each item, under its dossier's household
+                assert kind.startswith("list[dict[str, Any]]"), kind
+                assert key, path
+                continue
             # JSON-friendly types, so an erased value keeps its type; a
             # household's figure (Decimal) reads None once erased.
             assert kind.startswith(("str", "list[str]", "dict[str, Any]", "Decimal")), (
@@ -68,6 +81,14 @@ def test_erased_values_keep_their_type() -> None:
     assert erased_value(["a"]) == []
     assert erased_value({"a": 1}) == {}
     assert erased_value(None) is None
+
+
+def test_a_key_of_each_list_item_is_one_path_per_item() -> None:
+    state = {"ranked": [{"dossier_id": 1, "motive": "Voisin"}, {"dossier_id": 2}]}
+    assert personal_values(state, ["ranked[].motive"]) == ["ranked[0].motive"]
+    assert value_at(state, "ranked[0].motive") == "Voisin"
+    replace_value(state, "ranked[0].motive", ERASED)
+    assert state["ranked"][0] == {"dossier_id": 1, "motive": ERASED}
 
 
 def test_an_erased_copy_only_changes_personal_fields() -> None:
