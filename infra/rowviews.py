@@ -27,6 +27,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.types.json import Jsonb
 
+from infra.sealed_columns import is_sealed
 from projections.rows import Batch, Between, Key, Row, RowView, Table
 
 if TYPE_CHECKING:
@@ -317,10 +318,13 @@ class SQLRowView(RowView):
 
     def _opened(self, table: Table, columns: Sequence[str], r: Any) -> Row:
         """A stored row as read: decoded, its personal values opened."""
-        row = {
-            col: self.dialect.from_db(table.columns[col], _get(r, i, col))
-            for i, col in enumerate(columns)
-        }
+        row = {}
+        for i, col in enumerate(columns):
+            raw = _get(r, i, col)
+            # A sealed value is a string, even in a json column (jsonb hands
+            # back the string itself).
+            sealed = col in table.personal and is_sealed(raw)
+            row[col] = raw if sealed else self.dialect.from_db(table.columns[col], raw)
         if self.sealer is not None:
             for column, record in table.personal.items():
                 if column in row:

@@ -33,6 +33,10 @@ PREFIX = "erasable:v1:"
 NONCE_BYTES = 12
 
 
+def is_sealed(stored: Any) -> bool:
+    return isinstance(stored, str) and stored.startswith(PREFIX)
+
+
 def sealer_of(app: Any) -> ColumnSealer | None:
     """The sealer of a Logis application's store; None for a store without
     household keys (in memory)."""
@@ -63,7 +67,7 @@ class ColumnSealer:
 
     def open(self, record_id: Any, column: str, stored: Any) -> Any:
         """The value `stored` holds; its erased value once the key is destroyed."""
-        if not (isinstance(stored, str) and stored.startswith(PREFIX)):
+        if not is_sealed(stored):
             return stored
         household, shape, token = stored.removeprefix(PREFIX).split(":", 2)
         key = self.keys.key(UUID(hex=household))
