@@ -8,9 +8,14 @@ them. The stored events are never rewritten: their seals stay valid.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 from commands.erasure import (
     check_not_in_future,
@@ -67,6 +72,7 @@ def erase_household(
         raise NotFoundError(msg)
     check_retention_elapsed(records, today)
     erased_now = keys.erase(household_id, actor.subject)
+    forget_fingerprints(app, [r.id for r in records])
     if engine is not None:  # views are sealed; older generations may not be
         engine.drop_retired()
     position = record_erasure(app, records, actor, today, correlation_id)
@@ -81,3 +87,41 @@ def erase_household(
         position,
         already=not erased_now,
     )
+
+
+ERASED_FINGERPRINT = "effacee"
+
+
+def forget_fingerprints(app: Logis, record_ids: list[UUID]) -> None:
+    """The idempotency rows of these records keep a digest of each request's
+    body, names included: replaying a key with a guessed body would confirm it.
+    Overwrite them; a retry now meets `idempotency_key_reused`."""
+    recorder: Any = app.recorder
+    if not record_ids:
+        return
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        marks = ", ".join("?" for _ in record_ids)
+        with recorder.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")
+            c.execute(
+                f"UPDATE {recorder.idempotency_table} SET fingerprint = ? "
+                f"WHERE originator_id IN ({marks})",
+                (ERASED_FINGERPRINT, *(i.hex for i in record_ids)),
+            )
+        with (  # the old page may linger in the write-ahead log
+            contextlib.suppress(sqlite3.Error),
+            recorder.datastore.transaction(commit=False) as c,
+        ):
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    with recorder.datastore.transaction(commit=True) as c:
+        c.execute(
+            SQL(
+                "UPDATE {schema}.{table} SET fingerprint = %s "
+                "WHERE originator_id = ANY(%s)"
+            ).format(
+                schema=Identifier(recorder.datastore.schema),
+                table=Identifier(recorder.idempotency_table),
+            ),
+            (ERASED_FINGERPRINT, list(record_ids)),
+        )

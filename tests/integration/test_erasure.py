@@ -27,7 +27,9 @@ from tests.helpers.api import (
     drive_dossier,
     history,
     identification,
+    identify,
     store_position,
+    take,
     today,
 )
 
@@ -203,6 +205,29 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     again = erase(client, household)
     assert again.status_code == 200
     assert again.json()["already_erased"]
+    assert store_position(client) == position
+
+
+def test_an_erased_request_can_no_longer_be_replayed(
+    client: TestClient, department: str
+):
+    # A replay answers only the very same body: after the erasure it would
+    # confirm a guessed name. The digest of the body is forgotten with the key.
+    on = today() - timedelta(days=100)
+    body = identification(on)
+    key = {"Idempotency-Key": "ccas-erased-1"}
+    first = identify(client, body, headers=key)
+    assert first.status_code == 201, first.text
+    dossier_id = first.json()["id"]
+    for step in PATH:
+        answer = take(client, dossier_id, step, step.body(on))
+        assert answer.status_code == 200, answer.text
+    assert identify(client, body, headers=key).json() == first.json()
+    assert erase(client, household_of(client, dossier_id)).status_code == 200
+    position = store_position(client)
+    again = identify(client, body, headers=key)
+    assert again.status_code == 422, again.text
+    assert again.json()["code"] == "idempotency_key_reused"
     assert store_position(client) == position
 
 
