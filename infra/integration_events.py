@@ -169,8 +169,7 @@ def withheld_fields(event_class: type) -> set[str]:
         *personal.personal_fields(event_class),
         *access.personal_fields(event_class),
     )
-    names = {path.partition(".")[0].removesuffix("[]") for path in declared}
-    return names | WITHHELD_FIELDS
+    return {path.partition(".")[0] for path in declared} | WITHHELD_FIELDS
 
 
 _DROP = object()
