@@ -12,6 +12,8 @@ import subprocess
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import pytest
+
 from domain.personal import ERASED
 from tests.helpers.api import (
     ANALYSIS,
@@ -172,3 +174,20 @@ def test_nothing_of_an_erased_household_remains_in_the_store(
     trail = client.get(f"/v1/dossiers/{kept_id}/audit").text
     assert "Lapierre 5822" in trail
     assert [n for n in kept if n in after] == []  # sealed, never in clear
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the same code on both stores
+def test_a_sealed_column_is_neither_filtered_nor_sorted_on(
+    client: TestClient, department: str
+):
+    dossier_of(client, "6933")
+    system: System = client.app.state.system  # type: ignore[attr-defined]
+    system.catch_up()
+    view = system.engine.reader("dossier_list")
+    assert view is not None
+    with pytest.raises(ValueError, match="sealed"):
+        view.select("dossiers", {"applicant_name": "Éléonore"})
+    with pytest.raises(ValueError, match="sealed"):
+        view.select("dossiers", order_by=("-applicant_name",))
+    rows, _ = view.select("dossiers")
+    assert rows[0]["applicant_name"].endswith("6933")
