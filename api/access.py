@@ -11,10 +11,11 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from api.schemas import HistoryEntry
-from commands.errors import NotFoundError
+from commands.errors import InvalidCommandError, NotFoundError
 from domain import access
 from domain.access import Caller, Facts
-from domain.records import KINDS
+from domain.records import KINDS, kind_of
+from infra.household_keys import keys_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -101,6 +102,41 @@ def authorize(
     else:
         access.check_read(caller, surface, facts, kind=kind)
     return record
+
+
+def check_household_link(
+    system: System, caller: Caller, household_id: UUID | None
+) -> None:
+    """A new record names a household Logis already knows, and only for a
+    caller who may read one of its records: else anyone with a write role could
+    attach a record to another household (and hold back its erasure). None:
+    Logis assigns a new household. Unknown: 422 `unknown_household`; none of
+    its records readable: 403 `forbidden`."""
+    if household_id is None:
+        return
+    records = keys_of(system.app).records_of(household_id)
+    known = False
+    for record_id in records:
+        first = next(iter(system.app.events.get(record_id, lte=1)), None)
+        kind = kind_of(first) if first is not None else None
+        if kind is None or kind.name not in GETS:
+            continue  # a mapping written for events that never got stored
+        known = True
+        record = getattr(system.app, GETS[kind.name])(record_id)
+        facts = record_facts(system, kind.name, record, caller)
+        if access.may_read(caller, kind.name, facts) is True:
+            return
+    if not known:
+        msg = (
+            f"Ménage inconnu : {household_id}. Omettez household_id, Logis "
+            "attribue l'identifiant d'un nouveau ménage."
+        )
+        raise InvalidCommandError(msg, "unknown_household")
+    msg = (
+        "Ce ménage n'a aucun dossier, mesure ni saisine que vous pouvez "
+        "consulter : impossible d'y rattacher un nouvel enregistrement."
+    )
+    raise access.ForbiddenError(msg)
 
 
 def check_place(

@@ -53,7 +53,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     system = build_system(settings)
     try:  # a refusal (DomainError) is printed by api/cli.py, exit status 1
         erasure = erase_household(
-            system.app, args.household_id, actor, today, "logis-erase"
+            system.app, args.household_id, actor, today, "logis-erase", system.engine
         )
     finally:
         system.close()

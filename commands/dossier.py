@@ -30,7 +30,10 @@ class IdentifyDossier(Command):
     """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
 
     household_id: UUID | None = Field(
-        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+        default=None,
+        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
+        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
+        "identifiant",
     )
     applicant_name: ShortText
     household_size: int = Field(ge=1, le=20)

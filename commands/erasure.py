@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
+from commands.errors import InvalidCommandError
 from commands.legality import settings_history
 from domain.personal import categories_held, retained_until
 from domain.records import kind_of
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
 class RetentionNotElapsedError(DomainError):
     code = "retention_not_elapsed"
+
+
+class ErasureInFutureError(InvalidCommandError):
+    code = "erasure_in_future"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,18 @@ def erasable_records(app: Logis, record_ids: Sequence[UUID]) -> list[ErasableRec
             )
         )
     return found
+
+
+def check_not_in_future(day: date, today: date) -> None:
+    """An erasure is dated on or before the real day: a later date would both
+    cut the retention short and record an event dated in the future."""
+    if day > today:
+        msg = (
+            f"Date d'effacement dans le futur ({day.strftime('%d/%m/%Y')}) : "
+            "l'effacement se date au plus tard d'aujourd'hui "
+            f"({today.strftime('%d/%m/%Y')})."
+        )
+        raise ErasureInFutureError(msg)
 
 
 def check_retention_elapsed(records: Sequence[ErasableRecord], today: date) -> None:

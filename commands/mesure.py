@@ -49,7 +49,10 @@ class RequestMesure(Command):
 
     kind: Literal["individuelle", "bail_glissant", "action_specifique"]
     household_id: UUID | None = Field(
-        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+        default=None,
+        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
+        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
+        "identifiant",
     )
     department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
     commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")

@@ -32,7 +32,10 @@ class SignalSaisine(Command):
         "commandement_de_quitter",
     ]
     household_id: UUID | None = Field(
-        default=None, description="Ménage déjà connu ; sinon un nouvel identifiant"
+        default=None,
+        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
+        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
+        "identifiant",
     )
     department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
     commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")

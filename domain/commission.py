@@ -196,6 +196,12 @@ class Commission(Recording, Aggregate):
 
     class RankingDecided(Event):
         TOPIC = "logis.commission.RankingDecided"
+        PERSONAL: ClassVar[Mapping[str, str]] = {
+            # Each motive under the household of the dossier it is about.
+            "ranked[].motive": "Dec",
+            "liste_complementaire[].motive": "Dec",
+            "non_retenus[].motive": "Dec",
+        }
         ranked: list[dict[str, Any]]  # dossier_id, rank, criteria, motive
         liste_complementaire: list[dict[str, Any]]  # dossier_id, position, …
         non_retenus: list[dict[str, Any]]  # dossier_id, criteria, motive
@@ -221,6 +227,7 @@ class Commission(Recording, Aggregate):
         """The CAL's decisions on the candidates examined for one dwelling."""
 
         TOPIC = "logis.commission.CALDecisionsTaken"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"decisions[].motive": "Dec"}
         dwelling_ref: str
         decisions: list[dict[str, Any]]  # one per dossier, with its prior ranking
         exception: str | None  # CAL-TROIS: why fewer than three candidates

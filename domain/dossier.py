@@ -234,6 +234,7 @@ class Dossier(Recording, Aggregate):
 
     class ResourcesChecked(Event):
         TOPIC = "logis.dossier.ResourcesChecked"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"annual_resources": "Res"}
         annual_resources: Decimal
         household_category: int
         ceiling_year: int
@@ -282,6 +283,13 @@ class Dossier(Recording, Aggregate):
 
     class SolvencyAssessed(Event):
         TOPIC = "logis.dossier.SolvencyAssessed"
+        PERSONAL: ClassVar[Mapping[str, str]] = {
+            **dict.fromkeys(
+                ("monthly_resources", "housing_benefit", "taux_effort",
+                 "reste_a_vivre", "reste_a_vivre_per_person", "motive"),
+                "Res",
+            ),
+        }  # fmt: skip
         STAGE = SOLVENCY
         monthly_resources: Decimal
         rent: Decimal
@@ -317,6 +325,7 @@ class Dossier(Recording, Aggregate):
 
     class Ranked(Event):
         TOPIC = "logis.dossier.Ranked"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
         STAGE = RANKED
         commission_id: UUID  # the commission préfectorale
         outcome: str
@@ -334,6 +343,7 @@ class Dossier(Recording, Aggregate):
 
     class CALDecided(Event):
         TOPIC = "logis.dossier.CALDecided"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
         STAGE = DECIDED
         commission_id: UUID  # the CAL
         landlord: str | None  # the CAL's: it makes the offer and signs the lease
@@ -360,6 +370,7 @@ class Dossier(Recording, Aggregate):
 
     class Deferred(Event):
         TOPIC = "logis.dossier.Deferred"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
         STAGE = DEFERRED
         commission_id: UUID  # the CAL
         motive: str
@@ -403,6 +414,7 @@ class Dossier(Recording, Aggregate):
 
     class OfferRefused(Event):
         TOPIC = "logis.dossier.OfferRefused"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
         STAGE = REFUSED
         motive: str | None
 
@@ -468,6 +480,7 @@ class Dossier(Recording, Aggregate):
         """Base of the terminal events: the dossier goes no further."""
 
         TOPIC = "logis.dossier.Ended"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "Dec"}
         STAGE = CLOSED
         reason: str
 

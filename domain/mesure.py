@@ -162,6 +162,7 @@ class Mesure(Recording, Aggregate):
 
     class Instructed(Event):
         TOPIC = "logis.mesure.Instructed"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         channel: str
         granted: bool
         motive: str | None
@@ -254,6 +255,7 @@ class Mesure(Recording, Aggregate):
 
     class RenewalRefused(Event):
         TOPIC = "logis.mesure.RenewalRefused"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         STAGE = RUNNING
         motive: str
 
@@ -332,6 +334,7 @@ class Mesure(Recording, Aggregate):
 
     class SubleaseEnded(Event):
         TOPIC = "logis.mesure.SubleaseEnded"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         motive: str
 
         def apply(self, mesure: Mesure) -> None:

@@ -3,7 +3,10 @@
 
 An event class declares in `PERSONAL` which of its fields hold personal data of
 its household, with the §9 category of each: `{"applicant_name": "Id"}`; a key
-of a dict field is named `"diagnostic.summary"`. The store encrypts those values
+of a dict field is named `"diagnostic.summary"`; a key of each item of a list
+of dicts naming a dossier (a commission's decisions) `"ranked[].motive"`: that
+item's value belongs to the household of its `dossier_id`. A household's
+figure (Decimal) reads None once erased. The store encrypts those values
 with the household's key (infra/household_keys.py); once the key is destroyed
 they read as their erased value, of the same JSON type: a text reads
 `ERASED`, a list `[]`, a dict `{}`. Upcasters see such fields encrypted: never
@@ -51,10 +54,20 @@ def personal_fields(event_class: type) -> Mapping[str, str]:
 
 
 def personal_values(state: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
-    """The paths of `paths` that hold a value in `state` (None holds nothing)."""
+    """The paths of `paths` that hold a value in `state` (None holds nothing);
+    a path into each item of a list ("ranked[].motive") becomes one path per
+    item ("ranked[0].motive")."""
     found = []
     for path in paths:
         name, _, key = path.partition(".")
+        if name.endswith("[]"):
+            items = state.get(name[:-2])
+            found += [
+                f"{name[:-2]}[{i}].{key}"
+                for i, item in enumerate(items if isinstance(items, list) else ())
+                if isinstance(item, dict) and item.get(key) is not None
+            ]
+            continue
         value = state.get(name)
         if key:
             value = value.get(key) if isinstance(value, dict) else None
@@ -63,10 +76,26 @@ def personal_values(state: Mapping[str, Any], paths: Iterable[str]) -> list[str]
     return found
 
 
+def item_of(path: str) -> tuple[str, int] | None:
+    """("ranked", 0) for "ranked[0].motive"; None for a path to no list item."""
+    name = path.partition(".")[0]
+    if not name.endswith("]"):
+        return None
+    field, _, index = name[:-1].partition("[")
+    return field, int(index)
+
+
 def replace_value(state: dict[str, Any], path: str, new: Any) -> None:
-    """Set the value at `path` ("field" or "field.key") of `state` in place."""
+    """Set the value at `path` ("field", "field.key" or "field[i].key") of
+    `state` in place (copying the containers it changes)."""
     name, _, key = path.partition(".")
-    if key:
+    item = item_of(path)
+    if item is not None:
+        field, index = item
+        items = list(state[field])
+        items[index] = {**items[index], key: new}
+        state[field] = items
+    elif key:
         state[name] = {**state[name], key: new}
     else:
         state[name] = new
@@ -74,6 +103,9 @@ def replace_value(state: dict[str, Any], path: str, new: Any) -> None:
 
 def value_at(state: Mapping[str, Any], path: str) -> Any:
     name, _, key = path.partition(".")
+    item = item_of(path)
+    if item is not None:
+        return state[item[0]][item[1]][key]
     return state[name][key] if key else state[name]
 
 

@@ -127,6 +127,7 @@ class Saisine(Recording, Aggregate):
 
     class Signalled(Event, Aggregate.Created):
         TOPIC = "logis.saisine.Signalled"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"arrears": "Debt"}
         STAGE = SIGNALLED
         source: str
         household_id: UUID
@@ -217,6 +218,7 @@ class Saisine(Recording, Aggregate):
 
     class AvisIssued(Event):
         TOPIC = "logis.saisine.AvisIssued"
+        PERSONAL: ClassVar[Mapping[str, str]] = {"recommendations": "Debt"}
         STAGE = AVIS_ISSUED
         recommendations: list[str]
 

@@ -8,10 +8,17 @@ them. The stored events are never rewritten: their seals stay valid.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 from commands.erasure import (
+    check_not_in_future,
     check_retention_elapsed,
     erasable_records,
     record_erasure,
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
 
     from commands.application import Logis
     from domain.shared import Actor
+    from infra.projector import ProjectionEngine
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,10 @@ def erase_household(
     actor: Actor,
     today: date,
     correlation_id: str = "",
+    engine: ProjectionEngine | None = None,
 ) -> Erasure:
     check_eraser(actor)
+    check_not_in_future(today, datetime.now(UTC).date())
     keys = keys_of(app)
     records = erasable_records(app, keys.records_of(household_id))
     if not records:
@@ -69,6 +79,9 @@ def erase_household(
         raise NotFoundError(msg)
     check_retention_elapsed(records, today)
     erased_now = keys.erase(household_id, actor.subject)
+    forget_fingerprints(app, [r.id for r in records])
+    if engine is not None:  # views are sealed; older generations may not be
+        engine.drop_retired()
     position = record_erasure(app, records, actor, today, correlation_id)
     held = {c for r in records for c in r.categories}
     row = keys.row(household_id)
@@ -81,3 +94,41 @@ def erase_household(
         position,
         already=not erased_now,
     )
+
+
+ERASED_FINGERPRINT = "effacee"
+
+
+def forget_fingerprints(app: Logis, record_ids: list[UUID]) -> None:
+    """The idempotency rows of these records keep a digest of each request's
+    body, names included: replaying a key with a guessed body would confirm it.
+    Overwrite them; a retry now meets `idempotency_key_reused`."""
+    recorder: Any = app.recorder
+    if not record_ids:
+        return
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        marks = ", ".join("?" for _ in record_ids)
+        with recorder.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")
+            c.execute(
+                f"UPDATE {recorder.idempotency_table} SET fingerprint = ? "
+                f"WHERE originator_id IN ({marks})",
+                (ERASED_FINGERPRINT, *(i.hex for i in record_ids)),
+            )
+        with (  # the old page may linger in the write-ahead log
+            contextlib.suppress(sqlite3.Error),
+            recorder.datastore.transaction(commit=False) as c,
+        ):
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    with recorder.datastore.transaction(commit=True) as c:
+        c.execute(
+            SQL(
+                "UPDATE {schema}.{table} SET fingerprint = %s "
+                "WHERE originator_id = ANY(%s)"
+            ).format(
+                schema=Identifier(recorder.datastore.schema),
+                table=Identifier(recorder.idempotency_table),
+            ),
+            (ERASED_FINGERPRINT, list(record_ids)),
+        )

@@ -7,7 +7,10 @@ its place as
 
     {"__erasable__": household hex, "nonce": …, "ct": …, "erased": <erased value>}
 
-(the ciphertext authenticates the record's id and the field's path). On reading,
+(the ciphertext authenticates the record's id and the field's path). A value in
+an item of a list (a commission's decision on one dossier: `ranked[].motive`)
+is encrypted under the key of the household of the dossier the item names, so
+erasing one household leaves the others' motives readable. On reading,
 the value is decrypted; once the household's key is destroyed, it reads as its
 erased value. Values stored before this mapper existed (no marker) read as they
 are. The event's household: its creation event names it (`household_id`), and
@@ -31,6 +34,7 @@ from eventsourcing.persistence import Mapper, MapperDeserialisationError
 
 from domain.personal import (
     erased_value,
+    item_of,
     personal_fields,
     personal_values,
     replace_value,
@@ -67,10 +71,17 @@ class ErasableMapper(Mapper[UUID]):
         present = personal_values(state, personal_fields(type(domain_event)))
         if not present:
             return super().to_stored_event(domain_event)
-        household = self._household_of(originator_id)
-        key = self._keys().key_for_writing(household)
         for path in present:
             value = value_at(state, path)
+            item = item_of(path)
+            household = (
+                self._household_of(originator_id)
+                if item is None
+                else self._household_of_item(state[item[0]][item[1]])
+            )
+            if household is None:  # an item naming no household Logis knows
+                continue
+            key = self._keys().key_for_writing(household)
             replace_value(
                 state, path, self._encrypt(key, household, originator_id, path, value)
             )
@@ -132,6 +143,15 @@ class ErasableMapper(Mapper[UUID]):
             msg = "ErasableMapper used before attach(): see infra/bootstrap.py."
             raise RuntimeError(msg)
         return self.keys
+
+    def _household_of_item(self, item: dict[str, Any]) -> UUID | None:
+        """A list item's household: that of the dossier it names."""
+        dossier_id = item.get("dossier_id")
+        if dossier_id is None:
+            return None
+        if not isinstance(dossier_id, UUID):
+            dossier_id = UUID(str(dossier_id))
+        return self._keys().household_of(dossier_id)
 
     def _household_of(self, originator_id: UUID) -> UUID:
         keys = self._keys()

@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from infra.projection_failures import Failure, Failures
 from infra.rowviews import SQLRowView
+from infra.sealed_columns import sealer_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -201,6 +202,8 @@ class ProjectionEngine:
         self.batch_size = batch_size
         self._views: dict[str, SQLRowView] = {}
         self._created: set[str] = set()
+        # Personal values in the views sealed under the events' household keys.
+        self.sealer = sealer_of(app)
         probe = SQLRowView(datastore, view="_", tables=())
         probe.create_table()  # the registry and tracking tables
         self.registry = Generations(datastore, probe.dialect.mark)
@@ -215,7 +218,10 @@ class ProjectionEngine:
         if view is None:
             projection = self.projections[generation.name]
             view = SQLRowView(
-                self.datastore, view=generation.view, tables=projection.tables
+                self.datastore,
+                view=generation.view,
+                tables=projection.tables,
+                sealer=self.sealer,
             )
             self._views[generation.view] = view
         if create and generation.view not in self._created:
@@ -337,10 +343,25 @@ class ProjectionEngine:
         for old in retired:
             self.failures.clear(old)  # readers left it: its failure no longer matters
         for old in retired[:-1]:
-            self.view(old).drop_tables()
-            self._views.pop(old.view, None)
-            self._created.discard(old.view)
-            self.registry.forget(old)
+            self._drop(old)
+
+    def drop_retired(self) -> int:
+        """Drop every retired generation (at an erasure: one written before the
+        views were sealed holds personal values in clear); how many."""
+        dropped = 0
+        with self.mutex:
+            for name in self.projections:
+                for old in self.registry.all(name):
+                    if old.state == RETIRED:
+                        self._drop(old)
+                        dropped += 1
+        return dropped
+
+    def _drop(self, old: Generation) -> None:
+        self.view(old).drop_tables()
+        self._views.pop(old.view, None)
+        self._created.discard(old.view)
+        self.registry.forget(old)
 
     def _apply_batches(
         self, projection: type[RowProjection], generation: Generation, max_batches: int

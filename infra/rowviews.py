@@ -8,7 +8,9 @@ update in `projection_generations`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,10 +27,13 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.types.json import Jsonb
 
+from infra.sealed_columns import is_sealed
 from projections.rows import Batch, Between, Key, Row, RowView, Table
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+    from infra.sealed_columns import ColumnSealer
 
 SQLITE_TYPES = {
     "text": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT",
@@ -118,10 +123,12 @@ class SQLRowView(RowView):
         *,
         view: str,
         tables: tuple[Table, ...],
+        sealer: ColumnSealer | None = None,
     ) -> None:
         self.datastore = datastore
         self.view = view
         self.tables = tables
+        self.sealer = sealer  # None: personal columns stored as they are
         self.batch = None
         self.dialect: SQLDialect = (
             PostgresDialect()
@@ -165,13 +172,22 @@ class SQLRowView(RowView):
                     )
 
     def drop_tables(self) -> None:
+        sqlite = isinstance(self.datastore, SQLiteDatastore)
         with self.datastore.transaction(commit=True) as c:
+            if sqlite:  # overwrite the freed pages rather than leave them
+                c.execute("PRAGMA secure_delete = ON")
             for table in self.tables:
                 c.execute(f"DROP TABLE IF EXISTS {physical(self.view, table)}")
             c.execute(
                 f"DELETE FROM projection_tracking WHERE view = {self.dialect.mark}",
                 (self.view,),
             )
+        if sqlite:  # and let no copy linger in the write-ahead log
+            with (
+                contextlib.suppress(sqlite3.Error),
+                self.datastore.transaction(commit=False) as c,
+            ):
+                c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ---- tracking ---------------------------------------------------------------
 
@@ -251,14 +267,14 @@ class SQLRowView(RowView):
             marks = ", ".join(m for _ in columns)
             yield (
                 f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
-                [self._values(table, columns, row) for row in inserts],
+                [self._values(table, columns, self._sealed(table, r)) for r in inserts],
             )
         tallies: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Sequence[Any]]] = {}
         for p in pending.values():
             if p.kind == "tally":
                 columns, adds = tuple(sorted(p.values)), tuple(sorted(p.increments))
                 tallies.setdefault((columns, adds), []).append(
-                    self._values(table, columns, p.values)
+                    self._values(table, columns, self._sealed(table, p.values))
                 )
         for (columns, adds), params in tallies.items():
             sums = ", ".join(
@@ -276,7 +292,7 @@ class SQLRowView(RowView):
                 continue
             sets, adds = tuple(sorted(p.values)), tuple(sorted(p.increments))
             params = [
-                *self._values(table, sets, p.values),
+                *self._values(table, sets, self._sealed(table, p.values, key)),
                 *self._values(table, adds, p.increments),
                 *self._key(table, key),
             ]
@@ -285,6 +301,35 @@ class SQLRowView(RowView):
             assignments = [f"{col} = {m}" for col in sets]
             assignments += [f"{col} = COALESCE({col}, 0) + {m}" for col in adds]
             yield f"UPDATE {name} SET {', '.join(assignments)} WHERE {where}", params
+
+    def _sealed(self, table: Table, row: Row, key: Key | None = None) -> Row:
+        """The row with its personal values sealed (infra/sealed_columns.py);
+        `key`: the row's, when `row` holds only changes."""
+        if self.sealer is None or not table.personal:
+            return row
+        keyed = dict(zip(table.key, key, strict=True)) if key is not None else row
+        sealed = dict(row)
+        for column, record in table.personal.items():
+            if column in sealed:
+                sealed[column] = self.sealer.seal(
+                    keyed.get(record), column, sealed[column]
+                )
+        return sealed
+
+    def _opened(self, table: Table, columns: Sequence[str], r: Any) -> Row:
+        """A stored row as read: decoded, its personal values opened."""
+        row = {}
+        for i, col in enumerate(columns):
+            raw = _get(r, i, col)
+            # A sealed value is a string, even in a json column (jsonb hands
+            # back the string itself).
+            sealed = col in table.personal and is_sealed(raw)
+            row[col] = raw if sealed else self.dialect.from_db(table.columns[col], raw)
+        if self.sealer is not None:
+            for column, record in table.personal.items():
+                if column in row:
+                    row[column] = self.sealer.open(row[record], column, row[column])
+        return row
 
     def _values(self, table: Table, columns: Sequence[str], row: Row) -> list[Any]:
         return [self.dialect.to_db(table.columns[c], row.get(c)) for c in columns]
@@ -314,10 +359,7 @@ class SQLRowView(RowView):
                     params,
                 )
                 for r in c.fetchall():
-                    row = {
-                        col: self.dialect.from_db(table.columns[col], _get(r, i, col))
-                        for i, col in enumerate(columns)
-                    }
+                    row = self._opened(table, columns, r)
                     found[(row[column],)] = row
         return found
 
@@ -350,6 +392,10 @@ class SQLRowView(RowView):
         m = self.dialect.mark
         name = physical(self.view, table)
         clauses, params = [], []
+        sealed = set(table.personal) & {*where, *(c.lstrip("-") for c in order_by)}
+        if sealed:
+            msg = f"{table.name}: {sorted(sealed)} are sealed, not for queries"
+            raise ValueError(msg)
         for col, value in where.items():
             bounds = (
                 [(">=", value.first), ("<=", value.last)]
@@ -378,13 +424,7 @@ class SQLRowView(RowView):
             if limit is not None:
                 statement += f" LIMIT {int(limit)} OFFSET {int(offset)}"
             c.execute(statement, params)
-            rows = [
-                {
-                    col: self.dialect.from_db(table.columns[col], _get(r, i, col))
-                    for i, col in enumerate(columns)
-                }
-                for r in c.fetchall()
-            ]
+            rows = [self._opened(table, columns, r) for r in c.fetchall()]
         return rows, total
 
 

@@ -25,10 +25,10 @@ from domain import dossier as d
 from domain import mesure as m
 from domain import programme as p
 from domain import saisine as s
-from domain.personal import erased_copy
+from domain.personal import ERASED, erased_copy
 from domain.records import KINDS, kind_of
 from domain.shared import RecordedEvent
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import Row, RowProjection, RowView, Table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,12 +49,15 @@ EVENTS = Table(
         "recorded_at": "datetime",
         "occurred_on": "date",
         "commission_id": "uuid",
+        # The summary as it reads once the household's personal data are
+        # erased (domain/personal.py): it names nobody, so it is kept in clear.
         "summary": "text",
-        # The summary once the household's personal data are erased, when it
-        # differs (domain/personal.py): it replaces `summary` at the erasure.
-        "erased_summary": "text",
+        # The full summary when it differs, sealed under the household's key
+        # (infra/sealed_columns.py): erased with it.
+        "personal_summary": "text",
     },
     key=("aggregate_id", "version"),
+    personal={"personal_summary": "aggregate_id"},
     indexes=(("commission_id",),),
 )
 # Each record once, from its first event: what kind it is and where.
@@ -102,7 +105,7 @@ class AuditRecord:
 
 class AuditTrailProjection(RowProjection):
     name = "audit_trail"
-    version = 2  # 2: erased_summary, applied at PersonalDataErased
+    version = 3  # 3: the personal summary apart, sealed
     tables = (EVENTS, RECORDS)
     topics = audit_topics()
 
@@ -144,21 +147,20 @@ class AuditTrailProjection(RowProjection):
                 "recorded_at": event.timestamp,
                 "occurred_on": event.occurred_on,
                 "commission_id": commission_of(kind.name, event),
-                "summary": summary,
-                "erased_summary": erased if erased != summary else None,
+                "summary": erased,
+                "personal_summary": summary if summary != erased else None,
             },
         )
         if type(event).__name__ == "PersonalDataErased":
             self._erase_summaries(event.originator_id, event.originator_version)
 
     def _erase_summaries(self, aggregate_id: UUID, erased_at_version: int) -> None:
+        # Unreadable already (its key is gone): no longer kept at all.
         for version in range(1, erased_at_version):
             row = self.view.get("events", (aggregate_id, version))
-            if row is not None and row["erased_summary"] is not None:
+            if row is not None and row["personal_summary"] is not None:
                 self.view.update(
-                    "events",
-                    (aggregate_id, version),
-                    {"summary": row["erased_summary"], "erased_summary": None},
+                    "events", (aggregate_id, version), {"personal_summary": None}
                 )
 
 
@@ -179,9 +181,18 @@ def commission_of(kind: str, event: Any) -> UUID | None:
 def select_trail(view: RowView, aggregate_id: UUID) -> list[AuditRow]:
     rows, _ = view.select("events", {"aggregate_id": aggregate_id}, ("version",))
     return [
-        AuditRow(**{c: v for c, v in row.items() if c != "erased_summary"})
+        AuditRow(
+            **{c: v for c, v in row.items() if c != "personal_summary"}
+            | {"summary": _readable_summary(row)}
+        )
         for row in rows
     ]
+
+
+def _readable_summary(row: Row) -> str:
+    """The full summary while it can be read, else the one naming nobody."""
+    personal = row["personal_summary"]
+    return personal if personal not in (None, ERASED) else row["summary"]
 
 
 def find_record(view: RowView, record_id: UUID) -> AuditRecord | None:
@@ -208,11 +219,15 @@ def _listed(values: Any) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _euros(amount: Decimal) -> str:
+def _euros(amount: Decimal | None) -> str:
+    if amount is None:  # a household's figure, erased
+        return ERASED
     return f"{amount} €".replace(".", ",")  # French decimal comma
 
 
-def _percent(ratio: Decimal) -> str:
+def _percent(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return ERASED
     return f"{(ratio * 100).quantize(Decimal('0.01'))} %".replace(".", ",")
 
 

@@ -78,6 +78,8 @@ ENTRIES = Table(
         "cal_dwelling_ref": "text",
     },
     key=("commission_id", "dossier_id"),
+    # A motive and a decision's details are about the dossier's household.
+    personal={"motive": "dossier_id", "details": "dossier_id"},
     indexes=(("commune", "section"), ("dossier_id",)),
 )
 DWELLINGS = Table(

@@ -40,6 +40,7 @@ DOSSIERS = Table(
         "updated_at": "datetime",
     },
     key=("id",),
+    personal={"applicant_name": "id"},
     indexes=(
         ("commune", "stage"),
         ("programme_id",),
@@ -99,7 +100,7 @@ def dossier_topics() -> tuple[str, ...]:
 
 class DossierListProjection(RowProjection):
     name = "dossier_list"
-    version = 2  # 2: landlord and ranked (the landlord's scope)
+    version = 3  # 2: landlord and ranked (the landlord's scope); 3: name sealed
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 

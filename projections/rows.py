@@ -41,10 +41,30 @@ class Between:
 
 @dataclass(frozen=True)
 class Table:
+    """`personal`: the columns holding a household's personal data (names, free
+    text), each with the column naming the record (dossier, mesure, saisine)
+    whose household they belong to. The store keeps them sealed under that
+    household's key (infra/sealed_columns.py), so erasing the key erases every
+    copy; never filter or sort on them."""
+
     name: str
     columns: dict[str, ColumnType]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    personal: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for column, record in self.personal.items():
+            if self.columns.get(column) not in ("text", "json"):
+                msg = f"{self.name}.{column}: only text or json is sealed"
+                raise ValueError(msg)
+            if self.columns.get(record) != "uuid" or record not in self.key:
+                msg = f"{self.name}.{column}: its record must be a uuid of the key"
+                raise ValueError(msg)
+            for index in self.indexes:
+                if column in index:
+                    msg = f"{self.name}.{column}: a sealed column is not indexed"
+                    raise ValueError(msg)
 
     def key_of(self, row: Row) -> Key:
         return tuple(row[c] for c in self.key)

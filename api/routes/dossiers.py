@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from api.access import authorize, history, public, scoped
+from api.access import authorize, check_household_link, history, public, scoped
 from api.access_log import DOSSIER, DOSSIER_ROW, AccessLogDep
 from api.deps import (
     AsOf,
@@ -43,10 +43,15 @@ router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
 
 @router.post("", status_code=201, response_model=CommandAnswer)
 def identify_dossier(
-    body: IdentifyDossier, ctx: ContextDep, system: SystemDep, response: Response
+    body: IdentifyDossier,
+    ctx: ContextDep,
+    caller: CallerDep,
+    system: SystemDep,
+    response: Response,
 ) -> CommandAnswer:
     """Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."""
     asked = body.model_dump(mode="json")
+    check_household_link(system, caller, body.household_id)
     ctx = with_fingerprint(ctx, "identify", asked)
     answer = carry_out(
         system,

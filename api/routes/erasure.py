@@ -53,6 +53,6 @@ def erase_household_data(
     """Erase a household's personal data (administrator, after the retention)."""
     today = datetime.now(UTC).date()
     erasure = erase_household(
-        system.app, household_id, ctx.actor, today, ctx.correlation_id
+        system.app, household_id, ctx.actor, today, ctx.correlation_id, system.engine
     )
     return ErasurePublic.of(erasure)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.access import authorize, history, public, scoped
+from api.access import authorize, check_household_link, history, public, scoped
 from api.access_log import MESURE, MESURE_ROW, AccessLogDep
 from api.deps import (
     AsOf,
@@ -43,10 +43,17 @@ router = APIRouter(prefix="/v1/mesures", tags=["mesures ASLL"], responses=ERRORS
 
 @router.post("", status_code=201, response_model=CommandAnswer)
 def request_mesure(
-    body: RequestMesure, ctx: ContextDep, system: SystemDep, response: Response
+    body: RequestMesure,
+    ctx: ContextDep,
+    caller: CallerDep,
+    system: SystemDep,
+    response: Response,
 ) -> CommandAnswer:
     """A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
     household (ASLL-ADHESION, ASLL-PRESCRIPTEUR)."""
+    check_household_link(system, caller, body.household_id)
+    if body.previous_mesure_id is not None:  # its household goes on
+        authorize(system, caller, "mesure", body.previous_mesure_id)
     ctx = with_fingerprint(ctx, "request", body.model_dump(mode="json"))
     answer = carry_out(
         system,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from api.access import authorize, history, public
+from api.access import authorize, check_household_link, history, public
 from api.access_log import SAISINE, AccessLogDep
 from api.deps import (
     AsOf,
@@ -34,9 +34,14 @@ router = APIRouter(prefix="/v1/saisines", tags=["saisines CCAPEX"], responses=ER
 
 @router.post("", status_code=201, response_model=CommandAnswer)
 def signal_saisine(
-    body: SignalSaisine, ctx: ContextDep, system: SystemDep, response: Response
+    body: SignalSaisine,
+    ctx: ContextDep,
+    caller: CallerDep,
+    system: SystemDep,
+    response: Response,
 ) -> CommandAnswer:
     """Signal a household at risk of expulsion to the department's CCAPEX."""
+    check_household_link(system, caller, body.household_id)
     ctx = with_fingerprint(ctx, "signal", body.model_dump(mode="json"))
     answer = carry_out(
         system,

@@ -603,6 +603,8 @@ def _check_ceiling(
         version, settings = rules
         year, category = event.occurred_on.year, event.household_category
         ceiling = settings.ceiling(year, category)
+        if event.annual_resources is None:
+            continue  # the household's figures are erased: nothing to check
         if ceiling is None:
             message = (
                 f"Contrôle du {_day(event.occurred_on)} sans plafond LLTS "
@@ -636,6 +638,8 @@ def _check_solvency(
     size = identified.household_size if identified is not None else None
     findings = []
     for event in _of(events, Dossier.SolvencyAssessed):
+        if event.monthly_resources is None:
+            continue  # the household's figures are erased: nothing to check
         problems = []
         net = event.rent + event.charges - event.housing_benefit
         if event.monthly_resources <= 0 or net < 0:

@@ -281,8 +281,10 @@ class TestIndividualMeasure:
         previous = drive_mesure(
             client, path=[INSTRUCTION, notification(), RUPTURE], to="rompue"
         )
+        other = drive_mesure(client, path=[INSTRUCTION], to="instruite")
         before = snapshot(client, previous)
-        body = request_body(previous_mesure_id=previous, household_id=str(uuid4()))
+        household = read(client, other)["household_id"]
+        body = request_body(previous_mesure_id=previous, household_id=household)
         refused(ask(client, body), 409, "previous_mesure_open", client, before)
 
 

@@ -27,7 +27,9 @@ from tests.helpers.api import (
     drive_dossier,
     history,
     identification,
+    identify,
     store_position,
+    take,
     today,
 )
 
@@ -47,15 +49,14 @@ def system_of(client: TestClient) -> System:
 def withdrawn_dossier(client: TestClient, on: date) -> tuple[str, UUID]:
     """A dossier with an enquête and an avis, withdrawn, all on `on`; its id and
     its household's."""
-    household = uuid4()
-    dossier_id = drive_dossier(
-        client,
-        to="retire",
-        on=on,
-        path=PATH,
-        identify_with={"household_id": str(household)},
-    )
-    return dossier_id, household
+    dossier_id = drive_dossier(client, to="retire", on=on, path=PATH)
+    return dossier_id, household_of(client, dossier_id)
+
+
+def household_of(client: TestClient, dossier_id: str) -> UUID:
+    """The household Logis assigned to the dossier."""
+    read = client.get(f"/v1/dossiers/{dossier_id}", headers=actor("auditeur"))
+    return UUID(read.json()["household_id"])
 
 
 def raw_states(system: System, record_id: str) -> list[bytes]:
@@ -105,13 +106,9 @@ def test_erasure_before_the_retention_ends_is_refused(
 
 
 def test_an_open_dossier_cannot_be_erased(client: TestClient, department: str):
-    household = uuid4()
-    created = client.post(
-        "/v1/dossiers",
-        json=identification(household_id=str(household)),
-        headers=actor("ccas"),
-    )
+    created = client.post("/v1/dossiers", json=identification(), headers=actor("ccas"))
     assert created.status_code == 201, created.text
+    household = household_of(client, created.json()["id"])
     answer = erase(client, household)
     assert answer.status_code == 409
     assert answer.json()["code"] == "retention_not_elapsed"
@@ -145,7 +142,7 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["records"] == [{"kind": "dossier", "id": dossier_id}]
-    assert body["categories"] == ["Id", "Soc"]
+    assert body["categories"] == ["Id", "Soc", "Dec"]
     assert body["erased_by"] == "agent.admin"
     row = keys_of(system.app).row(household)
     assert row is not None
@@ -169,7 +166,7 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     assert ERASED in text
     assert "prioritaire" in text  # the enquête's avis is not personal
     assert events[-1]["type"] == "PersonalDataErased"
-    assert events[-1]["data"] == {"categories": ["Id", "Soc"]}
+    assert events[-1]["data"] == {"categories": ["Id", "Soc", "Dec"]}
     # The other household is untouched.
     assert client.get(f"/v1/dossiers/{other_id}").json()["applicant_name"] == NAME
 
@@ -211,6 +208,29 @@ def test_erasure_keeps_the_history_replayable_auditable_and_verified(
     assert store_position(client) == position
 
 
+def test_an_erased_request_can_no_longer_be_replayed(
+    client: TestClient, department: str
+):
+    # A replay answers only the very same body: after the erasure it would
+    # confirm a guessed name. The digest of the body is forgotten with the key.
+    on = today() - timedelta(days=100)
+    body = identification(on)
+    key = {"Idempotency-Key": "ccas-erased-1"}
+    first = identify(client, body, headers=key)
+    assert first.status_code == 201, first.text
+    dossier_id = first.json()["id"]
+    for step in PATH:
+        answer = take(client, dossier_id, step, step.body(on))
+        assert answer.status_code == 200, answer.text
+    assert identify(client, body, headers=key).json() == first.json()
+    assert erase(client, household_of(client, dossier_id)).status_code == 200
+    position = store_position(client)
+    again = identify(client, body, headers=key)
+    assert again.status_code == 422, again.text
+    assert again.json()["code"] == "idempotency_key_reused"
+    assert store_position(client) == position
+
+
 def test_logis_erase_on_the_command_line(
     client: TestClient,
     department: str,
@@ -218,13 +238,25 @@ def test_logis_erase_on_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):
-    dossier_id, household = withdrawn_dossier(client, today())
+    withdrawn_on = today() - timedelta(days=100)
+    dossier_id, household = withdrawn_dossier(client, withdrawn_on)
     monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOGIS_LOG_JSON", "false")
-    assert cli_main(["erase", str(household)]) == 1
+    within = (withdrawn_on + timedelta(days=10)).isoformat()
+    assert cli_main(["erase", str(household), "--as-of", within]) == 1
     assert "retention_not_elapsed" in capsys.readouterr().err
+    # A day to come would cut the retention short and date the event later.
+    position = store_position(client)
     later = (today() + timedelta(days=400)).isoformat()
-    assert cli_main(["erase", str(household), "--as-of", later, "--by", "dpo"]) == 0
+    assert cli_main(["erase", str(household), "--as-of", later]) == 1
+    err = capsys.readouterr().err
+    assert "erasure_in_future" in err
+    assert "futur" in err
+    assert store_position(client) == position
+    row = keys_of(system_of(client).app).row(household)
+    assert row is not None
+    assert not row.erased
+    assert cli_main(["erase", str(household), "--by", "dpo"]) == 0
     out = capsys.readouterr().out
     assert "données personnelles effacées" in out
     assert dossier_id in out

@@ -9,13 +9,22 @@ from datetime import date
 from uuid import uuid4
 
 from domain.dossier import Dossier
-from domain.personal import CATEGORIES, ERASED, erased_copy, erased_value
+from domain.personal import (
+    CATEGORIES,
+    ERASED,
+    erased_copy,
+    erased_value,
+    personal_values,
+    replace_value,
+    value_at,
+)
 from domain.records import event_classes
 from tests.helpers.dossiers import make_meta
 
 # Names that suggest personal data: identity, free text about the household.
 PERSONAL_LOOKING = re.compile(
     r"(^|_)(name|nom|summary|comment|findings|bilan|notes?|diagnostic|reason|"
+    r"motive|recommendations|resources|benefit|arrears|taux|reste|"
     r"address|phone|email|birth|health)($|_)"
 )
 # Fields with such a name that are not a household's personal data, and why.
@@ -24,12 +33,12 @@ NOT_PERSONAL = {
     ("logis.programme.Announced", "name"): "nom du programme",
     ("logis.mesure.Notified", "association_name"): "nom de l'association",
     ("logis.mesure.Requested", "association_name"): "nom de l'association",
-    ("logis.dossier.Ended", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.Withdrawn", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.DeclaredInadmissible", "reason"): "motif de décision (Dec)",
-    ("logis.dossier.Radiated", "reason"): "motif de radiation (Dec)",
-    ("logis.dossier.ListExpired", "reason"): "motif de fin de procédure (Dec)",
-    ("logis.dossier.Closed", "reason"): "motif de clôture (Dec)",
+    ("logis.commission.CALDecisionsTaken", "exception_motive"): "motif de la "
+    "séance pour un logement (CAL-TROIS), d'aucun ménage",
+    ("logis.programme.ConcertationHeld", "quota_motive"): "motif du programme",
+    ("logis.dossier.SolvencyAssessed", "max_taux_effort"): "seuil du département",
+    ("logis.dossier.SolvencyAssessed", "min_reste_a_vivre_per_person"): "seuil du "
+    "département",
 }
 
 
@@ -51,11 +60,19 @@ def test_declarations_name_real_fields_and_categories() -> None:
         names = {f.name: f.type for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         for path, category in cls.PERSONAL.items():
             name, _, key = path.partition(".")
+            name, each = name.removesuffix("[]"), name.endswith("[]")
             assert name in names, f"{cls.TOPIC}: no field {name}"
             assert category in CATEGORIES
             kind = str(names[name])
-            # JSON-friendly types only, so an erased value keeps its type.
-            assert kind.startswith(("str", "list[str]", "dict[str, Any]")), kind
+            if each:  # a key of each item, under its dossier's household
+                assert kind.startswith("list[dict[str, Any]]"), kind
+                assert key, path
+                continue
+            # JSON-friendly types, so an erased value keeps its type; a
+            # household's figure (Decimal) reads None once erased.
+            assert kind.startswith(("str", "list[str]", "dict[str, Any]", "Decimal")), (
+                kind
+            )
             assert bool(key) == kind.startswith("dict"), path
 
 
@@ -64,6 +81,14 @@ def test_erased_values_keep_their_type() -> None:
     assert erased_value(["a"]) == []
     assert erased_value({"a": 1}) == {}
     assert erased_value(None) is None
+
+
+def test_a_key_of_each_list_item_is_one_path_per_item() -> None:
+    state = {"ranked": [{"dossier_id": 1, "motive": "Voisin"}, {"dossier_id": 2}]}
+    assert personal_values(state, ["ranked[].motive"]) == ["ranked[0].motive"]
+    assert value_at(state, "ranked[0].motive") == "Voisin"
+    replace_value(state, "ranked[0].motive", ERASED)
+    assert state["ranked"][0] == {"dossier_id": 1, "motive": ERASED}
 
 
 def test_an_erased_copy_only_changes_personal_fields() -> None:
