@@ -140,12 +140,15 @@ def test_every_provider_fault_is_503_for_a_key_not_held(
     accepted(read(client, provider, "rsa-1"))  # held keys still serve
 
 
-@pytest.mark.parametrize("fault", [HTML, RESET])
+@pytest.mark.parametrize("fault", [DOWN, HTML, RESET, HANG])
 def test_a_faulty_provider_before_any_key_is_503(
     client_for: Callable[..., TestClient], provider: Provider, fault: str
 ) -> None:
     client = client_for()
-    provider.mode = fault
+    if fault == DOWN:
+        provider.stop()
+    else:
+        provider.mode = fault
 
     answer = read(client, provider, "rsa-1")
 
