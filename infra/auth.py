@@ -152,10 +152,11 @@ class ProviderKeys:
         with self._lock:
             if self._fetching is None or self._fetching.done():
                 self._fetching = Future()
-                threading.Thread(
-                    target=self._run, args=(self._fetching,), name="logis-jwks",
-                    daemon=True,  # a hanging provider never holds the exit
-                ).start()  # fmt: skip
+                # A daemon: a hanging provider never holds the process's exit.
+                fetcher = threading.Thread(
+                    target=self._run, args=(self._fetching,), daemon=True
+                )
+                fetcher.start()
             return self._fetching
 
     def _run(self, outcome: Future[None]) -> None:
