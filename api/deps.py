@@ -46,12 +46,13 @@ def _unauthorized(code: str, message: str, challenge: str) -> HTTPException:
     )
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
     """The caller the bearer token names (verified once per request: every route
-    but /health and the docs asks for it, and routes ask again to scope)."""
+    but /health and the docs asks for it, and routes ask again to scope). Async:
+    a request waiting for the identity provider's keys holds no worker thread."""
     known: Caller | None = getattr(request.state, "caller", None)
     if known is not None:
         return known
@@ -63,7 +64,7 @@ def get_caller(
         )
     verifier: TokenVerifier = request.app.state.verifier
     try:
-        caller = verifier.verify(credentials.credentials)
+        caller = await verifier.verify_async(credentials.credentials)
     except TokenError as error:
         raise _unauthorized(
             error.code, error.message, 'Bearer realm="logis", error="invalid_token"'

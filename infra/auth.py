@@ -5,6 +5,7 @@ the secret (`logis token`). Messages in French."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import secrets
 import tempfile
 import threading
 import urllib.request
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,8 +30,6 @@ DEVELOPMENT_ALGORITHMS = ("HS256",)
 PROVIDER_ALGORITHMS = ("RS256", "ES256")
 REQUIRED_CLAIMS = ("sub", "role", "org", "iss", "aud", "exp")
 SECRET_FILE_SUFFIX = ".jwt-secret"  # noqa: S105 (a file name)
-PROVIDER_TIMEOUT_SECONDS = 10.0
-JWKS_CACHE_SECONDS = 300.0
 
 
 class AuthConfigError(Exception):
@@ -58,56 +58,144 @@ def _invalid(why: str) -> TokenError:
 
 
 class KeySource(Protocol):
-    def key_for(self, token: str) -> Any: ...
+    def key_for(self, header: dict[str, Any]) -> Any: ...
+
+    async def key_for_async(self, header: dict[str, Any]) -> Any: ...
 
 
 class SecretKey:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
-    def key_for(self, token: str) -> bytes:
+    def key_for(self, header: dict[str, Any]) -> bytes:
+        return self._secret
+
+    async def key_for_async(self, header: dict[str, Any]) -> bytes:
         return self._secret
 
 
 class ProviderKeys:
-    """The identity provider's signing keys: from `jwks_url`, or from the
-    `jwks_uri` of its OIDC discovery document (fetched once, then cached), each
-    key set kept JWKS_CACHE_SECONDS and refreshed when a token names a new key."""
+    """The identity provider's signing keys: the JWKS at `jwks_url`, or at the
+    `jwks_uri` of the issuer's OIDC discovery document (read once).
 
-    def __init__(self, *, jwks_url: str | None, oidc_issuer: str | None) -> None:
+    The key set is kept `lifespan` seconds and no longer (PyJWKClient's set
+    cache; its per-key cache never expires, so it stays off), and fetched again
+    at once when a token names a key it does not hold (a rotation). One fetch
+    at a time, in a thread of its own: requests needing keys meanwhile share
+    its outcome, waiting at most `timeout` seconds (`key_for_async` without
+    holding a worker thread). Every provider fault is IdentityProviderError."""
+
+    def __init__(
+        self,
+        *,
+        jwks_url: str | None,
+        oidc_issuer: str | None,
+        lifespan: float,
+        timeout: float,
+    ) -> None:
         self._jwks_url = jwks_url
         self._issuer = oidc_issuer
+        self._lifespan = lifespan
+        self._timeout = timeout
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
+        self._fetching: Future[None] | None = None
 
-    def _jwks_client(self) -> jwt.PyJWKClient:
+    def key_for(self, header: dict[str, Any]) -> Any:
+        kid = _kid(header)
+        key = self._cached(kid)
+        if key is None:
+            try:
+                self._fetch().result(timeout=self._timeout)
+            except TimeoutError:
+                raise self._late() from None
+            key = self._fetched(kid)
+        return key
+
+    async def key_for_async(self, header: dict[str, Any]) -> Any:
+        kid = _kid(header)
+        key = self._cached(kid)
+        if key is None:
+            fetch = asyncio.wrap_future(self._fetch())
+            done, _ = await asyncio.wait({fetch}, timeout=self._timeout)
+            if not done:
+                fetch.add_done_callback(_consume)
+                raise self._late()
+            fetch.result()
+            key = self._fetched(kid)
+        return key
+
+    def _cached(self, kid: str) -> Any | None:
+        """The key named `kid` in the key set, unless the set is past its lifespan."""
+        client = self._client
+        cache = client.jwk_set_cache if client is not None else None
+        keys = cache.get() if cache is not None else None
+        if keys is None:
+            return None
+        for jwk in keys.keys:
+            if jwk.key_id == kid and jwk.public_key_use in ("sig", None):
+                return jwk.key
+        return None
+
+    def _fetched(self, kid: str) -> Any:
+        key = self._cached(kid)
+        if key is None:
+            raise _invalid("clé de signature inconnue du fournisseur")
+        return key
+
+    def _late(self) -> IdentityProviderError:
+        msg = f"clés du fournisseur d'identité non reçues en {self._timeout} s"
+        return IdentityProviderError(msg)
+
+    def _fetch(self) -> Future[None]:
+        """The fetch under way, or a new one."""
         with self._lock:
-            if self._client is None:
-                url = self._jwks_url or self._discover_jwks_uri()
-                self._client = jwt.PyJWKClient(
-                    url,
-                    cache_keys=True,
-                    lifespan=JWKS_CACHE_SECONDS,
-                    timeout=PROVIDER_TIMEOUT_SECONDS,
+            if self._fetching is None or self._fetching.done():
+                self._fetching = Future()
+                # A daemon: a hanging provider never holds the process's exit.
+                fetcher = threading.Thread(
+                    target=self._run, args=(self._fetching,), daemon=True
                 )
-            return self._client
+                fetcher.start()
+            return self._fetching
+
+    def _run(self, outcome: Future[None]) -> None:
+        try:
+            client = self._client or self._connect()
+            client.get_jwk_set(refresh=True)
+        except IdentityProviderError as error:
+            outcome.set_exception(error)
+        except Exception as error:  # refused, reset, timed out, not a JWKS…
+            msg = f"clés du fournisseur d'identité illisibles ou injoignables : {error}"
+            outcome.set_exception(IdentityProviderError(msg))
+        else:
+            outcome.set_result(None)
+
+    def _connect(self) -> jwt.PyJWKClient:
+        self._client = jwt.PyJWKClient(
+            self._jwks_url or self._discover_jwks_uri(),
+            cache_keys=False,
+            lifespan=self._lifespan,
+            timeout=self._timeout,
+        )
+        return self._client
 
     def _discover_jwks_uri(self) -> str:
         assert self._issuer is not None
-        where = f"{self._issuer.rstrip('/')}/.well-known/openid-configuration"
+        where = f"{self._issuer}/.well-known/openid-configuration"
         try:
             # The issuer's scheme is checked by the settings: https, or http on
             # the loopback.
             with urllib.request.urlopen(  # noqa: S310
-                where, timeout=PROVIDER_TIMEOUT_SECONDS
+                where, timeout=self._timeout
             ) as answer:
                 document = json.load(answer)
-        except (OSError, ValueError) as error:
+        except Exception as error:  # refused, reset, timed out, not JSON…
             msg = f"découverte OIDC impossible ({where}) : {error}"
             raise IdentityProviderError(msg) from error
         issuer = document.get("issuer") if isinstance(document, dict) else None
         jwks_uri = document.get("jwks_uri") if isinstance(document, dict) else None
-        if issuer is None or issuer.rstrip("/") != self._issuer.rstrip("/"):
+        if not isinstance(issuer, str) or issuer.rstrip("/") != self._issuer:
             msg = f"le document {where} annonce un autre émetteur : {issuer!r}"
             raise IdentityProviderError(msg)
         if not isinstance(jwks_uri, str):
@@ -115,17 +203,18 @@ class ProviderKeys:
             raise IdentityProviderError(msg)
         return jwks_uri
 
-    def key_for(self, token: str) -> Any:
-        client = self._jwks_client()
-        try:
-            return client.get_signing_key_from_jwt(token).key
-        except jwt.PyJWKClientConnectionError as error:
-            msg = f"clés du fournisseur d'identité injoignables : {error}"
-            raise IdentityProviderError(msg) from error
-        except (jwt.PyJWKClientError, jwt.PyJWKSetError):
-            raise _invalid("clé de signature inconnue du fournisseur") from None
-        except jwt.InvalidTokenError:
-            raise _invalid("jeton illisible") from None
+
+def _kid(header: dict[str, Any]) -> str:
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise _invalid("identifiant de clé (kid) absent")
+    return kid
+
+
+def _consume(fetch: asyncio.Future[None]) -> None:
+    """Retrieve a late fetch's outcome nobody awaits any more (no warning)."""
+    if not fetch.cancelled():
+        fetch.exception()
 
 
 # ---- verification ----------------------------------------------------------------
@@ -139,7 +228,7 @@ class TokenVerifier:
         keys: KeySource,
         algorithms: tuple[str, ...],
         *,
-        issuer: str,
+        issuer: str | tuple[str, ...],
         audience: str,
         leeway_seconds: int,
     ) -> None:
@@ -150,6 +239,15 @@ class TokenVerifier:
         self.leeway = leeway_seconds
 
     def verify(self, token: str) -> Caller:
+        header = self._header(token)
+        return self._decode(token, self.keys.key_for(header))
+
+    async def verify_async(self, token: str) -> Caller:
+        """`verify`, waiting for the provider's keys without a worker thread."""
+        header = self._header(token)
+        return self._decode(token, await self.keys.key_for_async(header))
+
+    def _header(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -157,7 +255,9 @@ class TokenVerifier:
         algorithm = header.get("alg")
         if algorithm not in self.algorithms:
             raise _invalid(f"algorithme « {algorithm} » refusé")
-        key = self.keys.key_for(token)
+        return header
+
+    def _decode(self, token: str, key: Any) -> Caller:
         try:
             claims = jwt.decode(
                 token,
@@ -224,10 +324,17 @@ def build_verifier(settings: Settings) -> TokenVerifier:
     """The identity provider's keys when one is configured; the development
     secret otherwise (AuthConfigError when there is none to use)."""
     if settings.uses_identity_provider:
+        issuer = settings.oidc_issuer
         return TokenVerifier(
-            ProviderKeys(jwks_url=settings.jwks_url, oidc_issuer=settings.oidc_issuer),
+            ProviderKeys(
+                jwks_url=settings.jwks_url,
+                oidc_issuer=issuer,
+                lifespan=settings.jwks_cache_seconds,
+                timeout=settings.identity_provider_timeout_seconds,
+            ),
             PROVIDER_ALGORITHMS,
-            issuer=settings.oidc_issuer or settings.jwt_issuer,
+            # The settings drop a trailing slash; providers differ on keeping it.
+            issuer=(issuer, f"{issuer}/") if issuer else settings.jwt_issuer,
             audience=settings.jwt_audience,
             leeway_seconds=settings.jwt_leeway_seconds,
         )

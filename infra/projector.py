@@ -520,6 +520,10 @@ class ProjectionEngine:
                     if self.registry.find(name, BUILDING) == building:
                         self.switch(building)
                     self._release_stale(name)
+                    # Live now: the projectors follow it. Held on, the view would
+                    # stand still until this process ends (`logis projections
+                    # rebuild` goes on with the next views), its lag growing.
+                    self.locks.release(f"logis:view:{building.view}")
                     return building
 
     def _create_held(self, name: str, version: int) -> Generation:

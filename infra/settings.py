@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         default=None, description="OIDC issuer: its discovery document names the JWKS"
     )
     jwks_url: str | None = Field(default=None, description="the JWKS, directly")
+    # The provider's key set is kept this long, and no longer: a key it withdraws
+    # is refused after at most this delay.
+    jwks_cache_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    # The longest a fetch of its keys (or discovery document) may take, and the
+    # longest a request waits for one: then 503 identity_provider_unavailable.
+    identity_provider_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Crypto-shredding (infra/personal_mapper.py): how long a process may keep
     # using a household's key read from the store (0: read it for every event).
     # An erasure in another process is seen here after at most this long.
@@ -157,6 +163,13 @@ class Settings(BaseSettings):
             msg = "adresse https:// attendue (http:// seulement sur 127.0.0.1)"
             raise ValueError(msg)
         return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_without_trailing_slash(cls, value: str | None) -> str | None:
+        """`https://sso/realms/logis/` and `…/logis` name one issuer: tokens are
+        checked against both spellings (infra/auth.py), discovery with one."""
+        return None if value is None else value.rstrip("/")
 
     @model_validator(mode="after")
     def _one_way_to_authenticate(self) -> Settings:

@@ -15,17 +15,14 @@ import socket
 import stat
 import subprocess
 import sys
-import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import ValidationError
 from starlette.testclient import TestClient
 
@@ -42,6 +39,7 @@ from tests.helpers.api import (
     identify,
     token,
 )
+from tests.helpers.identity_provider import Provider, identity_provider
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -211,72 +209,16 @@ class TestBadTokens:
 # ---- an identity provider: RS256 and ES256 keys, served over HTTP -----------------
 
 
-@dataclass
-class Provider:
-    issuer: str
-    keys: dict[str, Any]  # kid → private key
-
-    def sign(self, kid: str, payload: dict[str, Any], key: Any = None) -> str:
-        algorithm = "ES256" if kid.startswith("ec") else "RS256"
-        return jwt.encode(
-            payload, key or self.keys[kid], algorithm=algorithm, headers={"kid": kid}
-        )
-
-    def claims(self, **changes: Any) -> dict[str, Any]:
-        return claims(iss=self.issuer, **changes)
-
-
-def _jwk(kid: str, private: Any) -> dict[str, Any]:
-    algorithm = jwt.algorithms.ECAlgorithm if kid.startswith("ec") else None
-    public = private.public_key()
-    if algorithm is None:
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public))
-        jwk["alg"] = "RS256"
-    else:
-        jwk = json.loads(algorithm.to_jwk(public))
-        jwk["alg"] = "ES256"
-    return jwk | {"kid": kid, "use": "sig"}
-
-
 @pytest.fixture(scope="module")
 def provider() -> Iterator[Provider]:
     """An OIDC issuer on 127.0.0.1: its discovery document and its JWKS."""
-    keys = {
-        "rsa-1": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ec-1": ec.generate_private_key(ec.SECP256R1()),
-    }
-    documents: dict[str, Any] = {}
+    with identity_provider("rsa-1", "ec-1") as running:
+        yield running
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            document = documents.get(self.path)
-            body = json.dumps(document).encode()
-            self.send_response(200 if document is not None else 404)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
 
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    issuer = f"{base}/realms/logis"
-    documents["/realms/logis/.well-known/openid-configuration"] = {
-        "issuer": issuer,
-        "jwks_uri": f"{issuer}/protocol/openid-connect/certs",
-    }
-    documents["/realms/logis/protocol/openid-connect/certs"] = {
-        "keys": [_jwk(kid, key) for kid, key in keys.items()]
-    }
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Provider(issuer, keys)
-    finally:
-        server.shutdown()
-        server.server_close()
+def of(provider: Provider, **changes: Any) -> dict[str, Any]:
+    """Valid claims of a token from `provider`."""
+    return claims(iss=provider.issuer, **changes)
 
 
 @pytest.fixture
@@ -293,7 +235,7 @@ class TestIdentityProvider:
         self, provider_client: TestClient, provider: Provider
     ) -> None:
         for kid in ("rsa-1", "ec-1"):
-            signed = provider.sign(kid, provider.claims(role="auditeur"))
+            signed = provider.sign(kid, of(provider, role="auditeur"))
 
             answer = provider_client.get("/v1/dossiers", headers=bearer(signed))
 
@@ -314,7 +256,7 @@ class TestIdentityProvider:
                 serialization.PublicFormat.SubjectPublicKeyInfo,
             )
         )
-        good = provider.claims()
+        good = of(provider)
         cases = {
             "another key, its kid": provider.sign("rsa-1", good, key=other),
             "another key, unknown kid": jwt.encode(
@@ -324,7 +266,7 @@ class TestIdentityProvider:
             "HS256 keyed with its public key": _hmac_with(public_pem, good),
             "the development issuer": provider.sign("rsa-1", claims()),
             "alg none": unsigned(good),
-            "expired": provider.sign("rsa-1", provider.claims(exp=1_000_000)),
+            "expired": provider.sign("rsa-1", of(provider, exp=1_000_000)),
         }
         for name, signed in cases.items():
             with subtests.test(name):

@@ -10,6 +10,7 @@ the kernel's `/proc/locks`, by the lock file's inode). A view built
 incrementally, through kills and takeovers, must equal a clean rebuild of it,
 and its counters must match what was written.
 
+Test 7 kills the leader and the standby, round after round, during a rebuild.
 Tests 4 and 6 replay, deterministically and in one process, two races the
 process tests hit now and then (a standby reading the head before the leader's
 position; a projector taking the generation a rebuild had just created); test 5
@@ -793,3 +794,70 @@ def test_a_rebuild_keeps_the_generation_it_creates_from_a_polling_projector(
     assert polled == [0], "the projector built the rebuild's generation itself"
     assert rebuilt.generation == 2
     assert generations(projector.engine, "dossier_list") == {"retired": 1, "active": 2}
+
+
+# ---- 7. kill -9 of leader and standby during a rebuild -------------------------------
+
+KILL_ROUNDS = 4
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_kill_9_of_leader_and_standby_during_a_rebuild_leaves_no_lag(
+    database_url: str, system: System, projectors: Projectors, workdir: Path
+) -> None:
+    """`logis projections rebuild` switches the views one after the other; once
+    it has switched the first, commands go on while the leader and the standby
+    are killed and restarted, round after round. That view must reach
+    the head (lag 0) while the rebuild still works on the next views, and every
+    view once it ends: the rebuild lets the projectors follow what it switched."""
+    settings = settings_for(database_url)
+    engine = system.engine
+    fill_store(system.app, 60)
+    adopt_department(system.app)
+    running = [projectors.start("k0a"), projectors.start("k0b")]
+    wait_for("the first build", caught_up(system), *running)
+    log = workdir / "rebuild.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [logis_executable(), "projections", "rebuild"],
+            # Batches of one: the rebuild of the next views lasts a while.
+            env=logis_env(database_url) | POOL | {"LOGIS_PROJECTOR_BATCH_SIZE": "1"},
+            cwd=workdir,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    rebuild = Projector("rebuild", process, log)
+    projectors.started.append(rebuild)  # killed at teardown if still running
+    first, last = NAMES[0], list(engine.projections)[-1]
+
+    def first_switched() -> bool:
+        return generations(engine, first).get("active") == 2
+
+    def first_at_head() -> bool:
+        position = tracking(engine).get(f"{first}_g2", 0)
+        return position >= head(system)
+
+    wait_for(f"the rebuild to switch {first}", first_switched, rebuild)
+    writer = CommandWriter(system.app, pause=0.02).start()
+    try:
+        for round_ in range(1, KILL_ROUNDS + 1):
+            leaders = holder_names(settings, engine, f"{first}_g2", projectors)
+            for projector in running:  # the leader first, then the standby
+                if projector.name in leaders:
+                    projector.kill()
+            for projector in running:
+                if projector.alive():
+                    projector.kill()
+            running = [projectors.start(f"k{round_}a"), projectors.start(f"k{round_}b")]
+            time.sleep(0.2)
+    finally:
+        writer.stop()
+    # `rebuild` watched: its end before the view reaches the head fails the test.
+    wait_for(f"{first} at the head during the rebuild", first_at_head, rebuild)
+    assert generations(engine, last) == {"active": 1}, "the rebuild ended first"
+    rebuild.kill()  # the projectors finish what it left (test 1 kills builders too)
+
+    def no_lag() -> bool:
+        return all(s.lag_events == 0 and not s.building for s in engine.status())
+
+    wait_for("lag 0 on every view", no_lag, *running, timeout=30)
