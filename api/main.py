@@ -53,7 +53,6 @@ en signe un en développement.
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    check_store(settings)  # CipherKeyError: refuse to start, nothing written
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     register_error_handlers(app)
     app.state.verifier = build_verifier(settings)  # AuthConfigError: no key
+    check_store(settings)  # CipherKeyError: refuse to start, nothing written
     # Open: /health and /metrics (no personal data), /docs, /openapi.json, /redoc.
     app.include_router(health.router)
     # Every other route needs a valid bearer token, reads included.
