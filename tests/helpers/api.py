@@ -109,6 +109,14 @@ def token(
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
 
 
+# Where a territorial role acts by default in these tests (its credentials'
+# claim): a Mairie or a CCAS in Fort-de-France, the others in Martinique.
+COMMUNE_ROLES = frozenset({"mairie", "ccas"})
+DEPARTMENT_ROLES = frozenset(
+    {"als", "prefecture", "deal", "departement", "commission_logement", "ccapex"}
+)
+
+
 def actor(
     role: str,
     *,
@@ -116,9 +124,17 @@ def actor(
     subject: str | None = None,
     department: str | None = None,
     commune: str | None = None,
+    unclaimed: bool = False,
 ) -> dict[str, str]:
     """The credentials of an agent of `role` (of `organisation`, acting in
-    `department` or `commune` where its role is territorial): a bearer token."""
+    `department` or `commune` where its role is territorial, by default
+    Fort-de-France or Martinique; `unclaimed`: no territory at all): a bearer
+    token."""
+    if not unclaimed and department is None and commune is None:
+        if role in COMMUNE_ROLES:
+            commune = COMMUNE
+        elif role in DEPARTMENT_ROLES:
+            department = DEPARTMENT
     signed = token(
         role,
         organisation=organisation,
