@@ -65,7 +65,10 @@ LANDLORD_OUTCOMES = ("rang", "liste_complementaire")
 PARTIES = {
     "bailleur": "dossiers of its programmes (or of its CAL) once ranked by the "
     "commission préfectorale (stage classe, outcome rang or liste "
-    "complémentaire, and every stage after); its programmes; its CALs",
+    "complémentaire, and every stage after); its programmes; its CALs; "
+    "for its CAL's decisions, the households proposed for its programme's "
+    "dwellings; for writes only (it reads neither): the measures of its bail "
+    "glissant, the referrals naming it",
     "association": "measures notified to it, or asked directly of it "
     "(association_name = its organisation); referrals whose enquiry "
     "was asked of it",
@@ -533,6 +536,19 @@ def write_rows() -> list[list[str]]:
     return [header, *rows]
 
 
+def write_scope_rows() -> list[list[str]]:
+    """Where each role writes: its scope per kind of existing record, and the
+    territory the records it creates must sit in."""
+    kinds = list(WRITES)
+    creates = {DEPT: "dept", COMMUNE: "commune"}
+    rows = [["role", *kinds, "creates"]]
+    for role in ROLES:
+        where = "—" if role in READ_ONLY else creates.get(TERRITORY.get(role), "any")
+        marks = [SCOPE_MARKS[write_scope(role, kind)] for kind in kinds]
+        rows.append([role, *marks, where])
+    return rows
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     header, *body = rows
     return [
@@ -559,5 +575,12 @@ def matrix_markdown() -> str:
         "every write):",
         "",
         *_table(write_rows()),
+        "",
+        "Write scopes (a step on an existing record: `dept`, `commune` as for "
+        "reads; `org`: the records naming its organisation; `—`: no step on "
+        "that kind, 403 `role_not_allowed`. `creates`: the claim a new record's "
+        "department or commune must match; `any`: not territorial):",
+        "",
+        *_table(write_scope_rows()),
     ]
     return "\n".join(lines) + "\n"
