@@ -421,15 +421,26 @@ class Logis(Application[UUID]):
 
     # ---- need-to-know on writes (domain/access.py) --------------------------------
 
-    def record_facts(self, kind: str, record: Any, caller: Caller) -> Facts:
+    def record_facts(
+        self,
+        kind: str,
+        record: Any,
+        caller: Caller,
+        landlords: dict[UUID, str | None] | None = None,
+    ) -> Facts:
         """Where a record sits and who its parties are; a landlord's dossier
-        also needs its programme's landlord."""
+        also needs its programme's landlord (`landlords`: those already read)."""
         if kind != "dossier":
             return FACTS[kind](record)
         landlord = None
-        if caller.role == "bailleur" and record.programme_id is not None:
-            programme = self._find(record.programme_id)  # an id Logis may not know
-            landlord = programme.landlord if isinstance(programme, Programme) else None
+        programme_id = record.programme_id
+        if caller.role == "bailleur" and programme_id is not None:
+            landlords = landlords if landlords is not None else {}
+            if programme_id not in landlords:
+                programme = self._find(programme_id)  # an id Logis may not know
+                found = isinstance(programme, Programme)
+                landlords[programme_id] = programme.landlord if found else None
+            landlord = landlords[programme_id]
         return access.dossier_facts(record, landlord)
 
     def _check_scope(
@@ -438,11 +449,12 @@ class Logis(Application[UUID]):
         kind: str,
         record: Any,
         parties: frozenset[tuple[str, str]] = frozenset(),
+        landlords: dict[UUID, str | None] | None = None,
     ) -> None:
         """The caller may write on this record (with `parties` named besides
         its own): checked right after loading it, before its version and any
         rule, so a caller out of scope learns nothing of it but 403."""
-        facts = self.record_facts(kind, record, ctx.caller)
+        facts = self.record_facts(kind, record, ctx.caller, landlords)
         if parties:
             facts = replace(facts, parties=facts.parties | parties)
         check_write(ctx.caller, kind, facts)
@@ -463,11 +475,12 @@ class Logis(Application[UUID]):
                 for dwelling in dwellings.values()
                 for candidate in dwelling["candidates"]
             }
+        landlords: dict[UUID, str | None] = {}
         for dossier_id in command.named_dossiers():
             dossier = named[dossier_id]
             candidate = str(dossier_id) in proposed
             parties = {("bailleur", commission.landlord)} if candidate else set()
-            self._check_scope(ctx, "dossier", dossier, frozenset(parties))
+            self._check_scope(ctx, "dossier", dossier, frozenset(parties), landlords)
         return named
 
     def _find(self, aggregate_id: UUID) -> Any:

@@ -177,17 +177,17 @@ def test_an_if_match_out_of_scope_learns_no_version(scene: Scene) -> None:
 def test_a_rule_message_tells_no_stage_to_a_caller_out_of_scope(
     scene: Scene,
 ) -> None:
-    """The Mairie of Le Lamentin asks for a step out of order on a ranked
-    Fort-de-France dossier: in scope, the rule would name its stage."""
+    """Steps out of order on SIMAR's ranked household, by callers out of its
+    scope: in scope, the rule refusing them would tell where it stands."""
     before = StoreSnapshot.take(scene.client, scene.ranked)
-    lamentin = actor("mairie", commune=OTHER_COMMUNE)
-    answer = record(
-        scene.client,
-        scene.ranked,
-        "mairie-avis",
-        {"avis": "favorable"},
-        role="mairie",
-        headers=lamentin,
-    )
-    message = refused_and_unchanged(scene, scene.ranked, answer, before)
-    assert "class" not in message, message  # classé, classement
+    for role, slug, body, headers in (
+        ("caf", "social-enquiry", {"avis": "favorable", "summary": "x"}, CAF_LOIRE),
+        ("bailleur", "lease", {"lease_start": "2026-01-01", "rent": 1, "charges": 1},
+         OZANAM),
+        ("bailleur", "entry", None, OZANAM),
+    ):  # fmt: skip
+        answer = record(
+            scene.client, scene.ranked, slug, body, role=role, headers=headers
+        )
+        message = refused_and_unchanged(scene, scene.ranked, answer, before)
+        assert "class" not in message, message  # classé, classement
