@@ -463,24 +463,14 @@ class Logis(Application[UUID]):
         self, commission: Commission, command: CommissionStep, ctx: Context
     ) -> _Dossiers:
         """The dossiers a decision names, loaded (404 for an unknown one), each
-        one the caller may write on; a CAL's landlord acts on the candidates
-        proposed for its programme's dwellings too (liste complémentaire)."""
+        one the caller may write on (a CAL's landlord: `_CALParties`)."""
         named = _Dossiers(self)
-        proposed: set[str] = set()
-        if commission.kind == CAL and commission.programme_id and commission.landlord:
-            programme = self._find(commission.programme_id)
-            dwellings = programme.dwellings if isinstance(programme, Programme) else {}
-            proposed = {
-                str(candidate["dossier_id"])
-                for dwelling in dwellings.values()
-                for candidate in dwelling["candidates"]
-            }
+        cal = _CALParties(self, commission) if commission.kind == CAL else None
         landlords: dict[UUID, str | None] = {}
         for dossier_id in command.named_dossiers():
             dossier = named[dossier_id]
-            candidate = str(dossier_id) in proposed
-            parties = {("bailleur", commission.landlord)} if candidate else set()
-            self._check_scope(ctx, "dossier", dossier, frozenset(parties), landlords)
+            parties = cal.of(dossier) if cal is not None else frozenset()
+            self._check_scope(ctx, "dossier", dossier, parties, landlords)
         return named
 
     def _find(self, aggregate_id: UUID) -> Any:
@@ -681,6 +671,52 @@ class _Lookup:
             count,
             exclude=listed - waiting,
         )
+
+
+class _CALParties:
+    """Whom a CAL's landlord may decide on, besides the households ranked for
+    its programmes (the dossier's own facts): those proposed for its
+    programme's dwellings (a liste complémentaire), and those ranked for no
+    programme in its commune (no landlord's yet). Never another landlord's."""
+
+    def __init__(self, app: Logis, commission: Commission) -> None:
+        self._app = app
+        self._commission = commission
+        self._communes: dict[UUID, str | None] = {}  # ranking commission → commune
+        programme = (
+            app._find(commission.programme_id) if commission.programme_id else None
+        )
+        dwellings = programme.dwellings if isinstance(programme, Programme) else {}
+        self._proposed = {
+            str(candidate["dossier_id"])
+            for dwelling in dwellings.values()
+            for candidate in dwelling["candidates"]
+        }
+
+    def of(self, dossier: Dossier) -> frozenset[tuple[str, str]]:
+        landlord = self._commission.landlord
+        if not landlord:
+            return frozenset()
+        ranking = dossier.ranking or {}
+        unowned = (
+            dossier.programme_id is None
+            and ranking.get("outcome") in access.LANDLORD_OUTCOMES
+            and self._ranked_in(ranking.get("commission_id"))
+            == self._commission.commune
+        )
+        if unowned or str(dossier.id) in self._proposed:
+            return frozenset({("bailleur", landlord)})
+        return frozenset()
+
+    def _ranked_in(self, commission_id: Any) -> str | None:
+        if not commission_id:
+            return None
+        key = UUID(str(commission_id))
+        if key not in self._communes:
+            ranked_by = self._app._find(key)
+            found = isinstance(ranked_by, Commission)
+            self._communes[key] = ranked_by.commune if found else None
+        return self._communes[key]
 
 
 class _Dossiers(dict[UUID, Dossier]):

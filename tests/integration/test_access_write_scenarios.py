@@ -152,8 +152,9 @@ def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
     elsewhere = identification(department="971", commune="97105")
     opened = identify(scene.client, elsewhere, headers=MAIRIE_UNCLAIMED)
     assert_error(opened, 403, "forbidden")
+    fort_de_france = actor("mairie")
     other_commune = identify(
-        scene.client, identification(commune=OTHER_COMMUNE), role="mairie"
+        scene.client, identification(commune=OTHER_COMMUNE), headers=fort_de_france
     )
     assert_error(other_commune, 403, "forbidden")
     assert_store_unchanged(scene.client, before, scene.fresh)
