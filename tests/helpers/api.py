@@ -17,6 +17,7 @@ procedure's chronology always holds; pass a past `on` to build old dossiers.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -122,8 +123,14 @@ _WHERE = {"department": DEPARTMENT, "commune": COMMUNE}
 
 
 def place_of(body: Mapping[str, Any]) -> tuple[str, str]:
-    """The department and commune a creation's body names (or the defaults)."""
-    return str(body.get("department", DEPARTMENT)), str(body.get("commune", COMMUNE))
+    """The department and commune a creation's body names, where well formed
+    (a test of bad input keeps the defaults' credentials)."""
+    department, commune = body.get("department"), body.get("commune")
+    if not (isinstance(commune, str) and re.fullmatch(r"\d{5}|2[AB]\d{3}", commune)):
+        commune = COMMUNE
+    if not (isinstance(department, str) and re.fullmatch(r"\d{2,3}|2[AB]", department)):
+        department = DEPARTMENT
+    return department, commune
 
 
 @contextmanager
