@@ -11,7 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from api.schemas import HistoryEntry
-from commands.errors import InvalidCommandError, NotFoundError
+from commands.errors import InvalidCommandError
 from domain import access
 from domain.access import Caller, Facts
 from domain.records import KINDS, kind_of
@@ -48,25 +48,11 @@ PARTY_COLUMNS: dict[str, dict[str, dict[str, Any]]] = {
 
 
 def record_facts(system: System, kind: str, record: Any, caller: Caller) -> Facts:
-    """Where the record sits and who its parties are; a landlord reading a
-    dossier also needs its programme's landlord."""
-    if kind == "dossier":
-        landlord = None
-        if caller.role == "bailleur" and record.programme_id is not None:
-            try:
-                landlord = system.app.get_programme(record.programme_id).landlord
-            except NotFoundError:  # a programme id Logis does not know
-                landlord = None
-        return access.dossier_facts(record, landlord)
-    return FACTS[kind](record)
+    """Where the record sits and who its parties are (the application's, which
+    checks writes with the same facts)."""
+    return system.app.record_facts(kind, record, caller)
 
 
-FACTS = {
-    "mesure": access.mesure_facts,
-    "saisine": access.saisine_facts,
-    "programme": access.programme_facts,
-    "commission": access.commission_facts,
-}
 GETS = {
     "dossier": "get_dossier",
     "mesure": "get_mesure",

@@ -54,10 +54,17 @@ STEPS = (
 )
 
 
-def ctx(role: str, key: str | None = None) -> Context:
+def ctx(role: str, key: str | None = None, commune: str = "97213") -> Context:
+    """An agent acting where the benchmark's dossiers sit (Le Lamentin)."""
     actor = Actor("bench", role, f"org-{role}")
     return Context(
-        actor, "bench", datetime.now(UTC), idempotency_key=key, fingerprint=key or ""
+        actor,
+        "bench",
+        datetime.now(UTC),
+        idempotency_key=key,
+        fingerprint=key or "",
+        department="972",
+        commune=commune,
     )
 
 

@@ -51,7 +51,9 @@ DWELLINGS = 20
 
 
 def as_org(role: str, organisation: str) -> Context:
-    return Context(Actor("bench", role, organisation), "bench", datetime.now(UTC))
+    """An agent acting in Fort-de-France, where the benchmark's records sit."""
+    actor = Actor("bench", role, organisation)
+    return Context(actor, "bench", datetime.now(UTC), department="972", commune=COMMUNE)
 
 
 def prepare(app, dossiers: int) -> list[uuid.UUID]:
@@ -68,7 +70,7 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
                 rda_priority_criteria=("dalo", "sans_logement"),
             ),
         ),
-        ctx("admin"),
+        ctx("admin", commune=COMMUNE),
     )
     ids = []
     for n in range(dossiers):
@@ -81,10 +83,10 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
                 numero_unique=f"0972{n:010d}",
                 sne_registered_on=TODAY,
             ),
-            ctx("mairie"),
+            ctx("mairie", commune=COMMUNE),
         )
         for role, step in STEPS:
-            app.apply_step(result.id, step, ctx(role))
+            app.apply_step(result.id, step, ctx(role, commune=COMMUNE))
         ids.append(result.id)
     return ids
 
@@ -94,10 +96,12 @@ def session(
 ) -> uuid.UUID:
     convened = app.convene_commission(
         ConveneCommission(kind=kind, held_on=TODAY, department="972", commune=COMMUNE),
-        ctx(role),
+        ctx(role, commune=COMMUNE),
     )
     app.apply_commission_step(
-        convened.id, RecordAttendance(attendees=attendees, **chair), ctx(role)
+        convened.id,
+        RecordAttendance(attendees=attendees, **chair),
+        ctx(role, commune=COMMUNE),
     )
     return convened.id
 
@@ -132,7 +136,7 @@ def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
     timed(
         app,
         "pré-sélection",
-        lambda: app.apply_commission_step(pre, command, ctx("als")),
+        lambda: app.apply_commission_step(pre, command, ctx("als", commune=COMMUNE)),
         timings,
         [pre, *ids],
     )
@@ -151,7 +155,9 @@ def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
     timed(
         app,
         "classement",
-        lambda: app.apply_commission_step(pref, ranking, ctx("prefecture")),
+        lambda: app.apply_commission_step(
+            pref, ranking, ctx("prefecture", commune=COMMUNE)
+        ),
         timings,
         [pref, *ids],
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID, uuid4
@@ -12,10 +12,12 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
+from domain import access
 from domain import dossier as d
-from domain.access import Caller, check_write
+from domain.access import Caller, Facts, check_create, check_read, check_write
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
+    CAL,
     COMMISSION_PREFECTORALE,
     Commission,
     PriorRanking,
@@ -82,6 +84,10 @@ class Context:
     department: str | None = None
     commune: str | None = None
 
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.actor, self.department, self.commune)
+
 
 @dataclass(frozen=True)
 class CommandResult:
@@ -107,6 +113,7 @@ class Logis(Application[UUID]):
 
     def identify_dossier(self, command: IdentifyDossier, ctx: Context) -> CommandResult:
         def act() -> Dossier:
+            check_create(ctx.caller, command.department, command.commune)
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
             return command.create(meta)
@@ -118,8 +125,9 @@ class Logis(Application[UUID]):
     ) -> CommandResult:
         def act() -> list[Aggregate]:
             dossier = self.get_dossier(dossier_id)
+            self._check_scope(ctx, "dossier", dossier)
             self._check_expected_version(dossier, ctx)
-            meta = self._meta(command, ctx, dossier.department, dossier.commune)
+            meta = self._meta(command, ctx, dossier.department)
             opened = command.apply(
                 dossier, meta, _Lookup(self, dossier.department, meta.occurred_on)
             )
@@ -176,6 +184,7 @@ class Logis(Application[UUID]):
         self, command: AnnounceProgramme, ctx: Context
     ) -> CommandResult:
         def act() -> list[Aggregate]:
+            check_create(ctx.caller, command.department, command.commune)
             meta = self._meta(command, ctx, command.department)
             lookup = _Lookup(self, command.department, meta.occurred_on)
             lookup.rules()  # the department is configured
@@ -188,8 +197,9 @@ class Logis(Application[UUID]):
     ) -> CommandResult:
         def act() -> Programme:
             programme = self.get_programme(programme_id)
+            self._check_scope(ctx, "programme", programme)
             self._check_expected_version(programme, ctx)
-            meta = self._meta(command, ctx, programme.department, programme.commune)
+            meta = self._meta(command, ctx, programme.department)
             command.apply(
                 programme, meta, _Lookup(self, programme.department, meta.occurred_on)
             )
@@ -207,6 +217,7 @@ class Logis(Application[UUID]):
 
     def request_mesure(self, command: RequestMesure, ctx: Context) -> CommandResult:
         def act() -> Mesure:
+            check_create(ctx.caller, command.department, command.commune)
             meta = self._meta(command, ctx, command.department)
             return command.create(
                 meta, _Lookup(self, command.department, meta.occurred_on)
@@ -223,8 +234,9 @@ class Logis(Application[UUID]):
 
         def act() -> list[Aggregate]:
             mesure = self.get_mesure(mesure_id)
+            self._check_scope(ctx, "mesure", mesure)
             self._check_expected_version(mesure, ctx)
-            meta = self._meta(command, ctx, mesure.department, mesure.commune)
+            meta = self._meta(command, ctx, mesure.department)
             lookup = _Lookup(self, mesure.department, meta.occurred_on)
             held = mesure.holds_a_place
             command.apply(mesure, meta, lookup)
@@ -274,11 +286,13 @@ class Logis(Application[UUID]):
         self, command: ConveneCommission, ctx: Context
     ) -> CommandResult:
         def act() -> Commission:
+            check_create(ctx.caller, command.department, command.commune)
+            programme = None
+            if command.programme_id is not None:  # convened for it: it must read it
+                programme = self.get_programme(command.programme_id)
+                check_read(ctx.caller, "programme", access.programme_facts(programme))
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
-            programme = None
-            if command.programme_id is not None:
-                programme = self.get_programme(command.programme_id)
             return command.create(meta, programme)
 
         return self._run(ctx, act)
@@ -291,9 +305,11 @@ class Logis(Application[UUID]):
 
         def act() -> list[Aggregate]:
             commission = self.get_commission(commission_id)
+            self._check_scope(ctx, "commission", commission)
+            named = self._named_dossiers(commission, command, ctx)
             self._check_expected_version(commission, ctx)
-            meta = self._meta(command, ctx, commission.department, commission.commune)
-            lookup = _Lookup(self, commission.department, meta.occurred_on)
+            meta = self._meta(command, ctx, commission.department)
+            lookup = _Lookup(self, commission.department, meta.occurred_on, named)
             command.apply(commission, meta, lookup)
             changed: dict[UUID, Aggregate] = {}
             for event in list(commission.pending_events):
@@ -335,6 +351,7 @@ class Logis(Application[UUID]):
 
     def signal_saisine(self, command: SignalSaisine, ctx: Context) -> CommandResult:
         def act() -> Saisine:
+            check_create(ctx.caller, command.department, command.commune)
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
             return command.create(meta)
@@ -346,8 +363,9 @@ class Logis(Application[UUID]):
     ) -> CommandResult:
         def act() -> Saisine:
             saisine = self.get_saisine(saisine_id)
+            self._check_scope(ctx, "saisine", saisine)
             self._check_expected_version(saisine, ctx)
-            meta = self._meta(command, ctx, saisine.department, saisine.commune)
+            meta = self._meta(command, ctx, saisine.department)
             command.apply(saisine, meta)
             return saisine
 
@@ -371,6 +389,7 @@ class Logis(Application[UUID]):
         self, code: str, command: AdoptSettings, ctx: Context
     ) -> CommandResult:
         def act() -> Department:
+            check_write(ctx.caller, "department", access.place_facts(code))
             meta = self._meta(command, ctx, code)
             department = self._find(department_id(code))
             if not isinstance(department, Department):
@@ -399,6 +418,60 @@ class Logis(Application[UUID]):
             msg = f"Le département {code} n'a aucun paramétrage."
             raise NotFoundError(msg, "department_not_found")
         return list(department.versions)
+
+    # ---- need-to-know on writes (domain/access.py) --------------------------------
+
+    def record_facts(
+        self,
+        kind: str,
+        record: Any,
+        caller: Caller,
+        landlords: dict[UUID, str | None] | None = None,
+    ) -> Facts:
+        """Where a record sits and who its parties are; a landlord's dossier
+        also needs its programme's landlord (`landlords`: those already read)."""
+        if kind != "dossier":
+            return FACTS[kind](record)
+        landlord = None
+        programme_id = record.programme_id
+        if caller.role == "bailleur" and programme_id is not None:
+            landlords = landlords if landlords is not None else {}
+            if programme_id not in landlords:
+                programme = self._find(programme_id)  # an id Logis may not know
+                found = isinstance(programme, Programme)
+                landlords[programme_id] = programme.landlord if found else None
+            landlord = landlords[programme_id]
+        return access.dossier_facts(record, landlord)
+
+    def _check_scope(
+        self,
+        ctx: Context,
+        kind: str,
+        record: Any,
+        parties: frozenset[tuple[str, str]] = frozenset(),
+        landlords: dict[UUID, str | None] | None = None,
+    ) -> None:
+        """The caller may write on this record (with `parties` named besides
+        its own): checked right after loading it, before its version and any
+        rule, so a caller out of scope learns nothing of it but 403."""
+        facts = self.record_facts(kind, record, ctx.caller, landlords)
+        if parties:
+            facts = replace(facts, parties=facts.parties | parties)
+        check_write(ctx.caller, kind, facts)
+
+    def _named_dossiers(
+        self, commission: Commission, command: CommissionStep, ctx: Context
+    ) -> _Dossiers:
+        """The dossiers a decision names, loaded (404 for an unknown one), each
+        one the caller may write on (a CAL's landlord: `_CALParties`)."""
+        named = _Dossiers(self)
+        cal = _CALParties(self, commission) if commission.kind == CAL else None
+        landlords: dict[UUID, str | None] = {}
+        for dossier_id in command.named_dossiers():
+            dossier = named[dossier_id]
+            parties = cal.of(dossier) if cal is not None else frozenset()
+            self._check_scope(ctx, "dossier", dossier, parties, landlords)
+        return named
 
     def _find(self, aggregate_id: UUID) -> Any:
         """The aggregate as it stands now, or None if there is none."""
@@ -457,13 +530,8 @@ class Logis(Application[UUID]):
         )
 
     @staticmethod
-    def _meta(
-        command: Command, ctx: Context, department: str, commune: str | None = None
-    ) -> Meta:
-        """The event metadata; `occurred_on` defaults to the department's today.
-        The caller writes only where they act (domain/access.py)."""
-        caller = Caller(ctx.actor, ctx.department, ctx.commune)
-        check_write(caller, department, commune or getattr(command, "commune", None))
+    def _meta(command: Command, ctx: Context, department: str) -> Meta:
+        """The event metadata; `occurred_on` defaults to the department's today."""
         today = local_today(department, ctx.now)
         occurred_on = command.occurred_on or today
         if occurred_on > today:
@@ -532,12 +600,18 @@ class _Lookup:
     the department's rules, the dossiers they name (each loaded once), what the
     commission préfectorale decided on a dossier, a vacancy's next candidates."""
 
-    def __init__(self, app: Logis, department: str, day: date) -> None:
+    def __init__(
+        self,
+        app: Logis,
+        department: str,
+        day: date,
+        dossiers: _Dossiers | None = None,
+    ) -> None:
         self._app = app
         self._department = department
         self._day = day
         self._rules: tuple[int, DepartmentSettings] | None = None
-        self.dossiers = _Dossiers(app)
+        self.dossiers = dossiers if dossiers is not None else _Dossiers(app)
 
     def rules(self) -> tuple[int, DepartmentSettings]:
         if self._rules is None:
@@ -599,6 +673,52 @@ class _Lookup:
         )
 
 
+class _CALParties:
+    """Whom a CAL's landlord may decide on, besides the households ranked for
+    its programmes (the dossier's own facts): those proposed for its
+    programme's dwellings (a liste complémentaire), and those ranked for no
+    programme in its commune (no landlord's yet). Never another landlord's."""
+
+    def __init__(self, app: Logis, commission: Commission) -> None:
+        self._app = app
+        self._commission = commission
+        self._communes: dict[UUID, str | None] = {}  # ranking commission → commune
+        programme = (
+            app._find(commission.programme_id) if commission.programme_id else None
+        )
+        dwellings = programme.dwellings if isinstance(programme, Programme) else {}
+        self._proposed = {
+            str(candidate["dossier_id"])
+            for dwelling in dwellings.values()
+            for candidate in dwelling["candidates"]
+        }
+
+    def of(self, dossier: Dossier) -> frozenset[tuple[str, str]]:
+        landlord = self._commission.landlord
+        if not landlord:
+            return frozenset()
+        ranking = dossier.ranking or {}
+        unowned = (
+            dossier.programme_id is None
+            and ranking.get("outcome") in access.LANDLORD_OUTCOMES
+            and self._ranked_in(ranking.get("commission_id"))
+            == self._commission.commune
+        )
+        if unowned or str(dossier.id) in self._proposed:
+            return frozenset({("bailleur", landlord)})
+        return frozenset()
+
+    def _ranked_in(self, commission_id: Any) -> str | None:
+        if not commission_id:
+            return None
+        key = UUID(str(commission_id))
+        if key not in self._communes:
+            ranked_by = self._app._find(key)
+            found = isinstance(ranked_by, Commission)
+            self._communes[key] = ranked_by.commune if found else None
+        return self._communes[key]
+
+
 class _Dossiers(dict[UUID, Dossier]):
     """Dossiers loaded on first use: a decision names them by id."""
 
@@ -610,6 +730,14 @@ class _Dossiers(dict[UUID, Dossier]):
         dossier = self._app.get_dossier(dossier_id)
         self[dossier_id] = dossier
         return dossier
+
+
+FACTS: dict[str, Callable[[Any], Facts]] = {
+    "mesure": access.mesure_facts,
+    "saisine": access.saisine_facts,
+    "programme": access.programme_facts,
+    "commission": access.commission_facts,
+}
 
 
 def _programme_not_found(programme_id: UUID) -> NotFoundError:

@@ -130,6 +130,10 @@ class CommissionStep(Command):
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
 
+    def named_dossiers(self) -> list[UUID]:
+        """The dossiers the step decides on: the caller must act on each."""
+        return []
+
 
 class RecordAttendance(CommissionStep):
     slug, action = "attendance", "record_attendance"
@@ -152,6 +156,9 @@ class PreSelect(CommissionStep):
     title = "Pré-sélection des dossiers (pré-commission)"
     decisions: list[PreSelectionIn] = Field(min_length=1, max_length=300)
 
+    def named_dossiers(self) -> list[UUID]:
+        return [decision.dossier_id for decision in self.decisions]
+
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         for decision in self.decisions:
             commission.preselect(decision.dossier_id, decision.outcome, meta)
@@ -165,6 +172,10 @@ class RankDossiers(CommissionStep):
         default_factory=list, max_length=300
     )
     non_retenus: list[RankingEntryIn] = Field(default_factory=list, max_length=300)
+
+    def named_dossiers(self) -> list[UUID]:
+        entries = (*self.ranked, *self.liste_complementaire, *self.non_retenus)
+        return [entry.dossier_id for entry in entries]
 
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         version, settings = lookup.rules()
@@ -192,6 +203,9 @@ class DecideOnDwelling(DecisionTerms, CommissionStep):
     slug, action = "decisions", "examine_dwelling"
     title = "Décisions de la CAL sur un logement"
     dwelling_ref: ShortText
+
+    def named_dossiers(self) -> list[UUID]:
+        return [candidate.dossier_id for candidate in self.candidates]
 
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         commission.examine_dwelling(

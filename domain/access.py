@@ -65,7 +65,10 @@ LANDLORD_OUTCOMES = ("rang", "liste_complementaire")
 PARTIES = {
     "bailleur": "dossiers of its programmes (or of its CAL) once ranked by the "
     "commission préfectorale (stage classe, outcome rang or liste "
-    "complémentaire, and every stage after); its programmes; its CALs",
+    "complémentaire, and every stage after); its programmes; its CALs; "
+    "for its CAL's decisions, the households proposed for its programme's "
+    "dwellings; for writes only (it reads neither): the measures of its bail "
+    "glissant, the referrals naming it",
     "association": "measures notified to it, or asked directly of it "
     "(association_name = its organisation); referrals whose enquiry "
     "was asked of it",
@@ -96,6 +99,8 @@ READ_ACTIONS: dict[str, str] = {
     "projections": "l'état des projections",
     "access_log": "le journal des accès",
 }
+# What a kind of record is called in a refusal to write on it.
+WRITE_SURFACES = {"department": "department_settings"}
 # Record-bound surfaces: allowed when the surface's scope AND the record
 # kind's scope both admit the record.
 RECORD_SURFACES = ("history", "audit", "legality", "verify")
@@ -137,7 +142,8 @@ READS: dict[str, dict[str, Scope]] = {
     "admin": {"department_settings": _A, "projections": _A},
 }  # fmt: skip
 READ_ONLY = frozenset({"auditeur"})  # refused every write (check_write)
-# The territory a role's writes are held to, when its credentials claim one.
+# The territory a role acts in: its credentials must claim it, or it writes
+# nothing (it reads nothing of that scope either); a record it creates sits there.
 TERRITORY: dict[str, Scope] = {
     "als": DEPT, "prefecture": DEPT, "deal": DEPT, "departement": DEPT,
     "commission_logement": DEPT, "ccapex": DEPT, "mairie": COMMUNE, "ccas": COMMUNE,
@@ -146,6 +152,31 @@ TERRITORY: dict[str, Scope] = {
 
 def scope_of(role: str, action: str) -> Scope:
     return READS.get(role, {}).get(action, NONE)
+
+
+# role → kind of record → the scope of its steps on an existing record (issue
+# 13): what it reads of that kind or, where it reads none of it, the records
+# naming it as a party (a landlord's bail glissant or referral). A kind not
+# named: no step (`role_not_allowed`). Which steps, STEP_ROLES says (WRITES).
+WRITE_SCOPES: dict[str, dict[str, Scope]] = {
+    "als": {"dossier": _D, "programme": _D, "commission": _D},
+    "bailleur": {"dossier": _O, "mesure": _O, "saisine": _O, "programme": _O,
+                 "commission": _O},
+    "prefecture": {"dossier": _D, "saisine": _D, "commission": _D},
+    "deal": {"dossier": _D, "commission": _D},
+    "mairie": {"dossier": _C},
+    "ccas": {"dossier": _C},
+    "departement": {"dossier": _D, "saisine": _D},
+    "caf": {"dossier": _O},
+    "commission_logement": {"mesure": _D},
+    "association": {"mesure": _O, "saisine": _O},
+    "ccapex": {"saisine": _D},
+    "admin": {"department": _A},
+}  # fmt: skip
+
+
+def write_scope(role: str, kind: str) -> Scope:
+    return WRITE_SCOPES.get(role, {}).get(kind, NONE)
 
 
 # ---- writes, from the aggregates' own STEP_ROLES ------------------------------------
@@ -209,15 +240,21 @@ def dossier_facts(d: Any, programme_landlord: str | None = None) -> Facts:
 
 
 def mesure_facts(m: Any) -> Facts:
+    """A measure names its prescriber, its association and, on a bail glissant,
+    the landlord (who reads no measure, but reviews and slides its lease)."""
     parties = {(m.prescriber.role, m.prescriber.organisation)}
     if m.association_name:
         parties.add(("association", m.association_name))
+    if m.bail and m.bail.get("landlord"):
+        parties.add(("bailleur", m.bail["landlord"]))
     return Facts(m.department, m.commune, frozenset(parties))
 
 
 def saisine_facts(s: Any) -> Facts:
+    """A referral names its enquiry's operator and the landlord (who reads no
+    referral, but records the court dates of its own)."""
     enquiry = s.enquiry or {}
-    parties = set()
+    parties = {("bailleur", s.landlord)} if s.landlord else set()
     if enquiry.get("operator"):
         parties.add((enquiry["operator_role"], enquiry["operator"]))
     return Facts(s.department, s.commune, frozenset(parties))
@@ -243,6 +280,7 @@ def place_facts(department: str | None = None, commune: str | None = None) -> Fa
 
 
 THIS = {
+    "department": "ce département",
     "dossier": "ce dossier",
     "mesure": "cette mesure",
     "saisine": "cette saisine",
@@ -251,27 +289,39 @@ THIS = {
 }
 
 
-def _admits(caller: Caller, scope: Scope, facts: Facts, this: str) -> str | None:
-    """None when `scope` admits the record, else why not (French)."""
+# How a refusal words the scope: reading, or acting (writing).
+_PHRASES = {
+    "read": ("lit", "ne lit que", "ne lit que"),
+    "write": ("agit dans", "n'agit que dans", "n'agit que sur"),
+}
+
+
+def _admits(
+    caller: Caller, scope: Scope, facts: Facts, this: str, how: str = "read"
+) -> str | None:
+    """None when `scope` admits the record, else why not (French): what the
+    caller claims, never where the record sits nor what it is."""
+    does, only, only_on = _PHRASES[how]
     department, commune = caller.territory
     who = f"Le rôle « {caller.role} » ({caller.organisation})"
     if scope == ALL:
         return None
     if scope == DEPT:
         if department is None:
-            return f"{who} lit son département : l'accréditation n'en précise aucun."
+            return f"{who} {does} son département : l'accréditation n'en précise aucun."
         if facts.department != department:
             where = f"son département ({department})"
-            return f"{who} ne lit que {where} : {this} n'en relève pas."
+            return f"{who} {only} {where} : {this} n'en relève pas."
         return None
     if scope == COMMUNE:
         if commune is None:
-            return f"{who} lit sa commune : l'accréditation n'en précise aucune."
+            return f"{who} {does} sa commune : l'accréditation n'en précise aucune."
         if facts.commune != commune:
-            return f"{who} ne lit que sa commune ({commune}) : {this} n'en relève pas."
+            where = f"sa commune ({commune})"
+            return f"{who} {only} {where} : {this} n'en relève pas."
         return None
     if scope == ORG and (caller.role, caller.organisation) not in facts.parties:
-        return f"{who} ne lit que ce qui concerne son organisation : pas {this}."
+        return f"{who} {only_on} ce qui concerne son organisation : pas {this}."
     return None
 
 
@@ -329,32 +379,42 @@ def scope_filter(caller: Caller, action: str) -> dict[str, Any]:
     return {}
 
 
-def check_write(caller: Caller, department: str, commune: str | None) -> None:
-    """A read-only role (the auditor) records nothing, whatever the step
-    (`role_not_allowed`, as STEP_ROLES would say; a measure's prescribers are a
-    setting). A territorial role whose credentials claim a department (or a
-    commune) writes only there (`forbidden`). The step's role is checked by the
-    aggregate (STEP_ROLES)."""
-    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+def _who(caller: Caller) -> str:
+    return f"Le rôle « {caller.role} » ({caller.organisation})"
+
+
+def check_write(caller: Caller, kind: str, facts: Facts) -> None:
+    """May the caller record a step on this existing record (issue 13)? Asked
+    before its version and its rules, so that a caller out of scope learns
+    nothing of it but the refusal. A read-only role (the auditor), or one with
+    no step on this kind of record: 403 `role_not_allowed`, as STEP_ROLES would
+    say. A record outside the role's write scope (its territory claim, or the
+    records naming its organisation), or no territory claimed: 403
+    `forbidden`. Which step the role may record, the aggregate says."""
     if caller.role in READ_ONLY:  # also in no STEP_ROLES: the same refusal
-        raise RoleNotAllowedError(f"{who} lit tout et n'enregistre rien.")
+        raise RoleNotAllowedError(f"{_who(caller)} lit tout et n'enregistre rien.")
+    scope = write_scope(caller.role, kind)
+    if scope == NONE:
+        what = READ_ACTIONS[WRITE_SURFACES.get(kind, kind)]
+        raise RoleNotAllowedError(f"{_who(caller)} n'enregistre rien sur {what}.")
+    refused = _admits(caller, scope, facts, THIS[kind], "write")
+    if refused is not None:
+        raise ForbiddenError(refused)
+
+
+def check_create(caller: Caller, department: str, commune: str | None) -> None:
+    """A new record sits in `department` (and `commune`): a territorial role
+    creates only in the territory its credentials claim, and nothing without a
+    claim; the others wherever their organisation acts (a landlord, a CAF)."""
+    if caller.role in READ_ONLY:
+        raise RoleNotAllowedError(f"{_who(caller)} lit tout et n'enregistre rien.")
     territory = TERRITORY.get(caller.role)
-    claimed_department, claimed_commune = caller.territory
-    if territory is None or claimed_department is None:
+    if territory is None:
         return
-    if department != claimed_department:
-        msg = (
-            f"{who} agit dans le département {claimed_department}, pas dans "
-            f"le {department}."
-        )
-        raise ForbiddenError(msg)
-    if (
-        territory == COMMUNE
-        and claimed_commune
-        and commune not in (None, claimed_commune)
-    ):
-        msg = f"{who} agit dans la commune {claimed_commune}, pas dans la {commune}."
-        raise ForbiddenError(msg)
+    place = place_facts(department, commune)
+    refused = _admits(caller, territory, place, "cet enregistrement", "write")
+    if refused is not None:
+        raise ForbiddenError(refused)
 
 
 # ---- field-level need-to-know (DOMAIN.md §9 categories) ------------------------------
@@ -476,6 +536,19 @@ def write_rows() -> list[list[str]]:
     return [header, *rows]
 
 
+def write_scope_rows() -> list[list[str]]:
+    """Where each role writes: its scope per kind of existing record, and the
+    territory the records it creates must sit in."""
+    kinds = list(WRITES)
+    creates = {DEPT: "dept", COMMUNE: "commune"}
+    rows = [["role", *kinds, "creates"]]
+    for role in ROLES:
+        where = "—" if role in READ_ONLY else creates.get(TERRITORY.get(role), "any")
+        marks = [SCOPE_MARKS[write_scope(role, kind)] for kind in kinds]
+        rows.append([role, *marks, where])
+    return rows
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     header, *body = rows
     return [
@@ -502,5 +575,12 @@ def matrix_markdown() -> str:
         "every write):",
         "",
         *_table(write_rows()),
+        "",
+        "Write scopes (a step on an existing record: `dept`, `commune` as for "
+        "reads; `org`: the records naming its organisation; `—`: no step on "
+        "that kind, 403 `role_not_allowed`. `creates`: the claim a new record's "
+        "department or commune must match; `any`: not territorial):",
+        "",
+        *_table(write_scope_rows()),
     ]
     return "\n".join(lines) + "\n"

@@ -87,6 +87,8 @@ def _carry_out(
     target = ids.get(order.name)
     ctx = Context(
         actor=actor,
+        department=plan.code,
+        commune=plan.communes.get(order.actor),
         correlation_id=f"demo:{order.name}",
         now=datetime.combine(plan.today, time(12), tzinfo=UTC),
         idempotency_key=key(number),

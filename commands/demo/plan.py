@@ -78,6 +78,7 @@ ACTORS = {
     "simar": Actor("secretariat-cal", "bailleur", "SIMAR"),
     "ozanam": Actor("secretariat-cal", "bailleur", "Ozanam"),
 }
+COMMUNES = {"mairie": COMMUNE, "ccas": COMMUNE}
 INFORMATION_TOPICS = [
     "droits et devoirs du locataire",
     "règles de vie en collectivité",
@@ -110,6 +111,9 @@ class Plan:
     names: dict[str, str] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # dossier → household size
     actors: dict[str, Actor] = field(default_factory=lambda: ACTORS)
+    # The commune an actor's credentials claim (a Mairie, a CCAS); every
+    # actor claims the plan's department: territorial roles write only there.
+    communes: dict[str, str] = field(default_factory=lambda: dict(COMMUNES))
 
     def ago(self, days: int) -> date:
         return self.anchor - timedelta(days=days)

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 # The dossier's step endpoints that commissions replaced.
 REMOVED_STEPS = ("pre-selection", "ranking", "cal-decision", "cal-deferral")
 
-MAIRIE = actor("mairie", subject="agent.logement", organisation="Mairie du Lamentin")
+MAIRIE = actor(
+    "mairie",
+    subject="agent.logement",
+    organisation="Mairie du Lamentin",
+    commune="97213",  # where it acts, and opens its dossier
+)
 DEPARTEMENT = actor(
     "departement",
     subject="assistante.sociale",

@@ -17,6 +17,8 @@ procedure's chronology always holds; pass a past `on` to build old dossiers.
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,7 +28,7 @@ import jwt
 from domain.department import local_today
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     import httpx
     from starlette.testclient import TestClient
@@ -109,6 +111,39 @@ def token(
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
 
 
+# Where a territorial role acts when a test does not say (its credentials'
+# claim): a Mairie or a CCAS in its commune, the others in its department;
+# Fort-de-France and Martinique, or the place of the record being driven
+# (`acting_in`).
+COMMUNE_ROLES = frozenset({"mairie", "ccas"})
+DEPARTMENT_ROLES = frozenset(
+    {"als", "prefecture", "deal", "departement", "commission_logement", "ccapex"}
+)
+_WHERE = {"department": DEPARTMENT, "commune": COMMUNE}
+
+
+def place_of(body: Mapping[str, Any]) -> tuple[str, str]:
+    """The department and commune a creation's body names, where well formed
+    (a test of bad input keeps the defaults' credentials)."""
+    department, commune = body.get("department"), body.get("commune")
+    if not (isinstance(commune, str) and re.fullmatch(r"\d{5}|2[AB]\d{3}", commune)):
+        commune = COMMUNE
+    if not (isinstance(department, str) and re.fullmatch(r"\d{2,3}|2[AB]", department)):
+        department = DEPARTMENT
+    return department, commune
+
+
+@contextmanager
+def acting_in(department: str, commune: str) -> Iterator[None]:
+    """Territorial agents claim `department` and `commune` meanwhile."""
+    before = dict(_WHERE)
+    _WHERE.update(department=department, commune=commune)
+    try:
+        yield
+    finally:
+        _WHERE.update(before)
+
+
 def actor(
     role: str,
     *,
@@ -116,9 +151,17 @@ def actor(
     subject: str | None = None,
     department: str | None = None,
     commune: str | None = None,
+    unclaimed: bool = False,
 ) -> dict[str, str]:
     """The credentials of an agent of `role` (of `organisation`, acting in
-    `department` or `commune` where its role is territorial): a bearer token."""
+    `department` or `commune` where its role is territorial, by default
+    Fort-de-France or Martinique; `unclaimed`: no territory at all): a bearer
+    token."""
+    if not unclaimed and department is None and commune is None:
+        if role in COMMUNE_ROLES:
+            commune = _WHERE["commune"]
+        elif role in DEPARTMENT_ROLES:
+            department = _WHERE["department"]
     signed = token(
         role,
         organisation=organisation,
@@ -213,10 +256,13 @@ def identify(
     role: str = "ccas",
     headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
+    """POST a dossier as a `role` agent acting where it sits (`headers` may
+    say otherwise)."""
+    body = dict(body) if body is not None else identification()
+    with acting_in(*place_of(body)):
+        credentials = actor(role)
     return client.post(
-        "/v1/dossiers",
-        json=dict(body) if body is not None else identification(),
-        headers={**actor(role), **(headers or {})},
+        "/v1/dossiers", json=body, headers={**credentials, **(headers or {})}
     )
 
 
@@ -528,9 +574,21 @@ def drive_dossier(
     of a step's body, by slug. Every answer is checked as it comes; a commission
     step is checked on the dossier it decided on."""
     on = on or today()
-    created = identify(
-        client, identification(on, **(identify_with or {})), role=identifier
-    )
+    body = identification(on, **(identify_with or {}))
+    with acting_in(*place_of(body)):
+        return _drive(client, body, to, on, path, bodies, identifier)
+
+
+def _drive(
+    client: TestClient,
+    identified: dict[str, Any],
+    to: str,
+    on: date,
+    path: Sequence[Step] | None,
+    bodies: Mapping[str, Mapping[str, Any]] | None,
+    identifier: str,
+) -> str:
+    created = identify(client, identified, role=identifier)
     assert created.status_code == 201, created.text
     dossier_id: str = created.json()["id"]
     stage = created.json()["stage"]

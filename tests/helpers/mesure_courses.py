@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 from domain.department import AssociationSettings
 from domain.mesure import Mesure
-from tests.helpers.api import actor
+from tests.helpers.api import acting_in, actor
 from tests.helpers.dossiers import make_meta, make_settings
 
 if TYPE_CHECKING:
@@ -237,6 +237,7 @@ class HttpCourse:
         self.client = client
         self.association = ""
         self.requested_on = on
+        self.place = (department, commune)  # where its CLU/CLT acts
         body = {
             "kind": kind,
             "department": department,
@@ -257,10 +258,12 @@ class HttpCourse:
         self, slug: str, on: date, body: dict[str, Any], role: str = "association"
     ) -> HttpCourse:
         organisation = NAMES.get(self.association) if role == "association" else None
+        with acting_in(*self.place):
+            credentials = headers(role, organisation)
         answer = self.client.post(
             f"/v1/mesures/{self.id}/{slug}",
             json={**body, "occurred_on": on.isoformat()},
-            headers=headers(role, organisation),
+            headers=credentials,
         )
         assert answer.status_code == 200, answer.text
         self.position = answer.json()["position"]

@@ -234,8 +234,22 @@ def assert_views_match_aggregates(
 # ---- commands ---------------------------------------------------------------------
 
 
-def context(role: str, now: datetime = NOW) -> Context:
-    return Context(Actor(f"agent.{role}", role, f"org-{role}"), "tests", now)
+def context(
+    role: str,
+    now: datetime = NOW,
+    *,
+    department: str | None = None,
+    commune: str | None = None,
+) -> Context:
+    """An agent of `role`, claiming `department` and `commune` (where a
+    territorial role must act: the record's)."""
+    actor = Actor(f"agent.{role}", role, f"org-{role}")
+    return Context(actor, "tests", now, department=department, commune=commune)
+
+
+def context_at(role: str, dossier: Any) -> Context:
+    """An agent of `role` acting where `dossier` (or its command) sits."""
+    return context(role, department=dossier.department, commune=dossier.commune)
 
 
 def adopt_departments(app: Logis, codes: Iterable[str] = ("972", "971")) -> None:
@@ -259,11 +273,14 @@ def identify(
         department=department,
         commune=commune,
     )
-    return app.identify_dossier(command, context("mairie"))
+    return app.identify_dossier(command, context_at("mairie", command))
 
 
 def step(app: Logis, dossier_id: UUID, command: Step) -> CommandResult:
-    return app.apply_step(dossier_id, command, context(ROLE[command.action]))
+    dossier = app.get_dossier(dossier_id)
+    return app.apply_step(
+        dossier_id, command, context_at(ROLE[command.action], dossier)
+    )
 
 
 # The main line up to the ALS's analysis, as commands (dated by the caller).
@@ -556,7 +573,7 @@ def commission_step(
     department and commune, legally attended, which takes `decision` on it."""
     dossier = app.get_dossier(dossier_id)
     on = decision.occurred_on
-    ctx = context(HOSTS[kind])
+    ctx = context_at(HOSTS[kind], dossier)
     convened = app.convene_commission(
         ConveneCommission(
             occurred_on=on,
@@ -645,7 +662,7 @@ class RandomHistory:
             dalo=dalo,
         )
         role = "prefecture" if dalo else draw(st.sampled_from(sorted(d.PARTNER_ROLES)))
-        result = self.app.identify_dossier(command, context(role))
+        result = self.app.identify_dossier(command, context_at(role, command))
         self.walks.append(Walk(result.id, result.stage, on))
         self.accepted += 1
 

@@ -119,9 +119,15 @@ COMMAND_STEPS = (
 )
 
 
-def context(role: str) -> Context:
+def context(role: str, commune: str | None = None) -> Context:
+    """An agent of `role` acting in DEPARTMENT (and `commune`, for a Mairie or
+    a CCAS: the dossier's)."""
     return Context(
-        Actor(f"agent.{role}", role, f"org-{role}"), "tests", datetime.now(UTC)
+        Actor(f"agent.{role}", role, f"org-{role}"),
+        "tests",
+        datetime.now(UTC),
+        department=DEPARTMENT,
+        commune=commune,
     )
 
 
@@ -148,18 +154,19 @@ def adopt_department(app: Logis) -> None:
 def command_dossier(app: Logis, n: int) -> int:
     """Identify dossier `n` and take it through `n % 7` steps, a command each;
     how many events that appended."""
+    commune = COMMUNES[n % len(COMMUNES)]
     result = app.identify_dossier(
         IdentifyDossier(
             applicant_name=f"Ménage en direct {n}",
             household_size=2,
             department=DEPARTMENT,
-            commune=COMMUNES[n % len(COMMUNES)],
+            commune=commune,
         ),
-        context("mairie"),
+        context("mairie", commune),
     )
     events = result.events
     for role, step in COMMAND_STEPS[: n % (len(COMMAND_STEPS) + 1)]:
-        events += app.apply_step(result.id, step, context(role)).events
+        events += app.apply_step(result.id, step, context(role, commune)).events
     return events
 
 

@@ -213,7 +213,9 @@ def build(client: TestClient) -> World:
         parties={("caf", ORGANISATIONS["caf"])},
     )
     answer = identify(
-        client, identification(department=OTHER_DEPARTMENT, commune=ITS_COMMUNE)
+        client,
+        identification(department=OTHER_DEPARTMENT, commune=ITS_COMMUNE),
+        headers=actor("ccas", commune=ITS_COMMUNE),
     )
     assert answer.status_code == 201, answer.text
     world.add(
@@ -532,7 +534,7 @@ def test_a_mairie_lists_its_communes_dossiers_and_is_refused_anothers(
 
 
 def test_a_mairie_without_a_commune_claim_reads_nothing(world: World) -> None:
-    answer = world.client.get("/v1/dossiers", headers=actor("mairie"))
+    answer = world.client.get("/v1/dossiers", headers=actor("mairie", unclaimed=True))
     _refused(answer, "mairie")
 
 

@@ -355,7 +355,12 @@ class TestSession:
 
                 answer = post_step(client, commission_id, path, body, role=role)
 
-                refused(answer, 409, "wrong_commission_kind", client, before)
+                # A landlord is no party to a pré-commission or a commission
+                # préfectorale: refused before it learns its kind (issue 13).
+                if role == "bailleur":
+                    refused(answer, 403, "forbidden", client, before)
+                else:
+                    refused(answer, 409, "wrong_commission_kind", client, before)
 
     def test_a_dossier_is_decided_once_per_session(self, client: TestClient) -> None:
         [dossier_id] = solvent_dossiers(client, 1)
@@ -408,7 +413,7 @@ class TestSession:
                 {"commune": OTHER_COMMUNE},
                 "wrong_programme",
             ),
-            ("landlord", "cal", {"organisation": OZANAM}, "wrong_programme"),
+            ("landlord", "cal", {"organisation": OZANAM}, "forbidden"),
             ("dwelling", "cal", {"dwelling_refs": ["Z9"]}, "unknown_dwelling"),
         ):
             with subtests.test(name):
@@ -421,7 +426,8 @@ class TestSession:
                     **args,
                 )
 
-                refused(answer, 409, code, client, before)
+                status = 403 if code == "forbidden" else 409  # not its programme
+                refused(answer, status, code, client, before)
 
 
 class TestProgrammes:
@@ -539,7 +545,9 @@ class TestRoles:
 
                 answer = post_step(client, commission_id, path, body, role=role)
 
-                error = refused(answer, 403, "role_not_allowed", client, before)
+                # A landlord is no party to a pré-commission: out of its scope.
+                code = "forbidden" if role == "bailleur" else "role_not_allowed"
+                error = refused(answer, 403, code, client, before)
                 assert f"« {role} »" in error["message"]
         for role in ("auditeur", "admin"):
             before = snapshot(client, pre, solvent)
@@ -947,7 +955,8 @@ class TestCAL:
                     shortfall_motive=SHORTFALL,
                 )
 
-                refused(answer, 409, "CAL-PREALABLE", client, before)
+                # No party of SIMAR's: refused before the rule (issue 13).
+                refused(answer, 403, "forbidden", client, before)
 
     def test_cal_prealable_a_ranked_dossier_is_its_communes(
         self, client: TestClient
@@ -960,7 +969,8 @@ class TestCAL:
             client, cal, "L1", [attribution(ranked[0])], shortfall_motive=SHORTFALL
         )
 
-        refused(answer, 409, "CAL-PREALABLE", client, before)
+        # Ranked for another commune, no landlord's: out of SIMAR's scope.
+        refused(answer, 403, "forbidden", client, before)
 
     def test_cal_decision_one_household_a_dwelling(
         self, client: TestClient, subtests: pytest.Subtests
@@ -1358,7 +1368,7 @@ class TestLandlords:
 
         answer = decide(client, cal, DWELLING, candidates, organisation=OZANAM)
 
-        error = refused(answer, 403, "not_the_landlord", client, before)
+        error = refused(answer, 403, "forbidden", client, before)  # issue 13
         assert OZANAM in error["message"]
         assert commission(client, cal)["examinations"] == []
         assert {stage_of(client, i) for i in ranked} == {"classe"}
@@ -1386,7 +1396,7 @@ class TestLandlords:
 
         answer = offer(client, ranked[0], organisation=OZANAM)
 
-        assert_error(answer, 403, "not_the_landlord")
+        assert_error(answer, 403, "forbidden")  # not its household (issue 13)
         assert_store_unchanged(client, before, ranked[0])
         assert stage_of(client, ranked[0]) == "decide_cal"
         accepted(offer(client, ranked[0]))  # SIMAR's, whose CAL attributed it
@@ -1414,8 +1424,10 @@ class TestDepartments:
             client, pre, {here: "prioritaire", elsewhere: "liste_complementaire"}
         )
 
-        error = refused(answer, 409, "wrong_department", client, before)
-        assert "971" in error["message"]
+        # The ALS of Martinique may not act on a Guadeloupe dossier: refused
+        # before the rule, without telling where it sits (issue 13).
+        error = refused(answer, 403, "forbidden", client, before)
+        assert "971" not in error["message"]
         assert commission(client, pre)["preselections"] == []
         assert {stage_of(client, i) for i in (here, elsewhere)} == {
             "solvabilite_etudiee"
@@ -1771,8 +1783,10 @@ class TestVacancyFlow:
             organisation=SMHLM,
         )
 
-        error = refused(answer, 409, "LC-VALIDITE", client, before)
-        assert COMMUNE in error["message"]
+        # Another commune's list, not proposed to SMHLM: out of its scope, and
+        # the refusal says nothing of the household (issue 13).
+        error = refused(answer, 403, "forbidden", client, before)
+        assert COMMUNE not in error["message"]
 
     def test_a_list_serves_until_its_last_day_six_months_on(
         self, client: TestClient

@@ -39,6 +39,7 @@ from tests.helpers.procedure import (
     SHORTFALL,
     adjournment,
     attribution,
+    concerted_programme,
     decide,
     in_session,
 )
@@ -476,7 +477,7 @@ class TestActor:
     ) -> None:
         for at, slug, role in (
             ("avis_mairie_rendu", "completion", "mairie"),
-            ("identifie", "social-enquiry", "bailleur"),
+            ("identifie", "social-enquiry", "deal"),
             ("enquete_sociale_rendue", "mairie-avis", "ccas"),
             ("complet", "resources-check", "als"),
             ("ressources_controlees", "analysis", "deal"),
@@ -524,6 +525,7 @@ class TestProcedureRules:
     def test_step_out_of_order_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
+        simar = concerted_programme(client)
         for at, slug, role, code in (
             ("identifie", "mairie-avis", "mairie", "DOS-ORDRE"),
             ("identifie", "analysis", "als", "DOS-COMPLET"),
@@ -534,11 +536,13 @@ class TestProcedureRules:
             ("identifie", "resources-check", "deal", "DOS-COMPLET"),
             ("avis_mairie_rendu", "resources-check", "deal", "DOS-COMPLET"),
             ("ressources_controlees", "documents-request", "als", "invalid_transition"),
-            ("en_analyse", "offer", "bailleur", "invalid_transition"),
+            ("en_analyse", "offer", "bailleur", "forbidden"),  # not ranked: no party
             ("classe", "lease", "bailleur", "invalid_transition"),
         ):
             with subtests.test(at=at, slug=slug):
-                dossier_id = drive_dossier(client, to=at)
+                # A landlord acts on the households ranked for its programme.
+                mine = {"programme_id": simar} if role == "bailleur" else {}
+                dossier_id = drive_dossier(client, to=at, identify_with=mine)
                 before = StoreSnapshot.take(client, dossier_id)
 
                 answer = record(
@@ -549,7 +553,8 @@ class TestProcedureRules:
                     role=role,
                 )
 
-                refused(answer, 409, code, client, before, dossier_id)
+                status = 403 if code == "forbidden" else 409
+                refused(answer, status, code, client, before, dossier_id)
                 assert client.get(f"/v1/dossiers/{dossier_id}").json()["stage"] == at
 
     def test_rule_breach_is_refused(

@@ -327,7 +327,7 @@ class TestBailGlissant:
             role="bailleur",
             organisation=OTHER_LANDLORD,
         )
-        refused(other, 403, "not_the_landlord", client, before)
+        refused(other, 403, "forbidden", client, before)  # no party (issue 13)
         by_association = post(client, mesure_id, "lease-slide", role="association")
         refused(by_association, 403, "role_not_allowed", client, before)
 
@@ -413,8 +413,9 @@ class Refusal:
 
 
 REFUSALS = {
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "instruction_by_the_association": Refusal(
-        "demandee", "instruction", {"granted": True}, "association", 409, "ASLL-CANAL"
+        "demandee", "instruction", {"granted": True}, "association", 403, "forbidden"
     ),
     "instruction_by_a_ccas": Refusal(
         "demandee", "instruction", {"granted": True}, "ccas", 403, "role_not_allowed"
@@ -451,30 +452,33 @@ REFUSALS = {
         409,
         "unknown_association",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "notification_by_the_association": Refusal(
         "instruite",
         "notification",
         {"association": "agasef"},
         "association",
-        409,
-        "ASLL-CANAL",
+        403,
+        "forbidden",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "diagnosis_by_another_association": Refusal(
         "notifiee",
         "complementary-diagnosis",
         DIAGNOSIS.body,
         "association",
         403,
-        "not_the_association",
+        "forbidden",
         organisation="ANEF",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "diagnosis_before_notification": Refusal(
         "instruite",
         "complementary-diagnosis",
         DIAGNOSIS.body,
         "association",
-        409,
-        "invalid_transition",
+        403,
+        "forbidden",
     ),
     "convention_without_the_prescriber": Refusal(
         "diagnostic_fait",
@@ -508,13 +512,14 @@ REFUSALS = {
         409,
         "ASLL-DUREE",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "convention_by_another_association": Refusal(
         "diagnostic_fait",
         "convention",
         convention(),
         "association",
         403,
-        "not_the_association",
+        "forbidden",
         organisation="ANEF",
     ),
     "meeting_before_the_convention": Refusal(
@@ -557,16 +562,18 @@ REFUSALS = {
         409,
         "ASLL-FIN",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "end_by_a_landlord": Refusal(
-        "en_cours", "end", bilan(), "bailleur", 403, "role_not_allowed"
+        "en_cours", "end", bilan(), "bailleur", 403, "forbidden"
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "rupture_by_another_association": Refusal(
         "en_cours",
         "rupture",
         RUPTURE.body,
         "association",
         403,
-        "not_the_association",
+        "forbidden",
         organisation="ANEF",
     ),
     "meeting_after_the_end": Refusal(
@@ -608,22 +615,24 @@ REFUSALS = {
         "invalid_transition",
         kind="bail_glissant",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "head_lease_signed_by_the_landlord": Refusal(
         "notifiee",
         "head-lease",
         HEAD_LEASE.body,
         "bailleur",
         403,
-        "role_not_allowed",
+        "forbidden",
         kind="bail_glissant",
     ),
+    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "slide_before_the_sublease": Refusal(
         "notifiee",
         "lease-slide",
         None,
         "bailleur",
-        409,
-        "invalid_transition",
+        403,
+        "forbidden",
         kind="bail_glissant",
     ),
     "auditor_records_nothing": Refusal(
@@ -819,9 +828,9 @@ class TestNotFoundAndForbidden:
         answer = post(
             client, mesure_id, "notification", {"association": "agasef"}, role=role
         )
-        expected = (
-            (409, "ASLL-CANAL") if role == "association" else (403, "role_not_allowed")
-        )
+        # A landlord or an association no party to the measure: out of scope.
+        scoped = role in ("association", "bailleur")
+        expected = (403, "forbidden") if scoped else (403, "role_not_allowed")
         refused(answer, *expected, client, before)
 
 

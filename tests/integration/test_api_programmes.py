@@ -279,7 +279,7 @@ class TestProgrammeLife:
             organisation=OTHER_LANDLORD,
         )
 
-        error = assert_error(answer, 403, "not_the_landlord")
+        error = assert_error(answer, 403, "forbidden")  # not its programme
         assert OTHER_LANDLORD in error["message"]
         assert_store_unchanged(client, before)
         assert read(client, programme_id)["dwellings"][0]["status"] == "a_attribuer"

@@ -369,7 +369,8 @@ class TestRefusals:
         ("done", "slug", "body", "status", "code"),
         [
             pytest.param(
-                (), "enquiry-return", None, 409, "invalid_transition", id="enquiry"
+                # no enquiry asked of the UDAF yet: no party, 403 before the rule
+                (), "enquiry-return", None, 403, "forbidden", id="enquiry"
             ),
             pytest.param(
                 BEFORE["examination"], "avis", None, 409, "invalid_transition",
@@ -460,7 +461,10 @@ class TestRefusals:
             client, saisine_id, "enquiry-return", role=role, organisation=organisation
         )
 
-        assert_error(answer, 403, "not_the_operator")
+        # An association not asked is no party to the referral (issue 13); the
+        # Département reads its department's, and is told it was not asked.
+        code = "forbidden" if role == "association" else "not_the_operator"
+        assert_error(answer, 403, code)
         assert_store_unchanged(client, before)
 
 
@@ -475,7 +479,9 @@ class TestRoles:
             for role in sorted(set(ROLES) - allowed):
                 with subtests.test(slug=slug, role=role):
                     answer = step(client, saisine_id, slug, role=role)
-                    assert_error(answer, 403, "role_not_allowed")
+                    # The UDAF, before its enquiry is asked, is out of scope.
+                    error = assert_error(answer, 403)
+                    assert error["code"] in ("role_not_allowed", "forbidden")
             assert_store_unchanged(client, before)
 
     def test_other_landlord_does_not_record_court_dates(
@@ -486,7 +492,7 @@ class TestRoles:
         answer = step(
             client, saisine_id, "court-dates", role="bailleur", organisation="Ozanam"
         )
-        assert_error(answer, 403, "not_the_landlord")
+        assert_error(answer, 403, "forbidden")  # not its referral (issue 13)
         assert_store_unchanged(client, before)
 
     def test_identity_is_required(self, client: TestClient) -> None:

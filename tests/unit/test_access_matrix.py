@@ -121,12 +121,54 @@ def test_redact_withholds_what_the_role_does_not_read() -> None:
     assert kept == {"enquiry": {"operator": "UDAF", "summary": None}}
 
 
-def test_writes_stay_in_the_claimed_territory() -> None:
-    access.check_write(caller("mairie", commune="97209"), "972", "97209")
-    access.check_write(caller("mairie"), "972", "97213")  # no claim: not held
-    with pytest.raises(ForbiddenError):
-        access.check_write(caller("mairie", commune="97209"), "972", "97213")
-    with pytest.raises(ForbiddenError):
-        access.check_write(caller("deal", department="972"), "971", "97105")
+def test_a_record_is_created_only_in_the_claimed_territory() -> None:
+    access.check_create(caller("mairie", commune="97209"), "972", "97209")
+    access.check_create(caller("bailleur"), "971", "97105")  # not territorial
+    refused = [
+        (caller("mairie"), "972", "97213"),  # no claim: writes nothing
+        (caller("mairie", department="972"), "972", "97209"),  # not its commune
+        (caller("deal"), "972", "97209"),
+        (caller("mairie", commune="97209"), "972", "97213"),
+        (caller("deal", department="972"), "971", "97105"),
+    ]
+    for who, department, commune in refused:
+        with pytest.raises(ForbiddenError):
+            access.check_create(who, department, commune)
     with pytest.raises(RoleNotAllowedError):
-        access.check_write(caller("auditeur"), "972", None)
+        access.check_create(caller("auditeur"), "972", None)
+
+
+CREATIONS = {"identify", "request", "signal", "announce", "convene"}
+
+
+def test_each_role_writes_on_the_records_it_reads_or_is_a_party_to() -> None:
+    """A role with a step on an existing record of a kind has a write scope for
+    it: its read scope there, or its organisation's records (named party)."""
+    for role in ROLES:
+        for kind, steps in access.writable_steps(role).items():
+            scope = access.write_scope(role, kind)
+            if set(steps) - CREATIONS:
+                read = access.scope_of(role, access.WRITE_SURFACES.get(kind, kind))
+                assert scope in {read, "organisation"}, (role, kind, scope)
+            else:
+                assert scope == "none", (role, kind, scope)
+
+
+def test_writes_on_a_record_stay_in_the_write_scope() -> None:
+    here = A_DOSSIER
+    access.check_write(caller("mairie", commune="97209"), "dossier", here)
+    access.check_write(caller("bailleur", "SIMAR"), "dossier", here)
+    refused = [
+        caller("mairie"),  # no claim
+        caller("mairie", commune="97213"),
+        caller("deal", department="971"),
+        caller("bailleur", "Ozanam"),
+    ]
+    for who in refused:
+        with pytest.raises(ForbiddenError) as error:
+            access.check_write(who, "dossier", here)
+        assert "97209" not in str(error.value)  # nothing of the record's place
+    with pytest.raises(RoleNotAllowedError):
+        access.check_write(caller("prescripteur"), "dossier", here)
+    with pytest.raises(RoleNotAllowedError):
+        access.check_write(caller("auditeur"), "dossier", here)

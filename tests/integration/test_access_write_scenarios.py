@@ -1,0 +1,194 @@
+"""Issue 13's scenarios, one by one, on both stores: writes that ignored
+need-to-know. Each refusal is 403 `forbidden`, tells nothing of the record
+(no version, no stage) and leaves the store as it was. One small world per
+module and store: a Fort-de-France household ranked for SIMAR's programme, and
+one whose social enquiry is not rendered yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.main import create_app
+from infra.settings import Settings
+from tests.helpers.api import (
+    OTHER_COMMUNE,
+    TEST_JWT_SECRET,
+    StoreSnapshot,
+    actor,
+    adopt_settings,
+    assert_error,
+    assert_store_unchanged,
+    identification,
+    identify,
+    record,
+)
+from tests.helpers.procedure import concerted_programme, ranked_dossiers
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import httpx
+
+CAF_LOIRE = actor("caf", organisation="CAF de la Loire")
+OZANAM = actor("bailleur", organisation="Ozanam")
+MAIRIE_UNCLAIMED = actor("mairie", unclaimed=True)
+
+
+@dataclass(frozen=True)
+class Scene:
+    client: TestClient
+    ranked: str  # SIMAR's ranked household (stage classe)
+    fresh: str  # identified by the CCAS, nothing else yet
+
+    def stage(self, dossier_id: str) -> str:
+        return str(self.client.get(f"/v1/dossiers/{dossier_id}").json()["stage"])
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ],
+)
+def scene(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scene]:
+    if request.param == "sqlite":
+        url, release = f"sqlite:///{tmp_path_factory.mktemp('scene')}/l.db", None
+    else:
+        from tests.conftest import POSTGRES_SERVER
+
+        databases = request.getfixturevalue("postgres_server")
+        name = databases.acquire()
+        url, release = f"{POSTGRES_SERVER}/{name}", lambda: databases.release(name)
+    settings = Settings(database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET)
+    try:
+        with TestClient(create_app(settings), headers=actor("auditeur")) as client:
+            assert adopt_settings(client).status_code == 201
+            programme = concerted_programme(client)
+            ranked, _, _ = ranked_dossiers(client, programme, ranked=1)
+            fresh = identify(client).json()["id"]
+            yield Scene(client, ranked[0], fresh)
+    finally:
+        if release is not None:
+            release()
+
+
+def refused_and_unchanged(
+    scene: Scene, dossier_id: str, post: httpx.Response, before: StoreSnapshot
+) -> str:
+    """403 `forbidden`, nothing of the record in the message; nothing written."""
+    error = assert_error(post, 403, "forbidden")
+    message: str = error["message"]
+    assert "version" not in message.lower(), message
+    assert scene.stage(dossier_id) not in message, message
+    assert_store_unchanged(scene.client, before, dossier_id)
+    return message
+
+
+def test_a_caf_of_the_loire_neither_withdraws_nor_assesses_a_martinique_dossier(
+    scene: Scene,
+) -> None:
+    read = scene.client.get(f"/v1/dossiers/{scene.fresh}", headers=CAF_LOIRE)
+    assert_error(read, 403, "forbidden")
+    before = StoreSnapshot.take(scene.client, scene.fresh)
+    withdrawal = record(
+        scene.client,
+        scene.fresh,
+        "withdrawal",
+        {"reason": "Doublon"},
+        role="caf",
+        headers=CAF_LOIRE,
+    )
+    refused_and_unchanged(scene, scene.fresh, withdrawal, before)
+    enquiry = record(
+        scene.client,
+        scene.fresh,
+        "social-enquiry",
+        {"avis": "defavorable", "summary": "Refus de visite."},
+        role="caf",
+        headers=CAF_LOIRE,
+    )
+    refused_and_unchanged(scene, scene.fresh, enquiry, before)
+
+
+def test_a_landlord_withdraws_neither_anothers_ranked_household_nor_an_unranked_one(
+    scene: Scene,
+) -> None:
+    before = StoreSnapshot.take(scene.client, scene.ranked)
+    others = record(
+        scene.client,
+        scene.ranked,
+        "withdrawal",
+        {"reason": "x"},
+        role="bailleur",
+        headers=OZANAM,
+    )
+    refused_and_unchanged(scene, scene.ranked, others, before)
+    before = StoreSnapshot.take(scene.client, scene.fresh)
+    unranked = record(
+        scene.client, scene.fresh, "withdrawal", {"reason": "x"}, role="bailleur"
+    )
+    refused_and_unchanged(scene, scene.fresh, unranked, before)
+
+
+def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
+    before = StoreSnapshot.take(scene.client, scene.fresh)
+    avis = record(
+        scene.client,
+        scene.fresh,
+        "mairie-avis",
+        {"avis": "defavorable"},
+        role="mairie",
+        headers=MAIRIE_UNCLAIMED,
+    )
+    message = refused_and_unchanged(scene, scene.fresh, avis, before)
+    assert "accréditation" in message, message
+    elsewhere = identification(department="971", commune="97105")
+    opened = identify(scene.client, elsewhere, headers=MAIRIE_UNCLAIMED)
+    assert_error(opened, 403, "forbidden")
+    fort_de_france = actor("mairie")
+    other_commune = identify(
+        scene.client, identification(commune=OTHER_COMMUNE), headers=fort_de_france
+    )
+    assert_error(other_commune, 403, "forbidden")
+    assert_store_unchanged(scene.client, before, scene.fresh)
+
+
+def test_an_if_match_out_of_scope_learns_no_version(scene: Scene) -> None:
+    before = StoreSnapshot.take(scene.client, scene.ranked)
+    guadeloupe = actor("prefecture", department="971")
+    answer = record(
+        scene.client,
+        scene.ranked,
+        "withdrawal",
+        {"reason": "x"},
+        role="prefecture",
+        if_match=1,  # stale: in scope, 409 "version actuelle …"
+        headers=guadeloupe,
+    )
+    refused_and_unchanged(scene, scene.ranked, answer, before)
+
+
+def test_a_rule_message_tells_no_stage_to_a_caller_out_of_scope(
+    scene: Scene,
+) -> None:
+    """Steps out of order on SIMAR's ranked household, by callers out of its
+    scope: in scope, the rule refusing them would tell where it stands."""
+    before = StoreSnapshot.take(scene.client, scene.ranked)
+    for role, slug, body, headers in (
+        ("caf", "social-enquiry", {"avis": "favorable", "summary": "x"}, CAF_LOIRE),
+        ("bailleur", "lease", {"lease_start": "2026-01-01", "rent": 1, "charges": 1},
+         OZANAM),
+        ("bailleur", "entry", None, OZANAM),
+    ):  # fmt: skip
+        answer = record(
+            scene.client, scene.ranked, slug, body, role=role, headers=headers
+        )
+        message = refused_and_unchanged(scene, scene.ranked, answer, before)
+        assert "class" not in message, message  # classé, classement
