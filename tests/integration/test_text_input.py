@@ -286,5 +286,10 @@ def test_department_settings_refuse_a_control_character(client: TestClient) -> N
 
 def test_an_insee_code_takes_ascii_digits_only(client: TestClient) -> None:
     before = head(client)
-    answer = identify(client, identification(commune="٩٧٢٠٩"))
+    # A CCAS of Fort-de-France, so that only the body's commune is at fault.
+    answer = identify(
+        client,
+        identification(commune="٩٧٢٠٩"),
+        headers=actor("ccas", commune="97209"),
+    )
     assert_refused(answer, "commune", before, client)
