@@ -153,6 +153,8 @@ def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
         print(
             f"{indent}      {f.message} (événements {versions}{settings} ; {f.source})"
         )
+        for assumption in f.assumptions:
+            print(f"{indent}      Hypothèse : {assumption}")
 
 
 def _print_report(report: LegalityReportPublic) -> None:

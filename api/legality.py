@@ -69,6 +69,11 @@ class FindingPublic(BaseModel):
     settings_version: int | None = Field(
         description="Version des paramètres départementaux appliquée"
     )
+    assumptions: list[str] = Field(
+        default_factory=list,
+        description="Hypothèses sur lesquelles reposent les paramètres appliqués "
+        "(valeurs qu'aucun texte ne fixe)",
+    )
 
     @classmethod
     def of(cls, finding: Finding) -> FindingPublic:
@@ -82,6 +87,7 @@ class FindingPublic(BaseModel):
             versions=list(finding.versions),
             breached_on=finding.breached_on,
             settings_version=finding.settings_version,
+            assumptions=list(finding.assumptions),
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from domain.shared import DomainError, Meta, RecordedEvent, TransitionError, check_role
 from domain.text import SingleLine
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
 # Bounds of what an administrator may adopt: a name (document, criterion, role,
@@ -38,6 +41,20 @@ def local_today(code: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(OVERSEAS_TIMEZONES.get(code, "Europe/Paris"))).date()
 
 
+SourceText = Annotated[str, Field(min_length=1, max_length=1000), SingleLine]
+
+
+class Provenance(BaseModel):
+    """Where a settings value comes from: the text that sets it and, when no
+    text does (a reading, an estimate, a figure computed rather than read), the
+    assumption it rests on. A finding judged by such a value says so."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: SourceText
+    assumption: SourceText | None = None
+
+
 class CeilingTable(BaseModel):
     """Yearly LLTS/PLAI resource ceilings (annual, in euros) by household category."""
 
@@ -47,7 +64,10 @@ class CeilingTable(BaseModel):
     by_category: dict[int, Annotated[Decimal, Field(le=CEILING_MAX)]] = Field(
         max_length=6
     )
-    source: Annotated[str, Field(min_length=1, max_length=500), SingleLine]
+    source: SourceText
+    # Set when the figures are not read in the text in force (computed, or
+    # carried over from another scale): what they rest on.
+    assumption: SourceText | None = None
 
     @field_validator("by_category")
     @classmethod
@@ -124,15 +144,45 @@ class DepartmentSettings(BaseModel):
     # RGPD-CONSERVATION: how long social-appraisal data may outlive its need
     # (attribution without follow-up, or the follow-up's end) before erasure.
     social_data_retention_months: int = Field(default=1, ge=0, le=24)
+    # The legal source of each value above, by field name, and the assumption
+    # it rests on where no text sets it. Settings adopted before it existed
+    # have none: their values are then of unknown provenance, not assumptions.
+    provenance: dict[str, Provenance] = Field(default_factory=dict, max_length=100)
+
+    @field_validator("provenance")
+    @classmethod
+    def _provenance_of_settings(
+        cls, value: dict[str, Provenance]
+    ) -> dict[str, Provenance]:
+        unknown = sorted(set(value) - (set(cls.model_fields) - {"provenance"}))
+        if unknown:
+            msg = f"provenance of unknown settings: {', '.join(unknown)}"
+            raise ValueError(msg)
+        return value
+
+    def assumptions(self, names: Iterable[str], day: date) -> tuple[str, ...]:
+        """The assumptions, in French, under the values `names` as used on
+        `day` (for the ceilings, the table of that year)."""
+        found = []
+        for name in names:
+            entry = self.provenance.get(name)
+            if entry is not None and entry.assumption:
+                found.append(f"{name} : {entry.assumption}")
+            if name == "resource_ceilings":
+                table = self.ceiling_table(day.year)
+                if table is not None and table.assumption:
+                    found.append(f"plafonds {table.year} : {table.assumption}")
+        return tuple(found)
 
     def association(self, code: str) -> AssociationSettings | None:
         return next((a for a in self.associations if a.code == code), None)
 
+    def ceiling_table(self, year: int) -> CeilingTable | None:
+        return next((t for t in self.resource_ceilings if t.year == year), None)
+
     def ceiling(self, year: int, category: int) -> Decimal | None:
-        for table in self.resource_ceilings:
-            if table.year == year:
-                return table.by_category.get(category)
-        return None
+        table = self.ceiling_table(year)
+        return None if table is None else table.by_category.get(category)
 
 
 class DepartmentNotConfiguredError(DomainError):

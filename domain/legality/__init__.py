@@ -2,6 +2,7 @@
 department's settings that report the DOMAIN.md §8 rules it breaks, as of any
 day. `rules` holds the catalogue; one module per kind of record."""
 
+from domain.legality.assumptions import stating_assumptions, with_assumptions
 from domain.legality.commission import check_commission
 from domain.legality.dossier import check_dossier
 from domain.legality.mesure import check_association, check_mesure
@@ -9,13 +10,17 @@ from domain.legality.programme import check_programme
 from domain.legality.rules import RULES, RULES_BY_ID, Finding, Rule
 from domain.legality.saisine import check_saisine
 
-# The check of each kind of record (domain/records.py names them).
+# The check of each kind of record (domain/records.py names them), its
+# findings stating the settings assumptions they rest on.
 CHECKS = {
-    "dossier": check_dossier,
-    "commission": check_commission,
-    "programme": check_programme,
-    "mesure": check_mesure,
-    "saisine": check_saisine,
+    kind: stating_assumptions(check)
+    for kind, check in {
+        "dossier": check_dossier,
+        "commission": check_commission,
+        "programme": check_programme,
+        "mesure": check_mesure,
+        "saisine": check_saisine,
+    }.items()
 }
 
 __all__ = [
@@ -30,4 +35,5 @@ __all__ = [
     "check_mesure",
     "check_programme",
     "check_saisine",
+    "with_assumptions",
 ]

@@ -57,13 +57,17 @@ class Rule:
 class Finding:
     """A breach of `rule` seen in a history: the events concerned (by version),
     the day the breach came into being and the department settings version it
-    was judged by (None when the rule reads no setting)."""
+    was judged by (None when the rule reads no setting) and the assumptions
+    those settings rest on."""
 
     rule: str
     message: str
     versions: tuple[int, ...]
     breached_on: date
     settings_version: int | None = None
+    # The assumptions (in French) under the settings values the breach was
+    # judged by, where no text sets them: see domain/legality/assumptions.py.
+    assumptions: tuple[str, ...] = ()
 
     @property
     def severity(self) -> Severity:
