@@ -187,7 +187,7 @@ def _programme(plan: Plan) -> None:
             programme_presented=True,
             candidate_profile="Familles de Fort-de-France sans logement, hébergées "
             "chez un tiers, en logement insalubre ou sur-occupé, victimes de "
-            "violences ou menacées d'expulsion, sous les plafonds PLAI ; ménages "
+            "violences ou menacées d'expulsion, sous les plafonds LLTS ; ménages "
             "reconnus DALO proposés par la Préfecture.",
             dossiers_per_dwelling=DOSSIERS_PER_DWELLING,
             quota_motive="Cinq dossiers par logement au lieu de trois : la même "
@@ -247,7 +247,8 @@ GATHERED = (
         250,
         "favorable",
         "Père seul avec deux enfants, hébergé chez un tiers.",
-        "24310",
+        # Above the overseas LLTS ceiling of category 3 (25,369 € in 2026).
+        "26900",
         None,
     ),
     _Household(
