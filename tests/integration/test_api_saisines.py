@@ -37,7 +37,6 @@ from tests.helpers.saisines_http import (
     LANDLORD,
     OPERATOR,
     ROLE,
-    SPRING,
     SUMMONS,
     dated,
     headers,
@@ -412,14 +411,6 @@ class TestRefusals:
             pytest.param(
                 ("registration",), "court-dates", {}, 409, "invalid_value",
                 id="no_court_date",
-            ),
-            pytest.param(
-                ("registration",),
-                "closure",
-                {"occurred_on": f"{SPRING.year}-12-01", "outcome": "expulsion"},
-                409,
-                "CCAPEX-SAISINE",
-                id="expulsion_in_winter_truce",
             ),
             pytest.param(
                 ("registration", "closure"), "orientation", None, 409,
