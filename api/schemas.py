@@ -447,6 +447,9 @@ class SaisinePublic(BaseModel):
     follow_ups: list[dict[str, Any]]
     outcome: str | None
     closed_on: date | None
+    truce_exception: str | None = Field(
+        description="Expulsion pendant la trêve : exception invoquée (CPCE L412-6)"
+    )
     findings: list[str] = Field(
         description="CCAPEX-SAISINE : délais non respectés que montre l'historique"
     )
@@ -479,6 +482,7 @@ class SaisinePublic(BaseModel):
             follow_ups=s.follow_ups,
             outcome=s.outcome,
             closed_on=s.closed_on,
+            truce_exception=s.truce_exception,
             findings=s.findings,
             last_occurred_on=s.last_occurred_on,
             created_on=s.created_on,

@@ -25,7 +25,7 @@ from commands.saisine import STEPS, SignalSaisine
 
 ERRORS = documented_errors(
     "Saisine introuvable",
-    "Règle (CCAPEX-SAISINE : trêve hivernale) ou ordre de la saisine, date hors "
+    "Ordre de la saisine, date hors "
     "séance, version périmée",
 )
 
