@@ -104,6 +104,11 @@ class DepartmentSettings(BaseModel):
     asll_min_months: int = Field(default=3, ge=1, le=24)
     asll_max_months: int = Field(default=6, ge=1, le=36)
     asll_renewals_allowed: int = Field(default=1, ge=0, le=10)
+    # ASLL-DUREE: a re-intervention asked within this many months of the end of
+    # the previous measure counts as a renewal of it. Assumption: the seeds
+    # (002: "une ré-intervention peut être demandée ultérieurement") give no
+    # figure; six months, one ordinary measure's length, is our reading.
+    asll_reintervention_gap_months: int = Field(default=6, ge=0, le=36)
     meetings_per_month: int = Field(default=2, ge=0, le=10)
     # BG-GLISSEMENT: the periodic review of a sublet, with both parties (CCH
     # L442-8-3 leaves the period to the convention).

@@ -16,7 +16,7 @@ with the measure by the application.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -133,8 +133,18 @@ class Mesure(Recording, Aggregate):
         min_months: int | None  # BILAN-SUITE: at least this long
         origin_dossier_id: UUID | None  # the LLTS dossier whose bilan asked for it
         previous_mesure_id: UUID | None  # a re-intervention
+        # ASLL-DUREE: renewals the household's chain of measures had used when
+        # this one was asked; a re-intervention within the department's gap
+        # after the previous measure's end is itself one (`chained_renewals`).
+        chain_renewals: int
         association: str | None  # asked directly of an association (its actions)
         association_name: str | None
+        class_version = 2  # v2: chain_renewals
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v1 did not count re-interventions as renewals."""
+            state["chain_renewals"] = 0
 
         def apply(self, mesure: Mesure) -> None:
             mesure.kind = self.kind
@@ -145,6 +155,7 @@ class Mesure(Recording, Aggregate):
             mesure.min_months = self.min_months
             mesure.origin_dossier_id = self.origin_dossier_id
             mesure.previous_mesure_id = self.previous_mesure_id
+            mesure.chain_renewals = self.chain_renewals
             mesure.association = self.association
             mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
@@ -428,6 +439,18 @@ class Mesure(Recording, Aggregate):
                 "du même ménage."
             )
             raise TransitionError(msg, "previous_mesure_open")
+        chain = chained_renewals(
+            previous.link if previous else None, meta.occurred_on, settings
+        )
+        if chain > settings.asll_renewals_allowed:
+            msg = (
+                f"Ré-intervention demandée moins de "
+                f"{settings.asll_reintervention_gap_months} mois après la fin de la "
+                "mesure précédente : elle compte comme un renouvellement, et les "
+                f"{settings.asll_renewals_allowed} renouvellement(s) permis dans ce "
+                "département sont épuisés."
+            )
+            raise RuleViolation("ASLL-DUREE", msg)
         return cls._create(
             cls.Requested,
             id=mesure_id,
@@ -443,6 +466,7 @@ class Mesure(Recording, Aggregate):
             min_months=min_months,
             origin_dossier_id=origin_dossier_id,
             previous_mesure_id=previous.id if previous else None,
+            chain_renewals=chain,
             association=association.code if association else None,
             association_name=association.name if association else None,
             **meta.fields(),
@@ -711,6 +735,15 @@ class Mesure(Recording, Aggregate):
     # ---- guards -----------------------------------------------------------------
 
     @property
+    def link(self) -> ChainLink:
+        return ChainLink(
+            self.convention is not None,
+            self.last_occurred_on,
+            self.chain_renewals,
+            self.renewals,
+        )
+
+    @property
     def holds_a_place(self) -> bool:
         return self.stage in HOLDS_A_PLACE
 
@@ -767,8 +800,9 @@ class Mesure(Recording, Aggregate):
             raise TransitionError(msg, "occurred_on_out_of_order")
 
     def _check_renewal(self, months: int, settings: DepartmentSettings) -> None:
-        """ASLL-DUREE: renewals and their length, per the department."""
-        if self.renewals >= settings.asll_renewals_allowed:
+        """ASLL-DUREE: renewals and their length, per the department, counting
+        those of the household's chain of measures."""
+        if self.chain_renewals + self.renewals >= settings.asll_renewals_allowed:
             msg = (
                 f"Renouvellements épuisés : {settings.asll_renewals_allowed} au plus "
                 "dans ce département."
@@ -788,6 +822,34 @@ class Mesure(Recording, Aggregate):
         if (self.bail or {}).get("status") != status:
             msg = f"Impossible de {what} : le bail glissant n'en est pas là."
             raise TransitionError(msg)
+
+
+class ChainLink(NamedTuple):
+    """What a re-intervention needs of the measure before it (ASLL-DUREE)."""
+
+    ran: bool  # under a convention: support was given
+    ended_on: date
+    chain_renewals: int
+    renewals: int
+
+
+def chained_renewals(
+    previous: ChainLink | None, requested_on: date, settings: DepartmentSettings
+) -> int:
+    """ASLL-DUREE: the renewals a measure asked on `requested_on` starts with.
+
+    A re-intervention is a new measure when the situation worsens later
+    (seed 002); asked within `asll_reintervention_gap_months` of the end of a
+    previous measure that ran under a convention, it continues that support
+    and counts as one more renewal of the chain (the previous measure's chain
+    and own renewals, plus one). After a measure refused or reoriented, or
+    ended long enough before, a new chain starts."""
+    if previous is None or not previous.ran:
+        return 0
+    gap = settings.asll_reintervention_gap_months
+    if requested_on > add_months(previous.ended_on, gap):
+        return 0
+    return previous.chain_renewals + previous.renewals + 1
 
 
 # French labels for people: timelines, audit trails, CLI.

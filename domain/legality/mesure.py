@@ -95,6 +95,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from uuid import UUID
 
+    from domain.department import DepartmentSettings
     from domain.legality.rules import SettingsOn
 
 CLOSINGS = (Mesure.Ended, Mesure.BrokenOff)
@@ -291,10 +292,15 @@ def _check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
 
 
 def _check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
-    """ASLL-DUREE, the command side: lengths, renewals and who grants them."""
+    """ASLL-DUREE, the command side: lengths, renewals (counting those of the
+    household's chain of measures) and who grants them."""
     findings = []
     notified = _first(events, Mesure.Notified)
-    renewals = 0
+    request = _first(events, Mesure.Requested)
+    renewals = request.chain_renewals if request else 0
+    judged = request and in_force(settings_on, request.occurred_on)
+    if judged and renewals > judged[1].asll_renewals_allowed:
+        findings.append(_chained_too_far(request, renewals, judged))
     for event in events:
         if not isinstance(event, Mesure.ConventionSigned | Mesure.Renewed):
             continue
@@ -656,6 +662,81 @@ def check_mesure(
     findings += _check_cover(known, as_of)
     findings += [f for check in _DATED_CHECKS for f in check(known, settings_on, as_of)]
     return _ordered(findings)
+
+
+# ---- a household's measures together ------------------------------------------------
+
+
+def _chained_too_far(
+    request: Any, chain: int, judged: tuple[int, DepartmentSettings]
+) -> Finding:
+    number, settings = judged
+    return Finding(
+        "ASLL-DUREE",
+        f"Ré-intervention demandée le {_day(request.occurred_on)}, moins de "
+        f"{settings.asll_reintervention_gap_months} mois après la fin de la mesure "
+        f"précédente : renouvellement n° {chain} de l'accompagnement, "
+        f"{settings.asll_renewals_allowed} au plus dans le département.",
+        (request.originator_version,),
+        request.occurred_on,
+        number,
+    )
+
+
+def _link(events: Sequence[Any], chain: int) -> m.ChainLink | None:
+    closing = _first(events, *CLOSINGS)
+    if closing is None:
+        return None
+    return m.ChainLink(
+        _first(events, Mesure.ConventionSigned) is not None,
+        closing.occurred_on,
+        chain,
+        len(_of(events, Mesure.Renewed)),
+    )
+
+
+def check_household(
+    measure_histories: Iterable[Iterable[Any]], settings_on: SettingsOn, as_of: date
+) -> dict[UUID, list[Finding]]:
+    """ASLL-DUREE over one household's measures, whatever each request recorded
+    (an imported history may not link a re-intervention to its previous measure
+    nor count it): in the order they were asked, a measure asked within the gap
+    after the previous one's end continues its chain (`chained_renewals`), and
+    a request or renewal beyond `asll_renewals_allowed` is a finding on that
+    measure. By measure id; measures without a finding are left out."""
+    histories = [h for h in (_known(h, as_of) for h in measure_histories) if h]
+    histories.sort(key=lambda h: (h[0].occurred_on, h[0].timestamp))
+    found: dict[UUID, list[Finding]] = {}
+    link: m.ChainLink | None = None
+    for events in histories:
+        request = events[0]
+        judged = in_force(settings_on, request.occurred_on)
+        if not judged:
+            link = None
+            continue
+        chain = m.chained_renewals(link, request.occurred_on, judged[1])
+        problems = []
+        if chain > judged[1].asll_renewals_allowed:
+            problems.append(_chained_too_far(request, chain, judged))
+        for number, renewal in enumerate(_of(events, Mesure.Renewed), chain + 1):
+            on_day = in_force(settings_on, renewal.occurred_on)
+            if on_day and number > on_day[1].asll_renewals_allowed:
+                problems.append(
+                    Finding(
+                        "ASLL-DUREE",
+                        f"Renouvellement n° {number} de l'accompagnement du ménage "
+                        f"décidé le {_day(renewal.occurred_on)} : "
+                        f"{on_day[1].asll_renewals_allowed} au plus dans le "
+                        "département.",
+                        (renewal.originator_version,),
+                        renewal.occurred_on,
+                        on_day[0],
+                    )
+                )
+        if problems:
+            found[request.originator_id] = _ordered(problems)
+        link = _link(events, chain)
+    return found
 
 
 # ---- an association's measures together --------------------------------------------
