@@ -375,6 +375,10 @@ class MesurePublic(BaseModel):
     min_months: int | None
     origin_dossier_id: UUID | None
     previous_mesure_id: UUID | None
+    chain_renewals: int = Field(
+        description="ASLL-DUREE : renouvellements déjà comptés au ménage quand la "
+        "mesure a été demandée (une ré-intervention rapprochée en est un)"
+    )
     association: str | None
     association_name: str | None
     renforce: bool
@@ -405,6 +409,7 @@ class MesurePublic(BaseModel):
             min_months=m.min_months,
             origin_dossier_id=m.origin_dossier_id,
             previous_mesure_id=m.previous_mesure_id,
+            chain_renewals=m.chain_renewals,
             association=m.association,
             association_name=m.association_name,
             renforce=m.renforce,
