@@ -41,11 +41,14 @@ if TYPE_CHECKING:
     from domain.department import AssociationSettings, DepartmentSettings
 
 KINDS = ("individuelle", "bail_glissant", "action_specifique")
-# ASLL-CANAL: who instructs each kind of measure [seed 002].
-CHANNELS = {
-    "individuelle": "clu",
-    "bail_glissant": "clt",
-    "action_specifique": "direct",
+# ASLL-CANAL: an association's specific action is instructed by the association
+# itself; the other kinds by the channel the department's settings name for them
+# (`DepartmentSettings.asll_channels`), recorded with the request.
+DIRECT = "direct"
+# Before the channels were settings, the Loire's (seed 002) were imposed.
+LEGACY_CHANNELS = {
+    "individuelle": ("clu", "la CLU"),
+    "bail_glissant": ("clt", "la CLT"),
 }
 ORIENTATIONS = ("acces", "maintien", "diagnostic")
 MEETING_KINDS = ("entretien", "visite_a_domicile")
@@ -139,12 +142,33 @@ class Mesure(Recording, Aggregate):
         chain_renewals: int
         association: str | None  # asked directly of an association (its actions)
         association_name: str | None
-        class_version = 2  # v2: chain_renewals
+        # ASLL-CANAL: the channel that instructs, notifies and renews it, as the
+        # settings named it on the request's day, with who acts for it (a role,
+        # and the organisations sitting in it; none: any of that role).
+        channel: str
+        channel_name: str
+        channel_role: str
+        channel_members: list[str]
+        class_version = 3  # v2: chain_renewals; v3: the channel from the settings
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """v1 did not count re-interventions as renewals."""
             state["chain_renewals"] = 0
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """v2 imposed the Loire's CLU and CLT on every department."""
+            if state["kind"] == "action_specifique":
+                name = state["association_name"]
+                state.update(channel=DIRECT, channel_name=name or DIRECT)
+                state.update(channel_role="association", channel_members=[])
+                return
+            code, name = LEGACY_CHANNELS.get(
+                state["kind"], LEGACY_CHANNELS["individuelle"]
+            )
+            state.update(channel=code, channel_name=name)
+            state.update(channel_role="commission_logement", channel_members=[])
 
         def apply(self, mesure: Mesure) -> None:
             mesure.kind = self.kind
@@ -159,7 +183,10 @@ class Mesure(Recording, Aggregate):
             mesure.association = self.association
             mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
-            mesure.channel = CHANNELS[self.kind]
+            mesure.channel = self.channel
+            mesure.channel_name = self.channel_name
+            mesure.channel_role = self.channel_role
+            mesure.channel_members = self.channel_members
             mesure.renforce = False
             mesure.notified_on = None
             mesure.notified_by = None
@@ -439,6 +466,7 @@ class Mesure(Recording, Aggregate):
                 "du même ménage."
             )
             raise TransitionError(msg, "previous_mesure_open")
+        channel = _channel(kind, settings, association)
         chain = chained_renewals(
             previous.link if previous else None, meta.occurred_on, settings
         )
@@ -467,6 +495,7 @@ class Mesure(Recording, Aggregate):
             origin_dossier_id=origin_dossier_id,
             previous_mesure_id=previous.id if previous else None,
             chain_renewals=chain,
+            **channel,
             association=association.code if association else None,
             association_name=association.name if association else None,
             **meta.fields(),
@@ -490,7 +519,7 @@ class Mesure(Recording, Aggregate):
         self._begin("notify", "notification à l'association", meta)
         self._check_stage({INSTRUCTED}, "notifier la mesure")
         self._check_channel(meta, "notifie")
-        if self.channel == "direct" and association.code != self.association:
+        if self.channel == DIRECT and association.code != self.association:
             msg = "Une action spécifique est conduite par l'association qui l'instruit."
             raise RuleViolation("ASLL-CANAL", msg)
         if renforce and association.renforce_capacity == 0:
@@ -770,12 +799,13 @@ class Mesure(Recording, Aggregate):
             raise TransitionError(msg)
 
     def _check_channel(self, meta: Meta, verb: str) -> None:
-        """ASLL-CANAL: the CLU for individual measures, the CLT for baux glissants,
-        the association itself for its specific actions."""
-        role = meta.actor.role
-        if (self.channel == "direct") != (role == "association"):
-            who = "l'association" if self.channel == "direct" else self.channel.upper()
-            msg = f"C'est {who} qui {verb} cette mesure ({self.kind})."
+        """ASLL-CANAL: the channel recorded with the request (the department's
+        for its kind, the association itself for its specific actions)."""
+        actor = meta.actor
+        if actor.role != self.channel_role or (
+            self.channel_members and actor.organisation not in self.channel_members
+        ):
+            msg = f"C'est {self.channel_name} qui {verb} cette mesure ({self.kind})."
             raise RuleViolation("ASLL-CANAL", msg)
         self._check_association(meta)
 
@@ -831,6 +861,29 @@ class ChainLink(NamedTuple):
     ended_on: date
     chain_renewals: int
     renewals: int
+
+
+def _channel(
+    kind: str, settings: DepartmentSettings, association: AssociationSettings | None
+) -> dict[str, Any]:
+    """ASLL-CANAL: who instructs a measure of `kind` in this department."""
+    if kind == "action_specifique" and association is not None:
+        return {
+            "channel": DIRECT,
+            "channel_name": association.name,
+            "channel_role": "association",
+            "channel_members": [],  # its own agents: `_check_association`
+        }
+    channel = settings.channel(kind)
+    if channel is None:
+        msg = f"Aucun canal d'instruction des mesures « {kind} » dans ce département."
+        raise RuleViolation("ASLL-CANAL", msg)
+    return {
+        "channel": channel.code,
+        "channel_name": channel.name,
+        "channel_role": channel.role,
+        "channel_members": list(channel.members),
+    }
 
 
 def chained_renewals(
