@@ -312,7 +312,7 @@ class TestSaisineCourse:
         assert events[0]["data"]["arrears"] == "1850.40"
         assert events[5]["data"] == {"session_on": DAY["examination"].isoformat()}
         assert events[5]["occurred_on"] == DAY["examination"].isoformat()
-        assert events[9]["data"] == {"outcome": "dette_soldee"}
+        assert events[9]["data"] == {"outcome": "dette_soldee", "truce_exception": None}
 
     def test_referral_examined_again_after_its_follow_up(
         self, client: TestClient
