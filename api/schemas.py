@@ -375,6 +375,10 @@ class MesurePublic(BaseModel):
     min_months: int | None
     origin_dossier_id: UUID | None
     previous_mesure_id: UUID | None
+    chain_renewals: int = Field(
+        description="ASLL-DUREE : renouvellements déjà comptés au ménage quand la "
+        "mesure a été demandée (une ré-intervention rapprochée en est un)"
+    )
     association: str | None
     association_name: str | None
     renforce: bool
@@ -405,6 +409,7 @@ class MesurePublic(BaseModel):
             min_months=m.min_months,
             origin_dossier_id=m.origin_dossier_id,
             previous_mesure_id=m.previous_mesure_id,
+            chain_renewals=m.chain_renewals,
             association=m.association,
             association_name=m.association_name,
             renforce=m.renforce,
@@ -447,6 +452,9 @@ class SaisinePublic(BaseModel):
     follow_ups: list[dict[str, Any]]
     outcome: str | None
     closed_on: date | None
+    truce_exception: str | None = Field(
+        description="Expulsion pendant la trêve : exception invoquée (CPCE L412-6)"
+    )
     findings: list[str] = Field(
         description="CCAPEX-SAISINE : délais non respectés que montre l'historique"
     )
@@ -479,6 +487,7 @@ class SaisinePublic(BaseModel):
             follow_ups=s.follow_ups,
             outcome=s.outcome,
             closed_on=s.closed_on,
+            truce_exception=s.truce_exception,
             findings=s.findings,
             last_occurred_on=s.last_occurred_on,
             created_on=s.created_on,

@@ -181,15 +181,21 @@ class RecordCourtDates(SaisineStep):
 
 
 class CloseSaisine(SaisineStep):
-    """The CCAPEX closes the referral; no expulsion during the winter truce
-    (CCAPEX-SAISINE)."""
+    """The CCAPEX closes the referral. An expulsion in the winter truce is
+    recorded as it happened and reported (CCAPEX-SAISINE) unless the exception
+    invoked lifts the truce."""
 
     slug, action = "closure", "close"
     title = "Clôture de la saisine"
     outcome: Literal["dette_soldee", "relogement", "expulsion", "abandon"]
+    truce_exception: Literal[tuple(s.TRUCE_EXCEPTIONS)] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Expulsion pendant la trêve hivernale : l'exception légale "
+        "invoquée (CPCE L412-6 à L412-8)",
+    )
 
     def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.close(self.outcome, meta)
+        saisine.close(self.outcome, meta, self.truce_exception)
 
 
 STEPS: dict[str, type[SaisineStep]] = {

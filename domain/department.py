@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -108,6 +108,28 @@ class AssociationSettings(BaseModel):
     direct: bool = False  # instructs its own specific actions (ARIV, ARALIS)
 
 
+class ChannelSettings(BaseModel):
+    """ASLL-CANAL: a body that instructs, notifies and renews measures of some
+    kinds, who acts for it (a role, and the organisations that sit in it; none
+    listed: any organisation of that role in the department)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
+    name: Name
+    kinds: tuple[Literal["individuelle", "bail_glissant"], ...] = Field(min_length=1)
+    role: Literal["commission_logement", "association"] = "commission_logement"
+    members: tuple[Name, ...] = Field(default=(), max_length=50)
+
+
+# The Loire's scheme (seed 002): individual measures to the CLU, baux glissants
+# to the CLT. Only a default: each department sets its own channels.
+LOIRE_CHANNELS = (
+    ChannelSettings(code="clu", name="la CLU", kinds=("individuelle",)),
+    ChannelSettings(code="clt", name="la CLT", kinds=("bail_glissant",)),
+)
+
+
 class DepartmentSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -124,6 +146,11 @@ class DepartmentSettings(BaseModel):
     asll_min_months: int = Field(default=3, ge=1, le=24)
     asll_max_months: int = Field(default=6, ge=1, le=36)
     asll_renewals_allowed: int = Field(default=1, ge=0, le=10)
+    # ASLL-DUREE: a re-intervention asked within this many months of the end of
+    # the previous measure counts as a renewal of it. Assumption: the seeds
+    # (002: "une ré-intervention peut être demandée ultérieurement") give no
+    # figure; six months, one ordinary measure's length, is our reading.
+    asll_reintervention_gap_months: int = Field(default=6, ge=0, le=36)
     meetings_per_month: int = Field(default=2, ge=0, le=10)
     # BG-GLISSEMENT: the periodic review of a sublet, with both parties (CCH
     # L442-8-3 leaves the period to the convention).
@@ -132,6 +159,13 @@ class DepartmentSettings(BaseModel):
     # 2023-095: two years).
     support_retention_months: int = Field(default=24, ge=1, le=120)
     prescriber_roles: tuple[Name, ...] = Field(default=("prescripteur",), max_length=20)
+    asll_channels: tuple[ChannelSettings, ...] = Field(
+        default=LOIRE_CHANNELS, max_length=20
+    )
+    # BILAN-SUITE: the support a bilan d'installation asked for starts (its
+    # convention signed) within this many months of its request. Assumption:
+    # seed 000 gives no delay; one month is our reading.
+    bilan_support_start_months: int = Field(default=1, ge=1, le=12)
     asll_work_axes: tuple[Name, ...] = Field(default=ASLL_WORK_AXES, max_length=50)
     associations: tuple[AssociationSettings, ...] = Field(default=(), max_length=200)
     rda_priority_criteria: tuple[Name, ...] = Field(default=(), max_length=50)
@@ -173,6 +207,9 @@ class DepartmentSettings(BaseModel):
                 if table is not None and table.assumption:
                     found.append(f"plafonds {table.year} : {table.assumption}")
         return tuple(found)
+
+    def channel(self, kind: str) -> ChannelSettings | None:
+        return next((c for c in self.asll_channels if kind in c.kinds), None)
 
     def association(self, code: str) -> AssociationSettings | None:
         return next((a for a in self.associations if a.code == code), None)

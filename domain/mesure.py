@@ -16,7 +16,7 @@ with the measure by the application.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -41,11 +41,14 @@ if TYPE_CHECKING:
     from domain.department import AssociationSettings, DepartmentSettings
 
 KINDS = ("individuelle", "bail_glissant", "action_specifique")
-# ASLL-CANAL: who instructs each kind of measure [seed 002].
-CHANNELS = {
-    "individuelle": "clu",
-    "bail_glissant": "clt",
-    "action_specifique": "direct",
+# ASLL-CANAL: an association's specific action is instructed by the association
+# itself; the other kinds by the channel the department's settings name for them
+# (`DepartmentSettings.asll_channels`), recorded with the request.
+DIRECT = "direct"
+# Before the channels were settings, the Loire's (seed 002) were imposed.
+LEGACY_CHANNELS = {
+    "individuelle": ("clu", "la CLU"),
+    "bail_glissant": ("clt", "la CLT"),
 }
 ORIENTATIONS = ("acces", "maintien", "diagnostic")
 MEETING_KINDS = ("entretien", "visite_a_domicile")
@@ -133,8 +136,39 @@ class Mesure(Recording, Aggregate):
         min_months: int | None  # BILAN-SUITE: at least this long
         origin_dossier_id: UUID | None  # the LLTS dossier whose bilan asked for it
         previous_mesure_id: UUID | None  # a re-intervention
+        # ASLL-DUREE: renewals the household's chain of measures had used when
+        # this one was asked; a re-intervention within the department's gap
+        # after the previous measure's end is itself one (`chained_renewals`).
+        chain_renewals: int
         association: str | None  # asked directly of an association (its actions)
         association_name: str | None
+        # ASLL-CANAL: the channel that instructs, notifies and renews it, as the
+        # settings named it on the request's day, with who acts for it (a role,
+        # and the organisations sitting in it; none: any of that role).
+        channel: str
+        channel_name: str
+        channel_role: str
+        channel_members: list[str]
+        class_version = 3  # v2: chain_renewals; v3: the channel from the settings
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v1 did not count re-interventions as renewals."""
+            state["chain_renewals"] = 0
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """v2 imposed the Loire's CLU and CLT on every department."""
+            if state["kind"] == "action_specifique":
+                name = state["association_name"]
+                state.update(channel=DIRECT, channel_name=name or DIRECT)
+                state.update(channel_role="association", channel_members=[])
+                return
+            code, name = LEGACY_CHANNELS.get(
+                state["kind"], LEGACY_CHANNELS["individuelle"]
+            )
+            state.update(channel=code, channel_name=name)
+            state.update(channel_role="commission_logement", channel_members=[])
 
         def apply(self, mesure: Mesure) -> None:
             mesure.kind = self.kind
@@ -145,10 +179,14 @@ class Mesure(Recording, Aggregate):
             mesure.min_months = self.min_months
             mesure.origin_dossier_id = self.origin_dossier_id
             mesure.previous_mesure_id = self.previous_mesure_id
+            mesure.chain_renewals = self.chain_renewals
             mesure.association = self.association
             mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
-            mesure.channel = CHANNELS[self.kind]
+            mesure.channel = self.channel
+            mesure.channel_name = self.channel_name
+            mesure.channel_role = self.channel_role
+            mesure.channel_members = self.channel_members
             mesure.renforce = False
             mesure.notified_on = None
             mesure.notified_by = None
@@ -428,6 +466,19 @@ class Mesure(Recording, Aggregate):
                 "du même ménage."
             )
             raise TransitionError(msg, "previous_mesure_open")
+        channel = _channel(kind, settings, association)
+        chain = chained_renewals(
+            previous.link if previous else None, meta.occurred_on, settings
+        )
+        if chain > settings.asll_renewals_allowed:
+            msg = (
+                f"Ré-intervention demandée moins de "
+                f"{settings.asll_reintervention_gap_months} mois après la fin de la "
+                "mesure précédente : elle compte comme un renouvellement, et les "
+                f"{settings.asll_renewals_allowed} renouvellement(s) permis dans ce "
+                "département sont épuisés."
+            )
+            raise RuleViolation("ASLL-DUREE", msg)
         return cls._create(
             cls.Requested,
             id=mesure_id,
@@ -443,6 +494,8 @@ class Mesure(Recording, Aggregate):
             min_months=min_months,
             origin_dossier_id=origin_dossier_id,
             previous_mesure_id=previous.id if previous else None,
+            chain_renewals=chain,
+            **channel,
             association=association.code if association else None,
             association_name=association.name if association else None,
             **meta.fields(),
@@ -466,7 +519,7 @@ class Mesure(Recording, Aggregate):
         self._begin("notify", "notification à l'association", meta)
         self._check_stage({INSTRUCTED}, "notifier la mesure")
         self._check_channel(meta, "notifie")
-        if self.channel == "direct" and association.code != self.association:
+        if self.channel == DIRECT and association.code != self.association:
             msg = "Une action spécifique est conduite par l'association qui l'instruit."
             raise RuleViolation("ASLL-CANAL", msg)
         if renforce and association.renforce_capacity == 0:
@@ -711,6 +764,15 @@ class Mesure(Recording, Aggregate):
     # ---- guards -----------------------------------------------------------------
 
     @property
+    def link(self) -> ChainLink:
+        return ChainLink(
+            self.convention is not None,
+            self.last_occurred_on,
+            self.chain_renewals,
+            self.renewals,
+        )
+
+    @property
     def holds_a_place(self) -> bool:
         return self.stage in HOLDS_A_PLACE
 
@@ -737,12 +799,13 @@ class Mesure(Recording, Aggregate):
             raise TransitionError(msg)
 
     def _check_channel(self, meta: Meta, verb: str) -> None:
-        """ASLL-CANAL: the CLU for individual measures, the CLT for baux glissants,
-        the association itself for its specific actions."""
-        role = meta.actor.role
-        if (self.channel == "direct") != (role == "association"):
-            who = "l'association" if self.channel == "direct" else self.channel.upper()
-            msg = f"C'est {who} qui {verb} cette mesure ({self.kind})."
+        """ASLL-CANAL: the channel recorded with the request (the department's
+        for its kind, the association itself for its specific actions)."""
+        actor = meta.actor
+        if actor.role != self.channel_role or (
+            self.channel_members and actor.organisation not in self.channel_members
+        ):
+            msg = f"C'est {self.channel_name} qui {verb} cette mesure ({self.kind})."
             raise RuleViolation("ASLL-CANAL", msg)
         self._check_association(meta)
 
@@ -767,8 +830,9 @@ class Mesure(Recording, Aggregate):
             raise TransitionError(msg, "occurred_on_out_of_order")
 
     def _check_renewal(self, months: int, settings: DepartmentSettings) -> None:
-        """ASLL-DUREE: renewals and their length, per the department."""
-        if self.renewals >= settings.asll_renewals_allowed:
+        """ASLL-DUREE: renewals and their length, per the department, counting
+        those of the household's chain of measures."""
+        if self.chain_renewals + self.renewals >= settings.asll_renewals_allowed:
             msg = (
                 f"Renouvellements épuisés : {settings.asll_renewals_allowed} au plus "
                 "dans ce département."
@@ -788,6 +852,57 @@ class Mesure(Recording, Aggregate):
         if (self.bail or {}).get("status") != status:
             msg = f"Impossible de {what} : le bail glissant n'en est pas là."
             raise TransitionError(msg)
+
+
+class ChainLink(NamedTuple):
+    """What a re-intervention needs of the measure before it (ASLL-DUREE)."""
+
+    ran: bool  # under a convention: support was given
+    ended_on: date
+    chain_renewals: int
+    renewals: int
+
+
+def _channel(
+    kind: str, settings: DepartmentSettings, association: AssociationSettings | None
+) -> dict[str, Any]:
+    """ASLL-CANAL: who instructs a measure of `kind` in this department."""
+    if kind == "action_specifique" and association is not None:
+        return {
+            "channel": DIRECT,
+            "channel_name": association.name,
+            "channel_role": "association",
+            "channel_members": [],  # its own agents: `_check_association`
+        }
+    channel = settings.channel(kind)
+    if channel is None:
+        msg = f"Aucun canal d'instruction des mesures « {kind} » dans ce département."
+        raise RuleViolation("ASLL-CANAL", msg)
+    return {
+        "channel": channel.code,
+        "channel_name": channel.name,
+        "channel_role": channel.role,
+        "channel_members": list(channel.members),
+    }
+
+
+def chained_renewals(
+    previous: ChainLink | None, requested_on: date, settings: DepartmentSettings
+) -> int:
+    """ASLL-DUREE: the renewals a measure asked on `requested_on` starts with.
+
+    A re-intervention is a new measure when the situation worsens later
+    (seed 002); asked within `asll_reintervention_gap_months` of the end of a
+    previous measure that ran under a convention, it continues that support
+    and counts as one more renewal of the chain (the previous measure's chain
+    and own renewals, plus one). After a measure refused or reoriented, or
+    ended long enough before, a new chain starts."""
+    if previous is None or not previous.ran:
+        return 0
+    gap = settings.asll_reintervention_gap_months
+    if requested_on > add_months(previous.ended_on, gap):
+        return 0
+    return previous.chain_renewals + previous.renewals + 1
 
 
 # French labels for people: timelines, audit trails, CLI.

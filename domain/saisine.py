@@ -21,12 +21,11 @@ assignation's and the hearing's days (given with the signal or recorded later,
 reads the breaches back: an assignation by a legal-entity landlord less than two
 months after the referral (or with no referral before the court stage), a hearing
 less than six weeks after the assignation. These are facts of the landlord and
-the court, which Logis records and never refuses. The winter truce (1 November –
-31 March, CPCE L412-6) is also enforced when the command arrives: an expulsion
-cannot legally take place then, so a closure `expulsion` dated in the truce is
-refused with code CCAPEX-SAISINE. The exceptions of L412-6 (rehousing assured,
-arrêté de péril, squat) are not modelled: a rehoused household is closed
-`relogement`.
+the court, which Logis records and never refuses. So is an expulsion during the
+winter truce (1 November – 31 March, CPCE L412-6): Logis records what happened,
+with the legal exception the CCAPEX invokes for it if any (`TRUCE_EXCEPTIONS`),
+and an expulsion in the truce without an exception that lifts it is a breach
+(`truce_breach`), read back by `findings` and the legality engine alike.
 
 Command methods check the role, the order and the rule, then trigger one
 past-tense event. Events only assign state, so an old history always replays.
@@ -34,6 +33,7 @@ past-tense event. Events only assign state, so an old history always replays.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -49,7 +49,6 @@ from domain.shared import (
     RecordedEvent,
     Recording,
     RoleNotAllowedError,
-    RuleViolation,
     TransitionError,
     add_months,
     check_landlord,
@@ -72,6 +71,58 @@ ORIENTATIONS = ("fsl", "services_sociaux", "surendettement", "bailleur")
 OUTCOMES = ("dette_soldee", "relogement", "expulsion", "abandon")
 REFERRAL_MONTHS = 2  # loi 89-462 art. 24 II: legal-entity landlords
 HEARING_WEEKS = 6  # loi 89-462 art. 24 III (loi 2023-668)
+
+
+@dataclass(frozen=True)
+class TruceException:
+    """A legal ground for an expulsion during the winter truce."""
+
+    label: str
+    source: str
+    lifts_truce: bool  # False: an assumption, still reported for review
+
+
+# CPCE L412-6 to L412-8, as in force since loi 2023-668 (checked against the
+# article's text; DOMAIN.md §8 and the seeds give no list).
+TRUCE_EXCEPTIONS: dict[str, TruceException] = {
+    "relogement_assure": TruceException(
+        "relogement assuré dans des conditions suffisantes respectant l'unité et "
+        "les besoins de la famille",
+        "CPCE L412-6 al. 1",
+        lifts_truce=True,
+    ),
+    "introduction_domicile_voie_de_fait": TruceException(
+        "expulsion prononcée pour introduction sans droit ni titre dans le "
+        "domicile d'autrui (manœuvres, menaces, voies de fait ou contrainte)",
+        "CPCE L412-6 al. 2",
+        lifts_truce=True,
+    ),
+    "sursis_supprime_par_le_juge": TruceException(
+        "sursis supprimé ou réduit par le juge (entrée par voie de fait dans un "
+        "autre lieu que le domicile)",
+        "CPCE L412-6 al. 3",
+        lifts_truce=True,
+    ),
+    "logement_etudiant": TruceException(
+        "logement étudiant dont l'occupant ne remplit plus les conditions",
+        "CPCE L412-7",
+        lifts_truce=True,
+    ),
+    "conjoint_violent": TruceException(
+        "expulsion du conjoint, partenaire ou concubin violent ordonnée par le juge "
+        "aux affaires familiales (C. civ. 515-9)",
+        "CPCE L412-8",
+        lifts_truce=True,
+    ),
+    # Assumption: the arrêté de péril was an exception of the former CCH L613-3
+    # and is still cited in practice, but the text of L412-6 in force does not
+    # list it. Recorded, and still reported so that a jurist reviews it.
+    "arrete_de_peril": TruceException(
+        "immeuble sous arrêté de péril (mise en sécurité)",
+        "ancien CCH L613-3 (hypothèse : absent du texte en vigueur de L412-6)",
+        lifts_truce=False,
+    ),
+}
 
 # Stages, in procedural order.
 SIGNALLED = "signalee"
@@ -159,6 +210,7 @@ class Saisine(Recording, Aggregate):
             saisine.follow_ups = []
             saisine.outcome = None
             saisine.closed_on = None
+            saisine.truce_exception = None
 
     class Registered(Event):
         TOPIC = "logis.saisine.Registered"
@@ -255,11 +307,19 @@ class Saisine(Recording, Aggregate):
     class Closed(Event):
         TOPIC = "logis.saisine.Closed"
         STAGE = CLOSED
+        class_version = 2  # v2: the L412-6 exception invoked for an expulsion
         outcome: str
+        truce_exception: str | None  # a key of TRUCE_EXCEPTIONS
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v1 refused any expulsion in the truce: no exception was invoked."""
+            state["truce_exception"] = None
 
         def apply(self, saisine: Saisine) -> None:
             saisine.outcome = self.outcome
             saisine.closed_on = self.occurred_on
+            saisine.truce_exception = self.truce_exception
 
     class PersonalDataErased(Event):
         """RGPD-CONSERVATION: the household's key is destroyed; the personal
@@ -420,18 +480,26 @@ class Saisine(Recording, Aggregate):
             self.CourtDatesRecorded, meta, summons_on=summons_on, hearing_on=hearing_on
         )
 
-    def close(self, outcome: str, meta: Meta) -> None:
+    def close(
+        self, outcome: str, meta: Meta, truce_exception: str | None = None
+    ) -> None:
+        """An expulsion in the winter truce is recorded as it happened: a breach
+        (CCAPEX-SAISINE) unless `truce_exception` lifts the truce."""
         self._begin("close", "clôture de la saisine", meta)
         if outcome not in OUTCOMES:
             msg = f"Issue inconnue : {', '.join(OUTCOMES)}."
             raise InvalidValueError(msg)
-        if outcome == "expulsion" and in_winter_truce(meta.occurred_on):
+        if truce_exception is not None and (
+            outcome != "expulsion" or truce_exception not in TRUCE_EXCEPTIONS
+        ):
             msg = (
-                f"Aucune expulsion pendant la trêve hivernale (1er novembre – "
-                f"31 mars) : le {meta.occurred_on.isoformat()} en fait partie."
+                "Une exception à la trêve hivernale ne s'invoque que pour une "
+                f"expulsion, parmi : {', '.join(TRUCE_EXCEPTIONS)}."
             )
-            raise RuleViolation("CCAPEX-SAISINE", msg)
-        self._record(self.Closed, meta, outcome=outcome)
+            raise InvalidValueError(msg)
+        self._record(
+            self.Closed, meta, outcome=outcome, truce_exception=truce_exception
+        )
 
     def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
         """Recorded once the household's key is destroyed, at any stage."""
@@ -465,15 +533,10 @@ class Saisine(Recording, Aggregate):
                 f"Audience du {self.hearing_on.isoformat()}, moins de six semaines "
                 f"après l'assignation du {self.summons_on.isoformat()}."
             )
-        if (
-            self.outcome == "expulsion"
-            and self.closed_on is not None
-            and in_winter_truce(self.closed_on)
-        ):
-            found.append(
-                f"Expulsion du {self.closed_on.isoformat()}, pendant la trêve "
-                "hivernale."
-            )
+        if self.closed_on is not None:
+            breach = truce_breach(self.outcome, self.closed_on, self.truce_exception)
+            if breach:
+                found.append(breach)
         return found
 
     def _begin(self, step: str, label: str, meta: Meta) -> None:
@@ -497,6 +560,26 @@ class Saisine(Recording, Aggregate):
 def in_winter_truce(day: date) -> bool:
     """CPCE L412-6: from 1 November to 31 March, both included."""
     return day.month >= 11 or day.month <= 3
+
+
+def truce_breach(outcome: str, day: date, exception: str | None) -> str | None:
+    """CCAPEX-SAISINE, the winter truce: the breach an expulsion on `day` is, in
+    French, or None. One implementation for `findings` and the legality engine."""
+    if outcome != "expulsion" or not in_winter_truce(day):
+        return None
+    ground = TRUCE_EXCEPTIONS.get(exception or "")
+    message = (
+        f"Expulsion du {day.strftime('%d/%m/%Y')}, pendant la trêve hivernale "
+        "(1er novembre – 31 mars, CPCE L412-6)"
+    )
+    if ground is None:
+        return f"{message}, sans exception légale invoquée."
+    if ground.lifts_truce:
+        return None
+    return (
+        f"{message}, au motif : {ground.label} ({ground.source}) ; exception "
+        "retenue par hypothèse, à vérifier."
+    )
 
 
 def _check_court_dates(

@@ -473,7 +473,10 @@ SUMMARIES: dict[type, Callable[[Any], str]] = {
     s.Saisine.Examined: lambda e: f"Séance du {day(e.session_on)}",
     s.Saisine.AvisIssued: lambda e: f"Recommandations : {_listed(e.recommendations)}",
     s.Saisine.CourtDatesRecorded: _court_dates,
-    s.Saisine.Closed: lambda e: f"Issue : {e.outcome}",
+    s.Saisine.Closed: lambda e: _join(
+        f"Issue : {e.outcome}",
+        _if(e.truce_exception, f"exception à la trêve : {e.truce_exception}"),
+    ),
 }
 
 

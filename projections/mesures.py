@@ -162,7 +162,7 @@ class MesuresProjection(RowProjection):
             department=event.department,
             commune=event.commune,
             household_id=event.household_id,
-            channel=m.CHANNELS[event.kind],
+            channel=event.channel,
             association=event.association,  # an association's own action
             association_name=event.association_name,
             prescriber_role=event.actor.role,

@@ -25,8 +25,7 @@ from commands.saisine import STEPS, SignalSaisine
 
 ERRORS = documented_errors(
     "Saisine introuvable",
-    "Règle (CCAPEX-SAISINE : trêve hivernale) ou ordre de la saisine, date hors "
-    "séance, version périmée",
+    "Ordre de la saisine, date hors séance, version périmée",
 )
 
 router = APIRouter(prefix="/v1/saisines", tags=["saisines CCAPEX"], responses=ERRORS)

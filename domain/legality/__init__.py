@@ -5,7 +5,7 @@ day. `rules` holds the catalogue; one module per kind of record."""
 from domain.legality.assumptions import stating_assumptions, with_assumptions
 from domain.legality.commission import check_commission
 from domain.legality.dossier import check_dossier
-from domain.legality.mesure import check_association, check_mesure
+from domain.legality.mesure import check_association, check_household, check_mesure
 from domain.legality.programme import check_programme
 from domain.legality.rules import RULES, RULES_BY_ID, Finding, Rule
 from domain.legality.saisine import check_saisine
@@ -32,6 +32,7 @@ __all__ = [
     "check_association",
     "check_commission",
     "check_dossier",
+    "check_household",
     "check_mesure",
     "check_programme",
     "check_saisine",

@@ -95,12 +95,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from uuid import UUID
 
+    from domain.department import DepartmentSettings
     from domain.legality.rules import SettingsOn
 
 CLOSINGS = (Mesure.Ended, Mesure.BrokenOff)
 BAIL_PARTIES = frozenset({"association", "bailleur"})
 BILAN_SIGNATORIES = ("travailleur_social", "menage")
-CHANNEL_LABELS = {"clu": "la CLU", "clt": "la CLT", "direct": "l'association"}
 LATE_STEPS: dict[type, str] = {
     Mesure.Renewed: "renouvellement décidé",
     Mesure.Ended: "bilan de fin de mesure",
@@ -207,12 +207,33 @@ def _check_adhesion(events: Sequence[Any], settings_on: SettingsOn) -> list[Find
 
 
 def _check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+    """ASLL-CANAL: each step by the channel recorded with the request; a
+    measure of a kind the department's settings in force that day give to
+    another channel, or to none, is asked of the wrong one."""
     request = _first(events, Mesure.Requested)
-    if request is None or request.kind not in m.CHANNELS:
+    if request is None or request.kind not in m.KINDS:
         return []
-    channel = m.CHANNELS[request.kind]
-    direct = channel == "direct"
+    direct = request.kind == "action_specifique"
     findings = []
+    judged = in_force(settings_on, request.occurred_on)
+    configured = judged and judged[1].channel(request.kind)
+    if (
+        judged
+        and not direct
+        and (configured is None or configured.code != request.channel)
+    ):
+        expected = configured.name if configured else "aucun canal configuré"
+        findings.append(
+            Finding(
+                "ASLL-CANAL",
+                f"Mesure « {request.kind} » demandée le "
+                f"{_day(request.occurred_on)} pour instruction par "
+                f"{request.channel_name} ; le département la confie à : {expected}.",
+                (request.originator_version,),
+                request.occurred_on,
+                judged[0],
+            )
+        )
 
     def breach(event: Any, what: str, number: int | None = None) -> None:
         findings.append(
@@ -220,7 +241,7 @@ def _check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
                 "ASLL-CANAL",
                 f"{what} le {_day(event.occurred_on)} par {event.actor.organisation} "
                 f"(rôle « {event.actor.role} ») : une mesure « {request.kind} » "
-                f"relève de {CHANNEL_LABELS[channel]}.",
+                f"relève de {request.channel_name}.",
                 (event.originator_version,),
                 event.occurred_on,
                 number,
@@ -233,25 +254,29 @@ def _check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
         (Mesure.Renewed, "Renouvellement décidé"),
         (Mesure.RenewalRefused, "Renouvellement refusé"),
     )
+    members = request.channel_members
     for event in events:
         what = next((label for cls, label in steps if type(event) is cls), None)
         if what is None:
             continue
-        if direct != (event.actor.role == "association"):
+        actor = event.actor
+        if actor.role != request.channel_role or (
+            members and actor.organisation not in members
+        ):
             breach(event, what)
-        elif isinstance(event, Mesure.Instructed) and event.channel != channel:
+        elif isinstance(event, Mesure.Instructed) and event.channel != request.channel:
             breach(event, f"Demande instruite comme « {event.channel} »")
         elif direct and isinstance(event, Mesure.Notified):
-            judged = in_force(settings_on, event.occurred_on)
-            association = judged and judged[1].association(event.association)
+            on_day = in_force(settings_on, event.occurred_on)
+            association = on_day and on_day[1].association(event.association)
             if event.association != request.association:
                 breach(event, f"Action spécifique notifiée à {event.association_name}")
-            elif judged and not (association and association.direct):
+            elif on_day and not (association and association.direct):
                 breach(
                     event,
                     f"Action spécifique notifiée à {event.association_name}, qui "
                     "n'instruit pas elle-même,",
-                    judged[0],
+                    on_day[0],
                 )
     return findings
 
@@ -291,10 +316,15 @@ def _check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
 
 
 def _check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
-    """ASLL-DUREE, the command side: lengths, renewals and who grants them."""
+    """ASLL-DUREE, the command side: lengths, renewals (counting those of the
+    household's chain of measures) and who grants them."""
     findings = []
     notified = _first(events, Mesure.Notified)
-    renewals = 0
+    request = _first(events, Mesure.Requested)
+    renewals = request.chain_renewals if request else 0
+    judged = request and in_force(settings_on, request.occurred_on)
+    if judged and renewals > judged[1].asll_renewals_allowed:
+        findings.append(_chained_too_far(request, renewals, judged))
     for event in events:
         if not isinstance(event, Mesure.ConventionSigned | Mesure.Renewed):
             continue
@@ -430,7 +460,7 @@ def _check_rhythm(
 
 def _check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
     request = _first(events, Mesure.Requested)
-    channel = m.CHANNELS.get(request.kind) if request is not None else None
+    channel = request.channel if request is not None else None
     findings = []
     for event in _of(events, *CLOSINGS):
         problems = []
@@ -443,7 +473,7 @@ def _check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
             if channel and event.returned_to != channel:
                 problems.append(
                     f"bilan retourné à « {event.returned_to} » et non à "
-                    f"{CHANNEL_LABELS[channel]}"
+                    f"{request.channel_name}"
                 )
         if not event.relayed_to.strip():
             problems.append("sans relais au service prescripteur")
@@ -495,6 +525,52 @@ def _check_follow_up(events: Sequence[Any], settings_on: SettingsOn) -> list[Fin
                 )
             )
     return findings
+
+
+def _check_support_starts(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """BILAN-SUITE: the support a bilan d'installation asked for starts, its
+    convention signed within `bilan_support_start_months` (in force on the
+    request's day) of the request; otherwise a breach the day after."""
+    request = _first(events, Mesure.Requested)
+    judged = (
+        request
+        and request.origin_dossier_id
+        and in_force(settings_on, request.occurred_on)
+    )
+    if not judged:
+        return []
+    number, settings = judged
+    due = add_months(request.occurred_on, settings.bilan_support_start_months)
+    convention = _first(events, Mesure.ConventionSigned)
+    if (convention is not None and convention.occurred_on <= due) or as_of <= due:
+        return []
+    late = (
+        f"convention signée le {_day(convention.occurred_on)}"
+        if convention is not None
+        else f"mesure au stade « {_stage(events)} »"
+    )
+    return [
+        Finding(
+            "BILAN-SUITE",
+            f"Accompagnement demandé le {_day(request.occurred_on)} après un bilan "
+            f"d'installation, pas commencé au {_day(due)} "
+            f"({settings.bilan_support_start_months} mois) : {late}.",
+            (request.originator_version,),
+            _the_day_after(due),
+            number,
+        )
+    ]
+
+
+def _stage(events: Sequence[Any]) -> str:
+    stage = m.REQUESTED
+    for event in events:
+        stage = event.STAGE or stage
+        if isinstance(event, Mesure.Instructed) and not event.granted:
+            stage = m.REFUSED
+    return stage
 
 
 # ---- the bail glissant ---------------------------------------------------------------
@@ -635,6 +711,7 @@ _DATED_CHECKS: tuple[
     Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...
 ] = (
     _check_rhythm,
+    _check_support_starts,
     _check_bail,
     _check_retention,
 )
@@ -656,6 +733,81 @@ def check_mesure(
     findings += _check_cover(known, as_of)
     findings += [f for check in _DATED_CHECKS for f in check(known, settings_on, as_of)]
     return _ordered(findings)
+
+
+# ---- a household's measures together ------------------------------------------------
+
+
+def _chained_too_far(
+    request: Any, chain: int, judged: tuple[int, DepartmentSettings]
+) -> Finding:
+    number, settings = judged
+    return Finding(
+        "ASLL-DUREE",
+        f"Ré-intervention demandée le {_day(request.occurred_on)}, moins de "
+        f"{settings.asll_reintervention_gap_months} mois après la fin de la mesure "
+        f"précédente : renouvellement n° {chain} de l'accompagnement, "
+        f"{settings.asll_renewals_allowed} au plus dans le département.",
+        (request.originator_version,),
+        request.occurred_on,
+        number,
+    )
+
+
+def _link(events: Sequence[Any], chain: int) -> m.ChainLink | None:
+    closing = _first(events, *CLOSINGS)
+    if closing is None:
+        return None
+    return m.ChainLink(
+        _first(events, Mesure.ConventionSigned) is not None,
+        closing.occurred_on,
+        chain,
+        len(_of(events, Mesure.Renewed)),
+    )
+
+
+def check_household(
+    measure_histories: Iterable[Iterable[Any]], settings_on: SettingsOn, as_of: date
+) -> dict[UUID, list[Finding]]:
+    """ASLL-DUREE over one household's measures, whatever each request recorded
+    (an imported history may not link a re-intervention to its previous measure
+    nor count it): in the order they were asked, a measure asked within the gap
+    after the previous one's end continues its chain (`chained_renewals`), and
+    a request or renewal beyond `asll_renewals_allowed` is a finding on that
+    measure. By measure id; measures without a finding are left out."""
+    histories = [h for h in (_known(h, as_of) for h in measure_histories) if h]
+    histories.sort(key=lambda h: (h[0].occurred_on, h[0].timestamp))
+    found: dict[UUID, list[Finding]] = {}
+    link: m.ChainLink | None = None
+    for events in histories:
+        request = events[0]
+        judged = in_force(settings_on, request.occurred_on)
+        if not judged:
+            link = None
+            continue
+        chain = m.chained_renewals(link, request.occurred_on, judged[1])
+        problems = []
+        if chain > judged[1].asll_renewals_allowed:
+            problems.append(_chained_too_far(request, chain, judged))
+        for number, renewal in enumerate(_of(events, Mesure.Renewed), chain + 1):
+            on_day = in_force(settings_on, renewal.occurred_on)
+            if on_day and number > on_day[1].asll_renewals_allowed:
+                problems.append(
+                    Finding(
+                        "ASLL-DUREE",
+                        f"Renouvellement n° {number} de l'accompagnement du ménage "
+                        f"décidé le {_day(renewal.occurred_on)} : "
+                        f"{on_day[1].asll_renewals_allowed} au plus dans le "
+                        "département.",
+                        (renewal.originator_version,),
+                        renewal.occurred_on,
+                        on_day[0],
+                    )
+                )
+        if problems:
+            found[request.originator_id] = _ordered(problems)
+        link = _link(events, chain)
+    return found
 
 
 # ---- an association's measures together --------------------------------------------

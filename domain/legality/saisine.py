@@ -27,9 +27,10 @@ Readings chosen, the same as `Saisine.findings`, with the law's dates:
   on its own day (the only date recorded), and a hearing on the last day of the
   delay is legal. Breach on the assignation's day, for any landlord.
 - Winter truce: no expulsion from 1 November to 31 March (CPCE L412-6): a
-  closure `expulsion` dated in the truce is a breach that day. The command
-  refuses it; only an imported history shows it. The exceptions of L412-6 are
-  not modelled.
+  closure `expulsion` dated in the truce is a breach that day unless it
+  invokes an exception of L412-6 to L412-8 that lifts the truce
+  (`domain.saisine.TRUCE_EXCEPTIONS`, `truce_breach`); the arrêté de péril is
+  an assumption and stays reported, saying so. The command records it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from domain.saisine import (
     HEARING_WEEKS,
     REFERRAL_MONTHS,
     Saisine,
-    in_winter_truce,
+    truce_breach,
 )
 from domain.shared import add_months
 
@@ -128,19 +129,21 @@ def _check_hearing(summons: Any, hearing: Any) -> list[Finding]:
 
 
 def _check_truce(events: Sequence[Any]) -> list[Finding]:
-    return [
-        Finding(
-            "CCAPEX-SAISINE",
-            f"Expulsion du {_day(event.occurred_on)}, pendant la trêve hivernale "
-            "(1er novembre – 31 mars).",
-            (event.originator_version,),
-            event.occurred_on,
-        )
-        for event in events
-        if isinstance(event, Saisine.Closed)
-        and event.outcome == "expulsion"
-        and in_winter_truce(event.occurred_on)
-    ]
+    found = []
+    for event in events:
+        if not isinstance(event, Saisine.Closed):
+            continue
+        breach = truce_breach(event.outcome, event.occurred_on, event.truce_exception)
+        if breach:
+            found.append(
+                Finding(
+                    "CCAPEX-SAISINE",
+                    breach,
+                    (event.originator_version,),
+                    event.occurred_on,
+                )
+            )
+    return found
 
 
 def check_saisine(

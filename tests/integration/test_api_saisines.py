@@ -37,7 +37,6 @@ from tests.helpers.saisines_http import (
     LANDLORD,
     OPERATOR,
     ROLE,
-    SPRING,
     SUMMONS,
     dated,
     headers,
@@ -313,7 +312,7 @@ class TestSaisineCourse:
         assert events[0]["data"]["arrears"] == "1850.40"
         assert events[5]["data"] == {"session_on": DAY["examination"].isoformat()}
         assert events[5]["occurred_on"] == DAY["examination"].isoformat()
-        assert events[9]["data"] == {"outcome": "dette_soldee"}
+        assert events[9]["data"] == {"outcome": "dette_soldee", "truce_exception": None}
 
     def test_referral_examined_again_after_its_follow_up(
         self, client: TestClient
@@ -412,14 +411,6 @@ class TestRefusals:
             pytest.param(
                 ("registration",), "court-dates", {}, 409, "invalid_value",
                 id="no_court_date",
-            ),
-            pytest.param(
-                ("registration",),
-                "closure",
-                {"occurred_on": f"{SPRING.year}-12-01", "outcome": "expulsion"},
-                409,
-                "CCAPEX-SAISINE",
-                id="expulsion_in_winter_truce",
             ),
             pytest.param(
                 ("registration", "closure"), "orientation", None, 409,

@@ -1,8 +1,8 @@
 """The legality engine on CCAPEX referral histories (CCAPEX-SAISINE): a history
 that breaks each part of the rule and one that does not, read before and after
 the dates are known. Histories come from referrals driven by commands
-(`tests.helpers.saisines`); an expulsion in the winter truce, which the command
-refuses, is an imported event."""
+(`tests.helpers.saisines`); a closure in the winter truce is an imported event
+(tests/unit/test_winter_truce.py has the exceptions of CPCE L412-6)."""
 
 from __future__ import annotations
 
@@ -156,8 +156,8 @@ def test_an_assignation_before_loi_2023_668_is_judged_on_two_months() -> None:
 # ---- winter truce ------------------------------------------------------------------
 
 
-def closed(outcome: str, on: date) -> list[Any]:
-    """An imported closure: the command refuses an expulsion in the truce."""
+def closed(outcome: str, on: date, truce_exception: str | None = None) -> list[Any]:
+    """An imported closure."""
     _, events = saisine_with_history(*through("issue_avis"))
     last = events[-1]
     meta = make_meta("ccapex", on)
@@ -167,6 +167,7 @@ def closed(outcome: str, on: date) -> list[Any]:
         timestamp=datetime.now(UTC),
         **meta.fields(),
         outcome=outcome,
+        truce_exception=truce_exception,
     )
     return [*events, closure]
 

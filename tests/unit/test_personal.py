@@ -33,6 +33,7 @@ NOT_PERSONAL = {
     ("logis.programme.Announced", "name"): "nom du programme",
     ("logis.mesure.Notified", "association_name"): "nom de l'association",
     ("logis.mesure.Requested", "association_name"): "nom de l'association",
+    ("logis.mesure.Requested", "channel_name"): "nom de l'instance d'instruction",
     ("logis.commission.CALDecisionsTaken", "exception_motive"): "motif de la "
     "séance pour un logement (CAL-TROIS), d'aucun ménage",
     ("logis.programme.ConcertationHeld", "quota_motive"): "motif du programme",

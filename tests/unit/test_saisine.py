@@ -567,10 +567,13 @@ class TestClose:
         "day",
         [date(2025, 11, 1), date(2025, 12, 24), date(2026, 1, 15), date(2026, 3, 31)],
     )
-    def test_no_expulsion_during_the_winter_truce(self, day: date) -> None:
+    def test_expulsion_during_the_winter_truce_is_recorded_and_found(
+        self, day: date
+    ) -> None:
         saisine = saisine_after(*MAIN_LINE)
-        error = then_error(saisine, closing("expulsion", day), "CCAPEX-SAISINE")
-        assert "trêve hivernale" in error.message
+        then_event(when(saisine, closing("expulsion", day)), Saisine.Closed)
+        [finding] = saisine.findings
+        assert "trêve hivernale" in finding
 
     @pytest.mark.parametrize("day", [date(2025, 10, 31), date(2026, 4, 1)])
     def test_expulsion_outside_the_truce_closes_the_referral(self, day: date) -> None:
@@ -682,6 +685,7 @@ class TestFindings:
             originator_version=saisine.version + 1,
             timestamp=Saisine.Closed.create_timestamp(),
             outcome="expulsion",
+            truce_exception=None,
             **make_meta("ccapex", date(2025, 12, 10)).fields(),
         )
         rebuilt = given([*events, closed])
