@@ -77,6 +77,9 @@ from domain.dossier import (
     SOLVENCY_OPINIONS,
     STEP_ROLES,
     Dossier,
+    inadmissibility_problem,
+    radiation_problem,
+    withdrawal_problem,
 )
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.shared import add_months
@@ -925,7 +928,46 @@ def _check_dalo(
     return findings
 
 
+def _check_endings(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
+    on what, read as the commands read it (domain/dossier.py): a withdrawal
+    recorded by a landlord, or without the household's expression (every v1
+    withdrawal: its day and form were not recorded); an inadmissibility recorded
+    by another than the DEAL or before its resource control; a radiation by
+    another than a service that registers demands."""
+    findings = []
+    checked = False
+    for event in events:
+        role = event.actor.role
+        problem, rule = None, ""
+        if isinstance(event, Dossier.ResourcesChecked):
+            checked = True
+        elif isinstance(event, Dossier.Withdrawn):
+            rule = "DOS-RETRAIT"
+            problem = withdrawal_problem(
+                role, event.expressed_on, event.expressed_by, event.occurred_on
+            )
+        elif isinstance(event, Dossier.DeclaredInadmissible):
+            rule = "DOS-IRRECEVABILITE"
+            problem = inadmissibility_problem(role, resources_checked=checked)
+        elif isinstance(event, Dossier.Radiated):
+            rule, problem = "SNE-VALIDITE", radiation_problem(role)
+        if problem:
+            findings.append(
+                _finding(
+                    rule,
+                    f"Le {_day(event.occurred_on)} ({event.actor.organisation}) : "
+                    f"{problem}",
+                    [event],
+                )
+            )
+    return findings
+
+
 _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] = (
+    _check_endings,
     _check_numero,
     _check_order,
     _check_avis,
