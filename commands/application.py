@@ -13,7 +13,6 @@ from eventsourcing.persistence import IntegrityError
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
 from domain import access
-from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
@@ -659,7 +658,7 @@ class _Lookup:
             for candidate in dwelling["candidates"]
         }
         listed = {i for liste in register.listes for i in liste.dossier_ids}
-        waiting = {i for i in listed - proposed if self.dossiers[i].stage == d.RANKED}
+        waiting = {i for i in listed - proposed if self.dossiers[i].awaits_a_dwelling}
         concertation = programme.concertation or {}
         count = concertation.get("dossiers_per_dwelling") or (
             self.rules()[1].dossiers_per_dwelling

@@ -1106,7 +1106,8 @@ class Dossier(Recording, Aggregate):
 
     def expire_from_list(self, meta: Meta) -> None:
         self._begin("expire_from_list", "expiration de la liste complémentaire", meta)
-        self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
+        if not self.listed_after_non_attribution:
+            self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
         until = self.list_valid_until
         if until is None or meta.occurred_on <= until:
             msg = "Le dossier n'est pas sur une liste complémentaire expirée" + (
@@ -1171,7 +1172,11 @@ class Dossier(Recording, Aggregate):
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        check_landlord(meta.actor, (self.cal_decision or {}).get("landlord"), label)
+        # A listed household one CAL did not attribute is any landlord's to examine.
+        reexamined = step in ("decide", "defer") and self.listed_after_non_attribution
+        if not reexamined:
+            landlord = (self.cal_decision or {}).get("landlord")
+            check_landlord(meta.actor, landlord, label)
         if self.stage in TERMINAL:
             msg = f"Le dossier est terminé ({self.stage}) : {label} impossible."
             raise TransitionError(msg, "dossier_ended")
@@ -1209,6 +1214,10 @@ class Dossier(Recording, Aggregate):
             msg = "Au moins une pièce, chacune nommée."
             raise InvalidValueError(msg)
 
+    def _not_examinable(self, outcome: str | None) -> str:
+        decision = (self.cal_decision or {}).get("decision")
+        return _not_examinable_message(self.stage, outcome, decision)
+
     def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
         if self.stage not in allowed:
             msg = f"Impossible de {what} à l'étape « {self.stage} »."
@@ -1219,15 +1228,30 @@ class Dossier(Recording, Aggregate):
             msg = f"Impossible de {what} après la signature du bail."
             raise TransitionError(msg)
 
+    @property
+    def listed_after_non_attribution(self) -> bool:
+        """LC-VALIDITE: one CAL's non-attribution (for that dwelling) keeps the
+        household on its commune's liste complémentaire, for the other
+        dwellings and landlords, until the list expires."""
+        return (
+            self.stage == DECIDED
+            and (self.ranking or {}).get("outcome") == "liste_complementaire"
+            and (self.cal_decision or {}).get("decision") == "non_attribution"
+        )
+
+    @property
+    def awaits_a_dwelling(self) -> bool:
+        """Ranked or listed, and no CAL has attributed it a dwelling."""
+        return self.stage == RANKED or self.listed_after_non_attribution
+
     def _check_examinable(self, meta: Meta) -> None:
         """CAL-PREALABLE, LC-VALIDITE, SNE-NUMERO: may the CAL examine it?"""
         outcome = (self.ranking or {}).get("outcome")
-        if self.stage not in (RANKED, DEFERRED) or outcome == "non_retenu":
-            msg = (
-                "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
-                "complémentaire par la commission préfectorale."
-            )
-            raise RuleViolation("CAL-PREALABLE", msg)
+        examinable = self.stage in (RANKED, DEFERRED) or (
+            self.listed_after_non_attribution
+        )
+        if not examinable or outcome == "non_retenu":
+            raise RuleViolation("CAL-PREALABLE", self._not_examinable(outcome))
         until = self.list_valid_until
         if outcome == "liste_complementaire" and until and meta.occurred_on > until:
             msg = f"La liste complémentaire a expiré le {until.isoformat()}."
@@ -1298,6 +1322,27 @@ def radiation_problem(role: str) -> str | None:
             "demandes (CCH R441-2-8). " + _PROPOSE
         )
     return None
+
+
+def _not_examinable_message(
+    stage: str, outcome: str | None, decision: str | None
+) -> str:
+    """Why the CAL may not examine a dossier, as it stands (not a blanket "not
+    ranked or listed" for a dossier that is)."""
+    if outcome == "non_retenu":
+        return "La commission préfectorale n'a pas retenu ce dossier."
+    if stage == DECIDED:
+        return (
+            f"Une CAL a déjà décidé sur ce dossier ({decision}) : seule une "
+            "non-attribution laisse un ménage de la liste complémentaire "
+            "disponible pour d'autres logements."
+        )
+    if outcome is None:
+        return (
+            "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
+            "complémentaire par la commission préfectorale."
+        )
+    return f"Le dossier, à l'étape « {stage} », n'attend pas de décision de CAL."
 
 
 def _check_dalo_days(

@@ -38,7 +38,9 @@ Readings chosen where the seed is loose:
   answer deadline (breach on the answer's day). Silence past the deadline is a
   refusal, not a breach.
 - LC-VALIDITE: a CAL decision or deferral, on a dossier last ranked on the liste
-  complémentaire, taken after the list's expiry.
+  complémentaire, taken after the list's expiry; or the household taken off the
+  list (ListExpired) before its expiry — one CAL's non-attribution keeps it on
+  the list for the commune's other dwellings and landlords.
 - CAL-CONDITION: a condition suspensive without a document or a deadline; a
   condition fulfilled after its deadline; or a lease signed on an attribution
   sous condition whose condition was not fulfilled in time.
@@ -213,31 +215,45 @@ def _check_list(
     for event in events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
-        elif (
-            isinstance(event, Dossier.CALDecided | Dossier.Deferred)
-            and ranking is not None
-            and ranking.outcome == "liste_complementaire"
-        ):
-            version = None
-            until = ranking.list_valid_until
-            if until is None:  # an imported ranking without its expiry
-                rules = in_force(settings_on, ranking.occurred_on)
-                if rules is None:
-                    continue
-                version, settings = rules
-                months = settings.liste_complementaire_validity_months
-                until = add_months(ranking.occurred_on, months)
-            if event.occurred_on > until:
-                findings.append(
-                    Finding(
-                        "LC-VALIDITE",
-                        f"La CAL statue le {_day(event.occurred_on)} sur un dossier "
-                        f"de liste complémentaire expirée le {_day(until)}.",
-                        (ranking.originator_version, event.originator_version),
-                        event.occurred_on,
-                        version,
-                    )
-                )
+            continue
+        if ranking is None or ranking.outcome != "liste_complementaire":
+            continue
+        decided = isinstance(event, Dossier.CALDecided | Dossier.Deferred)
+        if not (decided or isinstance(event, Dossier.ListExpired)):
+            continue
+        version = None
+        until = ranking.list_valid_until
+        if until is None:  # an imported ranking without its expiry
+            rules = in_force(settings_on, ranking.occurred_on)
+            if rules is None:
+                continue
+            version, settings = rules
+            months = settings.liste_complementaire_validity_months
+            until = add_months(ranking.occurred_on, months)
+        if decided and event.occurred_on > until:
+            message = (
+                f"La CAL statue le {_day(event.occurred_on)} sur un dossier "
+                f"de liste complémentaire expirée le {_day(until)}."
+            )
+        elif not decided and event.occurred_on <= until:
+            # Hole 4: one CAL's non-attribution does not take the household off
+            # its commune's list; only the list's expiry does.
+            message = (
+                f"Ménage sorti le {_day(event.occurred_on)} de la liste "
+                f"complémentaire, valable jusqu'au {_day(until)} pour les autres "
+                "logements et bailleurs de la commune."
+            )
+        else:
+            continue
+        findings.append(
+            Finding(
+                "LC-VALIDITE",
+                message,
+                (ranking.originator_version, event.originator_version),
+                event.occurred_on,
+                version,
+            )
+        )
     return findings
 
 
