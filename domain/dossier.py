@@ -196,6 +196,7 @@ class Dossier(Recording, Aggregate):
             dossier.resources = None
             dossier.solvency = None
             dossier.preselection = None
+            dossier.preselected_by = None  # the pré-commission
             dossier.ranking = None
             dossier.list_valid_until = None
             dossier.cal_decision = None
@@ -333,6 +334,7 @@ class Dossier(Recording, Aggregate):
 
         def apply(self, dossier: Dossier) -> None:
             dossier.preselection = self.outcome
+            dossier.preselected_by = self.commission_id
 
     class Ranked(Event):
         TOPIC = "logis.dossier.Ranked"
