@@ -13,13 +13,13 @@ from eventsourcing.persistence import IntegrityError
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
 from domain import access
-from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
     CAL,
     COMMISSION_PREFECTORALE,
     Commission,
+    DwellingFacts,
     PriorRanking,
     record_on_dossiers,
 )
@@ -34,7 +34,7 @@ from domain.department import (
 from domain.dossier import Dossier
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
-from domain.programme import LET, Programme
+from domain.programme import LET, TO_LET, Programme
 from domain.records import RecordKind, kind_of
 from domain.saisine import Saisine
 from domain.shared import Actor, DomainError, Meta, RecordedEvent
@@ -626,7 +626,28 @@ class _Lookup:
         ranked_by = self._app.get_commission(ranking["commission_id"])
         if ranked_by.kind != COMMISSION_PREFECTORALE:  # pragma: no cover
             return PriorRanking(None, dossier.commune, None)
-        return ranked_by.prior_ranking(dossier_id)
+        prior = ranked_by.prior_ranking(dossier_id)
+        preselected_by = getattr(dossier, "preselected_by", None)
+        if preselected_by is None:
+            return prior
+        pre_commission = self._app.get_commission(preselected_by)
+        return replace(prior, preselected_for=pre_commission.programme_id)
+
+    def dalo_recognised(self, dossier_id: UUID) -> bool:
+        """CAL-TROIS: the DALO recognition the dossier records (proposed by the
+        Préfecture under DALO), not the CAL's claim."""
+        return bool(self.dossiers[dossier_id].dalo)
+
+    def dwelling(self, commission: Commission, ref: str) -> DwellingFacts | None:
+        if commission.programme_id is None:
+            return None
+        programme = self._app.get_programme(commission.programme_id)
+        status = programme.dwellings.get(ref, {}).get("status")
+        return DwellingFacts(
+            programme_id=programme.id,
+            new_delivery=programme.kind == "livraison" and status == TO_LET,
+            concerted=programme.concertation is not None,
+        )
 
     def mesure(self, mesure_id: UUID) -> Mesure:
         return self._app.get_mesure(mesure_id)
@@ -645,6 +666,18 @@ class _Lookup:
             and other["rank"] < decision["rank"]
         ]
 
+    def _refused_for(self, dossier: Dossier, programme: Programme, ref: str) -> bool:
+        """A listed household a CAL did not attribute this very dwelling: still a
+        candidate for the commune's others (LC-VALIDITE), not for this one."""
+        if not dossier.listed_after_non_attribution:
+            return False
+        cal = self._app.get_commission(dossier.cal_decision["commission_id"])
+        return cal.programme_id == programme.id and any(
+            examination["dwelling_ref"] == ref
+            and any(x["dossier_id"] == dossier.id for x in examination["decisions"])
+            for examination in cal.examinations
+        )
+
     def candidates(self, programme: Programme, ref: str) -> list[ListedCandidate]:
         """The next households of the commune's valid listes complémentaires,
         leaving out those already examined by a CAL or out of the procedure, and
@@ -659,7 +692,12 @@ class _Lookup:
             for candidate in dwelling["candidates"]
         }
         listed = {i for liste in register.listes for i in liste.dossier_ids}
-        waiting = {i for i in listed - proposed if self.dossiers[i].stage == d.RANKED}
+        waiting = {
+            i
+            for i in listed - proposed
+            if self.dossiers[i].awaits_a_dwelling
+            and not self._refused_for(self.dossiers[i], programme, ref)
+        }
         concertation = programme.concertation or {}
         count = concertation.get("dossiers_per_dwelling") or (
             self.rules()[1].dossiers_per_dwelling

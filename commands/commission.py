@@ -19,6 +19,7 @@ from domain.commission import (
     Attendee,
     CALExamination,
     Commission,
+    DwellingFacts,
     PriorRanking,
     RankingEntry,
 )
@@ -43,6 +44,10 @@ class Lookup(Protocol):
     def rules(self) -> tuple[int, DepartmentSettings]: ...
 
     def prior_ranking(self, dossier_id: UUID) -> PriorRanking: ...
+
+    def dalo_recognised(self, dossier_id: UUID) -> bool: ...
+
+    def dwelling(self, commission: Commission, ref: str) -> DwellingFacts | None: ...
 
 
 class _Part(BaseModel):
@@ -216,6 +221,7 @@ class DecideOnDwelling(DecisionTerms, CommissionStep):
                     prior=lookup.prior_ranking(e.dossier_id),
                     decision=e.decision,
                     dalo_designated=e.dalo_designated,
+                    dalo_recognised=lookup.dalo_recognised(e.dossier_id),
                     rank=e.rank,
                     missing_document=e.missing_document,
                     condition_deadline=e.condition_deadline,
@@ -226,6 +232,7 @@ class DecideOnDwelling(DecisionTerms, CommissionStep):
             ],
             meta,
             self.shortfall_motive,
+            lookup.dwelling(commission, self.dwelling_ref),
         )
 
 

@@ -23,6 +23,9 @@ from domain.mesure import Mesure
 from domain.programme import COMMUNE_PATTERN
 from domain.shared import Meta
 
+# d.WITHDRAWAL_CHANNELS (DOS-RETRAIT); both optional, so that a withdrawal
+# without them is refused by the rule (409), not as malformed.
+WithdrawalChannel = Literal["courrier", "courriel", "en_personne", "telephone"]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 
 
@@ -312,12 +315,28 @@ class ReviewInstallation(Step):
 
 
 class Withdraw(Step):
+    """The household withdraws (DOS-RETRAIT): a partner acting for it records
+    the day and the way it said so; a landlord's refusal is a CAL decision."""
+
     slug, action = "withdrawal", "withdraw"
-    title = "Retrait du dossier"
+    title = "Retrait du dossier (à la demande du ménage)"
     reason: Text
+    expressed_on: date | None = Field(
+        default=None, description="Jour où le ménage a exprimé son retrait"
+    )
+    expressed_by: WithdrawalChannel | None = Field(
+        default=None,
+        description="Comment le ménage l'a exprimé : courrier, courriel, en "
+        "personne, par téléphone",
+    )
 
     def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.withdraw(self.reason, meta)
+        dossier.withdraw(
+            self.reason,
+            meta,
+            expressed_on=self.expressed_on,
+            expressed_by=self.expressed_by,
+        )
 
 
 class DeclareInadmissible(Step):

@@ -116,6 +116,17 @@ class PriorRanking:
     rank: int | None = None  # its rank, or its place on the liste complémentaire
     valid_until: date | None = None  # the liste complémentaire's last day
     programme_id: UUID | None = None  # the programme it was ranked for
+    preselected_for: UUID | None = None  # its pré-commission's programme
+
+
+@dataclass(frozen=True)
+class DwellingFacts:
+    """What a CAL reads of the programme dwelling it examines (issue 14, hole 1):
+    a new delivery's dwelling never let yet is not existing stock."""
+
+    programme_id: UUID
+    new_delivery: bool
+    concerted: bool  # the programme's réunion de concertation is held
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,7 @@ class CALExamination:
     prior: PriorRanking
     decision: str  # CAL_OUTCOMES
     dalo_designated: bool = False  # designated by the préfet (L441-2-3 II)
+    dalo_recognised: bool = False  # the dossier's recorded DALO recognition
     rank: int | None = None  # attribution par classement
     missing_document: str | None = None  # condition suspensive
     condition_deadline: date | None = None
@@ -436,6 +448,7 @@ class Commission(Recording, Aggregate):
         examinations: Sequence[CALExamination],
         meta: Meta,
         shortfall_motive: str | None = None,
+        dwelling: DwellingFacts | None = None,
     ) -> None:
         self._begin("examine_dwelling", "décision de la CAL", meta)
         self._check_in_session()
@@ -448,7 +461,13 @@ class Commission(Recording, Aggregate):
         self._check_dossiers([e.dossier_id for e in examinations])
         for examination in examinations:
             self._check_prior(examination.prior)
+            _check_programme_path(examination, dwelling)
             self._check_decision(examination)
+            dalo = dalo_claim_problem(
+                examination.dalo_designated, examination.dalo_recognised
+            )
+            if dalo:
+                raise RuleViolation("CAL-TROIS", dalo)
         _check_one_household(examinations)
         exception = _cal_trois_exception(examinations, shortfall_motive, dwelling_ref)
         _check_cal_order(examinations)
@@ -456,7 +475,7 @@ class Commission(Recording, Aggregate):
             self.CALDecisionsTaken,
             meta,
             dwelling_ref=dwelling_ref,
-            decisions=[_decision(e) for e in examinations],
+            decisions=[_decision(e, dwelling) for e in examinations],
             exception=exception,
             exception_motive=shortfall_motive if exception else None,
         )
@@ -687,7 +706,7 @@ def _cal_trois_exception(
     designated by the préfet, or too few candidates with the motive recorded."""
     if len(examinations) >= CAL_MIN_CANDIDATES:
         return None
-    if any(e.dalo_designated for e in examinations):
+    if any(e.dalo_designated and e.dalo_recognised for e in examinations):
         return "dalo"
     if (motive or "").strip():
         return "candidats_insuffisants"
@@ -697,6 +716,63 @@ def _cal_trois_exception(
         "le préfet ou candidats insuffisants (motif à enregistrer)."
     )
     raise RuleViolation("CAL-TROIS", msg)
+
+
+def dalo_claim_problem(designated: bool, recognised: bool) -> str | None:
+    """CAL-TROIS: the DALO exemption from three candidates holds for a household
+    whose dossier records its DALO recognition, not for one declared DALO."""
+    if designated and not recognised:
+        return (
+            "Le dossier de ce ménage n'enregistre aucune reconnaissance DALO : il "
+            "ne peut être désigné au titre du DALO pour déroger aux trois "
+            "candidats (CCH L441-2-3 II)."
+        )
+    return None
+
+
+def programme_path_problem(
+    decision: str,
+    prior: Mapping[str, Any],
+    dwelling: Mapping[str, Any] | None,
+) -> tuple[str, str] | None:
+    """Issue 14, hole 1, on what the CAL read (the rule id and why): the liste
+    complémentaire serves vacancies in existing stock, not a new delivery's
+    dwellings (LC-VALIDITE, seed 000); attributing a programme's dwelling to a
+    ranked household requires that programme's concertation, pré-commission
+    and commission préfectorale (CAL-PREALABLE). `dwelling`: DwellingFacts as
+    stored; None: a CAL on no programme."""
+    if dwelling is None:
+        return None
+    outcome = prior.get("outcome")
+    if outcome == "liste_complementaire" and dwelling.get("new_delivery"):
+        return "LC-VALIDITE", (
+            "La liste complémentaire sert les vacances du parc existant, pas les "
+            "logements d'une livraison neuve."
+        )
+    if decision not in d.ATTRIBUTIONS or outcome != "rang":
+        return None
+    programme_id = dwelling.get("programme_id")
+    missing = [
+        step
+        for step, held in (
+            ("sa réunion de concertation", dwelling.get("concerted")),
+            ("sa pré-commission", prior.get("preselected_for") == programme_id),
+            ("sa commission préfectorale", prior.get("programme_id") == programme_id),
+        )
+        if not held
+    ]
+    if missing:
+        return "CAL-PREALABLE", (
+            "Attribuer un logement du programme suppose " + ", ".join(missing) + "."
+        )
+    return None
+
+
+def _check_programme_path(e: CALExamination, dwelling: DwellingFacts | None) -> None:
+    facts = _dwelling(dwelling)
+    problem = programme_path_problem(e.decision, _prior(e.prior), facts)
+    if problem:
+        raise RuleViolation(*problem)
 
 
 def _check_cal_order(examinations: Sequence[CALExamination]) -> None:
@@ -730,7 +806,29 @@ def _attendee(a: Attendee) -> dict[str, str]:
     return {"organisation": a.organisation, "role": a.role, "function": a.function}
 
 
-def _decision(e: CALExamination) -> dict[str, Any]:
+def _prior(prior: PriorRanking) -> dict[str, Any]:
+    return {
+        "commission_id": prior.commission_id,
+        "commune": prior.commune,
+        "outcome": prior.outcome,
+        "rank": prior.rank,
+        "valid_until": prior.valid_until,
+        "programme_id": prior.programme_id,
+        "preselected_for": prior.preselected_for,
+    }
+
+
+def _dwelling(dwelling: DwellingFacts | None) -> dict[str, Any] | None:
+    if dwelling is None:
+        return None
+    return {
+        "programme_id": dwelling.programme_id,
+        "new_delivery": dwelling.new_delivery,
+        "concerted": dwelling.concerted,
+    }
+
+
+def _decision(e: CALExamination, dwelling: DwellingFacts | None) -> dict[str, Any]:
     return {
         "dossier_id": e.dossier_id,
         "decision": e.decision,
@@ -740,14 +838,10 @@ def _decision(e: CALExamination) -> dict[str, Any]:
         "motive": e.motive,
         "return_session_on": e.return_session_on,
         "dalo_designated": e.dalo_designated,
-        "prior": {
-            "commission_id": e.prior.commission_id,
-            "commune": e.prior.commune,
-            "outcome": e.prior.outcome,
-            "rank": e.prior.rank,
-            "valid_until": e.prior.valid_until,
-            "programme_id": e.prior.programme_id,
-        },
+        "dalo_recognised": e.dalo_recognised,
+        "prior": _prior(e.prior),
+        # what the CAL read of the dwelling, for the engine (hole 1)
+        "dwelling": _dwelling(dwelling),
     }
 
 

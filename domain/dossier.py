@@ -48,6 +48,14 @@ SOLVENCY_OPINIONS = ("favorable", "reserve", "defavorable")
 INSTALLATION_OUTCOMES = ("ok", "problemes")
 DOCUMENT_CHANNELS = ("ccas", "mairie", "departement", "caf", "demandeur")
 PARTNER_ROLES = frozenset({"mairie", "ccas", "departement", "caf"})
+# DOS-RETRAIT: a withdrawal is the household's own act, recorded by a partner
+# acting for it, with the day and the way the household expressed it.
+WITHDRAWAL_ROLES = PARTNER_ROLES | {"als", "prefecture"}
+WITHDRAWAL_CHANNELS = ("courrier", "courriel", "en_personne", "telephone")
+# SNE-VALIDITE (R441-2-8 CCH): the services that register demands radiate them.
+# Assumption: in Logis these are the State's services (Préfecture, DEAL), the
+# communes (Mairie) and the landlords; the ALS registers none.
+RADIATION_ROLES = frozenset({"prefecture", "deal", "mairie", "bailleur"})
 OFFER_MIN_DAYS = 10  # R441-10 CCH: at least ten days to answer an offer
 SNE_VALIDITY_MONTHS = 12  # R441-2-7 CCH: a demand is valid one year
 
@@ -113,9 +121,12 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     "enter": frozenset({"bailleur", "als"}),
     "attend_information_meeting": frozenset({"als", "bailleur"}),
     "review_installation": frozenset({"als"}),
-    "withdraw": PARTNER_ROLES | {"als", "prefecture", "bailleur"},
-    "declare_inadmissible": frozenset({"deal", "als", "prefecture"}),
-    "radiate": frozenset({"prefecture", "deal", "als"}),
+    # DOS-RETRAIT: a partner acting for the household records its withdrawal.
+    "withdraw": WITHDRAWAL_ROLES,
+    # DOS-IRRECEVABILITE: outside the CAL, only the DEAL, after its control.
+    "declare_inadmissible": frozenset({"deal"}),
+    # SNE-VALIDITE: the services that register demands radiate them (R441-2-8).
+    "radiate": RADIATION_ROLES,
     "expire_from_list": frozenset({"prefecture", "deal", "als"}),
     "close": frozenset({"als", "bailleur"}),
 }
@@ -185,6 +196,7 @@ class Dossier(Recording, Aggregate):
             dossier.resources = None
             dossier.solvency = None
             dossier.preselection = None
+            dossier.preselected_by = None  # the pré-commission
             dossier.ranking = None
             dossier.list_valid_until = None
             dossier.cal_decision = None
@@ -322,6 +334,7 @@ class Dossier(Recording, Aggregate):
 
         def apply(self, dossier: Dossier) -> None:
             dossier.preselection = self.outcome
+            dossier.preselected_by = self.commission_id
 
     class Ranked(Event):
         TOPIC = "logis.dossier.Ranked"
@@ -490,6 +503,15 @@ class Dossier(Recording, Aggregate):
     class Withdrawn(Ended):
         TOPIC = "logis.dossier.Withdrawn"
         STAGE = WITHDRAWN
+        class_version = 2  # v2: the day and the way the household expressed it
+        expressed_on: date | None
+        expressed_by: str | None  # WITHDRAWAL_CHANNELS
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """v1 did not record the household's own act: unknown (DOS-RETRAIT)."""
+            state["expressed_on"] = None
+            state["expressed_by"] = None
 
     class DeclaredInadmissible(Ended):
         TOPIC = "logis.dossier.DeclaredInadmissible"
@@ -1033,19 +1055,48 @@ class Dossier(Recording, Aggregate):
             support_months=support_months if outcome == "problemes" else None,
         )
 
-    def withdraw(self, reason: str, meta: Meta) -> None:
-        self._begin("withdraw", "retrait du dossier", meta)
-        self._check_before_lease("retirer le dossier")
-        self._record(self.Withdrawn, meta, reason=reason)
+    def withdraw(
+        self,
+        reason: str,
+        meta: Meta,
+        *,
+        expressed_on: date | None,
+        expressed_by: str | None,
+    ) -> None:
+        if meta.actor.role != "bailleur":  # a landlord is refused by the rule
+            self._begin("withdraw", "retrait du dossier", meta)
+            self._check_before_lease("retirer le dossier")
+        problem = withdrawal_problem(
+            meta.actor.role, expressed_on, expressed_by, meta.occurred_on
+        )
+        if problem:
+            raise RuleViolation("DOS-RETRAIT", problem)
+        self._record(
+            self.Withdrawn,
+            meta,
+            reason=reason,
+            expressed_on=expressed_on,
+            expressed_by=expressed_by,
+        )
 
     def declare_inadmissible(self, reason: str, meta: Meta) -> None:
-        self._begin("declare_inadmissible", "irrecevabilité", meta)
-        before_cal = {*ORDERED_CHAIN, SOLVENCY, PRESELECTED, RANKED, DEFERRED}
+        if meta.actor.role not in _PROPOSERS:  # who may propose it gets the rule
+            self._begin("declare_inadmissible", "irrecevabilité", meta)
+        problem = inadmissibility_problem(
+            meta.actor.role, resources_checked=self.resources is not None
+        )
+        if problem:
+            raise RuleViolation("DOS-IRRECEVABILITE", problem)
+        before_cal = {RESOURCES, ANALYSIS, SOLVENCY, PRESELECTED, RANKED, DEFERRED}
         self._check_stage(before_cal, "déclarer le dossier irrecevable")
         self._record(self.DeclaredInadmissible, meta, reason=reason)
 
     def radiate(self, reason: str, meta: Meta) -> None:
-        self._begin("radiate", "radiation de la demande", meta)
+        if meta.actor.role != "als":  # the ALS may propose it: refused by the rule
+            self._begin("radiate", "radiation de la demande", meta)
+        problem = radiation_problem(meta.actor.role)
+        if problem:
+            raise RuleViolation("SNE-VALIDITE", problem)
         self._check_before_lease("radier la demande")
         until = self.sne_valid_until
         if until is None or meta.occurred_on <= until:
@@ -1057,7 +1108,8 @@ class Dossier(Recording, Aggregate):
 
     def expire_from_list(self, meta: Meta) -> None:
         self._begin("expire_from_list", "expiration de la liste complémentaire", meta)
-        self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
+        if not self.listed_after_non_attribution:
+            self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
         until = self.list_valid_until
         if until is None or meta.occurred_on <= until:
             msg = "Le dossier n'est pas sur une liste complémentaire expirée" + (
@@ -1122,7 +1174,11 @@ class Dossier(Recording, Aggregate):
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        check_landlord(meta.actor, (self.cal_decision or {}).get("landlord"), label)
+        # A listed household one CAL did not attribute is any landlord's to examine.
+        reexamined = step in ("decide", "defer") and self.listed_after_non_attribution
+        if not reexamined:
+            landlord = (self.cal_decision or {}).get("landlord")
+            check_landlord(meta.actor, landlord, label)
         if self.stage in TERMINAL:
             msg = f"Le dossier est terminé ({self.stage}) : {label} impossible."
             raise TransitionError(msg, "dossier_ended")
@@ -1160,6 +1216,10 @@ class Dossier(Recording, Aggregate):
             msg = "Au moins une pièce, chacune nommée."
             raise InvalidValueError(msg)
 
+    def _not_examinable(self, outcome: str | None) -> str:
+        decision = (self.cal_decision or {}).get("decision")
+        return _not_examinable_message(self.stage, outcome, decision)
+
     def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
         if self.stage not in allowed:
             msg = f"Impossible de {what} à l'étape « {self.stage} »."
@@ -1170,15 +1230,30 @@ class Dossier(Recording, Aggregate):
             msg = f"Impossible de {what} après la signature du bail."
             raise TransitionError(msg)
 
+    @property
+    def listed_after_non_attribution(self) -> bool:
+        """LC-VALIDITE: one CAL's non-attribution (for that dwelling) keeps the
+        household on its commune's liste complémentaire, for the other
+        dwellings and landlords, until the list expires."""
+        return (
+            self.stage == DECIDED
+            and (self.ranking or {}).get("outcome") == "liste_complementaire"
+            and (self.cal_decision or {}).get("decision") == "non_attribution"
+        )
+
+    @property
+    def awaits_a_dwelling(self) -> bool:
+        """Ranked or listed, and no CAL has attributed it a dwelling."""
+        return self.stage == RANKED or self.listed_after_non_attribution
+
     def _check_examinable(self, meta: Meta) -> None:
         """CAL-PREALABLE, LC-VALIDITE, SNE-NUMERO: may the CAL examine it?"""
         outcome = (self.ranking or {}).get("outcome")
-        if self.stage not in (RANKED, DEFERRED) or outcome == "non_retenu":
-            msg = (
-                "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
-                "complémentaire par la commission préfectorale."
-            )
-            raise RuleViolation("CAL-PREALABLE", msg)
+        examinable = self.stage in (RANKED, DEFERRED) or (
+            self.listed_after_non_attribution
+        )
+        if not examinable or outcome == "non_retenu":
+            raise RuleViolation("CAL-PREALABLE", self._not_examinable(outcome))
         until = self.list_valid_until
         if outcome == "liste_complementaire" and until and meta.occurred_on > until:
             msg = f"La liste complémentaire a expiré le {until.isoformat()}."
@@ -1187,6 +1262,89 @@ class Dossier(Recording, Aggregate):
         if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
+
+
+# ---- who ends a dossier, and on what (one reading for commands and legality) ----
+
+# Who analyses or proposes a dossier and may propose an inadmissibility without
+# recording it: refused by the rule (409), not by role (403).
+_PROPOSERS = frozenset({"als", "prefecture"})
+_PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
+
+
+def withdrawal_problem(
+    role: str, expressed_on: date | None, expressed_by: str | None, on: date
+) -> str | None:
+    """DOS-RETRAIT: a withdrawal is the household's own act, recorded by a
+    partner acting for it with the day and the way the household expressed it;
+    a landlord's refusal is a motivated CAL decision (CAL-MOTIF), not this."""
+    if role == "bailleur":
+        return (
+            "Un bailleur ne retire pas un ménage : son refus est une décision "
+            "motivée de sa CAL (non-attribution), notifiée par écrit."
+        )
+    if role not in WITHDRAWAL_ROLES:
+        return (
+            "Le retrait est l'acte du ménage, enregistré par un partenaire qui "
+            f"agit pour lui, pas par le rôle « {role} »."
+        )
+    if expressed_on is None or expressed_by not in WITHDRAWAL_CHANNELS:
+        return (
+            "Le retrait est l'acte du ménage : indiquez le jour où il l'a exprimé "
+            f"et comment ({', '.join(WITHDRAWAL_CHANNELS)})."
+        )
+    if expressed_on > on:
+        return "Le ménage exprime son retrait avant qu'il soit enregistré."
+    return None
+
+
+def inadmissibility_problem(role: str, *, resources_checked: bool) -> str | None:
+    """DOS-IRRECEVABILITE: inadmissibility is the CAL's decision (rejet pour
+    irrecevabilité, R441-3) or follows the DEAL's resource control."""
+    if role != "deal":
+        return (
+            "L'irrecevabilité est une décision de la CAL (rejet pour "
+            "irrecevabilité) ou suit le contrôle des ressources par la DEAL. "
+            + _PROPOSE
+        )
+    if not resources_checked:
+        return (
+            "La DEAL déclare un dossier irrecevable après avoir contrôlé ses "
+            "ressources."
+        )
+    return None
+
+
+def radiation_problem(role: str) -> str | None:
+    """SNE-VALIDITE: radiating a demand belongs to the services that register
+    demands (R441-2-8 CCH)."""
+    if role not in RADIATION_ROLES:
+        return (
+            "La radiation d'une demande revient aux services qui enregistrent les "
+            "demandes (CCH R441-2-8). " + _PROPOSE
+        )
+    return None
+
+
+def _not_examinable_message(
+    stage: str, outcome: str | None, decision: str | None
+) -> str:
+    """Why the CAL may not examine a dossier, as it stands (not a blanket "not
+    ranked or listed" for a dossier that is)."""
+    if outcome == "non_retenu":
+        return "La commission préfectorale n'a pas retenu ce dossier."
+    if stage == DECIDED:
+        return (
+            f"Une CAL a déjà décidé sur ce dossier ({decision}) : seule une "
+            "non-attribution laisse un ménage de la liste complémentaire "
+            "disponible pour d'autres logements."
+        )
+    if outcome is None:
+        return (
+            "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
+            "complémentaire par la commission préfectorale."
+        )
+    return f"Le dossier, à l'étape « {stage} », n'attend pas de décision de CAL."
 
 
 def _check_dalo_days(
@@ -1274,8 +1432,13 @@ EVENT_BASES: dict[type[Dossier.Event], str] = {
     Dossier.Entered: f"BILAN-DELAI (point de départ) : seed 000 ; {_PROCEDURE}",
     Dossier.InformationMeetingAttended: "ENTREE-INFO : seed 000",
     Dossier.InstallationReviewed: "BILAN-DELAI, BILAN-SUITE : seed 000",
-    Dossier.Withdrawn: _PROCEDURE,
-    Dossier.DeclaredInadmissible: f"DOS-COMPLET, DEAL-PLAFOND ; {_PROCEDURE}",
+    Dossier.Withdrawn: (
+        "DOS-RETRAIT : acte du ménage ; le refus du bailleur relève de CAL-MOTIF "
+        "(CCH L441-2-2)"
+    ),
+    Dossier.DeclaredInadmissible: (
+        "DOS-IRRECEVABILITE : CCH R441-3 ; DEAL-PLAFOND ; seed 000"
+    ),
     Dossier.Radiated: "SNE-VALIDITE : CCH R441-2-7, R441-2-8",
     Dossier.ListExpired: "LC-VALIDITE : seed 000 (durée : paramètre du département)",
     Dossier.Closed: _PROCEDURE,

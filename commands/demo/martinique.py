@@ -736,6 +736,8 @@ def _vacancy(plan: Plan) -> None:
         Withdraw,
         reason="Relogée dans le parc privé avec l'aide du FSL, Mme renonce à sa "
         "demande LLTS ; désistement transmis par le CCAS.",
+        expressed_on=plan.ago(CAL_OZANAM_DAY + 2),  # her letter, the day before
+        expressed_by="courrier",
     )
     session = _convene(
         plan,

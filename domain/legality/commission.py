@@ -27,6 +27,8 @@ from domain.commission import (
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
     Commission,
+    dalo_claim_problem,
+    programme_path_problem,
 )
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.liste import rda_departures, unknown_criteria
@@ -207,15 +209,34 @@ def _check_three(
 ) -> list[Finding]:
     """CAL-TROIS: at least three candidates examined per dwelling, unless one is
     a DALO household designated by the préfet or the shortfall's motive is
-    recorded."""
+    recorded. A designation counts only with the DALO recognition the dossier
+    recorded (`dalo_recognised`, read by the CAL); a designation without it is
+    a finding of its own, whatever the count."""
     findings = []
     for event in events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
+        for x in event.decisions:
+            problem = dalo_claim_problem(
+                bool(x.get("dalo_designated")), bool(x.get("dalo_recognised"))
+            )
+            if problem:
+                findings.append(
+                    _finding(
+                        "CAL-TROIS",
+                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                        f"{problem}",
+                        event,
+                    )
+                )
         count = len(event.decisions)
         if count >= CAL_MIN_CANDIDATES:
             continue
-        dalo = any(x.get("dalo_designated") for x in event.decisions)
+        dalo = any(
+            x.get("dalo_designated") and x.get("dalo_recognised")
+            for x in event.decisions
+        )
         motivated = bool((event.exception_motive or "").strip())
         if not (dalo or motivated):
             findings.append(
@@ -320,6 +341,19 @@ def _check_prior(
                         f"CAL du {_day(event.occurred_on)}, logement "
                         f"{event.dwelling_ref} : dossier {x['dossier_id']} "
                         f"{problem}.",
+                        event,
+                    )
+                )
+            # Hole 1: the programme's path, on the dwelling facts the CAL read
+            # (absent from decisions recorded before they were: not judged).
+            path = programme_path_problem(x["decision"], prior, x.get("dwelling"))
+            if path:
+                findings.append(
+                    _finding(
+                        path[0],
+                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                        f"{path[1]}",
                         event,
                     )
                 )

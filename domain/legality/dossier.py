@@ -38,7 +38,9 @@ Readings chosen where the seed is loose:
   answer deadline (breach on the answer's day). Silence past the deadline is a
   refusal, not a breach.
 - LC-VALIDITE: a CAL decision or deferral, on a dossier last ranked on the liste
-  complémentaire, taken after the list's expiry.
+  complémentaire, taken after the list's expiry; or the household taken off the
+  list (ListExpired) before its expiry — one CAL's non-attribution keeps it on
+  the list for the commune's other dwellings and landlords.
 - CAL-CONDITION: a condition suspensive without a document or a deadline; a
   condition fulfilled after its deadline; or a lease signed on an attribution
   sous condition whose condition was not fulfilled in time.
@@ -77,6 +79,9 @@ from domain.dossier import (
     SOLVENCY_OPINIONS,
     STEP_ROLES,
     Dossier,
+    inadmissibility_problem,
+    radiation_problem,
+    withdrawal_problem,
 )
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.shared import add_months
@@ -210,31 +215,45 @@ def _check_list(
     for event in events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
-        elif (
-            isinstance(event, Dossier.CALDecided | Dossier.Deferred)
-            and ranking is not None
-            and ranking.outcome == "liste_complementaire"
-        ):
-            version = None
-            until = ranking.list_valid_until
-            if until is None:  # an imported ranking without its expiry
-                rules = in_force(settings_on, ranking.occurred_on)
-                if rules is None:
-                    continue
-                version, settings = rules
-                months = settings.liste_complementaire_validity_months
-                until = add_months(ranking.occurred_on, months)
-            if event.occurred_on > until:
-                findings.append(
-                    Finding(
-                        "LC-VALIDITE",
-                        f"La CAL statue le {_day(event.occurred_on)} sur un dossier "
-                        f"de liste complémentaire expirée le {_day(until)}.",
-                        (ranking.originator_version, event.originator_version),
-                        event.occurred_on,
-                        version,
-                    )
-                )
+            continue
+        if ranking is None or ranking.outcome != "liste_complementaire":
+            continue
+        decided = isinstance(event, Dossier.CALDecided | Dossier.Deferred)
+        if not (decided or isinstance(event, Dossier.ListExpired)):
+            continue
+        version = None
+        until = ranking.list_valid_until
+        if until is None:  # an imported ranking without its expiry
+            rules = in_force(settings_on, ranking.occurred_on)
+            if rules is None:
+                continue
+            version, settings = rules
+            months = settings.liste_complementaire_validity_months
+            until = add_months(ranking.occurred_on, months)
+        if decided and event.occurred_on > until:
+            message = (
+                f"La CAL statue le {_day(event.occurred_on)} sur un dossier "
+                f"de liste complémentaire expirée le {_day(until)}."
+            )
+        elif not decided and event.occurred_on <= until:
+            # Hole 4: one CAL's non-attribution does not take the household off
+            # its commune's list; only the list's expiry does.
+            message = (
+                f"Ménage sorti le {_day(event.occurred_on)} de la liste "
+                f"complémentaire, valable jusqu'au {_day(until)} pour les autres "
+                "logements et bailleurs de la commune."
+            )
+        else:
+            continue
+        findings.append(
+            Finding(
+                "LC-VALIDITE",
+                message,
+                (ranking.originator_version, event.originator_version),
+                event.occurred_on,
+                version,
+            )
+        )
     return findings
 
 
@@ -925,7 +944,46 @@ def _check_dalo(
     return findings
 
 
+def _check_endings(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
+    on what, read as the commands read it (domain/dossier.py): a withdrawal
+    recorded by a landlord, or without the household's expression (every v1
+    withdrawal: its day and form were not recorded); an inadmissibility recorded
+    by another than the DEAL or before its resource control; a radiation by
+    another than a service that registers demands."""
+    findings = []
+    checked = False
+    for event in events:
+        role = event.actor.role
+        problem, rule = None, ""
+        if isinstance(event, Dossier.ResourcesChecked):
+            checked = True
+        elif isinstance(event, Dossier.Withdrawn):
+            rule = "DOS-RETRAIT"
+            problem = withdrawal_problem(
+                role, event.expressed_on, event.expressed_by, event.occurred_on
+            )
+        elif isinstance(event, Dossier.DeclaredInadmissible):
+            rule = "DOS-IRRECEVABILITE"
+            problem = inadmissibility_problem(role, resources_checked=checked)
+        elif isinstance(event, Dossier.Radiated):
+            rule, problem = "SNE-VALIDITE", radiation_problem(role)
+        if problem:
+            findings.append(
+                _finding(
+                    rule,
+                    f"Le {_day(event.occurred_on)} ({event.actor.organisation}) : "
+                    f"{problem}",
+                    [event],
+                )
+            )
+    return findings
+
+
 _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] = (
+    _check_endings,
     _check_numero,
     _check_order,
     _check_avis,

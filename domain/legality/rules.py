@@ -140,6 +140,26 @@ RULES: tuple[Rule, ...] = (
         "cmd",
     ),
     Rule(
+        "DOS-RETRAIT",
+        "Le retrait est l'acte du ménage, enregistré avec sa date et sa forme "
+        "par un partenaire qui agit pour lui ; le refus d'un bailleur est une "
+        "décision motivée de sa CAL",
+        "CCH L441-2-2 ; seed 000",
+        "bloquant",
+        (DOSSIER,),
+        "cmd + hist",
+    ),
+    Rule(
+        "DOS-IRRECEVABILITE",
+        "L'irrecevabilité est décidée par la CAL (rejet pour irrecevabilité) ou "
+        "suit le contrôle des ressources par la DEAL ; l'ALS la propose sans "
+        "l'enregistrer",
+        "CCH R441-3 ; seed 000",
+        "bloquant",
+        (DOSSIER,),
+        "cmd + hist",
+    ),
+    Rule(
         "DEAL-PLAFOND",
         "Ressources au plus égales au plafond LLTS/PLAI de la catégorie du ménage "
         "et de l'année",

@@ -482,8 +482,16 @@ INSTALLATION_REVIEW = _step(
 CLOSURE = _step("closure", "als", "clos", reason="Parcours achevé")
 
 # Terminal steps: the dossier goes no further.
-WITHDRAWAL = _step(
-    "withdrawal", "ccas", "retire", reason="Le ménage a trouvé un logement."
+WITHDRAWAL = Step(
+    "withdrawal",
+    "ccas",
+    lambda on: _dated(
+        on,
+        reason="Le ménage a trouvé un logement.",
+        expressed_on=on.isoformat(),
+        expressed_by="courrier",
+    ),
+    "retire",
 )
 INADMISSIBILITY = _step(
     "inadmissibility", "deal", "irrecevable", reason="Pièces falsifiées."

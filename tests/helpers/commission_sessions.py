@@ -86,7 +86,15 @@ def procedure() -> tuple[list[Commission.Event], dict[str, Commission]]:
     )
     cal.examine_dwelling(
         REFS[1],
-        [CALExamination(RANKED[2], ranked(2), "attribution", dalo_designated=True)],
+        [
+            CALExamination(
+                RANKED[2],
+                ranked(2),
+                "attribution",
+                dalo_designated=True,
+                dalo_recognised=True,
+            )
+        ],
         meta,
     )
     perform(cal, "close_minutes")

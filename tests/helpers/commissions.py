@@ -405,7 +405,7 @@ def session_history(kind: str) -> tuple[Commission, list[Any]]:
     if kind == c.PRE_COMMISSION:
         commission.preselect(uuid4(), "liste_complementaire", meta)
     if kind == c.CAL:
-        dalo = examination("attribution", 4, dalo_designated=True)
+        dalo = examination("attribution", 4, dalo_designated=True, dalo_recognised=True)
         commission.examine_dwelling(REFS[1], [dalo], meta)
     perform(commission, "close_minutes")
     return commission, list(commission.collect_events())

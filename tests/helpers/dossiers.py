@@ -300,7 +300,12 @@ _STEPS: dict[str, Callable[[Dossier, Procedure, Meta], None]] = {
         p.settings,
         m,
     ),
-    "withdraw": lambda x, p, m: x.withdraw("Relogé dans le parc privé", m),
+    "withdraw": lambda x, p, m: x.withdraw(
+        "Relogé dans le parc privé",
+        m,
+        expressed_on=m.occurred_on,
+        expressed_by="courrier",
+    ),
     "declare_inadmissible": lambda x, p, m: x.declare_inadmissible(
         "Propriétaire d'un logement adapté", m
     ),

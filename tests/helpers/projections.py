@@ -522,7 +522,9 @@ COMMANDS: dict[str, Callable[[Any, date], Step]] = {
         occurred_on=on, topics=["droits et devoirs du locataire"]
     ),
     "installation-review": _review,
-    "withdrawal": lambda draw, on: Withdraw(occurred_on=on, reason=TEXT),
+    "withdrawal": lambda draw, on: Withdraw(
+        occurred_on=on, reason=TEXT, expressed_on=on, expressed_by="courriel"
+    ),
     "inadmissibility": lambda draw, on: DeclareInadmissible(
         occurred_on=on, reason=TEXT
     ),

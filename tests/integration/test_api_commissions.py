@@ -61,6 +61,12 @@ pytestmark = pytest.mark.usefixtures("department")
 
 OZANAM = "OZANAM"  # another landlord of the commune
 SMHLM = "SMHLM"
+# A household the Préfecture proposes under DALO, recognised two months ago.
+DALO = {
+    "dalo": True,
+    "dalo_appeal_on": (today() - timedelta(days=120)).isoformat(),
+    "dalo_recognised_on": (today() - timedelta(days=60)).isoformat(),
+}
 
 
 # ---- reading and snapshots ----------------------------------------------------------
@@ -457,7 +463,9 @@ class TestProgrammes:
     def test_cal_prealable_a_ranked_household_is_its_programmes(
         self, client: TestClient
     ) -> None:
-        ours, theirs = concerted_programme(client), concerted_programme(client)
+        # ours: a vacancy in existing stock, which a liste complémentaire serves
+        ours = concerted_programme(client, kind="vacance")
+        theirs = concerted_programme(client)
         ranked, listed, _ = ranked_dossiers(client, theirs, ranked=1, liste=1)
         cal = in_session(client, "cal", programme_id=ours, dwelling_refs=["A1"])
         before = snapshot(client, cal, *ranked, *listed)
@@ -912,7 +920,12 @@ class TestCAL:
         [examination] = commission(client, cal)["examinations"]
         assert examination["exception"] == "candidats_insuffisants"
 
-        dalo, _, _ = ranked_dossiers(client, ranked=1)
+        # a household the Préfecture proposed under DALO (its recorded recognition)
+        dalo = [
+            drive_dossier(
+                client, to="classe", identifier="prefecture", identify_with=DALO
+            )
+        ]
         designated = attribution(dalo[0], dalo_designated=True)
         accepted(decide(client, cal, "A2", [designated]))
         examinations = commission(client, cal)["examinations"]
@@ -1510,26 +1523,23 @@ class TestProgrammeToBilans:
             rank(
                 client,
                 pref,
-                ranked=[first, second, third],
-                liste=[fourth, listed],
+                ranked=[first, second, third, fourth],
+                liste=[listed],
             )
         )
         accepted(close(client, pref, "prefecture"))
         assert commission(client, pref)["stage"] == "pv_clos"
         assert [
-            dossier(client, i)["ranking"]["rank"] for i in (first, second, third)
-        ] == [
-            1,
-            2,
-            3,
-        ]
+            dossier(client, i)["ranking"]["rank"]
+            for i in (first, second, third, fourth)
+        ] == [1, 2, 3, 4]
         until = _six_months_after(today()).isoformat()
-        assert {dossier(client, i)["list_valid_until"] for i in (fourth, listed)} == {
-            until
-        }
+        assert dossier(client, listed)["list_valid_until"] == until
         assert programme(client, programme_id)["stage"] == "concertation_tenue"
 
-        # Step: SIMAR's CAL: A1 to the first ranked, A2 to the first listed.
+        # Step: SIMAR's CAL: A1 to the first ranked, A2 to the fourth (a new
+        # delivery's dwellings go to the households ranked for it, not to the
+        # liste complémentaire, which serves vacancies in existing stock).
         cal = in_session(
             client, "cal", programme_id=programme_id, dwelling_refs=["A1", "A2"]
         )
@@ -1546,7 +1556,7 @@ class TestProgrammeToBilans:
                 client,
                 cal,
                 "A2",
-                [attribution(fourth), refusal(listed)],
+                [attribution(fourth)],
                 shortfall_motive=SHORTFALL,
             )
         )
@@ -1556,7 +1566,7 @@ class TestProgrammeToBilans:
             "decide_cal",
             "ajourne",
             "decide_cal",
-            "decide_cal",
+            "classe",
             "preselectionne",
         ]
         assert dossier(client, fourth)["cal_decision"]["dwelling_ref"] == "A2"

@@ -256,26 +256,35 @@ class TestProcedure:
         assert not set(COMMISSION_SLUGS) & set(STEPS)
 
 
+def said(reason: str) -> dict[str, str]:
+    """A withdrawal as the household expressed it (DOS-RETRAIT): by letter, today."""
+    return {
+        "reason": reason,
+        "expressed_on": today().isoformat(),
+        "expressed_by": "courrier",
+    }
+
+
 class TestEndings:
     def test_withdrawal_or_inadmissibility_ends_the_dossier(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
         simar = concerted_programme(client)
         for at, slug, role, body, stage in (
-            ("complet", "withdrawal", "ccas", {"reason": "Logé ailleurs"}, "retire"),
-            ("identifie", "withdrawal", "prefecture", {"reason": "Renonce"}, "retire"),
-            ("classe", "withdrawal", "bailleur", {"reason": "Renonce"}, "retire"),
+            ("complet", "withdrawal", "ccas", said("Logé ailleurs"), "retire"),
+            ("identifie", "withdrawal", "prefecture", said("Renonce"), "retire"),
+            ("classe", "withdrawal", "als", said("Renonce"), "retire"),
             (
                 "en_analyse",
                 "inadmissibility",
-                "als",
+                "deal",
                 {"reason": "Fraude"},
                 "irrecevable",
             ),
             (
                 "ajourne",
                 "inadmissibility",
-                "prefecture",
+                "deal",
                 {"reason": "Fraude"},
                 "irrecevable",
             ),
@@ -298,7 +307,7 @@ class TestEndings:
         before = StoreSnapshot.take(client, dossier_id)
 
         answer = record(
-            client, dossier_id, "withdrawal", {"reason": "Trop tard"}, role="ccas"
+            client, dossier_id, "withdrawal", said("Trop tard"), role="ccas"
         )
 
         assert_error(answer, 409, "invalid_transition")
@@ -451,7 +460,7 @@ class TestEndings:
     def _assert_nothing_more_is_recorded(client: TestClient, dossier_id: str) -> None:
         before = StoreSnapshot.take(client, dossier_id)
         answer = record(
-            client, dossier_id, "withdrawal", {"reason": "Après la fin"}, role="ccas"
+            client, dossier_id, "withdrawal", said("Après la fin"), role="ccas"
         )
         assert_error(answer, 409, "dossier_ended")
         assert_store_unchanged(client, before, dossier_id)

@@ -610,6 +610,7 @@ class TestExamineDwelling:
             "motive": examined.motive,
             "return_session_on": examined.return_session_on,
             "dalo_designated": False,
+            "dalo_recognised": False,
             "prior": {
                 "commission_id": PREFECTORAL_ID,
                 "commune": COMMUNE,
@@ -617,7 +618,9 @@ class TestExamineDwelling:
                 "rank": 1,
                 "valid_until": None,
                 "programme_id": None,
+                "preselected_for": None,
             },
+            "dwelling": None,
         }
         assert commission.decided == [e.dossier_id for e in (examined, *others)]
 
@@ -874,7 +877,7 @@ class TestCalTrois:
         )
 
     def test_dalo_household_designated_by_the_prefet_may_be_alone(self) -> None:
-        dalo = examination("attribution", 1, dalo_designated=True)
+        dalo = examination("attribution", 1, dalo_designated=True, dalo_recognised=True)
         events = when(in_session(CAL), examine(dalo))
         then_event(events, Commission.CALDecisionsTaken, exception="dalo")
         assert events[0].decisions[0]["dalo_designated"] is True

@@ -1,0 +1,116 @@
+"""Issue 14, hole 1, through the API: a CAL's DALO exemption is the dossier's
+recorded recognition, not the request's claim (CAL-TROIS); the liste
+complémentaire serves vacancies in existing stock, not a new delivery
+(LC-VALIDITE); a programme's dwelling goes to a ranked household only after the
+programme's concertation, pré-commission and commission préfectorale
+(CAL-PREALABLE). Each refusal leaves the store unchanged. Store-independent:
+run on SQLite only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.helpers.api import StoreSnapshot, assert_error, assert_store_unchanged
+from tests.helpers.procedure import (
+    SHORTFALL,
+    announce,
+    attribution,
+    concerted_programme,
+    decide,
+    in_session,
+    ranked_dossiers,
+    refusal,
+)
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.testclient import TestClient
+
+pytestmark = [
+    pytest.mark.usefixtures("department"),
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
+
+
+def refused(answer: httpx.Response, rule: str) -> str:
+    error = assert_error(answer, 409, rule)
+    return str(error["message"])
+
+
+def snapshot(client: TestClient, cal: str, *dossier_ids: str) -> StoreSnapshot:
+    resources = [f"/v1/commissions/{cal}", *(f"/v1/dossiers/{i}" for i in dossier_ids)]
+    return StoreSnapshot.take(client, resources=resources)
+
+
+def unconcerted_delivery(client: TestClient) -> str:
+    announced = announce(client)  # a new delivery, no concertation held
+    assert announced.status_code == 201, announced.text
+    return str(announced.json()["id"])
+
+
+def test_the_issues_delivery_from_the_list_with_a_declared_dalo_is_refused(
+    client: TestClient,
+) -> None:
+    """The issue's path: a new delivery with no concertation, its CAL, one
+    household of the liste complémentaire declared DALO."""
+    _, [listed], _ = ranked_dossiers(client, ranked=0, liste=1)
+    delivery = unconcerted_delivery(client)
+    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
+    before = snapshot(client, cal, listed)
+
+    answer = decide(client, cal, "A1", [attribution(listed, dalo_designated=True)])
+
+    message = refused(answer, "LC-VALIDITE")
+    assert "livraison neuve" in message
+    assert_store_unchanged(client, before)
+
+
+def test_a_dalo_designation_needs_the_dossiers_recorded_recognition(
+    client: TestClient,
+) -> None:
+    [ranked], _, _ = ranked_dossiers(client, ranked=1)  # not proposed under DALO
+    cal = in_session(client, "cal", dwelling_refs=["V1"])
+    before = snapshot(client, cal, ranked)
+
+    answer = decide(client, cal, "V1", [attribution(ranked, dalo_designated=True)])
+
+    message = refused(answer, "CAL-TROIS")
+    assert "reconnaissance DALO" in message
+    assert_store_unchanged(client, before)
+
+
+def test_a_delivery_goes_to_households_ranked_after_its_concertation(
+    client: TestClient,
+) -> None:
+    delivery = unconcerted_delivery(client)
+    ranked, _, _ = ranked_dossiers(client, delivery, ranked=3)
+    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
+    before = snapshot(client, cal, *ranked)
+    three = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
+
+    answer = decide(client, cal, "A1", three)
+
+    message = refused(answer, "CAL-PREALABLE")
+    assert "concertation" in message
+    assert "pré-commission" not in message  # held for it: only what is missing
+    assert_store_unchanged(client, before)
+
+
+def test_a_delivery_goes_to_households_its_own_commissions_ranked(
+    client: TestClient,
+) -> None:
+    delivery = concerted_programme(client)
+    ranked, _, _ = ranked_dossiers(client, ranked=1)  # for no programme
+    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
+    before = snapshot(client, cal, *ranked)
+
+    answer = decide(
+        client, cal, "A1", [attribution(ranked[0])], shortfall_motive=SHORTFALL
+    )
+
+    message = refused(answer, "CAL-PREALABLE")
+    assert "sa pré-commission, sa commission préfectorale" in message
+    assert "concertation" not in message
+    assert_store_unchanged(client, before)

@@ -1,0 +1,88 @@
+"""Issue 14, hole 4: one landlord's non-attribution keeps the household on its
+commune's liste complémentaire for the other dwellings and landlords (LC-VALIDITE),
+and a refusal says why it refuses, not "not ranked or listed" for a dossier that
+is. Store-independent: run on SQLite only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.helpers.api import (
+    StoreSnapshot,
+    assert_error,
+    assert_store_unchanged,
+    record,
+)
+from tests.helpers.procedure import (
+    SHORTFALL,
+    attribution,
+    decide,
+    in_session,
+    ranked_dossiers,
+    refusal,
+)
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+pytestmark = [
+    pytest.mark.usefixtures("department"),
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
+OTHER_LANDLORD = "SMHLM"
+
+
+def cal(client: TestClient, ref: str, landlord: str | None = None) -> str:
+    """A landlord's CAL on a vacancy of its existing stock in the commune."""
+    return in_session(client, "cal", dwelling_refs=[ref], organisation=landlord)
+
+
+def test_a_non_attribution_keeps_the_household_listed_for_other_landlords(
+    client: TestClient,
+) -> None:
+    _, [listed, other], _ = ranked_dossiers(client, ranked=0, liste=2)
+    first = cal(client, "V1")
+    typology = {**refusal(listed), "motive": "Typologie inadaptée (T2 pour 5)."}
+    refused = decide(client, first, "V1", [typology], shortfall_motive=SHORTFALL)
+    assert refused.status_code == 200, refused.text
+
+    second = cal(client, "V7", landlord=OTHER_LANDLORD)
+    answer = decide(
+        client,
+        second,
+        "V7",
+        [attribution(listed)],
+        shortfall_motive=SHORTFALL,
+        organisation=OTHER_LANDLORD,
+    )
+
+    assert answer.status_code == 200, answer.text
+    dossier = client.get(f"/v1/dossiers/{listed}").json()
+    assert dossier["stage"] == "decide_cal"
+    # still on the list for a vacancy: its expiry may be recorded only when due
+    before = StoreSnapshot.take(client, other)
+    early = record(client, other, "list-expiry", {}, role="prefecture")
+    assert_error(early, 409, "LC-VALIDITE")
+    assert_store_unchanged(client, before, other)
+
+
+def test_an_attributed_household_is_refused_with_the_real_reason(
+    client: TestClient,
+) -> None:
+    _, [listed], _ = ranked_dossiers(client, ranked=0, liste=1)
+    first = cal(client, "V1")
+    let = decide(client, first, "V1", [attribution(listed)], shortfall_motive=SHORTFALL)
+    assert let.status_code == 200, let.text
+    second = cal(client, "V7")  # its own landlord's next session
+    before = StoreSnapshot.take(client, listed)
+
+    answer = decide(
+        client, second, "V7", [attribution(listed)], shortfall_motive=SHORTFALL
+    )
+
+    error = assert_error(answer, 409, "CAL-PREALABLE")
+    assert "classés ou inscrits" not in error["message"], error
+    assert "déjà décidé" in error["message"], error
+    assert_store_unchanged(client, before, listed)
