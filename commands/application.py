@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
+from commands.programme import LetDwelling
 from domain import access
 from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
@@ -200,6 +201,8 @@ class Logis(Application[UUID]):
             self._check_scope(ctx, "programme", programme)
             self._check_expected_version(programme, ctx)
             meta = self._meta(command, ctx, programme.department)
+            if isinstance(command, LetDwelling):  # a household Logis knows
+                self.get_dossier(command.dossier_id)
             command.apply(
                 programme, meta, _Lookup(self, programme.department, meta.occurred_on)
             )
@@ -291,6 +294,10 @@ class Logis(Application[UUID]):
             if command.programme_id is not None:  # convened for it: it must read it
                 programme = self.get_programme(command.programme_id)
                 check_read(ctx.caller, "programme", access.programme_facts(programme))
+                if command.kind == CAL:
+                    programme.check_not_let(
+                        [r for r in command.dwelling_refs if r in programme.dwellings]
+                    )
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
             return command.create(meta, programme)
@@ -321,9 +328,44 @@ class Logis(Application[UUID]):
                     registered = self._register_liste(commission, meta)
                     if registered is not None:
                         changed[registered.id] = registered
+                if isinstance(event, Commission.CALDecisionsTaken):
+                    programme = self._attribute_dwelling(
+                        commission, event, lookup.dossiers, meta
+                    )
+                    if programme is not None:
+                        changed[programme.id] = programme
             return [commission, *changed.values()]
 
         return self._run(ctx, act)
+
+    def _attribute_dwelling(
+        self,
+        commission: Commission,
+        event: Commission.CALDecisionsTaken,
+        dossiers: _Dossiers,
+        meta: Meta,
+    ) -> Programme | None:
+        """LOGEMENT-UNIQUE: an attribution by a programme's CAL takes the dwelling
+        on the programme, saved with the decision, so that of two decisions on
+        one dwelling (or a decision and its lease) the store keeps one."""
+        attributed = [
+            decision["dossier_id"]
+            for decision in sorted(event.decisions, key=lambda x: x["rank"] or 0)
+            if decision["decision"] in d.ATTRIBUTIONS
+        ]
+        if not attributed or commission.programme_id is None:
+            return None
+        programme = self.get_programme(commission.programme_id)
+        held = programme.dwellings.get(event.dwelling_ref, {}).get("attribution")
+        in_the_running = [
+            dossier_id
+            for dossier_id in (held or {}).get("dossier_ids", ())
+            if _holds(dossiers[dossier_id], held["commission_id"])
+        ]
+        programme.attribute_dwelling(
+            event.dwelling_ref, commission.id, attributed, in_the_running, meta
+        )
+        return programme
 
     def get_commission(self, commission_id: UUID) -> Commission:
         commission = self._find(commission_id)
@@ -575,6 +617,17 @@ def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def _holds(dossier: Dossier, commission_id: UUID) -> bool:
+    """The household still holds the dwelling that CAL attributed it: neither
+    declined nor withdrawn, nor decided on since by another CAL."""
+    decision = dossier.cal_decision or {}
+    return (
+        decision.get("commission_id") == commission_id
+        and not dossier.declined_offer
+        and dossier.stage not in d.TERMINAL
+    )
 
 
 def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
