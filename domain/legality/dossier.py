@@ -78,6 +78,7 @@ from domain.dossier import (
     STEP_ROLES,
     Dossier,
 )
+from domain.legality.dwelling import check_dossier_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.shared import add_months
 
@@ -946,6 +947,7 @@ _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] 
     _check_information,
     _check_support,
     _check_retention,
+    check_dossier_dwellings,  # LOGEMENT-UNIQUE
 )
 
 
