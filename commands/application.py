@@ -12,7 +12,6 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
-from commands.programme import LetDwelling
 from domain import access
 from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
@@ -201,8 +200,6 @@ class Logis(Application[UUID]):
             self._check_scope(ctx, "programme", programme)
             self._check_expected_version(programme, ctx)
             meta = self._meta(command, ctx, programme.department)
-            if isinstance(command, LetDwelling):  # a household Logis knows
-                self.get_dossier(command.dossier_id)
             command.apply(
                 programme, meta, _Lookup(self, programme.department, meta.occurred_on)
             )

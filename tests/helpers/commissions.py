@@ -122,9 +122,7 @@ _PROGRAMME_STEPS: dict[str, Callable[[Programme, Meta], None]] = {
     "let_dwelling": lambda x, m: x.let_dwelling(REFS[0], HOUSEHOLD, LEASE_START, m),
     "vacate_dwelling": lambda x, m: x.vacate_dwelling(REFS[0], VACATED_ON, m),
     "propose_candidates": lambda x, m: x.propose_candidates(REFS[0], PROPOSED, m),
-    "relet_dwelling": lambda x, m: x.let_dwelling(
-        REFS[0], NEXT_HOUSEHOLD, RELET_ON, m
-    ),
+    "relet_dwelling": lambda x, m: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, RELET_ON, m),
 }
 # The household each letting step lets to: its CAL attributed it the dwelling
 # first (LOGEMENT-UNIQUE), as part of the programme's history.
@@ -141,6 +139,8 @@ def attribute(
     on = meta_args.pop("on", programme.last_occurred_on)
     meta = make_meta("bailleur", on, organisation=programme.landlord, **meta_args)
     programme.attribute_dwelling(ref, uuid4(), [dossier_id], [], meta)
+
+
 PROGRAMME_STEPS = tuple(_PROGRAMME_STEPS)
 
 

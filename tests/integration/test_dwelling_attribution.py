@@ -168,9 +168,7 @@ class TestRefused:
 
         error = assert_error(lease(client, programme_id, never), 409, RULE)
         assert "Aucune décision de CAL" in error["message"]
-        assert_error(
-            lease(client, programme_id, str(uuid4())), 404, "dossier_not_found"
-        )
+        assert_error(lease(client, programme_id, str(uuid4())), 409, RULE)
         assert_error(lease(client, programme_id, examined, "A2"), 409, RULE)
         assert_store_unchanged(client, before)
         assert dwelling(client, programme_id)["status"] == "a_attribuer"
