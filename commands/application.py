@@ -32,6 +32,7 @@ from domain.department import (
     local_today,
 )
 from domain.dossier import Dossier
+from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, Programme
@@ -188,7 +189,14 @@ class Logis(Application[UUID]):
             meta = self._meta(command, ctx, command.department)
             lookup = _Lookup(self, command.department, meta.occurred_on)
             lookup.rules()  # the department is configured
-            return [command.create(meta, lookup)]
+            programme = command.create(meta, lookup)
+            register = self._find(commune_dwellings_id(programme.commune))
+            if not isinstance(register, CommuneDwellings):
+                register = CommuneDwellings.open(programme.commune, meta)
+            register.register(
+                programme.id, programme.landlord, list(programme.dwellings), meta
+            )
+            return [programme, register]
 
         return self._run(ctx, act)
 
@@ -297,7 +305,10 @@ class Logis(Application[UUID]):
                     )
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
-            return command.create(meta, programme)
+            commission = command.create(meta, programme)
+            if commission.kind == CAL and programme is None:
+                self._check_outside_programmes(commission, commission.dwelling_refs)
+            return commission
 
         return self._run(ctx, act)
 
@@ -350,7 +361,10 @@ class Logis(Application[UUID]):
             for decision in sorted(event.decisions, key=lambda x: x["rank"] or 0)
             if decision["decision"] in d.ATTRIBUTIONS
         ]
-        if not attributed or commission.programme_id is None:
+        if not attributed:
+            return None
+        if commission.programme_id is None:  # registered since it was convened?
+            self._check_outside_programmes(commission, [event.dwelling_ref])
             return None
         programme = self.get_programme(commission.programme_id)
         held = programme.dwellings.get(event.dwelling_ref, {}).get("attribution")
@@ -363,6 +377,13 @@ class Logis(Application[UUID]):
             event.dwelling_ref, commission.id, attributed, in_the_running, meta
         )
         return programme
+
+    def _check_outside_programmes(
+        self, commission: Commission, refs: Sequence[str]
+    ) -> None:
+        register = self._find(commune_dwellings_id(commission.commune))
+        if isinstance(register, CommuneDwellings):
+            register.check_outside_programmes(refs, commission.landlord or "")
 
     def get_commission(self, commission_id: UUID) -> Commission:
         commission = self._find(commission_id)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("department")
 RULE = "LOGEMENT-UNIQUE"
+OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 REF = "A1"
 SESSIONS = 4  # CAL sessions racing for one dwelling
 
@@ -47,12 +48,11 @@ def cal(client: TestClient, programme_id: str, ref: str = REF) -> str:
 
 
 def attribute(
-    client: TestClient, cal_id: str, dossier_id: str, ref: str = REF
+    client: TestClient, cal_id: str, dossier_id: str, ref: str = REF, **as_: Any
 ) -> httpx.Response:
     """The CAL attributes the dwelling to the household examined alone."""
-    return decide(
-        client, cal_id, ref, [attribution(dossier_id)], shortfall_motive=SHORTFALL
-    )
+    candidates = [attribution(dossier_id)]
+    return decide(client, cal_id, ref, candidates, shortfall_motive=SHORTFALL, **as_)
 
 
 def lease(
@@ -173,3 +173,38 @@ class TestRefused:
         assert_store_unchanged(client, before)
         assert dwelling(client, programme_id)["status"] == "a_attribuer"
         assert lease(client, programme_id, examined).status_code == 200
+
+    def test_a_cal_without_programme_examines_no_programmes_dwelling(
+        self, client: TestClient
+    ) -> None:
+        programme_id = concerted_programme(client)  # SIMAR's A1 and A2
+        [household], _, _ = ranked_dossiers(client, programme_id, ranked=1)
+        assert (
+            attribute(client, cal(client, programme_id), household).status_code == 200
+        )
+        assert lease(client, programme_id, household).status_code == 200
+        before = StoreSnapshot.take(client)
+
+        theirs = convene(
+            client, "cal", dwelling_refs=[REF], organisation=OTHER_LANDLORD
+        )
+        own = convene(client, "cal", dwelling_refs=["A2"])
+
+        assert "seule sa CAL" in assert_error(theirs, 409, RULE)["message"]
+        assert "pour ce programme" in assert_error(own, 409, RULE)["message"]
+        assert_store_unchanged(client, before)
+
+    def test_a_programme_announced_after_the_cal_was_convened_still_counts(
+        self, client: TestClient
+    ) -> None:
+        [unowned], _, _ = ranked_dossiers(client, ranked=1)  # for no programme
+        cal_id = in_session(
+            client, "cal", dwelling_refs=["B7"], organisation=OTHER_LANDLORD
+        )
+        concerted_programme(client, refs=["B7"])  # SIMAR's
+        before = StoreSnapshot.take(client, unowned)
+
+        answer = attribute(client, cal_id, unowned, "B7", organisation=OTHER_LANDLORD)
+
+        assert_error(answer, 409, RULE)
+        assert_store_unchanged(client, before, unowned)
