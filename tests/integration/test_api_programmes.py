@@ -147,7 +147,9 @@ class TestAnnounceProgramme:
         assert (body["version"], body["stage"]) == (1, "annonce")
         assert answer.headers["Location"] == f"/v1/programmes/{body['id']}"
         assert answer.headers["ETag"] == '"1"'
-        assert body["position"] == before + 1 == store_position(client)
+        # Announced, and the commune's register of dwellings opened and kept
+        # (LOGEMENT-UNIQUE): the position is the last of the three.
+        assert body["position"] == before + 3 == store_position(client)
         programme = read(client, body["id"])
         assert programme["landlord"] == ORGANISATIONS["bailleur"]
         assert (programme["department"], programme["commune"]) == (DEPARTMENT, COMMUNE)
