@@ -299,14 +299,12 @@ class Logis(Application[UUID]):
             if command.programme_id is not None:  # convened for it: it must read it
                 programme = self.get_programme(command.programme_id)
                 check_read(ctx.caller, "programme", access.programme_facts(programme))
-                if command.kind == CAL:
-                    programme.check_not_let(
-                        [r for r in command.dwelling_refs if r in programme.dwellings]
-                    )
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
-            commission = command.create(meta, programme)
-            if commission.kind == CAL and programme is None:
+            commission = command.create(meta, programme)  # its role, its dwellings
+            if commission.kind == CAL and programme is not None:  # LOGEMENT-UNIQUE
+                programme.check_not_let(commission.dwelling_refs)
+            elif commission.kind == CAL:
                 self._check_outside_programmes(commission, commission.dwelling_refs)
             return commission
 
