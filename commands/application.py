@@ -32,6 +32,7 @@ from domain.department import (
     local_today,
 )
 from domain.dossier import Dossier
+from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, TO_LET, Programme
@@ -188,7 +189,14 @@ class Logis(Application[UUID]):
             meta = self._meta(command, ctx, command.department)
             lookup = _Lookup(self, command.department, meta.occurred_on)
             lookup.rules()  # the department is configured
-            return [command.create(meta, lookup)]
+            programme = command.create(meta, lookup)
+            register = self._find(commune_dwellings_id(programme.commune))
+            if not isinstance(register, CommuneDwellings):
+                register = CommuneDwellings.open(programme.commune, meta)
+            register.register(
+                programme.id, programme.landlord, list(programme.dwellings), meta
+            )
+            return [programme, register]
 
         return self._run(ctx, act)
 
@@ -293,7 +301,12 @@ class Logis(Application[UUID]):
                 check_read(ctx.caller, "programme", access.programme_facts(programme))
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
-            return command.create(meta, programme)
+            commission = command.create(meta, programme)  # its role, its dwellings
+            if commission.kind == CAL and programme is not None:  # LOGEMENT-UNIQUE
+                programme.check_not_let(commission.dwelling_refs)
+            elif commission.kind == CAL:
+                self._check_outside_programmes(commission, commission.dwelling_refs)
+            return commission
 
         return self._run(ctx, act)
 
@@ -321,9 +334,54 @@ class Logis(Application[UUID]):
                     registered = self._register_liste(commission, meta)
                     if registered is not None:
                         changed[registered.id] = registered
+                if isinstance(event, Commission.CALDecisionsTaken):
+                    programme = self._attribute_dwelling(
+                        commission, event, lookup.dossiers, meta
+                    )
+                    if programme is not None:
+                        changed[programme.id] = programme
             return [commission, *changed.values()]
 
         return self._run(ctx, act)
+
+    def _attribute_dwelling(
+        self,
+        commission: Commission,
+        event: Commission.CALDecisionsTaken,
+        dossiers: _Dossiers,
+        meta: Meta,
+    ) -> Programme | None:
+        """LOGEMENT-UNIQUE: an attribution by a programme's CAL takes the dwelling
+        on the programme, saved with the decision, so that of two decisions on
+        one dwelling (or a decision and its lease) the store keeps one."""
+        attributed = [
+            decision["dossier_id"]
+            for decision in sorted(event.decisions, key=lambda x: x["rank"] or 0)
+            if decision["decision"] in d.ATTRIBUTIONS
+        ]
+        if not attributed:
+            return None
+        if commission.programme_id is None:  # registered since it was convened?
+            self._check_outside_programmes(commission, [event.dwelling_ref])
+            return None
+        programme = self.get_programme(commission.programme_id)
+        held = programme.dwellings.get(event.dwelling_ref, {}).get("attribution")
+        in_the_running = [
+            dossier_id
+            for dossier_id in (held or {}).get("dossier_ids", ())
+            if _holds(dossiers[dossier_id], held["commission_id"])
+        ]
+        programme.attribute_dwelling(
+            event.dwelling_ref, commission.id, attributed, in_the_running, meta
+        )
+        return programme
+
+    def _check_outside_programmes(
+        self, commission: Commission, refs: Sequence[str]
+    ) -> None:
+        register = self._find(commune_dwellings_id(commission.commune))
+        if isinstance(register, CommuneDwellings):
+            register.check_outside_programmes(refs, commission.landlord or "")
 
     def get_commission(self, commission_id: UUID) -> Commission:
         commission = self._find(commission_id)
@@ -575,6 +633,17 @@ def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def _holds(dossier: Dossier, commission_id: UUID) -> bool:
+    """The household still holds the dwelling that CAL attributed it: neither
+    declined nor withdrawn, nor decided on since by another CAL."""
+    decision = dossier.cal_decision or {}
+    return (
+        decision.get("commission_id") == commission_id
+        and not dossier.declined_offer
+        and dossier.stage not in d.TERMINAL
+    )
 
 
 def _dossier_not_found(dossier_id: UUID) -> NotFoundError:

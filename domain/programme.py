@@ -65,6 +65,8 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     "vacate_dwelling": frozenset({"bailleur"}),
     "propose_candidates": frozenset({"bailleur"}),
 }
+# DOMAIN.md §8: a dwelling is held by one household at a time (see rules.py).
+ONE_HOUSEHOLD = "LOGEMENT-UNIQUE"
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Programme(Recording, Aggregate):
                     "lease_start": None,
                     "vacated_on": None,
                     "candidates": [],
+                    "attribution": None,  # the CAL decision that holds it
                 }
                 for d in self.dwellings
             }
@@ -161,6 +164,7 @@ class Programme(Recording, Aggregate):
                 "lease_start": self.lease_start,
                 "vacated_on": None,
                 "candidates": [],  # let: the proposal has served
+                "attribution": None,  # it has served too
             }
 
     class DwellingVacated(Event):
@@ -176,6 +180,7 @@ class Programme(Recording, Aggregate):
                 "lease_start": None,
                 "vacated_on": self.vacated_on,
                 "candidates": [],
+                "attribution": None,
             }
 
     class CandidatesProposed(Event):
@@ -190,6 +195,26 @@ class Programme(Recording, Aggregate):
             programme.dwellings[self.ref] = {
                 **programme.dwellings[self.ref],
                 "candidates": self.candidates,
+            }
+
+    class DwellingAttributed(Event):
+        """A CAL attributed the dwelling (to one household, or to ranked ones):
+        recorded here, in the same transaction as the CAL's decision, so that
+        two decisions on one dwelling cannot both be saved (LOGEMENT-UNIQUE)."""
+
+        TOPIC = "logis.programme.DwellingAttributed"
+        ref: str
+        commission_id: UUID
+        dossier_ids: list[UUID]  # in rank order under attribution par classement
+
+        def apply(self, programme: Programme) -> None:
+            programme.dwellings[self.ref] = {
+                **programme.dwellings[self.ref],
+                "attribution": {
+                    "commission_id": self.commission_id,
+                    "dossier_ids": self.dossier_ids,
+                    "decided_on": self.occurred_on,
+                },
             }
 
     # ---- commands -------------------------------------------------------------
@@ -321,6 +346,13 @@ class Programme(Recording, Aggregate):
             if held["status"] == LET and held["dossier_id"] == dossier_id:
                 msg = f"Ce ménage loue déjà le logement {other} du programme."
                 raise TransitionError(msg, "household_already_housed")
+        attributed = (dwelling.get("attribution") or {}).get("dossier_ids", ())
+        if dossier_id not in attributed:
+            msg = (
+                f"Aucune décision de CAL n'attribue le logement {ref} à ce ménage : "
+                "le bail suit l'attribution."
+            )
+            raise RuleViolation(ONE_HOUSEHOLD, msg)
         self._record(
             self.DwellingLet,
             meta,
@@ -328,6 +360,45 @@ class Programme(Recording, Aggregate):
             dossier_id=dossier_id,
             lease_start=lease_start,
         )
+
+    def attribute_dwelling(
+        self,
+        ref: str,
+        commission_id: UUID,
+        dossier_ids: Sequence[UUID],
+        in_the_running: Sequence[UUID],
+        meta: Meta,
+    ) -> None:
+        """The CAL's attribution takes the dwelling. `in_the_running`: the
+        households of its current attribution that have not declined it (nor
+        withdrawn), read by the application; while one remains, or the dwelling
+        is let, no other decision may attribute it."""
+        # The role is the CAL's (commission.STEP_ROLES), checked with its decision.
+        check_landlord(meta.actor, self.landlord, "attribution d'un logement")
+        dwelling = self._dwelling(ref)
+        if dwelling["status"] == LET:
+            msg = f"Le logement {ref} est déjà loué : il ne peut être attribué."
+            raise RuleViolation(ONE_HOUSEHOLD, msg)
+        if in_the_running:
+            msg = (
+                f"Le logement {ref} est déjà attribué par une CAL à un ménage qui "
+                "ne l'a pas refusé."
+            )
+            raise RuleViolation(ONE_HOUSEHOLD, msg)
+        self._record(
+            self.DwellingAttributed,
+            meta,
+            ref=ref,
+            commission_id=commission_id,
+            dossier_ids=list(dossier_ids),
+        )
+
+    def check_not_let(self, refs: Sequence[str]) -> None:
+        """A CAL is not convened on a dwelling already let (LOGEMENT-UNIQUE)."""
+        let = [ref for ref in refs if self._dwelling(ref)["status"] == LET]
+        if let:
+            msg = f"Logement(s) déjà loué(s) : {', '.join(let)}."
+            raise RuleViolation(ONE_HOUSEHOLD, msg)
 
     def vacate_dwelling(self, ref: str, vacated_on: date, meta: Meta) -> None:
         self._begin("vacate_dwelling", "vacance d'un logement", meta)
@@ -431,6 +502,7 @@ EVENT_LABELS: dict[type[Programme.Event], str] = {
     Programme.DwellingLet: "Logement loué",
     Programme.DwellingVacated: "Logement libéré (vacance)",
     Programme.CandidatesProposed: "Candidats proposés depuis la liste complémentaire",
+    Programme.DwellingAttributed: "Logement attribué par la CAL",
 }
 
 # The legal basis of each step, for audit trails (DOMAIN.md §2, §8).
@@ -440,4 +512,5 @@ EVENT_BASES: dict[type[Programme.Event], str] = {
     Programme.DwellingLet: "Procédure LLTS (seed 000, règle locale)",
     Programme.DwellingVacated: "LC-VALIDITE : seed 000",
     Programme.CandidatesProposed: "LC-VALIDITE : seed 000",
+    Programme.DwellingAttributed: "LOGEMENT-UNIQUE : CCH R441-3",
 }

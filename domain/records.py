@@ -15,6 +15,7 @@ from domain import (
     commune,
     department,
     dossier,
+    dwellings,
     mesure,
     programme,
     saisine,
@@ -65,6 +66,7 @@ AGGREGATES: tuple[type, ...] = (
     *(kind.aggregate for kind in KINDS),
     department.Department,
     commune.CommuneListes,
+    dwellings.CommuneDwellings,
     association.AssociationLoad,
 )
 

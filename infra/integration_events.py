@@ -37,7 +37,7 @@ AGGREGATE_TYPES: dict[type, str] = dict(
     zip(
         AGGREGATES,
         ("dossier", "mesure", "programme", "commission", "saisine",
-         "department", "commune", "association"),
+         "department", "commune", "commune", "association"),
         strict=True,
     )
 )  # fmt: skip
@@ -100,7 +100,8 @@ def topic_for(aggregate_type: str, prefix: str = DEFAULT_PREFIX) -> str:
 
 def topics(prefix: str = DEFAULT_PREFIX) -> list[str]:
     """Every topic the relay publishes to, in a stable order."""
-    return [topic_for(name, prefix) for name in AGGREGATE_TYPES.values()]
+    # A commune's two registers (listes, dwellings) share its topic.
+    return [topic_for(name, prefix) for name in dict.fromkeys(AGGREGATE_TYPES.values())]
 
 
 def event_id(aggregate_id: uuid.UUID | str, version: int) -> str:

@@ -462,6 +462,10 @@ SUMMARIES: dict[type, Callable[[Any], str]] = {
     p.Programme.CandidatesProposed: lambda e: (
         f"Logement {e.ref} : {len(e.candidates)} candidat(s)"
     ),
+    p.Programme.DwellingAttributed: lambda e: (
+        f"Logement {e.ref} : CAL {e.commission_id}, "
+        f"{len(e.dossier_ids)} ménage(s) attributaire(s)"
+    ),
     c.Commission.Convened: _convened,
     c.Commission.AttendanceRecorded: _attendance,
     c.Commission.PreSelectionDecided: lambda e: f"Dossier {e.dossier_id} : {e.outcome}",

@@ -83,6 +83,7 @@ from domain.dossier import (
     radiation_problem,
     withdrawal_problem,
 )
+from domain.legality.dwelling import check_dossier_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.shared import add_months
 
@@ -1004,6 +1005,7 @@ _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] 
     _check_information,
     _check_support,
     _check_retention,
+    check_dossier_dwellings,  # LOGEMENT-UNIQUE
 )
 
 

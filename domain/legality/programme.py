@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from domain.legality.dwelling import check_programme_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.programme import CONCERTATION_PARTNERS, Programme
 
@@ -17,11 +18,12 @@ if TYPE_CHECKING:
 def check_programme(
     events: Iterable[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
-    """CONC-QUOTA: the concertation invited every partner of the seed (Mairie,
-    CCAS, Département, CAF, Préfecture, DEAL), presented the programme, defined
-    the candidates' profile, and set a quota of dossiers per dwelling equal to
-    the setting in force that day unless motivated, and the dossiers to gather
-    are that quota times the programme's dwellings (as announced)."""
+    """LOGEMENT-UNIQUE (legality/dwelling.py), and CONC-QUOTA: the
+    concertation invited every partner of the seed (Mairie, CCAS, Département,
+    CAF, Préfecture, DEAL), presented the programme, defined the candidates'
+    profile, and set a quota of dossiers per dwelling equal to the setting in
+    force that day unless motivated, and the dossiers to gather are that quota
+    times the programme's dwellings (as announced)."""
     known = sorted(
         (e for e in events if e.occurred_on <= as_of),
         key=lambda e: e.originator_version,
@@ -68,4 +70,5 @@ def check_programme(
                     version,
                 )
             )
+    findings += check_programme_dwellings(known, settings_on, as_of)
     return findings

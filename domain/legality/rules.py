@@ -248,6 +248,18 @@ RULES: tuple[Rule, ...] = (
         "cmd",
     ),
     Rule(
+        "LOGEMENT-UNIQUE",
+        "Un logement est attribué puis loué à un seul ménage à la fois, un ménage "
+        "ne tient qu'un logement ; le bail suit une attribution de la CAL",
+        # Reading (assumption): R441-3 has the CAL attribute each dwelling
+        # nominatively; one household per dwelling and one dwelling per household
+        # at a time follow from it and from the lease (loi 89-462, art. 2).
+        "CCH R441-3 ; loi 89-462 art. 2 (lecture : un logement, un ménage)",
+        "bloquant",
+        (DOSSIER, PROGRAMME),
+        "cmd + hist",
+    ),
+    Rule(
         "CAL-CONDITION",
         "Une condition suspensive nomme la pièce et un délai ; levée à temps, "
         "le bail est signé",

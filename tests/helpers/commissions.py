@@ -106,6 +106,7 @@ def concertation_args(**overrides: Any) -> dict[str, Any]:
 
 
 HOUSEHOLD = uuid4()  # the household of the first letting
+NEXT_HOUSEHOLD = uuid4()  # and of the letting after the vacancy
 # The next households of a liste complémentaire valid on the vacancy's day.
 LISTE_ID = uuid4()
 LISTE_VALID_UNTIL = date(2026, 8, 16)  # commission of 16 February 2026
@@ -121,8 +122,25 @@ _PROGRAMME_STEPS: dict[str, Callable[[Programme, Meta], None]] = {
     "let_dwelling": lambda x, m: x.let_dwelling(REFS[0], HOUSEHOLD, LEASE_START, m),
     "vacate_dwelling": lambda x, m: x.vacate_dwelling(REFS[0], VACATED_ON, m),
     "propose_candidates": lambda x, m: x.propose_candidates(REFS[0], PROPOSED, m),
-    "relet_dwelling": lambda x, m: x.let_dwelling(REFS[0], uuid4(), RELET_ON, m),
+    "relet_dwelling": lambda x, m: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, RELET_ON, m),
 }
+# The household each letting step lets to: its CAL attributed it the dwelling
+# first (LOGEMENT-UNIQUE), as part of the programme's history.
+LET_TO = {"let_dwelling": HOUSEHOLD, "relet_dwelling": NEXT_HOUSEHOLD}
+# Steps of a history only (programme_after): the attribution before each letting.
+ATTRIBUTED = {"attributed": HOUSEHOLD, "attributed_again": NEXT_HOUSEHOLD}
+
+
+def attribute(
+    programme: Programme, dossier_id: UUID, ref: str = REFS[0], **meta_args: Any
+) -> None:
+    """Its landlord's CAL attributes the dwelling to the household, on the day
+    of the programme's last step unless told (LOGEMENT-UNIQUE)."""
+    on = meta_args.pop("on", programme.last_occurred_on)
+    meta = make_meta("bailleur", on, organisation=programme.landlord, **meta_args)
+    programme.attribute_dwelling(ref, uuid4(), [dossier_id], [], meta)
+
+
 PROGRAMME_STEPS = tuple(_PROGRAMME_STEPS)
 
 
@@ -143,6 +161,11 @@ def perform_on_programme(
     _PROGRAMME_STEPS[step](programme, meta)
 
 
+def _attributed(programme: Programme, dossier_id: UUID) -> bool:
+    held = programme.dwellings[REFS[0]]["attribution"] or {}
+    return dossier_id in held.get("dossier_ids", ())
+
+
 def programme_with_history(
     *steps: str, kind: str = "livraison", **announced: Any
 ) -> tuple[Programme, list[Any]]:
@@ -152,6 +175,11 @@ def programme_with_history(
     meta = make_meta("bailleur", PROGRAMME_DAY["announce"], organisation=landlord)
     programme = announce_command(meta, kind=kind, **announced)(None)
     for step in steps:
+        if step in ATTRIBUTED:  # a given only: the CAL's decision, saved
+            attribute(programme, ATTRIBUTED[step])
+            continue
+        if step in LET_TO and not _attributed(programme, LET_TO[step]):
+            attribute(programme, LET_TO[step])  # the CAL's attribution first
         perform_on_programme(programme, step)
     return programme, list(programme.collect_events())
 

@@ -153,6 +153,7 @@ class TestProcedure:
         assert [e["type"] for e in programme["events"]] == [
             "Announced",
             "ConcertationHeld",
+            "DwellingAttributed",  # the CAL's attribution (LOGEMENT-UNIQUE)
         ]
 
     def test_a_mesure_and_a_saisine(self, client: TestClient, asll: str) -> None:  # noqa: F811

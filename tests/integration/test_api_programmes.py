@@ -21,6 +21,13 @@ from tests.helpers.api import (
     store_position,
     today,
 )
+from tests.helpers.procedure import (
+    SHORTFALL,
+    attribution,
+    decide,
+    in_session,
+    ranked_dossiers,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -102,6 +109,17 @@ def lease(dossier_id: str | None = None) -> dict[str, Any]:
     return {"dossier_id": dossier_id or str(uuid4()), "lease_start": str(today())}
 
 
+def attributed(client: TestClient, programme_id: str, ref: str = REFS[0]) -> str:
+    """A household ranked for the programme, to whom its CAL attributes `ref`
+    (LOGEMENT-UNIQUE: the lease follows the attribution); one programme version."""
+    [dossier_id], _, _ = ranked_dossiers(client, programme_id, ranked=1)
+    cal = in_session(client, "cal", programme_id=programme_id, dwelling_refs=[ref])
+    candidates = [attribution(dossier_id)]
+    answer = decide(client, cal, ref, candidates, shortfall_motive=SHORTFALL)
+    assert answer.status_code == 200, answer.text
+    return dossier_id
+
+
 def read(client: TestClient, programme_id: str) -> dict[str, Any]:
     answer = client.get(f"/v1/programmes/{programme_id}")
     assert answer.status_code == 200, answer.text
@@ -129,7 +147,9 @@ class TestAnnounceProgramme:
         assert (body["version"], body["stage"]) == (1, "annonce")
         assert answer.headers["Location"] == f"/v1/programmes/{body['id']}"
         assert answer.headers["ETag"] == '"1"'
-        assert body["position"] == before + 1 == store_position(client)
+        # Announced, and the commune's register of dwellings opened and kept
+        # (LOGEMENT-UNIQUE): the position is the last of the three.
+        assert body["position"] == before + 3 == store_position(client)
         programme = read(client, body["id"])
         assert programme["landlord"] == ORGANISATIONS["bailleur"]
         assert (programme["department"], programme["commune"]) == (DEPARTMENT, COMMUNE)
@@ -167,16 +187,16 @@ class TestProgrammeLife:
         assert held.headers["ETag"] == '"2"'
         assert read(client, programme_id)["concertation"]["dossiers_to_gather"] == 6
 
-        household = str(uuid4())
+        household = attributed(client, programme_id)
         let = post(
             client,
             f"/{programme_id}/dwellings/{REFS[0]}/lease",
             lease(household),
             role="bailleur",
-            if_match=2,
+            if_match=3,
         )
         assert let.status_code == 200, let.text
-        assert let.json()["version"] == 3
+        assert let.json()["version"] == 4
         programme = read(client, programme_id)
         assert programme["dwellings"][0]["status"] == "loue"
         assert programme["dwellings"][0]["dossier_id"] == household
@@ -193,7 +213,7 @@ class TestProgrammeLife:
         assert vacated.status_code == 200, vacated.text
         # vacated, then its candidates proposed: no liste complémentaire in the
         # commune yet, so none
-        assert vacated.json()["version"] == 5
+        assert vacated.json()["version"] == 6
         dwelling = read(client, programme_id)["dwellings"][0]
         assert (dwelling["status"], dwelling["candidates"]) == ("vacant", [])
 
@@ -210,7 +230,7 @@ class TestProgrammeLife:
             "dwellings_vacant": 2,
             "dossiers_to_gather": 6,
             "concertation_on": str(today()),
-            "version": 5,
+            "version": 6,
         }
         view = client.app.state.system.engine.reader("programmes")  # type: ignore[attr-defined]
         dwellings, _ = view.select("dwellings", order_by=("ref",))
@@ -226,7 +246,7 @@ class TestProgrammeLife:
         let = post(
             client,
             f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(),
+            lease(attributed(client, programme_id)),
             role="bailleur",
         )
         assert let.status_code == 200, let.text
@@ -240,7 +260,7 @@ class TestProgrammeLife:
 
         assert vacated.status_code == 200, vacated.text
         [row] = listed(client, min_position=vacated.json()["position"])["data"]
-        assert row["version"] == read(client, programme_id)["version"] == 5
+        assert row["version"] == read(client, programme_id)["version"] == 6
 
     def test_a_delivery_is_let_only_after_its_concertation(
         self, client: TestClient
@@ -286,7 +306,7 @@ class TestProgrammeLife:
         let = post(
             client,
             f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(),
+            lease(attributed(client, programme_id)),
             role="bailleur",
         )
         assert let.status_code == 200, let.text
@@ -376,7 +396,7 @@ class TestIdempotencyAndConcurrency:
     ) -> None:
         programme_id = concerted(client)
         path = f"/{programme_id}/dwellings/{REFS[0]}/lease"
-        body = lease()
+        body = lease(attributed(client, programme_id))
         first = post(client, path, body, role="bailleur", key="lease-1")
         assert first.status_code == 200, first.text
         position = store_position(client)
@@ -386,7 +406,7 @@ class TestIdempotencyAndConcurrency:
         assert again.status_code == 200, again.text
         assert again.json() == first.json()
         assert store_position(client) == position
-        assert read(client, programme_id)["version"] == 3
+        assert read(client, programme_id)["version"] == 4
 
     def test_stale_if_match_is_refused_and_nothing_stored(
         self, client: TestClient

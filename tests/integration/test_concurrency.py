@@ -12,9 +12,8 @@ through If-Match, or a rule of the procedure)."""
 
 from __future__ import annotations
 
-import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -33,11 +32,11 @@ from tests.helpers.api import (
     today,
 )
 from tests.helpers.procedure import in_session, preselect, solvent_dossiers
+from tests.helpers.threads import race
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
-    import httpx
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
@@ -59,30 +58,6 @@ def main_line_raced() -> Iterator[tuple[Step, bool]]:
 def take_once(client: TestClient, dossier_id: str, step: Step) -> None:
     answer = take(client, dossier_id, step)
     assert answer.status_code == 200, answer.text
-
-
-def race(*writers: Callable[[], httpx.Response]) -> list[httpx.Response]:
-    """Run the writers in threads released at once; their answers, in order."""
-    barrier = threading.Barrier(len(writers))
-    answers: list[Any] = [None] * len(writers)
-
-    def run(i: int) -> None:
-        barrier.wait(timeout=10)
-        try:
-            answers[i] = writers[i]()
-        except BaseException as exc:  # reported by the main thread
-            answers[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a writer never answered"
-    for answer in answers:
-        if isinstance(answer, BaseException):
-            raise answer
-    return answers
 
 
 def assert_history_without_gap(

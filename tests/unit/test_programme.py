@@ -23,6 +23,7 @@ from tests.helpers.commissions import (
     HOUSEHOLD,
     LANDLORD,
     LEASE_START,
+    NEXT_HOUSEHOLD,
     OTHER_COMMUNE,
     OTHER_LANDLORD,
     PARTNERS,
@@ -33,6 +34,7 @@ from tests.helpers.commissions import (
     RELET_ON,
     VACATED_ON,
     announce_command,
+    attribute,
     concertation_args,
     perform_on_programme,
     programme_after,
@@ -51,10 +53,15 @@ ALLOWED_ROLES = {
 # The steps before each one, and the programme's kind, so it may be taken.
 BEFORE: dict[str, tuple[str, ...]] = {
     "hold_concertation": (),
-    "let_dwelling": ("hold_concertation",),
+    "let_dwelling": ("hold_concertation", "attributed"),
     "vacate_dwelling": ("hold_concertation", "let_dwelling"),
     "propose_candidates": ("hold_concertation", "let_dwelling", "vacate_dwelling"),
-    "relet_dwelling": ("hold_concertation", "let_dwelling", "vacate_dwelling"),
+    "relet_dwelling": (
+        "hold_concertation",
+        "let_dwelling",
+        "vacate_dwelling",
+        "attributed_again",
+    ),
 }
 EVENT = {
     "hold_concertation": Programme.ConcertationHeld,
@@ -250,6 +257,8 @@ class TestLetDwelling:
         programme = programme_after("hold_concertation")
         meta = make_meta("bailleur", PROGRAMME_DAY["let_dwelling"])
         dossier_id = uuid4()
+        attribute(programme, dossier_id, REFS[1])
+        programme.collect_events()  # saved with the CAL's decision
         events = when(
             programme, lambda x: x.let_dwelling(REFS[1], dossier_id, LEASE_START, meta)
         )
@@ -270,7 +279,7 @@ class TestLetDwelling:
     def test_vacancy_may_be_let_without_concertation(self) -> None:
         # A vacancy goes straight to the CAL when the commune has a valid
         # liste complémentaire (DOMAIN.md §10).
-        programme = programme_after(kind="vacance")
+        programme = programme_after("attributed", kind="vacance")
         events = when(programme, let())
         then_event(events, Programme.DwellingLet, ref=REFS[0])
 
@@ -300,23 +309,21 @@ class TestVacateDwelling:
         assert REFS[0] in programme.dwellings_to_let
 
     def test_vacant_dwelling_is_let_again(self) -> None:
-        programme = programme_after(
-            "hold_concertation", "let_dwelling", "vacate_dwelling"
-        )
+        programme = programme_after(*BEFORE["relet_dwelling"])
         meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
         events = when(
-            programme, lambda x: x.let_dwelling(REFS[0], uuid4(), RELET_ON, meta)
+            programme,
+            lambda x: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, RELET_ON, meta),
         )
         then_event(events, Programme.DwellingLet, ref=REFS[0], lease_start=RELET_ON)
         assert programme.dwellings[REFS[0]]["status"] == p.LET
 
     def test_vacant_dwelling_is_let_from_the_day_it_is_free(self) -> None:
-        programme = programme_after(
-            "hold_concertation", "let_dwelling", "vacate_dwelling"
-        )
+        programme = programme_after(*BEFORE["relet_dwelling"])
         meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
         events = when(
-            programme, lambda x: x.let_dwelling(REFS[0], uuid4(), VACATED_ON, meta)
+            programme,
+            lambda x: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, VACATED_ON, meta),
         )
         then_event(events, Programme.DwellingLet, lease_start=VACATED_ON)
 
@@ -541,7 +548,7 @@ class TestReplay:
         )
         rebuilt = given(events)
         assert rebuilt == programme
-        assert rebuilt.version == len(events) == 5
+        assert rebuilt.version == len(events) == 7  # with the two attributions
         assert rebuilt.dwellings[REFS[0]]["lease_start"] == RELET_ON
 
     def test_stored_events_come_back_equal(self) -> None:

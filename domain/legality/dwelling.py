@@ -1,0 +1,100 @@
+"""LOGEMENT-UNIQUE on a history: a dwelling is held by one household at a time,
+a household by one dwelling. Commands refuse it (the programme records each
+attribution, saved with the CAL's decision); an imported history may still show
+it, on the programme (a lease no attribution named, a dwelling attributed or
+let while let) or on the dossier (a second dwelling attributed while the first
+is still held)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain import dossier as d
+from domain.legality.rules import Finding, SettingsOn
+from domain.programme import LET, Programme
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+RULE = "LOGEMENT-UNIQUE"
+
+
+def check_programme_dwellings(
+    known: Sequence[Any], _settings_on: SettingsOn, _as_of: date
+) -> list[Finding]:
+    """Each dwelling's attributions and leases, in the programme's order."""
+    status: dict[str, dict[str, Any]] = {}  # ref → status, holders, let_to
+    findings = []
+
+    def found(event: Any, message: str) -> None:
+        versions = (event.originator_version,)
+        findings.append(Finding(RULE, message, versions, event.occurred_on))
+
+    for event in known:
+        if isinstance(event, Programme.Announced):
+            status = {
+                w["ref"]: {"status": None, "holders": ()} for w in event.dwellings
+            }
+            continue
+        ref = getattr(event, "ref", None)
+        dwelling = status.setdefault(ref, {"status": None, "holders": ()})
+        if isinstance(event, Programme.DwellingAttributed):
+            if dwelling["status"] == LET:
+                found(
+                    event,
+                    f"Logement {ref} attribué le {event.occurred_on:%d/%m/%Y} par "
+                    f"la CAL {event.commission_id} alors qu'il est loué au dossier "
+                    f"{dwelling['let_to']}.",
+                )
+            dwelling["holders"] = tuple(event.dossier_ids)
+        elif isinstance(event, Programme.DwellingLet):
+            if dwelling["status"] == LET:
+                found(
+                    event,
+                    f"Logement {ref} loué au dossier {event.dossier_id} alors qu'il "
+                    f"est déjà loué au dossier {dwelling['let_to']}.",
+                )
+            elif event.dossier_id not in dwelling["holders"]:
+                found(
+                    event,
+                    f"Logement {ref} loué au dossier {event.dossier_id}, qu'aucune "
+                    "décision de CAL enregistrée ne lui attribue.",
+                )
+            status[ref] = {"status": LET, "holders": (), "let_to": event.dossier_id}
+        elif isinstance(event, Programme.DwellingVacated):
+            status[ref] = {"status": None, "holders": ()}
+    return findings
+
+
+def check_dossier_dwellings(
+    known: Sequence[Any], _settings_on: SettingsOn, _as_of: date
+) -> list[Finding]:
+    """A household attributed a second dwelling while it still holds the first:
+    neither refused nor lapsed (withdrawal ends the dossier)."""
+    held: Any = None  # the attribution the household holds
+    findings = []
+    for event in known:
+        if isinstance(event, (d.Dossier.OfferRefused, d.Dossier.OfferLapsed)):
+            held = None
+        if not isinstance(event, d.Dossier.CALDecided):
+            continue
+        if event.decision not in d.ATTRIBUTIONS:
+            continue
+        if held is not None and (
+            held.commission_id,
+            held.dwelling_ref,
+        ) != (event.commission_id, event.dwelling_ref):
+            findings.append(
+                Finding(
+                    RULE,
+                    f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
+                    f"{event.occurred_on:%d/%m/%Y}) alors qu'il tient encore le "
+                    f"logement {held.dwelling_ref} attribué le "
+                    f"{held.occurred_on:%d/%m/%Y}.",
+                    (held.originator_version, event.originator_version),
+                    event.occurred_on,
+                )
+            )
+        held = event
+    return findings
