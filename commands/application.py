@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
 from domain import access
+from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import (
