@@ -6,7 +6,6 @@ last place; renewals per department; the measure a bilan d'installation opens.""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -64,6 +63,7 @@ from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     request_body,
     take,
 )
+from tests.helpers.threads import race
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -983,30 +983,6 @@ class TestCapacity:
 
         assert taken.status_code == 200, taken.text
         assert set(load_of(client, "adsea_42")) == {UUID(first), UUID(second)}
-
-
-def race(*writers: Callable[[], httpx.Response]) -> list[httpx.Response]:
-    """Run the writers in threads released at once; their answers, in order."""
-    barrier = threading.Barrier(len(writers))
-    answers: list[Any] = [None] * len(writers)
-
-    def run(i: int) -> None:
-        barrier.wait(timeout=10)
-        try:
-            answers[i] = writers[i]()
-        except BaseException as exc:  # reported by the main thread
-            answers[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a writer never answered"
-    for answer in answers:
-        if isinstance(answer, BaseException):
-            raise answer
-    return answers
 
 
 @pytest.mark.usefixtures("asll")
