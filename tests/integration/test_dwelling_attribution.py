@@ -106,8 +106,10 @@ def test_cal_sessions_racing_for_one_dwelling_attribute_it_once(
 def test_one_household_attributed_by_two_programmes_at_once_is_kept_once(
     client: TestClient,
 ) -> None:
-    first, second = concerted_programme(client), concerted_programme(client)
-    [dossier_id], _, _ = ranked_dossiers(client, ranked=1)
+    # Vacancies in existing stock: a household of the commune's liste
+    # complémentaire may serve either (a new delivery takes its own ranked ones).
+    first, second = (concerted_programme(client, kind="vacance") for _ in range(2))
+    _, [dossier_id], _ = ranked_dossiers(client, ranked=1, liste=1)
     sessions = [cal(client, first), cal(client, second)]
 
     answers = race(*(partial(attribute, client, s, dossier_id) for s in sessions))
