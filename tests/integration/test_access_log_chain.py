@@ -6,16 +6,15 @@ is checked. Concurrent writers keep the chain linear. On SQLite and PostgreSQL."
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-import psycopg
 import pytest
 
 from infra.access_log import AccessEntry
+from tests.helpers import raw_sql
 from tests.helpers.api import identification, identify
 
 if TYPE_CHECKING:
@@ -37,14 +36,7 @@ class AccessTable:
         self.url = settings.database_url
 
     def execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        if self.postgres:
-            with psycopg.connect(self.url, autocommit=True) as conn:
-                cursor = conn.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
-                return cursor.fetchall() if cursor.description else []
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            rows = conn.execute(statement, params).fetchall()
-        conn.close()
-        return rows
+        return raw_sql.execute(self.url, statement, params)
 
     def drop_trigger(self) -> None:
         if self.postgres:

@@ -6,11 +6,9 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import base64
-import sqlite3
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import psycopg
 import pytest
 from pydantic import ValidationError
 from starlette.testclient import TestClient
@@ -21,6 +19,7 @@ from infra.cipher_check import CipherKeyError
 from infra.household_keys import KEY_BYTES, WRAPPED_BYTES, keys_of
 from infra.settings import Settings
 from tests.e2e.support import run_logis
+from tests.helpers import raw_sql
 from tests.helpers.api import (
     TEST_JWT_SECRET,
     actor,
@@ -59,14 +58,7 @@ class Store:
             self.dossier_id = answer.json()["id"]
 
     def execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        if self.postgres:
-            with psycopg.connect(self.url, autocommit=True) as conn:
-                cursor = conn.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
-                return cursor.fetchall() if cursor.description else []
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            rows = conn.execute(statement, params).fetchall()
-        conn.close()
-        return rows
+        return raw_sql.execute(self.url, statement, params)
 
     def stored_keys(self) -> list[tuple[Any, bytes]]:
         table = f"{self.prefix}household_keys"

@@ -5,15 +5,14 @@ names the first event that does not match, and `GET .../verify` too."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-import psycopg
 import pytest
 
 from infra.ledger import GENESIS, chain_hash, event_hash, id_text
+from tests.helpers import raw_sql
 from tests.helpers.api import drive_dossier
 
 if TYPE_CHECKING:
@@ -53,15 +52,7 @@ class Database:
         self.url = settings.database_url
 
     def execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        if self.postgres:
-            with psycopg.connect(self.url, autocommit=True) as conn:
-                cursor = conn.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
-                return cursor.fetchall() if cursor.description else []
-        path = self.url.removeprefix("sqlite:///")
-        with sqlite3.connect(path) as conn:
-            rows = conn.execute(statement, params).fetchall()
-        conn.close()
-        return rows
+        return raw_sql.execute(self.url, statement, params)
 
     def originator(self, originator_id: str) -> Any:
         return UUID(originator_id) if self.postgres else originator_id
