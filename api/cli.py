@@ -38,7 +38,7 @@ from api.schemas import (
 )
 from commands.errors import NotFoundError
 from domain.commission import KINDS
-from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from domain.programme import COMMUNE_PATTERN
 from domain.shared import DomainError
 from infra.auth import AuthConfigError
@@ -215,7 +215,9 @@ def _demo(settings: Settings) -> int:
             DEMO_DEPARTMENT,
             effective_from,
             department,
-            datetime.now(UTC).date(),
+            # The demo's earliest department clock (Martinique, UTC−4): no date
+            # it writes is in the future for either department.
+            local_today(DEMO_DEPARTMENT, datetime.now(UTC)),
             loire,
         )
         system.catch_up()

@@ -28,12 +28,13 @@ from commands.dossier import (
     RenderSocialEnquiry,
     StartAnalysis,
 )
-from domain.department import CeilingTable, DepartmentSettings
+from domain.department import CeilingTable, DepartmentSettings, local_today
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings
 
-TODAY = datetime.now(UTC).date()
+# The department's today: the server judges dates in Martinique time (UTC−4).
+TODAY = local_today("972", datetime.now(UTC))
 DOCS = ("piece_identite", "avis_imposition")
 STEPS = (
     ("departement", RenderSocialEnquiry(avis="favorable", summary="Situation stable")),

@@ -39,12 +39,13 @@ from commands.department import AdoptSettings
 from commands.dossier import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain.commune import commune_listes_id
-from domain.department import CeilingTable, DepartmentSettings
+from domain.department import CeilingTable, DepartmentSettings, local_today
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings
 
-TODAY = datetime.now(UTC).date()
+# The department's today: the server judges dates in Martinique time (UTC−4).
+TODAY = local_today("972", datetime.now(UTC))
 COMMUNE = "97209"
 RANKED = 10
 DWELLINGS = 20

@@ -13,7 +13,7 @@ from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerpri
 from api.errors import documented_errors
 from api.schemas import CommandAnswer
 from commands.department import AdoptSettings
-from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 
 router = APIRouter(
     prefix="/v1/departments",
@@ -69,7 +69,7 @@ def read_settings(
 ) -> DepartmentSettingsPublic:
     """Every adopted version, and the one in force on a date."""
     check_place(caller, "department_settings", code)
-    day = on or datetime.now(UTC).date()
+    day = on or local_today(code, datetime.now(UTC))
     versions = [
         SettingsVersionPublic(version_number=n, effective_from=f, settings=s)
         for f, n, s in system.app.department_versions(code)
