@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install services lint unit integration e2e bench clean
+.PHONY: run test install system services lint unit integration e2e bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system
+
+## System libraries Logis needs beyond Python: pango for WeasyPrint's PDFs (and a
+## font). Installed with apt-get (Debian/Ubuntu) when missing.
+system:
+	@ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' || { \
+	  echo "Installation des bibliothèques système (pango) avec apt-get…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 ## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
 ## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).
