@@ -144,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, json=settings.log_json)  # to stderr
+    if not _store_found(settings, args.command):
+        return 1
     try:
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
@@ -185,6 +187,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CipherKeyError as error:  # LOGIS_CIPHER_KEY cannot read the store
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
+
+
+# What may start an embedded store that does not exist yet; any other command
+# on a missing file would read an empty store and answer as if it were real.
+# (`token` draws the development secret kept beside it).
+CREATE_STORE = frozenset({"serve", "demo", "projector", "import", "token"})
+
+
+def _store_found(settings: Settings, command: str) -> bool:
+    """The embedded store exists, or this command creates it and says where."""
+    if settings.is_postgres:
+        return True
+    path = settings.sqlite_path().resolve()
+    if path.exists():
+        return True
+    if command in CREATE_STORE:
+        print(f"Nouveau magasin Logis (SQLite), créé à {path}", file=sys.stderr)
+        return True
+    print(
+        f"Erreur : aucun magasin Logis à {path}. `logis demo` ou `logis serve` "
+        "le crée ; LOGIS_DATABASE_URL en désigne un autre.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
