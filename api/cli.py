@@ -24,6 +24,7 @@ from api import (
     cli_token,
     cli_verify,
 )
+from api.cli_french import name_positionals, speak_french
 from api.cli_support import (
     caught_up_views,
     cell,
@@ -71,10 +72,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
+        self.exit(2, f"{self.prog} : erreur : {message}\n")  # api/cli_french.py
 
 
 def build_parser() -> argparse.ArgumentParser:
+    speak_french()
     parser = _Parser(
         prog="logis", description="Logis : dossiers LLTS et mesures ASLL, événements."
     )
@@ -130,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_token.add_parsers(commands)
     cli_relay.add_parsers(commands)
     cli_consume.add_parsers(commands)
+    name_positionals(parser)
     return parser
 
 
