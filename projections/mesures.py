@@ -654,6 +654,13 @@ class OrientationCount:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+    share_percent: float | None  # of the year's conventions, one decimal
+
+
+@dataclass(frozen=True)
 class Statistics:
     department: str
     year: int
@@ -664,6 +671,10 @@ class Statistics:
     notified: int
     conventions: int
     by_orientation: list[OrientationCount]
+    by_kind: list[KindCount]
+    # The Loire's "baux glissants: 47 % des suivis" [seed 002]: the bail glissant
+    # measures' share of the year's conventions, the base of the orientations.
+    baux_glissants_share_percent: float | None
     reoriented: int
     ended: int
     broken_off: int
@@ -696,7 +707,10 @@ def shares(counts: dict[str, int]) -> dict[str, float | None]:
 def select_statistics(view: RowView, department: str, year: int) -> Statistics:
     """What the department's measures did in the year, each step counted on the
     day it happened; households supported: distinct households with a measure
-    under convention (from its start to its end or rupture) on any day of it."""
+    under convention (from its start to its end or rupture) on any day of it.
+    The conventions signed in the year are counted by orientation and by kind
+    of measure (individuelle, bail glissant, action spécifique), each with its
+    share: the Loire's 2006 table [seed 002]."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     in_year = Between(first, last)
 
@@ -708,6 +722,8 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
         for orientation in m.ORIENTATIONS
     }
     percents = shares(by_orientation)
+    by_kind = {kind: count(signed_on=in_year, kind=kind) for kind in m.KINDS}
+    kind_percents = shares(by_kind)
     started, _ = view.select(
         "mesures", {"department": department, "starts_on": Between(None, last)}
     )
@@ -733,6 +749,10 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
             OrientationCount(orientation, n, percents[orientation])
             for orientation, n in by_orientation.items()
         ],
+        by_kind=[
+            KindCount(kind, n, kind_percents[kind]) for kind, n in by_kind.items()
+        ],
+        baux_glissants_share_percent=kind_percents["bail_glissant"],
         reoriented=count(closed_on=in_year, closure_reason=m.REORIENTED),
         ended=count(closed_on=in_year, closure_reason=m.ENDED),
         broken_off=count(closed_on=in_year, closure_reason=m.BROKEN_OFF),
