@@ -31,6 +31,8 @@ LABELS = {
     "leases_signed": "Baux signés",
     "households_entered": "Ménages entrés dans les lieux",
     "households_supported_after_entry": "Ménages accompagnés après l'entrée",
+    "supported_after_llts_entry": "  dont après une entrée LLTS",
+    "supported_in_maintien": "  dont en maintien",
     "requested": "Mesures demandées",
     "instructed": "Demandes instruites",
     "granted": "  dont accordées",

@@ -590,9 +590,14 @@ class LltsStatisticsPublic(BaseModel):
     leases_signed: int = Field(description="Baux signés")
     households_entered: int = Field(description="Ménages entrés dans les lieux")
     households_supported_after_entry: int = Field(
-        description="Ménages entrés (cette année ou avant) sous convention ASLL un "
-        "jour de l'année, après leur entrée"
+        description="Ménages accompagnés dans leur logement : sous convention ASLL "
+        "un jour de l'année après leur entrée (dossier LLTS) ou par une mesure de "
+        "maintien"
     )
+    supported_after_llts_entry: int = Field(
+        description="dont après une entrée enregistrée par un dossier LLTS"
+    )
+    supported_in_maintien: int = Field(description="dont par une mesure de maintien")
     definitions: dict[str, str]
     assumptions: list[str]
     position: int

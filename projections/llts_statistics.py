@@ -16,14 +16,18 @@ department of its dossier:
 - `leases_signed`: leases signed (`LeaseSigned`).
 - `households_entered`: distinct households whose dossier recorded the move-in
   (`Entered`, which follows the lease).
-- `households_supported_after_entry`: distinct households that, having entered
-  (on or before that day), were under an ASLL convention on some day of the
-  year: from the convention's first day (`starts_on`) to its bilan or rupture.
-  The support asked by a bilan d'installation (BILAN-SUITE) is such a measure;
-  any other measure of the same household (`household_id`) after its entry
-  counts too. Assumption: the seed's "locataires accompagnés" are supported
-  through ASLL measures recorded in Logis; support given outside a measure is
-  not recorded, and a household entered before Logis is not known as a tenant.
+- `households_supported_after_entry`: distinct households under an ASLL
+  convention (from its first day, `starts_on`, to its bilan or rupture) on a
+  day of the year when they were housed: either after their entry recorded by
+  an LLTS dossier of the department (on or before that day; the support a
+  bilan d'installation asks for, BILAN-SUITE, or any later measure of the same
+  `household_id`), or under a measure oriented `maintien` of the department (it
+  keeps a household in the dwelling it already lives in, whenever it entered).
+  `supported_after_llts_entry` and `supported_in_maintien` give the two parts
+  (a household may be in both). Assumptions: the seed's "locataires
+  accompagnés" are supported through ASLL measures recorded in Logis; a
+  maintien measure's household is a tenant; an accès or diagnostic measure
+  supports a tenant only once Logis has recorded its entry.
 
 Rows keep ids, departments and dates: no name, no free text (nothing sealed).
 """
@@ -80,6 +84,8 @@ SUPPORTS = Table(
     columns={
         "mesure_id": "uuid",
         "household_id": "uuid",
+        "department": "text",
+        "orientation": "text",  # the convention's
         "starts_on": "date",  # the convention's first day; null before it
         "closed_on": "date",  # its bilan, rupture or reorientation
     },
@@ -150,6 +156,8 @@ class LltsStatisticsProjection(RowProjection):
             {
                 "mesure_id": event.originator_id,
                 "household_id": event.household_id,
+                "department": event.department,
+                "orientation": None,
                 "starts_on": None,
                 "closed_on": None,
             },
@@ -158,7 +166,8 @@ class LltsStatisticsProjection(RowProjection):
     @process_event.register
     def convention_signed(self, event: Mesure.ConventionSigned, _: Tracking) -> None:
         key = (event.originator_id,)
-        self.view.update("llts_supports", key, {"starts_on": event.starts_on})
+        changes = {"starts_on": event.starts_on, "orientation": event.orientation}
+        self.view.update("llts_supports", key, changes)
 
     @process_event.register
     def mesure_ended(self, event: Mesure.Ended, _: Tracking) -> None:
@@ -207,6 +216,8 @@ class LltsStatistics:
     leases_signed: int
     households_entered: int
     households_supported_after_entry: int
+    supported_after_llts_entry: int
+    supported_in_maintien: int
     definitions: dict[str, str]
     assumptions: list[str]
 
@@ -219,22 +230,30 @@ DEFINITIONS = {
     "attribution par classement, attribution sous condition suspensive.",
     "leases_signed": "Baux signés dans l'année.",
     "households_entered": "Ménages distincts entrés dans les lieux dans l'année.",
-    "households_supported_after_entry": "Ménages distincts entrés dans les lieux "
-    "(cette année ou avant) et accompagnés après leur entrée : une mesure ASLL du "
-    "ménage sous convention (de son premier jour à son bilan ou sa rupture) un "
-    "jour de l'année postérieur ou égal à l'entrée.",
+    "households_supported_after_entry": "Ménages distincts accompagnés dans leur "
+    "logement : sous convention ASLL (de son premier jour à son bilan ou sa "
+    "rupture) un jour de l'année où ils étaient logés, soit après leur entrée dans "
+    "les lieux enregistrée par un dossier LLTS du département, soit par une mesure "
+    "de maintien du département.",
+    "supported_after_llts_entry": "dont ménages accompagnés après une entrée "
+    "enregistrée par un dossier LLTS (bilan d'installation, ou mesure ultérieure).",
+    "supported_in_maintien": "dont ménages accompagnés par une mesure de maintien "
+    "dans le logement.",
 }
 ASSUMPTIONS = [
     "« Demandes traitées » (ALS 2016 : 1093) est lu comme les dossiers dont l'ALS "
     "a commencé l'analyse dans l'année (DOMAIN §3.3), et non toute demande "
     "enregistrée au SNE.",
-    "« Locataires accompagnés » (ALS 2016 : 846) est lu comme les ménages entrés "
-    "dans un logement par un dossier LLTS de Logis et suivis ensuite par une "
-    "mesure ASLL enregistrée dans Logis ; un accompagnement hors mesure, ou d'un "
-    "locataire entré avant Logis, n'est pas compté.",
+    "« Locataires accompagnés » (ALS 2016 : 846) est lu comme les ménages suivis "
+    "par une mesure ASLL enregistrée dans Logis alors qu'ils étaient logés : après "
+    "une entrée enregistrée par un dossier LLTS, ou par une mesure de maintien "
+    "(le ménage est déjà dans son logement, quelle que soit la date de son "
+    "entrée) ; un accompagnement hors mesure n'est pas compté, ni une mesure "
+    "d'accès ou de diagnostic d'un ménage dont Logis n'a pas enregistré l'entrée.",
     "Chaque étape est comptée dans l'année du jour où elle a eu lieu (occurred_on), "
-    "dans le département du dossier ; une mesure d'accompagnement compte quel que "
-    "soit son département.",
+    "dans le département du dossier ; après une entrée, une mesure "
+    "d'accompagnement compte quel que soit son département, une mesure de maintien "
+    "dans le sien.",
 ]
 
 
@@ -259,6 +278,7 @@ def select_llts_statistics(view: RowView, department: str, year: int) -> LltsSta
     for row in entered:
         household, on = row["household_id"], row["entered_on"]
         entry_of[household] = min(on, entry_of.get(household, on))
+    after_entry, in_maintien = _supported(view, department, entry_of, first, last)
     return LltsStatistics(
         department=department,
         year=year,
@@ -273,28 +293,34 @@ def select_llts_statistics(view: RowView, department: str, year: int) -> LltsSta
         households_entered=len(
             {row["household_id"] for row in entered if row["entered_on"] >= first}
         ),
-        households_supported_after_entry=len(
-            _supported_after_entry(view, entry_of, first, last)
-        ),
+        households_supported_after_entry=len(after_entry | in_maintien),
+        supported_after_llts_entry=len(after_entry),
+        supported_in_maintien=len(in_maintien),
         definitions=dict(DEFINITIONS),
         assumptions=list(ASSUMPTIONS),
     )
 
 
-def _supported_after_entry(
-    view: RowView, entry_of: dict[Any, date], first: date, last: date
-) -> set[Any]:
-    """The households of `entry_of` under a convention on a day of [first, last]
-    on or after their entry."""
-    if not entry_of:
-        return set()
+def _supported(
+    view: RowView, department: str, entry_of: dict[Any, date], first: date, last: date
+) -> tuple[set[Any], set[Any]]:
+    """The households under a convention on a day of [first, last]: on or after
+    their entry (`entry_of`), and under a maintien measure of the department."""
     started, _ = view.select("llts_supports", {"starts_on": Between(None, last)})
-    supported = set()
+    after_entry, in_maintien = set(), set()
     for row in started:
-        entered_on = entry_of.get(row["household_id"])
-        if entered_on is None:
-            continue
-        since = max(first, entered_on, row["starts_on"])
-        if since <= last and (row["closed_on"] is None or row["closed_on"] >= since):
-            supported.add(row["household_id"])
-    return supported
+        household = row["household_id"]
+        maintien = row["orientation"] == "maintien" and row["department"] == department
+        if maintien and _under_convention(row, max(first, row["starts_on"]), last):
+            in_maintien.add(household)
+        entered_on = entry_of.get(household)
+        if entered_on is not None:
+            since = max(first, entered_on, row["starts_on"])
+            if _under_convention(row, since, last):
+                after_entry.add(household)
+    return after_entry, in_maintien
+
+
+def _under_convention(row: dict[str, Any], since: date, last: date) -> bool:
+    """The convention runs on some day of [since, last]: until its closure."""
+    return since <= last and (row["closed_on"] is None or row["closed_on"] >= since)
