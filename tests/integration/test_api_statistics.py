@@ -483,3 +483,103 @@ def _finish_maintien(
         "association",
         name,
     )
+
+
+# ---- Loire 2006 --------------------------------------------------------------------
+
+LOIRE_2006 = Timeline(notified_on=date(2006, 3, 1), convention_on=date(2006, 3, 15))
+
+
+class TestLoire2006:
+    """733 conventions signed in 2006 by ten associations: 345 baux glissants
+    (three associations), 388 individual measures; accès 619, maintien 57,
+    diagnostic 57. Three of them over the API, the others in bulk; beside
+    them, measures of 2005 and 2007 and a request never signed."""
+
+    def test_the_loire_table_of_2006(self, settings: Settings) -> None:
+        started = time.perf_counter()
+        every = (*LOIRE_ASSOCIATIONS, *LOIRE_BAUX_GLISSANTS)
+        where = {"department": LOIRE, "commune": "42218"}
+        with in_process(settings, associations=LOIRE_ASSOCIATIONS, **where) as year:
+            adopt(year, date(2005, 1, 1), associations=associations(*every))
+            for n in range(344):
+                bail = year.request(date(2006, 2, 1), kind="bail_glissant")
+                association = LOIRE_BAUX_GLISSANTS[n % 3]
+                year.support(bail, LOIRE_2006, association=association)
+            for orientation, count in (
+                ("acces", 274),
+                ("maintien", 56),
+                ("diagnostic", 56),
+            ):
+                for n in range(count):
+                    association = LOIRE_ASSOCIATIONS[n % len(LOIRE_ASSOCIATIONS)]
+                    year.support(
+                        year.request(date(2006, 2, 1)),
+                        LOIRE_2006,
+                        association=association,
+                        orientation=orientation,
+                    )
+            # Not 2006's: signed in 2005 (ended in 2006), in 2007, or never.
+            old = Timeline(
+                notified_on=date(2005, 9, 1), convention_on=date(2005, 9, 15)
+            )
+            year.end(
+                year.support(year.request(date(2005, 9, 1)), old), date(2006, 3, 1)
+            )
+            late = Timeline(
+                notified_on=date(2006, 12, 1), convention_on=date(2007, 1, 8)
+            )
+            year.support(year.request(date(2006, 12, 1)), late)
+            year.request(date(2006, 11, 2))
+        with serving(settings) as client:
+            for kind, orientation in (
+                ("bail_glissant", "acces"),
+                ("individuelle", "maintien"),
+                ("individuelle", "diagnostic"),
+            ):
+                HttpCourse(
+                    client,
+                    date(2006, 2, 1),
+                    kind=kind,
+                    department=LOIRE,
+                    commune="42218",
+                ).up_to_convention(date(2006, 3, 15), orientation=orientation)
+            figures = read(client, "/v1/statistics", department=LOIRE, year=2006)
+            as_csv = client.get(
+                "/v1/statistics",
+                params={"department": LOIRE, "year": 2006, "format": "csv"},
+            )
+        assert figures["conventions"] == 733
+        table = {o["orientation"]: o for o in figures["by_orientation"]}
+        assert {k: o["count"] for k, o in table.items()} == {
+            "acces": 619,
+            "maintien": 57,
+            "diagnostic": 57,
+        }
+        assert {k: o["share_percent"] for k, o in table.items()} == {
+            "acces": 84.4,
+            "maintien": 7.8,
+            "diagnostic": 7.8,
+        }
+        # As the seed rounds them: 84 %, 8 %, 8 %.
+        assert [whole_percent(o["share_percent"]) for o in table.values()] == [84, 8, 8]
+        kinds = {k["kind"]: k["count"] for k in figures["by_kind"]}
+        assert kinds == {
+            "individuelle": 388,
+            "bail_glissant": 345,
+            "action_specifique": 0,
+        }
+        assert figures["baux_glissants_share_percent"] == 47.1
+        assert whole_percent(figures["baux_glissants_share_percent"]) == 47
+        assert figures["requested"] == 733 + 2  # and the request never signed, 2007's
+        assert figures["ended"] == 1  # 2005's measure
+        assert as_csv.status_code == 200, as_csv.text
+        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
+        assert rows["conventions"]["value"] == "733"
+        assert rows["by_orientation.acces"]["share_percent"] == "84.4"
+        assert rows["by_kind.bail_glissant"]["value"] == "345"
+        assert rows["baux_glissants_share_percent"]["value"] == "47.1"
+        print(
+            f"\nLoire 2006: {year.commands} commands in process; test "
+            f"{time.perf_counter() - started:.1f} s"
+        )
