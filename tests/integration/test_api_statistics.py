@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 import time
 from contextlib import contextmanager
@@ -38,18 +39,21 @@ from infra.settings import Settings
 from tests.helpers.api import (
     TEST_JWT_SECRET,
     actor,
+    adopt_settings,
+    assert_error,
     identification,
     identify,
     main_line,
     record,
     settings_body,
     take,
+    today,
 )
 from tests.helpers.llts_years import BulkYear, Timeline
 from tests.helpers.mesure_courses import HttpCourse, headers
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 SHM = Path("/dev/shm")
 MARTINIQUE, LOIRE = "972", "42"
@@ -583,3 +587,131 @@ class TestLoire2006:
             f"\nLoire 2006: {year.commands} commands in process; test "
             f"{time.perf_counter() - started:.1f} s"
         )
+
+
+# ---- a small year: who reads, what is refused, the command line -------------------
+
+
+@pytest.fixture
+def small_year(client: TestClient) -> dict[str, Any]:
+    """Department 972 this year: one dossier analysed by the ALS, one tenant in
+    maintien, over the API. Returns the LLTS figures read by the auditor."""
+    body = settings_body(associations=associations(("agasef", "AGASEF")))
+    answer = adopt_settings(client, MARTINIQUE, body)
+    assert answer.status_code == 201, answer.text
+    on = today()
+    dossier = identified(client, on)
+    walk(client, dossier, path_days(first=on, analysis=on))
+    HttpCourse(client, on).up_to_convention(on, orientation="maintien")
+    return read(client, f"/v1/departments/{MARTINIQUE}/statistics/llts")
+
+
+READERS = (
+    "auditeur",
+    "als",
+    "prefecture",
+    "deal",
+    "departement",
+    "commission_logement",
+)
+REFUSED: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("mairie", {}),
+    ("ccas", {}),
+    ("bailleur", {}),
+    ("association", {}),
+    ("prescripteur", {}),
+    ("ccapex", {}),
+    ("caf", {}),
+    ("admin", {}),
+    ("prefecture", {"department": "971"}),  # another department's
+    ("departement", {"unclaimed": True}),  # no department claimed
+)
+LLTS_972 = f"/v1/departments/{MARTINIQUE}/statistics/llts"
+BAD_INPUT: tuple[tuple[str, dict[str, Any], int, str], ...] = (
+    (LLTS_972, {"year": 1999}, 422, "invalid_input"),
+    (LLTS_972, {"year": 2101}, 422, "invalid_input"),
+    (LLTS_972, {"year": "an"}, 422, "invalid_input"),
+    (LLTS_972, {"format": "xls"}, 422, "invalid_input"),
+    (LLTS_972, {"min_position": -1}, 422, "invalid_input"),
+    (LLTS_972, {"year": today().year + 1}, 422, "year_in_future"),
+    ("/v1/departments/9720/statistics/llts", {}, 422, "invalid_input"),
+    ("/v1/departments/974/statistics/llts", {}, 404, "department_not_found"),
+)
+
+
+class TestWhoReads:
+    def test_the_copilots_and_the_departments_services_read_them(
+        self, client: TestClient, small_year: dict[str, Any]
+    ) -> None:
+        assert small_year["demands_processed"] == 1
+        assert small_year["supported_in_maintien"] == 1
+        assert small_year["year"] == today().year
+        for role in READERS:
+            for path in (LLTS_972, "/v1/statistics"):
+                answer = client.get(
+                    path, params={"department": MARTINIQUE}, headers=actor(role)
+                )
+                assert answer.status_code == 200, (role, path, answer.text)
+
+    def test_others_are_refused_and_nothing_is_written(
+        self, client: TestClient, small_year: dict[str, Any]
+    ) -> None:
+        before = head(client)
+        for role, where in REFUSED:
+            for path in (LLTS_972, "/v1/statistics"):
+                answer = client.get(
+                    path,
+                    params={"department": MARTINIQUE},
+                    headers=actor(role, **where),
+                )
+                error = assert_error(answer, 403, "forbidden")
+                assert role in error["message"], error
+        for path, params, status, code in BAD_INPUT:
+            answer = client.get(path, params=params)
+            assert_error(answer, status, code)
+        assert head(client) == before
+
+
+class TestCommandLine:
+    def test_prints_the_figures_as_the_api_gives_them(
+        self,
+        small_year: dict[str, Any],
+        logis: Callable[..., tuple[int, str]],
+    ) -> None:
+        status, out = logis(
+            "statistics", "llts", "--department", "972", "--format", "json"
+        )
+        assert status == 0, out
+        printed = json.loads(out)
+        assert {k: v for k, v in printed.items() if k != "position"} == {
+            k: v for k, v in small_year.items() if k != "position"
+        }
+        status, out = logis(
+            "statistics", "llts", "--department", "972", "--format", "csv"
+        )
+        assert status == 0, out
+        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(out))}
+        assert rows["demands_processed"]["value"] == "1"
+        status, out = logis("statistics", "llts", "--department", MARTINIQUE)
+        assert status == 0, out
+        assert "Statistiques LLTS — département 972" in out
+        assert "Demandes traitées (analyse ALS commencée)" in out
+        assert "Hypothèse : " in out
+        status, out = logis("statistics", "asll", "--department", "972")
+        assert status == 0, out
+        assert "Part des baux glissants (%)" in out
+        assert "conventions" in out.lower()
+
+    def test_refuses_an_unknown_department_and_bad_years(
+        self,
+        small_year: dict[str, Any],
+        logis: Callable[..., tuple[int, str]],
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        status, out = logis("statistics", "llts", "--department", "974")
+        assert (status, out) == (1, "")  # "Erreur (department_not_found)" on stderr
+        for year in ("1999", "an", str(today().year + 1)):
+            with pytest.raises(SystemExit) as exit_:
+                logis("statistics", "llts", "--department", "972", "--year", year)
+            assert exit_.value.code == 2
+            assert "année" in capsys.readouterr().err
