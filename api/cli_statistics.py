@@ -135,6 +135,8 @@ def _print(kind: str, figures: dict[str, Any]) -> int:
             continue
         shown = "non enregistré" if value is None else value
         print(f"{LABELS.get(name, name):<46}{shown!s:>8}")
-    for note in (*figures.get("notes", ()), *figures.get("assumptions", ())):
-        print(f"Hypothèse : {note}" if kind == "llts" else f"Note : {note}")
+    for note in figures.get("notes", ()):
+        print(f"Note : {note}")
+    for assumption in figures["assumptions"]:
+        print(f"Hypothèse : {assumption}")
     return 0

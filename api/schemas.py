@@ -568,6 +568,9 @@ class StatisticsPublic(BaseModel):
         description="Non enregistrés dans Logis : toujours null"
     )
     notes: list[str]
+    assumptions: list[str] = Field(
+        description="Lectures des chiffres des sources qui sont des hypothèses"
+    )
     position: int
 
 

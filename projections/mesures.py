@@ -125,6 +125,12 @@ MEETING_WINDOW_DAYS = 30
 ENDING_WITHIN_DAYS = 30
 MEETINGS_PER_MONTH: int = DepartmentSettings.model_fields["meetings_per_month"].default
 AWAITING_CONVENTION = frozenset({m.NOTIFIED, m.DIAGNOSED})
+ASLL_ASSUMPTIONS = (
+    "Les mesures de l'année (Loire 2006 : 733) sont lues comme les conventions "
+    "signées dans l'année, par orientation et par nature de mesure.",
+    "« Baux glissants : 47 % des suivis » (Loire 2006) est lu comme la part des "
+    "mesures en bail glissant dans ces conventions.",
+)
 MANDATS_NOTE = (
     "Les mandats de gestion (AML) ne sont pas enregistrés dans Logis : "
     "aucun chiffre n'est donné."
@@ -684,6 +690,7 @@ class Statistics:
     demands_processed: int
     mandats_de_gestion: int | None
     notes: list[str]
+    assumptions: list[str]
 
 
 def shares(counts: dict[str, int]) -> dict[str, float | None]:
@@ -762,4 +769,5 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
         demands_processed=instructed,
         mandats_de_gestion=None,
         notes=[MANDATS_NOTE],
+        assumptions=list(ASLL_ASSUMPTIONS),
     )

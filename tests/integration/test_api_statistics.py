@@ -575,6 +575,7 @@ class TestLoire2006:
         }
         assert figures["baux_glissants_share_percent"] == 47.1
         assert whole_percent(figures["baux_glissants_share_percent"]) == 47
+        assert any("47 %" in text for text in figures["assumptions"])
         assert figures["requested"] == 733 + 2  # and the request never signed, 2007's
         assert figures["ended"] == 1  # 2005's measure
         assert as_csv.status_code == 200, as_csv.text
