@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 SHM = Path("/dev/shm")
+LLTS_972 = "/v1/departments/972/statistics/llts"
 MARTINIQUE, LOIRE = "972", "42"
 ALS_SECTORS = tuple((f"als{n:02d}", f"ALS Martinique secteur {n}") for n in range(12))
 # The Loire's ten associations of 2006 [seed 002], three of them for baux
@@ -245,24 +246,65 @@ def asked_by(client: TestClient, answer: Any) -> str:
 
 
 class TestAls2016:
-    """1093 demands processed, 846 tenants supported: 1051 dossiers analysed and
-    40 households taken to entry and support in bulk, 795 tenants supported in
-    maintien in bulk; over the API, 10 more in maintien and three households
-    at the definitions' edges."""
+    """The ALS's year, in two histories each under the time a test may take:
+    1093 demands processed (1051 dossiers analysed and 40 households taken to
+    entry and support in bulk; over the API, two households at the
+    definitions' edges), then 846 tenants supported (795 in maintien and the
+    same 40 households in bulk; over the API, one household entered in 2015
+    and ten tenants in maintien)."""
 
-    def test_the_als_figures_of_2016(self, settings: Settings) -> None:
+    def test_1093_demands_processed(self, settings: Settings) -> None:
         started = time.perf_counter()
         with in_process(settings, associations=ALS_SECTORS) as year:
-            adopt(
-                year,
-                date(2015, 1, 1),
-                associations=associations(*ALS_SECTORS),
-                prescriber_roles=["prescripteur", "als", "departement"],
+            als_settings(year)
+            year.processed(1051)
+            year.entered_and_supported(40)
+        with serving(settings) as client:
+            h2_and_h3(client)
+            figures = read(client, LLTS_972, year=2016)
+            assert figures["demands_processed"] == 1093  # 1051 + 40 + H2 + H3
+            assert figures["demands_identified"] == 1092  # not H2 (2015)
+            assert figures["attributions"] == 42  # 40 + H2 + H3
+            assert figures["by_decision"][0] == {
+                "decision": "attribution",
+                "count": 42,
+                "share_percent": 100.0,
+            }
+            assert (figures["leases_signed"], figures["households_entered"]) == (
+                42,
+                42,
             )
+            # H2's bilan found nothing; H3's measure ended before its entry
+            assert figures["households_supported_after_entry"] == 40
+            assert (
+                figures["supported_after_llts_entry"],
+                figures["supported_in_maintien"],
+            ) == (40, 0)
+            assert set(figures["definitions"]) >= {
+                "demands_processed",
+                "households_supported_after_entry",
+            }
+            assert any("1093" in text for text in figures["assumptions"])
+            assert figures["position"] >= head(client) - 1
+            as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
+        assert as_csv.status_code == 200, as_csv.text
+        assert as_csv.headers["content-type"].startswith("text/csv")
+        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
+        assert rows["demands_processed"]["value"] == "1093"
+        assert rows["by_decision.attribution"]["share_percent"] == "100.0"
+        assert {r["department"] for r in rows.values()} == {MARTINIQUE}
+        print(
+            f"\nALS 2016, demands: {year.commands} commands in process; "
+            f"test {time.perf_counter() - started:.1f} s"
+        )
+
+    def test_846_tenants_supported(self, settings: Settings) -> None:
+        started = time.perf_counter()
+        with in_process(settings, associations=ALS_SECTORS) as year:
+            als_settings(year)
             bulk_started = time.perf_counter()
             year.in_maintien(10)
             bulk_seconds = (time.perf_counter() - bulk_started) / 10
-            year.processed(1051)
             year.entered_and_supported(40)
             year.in_maintien(785)
             # Outside 2016: a maintien ended in 2015, a convention signed in 2017.
@@ -274,178 +316,165 @@ class TestAls2016:
                 notified_on=date(2016, 12, 20), convention_on=date(2017, 1, 2)
             )
             year.in_maintien(1, late)
-        recorded = time.perf_counter()
         with serving(settings) as client:
-            http_seconds = self.over_the_api(client)
-            self.check(client)
-        elapsed = time.perf_counter() - started
-        print(
-            f"\nALS 2016: {year.commands} commands in process in "
-            f"{recorded - started:.1f} s; a maintien measure "
-            f"{http_seconds * 1000:.0f} ms over HTTP, {bulk_seconds * 1000:.0f} ms "
-            f"in process; test {elapsed:.1f} s"
-        )
-
-    def over_the_api(self, client: TestClient) -> float:
-        """Three households at the definitions' edges, ten tenants in maintien:
-        the seconds one maintien measure takes over HTTP."""
-        # H1: entered in 2015, its bilan's support runs from November 2015 into
-        # 2016: supported in 2016, neither processed nor entered then.
-        h1 = identified(client, date(2015, 3, 2))
-        walk(
-            client,
-            h1,
-            path_days(
-                first=date(2015, 3, 2),
-                analysis=date(2015, 3, 9),
-                solvency=date(2015, 3, 16),
-                pre_selection=date(2015, 4, 1),
-                ranking=date(2015, 4, 15),
-                cal_decision=date(2015, 5, 5),
-                offer=date(2015, 5, 6),
-                offer_answer=date(2015, 5, 8),
-                lease=date(2015, 6, 1),
-                entry=date(2015, 6, 1),
-            ),
-            cal_decision={"dwelling_ref": "FDF-H1"},
-        )
-        problems = {
-            "outcome": "problemes",
-            "findings": "Impayés de loyer dès le deuxième mois.",
-            "support_months": 6,
-            "adhesion_signed_on": "2015-07-01",
-        }
-        reviewed = record(
-            client,
-            h1,
-            "installation-review",
-            {**problems, "occurred_on": "2015-07-01"},
-            role="als",
-        )
-        assert reviewed.status_code == 200, reviewed.text
-        run_support(
-            client, asked_by(client, reviewed), date(2015, 7, 6), date(2015, 11, 2)
-        )
-        # H2: identified in December 2015, analysed in January: processed in
-        # 2016; entered in 2016, its bilan ok: not supported.
-        h2 = identified(client, date(2015, 12, 1))
-        walk(
-            client,
-            h2,
-            path_days(
-                first=date(2015, 12, 1),
-                analysis=date(2016, 1, 5),
-                solvency=date(2016, 1, 12),
-                pre_selection=date(2016, 2, 1),
-                ranking=date(2016, 2, 15),
-                cal_decision=date(2016, 3, 1),
-                offer=date(2016, 3, 2),
-                offer_answer=date(2016, 3, 4),
-                lease=date(2016, 3, 14),
-                entry=date(2016, 3, 14),
-                installation_review=date(2016, 4, 1),
-            ),
-            cal_decision={"dwelling_ref": "FDF-H2"},
-        )
-        # H3: an accès measure asked by the Département, ended in April, before
-        # the household entered in May: supported, but not after its entry.
-        h3 = identified(client, date(2016, 1, 4))
-        household = client.get(f"/v1/dossiers/{h3}").json()["household_id"]
-        asked = client.post(
-            "/v1/mesures",
-            json={
-                "kind": "individuelle",
-                "household_id": household,
-                "department": MARTINIQUE,
-                "commune": "97209",
-                "diagnostic_summary": "Recherche d'un logement adapté.",
-                "diagnostic_signed_on": "2016-01-11",
-                "household_signed": True,
-                "occurred_on": "2016-01-11",
-            },
-            headers=actor("departement", department=MARTINIQUE),
-        )
-        assert asked.status_code == 201, asked.text
-        access_id = asked.json()["id"]
-        run_support(client, access_id, date(2016, 1, 12), date(2016, 1, 15), months=3)
-        mesure_step(
-            client,
-            access_id,
-            "end",
-            date(2016, 4, 15),
-            {
-                "bilan": "Logement trouvé.",
-                "signed_by": ["travailleur_social", "menage"],
-                "relayed_to": "Collectivite territoriale de Martinique",
-            },
-            "association",
-            ALS_SECTORS[0][1],
-        )
-        walk(
-            client,
-            h3,
-            path_days(
-                first=date(2016, 1, 4),
-                analysis=date(2016, 2, 1),
-                solvency=date(2016, 2, 10),
-                pre_selection=date(2016, 3, 1),
-                ranking=date(2016, 3, 15),
-                cal_decision=date(2016, 4, 5),
-                offer=date(2016, 4, 6),
-                offer_answer=date(2016, 4, 7),
-                lease=date(2016, 5, 2),
-                entry=date(2016, 5, 2),
-                installation_review=date(2016, 6, 1),
-            ),
-            cal_decision={"dwelling_ref": "FDF-H3"},
-        )
-        # Ten tenants in maintien over the API, timed against the bulk below.
-        http_started = time.perf_counter()
-        for n in range(10):
-            course = HttpCourse(client, date(2016, 6, 6))
-            sector = ALS_SECTORS[n % len(ALS_SECTORS)]
-            course.association = sector[0]
-            course.instruct(date(2016, 6, 6))
-            run_maintien = {"association": sector, "months": 6}
-            _finish_maintien(client, course, **run_maintien)
-        return (time.perf_counter() - http_started) / 10
-
-    def check(self, client: TestClient) -> None:
-        llts = f"/v1/departments/{MARTINIQUE}/statistics/llts"
-        figures = read(client, llts, year=2016)
-        assert figures["demands_processed"] == 1093  # 1051 + 40 + H2 + H3
-        assert figures["households_supported_after_entry"] == 846
-        assert figures["supported_after_llts_entry"] == 41  # 40 + H1
-        assert figures["supported_in_maintien"] == 805  # 10 + 10 + 785
-        assert figures["demands_identified"] == 1092  # not H2 (2015)
-        assert figures["attributions"] == 42  # 40 + H2 + H3 (H1's in 2015)
-        assert figures["by_decision"][0] == {
-            "decision": "attribution",
-            "count": 42,
-            "share_percent": 100.0,
-        }
-        assert (figures["leases_signed"], figures["households_entered"]) == (42, 42)
-        assert set(figures["definitions"]) >= {
-            "demands_processed",
-            "households_supported_after_entry",
-        }
-        assert any("1093" in text for text in figures["assumptions"])
-        assert figures["position"] >= head(client) - 1
-
-        before = read(client, llts, year=2015)
-        assert before["demands_processed"] == 1  # H1
-        assert before["households_entered"] == 1
-        # H1 from November; the maintien ended on 30 December 2015
-        assert before["households_supported_after_entry"] == 2
-
-        as_csv = client.get(llts, params={"year": 2016, "format": "csv"})
-        assert as_csv.status_code == 200, as_csv.text
-        assert as_csv.headers["content-type"].startswith("text/csv")
+            h1(client)
+            http_seconds = ten_in_maintien(client)
+            figures = read(client, LLTS_972, year=2016)
+            assert figures["households_supported_after_entry"] == 846
+            assert figures["supported_after_llts_entry"] == 41  # 40 + H1
+            assert figures["supported_in_maintien"] == 805  # 10 + 10 + 785
+            assert figures["demands_processed"] == 40  # not H1 (2015)
+            assert figures["households_entered"] == 40
+            before = read(client, LLTS_972, year=2015)
+            assert before["demands_processed"] == before["households_entered"] == 1
+            # H1 from November; the maintien ended on 30 December 2015
+            assert before["households_supported_after_entry"] == 2
+            as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
         rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
-        assert rows["demands_processed"]["value"] == "1093"
         assert rows["households_supported_after_entry"]["value"] == "846"
-        assert rows["by_decision.attribution"]["share_percent"] == "100.0"
-        assert {r["department"] for r in rows.values()} == {MARTINIQUE}
+        print(
+            f"\nALS 2016, tenants: {year.commands} commands in process; a maintien "
+            f"measure {http_seconds * 1000:.0f} ms over HTTP, "
+            f"{bulk_seconds * 1000:.0f} ms in process; test "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+
+
+def als_settings(year: BulkYear) -> None:
+    adopt(
+        year,
+        date(2015, 1, 1),
+        associations=associations(*ALS_SECTORS),
+        prescriber_roles=["prescripteur", "als", "departement"],
+    )
+
+
+def h1(client: TestClient) -> None:
+    """H1: entered in 2015, its bilan's support runs from November 2015 into
+    2016: supported in 2016, neither processed nor entered then."""
+    dossier = identified(client, date(2015, 3, 2))
+    walk(
+        client,
+        dossier,
+        path_days(
+            first=date(2015, 3, 2),
+            analysis=date(2015, 3, 9),
+            solvency=date(2015, 3, 16),
+            pre_selection=date(2015, 4, 1),
+            ranking=date(2015, 4, 15),
+            cal_decision=date(2015, 5, 5),
+            offer=date(2015, 5, 6),
+            offer_answer=date(2015, 5, 8),
+            lease=date(2015, 6, 1),
+            entry=date(2015, 6, 1),
+        ),
+        cal_decision={"dwelling_ref": "FDF-H1"},
+    )
+    problems = {
+        "outcome": "problemes",
+        "findings": "Impayés de loyer dès le deuxième mois.",
+        "support_months": 6,
+        "adhesion_signed_on": "2015-07-01",
+    }
+    reviewed = record(
+        client,
+        dossier,
+        "installation-review",
+        {**problems, "occurred_on": "2015-07-01"},
+        role="als",
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    run_support(client, asked_by(client, reviewed), date(2015, 7, 6), date(2015, 11, 2))
+
+
+def h2_and_h3(client: TestClient) -> None:
+    """Two households at the edges of a demand processed, entered, supported."""
+    # H2: identified in December 2015, analysed in January: processed in
+    # 2016; entered in 2016, its bilan ok: not supported.
+    h2 = identified(client, date(2015, 12, 1))
+    walk(
+        client,
+        h2,
+        path_days(
+            first=date(2015, 12, 1),
+            analysis=date(2016, 1, 5),
+            solvency=date(2016, 1, 12),
+            pre_selection=date(2016, 2, 1),
+            ranking=date(2016, 2, 15),
+            cal_decision=date(2016, 3, 1),
+            offer=date(2016, 3, 2),
+            offer_answer=date(2016, 3, 4),
+            lease=date(2016, 3, 14),
+            entry=date(2016, 3, 14),
+            installation_review=date(2016, 4, 1),
+        ),
+        cal_decision={"dwelling_ref": "FDF-H2"},
+    )
+    # H3: an accès measure asked by the Département, ended in April, before
+    # the household entered in May: supported, but not after its entry.
+    h3 = identified(client, date(2016, 1, 4))
+    household = client.get(f"/v1/dossiers/{h3}").json()["household_id"]
+    asked = client.post(
+        "/v1/mesures",
+        json={
+            "kind": "individuelle",
+            "household_id": household,
+            "department": MARTINIQUE,
+            "commune": "97209",
+            "diagnostic_summary": "Recherche d'un logement adapté.",
+            "diagnostic_signed_on": "2016-01-11",
+            "household_signed": True,
+            "occurred_on": "2016-01-11",
+        },
+        headers=actor("departement", department=MARTINIQUE),
+    )
+    assert asked.status_code == 201, asked.text
+    access_id = asked.json()["id"]
+    run_support(client, access_id, date(2016, 1, 12), date(2016, 1, 15), months=3)
+    mesure_step(
+        client,
+        access_id,
+        "end",
+        date(2016, 4, 15),
+        {
+            "bilan": "Logement trouvé.",
+            "signed_by": ["travailleur_social", "menage"],
+            "relayed_to": "Collectivite territoriale de Martinique",
+        },
+        "association",
+        ALS_SECTORS[0][1],
+    )
+    walk(
+        client,
+        h3,
+        path_days(
+            first=date(2016, 1, 4),
+            analysis=date(2016, 2, 1),
+            solvency=date(2016, 2, 10),
+            pre_selection=date(2016, 3, 1),
+            ranking=date(2016, 3, 15),
+            cal_decision=date(2016, 4, 5),
+            offer=date(2016, 4, 6),
+            offer_answer=date(2016, 4, 7),
+            lease=date(2016, 5, 2),
+            entry=date(2016, 5, 2),
+            installation_review=date(2016, 6, 1),
+        ),
+        cal_decision={"dwelling_ref": "FDF-H3"},
+    )
+
+
+def ten_in_maintien(client: TestClient) -> float:
+    """Ten tenants in maintien over the API: the seconds one takes."""
+    http_started = time.perf_counter()
+    for n in range(10):
+        course = HttpCourse(client, date(2016, 6, 6))
+        sector = ALS_SECTORS[n % len(ALS_SECTORS)]
+        course.association = sector[0]
+        course.instruct(date(2016, 6, 6))
+        run_maintien = {"association": sector, "months": 6}
+        _finish_maintien(client, course, **run_maintien)
+    return (time.perf_counter() - http_started) / 10
 
 
 def _finish_maintien(
@@ -627,7 +656,6 @@ REFUSED: tuple[tuple[str, dict[str, Any]], ...] = (
     ("prefecture", {"department": "971"}),  # another department's
     ("departement", {"unclaimed": True}),  # no department claimed
 )
-LLTS_972 = f"/v1/departments/{MARTINIQUE}/statistics/llts"
 BAD_INPUT: tuple[tuple[str, dict[str, Any], int, str], ...] = (
     (LLTS_972, {"year": 1999}, 422, "invalid_input"),
     (LLTS_972, {"year": 2101}, 422, "invalid_input"),
