@@ -21,6 +21,7 @@ from api import (
     cli_erase,
     cli_legality,
     cli_relay,
+    cli_statistics,
     cli_token,
     cli_verify,
 )
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_parsers(commands)
     cli_erase.add_parsers(commands)
     cli_legality.add_parsers(commands)
+    cli_statistics.add_parsers(commands)
     cli_access_log.add_parsers(commands)
     cli_token.add_parsers(commands)
     cli_relay.add_parsers(commands)
@@ -175,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_erase.run(settings, args)
         if args.command == "legality":
             return cli_legality.run(settings, args)
+        if args.command == "statistics":
+            return cli_statistics.run(settings, args)
         if args.command == "access-log":
             return cli_access_log.run(settings, args)
         if args.command == "token":
