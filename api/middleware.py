@@ -58,14 +58,29 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_ids)
         finally:
+            seconds = time.perf_counter() - started
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(seconds * 1000, 2),
             )
+            _count(scope, status, seconds)
             structlog.contextvars.clear_contextvars()
+
+
+def _count(scope: Scope, status: int, seconds: float) -> None:
+    """The request in /metrics, by its route's template (`/v1/dossiers/{id}`):
+    ids in labels would make a series per record."""
+    system = getattr(scope["app"].state, "system", None)
+    if system is None:  # before the lifespan opened the store
+        return
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    system.metrics.request(
+        scope["method"], template or "unmatched", status, seconds
+    )
 
 
 class BodyLimitMiddleware:

@@ -1,5 +1,6 @@
-"""Prometheus metrics: commands by type and outcome, their latency, events
-appended, and each projection's position and lag (read when scraped)."""
+"""Prometheus metrics: HTTP requests by route and status and their latency,
+commands by type and outcome, their latency, events appended, and each
+projection's position and lag (read when scraped)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,25 @@ class Metrics:
             "Events appended to the store",
             registry=self.registry,
         )
+        self.requests = Counter(
+            "logis_http_requests",
+            "HTTP requests answered, by method, route (its template, not the ids "
+            "in it) and status",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.request_latency = Histogram(
+            "logis_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method and route",
+            ("method", "route"),
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
         self.registry.register(_ProjectionCollector(engine))
+
+    def request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.request_latency.labels(method, route).observe(seconds)
 
     @contextmanager
     def command(self, name: str) -> Iterator[_Outcome]:
