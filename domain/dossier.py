@@ -34,7 +34,10 @@ from domain.dossier_rules import (  # noqa: F401
     decision_breach,
     deferral_breach,
     eligible,
+    expiry_breach,
+    fulfilment_breach,
     motive_breach,
+    numero_breach,
     opinion_breach,
     origin_breach,
     registration_breach,
@@ -852,12 +855,7 @@ class Dossier(Recording, Aggregate):
         if decision.get("decision") != "attribution_sous_condition_suspensive":
             msg = "La décision de la CAL ne porte pas de condition suspensive."
             raise TransitionError(msg)
-        if meta.occurred_on > decision["condition_deadline"]:
-            msg = (
-                "Le délai de la condition suspensive est passé "
-                f"({decision['condition_deadline'].isoformat()})."
-            )
-            raise RuleViolation("CAL-CONDITION", msg)
+        refuse(fulfilment_breach(decision["condition_deadline"], meta.occurred_on))
         self._record(
             self.ConditionFulfilled, meta, document=decision["missing_document"]
         )
@@ -1185,8 +1183,11 @@ class Dossier(Recording, Aggregate):
         if outcome == "liste_complementaire" and until and meta.occurred_on > until:
             msg = f"La liste complémentaire a expiré le {until.isoformat()}."
             raise RuleViolation("LC-VALIDITE", msg)
-        sne_until = self.sne_valid_until
-        if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
+        on, valid_from = meta.occurred_on, self.sne_valid_from
+        refuse(numero_breach(self.numero_unique, valid_from))
+        if expiry_breach(valid_from, on):
+            # The command's reading: an expired numéro is not a valid one
+            # (SNE-NUMERO, its API code); the engine finds it as SNE-VALIDITE.
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
 

@@ -240,6 +240,16 @@ def condition_breach(
     return None
 
 
+def fulfilment_breach(deadline: date, fulfilled_on: date) -> Breach | None:
+    """CAL-CONDITION: a condition suspensive is lifted by its deadline."""
+    if fulfilled_on > deadline:
+        return Breach(
+            "CAL-CONDITION",
+            f"Le délai de la condition suspensive est passé ({deadline.isoformat()}).",
+        )
+    return None
+
+
 def motive_breach(decision: str, motive: str | None) -> Breach | None:
     """CAL-MOTIF: every non-attribution or rejection is motivated in writing."""
     if decision not in ATTRIBUTIONS and not (motive or "").strip():
@@ -315,6 +325,25 @@ def sne_valid_until(valid_from: date | None) -> date | None:
     if valid_from is None:
         return None
     return add_months(valid_from, SNE_VALIDITY_MONTHS)
+
+
+def numero_breach(numero_unique: str | None, valid_from: date | None) -> Breach | None:
+    """SNE-NUMERO: no CAL examination without a registered numéro unique. (Its
+    expiry is SNE-VALIDITE in a history: `expiry_breach`.)"""
+    if not numero_unique or valid_from is None:
+        return Breach("SNE-NUMERO", "Pas d'examen en CAL sans numéro unique valide.")
+    return None
+
+
+def expiry_breach(valid_from: date | None, examined_on: date) -> Breach | None:
+    """SNE-VALIDITE: no CAL examination once the demand expired unrenewed."""
+    until = sne_valid_until(valid_from)
+    if until is not None and examined_on > until:
+        return Breach(
+            "SNE-VALIDITE",
+            f"Demande expirée le {until.isoformat()} sans renouvellement.",
+        )
+    return None
 
 
 def renewal_breach(valid_from: date | None, renewed_on: date) -> Breach | None:

@@ -90,12 +90,14 @@ from domain.dossier_rules import (
     decision_breach,
     deferral_breach,
     eligible,
+    expiry_breach,
+    fulfilment_breach,
     motive_breach,
+    numero_breach,
     opinion_breach,
     origin_breach,
     registration_breach,
     renewal_breach,
-    sne_valid_until,
     solvency,
     solvency_inputs_breach,
     support_breach,
@@ -220,18 +222,11 @@ def _check_sne(
                     )
                 )
             registration, valid_from = event, event.occurred_on
-        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and valid_from:
-            until = sne_valid_until(valid_from)
-            if until is not None and event.occurred_on > until:
-                findings.append(
-                    Finding(
-                        "SNE-VALIDITE",
-                        f"La CAL statue le {_day(event.occurred_on)} sur une demande "
-                        f"expirée le {_day(until)} sans renouvellement.",
-                        (registration.originator_version, event.originator_version),
-                        event.occurred_on,
-                    )
-                )
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            breach := expiry_breach(valid_from, event.occurred_on)
+        ):
+            context = f"La CAL statue le {_day(event.occurred_on)}"
+            findings.append(_found(breach, context, [registration, event]))
     return findings
 
 
@@ -315,18 +310,17 @@ def _check_condition(
             and (stop is None or e.originator_version < stop)
         ]
         fulfilled = next(iter(_of(scope, Dossier.ConditionFulfilled)), None)
-        if fulfilled is not None and fulfilled.occurred_on > deadline:
+        late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
+        if fulfilled is not None and late:
             findings.append(
-                Finding(
-                    "CAL-CONDITION",
-                    f"Condition suspensive levée le {_day(fulfilled.occurred_on)}, "
-                    f"après son délai ({_day(deadline)}).",
-                    (decision.originator_version, fulfilled.originator_version),
-                    fulfilled.occurred_on,
+                _found(
+                    late,
+                    f"Condition suspensive levée le {_day(fulfilled.occurred_on)}",
+                    [decision, fulfilled],
                 )
             )
         lease = next(iter(_of(scope, Dossier.LeaseSigned)), None)
-        met_in_time = fulfilled is not None and fulfilled.occurred_on <= deadline
+        met_in_time = fulfilled is not None and not late
         if lease is not None and not met_in_time:
             findings.append(
                 Finding(
@@ -514,9 +508,10 @@ def _check_numero(
     registered after its repérage. An expired numéro is SNE-VALIDITE's."""
     findings = []
     numero: str | None = None
+    valid_from: date | None = None
     for event in events:
         if isinstance(event, Dossier.Identified):
-            numero = event.numero_unique
+            numero, valid_from = event.numero_unique, event.sne_registered_on
             breach = registration_breach(
                 numero, event.sne_registered_on, event.occurred_on
             )
@@ -526,15 +521,12 @@ def _check_numero(
                 )
         elif isinstance(event, Dossier.DemandRenewed):
             numero = event.numero_unique or numero
-        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and not numero:
-            findings.append(
-                _finding(
-                    "SNE-NUMERO",
-                    f"La CAL examine le dossier le {_day(event.occurred_on)} sans "
-                    "numéro unique enregistré.",
-                    [event],
-                )
-            )
+            valid_from = event.occurred_on
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            breach := numero_breach(numero, valid_from)
+        ):
+            context = f"La CAL examine le dossier le {_day(event.occurred_on)}"
+            findings.append(_found(breach, context, [event]))
     return findings
 
 
