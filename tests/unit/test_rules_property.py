@@ -16,13 +16,16 @@ programme's."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -40,9 +43,12 @@ from tests.helpers.dossiers import (
     PRE_COMMISSION_ID,
     PREFECTORAL_ID,
     REQUIRED_DOCUMENTS,
+    drive_with_history,
     make_meta,
     make_settings,
+    perform,
 )
+from tests.helpers.dossiers import START as READY
 
 SETTINGS = make_settings(social_data_retention_months=24)
 CONDITION = "attribution_sous_condition_suspensive"
@@ -77,9 +83,34 @@ def _days(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high)
 
 
-MONEY = st.sampled_from(
-    [Decimal(v) for v in ("-10", "0", "50", "200", "350", "600", "1200", "2500")]
-)
+def _money(low: int, high: int) -> st.SearchStrategy[Decimal]:
+    """Euros in a plausible range, or now and then a value no study can use."""
+    plausible = st.integers(low, high).map(Decimal)
+    unusable = st.sampled_from([Decimal(-10), Decimal(0)])
+    return st.one_of(*[plausible] * 7, unusable)
+
+
+def _study_inputs(draw: Draw) -> Args:
+    """A study's inputs whose taux d'effort spreads from 0 to 60 %, around the
+    department's thresholds, or now and then inputs no study can use."""
+    resources = draw(_money(600, 2500))
+    benefit = draw(_money(0, 450))
+    charges = draw(_money(0, 150))
+    if resources > 0 and min(benefit, charges) >= 0:
+        edge = int(SETTINGS.max_taux_effort * 100)  # half the time near it
+        percent = draw(st.one_of(st.integers(0, 60), st.integers(edge - 5, edge + 5)))
+        net = (resources * percent / 100).quantize(Decimal(1))
+        rent = net + benefit - charges
+    else:
+        rent = draw(_money(200, 700))
+    return {
+        "monthly_resources": resources,
+        "rent": rent,
+        "charges": charges,
+        "housing_benefit": benefit,
+    }
+
+
 TEXT = st.sampled_from([None, "", "  ", "Motif écrit"])
 
 
@@ -254,11 +285,12 @@ STEPS: dict[str, Step] = {
             "assess_solvency",
             ORDER | {"ALS-SOLVA"},
             lambda draw, x, day: {
-                "monthly_resources": draw(MONEY),
-                "rent": draw(MONEY),
-                "charges": draw(MONEY),
-                "housing_benefit": draw(MONEY),
-                "opinion": draw(st.sampled_from([*d.SOLVENCY_OPINIONS, "mitigé"])),
+                **_study_inputs(draw),
+                "opinion": draw(
+                    st.sampled_from(
+                        ["favorable"] * 3 + [*d.SOLVENCY_OPINIONS, "mitigé"]
+                    )
+                ),
                 "motive": draw(TEXT),
             },
             lambda x, a, m: x.assess_solvency(
@@ -347,7 +379,7 @@ STEPS: dict[str, Step] = {
             lambda draw, x, day: {
                 "outcome": draw(st.sampled_from(d.INSTALLATION_OUTCOMES)),
                 "findings": "Bilan.",
-                "support_months": draw(st.sampled_from([None, 0, 3, 6, 12])),
+                "support_months": draw(st.one_of(st.none(), st.integers(0, 12))),
             },
             lambda x, a, m: x.review_installation(**a, settings=SETTINGS, meta=m),
             lambda x, a, m: (Dossier.InstallationReviewed, a),
@@ -497,6 +529,42 @@ def _refusal(command: Callable[[], object]) -> RuleViolation | None:
     return None
 
 
+class Stopped(Exception):
+    """A refusal that is not a rule's (a transition): the procedure stops."""
+
+
+def _take(history: list[Any], name: str, draw: Draw, day: date) -> list[Any]:
+    """`history` with the step `name` taken on `day` (or the day its arguments
+    say) with drawn arguments; refused, with its event forced as an import
+    would store it; after checking the engine reads the step as it did."""
+    dossier = replayed(history)
+    step = STEPS[name]
+    args = step.draw(draw, dossier, day)
+    day = args.pop("on", day)
+    meta = make_meta(ROLE.get(name, "als"), day)
+    note(f"{name} {day} {args}")
+    try:
+        refused = _refusal(lambda: step.run(dossier, args, meta))
+    except DomainError as stopped:  # not a rule: the procedure stops here
+        event(f"stopped at {name}: {stopped.code}")
+        raise Stopped from stopped
+    if refused is None:
+        history = [*history, *dossier.collect_events()]
+        assert not _on_event(history) & step.rules, (name, args)
+        return history
+    event(f"refused: {refused.code}")
+    assert refused.code in step.rules, (name, refused.code)
+    forced = replayed(history)
+    cls, fields = step.event(forced, args, meta)
+    forced._record(cls, meta, **fields)  # the import: no check
+    history = [*history, *forced.collect_events()]
+    expected = _found_as(name, refused.code, dossier)
+    if expected is not None:
+        found = _on_event(history)
+        assert expected in found, (name, refused.message, found)
+    return history
+
+
 @settings(
     max_examples=150,
     deadline=None,
@@ -518,32 +586,36 @@ def test_a_command_is_refused_exactly_when_the_engine_finds_its_rule(
         name = draw(st.sampled_from(steps))
         day += timedelta(draw(_days(0, 30)))
         if name in PLAIN:
-            meta = make_meta(ROLE.get(name, "als"), day)
-            PLAIN[name](dossier, meta)
+            PLAIN[name](dossier, make_meta(ROLE.get(name, "als"), day))
             history += dossier.collect_events()
             continue
-        step = STEPS[name]
-        args = step.draw(draw, dossier, day)
-        day = args.pop("on", day)
-        meta = make_meta(ROLE.get(name, "als"), day)
-        note(f"{name} {day} {args}")
         try:
-            refused = _refusal(lambda: step.run(dossier, args, meta))  # noqa: B023
-        except DomainError as stopped:  # not a rule: the procedure stops here
-            note(f"stopped: {stopped.code} {stopped.message}")
-            event(f"stopped at {name}: {stopped.code}")
+            history = _take(history, name, draw, day)
+        except Stopped:
             break
-        if refused is None:
-            history += dossier.collect_events()
-            assert not _on_event(history) & step.rules, (name, args)
-            continue
-        event(f"refused: {refused.code}")
-        assert refused.code in step.rules, (name, refused.code)
-        forced = replayed(history)
-        cls, fields = step.event(forced, args, meta)
-        forced._record(cls, meta, **fields)  # the import: no check
-        history += forced.collect_events()
-        expected = _found_as(name, refused.code, dossier)
-        if expected is not None:
-            found = _on_event(history)
-            assert expected in found, (name, refused.message, found)
+        day = history[-1].occurred_on
+
+
+@cache
+def _ready(name: str) -> tuple[Any, ...]:
+    """A driven history on which the step `name` may be taken."""
+    stage, imposed, first = READY[name]
+    dossier, history = drive_with_history(stage, **imposed)
+    for prior in first:
+        perform(dossier, prior, **imposed)
+    return (*history, *dossier.collect_events())
+
+
+@pytest.mark.parametrize("name", sorted(STEPS))
+@settings(max_examples=50, deadline=None)
+@given(data=st.data())
+def test_each_step_is_refused_exactly_when_the_engine_finds_its_rule(
+    name: str, data: st.DataObject
+) -> None:
+    """The same, one step at a time from where the procedure takes it: many
+    more draws of each step's values, around its thresholds."""
+    history = list(_ready(name))
+    late = name == "renew_demand"  # a renewal may come after the expiry
+    day = history[-1].occurred_on + timedelta(data.draw(_days(0, 400 if late else 30)))
+    with contextlib.suppress(Stopped):
+        _take(history, name, data.draw, day)
