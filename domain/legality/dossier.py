@@ -35,18 +35,24 @@ Readings chosen where the seed is loose:
   with no bilan, the day after the bilan deadline when still no meeting.
 - OFFRE-DELAI: an offer whose answer deadline is under 10 days after it
   (breach on the offer's day), or an acceptance/refusal recorded after the
-  answer deadline (breach on the answer's day). Silence past the deadline is a
-  refusal, not a breach.
+  answer deadline, or a lapse recorded by it while the offer was still open
+  (breach on the answer's day). Silence past the deadline is a refusal, not a
+  breach.
 - LC-VALIDITE: a CAL decision or deferral, on a dossier last ranked on the liste
   complémentaire, taken after the list's expiry; or the household taken off the
   list (ListExpired) before its expiry — one CAL's non-attribution keeps it on
   the list for the commune's other dwellings and landlords.
-- CAL-CONDITION: a condition suspensive without a document or a deadline; a
-  condition fulfilled after its deadline; or a lease signed on an attribution
-  sous condition whose condition was not fulfilled in time.
+- CAL-CONDITION: a condition suspensive without a document or a deadline after
+  the decision; a condition fulfilled after its deadline; or a lease signed on
+  an attribution sous condition whose condition was not fulfilled in time.
 - SNE-VALIDITE: a CAL decision or deferral taken more than a year after the
-  last registration or renewal of the demand (no registration at all is
-  SNE-NUMERO, a "cmd" rule, not checked here).
+  last registration or renewal of the demand, or a renewal recorded after
+  that (an expired demand is radiated); no registration at all is SNE-NUMERO.
+  (The command refuses a CAL on an expired demand as SNE-NUMERO, "sans numéro
+  unique valide": the two readings are each pinned by tests.)
+
+The rules on values are the commands' own checks (domain/dossier_rules.py):
+a finding carries the message the command's refusal would have.
 - DOS-ORDRE: in the chain repérage → enquête sociale → avis Mairie → dossier
   complet → DEAL → ALS, a step recorded before the previous one, or dated
   (`occurred_on`) before it.
@@ -503,9 +509,9 @@ def _check_numero(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
-    numéro unique recorded by then, neither at the repérage nor by a renewal; a
-    numéro unique without its registration date (or the reverse); a demand
-    registered after its repérage. An expired numéro is SNE-VALIDITE's."""
+    numéro unique (or no registration day) recorded by then, neither at the
+    repérage nor by a renewal; a numéro unique without its registration date
+    (or the reverse); a demand registered after its repérage. An expired numéro is SNE-VALIDITE's."""
     findings = []
     numero: str | None = None
     valid_from: date | None = None
