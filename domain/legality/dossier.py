@@ -511,7 +511,8 @@ def _check_numero(
     """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
     numéro unique (or no registration day) recorded by then, neither at the
     repérage nor by a renewal; a numéro unique without its registration date
-    (or the reverse); a demand registered after its repérage. An expired numéro is SNE-VALIDITE's."""
+    (or the reverse); a demand registered after its repérage. An expired
+    numéro is SNE-VALIDITE's."""
     findings = []
     numero: str | None = None
     valid_from: date | None = None
