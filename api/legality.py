@@ -34,6 +34,10 @@ class RulePublic(BaseModel):
         description="Enregistrements dont l'historique est lu"
     )
     when: str = Field(description="cmd, hist ou les deux (DOMAIN §8)")
+    enforced: str = Field(
+        description="Où le code l'applique : both (refus d'une commande et "
+        "constat sur l'historique, un même contrôle), refused ou found"
+    )
     checked: bool = Field(description="Vérifiée sur l'historique")
     not_checkable: str | None = Field(
         default=None, description="Pourquoi l'historique ne permet pas de la vérifier"
@@ -48,6 +52,7 @@ class RulePublic(BaseModel):
             severity=rule.severity,
             applies_to=list(rule.applies_to),
             when=rule.when,
+            enforced=rule.enforced,
             checked=rule.checked,
             not_checkable=rule.not_checkable,
         )

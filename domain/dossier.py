@@ -7,13 +7,47 @@ an old history always replays even after a rule changes.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+# The rules' values live with their checks; re-exported for d.CAL_DECISIONS etc.
+from domain.dossier_rules import (  # noqa: F401
+    ATTRIBUTIONS,
+    AVIS_ENQUETE,
+    AVIS_MAIRIE,
+    CAL_DECISIONS,
+    DOCUMENT_CHANNELS,
+    OFFER_MIN_DAYS,
+    SNE_VALIDITY_MONTHS,
+    SOLVENCY_OPINIONS,
+    answer_breach,
+    answer_deadline_breach,
+    avis_breach,
+    ceiling_breach,
+    completeness_breach,
+    condition_breach,
+    contact_breach,
+    decision_breach,
+    deferral_breach,
+    eligible,
+    expiry_breach,
+    fulfilment_breach,
+    motive_breach,
+    numero_breach,
+    opinion_breach,
+    origin_breach,
+    registration_breach,
+    renewal_breach,
+    sne_valid_until,
+    solvency,
+    solvency_inputs_breach,
+    support_breach,
+    thresholds_met,
+)
 from domain.personal import ERASED, check_eraser
 from domain.shared import (
     InvalidValueError,
@@ -25,6 +59,7 @@ from domain.shared import (
     add_months,
     check_landlord,
     check_role,
+    refuse,
 )
 
 if TYPE_CHECKING:
@@ -32,21 +67,9 @@ if TYPE_CHECKING:
 
     from domain.department import DepartmentSettings
 
-AVIS_ENQUETE = ("prioritaire", "favorable", "defavorable", "non_prioritaire")
-AVIS_MAIRIE = ("favorable", "defavorable")
 PRESELECTION_OUTCOMES = ("prioritaire", "liste_complementaire", "ecarte")
 RANKING_OUTCOMES = ("rang", "liste_complementaire", "non_retenu")
-CAL_DECISIONS = (
-    "attribution",
-    "attribution_par_classement",
-    "attribution_sous_condition_suspensive",
-    "non_attribution",
-    "rejet_irrecevabilite",
-)
-ATTRIBUTIONS = CAL_DECISIONS[:3]
-SOLVENCY_OPINIONS = ("favorable", "reserve", "defavorable")
 INSTALLATION_OUTCOMES = ("ok", "problemes")
-DOCUMENT_CHANNELS = ("ccas", "mairie", "departement", "caf", "demandeur")
 PARTNER_ROLES = frozenset({"mairie", "ccas", "departement", "caf"})
 # DOS-RETRAIT: a withdrawal is the household's own act, recorded by a partner
 # acting for it, with the day and the way the household expressed it.
@@ -56,8 +79,6 @@ WITHDRAWAL_CHANNELS = ("courrier", "courriel", "en_personne", "telephone")
 # Assumption: in Logis these are the State's services (Préfecture, DEAL), the
 # communes (Mairie) and the landlords; the ALS registers none.
 RADIATION_ROLES = frozenset({"prefecture", "deal", "mairie", "bailleur"})
-OFFER_MIN_DAYS = 10  # R441-10 CCH: at least ten days to answer an offer
-SNE_VALIDITY_MONTHS = 12  # R441-2-7 CCH: a demand is valid one year
 
 # Stages, in procedural order; TERMINAL ones accept no further step.
 IDENTIFIED = "identifie"
@@ -565,18 +586,8 @@ class Dossier(Recording, Aggregate):
         if household_size < 1:
             msg = f"Un ménage compte au moins une personne, pas {household_size}."
             raise InvalidValueError(msg)
-        if role == "prefecture" and not dalo:
-            msg = "La Préfecture propose des dossiers au titre du DALO uniquement."
-            raise RuleViolation("DOS-ORIGINE", msg)
-        if dalo and role != "prefecture":
-            msg = "Un dossier DALO est proposé par la Préfecture."
-            raise RuleViolation("DOS-ORIGINE", msg)
-        if (numero_unique is None) != (sne_registered_on is None):
-            msg = "Le numéro unique et sa date d'enregistrement vont ensemble."
-            raise RuleViolation("SNE-NUMERO", msg)
-        if sne_registered_on is not None and sne_registered_on > meta.occurred_on:
-            msg = "La demande ne peut être enregistrée après l'identification."
-            raise RuleViolation("SNE-NUMERO", msg)
+        refuse(origin_breach(role, dalo))
+        refuse(registration_breach(numero_unique, sne_registered_on, meta.occurred_on))
         _check_dalo_days(dalo, dalo_appeal_on, dalo_recognised_on, meta.occurred_on)
         return cls._create(
             cls.Identified,
@@ -598,17 +609,13 @@ class Dossier(Recording, Aggregate):
     def render_social_enquiry(self, avis: str, summary: str, meta: Meta) -> None:
         self._begin("render_social_enquiry", "enquête sociale", meta)
         self._check_chain(IDENTIFIED, "l'enquête sociale")
-        if avis not in AVIS_ENQUETE:
-            msg = f"Avis « {avis} » inconnu : {', '.join(AVIS_ENQUETE)}."
-            raise RuleViolation("DOS-AVIS", msg)
+        refuse(avis_breach(avis, mairie=False))
         self._record(self.SocialEnquiryRendered, meta, avis=avis, summary=summary)
 
     def render_mairie_avis(self, avis: str, comment: str, meta: Meta) -> None:
         self._begin("render_mairie_avis", "avis de la Mairie", meta)
         self._check_chain(ENQUETE, "l'avis de la Mairie")
-        if avis not in AVIS_MAIRIE:
-            msg = f"Avis de la Mairie « {avis} » inconnu : {', '.join(AVIS_MAIRIE)}."
-            raise RuleViolation("DOS-AVIS", msg)
+        refuse(avis_breach(avis, mairie=True))
         self._record(self.MairieAvisRendered, meta, avis=avis, comment=comment)
 
     def complete(
@@ -617,21 +624,13 @@ class Dossier(Recording, Aggregate):
         self._begin("complete", "constitution du dossier", meta)
         self._check_chain(MAIRIE, "la constitution du dossier par le CCAS")
         self._check_documents(documents)
-        missing = sorted(set(settings.required_documents) - set(documents))
-        if missing:
-            msg = f"Dossier incomplet, pièces manquantes : {', '.join(missing)}."
-            raise RuleViolation("DOS-COMPLET", msg)
+        refuse(completeness_breach(documents, settings))
         self._record(self.Completed, meta, documents=sorted(set(documents)))
 
     def renew_demand(self, numero_unique: str, meta: Meta) -> None:
         self._begin("renew_demand", "renouvellement de la demande", meta)
         self._check_before_lease("renouveler la demande")
-        if self.sne_valid_until is not None and meta.occurred_on > self.sne_valid_until:
-            msg = (
-                "La demande a expiré le "
-                f"{self.sne_valid_until.isoformat()} : elle doit être radiée."
-            )
-            raise RuleViolation("SNE-VALIDITE", msg)
+        refuse(renewal_breach(self.sne_valid_from, meta.occurred_on))
         self._record(self.DemandRenewed, meta, numero_unique=numero_unique)
 
     def check_resources(
@@ -647,13 +646,8 @@ class Dossier(Recording, Aggregate):
         self._check_chain(COMPLETED, "le contrôle des ressources")
         self._check_amount(annual_resources, "Les ressources annuelles")
         year = meta.occurred_on.year
+        refuse(ceiling_breach(settings, year, household_category))
         ceiling = settings.ceiling(year, household_category)
-        if ceiling is None:
-            msg = (
-                f"Aucun plafond de ressources LLTS pour {year}, catégorie "
-                f"{household_category}, dans les paramètres du département."
-            )
-            raise RuleViolation("DEAL-PLAFOND", msg)
         self._record(
             self.ResourcesChecked,
             meta,
@@ -661,7 +655,7 @@ class Dossier(Recording, Aggregate):
             household_category=household_category,
             ceiling_year=year,
             ceiling=ceiling,
-            eligible=annual_resources <= ceiling,
+            eligible=eligible(annual_resources, ceiling),
             settings_version=settings_version,
         )
 
@@ -681,12 +675,7 @@ class Dossier(Recording, Aggregate):
         self._begin("request_documents", "demande de pièces", meta)
         self._check_stage({ANALYSIS}, "demander des pièces")
         self._check_documents(documents)
-        if through_role not in DOCUMENT_CHANNELS[:-1]:
-            msg = (
-                "Pendant l'analyse, aucun contact avec le demandeur : les pièces "
-                "se demandent par le CCAS ou le partenaire."
-            )
-            raise RuleViolation("ALS-CONTACT", msg)
+        refuse(contact_breach(through_role))
         self._record(
             self.DocumentsRequested,
             meta,
@@ -726,32 +715,16 @@ class Dossier(Recording, Aggregate):
                 f"{', '.join(self.outstanding_documents)}."
             )
             raise TransitionError(msg, "documents_outstanding")
-        if monthly_resources <= 0 or min(rent, charges, housing_benefit) < 0:
-            msg = "Les ressources doivent être positives, loyer, charges et APL/AL ≥ 0."
-            raise RuleViolation("ALS-SOLVA", msg)
-        net_cost = rent + charges - housing_benefit
-        if net_cost < 0:
-            msg = "L'APL/AL ne peut dépasser le loyer et les charges."
-            raise RuleViolation("ALS-SOLVA", msg)
-        taux = (net_cost / monthly_resources).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-        reste = monthly_resources - net_cost
-        per_person = (reste / self.household_size).quantize(
-            Decimal("0.01"), ROUND_HALF_UP
+        refuse(
+            solvency_inputs_breach(monthly_resources, rent, charges, housing_benefit)
         )
-        met = (
-            taux <= settings.max_taux_effort
-            and per_person >= settings.min_reste_a_vivre_per_person
+        figures = solvency(
+            monthly_resources, rent, charges, housing_benefit, self.household_size
         )
-        if opinion not in SOLVENCY_OPINIONS:
-            msg = f"Avis de solvabilité inconnu : {', '.join(SOLVENCY_OPINIONS)}."
-            raise RuleViolation("ALS-SOLVA", msg)
-        if opinion == "favorable" and not met and not (motive or "").strip():
-            msg = (
-                "Avis favorable hors des seuils (taux d'effort ≤ "
-                f"{settings.max_taux_effort}, reste à vivre ≥ "
-                f"{settings.min_reste_a_vivre_per_person} €/personne) : motif requis."
-            )
-            raise RuleViolation("ALS-SOLVA", msg)
+        met = thresholds_met(
+            figures.taux_effort, figures.reste_a_vivre_per_person, settings
+        )
+        refuse(opinion_breach(opinion, met, motive, settings))
         self._record(
             self.SolvencyAssessed,
             meta,
@@ -759,9 +732,9 @@ class Dossier(Recording, Aggregate):
             rent=rent,
             charges=charges,
             housing_benefit=housing_benefit,
-            taux_effort=taux,
-            reste_a_vivre=reste,
-            reste_a_vivre_per_person=per_person,
+            taux_effort=figures.taux_effort,
+            reste_a_vivre=figures.reste_a_vivre,
+            reste_a_vivre_per_person=figures.reste_a_vivre_per_person,
             max_taux_effort=settings.max_taux_effort,
             min_reste_a_vivre_per_person=settings.min_reste_a_vivre_per_person,
             thresholds_met=met,
@@ -841,28 +814,13 @@ class Dossier(Recording, Aggregate):
     ) -> None:
         self._begin("decide", "décision de la CAL", meta)
         self._check_examinable(meta)
-        if decision not in CAL_DECISIONS:
-            msg = f"Décision de CAL inconnue : {', '.join(CAL_DECISIONS)}."
-            raise RuleViolation("CAL-DECISION", msg)
-        if decision in ATTRIBUTIONS and not dwelling_ref:
-            msg = "Une attribution désigne le logement attribué."
-            raise RuleViolation("CAL-DECISION", msg)
-        if decision == "attribution_par_classement" and not rank:
-            msg = "Une attribution par classement indique le rang du candidat."
-            raise RuleViolation("CAL-DECISION", msg)
-        if decision == "attribution_sous_condition_suspensive" and not (
-            missing_document
-            and condition_deadline
-            and condition_deadline > meta.occurred_on
-        ):
-            msg = (
-                "Une condition suspensive nomme la pièce manquante et un délai "
-                "postérieur à la décision."
+        refuse(decision_breach(decision, dwelling_ref, rank))
+        refuse(
+            condition_breach(
+                decision, missing_document, condition_deadline, meta.occurred_on
             )
-            raise RuleViolation("CAL-CONDITION", msg)
-        if decision not in ATTRIBUTIONS and not (motive or "").strip():
-            msg = "Toute non-attribution ou tout rejet est motivé par écrit."
-            raise RuleViolation("CAL-MOTIF", msg)
+        )
+        refuse(motive_breach(decision, motive))
         self._record(
             self.CALDecided,
             meta,
@@ -881,12 +839,7 @@ class Dossier(Recording, Aggregate):
     ) -> None:
         self._begin("defer", "ajournement par la CAL", meta)
         self._check_examinable(meta)
-        if not motive.strip() or return_session_on <= meta.occurred_on:
-            msg = (
-                "Un ajournement porte un motif et la date de la séance où le "
-                "dossier revient."
-            )
-            raise RuleViolation("CAL-DECISION", msg)
+        refuse(deferral_breach(motive, return_session_on, meta.occurred_on))
         self._record(
             self.Deferred,
             meta,
@@ -902,12 +855,7 @@ class Dossier(Recording, Aggregate):
         if decision.get("decision") != "attribution_sous_condition_suspensive":
             msg = "La décision de la CAL ne porte pas de condition suspensive."
             raise TransitionError(msg)
-        if meta.occurred_on > decision["condition_deadline"]:
-            msg = (
-                "Le délai de la condition suspensive est passé "
-                f"({decision['condition_deadline'].isoformat()})."
-            )
-            raise RuleViolation("CAL-CONDITION", msg)
+        refuse(fulfilment_breach(decision["condition_deadline"], meta.occurred_on))
         self._record(
             self.ConditionFulfilled, meta, document=decision["missing_document"]
         )
@@ -938,13 +886,7 @@ class Dossier(Recording, Aggregate):
         ):
             msg = "La condition suspensive n'est pas levée."
             raise RuleViolation("CAL-CONDITION", msg)
-        earliest = meta.occurred_on + timedelta(days=OFFER_MIN_DAYS)
-        if answer_deadline < earliest:
-            msg = (
-                f"Le délai de réponse est d'au moins {OFFER_MIN_DAYS} jours "
-                f"(au plus tôt le {earliest.isoformat()})."
-            )
-            raise RuleViolation("OFFRE-DELAI", msg)
+        refuse(answer_deadline_breach(meta.occurred_on, answer_deadline))
         self._record(
             self.Offered,
             meta,
@@ -955,31 +897,22 @@ class Dossier(Recording, Aggregate):
     def accept_offer(self, meta: Meta) -> None:
         self._begin("accept_offer", "acceptation de la proposition", meta)
         self._check_stage({OFFERED}, "accepter la proposition")
-        if meta.occurred_on > self.proposal["answer_deadline"]:
-            msg = "Le délai de réponse est passé : le silence vaut refus."
-            raise RuleViolation("OFFRE-DELAI", msg)
+        deadline = self.proposal["answer_deadline"]
+        refuse(answer_breach("acceptee", meta.occurred_on, deadline))
         self._record(self.OfferAccepted, meta)
 
     def refuse_offer(self, motive: str | None, meta: Meta) -> None:
         self._begin("refuse_offer", "refus de la proposition", meta)
         self._check_stage({OFFERED}, "refuser la proposition")
-        if meta.occurred_on > self.proposal["answer_deadline"]:
-            msg = (
-                "Le délai de réponse est passé : la proposition est caduque, "
-                "constatez-le plutôt qu'un refus."
-            )
-            raise RuleViolation("OFFRE-DELAI", msg)
+        deadline = self.proposal["answer_deadline"]
+        refuse(answer_breach("refusee", meta.occurred_on, deadline))
         self._record(self.OfferRefused, meta, motive=motive)
 
     def lapse_offer(self, meta: Meta) -> None:
         self._begin("lapse_offer", "proposition caduque", meta)
         self._check_stage({OFFERED}, "constater la caducité")
-        if meta.occurred_on <= self.proposal["answer_deadline"]:
-            msg = (
-                "Le délai de réponse court jusqu'au "
-                f"{self.proposal['answer_deadline'].isoformat()}."
-            )
-            raise RuleViolation("OFFRE-DELAI", msg)
+        deadline = self.proposal["answer_deadline"]
+        refuse(answer_breach("caduque", meta.occurred_on, deadline))
         self._record(self.OfferLapsed, meta)
 
     def sign_lease(
@@ -1040,13 +973,7 @@ class Dossier(Recording, Aggregate):
         if outcome not in INSTALLATION_OUTCOMES:
             msg = f"Issue du bilan inconnue : {', '.join(INSTALLATION_OUTCOMES)}."
             raise TransitionError(msg, "invalid_outcome")
-        minimum = settings.min_support_months_after_bilan
-        if outcome == "problemes" and (support_months or 0) < minimum:
-            msg = (
-                "Un bilan qui relève des problèmes sociaux ouvre un accompagnement "
-                f"d'au moins {minimum} mois."
-            )
-            raise RuleViolation("BILAN-SUITE", msg)
+        refuse(support_breach(outcome, support_months, settings))
         self._record(
             self.InstallationReviewed,
             meta,
@@ -1138,9 +1065,7 @@ class Dossier(Recording, Aggregate):
 
     @property
     def sne_valid_until(self) -> date | None:
-        if self.sne_valid_from is None:
-            return None
-        return add_months(self.sne_valid_from, SNE_VALIDITY_MONTHS)
+        return sne_valid_until(self.sne_valid_from)
 
     @property
     def declined_offer(self) -> bool:
@@ -1258,8 +1183,11 @@ class Dossier(Recording, Aggregate):
         if outcome == "liste_complementaire" and until and meta.occurred_on > until:
             msg = f"La liste complémentaire a expiré le {until.isoformat()}."
             raise RuleViolation("LC-VALIDITE", msg)
-        sne_until = self.sne_valid_until
-        if not self.numero_unique or not sne_until or meta.occurred_on > sne_until:
+        on, valid_from = meta.occurred_on, self.sne_valid_from
+        refuse(numero_breach(self.numero_unique, valid_from))
+        if expiry_breach(valid_from, on):
+            # The command's reading: an expired numéro is not a valid one
+            # (SNE-NUMERO, its API code); the engine finds it as SNE-VALIDITE.
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
 

@@ -105,6 +105,21 @@ class RuleViolation(DomainError):
         super().__init__(message, rule)
 
 
+@dataclass(frozen=True)
+class Breach:
+    """A §8 rule broken by some values: what a pure rule check returns, the
+    same for the command that refuses it and the legality engine that finds it."""
+
+    rule: str
+    message: str
+
+
+def refuse(breach: Breach | None) -> None:
+    """The command's side of a rule check: no breach, or refused with it."""
+    if breach is not None:
+        raise RuleViolation(breach.rule, breach.message)
+
+
 class TransitionError(DomainError):
     """The command does not fit the aggregate's current state."""
 

@@ -35,18 +35,24 @@ Readings chosen where the seed is loose:
   with no bilan, the day after the bilan deadline when still no meeting.
 - OFFRE-DELAI: an offer whose answer deadline is under 10 days after it
   (breach on the offer's day), or an acceptance/refusal recorded after the
-  answer deadline (breach on the answer's day). Silence past the deadline is a
-  refusal, not a breach.
+  answer deadline, or a lapse recorded by it while the offer was still open
+  (breach on the answer's day). Silence past the deadline is a refusal, not a
+  breach.
 - LC-VALIDITE: a CAL decision or deferral, on a dossier last ranked on the liste
   complémentaire, taken after the list's expiry; or the household taken off the
   list (ListExpired) before its expiry — one CAL's non-attribution keeps it on
   the list for the commune's other dwellings and landlords.
-- CAL-CONDITION: a condition suspensive without a document or a deadline; a
-  condition fulfilled after its deadline; or a lease signed on an attribution
-  sous condition whose condition was not fulfilled in time.
+- CAL-CONDITION: a condition suspensive without a document or a deadline after
+  the decision; a condition fulfilled after its deadline; or a lease signed on
+  an attribution sous condition whose condition was not fulfilled in time.
 - SNE-VALIDITE: a CAL decision or deferral taken more than a year after the
-  last registration or renewal of the demand (no registration at all is
-  SNE-NUMERO, a "cmd" rule, not checked here).
+  last registration or renewal of the demand, or a renewal recorded after
+  that (an expired demand is radiated); no registration at all is SNE-NUMERO.
+  (The command refuses a CAL on an expired demand as SNE-NUMERO, "sans numéro
+  unique valide": the two readings are each pinned by tests.)
+
+The rules on values are the commands' own checks (domain/dossier_rules.py):
+a finding carries the message the command's refusal would have.
 - DOS-ORDRE: in the chain repérage → enquête sociale → avis Mairie → dossier
   complet → DEAL → ALS, a step recorded before the previous one, or dated
   (`occurred_on`) before it.
@@ -65,23 +71,44 @@ The readings of the other rules are in each check's docstring.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+# The rules on values are written once, next to the aggregate: the commands
+# refuse what these checks find (domain/dossier_rules.py).
 from domain.dossier import (
-    ATTRIBUTIONS,
-    AVIS_ENQUETE,
-    AVIS_MAIRIE,
-    CAL_DECISIONS,
-    DOCUMENT_CHANNELS,
-    OFFER_MIN_DAYS,
-    SNE_VALIDITY_MONTHS,
-    SOLVENCY_OPINIONS,
     STEP_ROLES,
     Dossier,
     inadmissibility_problem,
     radiation_problem,
     withdrawal_problem,
+)
+from domain.dossier_rules import (
+    ATTRIBUTIONS,
+    CONDITION,
+    SNE_VALIDITY_MONTHS,
+    answer_breach,
+    answer_deadline_breach,
+    avis_breach,
+    ceiling_breach,
+    completeness_breach,
+    condition_breach,
+    contact_breach,
+    decision_breach,
+    deferral_breach,
+    eligible,
+    expiry_breach,
+    fulfilment_breach,
+    motive_breach,
+    numero_breach,
+    opinion_breach,
+    origin_breach,
+    registration_breach,
+    renewal_breach,
+    solvency,
+    solvency_inputs_breach,
+    support_breach,
+    thresholds_met,
+    unknown_opinion_breach,
 )
 from domain.legality.dwelling import check_dossier_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
@@ -90,7 +117,8 @@ from domain.shared import add_months
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-CONDITION = "attribution_sous_condition_suspensive"
+    from domain.shared import Breach
+
 # DOS-ORDRE: the instruction chain, in order, with French labels.
 CHAIN: tuple[tuple[type[Dossier.Event], str], ...] = (
     (Dossier.Identified, "le repérage"),
@@ -170,15 +198,13 @@ def _check_motive(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     return [
-        Finding(
-            "CAL-MOTIF",
-            f"Décision « {event.decision} » de la CAL du {_day(event.occurred_on)} "
-            "sans motif écrit.",
-            (event.originator_version,),
-            event.occurred_on,
+        _found(
+            breach,
+            f"Décision « {event.decision} » de la CAL du {_day(event.occurred_on)}",
+            [event],
         )
         for event in _of(events, Dossier.CALDecided)
-        if event.decision not in ATTRIBUTIONS and not (event.motive or "").strip()
+        if (breach := motive_breach(event.decision, event.motive))
     ]
 
 
@@ -192,19 +218,21 @@ def _check_sne(
         if isinstance(event, Dossier.Identified):
             registration, valid_from = event, event.sne_registered_on
         elif isinstance(event, Dossier.DemandRenewed):
-            registration, valid_from = event, event.occurred_on
-        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and valid_from:
-            until = add_months(valid_from, SNE_VALIDITY_MONTHS)
-            if event.occurred_on > until:
+            breach = renewal_breach(valid_from, event.occurred_on)
+            if breach is not None and registration is not None:
                 findings.append(
-                    Finding(
-                        "SNE-VALIDITE",
-                        f"La CAL statue le {_day(event.occurred_on)} sur une demande "
-                        f"expirée le {_day(until)} sans renouvellement.",
-                        (registration.originator_version, event.originator_version),
-                        event.occurred_on,
+                    _found(
+                        breach,
+                        f"Renouvellement du {_day(event.occurred_on)}",
+                        [registration, event],
                     )
                 )
+            registration, valid_from = event, event.occurred_on
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            breach := expiry_breach(valid_from, event.occurred_on)
+        ):
+            context = f"La CAL statue le {_day(event.occurred_on)}"
+            findings.append(_found(breach, context, [registration, event]))
     return findings
 
 
@@ -266,16 +294,17 @@ def _check_condition(
         if decision.decision != CONDITION:
             continue
         deadline = decision.condition_deadline
-        if not decision.missing_document or deadline is None:
+        breach = condition_breach(
+            decision.decision,
+            decision.missing_document,
+            deadline,
+            decision.occurred_on,
+        )
+        if breach is not None:
             findings.append(
-                Finding(
-                    "CAL-CONDITION",
-                    "Attribution sous condition suspensive sans pièce manquante "
-                    "nommée ni délai.",
-                    (decision.originator_version,),
-                    decision.occurred_on,
-                )
+                _found(breach, f"CAL du {_day(decision.occurred_on)}", [decision])
             )
+        if not decision.missing_document or deadline is None:
             continue
         # Only what follows this decision, up to the next CAL decision.
         following = _first_after(events, decision, Dossier.CALDecided)
@@ -287,18 +316,17 @@ def _check_condition(
             and (stop is None or e.originator_version < stop)
         ]
         fulfilled = next(iter(_of(scope, Dossier.ConditionFulfilled)), None)
-        if fulfilled is not None and fulfilled.occurred_on > deadline:
+        late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
+        if fulfilled is not None and late:
             findings.append(
-                Finding(
-                    "CAL-CONDITION",
-                    f"Condition suspensive levée le {_day(fulfilled.occurred_on)}, "
-                    f"après son délai ({_day(deadline)}).",
-                    (decision.originator_version, fulfilled.originator_version),
-                    fulfilled.occurred_on,
+                _found(
+                    late,
+                    f"Condition suspensive levée le {_day(fulfilled.occurred_on)}",
+                    [decision, fulfilled],
                 )
             )
         lease = next(iter(_of(scope, Dossier.LeaseSigned)), None)
-        met_in_time = fulfilled is not None and fulfilled.occurred_on <= deadline
+        met_in_time = fulfilled is not None and not late
         if lease is not None and not met_in_time:
             findings.append(
                 Finding(
@@ -317,18 +345,16 @@ def _check_offers(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     findings = []
+    answers = {
+        Dossier.OfferAccepted: "acceptee",
+        Dossier.OfferRefused: "refusee",
+        Dossier.OfferLapsed: "caduque",
+    }
     for offer in _of(events, Dossier.Offered):
-        earliest = offer.occurred_on + timedelta(days=OFFER_MIN_DAYS)
-        if offer.answer_deadline < earliest:
+        breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
+        if breach is not None:
             findings.append(
-                Finding(
-                    "OFFRE-DELAI",
-                    f"Proposition du {_day(offer.occurred_on)} avec réponse attendue "
-                    f"le {_day(offer.answer_deadline)} : moins de {OFFER_MIN_DAYS} "
-                    "jours.",
-                    (offer.originator_version,),
-                    offer.occurred_on,
-                )
+                _found(breach, f"Proposition du {_day(offer.occurred_on)}", [offer])
             )
         answer = _first_after(
             events,
@@ -338,20 +364,19 @@ def _check_offers(
             Dossier.OfferLapsed,
             Dossier.Offered,
         )
-        if (
-            isinstance(answer, Dossier.OfferAccepted | Dossier.OfferRefused)
-            and answer.occurred_on > offer.answer_deadline
-        ):
-            accepted = isinstance(answer, Dossier.OfferAccepted)
-            what = "acceptée" if accepted else "refusée"
+        what = answers.get(type(answer)) if answer is not None else None
+        breach = (
+            answer_breach(what, answer.occurred_on, offer.answer_deadline)
+            if what
+            else None
+        )
+        if breach is not None:
             findings.append(
-                Finding(
-                    "OFFRE-DELAI",
-                    f"Proposition {what} le {_day(answer.occurred_on)}, après le "
-                    f"délai de réponse ({_day(offer.answer_deadline)}) : le silence "
-                    "valait refus.",
-                    (offer.originator_version, answer.originator_version),
-                    answer.occurred_on,
+                _found(
+                    breach,
+                    f"Proposition du {_day(offer.occurred_on)}, réponse "
+                    f"« {what} » le {_day(answer.occurred_on)}",
+                    [offer, answer],
                 )
             )
     return findings
@@ -473,48 +498,42 @@ def _finding(
     )
 
 
+def _found(
+    breach: Breach, context: str, events: Sequence[Any], version: int | None = None
+) -> Finding:
+    """The finding of a rule check's breach, with the command's message."""
+    return _finding(breach.rule, f"{context} : {breach.message}", events, version)
+
+
 def _check_numero(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
-    numéro unique recorded by then, neither at the repérage nor by a renewal; a
-    numéro unique without its registration date (or the reverse); a demand
-    registered after its repérage. An expired numéro is SNE-VALIDITE's."""
+    numéro unique (or no registration day) recorded by then, neither at the
+    repérage nor by a renewal; a numéro unique without its registration date
+    (or the reverse); a demand registered after its repérage. An expired
+    numéro is SNE-VALIDITE's."""
     findings = []
     numero: str | None = None
+    valid_from: date | None = None
     for event in events:
         if isinstance(event, Dossier.Identified):
-            numero = event.numero_unique
-            dated = event.sne_registered_on
-            if (numero is None) != (dated is None):
+            numero, valid_from = event.numero_unique, event.sne_registered_on
+            breach = registration_breach(
+                numero, event.sne_registered_on, event.occurred_on
+            )
+            if breach is not None:
                 findings.append(
-                    _finding(
-                        "SNE-NUMERO",
-                        "Numéro unique et date d'enregistrement de la demande ne "
-                        "vont pas ensemble au repérage.",
-                        [event],
-                    )
-                )
-            elif dated is not None and dated > event.occurred_on:
-                findings.append(
-                    _finding(
-                        "SNE-NUMERO",
-                        f"Demande enregistrée le {_day(dated)}, après le repérage "
-                        f"du {_day(event.occurred_on)}.",
-                        [event],
-                    )
+                    _found(breach, f"Repérage du {_day(event.occurred_on)}", [event])
                 )
         elif isinstance(event, Dossier.DemandRenewed):
             numero = event.numero_unique or numero
-        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and not numero:
-            findings.append(
-                _finding(
-                    "SNE-NUMERO",
-                    f"La CAL examine le dossier le {_day(event.occurred_on)} sans "
-                    "numéro unique enregistré.",
-                    [event],
-                )
-            )
+            valid_from = event.occurred_on
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            breach := numero_breach(numero, valid_from)
+        ):
+            context = f"La CAL examine le dossier le {_day(event.occurred_on)}"
+            findings.append(_found(breach, context, [event]))
     return findings
 
 
@@ -523,24 +542,17 @@ def _check_avis(
 ) -> list[Finding]:
     """DOS-AVIS: the enquête's avis is one of the four of the seed; the Mairie's
     favorable or défavorable (the seed gives no other)."""
-    findings = []
-    for event in events:
-        if isinstance(event, Dossier.SocialEnquiryRendered):
-            allowed, whose = AVIS_ENQUETE, "de l'enquête sociale"
-        elif isinstance(event, Dossier.MairieAvisRendered):
-            allowed, whose = AVIS_MAIRIE, "de la Mairie"
-        else:
-            continue
-        if event.avis not in allowed:
-            findings.append(
-                _finding(
-                    "DOS-AVIS",
-                    f"Avis {whose} « {event.avis} » hors de la liste : "
-                    f"{', '.join(allowed)}.",
-                    [event],
-                )
+    return [
+        _found(breach, f"Avis du {_day(event.occurred_on)}", [event])
+        for event in _of(
+            events, Dossier.SocialEnquiryRendered, Dossier.MairieAvisRendered
+        )
+        if (
+            breach := avis_breach(
+                event.avis, mairie=isinstance(event, Dossier.MairieAvisRendered)
             )
-    return findings
+        )
+    ]
 
 
 def _check_complete(
@@ -558,13 +570,12 @@ def _check_complete(
             if rules is None:
                 continue
             version, settings = rules
-            missing = sorted(set(settings.required_documents) - set(event.documents))
-            if missing:
+            breach = completeness_breach(event.documents, settings)
+            if breach is not None:
                 findings.append(
-                    _finding(
-                        "DOS-COMPLET",
-                        f"Dossier déclaré complet le {_day(event.occurred_on)} "
-                        f"sans les pièces requises : {', '.join(missing)}.",
+                    _found(
+                        breach,
+                        f"Dossier déclaré complet le {_day(event.occurred_on)}",
                         [event],
                         version,
                     )
@@ -595,16 +606,13 @@ def _check_origin(
     for event in _of(events, Dossier.Identified):
         role = event.actor.role
         if role not in STEP_ROLES["identify"]:
+            # The command refuses this by role (403) before the rule.
             problem = f"repérage enregistré par un acteur non proposant ({role})"
-        elif role == "prefecture" and not event.dalo:
-            problem = "la Préfecture ne propose que des dossiers DALO"
-        elif event.dalo and role != "prefecture":
-            problem = "un dossier DALO est proposé par la Préfecture"
-        else:
-            continue
-        findings.append(
-            _finding("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
-        )
+            findings.append(
+                _finding("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
+            )
+        elif breach := origin_breach(role, event.dalo):
+            findings.append(_found(breach, "Origine du dossier", [event]))
     return findings
 
 
@@ -625,12 +633,13 @@ def _check_ceiling(
         ceiling = settings.ceiling(year, category)
         if event.annual_resources is None:
             continue  # the household's figures are erased: nothing to check
-        if ceiling is None:
-            message = (
-                f"Contrôle du {_day(event.occurred_on)} sans plafond LLTS "
-                f"{year} pour la catégorie {category} dans les paramètres."
-            )
-        elif event.eligible != (event.annual_resources <= ceiling):
+        breach = ceiling_breach(settings, year, category)
+        if breach is not None:
+            context = f"Contrôle du {_day(event.occurred_on)}"
+            findings.append(_found(breach, context, [event], version))
+            continue
+        assert ceiling is not None
+        if event.eligible != eligible(event.annual_resources, ceiling):
             verdict = "éligible" if event.eligible else "inéligible"
             message = (
                 f"Ménage déclaré {verdict} avec {event.annual_resources} € de "
@@ -641,9 +650,6 @@ def _check_ceiling(
             continue
         findings.append(_finding("DEAL-PLAFOND", message, [event], version))
     return findings
-
-
-CENT, BASIS_POINT = Decimal("0.01"), Decimal("0.0001")
 
 
 def _check_solvency(
@@ -660,49 +666,44 @@ def _check_solvency(
     for event in _of(events, Dossier.SolvencyAssessed):
         if event.monthly_resources is None:
             continue  # the household's figures are erased: nothing to check
-        problems = []
-        net = event.rent + event.charges - event.housing_benefit
-        if event.monthly_resources <= 0 or net < 0:
-            problems.append("ressources nulles ou APL/AL supérieure au loyer")
+        problems: list[str] = []
+        inputs = (event.monthly_resources, event.rent, event.charges)
+        breach = solvency_inputs_breach(*inputs, event.housing_benefit)
+        if breach is not None:
+            problems.append(breach.message)
         else:
-            taux = (net / event.monthly_resources).quantize(BASIS_POINT, ROUND_HALF_UP)
-            if taux != event.taux_effort:
+            # The stored figures are the inputs' (one formula, the command's).
+            figures = solvency(*inputs, event.housing_benefit, size or 1)
+            if figures.taux_effort != event.taux_effort:
                 problems.append(
-                    f"taux d'effort enregistré {event.taux_effort}, recalculé {taux}"
+                    f"taux d'effort enregistré {event.taux_effort}, recalculé "
+                    f"{figures.taux_effort}"
                 )
-            reste = event.monthly_resources - net
-            if reste != event.reste_a_vivre:
+            if figures.reste_a_vivre != event.reste_a_vivre:
                 problems.append(
-                    f"reste à vivre enregistré {event.reste_a_vivre}, recalculé {reste}"
+                    f"reste à vivre enregistré {event.reste_a_vivre}, recalculé "
+                    f"{figures.reste_a_vivre}"
                 )
-            elif size:
-                per_person = (reste / size).quantize(CENT, ROUND_HALF_UP)
-                if per_person != event.reste_a_vivre_per_person:
-                    problems.append(
-                        "reste à vivre par personne enregistré "
-                        f"{event.reste_a_vivre_per_person}, recalculé {per_person}"
-                    )
-        if event.opinion not in SOLVENCY_OPINIONS:
-            problems.append(f"avis « {event.opinion} » inconnu")
+            elif size and (
+                figures.reste_a_vivre_per_person != event.reste_a_vivre_per_person
+            ):
+                problems.append(
+                    "reste à vivre par personne enregistré "
+                    f"{event.reste_a_vivre_per_person}, recalculé "
+                    f"{figures.reste_a_vivre_per_person}"
+                )
         rules = in_force(settings_on, event.occurred_on)
         version = None
         if rules is not None and not problems:
             version, settings = rules
-            met = (
-                event.taux_effort <= settings.max_taux_effort
-                and event.reste_a_vivre_per_person
-                >= settings.min_reste_a_vivre_per_person
+            met = thresholds_met(
+                event.taux_effort, event.reste_a_vivre_per_person, settings
             )
-            if (
-                event.opinion == "favorable"
-                and not met
-                and not (event.motive or "").strip()
-            ):
-                problems.append(
-                    "avis favorable hors des seuils du département (taux d'effort "
-                    f"≤ {settings.max_taux_effort}, reste à vivre ≥ "
-                    f"{settings.min_reste_a_vivre_per_person} €/personne) sans motif"
-                )
+            breach = opinion_breach(event.opinion, met, event.motive, settings)
+            if breach is not None:
+                problems.append(breach.message)
+        elif (breach := unknown_opinion_breach(event.opinion)) is not None:
+            problems.append(breach.message)  # an unknown opinion needs no settings
         if problems:
             findings.append(
                 _finding(
@@ -733,15 +734,11 @@ def _check_contact(
         elif (
             isinstance(event, Dossier.DocumentsRequested)
             and analysing
-            and event.through_role not in DOCUMENT_CHANNELS[:-1]
+            and (breach := contact_breach(event.through_role))
         ):
             findings.append(
-                _finding(
-                    "ALS-CONTACT",
-                    f"Pièces demandées le {_day(event.occurred_on)} par "
-                    f"« {event.through_role} » pendant l'analyse : elles se "
-                    "demandent par le CCAS ou le partenaire.",
-                    [event],
+                _found(
+                    breach, f"Pièces demandées le {_day(event.occurred_on)}", [event]
                 )
             )
     return findings
@@ -781,26 +778,17 @@ def _check_decision(
     and a return session after it."""
     findings = []
     for event in events:
-        problem = None
         if isinstance(event, Dossier.CALDecided):
-            if event.decision not in CAL_DECISIONS:
-                problem = f"décision « {event.decision} » hors de R441-3"
-            elif event.decision in ATTRIBUTIONS and not event.dwelling_ref:
-                problem = "attribution sans logement désigné"
-            elif event.decision == "attribution_par_classement" and not event.rank:
-                problem = "attribution par classement sans rang"
-        elif isinstance(event, Dossier.Deferred) and (
-            not (event.motive or "").strip()
-            or event.return_session_on <= event.occurred_on
-        ):
-            problem = "ajournement sans motif ni séance de retour postérieure"
-        if problem:
+            breach = decision_breach(event.decision, event.dwelling_ref, event.rank)
+        elif isinstance(event, Dossier.Deferred):
+            breach = deferral_breach(
+                event.motive, event.return_session_on, event.occurred_on
+            )
+        else:
+            continue
+        if breach is not None:
             findings.append(
-                _finding(
-                    "CAL-DECISION",
-                    f"CAL du {_day(event.occurred_on)} : {problem}.",
-                    [event],
-                )
+                _found(breach, f"CAL du {_day(event.occurred_on)}", [event])
             )
     return findings
 
@@ -820,19 +808,10 @@ def _check_support(
         if rules is None:
             continue
         version, settings = rules
-        minimum = settings.min_support_months_after_bilan
-        if (review.support_months or 0) < minimum:
-            months = review.support_months or 0
-            findings.append(
-                _finding(
-                    "BILAN-SUITE",
-                    f"Bilan du {_day(review.occurred_on)} relevant des problèmes "
-                    f"sociaux avec {months} mois d'accompagnement (au moins "
-                    f"{minimum}).",
-                    [review],
-                    version,
-                )
-            )
+        breach = support_breach(review.outcome, review.support_months, settings)
+        if breach is not None:
+            context = f"Bilan du {_day(review.occurred_on)}"
+            findings.append(_found(breach, context, [review], version))
     return findings
 
 

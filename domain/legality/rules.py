@@ -14,6 +14,13 @@ from domain.department import DepartmentNotConfiguredError, DepartmentSettings
 
 Severity = Literal["bloquant", "alerte"]
 When = Literal["cmd", "hist", "cmd + hist"]
+# Where the code enforces a rule: "both" a command refuses it (RuleViolation)
+# and the engine finds it in a history (an imported one, or judged by older
+# settings), through the same check where the rule reads values
+# (domain/dossier_rules.py); "found" only in a history (a deadline passed: no
+# command can refuse it); "refused" only by a command (no history can show
+# it). tests/unit/test_rules_enforced.py holds it exact.
+Enforced = Literal["both", "refused", "found"]
 
 # The department's settings history: the (version number, settings) in force on
 # a day — `Department.settings_on`. Every check judges a decision by the version
@@ -47,6 +54,7 @@ class Rule:
     when: When = "hist"  # DOMAIN.md §8: cmd, hist, or both
     # Why the recorded history cannot show it; None: the engine checks it.
     not_checkable: str | None = None
+    enforced: Enforced = "both"
 
     @property
     def checked(self) -> bool:
@@ -291,6 +299,7 @@ RULES: tuple[Rule, ...] = (
         "CCH R441-15, R441-16-1",
         "bloquant",
         (DOSSIER,),
+        enforced="found",
     ),
     Rule(
         "ENTREE-INFO",
@@ -298,6 +307,7 @@ RULES: tuple[Rule, ...] = (
         "seed 000",
         "alerte",
         (DOSSIER,),
+        enforced="found",
     ),
     Rule(
         "BILAN-DELAI",
@@ -305,6 +315,7 @@ RULES: tuple[Rule, ...] = (
         "seed 000",
         "alerte",
         (DOSSIER,),
+        enforced="found",
     ),
     Rule(
         "BILAN-SUITE",
@@ -323,6 +334,7 @@ RULES: tuple[Rule, ...] = (
         "CNIL 2014-124 ; CNIL 2023-095",
         "alerte",
         (DOSSIER, MESURE),  # referrals: add "saisine" here
+        enforced="found",
     ),
     # ASLL measures and baux glissants (domain/legality/mesure.py).
     Rule(
@@ -385,6 +397,7 @@ RULES: tuple[Rule, ...] = (
         "seed 002",
         "alerte",
         (MESURE,),
+        enforced="found",
     ),
     Rule(
         "ASLL-FIN",
@@ -403,6 +416,7 @@ RULES: tuple[Rule, ...] = (
         "CCH L442-8-3 ; seed 002",
         "alerte",
         (MESURE,),
+        enforced="found",
     ),
     # CCAPEX referrals (domain/legality/saisine.py).
     Rule(
@@ -413,6 +427,7 @@ RULES: tuple[Rule, ...] = (
         "loi 89-462 art. 24 ; loi 2023-668 ; CPCE L412-6",
         "bloquant",
         (SAISINE,),
+        enforced="found",
     ),
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

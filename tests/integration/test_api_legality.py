@@ -121,6 +121,8 @@ def test_the_rules_catalogue_lists_every_rule(client: TestClient) -> None:
     assert rules["BILAN-DELAI"]["checked"] is True
     assert rules["DALO-DELAI"]["checked"] is True
     assert rules["DALO-DELAI"]["not_checkable"] is None
+    assert rules["DALO-DELAI"]["enforced"] == "found"  # a deadline: no command
+    assert rules["ALS-SOLVA"]["enforced"] == "both"
     assert rules["COMPREF-RANG"]["applies_to"] == ["commission"]
 
 
