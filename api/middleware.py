@@ -78,9 +78,7 @@ def _count(scope: Scope, status: int, seconds: float) -> None:
         return
     route = scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
-    system.metrics.request(
-        scope["method"], template or "unmatched", status, seconds
-    )
+    system.metrics.request(scope["method"], template or "unmatched", status, seconds)
 
 
 class BodyLimitMiddleware:
