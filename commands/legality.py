@@ -44,6 +44,7 @@ class RecordFindings:
     commune: str
     as_of: date
     findings: list[Finding]
+    known_at: datetime | None = None  # None: as the store knows it now
 
     @property
     def blocking(self) -> bool:
@@ -144,6 +145,7 @@ def check_record(
         # The checks judge each event by its `occurred_on` against `day`
         # themselves; they read only what the store held at `known_at`.
         CHECKS[kind](clocks.known(events), rules, day),
+        known_at,
     )
 
 
@@ -200,7 +202,13 @@ def commune_report(
             if within:
                 records.append(
                     RecordFindings(
-                        kind, record_id, found.department, found.commune, as_of, within
+                        kind,
+                        record_id,
+                        found.department,
+                        found.commune,
+                        as_of,
+                        within,
+                        known_at,
                     )
                 )
     everything = [f for r in records for f in r.findings]

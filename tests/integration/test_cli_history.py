@@ -32,20 +32,24 @@ LOCAL_MOMENT = re.compile(
 )
 
 
+OTHERS = ("audit", "legality")  # besides `logis history`, the other clocked reads
+
+
 @pytest.fixture
 def history(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> object:
-    """`logis history <args>`: (exit status, stdout, stderr)."""
+    """`logis history <args>` (or `logis audit|legality <args>`): (exit
+    status, stdout, stderr)."""
     monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOGIS_LOG_JSON", "false")
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
         try:
-            status = cli.main(["history", *args])
+            status = cli.main(list(args) if args[0] in OTHERS else ["history", *args])
         except SystemExit as exit_:  # argparse refusals
             status = int(exit_.code or 0)
         out, err = capsys.readouterr()
@@ -151,3 +155,33 @@ def test_a_day_to_come_is_refused(client: TestClient, history) -> None:  # type:
     status, _, err = history(dossier_id, "--as-of", str(today() + timedelta(days=2)))
     assert status == 1
     assert "as_of_in_future" in err
+
+
+def test_the_audit_trail_and_legality_read_both_clocks(
+    client: TestClient,
+    history,  # type: ignore[no-untyped-def]
+) -> None:
+    before = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    dossier_id, _ = decided_dossier(client)
+    day = today() - timedelta(days=40)
+
+    status, out, err = history("audit", dossier_id, "--as-of", day.isoformat())
+    assert status == 0, err
+    assert f"survenu au {day:%d/%m/%Y}" in out
+    assert "(UTC−04:00)" in out  # recorded: Martinique's local time
+    status, _, err = history("audit", dossier_id, "--as-of", str(day - timedelta(1)))
+    assert status == 1
+    assert "dossier_not_found_at_date" in err
+    status, _, err = history("audit", dossier_id, "--known-at", before)
+    assert status == 1
+    assert "dossier_not_known_at" in err
+
+    status, out, err = history("legality", "--dossier", dossier_id, "--as-of", str(day))
+    assert status == 0, err
+    assert f"au {day:%d/%m/%Y} : 0 manquement(s)" in out
+    status, _, err = history(
+        "legality", "--dossier", dossier_id, "--as-of", str(day), "--known-at", before
+    )
+    assert status == 2
+    assert "dossier_not_known_at" in err
