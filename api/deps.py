@@ -247,9 +247,10 @@ def carry_out(
 AS_OF_HELP = (
     "Ce qui était survenu à la fin de ce jour (AAAA-MM-JJ), d'après la date "
     "de survenue de chaque étape (occurred_on, calendrier du département) ; "
-    "défaut : aujourd'hui. Un jour à venir : 422 as_of_in_future. Compatibilité : "
-    "une date et heure (ancienne lecture par date d'enregistrement) est lue "
-    "comme known_at."
+    "défaut : aujourd'hui. Un jour à venir est admis : les étapes enregistrées "
+    "à ce jour, jugées à ce jour-là (échéances dépassées d'ici là). "
+    "Compatibilité : une date et heure (ancienne lecture par date "
+    "d'enregistrement) est lue comme known_at."
 )
 KNOWN_AT_HELP = (
     "Ce que le registre savait à cet instant (date et heure ISO 8601, sans "
@@ -278,6 +279,10 @@ def parse_known_at(value: str) -> datetime:
             f"known_at « {value} » n'est pas une date et heure ISO 8601 "
             "(p. ex. 2026-03-12T14:30:00-04:00).",
         ) from None
+    if not 1900 <= moment_.year <= 2100:  # and local times stay representable
+        raise _invalid_clock(
+            "invalid_input", f"known_at « {value} » hors bornes (années 1900 à 2100)."
+        )
     return moment(moment_)
 
 

@@ -185,16 +185,11 @@ class Logis(Application[UUID]):
     def check_clocks(
         clocks: Clocks, department: str, now: datetime | None = None
     ) -> None:
-        """422 when `as_of` is a day to come in the department, or `known_at`
-        a moment to come: the past only is read, never a guess."""
+        """422 `known_at_in_future` for a moment to come: the store is read as
+        it was, never as it may be (domain/clocks.py)."""
         why = clocks.future(department, now or datetime.now(UTC))
         if why is not None:
-            code = (
-                "known_at_in_future"
-                if why.startswith("known_at")
-                else ("as_of_in_future")
-            )
-            raise InvalidCommandError(why, code)
+            raise InvalidCommandError(why, "known_at_in_future")
 
     def record_history_at(
         self, record_id: UUID, clocks: Clocks, now: datetime | None = None

@@ -90,18 +90,15 @@ class Clocks:
 
     def future(self, department: str, now: datetime) -> str | None:
         """Why these clocks read the future (French), None when they do not:
-        a day that has not come yet in the department, or a moment to come."""
+        `known_at` a moment to come (the store cannot know what is not yet
+        recorded, and an answer must not change as writes come). `as_of` a
+        day to come is allowed: the steps recorded so far, judged on that day
+        (legality foresees the deadlines that will have passed by then)."""
         if self.known_at is not None and self.known_at > now:
             return (
                 f"known_at ({local_moment(department, self.known_at)}) est dans "
                 "le futur : le registre ne sait rien de ce qui n'est pas encore "
                 "enregistré."
-            )
-        today = local_today(department, now)
-        if self.as_of is not None and self.as_of > today:
-            return (
-                f"as_of ({self.as_of:%d/%m/%Y}) est un jour à venir dans le "
-                f"département {department} (nous sommes le {today:%d/%m/%Y})."
             )
         return None
 

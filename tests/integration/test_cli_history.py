@@ -150,11 +150,14 @@ def test_bad_clocks_are_refused_in_french(
     assert out == ""
 
 
-def test_a_day_to_come_is_refused(client: TestClient, history) -> None:  # type: ignore[no-untyped-def]
+def test_a_moment_to_come_is_refused(client: TestClient, history) -> None:  # type: ignore[no-untyped-def]
     dossier_id = drive_dossier(client, to="complet")
-    status, _, err = history(dossier_id, "--as-of", str(today() + timedelta(days=2)))
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    status, _, err = history(dossier_id, "--known-at", later)
     assert status == 1
-    assert "as_of_in_future" in err
+    assert "known_at_in_future" in err
+    status, _, err = history(dossier_id, "--as-of", str(today() + timedelta(2)))
+    assert status == 0, err  # a day to come: what is recorded, judged then
 
 
 def test_the_audit_trail_and_legality_read_both_clocks(

@@ -155,7 +155,6 @@ def test_a_late_entry_shows_on_its_day_once_it_is_recorded(client: TestClient) -
             {"as_of": "2026-03-12T10:00:00", "known_at": "2026-03-12T10:00:00"},
             ("ambiguous_clocks"),
         ),
-        ({"as_of": "future"}, "as_of_in_future"),
         ({"known_at": "future"}, "known_at_in_future"),
     ],
 )
@@ -239,3 +238,16 @@ def test_a_step_recorded_behind_a_later_one(client: TestClient) -> None:
     assert ok(client, f"legality/mesures/{mesure_id}", as_of=as_of)["as_of"] == (
         as_of.isoformat()
     )
+
+
+@pytest.mark.usefixtures("department")
+def test_a_day_to_come_reads_what_is_recorded_judged_then(client: TestClient) -> None:
+    """`as_of` a day to come is allowed (documented): the steps recorded so far,
+    legality judged on that day; `known_at` to come is not (above)."""
+    dossier_id = drive_dossier(client, to="complet")
+    later = today() + timedelta(days=400)
+    assert ok(client, f"dossiers/{dossier_id}", as_of=later) == ok(
+        client, f"dossiers/{dossier_id}"
+    )
+    judged = ok(client, f"legality/dossiers/{dossier_id}", as_of=later)
+    assert judged["as_of"] == later.isoformat()
