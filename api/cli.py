@@ -10,7 +10,6 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
-from uuid import UUID
 
 from pydantic import ValidationError
 
@@ -19,6 +18,7 @@ from api import (
     cli_audit,
     cli_consume,
     cli_erase,
+    cli_history,
     cli_legality,
     cli_relay,
     cli_statistics,
@@ -31,17 +31,14 @@ from api.cli_support import (
     cell,
     day_arg,
     matching,
-    moment_arg,
     print_json,
     uuid_arg,
 )
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
-    HistoryEntry,
     WorkloadPublic,
 )
-from commands.errors import NotFoundError
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from domain.programme import COMMUNE_PATTERN
@@ -95,20 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="charger le scénario de démonstration")
 
-    history = commands.add_parser(
-        "history",
-        help="chronologie d'un dossier, d'une mesure, d'un programme, d'une "
-        "commission ou d'une saisine",
-    )
-    history.add_argument(
-        "record_id",
-        type=uuid_arg("identifiant de dossier"),
-        help="identifiant (UUID) de l'enregistrement",
-    )
-    history.add_argument(
-        "--as-of", type=moment_arg, default=None, help="ISO 8601 : jusqu'à ce moment"
-    )
-    history.add_argument("--format", choices=("table", "json"), default="table")
+    cli_history.add_parser(commands)
 
     commands.add_parser(
         "projector", help="appliquer les événements aux vues, en continu (production)"
@@ -193,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "status":
                 return _status(settings, args.format)
             return _rebuild(settings, args.name)
-        return _history(settings, args.record_id, args.as_of, args.format)
+        return cli_history.run(settings, args)
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
@@ -313,54 +297,6 @@ def _demo(settings: Settings) -> int:
         system.close()
     print(report)
     return 0
-
-
-def _history(
-    settings: Settings, record_id: UUID, as_of: datetime | None, output: str
-) -> int:
-    """Any record's timeline (dossier, mesure, programme, commission, saisine),
-    as it was recorded by `as_of` when given: the events written by then, and
-    the stage they replay to."""
-    system = build_system(settings)
-    try:
-        kind, events = system.app.record_history(record_id)
-    finally:
-        system.close()
-    if as_of is not None:
-        events = [e for e in events if e.timestamp <= as_of]
-        if not events:
-            msg = f"{kind.label} {record_id} n'existait pas au {as_of.isoformat()}."
-            raise NotFoundError(msg, f"{kind.name}_not_found_at_date")
-    entries = [HistoryEntry.of(e, kind.labels) for e in events]
-    if output == "json":
-        return print_json([e.model_dump(mode="json") for e in entries])
-    when = f" au {as_of:%d/%m/%Y à %H:%M:%S} UTC" if as_of is not None else ""
-    print(f"{kind.label} {record_id} — {len(entries)} événement(s){when}")
-    state: Any = None
-    for event in events:
-        state = event.mutate(state)
-    if getattr(state, "stage", None):
-        print(f"Étape{when or ' actuelle'} : {state.stage}")
-    for e in entries:
-        details = ", ".join(
-            f"{k} : {_show(v)}" for k, v in e.data.items() if v not in (None, "", [])
-        )
-        print(
-            f"{e.version:>3}  {e.occurred_on:%d/%m/%Y}  {e.label}"
-            f"  — {e.actor.role} ({e.actor.organisation}), enregistré le "
-            f"{e.recorded_at:%d/%m/%Y à %H:%M:%S} UTC"
-        )
-        if details:
-            print(f"     {details}")
-    return 0
-
-
-def _show(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
-    return str(value)
 
 
 # ---- logis commissions: the sessions and their lists, from the read model --------

@@ -13,11 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import caught_up_views, cell, json_text, uuid_arg
+from api.cli_support import (
+    caught_up_views,
+    cell,
+    day_arg,
+    json_text,
+    moment_arg,
+    uuid_arg,
+)
 from api.documents import moment, render_html, render_pdf
 from api.schemas import AuditTrailPublic
+from domain.clocks import Clocks, local_moment, zone
 from infra.bootstrap import build_system
-from projections.audit_trail import find_record, select_trail
+from projections.audit_trail import find_record, select_trail, trail_by
 
 if TYPE_CHECKING:
     from infra.settings import Settings
@@ -34,7 +42,7 @@ CSV_HEADER = (
     "agent",
     "rôle",
     "organisation",
-    "enregistré le (UTC)",
+    "enregistré le (heure locale, ISO 8601)",
     "survenu le",
     "commission",
     "résumé",
@@ -60,6 +68,22 @@ def add_parsers(commands: Any) -> None:
     audit.add_argument(
         "--output", type=Path, default=None, help="écrire dans ce fichier (UTF-8)"
     )
+    audit.add_argument(
+        "--as-of",
+        type=day_arg,
+        default=None,
+        metavar="AAAA-MM-JJ",
+        help="les événements survenus au plus tard ce jour (date de survenue ; "
+        "défaut : aujourd'hui)",
+    )
+    audit.add_argument(
+        "--known-at",
+        type=moment_arg,
+        default=None,
+        metavar="ISO-8601",
+        help="les événements enregistrés au plus tard à cet instant (sans "
+        "fuseau : UTC ; défaut : maintenant)",
+    )
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -83,13 +107,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        clocks = Clocks(args.as_of, args.known_at)
+        if not clocks.now:  # 404 or 422 (exit 1) before it existed, or ahead
+            system.app.record_history_at(args.record_id, clocks)
         position = view.max_tracking_id(system.app.name) or 0
         trail = AuditTrailPublic.of(
-            record, select_trail(view, args.record_id), position
+            record, trail_by(clocks, select_trail(view, args.record_id)), position
         )
     finally:
         system.close()
-    text = render(trail, args.format, datetime.now(UTC))
+    text = render(trail, args.format, datetime.now(UTC), clocks)
     if args.format == "pdf":
         args.output.write_bytes(render_pdf(text))
         print(
@@ -108,21 +135,25 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def render(trail: AuditTrailPublic, output: str, now: datetime) -> str:
+def render(
+    trail: AuditTrailPublic, output: str, now: datetime, clocks: Clocks | None = None
+) -> str:
     if output == "json":
         return json_text(trail.model_dump(mode="json")) + "\n"
     if output == "csv":
         return as_csv(trail)
+    when = (clocks or Clocks()).describe(trail.department)
     if output in ("html", "pdf"):
-        return as_html(trail, now)
-    return as_table(trail, now)
+        return as_html(trail, now, when)
+    return as_table(trail, now, when)
 
 
 # ---- table ---------------------------------------------------------------------
 
 
-def _moment(value: datetime) -> str:
-    return f"{value.astimezone(UTC):%d/%m/%Y %H:%M:%S}"
+def _moment(value: datetime, department: str | None) -> str:
+    """The moment in the department's local time, its offset spelled out."""
+    return local_moment(department, value).replace(" à ", " ")
 
 
 def _place(trail: AuditTrailPublic) -> str:
@@ -136,7 +167,7 @@ def _place(trail: AuditTrailPublic) -> str:
 COLUMNS = (
     ("n°", 5),
     ("survenu le", 12),
-    ("enregistré le (UTC)", 21),
+    ("enregistré le (heure locale)", 32),
     ("événement", 46),
     ("agent", 22),
     ("rôle", 20),
@@ -144,14 +175,14 @@ COLUMNS = (
 )
 
 
-def as_table(trail: AuditTrailPublic, now: datetime) -> str:
+def as_table(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
     lines = [
         f"Piste d'audit — {trail.kind_label} {trail.id}",
         " — ".join(
             p
             for p in (
                 _place(trail),
-                f"{trail.count} événement(s)",
+                f"{trail.count} événement(s)" + (f" ({when})" if when else ""),
                 f"éditée le {now.astimezone(UTC):%d/%m/%Y à %H:%M} UTC",
             )
             if p
@@ -164,7 +195,7 @@ def as_table(trail: AuditTrailPublic, now: datetime) -> str:
         cells = (
             str(e.version),
             f"{e.occurred_on:%d/%m/%Y}",
-            _moment(e.recorded_at),
+            _moment(e.recorded_at, trail.department),
             e.label,
             e.actor.subject,
             e.actor.role,
@@ -209,7 +240,7 @@ def as_csv(trail: AuditTrailPublic) -> str:
                     e.actor.subject,
                     e.actor.role,
                     e.actor.organisation,
-                    e.recorded_at.astimezone(UTC).isoformat(),
+                    e.recorded_at.astimezone(zone(trail.department)).isoformat(),
                     e.occurred_on.isoformat(),
                     e.commission_id or "",
                     e.summary,
@@ -222,13 +253,14 @@ def as_csv(trail: AuditTrailPublic) -> str:
 # ---- HTML and PDF: one printable page (api/templates/audit_trail.html) ----------
 
 
-def as_html(trail: AuditTrailPublic, now: datetime) -> str:
+def as_html(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
     facts = [
         ("Enregistrement", trail.kind_label),
         ("Identifiant", str(trail.id)),
         ("Département", trail.department or "—"),
         ("Commune", trail.commune or "—"),
         ("Nombre d'événements", str(trail.count)),
+        ("Événements", when or "tous, tels que connus à l'édition"),
         ("Position du journal", str(trail.position)),
         ("Éditée le", moment(now)),
     ]

@@ -12,11 +12,11 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import caught_up_views, day_arg, print_json, uuid_arg
+from api.cli_support import caught_up_views, day_arg, moment_arg, print_json, uuid_arg
 from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
-from commands.errors import NotFoundError
+from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
-from domain.department import local_today
+from domain.clocks import Clocks, local_moment
 from domain.programme import COMMUNE_PATTERN, department_of
 from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
@@ -66,7 +66,13 @@ def add_parsers(commands: Any) -> None:
     )  # fmt: skip
     legality.add_argument(
         "--as-of", type=day_arg, default=None, metavar="AAAA-MM-JJ",
-        help="l'historique tel qu'il était à la fin de ce jour (défaut : aujourd'hui)",
+        help="les étapes survenues au plus tard ce jour, d'après leur date de "
+        "survenue (défaut : aujourd'hui, à l'heure du département)",
+    )  # fmt: skip
+    legality.add_argument(
+        "--known-at", type=moment_arg, default=None, metavar="ISO-8601",
+        help="ce que le registre savait à cet instant, d'après l'heure "
+        "d'enregistrement (sans fuseau : UTC ; défaut : maintenant)",
     )  # fmt: skip
     legality.add_argument("--format", choices=("table", "json"), default="table")
     legality.set_defaults(legality_parser=legality)
@@ -89,9 +95,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 system.app,
                 kind,
                 getattr(args, kind),
-                args.as_of or datetime.now(UTC),
+                args.as_of or args.known_at or datetime.now(UTC),
+                known_at=args.known_at,
             )
-        except NotFoundError as error:
+        except (NotFoundError, InvalidCommandError) as error:
             print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
             return 2
     finally:
@@ -110,7 +117,13 @@ def _report(system: Any, args: argparse.Namespace) -> int:
     """Read the views once this process has caught the projector up (as
     `logis commissions` does)."""
     department = department_of(args.commune)
-    day = args.as_of or local_today(department, datetime.now(UTC))
+    clocks = Clocks(args.as_of, args.known_at)
+    try:
+        system.app.check_clocks(clocks, department)
+    except InvalidCommandError as error:
+        print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
+        return 2
+    day = clocks.day(department, datetime.now(UTC))
     end = args.end or day
     if args.start and args.start > end:
         print(
@@ -123,7 +136,7 @@ def _report(system: Any, args: argparse.Namespace) -> int:
         return 1
     ids = commune_ids(readers.__getitem__, args.commune)
     report = commune_report(
-        system.app, args.commune, department, ids, args.start, end, day
+        system.app, args.commune, department, ids, args.start, end, day, args.known_at
     )
     answer = LegalityReportPublic.of(report)
     if args.format == "json":
@@ -138,9 +151,14 @@ def _report(system: Any, args: argparse.Namespace) -> int:
 
 def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
     blocking = sum(f.severity == "bloquant" for f in answer.findings)
+    known = (
+        f", tel que connu le {local_moment(answer.department, answer.known_at)}"
+        if answer.known_at is not None
+        else ""
+    )
     print(
         f"{indent}{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
-        f"département {answer.department}) — au {answer.as_of:%d/%m/%Y} : "
+        f"département {answer.department}) — au {answer.as_of:%d/%m/%Y}{known} : "
         f"{answer.count} manquement(s), dont {blocking} bloquant(s)"
     )
     for f in answer.findings:

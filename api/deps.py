@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import structlog
@@ -16,6 +16,7 @@ from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
+from domain.clocks import Clocks
 from domain.shared import Actor
 from domain.text import SingleLine
 from infra.auth import IdentityProviderError, TokenError, TokenVerifier
@@ -243,12 +244,79 @@ def carry_out(
     return CommandAnswer.of(result)
 
 
-AsOf = Annotated[
-    datetime | None,
-    Query(
-        description="Date et heure ISO 8601 : l'état à ce moment (sans fuseau : UTC)"
-    ),
-]
+AS_OF_HELP = (
+    "Ce qui était survenu à la fin de ce jour (AAAA-MM-JJ), d'après la date "
+    "de survenue de chaque étape (occurred_on, calendrier du département) ; "
+    "défaut : aujourd'hui. Un jour à venir est admis : les étapes enregistrées "
+    "à ce jour, jugées à ce jour-là (échéances dépassées d'ici là). "
+    "Compatibilité : une date et heure (ancienne lecture par date "
+    "d'enregistrement) est lue comme known_at."
+)
+KNOWN_AT_HELP = (
+    "Ce que le registre savait à cet instant (date et heure ISO 8601, sans "
+    "fuseau : UTC), d'après l'heure d'enregistrement de chaque événement ; "
+    "défaut : maintenant. Un instant à venir : 422 known_at_in_future."
+)
+AsOfParam = Annotated[str | None, Query(max_length=64, description=AS_OF_HELP)]
+KnownAtParam = Annotated[str | None, Query(max_length=64, description=KNOWN_AT_HELP)]
+
+
+def _invalid_clock(code: str, message: str) -> HTTPException:
+    """422: a malformed clock is `invalid_input`, as any malformed parameter."""
+    return HTTPException(422, {"code": code, "message": message})
+
+
+def parse_known_at(value: str) -> datetime:
+    """An ISO 8601 moment, naive meaning UTC; a bare day is refused (which
+    hour of which zone would it be?)."""
+    try:
+        if "T" not in value.upper() and " " not in value.strip():
+            raise ValueError
+        moment_ = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise _invalid_clock(
+            "invalid_input",
+            f"known_at « {value} » n'est pas une date et heure ISO 8601 "
+            "(p. ex. 2026-03-12T14:30:00-04:00).",
+        ) from None
+    if not 1900 <= moment_.year <= 2100:  # and local times stay representable
+        raise _invalid_clock(
+            "invalid_input", f"known_at « {value} » hors bornes (années 1900 à 2100)."
+        )
+    return moment(moment_)
+
+
+def read_clocks(as_of: AsOfParam = None, known_at: KnownAtParam = None) -> Clocks:
+    """The two clocks of a read (domain/clocks.py), from `?as_of=&known_at=`.
+    `as_of` is a day; a date and time there keeps its former meaning (the
+    recording clock) and is read as `known_at`, unless both are given."""
+    known = parse_known_at(known_at) if known_at is not None else None
+    if as_of is None:
+        return Clocks(None, known)
+    text = as_of.strip()
+    if "T" in text.upper() or " " in text:  # a moment: the former as_of
+        if known is not None:
+            raise _invalid_clock(
+                "ambiguous_clocks",
+                "as_of est un jour (AAAA-MM-JJ) ; l'instant d'enregistrement se "
+                "donne dans known_at.",
+            )
+        try:
+            return Clocks(None, parse_known_at(text))
+        except HTTPException:
+            pass  # refused below, as an as_of
+    else:
+        try:
+            return Clocks(date.fromisoformat(text), known)
+        except ValueError:
+            pass
+    raise _invalid_clock(
+        "invalid_input",
+        f"as_of « {as_of} » n'est pas un jour AAAA-MM-JJ (p. ex. 2026-03-12).",
+    )
+
+
+ClocksDep = Annotated[Clocks, Depends(read_clocks)]
 
 
 def moment(as_of: datetime) -> datetime:

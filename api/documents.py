@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from domain.department import OVERSEAS_TIMEZONES
+from domain.clocks import local_moment
 
 PDF = "application/pdf"
 
@@ -24,14 +23,13 @@ def day(value: date | None) -> str:
 
 
 def moment(value: datetime | None, department: str | None = None) -> str:
-    """A moment in the department's time (UTC when none is known), with its zone."""
+    """A moment in the department's time with its offset spelled out (UTC when
+    no department is known), as every other Logis output shows it."""
     if value is None:
         return "—"
     if department is None:
         return f"{value.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
-    zone = ZoneInfo(OVERSEAS_TIMEZONES.get(department, "Europe/Paris"))
-    local = value.astimezone(zone)
-    return f"{local:%d/%m/%Y à %H:%M} ({zone.key})"
+    return local_moment(department, value)
 
 
 def css_string(value: str) -> Markup:

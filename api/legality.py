@@ -4,7 +4,7 @@ records are found (the read models)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -101,7 +101,14 @@ class LegalityPublic(BaseModel):
     id: UUID
     department: str
     commune: str
-    as_of: date
+    as_of: date = Field(
+        description="Jour jugé : les étapes survenues au plus tard ce jour"
+    )
+    known_at: datetime | None = Field(
+        None,
+        description="L'historique tel que le registre le connaissait à cet "
+        "instant ; null : tel qu'il le connaît maintenant",
+    )
     blocking: bool = Field(description="Au moins un manquement bloquant")
     findings: list[FindingPublic]
     count: int
@@ -114,6 +121,7 @@ class LegalityPublic(BaseModel):
             department=record.department,
             commune=record.commune,
             as_of=record.as_of,
+            known_at=record.known_at,
             blocking=record.blocking,
             findings=[FindingPublic.of(f) for f in record.findings],
             count=len(record.findings),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID, uuid4
 
@@ -16,6 +16,7 @@ from domain import access
 from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
 from domain.association import AssociationLoad, association_load_id
+from domain.clocks import Clocks
 from domain.commission import (
     CAL,
     COMMISSION_PREFECTORALE,
@@ -37,7 +38,7 @@ from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, TO_LET, Programme
-from domain.records import RecordKind, kind_of
+from domain.records import KIND_LABELS, RecordKind, kind_of
 from domain.saisine import Saisine
 from domain.shared import Actor, DomainError, InvalidValueError, Meta, RecordedEvent
 
@@ -146,25 +147,66 @@ class Logis(Application[UUID]):
         return dossier
 
     def get_dossier_as_of(self, dossier_id: UUID, as_of: datetime) -> Dossier:
-        """The dossier exactly as it stood at `as_of` (events recorded by then)."""
+        """The dossier exactly as the store held it at `as_of` (events recorded
+        by then): the `known_at` clock alone."""
         return self.get_as_of(dossier_id, as_of, self.get_dossier)
 
     def get_as_of(
         self, aggregate_id: UUID, as_of: datetime, get: Callable[[UUID], A]
     ) -> A:
-        """Any aggregate exactly as it stood at `as_of`: its events recorded by
-        then, replayed. `get` (get_dossier, get_mesure…) says which kind it must
-        be, and answers 404 for another."""
-        kind = type(get(aggregate_id)).__name__.lower()
+        """Any aggregate exactly as the store held it at `as_of`."""
+        return self.read_at(aggregate_id, Clocks(known_at=as_of), get)
+
+    def read_at(
+        self,
+        aggregate_id: UUID,
+        clocks: Clocks,
+        get: Callable[[UUID], A],
+        now: datetime | None = None,
+    ) -> A:
+        """Any aggregate as it stood by `clocks` (domain/clocks.py): replayed
+        from its events known at `known_at`, up to the first one that happened
+        after `as_of`. `get` (get_dossier, get_mesure…) says which kind it must
+        be, and answers 404 for another; 404 `<kind>_not_known_at` or
+        `<kind>_not_found_at_date` before it existed, by either clock; 422
+        when the clocks read the future."""
+        current: Any = get(aggregate_id)
+        kind = type(current).__name__.lower()
+        self.check_clocks(clocks, current.department, now)
+        events = list(self.events.get(aggregate_id))
+        absent = clocks.absent(KIND_LABELS.get(kind, kind), aggregate_id, events)
+        if absent is not None:
+            message, code = absent
+            raise NotFoundError(message, f"{kind}_{code}")
         aggregate: Any = None
-        for event in self.events.get(aggregate_id):
-            if event.timestamp > as_of:
-                break
+        for event in clocks.replayable(events):
             aggregate = event.mutate(aggregate)
-        if aggregate is None:
-            msg = f"{aggregate_id} n'existait pas au {as_of.isoformat()}."
-            raise NotFoundError(msg, f"{kind}_not_found_at_date")
-        return aggregate
+        return aggregate  # type: ignore[no-any-return]
+
+    @staticmethod
+    def check_clocks(
+        clocks: Clocks, department: str, now: datetime | None = None
+    ) -> None:
+        """422 `known_at_in_future` for a moment to come: the store is read as
+        it was, never as it may be (domain/clocks.py)."""
+        why = clocks.future(department, now or datetime.now(UTC))
+        if why is not None:
+            raise InvalidCommandError(why, "known_at_in_future")
+
+    def record_history_at(
+        self, record_id: UUID, clocks: Clocks, now: datetime | None = None
+    ) -> tuple[RecordKind, list[RecordedEvent]]:
+        """Any record's kind and its events by `clocks`: known at `known_at`,
+        happened by `as_of` (every one of them, in version order, even one
+        recorded late behind a later step); 404 before it existed, 422 for
+        clocks in the future."""
+        kind, events = self.record_history(record_id)
+        self.check_clocks(clocks, getattr(events[0], "department", ""), now)
+        absent = clocks.absent(kind.label, record_id, events)
+        if absent is not None:
+            message, code = absent
+            raise NotFoundError(message, f"{kind.name}_{code}")
+        return kind, clocks.happened(events)
 
     def record_history(self, record_id: UUID) -> tuple[RecordKind, list[RecordedEvent]]:
         """Any record's events (dossier, mesure, programme, commission,

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from commands.errors import NotFoundError
+from domain.clocks import Clocks
 from domain.department import (
     DepartmentNotConfiguredError,
     DepartmentSettings,
+    department_id,
     local_today,
 )
 from domain.legality import CHECKS, RULES
@@ -42,6 +44,7 @@ class RecordFindings:
     commune: str
     as_of: date
     findings: list[Finding]
+    known_at: datetime | None = None  # None: as the store knows it now
 
     @property
     def blocking(self) -> bool:
@@ -66,14 +69,25 @@ class CommuneReport:
         return self.by_severity.get("bloquant", 0) > 0
 
 
-def settings_history(app: Logis, department: str) -> SettingsOn:
+def settings_history(
+    app: Logis, department: str, known_at: datetime | None = None
+) -> SettingsOn:
     """The department's settings history as `settings_on(day)`: the version in
     force on a day (DepartmentNotConfiguredError before the first), each
-    version read once."""
+    version read once; with `known_at`, only the versions adopted (recorded)
+    by then: a decision is judged by the settings the store knew."""
     try:
         versions = app.department_versions(department)
     except NotFoundError:
         versions = []
+    if known_at is not None:
+        known = Clocks(known_at=known_at).known(
+            app.events.get(department_id(department))
+        )
+        state: Any = None
+        for event in known:
+            state = event.mutate(state)
+        versions = list(state.versions) if state is not None else []
     parsed: dict[int, DepartmentSettings] = {}
 
     def on(day: date) -> tuple[int, DepartmentSettings]:
@@ -98,10 +112,16 @@ def check_record(
     record_id: UUID,
     as_of: date | datetime,
     settings_on: SettingsOn | None = None,
+    *,
+    known_at: datetime | None = None,
 ) -> RecordFindings:
-    """The findings of one record of `kind` as of the end of `as_of`; given a
-    moment rather than a day, as of the day it is then in the record's
-    department. 404 (`<kind>_not_found`) when there is no such record."""
+    """The findings of one record of `kind` as of the end of `as_of` (a day;
+    given a moment, the day it is then in the record's department), judging
+    the events that had happened by then among those the store held at
+    `known_at` (default: now), with the settings it held then. 404
+    (`<kind>_not_found`) when there is no such record, `<kind>_not_known_at`
+    or `<kind>_not_found_at_date` when it did not exist yet by either clock;
+    422 for clocks in the future."""
     events = list(app.events.get(record_id))
     found = kind_of(events[0]) if events else None
     if found is None or found.name != kind:
@@ -109,14 +129,23 @@ def check_record(
         raise NotFoundError(msg, f"{kind}_not_found")
     first = events[0]
     day = local_today(first.department, as_of) if isinstance(as_of, datetime) else as_of
-    rules = settings_on or settings_history(app, first.department)
+    clocks = Clocks(day, known_at)
+    app.check_clocks(clocks, first.department)
+    absent = clocks.absent(KIND_LABELS[kind], record_id, events)
+    if absent is not None:
+        message, code = absent
+        raise NotFoundError(message, f"{kind}_{code}")
+    rules = settings_on or settings_history(app, first.department, known_at)
     return RecordFindings(
         kind,
         record_id,
         first.department,
         first.commune,
         day,
-        CHECKS[kind](events, rules, day),
+        # The checks judge each event by its `occurred_on` against `day`
+        # themselves; they read only what the store held at `known_at`.
+        CHECKS[kind](clocks.known(events), rules, day),
+        known_at,
     )
 
 
@@ -146,18 +175,24 @@ def commune_report(
     start: date | None,
     end: date,
     as_of: date,
+    known_at: datetime | None = None,
 ) -> CommuneReport:
     """Every record of the commune (`ids` by kind: dossier, commission,
     programme) checked as of `as_of`; the findings that arose between `start`
-    and `end` (both included), with their totals by rule and severity."""
-    settings_on = settings_history(app, department)
+    and `end` (both included), with their totals by rule and severity. With
+    `known_at`, as the store knew them then: a record recorded later, or
+    whose first step happened after `as_of`, is not checked."""
+    settings_on = settings_history(app, department, known_at)
     records, checked = [], Counter[str]()
     for kind in COMMUNE_KINDS:
         for record_id in ids.get(kind, ()):
             try:
-                found = check_record(app, kind, record_id, as_of, settings_on)
+                found = check_record(
+                    app, kind, record_id, as_of, settings_on, known_at=known_at
+                )
             except NotFoundError:
-                continue  # in the view, not (yet) in this store: nothing to check
+                continue  # not in this store, or not yet by the clocks
+
             checked[kind] += 1
             within = [
                 f
@@ -167,7 +202,13 @@ def commune_report(
             if within:
                 records.append(
                     RecordFindings(
-                        kind, record_id, found.department, found.commune, as_of, within
+                        kind,
+                        record_id,
+                        found.department,
+                        found.commune,
+                        as_of,
+                        within,
+                        known_at,
                     )
                 )
     everything = [f for r in records for f in r.findings]

@@ -33,6 +33,8 @@ from projections.rows import Row, RowProjection, RowView, Table
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from domain.clocks import Clocks
+
 EVENTS = Table(
     name="events",
     columns={
@@ -186,6 +188,18 @@ def select_trail(view: RowView, aggregate_id: UUID) -> list[AuditRow]:
             | {"summary": _readable_summary(row)}
         )
         for row in rows
+    ]
+
+
+def trail_by(clocks: Clocks, rows: list[AuditRow]) -> list[AuditRow]:
+    """The rows of events recorded by `known_at` that had happened by `as_of`
+    (domain/clocks.py), in version order: a step recorded late stays in its
+    place, its two dates shown."""
+    return [
+        row
+        for row in rows
+        if (clocks.known_at is None or row.recorded_at <= clocks.known_at)
+        and (clocks.as_of is None or row.occurred_on <= clocks.as_of)
     ]
 
 

@@ -13,13 +13,14 @@ from fastapi import APIRouter, Path
 
 from api.access import authorize
 from api.access_log import AccessLogDep, trail_categories
-from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import AuditTrailPublic
 from commands.application import Logis
+from domain.clocks import Clocks
 from domain.records import KINDS
 from infra.bootstrap import System
-from projections.audit_trail import AuditRecord, find_record, select_trail
+from projections.audit_trail import AuditRecord, find_record, select_trail, trail_by
 
 ERRORS = documented_errors("Enregistrement introuvable", "—")
 ERRORS.pop(409)
@@ -52,17 +53,24 @@ def audit_trail(
     kind: str,
     get: Get,
     min_position: int | None,
+    clocks: Clocks | None = None,
 ) -> AuditTrailPublic:
     """The record's trail from the view; 404 (`<kind>_not_found`) when the store
     holds no record of that kind with this id. A record written after the view's
-    position has no event yet: pass `min_position` to wait for it."""
+    position has no event yet: pass `min_position` to wait for it. With clocks
+    (domain/clocks.py), the events that had happened by `as_of` among those
+    recorded by `known_at`; 404 when it did not exist yet by either clock."""
+    clocks = clocks or Clocks()
     view = current_view(system, "audit_trail", min_position)
     position = view.max_tracking_id(system.app.name) or 0
     record = find_record(view, record_id)
     if record is None or record.kind != kind:
         get(system.app, record_id)  # raises <kind>_not_found for no such record
         record = AuditRecord(record_id, kind, None, None)
-    return AuditTrailPublic.of(record, select_trail(view, record_id), position)
+    if not clocks.now:
+        system.app.record_history_at(record_id, clocks)  # 404 before it existed
+    rows = trail_by(clocks, select_trail(view, record_id))
+    return AuditTrailPublic.of(record, rows, position)
 
 
 def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
@@ -71,10 +79,11 @@ def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
         system: SystemDep,
         caller: CallerDep,
         access: AccessLogDep,
+        clocks: ClocksDep,
         min_position: MinPosition = None,
     ) -> AuditTrailPublic:
         authorize(system, caller, kind, record_id, surface="audit")
-        answer = audit_trail(system, record_id, kind, get, min_position)
+        answer = audit_trail(system, record_id, kind, get, min_position, clocks)
         categories = trail_categories(kind)
         if categories:  # a dossier's, a measure's, a referral's
             access.record(kind, [record_id], categories)

@@ -13,8 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, AccessLogDep
 from api.deps import (
-    AsOf,
     CallerDep,
+    ClocksDep,
     ContextDep,
     DwellingRef,
     MinPosition,
@@ -22,7 +22,6 @@ from api.deps import (
     SystemDep,
     carry_out,
     current_view,
-    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -174,17 +173,16 @@ def read_commission(
     system: SystemDep,
     caller: CallerDep,
     response: Response,
-    as_of: AsOf = None,
+    clocks: ClocksDep,
 ) -> CommissionPublic:
     """The session as it stands: attendance, decisions, ranked list, liste
-    complémentaire and its expiry; its version as ETag. With `as_of`, the
-    session as it stood at that moment."""
+    complémentaire and its expiry; its version as ETag. The
+    session as it stood by the clocks `as_of` (a day: the steps
+    that had happened by then) and `known_at` (a moment: what the store held)."""
     commission = authorize(system, caller, "commission", commission_id)
-    if as_of is not None:
+    if not clocks.now:
         return CommissionPublic.of(
-            system.app.get_as_of(
-                commission_id, moment(as_of), system.app.get_commission
-            )
+            system.app.read_at(commission_id, clocks, system.app.get_commission)
         )
     response.headers["ETag"] = f'"{commission.version}"'
     return CommissionPublic.of(commission)

@@ -11,15 +11,14 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from api.access import authorize, check_household_link, history, public, scoped
 from api.access_log import DOSSIER, DOSSIER_ROW, AccessLogDep
 from api.deps import (
-    AsOf,
     CallerDep,
+    ClocksDep,
     ContextDep,
     MinPosition,
     Offset,
     SystemDep,
     carry_out,
     current_view,
-    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -119,14 +118,16 @@ def read_dossier(
     caller: CallerDep,
     access: AccessLogDep,
     response: Response,
-    as_of: AsOf = None,
+    clocks: ClocksDep,
 ) -> DossierPublic:
-    """The dossier's current state, or with `as_of` the state it had at that moment."""
+    """The dossier's current state, with its version as ETag; with `as_of` (a
+    day: the steps that had happened by then) or `known_at` (a moment: what the
+    store held then), the state it had by those clocks."""
     dossier = authorize(system, caller, "dossier", dossier_id)
-    if as_of is None:
+    if clocks.now:
         response.headers["ETag"] = f'"{dossier.version}"'
     else:
-        dossier = system.app.get_dossier_as_of(dossier_id, moment(as_of))
+        dossier = system.app.read_at(dossier_id, clocks, system.app.get_dossier)
     answer = public(caller, "dossier", DossierPublic.of(dossier))
     access.record("dossier", [dossier_id], DOSSIER)
     return answer
@@ -134,12 +135,19 @@ def read_dossier(
 
 @router.get("/{dossier_id}/history", response_model=HistoryPublic)
 def read_history(
-    dossier_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+    dossier_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    clocks: ClocksDep,
 ) -> HistoryPublic:
     """Every event of the dossier in order: who, when recorded, when it happened;
-    without the fields of a category the caller's role does not read."""
+    without the fields of a category the caller's role does not read. With
+    `as_of` and `known_at`, the events that had happened by that day among
+    those the store held at that moment."""
     authorize(system, caller, "dossier", dossier_id, surface="history")
-    events = system.app.dossier_history(dossier_id)
+    system.app.dossier_history(dossier_id)  # 404 for another kind of record
+    _, events = system.app.record_history_at(dossier_id, clocks)
     answer = HistoryPublic(id=dossier_id, events=history(caller, "dossier", events))
     access.record("dossier", [dossier_id], DOSSIER)
     return answer

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from api.access import authorize, check_place
 from api.access_log import LEGALITY, LOGGED_KINDS, AccessLogDep
-from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.legality import (
     LegalityPublic,
@@ -24,7 +24,6 @@ from api.legality import (
     commune_ids,
 )
 from commands.legality import check_record, commune_report
-from domain.department import local_today
 from domain.legality import RULES
 from domain.programme import COMMUNE_PATTERN, department_of
 from domain.records import KINDS
@@ -37,7 +36,11 @@ ERRORS: dict[int | str, Any] = {
 
 # Per kind of record: its route's description.
 DESCRIPTIONS = {
-    "dossier": "The rules an LLTS dossier's history breaks as of the end of `as_of`.",
+    "dossier": (
+        "The rules an LLTS dossier's history breaks as of the end of `as_of`\n"
+        "(the steps that had happened by that day), as the store knew it at\n"
+        "`known_at`."
+    ),
     "mesure": "The rules an ASLL measure's history breaks.",
     "programme": "CONC-QUOTA on a programme's concertation.",
     "commission": (
@@ -48,14 +51,6 @@ DESCRIPTIONS = {
 }
 
 router = APIRouter(prefix="/v1/legality", tags=["legality"], responses=ERRORS)
-
-AsOfDay = Annotated[
-    date | None,
-    Query(
-        description="Lire l'historique tel qu'il était à la fin de ce jour "
-        "(AAAA-MM-JJ) ; défaut : aujourd'hui, à l'heure du département"
-    ),
-]
 
 
 @router.get("/rules", response_model=RulesPublic)
@@ -71,11 +66,12 @@ def _endpoint(kind: str, description: str) -> Callable[..., object]:
         system: SystemDep,
         caller: CallerDep,
         access: AccessLogDep,
-        as_of: AsOfDay = None,
+        clocks: ClocksDep,
     ) -> LegalityPublic:
         authorize(system, caller, kind, record_id, surface="legality")
-        day_or_now = as_of or datetime.now(UTC)  # now: the department's today
-        found = check_record(system.app, kind, record_id, day_or_now)
+        # No day: the department's day at `known_at` (now by default).
+        day = clocks.as_of or clocks.known_at or datetime.now(UTC)
+        found = check_record(system.app, kind, record_id, day, known_at=clocks.known_at)
         answer = LegalityPublic.of(found)
         if kind in LOGGED_KINDS:  # a dossier's, a measure's, a referral's
             access.record(kind, [record_id], LEGALITY)
@@ -101,6 +97,7 @@ for _kind in KINDS:
 def read_legality_report(
     system: SystemDep,
     caller: CallerDep,
+    clocks: ClocksDep,
     commune: Annotated[
         str, Query(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune")
     ],
@@ -112,16 +109,17 @@ def read_legality_report(
         date | None,
         Query(description="Manquements nés jusqu'à ce jour ; défaut : as_of"),
     ] = None,
-    as_of: AsOfDay = None,
     min_position: MinPosition = None,
 ) -> LegalityReportPublic:
     """Every dossier, commission and programme of the commune (found in the read
-    models) checked as of `as_of`: the findings born between `from` and `to`,
+    models) checked as of `as_of` as the store knew them at `known_at` (a
+    record recorded later is not read): the findings born between `from` and `to`,
     their totals by rule and severity, and the rules checked or not. The
     commune lies within the caller's scope."""
     department = department_of(commune)
     check_place(caller, "legality", department, commune)
-    day = as_of or local_today(department, datetime.now(UTC))
+    system.app.check_clocks(clocks, department)
+    day = clocks.day(department, datetime.now(UTC))
     end = to or day
     if from_ is not None and from_ > end:
         raise HTTPException(
@@ -132,5 +130,7 @@ def read_legality_report(
             },
         )
     ids = commune_ids(lambda name: current_view(system, name, min_position), commune)
-    report = commune_report(system.app, commune, department, ids, from_, end, day)
+    report = commune_report(
+        system.app, commune, department, ids, from_, end, day, clocks.known_at
+    )
     return LegalityReportPublic.of(report)

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Response
 from api.access import authorize, check_household_link, history, public, scoped
 from api.access_log import MESURE, MESURE_ROW, AccessLogDep
 from api.deps import (
-    AsOf,
     CallerDep,
+    ClocksDep,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
     current_view,
-    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -81,13 +80,14 @@ def read_mesure(
     caller: CallerDep,
     access: AccessLogDep,
     response: Response,
-    as_of: AsOf = None,
+    clocks: ClocksDep,
 ) -> MesurePublic:
-    """The measure as it stands, with its version as ETag; with `as_of`, as it
-    stood at that moment."""
+    """The measure as it stands, with its version as ETag; as it stood by the
+    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
+    (a moment: what the store held)."""
     mesure = authorize(system, caller, "mesure", mesure_id)
-    if as_of is not None:
-        mesure = system.app.get_as_of(mesure_id, moment(as_of), system.app.get_mesure)
+    if not clocks.now:
+        mesure = system.app.read_at(mesure_id, clocks, system.app.get_mesure)
     else:
         response.headers["ETag"] = f'"{mesure.version}"'
     answer = public(caller, "mesure", MesurePublic.of(mesure))
@@ -97,12 +97,19 @@ def read_mesure(
 
 @router.get("/{mesure_id}/history", response_model=HistoryPublic)
 def read_mesure_history(
-    mesure_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+    mesure_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    clocks: ClocksDep,
 ) -> HistoryPublic:
     """Every event of the measure in order: who, when recorded, when it happened;
-    without the fields of a category the caller's role does not read."""
+    without the fields of a category the caller's role does not read. With
+    `as_of` and `known_at`, the events that had happened by that day among
+    those the store held at that moment."""
     authorize(system, caller, "mesure", mesure_id, surface="history")
-    events = system.app.mesure_history(mesure_id)
+    system.app.mesure_history(mesure_id)  # 404 for another kind of record
+    _, events = system.app.record_history_at(mesure_id, clocks)
     answer = HistoryPublic(id=mesure_id, events=history(caller, "mesure", events))
     access.record("mesure", [mesure_id], MESURE)
     return answer

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from api.access import authorize, scoped
 from api.deps import (
-    AsOf,
     CallerDep,
+    ClocksDep,
     ContextDep,
     DwellingRef,
     MinPosition,
@@ -18,7 +18,6 @@ from api.deps import (
     SystemDep,
     carry_out,
     current_view,
-    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -176,14 +175,15 @@ def read_programme(
     system: SystemDep,
     caller: CallerDep,
     response: Response,
-    as_of: AsOf = None,
+    clocks: ClocksDep,
 ) -> ProgrammePublic:
-    """The programme's current state, with its version as ETag; with `as_of`,
-    the state it had at that moment."""
+    """The programme's current state, with its version as ETag; the
+    state it had by the clocks `as_of` (a day: the steps
+    that had happened by then) and `known_at` (a moment: what the store held)."""
     programme = authorize(system, caller, "programme", programme_id)
-    if as_of is not None:
+    if not clocks.now:
         return ProgrammePublic.of(
-            system.app.get_as_of(programme_id, moment(as_of), system.app.get_programme)
+            system.app.read_at(programme_id, clocks, system.app.get_programme)
         )
     response.headers["ETag"] = f'"{programme.version}"'
     return ProgrammePublic.of(programme)

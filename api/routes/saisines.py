@@ -10,12 +10,11 @@ from fastapi import APIRouter, Response
 from api.access import authorize, check_household_link, history, public
 from api.access_log import SAISINE, AccessLogDep
 from api.deps import (
-    AsOf,
     CallerDep,
+    ClocksDep,
     ContextDep,
     SystemDep,
     carry_out,
-    moment,
     with_fingerprint,
 )
 from api.errors import documented_errors
@@ -70,15 +69,14 @@ def read_saisine(
     caller: CallerDep,
     access: AccessLogDep,
     response: Response,
-    as_of: AsOf = None,
+    clocks: ClocksDep,
 ) -> SaisinePublic:
-    """The referral as it stands, with its version as ETag; with `as_of`, as it
-    stood at that moment."""
+    """The referral as it stands, with its version as ETag; as it stood by the
+    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
+    (a moment: what the store held)."""
     saisine = authorize(system, caller, "saisine", saisine_id)
-    if as_of is not None:
-        saisine = system.app.get_as_of(
-            saisine_id, moment(as_of), system.app.get_saisine
-        )
+    if not clocks.now:
+        saisine = system.app.read_at(saisine_id, clocks, system.app.get_saisine)
     else:
         response.headers["ETag"] = f'"{saisine.version}"'
     answer = public(caller, "saisine", SaisinePublic.of(saisine))
@@ -88,12 +86,19 @@ def read_saisine(
 
 @router.get("/{saisine_id}/history", response_model=HistoryPublic)
 def read_saisine_history(
-    saisine_id: UUID, system: SystemDep, caller: CallerDep, access: AccessLogDep
+    saisine_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    clocks: ClocksDep,
 ) -> HistoryPublic:
     """Every event of the referral in order: who, when recorded, when it happened;
-    without the fields of a category the caller's role does not read."""
+    without the fields of a category the caller's role does not read. With
+    `as_of` and `known_at`, the events that had happened by that day among
+    those the store held at that moment."""
     authorize(system, caller, "saisine", saisine_id, surface="history")
-    events = system.app.saisine_history(saisine_id)
+    system.app.saisine_history(saisine_id)  # 404 for another kind of record
+    _, events = system.app.record_history_at(saisine_id, clocks)
     answer = HistoryPublic(id=saisine_id, events=history(caller, "saisine", events))
     access.record("saisine", [saisine_id], SAISINE)
     return answer

@@ -81,31 +81,64 @@ class TestHistory:
         occurred = [e["occurred_on"] for e in events]
         assert occurred == sorted(occurred)
 
-    def test_history_as_of_a_moment_shows_what_was_recorded_by_then(
+    def test_history_known_at_a_moment_shows_what_was_recorded_by_then(
         self, server: Server, client: httpx.Client
     ) -> None:
         dossier_id = closed_dossier_id(client)
         events = client.get(f"/v1/dossiers/{dossier_id}/history").json()["events"]
         fifth = events[4]["recorded_at"]
-        then = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": fifth})
+        then = client.get(f"/v1/dossiers/{dossier_id}", params={"known_at": fifth})
         assert then.status_code == 200, then.text
+        for option in ("--known-at", "--as-of"):  # a moment in --as-of: as before
+            result = run_logis(
+                "history",
+                dossier_id,
+                option,
+                fifth,
+                database_url=server.database_url,
+                cwd=server.workdir,
+            )
+            assert result.returncode == 0, result.stderr
+            lines = result.stdout.splitlines()
+            assert lines[0].startswith(
+                f"Dossier LLTS {dossier_id} — 5 événement(s) (connu le "
+            )
+            stage = str(then.json()["stage"]).replace("_", " ")
+            assert f"Étape (connu le {lines[0].split('connu le ', 1)[1]} : {stage}" in (
+                result.stdout
+            )
+            assert "Dossier clos" not in result.stdout
+
+    def test_a_demo_dossier_exists_on_the_day_of_its_own_commission(
+        self, server: Server, client: httpx.Client
+    ) -> None:
+        """Issue 14: recorded today, decided at its CAL months ago; as of that
+        day (`occurred_on`) it exists, and legality judges it then."""
+        dossier_id = closed_dossier_id(client)
+        events = client.get(f"/v1/dossiers/{dossier_id}/history").json()["events"]
+        (cal_day,) = [e["occurred_on"] for e in events if e["type"] == "CALDecided"]
+        then = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": cal_day})
+        assert then.status_code == 200, then.text
+        assert then.json()["stage"] == "decide_cal"
+        judged = client.get(
+            f"/v1/legality/dossiers/{dossier_id}", params={"as_of": cal_day}
+        )
+        assert judged.status_code == 200, judged.text
+        assert judged.json()["as_of"] == cal_day
         result = run_logis(
             "history",
             dossier_id,
             "--as-of",
-            fifth,
+            cal_day,
             database_url=server.database_url,
             cwd=server.workdir,
         )
         assert result.returncode == 0, result.stderr
-        lines = result.stdout.splitlines()
-        assert lines[0].startswith(f"Dossier LLTS {dossier_id} — 5 événement(s) au ")
-        assert lines[1] == f"Étape au {lines[0].split(' au ', 1)[1]} : " + str(
-            then.json()["stage"]
-        )
+        assert "Décision de la commission d'attribution" in result.stdout
         assert "Dossier clos" not in result.stdout
+        assert not re.search(r"Decimal\(|UUID\(|datetime\.|\{'", result.stdout)
 
-    def test_history_of_a_mesure_and_of_a_commission_as_of_a_moment(
+    def test_history_of_a_mesure_and_of_a_commission_known_at_a_moment(
         self, server: Server, client: httpx.Client
     ) -> None:
         mesure_id = client.get("/v1/mesures").json()["data"][0]["id"]
@@ -128,24 +161,26 @@ class TestHistory:
             result = run_logis(
                 "history",
                 str(record_id),
-                "--as-of",
+                "--known-at",
                 first,
                 database_url=server.database_url,
                 cwd=server.workdir,
             )
             assert result.returncode == 0, result.stderr
-            assert result.stdout.startswith(f"{title} {record_id} — 1 événement(s) au ")
+            assert result.stdout.startswith(
+                f"{title} {record_id} — 1 événement(s) (connu le "
+            )
             before = run_logis(
                 "history",
                 str(record_id),
-                "--as-of",
+                "--known-at",
                 "2000-01-01T00:00:00+00:00",
                 database_url=server.database_url,
                 cwd=server.workdir,
             )
             assert before.returncode == 1
-            assert "_not_found_at_date" in before.stderr
-            assert "n'existait pas" in before.stderr
+            assert "_not_known_at" in before.stderr
+            assert "rien n'en était encore enregistré" in before.stderr
 
     def test_history_refuses_a_malformed_id_in_french(self, server: Server) -> None:
         result = run_logis(

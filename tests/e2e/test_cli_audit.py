@@ -115,7 +115,7 @@ def test_table_lists_every_event_in_french(store: Store) -> None:
     numbered = [line for line in lines[4:] if line[:5].strip().isdigit()]
     assert [int(line[:5]) for line in numbered] == [e["version"] for e in store.events]
     for line, event in zip(numbered, store.events, strict=True):
-        assert line[38:].startswith(event["label"][:40])
+        assert line[49:].startswith(event["label"][:40])
     assert f"commission : {store.cal}" in result.stdout
     assert HOSTILE in result.stdout
 

@@ -819,15 +819,19 @@ class TestReadAsOf:
     def test_as_of_now_gives_the_current_state(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="complet")
 
-        then = read(
-            client,
-            dossier_id,
-            as_of=(datetime.now(UTC) + timedelta(days=1)).isoformat(),
-        )
+        then = read(client, dossier_id, as_of=(today() + timedelta(days=1)).isoformat())
 
         assert (then["version"], then["stage"]) == (4, "complet")
 
-    def test_as_of_before_creation_is_not_found(self, client: TestClient) -> None:
+    def test_known_at_to_come_is_refused(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="complet")
+        later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+
+        for clock in ("known_at", "as_of"):  # a moment in as_of: known_at
+            answer = client.get(f"/v1/dossiers/{dossier_id}", params={clock: later})
+            assert_error(answer, 422, "known_at_in_future")
+
+    def test_known_at_before_creation_is_not_found(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="complet")
         created = datetime.fromisoformat(history(client, dossier_id)[0]["recorded_at"])
 
@@ -836,11 +840,11 @@ class TestReadAsOf:
             created - timedelta(days=365),
         ):
             answer = client.get(
-                f"/v1/dossiers/{dossier_id}", params={"as_of": moment.isoformat()}
+                f"/v1/dossiers/{dossier_id}", params={"known_at": moment.isoformat()}
             )
-            assert_error(answer, 404, "dossier_not_found_at_date")
+            assert_error(answer, 404, "dossier_not_known_at")
 
-    def test_as_of_must_be_a_date_time(self, client: TestClient) -> None:
+    def test_as_of_must_be_a_day(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="identifie")
 
         answer = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": "hier"})

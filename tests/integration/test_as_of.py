@@ -1,7 +1,10 @@
-"""Replay as of a moment, for every kind of record the API serves: a programme,
-a commission, an ASLL measure and a CCAPEX referral read with `?as_of=` are
-exactly what they were then (each event recorded by that moment, no later one);
-before they existed, 404; another kind's id, 404 too. Both stores."""
+"""Replay as the store knew it at a moment, for every kind of record the API
+serves: a programme, a commission, an ASLL measure and a CCAPEX referral read
+with `?known_at=` are exactly what they were then (each event recorded by that
+moment, no later one); before they were recorded, 404; another kind's id, 404
+too. `?as_of=` with a date and time (its meaning before the two clocks) still
+reads the recording clock. Both stores. The day clock: tests/integration/
+test_two_clocks.py."""
 
 from __future__ import annotations
 
@@ -109,25 +112,30 @@ def test_a_record_reads_as_it_stood_at_any_moment(
     current = client.get(f"/v1/{resource}/{record_id}")
     assert current.json()["version"] > first["version"]
 
-    then = client.get(f"/v1/{resource}/{record_id}", params={"as_of": created})
+    then = client.get(f"/v1/{resource}/{record_id}", params={"known_at": created})
     assert then.status_code == 200, then.text
     assert then.json() == first  # exactly that state: version, stage, all fields
     assert "ETag" not in then.headers  # a past state is not a version to write on
-    later = client.get(f"/v1/{resource}/{record_id}", params={"as_of": now()})
+    former = client.get(f"/v1/{resource}/{record_id}", params={"as_of": created})
+    assert former.json() == first  # a moment in as_of: the recording clock
+    later = client.get(f"/v1/{resource}/{record_id}", params={"known_at": now()})
     assert later.json() == current.json()
 
     kind = resource.rstrip("s")
-    missing = client.get(f"/v1/{resource}/{record_id}", params={"as_of": before})
-    assert_error(missing, 404, f"{kind}_not_found_at_date")
+    missing = client.get(f"/v1/{resource}/{record_id}", params={"known_at": before})
+    error = assert_error(missing, 404, f"{kind}_not_known_at")
+    assert "known_at" in error["message"]
 
 
 def test_another_kinds_id_is_not_found_as_of_a_moment(client: TestClient) -> None:
     _, mesure_id, _ = mesure(client)
-    answer = client.get(f"/v1/saisines/{mesure_id}", params={"as_of": now()})
+    answer = client.get(f"/v1/saisines/{mesure_id}", params={"known_at": now()})
     assert_error(answer, 404, "saisine_not_found")
 
 
 def test_a_malformed_moment_is_refused(client: TestClient) -> None:
     _, saisine_id, _ = saisine(client)
     answer = client.get(f"/v1/saisines/{saisine_id}", params={"as_of": "hier"})
-    assert answer.status_code == 422, answer.text
+    assert_error(answer, 422, "invalid_input")
+    answer = client.get(f"/v1/saisines/{saisine_id}", params={"known_at": "hier"})
+    assert_error(answer, 422, "invalid_input")
