@@ -319,8 +319,12 @@ def _summary(report: DepartmentReportPublic) -> str:
     lines = [
         f"Rapport de légalité — {place} — manquements nés {period} "
         f"(historiques au {report.as_of:%d/%m/%Y})",
-        f"Manquements : {report.count} "
-        + ", ".join(f"{n} {s}" for s, n in report.by_severity.items()),
+        f"Manquements : {report.count}"
+        + (
+            f" ({', '.join(f'{n} {s}' for s, n in report.by_severity.items())})"
+            if report.count
+            else ""
+        ),
     ]
     lines += [
         f"  {r.rule:<18}  {r.severity:<8}  {r.count:>4}  {r.title}"
