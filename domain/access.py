@@ -595,6 +595,12 @@ def matrix_markdown() -> str:
         + "; ".join(f"`{role}`: {what}" for role, what in PARTIES.items())
         + ".",
         "",
+        "Legality report (`legality_report`), the records each role reads in it: "
+        + "; ".join(
+            f"`{role}`: {', '.join(kinds)}" for role, kinds in REPORT_KINDS.items()
+        )
+        + ".",
+        "",
         "Writes (from each aggregate's `STEP_ROLES`; `auditeur` is refused "
         "every write):",
         "",

@@ -283,12 +283,18 @@ def test_the_departement_reads_the_asll_measures_only(world: World) -> None:
 
 
 @pytest.mark.parametrize("role", ["mairie", "bailleur", "ccapex", "association"])
-def test_a_role_that_may_not_read_it_is_403(world: World, role: str) -> None:
-    assert_error(world.report(role), 403, "forbidden")
+def test_a_role_that_may_not_read_it_is_403(client: TestClient, role: str) -> None:
+    answer = client.get(
+        "/v1/legality/report", params={"department": DEPARTMENT}, headers=actor(role)
+    )
+    assert_error(answer, 403, "forbidden")
 
 
-def test_another_department_is_403(world: World) -> None:
-    assert_error(world.report("prefecture", department="971"), 403, "forbidden")
+def test_another_department_is_403(client: TestClient) -> None:
+    answer = client.get(
+        "/v1/legality/report", params={"department": "971"}, headers=actor("prefecture")
+    )
+    assert_error(answer, 403, "forbidden")
 
 
 # ---- bad input ---------------------------------------------------------------------
@@ -304,10 +310,12 @@ def test_another_department_is_403(world: World) -> None:
         ({"to": "hier"}, "invalid_input"),
     ],
 )
-def test_a_bad_query_is_422(world: World, params: dict[str, Any], code: str) -> None:
+def test_a_bad_query_is_422(
+    client: TestClient, params: dict[str, Any], code: str
+) -> None:
     params = {"department": DEPARTMENT, **params}
     params = {k: v for k, v in params.items() if v is not None}
-    answer = world.client.get("/v1/legality/report", params=params)
+    answer = client.get("/v1/legality/report", params=params)
     assert_error(answer, 422, code)
 
 
