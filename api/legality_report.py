@@ -348,9 +348,7 @@ def as_html(report: DepartmentReportPublic) -> str:
         ("Historiques lus au", f"{report.as_of:%d/%m/%Y}"),
         (
             "Enregistrements lus",
-            ", ".join(
-                f"{n} {KIND_LABELS[k].lower()}" for k, n in report.checked.items()
-            ),
+            ", ".join(f"{KIND_LABELS[k]} : {n}" for k, n in report.checked.items()),
         ),
         ("Édité le", moment(report.edited_at, report.department)),
     ]
