@@ -47,6 +47,7 @@ MESURE = ("Id", "Soc", "M")  # the measure, its history, its trail
 MESURE_ROW = ("Id", "M")
 SAISINE = ("Id", "Soc", "Debt")  # the referral, its history, its trail
 LEGALITY = ("Res", "Dec")  # the rules a record's history breaks
+LEGALITY_NAMED = ("Id", "Res", "Dec")  # the same, its applicant named (a report)
 
 
 def trail_categories(kind: str) -> tuple[str, ...]:

@@ -90,6 +90,7 @@ READ_ACTIONS: dict[str, str] = {
     "history": "l'historique des enregistrements",
     "audit": "la piste d'audit",
     "legality": "le contrôle de légalité",
+    "legality_report": "le rapport de légalité du département",
     "verify": "la vérification d'intégrité",
     "stage_counts": "le tableau de bord des étapes",
     "asll_dashboards": "la charge des associations ASLL",
@@ -116,17 +117,19 @@ _RECORDS_D = dict.fromkeys(RECORDS, _D)
 # not the enquiry (see CATEGORY_RIGHTS and `redact`).
 READS: dict[str, dict[str, Scope]] = {
     "als": {**_RECORDS_D, "history": _D, "audit": _D, "legality": _D,
-            "stage_counts": _D, "asll_dashboards": _D, "follow_up": _D,
-            "commune_listes": _D, "statistics": _D, "department_settings": _A},
+            "legality_report": _D, "stage_counts": _D, "asll_dashboards": _D,
+            "follow_up": _D, "commune_listes": _D, "statistics": _D,
+            "department_settings": _A},
     "bailleur": {"dossier": _O, "programme": _O, "commission": _O, "history": _O,
                  "department_settings": _A},
     "prefecture": {"dossier": _D, "saisine": _D, "programme": _D, "commission": _D,
-                   "history": _D, "audit": _D, "legality": _D, "stage_counts": _D,
-                   "follow_up": _D, "commune_listes": _D, "statistics": _D,
-                   "department_settings": _A},
+                   "history": _D, "audit": _D, "legality": _D,
+                   "legality_report": _D, "stage_counts": _D, "follow_up": _D,
+                   "commune_listes": _D, "statistics": _D, "department_settings": _A},
     "deal": {"dossier": _D, "programme": _D, "commission": _D, "history": _D,
-             "audit": _D, "legality": _D, "stage_counts": _D, "follow_up": _D,
-             "commune_listes": _D, "statistics": _D, "department_settings": _A},
+             "audit": _D, "legality": _D, "legality_report": _D,
+             "stage_counts": _D, "follow_up": _D, "commune_listes": _D,
+             "statistics": _D, "department_settings": _A},
     "mairie": {"dossier": _C, "programme": _C, "commission": _C, "history": _C,
                "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
                "department_settings": _A},
@@ -134,8 +137,9 @@ READS: dict[str, dict[str, Scope]] = {
              "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
              "department_settings": _A},
     "departement": {**_RECORDS_D, "history": _D, "stage_counts": _D,
-                    "asll_dashboards": _D, "follow_up": _D, "commune_listes": _D,
-                    "statistics": _D, "department_settings": _A},
+                    "legality_report": _D, "asll_dashboards": _D,
+                    "follow_up": _D, "commune_listes": _D, "statistics": _D,
+                    "department_settings": _A},
     "caf": {"dossier": _O, "history": _O, "department_settings": _A},
     "prescripteur": {"mesure": _O, "history": _O, "department_settings": _A},
     "commission_logement": {**_RECORDS_D, "history": _D, "asll_dashboards": _D,
@@ -158,6 +162,26 @@ TERRITORY: dict[str, Scope] = {
 
 def scope_of(role: str, action: str) -> Scope:
     return READS.get(role, {}).get(action, NONE)
+
+
+# The department legality report (issue 14): the kinds of record whose findings
+# a role reads in it. The Préfecture and the Département co-pilot the PDALPD:
+# the Département reads the ASLL measures' legality, nothing of the LLTS
+# procedure or the CCAPEX; the Préfecture, the DEAL, the ALS and the auditor
+# read every kind. A role not named reads no report.
+REPORT_KINDS: dict[str, tuple[str, ...]] = {
+    "prefecture": RECORDS,
+    "deal": RECORDS,
+    "als": RECORDS,
+    "auditeur": RECORDS,
+    "departement": ("mesure",),
+}
+
+
+def report_kinds(role: str) -> tuple[str, ...]:
+    if scope_of(role, "legality_report") == NONE:
+        return ()
+    return REPORT_KINDS.get(role, ())
 
 
 # role → kind of record → the scope of its steps on an existing record (issue
@@ -575,6 +599,12 @@ def matrix_markdown() -> str:
         "",
         "Organisation scope: "
         + "; ".join(f"`{role}`: {what}" for role, what in PARTIES.items())
+        + ".",
+        "",
+        "Legality report (`legality_report`), the records each role reads in it: "
+        + "; ".join(
+            f"`{role}`: {', '.join(kinds)}" for role, kinds in REPORT_KINDS.items()
+        )
         + ".",
         "",
         "Writes (from each aggregate's `STEP_ROLES`; `auditeur` is refused "

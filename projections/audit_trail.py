@@ -214,6 +214,22 @@ def find_record(view: RowView, record_id: UUID) -> AuditRecord | None:
     return AuditRecord(**rows[0]) if rows else None
 
 
+def select_records(
+    view: RowView,
+    department: str,
+    commune: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> tuple[list[AuditRecord], int]:
+    """The records (every kind) sitting in a department, or one of its communes,
+    by kind then id, and how many there are."""
+    where = {"department": department}
+    if commune is not None:
+        where["commune"] = commune
+    rows, total = view.select("records", where, ("kind", "id"), limit, offset)
+    return [AuditRecord(**row) for row in rows], total
+
+
 # ---- the summaries, one per event class -------------------------------------------
 
 

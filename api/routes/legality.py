@@ -10,20 +10,27 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi.responses import JSONResponse
 
 from api.access import authorize, check_place
-from api.access_log import LEGALITY, LOGGED_KINDS, AccessLogDep
+from api.access_log import LEGALITY, LEGALITY_NAMED, LOGGED_KINDS, AccessLogDep
 from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
+from api.documents import document_response
 from api.errors import ErrorPublic
-from api.legality import (
-    LegalityPublic,
-    LegalityReportPublic,
-    RulePublic,
-    RulesPublic,
-    commune_ids,
+from api.legality import LegalityPublic, RulePublic, RulesPublic
+from api.legality_report import (
+    DepartmentReportPublic,
+    Format,
+    as_csv,
+    as_html,
+    report_ids,
+    verify_chain,
 )
-from commands.legality import check_record, commune_report
+from commands.legality import check_record
+from commands.legality_report import department_report
+from domain import access as access_rules
+from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.legality import RULES
 from domain.programme import COMMUNE_PATTERN, department_of
 from domain.records import KINDS
@@ -92,15 +99,34 @@ for _kind in KINDS:
 
 
 @router.get(
-    "/report", response_model=LegalityReportPublic, response_model_by_alias=True
+    "/report",
+    response_model=DepartmentReportPublic,
+    response_model_by_alias=True,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "text/html": {},
+                "application/pdf": {},
+            },
+            "description": "Le rapport, au format demandé (`format`)",
+        },
+        403: {"model": ErrorPublic, "description": "Territoire ou rôle non admis"},
+    },
 )
 def read_legality_report(
     system: SystemDep,
     caller: CallerDep,
     clocks: ClocksDep,
+    access: AccessLogDep,
+    department: Annotated[
+        str | None,
+        Query(pattern=DEPARTMENT_CODE_PATTERN, description="Code du département"),
+    ] = None,
     commune: Annotated[
-        str, Query(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune")
-    ],
+        str | None,
+        Query(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune"),
+    ] = None,
     from_: Annotated[
         date | None,
         Query(alias="from", description="Manquements nés à partir de ce jour"),
@@ -109,15 +135,22 @@ def read_legality_report(
         date | None,
         Query(description="Manquements nés jusqu'à ce jour ; défaut : as_of"),
     ] = None,
+    output: Annotated[
+        Format,
+        Query(alias="format", description="json (défaut), csv, html ou pdf"),
+    ] = "json",
     min_position: MinPosition = None,
-) -> LegalityReportPublic:
-    """Every dossier, commission and programme of the commune (found in the read
-    models) checked as of `as_of` as the store knew them at `known_at` (a
-    record recorded later is not read): the findings born between `from` and `to`,
-    their totals by rule and severity, and the rules checked or not. The
-    commune lies within the caller's scope."""
-    department = department_of(commune)
-    check_place(caller, "legality", department, commune)
+) -> Any:
+    """The department's legality report (a commune's, with `commune`): every
+    record of the kinds the caller reads in it (the Département: the ASLL
+    measures), judged as of `as_of`; the findings born between `from` and `to`
+    (the day of the step judged, or the first day past a missed deadline), by
+    rule and severity, each with its record, its events and links; the
+    settings versions in force in the period and the assumptions relied on;
+    the chain of events verified now (`chain.verified: false` is still 200,
+    with a banner and no signature block). As JSON, CSV, HTML or PDF."""
+    department = _place(department, commune)
+    check_place(caller, "legality_report", department, commune)
     system.app.check_clocks(clocks, department)
     day = clocks.day(department, datetime.now(UTC))
     end = to or day
@@ -129,8 +162,69 @@ def read_legality_report(
                 "message": f"Période vide : du {from_:%d/%m/%Y} au {end:%d/%m/%Y}.",
             },
         )
-    ids = commune_ids(lambda name: current_view(system, name, min_position), commune)
-    report = commune_report(
-        system.app, commune, department, ids, from_, end, day, clocks.known_at
+    ids = report_ids(
+        current_view(system, "audit_trail", min_position), department, commune
     )
-    return LegalityReportPublic.of(report)
+    report = department_report(
+        system.app,
+        department,
+        commune,
+        ids,
+        from_,
+        end,
+        day,
+        kinds=access_rules.report_kinds(caller.role),
+        name_households=access_rules.reads_category(caller.role, "Id"),
+        known_at=clocks.known_at,
+    )
+    edited = datetime.now(UTC)
+    answer = DepartmentReportPublic.of(report, verify_chain(system.app, edited), edited)
+    for kind in LOGGED_KINDS:  # the records it names, with their findings
+        named = [r.id for r in answer.records if r.kind == kind]
+        # A dossier's label names its applicant for a reader of identities.
+        names = kind == "dossier" and access_rules.reads_category(caller.role, "Id")
+        if named:
+            access.record(kind, named, LEGALITY_NAMED if names else LEGALITY)
+    headers = {"X-Logis-Chain-Verified": str(answer.chain.verified).lower()}
+    if output == "json":
+        return JSONResponse(
+            answer.model_dump(mode="json", by_alias=True), headers=headers
+        )
+    if output == "csv":
+        return Response(
+            as_csv(answer),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **headers,
+                "Content-Disposition": f'inline; filename="{answer.filename}.csv"',
+            },
+        )
+    document = document_response(as_html(answer), output, answer.filename)
+    document.headers.update(headers)
+    return document
+
+
+def _place(department: str | None, commune: str | None) -> str:
+    """The report's department: asked, or the commune's; 422 when neither is
+    given or the commune lies elsewhere."""
+    if department is None and commune is None:
+        raise HTTPException(
+            422,
+            {
+                "code": "invalid_input",
+                "message": "Précisez le département (department) ou la commune.",
+            },
+        )
+    if commune is None:
+        assert department is not None
+        return department
+    if department is not None and department_of(commune) != department:
+        raise HTTPException(
+            422,
+            {
+                "code": "commune_elsewhere",
+                "message": f"La commune {commune} n'est pas dans le département "
+                f"{department}.",
+            },
+        )
+    return department_of(commune)

@@ -1,0 +1,375 @@
+"""The department legality report (issue 14) as the API and `logis legality
+report` give it: the answer (JSON), its CSV (one row per finding) and its
+printable page (api/templates/legality_report.html, HTML or PDF); the records
+found in the audit trail's view; the chain of events verified at edition time.
+
+A chain that does not verify does not stop the report: it is still answered
+(HTTP 200; the CLI exits 3) with `chain.verified: false`, a banner on the page
+in place of the signature block, so that the reader sees both the findings
+and that the store was altered: refusing the report (409) would hide the
+evidence from the very authority that must act on it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.documents import moment, render_html
+from api.legality import RuleNotChecked, Severity
+from domain.legality import RULES_BY_ID
+from domain.records import KIND_LABELS
+from infra.ledger import ledger_of, verify_store
+from projections.audit_trail import select_records
+
+if TYPE_CHECKING:
+    from uuid import UUID as UUIDType
+
+    from commands.application import Logis
+    from commands.legality_report import (
+        DepartmentReport,
+        EventRef,
+        ReportedRecord,
+        SettingsVersion,
+    )
+    from domain.legality import Finding
+    from projections.rows import RowView
+
+FORMATS = ("json", "csv", "html", "pdf")
+Format = Literal["json", "csv", "html", "pdf"]
+PAGE = 500
+
+
+def report_ids(
+    view: RowView, department: str, commune: str | None
+) -> list[tuple[str, UUIDType]]:
+    """(kind, id) of every record of the department (or commune), every page."""
+    found: list[tuple[str, UUIDType]] = []
+    while True:
+        rows, total = select_records(view, department, commune, PAGE, len(found))
+        found += [(row.kind, row.id) for row in rows]
+        if not rows or len(found) >= total:
+            return found
+
+
+# ---- the chain verified ------------------------------------------------------------
+
+
+class ChainPublic(BaseModel):
+    verified: bool = Field(description="Chaîne des événements recalculée et conforme")
+    events: int = Field(description="Événements vérifiés (jusqu'au premier écart)")
+    position: int = Field(description="Position du dernier événement vérifié")
+    head: str = Field(description="Tête de la chaîne vérifiée (SHA-256, hexadécimal)")
+    mismatch: str | None = Field(description="Le premier écart trouvé, en français")
+    verified_at: datetime
+
+
+def verify_chain(app: Logis, now: datetime) -> ChainPublic:
+    """Recompute every event's hash and every link of the store's chain."""
+    result = verify_store(ledger_of(app))
+    return ChainPublic(
+        verified=result.verified,
+        events=result.events,
+        position=result.position,
+        head=result.head,
+        mismatch=None if result.mismatch is None else result.mismatch.message,
+        verified_at=now,
+    )
+
+
+# ---- the answer ----------------------------------------------------------------------
+
+
+class ReportEventPublic(BaseModel):
+    version: int
+    label: str
+    occurred_on: date
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, e: EventRef) -> ReportEventPublic:
+        return cls(
+            version=e.version,
+            label=e.label,
+            occurred_on=e.occurred_on,
+            recorded_at=e.recorded_at,
+        )
+
+
+class ReportFindingPublic(BaseModel):
+    rule: str
+    title: str
+    source: str
+    severity: Severity
+    message: str
+    breached_on: date = Field(description="Jour où le manquement est né")
+    settings_version: int | None
+    assumptions: list[str]
+    record_kind: str
+    record_id: UUID
+    record_label: str
+    commune: str
+    events: list[ReportEventPublic] = Field(description="Événements en cause")
+    links: dict[str, str] = Field(description="Chemins d'API : piste d'audit, légalité")
+
+    @classmethod
+    def of(cls, record: ReportedRecord, f: Finding) -> ReportFindingPublic:
+        rule = RULES_BY_ID[f.rule]
+        return cls(
+            rule=f.rule,
+            title=rule.title,
+            source=rule.source,
+            severity=f.severity,
+            message=f.message,
+            breached_on=f.breached_on,
+            settings_version=f.settings_version,
+            assumptions=list(f.assumptions),
+            record_kind=record.kind,
+            record_id=record.id,
+            record_label=record.label,
+            commune=record.commune,
+            events=[
+                ReportEventPublic.of(record.events[v])
+                for v in f.versions
+                if v in record.events
+            ],
+            links=links(record.kind, record.id),
+        )
+
+
+def links(kind: str, record_id: UUID) -> dict[str, str]:
+    return {
+        "record": f"/v1/{kind}s/{record_id}",
+        "audit": f"/v1/{kind}s/{record_id}/audit",
+        "legality": f"/v1/legality/{kind}s/{record_id}",
+    }
+
+
+class RuleCountPublic(BaseModel):
+    rule: str
+    title: str
+    severity: Severity
+    count: int
+
+
+class SettingsVersionPublic(BaseModel):
+    number: int
+    effective_from: date
+    used: bool = Field(description="Au moins un manquement jugé selon elle")
+    assumptions: list[str]
+
+    @classmethod
+    def of(cls, v: SettingsVersion) -> SettingsVersionPublic:
+        return cls(
+            number=v.number,
+            effective_from=v.effective_from,
+            used=v.used,
+            assumptions=list(v.assumptions),
+        )
+
+
+class AssumptionPublic(BaseModel):
+    text: str
+    rules: list[str] = Field(description="Règles dont un manquement la porte")
+
+
+class ReportRecordPublic(BaseModel):
+    kind: str
+    id: UUID
+    label: str
+    commune: str
+    count: int
+    links: dict[str, str]
+
+
+class DepartmentReportPublic(BaseModel):
+    department: str
+    commune: str | None
+    from_: date | None = Field(alias="from", serialization_alias="from")
+    to: date
+    as_of: date = Field(description="Historiques lus tels qu'à la fin de ce jour")
+    edited_at: datetime
+    kinds: list[str] = Field(description="Enregistrements que le lecteur voit")
+    checked: dict[str, int] = Field(description="Enregistrements lus, par nature")
+    blocking: bool
+    count: int
+    by_rule: dict[str, int]
+    by_severity: dict[str, int]
+    rules: list[RuleCountPublic] = Field(description="Par règle : titre, gravité")
+    findings: list[ReportFindingPublic]
+    records: list[ReportRecordPublic] = Field(
+        description="Les enregistrements ayant un manquement dans la période"
+    )
+    settings_versions: list[SettingsVersionPublic]
+    assumptions: list[AssumptionPublic]
+    chain: ChainPublic
+    rules_checked: list[str]
+    rules_not_checked: list[RuleNotChecked]
+
+    model_config = {"populate_by_name": True}
+
+    @classmethod
+    def of(
+        cls, report: DepartmentReport, chain: ChainPublic, now: datetime
+    ) -> DepartmentReportPublic:
+        findings = [ReportFindingPublic.of(r, f) for r, f in report.findings]
+        findings.sort(key=lambda f: (f.rule, f.breached_on, str(f.record_id)))
+        carried: dict[str, set[str]] = {}
+        for f in findings:
+            for text in f.assumptions:
+                carried.setdefault(text, set()).add(f.rule)
+        return cls(
+            department=report.department,
+            commune=report.commune,
+            from_=report.start,
+            to=report.end,
+            as_of=report.as_of,
+            edited_at=now,
+            kinds=list(report.kinds),
+            checked=report.checked,
+            blocking=report.blocking,
+            count=len(findings),
+            by_rule=report.by_rule,
+            by_severity=report.by_severity,
+            rules=[
+                RuleCountPublic(
+                    rule=rule,
+                    title=RULES_BY_ID[rule].title,
+                    severity=RULES_BY_ID[rule].severity,
+                    count=n,
+                )
+                for rule, n in report.by_rule.items()
+            ],
+            findings=findings,
+            records=[
+                ReportRecordPublic(
+                    kind=r.kind,
+                    id=r.id,
+                    label=r.label,
+                    commune=r.commune,
+                    count=len(r.findings),
+                    links=links(r.kind, r.id),
+                )
+                for r in report.records
+            ],
+            settings_versions=[SettingsVersionPublic.of(v) for v in report.settings],
+            assumptions=[
+                AssumptionPublic(text=text, rules=sorted(rules))
+                for text, rules in sorted(carried.items())
+            ],
+            chain=chain,
+            rules_checked=[r.id for r in report.rules_checked],
+            rules_not_checked=[
+                RuleNotChecked(id=r.id, title=r.title, reason=why)
+                for r, why in report.rules_not_checked
+            ],
+        )
+
+    @property
+    def filename(self) -> str:
+        place = self.commune or self.department
+        start = self.from_.isoformat() if self.from_ else "origine"
+        return f"rapport-legalite-{place}-{start}-{self.to.isoformat()}"
+
+
+# ---- CSV: one row per finding ---------------------------------------------------
+
+CSV_HEADER = (
+    "règle",
+    "intitulé",
+    "gravité",
+    "né le",
+    "enregistrement",
+    "identifiant",
+    "libellé",
+    "commune",
+    "événements (versions)",
+    "message",
+    "paramètres (version)",
+    "hypothèses",
+    "piste d'audit",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def as_csv(report: DepartmentReportPublic) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for f in report.findings:
+        writer.writerow(
+            [
+                _safe(value)
+                for value in (
+                    f.rule,
+                    f.title,
+                    f.severity,
+                    f.breached_on.isoformat(),
+                    f.record_kind,
+                    f.record_id,
+                    f.record_label,
+                    f.commune,
+                    " ".join(str(e.version) for e in f.events),
+                    f.message,
+                    f.settings_version or "",
+                    " | ".join(f.assumptions),
+                    f.links["audit"],
+                )
+            ]
+        )
+    return buffer.getvalue()
+
+
+# ---- the printable page ----------------------------------------------------------
+
+
+def as_html(report: DepartmentReportPublic) -> str:
+    period = (
+        f"du {report.from_:%d/%m/%Y} au {report.to:%d/%m/%Y}"
+        if report.from_
+        else f"jusqu'au {report.to:%d/%m/%Y}"
+    )
+    place = f"département {report.department}" + (
+        f", commune {report.commune}" if report.commune else ""
+    )
+    facts = [
+        ("Territoire", place),
+        ("Période", f"manquements nés {period}"),
+        ("Historiques lus au", f"{report.as_of:%d/%m/%Y}"),
+        (
+            "Enregistrements lus",
+            ", ".join(f"{KIND_LABELS[k]} : {n}" for k, n in report.checked.items()),
+        ),
+        ("Édité le", moment(report.edited_at, report.department)),
+    ]
+    by_rule: dict[str, list[ReportFindingPublic]] = {}
+    for f in report.findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    return render_html(
+        "legality_report.html",
+        title=f"Rapport de légalité — {place}, {period}",
+        heading="Rapport de légalité",
+        short_title=f"rapport de légalité {report.department}",
+        orientation="landscape",
+        facts=facts,
+        report=report,
+        by_rule=by_rule,
+        kind_labels=KIND_LABELS,
+        severities=("bloquant", "alerte"),
+        generated_at=report.edited_at,
+        signed_by_label="Vu et arrêté par",
+    )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
