@@ -20,7 +20,6 @@ BAD_CALLS = [
     ["audit"],
     ["audit", "pas-un-uuid"],
     ["audit", "6f1c3e0e-2a8b-4a5e-9a51-6e1f0c2d7b90", "--format", "word"],
-    ["legality"],
     ["legality", "--dossier"],
     ["projections"],
     ["commissions", "show"],
