@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from commands.application import Logis
+    from domain.department import HistoryImport
     from domain.legality import Finding, Rule
     from domain.legality.rules import SettingsOn
 
@@ -92,12 +93,18 @@ def settings_history(app: Logis, department: str) -> SettingsOn:
     return on
 
 
+def department_imports(app: Logis, department: str) -> dict[UUID, HistoryImport]:
+    """The department's declared imports of past years (SAISIE-TARDIVE)."""
+    return app.department_imports(department)
+
+
 def check_record(
     app: Logis,
     kind: str,
     record_id: UUID,
     as_of: date | datetime,
     settings_on: SettingsOn | None = None,
+    imports: dict[UUID, HistoryImport] | None = None,
 ) -> RecordFindings:
     """The findings of one record of `kind` as of the end of `as_of`; given a
     moment rather than a day, as of the day it is then in the record's
@@ -110,13 +117,15 @@ def check_record(
     first = events[0]
     day = local_today(first.department, as_of) if isinstance(as_of, datetime) else as_of
     rules = settings_on or settings_history(app, first.department)
+    if imports is None:
+        imports = department_imports(app, first.department)
     return RecordFindings(
         kind,
         record_id,
         first.department,
         first.commune,
         day,
-        CHECKS[kind](events, rules, day),
+        CHECKS[kind](events, rules, day, imports=imports),
     )
 
 
@@ -151,11 +160,12 @@ def commune_report(
     programme) checked as of `as_of`; the findings that arose between `start`
     and `end` (both included), with their totals by rule and severity."""
     settings_on = settings_history(app, department)
+    imports = department_imports(app, department)
     records, checked = [], Counter[str]()
     for kind in COMMUNE_KINDS:
         for record_id in ids.get(kind, ()):
             try:
-                found = check_record(app, kind, record_id, as_of, settings_on)
+                found = check_record(app, kind, record_id, as_of, settings_on, imports)
             except NotFoundError:
                 continue  # in the view, not (yet) in this store: nothing to check
             checked[kind] += 1

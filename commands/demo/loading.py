@@ -11,11 +11,8 @@ commission's attendance and decisions are dated the day of its session.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from uuid import UUID
 
 from commands.application import CommandResult, Context, Logis
-from commands.base import Command
-from commands.commission import CommissionStep, ConveneCommission
 from commands.demo.ccapex import ccapex_scenario
 from commands.demo.loire import loire_scenario
 from commands.demo.martinique import martinique_scenario
@@ -26,13 +23,9 @@ from commands.demo.report import (
     loire_lines,
     martinique_report,
 )
-from commands.department import AdoptSettings
-from commands.dossier import IdentifyDossier, Step
+from commands.dispatch import dispatch
 from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
-from commands.mesure import MesureStep, RequestMesure
-from commands.programme import AnnounceProgramme, ProgrammeStep
-from commands.saisine import SaisineStep, SignalSaisine
 from domain.department import DepartmentSettings
 
 
@@ -101,7 +94,7 @@ def _carry_out(
         ),
     )
     try:
-        return _dispatch(app, plan.code, command, target, ctx)
+        return dispatch(app, plan.code, command, target, ctx)
     except InvalidCommandError as error:
         if error.code != "idempotency_key_reused":
             raise
@@ -110,31 +103,3 @@ def _carry_out(
             "autre version du scénario : repartez d'une base vide pour la recharger."
         )
         raise InvalidCommandError(msg, error.code) from None
-
-
-def _dispatch(
-    app: Logis, code: str, command: Command, target: UUID | None, ctx: Context
-) -> CommandResult:
-    if isinstance(command, AdoptSettings):
-        return app.adopt_settings(code, command, ctx)
-    if isinstance(command, IdentifyDossier):
-        return app.identify_dossier(command, ctx)
-    if isinstance(command, AnnounceProgramme):
-        return app.announce_programme(command, ctx)
-    if isinstance(command, ConveneCommission):
-        return app.convene_commission(command, ctx)
-    if isinstance(command, RequestMesure):
-        return app.request_mesure(command, ctx)
-    if isinstance(command, SignalSaisine):
-        return app.signal_saisine(command, ctx)
-    assert target is not None
-    if isinstance(command, MesureStep):
-        return app.apply_mesure_step(target, command, ctx)
-    if isinstance(command, SaisineStep):
-        return app.apply_saisine_step(target, command, ctx)
-    if isinstance(command, Step):
-        return app.apply_step(target, command, ctx)
-    if isinstance(command, ProgrammeStep):
-        return app.apply_programme_step(target, command, ctx)
-    assert isinstance(command, CommissionStep)
-    return app.apply_commission_step(target, command, ctx)
