@@ -240,6 +240,16 @@ def _validated(n: int, model: type[M], value: Any) -> M:
         raise ImportRefusedError(n, "invalid_input", msg) from None
 
 
+def _why(error: DomainError) -> str:
+    if error.code == "idempotency_key_reused":  # a line written, since changed
+        return (
+            "cette ligne a déjà été importée avec un autre contenu : un import "
+            "écrit ne se réécrit pas ; pour compléter l'historique, déclarez un "
+            "nouvel import (une autre « key »)."
+        )
+    return error.message
+
+
 def run_import(
     app: Logis,
     text: str,
@@ -279,7 +289,7 @@ def run_import(
             context(importer, 0, None, declaration.model_dump(mode="json")),
         )
     except DomainError as error:
-        raise ImportRefusedError(first, error.code, error.message) from None
+        raise ImportRefusedError(first, error.code, _why(error)) from None
     for n, line in lines:
         body = _resolved(line.body, result.refs)
         command = _validated(n, COMMANDS[line.command], body)
@@ -299,7 +309,7 @@ def run_import(
                 context(actor, n, line.actor, asked),
             )
         except DomainError as error:
-            raise ImportRefusedError(n, error.code, error.message) from None
+            raise ImportRefusedError(n, error.code, _why(error)) from None
         if line.ref is not None:
             result.refs[line.ref] = done.id
         if done.replayed:

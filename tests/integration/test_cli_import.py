@@ -276,3 +276,20 @@ def test_a_malformed_line_is_named(
 
     assert status == 1
     assert "Ligne 2 refusée (malformed_json)" in err
+
+
+@pytest.mark.usefixtures("configured")
+def test_a_line_changed_after_it_was_written_is_refused(
+    client: TestClient, run_import: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    lines = [header(), past_settings(), *course()]
+    assert run_import(write(tmp_path / "asll.jsonl", lines))[0] == 0
+    position = store_position(client)
+    lines[3]["body"]["granted"] = False  # line 4, the instruction, rewritten
+
+    status, _, err = run_import(write(tmp_path / "asll.jsonl", lines))
+
+    assert status == 1
+    assert "Ligne 4 refusée (idempotency_key_reused)" in err
+    assert "ne se réécrit pas" in err
+    assert store_position(client) == position
