@@ -460,7 +460,12 @@ class Logis(Application[UUID]):
             if not isinstance(department, Department):
                 department = Department.register(code, meta)
             self._check_expected_version(department, ctx)
-            department.adopt(command.settings, command.effective_from, meta)
+            department.adopt(
+                command.settings,
+                command.effective_from,
+                meta,
+                imported=ctx.import_id is not None,  # a past version, declared
+            )
             return department
 
         return self._run(ctx, act, stage=lambda _: "adopte")

@@ -343,12 +343,26 @@ class Department(Aggregate):
         )
 
     def adopt(
-        self, settings: DepartmentSettings, effective_from: date, meta: Meta
+        self,
+        settings: DepartmentSettings,
+        effective_from: date,
+        meta: Meta,
+        *,
+        imported: bool = False,
     ) -> None:
-        """A new version; one that takes effect before those adopted already
-        (importing past years) goes in its place in time, and judges the steps
-        of its own period only (until the next version takes effect)."""
+        """A new version. One that takes effect before the last one adopted
+        comes only with an import of past years (`imported`: a declared import,
+        its source named): it goes in its place in time and judges the steps of
+        its own period, until the next version takes effect."""
         check_role(meta.actor, ADOPTERS, "adoption des paramètres départementaux")
+        last = max((v[0] for v in self.versions), default=None)
+        if last is not None and effective_from < last and not imported:
+            msg = (
+                "Une nouvelle version des paramètres ne peut prendre effet avant la "
+                f"précédente ({last.isoformat()}) ; une version passée s'importe "
+                "avec l'historique qu'elle régit (logis import)."
+            )
+            raise TransitionError(msg)
         self.trigger_event(
             self.SettingsAdopted,
             version_number=len(self.versions) + 1,

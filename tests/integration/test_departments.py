@@ -70,23 +70,22 @@ class TestAdoptSettings:
             client.get("/v1/departments/972/settings"), 404, "department_not_found"
         )
 
-    def test_a_past_version_is_inserted_in_its_place(self, client: TestClient) -> None:
-        """Importing past years: a version that took effect before the one in
-        force goes before it, and is in force on the days of its own period."""
+    def test_later_version_cannot_take_effect_before_the_previous(
+        self, client: TestClient
+    ) -> None:
+        """A past version comes with the history it governs (`logis import`,
+        tests/integration/test_cli_import.py), never alone over the API."""
         first = settings_body(effective_from=today() - timedelta(days=10))
         assert adopt_settings(client, "972", first).status_code == 201
-        earlier = settings_body(
-            effective_from=today() - timedelta(days=400), dossiers_per_dwelling=4
-        )
+        before = StoreSnapshot.take(client)
+        earlier = settings_body(effective_from=today() - timedelta(days=11))
 
-        assert adopt_settings(client, "972", earlier).status_code == 201
+        answer = adopt_settings(client, "972", earlier)
 
-        settings = read_settings(client)
-        assert [v["version_number"] for v in settings["versions"]] == [2, 1]
-        on = (today() - timedelta(days=11)).isoformat()
-        in_force = read_settings(client, on=on)["in_force"]
-        assert in_force["version_number"] == 2
-        assert in_force["settings"]["dossiers_per_dwelling"] == 4
+        assert_error(answer, 409, "invalid_transition")
+        assert "logis import" in answer.json()["message"]
+        assert_store_unchanged(client, before)
+        assert len(read_settings(client)["versions"]) == 1
 
     def test_adoption_with_a_stale_version_is_refused(self, client: TestClient) -> None:
         assert adopt_settings(client, "972").status_code == 201

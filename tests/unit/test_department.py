@@ -106,7 +106,10 @@ class TestAdopt:
         department = with_versions((JULY, make_settings(dossiers_per_dwelling=3)))
         meta = make_meta("admin", JULY)
         past = make_settings(dossiers_per_dwelling=5)
-        when(department, lambda x: x.adopt(past, date(2023, 1, 1), meta))
+        when(
+            department,
+            lambda x: x.adopt(past, date(2023, 1, 1), meta, imported=True),
+        )
 
         assert [v[:2] for v in department.versions] == [
             (date(2023, 1, 1), 2),
@@ -115,6 +118,15 @@ class TestAdopt:
         assert department.settings_on(date(2024, 6, 1))[0] == 2
         assert department.settings_on(date(2024, 6, 1))[1].dossiers_per_dwelling == 5
         assert department.settings_on(JULY)[0] == 1
+
+    def test_a_past_version_comes_only_with_an_import(self) -> None:
+        department = with_versions((JULY, make_settings()))
+        meta = make_meta("admin", JULY)
+        then_error(
+            department,
+            lambda x: x.adopt(make_settings(), date(2025, 6, 30), meta),
+            "invalid_transition",
+        )
 
     def test_settings_adopted_before_the_late_entry_rule_set_no_delay(self) -> None:
         """SettingsAdopted v1 (before SAISIE-TARDIVE) reads with no delay: a
