@@ -270,7 +270,11 @@ def run_import(
             correlation_id=import_correlation(import_id, f"l{n}"),
             now=now,
             idempotency_key=key,
-            fingerprint=fingerprint(actor.__dict__, key, body),
+            # The importer's own lines (declaration, settings) replay whoever
+            # runs the file again; a step's actor is part of what was asked.
+            fingerprint=fingerprint(
+                actor.__dict__ if claims is not None else "importer", key, body
+            ),
             department=(claims.department if claims else None) or header.department,
             commune=claims.commune if claims else None,
             import_id=import_id,

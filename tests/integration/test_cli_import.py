@@ -145,9 +145,9 @@ def run_import(
     monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOGIS_LOG_JSON", "false")
 
-    def run(path: Path) -> tuple[int, str, str]:
+    def run(path: Path, by: str = "operateur.import") -> tuple[int, str, str]:
         capsys.readouterr()
-        status = cli.main(["import", str(path), "--by", "operateur.import"])
+        status = cli.main(["import", str(path), "--by", by])
         captured = capsys.readouterr()
         return status, captured.out, captured.err
 
@@ -215,7 +215,7 @@ def test_a_re_run_writes_nothing_twice(
     assert run_import(path)[0] == 0
     position = store_position(client)
 
-    status, out, _ = run_import(path)
+    status, out, _ = run_import(path, by="autre.operateur")  # whoever runs it
 
     assert status == 0
     assert "0 ligne(s) écrite(s), 9 déjà écrite(s)" in out
