@@ -4,22 +4,42 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install services lint unit integration e2e bench clean
+.PHONY: run test install system services lint unit integration e2e bench clean
 
+# The installer's output goes to a log, shown only when it fails.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Installation de Logis dans $(VENV) (journal : $(VENV)/install.log)…"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/python -m pip install --upgrade pip && \
+	   $(BIN)/python -m pip install -e '.[dev]'; } > $(VENV)/install.log 2>&1 || \
+	  { tail -n 40 $(VENV)/install.log; echo "Échec de l'installation : voir $(VENV)/install.log" >&2; exit 1; }
+	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system
+
+## System libraries Logis needs beyond Python: pango for WeasyPrint's PDFs (and a
+## font). Installed with apt-get (Debian/Ubuntu) when missing.
+system:
+	@ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' || { \
+	  echo "Installation des bibliothèques système (pango) avec apt-get…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 ## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
 ## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).
+## Its report and the tokens go to files under $(VAR); the last lines on screen
+## are the address and how to sign in. Another port: LOGIS_PORT=8001 make run;
+## the request and projector logs too: LOGIS_LOG_LEVEL=INFO make run.
+VAR ?= var
 run: install
-	$(BIN)/logis demo
-	$(BIN)/logis token --demo
-	$(BIN)/logis serve
+	@mkdir -p $(VAR)
+	@LOGIS_LOG_LEVEL=WARNING $(BIN)/logis demo > $(VAR)/demo.txt && \
+	  echo "Démonstration chargée (rapport : $(VAR)/demo.txt)."
+	@LOGIS_LOG_LEVEL=WARNING $(BIN)/logis token --demo > $(VAR)/demo-tokens.txt && \
+	  echo "Jetons de développement, un par rôle : $(VAR)/demo-tokens.txt"
+	@LOGIS_LOG_LEVEL=$${LOGIS_LOG_LEVEL:-WARNING} $(BIN)/logis serve --tokens $(VAR)/demo-tokens.txt
 
 ## Everything CI runs: services up, architecture contracts, then every test.
 test: install services

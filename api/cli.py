@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
+import socket
 import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
@@ -19,9 +22,11 @@ from api import (
     cli_import,
     cli_legality,
     cli_relay,
+    cli_statistics,
     cli_token,
     cli_verify,
 )
+from api.cli_french import name_positionals, speak_french
 from api.cli_support import (
     caught_up_views,
     cell,
@@ -69,10 +74,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
+        self.exit(2, f"{self.prog} : erreur : {message}\n")  # api/cli_french.py
 
 
 def build_parser() -> argparse.ArgumentParser:
+    speak_french()
     parser = _Parser(
         prog="logis", description="Logis : dossiers LLTS et mesures ASLL, événements."
     )
@@ -81,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="démarrer l'API HTTP")
     serve.add_argument("--host", default=None, help="adresse d'écoute (LOGIS_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (LOGIS_PORT)")
+    serve.add_argument(
+        "--tokens",
+        type=Path,
+        default=None,
+        help="fichier des jetons de démonstration, rappelé une fois l'API prête",
+    )
 
     commands.add_parser("demo", help="charger le scénario de démonstration")
 
@@ -119,10 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     cli_erase.add_parsers(commands)
     cli_import.add_parsers(commands)
     cli_legality.add_parsers(commands)
+    cli_statistics.add_parsers(commands)
     cli_access_log.add_parsers(commands)
     cli_token.add_parsers(commands)
     cli_relay.add_parsers(commands)
     cli_consume.add_parsers(commands)
+    name_positionals(parser)
     return parser
 
 
@@ -146,9 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, json=settings.log_json)  # to stderr
+    if not _store_found(settings, args.command):
+        return 1
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return _serve(settings, args.host, args.port, args.tokens)
         if args.command == "demo":
             return _demo(settings)
         if args.command == "projector":
@@ -165,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_import.run(settings, args)
         if args.command == "legality":
             return cli_legality.run(settings, args)
+        if args.command == "statistics":
+            return cli_statistics.run(settings, args)
         if args.command == "access-log":
             return cli_access_log.run(settings, args)
         if args.command == "token":
@@ -191,19 +209,89 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+# What may start an embedded store that does not exist yet; any other command
+# on a missing file would read an empty store and answer as if it were real.
+# (`token` draws the development secret kept beside it).
+CREATE_STORE = frozenset({"serve", "demo", "projector", "import", "token"})
+
+
+def _store_found(settings: Settings, command: str) -> bool:
+    """The embedded store exists, or this command creates it and says where."""
+    if settings.is_postgres:
+        return True
+    path = settings.sqlite_path().resolve()
+    if path.exists():
+        return True
+    if command in CREATE_STORE:
+        print(f"Nouveau magasin Logis (SQLite), créé à {path}", file=sys.stderr)
+        return True
+    print(
+        f"Erreur : aucun magasin Logis à {path}. `logis demo` ou `logis serve` "
+        "le crée ; LOGIS_DATABASE_URL en désigne un autre.",
+        file=sys.stderr,
+    )
+    return False
+
+
+def _serve(
+    settings: Settings, host: str | None, port: int | None, tokens: Path | None = None
+) -> int:
     import uvicorn
 
     from api.main import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-        access_log=False,
+    host, port = host or settings.host, port or settings.port
+    taken = _port_taken(host, port)
+    if taken:
+        print(
+            f"Erreur : impossible d'écouter sur {host}:{port} ({taken}). Un autre "
+            f"Logis tourne peut-être déjà ; choisissez un autre port : "
+            f"LOGIS_PORT={port + 1} make run, ou logis serve --port {port + 1}.",
+            file=sys.stderr,
+        )
+        return 1
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # last on screen, once it answers
+                print(_welcome(host, port, tokens), file=sys.stderr, flush=True)
+
+    config = uvicorn.Config(
+        create_app(settings), host=host, port=port, log_config=None, access_log=False
     )
+    Server(config).run()
     return 0
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on (in use, no such address), if so."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return "port déjà utilisé"
+            return error.strerror or str(error)
+    return None
+
+
+def _welcome(host: str, port: int, tokens: Path | None) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    where = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"  # noqa: S104
+    sign_in = (
+        f"collez un jeton de {tokens} (un par rôle de la démonstration)"
+        if tokens is not None
+        else "collez un jeton (logis token --help)"
+    )
+    return (
+        f"\nLogis est prêt.\n"
+        f"  Ouvrez      {where}/docs\n"
+        f"  Connexion   bouton « Authorize », {sign_in}\n"
+        f"  Arrêt       Ctrl+C\n"
+    )
 
 
 def _demo(settings: Settings) -> int:

@@ -10,19 +10,19 @@ import csv
 import io
 import sys
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.cli_support import caught_up_views, cell, json_text, uuid_arg
-from api.schemas import AuditEntryPublic, AuditTrailPublic
+from api.documents import moment, render_html, render_pdf
+from api.schemas import AuditTrailPublic
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail
 
 if TYPE_CHECKING:
     from infra.settings import Settings
 
-FORMATS = ("table", "json", "csv", "html")
+FORMATS = ("table", "json", "csv", "html", "pdf")
 CSV_HEADER = (
     "enregistrement",
     "identifiant",
@@ -55,7 +55,7 @@ def add_parsers(commands: Any) -> None:
         "--format",
         choices=FORMATS,
         default="table",
-        help="table (défaut), json, csv ou html (page imprimable)",
+        help="table (défaut), json, csv, html (page imprimable) ou pdf (avec --output)",
     )
     audit.add_argument(
         "--output", type=Path, default=None, help="écrire dans ce fichier (UTF-8)"
@@ -63,6 +63,12 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.format == "pdf" and args.output is None:
+        print(
+            "Erreur : le format pdf s'écrit dans un fichier (--output).",
+            file=sys.stderr,
+        )
+        return 2
     system = build_system(settings)
     try:
         views = caught_up_views(system, "audit_trail")
@@ -84,6 +90,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         system.close()
     text = render(trail, args.format, datetime.now(UTC))
+    if args.format == "pdf":
+        args.output.write_bytes(render_pdf(text))
+        print(
+            f"Piste d'audit ({trail.count} événement(s)) écrite dans {args.output}.",
+            file=sys.stderr,
+        )
+        return 0
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -100,7 +113,7 @@ def render(trail: AuditTrailPublic, output: str, now: datetime) -> str:
         return json_text(trail.model_dump(mode="json")) + "\n"
     if output == "csv":
         return as_csv(trail)
-    if output == "html":
+    if output in ("html", "pdf"):
         return as_html(trail, now)
     return as_table(trail, now)
 
@@ -206,130 +219,26 @@ def as_csv(trail: AuditTrailPublic) -> str:
     return buffer.getvalue()
 
 
-# ---- HTML: one printable page ------------------------------------------------------
-
-STYLE = """
-@page {
-  size: A4 landscape;
-  margin: 14mm 12mm 16mm 12mm;
-  @bottom-left { content: "Logis — piste d'audit"; font-size: 8pt; color: #555; }
-  @bottom-right {
-    content: "Page " counter(page) " / " counter(pages);
-    font-size: 8pt; color: #555;
-  }
-}
-* { box-sizing: border-box; }
-body {
-  font-family: "Marianne", Arial, Helvetica, sans-serif;
-  font-size: 10pt; color: #111; margin: 2em auto; max-width: 290mm;
-}
-header { border-bottom: 2px solid #000091; margin-bottom: 1em; }
-h1 { font-size: 18pt; margin: 0 0 .2em; color: #000091; }
-.record { font-size: 12pt; margin: 0 0 .6em; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em;
-     margin: 0 0 .8em; }
-dt { font-weight: bold; }
-dd { margin: 0; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
-table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #999; padding: 3px 5px; text-align: left;
-         vertical-align: top; }
-th { background: #e8e8f4; }
-td.num { text-align: right; white-space: nowrap; }
-td.date { white-space: nowrap; }
-.summary { color: #333; font-size: 9pt; margin-top: 2px; }
-.basis { font-size: 8.5pt; }
-.signature { margin-top: 2.5em; display: grid; grid-template-columns: 1fr 1fr;
-             gap: 2em; }
-.signature p { margin: .3em 0 1.6em; }
-.line { border-bottom: 1px dotted #000; display: inline-block; min-width: 60mm; }
-.box { border: 1px solid #999; height: 30mm; }
-footer { margin-top: 1.5em; font-size: 8pt; color: #555; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 8.5pt; }
-  thead { display: table-header-group; }
-  tr, .signature { break-inside: avoid; page-break-inside: avoid; }
-  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-def _row(e: AuditEntryPublic, trail: AuditTrailPublic) -> str:
-    summary = f'<div class="summary">{escape(e.summary)}</div>' if e.summary else ""
-    commission = (
-        f"<code>{escape(str(e.commission_id))}</code>"
-        if e.commission_id and trail.kind != "commission"
-        else ("cette séance" if e.commission_id else "—")
-    )
-    return (
-        "<tr>"
-        f'<td class="num">{e.version}</td>'
-        f'<td class="date">{escape(f"{e.occurred_on:%d/%m/%Y}")}</td>'
-        f'<td class="date">{escape(_moment(e.recorded_at))}</td>'
-        f"<td><strong>{escape(e.label)}</strong>{summary}</td>"
-        f"<td>{escape(e.actor.subject)}<br>{escape(e.actor.role)} — "
-        f"{escape(e.actor.organisation)}</td>"
-        f'<td class="basis">{escape(e.basis)}</td>'
-        f"<td>{commission}</td>"
-        "</tr>"
-    )
+# ---- HTML and PDF: one printable page (api/templates/audit_trail.html) ----------
 
 
 def as_html(trail: AuditTrailPublic, now: datetime) -> str:
-    generated = f"{now.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
     facts = [
-        ("Enregistrement", f"{trail.kind_label}"),
+        ("Enregistrement", trail.kind_label),
         ("Identifiant", str(trail.id)),
         ("Département", trail.department or "—"),
         ("Commune", trail.commune or "—"),
         ("Nombre d'événements", str(trail.count)),
         ("Position du journal", str(trail.position)),
-        ("Éditée le", generated),
+        ("Éditée le", moment(now)),
     ]
-    details = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
-    rows = "\n".join(_row(e, trail) for e in trail.events)
-    title = f"Piste d'audit — {trail.kind_label} {trail.id}"
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<header>
-<h1>Piste d'audit</h1>
-<p class="record">{escape(trail.kind_label)} <code>{escape(str(trail.id))}</code></p>
-<dl>{details}</dl>
-</header>
-<main>
-<table>
-<thead>
-<tr><th>n°</th><th>Survenu le</th><th>Enregistré le (UTC)</th><th>Événement</th>
-<th>Agent, rôle — organisation</th><th>Fondement</th><th>Commission</th></tr>
-</thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-<section class="signature">
-<div>
-<p>Vu et vérifié par : <span class="line"></span></p>
-<p>Qualité : <span class="line"></span></p>
-<p>le : <span class="line"></span></p>
-</div>
-<div>
-<p>Signature et cachet :</p>
-<div class="box"></div>
-</div>
-</section>
-</main>
-<footer>
-Document édité par Logis le {escape(generated)} : {trail.count} événement(s),
-chacun avec son auteur, sa date d'enregistrement et sa date de survenue. Il contient
-des données personnelles : à conserver et à détruire selon les règles applicables.
-</footer>
-</body>
-</html>
-"""
+    return render_html(
+        "audit_trail.html",
+        title=f"Piste d'audit — {trail.kind_label} {trail.id}",
+        heading="Piste d'audit",
+        short_title="piste d'audit",
+        orientation="landscape",
+        facts=facts,
+        trail=trail,
+        generated_at=now,
+    )

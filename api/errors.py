@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import structlog
@@ -157,7 +158,27 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc.detail, dict):
         code, message = exc.detail["code"], exc.detail["message"]
     headers = getattr(exc, "headers", None)  # WWW-Authenticate on a 401
+    if exc.status_code == 405:
+        headers = {"Allow": ", ".join(allowed_methods(request))}
     return error_response(exc.status_code, code, message, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some operation answers on this path: Starlette's 405 names
+    only the first route that matched it (POST on /v1/dossiers, not its GET).
+    Read off the OpenAPI paths, once per application."""
+    paths = getattr(request.app.state, "allowed_methods", None)
+    if paths is None:
+        paths = [
+            (
+                re.compile(re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"),
+                {m.upper() for m in item} | ({"HEAD"} if "get" in item else set()),
+            )
+            for template, item in request.app.openapi()["paths"].items()
+        ]
+        request.app.state.allowed_methods = paths
+    path = request.url.path
+    return sorted(set().union(*(m for pattern, m in paths if pattern.match(path))))
 
 
 def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:

@@ -25,6 +25,7 @@ from api.routes import (
     programmes,
     projections,
     saisines,
+    statistics,
     verify,
     workload,
 )
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         departments.router,
         follow_up.router,
         workload.router,
+        statistics.router,
         projections.router,
         legality.router,
         verify.router,

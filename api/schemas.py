@@ -28,8 +28,10 @@ from projections.commissions import (
 )
 from projections.dossier_list import DossierRow
 from projections.follow_up import BilanRow, ReadyDossier, SupportRequestRow
+from projections.llts_statistics import DecisionCount
 from projections.mesures import (
     AssociationWorkload,
+    KindCount,
     MesureRow,
     OrientationCount,
     WorkerCaseload,
@@ -541,6 +543,14 @@ class StatisticsPublic(BaseModel):
         description="Conventions de l'année par orientation, part en % (une "
         "décimale) : accès, maintien, diagnostic"
     )
+    by_kind: list[KindCount] = Field(
+        description="Conventions de l'année par nature de mesure, part en % (une "
+        "décimale) : individuelle, bail glissant, action spécifique"
+    )
+    baux_glissants_share_percent: float | None = Field(
+        description="Part des baux glissants dans les conventions de l'année, en % "
+        "(une décimale ; null sans convention)"
+    )
     reoriented: int = Field(description="Réorientées au diagnostic complémentaire")
     ended: int = Field(description="Terminées par un bilan co-signé")
     broken_off: int = Field(description="Rompues par le ménage")
@@ -558,6 +568,41 @@ class StatisticsPublic(BaseModel):
         description="Non enregistrés dans Logis : toujours null"
     )
     notes: list[str]
+    assumptions: list[str] = Field(
+        description="Lectures des chiffres des sources qui sont des hypothèses"
+    )
+    position: int
+
+
+class LltsStatisticsPublic(BaseModel):
+    """A department's LLTS figures for a civil year, as the ALS gives its own
+    (seed 001); each step counted in the year of the day it happened
+    (occurred_on). `definitions` says what each figure counts in Logis's events;
+    `assumptions`, where that reading of the seed is ours."""
+
+    department: str
+    year: int
+    demands_identified: int = Field(description="Dossiers identifiés (repérage)")
+    demands_processed: int = Field(
+        description="Demandes traitées : dossiers dont l'analyse par l'ALS a commencé"
+    )
+    attributions: int = Field(description="Décisions d'attribution de la CAL")
+    by_decision: list[DecisionCount] = Field(
+        description="Attributions par décision, part en % (une décimale)"
+    )
+    leases_signed: int = Field(description="Baux signés")
+    households_entered: int = Field(description="Ménages entrés dans les lieux")
+    households_supported_after_entry: int = Field(
+        description="Ménages accompagnés dans leur logement : sous convention ASLL "
+        "un jour de l'année après leur entrée (dossier LLTS) ou par une mesure de "
+        "maintien"
+    )
+    supported_after_llts_entry: int = Field(
+        description="dont après une entrée enregistrée par un dossier LLTS"
+    )
+    supported_in_maintien: int = Field(description="dont par une mesure de maintien")
+    definitions: dict[str, str]
+    assumptions: list[str]
     position: int
 
 

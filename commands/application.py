@@ -42,7 +42,7 @@ from domain.mesure import Mesure
 from domain.programme import LET, TO_LET, Programme
 from domain.records import RecordKind, kind_of
 from domain.saisine import Saisine
-from domain.shared import Actor, DomainError, Meta, RecordedEvent
+from domain.shared import Actor, DomainError, InvalidValueError, Meta, RecordedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -122,6 +122,8 @@ class Logis(Application[UUID]):
     def identify_dossier(self, command: IdentifyDossier, ctx: Context) -> CommandResult:
         def act() -> Dossier:
             check_create(ctx.caller, command.department, command.commune)
+            if command.programme_id is not None:
+                self._check_programme_named(command.programme_id, command)
             meta = self._meta(command, ctx, command.department)
             self.department_settings(command.department, meta.occurred_on)
             return command.create(meta)
@@ -221,6 +223,21 @@ class Logis(Application[UUID]):
             return programme
 
         return self._run(ctx, act)
+
+    def _check_programme_named(
+        self, programme_id: UUID, command: IdentifyDossier
+    ) -> None:
+        """A dossier gathered for a programme names one that exists (404) and
+        is built in its department (409). Any partner who may propose a
+        household names the programme, even one whose role does not read
+        programmes (a CAF): its id, drawn at random, is what it was given."""
+        programme = self.get_programme(programme_id)
+        if programme.department != command.department:
+            msg = (
+                f"Le programme {programme_id} n'est pas situé dans le "
+                f"département {command.department}."
+            )
+            raise InvalidValueError(msg, "programme_elsewhere")
 
     def get_programme(self, programme_id: UUID) -> Programme:
         programme = self._find(programme_id)

@@ -22,6 +22,7 @@ from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
 from projections.follow_up import FollowUpProjection
+from projections.llts_statistics import LltsStatisticsProjection
 from projections.mesures import MesuresProjection
 from projections.programmes import ProgrammesProjection
 from projections.stage_counts import StageCountsProjection
@@ -38,6 +39,7 @@ PROJECTIONS: tuple[type[RowProjection], ...] = (
     FollowUpProjection,
     MesuresProjection,
     AuditTrailProjection,
+    LltsStatisticsProjection,
 )
 
 

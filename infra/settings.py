@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -44,14 +45,27 @@ def is_placeholder(secret: str) -> bool:
     return any(re.fullmatch(f"(?:{word}|\\d)+", letters) for word in PLACEHOLDERS)
 
 
+def default_data_dir() -> Path:
+    """Where the embedded store lives when no LOGIS_DATABASE_URL says: `var/` of
+    the source checkout (`make run`'s), whatever folder `logis` runs from, so
+    that it never starts a second, empty store beside the first; for an
+    installed package, the user's data folder (XDG)."""
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "logis"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LOGIS_", env_file=".env", extra="ignore", frozen=True
     )
 
     database_url: str = Field(
-        default="sqlite:///var/logis.sqlite3",
-        description="sqlite:///path/to/file or postgresql://user:pass@host:port/db",
+        default_factory=lambda: f"sqlite:///{default_data_dir() / 'logis.sqlite3'}",
+        description="sqlite:///path/to/file or postgresql://user:pass@host:port/db "
+        "(default: the embedded store, var/logis.sqlite3 of the checkout)",
     )
     pool_size: int = Field(default=10, ge=1, le=200)
     pool_max_overflow: int = Field(default=10, ge=0, le=200)

@@ -125,6 +125,12 @@ MEETING_WINDOW_DAYS = 30
 ENDING_WITHIN_DAYS = 30
 MEETINGS_PER_MONTH: int = DepartmentSettings.model_fields["meetings_per_month"].default
 AWAITING_CONVENTION = frozenset({m.NOTIFIED, m.DIAGNOSED})
+ASLL_ASSUMPTIONS = (
+    "Les mesures de l'année (Loire 2006 : 733) sont lues comme les conventions "
+    "signées dans l'année, par orientation et par nature de mesure.",
+    "« Baux glissants : 47 % des suivis » (Loire 2006) est lu comme la part des "
+    "mesures en bail glissant dans ces conventions.",
+)
 MANDATS_NOTE = (
     "Les mandats de gestion (AML) ne sont pas enregistrés dans Logis : "
     "aucun chiffre n'est donné."
@@ -654,6 +660,13 @@ class OrientationCount:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+    share_percent: float | None  # of the year's conventions, one decimal
+
+
+@dataclass(frozen=True)
 class Statistics:
     department: str
     year: int
@@ -664,6 +677,10 @@ class Statistics:
     notified: int
     conventions: int
     by_orientation: list[OrientationCount]
+    by_kind: list[KindCount]
+    # The Loire's "baux glissants: 47 % des suivis" [seed 002]: the bail glissant
+    # measures' share of the year's conventions, the base of the orientations.
+    baux_glissants_share_percent: float | None
     reoriented: int
     ended: int
     broken_off: int
@@ -673,6 +690,7 @@ class Statistics:
     demands_processed: int
     mandats_de_gestion: int | None
     notes: list[str]
+    assumptions: list[str]
 
 
 def shares(counts: dict[str, int]) -> dict[str, float | None]:
@@ -696,7 +714,10 @@ def shares(counts: dict[str, int]) -> dict[str, float | None]:
 def select_statistics(view: RowView, department: str, year: int) -> Statistics:
     """What the department's measures did in the year, each step counted on the
     day it happened; households supported: distinct households with a measure
-    under convention (from its start to its end or rupture) on any day of it."""
+    under convention (from its start to its end or rupture) on any day of it.
+    The conventions signed in the year are counted by orientation and by kind
+    of measure (individuelle, bail glissant, action spécifique), each with its
+    share: the Loire's 2006 table [seed 002]."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     in_year = Between(first, last)
 
@@ -708,6 +729,8 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
         for orientation in m.ORIENTATIONS
     }
     percents = shares(by_orientation)
+    by_kind = {kind: count(signed_on=in_year, kind=kind) for kind in m.KINDS}
+    kind_percents = shares(by_kind)
     started, _ = view.select(
         "mesures", {"department": department, "starts_on": Between(None, last)}
     )
@@ -733,6 +756,10 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
             OrientationCount(orientation, n, percents[orientation])
             for orientation, n in by_orientation.items()
         ],
+        by_kind=[
+            KindCount(kind, n, kind_percents[kind]) for kind, n in by_kind.items()
+        ],
+        baux_glissants_share_percent=kind_percents["bail_glissant"],
         reoriented=count(closed_on=in_year, closure_reason=m.REORIENTED),
         ended=count(closed_on=in_year, closure_reason=m.ENDED),
         broken_off=count(closed_on=in_year, closure_reason=m.BROKEN_OFF),
@@ -742,4 +769,5 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
         demands_processed=instructed,
         mandats_de_gestion=None,
         notes=[MANDATS_NOTE],
+        assumptions=list(ASLL_ASSUMPTIONS),
     )

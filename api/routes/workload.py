@@ -8,15 +8,16 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.access import check_place
 from api.deps import CallerDep, MinPosition, Offset, SystemDep, current_view
 from api.errors import documented_errors
+from api.routes.statistics import Format, answer_csv, check_year
 from api.schemas import StatisticsPublic, WorkloadPublic
 from commands.errors import NotFoundError
 from domain.access import scope_filter
-from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.mesure import KINDS, STAGES
 from domain.programme import COMMUNE_PATTERN
 from projections.mesures import (
@@ -32,7 +33,7 @@ from projections.mesures import (
 if TYPE_CHECKING:
     from infra.bootstrap import System
 
-ERRORS = documented_errors("", "")
+ERRORS = documented_errors("Département sans paramétrage", "")
 
 router = APIRouter(tags=["mesures ASLL"], responses={422: ERRORS[422]})
 
@@ -144,7 +145,11 @@ def read_workload(
     )
 
 
-@router.get("/v1/statistics", response_model=StatisticsPublic)
+@router.get(
+    "/v1/statistics",
+    response_model=StatisticsPublic,
+    responses={200: {"content": {"text/csv": {}}}, 404: ERRORS[404]},
+)
 def read_statistics(
     system: SystemDep,
     caller: CallerDep,
@@ -155,16 +160,23 @@ def read_statistics(
         int | None,
         Query(ge=FIRST_DAY.year, le=LAST_DAY.year, description="Défaut : l'année"),
     ] = None,
+    format: Format = "json",
     min_position: MinPosition = None,
-) -> StatisticsPublic:
+) -> StatisticsPublic | Response:
     """A department's ASLL figures for a year, as the Loire's activity report
     gives them: requests, instructions, notifications, conventions by
-    orientation (shares in %), ends and ruptures, baux glissants, households.
-    The department lies within the caller's scope."""
-    check_place(caller, "asll_dashboards", department)
+    orientation and by kind of measure (shares in %, the baux glissants'
+    share), ends and ruptures, baux glissants, households. The department
+    lies within the caller's scope (`statistics`: the PDALPD's co-pilots, the
+    DEAL, the ALS, the CLU/CLT); one without settings is 404."""
+    check_place(caller, "statistics", department)
+    system.app.department_versions(department)  # 404 department_not_found
+    year = check_year(department, year)
     view = current_view(system, "mesures", min_position)
-    year = year or local_today(department, datetime.now(UTC)).year
     statistics = select_statistics(view, department, year)
-    return StatisticsPublic(
+    figures = StatisticsPublic(
         **vars(statistics), position=view.max_tracking_id(system.app.name) or 0
     )
+    if format == "csv":
+        return answer_csv(figures.model_dump(mode="json"), "statistiques-asll")
+    return figures

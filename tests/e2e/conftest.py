@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import httpx
@@ -45,10 +46,9 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -
     )
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextmanager
+def serving_demo(workdir: Path) -> Iterator[Server]:
     """`logis demo`, then `logis serve` on the same SQLite file; killed at the end."""
-    workdir = tmp_path_factory.mktemp("logis-e2e")
     database_path = workdir / "logis.sqlite3"
     database_url = f"sqlite:///{database_path}"
     demo = run_logis("demo", database_url=database_url, cwd=workdir)
@@ -74,6 +74,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo served for the whole session (tests that only read it)."""
+    with serving_demo(tmp_path_factory.mktemp("logis-e2e")) as served:
+        yield served
 
 
 @pytest.fixture

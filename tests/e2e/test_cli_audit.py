@@ -22,6 +22,7 @@ from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
 from tests.helpers.backends import BACKENDS, database_url
+from tests.helpers.pdf import pdf_pages, printed, squeezed
 from tests.helpers.procedure import (
     attribution,
     concerted_programme,
@@ -198,3 +199,25 @@ def test_invalid_id_is_refused(store: Store) -> None:
     result = store.logis("audit", "pas-un-uuid")
     assert result.returncode == 2
     assert "identifiant invalide" in result.stderr
+
+
+def test_pdf_prints_the_same_page(store: Store) -> None:
+    output = store.workdir / f"audit-{uuid4()}.pdf"
+    result = store.logis(
+        "audit", store.dossier, "--format", "pdf", "--output", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(output.read_bytes())
+    text = printed(output.read_bytes())
+    for phrase in ("Piste d'audit", store.dossier, HOSTILE, "Signature et cachet"):
+        assert squeezed(phrase) in text
+    assert squeezed(f"Page 1 / {len(pages)}") in squeezed(pages[0])
+    for event in store.events:
+        assert squeezed(event["label"]) in text
+
+
+def test_pdf_needs_a_file(store: Store) -> None:
+    result = store.logis("audit", store.dossier, "--format", "pdf")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "--output" in result.stderr

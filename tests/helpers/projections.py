@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 import psycopg
 from eventsourcing.sqlite import SQLiteDatastore
@@ -65,6 +65,7 @@ from commands.dossier import (
     Step,
     Withdraw,
 )
+from commands.programme import AnnounceProgramme, DwellingIn
 from domain import dossier as d
 from domain.dossier import Dossier
 from domain.shared import Actor, DomainError
@@ -95,11 +96,7 @@ FIRST_DAY = date(2025, 1, 1)
 # Two departments (the 972 settings adopted for both), a few communes each, so
 # the stage counters have several keys.
 COMMUNES = {"972": ("97209", "97213", "97229"), "971": ("97101", "97120")}
-PROGRAMMES = (
-    None,
-    uuid5(NAMESPACE_URL, "logis:tests:programme:a"),
-    uuid5(NAMESPACE_URL, "logis:tests:programme:b"),
-)
+PROGRAMMES_PER_DEPARTMENT = 2  # announced by each RandomHistory, before any dossier
 
 Dump = dict[str, list["Row"]]
 
@@ -621,6 +618,35 @@ class RandomHistory:
         self.walks: list[Walk] = []
         self.accepted = 0
         self.refused = 0
+        # A dossier is gathered for a programme of its department, or none.
+        self.programmes: dict[str, list[UUID | None]] = {
+            department: [None, *self._announce(department, communes[0])]
+            for department, communes in COMMUNES.items()
+        }
+
+    def _announce(self, department: str, commune: str) -> list[UUID]:
+        ctx = context("bailleur", department=department, commune=commune)
+        return [
+            self.app.announce_programme(
+                AnnounceProgramme(
+                    occurred_on=FIRST_DAY,
+                    kind="livraison",
+                    name=f"Programme {n}",
+                    department=department,
+                    commune=commune,
+                    dwellings=[
+                        DwellingIn(
+                            ref="A1",
+                            typology="T3",
+                            rent=Decimal(400),
+                            charges=Decimal(50),
+                        )
+                    ],
+                ),
+                ctx,
+            ).id
+            for n in range(PROGRAMMES_PER_DEPARTMENT)
+        ]
 
     @property
     def ids(self) -> list[UUID]:
@@ -656,7 +682,7 @@ class RandomHistory:
             household_size=draw(st.integers(1, 8)),
             department=department,
             commune=draw(st.sampled_from(COMMUNES[department])),
-            programme_id=draw(st.sampled_from(PROGRAMMES)),
+            programme_id=draw(st.sampled_from(self.programmes[department])),
             numero_unique=None if registered is None else _numero(draw),
             sne_registered_on=(
                 None if registered is None else on - timedelta(days=registered)

@@ -136,6 +136,45 @@ class TestIdentifyDossier:
         assert_store_unchanged(client, before)
 
 
+class TestProgrammeNamed:
+    """A dossier gathered for a programme names a real one of its department."""
+
+    def test_a_dossier_for_a_programme_of_its_department(
+        self, client: TestClient
+    ) -> None:
+        programme_id = concerted_programme(client)
+        answer = identify(client, identification(programme_id=programme_id))
+        assert answer.status_code == 201, answer.text
+        dossier = client.get(f"/v1/dossiers/{answer.json()['id']}").json()
+        assert dossier["programme_id"] == programme_id
+
+    def test_an_unknown_programme_is_refused(self, client: TestClient) -> None:
+        before = StoreSnapshot.take(client)
+        answer = identify(client, identification(programme_id=str(uuid4())))
+        assert_error(answer, 404, "programme_not_found")
+        assert_store_unchanged(client, before)
+
+    def test_a_programme_of_another_department_is_refused(
+        self, client: TestClient
+    ) -> None:
+        programme_id = concerted_programme(client)  # in the 972
+        assert adopt_settings(client, "971").status_code == 201
+        before = StoreSnapshot.take(client)
+        body = identification(programme_id=programme_id) | {
+            "department": "971",
+            "commune": "97101",
+        }
+        answer = identify(
+            client,
+            body,
+            role="ccas",
+            headers=actor("ccas", department="971", commune="97101"),
+        )
+        assert_error(answer, 409, "programme_elsewhere")
+        assert "n'est pas situé dans le département 971" in answer.json()["message"]
+        assert_store_unchanged(client, before)
+
+
 class TestProcedure:
     def test_every_step_in_order_to_closure(self, client: TestClient) -> None:
         # the terminal steps (withdrawal, inadmissibility, radiation, list expiry)

@@ -165,6 +165,18 @@ class TestNotFound:
         ):
             refused(answer, 405, "method_not_allowed", client, before, dossier_id)
 
+    def test_a_405_names_every_method_of_the_path(self, client: TestClient) -> None:
+        dossier_id = drive_dossier(client, to="identifie")
+        for method, path, allowed in (
+            ("PUT", "/v1/dossiers", "GET, HEAD, POST"),
+            ("DELETE", f"/v1/dossiers/{dossier_id}", "GET, HEAD"),
+            ("GET", f"/v1/dossiers/{dossier_id}/analysis", "POST"),
+            ("POST", "/health", "GET, HEAD"),
+        ):
+            answer = client.request(method, path, headers=actor("als"))
+            assert answer.status_code == 405, (method, path)
+            assert answer.headers["allow"] == allowed, (method, path)
+
 
 class TestInvalidInput:
     def test_wrong_enum_value_is_refused(

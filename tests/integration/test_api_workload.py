@@ -254,6 +254,12 @@ class TestStatistics:
             {"orientation": "maintien", "count": 1, "share_percent": 14.3},
             {"orientation": "diagnostic", "count": 1, "share_percent": 14.3},
         ]
+        assert stats["by_kind"] == [
+            {"kind": "individuelle", "count": 6, "share_percent": 85.7},
+            {"kind": "bail_glissant", "count": 1, "share_percent": 14.3},
+            {"kind": "action_specifique", "count": 0, "share_percent": 0.0},
+        ]
+        assert stats["baux_glissants_share_percent"] == 14.3
         assert (stats["reoriented"], stats["ended"], stats["broken_off"]) == (1, 2, 1)
         assert (stats["baux_glissants_started"], stats["baux_glissants_slid"]) == (
             1,
@@ -364,6 +370,7 @@ class TestBadInput:
             ("/v1/statistics", {"department": "972", "year": "1999"}, "invalid_input"),
             ("/v1/statistics", {"department": "972", "year": "an"}, "invalid_input"),
             ("/v1/statistics", {"department": "9720"}, "invalid_input"),
+            ("/v1/statistics", {"department": "972", "format": "xls"}, "invalid_input"),
             ("/v1/mesures", {"stage": "inconnu"}, "invalid_input"),
             ("/v1/mesures", {"kind": "collective"}, "invalid_input"),
             ("/v1/mesures", {"limit": "0"}, "invalid_input"),
@@ -383,6 +390,17 @@ class TestBadInput:
         assert any(
             word in error["message"] for word in ("invalide", "inconnu", "hors bornes")
         ), error
+
+    def test_statistics_of_an_unknown_department_or_a_year_to_come(
+        self, client: TestClient, department: str
+    ) -> None:
+        unknown = client.get("/v1/statistics", params={"department": "974"})
+        assert "974" in assert_error(unknown, 404, "department_not_found")["message"]
+        later = {"department": DEPARTMENT, "year": today().year + 1}
+        error = assert_error(
+            client.get("/v1/statistics", params=later), 422, "year_in_future"
+        )
+        assert "à venir" in error["message"]
 
     def test_one_association_and_a_department_without_settings(
         self, client: TestClient, department: str

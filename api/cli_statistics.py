@@ -1,0 +1,142 @@
+"""`logis statistics llts|asll`: a department's yearly figures, from the read
+models once this process has caught the projector up, in French, JSON (the
+API's) or CSV (the API's `format=csv`).
+
+Exit status: 0; 1 for a department without settings; 2 for bad arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from api.cli_support import caught_up_views, matching, print_json
+from api.schemas import LltsStatisticsPublic, StatisticsPublic
+from api.statistics import to_csv
+from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from infra.bootstrap import build_system
+from projections.llts_statistics import select_llts_statistics
+from projections.mesures import select_statistics
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+VIEWS = {"llts": "llts_statistics", "asll": "mesures"}
+LABELS = {
+    "demands_identified": "Dossiers identifiés",
+    "demands_processed": "Demandes traitées (analyse ALS commencée)",
+    "attributions": "Attributions (CAL)",
+    "leases_signed": "Baux signés",
+    "households_entered": "Ménages entrés dans les lieux",
+    "households_supported_after_entry": "Ménages accompagnés après l'entrée",
+    "supported_after_llts_entry": "  dont après une entrée LLTS",
+    "supported_in_maintien": "  dont en maintien",
+    "requested": "Mesures demandées",
+    "instructed": "Demandes instruites",
+    "granted": "  dont accordées",
+    "refused": "  dont refusées",
+    "notified": "Mesures notifiées",
+    "conventions": "Conventions signées",
+    "baux_glissants_share_percent": "Part des baux glissants (%)",
+    "reoriented": "Réorientées",
+    "ended": "Terminées (bilan)",
+    "broken_off": "Rompues",
+    "baux_glissants_started": "Baux glissants commencés",
+    "baux_glissants_slid": "Baux glissés",
+    "households_supported": "Ménages accompagnés",
+    "demands_processed_asll": "Demandes traitées (instruites)",
+    "mandats_de_gestion": "Mandats de gestion",
+}
+TITLES = {"llts": "Statistiques LLTS", "asll": "Statistiques ASLL"}
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        msg = f"année invalide : {text!r} (attendu : {FIRST_YEAR} à {LAST_YEAR})"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def add_parsers(commands: Any) -> None:
+    statistics = commands.add_parser(
+        "statistics",
+        help="statistiques annuelles d'un département : LLTS ou ASLL (vues projetées)",
+        description="Les chiffres d'une année civile pour un département : LLTS "
+        "(demandes traitées, attributions, entrées, ménages accompagnés après "
+        "l'entrée) ou ASLL (mesures par orientation et par nature, baux glissants).",
+        epilog="Code de sortie : 0 ; 1 pour un département sans paramétrage ; "
+        "2 pour des arguments invalides.",
+    )
+    statistics.add_argument("kind", choices=tuple(VIEWS), help="llts ou asll")
+    statistics.add_argument(
+        "--department",
+        required=True,
+        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        help="code du département, p. ex. 972",
+    )
+    statistics.add_argument(
+        "--year", type=_year, default=None, help="année civile (défaut : l'année)"
+    )
+    statistics.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table"
+    )
+    statistics.set_defaults(statistics_parser=statistics)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    this_year = local_today(args.department, datetime.now(UTC)).year
+    if args.year is not None and args.year > this_year:
+        parser: argparse.ArgumentParser = args.statistics_parser
+        parser.error(f"année à venir : {args.year} (l'année en cours est {this_year})")
+    year = args.year or this_year
+    system = build_system(settings)
+    try:
+        system.app.department_versions(args.department)  # NotFoundError: exit 1
+        views = caught_up_views(system, VIEWS[args.kind])
+        if views is None:
+            return 1
+        view = views[VIEWS[args.kind]]
+        position = view.max_tracking_id(system.app.name) or 0
+        figures: LltsStatisticsPublic | StatisticsPublic
+        if args.kind == "llts":
+            found = select_llts_statistics(view, args.department, year)
+            figures = LltsStatisticsPublic(**vars(found), position=position)
+        else:
+            asll = select_statistics(view, args.department, year)
+            figures = StatisticsPublic(**vars(asll), position=position)
+    finally:
+        system.close()
+    answer = figures.model_dump(mode="json")
+    if args.format == "json":
+        return print_json(answer)
+    if args.format == "csv":
+        sys.stdout.write(to_csv(answer))
+        return 0
+    return _print(args.kind, answer)
+
+
+def _print(kind: str, figures: dict[str, Any]) -> int:
+    print(f"{TITLES[kind]} — département {figures['department']}, {figures['year']}")
+    for name, value in figures.items():
+        if name in ("department", "year", "position", "notes"):
+            continue
+        if name == "demands_processed" and kind == "asll":
+            name = "demands_processed_asll"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                label = next(iter(item.values()))
+                share = item["share_percent"]
+                percent = "" if share is None else f" ({share:.1f} %)"
+                print(f"  {name + '.' + label:<44}{item['count']:>8}{percent}")
+            continue
+        if isinstance(value, (dict, list)):
+            continue
+        shown = "non enregistré" if value is None else value
+        print(f"{LABELS.get(name, name):<46}{shown!s:>8}")
+    for note in figures.get("notes", ()):
+        print(f"Note : {note}")
+    for assumption in figures["assumptions"]:
+        print(f"Hypothèse : {assumption}")
+    return 0

@@ -1,0 +1,80 @@
+"""Printable documents (the audit trail, the legality report, a commission's
+procès-verbal): Jinja2 templates, escaped by default, rendered to HTML for a
+browser and to PDF with WeasyPrint for signing and archiving. One template
+serves both, so the printed page is the page on screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Response
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from domain.department import OVERSEAS_TIMEZONES
+
+PDF = "application/pdf"
+
+
+def day(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def moment(value: datetime | None, department: str | None = None) -> str:
+    """A moment in the department's time (UTC when none is known), with its zone."""
+    if value is None:
+        return "—"
+    if department is None:
+        return f"{value.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
+    zone = ZoneInfo(OVERSEAS_TIMEZONES.get(department, "Europe/Paris"))
+    local = value.astimezone(zone)
+    return f"{local:%d/%m/%Y à %H:%M} ({zone.key})"
+
+
+def css_string(value: str) -> Markup:
+    """A quoted CSS string (a running footer in @page): every character but
+    letters, digits and spaces as a CSS escape, so that no text closes the
+    string or the <style> element, and no HTML entity shows in print."""
+    escaped = "".join(
+        c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in value
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704 (every special character escaped)
+
+
+ENVIRONMENT = Environment(
+    loader=PackageLoader("api", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,  # a missing value is a bug, not an empty cell
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.filters["day"] = day
+ENVIRONMENT.filters["moment"] = moment
+ENVIRONMENT.filters["css_string"] = css_string
+
+
+def render_html(template: str, **context: Any) -> str:
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+def render_pdf(html: str) -> bytes:
+    """The page printed as PDF/A-like A4 (WeasyPrint reads the page's @page rules,
+    its <title> and its <meta> for the document's properties)."""
+    # Imported here: WeasyPrint loads pango when imported, which only printing needs.
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def document_response(html: str, output: str, filename: str) -> Response:
+    """The page as HTML, or as a PDF to download (`output` is "html" or "pdf")."""
+    if output == "pdf":
+        return Response(
+            render_pdf(html),
+            media_type=PDF,
+            headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'},
+        )
+    return HTMLResponse(html)
