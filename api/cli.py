@@ -19,6 +19,7 @@ from api import (
     cli_consume,
     cli_erase,
     cli_history,
+    cli_import,
     cli_legality,
     cli_relay,
     cli_statistics,
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_verify.add_parsers(commands)
     cli_audit.add_parsers(commands)
     cli_erase.add_parsers(commands)
+    cli_import.add_parsers(commands)
     cli_legality.add_parsers(commands)
     cli_statistics.add_parsers(commands)
     cli_access_log.add_parsers(commands)
@@ -159,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_audit.run(settings, args)
         if args.command == "erase":
             return cli_erase.run(settings, args)
+        if args.command == "import":
+            return cli_import.run(settings, args)
         if args.command == "legality":
             return cli_legality.run(settings, args)
         if args.command == "statistics":

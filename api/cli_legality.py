@@ -217,10 +217,13 @@ def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
         if answer.known_at is not None
         else ""
     )
+    # Information (an imported step, SAISIE-TARDIVE) is shown, not a breach.
+    informative = sum(f.severity == "information" for f in answer.findings)
     print(
         f"{indent}{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
         f"département {answer.department}) — au {answer.as_of:%d/%m/%Y}{known} : "
-        f"{answer.count} manquement(s), dont {blocking} bloquant(s)"
+        f"{answer.count - informative} manquement(s), dont {blocking} bloquant(s)"
+        + (f" ; {informative} information(s)" if informative else "")
     )
     for f in answer.findings:
         settings = f", paramètres v{f.settings_version}" if f.settings_version else ""
@@ -248,9 +251,12 @@ def _print_report(report: LegalityReportPublic) -> None:
         f"manquements nés {period}"
     )
     print(f"Enregistrements contrôlés : {checked}")
-    total = sum(report.by_severity.values())
-    severities = ", ".join(f"{n} {s}" for s, n in report.by_severity.items())
+    breaches = {s: n for s, n in report.by_severity.items() if s != "information"}
+    total = sum(breaches.values())
+    severities = ", ".join(f"{n} {s}" for s, n in breaches.items())
     print(f"Manquements : {total}" + (f" ({severities})" if severities else ""))
+    if report.by_severity.get("information"):
+        print(f"Informations : {report.by_severity['information']}")
     for rule, count in report.by_rule.items():
         print(f"  {rule:<18}  {count}")
     for record in report.records:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from projections.rows import RowView
 
 Severity = Literal["bloquant", "alerte"]
+# A finding may also be reported for information only (SAISIE-TARDIVE: an
+# imported step), never a breach.
+FindingSeverity = Literal["bloquant", "alerte", "information"]
 
 
 class RulePublic(BaseModel):
@@ -67,7 +70,7 @@ class FindingPublic(BaseModel):
     rule: str
     title: str
     source: str
-    severity: Severity
+    severity: FindingSeverity
     message: str
     versions: list[int] = Field(description="Versions des événements en cause")
     breached_on: date = Field(description="Jour où le manquement est né")

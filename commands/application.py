@@ -27,10 +27,13 @@ from domain.commission import (
 )
 from domain.commune import CommuneListes, commune_listes_id
 from domain.department import (
+    IMPORT_PREFIX,
     Department,
     DepartmentNotConfiguredError,
     DepartmentSettings,
+    HistoryImport,
     department_id,
+    import_of,
     local_today,
 )
 from domain.dossier import Dossier
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
 
     from commands.base import Command
     from commands.commission import CommissionStep, ConveneCommission
-    from commands.department import AdoptSettings
+    from commands.department import AdoptSettings, DeclareImport
     from commands.dossier import IdentifyDossier, Step
     from commands.mesure import MesureStep, RequestMesure
     from commands.programme import AnnounceProgramme, ProgrammeStep
@@ -86,6 +89,9 @@ class Context:
     # Where the caller's credentials say they act: writes stay there.
     department: str | None = None
     commune: str | None = None
+    # Set by an import of past years only (`logis import`): its steps carry the
+    # import's correlation id; no other caller may claim one.
+    import_id: UUID | None = None
 
     @property
     def caller(self) -> Caller:
@@ -513,7 +519,12 @@ class Logis(Application[UUID]):
             if not isinstance(department, Department):
                 department = Department.register(code, meta)
             self._check_expected_version(department, ctx)
-            department.adopt(command.settings, command.effective_from, meta)
+            department.adopt(
+                command.settings,
+                command.effective_from,
+                meta,
+                imported=ctx.import_id is not None,  # a past version, declared
+            )
             return department
 
         return self._run(ctx, act, stage=lambda _: "adopte")
@@ -529,6 +540,33 @@ class Logis(Application[UUID]):
             )
             raise DepartmentNotConfiguredError(msg)
         return department.settings_on(day)
+
+    def declare_import(
+        self, code: str, command: DeclareImport, ctx: Context
+    ) -> CommandResult:
+        """An administrator declares an import of the department's past years
+        (once: declaring it again as it was changes nothing)."""
+
+        def act() -> Department:
+            check_write(ctx.caller, "department", access.place_facts(code))
+            meta = self._meta(command, ctx, code)
+            department = self._find(department_id(code))
+            if not isinstance(department, Department):
+                department = Department.register(code, meta)
+            department.declare_import(
+                command.import_id,
+                command.source,
+                (command.period_start, command.period_end),
+                meta,
+            )
+            return department
+
+        return self._run(ctx, act, stage=lambda _: "import_declare")
+
+    def department_imports(self, code: str) -> dict[UUID, HistoryImport]:
+        """The department's declared imports of past years (none if unknown)."""
+        department = self._find(department_id(code))
+        return department.imported() if isinstance(department, Department) else {}
 
     def department_versions(self, code: str) -> list[tuple[date, int, dict[str, Any]]]:
         department = self._find(department_id(code))
@@ -655,6 +693,14 @@ class Logis(Application[UUID]):
         if occurred_on > today:
             msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
             raise InvalidCommandError(msg, "occurred_on_in_future")
+        if import_of(ctx.correlation_id) != ctx.import_id or (
+            ctx.correlation_id.startswith(IMPORT_PREFIX) and ctx.import_id is None
+        ):
+            msg = (
+                f"L'identifiant de corrélation « {ctx.correlation_id} » est réservé "
+                "aux imports d'historique (logis import)."
+            )
+            raise InvalidCommandError(msg, "reserved_correlation_id")
         return Meta(ctx.actor, occurred_on, uuid4(), ctx.correlation_id)
 
     def _replay(self, ctx: Context) -> CommandResult | None:

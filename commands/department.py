@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
-from commands.base import Command
+from pydantic import Field
+
+from commands.base import Command, Text
 from domain.department import DepartmentSettings
 
 
@@ -13,3 +16,13 @@ class AdoptSettings(Command):
 
     effective_from: date
     settings: DepartmentSettings
+
+
+class DeclareImport(Command):
+    """Declare an import of a department's past: the steps recorded under
+    `import_id` come from `source` and happened within the period."""
+
+    import_id: UUID
+    source: Text = Field(max_length=500)
+    period_start: date
+    period_end: date

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from commands.application import Logis
+    from domain.department import HistoryImport
     from domain.legality import Finding, Rule
     from domain.legality.rules import SettingsOn
 
@@ -106,12 +107,18 @@ def settings_history(
     return on
 
 
+def department_imports(app: Logis, department: str) -> dict[UUID, HistoryImport]:
+    """The department's declared imports of past years (SAISIE-TARDIVE)."""
+    return app.department_imports(department)
+
+
 def check_record(
     app: Logis,
     kind: str,
     record_id: UUID,
     as_of: date | datetime,
     settings_on: SettingsOn | None = None,
+    imports: dict[UUID, HistoryImport] | None = None,
     *,
     known_at: datetime | None = None,
 ) -> RecordFindings:
@@ -136,6 +143,8 @@ def check_record(
         message, code = absent
         raise NotFoundError(message, f"{kind}_{code}")
     rules = settings_on or settings_history(app, first.department, known_at)
+    if imports is None:
+        imports = department_imports(app, first.department)
     return RecordFindings(
         kind,
         record_id,
@@ -144,7 +153,7 @@ def check_record(
         day,
         # The checks judge each event by its `occurred_on` against `day`
         # themselves; they read only what the store held at `known_at`.
-        CHECKS[kind](clocks.known(events), rules, day),
+        CHECKS[kind](clocks.known(events), rules, day, imports=imports),
         known_at,
     )
 
@@ -183,12 +192,13 @@ def commune_report(
     `known_at`, as the store knew them then: a record recorded later, or
     whose first step happened after `as_of`, is not checked."""
     settings_on = settings_history(app, department, known_at)
+    imports = department_imports(app, department)
     records, checked = [], Counter[str]()
     for kind in COMMUNE_KINDS:
         for record_id in ids.get(kind, ()):
             try:
                 found = check_record(
-                    app, kind, record_id, as_of, settings_on, known_at=known_at
+                    app, kind, record_id, as_of, settings_on, imports, known_at=known_at
                 )
             except NotFoundError:
                 continue  # not in this store, or not yet by the clocks

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from commands.errors import NotFoundError
-from commands.legality import rules_for, settings_history
+from commands.legality import department_imports, rules_for, settings_history
 from domain.clocks import Clocks
 from domain.department import DepartmentSettings
 from domain.legality import CHECKS
@@ -120,6 +120,7 @@ def department_report(
     `known_at`, as the store knew them then (events and settings versions)."""
     wanted = tuple(k for k in REPORT_KINDS if k in set(kinds))
     settings_on = settings_history(app, department, known_at)
+    imports = department_imports(app, department)  # their steps: information
     clocks = Clocks(as_of, known_at)
     records: list[ReportedRecord] = []
     checked = Counter[str]()
@@ -133,7 +134,7 @@ def department_report(
         checked[kind] += 1
         within = [
             f
-            for f in CHECKS[kind](events, settings_on, as_of)
+            for f in CHECKS[kind](events, settings_on, as_of, imports=imports)
             if in_period(f, start, end)
         ]
         if not within:

@@ -6,6 +6,7 @@ judged by the settings in force on the day it happened.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -15,7 +16,14 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from domain.shared import DomainError, Meta, RecordedEvent, TransitionError, check_role
+from domain.shared import (
+    Actor,
+    DomainError,
+    Meta,
+    RecordedEvent,
+    TransitionError,
+    check_role,
+)
 from domain.text import SingleLine
 
 if TYPE_CHECKING:
@@ -178,6 +186,11 @@ class DepartmentSettings(BaseModel):
     # RGPD-CONSERVATION: how long social-appraisal data may outlive its need
     # (attribution without follow-up, or the follow-up's end) before erasure.
     social_data_retention_months: int = Field(default=1, ge=0, le=24)
+    # SAISIE-TARDIVE: a step recorded more than this many days after it
+    # happened is a finding of its own. Assumption: no text sets a delay; 30
+    # days (a month) is our reading. None: not judged — the value of versions
+    # adopted before the rule existed (SettingsAdopted v1, upcast).
+    late_entry_days: int | None = Field(default=30, ge=1, le=3650)
     # The legal source of each value above, by field name, and the assumption
     # it rests on where no text sets it. Settings adopted before it existed
     # have none: their values are then of unknown provenance, not assumptions.
@@ -226,6 +239,37 @@ class DepartmentNotConfiguredError(DomainError):
     code = "department_not_configured"
 
 
+@dataclass(frozen=True)
+class HistoryImport:
+    """A declared import of a department's past (Department.HistoryImported):
+    its steps carry `import_correlation(id, …)` as their correlation id."""
+
+    id: UUID
+    source: str
+    period_start: date
+    period_end: date
+    declared_by: Actor
+    declared_at: datetime  # when the declaration was recorded
+
+
+IMPORT_PREFIX = "import:"
+
+
+def import_correlation(import_id: UUID, detail: str = "") -> str:
+    """The correlation id of a step of import `import_id` (`detail`: its line)."""
+    return f"{IMPORT_PREFIX}{import_id}" + (f":{detail}" if detail else "")
+
+
+def import_of(correlation_id: str) -> UUID | None:
+    """The import a correlation id names, None for an ordinary step."""
+    if not correlation_id.startswith(IMPORT_PREFIX):
+        return None
+    try:
+        return UUID(correlation_id[len(IMPORT_PREFIX) :][:36])
+    except ValueError:
+        return None
+
+
 def department_id(code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"logis:department:{code}")
 
@@ -246,16 +290,49 @@ class Department(Aggregate):
         def apply(self, department: Department) -> None:
             department.code = self.code
             department.versions = []
+            department.imports = {}
 
     class SettingsAdopted(Event):
         TOPIC = "logis.department.SettingsAdopted"
+        # v2: same fields; settings adopted before SAISIE-TARDIVE existed set no
+        # late-entry delay (None), rather than today's default.
+        class_version = 2
         version_number: int
         effective_from: date
         settings: dict[str, Any]
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            if isinstance(state.get("settings"), dict):
+                state["settings"].setdefault("late_entry_days", None)
+
         def apply(self, department: Department) -> None:
+            # Kept in the order they take effect (a past version imported
+            # later goes before those it preceded), adoption order on a tie.
             department.versions.append(
                 (self.effective_from, self.version_number, self.settings)
+            )
+            department.versions.sort(key=lambda v: (v[0], v[1]))
+
+    class HistoryImported(Event):
+        """An administrator declares an import of the department's past: the
+        steps recorded under `import_id` (their correlation id) come from
+        `source` and happened within [period_start, period_end]."""
+
+        TOPIC = "logis.department.HistoryImported"
+        import_id: UUID
+        source: str
+        period_start: date
+        period_end: date
+
+        def apply(self, department: Department) -> None:
+            department.imports[self.import_id] = HistoryImport(
+                self.import_id,
+                self.source,
+                self.period_start,
+                self.period_end,
+                self.actor,
+                self.timestamp,
             )
 
     @classmethod
@@ -266,13 +343,24 @@ class Department(Aggregate):
         )
 
     def adopt(
-        self, settings: DepartmentSettings, effective_from: date, meta: Meta
+        self,
+        settings: DepartmentSettings,
+        effective_from: date,
+        meta: Meta,
+        *,
+        imported: bool = False,
     ) -> None:
+        """A new version. One that takes effect before the last one adopted
+        comes only with an import of past years (`imported`: a declared import,
+        its source named): it goes in its place in time and judges the steps of
+        its own period, until the next version takes effect."""
         check_role(meta.actor, ADOPTERS, "adoption des paramètres départementaux")
-        if self.versions and effective_from < self.versions[-1][0]:
+        last = max((v[0] for v in self.versions), default=None)
+        if last is not None and effective_from < last and not imported:
             msg = (
                 "Une nouvelle version des paramètres ne peut prendre effet avant la "
-                f"précédente ({self.versions[-1][0].isoformat()})."
+                f"précédente ({last.isoformat()}) ; une version passée s'importe "
+                "avec l'historique qu'elle régit (logis import)."
             )
             raise TransitionError(msg)
         self.trigger_event(
@@ -280,6 +368,39 @@ class Department(Aggregate):
             version_number=len(self.versions) + 1,
             effective_from=effective_from,
             settings=settings.model_dump(mode="json"),
+            **meta.fields(),
+        )
+
+    def declare_import(
+        self,
+        import_id: UUID,
+        source: str,
+        period: tuple[date, date],
+        meta: Meta,
+    ) -> None:
+        """Declare (once) an import of past steps; `logis import` declares it
+        under an idempotency key, so that a re-run replays the declaration."""
+        check_role(meta.actor, ADOPTERS, "déclaration d'un import d'historique")
+        start, end = period
+        if start > end or end > meta.occurred_on:
+            msg = (
+                f"Période d'import invalide : du {start:%d/%m/%Y} au {end:%d/%m/%Y} "
+                "(le début avant la fin, la fin au plus tard aujourd'hui)."
+            )
+            raise TransitionError(msg, "invalid_period")
+        known = self.imports.get(import_id)
+        if known is not None:
+            msg = (
+                f"L'import {import_id} a déjà été déclaré le "
+                f"{known.declared_at:%d/%m/%Y} (« {known.source} »)."
+            )
+            raise TransitionError(msg, "import_already_declared")
+        self.trigger_event(
+            self.HistoryImported,
+            import_id=import_id,
+            source=source,
+            period_start=start,
+            period_end=end,
             **meta.fields(),
         )
 
@@ -294,3 +415,8 @@ class Department(Aggregate):
             raise DepartmentNotConfiguredError(msg)
         _, number, data = in_force[-1]
         return number, DepartmentSettings.model_validate(data)
+
+    def imported(self) -> dict[UUID, HistoryImport]:
+        """The declared imports (a department registered before they existed
+        has none)."""
+        return dict(getattr(self, "imports", {}))

@@ -6,34 +6,34 @@ an interrupted load resumes where it stopped. Martinique's dates run over the
 eight months before `today`, the Loire's over fourteen (its CCAPEX referrals
 over the last seven), in procedure order; each
 commission's attendance and decisions are dated the day of its session.
+
+Told today with past dates, the demo is loaded as an import of past years: each
+plan is declared on its department (`Department.HistoryImported`) and its steps
+carry that import's correlation id, so SAISIE-TARDIVE reports them as imported,
+for information, rather than as late entries.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from commands.application import CommandResult, Context, Logis
-from commands.base import Command
-from commands.commission import CommissionStep, ConveneCommission
 from commands.demo.ccapex import ccapex_scenario
 from commands.demo.loire import loire_scenario
 from commands.demo.martinique import martinique_scenario
-from commands.demo.plan import Ids, Order, Plan, key
+from commands.demo.plan import ACTORS, Ids, Order, Plan, key
 from commands.demo.report import (
     already_loaded,
     ccapex_lines,
     loire_lines,
     martinique_report,
 )
-from commands.department import AdoptSettings
-from commands.dossier import IdentifyDossier, Step
+from commands.department import DeclareImport
+from commands.dispatch import dispatch
 from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
-from commands.mesure import MesureStep, RequestMesure
-from commands.programme import AnnounceProgramme, ProgrammeStep
-from commands.saisine import SaisineStep, SignalSaisine
-from domain.department import DepartmentSettings
+from domain.department import DepartmentSettings, import_correlation
 
 
 def load_demo(
@@ -55,10 +55,13 @@ def load_demo(
     first = app.store.find_idempotency(key(0))
     if first is not None and app.store.find_idempotency(key(len(numbered) - 1)):
         return already_loaded(app, plans)
+    imports = [_declare(app, plan, index) for index, plan in enumerate(plans)]
     ids: list[Ids] = [{} for _ in plans]
     written = [len(p.orders) for p in plans]
     for number, index, order in numbered:
-        result = _carry_out(app, plans[index], number, order, ids[index])
+        result = _carry_out(
+            app, plans[index], number, order, ids[index], imports[index]
+        )
         written[index] -= result.replayed
         ids[index].setdefault(order.name, result.id)
     resumed = first is not None
@@ -79,8 +82,47 @@ def _numbered(plans: list[Plan]) -> list[tuple[int, int, Order]]:
     return [(number, index, order) for number, (index, order) in enumerate(orders)]
 
 
+SOURCE = "Scénario de démonstration de Logis (commands/demo), chargé par logis demo"
+
+
+def _declare(app: Logis, plan: Plan, index: int) -> UUID:
+    """The demo is a history told today with past dates, as an import of past
+    years is: declared as one (SAISIE-TARDIVE reports its steps as imported,
+    for information), under its own idempotency key."""
+    import_id = uuid5(NAMESPACE_URL, f"logis:demo:import:{plan.code}:{index}")
+    command = DeclareImport(
+        import_id=import_id,
+        source=SOURCE,
+        period_start=min((o.on for o in plan.orders), default=plan.today),
+        period_end=plan.today,
+        occurred_on=plan.today,
+    )
+    idempotency_key = f"demo:import:{index}"
+    ctx = Context(
+        actor=ACTORS["admin"],
+        correlation_id=import_correlation(import_id, "demo"),
+        now=datetime.combine(plan.today, time(12), tzinfo=UTC),
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint(idempotency_key, command.model_dump(mode="json")),
+        import_id=import_id,
+    )
+    try:
+        app.declare_import(plan.code, command, ctx)
+    except InvalidCommandError as error:
+        if error.code != "idempotency_key_reused":
+            raise
+        raise InvalidCommandError(PARTLY_LOADED, error.code) from None
+    return import_id
+
+
+PARTLY_LOADED = (
+    "La démonstration a été chargée en partie avec d'autres dates ou une "
+    "autre version du scénario : repartez d'une base vide pour la recharger."
+)
+
+
 def _carry_out(
-    app: Logis, plan: Plan, number: int, order: Order, ids: Ids
+    app: Logis, plan: Plan, number: int, order: Order, ids: Ids, import_id: UUID
 ) -> CommandResult:
     actor = plan.actors[order.actor]
     command = order.build(ids)
@@ -89,8 +131,9 @@ def _carry_out(
         actor=actor,
         department=plan.code,
         commune=plan.communes.get(order.actor),
-        correlation_id=f"demo:{order.name}",
+        correlation_id=import_correlation(import_id, f"demo:{order.name}"),
         now=datetime.combine(plan.today, time(12), tzinfo=UTC),
+        import_id=import_id,
         idempotency_key=key(number),
         fingerprint=fingerprint(
             actor.__dict__,
@@ -101,40 +144,8 @@ def _carry_out(
         ),
     )
     try:
-        return _dispatch(app, plan.code, command, target, ctx)
+        return dispatch(app, plan.code, command, target, ctx)
     except InvalidCommandError as error:
         if error.code != "idempotency_key_reused":
             raise
-        msg = (
-            "La démonstration a été chargée en partie avec d'autres dates ou une "
-            "autre version du scénario : repartez d'une base vide pour la recharger."
-        )
-        raise InvalidCommandError(msg, error.code) from None
-
-
-def _dispatch(
-    app: Logis, code: str, command: Command, target: UUID | None, ctx: Context
-) -> CommandResult:
-    if isinstance(command, AdoptSettings):
-        return app.adopt_settings(code, command, ctx)
-    if isinstance(command, IdentifyDossier):
-        return app.identify_dossier(command, ctx)
-    if isinstance(command, AnnounceProgramme):
-        return app.announce_programme(command, ctx)
-    if isinstance(command, ConveneCommission):
-        return app.convene_commission(command, ctx)
-    if isinstance(command, RequestMesure):
-        return app.request_mesure(command, ctx)
-    if isinstance(command, SignalSaisine):
-        return app.signal_saisine(command, ctx)
-    assert target is not None
-    if isinstance(command, MesureStep):
-        return app.apply_mesure_step(target, command, ctx)
-    if isinstance(command, SaisineStep):
-        return app.apply_saisine_step(target, command, ctx)
-    if isinstance(command, Step):
-        return app.apply_step(target, command, ctx)
-    if isinstance(command, ProgrammeStep):
-        return app.apply_programme_step(target, command, ctx)
-    assert isinstance(command, CommissionStep)
-    return app.apply_commission_step(target, command, ctx)
+        raise InvalidCommandError(PARTLY_LOADED, error.code) from None

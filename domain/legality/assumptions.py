@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from domain.legality.rules import Finding, SettingsOn
 
-    Check = Callable[[Sequence[Any], SettingsOn, date], list[Finding]]
+    Check = Callable[..., list[Finding]]
 
 # Rule id -> the DepartmentSettings fields its check reads.
 RULE_SETTINGS: dict[str, tuple[str, ...]] = {
@@ -45,6 +45,7 @@ RULE_SETTINGS: dict[str, tuple[str, ...]] = {
     "ASLL-RYTHME": ("meetings_per_month",),
     "ASLL-CAPACITE": ("associations",),
     "BG-GLISSEMENT": ("bail_glissant_review_months",),
+    "SAISIE-TARDIVE": ("late_entry_days",),
 }
 
 
@@ -67,9 +68,9 @@ def stating_assumptions(check: Check) -> Check:
     """A record check whose findings state the assumptions they rest on."""
 
     def checked(
-        events: Sequence[Any], settings_on: SettingsOn, as_of: date
+        events: Sequence[Any], settings_on: SettingsOn, as_of: date, **more: Any
     ) -> list[Finding]:
-        return with_assumptions(check(events, settings_on, as_of), settings_on)
+        return with_assumptions(check(events, settings_on, as_of, **more), settings_on)
 
     checked.__doc__ = check.__doc__
     return checked

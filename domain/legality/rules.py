@@ -13,6 +13,9 @@ from typing import Literal
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
 
 Severity = Literal["bloquant", "alerte"]
+# What a finding reports: its rule's severity, or `information` for a fact an
+# auditor must see that breaks nothing (an imported step recorded late).
+FindingSeverity = Literal["bloquant", "alerte", "information"]
 When = Literal["cmd", "hist", "cmd + hist"]
 # Where the code enforces a rule: "both" a command refuses it (RuleViolation)
 # and the engine finds it in a history (an imported one, or judged by older
@@ -76,10 +79,13 @@ class Finding:
     # The assumptions (in French) under the settings values the breach was
     # judged by, where no text sets them: see domain/legality/assumptions.py.
     assumptions: tuple[str, ...] = ()
+    # Reported for information, not as a breach (SAISIE-TARDIVE: steps of a
+    # declared import of past years, recorded late by nature).
+    information: bool = False
 
     @property
-    def severity(self) -> Severity:
-        return RULES_BY_ID[self.rule].severity
+    def severity(self) -> FindingSeverity:
+        return "information" if self.information else RULES_BY_ID[self.rule].severity
 
 
 DOSSIER, COMMISSION, PROGRAMME = "dossier", "commission", "programme"
@@ -335,6 +341,18 @@ RULES: tuple[Rule, ...] = (
         "alerte",
         (DOSSIER, MESURE),  # referrals: add "saisine" here
         enforced="found",
+    ),
+    Rule(
+        "SAISIE-TARDIVE",
+        "Une étape est enregistrée au plus tard le délai fixé par le département "
+        "après le jour où elle a eu lieu ; une étape importée d'un historique "
+        "déclaré est signalée pour information",
+        # Assumption: no text sets a delay for recording; good administration
+        # (traceability of the procedure) is the basis, the delay a setting.
+        "bonne administration : traçabilité de la procédure (délai : paramètre "
+        "départemental, hypothèse)",
+        "alerte",
+        (DOSSIER, COMMISSION, PROGRAMME, MESURE, SAISINE),
     ),
     # ASLL measures and baux glissants (domain/legality/mesure.py).
     Rule(

@@ -51,6 +51,10 @@ def test_a_demo_dossier_is_named_and_legal(
     assert status == 0, err
     assert out.startswith(f"Dossier LLTS {dossier_id} (commune {DEMO_COMMUNE}")
     assert "0 manquement(s), dont 0 bloquant(s)" in out
+    # Told today with past dates, the demo is a declared import: its steps are
+    # shown as imported (SAISIE-TARDIVE, for information), not as late entries.
+    assert "1 information(s)" in out
+    assert "source « Scénario de démonstration de Logis" in out
 
 
 def test_a_dossier_read_after_its_bilan_deadline_shows_the_alert(

@@ -50,6 +50,7 @@ REQUIRED_DOCUMENTS = (
 )
 # The test RDA priority order: the first criterion weighs most.
 RDA = ("dalo", "sans_logement", "hebergement_tiers", "sur_occupation")
+LATE_ENTRY_DAYS = 3650  # the longest delay a department may set
 # Annual LLTS ceilings by household category: test values, not an arrêté's.
 CEILINGS = {1: "11000", 2: "14700", 3: "17700", 4: "19700", 5: "23000", 6: "25900"}
 
@@ -196,11 +197,15 @@ def settings_body(
 ) -> dict[str, Any]:
     """An AdoptSettings body: documents, ceilings for the current year (and the
     years around it, so a dossier driven up to 400 days in the past, or on
-    31 December, still finds its ceiling), categories 1 to 6; in force since
-    1 January two years ago."""
+    31 December, still finds its ceiling), categories 1 to 6, a late-entry
+    delay no back-dated test reaches; in force since 1 January two years ago."""
     year = today().year
     years = years if years is not None else (year - 2, year - 1, year, year + 1)
     settings: dict[str, Any] = {
+        # Tests build their histories today with back-dated steps (as an import
+        # would): no SAISIE-TARDIVE on them unless a test sets its own delay
+        # (tests/integration/test_api_late_entry.py).
+        "late_entry_days": LATE_ENTRY_DAYS,
         "required_documents": list(REQUIRED_DOCUMENTS),
         "rda_priority_criteria": list(RDA),
         "resource_ceilings": [

@@ -73,6 +73,8 @@ class TestAdoptSettings:
     def test_later_version_cannot_take_effect_before_the_previous(
         self, client: TestClient
     ) -> None:
+        """A past version comes with the history it governs (`logis import`,
+        tests/integration/test_cli_import.py), never alone over the API."""
         first = settings_body(effective_from=today() - timedelta(days=10))
         assert adopt_settings(client, "972", first).status_code == 201
         before = StoreSnapshot.take(client)
@@ -81,6 +83,7 @@ class TestAdoptSettings:
         answer = adopt_settings(client, "972", earlier)
 
         assert_error(answer, 409, "invalid_transition")
+        assert "logis import" in answer.json()["message"]
         assert_store_unchanged(client, before)
         assert len(read_settings(client)["versions"]) == 1
 

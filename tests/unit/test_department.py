@@ -98,7 +98,28 @@ class TestAdopt:
         events = when(department, lambda x: x.adopt(make_settings(), JULY, meta))
         then_event(events, Department.SettingsAdopted, version_number=2)
 
-    def test_new_version_cannot_take_effect_before_the_last(self) -> None:
+    def test_a_past_version_goes_in_its_place_and_judges_its_own_period(
+        self,
+    ) -> None:
+        """Importing past years: a version that took effect before the one in
+        force is adopted later, and judges the days until the next one only."""
+        department = with_versions((JULY, make_settings(dossiers_per_dwelling=3)))
+        meta = make_meta("admin", JULY)
+        past = make_settings(dossiers_per_dwelling=5)
+        when(
+            department,
+            lambda x: x.adopt(past, date(2023, 1, 1), meta, imported=True),
+        )
+
+        assert [v[:2] for v in department.versions] == [
+            (date(2023, 1, 1), 2),
+            (JULY, 1),
+        ]
+        assert department.settings_on(date(2024, 6, 1))[0] == 2
+        assert department.settings_on(date(2024, 6, 1))[1].dossiers_per_dwelling == 5
+        assert department.settings_on(JULY)[0] == 1
+
+    def test_a_past_version_comes_only_with_an_import(self) -> None:
         department = with_versions((JULY, make_settings()))
         meta = make_meta("admin", JULY)
         then_error(
@@ -106,6 +127,18 @@ class TestAdopt:
             lambda x: x.adopt(make_settings(), date(2025, 6, 30), meta),
             "invalid_transition",
         )
+
+    def test_settings_adopted_before_the_late_entry_rule_set_no_delay(self) -> None:
+        """SettingsAdopted v1 (before SAISIE-TARDIVE) reads with no delay: a
+        store written then is not judged for late entries."""
+        state = {"settings": make_settings().model_dump(mode="json")}
+        del state["settings"]["late_entry_days"]
+
+        Department.SettingsAdopted.upcast_v1_v2(state)
+
+        settings = DepartmentSettings.model_validate(state["settings"])
+        assert settings.late_entry_days is None
+        assert make_settings().late_entry_days == 30
 
     @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
     def test_only_an_administrator_adopts_settings(self, role: str) -> None:
