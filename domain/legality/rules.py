@@ -353,6 +353,7 @@ RULES: tuple[Rule, ...] = (
         "départemental, hypothèse)",
         "alerte",
         (DOSSIER, COMMISSION, PROGRAMME, MESURE, SAISINE),
+        enforced="found",  # a command cannot know when it will be recorded late
     ),
     # ASLL measures and baux glissants (domain/legality/mesure.py).
     Rule(
