@@ -13,10 +13,13 @@ from uuid import uuid4
 import pytest
 
 from tests.helpers.api import (
+    RDA,
     actor,
+    adopt_settings,
     assert_error,
     drive_dossier,
     organisation_of,
+    settings_body,
     today,
 )
 from tests.helpers.pdf import printed, squeezed
@@ -55,6 +58,7 @@ class Sessions:
     names: dict[str, str]  # dossier id → applicant name
     ranked: list[str]
     listed: list[str]
+    pre: str
     prefectorale: str
     cal: str
 
@@ -116,7 +120,7 @@ def _sessions(client: TestClient) -> Sessions:
         client, cal, "minutes", {"summary": HOSTILE_SUMMARY}, role="bailleur"
     )
     assert closed.status_code == 200, closed.text
-    return Sessions(names, ids[:3], ids[3:], pref, cal)
+    return Sessions(names, ids[:3], ids[3:], pre, pref, cal)
 
 
 @pytest.fixture
@@ -204,6 +208,20 @@ class TestTheCommissionPrefectorale:
         page = html_of(client, sessions.prefectorale)
         assert "Aucun manquement constaté" in page
 
+    def test_the_findings_of_the_legality_engine(
+        self, client: TestClient, sessions: Sessions
+    ) -> None:
+        """An RDA adopted since, in force on the session's day, puts the
+        households in another order: the ranking departs from it unmotivated."""
+        reversed_rda = list(reversed(RDA))
+        body = settings_body(effective_from=today(), rda_priority_criteria=reversed_rda)
+        assert adopt_settings(client, body=body).status_code == 201
+        page = html_of(client, sessions.prefectorale)
+        found = page[page.index("Contrôle de légalité") : page.index("Clôture")]
+        assert "COMPREF-RANG" in found
+        assert "sans motif" in found
+        assert '<td class="breach">bloquant</td>' in found
+
     def test_hostile_text_is_escaped(
         self, client: TestClient, sessions: Sessions
     ) -> None:
@@ -227,6 +245,21 @@ class TestTheCommissionPrefectorale:
             if row["endpoint"].endswith("/minutes")
         }
         assert read == set(sessions.ranked) | set(sessions.listed)
+
+
+class TestThePreCommission:
+    def test_the_selection_and_the_quorum(
+        self, client: TestClient, sessions: Sessions
+    ) -> None:
+        page = html_of(client, sessions.pre, "als")
+        assert "Procès-verbal de séance — Pré-commission" in page
+        assert "PRECOM-QUORUM : Préfecture et DEAL présentes" in page
+        selection = page[page.index("Pré-sélection") : page.index("Suites données")]
+        places = [selection.index(_escaped(sessions.names[i])) for i in sessions.names]
+        assert places == sorted(places)  # in the order decided
+        assert selection.count("<td>prioritaire</td>") == 3
+        assert selection.count("<td>liste complémentaire</td>") == 2
+        assert "aucune présidence enregistrée" in page
 
 
 class TestTheCAL:
