@@ -9,7 +9,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
-from fastapi.responses import HTMLResponse
 
 from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep
@@ -289,8 +288,16 @@ def _named(lists: CommissionListPublic) -> list[UUID]:
 
 @router.get(
     "/{commission_id}/minutes",
-    response_class=HTMLResponse,
-    responses={200: {"content": {PDF: {}}, "description": "Page HTML ou PDF"}},
+    response_model=None,
+    responses={
+        200: {
+            "description": "Page HTML (format=html) ou PDF (format=pdf)",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                PDF: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
 )
 def read_minutes(
     commission_id: UUID,
