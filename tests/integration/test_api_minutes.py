@@ -13,6 +13,9 @@ from uuid import uuid4
 import pytest
 
 from tests.helpers.api import (
+    LEASE,
+    OFFER,
+    OFFER_ANSWER,
     RDA,
     actor,
     adopt_settings,
@@ -20,6 +23,7 @@ from tests.helpers.api import (
     drive_dossier,
     organisation_of,
     settings_body,
+    take,
     today,
 )
 from tests.helpers.pdf import printed, squeezed
@@ -201,6 +205,36 @@ class TestTheCommissionPrefectorale:
         assert "attribution (A1), CAL de " + organisation_of("bailleur") in follow
         assert "non-attribution, CAL de" in follow
         assert "ajournement, revient en séance le" in follow
+
+    def test_the_follow_up_shows_the_offer_and_the_lease(
+        self, client: TestClient, sessions: Sessions
+    ) -> None:
+        attributed = sessions.ranked[0]
+        for step in (OFFER, OFFER_ANSWER, LEASE):
+            answer = take(client, attributed, step)
+            assert answer.status_code == 200, answer.text
+        page = html_of(client, sessions.prefectorale)
+        follow = page[page.index("Suites données") : page.index("Contrôle de légalité")]
+        assert "<td>Bail signé</td>" in follow
+        assert f"proposé le {today():%d/%m/%Y} : acceptée" in follow
+        assert f"bail au {today():%d/%m/%Y}" in follow
+
+    def test_a_refusal_by_the_household(
+        self, client: TestClient, sessions: Sessions
+    ) -> None:
+        attributed = sessions.ranked[0]
+        assert take(client, attributed, OFFER).status_code == 200
+        refused = take(
+            client,
+            attributed,
+            OFFER_ANSWER,
+            {"answer": "refusee", "occurred_on": today().isoformat()},
+        )
+        assert refused.status_code == 200, refused.text
+        page = html_of(client, sessions.prefectorale)
+        follow = page[page.index("Suites données") : page.index("Contrôle de légalité")]
+        assert "<td>Proposition refusée</td>" in follow
+        assert ": refusée par le ménage" in follow
 
     def test_no_finding_on_a_legal_session(
         self, client: TestClient, sessions: Sessions
