@@ -43,6 +43,7 @@ DOSSIER_ROW = ("Id",)  # a list row: name, household, numéro unique, stage
 DOSSIER_TRAIL = ("Id", "Res", "Dec")  # the audit trail's summaries
 DOSSIER_FOLLOW_UP = ("M",)  # bilans d'installation, support asked
 COMMISSION_ENTRY = ("Soc", "Dec")  # a list's entry: RDA criteria, decision
+MINUTES = ("Id", "Dec")  # a procès-verbal: the household named, its motives
 MESURE = ("Id", "Soc", "M")  # the measure, its history, its trail
 MESURE_ROW = ("Id", "M")
 SAISINE = ("Id", "Soc", "Debt")  # the referral, its history, its trail

@@ -21,6 +21,7 @@ from api import (
     cli_history,
     cli_import,
     cli_legality,
+    cli_minutes,
     cli_relay,
     cli_statistics,
     cli_token,
@@ -153,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(settings)
         if args.command == "projector":
             return _projector(settings)
-        if args.command == "commissions":
+        if args.command in ("commissions", "commission"):
+            if args.action == "minutes":
+                return cli_minutes.run(settings, args)
             return _commissions(settings, args)
         if args.command == "dashboard":
             return _dashboard(settings, args)
@@ -330,7 +333,10 @@ OUTCOME_NAMES = {
 
 def _add_commissions_parser(commands: Any) -> None:
     commissions = commands.add_parser(
-        "commissions", help="séances des commissions et leurs listes (vue projetée)"
+        "commissions",
+        aliases=["commission"],
+        help="séances des commissions, leurs listes (vue projetée), leurs "
+        "procès-verbaux",
     )
     actions = commissions.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="les séances, les plus récentes d'abord")
@@ -365,6 +371,7 @@ def _add_commissions_parser(commands: Any) -> None:
         help="identifiant",
     )
     show.add_argument("--format", choices=("table", "json"), default="table")
+    cli_minutes.add_parser(actions)
 
 
 def _commissions(settings: Settings, args: argparse.Namespace) -> int:

@@ -66,6 +66,7 @@ PARTIES = {
     "bailleur": "dossiers of its programmes (or of its CAL) once ranked by the "
     "commission préfectorale (stage classe, outcome rang or liste "
     "complémentaire, and every stage after); its programmes; its CALs; "
+    "the minutes of the sessions it attended; "
     "for its CAL's decisions, the households proposed for its programme's "
     "dwellings; for writes only (it reads neither): the measures of its bail "
     "glissant, the referrals naming it",
@@ -90,6 +91,7 @@ READ_ACTIONS: dict[str, str] = {
     "history": "l'historique des enregistrements",
     "audit": "la piste d'audit",
     "legality": "le contrôle de légalité",
+    "minutes": "les procès-verbaux des commissions",
     "legality_report": "le rapport de légalité du département",
     "verify": "la vérification d'intégrité",
     "stage_counts": "le tableau de bord des étapes",
@@ -108,7 +110,7 @@ READ_ACTIONS: dict[str, str] = {
 WRITE_SURFACES = {"department": "department_settings"}
 # Record-bound surfaces: allowed when the surface's scope AND the record
 # kind's scope both admit the record.
-RECORD_SURFACES = ("history", "audit", "legality", "verify")
+RECORD_SURFACES = ("history", "audit", "legality", "verify", "minutes")
 
 _D, _C, _O, _A = DEPT, COMMUNE, ORG, ALL
 _RECORDS_D = dict.fromkeys(RECORDS, _D)
@@ -117,26 +119,27 @@ _RECORDS_D = dict.fromkeys(RECORDS, _D)
 # not the enquiry (see CATEGORY_RIGHTS and `redact`).
 READS: dict[str, dict[str, Scope]] = {
     "als": {**_RECORDS_D, "history": _D, "audit": _D, "legality": _D,
-            "legality_report": _D, "stage_counts": _D, "asll_dashboards": _D,
-            "follow_up": _D, "commune_listes": _D, "statistics": _D,
-            "department_settings": _A},
+            "legality_report": _D, "minutes": _D, "stage_counts": _D,
+            "asll_dashboards": _D, "follow_up": _D, "commune_listes": _D,
+            "statistics": _D, "department_settings": _A},
     "bailleur": {"dossier": _O, "programme": _O, "commission": _O, "history": _O,
-                 "department_settings": _A},
+                 "minutes": _O, "department_settings": _A},
     "prefecture": {"dossier": _D, "saisine": _D, "programme": _D, "commission": _D,
                    "history": _D, "audit": _D, "legality": _D,
-                   "legality_report": _D, "stage_counts": _D, "follow_up": _D,
-                   "commune_listes": _D, "statistics": _D, "department_settings": _A},
+                   "legality_report": _D, "minutes": _D, "stage_counts": _D,
+                   "follow_up": _D, "commune_listes": _D, "statistics": _D,
+                   "department_settings": _A},
     "deal": {"dossier": _D, "programme": _D, "commission": _D, "history": _D,
-             "audit": _D, "legality": _D, "legality_report": _D,
+             "audit": _D, "legality": _D, "legality_report": _D, "minutes": _D,
              "stage_counts": _D, "follow_up": _D, "commune_listes": _D,
              "statistics": _D, "department_settings": _A},
     "mairie": {"dossier": _C, "programme": _C, "commission": _C, "history": _C,
-               "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
-               "department_settings": _A},
+               "minutes": _C, "stage_counts": _C, "follow_up": _C,
+               "commune_listes": _C, "department_settings": _A},
     "ccas": {"dossier": _C, "programme": _C, "commission": _C, "history": _C,
-             "stage_counts": _C, "follow_up": _C, "commune_listes": _C,
-             "department_settings": _A},
-    "departement": {**_RECORDS_D, "history": _D, "stage_counts": _D,
+             "minutes": _C, "stage_counts": _C, "follow_up": _C,
+             "commune_listes": _C, "department_settings": _A},
+    "departement": {**_RECORDS_D, "history": _D, "minutes": _D, "stage_counts": _D,
                     "legality_report": _D, "asll_dashboards": _D,
                     "follow_up": _D, "commune_listes": _D, "statistics": _D,
                     "department_settings": _A},
@@ -297,6 +300,15 @@ def programme_facts(p: Any) -> Facts:
 def commission_facts(c: Any) -> Facts:
     parties = {("bailleur", c.landlord)} if c.landlord else set()
     return Facts(c.department, c.commune, frozenset(parties))
+
+
+def minutes_facts(c: Any) -> Facts:
+    """A session's procès-verbal also names the organisations that sat in it:
+    a landlord that attended a commission préfectorale reads its minutes (the
+    households it names, only as far as it reads their dossiers)."""
+    facts = commission_facts(c)
+    attended = {(a["role"], a["organisation"]) for a in c.attendees}
+    return Facts(facts.department, facts.commune, facts.parties | attended)
 
 
 def place_facts(department: str | None = None, commune: str | None = None) -> Facts:

@@ -4,14 +4,14 @@ names in one transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.access import authorize, scoped
-from api.access_log import COMMISSION_ENTRY, AccessLogDep
+from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep
 from api.deps import (
     CallerDep,
     ClocksDep,
@@ -24,7 +24,9 @@ from api.deps import (
     current_view,
     with_fingerprint,
 )
+from api.documents import PDF, document_response
 from api.errors import documented_errors
+from api.minutes import build_minutes, minutes_html
 from api.schemas import (
     CommandAnswer,
     CommissionListPublic,
@@ -42,6 +44,7 @@ from commands.commission import (
     RankDossiers,
     RecordAttendance,
 )
+from domain import access as matrix
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
@@ -281,3 +284,47 @@ def _named(lists: CommissionListPublic) -> list[UUID]:
         *(dwelling.candidates for dwelling in lists.dwellings),
     )
     return [entry.dossier_id for section in sections for entry in section]
+
+
+@router.get(
+    "/{commission_id}/minutes",
+    response_model=None,
+    responses={
+        200: {
+            "description": "Page HTML (format=html) ou PDF (format=pdf)",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                PDF: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+def read_minutes(
+    commission_id: UUID,
+    system: SystemDep,
+    caller: CallerDep,
+    access: AccessLogDep,
+    output: Annotated[
+        str,
+        Query(
+            alias="format",
+            pattern="^(html|pdf)$",
+            description="html (défaut) ou pdf",
+        ),
+    ] = "html",
+) -> Response:
+    """The session's procès-verbal, printable (A4): attendance and functions,
+    presidency, decisions per dossier with RDA criteria and motives, the liste
+    complémentaire and its last day, the follow-up, the legality findings, the
+    closing (or « provisoire »). Households are named to a reader who may read
+    their dossier and whose role reads identities (DOMAIN.md §9); each one
+    named is logged."""
+    commission = system.app.get_commission(commission_id)  # 404 first
+    facts = matrix.minutes_facts(commission)
+    matrix.check_read(caller, "minutes", facts, kind="commission")
+    now = datetime.now(UTC)
+    minutes = build_minutes(system.app, commission_id, caller, now)
+    html = minutes_html(minutes, now)
+    access.record("dossier", minutes.named, MINUTES)
+    name = f"proces-verbal-{commission.kind}-{commission.held_on.isoformat()}"
+    return document_response(html, output, name)

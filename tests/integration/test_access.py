@@ -332,6 +332,7 @@ RECORD_PATHS: dict[str, dict[str, str | None]] = {
         "commission": "/v1/commissions/{id}/list",
         "audit": "/v1/commissions/{id}/audit",
         "legality": "/v1/legality/commissions/{id}",
+        "minutes": "/v1/commissions/{id}/minutes",
     },
 }
 LISTS = {

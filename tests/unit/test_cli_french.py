@@ -23,6 +23,14 @@ BAD_CALLS = [
     ["legality", "--dossier"],
     ["projections"],
     ["commissions", "show"],
+    ["commission", "minutes"],
+    [
+        "commission",
+        "minutes",
+        "6f1c3e0e-2a8b-4a5e-9a51-6e1f0c2d7b90",
+        "--format",
+        "doc",
+    ],
     ["token", "--role", "mairie", "--unknown"],
     ["history", "6f1c3e0e-2a8b-4a5e-9a51-6e1f0c2d7b90", "--as-of", "hier"],
 ]

@@ -1,0 +1,68 @@
+"""`logis commissions minutes ID` (alias `logis commission minutes ID`): a
+session's procès-verbal as a printable HTML page or a PDF (api/minutes.py),
+read from the commission's history and its dossiers', every household named
+(the operator of the store reads everything, as `logis audit` does)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from api.cli_support import uuid_arg
+from api.documents import render_pdf
+from api.minutes import build_minutes, minutes_html
+from infra.bootstrap import build_system
+
+if TYPE_CHECKING:
+    import argparse
+
+    from infra.settings import Settings
+
+FORMATS = ("html", "pdf")
+
+
+def add_parser(actions: Any) -> None:
+    """The `minutes` action of `logis commissions`."""
+    minutes = actions.add_parser(
+        "minutes", help="procès-verbal d'une séance (page HTML imprimable ou PDF)"
+    )
+    minutes.add_argument(
+        "commission_id", type=uuid_arg("identifiant de commission"), help="identifiant"
+    )
+    minutes.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="html",
+        help="html (défaut) ou pdf (avec --output)",
+    )
+    minutes.add_argument(
+        "--output", type=Path, default=None, help="écrire dans ce fichier"
+    )
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.format == "pdf" and args.output is None:
+        print(
+            "Erreur : le format pdf s'écrit dans un fichier (--output).",
+            file=sys.stderr,
+        )
+        return 2
+    now = datetime.now(UTC)
+    system = build_system(settings)
+    try:
+        minutes = build_minutes(system.app, args.commission_id, None, now)
+    finally:
+        system.close()
+    html = minutes_html(minutes, now)
+    state = "clos" if minutes.closed_on else "provisoire"
+    if args.format == "pdf":
+        args.output.write_bytes(render_pdf(html))
+    elif args.output is None:
+        sys.stdout.write(html)
+        return 0
+    else:
+        args.output.write_text(html, encoding="utf-8", newline="")
+    print(f"Procès-verbal ({state}) écrit dans {args.output}.", file=sys.stderr)
+    return 0
