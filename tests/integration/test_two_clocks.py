@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -49,7 +50,10 @@ def now() -> str:
 
 
 def get(client: TestClient, path: str, **clocks: Any) -> Any:
-    return client.get(f"/v1/{path}", params={k: str(v) for k, v in clocks.items()})
+    # httpx's `params` replace a query already in the URL: merge them.
+    path, _, query = path.partition("?")
+    params = dict(parse_qsl(query)) | {k: str(v) for k, v in clocks.items()}
+    return client.get(f"/v1/{path}", params=params)
 
 
 def ok(client: TestClient, path: str, **clocks: Any) -> dict[str, Any]:
