@@ -6,8 +6,6 @@ page (A4, a Préfecture file: title, record, every event, a signature block)."""
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +19,7 @@ from api.cli_support import (
     moment_arg,
     uuid_arg,
 )
-from api.documents import moment, render_html, render_pdf
+from api.documents import csv_text, moment, render_html, render_pdf
 from api.schemas import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from infra.bootstrap import build_system
@@ -47,7 +45,6 @@ CSV_HEADER = (
     "commission",
     "résumé",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def add_parsers(commands: Any) -> None:
@@ -215,39 +212,29 @@ def as_table(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
 # ---- CSV -----------------------------------------------------------------------
 
 
-def _safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def as_csv(trail: AuditTrailPublic) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for e in trail.events:
-        writer.writerow(
-            [
-                _safe(value)
-                for value in (
-                    trail.kind,
-                    trail.id,
-                    e.version,
-                    e.position,
-                    e.type,
-                    e.label,
-                    e.basis,
-                    e.actor.subject,
-                    e.actor.role,
-                    e.actor.organisation,
-                    e.recorded_at.astimezone(zone(trail.department)).isoformat(),
-                    e.occurred_on.isoformat(),
-                    e.commission_id or "",
-                    e.summary,
-                )
-            ]
-        )
-    return buffer.getvalue()
+    return csv_text(
+        CSV_HEADER,
+        (
+            (
+                trail.kind,
+                trail.id,
+                e.version,
+                e.position,
+                e.type,
+                e.label,
+                e.basis,
+                e.actor.subject,
+                e.actor.role,
+                e.actor.organisation,
+                e.recorded_at.astimezone(zone(trail.department)).isoformat(),
+                e.occurred_on.isoformat(),
+                e.commission_id or "",
+                e.summary,
+            )
+            for e in trail.events
+        ),
+    )
 
 
 # ---- HTML and PDF: one printable page (api/templates/audit_trail.html) ----------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,6 +12,7 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
@@ -22,6 +24,31 @@ from domain.text import SingleLine
 from infra.auth import IdentityProviderError, TokenError, TokenVerifier
 from infra.bootstrap import System
 from projections.rows import RowView
+
+# A day or a moment in a query is written in ISO 8601: pydantic alone would also
+# read a number as seconds since 1970 (`?as_of=0`: 1 January 1970).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+        msg = f"date attendue au format AAAA-MM-JJ, pas « {value} »"
+        raise ValueError(msg)
+    return value
+
+
+def _iso_moment(value: object) -> object:
+    if isinstance(value, str) and not ISO_MOMENT.fullmatch(value):
+        msg = f"date et heure ISO 8601 attendues, pas « {value} »"
+        raise ValueError(msg)
+    return value
+
+
+QueryDay = Annotated[date, BeforeValidator(_iso_day)]
+QueryMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
 
 log = structlog.get_logger("logis.commands")
 

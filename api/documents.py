@@ -5,6 +5,9 @@ serves both, so the printed page is the page on screen."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -52,6 +55,24 @@ ENVIRONMENT = Environment(
 ENVIRONMENT.filters["day"] = day
 ENVIRONMENT.filters["moment"] = moment
 ENVIRONMENT.filters["css_string"] = css_string
+
+
+# A cell starting so may be run as a formula by a spreadsheet (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
+    """A header row and the rows, every cell safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
 
 
 def render_html(template: str, **context: Any) -> str:

@@ -11,15 +11,13 @@ evidence from the very authority that must act on it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.documents import moment, render_html
+from api.documents import csv_text, moment, render_html
 from api.legality import RuleNotChecked, Severity
 from domain.legality import RULES_BY_ID
 from domain.records import KIND_LABELS
@@ -293,41 +291,30 @@ CSV_HEADER = (
     "hypothèses",
     "piste d'audit",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def as_csv(report: DepartmentReportPublic) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for f in report.findings:
-        writer.writerow(
-            [
-                _safe(value)
-                for value in (
-                    f.rule,
-                    f.title,
-                    f.severity,
-                    f.breached_on.isoformat(),
-                    f.record_kind,
-                    f.record_id,
-                    f.record_label,
-                    f.commune,
-                    " ".join(str(e.version) for e in f.events),
-                    f.message,
-                    f.settings_version or "",
-                    " | ".join(f.assumptions),
-                    f.links["audit"],
-                )
-            ]
-        )
-    return buffer.getvalue()
+    return csv_text(
+        CSV_HEADER,
+        (
+            (
+                f.rule,
+                f.title,
+                f.severity,
+                f.breached_on.isoformat(),
+                f.record_kind,
+                f.record_id,
+                f.record_label,
+                f.commune,
+                " ".join(str(e.version) for e in f.events),
+                f.message,
+                f.settings_version or "",
+                " | ".join(f.assumptions),
+                f.links["audit"],
+            )
+            for f in report.findings
+        ),
+    )
 
 
 # ---- the printable page ----------------------------------------------------------

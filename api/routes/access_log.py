@@ -3,14 +3,13 @@ data, when, through which endpoint. Reading it is not itself logged."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
 from api.access_log import LOGGED_KINDS, AccessLogPublic
-from api.deps import CallerDep, Offset, SystemDep, moment
+from api.deps import CallerDep, Offset, QueryMoment, SystemDep, moment
 from api.errors import ErrorPublic
 from domain.access import check_read
 from domain.shared import ROLES
@@ -48,14 +47,14 @@ def read_access_log(
         ),
     ] = None,
     from_: Annotated[
-        datetime | None,
+        QueryMoment | None,
         Query(
             alias="from",
             description="Lectures à partir de ce moment (sans fuseau : UTC)",
         ),
     ] = None,
     to: Annotated[
-        datetime | None,
+        QueryMoment | None,
         Query(description="Lectures avant ce moment, exclu (sans fuseau : UTC)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,

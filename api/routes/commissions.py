@@ -4,7 +4,7 @@ names in one transaction."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from api.deps import (
     DwellingRef,
     MinPosition,
     Offset,
+    QueryDay,
     SystemDep,
     carry_out,
     current_view,
@@ -204,10 +205,12 @@ def list_commissions(
     ] = None,
     programme_id: UUID | None = None,
     held_from: Annotated[
-        date | None, Query(description="Séances tenues ce jour ou après (AAAA-MM-JJ)")
+        QueryDay | None,
+        Query(description="Séances tenues ce jour ou après (AAAA-MM-JJ)"),
     ] = None,
     held_until: Annotated[
-        date | None, Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)")
+        QueryDay | None,
+        Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,

@@ -3,14 +3,14 @@ whichever landlord's (LC-VALIDITE)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from api.access import check_place
 from api.access_log import COMMISSION_ENTRY, AccessLogDep
-from api.deps import CallerDep, MinPosition, SystemDep, current_view
+from api.deps import CallerDep, MinPosition, QueryDay, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.schemas import CommuneListesPublic
 from domain.department import local_today
@@ -35,7 +35,7 @@ def read_listes_complementaires(
     caller: CallerDep,
     access: AccessLogDep,
     as_of: Annotated[
-        date | None,
+        QueryDay | None,
         Query(
             description="Le jour où les listes servent (AAAA-MM-JJ) ; défaut : "
             "aujourd'hui, à l'heure du département"

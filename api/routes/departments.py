@@ -9,7 +9,14 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from api.access import check_place
-from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
+from api.deps import (
+    CallerDep,
+    ContextDep,
+    QueryDay,
+    SystemDep,
+    carry_out,
+    with_fingerprint,
+)
 from api.errors import documented_errors
 from api.schemas import CommandAnswer
 from commands.department import AdoptSettings
@@ -64,7 +71,7 @@ def read_settings(
     system: SystemDep,
     caller: CallerDep,
     on: Annotated[
-        date | None, Query(description="Date d'application (défaut : aujourd'hui)")
+        QueryDay | None, Query(description="Date d'application (défaut : aujourd'hui)")
     ] = None,
 ) -> DepartmentSettingsPublic:
     """Every adopted version, and the one in force on a date."""

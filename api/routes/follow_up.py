@@ -4,7 +4,7 @@ pré-commission. All read from the views (eventually consistent)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated
 from uuid import UUID
@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.access import authorize, scoped
 from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW, AccessLogDep
-from api.deps import CallerDep, MinPosition, Offset, SystemDep, current_view
+from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas import (
     BilansPublic,
@@ -77,7 +77,7 @@ def list_bilans(
     commune: Commune = None,
     programme_id: UUID | None = None,
     as_of: Annotated[
-        date | None,
+        QueryDay | None,
         Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
     ] = None,
     limit: Limit = 100,

@@ -6,7 +6,7 @@ report, and the rules catalogue. Read only."""
 # and FastAPI must see each path parameter's alias itself (as in api/steps.py).
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -15,7 +15,14 @@ from fastapi.responses import JSONResponse
 
 from api.access import authorize, check_place
 from api.access_log import LEGALITY, LEGALITY_NAMED, LOGGED_KINDS, AccessLogDep
-from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
+from api.deps import (
+    CallerDep,
+    ClocksDep,
+    MinPosition,
+    QueryDay,
+    SystemDep,
+    current_view,
+)
 from api.documents import document_response
 from api.errors import ErrorPublic
 from api.legality import LegalityPublic, RulePublic, RulesPublic
@@ -128,11 +135,11 @@ def read_legality_report(
         Query(pattern=COMMUNE_PATTERN, description="Code INSEE de la commune"),
     ] = None,
     from_: Annotated[
-        date | None,
+        QueryDay | None,
         Query(alias="from", description="Manquements nés à partir de ce jour"),
     ] = None,
     to: Annotated[
-        date | None,
+        QueryDay | None,
         Query(description="Manquements nés jusqu'à ce jour ; défaut : as_of"),
     ] = None,
     output: Annotated[

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.access import check_place
-from api.deps import CallerDep, MinPosition, Offset, SystemDep, current_view
+from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
 from api.errors import documented_errors
 from api.routes.statistics import Format, answer_csv, check_year
 from api.schemas import StatisticsPublic, WorkloadPublic
@@ -117,7 +117,7 @@ def read_workload(
     department: Department = None,
     association: Association = None,
     as_of: Annotated[
-        date | None,
+        QueryDay | None,
         Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
     ] = None,
     min_position: MinPosition = None,

@@ -185,6 +185,32 @@ class TestNotFound:
         )
         assert unknown.status_code == 403, unknown.text
 
+    def test_a_date_in_a_query_is_iso_8601_not_a_number(
+        self, client: TestClient
+    ) -> None:
+        """Every date query parameter refuses what pydantic alone would read as
+        seconds since 1970 (`?as_of=0`), and a day that is not AAAA-MM-JJ."""
+        schema = client.get("/openapi.json").json()
+        dated = sorted(
+            (path, p["name"])
+            for path, item in schema["paths"].items()
+            for p in item.get("get", {}).get("parameters", [])
+            if p["in"] == "query"
+            and any(
+                s.get("format") in ("date", "date-time")
+                for s in p["schema"].get("anyOf", [p["schema"]])
+            )
+        )
+        assert len(dated) >= 8, dated
+        for path, name in dated:
+            concrete = path.replace("{code}", "972").replace("{id}", str(uuid4()))
+            for bad in ("0", "1700000000", "07/12/2026"):
+                answer = client.get(concrete, params={name: bad, "commune": "97209"})
+                assert answer.status_code == 422, (path, name, bad, answer.text)
+                body = answer.json()
+                assert body["code"] == "invalid_input", (path, name, body)
+                assert name in body["message"], (path, name, body)
+
     def test_a_405_names_every_method_of_the_path(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="identifie")
         for method, path, allowed in (
