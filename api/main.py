@@ -29,6 +29,7 @@ from api.routes import (
     verify,
     workload,
 )
+from api.summaries import name_operations
 from infra.auth import build_verifier
 from infra.bootstrap import build_system, check_store
 from infra.logging import configure_logging
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(
             router, dependencies=[Depends(get_caller)], responses=edge_errors()
         )
+    name_operations(app)  # French summaries in /docs
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
