@@ -16,6 +16,7 @@ from api.cli_support import (
     stop_signals,
 )
 from infra.bootstrap import build_system
+from infra.broker import broker_unreachable
 from infra.consumer import (
     DEFAULT_TOPIC,
     GROUP_PATTERN,
@@ -125,15 +126,32 @@ def _report(settings: Settings, group: str, output: str) -> int:
     finally:
         system.close()
     if output == "json":
-        return print_json(
+        print_json(
             {
                 "group": group,
                 "communes": [vars(row) for row in communes],
                 "offsets": [vars(row) for row in offsets],
             }
         )
+        return _broker_answers(settings)
     print(_table(group, communes, offsets))
-    return 0
+    return _broker_answers(settings)
+
+
+def _broker_answers(settings: Settings) -> int:
+    """The report is the consumer's health check: it fails too when the broker
+    it consumes from (LOGIS_KAFKA_BOOTSTRAP, when set) does not answer."""
+    if not settings.kafka_bootstrap:
+        return 0
+    unreachable = broker_unreachable(settings.kafka_bootstrap)
+    if unreachable is None:
+        return 0
+    print(
+        f"Erreur : le courtier Kafka ({settings.kafka_bootstrap}) ne répond pas "
+        f"({unreachable}).",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli_support import kafka_bootstrap, print_json, stop_signals
 from infra.bootstrap import build_system
+from infra.broker import broker_unreachable
 from infra.relay import follow
 
 if TYPE_CHECKING:
@@ -45,13 +46,23 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         try:
             if args.status:
                 status = relay.status()
-                return print_json(
+                unreachable = broker_unreachable(settings.kafka_bootstrap or "")
+                print_json(
                     {
                         "position": status.position,
                         "tete": status.head,
                         "retard": status.lag,
+                        "courtier": "injoignable" if unreachable else "joignable",
                     }
                 )
+                if unreachable:
+                    print(
+                        f"Erreur : le courtier Kafka ({settings.kafka_bootstrap}) ne "
+                        f"répond pas ({unreachable}).",
+                        file=sys.stderr,
+                    )
+                    return 1
+                return 0
             if args.until_caught_up:
                 return _until_caught_up(relay, stopping)
             print("Relais Kafka démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
