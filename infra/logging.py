@@ -1,4 +1,6 @@
-"""structlog set up once: JSON lines carrying request and correlation ids."""
+"""structlog set up once: JSON lines carrying request and correlation ids. The
+standard library's loggers (uvicorn, kafka-python, eventsourcing) go through the
+same renderer, so that one process writes one format."""
 
 from __future__ import annotations
 
@@ -7,6 +9,19 @@ import sys
 
 import structlog
 
+# kafka-python logs every connection attempt at INFO, httpx every request (the
+# identity provider's keys): warnings and up only.
+QUIET = {
+    "kafka": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
+
+
+class _LogisHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Ours on the root logger, replaced at each configuration (and only ours:
+    pytest's capture handlers stay)."""
+
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     renderer: structlog.typing.Processor = (
@@ -14,11 +29,14 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         if json
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            *shared,
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
             renderer,
@@ -29,3 +47,24 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
+    handler = _LogisHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _LogisHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.getLevelName(level))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers.clear()  # through the root's, not their own
+        logging.getLogger(name).propagate = True
+    for name, floor in QUIET.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
