@@ -80,15 +80,10 @@ def scene(
 
 
 def refused_and_unchanged(
-    scene: Scene,
-    dossier_id: str,
-    post: httpx.Response,
-    before: StoreSnapshot,
-    code: str = "forbidden",
+    scene: Scene, dossier_id: str, post: httpx.Response, before: StoreSnapshot
 ) -> str:
-    """403 (`forbidden`, or `role_not_allowed` for a role that never records
-    the step), nothing of the record in the message; nothing written."""
-    error = assert_error(post, 403, code)
+    """403 `forbidden`, nothing of the record in the message; nothing written."""
+    error = assert_error(post, 403, "forbidden")
     message: str = error["message"]
     assert "version" not in message.lower(), message
     assert scene.stage(dossier_id) not in message, message
@@ -134,14 +129,12 @@ def test_a_landlord_withdraws_neither_anothers_ranked_household_nor_an_unranked_
         role="bailleur",
         headers=OZANAM,
     )
-    # A withdrawal is the household's own act (DOS-RETRAIT): no landlord records
-    # one, on any dossier; refused before the record is even looked at.
-    refused_and_unchanged(scene, scene.ranked, others, before, "role_not_allowed")
+    refused_and_unchanged(scene, scene.ranked, others, before)
     before = StoreSnapshot.take(scene.client, scene.fresh)
     unranked = record(
         scene.client, scene.fresh, "withdrawal", {"reason": "x"}, role="bailleur"
     )
-    refused_and_unchanged(scene, scene.fresh, unranked, before, "role_not_allowed")
+    refused_and_unchanged(scene, scene.fresh, unranked, before)
 
 
 def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:

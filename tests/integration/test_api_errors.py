@@ -165,26 +165,6 @@ class TestNotFound:
         ):
             refused(answer, 405, "method_not_allowed", client, before, dossier_id)
 
-    def test_a_role_that_may_not_record_the_step_gets_403_whatever_its_body(
-        self, client: TestClient
-    ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
-        for body in ({"avis": "pas-un-avis"}, {"inconnu": 1}, [], None):
-            answer = client.post(
-                f"/v1/dossiers/{dossier_id}/social-enquiry",
-                json=body,
-                headers=actor("bailleur"),
-            )
-            refused(answer, 403, "role_not_allowed", client, before, dossier_id)
-            assert "Avis de l'enquête sociale" in answer.json()["message"]
-        unknown = client.post(
-            "/v1/dossiers/6f1c3e0e-2a8b-4a5e-9a51-6e1f0c2d7b90/social-enquiry",
-            json={"inconnu": 1},
-            headers=actor("auditeur"),
-        )
-        assert unknown.status_code == 403, unknown.text
-
     def test_a_date_in_a_query_is_iso_8601_not_a_number(
         self, client: TestClient
     ) -> None:
