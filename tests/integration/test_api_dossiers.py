@@ -42,7 +42,7 @@ from tests.helpers.api import (
     take,
     today,
 )
-from tests.helpers.procedure import concerted_programme
+from tests.helpers.procedure import announce, concerted_programme
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -510,7 +510,8 @@ class TestListDossiers:
     def dossiers(self, client: TestClient) -> dict[str, Any]:
         """Four dossiers: three in Fort-de-France (two programmes, one older), one
         in Le Lamentin; one of them complete."""
-        p1, p2 = str(uuid4()), str(uuid4())
+        p1, p2 = (announce(client, on=today() - timedelta(days=10)) for _ in "12")
+        p1, p2 = p1.json()["id"], p2.json()["id"]
         older = today() - timedelta(days=3)
         ids = {
             "a": drive_dossier(
