@@ -136,18 +136,23 @@ class Generations:
         """A new building generation, if `active` (what the caller read) is still
         the active one; None if another projector switched or created one since."""
         m = self.m
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "INSERT INTO projection_generations "
-                "(name, generation, version, state, created_at) "
-                f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
-                f"FROM projection_generations WHERE name = {m} HAVING COALESCE("
-                f"MAX(CASE WHEN state = {m} THEN generation END), 0) = {m} "
-                "RETURNING generation",
-                (name, version, BUILDING, _now(), name, ACTIVE,
-                 active.generation if active else 0),
-            )  # fmt: skip
-            created = c.fetchone()
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(
+                    "INSERT INTO projection_generations "
+                    "(name, generation, version, state, created_at) "
+                    f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
+                    f"FROM projection_generations WHERE name = {m} HAVING COALESCE("
+                    f"MAX(CASE WHEN state = {m} THEN generation END), 0) = {m} "
+                    "RETURNING generation",
+                    (name, version, BUILDING, _now(), name, ACTIVE,
+                     active.generation if active else 0),
+                )  # fmt: skip
+                created = c.fetchone()
+        except IntegrityError:
+            # Another process (a `logis` command started beside the server, a
+            # second projector) created the same generation at the same moment.
+            return None
         return None if created is None else self.find(name, BUILDING)
 
     def activate(self, generation: Generation) -> None:
