@@ -1,6 +1,7 @@
 """The relay's and the consumer's health checks (`logis relay --status`,
 `logis consume --report`) fail when the broker does not answer, not only when
-their database does."""
+their database does. Named to run after test_broker_restart.py: that test
+must run before any consumer of the session's broker (see its docstring)."""
 
 from __future__ import annotations
 
