@@ -198,8 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # What may start an embedded store that does not exist yet; any other command
 # on a missing file would read an empty store and answer as if it were real.
-# (`token` draws the development secret kept beside it).
-CREATE_STORE = frozenset({"serve", "demo", "projector", "import", "token"})
+# (`token` draws the development secret kept beside it; the relay waits for
+# events to come; the consumer keeps its own model there.)
+CREATE_STORE = frozenset(
+    {"serve", "demo", "projector", "import", "token", "relay", "consume"}
+)
 
 
 def _store_found(settings: Settings, command: str) -> bool:
