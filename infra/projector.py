@@ -335,7 +335,13 @@ class ProjectionEngine:
     ) -> tuple[int, bool]:
         done, caught_up = self._apply_batches(projection, building, max_batches)
         if caught_up:
-            self.switch(building)
+            try:
+                self.switch(building)
+            except IntegrityError:
+                # Another projector switched it (or abandoned it) first; the
+                # transaction rolled back whole: read the registry again next pass.
+                log.info("view_switched_elsewhere", view=building.view)
+                return done, False
         return done, caught_up
 
     def switch(self, building: Generation) -> None:
