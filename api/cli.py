@@ -36,6 +36,7 @@ from api.cli_support import (
     print_json,
     uuid_arg,
 )
+from api.minutes import OUTCOMES
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
@@ -317,18 +318,9 @@ KIND_NAMES = {
     "cal": "CAL",
 }
 STAGE_NAMES = {"convoquee": "convoquée", "en_seance": "en séance", "pv_clos": "PV clos"}
+# The procès-verbal's words for each outcome, and the CAL-TROIS exceptions.
 OUTCOME_NAMES = {
-    "prioritaire": "prioritaire",
-    "liste_complementaire": "liste complémentaire",
-    "ecarte": "écarté",
-    "rang": "classé",
-    "non_retenu": "non retenu",
-    "attribution": "attribution",
-    "attribution_par_classement": "attribution par classement",
-    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
-    "non_attribution": "non-attribution",
-    "rejet_irrecevabilite": "rejet pour irrecevabilité",
-    "ajournement": "ajournement",
+    **OUTCOMES,
     "dalo": "ménage DALO désigné par le préfet",
     "candidats_insuffisants": "candidats insuffisants",
 }
