@@ -18,6 +18,21 @@ QUIET = {
 }
 
 
+class _Stderr:
+    """Whatever `sys.stderr` is when a line is written, not when logging was
+    configured: a stream swapped since (a test's capture, a daemon's redirect)
+    and closed must not turn every later log line into an error."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+STDERR = _Stderr()
+
+
 class _LogisHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Ours on the root logger, replaced at each configuration (and only ours:
     pytest's capture handlers stay)."""
@@ -44,10 +59,10 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelName(level)
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=STDERR),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
-    handler = _LogisHandler(sys.stderr)
+    handler = _LogisHandler(STDERR)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],

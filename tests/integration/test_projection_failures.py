@@ -18,7 +18,6 @@ from eventsourcing.persistence import Tracking
 from starlette.testclient import TestClient
 
 from api import cli
-from api import main as app_module
 from api.main import create_app
 from commands.dossier import IdentifyDossier
 from domain.dossier import Dossier
@@ -66,9 +65,6 @@ def identify_unchecked(app: Logis, name: str, organisation: str = "org-mairie") 
 def test_a_stuck_projection_is_named_and_the_others_advance(
     postgres_database: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    # Configured under capsys, logging would write to its stream once closed.
-    for entry in (cli, app_module):
-        monkeypatch.setattr(entry, "configure_logging", lambda *_, **__: None)
     system = open_system(postgres_database)
     try:
         adopt_departments(system.app)

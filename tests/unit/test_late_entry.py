@@ -17,7 +17,13 @@ from tests.helpers.dossiers import history_to, make_settings
 if TYPE_CHECKING:
     from domain.department import DepartmentSettings
 
-TODAY = local_today("972", datetime.now(UTC))
+
+def today() -> date:
+    """Martinique's day, read when a test runs: a module-level value read at
+    collection goes stale when the suite crosses local midnight."""
+    return local_today("972", datetime.now(UTC))
+
+
 IMPORTER = Actor("operateur.import", "admin", "Logis (administration)")
 
 
@@ -33,23 +39,24 @@ def history(correlation: str | None = None) -> list[Any]:
     return [replace(e, correlation_id=correlation) for e in events]
 
 
-def declared(start: date = date(2025, 1, 1), end: date = TODAY) -> HistoryImport:
+def declared(start: date = date(2025, 1, 1), end: date | None = None) -> HistoryImport:
     return HistoryImport(
-        uuid4(), "Registre 2025", start, end, IMPORTER, datetime.now(UTC)
+        uuid4(), "Registre 2025", start, end or today(), IMPORTER, datetime.now(UTC)
     )
 
 
 def test_each_step_recorded_late_is_found_with_both_days_and_the_delay() -> None:
     events = history()
+    day = today()
 
-    found = check_late_entries(events, settings_on(make_settings()), TODAY)
+    found = check_late_entries(events, settings_on(make_settings()), day)
 
     assert [f.versions for f in found] == [(e.originator_version,) for e in events]
     first = found[0]
     assert first.severity == "alerte"
-    assert first.breached_on == TODAY
+    assert first.breached_on == day
     assert f"{events[0].occurred_on:%d/%m/%Y}" in first.message
-    assert f"{TODAY:%d/%m/%Y}" in first.message
+    assert f"{day:%d/%m/%Y}" in first.message
     assert "délai de 30 jours" in first.message
 
 
@@ -61,7 +68,7 @@ def test_steps_of_a_declared_import_are_reported_for_information() -> None:
     ]
 
     [found] = check_late_entries(
-        events, settings_on(make_settings()), TODAY, {imported.id: imported}
+        events, settings_on(make_settings()), today(), {imported.id: imported}
     )
 
     assert found.severity == "information"
@@ -77,7 +84,7 @@ def test_a_step_that_only_claims_an_import_is_judged_like_any_other() -> None:
 
     for events in (unknown, outside):
         found = check_late_entries(
-            events, settings_on(make_settings()), TODAY, {elsewhere.id: elsewhere}
+            events, settings_on(make_settings()), today(), {elsewhere.id: elsewhere}
         )
         assert {f.severity for f in found} == {"alerte"}
 
@@ -85,7 +92,7 @@ def test_a_step_that_only_claims_an_import_is_judged_like_any_other() -> None:
 def test_settings_without_a_delay_judge_nothing() -> None:
     """A version adopted before the rule existed (late_entry_days: None)."""
     found = check_late_entries(
-        history(), settings_on(make_settings(late_entry_days=None)), TODAY
+        history(), settings_on(make_settings(late_entry_days=None)), today()
     )
 
     assert found == []
@@ -93,7 +100,7 @@ def test_settings_without_a_delay_judge_nothing() -> None:
 
 def test_a_step_recorded_after_the_day_judged_is_not_yet_late() -> None:
     events = history()
-    before = TODAY - timedelta(days=1)
+    before = today() - timedelta(days=1)
 
     found = check_late_entries(events, settings_on(make_settings()), before)
 
@@ -101,6 +108,6 @@ def test_a_step_recorded_after_the_day_judged_is_not_yet_late() -> None:
 
 
 def test_the_record_check_reports_its_late_entries() -> None:
-    found = CHECKS["dossier"](history(), settings_on(make_settings()), TODAY)
+    found = CHECKS["dossier"](history(), settings_on(make_settings()), today())
 
     assert "SAISIE-TARDIVE" in {f.rule for f in found}

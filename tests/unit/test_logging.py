@@ -3,8 +3,10 @@ kafka-python) come out as the same JSON lines as Logis's own."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import sys
 
 import pytest
 import structlog
@@ -40,3 +42,19 @@ def test_a_second_configuration_replaces_the_handler(
     configure_logging("INFO", json=True)
     logging.getLogger("uvicorn.error").warning("once")
     assert [line["event"] for line in json_lines(capsys.readouterr().err)] == ["once"]
+
+
+def test_lines_go_to_the_stream_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Configured while stderr was another stream (a test's capture) since
+    closed: later lines reach today's stderr instead of failing."""
+    then, now = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", then)
+    configure_logging("INFO", json=True)
+    then.close()
+    monkeypatch.setattr(sys, "stderr", now)
+
+    structlog.get_logger().warning("after_the_swap")
+    logging.getLogger("uvicorn.error").warning("stdlib_after_the_swap")
+
+    events = {line["event"] for line in json_lines(now.getvalue())}
+    assert {"after_the_swap", "stdlib_after_the_swap"} <= events
