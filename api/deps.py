@@ -207,8 +207,8 @@ def current_view(system: System, name: str, min_position: int | None) -> RowView
                 },
             )
         try:
-            view.wait(
-                system.app.name, min_position, timeout=system.settings.read_wait_seconds
+            system.engine.wait_for(
+                view, min_position, timeout=system.settings.read_wait_seconds
             )
         except TimeoutError:
             raise HTTPException(

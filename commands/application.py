@@ -46,7 +46,7 @@ from domain.saisine import Saisine
 from domain.shared import Actor, DomainError, InvalidValueError, Meta, RecordedEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from eventsourcing.domain import Aggregate
 
@@ -113,6 +113,15 @@ class CommandResult:
 
 class Logis(Application[UUID]):
     name = "Logis"
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.saved_listeners: list[Callable[[], None]] = []
+
+    def _notify(self, recordings: list[Any]) -> None:
+        """After each save: the in-process projector is woken (infra/)."""
+        for listener in self.saved_listeners:
+            listener()
 
     @property
     def store(self) -> LogisRecorder:

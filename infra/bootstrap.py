@@ -59,6 +59,7 @@ class System:
             self.thread = ProjectorThread(
                 self.engine, self.settings.projector_poll_seconds
             )
+            self.app.saved_listeners.append(self.thread.wake)
             self.thread.start()
 
     def catch_up(self) -> int:
@@ -80,6 +81,7 @@ class System:
             self.relay_thread.stop()
             self.relay_thread = None
         if self.thread is not None:
+            self.app.saved_listeners.remove(self.thread.wake)
             self.thread.stop()
             self.thread = None
         self.engine.close()

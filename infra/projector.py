@@ -11,6 +11,7 @@ update of `projection_generations`.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -214,6 +215,10 @@ class ProjectionEngine:
         self.registry = Generations(datastore, probe.dialect.mark)
         self.failures = Failures(datastore, probe.dialect.mark)
         self.mutex = threading.RLock()
+        # Readers waiting for their writes (read-your-writes) are woken at each
+        # commit of this process's projector instead of polling a sleep away.
+        self.advanced = threading.Condition()
+        self.commits = 0
 
     # ---- views -------------------------------------------------------------------
 
@@ -249,6 +254,32 @@ class ProjectionEngine:
 
     def position(self, generation: Generation) -> int:
         return self.view(generation).max_tracking_id(self.app.name) or 0
+
+    def wait_for(self, view: SQLRowView, position: int, timeout: float) -> None:
+        """Return once `view` has applied `position`, or raise TimeoutError.
+
+        Woken by each commit of this process's projector; a projector in another
+        process (`logis project`) is polled, from 10 ms up to 200 ms apart."""
+        deadline = time.monotonic() + timeout
+        interval = 0.01
+        while True:
+            seen = self.commits
+            if view.has_tracking_id(self.app.name, position):
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"{view.view} has not reached position {position}"
+                raise TimeoutError(msg)
+            with self.advanced:
+                self.advanced.wait_for(
+                    lambda seen=seen: self.commits != seen, min(interval, remaining)
+                )
+            interval = min(interval * 2, 0.2)
+
+    def _committed(self) -> None:
+        with self.advanced:
+            self.commits += 1
+            self.advanced.notify_all()
 
     # ---- processing --------------------------------------------------------------
 
@@ -470,6 +501,7 @@ class ProjectionEngine:
             for notification, event in zip(notifications, events, strict=True):
                 process(event, Tracking(self.app.name, notification.id))
             view.commit(Tracking(self.app.name, last))
+            self._committed()
         except IntegrityError:
             view.rollback()
             if (view.max_tracking_id(self.app.name) or 0) == start:
@@ -609,26 +641,36 @@ class ProjectionEngine:
 
 
 class ProjectorThread(threading.Thread):
-    """Runs the engine in the background of the embedded `logis serve`."""
+    """Runs the engine in the background of the embedded `logis serve`; `wake`
+    (called after each write of this process) spares the poll's wait."""
 
     def __init__(self, engine: ProjectionEngine, poll_seconds: float) -> None:
         super().__init__(name="logis-projector", daemon=True)
         self.engine = engine
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
+        self.woken = threading.Event()
+
+    def wake(self) -> None:
+        self.woken.set()
 
     def run(self) -> None:
-        follow(self.engine, self.poll_seconds, self.stopping)
+        follow(self.engine, self.poll_seconds, self.stopping, self.woken)
 
     def stop(self) -> None:
         self.stopping.set()
+        self.woken.set()
         self.join(timeout=10)
 
 
 def follow(
-    engine: ProjectionEngine, poll_seconds: float, stopping: threading.Event
+    engine: ProjectionEngine,
+    poll_seconds: float,
+    stopping: threading.Event,
+    woken: threading.Event | None = None,
 ) -> None:
-    """Apply new events as they come until `stopping` is set; back off on failures."""
+    """Apply new events as they come until `stopping` is set; back off on failures.
+    Between passes, wait for the poll's interval or until `woken` is set."""
     failures = 0
     while not stopping.is_set():
         try:
@@ -640,4 +682,8 @@ def follow(
             stopping.wait(min(30.0, poll_seconds * 2**failures))
             continue
         if not busy:
-            stopping.wait(poll_seconds)
+            if woken is None:
+                stopping.wait(poll_seconds)
+            else:
+                woken.wait(poll_seconds)
+                woken.clear()
