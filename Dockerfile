@@ -13,13 +13,17 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 
+# The application's exact versions, checked against their hashes (`make lock` writes
+# them); a layer of its own, rebuilt only when the lock changes.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY commands ./commands
 COPY projections ./projections
 COPY infra ./infra
 COPY api ./api
-RUN pip install . \
+RUN pip install --no-deps . \
     && mkdir -p /app/var \
     && chown logis:logis /app/var
 

@@ -3,19 +3,36 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Exact versions with their hashes: the application's (the Docker image) and with
+# the dev tools (this venv). `make lock` writes both from pyproject.toml.
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test install system services lint unit integration e2e bench clean
+.PHONY: run test install system services lint unit integration e2e bench lock clean
 
-# The installer's output goes to a log, shown only when it fails.
-$(STAMP): pyproject.toml
+# The installer's output goes to a log, shown only when it fails. pip itself and
+# setuptools are in the dev lock, so Logis is built with the locked setuptools
+# (--no-build-isolation) and nothing unpinned is downloaded.
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	@echo "Installation de Logis dans $(VENV) (journal : $(VENV)/install.log)…"
 	@$(PYTHON) -m venv $(VENV)
-	@{ $(BIN)/python -m pip install --upgrade pip && \
-	   $(BIN)/python -m pip install -e '.[dev]'; } > $(VENV)/install.log 2>&1 || \
+	@{ $(BIN)/python -m pip install --require-hashes -r $(DEV_LOCK) && \
+	   $(BIN)/python -m pip install --no-deps --no-build-isolation -e .; } \
+	  > $(VENV)/install.log 2>&1 || \
 	  { tail -n 40 $(VENV)/install.log; echo "Échec de l'installation : voir $(VENV)/install.log" >&2; exit 1; }
 	@touch $(STAMP)
 
 install: $(STAMP) system
+
+## Rewrites both lock files from pyproject.toml, keeping the pins that still fit it;
+## `make lock UPGRADE=1` moves every pin to the newest release pyproject.toml allows.
+## The application's lock starts from the dev one, so the two pin the same versions.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o $(DEV_LOCK) pyproject.toml
+	cp $(DEV_LOCK) $(LOCK)
+	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
 
 ## System libraries Logis needs beyond Python: pango and HarfBuzz's subsetter for
 ## WeasyPrint's PDFs (fonts embedded as subsets), and a font. Installed with apt-get (Debian/Ubuntu) when missing.
