@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="adresse d'écoute (LOGIS_HOST)")
     serve.add_argument(
         "--port",
-        type=whole_number_arg(0, 65535),
+        type=whole_number_arg(1, 65535),
         default=None,
         help="port (LOGIS_PORT)",
     )
