@@ -1,6 +1,7 @@
 """Property-based run of every operation of the OpenAPI schema (schemathesis),
 in-process, against a SQLite store holding the demo, with valid bearer tokens,
-on inputs the schema allows and inputs it refuses: no answer is a 5xx, every
+on inputs the schema allows and inputs it refuses (who sends what: tests/helpers/
+fuzzing.py): no answer is a 5xx, every
 status code is documented, every body matches the schema, every content type
 is the documented one.
 
