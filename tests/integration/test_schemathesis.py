@@ -1,9 +1,8 @@
 """Property-based run of every operation of the OpenAPI schema (schemathesis),
 in-process, against a SQLite store holding the demo, with valid bearer tokens,
-on inputs the schema allows and inputs it refuses (who sends what: tests/helpers/
-fuzzing.py): no answer is a 5xx, every
+on inputs the schema allows and inputs it refuses: no answer is a 5xx, every
 status code is documented, every body matches the schema, every content type
-is the documented one.
+is the documented one. Who sends what: tests/helpers/fuzzing.py.
 
 Reads are made by an auditor (who reads everything). Writes are made by a
 role the matrix lets record that step (`Rôles autorisés` of the step's
