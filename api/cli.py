@@ -35,6 +35,7 @@ from api.cli_support import (
     matching,
     print_json,
     uuid_arg,
+    whole_number_arg,
 )
 from api.minutes import OUTCOMES
 from api.schemas import (
@@ -45,6 +46,7 @@ from api.schemas import (
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from domain.programme import COMMUNE_PATTERN
+from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
 from infra.auth import AuthConfigError
 from infra.bootstrap import build_system
@@ -85,7 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="démarrer l'API HTTP")
     serve.add_argument("--host", default=None, help="adresse d'écoute (LOGIS_HOST)")
-    serve.add_argument("--port", type=int, default=None, help="port (LOGIS_PORT)")
+    serve.add_argument(
+        "--port",
+        type=whole_number_arg(1, 65535),
+        default=None,
+        help="port (LOGIS_PORT)",
+    )
     serve.add_argument(
         "--tokens",
         type=Path,
@@ -141,8 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:  # a LOGIS_* variable refused: say which
         for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "réglages"
-            why = problem["msg"].removeprefix("Value error, ")
+            where = field_of(problem, "réglages")
+            why = french_problem(problem)
             print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, json=settings.log_json)  # to stderr

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.access_log import LOGGED_KINDS, AccessLogPublic
-from api.cli_support import cell, json_text, matching, uuid_arg
+from api.cli_support import cell, json_text, matching, uuid_arg, whole_number_arg
 from domain.shared import ROLES
 from infra.access_log import MAX_LIMIT, AccessQuery
 from infra.bootstrap import build_system
@@ -79,7 +79,9 @@ def add_parsers(commands: Any) -> None:
         help="jusqu'à ce jour inclus (AAAA-MM-JJ) ou avant ce moment",
     )
     parser.add_argument("--limit", type=_limit, default=100, help="défaut : 100")
-    parser.add_argument("--offset", type=int, default=0, help="défaut : 0")
+    parser.add_argument(
+        "--offset", type=whole_number_arg(0, 10**9), default=0, help="défaut : 0"
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 

@@ -59,6 +59,19 @@ def moment_arg(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def whole_number_arg(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high (argparse's own `int`
+    would name the type in English)."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            msg = f"nombre entier de {low} à {high} attendu, pas « {text} »"
+            raise argparse.ArgumentTypeError(msg)
+        return int(text)
+
+    return parse
+
+
 def matching(
     pattern: str, what: str, known: Sequence[str] = ()
 ) -> Callable[[str], str]:

@@ -12,7 +12,7 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
@@ -120,6 +120,9 @@ def get_actor(caller: CallerDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
+IF_MATCH = r'^(\*|"[0-9]+"|[0-9]+)$'  # HTTP strips the spaces around
+
+
 def parse_if_match(value: str | None) -> int | None:
     """The expected version; `*` (any version) expects none. Weak tags never match
     in If-Match (RFC 9110 §13.1.1), so they are refused rather than ignored."""
@@ -128,7 +131,7 @@ def parse_if_match(value: str | None) -> int | None:
     tag = value.strip()
     if tag.startswith('"') and tag.endswith('"') and len(tag) > 2:
         tag = tag[1:-1]
-    if not tag.isdigit():
+    if not (tag.isascii() and tag.isdigit()):  # "²" is a digit int() refuses
         raise HTTPException(
             422,
             {
@@ -149,6 +152,9 @@ def command_context(
     if_match: Annotated[
         str | None,
         Header(max_length=40, description="Version attendue du dossier (ETag)"),
+        # What parse_if_match accepts, stated for clients (and fuzzers): a
+        # header is a string or absent, never JSON's null.
+        WithJsonSchema({"type": "string", "maxLength": 40, "pattern": IF_MATCH}),
     ] = None,
 ) -> Context:
     actor = caller.actor

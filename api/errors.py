@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from domain.department import DepartmentNotConfiguredError
+from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError, RoleNotAllowedError
 from domain.text import TEXT_ERRORS
 
@@ -96,20 +97,7 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, exc.code, exc.message)
 
 
-UNKNOWN_FIELD = "champ inconnu, refusé"
-# A string Python holds but UTF-8 cannot encode (a lone surrogate from a JSON
-# escape): pydantic refuses it, in English.
-UNENCODABLE = "texte non encodable en UTF-8 (substitut isolé)"
 TEXT_REFUSALS = {*TEXT_ERRORS, "string_unicode"}
-
-
-def _problem(error: Any) -> str:
-    kind = error.get("type")
-    if kind == "extra_forbidden":
-        return UNKNOWN_FIELD
-    if kind == "string_unicode":
-        return UNENCODABLE
-    return str(error.get("msg", ""))
 
 
 def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -119,27 +107,18 @@ def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         return error_response(
             422, "malformed_json", "Le corps de la requête n'est pas un JSON valide."
         )
+    # pydantic's own words are English: each problem is told in French.
     details = [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", ())),
-            "problem": _problem(e),
-        }
-        for e in errors
+        {"field": field_of(e, "requête"), "problem": french_problem(e)} for e in errors
     ]
-    fields = ", ".join(
-        f"{d['field']} : {UNKNOWN_FIELD}"
-        if d["problem"] == UNKNOWN_FIELD
-        else d["field"]
-        for d in details
-    )
+    problems = "; ".join(f"{d['field']} : {d['problem']}" for d in details)
     if all(e.get("type") in TEXT_REFUSALS for e in errors):
         # Characters no record may hold (domain/text.py): one stable code.
-        message = "; ".join(f"{d['field']} : {d['problem']}" for d in details)
         return error_response(
-            422, "invalid_text", f"Texte refusé ({message}).", details
+            422, "invalid_text", f"Texte refusé ({problems}).", details
         )
     return error_response(
-        422, "invalid_input", f"Requête invalide ({fields}).", details
+        422, "invalid_input", f"Requête invalide ({problems}).", details
     )
 
 
@@ -154,7 +133,10 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
         return _validation_error(
             request, RequestValidationError([{"type": "json_invalid"}])
         )
-    code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+    # Starlette's own details are English reason phrases: a French sentence.
+    code, message = HTTP_MESSAGES.get(
+        exc.status_code, ("http_error", f"Requête refusée (HTTP {exc.status_code}).")
+    )
     if isinstance(exc.detail, dict):
         code, message = exc.detail["code"], exc.detail["message"]
     headers = getattr(exc, "headers", None)  # WWW-Authenticate on a 401

@@ -49,6 +49,7 @@ from commands.department import AdoptSettings, DeclareImport
 from commands.dispatch import COMMANDS, CREATIONS, dispatch
 from commands.idempotency import fingerprint
 from domain.department import DEPARTMENT_CODE_PATTERN, import_correlation
+from domain.pydantic_french import field_of, french_problem
 from domain.shared import Actor, DomainError, Role
 
 if TYPE_CHECKING:
@@ -216,26 +217,13 @@ def _resolved(value: Any, refs: dict[str, UUID]) -> Any:
     return value
 
 
-# pydantic's commonest refusals, in French; the others keep its own words.
-_PROBLEMS = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "champ inconnu",
-    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
-    "date_parsing": "date attendue (AAAA-MM-JJ)",
-    "uuid_parsing": "identifiant attendu",
-    "literal_error": "valeur non admise",
-}
-
-
 def _validated(n: int, model: type[M], value: Any) -> M:
     try:
         return model.model_validate(value)
     except ValidationError as error:
         problem = error.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "ligne"
-        why = _PROBLEMS.get(problem["type"]) or problem["msg"].removeprefix(
-            "Value error, "
-        )
+        where = field_of(problem, "ligne")
+        why = french_problem(problem)
         msg = f"données invalides ({where} : {why})."
         raise ImportRefusedError(n, "invalid_input", msg) from None
 

@@ -81,7 +81,7 @@ class CeilingTable(BaseModel):
     @classmethod
     def _categories_one_to_six(cls, value: dict[int, Decimal]) -> dict[int, Decimal]:
         if not value or any(k not in range(1, 7) or v <= 0 for k, v in value.items()):
-            msg = "categories 1 to 6 with positive amounts"
+            msg = "catégories 1 à 6 attendues, chacune d'un montant positif"
             raise ValueError(msg)
         return value
 
@@ -203,7 +203,7 @@ class DepartmentSettings(BaseModel):
     ) -> dict[str, Provenance]:
         unknown = sorted(set(value) - (set(cls.model_fields) - {"provenance"}))
         if unknown:
-            msg = f"provenance of unknown settings: {', '.join(unknown)}"
+            msg = f"provenance de réglages inconnus : {', '.join(unknown)}"
             raise ValueError(msg)
         return value
 

@@ -203,7 +203,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
-            msg = "LOGIS_DATABASE_URL must start with sqlite:/// or postgresql://"
+            msg = "LOGIS_DATABASE_URL doit commencer par sqlite:/// ou postgresql://"
             raise ValueError(msg)
         return value
 

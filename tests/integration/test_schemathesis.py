@@ -2,7 +2,7 @@
 in-process, against a SQLite store holding the demo, with valid bearer tokens,
 on inputs the schema allows and inputs it refuses: no answer is a 5xx, every
 status code is documented, every body matches the schema, every content type
-is the documented one.
+is the documented one. Who sends what: tests/helpers/fuzzing.py.
 
 Reads are made by an auditor (who reads everything). Writes are made by a
 role the matrix lets record that step (`Rôles autorisés` of the step's
@@ -15,8 +15,6 @@ shrinking."""
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +33,11 @@ from starlette.testclient import TestClient
 
 from api.main import create_app
 from commands.demo import load_demo
-from domain.access import WRITES
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.settings import Settings
-from tests.helpers.api import COMMUNE, DEPARTMENT, TEST_JWT_SECRET, actor
+from tests.helpers.api import DEPARTMENT, TEST_JWT_SECRET, actor
+from tests.helpers.fuzzing import credentials, with_known_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,17 +53,6 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-# The first segment of a write's path: the kind of record whose roles write it.
-KIND_OF_SEGMENT = {
-    "dossiers": "dossier",
-    "mesures": "mesure",
-    "saisines": "saisine",
-    "programmes": "programme",
-    "commissions": "commission",
-    "departments": "department",
-    "admin": "department",  # erasure: the administrator
-}
-ALLOWED = re.compile(r"Rôles autorisés : ([a-z_, ]+)\.")
 
 
 class World:
@@ -114,14 +101,6 @@ class World:
             self.place[i] = (saisine["department"], saisine["commune"])
         return ids
 
-    def claims(self, case: Case) -> dict[str, str]:
-        """The department and commune of the record the path names, if known."""
-        for value in (case.path_parameters or {}).values():
-            if value in self.place:
-                department, commune = self.place[value]
-                return {"department": department, "commune": commune}
-        return {"department": DEPARTMENT, "commune": COMMUNE}
-
 
 def _demo_store(tmp_path: Path) -> Settings:
     settings = Settings(
@@ -161,32 +140,6 @@ def _operations() -> list[APIOperation]:
 OPERATIONS = _operations()
 
 
-def _pick(options: list[str], seed: object) -> str:
-    return options[zlib.crc32(repr(seed).encode()) % len(options)]
-
-
-def writer(case: Case) -> str:
-    """A role allowed to record this write: the step's own, else the kind's."""
-    allowed = ALLOWED.search(case.operation.definition.raw.get("description", ""))
-    if allowed:
-        roles = sorted(r.strip() for r in allowed.group(1).split(","))
-    else:
-        kind = KIND_OF_SEGMENT[case.path.split("/")[2]]
-        roles = sorted(frozenset().union(*WRITES[kind].values()))
-    return _pick(roles, (case.path, case.body))
-
-
-def with_known_ids(case: Case, world: World) -> None:
-    """Three times in four, a path parameter names a record of the demo."""
-    for name, value in (case.path_parameters or {}).items():
-        if name == "code":
-            known = [COMMUNE] if "/communes/" in case.path else [DEPARTMENT, "42"]
-        else:
-            known = world.ids.get(name, [])
-        if known and zlib.crc32(repr(value).encode()) % 4:
-            case.path_parameters[name] = _pick(known, value)
-
-
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.label)
 def test_every_operation_answers_as_documented(
     operation: APIOperation, world: World
@@ -206,9 +159,8 @@ def test_every_operation_answers_as_documented(
         suppress_health_check=list(HealthCheck),
     )
     def answers_as_documented(case: Case) -> None:
-        with_known_ids(case, world)
-        role = "auditeur" if case.method == "GET" else writer(case)
-        headers = actor(role, **world.claims(case))
+        with_known_ids(case, world.ids)
+        headers = credentials(case, world.place)
         kwargs: dict[str, Any] = case.as_transport_kwargs(
             base_url=str(world.client.base_url), headers=headers
         )

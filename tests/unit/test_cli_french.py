@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from api.cli import build_parser
+from api.cli import build_parser, main
+from tests.helpers.french import english_in
 
 ENGLISH = re.compile(
     r"usage:|error:|required|invalid choice|choose from|unrecognized|expected "
@@ -57,3 +58,46 @@ def test_help_is_french(argv: list[str], capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "afficher cette aide et quitter" in out
     assert not ENGLISH.search(out), out
+
+
+@pytest.mark.parametrize(
+    ("argv", "told"),
+    [
+        (["serve", "--port", "http"], "nombre entier de 1 à 65535 attendu"),
+        (["access-log", "--offset", "-3"], "nombre entier de 0 à"),
+    ],
+)
+def test_whole_numbers_are_asked_in_french(
+    argv: list[str], told: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)
+    err = capsys.readouterr().err
+    assert told in err, err
+    assert "(int)" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "told"),
+    [
+        ("LOGIS_READ_WAIT_SECONDS", "bientôt", "(read_wait_seconds) : nombre attendu"),
+        ("LOGIS_PORT", "0", "(port) : nombre supérieur ou égal à 1 attendu"),
+        ("LOGIS_DATABASE_URL", "mysql://x", "doit commencer par sqlite:///"),
+        ("LOGIS_LOG_JSON", "peut-être", "(log_json) : booléen attendu"),
+    ],
+)
+def test_refused_settings_are_told_in_french(
+    variable: str,
+    value: str,
+    told: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    assert main(["projections", "status"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("Réglage refusé"), err
+    assert told in err, err
+    assert not english_in(err.replace(value, "")), err
