@@ -69,8 +69,11 @@ class CeilingTable(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int = Field(ge=2000, le=2100)
-    by_category: dict[int, Annotated[Decimal, Field(le=CEILING_MAX)]] = Field(
-        max_length=6
+    by_category: dict[int, Annotated[Decimal, Field(gt=0, le=CEILING_MAX)]] = Field(
+        min_length=1,
+        max_length=6,
+        # JSON keys are strings: the schema names the six the validator takes.
+        json_schema_extra={"propertyNames": {"enum": [str(c) for c in range(1, 7)]}},
     )
     source: SourceText
     # Set when the figures are not read in the text in force (computed, or
