@@ -34,23 +34,29 @@ def response_examples() -> dict[str, dict[str, Any]]:
 
 
 def document_operations(app: FastAPI) -> None:
-    for route in api_routes(app.routes):
-        command = _command(route, _body(route))
-        if command is not None:
-            rules = refusable_rules(command)
-            extra = {RULES_EXTENSION: list(rules)}
-            route.openapi_extra = {**(route.openapi_extra or {}), **extra}
-            route.description = f"{route.description}\n\n{_rules_text(rules)}".strip()
+    """On the first /openapi.json (not at start: the walk through the code and
+    the demo's examples take a second)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
-        # Added to the schema once generated: FastAPI's own encoding of
-        # `openapi_extra` would drop the examples' nulls.
         if app.openapi_schema is None:
+            _add_rules(app)
+            # Added to the schema once generated: FastAPI's own encoding of
+            # `openapi_extra` would drop the examples' nulls.
             _add_examples(app, generate())
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_rules(app: FastAPI) -> None:
+    for route in api_routes(app.routes):
+        command = _command(route, _body(route))
+        if command is not None and RULES_EXTENSION not in (route.openapi_extra or {}):
+            rules = refusable_rules(command)
+            extra = {RULES_EXTENSION: list(rules)}
+            route.openapi_extra = {**(route.openapi_extra or {}), **extra}
+            route.description = f"{route.description}\n\n{_rules_text(rules)}".strip()
 
 
 def _add_examples(app: FastAPI, schema: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from domain.legality import RULES_BY_ID
 PACKAGES = ("domain.", "commands.")
 
 
+@cache
 def refusable_rules(command: type) -> tuple[str, ...]:
     """The rule ids `command` may be refused with, sorted."""
     found: set[str] = set()
