@@ -18,7 +18,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.documents import csv_text, moment, render_html
-from api.legality import RuleNotChecked, Severity
+from api.legality import FindingSeverity, RuleNotChecked, Severity
 from domain.legality import RULES_BY_ID
 from domain.records import KIND_LABELS
 from infra.ledger import ledger_of, verify_store
@@ -102,7 +102,7 @@ class ReportFindingPublic(BaseModel):
     rule: str
     title: str
     source: str
-    severity: Severity
+    severity: FindingSeverity
     message: str
     breached_on: date = Field(description="Jour où le manquement est né")
     settings_version: int | None

@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from api.deps import get_caller
 from api.errors import edge_errors, register_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.operation_docs import document_operations
 from api.routes import (
     access_log,
     audit,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             router, dependencies=[Depends(get_caller)], responses=edge_errors()
         )
     name_operations(app)  # French summaries in /docs
+    document_operations(app)  # examples from the demo, the rules of each command
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from commands.application import CommandResult
 from domain.commission import Commission
@@ -40,6 +40,21 @@ from projections.programmes import ProgrammeRow
 
 
 class CommandAnswer(BaseModel):
+    # Each command's own answer from the demo is on its operation
+    # (api/operation_docs.py); this one shows for those the demo never gives.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "bbd7fcae-7740-4fef-b45f-8e2e9b7b4dea",
+                    "version": 2,
+                    "position": 87,
+                    "stage": "enquete_sociale_rendue",
+                }
+            ]
+        }
+    )
+
     id: UUID
     version: int
     position: int
