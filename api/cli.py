@@ -28,6 +28,7 @@ from api import (
     cli_verify,
 )
 from api.cli_french import name_positionals, speak_french
+from api.cli_output import local_time, print_table, progress, rows, table
 from api.cli_support import (
     caught_up_views,
     cell,
@@ -300,16 +301,18 @@ def _demo(settings: Settings) -> int:
     loire = load_department_settings(DEMO_LOIRE)
     system = build_system(settings)
     try:
-        report = load_demo(
-            system.app,
-            DEMO_DEPARTMENT,
-            effective_from,
-            department,
-            # The demo's earliest department clock (Martinique, UTC−4): no date
-            # it writes is in the future for either department.
-            local_today(DEMO_DEPARTMENT, datetime.now(UTC)),
-            loire,
-        )
+        with progress("Démonstration") as advance:
+            report = load_demo(
+                system.app,
+                DEMO_DEPARTMENT,
+                effective_from,
+                department,
+                # The demo's earliest department clock (Martinique, UTC−4): no date
+                # it writes is in the future for either department.
+                local_today(DEMO_DEPARTMENT, datetime.now(UTC)),
+                loire,
+                advance,
+            )
         system.catch_up()
     finally:
         system.close()
@@ -417,20 +420,32 @@ def _day(value: date | None) -> str:
 def _print_commissions(page: CommissionsPublic, output: str) -> int:
     if output == "json":
         return print_json(page.model_dump(mode="json"))
-    print(f"Séances de commission — {page.count} séance(s)")
-    if not page.data:
-        return 0
-    print(
-        f"{'séance':<12}{'commission':<25}{'commune':<9}{'état':<12}"
-        f"{'présents':>9}{'décisions':>11}  {'LC jusqu’au':<13}identifiant"
+    grid = rows(
+        table(
+            "séance",
+            "commission",
+            "commune",
+            "état",
+            ("présents", "right"),
+            ("décisions", "right"),
+            "LC jusqu’au",
+            "identifiant",
+        ),
+        [
+            (
+                _day(c.held_on),
+                KIND_NAMES.get(c.kind, c.kind),
+                c.commune,
+                STAGE_NAMES.get(c.stage, c.stage),
+                c.attendees,
+                c.decisions,
+                _day(c.list_valid_until),
+                c.id,
+            )
+            for c in page.data
+        ],
     )
-    for c in page.data:
-        print(
-            f"{_day(c.held_on):<12}{KIND_NAMES.get(c.kind, c.kind):<25}"
-            f"{c.commune:<9}{STAGE_NAMES.get(c.stage, c.stage):<12}"
-            f"{c.attendees:>9}{c.decisions:>11}  {_day(c.list_valid_until):<13}{c.id}"
-        )
-    return 0
+    return print_table(f"Séances de commission — {page.count} séance(s)", grid)
 
 
 def _print_commission(lists: CommissionListPublic, output: str) -> int:
@@ -585,44 +600,61 @@ def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
 def _print_workload(page: WorkloadPublic) -> int:
     days = sorted({a.as_of for a in page.associations})
     on = f", au {_day(days[0])}" if len(days) == 1 else ""
-    print(f"Charge des associations ASLL — {len(page.associations)} association(s){on}")
+    count = len(page.associations)
+    title = f"Charge des associations ASLL — {count} association(s){on}"
     if not page.associations:
-        return 0
+        return print_table(title, None)
     expected = {a.meetings_per_month for a in page.associations}
     meetings = (
         f"moins de {expected.pop()} rencontres"
         if len(expected) == 1
         else "rencontres insuffisantes"
     )
-    print(
-        f"{'dépt':<6}{'association':<26}{'actifs/capacité':>16}"
-        f"{'renforcés/capacité':>20}{'à renouveler ≤30 j':>20}"
-        f"{'bilans en retard':>18}{meetings:>24}"
+    associations = rows(
+        table(
+            "dépt",
+            "association",
+            ("actifs/capacité", "right"),
+            ("renforcés/capacité", "right"),
+            ("à renouveler ≤30 j", "right"),
+            ("bilans en retard", "right"),
+            (meetings, "right"),
+        ),
+        [
+            (
+                a.department,
+                a.name,
+                _of(a.active, a.capacity),
+                _of(a.renforces, a.renforce_capacity),
+                len(a.ending_soon),
+                len(a.overdue_bilans),
+                len(a.few_meetings),
+            )
+            for a in page.associations
+        ],
     )
-    for a in page.associations:
-        print(
-            f"{a.department:<6}{cell(a.name, 26)}"
-            f"{_of(a.active, a.capacity):>16}"
-            f"{_of(a.renforces, a.renforce_capacity):>20}"
-            f"{len(a.ending_soon):>20}{len(a.overdue_bilans):>18}"
-            f"{len(a.few_meetings):>24}"
-        )
-    print()
-    print(f"Référents — {len(page.workers)} référent(s)")
+    print_table(title, associations, "")
+    workers = f"Référents — {len(page.workers)} référent(s)"
     if not page.workers:
-        print("  aucune mesure sous convention")
-        return 0
-    print(
-        f"{'dépt':<6}{'association':<26}{'référent':<32}{'actifs':>8}{'renforcés':>11}"
-    )
+        return print_table(workers, None, "  aucune mesure sous convention")
     names = {(a.department, a.association): a.name for a in page.associations}
-    for w in page.workers:
-        name = names.get((w.department, w.association), w.association)
-        print(
-            f"{w.department:<6}{cell(name, 26)}{cell(w.worker, 32)}"
-            f"{w.active:>8}{w.renforces:>11}"
-        )
-    return 0
+    grid = rows(
+        table(
+            "dépt", "association", "référent", ("actifs", "right"),
+            ("renforcés", "right"),
+        ),
+        [
+            (
+                w.department,
+                names.get((w.department, w.association), w.association),
+                w.worker,
+                w.active,
+                w.renforces,
+            )
+            for w in page.workers
+        ],
+    )  # fmt: skip
+    return print_table(workers, grid)
 
 
 def _of(count: int, capacity: int | None) -> str:
@@ -654,7 +686,7 @@ def _status(settings: Settings, output: str) -> int:
         statuses = system.engine.status()
     finally:
         system.close()
-    rows = [
+    views = [
         {
             "vue": s.name,
             "version": s.version,
@@ -675,26 +707,52 @@ def _status(settings: Settings, output: str) -> int:
     # A stuck view fails the command: it is the projector's health check.
     stuck = 1 if any(s.failure for s in statuses) else 0
     if output == "json":
-        return print_json(rows) or stuck
-    print(
-        f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
-        f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction"
+        return print_json(views) or stuck
+    grid = rows(
+        table(
+            "vue",
+            ("version", "right"),
+            ("génér.", "right"),
+            ("position", "right"),
+            ("tête", "right"),
+            ("retard (évts)", "right"),
+            ("retard (s)", "right"),
+            "reconstruction",
+        ),
+        [
+            (
+                r["vue"],
+                r["version"],
+                r["generation"],
+                r["position"],
+                r["tete"],
+                r["retard_evenements"],
+                f"{r['retard_secondes']}".replace(".", ","),
+                r["reconstruction"],
+            )
+            for r in views
+        ],
     )
-    for r in rows:
-        print(
-            f"{r['vue']:<16}{r['version']:>8}{r['generation'] or '—':>8}"
-            f"{r['position']:>10}{r['tete']:>10}{r['retard_evenements']:>15}"
-            f"{r['retard_secondes']:>12}  {r['reconstruction'] or '—'}"
-        )
+    print_table("État des vues", grid)
     for s in statuses:
         if s.failure:
             f = s.failure
             print(
                 f"BLOQUÉE : {s.name} (génération {f.generation}) à l'événement "
                 f"{f.position}, {f.topic}, agrégat {f.originator_id} : {f.error} — "
-                f"{f.message} ({f.attempts} essai(s) depuis {f.first_failed_at})."
+                f"{f.message} ({f.attempts} essai(s) depuis "
+                f"{_since(f.first_failed_at)})."
             )
     return stuck
+
+
+def _since(moment: str) -> str:
+    """When a view got stuck, in mainland time: the views are the whole
+    store's, not one department's."""
+    try:
+        return local_time(None, datetime.fromisoformat(moment))
+    except ValueError:
+        return moment
 
 
 def _stuck(f: Failure) -> dict[str, object]:
@@ -711,8 +769,6 @@ def _stuck(f: Failure) -> dict[str, object]:
 
 
 def _rebuild(settings: Settings, name: str | None) -> int:
-    from tqdm import tqdm
-
     system = build_system(settings)
     try:
         names = [name] if name else list(system.engine.projections)
@@ -722,13 +778,8 @@ def _rebuild(settings: Settings, name: str | None) -> int:
             print(f"Vue inconnue : {unknown[0]} (vues : {known}).", file=sys.stderr)
             return 2
         for each in names:
-            with tqdm(desc=each, unit=" évts", unit_scale=True, file=sys.stderr) as bar:
-
-                def progress(done: int, total: int, bar: tqdm = bar) -> None:
-                    bar.total = total
-                    bar.update(done - bar.n)
-
-                generation = system.engine.rebuild(each, progress)
+            with progress(f"Vue {each}") as advance:
+                generation = system.engine.rebuild(each, advance)
             print(
                 f"Vue {each} reconstruite (génération {generation.generation}) : "
                 "les lectures y sont passées.",
