@@ -8,6 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from api.cli_output import progress
 from api.cli_support import print_json, uuid_arg
 from infra.bootstrap import build_system
 from infra.ledger import (
@@ -80,7 +81,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         anchors = dict(args.anchor)
         if args.aggregate is None:
-            result = verify_store(ledger, anchors)
+            with progress("Vérification de la chaîne") as advance:
+                result = verify_store(ledger, anchors, progress=advance)
             access = verify_access_log(system.access_log, dict(args.access_anchor))
         else:
             result = verify_aggregate(ledger, args.aggregate)
