@@ -27,18 +27,18 @@ from api import (
     cli_token,
     cli_verify,
 )
+from api.cli_commissions import KIND_NAMES, STAGE_NAMES, print_commission
 from api.cli_french import name_positionals, speak_french
+from api.cli_history import Names
 from api.cli_output import local_time, print_table, progress, rows, table
 from api.cli_support import (
     caught_up_views,
-    cell,
     day_arg,
     matching,
     print_json,
     uuid_arg,
     whole_number_arg,
 )
-from api.minutes import OUTCOMES
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
@@ -65,7 +65,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from infra.projection_failures import Failure
-    from projections.commissions import EntryRow
 
 DEMO_DEPARTMENT = "972"  # Martinique: infra/departments/972.json
 DEMO_LOIRE = "42"  # Loire, for its ASLL measures: infra/departments/42.json
@@ -322,19 +321,6 @@ def _demo(settings: Settings) -> int:
 
 # ---- logis commissions: the sessions and their lists, from the read model --------
 
-KIND_NAMES = {
-    "pre_commission": "pré-commission",
-    "commission_prefectorale": "commission préfectorale",
-    "cal": "CAL",
-}
-STAGE_NAMES = {"convoquee": "convoquée", "en_seance": "en séance", "pv_clos": "PV clos"}
-# The procès-verbal's words for each outcome, and the CAL-TROIS exceptions.
-OUTCOME_NAMES = {
-    **OUTCOMES,
-    "dalo": "ménage DALO désigné par le préfet",
-    "candidats_insuffisants": "candidats insuffisants",
-}
-
 
 def _add_commissions_parser(commands: Any) -> None:
     commissions = commands.add_parser(
@@ -408,7 +394,10 @@ def _commissions(settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        return _print_commission(CommissionListPublic.of(lists, position), args.format)
+        public = CommissionListPublic.of(lists, position)
+        if args.format == "json":
+            return print_json(public.model_dump(mode="json"))
+        return print_commission(public, Names(system.app))
     finally:
         system.close()
 
@@ -446,97 +435,6 @@ def _print_commissions(page: CommissionsPublic, output: str) -> int:
         ],
     )
     return print_table(f"Séances de commission — {page.count} séance(s)", grid)
-
-
-def _print_commission(lists: CommissionListPublic, output: str) -> int:
-    if output == "json":
-        return print_json(lists.model_dump(mode="json"))
-    c = lists.commission
-    title = KIND_NAMES.get(c.kind, c.kind)
-    print(
-        f"{title[0].upper()}{title[1:]} du {_day(c.held_on)} — commune {c.commune} "
-        f"(département {c.department})"
-    )
-    print(f"Identifiant : {c.id}")
-    if c.programme_id or c.landlord:
-        print(f"Programme : {c.programme_id or '—'} ; bailleur : {c.landlord or '—'}")
-    chair = c.presided_by
-    presidency = f"{chair['function']} ({chair['organisation']})" if chair else "—"
-    closed = f" le {_day(c.minutes_closed_on)}" if c.minutes_closed_on else ""
-    print(
-        f"État : {STAGE_NAMES.get(c.stage, c.stage)}{closed} ; présents : "
-        f"{c.attendees} ; présidence : {presidency}"
-    )
-    if c.kind == "pre_commission":
-        _print_entries("Pré-sélection", "n°", lists.preselection, outcome=True)
-    if c.kind == "commission_prefectorale":
-        _print_entries("Classement", "rang", lists.ranked)
-        until = f" — valable jusqu'au {_day(lists.list_valid_until)}"
-        _print_entries(
-            "Liste complémentaire",
-            "n°",
-            lists.liste_complementaire,
-            suffix=until if lists.liste_complementaire else "",
-        )
-        _print_entries("Non retenus", "n°", lists.non_retenus)
-    if c.kind == "cal":
-        print()
-        print("Décisions par logement")
-        for dwelling in lists.dwellings:
-            if not dwelling.examined:
-                print(f"  Logement {dwelling.ref} : pas encore examiné")
-                continue
-            exception = (
-                f" ; moins de trois candidats : "
-                f"{OUTCOME_NAMES.get(dwelling.exception, dwelling.exception)}"
-                if dwelling.exception
-                else ""
-            )
-            print(
-                f"  Logement {dwelling.ref} — {len(dwelling.candidates)} "
-                f"candidat(s){exception}"
-            )
-            print(f"  {'n°':>4}  {'dossier':<38}{'décision':<40}motif")
-            for e in dwelling.candidates:
-                decision = OUTCOME_NAMES.get(e.outcome, e.outcome)
-                print(
-                    f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(decision, 40)}"
-                    f"{e.motive or '—'}"
-                )
-    return 0
-
-
-def _print_entries(
-    title: str,
-    place: str,
-    entries: Sequence[EntryRow],
-    *,
-    outcome: bool = False,
-    suffix: str = "",
-) -> None:
-    print()
-    print(f"{title} ({len(entries)}){suffix}")
-    if not entries:
-        print("  aucun dossier")
-        return
-    last = "issue" if outcome else "critères RDA"
-    print(f"  {place:>4}  {'dossier':<38}{last:<32}{'motif':<24}suite en CAL")
-    for e in entries:
-        middle = (
-            OUTCOME_NAMES.get(e.outcome, e.outcome)
-            if outcome
-            else ", ".join(e.criteria) or "—"
-        )
-        after = (
-            f"{OUTCOME_NAMES.get(e.cal_decision, e.cal_decision)}"
-            f"{f' ({e.cal_dwelling_ref})' if e.cal_dwelling_ref else ''}"
-            if e.cal_decision
-            else "—"
-        )
-        print(
-            f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(middle, 32)}"
-            f"{cell(e.motive or '—', 24)}{after}"
-        )
 
 
 # ---- logis dashboard: the ASLL associations' workload, from the read model -------

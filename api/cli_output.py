@@ -50,12 +50,25 @@ def console(stream: TextIO | None = None) -> Console:
     )
 
 
-def table(*columns: str | tuple[str, str]) -> Table:
-    """A table with these French headers; ("présents", "right") aligns a column."""
+Column = str | tuple[str, str] | tuple[str, str, int]
+
+
+def table(*columns: Column) -> Table:
+    """A table with these French headers; ("présents", "right") aligns a column,
+    ("motif", "left", 40) cuts its cells at 40 characters with an ellipsis (one
+    line a row; the whole text is in --format json)."""
     grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in columns:
-        header, justify = column if isinstance(column, tuple) else (column, "left")
-        grid.add_column(header, justify=justify)  # type: ignore[arg-type]
+        header, justify, *most = (
+            column if isinstance(column, tuple) else (column, "left")
+        )
+        grid.add_column(
+            header,
+            justify=justify,  # type: ignore[arg-type]
+            max_width=most[0] if most else None,
+            no_wrap=bool(most),
+            overflow="ellipsis" if most else "fold",
+        )
     return grid
 
 

@@ -187,11 +187,13 @@ class TestShow:
         assert result.returncode == 0, result.stderr
         out = result.stdout
         assert out.startswith("Commission préfectorale du ")
-        assert "présidence : prefet" in out
+        assert "présidence : préfet" in out  # the function's words, not its code
+        assert "Programme : programme « Résidence Les Flamboyants »" in out
         ranking = section(out, "Classement (3)")
         assert [row.split()[:2] for row in ranking] == [
             [str(rank), dossier] for rank, dossier in enumerate(store.ranked, 1)
         ]
+        assert all("Marie-Josée Lordinot" in row for row in ranking)  # ménage
         assert ranking[0].endswith("attribution (A1)")
         assert ranking[1].endswith("non-attribution (A1)")
         assert ranking[2].endswith("ajournement (A1)")
@@ -242,7 +244,8 @@ class TestShow:
 
 
 def section(out: str, title: str) -> list[str]:
-    """The rows of a titled table: after its title and header, up to a blank line."""
+    """The rows of a titled table: after its title, header and rule, up to a
+    blank line."""
     lines = out.splitlines()
     start = lines.index(title) + 1
     rows = []
@@ -251,5 +254,6 @@ def section(out: str, title: str) -> list[str]:
             break
         rows.append(line.strip())
     if rows and rows[0] != "aucun dossier":
-        rows = rows[1:]  # the header
+        assert set(rows[1]) == {"─"}
+        rows = rows[2:]  # the header and its rule
     return rows
