@@ -83,7 +83,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.aggregate is None:
             with progress("Vérification de la chaîne") as advance:
                 result = verify_store(ledger, anchors, progress=advance)
-            access = verify_access_log(system.access_log, dict(args.access_anchor))
+            with progress("Vérification du journal des accès") as advance:
+                access = verify_access_log(
+                    system.access_log, dict(args.access_anchor), progress=advance
+                )
         else:
             result = verify_aggregate(ledger, args.aggregate)
             if result.verified and result.events == 0:
