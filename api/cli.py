@@ -27,17 +27,18 @@ from api import (
     cli_token,
     cli_verify,
 )
+from api.cli_commissions import KIND_NAMES, STAGE_NAMES, print_commission
 from api.cli_french import name_positionals, speak_french
+from api.cli_history import Names
+from api.cli_output import local_time, print_table, progress, rows, table
 from api.cli_support import (
     caught_up_views,
-    cell,
     day_arg,
     matching,
     print_json,
     uuid_arg,
     whole_number_arg,
 )
-from api.minutes import OUTCOMES
 from api.schemas import (
     CommissionListPublic,
     CommissionsPublic,
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from infra.projection_failures import Failure
-    from projections.commissions import EntryRow
 
 DEMO_DEPARTMENT = "972"  # Martinique: infra/departments/972.json
 DEMO_LOIRE = "42"  # Loire, for its ASLL measures: infra/departments/42.json
@@ -300,16 +300,18 @@ def _demo(settings: Settings) -> int:
     loire = load_department_settings(DEMO_LOIRE)
     system = build_system(settings)
     try:
-        report = load_demo(
-            system.app,
-            DEMO_DEPARTMENT,
-            effective_from,
-            department,
-            # The demo's earliest department clock (Martinique, UTC−4): no date
-            # it writes is in the future for either department.
-            local_today(DEMO_DEPARTMENT, datetime.now(UTC)),
-            loire,
-        )
+        with progress("Démonstration") as advance:
+            report = load_demo(
+                system.app,
+                DEMO_DEPARTMENT,
+                effective_from,
+                department,
+                # The demo's earliest department clock (Martinique, UTC−4): no date
+                # it writes is in the future for either department.
+                local_today(DEMO_DEPARTMENT, datetime.now(UTC)),
+                loire,
+                advance,
+            )
         system.catch_up()
     finally:
         system.close()
@@ -318,19 +320,6 @@ def _demo(settings: Settings) -> int:
 
 
 # ---- logis commissions: the sessions and their lists, from the read model --------
-
-KIND_NAMES = {
-    "pre_commission": "pré-commission",
-    "commission_prefectorale": "commission préfectorale",
-    "cal": "CAL",
-}
-STAGE_NAMES = {"convoquee": "convoquée", "en_seance": "en séance", "pv_clos": "PV clos"}
-# The procès-verbal's words for each outcome, and the CAL-TROIS exceptions.
-OUTCOME_NAMES = {
-    **OUTCOMES,
-    "dalo": "ménage DALO désigné par le préfet",
-    "candidats_insuffisants": "candidats insuffisants",
-}
 
 
 def _add_commissions_parser(commands: Any) -> None:
@@ -405,7 +394,10 @@ def _commissions(settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        return _print_commission(CommissionListPublic.of(lists, position), args.format)
+        public = CommissionListPublic.of(lists, position)
+        if args.format == "json":
+            return print_json(public.model_dump(mode="json"))
+        return print_commission(public, Names(system.app))
     finally:
         system.close()
 
@@ -417,111 +409,32 @@ def _day(value: date | None) -> str:
 def _print_commissions(page: CommissionsPublic, output: str) -> int:
     if output == "json":
         return print_json(page.model_dump(mode="json"))
-    print(f"Séances de commission — {page.count} séance(s)")
-    if not page.data:
-        return 0
-    print(
-        f"{'séance':<12}{'commission':<25}{'commune':<9}{'état':<12}"
-        f"{'présents':>9}{'décisions':>11}  {'LC jusqu’au':<13}identifiant"
-    )
-    for c in page.data:
-        print(
-            f"{_day(c.held_on):<12}{KIND_NAMES.get(c.kind, c.kind):<25}"
-            f"{c.commune:<9}{STAGE_NAMES.get(c.stage, c.stage):<12}"
-            f"{c.attendees:>9}{c.decisions:>11}  {_day(c.list_valid_until):<13}{c.id}"
-        )
-    return 0
-
-
-def _print_commission(lists: CommissionListPublic, output: str) -> int:
-    if output == "json":
-        return print_json(lists.model_dump(mode="json"))
-    c = lists.commission
-    title = KIND_NAMES.get(c.kind, c.kind)
-    print(
-        f"{title[0].upper()}{title[1:]} du {_day(c.held_on)} — commune {c.commune} "
-        f"(département {c.department})"
-    )
-    print(f"Identifiant : {c.id}")
-    if c.programme_id or c.landlord:
-        print(f"Programme : {c.programme_id or '—'} ; bailleur : {c.landlord or '—'}")
-    chair = c.presided_by
-    presidency = f"{chair['function']} ({chair['organisation']})" if chair else "—"
-    closed = f" le {_day(c.minutes_closed_on)}" if c.minutes_closed_on else ""
-    print(
-        f"État : {STAGE_NAMES.get(c.stage, c.stage)}{closed} ; présents : "
-        f"{c.attendees} ; présidence : {presidency}"
-    )
-    if c.kind == "pre_commission":
-        _print_entries("Pré-sélection", "n°", lists.preselection, outcome=True)
-    if c.kind == "commission_prefectorale":
-        _print_entries("Classement", "rang", lists.ranked)
-        until = f" — valable jusqu'au {_day(lists.list_valid_until)}"
-        _print_entries(
-            "Liste complémentaire",
-            "n°",
-            lists.liste_complementaire,
-            suffix=until if lists.liste_complementaire else "",
-        )
-        _print_entries("Non retenus", "n°", lists.non_retenus)
-    if c.kind == "cal":
-        print()
-        print("Décisions par logement")
-        for dwelling in lists.dwellings:
-            if not dwelling.examined:
-                print(f"  Logement {dwelling.ref} : pas encore examiné")
-                continue
-            exception = (
-                f" ; moins de trois candidats : "
-                f"{OUTCOME_NAMES.get(dwelling.exception, dwelling.exception)}"
-                if dwelling.exception
-                else ""
+    grid = rows(
+        table(
+            "séance",
+            "commission",
+            "commune",
+            "état",
+            ("présents", "right"),
+            ("décisions", "right"),
+            "LC jusqu’au",
+            "identifiant",
+        ),
+        [
+            (
+                _day(c.held_on),
+                KIND_NAMES.get(c.kind, c.kind),
+                c.commune,
+                STAGE_NAMES.get(c.stage, c.stage),
+                c.attendees,
+                c.decisions,
+                _day(c.list_valid_until),
+                c.id,
             )
-            print(
-                f"  Logement {dwelling.ref} — {len(dwelling.candidates)} "
-                f"candidat(s){exception}"
-            )
-            print(f"  {'n°':>4}  {'dossier':<38}{'décision':<40}motif")
-            for e in dwelling.candidates:
-                decision = OUTCOME_NAMES.get(e.outcome, e.outcome)
-                print(
-                    f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(decision, 40)}"
-                    f"{e.motive or '—'}"
-                )
-    return 0
-
-
-def _print_entries(
-    title: str,
-    place: str,
-    entries: Sequence[EntryRow],
-    *,
-    outcome: bool = False,
-    suffix: str = "",
-) -> None:
-    print()
-    print(f"{title} ({len(entries)}){suffix}")
-    if not entries:
-        print("  aucun dossier")
-        return
-    last = "issue" if outcome else "critères RDA"
-    print(f"  {place:>4}  {'dossier':<38}{last:<32}{'motif':<24}suite en CAL")
-    for e in entries:
-        middle = (
-            OUTCOME_NAMES.get(e.outcome, e.outcome)
-            if outcome
-            else ", ".join(e.criteria) or "—"
-        )
-        after = (
-            f"{OUTCOME_NAMES.get(e.cal_decision, e.cal_decision)}"
-            f"{f' ({e.cal_dwelling_ref})' if e.cal_dwelling_ref else ''}"
-            if e.cal_decision
-            else "—"
-        )
-        print(
-            f"  {e.position:>4}  {e.dossier_id!s:<38}{cell(middle, 32)}"
-            f"{cell(e.motive or '—', 24)}{after}"
-        )
+            for c in page.data
+        ],
+    )
+    return print_table(f"Séances de commission — {page.count} séance(s)", grid)
 
 
 # ---- logis dashboard: the ASLL associations' workload, from the read model -------
@@ -585,44 +498,61 @@ def _dashboard(settings: Settings, args: argparse.Namespace) -> int:
 def _print_workload(page: WorkloadPublic) -> int:
     days = sorted({a.as_of for a in page.associations})
     on = f", au {_day(days[0])}" if len(days) == 1 else ""
-    print(f"Charge des associations ASLL — {len(page.associations)} association(s){on}")
+    count = len(page.associations)
+    title = f"Charge des associations ASLL — {count} association(s){on}"
     if not page.associations:
-        return 0
+        return print_table(title, None)
     expected = {a.meetings_per_month for a in page.associations}
     meetings = (
         f"moins de {expected.pop()} rencontres"
         if len(expected) == 1
         else "rencontres insuffisantes"
     )
-    print(
-        f"{'dépt':<6}{'association':<26}{'actifs/capacité':>16}"
-        f"{'renforcés/capacité':>20}{'à renouveler ≤30 j':>20}"
-        f"{'bilans en retard':>18}{meetings:>24}"
+    associations = rows(
+        table(
+            "dépt",
+            "association",
+            ("actifs/capacité", "right"),
+            ("renforcés/capacité", "right"),
+            ("à renouveler ≤30 j", "right"),
+            ("bilans en retard", "right"),
+            (meetings, "right"),
+        ),
+        [
+            (
+                a.department,
+                a.name,
+                _of(a.active, a.capacity),
+                _of(a.renforces, a.renforce_capacity),
+                len(a.ending_soon),
+                len(a.overdue_bilans),
+                len(a.few_meetings),
+            )
+            for a in page.associations
+        ],
     )
-    for a in page.associations:
-        print(
-            f"{a.department:<6}{cell(a.name, 26)}"
-            f"{_of(a.active, a.capacity):>16}"
-            f"{_of(a.renforces, a.renforce_capacity):>20}"
-            f"{len(a.ending_soon):>20}{len(a.overdue_bilans):>18}"
-            f"{len(a.few_meetings):>24}"
-        )
-    print()
-    print(f"Référents — {len(page.workers)} référent(s)")
+    print_table(title, associations, "")
+    workers = f"Référents — {len(page.workers)} référent(s)"
     if not page.workers:
-        print("  aucune mesure sous convention")
-        return 0
-    print(
-        f"{'dépt':<6}{'association':<26}{'référent':<32}{'actifs':>8}{'renforcés':>11}"
-    )
+        return print_table(workers, None, "  aucune mesure sous convention")
     names = {(a.department, a.association): a.name for a in page.associations}
-    for w in page.workers:
-        name = names.get((w.department, w.association), w.association)
-        print(
-            f"{w.department:<6}{cell(name, 26)}{cell(w.worker, 32)}"
-            f"{w.active:>8}{w.renforces:>11}"
-        )
-    return 0
+    grid = rows(
+        table(
+            "dépt", "association", "référent", ("actifs", "right"),
+            ("renforcés", "right"),
+        ),
+        [
+            (
+                w.department,
+                names.get((w.department, w.association), w.association),
+                w.worker,
+                w.active,
+                w.renforces,
+            )
+            for w in page.workers
+        ],
+    )  # fmt: skip
+    return print_table(workers, grid)
 
 
 def _of(count: int, capacity: int | None) -> str:
@@ -654,7 +584,7 @@ def _status(settings: Settings, output: str) -> int:
         statuses = system.engine.status()
     finally:
         system.close()
-    rows = [
+    views = [
         {
             "vue": s.name,
             "version": s.version,
@@ -675,26 +605,52 @@ def _status(settings: Settings, output: str) -> int:
     # A stuck view fails the command: it is the projector's health check.
     stuck = 1 if any(s.failure for s in statuses) else 0
     if output == "json":
-        return print_json(rows) or stuck
-    print(
-        f"{'vue':<16}{'version':>8}{'génér.':>8}{'position':>10}{'tête':>10}"
-        f"{'retard (évts)':>15}{'retard (s)':>12}  reconstruction"
+        return print_json(views) or stuck
+    grid = rows(
+        table(
+            "vue",
+            ("version", "right"),
+            ("génér.", "right"),
+            ("position", "right"),
+            ("tête", "right"),
+            ("retard (évts)", "right"),
+            ("retard (s)", "right"),
+            "reconstruction",
+        ),
+        [
+            (
+                r["vue"],
+                r["version"],
+                r["generation"],
+                r["position"],
+                r["tete"],
+                r["retard_evenements"],
+                f"{r['retard_secondes']}".replace(".", ","),
+                r["reconstruction"],
+            )
+            for r in views
+        ],
     )
-    for r in rows:
-        print(
-            f"{r['vue']:<16}{r['version']:>8}{r['generation'] or '—':>8}"
-            f"{r['position']:>10}{r['tete']:>10}{r['retard_evenements']:>15}"
-            f"{r['retard_secondes']:>12}  {r['reconstruction'] or '—'}"
-        )
+    print_table("État des vues", grid)
     for s in statuses:
         if s.failure:
             f = s.failure
             print(
                 f"BLOQUÉE : {s.name} (génération {f.generation}) à l'événement "
                 f"{f.position}, {f.topic}, agrégat {f.originator_id} : {f.error} — "
-                f"{f.message} ({f.attempts} essai(s) depuis {f.first_failed_at})."
+                f"{f.message} ({f.attempts} essai(s) depuis "
+                f"{_since(f.first_failed_at)})."
             )
     return stuck
+
+
+def _since(moment: str) -> str:
+    """When a view got stuck, in mainland time: the views are the whole
+    store's, not one department's."""
+    try:
+        return local_time(None, datetime.fromisoformat(moment))
+    except ValueError:
+        return moment
 
 
 def _stuck(f: Failure) -> dict[str, object]:
@@ -711,8 +667,6 @@ def _stuck(f: Failure) -> dict[str, object]:
 
 
 def _rebuild(settings: Settings, name: str | None) -> int:
-    from tqdm import tqdm
-
     system = build_system(settings)
     try:
         names = [name] if name else list(system.engine.projections)
@@ -722,13 +676,8 @@ def _rebuild(settings: Settings, name: str | None) -> int:
             print(f"Vue inconnue : {unknown[0]} (vues : {known}).", file=sys.stderr)
             return 2
         for each in names:
-            with tqdm(desc=each, unit=" évts", unit_scale=True, file=sys.stderr) as bar:
-
-                def progress(done: int, total: int, bar: tqdm = bar) -> None:
-                    bar.total = total
-                    bar.update(done - bar.n)
-
-                generation = system.engine.rebuild(each, progress)
+            with progress(f"Vue {each}") as advance:
+                generation = system.engine.rebuild(each, advance)
             print(
                 f"Vue {each} reconstruite (génération {generation.generation}) : "
                 "les lectures y sont passées.",

@@ -9,24 +9,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.access_log import LOGGED_KINDS, AccessLogPublic
-from api.cli_support import cell, json_text, matching, uuid_arg, whole_number_arg
+from api.cli_output import local_time, print_table, rows, table
+from api.cli_support import json_text, matching, uuid_arg, whole_number_arg
+from domain.records import KIND_LABELS
 from domain.shared import ROLES
 from infra.access_log import MAX_LIMIT, AccessQuery
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
-    from infra.settings import Settings
+    from uuid import UUID
 
-# (title, width) of each column; the last one is not cut.
-COLUMNS = (
-    ("lu le (UTC)", 21),
-    ("agent", 24),
-    ("rôle", 13),
-    ("organisation", 24),
-    ("enregistrement", 46),
-    ("route", 42),
-    ("catégories", 0),
-)
+    from commands.application import Logis
+    from infra.settings import Settings
 
 
 def _bound(text: str, *, end: bool) -> datetime:
@@ -100,41 +94,54 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     system = build_system(settings)
     try:
         records, count = system.access_log.select(query)
+        page = AccessLogPublic.of(records, count, query)
+        if args.format == "json":
+            print(json_text(page.model_dump(mode="json")))
+            return 0
+        departments = _departments(system.app, {e.record_id for e in page.data})
     finally:
         system.close()
-    page = AccessLogPublic.of(records, count, query)
-    if args.format == "json":
-        print(json_text(page.model_dump(mode="json")))
-        return 0
-    print(_table(page))
-    return 0
+    return _table(page, departments)
 
 
-def _table(page: AccessLogPublic) -> str:
+def _departments(app: Logis, record_ids: set[UUID]) -> dict[UUID, str | None]:
+    """Each record's department, from its first event: a read is dated in the
+    zone of the record it read (Martinique's at UTC−4)."""
+    found: dict[UUID, str | None] = {}
+    for record_id in record_ids:
+        first = next(iter(app.events.get(record_id, limit=1)), None)
+        found[record_id] = getattr(first, "department", None)
+    return found
+
+
+def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
     if not page.data:
-        return f"Journal des accès — aucune lecture ({page.count} au total)."
+        return print_table(
+            f"Journal des accès — aucune lecture ({page.count} au total)."
+        )
     first = page.offset + 1
     last = page.offset + len(page.data)
-    lines = [
+    grid = table(
+        "lu le (heure locale)", "agent", "rôle", "organisation", "enregistrement",
+        "route", "catégories",
+    )  # fmt: skip
+    rows(
+        grid,
+        [
+            (
+                local_time(departments.get(e.record_id), e.at),
+                e.subject,
+                e.role.replace("_", " "),
+                e.organisation,
+                f"{KIND_LABELS.get(e.kind, e.kind)} {e.record_id}",
+                e.endpoint,
+                ", ".join(e.categories),
+            )
+            for e in page.data
+        ],
+    )
+    return print_table(
         f"Journal des accès — lectures {first} à {last} sur {page.count}, "
         "les plus récentes d'abord",
-        "",
-        "".join(cell(title, width) if width else title for title, width in COLUMNS),
-    ]
-    for entry in page.data:
-        values = (
-            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
-            entry.subject,
-            entry.role,
-            entry.organisation,
-            f"{entry.kind} {entry.record_id}",
-            entry.endpoint,
-            ", ".join(entry.categories),
-        )
-        lines.append(
-            "".join(
-                cell(value, width) if width else value
-                for value, (_, width) in zip(values, COLUMNS, strict=True)
-            )
-        )
-    return "\n".join(lines)
+        grid,
+    )

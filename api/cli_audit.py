@@ -180,7 +180,7 @@ def as_table(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
             for p in (
                 _place(trail),
                 f"{trail.count} événement(s)" + (f" ({when})" if when else ""),
-                f"éditée le {now.astimezone(UTC):%d/%m/%Y à %H:%M} UTC",
+                f"éditée le {local_moment(trail.department, now)}",
             )
             if p
         ),

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from api.cli_output import print_table, rows, table
 from api.cli_support import (
-    cell,
     kafka_bootstrap,
     matching,
     print_json,
@@ -134,7 +134,7 @@ def _report(settings: Settings, group: str, output: str) -> int:
             }
         )
         return _broker_answers(settings)
-    print(_table(group, communes, offsets))
+    _table(group, communes, offsets)
     return _broker_answers(settings)
 
 
@@ -154,22 +154,32 @@ def _broker_answers(settings: Settings) -> int:
     return 1
 
 
-def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> str:
-    lines = [f"Dossiers par commune — groupe de consommateurs {group}", ""]
+def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> int:
+    title = f"Dossiers par commune — groupe de consommateurs {group}"
     if not communes:
-        lines.append("Aucun événement lu.")
+        print_table(title, None, "Aucun événement lu.")
     else:
-        lines.append(f"{'commune':<12}{'dossiers identifiés':>21}{'événements':>12}")
-        for row in communes:
-            name = "inconnue" if row.commune == UNKNOWN_COMMUNE else row.commune
-            lines.append(
-                f"{cell(name, 12)}{row.dossiers_identified:>21}{row.events:>12}"
-            )
-        lines.append(
-            f"{'total':<12}{sum(r.dossiers_identified for r in communes):>21}"
-            f"{sum(r.events for r in communes):>12}"
+        grid = rows(
+            table("commune", ("dossiers identifiés", "right"), ("événements", "right")),
+            [
+                (
+                    "inconnue" if r.commune == UNKNOWN_COMMUNE else r.commune,
+                    r.dossiers_identified,
+                    r.events,
+                )
+                for r in communes
+            ],
         )
+        grid.add_row(
+            "total",
+            str(sum(r.dossiers_identified for r in communes)),
+            str(sum(r.events for r in communes)),
+        )
+        print_table(title, grid)
     if offsets:
-        lines += ["", "Positions (prochain message à lire) :"]
-        lines += [f"  {o.topic} [{o.partition}] : {o.next_offset}" for o in offsets]
-    return "\n".join(lines)
+        print_table(
+            "\nPositions (prochain message à lire) :",
+            None,
+            *(f"  {o.topic} [{o.partition}] : {o.next_offset}" for o in offsets),
+        )
+    return 0

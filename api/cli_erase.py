@@ -11,7 +11,9 @@ import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from api.cli_output import local_time, print_table, progress, rows, table
 from api.cli_support import day_arg, print_json, uuid_arg
+from domain.records import KIND_LABELS
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.erasure import erase_household
@@ -52,9 +54,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     today = args.as_of or datetime.now(UTC).date()
     system = build_system(settings)
     try:  # a refusal (DomainError) is printed by api/cli.py, exit status 1
-        erasure = erase_household(
-            system.app, args.household_id, actor, today, "logis-erase", system.engine
-        )
+        with progress("Effacement"):
+            erasure = erase_household(
+                system.app, args.household_id, actor, today, "logis-erase",
+                system.engine,
+            )  # fmt: skip
+        first = next(iter(system.app.events.get(erasure.records[0][1], limit=1)))
     finally:
         system.close()
     if args.format == "json":
@@ -68,13 +73,25 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 "already_erased": erasure.already,
             }
         )
-    when = erasure.key.erased_at
-    if erasure.already:
-        print(f"Ménage {erasure.household_id} : données déjà effacées le {when}.")
-    else:
-        print(f"Ménage {erasure.household_id} : données personnelles effacées.")
-    print(f"  catégories : {', '.join(erasure.categories) or 'aucune'}")
-    for kind, record_id in erasure.records:
-        print(f"  {kind} {record_id}")
-    print(f"  effacé le {when} par {erasure.key.erased_by}")
-    return 0
+    # The household's records are all in one department: its local time.
+    department = getattr(first, "department", None)
+    erased_at = erasure.key.erased_at
+    when = "—" if erased_at is None else local_time(department, erased_at)
+    title = (
+        f"Ménage {erasure.household_id} : données déjà effacées le {when}."
+        if erasure.already
+        else f"Ménage {erasure.household_id} : données personnelles effacées."
+    )
+    grid = rows(
+        table("enregistrement", "identifiant"),
+        [
+            (KIND_LABELS.get(kind, kind), record_id)
+            for kind, record_id in erasure.records
+        ],
+    )
+    return print_table(
+        title,
+        grid,
+        f"Catégories : {', '.join(erasure.categories) or 'aucune'}",
+        f"Effacé le {when} par {erasure.key.erased_by}",
+    )

@@ -150,11 +150,19 @@ class Names:
             self.known[record_id] = self._name(record_id)
         return self.known[record_id]
 
-    def _name(self, record_id: UUID) -> str:
+    def household(self, dossier_id: UUID) -> str:
+        """The applicant's name alone, for a column of households."""
+        first = self._first(dossier_id)
+        return str(getattr(first, "applicant_name", None) or dossier_id)
+
+    def _first(self, record_id: UUID) -> Any:
         try:
-            first = next(iter(self.app.events.get(record_id, limit=1)), None)
+            return next(iter(self.app.events.get(record_id, limit=1)), None)
         except Exception:
-            first = None
+            return None
+
+    def _name(self, record_id: UUID) -> str:
+        first = self._first(record_id)
         kind = kind_of(first) if first is not None else None
         if kind is None:
             return str(record_id)

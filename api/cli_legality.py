@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli_output import print_table, rows, table
 from api.cli_support import (
     caught_up_views,
     day_arg,
@@ -38,6 +39,7 @@ from commands.legality import check_record, commune_report, rules_for
 from commands.legality_report import department_report
 from domain.clocks import Clocks, local_moment
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.legality.rules import RULES_BY_ID
 from domain.programme import COMMUNE_PATTERN, department_of
 from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
@@ -209,6 +211,8 @@ def _report(system: Any, args: argparse.Namespace) -> int:
 
 # ---- output --------------------------------------------------------------------
 
+TITLE_WIDTH = 80  # a rule's title, cut to keep one line a rule (JSON: whole)
+
 
 def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
     blocking = sum(f.severity == "bloquant" for f in answer.findings)
@@ -257,15 +261,24 @@ def _print_report(report: LegalityReportPublic) -> None:
     print(f"Manquements : {total}" + (f" ({severities})" if severities else ""))
     if report.by_severity.get("information"):
         print(f"Informations : {report.by_severity['information']}")
-    for rule, count in report.by_rule.items():
-        print(f"  {rule:<18}  {count}")
+    if report.by_rule:
+        by_rule = rows(
+            table("règle", ("intitulé", "left", TITLE_WIDTH), ("nombre", "right")),
+            [
+                (rule, RULES_BY_ID[rule].title if rule in RULES_BY_ID else None, n)
+                for rule, n in report.by_rule.items()
+            ],
+        )
+        print_table("Par règle :", by_rule)
     for record in report.records:
         print()
         _print_record(record, indent="")
     print()
-    print("Règles non contrôlées :")
-    for rule in report.rules_not_checked:
-        print(f"  {rule.id:<18}  {rule.reason}")
+    not_checked = rows(
+        table("règle", ("intitulé", "left", TITLE_WIDTH), "pourquoi"),
+        [(r.id, r.title, r.reason) for r in report.rules_not_checked],
+    )
+    print_table("Règles non contrôlées :", not_checked)
 
 
 # ---- the department report (api/legality_report.py) ----------------------------

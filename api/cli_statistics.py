@@ -11,7 +11,10 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from api.cli_commissions import spoken
+from api.cli_output import print_table, table
 from api.cli_support import caught_up_views, matching, print_json
+from api.minutes import OUTCOMES
 from api.schemas import LltsStatisticsPublic, StatisticsPublic
 from api.statistics import to_csv
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
@@ -50,6 +53,17 @@ LABELS = {
     "mandats_de_gestion": "Mandats de gestion",
 }
 TITLES = {"llts": "Statistiques LLTS", "asll": "Statistiques ASLL"}
+GROUPS = {
+    "by_decision": "dont décision",
+    "by_orientation": "dont orientation",
+    "by_kind": "dont nature",
+}
+ITEMS = {
+    **OUTCOMES,
+    "acces": "accès",
+    "bail_glissant": "bail glissant",
+    "action_specifique": "action spécifique",
+}
 
 
 def _year(text: str) -> int:
@@ -118,7 +132,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _print(kind: str, figures: dict[str, Any]) -> int:
-    print(f"{TITLES[kind]} — département {figures['department']}, {figures['year']}")
+    grid = table("indicateur", ("nombre", "right"), ("part", "right"))
     for name, value in figures.items():
         if name in ("department", "year", "position", "notes"):
             continue
@@ -126,17 +140,21 @@ def _print(kind: str, figures: dict[str, Any]) -> int:
             name = "demands_processed_asll"
         if isinstance(value, list) and value and isinstance(value[0], dict):
             for item in value:
-                label = next(iter(item.values()))
+                code = next(iter(item.values()))
                 share = item["share_percent"]
-                percent = "" if share is None else f" ({share:.1f} %)"
-                print(f"  {name + '.' + label:<44}{item['count']:>8}{percent}")
+                grid.add_row(
+                    f"  {GROUPS.get(name, name)} : {ITEMS.get(code, spoken(code))}",
+                    str(item["count"]),
+                    "" if share is None else f"{share:.1f} %".replace(".", ","),
+                )
             continue
         if isinstance(value, (dict, list)):
             continue
-        shown = "non enregistré" if value is None else value
-        print(f"{LABELS.get(name, name):<46}{shown!s:>8}")
-    for note in figures.get("notes", ()):
-        print(f"Note : {note}")
-    for assumption in figures["assumptions"]:
-        print(f"Hypothèse : {assumption}")
-    return 0
+        shown = "non enregistré" if value is None else str(value).replace(".", ",")
+        grid.add_row(LABELS.get(name, name), shown, "")
+    return print_table(
+        f"{TITLES[kind]} — département {figures['department']}, {figures['year']}",
+        grid,
+        *(f"Note : {note}" for note in figures.get("notes", ())),
+        *(f"Hypothèse : {assumption}" for assumption in figures["assumptions"]),
+    )

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from api.cli_output import progress
 from api.cli_support import print_json, uuid_arg
 from infra.bootstrap import build_system
 from infra.ledger import (
@@ -80,8 +81,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         anchors = dict(args.anchor)
         if args.aggregate is None:
-            result = verify_store(ledger, anchors)
-            access = verify_access_log(system.access_log, dict(args.access_anchor))
+            with progress("Vérification de la chaîne") as advance:
+                result = verify_store(ledger, anchors, progress=advance)
+            with progress("Vérification du journal des accès") as advance:
+                access = verify_access_log(
+                    system.access_log, dict(args.access_anchor), progress=advance
+                )
         else:
             result = verify_aggregate(ledger, args.aggregate)
             if result.verified and result.events == 0:

@@ -16,6 +16,7 @@ for information, rather than as late entries.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from commands.application import CommandResult, Context, Logis
@@ -35,6 +36,9 @@ from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
 from domain.department import DepartmentSettings, import_correlation
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 def load_demo(
     app: Logis,
@@ -43,10 +47,12 @@ def load_demo(
     settings: DepartmentSettings,
     today: date,
     loire: tuple[date, DepartmentSettings] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> str:
     """Load the scenario (once) and return a French report of what it holds.
     `loire`: the Loire's settings and the day they take effect, for its ASLL
-    measures (infra/departments/42.json); without them, Martinique only."""
+    measures (infra/departments/42.json); without them, Martinique only.
+    `progress(done, total)` after each order carried out."""
     plans = [martinique_scenario(code, effective_from, settings, today)]
     if loire is not None:
         plans.append(loire_scenario(*loire, today))
@@ -64,6 +70,8 @@ def load_demo(
         )
         written[index] -= result.replayed
         ids[index].setdefault(order.name, result.id)
+        if progress is not None:
+            progress(number + 1, len(numbered))
     resumed = first is not None
     report = martinique_report(
         app, plans[0], effective_from, ids[0], written[0], resumed

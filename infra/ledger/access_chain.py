@@ -30,6 +30,8 @@ from infra.ledger.verification import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from infra.ledger.verification import Progress
+
 ACCESS_TAG = b"logis.access.v1"
 
 
@@ -90,9 +92,11 @@ def verify_access_log(
     log: ChainedLog,
     anchors: Mapping[int, str] | None = None,
     page_size: int = PAGE_SIZE,
+    progress: Progress | None = None,
 ) -> Verification:
     """Recompute every entry hash and chain link in id order and check the
-    published anchors: the first row that does not match, or none."""
+    published anchors: the first row that does not match, or none.
+    `progress(position, last)` after each page, as verify_store."""
     anchors = dict(anchors or {})
     chain = before = GENESIS
     count = position = 0
@@ -140,6 +144,8 @@ def verify_access_log(
             before, chain, last = chain, seal.chain_hash, seal
             count += 1
             position = at
+        if progress is not None:
+            progress(min(after, stop), stop)
     for at, expected in sorted(anchors.items()):
         return result(
             Mismatch(

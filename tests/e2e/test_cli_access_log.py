@@ -13,9 +13,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.main import create_app
+from domain.clocks import zone
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import (
+    DEPARTMENT,
     TEST_JWT_SECRET,
     actor,
     adopt_settings,
@@ -79,14 +81,20 @@ def test_table_lists_the_reads_newest_first(store: Store) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Journal des accès — lectures 1 à 3 sur 3")
-    for column in ("lu le (UTC)", "agent", "rôle", "enregistrement", "route"):
-        assert column in lines[2]
+    for column in ("lu le (heure locale)", "agent", "rôle", "enregistrement"):
+        assert column in lines[1]
     rows = lines[3:]
     assert len(rows) == 3
     assert "inspectrice.durand" in rows[0]
-    assert f"dossier {store.read_once}" in rows[0]
+    assert f"Dossier LLTS {store.read_once}" in rows[0]
     assert "GET /v1/dossiers/{dossier_id}/history" in rows[1]
     assert "Id, Res, Soc, Dec" in rows[2]
+    # dd/mm/yyyy HH:MM in the dossier's department's zone, not UTC
+    newest = json.loads(store.logis("access-log", "--format", "json").stdout)
+    read_at = datetime.fromisoformat(newest["data"][0]["at"])
+    local = read_at.astimezone(zone(DEPARTMENT))
+    assert local.utcoffset() != timedelta(0)
+    assert rows[0].startswith(f"{local:%d/%m/%Y %H:%M}  ")
 
 
 def test_json_is_the_apis_page_filtered(store: Store) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -109,6 +110,8 @@ def test_table_lists_every_event_in_french(store: Store) -> None:
     assert lines[0] == f"Piste d'audit — Dossier LLTS {store.dossier}"
     assert f"{len(store.events)} événement(s)" in lines[1]
     assert "commune 97209" in lines[1]
+    # edited in the department's time (Martinique), its offset spelled out
+    assert re.search(r"éditée le \d\d/\d\d/\d{4} à [\d:]{8} \(UTC−04:00\)", lines[1])
     header = lines[3]
     for column in ("n°", "survenu le", "événement", "organisation", "fondement"):
         assert column in header

@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.main import create_app
+from domain.commission import KINDS, STAGES
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings
@@ -48,8 +49,12 @@ class Store:
     prefectorale: str
     cal: str
 
-    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_logis(*args, database_url=self.database_url, cwd=self.workdir)
+    def logis(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return run_logis(
+            *args, database_url=self.database_url, cwd=self.workdir, env=env
+        )
 
 
 def write_procedure(database_url: str, workdir: Path) -> Store:
@@ -99,12 +104,43 @@ class TestList:
         lines = result.stdout.splitlines()
         assert lines[0] == "Séances de commission — 3 séance(s)"
         assert lines[1].split()[:4] == ["séance", "commission", "commune", "état"]
-        body = "\n".join(lines[2:])
+        body = "\n".join(lines[3:])
         for name in ("pré-commission", "commission préfectorale", "CAL", "PV clos"):
             assert name in body
         assert store.prefectorale in body
         assert store.cal in body
-        assert all(FRENCH_DATE.search(line) for line in lines[2:])
+        assert all(FRENCH_DATE.search(line) for line in lines[3:])
+
+    def test_a_piped_table_has_french_headers_and_labels_only(
+        self, store: Store
+    ) -> None:
+        # FORCE_COLOR would colour a terminal, COLUMNS narrow it: a pipe stays
+        # plain text, one line per session, however wide.
+        result = store.logis(
+            "commissions", "list", env={"FORCE_COLOR": "1", "COLUMNS": "60"}
+        )
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        lines = result.stdout.splitlines()
+        assert lines[1].split() == [
+            "séance", "commission", "commune", "état", "présents", "décisions",
+            "LC", "jusqu’au", "identifiant",
+        ]  # fmt: skip
+        assert set(lines[2]) == {"─"}
+        assert len(lines) == 3 + 3
+        assert all(line == line.rstrip() for line in lines)
+        for code in KINDS + STAGES:
+            assert code not in result.stdout
+
+    def test_json_is_the_same_bytes_as_before_the_tables(self, store: Store) -> None:
+        result = store.logis(
+            "commissions", "list", "--format", "json", env={"FORCE_COLOR": "1"}
+        )
+        assert result.returncode == 0, result.stderr
+        page = json.loads(result.stdout)
+        assert result.stdout == json.dumps(page, ensure_ascii=False, indent=2) + "\n"
+        assert {"id", "kind", "stage", "held_on"} <= page["data"][0].keys()
+        assert page["data"][0]["kind"] in KINDS  # codes, for scripts
 
     @pytest.mark.parametrize(
         ("args", "count"),
@@ -151,11 +187,13 @@ class TestShow:
         assert result.returncode == 0, result.stderr
         out = result.stdout
         assert out.startswith("Commission préfectorale du ")
-        assert "présidence : prefet" in out
+        assert "présidence : préfet" in out  # the function's words, not its code
+        assert "Programme : programme « Résidence Les Flamboyants »" in out
         ranking = section(out, "Classement (3)")
         assert [row.split()[:2] for row in ranking] == [
             [str(rank), dossier] for rank, dossier in enumerate(store.ranked, 1)
         ]
+        assert all("Marie-Josée Lordinot" in row for row in ranking)  # ménage
         assert ranking[0].endswith("attribution (A1)")
         assert ranking[1].endswith("non-attribution (A1)")
         assert ranking[2].endswith("ajournement (A1)")
@@ -206,7 +244,8 @@ class TestShow:
 
 
 def section(out: str, title: str) -> list[str]:
-    """The rows of a titled table: after its title and header, up to a blank line."""
+    """The rows of a titled table: after its title, header and rule, up to a
+    blank line."""
     lines = out.splitlines()
     start = lines.index(title) + 1
     rows = []
@@ -215,5 +254,6 @@ def section(out: str, title: str) -> list[str]:
             break
         rows.append(line.strip())
     if rows and rows[0] != "aucun dossier":
-        rows = rows[1:]  # the header
+        assert set(rows[1]) == {"─"}
+        rows = rows[2:]  # the header and its rule
     return rows

@@ -110,12 +110,12 @@ class TestDashboard:
             assert header in lines[1]
         # dépt, name, actifs/capacité, renforcés/capacité, à renouveler,
         # en retard, moins de 2 rencontres
-        assert lines[2].split() == ["972", "ADSEA", "42", "1/28", "1/4", "0", "0", "0"]
+        assert lines[3].split() == ["972", "ADSEA", "42", "1/28", "1/4", "0", "0", "0"]
         # A, B, C, J: B ends on the day, C overdue; B and C without meetings
-        assert lines[3].split() == ["972", "AGASEF", "4/30", "0/0", "1", "1", "2"]
-        assert lines[5] == "Référents — 2 référent(s)"
-        assert lines[7].split() == ["972", "ADSEA", "42", "Paul", "Rose", "1", "1"]
-        assert lines[8].split() == ["972", "AGASEF", *WORKER.split(), "3", "0"]
+        assert lines[4].split() == ["972", "AGASEF", "4/30", "0/0", "1", "1", "2"]
+        assert lines[6] == "Référents — 2 référent(s)"
+        assert lines[9].split() == ["972", "ADSEA", "42", "Paul", "Rose", "1", "1"]
+        assert lines[10].split() == ["972", "AGASEF", *WORKER.split(), "3", "0"]
 
     def test_as_json_the_api_answer(self, store: Store) -> None:
         result = store.logis(

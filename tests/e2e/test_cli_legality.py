@@ -76,6 +76,10 @@ def test_the_demo_commune_report(server: Server) -> None:
     assert status == 0, err
     assert out.startswith(f"Commune {DEMO_COMMUNE} — contrôle au ")
     assert "Règles non contrôlées :" in out  # those of measures and referrals
+    lines = out.splitlines()
+    at = lines.index("Règles non contrôlées :")
+    assert lines[at + 1].split() == ["règle", "intitulé", "pourquoi"]
+    assert "Seul un prescripteur habilité demande une mesure" in out  # its title
     assert "non vérifiable" not in out  # DALO-DELAI is checked since v2
     status, out, err = legality(
         server, "--commune", DEMO_COMMUNE, "--as-of", "2099-01-01", "--format", "json"

@@ -14,6 +14,8 @@ from uuid import uuid4
 import pytest
 
 from infra.access_log import AccessEntry
+from infra.ledger import ledger_of, verify_store
+from infra.ledger.access_chain import verify_access_log
 from tests.helpers import raw_sql
 from tests.helpers.api import identification, identify
 
@@ -174,3 +176,26 @@ def test_concurrent_writers_keep_one_chain(
     status, report = access_report(logis)
     assert status == 0, report
     assert report["entries"] == 6 * 5 * 2
+
+
+def test_verifications_report_their_progress_page_by_page(
+    table: AccessTable, client: TestClient
+) -> None:
+    # what `logis verify` draws its progress bars from (api/cli_output.progress)
+    system = client.app.state.system  # type: ignore[attr-defined]
+    ids = table.ids()
+    seen: list[tuple[int, int | None]] = []
+    log = verify_access_log(
+        system.access_log, page_size=1, progress=lambda *at: seen.append(at)
+    )
+    assert log.verified
+    assert len(seen) == READS
+    assert seen[-1] == (ids[-1], ids[-1])
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    events: list[tuple[int, int | None]] = []
+    store = verify_store(
+        ledger_of(system.app), page_size=1, progress=lambda *at: events.append(at)
+    )
+    assert store.verified
+    assert len(events) == store.events
+    assert events[-1] == (store.position, store.position)

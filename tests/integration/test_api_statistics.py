@@ -729,6 +729,11 @@ class TestCommandLine:
         assert "Statistiques LLTS — département 972" in out
         assert "Demandes traitées (analyse ALS commencée)" in out
         assert "Hypothèse : " in out
+        # A table in words: no field or decision code.
+        assert out.splitlines()[1].split() == ["indicateur", "nombre", "part"]
+        assert "dont décision : attribution par classement" in out
+        assert "by_" not in out
+        assert "_par_" not in out
         status, out = logis("statistics", "asll", "--department", "972")
         assert status == 0, out
         assert "Part des baux glissants (%)" in out
