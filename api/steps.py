@@ -9,11 +9,12 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Body, Depends, Path, Response
 
-from api.deps import ContextDep, SystemDep, carry_out, with_fingerprint
+from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
 from api.schemas import CommandAnswer
 from commands.application import CommandResult, Context
+from domain.shared import check_role
 from infra.bootstrap import System
 
 Apply = Callable[[System, UUID, Any, Context], CommandResult]
@@ -43,7 +44,21 @@ def add_step_routes(
                 "rejouable."
             ),
             operation_id=f"{operation_prefix}_{slug.replace('-', '_')}",
+            dependencies=[Depends(_role_may_ask(step))],
         )
+
+
+def _role_may_ask(step: Any) -> Callable[[Any], None]:
+    """403 `role_not_allowed` before the body is read: a role that may never
+    record the step is told so whatever it sent (the aggregate checks again).
+    The roles its rule answers (`ruled_roles`, 409) go on to the rule."""
+    asking = step.roles() | getattr(step, "ruled_roles", frozenset)()
+
+    def role_may_ask(caller: CallerDep) -> None:
+        if caller.actor.role not in asking:
+            check_role(caller.actor, step.roles(), step.title)
+
+    return role_may_ask
 
 
 def _endpoint(step: Any, id_name: str, apply: Apply, operation_prefix: str):

@@ -96,6 +96,11 @@ class Step(Command):
     def roles(cls) -> frozenset[str]:
         return d.STEP_ROLES[cls.action]
 
+    @classmethod
+    def ruled_roles(cls) -> frozenset[str]:
+        """Roles outside `roles()` whose attempt the step's rule answers (409)."""
+        return d.RULED_ROLES.get(cls.action, frozenset())
+
     def apply(
         self, dossier: Dossier, meta: Meta, lookup: Lookup
     ) -> Sequence[Aggregate] | None:

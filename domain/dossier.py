@@ -151,6 +151,15 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     "expire_from_list": frozenset({"prefecture", "deal", "als"}),
     "close": frozenset({"als", "bailleur"}),
 }
+# Roles outside a step's STEP_ROLES whose attempt its rule answers (409, with
+# what to do instead) rather than a bare role refusal (403): a landlord's
+# refusal is a CAL decision, the ALS and the Préfecture propose an
+# inadmissibility, the ALS proposes a radiation.
+RULED_ROLES: dict[str, frozenset[str]] = {
+    "withdraw": frozenset({"bailleur"}),
+    "declare_inadmissible": frozenset({"als", "prefecture"}),
+    "radiate": frozenset({"als"}),
+}
 
 
 class Dossier(Recording, Aggregate):
@@ -990,7 +999,7 @@ class Dossier(Recording, Aggregate):
         expressed_on: date | None,
         expressed_by: str | None,
     ) -> None:
-        if meta.actor.role != "bailleur":  # a landlord is refused by the rule
+        if meta.actor.role not in RULED_ROLES["withdraw"]:
             self._begin("withdraw", "retrait du dossier", meta)
             self._check_before_lease("retirer le dossier")
         problem = withdrawal_problem(
@@ -1007,7 +1016,7 @@ class Dossier(Recording, Aggregate):
         )
 
     def declare_inadmissible(self, reason: str, meta: Meta) -> None:
-        if meta.actor.role not in _PROPOSERS:  # who may propose it gets the rule
+        if meta.actor.role not in RULED_ROLES["declare_inadmissible"]:
             self._begin("declare_inadmissible", "irrecevabilité", meta)
         problem = inadmissibility_problem(
             meta.actor.role, resources_checked=self.resources is not None
@@ -1019,7 +1028,7 @@ class Dossier(Recording, Aggregate):
         self._record(self.DeclaredInadmissible, meta, reason=reason)
 
     def radiate(self, reason: str, meta: Meta) -> None:
-        if meta.actor.role != "als":  # the ALS may propose it: refused by the rule
+        if meta.actor.role not in RULED_ROLES["radiate"]:
             self._begin("radiate", "radiation de la demande", meta)
         problem = radiation_problem(meta.actor.role)
         if problem:
@@ -1194,9 +1203,6 @@ class Dossier(Recording, Aggregate):
 
 # ---- who ends a dossier, and on what (one reading for commands and legality) ----
 
-# Who analyses or proposes a dossier and may propose an inadmissibility without
-# recording it: refused by the rule (409), not by role (403).
-_PROPOSERS = frozenset({"als", "prefecture"})
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
 
 

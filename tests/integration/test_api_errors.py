@@ -540,6 +540,35 @@ class TestActor:
                 )
                 assert f"« {role} »" in error["message"]
 
+    def test_a_role_refused_a_step_is_told_so_whatever_its_body(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        """Authorisation before validation: the DEAL records no social enquiry,
+        whatever it sends and whichever dossier it names (no 404 either)."""
+        dossier_id = drive_dossier(client, to="identifie")
+        before = StoreSnapshot.take(client, dossier_id)
+        url = f"/v1/dossiers/{dossier_id}/social-enquiry"
+        bodies: dict[str, Any] = {
+            "empty": {},
+            "wrong types": {"favourable": "peut-être", "occurred_on": 12},
+            "unknown field": {"injected": True},
+            "not an object": ["x"],
+        }
+        for name, body in bodies.items():
+            with subtests.test(body=name):
+                answer = client.post(url, json=body, headers=actor("deal"))
+                refused(answer, 403, "role_not_allowed", client, before, dossier_id)
+        with subtests.test(body="unknown dossier"):
+            answer = client.post(
+                f"/v1/dossiers/{uuid4()}/social-enquiry", json={}, headers=actor("deal")
+            )
+            refused(answer, 403, "role_not_allowed", client, before, dossier_id)
+        with subtests.test(body="a role its rule answers"):
+            # A landlord's withdrawal is answered by DOS-RETRAIT (409) once the
+            # request is whole: an incomplete one is still a bad request.
+            answer = record(client, dossier_id, "withdrawal", {}, role="bailleur")
+            refused(answer, 422, "invalid_input", client, before, dossier_id)
+
     def test_only_partners_identify_a_household(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:

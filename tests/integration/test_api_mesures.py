@@ -562,9 +562,9 @@ REFUSALS = {
         409,
         "ASLL-FIN",
     ),
-    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
+    # A landlord never ends a measure: told so before anything is read.
     "end_by_a_landlord": Refusal(
-        "en_cours", "end", bilan(), "bailleur", 403, "forbidden"
+        "en_cours", "end", bilan(), "bailleur", 403, "role_not_allowed"
     ),
     # Out of its scope (no party to the measure): 403 before the rule (issue 13).
     "rupture_by_another_association": Refusal(
@@ -615,14 +615,15 @@ REFUSALS = {
         "invalid_transition",
         kind="bail_glissant",
     ),
-    # Out of its scope (no party to the measure): 403 before the rule (issue 13).
+    # The head lease is the association's to record: a landlord is told so
+    # before anything is read.
     "head_lease_signed_by_the_landlord": Refusal(
         "notifiee",
         "head-lease",
         HEAD_LEASE.body,
         "bailleur",
         403,
-        "forbidden",
+        "role_not_allowed",
         kind="bail_glissant",
     ),
     # Out of its scope (no party to the measure): 403 before the rule (issue 13).
@@ -828,8 +829,9 @@ class TestNotFoundAndForbidden:
         answer = post(
             client, mesure_id, "notification", {"association": "agasef"}, role=role
         )
-        # A landlord or an association no party to the measure: out of scope.
-        scoped = role in ("association", "bailleur")
+        # An association no party to the measure: out of scope. Every other
+        # role never notifies, which it is told before anything is read.
+        scoped = role == "association"
         expected = (403, "forbidden") if scoped else (403, "role_not_allowed")
         refused(answer, *expected, client, before)
 
