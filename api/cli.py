@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("demo", help="charger le scénario de démonstration")
+    commands.add_parser(
+        "setup",
+        help="créer les tables du magasin qui manquent et vérifier LOGIS_CIPHER_KEY, "
+        "puis s'arrêter (avant les services)",
+    )
 
     cli_history.add_parser(commands)
 
@@ -160,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args.host, args.port, args.tokens)
         if args.command == "demo":
             return _demo(settings)
+        if args.command == "setup":
+            return _setup(settings)
         if args.command == "projector":
             return _projector(settings)
         if args.command in ("commissions", "commission"):
@@ -209,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # (`token` draws the development secret kept beside it; the relay waits for
 # events to come; the consumer keeps its own model there.)
 CREATE_STORE = frozenset(
-    {"serve", "demo", "projector", "import", "token", "relay", "consume"}
+    {"serve", "demo", "setup", "projector", "import", "token", "relay", "consume"}
 )
 
 
@@ -290,6 +297,15 @@ def _welcome(host: str, port: int, tokens: Path | None) -> str:
         f"  Connexion   bouton « Authorize », {sign_in}\n"
         f"  Arrêt       Ctrl+C\n"
     )
+
+
+def _setup(settings: Settings) -> int:
+    """What every process does at start, once, before the services start
+    together (docker-compose.yml): they would race to create the same tables.
+    Not a schema migration: Logis alters no table, it creates the missing ones."""
+    build_system(settings).close()
+    print("Magasin prêt : tables présentes, chiffrement vérifié (LOGIS_CIPHER_KEY).")
+    return 0
 
 
 def _demo(settings: Settings) -> int:

@@ -7,8 +7,8 @@ import binascii
 import os
 import re
 from pathlib import Path
-from typing import Literal
-from urllib.parse import unquote, urlsplit
+from typing import Any, Literal
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 MIN_SECRET_BYTES = 32
 CIPHER_KEY_BYTES = (16, 24, 32)  # AES-128, -192, -256
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Where compose and Docker mount secrets: the file
+# `logis_cipher_key` there is LOGIS_CIPHER_KEY, and so on for every setting; an
+# environment variable of the same name wins. Read only when the folder exists.
+SECRETS_DIR = Path("/run/secrets")
 # Values copied from examples: refused however often they are repeated.
 PLACEHOLDERS = (
     "changeme",
@@ -59,7 +63,12 @@ def default_data_dir() -> Path:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="LOGIS_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="LOGIS_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,  # a refused value may hold a password
+        secrets_dir=SECRETS_DIR if SECRETS_DIR.is_dir() else None,
     )
 
     database_url: str = Field(
@@ -67,6 +76,9 @@ class Settings(BaseSettings):
         description="sqlite:///path/to/file or postgresql://user:pass@host:port/db "
         "(default: the embedded store, var/logis.sqlite3 of the checkout)",
     )
+    # The PostgreSQL password kept apart from the URL (a compose secret): any
+    # character, no percent-encoding; put into LOGIS_DATABASE_URL at load.
+    database_password: SecretStr | None = None
     pool_size: int = Field(default=10, ge=1, le=200)
     pool_max_overflow: int = Field(default=10, ge=0, le=200)
     lock_timeout_seconds: int = Field(default=5, ge=0)
@@ -125,6 +137,31 @@ class Settings(BaseSettings):
     # Optional encryption of the whole stored state at rest (the library's
     # AESCipher): base64 of 16, 24 or 32 random bytes, kept outside the database.
     cipher_key: SecretStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _password_into_url(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("database_password") is None:
+            return data
+        password = data["database_password"]
+        if isinstance(password, SecretStr):
+            password = password.get_secret_value()
+        url = urlsplit(str(data.get("database_url", "")))
+        if url.scheme not in ("postgresql", "postgres") or not url.hostname:
+            msg = (
+                "LOGIS_DATABASE_PASSWORD ne sert qu'avec une LOGIS_DATABASE_URL "
+                "postgresql://utilisateur@hôte:port/base"
+            )
+            raise ValueError(msg)
+        if url.password is not None:
+            msg = (
+                "mot de passe donné deux fois : dans LOGIS_DATABASE_URL et "
+                "LOGIS_DATABASE_PASSWORD ; gardez-en un"
+            )
+            raise ValueError(msg)
+        user, _, host = url.netloc.rpartition("@")
+        netloc = f"{user or 'postgres'}:{quote(str(password), safe='')}@{host}"
+        return {**data, "database_url": urlunsplit(url._replace(netloc=netloc))}
 
     @field_validator("jwt_secret")
     @classmethod
