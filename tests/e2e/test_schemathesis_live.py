@@ -22,9 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, seed, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
+from hypothesis import given, seed, settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import negated_parameters
 from schemathesis.specs.openapi.checks import (
@@ -33,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.e2e.conftest import serving_demo
-from tests.helpers.fuzzing import credentials, with_known_ids
+from tests.helpers.fuzzing import RUN_SETTINGS, cases, credentials, with_known_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -179,19 +177,8 @@ def check_operation(
     operation: APIOperation, server: Server, known: Known, run: int
 ) -> None:
     @seed(run)
-    @given(
-        case=st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
-    )
-    @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @given(case=cases(operation))
+    @settings(max_examples=EXAMPLES_PER_OPERATION, **RUN_SETTINGS)
     def answers_as_documented(case: Case) -> None:
         meta = case.meta
         if meta is None or not meta.is_negative_at(ParameterLocation.PATH):

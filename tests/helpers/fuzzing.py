@@ -14,6 +14,10 @@ import re
 import zlib
 from typing import TYPE_CHECKING
 
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
 from domain.access import WRITES
 from tests.helpers.api import COMMUNE, DEPARTMENT, actor
 
@@ -21,6 +25,25 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from schemathesis import Case
+    from schemathesis.schemas import APIOperation
+
+# Both runs' hypothesis settings, but for their number of examples and seed:
+# explicit examples then generated ones, no deadline, no shrinking database.
+RUN_SETTINGS = {
+    "deadline": None,
+    "database": None,
+    "phases": [Phase.explicit, Phase.generate],
+    "suppress_health_check": list(HealthCheck),
+}
+
+
+def cases(operation: APIOperation) -> st.SearchStrategy[Case]:
+    """Requests the schema allows, and requests it refuses."""
+    return st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
 
 # The first segment of a write's path: the kind of record whose roles write it.
 KIND_OF_SEGMENT = {

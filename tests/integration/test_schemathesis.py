@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
+from hypothesis import given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -37,7 +35,7 @@ from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, TEST_JWT_SECRET, actor
-from tests.helpers.fuzzing import credentials, with_known_ids
+from tests.helpers.fuzzing import RUN_SETTINGS, cases, credentials, with_known_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -144,20 +142,8 @@ OPERATIONS = _operations()
 def test_every_operation_answers_as_documented(
     operation: APIOperation, world: World
 ) -> None:
-    @given(
-        case=st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
-    )
-    @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @given(case=cases(operation))
+    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, **RUN_SETTINGS)
     def answers_as_documented(case: Case) -> None:
         with_known_ids(case, world.ids)
         headers = credentials(case, world.place)
