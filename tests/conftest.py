@@ -15,7 +15,7 @@ from psycopg import sql
 from tests.helpers.broker import Broker, BrokerUnavailableError, started_broker
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 CONNECT_TIMEOUT = 5
@@ -38,12 +38,17 @@ class TestDatabases:
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="logis-test-db")
         self.drops: list[Future[None]] = []
         self.spare = self.worker.submit(self._create)
+        self.template: str | None = None
+        self.prepared_spare: Future[str] | None = None
 
     @staticmethod
-    def _create() -> str:
+    def _create(template: str | None = None) -> str:
         name = f"logis_test_{secrets.token_hex(6)}"
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         with _admin_connection() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(statement)
         return name
 
     @staticmethod
@@ -60,12 +65,32 @@ class TestDatabases:
         self.spare = self.worker.submit(self._create)
         return name
 
+    @staticmethod
+    def url(name: str) -> str:
+        return f"{POSTGRES_SERVER}/{name}"
+
+    def acquire_prepared(self, prepare: Callable[[str], None]) -> str:
+        """A database copied from a template that `prepare(url)` initialised once
+        (a server-side copy, made one test ahead like the empty ones)."""
+        if self.template is None:
+            self.template = self._create()
+            prepare(self.url(self.template))
+            self.prepared_spare = self.worker.submit(self._create, self.template)
+        assert self.prepared_spare is not None
+        name = self.prepared_spare.result()
+        self.prepared_spare = self.worker.submit(self._create, self.template)
+        return name
+
     def release(self, name: str) -> None:
         self.drops.append(self.worker.submit(self._drop, name))
 
     def close(self) -> None:
         try:
             self.release(self.spare.result())
+            if self.prepared_spare is not None:
+                self.release(self.prepared_spare.result())
+            if self.template is not None:
+                self.release(self.template)
         finally:
             self.worker.shutdown(wait=True)
         for dropped in self.drops:
@@ -97,7 +122,7 @@ def postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
     (WITH (FORCE)): its URL."""
     name = postgres_server.acquire()
     try:
-        yield f"{POSTGRES_SERVER}/{name}"
+        yield postgres_server.url(name)
     finally:
         postgres_server.release(name)
 

@@ -26,6 +26,10 @@ BACKENDS = [
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
 
+# A module's (or a test's) mark: its tests taking the integration tests'
+# `backend` fixture run on both stores (the default is SQLite alone).
+EVERY_STORE = pytest.mark.every_store
+
 
 @contextmanager
 def database_url(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:

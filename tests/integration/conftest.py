@@ -1,4 +1,5 @@
-"""The API over each store: every test here runs on SQLite and on PostgreSQL."""
+"""The API over a store: SQLite by default, PostgreSQL too for the modules whose
+subject is the store (`EVERY_STORE`)."""
 
 from __future__ import annotations
 
@@ -10,36 +11,81 @@ from starlette.testclient import TestClient
 from api import cli
 from api.main import create_app
 from infra.settings import Settings
-from tests.helpers.api import DEPARTMENT, TEST_JWT_SECRET, actor, adopt_settings
+from tests.helpers.api import DEPARTMENT, actor, adopt_settings
+from tests.helpers.backends import BACKENDS
+from tests.helpers.prepared_stores import (
+    copy_sqlite_store,
+    default_settings,
+    prepare_store,
+)
+
+SQLITE_FILE = "logis.sqlite3"
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
+    from tests.conftest import TestDatabases
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`EVERY_STORE`: both stores for each test taking `backend`, unless the
+    test names its own."""
+    names_its_own = any(
+        "backend" in str(mark.args[0])
+        for mark in metafunc.definition.iter_markers("parametrize")
+    )
+    if (
+        "backend" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("every_store")
+        and not names_its_own
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The embedded SQLite store, where the store is not the test's subject (the
+    command layer, the API's rules and answers are the same code on both). The
+    modules whose subject is the store (its concurrency, seals, projections,
+    erasure, relay, replays; every read route's query in test_access.py) take
+    `EVERY_STORE` (tests/helpers/backends.py): PostgreSQL too."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("prepared-store")
+    prepare_store(f"sqlite:///{folder / SQLITE_FILE}")
+    return folder
+
+
+@pytest.fixture
+def database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A new store for each test. Tests of the app (those taking `client`) get
+    one already initialised (tests/helpers/prepared_stores.py); the others, an
+    empty one."""
+    prepared = "client" in request.fixturenames
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'logis.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_database")
-    return url
+        if prepared:
+            copy_sqlite_store(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield f"sqlite:///{tmp_path / SQLITE_FILE}"
+    elif prepared:
+        server: TestDatabases = request.getfixturevalue("postgres_server")
+        name = server.acquire_prepared(prepare_store)
+        try:
+            yield server.url(name)
+        finally:
+            server.release(name)
+    else:
+        yield request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
-    )
+    return default_settings(database_url)
 
 
 @pytest.fixture

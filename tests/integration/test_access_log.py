@@ -13,10 +13,13 @@ import pytest
 from api.access_log import DOSSIER, DOSSIER_ROW, DOSSIER_TRAIL, LEGALITY, MESURE
 from infra.access_log import SQLiteAccessLog
 from tests.helpers.api import actor, assert_error, identification, identify
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     asll,
     open_mesure,
 )
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     import httpx

@@ -18,13 +18,14 @@ from infra.ledger import ledger_of, verify_store
 from infra.ledger.access_chain import verify_access_log
 from tests.helpers import raw_sql
 from tests.helpers.api import identification, identify
+from tests.helpers.backends import EVERY_STORE
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
     from infra.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 READS = 4
 

@@ -18,6 +18,7 @@ from domain import mesure as m
 from domain.records import kind_of
 from infra.departments import load_department_settings
 from tests.helpers.api import assert_error, history, store_position
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.mesures_http import (  # noqa: F401 (a fixture)
     asll,
     drive_mesure,
@@ -33,6 +34,8 @@ from tests.helpers.procedure import (
     refusal,
 )
 from tests.helpers.saisines_http import COURSE, signalled
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient

@@ -30,6 +30,7 @@ from tests.helpers.api import (
     store_position,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.procedure import (
     attribution,
     concerted_programme,
@@ -42,7 +43,7 @@ from tests.helpers.procedure import (
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 
 @pytest.fixture

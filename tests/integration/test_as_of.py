@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.helpers.api import COMMUNE, DEPARTMENT, actor, assert_error, today
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.procedure import LEGAL_ATTENDANCE, announce, convene
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from starlette.testclient import TestClient
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 
 def now() -> str:

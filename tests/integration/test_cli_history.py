@@ -17,13 +17,14 @@ import pytest
 
 from api import cli
 from tests.helpers.api import CAL_DECISION, drive_dossier, today
+from tests.helpers.backends import EVERY_STORE
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
     from infra.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 REPR = re.compile(r"Decimal\(|UUID\(|datetime\.|date\(|\{'|<[A-Za-z_.]+: ")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -31,6 +31,7 @@ from tests.helpers.api import (
     take,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.procedure import in_session, preselect, solvent_dossiers
 from tests.helpers.threads import race
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from starlette.testclient import TestClient
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 ROUNDS = 10
 
 

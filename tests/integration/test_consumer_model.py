@@ -21,7 +21,10 @@ from infra.consumer import (
     parse,
 )
 from infra.settings import Settings
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.integration_messages import dossier_stream, expected_counts
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

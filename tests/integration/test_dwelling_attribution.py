@@ -21,6 +21,7 @@ from tests.helpers.api import (
     stage_of,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.procedure import (
     SHORTFALL,
     attribution,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     import httpx
     from starlette.testclient import TestClient
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 RULE = "LOGEMENT-UNIQUE"
 OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 REF = "A1"

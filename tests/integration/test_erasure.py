@@ -32,6 +32,9 @@ from tests.helpers.api import (
     take,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from infra.bootstrap import System

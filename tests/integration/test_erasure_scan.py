@@ -30,6 +30,9 @@ from tests.helpers.api import (
     drive_dossier,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -26,6 +26,7 @@ from infra.projector import ProjectionEngine, ProjectionStuckError
 from infra.settings import Settings
 from projections.rows import RowProjection, Table
 from tests.helpers.api import TEST_JWT_SECRET
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import (
     FIRST_DAY,
     adopt_departments,
@@ -37,7 +38,7 @@ from tests.helpers.projections import (
 if TYPE_CHECKING:
     from commands.application import Logis
 
-pytestmark = pytest.mark.postgres
+pytestmark = [EVERY_STORE, pytest.mark.postgres]
 
 NUL_NAME = "Jean\x00Dupont"
 

@@ -34,6 +34,7 @@ from projections.dossier_list import DossierListProjection, dossier_topics
 from projections.rows import Between, Table
 from tests.e2e.support import DEMO_STAGES
 from tests.helpers.api import TEST_JWT_SECRET, actor
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import (
     NOW,
     GrantAllLocks,
@@ -55,6 +56,8 @@ from tests.helpers.projections import (
     step,
     tracked_views,
 )
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

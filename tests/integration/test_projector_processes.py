@@ -41,6 +41,7 @@ from infra.bootstrap import build_system
 from infra.locks import lock_number
 from infra.settings import Settings
 from tests.e2e.support import logis_env, logis_executable
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.dossiers import DEPARTMENT
 from tests.helpers.stores import (
     COMMUNES,
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from infra.bootstrap import System
     from infra.projector import ProjectionEngine
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [EVERY_STORE, pytest.mark.timeout(300)]
 
 WAIT_SECONDS = 90.0  # the longest any single wait may take
 POLL = 0.01

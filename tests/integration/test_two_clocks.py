@@ -26,6 +26,7 @@ from tests.helpers.api import (
     take,
     today,
 )
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     Step,
     ask,
@@ -36,6 +37,8 @@ from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     post,
     request_body,
 )
+
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from datetime import date

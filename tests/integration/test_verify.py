@@ -14,13 +14,14 @@ import pytest
 from infra.ledger import GENESIS, chain_hash, event_hash, id_text
 from tests.helpers import raw_sql
 from tests.helpers.api import drive_dossier
+from tests.helpers.backends import EVERY_STORE
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
     from infra.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("department")
+pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 
 @dataclass(frozen=True)
