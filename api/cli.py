@@ -309,7 +309,7 @@ def _setup(settings: Settings) -> int:
 
 
 def _demo(settings: Settings) -> int:
-    from commands.demo import load_demo
+    from api.demo import load_demo
     from infra.departments import load_department_settings
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.cli_support import matching
-from commands.demo.ccapex import CCAPEX_ACTORS
-from commands.demo.loire import LOIRE_ACTORS
-from commands.demo.plan import ACTORS, COMMUNE
+from api.demo.ccapex import CCAPEX_ACTORS
+from api.demo.loire import LOIRE_ACTORS
+from api.demo.plan import ACTORS, COMMUNE
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
 from domain.shared import ROLES, Actor

@@ -1,4 +1,4 @@
-"""Request examples for /docs, taken from the demonstration (commands/demo): the
+"""Request examples for /docs, taken from the demonstration (api/demo): the
 first command of each kind its scenarios give, as the API would receive it,
 dated from today as the demo is. The ids the scenario would only know once a
 record exists are stable stand-ins (`uuid5`). The few commands the demo never
@@ -11,10 +11,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from commands.demo.ccapex import ccapex_scenario
-from commands.demo.loire import loire_scenario
-from commands.demo.martinique import martinique_scenario
-from commands.demo.plan import BELLEVUE_T3
+from api.demo.ccapex import ccapex_scenario
+from api.demo.loire import loire_scenario
+from api.demo.martinique import martinique_scenario
+from api.demo.plan import BELLEVUE_T3
 from commands.dispatch import COMMANDS
 from commands.dossier import (
     DeclareInadmissible,

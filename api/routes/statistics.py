@@ -1,4 +1,4 @@
-"""A department's yearly LLTS figures (projections/llts_statistics.py), beside
+"""A department's yearly LLTS figures (projections/llts_statistics/), beside
 its ASLL figures (GET /v1/statistics): JSON, or CSV with `format=csv`. Read by
 the PDALPD's co-pilots and the services of the department (`statistics` in
 domain/access.py); they hold no household's data and are not logged."""

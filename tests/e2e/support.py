@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from commands.demo import COMMUNE as DEMO_COMMUNE
+from api.demo import COMMUNE as DEMO_COMMUNE
 from tests.helpers.api import TEST_JWT_SECRET, actor
 
 COMMAND_SECONDS = 120.0

@@ -18,7 +18,7 @@ from uuid import UUID
 
 import pytest
 
-from commands.demo import COMMUNE
+from api.demo import COMMUNE
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import CAL, COMMISSION_PREFECTORALE, PRE_COMMISSION
 from domain.dossier import Dossier

@@ -7,7 +7,8 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from projections.rows import Batch, Between, Key, Row, RowView, Table
+from projections.batch import Batch
+from projections.rows import Between, Key, Row, RowView, Table
 
 
 class MemoryRowView(RowView):

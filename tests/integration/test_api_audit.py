@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from commands.demo import load_demo
+from api.demo import load_demo
 from domain import commission as c
 from domain import dossier as d
 from domain import mesure as m

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from api.demo import load_demo
 from api.main import create_app
-from commands.demo import load_demo
 from commands.dossier import RenderMairieAvis, RenderSocialEnquiry
 from infra.bootstrap import PROJECTIONS
 from infra.departments import load_department_settings

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from commands.demo import load_demo
+from api.demo import load_demo
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.integration_events import (

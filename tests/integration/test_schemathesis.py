@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.testclient import TestClient
 
+from api.demo import load_demo
 from api.main import create_app
-from commands.demo import load_demo
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.settings import Settings

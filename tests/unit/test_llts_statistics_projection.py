@@ -1,5 +1,5 @@
 """The yearly LLTS figures as a pure function of events, on a view in memory:
-each definition's edges (projections/llts_statistics.py), whatever the batches."""
+each definition's edges (projections/llts_statistics/), whatever the batches."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Loire's ASLL measures, told through the application's public commands.
 scenes; `loading` carries them out once; `report` tells the user what is loaded.
 """
 
-from commands.demo.loading import load_demo
-from commands.demo.plan import COMMUNE
+from api.demo.loading import load_demo
+from api.demo.plan import COMMUNE
 
 __all__ = ["COMMUNE", "load_demo"]

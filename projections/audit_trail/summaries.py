@@ -1,236 +1,24 @@
-"""The audit trail: every event of every record (dossier, ASLL measure,
-programme, commission session, CCAPEX referral) in the order it was recorded,
-with who acted (subject, role, organisation), when it was recorded and when it
-happened, its French label, its legal basis, the commission it belongs to and a
-short factual summary of what it decided.
+"""A short factual French summary of each event, one per event class.
 
 Summaries keep decisions, avis, motives, ranks and dates; never the text of a
-social enquiry, a diagnostic, a bilan, findings or free notes (DOMAIN.md §9:
-commissions get the summary avis, not the social enquiry).
+social enquiry, a diagnostic, a bilan, findings or free notes (DOMAIN.md §9).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
-
-from eventsourcing.persistence import Tracking
 
 from domain import commission as c
 from domain import dossier as d
 from domain import mesure as m
 from domain import programme as p
 from domain import saisine as s
-from domain.personal import ERASED, erased_copy
-from domain.records import KINDS, kind_of
-from domain.shared import RecordedEvent
-from projections.rows import Row, RowProjection, RowView, Table
+from domain.personal import ERASED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from domain.clocks import Clocks
-
-EVENTS = Table(
-    name="events",
-    columns={
-        "aggregate_id": "uuid",
-        "version": "int",
-        "kind": "text",  # dossier, mesure, programme, commission, saisine
-        "position": "int",  # the event's notification id in the store
-        "event_type": "text",
-        "label": "text",
-        "basis": "text",
-        "actor_subject": "text",
-        "actor_role": "text",
-        "actor_organisation": "text",
-        "recorded_at": "datetime",
-        "occurred_on": "date",
-        "commission_id": "uuid",
-        # The summary as it reads once the household's personal data are
-        # erased (domain/personal.py): it names nobody, so it is kept in clear.
-        "summary": "text",
-        # The full summary when it differs, sealed under the household's key
-        # (infra/sealed_columns.py): erased with it.
-        "personal_summary": "text",
-    },
-    key=("aggregate_id", "version"),
-    personal={"personal_summary": "aggregate_id"},
-    indexes=(("commission_id",),),
-)
-# Each record once, from its first event: what kind it is and where.
-RECORDS = Table(
-    name="records",
-    columns={
-        "id": "uuid",
-        "kind": "text",
-        "department": "text",
-        "commune": "text",
-    },
-    key=("id",),
-)
-
-
-def audit_topics() -> tuple[str, ...]:
-    return tuple(cls.TOPIC for k in KINDS for cls in k.event_classes())
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    aggregate_id: UUID
-    version: int
-    kind: str
-    position: int
-    event_type: str
-    label: str
-    basis: str
-    actor_subject: str
-    actor_role: str
-    actor_organisation: str
-    recorded_at: datetime
-    occurred_on: date
-    commission_id: UUID | None
-    summary: str
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    id: UUID
-    kind: str
-    department: str | None
-    commune: str | None
-
-
-class AuditTrailProjection(RowProjection):
-    name = "audit_trail"
-    version = 3  # 3: the personal summary apart, sealed
-    tables = (EVENTS, RECORDS)
-    topics = audit_topics()
-
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
-
-    @process_event.register
-    def event_recorded(self, event: RecordedEvent, tracking: Tracking) -> None:
-        kind = kind_of(event)
-        if kind is None:
-            return  # bookkeeping (settings, loads, listes): not a record
-        cls = type(event)
-        summary = summarise(event)
-        erased = summarise(erased_copy(event))
-        if event.originator_version == 1:
-            self.view.insert(
-                "records",
-                {
-                    "id": event.originator_id,
-                    "kind": kind.name,
-                    "department": getattr(event, "department", None),
-                    "commune": getattr(event, "commune", None),
-                },
-            )
-        self.view.insert(
-            "events",
-            {
-                "aggregate_id": event.originator_id,
-                "version": event.originator_version,
-                "kind": kind.name,
-                "position": tracking.notification_id,
-                "event_type": cls.__name__,
-                "label": kind.labels.get(cls, cls.__name__),
-                "basis": kind.bases.get(cls, ""),
-                "actor_subject": event.actor.subject,
-                "actor_role": event.actor.role,
-                "actor_organisation": event.actor.organisation,
-                "recorded_at": event.timestamp,
-                "occurred_on": event.occurred_on,
-                "commission_id": commission_of(kind.name, event),
-                "summary": erased,
-                "personal_summary": summary if summary != erased else None,
-            },
-        )
-        if type(event).__name__ == "PersonalDataErased":
-            self._erase_summaries(event.originator_id, event.originator_version)
-
-    def _erase_summaries(self, aggregate_id: UUID, erased_at_version: int) -> None:
-        # Unreadable already (its key is gone): no longer kept at all.
-        for version in range(1, erased_at_version):
-            row = self.view.get("events", (aggregate_id, version))
-            if row is not None and row["personal_summary"] is not None:
-                self.view.update(
-                    "events", (aggregate_id, version), {"personal_summary": None}
-                )
-
-
-def commission_of(kind: str, event: Any) -> UUID | None:
-    """The commission the event belongs to: a session's own events; a dossier's
-    pré-sélection, ranking, CAL decision or deferral; the one commission whose
-    liste complémentaire a vacancy's candidates all come from."""
-    if kind == "commission":
-        return event.originator_id  # type: ignore[no-any-return]
-    if isinstance(event, p.Programme.CandidatesProposed):
-        ids = {candidate.get("commission_id") for candidate in event.candidates}
-        only = ids.pop() if len(ids) == 1 else None
-        return UUID(str(only)) if only else None
-    found = getattr(event, "commission_id", None)
-    return found if isinstance(found, UUID) else None
-
-
-def select_trail(view: RowView, aggregate_id: UUID) -> list[AuditRow]:
-    rows, _ = view.select("events", {"aggregate_id": aggregate_id}, ("version",))
-    return [
-        AuditRow(
-            **{c: v for c, v in row.items() if c != "personal_summary"}
-            | {"summary": _readable_summary(row)}
-        )
-        for row in rows
-    ]
-
-
-def trail_by(clocks: Clocks, rows: list[AuditRow]) -> list[AuditRow]:
-    """The rows of events recorded by `known_at` that had happened by `as_of`
-    (domain/clocks.py), in version order: a step recorded late stays in its
-    place, its two dates shown."""
-    return [
-        row
-        for row in rows
-        if (clocks.known_at is None or row.recorded_at <= clocks.known_at)
-        and (clocks.as_of is None or row.occurred_on <= clocks.as_of)
-    ]
-
-
-def _readable_summary(row: Row) -> str:
-    """The full summary while it can be read, else the one naming nobody."""
-    personal = row["personal_summary"]
-    return personal if personal not in (None, ERASED) else row["summary"]
-
-
-def find_record(view: RowView, record_id: UUID) -> AuditRecord | None:
-    rows, _ = view.select("records", {"id": record_id}, limit=1)
-    return AuditRecord(**rows[0]) if rows else None
-
-
-def select_records(
-    view: RowView,
-    department: str,
-    commune: str | None = None,
-    limit: int = 500,
-    offset: int = 0,
-) -> tuple[list[AuditRecord], int]:
-    """The records (every kind) sitting in a department, or one of its communes,
-    by kind then id, and how many there are."""
-    where = {"department": department}
-    if commune is not None:
-        where["commune"] = commune
-    rows, total = view.select("records", where, ("kind", "id"), limit, offset)
-    return [AuditRecord(**row) for row in rows], total
-
-
-# ---- the summaries, one per event class -------------------------------------------
 
 
 def day(value: date | None) -> str:

@@ -30,21 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from commands.commission import (
-    AttendeeIn,
-    CandidateDecisionIn,
-    CloseMinutes,
-    CommissionKind,
-    CommissionStep,
-    ConveneCommission,
-    DecideOnDwelling,
-    PreSelect,
-    PreSelectionIn,
-    RankDossiers,
-    RankingEntryIn,
-    RecordAttendance,
-)
-from commands.demo.plan import (
+from api.demo.plan import (
     ACTORS,
     ANNOUNCED,
     BELLEVUE,
@@ -70,6 +56,20 @@ from commands.demo.plan import (
     Ids,
     Order,
     Plan,
+)
+from commands.commission import (
+    AttendeeIn,
+    CandidateDecisionIn,
+    CloseMinutes,
+    CommissionKind,
+    CommissionStep,
+    ConveneCommission,
+    DecideOnDwelling,
+    PreSelect,
+    PreSelectionIn,
+    RankDossiers,
+    RankingEntryIn,
+    RecordAttendance,
 )
 from commands.department import AdoptSettings
 from commands.dossier import (

@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 from uuid import NAMESPACE_URL, uuid5
 
-from commands.demo.loire import LOIRE, RIVE_DE_GIER, SAINT_ETIENNE
-from commands.demo.plan import ACTORS, Plan
+from api.demo.loire import LOIRE, RIVE_DE_GIER, SAINT_ETIENNE
+from api.demo.plan import ACTORS, Plan
 from commands.saisine import (
     CloseSaisine,
     ExamineSaisine,

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 from eventsourcing.application import AggregateNotFoundError
 
-from commands.application import Logis
-from commands.demo.loire import LOIRE_DAYS
-from commands.demo.plan import (
+from api.demo.loire import LOIRE_DAYS
+from api.demo.plan import (
     ACTORS,
     CAL_OZANAM,
     CAL_SIMAR,
@@ -25,6 +24,7 @@ from commands.demo.plan import (
     Plan,
     key,
 )
+from commands.application import Logis
 from commands.dossier import ReviewInstallation
 from commands.programme import AnnounceProgramme
 from commands.saisine import SignalSaisine

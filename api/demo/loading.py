@@ -19,17 +19,17 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from commands.application import CommandResult, Context, Logis
-from commands.demo.ccapex import ccapex_scenario
-from commands.demo.loire import loire_scenario
-from commands.demo.martinique import martinique_scenario
-from commands.demo.plan import ACTORS, Ids, Order, Plan, key
-from commands.demo.report import (
+from api.demo.ccapex import ccapex_scenario
+from api.demo.loire import loire_scenario
+from api.demo.martinique import martinique_scenario
+from api.demo.plan import ACTORS, Ids, Order, Plan, key
+from api.demo.report import (
     already_loaded,
     ccapex_lines,
     loire_lines,
     martinique_report,
 )
+from commands.application import CommandResult, Context, Logis
 from commands.department import DeclareImport
 from commands.dispatch import dispatch
 from commands.errors import InvalidCommandError
@@ -90,6 +90,8 @@ def _numbered(plans: list[Plan]) -> list[tuple[int, int, Order]]:
     return [(number, index, order) for number, (index, order) in enumerate(orders)]
 
 
+# Its old folder, kept: the source is in the fingerprint of the import declared,
+# so a load begun before the demo moved to api/demo/ can still be resumed.
 SOURCE = "Scénario de démonstration de Logis (commands/demo), chargé par logis demo"
 
 

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from commands.demo.plan import ACTORS, Ids, Order, Plan
+from api.demo.plan import ACTORS, Ids, Order, Plan
 from commands.department import AdoptSettings
 from commands.mesure import (
     BreakOff,

@@ -1,6 +1,6 @@
 """A department's yearly LLTS figures, as the ALS gives its own ("l'ALS a traité
 1093 demandes de logement social et elle a accompagné 846 locataires en 2016",
-seed 001): the read model and its query.
+seed 001).
 
 What each figure counts, in Logis's events (README, "Statistiques"); each step
 is counted in the year of the day it happened (`occurred_on`), in the
@@ -36,166 +36,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import singledispatchmethod
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-
-from domain import dossier as d
-from domain.dossier import Dossier
-from domain.mesure import Mesure
-from projections.dossier_list import dossier_topics
-from projections.mesures import mesure_topics, shares
-from projections.rows import Between, RowProjection, RowView, Table
-
-DOSSIERS = Table(
-    name="llts_dossiers",
-    columns={
-        "id": "uuid",
-        "department": "text",
-        "household_id": "uuid",
-        "identified_on": "date",
-        "analysed_on": "date",  # the ALS's analysis began
-        "lease_signed_on": "date",
-        "entered_on": "date",
-    },
-    key=("id",),
-    indexes=(
-        ("department", "identified_on"),
-        ("department", "analysed_on"),
-        ("department", "entered_on"),
-    ),
-)
-ATTRIBUTIONS = Table(
-    name="llts_attributions",
-    columns={
-        "dossier_id": "uuid",
-        "version": "int",
-        "department": "text",
-        "decided_on": "date",
-        "decision": "text",
-    },
-    key=("dossier_id", "version"),
-    indexes=(("department", "decided_on"),),
-)
-# The ASLL measures' conventions, to tell who was supported after entry.
-SUPPORTS = Table(
-    name="llts_supports",
-    columns={
-        "mesure_id": "uuid",
-        "household_id": "uuid",
-        "department": "text",
-        "orientation": "text",  # the convention's
-        "starts_on": "date",  # the convention's first day; null before it
-        "closed_on": "date",  # its bilan, rupture or reorientation
-    },
-    key=("mesure_id",),
-    indexes=(("household_id",),),
-)
-
-ATTRIBUTIONS_COUNTED = d.ATTRIBUTIONS
-
-
-class LltsStatisticsProjection(RowProjection):
-    name = "llts_statistics"
-    version = 1
-    tables = (DOSSIERS, ATTRIBUTIONS, SUPPORTS)
-    topics = (*dossier_topics(), *mesure_topics())
-
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
-
-    @process_event.register
-    def identified(self, event: Dossier.Identified, _: Tracking) -> None:
-        self.view.insert(
-            "llts_dossiers",
-            {
-                "id": event.originator_id,
-                "department": event.department,
-                "household_id": event.household_id,
-                "identified_on": event.occurred_on,
-                "analysed_on": None,
-                "lease_signed_on": None,
-                "entered_on": None,
-            },
-        )
-
-    @process_event.register
-    def analysis_started(self, event: Dossier.AnalysisStarted, _: Tracking) -> None:
-        self._date(event, "analysed_on")
-
-    @process_event.register
-    def lease_signed(self, event: Dossier.LeaseSigned, _: Tracking) -> None:
-        self._date(event, "lease_signed_on")
-
-    @process_event.register
-    def entered(self, event: Dossier.Entered, _: Tracking) -> None:
-        self._date(event, "entered_on")
-
-    @process_event.register
-    def cal_decided(self, event: Dossier.CALDecided, _: Tracking) -> None:
-        dossier = self.view.get("llts_dossiers", (event.originator_id,))
-        if dossier is None or event.decision not in ATTRIBUTIONS_COUNTED:
-            return
-        self.view.insert(
-            "llts_attributions",
-            {
-                "dossier_id": event.originator_id,
-                "version": event.originator_version,
-                "department": dossier["department"],
-                "decided_on": event.occurred_on,
-                "decision": event.decision,
-            },
-        )
-
-    @process_event.register
-    def mesure_requested(self, event: Mesure.Requested, _: Tracking) -> None:
-        self.view.insert(
-            "llts_supports",
-            {
-                "mesure_id": event.originator_id,
-                "household_id": event.household_id,
-                "department": event.department,
-                "orientation": None,
-                "starts_on": None,
-                "closed_on": None,
-            },
-        )
-
-    @process_event.register
-    def convention_signed(self, event: Mesure.ConventionSigned, _: Tracking) -> None:
-        key = (event.originator_id,)
-        changes = {"starts_on": event.starts_on, "orientation": event.orientation}
-        self.view.update("llts_supports", key, changes)
-
-    @process_event.register
-    def mesure_ended(self, event: Mesure.Ended, _: Tracking) -> None:
-        self._close(event)
-
-    @process_event.register
-    def mesure_broken_off(self, event: Mesure.BrokenOff, _: Tracking) -> None:
-        self._close(event)
-
-    def prefetch(self, events: list[Any]) -> None:
-        self.view.prefetch(
-            "llts_dossiers",
-            [(e.originator_id,) for e in events if isinstance(e, Dossier.CALDecided)],
-        )
-
-    def _date(self, event: Dossier.Event, column: str) -> None:
-        dossier = self.view.get("llts_dossiers", (event.originator_id,))
-        if dossier is not None and dossier[column] is None:  # the first one
-            self.view.update(
-                "llts_dossiers", (event.originator_id,), {column: event.occurred_on}
-            )
-
-    def _close(self, event: Mesure.Event) -> None:
-        key = (event.originator_id,)
-        self.view.update("llts_supports", key, {"closed_on": event.occurred_on})
-
-
-# ---- a department's figures for a year ----------------------------------------------
+from projections.llts_statistics.tables import ATTRIBUTIONS_COUNTED
+from projections.mesures.statistics import shares
+from projections.rows import Between, RowView
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,5 @@
-"""What the ALS must follow up: bilans d'installation due and overdue
-(BILAN-DELAI), support asked by a bilan that found problems (BILAN-SUITE), and
-the dossiers of a programme ready for its pré-commission.
-
-Rows keep ids, places and dates only: no applicant name, no findings.
+"""Bilans due and overdue on a day, support requests, and a programme's
+dossiers ready for its pré-commission.
 """
 
 from __future__ import annotations
@@ -11,185 +8,16 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
-
-from domain.department import DepartmentSettings, local_today
-from domain.dossier import SOLVENCY, STAGES, TERMINAL, Dossier
+from domain.department import local_today
+from domain.dossier import STAGES, TERMINAL
 from domain.shared import add_months
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
-from projections.dossier_list import dossier_topics
+from projections.follow_up.tables import BILAN_DEADLINE_MONTHS, READY_FOR_PRE_COMMISSION
 from projections.programmes import PROGRAMMES
-from projections.rows import RowProjection, RowView, Table
-
-# Each dossier's place and lease, from identification until it enters (or ends).
-DOSSIERS = Table(
-    name="dossiers",
-    columns={
-        "id": "uuid",
-        "department": "text",
-        "commune": "text",
-        "programme_id": "uuid",
-        "landlord": "text",
-        "dwelling_ref": "text",
-    },
-    key=("id",),
-)
-BILANS = Table(
-    name="bilans",
-    columns={
-        "dossier_id": "uuid",
-        "department": "text",
-        "commune": "text",
-        "programme_id": "uuid",
-        "landlord": "text",  # the organisation that signed the lease
-        "dwelling_ref": "text",
-        "entered_on": "date",
-        "done": "bool",
-        "reviewed_on": "date",
-        "outcome": "text",
-        "support_months": "int",
-    },
-    key=("dossier_id",),
-    indexes=(("done", "entered_on"), ("department", "commune"), ("programme_id",)),
-)
-SUPPORT_REQUESTS = Table(
-    name="support_requests",
-    columns={
-        "dossier_id": "uuid",
-        "department": "text",
-        "commune": "text",
-        "programme_id": "uuid",
-        "requested_on": "date",
-        "support_months": "int",
-        "status": "text",
-    },
-    key=("dossier_id",),
-    indexes=(("status", "requested_on"), ("department", "commune")),
-)
-
-REQUESTED = "demandee"  # asked by the bilan; the ASLL measure (issue 5) moves it on
-SUPPORT_STATUSES = (REQUESTED,)
-BILAN_STATUSES = ("due", "overdue", "done")
-# BILAN-DELAI: the bilan is due at most this many months after entry, unless the
-# department's settings in force on the entry day say otherwise (DOMAIN.md §6).
-BILAN_DEADLINE_MONTHS: int = DepartmentSettings.model_fields[
-    "bilan_installation_deadline_months"
-].default
-# The stage after which the pré-commission can study a dossier.
-READY_FOR_PRE_COMMISSION = SOLVENCY
-
-
-class FollowUpProjection(RowProjection):
-    name = "follow_up"
-    version = 1
-    tables = (DOSSIERS, BILANS, SUPPORT_REQUESTS)
-    topics = dossier_topics()
-
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
-
-    @process_event.register
-    def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:
-        self.view.insert(
-            "dossiers",
-            {
-                "id": event.originator_id,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
-                "landlord": None,
-                "dwelling_ref": None,
-            },
-        )
-
-    @process_event.register
-    def lease_signed(self, event: Dossier.LeaseSigned, _: Tracking) -> None:
-        self.view.update(
-            "dossiers",
-            (event.originator_id,),
-            {"landlord": event.actor.organisation, "dwelling_ref": event.dwelling_ref},
-        )
-
-    @process_event.register
-    def entered(self, event: Dossier.Entered, _: Tracking) -> None:
-        dossier = self.view.get("dossiers", (event.originator_id,))
-        if dossier is None:
-            return
-        self.view.delete("dossiers", (event.originator_id,))
-        self.view.insert(
-            "bilans",
-            {
-                "dossier_id": event.originator_id,
-                "department": dossier["department"],
-                "commune": dossier["commune"],
-                "programme_id": dossier["programme_id"],
-                "landlord": dossier["landlord"],
-                "dwelling_ref": dossier["dwelling_ref"],
-                "entered_on": event.occurred_on,
-                "done": False,
-                "reviewed_on": None,
-                "outcome": None,
-                "support_months": None,
-            },
-        )
-
-    @process_event.register
-    def installation_reviewed(
-        self, event: Dossier.InstallationReviewed, _: Tracking
-    ) -> None:
-        bilan = self.view.get("bilans", (event.originator_id,))
-        if bilan is None:
-            return
-        self.view.update(
-            "bilans",
-            (event.originator_id,),
-            {
-                "done": True,
-                "reviewed_on": event.occurred_on,
-                "outcome": event.outcome,
-                "support_months": event.support_months,
-            },
-        )
-        if event.outcome == "problemes":  # BILAN-SUITE: support is asked
-            self.view.insert(
-                "support_requests",
-                {
-                    "dossier_id": event.originator_id,
-                    "department": bilan["department"],
-                    "commune": bilan["commune"],
-                    "programme_id": bilan["programme_id"],
-                    "requested_on": event.occurred_on,
-                    "support_months": event.support_months,
-                    "status": REQUESTED,
-                },
-            )
-
-    @process_event.register
-    def dossier_changed(self, event: Dossier.Event, _: Tracking) -> None:
-        if event.resulting_stage("") in TERMINAL:  # ended: nothing left to follow
-            self.view.delete("dossiers", (event.originator_id,))
-
-    def prefetch(self, events: list[Any]) -> None:
-        self.view.prefetch(
-            "dossiers",
-            [(e.originator_id,) for e in events if isinstance(e, Dossier.Entered)],
-        )
-        self.view.prefetch(
-            "bilans",
-            [
-                (e.originator_id,)
-                for e in events
-                if isinstance(e, Dossier.InstallationReviewed)
-            ],
-        )
-
-
-# ---- bilans d'installation ---------------------------------------------------------
+from projections.rows import RowView
 
 # (department, entry day) → the months the bilan is due in.
 DeadlineMonths = Callable[[str, date], int]
