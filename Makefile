@@ -59,11 +59,14 @@ run: install
 	  echo "Jetons de développement, un par rôle : $(VAR)/demo-tokens.txt"
 	@LOGIS_LOG_LEVEL=$${LOGIS_LOG_LEVEL:-WARNING} $(BIN)/logis serve --tokens $(VAR)/demo-tokens.txt
 
-## Everything CI runs: services up, architecture contracts, then every test.
+## Everything CI runs: services up, architecture contracts, then every test, one
+## process per core up to 4 (PostgreSQL's 100 connections), a test file whole on
+## one worker. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 test: install services
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## PostgreSQL on 127.0.0.1:5432 (the machine's cluster); started if it is down.
 services:
