@@ -16,15 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_output import print_table, rows, table
-from api.cli_support import (
-    caught_up_views,
-    day_arg,
-    json_text,
-    moment_arg,
-    print_json,
-    uuid_arg,
-)
+from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.output import json_text, print_json, print_table, rows, table
+from api.cli.views import caught_up_views
 from api.documents import render_pdf
 from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
 from api.legality_report import (
@@ -125,7 +119,7 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="rapport : écrire dans ce fichier (pdf : obligatoire)",
     )
-    legality.set_defaults(legality_parser=legality)
+    legality.set_defaults(run=run, legality_parser=legality)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import matching
+from api.cli.arguments import matching
 from commands.demo.ccapex import CCAPEX_ACTORS
 from commands.demo.loire import LOIRE_ACTORS
 from commands.demo.plan import ACTORS, COMMUNE
@@ -87,6 +87,7 @@ def add_parsers(commands: Any) -> None:
     token.add_argument(
         "--ttl", type=ttl_arg, default=timedelta(hours=8), help="validité (défaut 8h)"
     )
+    token.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import uuid_arg
+from api.cli.arguments import uuid_arg
 from api.documents import render_pdf
 from api.minutes import build_minutes, minutes_html
 from infra.bootstrap import build_system
