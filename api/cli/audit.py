@@ -15,7 +15,7 @@ from api.cli.arguments import day_arg, moment_arg, uuid_arg
 from api.cli.output import cell, json_text
 from api.cli.views import caught_up_views
 from api.documents import csv_text, moment, render_html, render_pdf
-from api.schemas import AuditTrailPublic
+from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail, trail_by

@@ -15,7 +15,7 @@ from api.cli.history import Names
 from api.cli.output import console, day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.minutes import FUNCTIONS, OUTCOMES
-from api.schemas import CommissionListPublic, CommissionsPublic
+from api.schemas.commissions import CommissionListPublic, CommissionsPublic
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN

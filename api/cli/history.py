@@ -25,7 +25,7 @@ from uuid import UUID
 
 from api.cli.arguments import moment_arg, uuid_arg
 from api.cli.output import print_json
-from api.schemas import HistoryEntry
+from api.schemas.history import HistoryEntry
 from domain.clocks import Clocks, local_moment
 from domain.records import kind_of
 from infra.bootstrap import build_system
