@@ -14,7 +14,7 @@ from api.cli.arguments import matching, uuid_arg
 from api.cli.history import Names
 from api.cli.output import console, day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
-from api.minutes import FUNCTIONS, OUTCOMES
+from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.schemas.commissions import CommissionListPublic, CommissionsPublic
 from domain.commission import KINDS
 from domain.department import DEPARTMENT_CODE_PATTERN

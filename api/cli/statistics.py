@@ -15,7 +15,7 @@ from api.cli.arguments import matching
 from api.cli.commissions import spoken
 from api.cli.output import print_json, print_table, table
 from api.cli.views import caught_up_views
-from api.minutes import OUTCOMES
+from api.minutes.labels import OUTCOMES
 from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
 from api.statistics import to_csv
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today

@@ -27,7 +27,8 @@ from api.deps import (
 )
 from api.documents import PDF, document_response
 from api.errors import documented_errors
-from api.minutes import build_minutes, minutes_html
+from api.minutes.build import build_minutes
+from api.minutes.page import minutes_html
 from api.schemas.commissions import (
     CommissionListPublic,
     CommissionPublic,
