@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.schemas import HistoryEntry
+from api.schemas.history import HistoryEntry
 from commands.errors import InvalidCommandError
 from domain import access
 from domain.access import Caller, Facts

@@ -14,7 +14,7 @@ from fastapi import Depends, Header, HTTPException, Path, Query, Request, Respon
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator, WithJsonSchema
 
-from api.schemas import CommandAnswer
+from api.schemas.common import CommandAnswer
 from commands.application import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller

@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Path, Response
 
 from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
-from api.schemas import CommandAnswer
+from api.schemas.common import CommandAnswer
 from commands.application import CommandResult, Context
 from domain.shared import check_role
 from infra.bootstrap import System

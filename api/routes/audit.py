@@ -15,7 +15,7 @@ from api.access import authorize
 from api.access_log import AccessLogDep, trail_categories
 from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
-from api.schemas import AuditTrailPublic
+from api.schemas.audit import AuditTrailPublic
 from commands.application import Logis
 from domain.clocks import Clocks
 from domain.records import KINDS

@@ -27,13 +27,14 @@ from api.deps import (
 )
 from api.documents import PDF, document_response
 from api.errors import documented_errors
-from api.minutes import build_minutes, minutes_html
-from api.schemas import (
-    CommandAnswer,
+from api.minutes.build import build_minutes
+from api.minutes.page import minutes_html
+from api.schemas.commissions import (
     CommissionListPublic,
     CommissionPublic,
     CommissionsPublic,
 )
+from api.schemas.common import CommandAnswer
 from commands.application import Context
 from commands.commission import (
     CloseMinutes,

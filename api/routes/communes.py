@@ -12,7 +12,7 @@ from api.access import check_place
 from api.access_log import COMMISSION_ENTRY, AccessLogDep
 from api.deps import CallerDep, MinPosition, QueryDay, SystemDep, current_view
 from api.errors import ErrorPublic
-from api.schemas import CommuneListesPublic
+from api.schemas.commissions import CommuneListesPublic
 from domain.department import local_today
 from domain.programme import COMMUNE_PATTERN, department_of
 from projections.commissions import listes_complementaires

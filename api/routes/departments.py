@@ -18,7 +18,7 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.schemas import CommandAnswer
+from api.schemas.common import CommandAnswer
 from commands.department import AdoptSettings
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 

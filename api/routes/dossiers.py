@@ -22,12 +22,9 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.schemas import (
-    CommandAnswer,
-    DossierPublic,
-    DossiersPublic,
-    HistoryPublic,
-)
+from api.schemas.common import CommandAnswer
+from api.schemas.dossiers import DossierPublic, DossiersPublic
+from api.schemas.history import HistoryPublic
 from api.steps import add_step_routes
 from commands.dossier import STAGES, STEPS, IdentifyDossier
 from domain.programme import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN

@@ -15,7 +15,7 @@ from api.access import authorize, scoped
 from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW, AccessLogDep
 from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
 from api.errors import documented_errors
-from api.schemas import (
+from api.schemas.follow_up import (
     BilansPublic,
     PreCommissionReadinessPublic,
     SupportRequestsPublic,

@@ -21,12 +21,9 @@ from api.deps import (
 )
 from api.errors import documented_errors
 from api.routes.workload import MesureFilterDep
-from api.schemas import (
-    CommandAnswer,
-    HistoryPublic,
-    MesurePublic,
-    MesuresPublic,
-)
+from api.schemas.common import CommandAnswer
+from api.schemas.history import HistoryPublic
+from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import add_step_routes
 from commands.mesure import STEPS, RequestMesure
 from projections.mesures import select_mesures

@@ -21,7 +21,8 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.schemas import CommandAnswer, ProgrammePublic, ProgrammesPublic
+from api.schemas.common import CommandAnswer
+from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
 from commands.application import Context
 from commands.programme import (
     AnnounceProgramme,

@@ -18,7 +18,9 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.schemas import CommandAnswer, HistoryPublic, SaisinePublic
+from api.schemas.common import CommandAnswer
+from api.schemas.history import HistoryPublic
+from api.schemas.saisines import SaisinePublic
 from api.steps import add_step_routes
 from commands.saisine import STEPS, SignalSaisine
 

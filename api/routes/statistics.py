@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response
 from api.access import check_place
 from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
-from api.schemas import LltsStatisticsPublic
+from api.schemas.statistics import LltsStatisticsPublic
 from api.statistics import to_csv
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from projections.llts_statistics import select_llts_statistics

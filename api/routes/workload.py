@@ -14,7 +14,8 @@ from api.access import check_place
 from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
 from api.errors import documented_errors
 from api.routes.statistics import Format, answer_csv, check_year
-from api.schemas import StatisticsPublic, WorkloadPublic
+from api.schemas.mesures import WorkloadPublic
+from api.schemas.statistics import StatisticsPublic
 from commands.errors import NotFoundError
 from domain.access import scope_filter
 from domain.department import DEPARTMENT_CODE_PATTERN

@@ -17,7 +17,7 @@ from uuid import uuid4
 import pytest
 from starlette.testclient import TestClient
 
-from api.cli_audit import CSV_HEADER
+from api.cli.audit import CSV_HEADER
 from api.main import create_app
 from infra.settings import Settings
 from tests.e2e.support import run_logis

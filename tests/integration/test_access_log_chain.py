@@ -182,7 +182,7 @@ def test_concurrent_writers_keep_one_chain(
 def test_verifications_report_their_progress_page_by_page(
     table: AccessTable, client: TestClient
 ) -> None:
-    # what `logis verify` draws its progress bars from (api/cli_output.progress)
+    # what `logis verify` draws its progress bars from (api/cli/output.progress)
     system = client.app.state.system  # type: ignore[attr-defined]
     ids = table.ids()
     seen: list[tuple[int, int | None]] = []

@@ -1,4 +1,4 @@
-"""api/cli_output: what `logis` prints for people, off a terminal (pytest's
+"""api/cli/output: what `logis` prints for people, off a terminal (pytest's
 captured streams are not terminals, as a pipe is not)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from api.cli_output import local_time, print_table, progress, rows, table
+from api.cli.output import local_time, print_table, progress, rows, table
 
 
 def test_a_table_off_a_terminal_is_plain_text_one_line_a_row(

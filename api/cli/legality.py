@@ -1,7 +1,6 @@
 """`logis legality`: the DOMAIN.md §8 rules a record's history breaks as of a
 day, or a commune's report (messages in French); `logis legality report`: the
-department's legality report a Préfecture signs (api/legality_report.py), as
-a summary, JSON, CSV, HTML or PDF.
+department's legality report a Préfecture signs (api/cli/legality_report.py).
 
 Exit status: 0 when no finding is "bloquant", 1 when one is, 2 for bad
 arguments (argparse's) or an unknown record, 3 when the report's chain of
@@ -16,29 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_output import print_table, rows, table
-from api.cli_support import (
-    caught_up_views,
-    day_arg,
-    json_text,
-    moment_arg,
-    print_json,
-    uuid_arg,
-)
-from api.documents import render_pdf
+from api.cli import legality_report
+from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.output import print_json, print_table, rows, table
+from api.cli.views import caught_up_views
 from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
-from api.legality_report import (
-    DepartmentReportPublic,
-    as_csv,
-    as_html,
-    report_ids,
-    verify_chain,
-)
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
-from commands.legality_report import department_report
 from domain.clocks import Clocks, local_moment
-from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.legality.rules import RULES_BY_ID
 from domain.programme import COMMUNE_PATTERN, department_of
 from domain.records import KIND_LABELS
@@ -60,7 +45,6 @@ EPILOG = (
     "la chaîne des événements ne se vérifie pas (rapport : écrit quand même)."
 )
 FORMATS = ("table", "json", "csv", "html", "pdf")
-UNVERIFIED = 3
 
 
 def add_parsers(commands: Any) -> None:
@@ -125,7 +109,7 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="rapport : écrire dans ce fichier (pdf : obligatoire)",
     )
-    legality.set_defaults(legality_parser=legality)
+    legality.set_defaults(run=run, legality_parser=legality)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -134,7 +118,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "report":
         if records:
             parser.error("le rapport ne prend pas --" + records[0])
-        return _department_report(settings, args, parser)
+        return legality_report.run(settings, args, parser)
     if args.department or args.output:
         parser.error("--department et --output ne valent que pour « report »")
     if not records and args.commune is None:
@@ -279,121 +263,6 @@ def _print_report(report: LegalityReportPublic) -> None:
         [(r.id, r.title, r.reason) for r in report.rules_not_checked],
     )
     print_table("Règles non contrôlées :", not_checked)
-
-
-# ---- the department report (api/legality_report.py) ----------------------------
-
-
-def _department_report(
-    settings: Settings, args: argparse.Namespace, parser: argparse.ArgumentParser
-) -> int:
-    if args.department is None and args.commune is None:
-        parser.error("report : précisez --department (ou --commune)")
-    department = args.department or department_of(args.commune)
-    if args.commune and department_of(args.commune) != department:
-        parser.error(f"la commune {args.commune} n'est pas dans le {department}")
-    if args.format == "pdf" and args.output is None:
-        parser.error("le format pdf s'écrit dans un fichier (--output)")
-    day = args.as_of or local_today(department, datetime.now(UTC))
-    end = args.end or day
-    if args.start and args.start > end:
-        parser.error(f"période vide : du {args.start:%d/%m/%Y} au {end:%d/%m/%Y}")
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "audit_trail")
-        if views is None:
-            return 1
-        ids = report_ids(views["audit_trail"], department, args.commune)
-        # The operator reads the whole store (as `logis audit`): every kind,
-        # households named.
-        report = department_report(
-            system.app, department, args.commune, ids, args.start, end, day,
-            name_households=True,
-        )  # fmt: skip
-        edited = datetime.now(UTC)
-        answer = DepartmentReportPublic.of(
-            report, verify_chain(system.app, edited), edited
-        )
-    finally:
-        system.close()
-    _write_report(answer, args.format, args.output)
-    if not answer.chain.verified:
-        print(
-            f"Intégrité compromise : {answer.chain.mismatch} Le rapport ne peut "
-            "pas être signé en l'état.",
-            file=sys.stderr,
-        )
-        return UNVERIFIED
-    return 1 if answer.blocking else 0
-
-
-def _write_report(
-    answer: DepartmentReportPublic, output: str, path: Path | None
-) -> None:
-    if output == "pdf":
-        assert path is not None
-        path.write_bytes(render_pdf(as_html(answer)))
-    else:
-        text = {
-            "json": lambda: (
-                json_text(answer.model_dump(mode="json", by_alias=True)) + "\n"
-            ),
-            "csv": lambda: as_csv(answer),
-            "html": lambda: as_html(answer),
-            "table": lambda: _summary(answer),
-        }[output]()
-        if path is None:
-            sys.stdout.write(text)
-            return
-        path.write_text(text, encoding="utf-8", newline="")
-    print(
-        f"Rapport de légalité ({answer.count} manquement(s)) écrit dans {path}.",
-        file=sys.stderr,
-    )
-
-
-def _summary(report: DepartmentReportPublic) -> str:
-    period = (
-        f"du {report.from_:%d/%m/%Y} au {report.to:%d/%m/%Y}"
-        if report.from_
-        else f"jusqu'au {report.to:%d/%m/%Y}"
-    )
-    place = f"Département {report.department}" + (
-        f", commune {report.commune}" if report.commune else ""
-    )
-    lines = [
-        f"Rapport de légalité — {place} — manquements nés {period} "
-        f"(historiques au {report.as_of:%d/%m/%Y})",
-        f"Manquements : {report.count}"
-        + (
-            f" ({', '.join(f'{n} {s}' for s, n in report.by_severity.items())})"
-            if report.count
-            else ""
-        ),
-    ]
-    lines += [
-        f"  {r.rule:<18}  {r.severity:<8}  {r.count:>4}  {r.title}"
-        for r in report.rules
-    ]
-    for f in report.findings:
-        lines.append(
-            f"{f.breached_on:%d/%m/%Y}  {f.rule:<18}  {f.record_kind} {f.record_id} "
-            f"({f.record_label}) : {f.message}"
-        )
-    lines.append(
-        "Paramètres : "
-        + ", ".join(
-            f"v{v.number} depuis le {v.effective_from:%d/%m/%Y}"
-            for v in report.settings_versions
-        )
-    )
-    chain = report.chain
-    state = "vérifiée" if chain.verified else "NON VÉRIFIÉE"
-    lines.append(
-        f"Chaîne des événements {state} : {chain.events} événements, position "
-        f"{chain.position}, tête {chain.head}"
-    )
-    return "\n".join(lines) + "\n"
 
 
 # ---- arguments -----------------------------------------------------------------

@@ -45,6 +45,7 @@ def add_parsers(commands: Any) -> None:
         "--by", default=None, metavar="IDENTIFIANT",
         help="qui importe (défaut : l'utilisateur du système)",
     )  # fmt: skip
+    parser.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -11,8 +11,8 @@ import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli_output import local_time, print_table, progress, rows, table
-from api.cli_support import day_arg, print_json, uuid_arg
+from api.cli.arguments import day_arg, uuid_arg
+from api.cli.output import local_time, print_json, print_table, progress, rows, table
 from domain.records import KIND_LABELS
 from domain.shared import Actor
 from infra.bootstrap import build_system
@@ -47,13 +47,14 @@ def add_parsers(commands: Any) -> None:
         help="qui efface (défaut : l'utilisateur du système)",
     )  # fmt: skip
     erase.add_argument("--format", choices=("table", "json"), default="table")
+    erase.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
     today = args.as_of or datetime.now(UTC).date()
     system = build_system(settings)
-    try:  # a refusal (DomainError) is printed by api/cli.py, exit status 1
+    try:  # a refusal (DomainError) is printed by api/cli/__init__.py, exit status 1
         with progress("Effacement"):
             erasure = erase_household(
                 system.app, args.household_id, actor, today, "logis-erase",

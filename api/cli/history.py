@@ -23,8 +23,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from api.cli_support import moment_arg, print_json, uuid_arg
-from api.schemas import HistoryEntry
+from api.cli.arguments import moment_arg, uuid_arg
+from api.cli.output import print_json
+from api.schemas.history import HistoryEntry
 from domain.clocks import Clocks, local_moment
 from domain.records import kind_of
 from infra.bootstrap import build_system
@@ -46,7 +47,7 @@ COMMISSION_KINDS = {
 }
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     history = commands.add_parser(
         "history",
         help="chronologie d'un dossier, d'une mesure, d'un programme, d'une "
@@ -89,6 +90,7 @@ def add_parser(commands: Any) -> None:
         help="table (défaut, pour les personnes) ou json (tous les champs, "
         "identifiants complets)",
     )
+    history.set_defaults(run=run)
 
 
 def as_of_arg(text: str) -> date | datetime:

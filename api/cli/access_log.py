@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.access_log import LOGGED_KINDS, AccessLogPublic
-from api.cli_output import local_time, print_table, rows, table
-from api.cli_support import json_text, matching, uuid_arg, whole_number_arg
+from api.cli.arguments import matching, uuid_arg, whole_number_arg
+from api.cli.output import json_text, local_time, print_table, rows, table
 from domain.records import KIND_LABELS
 from domain.shared import ROLES
 from infra.access_log import MAX_LIMIT, AccessQuery
@@ -77,6 +77,7 @@ def add_parsers(commands: Any) -> None:
         "--offset", type=whole_number_arg(0, 10**9), default=0, help="défaut : 0"
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import kafka_bootstrap, print_json, stop_signals
+from api.cli.broker import kafka_bootstrap, stop_signals
+from api.cli.output import print_json
 from infra.bootstrap import build_system
 from infra.broker import broker_unreachable
 from infra.relay import follow
@@ -35,6 +36,7 @@ def add_parsers(commands: Any) -> None:
         help="position du relais, tête du magasin et retard (JSON), sans rien "
         "publier : le contrôle de santé du service relay",
     )
+    parser.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import matching
+from api.cli.arguments import matching
 from api.demo.ccapex import CCAPEX_ACTORS
 from api.demo.loire import LOIRE_ACTORS
 from api.demo.plan import ACTORS, COMMUNE
@@ -25,7 +25,7 @@ LONGEST_TTL = timedelta(days=30)
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MARTINIQUE, LOIRE = "972", "42"
 
-# One identity per role of the demo (commands/demo): who they are, and the
+# One identity per role of the demo (api/demo): who they are, and the
 # department or commune they act in when their role is territorial.
 DEMO_IDENTITIES: tuple[tuple[Actor, str | None, str | None], ...] = (
     (ACTORS["admin"], None, None),
@@ -87,6 +87,7 @@ def add_parsers(commands: Any) -> None:
     token.add_argument(
         "--ttl", type=ttl_arg, default=timedelta(hours=8), help="validité (défaut 8h)"
     )
+    token.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

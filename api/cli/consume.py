@@ -8,13 +8,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.cli_output import print_table, rows, table
-from api.cli_support import (
-    kafka_bootstrap,
-    matching,
-    print_json,
-    stop_signals,
-)
+from api.cli.arguments import matching
+from api.cli.broker import kafka_bootstrap, stop_signals
+from api.cli.output import print_json, print_table, rows, table
 from infra.bootstrap import build_system
 from infra.broker import broker_unreachable
 from infra.consumer import (
@@ -71,6 +67,7 @@ def add_parsers(commands: Any) -> None:
         help="afficher le décompte par commune et les positions, sans lire Kafka",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

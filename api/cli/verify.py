@@ -8,8 +8,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.cli_output import progress
-from api.cli_support import print_json, uuid_arg
+from api.cli.arguments import uuid_arg
+from api.cli.output import print_json, progress
 from infra.bootstrap import build_system
 from infra.ledger import (
     Verification,
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from infra.settings import Settings
-
-COMMANDS = ("verify", "anchor")
 
 
 def add_parsers(commands: Any) -> None:
@@ -57,11 +55,13 @@ def add_parsers(commands: Any) -> None:
         help="ancre du journal des accès publiée par `logis anchor` (répétable)",
     )
     verify.add_argument("--format", choices=("table", "json"), default="table")
-    commands.add_parser(
+    anchor = commands.add_parser(
         "anchor",
         help="la tête des chaînes (événements et journal des accès), en une ligne "
         "JSON à publier",
     )
+    verify.set_defaults(run=run)
+    anchor.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -11,16 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import (
-    caught_up_views,
-    cell,
-    day_arg,
-    json_text,
-    moment_arg,
-    uuid_arg,
-)
+from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.output import cell, json_text
+from api.cli.views import caught_up_views
 from api.documents import csv_text, moment, render_html, render_pdf
-from api.schemas import AuditTrailPublic
+from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail, trail_by
@@ -81,6 +76,7 @@ def add_parsers(commands: Any) -> None:
         help="les événements enregistrés au plus tard à cet instant (sans "
         "fuseau : UTC ; défaut : maintenant)",
     )
+    audit.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

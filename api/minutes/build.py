@@ -1,207 +1,29 @@
-"""A commission's procès-verbal (issue 14): the session, its attendance and
-presidency, what it decided on each dossier (pré-sélection, ranked list with
-the RDA criteria and motives, liste complémentaire and its last day, the CAL's
-decisions per dwelling), what became of those dossiers since, the legality
-findings on the session, and its closing. Read from the commission's own
-history and its dossiers' (no read model: the minutes never lag), shared by
-`GET /v1/commissions/{id}/minutes` and `logis commissions minutes`.
-
-A household is named, and its motive and follow-up shown, only to a reader
-who may read its dossier and whose role reads identities (DOMAIN.md §9, Id)
-and decisions (Dec); to the others the minutes give the dossier's id."""
+"""The minutes gathered from the commission's history and its dossiers'."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from api.documents import moment, render_html
+from api.minutes.labels import ANSWERS, EXCEPTIONS, OUTCOMES, STAGE_LABELS
+from api.minutes.model import (
+    DwellingMinutes,
+    FindingLine,
+    FollowUp,
+    Household,
+    Line,
+    Minutes,
+)
+from api.minutes.readers import Readers
 from commands.legality import check_record
-from domain import access
 from domain import commission as c
-from domain import dossier as d
 from domain.commission import Commission
 from domain.legality import RULES_BY_ID
-from domain.programme import Programme
 
 if TYPE_CHECKING:
     from commands.application import Logis
     from domain.access import Caller
-    from domain.dossier import Dossier
-
-KIND_TITLES = {
-    c.PRE_COMMISSION: "Pré-commission",
-    c.COMMISSION_PREFECTORALE: "Commission préfectorale",
-    c.CAL: "Commission d'attribution des logements (CAL)",
-}
-FUNCTIONS = {
-    "prefet": "préfet",
-    "sous_prefet": "sous-préfet",
-    "representant_du_prefet": "représentant du préfet",
-    "directeur_deal": "directeur de la DEAL",
-    "president_cal": "président de la CAL",
-}
-OUTCOMES = {
-    "prioritaire": "prioritaire",
-    "liste_complementaire": "liste complémentaire",
-    "ecarte": "écarté",
-    "rang": "classé",
-    "non_retenu": "non retenu",
-    "attribution": "attribution",
-    "attribution_par_classement": "attribution par classement",
-    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
-    "non_attribution": "non-attribution",
-    "rejet_irrecevabilite": "rejet pour irrecevabilité",
-    c.ADJOURNMENT: "ajournement",
-}
-EXCEPTIONS = {
-    "dalo": "ménage DALO désigné par le préfet",
-    "candidats_insuffisants": "candidats insuffisants",
-}
-ANSWERS = {
-    None: "en attente de réponse",
-    "acceptee": "acceptée",
-    "refusee": "refusée par le ménage",
-    "caduque": "caduque (sans réponse)",
-}
-# A dossier's stage, in words: the label of the step that leads to it.
-STAGE_LABELS = {
-    event.STAGE: label
-    for event, label in d.EVENT_LABELS.items()
-    if getattr(event, "STAGE", None)
-}
-WITHHELD = "non communiqué"
-
-
-@dataclass(frozen=True)
-class Household:
-    """A dossier as the minutes show it to one reader."""
-
-    dossier_id: UUID
-    name: str | None  # None: not named to this reader
-    dossier: Dossier | None = field(repr=False)  # None: not readable
-
-    @property
-    def named(self) -> bool:
-        return self.name is not None
-
-    @property
-    def label(self) -> str:
-        return self.name if self.name is not None else f"Dossier {self.dossier_id}"
-
-
-@dataclass(frozen=True)
-class Line:
-    """One dossier in a section of the minutes."""
-
-    household: Household
-    place: int | None  # rank, place on the list, or order examined
-    outcome: str  # in words
-    criteria: list[str]
-    motive: str | None  # None: none recorded; WITHHELD: not for this reader
-    details: list[str]  # condition, return session, prior ranking, passed over…
-
-
-@dataclass(frozen=True)
-class DwellingMinutes:
-    ref: str
-    examined: bool
-    exception: str | None
-    exception_motive: str | None
-    lines: list[Line]
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    household: Household
-    stage: str
-    cal: str | None
-    offer: str | None
-    lease: str | None
-
-
-@dataclass(frozen=True)
-class FindingLine:
-    rule: str
-    title: str
-    severity: str
-    breached_on: date
-    message: str
-
-
-@dataclass(frozen=True)
-class Minutes:
-    commission: Commission
-    programme: Programme | None
-    attendees: list[dict[str, str]]
-    presided_by: dict[str, str] | None
-    quorum: str | None  # the rule this kind of session sits under, and whether met
-    preselection: list[Line]
-    ranked: list[Line]
-    liste_complementaire: list[Line]
-    list_valid_until: date | None
-    non_retenus: list[Line]
-    dwellings: list[DwellingMinutes]
-    follow_up: list[FollowUp]
-    findings: list[FindingLine]
-    findings_as_of: date
-    closed_on: date | None
-    summary: str | None
-    withheld: int  # households not named to this reader
-
-    @property
-    def named(self) -> list[UUID]:
-        """The dossiers whose personal data these minutes show (access log)."""
-        seen: dict[UUID, None] = {}
-        for line in (
-            *self.preselection,
-            *self.ranked,
-            *self.liste_complementaire,
-            *self.non_retenus,
-            *(line for dwelling in self.dwellings for line in dwelling.lines),
-        ):
-            if line.household.named:
-                seen.setdefault(line.household.dossier_id)
-        return list(seen)
-
-
-class _Readers:
-    """Who may see what of each dossier: all of it for `None` (the operator's
-    CLI), else the matrix and the §9 categories of the caller's role."""
-
-    def __init__(self, app: Logis, caller: Caller | None) -> None:
-        self.app = app
-        self.caller = caller
-        self.households: dict[UUID, Household] = {}
-        self.landlords: dict[UUID, str | None] = {}
-
-    def reads(self, category: str) -> bool:
-        return self.caller is None or access.reads_category(self.caller.role, category)
-
-    def household(self, dossier_id: UUID) -> Household:
-        if dossier_id not in self.households:
-            self.households[dossier_id] = self._household(dossier_id)
-        return self.households[dossier_id]
-
-    def _household(self, dossier_id: UUID) -> Household:
-        dossier = self.app.get_dossier(dossier_id)
-        if self.caller is not None:
-            facts = self.app.record_facts(
-                "dossier", dossier, self.caller, self.landlords
-            )
-            if access.may_read(self.caller, "dossier", facts) is not True:
-                return Household(dossier_id, None, None)
-        name = dossier.applicant_name if self.reads("Id") else None
-        return Household(dossier_id, name, dossier)
-
-    def motive(self, household: Household, motive: str | None) -> str | None:
-        if not (motive or "").strip():
-            return None
-        if household.dossier is None or not self.reads("Dec"):
-            return WITHHELD
-        return motive
 
 
 def build_minutes(
@@ -209,7 +31,7 @@ def build_minutes(
 ) -> Minutes:
     """The minutes as they stand at `now`, for `caller` (None: everything)."""
     commission = app.get_commission(commission_id)
-    readers = _Readers(app, caller)
+    readers = Readers(app, caller)
     events = list(app.events.get(commission_id))
     summary = next(
         (
@@ -330,7 +152,7 @@ def _ranking_places(ranking: dict[str, Any]) -> dict[UUID, str]:
     }
 
 
-def _cal_line(readers: _Readers, decision: dict[str, Any], place: int) -> Line:
+def _cal_line(readers: Readers, decision: dict[str, Any], place: int) -> Line:
     household = readers.household(decision["dossier_id"])
     details = []
     if decision.get("rank") is not None:
@@ -430,49 +252,4 @@ def _follow_up(household: Household, commission: Commission) -> FollowUp:
         cal,
         offer,
         lease,
-    )
-
-
-# ---- the printable page (api/templates/minutes.html) --------------------------------
-
-
-def minutes_html(minutes: Minutes, now: datetime) -> str:
-    s = minutes.commission
-    kind = KIND_TITLES[s.kind]
-    provisional = minutes.closed_on is None
-    place = f"commune {s.commune}, département {s.department}"
-    facts = [
-        ("Commission", kind),
-        ("Séance du", f"{s.held_on:%d/%m/%Y}"),
-        ("Lieu", place),
-    ]
-    if minutes.programme is not None:
-        p = minutes.programme
-        facts.append(("Programme", f"{p.landlord} — {p.commune} ({p.id})"))
-    if s.landlord:
-        facts.append(("Bailleur", s.landlord))
-    if s.dwelling_refs:
-        facts.append(("Logements examinés", ", ".join(s.dwelling_refs)))
-    facts.append(
-        (
-            "Procès-verbal",
-            "provisoire (non clos)"
-            if provisional
-            else f"clos le {minutes.closed_on:%d/%m/%Y}",
-        )
-    )
-    facts.append(("Identifiant", str(s.id)))
-    facts.append(("Édité le", moment(now, s.department)))
-    title = f"Procès-verbal — {kind} du {s.held_on:%d/%m/%Y}"
-    return render_html(
-        "minutes.html",
-        title=title,
-        heading=f"Procès-verbal de séance — {kind}",
-        short_title=f"procès-verbal du {s.held_on:%d/%m/%Y}"
-        + (" (provisoire)" if provisional else ""),
-        facts=facts,
-        minutes=minutes,
-        provisional=provisional,
-        functions=FUNCTIONS,
-        generated_at=now,
     )

@@ -1,11 +1,12 @@
 """What people read from `logis`: rich tables with French headers, moments in
-the department's local time, progress bars on long commands. Off a terminal (a
-pipe, a file, a test) the same tables come out as plain text: no colour, no
-escape code, a fixed width so that they do not wrap at 80 columns; progress
-bars are then not drawn at all (a log would fill with redraws)."""
+the department's local time, progress bars on long commands, and JSON. Off a
+terminal (a pipe, a file, a test) the same tables come out as plain text: no
+colour, no escape code, a fixed width so that they do not wrap at 80 columns;
+progress bars are then not drawn at all (a log would fill with redraws)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from domain.clocks import zone
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
-    from datetime import datetime
+    from datetime import date, datetime
     from typing import TextIO
 
 # Wide enough for a UUID column beside a few labels: rows stay one line each,
@@ -100,6 +101,10 @@ def dash(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def day(value: date | None) -> str:
+    return "—" if value is None else f"{value:%d/%m/%Y}"
+
+
 def local_time(department: str | None, moment: datetime) -> str:
     """dd/mm/yyyy HH:MM in the department's zone (mainland: Europe/Paris)."""
     return f"{moment.astimezone(zone(department)):%d/%m/%Y %H:%M}"
@@ -122,3 +127,20 @@ def progress(description: str) -> Iterator[Callable[[int, int | None], None]]:
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def print_json(value: Any) -> int:
+    print(json_text(value))
+    return 0
+
+
+def cell(text: str, width: int) -> str:
+    """A table cell: padded, or cut with an ellipsis so the columns stay aligned
+    (the whole text is in --format json)."""
+    if len(text) < width:
+        return text.ljust(width)
+    return text[: width - 2] + "… "

@@ -1,5 +1,5 @@
 """`logis commissions minutes ID` (alias `logis commission minutes ID`): a
-session's procès-verbal as a printable HTML page or a PDF (api/minutes.py),
+session's procès-verbal as a printable HTML page or a PDF (api/minutes/),
 read from the commission's history and its dossiers', every household named
 (the operator of the store reads everything, as `logis audit` does)."""
 
@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli_support import uuid_arg
+from api.cli.arguments import uuid_arg
 from api.documents import render_pdf
-from api.minutes import build_minutes, minutes_html
+from api.minutes.build import build_minutes
+from api.minutes.page import minutes_html
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:

@@ -11,11 +11,12 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli_commissions import spoken
-from api.cli_output import print_table, table
-from api.cli_support import caught_up_views, matching, print_json
-from api.minutes import OUTCOMES
-from api.schemas import LltsStatisticsPublic, StatisticsPublic
+from api.cli.arguments import matching
+from api.cli.commissions import spoken
+from api.cli.output import print_json, print_table, table
+from api.cli.views import caught_up_views
+from api.minutes.labels import OUTCOMES
+from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
 from api.statistics import to_csv
 from domain.department import DEPARTMENT_CODE_PATTERN, local_today
 from infra.bootstrap import build_system
@@ -96,7 +97,7 @@ def add_parsers(commands: Any) -> None:
     statistics.add_argument(
         "--format", choices=("table", "json", "csv"), default="table"
     )
-    statistics.set_defaults(statistics_parser=statistics)
+    statistics.set_defaults(run=run, statistics_parser=statistics)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

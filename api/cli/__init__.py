@@ -1,0 +1,143 @@
+"""The `logis` command line (messages in French): its parser and `main`. Each
+command group is a module of this package, with its `add_parsers` and the `run`
+its parser names (argparse's `set_defaults`)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from pydantic import ValidationError
+
+from api.cli import (
+    access_log,
+    audit,
+    commissions,
+    consume,
+    dashboard,
+    demo,
+    erase,
+    history,
+    history_import,
+    legality,
+    projections,
+    relay,
+    serve,
+    setup,
+    statistics,
+    token,
+    verify,
+)
+from api.cli.french import name_positionals, speak_french
+from domain.pydantic_french import field_of, french_problem
+from domain.shared import DomainError
+from infra.auth import AuthConfigError
+from infra.cipher_check import CipherKeyError
+from infra.logging import configure_logging
+from infra.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in French (exit status 2, as argparse's)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")  # api/cli/french.py
+
+
+def build_parser() -> argparse.ArgumentParser:
+    speak_french()
+    parser = _Parser(
+        prog="logis", description="Logis : dossiers LLTS et mesures ASLL, événements."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    # In this order in `logis --help`.
+    for group in (
+        serve,
+        demo,
+        setup,
+        history,
+        projections,
+        commissions,
+        dashboard,
+        verify,
+        audit,
+        erase,
+        history_import,
+        legality,
+        statistics,
+        access_log,
+        token,
+        relay,
+        consume,
+    ):
+        group.add_parsers(commands)
+    name_positionals(parser)
+    return parser
+
+
+def entrypoint() -> None:
+    """The `logis` command: `main`, stopping quietly when its reader goes
+    away (`logis audit … | head`) as other Unix commands do."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a LOGIS_* variable refused: say which
+        for problem in error.errors():
+            where = field_of(problem, "réglages")
+            why = french_problem(problem)
+            print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, json=settings.log_json)  # to stderr
+    if not _store_found(settings, args.command):
+        return 1
+    try:
+        return args.run(settings, args)
+    except DomainError as error:
+        print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
+        return 1
+    except AuthConfigError as error:  # `logis serve` with no way to check tokens
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except CipherKeyError as error:  # LOGIS_CIPHER_KEY cannot read the store
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+
+
+# What may start an embedded store that does not exist yet; any other command
+# on a missing file would read an empty store and answer as if it were real.
+# (`token` draws the development secret kept beside it; the relay waits for
+# events to come; the consumer keeps its own model there.)
+CREATE_STORE = frozenset(
+    {"serve", "demo", "setup", "projector", "import", "token", "relay", "consume"}
+)
+
+
+def _store_found(settings: Settings, command: str) -> bool:
+    """The embedded store exists, or this command creates it and says where."""
+    if settings.is_postgres:
+        return True
+    path = settings.sqlite_path().resolve()
+    if path.exists():
+        return True
+    if command in CREATE_STORE:
+        print(f"Nouveau magasin Logis (SQLite), créé à {path}", file=sys.stderr)
+        return True
+    print(
+        f"Erreur : aucun magasin Logis à {path}. `logis demo` ou `logis serve` "
+        "le crée ; LOGIS_DATABASE_URL en désigne un autre.",
+        file=sys.stderr,
+    )
+    return False

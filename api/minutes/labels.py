@@ -1,0 +1,59 @@
+"""The minutes' words: a session's kind, a president's function, each
+outcome, a CAL's exceptions, an offer's answer, a dossier's stage."""
+
+from __future__ import annotations
+
+from domain import commission as c
+from domain import dossier as d
+
+KIND_TITLES = {
+    c.PRE_COMMISSION: "Pré-commission",
+    c.COMMISSION_PREFECTORALE: "Commission préfectorale",
+    c.CAL: "Commission d'attribution des logements (CAL)",
+}
+
+
+FUNCTIONS = {
+    "prefet": "préfet",
+    "sous_prefet": "sous-préfet",
+    "representant_du_prefet": "représentant du préfet",
+    "directeur_deal": "directeur de la DEAL",
+    "president_cal": "président de la CAL",
+}
+
+
+OUTCOMES = {
+    "prioritaire": "prioritaire",
+    "liste_complementaire": "liste complémentaire",
+    "ecarte": "écarté",
+    "rang": "classé",
+    "non_retenu": "non retenu",
+    "attribution": "attribution",
+    "attribution_par_classement": "attribution par classement",
+    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
+    "non_attribution": "non-attribution",
+    "rejet_irrecevabilite": "rejet pour irrecevabilité",
+    c.ADJOURNMENT: "ajournement",
+}
+
+
+EXCEPTIONS = {
+    "dalo": "ménage DALO désigné par le préfet",
+    "candidats_insuffisants": "candidats insuffisants",
+}
+
+
+ANSWERS = {
+    None: "en attente de réponse",
+    "acceptee": "acceptée",
+    "refusee": "refusée par le ménage",
+    "caduque": "caduque (sans réponse)",
+}
+
+
+# A dossier's stage, in words: the label of the step that leads to it.
+STAGE_LABELS = {
+    event.STAGE: label
+    for event, label in d.EVENT_LABELS.items()
+    if getattr(event, "STAGE", None)
+}

@@ -1,0 +1,51 @@
+"""The minutes as a printable page (api/templates/minutes.html)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from api.documents import moment, render_html
+from api.minutes.labels import FUNCTIONS, KIND_TITLES
+from api.minutes.model import Minutes
+
+
+def minutes_html(minutes: Minutes, now: datetime) -> str:
+    s = minutes.commission
+    kind = KIND_TITLES[s.kind]
+    provisional = minutes.closed_on is None
+    place = f"commune {s.commune}, département {s.department}"
+    facts = [
+        ("Commission", kind),
+        ("Séance du", f"{s.held_on:%d/%m/%Y}"),
+        ("Lieu", place),
+    ]
+    if minutes.programme is not None:
+        p = minutes.programme
+        facts.append(("Programme", f"{p.landlord} — {p.commune} ({p.id})"))
+    if s.landlord:
+        facts.append(("Bailleur", s.landlord))
+    if s.dwelling_refs:
+        facts.append(("Logements examinés", ", ".join(s.dwelling_refs)))
+    facts.append(
+        (
+            "Procès-verbal",
+            "provisoire (non clos)"
+            if provisional
+            else f"clos le {minutes.closed_on:%d/%m/%Y}",
+        )
+    )
+    facts.append(("Identifiant", str(s.id)))
+    facts.append(("Édité le", moment(now, s.department)))
+    title = f"Procès-verbal — {kind} du {s.held_on:%d/%m/%Y}"
+    return render_html(
+        "minutes.html",
+        title=title,
+        heading=f"Procès-verbal de séance — {kind}",
+        short_title=f"procès-verbal du {s.held_on:%d/%m/%Y}"
+        + (" (provisoire)" if provisional else ""),
+        facts=facts,
+        minutes=minutes,
+        provisional=provisional,
+        functions=FUNCTIONS,
+        generated_at=now,
+    )
