@@ -35,43 +35,41 @@ def response_examples() -> dict[str, dict[str, Any]]:
 
 def document_operations(app: FastAPI) -> None:
     """On the first /openapi.json (not at start: the walk through the code and
-    the demo's examples take a second)."""
+    the demo's examples take a second). Written into the generated schema, not
+    onto the routes: FastAPI reads a route once per app, on its first request,
+    and its own encoding of `openapi_extra` would drop the examples' nulls."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _add_rules(app)
-            # Added to the schema once generated: FastAPI's own encoding of
-            # `openapi_extra` would drop the examples' nulls.
-            _add_examples(app, generate())
+            _document(app, generate())
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _add_rules(app: FastAPI) -> None:
-    for route in api_routes(app.routes):
-        command = _command(route, _body(route))
-        if command is not None and RULES_EXTENSION not in (route.openapi_extra or {}):
-            rules = refusable_rules(command)
-            extra = {RULES_EXTENSION: list(rules)}
-            route.openapi_extra = {**(route.openapi_extra or {}), **extra}
-            route.description = f"{route.description}\n\n{_rules_text(rules)}".strip()
-
-
-def _add_examples(app: FastAPI, schema: dict[str, Any]) -> None:
+def _document(app: FastAPI, schema: dict[str, Any]) -> None:
     for route in api_routes(app.routes):
         if not route.include_in_schema:
             continue
         body = _body(route)
+        command = _command(route, body)
         request = example_for(body) if body is not None else None
-        answer = _answer(route, _command(route, body))
+        answer = _answer(route, command)
         for method in route.methods:
             operation = schema["paths"][route.path_format][method.lower()]
+            if command is not None:
+                _list_rules(operation, refusable_rules(command))
             if request is not None:
                 _show(operation["requestBody"], request)
             if answer is not None:
                 _show(operation["responses"][str(route.status_code or 200)], answer)
+
+
+def _list_rules(operation: dict[str, Any], rules: tuple[str, ...]) -> None:
+    operation[RULES_EXTENSION] = list(rules)
+    described = f"{operation.get('description', '')}\n\n{_rules_text(rules)}"
+    operation["description"] = described.strip()
 
 
 def _show(part: dict[str, Any], example: Any) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import TypeAdapter
+from starlette.testclient import TestClient
 
 from api.main import create_app
 from api.operation_docs import RULES_EXTENSION
@@ -29,7 +30,11 @@ DOCUMENTS = {"read_minutes"}
 @pytest.fixture(scope="module")
 def app() -> Any:
     settings = Settings(database_url="sqlite:///:memory:", jwt_secret=TEST_JWT_SECRET)
-    return create_app(settings)
+    app = create_app(settings)
+    # A request first, as a served app meets: FastAPI reads its routes then, and
+    # the schema built afterwards must still carry what /docs adds to them.
+    assert TestClient(app).get("/v1/dossiers").status_code == 401
+    return app
 
 
 @pytest.fixture(scope="module")
