@@ -41,7 +41,7 @@ from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, TO_LET, Programme
-from domain.records import KIND_LABELS, RecordKind, kind_of
+from domain.records import KIND_LABELS, RecordKind, kind, kind_of
 from domain.saisine import Saisine
 from domain.shared import Actor, DomainError, InvalidValueError, Meta, RecordedEvent
 
@@ -126,6 +126,18 @@ class Logis(Application[UUID]):
     @property
     def store(self) -> LogisRecorder:
         return self.recorder  # type: ignore[return-value]
+
+    # ---- any kind of record (domain/records.py) -----------------------------------
+
+    def get(self, kind_name: str, record_id: UUID) -> Any:
+        """The record of that kind as it stands; 404 `<kind>_not_found` when
+        the store holds none with this id (or one of another kind)."""
+        found = kind(kind_name)
+        record = self._find(record_id)
+        if not isinstance(record, found.aggregate):
+            msg = found.not_found_message(record_id)
+            raise NotFoundError(msg, found.not_found_code)
+        return record
 
     # ---- dossiers ---------------------------------------------------------------
 

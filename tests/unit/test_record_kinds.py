@@ -7,13 +7,30 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from api import access_log
+from api.main import create_app
+from api.routes import audit
 from domain import access, records
 from domain.records import KINDS
+from infra import integration_events
+from infra.settings import Settings
+from tests.helpers.api import TEST_JWT_SECRET
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
 NAMES = [k.name for k in KINDS]
+
+
+def _paths() -> list[str]:
+    settings = Settings(database_url="sqlite:///:memory:", jwt_secret=TEST_JWT_SECRET)
+    return list(create_app(settings).openapi()["paths"])
+
+
+def _kinds_in(paths: Collection[str], suffix: str = "") -> set[str]:
+    """The kinds whose `/v1/<kind>s/{<kind>_id><suffix>` route is among `paths`."""
+    return {k for k in NAMES if f"/v1/{k}s/{{{k}_id}}{suffix}" in paths}
+
 
 # Each derived list, as the kind names it covers.
 DERIVED: dict[str, Callable[[], Collection[str]]] = {
@@ -25,6 +42,12 @@ DERIVED: dict[str, Callable[[], Collection[str]]] = {
     "access.WRITES": lambda: access.WRITES,
     "access.REPORT_KINDS[auditeur]": lambda: access.REPORT_KINDS["auditeur"],
     "access.READS[auditeur]": lambda: access.READS["auditeur"],
+    "integration_events.topics": lambda: {
+        topic.split(".")[1].removesuffix("s") for topic in integration_events.topics()
+    },
+    "audit.DESCRIPTIONS": lambda: audit.DESCRIPTIONS,
+    "audit routes": lambda: _kinds_in([r.path for r in audit.router.routes], "/audit"),
+    "record routes": lambda: _kinds_in(_paths()),
 }
 
 
@@ -61,3 +84,16 @@ def test_the_matrices_name_no_kind_outside_the_registry() -> None:
     known = {*NAMES, "department"}
     assert all(set(by_kind) <= known for by_kind in access.WRITE_SCOPES.values())
     assert all(set(kinds) <= known for kinds in access.REPORT_KINDS.values())
+
+
+def test_every_event_of_a_kind_is_published_on_its_topic() -> None:
+    for kind in KINDS:
+        for cls in kind.event_classes():
+            event = cls.__new__(cls)
+            assert integration_events.aggregate_type_of(event) == kind.name
+
+
+def test_the_reads_logged_are_those_of_the_kinds_revealing_personal_data() -> None:
+    revealing = [k.name for k in KINDS if k.reveals]
+    assert list(access_log.LOGGED_KINDS) == revealing
+    assert all(access_log.trail_categories(k) for k in revealing)
