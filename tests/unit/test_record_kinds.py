@@ -10,6 +10,8 @@ import pytest
 from api import access_log
 from api.main import create_app
 from api.routes import audit
+from commands.dispatch import CREATIONS
+from commands.procedures import PROCEDURES, procedure_of
 from domain import access, records
 from domain.records import KINDS
 from infra import integration_events
@@ -44,6 +46,12 @@ DERIVED: dict[str, Callable[[], Collection[str]]] = {
     "access.READS[auditeur]": lambda: access.READS["auditeur"],
     "integration_events.topics": lambda: {
         topic.split(".")[1].removesuffix("s") for topic in integration_events.topics()
+    },
+    "procedures.PROCEDURES": lambda: PROCEDURES,
+    "dispatch.CREATIONS": lambda: {
+        procedure_of(cls.model_construct())[0].kind.name
+        for cls in CREATIONS
+        if cls.__name__ != "AdoptSettings"
     },
     "audit.DESCRIPTIONS": lambda: audit.DESCRIPTIONS,
     "audit routes": lambda: _kinds_in([r.path for r in audit.router.routes], "/audit"),
@@ -97,3 +105,9 @@ def test_the_reads_logged_are_those_of_the_kinds_revealing_personal_data() -> No
     revealing = [k.name for k in KINDS if k.reveals]
     assert list(access_log.LOGGED_KINDS) == revealing
     assert all(access_log.trail_categories(k) for k in revealing)
+
+
+def test_each_procedure_belongs_to_its_kind() -> None:
+    for name, procedure in PROCEDURES.items():
+        assert procedure.kind is records.kind(name)
+        assert procedure_of(procedure.creation.model_construct()) == (procedure, True)
