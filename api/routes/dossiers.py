@@ -64,9 +64,8 @@ def identify_dossier(
 
 add_step_routes(
     router,
+    "dossier",
     STEPS,
-    id_name="dossier_id",
-    apply=lambda system, i, command, ctx: system.app.step("dossier", i, command, ctx),
     operation_prefix="record",
 )
 

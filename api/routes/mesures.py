@@ -66,9 +66,8 @@ def request_mesure(
 
 add_step_routes(
     router,
+    "mesure",
     STEPS,
-    id_name="mesure_id",
-    apply=lambda system, i, command, ctx: system.app.step("mesure", i, command, ctx),
     operation_prefix="mesure",
 )
 

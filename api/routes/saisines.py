@@ -53,9 +53,8 @@ def signal_saisine(
 
 add_step_routes(
     router,
+    "saisine",
     STEPS,
-    id_name="saisine_id",
-    apply=lambda system, i, command, ctx: system.app.step("saisine", i, command, ctx),
     operation_prefix="saisine",
 )
 
