@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from api.schemas.history import HistoryEntry
 from commands.errors import InvalidCommandError
-from domain import access
+from domain import access, records
 from domain.access import Caller, Facts
-from domain.records import KINDS, kind_of
+from domain.records import kind_of
 from infra.household_keys import keys_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,15 +53,6 @@ def record_facts(system: System, kind: str, record: Any, caller: Caller) -> Fact
     return system.app.record_facts(kind, record, caller)
 
 
-GETS = {
-    "dossier": "get_dossier",
-    "mesure": "get_mesure",
-    "saisine": "get_saisine",
-    "programme": "get_programme",
-    "commission": "get_commission",
-}
-
-
 def authorize(
     system: System,
     caller: Caller,
@@ -81,7 +72,7 @@ def authorize(
         caller.role, surface
     ) == access.scope_of(caller.role, kind):
         return None
-    record = getattr(system.app, GETS[kind])(record_id)
+    record = system.app.get(kind, record_id)
     facts = record_facts(system, kind, record, caller)
     if surface is None:
         access.check_read(caller, kind, facts)
@@ -100,17 +91,17 @@ def check_household_link(
     its records readable: 403 `forbidden`."""
     if household_id is None:
         return
-    records = keys_of(system.app).records_of(household_id)
+    record_ids = keys_of(system.app).records_of(household_id)
     known = False
-    for record_id in records:
+    for record_id in record_ids:
         first = next(iter(system.app.events.get(record_id, lte=1)), None)
-        kind = kind_of(first) if first is not None else None
-        if kind is None or kind.name not in GETS:
+        found = kind_of(first) if first is not None else None
+        if found is None:
             continue  # a mapping written for events that never got stored
         known = True
-        record = getattr(system.app, GETS[kind.name])(record_id)
-        facts = record_facts(system, kind.name, record, caller)
-        if access.may_read(caller, kind.name, facts) is True:
+        record = system.app.get(found.name, record_id)
+        facts = record_facts(system, found.name, record, caller)
+        if access.may_read(caller, found.name, facts) is True:
             return
     if not known:
         msg = (
@@ -191,17 +182,16 @@ def scoped(view: RowView, caller: Caller, action: str, *tables: str) -> RowView:
 
 # ---- what is withheld ----------------------------------------------------------------
 
-LABELS = {kind.name: kind.labels for kind in KINDS}
-
 
 def history(
     caller: Caller, kind: str, events: Iterable[RecordedEvent]
 ) -> list[HistoryEntry]:
     """The record's events for people, each without the fields of a category
     the caller's role does not read (`redacted` names them)."""
+    labels = records.kind(kind).labels
     entries = []
     for event in events:
-        entry = HistoryEntry.of(event, LABELS[kind])
+        entry = HistoryEntry.of(event, labels)
         data, withheld = access.redact_event(caller, type(event), entry.data)
         entries.append(entry.model_copy(update={"data": data, "redacted": withheld}))
     return entries

@@ -22,6 +22,7 @@ from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, SystemDep
+from domain import records
 from infra.access_log import (
     AccessEntry,
     AccessLogUnavailable,
@@ -35,18 +36,20 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("logis.access")
 
-# The kinds of record whose reads are logged: those holding personal data.
-LOGGED_KINDS = ("dossier", "mesure", "saisine")
-# What each kind of answer reveals, by DOMAIN.md §9 category.
-DOSSIER = ("Id", "Res", "Soc", "Dec")  # the dossier, its history
+# The kinds of record whose reads are logged: those holding personal data
+# (domain/records.py: a kind that reveals some).
+LOGGED_KINDS = records.LOGGED
+# What each kind of answer reveals, by DOMAIN.md §9 category: a record or its
+# history as its kind declares, and the answers that show less or more.
+DOSSIER = records.kind("dossier").reveals  # the dossier, its history
 DOSSIER_ROW = ("Id",)  # a list row: name, household, numéro unique, stage
-DOSSIER_TRAIL = ("Id", "Res", "Dec")  # the audit trail's summaries
+DOSSIER_TRAIL = records.kind("dossier").trail_reveals  # its audit trail
 DOSSIER_FOLLOW_UP = ("M",)  # bilans d'installation, support asked
 COMMISSION_ENTRY = ("Soc", "Dec")  # a list's entry: RDA criteria, decision
 MINUTES = ("Id", "Dec")  # a procès-verbal: the household named, its motives
-MESURE = ("Id", "Soc", "M")  # the measure, its history, its trail
+MESURE = records.kind("mesure").reveals  # the measure, its history
 MESURE_ROW = ("Id", "M")
-SAISINE = ("Id", "Soc", "Debt")  # the referral, its history, its trail
+SAISINE = records.kind("saisine").reveals  # the referral, its history
 LEGALITY = ("Res", "Dec")  # the rules a record's history breaks
 LEGALITY_NAMED = ("Id", "Res", "Dec")  # the same, its applicant named (a report)
 
@@ -54,8 +57,7 @@ LEGALITY_NAMED = ("Id", "Res", "Dec")  # the same, its applicant named (a report
 def trail_categories(kind: str) -> tuple[str, ...]:
     """What a record's audit trail reveals; () for a programme's or a
     commission's (no household's personal data: not logged)."""
-    trails = {"dossier": DOSSIER_TRAIL, "mesure": MESURE, "saisine": SAISINE}
-    return trails.get(kind, ())
+    return records.kind(kind).trail_reveals
 
 
 @dataclass(frozen=True)

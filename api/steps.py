@@ -22,14 +22,20 @@ Apply = Callable[[System, UUID, Any, Context], CommandResult]
 
 def add_step_routes(
     router: APIRouter,
+    kind: str,
     steps: Mapping[str, Any],
     *,
-    id_name: str,
-    apply: Apply,
     operation_prefix: str,
 ) -> None:
-    """POST {router prefix}/{<id_name>}/{slug} for each step; `apply` carries the
-    command out on the aggregate named by the path."""
+    """POST {router prefix}/{<kind>_id}/{slug} for each step of a record of that
+    kind (domain/records.py), carried out on the record named by the path."""
+    id_name = f"{kind}_id"
+
+    def apply(
+        system: System, record_id: UUID, command: Any, ctx: Context
+    ) -> CommandResult:
+        return system.app.step(kind, record_id, command, ctx)
+
     for slug, step in steps.items():
         router.add_api_route(
             f"/{{{id_name}}}/{slug}",

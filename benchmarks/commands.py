@@ -90,7 +90,8 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     ids = []
     started = time.perf_counter()
     for n in range(dossiers):
-        result = app.identify_dossier(
+        result = app.create(
+            "dossier",
             IdentifyDossier(
                 applicant_name=f"Ménage {n}",
                 household_size=3,
@@ -102,7 +103,7 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
         ids.append(result.id)
         commands += 1
         for i, (role, step) in enumerate(STEPS):
-            app.apply_step(result.id, step, ctx(role, f"bench:{n}:{i}"))
+            app.step("dossier", result.id, step, ctx(role, f"bench:{n}:{i}"))
             commands += 1
     elapsed = time.perf_counter() - started
     stored = app.recorder.select_notifications(start=1, limit=commands + 10)
@@ -119,7 +120,7 @@ def time_replays(app, ids) -> tuple[float, float]:
     moment = datetime.now(UTC)
     started = time.perf_counter()
     for dossier_id in ids:
-        app.get_dossier_as_of(dossier_id, moment)
+        app.get_as_of("dossier", dossier_id, moment)
     as_of = (time.perf_counter() - started) / len(ids)
     return load, as_of
 

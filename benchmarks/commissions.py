@@ -75,7 +75,8 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
     )
     ids = []
     for n in range(dossiers):
-        result = app.identify_dossier(
+        result = app.create(
+            "dossier",
             IdentifyDossier(
                 applicant_name=f"Ménage {n}",
                 household_size=3,
@@ -87,7 +88,7 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
             ctx("mairie", commune=COMMUNE),
         )
         for role, step in STEPS:
-            app.apply_step(result.id, step, ctx(role, commune=COMMUNE))
+            app.step("dossier", result.id, step, ctx(role, commune=COMMUNE))
         ids.append(result.id)
     return ids
 
@@ -95,11 +96,13 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
 def session(
     app, kind: str, role: str, attendees: list[AttendeeIn], **chair
 ) -> uuid.UUID:
-    convened = app.convene_commission(
+    convened = app.create(
+        "commission",
         ConveneCommission(kind=kind, held_on=TODAY, department="972", commune=COMMUNE),
         ctx(role, commune=COMMUNE),
     )
-    app.apply_commission_step(
+    app.step(
+        "commission",
         convened.id,
         RecordAttendance(attendees=attendees, **chair),
         ctx(role, commune=COMMUNE),
@@ -137,7 +140,7 @@ def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
     timed(
         app,
         "pré-sélection",
-        lambda: app.apply_commission_step(pre, command, ctx("als", commune=COMMUNE)),
+        lambda: app.step("commission", pre, command, ctx("als", commune=COMMUNE)),
         timings,
         [pre, *ids],
     )
@@ -156,8 +159,8 @@ def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
     timed(
         app,
         "classement",
-        lambda: app.apply_commission_step(
-            pref, ranking, ctx("prefecture", commune=COMMUNE)
+        lambda: app.step(
+            "commission", pref, ranking, ctx("prefecture", commune=COMMUNE)
         ),
         timings,
         [pref, *ids],
@@ -178,7 +181,7 @@ def decide(app, ids: list[uuid.UUID]) -> list[tuple]:
     timed(
         app,
         "vacance (candidats)",
-        lambda: app.announce_programme(vacancy, as_org("bailleur", "OZANAM")),
+        lambda: app.create("programme", vacancy, as_org("bailleur", "OZANAM")),
         timings,
         [commune_listes_id(COMMUNE), *ids[RANKED:]],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord
+from commands.procedures import procedure_for
 from domain import access
 from domain import dossier as d
 from domain.access import Caller, Facts, check_create, check_read, check_write
@@ -23,7 +24,6 @@ from domain.commission import (
     Commission,
     DwellingFacts,
     PriorRanking,
-    record_on_dossiers,
 )
 from domain.commune import CommuneListes, commune_listes_id
 from domain.department import (
@@ -41,25 +41,17 @@ from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.mesure import Mesure
 from domain.programme import LET, TO_LET, Programme
-from domain.records import KIND_LABELS, RecordKind, kind_of
+from domain.records import RecordKind, kind, kind_of
 from domain.saisine import Saisine
-from domain.shared import Actor, DomainError, InvalidValueError, Meta, RecordedEvent
+from domain.shared import Actor, DomainError, Meta, RecordedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from eventsourcing.domain import Aggregate
 
-    from commands.base import Command
-    from commands.commission import CommissionStep, ConveneCommission
+    from commands.base import Command, Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
-    from commands.dossier import IdentifyDossier, Step
-    from commands.mesure import MesureStep, RequestMesure
-    from commands.programme import AnnounceProgramme, ProgrammeStep
-    from commands.saisine import SaisineStep, SignalSaisine
-
-
-A = TypeVar("A")
 
 
 class LogisRecorder(Protocol):
@@ -127,76 +119,94 @@ class Logis(Application[UUID]):
     def store(self) -> LogisRecorder:
         return self.recorder  # type: ignore[return-value]
 
-    # ---- dossiers ---------------------------------------------------------------
+    # ---- any kind of record (domain/records.py, commands/procedures.py) --------
 
-    def identify_dossier(self, command: IdentifyDossier, ctx: Context) -> CommandResult:
-        def act() -> Dossier:
+    def create(self, kind_name: str, command: Creation, ctx: Context) -> CommandResult:
+        """A new record of that kind: the caller creates in its territory, the
+        records the command names are checked (`check_named`), then its date,
+        and the department must be configured; the command creates the record
+        and says which other aggregates it changed, saved together."""
+        procedure_for(kind_name, command)
+
+        def act() -> Aggregate | list[Aggregate]:
             check_create(ctx.caller, command.department, command.commune)
-            if command.programme_id is not None:
-                self._check_programme_named(command.programme_id, command)
+            lookup = _Lookup(self, command.department, None, caller=ctx.caller)
+            command.check_named(lookup)
             meta = self._meta(command, ctx, command.department)
-            self.department_settings(command.department, meta.occurred_on)
-            return command.create(meta)
+            lookup.day = meta.occurred_on
+            lookup.rules()  # the department is configured
+            created = command.create(meta, lookup)
+            return list(created) if isinstance(created, list | tuple) else created
 
         return self._run(ctx, act)
 
-    def apply_step(
-        self, dossier_id: UUID, command: Step, ctx: Context
+    def step(
+        self, kind_name: str, record_id: UUID, command: RecordStep, ctx: Context
     ) -> CommandResult:
+        """A step on an existing record: loaded (404), the caller's write scope
+        checked on it and on the dossiers the step names, before its version
+        (409) and any rule; the step says which other aggregates it changed,
+        saved with the record in one transaction."""
+        procedure_for(kind_name, command)
+
         def act() -> list[Aggregate]:
-            dossier = self.get_dossier(dossier_id)
-            self._check_scope(ctx, "dossier", dossier)
-            self._check_expected_version(dossier, ctx)
-            meta = self._meta(command, ctx, dossier.department)
-            opened = command.apply(
-                dossier, meta, _Lookup(self, dossier.department, meta.occurred_on)
+            record = self.get(kind_name, record_id)
+            self._check_scope(ctx, kind_name, record)
+            named = self._named_dossiers(record, command, ctx)
+            self._check_expected_version(record, ctx)
+            meta = self._meta(command, ctx, record.department)
+            lookup = _Lookup(
+                self, record.department, meta.occurred_on, named, ctx.caller
             )
-            return [dossier, *(opened or ())]
+            return [record, *command.perform(record, meta, lookup)]
 
         return self._run(ctx, act)
 
-    def get_dossier(self, dossier_id: UUID) -> Dossier:
-        dossier = self._find(dossier_id)
-        if not isinstance(dossier, Dossier):
-            raise _dossier_not_found(dossier_id)
-        return dossier
+    def get(self, kind_name: str, record_id: UUID) -> Any:
+        """The record of that kind as it stands; 404 `<kind>_not_found` when
+        the store holds none with this id (or one of another kind)."""
+        found = kind(kind_name)
+        record = self._find(record_id)
+        if not isinstance(record, found.aggregate):
+            raise _not_found(found, record_id)
+        return record
 
-    def get_dossier_as_of(self, dossier_id: UUID, as_of: datetime) -> Dossier:
-        """The dossier exactly as the store held it at `as_of` (events recorded
+    def history(self, kind_name: str, record_id: UUID) -> list[RecordedEvent]:
+        """The record's events; 404 `<kind>_not_found` as for `get`."""
+        found = kind(kind_name)
+        events = list(self.events.get(record_id))
+        if not events or not isinstance(events[0], found.event):
+            raise _not_found(found, record_id)
+        return events
+
+    def get_as_of(self, kind_name: str, record_id: UUID, as_of: datetime) -> Any:
+        """The record exactly as the store held it at `as_of` (events recorded
         by then): the `known_at` clock alone."""
-        return self.get_as_of(dossier_id, as_of, self.get_dossier)
-
-    def get_as_of(
-        self, aggregate_id: UUID, as_of: datetime, get: Callable[[UUID], A]
-    ) -> A:
-        """Any aggregate exactly as the store held it at `as_of`."""
-        return self.read_at(aggregate_id, Clocks(known_at=as_of), get)
+        return self.read_at(kind_name, record_id, Clocks(known_at=as_of))
 
     def read_at(
         self,
-        aggregate_id: UUID,
+        kind_name: str,
+        record_id: UUID,
         clocks: Clocks,
-        get: Callable[[UUID], A],
         now: datetime | None = None,
-    ) -> A:
-        """Any aggregate as it stood by `clocks` (domain/clocks.py): replayed
+    ) -> Any:
+        """The record as it stood by `clocks` (domain/clocks.py): replayed
         from its events known at `known_at`, up to the first one that happened
-        after `as_of`. `get` (get_dossier, get_mesure…) says which kind it must
-        be, and answers 404 for another; 404 `<kind>_not_known_at` or
+        after `as_of`. 404 for none of that kind; 404 `<kind>_not_known_at` or
         `<kind>_not_found_at_date` before it existed, by either clock; 422
         when the clocks read the future."""
-        current: Any = get(aggregate_id)
-        kind = type(current).__name__.lower()
+        current = self.get(kind_name, record_id)
         self.check_clocks(clocks, current.department, now)
-        events = list(self.events.get(aggregate_id))
-        absent = clocks.absent(KIND_LABELS.get(kind, kind), aggregate_id, events)
+        events = list(self.events.get(record_id))
+        absent = clocks.absent(kind(kind_name).label, record_id, events)
         if absent is not None:
             message, code = absent
-            raise NotFoundError(message, f"{kind}_{code}")
+            raise NotFoundError(message, f"{kind_name}_{code}")
         aggregate: Any = None
         for event in clocks.replayable(events):
             aggregate = event.mutate(aggregate)
-        return aggregate  # type: ignore[no-any-return]
+        return aggregate
 
     @staticmethod
     def check_clocks(
@@ -233,127 +243,24 @@ class Logis(Application[UUID]):
             raise NotFoundError(msg, "record_not_found")
         return kind, events
 
-    def dossier_history(self, dossier_id: UUID) -> list[Dossier.Event]:
-        events = list(self.events.get(dossier_id))
-        if not events or not isinstance(events[0], Dossier.Identified):
-            raise _dossier_not_found(dossier_id)
-        return events  # type: ignore[return-value]
+    # The kinds' typed readers, for the code that needs one kind's fields.
 
-    # ---- programmes -------------------------------------------------------------
-
-    def announce_programme(
-        self, command: AnnounceProgramme, ctx: Context
-    ) -> CommandResult:
-        def act() -> list[Aggregate]:
-            check_create(ctx.caller, command.department, command.commune)
-            meta = self._meta(command, ctx, command.department)
-            lookup = _Lookup(self, command.department, meta.occurred_on)
-            lookup.rules()  # the department is configured
-            programme = command.create(meta, lookup)
-            register = self._find(commune_dwellings_id(programme.commune))
-            if not isinstance(register, CommuneDwellings):
-                register = CommuneDwellings.open(programme.commune, meta)
-            register.register(
-                programme.id, programme.landlord, list(programme.dwellings), meta
-            )
-            return [programme, register]
-
-        return self._run(ctx, act)
-
-    def apply_programme_step(
-        self, programme_id: UUID, command: ProgrammeStep, ctx: Context
-    ) -> CommandResult:
-        def act() -> Programme:
-            programme = self.get_programme(programme_id)
-            self._check_scope(ctx, "programme", programme)
-            self._check_expected_version(programme, ctx)
-            meta = self._meta(command, ctx, programme.department)
-            command.apply(
-                programme, meta, _Lookup(self, programme.department, meta.occurred_on)
-            )
-            return programme
-
-        return self._run(ctx, act)
-
-    def _check_programme_named(
-        self, programme_id: UUID, command: IdentifyDossier
-    ) -> None:
-        """A dossier gathered for a programme names one that exists (404) and
-        is built in its department (409). Any partner who may propose a
-        household names the programme, even one whose role does not read
-        programmes (a CAF): its id, drawn at random, is what it was given."""
-        programme = self.get_programme(programme_id)
-        if programme.department != command.department:
-            msg = (
-                f"Le programme {programme_id} n'est pas situé dans le "
-                f"département {command.department}."
-            )
-            raise InvalidValueError(msg, "programme_elsewhere")
+    def get_dossier(self, dossier_id: UUID) -> Dossier:
+        return self.get("dossier", dossier_id)  # type: ignore[no-any-return]
 
     def get_programme(self, programme_id: UUID) -> Programme:
-        programme = self._find(programme_id)
-        if not isinstance(programme, Programme):
-            raise _programme_not_found(programme_id)
-        return programme
-
-    # ---- ASLL measures ------------------------------------------------------------
-
-    def request_mesure(self, command: RequestMesure, ctx: Context) -> CommandResult:
-        def act() -> Mesure:
-            check_create(ctx.caller, command.department, command.commune)
-            meta = self._meta(command, ctx, command.department)
-            return command.create(
-                meta, _Lookup(self, command.department, meta.occurred_on)
-            )
-
-        return self._run(ctx, act)
-
-    def apply_mesure_step(
-        self, mesure_id: UUID, command: MesureStep, ctx: Context
-    ) -> CommandResult:
-        """The step on the measure and, when it takes or gives back the place at its
-        association (notification; end, rupture, reorientation), on the
-        association's load, in one transaction (ASLL-CAPACITE)."""
-
-        def act() -> list[Aggregate]:
-            mesure = self.get_mesure(mesure_id)
-            self._check_scope(ctx, "mesure", mesure)
-            self._check_expected_version(mesure, ctx)
-            meta = self._meta(command, ctx, mesure.department)
-            lookup = _Lookup(self, mesure.department, meta.occurred_on)
-            held = mesure.holds_a_place
-            command.apply(mesure, meta, lookup)
-            if held == mesure.holds_a_place:
-                return [mesure]
-            load = self._association_load(mesure.department, mesure.association, meta)
-            if mesure.holds_a_place:
-                association = lookup.rules()[1].association(mesure.association)
-                load.take(
-                    mesure.id,
-                    renforce=mesure.renforce,
-                    capacity=association.monthly_capacity if association else 0,
-                    renforce_capacity=association.renforce_capacity
-                    if association
-                    else 0,
-                    meta=meta,
-                )
-            else:
-                load.release(mesure.id, meta)
-            return [mesure, load]
-
-        return self._run(ctx, act)
+        return self.get("programme", programme_id)  # type: ignore[no-any-return]
 
     def get_mesure(self, mesure_id: UUID) -> Mesure:
-        mesure = self._find(mesure_id)
-        if not isinstance(mesure, Mesure):
-            raise _mesure_not_found(mesure_id)
-        return mesure
+        return self.get("mesure", mesure_id)  # type: ignore[no-any-return]
 
-    def mesure_history(self, mesure_id: UUID) -> list[Mesure.Event]:
-        events = list(self.events.get(mesure_id))
-        if not events or not isinstance(events[0], Mesure.Requested):
-            raise _mesure_not_found(mesure_id)
-        return events  # type: ignore[return-value]
+    def get_commission(self, commission_id: UUID) -> Commission:
+        return self.get("commission", commission_id)  # type: ignore[no-any-return]
+
+    def get_saisine(self, saisine_id: UUID) -> Saisine:
+        return self.get("saisine", saisine_id)  # type: ignore[no-any-return]
+
+    # ---- what steps change besides their record (through _Lookup) ------------------
 
     def _association_load(
         self, department: str, association: str, meta: Meta
@@ -363,61 +270,11 @@ class Logis(Application[UUID]):
             return load
         return AssociationLoad.open(department, association, meta)
 
-    # ---- commissions ------------------------------------------------------------
-
-    def convene_commission(
-        self, command: ConveneCommission, ctx: Context
-    ) -> CommandResult:
-        def act() -> Commission:
-            check_create(ctx.caller, command.department, command.commune)
-            programme = None
-            if command.programme_id is not None:  # convened for it: it must read it
-                programme = self.get_programme(command.programme_id)
-                check_read(ctx.caller, "programme", access.programme_facts(programme))
-            meta = self._meta(command, ctx, command.department)
-            self.department_settings(command.department, meta.occurred_on)
-            commission = command.create(meta, programme)  # its role, its dwellings
-            if commission.kind == CAL and programme is not None:  # LOGEMENT-UNIQUE
-                programme.check_not_let(commission.dwelling_refs)
-            elif commission.kind == CAL:
-                self._check_outside_programmes(commission, commission.dwelling_refs)
-            return commission
-
-        return self._run(ctx, act)
-
-    def apply_commission_step(
-        self, commission_id: UUID, command: CommissionStep, ctx: Context
-    ) -> CommandResult:
-        """The decision on the commission and on every dossier it names, in one
-        transaction; a liste complémentaire also goes on its commune's register."""
-
-        def act() -> list[Aggregate]:
-            commission = self.get_commission(commission_id)
-            self._check_scope(ctx, "commission", commission)
-            named = self._named_dossiers(commission, command, ctx)
-            self._check_expected_version(commission, ctx)
-            meta = self._meta(command, ctx, commission.department)
-            lookup = _Lookup(self, commission.department, meta.occurred_on, named)
-            command.apply(commission, meta, lookup)
-            changed: dict[UUID, Aggregate] = {}
-            for event in list(commission.pending_events):
-                for dossier in record_on_dossiers(
-                    commission, event, lookup.dossiers, lookup.rules()[1]
-                ):
-                    changed[dossier.id] = dossier
-                if isinstance(event, Commission.RankingDecided):
-                    registered = self._register_liste(commission, meta)
-                    if registered is not None:
-                        changed[registered.id] = registered
-                if isinstance(event, Commission.CALDecisionsTaken):
-                    programme = self._attribute_dwelling(
-                        commission, event, lookup.dossiers, meta
-                    )
-                    if programme is not None:
-                        changed[programme.id] = programme
-            return [commission, *changed.values()]
-
-        return self._run(ctx, act)
+    def _dwellings_register(self, commune: str, meta: Meta) -> CommuneDwellings:
+        register = self._find(commune_dwellings_id(commune))
+        if isinstance(register, CommuneDwellings):
+            return register
+        return CommuneDwellings.open(commune, meta)
 
     def _attribute_dwelling(
         self,
@@ -458,12 +315,6 @@ class Logis(Application[UUID]):
         if isinstance(register, CommuneDwellings):
             register.check_outside_programmes(refs, commission.landlord or "")
 
-    def get_commission(self, commission_id: UUID) -> Commission:
-        commission = self._find(commission_id)
-        if not isinstance(commission, Commission):
-            raise _commission_not_found(commission_id)
-        return commission
-
     def _register_liste(
         self, commission: Commission, meta: Meta
     ) -> CommuneListes | None:
@@ -479,42 +330,6 @@ class Logis(Application[UUID]):
     def commune_listes(self, commune: str) -> CommuneListes | None:
         register = self._find(commune_listes_id(commune))
         return register if isinstance(register, CommuneListes) else None
-
-    # ---- CCAPEX referrals ----------------------------------------------------------
-
-    def signal_saisine(self, command: SignalSaisine, ctx: Context) -> CommandResult:
-        def act() -> Saisine:
-            check_create(ctx.caller, command.department, command.commune)
-            meta = self._meta(command, ctx, command.department)
-            self.department_settings(command.department, meta.occurred_on)
-            return command.create(meta)
-
-        return self._run(ctx, act)
-
-    def apply_saisine_step(
-        self, saisine_id: UUID, command: SaisineStep, ctx: Context
-    ) -> CommandResult:
-        def act() -> Saisine:
-            saisine = self.get_saisine(saisine_id)
-            self._check_scope(ctx, "saisine", saisine)
-            self._check_expected_version(saisine, ctx)
-            meta = self._meta(command, ctx, saisine.department)
-            command.apply(saisine, meta)
-            return saisine
-
-        return self._run(ctx, act)
-
-    def get_saisine(self, saisine_id: UUID) -> Saisine:
-        saisine = self._find(saisine_id)
-        if not isinstance(saisine, Saisine):
-            raise _saisine_not_found(saisine_id)
-        return saisine
-
-    def saisine_history(self, saisine_id: UUID) -> list[Saisine.Event]:
-        events = list(self.events.get(saisine_id))
-        if not events or not isinstance(events[0], Saisine.Signalled):
-            raise _saisine_not_found(saisine_id)
-        return events  # type: ignore[return-value]
 
     # ---- department settings ------------------------------------------------------
 
@@ -588,15 +403,16 @@ class Logis(Application[UUID]):
 
     def record_facts(
         self,
-        kind: str,
+        kind_name: str,
         record: Any,
         caller: Caller,
         landlords: dict[UUID, str | None] | None = None,
     ) -> Facts:
         """Where a record sits and who its parties are; a landlord's dossier
         also needs its programme's landlord (`landlords`: those already read)."""
-        if kind != "dossier":
-            return FACTS[kind](record)
+        of_kind = kind(kind_name)
+        if not of_kind.programme_party:
+            return of_kind.facts(record)
         landlord = None
         programme_id = record.programme_id
         if caller.role == "bailleur" and programme_id is not None:
@@ -606,7 +422,7 @@ class Logis(Application[UUID]):
                 found = isinstance(programme, Programme)
                 landlords[programme_id] = programme.landlord if found else None
             landlord = landlords[programme_id]
-        return access.dossier_facts(record, landlord)
+        return of_kind.facts(record, landlord)
 
     def _check_scope(
         self,
@@ -625,14 +441,19 @@ class Logis(Application[UUID]):
         check_write(ctx.caller, kind, facts)
 
     def _named_dossiers(
-        self, commission: Commission, command: CommissionStep, ctx: Context
+        self, record: Any, command: RecordStep, ctx: Context
     ) -> _Dossiers:
-        """The dossiers a decision names, loaded (404 for an unknown one), each
-        one the caller may write on (a CAL's landlord: `_CALParties`)."""
+        """The dossiers a step names (a commission's decision), loaded (404 for
+        an unknown one), each one the caller may write on (a CAL's landlord:
+        `_CALParties`)."""
         named = _Dossiers(self)
-        cal = _CALParties(self, commission) if commission.kind == CAL else None
+        ids = command.named_dossiers()
+        if not ids:
+            return named
+        is_cal = isinstance(record, Commission) and record.kind == CAL
+        cal = _CALParties(self, record) if is_cal else None
         landlords: dict[UUID, str | None] = {}
-        for dossier_id in command.named_dossiers():
+        for dossier_id in ids:
             dossier = named[dossier_id]
             parties = cal.of(dossier) if cal is not None else frozenset()
             self._check_scope(ctx, "dossier", dossier, parties, landlords)
@@ -761,46 +582,67 @@ def _holds(dossier: Dossier, commission_id: UUID) -> bool:
     )
 
 
-def _dossier_not_found(dossier_id: UUID) -> NotFoundError:
-    return NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
-
-
-def _mesure_not_found(mesure_id: UUID) -> NotFoundError:
-    return NotFoundError(f"Mesure {mesure_id} introuvable.", "mesure_not_found")
-
-
-def _saisine_not_found(saisine_id: UUID) -> NotFoundError:
-    return NotFoundError(f"Saisine {saisine_id} introuvable.", "saisine_not_found")
-
-
-def _commission_not_found(commission_id: UUID) -> NotFoundError:
-    return NotFoundError(
-        f"Commission {commission_id} introuvable.", "commission_not_found"
-    )
+def _not_found(found: RecordKind, record_id: UUID) -> NotFoundError:
+    return NotFoundError(found.not_found_message(record_id), found.not_found_code)
 
 
 class _Lookup:
     """What commands read besides their own aggregate, on the command's day:
-    the department's rules, the dossiers they name (each loaded once), what the
-    commission préfectorale decided on a dossier, a vacancy's next candidates."""
+    the department's rules, the records they name (dossiers each loaded
+    once), what the commission préfectorale decided on a dossier, a vacancy's
+    next candidates; and the other aggregates a command changes (an
+    association's load, a commune's registers, a programme's dwelling)."""
 
     def __init__(
         self,
         app: Logis,
         department: str,
-        day: date,
+        day: date | None,
         dossiers: _Dossiers | None = None,
+        caller: Caller | None = None,
     ) -> None:
         self._app = app
         self._department = department
-        self._day = day
+        self.day = day  # None until the command's date is checked
+        self._caller = caller
         self._rules: tuple[int, DepartmentSettings] | None = None
         self.dossiers = dossiers if dossiers is not None else _Dossiers(app)
 
     def rules(self) -> tuple[int, DepartmentSettings]:
         if self._rules is None:
-            self._rules = self._app.department_settings(self._department, self._day)
+            assert self.day is not None
+            self._rules = self._app.department_settings(self._department, self.day)
         return self._rules
+
+    def programme(self, programme_id: UUID) -> Programme:
+        return self._app.get_programme(programme_id)
+
+    def readable_programme(self, programme_id: UUID) -> Programme:
+        programme = self._app.get_programme(programme_id)
+        assert self._caller is not None
+        check_read(self._caller, "programme", access.programme_facts(programme))
+        return programme
+
+    def association_load(self, association: str, meta: Meta) -> AssociationLoad:
+        return self._app._association_load(self._department, association, meta)
+
+    def dwellings_register(self, commune: str, meta: Meta) -> CommuneDwellings:
+        return self._app._dwellings_register(commune, meta)
+
+    def check_outside_programmes(
+        self, commission: Commission, refs: Sequence[str]
+    ) -> None:
+        self._app._check_outside_programmes(commission, refs)
+
+    def register_liste(
+        self, commission: Commission, meta: Meta
+    ) -> CommuneListes | None:
+        return self._app._register_liste(commission, meta)
+
+    def attribute_dwelling(
+        self, commission: Commission, event: Commission.CALDecisionsTaken, meta: Meta
+    ) -> Programme | None:
+        return self._app._attribute_dwelling(commission, event, self.dossiers, meta)
 
     def prior_ranking(self, dossier_id: UUID) -> PriorRanking:
         dossier = self.dossiers[dossier_id]
@@ -889,7 +731,7 @@ class _Lookup:
         return next_candidates(
             register.listes,
             programme.commune,
-            self._day,
+            self.day,
             count,
             exclude=listed - waiting,
         )
@@ -952,17 +794,3 @@ class _Dossiers(dict[UUID, Dossier]):
         dossier = self._app.get_dossier(dossier_id)
         self[dossier_id] = dossier
         return dossier
-
-
-FACTS: dict[str, Callable[[Any], Facts]] = {
-    "mesure": access.mesure_facts,
-    "saisine": access.saisine_facts,
-    "programme": access.programme_facts,
-    "commission": access.commission_facts,
-}
-
-
-def _programme_not_found(programme_id: UUID) -> NotFoundError:
-    return NotFoundError(
-        f"Programme {programme_id} introuvable.", "programme_not_found"
-    )

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.text import MultiLine, SingleLine
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from uuid import UUID
+
+    from eventsourcing.domain import Aggregate
+
+    from domain.shared import Meta
 
 # Every text field of every command is one of these: the characters a field may
 # hold are decided once, in domain/text.py.
@@ -39,3 +47,37 @@ class Command(BaseModel):
         default=None,
         description="Date à laquelle l'étape a eu lieu (par défaut : aujourd'hui).",
     )
+
+
+class Creation(Command):
+    """A command that creates a record (its kind: commands/procedures.py). The
+    application checks the caller may create in its department and commune,
+    then `check_named`, then its date, that the department is configured, and
+    saves what `create` returns: the record first, then any other aggregate it
+    changed, all together."""
+
+    if TYPE_CHECKING:  # each declares its own, where its schema wants them
+        department: str
+        commune: str
+
+    def check_named(self, lookup: Any) -> None:
+        """The records it names, checked before anything else of it (404, 403)."""
+
+    def create(self, meta: Meta, lookup: Any = None) -> Aggregate | Sequence[Aggregate]:
+        raise NotImplementedError
+
+
+class RecordStep(Command):
+    """A step on an existing record (its kind: commands/procedures.py)."""
+
+    def named_dossiers(self) -> list[UUID]:
+        """The dossiers the step decides on: the caller must act on each."""
+        return []
+
+    def apply(self, record: Any, meta: Meta, lookup: Any) -> Any:
+        raise NotImplementedError
+
+    def perform(self, record: Any, meta: Meta, lookup: Any) -> Sequence[Aggregate]:
+        """Apply the step; return the other aggregates it changed, saved with
+        the record in one transaction."""
+        return list(self.apply(record, meta, lookup) or ())

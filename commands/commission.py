@@ -1,19 +1,20 @@
 """Commands on the three commissions of the LLTS procedure (DOMAIN.md §3.4–3.6):
 convene a session, record who attended, decide, close the minutes.
 
-A decision names dossiers: the application records it on each of them and
-saves the commission and those dossiers together (Logis.apply_commission_step).
+A decision names dossiers: the step records it on each of them, and the
+application saves the commission and those dossiers together (Logis.step).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, ShortText, Text
+from commands.base import Command, Creation, RecordStep, ShortText, Text
 from domain import commission as c
 from domain.commission import (
     Attendee,
@@ -22,10 +23,17 @@ from domain.commission import (
     DwellingFacts,
     PriorRanking,
     RankingEntry,
+    record_on_dossiers,
 )
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.programme import COMMUNE_PATTERN, Programme
 from domain.shared import Meta, Role
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
+    from domain.commune import CommuneListes
+    from domain.dossier import Dossier
 
 CommissionKind = Literal["pre_commission", "commission_prefectorale", "cal"]
 CALOutcome = Literal[
@@ -48,6 +56,29 @@ class Lookup(Protocol):
     def dalo_recognised(self, dossier_id: UUID) -> bool: ...
 
     def dwelling(self, commission: Commission, ref: str) -> DwellingFacts | None: ...
+
+    @property
+    def dossiers(self) -> Mapping[UUID, Dossier]:
+        """The dossiers the step names, loaded on first use."""
+        ...
+
+    def programme(self, programme_id: UUID) -> Programme: ...
+
+    def readable_programme(self, programme_id: UUID) -> Programme:
+        """The programme, once the caller may read it (403 otherwise)."""
+        ...
+
+    def check_outside_programmes(
+        self, commission: Commission, refs: list[str]
+    ) -> None: ...
+
+    def register_liste(
+        self, commission: Commission, meta: Meta
+    ) -> CommuneListes | None: ...
+
+    def attribute_dwelling(
+        self, commission: Commission, event: Commission.CALDecisionsTaken, meta: Meta
+    ) -> Programme | None: ...
 
 
 class _Part(BaseModel):
@@ -96,7 +127,7 @@ class CandidateDecisionIn(_Part):
     return_session_on: date | None = None
 
 
-class ConveneCommission(Command):
+class ConveneCommission(Creation):
     """Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
     commission préfectorale, a landlord its CAL."""
 
@@ -111,8 +142,14 @@ class ConveneCommission(Command):
         description="Les logements qu'examine la CAL (CAL seulement)",
     )
 
-    def create(self, meta: Meta, programme: Programme | None) -> Commission:
-        return Commission.convene(
+    def check_named(self, lookup: Lookup) -> None:
+        """Convened for a programme: the caller must read it."""
+        if self.programme_id is not None:
+            lookup.readable_programme(self.programme_id)
+
+    def create(self, meta: Meta, lookup: Lookup) -> Commission:
+        programme = lookup.programme(self.programme_id) if self.programme_id else None
+        commission = Commission.convene(
             commission_id=uuid4(),
             kind=self.kind,
             held_on=self.held_on,
@@ -123,9 +160,14 @@ class ConveneCommission(Command):
             dwelling_refs=self.dwelling_refs,
             meta=meta,
         )
+        if commission.kind == c.CAL and programme is not None:  # LOGEMENT-UNIQUE
+            programme.check_not_let(commission.dwelling_refs)
+        elif commission.kind == c.CAL:
+            lookup.check_outside_programmes(commission, commission.dwelling_refs)
+        return commission
 
 
-class CommissionStep(Command):
+class CommissionStep(RecordStep):
     """A step of a convened commission."""
 
     slug: ClassVar[str]  # its URL: POST /v1/commissions/{id}/{slug}
@@ -135,9 +177,27 @@ class CommissionStep(Command):
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
 
-    def named_dossiers(self) -> list[UUID]:
-        """The dossiers the step decides on: the caller must act on each."""
-        return []
+    def perform(
+        self, commission: Commission, meta: Meta, lookup: Lookup
+    ) -> list[Aggregate]:
+        """The decision on the commission and on every dossier it names; a
+        liste complémentaire also goes on its commune's register, a CAL's
+        attribution takes the dwelling on its programme."""
+        self.apply(commission, meta, lookup)
+        changed: dict[UUID, Aggregate] = {}
+        for event in list(commission.pending_events):
+            for dossier in record_on_dossiers(
+                commission, event, lookup.dossiers, lookup.rules()[1]
+            ):
+                changed[dossier.id] = dossier
+            registered = None
+            if isinstance(event, Commission.RankingDecided):
+                registered = lookup.register_liste(commission, meta)
+            if isinstance(event, Commission.CALDecisionsTaken):
+                registered = lookup.attribute_dwelling(commission, event, meta)
+            if registered is not None:
+                changed[registered.id] = registered
+        return list(changed.values())
 
 
 class RecordAttendance(CommissionStep):

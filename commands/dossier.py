@@ -15,13 +15,20 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 from pydantic import Field
 
-from commands.base import Command, Money, OptionalText, ShortText, Text
+from commands.base import (
+    Creation,
+    Money,
+    OptionalText,
+    RecordStep,
+    ShortText,
+    Text,
+)
 from domain import dossier as d
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
-from domain.programme import COMMUNE_PATTERN
-from domain.shared import Meta
+from domain.programme import COMMUNE_PATTERN, Programme
+from domain.shared import InvalidValueError, Meta
 
 # d.WITHDRAWAL_CHANNELS (DOS-RETRAIT); both optional, so that a withdrawal
 # without them is refused by the rule (409), not as malformed.
@@ -29,7 +36,7 @@ WithdrawalChannel = Literal["courrier", "courriel", "en_personne", "telephone"]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 
 
-class IdentifyDossier(Command):
+class IdentifyDossier(Creation):
     """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
 
     household_id: UUID | None = Field(
@@ -56,7 +63,21 @@ class IdentifyDossier(Command):
         "reconnaissant le ménage prioritaire (DALO-DELAI en part)",
     )
 
-    def create(self, meta: Meta) -> Dossier:
+    def check_named(self, lookup: Lookup) -> None:
+        """A dossier gathered for a programme names one that exists (404) and
+        is built in its department (409). Any partner who may propose a
+        household names the programme, even one whose role does not read
+        programmes (a CAF): its id, drawn at random, is what it was given."""
+        if self.programme_id is None:
+            return
+        if lookup.programme(self.programme_id).department != self.department:
+            msg = (
+                f"Le programme {self.programme_id} n'est pas situé dans le "
+                f"département {self.department}."
+            )
+            raise InvalidValueError(msg, "programme_elsewhere")
+
+    def create(self, meta: Meta, lookup: Lookup | None = None) -> Dossier:
         return Dossier.identify(
             dossier_id=uuid4(),
             household_id=self.household_id or uuid4(),
@@ -79,13 +100,15 @@ class Lookup(Protocol):
 
     def rules(self) -> tuple[int, DepartmentSettings]: ...
 
+    def programme(self, programme_id: UUID) -> Programme: ...
+
     def ranked_ahead(self, dossier: Dossier) -> Sequence[Dossier]:
         """OFFRE-DELAI: the households the CAL ranked ahead of this one for the
         same dwelling (attribution par classement)."""
         ...
 
 
-class Step(Command):
+class Step(RecordStep):
     """A step on an existing dossier."""
 
     slug: ClassVar[str]  # its URL: POST /v1/dossiers/{id}/{slug}

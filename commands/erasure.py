@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from commands.errors import InvalidCommandError
 from commands.legality import settings_history
-from domain.personal import categories_held, retained_until
+from domain.personal import categories_held
 from domain.records import kind_of
 from domain.shared import Actor, DomainError, Meta
 
@@ -52,7 +52,7 @@ def erasable_records(app: Logis, record_ids: Sequence[UUID]) -> list[ErasableRec
             ErasableRecord(
                 record_id,
                 kind.name,
-                retained_until(kind.name, events, settings_on),
+                kind.retained_until(events, settings_on),
                 categories_held(events),
                 any(type(e).__name__ == "PersonalDataErased" for e in events),
             )

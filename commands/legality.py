@@ -21,7 +21,7 @@ from domain.department import (
     department_id,
     local_today,
 )
-from domain.legality import CHECKS, RULES
+from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def check_record(
         day,
         # The checks judge each event by its `occurred_on` against `day`
         # themselves; they read only what the store held at `known_at`.
-        CHECKS[kind](clocks.known(events), rules, day, imports=imports),
+        found.check(clocks.known(events), rules, day, imports=imports),
         known_at,
     )
 

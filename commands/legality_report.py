@@ -26,7 +26,6 @@ from commands.errors import NotFoundError
 from commands.legality import department_imports, rules_for, settings_history
 from domain.clocks import Clocks
 from domain.department import DepartmentSettings
-from domain.legality import CHECKS
 from domain.records import KINDS, kind_of
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def department_report(
         checked[kind] += 1
         within = [
             f
-            for f in CHECKS[kind](events, settings_on, as_of, imports=imports)
+            for f in found.check(events, settings_on, as_of, imports=imports)
             if in_period(f, start, end)
         ]
         if not within:

@@ -8,12 +8,12 @@ back by the application, in the same transaction as the measure.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Command, ShortText, Text
+from commands.base import Creation, RecordStep, ShortText, Text
 from domain import mesure as m
 from domain.department import (
     DEPARTMENT_CODE_PATTERN,
@@ -23,6 +23,11 @@ from domain.department import (
 from domain.mesure import Mesure
 from domain.programme import COMMUNE_PATTERN
 from domain.shared import InvalidValueError, Meta
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
+    from domain.association import AssociationLoad
 
 Signatory = Literal["association", "menage", "prescripteur"]
 
@@ -34,6 +39,10 @@ class Lookup(Protocol):
 
     def mesure(self, mesure_id: UUID) -> Mesure: ...
 
+    def association_load(self, association: str, meta: Meta) -> AssociationLoad:
+        """The association's load in the department (opened if none)."""
+        ...
+
 
 def association_in(settings: DepartmentSettings, code: str) -> AssociationSettings:
     association = settings.association(code)
@@ -44,7 +53,7 @@ def association_in(settings: DepartmentSettings, code: str) -> AssociationSettin
     return association
 
 
-class RequestMesure(Command):
+class RequestMesure(Creation):
     """A prescriber asks for a measure, on a diagnostic co-signed by the household."""
 
     kind: Literal["individuelle", "bail_glissant", "action_specifique"]
@@ -92,7 +101,7 @@ class RequestMesure(Command):
         )
 
 
-class MesureStep(Command):
+class MesureStep(RecordStep):
     """A step on an existing measure."""
 
     slug: ClassVar[str]  # its URL: POST /v1/mesures/{id}/{slug}
@@ -105,6 +114,28 @@ class MesureStep(Command):
 
     def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
+
+    def perform(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> list[Aggregate]:
+        """The step and, when it takes or gives back the place at its
+        association (notification; end, rupture, reorientation), the
+        association's load, saved together (ASLL-CAPACITE)."""
+        held = mesure.holds_a_place
+        self.apply(mesure, meta, lookup)
+        if held == mesure.holds_a_place:
+            return []
+        load = lookup.association_load(mesure.association, meta)
+        if mesure.holds_a_place:
+            association = lookup.rules()[1].association(mesure.association)
+            load.take(
+                mesure.id,
+                renforce=mesure.renforce,
+                capacity=association.monthly_capacity if association else 0,
+                renforce_capacity=association.renforce_capacity if association else 0,
+                meta=meta,
+            )
+        else:
+            load.release(mesure.id, meta)
+        return [load]
 
 
 class Instruct(MesureStep):

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, Money, OptionalText, ShortText
+from commands.base import Command, Creation, Money, OptionalText, RecordStep, ShortText
 from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
 from domain.liste import ListedCandidate
 from domain.programme import COMMUNE_PATTERN, Dwelling, Partner, Programme
 from domain.shared import Meta, Role
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import Aggregate
+
+    from domain.dwellings import CommuneDwellings
 
 
 class Lookup(Protocol):
@@ -24,6 +29,10 @@ class Lookup(Protocol):
 
     def candidates(self, programme: Programme, ref: str) -> Sequence[ListedCandidate]:
         """The vacancy flow: the next households of the commune's valid lists."""
+        ...
+
+    def dwellings_register(self, commune: str, meta: Meta) -> CommuneDwellings:
+        """The commune's register of programme dwellings (opened if none)."""
         ...
 
 
@@ -43,7 +52,7 @@ class PartnerIn(BaseModel):
     role: Role
 
 
-class AnnounceProgramme(Command):
+class AnnounceProgramme(Creation):
     """A landlord announces a delivery (livraison) or a vacancy (vacance)."""
 
     kind: Literal["livraison", "vacance"]
@@ -52,7 +61,8 @@ class AnnounceProgramme(Command):
     commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
     dwellings: list[DwellingIn] = Field(min_length=1, max_length=500)
 
-    def create(self, meta: Meta, lookup: Lookup) -> Programme:
+    def create(self, meta: Meta, lookup: Lookup) -> list[Aggregate]:
+        """The programme, and its dwellings on its commune's register."""
         programme = Programme.announce(
             programme_id=uuid4(),
             kind=self.kind,
@@ -70,10 +80,14 @@ class AnnounceProgramme(Command):
                 programme.propose_candidates(
                     ref, lookup.candidates(programme, ref), meta
                 )
-        return programme
+        register = lookup.dwellings_register(programme.commune, meta)
+        register.register(
+            programme.id, programme.landlord, list(programme.dwellings), meta
+        )
+        return [programme, register]
 
 
-class ProgrammeStep(Command):
+class ProgrammeStep(RecordStep):
     """A step on an existing programme."""
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from pydantic import Field, model_validator
 
-from commands.base import Command, Money, ShortText, Text
+from commands.base import Creation, Money, RecordStep, ShortText, Text
 from domain import saisine as s
 from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.programme import COMMUNE_PATTERN
@@ -21,7 +21,7 @@ from domain.saisine import Saisine
 from domain.shared import Meta
 
 
-class SignalSaisine(Command):
+class SignalSaisine(Creation):
     """A household at risk of expulsion is signalled to the department's CCAPEX."""
 
     source: Literal[
@@ -48,7 +48,7 @@ class SignalSaisine(Command):
     summons_on: date | None = Field(default=None, description="Date de l'assignation")
     hearing_on: date | None = Field(default=None, description="Date de l'audience")
 
-    def create(self, meta: Meta) -> Saisine:
+    def create(self, meta: Meta, lookup: Any = None) -> Saisine:
         return Saisine.signal(
             saisine_id=uuid4(),
             source=self.source,
@@ -64,7 +64,7 @@ class SignalSaisine(Command):
         )
 
 
-class SaisineStep(Command):
+class SaisineStep(RecordStep):
     """A step on an existing referral."""
 
     slug: ClassVar[str]  # its URL: POST /v1/saisines/{id}/{slug}
@@ -75,8 +75,13 @@ class SaisineStep(Command):
     def roles(cls) -> frozenset[str]:
         return s.STEP_ROLES[cls.action]
 
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
+    def apply(self, saisine: Saisine, meta: Meta) -> None:  # type: ignore[override]
         raise NotImplementedError
+
+    def perform(self, saisine: Saisine, meta: Meta, lookup: Any) -> list[Any]:
+        """A referral's step reads and changes nothing else."""
+        self.apply(saisine, meta)
+        return []
 
 
 class RegisterSaisine(SaisineStep):

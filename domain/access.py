@@ -7,11 +7,19 @@ table is generated from here (`matrix_markdown`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain import commission, department, dossier, mesure, programme, saisine
+from domain import department, dossier, mesure, saisine
+from domain.facts import LANDLORD_OUTCOMES as LANDLORD_OUTCOMES
+from domain.facts import Facts
+from domain.facts import commission_facts as commission_facts
+from domain.facts import dossier_facts as dossier_facts
+from domain.facts import mesure_facts as mesure_facts
+from domain.facts import programme_facts as programme_facts
+from domain.facts import saisine_facts as saisine_facts
 from domain.programme import department_of
+from domain.records import KINDS
 from domain.shared import ROLES, Actor, RoleNotAllowedError
 
 if TYPE_CHECKING:
@@ -61,7 +69,6 @@ ORG: Scope = "organisation"  # the records naming the caller's organisation as p
 NONE: Scope = "none"
 
 # What the organisation scope means, per role: the parties a record names.
-LANDLORD_OUTCOMES = ("rang", "liste_complementaire")
 PARTIES = {
     "bailleur": "dossiers of its programmes (or of its CAL) once ranked by the "
     "commission préfectorale (stage classe, outcome rang or liste "
@@ -80,14 +87,10 @@ PARTIES = {
 
 # ---- the read surfaces ------------------------------------------------------------
 
-RECORDS = ("dossier", "mesure", "saisine", "programme", "commission")
+RECORDS = tuple(k.name for k in KINDS)
 # Read action → what it covers, in French (403 messages).
 READ_ACTIONS: dict[str, str] = {
-    "dossier": "les dossiers LLTS",
-    "mesure": "les mesures ASLL",
-    "saisine": "les saisines CCAPEX",
-    "programme": "les programmes",
-    "commission": "les commissions",
+    **{k.name: k.covers for k in KINDS},
     "history": "l'historique des enregistrements",
     "audit": "la piste d'audit",
     "legality": "le contrôle de légalité",
@@ -214,27 +217,8 @@ def write_scope(role: str, kind: str) -> Scope:
 
 # ---- writes, from the aggregates' own STEP_ROLES ------------------------------------
 
-
-def _flat(steps: Mapping[str, Any]) -> dict[str, frozenset[str]]:
-    """commission.STEP_ROLES is per kind of session: the union of its roles."""
-    return {
-        step: roles
-        if isinstance(roles, frozenset)
-        else frozenset().union(*roles.values())
-        for step, roles in steps.items()
-    }
-
-
-# Who asks for a measure is a department setting (ASLL-PRESCRIPTEUR): its default.
-PRESCRIBERS = frozenset(
-    department.DepartmentSettings.model_fields["prescriber_roles"].default
-)
-WRITES: dict[str, dict[str, frozenset[str]]] = {
-    "dossier": _flat(dossier.STEP_ROLES),
-    "mesure": {"request": PRESCRIBERS, **_flat(mesure.STEP_ROLES)},
-    "saisine": _flat(saisine.STEP_ROLES),
-    "programme": _flat(programme.STEP_ROLES),
-    "commission": _flat(commission.STEP_ROLES),
+WRITES: dict[str, Mapping[str, frozenset[str]]] = {
+    **{k.name: k.steps for k in KINDS},
     "department": {"adopt_settings": department.ADOPTERS},
 }
 
@@ -248,58 +232,6 @@ def writable_steps(role: str) -> dict[str, list[str]]:
 
 
 # ---- what a record is: where it sits, who its parties are ---------------------------
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the matrix needs of a record: its department and commune, and the
-    (role, organisation) pairs it names as parties (the organisation scope)."""
-
-    department: str | None = None
-    commune: str | None = None
-    parties: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-
-
-def dossier_facts(d: Any, programme_landlord: str | None = None) -> Facts:
-    """A dossier names the partner who identified it; once ranked (rang or
-    liste complémentaire) its programme's landlord, or the CAL's that decided."""
-    parties = {(d.origin.role, d.origin.organisation)}
-    ranking = d.ranking or {}
-    cal_landlord = (d.cal_decision or {}).get("landlord")
-    landlord = cal_landlord or programme_landlord
-    if landlord and ranking.get("outcome") in LANDLORD_OUTCOMES:
-        parties.add(("bailleur", landlord))
-    return Facts(d.department, d.commune, frozenset(parties))
-
-
-def mesure_facts(m: Any) -> Facts:
-    """A measure names its prescriber, its association and, on a bail glissant,
-    the landlord (who reads no measure, but reviews and slides its lease)."""
-    parties = {(m.prescriber.role, m.prescriber.organisation)}
-    if m.association_name:
-        parties.add(("association", m.association_name))
-    if m.bail and m.bail.get("landlord"):
-        parties.add(("bailleur", m.bail["landlord"]))
-    return Facts(m.department, m.commune, frozenset(parties))
-
-
-def saisine_facts(s: Any) -> Facts:
-    """A referral names its enquiry's operator and the landlord (who reads no
-    referral, but records the court dates of its own)."""
-    enquiry = s.enquiry or {}
-    parties = {("bailleur", s.landlord)} if s.landlord else set()
-    if enquiry.get("operator"):
-        parties.add((enquiry["operator_role"], enquiry["operator"]))
-    return Facts(s.department, s.commune, frozenset(parties))
-
-
-def programme_facts(p: Any) -> Facts:
-    return Facts(p.department, p.commune, frozenset({("bailleur", p.landlord)}))
-
-
-def commission_facts(c: Any) -> Facts:
-    parties = {("bailleur", c.landlord)} if c.landlord else set()
-    return Facts(c.department, c.commune, frozenset(parties))
 
 
 def minutes_facts(c: Any) -> Facts:
@@ -321,14 +253,7 @@ def place_facts(department: str | None = None, commune: str | None = None) -> Fa
 # ---- the decisions ------------------------------------------------------------------
 
 
-THIS = {
-    "department": "ce département",
-    "dossier": "ce dossier",
-    "mesure": "cette mesure",
-    "saisine": "cette saisine",
-    "programme": "ce programme",
-    "commission": "cette commission",
-}
+THIS = {"department": "ce département", **{k.name: k.this for k in KINDS}}
 
 
 # How a refusal words the scope: reading, or acting (writing).
@@ -507,9 +432,8 @@ EVENT_FIELDS: dict[type, dict[str, str]] = {
     saisine.Saisine.EnquiryReturned: {"summary": "Soc"},
 }
 # The same on the records' current state (dotted: a key inside a field).
-RECORD_FIELDS: dict[str, dict[str, str]] = {
-    "dossier": {"resources": "Res", "solvency": "Res"},
-    "saisine": {"enquiry.summary": "Soc"},
+RECORD_FIELDS: dict[str, Mapping[str, str]] = {
+    k.name: k.record_fields for k in KINDS if k.record_fields
 }
 
 

@@ -12,9 +12,11 @@ they read as their erased value, of the same JSON type: a text reads
 `ERASED`, a list `[]`, a dict `{}`. Upcasters see such fields encrypted: never
 read them in an upcaster.
 
-`retained_until` says, for one record's history, the last day its personal data
-must be kept (erasure is possible from the next day), by the same reading of
-RGPD-CONSERVATION as the legality rule.
+`<kind>_retained_until` says, for one record's history, the last day its
+personal data must be kept (erasure is possible from the next day), by the same
+reading of RGPD-CONSERVATION as the legality rule; each kind of record names
+its own (domain/records.py), `settings_on(day)` giving the department's
+settings in force on `day` (None before the first: the defaults then apply).
 """
 
 from __future__ import annotations
@@ -130,51 +132,52 @@ def categories_held(events: Iterable[Any]) -> list[str]:
     return [c for c in CATEGORIES if c in held]
 
 
-def retained_until(
-    kind: str,
-    events: Sequence[Any],
-    settings_on: SettingsOn,
+def dossier_retained_until(
+    events: Sequence[Any], settings_on: SettingsOn
 ) -> date | None:
-    """The last day the record's personal data must be kept; None while the
-    record still needs them (an open dossier or referral).
-
-    - dossier: radiated, one year after the radiation (SNE); with a bilan
-      d'installation, the follow-up's end (the bilan's day plus its support
-      months) plus `social_data_retention_months`; ended otherwise (withdrawn,
-      inadmissible, list expired, closed), the end's day plus the same months;
-    - mesure: the last contact plus `support_retention_months` (two years);
-    - saisine: closed, its closure plus `support_retention_months` (a social
-      follow-up's file; the rule names no other period).
-    `settings_on(day)` gives the department's settings in force on `day`
-    (None before the first: the defaults then apply).
-    """
-    recorded = [e for e in events if not _is_erasure(e)]
-    last = recorded[-1]
+    """Radiated, one year after the radiation (SNE); with a bilan
+    d'installation, the follow-up's end (the bilan's day plus its support
+    months) plus `social_data_retention_months`; ended otherwise (withdrawn,
+    inadmissible, list expired, closed), the end's day plus the same months;
+    None while still open."""
+    recorded = _recorded(events)
+    radiations = [e for e in recorded if type(e).__name__ == "Radiated"]
+    if radiations:
+        return add_months(radiations[-1].occurred_on, SNE_RETENTION_MONTHS)
+    reviews = [e for e in recorded if type(e).__name__ == "InstallationReviewed"]
+    if reviews:
+        review = reviews[-1]
+        end = add_months(review.occurred_on, review.support_months or 0)
+        return add_months(end, _months(settings_on, review.occurred_on, SOCIAL))
     names = {type(e).__name__ for e in recorded}
-    if kind == "dossier":
-        radiations = [e for e in recorded if type(e).__name__ == "Radiated"]
-        if radiations:
-            return add_months(radiations[-1].occurred_on, SNE_RETENTION_MONTHS)
-        reviews = [e for e in recorded if type(e).__name__ == "InstallationReviewed"]
-        if reviews:
-            review = reviews[-1]
-            end = add_months(review.occurred_on, review.support_months or 0)
-            months = _months(settings_on, review.occurred_on, SOCIAL)
-            return add_months(end, months)
-        if names & {"Withdrawn", "DeclaredInadmissible", "ListExpired", "Closed"}:
-            months = _months(settings_on, last.occurred_on, SOCIAL)
-            return add_months(last.occurred_on, months)
-        return None
-    if kind == "mesure":
-        contact = max(recorded, key=lambda e: (e.occurred_on, e.originator_version))
-        months = _months(settings_on, contact.occurred_on, SUPPORT)
-        return add_months(contact.occurred_on, months)
-    if kind == "saisine":
-        if "Closed" not in names:
-            return None
-        months = _months(settings_on, last.occurred_on, SUPPORT)
-        return add_months(last.occurred_on, months)
+    if names & {"Withdrawn", "DeclaredInadmissible", "ListExpired", "Closed"}:
+        last = recorded[-1].occurred_on
+        return add_months(last, _months(settings_on, last, SOCIAL))
     return None
+
+
+def mesure_retained_until(events: Sequence[Any], settings_on: SettingsOn) -> date:
+    """The last contact plus `support_retention_months` (two years)."""
+    recorded = _recorded(events)
+    contact = max(recorded, key=lambda e: (e.occurred_on, e.originator_version))
+    months = _months(settings_on, contact.occurred_on, SUPPORT)
+    return add_months(contact.occurred_on, months)
+
+
+def saisine_retained_until(
+    events: Sequence[Any], settings_on: SettingsOn
+) -> date | None:
+    """Closed, its closure plus `support_retention_months` (a social
+    follow-up's file: the rule names no other period); None while open."""
+    recorded = _recorded(events)
+    if "Closed" not in {type(e).__name__ for e in recorded}:
+        return None
+    last = recorded[-1].occurred_on
+    return add_months(last, _months(settings_on, last, SUPPORT))
+
+
+def _recorded(events: Sequence[Any]) -> list[Any]:
+    return [e for e in events if not _is_erasure(e)]
 
 
 def _months(settings_on: SettingsOn, day: date, name: str) -> int:

@@ -24,7 +24,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from domain import access, personal
-from domain.records import AGGREGATES
+
+# The aggregate types published are the registry's: a kind of record's name,
+# or a bookkeeping aggregate's; one topic each (`topic_for`).
+from domain.records import AGGREGATE_TYPES as AGGREGATE_TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -32,15 +35,6 @@ if TYPE_CHECKING:
 SCHEMA = "logis.event/1"
 DEFAULT_PREFIX = "logis"
 
-# The aggregate types published, by aggregate class (domain/records.py).
-AGGREGATE_TYPES: dict[type, str] = dict(
-    zip(
-        AGGREGATES,
-        ("dossier", "mesure", "programme", "commission", "saisine",
-         "department", "commune", "commune", "association"),
-        strict=True,
-    )
-)  # fmt: skip
 
 # String fields holding a code from a closed list (or an organisation's code),
 # never free text: published as they are, alone or as a list of codes.

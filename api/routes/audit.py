@@ -16,7 +16,6 @@ from api.access_log import AccessLogDep, trail_categories
 from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas.audit import AuditTrailPublic
-from commands.application import Logis
 from domain.clocks import Clocks
 from domain.records import KINDS
 from infra.bootstrap import System
@@ -26,22 +25,14 @@ ERRORS = documented_errors("Enregistrement introuvable", "—")
 ERRORS.pop(409)
 ERRORS.pop(413)
 
-Get = Callable[[Logis, UUID], object]
-
-# Per kind: how the application reads the record (raising `<kind>_not_found`), and
-# the route's description.
-READS: dict[str, tuple[Get, str]] = {
-    "dossier": (
-        Logis.get_dossier,
-        "The dossier's audit trail: every event, its actor, dates and legal basis.",
-    ),
-    "mesure": (Logis.get_mesure, "The ASLL measure's audit trail."),
-    "programme": (Logis.get_programme, "The programme's audit trail."),
-    "commission": (
-        Logis.get_commission,
-        "The commission session's audit trail (its own events).",
-    ),
-    "saisine": (Logis.get_saisine, "The CCAPEX referral's audit trail."),
+# What the API adds to each kind of record: its route's description.
+DESCRIPTIONS: dict[str, str] = {
+    "dossier": "The dossier's audit trail: every event, its actor, dates and "
+    "legal basis.",
+    "mesure": "The ASLL measure's audit trail.",
+    "programme": "The programme's audit trail.",
+    "commission": "The commission session's audit trail (its own events).",
+    "saisine": "The CCAPEX referral's audit trail.",
 }
 
 router = APIRouter(tags=["piste d'audit"], responses=ERRORS)
@@ -51,7 +42,6 @@ def audit_trail(
     system: System,
     record_id: UUID,
     kind: str,
-    get: Get,
     min_position: int | None,
     clocks: Clocks | None = None,
 ) -> AuditTrailPublic:
@@ -65,7 +55,7 @@ def audit_trail(
     position = view.max_tracking_id(system.app.name) or 0
     record = find_record(view, record_id)
     if record is None or record.kind != kind:
-        get(system.app, record_id)  # raises <kind>_not_found for no such record
+        system.app.get(kind, record_id)  # raises <kind>_not_found for no such one
         record = AuditRecord(record_id, kind, None, None)
     if not clocks.now:
         system.app.record_history_at(record_id, clocks)  # 404 before it existed
@@ -73,7 +63,7 @@ def audit_trail(
     return AuditTrailPublic.of(record, rows, position)
 
 
-def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
+def _endpoint(kind: str, description: str) -> Callable[..., object]:
     def read_audit(
         record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
         system: SystemDep,
@@ -83,7 +73,7 @@ def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
         min_position: MinPosition = None,
     ) -> AuditTrailPublic:
         authorize(system, caller, kind, record_id, surface="audit")
-        answer = audit_trail(system, record_id, kind, get, min_position, clocks)
+        answer = audit_trail(system, record_id, kind, min_position, clocks)
         categories = trail_categories(kind)
         if categories:  # a dossier's, a measure's, a referral's
             access.record(kind, [record_id], categories)
@@ -97,7 +87,7 @@ def _endpoint(kind: str, get: Get, description: str) -> Callable[..., object]:
 for _kind in KINDS:
     router.add_api_route(
         f"/v1/{_kind.name}s/{{{_kind.name}_id}}/audit",
-        _endpoint(_kind.name, *READS[_kind.name]),
+        _endpoint(_kind.name, DESCRIPTIONS[_kind.name]),
         methods=["GET"],
         response_model=AuditTrailPublic,
     )

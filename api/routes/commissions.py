@@ -84,7 +84,7 @@ def _step(
         system,
         type(command).__name__,
         response,
-        lambda: system.app.apply_commission_step(commission_id, command, ctx),
+        lambda: system.app.step("commission", commission_id, command, ctx),
     )
 
 
@@ -99,7 +99,7 @@ def convene_commission(
         system,
         "ConveneCommission",
         response,
-        lambda: system.app.convene_commission(body, ctx),
+        lambda: system.app.create("commission", body, ctx),
     )
     response.headers["Location"] = f"/v1/commissions/{answer.id}"
     return answer
@@ -187,7 +187,7 @@ def read_commission(
     commission = authorize(system, caller, "commission", commission_id)
     if not clocks.now:
         return CommissionPublic.of(
-            system.app.read_at(commission_id, clocks, system.app.get_commission)
+            system.app.read_at("commission", commission_id, clocks)
         )
     response.headers["ETag"] = f'"{commission.version}"'
     return CommissionPublic.of(commission)

@@ -53,7 +53,7 @@ def identify_dossier(
         system,
         "IdentifyDossier",
         response,
-        lambda: system.app.identify_dossier(body, ctx),
+        lambda: system.app.create("dossier", body, ctx),
     )
     response.headers["Location"] = f"/v1/dossiers/{answer.id}"
     return answer
@@ -61,9 +61,8 @@ def identify_dossier(
 
 add_step_routes(
     router,
+    "dossier",
     STEPS,
-    id_name="dossier_id",
-    apply=lambda system, i, command, ctx: system.app.apply_step(i, command, ctx),
     operation_prefix="record",
 )
 
@@ -124,7 +123,7 @@ def read_dossier(
     if clocks.now:
         response.headers["ETag"] = f'"{dossier.version}"'
     else:
-        dossier = system.app.read_at(dossier_id, clocks, system.app.get_dossier)
+        dossier = system.app.read_at("dossier", dossier_id, clocks)
     answer = public(caller, "dossier", DossierPublic.of(dossier))
     access.record("dossier", [dossier_id], DOSSIER)
     return answer
@@ -143,7 +142,7 @@ def read_history(
     `as_of` and `known_at`, the events that had happened by that day among
     those the store held at that moment."""
     authorize(system, caller, "dossier", dossier_id, surface="history")
-    system.app.dossier_history(dossier_id)  # 404 for another kind of record
+    system.app.history("dossier", dossier_id)  # 404 for another kind of record
     _, events = system.app.record_history_at(dossier_id, clocks)
     answer = HistoryPublic(id=dossier_id, events=history(caller, "dossier", events))
     access.record("dossier", [dossier_id], DOSSIER)

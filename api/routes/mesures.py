@@ -55,7 +55,7 @@ def request_mesure(
         system,
         "RequestMesure",
         response,
-        lambda: system.app.request_mesure(body, ctx),
+        lambda: system.app.create("mesure", body, ctx),
     )
     response.headers["Location"] = f"/v1/mesures/{answer.id}"
     return answer
@@ -63,9 +63,8 @@ def request_mesure(
 
 add_step_routes(
     router,
+    "mesure",
     STEPS,
-    id_name="mesure_id",
-    apply=lambda system, i, command, ctx: system.app.apply_mesure_step(i, command, ctx),
     operation_prefix="mesure",
 )
 
@@ -84,7 +83,7 @@ def read_mesure(
     (a moment: what the store held)."""
     mesure = authorize(system, caller, "mesure", mesure_id)
     if not clocks.now:
-        mesure = system.app.read_at(mesure_id, clocks, system.app.get_mesure)
+        mesure = system.app.read_at("mesure", mesure_id, clocks)
     else:
         response.headers["ETag"] = f'"{mesure.version}"'
     answer = public(caller, "mesure", MesurePublic.of(mesure))
@@ -105,7 +104,7 @@ def read_mesure_history(
     `as_of` and `known_at`, the events that had happened by that day among
     those the store held at that moment."""
     authorize(system, caller, "mesure", mesure_id, surface="history")
-    system.app.mesure_history(mesure_id)  # 404 for another kind of record
+    system.app.history("mesure", mesure_id)  # 404 for another kind of record
     _, events = system.app.record_history_at(mesure_id, clocks)
     answer = HistoryPublic(id=mesure_id, events=history(caller, "mesure", events))
     access.record("mesure", [mesure_id], MESURE)

@@ -67,7 +67,7 @@ def _step(
         system,
         name,
         response,
-        lambda: system.app.apply_programme_step(programme_id, command, ctx),
+        lambda: system.app.step("programme", programme_id, command, ctx),
     )
 
 
@@ -81,7 +81,7 @@ def announce_programme(
         system,
         "AnnounceProgramme",
         response,
-        lambda: system.app.announce_programme(body, ctx),
+        lambda: system.app.create("programme", body, ctx),
     )
     response.headers["Location"] = f"/v1/programmes/{answer.id}"
     return answer
@@ -183,8 +183,6 @@ def read_programme(
     that had happened by then) and `known_at` (a moment: what the store held)."""
     programme = authorize(system, caller, "programme", programme_id)
     if not clocks.now:
-        return ProgrammePublic.of(
-            system.app.read_at(programme_id, clocks, system.app.get_programme)
-        )
+        return ProgrammePublic.of(system.app.read_at("programme", programme_id, clocks))
     response.headers["ETag"] = f'"{programme.version}"'
     return ProgrammePublic.of(programme)

@@ -47,7 +47,7 @@ def signal_saisine(
         system,
         "SignalSaisine",
         response,
-        lambda: system.app.signal_saisine(body, ctx),
+        lambda: system.app.create("saisine", body, ctx),
     )
     response.headers["Location"] = f"/v1/saisines/{answer.id}"
     return answer
@@ -55,11 +55,8 @@ def signal_saisine(
 
 add_step_routes(
     router,
+    "saisine",
     STEPS,
-    id_name="saisine_id",
-    apply=lambda system, i, command, ctx: system.app.apply_saisine_step(
-        i, command, ctx
-    ),
     operation_prefix="saisine",
 )
 
@@ -78,7 +75,7 @@ def read_saisine(
     (a moment: what the store held)."""
     saisine = authorize(system, caller, "saisine", saisine_id)
     if not clocks.now:
-        saisine = system.app.read_at(saisine_id, clocks, system.app.get_saisine)
+        saisine = system.app.read_at("saisine", saisine_id, clocks)
     else:
         response.headers["ETag"] = f'"{saisine.version}"'
     answer = public(caller, "saisine", SaisinePublic.of(saisine))
@@ -99,7 +96,7 @@ def read_saisine_history(
     `as_of` and `known_at`, the events that had happened by that day among
     those the store held at that moment."""
     authorize(system, caller, "saisine", saisine_id, surface="history")
-    system.app.saisine_history(saisine_id)  # 404 for another kind of record
+    system.app.history("saisine", saisine_id)  # 404 for another kind of record
     _, events = system.app.record_history_at(saisine_id, clocks)
     answer = HistoryPublic(id=saisine_id, events=history(caller, "saisine", events))
     access.record("saisine", [saisine_id], SAISINE)

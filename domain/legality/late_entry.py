@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from domain.department import import_of, local_today
 from domain.legality.rules import Finding, in_force
-from domain.records import kind_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,6 +36,9 @@ RULE = "SAISIE-TARDIVE"
 
 
 def _label(event: Any) -> str:
+    # On use: the registry composes each kind's check with this module's.
+    from domain.records import kind_of
+
     kind = kind_of(event)
     label = kind.labels.get(type(event)) if kind is not None else None
     return label or type(event).__name__

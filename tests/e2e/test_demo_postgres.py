@@ -79,7 +79,7 @@ class Demo:
         return [self.app.get_mesure(UUID(i)) for i in demo_mesures(self.report)]
 
     def mesure_events(self, mesure: Mesure, topic: type[Mesure.Event]) -> list[Any]:
-        return [e for e in self.app.mesure_history(mesure.id) if type(e) is topic]
+        return [e for e in self.app.history("mesure", mesure.id) if type(e) is topic]
 
     def load(self, association: str) -> AssociationLoad:
         load = self.app.repository.get(association_load_id("42", association))
@@ -319,7 +319,7 @@ class TestLoire:
         assert {m.department for m in mesures} == {"42"}
         assert len({m.association for m in mesures if m.association}) >= 8
         for mesure in mesures:
-            days = [e.occurred_on for e in demo.app.mesure_history(mesure.id)]
+            days = [e.occurred_on for e in demo.app.history("mesure", mesure.id)]
             assert max(days) <= today()
             assert min(days) == mesure.requested_on
 
@@ -444,7 +444,7 @@ class TestStatistics:
     def test_each_years_figures_are_the_events_counted_by_hand(
         self, demo: Demo
     ) -> None:
-        histories = [demo.app.mesure_history(m.id) for m in demo.mesures()]
+        histories = [demo.app.history("mesure", m.id) for m in demo.mesures()]
         histories = [h for h in histories if h[0].department == "42"]
         days = [e.occurred_on for h in histories for e in h]
         view = demo.engine.reader("mesures")

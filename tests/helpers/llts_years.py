@@ -125,7 +125,7 @@ class BulkYear:
 
     def _step(self, dossier_id: UUID, command: Any, role: str, **kw: Any) -> Any:
         self.commands += 1
-        return self.app.apply_step(dossier_id, command, self.ctx(role, **kw))
+        return self.app.step("dossier", dossier_id, command, self.ctx(role, **kw))
 
     # ---- dossiers up to the ALS's analysis --------------------------------------
 
@@ -136,7 +136,8 @@ class BulkYear:
 
     def _analysed(self, when: Timeline) -> UUID:
         on = when.identified_on
-        created = self.app.identify_dossier(
+        created = self.app.create(
+            "dossier",
             IdentifyDossier(
                 applicant_name="Ménage de test",
                 household_size=3,
@@ -209,7 +210,8 @@ class BulkYear:
     def _session(
         self, kind: str, role: str, on: date, refs: Sequence[str] = ()
     ) -> UUID:
-        convened = self.app.convene_commission(
+        convened = self.app.create(
+            "commission",
             ConveneCommission(
                 kind=kind,
                 held_on=on,
@@ -238,7 +240,8 @@ class BulkYear:
             for r, f in present
         ]
         presided = attendees[0] if kind == "commission_prefectorale" else None
-        self.app.apply_commission_step(
+        self.app.step(
+            "commission",
             convened.id,
             RecordAttendance(attendees=attendees, presided_by=presided, occurred_on=on),
             self.ctx(role),
@@ -248,7 +251,8 @@ class BulkYear:
 
     def _commissions(self, dossiers: Sequence[UUID], when: Timeline) -> None:
         pre = self._session("pre_commission", "als", when.preselected_on)
-        self.app.apply_commission_step(
+        self.app.step(
+            "commission",
             pre,
             PreSelect(
                 decisions=[
@@ -260,7 +264,8 @@ class BulkYear:
             self.ctx("als"),
         )
         pref = self._session("commission_prefectorale", "prefecture", when.ranked_on)
-        self.app.apply_commission_step(
+        self.app.step(
+            "commission",
             pref,
             RankDossiers(
                 ranked=[RankingEntryIn(dossier_id=i) for i in dossiers],
@@ -275,7 +280,8 @@ class BulkYear:
         self.dwellings += len(dossiers)
         cal = self._session("cal", "bailleur", when.decided_on, refs)
         for ref, dossier_id in zip(refs, dossiers, strict=True):
-            self.app.apply_commission_step(
+            self.app.step(
+                "commission",
                 cal,
                 DecideOnDwelling(
                     dwelling_ref=ref,
@@ -334,7 +340,8 @@ class BulkYear:
         kind: str = "individuelle",
         household_id: UUID | None = None,
     ) -> UUID:
-        asked = self.app.request_mesure(
+        asked = self.app.create(
+            "mesure",
             RequestMesure(
                 kind=kind,
                 household_id=household_id,
@@ -398,13 +405,14 @@ class BulkYear:
             ),
         ):
             self.commands += 1
-            self.app.apply_mesure_step(mesure_id, command, self.ctx(role, **kw))
+            self.app.step("mesure", mesure_id, command, self.ctx(role, **kw))
         self.mesures[mesure_id] = name
         return mesure_id
 
     def end(self, mesure_id: UUID, on: date) -> None:
         self.commands += 1
-        self.app.apply_mesure_step(
+        self.app.step(
+            "mesure",
             mesure_id,
             EndMesure(
                 bilan="Objectifs atteints.",

@@ -270,13 +270,13 @@ def identify(
         department=department,
         commune=commune,
     )
-    return app.identify_dossier(command, context_at("mairie", command))
+    return app.create("dossier", command, context_at("mairie", command))
 
 
 def step(app: Logis, dossier_id: UUID, command: Step) -> CommandResult:
     dossier = app.get_dossier(dossier_id)
-    return app.apply_step(
-        dossier_id, command, context_at(ROLE[command.action], dossier)
+    return app.step(
+        "dossier", dossier_id, command, context_at(ROLE[command.action], dossier)
     )
 
 
@@ -335,23 +335,11 @@ class Interleaved:
     def adopt_settings(self, *args: Any) -> CommandResult:
         return self._tick(self._app.adopt_settings(*args))
 
-    def identify_dossier(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.identify_dossier(*args))
+    def create(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.create(*args))
 
-    def apply_step(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.apply_step(*args))
-
-    def announce_programme(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.announce_programme(*args))
-
-    def apply_programme_step(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.apply_programme_step(*args))
-
-    def convene_commission(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.convene_commission(*args))
-
-    def apply_commission_step(self, *args: Any) -> CommandResult:
-        return self._tick(self._app.apply_commission_step(*args))
+    def step(self, *args: Any) -> CommandResult:
+        return self._tick(self._app.step(*args))
 
 
 # ---- random valid histories ------------------------------------------------------
@@ -573,7 +561,8 @@ def commission_step(
     dossier = app.get_dossier(dossier_id)
     on = decision.occurred_on
     ctx = context_at(HOSTS[kind], dossier)
-    convened = app.convene_commission(
+    convened = app.create(
+        "commission",
         ConveneCommission(
             occurred_on=on,
             kind=kind,
@@ -584,9 +573,9 @@ def commission_step(
         ),
         ctx,
     )
-    app.apply_commission_step(convened.id, _attendance(kind, on or NOW.date()), ctx)
+    app.step("commission", convened.id, _attendance(kind, on or NOW.date()), ctx)
     named = _named(decision, dossier_id)
-    return app.apply_commission_step(convened.id, named, ctx)
+    return app.step("commission", convened.id, named, ctx)
 
 
 def _named(decision: CommissionStep, dossier_id: UUID) -> CommissionStep:
@@ -627,7 +616,8 @@ class RandomHistory:
     def _announce(self, department: str, commune: str) -> list[UUID]:
         ctx = context("bailleur", department=department, commune=commune)
         return [
-            self.app.announce_programme(
+            self.app.create(
+                "programme",
                 AnnounceProgramme(
                     occurred_on=FIRST_DAY,
                     kind="livraison",
@@ -690,7 +680,7 @@ class RandomHistory:
             dalo=dalo,
         )
         role = "prefecture" if dalo else draw(st.sampled_from(sorted(d.PARTNER_ROLES)))
-        result = self.app.identify_dossier(command, context_at(role, command))
+        result = self.app.create("dossier", command, context_at(role, command))
         self.walks.append(Walk(result.id, result.stage, on))
         self.accepted += 1
 

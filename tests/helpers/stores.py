@@ -4,8 +4,8 @@ the projection engine made of them.
 - `fill_store`: dossiers driven by the domain's command methods to every stage
   of the procedure (tests/helpers/dossiers.py), saved by `app.save` a chunk at a
   time: thousands of events a second, for catch-ups that take a while.
-- `CommandWriter`: a thread carrying out real commands (`identify_dossier`,
-  `apply_step` with a `Context`) while projectors run, one transaction each.
+- `CommandWriter`: a thread carrying out real commands (`create`,
+  `step` with a `Context`) while projectors run, one transaction each.
 - `dump_view`: every row of every table of one view generation, for comparing an
   incrementally built view with a clean rebuild.
 """
@@ -155,7 +155,8 @@ def command_dossier(app: Logis, n: int) -> int:
     """Identify dossier `n` and take it through `n % 7` steps, a command each;
     how many events that appended."""
     commune = COMMUNES[n % len(COMMUNES)]
-    result = app.identify_dossier(
+    result = app.create(
+        "dossier",
         IdentifyDossier(
             applicant_name=f"Ménage en direct {n}",
             household_size=2,
@@ -166,7 +167,7 @@ def command_dossier(app: Logis, n: int) -> int:
     )
     events = result.events
     for role, step in COMMAND_STEPS[: n % (len(COMMAND_STEPS) + 1)]:
-        events += app.apply_step(result.id, step, context(role, commune)).events
+        events += app.step("dossier", result.id, step, context(role, commune)).events
     return events
 
 

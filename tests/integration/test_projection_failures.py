@@ -59,7 +59,7 @@ def identify_unchecked(app: Logis, name: str, organisation: str = "org-mairie") 
         department="972",
         commune="97209",
     )
-    result = app.identify_dossier(command, ctx)
+    result = app.create("dossier", command, ctx)
     return int(result.position)
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from domain.department import HistoryImport, import_correlation, local_today
-from domain.legality import CHECKS, check_late_entries
+from domain.legality import check_late_entries
+from domain.records import kind
 from domain.shared import Actor
 from tests.helpers.dossiers import history_to, make_settings
 
@@ -108,6 +109,6 @@ def test_a_step_recorded_after_the_day_judged_is_not_yet_late() -> None:
 
 
 def test_the_record_check_reports_its_late_entries() -> None:
-    found = CHECKS["dossier"](history(), settings_on(make_settings()), today())
+    found = kind("dossier").check(history(), settings_on(make_settings()), today())
 
     assert "SAISIE-TARDIVE" in {f.rule for f in found}

@@ -16,7 +16,7 @@ from domain import dossier as d
 from domain import records
 from domain.department import DepartmentSettings
 from domain.dossier import Dossier
-from domain.legality import CHECKS, RULES, RULES_BY_ID, Finding, check_dossier
+from domain.legality import RULES, RULES_BY_ID, Finding, check_dossier
 from domain.legality.rules import SettingsOn
 from tests.helpers.dossiers import (
     CONDITION_DEADLINE,
@@ -128,10 +128,6 @@ def test_rules_table_has_titles_sources_and_severities() -> None:
     assert all(r.title and r.source and r.applies_to for r in RULES)
     assert all(set(r.applies_to) <= KINDS for r in RULES)
     assert {r.severity for r in RULES} == {"bloquant", "alerte"}
-
-
-def test_every_kind_of_record_has_its_check() -> None:
-    assert set(CHECKS) == KINDS
 
 
 def test_the_rules_the_history_cannot_show_say_why() -> None:

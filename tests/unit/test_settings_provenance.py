@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from domain import dossier as d
 from domain.department import DepartmentSettings
 from domain.dossier import Dossier
-from domain.legality import CHECKS, RULES_BY_ID
+from domain.legality import RULES_BY_ID
 from domain.legality.assumptions import RULE_SETTINGS
+from domain.records import kind
 from infra.departments import load_department_settings
 from tests.helpers.dossiers import history_to, make_meta, make_settings
 
@@ -118,7 +119,7 @@ def test_household_under_the_llts_ceiling_declared_ineligible_is_found() -> None
 
     found = [
         f
-        for f in CHECKS["dossier"](events, _martinique, date(2025, 6, 30))
+        for f in kind("dossier").check(events, _martinique, date(2025, 6, 30))
         if f.rule == "DEAL-PLAFOND"
     ]
 
@@ -144,7 +145,9 @@ def test_a_finding_on_a_sourced_value_states_no_assumption() -> None:
 
     [finding] = [
         f
-        for f in CHECKS["dossier"](events, lambda day: (1, sourced), date(2025, 6, 30))
+        for f in kind("dossier").check(
+            events, lambda day: (1, sourced), date(2025, 6, 30)
+        )
         if f.rule == "DEAL-PLAFOND"
     ]
 

@@ -1,0 +1,113 @@
+"""The record-kind registry (domain/records.py) is the one place where kinds of
+record are listed: every per-kind list the floors use covers every kind."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from api import access_log
+from api.main import create_app
+from api.routes import audit
+from commands.dispatch import CREATIONS
+from commands.procedures import PROCEDURES, procedure_of
+from domain import access, records
+from domain.records import KINDS
+from infra import integration_events
+from infra.settings import Settings
+from tests.helpers.api import TEST_JWT_SECRET
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+NAMES = [k.name for k in KINDS]
+
+
+def _paths() -> list[str]:
+    settings = Settings(database_url="sqlite:///:memory:", jwt_secret=TEST_JWT_SECRET)
+    return list(create_app(settings).openapi()["paths"])
+
+
+def _kinds_in(paths: Collection[str], suffix: str = "") -> set[str]:
+    """The kinds whose `/v1/<kind>s/{<kind>_id><suffix>` route is among `paths`."""
+    return {k for k in NAMES if f"/v1/{k}s/{{{k}_id}}{suffix}" in paths}
+
+
+# Each derived list, as the kind names it covers.
+DERIVED: dict[str, Callable[[], Collection[str]]] = {
+    "records.KIND_LABELS": lambda: records.KIND_LABELS,
+    "records.AGGREGATE_TYPES": lambda: records.AGGREGATE_TYPES.values(),
+    "access.RECORDS": lambda: access.RECORDS,
+    "access.READ_ACTIONS": lambda: access.READ_ACTIONS,
+    "access.THIS": lambda: access.THIS,
+    "access.WRITES": lambda: access.WRITES,
+    "access.REPORT_KINDS[auditeur]": lambda: access.REPORT_KINDS["auditeur"],
+    "access.READS[auditeur]": lambda: access.READS["auditeur"],
+    "integration_events.topics": lambda: {
+        topic.split(".")[1].removesuffix("s") for topic in integration_events.topics()
+    },
+    "procedures.PROCEDURES": lambda: PROCEDURES,
+    "dispatch.CREATIONS": lambda: {
+        procedure_of(cls.model_construct())[0].kind.name
+        for cls in CREATIONS
+        if cls.__name__ != "AdoptSettings"
+    },
+    "audit.DESCRIPTIONS": lambda: audit.DESCRIPTIONS,
+    "audit routes": lambda: _kinds_in([r.path for r in audit.router.routes], "/audit"),
+    "record routes": lambda: _kinds_in(_paths()),
+}
+
+
+@pytest.mark.parametrize("derived", DERIVED)
+def test_every_derived_list_covers_every_kind(derived: str) -> None:
+    covered = set(DERIVED[derived]())
+    assert set(NAMES) <= covered, f"{derived} misses {set(NAMES) - covered}"
+
+
+def test_each_kind_is_found_by_its_name_and_by_its_events() -> None:
+    for kind in KINDS:
+        assert records.kind(kind.name) is kind
+        assert all(
+            records.kind_of(cls.__new__(cls)) is kind for cls in kind.event_classes()
+        )
+    assert len(set(NAMES)) == len(NAMES)
+
+
+def test_a_kind_whose_reads_are_logged_holds_personal_data_until_a_day() -> None:
+    for kind in KINDS:
+        assert (kind.retention is not None) == bool(kind.reveals), kind.name
+        assert set(kind.reveals) | set(kind.trail_reveals) <= set(access.CATEGORIES)
+        assert set(kind.record_fields.values()) <= set(access.CATEGORIES)
+
+
+def test_every_kind_has_steps_with_known_roles() -> None:
+    roles = set(access.ROLES)
+    for kind in KINDS:
+        assert kind.steps, kind.name
+        assert all(allowed <= roles for allowed in kind.steps.values()), kind.name
+
+
+def test_the_matrices_name_no_kind_outside_the_registry() -> None:
+    known = {*NAMES, "department"}
+    assert all(set(by_kind) <= known for by_kind in access.WRITE_SCOPES.values())
+    assert all(set(kinds) <= known for kinds in access.REPORT_KINDS.values())
+
+
+def test_every_event_of_a_kind_is_published_on_its_topic() -> None:
+    for kind in KINDS:
+        for cls in kind.event_classes():
+            event = cls.__new__(cls)
+            assert integration_events.aggregate_type_of(event) == kind.name
+
+
+def test_the_reads_logged_are_those_of_the_kinds_revealing_personal_data() -> None:
+    revealing = [k.name for k in KINDS if k.reveals]
+    assert list(access_log.LOGGED_KINDS) == revealing
+    assert all(access_log.trail_categories(k) for k in revealing)
+
+
+def test_each_procedure_belongs_to_its_kind() -> None:
+    for name, procedure in PROCEDURES.items():
+        assert procedure.kind is records.kind(name)
+        assert procedure_of(procedure.creation.model_construct()) == (procedure, True)
