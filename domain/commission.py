@@ -27,7 +27,8 @@ from domain.liste import (
     rda_departures,
     unknown_criteria,
 )
-from domain.programme import Programme, check_place
+from domain.places import check_place
+from domain.programme import Programme
 from domain.shared import (
     ROLES,
     InvalidValueError,
