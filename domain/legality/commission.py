@@ -15,7 +15,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import dossier as d
-from domain.commission import (
+from domain.commission import Commission
+from domain.commission_rules import dalo_claim_problem, programme_path_problem
+from domain.commission_steps import (
     ADJOURNMENT,
     CAL,
     CAL_MIN_CANDIDATES,
@@ -26,9 +28,6 @@ from domain.commission import (
     PRESIDING_FUNCTIONS,
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
-    Commission,
-    dalo_claim_problem,
-    programme_path_problem,
 )
 from domain.legality.reading import fr_day
 from domain.legality.rules import Finding, SettingsOn, in_force

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
-from domain.dossier import (
-    Dossier,
+from domain.dossier import Dossier
+from domain.dossier_endings import (
     inadmissibility_problem,
     radiation_problem,
     withdrawal_problem,
