@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.legality.reading import events_of, first_of, fr_day, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from domain import mesure as m
+from domain import mesure_rules as m
 from domain.legality.mesure.convention import CLOSINGS, chained_too_far
 from domain.legality.reading import events_of, first_of, fr_day, in_order, known_by
 from domain.legality.rules import Finding, in_force

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.legality.reading import first_of, fr_day
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
