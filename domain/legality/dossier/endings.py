@@ -77,7 +77,7 @@ def check_endings(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
     """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
-    on what, read as the commands read it (domain/dossier.py): a withdrawal
+    on what, read as the commands read it (domain/dossier_endings.py): a withdrawal
     recorded by a landlord, or without the household's expression (every v1
     withdrawal: its day and form were not recorded); an inadmissibility recorded
     by another than the DEAL or before its resource control; a radiation by
