@@ -25,8 +25,9 @@ from domain.commission import (
     RankingEntry,
     record_on_dossiers,
 )
-from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
-from domain.programme import COMMUNE_PATTERN, Programme
+from domain.department import DepartmentSettings
+from domain.places import CommuneCode, DepartmentCode
+from domain.programme import Programme
 from domain.shared import Meta, Role
 
 if TYPE_CHECKING:
@@ -133,8 +134,8 @@ class ConveneCommission(Creation):
 
     kind: CommissionKind
     held_on: date
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    department: DepartmentCode
+    commune: CommuneCode
     programme_id: UUID | None = None
     dwelling_refs: list[ShortText] = Field(
         default_factory=list,

@@ -24,10 +24,11 @@ from commands.base import (
     Text,
 )
 from domain import dossier as d
-from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.department import DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
-from domain.programme import COMMUNE_PATTERN, Programme
+from domain.places import CommuneCode, DepartmentCode
+from domain.programme import Programme
 from domain.shared import InvalidValueError, Meta
 
 # d.WITHDRAWAL_CHANNELS (DOS-RETRAIT); both optional, so that a withdrawal
@@ -47,8 +48,8 @@ class IdentifyDossier(Creation):
     )
     applicant_name: ShortText
     household_size: int = Field(ge=1, le=20)
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    department: DepartmentCode
+    commune: CommuneCode
     programme_id: UUID | None = None
     numero_unique: str | None = Field(default=None, pattern=r"^[0-9A-Z]{8,20}$")
     sne_registered_on: date | None = None

@@ -48,7 +48,8 @@ from commands.base import ShortText, Text
 from commands.department import AdoptSettings, DeclareImport
 from commands.dispatch import COMMANDS, CREATIONS, dispatch
 from commands.idempotency import fingerprint
-from domain.department import DEPARTMENT_CODE_PATTERN, import_correlation
+from domain.department import import_correlation
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, DepartmentCode
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import Actor, DomainError, Role
 
@@ -73,7 +74,7 @@ class ImportRefusedError(DomainError):
 class ImportHeader(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    department: DepartmentCode
     key: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,80}$")
     source: Text = Field(max_length=500)
     start: date = Field(alias="from")
@@ -89,7 +90,7 @@ class ActorIn(BaseModel):
     organisation: ShortText
     subject: ShortText
     department: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str | None = Field(default=None, pattern=r"^(\d{5}|2[AB]\d{3})$")
+    commune: str | None = Field(default=None, pattern=COMMUNE_PATTERN)
 
 
 class LineIn(BaseModel):

@@ -15,13 +15,9 @@ from pydantic import Field
 
 from commands.base import Creation, RecordStep, ShortText, Text
 from domain import mesure as m
-from domain.department import (
-    DEPARTMENT_CODE_PATTERN,
-    AssociationSettings,
-    DepartmentSettings,
-)
+from domain.department import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
-from domain.programme import COMMUNE_PATTERN
+from domain.places import CommuneCode, DepartmentCode
 from domain.shared import InvalidValueError, Meta
 
 if TYPE_CHECKING:
@@ -63,8 +59,8 @@ class RequestMesure(Creation):
         "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
         "identifiant",
     )
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    department: DepartmentCode
+    commune: CommuneCode
     diagnostic_summary: Text
     diagnostic_signed_on: date
     household_signed: bool = Field(description="Diagnostic co-signé par le ménage")

@@ -11,9 +11,10 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from commands.base import Command, Creation, Money, OptionalText, RecordStep, ShortText
-from domain.department import DEPARTMENT_CODE_PATTERN, DepartmentSettings
+from domain.department import DepartmentSettings
 from domain.liste import ListedCandidate
-from domain.programme import COMMUNE_PATTERN, Dwelling, Partner, Programme
+from domain.places import CommuneCode, DepartmentCode
+from domain.programme import Dwelling, Partner, Programme
 from domain.shared import Meta, Role
 
 if TYPE_CHECKING:
@@ -57,8 +58,8 @@ class AnnounceProgramme(Creation):
 
     kind: Literal["livraison", "vacance"]
     name: ShortText
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    department: DepartmentCode
+    commune: CommuneCode
     dwellings: list[DwellingIn] = Field(min_length=1, max_length=500)
 
     def create(self, meta: Meta, lookup: Lookup) -> list[Aggregate]:

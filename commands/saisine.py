@@ -15,8 +15,7 @@ from pydantic import Field, model_validator
 
 from commands.base import Creation, Money, RecordStep, ShortText, Text
 from domain import saisine as s
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import CommuneCode, DepartmentCode
 from domain.saisine import Saisine
 from domain.shared import Meta
 
@@ -37,8 +36,8 @@ class SignalSaisine(Creation):
         "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
         "identifiant",
     )
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    commune: str = Field(pattern=COMMUNE_PATTERN, description="Code INSEE")
+    department: DepartmentCode
+    commune: CommuneCode
     landlord: ShortText
     landlord_is_legal_entity: bool = Field(
         description="Bailleur personne morale (CCAPEX-SAISINE : saisine deux mois "

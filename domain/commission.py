@@ -12,7 +12,6 @@ them record it too, for the application to save all in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -20,6 +19,45 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import dossier as d
+from domain.commission_rules import (
+    cal_trois_exception,
+    check_cal_order,
+    check_one_household,
+    check_programme,
+    check_programme_path,
+    dalo_claim_problem,
+)
+from domain.commission_steps import (
+    ADJOURNMENT,
+    CAL,
+    CAL_OUTCOMES,
+    CLOSED,
+    COMMISSION_PREFECTORALE,
+    CONVENED,
+    HOSTS,
+    IN_SESSION,
+    KIND_LABELS,
+    KINDS,
+    PRESIDING_FUNCTIONS,
+    PRIOR_OUTCOMES,
+    QUORUM_ROLES,
+    STEP_ROLES,
+)
+
+# Re-exported: other modules import these from here.
+# Re-exported: other modules import these from here.
+from domain.commission_steps import PRE_COMMISSION as PRE_COMMISSION
+from domain.commission_steps import STAGES as STAGES
+from domain.commission_values import (
+    Attendee,
+    CALExamination,
+    DwellingFacts,
+    PriorRanking,
+    RankingEntry,
+    attendee_value,
+    decision_value,
+    ranking_labels,
+)
 from domain.liste import (
     ListeComplementaire,
     in_rda_order,
@@ -27,7 +65,8 @@ from domain.liste import (
     rda_departures,
     unknown_criteria,
 )
-from domain.programme import Programme, check_place
+from domain.places import check_place
+from domain.programme import Programme
 from domain.shared import (
     ROLES,
     InvalidValueError,
@@ -45,104 +84,6 @@ if TYPE_CHECKING:
 
     from domain.department import DepartmentSettings
     from domain.dossier import Dossier
-
-KINDS = ("pre_commission", "commission_prefectorale", "cal")
-PRE_COMMISSION, COMMISSION_PREFECTORALE, CAL = KINDS
-KIND_LABELS = {
-    PRE_COMMISSION: "la pré-commission",
-    COMMISSION_PREFECTORALE: "la commission préfectorale",
-    CAL: "la commission d'attribution",
-}
-# COMPREF-PRESIDENCE: who may preside the commission préfectorale [seed 000].
-PRESIDING_FUNCTIONS = ("prefet", "sous_prefet", "representant_du_prefet")
-QUORUM_ROLES = ("prefecture", "deal")  # PRECOM-QUORUM
-PRIOR_OUTCOMES = ("rang", "liste_complementaire")  # what CAL-PREALABLE accepts
-ADJOURNMENT = "ajournement"  # the seed's « ajourne »: deferred, with a return session
-CAL_OUTCOMES = (*d.CAL_DECISIONS, ADJOURNMENT)
-DIRECT_ATTRIBUTIONS = ("attribution", "attribution_sous_condition_suspensive")
-CAL_MIN_CANDIDATES = 3  # R441-3 CCH: three candidates examined per dwelling
-CAL_EXCEPTIONS = ("dalo", "candidats_insuffisants")  # CAL-TROIS, L441-2-3 II
-
-CONVENED = "convoquee"
-IN_SESSION = "en_seance"
-CLOSED = "pv_clos"
-STAGES = (CONVENED, IN_SESSION, CLOSED)
-
-_HOSTS = {
-    PRE_COMMISSION: frozenset({"als"}),
-    COMMISSION_PREFECTORALE: frozenset({"prefecture", "deal"}),
-    CAL: frozenset({"bailleur"}),
-}
-# Who may record each step, by kind of commission; a kind absent does not take it.
-STEP_ROLES: dict[str, dict[str, frozenset[str]]] = {
-    "convene": _HOSTS,
-    "record_attendance": _HOSTS,
-    "preselect": {PRE_COMMISSION: frozenset({"als"})},
-    "rank": {COMMISSION_PREFECTORALE: frozenset({"prefecture"})},
-    "examine_dwelling": {CAL: frozenset({"bailleur"})},
-    "close_minutes": {
-        PRE_COMMISSION: frozenset({"als"}),
-        COMMISSION_PREFECTORALE: frozenset({"prefecture"}),
-        CAL: frozenset({"bailleur"}),
-    },
-}
-
-
-@dataclass(frozen=True)
-class Attendee:
-    organisation: str
-    role: str  # its organisation's role in Logis
-    function: str  # e.g. prefet, sous_prefet, representant_du_prefet, directeur_deal
-
-
-@dataclass(frozen=True)
-class RankingEntry:
-    """A dossier before the commission préfectorale: the RDA criteria it meets,
-    and the motive when it is placed ahead of a household the RDA puts first."""
-
-    dossier_id: UUID
-    criteria: tuple[str, ...] = ()
-    motive: str | None = None
-
-
-@dataclass(frozen=True)
-class PriorRanking:
-    """What the commission préfectorale decided on a dossier, as the caller read it
-    there (Commission.prior_ranking): CAL-PREALABLE and LC-VALIDITE judge on it."""
-
-    commission_id: UUID | None  # None: not ranked by any
-    commune: str
-    outcome: str | None  # rang, liste_complementaire, non_retenu; None: not ranked
-    rank: int | None = None  # its rank, or its place on the liste complémentaire
-    valid_until: date | None = None  # the liste complémentaire's last day
-    programme_id: UUID | None = None  # the programme it was ranked for
-    preselected_for: UUID | None = None  # its pré-commission's programme
-
-
-@dataclass(frozen=True)
-class DwellingFacts:
-    """What a CAL reads of the programme dwelling it examines (issue 14, hole 1):
-    a new delivery's dwelling never let yet is not existing stock."""
-
-    programme_id: UUID
-    new_delivery: bool
-    concerted: bool  # the programme's réunion de concertation is held
-
-
-@dataclass(frozen=True)
-class CALExamination:
-    """One candidate the CAL examines for a dwelling, and its decision."""
-
-    dossier_id: UUID
-    prior: PriorRanking
-    decision: str  # CAL_OUTCOMES
-    dalo_designated: bool = False  # designated by the préfet (L441-2-3 II)
-    dalo_recognised: bool = False  # the dossier's recorded DALO recognition
-    rank: int | None = None  # attribution par classement
-    missing_document: str | None = None  # condition suspensive
-    condition_deadline: date | None = None
-    motive: str | None = None
-    return_session_on: date | None = None  # ajournement
 
 
 class Commission(Recording, Aggregate):
@@ -286,7 +227,7 @@ class Commission(Recording, Aggregate):
         if kind not in KINDS:
             msg = f"Commission inconnue : {', '.join(KINDS)}."
             raise InvalidValueError(msg)
-        check_role(meta.actor, _HOSTS[kind], f"convocation de {KIND_LABELS[kind]}")
+        check_role(meta.actor, HOSTS[kind], f"convocation de {KIND_LABELS[kind]}")
         check_place(department, commune)
         if meta.occurred_on > held_on:
             msg = "La convocation précède la séance."
@@ -304,7 +245,7 @@ class Commission(Recording, Aggregate):
             msg = "Seule la CAL d'un bailleur examine des logements."
             raise InvalidValueError(msg)
         if programme is not None:
-            _check_programme(programme, kind, department, commune, landlord, refs)
+            check_programme(programme, kind, department, commune, landlord, refs)
         return cls._create(
             cls.Convened,
             id=commission_id,
@@ -343,8 +284,8 @@ class Commission(Recording, Aggregate):
         self._record(
             self.AttendanceRecorded,
             meta,
-            attendees=[_attendee(a) for a in attendees],
-            presided_by=_attendee(presided_by) if presided_by else None,
+            attendees=[attendee_value(a) for a in attendees],
+            presided_by=attendee_value(presided_by) if presided_by else None,
         )
 
     def preselect(self, dossier_id: UUID, outcome: str, meta: Meta) -> None:
@@ -402,7 +343,7 @@ class Commission(Recording, Aggregate):
             order,
             [(e.dossier_id, e.criteria) for e in non_retenus],
         )
-        labels = _ranking_labels(ranked, liste_complementaire, non_retenus)
+        labels = ranking_labels(ranked, liste_complementaire, non_retenus)
         for entry in retained:
             passed_over = departures.get(entry.dossier_id)
             if passed_over and not (entry.motive or "").strip():
@@ -461,21 +402,21 @@ class Commission(Recording, Aggregate):
         self._check_dossiers([e.dossier_id for e in examinations])
         for examination in examinations:
             self._check_prior(examination.prior)
-            _check_programme_path(examination, dwelling)
+            check_programme_path(examination, dwelling)
             self._check_decision(examination)
             dalo = dalo_claim_problem(
                 examination.dalo_designated, examination.dalo_recognised
             )
             if dalo:
                 raise RuleViolation("CAL-TROIS", dalo)
-        _check_one_household(examinations)
-        exception = _cal_trois_exception(examinations, shortfall_motive, dwelling_ref)
-        _check_cal_order(examinations)
+        check_one_household(examinations)
+        exception = cal_trois_exception(examinations, shortfall_motive, dwelling_ref)
+        check_cal_order(examinations)
         self._record(
             self.CALDecisionsTaken,
             meta,
             dwelling_ref=dwelling_ref,
-            decisions=[_decision(e, dwelling) for e in examinations],
+            decisions=[decision_value(e, dwelling) for e in examinations],
             exception=exception,
             exception_motive=shortfall_motive if exception else None,
         )
@@ -654,209 +595,6 @@ class Commission(Recording, Aggregate):
                 "revient."
             )
             raise RuleViolation("CAL-DECISION", msg)
-
-
-def _check_programme(
-    programme: Programme,
-    kind: str,
-    department: str,
-    commune: str,
-    landlord: str | None,
-    refs: Sequence[str],
-) -> None:
-    """A session held for a programme sits in its commune; a CAL is its landlord's
-    and examines its dwellings."""
-    if (programme.department, programme.commune) != (department, commune):
-        msg = f"Le programme est situé dans la commune {programme.commune}."
-        raise TransitionError(msg, "wrong_programme")
-    if kind == CAL and landlord != programme.landlord:
-        msg = f"Seule la CAL de {programme.landlord} examine ses logements."
-        raise TransitionError(msg, "wrong_programme")
-    unknown = [ref for ref in refs if ref not in programme.dwellings]
-    if unknown:
-        msg = f"Logements inconnus du programme : {', '.join(unknown)}."
-        raise TransitionError(msg, "unknown_dwelling")
-
-
-# ---- CAL rules on the candidates of one dwelling ---------------------------------
-
-
-def _check_one_household(examinations: Sequence[CALExamination]) -> None:
-    """CAL-DECISION: a dwelling goes to one household, or to ranked households
-    (R441-3 b), rank n+1 offered only if rank n refuses)."""
-    direct = [e for e in examinations if e.decision in DIRECT_ATTRIBUTIONS]
-    ranks = sorted(
-        e.rank or 0 for e in examinations if e.decision == "attribution_par_classement"
-    )
-    if len(direct) > 1 or (direct and ranks):
-        msg = (
-            "Un logement va à un seul ménage : une attribution, ou des attributions "
-            "par classement."
-        )
-        raise RuleViolation("CAL-DECISION", msg)
-    if ranks != list(range(1, len(ranks) + 1)):
-        msg = "Les attributions par classement sont rangées de 1 à n, sans doublon."
-        raise RuleViolation("CAL-DECISION", msg)
-
-
-def _cal_trois_exception(
-    examinations: Sequence[CALExamination], motive: str | None, dwelling_ref: str
-) -> str | None:
-    """CAL-TROIS: at least three candidates a dwelling, unless a DALO household
-    designated by the préfet, or too few candidates with the motive recorded."""
-    if len(examinations) >= CAL_MIN_CANDIDATES:
-        return None
-    if any(e.dalo_designated and e.dalo_recognised for e in examinations):
-        return "dalo"
-    if (motive or "").strip():
-        return "candidats_insuffisants"
-    msg = (
-        f"La CAL examine au moins {CAL_MIN_CANDIDATES} candidats par logement "
-        f"({len(examinations)} pour {dwelling_ref}), sauf ménage DALO désigné par "
-        "le préfet ou candidats insuffisants (motif à enregistrer)."
-    )
-    raise RuleViolation("CAL-TROIS", msg)
-
-
-def dalo_claim_problem(designated: bool, recognised: bool) -> str | None:
-    """CAL-TROIS: the DALO exemption from three candidates holds for a household
-    whose dossier records its DALO recognition, not for one declared DALO."""
-    if designated and not recognised:
-        return (
-            "Le dossier de ce ménage n'enregistre aucune reconnaissance DALO : il "
-            "ne peut être désigné au titre du DALO pour déroger aux trois "
-            "candidats (CCH L441-2-3 II)."
-        )
-    return None
-
-
-def programme_path_problem(
-    decision: str,
-    prior: Mapping[str, Any],
-    dwelling: Mapping[str, Any] | None,
-) -> tuple[str, str] | None:
-    """Issue 14, hole 1, on what the CAL read (the rule id and why): the liste
-    complémentaire serves vacancies in existing stock, not a new delivery's
-    dwellings (LC-VALIDITE, seed 000); attributing a programme's dwelling to a
-    ranked household requires that programme's concertation, pré-commission
-    and commission préfectorale (CAL-PREALABLE). `dwelling`: DwellingFacts as
-    stored; None: a CAL on no programme."""
-    if dwelling is None:
-        return None
-    outcome = prior.get("outcome")
-    if outcome == "liste_complementaire" and dwelling.get("new_delivery"):
-        return "LC-VALIDITE", (
-            "La liste complémentaire sert les vacances du parc existant, pas les "
-            "logements d'une livraison neuve."
-        )
-    if decision not in d.ATTRIBUTIONS or outcome != "rang":
-        return None
-    programme_id = dwelling.get("programme_id")
-    missing = [
-        step
-        for step, held in (
-            ("sa réunion de concertation", dwelling.get("concerted")),
-            ("sa pré-commission", prior.get("preselected_for") == programme_id),
-            ("sa commission préfectorale", prior.get("programme_id") == programme_id),
-        )
-        if not held
-    ]
-    if missing:
-        return "CAL-PREALABLE", (
-            "Attribuer un logement du programme suppose " + ", ".join(missing) + "."
-        )
-    return None
-
-
-def _check_programme_path(e: CALExamination, dwelling: DwellingFacts | None) -> None:
-    facts = _dwelling(dwelling)
-    problem = programme_path_problem(e.decision, _prior(e.prior), facts)
-    if problem:
-        raise RuleViolation(*problem)
-
-
-def _check_cal_order(examinations: Sequence[CALExamination]) -> None:
-    """COMPREF-RANG carried into the CAL: attributing ahead of a household the
-    same commission préfectorale ranked better records a motive. Passing over a
-    household by non-attribution, rejection or ajournement is motivated already."""
-    attributed = [e for e in examinations if e.decision in d.ATTRIBUTIONS]
-
-    def prior_key(e: CALExamination) -> tuple[int, int]:
-        return PRIOR_OUTCOMES.index(e.prior.outcome or ""), e.prior.rank or 0
-
-    for ahead in attributed:
-        for behind in attributed:
-            if (
-                ahead.prior.commission_id == behind.prior.commission_id
-                and (ahead.rank or 1) < (behind.rank or 1)
-                and prior_key(behind) < prior_key(ahead)
-                and not (ahead.motive or "").strip()
-            ):
-                msg = (
-                    "Attribution hors de l'ordre de la commission préfectorale : "
-                    "un ménage mieux classé passe après, motif requis."
-                )
-                raise RuleViolation("COMPREF-RANG", msg)
-
-
-# ---- how events store values --------------------------------------------------------
-
-
-def _attendee(a: Attendee) -> dict[str, str]:
-    return {"organisation": a.organisation, "role": a.role, "function": a.function}
-
-
-def _prior(prior: PriorRanking) -> dict[str, Any]:
-    return {
-        "commission_id": prior.commission_id,
-        "commune": prior.commune,
-        "outcome": prior.outcome,
-        "rank": prior.rank,
-        "valid_until": prior.valid_until,
-        "programme_id": prior.programme_id,
-        "preselected_for": prior.preselected_for,
-    }
-
-
-def _dwelling(dwelling: DwellingFacts | None) -> dict[str, Any] | None:
-    if dwelling is None:
-        return None
-    return {
-        "programme_id": dwelling.programme_id,
-        "new_delivery": dwelling.new_delivery,
-        "concerted": dwelling.concerted,
-    }
-
-
-def _decision(e: CALExamination, dwelling: DwellingFacts | None) -> dict[str, Any]:
-    return {
-        "dossier_id": e.dossier_id,
-        "decision": e.decision,
-        "rank": e.rank,
-        "missing_document": e.missing_document,
-        "condition_deadline": e.condition_deadline,
-        "motive": e.motive,
-        "return_session_on": e.return_session_on,
-        "dalo_designated": e.dalo_designated,
-        "dalo_recognised": e.dalo_recognised,
-        "prior": _prior(e.prior),
-        # what the CAL read of the dwelling, for the engine (hole 1)
-        "dwelling": _dwelling(dwelling),
-    }
-
-
-def _ranking_labels(
-    ranked: Sequence[RankingEntry],
-    liste: Sequence[RankingEntry],
-    non_retenus: Sequence[RankingEntry],
-) -> dict[UUID, str]:
-    """How the minutes name a dossier: by its place, not by its id."""
-    labels = {e.dossier_id: f"classé {i}" for i, e in enumerate(ranked, start=1)}
-    labels |= {
-        e.dossier_id: f"n° {i} de la liste complémentaire"
-        for i, e in enumerate(liste, start=1)
-    }
-    return labels | {e.dossier_id: "non retenu" for e in non_retenus}
 
 
 # ---- the same decision on each dossier -------------------------------------------

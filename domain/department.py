@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+# Re-exported for the modules that still import it from here (api/cli*); new
+# code imports domain.places.
+from domain.places import DEPARTMENT_CODE_PATTERN as DEPARTMENT_CODE_PATTERN
 from domain.shared import (
     Actor,
     DomainError,
@@ -29,7 +32,6 @@ from domain.text import SingleLine
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-DEPARTMENT_CODE_PATTERN = r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"
 # Bounds of what an administrator may adopt: a name (document, criterion, role,
 # axis, sector) and an amount in euros.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), SingleLine]

@@ -14,6 +14,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.dossier_endings import (
+    inadmissibility_problem,
+    radiation_problem,
+    withdrawal_problem,
+)
+
 # The rules' values live with their checks; re-exported for d.CAL_DECISIONS etc.
 from domain.dossier_rules import (  # noqa: F401
     ATTRIBUTIONS,
@@ -48,6 +54,46 @@ from domain.dossier_rules import (  # noqa: F401
     support_breach,
     thresholds_met,
 )
+from domain.dossier_steps import (
+    ACCEPTED,
+    AFTER_ATTRIBUTION,
+    ANALYSIS,
+    CLOSED,
+    COMPLETED,
+    CONDITION_MET,
+    DECIDED,
+    DEFERRED,
+    ENQUETE,
+    ENTERED,
+    IDENTIFIED,
+    INADMISSIBLE,
+    INSTALLATION_OUTCOMES,
+    LAPSED,
+    LEASE,
+    LIST_EXPIRED,
+    MAIRIE,
+    OFFERED,
+    PRESELECTED,
+    PRESELECTION_OUTCOMES,
+    RADIATED,
+    RANKED,
+    RANKING_OUTCOMES,
+    REFUSED,
+    RESOURCES,
+    REVIEWED,
+    RULED_ROLES,
+    SOLVENCY,
+    STEP_ROLES,
+    TERMINAL,
+    WITHDRAWN,
+)
+
+# Re-exported: other modules import these from here.
+from domain.dossier_steps import PARTNER_ROLES as PARTNER_ROLES
+from domain.dossier_steps import RADIATION_ROLES as RADIATION_ROLES
+from domain.dossier_steps import STAGES as STAGES
+from domain.dossier_steps import WITHDRAWAL_CHANNELS as WITHDRAWAL_CHANNELS
+from domain.dossier_steps import WITHDRAWAL_ROLES as WITHDRAWAL_ROLES
 from domain.personal import ERASED, check_eraser
 from domain.shared import (
     InvalidValueError,
@@ -66,100 +112,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from domain.department import DepartmentSettings
-
-PRESELECTION_OUTCOMES = ("prioritaire", "liste_complementaire", "ecarte")
-RANKING_OUTCOMES = ("rang", "liste_complementaire", "non_retenu")
-INSTALLATION_OUTCOMES = ("ok", "problemes")
-PARTNER_ROLES = frozenset({"mairie", "ccas", "departement", "caf"})
-# DOS-RETRAIT: a withdrawal is the household's own act, recorded by a partner
-# acting for it, with the day and the way the household expressed it.
-WITHDRAWAL_ROLES = PARTNER_ROLES | {"als", "prefecture"}
-WITHDRAWAL_CHANNELS = ("courrier", "courriel", "en_personne", "telephone")
-# SNE-VALIDITE (R441-2-8 CCH): the services that register demands radiate them.
-# Assumption: in Logis these are the State's services (Préfecture, DEAL), the
-# communes (Mairie) and the landlords; the ALS registers none.
-RADIATION_ROLES = frozenset({"prefecture", "deal", "mairie", "bailleur"})
-
-# Stages, in procedural order; TERMINAL ones accept no further step.
-IDENTIFIED = "identifie"
-ENQUETE = "enquete_sociale_rendue"
-MAIRIE = "avis_mairie_rendu"
-COMPLETED = "complet"
-RESOURCES = "ressources_controlees"
-ANALYSIS = "en_analyse"
-SOLVENCY = "solvabilite_etudiee"
-PRESELECTED = "preselectionne"
-RANKED = "classe"
-DEFERRED = "ajourne"
-DECIDED = "decide_cal"
-CONDITION_MET = "condition_levee"
-OFFERED = "offre_faite"
-ACCEPTED = "offre_acceptee"
-REFUSED = "offre_refusee"
-LAPSED = "offre_caduque"
-LEASE = "bail_signe"
-ENTERED = "entre_dans_les_lieux"
-REVIEWED = "bilan_installation_fait"
-CLOSED = "clos"
-INADMISSIBLE = "irrecevable"
-WITHDRAWN = "retire"
-RADIATED = "radie"
-LIST_EXPIRED = "liste_expiree"
-TERMINAL = frozenset({CLOSED, INADMISSIBLE, WITHDRAWN, RADIATED, LIST_EXPIRED})
-STAGES = (
-    IDENTIFIED, ENQUETE, MAIRIE, COMPLETED, RESOURCES, ANALYSIS, SOLVENCY,
-    PRESELECTED, RANKED, DEFERRED, DECIDED, CONDITION_MET, OFFERED, ACCEPTED,
-    REFUSED, LAPSED, LEASE, ENTERED, REVIEWED, *sorted(TERMINAL),
-)  # fmt: skip
-AFTER_ATTRIBUTION = frozenset(
-    {DECIDED, CONDITION_MET, OFFERED, ACCEPTED, LEASE, ENTERED, REVIEWED}
-)
-# The chain of DOS-ORDRE: repérage → enquête → avis Mairie → CCAS → DEAL → ALS.
-ORDERED_CHAIN = (IDENTIFIED, ENQUETE, MAIRIE, COMPLETED, RESOURCES, ANALYSIS)
-
-# Who may record each step (DOMAIN.md §1 and §10); shared with the API docs.
-STEP_ROLES: dict[str, frozenset[str]] = {
-    "identify": PARTNER_ROLES | {"prefecture"},
-    "render_social_enquiry": frozenset({"departement", "ccas", "mairie", "caf"}),
-    "render_mairie_avis": frozenset({"mairie"}),
-    "complete": frozenset({"ccas"}),
-    "renew_demand": PARTNER_ROLES | {"prefecture", "als"},
-    "check_resources": frozenset({"deal"}),
-    "start_analysis": frozenset({"als"}),
-    "request_documents": frozenset({"als"}),
-    "receive_documents": frozenset({"als", "ccas"}),
-    "assess_solvency": frozenset({"als"}),
-    "preselect": frozenset({"als"}),
-    "rank": frozenset({"prefecture"}),
-    "decide": frozenset({"bailleur"}),
-    "defer": frozenset({"bailleur"}),
-    "fulfil_condition": frozenset({"bailleur"}),
-    "offer": frozenset({"bailleur"}),
-    "accept_offer": frozenset({"bailleur"}),
-    "refuse_offer": frozenset({"bailleur"}),
-    "lapse_offer": frozenset({"bailleur"}),
-    "sign_lease": frozenset({"bailleur"}),
-    "enter": frozenset({"bailleur", "als"}),
-    "attend_information_meeting": frozenset({"als", "bailleur"}),
-    "review_installation": frozenset({"als"}),
-    # DOS-RETRAIT: a partner acting for the household records its withdrawal.
-    "withdraw": WITHDRAWAL_ROLES,
-    # DOS-IRRECEVABILITE: outside the CAL, only the DEAL, after its control.
-    "declare_inadmissible": frozenset({"deal"}),
-    # SNE-VALIDITE: the services that register demands radiate them (R441-2-8).
-    "radiate": RADIATION_ROLES,
-    "expire_from_list": frozenset({"prefecture", "deal", "als"}),
-    "close": frozenset({"als", "bailleur"}),
-}
-# Roles outside a step's STEP_ROLES whose attempt its rule answers (409, with
-# what to do instead) rather than a bare role refusal (403): a landlord's
-# refusal is a CAL decision, the ALS and the Préfecture propose an
-# inadmissibility, the ALS proposes a radiation.
-RULED_ROLES: dict[str, frozenset[str]] = {
-    "withdraw": frozenset({"bailleur"}),
-    "declare_inadmissible": frozenset({"als", "prefecture"}),
-    "radiate": frozenset({"als"}),
-}
 
 
 class Dossier(Recording, Aggregate):
@@ -1199,65 +1151,6 @@ class Dossier(Recording, Aggregate):
             # (SNE-NUMERO, its API code); the engine finds it as SNE-VALIDITE.
             msg = "Pas d'examen en CAL sans numéro unique valide."
             raise RuleViolation("SNE-NUMERO", msg)
-
-
-# ---- who ends a dossier, and on what (one reading for commands and legality) ----
-
-_PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
-
-
-def withdrawal_problem(
-    role: str, expressed_on: date | None, expressed_by: str | None, on: date
-) -> str | None:
-    """DOS-RETRAIT: a withdrawal is the household's own act, recorded by a
-    partner acting for it with the day and the way the household expressed it;
-    a landlord's refusal is a motivated CAL decision (CAL-MOTIF), not this."""
-    if role == "bailleur":
-        return (
-            "Un bailleur ne retire pas un ménage : son refus est une décision "
-            "motivée de sa CAL (non-attribution), notifiée par écrit."
-        )
-    if role not in WITHDRAWAL_ROLES:
-        return (
-            "Le retrait est l'acte du ménage, enregistré par un partenaire qui "
-            f"agit pour lui, pas par le rôle « {role} »."
-        )
-    if expressed_on is None or expressed_by not in WITHDRAWAL_CHANNELS:
-        return (
-            "Le retrait est l'acte du ménage : indiquez le jour où il l'a exprimé "
-            f"et comment ({', '.join(WITHDRAWAL_CHANNELS)})."
-        )
-    if expressed_on > on:
-        return "Le ménage exprime son retrait avant qu'il soit enregistré."
-    return None
-
-
-def inadmissibility_problem(role: str, *, resources_checked: bool) -> str | None:
-    """DOS-IRRECEVABILITE: inadmissibility is the CAL's decision (rejet pour
-    irrecevabilité, R441-3) or follows the DEAL's resource control."""
-    if role != "deal":
-        return (
-            "L'irrecevabilité est une décision de la CAL (rejet pour "
-            "irrecevabilité) ou suit le contrôle des ressources par la DEAL. "
-            + _PROPOSE
-        )
-    if not resources_checked:
-        return (
-            "La DEAL déclare un dossier irrecevable après avoir contrôlé ses "
-            "ressources."
-        )
-    return None
-
-
-def radiation_problem(role: str) -> str | None:
-    """SNE-VALIDITE: radiating a demand belongs to the services that register
-    demands (R441-2-8 CCH)."""
-    if role not in RADIATION_ROLES:
-        return (
-            "La radiation d'une demande revient aux services qui enregistrent les "
-            "demandes (CCH R441-2-8). " + _PROPOSE
-        )
-    return None
 
 
 def _not_examinable_message(

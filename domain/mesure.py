@@ -16,11 +16,44 @@ with the measure by the application.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.mesure_rules import ChainLink, chained_renewals, instruction_channel
+from domain.mesure_steps import (
+    ASSOCIATION,
+    BROKEN_OFF,
+    DIAGNOSED,
+    DIAGNOSIS_OUTCOMES,
+    DIRECT,
+    ENDED,
+    HEAD_LEASE,
+    HOLDS_A_PLACE,
+    INSTRUCTED,
+    KINDS,
+    LEGACY_CHANNELS,
+    MEETING_KINDS,
+    NOTIFIED,
+    ORIENTATIONS,
+    REFUSED,
+    RENEWAL_ASKED,
+    REORIENTED,
+    REQUESTED,
+    RUNNING,
+    SIGNATORIES,
+    SLID,
+    STEP_ROLES,
+    SUBLEASE_ENDED,
+    SUBLET,
+    TERMINAL,
+    UNDER_CONVENTION,
+)
+
+# Re-exported: other modules import these from here.
+from domain.mesure_steps import CLU_CLT as CLU_CLT
+from domain.mesure_steps import STAGES as STAGES
 from domain.personal import check_eraser
 from domain.shared import (
     InvalidValueError,
@@ -39,74 +72,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from domain.department import AssociationSettings, DepartmentSettings
-
-KINDS = ("individuelle", "bail_glissant", "action_specifique")
-# ASLL-CANAL: an association's specific action is instructed by the association
-# itself; the other kinds by the channel the department's settings name for them
-# (`DepartmentSettings.asll_channels`), recorded with the request.
-DIRECT = "direct"
-# Before the channels were settings, the Loire's (seed 002) were imposed.
-LEGACY_CHANNELS = {
-    "individuelle": ("clu", "la CLU"),
-    "bail_glissant": ("clt", "la CLT"),
-}
-ORIENTATIONS = ("acces", "maintien", "diagnostic")
-MEETING_KINDS = ("entretien", "visite_a_domicile")
-SIGNATORIES = ("association", "menage", "prescripteur")  # ASLL-ADHESION (convention)
-DIAGNOSIS_OUTCOMES = ("confirme", "reoriente")
-
-# Stages.
-REQUESTED = "demandee"
-INSTRUCTED = "instruite"
-REFUSED = "refusee"
-NOTIFIED = "notifiee"
-DIAGNOSED = "diagnostic_fait"
-REORIENTED = "reorientee"
-RUNNING = "en_cours"
-RENEWAL_ASKED = "renouvellement_demande"
-ENDED = "terminee"
-BROKEN_OFF = "rompue"
-STAGES = (
-    REQUESTED,
-    INSTRUCTED,
-    REFUSED,
-    NOTIFIED,
-    DIAGNOSED,
-    REORIENTED,
-    RUNNING,
-    RENEWAL_ASKED,
-    ENDED,
-    BROKEN_OFF,
-)
-TERMINAL = frozenset({REFUSED, REORIENTED, ENDED, BROKEN_OFF})
-UNDER_CONVENTION = frozenset({RUNNING, RENEWAL_ASKED})
-HOLDS_A_PLACE = frozenset({NOTIFIED, DIAGNOSED, RUNNING, RENEWAL_ASKED})
-
-# The bail glissant's own course, beside the measure's stage.
-HEAD_LEASE = "bail_principal_signe"
-SUBLET = "sous_location_en_cours"
-SLID = "bail_glisse"
-SUBLEASE_ENDED = "sous_location_terminee"
-
-ASSOCIATION = frozenset({"association"})
-CLU_CLT = frozenset({"commission_logement"})
-STEP_ROLES: dict[str, frozenset[str]] = {
-    "instruct": CLU_CLT | ASSOCIATION,  # the association only for its direct actions
-    "notify": CLU_CLT | ASSOCIATION,
-    "diagnose": ASSOCIATION,
-    "sign_convention": ASSOCIATION,
-    "hold_meeting": ASSOCIATION,
-    "miss_meeting": ASSOCIATION,
-    "request_renewal": ASSOCIATION,
-    "decide_renewal": CLU_CLT | ASSOCIATION,
-    "end": ASSOCIATION,
-    "break_off": ASSOCIATION,
-    "sign_head_lease": ASSOCIATION,
-    "sign_sublease": ASSOCIATION,
-    "review_sublease": ASSOCIATION | {"bailleur"},
-    "slide_lease": frozenset({"bailleur"}),
-    "end_sublease": ASSOCIATION,
-}
 
 
 class Mesure(Recording, Aggregate):
@@ -466,7 +431,7 @@ class Mesure(Recording, Aggregate):
                 "du même ménage."
             )
             raise TransitionError(msg, "previous_mesure_open")
-        channel = _channel(kind, settings, association)
+        channel = instruction_channel(kind, settings, association)
         chain = chained_renewals(
             previous.link if previous else None, meta.occurred_on, settings
         )
@@ -852,57 +817,6 @@ class Mesure(Recording, Aggregate):
         if (self.bail or {}).get("status") != status:
             msg = f"Impossible de {what} : le bail glissant n'en est pas là."
             raise TransitionError(msg)
-
-
-class ChainLink(NamedTuple):
-    """What a re-intervention needs of the measure before it (ASLL-DUREE)."""
-
-    ran: bool  # under a convention: support was given
-    ended_on: date
-    chain_renewals: int
-    renewals: int
-
-
-def _channel(
-    kind: str, settings: DepartmentSettings, association: AssociationSettings | None
-) -> dict[str, Any]:
-    """ASLL-CANAL: who instructs a measure of `kind` in this department."""
-    if kind == "action_specifique" and association is not None:
-        return {
-            "channel": DIRECT,
-            "channel_name": association.name,
-            "channel_role": "association",
-            "channel_members": [],  # its own agents: `_check_association`
-        }
-    channel = settings.channel(kind)
-    if channel is None:
-        msg = f"Aucun canal d'instruction des mesures « {kind} » dans ce département."
-        raise RuleViolation("ASLL-CANAL", msg)
-    return {
-        "channel": channel.code,
-        "channel_name": channel.name,
-        "channel_role": channel.role,
-        "channel_members": list(channel.members),
-    }
-
-
-def chained_renewals(
-    previous: ChainLink | None, requested_on: date, settings: DepartmentSettings
-) -> int:
-    """ASLL-DUREE: the renewals a measure asked on `requested_on` starts with.
-
-    A re-intervention is a new measure when the situation worsens later
-    (seed 002); asked within `asll_reintervention_gap_months` of the end of a
-    previous measure that ran under a convention, it continues that support
-    and counts as one more renewal of the chain (the previous measure's chain
-    and own renewals, plus one). After a measure refused or reoriented, or
-    ended long enough before, a new chain starts."""
-    if previous is None or not previous.ran:
-        return 0
-    gap = settings.asll_reintervention_gap_months
-    if requested_on > add_months(previous.ended_on, gap):
-        return 0
-    return previous.chain_renewals + previous.renewals + 1
 
 
 # French labels for people: timelines, audit trails, CLI.

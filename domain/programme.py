@@ -8,7 +8,6 @@ past-tense event. Events only assign state, so an old history always replays.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.department import DEPARTMENT_CODE_PATTERN
+# COMMUNE_PATTERN and department_of are re-exported for the modules that still
+# import them from here (api/cli*, domain/access.py); new code imports
+# domain.places.
+from domain.places import COMMUNE_PATTERN as COMMUNE_PATTERN
+from domain.places import check_place
+from domain.places import department_of as department_of
 from domain.shared import (
     ROLES,
     InvalidValueError,
@@ -38,13 +42,6 @@ if TYPE_CHECKING:
 
 KINDS = ("livraison", "vacance")
 TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5", "T6")
-COMMUNE_PATTERN = r"^([0-9]{5}|2[AB][0-9]{3})$"  # code INSEE
-
-
-def department_of(commune: str) -> str:
-    """An INSEE code begins with its department's: 97209 → 972, 2A004 → 2A."""
-    return commune[:3] if commune.startswith("97") else commune[:2]
-
 
 # CONC-QUOTA: who the landlord and the ALS invite to the concertation [seed 000].
 CONCERTATION_PARTNERS = ("mairie", "ccas", "departement", "caf", "prefecture", "deal")
@@ -457,17 +454,6 @@ class Programme(Recording, Aggregate):
                 f"l'étape précédente ({self.last_occurred_on.isoformat()})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")
-
-
-def check_place(department: str, commune: str) -> None:
-    """A commune's INSEE code begins with its department's code."""
-    if not (
-        re.match(DEPARTMENT_CODE_PATTERN, department)
-        and re.match(COMMUNE_PATTERN, commune)
-        and commune.startswith(department)
-    ):
-        msg = f"La commune {commune} n'est pas un code INSEE du {department}."
-        raise InvalidValueError(msg)
 
 
 def _check_dwellings(dwellings: Sequence[Dwelling]) -> None:

@@ -42,7 +42,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.personal import check_eraser
-from domain.programme import check_place
+from domain.places import check_place
 from domain.shared import (
     InvalidValueError,
     Meta,

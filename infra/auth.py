@@ -21,8 +21,7 @@ from typing import Any, Protocol
 import jwt
 
 from domain.access import Caller
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import ROLES, Actor
 from infra.settings import MIN_SECRET_BYTES, Settings
 

@@ -12,11 +12,8 @@ import re
 from datetime import date
 from importlib import resources
 
-from domain.department import (
-    DEPARTMENT_CODE_PATTERN,
-    DepartmentNotConfiguredError,
-    DepartmentSettings,
-)
+from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.places import DEPARTMENT_CODE_PATTERN
 
 
 def load_department_settings(code: str) -> tuple[date, DepartmentSettings]:

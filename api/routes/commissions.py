@@ -48,8 +48,7 @@ from commands.commission import (
 )
 from domain import access as matrix
 from domain.commission import KINDS
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.commissions import (
     CommissionFilter,

@@ -14,7 +14,7 @@ from api.deps import CallerDep, MinPosition, QueryDay, SystemDep, current_view
 from api.errors import ErrorPublic
 from api.schemas.commissions import CommuneListesPublic
 from domain.department import local_today
-from domain.programme import COMMUNE_PATTERN, department_of
+from domain.places import COMMUNE_PATTERN, department_of
 from projections.commissions import listes_complementaires
 
 ERRORS: dict[int | str, Any] = {

@@ -20,7 +20,8 @@ from api.deps import (
 from api.errors import documented_errors
 from api.schemas.common import CommandAnswer
 from commands.department import AdoptSettings
-from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.department import local_today
+from domain.places import DEPARTMENT_CODE_PATTERN
 
 router = APIRouter(
     prefix="/v1/departments",

@@ -27,7 +27,7 @@ from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.schemas.history import HistoryPublic
 from api.steps import add_step_routes
 from commands.dossier import STAGES, STEPS, IdentifyDossier
-from domain.programme import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
 
 ERRORS = documented_errors(

@@ -20,8 +20,7 @@ from api.schemas.follow_up import (
     PreCommissionReadinessPublic,
     SupportRequestsPublic,
 )
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.follow_up import (
     BILAN_STATUSES,

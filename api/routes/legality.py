@@ -37,9 +37,8 @@ from api.legality_report import (
 from commands.legality import check_record
 from commands.legality_report import department_report
 from domain import access as access_rules
-from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.legality import RULES
-from domain.programme import COMMUNE_PATTERN, department_of
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KINDS
 
 ERRORS: dict[int | str, Any] = {

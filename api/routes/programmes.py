@@ -34,8 +34,8 @@ from commands.programme import (
     VacancyTerms,
     VacateDwelling,
 )
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN, KINDS
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.programme import KINDS
 from infra.bootstrap import System
 from projections.programmes import ProgrammeFilter, select_programmes
 

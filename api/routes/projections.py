@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api.access import check_place, scoped
 from api.deps import CallerDep, MinPosition, SystemDep, current_view
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN
 from infra.projector import Generation
 from projections.stage_counts import select_stage_counts
 

@@ -15,7 +15,8 @@ from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas.statistics import LltsStatisticsPublic
 from api.statistics import to_csv
-from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.department import local_today
+from domain.places import DEPARTMENT_CODE_PATTERN
 from projections.llts_statistics import select_llts_statistics
 
 router = APIRouter(

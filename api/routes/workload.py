@@ -18,9 +18,8 @@ from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
 from commands.errors import NotFoundError
 from domain.access import scope_filter
-from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.mesure import KINDS, STAGES
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.mesures import (
     ASSOCIATION_PATTERN,
     MesureFilter,

@@ -15,7 +15,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import dossier as d
-from domain.commission import (
+from domain.commission import Commission
+from domain.commission_rules import dalo_claim_problem, programme_path_problem
+from domain.commission_steps import (
     ADJOURNMENT,
     CAL,
     CAL_MIN_CANDIDATES,
@@ -26,19 +28,13 @@ from domain.commission import (
     PRESIDING_FUNCTIONS,
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
-    Commission,
-    dalo_claim_problem,
-    programme_path_problem,
 )
+from domain.legality.reading import fr_day
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.liste import rda_departures, unknown_criteria
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
-
-
-def _day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _finding(
@@ -75,7 +71,7 @@ def _check_quorum(
             findings.append(
                 _finding(
                     "PRECOM-QUORUM",
-                    f"Pré-sélection du {_day(event.occurred_on)} sans la présence "
+                    f"Pré-sélection du {fr_day(event.occurred_on)} sans la présence "
                     f"enregistrée de : {', '.join(missing)}.",
                     event,
                 )
@@ -109,7 +105,7 @@ def _check_presidency(
             findings.append(
                 _finding(
                     "COMPREF-PRESIDENCE",
-                    f"Classement du {_day(event.occurred_on)} : "
+                    f"Classement du {fr_day(event.occurred_on)} : "
                     f"{' ; '.join(problems)}.",
                     event,
                 )
@@ -168,7 +164,7 @@ def _ranking_findings(event: Any, settings_on: SettingsOn) -> list[Finding]:
     return [
         _finding(
             "COMPREF-RANG",
-            f"Classement du {_day(event.occurred_on)} : {message}.",
+            f"Classement du {fr_day(event.occurred_on)} : {message}.",
             event,
             version,
         )
@@ -195,7 +191,7 @@ def _cal_order_findings(event: Any) -> list[Finding]:
                 return [
                     _finding(
                         "COMPREF-RANG",
-                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"CAL du {fr_day(event.occurred_on)}, logement "
                         f"{event.dwelling_ref} : attribution hors de l'ordre de la "
                         "commission préfectorale sans motif.",
                         event,
@@ -224,7 +220,7 @@ def _check_three(
                 findings.append(
                     _finding(
                         "CAL-TROIS",
-                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"CAL du {fr_day(event.occurred_on)}, logement "
                         f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
                         f"{problem}",
                         event,
@@ -242,7 +238,7 @@ def _check_three(
             findings.append(
                 _finding(
                     "CAL-TROIS",
-                    f"CAL du {_day(event.occurred_on)} : {count} candidat(s) pour le "
+                    f"CAL du {fr_day(event.occurred_on)} : {count} candidat(s) pour le "
                     f"logement {event.dwelling_ref}, sans ménage DALO désigné ni "
                     "motif.",
                     event,
@@ -290,7 +286,7 @@ def _check_decisions(
             findings.append(
                 _finding(
                     "CAL-DECISION",
-                    f"CAL du {_day(event.occurred_on)}, logement "
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
                     f"{event.dwelling_ref} : {' ; '.join(problems)}.",
                     event,
                 )
@@ -332,13 +328,13 @@ def _check_prior(
                 elif until is None or event.occurred_on > until:
                     rule = "LC-VALIDITE"
                     problem = "liste complémentaire expirée" + (
-                        f" le {_day(until)}" if until else ""
+                        f" le {fr_day(until)}" if until else ""
                     )
             if rule:
                 findings.append(
                     _finding(
                         rule,
-                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"CAL du {fr_day(event.occurred_on)}, logement "
                         f"{event.dwelling_ref} : dossier {x['dossier_id']} "
                         f"{problem}.",
                         event,
@@ -351,7 +347,7 @@ def _check_prior(
                 findings.append(
                     _finding(
                         path[0],
-                        f"CAL du {_day(event.occurred_on)}, logement "
+                        f"CAL du {fr_day(event.occurred_on)}, logement "
                         f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
                         f"{path[1]}",
                         event,

@@ -38,6 +38,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from domain.legality.reading import fr_day
 from domain.legality.rules import Finding
 from domain.saisine import (
     COURT_SOURCES,
@@ -56,10 +57,6 @@ if TYPE_CHECKING:
 # Loi 2023-668 (JO of 28 July 2023): six weeks instead of two months.
 SIX_WEEKS_FROM = date(2023, 7, 29)
 FORMER_HEARING_MONTHS = 2
-
-
-def _day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def earliest_hearing(summons_on: date) -> date:
@@ -89,15 +86,15 @@ def _check_referral(signal: Any, summons: Any) -> list[Finding]:
     summons_on = summons.summons_on
     if signal.source in COURT_SOURCES:
         message = (
-            f"Bailleur personne morale : assignation du {_day(summons_on)} sans "
+            f"Bailleur personne morale : assignation du {fr_day(summons_on)} sans "
             "saisine préalable de la CCAPEX (signalée au stade judiciaire le "
-            f"{_day(signal.occurred_on)})."
+            f"{fr_day(signal.occurred_on)})."
         )
     elif summons_on < add_months(signal.occurred_on, REFERRAL_MONTHS):
         message = (
-            f"Bailleur personne morale : assignation du {_day(summons_on)}, moins "
+            f"Bailleur personne morale : assignation du {fr_day(summons_on)}, moins "
             f"de {REFERRAL_MONTHS} mois après la saisine de la CCAPEX du "
-            f"{_day(signal.occurred_on)}."
+            f"{fr_day(signal.occurred_on)}."
         )
     else:
         return []
@@ -119,9 +116,9 @@ def _check_hearing(summons: Any, hearing: Any) -> list[Finding]:
     return [
         Finding(
             "CCAPEX-SAISINE",
-            f"Audience du {_day(hearing_on)}, moins de {delay} après l'assignation "
-            f"du {_day(summons_on)} notifiée au préfet (au plus tôt le "
-            f"{_day(earliest)}).",
+            f"Audience du {fr_day(hearing_on)}, moins de {delay} après l'assignation "
+            f"du {fr_day(summons_on)} notifiée au préfet (au plus tôt le "
+            f"{fr_day(earliest)}).",
             _versions(summons, hearing),
             summons_on,
         )

@@ -1,0 +1,338 @@
+"""The LLTS dossier from the commission préfectorale to the offer: SNE-VALIDITE,
+LC-VALIDITE, CAL-PREALABLE, CAL-DECISION, CAL-MOTIF, CAL-CONDITION,
+OFFRE-DELAI, DALO-DELAI (domain/legality/dossier)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+# The rules on values are written once, next to the aggregate: the commands
+# refuse what these checks find (domain/dossier_rules.py).
+from domain.dossier import Dossier
+from domain.dossier_rules import (
+    CONDITION,
+    answer_breach,
+    answer_deadline_breach,
+    condition_breach,
+    decision_breach,
+    deferral_breach,
+    expiry_breach,
+    fulfilment_breach,
+    motive_breach,
+    renewal_breach,
+)
+from domain.legality.reading import (
+    breach_finding,
+    events_of,
+    finding_on,
+    first_after,
+    fr_day,
+)
+from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.shared import add_months
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def check_motive(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    return [
+        breach_finding(
+            breach,
+            f"Décision « {event.decision} » de la CAL du {fr_day(event.occurred_on)}",
+            [event],
+        )
+        for event in events_of(events, Dossier.CALDecided)
+        if (breach := motive_breach(event.decision, event.motive))
+    ]
+
+
+def check_sne(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    findings = []
+    registration: Any = None  # the event that set the validity's start
+    valid_from: date | None = None
+    for event in events:
+        if isinstance(event, Dossier.Identified):
+            registration, valid_from = event, event.sne_registered_on
+        elif isinstance(event, Dossier.DemandRenewed):
+            breach = renewal_breach(valid_from, event.occurred_on)
+            if breach is not None and registration is not None:
+                findings.append(
+                    breach_finding(
+                        breach,
+                        f"Renouvellement du {fr_day(event.occurred_on)}",
+                        [registration, event],
+                    )
+                )
+            registration, valid_from = event, event.occurred_on
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            breach := expiry_breach(valid_from, event.occurred_on)
+        ):
+            context = f"La CAL statue le {fr_day(event.occurred_on)}"
+            findings.append(breach_finding(breach, context, [registration, event]))
+    return findings
+
+
+def check_list(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    findings = []
+    ranking: Any = None
+    for event in events:
+        if isinstance(event, Dossier.Ranked):
+            ranking = event
+            continue
+        if ranking is None or ranking.outcome != "liste_complementaire":
+            continue
+        decided = isinstance(event, Dossier.CALDecided | Dossier.Deferred)
+        if not (decided or isinstance(event, Dossier.ListExpired)):
+            continue
+        version = None
+        until = ranking.list_valid_until
+        if until is None:  # an imported ranking without its expiry
+            rules = in_force(settings_on, ranking.occurred_on)
+            if rules is None:
+                continue
+            version, settings = rules
+            months = settings.liste_complementaire_validity_months
+            until = add_months(ranking.occurred_on, months)
+        if decided and event.occurred_on > until:
+            message = (
+                f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
+                f"de liste complémentaire expirée le {fr_day(until)}."
+            )
+        elif not decided and event.occurred_on <= until:
+            # Hole 4: one CAL's non-attribution does not take the household off
+            # its commune's list; only the list's expiry does.
+            message = (
+                f"Ménage sorti le {fr_day(event.occurred_on)} de la liste "
+                f"complémentaire, valable jusqu'au {fr_day(until)} pour les autres "
+                "logements et bailleurs de la commune."
+            )
+        else:
+            continue
+        findings.append(
+            Finding(
+                "LC-VALIDITE",
+                message,
+                (ranking.originator_version, event.originator_version),
+                event.occurred_on,
+                version,
+            )
+        )
+    return findings
+
+
+def check_condition(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    findings = []
+    for decision in events_of(events, Dossier.CALDecided):
+        if decision.decision != CONDITION:
+            continue
+        deadline = decision.condition_deadline
+        breach = condition_breach(
+            decision.decision,
+            decision.missing_document,
+            deadline,
+            decision.occurred_on,
+        )
+        if breach is not None:
+            findings.append(
+                breach_finding(
+                    breach, f"CAL du {fr_day(decision.occurred_on)}", [decision]
+                )
+            )
+        if not decision.missing_document or deadline is None:
+            continue
+        # Only what follows this decision, up to the next CAL decision.
+        following = first_after(events, decision, Dossier.CALDecided)
+        stop = following.originator_version if following else None
+        scope = [
+            e
+            for e in events
+            if e.originator_version > decision.originator_version
+            and (stop is None or e.originator_version < stop)
+        ]
+        fulfilled = next(iter(events_of(scope, Dossier.ConditionFulfilled)), None)
+        late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
+        if fulfilled is not None and late:
+            findings.append(
+                breach_finding(
+                    late,
+                    f"Condition suspensive levée le {fr_day(fulfilled.occurred_on)}",
+                    [decision, fulfilled],
+                )
+            )
+        lease = next(iter(events_of(scope, Dossier.LeaseSigned)), None)
+        met_in_time = fulfilled is not None and not late
+        if lease is not None and not met_in_time:
+            findings.append(
+                Finding(
+                    "CAL-CONDITION",
+                    f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
+                    f"suspensive ({decision.missing_document}) n'a pas été levée "
+                    "dans son délai.",
+                    (decision.originator_version, lease.originator_version),
+                    lease.occurred_on,
+                )
+            )
+    return findings
+
+
+def check_offers(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    findings = []
+    answers = {
+        Dossier.OfferAccepted: "acceptee",
+        Dossier.OfferRefused: "refusee",
+        Dossier.OfferLapsed: "caduque",
+    }
+    for offer in events_of(events, Dossier.Offered):
+        breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
+        if breach is not None:
+            findings.append(
+                breach_finding(
+                    breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
+                )
+            )
+        answer = first_after(
+            events,
+            offer,
+            Dossier.OfferAccepted,
+            Dossier.OfferRefused,
+            Dossier.OfferLapsed,
+            Dossier.Offered,
+        )
+        what = answers.get(type(answer)) if answer is not None else None
+        breach = (
+            answer_breach(what, answer.occurred_on, offer.answer_deadline)
+            if what
+            else None
+        )
+        if breach is not None:
+            findings.append(
+                breach_finding(
+                    breach,
+                    f"Proposition du {fr_day(offer.occurred_on)}, réponse "
+                    f"« {what} » le {fr_day(answer.occurred_on)}",
+                    [offer, answer],
+                )
+            )
+    return findings
+
+
+def check_prior(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """CAL-PREALABLE: a CAL decision or deferral on a dossier the commission
+    préfectorale last ranked or listed; not on one it did not retain or never
+    ranked."""
+    findings = []
+    ranking: Any = None
+    for event in events:
+        if isinstance(event, Dossier.Ranked):
+            ranking = event
+        elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
+            ranking is None or ranking.outcome not in ("rang", "liste_complementaire")
+        ):
+            why = "jamais classé" if ranking is None else "non retenu"
+            findings.append(
+                finding_on(
+                    "CAL-PREALABLE",
+                    f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
+                    f"{why} par la commission préfectorale.",
+                    [e for e in (ranking, event) if e is not None],
+                )
+            )
+    return findings
+
+
+def check_decision(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """CAL-DECISION: each decision is one of the five of R441-3; an attribution
+    names its dwelling, a ranked one its rank; an ajournement carries a motive
+    and a return session after it."""
+    findings = []
+    for event in events:
+        if isinstance(event, Dossier.CALDecided):
+            breach = decision_breach(event.decision, event.dwelling_ref, event.rank)
+        elif isinstance(event, Dossier.Deferred):
+            breach = deferral_breach(
+                event.motive, event.return_session_on, event.occurred_on
+            )
+        else:
+            continue
+        if breach is not None:
+            findings.append(
+                breach_finding(breach, f"CAL du {fr_day(event.occurred_on)}", [event])
+            )
+    return findings
+
+
+def check_dalo(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    identified = next(iter(events_of(events, Dossier.Identified)), None)
+    if identified is None or not identified.dalo:
+        return []
+    appeal, recognised = identified.dalo_appeal_on, identified.dalo_recognised_on
+    findings = []
+    versions = (identified.originator_version,)
+    mediation = in_force(settings_on, appeal) if appeal else None
+    if appeal and recognised and mediation:
+        version, settings = mediation
+        deadline = add_months(appeal, settings.dalo_mediation_months)
+        if recognised > deadline:
+            findings.append(
+                Finding(
+                    "DALO-DELAI",
+                    f"Commission de médiation : décision du {fr_day(recognised)} sur "
+                    f"un recours complet du {fr_day(appeal)}, au-delà de "
+                    f"{settings.dalo_mediation_months} mois ({fr_day(deadline)}).",
+                    versions,
+                    deadline + timedelta(days=1),
+                    version,
+                )
+            )
+    offering = in_force(settings_on, recognised) if recognised else None
+    if recognised is None or offering is None:
+        return findings
+    version, settings = offering
+    deadline = add_months(recognised, settings.dalo_offer_months)
+    offer = next(iter(events_of(events, Dossier.Offered)), None)
+    ended = next(
+        (e for e in events_of(events, Dossier.Ended) if e.occurred_on <= deadline), None
+    )
+    if offer is not None and offer.occurred_on > deadline:
+        findings.append(
+            Finding(
+                "DALO-DELAI",
+                f"Première offre de logement le {fr_day(offer.occurred_on)}, plus de "
+                f"{settings.dalo_offer_months} mois après la décision de la "
+                f"commission de médiation du {fr_day(recognised)} "
+                f"({fr_day(deadline)}).",
+                (*versions, offer.originator_version),
+                deadline + timedelta(days=1),
+                version,
+            )
+        )
+    elif offer is None and ended is None and as_of > deadline:
+        findings.append(
+            Finding(
+                "DALO-DELAI",
+                "Aucune offre de logement depuis la décision de la commission de "
+                f"médiation du {fr_day(recognised)} (échéance du {fr_day(deadline)}).",
+                versions,
+                deadline + timedelta(days=1),
+                version,
+            )
+        )
+    return findings

@@ -1,0 +1,111 @@
+"""How an LLTS dossier ends and what it keeps after: DOS-RETRAIT,
+DOS-IRRECEVABILITE, SNE-VALIDITE (radiation), RGPD-CONSERVATION
+(domain/legality/dossier)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+# The rules on values are written once, next to the aggregate: the commands
+# refuse what these checks find (domain/dossier_rules.py).
+from domain.dossier import Dossier
+from domain.dossier_endings import (
+    inadmissibility_problem,
+    radiation_problem,
+    withdrawal_problem,
+)
+from domain.dossier_rules import SNE_VALIDITY_MONTHS
+from domain.legality.reading import events_of, finding_on, fr_day
+from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.shared import add_months
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def check_retention(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """RGPD-CONSERVATION: the enquête sociale's data serve until the bilan
+    d'installation says whether a follow-up is needed: none ("ok"), they are
+    due for erasure at the bilan; a support of N months, at its end. Data still
+    held `social_data_retention_months` (settings in force on the bilan's day)
+    after that are reported, the day after. A radiated demand: one year after
+    the radiation (SNE data). Once the household's data are erased
+    (PersonalDataErased), nothing is held."""
+    if events_of(events, Dossier.PersonalDataErased):
+        return []
+    findings = []
+    enquiries = events_of(events, Dossier.SocialEnquiryRendered)
+    for review in events_of(events, Dossier.InstallationReviewed):
+        if not enquiries:
+            break
+        rules = in_force(settings_on, review.occurred_on)
+        if rules is None:
+            continue
+        version, settings = rules
+        end = add_months(review.occurred_on, review.support_months or 0)
+        due = add_months(end, settings.social_data_retention_months)
+        if as_of > due:
+            findings.append(
+                Finding(
+                    "RGPD-CONSERVATION",
+                    "Données de l'enquête sociale toujours conservées après le "
+                    f"{fr_day(due)} (fin du besoin : {fr_day(end)}) : à effacer.",
+                    (enquiries[-1].originator_version, review.originator_version),
+                    due + timedelta(days=1),
+                    version,
+                )
+            )
+    for radiation in events_of(events, Dossier.Radiated):
+        due = add_months(radiation.occurred_on, SNE_VALIDITY_MONTHS)
+        if as_of > due:
+            findings.append(
+                Finding(
+                    "RGPD-CONSERVATION",
+                    f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
+                    f"données sont conservées au-delà du {fr_day(due)}.",
+                    (radiation.originator_version,),
+                    due + timedelta(days=1),
+                )
+            )
+    return findings
+
+
+def check_endings(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
+    on what, read as the commands read it (domain/dossier_endings.py): a withdrawal
+    recorded by a landlord, or without the household's expression (every v1
+    withdrawal: its day and form were not recorded); an inadmissibility recorded
+    by another than the DEAL or before its resource control; a radiation by
+    another than a service that registers demands."""
+    findings = []
+    checked = False
+    for event in events:
+        role = event.actor.role
+        problem, rule = None, ""
+        if isinstance(event, Dossier.ResourcesChecked):
+            checked = True
+        elif isinstance(event, Dossier.Withdrawn):
+            rule = "DOS-RETRAIT"
+            problem = withdrawal_problem(
+                role, event.expressed_on, event.expressed_by, event.occurred_on
+            )
+        elif isinstance(event, Dossier.DeclaredInadmissible):
+            rule = "DOS-IRRECEVABILITE"
+            problem = inadmissibility_problem(role, resources_checked=checked)
+        elif isinstance(event, Dossier.Radiated):
+            rule, problem = "SNE-VALIDITE", radiation_problem(role)
+        if problem:
+            findings.append(
+                finding_on(
+                    rule,
+                    f"Le {fr_day(event.occurred_on)} ({event.actor.organisation}) : "
+                    f"{problem}",
+                    [event],
+                )
+            )
+    return findings

@@ -1,0 +1,113 @@
+"""The bail glissant of an ASLL measure: BG-GLISSEMENT
+(domain/legality/mesure)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain.legality.mesure.convention import CLOSINGS
+from domain.legality.reading import events_of, first_of, fr_day, the_day_after
+from domain.legality.rules import Finding, in_force
+from domain.mesure import Mesure
+from domain.shared import add_months
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from domain.legality.rules import SettingsOn
+
+
+def check_bail(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    sublease = first_of(events, Mesure.SubleaseSigned)
+    if sublease is None:
+        return []
+    head = first_of(events, Mesure.HeadLeaseSigned)
+    notified = first_of(events, Mesure.Notified)
+    findings = []
+    reviews = []
+    for review in events_of(events, Mesure.SubleaseReviewed):
+        actor = review.actor
+        party = {
+            "association": notified.association_name if notified else None,
+            "bailleur": head.landlord if head else None,
+        }.get(actor.role)
+        if party is None or actor.organisation != party:
+            findings.append(
+                Finding(
+                    "BG-GLISSEMENT",
+                    f"Point du bail glissant du {fr_day(review.occurred_on)} "
+                    "enregistré "
+                    f"par {actor.organisation} (rôle « {actor.role} »), qui n'est "
+                    "partie ni au bail principal ni à la sous-location.",
+                    (review.originator_version,),
+                    review.occurred_on,
+                )
+            )
+        else:
+            reviews.append(review)
+    ending = first_of(events, Mesure.LeaseSlid, Mesure.SubleaseEnded)
+    closing = first_of(events, *CLOSINGS)
+    if closing is not None and (
+        ending is None or ending.originator_version > closing.originator_version
+    ):
+        findings.append(
+            Finding(
+                "BG-GLISSEMENT",
+                f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
+                "ménage est "
+                "encore sous-locataire : ni glissement du bail, ni fin de la "
+                "sous-location.",
+                (sublease.originator_version, closing.originator_version),
+                closing.occurred_on,
+            )
+        )
+    stops = [e.occurred_on for e in (ending, closing) if e is not None]
+    findings += _missed_reviews(
+        sublease, reviews, min(stops, default=None), settings_on, as_of
+    )
+    return findings
+
+
+def _missed_reviews(
+    sublease: Any,
+    reviews: list[Any],
+    stop: date | None,
+    settings_on: SettingsOn,
+    as_of: date,
+) -> list[Finding]:
+    findings = []
+    since, since_event = sublease.starts_on, sublease
+    while True:
+        judged = in_force(settings_on, since)
+        if not judged:
+            break
+        number, settings = judged
+        due = add_months(since, settings.bail_glissant_review_months)
+        if (stop is not None and stop <= due) or as_of <= due:
+            break
+        review = next((r for r in reviews if r.occurred_on > since), None)
+        if review is not None and review.occurred_on <= due:
+            since, since_event = review.occurred_on, review
+            continue
+        every = f"un point tous les {settings.bail_glissant_review_months} mois"
+        if review is not None:
+            message = (
+                f"Point du bail glissant fait le {fr_day(review.occurred_on)}, après "
+                f"l'échéance du {fr_day(due)} ({every})."
+            )
+            versions = (since_event.originator_version, review.originator_version)
+            since, since_event = review.occurred_on, review
+        else:
+            message = (
+                f"Aucun point du bail glissant depuis le {fr_day(since)} : échéance "
+                f"du {fr_day(due)} dépassée ({every})."
+            )
+            versions = (since_event.originator_version,)
+            since = due
+        findings.append(
+            Finding("BG-GLISSEMENT", message, versions, the_day_after(due), number)
+        )
+    return findings

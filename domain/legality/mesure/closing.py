@@ -1,0 +1,164 @@
+"""How an ASLL measure ends and what it keeps after: ASLL-FIN, BILAN-SUITE (the
+measure's side), RGPD-CONSERVATION (domain/legality/mesure)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain import mesure_steps as m
+from domain.legality.mesure.convention import CLOSINGS
+from domain.legality.reading import events_of, first_of, fr_day, the_day_after
+from domain.legality.rules import Finding, in_force
+from domain.mesure import Mesure
+from domain.shared import add_months
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from domain.legality.rules import SettingsOn
+
+
+BILAN_SIGNATORIES = ("travailleur_social", "menage")
+
+
+def check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+    request = first_of(events, Mesure.Requested)
+    channel = request.channel if request is not None else None
+    findings = []
+    for event in events_of(events, *CLOSINGS):
+        problems = []
+        if isinstance(event, Mesure.Ended):
+            missing = [s for s in BILAN_SIGNATORIES if s not in event.signed_by]
+            if not event.bilan.strip():
+                problems.append("sans bilan rédigé")
+            if missing:
+                problems.append(f"bilan sans la signature de : {', '.join(missing)}")
+            if channel and event.returned_to != channel:
+                problems.append(
+                    f"bilan retourné à « {event.returned_to} » et non à "
+                    f"{request.channel_name}"
+                )
+        if not event.relayed_to.strip():
+            problems.append("sans relais au service prescripteur")
+        if problems:
+            what = "Fin" if isinstance(event, Mesure.Ended) else "Rupture"
+            findings.append(
+                Finding(
+                    "ASLL-FIN",
+                    f"{what} de la mesure le {fr_day(event.occurred_on)} : "
+                    f"{' ; '.join(problems)}.",
+                    (event.originator_version,),
+                    event.occurred_on,
+                )
+            )
+    return findings
+
+
+def check_follow_up(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+    """BILAN-SUITE: the minimum the bilan d'installation asked for."""
+    request = first_of(events, Mesure.Requested)
+    if request is None or not request.min_months:
+        return []
+    least = request.min_months
+    findings = []
+    convention = first_of(events, Mesure.ConventionSigned)
+    if convention is not None and convention.duration_months < least:
+        findings.append(
+            Finding(
+                "BILAN-SUITE",
+                f"Convention de {convention.duration_months} mois pour un "
+                f"accompagnement d'au moins {least} mois demandé après le bilan "
+                "d'installation.",
+                (request.originator_version, convention.originator_version),
+                convention.occurred_on,
+            )
+        )
+    ended = first_of(events, Mesure.Ended)
+    if convention is not None and ended is not None:
+        until = add_months(convention.starts_on, least)
+        if ended.occurred_on < until:
+            findings.append(
+                Finding(
+                    "BILAN-SUITE",
+                    f"Mesure terminée le {fr_day(ended.occurred_on)}, "
+                    f"avant les {least} "
+                    f"mois d'accompagnement demandés après le bilan d'installation "
+                    f"(jusqu'au {fr_day(until)}).",
+                    (request.originator_version, ended.originator_version),
+                    ended.occurred_on,
+                )
+            )
+    return findings
+
+
+def check_support_starts(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    """BILAN-SUITE: the support a bilan d'installation asked for starts, its
+    convention signed within `bilan_support_start_months` (in force on the
+    request's day) of the request; otherwise a breach the day after."""
+    request = first_of(events, Mesure.Requested)
+    judged = (
+        request
+        and request.origin_dossier_id
+        and in_force(settings_on, request.occurred_on)
+    )
+    if not judged:
+        return []
+    number, settings = judged
+    due = add_months(request.occurred_on, settings.bilan_support_start_months)
+    convention = first_of(events, Mesure.ConventionSigned)
+    if (convention is not None and convention.occurred_on <= due) or as_of <= due:
+        return []
+    late = (
+        f"convention signée le {fr_day(convention.occurred_on)}"
+        if convention is not None
+        else f"mesure au stade « {_stage(events)} »"
+    )
+    return [
+        Finding(
+            "BILAN-SUITE",
+            f"Accompagnement demandé le {fr_day(request.occurred_on)} après un bilan "
+            f"d'installation, pas commencé au {fr_day(due)} "
+            f"({settings.bilan_support_start_months} mois) : {late}.",
+            (request.originator_version,),
+            the_day_after(due),
+            number,
+        )
+    ]
+
+
+def _stage(events: Sequence[Any]) -> str:
+    stage = m.REQUESTED
+    for event in events:
+        stage = event.STAGE or stage
+        if isinstance(event, Mesure.Instructed) and not event.granted:
+            stage = m.REFUSED
+    return stage
+
+
+def check_retention(
+    events: Sequence[Any], settings_on: SettingsOn, as_of: date
+) -> list[Finding]:
+    if any(isinstance(e, Mesure.PersonalDataErased) for e in events):
+        return []  # erased: nothing held any more
+    last = max(events, key=lambda e: (e.occurred_on, e.originator_version))
+    judged = in_force(settings_on, last.occurred_on)
+    if not judged:
+        return []
+    number, settings = judged
+    until = add_months(last.occurred_on, settings.support_retention_months)
+    if as_of <= until:
+        return []
+    return [
+        Finding(
+            "RGPD-CONSERVATION",
+            f"Données d'accompagnement social conservées au-delà du {fr_day(until)} : "
+            f"dernier contact le {fr_day(last.occurred_on)}, "
+            f"{settings.support_retention_months} mois de conservation. À effacer.",
+            (last.originator_version,),
+            the_day_after(until),
+            number,
+        )
+    ]
