@@ -18,7 +18,7 @@ from domain.facts import dossier_facts as dossier_facts
 from domain.facts import mesure_facts as mesure_facts
 from domain.facts import programme_facts as programme_facts
 from domain.facts import saisine_facts as saisine_facts
-from domain.programme import department_of
+from domain.places import department_of
 from domain.records import KINDS
 from domain.shared import ROLES, Actor, RoleNotAllowedError
 

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 # Re-exported for the modules that still import it from here (api/cli*); new
 # code imports domain.places.
-from domain.places import DEPARTMENT_CODE_PATTERN as DEPARTMENT_CODE_PATTERN
 from domain.shared import (
     Actor,
     DomainError,

@@ -19,9 +19,7 @@ from eventsourcing.domain import Aggregate
 # COMMUNE_PATTERN and department_of are re-exported for the modules that still
 # import them from here (api/cli*, domain/access.py); new code imports
 # domain.places.
-from domain.places import COMMUNE_PATTERN as COMMUNE_PATTERN
 from domain.places import check_place
-from domain.places import department_of as department_of
 from domain.shared import (
     ROLES,
     InvalidValueError,

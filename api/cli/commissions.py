@@ -17,8 +17,7 @@ from api.cli.views import caught_up_views
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.schemas.commissions import CommissionListPublic, CommissionsPublic
 from domain.commission import KINDS
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import build_system
 from projections.commissions import (
     CommissionFilter,

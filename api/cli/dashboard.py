@@ -11,7 +11,7 @@ from api.cli.arguments import day_arg, matching
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.schemas.mesures import WorkloadPublic
-from domain.department import DEPARTMENT_CODE_PATTERN
+from domain.places import DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import build_system
 from projections.mesures import ASSOCIATION_PATTERN, WorkloadFilter, select_workload
 

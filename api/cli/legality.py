@@ -23,9 +23,8 @@ from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
-from domain.department import DEPARTMENT_CODE_PATTERN
 from domain.legality.rules import RULES_BY_ID
-from domain.programme import COMMUNE_PATTERN, department_of
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
 

@@ -24,7 +24,7 @@ from api.legality_report import (
 )
 from commands.legality_report import department_report
 from domain.department import local_today
-from domain.programme import department_of
+from domain.places import department_of
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from api.cli.views import caught_up_views
 from api.minutes.labels import OUTCOMES
 from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
 from api.statistics import to_csv
-from domain.department import DEPARTMENT_CODE_PATTERN, local_today
+from domain.department import local_today
+from domain.places import DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import build_system
 from projections.llts_statistics import select_llts_statistics
 from projections.mesures import select_statistics

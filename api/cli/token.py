@@ -13,8 +13,7 @@ from api.cli.arguments import matching
 from api.demo.ccapex import CCAPEX_ACTORS
 from api.demo.loire import LOIRE_ACTORS
 from api.demo.plan import ACTORS, COMMUNE
-from domain.department import DEPARTMENT_CODE_PATTERN
-from domain.programme import COMMUNE_PATTERN
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import ROLES, Actor
 from infra.auth import AuthConfigError, issue_token
 
