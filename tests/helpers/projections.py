@@ -71,7 +71,7 @@ from domain.dossier import Dossier
 from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
-from infra.projector import ACTIVE
+from infra.generations import ACTIVE
 from infra.settings import Settings
 from tests.helpers.dossiers import (
     PATH_OPTIONS,
@@ -86,7 +86,8 @@ if TYPE_CHECKING:
 
     from commands.application import CommandResult, Logis
     from infra.bootstrap import System
-    from infra.projector import Generation, ProjectionEngine
+    from infra.generations import Generation
+    from infra.projector import ProjectionEngine
     from projections.rows import Row, RowView
 
 # The commands' "now": fixed, so histories do not depend on the day the tests run

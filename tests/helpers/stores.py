@@ -45,7 +45,8 @@ from tests.helpers.dossiers import (
 
 if TYPE_CHECKING:
     from commands.application import Logis
-    from infra.projector import Generation, ProjectionEngine
+    from infra.generations import Generation
+    from infra.projector import ProjectionEngine
 
 # A few communes of Martinique (codes INSEE), so the stage counters have several keys.
 COMMUNES = ("97209", "97213", "97229", "97222", "97224")
