@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator, WithJsonSchema
 
 from api.schemas.common import CommandAnswer
-from commands.application import CommandResult, Context
+from commands.context import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
 from domain.clocks import Clocks

@@ -43,9 +43,6 @@ if TYPE_CHECKING:
     from commands.base import Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
 
-# Callers import the command's context and answer from here too.
-__all__ = ["CommandResult", "Context", "Logis"]
-
 
 class Logis(Application[UUID]):
     name = "Logis"

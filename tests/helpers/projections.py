@@ -25,7 +25,6 @@ import psycopg
 from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import strategies as st
 
-from commands.application import Context
 from commands.commission import (
     AttendeeIn,
     CandidateDecisionIn,
@@ -38,6 +37,7 @@ from commands.commission import (
     RankingEntryIn,
     RecordAttendance,
 )
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
     STEPS,
@@ -84,7 +84,8 @@ from tests.helpers.dossiers import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from commands.application import CommandResult, Logis
+    from commands.application import Logis
+    from commands.context import CommandResult
     from infra.bootstrap import System
     from infra.generations import Generation
     from infra.projector import ProjectionEngine

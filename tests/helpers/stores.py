@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from commands.application import Context
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
     AssessSolvency,
