@@ -15,14 +15,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator, WithJsonSchema
 
 from api.schemas.common import CommandAnswer
-from commands.application import CommandResult, Context
+from commands.context import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
 from domain.clocks import Clocks
 from domain.shared import Actor
 from domain.text import SingleLine
-from infra.auth import IdentityProviderError, TokenError, TokenVerifier
 from infra.bootstrap import System
+from infra.token_verification import IdentityProviderError, TokenError, TokenVerifier
 from projections.rows import RowView
 
 # A day or a moment in a query is written in ISO 8601: pydantic alone would also

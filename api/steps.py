@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 
 from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
 from api.schemas.common import CommandAnswer
-from commands.application import CommandResult, Context
+from commands.context import CommandResult, Context
 from domain.shared import check_role
 from infra.bootstrap import System
 

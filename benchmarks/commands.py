@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
-from commands.application import Context
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
     AssessSolvency,

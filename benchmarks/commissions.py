@@ -25,7 +25,6 @@ from eventsourcing.utils import Environment
 
 from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
 from benchmarks.commands import DOCS, STEPS, ctx
-from commands.application import Context
 from commands.commission import (
     AttendeeIn,
     ConveneCommission,
@@ -35,6 +34,7 @@ from commands.commission import (
     RankingEntryIn,
     RecordAttendance,
 )
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn

@@ -19,8 +19,9 @@ from commands.programme import (
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from commands.application import CommandResult, Context, Logis
+    from commands.application import Logis
     from commands.base import Command
+    from commands.context import CommandResult, Context
 
 # Commands that create a record (no target) and the steps on one (a target).
 CREATIONS: tuple[type[Command], ...] = (

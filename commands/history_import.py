@@ -43,8 +43,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from commands.application import CommandResult, Context
 from commands.base import ShortText, Text
+from commands.context import CommandResult, Context
 from commands.department import AdoptSettings, DeclareImport
 from commands.dispatch import COMMANDS, CREATIONS, dispatch
 from commands.idempotency import fingerprint

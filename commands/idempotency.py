@@ -5,7 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from commands.context import CommandResult
+from commands.errors import InvalidCommandError
+
+if TYPE_CHECKING:
+    from commands.context import Context, LogisRecorder
 
 
 @dataclass(frozen=True)
@@ -21,3 +28,23 @@ def fingerprint(*parts: Any) -> str:
     """A stable digest of what was asked (target, command, body, actor)."""
     canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replayed(store: LogisRecorder, ctx: Context) -> CommandResult | None:
+    """The first answer to a command sent again with its idempotency key; 422
+    when the key served for another request."""
+    if not ctx.idempotency_key:
+        return None
+    found = store.find_idempotency(ctx.idempotency_key)
+    if found is None:
+        return None
+    saved_fingerprint, answer, position = found
+    if saved_fingerprint != ctx.fingerprint:
+        msg = (
+            "Cette clé d'idempotence a déjà servi pour une autre requête : "
+            "utilisez une nouvelle clé."
+        )
+        raise InvalidCommandError(msg, "idempotency_key_reused")
+    return CommandResult(
+        UUID(answer["id"]), answer["version"], position, answer["stage"], True
+    )

@@ -14,9 +14,10 @@ from commands.application import Logis
 from infra.access_log import AccessLog, access_log_for
 from infra.cipher_check import check_cipher_key
 from infra.erasure import attach_household_keys
+from infra.following import ProjectorThread
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
-from infra.projector import ProjectionEngine, ProjectorThread
+from infra.projector import ProjectionEngine
 from infra.relay import Relay, RelayConfig, RelayThread
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection

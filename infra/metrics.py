@@ -16,7 +16,7 @@ from domain.shared import DomainError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from commands.application import CommandResult
+    from commands.context import CommandResult
     from infra.projector import ProjectionEngine
     from infra.relay import RelayStatus
 

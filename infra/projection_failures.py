@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 if TYPE_CHECKING:
-    from infra.projector import Generation
+    from infra.generations import Generation
 
 log = structlog.get_logger("logis.projector")
 

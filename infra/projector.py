@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import structlog
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from infra.following import follow
+from infra.generations import ACTIVE, BUILDING, RETIRED, Generation, Generations, newer
 from infra.projection_failures import Failure, Failures
+from infra.projection_status import ProjectionStatus, statuses
+from infra.rebuild import rebuild
 from infra.rowviews import SQLRowView
 from infra.sealed_columns import sealer_of
 
@@ -33,163 +35,8 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("logis.projector")
 
-ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
-
-
-@dataclass(frozen=True)
-class Generation:
-    name: str
-    generation: int
-    version: int
-    state: str
-    created_at: str
-    switched_at: str | None
-
-    @property
-    def view(self) -> str:
-        return f"{self.name}_g{self.generation}"
-
-
-@dataclass(frozen=True)
-class ProjectionStatus:
-    name: str
-    version: int  # the code's version
-    active: Generation | None
-    building: Generation | None
-    position: int
-    building_position: int | None
-    head: int
-    lag_events: int
-    lag_seconds: float
-    leader: bool
-    failure: Failure | None = None  # the event its active (or building) view stops at
-
-
-class ProjectionStuckError(RuntimeError):
-    """A rebuild stopped at an event its projection cannot apply."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(
-            f"vue {failure.name} (génération {failure.generation}) bloquée à "
-            f"l'événement {failure.position} ({failure.topic}, "
-            f"{failure.originator_id}) : {failure.error} — {failure.message}"
-        )
-        self.failure = failure
-
-
-class Generations:
-    """The registry: which generation of each view exists, and which one readers use."""
-
-    def __init__(self, datastore: Any, mark: str) -> None:
-        self.datastore = datastore
-        self.m = mark
-
-    def all(self, name: str) -> list[Generation]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                "SELECT name, generation, version, state, created_at, switched_at "
-                "FROM projection_generations "
-                f"WHERE name = {self.m} ORDER BY generation",
-                (name,),
-            )
-            rows = c.fetchall()
-        return [
-            Generation(
-                *(
-                    r[k] if isinstance(r, dict) else r[i]
-                    for i, k in enumerate(
-                        (
-                            "name",
-                            "generation",
-                            "version",
-                            "state",
-                            "created_at",
-                            "switched_at",
-                        )
-                    )
-                )
-            )
-            for r in rows
-        ]
-
-    def find(self, name: str, state: str) -> Generation | None:
-        found = [g for g in self.all(name) if g.state == state]
-        return found[-1] if found else None
-
-    def create(self, name: str, version: int) -> Generation:
-        m = self.m
-        now = _now()
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "INSERT INTO projection_generations "
-                "(name, generation, version, state, created_at) "
-                f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
-                f"FROM projection_generations WHERE name = {m}",
-                (name, version, BUILDING, now, name),
-            )
-        created = self.find(name, BUILDING)
-        assert created is not None
-        return created
-
-    def create_replacing(
-        self, name: str, version: int, active: Generation | None
-    ) -> Generation | None:
-        """A new building generation, if `active` (what the caller read) is still
-        the active one; None if another projector switched or created one since."""
-        m = self.m
-        try:
-            with self.datastore.transaction(commit=True) as c:
-                c.execute(
-                    "INSERT INTO projection_generations "
-                    "(name, generation, version, state, created_at) "
-                    f"SELECT {m}, COALESCE(MAX(generation), 0) + 1, {m}, {m}, {m} "
-                    f"FROM projection_generations WHERE name = {m} HAVING COALESCE("
-                    f"MAX(CASE WHEN state = {m} THEN generation END), 0) = {m} "
-                    "RETURNING generation",
-                    (name, version, BUILDING, _now(), name, ACTIVE,
-                     active.generation if active else 0),
-                )  # fmt: skip
-                created = c.fetchone()
-        except IntegrityError:
-            # Another process (a `logis` command started beside the server, a
-            # second projector) created the same generation at the same moment.
-            return None
-        return None if created is None else self.find(name, BUILDING)
-
-    def activate(self, generation: Generation) -> None:
-        m = self.m
-        now = _now()
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"UPDATE projection_generations SET state = {m}, switched_at = {m} "
-                f"WHERE name = {m} AND state = {m}",
-                (RETIRED, now, generation.name, ACTIVE),
-            )
-            c.execute(
-                f"UPDATE projection_generations SET state = {m}, switched_at = {m} "
-                f"WHERE name = {m} AND generation = {m} AND state = {m} "
-                "RETURNING generation",
-                (ACTIVE, now, generation.name, generation.generation, BUILDING),
-            )
-            if c.fetchone() is None:
-                msg = f"{generation.view} is no longer building"
-                raise IntegrityError(msg)
-
-    def forget(self, generation: Generation) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                "DELETE FROM projection_generations "
-                f"WHERE name = {self.m} AND generation = {self.m}",
-                (generation.name, generation.generation),
-            )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def newer(generation: Generation | None, projection: type[RowProjection]) -> bool:
-    return generation is not None and generation.version > projection.version
+# The command line (api/cli/) imports these from here.
+__all__ = ["ProjectionEngine", "SQLRowView", "follow"]
 
 
 class ProjectionEngine:
@@ -324,28 +171,28 @@ class ProjectionEngine:
                 version=projection.version,
             )
         done = 0
-        if building is not None and self._hold(building):
+        if building is not None and self.hold(building):
             done, switched = self._build(projection, building, max_batches)
             if switched:  # the old active generation is retired: nothing more here
-                self._release_stale(projection.name)
+                self.release_stale(projection.name)
                 return done
         if (
             active is not None
             and active.version == projection.version
-            and self._hold(active)
+            and self.hold(active)
         ):
             done += self._apply_batches(projection, active, max_batches)[0]
-        self._release_stale(projection.name)
+        self.release_stale(projection.name)
         return done
 
     def _abandon(self, building: Generation) -> None:
-        if not self._hold(building):
+        if not self.hold(building):
             return  # its builder still runs; it will find the newer code's work
         self.view(building).drop_tables()
         self._views.pop(building.view, None)
         self._created.discard(building.view)
         self.registry.forget(building)
-        self._release_stale(building.name)
+        self.release_stale(building.name)
         log.info("rebuild_abandoned", view=building.view, version=building.version)
 
     def _ahead_of_store(self, active: Generation) -> bool:
@@ -418,11 +265,11 @@ class ProjectionEngine:
                 if caught_up:
                     break
         except Exception:
-            return done + self._isolate(projection, generation), False
+            return done + self.isolate(projection, generation), False
         self.failures.clear(generation)
         return done, caught_up
 
-    def _isolate(self, projection: type[RowProjection], generation: Generation) -> int:
+    def isolate(self, projection: type[RowProjection], generation: Generation) -> int:
         """A batch failed: apply its events again one at a time, so that those
         before the culprit are applied and the culprit is named. A failure of the
         store itself (no recording possible) goes up to the caller's back-off."""
@@ -515,10 +362,10 @@ class ProjectionEngine:
 
     # ---- leadership --------------------------------------------------------------
 
-    def _hold(self, generation: Generation) -> bool:
+    def hold(self, generation: Generation) -> bool:
         return self.locks.acquire(f"logis:view:{generation.view}")
 
-    def _release_stale(self, name: str) -> None:
+    def release_stale(self, name: str) -> None:
         live = {
             f"logis:view:{g.view}"
             for g in self.registry.all(name)
@@ -529,161 +376,16 @@ class ProjectionEngine:
             if key.startswith(prefix) and key not in live:
                 self.locks.release(key)
 
-    # ---- operations --------------------------------------------------------------
+    # ---- operations (infra/rebuild.py, infra/projection_status.py) ---------------
 
     def rebuild(
         self, name: str, progress: Callable[[int, int], None] | None = None
     ) -> Generation:
         """Build a new generation from the first event and switch readers to it."""
-        projection = self.projections[name]
-        with self.mutex:
-            building = self.registry.find(name, BUILDING)
-            if building is None:
-                building = self._create_held(name, projection.version)
-            elif not self._hold(building):
-                msg = f"{building.view} est déjà en construction par un autre processus"
-                raise RuntimeError(msg)
-        while True:
-            with self.mutex:
-                try:
-                    _, caught_up = self.apply_batch(projection, building)
-                except Exception:
-                    self._isolate(projection, building)
-                    failure = self.failure(building)
-                    if failure is None:
-                        continue  # passed when tried again: go on
-                    raise ProjectionStuckError(failure) from None
-                self.failures.clear(building)
-                if progress:
-                    head = self.app.recorder.max_notification_id() or 0
-                    progress(self.position(building), head)
-                if caught_up:
-                    # The projector loop of this process, holding the same lock,
-                    # may have reached the head and switched it already.
-                    if self.registry.find(name, BUILDING) == building:
-                        self.switch(building)
-                    self._release_stale(name)
-                    # Live now: the projectors follow it. Held on, the view would
-                    # stand still until this process ends (`logis projections
-                    # rebuild` goes on with the next views), its lag growing.
-                    self.locks.release(f"logis:view:{building.view}")
-                    return building
-
-    def _create_held(self, name: str, version: int) -> Generation:
-        """A new building generation, its lock taken before it exists: created
-        first, a projector polling the registry could take it in between, and
-        the rebuild would fail for a generation it made."""
-        number = max((g.generation for g in self.registry.all(name)), default=0) + 1
-        key = f"logis:view:{name}_g{number}"
-        busy = f"{name}_g{number} est déjà en construction par un autre processus"
-        if not self.locks.acquire(key):
-            raise RuntimeError(busy)
-        try:
-            building = self.registry.create(name, version)
-        except IntegrityError:  # another process created one meanwhile
-            self.locks.release(key)
-            raise RuntimeError(busy) from None
-        if building.generation != number:
-            self.locks.release(key)
-            raise RuntimeError(busy)
-        return building
+        return rebuild(self, name, progress)
 
     def status(self) -> list[ProjectionStatus]:
-        head = self.app.recorder.max_notification_id() or 0
-        failures = {f.view: f for f in self.failures.all()}
-        statuses = []
-        for name, projection in self.projections.items():
-            active = self.registry.find(name, ACTIVE)
-            building = self.registry.find(name, BUILDING)
-            position = self.position(active) if active else 0
-            statuses.append(
-                ProjectionStatus(
-                    name=name,
-                    version=projection.version,
-                    active=active,
-                    building=building,
-                    position=position,
-                    building_position=self.position(building) if building else None,
-                    head=head,
-                    lag_events=self._count_after(position, head, projection.topics),
-                    lag_seconds=self._lag_seconds(position, projection.topics),
-                    leader=bool(
-                        active and f"logis:view:{active.view}" in self.locks.held()
-                    ),
-                    failure=next(
-                        (
-                            failures[g.view]
-                            for g in (active, building)
-                            if g is not None and g.view in failures
-                        ),
-                        None,
-                    ),
-                )
-            )
-        return statuses
-
-    def _count_after(self, position: int, head: int, topics: tuple[str, ...]) -> int:
-        if position >= head:
-            return 0
-        return self.app.store.count_events_between(position, head, topics)
-
-    def _lag_seconds(self, position: int, topics: tuple[str, ...]) -> float:
-        pending = self.app.recorder.select_notifications(
-            start=position, limit=1, topics=topics, inclusive_of_start=False
-        )
-        if not pending:
-            return 0.0
-        oldest = self.app.mapper.to_domain_event(pending[0])
-        return max(0.0, (datetime.now(UTC) - oldest.timestamp).total_seconds())
+        return statuses(self)
 
     def close(self) -> None:
         self.locks.close()
-
-
-class ProjectorThread(threading.Thread):
-    """Runs the engine in the background of the embedded `logis serve`; `wake`
-    (called after each write of this process) spares the poll's wait."""
-
-    def __init__(self, engine: ProjectionEngine, poll_seconds: float) -> None:
-        super().__init__(name="logis-projector", daemon=True)
-        self.engine = engine
-        self.poll_seconds = poll_seconds
-        self.stopping = threading.Event()
-        self.woken = threading.Event()
-
-    def wake(self) -> None:
-        self.woken.set()
-
-    def run(self) -> None:
-        follow(self.engine, self.poll_seconds, self.stopping, self.woken)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.woken.set()
-        self.join(timeout=10)
-
-
-def follow(
-    engine: ProjectionEngine,
-    poll_seconds: float,
-    stopping: threading.Event,
-    woken: threading.Event | None = None,
-) -> None:
-    """Apply new events as they come until `stopping` is set; back off on failures.
-    Between passes, wait for the poll's interval or until `woken` is set."""
-    failures = 0
-    while not stopping.is_set():
-        try:
-            busy = engine.run_once()
-            failures = 0
-        except Exception:
-            failures += 1
-            log.exception("projection_failed", failures=failures)
-            stopping.wait(min(30.0, poll_seconds * 2**failures))
-            continue
-        if not busy:
-            if woken is None:
-                stopping.wait(poll_seconds)
-            else:
-                woken.wait(poll_seconds)
-                woken.clear()

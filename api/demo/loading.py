@@ -29,7 +29,8 @@ from api.demo.report import (
     loire_lines,
     martinique_report,
 )
-from commands.application import CommandResult, Context, Logis
+from commands.application import Logis
+from commands.context import CommandResult, Context
 from commands.department import DeclareImport
 from commands.dispatch import dispatch
 from commands.errors import InvalidCommandError

@@ -35,7 +35,6 @@ from api.schemas.commissions import (
     CommissionsPublic,
 )
 from api.schemas.common import CommandAnswer
-from commands.application import Context
 from commands.commission import (
     CloseMinutes,
     CommissionStep,
@@ -46,6 +45,7 @@ from commands.commission import (
     RankDossiers,
     RecordAttendance,
 )
+from commands.context import Context
 from domain import access as matrix
 from domain.commission import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN

@@ -23,7 +23,7 @@ from api.deps import (
 from api.errors import documented_errors
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from commands.application import Context
+from commands.context import Context
 from commands.programme import (
     AnnounceProgramme,
     HoldConcertation,

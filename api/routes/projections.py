@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api.access import check_place, scoped
 from api.deps import CallerDep, MinPosition, SystemDep, current_view
 from domain.places import COMMUNE_PATTERN
-from infra.projector import Generation
+from infra.generations import Generation
 from projections.stage_counts import select_stage_counts
 
 router = APIRouter(tags=["projections"])

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from commands.application import CommandResult
+from commands.context import CommandResult
 
 
 class CommandAnswer(BaseModel):

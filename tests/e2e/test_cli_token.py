@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from infra.auth import secret_file
+from infra.development_tokens import secret_file
 from tests.e2e.support import free_port, logis_env, logis_executable
 
 if TYPE_CHECKING:

@@ -17,8 +17,9 @@ import pytest
 import yaml
 
 from api.cli import build_parser, main
-from infra.auth import AuthConfigError, build_verifier
+from infra.auth import build_verifier
 from infra.settings import SECRETS_DIR, Settings
+from infra.token_verification import AuthConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = Settings.model_config["env_prefix"]

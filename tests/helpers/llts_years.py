@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from commands.application import Context
 from commands.commission import (
     AttendeeIn,
     CandidateDecisionIn,
@@ -39,6 +38,7 @@ from commands.commission import (
     RankingEntryIn,
     RecordAttendance,
 )
+from commands.context import Context
 from commands.dossier import (
     AnswerOffer,
     AssessSolvency,

@@ -25,7 +25,6 @@ import psycopg
 from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import strategies as st
 
-from commands.application import Context
 from commands.commission import (
     AttendeeIn,
     CandidateDecisionIn,
@@ -38,6 +37,7 @@ from commands.commission import (
     RankingEntryIn,
     RecordAttendance,
 )
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
     STEPS,
@@ -71,7 +71,7 @@ from domain.dossier import Dossier
 from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
-from infra.projector import ACTIVE
+from infra.generations import ACTIVE
 from infra.settings import Settings
 from tests.helpers.dossiers import (
     PATH_OPTIONS,
@@ -84,9 +84,11 @@ from tests.helpers.dossiers import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from commands.application import CommandResult, Logis
+    from commands.application import Logis
+    from commands.context import CommandResult
     from infra.bootstrap import System
-    from infra.projector import Generation, ProjectionEngine
+    from infra.generations import Generation
+    from infra.projector import ProjectionEngine
     from projections.rows import Row, RowView
 
 # The commands' "now": fixed, so histories do not depend on the day the tests run

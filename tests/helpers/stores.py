@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from commands.application import Context
+from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
     AssessSolvency,
@@ -45,7 +45,8 @@ from tests.helpers.dossiers import (
 
 if TYPE_CHECKING:
     from commands.application import Logis
-    from infra.projector import Generation, ProjectionEngine
+    from infra.generations import Generation
+    from infra.projector import ProjectionEngine
 
 # A few communes of Martinique (codes INSEE), so the stage counters have several keys.
 COMMUNES = ("97209", "97213", "97229", "97222", "97224")

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 
 from domain.shared import add_months
-from infra.projector import ACTIVE
+from infra.generations import ACTIVE
 from infra.settings import Settings
 from tests.helpers.api import (
     COMMUNE,

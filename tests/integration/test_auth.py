@@ -27,8 +27,9 @@ from pydantic import ValidationError
 from starlette.testclient import TestClient
 
 from api.main import create_app
-from infra.auth import AuthConfigError, development_secret, secret_file
+from infra.development_tokens import development_secret, secret_file
 from infra.settings import Settings
+from infra.token_verification import AuthConfigError
 from tests.helpers.api import (
     TEST_JWT_SECRET,
     StoreSnapshot,
@@ -371,7 +372,7 @@ class TestSettings:
             [
                 sys.executable,
                 "-c",
-                "from infra.auth import development_secret\n"
+                "from infra.development_tokens import development_secret\n"
                 "from infra.settings import Settings\n"
                 f"print(development_secret(Settings(database_url={url!r})).decode())",
             ],

@@ -22,7 +22,8 @@ from api.main import create_app
 from commands.dossier import IdentifyDossier
 from domain.dossier import Dossier
 from domain.shared import Actor
-from infra.projector import ProjectionEngine, ProjectionStuckError
+from infra.projector import ProjectionEngine
+from infra.rebuild import ProjectionStuckError
 from infra.settings import Settings
 from projections.rows import RowProjection, Table
 from tests.helpers.api import TEST_JWT_SECRET

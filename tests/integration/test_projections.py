@@ -27,7 +27,9 @@ from api.main import create_app
 from commands.dossier import RenderMairieAvis, RenderSocialEnquiry
 from infra.bootstrap import PROJECTIONS
 from infra.departments import load_department_settings
-from infra.projector import ACTIVE, BUILDING, RETIRED, ProjectionEngine, follow
+from infra.following import follow
+from infra.generations import ACTIVE, BUILDING, RETIRED
+from infra.projector import ProjectionEngine
 from infra.rowviews import SQLRowView
 from infra.settings import Settings
 from projections.dossier_list import DossierListProjection, dossier_topics
@@ -63,7 +65,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from infra.bootstrap import System
-    from infra.projector import Generation
+    from infra.generations import Generation
 
 PROJECTION_NAMES = [p.name for p in PROJECTIONS]
 # The views fed by dossier events: the scenarios below write only those.
