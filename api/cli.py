@@ -50,9 +50,10 @@ from domain.programme import COMMUNE_PATTERN
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
 from infra.auth import AuthConfigError
-from infra.bootstrap import build_system
+from infra.bootstrap import build_system, prepare_schema
 from infra.cipher_check import CipherKeyError
 from infra.logging import configure_logging
+from infra.migrations import SchemaError
 from infra.settings import Settings
 from projections.commissions import (
     CommissionFilter,
@@ -103,8 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="charger le scénario de démonstration")
     commands.add_parser(
         "setup",
-        help="créer les tables du magasin qui manquent et vérifier LOGIS_CIPHER_KEY, "
+        help="appliquer les migrations et vérifier LOGIS_CIPHER_KEY, "
         "puis s'arrêter (avant les services)",
+    )
+    commands.add_parser(
+        "migrate",
+        help="appliquer au schéma de la base les migrations qui lui manquent "
+        "(PostgreSQL : avant les services)",
     )
 
     cli_history.add_parser(commands)
@@ -167,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(settings)
         if args.command == "setup":
             return _setup(settings)
+        if args.command == "migrate":
+            return _migrate(settings)
         if args.command == "projector":
             return _projector(settings)
         if args.command in ("commissions", "commission"):
@@ -209,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CipherKeyError as error:  # LOGIS_CIPHER_KEY cannot read the store
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
+    except SchemaError as error:  # a newer schema, or versions not applied
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
 
 
 # What may start an embedded store that does not exist yet; any other command
@@ -216,7 +227,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 # (`token` draws the development secret kept beside it; the relay waits for
 # events to come; the consumer keeps its own model there.)
 CREATE_STORE = frozenset(
-    {"serve", "demo", "setup", "projector", "import", "token", "relay", "consume"}
+    {
+        "serve",
+        "demo",
+        "setup",
+        "migrate",
+        "projector",
+        "import",
+        "token",
+        "relay",
+        "consume",
+    }
 )
 
 
@@ -300,11 +321,21 @@ def _welcome(host: str, port: int, tokens: Path | None) -> str:
 
 
 def _setup(settings: Settings) -> int:
-    """What every process does at start, once, before the services start
-    together (docker-compose.yml): they would race to create the same tables.
-    Not a schema migration: Logis alters no table, it creates the missing ones."""
-    build_system(settings).close()
-    print("Magasin prêt : tables présentes, chiffrement vérifié (LOGIS_CIPHER_KEY).")
+    """`logis migrate`, then what every process does at start (the library's
+    tables, the LOGIS_CIPHER_KEY check), once, before the services start."""
+    build_system(settings, migrate=True).close()
+    print("Magasin prêt : schéma à jour, chiffrement vérifié (LOGIS_CIPHER_KEY).")
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    """Apply the schema's missing versions (infra/migrations/); nothing when a
+    newer Logis migrated the store (SchemaError)."""
+    applied = prepare_schema(settings, apply=True)
+    for version in applied:
+        print(f"Migration appliquée : {version}")
+    if not applied:
+        print("Schéma à jour : aucune migration à appliquer.")
     return 0
 
 
@@ -314,7 +345,7 @@ def _demo(settings: Settings) -> int:
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)
     loire = load_department_settings(DEMO_LOIRE)
-    system = build_system(settings)
+    system = build_system(settings, migrate=True)  # a one-shot, as `setup`
     try:
         with progress("Démonstration") as advance:
             report = load_demo(

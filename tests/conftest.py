@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from infra.migrations import Database
 from tests.helpers.broker import Broker, BrokerUnavailableError, started_broker
 
 if TYPE_CHECKING:
@@ -37,13 +38,17 @@ class TestDatabases:
     def __init__(self) -> None:
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="logis-test-db")
         self.drops: list[Future[None]] = []
-        self.spare = self.worker.submit(self._create)
+        self.spare = self.worker.submit(self.create)
 
     @staticmethod
-    def _create() -> str:
+    def create(*, migrated: bool = True) -> str:
+        """A new database, migrated as `logis migrate` would (on PostgreSQL the
+        services refuse a schema missing versions), unless said otherwise."""
         name = f"logis_test_{secrets.token_hex(6)}"
         with _admin_connection() as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if migrated:
+            Database("postgres", url=f"{POSTGRES_SERVER}/{name}").apply()
         return name
 
     @staticmethod
@@ -57,7 +62,7 @@ class TestDatabases:
 
     def acquire(self) -> str:
         name = self.spare.result()
-        self.spare = self.worker.submit(self._create)
+        self.spare = self.worker.submit(self.create)
         return name
 
     def release(self, name: str) -> None:
@@ -93,9 +98,19 @@ def postgres_server() -> Iterator[TestDatabases]:
 
 @pytest.fixture
 def postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
-    """A new empty database (logis_test_<hex>) for one test, dropped afterwards
-    (WITH (FORCE)): its URL."""
+    """A new database (logis_test_<hex>) for one test, its schema migrated and no
+    data, dropped afterwards (WITH (FORCE)): its URL."""
     name = postgres_server.acquire()
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        postgres_server.release(name)
+
+
+@pytest.fixture
+def empty_postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
+    """As `postgres_database`, without any migration applied: a new install."""
+    name = postgres_server.create(migrated=False)
     try:
         yield f"{POSTGRES_SERVER}/{name}"
     finally:

@@ -71,6 +71,7 @@ from domain.dossier import Dossier
 from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
+from infra.migrations import Database
 from infra.projector import ACTIVE
 from infra.settings import Settings
 from tests.helpers.dossiers import (
@@ -132,10 +133,12 @@ class GrantAllLocks:
 
 
 def reset_postgres(url: str) -> None:
-    """Empty the database (every table, index and row of its public schema)."""
+    """Empty the database (every table, index and row of its public schema), then
+    migrate it as `logis migrate` would."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+    Database("postgres", url=url).apply()
 
 
 def physical_tables(engine: ProjectionEngine) -> set[str]:
