@@ -112,6 +112,8 @@ def open_application(settings: Settings, *, migrate: bool | None = None) -> Logi
         settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
     prepare_schema(settings, apply=migrate)
     app = Logis(env=settings.eventsourcing_env())
+    if migrations.in_memory(settings):
+        migrations.create_in_memory(app.recorder.datastore, "sqlite")  # type: ignore[attr-defined]
     try:
         check_cipher_key(app)
     except Exception:
@@ -138,6 +140,8 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
     app = open_application(settings, migrate=migrate)
     attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
+    if migrations.in_memory(settings):
+        migrations.create_in_memory(factory.datastore, "sqlite_views")  # type: ignore[attr-defined]
     engine = ProjectionEngine(
         app,
         list(PROJECTIONS),

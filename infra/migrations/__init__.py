@@ -25,7 +25,7 @@ from yoyo import read_migrations
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.backends.core.sqlite3 import SQLiteBackend
 from yoyo.connections import DatabaseURI, parse_uri
-from yoyo.migrations import default_migration_table
+from yoyo.migrations import default_migration_table, read_sql_migration
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -106,10 +106,7 @@ class Database:
                 backend.apply_migrations(todo)
         finally:
             backend.connection.close()
-        applied = [f"{self.folder}/{m.id}" for m in todo]
-        for version in applied:
-            log.info("migration_applied", version=version)
-        return applied
+        return [f"{self.folder}/{m.id}" for m in todo]
 
     def _backend(self) -> Any:
         backend: Any
@@ -136,10 +133,13 @@ class _SQLite(SQLiteBackend):  # type: ignore[misc]
 
 
 def databases(settings: Settings) -> list[Database]:
-    """The store's databases: one on PostgreSQL, two files on SQLite."""
+    """The store's databases: one on PostgreSQL, two files on SQLite (none for
+    an in-memory store: see `create_in_memory`)."""
     if settings.is_postgres:
         url = settings.database_url.replace("postgres://", "postgresql://", 1)
         return [Database("postgres", url=url)]
+    if in_memory(settings):
+        return []
     events = settings.sqlite_path()
     return [
         Database("sqlite", sqlite=events),
@@ -163,7 +163,23 @@ def migrate(settings: Settings) -> list[str]:
     applied: list[str] = []
     for database in found:
         applied += database.apply()
+    for version in applied:
+        log.info("migration_applied", version=version)
     return applied
+
+
+def in_memory(settings: Settings) -> bool:
+    return not settings.is_postgres and ":memory:" in str(settings.sqlite_path())
+
+
+def create_in_memory(datastore: Any, folder: str) -> None:
+    """An in-memory SQLite store (`sqlite:///:memory:`, the tests') lives in its
+    datastore's one connection, where no other can migrate it: every version
+    runs there at start, unrecorded, as the process is its whole life."""
+    with datastore.transaction(commit=True) as curs:
+        for path in sorted((FOLDER / folder).glob("*.sql")):
+            for statement in read_sql_migration(str(path))[2]:
+                curs.execute(statement)
 
 
 def check_schema(settings: Settings) -> None:
