@@ -13,6 +13,7 @@ library; the views' per-generation tables by the projector.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-import structlog
 from yoyo import read_migrations
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.backends.core.sqlite3 import SQLiteBackend
@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from infra.settings import Settings
 
 FOLDER = Path(__file__).resolve().parent
-log = structlog.get_logger("logis.migrations")
+# stdlib logging: through Logis's handler once configured, silent before (a
+# command's stdout stays its output).
+log = logging.getLogger("logis.migrations")
 
 
 class SchemaError(Exception):
@@ -164,7 +166,7 @@ def migrate(settings: Settings) -> list[str]:
     for database in found:
         applied += database.apply()
     for version in applied:
-        log.info("migration_applied", version=version)
+        log.info("migration_applied %s", version)
     return applied
 
 
