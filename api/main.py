@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     register_error_handlers(app)
     app.state.verifier = build_verifier(settings)  # AuthConfigError: no key
-    check_store(settings)  # CipherKeyError: refuse to start, nothing written
+    check_store(settings)  # CipherKeyError, SchemaError: refuse to start
     app.router.routes.extend(_route_table())
     name_operations(app)  # French summaries in /docs
     document_operations(app)  # examples from the demo, the rules of each command

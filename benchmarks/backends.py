@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 
+from infra.migrations import migrate
 from infra.settings import Settings
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -19,12 +20,15 @@ SettingsFor = Callable[
 
 
 def with_database(admin: str, run: Callable[[str], Any]) -> None:
-    """A PostgreSQL database of our own for `run(url)`, dropped afterwards."""
+    """A PostgreSQL database of our own, migrated (`logis migrate`), for
+    `run(url)`, dropped afterwards."""
     database = f"logis_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{database}"')
     try:
-        run(admin.rsplit("/", 1)[0] + f"/{database}")
+        url = admin.rsplit("/", 1)[0] + f"/{database}"
+        migrate(Settings(database_url=url))
+        run(url)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')

@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, InternalError, PersistenceError
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
 from infra.ledger import GENESIS, Anchor
@@ -105,10 +104,20 @@ def _utc(moment: datetime) -> datetime:
 
 
 class AccessLog:
-    """The table's DDL, its one write (a batch of entries) and its one query."""
+    """The table's one write (a batch of entries) and its one query; its DDL is a
+    migration (infra/migrations/)."""
 
-    def create_table(self) -> None:
-        raise NotImplementedError
+    datastore: Any
+
+    def seal_unsealed(self) -> None:
+        """At start: a log written before it was chained is sealed once."""
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock(curs)
+            self._seal_unsealed_log(curs)
+
+    def _lock(self, curs: Any) -> None:
+        """Make writers take their ids one transaction after another (SQLite: its
+        one writer does)."""
 
     def append(self, entries: Sequence[AccessEntry]) -> None:
         """Write the entries in one transaction, or raise AccessLogUnavailable."""
@@ -251,33 +260,6 @@ class SQLiteAccessLog(AccessLog):
     def q(self, text: str) -> str:
         return text.format(table=self.table, seals=self.seals)
 
-    def create_table(self) -> None:
-        t = self.table
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"CREATE TABLE IF NOT EXISTS {self.seals} (id INTEGER PRIMARY KEY, "
-                "entry_hash TEXT NOT NULL, chain_hash TEXT NOT NULL)"
-            )
-            c.execute(
-                f"CREATE TABLE IF NOT EXISTS {t} ("
-                "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
-                "subject TEXT NOT NULL, role TEXT NOT NULL, "
-                "organisation TEXT NOT NULL, record_kind TEXT NOT NULL, "
-                "record_id TEXT NOT NULL, endpoint TEXT NOT NULL, "
-                "request_id TEXT NOT NULL, categories TEXT NOT NULL)"
-            )
-            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_record ON {t} (record_id, id)")
-            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_subject ON {t} (subject, id)")
-            c.execute(f"CREATE INDEX IF NOT EXISTS {t}_at ON {t} (at)")
-            for table in (t, self.seals):
-                for verb in ("UPDATE", "DELETE"):
-                    c.execute(
-                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} "
-                        f"BEFORE {verb} ON {table} BEGIN "
-                        f"SELECT RAISE(ABORT, '{table} is append-only'); END"
-                    )
-            self._seal_unsealed_log(c)
-
     def _insert(self, entries: Sequence[AccessEntry]) -> None:
         # The first INSERT takes the file's write lock (SQLite has one writer):
         # the ids and the chain's head cannot move before the commit.
@@ -362,44 +344,7 @@ class PostgresAccessLog(AccessLog):
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.table),
             seals=Identifier(self.seals),
-            seals_trigger=Identifier(f"{self.seals}_no_change"),
-            function=Identifier(f"{self.table}_append_only"),
-            trigger=Identifier(f"{self.table}_no_change"),
-            record_index=Identifier(f"{self.table}_record"),
-            subject_index=Identifier(f"{self.table}_subject"),
-            at_index=Identifier(f"{self.table}_at"),
         )
-
-    # Processes starting at once run the same DDL (see infra/store.py).
-    @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
-    def create_table(self) -> None:
-        statements = (
-            "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
-            "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-            "at timestamptz NOT NULL, subject text NOT NULL, role text NOT NULL, "
-            "organisation text NOT NULL, record_kind text NOT NULL, "
-            "record_id uuid NOT NULL, endpoint text NOT NULL, "
-            "request_id text NOT NULL, categories jsonb NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {record_index} "
-            "ON {schema}.{table} (record_id, id)",
-            "CREATE INDEX IF NOT EXISTS {subject_index} "
-            "ON {schema}.{table} (subject, id)",
-            "CREATE INDEX IF NOT EXISTS {at_index} ON {schema}.{table} (at)",
-            "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
-            "RAISE EXCEPTION 'the access log is append-only'; END $$",
-            "CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE OR DELETE "
-            "ON {schema}.{table} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()",
-            "CREATE TABLE IF NOT EXISTS {schema}.{seals} (id bigint PRIMARY KEY, "
-            "entry_hash text NOT NULL, chain_hash text NOT NULL)",
-            "CREATE OR REPLACE TRIGGER {seals_trigger} BEFORE UPDATE OR DELETE "
-            "ON {schema}.{seals} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()",
-        )
-        with self.datastore.transaction(commit=True) as curs:
-            for statement in statements:
-                curs.execute(self._sql(statement))
-            self._lock(curs)
-            self._seal_unsealed_log(curs)
 
     def _lock(self, curs: Any) -> None:
         # Concurrent readers log at once: EXCLUSIVE lets the log be read but

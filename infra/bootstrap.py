@@ -11,6 +11,7 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from commands.application import Logis
+from infra import migrations
 from infra.access_log import AccessLog, access_log_for
 from infra.cipher_check import check_cipher_key
 from infra.erasure import attach_household_keys
@@ -90,12 +91,30 @@ class System:
         self.factory.close()
 
 
-def open_application(settings: Settings) -> Logis:
-    """The application, once LOGIS_CIPHER_KEY is known to read its store
-    (CipherKeyError otherwise, before anything is written)."""
+def prepare_schema(settings: Settings, *, apply: bool | None = None) -> list[str]:
+    """The store's schema at this code's version before anything else runs: a
+    newer one refused (NewerSchemaError). The embedded store migrates at start;
+    PostgreSQL only with `apply` (`logis migrate`, `setup`, `demo`), otherwise a
+    missing version is refused (PendingMigrationsError): services started
+    together must not race to alter a shared database."""
+    if apply is None:
+        apply = not settings.is_postgres
+    if apply:
+        return migrations.migrate(settings)
+    migrations.check_schema(settings)
+    return []
+
+
+def open_application(settings: Settings, *, migrate: bool | None = None) -> Logis:
+    """The application, once the schema is this code's (prepare_schema) and
+    LOGIS_CIPHER_KEY is known to read its store (CipherKeyError otherwise,
+    before anything is written)."""
     if not settings.is_postgres:
         settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
+    prepare_schema(settings, apply=migrate)
     app = Logis(env=settings.eventsourcing_env())
+    if migrations.in_memory(settings):
+        migrations.create_in_memory(app.recorder.datastore, "sqlite")  # type: ignore[attr-defined]
     try:
         check_cipher_key(app)
     except Exception:
@@ -109,7 +128,7 @@ def check_store(settings: Settings) -> None:
     open_application(settings).close()
 
 
-def build_system(settings: Settings) -> System:
+def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
     env = settings.eventsourcing_env()
     locks: Locks
     if settings.is_postgres:
@@ -117,14 +136,13 @@ def build_system(settings: Settings) -> System:
         locks = PostgresLocks(_conninfo(settings))
     else:
         events = settings.sqlite_path()
-        # Views in their own file: the projector's writes never wait for the
-        # commands' ones (SQLite has one writer per file).
-        views = events.with_name(f"{events.stem}-views{events.suffix}")
-        views_env = {**env, "SQLITE_DBNAME": str(views)}
+        views_env = {**env, "SQLITE_DBNAME": str(migrations.views_file(events))}
         locks = FileLocks(Path(f"{events}.locks"))
-    app = open_application(settings)
+    app = open_application(settings, migrate=migrate)
     attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
+    if migrations.in_memory(settings):
+        migrations.create_in_memory(factory.datastore, "sqlite_views")  # type: ignore[attr-defined]
     engine = ProjectionEngine(
         app,
         list(PROJECTIONS),
@@ -133,7 +151,7 @@ def build_system(settings: Settings) -> System:
         batch_size=settings.projector_batch_size,
     )
     access_log = access_log_for(app.recorder)
-    access_log.create_table()
+    access_log.seal_unsealed()
     return System(settings, app, engine, factory, Metrics(engine), access_log)
 
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import IntegrityError, InternalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 if TYPE_CHECKING:
@@ -50,7 +48,7 @@ class CipherKeyError(Exception):
 
 
 class _Table:
-    """The one-row table. Subclasses give the SQL dialect."""
+    """The one-row table (infra/migrations/ creates it), in SQLite's dialect."""
 
     def __init__(self, datastore: Any, name: str) -> None:
         self.datastore = datastore
@@ -58,15 +56,6 @@ class _Table:
 
     def query(self, text: str) -> Any:
         return text
-
-    def create_statement(self) -> Any:
-        raise NotImplementedError
-
-    # Processes starting at once run the same DDL (see infra/store.py).
-    @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
-    def create(self) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self.create_statement())
 
     def read(self) -> tuple[str, bytes | None] | None:
         with self.datastore.transaction(commit=False) as curs:
@@ -88,23 +77,9 @@ class _Table:
             )
 
 
-class _SQLiteTable(_Table):
-    def create_statement(self) -> str:
-        return (
-            f"CREATE TABLE IF NOT EXISTS {self.name} (id INTEGER PRIMARY KEY "
-            "CHECK (id = 1), mode TEXT NOT NULL, canary BLOB)"
-        )
-
-
 class _PostgresTable(_Table):
     def query(self, text: str) -> Any:
         return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
-
-    def create_statement(self) -> Any:
-        return SQL(
-            "CREATE TABLE IF NOT EXISTS {} (id int PRIMARY KEY CHECK (id = 1), "
-            "mode text NOT NULL, canary bytea)"
-        ).format(SQL(self.name))  # type: ignore[arg-type]
 
 
 def _table_of(recorder: Any) -> _Table:
@@ -116,14 +91,13 @@ def _table_of(recorder: Any) -> _Table:
             for part in (datastore.schema, f"{prefix}_cipher_check")
         )
         return _PostgresTable(datastore, name)
-    return _SQLiteTable(datastore, "cipher_check")
+    return _Table(datastore, "cipher_check")
 
 
 def check_cipher_key(app: Logis) -> None:
     """Refuse (CipherKeyError) a key that cannot read the store, or its absence."""
     table = _table_of(app.recorder)
     cipher: Cipher | None = app.mapper.cipher
-    table.create()
     found = table.read()
     if found is None:
         _check_first_event(app, cipher)

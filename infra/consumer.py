@@ -26,9 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from eventsourcing.persistence import IntegrityError, InternalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.utils import retry
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
@@ -155,26 +153,6 @@ class ConsumerModel:
 
     def query(self, text: str) -> Any:
         return text.format(**self.tables)
-
-    def create_statements(self) -> Sequence[str]:
-        return (
-            "CREATE TABLE IF NOT EXISTS {offsets} (group_id TEXT NOT NULL, "
-            "topic TEXT NOT NULL, partition INTEGER NOT NULL, "
-            "next_offset BIGINT NOT NULL, PRIMARY KEY (group_id, topic, partition))",
-            "CREATE TABLE IF NOT EXISTS {consumed} (group_id TEXT NOT NULL, "
-            "event_id TEXT NOT NULL, PRIMARY KEY (group_id, event_id))",
-            "CREATE TABLE IF NOT EXISTS {communes} (group_id TEXT NOT NULL, "
-            "commune TEXT NOT NULL, dossiers_identified BIGINT NOT NULL, "
-            "events BIGINT NOT NULL, PRIMARY KEY (group_id, commune))",
-            "CREATE TABLE IF NOT EXISTS {aggregates} (group_id TEXT NOT NULL, "
-            "aggregate_id TEXT NOT NULL, commune TEXT NOT NULL, "
-            "PRIMARY KEY (group_id, aggregate_id))",
-        )
-
-    def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            for statement in self.create_statements():
-                c.execute(self.query(statement))
 
     def stored_offsets(self, group: str, topic: str) -> dict[int, int]:
         """The next offset to read of each partition of `topic` this group
@@ -390,26 +368,20 @@ class PostgresConsumerModel(ConsumerModel):
     def query(self, text: str) -> Any:
         return SQL(super().query(text).replace("?", "%s"))  # type: ignore[arg-type]
 
-    # Processes starting at once run the same DDL (see infra/store.py).
-    @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
-    def create_tables(self) -> None:
-        super().create_tables()
-
 
 def _quoted(schema: str, table: str) -> str:
     return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
 
 
 def consumer_model_for(recorder: ApplicationRecorder) -> ConsumerModel:
-    """The consumer's tables in the events database the recorder writes,
-    created if need be."""
+    """The consumer's tables in the events database the recorder writes (created
+    by infra/migrations/)."""
     datastore = recorder.datastore  # type: ignore[attr-defined]
     model: ConsumerModel
     if isinstance(datastore, PostgresDatastore):
         model = PostgresConsumerModel(datastore, recorder.events_table_name)  # type: ignore[attr-defined]
     else:
         model = SQLiteConsumerModel(datastore)
-    model.create_tables()
     return model
 
 

@@ -88,9 +88,6 @@ class HouseholdKeys:
     def stamp(self) -> Any:
         return _now().isoformat()
 
-    def create_statements(self) -> list[Any]:
-        raise NotImplementedError
-
     def _on_conflict_ignore(self) -> str:
         return "ON CONFLICT DO NOTHING"
 
@@ -318,17 +315,6 @@ class SQLiteHouseholdKeys(HouseholdKeys):
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore, "household_keys", "household_subjects")
 
-    def create_statements(self) -> list[Any]:
-        return [
-            f"CREATE TABLE IF NOT EXISTS {self.keys} ("
-            "household_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, "
-            "erased_at TEXT, erased_by TEXT)",
-            f"CREATE TABLE IF NOT EXISTS {self.subjects} ("
-            "originator_id TEXT PRIMARY KEY, household_id TEXT NOT NULL)",
-            f"CREATE INDEX IF NOT EXISTS {self.subjects}_household "
-            f"ON {self.subjects} (household_id)",
-        ]
-
     def _before_erase(self, curs: Any) -> None:
         # Overwrite the freed bytes instead of leaving them in free pages.
         curs.execute("PRAGMA secure_delete = ON")
@@ -350,7 +336,6 @@ class PostgresHouseholdKeys(HouseholdKeys):
             _quoted(schema, f"{prefix}_household_keys"),
             _quoted(schema, f"{prefix}_household_subjects"),
         )
-        self.index = f"{prefix}_household_subjects_household"
 
     def query(self, text: str) -> Any:
         return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
@@ -360,24 +345,6 @@ class PostgresHouseholdKeys(HouseholdKeys):
 
     def stamp(self) -> Any:
         return _now()
-
-    def create_statements(self) -> list[Any]:
-        return [
-            SQL(  # type: ignore[call-overload]
-                f"CREATE TABLE IF NOT EXISTS {self.keys} ("
-                "household_id uuid PRIMARY KEY, key bytea, "
-                "created_at timestamptz NOT NULL, erased_at timestamptz, "
-                "erased_by text)"
-            ),
-            SQL(  # type: ignore[call-overload]
-                f"CREATE TABLE IF NOT EXISTS {self.subjects} ("
-                "originator_id uuid PRIMARY KEY, household_id uuid NOT NULL)"
-            ),
-            SQL(  # type: ignore[call-overload]
-                f'CREATE INDEX IF NOT EXISTS "{self.index}" '
-                f"ON {self.subjects} (household_id)"
-            ),
-        ]
 
 
 def _now() -> datetime:

@@ -15,6 +15,7 @@ QUIET = {
     "kafka": logging.WARNING,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
+    "yoyo": logging.WARNING,  # a line a statement; infra/migrations logs one a version
 }
 
 

@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("logis.projector")
 
-FAILURES_DDL = (
-    "CREATE TABLE IF NOT EXISTS projection_failures ("
-    "view TEXT PRIMARY KEY, name TEXT NOT NULL, generation INTEGER NOT NULL, "
-    "position BIGINT NOT NULL, topic TEXT NOT NULL, originator_id TEXT NOT NULL, "
-    "error TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL, "
-    "first_failed_at TEXT NOT NULL, last_failed_at TEXT NOT NULL)"
-)
 COLUMNS = (
     "view", "name", "generation", "position", "topic", "originator_id",
     "error", "message", "attempts", "first_failed_at", "last_failed_at",
@@ -65,8 +58,6 @@ class Failures:
     def __init__(self, datastore: Any, mark: str) -> None:
         self.datastore = datastore
         self.m = mark
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(FAILURES_DDL)
         self._retry_at: dict[str, float] = {}
         self._known = {f.view for f in self.all()}  # rows this process may clear
 

@@ -57,8 +57,7 @@ class ProjectionEngine:
         self._created: set[str] = set()
         # Personal values in the views sealed under the events' household keys.
         self.sealer = sealer_of(app)
-        probe = SQLRowView(datastore, view="_", tables=())
-        probe.create_table()  # the registry and tracking tables
+        probe = SQLRowView(datastore, view="_", tables=())  # for its dialect
         self.registry = Generations(datastore, probe.dialect.mark)
         self.failures = Failures(datastore, probe.dialect.mark)
         self.mutex = threading.RLock()

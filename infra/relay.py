@@ -44,20 +44,13 @@ TABLE = "relay_position"
 
 
 class RelayPositions:
-    """Where each relay stands: (name PK, position), in the events' database."""
+    """Where each relay stands: (name PK, position), in the events' database
+    (its table: infra/migrations/)."""
 
     def __init__(self, datastore: Any) -> None:
         self.datastore = datastore
         self.postgres = isinstance(datastore, PostgresDatastore)
         self.m = "%s" if self.postgres else "?"
-
-    def create_table(self) -> None:
-        big = "BIGINT" if self.postgres else "INTEGER"
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(
-                f"CREATE TABLE IF NOT EXISTS {TABLE} (name TEXT PRIMARY KEY, "
-                f"position {big} NOT NULL, updated_at TEXT NOT NULL)"
-            )
 
     def get(self, name: str) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -146,7 +139,6 @@ class Relay:
         self.locks = locks
         self.producer_factory = producer_factory
         self.positions = RelayPositions(app.recorder.datastore)  # type: ignore[attr-defined]
-        self.positions.create_table()
         self.producer: Any = None
         self.lock_key = f"logis:relay:{config.name}"
         self.standing_by = False

@@ -3,7 +3,9 @@ position in one transaction, and the registry of view generations.
 
 Physical tables are named `<projection>_g<generation>__<table>`, so a rebuild
 writes a new generation beside the one readers use, and the switch is one row
-update in `projection_generations`.
+update in `projection_generations`. That registry, the tracking and failures
+tables are fixed: a migration creates them (infra/migrations/sqlite_views/,
+postgres/); a generation's tables are created here, as it starts.
 """
 
 from __future__ import annotations
@@ -43,22 +45,6 @@ POSTGRES_TYPES = {
     "text": "text", "int": "bigint", "bool": "boolean", "date": "date",
     "datetime": "timestamptz", "uuid": "uuid", "decimal": "numeric", "json": "jsonb",
 }  # fmt: skip
-
-REGISTRY_DDL = (
-    "CREATE TABLE IF NOT EXISTS projection_generations ("
-    "name TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, "
-    "state TEXT NOT NULL, created_at TEXT NOT NULL, switched_at TEXT, "
-    "PRIMARY KEY (name, generation))",
-    # At most one generation readers use, and one being built, per projection:
-    # two projectors starting a rebuild at once cannot both create one.
-    "CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_active "
-    "ON projection_generations (name) WHERE state = 'active'",
-    "CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_building "
-    "ON projection_generations (name) WHERE state = 'building'",
-    "CREATE TABLE IF NOT EXISTS projection_tracking ("
-    "view TEXT NOT NULL, application_name TEXT NOT NULL, "
-    "notification_id BIGINT NOT NULL, PRIMARY KEY (view, application_name))",
-)
 
 
 def physical(view: str, table: Table) -> str:
@@ -154,8 +140,6 @@ class SQLRowView(RowView):
     def _create_tables(self) -> None:
         types = self.dialect.types
         with self.datastore.transaction(commit=True) as c:
-            for statement in REGISTRY_DDL:
-                c.execute(statement)
             for table in self.tables:
                 name = physical(self.view, table)
                 columns = ", ".join(

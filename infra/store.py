@@ -4,7 +4,8 @@ and the events' seals (infra/ledger/) in the same transaction as the events.
 Selected through the library's topic settings (TRANSCODER_TOPIC,
 APPLICATION_RECORDER_TOPIC), so the application never imports this module. The
 recorders also hold the households' keys (infra/household_keys.py) that the
-mapper of infra/personal_mapper.py encrypts personal data with.
+mapper of infra/personal_mapper.py encrypts personal data with. Their tables
+are created by the migrations (infra/migrations/), the library's by the library.
 """
 
 from __future__ import annotations
@@ -96,18 +97,6 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         self.household_keys = SQLiteHouseholdKeys(datastore)
         super().__init__(datastore, events_table_name)
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            self.ledger.create_statement(),
-            *self.household_keys.create_statements(),
-            f"CREATE TABLE IF NOT EXISTS {self.idempotency_table} ("
-            "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
-            "answer TEXT NOT NULL, originator_id TEXT NOT NULL, "
-            "originator_version INTEGER NOT NULL, "
-            "recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
-        ]
-
     def _insert_events(
         self,
         c: SQLiteCursor,
@@ -183,24 +172,10 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         self.ledger = PostgresLedger(
             datastore, events_table_name, f"{prefix}_event_seals", datastore.schema
         )
-        self.sql_create_statements.append(self.ledger.create_statement())
         self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
-        self.sql_create_statements.extend(self.household_keys.create_statements())
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
-                "key text PRIMARY KEY, fingerprint text NOT NULL, "
-                "answer jsonb NOT NULL, originator_id uuid NOT NULL, "
-                "originator_version bigint NOT NULL, "
-                "recorded_at timestamptz NOT NULL DEFAULT now())"
-            ).format(
-                schema=Identifier(self.datastore.schema),
-                table=Identifier(self.idempotency_table),
-            )
-        )
 
-    # Processes starting at once (API replicas, projectors) run the same DDL: the
-    # library's CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
+    # Processes starting at once (API replicas, projectors) run the library's
+    # DDL: its CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
     # updated", two CREATE TYPE with a duplicate pg_type key. Again, it all exists.
     @retry((InternalError, IntegrityError), max_attempts=5, wait=0.1)
     def create_table(self) -> None:

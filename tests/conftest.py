@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from infra.migrations import Database
 from tests.helpers.broker import Broker, BrokerUnavailableError, started_broker
 
 if TYPE_CHECKING:
@@ -37,18 +38,23 @@ class TestDatabases:
     def __init__(self) -> None:
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="logis-test-db")
         self.drops: list[Future[None]] = []
-        self.spare = self.worker.submit(self._create)
+        self.spare = self.worker.submit(self.create)
         self.template: str | None = None
         self.prepared_spare: Future[str] | None = None
 
     @staticmethod
-    def _create(template: str | None = None) -> str:
+    def create(*, migrated: bool = True, template: str | None = None) -> str:
+        """A new database, migrated as `logis migrate` would (on PostgreSQL the
+        services refuse a schema missing versions), unless said otherwise; or a
+        copy of `template`."""
         name = f"logis_test_{secrets.token_hex(6)}"
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:
             statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         with _admin_connection() as conn:
             conn.execute(statement)
+        if migrated and template is None:
+            Database("postgres", url=f"{POSTGRES_SERVER}/{name}").apply()
         return name
 
     @staticmethod
@@ -62,7 +68,7 @@ class TestDatabases:
 
     def acquire(self) -> str:
         name = self.spare.result()
-        self.spare = self.worker.submit(self._create)
+        self.spare = self.worker.submit(self.create)
         return name
 
     @staticmethod
@@ -73,13 +79,18 @@ class TestDatabases:
         """A database copied from a template that `prepare(url)` initialised once
         (a server-side copy, made one test ahead like the empty ones)."""
         if self.template is None:
-            self.template = self._create()
+            self.template = self.create()
             prepare(self.url(self.template))
-            self.prepared_spare = self.worker.submit(self._create, self.template)
+            self.prepared_spare = self.worker.submit(
+                self.create, template=self.template
+            )
         assert self.prepared_spare is not None
         name = self.prepared_spare.result()
-        self.prepared_spare = self.worker.submit(self._create, self.template)
+        self.prepared_spare = self._copy_template()
         return name
+
+    def _copy_template(self) -> Future[str]:
+        return self.worker.submit(self.create, template=self.template)
 
     def release(self, name: str) -> None:
         self.drops.append(self.worker.submit(self._drop, name))
@@ -118,11 +129,21 @@ def postgres_server() -> Iterator[TestDatabases]:
 
 @pytest.fixture
 def postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
-    """A new empty database (logis_test_<hex>) for one test, dropped afterwards
-    (WITH (FORCE)): its URL."""
+    """A new database (logis_test_<hex>) for one test, its schema migrated and no
+    data, dropped afterwards (WITH (FORCE)): its URL."""
     name = postgres_server.acquire()
     try:
         yield postgres_server.url(name)
+    finally:
+        postgres_server.release(name)
+
+
+@pytest.fixture
+def empty_postgres_database(postgres_server: TestDatabases) -> Iterator[str]:
+    """As `postgres_database`, without any migration applied: a new install."""
+    name = postgres_server.create(migrated=False)
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
     finally:
         postgres_server.release(name)
 

@@ -36,6 +36,7 @@ from domain.shared import DomainError
 from infra.auth import AuthConfigError
 from infra.cipher_check import CipherKeyError
 from infra.logging import configure_logging
+from infra.migrations import SchemaError
 from infra.settings import Settings
 
 if TYPE_CHECKING:
@@ -108,10 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
-    except AuthConfigError as error:  # `logis serve` with no way to check tokens
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 1
-    except CipherKeyError as error:  # LOGIS_CIPHER_KEY cannot read the store
+    # `logis serve` with no way to check tokens; LOGIS_CIPHER_KEY cannot read
+    # the store; a newer schema, or versions not applied.
+    except (AuthConfigError, CipherKeyError, SchemaError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
 
@@ -121,7 +121,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 # (`token` draws the development secret kept beside it; the relay waits for
 # events to come; the consumer keeps its own model there.)
 CREATE_STORE = frozenset(
-    {"serve", "demo", "setup", "projector", "import", "token", "relay", "consume"}
+    {
+        "serve",
+        "demo",
+        "setup",
+        "migrate",
+        "projector",
+        "import",
+        "token",
+        "relay",
+        "consume",
+    }
 )
 
 

@@ -30,7 +30,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)
     loire = load_department_settings(DEMO_LOIRE)
-    system = build_system(settings)
+    system = build_system(settings, migrate=True)  # a one-shot, as `setup`
     try:
         with progress("Démonstration") as advance:
             report = load_demo(

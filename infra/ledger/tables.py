@@ -63,9 +63,6 @@ class Ledger:
     def id_param(self, originator_id: str) -> Any:
         return originator_id
 
-    def create_statement(self) -> str:
-        raise NotImplementedError
-
     # -- in the append transaction --
 
     def seal(
@@ -298,14 +295,6 @@ class Ledger:
 class SQLiteLedger(Ledger):
     position_column = "rowid"
 
-    def create_statement(self) -> str:
-        return (
-            f"CREATE TABLE IF NOT EXISTS {self.seals} ("
-            "notification_id INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
-            "originator_version INTEGER NOT NULL, event_hash TEXT NOT NULL, "
-            "chain_hash TEXT NOT NULL, UNIQUE (originator_id, originator_version))"
-        )
-
 
 class PostgresLedger(Ledger):
     def __init__(
@@ -320,14 +309,6 @@ class PostgresLedger(Ledger):
 
     def id_param(self, originator_id: str) -> Any:
         return UUID(originator_id)
-
-    def create_statement(self) -> Any:
-        return SQL(  # type: ignore[call-overload]
-            f"CREATE TABLE IF NOT EXISTS {self.seals} ("
-            "notification_id bigint PRIMARY KEY, originator_id uuid NOT NULL, "
-            "originator_version bigint NOT NULL, event_hash text NOT NULL, "
-            "chain_hash text NOT NULL, UNIQUE (originator_id, originator_version))"
-        )
 
 
 def _quoted(schema: str, table: str) -> str:

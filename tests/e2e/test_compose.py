@@ -39,7 +39,7 @@ PROFILES = {
     "dev": {"dev-secrets", "postgres-dev", "demo", "api-dev"},
 }
 LOGIS_COMMANDS = {
-    "setup": "setup",
+    "setup": "migrate",
     "api": "serve",
     "projector": "projector",
     "relay": "relay",

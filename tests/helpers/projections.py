@@ -72,6 +72,7 @@ from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
 from infra.generations import ACTIVE
+from infra.migrations import Database
 from infra.settings import Settings
 from tests.helpers.dossiers import (
     PATH_OPTIONS,
@@ -134,10 +135,12 @@ class GrantAllLocks:
 
 
 def reset_postgres(url: str) -> None:
-    """Empty the database (every table, index and row of its public schema)."""
+    """Empty the database (every table, index and row of its public schema), then
+    migrate it as `logis migrate` would."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+    Database("postgres", url=url).apply()
 
 
 def physical_tables(engine: ProjectionEngine) -> set[str]:
