@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from domain.clocks import local_moment
+from domain.legality.rules import cited
 
 PDF = "application/pdf"
 
@@ -55,6 +56,7 @@ ENVIRONMENT = Environment(
 ENVIRONMENT.filters["day"] = day
 ENVIRONMENT.filters["moment"] = moment
 ENVIRONMENT.filters["css_string"] = css_string
+ENVIRONMENT.filters["cited"] = cited  # "seed 000" printed as its title
 
 
 # A cell starting so may be run as a formula by a spreadsheet (CSV injection).

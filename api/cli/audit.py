@@ -17,6 +17,7 @@ from api.cli.views import caught_up_views
 from api.documents import csv_text, moment, render_html, render_pdf
 from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
+from domain.legality.rules import cited
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail, trail_by
 
@@ -197,7 +198,7 @@ def as_table(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
         row = "".join(
             cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)
         )
-        lines.append(row + e.basis)
+        lines.append(row + cited(e.basis))
         if e.summary:
             lines.append(f"{indent}résumé : {e.summary}")
         if e.commission_id and trail.kind != "commission":

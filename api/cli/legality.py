@@ -23,7 +23,7 @@ from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
-from domain.legality.rules import RULES_BY_ID
+from domain.legality.rules import RULES_BY_ID, cited
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
@@ -219,9 +219,8 @@ def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
             f"{indent}  {f.breached_on:%d/%m/%Y}  {f.rule:<18}  {f.severity:<8}  "
             f"{f.title}"
         )
-        print(
-            f"{indent}      {f.message} (événements {versions}{settings} ; {f.source})"
-        )
+        source = cited(f.source)
+        print(f"{indent}      {f.message} (événements {versions}{settings} ; {source})")
         for assumption in f.assumptions:
             print(f"{indent}      Hypothèse : {assumption}")
 

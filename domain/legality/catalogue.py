@@ -5,6 +5,7 @@ to be explained). Declarative data; the checks are in the sibling modules."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -402,3 +403,25 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+# The source documents the procedures come from, cited by their file number
+# ("seed 000") in the catalogue and the events' legal bases: people read their
+# titles. The stored strings keep the numbers (findings, audit trails, JSON).
+SOURCES: dict[str, str] = {
+    "000": "Procédure d'attribution LLTS de l'ALS Martinique (diaporama de l'ALS)",
+    "001": "Présentation de l'ALS (2016)",
+    "002": "PDALPD de la Loire 2002-2007",
+    "004": "Service ASLL de l'UDAF de la Dordogne",
+}
+_SEEDS = re.compile(r"\bseeds? (\d{3}(?:, \d{3})*)\b")
+
+
+def cited(source: str) -> str:
+    """`source` as people read it: each "seed NNN" (or "seeds NNN, MMM")
+    replaced by its title(s)."""
+    return _SEEDS.sub(
+        lambda m: " ; ".join(
+            SOURCES.get(n, f"seed {n}") for n in m.group(1).split(", ")
+        ),
+        source,
+    )

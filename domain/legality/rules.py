@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal
 
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
-from domain.legality.catalogue import RULES, RULES_BY_ID, Rule
+from domain.legality.catalogue import RULES, RULES_BY_ID, SOURCES, Rule, cited
 
 # What a finding reports: its rule's severity, or `information` for a fact an
 # auditor must see that breaks nothing (an imported step recorded late).
@@ -61,9 +61,11 @@ class Finding:
 __all__ = [
     "RULES",
     "RULES_BY_ID",
+    "SOURCES",
     "Finding",
     "FindingSeverity",
     "Rule",
     "SettingsOn",
+    "cited",
     "in_force",
 ]

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from api.cli.audit import CSV_HEADER
 from api.main import create_app
+from domain.legality.rules import SOURCES
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
@@ -121,6 +122,9 @@ def test_table_lists_every_event_in_french(store: Store) -> None:
         assert line[49:].startswith(event["label"][:40])
     assert f"commission : {store.cal}" in result.stdout
     assert HOSTILE in result.stdout
+    # Legal bases cite their texts, not the file numbers of the documents.
+    assert "seed 0" not in result.stdout
+    assert SOURCES["000"] in result.stdout
 
 
 def test_json_is_the_apis_trail(store: Store) -> None:
@@ -169,6 +173,8 @@ def test_html_is_one_printable_escaped_page(store: Store) -> None:
     assert "Piste d'audit" in text
     assert store.dossier in text
     assert "Vu et vérifié par" in text
+    assert "seed 0" not in text
+    assert SOURCES["000"] in text
     assert f"{len(store.events)}" in text
     for event in store.events:
         assert event["label"] in text

@@ -15,6 +15,7 @@ import pytest
 from api.cli import main
 from domain import dossier as d
 from domain.dossier import Dossier
+from domain.legality.rules import SOURCES
 from infra.bootstrap import build_system
 from infra.settings import Settings
 from tests.e2e.support import demo_dossiers, run_logis
@@ -69,6 +70,15 @@ def test_a_dossier_read_after_its_bilan_deadline_shows_the_alert(
     assert body["id"] == dossier_id
     assert "BILAN-DELAI" in [f["rule"] for f in body["findings"]]
     assert body["blocking"] is False
+    [bilan] = [f for f in body["findings"] if f["rule"] == "BILAN-DELAI"]
+    assert bilan["source"] == "seed 000"  # the API's value, kept
+    args = ("--dossier", dossier_id, "--as-of", "2099-01-01")
+    status, out, err = legality(server, *args)
+    assert status == 0, err
+    assert "BILAN-DELAI" in out
+    # The source cited as a text, not as the file number of its document.
+    assert "seed 0" not in out
+    assert SOURCES["000"] in out
 
 
 def test_the_demo_commune_report(server: Server) -> None:

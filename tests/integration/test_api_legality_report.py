@@ -348,6 +348,10 @@ def test_the_page_escapes_hostile_text(world: World) -> None:
     for rule in body["by_rule"]:
         assert rule in page
     assert "chain-alarm" not in page
+    # Sources cited as texts; the JSON keeps the document numbers.
+    assert "seed 0" not in page
+    assert "PDALPD de la Loire 2002-2007" in page
+    assert any(f["source"] == "seed 002" for f in body["findings"])
 
 
 def test_the_pdf_prints_the_rules_and_the_chain_head(world: World) -> None:
