@@ -27,6 +27,23 @@ Role = Literal[
     "admin",
 ]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+# What people read for a role (CLI tables, printed pages); the codes stay in JSON.
+ROLE_LABELS: dict[str, str] = {
+    "als": "ALS",
+    "bailleur": "Bailleur",
+    "prefecture": "Préfecture",
+    "deal": "DEAL",
+    "mairie": "Mairie",
+    "ccas": "CCAS",
+    "departement": "Département",
+    "caf": "CAF",
+    "prescripteur": "Prescripteur",
+    "commission_logement": "Commission logement (CLU/CLT)",
+    "association": "Association ASLL",
+    "ccapex": "CCAPEX",
+    "auditeur": "Auditeur",
+    "admin": "Administrateur",
+}
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,20 @@ page (A4, a Préfecture file: title, record, every event, a signature block)."""
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import day_arg, moment_arg, uuid_arg
-from api.cli.output import cell, json_text
+from api.cli.output import day, json_text, local_time, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.documents import csv_text, moment, render_html, render_pdf
 from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from domain.legality.rules import cited
+from domain.shared import ROLE_LABELS
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail, trail_by
 
@@ -145,11 +147,6 @@ def render(
 # ---- table ---------------------------------------------------------------------
 
 
-def _moment(value: datetime, department: str | None) -> str:
-    """The moment in the department's local time, its offset spelled out."""
-    return local_moment(department, value).replace(" à ", " ")
-
-
 def _place(trail: AuditTrailPublic) -> str:
     parts = [
         f"département {trail.department}" if trail.department else None,
@@ -158,52 +155,68 @@ def _place(trail: AuditTrailPublic) -> str:
     return ", ".join(p for p in parts if p)
 
 
-COLUMNS = (
-    ("n°", 5),
-    ("survenu le", 12),
-    ("enregistré le (heure locale)", 32),
-    ("événement", 46),
-    ("agent", 22),
-    ("rôle", 20),
-    ("organisation", 32),
-)
+# The trail is a document (stdout or --output), at one width wherever it goes:
+# wide enough for a row of the longest labels, organisations and legal bases.
+TABLE_WIDTH = 280
 
 
 def as_table(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
-    lines = [
-        f"Piste d'audit — {trail.kind_label} {trail.id}",
-        " — ".join(
-            p
-            for p in (
-                _place(trail),
-                f"{trail.count} événement(s)" + (f" ({when})" if when else ""),
-                f"éditée le {local_moment(trail.department, now)}",
-            )
-            if p
+    """The title, one row an event (roles named, legal bases cited as texts),
+    then the events' summaries and commissions, whole, one line each."""
+    grid = rows(
+        table(
+            ("n°", "right"),
+            "survenu le",
+            "enregistré le (heure locale)",
+            "événement",
+            "agent",
+            "rôle",
+            "organisation",
+            "fondement",
         ),
-        "",
-        "".join(title.ljust(width) for title, width in COLUMNS) + "fondement",
+        [
+            (
+                e.version,
+                day(e.occurred_on),
+                local_time(trail.department, e.recorded_at),
+                e.label,
+                e.actor.subject,
+                ROLE_LABELS.get(e.actor.role, e.actor.role),
+                e.actor.organisation,
+                cited(e.basis),
+            )
+            for e in trail.events
+        ],
+    )
+    details = [
+        line
+        for e in trail.events
+        for line in (
+            f"n° {e.version} — résumé : {e.summary}" if e.summary else None,
+            f"n° {e.version} — commission : {e.commission_id}"
+            if e.commission_id and trail.kind != "commission"
+            else None,
+        )
+        if line
     ]
-    indent = " " * COLUMNS[0][1]
-    for e in trail.events:
-        cells = (
-            str(e.version),
-            f"{e.occurred_on:%d/%m/%Y}",
-            _moment(e.recorded_at, trail.department),
-            e.label,
-            e.actor.subject,
-            e.actor.role,
-            e.actor.organisation,
+    heading = " — ".join(
+        p
+        for p in (
+            _place(trail),
+            f"{trail.count} événement(s)" + (f" ({when})" if when else ""),
+            f"éditée le {local_moment(trail.department, now)}",
         )
-        row = "".join(
-            cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)
+        if p
+    )
+    with io.StringIO() as out:
+        print_table(
+            f"Piste d'audit — {trail.kind_label} {trail.id}\n{heading}\n",
+            grid,
+            *(["", *details] if details else []),
+            stream=out,
+            width=TABLE_WIDTH,
         )
-        lines.append(row + cited(e.basis))
-        if e.summary:
-            lines.append(f"{indent}résumé : {e.summary}")
-        if e.commission_id and trail.kind != "commission":
-            lines.append(f"{indent}commission : {e.commission_id}")
-    return "\n".join(lines) + "\n"
+        return out.getvalue()
 
 
 # ---- CSV -----------------------------------------------------------------------

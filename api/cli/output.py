@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 PIPE_WIDTH = 200
 
 
-def console(stream: TextIO | None = None) -> Console:
+def console(stream: TextIO | None = None, width: int = PIPE_WIDTH) -> Console:
     """A console on `stream` (stdout); markup off, since cells hold people's
     text (« [donnée effacée] » is not a style)."""
     stream = stream or sys.stdout
@@ -43,7 +43,7 @@ def console(stream: TextIO | None = None) -> Console:
         file=stream,
         force_terminal=tty,  # FORCE_COLOR in the environment must not add escapes
         color_system="auto" if tty else None,
-        width=None if tty else PIPE_WIDTH,
+        width=None if tty else width,
         markup=False,
         highlight=False,
         emoji=False,
@@ -73,9 +73,16 @@ def table(*columns: Column) -> Table:
     return grid
 
 
-def print_table(title: str, grid: Table | None = None, *lines: str) -> int:
-    """The title, then the table (if any rows) and the lines after it."""
-    out = console()
+def print_table(
+    title: str,
+    grid: Table | None = None,
+    *lines: str,
+    stream: TextIO | None = None,
+    width: int = PIPE_WIDTH,
+) -> int:
+    """The title, then the table (if any rows) and the lines after it, on
+    `stream` (stdout; off a terminal `width` columns wide)."""
+    out = console(stream, width)
     out.print(title)
     if grid is not None and grid.row_count:
         if out.is_terminal:
@@ -136,11 +143,3 @@ def json_text(value: Any) -> str:
 def print_json(value: Any) -> int:
     print(json_text(value))
     return 0
-
-
-def cell(text: str, width: int) -> str:
-    """A table cell: padded, or cut with an ellipsis so the columns stay aligned
-    (the whole text is in --format json)."""
-    if len(text) < width:
-        return text.ljust(width)
-    return text[: width - 2] + "… "

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from api.cli.audit import CSV_HEADER
 from api.main import create_app
 from domain.legality.rules import SOURCES
+from domain.shared import ROLE_LABELS
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
@@ -113,14 +114,24 @@ def test_table_lists_every_event_in_french(store: Store) -> None:
     assert "commune 97209" in lines[1]
     # edited in the department's time (Martinique), its offset spelled out
     assert re.search(r"éditée le \d\d/\d\d/\d{4} à [\d:]{8} \(UTC−04:00\)", lines[1])
-    header = lines[3]
-    for column in ("n°", "survenu le", "événement", "organisation", "fondement"):
-        assert column in header
-    numbered = [line for line in lines[4:] if line[:5].strip().isdigit()]
-    assert [int(line[:5]) for line in numbered] == [e["version"] for e in store.events]
+    header = lines[3].split("   ")
+    assert [h.strip() for h in header if h.strip()] == [
+        "n°", "survenu le", "enregistré le (heure locale)", "événement", "agent",
+        "rôle", "organisation", "fondement",
+    ]  # fmt: skip
+    numbered = [
+        line for line in lines[5:] if re.match(r" *\d+   \d\d/\d\d/\d{4}   ", line)
+    ]
+    assert [int(line.split()[0]) for line in numbered] == [
+        e["version"] for e in store.events
+    ]
     for line, event in zip(numbered, store.events, strict=True):
-        assert line[49:].startswith(event["label"][:40])
-    assert f"commission : {store.cal}" in result.stdout
+        assert event["label"] in line
+        # roles named as people say them, not as codes
+        assert ROLE_LABELS[event["actor"]["role"]] in line
+    assert "  Préfecture  " in result.stdout
+    assert " prefecture " not in result.stdout
+    assert f"— commission : {store.cal}" in result.stdout
     assert HOSTILE in result.stdout
     # Legal bases cite their texts, not the file numbers of the documents.
     assert "seed 0" not in result.stdout
