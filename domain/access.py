@@ -387,6 +387,16 @@ def check_create(caller: Caller, department: str, commune: str | None) -> None:
 # ---- field-level need-to-know (DOMAIN.md §9 categories) ------------------------------
 
 CATEGORIES = ("Id", "Res", "Soc", "H", "Dec", "M", "Debt")
+# What people read for a category (the access log's table); JSON keeps the codes.
+CATEGORY_LABELS: dict[str, str] = {
+    "Id": "identité",
+    "Res": "ressources",
+    "Soc": "enquête sociale",
+    "H": "santé",
+    "Dec": "décisions",
+    "M": "suivi ASLL",
+    "Debt": "dossier CCAPEX",
+}
 # role → category → right, as in DOMAIN.md §9 ("R…", "RW…", "summary", "—");
 # CAF and prescribers are not in §9: what they wrote, no more.
 CATEGORY_RIGHTS: dict[str, dict[str, str]] = {

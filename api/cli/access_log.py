@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from api.access_log import LOGGED_KINDS, AccessLogPublic
 from api.cli.arguments import matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
+from domain.access import CATEGORY_LABELS
 from domain.records import KIND_LABELS
-from domain.shared import ROLES
+from domain.shared import ROLE_LABELS, ROLES
 from infra.access_log import MAX_LIMIT, AccessQuery
 from infra.bootstrap import build_system
 
@@ -115,6 +116,10 @@ def _departments(app: Logis, record_ids: set[UUID]) -> dict[UUID, str | None]:
     return found
 
 
+# One line a read off a terminal (grep, cut), its categories spelled out.
+LOG_WIDTH = 260
+
+
 def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
     if not page.data:
         return print_table(
@@ -132,11 +137,11 @@ def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
             (
                 local_time(departments.get(e.record_id), e.at),
                 e.subject,
-                e.role.replace("_", " "),
+                ROLE_LABELS.get(e.role, e.role),
                 e.organisation,
                 f"{KIND_LABELS.get(e.kind, e.kind)} {e.record_id}",
                 e.endpoint,
-                ", ".join(e.categories),
+                ", ".join(CATEGORY_LABELS.get(c, c) for c in e.categories),
             )
             for e in page.data
         ],
@@ -145,4 +150,5 @@ def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
         f"Journal des accès — lectures {first} à {last} sur {page.count}, "
         "les plus récentes d'abord",
         grid,
+        width=LOG_WIDTH,
     )

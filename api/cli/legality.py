@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli import legality_report
 from api.cli.arguments import day_arg, moment_arg, uuid_arg
-from api.cli.output import print_json, print_table, rows, table
+from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
 from commands.errors import InvalidCommandError, NotFoundError
@@ -155,6 +155,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     else:
         _print_record(answer)
         checked = [rule.id for rule in rules_for([answer.kind])[0]]
+        print()
         print(f"Règles contrôlées ({len(checked)}) : {', '.join(checked)}")
     return 1 if answer.blocking else 0
 
@@ -195,9 +196,10 @@ def _report(system: Any, args: argparse.Namespace) -> int:
 # ---- output --------------------------------------------------------------------
 
 TITLE_WIDTH = 80  # a rule's title, cut to keep one line a rule (JSON: whole)
+RECORD_TITLE_WIDTH = 40  # beside the finding's own message
 
 
-def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
+def _print_record(answer: LegalityPublic) -> None:
     blocking = sum(f.severity == "bloquant" for f in answer.findings)
     known = (
         f", tel que connu le {local_moment(answer.department, answer.known_at)}"
@@ -207,22 +209,59 @@ def _print_record(answer: LegalityPublic, *, indent: str = "") -> None:
     # Information (an imported step, SAISIE-TARDIVE) is shown, not a breach.
     informative = sum(f.severity == "information" for f in answer.findings)
     print(
-        f"{indent}{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
+        f"{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
         f"département {answer.department}) — au {answer.as_of:%d/%m/%Y}{known} : "
         f"{answer.count - informative} manquement(s), dont {blocking} bloquant(s)"
         + (f" ; {informative} information(s)" if informative else "")
     )
-    for f in answer.findings:
-        settings = f", paramètres v{f.settings_version}" if f.settings_version else ""
-        versions = ", ".join(str(v) for v in f.versions)
-        print(
-            f"{indent}  {f.breached_on:%d/%m/%Y}  {f.rule:<18}  {f.severity:<8}  "
-            f"{f.title}"
+    if not answer.findings:
+        return
+    grid = rows(
+        table(
+            ("n°", "right"),
+            "né le",
+            "règle",
+            "gravité",
+            ("intitulé", "left", RECORD_TITLE_WIDTH),
+            "événements",
+            "paramètres",
+            "source",
+        ),
+        [
+            (
+                n,
+                day(f.breached_on),
+                f.rule,
+                f.severity,
+                f.title,
+                _spans(f.versions),
+                f"v{f.settings_version}" if f.settings_version else None,
+                cited(f.source),
+            )
+            for n, f in enumerate(answer.findings, 1)
+        ],
+    )
+    # The messages whole, one line each, under the table (too long for a cell).
+    details = [
+        line
+        for n, f in enumerate(answer.findings, 1)
+        for line in (
+            f"n° {n} — {f.message}",
+            *(f"n° {n} — hypothèse : {a}" for a in f.assumptions),
         )
-        source = cited(f.source)
-        print(f"{indent}      {f.message} (événements {versions}{settings} ; {source})")
-        for assumption in f.assumptions:
-            print(f"{indent}      Hypothèse : {assumption}")
+    ]
+    print_table("", grid, "", *details)
+
+
+def _spans(versions: tuple[int, ...] | list[int]) -> str:
+    """1, 2, 3, 5 → "1–3, 5": an import's dozens of steps in a few characters."""
+    spans: list[list[int]] = []
+    for v in sorted(versions):
+        if spans and v == spans[-1][1] + 1:
+            spans[-1][1] = v
+        else:
+            spans.append([v, v])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def _print_report(report: LegalityReportPublic) -> None:
@@ -254,7 +293,7 @@ def _print_report(report: LegalityReportPublic) -> None:
         print_table("Par règle :", by_rule)
     for record in report.records:
         print()
-        _print_record(record, indent="")
+        _print_record(record)
     print()
     not_checked = rows(
         table("règle", ("intitulé", "left", TITLE_WIDTH), "pourquoi"),

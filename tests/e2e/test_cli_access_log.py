@@ -88,7 +88,11 @@ def test_table_lists_the_reads_newest_first(store: Store) -> None:
     assert "inspectrice.durand" in rows[0]
     assert f"Dossier LLTS {store.read_once}" in rows[0]
     assert "GET /v1/dossiers/{dossier_id}/history" in rows[1]
-    assert "Id, Res, Soc, Dec" in rows[2]
+    # categories and roles as people say them, not as codes
+    assert "identité, ressources, enquête sociale, décisions" in rows[2]
+    assert "Id, Res" not in result.stdout
+    assert "Auditeur" in rows[1]
+    assert "auditeur" not in result.stdout
     # dd/mm/yyyy HH:MM in the dossier's department's zone, not UTC
     newest = json.loads(store.logis("access-log", "--format", "json").stdout)
     read_at = datetime.fromisoformat(newest["data"][0]["at"])

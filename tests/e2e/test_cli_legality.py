@@ -75,7 +75,13 @@ def test_a_dossier_read_after_its_bilan_deadline_shows_the_alert(
     args = ("--dossier", dossier_id, "--as-of", "2099-01-01")
     status, out, err = legality(server, *args)
     assert status == 0, err
-    assert "BILAN-DELAI" in out
+    # The findings as a table: French headers, one row a finding.
+    header = out.splitlines()[2].split()
+    assert header[:6] == ["n°", "né", "le", "règle", "gravité", "intitulé"]
+    [row] = [line for line in out.splitlines() if " BILAN-DELAI " in line]
+    found = re.match(r" *(\d+) +\d\d/\d\d/\d{4} +BILAN-DELAI +alerte ", row)
+    assert found
+    assert f"n° {found[1]} — Aucun bilan d'installation depuis" in out  # whole
     # The source cited as a text, not as the file number of its document.
     assert "seed 0" not in out
     assert SOURCES["000"] in out

@@ -1,13 +1,16 @@
-"""Legal sources as people read them: the source documents the procedures come
-from are cited by their titles, never by their file numbers ("seed 000"), while
-the stored strings keep the numbers."""
+"""What people read instead of codes: legal sources cited by the titles of the
+documents the procedures come from, never by their file numbers ("seed 000"),
+while the stored strings keep the numbers; roles and data categories by their
+French labels."""
 
 from __future__ import annotations
 
 import pytest
 
+from domain.access import CATEGORIES, CATEGORY_LABELS
 from domain.legality.rules import RULES, SOURCES, cited
 from domain.records import KINDS
+from domain.shared import ROLE_LABELS, ROLES
 
 BASES = [basis for kind in KINDS for basis in kind.bases.values()]
 
@@ -32,3 +35,8 @@ def test_a_seed_is_replaced_by_its_title_and_the_rest_kept() -> None:
 def test_the_catalogue_keeps_the_seed_numbers() -> None:
     """Stored findings and the JSON API read them: they do not change."""
     assert any("seed 000" in rule.source for rule in RULES)
+
+
+def test_every_role_and_data_category_has_a_french_label() -> None:
+    assert set(ROLE_LABELS) == set(ROLES)
+    assert set(CATEGORY_LABELS) == set(CATEGORIES)
