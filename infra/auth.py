@@ -6,21 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from infra.development_tokens import development_secret, issue_token
+from infra.development_tokens import development_secret
 from infra.identity_provider import ProviderKeys
 from infra.token_verification import (
     DEVELOPMENT_ALGORITHMS,
     PROVIDER_ALGORITHMS,
-    AuthConfigError,
     SecretKey,
     TokenVerifier,
 )
 
 if TYPE_CHECKING:
     from infra.settings import Settings
-
-# The command line (api/cli/) imports these from here.
-__all__ = ["AuthConfigError", "build_verifier", "issue_token"]
 
 
 def build_verifier(settings: Settings) -> TokenVerifier:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from infra.following import follow
 from infra.generations import ACTIVE, BUILDING, RETIRED, Generation, Generations, newer
 from infra.projection_failures import Failure, Failures
 from infra.projection_status import ProjectionStatus, statuses
@@ -34,9 +33,6 @@ if TYPE_CHECKING:
     from projections.rows import RowProjection
 
 log = structlog.get_logger("logis.projector")
-
-# The command line (api/cli/) imports these from here.
-__all__ = ["ProjectionEngine", "SQLRowView", "follow"]
 
 
 class ProjectionEngine:

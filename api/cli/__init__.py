@@ -33,11 +33,11 @@ from api.cli import (
 from api.cli.french import name_positionals, speak_french
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
-from infra.auth import AuthConfigError
 from infra.cipher_check import CipherKeyError
 from infra.logging import configure_logging
 from infra.migrations import SchemaError
 from infra.settings import Settings
+from infra.token_verification import AuthConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

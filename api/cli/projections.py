@@ -47,7 +47,7 @@ def _projector(settings: Settings, args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from infra.projector import follow
+    from infra.following import follow
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -15,7 +15,8 @@ from api.demo.loire import LOIRE_ACTORS
 from api.demo.plan import ACTORS, COMMUNE
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import ROLES, Actor
-from infra.auth import AuthConfigError, issue_token
+from infra.development_tokens import issue_token
+from infra.token_verification import AuthConfigError
 
 if TYPE_CHECKING:
     from infra.settings import Settings

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from infra.bootstrap import System
-    from infra.projector import SQLRowView
+    from infra.rowviews import SQLRowView
 
 
 def caught_up_views(system: System, *names: str) -> dict[str, SQLRowView] | None:
