@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain import access
-from domain import dossier as d
 from domain.access import check_read
 from domain.association import AssociationLoad, association_load_id
 from domain.commission import COMMISSION_PREFECTORALE, DwellingFacts, PriorRanking
 from domain.commune import CommuneListes
 from domain.dossier import Dossier
+from domain.dossier_rules import ATTRIBUTIONS
+from domain.dossier_steps import TERMINAL
 from domain.dwellings import CommuneDwellings, commune_dwellings_id
 from domain.liste import ListedCandidate, next_candidates
 from domain.programme import LET, TO_LET
@@ -38,7 +39,7 @@ def _holds(dossier: Dossier, commission_id: UUID) -> bool:
     return (
         decision.get("commission_id") == commission_id
         and not dossier.declined_offer
-        and dossier.stage not in d.TERMINAL
+        and dossier.stage not in TERMINAL
     )
 
 
@@ -119,7 +120,7 @@ class Lookup:
         attributed = [
             decision["dossier_id"]
             for decision in sorted(event.decisions, key=lambda x: x["rank"] or 0)
-            if decision["decision"] in d.ATTRIBUTIONS
+            if decision["decision"] in ATTRIBUTIONS
         ]
         if not attributed:
             return None

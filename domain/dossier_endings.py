@@ -1,16 +1,33 @@
 """Who ends an LLTS dossier, and on what: withdrawal (DOS-RETRAIT),
-inadmissibility (DOS-IRRECEVABILITE), radiation (SNE-VALIDITE). One reading for
-the commands (domain/dossier.py) and the legality engine."""
+inadmissibility (DOS-IRRECEVABILITE), radiation (SNE-VALIDITE), the expiry of
+its liste complémentaire (LC-VALIDITE), closure, and the erasure of its personal
+data. The problems are one reading for the commands (`DossierEndings`, mixed
+into domain/dossier.py) and the legality engine."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from domain.dossier_guards import DossierGuards
+from domain.dossier_rules import ATTRIBUTIONS
 from domain.dossier_steps import (
+    ANALYSIS,
+    DECIDED,
+    DEFERRED,
+    LAPSED,
+    PRESELECTED,
     RADIATION_ROLES,
+    RANKED,
+    REFUSED,
+    RESOURCES,
+    REVIEWED,
+    RULED_ROLES,
+    SOLVENCY,
     WITHDRAWAL_CHANNELS,
     WITHDRAWAL_ROLES,
 )
+from domain.personal import check_eraser
+from domain.shared import Meta, RuleViolation, TransitionError
 
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
 
@@ -67,3 +84,108 @@ def radiation_problem(role: str) -> str | None:
             "demandes (CCH R441-2-8). " + _PROPOSE
         )
     return None
+
+
+class DossierEndings(DossierGuards):
+    """The steps that end a dossier, and the erasure of its personal data."""
+
+    def withdraw(
+        self,
+        reason: str,
+        meta: Meta,
+        *,
+        expressed_on: date | None,
+        expressed_by: str | None,
+    ) -> None:
+        if meta.actor.role not in RULED_ROLES["withdraw"]:
+            self._begin("withdraw", "retrait du dossier", meta)
+            self._check_before_lease("retirer le dossier")
+        problem = withdrawal_problem(
+            meta.actor.role, expressed_on, expressed_by, meta.occurred_on
+        )
+        if problem:
+            raise RuleViolation("DOS-RETRAIT", problem)
+        self._record(
+            self.Withdrawn,
+            meta,
+            reason=reason,
+            expressed_on=expressed_on,
+            expressed_by=expressed_by,
+        )
+
+    def declare_inadmissible(self, reason: str, meta: Meta) -> None:
+        if meta.actor.role not in RULED_ROLES["declare_inadmissible"]:
+            self._begin("declare_inadmissible", "irrecevabilité", meta)
+        problem = inadmissibility_problem(
+            meta.actor.role, resources_checked=self.resources is not None
+        )
+        if problem:
+            raise RuleViolation("DOS-IRRECEVABILITE", problem)
+        before_cal = {RESOURCES, ANALYSIS, SOLVENCY, PRESELECTED, RANKED, DEFERRED}
+        self._check_stage(before_cal, "déclarer le dossier irrecevable")
+        self._record(self.DeclaredInadmissible, meta, reason=reason)
+
+    def radiate(self, reason: str, meta: Meta) -> None:
+        if meta.actor.role not in RULED_ROLES["radiate"]:
+            self._begin("radiate", "radiation de la demande", meta)
+        problem = radiation_problem(meta.actor.role)
+        if problem:
+            raise RuleViolation("SNE-VALIDITE", problem)
+        self._check_before_lease("radier la demande")
+        until = self.sne_valid_until
+        if until is None or meta.occurred_on <= until:
+            msg = "Seule une demande non renouvelée à échéance est radiée" + (
+                f" (valide jusqu'au {until.isoformat()})." if until else "."
+            )
+            raise RuleViolation("SNE-VALIDITE", msg)
+        self._record(self.Radiated, meta, reason=reason)
+
+    def expire_from_list(self, meta: Meta) -> None:
+        self._begin("expire_from_list", "expiration de la liste complémentaire", meta)
+        if not self.listed_after_non_attribution:
+            self._check_stage({RANKED, DEFERRED}, "constater l'expiration de la liste")
+        until = self.list_valid_until
+        if until is None or meta.occurred_on <= until:
+            msg = "Le dossier n'est pas sur une liste complémentaire expirée" + (
+                f" (valide jusqu'au {until.isoformat()})." if until else "."
+            )
+            raise RuleViolation("LC-VALIDITE", msg)
+        self._record(self.ListExpired, meta, reason="liste_complementaire_expiree")
+
+    def close(self, reason: str, meta: Meta) -> None:
+        self._begin("close", "clôture", meta)
+        if not (self.is_closable or self._condition_lapsed(meta.occurred_on)):
+            msg = (
+                "Le dossier se clôt après le bilan d'installation ou une issue "
+                "négative (écarté, non retenu, non-attribution, rejet, refus, "
+                "condition suspensive non levée dans le délai)."
+            )
+            raise TransitionError(msg)
+        self._record(self.Closed, meta, reason=reason)
+
+    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
+        """Recorded once the household's key is destroyed, at any stage."""
+        check_eraser(meta.actor)
+        self._record(self.PersonalDataErased, meta, categories=categories)
+
+    @property
+    def is_closable(self) -> bool:
+        decision = (self.cal_decision or {}).get("decision")
+        return (
+            self.stage in (REVIEWED, REFUSED, LAPSED)
+            or (self.stage == PRESELECTED and self.preselection == "ecarte")
+            or (
+                self.stage == RANKED
+                and (self.ranking or {}).get("outcome") == "non_retenu"
+            )
+            or (self.stage == DECIDED and decision not in ATTRIBUTIONS)
+        )
+
+    def _condition_lapsed(self, day: date) -> bool:
+        """CAL-CONDITION: a condition not met by its deadline ends the attribution."""
+        decision = self.cal_decision or {}
+        return (
+            self.stage == DECIDED
+            and decision.get("decision") == "attribution_sous_condition_suspensive"
+            and day > decision["condition_deadline"]
+        )

@@ -29,7 +29,7 @@ from commands.dossier import ReviewInstallation
 from commands.programme import AnnounceProgramme
 from commands.saisine import SignalSaisine
 from domain.association import AssociationLoad, association_load_id
-from domain.dossier import STAGES
+from domain.dossier_steps import STAGES
 from domain.mesure import STAGES as MESURE_STAGES
 from domain.mesure import UNDER_CONVENTION, Mesure
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import dossier as d
+from domain.dossier_rules import ATTRIBUTIONS
 from domain.legality.rules import Finding, SettingsOn
 from domain.programme import LET, Programme
 
@@ -79,7 +80,7 @@ def check_dossier_dwellings(
             held = None
         if not isinstance(event, d.Dossier.CALDecided):
             continue
-        if event.decision not in d.ATTRIBUTIONS:
+        if event.decision not in ATTRIBUTIONS:
             continue
         if held is not None and (
             held.commission_id,

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from domain import dossier as d
 from domain.commission import Commission
+from domain.dossier_rules import ATTRIBUTIONS
 from projections.commissions.tables import (
     CAL,
     COMMISSIONS,
@@ -179,7 +179,7 @@ class CommissionsProjection(RowProjection):
     ) -> None:
         session = self._session(event)
         attributions = sum(
-            decision["decision"] in d.ATTRIBUTIONS for decision in event.decisions
+            decision["decision"] in ATTRIBUTIONS for decision in event.decisions
         )
         for i, decision in enumerate(event.decisions, start=1):
             self._entry(

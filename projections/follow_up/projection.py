@@ -9,7 +9,8 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from domain.dossier import TERMINAL, Dossier
+from domain.dossier import Dossier
+from domain.dossier_steps import TERMINAL
 from projections.dossier_list import dossier_topics
 from projections.follow_up.tables import BILANS, DOSSIERS, REQUESTED, SUPPORT_REQUESTS
 from projections.rows import RowProjection

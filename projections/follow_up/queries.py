@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.department import local_today
-from domain.dossier import STAGES, TERMINAL
+from domain.dossier_steps import STAGES, TERMINAL
 from domain.shared import add_months
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
 from projections.follow_up.tables import BILAN_DEADLINE_MONTHS, READY_FOR_PRE_COMMISSION

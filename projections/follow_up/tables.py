@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.department import DepartmentSettings
-from domain.dossier import SOLVENCY
+from domain.dossier_steps import SOLVENCY
 from projections.rows import Table
 
 # Each dossier's place and lease, from identification until it enters (or ends).

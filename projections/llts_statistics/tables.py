@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain import dossier as d
+from domain import dossier_rules
 from projections.rows import Table
 
 DOSSIERS = Table(
@@ -50,4 +50,4 @@ SUPPORTS = Table(
     indexes=(("household_id",),),
 )
 
-ATTRIBUTIONS_COUNTED = d.ATTRIBUTIONS
+ATTRIBUTIONS_COUNTED = dossier_rules.ATTRIBUTIONS

@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 from domain import dossier as d
 from domain.department import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
+from domain.dossier_rules import ATTRIBUTIONS
 from domain.shared import Actor, Meta
 from tests.helpers.aggregates import given
 
@@ -212,11 +213,11 @@ def decision_args(
         "commission_id": CAL_ID,
         "landlord": landlord,
         "decision": decision,
-        "dwelling_ref": DWELLING if decision in d.ATTRIBUTIONS else None,
+        "dwelling_ref": DWELLING if decision in ATTRIBUTIONS else None,
         "rank": 1 if decision == "attribution_par_classement" else None,
         "missing_document": "avis_imposition_2024" if condition else None,
         "condition_deadline": on + timedelta(days=30) if condition else None,
-        "motive": None if decision in d.ATTRIBUTIONS else "Ressources insuffisantes",
+        "motive": None if decision in ATTRIBUTIONS else "Ressources insuffisantes",
     }
 
 

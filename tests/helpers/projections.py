@@ -68,6 +68,20 @@ from commands.dossier import (
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain import dossier as d
 from domain.dossier import Dossier
+from domain.dossier_rules import (
+    ATTRIBUTIONS,
+    AVIS_ENQUETE,
+    AVIS_MAIRIE,
+    CAL_DECISIONS,
+    SOLVENCY_OPINIONS,
+)
+from domain.dossier_steps import (
+    INSTALLATION_OUTCOMES,
+    PARTNER_ROLES,
+    PRESELECTION_OUTCOMES,
+    RANKING_OUTCOMES,
+    TERMINAL,
+)
 from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
@@ -392,8 +406,8 @@ def _numero(draw: Any) -> str:
 
 
 def _decision(draw: Any, on: date) -> DecideOnDwelling:
-    decision = draw(st.sampled_from(d.CAL_DECISIONS))
-    attribution = decision in d.ATTRIBUTIONS
+    decision = draw(st.sampled_from(CAL_DECISIONS))
+    attribution = decision in ATTRIBUTIONS
     condition = decision == "attribution_sous_condition_suspensive"
     candidate = CandidateDecisionIn(
         dossier_id=UUID(int=0),  # the dossier's, set by _commission_step
@@ -429,7 +443,7 @@ def _alone_at_the_cal(on: date, candidate: CandidateDecisionIn) -> DecideOnDwell
 
 
 def _ranking(draw: Any, on: date) -> RankDossiers:
-    outcome = draw(st.sampled_from(d.RANKING_OUTCOMES))
+    outcome = draw(st.sampled_from(RANKING_OUTCOMES))
     entries = [RankingEntryIn(dossier_id=UUID(int=0), motive=TEXT)]
     if outcome == "rang":
         return RankDossiers(occurred_on=on, ranked=entries)
@@ -439,7 +453,7 @@ def _ranking(draw: Any, on: date) -> RankDossiers:
 
 
 def _preselection(draw: Any, on: date) -> PreSelect:
-    outcome = draw(st.sampled_from(d.PRESELECTION_OUTCOMES))
+    outcome = draw(st.sampled_from(PRESELECTION_OUTCOMES))
     return PreSelect(
         occurred_on=on,
         decisions=[PreSelectionIn(dossier_id=UUID(int=0), outcome=outcome)],
@@ -447,7 +461,7 @@ def _preselection(draw: Any, on: date) -> PreSelect:
 
 
 def _review(draw: Any, on: date) -> ReviewInstallation:
-    outcome = draw(st.sampled_from(d.INSTALLATION_OUTCOMES))
+    outcome = draw(st.sampled_from(INSTALLATION_OUTCOMES))
     return ReviewInstallation(
         occurred_on=on,
         outcome=outcome,
@@ -460,10 +474,10 @@ _REQUIRED = tuple(load_department_settings("972")[1].required_documents)
 _EXTRA = ["bulletins_salaire"]
 COMMANDS: dict[str, Callable[[Any, date], Step]] = {
     "social-enquiry": lambda draw, on: RenderSocialEnquiry(
-        occurred_on=on, avis=draw(st.sampled_from(d.AVIS_ENQUETE)), summary=TEXT
+        occurred_on=on, avis=draw(st.sampled_from(AVIS_ENQUETE)), summary=TEXT
     ),
     "mairie-avis": lambda draw, on: RenderMairieAvis(
-        occurred_on=on, avis=draw(st.sampled_from(d.AVIS_MAIRIE))
+        occurred_on=on, avis=draw(st.sampled_from(AVIS_MAIRIE))
     ),
     "completion": lambda draw, on: CompleteDossier(
         occurred_on=on, documents=list(_REQUIRED)
@@ -492,7 +506,7 @@ COMMANDS: dict[str, Callable[[Any, date], Step]] = {
         rent=Decimal(350),
         charges=Decimal(50),
         housing_benefit=Decimal(100),
-        opinion=draw(st.sampled_from(d.SOLVENCY_OPINIONS)),
+        opinion=draw(st.sampled_from(SOLVENCY_OPINIONS)),
         motive=TEXT,
     ),
     "condition-fulfilment": lambda draw, on: FulfilCondition(occurred_on=on),
@@ -650,7 +664,7 @@ class RandomHistory:
     def next_command(self) -> None:
         """A step on a dossier still open, or a new dossier (while fewer than
         `max_dossiers` are open, and twice as many in all)."""
-        live = [w for w in self.walks if w.stage not in d.TERMINAL]
+        live = [w for w in self.walks if w.stage not in TERMINAL]
         room = len(live) < self.max_dossiers and len(self.walks) < 2 * self.max_dossiers
         if not live and not room:
             return
@@ -684,7 +698,7 @@ class RandomHistory:
             ),
             dalo=dalo,
         )
-        role = "prefecture" if dalo else draw(st.sampled_from(sorted(d.PARTNER_ROLES)))
+        role = "prefecture" if dalo else draw(st.sampled_from(sorted(PARTNER_ROLES)))
         result = self.app.create("dossier", command, context_at(role, command))
         self.walks.append(Walk(result.id, result.stage, on))
         self.accepted += 1

@@ -13,8 +13,8 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from domain import commission as c
-from domain import dossier as d
 from domain.commission import Commission, RankingEntry
+from domain.dossier_rules import ATTRIBUTIONS
 from projections.commissions import (
     CommissionFilter,
     CommissionsProjection,
@@ -94,7 +94,7 @@ def expected_session(x: Commission) -> dict[str, Any]:
         "listed": len(ranking.get("liste_complementaire", [])),
         "not_retained": len(ranking.get("non_retenus", [])),
         "cal_decisions": len(decisions),
-        "attributions": sum(dec["decision"] in d.ATTRIBUTIONS for dec in decisions),
+        "attributions": sum(dec["decision"] in ATTRIBUTIONS for dec in decisions),
         "list_valid_until": ranking.get("list_valid_until"),
         "minutes_closed_on": x.minutes_closed_on,
         "version": x.version,

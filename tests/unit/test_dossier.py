@@ -11,6 +11,8 @@ import pytest
 
 from domain import dossier as d
 from domain.dossier import Dossier
+from domain.dossier_rules import AVIS_ENQUETE, AVIS_MAIRIE, CAL_DECISIONS
+from domain.dossier_steps import PRESELECTION_OUTCOMES, STAGES, TERMINAL
 from domain.shared import ROLES, DomainError, Meta
 from tests.helpers.aggregates import given, then_error, then_event, when
 from tests.helpers.dossiers import (
@@ -272,7 +274,7 @@ class TestIdentify:
 
 
 class TestRenderSocialEnquiry:
-    @pytest.mark.parametrize("avis", d.AVIS_ENQUETE)
+    @pytest.mark.parametrize("avis", AVIS_ENQUETE)
     def test_enquiry_records_its_avis(self, avis: str) -> None:
         dossier = drive_to(d.IDENTIFIED)
         meta = make_meta("departement", DAY["render_social_enquiry"])
@@ -293,7 +295,7 @@ class TestRenderSocialEnquiry:
 
 
 class TestRenderMairieAvis:
-    @pytest.mark.parametrize("avis", d.AVIS_MAIRIE)
+    @pytest.mark.parametrize("avis", AVIS_MAIRIE)
     def test_mairie_records_its_avis(self, avis: str) -> None:
         dossier = drive_to(d.ENQUETE, avis="prioritaire")
         meta = make_meta("mairie", DAY["render_mairie_avis"])
@@ -771,7 +773,7 @@ def preselect_command(
 
 
 class TestPreselect:
-    @pytest.mark.parametrize("outcome", d.PRESELECTION_OUTCOMES)
+    @pytest.mark.parametrize("outcome", PRESELECTION_OUTCOMES)
     def test_pre_commission_records_its_outcome(self, outcome: str) -> None:
         dossier = drive_to(d.SOLVENCY)
         meta = make_meta("als", DAY["preselect"])
@@ -924,7 +926,7 @@ def decide_command(decision: str, on: date = DAY["decide"], **overrides: Any) ->
 
 
 class TestDecide:
-    @pytest.mark.parametrize("decision", d.CAL_DECISIONS)
+    @pytest.mark.parametrize("decision", CAL_DECISIONS)
     def test_cal_records_its_decision(self, decision: str) -> None:
         dossier = drive_to(d.RANKED)
         meta = make_meta("bailleur", DAY["decide"])
@@ -1765,7 +1767,7 @@ class TestLandlordAfterTheCal:
 
 
 class TestEndedDossier:
-    @pytest.mark.parametrize("stage", sorted(d.TERMINAL))
+    @pytest.mark.parametrize("stage", sorted(TERMINAL))
     @pytest.mark.parametrize("step", STEPS_ON_A_DOSSIER)
     def test_ended_dossier_takes_no_further_step(self, stage: str, step: str) -> None:
         dossier = drive_to(stage)
@@ -1821,7 +1823,7 @@ class TestReplay:
         ]
         assert rebuilt.last_occurred_on == DAY["close"]
 
-    @pytest.mark.parametrize("stage", d.STAGES)
+    @pytest.mark.parametrize("stage", STAGES)
     def test_history_to_each_stage_rebuilds_an_equal_dossier(self, stage: str) -> None:
         dossier, events = drive_with_history(stage)
         rebuilt = given(events)

@@ -11,6 +11,7 @@ import pytest
 
 from domain import dossier as d
 from domain.dossier import Dossier
+from domain.dossier_steps import RADIATION_ROLES
 from tests.helpers.dossiers import DAY, history_to
 from tests.unit.test_legality import findings, imported, rules_of
 
@@ -84,7 +85,7 @@ class TestRadiation:
         [finding] = [f for f in findings(events) if f.rule == "SNE-VALIDITE"]
         assert "R441-2-8" in finding.message
 
-    @pytest.mark.parametrize("role", sorted(d.RADIATION_ROLES))
+    @pytest.mark.parametrize("role", sorted(RADIATION_ROLES))
     def test_a_radiation_by_a_registering_service_is_legal(self, role: str) -> None:
         events = ended(d.IDENTIFIED, Dossier.Radiated, role)
         assert not [

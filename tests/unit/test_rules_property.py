@@ -32,6 +32,15 @@ from hypothesis import strategies as st
 from domain import dossier as d
 from domain.department import DepartmentSettings
 from domain.dossier import Dossier
+from domain.dossier_rules import (
+    ATTRIBUTIONS,
+    AVIS_ENQUETE,
+    AVIS_MAIRIE,
+    CAL_DECISIONS,
+    DOCUMENT_CHANNELS,
+    SOLVENCY_OPINIONS,
+)
+from domain.dossier_steps import INSTALLATION_OUTCOMES
 from domain.legality import check_dossier
 from domain.shared import DomainError, Meta, RuleViolation
 from tests.helpers.aggregates import given as replayed
@@ -156,7 +165,7 @@ def _resources_event(dossier: Dossier, a: Args, meta: Meta) -> tuple[type, Args]
 def _decision_args(draw: Draw, dossier: Dossier, day: date) -> Args:
     # Mostly attributions, so that most procedures go on to the offer.
     decision = draw(
-        st.sampled_from([*d.ATTRIBUTIONS * 3, *d.CAL_DECISIONS, "ajournement_tacite"])
+        st.sampled_from([*ATTRIBUTIONS * 3, *CAL_DECISIONS, "ajournement_tacite"])
     )
     deadline = draw(st.one_of(st.none(), _days(-3, 40)))
     return {
@@ -202,7 +211,7 @@ STEPS: dict[str, Step] = {
             "render_social_enquiry",
             ORDER | {"DOS-AVIS"},
             lambda draw, x, day: {
-                "avis": draw(st.sampled_from([*d.AVIS_ENQUETE, "tres_favorable"])),
+                "avis": draw(st.sampled_from([*AVIS_ENQUETE, "tres_favorable"])),
                 "summary": "Hébergée chez un tiers.",
             },
             lambda x, a, m: x.render_social_enquiry(a["avis"], a["summary"], m),
@@ -212,7 +221,7 @@ STEPS: dict[str, Step] = {
             "render_mairie_avis",
             ORDER | {"DOS-AVIS"},
             lambda draw, x, day: {
-                "avis": draw(st.sampled_from([*d.AVIS_MAIRIE, "prioritaire"])),
+                "avis": draw(st.sampled_from([*AVIS_MAIRIE, "prioritaire"])),
                 "comment": "Connue du CCAS.",
             },
             lambda x, a, m: x.render_mairie_avis(a["avis"], a["comment"], m),
@@ -268,7 +277,7 @@ STEPS: dict[str, Step] = {
             frozenset({"ALS-CONTACT"}),
             lambda draw, x, day: {
                 "documents": ["attestation_caf"],
-                "through_role": draw(st.sampled_from(d.DOCUMENT_CHANNELS)),
+                "through_role": draw(st.sampled_from(DOCUMENT_CHANNELS)),
                 "through_organisation": "CCAS de Fort-de-France",
             },
             lambda x, a, m: x.request_documents(**a, meta=m),
@@ -287,9 +296,7 @@ STEPS: dict[str, Step] = {
             lambda draw, x, day: {
                 **_study_inputs(draw),
                 "opinion": draw(
-                    st.sampled_from(
-                        ["favorable"] * 3 + [*d.SOLVENCY_OPINIONS, "mitigé"]
-                    )
+                    st.sampled_from(["favorable"] * 3 + [*SOLVENCY_OPINIONS, "mitigé"])
                 ),
                 "motive": draw(TEXT),
             },
@@ -377,7 +384,7 @@ STEPS: dict[str, Step] = {
             "review_installation",
             frozenset({"BILAN-SUITE"}),
             lambda draw, x, day: {
-                "outcome": draw(st.sampled_from(d.INSTALLATION_OUTCOMES)),
+                "outcome": draw(st.sampled_from(INSTALLATION_OUTCOMES)),
                 "findings": "Bilan.",
                 "support_months": draw(st.one_of(st.none(), st.integers(0, 12))),
             },
@@ -442,7 +449,7 @@ def _next(dossier: Dossier) -> list[str]:
             else ["offer"]
             if decision == CONDITION
             else ["offer"]
-            if decision in d.ATTRIBUTIONS
+            if decision in ATTRIBUTIONS
             else []
         ),
         d.CONDITION_MET: ["offer"],
