@@ -85,7 +85,7 @@ from commands.dossier import (
 )
 from commands.programme import AnnounceProgramme, HoldConcertation, PartnerIn
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
-from domain.programme import CONCERTATION_PARTNERS
+from domain.programme_steps import CONCERTATION_PARTNERS
 
 
 @dataclass(frozen=True)

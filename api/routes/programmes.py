@@ -35,7 +35,7 @@ from commands.programme import (
     VacateDwelling,
 )
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from domain.programme import KINDS
+from domain.programme_steps import KINDS
 from infra.bootstrap import System
 from projections.programmes import ProgrammeFilter, select_programmes
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from domain.legality.dwelling import check_programme_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
-from domain.programme import CONCERTATION_PARTNERS, Programme
+from domain.programme import Programme
+from domain.programme_steps import CONCERTATION_PARTNERS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

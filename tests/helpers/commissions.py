@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import commission as c
-from domain import programme as p
 from domain.commission import (
     Attendee,
     CALExamination,
@@ -24,6 +23,7 @@ from domain.commission import (
 )
 from domain.liste import ListedCandidate
 from domain.programme import Dwelling, Partner, Programme
+from domain.programme_steps import CONCERTATION_PARTNERS
 from domain.shared import Meta
 from tests.helpers.aggregates import given
 from tests.helpers.dossiers import (
@@ -54,7 +54,7 @@ DWELLINGS = (
     Dwelling("SIMAR-FDF-BAT-B-13", "T4", Decimal("395.50"), Decimal("55.00")),
 )
 REFS = tuple(dwelling.ref for dwelling in DWELLINGS)
-PARTNERS = tuple(Partner(ORGANISATIONS[role], role) for role in p.CONCERTATION_PARTNERS)
+PARTNERS = tuple(Partner(ORGANISATIONS[role], role) for role in CONCERTATION_PARTNERS)
 HOSTS = (Partner(LANDLORD, "bailleur"), Partner(ORGANISATIONS["als"], "als"))
 CANDIDATE_PROFILE = "Familles monoparentales hébergées chez un tiers, revenus < 60 %."
 LEASE_START = date(2025, 6, 15)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.programme import CONCERTATION_PARTNERS
+from domain.programme_steps import CONCERTATION_PARTNERS
 from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.programme import CONCERTATION_PARTNERS
+from domain.programme_steps import CONCERTATION_PARTNERS
 from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,

@@ -14,6 +14,7 @@ from eventsourcing.persistence import Mapper
 from domain import programme as p
 from domain.liste import ListedCandidate
 from domain.programme import Partner, Programme
+from domain.programme_steps import CONCERTATION_PARTNERS, KINDS
 from domain.shared import ROLES
 from infra.store import LogisTranscoder
 from tests.helpers.aggregates import given, then_error, then_event, when
@@ -83,7 +84,7 @@ def let(ref: str = REFS[0], dossier_id: Any = HOUSEHOLD, start: Any = None) -> A
 
 
 class TestAnnounce:
-    @pytest.mark.parametrize("kind", p.KINDS)
+    @pytest.mark.parametrize("kind", KINDS)
     def test_landlord_announces_a_delivery_or_a_vacancy(self, kind: str) -> None:
         meta = make_meta("bailleur", PROGRAMME_DAY["announce"])
         programme_id = uuid4()
@@ -150,7 +151,7 @@ class TestAnnounce:
 
 
 class TestHoldConcertation:
-    @pytest.mark.parametrize("kind", p.KINDS)
+    @pytest.mark.parametrize("kind", KINDS)
     def test_concertation_sets_three_dossiers_per_dwelling(self, kind: str) -> None:
         programme = programme_after(kind=kind)
         meta = make_meta("als", PROGRAMME_DAY["hold_concertation"])
@@ -213,7 +214,7 @@ class TestHoldConcertation:
         command = concertation(dossiers_per_dwelling=0, quota_motive="Aucun")
         then_error(programme_after(), command, "invalid_value")
 
-    @pytest.mark.parametrize("missing", p.CONCERTATION_PARTNERS)
+    @pytest.mark.parametrize("missing", CONCERTATION_PARTNERS)
     def test_every_partner_is_invited(self, missing: str) -> None:
         invited = [x for x in PARTNERS if x.role != missing]
         then_error(programme_after(), concertation(invited=invited), "CONC-QUOTA")
@@ -541,7 +542,7 @@ class TestChronology:
 
 
 class TestReplay:
-    @pytest.mark.parametrize("kind", p.KINDS)
+    @pytest.mark.parametrize("kind", KINDS)
     def test_history_rebuilds_an_equal_programme(self, kind: str) -> None:
         programme, events = programme_with_history(
             *BEFORE["relet_dwelling"], "relet_dwelling", kind=kind
