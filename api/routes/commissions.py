@@ -14,7 +14,6 @@ from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep
 from api.deps import (
     CallerDep,
-    ClocksDep,
     ContextDep,
     DwellingRef,
     MinPosition,
@@ -29,6 +28,7 @@ from api.documents import PDF, document_response
 from api.errors import documented_errors
 from api.minutes.build import build_minutes
 from api.minutes.page import minutes_html
+from api.record_routes import add_read_route
 from api.schemas.commissions import (
     CommissionListPublic,
     CommissionPublic,
@@ -171,25 +171,16 @@ def close_minutes(
     return _step(system, commission_id, body, ctx, response)
 
 
-@router.get("/{commission_id}", response_model=CommissionPublic)
-def read_commission(
-    commission_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    response: Response,
-    clocks: ClocksDep,
-) -> CommissionPublic:
-    """The session as it stands: attendance, decisions, ranked list, liste
+add_read_route(
+    router,
+    "commission",
+    CommissionPublic,
+    name="read_commission",
+    doc="""The session as it stands: attendance, decisions, ranked list, liste
     complémentaire and its expiry; its version as ETag. The
     session as it stood by the clocks `as_of` (a day: the steps
-    that had happened by then) and `known_at` (a moment: what the store held)."""
-    commission = authorize(system, caller, "commission", commission_id)
-    if not clocks.now:
-        return CommissionPublic.of(
-            system.app.read_at("commission", commission_id, clocks)
-        )
-    response.headers["ETag"] = f'"{commission.version}"'
-    return CommissionPublic.of(commission)
+    that had happened by then) and `known_at` (a moment: what the store held).""",
+)
 
 
 @router.get("", response_model=CommissionsPublic)

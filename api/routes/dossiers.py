@@ -8,11 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from api.access import authorize, check_household_link, history, public, scoped
-from api.access_log import DOSSIER, DOSSIER_ROW, AccessLogDep
+from api.access import check_household_link, scoped
+from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
-    ClocksDep,
     ContextDep,
     MinPosition,
     Offset,
@@ -22,9 +21,9 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
+from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
-from api.schemas.history import HistoryPublic
 from api.steps import add_step_routes
 from commands.dossier import STAGES, STEPS, IdentifyDossier
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
@@ -107,43 +106,21 @@ def list_dossiers(
     return DossiersPublic(data=rows, count=total, position=position)
 
 
-@router.get("/{dossier_id}", response_model=DossierPublic)
-def read_dossier(
-    dossier_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    response: Response,
-    clocks: ClocksDep,
-) -> DossierPublic:
-    """The dossier's current state, with its version as ETag; with `as_of` (a
+add_read_route(
+    router,
+    "dossier",
+    DossierPublic,
+    name="read_dossier",
+    doc="""The dossier's current state, with its version as ETag; with `as_of` (a
     day: the steps that had happened by then) or `known_at` (a moment: what the
-    store held then), the state it had by those clocks."""
-    dossier = authorize(system, caller, "dossier", dossier_id)
-    if clocks.now:
-        response.headers["ETag"] = f'"{dossier.version}"'
-    else:
-        dossier = system.app.read_at("dossier", dossier_id, clocks)
-    answer = public(caller, "dossier", DossierPublic.of(dossier))
-    access.record("dossier", [dossier_id], DOSSIER)
-    return answer
-
-
-@router.get("/{dossier_id}/history", response_model=HistoryPublic)
-def read_history(
-    dossier_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    clocks: ClocksDep,
-) -> HistoryPublic:
-    """Every event of the dossier in order: who, when recorded, when it happened;
+    store held then), the state it had by those clocks.""",
+)
+add_history_route(
+    router,
+    "dossier",
+    name="read_history",
+    doc="""Every event of the dossier in order: who, when recorded, when it happened;
     without the fields of a category the caller's role does not read. With
     `as_of` and `known_at`, the events that had happened by that day among
-    those the store held at that moment."""
-    authorize(system, caller, "dossier", dossier_id, surface="history")
-    system.app.history("dossier", dossier_id)  # 404 for another kind of record
-    _, events = system.app.record_history_at(dossier_id, clocks)
-    answer = HistoryPublic(id=dossier_id, events=history(caller, "dossier", events))
-    access.record("dossier", [dossier_id], DOSSIER)
-    return answer
+    those the store held at that moment.""",
+)

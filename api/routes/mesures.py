@@ -3,15 +3,12 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from uuid import UUID
-
 from fastapi import APIRouter, Response
 
-from api.access import authorize, check_household_link, history, public, scoped
-from api.access_log import MESURE, MESURE_ROW, AccessLogDep
+from api.access import authorize, check_household_link, scoped
+from api.access_log import MESURE_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
-    ClocksDep,
     ContextDep,
     MinPosition,
     SystemDep,
@@ -20,9 +17,9 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
+from api.record_routes import add_history_route, add_read_route
 from api.routes.workload import MesureFilterDep
 from api.schemas.common import CommandAnswer
-from api.schemas.history import HistoryPublic
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import add_step_routes
 from commands.mesure import STEPS, RequestMesure
@@ -69,46 +66,24 @@ add_step_routes(
 )
 
 
-@router.get("/{mesure_id}", response_model=MesurePublic)
-def read_mesure(
-    mesure_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    response: Response,
-    clocks: ClocksDep,
-) -> MesurePublic:
-    """The measure as it stands, with its version as ETag; as it stood by the
+add_read_route(
+    router,
+    "mesure",
+    MesurePublic,
+    name="read_mesure",
+    doc="""The measure as it stands, with its version as ETag; as it stood by the
     clocks `as_of` (a day: the steps that had happened by then) and `known_at`
-    (a moment: what the store held)."""
-    mesure = authorize(system, caller, "mesure", mesure_id)
-    if not clocks.now:
-        mesure = system.app.read_at("mesure", mesure_id, clocks)
-    else:
-        response.headers["ETag"] = f'"{mesure.version}"'
-    answer = public(caller, "mesure", MesurePublic.of(mesure))
-    access.record("mesure", [mesure_id], MESURE)
-    return answer
-
-
-@router.get("/{mesure_id}/history", response_model=HistoryPublic)
-def read_mesure_history(
-    mesure_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    clocks: ClocksDep,
-) -> HistoryPublic:
-    """Every event of the measure in order: who, when recorded, when it happened;
+    (a moment: what the store held).""",
+)
+add_history_route(
+    router,
+    "mesure",
+    name="read_mesure_history",
+    doc="""Every event of the measure in order: who, when recorded, when it happened;
     without the fields of a category the caller's role does not read. With
     `as_of` and `known_at`, the events that had happened by that day among
-    those the store held at that moment."""
-    authorize(system, caller, "mesure", mesure_id, surface="history")
-    system.app.history("mesure", mesure_id)  # 404 for another kind of record
-    _, events = system.app.record_history_at(mesure_id, clocks)
-    answer = HistoryPublic(id=mesure_id, events=history(caller, "mesure", events))
-    access.record("mesure", [mesure_id], MESURE)
-    return answer
+    those the store held at that moment.""",
+)
 
 
 @router.get("", response_model=MesuresPublic)

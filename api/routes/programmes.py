@@ -7,10 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.access import authorize, scoped
+from api.access import scoped
 from api.deps import (
     CallerDep,
-    ClocksDep,
     ContextDep,
     DwellingRef,
     MinPosition,
@@ -21,6 +20,7 @@ from api.deps import (
     with_fingerprint,
 )
 from api.errors import documented_errors
+from api.record_routes import add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
 from commands.context import Context
@@ -170,19 +170,12 @@ def list_programmes(
     return ProgrammesPublic(data=rows, count=total, position=position)
 
 
-@router.get("/{programme_id}", response_model=ProgrammePublic)
-def read_programme(
-    programme_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    response: Response,
-    clocks: ClocksDep,
-) -> ProgrammePublic:
-    """The programme's current state, with its version as ETag; the
+add_read_route(
+    router,
+    "programme",
+    ProgrammePublic,
+    name="read_programme",
+    doc="""The programme's current state, with its version as ETag; the
     state it had by the clocks `as_of` (a day: the steps
-    that had happened by then) and `known_at` (a moment: what the store held)."""
-    programme = authorize(system, caller, "programme", programme_id)
-    if not clocks.now:
-        return ProgrammePublic.of(system.app.read_at("programme", programme_id, clocks))
-    response.headers["ETag"] = f'"{programme.version}"'
-    return ProgrammePublic.of(programme)
+    that had happened by then) and `known_at` (a moment: what the store held).""",
+)

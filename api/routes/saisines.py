@@ -3,23 +3,19 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from uuid import UUID
-
 from fastapi import APIRouter, Response
 
-from api.access import authorize, check_household_link, history, public
-from api.access_log import SAISINE, AccessLogDep
+from api.access import check_household_link
 from api.deps import (
     CallerDep,
-    ClocksDep,
     ContextDep,
     SystemDep,
     carry_out,
     with_fingerprint,
 )
 from api.errors import documented_errors
+from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
-from api.schemas.history import HistoryPublic
 from api.schemas.saisines import SaisinePublic
 from api.steps import add_step_routes
 from commands.saisine import STEPS, SignalSaisine
@@ -61,43 +57,21 @@ add_step_routes(
 )
 
 
-@router.get("/{saisine_id}", response_model=SaisinePublic)
-def read_saisine(
-    saisine_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    response: Response,
-    clocks: ClocksDep,
-) -> SaisinePublic:
-    """The referral as it stands, with its version as ETag; as it stood by the
+add_read_route(
+    router,
+    "saisine",
+    SaisinePublic,
+    name="read_saisine",
+    doc="""The referral as it stands, with its version as ETag; as it stood by the
     clocks `as_of` (a day: the steps that had happened by then) and `known_at`
-    (a moment: what the store held)."""
-    saisine = authorize(system, caller, "saisine", saisine_id)
-    if not clocks.now:
-        saisine = system.app.read_at("saisine", saisine_id, clocks)
-    else:
-        response.headers["ETag"] = f'"{saisine.version}"'
-    answer = public(caller, "saisine", SaisinePublic.of(saisine))
-    access.record("saisine", [saisine_id], SAISINE)
-    return answer
-
-
-@router.get("/{saisine_id}/history", response_model=HistoryPublic)
-def read_saisine_history(
-    saisine_id: UUID,
-    system: SystemDep,
-    caller: CallerDep,
-    access: AccessLogDep,
-    clocks: ClocksDep,
-) -> HistoryPublic:
-    """Every event of the referral in order: who, when recorded, when it happened;
+    (a moment: what the store held).""",
+)
+add_history_route(
+    router,
+    "saisine",
+    name="read_saisine_history",
+    doc="""Every event of the referral in order: who, when recorded, when it happened;
     without the fields of a category the caller's role does not read. With
     `as_of` and `known_at`, the events that had happened by that day among
-    those the store held at that moment."""
-    authorize(system, caller, "saisine", saisine_id, surface="history")
-    system.app.history("saisine", saisine_id)  # 404 for another kind of record
-    _, events = system.app.record_history_at(saisine_id, clocks)
-    answer = HistoryPublic(id=saisine_id, events=history(caller, "saisine", events))
-    access.record("saisine", [saisine_id], SAISINE)
-    return answer
+    those the store held at that moment.""",
+)
