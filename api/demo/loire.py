@@ -48,7 +48,7 @@ from commands.mesure import (
     SlideLease,
 )
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
-from domain.mesure import MEETING_KINDS
+from domain.mesure_steps import MEETING_KINDS
 from domain.shared import Actor
 
 LOIRE = "42"

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.department import DepartmentSettings, local_today
 from projections.rows import Between, Row, RowView
 

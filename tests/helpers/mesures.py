@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.department import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from domain.shared import Meta
