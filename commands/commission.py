@@ -15,15 +15,15 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from commands.base import Command, Creation, RecordStep, ShortText, Text
-from domain import commission as c
-from domain.commission import (
+from domain import commission_steps as c
+from domain.commission import Commission
+from domain.commission_dossiers import record_on_dossiers
+from domain.commission_values import (
     Attendee,
     CALExamination,
-    Commission,
     DwellingFacts,
     PriorRanking,
     RankingEntry,
-    record_on_dossiers,
 )
 from domain.department import DepartmentSettings
 from domain.places import CommuneCode, DepartmentCode

@@ -11,7 +11,8 @@ from domain import access
 from domain import dossier as d
 from domain.access import check_read
 from domain.association import AssociationLoad, association_load_id
-from domain.commission import COMMISSION_PREFECTORALE, DwellingFacts, PriorRanking
+from domain.commission_steps import COMMISSION_PREFECTORALE
+from domain.commission_values import DwellingFacts, PriorRanking
 from domain.commune import CommuneListes
 from domain.dossier import Dossier
 from domain.dwellings import CommuneDwellings, commune_dwellings_id

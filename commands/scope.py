@@ -10,7 +10,8 @@ from uuid import UUID
 from commands.lookup import Dossiers
 from domain import access
 from domain.access import check_write
-from domain.commission import CAL, Commission
+from domain.commission import Commission
+from domain.commission_steps import CAL
 from domain.programme import Programme
 
 if TYPE_CHECKING:

@@ -12,9 +12,10 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain import dossier as d
-from domain.commission import Commission, RankingEntry
+from domain.commission import Commission
+from domain.commission_values import RankingEntry
 from projections.commissions import (
     CommissionFilter,
     CommissionsProjection,

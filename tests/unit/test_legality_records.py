@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain import dossier as d
 from domain.commission import Commission
 from domain.department import DepartmentNotConfiguredError, DepartmentSettings
