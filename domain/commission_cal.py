@@ -2,10 +2,9 @@
 (DOMAIN.md §3.6): only on dossiers the commission préfectorale ranked or listed
 (CAL-PREALABLE, LC-VALIDITE), one of the decisions the law knows, motivated
 where it refuses (CAL-DECISION, CAL-CONDITION, CAL-MOTIF), at least three
-candidates or the reason why not (CAL-TROIS), in the ranking's order.
-
-Mixed into the aggregate, domain/commission.py `Commission`; each decision is
-recorded on the dossiers it names by domain/commission_dossiers.py."""
+candidates or the reason why not (CAL-TROIS), in the ranking's order. The
+dossiers examined record the same decisions (domain/commission_dossiers.py).
+`Commission` (domain/commission.py) mixes `CommissionCAL` in."""
 
 from __future__ import annotations
 
