@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain import access
 from domain import dossier as d
 from domain.access import check_read
 from domain.association import AssociationLoad, association_load_id
@@ -16,6 +15,7 @@ from domain.commission_values import DwellingFacts, PriorRanking
 from domain.commune import CommuneListes
 from domain.dossier import Dossier
 from domain.dwellings import CommuneDwellings, commune_dwellings_id
+from domain.facts import programme_facts
 from domain.liste import ListedCandidate, next_candidates
 from domain.programme import LET, TO_LET
 
@@ -77,7 +77,7 @@ class Lookup:
     def readable_programme(self, programme_id: UUID) -> Programme:
         programme = self._app.get_programme(programme_id)
         assert self._caller is not None
-        check_read(self._caller, "programme", access.programme_facts(programme))
+        check_read(self._caller, "programme", programme_facts(programme))
         return programme
 
     def association_load(self, association: str, meta: Meta) -> AssociationLoad:
