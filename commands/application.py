@@ -24,10 +24,10 @@ from domain.commune import CommuneListes, commune_listes_id
 from domain.department import (
     Department,
     DepartmentNotConfiguredError,
-    DepartmentSettings,
     HistoryImport,
     department_id,
 )
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.facts import Facts
 from domain.mesure import Mesure

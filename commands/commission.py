@@ -25,7 +25,7 @@ from domain.commission_values import (
     PriorRanking,
     RankingEntry,
 )
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Programme
 from domain.shared import Meta, Role

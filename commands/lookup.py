@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from commands.application import Logis
     from domain.access import Caller
     from domain.commission import Commission
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.mesure import Mesure
     from domain.programme import Programme
     from domain.shared import Meta

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from commands.base import Creation, RecordStep, ShortText, Text
 from domain import mesure_steps as m
-from domain.department import AssociationSettings, DepartmentSettings
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from domain.places import CommuneCode, DepartmentCode
 from domain.shared import InvalidValueError, Meta

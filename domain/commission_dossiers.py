@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from uuid import UUID
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.dossier import Dossier
 
 

@@ -27,7 +27,7 @@ from domain.shared import Meta, RuleViolation, TransitionError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 
 class CommissionRanking:

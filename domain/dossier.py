@@ -111,7 +111,7 @@ from domain.shared import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 
 class Dossier(Recording, Aggregate):

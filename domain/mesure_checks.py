@@ -17,7 +17,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 
 class MesureChecks:

@@ -23,7 +23,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from domain.department import AssociationSettings, DepartmentSettings
+    from domain.department_settings import AssociationSettings, DepartmentSettings
     from domain.mesure import Mesure
 
 

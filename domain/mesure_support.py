@@ -40,7 +40,7 @@ from domain.shared import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.department import AssociationSettings, DepartmentSettings
+    from domain.department_settings import AssociationSettings, DepartmentSettings
 
 
 class MesureSupport:

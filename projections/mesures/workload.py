@@ -13,7 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from domain import mesure_steps as m
-from domain.department import DepartmentSettings, local_today
+from domain.department import local_today
+from domain.department_settings import DepartmentSettings
 from projections.rows import Between, Row, RowView
 
 ASSOCIATION_PATTERN = r"^[a-z0-9_]{2,40}$"  # an association's code in the settings

@@ -14,7 +14,7 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from domain import mesure_steps as m
-from domain.department import AssociationSettings, DepartmentSettings
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from projections.mesures import (
     MesureFilter,
