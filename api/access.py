@@ -12,8 +12,9 @@ from pydantic import BaseModel
 
 from api.schemas.history import HistoryEntry
 from commands.errors import InvalidCommandError
-from domain import access, records
-from domain.access import Caller, Facts
+from domain import access, categories, records
+from domain.access import Caller
+from domain.facts import Facts
 from domain.records import kind_of
 from infra.household_keys import keys_of
 
@@ -192,7 +193,7 @@ def history(
     entries = []
     for event in events:
         entry = HistoryEntry.of(event, labels)
-        data, withheld = access.redact_event(caller, type(event), entry.data)
+        data, withheld = categories.redact_event(caller, type(event), entry.data)
         entries.append(entry.model_copy(update={"data": data, "redacted": withheld}))
     return entries
 
@@ -200,8 +201,8 @@ def history(
 def public(caller: Caller, kind: str, model: M) -> M:
     """A record's public model without the fields the caller's role does not
     read (set to null)."""
-    fields = access.RECORD_FIELDS.get(kind, {})
-    data, withheld = access.redact(caller, dict(model), fields)
+    fields = categories.RECORD_FIELDS.get(kind, {})
+    data, withheld = categories.redact(caller, dict(model), fields)
     return model.model_copy(
         update={
             path.partition(".")[0]: data[path.partition(".")[0]] for path in withheld

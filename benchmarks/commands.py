@@ -28,7 +28,8 @@ from commands.dossier import (
     RenderSocialEnquiry,
     StartAnalysis,
 )
-from domain.department import CeilingTable, DepartmentSettings, local_today
+from domain.department import local_today
+from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings

@@ -39,7 +39,8 @@ from commands.department import AdoptSettings
 from commands.dossier import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain.commune import commune_listes_id
-from domain.department import CeilingTable, DepartmentSettings, local_today
+from domain.department import local_today
+from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings

@@ -41,7 +41,7 @@ from commands.dossier import (
     SignLease,
     StartAnalysis,
 )
-from domain.department import CeilingTable, DepartmentSettings
+from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Actor, Meta
 from infra.bootstrap import PROJECTIONS, build_system

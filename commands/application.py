@@ -17,18 +17,19 @@ from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
 from domain import access
-from domain.access import Caller, Facts, check_create, check_write
+from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
 from domain.commission import Commission
 from domain.commune import CommuneListes, commune_listes_id
 from domain.department import (
     Department,
     DepartmentNotConfiguredError,
-    DepartmentSettings,
     HistoryImport,
     department_id,
 )
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
+from domain.facts import Facts
 from domain.mesure import Mesure
 from domain.programme import Programme
 from domain.records import RecordKind, kind, kind_of

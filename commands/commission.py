@@ -15,17 +15,17 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from commands.base import Command, Creation, RecordStep, ShortText, Text
-from domain import commission as c
-from domain.commission import (
+from domain import commission_steps as c
+from domain.commission import Commission
+from domain.commission_dossiers import record_on_dossiers
+from domain.commission_values import (
     Attendee,
     CALExamination,
-    Commission,
     DwellingFacts,
     PriorRanking,
     RankingEntry,
-    record_on_dossiers,
 )
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Programme
 from domain.shared import Meta, Role

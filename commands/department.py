@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import Field
 
 from commands.base import Command, Text
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 
 
 class AdoptSettings(Command):

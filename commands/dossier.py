@@ -24,7 +24,7 @@ from commands.base import (
     Text,
 )
 from domain import dossier as d
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
 from domain.places import CommuneCode, DepartmentCode

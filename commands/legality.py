@@ -15,12 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from commands.errors import NotFoundError
 from domain.clocks import Clocks
-from domain.department import (
-    DepartmentNotConfiguredError,
-    DepartmentSettings,
-    department_id,
-    local_today,
-)
+from domain.department import DepartmentNotConfiguredError, department_id, local_today
+from domain.department_settings import DepartmentSettings
 from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
 

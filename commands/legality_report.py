@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from commands.errors import NotFoundError
 from commands.legality import department_imports, rules_for, settings_history
 from domain.clocks import Clocks
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.records import KINDS, kind_of
 
 if TYPE_CHECKING:

@@ -7,15 +7,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain import access
 from domain.access import check_read
 from domain.association import AssociationLoad, association_load_id
-from domain.commission import COMMISSION_PREFECTORALE, DwellingFacts, PriorRanking
+from domain.commission_steps import COMMISSION_PREFECTORALE
+from domain.commission_values import DwellingFacts, PriorRanking
 from domain.commune import CommuneListes
 from domain.dossier import Dossier
 from domain.dossier_rules import ATTRIBUTIONS
 from domain.dossier_steps import TERMINAL
 from domain.dwellings import CommuneDwellings, commune_dwellings_id
+from domain.facts import programme_facts
 from domain.liste import ListedCandidate, next_candidates
 from domain.programme import LET, TO_LET
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from commands.application import Logis
     from domain.access import Caller
     from domain.commission import Commission
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.mesure import Mesure
     from domain.programme import Programme
     from domain.shared import Meta
@@ -77,7 +78,7 @@ class Lookup:
     def readable_programme(self, programme_id: UUID) -> Programme:
         programme = self._app.get_programme(programme_id)
         assert self._caller is not None
-        check_read(self._caller, "programme", access.programme_facts(programme))
+        check_read(self._caller, "programme", programme_facts(programme))
         return programme
 
     def association_load(self, association: str, meta: Meta) -> AssociationLoad:

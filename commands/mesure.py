@@ -14,8 +14,8 @@ from uuid import UUID, uuid4
 from pydantic import Field
 
 from commands.base import Creation, RecordStep, ShortText, Text
-from domain import mesure as m
-from domain.department import AssociationSettings, DepartmentSettings
+from domain import mesure_steps as m
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from domain.places import CommuneCode, DepartmentCode
 from domain.shared import InvalidValueError, Meta

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from commands.base import Command, Creation, Money, OptionalText, RecordStep, ShortText
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.liste import ListedCandidate
 from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Dwelling, Partner, Programme

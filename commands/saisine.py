@@ -14,9 +14,10 @@ from uuid import UUID, uuid4
 from pydantic import Field, model_validator
 
 from commands.base import Creation, Money, RecordStep, ShortText, Text
-from domain import saisine as s
+from domain import saisine_steps as s
 from domain.places import CommuneCode, DepartmentCode
 from domain.saisine import Saisine
+from domain.saisine_rules import TRUCE_EXCEPTIONS
 from domain.shared import Meta
 
 
@@ -192,7 +193,7 @@ class CloseSaisine(SaisineStep):
     slug, action = "closure", "close"
     title = "Clôture de la saisine"
     outcome: Literal["dette_soldee", "relogement", "expulsion", "abandon"]
-    truce_exception: Literal[tuple(s.TRUCE_EXCEPTIONS)] | None = Field(  # type: ignore[valid-type]
+    truce_exception: Literal[tuple(TRUCE_EXCEPTIONS)] | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Expulsion pendant la trêve hivernale : l'exception légale "
         "invoquée (CPCE L412-6 à L412-8)",

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from commands.lookup import Dossiers
-from domain import access
 from domain.access import check_write
-from domain.commission import CAL, Commission
+from domain.commission import Commission
+from domain.commission_steps import CAL
+from domain.facts import LANDLORD_OUTCOMES
 from domain.programme import Programme
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class CALParties:
         ranking = dossier.ranking or {}
         unowned = (
             dossier.programme_id is None
-            and ranking.get("outcome") in access.LANDLORD_OUTCOMES
+            and ranking.get("outcome") in LANDLORD_OUTCOMES
             and self._ranked_in(ranking.get("commission_id"))
             == self._commission.commune
         )

@@ -2,25 +2,21 @@
 territory their credentials scope them to, and the need-to-know matrix
 (DOMAIN.md §1, §9, §10) as data: for each role, each read surface, the scope
 it reads in; the steps it may record, taken from the aggregates' STEP_ROLES
-(one source: the matrix exposes them, it does not copy them). README's access
-table is generated from here (`matrix_markdown`)."""
+(one source: the matrix exposes them, it does not copy them); and the decisions
+on a caller's read or write. What a role reads of a record's fields is
+domain/categories.py; README's access table is generated from this matrix by
+domain/access_markdown.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain import department, dossier, mesure, saisine
-from domain.facts import LANDLORD_OUTCOMES as LANDLORD_OUTCOMES
-from domain.facts import Facts
-from domain.facts import commission_facts as commission_facts
-from domain.facts import dossier_facts as dossier_facts
-from domain.facts import mesure_facts as mesure_facts
-from domain.facts import programme_facts as programme_facts
-from domain.facts import saisine_facts as saisine_facts
+from domain import department
+from domain.facts import Facts, commission_facts
 from domain.places import department_of
 from domain.records import KINDS
-from domain.shared import ROLES, Actor, RoleNotAllowedError
+from domain.shared import Actor, RoleNotAllowedError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -382,187 +378,3 @@ def check_create(caller: Caller, department: str, commune: str | None) -> None:
     refused = _admits(caller, territory, place, "cet enregistrement", "write")
     if refused is not None:
         raise ForbiddenError(refused)
-
-
-# ---- field-level need-to-know (DOMAIN.md §9 categories) ------------------------------
-
-CATEGORIES = ("Id", "Res", "Soc", "H", "Dec", "M", "Debt")
-# What people read for a category (the access log's table); JSON keeps the codes.
-CATEGORY_LABELS: dict[str, str] = {
-    "Id": "identité",
-    "Res": "ressources",
-    "Soc": "enquête sociale",
-    "H": "santé",
-    "Dec": "décisions",
-    "M": "suivi ASLL",
-    "Debt": "dossier CCAPEX",
-}
-# role → category → right, as in DOMAIN.md §9 ("R…", "RW…", "summary", "—");
-# CAF and prescribers are not in §9: what they wrote, no more.
-CATEGORY_RIGHTS: dict[str, dict[str, str]] = {
-    "als": {"Id": "RW", "Res": "RW", "Soc": "RW", "H": "RW own cases", "Dec": "R",
-            "M": "RW", "Debt": "R"},
-    "departement": {"Id": "RW", "Res": "R", "Soc": "RW", "H": "RW",
-                    "Dec": "R outcome", "M": "R", "Debt": "R"},
-    "ccas": {"Id": "RW", "Res": "RW", "Soc": "R", "Dec": "R own commune"},
-    "mairie": {"Id": "R", "Soc": "summary", "Dec": "R own commune"},
-    "deal": {"Id": "R", "Res": "RW", "Dec": "RW"},
-    "prefecture": {"Id": "R", "Res": "R", "Soc": "summary", "Dec": "RW",
-                   "Debt": "R"},
-    "bailleur": {"Id": "R", "Res": "R", "Soc": "summary", "Dec": "RW own programmes"},
-    "association": {"Id": "RW own measures", "Res": "RW", "Soc": "RW", "H": "RW",
-                    "M": "RW own measures", "Debt": "R"},
-    "commission_logement": {"Id": "R", "Res": "R", "Soc": "R", "Dec": "R",
-                            "M": "RW", "Debt": "R"},
-    "ccapex": {"Id": "R", "Res": "R", "Soc": "R", "M": "R", "Debt": "RW"},
-    "auditeur": dict.fromkeys(CATEGORIES, "R"),
-    "caf": {"Id": "R"},
-    "prescripteur": {"Id": "R", "Soc": "R", "M": "R"},
-}  # fmt: skip
-
-# Event fields carrying a category a reader may lack (free texts of Soc or H,
-# resource figures), by event class; an event class's own `PERSONAL` mapping
-# (field → category, domain/personal.py), where declared, is used instead.
-EVENT_FIELDS: dict[type, dict[str, str]] = {
-    dossier.Dossier.SocialEnquiryRendered: {"summary": "Soc"},
-    dossier.Dossier.InstallationReviewed: {"findings": "Soc"},
-    dossier.Dossier.ResourcesChecked: {"annual_resources": "Res"},
-    dossier.Dossier.SolvencyAssessed: {
-        name: "Res"
-        for name in (
-            "monthly_resources",
-            "housing_benefit",
-            "taux_effort",
-            "reste_a_vivre",
-            "reste_a_vivre_per_person",
-        )
-    },
-    mesure.Mesure.Requested: {"diagnostic": "Soc"},
-    mesure.Mesure.ComplementaryDiagnosisDone: {"summary": "Soc"},
-    saisine.Saisine.EnquiryReturned: {"summary": "Soc"},
-}
-# The same on the records' current state (dotted: a key inside a field).
-RECORD_FIELDS: dict[str, Mapping[str, str]] = {
-    k.name: k.record_fields for k in KINDS if k.record_fields
-}
-
-
-def reads_category(role: str, category: str) -> bool:
-    """ "R…" or "RW…" reads the category; "summary" and "—" do not."""
-    return CATEGORY_RIGHTS.get(role, {}).get(category, "—").startswith("R")
-
-
-def personal_fields(event_class: type) -> dict[str, str]:
-    """Field → category: a class's own `PERSONAL` where it declares one (the
-    crypto-shredding's declaration), else its entry in EVENT_FIELDS."""
-    fields: dict[str, str] = {}
-    for cls in reversed(event_class.__mro__):
-        own = vars(cls).get("PERSONAL")
-        fields.update(own if own is not None else EVENT_FIELDS.get(cls, {}))
-    return fields
-
-
-def redact(
-    caller: Caller, data: Mapping[str, Any], fields: Mapping[str, str]
-) -> tuple[dict[str, Any], list[str]]:
-    """`data` without the fields (dotted paths) of a category the caller's role
-    does not read, set to None, and the list of those withheld."""
-    kept = dict(data)
-    withheld = []
-    for path, category in fields.items():
-        if reads_category(caller.role, category):
-            continue
-        head, _, key = path.partition(".")
-        if key and isinstance(kept.get(head), dict) and key in kept[head]:
-            kept[head] = {**kept[head], key: None}
-            withheld.append(path)
-        elif not key and kept.get(head) is not None:
-            kept[head] = None
-            withheld.append(path)
-    return kept, withheld
-
-
-def redact_event(
-    caller: Caller, event_class: type, data: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    return redact(caller, data, personal_fields(event_class))
-
-
-# ---- the matrix, for the docs ----------------------------------------------------
-
-SCOPE_MARKS = {ALL: "all", DEPT: "dept", COMMUNE: "commune", ORG: "org", NONE: "—"}
-
-
-def matrix_rows() -> list[list[str]]:
-    """The read matrix: a header, then one row per role (scope per action)."""
-    header = ["role", *READ_ACTIONS]
-    return [header] + [
-        [role, *(SCOPE_MARKS[scope_of(role, action)] for action in READ_ACTIONS)]
-        for role in ROLES
-    ]
-
-
-def write_rows() -> list[list[str]]:
-    """The write matrix: per role, the steps it records per kind of record."""
-    header = ["role", *WRITES]
-    rows = []
-    for role in ROLES:
-        steps = writable_steps(role)
-        rows.append([role, *(", ".join(steps[kind]) or "—" for kind in WRITES)])
-    return [header, *rows]
-
-
-def write_scope_rows() -> list[list[str]]:
-    """Where each role writes: its scope per kind of existing record, and the
-    territory the records it creates must sit in."""
-    kinds = list(WRITES)
-    creates = {DEPT: "dept", COMMUNE: "commune"}
-    rows = [["role", *kinds, "creates"]]
-    for role in ROLES:
-        where = "—" if role in READ_ONLY else creates.get(TERRITORY.get(role), "any")
-        marks = [SCOPE_MARKS[write_scope(role, kind)] for kind in kinds]
-        rows.append([role, *marks, where])
-    return rows
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    header, *body = rows
-    return [
-        "| " + " | ".join(f"`{h}`" if h != "role" else h for h in header) + " |",
-        "|" + " --- |" * len(header),
-        *("| " + " | ".join(row) + " |" for row in body),
-    ]
-
-
-def matrix_markdown() -> str:
-    """README's access section body, generated: reads, then writes."""
-    lines = [
-        "Reads (`all`: everything; `dept`: the caller's department claim; "
-        "`commune`: its commune claim; `org`: the records naming its "
-        "organisation; `—`: 403):",
-        "",
-        *_table(matrix_rows()),
-        "",
-        "Organisation scope: "
-        + "; ".join(f"`{role}`: {what}" for role, what in PARTIES.items())
-        + ".",
-        "",
-        "Legality report (`legality_report`), the records each role reads in it: "
-        + "; ".join(
-            f"`{role}`: {', '.join(kinds)}" for role, kinds in REPORT_KINDS.items()
-        )
-        + ".",
-        "",
-        "Writes (from each aggregate's `STEP_ROLES`; `auditeur` is refused "
-        "every write):",
-        "",
-        *_table(write_rows()),
-        "",
-        "Write scopes (a step on an existing record: `dept`, `commune` as for "
-        "reads; `org`: the records naming its organisation; `—`: no step on "
-        "that kind, 403 `role_not_allowed`. `creates`: the claim a new record's "
-        "department or commune must match; `any`: not territorial):",
-        "",
-        *_table(write_scope_rows()),
-    ]
-    return "\n".join(lines) + "\n"

@@ -45,7 +45,7 @@ from domain.shared import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.dossier import Dossier
 
 

@@ -20,7 +20,7 @@ from domain.dossier_steps import (
 from domain.shared import Meta, TransitionError, refuse
 
 if TYPE_CHECKING:
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 
 class DossierInstallation(DossierGuards):

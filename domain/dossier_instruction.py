@@ -43,7 +43,7 @@ from domain.shared import (
 )
 
 if TYPE_CHECKING:
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.dossier import Dossier
 
 

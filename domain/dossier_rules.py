@@ -16,7 +16,7 @@ from domain.shared import Breach, add_months
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 AVIS_ENQUETE = ("prioritaire", "favorable", "defavorable", "non_prioritaire")
 AVIS_MAIRIE = ("favorable", "defavorable")

@@ -16,7 +16,7 @@ from uuid import UUID
 from domain.shared import add_months
 
 if TYPE_CHECKING:
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 K = TypeVar("K", bound=Hashable)
 

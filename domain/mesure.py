@@ -7,8 +7,12 @@ renewed within the department's limits, and ended by a bilan signed by the
 worker and the household — or broken off. A bail glissant measure also records
 the head lease, the sublease, its reviews and the lease sliding to the household.
 
-Command methods check the role, the stage and the §8 rules (ASLL-*), then
-trigger one past-tense event; events only assign state. The association's
+The aggregate holds its events, which only assign state; its command methods
+are mixed in from the modules named for the stages they hold:
+the request (domain/mesure_request.py), the support from instruction to the end
+(domain/mesure_support.py), the bail glissant (domain/mesure_bail.py), and the
+guards they share (domain/mesure_checks.py). They check the role, the stage and
+the §8 rules (ASLL-*), then trigger one past-tense event. The association's
 place (ASLL-CAPACITE) is held by `domain.association.AssociationLoad`, saved
 with the measure by the application.
 """
@@ -21,60 +25,24 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.mesure_rules import ChainLink, chained_renewals, instruction_channel
-from domain.mesure_steps import (
-    ASSOCIATION,
-    BROKEN_OFF,
-    DIAGNOSED,
-    DIAGNOSIS_OUTCOMES,
-    DIRECT,
-    ENDED,
-    HEAD_LEASE,
-    HOLDS_A_PLACE,
-    INSTRUCTED,
-    KINDS,
-    LEGACY_CHANNELS,
-    MEETING_KINDS,
-    NOTIFIED,
-    ORIENTATIONS,
-    REFUSED,
-    RENEWAL_ASKED,
-    REORIENTED,
-    REQUESTED,
-    RUNNING,
-    SIGNATORIES,
-    SLID,
-    STEP_ROLES,
-    SUBLEASE_ENDED,
-    SUBLET,
-    TERMINAL,
-    UNDER_CONVENTION,
-)
+from domain import mesure_steps as steps
+from domain.mesure_bail import BailGlissant
+from domain.mesure_checks import MesureChecks
+from domain.mesure_request import MesureRequest
 
-# Re-exported: other modules import these from here.
-from domain.mesure_steps import CLU_CLT as CLU_CLT
-from domain.mesure_steps import STAGES as STAGES
+# The registry (domain/records.py) reads each kind's steps from its module.
+from domain.mesure_steps import STEP_ROLES as STEP_ROLES
+from domain.mesure_support import MesureSupport
 from domain.personal import check_eraser
-from domain.shared import (
-    InvalidValueError,
-    Meta,
-    RecordedEvent,
-    Recording,
-    RoleNotAllowedError,
-    RuleViolation,
-    TransitionError,
-    add_months,
-    check_landlord,
-    check_role,
-)
+from domain.shared import Meta, RecordedEvent, Recording
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
-    from domain.department import AssociationSettings, DepartmentSettings
+    from collections.abc import Mapping
 
 
-class Mesure(Recording, Aggregate):
+class Mesure(
+    MesureRequest, MesureSupport, BailGlissant, MesureChecks, Recording, Aggregate
+):
     TOPIC = "logis.mesure.Mesure"
 
     class Event(RecordedEvent):
@@ -91,7 +59,7 @@ class Mesure(Recording, Aggregate):
 
     class Requested(Event, Aggregate.Created):
         TOPIC = "logis.mesure.Requested"
-        STAGE = REQUESTED
+        STAGE = steps.REQUESTED
         PERSONAL: ClassVar[Mapping[str, str]] = {"diagnostic.summary": "Soc"}
         kind: str
         household_id: UUID
@@ -126,11 +94,11 @@ class Mesure(Recording, Aggregate):
             """v2 imposed the Loire's CLU and CLT on every department."""
             if state["kind"] == "action_specifique":
                 name = state["association_name"]
-                state.update(channel=DIRECT, channel_name=name or DIRECT)
+                state.update(channel=steps.DIRECT, channel_name=name or steps.DIRECT)
                 state.update(channel_role="association", channel_members=[])
                 return
-            code, name = LEGACY_CHANNELS.get(
-                state["kind"], LEGACY_CHANNELS["individuelle"]
+            code, name = steps.LEGACY_CHANNELS.get(
+                state["kind"], steps.LEGACY_CHANNELS["individuelle"]
             )
             state.update(channel=code, channel_name=name)
             state.update(channel_role="commission_logement", channel_members=[])
@@ -171,12 +139,12 @@ class Mesure(Recording, Aggregate):
         motive: str | None
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.stage = INSTRUCTED if self.granted else REFUSED
+            mesure.stage = steps.INSTRUCTED if self.granted else steps.REFUSED
             mesure.closure = None if self.granted else {"reason": "refusee"}
 
     class Notified(Event):
         TOPIC = "logis.mesure.Notified"
-        STAGE = NOTIFIED
+        STAGE = steps.NOTIFIED
         association: str  # its code in the department's settings
         association_name: str
         renforce: bool  # suivi renforcé
@@ -196,14 +164,14 @@ class Mesure(Recording, Aggregate):
         reoriented_to: str | None
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.stage = DIAGNOSED
+            mesure.stage = steps.DIAGNOSED
             if self.outcome == "reoriente":
-                mesure.stage = REORIENTED
+                mesure.stage = steps.REORIENTED
                 mesure.closure = {"reason": "reorientee", "to": self.reoriented_to}
 
     class ConventionSigned(Event):
         TOPIC = "logis.mesure.ConventionSigned"
-        STAGE = RUNNING
+        STAGE = steps.RUNNING
         orientation: str
         axes: list[str]
         duration_months: int
@@ -238,7 +206,7 @@ class Mesure(Recording, Aggregate):
 
     class RenewalRequested(Event):
         TOPIC = "logis.mesure.RenewalRequested"
-        STAGE = RENEWAL_ASKED
+        STAGE = steps.RENEWAL_ASKED
         PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "M"}
         months: int
         reason: str
@@ -248,7 +216,7 @@ class Mesure(Recording, Aggregate):
 
     class Renewed(Event):
         TOPIC = "logis.mesure.Renewed"
-        STAGE = RUNNING
+        STAGE = steps.RUNNING
         months: int
         ends_on: date
 
@@ -259,7 +227,7 @@ class Mesure(Recording, Aggregate):
     class RenewalRefused(Event):
         TOPIC = "logis.mesure.RenewalRefused"
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
-        STAGE = RUNNING
+        STAGE = steps.RUNNING
         motive: str
 
     class Ended(Event):
@@ -267,7 +235,7 @@ class Mesure(Recording, Aggregate):
         CLU/CLT and relayed to the prescribing service (ASLL-FIN)."""
 
         TOPIC = "logis.mesure.Ended"
-        STAGE = ENDED
+        STAGE = steps.ENDED
         PERSONAL: ClassVar[Mapping[str, str]] = {"bilan": "M"}
         bilan: str
         signed_by: list[str]  # travailleur_social, menage
@@ -281,7 +249,7 @@ class Mesure(Recording, Aggregate):
         """Rupture by the household: the measure fails, the prescriber is told."""
 
         TOPIC = "logis.mesure.BrokenOff"
-        STAGE = BROKEN_OFF
+        STAGE = steps.BROKEN_OFF
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         motive: str
         relayed_to: str
@@ -297,7 +265,7 @@ class Mesure(Recording, Aggregate):
 
         def apply(self, mesure: Mesure) -> None:
             mesure.bail = {
-                "status": HEAD_LEASE,
+                "status": steps.HEAD_LEASE,
                 "landlord": self.landlord,
                 "dwelling_ref": self.dwelling_ref,
                 "head_lease_on": self.starts_on,
@@ -313,7 +281,7 @@ class Mesure(Recording, Aggregate):
         def apply(self, mesure: Mesure) -> None:
             mesure.bail = {
                 **mesure.bail,
-                "status": SUBLET,
+                "status": steps.SUBLET,
                 "sublease_on": self.starts_on,
             }
 
@@ -333,7 +301,11 @@ class Mesure(Recording, Aggregate):
         TOPIC = "logis.mesure.LeaseSlid"
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {**mesure.bail, "status": SLID, "ended_on": self.occurred_on}
+            mesure.bail = {
+                **mesure.bail,
+                "status": steps.SLID,
+                "ended_on": self.occurred_on,
+            }
 
     class SubleaseEnded(Event):
         TOPIC = "logis.mesure.SubleaseEnded"
@@ -343,7 +315,7 @@ class Mesure(Recording, Aggregate):
         def apply(self, mesure: Mesure) -> None:
             mesure.bail = {
                 **mesure.bail,
-                "status": SUBLEASE_ENDED,
+                "status": steps.SUBLEASE_ENDED,
                 "ended_on": self.occurred_on,
             }
 
@@ -361,462 +333,12 @@ class Mesure(Recording, Aggregate):
             mesure.last_occurred_on = last
             return mesure
 
-    # ---- commands -------------------------------------------------------------
-
-    @classmethod
-    def request(
-        cls,
-        *,
-        mesure_id: UUID,
-        kind: str,
-        household_id: UUID,
-        department: str,
-        commune: str,
-        diagnostic_summary: str,
-        diagnostic_signed_on: date,
-        household_signed: bool,
-        settings: DepartmentSettings,
-        meta: Meta,
-        min_months: int | None = None,
-        origin_dossier_id: UUID | None = None,
-        previous: Mesure | None = None,
-        association: AssociationSettings | None = None,
-    ) -> Mesure:
-        if kind not in KINDS:
-            msg = f"Nature de mesure inconnue : {', '.join(KINDS)}."
-            raise InvalidValueError(msg)
-        prescribers = frozenset(settings.prescriber_roles)
-        if kind == "action_specifique":
-            # ARIV, ARALIS: the association takes its own households directly.
-            if association is None or not association.direct:
-                msg = (
-                    "Une action spécifique est demandée à une association qui "
-                    "instruit elle-même."
-                )
-                raise RuleViolation("ASLL-CANAL", msg)
-            prescribers |= ASSOCIATION
-            if meta.actor.role == "association" and (
-                meta.actor.organisation != association.name
-            ):
-                msg = f"Seule {association.name} demande ses propres actions."
-                raise RoleNotAllowedError(msg, "not_the_association")
-        if meta.actor.role not in prescribers:
-            roles = ", ".join(sorted(prescribers))
-            msg = (
-                f"Seul un prescripteur habilité demande une mesure ASLL "
-                f"(rôles : {roles})."
-            )
-            raise RuleViolation("ASLL-PRESCRIPTEUR", msg)
-        if not household_signed or not diagnostic_summary.strip():
-            msg = (
-                "La demande repose sur un diagnostic préalable co-signé par le ménage "
-                "(adhésion)."
-            )
-            raise RuleViolation("ASLL-ADHESION", msg)
-        if min_months is not None and min_months > settings.asll_max_months:
-            msg = (
-                f"Un accompagnement d'au moins {min_months} mois dépasse la durée "
-                f"d'une mesure dans le département ({settings.asll_max_months} mois "
-                "au plus)."
-            )
-            raise RuleViolation("ASLL-DUREE", msg)
-        if diagnostic_signed_on > meta.occurred_on:
-            msg = "Le diagnostic est signé avant la demande."
-            raise InvalidValueError(msg)
-        if previous is not None and (
-            previous.household_id != household_id or previous.stage not in TERMINAL
-        ):
-            msg = (
-                "Une ré-intervention suit une mesure terminée, rompue ou réorientée "
-                "du même ménage."
-            )
-            raise TransitionError(msg, "previous_mesure_open")
-        channel = instruction_channel(kind, settings, association)
-        chain = chained_renewals(
-            previous.link if previous else None, meta.occurred_on, settings
-        )
-        if chain > settings.asll_renewals_allowed:
-            msg = (
-                f"Ré-intervention demandée moins de "
-                f"{settings.asll_reintervention_gap_months} mois après la fin de la "
-                "mesure précédente : elle compte comme un renouvellement, et les "
-                f"{settings.asll_renewals_allowed} renouvellement(s) permis dans ce "
-                "département sont épuisés."
-            )
-            raise RuleViolation("ASLL-DUREE", msg)
-        return cls._create(
-            cls.Requested,
-            id=mesure_id,
-            kind=kind,
-            household_id=household_id,
-            department=department,
-            commune=commune,
-            diagnostic={
-                "summary": diagnostic_summary,
-                "signed_on": diagnostic_signed_on,
-                "household_signed": household_signed,
-            },
-            min_months=min_months,
-            origin_dossier_id=origin_dossier_id,
-            previous_mesure_id=previous.id if previous else None,
-            chain_renewals=chain,
-            **channel,
-            association=association.code if association else None,
-            association_name=association.name if association else None,
-            **meta.fields(),
-        )
-
-    def instruct(self, granted: bool, motive: str | None, meta: Meta) -> None:
-        self._begin("instruct", "instruction de la demande", meta)
-        self._check_stage({REQUESTED}, "instruire la demande")
-        self._check_channel(meta, "instruit")
-        if not granted and not (motive or "").strip():
-            msg = "Un refus d'accompagnement est motivé."
-            raise InvalidValueError(msg)
-        self._record(
-            self.Instructed, meta, channel=self.channel, granted=granted, motive=motive
-        )
-
-    def notify(
-        self, association: AssociationSettings, renforce: bool, meta: Meta
-    ) -> None:
-        """The place itself is taken in the association's load (ASLL-CAPACITE)."""
-        self._begin("notify", "notification à l'association", meta)
-        self._check_stage({INSTRUCTED}, "notifier la mesure")
-        self._check_channel(meta, "notifie")
-        if self.channel == DIRECT and association.code != self.association:
-            msg = "Une action spécifique est conduite par l'association qui l'instruit."
-            raise RuleViolation("ASLL-CANAL", msg)
-        if renforce and association.renforce_capacity == 0:
-            msg = f"{association.name} n'assure pas de suivi renforcé."
-            raise RuleViolation("ASLL-CAPACITE", msg)
-        self._record(
-            self.Notified,
-            meta,
-            association=association.code,
-            association_name=association.name,
-            renforce=renforce,
-        )
-
-    def diagnose(
-        self, outcome: str, summary: str, reoriented_to: str | None, meta: Meta
-    ) -> None:
-        self._begin("diagnose", "diagnostic complémentaire", meta)
-        self._check_stage({NOTIFIED}, "faire le diagnostic complémentaire")
-        self._check_association(meta)
-        if outcome not in DIAGNOSIS_OUTCOMES or not summary.strip():
-            msg = "Le diagnostic confirme ou réoriente, avec sa synthèse."
-            raise InvalidValueError(msg)
-        if (outcome == "reoriente") != bool((reoriented_to or "").strip()):
-            msg = "Une réorientation, et elle seule, nomme le service vers lequel."
-            raise InvalidValueError(msg)
-        self._record(
-            self.ComplementaryDiagnosisDone,
-            meta,
-            outcome=outcome,
-            summary=summary,
-            reoriented_to=reoriented_to,
-        )
-
-    def sign_convention(
-        self,
-        *,
-        orientation: str,
-        axes: Sequence[str],
-        duration_months: int,
-        starts_on: date,
-        worker: str,
-        signed_by: Sequence[str],
-        settings: DepartmentSettings,
-        meta: Meta,
-    ) -> None:
-        self._begin("sign_convention", "convention d'accompagnement", meta)
-        self._check_stage({DIAGNOSED}, "signer la convention")
-        self._check_association(meta)
-        missing = [s for s in SIGNATORIES if s not in signed_by]
-        if missing:
-            msg = (
-                "La convention est signée par l'association, le ménage et le "
-                f"prescripteur (manque : {', '.join(missing)})."
-            )
-            raise RuleViolation("ASLL-ADHESION", msg)
-        known = set(settings.asll_work_axes)
-        if (
-            orientation not in ORIENTATIONS
-            or not axes
-            or any(axis not in known for axis in axes)
-        ):
-            msg = (
-                f"Une orientation ({', '.join(ORIENTATIONS)}) et au moins un axe de "
-                "travail de la liste du département."
-            )
-            raise RuleViolation("ASLL-CONTENU", msg)
-        shortest = max(settings.asll_min_months, self.min_months or 0)
-        if not shortest <= duration_months <= settings.asll_max_months:
-            msg = (
-                f"Durée de {duration_months} mois hors des bornes : de {shortest} à "
-                f"{settings.asll_max_months} mois."
-            )
-            raise RuleViolation("ASLL-DUREE", msg)
-        if starts_on < self.notified_on or not worker.strip():
-            msg = "La convention nomme son référent et court après la notification."
-            raise InvalidValueError(msg)
-        self._record(
-            self.ConventionSigned,
-            meta,
-            orientation=orientation,
-            axes=list(dict.fromkeys(axes)),
-            duration_months=duration_months,
-            starts_on=starts_on,
-            ends_on=add_months(starts_on, duration_months),
-            worker=worker,
-            signed_by=list(signed_by),
-        )
-
-    def hold_meeting(self, kind: str, meta: Meta) -> None:
-        self._begin(
-            "hold_meeting", "rencontre avec le ménage", meta, chronological=False
-        )
-        self._check_meeting(meta)
-        if kind not in MEETING_KINDS:
-            msg = f"Rencontre : {', '.join(MEETING_KINDS)}."
-            raise InvalidValueError(msg)
-        self._record(self.MeetingHeld, meta, kind=kind)
-
-    def miss_meeting(self, relaunched: bool, meta: Meta) -> None:
-        self._begin("miss_meeting", "rendez-vous manqué", meta, chronological=False)
-        self._check_meeting(meta)
-        self._record(self.MeetingMissed, meta, relaunched=relaunched)
-
-    def request_renewal(
-        self, months: int, reason: str, settings: DepartmentSettings, meta: Meta
-    ) -> None:
-        self._begin("request_renewal", "demande de renouvellement", meta)
-        self._check_stage({RUNNING}, "demander un renouvellement")
-        self._check_association(meta)
-        self._check_renewal(months, settings)
-        if not reason.strip():
-            msg = "Une demande de renouvellement dit pourquoi."
-            raise InvalidValueError(msg)
-        self._record(self.RenewalRequested, meta, months=months, reason=reason)
-
-    def decide_renewal(
-        self,
-        granted: bool,
-        motive: str | None,
-        settings: DepartmentSettings,
-        meta: Meta,
-    ) -> None:
-        self._begin("decide_renewal", "décision de renouvellement", meta)
-        self._check_stage({RENEWAL_ASKED}, "décider du renouvellement")
-        self._check_channel(meta, "renouvelle")
-        if meta.actor.organisation != self.notified_by:
-            # Loire: the prolongation is asked of the CLU/CLT that notified it.
-            msg = f"Le renouvellement est décidé par {self.notified_by}, qui a notifié."
-            raise RoleNotAllowedError(msg, "not_the_notifying_commission")
-        if not granted:
-            if not (motive or "").strip():
-                msg = "Un refus de renouvellement est motivé."
-                raise InvalidValueError(msg)
-            self._record(self.RenewalRefused, meta, motive=motive)
-            return
-        months = self.renewal_asked["months"]
-        self._check_renewal(months, settings)
-        self._record(
-            self.Renewed, meta, months=months, ends_on=add_months(self.ends_on, months)
-        )
-
-    def end(
-        self, bilan: str, signed_by: Sequence[str], relayed_to: str, meta: Meta
-    ) -> None:
-        self._begin("end", "fin de la mesure", meta)
-        self._check_stage(UNDER_CONVENTION, "clore la mesure par son bilan")
-        self._check_association(meta)
-        if not bilan.strip() or not {"travailleur_social", "menage"} <= set(signed_by):
-            msg = (
-                "Le bilan de fin de mesure est signé par le travailleur social et "
-                "le ménage."
-            )
-            raise RuleViolation("ASLL-FIN", msg)
-        if not relayed_to.strip():
-            msg = "Le relais au service prescripteur est nommé."
-            raise RuleViolation("ASLL-FIN", msg)
-        self._record(
-            self.Ended,
-            meta,
-            bilan=bilan,
-            signed_by=list(signed_by),
-            returned_to=self.channel,
-            relayed_to=relayed_to,
-        )
-
-    def break_off(self, motive: str, meta: Meta) -> None:
-        self._begin("break_off", "rupture de la mesure", meta)
-        self._check_stage(HOLDS_A_PLACE, "constater la rupture")
-        self._check_association(meta)
-        if not motive.strip():
-            msg = "La rupture est motivée."
-            raise InvalidValueError(msg)
-        self._record(
-            self.BrokenOff,
-            meta,
-            motive=motive,
-            relayed_to=self.prescriber.organisation,
-        )
-
-    # ---- bail glissant ---------------------------------------------------------
-
-    def sign_head_lease(
-        self, landlord: str, dwelling_ref: str, starts_on: date, meta: Meta
-    ) -> None:
-        self._begin("sign_head_lease", "bail principal", meta)
-        self._check_bail_glissant()
-        self._check_stage(HOLDS_A_PLACE, "signer le bail principal")
-        self._check_association(meta)
-        if self.bail is not None:
-            msg = "Le bail principal est déjà signé."
-            raise TransitionError(msg)
-        if not landlord.strip() or not dwelling_ref.strip():
-            msg = "Le bail principal nomme le bailleur et le logement."
-            raise InvalidValueError(msg)
-        self._record(
-            self.HeadLeaseSigned,
-            meta,
-            landlord=landlord,
-            dwelling_ref=dwelling_ref,
-            starts_on=starts_on,
-        )
-
-    def sign_sublease(self, starts_on: date, meta: Meta) -> None:
-        self._begin("sign_sublease", "sous-location au ménage", meta)
-        self._check_bail(HEAD_LEASE, "sous-louer")
-        self._check_association(meta)
-        if starts_on < self.bail["head_lease_on"]:
-            msg = "La sous-location suit le bail principal."
-            raise InvalidValueError(msg)
-        self._record(self.SubleaseSigned, meta, starts_on=starts_on)
-
-    def review_sublease(self, findings: str, meta: Meta) -> None:
-        self._begin("review_sublease", "point sur le bail glissant", meta)
-        self._check_bail(SUBLET, "faire le point")
-        self._check_association(meta)
-        check_landlord(meta.actor, self.bail["landlord"], "point sur le bail glissant")
-        if not findings.strip():
-            msg = "Le point périodique consigne ses constats."
-            raise InvalidValueError(msg)
-        self._record(self.SubleaseReviewed, meta, findings=findings)
-
-    def slide_lease(self, meta: Meta) -> None:
-        self._begin("slide_lease", "glissement du bail", meta)
-        self._check_bail(SUBLET, "faire glisser le bail")
-        check_landlord(meta.actor, self.bail["landlord"], "glissement du bail")
-        self._record(self.LeaseSlid, meta)
-
-    def end_sublease(self, motive: str, meta: Meta) -> None:
-        self._begin("end_sublease", "fin de la sous-location", meta)
-        self._check_bail(SUBLET, "mettre fin à la sous-location")
-        self._check_association(meta)
-        if not motive.strip():
-            msg = "La fin de la sous-location est motivée."
-            raise InvalidValueError(msg)
-        self._record(self.SubleaseEnded, meta, motive=motive)
+    # ---- commands: the record's own; the others are mixed in ----------------------
 
     def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
         """Recorded once the household's key is destroyed, at any stage."""
         check_eraser(meta.actor)
         self._record(self.PersonalDataErased, meta, categories=categories)
-
-    # ---- guards -----------------------------------------------------------------
-
-    @property
-    def link(self) -> ChainLink:
-        return ChainLink(
-            self.convention is not None,
-            self.last_occurred_on,
-            self.chain_renewals,
-            self.renewals,
-        )
-
-    @property
-    def holds_a_place(self) -> bool:
-        return self.stage in HOLDS_A_PLACE
-
-    def _begin(
-        self, step: str, label: str, meta: Meta, *, chronological: bool = True
-    ) -> None:
-        check_role(meta.actor, STEP_ROLES[step], label)
-        if self.stage in TERMINAL:
-            msg = f"La mesure est close ({self.stage}) : {label} impossible."
-            raise TransitionError(msg, "mesure_ended")
-        if chronological and meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
-                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
-        if meta.occurred_on < self.requested_on:
-            msg = "Aucune étape ne précède la demande."
-            raise TransitionError(msg, "occurred_on_out_of_order")
-
-    def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
-        if self.stage not in allowed:
-            msg = f"Impossible de {what} : la mesure est au stade « {self.stage} »."
-            raise TransitionError(msg)
-
-    def _check_channel(self, meta: Meta, verb: str) -> None:
-        """ASLL-CANAL: the channel recorded with the request (the department's
-        for its kind, the association itself for its specific actions)."""
-        actor = meta.actor
-        if actor.role != self.channel_role or (
-            self.channel_members and actor.organisation not in self.channel_members
-        ):
-            msg = f"C'est {self.channel_name} qui {verb} cette mesure ({self.kind})."
-            raise RuleViolation("ASLL-CANAL", msg)
-        self._check_association(meta)
-
-    def _check_association(self, meta: Meta) -> None:
-        """Once notified, the measure is run by that association's own agents."""
-        name = self.association_name
-        if (
-            meta.actor.role == "association"
-            and name
-            and meta.actor.organisation != name
-        ):
-            msg = (
-                f"La mesure est conduite par {name}, pas par {meta.actor.organisation}."
-            )
-            raise RoleNotAllowedError(msg, "not_the_association")
-
-    def _check_meeting(self, meta: Meta) -> None:
-        self._check_stage(UNDER_CONVENTION, "enregistrer une rencontre")
-        self._check_association(meta)
-        if meta.occurred_on < self.convention["starts_on"]:
-            msg = "Les rencontres suivent la signature de la convention."
-            raise TransitionError(msg, "occurred_on_out_of_order")
-
-    def _check_renewal(self, months: int, settings: DepartmentSettings) -> None:
-        """ASLL-DUREE: renewals and their length, per the department, counting
-        those of the household's chain of measures."""
-        if self.chain_renewals + self.renewals >= settings.asll_renewals_allowed:
-            msg = (
-                f"Renouvellements épuisés : {settings.asll_renewals_allowed} au plus "
-                "dans ce département."
-            )
-            raise RuleViolation("ASLL-DUREE", msg)
-        if not 1 <= months <= settings.asll_max_months:
-            msg = f"Un renouvellement dure de 1 à {settings.asll_max_months} mois."
-            raise RuleViolation("ASLL-DUREE", msg)
-
-    def _check_bail_glissant(self) -> None:
-        if self.kind != "bail_glissant":
-            msg = "Seule une mesure de bail glissant porte un bail principal."
-            raise TransitionError(msg, "not_a_bail_glissant")
-
-    def _check_bail(self, status: str, what: str) -> None:
-        self._check_bail_glissant()
-        if (self.bail or {}).get("status") != status:
-            msg = f"Impossible de {what} : le bail glissant n'en est pas là."
-            raise TransitionError(msg)
 
 
 # French labels for people: timelines, audit trails, CLI.

@@ -12,7 +12,7 @@ from domain.mesure_steps import DIRECT
 from domain.shared import RuleViolation, add_months
 
 if TYPE_CHECKING:
-    from domain.department import AssociationSettings, DepartmentSettings
+    from domain.department_settings import AssociationSettings, DepartmentSettings
 
 
 class ChainLink(NamedTuple):

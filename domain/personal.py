@@ -24,7 +24,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
 from domain.shared import Actor, add_months, check_role
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ import re
 from datetime import date
 from importlib import resources
 
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
 from domain.places import DEPARTMENT_CODE_PATTERN
 
 

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from domain import access, personal
+from domain import categories, personal
 
 # The aggregate types published are the registry's: a kind of record's name,
 # or a bookkeeping aggregate's; one topic each (`topic_for`).
@@ -162,7 +162,7 @@ def withheld_fields(event_class: type) -> set[str]:
     """Top-level names of every field holding personal data, however declared."""
     declared: Iterable[str] = (
         *personal.personal_fields(event_class),
-        *access.personal_fields(event_class),
+        *categories.personal_fields(event_class),
     )
     return {path.partition(".")[0] for path in declared} | WITHHELD_FIELDS
 

@@ -10,8 +10,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from domain.access import LANDLORD_OUTCOMES
 from domain.dossier import Dossier
+from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.rows import RowProjection, RowView, Table

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from api.access_log import LOGGED_KINDS, AccessLogPublic
 from api.cli.arguments import matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
-from domain.access import CATEGORY_LABELS
+from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS
 from domain.shared import ROLE_LABELS, ROLES
 from infra.access_log import MAX_LIMIT, AccessQuery

@@ -16,7 +16,7 @@ from api.cli.output import console, day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.schemas.commissions import CommissionListPublic, CommissionsPublic
-from domain.commission import KINDS
+from domain.commission_steps import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import build_system
 from projections.commissions import (

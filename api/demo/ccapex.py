@@ -29,7 +29,7 @@ from commands.saisine import (
     ReturnEnquiry,
     SignalSaisine,
 )
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.shared import Actor
 
 UDAF = "UDAF 42 (MOUS prévention des expulsions)"

@@ -35,7 +35,8 @@ from commands.department import DeclareImport
 from commands.dispatch import dispatch
 from commands.errors import InvalidCommandError
 from commands.idempotency import fingerprint
-from domain.department import DepartmentSettings, import_correlation
+from domain.department import import_correlation
+from domain.department_settings import DepartmentSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -47,8 +47,9 @@ from commands.mesure import (
     SignSublease,
     SlideLease,
 )
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
-from domain.mesure import MEETING_KINDS
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
+from domain.mesure_steps import MEETING_KINDS
 from domain.shared import Actor
 
 LOIRE = "42"

@@ -84,7 +84,8 @@ from commands.dossier import (
     Withdraw,
 )
 from commands.programme import AnnounceProgramme, HoldConcertation, PartnerIn
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
 from domain.programme_steps import CONCERTATION_PARTNERS
 
 

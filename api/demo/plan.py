@@ -29,7 +29,7 @@ from commands.dossier import (
     Step,
 )
 from commands.programme import DwellingIn, LetDwelling
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.shared import Actor
 
 COMMUNE = "97209"  # Fort-de-France (code INSEE)

@@ -30,8 +30,9 @@ from commands.programme import AnnounceProgramme
 from commands.saisine import SignalSaisine
 from domain.association import AssociationLoad, association_load_id
 from domain.dossier_steps import STAGES
-from domain.mesure import STAGES as MESURE_STAGES
-from domain.mesure import UNDER_CONVENTION, Mesure
+from domain.mesure import Mesure
+from domain.mesure_steps import STAGES as MESURE_STAGES
+from domain.mesure_steps import UNDER_CONVENTION
 
 
 def already_loaded(app: Logis, plans: list[Plan]) -> str:

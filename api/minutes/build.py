@@ -17,7 +17,7 @@ from api.minutes.model import (
 )
 from api.minutes.readers import Readers
 from commands.legality import check_record
-from domain import commission as c
+from domain import commission_steps as c
 from domain.commission import Commission
 from domain.legality import RULES_BY_ID
 

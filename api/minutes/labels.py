@@ -3,7 +3,7 @@ outcome, a CAL's exceptions, an offer's answer, a dossier's stage."""
 
 from __future__ import annotations
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain import dossier as d
 
 KIND_TITLES = {

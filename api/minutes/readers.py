@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from api.minutes.model import Household
-from domain import access
+from domain import access, categories
 
 if TYPE_CHECKING:
     from commands.application import Logis
@@ -27,7 +27,9 @@ class Readers:
         self.landlords: dict[UUID, str | None] = {}
 
     def reads(self, category: str) -> bool:
-        return self.caller is None or access.reads_category(self.caller.role, category)
+        return self.caller is None or categories.reads_category(
+            self.caller.role, category
+        )
 
     def household(self, dossier_id: UUID) -> Household:
         if dossier_id not in self.households:

@@ -47,7 +47,7 @@ from commands.commission import (
 )
 from commands.context import Context
 from domain import access as matrix
-from domain.commission import KINDS
+from domain.commission_steps import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.commissions import (

@@ -37,6 +37,7 @@ from api.legality_report import (
 from commands.legality import check_record
 from commands.legality_report import department_report
 from domain import access as access_rules
+from domain import categories
 from domain.legality import RULES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KINDS
@@ -180,7 +181,7 @@ def read_legality_report(
         end,
         day,
         kinds=access_rules.report_kinds(caller.role),
-        name_households=access_rules.reads_category(caller.role, "Id"),
+        name_households=categories.reads_category(caller.role, "Id"),
         known_at=clocks.known_at,
     )
     edited = datetime.now(UTC)
@@ -188,7 +189,7 @@ def read_legality_report(
     for kind in LOGGED_KINDS:  # the records it names, with their findings
         named = [r.id for r in answer.records if r.kind == kind]
         # A dossier's label names its applicant for a reader of identities.
-        names = kind == "dossier" and access_rules.reads_category(caller.role, "Id")
+        names = kind == "dossier" and categories.reads_category(caller.role, "Id")
         if named:
             access.record(kind, named, LEGALITY_NAMED if names else LEGALITY)
     headers = {"X-Logis-Chain-Verified": str(answer.chain.verified).lower()}

@@ -18,7 +18,7 @@ from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
 from commands.errors import NotFoundError
 from domain.access import scope_filter
-from domain.mesure import KINDS, STAGES
+from domain.mesure_steps import KINDS, STAGES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.mesures import (
     ASSOCIATION_PATTERN,

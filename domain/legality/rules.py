@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
 from domain.legality.catalogue import RULES, RULES_BY_ID, SOURCES, Rule, cited
 
 # What a finding reports: its rule's severity, or `information` for a fact an

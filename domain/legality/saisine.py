@@ -40,13 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 from domain.legality.reading import fr_day
 from domain.legality.rules import Finding
-from domain.saisine import (
-    COURT_SOURCES,
-    HEARING_WEEKS,
-    REFERRAL_MONTHS,
-    Saisine,
-    truce_breach,
-)
+from domain.saisine import Saisine
+from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS, truce_breach
+from domain.saisine_steps import COURT_SOURCES
 from domain.shared import add_months
 
 if TYPE_CHECKING:

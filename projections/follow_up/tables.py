@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.dossier_steps import SOLVENCY
 from projections.rows import Table
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.mesure import Mesure
 from projections.mesures.tables import (
     DEPARTMENTS,

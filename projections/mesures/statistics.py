@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from projections.rows import Between, RowView
 
 ASLL_ASSUMPTIONS = (

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from domain import mesure as m
-from domain.department import DepartmentSettings, local_today
+from domain import mesure_steps as m
+from domain.department import local_today
+from domain.department_settings import DepartmentSettings
 from projections.rows import Between, Row, RowView
 
 ASSOCIATION_PATTERN = r"^[a-z0-9_]{2,40}$"  # an association's code in the settings

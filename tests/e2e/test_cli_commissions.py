@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.main import create_app
-from domain.commission import KINDS, STAGES
+from domain.commission_steps import KINDS, STAGES
 from infra.settings import Settings
 from tests.e2e.support import run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings

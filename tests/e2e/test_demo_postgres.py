@@ -20,10 +20,10 @@ import pytest
 
 from api.demo import COMMUNE
 from domain.association import AssociationLoad, association_load_id
-from domain.commission import CAL, COMMISSION_PREFECTORALE, PRE_COMMISSION
+from domain.commission_steps import CAL, COMMISSION_PREFECTORALE, PRE_COMMISSION
 from domain.dossier import Dossier
-from domain.mesure import STAGES as MESURE_STAGES
 from domain.mesure import Mesure
+from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.shared import add_months
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
-from domain import commission as c
-from domain.commission import CALExamination, Commission, PriorRanking, RankingEntry
+from domain import commission_steps as c
+from domain.commission import Commission
+from domain.commission_values import CALExamination, PriorRanking, RankingEntry
 from tests.helpers.commissions import (
     REFS,
     RETURN_SESSION_ON,

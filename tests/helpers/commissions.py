@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import commission as c
-from domain.commission import (
+from domain import commission_steps as c
+from domain.commission import Commission
+from domain.commission_values import (
     Attendee,
     CALExamination,
-    Commission,
     PriorRanking,
     RankingEntry,
 )

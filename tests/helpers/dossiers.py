@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import dossier as d
-from domain.department import CeilingTable, DepartmentSettings
+from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.dossier_rules import ATTRIBUTIONS
 from domain.shared import Actor, Meta

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from domain.department import AssociationSettings
+from domain.department_settings import AssociationSettings
 from domain.mesure import Mesure
 from tests.helpers.api import acting_in, actor
 from tests.helpers.dossiers import make_meta, make_settings

@@ -19,8 +19,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import mesure as m
-from domain.department import AssociationSettings, DepartmentSettings
+from domain import mesure_steps as m
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from domain.shared import Meta
 from tests.helpers.aggregates import given

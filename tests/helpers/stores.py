@@ -31,7 +31,7 @@ from commands.dossier import (
     RenderSocialEnquiry,
     StartAnalysis,
 )
-from domain.department import CeilingTable, DepartmentSettings
+from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Actor
 from tests.helpers.dossiers import (

@@ -16,7 +16,8 @@ from uuid import uuid4
 import pytest
 
 from commands.saisine import STEPS
-from domain.saisine import EVENT_LABELS, STEP_ROLES
+from domain.saisine import EVENT_LABELS
+from domain.saisine_steps import STEP_ROLES
 from domain.shared import ROLES
 from tests.helpers.api import (
     COMMUNE,

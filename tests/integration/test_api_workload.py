@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from domain import mesure as m
+from domain import mesure_steps as m
 from tests.helpers.api import adopt_settings, assert_error, settings_body, today
 from tests.helpers.mesure_courses import (
     DEPARTMENT,

@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain import access
-from domain.access import Caller, Facts, ForbiddenError
+from domain import access, categories
+from domain.access import Caller, ForbiddenError
+from domain.access_markdown import matrix_markdown
 from domain.dossier import Dossier
+from domain.facts import Facts, dossier_facts
 from domain.shared import ROLES, Actor, RoleNotAllowedError
 
 README = Path(__file__).parents[2] / "README.md"
@@ -24,7 +26,7 @@ def caller(role: str, organisation: str = "X", **claims: str) -> Caller:
 def test_readme_shows_the_matrix_the_code_enforces() -> None:
     text = README.read_text(encoding="utf-8")
     shown = text[text.index(START) + len(START) : text.index(END)]
-    expected = access.matrix_markdown()
+    expected = matrix_markdown()
     assert shown == expected, (
         f"README.md, between the markers, should read:\n{expected}"
     )
@@ -105,19 +107,21 @@ def test_a_landlord_is_a_party_once_the_dossier_is_ranked() -> None:
         ("rang", True),
         ("liste_complementaire", True),
     ):
-        facts = access.dossier_facts(dossier(outcome), "SIMAR")
+        facts = dossier_facts(dossier(outcome), "SIMAR")
         assert (("bailleur", "SIMAR") in facts.parties) == party
 
 
 def test_redact_withholds_what_the_role_does_not_read() -> None:
     data = {"avis": "prioritaire", "summary": "Texte de l'enquête."}
-    fields = access.personal_fields(Dossier.SocialEnquiryRendered)
-    kept, withheld = access.redact(caller("mairie"), data, fields)
+    fields = categories.personal_fields(Dossier.SocialEnquiryRendered)
+    kept, withheld = categories.redact(caller("mairie"), data, fields)
     assert kept == {"avis": "prioritaire", "summary": None}
     assert withheld == ["summary"]
-    assert access.redact(caller("als"), data, fields) == (data, [])
+    assert categories.redact(caller("als"), data, fields) == (data, [])
     nested = {"enquiry": {"operator": "UDAF", "summary": "Texte."}}
-    kept, _ = access.redact(caller("prefecture"), nested, {"enquiry.summary": "Soc"})
+    kept, _ = categories.redact(
+        caller("prefecture"), nested, {"enquiry.summary": "Soc"}
+    )
     assert kept == {"enquiry": {"operator": "UDAF", "summary": None}}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 from domain import legality
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.mesure import Mesure
 from tests.helpers.aggregates import given, then_error, when
 from tests.helpers.dossiers import make_meta

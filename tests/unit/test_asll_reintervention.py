@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from domain import legality
-from domain import mesure as m
+from domain import mesure_steps as m
 from domain.mesure import Mesure
 from domain.shared import add_months
 from tests.helpers.aggregates import given, then_error, when

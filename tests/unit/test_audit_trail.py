@@ -14,6 +14,7 @@ from domain import dossier as d
 from domain import mesure as m
 from domain import programme as p
 from domain import saisine as s
+from domain.mesure_steps import ENDED
 from domain.records import KINDS
 from projections.audit_trail import (
     AuditTrailProjection,
@@ -59,7 +60,7 @@ def test_every_kind_of_record_is_in_the_trail() -> None:
 def histories() -> list[list[Any]]:
     dossier = history_to(d.CLOSED)
     deferred = history_to(d.DEFERRED)
-    mesure = drive_with_history(m.ENDED)[1]
+    mesure = drive_with_history(ENDED)[1]
     saisine = saisine_with_history(*SAISINE_STEPS)[1]
     sessions = procedure()[0]
     return [dossier, deferred, mesure, saisine, sessions]

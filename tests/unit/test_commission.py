@@ -11,15 +11,11 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import Mapper
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain import dossier as d
-from domain.commission import (
-    Attendee,
-    Commission,
-    PriorRanking,
-    RankingEntry,
-    record_on_dossiers,
-)
+from domain.commission import EVENT_LABELS, Commission
+from domain.commission_dossiers import record_on_dossiers
+from domain.commission_values import Attendee, PriorRanking, RankingEntry
 from domain.liste import (
     ListeComplementaire,
     ListedCandidate,
@@ -1537,4 +1533,4 @@ def test_every_event_has_a_french_label() -> None:
         and issubclass(getattr(Commission, name), Commission.Event)
         and getattr(Commission, name) not in (Commission.Event, Commission.Created)
     ]
-    assert set(events) == set(c.EVENT_LABELS)
+    assert set(events) == set(EVENT_LABELS)

@@ -12,8 +12,9 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from domain import commission as c
-from domain.commission import Commission, RankingEntry
+from domain import commission_steps as c
+from domain.commission import Commission
+from domain.commission_values import RankingEntry
 from domain.dossier_rules import ATTRIBUTIONS
 from projections.commissions import (
     CommissionFilter,

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from eventsourcing.persistence import Mapper
 
-from domain.commission import COMMISSION_PREFECTORALE as PREF
+from domain.commission_steps import COMMISSION_PREFECTORALE as PREF
 from domain.commune import CommuneListes, commune_listes_id
 from domain.liste import ListeComplementaire
 from infra.store import LogisTranscoder

@@ -11,14 +11,12 @@ import pytest
 from pydantic import ValidationError
 
 from domain.department import (
-    ASLL_WORK_AXES,
-    CeilingTable,
     Department,
     DepartmentNotConfiguredError,
-    DepartmentSettings,
     department_id,
     local_today,
 )
+from domain.department_settings import ASLL_WORK_AXES, CeilingTable, DepartmentSettings
 from domain.shared import ROLES, DomainError
 from infra.departments import load_department_settings
 from tests.helpers.aggregates import given, then_error, then_event, when

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.access import CATEGORIES, CATEGORY_LABELS
+from domain.categories import CATEGORIES, CATEGORY_LABELS
 from domain.legality.rules import RULES, SOURCES, cited
 from domain.records import KINDS
 from domain.shared import ROLE_LABELS, ROLES

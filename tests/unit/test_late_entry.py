@@ -16,7 +16,7 @@ from domain.shared import Actor
 from tests.helpers.dossiers import history_to, make_settings
 
 if TYPE_CHECKING:
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
 
 
 def today() -> date:

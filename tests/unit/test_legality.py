@@ -14,7 +14,7 @@ import pytest
 
 from domain import dossier as d
 from domain import records
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.legality import RULES, RULES_BY_ID, Finding, check_dossier
 from domain.legality.rules import SettingsOn

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain.commission import Commission
 from tests.helpers.commissions import session_history
 from tests.unit.test_legality_records import commission_findings, rules_of

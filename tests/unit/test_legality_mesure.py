@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.department import AssociationSettings, Department, DepartmentSettings
+from domain.department import Department
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.legality import RULES_BY_ID, Finding, check_association, check_mesure
 from domain.legality.rules import SettingsOn
 from domain.mesure import Mesure

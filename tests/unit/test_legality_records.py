@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from domain import commission as c
+from domain import commission_steps as c
 from domain import dossier as d
 from domain.commission import Commission
-from domain.department import DepartmentNotConfiguredError, DepartmentSettings
+from domain.department import DepartmentNotConfiguredError
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.legality.commission import check_commission
 from domain.legality.dossier import check_dossier

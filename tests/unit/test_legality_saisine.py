@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.legality import RULES_BY_ID, Finding, check_saisine
 from domain.saisine import Saisine
 from tests.helpers.dossiers import make_meta, make_settings

@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import Mapper
 
-from domain import mesure as m
-from domain.mesure import Mesure
+from domain import mesure_steps as m
+from domain.mesure import EVENT_LABELS, Mesure
 from domain.shared import ROLES, add_months
 from infra.store import LogisTranscoder
 from tests.helpers.aggregates import given, then_error, then_event, when
@@ -1463,4 +1463,4 @@ def test_every_event_has_a_french_label() -> None:
         for value in vars(Mesure).values()
         if isinstance(value, type) and issubclass(value, Mesure.Event)
     }
-    assert events - {Mesure.Event, Mesure.Created} == set(m.EVENT_LABELS)
+    assert events - {Mesure.Event, Mesure.Created} == set(EVENT_LABELS)

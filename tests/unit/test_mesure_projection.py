@@ -13,8 +13,8 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from domain import mesure as m
-from domain.department import AssociationSettings, DepartmentSettings
+from domain import mesure_steps as m
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
 from projections.mesures import (
     MesureFilter,

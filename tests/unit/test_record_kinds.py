@@ -12,8 +12,9 @@ from api.main import create_app
 from api.routes import audit
 from commands.dispatch import CREATIONS
 from commands.procedures import PROCEDURES, procedure_of
-from domain import access, records
+from domain import access, categories, records
 from domain.records import KINDS
+from domain.shared import ROLES
 from infra import integration_events
 from infra.settings import Settings
 from tests.helpers.api import TEST_JWT_SECRET
@@ -77,12 +78,12 @@ def test_each_kind_is_found_by_its_name_and_by_its_events() -> None:
 def test_a_kind_whose_reads_are_logged_holds_personal_data_until_a_day() -> None:
     for kind in KINDS:
         assert (kind.retention is not None) == bool(kind.reveals), kind.name
-        assert set(kind.reveals) | set(kind.trail_reveals) <= set(access.CATEGORIES)
-        assert set(kind.record_fields.values()) <= set(access.CATEGORIES)
+        assert set(kind.reveals) | set(kind.trail_reveals) <= set(categories.CATEGORIES)
+        assert set(kind.record_fields.values()) <= set(categories.CATEGORIES)
 
 
 def test_every_kind_has_steps_with_known_roles() -> None:
-    roles = set(access.ROLES)
+    roles = set(ROLES)
     for kind in KINDS:
         assert kind.steps, kind.name
         assert all(allowed <= roles for allowed in kind.steps.values()), kind.name

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from domain import dossier as d
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.dossier_rules import (
     ATTRIBUTIONS,

@@ -10,8 +10,9 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import Mapper
 
-from domain import saisine as s
-from domain.saisine import Saisine
+from domain import saisine_steps as s
+from domain.saisine import EVENT_LABELS, Saisine
+from domain.saisine_rules import in_winter_truce
 from domain.shared import ROLES, add_months
 from infra.store import LogisTranscoder
 from tests.helpers.aggregates import given, then_error, then_event, when
@@ -621,7 +622,7 @@ class TestWinterTruce:
     def test_truce_runs_from_1_november_to_31_march(
         self, day: date, in_truce: bool
     ) -> None:
-        assert s.in_winter_truce(day) is in_truce
+        assert in_winter_truce(day) is in_truce
 
 
 class TestFindings:
@@ -804,4 +805,4 @@ def test_every_event_has_a_french_label() -> None:
         for value in vars(Saisine).values()
         if isinstance(value, type) and issubclass(value, Saisine.Event)
     }
-    assert events - {Saisine.Event, Saisine.Created} == set(s.EVENT_LABELS)
+    assert events - {Saisine.Event, Saisine.Created} == set(EVENT_LABELS)

@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from domain import dossier as d
-from domain.department import DepartmentSettings
+from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.legality import RULES_BY_ID
 from domain.legality.assumptions import RULE_SETTINGS

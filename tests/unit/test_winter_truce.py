@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from domain import saisine as s
+from domain import saisine_rules as s
 from domain.legality import check_saisine
 from domain.saisine import Saisine
 from domain.shared import InvalidValueError

@@ -16,7 +16,7 @@ from domain.shared import add_months
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.department import DepartmentSettings
+    from domain.department_settings import DepartmentSettings
     from domain.legality.rules import SettingsOn
 
 

@@ -1,0 +1,117 @@
+"""The rule a CCAPEX referral answers to, CCAPEX-SAISINE, as pure functions
+and data the aggregate (domain/saisine.py) and the legality engine share.
+
+CCAPEX-SAISINE is a "hist" rule: the referral's day (the Signalled event's
+`occurred_on`; a pre-court signal, the CAF's included, is the CCAPEX's saisine
+under loi 89-462 art. 24), whether the landlord is a legal entity, the
+assignation's and the hearing's days (given with the signal or recorded later,
+`CourtDatesRecorded`) and the closure's day are stored; `Saisine.findings`
+reads the breaches back: an assignation by a legal-entity landlord less than two
+months after the referral (or with no referral before the court stage), a hearing
+less than six weeks after the assignation. These are facts of the landlord and
+the court, which Logis records and never refuses. So is an expulsion during the
+winter truce (1 November – 31 March, CPCE L412-6): Logis records what happened,
+with the legal exception the CCAPEX invokes for it if any (`TRUCE_EXCEPTIONS`),
+and an expulsion in the truce without an exception that lifts it is a breach
+(`truce_breach`), read back by `findings` and the legality engine alike. Only
+dates no real procedure has are refused (`check_court_dates`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.shared import InvalidValueError
+
+REFERRAL_MONTHS = 2  # loi 89-462 art. 24 II: legal-entity landlords
+HEARING_WEEKS = 6  # loi 89-462 art. 24 III (loi 2023-668)
+
+
+@dataclass(frozen=True)
+class TruceException:
+    """A legal ground for an expulsion during the winter truce."""
+
+    label: str
+    source: str
+    lifts_truce: bool  # False: an assumption, still reported for review
+
+
+# CPCE L412-6 to L412-8, as in force since loi 2023-668 (checked against the
+# article's text; DOMAIN.md §8 and the seeds give no list).
+TRUCE_EXCEPTIONS: dict[str, TruceException] = {
+    "relogement_assure": TruceException(
+        "relogement assuré dans des conditions suffisantes respectant l'unité et "
+        "les besoins de la famille",
+        "CPCE L412-6 al. 1",
+        lifts_truce=True,
+    ),
+    "introduction_domicile_voie_de_fait": TruceException(
+        "expulsion prononcée pour introduction sans droit ni titre dans le "
+        "domicile d'autrui (manœuvres, menaces, voies de fait ou contrainte)",
+        "CPCE L412-6 al. 2",
+        lifts_truce=True,
+    ),
+    "sursis_supprime_par_le_juge": TruceException(
+        "sursis supprimé ou réduit par le juge (entrée par voie de fait dans un "
+        "autre lieu que le domicile)",
+        "CPCE L412-6 al. 3",
+        lifts_truce=True,
+    ),
+    "logement_etudiant": TruceException(
+        "logement étudiant dont l'occupant ne remplit plus les conditions",
+        "CPCE L412-7",
+        lifts_truce=True,
+    ),
+    "conjoint_violent": TruceException(
+        "expulsion du conjoint, partenaire ou concubin violent ordonnée par le juge "
+        "aux affaires familiales (C. civ. 515-9)",
+        "CPCE L412-8",
+        lifts_truce=True,
+    ),
+    # Assumption: the arrêté de péril was an exception of the former CCH L613-3
+    # and is still cited in practice, but the text of L412-6 in force does not
+    # list it. Recorded, and still reported so that a jurist reviews it.
+    "arrete_de_peril": TruceException(
+        "immeuble sous arrêté de péril (mise en sécurité)",
+        "ancien CCH L613-3 (hypothèse : absent du texte en vigueur de L412-6)",
+        lifts_truce=False,
+    ),
+}
+
+
+def in_winter_truce(day: date) -> bool:
+    """CPCE L412-6: from 1 November to 31 March, both included."""
+    return day.month >= 11 or day.month <= 3
+
+
+def truce_breach(outcome: str, day: date, exception: str | None) -> str | None:
+    """CCAPEX-SAISINE, the winter truce: the breach an expulsion on `day` is, in
+    French, or None. One implementation for `findings` and the legality engine."""
+    if outcome != "expulsion" or not in_winter_truce(day):
+        return None
+    ground = TRUCE_EXCEPTIONS.get(exception or "")
+    message = (
+        f"Expulsion du {day.strftime('%d/%m/%Y')}, pendant la trêve hivernale "
+        "(1er novembre – 31 mars, CPCE L412-6)"
+    )
+    if ground is None:
+        return f"{message}, sans exception légale invoquée."
+    if ground.lifts_truce:
+        return None
+    return (
+        f"{message}, au motif : {ground.label} ({ground.source}) ; exception "
+        "retenue par hypothèse, à vérifier."
+    )
+
+
+def check_court_dates(
+    summons_on: date | None, hearing_on: date | None, on: date
+) -> None:
+    """Dates no real procedure has: an assignation not delivered yet, a hearing
+    without assignation or before it. Short delays are CCAPEX-SAISINE findings."""
+    if summons_on is not None and summons_on > on:
+        msg = f"L'assignation ({summons_on.isoformat()}) est postérieure à ce jour."
+        raise InvalidValueError(msg)
+    if hearing_on is not None and (summons_on is None or hearing_on <= summons_on):
+        msg = "L'audience suit l'assignation, qui est datée."
+        raise InvalidValueError(msg)
