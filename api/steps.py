@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
 from api.schemas.common import CommandAnswer
 from commands.context import CommandResult, Context
+from domain import records
 from domain.shared import check_role
 from infra.bootstrap import System
 
@@ -58,13 +59,27 @@ def _role_may_ask(step: Any) -> Callable[[Any], None]:
     """403 `role_not_allowed` before the body is read: a role that may never
     record the step is told so whatever it sent (the aggregate checks again).
     The roles its rule answers (`ruled_roles`, 409) go on to the rule."""
-    asking = step.roles() | getattr(step, "ruled_roles", frozenset)()
+    ruled = getattr(step, "ruled_roles", frozenset)()
+    return role_may_record(step.roles(), step.title, ruled=ruled)
+
+
+def role_may_record(
+    roles: frozenset[str], title: str, *, ruled: frozenset[str] = frozenset()
+) -> Callable[[Any], None]:
+    """The dependency of a step's route that refuses, before its body is read,
+    a role outside `roles` (any kind of session's) and `ruled`."""
 
     def role_may_ask(caller: CallerDep) -> None:
-        if caller.actor.role not in asking:
-            check_role(caller.actor, step.roles(), step.title)
+        if caller.actor.role not in roles | ruled:
+            check_role(caller.actor, roles, title)
 
     return role_may_ask
+
+
+def may_record(kind: str, action: str, title: str) -> Any:
+    """`dependencies=[...]` of a hand-written step route: its roles are the
+    registry's (domain/records.py) for that step of that kind of record."""
+    return Depends(role_may_record(records.kind(kind).steps[action], title))
 
 
 def _endpoint(step: Any, id_name: str, apply: Apply, operation_prefix: str):

@@ -35,6 +35,7 @@ from api.schemas.commissions import (
     CommissionsPublic,
 )
 from api.schemas.common import CommandAnswer
+from api.steps import may_record
 from commands.commission import (
     CloseMinutes,
     CommissionStep,
@@ -87,7 +88,12 @@ def _step(
     )
 
 
-@router.post("", status_code=201, response_model=CommandAnswer)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CommandAnswer,
+    dependencies=[may_record("commission", "convene", "convocation d'une séance")],
+)
 def convene_commission(
     body: ConveneCommission, ctx: ContextDep, system: SystemDep, response: Response
 ) -> CommandAnswer:
@@ -104,7 +110,11 @@ def convene_commission(
     return answer
 
 
-@router.post("/{commission_id}/attendance", response_model=CommandAnswer)
+@router.post(
+    "/{commission_id}/attendance",
+    response_model=CommandAnswer,
+    dependencies=[may_record("commission", "record_attendance", "feuille de présence")],
+)
 def record_attendance(
     commission_id: UUID,
     body: RecordAttendance,
@@ -117,7 +127,11 @@ def record_attendance(
     return _step(system, commission_id, body, ctx, response)
 
 
-@router.post("/{commission_id}/preselection", response_model=CommandAnswer)
+@router.post(
+    "/{commission_id}/preselection",
+    response_model=CommandAnswer,
+    dependencies=[may_record("commission", "preselect", "pré-sélection")],
+)
 def preselect(
     commission_id: UUID,
     body: PreSelect,
@@ -130,7 +144,11 @@ def preselect(
     return _step(system, commission_id, body, ctx, response)
 
 
-@router.post("/{commission_id}/ranking", response_model=CommandAnswer)
+@router.post(
+    "/{commission_id}/ranking",
+    response_model=CommandAnswer,
+    dependencies=[may_record("commission", "rank", "classement")],
+)
 def rank(
     commission_id: UUID,
     body: RankDossiers,
@@ -144,7 +162,11 @@ def rank(
     return _step(system, commission_id, body, ctx, response)
 
 
-@router.post("/{commission_id}/dwellings/{ref}/decisions", response_model=CommandAnswer)
+@router.post(
+    "/{commission_id}/dwellings/{ref}/decisions",
+    response_model=CommandAnswer,
+    dependencies=[may_record("commission", "examine_dwelling", "décision de la CAL")],
+)
 def decide_on_dwelling(
     commission_id: UUID,
     ref: DwellingRef,
@@ -159,7 +181,13 @@ def decide_on_dwelling(
     return _step(system, commission_id, command, ctx, response)
 
 
-@router.post("/{commission_id}/minutes", response_model=CommandAnswer)
+@router.post(
+    "/{commission_id}/minutes",
+    response_model=CommandAnswer,
+    dependencies=[
+        may_record("commission", "close_minutes", "clôture du procès-verbal")
+    ],
+)
 def close_minutes(
     commission_id: UUID,
     body: CloseMinutes,

@@ -24,7 +24,7 @@ from api.errors import documented_errors
 from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
-from api.steps import add_step_routes
+from api.steps import add_step_routes, may_record
 from commands.dossier import STAGES, STEPS, IdentifyDossier
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
@@ -36,7 +36,12 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
 
 
-@router.post("", status_code=201, response_model=CommandAnswer)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CommandAnswer,
+    dependencies=[may_record("dossier", "identify", "repérage du ménage")],
+)
 def identify_dossier(
     body: IdentifyDossier,
     ctx: ContextDep,

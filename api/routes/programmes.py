@@ -23,6 +23,7 @@ from api.errors import documented_errors
 from api.record_routes import add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
+from api.steps import may_record
 from commands.context import Context
 from commands.programme import (
     AnnounceProgramme,
@@ -71,7 +72,12 @@ def _step(
     )
 
 
-@router.post("", status_code=201, response_model=CommandAnswer)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CommandAnswer,
+    dependencies=[may_record("programme", "announce", "annonce du programme")],
+)
 def announce_programme(
     body: AnnounceProgramme, ctx: ContextDep, system: SystemDep, response: Response
 ) -> CommandAnswer:
@@ -87,7 +93,13 @@ def announce_programme(
     return answer
 
 
-@router.post("/{programme_id}/concertation", response_model=CommandAnswer)
+@router.post(
+    "/{programme_id}/concertation",
+    response_model=CommandAnswer,
+    dependencies=[
+        may_record("programme", "hold_concertation", "réunion de concertation")
+    ],
+)
 def hold_concertation(
     programme_id: UUID,
     body: HoldConcertation,
@@ -99,7 +111,11 @@ def hold_concertation(
     return _step(system, programme_id, body, ctx, response, "concertation")
 
 
-@router.post("/{programme_id}/dwellings/{ref}/lease", response_model=CommandAnswer)
+@router.post(
+    "/{programme_id}/dwellings/{ref}/lease",
+    response_model=CommandAnswer,
+    dependencies=[may_record("programme", "let_dwelling", "location d'un logement")],
+)
 def let_dwelling(
     programme_id: UUID,
     ref: DwellingRef,
@@ -113,7 +129,11 @@ def let_dwelling(
     return _step(system, programme_id, command, ctx, response, "lease")
 
 
-@router.post("/{programme_id}/dwellings/{ref}/vacancy", response_model=CommandAnswer)
+@router.post(
+    "/{programme_id}/dwellings/{ref}/vacancy",
+    response_model=CommandAnswer,
+    dependencies=[may_record("programme", "vacate_dwelling", "vacance d'un logement")],
+)
 def vacate_dwelling(
     programme_id: UUID,
     ref: DwellingRef,
@@ -128,7 +148,13 @@ def vacate_dwelling(
     return _step(system, programme_id, command, ctx, response, "vacancy")
 
 
-@router.post("/{programme_id}/dwellings/{ref}/candidates", response_model=CommandAnswer)
+@router.post(
+    "/{programme_id}/dwellings/{ref}/candidates",
+    response_model=CommandAnswer,
+    dependencies=[
+        may_record("programme", "propose_candidates", "proposition de candidats")
+    ],
+)
 def propose_candidates(
     programme_id: UUID,
     ref: DwellingRef,

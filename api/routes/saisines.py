@@ -17,7 +17,7 @@ from api.errors import documented_errors
 from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.saisines import SaisinePublic
-from api.steps import add_step_routes
+from api.steps import add_step_routes, may_record
 from commands.saisine import STEPS, SignalSaisine
 
 ERRORS = documented_errors(
@@ -28,7 +28,12 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/saisines", tags=["saisines CCAPEX"], responses=ERRORS)
 
 
-@router.post("", status_code=201, response_model=CommandAnswer)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CommandAnswer,
+    dependencies=[may_record("saisine", "signal", "signalement à la CCAPEX")],
+)
 def signal_saisine(
     body: SignalSaisine,
     ctx: ContextDep,

@@ -7,6 +7,7 @@ without paying for a new database per case."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -14,8 +15,15 @@ from uuid import uuid4
 import jwt
 import pytest
 
+from commands.commission import STEPS as commission_steps
+from commands.commission import DecideOnDwelling
 from commands.dossier import STEPS
+from commands.dossier import STEPS as dossier_steps
+from commands.mesure import STEPS as mesure_steps
+from commands.saisine import STEPS as saisine_steps
+from domain import records
 from domain.department import department_id
+from domain.shared import ROLES
 from tests.helpers.api import (
     DWELLING,
     REQUIRED_DOCUMENTS,
@@ -70,6 +78,45 @@ FRENCH = (
     " : ",
     "introuvable",
 )
+
+
+STEPPED_KINDS = ("dossiers", "mesures", "saisines", "programmes", "commissions")
+CREATIONS = {
+    "dossiers": "identify",
+    "saisines": "signal",
+    "programmes": "announce",
+    "commissions": "convene",
+}
+PROGRAMME_STEPS = {
+    "concertation": "hold_concertation",
+    "lease": "let_dwelling",
+    "vacancy": "vacate_dwelling",
+    "candidates": "propose_candidates",
+}
+
+
+def steps_roles(path: str) -> frozenset[str] | None:
+    """The roles the registry may ever admit for the POST at `path` (those
+    whose attempt a rule answers included), or None where a rule answers every
+    role (ASLL-PRESCRIPTEUR for a measure's request)."""
+    parts = path.split("/")
+    plural, slug = parts[2], parts[-1]
+    kind = records.kind(plural.removesuffix("s"))
+    if len(parts) == 3:
+        action = CREATIONS.get(plural)
+        return None if action is None else kind.steps[action]
+    if plural == "programmes":
+        return kind.steps[PROGRAMME_STEPS[slug]]
+    if plural == "commissions":
+        return kind.steps[
+            {**commission_steps, "decisions": DecideOnDwelling}[slug].action
+        ]
+    step = {
+        "dossiers": dossier_steps,
+        "mesures": mesure_steps,
+        "saisines": saisine_steps,
+    }[plural][slug]
+    return step.roles() | getattr(step, "ruled_roles", frozenset)()
 
 
 def refused(
@@ -568,6 +615,34 @@ class TestActor:
             # request is whole: an incomplete one is still a bad request.
             answer = record(client, dossier_id, "withdrawal", {}, role="bailleur")
             refused(answer, 422, "invalid_input", client, before, dossier_id)
+
+    def test_every_step_refuses_a_role_it_never_admits_before_reading_the_body(
+        self, client: TestClient, subtests: pytest.Subtests
+    ) -> None:
+        """Authorisation before validation on every POST of a record, creation
+        and steps of every kind (programmes' and commissions' included): a role
+        the registry never admits for it gets 403 for a malformed body and an
+        unknown record alike, and the store does not move."""
+        before = StoreSnapshot.take(client)
+        posts = [
+            path
+            for path, operations in client.get("/openapi.json").json()["paths"].items()
+            if "post" in operations and path.split("/")[2] in STEPPED_KINDS
+        ]
+        assert len(posts) > 40, posts  # every kind's creation and steps
+        for path in posts:
+            roles = steps_roles(path)
+            if roles is None:  # ASLL-PRESCRIPTEUR answers the role (409)
+                continue
+            url = re.sub(
+                r"\{\w+\}", lambda m: "A1" if m[0] == "{ref}" else str(uuid4()), path
+            )
+            for role in sorted(set(ROLES) - roles):
+                with subtests.test(path=path, role=role):
+                    answer = client.post(
+                        url, json={"injected": True}, headers=actor(role)
+                    )
+                    refused(answer, 403, "role_not_allowed", client, before)
 
     def test_only_partners_identify_a_household(
         self, client: TestClient, subtests: pytest.Subtests
