@@ -13,12 +13,10 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 
 from api.deps import CallerDep, ContextDep, SystemDep, carry_out, with_fingerprint
 from api.schemas.common import CommandAnswer
-from commands.context import CommandResult, Context
+from commands.context import Context
 from domain import records
 from domain.shared import check_role
 from infra.bootstrap import System
-
-Apply = Callable[[System, UUID, Any, Context], CommandResult]
 
 
 def add_step_routes(
@@ -32,15 +30,10 @@ def add_step_routes(
     kind (domain/records.py), carried out on the record named by the path."""
     id_name = f"{kind}_id"
 
-    def apply(
-        system: System, record_id: UUID, command: Any, ctx: Context
-    ) -> CommandResult:
-        return system.app.step(kind, record_id, command, ctx)
-
     for slug, step in steps.items():
         router.add_api_route(
             f"/{{{id_name}}}/{slug}",
-            _endpoint(step, id_name, apply, operation_prefix),
+            _endpoint(step, kind, id_name, operation_prefix),
             methods=["POST"],
             response_model=CommandAnswer,
             summary=step.title,
@@ -82,7 +75,29 @@ def may_record(kind: str, action: str, title: str) -> Any:
     return Depends(role_may_record(records.kind(kind).steps[action], title))
 
 
-def _endpoint(step: Any, id_name: str, apply: Apply, operation_prefix: str):
+def carry_out_step(
+    system: System,
+    kind: str,
+    record_id: UUID,
+    command: Any,
+    ctx: Context,
+    response: Response,
+    slug: str,
+) -> CommandAnswer:
+    """Record `command` on the record: its fingerprint (for Idempotency-Key) is
+    the step, the record, the expected version and the body."""
+    ctx = with_fingerprint(
+        ctx, slug, str(record_id), ctx.expected_version, command.model_dump(mode="json")
+    )
+    return carry_out(
+        system,
+        type(command).__name__,
+        response,
+        lambda: system.app.step(kind, record_id, command, ctx),
+    )
+
+
+def _endpoint(step: Any, kind: str, id_name: str, operation_prefix: str):
     optional = all(not f.is_required() for f in step.model_fields.values())
     default = Body(default=None) if optional else Body()
 
@@ -94,18 +109,8 @@ def _endpoint(step: Any, id_name: str, apply: Apply, operation_prefix: str):
         body: step = default,  # type: ignore[valid-type]
     ) -> CommandAnswer:
         command = body if body is not None else step()
-        ctx = with_fingerprint(
-            ctx,
-            step.slug,
-            str(aggregate_id),
-            ctx.expected_version,
-            command.model_dump(mode="json"),
-        )
-        return carry_out(
-            system,
-            step.__name__,
-            response,
-            lambda: apply(system, aggregate_id, command, ctx),
+        return carry_out_step(
+            system, kind, aggregate_id, command, ctx, response, step.slug
         )
 
     record_step.__name__ = f"{operation_prefix}_{step.__name__}"

@@ -35,10 +35,9 @@ from api.schemas.commissions import (
     CommissionsPublic,
 )
 from api.schemas.common import CommandAnswer
-from api.steps import may_record
+from api.steps import carry_out_step, may_record
 from commands.commission import (
     CloseMinutes,
-    CommissionStep,
     ConveneCommission,
     DecideOnDwelling,
     DecisionTerms,
@@ -46,11 +45,9 @@ from commands.commission import (
     RankDossiers,
     RecordAttendance,
 )
-from commands.context import Context
 from domain import access as matrix
 from domain.commission_steps import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from infra.bootstrap import System
 from projections.commissions import (
     CommissionFilter,
     commission_list,
@@ -64,28 +61,6 @@ ERRORS = documented_errors(
 )
 
 router = APIRouter(prefix="/v1/commissions", tags=["commissions"], responses=ERRORS)
-
-
-def _step(
-    system: System,
-    commission_id: UUID,
-    command: CommissionStep,
-    ctx: Context,
-    response: Response,
-) -> CommandAnswer:
-    ctx = with_fingerprint(
-        ctx,
-        command.slug,
-        str(commission_id),
-        ctx.expected_version,
-        command.model_dump(mode="json"),
-    )
-    return carry_out(
-        system,
-        type(command).__name__,
-        response,
-        lambda: system.app.step("commission", commission_id, command, ctx),
-    )
 
 
 @router.post(
@@ -124,7 +99,9 @@ def record_attendance(
 ) -> CommandAnswer:
     """The attendance sheet, on the session's day, with its presidency where the
     law requires one (commission préfectorale: COMPREF-PRESIDENCE)."""
-    return _step(system, commission_id, body, ctx, response)
+    return carry_out_step(
+        system, "commission", commission_id, body, ctx, response, body.slug
+    )
 
 
 @router.post(
@@ -141,7 +118,9 @@ def preselect(
 ) -> CommandAnswer:
     """The pré-commission's selection: prioritaire, liste complémentaire or écarté,
     for each dossier named (PRECOM-QUORUM: Préfecture and DEAL present)."""
-    return _step(system, commission_id, body, ctx, response)
+    return carry_out_step(
+        system, "commission", commission_id, body, ctx, response, body.slug
+    )
 
 
 @router.post(
@@ -159,7 +138,9 @@ def rank(
     """The commission préfectorale's ranked list, liste complémentaire (valid six
     months, LC-VALIDITE) and dossiers not retained, in the RDA's order
     (COMPREF-RANG: a departure from it carries a motive)."""
-    return _step(system, commission_id, body, ctx, response)
+    return carry_out_step(
+        system, "commission", commission_id, body, ctx, response, body.slug
+    )
 
 
 @router.post(
@@ -178,7 +159,9 @@ def decide_on_dwelling(
     """The CAL's decisions on the candidates examined for one dwelling (CAL-TROIS,
     CAL-PREALABLE, LC-VALIDITE, CAL-DECISION, CAL-CONDITION, CAL-MOTIF)."""
     command = DecideOnDwelling(dwelling_ref=ref, **body.model_dump())
-    return _step(system, commission_id, command, ctx, response)
+    return carry_out_step(
+        system, "commission", commission_id, command, ctx, response, command.slug
+    )
 
 
 @router.post(
@@ -196,7 +179,9 @@ def close_minutes(
     response: Response,
 ) -> CommandAnswer:
     """Close the session's minutes: nothing more is decided in it."""
-    return _step(system, commission_id, body, ctx, response)
+    return carry_out_step(
+        system, "commission", commission_id, body, ctx, response, body.slug
+    )
 
 
 add_read_route(

@@ -23,21 +23,18 @@ from api.errors import documented_errors
 from api.record_routes import add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import may_record
-from commands.context import Context
+from api.steps import carry_out_step, may_record
 from commands.programme import (
     AnnounceProgramme,
     HoldConcertation,
     LeaseTerms,
     LetDwelling,
-    ProgrammeStep,
     ProposeCandidates,
     VacancyTerms,
     VacateDwelling,
 )
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
-from infra.bootstrap import System
 from projections.programmes import ProgrammeFilter, select_programmes
 
 ERRORS = documented_errors(
@@ -46,30 +43,6 @@ ERRORS = documented_errors(
 )
 
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
-
-
-def _step(
-    system: System,
-    programme_id: UUID,
-    command: ProgrammeStep,
-    ctx: Context,
-    response: Response,
-    slug: str,
-) -> CommandAnswer:
-    name = type(command).__name__
-    ctx = with_fingerprint(
-        ctx,
-        slug,
-        str(programme_id),
-        ctx.expected_version,
-        command.model_dump(mode="json"),
-    )
-    return carry_out(
-        system,
-        name,
-        response,
-        lambda: system.app.step("programme", programme_id, command, ctx),
-    )
 
 
 @router.post(
@@ -108,7 +81,9 @@ def hold_concertation(
     response: Response,
 ) -> CommandAnswer:
     """Record the réunion de concertation: partners, quota, candidate profile."""
-    return _step(system, programme_id, body, ctx, response, "concertation")
+    return carry_out_step(
+        system, "programme", programme_id, body, ctx, response, "concertation"
+    )
 
 
 @router.post(
@@ -126,7 +101,9 @@ def let_dwelling(
 ) -> CommandAnswer:
     """Let a dwelling of the programme to a dossier's household."""
     command = LetDwelling(ref=ref, **body.model_dump())
-    return _step(system, programme_id, command, ctx, response, "lease")
+    return carry_out_step(
+        system, "programme", programme_id, command, ctx, response, "lease"
+    )
 
 
 @router.post(
@@ -145,7 +122,9 @@ def vacate_dwelling(
     """Record a let dwelling vacant again; the next households of the commune's
     valid listes complémentaires, whichever landlord's, are proposed with it."""
     command = VacateDwelling(ref=ref, **body.model_dump())
-    return _step(system, programme_id, command, ctx, response, "vacancy")
+    return carry_out_step(
+        system, "programme", programme_id, command, ctx, response, "vacancy"
+    )
 
 
 @router.post(
@@ -165,7 +144,9 @@ def propose_candidates(
     """Propose again the next households of the commune's valid listes
     complémentaires for a dwelling to let (e.g. after the CAL's refusals)."""
     command = ProposeCandidates(ref=ref)
-    return _step(system, programme_id, command, ctx, response, "candidates")
+    return carry_out_step(
+        system, "programme", programme_id, command, ctx, response, "candidates"
+    )
 
 
 @router.get("", response_model=ProgrammesPublic)
