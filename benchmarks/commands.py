@@ -23,11 +23,11 @@ from commands.dossier import (
     AssessSolvency,
     CheckResources,
     CompleteDossier,
-    IdentifyDossier,
     RenderMairieAvis,
     RenderSocialEnquiry,
     StartAnalysis,
 )
+from commands.dossier_identification import IdentifyDossier
 from domain.department import CeilingTable, DepartmentSettings, local_today
 from domain.shared import Actor
 from infra.bootstrap import build_system

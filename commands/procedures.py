@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from commands.base import Command, Creation, RecordStep
 from commands.commission import CommissionStep, ConveneCommission
-from commands.dossier import IdentifyDossier, Step
+from commands.dossier import Step
+from commands.dossier_identification import IdentifyDossier
 from commands.mesure import MesureStep, RequestMesure
 from commands.programme import AnnounceProgramme, ProgrammeStep
 from commands.saisine import SaisineStep, SignalSaisine

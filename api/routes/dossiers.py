@@ -26,7 +26,8 @@ from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.schemas.history import HistoryPublic
 from api.steps import add_step_routes
-from commands.dossier import STAGES, STEPS, IdentifyDossier
+from commands.dossier import STAGES, STEPS
+from commands.dossier_identification import IdentifyDossier
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
 
