@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, SystemDep
 from domain import records
-from infra.access_log import (
+from infra.access_entries import (
     AccessEntry,
     AccessLogUnavailable,
     AccessQuery,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
-from infra.access_log import AccessEntry
+from infra.access_entries import AccessEntry
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:

@@ -23,11 +23,11 @@ from commands.dossier import (
     AssessSolvency,
     CheckResources,
     CompleteDossier,
-    IdentifyDossier,
     RenderMairieAvis,
     RenderSocialEnquiry,
     StartAnalysis,
 )
+from commands.dossier_identification import IdentifyDossier
 from domain.department import local_today
 from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.shared import Actor

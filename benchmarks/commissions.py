@@ -36,7 +36,7 @@ from commands.commission import (
 )
 from commands.context import Context
 from commands.department import AdoptSettings
-from commands.dossier import IdentifyDossier
+from commands.dossier_identification import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain.commune import commune_listes_id
 from domain.department import local_today

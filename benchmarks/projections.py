@@ -33,7 +33,6 @@ from commands.dossier import (
     CloseDossier,
     CompleteDossier,
     Enter,
-    IdentifyDossier,
     MakeOffer,
     RenderMairieAvis,
     RenderSocialEnquiry,
@@ -41,6 +40,7 @@ from commands.dossier import (
     SignLease,
     StartAnalysis,
 )
+from commands.dossier_identification import IdentifyDossier
 from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Actor, Meta

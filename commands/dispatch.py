@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands import commission, dossier, mesure, saisine
-from commands.commission import DecideOnDwelling
 from commands.department import AdoptSettings
 from commands.procedures import PROCEDURES, procedure_of
-from commands.programme import (
-    HoldConcertation,
-    LetDwelling,
-    ProposeCandidates,
-    VacateDwelling,
-)
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -32,15 +24,7 @@ COMMANDS: dict[str, type[Command]] = {
     cls.__name__: cls
     for cls in (
         *CREATIONS,
-        *dossier.STEPS.values(),
-        HoldConcertation,
-        LetDwelling,
-        VacateDwelling,
-        ProposeCandidates,
-        *commission.STEPS.values(),
-        DecideOnDwelling,
-        *mesure.STEPS.values(),
-        *saisine.STEPS.values(),
+        *(step for procedure in PROCEDURES.values() for step in procedure.steps),
     )
 }
 

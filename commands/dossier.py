@@ -16,7 +16,6 @@ from eventsourcing.domain import Aggregate
 from pydantic import Field
 
 from commands.base import (
-    Creation,
     Money,
     OptionalText,
     RecordStep,
@@ -27,73 +26,13 @@ from domain import dossier as d
 from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
-from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Programme
-from domain.shared import InvalidValueError, Meta
+from domain.shared import Meta
 
 # d.WITHDRAWAL_CHANNELS (DOS-RETRAIT); both optional, so that a withdrawal
 # without them is refused by the rule (409), not as malformed.
 WithdrawalChannel = Literal["courrier", "courriel", "en_personne", "telephone"]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
-
-
-class IdentifyDossier(Creation):
-    """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
-
-    household_id: UUID | None = Field(
-        default=None,
-        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
-        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
-        "identifiant",
-    )
-    applicant_name: ShortText
-    household_size: int = Field(ge=1, le=20)
-    department: DepartmentCode
-    commune: CommuneCode
-    programme_id: UUID | None = None
-    numero_unique: str | None = Field(default=None, pattern=r"^[0-9A-Z]{8,20}$")
-    sne_registered_on: date | None = None
-    dalo: bool = False
-    dalo_appeal_on: date | None = Field(
-        default=None,
-        description="DALO : date du recours complet devant la commission de médiation",
-    )
-    dalo_recognised_on: date | None = Field(
-        default=None,
-        description="DALO : date de la décision de la commission de médiation "
-        "reconnaissant le ménage prioritaire (DALO-DELAI en part)",
-    )
-
-    def check_named(self, lookup: Lookup) -> None:
-        """A dossier gathered for a programme names one that exists (404) and
-        is built in its department (409). Any partner who may propose a
-        household names the programme, even one whose role does not read
-        programmes (a CAF): its id, drawn at random, is what it was given."""
-        if self.programme_id is None:
-            return
-        if lookup.programme(self.programme_id).department != self.department:
-            msg = (
-                f"Le programme {self.programme_id} n'est pas situé dans le "
-                f"département {self.department}."
-            )
-            raise InvalidValueError(msg, "programme_elsewhere")
-
-    def create(self, meta: Meta, lookup: Lookup | None = None) -> Dossier:
-        return Dossier.identify(
-            dossier_id=uuid4(),
-            household_id=self.household_id or uuid4(),
-            applicant_name=self.applicant_name,
-            household_size=self.household_size,
-            department=self.department,
-            commune=self.commune,
-            programme_id=self.programme_id,
-            numero_unique=self.numero_unique,
-            sne_registered_on=self.sne_registered_on,
-            dalo=self.dalo,
-            dalo_appeal_on=self.dalo_appeal_on,
-            dalo_recognised_on=self.dalo_recognised_on,
-            meta=meta,
-        )
 
 
 class Lookup(Protocol):

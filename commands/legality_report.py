@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from commands.errors import NotFoundError
 from commands.legality import department_imports, rules_for, settings_history
 from domain.clocks import Clocks
 from domain.department_settings import DepartmentSettings
-from domain.records import KINDS, kind_of
+from domain.records import BY_SCHEME, KINDS, kind_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from commands.application import Logis
     from domain.legality import Finding, Rule
 
-REPORT_KINDS = ("dossier", "programme", "commission", "mesure", "saisine")
+REPORT_KINDS = BY_SCHEME  # the LLTS procedure's kinds, then ASLL's, then CCAPEX's
 LABELS = {kind.name: kind.labels for kind in KINDS}
 
 
@@ -144,7 +144,7 @@ def department_report(
                 kind,
                 record_id,
                 events[0].commune,
-                record_label(kind, events, name_households=name_households),
+                found.title(events[0], name_households=name_households),
                 within,
                 {
                     e.originator_version: EventRef(
@@ -223,28 +223,3 @@ def assumptions_of(settings: DepartmentSettings) -> tuple[str, ...]:
         if table.assumption
     ]
     return tuple(found)
-
-
-def record_label(kind: str, events: list[Any], *, name_households: bool) -> str:
-    """What a reader recognises a record by, from its first event: a dossier's
-    applicant (only for a reader allowed the household's identity, DOMAIN §9
-    "Id") or its numéro unique, a programme's name, a commission's kind and day,
-    a measure's kind and association, a referral's landlord."""
-    first = events[0]
-    if kind == "dossier":
-        numero = f"n° unique {first.numero_unique}" if first.numero_unique else None
-        if name_households:
-            return " — ".join(p for p in (first.applicant_name, numero) if p)
-        return (
-            f"Dossier {numero}"
-            if numero
-            else f"Dossier du {first.occurred_on:%d/%m/%Y}"
-        )
-    if kind == "programme":
-        return f"{first.name} ({first.landlord})"
-    if kind == "commission":
-        return f"{first.kind.replace('_', ' ')} du {first.held_on:%d/%m/%Y}"
-    if kind == "mesure":
-        by = first.association_name or first.channel_name
-        return f"Mesure {first.kind.replace('_', ' ')} — {by}"
-    return f"Saisine ({first.source.replace('_', ' ')}) — {first.landlord}"

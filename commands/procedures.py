@@ -1,5 +1,6 @@
 """What the commands floor adds to each kind of record (domain/records.py): the
-command that creates it and the base class of the commands of its steps. The
+command that creates it and the base class of the commands of its steps, whose
+subclasses are its step commands (a new step needs no other entry). The
 application carries any of them out the same way (Logis.create, Logis.step);
 what a step changes besides its record, its command says (`perform`)."""
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 
 from commands.base import Command, Creation, RecordStep
 from commands.commission import CommissionStep, ConveneCommission
-from commands.dossier import IdentifyDossier, Step
+from commands.dossier import Step
+from commands.dossier_identification import IdentifyDossier
 from commands.mesure import MesureStep, RequestMesure
 from commands.programme import AnnounceProgramme, ProgrammeStep
 from commands.saisine import SaisineStep, SignalSaisine
@@ -21,6 +23,17 @@ class Procedure:
     kind: RecordKind
     creation: type[Creation]
     step: type[RecordStep]  # every step command of the kind derives from it
+
+    @property
+    def steps(self) -> tuple[type[RecordStep], ...]:
+        """Its step commands: the subclasses of `step` that none derives from
+        (a base some steps share is none), in the order they are declared."""
+        return tuple(_leaves(self.step))
+
+
+def _leaves(cls: type[RecordStep]) -> list[type[RecordStep]]:
+    below = cls.__subclasses__()
+    return [leaf for sub in below for leaf in _leaves(sub)] if below else [cls]
 
 
 PROCEDURES: dict[str, Procedure] = {

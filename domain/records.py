@@ -25,7 +25,9 @@ from domain import (
     mesure,
     personal,
     programme,
+    record_names,
     saisine,
+    sessions,
 )
 from domain.legality.assumptions import stating_assumptions
 from domain.legality.commission import check_commission
@@ -65,6 +67,12 @@ class RecordKind:
     # as_of, imports=…)`, late entries (SAISIE-TARDIVE) included, its findings
     # stating the settings assumptions they rest on.
     check: Callable[..., list[Finding]]
+    scheme: str  # the public scheme it belongs to: LLTS, ASLL, CCAPEX (SCHEMES)
+    # What a reader recognises it by, from its first event: its title in a
+    # report (`name_households`: for a reader allowed the household's
+    # identity), how a text mentions it (domain/record_names.py).
+    title: Callable[..., str]
+    mention: Callable[[Any], str]
     # Its programme's landlord is a party of it once ranked (facts' second
     # argument, which the application reads from the programme).
     programme_party: bool = False
@@ -74,6 +82,8 @@ class RecordKind:
     # no household's personal data, reads are not logged.
     reveals: tuple[str, ...] = ()
     trail_reveals: tuple[str, ...] = ()  # the same for its audit trail
+    # The commission session each of its events belongs to, if any.
+    session_of: Callable[[Any], UUID | None] = sessions.named_session
     # RGPD-CONSERVATION: the last day its personal data must be kept (None
     # while it needs them); no retention: nothing of its own to erase.
     retention: Retention | None = None
@@ -141,7 +151,8 @@ PRESCRIBERS = frozenset(
 KINDS: tuple[RecordKind, ...] = (
     _kind(
         "dossier", "Dossier LLTS", dossier, dossier.Dossier, check_dossier,
-        noun="Dossier", this="ce dossier", covers="les dossiers LLTS",
+        scheme="LLTS", noun="Dossier", this="ce dossier", covers="les dossiers LLTS",
+        title=record_names.dossier_title, mention=record_names.dossier_mention,
         facts=facts.dossier_facts, programme_party=True,
         record_fields={"resources": "Res", "solvency": "Res"},
         reveals=("Id", "Res", "Soc", "Dec"), trail_reveals=("Id", "Res", "Dec"),
@@ -150,25 +161,33 @@ KINDS: tuple[RecordKind, ...] = (
     _kind(
         "mesure", "Mesure ASLL", mesure, mesure.Mesure, check_mesure,
         creation={"request": PRESCRIBERS},
-        noun="Mesure", this="cette mesure", covers="les mesures ASLL",
+        scheme="ASLL", noun="Mesure", this="cette mesure", covers="les mesures ASLL",
+        title=record_names.mesure_title, mention=record_names.mesure_mention,
         facts=facts.mesure_facts,
         reveals=("Id", "Soc", "M"), trail_reveals=("Id", "Soc", "M"),
         retention=personal.mesure_retained_until,
     ),
     _kind(
         "programme", "Programme", programme, programme.Programme, check_programme,
-        noun="Programme", this="ce programme", covers="les programmes",
+        scheme="LLTS", noun="Programme", this="ce programme", covers="les programmes",
+        title=record_names.programme_title, mention=record_names.programme_mention,
+        session_of=sessions.proposing_session,
         facts=facts.programme_facts,
     ),
     _kind(
         "commission", "Commission", commission, commission.Commission,
         check_commission,
-        noun="Commission", this="cette commission", covers="les commissions",
+        scheme="LLTS", noun="Commission", this="cette commission",
+        covers="les commissions",
+        title=record_names.commission_title, mention=record_names.commission_mention,
+        session_of=sessions.own_session,
         facts=facts.commission_facts,
     ),
     _kind(
         "saisine", "Saisine CCAPEX", saisine, saisine.Saisine, check_saisine,
-        noun="Saisine", this="cette saisine", covers="les saisines CCAPEX",
+        scheme="CCAPEX", noun="Saisine", this="cette saisine",
+        covers="les saisines CCAPEX",
+        title=record_names.saisine_title, mention=record_names.saisine_mention,
         facts=facts.saisine_facts,
         record_fields={"enquiry.summary": "Soc"},
         reveals=("Id", "Soc", "Debt"), trail_reveals=("Id", "Soc", "Debt"),
@@ -179,6 +198,10 @@ _BY_NAME = {k.name: k for k in KINDS}
 KIND_LABELS = {k.name: k.label for k in KINDS}
 # The kinds whose reads are logged: those holding a household's personal data.
 LOGGED = tuple(k.name for k in KINDS if k.reveals)
+# The public schemes, in the order a report groups its kinds: the LLTS
+# procedure (dossier, programme, commission), then ASLL, then CCAPEX.
+SCHEMES = ("LLTS", "ASLL", "CCAPEX")
+BY_SCHEME = tuple(k.name for scheme in SCHEMES for k in KINDS if k.scheme == scheme)
 
 
 def kind(name: str) -> RecordKind:

@@ -12,7 +12,8 @@ from eventsourcing.utils import Environment
 
 from commands.application import Logis
 from infra import migrations
-from infra.access_log import AccessLog, access_log_for
+from infra.access_log import AccessLog
+from infra.access_log_stores import access_log_for
 from infra.cipher_check import check_cipher_key
 from infra.erasure import attach_household_keys
 from infra.following import ProjectorThread

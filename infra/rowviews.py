@@ -11,13 +11,9 @@ postgres/); a generation's tables are created here, as it starts.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import time
-from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from eventsourcing.persistence import (
     IntegrityError,
@@ -27,9 +23,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
-from psycopg.types.json import Jsonb
 
 from infra.sealed_columns import is_sealed
+from infra.sql_dialects import PostgresDialect, SQLDialect
 from projections.rows import Batch, Between, Key, Row, RowView, Table
 
 if TYPE_CHECKING:
@@ -37,67 +33,9 @@ if TYPE_CHECKING:
 
     from infra.sealed_columns import ColumnSealer
 
-SQLITE_TYPES = {
-    "text": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT",
-    "datetime": "TEXT", "uuid": "TEXT", "decimal": "TEXT", "json": "TEXT",
-}  # fmt: skip
-POSTGRES_TYPES = {
-    "text": "text", "int": "bigint", "bool": "boolean", "date": "date",
-    "datetime": "timestamptz", "uuid": "uuid", "decimal": "numeric", "json": "jsonb",
-}  # fmt: skip
-
 
 def physical(view: str, table: Table) -> str:
     return f"{view}__{table.name}"
-
-
-class SQLDialect:
-    """What differs between SQLite and PostgreSQL, and nothing else."""
-
-    mark = "?"
-    types = SQLITE_TYPES
-
-    def to_db(self, kind: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == "json":
-            return json.dumps(value, default=str, ensure_ascii=False)
-        if kind in ("date", "datetime"):
-            return value.isoformat()
-        if kind in ("uuid", "decimal"):
-            return str(value)
-        if kind == "bool":
-            return int(value)
-        return value
-
-    def from_db(self, kind: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == "json":
-            return json.loads(value) if isinstance(value, str) else value
-        if kind == "date" and not isinstance(value, date):
-            return date.fromisoformat(value)
-        if kind == "datetime" and not isinstance(value, datetime):
-            return datetime.fromisoformat(value)
-        if kind == "uuid" and not isinstance(value, UUID):
-            return UUID(value)
-        if kind == "decimal" and not isinstance(value, Decimal):
-            return Decimal(str(value))
-        if kind == "bool":
-            return bool(value)
-        return value
-
-
-class PostgresDialect(SQLDialect):
-    mark = "%s"
-    types = POSTGRES_TYPES
-
-    def to_db(self, kind: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == "json":
-            return Jsonb(value)
-        return value
 
 
 class SQLRowView(RowView):

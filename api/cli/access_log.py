@@ -14,7 +14,7 @@ from api.cli.output import json_text, local_time, print_table, rows, table
 from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS
 from domain.shared import ROLE_LABELS, ROLES
-from infra.access_log import MAX_LIMIT, AccessQuery
+from infra.access_entries import MAX_LIMIT, AccessQuery
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 """`logis consume`: the other side of the relay. Joins a Kafka consumer group on
-one topic and keeps the per-commune read model of infra/consumer.py in the
+one topic and keeps the per-commune read model of infra/consumer_model.py in the
 events database, exactly once (offsets stored with the model); `--report`
 prints that model in French."""
 
@@ -13,12 +13,9 @@ from api.cli.broker import kafka_bootstrap, stop_signals
 from api.cli.output import print_json, print_table, rows, table
 from infra.bootstrap import build_system
 from infra.broker import broker_unreachable
-from infra.consumer import (
-    DEFAULT_TOPIC,
-    GROUP_PATTERN,
-    TOPIC_PATTERN,
+from infra.consumer import DEFAULT_TOPIC, GROUP_PATTERN, TOPIC_PATTERN, CommuneConsumer
+from infra.consumer_model import (
     UNKNOWN_COMMUNE,
-    CommuneConsumer,
     CommuneRow,
     OffsetRow,
     consumer_model_for,

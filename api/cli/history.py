@@ -40,11 +40,6 @@ if TYPE_CHECKING:
 UUID_TEXT = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I
 )
-COMMISSION_KINDS = {
-    "pre_commission": "pré-commission",
-    "commission_prefectorale": "commission préfectorale",
-    "cal": "CAL",
-}
 
 
 def add_parsers(commands: Any) -> None:
@@ -168,25 +163,10 @@ class Names:
         kind = kind_of(first) if first is not None else None
         if kind is None:
             return str(record_id)
-        return name_of(kind.name, first, record_id)
+        return kind.mention(first)
 
     def in_text(self, text: str) -> str:
         return UUID_TEXT.sub(lambda m: self(UUID(m.group(0))), text)
-
-
-def name_of(kind: str, first: Any, record_id: UUID) -> str:
-    if kind == "programme":
-        return f"programme « {first.name} » ({first.landlord})"
-    if kind == "commission":
-        what = COMMISSION_KINDS.get(first.kind, first.kind)
-        return f"{what} du {first.held_on:%d/%m/%Y} (commune {first.commune})"
-    if kind == "dossier":
-        return f"dossier du ménage « {first.applicant_name} »"
-    if kind == "mesure":
-        return f"mesure ASLL {first.kind} (commune {first.commune})"
-    if kind == "saisine":
-        return f"saisine CCAPEX du bailleur {first.landlord}"
-    return str(record_id)
 
 
 def human(value: Any, names: Callable[[UUID], str], department: str | None) -> str:
@@ -239,7 +219,7 @@ def render(
     first = events[0]
     department = getattr(first, "department", None)
     kind = kind_of(first)
-    title = name_of(kind.name, first, record_id) if kind is not None else label
+    title = kind.mention(first) if kind is not None else label
     when = clocks.describe(department) or "état actuel"
     place = ", ".join(
         p

@@ -21,13 +21,13 @@ from commands.dossier import (
     CheckResources,
     CompleteDossier,
     Enter,
-    IdentifyDossier,
     MakeOffer,
     RenderMairieAvis,
     RenderSocialEnquiry,
     SignLease,
     Step,
 )
+from commands.dossier_identification import IdentifyDossier
 from commands.programme import DwellingIn, LetDwelling
 from domain.department_settings import DepartmentSettings
 from domain.shared import Actor

@@ -14,7 +14,7 @@ from api.errors import ErrorPublic
 from domain.access import check_read
 from domain.shared import ROLES
 from domain.text import SingleLine
-from infra.access_log import MAX_LIMIT, AccessQuery
+from infra.access_entries import MAX_LIMIT, AccessQuery
 
 ERRORS: dict[int | str, Any] = {
     401: {"model": ErrorPublic, "description": "Identité manquante"},

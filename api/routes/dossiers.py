@@ -25,7 +25,8 @@ from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import add_step_routes, may_record
-from commands.dossier import STAGES, STEPS, IdentifyDossier
+from commands.dossier import STAGES, STEPS
+from commands.dossier_identification import IdentifyDossier
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.dossier_list import DossierFilter, select_dossiers
 

@@ -10,7 +10,7 @@ social enquiry, a diagnostic, a bilan, findings or free notes (DOMAIN.md §9:
 commissions get the summary avis, not the social enquiry).
 """
 
-from projections.audit_trail.projection import AuditTrailProjection, commission_of
+from projections.audit_trail.projection import AuditTrailProjection
 from projections.audit_trail.queries import (
     AuditRecord,
     AuditRow,
@@ -30,7 +30,6 @@ __all__ = [
     "AuditRow",
     "AuditTrailProjection",
     "audit_topics",
-    "commission_of",
     "day",
     "find_record",
     "select_records",

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from domain import programme as p
 from domain.personal import erased_copy
 from domain.records import kind_of
 from domain.shared import RecordedEvent
@@ -62,7 +61,7 @@ class AuditTrailProjection(RowProjection):
                 "actor_organisation": event.actor.organisation,
                 "recorded_at": event.timestamp,
                 "occurred_on": event.occurred_on,
-                "commission_id": commission_of(kind.name, event),
+                "commission_id": kind.session_of(event),
                 "summary": erased,
                 "personal_summary": summary if summary != erased else None,
             },
@@ -78,17 +77,3 @@ class AuditTrailProjection(RowProjection):
                 self.view.update(
                     "events", (aggregate_id, version), {"personal_summary": None}
                 )
-
-
-def commission_of(kind: str, event: Any) -> UUID | None:
-    """The commission the event belongs to: a session's own events; a dossier's
-    pré-sélection, ranking, CAL decision or deferral; the one commission whose
-    liste complémentaire a vacancy's candidates all come from."""
-    if kind == "commission":
-        return event.originator_id  # type: ignore[no-any-return]
-    if isinstance(event, p.Programme.CandidatesProposed):
-        ids = {candidate.get("commission_id") for candidate in event.candidates}
-        only = ids.pop() if len(ids) == 1 else None
-        return UUID(str(only)) if only else None
-    found = getattr(event, "commission_id", None)
-    return found if isinstance(found, UUID) else None

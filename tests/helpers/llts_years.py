@@ -45,7 +45,6 @@ from commands.dossier import (
     CheckResources,
     CompleteDossier,
     Enter,
-    IdentifyDossier,
     MakeOffer,
     RenderMairieAvis,
     RenderSocialEnquiry,
@@ -53,6 +52,7 @@ from commands.dossier import (
     SignLease,
     StartAnalysis,
 )
+from commands.dossier_identification import IdentifyDossier
 from commands.mesure import (
     Diagnose,
     EndMesure,

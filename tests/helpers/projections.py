@@ -51,7 +51,6 @@ from commands.dossier import (
     Enter,
     ExpireFromList,
     FulfilCondition,
-    IdentifyDossier,
     MakeOffer,
     Radiate,
     ReceiveDocuments,
@@ -65,6 +64,7 @@ from commands.dossier import (
     Step,
     Withdraw,
 )
+from commands.dossier_identification import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain import dossier as d
 from domain.dossier import Dossier

@@ -26,11 +26,11 @@ from commands.dossier import (
     AssessSolvency,
     CheckResources,
     CompleteDossier,
-    IdentifyDossier,
     RenderMairieAvis,
     RenderSocialEnquiry,
     StartAnalysis,
 )
+from commands.dossier_identification import IdentifyDossier
 from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Actor

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 
 from api.access_log import DOSSIER, DOSSIER_ROW, DOSSIER_TRAIL, LEGALITY, MESURE
-from infra.access_log import SQLiteAccessLog
+from infra.access_log_stores import SQLiteAccessLog
 from tests.helpers.api import actor, assert_error, identification, identify
 from tests.helpers.backends import EVERY_STORE
 from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)

@@ -13,7 +13,7 @@ from uuid import uuid4
 
 import pytest
 
-from infra.access_log import AccessEntry
+from infra.access_entries import AccessEntry
 from infra.ledger import ledger_of, verify_store
 from infra.ledger.access_chain import verify_access_log
 from tests.helpers import raw_sql

@@ -22,7 +22,8 @@ import pytest
 
 from api.cli import main
 from infra.bootstrap import build_system
-from infra.consumer import CommuneConsumer, consumer_model_for
+from infra.consumer import CommuneConsumer
+from infra.consumer_model import consumer_model_for
 from infra.settings import Settings
 from tests.helpers.backends import EVERY_STORE
 from tests.helpers.dossiers import PATHS

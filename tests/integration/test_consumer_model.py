@@ -1,6 +1,6 @@
-"""The consumer's read model in the events database (infra/consumer.py), without a
-broker: a batch is applied in one transaction with its offsets and event ids,
-and nothing is ever counted twice. On SQLite and PostgreSQL."""
+"""The consumer's read model in the events database (infra/consumer_model.py),
+without a broker: a batch is applied in one transaction with its offsets and
+event ids, and nothing is ever counted twice. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ import pytest
 
 from api.cli import main
 from infra.bootstrap import build_system
-from infra.consumer import (
+from infra.consumer_messages import Delivery, parse
+from infra.consumer_model import (
     CommuneRow,
     ConsumerModel,
-    Delivery,
     OffsetRow,
     consumer_model_for,
-    parse,
 )
 from infra.settings import Settings
 from tests.helpers.backends import EVERY_STORE

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from api import cli
 from api.main import create_app
-from commands.dossier import IdentifyDossier
+from commands.dossier_identification import IdentifyDossier
 from domain.dossier import Dossier
 from domain.shared import Actor
 from infra.projector import ProjectionEngine

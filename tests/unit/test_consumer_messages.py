@@ -1,5 +1,5 @@
-"""What `logis consume` reads of a message (infra/consumer.py `parse`): the relay's
-envelope, or nothing for a message of another format."""
+"""What `logis consume` reads of a message (infra/consumer_messages.py
+`parse`): the relay's envelope, or nothing for a message of another format."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from infra.consumer import Envelope, parse
+from infra.consumer_messages import Envelope, parse
 from infra.integration_events import to_integration_event
 from tests.helpers.stores import COMMUNES, driven_dossier
 

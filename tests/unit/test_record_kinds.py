@@ -3,6 +3,7 @@ record are listed: every per-kind list the floors use covers every kind."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from api import access_log
 from api.main import create_app
 from api.routes import audit
-from commands.dispatch import CREATIONS
-from commands.procedures import PROCEDURES, procedure_of
+from commands.dispatch import COMMANDS, CREATIONS
+from commands.legality_report import REPORT_KINDS
+from commands.procedures import PROCEDURES, Procedure, procedure_of
 from domain import access, categories, records
 from domain.records import KINDS
 from domain.shared import ROLES
@@ -48,11 +50,18 @@ DERIVED: dict[str, Callable[[], Collection[str]]] = {
     "integration_events.topics": lambda: {
         topic.split(".")[1].removesuffix("s") for topic in integration_events.topics()
     },
+    "records.BY_SCHEME": lambda: records.BY_SCHEME,
+    "legality_report.REPORT_KINDS": lambda: REPORT_KINDS,
     "procedures.PROCEDURES": lambda: PROCEDURES,
     "dispatch.CREATIONS": lambda: {
         procedure_of(cls.model_construct())[0].kind.name
         for cls in CREATIONS
         if cls.__name__ != "AdoptSettings"
+    },
+    "dispatch.COMMANDS (steps)": lambda: {
+        procedure_of(cls.model_construct())[0].kind.name
+        for cls in COMMANDS.values()
+        if cls not in CREATIONS
     },
     "audit.DESCRIPTIONS": lambda: audit.DESCRIPTIONS,
     "audit routes": lambda: _kinds_in([r.path for r in audit.router.routes], "/audit"),
@@ -112,3 +121,32 @@ def test_each_procedure_belongs_to_its_kind() -> None:
     for name, procedure in PROCEDURES.items():
         assert procedure.kind is records.kind(name)
         assert procedure_of(procedure.creation.model_construct()) == (procedure, True)
+
+
+def _declared_steps(procedure: Procedure) -> set[type]:
+    """The step commands its module declares: its classes deriving from the
+    kind's step base that no other class of the module derives from."""
+    module = import_module(procedure.step.__module__)
+    classes = [c for c in vars(module).values() if isinstance(c, type)]
+    steps = {c for c in classes if issubclass(c, procedure.step)} - {procedure.step}
+    return {c for c in steps if not any(o is not c and issubclass(o, c) for o in steps)}
+
+
+def test_every_step_command_of_every_kind_can_be_dispatched() -> None:
+    for name, procedure in PROCEDURES.items():
+        declared = _declared_steps(procedure)
+        assert declared, name
+        assert set(procedure.steps) == declared, name
+        published = getattr(import_module(procedure.step.__module__), "STEPS", {})
+        assert set(published.values()) <= declared, name
+        for step in declared:
+            assert COMMANDS[step.__name__] is step
+            assert procedure_of(step.model_construct()) == (procedure, False)
+    assert len(COMMANDS) == len(CREATIONS) + sum(
+        len(p.steps) for p in PROCEDURES.values()
+    )
+
+
+def test_every_kind_is_grouped_under_a_scheme_and_named_from_its_first_event() -> None:
+    assert sorted(records.BY_SCHEME) == sorted(NAMES)
+    assert {k.scheme for k in KINDS} == set(records.SCHEMES)

@@ -1,0 +1,60 @@
+"""How a person recognises a record, from its first event (each kind declares
+its own, domain/records.py): its title in a report, which names the household
+only for a reader allowed its identity (DOMAIN §9 "Id"); its name inside a text
+(a history), which always does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COMMISSION_KINDS = {
+    "pre_commission": "pré-commission",
+    "commission_prefectorale": "commission préfectorale",
+    "cal": "CAL",
+}
+
+
+def dossier_title(first: Any, *, name_households: bool) -> str:
+    """Its applicant and its numéro unique, or its numéro unique alone."""
+    numero = f"n° unique {first.numero_unique}" if first.numero_unique else None
+    if name_households:
+        return " — ".join(p for p in (first.applicant_name, numero) if p)
+    return f"Dossier {numero}" if numero else f"Dossier du {first.occurred_on:%d/%m/%Y}"
+
+
+def programme_title(first: Any, *, name_households: bool) -> str:
+    return f"{first.name} ({first.landlord})"
+
+
+def commission_title(first: Any, *, name_households: bool) -> str:
+    return f"{first.kind.replace('_', ' ')} du {first.held_on:%d/%m/%Y}"
+
+
+def mesure_title(first: Any, *, name_households: bool) -> str:
+    by = first.association_name or first.channel_name
+    return f"Mesure {first.kind.replace('_', ' ')} — {by}"
+
+
+def saisine_title(first: Any, *, name_households: bool) -> str:
+    return f"Saisine ({first.source.replace('_', ' ')}) — {first.landlord}"
+
+
+def dossier_mention(first: Any) -> str:
+    return f"dossier du ménage « {first.applicant_name} »"
+
+
+def programme_mention(first: Any) -> str:
+    return f"programme « {first.name} » ({first.landlord})"
+
+
+def commission_mention(first: Any) -> str:
+    what = COMMISSION_KINDS.get(first.kind, first.kind)
+    return f"{what} du {first.held_on:%d/%m/%Y} (commune {first.commune})"
+
+
+def mesure_mention(first: Any) -> str:
+    return f"mesure ASLL {first.kind} (commune {first.commune})"
+
+
+def saisine_mention(first: Any) -> str:
+    return f"saisine CCAPEX du bailleur {first.landlord}"
