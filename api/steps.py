@@ -33,7 +33,7 @@ def add_step_routes(
     for slug, step in steps.items():
         router.add_api_route(
             f"/{{{id_name}}}/{slug}",
-            _endpoint(step, kind, id_name, operation_prefix),
+            _endpoint(step, id_name, operation_prefix),
             methods=["POST"],
             response_model=CommandAnswer,
             summary=step.title,
@@ -70,34 +70,35 @@ def role_may_record(
 
 
 def may_record(kind: str, action: str, title: str) -> Any:
-    """`dependencies=[...]` of a hand-written step route: its roles are the
+    """`dependencies=[...]` of a hand-written creation route: its roles are the
     registry's (domain/records.py) for that step of that kind of record."""
     return Depends(role_may_record(records.kind(kind).steps[action], title))
 
 
+def may_step(step: Any) -> Any:
+    """`dependencies=[...]` of a hand-written step route (its path names more
+    than the record, e.g. a dwelling)."""
+    return Depends(_role_may_ask(step))
+
+
 def carry_out_step(
-    system: System,
-    kind: str,
-    record_id: UUID,
-    command: Any,
-    ctx: Context,
-    response: Response,
-    slug: str,
+    system: System, record_id: UUID, command: Any, ctx: Context, response: Response
 ) -> CommandAnswer:
-    """Record `command` on the record: its fingerprint (for Idempotency-Key) is
-    the step, the record, the expected version and the body."""
+    """Record the step `command` on the record of its kind: its fingerprint (for
+    Idempotency-Key) is the step, the record, the expected version and the body."""
+    body = command.model_dump(mode="json")
     ctx = with_fingerprint(
-        ctx, slug, str(record_id), ctx.expected_version, command.model_dump(mode="json")
+        ctx, command.slug, str(record_id), ctx.expected_version, body
     )
     return carry_out(
         system,
         type(command).__name__,
         response,
-        lambda: system.app.step(kind, record_id, command, ctx),
+        lambda: system.app.step(command.record_kind, record_id, command, ctx),
     )
 
 
-def _endpoint(step: Any, kind: str, id_name: str, operation_prefix: str):
+def _endpoint(step: Any, id_name: str, operation_prefix: str):
     optional = all(not f.is_required() for f in step.model_fields.values())
     default = Body(default=None) if optional else Body()
 
@@ -109,9 +110,7 @@ def _endpoint(step: Any, kind: str, id_name: str, operation_prefix: str):
         body: step = default,  # type: ignore[valid-type]
     ) -> CommandAnswer:
         command = body if body is not None else step()
-        return carry_out_step(
-            system, kind, aggregate_id, command, ctx, response, step.slug
-        )
+        return carry_out_step(system, aggregate_id, command, ctx, response)
 
     record_step.__name__ = f"{operation_prefix}_{step.__name__}"
     return record_step

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from domain import records
 from domain.text import MultiLine, SingleLine
 
 if TYPE_CHECKING:
@@ -68,7 +69,20 @@ class Creation(Command):
 
 
 class RecordStep(Command):
-    """A step on an existing record (its kind: commands/procedures.py)."""
+    """A step on an existing record of `record_kind`: `action` is the
+    aggregate's step (the key of its STEP_ROLES), `slug` its URL, `title` its
+    name for people."""
+
+    record_kind: ClassVar[str]
+    slug: ClassVar[str]
+    action: ClassVar[str]
+    title: ClassVar[str]
+
+    @classmethod
+    def roles(cls) -> frozenset[str]:
+        """The roles that may ever record it (domain/records.py; a commission's
+        step: whichever kind of session)."""
+        return records.kind(cls.record_kind).steps[cls.action]
 
     def named_dossiers(self) -> list[UUID]:
         """The dossiers the step decides on: the caller must act on each."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -171,9 +171,7 @@ class ConveneCommission(Creation):
 class CommissionStep(RecordStep):
     """A step of a convened commission."""
 
-    slug: ClassVar[str]  # its URL: POST /v1/commissions/{id}/{slug}
-    action: ClassVar[str]  # key of commission.STEP_ROLES
-    title: ClassVar[str]
+    record_kind = "commission"
 
     def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError

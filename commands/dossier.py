@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, Protocol
+from typing import Annotated, Literal, Protocol
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -51,13 +51,7 @@ class Lookup(Protocol):
 class Step(RecordStep):
     """A step on an existing dossier."""
 
-    slug: ClassVar[str]  # its URL: POST /v1/dossiers/{id}/{slug}
-    action: ClassVar[str]  # the domain step, key of dossier.STEP_ROLES
-    title: ClassVar[str]
-
-    @classmethod
-    def roles(cls) -> frozenset[str]:
-        return d.STEP_ROLES[cls.action]
+    record_kind = "dossier"
 
     @classmethod
     def ruled_roles(cls) -> frozenset[str]:

@@ -8,7 +8,7 @@ back by the application, in the same transaction as the measure.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 from uuid import UUID, uuid4
 
 from pydantic import Field
@@ -100,13 +100,7 @@ class RequestMesure(Creation):
 class MesureStep(RecordStep):
     """A step on an existing measure."""
 
-    slug: ClassVar[str]  # its URL: POST /v1/mesures/{id}/{slug}
-    action: ClassVar[str]  # the domain step, key of mesure.STEP_ROLES
-    title: ClassVar[str]
-
-    @classmethod
-    def roles(cls) -> frozenset[str]:
-        return m.STEP_ROLES[cls.action]
+    record_kind = "mesure"
 
     def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError

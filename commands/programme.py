@@ -91,12 +91,17 @@ class AnnounceProgramme(Creation):
 class ProgrammeStep(RecordStep):
     """A step on an existing programme."""
 
+    record_kind = "programme"
+
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         raise NotImplementedError
 
 
 class HoldConcertation(ProgrammeStep):
     """The landlord and the ALS hold the réunion de concertation (CONC-QUOTA)."""
+
+    slug, action = "concertation", "hold_concertation"
+    title = "Réunion de concertation"
 
     invited: list[PartnerIn] = Field(max_length=100)
     present: list[PartnerIn] = Field(max_length=100)
@@ -129,6 +134,8 @@ class LeaseTerms(Command):
 
 
 class LetDwelling(LeaseTerms, ProgrammeStep):
+    slug, action = "lease", "let_dwelling"
+    title = "Location d'un logement du programme"
     ref: ShortText
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
@@ -142,6 +149,8 @@ class VacancyTerms(Command):
 
 
 class VacateDwelling(VacancyTerms, ProgrammeStep):
+    slug, action = "vacancy", "vacate_dwelling"
+    title = "Vacance d'un logement du programme"
     ref: ShortText
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
@@ -154,6 +163,9 @@ class VacateDwelling(VacancyTerms, ProgrammeStep):
 class ProposeCandidates(ProgrammeStep):
     """Ask again for the next households of the commune's valid listes
     complémentaires, e.g. after the CAL turned the first ones down."""
+
+    slug, action = "candidates", "propose_candidates"
+    title = "Proposition de candidats pour un logement"
 
     ref: ShortText
 

@@ -8,7 +8,7 @@ endpoint per entry, so adding a step here publishes it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 from pydantic import Field, model_validator
@@ -67,13 +67,7 @@ class SignalSaisine(Creation):
 class SaisineStep(RecordStep):
     """A step on an existing referral."""
 
-    slug: ClassVar[str]  # its URL: POST /v1/saisines/{id}/{slug}
-    action: ClassVar[str]  # the domain step, key of saisine.STEP_ROLES
-    title: ClassVar[str]
-
-    @classmethod
-    def roles(cls) -> frozenset[str]:
-        return s.STEP_ROLES[cls.action]
+    record_kind = "saisine"
 
     def apply(self, saisine: Saisine, meta: Meta) -> None:  # type: ignore[override]
         raise NotImplementedError

@@ -35,7 +35,7 @@ from api.schemas.commissions import (
     CommissionsPublic,
 )
 from api.schemas.common import CommandAnswer
-from api.steps import carry_out_step, may_record
+from api.steps import carry_out_step, may_record, may_step
 from commands.commission import (
     CloseMinutes,
     ConveneCommission,
@@ -88,7 +88,7 @@ def convene_commission(
 @router.post(
     "/{commission_id}/attendance",
     response_model=CommandAnswer,
-    dependencies=[may_record("commission", "record_attendance", "feuille de présence")],
+    dependencies=[may_step(RecordAttendance)],
 )
 def record_attendance(
     commission_id: UUID,
@@ -99,15 +99,13 @@ def record_attendance(
 ) -> CommandAnswer:
     """The attendance sheet, on the session's day, with its presidency where the
     law requires one (commission préfectorale: COMPREF-PRESIDENCE)."""
-    return carry_out_step(
-        system, "commission", commission_id, body, ctx, response, body.slug
-    )
+    return carry_out_step(system, commission_id, body, ctx, response)
 
 
 @router.post(
     "/{commission_id}/preselection",
     response_model=CommandAnswer,
-    dependencies=[may_record("commission", "preselect", "pré-sélection")],
+    dependencies=[may_step(PreSelect)],
 )
 def preselect(
     commission_id: UUID,
@@ -118,15 +116,13 @@ def preselect(
 ) -> CommandAnswer:
     """The pré-commission's selection: prioritaire, liste complémentaire or écarté,
     for each dossier named (PRECOM-QUORUM: Préfecture and DEAL present)."""
-    return carry_out_step(
-        system, "commission", commission_id, body, ctx, response, body.slug
-    )
+    return carry_out_step(system, commission_id, body, ctx, response)
 
 
 @router.post(
     "/{commission_id}/ranking",
     response_model=CommandAnswer,
-    dependencies=[may_record("commission", "rank", "classement")],
+    dependencies=[may_step(RankDossiers)],
 )
 def rank(
     commission_id: UUID,
@@ -138,15 +134,13 @@ def rank(
     """The commission préfectorale's ranked list, liste complémentaire (valid six
     months, LC-VALIDITE) and dossiers not retained, in the RDA's order
     (COMPREF-RANG: a departure from it carries a motive)."""
-    return carry_out_step(
-        system, "commission", commission_id, body, ctx, response, body.slug
-    )
+    return carry_out_step(system, commission_id, body, ctx, response)
 
 
 @router.post(
     "/{commission_id}/dwellings/{ref}/decisions",
     response_model=CommandAnswer,
-    dependencies=[may_record("commission", "examine_dwelling", "décision de la CAL")],
+    dependencies=[may_step(DecideOnDwelling)],
 )
 def decide_on_dwelling(
     commission_id: UUID,
@@ -159,17 +153,13 @@ def decide_on_dwelling(
     """The CAL's decisions on the candidates examined for one dwelling (CAL-TROIS,
     CAL-PREALABLE, LC-VALIDITE, CAL-DECISION, CAL-CONDITION, CAL-MOTIF)."""
     command = DecideOnDwelling(dwelling_ref=ref, **body.model_dump())
-    return carry_out_step(
-        system, "commission", commission_id, command, ctx, response, command.slug
-    )
+    return carry_out_step(system, commission_id, command, ctx, response)
 
 
 @router.post(
     "/{commission_id}/minutes",
     response_model=CommandAnswer,
-    dependencies=[
-        may_record("commission", "close_minutes", "clôture du procès-verbal")
-    ],
+    dependencies=[may_step(CloseMinutes)],
 )
 def close_minutes(
     commission_id: UUID,
@@ -179,9 +169,7 @@ def close_minutes(
     response: Response,
 ) -> CommandAnswer:
     """Close the session's minutes: nothing more is decided in it."""
-    return carry_out_step(
-        system, "commission", commission_id, body, ctx, response, body.slug
-    )
+    return carry_out_step(system, commission_id, body, ctx, response)
 
 
 add_read_route(

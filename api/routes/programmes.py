@@ -23,7 +23,7 @@ from api.errors import documented_errors
 from api.record_routes import add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import carry_out_step, may_record
+from api.steps import carry_out_step, may_record, may_step
 from commands.programme import (
     AnnounceProgramme,
     HoldConcertation,
@@ -69,9 +69,7 @@ def announce_programme(
 @router.post(
     "/{programme_id}/concertation",
     response_model=CommandAnswer,
-    dependencies=[
-        may_record("programme", "hold_concertation", "réunion de concertation")
-    ],
+    dependencies=[may_step(HoldConcertation)],
 )
 def hold_concertation(
     programme_id: UUID,
@@ -81,15 +79,13 @@ def hold_concertation(
     response: Response,
 ) -> CommandAnswer:
     """Record the réunion de concertation: partners, quota, candidate profile."""
-    return carry_out_step(
-        system, "programme", programme_id, body, ctx, response, "concertation"
-    )
+    return carry_out_step(system, programme_id, body, ctx, response)
 
 
 @router.post(
     "/{programme_id}/dwellings/{ref}/lease",
     response_model=CommandAnswer,
-    dependencies=[may_record("programme", "let_dwelling", "location d'un logement")],
+    dependencies=[may_step(LetDwelling)],
 )
 def let_dwelling(
     programme_id: UUID,
@@ -101,15 +97,13 @@ def let_dwelling(
 ) -> CommandAnswer:
     """Let a dwelling of the programme to a dossier's household."""
     command = LetDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(
-        system, "programme", programme_id, command, ctx, response, "lease"
-    )
+    return carry_out_step(system, programme_id, command, ctx, response)
 
 
 @router.post(
     "/{programme_id}/dwellings/{ref}/vacancy",
     response_model=CommandAnswer,
-    dependencies=[may_record("programme", "vacate_dwelling", "vacance d'un logement")],
+    dependencies=[may_step(VacateDwelling)],
 )
 def vacate_dwelling(
     programme_id: UUID,
@@ -122,17 +116,13 @@ def vacate_dwelling(
     """Record a let dwelling vacant again; the next households of the commune's
     valid listes complémentaires, whichever landlord's, are proposed with it."""
     command = VacateDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(
-        system, "programme", programme_id, command, ctx, response, "vacancy"
-    )
+    return carry_out_step(system, programme_id, command, ctx, response)
 
 
 @router.post(
     "/{programme_id}/dwellings/{ref}/candidates",
     response_model=CommandAnswer,
-    dependencies=[
-        may_record("programme", "propose_candidates", "proposition de candidats")
-    ],
+    dependencies=[may_step(ProposeCandidates)],
 )
 def propose_candidates(
     programme_id: UUID,
@@ -144,9 +134,7 @@ def propose_candidates(
     """Propose again the next households of the commune's valid listes
     complémentaires for a dwelling to let (e.g. after the CAL's refusals)."""
     command = ProposeCandidates(ref=ref)
-    return carry_out_step(
-        system, "programme", programme_id, command, ctx, response, "candidates"
-    )
+    return carry_out_step(system, programme_id, command, ctx, response)
 
 
 @router.get("", response_model=ProgrammesPublic)

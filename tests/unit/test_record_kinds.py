@@ -142,6 +142,10 @@ def test_every_step_command_of_every_kind_can_be_dispatched() -> None:
         for step in declared:
             assert COMMANDS[step.__name__] is step
             assert procedure_of(step.model_construct()) == (procedure, False)
+            # its kind, its aggregate's step (roles from the registry), its URL
+            assert step.record_kind == name, step
+            assert step.roles() == records.kind(name).steps[step.action], step
+            assert step.slug and step.title, step
     assert len(COMMANDS) == len(CREATIONS) + sum(
         len(p.steps) for p in PROCEDURES.values()
     )
