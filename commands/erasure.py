@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from commands.errors import InvalidCommandError
 from commands.legality import settings_history
 from domain.personal import categories_held
-from domain.records import kind_of
+from domain.records import KIND_LABELS, kind_of
 from domain.shared import Actor, DomainError, Meta
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def check_retention_elapsed(records: Sequence[ErasableRecord], today: date) -> N
     pending = [r for r in records if not r.erased]
     still_open = [r for r in pending if r.retained_until is None]
     if still_open:
-        names = ", ".join(f"{r.kind} {r.id}" for r in still_open)
+        names = ", ".join(f"{KIND_LABELS[r.kind]} {r.id}" for r in still_open)
         msg = (
             "Effacement impossible : les données servent encore au suivi en cours "
             f"({names}). La durée de conservation court à partir de sa fin."

@@ -16,7 +16,7 @@ from domain import department
 from domain.facts import Facts, commission_facts
 from domain.places import department_of
 from domain.records import KINDS
-from domain.shared import Actor, RoleNotAllowedError
+from domain.shared import Actor, RoleNotAllowedError, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -266,7 +266,7 @@ def _admits(
     caller claims, never where the record sits nor what it is."""
     does, only, only_on = _PHRASES[how]
     department, commune = caller.territory
-    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+    who = f"Le rôle « {role_label(caller.role)} » ({caller.organisation})"
     if scope == ALL:
         return None
     if scope == DEPT:
@@ -289,7 +289,7 @@ def _admits(
 
 
 def denied(caller: Caller, action: str) -> str:
-    who = f"Le rôle « {caller.role} » ({caller.organisation})"
+    who = f"Le rôle « {role_label(caller.role)} » ({caller.organisation})"
     return f"{who} ne peut pas lire {READ_ACTIONS[action]}."
 
 
@@ -343,7 +343,7 @@ def scope_filter(caller: Caller, action: str) -> dict[str, Any]:
 
 
 def _who(caller: Caller) -> str:
-    return f"Le rôle « {caller.role} » ({caller.organisation})"
+    return f"Le rôle « {role_label(caller.role)} » ({caller.organisation})"
 
 
 def check_write(caller: Caller, kind: str, facts: Facts) -> None:

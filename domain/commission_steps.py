@@ -13,6 +13,11 @@ KIND_LABELS = {
     COMMISSION_PREFECTORALE: "la commission préfectorale",
     CAL: "la commission d'attribution",
 }
+KIND_TITLES = {
+    PRE_COMMISSION: "Pré-commission",
+    COMMISSION_PREFECTORALE: "Commission préfectorale",
+    CAL: "Commission d'attribution des logements (CAL)",
+}
 # COMPREF-PRESIDENCE: who may preside the commission préfectorale [seed 000].
 PRESIDING_FUNCTIONS = ("prefet", "sous_prefet", "representant_du_prefet")
 QUORUM_ROLES = ("prefecture", "deal")  # PRECOM-QUORUM

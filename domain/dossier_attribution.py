@@ -28,11 +28,13 @@ from domain.dossier_steps import (
     DECIDED,
     DEFERRED,
     OFFERED,
+    OUTCOME_LABELS,
     PRESELECTED,
     PRESELECTION_OUTCOMES,
     RANKED,
     RANKING_OUTCOMES,
     SOLVENCY,
+    STAGE_LABELS,
 )
 from domain.shared import (
     Meta,
@@ -257,8 +259,9 @@ def _not_examinable_message(
     if outcome == "non_retenu":
         return "La commission préfectorale n'a pas retenu ce dossier."
     if stage == DECIDED:
+        decided = OUTCOME_LABELS.get(decision or "", decision)
         return (
-            f"Une CAL a déjà décidé sur ce dossier ({decision}) : seule une "
+            f"Une CAL a déjà décidé sur ce dossier ({decided}) : seule une "
             "non-attribution laisse un ménage de la liste complémentaire "
             "disponible pour d'autres logements."
         )
@@ -267,4 +270,7 @@ def _not_examinable_message(
             "La CAL ne statue que sur les dossiers classés ou inscrits en liste "
             "complémentaire par la commission préfectorale."
         )
-    return f"Le dossier, à l'étape « {stage} », n'attend pas de décision de CAL."
+    return (
+        f"Le dossier, à l'étape « {STAGE_LABELS[stage]} », n'attend pas de "
+        "décision de CAL."
+    )

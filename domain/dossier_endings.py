@@ -27,7 +27,7 @@ from domain.dossier_steps import (
     WITHDRAWAL_ROLES,
 )
 from domain.personal import check_eraser
-from domain.shared import Meta, RuleViolation, TransitionError
+from domain.shared import Meta, RuleViolation, TransitionError, role_label
 
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
 
@@ -46,7 +46,7 @@ def withdrawal_problem(
     if role not in WITHDRAWAL_ROLES:
         return (
             "Le retrait est l'acte du ménage, enregistré par un partenaire qui "
-            f"agit pour lui, pas par le rôle « {role} »."
+            f"agit pour lui, pas par le rôle « {role_label(role)} »."
         )
     if expressed_on is None or expressed_by not in WITHDRAWAL_CHANNELS:
         return (

@@ -21,6 +21,7 @@ from domain.dossier_steps import (
     MAIRIE,
     RANKED,
     REVIEWED,
+    STAGE_LABELS,
     STEP_ROLES,
     TERMINAL,
     WITHDRAWN,
@@ -74,7 +75,8 @@ class DossierGuards:
             landlord = (self.cal_decision or {}).get("landlord")
             check_landlord(meta.actor, landlord, label)
         if self.stage in TERMINAL:
-            msg = f"Le dossier est terminé ({self.stage}) : {label} impossible."
+            stage = STAGE_LABELS[self.stage]
+            msg = f"Le dossier est terminé ({stage}) : {label} impossible."
             raise TransitionError(msg, "dossier_ended")
         if chronological and meta.occurred_on < self.last_occurred_on:
             msg = (
@@ -87,8 +89,9 @@ class DossierGuards:
         """DOS-ORDRE: each step of the instruction chain follows the one before."""
         if self.stage != previous:
             msg = (
-                f"Ordre de la procédure : {what} suit l'étape « {previous} », "
-                f"le dossier est à l'étape « {self.stage} »."
+                f"Ordre de la procédure : {what} suit l'étape "
+                f"« {STAGE_LABELS[previous]} », le dossier est à l'étape "
+                f"« {STAGE_LABELS[self.stage]} »."
             )
             raise RuleViolation("DOS-ORDRE", msg)
 
@@ -112,7 +115,7 @@ class DossierGuards:
 
     def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
         if self.stage not in allowed:
-            msg = f"Impossible de {what} à l'étape « {self.stage} »."
+            msg = f"Impossible de {what} à l'étape « {STAGE_LABELS[self.stage]} »."
             raise TransitionError(msg)
 
     def _check_before_lease(self, what: str) -> None:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from domain.shared import Breach, add_months
+from domain.shared import Breach, add_months, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -115,10 +115,11 @@ def contact_breach(through_role: str) -> Breach | None:
     """ALS-CONTACT: during the analysis, documents are asked through the CCAS or
     a partner, never of the applicant directly."""
     if through_role not in DOCUMENT_CHANNELS[:-1]:
+        through = "le demandeur" if through_role == "demandeur" else through_role
         return Breach(
             "ALS-CONTACT",
-            "Pendant l'analyse, aucun contact avec le demandeur : les pièces "
-            f"se demandent par le CCAS ou le partenaire, pas « {through_role} ».",
+            "Pendant l'analyse, aucun contact avec le demandeur : les pièces se "
+            f"demandent par le CCAS ou le partenaire, pas « {role_label(through)} ».",
         )
     return None
 

@@ -48,6 +48,46 @@ STAGES = (
     PRESELECTED, RANKED, DEFERRED, DECIDED, CONDITION_MET, OFFERED, ACCEPTED,
     REFUSED, LAPSED, LEASE, ENTERED, REVIEWED, *sorted(TERMINAL),
 )  # fmt: skip
+# What people read for a stage (refusals, findings); the codes stay in JSON.
+STAGE_LABELS = {
+    IDENTIFIED: "identifié",
+    ENQUETE: "enquête sociale rendue",
+    MAIRIE: "avis de la Mairie rendu",
+    COMPLETED: "complet",
+    RESOURCES: "ressources contrôlées",
+    ANALYSIS: "en analyse",
+    SOLVENCY: "solvabilité étudiée",
+    PRESELECTED: "présélectionné",
+    RANKED: "classé",
+    DEFERRED: "ajourné",
+    DECIDED: "décidé en CAL",
+    CONDITION_MET: "condition suspensive levée",
+    OFFERED: "proposition faite",
+    ACCEPTED: "proposition acceptée",
+    REFUSED: "proposition refusée",
+    LAPSED: "proposition caduque",
+    LEASE: "bail signé",
+    ENTERED: "entré dans les lieux",
+    REVIEWED: "bilan d'installation fait",
+    CLOSED: "clos",
+    INADMISSIBLE: "irrecevable",
+    WITHDRAWN: "retiré",
+    RADIATED: "radié",
+    LIST_EXPIRED: "liste complémentaire expirée",
+}
+# The outcomes of the commissions' decisions, in words.
+OUTCOME_LABELS = {
+    "prioritaire": "prioritaire",
+    "liste_complementaire": "liste complémentaire",
+    "ecarte": "écarté",
+    "rang": "classé",
+    "non_retenu": "non retenu",
+    "attribution": "attribution",
+    "attribution_par_classement": "attribution par classement",
+    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
+    "non_attribution": "non-attribution",
+    "rejet_irrecevabilite": "rejet pour irrecevabilité",
+}
 AFTER_ATTRIBUTION = frozenset(
     {DECIDED, CONDITION_MET, OFFERED, ACCEPTED, LEASE, ENTERED, REVIEWED}
 )

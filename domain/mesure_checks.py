@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain.mesure_steps import STEP_ROLES, TERMINAL, UNDER_CONVENTION
+from domain.mesure_steps import (
+    KIND_LABELS,
+    STAGE_LABELS,
+    STEP_ROLES,
+    TERMINAL,
+    UNDER_CONVENTION,
+)
 from domain.shared import (
     Meta,
     RoleNotAllowedError,
@@ -28,7 +34,8 @@ class MesureChecks:
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
         if self.stage in TERMINAL:
-            msg = f"La mesure est close ({self.stage}) : {label} impossible."
+            stage = STAGE_LABELS[self.stage]
+            msg = f"La mesure est close ({stage}) : {label} impossible."
             raise TransitionError(msg, "mesure_ended")
         if chronological and meta.occurred_on < self.last_occurred_on:
             msg = (
@@ -42,7 +49,8 @@ class MesureChecks:
 
     def _check_stage(self, allowed: set[str] | frozenset[str], what: str) -> None:
         if self.stage not in allowed:
-            msg = f"Impossible de {what} : la mesure est au stade « {self.stage} »."
+            stage = STAGE_LABELS[self.stage]
+            msg = f"Impossible de {what} : la mesure est au stade « {stage} »."
             raise TransitionError(msg)
 
     def _check_channel(self, meta: Meta, verb: str) -> None:
@@ -52,7 +60,8 @@ class MesureChecks:
         if actor.role != self.channel_role or (
             self.channel_members and actor.organisation not in self.channel_members
         ):
-            msg = f"C'est {self.channel_name} qui {verb} cette mesure ({self.kind})."
+            kind = KIND_LABELS[self.kind]
+            msg = f"C'est {self.channel_name} qui {verb} cette mesure ({kind})."
             raise RuleViolation("ASLL-CANAL", msg)
         self._check_association(meta)
 

@@ -20,6 +20,7 @@ from domain.shared import (
     RoleNotAllowedError,
     RuleViolation,
     TransitionError,
+    role_labels,
 )
 
 if TYPE_CHECKING:
@@ -68,10 +69,9 @@ class MesureRequest:
                 msg = f"Seule {association.name} demande ses propres actions."
                 raise RoleNotAllowedError(msg, "not_the_association")
         if meta.actor.role not in prescribers:
-            roles = ", ".join(sorted(prescribers))
             msg = (
                 f"Seul un prescripteur habilité demande une mesure ASLL "
-                f"(rôles : {roles})."
+                f"(rôles : {role_labels(prescribers)})."
             )
             raise RuleViolation("ASLL-PRESCRIPTEUR", msg)
         if not household_signed or not diagnostic_summary.strip():

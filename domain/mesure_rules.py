@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from domain.mesure_steps import DIRECT
+from domain.mesure_steps import DIRECT, KIND_LABELS, LEGACY_CHANNELS
 from domain.shared import RuleViolation, add_months
 
 if TYPE_CHECKING:
@@ -37,7 +37,10 @@ def instruction_channel(
         }
     channel = settings.channel(kind)
     if channel is None:
-        msg = f"Aucun canal d'instruction des mesures « {kind} » dans ce département."
+        msg = (
+            "Aucun canal d'instruction des mesures "
+            f"« {KIND_LABELS.get(kind, kind)} » dans ce département."
+        )
         raise RuleViolation("ASLL-CANAL", msg)
     return {
         "channel": channel.code,
@@ -45,6 +48,21 @@ def instruction_channel(
         "channel_role": channel.role,
         "channel_members": list(channel.members),
     }
+
+
+def channel_label(
+    code: str, settings: DepartmentSettings | None, association: str | None = None
+) -> str:
+    """A channel as people read it: the association for its direct actions, the
+    name the department's settings give it (« la CLU »), the name it had before
+    channels were settings; else its code."""
+    if code == DIRECT and association:
+        return association
+    named = settings and next(
+        (c.name for c in settings.asll_channels if c.code == code), None
+    )
+    legacy = dict(LEGACY_CHANNELS.values())
+    return named or legacy.get(code, code)
 
 
 def chained_renewals(

@@ -6,6 +6,11 @@ them."""
 from __future__ import annotations
 
 KINDS = ("individuelle", "bail_glissant", "action_specifique")
+KIND_LABELS = {
+    "individuelle": "ASLL individuelle",
+    "bail_glissant": "bail glissant",
+    "action_specifique": "action spécifique",
+}
 # ASLL-CANAL: an association's specific action is instructed by the association
 # itself; the other kinds by the channel the department's settings name for them
 # (`DepartmentSettings.asll_channels`), recorded with the request.
@@ -43,6 +48,18 @@ STAGES = (
     ENDED,
     BROKEN_OFF,
 )
+STAGE_LABELS = {
+    REQUESTED: "demandée",
+    INSTRUCTED: "instruite",
+    REFUSED: "refusée",
+    NOTIFIED: "notifiée",
+    DIAGNOSED: "diagnostic fait",
+    REORIENTED: "réorientée",
+    RUNNING: "en cours",
+    RENEWAL_ASKED: "renouvellement demandé",
+    ENDED: "terminée",
+    BROKEN_OFF: "rompue",
+}
 TERMINAL = frozenset({REFUSED, REORIENTED, ENDED, BROKEN_OFF})
 UNDER_CONVENTION = frozenset({RUNNING, RENEWAL_ASKED})
 HOLDS_A_PLACE = frozenset({NOTIFIED, DIAGNOSED, RUNNING, RENEWAL_ASKED})

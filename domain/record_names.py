@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.commission_steps import KIND_TITLES as COMMISSION_TITLES
+from domain.mesure_steps import KIND_LABELS as MESURE_KINDS
+from domain.saisine_steps import SOURCE_LABELS
+
 COMMISSION_KINDS = {
     "pre_commission": "pré-commission",
     "commission_prefectorale": "commission préfectorale",
@@ -27,16 +31,16 @@ def programme_title(first: Any, *, name_households: bool) -> str:
 
 
 def commission_title(first: Any, *, name_households: bool) -> str:
-    return f"{first.kind.replace('_', ' ')} du {first.held_on:%d/%m/%Y}"
+    return f"{COMMISSION_TITLES[first.kind]} du {first.held_on:%d/%m/%Y}"
 
 
 def mesure_title(first: Any, *, name_households: bool) -> str:
     by = first.association_name or first.channel_name
-    return f"Mesure {first.kind.replace('_', ' ')} — {by}"
+    return f"Mesure {MESURE_KINDS[first.kind]} — {by}"
 
 
 def saisine_title(first: Any, *, name_households: bool) -> str:
-    return f"Saisine ({first.source.replace('_', ' ')}) — {first.landlord}"
+    return f"Saisine ({SOURCE_LABELS[first.source]}) — {first.landlord}"
 
 
 def dossier_mention(first: Any) -> str:

@@ -40,6 +40,7 @@ from domain.saisine_steps import (
     ORIENTED,
     REGISTERED,
     SIGNALLED,
+    SOURCE_LABELS,
     SOURCE_ROLES,
     SOURCES,
 )
@@ -55,6 +56,8 @@ from domain.shared import (
     add_months,
     check_landlord,
     check_role,
+    role_label,
+    role_labels,
 )
 
 if TYPE_CHECKING:
@@ -256,10 +259,11 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             msg = f"Origine de saisine inconnue : {', '.join(SOURCES)}."
             raise InvalidValueError(msg)
         if meta.actor.role not in SOURCE_ROLES[source]:
-            roles = ", ".join(sorted(SOURCE_ROLES[source]))
+            roles = role_labels(SOURCE_ROLES[source])
             msg = (
-                f"Le rôle « {meta.actor.role} » ne signale pas une saisine d'origine "
-                f"« {source} » (rôles autorisés : {roles})."
+                f"Le rôle « {role_label(meta.actor.role)} » ne signale pas une "
+                f"saisine d'origine « {SOURCE_LABELS[source]} » (rôles autorisés : "
+                f"{roles})."
             )
             raise RoleNotAllowedError(msg)
         if not landlord.strip():

@@ -25,9 +25,11 @@ from domain.saisine_steps import (
     FOLLOWED_UP,
     ORIENTATIONS,
     ORIENTED,
+    OUTCOME_LABELS,
     OUTCOMES,
     REGISTERED,
     SIGNALLED,
+    STAGE_LABELS,
     STEP_ROLES,
 )
 from domain.shared import (
@@ -159,7 +161,8 @@ class SaisineCourse:
     def _begin(self, step: str, label: str, meta: Meta) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
         if self.stage == CLOSED:
-            msg = f"La saisine est close ({self.outcome}) : {label} impossible."
+            outcome = OUTCOME_LABELS.get(self.outcome, self.outcome)
+            msg = f"La saisine est close ({outcome}) : {label} impossible."
             raise TransitionError(msg, "saisine_closed")
         if meta.occurred_on < self.last_occurred_on:
             msg = (
@@ -170,5 +173,6 @@ class SaisineCourse:
 
     def _check_stage(self, allowed: set[str], what: str) -> None:
         if self.stage not in allowed:
-            msg = f"Impossible de {what} : la saisine est au stade « {self.stage} »."
+            stage = STAGE_LABELS[self.stage]
+            msg = f"Impossible de {what} : la saisine est au stade « {stage} »."
             raise TransitionError(msg)

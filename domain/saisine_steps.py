@@ -22,10 +22,23 @@ SOURCES = (
     "assignation",
     "commandement_de_quitter",
 )
+SOURCE_LABELS = {
+    "commandement_de_payer": "commandement de payer",
+    "saisine_bailleur": "saisine par le bailleur",
+    "impayes_caf": "impayés signalés par la CAF",
+    "assignation": "assignation",
+    "commandement_de_quitter": "commandement de quitter les lieux",
+}
 COURT_SOURCES = frozenset({"assignation", "commandement_de_quitter"})
 ENQUIRY_OPERATORS = ("association", "departement")  # UDAF under the MOUS, or the CD
 ORIENTATIONS = ("fsl", "services_sociaux", "surendettement", "bailleur")
 OUTCOMES = ("dette_soldee", "relogement", "expulsion", "abandon")
+OUTCOME_LABELS = {
+    "dette_soldee": "dette soldée",
+    "relogement": "relogement",
+    "expulsion": "expulsion",
+    "abandon": "abandon",
+}
 
 # Stages, in procedural order.
 SIGNALLED = "signalee"
@@ -41,6 +54,17 @@ STAGES = (
     SIGNALLED, REGISTERED, ENQUIRY_REQUESTED, ENQUIRY_RETURNED, ORIENTED, EXAMINED,
     AVIS_ISSUED, FOLLOWED_UP, CLOSED,
 )  # fmt: skip
+STAGE_LABELS = {
+    SIGNALLED: "signalée",
+    REGISTERED: "enregistrée",
+    ENQUIRY_REQUESTED: "enquête demandée",
+    ENQUIRY_RETURNED: "enquête rendue",
+    ORIENTED: "orientée",
+    EXAMINED: "examinée",
+    AVIS_ISSUED: "avis émis",
+    FOLLOWED_UP: "en suivi",
+    CLOSED: "close",
+}
 
 SOCIAL_SERVICES = frozenset({"departement", "ccas", "als", "prescripteur"})
 COURT_SIGNALLERS = SOCIAL_SERVICES | {"prefecture"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -44,6 +44,16 @@ ROLE_LABELS: dict[str, str] = {
     "auditeur": "Auditeur",
     "admin": "Administrateur",
 }
+
+
+def role_label(role: str) -> str:
+    """A role as people read it (« Préfecture »); an unknown code as it is."""
+    return ROLE_LABELS.get(role, role)
+
+
+def role_labels(roles: Iterable[str]) -> str:
+    """Roles as people read them, in alphabetical order of their labels."""
+    return ", ".join(sorted(role_label(r) for r in roles))
 
 
 @dataclass(frozen=True)
@@ -157,10 +167,9 @@ class RoleNotAllowedError(DomainError):
 
 def check_role(actor: Actor, allowed: frozenset[str], step_label: str) -> None:
     if actor.role not in allowed:
-        roles = ", ".join(sorted(allowed))
         msg = (
-            f"Le rôle « {actor.role} » ne peut pas enregistrer l'étape "
-            f"« {step_label} » (rôles autorisés : {roles})."
+            f"Le rôle « {role_label(actor.role)} » ne peut pas enregistrer l'étape "
+            f"« {step_label} » (rôles autorisés : {role_labels(allowed)})."
         )
         raise RoleNotAllowedError(msg)
 

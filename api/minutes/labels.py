@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from domain import commission_steps as c
 from domain import dossier as d
-
-KIND_TITLES = {
-    c.PRE_COMMISSION: "Pré-commission",
-    c.COMMISSION_PREFECTORALE: "Commission préfectorale",
-    c.CAL: "Commission d'attribution des logements (CAL)",
-}
-
+from domain.commission_steps import KIND_TITLES as KIND_TITLES
+from domain.dossier_steps import OUTCOME_LABELS
 
 FUNCTIONS = {
     "prefet": "préfet",
@@ -22,19 +17,7 @@ FUNCTIONS = {
 }
 
 
-OUTCOMES = {
-    "prioritaire": "prioritaire",
-    "liste_complementaire": "liste complémentaire",
-    "ecarte": "écarté",
-    "rang": "classé",
-    "non_retenu": "non retenu",
-    "attribution": "attribution",
-    "attribution_par_classement": "attribution par classement",
-    "attribution_sous_condition_suspensive": "attribution sous condition suspensive",
-    "non_attribution": "non-attribution",
-    "rejet_irrecevabilite": "rejet pour irrecevabilité",
-    c.ADJOURNMENT: "ajournement",
-}
+OUTCOMES = {**OUTCOME_LABELS, c.ADJOURNMENT: "ajournement"}
 
 
 EXCEPTIONS = {

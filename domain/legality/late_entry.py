@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from domain.department import import_of, local_today
 from domain.legality.rules import Finding, in_force
+from domain.shared import role_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -110,7 +111,7 @@ def check_late_entries(
                 f"Historique importé ({len(steps)} étape(s) enregistrée(s) au-delà "
                 f"du délai de {steps[0][2]} jours) : import déclaré le "
                 f"{local_today(department, declared.declared_at):%d/%m/%Y} par "
-                f"{who.subject} ({who.role}, {who.organisation}), source « "
+                f"{who.subject} ({role_label(who.role)}, {who.organisation}), source « "
                 f"{declared.source} », période du {declared.period_start:%d/%m/%Y} "
                 f"au {declared.period_end:%d/%m/%Y} : {listed}.",
                 tuple(e.originator_version for e, _, _ in steps),

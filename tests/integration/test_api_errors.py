@@ -23,7 +23,7 @@ from commands.mesure import STEPS as mesure_steps
 from commands.saisine import STEPS as saisine_steps
 from domain import records
 from domain.department import department_id
-from domain.shared import ROLES
+from domain.shared import ROLE_LABELS, ROLES
 from tests.helpers.api import (
     DWELLING,
     REQUIRED_DOCUMENTS,
@@ -554,7 +554,7 @@ class TestActor:
                 error = refused(
                     answer, 403, "role_not_allowed", client, before, dossier_id
                 )
-                assert "« auditeur »" in error["message"]
+                assert "« Auditeur »" in error["message"]
         assert set(endpoint_steps()) == set(STEPS)
 
     def test_wrong_role_for_a_step_is_refused(
@@ -585,7 +585,7 @@ class TestActor:
                 error = refused(
                     answer, 403, "role_not_allowed", client, before, dossier_id
                 )
-                assert f"« {role} »" in error["message"]
+                assert f"« {ROLE_LABELS[role]} »" in error["message"]
 
     def test_a_role_refused_a_step_is_told_so_whatever_its_body(
         self, client: TestClient, subtests: pytest.Subtests

@@ -13,7 +13,7 @@ from domain.access import Caller, ForbiddenError
 from domain.access_markdown import matrix_markdown
 from domain.dossier import Dossier
 from domain.facts import Facts, dossier_facts
-from domain.shared import ROLES, Actor, RoleNotAllowedError
+from domain.shared import ROLE_LABELS, ROLES, Actor, RoleNotAllowedError
 
 README = Path(__file__).parents[2] / "README.md"
 START, END = "<!-- access-matrix:start -->\n", "<!-- access-matrix:end -->"
@@ -67,7 +67,7 @@ def test_may_read_a_dossier(who: Caller, allowed: bool) -> None:
     verdict = access.may_read(who, "dossier", A_DOSSIER)
     assert (verdict is True) == allowed
     if not allowed:
-        assert f"« {who.role} »" in str(verdict)
+        assert f"« {ROLE_LABELS[who.role]} »" in str(verdict)
 
 
 def test_a_record_surface_needs_the_surface_and_the_kind() -> None:

@@ -440,7 +440,7 @@ def test_bilan_not_signed_by_the_household_is_reported() -> None:
 def test_bilan_returned_to_the_wrong_commission_is_reported() -> None:
     events = altered(ended(), Mesure.Ended, returned_to="clt")
     [finding] = of_rule("ASLL-FIN", events)
-    assert "la CLU" in finding.message
+    assert "bilan retourné à « la CLT » et non à la CLU" in finding.message
 
 
 def test_rupture_without_relay_is_reported() -> None:

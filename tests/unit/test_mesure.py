@@ -539,7 +539,8 @@ class TestDiagnose:
         then_error(drive_to(m.NOTIFIED), command, "invalid_value")
 
     def test_diagnosis_is_made_once(self) -> None:
-        then_error(drive_to(m.DIAGNOSED), diagnosis(), "invalid_transition")
+        refused = then_error(drive_to(m.DIAGNOSED), diagnosis(), "invalid_transition")
+        assert "la mesure est au stade « diagnostic fait »" in refused.message
 
 
 class TestSignConvention:

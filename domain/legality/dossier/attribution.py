@@ -22,6 +22,7 @@ from domain.dossier_rules import (
     motive_breach,
     renewal_breach,
 )
+from domain.dossier_steps import OUTCOME_LABELS
 from domain.legality.reading import (
     breach_finding,
     events_of,
@@ -42,7 +43,8 @@ def check_motive(
     return [
         breach_finding(
             breach,
-            f"Décision « {event.decision} » de la CAL du {fr_day(event.occurred_on)}",
+            f"Décision « {OUTCOME_LABELS.get(event.decision, event.decision)} » "
+            f"de la CAL du {fr_day(event.occurred_on)}",
             [event],
         )
         for event in events_of(events, Dossier.CALDecided)
@@ -185,6 +187,13 @@ def check_condition(
     return findings
 
 
+ANSWER_LABELS = {
+    "acceptee": "acceptée",
+    "refusee": "refusée",
+    "caduque": "constatée caduque",
+}
+
+
 def check_offers(
     events: Sequence[Any], settings_on: SettingsOn, as_of: date
 ) -> list[Finding]:
@@ -220,8 +229,8 @@ def check_offers(
             findings.append(
                 breach_finding(
                     breach,
-                    f"Proposition du {fr_day(offer.occurred_on)}, réponse "
-                    f"« {what} » le {fr_day(answer.occurred_on)}",
+                    f"Proposition du {fr_day(offer.occurred_on)}, "
+                    f"{ANSWER_LABELS[what]} le {fr_day(answer.occurred_on)}",
                     [offer, answer],
                 )
             )

@@ -27,6 +27,7 @@ from domain.dossier_rules import (
 )
 from domain.legality.reading import breach_finding, events_of, finding_on, fr_day
 from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.shared import role_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -187,7 +188,9 @@ def check_origin(
         role = event.actor.role
         if role not in STEP_ROLES["identify"]:
             # The command refuses this by role (403) before the rule.
-            problem = f"repérage enregistré par un acteur non proposant ({role})"
+            problem = (
+                f"repérage enregistré par un acteur non proposant ({role_label(role)})"
+            )
             findings.append(
                 finding_on("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
             )

@@ -10,7 +10,7 @@ from domain.legality.mesure.convention import CLOSINGS
 from domain.legality.reading import events_of, first_of, fr_day, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
-from domain.shared import add_months
+from domain.shared import add_months, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,8 +39,8 @@ def check_bail(
                 Finding(
                     "BG-GLISSEMENT",
                     f"Point du bail glissant du {fr_day(review.occurred_on)} "
-                    "enregistré "
-                    f"par {actor.organisation} (rôle « {actor.role} »), qui n'est "
+                    f"enregistré par {actor.organisation} "
+                    f"(rôle « {role_label(actor.role)} »), qui n'est "
                     "partie ni au bail principal ni à la sous-location.",
                     (review.originator_version,),
                     review.occurred_on,

@@ -11,6 +11,7 @@ from domain.legality.mesure.convention import CLOSINGS
 from domain.legality.reading import events_of, first_of, fr_day, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
+from domain.mesure_rules import channel_label
 from domain.shared import add_months
 
 if TYPE_CHECKING:
@@ -35,9 +36,12 @@ def check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
             if missing:
                 problems.append(f"bilan sans la signature de : {', '.join(missing)}")
             if channel and event.returned_to != channel:
+                on_day = in_force(settings_on, event.occurred_on)
+                returned = channel_label(
+                    event.returned_to, on_day and on_day[1], request.association_name
+                )
                 problems.append(
-                    f"bilan retourné à « {event.returned_to} » et non à "
-                    f"{request.channel_name}"
+                    f"bilan retourné à « {returned} » et non à {request.channel_name}"
                 )
         if not event.relayed_to.strip():
             problems.append("sans relais au service prescripteur")
@@ -114,7 +118,7 @@ def check_support_starts(
     late = (
         f"convention signée le {fr_day(convention.occurred_on)}"
         if convention is not None
-        else f"mesure au stade « {_stage(events)} »"
+        else f"mesure au stade « {m.STAGE_LABELS[_stage(events)]} »"
     )
     return [
         Finding(

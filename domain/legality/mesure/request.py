@@ -9,6 +9,8 @@ from domain import mesure_steps as m
 from domain.legality.reading import first_of, fr_day
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
+from domain.mesure_rules import channel_label
+from domain.shared import role_label, role_labels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,9 +34,9 @@ def check_prescriber(events: Sequence[Any], settings_on: SettingsOn) -> list[Fin
         Finding(
             "ASLL-PRESCRIPTEUR",
             f"Mesure demandée le {fr_day(request.occurred_on)} par "
-            f"{request.actor.organisation} (rôle « {request.actor.role} »), qui "
-            f"n'est pas un prescripteur habilité (rôles : "
-            f"{', '.join(sorted(allowed))}).",
+            f"{request.actor.organisation} "
+            f"(rôle « {role_label(request.actor.role)} »), qui n'est pas un "
+            f"prescripteur habilité (rôles : {role_labels(allowed)}).",
             (request.originator_version,),
             request.occurred_on,
             number,
@@ -108,7 +110,7 @@ def check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Findin
         findings.append(
             Finding(
                 "ASLL-CANAL",
-                f"Mesure « {request.kind} » demandée le "
+                f"Mesure « {m.KIND_LABELS[request.kind]} » demandée le "
                 f"{fr_day(request.occurred_on)} pour instruction par "
                 f"{request.channel_name} ; le département la confie à : {expected}.",
                 (request.originator_version,),
@@ -122,7 +124,8 @@ def check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Findin
             Finding(
                 "ASLL-CANAL",
                 f"{what} le {fr_day(event.occurred_on)} par {event.actor.organisation} "
-                f"(rôle « {event.actor.role} ») : une mesure « {request.kind} » "
+                f"(rôle « {role_label(event.actor.role)} ») : une mesure "
+                f"« {m.KIND_LABELS[request.kind]} » "
                 f"relève de {request.channel_name}.",
                 (event.originator_version,),
                 event.occurred_on,
@@ -147,7 +150,9 @@ def check_channel(events: Sequence[Any], settings_on: SettingsOn) -> list[Findin
         ):
             breach(event, what)
         elif isinstance(event, Mesure.Instructed) and event.channel != request.channel:
-            breach(event, f"Demande instruite comme « {event.channel} »")
+            on_day = in_force(settings_on, event.occurred_on)
+            named = channel_label(event.channel, on_day and on_day[1])
+            breach(event, f"Demande instruite par « {named} »")
         elif direct and isinstance(event, Mesure.Notified):
             on_day = in_force(settings_on, event.occurred_on)
             association = on_day and on_day[1].association(event.association)
