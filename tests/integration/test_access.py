@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from api.main import create_app
 from domain import access
-from domain.shared import ROLES
+from domain.shared import ROLE_LABELS, ROLES
 from infra.settings import Settings
 from tests.helpers.api import (
     COMMUNE,
@@ -436,7 +436,8 @@ def _refused(answer: httpx.Response, role: str) -> None:
     assert answer.status_code == 403, answer.text
     error = answer.json()
     assert error["code"] == "forbidden"
-    assert f"« {role} »" in error["message"], error["message"]  # French, names it
+    # French, names the role by its label
+    assert f"« {ROLE_LABELS[role]} »" in error["message"], error["message"]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from domain.shared import ROLE_LABELS
 from tests.helpers.api import (
     COMMUNE,
     DWELLING,
@@ -507,7 +508,7 @@ class TestRoles:
                 answer = convene(client, kind, role=role, dwelling_refs=refs)
 
                 error = refused(answer, 403, "role_not_allowed", client, before)
-                assert f"« {role} »" in error["message"]
+                assert f"« {ROLE_LABELS[role]} »" in error["message"]
 
     def test_the_deal_may_convene_the_commission_prefectorale(
         self, client: TestClient
@@ -556,7 +557,7 @@ class TestRoles:
                 # A landlord is no party to a pré-commission: out of its scope.
                 code = "forbidden" if role == "bailleur" else "role_not_allowed"
                 error = refused(answer, 403, code, client, before)
-                assert f"« {role} »" in error["message"]
+                assert f"« {ROLE_LABELS[role]} »" in error["message"]
         for role in ("auditeur", "admin"):
             before = snapshot(client, pre, solvent)
             answer = post_step(client, pre, "preselection", selection, role=role)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from domain.department import department_id
-from domain.shared import ROLES
+from domain.shared import ROLE_LABELS, ROLES
 from tests.helpers.api import (
     CEILINGS,
     REQUIRED_DOCUMENTS,
@@ -64,7 +64,7 @@ class TestAdoptSettings:
                 answer = adopt_settings(client, "972", role=role)
 
                 error = assert_error(answer, 403, "role_not_allowed")
-                assert f"« {role} »" in error["message"]
+                assert f"« {ROLE_LABELS[role]} »" in error["message"]
                 assert_store_unchanged(client, before)
         assert_error(
             client.get("/v1/departments/972/settings"), 404, "department_not_found"
