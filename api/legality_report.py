@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from api.documents import csv_text, moment, render_html
 from api.legality import FindingSeverity, RuleNotChecked, Severity
 from domain.legality import RULES_BY_ID
+from domain.places import commune_label
 from domain.records import KIND_LABELS
 from infra.ledger import ledger_of, verify_store
 from projections.audit_trail import select_records
@@ -327,7 +328,7 @@ def as_html(report: DepartmentReportPublic) -> str:
         else f"jusqu'au {report.to:%d/%m/%Y}"
     )
     place = f"département {report.department}" + (
-        f", commune {report.commune}" if report.commune else ""
+        f", commune {commune_label(report.commune)}" if report.commune else ""
     )
     facts = [
         ("Territoire", place),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from domain import department
 from domain.facts import Facts, commission_facts
-from domain.places import department_of
+from domain.places import commune_label, department_of
 from domain.records import KINDS
 from domain.shared import Actor, RoleNotAllowedError, role_label
 
@@ -280,7 +280,7 @@ def _admits(
         if commune is None:
             return f"{who} {does} sa commune : l'accréditation n'en précise aucune."
         if facts.commune != commune:
-            where = f"sa commune ({commune})"
+            where = f"sa commune, {commune_label(commune)}"
             return f"{who} {only} {where} : {this} n'en relève pas."
         return None
     if scope == ORG and (caller.role, caller.organisation) not in facts.parties:

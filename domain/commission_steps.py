@@ -32,6 +32,7 @@ CONVENED = "convoquee"
 IN_SESSION = "en_seance"
 CLOSED = "pv_clos"
 STAGES = (CONVENED, IN_SESSION, CLOSED)
+STAGE_LABELS = {CONVENED: "convoquée", IN_SESSION: "en séance", CLOSED: "PV clos"}
 
 # Who convenes each kind of commission and records its attendance.
 HOSTS = {

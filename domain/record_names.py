@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.commission_steps import KIND_TITLES as COMMISSION_TITLES
 from domain.mesure_steps import KIND_LABELS as MESURE_KINDS
+from domain.places import commune_label
 from domain.saisine_steps import SOURCE_LABELS
 
 COMMISSION_KINDS = {
@@ -53,11 +54,13 @@ def programme_mention(first: Any) -> str:
 
 def commission_mention(first: Any) -> str:
     what = COMMISSION_KINDS.get(first.kind, first.kind)
-    return f"{what} du {first.held_on:%d/%m/%Y} (commune {first.commune})"
+    where = commune_label(first.commune)
+    return f"{what} du {first.held_on:%d/%m/%Y} (commune {where})"
 
 
 def mesure_mention(first: Any) -> str:
-    return f"mesure ASLL {first.kind} (commune {first.commune})"
+    kind = MESURE_KINDS.get(first.kind, first.kind)
+    return f"mesure ASLL {kind} (commune {commune_label(first.commune)})"
 
 
 def saisine_mention(first: Any) -> str:

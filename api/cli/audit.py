@@ -19,6 +19,7 @@ from api.documents import csv_text, moment, render_html, render_pdf
 from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from domain.legality.rules import cited
+from domain.places import commune_label
 from domain.shared import ROLE_LABELS
 from infra.bootstrap import build_system
 from projections.audit_trail import find_record, select_trail, trail_by
@@ -150,7 +151,7 @@ def render(
 def _place(trail: AuditTrailPublic) -> str:
     parts = [
         f"département {trail.department}" if trail.department else None,
-        f"commune {trail.commune}" if trail.commune else None,
+        f"commune {commune_label(trail.commune)}" if trail.commune else None,
     ]
     return ", ".join(p for p in parts if p)
 
@@ -255,7 +256,7 @@ def as_html(trail: AuditTrailPublic, now: datetime, when: str = "") -> str:
         ("Enregistrement", trail.kind_label),
         ("Identifiant", str(trail.id)),
         ("Département", trail.department or "—"),
-        ("Commune", trail.commune or "—"),
+        ("Commune", commune_label(trail.commune) if trail.commune else "—"),
         ("Nombre d'événements", str(trail.count)),
         ("Événements", when or "tous, tels que connus à l'édition"),
         ("Position du journal", str(trail.position)),

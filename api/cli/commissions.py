@@ -16,8 +16,8 @@ from api.cli.output import console, day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.schemas.commissions import CommissionListPublic, CommissionsPublic
-from domain.commission_steps import KINDS
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.commission_steps import KINDS, STAGE_LABELS
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, commune_label
 from infra.bootstrap import build_system
 from projections.commissions import (
     CommissionFilter,
@@ -37,7 +37,7 @@ KIND_NAMES = {
     "commission_prefectorale": "commission préfectorale",
     "cal": "CAL",
 }
-STAGE_NAMES = {"convoquee": "convoquée", "en_seance": "en séance", "pv_clos": "PV clos"}
+STAGE_NAMES = STAGE_LABELS
 # The procès-verbal's words for each outcome, and the CAL-TROIS exceptions.
 OUTCOME_NAMES = {
     **OUTCOMES,
@@ -150,7 +150,7 @@ def _print_commissions(page: CommissionsPublic, output: str) -> int:
             (
                 day(c.held_on),
                 KIND_NAMES.get(c.kind, c.kind),
-                c.commune,
+                commune_label(c.commune),
                 STAGE_NAMES.get(c.stage, c.stage),
                 c.attendees,
                 c.decisions,
@@ -174,8 +174,8 @@ def print_commission(lists: CommissionListPublic, names: Names) -> int:
     c = lists.commission
     title = KIND_NAMES.get(c.kind, c.kind)
     out.print(
-        f"{title[0].upper()}{title[1:]} du {day(c.held_on)} — commune {c.commune} "
-        f"(département {c.department})"
+        f"{title[0].upper()}{title[1:]} du {day(c.held_on)} — commune "
+        f"{commune_label(c.commune)} (département {c.department})"
     )
     out.print(f"Identifiant : {c.id}")
     if c.programme_id or c.landlord:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from api.cli.arguments import matching
 from api.cli.broker import kafka_bootstrap, stop_signals
 from api.cli.output import print_json, print_table, rows, table
+from domain.places import commune_label
 from infra.bootstrap import build_system
 from infra.broker import broker_unreachable
 from infra.consumer import DEFAULT_TOPIC, GROUP_PATTERN, TOPIC_PATTERN, CommuneConsumer
@@ -157,7 +158,9 @@ def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> 
             table("commune", ("dossiers identifiés", "right"), ("événements", "right")),
             [
                 (
-                    "inconnue" if r.commune == UNKNOWN_COMMUNE else r.commune,
+                    "inconnue"
+                    if r.commune == UNKNOWN_COMMUNE
+                    else commune_label(r.commune),
                     r.dossiers_identified,
                     r.events,
                 )

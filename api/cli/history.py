@@ -26,8 +26,11 @@ from uuid import UUID
 from api.cli.arguments import moment_arg, uuid_arg
 from api.cli.output import print_json
 from api.schemas.history import HistoryEntry
+from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
 from domain.clocks import Clocks, local_moment
+from domain.places import commune_label
 from domain.records import kind_of
+from domain.shared import role_label
 from infra.bootstrap import build_system
 from projections.audit_trail import summarise
 
@@ -40,6 +43,13 @@ if TYPE_CHECKING:
 UUID_TEXT = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I
 )
+# A record's stage in words, by kind of record.
+STAGE_LABELS: dict[str, dict[str, str]] = {
+    "dossier": dossier_steps.STAGE_LABELS,
+    "mesure": mesure_steps.STAGE_LABELS,
+    "commission": commission_steps.STAGE_LABELS,
+    "saisine": saisine_steps.STAGE_LABELS,
+}
 
 
 def add_parsers(commands: Any) -> None:
@@ -224,7 +234,9 @@ def render(
     place = ", ".join(
         p
         for p in (
-            f"commune {first.commune}" if getattr(first, "commune", None) else "",
+            f"commune {commune_label(first.commune)}"
+            if getattr(first, "commune", None)
+            else "",
             f"département {department}" if department else "",
         )
         if p
@@ -235,7 +247,9 @@ def render(
     ]
     stage = getattr(state, "stage", None)
     if stage:
-        lines.append(f"Étape ({when}) : {human(stage, names, department)}")
+        stage_labels = STAGE_LABELS.get(kind.name, {}) if kind is not None else {}
+        shown = stage_labels.get(stage) or human(stage, names, department)
+        lines.append(f"Étape ({when}) : {shown}")
     lines.append(
         "Dates : « survenu le » (jour de l'étape) et « enregistré le » (heure "
         f"locale du département {department or '—'})."
@@ -252,8 +266,7 @@ def render(
         )
         actor = event.actor
         lines.append(
-            f"     par {actor.subject} ({human(actor.role, names, department)}, "
-            f"{actor.organisation})"
+            f"     par {actor.subject} ({role_label(actor.role)}, {actor.organisation})"
         )
         for link, what in (("commission_id", "séance"), ("programme_id", "programme")):
             linked = getattr(event, link, None)

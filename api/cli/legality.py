@@ -24,7 +24,12 @@ from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
 from domain.legality.rules import RULES_BY_ID, cited
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
+from domain.places import (
+    COMMUNE_PATTERN,
+    DEPARTMENT_CODE_PATTERN,
+    commune_label,
+    department_of,
+)
 from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
 
@@ -209,8 +214,9 @@ def _print_record(answer: LegalityPublic) -> None:
     # Information (an imported step, SAISIE-TARDIVE) is shown, not a breach.
     informative = sum(f.severity == "information" for f in answer.findings)
     print(
-        f"{KIND_LABELS[answer.kind]} {answer.id} (commune {answer.commune}, "
-        f"département {answer.department}) — au {answer.as_of:%d/%m/%Y}{known} : "
+        f"{KIND_LABELS[answer.kind]} {answer.id} "
+        f"(commune {commune_label(answer.commune)}, département {answer.department})"
+        f" — au {answer.as_of:%d/%m/%Y}{known} : "
         f"{answer.count - informative} manquement(s), dont {blocking} bloquant(s)"
         + (f" ; {informative} information(s)" if informative else "")
     )
@@ -272,8 +278,8 @@ def _print_report(report: LegalityReportPublic) -> None:
     )
     checked = ", ".join(f"{n} {kind}(s)" for kind, n in report.checked.items())
     print(
-        f"Commune {report.commune} — contrôle au {report.as_of:%d/%m/%Y}, "
-        f"manquements nés {period}"
+        f"Commune {commune_label(report.commune)} — contrôle au "
+        f"{report.as_of:%d/%m/%Y}, manquements nés {period}"
     )
     print(f"Enregistrements contrôlés : {checked}")
     breaches = {s: n for s, n in report.by_severity.items() if s != "information"}

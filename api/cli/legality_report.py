@@ -24,7 +24,7 @@ from api.legality_report import (
 )
 from commands.legality_report import department_report
 from domain.department import local_today
-from domain.places import department_of
+from domain.places import commune_label, department_of
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _summary(report: DepartmentReportPublic) -> str:
         else f"jusqu'au {report.to:%d/%m/%Y}"
     )
     place = f"Département {report.department}" + (
-        f", commune {report.commune}" if report.commune else ""
+        f", commune {commune_label(report.commune)}" if report.commune else ""
     )
     lines = [
         f"Rapport de légalité — {place} — manquements nés {period} "

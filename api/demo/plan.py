@@ -30,10 +30,11 @@ from commands.dossier import (
 from commands.dossier_identification import IdentifyDossier
 from commands.programme import DwellingIn, LetDwelling
 from domain.department_settings import DepartmentSettings
+from domain.places import COMMUNE_NAMES
 from domain.shared import Actor
 
 COMMUNE = "97209"  # Fort-de-France (code INSEE)
-COMMUNE_NAME = "Fort-de-France"
+COMMUNE_NAME = COMMUNE_NAMES[COMMUNE]
 
 # The scenario's names for what it creates; their ids are known once created.
 FLAMBOYANTS, BELLEVUE = "flamboyants", "bellevue"

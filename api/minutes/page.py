@@ -7,13 +7,14 @@ from datetime import datetime
 from api.documents import moment, render_html
 from api.minutes.labels import FUNCTIONS, KIND_TITLES
 from api.minutes.model import Minutes
+from domain.places import commune_label
 
 
 def minutes_html(minutes: Minutes, now: datetime) -> str:
     s = minutes.commission
     kind = KIND_TITLES[s.kind]
     provisional = minutes.closed_on is None
-    place = f"commune {s.commune}, département {s.department}"
+    place = f"commune {commune_label(s.commune)}, département {s.department}"
     facts = [
         ("Commission", kind),
         ("Séance du", f"{s.held_on:%d/%m/%Y}"),
@@ -21,7 +22,8 @@ def minutes_html(minutes: Minutes, now: datetime) -> str:
     ]
     if minutes.programme is not None:
         p = minutes.programme
-        facts.append(("Programme", f"{p.landlord} — {p.commune} ({p.id})"))
+        where = commune_label(p.commune)
+        facts.append(("Programme", f"{p.landlord} — {where} ({p.id})"))
     if s.landlord:
         facts.append(("Bailleur", s.landlord))
     if s.dwelling_refs:

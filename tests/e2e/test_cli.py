@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from domain.dossier_steps import STAGE_LABELS
 from infra.departments import load_department_settings
 from tests.e2e.support import (
     DEMO_MESURE_STAGES,
@@ -57,6 +58,9 @@ class TestHistory:
         assert lines[0].startswith(f"Dossier LLTS {dossier_id} — 17 événement(s)")
         assert "Ménage repéré, dossier LLTS ouvert" in result.stdout
         assert "Préfecture de la Martinique" in result.stdout
+        # the commune named, roles by their labels
+        assert "commune Fort-de-France (97209)" in lines[1]
+        assert "(Préfecture, Préfecture de la Martinique)" in result.stdout
         assert "Bilan d'installation fait" in result.stdout
         assert "Dossier clos" in result.stdout
         dated = [line for line in lines if FRENCH_DATE.search(line)]
@@ -103,7 +107,7 @@ class TestHistory:
             assert lines[0].startswith(
                 f"Dossier LLTS {dossier_id} — 5 événement(s) (connu le "
             )
-            stage = str(then.json()["stage"]).replace("_", " ")
+            stage = STAGE_LABELS[then.json()["stage"]]
             assert f"Étape (connu le {lines[0].split('connu le ', 1)[1]} : {stage}" in (
                 result.stdout
             )

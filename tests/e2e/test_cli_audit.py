@@ -111,7 +111,7 @@ def test_table_lists_every_event_in_french(store: Store) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"Piste d'audit — Dossier LLTS {store.dossier}"
     assert f"{len(store.events)} événement(s)" in lines[1]
-    assert "commune 97209" in lines[1]
+    assert "commune Fort-de-France (97209)" in lines[1]
     # edited in the department's time (Martinique), its offset spelled out
     assert re.search(r"éditée le \d\d/\d\d/\d{4} à [\d:]{8} \(UTC−04:00\)", lines[1])
     header = lines[3].split("   ")

@@ -107,6 +107,7 @@ class TestList:
         body = "\n".join(lines[3:])
         for name in ("pré-commission", "commission préfectorale", "CAL", "PV clos"):
             assert name in body
+        assert body.count("Fort-de-France (97209)") == 3
         assert store.prefectorale in body
         assert store.cal in body
         assert all(FRENCH_DATE.search(line) for line in lines[3:])

@@ -50,7 +50,9 @@ def test_a_demo_dossier_is_named_and_legal(
     dossier_id = dossier_at(client, "clos")
     status, out, err = legality(server, "--dossier", dossier_id)
     assert status == 0, err
-    assert out.startswith(f"Dossier LLTS {dossier_id} (commune {DEMO_COMMUNE}")
+    assert out.startswith(
+        f"Dossier LLTS {dossier_id} (commune Fort-de-France ({DEMO_COMMUNE})"
+    )
     assert "0 manquement(s), dont 0 bloquant(s)" in out
     # Told today with past dates, the demo is a declared import: its steps are
     # shown as imported (SAISIE-TARDIVE, for information), not as late entries.
@@ -90,7 +92,7 @@ def test_a_dossier_read_after_its_bilan_deadline_shows_the_alert(
 def test_the_demo_commune_report(server: Server) -> None:
     status, out, err = legality(server, "--commune", DEMO_COMMUNE)
     assert status == 0, err
-    assert out.startswith(f"Commune {DEMO_COMMUNE} — contrôle au ")
+    assert out.startswith(f"Commune Fort-de-France ({DEMO_COMMUNE}) — contrôle au ")
     assert "Règles non contrôlées :" in out  # those of measures and referrals
     lines = out.splitlines()
     at = lines.index("Règles non contrôlées :")
