@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from domain.legality import RULES_BY_ID
+from domain.legality.rules import cited
 from projections.commissions import CommissionFilter, select_commissions
 from projections.dossier_list import DossierFilter, select_dossiers
 from projections.programmes import ProgrammeFilter, select_programmes
@@ -32,6 +33,10 @@ class RulePublic(BaseModel):
     id: str
     title: str = Field(description="Intitulé en français")
     source: str = Field(description="Source juridique ou seed")
+    source_text: str = Field(
+        description="La source telle qu'on la lit : chaque document source "
+        "(« seed 000 ») cité par son titre"
+    )
     severity: Severity
     applies_to: list[str] = Field(
         description="Enregistrements dont l'historique est lu"
@@ -52,6 +57,7 @@ class RulePublic(BaseModel):
             id=rule.id,
             title=rule.title,
             source=rule.source,
+            source_text=cited(rule.source),
             severity=rule.severity,
             applies_to=list(rule.applies_to),
             when=rule.when,

@@ -102,7 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Réglage refusé ({where}) : {why}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, json=settings.log_json)  # to stderr
-    if not _store_found(settings, args.command):
+    # A command that reads no store (`legality rules`) says so by `reads_store`.
+    reads_store = getattr(args, "reads_store", None)
+    if (reads_store is None or reads_store(args)) and not _store_found(
+        settings, args.command
+    ):
         return 1
     try:
         return args.run(settings, args)

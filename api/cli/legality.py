@@ -1,6 +1,7 @@
 """`logis legality`: the DOMAIN.md §8 rules a record's history breaks as of a
 day, or a commune's report (messages in French); `logis legality report`: the
-department's legality report a Préfecture signs (api/cli/legality_report.py).
+department's legality report a Préfecture signs (api/cli/legality_report.py);
+`logis legality rules`: the catalogue of the rules, sources cited as texts.
 
 Exit status: 0 when no finding is "bloquant", 1 when one is, 2 for bad
 arguments (argparse's) or an unknown record, 3 when the report's chain of
@@ -19,11 +20,17 @@ from api.cli import legality_report
 from api.cli.arguments import day_arg, moment_arg, uuid_arg
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
-from api.legality import LegalityPublic, LegalityReportPublic, commune_ids
+from api.legality import (
+    LegalityPublic,
+    LegalityReportPublic,
+    RulePublic,
+    RulesPublic,
+    commune_ids,
+)
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
-from domain.legality.rules import RULES_BY_ID, cited
+from domain.legality.rules import RULES, RULES_BY_ID, cited
 from domain.places import (
     COMMUNE_PATTERN,
     DEPARTMENT_CODE_PATTERN,
@@ -62,9 +69,10 @@ def add_parsers(commands: Any) -> None:
     legality.add_argument(
         "action",
         nargs="?",
-        choices=("report",),
+        choices=("report", "rules"),
         help="report : le rapport de légalité du département (--department, "
-        "--commune, --from, --to, --format, --output)",
+        "--commune, --from, --to, --format, --output) ; rules : le catalogue des "
+        "règles, leurs sources citées en toutes lettres (--format)",
     )
     legality.add_argument(
         "--department",
@@ -113,7 +121,11 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="rapport : écrire dans ce fichier (pdf : obligatoire)",
     )
-    legality.set_defaults(run=run, legality_parser=legality)
+    legality.set_defaults(
+        run=run,
+        legality_parser=legality,
+        reads_store=lambda args: args.action != "rules",  # the catalogue is code
+    )
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -123,6 +135,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if records:
             parser.error("le rapport ne prend pas --" + records[0])
         return legality_report.run(settings, args, parser)
+    if args.action == "rules":
+        if records or args.commune or args.department or args.output:
+            parser.error("le catalogue des règles ne prend que --format")
+        if args.format not in ("table", "json"):
+            parser.error(f"--format {args.format} ne vaut que pour « report »")
+        return _print_rules(args.format)
     if args.department or args.output:
         parser.error("--department et --output ne valent que pour « report »")
     if not records and args.commune is None:
@@ -257,6 +275,29 @@ def _print_record(answer: LegalityPublic) -> None:
         )
     ]
     print_table("", grid, "", *details)
+
+
+def _print_rules(output: str) -> int:
+    """The catalogue /v1/legality/rules answers, as people read it: each rule's
+    records by their labels, its source cited as a text."""
+    answer = RulesPublic(data=[RulePublic.of(r) for r in RULES], count=len(RULES))
+    if output == "json":
+        return print_json(answer.model_dump(mode="json"))
+    grid = rows(
+        table("règle", "gravité", "enregistrements", "intitulé", "source"),
+        [
+            (
+                r.id,
+                r.severity,
+                ", ".join(KIND_LABELS[k] for k in r.applies_to),
+                r.title,
+                r.source_text,
+            )
+            for r in answer.data
+        ],
+    )
+    title = f"Règles de légalité (DOMAIN §8) — {answer.count} règle(s)"
+    return print_table(title, grid)
 
 
 def _spans(versions: tuple[int, ...] | list[int]) -> str:

@@ -1,7 +1,7 @@
 """`logis legality` on the demo's store (the `logis serve` one): a dossier named
 in its output, a commune's report, dated readings, and the exit status: 0 with
 no "bloquant" finding, 1 with one (an imported history), 2 for bad arguments or
-an unknown record."""
+an unknown record; `logis legality rules`, the catalogue."""
 
 from __future__ import annotations
 
@@ -127,6 +127,8 @@ def test_the_demo_referral_summoned_too_early_exits_1(server: Server) -> None:
         ("--commune", DEMO_COMMUNE, "--from", "2025-06-01", "--to", "2025-05-01"),
         ("--as-of", "2025-01-01"),
         ("--commune", DEMO_COMMUNE, "--as-of", "hier"),
+        ("rules", "--commune", DEMO_COMMUNE),
+        ("rules", "--format", "csv"),
     ],
 )
 def test_bad_arguments_exit_2(server: Server, args: tuple[str, ...]) -> None:
@@ -164,3 +166,29 @@ def test_a_blocking_finding_exits_1(
     assert out.startswith(f"Dossier LLTS {dossier_id}")
     assert "CAL-MOTIF" in out
     assert "dont 1 bloquant(s)" in out
+
+
+def test_the_rules_catalogue_cites_its_sources_as_texts(
+    server: Server, client: httpx.Client, tmp_path: Path
+) -> None:
+    """`logis legality rules`: every rule, its records by their labels, its
+    source cited as a text; the catalogue is code, so no store is needed (none
+    is created); --format json is the API's answer."""
+    missing = tmp_path / "absent.sqlite3"
+    result = run_logis(
+        "legality", "rules", database_url=f"sqlite:///{missing}", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert not missing.exists()
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Règles de légalité (DOMAIN §8) — 39 règle(s)"
+    assert lines[1].split() == [
+        "règle", "gravité", "enregistrements", "intitulé", "source",
+    ]  # fmt: skip
+    (conc,) = [line for line in lines if line.startswith("CONC-QUOTA ")]
+    assert "Programme" in conc
+    assert SOURCES["000"][:40] in conc
+    assert "seed" not in result.stdout
+    status, out, err = legality(server, "rules", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out) == client.get("/v1/legality/rules").json()

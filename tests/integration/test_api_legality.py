@@ -126,6 +126,21 @@ def test_the_rules_catalogue_lists_every_rule(client: TestClient) -> None:
     assert rules["COMPREF-RANG"]["applies_to"] == ["commission"]
 
 
+def test_the_rules_catalogue_cites_its_sources_as_texts(client: TestClient) -> None:
+    """`source` keeps the seed's number (stable, as stored in findings);
+    `source_text` is what people read: each source document by its title."""
+    rules = {r["id"]: r for r in legality(client, "rules")["data"]}
+    assert rules["DOS-ORDRE"]["source"] == "seed 000"
+    assert rules["DOS-ORDRE"]["source_text"] == (
+        "Procédure d'attribution LLTS de l'ALS Martinique (diaporama de l'ALS)"
+    )
+    assert rules["BG-GLISSEMENT"]["source_text"] == (
+        "CCH L442-8-3 ; PDALPD de la Loire 2002-2007"
+    )
+    assert rules["SNE-NUMERO"]["source_text"] == "CCH L441-2-1"
+    assert not [r["id"] for r in rules.values() if "seed" in r["source_text"]]
+
+
 @pytest.mark.parametrize(
     ("kind", "code"),
     [
