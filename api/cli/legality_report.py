@@ -25,6 +25,7 @@ from api.legality_report import (
 from commands.legality_report import department_report
 from domain.department import local_today
 from domain.places import commune_label, department_of
+from domain.records import KIND_LABELS
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ def _summary(report: DepartmentReportPublic) -> str:
     ]
     for f in report.findings:
         lines.append(
-            f"{f.breached_on:%d/%m/%Y}  {f.rule:<18}  {f.record_kind} {f.record_id} "
+            f"{f.breached_on:%d/%m/%Y}  {f.rule:<18}  "
+            f"{KIND_LABELS.get(f.record_kind, f.record_kind)} {f.record_id} "
             f"({f.record_label}) : {f.message}"
         )
     lines.append(

@@ -422,6 +422,9 @@ def test_logis_legality_report_prints_the_same_report(
     status, out = logis("legality", "report", *period)
     assert status == 1
     assert "CCAPEX-SAISINE" in out
+    # each finding's record by its kind's label, not its code
+    referral = next(f for f in body["findings"] if f["record_kind"] == "saisine")
+    assert f"Saisine CCAPEX {referral['record_id']} (" in out
 
 
 @pytest.mark.parametrize(
