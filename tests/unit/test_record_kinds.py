@@ -145,7 +145,8 @@ def test_every_step_command_of_every_kind_can_be_dispatched() -> None:
             # its kind, its aggregate's step (roles from the registry), its URL
             assert step.record_kind == name, step
             assert step.roles() == records.kind(name).steps[step.action], step
-            assert step.slug and step.title, step
+            assert step.slug, step
+            assert step.title, step
     assert len(COMMANDS) == len(CREATIONS) + sum(
         len(p.steps) for p in PROCEDURES.values()
     )
