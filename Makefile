@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test install system services lint unit integration e2e bench lock clean
+.PHONY: run test install system services lint unit integration e2e bench lock clean assets
 
 # The installer's output goes to a log, shown only when it fails. pip itself and
 # setuptools are in the dev lock, so Logis is built with the locked setuptools
@@ -33,6 +33,15 @@ lock: $(STAMP)
 	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o $(DEV_LOCK) pyproject.toml
 	cp $(DEV_LOCK) $(LOCK)
 	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
+
+## The pages' front-end files (DSFR, htmx, Swagger UI, ReDoc) from npm at the
+## versions of package-lock.json, copied with their licences into
+## api/web/static/vendor/ (tools/vendor_assets.py). The copy is committed: running
+## or testing Logis needs no Node and nothing loads from a CDN. Needs npm; run it
+## after changing package.json (`npm install --package-lock-only` first).
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(PYTHON) tools/vendor_assets.py
 
 ## System libraries Logis needs beyond Python: pango and HarfBuzz's subsetter for
 ## WeasyPrint's PDFs (fonts embedded as subsets), and a font. Installed with apt-get (Debian/Ubuntu) when missing.
