@@ -43,16 +43,19 @@ assets:
 	npm ci --ignore-scripts --no-audit --no-fund
 	$(PYTHON) tools/vendor_assets.py
 
-## System libraries Logis needs beyond Python: pango and HarfBuzz's subsetter for
-## WeasyPrint's PDFs (fonts embedded as subsets), and a font. Installed with apt-get (Debian/Ubuntu) when missing.
+## System packages Logis needs beyond Python: pango and HarfBuzz's subsetter for
+## WeasyPrint's PDFs (fonts embedded as subsets), and a font; Debian's chromium
+## for the browser tests of the pages (tests/e2e/test_web.py: Playwright drives
+## it, and never downloads a browser). Installed with apt-get (Debian/Ubuntu)
+## when missing.
 system:
 	@ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' && \
-	  ldconfig -p | grep -q 'libharfbuzz-subset.so' || { \
-	  echo "Installation des bibliothèques système (pango) avec apt-get…"; \
+	  ldconfig -p | grep -q 'libharfbuzz-subset.so' && command -v chromium >/dev/null || { \
+	  echo "Installation des paquets système (pango, chromium) avec apt-get…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium; }
 
 ## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
 ## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).

@@ -28,6 +28,11 @@ def test_docs_and_redoc_load_only_vendored_files(client: TestClient) -> None:
             assert answer.status_code == 200, (page, asset)
         assert "cdn" not in html.lower(), page
         assert "fonts.googleapis" not in html, page
+        # what the bundles themselves would fetch elsewhere (ReDoc's logo) is
+        # blocked by the browser: only this server
+        policy = nobody.get(page).headers["content-security-policy"]
+        assert "http" not in policy, policy
+        assert "default-src 'self'" in policy
 
 
 def test_each_vendored_package_keeps_its_licence() -> None:
