@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse
 
 from api.access_log import AccessLogDep
@@ -58,11 +59,18 @@ environment.filters.update(french.FILTERS)
 templates = Jinja2Templates(env=environment)
 
 
+# Pages load nothing but this server's files, and no other site may frame them.
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
 def render(
     request: Request, template: str, status: int = 200, **context: Any
 ) -> Response:
     settings = request.app.state.system.settings
-    return templates.TemplateResponse(
+    page = templates.TemplateResponse(
         request,
         template,
         {
@@ -74,6 +82,8 @@ def render(
         },
         status_code=status,
     )
+    page.headers["Content-Security-Policy"] = PAGE_POLICY
+    return page
 
 
 def refusal(request: Request, status: int, message: str) -> Response:
@@ -95,7 +105,7 @@ class PageRoute(APIRoute):
             except DomainError as error:
                 status = next(s for c, s in STATUS_BY_ERROR if isinstance(error, c))
                 return refusal(request, status, error.message)
-            except HTTPException as error:
+            except StarletteHTTPException as error:
                 detail = error.detail
                 message = (
                     detail["message"]
@@ -160,9 +170,8 @@ async def sign_in(request: Request, system: SystemDep) -> Response:
         department=department,
         commune=commune,
     )
-    csrf = request.session.get("csrf")
-    request.session.clear()  # a new session for the person signing in
-    request.session.update({"token": token, "csrf": csrf})
+    request.session.clear()  # a new session (and CSRF token) for this person
+    request.session["token"] = token
     return RedirectResponse("/dossiers", 303)
 
 

@@ -19,6 +19,7 @@ from api.deps import get_caller
 from domain.access import Caller
 from infra.development_tokens import development_secret
 from infra.settings import LOOPBACK_HOSTS, Settings
+from infra.token_verification import AuthConfigError
 
 COOKIE = "logis_session"
 SESSION_HOURS = 8  # as a development token
@@ -46,7 +47,7 @@ def _session_key(settings: Settings) -> str:
     if not settings.uses_identity_provider:
         try:  # a key of its own, derived: the secret itself never signs cookies
             secret = development_secret(settings)
-        except Exception:
+        except AuthConfigError:  # build_verifier refuses to start without one
             return secrets.token_urlsafe(48)
         return hmac.new(secret, b"logis web session", hashlib.sha256).hexdigest()
     return secrets.token_urlsafe(48)

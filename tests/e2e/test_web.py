@@ -27,7 +27,7 @@ from domain.shared import ROLE_LABELS
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
     from tests.e2e.support import Server
 
@@ -85,7 +85,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, server: Server) -> Iterator[Page]:
     """A fresh browser context (no cookies) whose requests may only reach the
-    server on 127.0.0.1: any other is aborted, and the test fails."""
+    server on 127.0.0.1: any other is aborted, and the test fails, as it does
+    on any script error in the page."""
     context = browser.new_context(base_url=server.base_url, locale="fr-FR")
     context.set_default_timeout(TIMEOUT_MS)
     elsewhere: list[str] = []
@@ -99,11 +100,27 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
 
     context.route("**/*", loopback_only)
     opened = context.new_page()
+    # what the pages' scripts could not do, a Content-Security-Policy refusal
+    # included: nothing, but ReDoc's logo (api/web/docs.py) and the refusals
+    # (403, 404) the tests ask for
+    broken: list[str] = []
+    opened.on("pageerror", lambda error: broken.append(str(error)))
+
+    def console(message: ConsoleMessage) -> None:
+        text = message.text
+        expected = "status of 40" in text or (
+            "cdn.redoc.ly" in text and "blocked" in text
+        )
+        if message.type == "error" and not expected:
+            broken.append(text)
+
+    opened.on("console", console)
     try:
         yield opened
     finally:
         context.close()
     assert elsewhere == [], f"requêtes hors de 127.0.0.1 : {elsewhere}"
+    assert broken == [], f"erreurs dans la page : {broken}"
 
 
 def sign_in(page: Page, role: str) -> None:
