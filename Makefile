@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test install system services lint unit integration e2e bench lock clean
+.PHONY: run test install system services lint unit integration e2e bench lock clean assets
 
 # The installer's output goes to a log, shown only when it fails. pip itself and
 # setuptools are in the dev lock, so Logis is built with the locked setuptools
@@ -34,16 +34,28 @@ lock: $(STAMP)
 	cp $(DEV_LOCK) $(LOCK)
 	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
 
-## System libraries Logis needs beyond Python: pango and HarfBuzz's subsetter for
-## WeasyPrint's PDFs (fonts embedded as subsets), and a font. Installed with apt-get (Debian/Ubuntu) when missing.
+## The pages' front-end files (DSFR, htmx, Swagger UI, ReDoc) from npm at the
+## versions of package-lock.json, copied with their licences into
+## api/web/static/vendor/ (tools/vendor_assets.py). The copy is committed: running
+## or testing Logis needs no Node and nothing loads from a CDN. Needs npm; run it
+## after changing package.json (`npm install --package-lock-only` first).
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(PYTHON) tools/vendor_assets.py
+
+## System packages Logis needs beyond Python: pango and HarfBuzz's subsetter for
+## WeasyPrint's PDFs (fonts embedded as subsets), and a font; Debian's chromium
+## for the browser tests of the pages (tests/e2e/test_web.py: Playwright drives
+## it, and never downloads a browser). Installed with apt-get (Debian/Ubuntu)
+## when missing.
 system:
 	@ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' && \
-	  ldconfig -p | grep -q 'libharfbuzz-subset.so' || { \
-	  echo "Installation des bibliothèques système (pango) avec apt-get…"; \
+	  ldconfig -p | grep -q 'libharfbuzz-subset.so' && command -v chromium >/dev/null || { \
+	  echo "Installation des paquets système (pango, chromium) avec apt-get…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium; }
 
 ## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
 ## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute
 
 from api.deps import get_caller
@@ -33,6 +34,9 @@ from api.routes import (
     workload,
 )
 from api.summaries import name_operations
+from api.web import pages
+from api.web.docs import add_static_and_docs
+from api.web.session import session_options
 from infra.auth import build_verifier
 from infra.bootstrap import build_system, check_store
 from infra.logging import configure_logging
@@ -111,13 +115,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from the vendored files (api/web/docs.py)
+        redoc_url=None,
     )
     register_error_handlers(app)
     app.state.verifier = build_verifier(settings)  # AuthConfigError: no key
     check_store(settings)  # CipherKeyError, SchemaError: refuse to start
     app.router.routes.extend(_route_table())
+    add_static_and_docs(app)
+    app.include_router(pages.router)
     name_operations(app)  # French summaries in /docs
     document_operations(app)  # examples from the demo, the rules of each command
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SessionMiddleware, **session_options(settings))
     return app

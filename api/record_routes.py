@@ -13,10 +13,55 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response
 
 from api.access import authorize, history, public
-from api.access_log import AccessLogDep
+from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import CallerDep, ClocksDep, SystemDep
 from api.schemas.history import HistoryPublic
 from domain import records
+from domain.access import Caller
+from domain.clocks import Clocks
+from infra.bootstrap import System
+
+
+def read_record(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    kind: str,
+    model: Any,
+    record_id: UUID,
+    clocks: Clocks,
+) -> tuple[Any, int | None]:
+    """The record through its public `model`, once the caller may read it, as it
+    stands (with its version, the ETag) or by the clocks (version None); the
+    fields the caller's role does not read withheld; the read logged. The JSON
+    route and the web page both answer from here."""
+    record = authorize(system, caller, kind, record_id)
+    version = record.version if clocks.now else None
+    if not clocks.now:
+        record = system.app.read_at(kind, record_id, clocks)
+    answer = public(caller, kind, model.of(record))
+    reveals = records.kind(kind).reveals
+    if reveals:
+        access.record(kind, [record_id], reveals)
+    return answer, version
+
+
+def read_record_history(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    kind: str,
+    record_id: UUID,
+    clocks: Clocks,
+) -> HistoryPublic:
+    """The record's events by the clocks, once the caller may read its history,
+    each without the fields the caller's role does not read; the read logged."""
+    authorize(system, caller, kind, record_id, surface="history")
+    system.app.history(kind, record_id)  # 404 for another kind of record
+    _, events = system.app.record_history_at(record_id, clocks)
+    answer = HistoryPublic(id=record_id, events=history(caller, kind, events))
+    access.record(kind, [record_id], records.kind(kind).reveals)
+    return answer
 
 
 def add_read_route(
@@ -25,7 +70,6 @@ def add_read_route(
     """GET {router prefix}/{<kind>_id}: the record through its public `model`
     (a class with `of(aggregate)`); `name` and `doc` are the operation's."""
     id_name = f"{kind}_id"
-    reveals = records.kind(kind).reveals
 
     def read(
         record_id: Annotated[UUID, Path(alias=id_name)],
@@ -35,14 +79,11 @@ def add_read_route(
         response: Response,
         clocks: ClocksDep,
     ) -> Any:
-        record = authorize(system, caller, kind, record_id)
-        if clocks.now:
-            response.headers["ETag"] = f'"{record.version}"'
-        else:
-            record = system.app.read_at(kind, record_id, clocks)
-        answer = public(caller, kind, model.of(record))
-        if reveals:
-            access.record(kind, [record_id], reveals)
+        answer, version = read_record(
+            system, caller, access, kind, model, record_id, clocks
+        )
+        if version is not None:
+            response.headers["ETag"] = f'"{version}"'
         return answer
 
     read.__name__, read.__doc__ = name, doc
@@ -53,7 +94,6 @@ def add_history_route(router: APIRouter, kind: str, *, name: str, doc: str) -> N
     """GET {router prefix}/{<kind>_id}/history: every event of the record in
     order, without the fields of a category the caller's role does not read."""
     id_name = f"{kind}_id"
-    reveals = records.kind(kind).reveals
 
     def read_history(
         record_id: Annotated[UUID, Path(alias=id_name)],
@@ -62,12 +102,7 @@ def add_history_route(router: APIRouter, kind: str, *, name: str, doc: str) -> N
         access: AccessLogDep,
         clocks: ClocksDep,
     ) -> HistoryPublic:
-        authorize(system, caller, kind, record_id, surface="history")
-        system.app.history(kind, record_id)  # 404 for another kind of record
-        _, events = system.app.record_history_at(record_id, clocks)
-        answer = HistoryPublic(id=record_id, events=history(caller, kind, events))
-        access.record(kind, [record_id], reveals)
-        return answer
+        return read_record_history(system, caller, access, kind, record_id, clocks)
 
     read_history.__name__, read_history.__doc__ = name, doc
     router.add_api_route(

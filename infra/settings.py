@@ -130,6 +130,15 @@ class Settings(BaseSettings):
     # The longest a fetch of its keys (or discovery document) may take, and the
     # longest a request waits for one: then 503 identity_provider_unavailable.
     identity_provider_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # The web pages (api/web/): their session cookie is signed with this key;
+    # without it, a key derived from the development secret, or one drawn per
+    # process (sessions then end when the server restarts).
+    session_secret: SecretStr | None = Field(
+        default=None, description="key signing the pages' session cookie"
+    )
+    # The DSFR's terms reserve the State's brand block (Marianne, « République
+    # française ») to State services: shown only when the operator is one.
+    state_operator: bool = False
     # Crypto-shredding (infra/personal_mapper.py): how long a process may keep
     # using a household's key read from the store (0: read it for every event).
     # An erasure in another process is seen here after at most this long.

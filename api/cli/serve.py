@@ -51,12 +51,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 1
     tokens = args.tokens
+    pages = not settings.uses_identity_provider  # the one-click sign-in
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:  # last on screen, once it answers
-                print(_welcome(host, port, tokens), file=sys.stderr, flush=True)
+                welcome = _welcome(host, port, tokens, pages=pages)
+                print(welcome, file=sys.stderr, flush=True)
 
     config = uvicorn.Config(
         create_app(settings), host=host, port=port, log_config=None, access_log=False
@@ -79,7 +81,7 @@ def _port_taken(host: str, port: int) -> str | None:
     return None
 
 
-def _welcome(host: str, port: int, tokens: Path | None) -> str:
+def _welcome(host: str, port: int, tokens: Path | None, *, pages: bool) -> str:
     shown = f"[{host}]" if ":" in host else host
     where = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"  # noqa: S104
     sign_in = (
@@ -87,8 +89,11 @@ def _welcome(host: str, port: int, tokens: Path | None) -> str:
         if tokens is not None
         else "collez un jeton (logis token --help)"
     )
+    # The pages' one-click sign-in exists with development tokens only.
+    browse = f"  Pages       {where}/ (un clic par personne de la démonstration)\n"
     return (
         f"\nLogis est prêt.\n"
+        f"{browse if pages else ''}"
         f"  Ouvrez      {where}/docs\n"
         f"  Connexion   bouton « Authorize », {sign_in}\n"
         f"  Arrêt       Ctrl+C\n"

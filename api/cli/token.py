@@ -10,11 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import matching
-from api.demo.ccapex import CCAPEX_ACTORS
-from api.demo.loire import LOIRE_ACTORS
-from api.demo.plan import ACTORS, COMMUNE
+from api.demo.identities import DEMO_IDENTITIES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from domain.shared import ROLES, Actor
+from domain.shared import ROLES
 from infra.development_tokens import issue_token
 from infra.token_verification import AuthConfigError
 
@@ -23,26 +21,6 @@ if TYPE_CHECKING:
 
 LONGEST_TTL = timedelta(days=30)
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MARTINIQUE, LOIRE = "972", "42"
-
-# One identity per role of the demo (api/demo): who they are, and the
-# department or commune they act in when their role is territorial.
-DEMO_IDENTITIES: tuple[tuple[Actor, str | None, str | None], ...] = (
-    (ACTORS["admin"], None, None),
-    (ACTORS["mairie"], None, COMMUNE),
-    (ACTORS["ccas"], None, COMMUNE),
-    (ACTORS["departement"], MARTINIQUE, None),
-    (ACTORS["caf"], None, None),
-    (ACTORS["prefecture"], MARTINIQUE, None),
-    (ACTORS["deal"], MARTINIQUE, None),
-    (ACTORS["als"], None, None),
-    (ACTORS["simar"], None, None),
-    (LOIRE_ACTORS["ccas"], None, None),  # prescripteur
-    (LOIRE_ACTORS["clu"], LOIRE, None),
-    (Actor("travailleur-social", "association", "AGASEF"), None, None),
-    (CCAPEX_ACTORS["ccapex"], LOIRE, None),
-    (Actor("auditrice", "auditeur", "Chambre régionale des comptes"), None, None),
-)
 
 
 def ttl_arg(text: str) -> timedelta:

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.access import check_household_link, scoped
-from api.access_log import DOSSIER_ROW, AccessLogDep
+from api.access_log import DOSSIER_ROW, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
     ContextDep,
@@ -27,8 +27,10 @@ from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import add_step_routes, may_record
 from commands.dossier import STAGES, STEPS
 from commands.dossier_identification import IdentifyDossier
+from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from projections.dossier_list import DossierFilter, select_dossiers
+from infra.bootstrap import System
+from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
 
 ERRORS = documented_errors(
     "Dossier introuvable", "Règle ou ordre de la procédure, version périmée"
@@ -98,18 +100,33 @@ def list_dossiers(
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
+    query = DossierFilter(commune, programme_id, stage, department, limit, offset)
+    rows, total, position = dossiers_in_scope(
+        system, caller, access, query, min_position
+    )
+    return DossiersPublic(data=rows, count=total, position=position)
+
+
+def dossiers_in_scope(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    query: DossierFilter,
+    min_position: int | None = None,
+) -> tuple[list[DossierRow], int, int]:
+    """A page of the dossiers the caller may list (the read model narrowed to
+    their scope), the count matching, the view's position; the rows' reading
+    logged. GET /v1/dossiers and the web list both answer from here."""
     view = scoped(
         current_view(system, "dossier_list", min_position),
         caller,
         "dossier",
         "dossiers",
     )
-    rows, total = select_dossiers(
-        view, DossierFilter(commune, programme_id, stage, department, limit, offset)
-    )
+    rows, total = select_dossiers(view, query)
     position = view.max_tracking_id(system.app.name) or 0
     access.record("dossier", [row.id for row in rows], DOSSIER_ROW)
-    return DossiersPublic(data=rows, count=total, position=position)
+    return rows, total, position
 
 
 add_read_route(

@@ -47,14 +47,16 @@ def test_make_run_ends_with_the_address_and_how_to_sign_in(tmp_path: Path) -> No
             if line.strip().startswith(BANNER_END):
                 break
         shown = [line for line in lines if line.strip()]
-        assert shown[-4:] == [
+        assert shown[-5:] == [
             "Logis est prêt.",
+            f"  Pages       http://127.0.0.1:{port}/ (un clic par personne de la "
+            "démonstration)",
             f"  Ouvrez      http://127.0.0.1:{port}/docs",
             f"  Connexion   bouton « Authorize », collez un jeton de "
             f"{tmp_path}/demo-tokens.txt (un par rôle de la démonstration)",
             "  Arrêt       Ctrl+C",
         ], "\n".join(lines)
-        assert len(shown) <= 8, "\n".join(lines)  # no installer or log noise
+        assert len(shown) <= 9, "\n".join(lines)  # no installer or log noise
         assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
         tokens = (tmp_path / "demo-tokens.txt").read_text(encoding="utf-8")
         [mairie] = [line for line in tokens.splitlines() if line.startswith("mairie ")]

@@ -1,0 +1,103 @@
+"""The pages' session: a signed cookie (Starlette's SessionMiddleware,
+itsdangerous), HttpOnly, SameSite=Lax, Secure unless Logis listens on loopback.
+It holds a bearer token, verified on every page by the API's own `get_caller`:
+a signed-in person is the same `Caller` as the token's bearer (role,
+organisation, department, commune), need-to-know and access log included.
+Every POST form carries the session's CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials
+
+from api.deps import get_caller
+from domain.access import Caller
+from infra.development_tokens import development_secret
+from infra.settings import LOOPBACK_HOSTS, Settings
+from infra.token_verification import AuthConfigError
+
+COOKIE = "logis_session"
+SESSION_HOURS = 8  # as a development token
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """No valid session: the page answers 303 to the sign-in page."""
+
+
+def session_options(settings: Settings) -> dict[str, object]:
+    """SessionMiddleware's arguments for these settings."""
+    return {
+        "secret_key": _session_key(settings),
+        "session_cookie": COOKIE,
+        "max_age": SESSION_HOURS * 3600,
+        "same_site": "lax",
+        "https_only": settings.host not in LOOPBACK_HOSTS,
+    }
+
+
+def _session_key(settings: Settings) -> str:
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
+    if not settings.uses_identity_provider:
+        try:  # a key of its own, derived: the secret itself never signs cookies
+            secret = development_secret(settings)
+        except AuthConfigError:  # build_verifier refuses to start without one
+            return secrets.token_urlsafe(48)
+        return hmac.new(secret, b"logis web session", hashlib.sha256).hexdigest()
+    return secrets.token_urlsafe(48)
+
+
+def development_sign_in(settings: Settings) -> bool:
+    """The demo's one-click sign-in: only when Logis signs its own development
+    tokens (no identity provider configured)."""
+    return not settings.uses_identity_provider
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, drawn on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """A POST form's token must be the session's: 403 `csrf_invalid` otherwise."""
+    form = await request.form()
+    sent = str(form.get(CSRF_FIELD, ""))
+    expected = request.session.get("csrf", "")
+    if not (sent and expected and hmac.compare_digest(sent, str(expected))):
+        raise HTTPException(
+            403,
+            {
+                "code": "csrf_invalid",
+                "message": "Formulaire expiré ou venu d'ailleurs : rechargez la "
+                "page et recommencez.",
+            },
+        )
+
+
+async def page_caller(request: Request) -> Caller:
+    """The signed-in caller, by the API's `get_caller` on the session's token
+    (it also becomes the request's caller, which the access log reads)."""
+    token = request.session.get("token")
+    if not token:
+        raise SignInRequired
+    try:
+        return await get_caller(
+            request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token)
+        )
+    except HTTPException as refused:
+        if refused.status_code == 401:  # expired, or signed with another key
+            request.session.pop("token", None)
+            raise SignInRequired from None
+        raise
+
+
+PageCallerDep = Annotated[Caller, Depends(page_caller)]

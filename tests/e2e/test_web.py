@@ -1,0 +1,192 @@
+"""The web pages in a real browser: Debian's Chromium driven by Playwright,
+against `logis serve` on the demo (tests/e2e/conftest.py). Nothing may leave
+127.0.0.1: every other request is aborted and fails the test.
+
+The browser is the system's (`make system` installs Debian's chromium), never
+one Playwright downloads; Playwright is pinned (pyproject.toml) to the release
+whose bundled Chromium has the same major version, which a test checks. With
+CI set these tests never skip; without chromium locally, they skip."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+
+from api.demo.identities import DEMO_IDENTITIES
+from domain.shared import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Route
+
+    from tests.e2e.support import Server
+
+CHROMIUM = os.environ.get("LOGIS_TEST_CHROMIUM", "/usr/bin/chromium")
+TIMEOUT_MS = 15_000
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    message = f"{CHROMIUM} absent : `make system` installe le paquet chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)  # in CI the browser tests never skip
+    pytest.skip(message)
+
+
+def _major(version: str) -> int:
+    found = re.search(r"(\d+)\.\d+\.\d+", version)
+    assert found, version
+    return int(found[1])
+
+
+def test_playwright_and_debian_chromium_have_one_major_version() -> None:
+    import playwright
+
+    chromium = _chromium_or_skip()
+    shipped = Path(playwright.__file__).parent / "driver/package/browsers.json"
+    bundled = next(
+        b["browserVersion"]
+        for b in json.loads(shipped.read_text())["browsers"]
+        if b["name"] == "chromium"
+    )
+    installed = subprocess.run(
+        [chromium, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert _major(bundled) == _major(installed), (
+        f"Playwright pilote Chromium {bundled}, Debian fournit {installed.strip()} :"
+        " déplacez l'épinglage de playwright dans pyproject.toml."
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose requests may only reach the
+    server on 127.0.0.1: any other is aborted, and the test fails, as it does
+    on any script error in the page."""
+    context = browser.new_context(base_url=server.base_url, locale="fr-FR")
+    context.set_default_timeout(TIMEOUT_MS)
+    elsewhere: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", loopback_only)
+    opened = context.new_page()
+    # what the pages' scripts could not do, a Content-Security-Policy refusal
+    # included: nothing, but ReDoc's logo (api/web/docs.py) and the refusals
+    # (403, 404) the tests ask for
+    broken: list[str] = []
+    opened.on("pageerror", lambda error: broken.append(str(error)))
+
+    def console(message: ConsoleMessage) -> None:
+        text = message.text
+        expected = "status of 40" in text or (
+            "cdn.redoc.ly" in text and "blocked" in text
+        )
+        if message.type == "error" and not expected:
+            broken.append(text)
+
+    opened.on("console", console)
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert elsewhere == [], f"requêtes hors de 127.0.0.1 : {elsewhere}"
+    assert broken == [], f"erreurs dans la page : {broken}"
+
+
+def sign_in(page: Page, role: str) -> None:
+    actor = next(a for a, _, _ in DEMO_IDENTITIES if a.role == role)
+    page.goto("/connexion")
+    name = f"Se connecter : {actor.organisation} ({ROLE_LABELS[role]})"
+    page.get_by_role("button", name=name).click()
+    page.wait_for_url("**/dossiers")
+
+
+def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
+    page.goto("/dossiers")
+    assert urlsplit(page.url).path == "/connexion"  # not signed in: sign-in page
+    assert page.locator("html").get_attribute("lang") == "fr"
+    sign_in(page, "mairie")
+    assert page.get_by_role("heading", name="Dossiers LLTS").is_visible()
+    page.get_by_label("Étape").select_option("avis_mairie_rendu")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(r"stage=avis_mairie_rendu"))
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 1
+    assert "Avis de la Mairie rendu" in rows.first.inner_text()  # a label
+    rows.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+    assert page.locator("#etape").text_content() == "Avis de la Mairie rendu"
+    timeline = page.locator("#historique > li")
+    steps = timeline.count()
+    assert steps >= 3  # identified, social enquiry, Mairie's avis
+    assert "Fondement" in timeline.first.inner_text()
+    days = [li.get_attribute("data-occurred-on") for li in timeline.all()]
+    first = min(day for day in days if day)
+    # as it stood on the day of its first step: only the steps of that day
+    page.get_by_label("Voir le dossier tel qu'il était le").fill(first)
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(rf"as_of={first}"))
+    assert "Tel qu'au" in (page.locator("main").text_content() or "")
+    then = page.locator("#historique > li")
+    assert 1 <= then.count() == sum(day == first for day in days) < steps
+    assert page.locator("#etape").text_content() != "Avis de la Mairie rendu"
+
+
+def test_docs_render_swagger_ui_offline(page: Page) -> None:
+    page.goto("/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "Logis" in page.locator(".swagger-ui .info .title").inner_text()
+    page.goto("/redoc")
+    page.locator("redoc .api-info h1, [role=navigation]").first.wait_for()
+
+
+def test_a_post_form_without_its_csrf_token_is_refused(page: Page) -> None:
+    sign_in(page, "mairie")
+    answer = page.request.post("/deconnexion", form={"csrf_token": "forged"})
+    assert answer.status == 403
+    assert "Formulaire expiré" in answer.text()
+    page.goto("/dossiers")
+    assert urlsplit(page.url).path == "/dossiers"  # still signed in
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/connexion")
+
+
+def test_a_caller_outside_the_scope_gets_the_french_403_page(
+    page: Page, server: Server
+) -> None:
+    with server.client() as api:  # a Martinique dossier, read as an auditor
+        listed = api.get("/v1/dossiers", params={"limit": 1}).json()["data"]
+    sign_in(page, "commission_logement")  # the Loire's CLU
+    answer = page.goto(f"/dossiers/{listed[0]['id']}")
+    assert answer is not None
+    assert answer.status == 403
+    assert page.get_by_role("heading", name="Accès refusé").is_visible()
