@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.batch import Batch
-from projections.rows import Between, Key, Row, RowView, Table
+from projections.rows import Between, Key, Row, RowProjection, RowView, Table
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class MemoryRowView(RowView):
@@ -82,3 +85,24 @@ class MemoryRowView(RowView):
 
     def commit_at(self, position: int, name: str = "Logis") -> None:
         self.commit(Tracking(name, position))
+
+
+def projected(
+    projection_class: type[RowProjection],
+    events: Sequence[Any],
+    batch_size: int | None = None,
+) -> MemoryRowView:
+    """A view in memory holding what `projection_class` makes of `events`, fed in
+    batches of `batch_size` (default: all at once), each batch prefetched and
+    committed with its tracking position as the runner does."""
+    view = MemoryRowView(projection_class.tables)
+    projection = projection_class(view=view)
+    size = batch_size or len(events) or 1
+    for start in range(0, len(events), size):
+        batch = list(events[start : start + size])
+        view.begin()
+        projection.prefetch(batch)
+        for position, event in enumerate(batch, start + 1):
+            projection.process_event(event, Tracking("Logis", position))
+        view.commit_at(start + len(batch))
+    return view

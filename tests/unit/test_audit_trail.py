@@ -4,10 +4,10 @@ event class of every record with its French label and its legal basis."""
 from __future__ import annotations
 
 import random
+from functools import partial
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from domain import commission as c
 from domain import dossier as d
@@ -25,7 +25,7 @@ from projections.audit_trail import (
 from tests.helpers.commission_sessions import procedure
 from tests.helpers.dossiers import history_to
 from tests.helpers.mesures import drive_with_history
-from tests.helpers.rows import MemoryRowView
+from tests.helpers.rows import projected
 from tests.helpers.saisines import SAISINE_STEPS, saisine_with_history
 
 MODULES = (d, m, p, c, s)
@@ -66,17 +66,7 @@ def histories() -> list[list[Any]]:
     return [dossier, deferred, mesure, saisine, sessions]
 
 
-def project(events: list[Any], batch_size: int) -> MemoryRowView:
-    view = MemoryRowView(AuditTrailProjection.tables)
-    projection = AuditTrailProjection(view=view)
-    for start in range(0, len(events), batch_size):
-        batch = events[start : start + batch_size]
-        view.begin()
-        projection.prefetch(batch)
-        for position, event in enumerate(batch, start + 1):
-            projection.process_event(event, Tracking("Logis", position))
-        view.commit(Tracking("Logis", start + len(batch)))
-    return view
+project = partial(projected, AuditTrailProjection)
 
 
 def interleaved(seed: int) -> list[Any]:

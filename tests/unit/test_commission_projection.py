@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -43,7 +44,7 @@ from tests.helpers.commissions import (
     session_meta,
 )
 from tests.helpers.dossiers import COMMUNE, DAY, DEPARTMENT
-from tests.helpers.rows import MemoryRowView
+from tests.helpers.rows import MemoryRowView, projected
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,17 +55,7 @@ ONE_DAY = timedelta(days=1)
 PROGRAMME_ID = PROGRAMME.id
 
 
-def project(events: Sequence[Commission.Event], batch_size: int) -> MemoryRowView:
-    view = MemoryRowView(CommissionsProjection.tables)
-    projection = CommissionsProjection(view=view)
-    for start in range(0, len(events), batch_size):
-        batch = list(events[start : start + batch_size])
-        view.begin()
-        projection.prefetch(batch)
-        for position, event in enumerate(batch, start + 1):
-            projection.process_event(event, Tracking("Logis", position))
-        view.commit(Tracking("Logis", start + len(batch)))
-    return view
+project = partial(projected, CommissionsProjection)
 
 
 # ---- what the aggregates say ----------------------------------------------------

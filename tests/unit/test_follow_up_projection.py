@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from domain import dossier as d
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
@@ -35,7 +35,7 @@ from tests.helpers.dossiers import (
     history_to,
     perform,
 )
-from tests.helpers.rows import MemoryRowView
+from tests.helpers.rows import MemoryRowView, projected
 
 NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
 
@@ -44,18 +44,7 @@ def two_months(department: str, entered_on: date) -> int:
     return BILAN_DEADLINE_MONTHS
 
 
-def project(events: list[Any], batch_size: int | None = None) -> MemoryRowView:
-    view = MemoryRowView(FollowUpProjection.tables)
-    projection = FollowUpProjection(view=view)
-    size = batch_size or len(events)
-    for start in range(0, len(events), size):
-        batch = events[start : start + size]
-        view.begin()
-        projection.prefetch(batch)
-        for position, event in enumerate(batch, start + 1):
-            projection.process_event(event, Tracking("Logis", position))
-        view.commit_at(start + len(batch))
-    return view
+project = partial(projected, FollowUpProjection)
 
 
 def entered(on: date, review: tuple[str, date] | None = None) -> list[Any]:

@@ -4,10 +4,10 @@ each definition's edges (projections/llts_statistics/), whatever the batches."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from domain.dossier import Dossier
 from projections.llts_statistics import (
@@ -18,20 +18,9 @@ from projections.llts_statistics import (
 )
 from tests.helpers.dossiers import DAY, history_to
 from tests.helpers.mesure_courses import Course, interleave
-from tests.helpers.rows import MemoryRowView
+from tests.helpers.rows import projected
 
-
-def project(events: list[Any], batch_size: int) -> MemoryRowView:
-    view = MemoryRowView(LltsStatisticsProjection.tables)
-    projection = LltsStatisticsProjection(view=view)
-    for start in range(0, len(events), batch_size):
-        batch = events[start : start + batch_size]
-        view.begin()
-        projection.prefetch(batch)
-        for position, event in enumerate(batch, start + 1):
-            projection.process_event(event, Tracking("Logis", position))
-        view.commit_at(start + len(batch))
-    return view
+project = partial(projected, LltsStatisticsProjection)
 
 
 def household(events: list[Any]) -> Any:

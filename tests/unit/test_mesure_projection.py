@@ -7,11 +7,11 @@ count made by hand from the events."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import Tracking
 
 from domain import mesure_steps as m
 from domain.department_settings import AssociationSettings, DepartmentSettings
@@ -35,7 +35,7 @@ from tests.helpers.mesure_courses import (
     Course,
     interleave,
 )
-from tests.helpers.rows import MemoryRowView
+from tests.helpers.rows import MemoryRowView, projected
 
 NOW = datetime(2025, 7, 1, 12, tzinfo=UTC)  # 1 July, 08:00 in Martinique
 ASKED = date(2025, 6, 30)  # the day the dashboard is asked for
@@ -44,18 +44,7 @@ LUC = "Luc Bellay"
 PAUL = "Paul Rose"
 
 
-def project(events: list[Any], batch_size: int | None = None) -> MemoryRowView:
-    view = MemoryRowView(MesuresProjection.tables)
-    projection = MesuresProjection(view=view)
-    size = batch_size or len(events) or 1
-    for start in range(0, len(events), size):
-        batch = events[start : start + size]
-        view.begin()
-        projection.prefetch(batch)
-        for position, event in enumerate(batch, start + 1):
-            projection.process_event(event, Tracking("Logis", position))
-        view.commit_at(start + len(batch))
-    return view
+project = partial(projected, MesuresProjection)
 
 
 def rules(
