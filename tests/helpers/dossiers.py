@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -79,6 +79,22 @@ def make_meta(
         command_id=command_id or uuid4(),
         correlation_id=correlation_id or f"corr-{uuid4().hex[:12]}",
     )
+
+
+def imported(
+    history: list[Any], cls: type, role: str, on: date, **fields: Any
+) -> list[Any]:
+    """`history` (any record's) plus a `cls` event built directly, by a `role`
+    agent on `on`, as an import would store it."""
+    last = history[-1]
+    event = cls(
+        originator_id=last.originator_id,
+        originator_version=last.originator_version + 1,
+        timestamp=datetime.now(UTC),
+        **make_meta(role, on).fields(),
+        **fields,
+    )
+    return [*history, event]
 
 
 def ceiling_table(

@@ -7,7 +7,7 @@ the commands would have refused is made by building or altering the events."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from tests.helpers.dossiers import (
     decision_args,
     drive_with_history,
     history_to,
-    make_meta,
+    imported,
     make_settings,
     perform,
 )
@@ -73,22 +73,6 @@ def extend(stage: str, steps: list[tuple[str, date]], **options: Any) -> list[An
     for step, on in steps:
         perform(dossier, step, on=on, procedure=procedure)
     return events + list(dossier.collect_events())
-
-
-def imported(
-    history: list[Any], cls: type[Dossier.Event], role: str, on: date, **fields: Any
-) -> list[Any]:
-    """`history` plus an event built directly, as an import would store it."""
-    last = history[-1]
-    meta = make_meta(role, on)
-    event = cls(  # type: ignore[call-arg]
-        originator_id=last.originator_id,
-        originator_version=last.originator_version + 1,
-        timestamp=datetime.now(UTC),
-        **meta.fields(),
-        **fields,
-    )
-    return [*history, event]
 
 
 def altered(history: list[Any], cls: type, **changes: Any) -> list[Any]:

@@ -9,7 +9,7 @@ altering the events."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from domain.department import Department
@@ -18,7 +18,7 @@ from domain.legality import RULES_BY_ID, Finding, check_association, check_mesur
 from domain.legality.rules import SettingsOn
 from domain.mesure import Mesure
 from domain.shared import Actor, add_months
-from tests.helpers.dossiers import make_meta
+from tests.helpers.dossiers import imported, make_meta
 from tests.helpers.mesure_courses import ASSOCIATIONS, SETTINGS, Course
 
 REQUEST = date(2025, 1, 6)
@@ -72,22 +72,6 @@ def version(events: list[Any], cls: type, index: int = 0) -> int:
 def altered(history: list[Any], cls: type, **changes: Any) -> list[Any]:
     """The same history with the `cls` events' fields changed (an import's error)."""
     return [replace(e, **changes) if type(e) is cls else e for e in history]
-
-
-def imported(
-    history: list[Any], cls: type[Mesure.Event], role: str, on: date, **fields: Any
-) -> list[Any]:
-    """`history` plus an event built directly, as an import would store it."""
-    last = history[-1]
-    meta = make_meta(role, on)
-    event = cls(  # type: ignore[call-arg]
-        originator_id=last.originator_id,
-        originator_version=last.originator_version + 1,
-        timestamp=datetime.now(UTC),
-        **meta.fields(),
-        **fields,
-    )
-    return [*history, event]
 
 
 def met_twice_a_month(course: Course, months: int = 6, start: date = START) -> Course:

@@ -6,13 +6,13 @@ the dates are known. Histories come from referrals driven by commands
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from domain.department_settings import DepartmentSettings
 from domain.legality import RULES_BY_ID, Finding, check_saisine
 from domain.saisine import Saisine
-from tests.helpers.dossiers import make_meta, make_settings
+from tests.helpers.dossiers import imported, make_meta, make_settings
 from tests.helpers.saisines import (
     MAIN_LINE,
     SAISINE_DAY,
@@ -159,17 +159,14 @@ def test_an_assignation_before_loi_2023_668_is_judged_on_two_months() -> None:
 def closed(outcome: str, on: date, truce_exception: str | None = None) -> list[Any]:
     """An imported closure."""
     _, events = saisine_with_history(*through("issue_avis"))
-    last = events[-1]
-    meta = make_meta("ccapex", on)
-    closure = Saisine.Closed(  # type: ignore[call-arg]
-        originator_id=last.originator_id,
-        originator_version=last.originator_version + 1,
-        timestamp=datetime.now(UTC),
-        **meta.fields(),
+    return imported(
+        events,
+        Saisine.Closed,
+        "ccapex",
+        on,
         outcome=outcome,
         truce_exception=truce_exception,
     )
-    return [*events, closure]
 
 
 def test_expulsion_during_the_winter_truce_is_reported() -> None:

@@ -52,6 +52,7 @@ from tests.helpers.dossiers import (
     PRE_COMMISSION_ID,
     PREFECTORAL_ID,
     REQUIRED_DOCUMENTS,
+    ROLE,
     drive_with_history,
     make_meta,
     make_settings,
@@ -402,24 +403,6 @@ PLAIN: dict[str, Callable[[Dossier, Meta], None]] = {
     "attend_information_meeting": lambda x, m: x.attend_information_meeting(
         ["droits_et_devoirs"], m
     ),
-}
-ROLE = {
-    "render_social_enquiry": "departement",
-    "render_mairie_avis": "mairie",
-    "complete": "ccas",
-    "renew_demand": "ccas",
-    "check_resources": "deal",
-    "receive_documents": "ccas",
-    "rank": "prefecture",
-    "decide": "bailleur",
-    "defer": "bailleur",
-    "fulfil_condition": "bailleur",
-    "offer": "bailleur",
-    "accept_offer": "bailleur",
-    "refuse_offer": "bailleur",
-    "lapse_offer": "bailleur",
-    "sign_lease": "bailleur",
-    "enter": "bailleur",
 }
 
 

@@ -5,7 +5,7 @@ Closed event built directly) and histories made by the command read the same."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from domain.legality import check_saisine
 from domain.saisine import Saisine
 from domain.shared import InvalidValueError
 from tests.helpers.aggregates import given, then_error
+from tests.helpers.dossiers import imported as imported_event
 from tests.helpers.dossiers import make_meta, make_settings
 from tests.helpers.saisines import MAIN_LINE, saisine_with_history
 
@@ -28,16 +29,10 @@ def settings_on(day: date) -> tuple[int, Any]:
 
 def imported(outcome: str, on: date, exception: str | None) -> list[Any]:
     """A referral's history ending with a closure built as an import would."""
-    saisine, events = saisine_with_history(*MAIN_LINE)
-    closure = Saisine.Closed(
-        originator_id=saisine.id,
-        originator_version=saisine.version + 1,
-        timestamp=datetime.now(UTC),
-        outcome=outcome,
-        truce_exception=exception,
-        **make_meta("ccapex", on).fields(),
+    _, events = saisine_with_history(*MAIN_LINE)
+    return imported_event(
+        events, Saisine.Closed, "ccapex", on, outcome=outcome, truce_exception=exception
     )
-    return [*events, closure]
 
 
 def rules(events: list[Any]) -> list[str]:
