@@ -13,8 +13,10 @@ from typing import Any, TypeVar
 
 import pytest
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Mapper
 
 from domain.shared import DomainError, Meta
+from infra.store import LogisTranscoder
 
 A = TypeVar("A", bound=Aggregate)
 Command = Callable[[Any], object]
@@ -72,3 +74,9 @@ def then_event(
     actual = {name: getattr(event, name) for name in expected}
     assert actual == expected
     return event
+
+
+def read_back(events: Iterable[Any]) -> list[Any]:
+    """`events` as the store keeps them (JSON through Logis' transcoder), read back."""
+    mapper = Mapper(transcoder=LogisTranscoder())
+    return [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]

@@ -7,11 +7,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import Mapper
 
 from domain.association import AssociationLoad, association_load_id
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.dossiers import make_meta
 from tests.helpers.mesures import ADSEA, AGASEF, DAY, DEPARTMENT
 
@@ -192,8 +190,7 @@ class TestReplay:
             take(mesure_id, renforce=n == 0)(load)
         load.release(held[1], make_meta("association", DAY["end"]))
         events = [*history, *load.collect_events()]
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         rebuilt = given(stored)
         assert rebuilt == load

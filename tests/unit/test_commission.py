@@ -9,7 +9,6 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import Mapper
 
 from domain import commission_steps as c
 from domain import dossier as d
@@ -26,8 +25,7 @@ from domain.liste import (
     rda_key,
 )
 from domain.shared import ROLES, DomainError
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.commissions import (
     ALS,
     ATTENDEES,
@@ -413,6 +411,17 @@ class TestRankPresidency:
 
 class TestRankOrder:
     def test_commission_ranks_in_the_rda_order(self) -> None:
+        def in_order(entries: list[Any], place: str) -> list[dict[str, Any]]:
+            return [
+                {
+                    "dossier_id": e.dossier_id,
+                    place: i,
+                    "criteria": list(e.criteria),
+                    "motive": None,
+                }
+                for i, e in enumerate(entries, 1)
+            ]
+
         commission = in_session(PREF)
         args = ranking_args()
         meta = session_meta(PREF)
@@ -423,24 +432,8 @@ class TestRankOrder:
             events,
             Commission.RankingDecided,
             meta,
-            ranked=[
-                {
-                    "dossier_id": e.dossier_id,
-                    "rank": i,
-                    "criteria": list(e.criteria),
-                    "motive": None,
-                }
-                for i, e in enumerate(ranked, 1)
-            ],
-            liste_complementaire=[
-                {
-                    "dossier_id": e.dossier_id,
-                    "position": i,
-                    "criteria": list(e.criteria),
-                    "motive": None,
-                }
-                for i, e in enumerate(liste, 1)
-            ],
+            ranked=in_order(ranked, "rank"),
+            liste_complementaire=in_order(liste, "position"),
             non_retenus=[
                 {"dossier_id": out.dossier_id, "criteria": [], "motive": None}
             ],
@@ -1103,8 +1096,7 @@ class TestReplay:
         """Through Logis' transcoder (JSON): nested lists and dicts of UUIDs, dates
         and None come back as they were, and replay the same commission."""
         commission, events = session_history(kind)
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         assert given(stored) == commission
 

@@ -8,13 +8,10 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from eventsourcing.persistence import Mapper
-
 from domain.commission_steps import COMMISSION_PREFECTORALE as PREF
 from domain.commune import CommuneListes, commune_listes_id
 from domain.liste import ListeComplementaire
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.commissions import LIST_VALID_UNTIL, OTHER_COMMUNE, SESSION
 from tests.helpers.dossiers import COMMUNE, make_meta
 
@@ -119,8 +116,7 @@ class TestReplay:
         """Through Logis' transcoder (JSON): the UUIDs and dates of the lists
         come back as they were, and replay the same listes."""
         events = history(liste(), liste(dossiers=1))
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         assert given(stored) == given(events)
         assert given(stored).listes == given(events).listes

@@ -15,6 +15,7 @@ from domain.dossier_rules import AVIS_ENQUETE, AVIS_MAIRIE, CAL_DECISIONS
 from domain.dossier_steps import PRESELECTION_OUTCOMES, STAGES, TERMINAL
 from domain.shared import ROLES, DomainError, Meta
 from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import (
     ANSWER_DEADLINE,
     CAL_ID,
@@ -1778,13 +1779,7 @@ class TestEndedDossier:
 class TestChronology:
     @pytest.mark.parametrize("step", CHRONOLOGICAL_STEPS)
     def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        dossier = ready_for(step)
-        day_before = dossier.last_occurred_on - timedelta(days=1)
-        then_error(
-            dossier,
-            lambda x: perform(x, step, on=day_before),
-            "occurred_on_out_of_order",
-        )
+        refused_the_day_before(ready_for(step), lambda x, on: perform(x, step, on=on))
 
     @pytest.mark.parametrize(
         "step",
@@ -1799,8 +1794,9 @@ class TestChronology:
     ) -> None:
         dossier = ready_for(step)
         same_day = dossier.last_occurred_on
-        events = when(dossier, lambda x: perform(x, step, on=same_day))
-        then_event(events, EVENT[step], occurred_on=same_day)
+        accepted_the_same_day(
+            dossier, lambda x, on: perform(x, step, on=on), EVENT[step]
+        )
         assert dossier.last_occurred_on == same_day
 
 

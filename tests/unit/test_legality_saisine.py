@@ -132,25 +132,19 @@ def test_hearing_recorded_later_is_judged_once_known() -> None:
 
 def test_an_assignation_before_loi_2023_668_is_judged_on_two_months() -> None:
     # Seven weeks: too short under the former text, enough under the new one.
-    old = date(2023, 3, 1)
-    _, events = saisine_with_history(
-        by="prefecture",
-        source="assignation",
-        summons_on=old,
-        hearing_on=old + timedelta(weeks=7),
-        landlord_is_legal_entity=False,
-    )
-    [finding] = findings(events)
+    def summoned_on(summons: date) -> list[Any]:
+        _, events = saisine_with_history(
+            by="prefecture",
+            source="assignation",
+            summons_on=summons,
+            hearing_on=summons + timedelta(weeks=7),
+            landlord_is_legal_entity=False,
+        )
+        return events
+
+    [finding] = findings(summoned_on(date(2023, 3, 1)))
     assert "2 mois" in finding.message
-    new = date(2024, 3, 1)
-    _, events = saisine_with_history(
-        by="prefecture",
-        source="assignation",
-        summons_on=new,
-        hearing_on=new + timedelta(weeks=7),
-        landlord_is_legal_entity=False,
-    )
-    assert findings(events) == []
+    assert findings(summoned_on(date(2024, 3, 1))) == []
 
 
 # ---- winter truce ------------------------------------------------------------------

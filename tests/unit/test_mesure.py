@@ -7,13 +7,12 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import Mapper
 
 from domain import mesure_steps as m
 from domain.mesure import EVENT_LABELS, Mesure
 from domain.shared import ROLES, add_months
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import ORGANISATIONS, make_meta
 from tests.helpers.mesures import (
     ADSEA,
@@ -1385,22 +1384,19 @@ class TestChronology:
         "step", [s for s in STEPS_ON_A_MESURE if s not in MEETINGS]
     )
     def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        mesure = ready_for(step)
-        day_before = mesure.last_occurred_on - timedelta(days=1)
-        then_error(
-            mesure,
-            lambda x: perform(x, step, on=day_before, kind=x.kind),
-            "occurred_on_out_of_order",
+        refused_the_day_before(
+            ready_for(step), lambda x, on: perform(x, step, on=on, kind=x.kind)
         )
 
     @pytest.mark.parametrize("step", STEPS_ON_A_MESURE)
     def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
         self, step: str
     ) -> None:
-        mesure = ready_for(step)
-        same_day = mesure.last_occurred_on
-        events = when(mesure, lambda x: perform(x, step, on=same_day, kind=x.kind))
-        then_event(events, EVENT[step], occurred_on=same_day)
+        accepted_the_same_day(
+            ready_for(step),
+            lambda x, on: perform(x, step, on=on, kind=x.kind),
+            EVENT[step],
+        )
 
 
 class TestReplay:
@@ -1443,16 +1439,14 @@ class TestReplay:
         mesure, events = history_after(*steps, **options)
         assert given(events) == mesure
         assert mesure.version == len(events) == len(steps)
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         assert given(stored) == mesure
 
     def test_re_intervention_comes_back_equal(self) -> None:
         previous = drive_to(m.BROKEN_OFF)
         mesure, events = history_after("request", previous=previous, min_months=6)
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         rebuilt = given(stored)
         assert rebuilt == mesure
         assert (rebuilt.previous_mesure_id, rebuilt.min_months) == (previous.id, 6)

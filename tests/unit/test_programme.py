@@ -9,15 +9,14 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import Mapper
 
 from domain import programme as p
 from domain.liste import ListedCandidate
 from domain.programme import Partner, Programme
 from domain.programme_steps import CONCERTATION_PARTNERS, KINDS
 from domain.shared import ROLES
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.commissions import (
     CANDIDATE_PROFILE,
     DWELLINGS,
@@ -309,24 +308,22 @@ class TestVacateDwelling:
         assert (dwelling["status"], dwelling["dossier_id"]) == (p.VACANT, None)
         assert REFS[0] in programme.dwellings_to_let
 
-    def test_vacant_dwelling_is_let_again(self) -> None:
+    @pytest.mark.parametrize(
+        "lease_start",
+        [
+            pytest.param(RELET_ON, id="again"),
+            pytest.param(VACATED_ON, id="from-the-day-it-is-free"),
+        ],
+    )
+    def test_vacant_dwelling_is_let(self, lease_start: date) -> None:
         programme = programme_after(*BEFORE["relet_dwelling"])
         meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
         events = when(
             programme,
-            lambda x: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, RELET_ON, meta),
+            lambda x: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, lease_start, meta),
         )
-        then_event(events, Programme.DwellingLet, ref=REFS[0], lease_start=RELET_ON)
+        then_event(events, Programme.DwellingLet, ref=REFS[0], lease_start=lease_start)
         assert programme.dwellings[REFS[0]]["status"] == p.LET
-
-    def test_vacant_dwelling_is_let_from_the_day_it_is_free(self) -> None:
-        programme = programme_after(*BEFORE["relet_dwelling"])
-        meta = make_meta("bailleur", PROGRAMME_DAY["relet_dwelling"])
-        events = when(
-            programme,
-            lambda x: x.let_dwelling(REFS[0], NEXT_HOUSEHOLD, VACATED_ON, meta),
-        )
-        then_event(events, Programme.DwellingLet, lease_start=VACATED_ON)
 
     def test_vacant_dwelling_is_not_let_before_it_is_free(self) -> None:
         programme = programme_after(
@@ -523,22 +520,20 @@ class TestLandlord:
 class TestChronology:
     @pytest.mark.parametrize("step", PROGRAMME_STEPS)
     def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        programme = programme_after(*BEFORE[step])
-        day_before = programme.last_occurred_on - timedelta(days=1)
-        then_error(
-            programme,
-            lambda x: perform_on_programme(x, step, on=day_before),
-            "occurred_on_out_of_order",
+        refused_the_day_before(
+            programme_after(*BEFORE[step]),
+            lambda x, on: perform_on_programme(x, step, on=on),
         )
 
     @pytest.mark.parametrize("step", PROGRAMME_STEPS)
     def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
         self, step: str
     ) -> None:
-        programme = programme_after(*BEFORE[step])
-        same_day = programme.last_occurred_on
-        events = when(programme, lambda x: perform_on_programme(x, step, on=same_day))
-        then_event(events, EVENT[step], occurred_on=same_day)
+        accepted_the_same_day(
+            programme_after(*BEFORE[step]),
+            lambda x, on: perform_on_programme(x, step, on=on),
+            EVENT[step],
+        )
 
 
 class TestReplay:
@@ -558,15 +553,13 @@ class TestReplay:
         programme, events = programme_with_history(
             *BEFORE["relet_dwelling"], "relet_dwelling"
         )
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         assert given(stored) == programme
 
     def test_proposed_candidates_come_back_equal(self) -> None:
         programme, events = programme_with_history(*VACATED, "propose_candidates")
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         rebuilt = given(stored)
         assert rebuilt == programme

@@ -8,14 +8,13 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import Mapper
 
 from domain import saisine_steps as s
 from domain.saisine import EVENT_LABELS, Saisine
 from domain.saisine_rules import in_winter_truce
 from domain.shared import ROLES, add_months
-from infra.store import LogisTranscoder
-from tests.helpers.aggregates import given, then_error, then_event, when
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, ORGANISATIONS, make_meta
 from tests.helpers.saisines import (
     ARREARS,
@@ -757,22 +756,20 @@ class TestOrder:
 class TestChronology:
     @pytest.mark.parametrize("step", SAISINE_STEPS)
     def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        saisine = saisine_after(*BEFORE[step])
-        day_before = saisine.last_occurred_on - timedelta(days=1)
-        then_error(
-            saisine,
-            lambda x: perform_on_saisine(x, step, on=day_before),
-            "occurred_on_out_of_order",
+        refused_the_day_before(
+            saisine_after(*BEFORE[step]),
+            lambda x, on: perform_on_saisine(x, step, on=on),
         )
 
     @pytest.mark.parametrize("step", SAISINE_STEPS)
     def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
         self, step: str
     ) -> None:
-        saisine = saisine_after(*BEFORE[step])
-        same_day = saisine.last_occurred_on
-        events = when(saisine, lambda x: perform_on_saisine(x, step, on=same_day))
-        then_event(events, EVENT[step], occurred_on=same_day)
+        accepted_the_same_day(
+            saisine_after(*BEFORE[step]),
+            lambda x, on: perform_on_saisine(x, step, on=on),
+            EVENT[step],
+        )
 
 
 class TestReplay:
@@ -790,8 +787,7 @@ class TestReplay:
         saisine, events = saisine_with_history(
             *MAIN_LINE, "record_court_dates", "close"
         )
-        mapper = Mapper(transcoder=LogisTranscoder())
-        stored = [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events]
+        stored = read_back(events)
         assert stored == events
         rebuilt = given(stored)
         assert rebuilt == saisine

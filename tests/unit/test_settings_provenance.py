@@ -5,7 +5,7 @@ assumption states it — here on imported histories."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from domain.legality import RULES_BY_ID
 from domain.legality.assumptions import RULE_SETTINGS
 from domain.records import kind
 from infra.departments import load_department_settings
-from tests.helpers.dossiers import history_to, make_meta, make_settings
+from tests.helpers.dossiers import history_to, imported, make_settings
 
 PACKAGED = ("972", "42", "24")
 SETTING_NAMES = set(DepartmentSettings.model_fields) - {"provenance"}
@@ -84,17 +84,23 @@ def test_rule_settings_name_rules_and_settings() -> None:
     assert {n for names in RULE_SETTINGS.values() for n in names} <= SETTING_NAMES
 
 
-def _resources_checked(history: list[Any], on: date, **fields: Any) -> list[Any]:
-    """`history` plus a DEAL control built directly, as an import stores it."""
-    last = history[-1]
-    event = Dossier.ResourcesChecked(  # type: ignore[call-arg]
-        originator_id=last.originator_id,
-        originator_version=last.originator_version + 1,
-        timestamp=datetime.now(UTC),
-        **make_meta("deal", on).fields(),
-        **fields,
+def _resources_checked(
+    annual_resources: Decimal, ceiling: Decimal, *, eligible: bool
+) -> list[Any]:
+    """A completed dossier plus the DEAL's control of a person alone on 3 March
+    2025, built directly, as an import stores it."""
+    return imported(
+        history_to(d.COMPLETED),
+        Dossier.ResourcesChecked,
+        "deal",
+        date(2025, 3, 3),
+        annual_resources=annual_resources,
+        household_category=1,
+        ceiling_year=2025,
+        ceiling=ceiling,
+        eligible=eligible,
+        settings_version=1,
     )
-    return [*history, event]
 
 
 def _martinique(day: date) -> tuple[int, DepartmentSettings]:
@@ -105,16 +111,8 @@ def test_household_under_the_llts_ceiling_declared_ineligible_is_found() -> None
     """The mainland PLAI figure (12,759 €) made this household inadmissible:
     under the overseas LLTS ceiling, that is a DEAL-PLAFOND finding, and the
     finding says which assumptions the ceiling rests on."""
-    on = date(2025, 3, 3)
     events = _resources_checked(
-        history_to(d.COMPLETED),
-        on,
-        annual_resources=Decimal(15600),
-        household_category=1,
-        ceiling_year=2025,
-        ceiling=MAINLAND_PLAI_2025_CAT_1,
-        eligible=False,
-        settings_version=1,
+        Decimal(15600), MAINLAND_PLAI_2025_CAT_1, eligible=False
     )
 
     found = [
@@ -130,17 +128,7 @@ def test_household_under_the_llts_ceiling_declared_ineligible_is_found() -> None
 
 
 def test_a_finding_on_a_sourced_value_states_no_assumption() -> None:
-    on = date(2025, 3, 3)
-    events = _resources_checked(
-        history_to(d.COMPLETED),
-        on,
-        annual_resources=Decimal(30000),
-        household_category=1,
-        ceiling_year=2025,
-        ceiling=Decimal(30000),
-        eligible=True,
-        settings_version=1,
-    )
+    events = _resources_checked(Decimal(30000), Decimal(30000), eligible=True)
     sourced = make_settings(provenance={"resource_ceilings": {"source": "arrêté test"}})
 
     [finding] = [
