@@ -18,14 +18,24 @@ procedure's chronology always holds; pass a past `on` to build old dossiers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import jwt
 
 from domain.department import local_today
+from tests.helpers import dossiers
+from tests.helpers.dossiers import (
+    COMMUNE,
+    DEPARTMENT,
+    DWELLING,
+    NUMERO_UNIQUE,
+    REQUIRED_DOCUMENTS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -37,39 +47,20 @@ if TYPE_CHECKING:
     # answer of the commission's step; the body has the fields of the Step's body.
     Run = Callable[[TestClient, str, dict[str, Any]], httpx.Response]
 
-DEPARTMENT = "972"
-COMMUNE = "97209"  # Fort-de-France (code INSEE)
 OTHER_COMMUNE = "97213"  # Le Lamentin
-NUMERO_UNIQUE = "0972250100042A"
-DWELLING = "SIMAR-FDF-BAT-B-12"
-REQUIRED_DOCUMENTS = (
-    "piece_identite",
-    "avis_imposition",
-    "justificatif_ressources",
-    "composition_familiale",
-)
 # The test RDA priority order: the first criterion weighs most.
 RDA = ("dalo", "sans_logement", "hebergement_tiers", "sur_occupation")
 LATE_ENTRY_DAYS = 3650  # the longest delay a department may set
 # Annual LLTS ceilings by household category: test values, not an arrêté's.
-CEILINGS = {1: "11000", 2: "14700", 3: "17700", 4: "19700", 5: "23000", 6: "25900"}
+CEILINGS = {size: str(amount) for size, amount in dossiers.CEILINGS.items()}
 
-ORGANISATIONS = {
-    "als": "ALS Martinique",
-    "bailleur": "SIMAR",
-    "prefecture": "Prefecture de la Martinique",
-    "deal": "DEAL Martinique",
-    "mairie": "Mairie de Fort-de-France",
-    "ccas": "CCAS de Fort-de-France",
-    "departement": "Collectivite territoriale de Martinique",
-    "caf": "CAF de la Martinique",
-    "prescripteur": "Mission Locale Centre",
-    "commission_logement": "CLU Loire",
-    "association": "AGASEF",
-    "ccapex": "CCAPEX 972",
-    "auditeur": "Cour des comptes",
-    "admin": "Logis",
-}
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+# The unit tests' organisations, in ASCII (the credentials name them in headers).
+ORGANISATIONS = {role: _ascii(name) for role, name in dossiers.ORGANISATIONS.items()}
 
 
 def today() -> date:
@@ -271,9 +262,27 @@ def identify(
     )
 
 
-def record(
+def write_headers(
+    role: str,
+    organisation: str | None = None,
+    *,
+    if_match: int | str | None = None,
+    key: str | None = None,
+) -> dict[str, str]:
+    """A `role` agent of `organisation` (default: the role's) writing;
+    `if_match` an int is sent as the ETag "n"."""
+    extra: dict[str, str] = {}
+    if if_match is not None:
+        extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
+    if key is not None:
+        extra["Idempotency-Key"] = key
+    return {**actor(role, organisation=organisation), **extra}
+
+
+def post_step(
+    resource: str,
     client: TestClient,
-    dossier_id: str,
+    record_id: str,
     slug: str,
     body: Mapping[str, Any] | None = None,
     *,
@@ -283,18 +292,20 @@ def record(
     key: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
-    """POST one step as a `role` agent of `organisation` (default: the role's);
-    `if_match` an int is sent as the ETag "n"."""
-    extra: dict[str, str] = {}
-    if if_match is not None:
-        extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
-    if key is not None:
-        extra["Idempotency-Key"] = key
+    """POST /v1/{resource}/{record_id}/{slug} as `write_headers` says, `headers`
+    over them."""
     return client.post(
-        f"/v1/dossiers/{dossier_id}/{slug}",
+        f"/v1/{resource}/{record_id}/{slug}",
         json=dict(body) if body is not None else None,
-        headers={**actor(role, organisation=organisation), **extra, **(headers or {})},
+        headers={
+            **write_headers(role, organisation, if_match=if_match, key=key),
+            **(headers or {}),
+        },
     )
+
+
+# POST one step of a dossier.
+record = partial(post_step, "dossiers")
 
 
 @dataclass(frozen=True)
@@ -622,11 +633,28 @@ def _drive(
 # ---- reading the store ------------------------------------------------------------
 
 
-def history(client: TestClient, dossier_id: str) -> list[dict[str, Any]]:
-    answer = client.get(f"/v1/dossiers/{dossier_id}/history")
+def read_record(client: TestClient, resource: str, record_id: str) -> dict[str, Any]:
+    """GET /v1/{resource}/{record_id}: answered, its ETag its version."""
+    answer = client.get(f"/v1/{resource}/{record_id}")
     assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    assert answer.headers["ETag"] == f'"{body["version"]}"'
+    return body
+
+
+def history_of(
+    client: TestClient, resource: str, record_id: str
+) -> list[dict[str, Any]]:
+    """The events of GET /v1/{resource}/{record_id}/history."""
+    answer = client.get(f"/v1/{resource}/{record_id}/history")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["id"] == record_id
     events: list[dict[str, Any]] = answer.json()["events"]
     return events
+
+
+def history(client: TestClient, dossier_id: str) -> list[dict[str, Any]]:
+    return history_of(client, "dossiers", dossier_id)
 
 
 def store_position(client: TestClient) -> int:
@@ -682,4 +710,18 @@ def assert_error(
         assert error["code"] == code, error
     assert isinstance(error["message"], str)
     assert error["message"].strip(), error
+    return error
+
+
+def refused(
+    answer: httpx.Response,
+    status: int,
+    code: str | None,
+    client: TestClient,
+    before: StoreSnapshot,
+    dossier_id: str | None = None,
+) -> dict[str, Any]:
+    """The error answer (`assert_error`), and a store that did not move."""
+    error = assert_error(answer, status, code)
+    assert_store_unchanged(client, before, dossier_id)
     return error

@@ -8,6 +8,8 @@ step by step, each step recorded by an agent allowed to take it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,11 +18,14 @@ from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
     ORGANISATIONS,
-    actor,
     adopt_settings,
+    history_of,
+    post_step,
+    read_record,
     settings_body,
     today,
 )
+from tests.helpers.api import write_headers as headers
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -79,21 +84,6 @@ def request_body(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def headers(
-    role: str,
-    organisation: str | None = None,
-    *,
-    if_match: int | str | None = None,
-    key: str | None = None,
-) -> dict[str, str]:
-    extra: dict[str, str] = {}
-    if if_match is not None:
-        extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
-    if key is not None:
-        extra["Idempotency-Key"] = key
-    return {**actor(role, organisation=organisation), **extra}
-
-
 def ask(
     client: TestClient,
     body: Mapping[str, Any] | None = None,
@@ -109,38 +99,16 @@ def ask(
     )
 
 
-def post(
-    client: TestClient,
-    mesure_id: str,
-    slug: str,
-    body: Mapping[str, Any] | None = None,
-    *,
-    role: str,
-    organisation: str | None = None,
-    if_match: int | str | None = None,
-    key: str | None = None,
-) -> httpx.Response:
-    return client.post(
-        f"/v1/mesures/{mesure_id}/{slug}",
-        json=dict(body) if body is not None else None,
-        headers=headers(role, organisation, if_match=if_match, key=key),
-    )
+# POST one step of a measure.
+post = partial(post_step, "mesures")
 
 
 def read(client: TestClient, mesure_id: str) -> dict[str, Any]:
-    answer = client.get(f"/v1/mesures/{mesure_id}")
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    assert answer.headers["ETag"] == f'"{body["version"]}"'
-    return body
+    return read_record(client, "mesures", mesure_id)
 
 
 def events_of(client: TestClient, mesure_id: str) -> list[dict[str, Any]]:
-    answer = client.get(f"/v1/mesures/{mesure_id}/history")
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["id"] == mesure_id
-    events: list[dict[str, Any]] = answer.json()["events"]
-    return events
+    return history_of(client, "mesures", mesure_id)
 
 
 # ---- the course -------------------------------------------------------------------
@@ -231,6 +199,27 @@ def course(association: str = "agasef") -> list[Step]:
         RENEWAL,
         END,
     ]
+
+
+def asked_a_month_ago(client: TestClient) -> tuple[str, list[Step]]:
+    """A measure asked a month ago, and its steps to a convention starting that
+    day, each dated that day (not taken yet)."""
+    month_ago = (today() - timedelta(days=30)).isoformat()
+    dated = {"occurred_on": month_ago}
+    created = ask(
+        client, request_body(diagnostic_signed_on=month_ago, occurred_on=month_ago)
+    )
+    assert created.status_code == 201, created.text
+    backdated = [
+        Step(s.slug, s.role, {**s.body, **dated}, s.stage) for s in course()[:4]
+    ]
+    backdated[3] = Step(
+        "convention",
+        "association",
+        {**convention(starts_on=month_ago), **dated},
+        "en_cours",
+    )
+    return created.json()["id"], backdated
 
 
 def organisation_for(step: Step, kind: str, association: str) -> str:

@@ -26,6 +26,7 @@ from tests.helpers.api import (
     actor,
     drive_dossier,
     today,
+    write_headers,
 )
 
 if TYPE_CHECKING:
@@ -169,15 +170,10 @@ def post_step(
     key: str | None = None,
 ) -> httpx.Response:
     """POST /v1/commissions/{id}/{path}, dated `on` (default today)."""
-    headers = actor(role, organisation=organisation)
-    if if_match is not None:
-        headers["If-Match"] = f'"{if_match}"'
-    if key is not None:
-        headers["Idempotency-Key"] = key
     return client.post(
         f"/v1/commissions/{commission_id}/{path}",
         json={"occurred_on": (on or today()).isoformat(), **body},
-        headers=headers,
+        headers=write_headers(role, organisation, if_match=if_match, key=key),
     )
 
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tests.helpers.api import COMMUNE, DEPARTMENT, ORGANISATIONS, actor, today
+from tests.helpers.api import (
+    COMMUNE,
+    DEPARTMENT,
+    ORGANISATIONS,
+    today,
+    write_headers,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -100,12 +106,7 @@ def headers(
 ) -> dict[str, str]:
     if organisation is None and role == "association":
         organisation = OPERATOR  # the enquiry's operator
-    extra = {}
-    if if_match is not None:
-        extra["If-Match"] = f'"{if_match}"' if isinstance(if_match, int) else if_match
-    if key is not None:
-        extra["Idempotency-Key"] = key
-    return {**actor(role, organisation=organisation), **extra}
+    return write_headers(role, organisation, if_match=if_match, key=key)
 
 
 def signal(

@@ -27,7 +27,9 @@ from tests.helpers.api import (
     assert_store_unchanged,
     drive_dossier,
     history,
+    read_record,
     record,
+    refused,
     settings_body,
     stage_of,
     store_position,
@@ -73,24 +75,16 @@ DALO = {
 # ---- reading and snapshots ----------------------------------------------------------
 
 
-def read(client: TestClient, resource: str, id_: str) -> dict[str, Any]:
-    answer = client.get(f"/v1/{resource}/{id_}")
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["ETag"] == f'"{answer.json()["version"]}"'
-    body: dict[str, Any] = answer.json()
-    return body
-
-
 def commission(client: TestClient, commission_id: str) -> dict[str, Any]:
-    return read(client, "commissions", commission_id)
+    return read_record(client, "commissions", commission_id)
 
 
 def dossier(client: TestClient, dossier_id: str) -> dict[str, Any]:
-    return read(client, "dossiers", dossier_id)
+    return read_record(client, "dossiers", dossier_id)
 
 
 def programme(client: TestClient, programme_id: str) -> dict[str, Any]:
-    return read(client, "programmes", programme_id)
+    return read_record(client, "programmes", programme_id)
 
 
 def snapshot(
@@ -101,18 +95,6 @@ def snapshot(
     if commission_id is not None:
         resources.insert(0, f"/v1/commissions/{commission_id}")
     return StoreSnapshot.take(client, resources=resources)
-
-
-def refused(
-    answer: httpx.Response,
-    status: int,
-    code: str,
-    client: TestClient,
-    before: StoreSnapshot,
-) -> dict[str, Any]:
-    error = assert_error(answer, status, code)
-    assert_store_unchanged(client, before)
-    return error
 
 
 def accepted(answer: httpx.Response) -> dict[str, Any]:

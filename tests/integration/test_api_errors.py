@@ -31,8 +31,6 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     anonymous,
-    assert_error,
-    assert_store_unchanged,
     drive_dossier,
     endpoint_steps,
     identification,
@@ -43,6 +41,7 @@ from tests.helpers.api import (
     today,
     token,
 )
+from tests.helpers.api import refused as refused_unchanged
 from tests.helpers.procedure import (
     SHORTFALL,
     adjournment,
@@ -119,18 +118,12 @@ def steps_roles(path: str) -> frozenset[str] | None:
     return step.roles() | getattr(step, "ruled_roles", frozenset)()
 
 
-def refused(
-    answer: httpx.Response,
-    status: int,
-    code: str | None,
-    client: TestClient,
-    before: StoreSnapshot,
-    dossier_id: str | None = None,
-) -> dict[str, Any]:
-    """The error answer is right, its message French, and the store did not move."""
-    error = assert_error(answer, status, code)
+def refused(answer: httpx.Response, *unchanged: Any) -> dict[str, Any]:
+    """The error answer is right, its message French, and the store did not move
+    (`unchanged`: the status, code, client, snapshot and dossier id of
+    tests.helpers.api.refused)."""
+    error = refused_unchanged(answer, *unchanged)
     assert any(mark in error["message"] for mark in FRENCH), error["message"]
-    assert_store_unchanged(client, before, dossier_id)
     return error
 
 

@@ -26,6 +26,7 @@ from tests.helpers.api import (
     drive_dossier,
     history,
     record,
+    refused,
     store_position,
     today,
 )
@@ -49,6 +50,7 @@ from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     SUBLEASE,
     Step,
     ask,
+    asked_a_month_ago,
     asll,
     asll_settings,
     bilan,
@@ -68,7 +70,6 @@ from tests.helpers.threads import race
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    import httpx
     from starlette.testclient import TestClient
 
 OTHER_LANDLORD = "SMHLM"
@@ -79,17 +80,6 @@ def snapshot(client: TestClient, *mesure_ids: str) -> StoreSnapshot:
     return StoreSnapshot.take(
         client, resources=[f"/v1/mesures/{i}" for i in mesure_ids]
     )
-
-
-def refused(
-    answer: httpx.Response,
-    status: int,
-    code: str,
-    client: TestClient,
-    before: StoreSnapshot,
-) -> None:
-    assert_error(answer, status, code)
-    assert_store_unchanged(client, before)
 
 
 def take_all(
@@ -1062,22 +1052,7 @@ def test_renewals_beyond_the_departments_limit_are_refused(
 def test_late_meeting_does_not_let_a_decision_precede_the_renewal_request(
     client: TestClient,
 ) -> None:
-    month_ago = (today() - timedelta(days=30)).isoformat()
-    dated = {"occurred_on": month_ago}
-    created = ask(
-        client, request_body(diagnostic_signed_on=month_ago, occurred_on=month_ago)
-    )
-    assert created.status_code == 201, created.text
-    mesure_id = created.json()["id"]
-    backdated = [
-        Step(s.slug, s.role, {**s.body, **dated}, s.stage) for s in course()[:4]
-    ]
-    backdated[3] = Step(
-        "convention",
-        "association",
-        {**convention(starts_on=month_ago), **dated},
-        "en_cours",
-    )
+    mesure_id, backdated = asked_a_month_ago(client)
     take_all(client, mesure_id, [*backdated, RENEWAL_REQUEST])
     late = {"kind": "entretien", "occurred_on": str(today() - timedelta(days=20))}
     meeting = post(client, mesure_id, "meeting", late, role="association")

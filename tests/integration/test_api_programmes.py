@@ -15,11 +15,12 @@ from tests.helpers.api import (
     ORGANISATIONS,
     OTHER_COMMUNE,
     StoreSnapshot,
-    actor,
     assert_error,
     assert_store_unchanged,
+    read_record,
     store_position,
     today,
+    write_headers,
 )
 from tests.helpers.procedure import (
     SHORTFALL,
@@ -83,11 +84,7 @@ def post(
     if_match: int | None = None,
     key: str | None = None,
 ) -> httpx.Response:
-    headers = actor(role, organisation=organisation)
-    if if_match is not None:
-        headers["If-Match"] = f'"{if_match}"'
-    if key is not None:
-        headers["Idempotency-Key"] = key
+    headers = write_headers(role, organisation, if_match=if_match, key=key)
     return client.post(f"/v1/programmes{path}", json=dict(body), headers=headers)
 
 
@@ -121,11 +118,7 @@ def attributed(client: TestClient, programme_id: str, ref: str = REFS[0]) -> str
 
 
 def read(client: TestClient, programme_id: str) -> dict[str, Any]:
-    answer = client.get(f"/v1/programmes/{programme_id}")
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["ETag"] == f'"{answer.json()["version"]}"'
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_record(client, "programmes", programme_id)
 
 
 def listed(client: TestClient, **params: Any) -> dict[str, Any]:

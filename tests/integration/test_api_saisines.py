@@ -26,7 +26,9 @@ from tests.helpers.api import (
     anonymous,
     assert_error,
     assert_store_unchanged,
+    history_of,
     identify,
+    read_record,
     store_position,
     today,
 )
@@ -62,18 +64,11 @@ BEFORE["court-dates"] = BEFORE["follow-up"]
 
 
 def read(client: TestClient, saisine_id: str) -> dict[str, Any]:
-    answer = client.get(f"/v1/saisines/{saisine_id}")
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["ETag"] == f'"{answer.json()["version"]}"'
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_record(client, "saisines", saisine_id)
 
 
 def history(client: TestClient, saisine_id: str) -> list[dict[str, Any]]:
-    answer = client.get(f"/v1/saisines/{saisine_id}/history")
-    assert answer.status_code == 200, answer.text
-    events: list[dict[str, Any]] = answer.json()["events"]
-    return events
+    return history_of(client, "saisines", saisine_id)
 
 
 def snapshot(client: TestClient, saisine_id: str) -> StoreSnapshot:

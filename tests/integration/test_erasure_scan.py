@@ -16,18 +16,12 @@ import pytest
 
 from domain.personal import ERASED
 from tests.helpers.api import (
-    ANALYSIS,
+    CAL_DECISION,
     CAL_DEFERRAL,
-    COMPLETION,
-    MAIRIE_AVIS,
-    PRE_SELECTION,
-    RANKING,
-    RESOURCES_CHECK,
-    SOCIAL_ENQUIRY,
-    SOLVENCY,
     WITHDRAWAL,
     actor,
     drive_dossier,
+    main_line,
     today,
 )
 from tests.helpers.backends import EVERY_STORE
@@ -42,18 +36,10 @@ if TYPE_CHECKING:
     from infra.bootstrap import System
     from infra.settings import Settings
 
-PATH = [
-    SOCIAL_ENQUIRY,
-    MAIRIE_AVIS,
-    COMPLETION,
-    RESOURCES_CHECK,
-    ANALYSIS,
-    SOLVENCY,
-    PRE_SELECTION,
-    RANKING,
-    CAL_DEFERRAL,  # a CAL's decision, with a motive, in the commission's event
-    WITHDRAWAL,
-]
+# The main line to the ranking, then a CAL's deferral (a decision with a motive,
+# in the commission's event) and a withdrawal.
+TO_THE_CAL = main_line()[: main_line().index(CAL_DECISION)]
+PATH = [*TO_THE_CAL, CAL_DEFERRAL, WITHDRAWAL]
 VIEWS = ("dossier_list", "audit_trail", "commissions")
 
 

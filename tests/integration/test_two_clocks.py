@@ -30,6 +30,7 @@ from tests.helpers.backends import EVERY_STORE
 from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     Step,
     ask,
+    asked_a_month_ago,
     asll,
     convention,
     course,
@@ -194,22 +195,7 @@ def test_the_commune_report_reads_only_what_was_known(client: TestClient) -> Non
 def late_meetings(client: TestClient) -> tuple[str, date, date]:
     """A measure under convention a month ago, a meeting ten days ago, then a
     meeting twenty days ago recorded after it (out of `occurred_on` order)."""
-    month_ago = (today() - timedelta(days=30)).isoformat()
-    dated = {"occurred_on": month_ago}
-    created = ask(
-        client, request_body(diagnostic_signed_on=month_ago, occurred_on=month_ago)
-    )
-    assert created.status_code == 201, created.text
-    mesure_id = created.json()["id"]
-    backdated = [
-        Step(s.slug, s.role, {**s.body, **dated}, s.stage) for s in course()[:4]
-    ]
-    backdated[3] = Step(
-        "convention",
-        "association",
-        {**convention(starts_on=month_ago), **dated},
-        "en_cours",
-    )
+    mesure_id, backdated = asked_a_month_ago(client)
     drive_mesure(client, to="en_cours", path=backdated, mesure_id=mesure_id)
     ten, twenty = today() - timedelta(days=10), today() - timedelta(days=20)
     for on in (ten, twenty):
