@@ -353,8 +353,10 @@ def _dated(on: date, **fields: Any) -> dict[str, Any]:
     return {**fields, "occurred_on": on.isoformat()}
 
 
-def _step(slug: str, role: str, stage: str, **fields: Any) -> Step:
-    return Step(slug, role, lambda on: _dated(on, **fields), stage)
+def _step(
+    slug: str, role: str, stage: str, run: Run | None = None, **fields: Any
+) -> Step:
+    return Step(slug, role, lambda on: _dated(on, **fields), stage, run)
 
 
 SOCIAL_ENQUIRY = _step(
@@ -421,19 +423,15 @@ def _by_commission(name: str) -> Run:
 
 # Taken by commissions: a pré-commission, a commission préfectorale, a CAL (with
 # the shortfall motive CAL-TROIS asks of a single candidate), each for the dossier.
-PRE_SELECTION = Step(
+PRE_SELECTION = _step(
     "pre-selection",
     "als",
-    lambda on: _dated(on, outcome="prioritaire"),
     "preselectionne",
     _by_commission("preselect_alone"),
+    outcome="prioritaire",
 )
-RANKING = Step(
-    "ranking",
-    "prefecture",
-    lambda on: _dated(on, outcome="rang"),
-    "classe",
-    _by_commission("rank_alone"),
+RANKING = _step(
+    "ranking", "prefecture", "classe", _by_commission("rank_alone"), outcome="rang"
 )
 CAL_DEFERRAL = Step(
     "cal-deferral",
@@ -447,12 +445,13 @@ CAL_DEFERRAL = Step(
     "ajourne",
     _by_commission("decide_alone"),
 )
-CAL_DECISION = Step(
+CAL_DECISION = _step(
     "cal-decision",
     "bailleur",
-    lambda on: _dated(on, decision="attribution", dwelling_ref=DWELLING),
     "decide_cal",
     _by_commission("decide_alone"),
+    decision="attribution",
+    dwelling_ref=DWELLING,
 )
 CAL_DECISION_UNDER_CONDITION = Step(
     "cal-decision",
@@ -725,3 +724,20 @@ def refused(
     error = assert_error(answer, status, code)
     assert_store_unchanged(client, before, dossier_id)
     return error
+
+
+def refused_step(
+    client: TestClient,
+    dossier_id: str,
+    slug: str,
+    body: Mapping[str, Any] | None,
+    *,
+    status: int = 409,
+    code: str,
+    **options: Any,
+) -> dict[str, Any]:
+    """POST a dossier's step (`record` and its `options`, the role among them)
+    that must be refused: the error answer (`assert_error`), nothing stored."""
+    before = StoreSnapshot.take(client, dossier_id)
+    answer = record(client, dossier_id, slug, body, **options)
+    return refused(answer, status, code, client, before, dossier_id)

@@ -14,13 +14,11 @@ import pytest
 from tests.helpers.api import (
     CAL_DEFERRAL,
     RADIATION,
-    StoreSnapshot,
-    assert_error,
-    assert_store_unchanged,
     drive_dossier,
     history,
     main_line,
     record,
+    refused_step,
     today,
 )
 from tests.helpers.procedure import concerted_programme
@@ -42,10 +40,7 @@ def refused(
     role: str,
     rule: str,
 ) -> str:
-    before = StoreSnapshot.take(client, dossier_id)
-    answer = record(client, dossier_id, slug, body, role=role)
-    error = assert_error(answer, 409, rule)
-    assert_store_unchanged(client, before, dossier_id)
+    error = refused_step(client, dossier_id, slug, body, role=role, code=rule)
     return str(error["message"])
 
 

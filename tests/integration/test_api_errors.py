@@ -42,6 +42,7 @@ from tests.helpers.api import (
     token,
 )
 from tests.helpers.api import refused as refused_unchanged
+from tests.helpers.api import refused_step as step_refused
 from tests.helpers.procedure import (
     SHORTFALL,
     adjournment,
@@ -118,13 +119,21 @@ def steps_roles(path: str) -> frozenset[str] | None:
     return step.roles() | getattr(step, "ruled_roles", frozenset)()
 
 
+def in_french(error: dict[str, Any]) -> dict[str, Any]:
+    assert any(mark in error["message"] for mark in FRENCH), error["message"]
+    return error
+
+
 def refused(answer: httpx.Response, *unchanged: Any) -> dict[str, Any]:
     """The error answer is right, its message French, and the store did not move
     (`unchanged`: the status, code, client, snapshot and dossier id of
     tests.helpers.api.refused)."""
-    error = refused_unchanged(answer, *unchanged)
-    assert any(mark in error["message"] for mark in FRENCH), error["message"]
-    return error
+    return in_french(refused_unchanged(answer, *unchanged))
+
+
+def refused_step(*args: Any, **options: Any) -> dict[str, Any]:
+    """tests.helpers.api.refused_step, its message French."""
+    return in_french(step_refused(*args, **options))
 
 
 class TestNotFound:
@@ -299,12 +308,15 @@ class TestInvalidInput:
         for at, slug, role, body, field in cases:
             with subtests.test(slug=slug, field=field, body=body):
                 dossier_id = drive_dossier(client, to=at)
-                before = StoreSnapshot.take(client, dossier_id)
 
-                answer = record(client, dossier_id, slug, body, role=role)
-
-                error = refused(
-                    answer, 422, "invalid_input", client, before, dossier_id
+                error = refused_step(
+                    client,
+                    dossier_id,
+                    slug,
+                    body,
+                    role=role,
+                    status=422,
+                    code="invalid_input",
                 )
                 assert field in error["message"]
                 assert [d["field"] for d in error["details"]] == [field]
@@ -450,18 +462,16 @@ class TestInvalidInput:
         self, client: TestClient
     ) -> None:
         dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
         yesterday = (today() - timedelta(days=1)).isoformat()
 
-        answer = record(
+        refused_step(
             client,
             dossier_id,
             "social-enquiry",
             {"avis": "favorable", "summary": "x", "occurred_on": yesterday},
             role="departement",
+            code="occurred_on_out_of_order",
         )
-
-        refused(answer, 409, "occurred_on_out_of_order", client, before, dossier_id)
 
 
 class TestActor:
@@ -565,18 +575,15 @@ class TestActor:
         ):
             with subtests.test(slug=slug, role=role):
                 dossier_id = drive_dossier(client, to=at)
-                before = StoreSnapshot.take(client, dossier_id)
 
-                answer = record(
+                error = refused_step(
                     client,
                     dossier_id,
                     slug,
                     step_by_slug()[slug].body(today()),
                     role=role,
-                )
-
-                error = refused(
-                    answer, 403, "role_not_allowed", client, before, dossier_id
+                    status=403,
+                    code="role_not_allowed",
                 )
                 assert f"« {ROLE_LABELS[role]} »" in error["message"]
 
@@ -678,18 +685,16 @@ class TestProcedureRules:
                 # A landlord acts on the households ranked for its programme.
                 mine = {"programme_id": simar} if role == "bailleur" else {}
                 dossier_id = drive_dossier(client, to=at, identify_with=mine)
-                before = StoreSnapshot.take(client, dossier_id)
 
-                answer = record(
+                refused_step(
                     client,
                     dossier_id,
                     slug,
                     step_by_slug()[slug].body(today()),
                     role=role,
+                    status=403 if code == "forbidden" else 409,
+                    code=code,
                 )
-
-                status = 403 if code == "forbidden" else 409
-                refused(answer, status, code, client, before, dossier_id)
                 assert client.get(f"/v1/dossiers/{dossier_id}").json()["stage"] == at
 
     def test_rule_breach_is_refused(
@@ -758,11 +763,8 @@ class TestProcedureRules:
         for name, (at, slug, role, body, code) in cases.items():
             with subtests.test(name, code=code):
                 dossier_id = drive_dossier(client, to=at)
-                before = StoreSnapshot.take(client, dossier_id)
 
-                answer = record(client, dossier_id, slug, body, role=role)
-
-                refused(answer, 409, code, client, before, dossier_id)
+                refused_step(client, dossier_id, slug, body, role=role, code=code)
 
     def test_offer_with_less_than_ten_days_to_answer_is_refused(
         self, client: TestClient
@@ -791,30 +793,30 @@ class TestProcedureRules:
         dossier_id = drive_dossier(
             client, to="offre_faite", on=today() - timedelta(days=20)
         )
-        before = StoreSnapshot.take(client, dossier_id)
 
-        answer = record(
-            client, dossier_id, "offer-answer", {"answer": "acceptee"}, role="bailleur"
+        refused_step(
+            client,
+            dossier_id,
+            "offer-answer",
+            {"answer": "acceptee"},
+            role="bailleur",
+            code="OFFRE-DELAI",
         )
-
-        refused(answer, 409, "OFFRE-DELAI", client, before, dossier_id)
 
     def test_offer_before_the_condition_is_fulfilled_is_refused(
         self, client: TestClient
     ) -> None:
         path = [*main_line()[:8], step_by_slug()["cal-decision"]]  # under condition
         dossier_id = drive_dossier(client, to="decide_cal", path=path)
-        before = StoreSnapshot.take(client, dossier_id)
 
-        answer = record(
+        refused_step(
             client,
             dossier_id,
             "offer",
             step_by_slug()["offer"].body(today()),
             role="bailleur",
+            code="CAL-CONDITION",
         )
-
-        refused(answer, 409, "CAL-CONDITION", client, before, dossier_id)
 
     def test_cal_examines_no_dossier_without_numero_unique(
         self, client: TestClient
