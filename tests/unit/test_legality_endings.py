@@ -12,8 +12,8 @@ import pytest
 from domain import dossier as d
 from domain.dossier import Dossier
 from domain.dossier_steps import RADIATION_ROLES
-from tests.helpers.dossiers import DAY, history_to
-from tests.unit.test_legality import findings, imported, rules_of
+from tests.helpers.dossiers import DAY, history_to, imported
+from tests.unit.test_legality import findings, rules_of
 
 ON = DAY["withdraw"]
 

@@ -13,8 +13,8 @@ from domain import dossier as d
 from domain.dossier import Dossier
 from domain.shared import RuleViolation
 from tests.helpers.aggregates import given
-from tests.helpers.dossiers import decision_args, history_to, make_meta
-from tests.unit.test_legality import findings, imported, rules_of
+from tests.helpers.dossiers import decision_args, history_to, imported, make_meta
+from tests.unit.test_legality import findings, rules_of
 
 LISTED = {"ranking": "liste_complementaire", "decision": "non_attribution"}
 SECOND_CAL = date(2025, 6, 10)  # the list is valid until 22 October 2025
