@@ -333,13 +333,16 @@ def take(
     body: Mapping[str, Any] | None = None,
     *,
     on: date | None = None,
+    **options: Any,
 ) -> httpx.Response:
-    """Take one step for a dossier: its endpoint, or its commission's decision.
-    `body` default: the step's body on `on` (default today)."""
+    """Take one step for a dossier: its endpoint (`record`, with `options`), or
+    its commission's decision. `body` default: the step's body on `on` (default
+    today)."""
     fields = dict(body) if body is not None else step.body(on or today())
     if step.run is not None:
+        assert not options, f"{step.slug} is a commission's: no {options}"
         return step.run(client, dossier_id, fields)
-    return record(client, dossier_id, step.slug, fields, role=step.role)
+    return record(client, dossier_id, step.slug, fields, role=step.role, **options)
 
 
 def stage_of(client: TestClient, dossier_id: str) -> str:

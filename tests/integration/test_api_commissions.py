@@ -103,6 +103,30 @@ def accepted(answer: httpx.Response) -> dict[str, Any]:
     return body
 
 
+def ranked_for_a_cal(client: TestClient, count: int) -> tuple[list[str], str]:
+    """`count` dossiers ranked by a commission préfectorale, and a CAL in session
+    on DWELLING."""
+    ranked, _, _ = ranked_dossiers(client, ranked=count)
+    return ranked, in_session(client, "cal", dwelling_refs=[DWELLING])
+
+
+def cal_decides(
+    client: TestClient, cal: str, candidates: list[dict[str, Any]], **options: Any
+) -> dict[str, Any]:
+    """The CAL's decision on DWELLING, accepted."""
+    return accepted(decide(client, cal, DWELLING, candidates, **options))
+
+
+def attributed_to_the_first(client: TestClient) -> list[str]:
+    """Three ranked dossiers: a CAL attributes DWELLING to the first, refuses it
+    to the others."""
+    ranked, cal = ranked_for_a_cal(client, 3)
+    cal_decides(
+        client, cal, [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
+    )
+    return ranked
+
+
 def preselected(client: TestClient, count: int, *, on: date | None = None) -> list[str]:
     """`count` dossiers selected prioritaire by a legal pré-commission."""
     dossiers = solvent_dossiers(client, count, on=on)
@@ -839,17 +863,14 @@ class TestCAL:
         cal = in_session(client, "cal", dwelling_refs=[DWELLING])
         position = store_position(client)
 
-        answer = accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [
-                    attribution(ranked[0]),
-                    refusal(ranked[1]),
-                    refusal(ranked[2], "rejet_irrecevabilite"),
-                ],
-            )
+        answer = cal_decides(
+            client,
+            cal,
+            [
+                attribution(ranked[0]),
+                refusal(ranked[1]),
+                refusal(ranked[2], "rejet_irrecevabilite"),
+            ],
         )
 
         # one transaction: the CAL's event and one event on each dossier
@@ -971,8 +992,7 @@ class TestCAL:
     def test_cal_decision_one_household_a_dwelling(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 3)
         before = snapshot(client, cal, *ranked)
         deadline = (today() + timedelta(days=30)).isoformat()
         by_rank = [
@@ -1032,12 +1052,11 @@ class TestCAL:
 
                 refused(answer, 409, "CAL-DECISION", client, before)
 
-        accepted(decide(client, cal, DWELLING, by_rank))
+        cal_decides(client, cal, by_rank)
         assert [dossier(client, i)["cal_decision"]["rank"] for i in ranked] == [1, 2, 3]
 
     def test_unknown_decision_is_invalid_input(self, client: TestClient) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=1)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 1)
         before = snapshot(client, cal, *ranked)
 
         answer = decide(
@@ -1054,18 +1073,9 @@ class TestCAL:
     def test_an_adjournment_returns_the_dossier_to_a_later_cal(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=1)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 1)
 
-        accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [adjournment(ranked[0])],
-                shortfall_motive=SHORTFALL,
-            )
-        )
+        cal_decides(client, cal, [adjournment(ranked[0])], shortfall_motive=SHORTFALL)
 
         deferred = dossier(client, ranked[0])
         assert deferred["stage"] == "ajourne"
@@ -1075,23 +1085,14 @@ class TestCAL:
             "return_session_on": (today() + timedelta(days=14)).isoformat(),
         }
         later = in_session(client, "cal", dwelling_refs=[DWELLING])
-        accepted(
-            decide(
-                client,
-                later,
-                DWELLING,
-                [attribution(ranked[0])],
-                shortfall_motive=SHORTFALL,
-            )
-        )
+        cal_decides(client, later, [attribution(ranked[0])], shortfall_motive=SHORTFALL)
         decided = dossier(client, ranked[0])
         assert (decided["stage"], decided["deferral"]) == ("decide_cal", None)
 
     def test_cal_condition_names_the_document_and_a_later_deadline(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=1)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 1)
         before = snapshot(client, cal, *ranked)
         later = (today() + timedelta(days=30)).isoformat()
         condition = {
@@ -1116,7 +1117,7 @@ class TestCAL:
 
                 refused(answer, 409, "CAL-CONDITION", client, before)
 
-        accepted(decide(client, cal, DWELLING, [condition], shortfall_motive=SHORTFALL))
+        cal_decides(client, cal, [condition], shortfall_motive=SHORTFALL)
         before = snapshot(client, None, ranked[0])
         refused(offer(client, ranked[0]), 409, "CAL-CONDITION", client, before)
         fulfilled = record(
@@ -1129,8 +1130,7 @@ class TestCAL:
     def test_cal_motif_every_refusal_is_motivated(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 3)
         before = snapshot(client, cal, *ranked)
         for decision in ("non_attribution", "rejet_irrecevabilite"):
             for motive, status, code in (
@@ -1152,17 +1152,14 @@ class TestCAL:
 
                     refused(answer, status, code, client, before)
 
-        accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [
-                    attribution(ranked[0]),
-                    refusal(ranked[1]),
-                    refusal(ranked[2], "rejet_irrecevabilite"),
-                ],
-            )
+        cal_decides(
+            client,
+            cal,
+            [
+                attribution(ranked[0]),
+                refusal(ranked[1]),
+                refusal(ranked[2], "rejet_irrecevabilite"),
+            ],
         )
         rejected = dossier(client, ranked[2])
         assert rejected["cal_decision"]["motive"] == "Ressources."
@@ -1174,8 +1171,7 @@ class TestCAL:
     def test_attributing_out_of_the_ranking_order_needs_a_motive(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 3)
         before = snapshot(client, cal, *ranked)
 
         def by_rank(motive: str | None = None) -> list[dict[str, Any]]:
@@ -1190,14 +1186,13 @@ class TestCAL:
         answer = decide(client, cal, DWELLING, by_rank())
 
         refused(answer, 409, "COMPREF-RANG", client, before)
-        accepted(decide(client, cal, DWELLING, by_rank("Rez-de-chaussée requis.")))
+        cal_decides(client, cal, by_rank("Rez-de-chaussée requis."))
         assert dossier(client, ranked[1])["cal_decision"]["rank"] == 1
 
     def test_a_direct_attribution_may_pass_over_refused_households(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 3)
 
         answer = decide(
             client,
@@ -1209,16 +1204,7 @@ class TestCAL:
         accepted(answer)
 
     def test_offre_delai_after_an_attribution(self, client: TestClient) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
-        accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])],
-            )
-        )
+        ranked = attributed_to_the_first(client)
         before = snapshot(client, None, ranked[0])
 
         for days in (0, 9):
@@ -1237,18 +1223,14 @@ class TestCAL:
     def test_offre_delai_rank_two_is_offered_after_rank_one_declines(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
-        accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [
-                    attribution(i, decision="attribution_par_classement", rank=n)
-                    for n, i in enumerate(ranked, start=1)
-                ],
-            )
+        ranked, cal = ranked_for_a_cal(client, 3)
+        cal_decides(
+            client,
+            cal,
+            [
+                attribution(i, decision="attribution_par_classement", rank=n)
+                for n, i in enumerate(ranked, start=1)
+            ],
         )
         before = snapshot(client, None, ranked[1])
 
@@ -1356,8 +1338,7 @@ class TestLandlords:
     def test_another_landlord_does_not_decide_at_simars_cal(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
+        ranked, cal = ranked_for_a_cal(client, 3)
         assert commission(client, cal)["landlord"] == ORGANISATIONS["bailleur"]
         candidates = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
         before = snapshot(client, cal, *ranked)
@@ -1369,23 +1350,14 @@ class TestLandlords:
         assert commission(client, cal)["examinations"] == []
         assert {stage_of(client, i) for i in ranked} == {"classe"}
         # SIMAR's own agent takes the same decision.
-        accepted(decide(client, cal, DWELLING, candidates))
+        cal_decides(client, cal, candidates)
         decided = dossier(client, ranked[0])["cal_decision"]
         assert decided["landlord"] == ORGANISATIONS["bailleur"]
 
     def test_another_landlord_does_not_offer_simars_attributed_dwelling(
         self, client: TestClient
     ) -> None:
-        ranked, _, _ = ranked_dossiers(client, ranked=3)
-        cal = in_session(client, "cal", dwelling_refs=[DWELLING])
-        accepted(
-            decide(
-                client,
-                cal,
-                DWELLING,
-                [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])],
-            )
-        )
+        ranked = attributed_to_the_first(client)
         before = StoreSnapshot.take(
             client, ranked[0], resources=[f"/v1/dossiers/{ranked[0]}"]
         )
@@ -1688,6 +1660,27 @@ class TestVacancyFlow:
         )
 
     @staticmethod
+    def _decide(
+        client: TestClient,
+        cal: str,
+        candidates: list[dict[str, Any]],
+        *,
+        organisation: str = OZANAM,
+        shortfall_motive: str = SHORTFALL,
+        **options: Any,
+    ) -> httpx.Response:
+        """`organisation`'s CAL decides on the vacant dwelling OZ-1."""
+        return decide(
+            client,
+            cal,
+            "OZ-1",
+            candidates,
+            shortfall_motive=shortfall_motive,
+            organisation=organisation,
+            **options,
+        )
+
+    @staticmethod
     def _candidates(client: TestClient, programme_id: str) -> list[dict[str, Any]]:
         [dwelling] = programme(client, programme_id)["dwellings"]
         candidates: list[dict[str, Any]] = dwelling["candidates"]
@@ -1717,13 +1710,11 @@ class TestVacancyFlow:
         cal = self._cal(client, vacancy, OZANAM)
         assert commission(client, cal)["landlord"] == OZANAM
         accepted(
-            decide(
+            self._decide(
                 client,
                 cal,
-                "OZ-1",
                 [attribution(listed[0]), refusal(listed[1])],
                 shortfall_motive="Liste complémentaire de deux ménages.",
-                organisation=OZANAM,
             )
         )
         decided = dossier(client, listed[0])
@@ -1767,14 +1758,7 @@ class TestVacancyFlow:
         cal = self._cal(client, elsewhere, SMHLM, commune=OTHER_COMMUNE)
         before = snapshot(client, cal, *listed)
 
-        answer = decide(
-            client,
-            cal,
-            "OZ-1",
-            [attribution(listed[0])],
-            shortfall_motive=SHORTFALL,
-            organisation=SMHLM,
-        )
+        answer = self._decide(client, cal, [attribution(listed[0])], organisation=SMHLM)
 
         # Another commune's list, not proposed to SMHLM: out of its scope, and
         # the refusal says nothing of the household (issue 13).
@@ -1803,14 +1787,8 @@ class TestVacancyFlow:
             cal = self._cal(client, vacancy, OZANAM, on=held_on)
             before = snapshot(client, cal, *listed)
 
-            answer = decide(
-                client,
-                cal,
-                "OZ-1",
-                [attribution(listed[0]), refusal(listed[1])],
-                shortfall_motive=SHORTFALL,
-                on=held_on,
-                organisation=OZANAM,
+            answer = self._decide(
+                client, cal, [attribution(listed[0]), refusal(listed[1])], on=held_on
             )
 
             error = refused(answer, 409, "LC-VALIDITE", client, before)
@@ -1819,14 +1797,8 @@ class TestVacancyFlow:
         # Step: the CAL held on the list's last day still draws from it.
         cal = self._cal(client, vacancy, OZANAM, on=until)
         accepted(
-            decide(
-                client,
-                cal,
-                "OZ-1",
-                [attribution(listed[0]), refusal(listed[1])],
-                shortfall_motive=SHORTFALL,
-                on=until,
-                organisation=OZANAM,
+            self._decide(
+                client, cal, [attribution(listed[0]), refusal(listed[1])], on=until
             )
         )
         decided = dossier(client, listed[0])["cal_decision"]

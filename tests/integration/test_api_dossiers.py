@@ -695,13 +695,8 @@ class TestHistory:
         dossier_id = created.json()["id"]
         steps = every_step()[:4]
         for n, step in enumerate(steps):
-            answer = record(
-                client,
-                dossier_id,
-                step.slug,
-                step.body(today()),
-                role=step.role,
-                headers={"X-Correlation-ID": f"corr-{n}"},
+            answer = take(
+                client, dossier_id, step, headers={"X-Correlation-ID": f"corr-{n}"}
             )
             assert answer.status_code == 200, answer.text
             assert answer.headers["X-Correlation-ID"] == f"corr-{n}"
@@ -867,14 +862,7 @@ class TestOptimisticConcurrency:
             with subtests.test(tag=tag):
                 dossier_id = drive_dossier(client, to="enquete_sociale_rendue")
 
-                answer = record(
-                    client,
-                    dossier_id,
-                    step.slug,
-                    step.body(today()),
-                    role="mairie",
-                    if_match=tag,
-                )
+                answer = take(client, dossier_id, step, if_match=tag)
 
                 assert answer.status_code == 200, answer.text
                 assert answer.json()["version"] == 3
@@ -940,14 +928,7 @@ class TestOptimisticConcurrency:
         dossier_id = drive_dossier(client, to="identifie")
         for step in main_line()[:3]:
             etag = client.get(f"/v1/dossiers/{dossier_id}").headers["ETag"]
-            answer = record(
-                client,
-                dossier_id,
-                step.slug,
-                step.body(today()),
-                role=step.role,
-                if_match=etag,
-            )
+            answer = take(client, dossier_id, step, if_match=etag)
             assert answer.status_code == 200, answer.text
         assert read(client, dossier_id)["version"] == 4
 
@@ -1025,14 +1006,7 @@ class TestIdempotency:
     ) -> None:
         dossier_id = drive_dossier(client, to="identifie")
         enquiry = step_by_slug()["social-enquiry"]
-        first = record(
-            client,
-            dossier_id,
-            enquiry.slug,
-            enquiry.body(today()),
-            role=enquiry.role,
-            key="k-1",
-        )
+        first = take(client, dossier_id, enquiry, key="k-1")
         avis = step_by_slug()["mairie-avis"]
         assert (
             record(
@@ -1042,14 +1016,7 @@ class TestIdempotency:
         )
         before = StoreSnapshot.take(client, dossier_id)
 
-        again = record(
-            client,
-            dossier_id,
-            enquiry.slug,
-            enquiry.body(today()),
-            role=enquiry.role,
-            key="k-1",
-        )
+        again = take(client, dossier_id, enquiry, key="k-1")
 
         assert again.status_code == 200, again.text
         assert again.json() == first.json()
@@ -1145,16 +1112,7 @@ class TestIdempotency:
         )
         assert_error(refused, 409, "DOS-ORDRE")
         enquiry = step_by_slug()["social-enquiry"]
-        assert (
-            record(
-                client,
-                dossier_id,
-                enquiry.slug,
-                enquiry.body(today()),
-                role=enquiry.role,
-            ).status_code
-            == 200
-        )
+        assert take(client, dossier_id, enquiry).status_code == 200
 
         retried = record(
             client, dossier_id, avis.slug, avis.body(today()), role="mairie", key="k-5"
