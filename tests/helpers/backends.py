@@ -6,6 +6,11 @@ module's work directory, and on a fresh PostgreSQL database released afterwards.
         workdir = tmp_path_factory.mktemp("logis-cli-x")
         with database_url(request, workdir) as url:
             yield write_store(url, workdir)
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def client(request, tmp_path_factory):
+        with app_client(request, tmp_path_factory.mktemp("x")) as client:
+            yield client
 """
 
 from __future__ import annotations
@@ -14,6 +19,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
+from starlette.testclient import TestClient
+
+from api.main import create_app
+from infra.settings import Settings
+from tests.helpers.api import TEST_JWT_SECRET, actor
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,3 +53,16 @@ def database_url(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]
         yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
         databases.release(name)
+
+
+@contextmanager
+def app_client(request: pytest.FixtureRequest, workdir: Path) -> Iterator[TestClient]:
+    """A client of the HTTP application on an empty store of the backend
+    `request.param` names, reading as the auditor unless a request says
+    otherwise."""
+    with database_url(request, workdir) as url:
+        settings = Settings(
+            database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET
+        )
+        with TestClient(create_app(settings), headers=actor("auditeur")) as client:
+            yield client

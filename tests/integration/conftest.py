@@ -105,18 +105,33 @@ def department(client: TestClient) -> str:
 
 
 @pytest.fixture
-def logis(
+def logis_streams(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Callable[..., tuple[int, str]]:
-    """`logis <args>` in this process, on the test's store: (exit status, stdout)."""
+) -> Callable[..., tuple[int, str, str]]:
+    """`logis <args>` in this process, on the test's store: (exit status, stdout,
+    stderr)."""
     monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LOGIS_LOG_JSON", "false")
 
-    def run(*args: str) -> tuple[int, str]:
+    def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
         status = cli.main(list(args))
-        return status, capsys.readouterr().out
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def logis(
+    logis_streams: Callable[..., tuple[int, str, str]],
+) -> Callable[..., tuple[int, str]]:
+    """`logis <args>` in this process, on the test's store: (exit status, stdout)."""
+
+    def run(*args: str) -> tuple[int, str]:
+        status, out, _ = logis_streams(*args)
+        return status, out
 
     return run

@@ -13,16 +13,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from starlette.testclient import TestClient
 
-from api.main import create_app
 from domain import access
 from domain.shared import ROLE_LABELS, ROLES
-from infra.settings import Settings
 from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
     ORGANISATIONS,
     OTHER_COMMUNE,
-    TEST_JWT_SECRET,
     actor,
     adopt_settings,
     drive_dossier,
@@ -30,6 +27,7 @@ from tests.helpers.api import (
     identify,
     record,
 )
+from tests.helpers.backends import BACKENDS, app_client
 from tests.helpers.mesures_http import NAMES, ask, asll_settings, drive_mesure
 from tests.helpers.mesures_http import request_body as mesure_request
 from tests.helpers.procedure import (
@@ -266,35 +264,12 @@ def build(client: TestClient) -> World:
     return world
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    if request.param == "sqlite":
-        url, release = f"sqlite:///{tmp_path_factory.mktemp('access')}/l.db", None
-    else:
-        databases = request.getfixturevalue("postgres_server")
-        name = databases.acquire()
-        url, release = f"{_server_url()}/{name}", lambda: databases.release(name)
-    settings = Settings(database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET)
-    try:
-        with TestClient(create_app(settings), headers=actor("auditeur")) as client:
-            yield build(client)
-    finally:
-        if release is not None:
-            release()
-
-
-def _server_url() -> str:
-    from tests.conftest import POSTGRES_SERVER
-
-    return POSTGRES_SERVER
+    with app_client(request, tmp_path_factory.mktemp("access")) as client:
+        yield build(client)
 
 
 # ---- the cases, from the matrix -----------------------------------------------------

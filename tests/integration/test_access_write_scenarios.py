@@ -12,11 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 from starlette.testclient import TestClient
 
-from api.main import create_app
-from infra.settings import Settings
 from tests.helpers.api import (
     OTHER_COMMUNE,
-    TEST_JWT_SECRET,
     StoreSnapshot,
     actor,
     adopt_settings,
@@ -25,7 +22,9 @@ from tests.helpers.api import (
     identification,
     identify,
     record,
+    refused,
 )
+from tests.helpers.backends import BACKENDS, app_client
 from tests.helpers.procedure import concerted_programme, ranked_dossiers
 
 if TYPE_CHECKING:
@@ -48,35 +47,16 @@ class Scene:
         return str(self.client.get(f"/v1/dossiers/{dossier_id}").json()["stage"])
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def scene(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Scene]:
-    if request.param == "sqlite":
-        url, release = f"sqlite:///{tmp_path_factory.mktemp('scene')}/l.db", None
-    else:
-        from tests.conftest import POSTGRES_SERVER
-
-        databases = request.getfixturevalue("postgres_server")
-        name = databases.acquire()
-        url, release = f"{POSTGRES_SERVER}/{name}", lambda: databases.release(name)
-    settings = Settings(database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET)
-    try:
-        with TestClient(create_app(settings), headers=actor("auditeur")) as client:
-            assert adopt_settings(client).status_code == 201
-            programme = concerted_programme(client)
-            ranked, _, _ = ranked_dossiers(client, programme, ranked=1)
-            fresh = identify(client).json()["id"]
-            yield Scene(client, ranked[0], fresh)
-    finally:
-        if release is not None:
-            release()
+    with app_client(request, tmp_path_factory.mktemp("scene")) as client:
+        assert adopt_settings(client).status_code == 201
+        programme = concerted_programme(client)
+        ranked, _, _ = ranked_dossiers(client, programme, ranked=1)
+        fresh = identify(client).json()["id"]
+        yield Scene(client, ranked[0], fresh)
 
 
 def refused_and_unchanged(
@@ -156,8 +136,7 @@ def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
     other_commune = identify(
         scene.client, identification(commune=OTHER_COMMUNE), headers=fort_de_france
     )
-    assert_error(other_commune, 403, "forbidden")
-    assert_store_unchanged(scene.client, before, scene.fresh)
+    refused(other_commune, 403, "forbidden", scene.client, before, scene.fresh)
 
 
 def test_an_if_match_out_of_scope_learns_no_version(scene: Scene) -> None:

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers.api import COMMUNE, DEPARTMENT, actor, assert_error, today
+from tests.helpers.api import actor, assert_error, today
 from tests.helpers.backends import EVERY_STORE
+from tests.helpers.mesures_http import ask, post
 from tests.helpers.procedure import LEGAL_ATTENDANCE, announce, convene
+from tests.helpers.saisines_http import signalled
+from tests.helpers.saisines_http import step as saisine_step
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,47 +59,22 @@ def commission(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
 
 
 def mesure(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
-    answer = client.post(
-        "/v1/mesures",
-        json={
-            "kind": "individuelle",
-            "department": DEPARTMENT,
-            "commune": COMMUNE,
-            "diagnostic_summary": "Dettes de loyer, budget à reprendre.",
-            "diagnostic_signed_on": today().isoformat(),
-            "household_signed": True,
-        },
-        headers=actor("prescripteur"),
-    )
+    answer = ask(client)
     assert answer.status_code == 201, answer.text
     mesure_id = answer.json()["id"]
-    step = lambda: client.post(  # noqa: E731
-        f"/v1/mesures/{mesure_id}/instruction",
-        json={"granted": True},
-        headers=actor("commission_logement"),
+    step = lambda: post(  # noqa: E731
+        client, mesure_id, "instruction", {"granted": True}, role="commission_logement"
     )
     return "mesures", mesure_id, [step]
 
 
 def saisine(client: TestClient) -> tuple[str, str, list[Callable[[], Any]]]:
-    answer = client.post(
-        "/v1/saisines",
-        json={
-            "source": "saisine_bailleur",
-            "department": DEPARTMENT,
-            "commune": COMMUNE,
-            "landlord": "SIMAR",
-            "landlord_is_legal_entity": True,
-            "arrears": "1850.40",
-        },
-        headers=actor("bailleur", organisation="SIMAR"),
+    saisine_id = signalled(client)
+    return (
+        "saisines",
+        saisine_id,
+        [lambda: saisine_step(client, saisine_id, "registration")],
     )
-    assert answer.status_code == 201, answer.text
-    saisine_id = answer.json()["id"]
-    step = lambda: client.post(  # noqa: E731
-        f"/v1/saisines/{saisine_id}/registration", headers=actor("ccapex")
-    )
-    return "saisines", saisine_id, [step]
 
 
 @pytest.mark.parametrize("record", [programme, commission, mesure, saisine])

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from api import cli
 from tests.helpers.api import (
     ORGANISATIONS,
     adopt_settings,
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
     from starlette.testclient import TestClient
 
-    from infra.settings import Settings
 
 LAST_YEAR = today().year - 1
 PERIOD = (date(LAST_YEAR - 1, 1, 1), date(LAST_YEAR, 12, 31))
@@ -137,19 +135,12 @@ def write(path: Path, lines: list[dict[str, Any]]) -> Path:
 
 @pytest.fixture
 def run_import(
-    settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    logis_streams: Callable[..., tuple[int, str, str]],
 ) -> Callable[..., tuple[int, str, str]]:
     """`logis import FILE` in this process: (exit status, stdout, stderr)."""
-    monkeypatch.setenv("LOGIS_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("LOGIS_LOG_JSON", "false")
 
     def run(path: Path, by: str = "operateur.import") -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = cli.main(["import", str(path), "--by", by])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
+        return logis_streams("import", str(path), "--by", by)
 
     return run
 

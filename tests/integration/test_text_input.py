@@ -19,25 +19,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from api.main import create_app
-from infra.settings import Settings
-from tests.conftest import POSTGRES_SERVER
 from tests.helpers.api import (
     DEPARTMENT,
-    TEST_JWT_SECRET,
     actor,
     adopt_settings,
     identification,
     identify,
     settings_body,
 )
+from tests.helpers.backends import BACKENDS, app_client
 from tests.helpers.procedure import announce
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
-    from tests.conftest import TestDatabases
 
 EDGE_CHARACTERS = (
     "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9f", "\t", "\n", "\r",
@@ -64,28 +59,14 @@ EXAMPLES = settings(
 )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def client(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     """One app per store for the module, with department 972 adopted."""
-    if request.param == "postgres":
-        databases: TestDatabases = request.getfixturevalue("postgres_server")
-        name = databases.acquire()
-        url = f"{POSTGRES_SERVER}/{name}"
-    else:
-        folder: Path = tmp_path_factory.mktemp("text")
-        url = f"sqlite:///{folder / 'logis.sqlite3'}"
-    app = create_app(
-        Settings(database_url=url, log_json=False, jwt_secret=TEST_JWT_SECRET)
-    )
-    try:
-        with TestClient(app, headers=actor("auditeur")) as client:
-            assert adopt_settings(client).status_code == 201
-            yield client
-    finally:
-        if request.param == "postgres":
-            databases.release(name)
+    with app_client(request, tmp_path_factory.mktemp("text")) as client:
+        assert adopt_settings(client).status_code == 201
+        yield client
 
 
 def post(client: TestClient, url: str, body: Any, role: str) -> Any:
@@ -125,6 +106,16 @@ def assert_refused(answer: Any, field: str, before: int, client: TestClient) -> 
     assert head(client) == before  # nothing stored
 
 
+def read_created(client: TestClient, resource: str, created: Any) -> Any:
+    """The record a creation answered, read once the store has reached it."""
+    body = created.json()
+    read = client.get(
+        f"/v1/{resource}/{body['id']}", params={"min_position": body["position"]}
+    )
+    assert read.status_code == 200, read.text
+    return read.json()
+
+
 # ---- properties ----------------------------------------------------------------
 
 
@@ -138,12 +129,7 @@ def test_an_applicant_name_is_refused_or_projected(
     if not answer.is_success:
         assert_refused(answer, "applicant_name", before, client)
         return
-    created = answer.json()
-    read = client.get(
-        f"/v1/dossiers/{created['id']}", params={"min_position": created["position"]}
-    )
-    assert read.status_code == 200, read.text
-    assert read.json()["applicant_name"] == shown(name)
+    assert read_created(client, "dossiers", answer)["applicant_name"] == shown(name)
     all_projected(client)
 
 
@@ -166,13 +152,9 @@ def test_a_programme_name_and_dwelling_ref_are_refused_or_projected(
     if not answer.is_success:
         assert_refused(answer, "body", before, client)
         return
-    created = answer.json()
-    read = client.get(
-        f"/v1/programmes/{created['id']}", params={"min_position": created["position"]}
-    )
-    assert read.status_code == 200, read.text
-    assert read.json()["name"] == shown(name)
-    assert [d["ref"] for d in read.json()["dwellings"]] == [shown(ref)]
+    programme = read_created(client, "programmes", answer)
+    assert programme["name"] == shown(name)
+    assert [d["ref"] for d in programme["dwellings"]] == [shown(ref)]
     all_projected(client)
 
 
