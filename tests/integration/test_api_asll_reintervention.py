@@ -11,8 +11,7 @@ from tests.helpers.api import (
     DEPARTMENT,
     StoreSnapshot,
     adopt_settings,
-    assert_error,
-    assert_store_unchanged,
+    refused,
 )
 from tests.helpers.mesures_http import (
     ask,
@@ -34,8 +33,7 @@ def test_a_chained_re_intervention_counts_as_a_renewal(client: TestClient) -> No
     renewed = drive_mesure(client, to="terminee")  # the course renews it once
     before = StoreSnapshot.take(client, resources=[f"/v1/mesures/{renewed}"])
     answer = ask(client, request_body(previous_mesure_id=renewed))
-    assert_error(answer, 409, "ASLL-DUREE")
-    assert_store_unchanged(client, before)
+    refused(answer, 409, "ASLL-DUREE", client, before)
 
     never_renewed = [s for s in course() if "renewal" not in s.slug]
     ended = drive_mesure(client, to="terminee", path=never_renewed)

@@ -37,6 +37,7 @@ from tests.helpers.api import (
     main_line,
     organisation_of,
     record,
+    refused,
     refused_step,
     step_by_slug,
     store_position,
@@ -133,8 +134,7 @@ class TestIdentifyDossier:
         before = StoreSnapshot.take(client)
         role = "prefecture" if dalo else "ccas"
         answer = identify(client, identification(dalo=dalo, **days), role=role)
-        assert_error(answer, 409, "invalid_value")
-        assert_store_unchanged(client, before)
+        refused(answer, 409, "invalid_value", client, before)
 
 
 class TestProgrammeNamed:
@@ -152,8 +152,7 @@ class TestProgrammeNamed:
     def test_an_unknown_programme_is_refused(self, client: TestClient) -> None:
         before = StoreSnapshot.take(client)
         answer = identify(client, identification(programme_id=str(uuid4())))
-        assert_error(answer, 404, "programme_not_found")
-        assert_store_unchanged(client, before)
+        refused(answer, 404, "programme_not_found", client, before)
 
     def test_a_programme_of_another_department_is_refused(
         self, client: TestClient
@@ -171,9 +170,8 @@ class TestProgrammeNamed:
             role="ccas",
             headers=actor("ccas", department="971", commune="97101"),
         )
-        assert_error(answer, 409, "programme_elsewhere")
+        refused(answer, 409, "programme_elsewhere", client, before)
         assert "n'est pas situé dans le département 971" in answer.json()["message"]
-        assert_store_unchanged(client, before)
 
 
 class TestProcedure:
@@ -291,8 +289,7 @@ class TestProcedure:
                 )
 
                 assert answer.status_code in (404, 405), answer.text
-                assert_error(answer, answer.status_code)
-                assert_store_unchanged(client, before, dossier_id)
+                refused(answer, answer.status_code, None, client, before, dossier_id)
         assert not set(COMMISSION_SLUGS) & set(STEPS)
 
 
@@ -982,8 +979,9 @@ class TestIdempotency:
             headers={**actor("ccas", commune=COMMUNE), "Idempotency-Key": "k-h"},
         )
 
-        assert_error(other, 422, "idempotency_key_reused")
-        assert_store_unchanged(client, before, first.json()["id"])
+        refused(
+            other, 422, "idempotency_key_reused", client, before, first.json()["id"]
+        )
 
     def test_step_twice_with_one_key_is_recorded_once(self, client: TestClient) -> None:
         dossier_id = drive_dossier(client, to="identifie")
@@ -1036,9 +1034,10 @@ class TestIdempotency:
             headers={"Idempotency-Key": "k-2"},
         )
 
-        error = assert_error(other, 422, "idempotency_key_reused")
+        error = refused(
+            other, 422, "idempotency_key_reused", client, before, first.json()["id"]
+        )
         assert "clé" in error["message"]
-        assert_store_unchanged(client, before, first.json()["id"])
 
     def test_key_reused_for_another_step_request_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
@@ -1080,8 +1079,9 @@ class TestIdempotency:
                     organisation=organisation,
                 )
 
-                assert_error(again, 422, "idempotency_key_reused")
-                assert_store_unchanged(client, before, dossier_id)
+                refused(
+                    again, 422, "idempotency_key_reused", client, before, dossier_id
+                )
                 assert_store_unchanged(client, before_other, other_id)
 
     def test_key_of_an_identification_cannot_serve_a_step(
@@ -1127,8 +1127,7 @@ class TestIdempotency:
 
         for key in ("", "k" * 201):
             answer = identify(client, headers={"Idempotency-Key": key})
-            assert_error(answer, 422, "invalid_input")
-            assert_store_unchanged(client, before)
+            refused(answer, 422, "invalid_input", client, before)
 
         longest = identify(client, headers={"Idempotency-Key": "k" * 200})
         assert longest.status_code == 201, longest.text

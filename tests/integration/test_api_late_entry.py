@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 from tests.helpers.api import (
     StoreSnapshot,
     adopt_settings,
-    assert_error,
-    assert_store_unchanged,
     identification,
     identify,
+    refused,
     settings_body,
     today,
 )
@@ -111,5 +110,4 @@ def test_a_client_cannot_claim_an_import_s_correlation_id(
         headers={"X-Correlation-ID": "import:00000000-0000-0000-0000-000000000001"},
     )
 
-    assert_error(answer, 422, "reserved_correlation_id")
-    assert_store_unchanged(client, before)
+    refused(answer, 422, "reserved_correlation_id", client, before)

@@ -14,6 +14,7 @@ from tests.helpers.api import (
     assert_error,
     assert_store_unchanged,
     record,
+    refused,
 )
 from tests.helpers.procedure import (
     SHORTFALL,
@@ -82,7 +83,6 @@ def test_an_attributed_household_is_refused_with_the_real_reason(
         client, second, "V7", [attribution(listed)], shortfall_motive=SHORTFALL
     )
 
-    error = assert_error(answer, 409, "CAL-PREALABLE")
+    error = refused(answer, 409, "CAL-PREALABLE", client, before, listed)
     assert "classés ou inscrits" not in error["message"], error
     assert "déjà décidé" in error["message"], error
-    assert_store_unchanged(client, before, listed)

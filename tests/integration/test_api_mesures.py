@@ -1190,8 +1190,7 @@ class TestBilanSuite:
             installation_review(adhesion_signed_on=tomorrow),
             role="als",
         )
-        assert_error(answer, 409, "invalid_value")
-        assert_store_unchanged(client, before, dossier_id)
+        refused(answer, 409, "invalid_value", client, before, dossier_id)
 
 
 def test_bilan_of_an_als_that_does_not_prescribe_is_refused(
@@ -1210,5 +1209,4 @@ def test_bilan_of_an_als_that_does_not_prescribe_is_refused(
     answer = record(
         client, dossier_id, "installation-review", installation_review(), role="als"
     )
-    assert_error(answer, 409, "ASLL-PRESCRIPTEUR")
-    assert_store_unchanged(client, before, dossier_id)
+    refused(answer, 409, "ASLL-PRESCRIPTEUR", client, before, dossier_id)

@@ -29,6 +29,7 @@ from tests.helpers.api import (
     history_of,
     identify,
     read_record,
+    refused,
     store_position,
     today,
 )
@@ -451,8 +452,7 @@ class TestRefusals:
         # An association not asked is no party to the referral (issue 13); the
         # Département reads its department's, and is told it was not asked.
         code = "forbidden" if role == "association" else "not_the_operator"
-        assert_error(answer, 403, code)
-        assert_store_unchanged(client, before)
+        refused(answer, 403, code, client, before)
 
 
 class TestRoles:
@@ -479,8 +479,8 @@ class TestRoles:
         answer = step(
             client, saisine_id, "court-dates", role="bailleur", organisation="Ozanam"
         )
-        assert_error(answer, 403, "forbidden")  # not its referral (issue 13)
-        assert_store_unchanged(client, before)
+        # not its referral (issue 13)
+        refused(answer, 403, "forbidden", client, before)
 
     def test_identity_is_required(self, client: TestClient) -> None:
         answer = anonymous(client).post("/v1/saisines", json=signalling())
@@ -607,8 +607,7 @@ class TestIdempotencyAndConcurrency:
 
         answer = step(client, saisine_id, "enquiry-request", if_match=1)
 
-        assert_error(answer, 409, "version_conflict")
-        assert_store_unchanged(client, before)
+        refused(answer, 409, "version_conflict", client, before)
         current = step(client, saisine_id, "enquiry-request", if_match=2)
         assert current.status_code == 200, current.text
         assert current.json()["version"] == 3

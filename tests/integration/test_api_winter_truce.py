@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers.api import StoreSnapshot, assert_error, assert_store_unchanged
+from tests.helpers.api import (
+    StoreSnapshot,
+    refused,
+)
 from tests.helpers.saisines_http import COURSE, SPRING, signalled, step
 
 if TYPE_CHECKING:
@@ -49,5 +52,4 @@ def test_an_unknown_exception_is_refused_and_nothing_stored(
     saisine_id = signalled(client, *COURSE[:-1])
     before = StoreSnapshot.take(client, resources=[f"/v1/saisines/{saisine_id}"])
     answer = step(client, saisine_id, "closure", closing(truce_exception="bon_vouloir"))
-    assert_error(answer, 422, "invalid_input")
-    assert_store_unchanged(client, before)
+    refused(answer, 422, "invalid_input", client, before)

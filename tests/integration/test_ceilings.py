@@ -16,10 +16,9 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     adopt_settings,
-    assert_error,
-    assert_store_unchanged,
     drive_dossier,
     main_line,
+    refused,
     settings_body,
 )
 
@@ -95,6 +94,5 @@ def test_provenance_of_an_unknown_setting_is_refused(client: TestClient) -> None
 
     answer = adopt_settings(client, "972", body)
 
-    error = assert_error(answer, 422, "invalid_input")
+    error = refused(answer, 422, "invalid_input", client, before)
     assert "provenance" in error["message"]
-    assert_store_unchanged(client, before)

@@ -24,6 +24,7 @@ from tests.helpers.api import (
     identification,
     identify,
     record,
+    refused,
     refused_step,
     settings_body,
     store_position,
@@ -64,9 +65,8 @@ class TestAdoptSettings:
             with subtests.test(role=role):
                 answer = adopt_settings(client, "972", role=role)
 
-                error = assert_error(answer, 403, "role_not_allowed")
+                error = refused(answer, 403, "role_not_allowed", client, before)
                 assert f"« {ROLE_LABELS[role]} »" in error["message"]
-                assert_store_unchanged(client, before)
         assert_error(
             client.get("/v1/departments/972/settings"), 404, "department_not_found"
         )
@@ -83,9 +83,8 @@ class TestAdoptSettings:
 
         answer = adopt_settings(client, "972", earlier)
 
-        assert_error(answer, 409, "invalid_transition")
+        refused(answer, 409, "invalid_transition", client, before)
         assert "logis import" in answer.json()["message"]
-        assert_store_unchanged(client, before)
         assert len(read_settings(client)["versions"]) == 1
 
     def test_adoption_with_a_stale_version_is_refused(self, client: TestClient) -> None:
@@ -129,8 +128,7 @@ class TestAdoptSettings:
 
         assert again.status_code == 201, again.text
         assert again.json() == first.json()
-        assert_error(other, 422, "idempotency_key_reused")
-        assert_store_unchanged(client, before)
+        refused(other, 422, "idempotency_key_reused", client, before)
 
     def test_invalid_settings_are_refused(
         self, client: TestClient, subtests: pytest.Subtests
@@ -161,9 +159,8 @@ class TestAdoptSettings:
             with subtests.test(name):
                 answer = adopt_settings(client, "972", body)
 
-                error = assert_error(answer, 422, "invalid_input")
+                error = refused(answer, 422, "invalid_input", client, before)
                 assert field in error["message"]
-                assert_store_unchanged(client, before)
 
     def test_invalid_department_code_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
@@ -245,9 +242,8 @@ class TestDossiersFollowTheSettingsInForce:
 
         answer = identify(client, identification(department="971", commune="97101"))
 
-        error = assert_error(answer, 409, "department_not_configured")
+        error = refused(answer, 409, "department_not_configured", client, before)
         assert "971" in error["message"]
-        assert_store_unchanged(client, before)
 
     def test_no_dossier_before_the_settings_take_effect(
         self, client: TestClient
@@ -258,8 +254,7 @@ class TestDossiersFollowTheSettingsInForce:
 
         answer = identify(client)
 
-        assert_error(answer, 409, "department_not_configured")
-        assert_store_unchanged(client, before)
+        refused(answer, 409, "department_not_configured", client, before)
 
     def test_dossier_dated_before_the_settings_is_refused(
         self, client: TestClient
@@ -270,8 +265,7 @@ class TestDossiersFollowTheSettingsInForce:
 
         answer = identify(client, identification(on=today() - timedelta(days=6)))
 
-        assert_error(answer, 409, "department_not_configured")
-        assert_store_unchanged(client, before)
+        refused(answer, 409, "department_not_configured", client, before)
         assert (
             identify(client, identification(on=today() - timedelta(days=5))).status_code
             == 201
