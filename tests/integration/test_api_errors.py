@@ -193,7 +193,7 @@ class TestNotFound:
         before = StoreSnapshot.take(client, dossier_id)
         for method, path in (
             ("GET", "/v1/nulle-part"),
-            ("GET", "/"),
+            ("GET", "/nulle-part"),
             ("POST", f"/v1/dossiers/{dossier_id}/etape-inconnue"),
             ("GET", f"/v1/dossiers/{dossier_id}/social-enquiry/extra"),
             ("POST", "/v2/dossiers"),
