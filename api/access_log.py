@@ -19,16 +19,10 @@ from uuid import UUID
 
 import structlog
 from fastapi import Depends, HTTPException, Request
-from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, SystemDep
 from domain import records
-from infra.access_entries import (
-    AccessEntry,
-    AccessLogUnavailable,
-    AccessQuery,
-    AccessRecord,
-)
+from infra.access_entries import AccessEntry, AccessLogUnavailable
 
 if TYPE_CHECKING:
     from domain.access import Caller
@@ -113,52 +107,3 @@ def access_recorder(
 
 
 AccessLogDep = Annotated[AccessRecorder, Depends(access_recorder)]
-
-
-# ---- what auditors read -----------------------------------------------------------
-
-
-class AccessEntryPublic(BaseModel):
-    id: int
-    at: datetime = Field(description="Moment de la lecture (UTC)")
-    subject: str
-    role: str
-    organisation: str
-    kind: str = Field(description="dossier, mesure ou saisine")
-    record_id: UUID
-    endpoint: str = Field(description="Méthode et modèle de route lus")
-    request_id: str
-    categories: list[str] = Field(description="Catégories lues (DOMAIN §9)")
-
-    @classmethod
-    def of(cls, r: AccessRecord) -> AccessEntryPublic:
-        return cls(
-            id=r.id,
-            at=r.at,
-            subject=r.subject,
-            role=r.role,
-            organisation=r.organisation,
-            kind=r.kind,
-            record_id=r.record_id,
-            endpoint=r.endpoint,
-            request_id=r.request_id,
-            categories=list(r.categories),
-        )
-
-
-class AccessLogPublic(BaseModel):
-    data: list[AccessEntryPublic] = Field(description="Les plus récentes d'abord")
-    count: int = Field(description="Lectures correspondant aux filtres")
-    limit: int
-    offset: int
-
-    @classmethod
-    def of(
-        cls, records: list[AccessRecord], count: int, query: AccessQuery
-    ) -> AccessLogPublic:
-        return cls(
-            data=[AccessEntryPublic.of(r) for r in records],
-            count=count,
-            limit=query.limit,
-            offset=query.offset,
-        )

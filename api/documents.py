@@ -9,15 +9,17 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Response
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from domain.clocks import local_moment
 from domain.legality.rules import cited
+
+if TYPE_CHECKING:
+    from fastapi import Response
+    from jinja2 import Environment
 
 PDF = "application/pdf"
 
@@ -46,17 +48,24 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704 (every special character escaped)
 
 
-ENVIRONMENT = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,  # a missing value is a bug, not an empty cell
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-ENVIRONMENT.filters["day"] = day
-ENVIRONMENT.filters["moment"] = moment
-ENVIRONMENT.filters["css_string"] = css_string
-ENVIRONMENT.filters["cited"] = cited  # "seed 000" printed as its title
+@cache
+def environment() -> Environment:
+    """The templates, loaded once a document is first rendered (Jinja2 is not
+    imported by the commands that print none)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    templates = Environment(
+        loader=PackageLoader("api", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a missing value is a bug, not an empty cell
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    templates.filters["day"] = day
+    templates.filters["moment"] = moment
+    templates.filters["css_string"] = css_string
+    templates.filters["cited"] = cited  # "seed 000" printed as its title
+    return templates
 
 
 # A cell starting so may be run as a formula by a spreadsheet (CSV injection).
@@ -78,7 +87,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Iterable[object]]) -> str:
 
 
 def render_html(template: str, **context: Any) -> str:
-    return ENVIRONMENT.get_template(template).render(**context)
+    return environment().get_template(template).render(**context)
 
 
 def render_pdf(html: str) -> bytes:
@@ -92,6 +101,9 @@ def render_pdf(html: str) -> bytes:
 
 def document_response(html: str, output: str, filename: str) -> Response:
     """The page as HTML, or as a PDF to download (`output` is "html" or "pdf")."""
+    from fastapi import Response  # the HTTP application's; the command line's not
+    from fastapi.responses import HTMLResponse
+
     if output == "pdf":
         return Response(
             render_pdf(html),

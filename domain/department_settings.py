@@ -77,12 +77,16 @@ ASLL_WORK_AXES = (
 )
 
 
+# The code of an association (and of an ASLL channel) in a department's settings.
+ASSOCIATION_PATTERN = r"^[a-z0-9_]{2,40}$"
+
+
 class AssociationSettings(BaseModel):
     """An association running ASLL measures, with its capacity (ASLL-CAPACITE)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
+    code: str = Field(pattern=ASSOCIATION_PATTERN)
     name: Name
     sectors: tuple[Name, ...] = Field(default=(), max_length=200)
     monthly_capacity: int = Field(ge=0, le=10000)  # households at once
@@ -99,7 +103,7 @@ class ChannelSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str = Field(pattern=r"^[a-z0-9_]{2,40}$")
+    code: str = Field(pattern=ASSOCIATION_PATTERN)
     name: Name
     kinds: tuple[Literal["individuelle", "bail_glissant"], ...] = Field(min_length=1)
     role: Literal["commission_logement", "association"] = "commission_logement"

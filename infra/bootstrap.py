@@ -20,7 +20,6 @@ from infra.following import ProjectorThread
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine
-from infra.relay import Relay, RelayConfig, RelayThread
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
@@ -31,6 +30,7 @@ from projections.programmes import ProgrammesProjection
 from projections.stage_counts import StageCountsProjection
 
 if TYPE_CHECKING:
+    from infra.relay import Relay, RelayThread
     from infra.settings import Settings
     from projections.rows import RowProjection
 
@@ -73,6 +73,8 @@ class System:
         return build_relay(self.settings, self.app)
 
     def start_relay_thread(self) -> None:
+        from infra.relay import RelayThread  # Kafka: only a process that relays
+
         if self.relay_thread is None:
             relay = self.relay()
             self.metrics.watch_relay(relay.status)
@@ -157,6 +159,8 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
 
 
 def build_relay(settings: Settings, app: Logis) -> Relay:
+    from infra.relay import Relay, RelayConfig  # Kafka: only a process that relays
+
     if not settings.kafka_bootstrap:
         msg = "LOGIS_KAFKA_BOOTSTRAP n'est pas défini : le relais ne sait où publier"
         raise RuntimeError(msg)

@@ -1,6 +1,12 @@
 """The `logis` command line (messages in French): its parser and `main`. Each
 command group is a module of this package, with its `add_parsers` and the `run`
-its parser names (argparse's `set_defaults`)."""
+its parser names (argparse's `set_defaults`).
+
+A command imports what it runs on only when it runs: a group module's top
+imports what its parser needs (argparse, the domain's vocabularies), its `run`
+the store, the web framework, Kafka or the printer. `logis --help` and a
+refused argument answer before any of it is loaded; tests/e2e/
+test_cli_startup.py checks which modules each command leaves loaded."""
 
 from __future__ import annotations
 
@@ -8,8 +14,6 @@ import argparse
 import signal
 import sys
 from typing import TYPE_CHECKING, NoReturn
-
-from pydantic import ValidationError
 
 from api.cli import (
     access_log,
@@ -31,16 +35,11 @@ from api.cli import (
     verify,
 )
 from api.cli.french import name_positionals, speak_french
-from domain.pydantic_french import field_of, french_problem
-from domain.shared import DomainError
-from infra.cipher_check import CipherKeyError
-from infra.logging import configure_logging
-from infra.migrations import SchemaError
-from infra.settings import Settings
-from infra.token_verification import AuthConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from infra.settings import Settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,8 +90,24 @@ def entrypoint() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, once its arguments are read: the settings, the logs, then
+    its group's `run` (what they import is needed by every command but not by
+    `--help` or a refused argument)."""
+    from pydantic import ValidationError
+
+    from domain.pydantic_french import field_of, french_problem
+    from domain.shared import DomainError
+    from infra.cipher_check import CipherKeyError
+    from infra.logging import configure_logging
+    from infra.migrations import SchemaError
+    from infra.settings import Settings
+    from infra.token_verification import AuthConfigError
+
     try:
         settings = Settings()
     except ValidationError as error:  # a LOGIS_* variable refused: say which

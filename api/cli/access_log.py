@@ -8,18 +8,16 @@ import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.access_log import LOGGED_KINDS, AccessLogPublic
 from api.cli.arguments import matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
 from domain.categories import CATEGORY_LABELS
-from domain.records import KIND_LABELS
+from domain.records import KIND_LABELS, LOGGED
 from domain.shared import ROLE_LABELS, ROLES
-from infra.access_entries import MAX_LIMIT, AccessQuery
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from api.schemas.access_log import AccessLogPublic
     from commands.application import Logis
     from infra.settings import Settings
 
@@ -40,6 +38,8 @@ def _bound(text: str, *, end: bool) -> datetime:
 
 
 def _limit(text: str) -> int:
+    from infra.access_entries import MAX_LIMIT  # the store's, which `run` opens
+
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
         msg = f"nombre de 1 à {MAX_LIMIT} attendu, pas « {text} »"
         raise argparse.ArgumentTypeError(msg)
@@ -60,7 +60,7 @@ def add_parsers(commands: Any) -> None:
     parser.add_argument(
         "--role", type=matching(f"^({'|'.join(ROLES)})$", "rôle", ROLES)
     )
-    parser.add_argument("--kind", choices=LOGGED_KINDS, help="type d'enregistrement")
+    parser.add_argument("--kind", choices=LOGGED, help="type d'enregistrement")
     parser.add_argument(
         "--from",
         dest="since",
@@ -82,6 +82,10 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    from api.schemas.access_log import AccessLogPublic
+    from infra.access_entries import AccessQuery
+    from infra.bootstrap import build_system
+
     query = AccessQuery(
         record_id=args.record,
         subject=args.subject,

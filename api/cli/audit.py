@@ -16,15 +16,13 @@ from api.cli.arguments import day_arg, moment_arg, uuid_arg
 from api.cli.output import day, json_text, local_time, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.documents import csv_text, moment, render_html, render_pdf
-from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks, local_moment, zone
 from domain.legality.rules import cited
 from domain.places import commune_label
 from domain.shared import ROLE_LABELS
-from infra.bootstrap import build_system
-from projections.audit_trail import find_record, select_trail, trail_by
 
 if TYPE_CHECKING:
+    from api.schemas.audit import AuditTrailPublic
     from infra.settings import Settings
 
 FORMATS = ("table", "json", "csv", "html", "pdf")
@@ -90,6 +88,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from api.schemas.audit import AuditTrailPublic
+    from infra.bootstrap import build_system
+    from projections.audit_trail import find_record, select_trail, trail_by
+
     system = build_system(settings)
     try:
         views = caught_up_views(system, "audit_trail")

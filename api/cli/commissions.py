@@ -15,20 +15,14 @@ from api.cli.history import Names
 from api.cli.output import console, day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
 from api.minutes.labels import FUNCTIONS, OUTCOMES
-from api.schemas.commissions import CommissionListPublic, CommissionsPublic
 from domain.commission_steps import KINDS, STAGE_LABELS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, commune_label
-from infra.bootstrap import build_system
-from projections.commissions import (
-    CommissionFilter,
-    commission_list,
-    select_commissions,
-)
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
+    from api.schemas.commissions import CommissionListPublic, CommissionsPublic
     from infra.settings import Settings
     from projections.commissions import EntryRow
 
@@ -98,6 +92,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     minutes are read from the histories (api/minutes/)."""
     if args.action == "minutes":
         return minutes.run(settings, args)
+    from api.schemas.commissions import CommissionListPublic, CommissionsPublic
+    from infra.bootstrap import build_system
+    from projections.commissions import (
+        CommissionFilter,
+        commission_list,
+        select_commissions,
+    )
+
     system = build_system(settings)
     try:
         views = caught_up_views(system, "commissions")

@@ -12,21 +12,27 @@ from api.cli.arguments import matching
 from api.cli.broker import kafka_bootstrap, stop_signals
 from api.cli.output import print_json, print_table, rows, table
 from domain.places import commune_label
-from infra.bootstrap import build_system
-from infra.broker import broker_unreachable
-from infra.consumer import DEFAULT_TOPIC, GROUP_PATTERN, TOPIC_PATTERN, CommuneConsumer
-from infra.consumer_model import (
-    UNKNOWN_COMMUNE,
-    CommuneRow,
-    OffsetRow,
-    consumer_model_for,
-)
 from infra.integration_events import topic_for
 
 if TYPE_CHECKING:
     import argparse
 
+    from infra.consumer_model import CommuneRow, OffsetRow
     from infra.settings import Settings
+
+
+# The names Kafka accepts, checked as arguments are read; infra/consumer.py holds
+# them, with Kafka's client, which only `logis consume` loads.
+def _group(text: str) -> str:
+    from infra.consumer import GROUP_PATTERN
+
+    return matching(GROUP_PATTERN, "groupe de consommateurs")(text)
+
+
+def _topic(text: str) -> str:
+    from infra.consumer import TOPIC_PATTERN
+
+    return matching(TOPIC_PATTERN, "sujet Kafka")(text)
 
 
 def add_parsers(commands: Any) -> None:
@@ -37,15 +43,15 @@ def add_parsers(commands: Any) -> None:
     )
     parser.add_argument(
         "--group",
-        type=matching(GROUP_PATTERN, "groupe de consommateurs"),
+        type=_group,
         default=None,
         help="groupe de consommateurs (défaut : LOGIS_CONSUMER_GROUP, logis-communes)",
     )
     parser.add_argument(
         "--topic",
-        type=matching(TOPIC_PATTERN, "sujet Kafka"),
+        type=_topic,
         default=None,
-        help=f"sujet lu (défaut : {DEFAULT_TOPIC} ; le préfixe est "
+        help=f"sujet lu (défaut : {topic_for('dossier')} ; le préfixe est "
         "LOGIS_KAFKA_TOPIC_PREFIX)",
     )
     parser.add_argument(
@@ -76,6 +82,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     bootstrap = kafka_bootstrap(settings)
     if bootstrap is None:
         return 2
+    from infra.bootstrap import build_system
+    from infra.consumer import CommuneConsumer
+    from infra.consumer_model import consumer_model_for
+
     with stop_signals() as stopping:
         system = build_system(settings)
         runner = CommuneConsumer(
@@ -113,6 +123,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _report(settings: Settings, group: str, output: str) -> int:
+    from infra.bootstrap import build_system
+    from infra.consumer_model import consumer_model_for
+
     system = build_system(settings)
     try:
         model = consumer_model_for(system.app.recorder)
@@ -138,6 +151,8 @@ def _broker_answers(settings: Settings) -> int:
     it consumes from (LOGIS_KAFKA_BOOTSTRAP, when set) does not answer."""
     if not settings.kafka_bootstrap:
         return 0
+    from infra.broker import broker_unreachable
+
     unreachable = broker_unreachable(settings.kafka_bootstrap)
     if unreachable is None:
         return 0
@@ -150,6 +165,8 @@ def _broker_answers(settings: Settings) -> int:
 
 
 def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> int:
+    from infra.consumer_model import UNKNOWN_COMMUNE
+
     title = f"Dossiers par commune — groupe de consommateurs {group}"
     if not communes:
         print_table(title, None, "Aucun événement lu.")

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any
 from api.cli.arguments import day_arg, matching
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
-from api.schemas.mesures import WorkloadPublic
+from domain.department_settings import ASSOCIATION_PATTERN
 from domain.places import DEPARTMENT_CODE_PATTERN
-from infra.bootstrap import build_system
-from projections.mesures import ASSOCIATION_PATTERN, WorkloadFilter, select_workload
 
 if TYPE_CHECKING:
     import argparse
 
+    from api.schemas.mesures import WorkloadPublic
     from infra.settings import Settings
 
 
@@ -48,7 +47,10 @@ def add_parsers(commands: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """The workload on a day once this process has caught the projector up (as
     `logis commissions` does): the answer holds every event written before it."""
-    from api.routes.workload import department_rules  # FastAPI: only when asked
+    from api.schemas.mesures import WorkloadPublic
+    from api.workload import department_rules
+    from infra.bootstrap import build_system
+    from projections.mesures import WorkloadFilter, select_workload
 
     system = build_system(settings)
     try:

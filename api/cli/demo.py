@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.output import progress
 from domain.department import local_today
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     import argparse
@@ -26,6 +25,7 @@ def add_parsers(commands: Any) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.demo import load_demo
+    from infra.bootstrap import build_system
     from infra.departments import load_department_settings
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)

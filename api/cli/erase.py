@@ -15,8 +15,6 @@ from api.cli.arguments import day_arg, uuid_arg
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
 from domain.records import KIND_LABELS
 from domain.shared import Actor
-from infra.bootstrap import build_system
-from infra.erasure import erase_household
 
 if TYPE_CHECKING:
     import argparse
@@ -51,6 +49,9 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    from infra.bootstrap import build_system
+    from infra.erasure import erase_household
+
     actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
     today = args.as_of or datetime.now(UTC).date()
     system = build_system(settings)

@@ -25,14 +25,11 @@ from uuid import UUID
 
 from api.cli.arguments import moment_arg, uuid_arg
 from api.cli.output import print_json
-from api.schemas.history import HistoryEntry
 from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
 from domain.clocks import Clocks, local_moment
 from domain.places import commune_label
 from domain.records import kind_of
 from domain.shared import role_label
-from infra.bootstrap import build_system
-from projections.audit_trail import summarise
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -127,6 +124,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except argparse.ArgumentTypeError as error:
         print(f"logis history : erreur : {error}", file=sys.stderr)
         return 2
+    from api.schemas.history import HistoryEntry
+    from infra.bootstrap import build_system
+
     system = build_system(settings)
     try:
         kind, events = system.app.record_history_at(args.record_id, clocks)
@@ -226,6 +226,9 @@ def render(
     names: Names,
     args: argparse.Namespace,
 ) -> str:
+    from api.schemas.history import HistoryEntry
+    from projections.audit_trail import summarise
+
     first = events[0]
     department = getattr(first, "department", None)
     kind = kind_of(first)

@@ -17,9 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commands.history_import import ImportRefusedError, run_import
 from domain.shared import Actor
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     import argparse
@@ -54,6 +52,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         print(f"Fichier illisible ({args.file}) : {error}", file=sys.stderr)
         return 2
+    from commands.history_import import ImportRefusedError, run_import
+    from infra.bootstrap import build_system
+
     importer = Actor(args.by or getpass.getuser(), "admin", IMPORTER_ORGANISATION)
     system = build_system(settings)
     try:

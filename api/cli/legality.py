@@ -16,17 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli import legality_report
 from api.cli.arguments import day_arg, moment_arg, uuid_arg
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views
-from api.legality import (
-    LegalityPublic,
-    LegalityReportPublic,
-    RulePublic,
-    RulesPublic,
-    commune_ids,
-)
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
@@ -38,9 +30,9 @@ from domain.places import (
     department_of,
 )
 from domain.records import KIND_LABELS
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
+    from api.legality import LegalityPublic, LegalityReportPublic
     from infra.settings import Settings
 
 RECORDS = {
@@ -134,6 +126,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "report":
         if records:
             parser.error("le rapport ne prend pas --" + records[0])
+        from api.cli import legality_report  # its documents: only when asked
+
         return legality_report.run(settings, args, parser)
     if args.action == "rules":
         if records or args.commune or args.department or args.output:
@@ -154,6 +148,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     end = args.end or args.as_of
     if args.start and end and args.start > end:
         parser.error(f"période vide : du {args.start:%d/%m/%Y} au {end:%d/%m/%Y}")
+    from api.legality import LegalityPublic
+    from infra.bootstrap import build_system
+
     system = build_system(settings)
     try:
         if args.commune is not None:
@@ -186,6 +183,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 def _report(system: Any, args: argparse.Namespace) -> int:
     """Read the views once this process has caught the projector up (as
     `logis commissions` does)."""
+    from api.legality import LegalityReportPublic, commune_ids
+
     department = department_of(args.commune)
     clocks = Clocks(args.as_of, args.known_at)
     try:
@@ -280,6 +279,8 @@ def _print_record(answer: LegalityPublic) -> None:
 def _print_rules(output: str) -> int:
     """The catalogue /v1/legality/rules answers, as people read it: each rule's
     records by their labels, its source cited as a text."""
+    from api.legality import RulePublic, RulesPublic
+
     answer = RulesPublic(data=[RulePublic.of(r) for r in RULES], count=len(RULES))
     if output == "json":
         return print_json(answer.model_dump(mode="json"))

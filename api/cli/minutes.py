@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import uuid_arg
 from api.documents import render_pdf
-from api.minutes.build import build_minutes
-from api.minutes.page import minutes_html
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     import argparse
@@ -50,6 +47,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from api.minutes.build import build_minutes
+    from api.minutes.page import minutes_html
+    from infra.bootstrap import build_system
+
     now = datetime.now(UTC)
     system = build_system(settings)
     try:

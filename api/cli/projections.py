@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     import argparse
@@ -47,6 +46,7 @@ def _projector(settings: Settings, args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from infra.bootstrap import build_system
     from infra.following import follow
 
     stopping = threading.Event()
@@ -62,6 +62,8 @@ def _projector(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _status(settings: Settings, output: str) -> int:
+    from infra.bootstrap import build_system
+
     system = build_system(settings)
     try:
         statuses = system.engine.status()
@@ -150,6 +152,8 @@ def _stuck(f: Failure) -> dict[str, object]:
 
 
 def _rebuild(settings: Settings, name: str | None) -> int:
+    from infra.bootstrap import build_system
+
     system = build_system(settings)
     try:
         names = [name] if name else list(system.engine.projections)

@@ -10,9 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.broker import kafka_bootstrap, stop_signals
 from api.cli.output import print_json
-from infra.bootstrap import build_system
-from infra.broker import broker_unreachable
-from infra.relay import follow
 
 if TYPE_CHECKING:
     import argparse
@@ -42,6 +39,10 @@ def add_parsers(commands: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     if kafka_bootstrap(settings) is None:
         return 2
+    from infra.bootstrap import build_system
+    from infra.broker import broker_unreachable
+    from infra.relay import follow
+
     with stop_signals() as stopping:
         system = build_system(settings)
         relay = system.relay()
@@ -77,6 +78,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _until_caught_up(relay: Any, stopping: threading.Event) -> int:
     """Publish up to the head read at the start, then stop (1 if interrupted)."""
+    from infra.relay import follow
+
     head = relay.status().head
     watcher = threading.Thread(
         target=_stop_at, args=(relay, head, stopping), daemon=True

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from infra.bootstrap import build_system, prepare_schema
-
 if TYPE_CHECKING:
     import argparse
 
@@ -32,6 +30,8 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    from infra.bootstrap import build_system
+
     build_system(settings, migrate=True).close()
     print("Magasin prêt : schéma à jour, chiffrement vérifié (LOGIS_CIPHER_KEY).")
     return 0
@@ -39,6 +39,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_migrate(settings: Settings, args: argparse.Namespace) -> int:
     """Nothing when a newer Logis migrated the store (SchemaError)."""
+    from infra.bootstrap import prepare_schema
+
     applied = prepare_schema(settings, apply=True)
     for version in applied:
         print(f"Migration appliquée : {version}")

@@ -16,15 +16,12 @@ from api.cli.commissions import spoken
 from api.cli.output import print_json, print_table, table
 from api.cli.views import caught_up_views
 from api.minutes.labels import OUTCOMES
-from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
 from api.statistics import to_csv
 from domain.department import local_today
 from domain.places import DEPARTMENT_CODE_PATTERN
-from infra.bootstrap import build_system
-from projections.llts_statistics import select_llts_statistics
-from projections.mesures import select_statistics
 
 if TYPE_CHECKING:
+    from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
     from infra.settings import Settings
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -107,6 +104,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         parser: argparse.ArgumentParser = args.statistics_parser
         parser.error(f"année à venir : {args.year} (l'année en cours est {this_year})")
     year = args.year or this_year
+    from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
+    from infra.bootstrap import build_system
+    from projections.llts_statistics import select_llts_statistics
+    from projections.mesures import select_statistics
+
     system = build_system(settings)
     try:
         system.app.department_versions(args.department)  # NotFoundError: exit 1

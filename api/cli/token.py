@@ -10,11 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import matching
-from api.demo.identities import DEMO_IDENTITIES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import ROLES
-from infra.development_tokens import issue_token
-from infra.token_verification import AuthConfigError
 
 if TYPE_CHECKING:
     from infra.settings import Settings
@@ -69,6 +66,9 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    from infra.development_tokens import issue_token
+    from infra.token_verification import AuthConfigError
+
     try:
         if args.demo:
             return _demo(settings, args.ttl)
@@ -98,6 +98,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, ttl: timedelta) -> int:
+    from api.demo.identities import DEMO_IDENTITIES
+    from infra.development_tokens import issue_token
+
     hours = ttl.total_seconds() / 3600
     print(
         f"Jetons de développement (valables {hours:g} h), un par rôle de la "

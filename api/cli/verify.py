@@ -10,20 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import uuid_arg
 from api.cli.output import print_json, progress
-from infra.bootstrap import build_system
-from infra.ledger import (
-    Verification,
-    check_anchors,
-    ledger_of,
-    parse_anchor,
-    verify_aggregate,
-    verify_store,
-)
-from infra.ledger.access_chain import verify_access_log
 
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from infra.ledger import Verification
     from infra.settings import Settings
 
 
@@ -65,6 +56,16 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    from infra.bootstrap import build_system
+    from infra.ledger import (
+        Verification,
+        check_anchors,
+        ledger_of,
+        verify_aggregate,
+        verify_store,
+    )
+    from infra.ledger.access_chain import verify_access_log
+
     system = build_system(settings)
     access: Verification | None = None
     try:
@@ -174,6 +175,8 @@ def _or_dash(value: object) -> str:
 
 
 def _anchor(text: str) -> tuple[int, str]:
+    from infra.ledger import parse_anchor  # the store's chains, which `run` reads
+
     try:
         return parse_anchor(text)
     except ValueError as error:

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.access_log import LOGGED_KINDS, AccessLogPublic
+from api.access_log import LOGGED_KINDS
 from api.deps import CallerDep, Offset, QueryMoment, SystemDep, moment
 from api.errors import ErrorPublic
+from api.schemas.access_log import AccessLogPublic
 from domain.access import check_read
 from domain.shared import ROLES
 from domain.text import SingleLine

@@ -5,8 +5,7 @@ association's workload on a day, a department's figures for a year."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from functools import cache
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
@@ -16,22 +15,17 @@ from api.errors import documented_errors
 from api.routes.statistics import Format, answer_csv, check_year
 from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
-from commands.errors import NotFoundError
+from api.workload import department_rules
 from domain.access import scope_filter
+from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import KINDS, STAGES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from projections.mesures import (
-    ASSOCIATION_PATTERN,
     MesureFilter,
-    RulesOn,
     WorkloadFilter,
     select_statistics,
     select_workload,
-    settings_in_force,
 )
-
-if TYPE_CHECKING:
-    from infra.bootstrap import System
 
 ERRORS = documented_errors("Département sans paramétrage", "")
 
@@ -95,19 +89,6 @@ def mesure_filter(
 
 
 MesureFilterDep = Annotated[MesureFilter, Depends(mesure_filter)]
-
-
-def department_rules(system: System) -> RulesOn:
-    """The settings in force in a department on a day (None without any)."""
-
-    @cache
-    def versions(department: str) -> list[tuple[date, int, dict[str, object]]]:
-        try:
-            return system.app.department_versions(department)
-        except NotFoundError:
-            return []
-
-    return lambda department, day: settings_in_force(versions(department), day)
 
 
 @router.get("/v1/dashboards/workload", response_model=WorkloadPublic)

@@ -28,7 +28,6 @@ from projections.mesures.tables import (
     mesure_topics,
 )
 from projections.mesures.workload import (
-    ASSOCIATION_PATTERN,
     AWAITING_CONVENTION,
     ENDING_WITHIN_DAYS,
     MEETING_WINDOW_DAYS,
@@ -45,7 +44,6 @@ from projections.mesures.workload import (
 
 __all__ = [
     "ASLL_ASSUMPTIONS",
-    "ASSOCIATION_PATTERN",
     "AWAITING_CONVENTION",
     "DEPARTMENTS",
     "ENDING_WITHIN_DAYS",

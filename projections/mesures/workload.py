@@ -17,7 +17,6 @@ from domain.department import local_today
 from domain.department_settings import DepartmentSettings
 from projections.rows import Between, Row, RowView
 
-ASSOCIATION_PATTERN = r"^[a-z0-9_]{2,40}$"  # an association's code in the settings
 # ASLL-RYTHME: the window in which meetings are counted, ending on the day asked.
 MEETING_WINDOW_DAYS = 30
 # A renewal is to be decided when the convention ends within this many days.

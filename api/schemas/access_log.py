@@ -1,0 +1,58 @@
+"""The access log as auditors read it (`GET /v1/access-log`, `logis access-log`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from infra.access_entries import AccessQuery, AccessRecord
+
+
+class AccessEntryPublic(BaseModel):
+    id: int
+    at: datetime = Field(description="Moment de la lecture (UTC)")
+    subject: str
+    role: str
+    organisation: str
+    kind: str = Field(description="dossier, mesure ou saisine")
+    record_id: UUID
+    endpoint: str = Field(description="Méthode et modèle de route lus")
+    request_id: str
+    categories: list[str] = Field(description="Catégories lues (DOMAIN §9)")
+
+    @classmethod
+    def of(cls, r: AccessRecord) -> AccessEntryPublic:
+        return cls(
+            id=r.id,
+            at=r.at,
+            subject=r.subject,
+            role=r.role,
+            organisation=r.organisation,
+            kind=r.kind,
+            record_id=r.record_id,
+            endpoint=r.endpoint,
+            request_id=r.request_id,
+            categories=list(r.categories),
+        )
+
+
+class AccessLogPublic(BaseModel):
+    data: list[AccessEntryPublic] = Field(description="Les plus récentes d'abord")
+    count: int = Field(description="Lectures correspondant aux filtres")
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(
+        cls, records: list[AccessRecord], count: int, query: AccessQuery
+    ) -> AccessLogPublic:
+        return cls(
+            data=[AccessEntryPublic.of(r) for r in records],
+            count=count,
+            limit=query.limit,
+            offset=query.offset,
+        )
