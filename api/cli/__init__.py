@@ -102,11 +102,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from domain.pydantic_french import field_of, french_problem
     from domain.shared import DomainError
-    from infra.cipher_check import CipherKeyError
     from infra.logging import configure_logging
-    from infra.migrations import SchemaError
     from infra.settings import Settings
-    from infra.token_verification import AuthConfigError
 
     try:
         settings = Settings()
@@ -128,9 +125,17 @@ def _run(args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
         return 1
-    # `logis serve` with no way to check tokens; LOGIS_CIPHER_KEY cannot read
-    # the store; a newer schema, or versions not applied.
-    except (AuthConfigError, CipherKeyError, SchemaError) as error:
+    except Exception as error:
+        # `logis serve` with no way to check tokens; LOGIS_CIPHER_KEY cannot
+        # read the store; a newer schema, or versions not applied. Their
+        # modules are imported once something was raised: a command that
+        # does not use them need not load them (JWT, PostgreSQL's driver).
+        from infra.cipher_check import CipherKeyError
+        from infra.migrations import SchemaError
+        from infra.token_verification import AuthConfigError
+
+        if not isinstance(error, AuthConfigError | CipherKeyError | SchemaError):
+            raise
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
 

@@ -104,6 +104,14 @@ def test_a_command_loads_neither_the_web_nor_kafka_nor_the_printer(
     assert not packages(seen["modules"], WEB + KAFKA + PRINTER)
 
 
+def test_a_token_opens_no_store(probe: dict[str, dict[str, Any]]) -> None:
+    """`logis token` (the first command on the store) reads the secret beside
+    the store, not the store."""
+    seen = probe["token --demo"]
+    assert seen["status"] == 0
+    assert not packages(seen["modules"], ("infra.bootstrap", "psycopg"))
+
+
 def test_the_consumer_loads_kafka(probe: dict[str, dict[str, Any]]) -> None:
     seen = probe[" ".join(CONSUMER)]
     assert seen["status"] == 0
