@@ -1,22 +1,15 @@
 """The yearly statistics reproduce the seeds' own figures from histories
-recorded in Logis, read through the API (JSON and CSV):
-
-- ALS 2016 [seed 001]: "l'ALS a traité 1093 demandes de logement social et elle
-  a accompagné 846 locataires en 2016";
-- Loire 2006 [seed 002]: 733 ASLL measures, accès 619 (84 %), maintien 57
-  (8 %), diagnostic 57 (8 %); baux glissants 47 % of the suivis.
-
-The bulk is recorded through the application's commands in this process
-(tests/helpers/llts_years.py: the same handlers, rules, scopes and
-transactions as the API, without HTTP): 7,000 commands for the ALS's demands,
-4,700 for its tenants, 3,700 for the Loire. The households whose story tests a
-definition's edge, and a few of every kind, are recorded through the API. A
-measure in maintien (five steps) takes about 17 ms in process and 180 ms over
-HTTP here (the tenants' test prints both): the bulk over HTTP would take
-minutes. The ALS's year is told in two histories (demands, tenants) so that
-each test stays near 30 s. SQLite only, in memory-backed storage where the
-machine has it: what is tested is the counting, not the store
-(test_api_workload runs the ASLL figures on both stores).
+recorded in Logis, read through the API (JSON and CSV): Loire 2006 [seed 002],
+733 ASLL measures, accès 619 (84 %), maintien 57 (8 %), diagnostic 57 (8 %);
+baux glissants 47 % of the suivis. The bulk (3,700 commands) is recorded
+through the application's commands in this process (tests/helpers/
+llts_years.py), the measures whose story tests a definition's edge through the
+API. Then a small year: who reads the figures, what is refused, and
+`logis statistics`. The ALS's 2016 year [seed 001]: test_api_statistics_als_
+demands.py and test_api_statistics_als_tenants.py (one file each, so that
+parallel workers take the three bulk years apart). SQLite only: what is tested
+is the counting, not the store (test_api_workload runs the ASLL figures on
+both stores).
 """
 
 from __future__ import annotations
@@ -24,44 +17,50 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
 import time
-from contextlib import contextmanager
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from api.main import create_app
-from commands.department import AdoptSettings
-from infra.bootstrap import build_system
 from infra.settings import Settings
 from tests.helpers.api import (
-    TEST_JWT_SECRET,
     actor,
     adopt_settings,
     assert_error,
-    identification,
-    identify,
-    main_line,
-    record,
     settings_body,
-    take,
     today,
 )
-from tests.helpers.llts_years import BulkYear, Timeline
-from tests.helpers.mesure_courses import HttpCourse, headers
+from tests.helpers.llts_years import Timeline
+from tests.helpers.mesure_courses import HttpCourse
+from tests.helpers.statistics_years import (
+    LLTS_972,
+    LOIRE,
+    MARTINIQUE,
+    adopt,
+    associations,
+    head,
+    identified,
+    in_process,
+    path_days,
+    read,
+    serving,
+    statistics_settings,
+    walk,
+    whole_percent,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
-SHM = Path("/dev/shm")
-LLTS_972 = "/v1/departments/972/statistics/llts"
-MARTINIQUE, LOIRE = "972", "42"
-ALS_SECTORS = tuple((f"als{n:02d}", f"ALS Martinique secteur {n}") for n in range(12))
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return statistics_settings(tmp_path)
+
+
 # The Loire's ten associations of 2006 [seed 002], three of them for baux
 # glissants; capacities are the test's, large enough for a year's measures.
 LOIRE_ASSOCIATIONS = (
@@ -78,447 +77,6 @@ LOIRE_BAUX_GLISSANTS = (
     ("cal_pact_roanne", "CAL-PACT Roanne"),
     ("anef", "ANEF"),
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Its own SQLite store, memory-backed when /dev/shm exists (thousands of
-    commits)."""
-    where = tempfile.mkdtemp(dir=SHM) if SHM.is_dir() else str(tmp_path)
-    return Settings(
-        database_url=f"sqlite:///{where}/logis.sqlite3",
-        log_json=False,
-        jwt_secret=TEST_JWT_SECRET,
-        read_wait_seconds=60,  # the views' first build follows the bulk
-    )
-
-
-@contextmanager
-def in_process(settings: Settings, **bulk: Any) -> Iterator[BulkYear]:
-    """The application on the test's store, without the API and before it
-    starts: its projector then catches up in batches of a thousand events."""
-    system = build_system(settings)
-    try:
-        yield BulkYear(system.app, **bulk)
-    finally:
-        system.close()
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[TestClient]:
-    """The API on the same store, called by an auditor unless told otherwise."""
-    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
-        yield client
-
-
-def associations(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
-    return [{"code": c, "name": n, "monthly_capacity": 400} for c, n in pairs]
-
-
-def adopt(year: BulkYear, since: date, **settings: Any) -> None:
-    years = tuple(range(since.year, since.year + 3))
-    body = settings_body(effective_from=since, years=years, **settings)
-    year.app.adopt_settings(
-        year.department, AdoptSettings.model_validate(body), year.ctx("admin")
-    )
-
-
-def head(client: TestClient) -> int:
-    return int(client.app.state.system.app.recorder.max_notification_id() or 0)  # type: ignore[attr-defined]
-
-
-def read(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
-    answer = client.get(path, params={"min_position": head(client), **params})
-    assert answer.status_code == 200, answer.text
-    figures: dict[str, Any] = answer.json()
-    return figures
-
-
-def whole_percent(share: float) -> int:
-    """A share rounded as the seed rounds it (84.4 → 84, 7.8 → 8)."""
-    return int(Decimal(str(share)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-# ---- one dossier over the API, each step on its own day ------------------------
-
-STEPS = {step.slug: step for step in main_line()}
-
-
-def walk(
-    client: TestClient,
-    dossier_id: str,
-    days: dict[str, date],
-    **bodies: dict[str, Any],
-) -> None:
-    """Take the main line's steps named in `days`, in order, each on its day;
-    `bodies` overrides fields, by slug (underscores for dashes)."""
-    for slug, on in days.items():
-        step = STEPS[slug]
-        body = {**step.body(on), **bodies.get(slug.replace("-", "_"), {})}
-        answer = take(client, dossier_id, step, body)
-        assert answer.status_code == 200, f"{slug}: {answer.text}"
-
-
-def identified(client: TestClient, on: date) -> str:
-    answer = identify(client, identification(on))
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
-
-
-def path_days(**days: date) -> dict[str, date]:
-    """The main line up to entry: `first` for the dossier's first steps, then
-    each named step (underscores for dashes)."""
-    first = days.pop("first")
-    firsts = ("social-enquiry", "mairie-avis", "completion", "resources-check")
-    return {
-        **dict.fromkeys(firsts, first),
-        **{k.replace("_", "-"): v for k, v in days.items()},
-    }
-
-
-def mesure_step(
-    client: TestClient,
-    mesure_id: str,
-    slug: str,
-    on: date,
-    body: dict[str, Any],
-    role: str,
-    organisation: str | None = None,
-) -> None:
-    answer = client.post(
-        f"/v1/mesures/{mesure_id}/{slug}",
-        json={**body, "occurred_on": on.isoformat()},
-        headers=headers(role, organisation),
-    )
-    assert answer.status_code == 200, f"{slug}: {answer.text}"
-
-
-def run_support(
-    client: TestClient,
-    mesure_id: str,
-    notified_on: date,
-    starts_on: date,
-    association: tuple[str, str] = ALS_SECTORS[0],
-    months: int = 6,
-) -> None:
-    """Instructed, notified and diagnosed on one day; a convention from another."""
-    code, name = association
-    clu = "commission_logement"
-    mesure_step(client, mesure_id, "instruction", notified_on, {"granted": True}, clu)
-    mesure_step(
-        client, mesure_id, "notification", notified_on, {"association": code}, clu
-    )
-    mesure_step(
-        client,
-        mesure_id,
-        "complementary-diagnosis",
-        notified_on,
-        {"outcome": "confirme", "summary": "Projet confirmé."},
-        "association",
-        name,
-    )
-    mesure_step(
-        client,
-        mesure_id,
-        "convention",
-        starts_on,
-        {
-            "orientation": "acces",
-            "axes": ["projet_logement"],
-            "duration_months": months,
-            "starts_on": starts_on.isoformat(),
-            "worker": "Claire Joseph",
-            "signed_by": ["association", "menage", "prescripteur"],
-        },
-        "association",
-        name,
-    )
-
-
-def asked_by(client: TestClient, answer: Any) -> str:
-    """The measure a bilan d'installation asked for, saved with it."""
-    store = client.app.state.system.app.recorder  # type: ignore[attr-defined]
-    position = answer.json()["position"]
-    for n in store.select_notifications(start=position - 3, limit=4):
-        if n.topic == "logis.mesure.Requested":
-            return str(n.originator_id)
-    raise AssertionError(answer.text)
-
-
-# ---- ALS 2016 ----------------------------------------------------------------------
-
-
-class TestAls2016:
-    """The ALS's year, in two histories each under the time a test may take:
-    1093 demands processed (1051 dossiers analysed and 40 households taken to
-    entry and support in bulk; over the API, two households at the
-    definitions' edges), then 846 tenants supported (795 in maintien and the
-    same 40 households in bulk; over the API, one household entered in 2015
-    and ten tenants in maintien)."""
-
-    def test_1093_demands_processed(self, settings: Settings) -> None:
-        started = time.perf_counter()
-        with in_process(settings, associations=ALS_SECTORS) as year:
-            als_settings(year)
-            year.processed(1051)
-            year.entered_and_supported(40)
-        with serving(settings) as client:
-            h2_and_h3(client)
-            figures = read(client, LLTS_972, year=2016)
-            assert figures["demands_processed"] == 1093  # 1051 + 40 + H2 + H3
-            assert figures["demands_identified"] == 1092  # not H2 (2015)
-            assert figures["attributions"] == 42  # 40 + H2 + H3
-            assert figures["by_decision"][0] == {
-                "decision": "attribution",
-                "count": 42,
-                "share_percent": 100.0,
-            }
-            assert (figures["leases_signed"], figures["households_entered"]) == (
-                42,
-                42,
-            )
-            # H2's bilan found nothing; H3's measure ended before its entry
-            assert figures["households_supported_after_entry"] == 40
-            assert (
-                figures["supported_after_llts_entry"],
-                figures["supported_in_maintien"],
-            ) == (40, 0)
-            assert set(figures["definitions"]) >= {
-                "demands_processed",
-                "households_supported_after_entry",
-            }
-            assert any("1093" in text for text in figures["assumptions"])
-            assert figures["position"] >= head(client) - 1
-            as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
-        assert as_csv.status_code == 200, as_csv.text
-        assert as_csv.headers["content-type"].startswith("text/csv")
-        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
-        assert rows["demands_processed"]["value"] == "1093"
-        assert rows["by_decision.attribution"]["share_percent"] == "100.0"
-        assert {r["department"] for r in rows.values()} == {MARTINIQUE}
-        print(
-            f"\nALS 2016, demands: {year.commands} commands in process; "
-            f"test {time.perf_counter() - started:.1f} s"
-        )
-
-    def test_846_tenants_supported(self, settings: Settings) -> None:
-        started = time.perf_counter()
-        with in_process(settings, associations=ALS_SECTORS) as year:
-            als_settings(year)
-            bulk_started = time.perf_counter()
-            year.in_maintien(10)
-            bulk_seconds = (time.perf_counter() - bulk_started) / 10
-            year.entered_and_supported(40)
-            year.in_maintien(785)
-            # Outside 2016: a maintien ended in 2015, a convention signed in 2017.
-            early = Timeline(
-                notified_on=date(2015, 2, 2), convention_on=date(2015, 2, 9)
-            )
-            year.end(year.in_maintien(1, early)[0], date(2015, 12, 30))
-            late = Timeline(
-                notified_on=date(2016, 12, 20), convention_on=date(2017, 1, 2)
-            )
-            year.in_maintien(1, late)
-        with serving(settings) as client:
-            h1(client)
-            http_seconds = ten_in_maintien(client)
-            figures = read(client, LLTS_972, year=2016)
-            assert figures["households_supported_after_entry"] == 846
-            assert figures["supported_after_llts_entry"] == 41  # 40 + H1
-            assert figures["supported_in_maintien"] == 805  # 10 + 10 + 785
-            assert figures["demands_processed"] == 40  # not H1 (2015)
-            assert figures["households_entered"] == 40
-            before = read(client, LLTS_972, year=2015)
-            assert before["demands_processed"] == before["households_entered"] == 1
-            # H1 from November; the maintien ended on 30 December 2015
-            assert before["households_supported_after_entry"] == 2
-            as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
-        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
-        assert rows["households_supported_after_entry"]["value"] == "846"
-        print(
-            f"\nALS 2016, tenants: {year.commands} commands in process; a maintien "
-            f"measure {http_seconds * 1000:.0f} ms over HTTP, "
-            f"{bulk_seconds * 1000:.0f} ms in process; test "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-
-
-def als_settings(year: BulkYear) -> None:
-    adopt(
-        year,
-        date(2015, 1, 1),
-        associations=associations(*ALS_SECTORS),
-        prescriber_roles=["prescripteur", "als", "departement"],
-    )
-
-
-def h1(client: TestClient) -> None:
-    """H1: entered in 2015, its bilan's support runs from November 2015 into
-    2016: supported in 2016, neither processed nor entered then."""
-    dossier = identified(client, date(2015, 3, 2))
-    walk(
-        client,
-        dossier,
-        path_days(
-            first=date(2015, 3, 2),
-            analysis=date(2015, 3, 9),
-            solvency=date(2015, 3, 16),
-            pre_selection=date(2015, 4, 1),
-            ranking=date(2015, 4, 15),
-            cal_decision=date(2015, 5, 5),
-            offer=date(2015, 5, 6),
-            offer_answer=date(2015, 5, 8),
-            lease=date(2015, 6, 1),
-            entry=date(2015, 6, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H1"},
-    )
-    problems = {
-        "outcome": "problemes",
-        "findings": "Impayés de loyer dès le deuxième mois.",
-        "support_months": 6,
-        "adhesion_signed_on": "2015-07-01",
-    }
-    reviewed = record(
-        client,
-        dossier,
-        "installation-review",
-        {**problems, "occurred_on": "2015-07-01"},
-        role="als",
-    )
-    assert reviewed.status_code == 200, reviewed.text
-    run_support(client, asked_by(client, reviewed), date(2015, 7, 6), date(2015, 11, 2))
-
-
-def h2_and_h3(client: TestClient) -> None:
-    """Two households at the edges of a demand processed, entered, supported."""
-    # H2: identified in December 2015, analysed in January: processed in
-    # 2016; entered in 2016, its bilan ok: not supported.
-    h2 = identified(client, date(2015, 12, 1))
-    walk(
-        client,
-        h2,
-        path_days(
-            first=date(2015, 12, 1),
-            analysis=date(2016, 1, 5),
-            solvency=date(2016, 1, 12),
-            pre_selection=date(2016, 2, 1),
-            ranking=date(2016, 2, 15),
-            cal_decision=date(2016, 3, 1),
-            offer=date(2016, 3, 2),
-            offer_answer=date(2016, 3, 4),
-            lease=date(2016, 3, 14),
-            entry=date(2016, 3, 14),
-            installation_review=date(2016, 4, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H2"},
-    )
-    # H3: an accès measure asked by the Département, ended in April, before
-    # the household entered in May: supported, but not after its entry.
-    h3 = identified(client, date(2016, 1, 4))
-    household = client.get(f"/v1/dossiers/{h3}").json()["household_id"]
-    asked = client.post(
-        "/v1/mesures",
-        json={
-            "kind": "individuelle",
-            "household_id": household,
-            "department": MARTINIQUE,
-            "commune": "97209",
-            "diagnostic_summary": "Recherche d'un logement adapté.",
-            "diagnostic_signed_on": "2016-01-11",
-            "household_signed": True,
-            "occurred_on": "2016-01-11",
-        },
-        headers=actor("departement", department=MARTINIQUE),
-    )
-    assert asked.status_code == 201, asked.text
-    access_id = asked.json()["id"]
-    run_support(client, access_id, date(2016, 1, 12), date(2016, 1, 15), months=3)
-    mesure_step(
-        client,
-        access_id,
-        "end",
-        date(2016, 4, 15),
-        {
-            "bilan": "Logement trouvé.",
-            "signed_by": ["travailleur_social", "menage"],
-            "relayed_to": "Collectivite territoriale de Martinique",
-        },
-        "association",
-        ALS_SECTORS[0][1],
-    )
-    walk(
-        client,
-        h3,
-        path_days(
-            first=date(2016, 1, 4),
-            analysis=date(2016, 2, 1),
-            solvency=date(2016, 2, 10),
-            pre_selection=date(2016, 3, 1),
-            ranking=date(2016, 3, 15),
-            cal_decision=date(2016, 4, 5),
-            offer=date(2016, 4, 6),
-            offer_answer=date(2016, 4, 7),
-            lease=date(2016, 5, 2),
-            entry=date(2016, 5, 2),
-            installation_review=date(2016, 6, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H3"},
-    )
-
-
-def ten_in_maintien(client: TestClient) -> float:
-    """Ten tenants in maintien over the API: the seconds one takes."""
-    http_started = time.perf_counter()
-    for n in range(10):
-        course = HttpCourse(client, date(2016, 6, 6))
-        sector = ALS_SECTORS[n % len(ALS_SECTORS)]
-        course.association = sector[0]
-        course.instruct(date(2016, 6, 6))
-        run_maintien = {"association": sector, "months": 6}
-        _finish_maintien(client, course, **run_maintien)
-    return (time.perf_counter() - http_started) / 10
-
-
-def _finish_maintien(
-    client: TestClient, course: HttpCourse, association: tuple[str, str], months: int
-) -> None:
-    code, name = association
-    on = date(2016, 6, 6)
-    mesure_step(
-        client,
-        str(course.id),
-        "notification",
-        on,
-        {"association": code},
-        "commission_logement",
-    )
-    mesure_step(
-        client,
-        str(course.id),
-        "complementary-diagnosis",
-        on,
-        {"outcome": "confirme", "summary": "Projet confirmé."},
-        "association",
-        name,
-    )
-    starts = date(2016, 6, 15)
-    mesure_step(
-        client,
-        str(course.id),
-        "convention",
-        starts,
-        {
-            "orientation": "maintien",
-            "axes": ["gestion_budgetaire"],
-            "duration_months": months,
-            "starts_on": starts.isoformat(),
-            "worker": "Claire Joseph",
-            "signed_by": ["association", "menage", "prescripteur"],
-        },
-        "association",
-        name,
-    )
 
 
 # ---- Loire 2006 --------------------------------------------------------------------
