@@ -127,6 +127,14 @@ def run_logis(
     )
 
 
+def parse_refusal(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`logis <args>` whose arguments its parser refuses: once, not on each
+    store, since it answers before any store is opened; on a store that does
+    not exist, so that a refusal come later (from the store, exit 1) fails the
+    test."""
+    return run_logis(*args, database_url=f"sqlite:///{cwd / 'absent.sqlite3'}", cwd=cwd)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from api.main import create_app
 from domain.clocks import zone
 from infra.settings import Settings
-from tests.e2e.support import run_logis
+from tests.e2e.support import parse_refusal, run_logis
 from tests.helpers.api import (
     DEPARTMENT,
     TEST_JWT_SECRET,
@@ -133,10 +133,10 @@ def test_filters_by_subject_period_and_limit(store: Store) -> None:
     assert "aucune lecture" in before.stdout
 
 
-def test_bad_arguments_are_refused_in_french(store: Store) -> None:
-    result = store.logis("access-log", "--record", "pas-un-uuid")
+def test_bad_arguments_are_refused_in_french(tmp_path: Path) -> None:
+    result = parse_refusal("access-log", "--record", "pas-un-uuid", cwd=tmp_path)
     assert result.returncode == 2
     assert "identifiant invalide" in result.stderr
-    result = store.logis("access-log", "--from", "hier")
+    result = parse_refusal("access-log", "--from", "hier", cwd=tmp_path)
     assert result.returncode == 2
     assert "date AAAA-MM-JJ" in result.stderr

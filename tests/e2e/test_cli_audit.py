@@ -22,7 +22,7 @@ from api.main import create_app
 from domain.legality.rules import SOURCES
 from domain.shared import ROLE_LABELS
 from infra.settings import Settings
-from tests.e2e.support import run_logis
+from tests.e2e.support import parse_refusal, run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
 from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.pdf import pdf_pages, printed, squeezed
@@ -215,8 +215,8 @@ def test_unknown_id_is_refused_in_french(store: Store) -> None:
     )
 
 
-def test_invalid_id_is_refused(store: Store) -> None:
-    result = store.logis("audit", "pas-un-uuid")
+def test_invalid_id_is_refused(tmp_path: Path) -> None:
+    result = parse_refusal("audit", "pas-un-uuid", cwd=tmp_path)
     assert result.returncode == 2
     assert "identifiant invalide" in result.stderr
 

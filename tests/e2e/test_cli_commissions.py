@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from api.main import create_app
 from domain.commission_steps import KINDS, STAGES
 from infra.settings import Settings
-from tests.e2e.support import run_logis
+from tests.e2e.support import parse_refusal, run_logis
 from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings
 from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.procedure import (
@@ -172,9 +172,9 @@ class TestList:
         ],
     )
     def test_refuses_bad_filters_in_french(
-        self, store: Store, args: tuple[str, ...], message: str
+        self, tmp_path: Path, args: tuple[str, ...], message: str
     ) -> None:
-        result = store.logis("commissions", "list", *args)
+        result = parse_refusal("commissions", "list", *args, cwd=tmp_path)
         assert result.returncode == 2
         assert "erreur" in result.stderr
         assert message in result.stderr
@@ -238,8 +238,8 @@ class TestShow:
         assert "Erreur (commission_not_found)" in result.stderr
         assert "introuvable" in result.stderr
 
-    def test_a_malformed_id_is_refused_in_french(self, store: Store) -> None:
-        result = store.logis("commissions", "show", "pas-un-uuid")
+    def test_a_malformed_id_is_refused_in_french(self, tmp_path: Path) -> None:
+        result = parse_refusal("commissions", "show", "pas-un-uuid", cwd=tmp_path)
         assert result.returncode == 2
         assert "identifiant de commission invalide (UUID attendu)" in result.stderr
 

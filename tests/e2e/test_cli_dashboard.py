@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from api.main import create_app
 from infra.settings import Settings
-from tests.e2e.support import run_logis
+from tests.e2e.support import parse_refusal, run_logis
 from tests.helpers.api import (
     TEST_JWT_SECRET,
     actor,
@@ -169,9 +169,9 @@ class TestDashboard:
         ],
     )
     def test_refuses_bad_arguments_in_french(
-        self, store: Store, args: tuple[str, ...], message: str
+        self, tmp_path: Path, args: tuple[str, ...], message: str
     ) -> None:
-        result = store.logis("dashboard", *args)
+        result = parse_refusal("dashboard", *args, cwd=tmp_path)
         assert result.returncode == 2
         assert "erreur" in result.stderr
         assert message in result.stderr
