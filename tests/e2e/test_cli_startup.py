@@ -7,8 +7,9 @@ formats use.
 One fresh interpreter, as the `logis` script starts, runs the commands one
 after the other through `api.cli.main` and notes after each its exit status
 and every module loaded so far: the parser's commands first, then those on
-the store, then the consumer, which must show Kafka loaded (the probe sees
-what a command imports as it runs)."""
+the store, then the consumer, whose --group is checked against Kafka's names
+by infra/consumer.py: it must show Kafka loaded (the probe sees what a
+command imports as it runs)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ ON_THE_STORE = [
     ("verify",),
     ("projections", "status"),
 ]
-CONSUMER = ("consume", "--report")
+CONSUMER = ("consume", "--group", "logis-communes", "--report")
 
 
 def packages(modules: list[str], names: tuple[str, ...]) -> list[str]:
