@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from tests.e2e.commission_store import Store as CommissionsStore
+from tests.e2e.commission_store import written_store
 from tests.e2e.support import (
     Server,
     free_port,
@@ -18,6 +20,7 @@ from tests.e2e.support import (
     logis_executable,
     run_logis,
 )
+from tests.helpers.backends import BACKENDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -87,3 +90,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def client(server: Server) -> Iterator[httpx.Client]:
     with server.client() as client:
         yield client
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sessions(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CommissionsStore]:
+    """The `logis commissions` tests' sessions (tests/e2e/commission_store.py),
+    written once per test module and backend."""
+    yield from written_store(request, tmp_path_factory)
