@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from starlette.testclient import TestClient
 
+from domain.shared import role_label
 from infra.settings import Settings
 from tests.helpers.api import (
     actor,
@@ -255,7 +256,7 @@ class TestWhoReads:
                     headers=actor(role, **where),
                 )
                 error = assert_error(answer, 403, "forbidden")
-                assert role in error["message"], error
+                assert f"« {role_label(role)} »" in error["message"], error
         for path, params, status, code in BAD_INPUT:
             answer = client.get(path, params=params)
             assert_error(answer, status, code)
