@@ -122,12 +122,14 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     assert broken == [], f"erreurs dans la page : {broken}"
 
 
-def sign_in(page: Page, role: str) -> None:
+def sign_in(page: Page, role: str, home: str = "/dossiers") -> None:
+    """Sign in by clicking the demo person of `role`: the page lands on the
+    first list the role reads."""
     actor = next(a for a, _, _ in DEMO_IDENTITIES if a.role == role)
     page.goto("/connexion")
     name = f"Se connecter : {actor.organisation} ({ROLE_LABELS[role]})"
     page.get_by_role("button", name=name).click()
-    page.wait_for_url("**/dossiers")
+    page.wait_for_url(f"**{home}")
 
 
 def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
@@ -190,3 +192,27 @@ def test_a_caller_outside_the_scope_gets_the_french_403_page(
     assert answer is not None
     assert answer.status == 403
     assert page.get_by_role("heading", name="Accès refusé").is_visible()
+
+
+def test_an_association_opens_one_of_its_measures(page: Page) -> None:
+    sign_in(page, "association", home="/mesures")  # AGASEF
+    assert page.get_by_role("heading", name="Mesures ASLL").is_visible()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 1
+    assert all("AGASEF" in row.inner_text() for row in rows.all())
+    rows.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/mesures/[0-9a-f-]{36}$"))
+    assert page.locator("#etape").text_content()
+    assert page.locator("#historique > li").count() >= 1
+    main = page.locator("main").inner_text()
+    assert "Mesure ASLL demandée par le prescripteur" in main
+
+
+def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
+    late = re.search(r"([0-9a-f-]{36})\s+\S+\s+Ménage Colombet", server.demo_report)
+    assert late is not None, server.demo_report
+    sign_in(page, "ccapex", home="/mesures")  # the Loire's CCAPEX
+    page.goto(f"/saisines/{late[1]}")
+    assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
+    assert "moins de deux mois" in page.locator("#manquements").inner_text()
+    assert page.locator("#historique > li").count() >= 2

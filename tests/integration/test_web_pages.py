@@ -5,55 +5,22 @@ session's CSRF token."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import TYPE_CHECKING
-
 import pytest
-from markupsafe import escape
 from starlette.testclient import TestClient
 
 from api.access_log import DOSSIER, DOSSIER_ROW
-from api.demo.identities import DEMO_IDENTITIES
 from api.main import create_app
-from api.web import french
 from infra.settings import Settings
-from tests.helpers.api import identification, identify, today
+from tests.helpers import web
+from tests.helpers.api import identification, identify
+from tests.helpers.web import (
+    assert_as_of_like_the_api,
+    logged_reads,
+    sign_in,
+    without_links,
+)
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    import httpx
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def index_of(role: str, organisation: str | None = None) -> int:
-    return next(
-        i
-        for i, (actor, _, _) in enumerate(DEMO_IDENTITIES)
-        if actor.role == role
-        and (organisation is None or actor.organisation == organisation)
-    )
-
-
-@pytest.fixture
-def browser(client: TestClient) -> Iterator[TestClient]:
-    """A browser: no bearer token, cookies kept, redirects not followed."""
-    with TestClient(client.app, follow_redirects=False) as anonymous:
-        yield anonymous
-
-
-def sign_in(browser: TestClient, role: str) -> httpx.Response:
-    page = browser.get("/connexion")
-    assert page.status_code == 200
-    token = CSRF.search(page.text)[1]
-    answer = browser.post(
-        "/connexion", data={"csrf_token": token, "identity": str(index_of(role))}
-    )
-    assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/dossiers"
-    return answer
+browser = web.browser  # a fixture
 
 
 @pytest.fixture
@@ -109,13 +76,8 @@ def test_list_and_page_escape_and_log_like_the_api(
     assert dossier.status_code == 200, dossier.text
     assert "<script>alert" not in dossier.text
     assert "Fondement : DOS-ORIGINE" in dossier.text
-    assert dossier_id not in re.sub(r'href="[^"]*"', "", dossier.text)  # no UUID
-    log = client.get("/v1/access-log", params={"record_id": dossier_id}).json()
-    read = sorted(
-        (row["endpoint"], tuple(row["categories"]))
-        for row in log["data"]
-        if row["role"] == "mairie"
-    )
+    assert dossier_id not in without_links(dossier.text)  # no UUID
+    read = logged_reads(client, dossier_id, "mairie")
     # what GET /v1/dossiers, GET /v1/dossiers/{id} and its history log: a
     # row for the list, one for the record, one for its history
     assert read == [
@@ -129,14 +91,7 @@ def test_as_of_is_the_apis(
     client: TestClient, browser: TestClient, dossier_id: str
 ) -> None:
     sign_in(browser, "auditeur")
-    for day in ("2000-01-01", today().isoformat()):
-        page = browser.get(f"/dossiers/{dossier_id}", params={"as_of": day})
-        api = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": day})
-        assert page.status_code == api.status_code, day
-        if api.status_code != 200:
-            assert str(escape(api.json()["message"])) in page.text
-        else:
-            assert "Tel qu'au " + french.day(date.fromisoformat(day)) in page.text
+    assert_as_of_like_the_api(client, browser, "dossier", dossier_id, "Tel qu'au")
     wrong = browser.get(f"/dossiers/{dossier_id}", params={"as_of": "hier"})
     assert wrong.status_code == 422
     assert "n&#39;est pas un jour" in wrong.text
