@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
+from api.minutes import labels as minutes
 from api.minutes.labels import STAGE_LABELS
-from domain import mesure_steps, places, saisine_steps
+from domain import commission_steps, mesure_steps, places, saisine_steps
 from domain.department import OVERSEAS_TIMEZONES
 from domain.shared import ROLE_LABELS
 
@@ -57,6 +58,7 @@ def commune(code: str | None) -> str:
 
 # Other records' codes, in words: `{{ code | label("mesure_stage") }}`.
 LABELS: dict[str, dict[str, str]] = {
+    "dossier_stage": STAGE_LABELS,
     "mesure_stage": mesure_steps.STAGE_LABELS,
     "mesure_kind": mesure_steps.KIND_LABELS,
     "saisine_stage": saisine_steps.STAGE_LABELS,
@@ -70,6 +72,11 @@ LABELS: dict[str, dict[str, str]] = {
         mesure_steps.SLID: "bail glissé au ménage",
         mesure_steps.SUBLEASE_ENDED: "sous-location terminée",
     },
+    "commission_kind": minutes.KIND_TITLES,
+    "commission_stage": commission_steps.STAGE_LABELS,
+    "outcome": minutes.OUTCOMES,
+    "function": minutes.FUNCTIONS,
+    "cal_exception": minutes.EXCEPTIONS,
     "closure": {
         "terminee": "terminée, bilan co-signé",
         "rompue": "rompue par le ménage",

@@ -65,6 +65,7 @@ PAGE_POLICY = (
 NAVIGATION = (
     ("/dossiers", "Dossiers", "dossier"),
     ("/mesures", "Mesures ASLL", "mesure"),
+    ("/commissions", "Commissions", "commission"),
 )
 
 

@@ -216,3 +216,19 @@ def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
     assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
     assert "moins de deux mois" in page.locator("#manquements").inner_text()
     assert page.locator("#historique > li").count() >= 2
+
+
+def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
+    sign_in(page, "mairie")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Commissions"
+    ).click()
+    page.wait_for_url("**/commissions")
+    assert page.get_by_role("heading", name="Commissions").is_visible()
+    page.get_by_role("link", name="Commission préfectorale").first.click()
+    page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}$"))
+    assert page.locator("#classement tbody tr").count() >= 1
+    assert "valable jusqu'au" in page.locator("main").inner_text()
+    page.locator("#pv").click()
+    page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}/pv$"))
+    assert "Commission préfectorale" in page.locator("body").inner_text()
