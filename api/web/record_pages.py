@@ -9,7 +9,7 @@ and access log; a record as it stands or as it stood at the end of a day."""
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -17,7 +17,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep, read_clocks
 from api.record_routes import read_record, read_record_history
+from api.routes.legality import record_legality
 from api.routes.mesures import mesures_in_scope
+from api.routes.verify import VERIFIED, verify_record
 from api.routes.workload import mesure_filter
 from api.schemas.dossiers import DossierPublic
 from api.schemas.history import HistoryPublic
@@ -35,7 +37,7 @@ from api.web.pages import (
 )
 from api.web.session import PageCallerDep
 from domain import records
-from domain.access import Caller
+from domain.access import Caller, ForbiddenError
 from domain.mesure_steps import STAGES, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
@@ -47,6 +49,7 @@ UUID_TEXT = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 AsOf = Annotated[str | None, Query(max_length=64)]
+T = TypeVar("T")
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -61,17 +64,38 @@ def read_record_page(
     as_of: str | None,
 ) -> dict[str, Any]:
     """A record's page's context: the record (`record`) and its timeline as the
-    JSON routes answer them, now or as they stood at the end of `as_of`."""
+    JSON routes answer them, now or as they stood at the end of `as_of`; its
+    legality findings by the same clocks and its chain's verification, each
+    only for a caller the API answers (None for one it refuses)."""
     as_of = blank_is_none(as_of)
     clocks = read_clocks(as_of=as_of)
     record, _ = read_record(system, caller, access, kind, model, record_id, clocks)
     history = read_record_history(system, caller, access, kind, record_id, clocks)
+    legality = _if_allowed(
+        lambda: record_legality(system, caller, access, kind, record_id, clocks)
+    )
+    verification = (
+        _if_allowed(lambda: verify_record(system, caller, kind, record_id))
+        if kind in VERIFIED
+        else None
+    )
     return {
         "record": record,
         "timeline": timeline(kind, history),
         "as_of": as_of or "",
         "as_of_day": clocks.as_of,
+        "legality": legality,
+        "verification": verification,
     }
+
+
+def _if_allowed(read: Callable[[], T]) -> T | None:
+    """What `read` answers, or None when the caller's role or scope may not
+    read it (the API's 403)."""
+    try:
+        return read()
+    except ForbiddenError:
+        return None
 
 
 def timeline(kind: str, history: HistoryPublic) -> list[dict[str, Any]]:

@@ -232,3 +232,11 @@ def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
     page.locator("#pv").click()
     page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}/pv$"))
     assert "Commission préfectorale" in page.locator("body").inner_text()
+
+
+def test_an_auditor_sees_a_dossiers_legality_and_verified_history(page: Page) -> None:
+    sign_in(page, "auditeur")
+    page.locator("table tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+    assert page.locator("#verifie").text_content() == "Historique vérifié"
+    assert page.get_by_role("heading", name="Contrôle de légalité").is_visible()

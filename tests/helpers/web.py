@@ -18,7 +18,7 @@ from api.web import french
 from tests.helpers.api import today
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     import httpx
 
@@ -76,15 +76,18 @@ def assert_logged_like_the_api(
     role: str,
     api_paths: list[str],
     headers: dict[str, str],
+    before: Sequence[tuple[str, tuple[Any, ...]]] = (),
 ) -> None:
-    """The rows the pages logged for `record_id` (read by `role`) are those
-    the API logs when the same reads go through `api_paths`: as many, with the
-    same categories (their endpoint is the page's)."""
-    pages = logged_reads(client, record_id, role)
+    """The rows the pages logged for `record_id` (read by `role`; `before`:
+    the rows already there) are those the API logs when the same reads go
+    through `api_paths`: as many, with the same categories (their endpoint is
+    the page's)."""
+    logged = Counter(logged_reads(client, record_id, role))
+    pages = list((logged - Counter(before)).elements())
     for path in api_paths:
         assert client.get(path, headers=headers).status_code == 200, path
     everything = Counter(logged_reads(client, record_id, role))
-    api = sorted((everything - Counter(pages)).elements())
+    api = sorted((everything - logged).elements())
     assert sorted(c for _, c in api) == sorted(c for _, c in pages), (api, pages)
 
 

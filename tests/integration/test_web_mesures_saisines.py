@@ -152,7 +152,11 @@ def test_saisine_page_redacts_escapes_and_logs_like_the_api(
         client,
         saisine_id,
         "prefecture",
-        [f"/v1/saisines/{saisine_id}", f"/v1/saisines/{saisine_id}/history"],
+        [
+            f"/v1/saisines/{saisine_id}",
+            f"/v1/saisines/{saisine_id}/history",
+            f"/v1/legality/saisines/{saisine_id}",  # it reads the legality too
+        ],
         actor("prefecture"),
     )
     assert "<script>alert" not in page.text

@@ -11,10 +11,11 @@ from starlette.testclient import TestClient
 from api.access_log import DOSSIER, DOSSIER_ROW
 from api.main import create_app
 from infra.settings import Settings
-from tests.helpers import web
-from tests.helpers.api import identification, identify
+from tests.helpers import raw_sql, web
+from tests.helpers.api import actor, identification, identify
 from tests.helpers.web import (
     assert_as_of_like_the_api,
+    assert_logged_like_the_api,
     logged_reads,
     sign_in,
     without_links,
@@ -120,3 +121,55 @@ def test_state_brand_only_for_a_state_operator(
         page = operated_by_the_state.get("/connexion")
     assert "fr-logo" in page.text
     assert "logis-neutral" not in page.text
+
+
+def test_legality_and_verified_history_only_for_whom_the_api_answers(
+    client: TestClient, browser: TestClient, dossier_id: str, settings: Settings
+) -> None:
+    sign_in(browser, "auditeur")  # reads its legality and verifies its chain
+    before = logged_reads(client, dossier_id, "auditeur")  # the client's own
+    page = browser.get(f"/dossiers/{dossier_id}")
+    assert page.status_code == 200, page.text
+    assert ">Historique vérifié<" in page.text
+    assert 'id="legalite"' in page.text
+    assert_logged_like_the_api(
+        client,
+        dossier_id,
+        "auditeur",
+        [
+            f"/v1/dossiers/{dossier_id}",
+            f"/v1/dossiers/{dossier_id}/history",
+            f"/v1/legality/dossiers/{dossier_id}",
+            f"/v1/dossiers/{dossier_id}/verify",
+        ],
+        actor("auditeur"),
+        before,
+    )
+    legality = client.get(f"/v1/legality/dossiers/{dossier_id}").json()
+    for finding in legality["findings"]:
+        assert finding["rule"] in page.text
+    if not legality["findings"]:
+        assert "Aucun manquement constaté" in page.text
+    # a seal rewritten behind Logis's back: the page says so
+    raw_sql.execute(
+        settings.database_url,
+        "UPDATE event_seals SET event_hash = ? WHERE notification_id = "
+        "(SELECT max(notification_id) FROM event_seals)",
+        ("00" * 32,),
+    )
+    altered = browser.get(f"/dossiers/{dossier_id}")
+    assert ">Historique altéré<" in altered.text
+    assert 'id="alteration"' in altered.text
+    browser.cookies.clear()
+    sign_in(browser, "mairie")  # reads neither
+    page = browser.get(f"/dossiers/{dossier_id}")
+    assert page.status_code == 200
+    assert 'id="legalite"' not in page.text
+    assert 'id="verifie"' not in page.text
+    assert_logged_like_the_api(
+        client,
+        dossier_id,
+        "mairie",
+        [f"/v1/dossiers/{dossier_id}", f"/v1/dossiers/{dossier_id}/history"],
+        actor("mairie"),
+    )
