@@ -7,19 +7,21 @@ reveals personal data."""
 # No `from __future__ import annotations` here: the endpoints are built by a
 # function, and FastAPI must see each response class itself, not its name.
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Response
 
-from api.access import authorize, history, public
+from api.access import authorize, history, public, scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import CallerDep, ClocksDep, SystemDep
+from api.deps import CallerDep, ClocksDep, SystemDep, current_view
 from api.schemas.history import HistoryPublic
 from domain import records
 from domain.access import Caller
 from domain.clocks import Clocks
 from infra.bootstrap import System
+from projections.rows import RowView
 
 
 def read_record(
@@ -62,6 +64,28 @@ def read_record_history(
     answer = HistoryPublic(id=record_id, events=history(caller, kind, events))
     access.record(kind, [record_id], records.kind(kind).reveals)
     return answer
+
+
+def list_in_scope(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    kind: str,
+    view: tuple[str, str],
+    select: Callable[[RowView], tuple[Sequence[Any], int]],
+    logged: tuple[str, ...],
+    min_position: int | None = None,
+) -> tuple[list[Any], int, int]:
+    """A page of the rows of `kind` the caller may list: `select` on the read
+    model `view` (its name, its table) narrowed to their scope; the count
+    matching, the view's position; the rows' reading logged (`logged`: the
+    categories a row reveals). A list route and its web page answer from here."""
+    name, table = view
+    rows_view = scoped(current_view(system, name, min_position), caller, kind, table)
+    rows, total = select(rows_view)
+    position = rows_view.max_tracking_id(system.app.name) or 0
+    access.record(kind, [row.id for row in rows], logged)
+    return list(rows), total, position
 
 
 def add_read_route(

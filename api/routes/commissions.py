@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.access import authorize, scoped
-from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep
+from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
     ContextDep,
@@ -46,10 +46,13 @@ from commands.commission import (
     RecordAttendance,
 )
 from domain import access as matrix
+from domain.access import Caller
 from domain.commission_steps import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from infra.bootstrap import System
 from projections.commissions import (
     CommissionFilter,
+    CommissionRow,
     commission_list,
     select_commissions,
 )
@@ -211,6 +214,23 @@ def list_commissions(
     """List sessions from the read model, the most recent first, filtered by
     department, commune, kind, programme and the period they were held in;
     only those of the caller's scope."""
+    query = CommissionFilter(
+        department, commune, kind, programme_id, held_from, held_until, limit, offset
+    )
+    rows, total, position = commissions_in_scope(system, caller, query, min_position)
+    return CommissionsPublic(data=rows, count=total, position=position)
+
+
+def commissions_in_scope(
+    system: System,
+    caller: Caller,
+    query: CommissionFilter,
+    min_position: int | None = None,
+) -> tuple[list[CommissionRow], int, int]:
+    """A page of the sessions the caller may list, the count matching, the
+    view's position; 422 for an empty period. GET /v1/commissions and the web
+    agenda answer from here."""
+    held_from, held_until = query.held_from, query.held_until
     if held_from is not None and held_until is not None and held_from > held_until:
         raise HTTPException(
             422,
@@ -228,12 +248,8 @@ def list_commissions(
         "commission",
         "commissions",
     )
-    query = CommissionFilter(
-        department, commune, kind, programme_id, held_from, held_until, limit, offset
-    )
     rows, total = select_commissions(view, query)
-    position = view.max_tracking_id(system.app.name) or 0
-    return CommissionsPublic(data=rows, count=total, position=position)
+    return rows, total, view.max_tracking_id(system.app.name) or 0
 
 
 @router.get("/{commission_id}/list", response_model=CommissionListPublic)
@@ -247,6 +263,19 @@ def read_commission_list(
     """The session's lists from the read model: agenda, ranked list, liste
     complémentaire with its last day, the CAL's candidates and decisions per
     dwelling."""
+    return commission_lists(system, caller, access, commission_id, min_position)
+
+
+def commission_lists(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    commission_id: UUID,
+    min_position: int | None = None,
+) -> CommissionListPublic:
+    """The session's lists once the caller may read the session, every dossier
+    they name logged. GET /v1/commissions/{id}/list and the web page answer
+    from here."""
     authorize(system, caller, "commission", commission_id)
     view = current_view(system, "commissions", min_position)
     lists = commission_list(view, commission_id)
@@ -314,6 +343,16 @@ def read_minutes(
     closing (or « provisoire »). Households are named to a reader who may read
     their dossier and whose role reads identities (DOMAIN.md §9); each one
     named is logged."""
+    html, name = minutes_page(system, caller, access, commission_id)
+    return document_response(html, output, name)
+
+
+def minutes_page(
+    system: System, caller: Caller, access: AccessRecorder, commission_id: UUID
+) -> tuple[str, str]:
+    """The session's procès-verbal as HTML for the caller, and its file's name
+    (without extension); each household named logged. GET
+    /v1/commissions/{id}/minutes and the web page answer from here."""
     commission = system.app.get_commission(commission_id)  # 404 first
     facts = matrix.minutes_facts(commission)
     matrix.check_read(caller, "minutes", facts, kind="commission")
@@ -321,5 +360,4 @@ def read_minutes(
     minutes = build_minutes(system.app, commission_id, caller, now)
     html = minutes_html(minutes, now)
     access.record("dossier", minutes.named, MINUTES)
-    name = f"proces-verbal-{commission.kind}-{commission.held_on.isoformat()}"
-    return document_response(html, output, name)
+    return html, f"proces-verbal-{commission.kind}-{commission.held_on.isoformat()}"

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
-from api.access import check_household_link, scoped
+from api.access import check_household_link
 from api.access_log import DOSSIER_ROW, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
@@ -17,11 +17,10 @@ from api.deps import (
     Offset,
     SystemDep,
     carry_out,
-    current_view,
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.record_routes import add_history_route, add_read_route
+from api.record_routes import add_history_route, add_read_route, list_in_scope
 from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import add_step_routes, may_record
@@ -117,16 +116,16 @@ def dossiers_in_scope(
     """A page of the dossiers the caller may list (the read model narrowed to
     their scope), the count matching, the view's position; the rows' reading
     logged. GET /v1/dossiers and the web list both answer from here."""
-    view = scoped(
-        current_view(system, "dossier_list", min_position),
+    return list_in_scope(
+        system,
         caller,
+        access,
         "dossier",
-        "dossiers",
+        ("dossier_list", "dossiers"),
+        lambda view: select_dossiers(view, query),
+        DOSSIER_ROW,
+        min_position,
     )
-    rows, total = select_dossiers(view, query)
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("dossier", [row.id for row in rows], DOSSIER_ROW)
-    return rows, total, position
 
 
 add_read_route(

@@ -14,7 +14,13 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.access import authorize, check_place
-from api.access_log import LEGALITY, LEGALITY_NAMED, LOGGED_KINDS, AccessLogDep
+from api.access_log import (
+    LEGALITY,
+    LEGALITY_NAMED,
+    LOGGED_KINDS,
+    AccessLogDep,
+    AccessRecorder,
+)
 from api.deps import (
     CallerDep,
     ClocksDep,
@@ -38,9 +44,12 @@ from commands.legality import check_record
 from commands.legality_report import department_report
 from domain import access as access_rules
 from domain import categories
+from domain.access import Caller
+from domain.clocks import Clocks
 from domain.legality import RULES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KINDS
+from infra.bootstrap import System
 
 ERRORS: dict[int | str, Any] = {
     404: {"model": ErrorPublic, "description": "Enregistrement introuvable"},
@@ -82,18 +91,33 @@ def _endpoint(kind: str, description: str) -> Callable[..., object]:
         access: AccessLogDep,
         clocks: ClocksDep,
     ) -> LegalityPublic:
-        authorize(system, caller, kind, record_id, surface="legality")
-        # No day: the department's day at `known_at` (now by default).
-        day = clocks.as_of or clocks.known_at or datetime.now(UTC)
-        found = check_record(system.app, kind, record_id, day, known_at=clocks.known_at)
-        answer = LegalityPublic.of(found)
-        if kind in LOGGED_KINDS:  # a dossier's, a measure's, a referral's
-            access.record(kind, [record_id], LEGALITY)
-        return answer
+        return record_legality(system, caller, access, kind, record_id, clocks)
 
     read_legality.__name__ = f"read_{kind}_legality"
     read_legality.__doc__ = description
     return read_legality
+
+
+def record_legality(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    kind: str,
+    record_id: UUID,
+    clocks: Clocks,
+) -> LegalityPublic:
+    """The rules the record's history breaks by the clocks, once the caller may
+    read its legality (403 otherwise); the read logged for a kind that reveals
+    personal data. GET /v1/legality/<kind>s/{id} and the web pages answer from
+    here."""
+    authorize(system, caller, kind, record_id, surface="legality")
+    # No day: the department's day at `known_at` (now by default).
+    day = clocks.as_of or clocks.known_at or datetime.now(UTC)
+    found = check_record(system.app, kind, record_id, day, known_at=clocks.known_at)
+    answer = LegalityPublic.of(found)
+    if kind in LOGGED_KINDS:  # a dossier's, a measure's, a referral's
+        access.record(kind, [record_id], LEGALITY)
+    return answer
 
 
 for _kind in KINDS:

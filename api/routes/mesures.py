@@ -5,25 +5,26 @@
 
 from fastapi import APIRouter, Response
 
-from api.access import authorize, check_household_link, scoped
-from api.access_log import MESURE_ROW, AccessLogDep
+from api.access import authorize, check_household_link
+from api.access_log import MESURE_ROW, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
     ContextDep,
     MinPosition,
     SystemDep,
     carry_out,
-    current_view,
     with_fingerprint,
 )
 from api.errors import documented_errors
-from api.record_routes import add_history_route, add_read_route
+from api.record_routes import add_history_route, add_read_route, list_in_scope
 from api.routes.workload import MesureFilterDep
 from api.schemas.common import CommandAnswer
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import add_step_routes
 from commands.mesure import STEPS, RequestMesure
-from projections.mesures import select_mesures
+from domain.access import Caller
+from infra.bootstrap import System
+from projections.mesures import MesureFilter, MesureRow, select_mesures
 
 ERRORS = documented_errors(
     "Mesure ou association introuvable",
@@ -97,10 +98,29 @@ def list_mesures(
     """List measures from the read model, last requested first, filtered by
     department, commune, association, stage, kind, référent; only those of the
     caller's scope."""
-    view = scoped(
-        current_view(system, "mesures", min_position), caller, "mesure", "mesures"
+    rows, total, position = mesures_in_scope(
+        system, caller, access, query, min_position
     )
-    rows, total = select_mesures(view, query)
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("mesure", [row.id for row in rows], MESURE_ROW)
     return MesuresPublic(data=rows, count=total, position=position)
+
+
+def mesures_in_scope(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    query: MesureFilter,
+    min_position: int | None = None,
+) -> tuple[list[MesureRow], int, int]:
+    """A page of the measures the caller may list (the read model narrowed to
+    their scope), the count matching, the view's position; the rows' reading
+    logged. GET /v1/mesures and the web list both answer from here."""
+    return list_in_scope(
+        system,
+        caller,
+        access,
+        "mesure",
+        ("mesures", "mesures"),
+        lambda view: select_mesures(view, query),
+        MESURE_ROW,
+        min_position,
+    )

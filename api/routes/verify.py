@@ -11,8 +11,10 @@ from api.access import authorize
 from api.deps import CallerDep, SystemDep
 from api.errors import documented_errors
 from commands.errors import NotFoundError
+from domain.access import Caller
 from domain.dossier import Dossier
 from domain.mesure import Mesure
+from infra.bootstrap import System
 from infra.ledger import Verification, ledger_of, verify_aggregate
 
 ERRORS = {
@@ -51,9 +53,23 @@ class VerificationPublic(BaseModel):
         )
 
 
-def _verify(
-    system: SystemDep, record_id: UUID, created_topic: str, missing: NotFoundError
+# Per kind of record whose chain is verified: the topic of its first event, and
+# its 404 when there is none (or the id is another kind's).
+VERIFIED: dict[str, tuple[str, str, str]] = {
+    "dossier": (Dossier.Identified.TOPIC, "Dossier", "dossier_not_found"),
+    "mesure": (Mesure.Requested.TOPIC, "Mesure", "mesure_not_found"),
+}
+
+
+def verify_record(
+    system: System, caller: Caller, kind: str, record_id: UUID
 ) -> VerificationPublic:
+    """The record's events recomputed against their seals, once the caller may
+    verify it (403 otherwise). GET /v1/<kind>s/{id}/verify and the web pages
+    answer from here."""
+    authorize(system, caller, kind, record_id, surface="verify")
+    created_topic, noun, code = VERIFIED[kind]
+    missing = NotFoundError(f"{noun} {record_id} introuvable.", code)
     ledger = ledger_of(system.app)
     result = verify_aggregate(ledger, record_id)
     if result.verified and result.events == 0:
@@ -69,9 +85,7 @@ def verify_dossier(
     dossier_id: UUID, system: SystemDep, caller: CallerDep
 ) -> VerificationPublic:
     """Recompute the dossier's event hashes and chain links against their seals."""
-    authorize(system, caller, "dossier", dossier_id, surface="verify")
-    missing = NotFoundError(f"Dossier {dossier_id} introuvable.", "dossier_not_found")
-    return _verify(system, dossier_id, Dossier.Identified.TOPIC, missing)
+    return verify_record(system, caller, "dossier", dossier_id)
 
 
 @router.get("/mesures/{mesure_id}/verify", response_model=VerificationPublic)
@@ -79,6 +93,4 @@ def verify_mesure(
     mesure_id: UUID, system: SystemDep, caller: CallerDep
 ) -> VerificationPublic:
     """Recompute the measure's event hashes and chain links against their seals."""
-    authorize(system, caller, "mesure", mesure_id, surface="verify")
-    missing = NotFoundError(f"Mesure {mesure_id} introuvable.", "mesure_not_found")
-    return _verify(system, mesure_id, Mesure.Requested.TOPIC, missing)
+    return verify_record(system, caller, "mesure", mesure_id)

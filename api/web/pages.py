@@ -1,7 +1,8 @@
-"""The pages: sign-in, the dossiers list and a dossier's page. Each answers
-from the same functions as the JSON routes (api/routes/dossiers.py,
-api/record_routes.py), with the same caller, scope, redaction and access log;
-a refusal is a French page with the API's status and message."""
+"""The pages' frame (rendering, the header's navigation, refusals as French
+pages), sign-in and the dossiers list. Each page answers from the same
+functions as the JSON routes (here api/routes/dossiers.py), with the same
+caller, scope, redaction and access log; a refusal is a French page with the
+API's status and message. Records' pages: api/web/record_pages.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -21,11 +21,9 @@ from starlette.responses import RedirectResponse
 
 from api.access_log import AccessLogDep
 from api.demo.identities import DEMO_IDENTITIES
-from api.deps import SystemDep, read_clocks
+from api.deps import SystemDep
 from api.errors import STATUS_BY_ERROR
-from api.record_routes import read_record, read_record_history
 from api.routes.dossiers import dossiers_in_scope
-from api.schemas.dossiers import DossierPublic
 from api.web import french
 from api.web.session import (
     CSRF_FIELD,
@@ -36,7 +34,7 @@ from api.web.session import (
     development_sign_in,
 )
 from commands.dossier import STAGES
-from domain import records
+from domain import access as access_rules
 from domain.places import COMMUNE_PATTERN
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
@@ -45,9 +43,6 @@ from projections.dossier_list import DossierFilter
 
 SIGN_IN = "/connexion"
 PAGE_SIZE = 20
-UUID_TEXT = re.compile(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
 
 environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -66,15 +61,40 @@ PAGE_POLICY = (
 )
 
 
+# The header's navigation: (path, label, the record kind a role must list).
+NAVIGATION = (
+    ("/dossiers", "Dossiers", "dossier"),
+    ("/mesures", "Mesures ASLL", "mesure"),
+    ("/commissions", "Commissions", "commission"),
+)
+
+
+def navigation(role: str | None) -> list[tuple[str, str]]:
+    """The lists `role` may read (the need-to-know matrix's, as the API's)."""
+    return [
+        (path, label)
+        for path, label, kind in NAVIGATION
+        if role is not None and access_rules.scope_of(role, kind) != access_rules.NONE
+    ]
+
+
+def landing(role: str) -> str:
+    """Where a person lands once signed in: the first list their role reads."""
+    return next((path for path, _ in navigation(role)), "/dossiers")
+
+
 def render(
     request: Request, template: str, status: int = 200, **context: Any
 ) -> Response:
     settings = request.app.state.system.settings
+    caller = getattr(request.state, "caller", None)
     page = templates.TemplateResponse(
         request,
         template,
         {
-            "caller": getattr(request.state, "caller", None),
+            "caller": caller,
+            "navigation": navigation(caller.role if caller else None),
+            "path": request.url.path,
             "csrf_field": CSRF_FIELD,
             "csrf_token": csrf_token(request),
             "state_operator": settings.state_operator,
@@ -128,14 +148,19 @@ class PageRoute(APIRoute):
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _blank_is_none(value: str | None) -> str | None:
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def blank_is_none(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
 
 @router.get("/")
 def home(request: Request) -> Response:
     signed = bool(request.session.get("token"))
-    return RedirectResponse("/dossiers" if signed else SIGN_IN, 303)
+    return RedirectResponse(
+        request.session.get("home", "/dossiers") if signed else SIGN_IN, 303
+    )
 
 
 @router.get(SIGN_IN)
@@ -172,7 +197,8 @@ async def sign_in(request: Request, system: SystemDep) -> Response:
     )
     request.session.clear()  # a new session (and CSRF token) for this person
     request.session["token"] = token
-    return RedirectResponse("/dossiers", 303)
+    request.session["home"] = landing(actor.role)
+    return RedirectResponse(request.session["home"], 303)
 
 
 @router.post("/deconnexion", dependencies=[Depends(check_csrf)])
@@ -189,84 +215,56 @@ def dossiers_page(
     access: AccessLogDep,
     stage: Annotated[str | None, Query(max_length=40)] = None,
     commune: Annotated[str | None, Query(max_length=10)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
-    stage, commune = _blank_is_none(stage), _blank_is_none(commune)
+    stage = blank_is_none(stage)
     if stage is not None and stage not in STAGES:
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
-    if commune is not None and not re.match(COMMUNE_PATTERN, commune):
-        raise HTTPException(
-            422,
-            {
-                "code": "invalid_input",
-                "message": f"« {commune} » n'est pas un code INSEE de commune.",
-            },
-        )
+    commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
     query = DossierFilter(
-        commune=commune,
-        stage=stage,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
     rows, total, _ = dossiers_in_scope(system, caller, access, query)
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render(
+    return render_list(
         request,
         "dossiers.html",
-        rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        rows,
+        total,
+        page,
         stages=STAGES,
         stage=stage or "",
         commune=commune or "",
     )
 
 
-@router.get("/dossiers/{dossier_id}")
-def dossier_page(
+def matching(value: str | None, pattern: str, what: str) -> str | None:
+    """A filter's value (None when blank) once it matches `pattern`; 422 with
+    « value » n'est pas `what` otherwise."""
+    value = blank_is_none(value)
+    if value is not None and not re.match(pattern, value):
+        raise HTTPException(
+            422,
+            {"code": "invalid_input", "message": f"« {value} » n'est pas {what}."},
+        )
+    return value
+
+
+def offset(page: int) -> int:
+    return (page - 1) * PAGE_SIZE
+
+
+def render_list(
     request: Request,
-    dossier_id: UUID,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    as_of: Annotated[str | None, Query(max_length=64)] = None,
+    template: str,
+    rows: list[Any],
+    total: int,
+    page: int,
+    **context: Any,
 ) -> Response:
-    as_of = _blank_is_none(as_of)
-    clocks = read_clocks(as_of=as_of)
-    dossier, _ = read_record(
-        system, caller, access, "dossier", DossierPublic, dossier_id, clocks
-    )
-    history = read_record_history(system, caller, access, "dossier", dossier_id, clocks)
-    bases = {
-        cls.__name__: basis for cls, basis in records.kind("dossier").bases.items()
-    }
-    timeline = [
-        {
-            "entry": entry,
-            "basis": bases.get(entry.type, ""),
-            "fields": {
-                name: value
-                for name, value in entry.data.items()
-                if name not in entry.redacted and not _is_identifier(value)
-            },
-        }
-        for entry in history.events
-    ]
+    """A list's page: its rows, how many match, the page and the page count."""
+    pages = max(1, -(-total // PAGE_SIZE))
     return render(
-        request,
-        "dossier.html",
-        dossier=dossier,
-        timeline=timeline,
-        as_of=as_of or "",
-        as_of_day=clocks.as_of,
-    )
-
-
-def _is_identifier(value: object) -> bool:
-    """A UUID says nothing to a person: left out of the timeline's details."""
-    return isinstance(value, UUID) or (
-        isinstance(value, str) and bool(UUID_TEXT.match(value))
+        request, template, rows=rows, total=total, page=page, pages=pages, **context
     )

@@ -122,12 +122,14 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     assert broken == [], f"erreurs dans la page : {broken}"
 
 
-def sign_in(page: Page, role: str) -> None:
+def sign_in(page: Page, role: str, home: str = "/dossiers") -> None:
+    """Sign in by clicking the demo person of `role`: the page lands on the
+    first list the role reads."""
     actor = next(a for a, _, _ in DEMO_IDENTITIES if a.role == role)
     page.goto("/connexion")
     name = f"Se connecter : {actor.organisation} ({ROLE_LABELS[role]})"
     page.get_by_role("button", name=name).click()
-    page.wait_for_url("**/dossiers")
+    page.wait_for_url(f"**{home}")
 
 
 def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
@@ -190,3 +192,51 @@ def test_a_caller_outside_the_scope_gets_the_french_403_page(
     assert answer is not None
     assert answer.status == 403
     assert page.get_by_role("heading", name="Accès refusé").is_visible()
+
+
+def test_an_association_opens_one_of_its_measures(page: Page) -> None:
+    sign_in(page, "association", home="/mesures")  # AGASEF
+    assert page.get_by_role("heading", name="Mesures ASLL").is_visible()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 1
+    assert all("AGASEF" in row.inner_text() for row in rows.all())
+    rows.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/mesures/[0-9a-f-]{36}$"))
+    assert page.locator("#etape").text_content()
+    assert page.locator("#historique > li").count() >= 1
+    main = page.locator("main").inner_text()
+    assert "Mesure ASLL demandée par le prescripteur" in main
+
+
+def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
+    late = re.search(r"([0-9a-f-]{36})\s+\S+\s+Ménage Colombet", server.demo_report)
+    assert late is not None, server.demo_report
+    sign_in(page, "ccapex", home="/mesures")  # the Loire's CCAPEX
+    page.goto(f"/saisines/{late[1]}")
+    assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
+    assert "moins de deux mois" in page.locator("#manquements").inner_text()
+    assert page.locator("#historique > li").count() >= 2
+
+
+def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
+    sign_in(page, "mairie")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Commissions"
+    ).click()
+    page.wait_for_url("**/commissions")
+    assert page.get_by_role("heading", name="Commissions").is_visible()
+    page.get_by_role("link", name="Commission préfectorale").first.click()
+    page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}$"))
+    assert page.locator("#classement tbody tr").count() >= 1
+    assert "valable jusqu'au" in page.locator("main").inner_text()
+    page.locator("#pv").click()
+    page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}/pv$"))
+    assert "Commission préfectorale" in page.locator("body").inner_text()
+
+
+def test_an_auditor_sees_a_dossiers_legality_and_verified_history(page: Page) -> None:
+    sign_in(page, "auditeur")
+    page.locator("table tbody tr").first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+    assert page.locator("#verifie").text_content() == "Historique vérifié"
+    assert page.get_by_role("heading", name="Contrôle de légalité").is_visible()

@@ -14,6 +14,7 @@ dated the session's day, as the domain requires.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -409,3 +410,53 @@ def decide_alone(
     if candidate.get("dalo_designated"):
         motive = body.get("shortfall_motive")
     return decide(client, cal, ref, [candidate], shortfall_motive=motive, on=on)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    programme_id: str
+    ranked: list[str]
+    listed: list[str]
+    prefectorale: str
+    cal: str
+    position: int  # the last write's: read the views at least there
+
+    def get(self, client: TestClient, path: str, **params: Any) -> Any:
+        answer = client.get(path, params={"min_position": self.position, **params})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+def full_procedure(
+    client: TestClient, *, on: date | None = None, motive: str = "Ressources."
+) -> Procedure:
+    """A programme of two dwellings: three households ranked, two on the liste
+    complémentaire; the CAL attributes A1 to the first, refuses the second
+    (for `motive`), adjourns the third; A2 is still to examine; its minutes
+    are closed."""
+    programme_id = concerted_programme(client, on=on)
+    ranked, listed, prefectorale = ranked_dossiers(
+        client, programme_id, ranked=3, liste=2, on=on
+    )
+    cal = in_session(
+        client, "cal", programme_id=programme_id, dwelling_refs=["A1", "A2"], on=on
+    )
+    decided = decide(
+        client,
+        cal,
+        "A1",
+        [
+            attribution(ranked[0]),
+            {**refusal(ranked[1]), "motive": motive},
+            adjournment(ranked[2], on),
+        ],
+        on=on,
+    )
+    assert decided.status_code == 200, decided.text
+    closed = post_step(
+        client, cal, "minutes", {"summary": "Séance close."}, role="bailleur", on=on
+    )
+    assert closed.status_code == 200, closed.text
+    return Procedure(
+        programme_id, ranked, listed, prefectorale, cal, closed.json()["position"]
+    )

@@ -5,7 +5,6 @@ serving a commune on a given day (LC-VALIDITE)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -14,14 +13,8 @@ import pytest
 
 from tests.helpers.api import COMMUNE, DEPARTMENT, OTHER_COMMUNE, assert_error, today
 from tests.helpers.procedure import (
-    adjournment,
-    attribution,
-    concerted_programme,
-    decide,
-    in_session,
-    post_step,
-    ranked_dossiers,
-    refusal,
+    Procedure,
+    full_procedure,
 )
 
 if TYPE_CHECKING:
@@ -30,49 +23,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.usefixtures("department")
 
 ONE_DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Procedure:
-    programme_id: str
-    ranked: list[str]
-    listed: list[str]
-    prefectorale: str
-    cal: str
-    position: int  # the last write's: read the views at least there
-
-    def get(self, client: TestClient, path: str, **params: Any) -> Any:
-        answer = client.get(path, params={"min_position": self.position, **params})
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-
-def full_procedure(client: TestClient, *, on: date | None = None) -> Procedure:
-    """A programme of two dwellings: three households ranked, two on the liste
-    complémentaire; the CAL attributes A1 to the first, refuses the second,
-    adjourns the third; A2 is still to examine; its minutes are closed."""
-    programme_id = concerted_programme(client, on=on)
-    ranked, listed, prefectorale = ranked_dossiers(
-        client, programme_id, ranked=3, liste=2, on=on
-    )
-    cal = in_session(
-        client, "cal", programme_id=programme_id, dwelling_refs=["A1", "A2"], on=on
-    )
-    decided = decide(
-        client,
-        cal,
-        "A1",
-        [attribution(ranked[0]), refusal(ranked[1]), adjournment(ranked[2], on)],
-        on=on,
-    )
-    assert decided.status_code == 200, decided.text
-    closed = post_step(
-        client, cal, "minutes", {"summary": "Séance close."}, role="bailleur", on=on
-    )
-    assert closed.status_code == 200, closed.text
-    return Procedure(
-        programme_id, ranked, listed, prefectorale, cal, closed.json()["position"]
-    )
 
 
 @pytest.fixture

@@ -5,55 +5,23 @@ session's CSRF token."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import TYPE_CHECKING
-
 import pytest
-from markupsafe import escape
 from starlette.testclient import TestClient
 
 from api.access_log import DOSSIER, DOSSIER_ROW
-from api.demo.identities import DEMO_IDENTITIES
 from api.main import create_app
-from api.web import french
 from infra.settings import Settings
-from tests.helpers.api import identification, identify, today
+from tests.helpers import raw_sql, web
+from tests.helpers.api import actor, identification, identify
+from tests.helpers.web import (
+    assert_as_of_like_the_api,
+    assert_logged_like_the_api,
+    logged_reads,
+    sign_in,
+    without_links,
+)
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    import httpx
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def index_of(role: str, organisation: str | None = None) -> int:
-    return next(
-        i
-        for i, (actor, _, _) in enumerate(DEMO_IDENTITIES)
-        if actor.role == role
-        and (organisation is None or actor.organisation == organisation)
-    )
-
-
-@pytest.fixture
-def browser(client: TestClient) -> Iterator[TestClient]:
-    """A browser: no bearer token, cookies kept, redirects not followed."""
-    with TestClient(client.app, follow_redirects=False) as anonymous:
-        yield anonymous
-
-
-def sign_in(browser: TestClient, role: str) -> httpx.Response:
-    page = browser.get("/connexion")
-    assert page.status_code == 200
-    token = CSRF.search(page.text)[1]
-    answer = browser.post(
-        "/connexion", data={"csrf_token": token, "identity": str(index_of(role))}
-    )
-    assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/dossiers"
-    return answer
+browser = web.browser  # a fixture
 
 
 @pytest.fixture
@@ -109,13 +77,8 @@ def test_list_and_page_escape_and_log_like_the_api(
     assert dossier.status_code == 200, dossier.text
     assert "<script>alert" not in dossier.text
     assert "Fondement : DOS-ORIGINE" in dossier.text
-    assert dossier_id not in re.sub(r'href="[^"]*"', "", dossier.text)  # no UUID
-    log = client.get("/v1/access-log", params={"record_id": dossier_id}).json()
-    read = sorted(
-        (row["endpoint"], tuple(row["categories"]))
-        for row in log["data"]
-        if row["role"] == "mairie"
-    )
+    assert dossier_id not in without_links(dossier.text)  # no UUID
+    read = logged_reads(client, dossier_id, "mairie")
     # what GET /v1/dossiers, GET /v1/dossiers/{id} and its history log: a
     # row for the list, one for the record, one for its history
     assert read == [
@@ -129,14 +92,7 @@ def test_as_of_is_the_apis(
     client: TestClient, browser: TestClient, dossier_id: str
 ) -> None:
     sign_in(browser, "auditeur")
-    for day in ("2000-01-01", today().isoformat()):
-        page = browser.get(f"/dossiers/{dossier_id}", params={"as_of": day})
-        api = client.get(f"/v1/dossiers/{dossier_id}", params={"as_of": day})
-        assert page.status_code == api.status_code, day
-        if api.status_code != 200:
-            assert str(escape(api.json()["message"])) in page.text
-        else:
-            assert "Tel qu'au " + french.day(date.fromisoformat(day)) in page.text
+    assert_as_of_like_the_api(client, browser, "dossier", dossier_id, "Tel qu'au")
     wrong = browser.get(f"/dossiers/{dossier_id}", params={"as_of": "hier"})
     assert wrong.status_code == 422
     assert "n&#39;est pas un jour" in wrong.text
@@ -165,3 +121,55 @@ def test_state_brand_only_for_a_state_operator(
         page = operated_by_the_state.get("/connexion")
     assert "fr-logo" in page.text
     assert "logis-neutral" not in page.text
+
+
+def test_legality_and_verified_history_only_for_whom_the_api_answers(
+    client: TestClient, browser: TestClient, dossier_id: str, settings: Settings
+) -> None:
+    sign_in(browser, "auditeur")  # reads its legality and verifies its chain
+    before = logged_reads(client, dossier_id, "auditeur")  # the client's own
+    page = browser.get(f"/dossiers/{dossier_id}")
+    assert page.status_code == 200, page.text
+    assert ">Historique vérifié<" in page.text
+    assert 'id="legalite"' in page.text
+    assert_logged_like_the_api(
+        client,
+        dossier_id,
+        "auditeur",
+        [
+            f"/v1/dossiers/{dossier_id}",
+            f"/v1/dossiers/{dossier_id}/history",
+            f"/v1/legality/dossiers/{dossier_id}",
+            f"/v1/dossiers/{dossier_id}/verify",
+        ],
+        actor("auditeur"),
+        before,
+    )
+    legality = client.get(f"/v1/legality/dossiers/{dossier_id}").json()
+    for finding in legality["findings"]:
+        assert finding["rule"] in page.text
+    if not legality["findings"]:
+        assert "Aucun manquement constaté" in page.text
+    # a seal rewritten behind Logis's back: the page says so
+    raw_sql.execute(
+        settings.database_url,
+        "UPDATE event_seals SET event_hash = ? WHERE notification_id = "
+        "(SELECT max(notification_id) FROM event_seals)",
+        ("00" * 32,),
+    )
+    altered = browser.get(f"/dossiers/{dossier_id}")
+    assert ">Historique altéré<" in altered.text
+    assert 'id="alteration"' in altered.text
+    browser.cookies.clear()
+    sign_in(browser, "mairie")  # reads neither
+    page = browser.get(f"/dossiers/{dossier_id}")
+    assert page.status_code == 200
+    assert 'id="legalite"' not in page.text
+    assert 'id="verifie"' not in page.text
+    assert_logged_like_the_api(
+        client,
+        dossier_id,
+        "mairie",
+        [f"/v1/dossiers/{dossier_id}", f"/v1/dossiers/{dossier_id}/history"],
+        actor("mairie"),
+    )

@@ -1,0 +1,209 @@
+"""A record's page (a dossier, an ASLL measure, a CCAPEX referral) and the
+measures list. Each answers from the same functions as the JSON routes
+(api/record_routes.py, api/routes/mesures.py): same caller, scope, redaction
+and access log; a record as it stands or as it stood at the end of a day."""
+
+# No `from __future__ import annotations` here: the record pages are built by a
+# function, and FastAPI must see each path parameter's alias itself.
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from api.access_log import AccessLogDep, AccessRecorder
+from api.deps import SystemDep, read_clocks
+from api.record_routes import read_record, read_record_history
+from api.routes.legality import record_legality
+from api.routes.mesures import mesures_in_scope
+from api.routes.verify import VERIFIED, verify_record
+from api.routes.workload import mesure_filter
+from api.schemas.dossiers import DossierPublic
+from api.schemas.history import HistoryPublic
+from api.schemas.mesures import MesurePublic
+from api.schemas.saisines import SaisinePublic
+from api.web.pages import (
+    PAGE_SIZE,
+    PageNumber,
+    PageRoute,
+    blank_is_none,
+    matching,
+    offset,
+    render,
+    render_list,
+)
+from api.web.session import PageCallerDep
+from domain import records
+from domain.access import Caller, ForbiddenError
+from domain.mesure_steps import STAGES, UNDER_CONVENTION
+from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
+from domain.saisine_steps import COURT_SOURCES
+from domain.shared import add_months
+from infra.bootstrap import System
+from projections.mesures import ASSOCIATION_PATTERN
+
+UUID_TEXT = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+AsOf = Annotated[str | None, Query(max_length=64)]
+T = TypeVar("T")
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def read_record_page(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    kind: str,
+    model: Any,
+    record_id: UUID,
+    as_of: str | None,
+) -> dict[str, Any]:
+    """A record's page's context: the record (`record`) and its timeline as the
+    JSON routes answer them, now or as they stood at the end of `as_of`; its
+    legality findings by the same clocks and its chain's verification, each
+    only for a caller the API answers (None for one it refuses)."""
+    as_of = blank_is_none(as_of)
+    clocks = read_clocks(as_of=as_of)
+    record, _ = read_record(system, caller, access, kind, model, record_id, clocks)
+    history = read_record_history(system, caller, access, kind, record_id, clocks)
+    legality = _if_allowed(
+        lambda: record_legality(system, caller, access, kind, record_id, clocks)
+    )
+    verification = (
+        _if_allowed(lambda: verify_record(system, caller, kind, record_id))
+        if kind in VERIFIED
+        else None
+    )
+    return {
+        "record": record,
+        "timeline": timeline(kind, history),
+        "as_of": as_of or "",
+        "as_of_day": clocks.as_of,
+        "legality": legality,
+        "verification": verification,
+    }
+
+
+def _if_allowed(read: Callable[[], T]) -> T | None:
+    """What `read` answers, or None when the caller's role or scope may not
+    read it (the API's 403)."""
+    try:
+        return read()
+    except ForbiddenError:
+        return None
+
+
+def timeline(kind: str, history: HistoryPublic) -> list[dict[str, Any]]:
+    """A record's history for people: each event with its legal basis and the
+    fields the caller reads, but the identifiers (a UUID says nothing)."""
+    bases = {cls.__name__: basis for cls, basis in records.kind(kind).bases.items()}
+    return [
+        {
+            "entry": entry,
+            "basis": bases.get(entry.type, ""),
+            "fields": {
+                name: value
+                for name, value in entry.data.items()
+                if name not in entry.redacted and not _is_identifier(value)
+            },
+        }
+        for entry in history.events
+    ]
+
+
+def _is_identifier(value: object) -> bool:
+    """A UUID says nothing to a person: left out of the timeline's details."""
+    return isinstance(value, UUID) or (
+        isinstance(value, str) and bool(UUID_TEXT.match(value))
+    )
+
+
+def add_record_page(
+    kind: str,
+    model: Any,
+    template: str,
+    more: Callable[[Any], dict[str, Any]] = lambda _: {},
+) -> None:
+    """GET /<kind>s/{<kind>_id}: the record's page, with `more(record)` in its
+    template's context."""
+    id_name = f"{kind}_id"
+
+    def record_page(
+        request: Request,
+        record_id: Annotated[UUID, Path(alias=id_name)],
+        caller: PageCallerDep,
+        system: SystemDep,
+        access: AccessLogDep,
+        as_of: AsOf = None,
+    ) -> Response:
+        context = read_record_page(
+            system, caller, access, kind, model, record_id, as_of
+        )
+        return render(request, template, **context, **more(context["record"]))
+
+    record_page.__name__ = f"{kind}_page"
+    router.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
+
+
+def _mesure_deadlines(mesure: MesurePublic) -> dict[str, Any]:
+    """ASLL-FIN: under convention, the bilan is due by the convention's last
+    day (the workload's overdue bilans are those past it)."""
+    return {"bilan_due": mesure.ends_on if mesure.stage in UNDER_CONVENTION else None}
+
+
+def _saisine_deadlines(saisine: SaisinePublic) -> dict[str, Any]:
+    """CCAPEX-SAISINE: a legal-entity landlord assigns no earlier than two
+    months after the referral; the hearing is six weeks after the assignation."""
+    legal_entity = saisine.landlord_is_legal_entity
+    summons_on = saisine.summons_on
+    return {
+        "summons_from": add_months(saisine.referred_on, REFERRAL_MONTHS)
+        if legal_entity and saisine.source not in COURT_SOURCES
+        else None,
+        "hearing_from": summons_on + timedelta(weeks=HEARING_WEEKS)
+        if summons_on is not None
+        else None,
+    }
+
+
+@router.get("/mesures")
+def mesures_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    association: Annotated[str | None, Query(max_length=40)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    stage = blank_is_none(stage)
+    association = matching(association, ASSOCIATION_PATTERN, "un code d'association")
+    query = mesure_filter(
+        association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
+    )
+    rows, total, _ = mesures_in_scope(system, caller, access, query)
+    return render_list(
+        request,
+        "mesures.html",
+        rows,
+        total,
+        page,
+        stages=STAGES,
+        stage=stage or "",
+        association=association or "",
+    )
+
+
+add_record_page(
+    "dossier",
+    DossierPublic,
+    "dossier.html",
+    lambda dossier: {"dossier": dossier},
+)
+add_record_page("mesure", MesurePublic, "mesure.html", _mesure_deadlines)
+add_record_page("saisine", SaisinePublic, "saisine.html", _saisine_deadlines)

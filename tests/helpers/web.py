@@ -1,0 +1,106 @@
+"""The web pages from a test: a browser (no bearer token, cookies kept,
+redirects not followed) signed in as a demo person by the sign-in form, and
+the access log's rows of one record read by one role."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from markupsafe import escape
+from starlette.testclient import TestClient
+
+from api.demo.identities import DEMO_IDENTITIES
+from api.web import french
+from tests.helpers.api import today
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    import httpx
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def index_of(role: str, organisation: str | None = None) -> int:
+    return next(
+        i
+        for i, (actor, _, _) in enumerate(DEMO_IDENTITIES)
+        if actor.role == role
+        and (organisation is None or actor.organisation == organisation)
+    )
+
+
+@pytest.fixture
+def browser(client: TestClient) -> Iterator[TestClient]:
+    """A browser: no bearer token, cookies kept, redirects not followed."""
+    with TestClient(client.app, follow_redirects=False) as anonymous:
+        yield anonymous
+
+
+def sign_in(browser: TestClient, role: str, home: str = "/dossiers") -> httpx.Response:
+    page = browser.get("/connexion")
+    assert page.status_code == 200
+    token = CSRF.search(page.text)[1]
+    answer = browser.post(
+        "/connexion", data={"csrf_token": token, "identity": str(index_of(role))}
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == home
+    return answer
+
+
+def logged_reads(
+    client: TestClient, record_id: str, role: str
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The access log's (endpoint, categories) rows of `record_id` read by `role`."""
+    log = client.get("/v1/access-log", params={"record_id": record_id}).json()
+    return sorted(
+        (row["endpoint"], tuple(row["categories"]))
+        for row in log["data"]
+        if row["role"] == role
+    )
+
+
+def without_links(html: str) -> str:
+    """The page without its links' targets (where identifiers may be)."""
+    return re.sub(r'href="[^"]*"', "", html)
+
+
+def assert_logged_like_the_api(
+    client: TestClient,
+    record_id: str,
+    role: str,
+    api_paths: list[str],
+    headers: dict[str, str],
+    before: Sequence[tuple[str, tuple[Any, ...]]] = (),
+) -> None:
+    """The rows the pages logged for `record_id` (read by `role`; `before`:
+    the rows already there) are those the API logs when the same reads go
+    through `api_paths`: as many, with the same categories (their endpoint is
+    the page's)."""
+    logged = Counter(logged_reads(client, record_id, role))
+    pages = list((logged - Counter(before)).elements())
+    for path in api_paths:
+        assert client.get(path, headers=headers).status_code == 200, path
+    everything = Counter(logged_reads(client, record_id, role))
+    api = sorted((everything - logged).elements())
+    assert sorted(c for _, c in api) == sorted(c for _, c in pages), (api, pages)
+
+
+def assert_as_of_like_the_api(
+    client: TestClient, browser: TestClient, kind: str, record_id: str, badge: str
+) -> None:
+    """A record's page as of a day answers as its JSON route does (a refusal
+    with the API's message), with `badge` and the day in words."""
+    for day in ("2000-01-01", today().isoformat()):
+        page = browser.get(f"/{kind}s/{record_id}", params={"as_of": day})
+        api = client.get(f"/v1/{kind}s/{record_id}", params={"as_of": day})
+        assert page.status_code == api.status_code, day
+        if api.status_code != 200:
+            assert str(escape(api.json()["message"])) in page.text
+        else:
+            assert f"{badge} {french.day(date.fromisoformat(day))}" in page.text
