@@ -138,7 +138,9 @@ class Saisine(SaisineCourse, Recording, Aggregate):
     class EnquiryReturned(Event):
         TOPIC = "logis.saisine.EnquiryReturned"
         STAGE = ENQUIRY_RETURNED
-        PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Debt"}
+        # A social enquiry (§9 Soc), as on the record: the Préfecture reads its
+        # avis, not its text (it was declared Debt, which the Préfecture reads).
+        PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Soc"}
         summary: str
 
         def apply(self, saisine: Saisine) -> None:

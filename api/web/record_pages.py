@@ -38,12 +38,12 @@ from api.web.pages import (
 from api.web.session import PageCallerDep
 from domain import records
 from domain.access import Caller, ForbiddenError
+from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
 from domain.shared import add_months
 from infra.bootstrap import System
-from projections.mesures import ASSOCIATION_PATTERN
 
 UUID_TEXT = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"

@@ -23,6 +23,7 @@ from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
     StoreSnapshot,
+    actor,
     anonymous,
     assert_error,
     assert_store_unchanged,
@@ -453,6 +454,32 @@ class TestRefusals:
         # Département reads its department's, and is told it was not asked.
         code = "forbidden" if role == "association" else "not_the_operator"
         refused(answer, 403, code, client, before)
+
+
+class TestNeedToKnow:
+    def test_the_enquiry_text_is_withheld_alike_on_the_record_and_its_history(
+        self, client: TestClient
+    ) -> None:
+        """The MOUS's enquiry is Soc (DOMAIN.md §9): the Préfecture reads
+        neither its text on the referral nor in the referral's history; the
+        CCAPEX reads both."""
+        saisine_id = signalled(client, *BEFORE["enquiry-return"], "enquiry-return")
+        text = BODIES["enquiry-return"]["summary"]
+        for role, reads in (("prefecture", False), ("ccapex", True)):
+            url = f"/v1/saisines/{saisine_id}"
+            record = client.get(url, headers=actor(role))
+            trail = client.get(f"{url}/history", headers=actor(role))
+            assert record.status_code == trail.status_code == 200, role
+            returned = [
+                e for e in trail.json()["events"] if e["type"] == "EnquiryReturned"
+            ]
+            assert len(returned) == 1, trail.json()
+            shown = (
+                record.json()["enquiry"]["summary"],
+                returned[0]["data"]["summary"],
+            )
+            assert shown == ((text, text) if reads else (None, None)), role
+            assert ("summary" in returned[0]["redacted"]) is not reads, role
 
 
 class TestRoles:

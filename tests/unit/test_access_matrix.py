@@ -13,6 +13,7 @@ from domain.access import Caller, ForbiddenError
 from domain.access_markdown import matrix_markdown
 from domain.dossier import Dossier
 from domain.facts import Facts, dossier_facts
+from domain.saisine import Saisine
 from domain.shared import ROLE_LABELS, ROLES, Actor, RoleNotAllowedError
 
 README = Path(__file__).parents[2] / "README.md"
@@ -123,6 +124,32 @@ def test_redact_withholds_what_the_role_does_not_read() -> None:
         caller("prefecture"), nested, {"enquiry.summary": "Soc"}
     )
     assert kept == {"enquiry": {"operator": "UDAF", "summary": None}}
+
+
+def test_a_field_has_one_category_wherever_it_is_declared() -> None:
+    """An event's `PERSONAL` (what erasure encrypts) and EVENT_FIELDS (what
+    reads withhold) name a field's category alike: `PERSONAL` wins when both
+    exist, so a disagreement would silently change who reads the field."""
+    for cls, declared in categories.EVENT_FIELDS.items():
+        own = vars(cls).get("PERSONAL") or {}
+        for field, category in declared.items():
+            if field in own:
+                assert own[field] == category, (cls.__qualname__, field)
+
+
+def test_a_ccapex_enquiry_reads_in_its_history_as_on_its_record() -> None:
+    """The MOUS's enquiry is Soc (DOMAIN.md §9): the Préfecture reads its
+    summary avis on the record, not the enquiry's text, nor in the history."""
+    fields = categories.personal_fields(Saisine.EnquiryReturned)
+    record = {"enquiry": {"summary": "Texte de l'enquête."}}
+    for role in ("prefecture", "mairie", "bailleur", "ccapex", "als"):
+        _, in_history = categories.redact(caller(role), {"summary": "x"}, fields)
+        _, on_record = categories.redact(
+            caller(role), record, categories.RECORD_FIELDS["saisine"]
+        )
+        assert bool(in_history) == bool(on_record), role
+    _, withheld = categories.redact(caller("prefecture"), {"summary": "x"}, fields)
+    assert withheld == ["summary"]
 
 
 def test_a_record_is_created_only_in_the_claimed_territory() -> None:
