@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from domain.clocks import zone
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -109,7 +110,7 @@ def dash(value: Any) -> str:
 
 
 def day(value: date | None) -> str:
-    return "—" if value is None else f"{value:%d/%m/%Y}"
+    return "—" if value is None else fr_day(value)
 
 
 def local_time(department: str | None, moment: datetime) -> str:
