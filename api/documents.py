@@ -35,7 +35,8 @@ def moment(value: datetime | None, department: str | None = None) -> str:
     if value is None:
         return "—"
     if department is None:
-        return f"{value.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
+        utc = value.astimezone(UTC)
+        return f"{fr_day(utc)} à {utc:%H:%M} UTC"
     return local_moment(department, value)
 
 

@@ -115,7 +115,8 @@ def day(value: date | None) -> str:
 
 def local_time(department: str | None, moment: datetime) -> str:
     """dd/mm/yyyy HH:MM in the department's zone (mainland: Europe/Paris)."""
-    return f"{moment.astimezone(zone(department)):%d/%m/%Y %H:%M}"
+    local = moment.astimezone(zone(department))
+    return f"{fr_day(local)} {local:%H:%M}"
 
 
 @contextmanager

@@ -141,15 +141,17 @@ def test_an_erasure_refused_too_early_says_from_which_day_in_french() -> None:
     assert refused.value.message.endswith("effacement possible à partir du 01/02/2026.")
 
 
-def test_no_message_of_the_domain_or_the_commands_shows_an_iso_day() -> None:
-    """Days reach messages through `fr_day` only: no `.isoformat()` nor a bare
-    format of a day inside an f-string of domain/ or commands/."""
+def test_every_day_for_people_goes_through_fr_day() -> None:
+    """Days reach people through `fr_day` only: no `.isoformat()` in an
+    f-string of domain/ or commands/ (the machine's ISO stays in JSON, built
+    elsewhere), and no other dd/mm/yyyy format anywhere."""
     root = Path(__file__).parents[2]
     found = [
         f"{path.relative_to(root)}:{number}"
-        for folder in ("domain", "commands")
+        for folder in ("domain", "commands", "projections", "infra", "api")
         for path in sorted((root / folder).rglob("*.py"))
         for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if ".isoformat()}" in line or "%d/%m/%Y" in line
+        if "%d/%m/%Y" in line
+        or (folder in ("domain", "commands") and ".isoformat()}" in line)
     ]
     assert found == []
