@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from domain.clocks import local_moment
 from domain.legality.rules import cited
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from fastapi import Response
@@ -25,7 +26,7 @@ PDF = "application/pdf"
 
 
 def day(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
+    return fr_day(value) if value else "—"
 
 
 def moment(value: datetime | None, department: str | None = None) -> str:
@@ -34,7 +35,8 @@ def moment(value: datetime | None, department: str | None = None) -> str:
     if value is None:
         return "—"
     if department is None:
-        return f"{value.astimezone(UTC):%d/%m/%Y à %H:%M} UTC"
+        utc = value.astimezone(UTC)
+        return f"{fr_day(utc)} à {utc:%H:%M} UTC"
     return local_moment(department, value)
 
 

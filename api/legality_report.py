@@ -22,6 +22,7 @@ from api.legality import FindingSeverity, RuleNotChecked, Severity
 from domain.legality import RULES_BY_ID
 from domain.places import commune_label
 from domain.records import KIND_LABELS
+from domain.shared import fr_day
 from infra.ledger import ledger_of, verify_store
 from projections.audit_trail import select_records
 
@@ -323,9 +324,9 @@ def as_csv(report: DepartmentReportPublic) -> str:
 
 def as_html(report: DepartmentReportPublic) -> str:
     period = (
-        f"du {report.from_:%d/%m/%Y} au {report.to:%d/%m/%Y}"
+        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
         if report.from_
-        else f"jusqu'au {report.to:%d/%m/%Y}"
+        else f"jusqu'au {fr_day(report.to)}"
     )
     place = f"département {report.department}" + (
         f", commune {commune_label(report.commune)}" if report.commune else ""
@@ -333,7 +334,7 @@ def as_html(report: DepartmentReportPublic) -> str:
     facts = [
         ("Territoire", place),
         ("Période", f"manquements nés {period}"),
-        ("Historiques lus au", f"{report.as_of:%d/%m/%Y}"),
+        ("Historiques lus au", fr_day(report.as_of)),
         (
             "Enregistrements lus",
             ", ".join(f"{KIND_LABELS[k]} : {n}" for k, n in report.checked.items()),

@@ -15,7 +15,7 @@ from commands.errors import InvalidCommandError
 from commands.legality import settings_history
 from domain.personal import categories_held
 from domain.records import KIND_LABELS, kind_of
-from domain.shared import Actor, DomainError, Meta
+from domain.shared import Actor, DomainError, Meta, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,9 +65,9 @@ def check_not_in_future(day: date, today: date) -> None:
     cut the retention short and record an event dated in the future."""
     if day > today:
         msg = (
-            f"Date d'effacement dans le futur ({day.strftime('%d/%m/%Y')}) : "
+            f"Date d'effacement dans le futur ({fr_day(day)}) : "
             "l'effacement se date au plus tard d'aujourd'hui "
-            f"({today.strftime('%d/%m/%Y')})."
+            f"({fr_day(today)})."
         )
         raise ErasureInFutureError(msg)
 
@@ -89,7 +89,7 @@ def check_retention_elapsed(records: Sequence[ErasableRecord], today: date) -> N
         possible = until + timedelta(days=1)
         msg = (
             "Durée de conservation non écoulée : effacement possible à partir du "
-            f"{possible.strftime('%d/%m/%Y')} ({possible.isoformat()})."
+            f"{fr_day(possible)}."
         )
         raise RetentionNotElapsedError(msg)
 

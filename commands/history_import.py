@@ -51,7 +51,7 @@ from commands.idempotency import fingerprint
 from domain.department import import_correlation
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, DepartmentCode
 from domain.pydantic_french import field_of, french_problem
-from domain.shared import Actor, DomainError, Role
+from domain.shared import Actor, DomainError, Role, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -192,8 +192,8 @@ def _check_form(n: int, line: LineIn, header: ImportHeader, refs: set[str]) -> N
         raise ImportRefusedError(n, "invalid_input", msg) from None
     if not header.start <= day <= header.end:
         msg = (
-            f"l'étape du {day:%d/%m/%Y} sort de la période déclarée (du "
-            f"{header.start:%d/%m/%Y} au {header.end:%d/%m/%Y})."
+            f"l'étape du {fr_day(day)} sort de la période déclarée (du "
+            f"{fr_day(header.start)} au {fr_day(header.end)})."
         )
         raise ImportRefusedError(n, "outside_import_period", msg)
 

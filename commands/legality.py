@@ -19,6 +19,7 @@ from domain.department import DepartmentNotConfiguredError, department_id, local
 from domain.department_settings import DepartmentSettings
 from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -92,7 +93,7 @@ def settings_history(
         if not in_force:
             msg = (
                 f"Aucun paramétrage du département {department} n'est en vigueur "
-                f"au {day.isoformat()}."
+                f"au {fr_day(day)}."
             )
             raise DepartmentNotConfiguredError(msg)
         _, number, data = in_force[-1]

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from commands.errors import ConcurrencyError, InvalidCommandError
 from domain.department import IMPORT_PREFIX, import_of, local_today
-from domain.shared import Meta
+from domain.shared import Meta, fr_day
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -22,7 +22,7 @@ def event_meta(command: Command, ctx: Context, department: str) -> Meta:
     today = local_today(department, ctx.now)
     occurred_on = command.occurred_on or today
     if occurred_on > today:
-        msg = f"La date de l'étape ({occurred_on.isoformat()}) est dans le futur."
+        msg = f"La date de l'étape ({fr_day(occurred_on)}) est dans le futur."
         raise InvalidCommandError(msg, "occurred_on_in_future")
     if import_of(ctx.correlation_id) != ctx.import_id or (
         ctx.correlation_id.startswith(IMPORT_PREFIX) and ctx.import_id is None

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from domain.department import OVERSEAS_TIMEZONES, local_today
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -36,7 +37,7 @@ def local_moment(department: str | None, moment: datetime) -> str:
     local = moment.astimezone(zone(department))
     offset = local.strftime("%z")  # +0100
     sign = "−" if offset.startswith("-") else "+"
-    return f"{local:%d/%m/%Y à %H:%M:%S} (UTC{sign}{offset[1:3]}:{offset[3:5]})"
+    return f"{fr_day(local)} à {local:%H:%M:%S} (UTC{sign}{offset[1:3]}:{offset[3:5]})"
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Clocks:
         connu le 14/03/2026 à 10:00:00 (UTC−04:00) »; "" for now."""
         parts = []
         if self.as_of is not None:
-            parts.append(f"survenu au {self.as_of:%d/%m/%Y}")
+            parts.append(f"survenu au {fr_day(self.as_of)}")
         if self.known_at is not None:
             parts.append(f"connu le {local_moment(department, self.known_at)}")
         return ", ".join(parts)
@@ -131,8 +132,8 @@ class Clocks:
         if self.as_of is not None and known[0].occurred_on > self.as_of:
             return (
                 f"{label} {record_id} : aucune étape n'était survenue au "
-                f"{self.as_of:%d/%m/%Y} (as_of, jour de survenue) ; la première "
-                f"est survenue le {known[0].occurred_on:%d/%m/%Y}.",
+                f"{fr_day(self.as_of)} (as_of, jour de survenue) ; la première "
+                f"est survenue le {fr_day(known[0].occurred_on)}.",
                 "not_found_at_date",
             )
         return None

@@ -24,7 +24,13 @@ from domain.commission_values import (
     PriorRanking,
     decision_value,
 )
-from domain.shared import InvalidValueError, Meta, RuleViolation, TransitionError
+from domain.shared import (
+    InvalidValueError,
+    Meta,
+    RuleViolation,
+    TransitionError,
+    fr_day,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -106,7 +112,7 @@ class CommissionCAL:
                 )
                 raise RuleViolation("LC-VALIDITE", msg)
             if prior.valid_until is None or self.held_on > prior.valid_until:
-                until = prior.valid_until.isoformat() if prior.valid_until else "?"
+                until = fr_day(prior.valid_until) if prior.valid_until else "?"
                 msg = f"La liste complémentaire a expiré le {until}."
                 raise RuleViolation("LC-VALIDITE", msg)
 

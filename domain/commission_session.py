@@ -25,6 +25,7 @@ from domain.shared import (
     TransitionError,
     check_landlord,
     check_role,
+    fr_day,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class CommissionSession:
         if self.stage == CLOSED:
             msg = f"Le procès-verbal de la séance est clos : {label} impossible."
             raise TransitionError(msg, "minutes_closed")
-        held_on = self.held_on.isoformat()
+        held_on = fr_day(self.held_on)
         # Attendance and decisions are facts of the session's day: the liste
         # complémentaire's six months run from it, on the commission and the dossiers.
         if session and meta.occurred_on != self.held_on:

@@ -24,6 +24,7 @@ from domain.shared import (
     RecordedEvent,
     TransitionError,
     check_role,
+    fr_day,
 )
 
 OVERSEAS_TIMEZONES = {
@@ -165,7 +166,7 @@ class Department(Aggregate):
         if last is not None and effective_from < last and not imported:
             msg = (
                 "Une nouvelle version des paramètres ne peut prendre effet avant la "
-                f"précédente ({last.isoformat()}) ; une version passée s'importe "
+                f"précédente ({fr_day(last)}) ; une version passée s'importe "
                 "avec l'historique qu'elle régit (logis import)."
             )
             raise TransitionError(msg)
@@ -190,7 +191,7 @@ class Department(Aggregate):
         start, end = period
         if start > end or end > meta.occurred_on:
             msg = (
-                f"Période d'import invalide : du {start:%d/%m/%Y} au {end:%d/%m/%Y} "
+                f"Période d'import invalide : du {fr_day(start)} au {fr_day(end)} "
                 "(le début avant la fin, la fin au plus tard aujourd'hui)."
             )
             raise TransitionError(msg, "invalid_period")
@@ -198,7 +199,8 @@ class Department(Aggregate):
         if known is not None:
             msg = (
                 f"L'import {import_id} a déjà été déclaré le "
-                f"{known.declared_at:%d/%m/%Y} (« {known.source} »)."
+                f"{fr_day(local_today(self.code, known.declared_at))} "
+                f"(« {known.source} »)."
             )
             raise TransitionError(msg, "import_already_declared")
         self.trigger_event(
@@ -216,7 +218,7 @@ class Department(Aggregate):
         if not in_force:
             msg = (
                 f"Aucun paramétrage du département {self.code} n'est en vigueur "
-                f"au {day.isoformat()}."
+                f"au {fr_day(day)}."
             )
             raise DepartmentNotConfiguredError(msg)
         _, number, data = in_force[-1]

@@ -41,6 +41,7 @@ from domain.shared import (
     RuleViolation,
     TransitionError,
     add_months,
+    fr_day,
     refuse,
 )
 
@@ -236,7 +237,7 @@ class DossierAttribution(DossierGuards):
             raise RuleViolation("CAL-PREALABLE", self._not_examinable(outcome))
         until = self.list_valid_until
         if outcome == "liste_complementaire" and until and meta.occurred_on > until:
-            msg = f"La liste complémentaire a expiré le {until.isoformat()}."
+            msg = f"La liste complémentaire a expiré le {fr_day(until)}."
             raise RuleViolation("LC-VALIDITE", msg)
         on, valid_from = meta.occurred_on, self.sne_valid_from
         refuse(numero_breach(self.numero_unique, valid_from))

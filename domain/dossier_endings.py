@@ -27,7 +27,7 @@ from domain.dossier_steps import (
     WITHDRAWAL_ROLES,
 )
 from domain.personal import check_eraser
-from domain.shared import Meta, RuleViolation, TransitionError, role_label
+from domain.shared import Meta, RuleViolation, TransitionError, fr_day, role_label
 
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
 
@@ -135,7 +135,7 @@ class DossierEndings(DossierGuards):
         until = self.sne_valid_until
         if until is None or meta.occurred_on <= until:
             msg = "Seule une demande non renouvelée à échéance est radiée" + (
-                f" (valide jusqu'au {until.isoformat()})." if until else "."
+                f" (valide jusqu'au {fr_day(until)})." if until else "."
             )
             raise RuleViolation("SNE-VALIDITE", msg)
         self._record(self.Radiated, meta, reason=reason)
@@ -147,7 +147,7 @@ class DossierEndings(DossierGuards):
         until = self.list_valid_until
         if until is None or meta.occurred_on <= until:
             msg = "Le dossier n'est pas sur une liste complémentaire expirée" + (
-                f" (valide jusqu'au {until.isoformat()})." if until else "."
+                f" (valide jusqu'au {fr_day(until)})." if until else "."
             )
             raise RuleViolation("LC-VALIDITE", msg)
         self._record(self.ListExpired, meta, reason="liste_complementaire_expiree")

@@ -33,6 +33,7 @@ from domain.shared import (
     TransitionError,
     check_landlord,
     check_role,
+    fr_day,
 )
 
 
@@ -80,8 +81,8 @@ class DossierGuards:
             raise TransitionError(msg, "dossier_ended")
         if chronological and meta.occurred_on < self.last_occurred_on:
             msg = (
-                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
-                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
+                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")
 

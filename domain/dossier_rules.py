@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from domain.shared import Breach, add_months, role_label
+from domain.shared import Breach, add_months, fr_day, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -61,8 +61,8 @@ def registration_breach(
     if registered_on is not None and registered_on > identified_on:
         return Breach(
             "SNE-NUMERO",
-            f"La demande ne peut être enregistrée ({registered_on.isoformat()}) "
-            f"après l'identification ({identified_on.isoformat()}).",
+            f"La demande ne peut être enregistrée ({fr_day(registered_on)}) "
+            f"après l'identification ({fr_day(identified_on)}).",
         )
     return None
 
@@ -246,7 +246,7 @@ def fulfilment_breach(deadline: date, fulfilled_on: date) -> Breach | None:
     if fulfilled_on > deadline:
         return Breach(
             "CAL-CONDITION",
-            f"Le délai de la condition suspensive est passé ({deadline.isoformat()}).",
+            f"Le délai de la condition suspensive est passé ({fr_day(deadline)}).",
         )
     return None
 
@@ -280,7 +280,7 @@ def answer_deadline_breach(offered_on: date, answer_deadline: date) -> Breach | 
         return Breach(
             "OFFRE-DELAI",
             f"Le délai de réponse est d'au moins {OFFER_MIN_DAYS} jours "
-            f"(au plus tôt le {earliest.isoformat()}).",
+            f"(au plus tôt le {fr_day(earliest)}).",
         )
     return None
 
@@ -294,13 +294,13 @@ def answer_breach(
         if answered_on <= answer_deadline:
             return Breach(
                 "OFFRE-DELAI",
-                f"Le délai de réponse court jusqu'au {answer_deadline.isoformat()}.",
+                f"Le délai de réponse court jusqu'au {fr_day(answer_deadline)}.",
             )
         return None
     if answered_on > answer_deadline:
         return Breach(
             "OFFRE-DELAI",
-            f"Le délai de réponse ({answer_deadline.isoformat()}) est passé : "
+            f"Le délai de réponse ({fr_day(answer_deadline)}) est passé : "
             "le silence vaut refus, la proposition est caduque.",
         )
     return None
@@ -342,7 +342,7 @@ def expiry_breach(valid_from: date | None, examined_on: date) -> Breach | None:
     if until is not None and examined_on > until:
         return Breach(
             "SNE-VALIDITE",
-            f"Demande expirée le {until.isoformat()} sans renouvellement.",
+            f"Demande expirée le {fr_day(until)} sans renouvellement.",
         )
     return None
 
@@ -354,6 +354,6 @@ def renewal_breach(valid_from: date | None, renewed_on: date) -> Breach | None:
     if until is not None and renewed_on > until:
         return Breach(
             "SNE-VALIDITE",
-            f"La demande a expiré le {until.isoformat()} : elle doit être radiée.",
+            f"La demande a expiré le {fr_day(until)} : elle doit être radiée.",
         )
     return None

@@ -20,6 +20,7 @@ from domain.shared import (
     RuleViolation,
     TransitionError,
     check_role,
+    fr_day,
 )
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ class MesureChecks:
             raise TransitionError(msg, "mesure_ended")
         if chronological and meta.occurred_on < self.last_occurred_on:
             msg = (
-                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
-                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
+                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")
         if meta.occurred_on < self.requested_on:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from domain.programme_guards import ProgrammeGuards
 from domain.programme_steps import CONCERTED, LET, ONE_HOUSEHOLD, TO_LET
-from domain.shared import Meta, RuleViolation, TransitionError, check_landlord
+from domain.shared import Meta, RuleViolation, TransitionError, check_landlord, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,7 +40,7 @@ class ProgrammeDwellings(ProgrammeGuards):
             raise TransitionError(msg, "concertation_not_held")
         vacated_on = dwelling["vacated_on"]
         if vacated_on is not None and lease_start < vacated_on:
-            msg = f"Le logement {ref} n'est libre qu'au {vacated_on.isoformat()}."
+            msg = f"Le logement {ref} n'est libre qu'au {fr_day(vacated_on)}."
             raise TransitionError(msg, "dwelling_not_available")
         for other, held in self.dwellings.items():
             if held["status"] == LET and held["dossier_id"] == dossier_id:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.programme_steps import LET, STEP_ROLES
-from domain.shared import Meta, TransitionError, check_landlord, check_role
+from domain.shared import Meta, TransitionError, check_landlord, check_role, fr_day
 
 
 class ProgrammeGuards:
@@ -30,7 +30,7 @@ class ProgrammeGuards:
         check_landlord(meta.actor, self.landlord, label)
         if meta.occurred_on < self.last_occurred_on:
             msg = (
-                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
-                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
+                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")

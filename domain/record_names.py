@@ -11,6 +11,7 @@ from domain.commission_steps import KIND_TITLES as COMMISSION_TITLES
 from domain.mesure_steps import KIND_LABELS as MESURE_KINDS
 from domain.places import commune_label
 from domain.saisine_steps import SOURCE_LABELS
+from domain.shared import fr_day
 
 COMMISSION_KINDS = {
     "pre_commission": "pré-commission",
@@ -24,7 +25,7 @@ def dossier_title(first: Any, *, name_households: bool) -> str:
     numero = f"n° unique {first.numero_unique}" if first.numero_unique else None
     if name_households:
         return " — ".join(p for p in (first.applicant_name, numero) if p)
-    return f"Dossier {numero}" if numero else f"Dossier du {first.occurred_on:%d/%m/%Y}"
+    return f"Dossier {numero}" if numero else f"Dossier du {fr_day(first.occurred_on)}"
 
 
 def programme_title(first: Any, *, name_households: bool) -> str:
@@ -32,7 +33,7 @@ def programme_title(first: Any, *, name_households: bool) -> str:
 
 
 def commission_title(first: Any, *, name_households: bool) -> str:
-    return f"{COMMISSION_TITLES[first.kind]} du {first.held_on:%d/%m/%Y}"
+    return f"{COMMISSION_TITLES[first.kind]} du {fr_day(first.held_on)}"
 
 
 def mesure_title(first: Any, *, name_households: bool) -> str:
@@ -55,7 +56,7 @@ def programme_mention(first: Any) -> str:
 def commission_mention(first: Any) -> str:
     what = COMMISSION_KINDS.get(first.kind, first.kind)
     where = commune_label(first.commune)
-    return f"{what} du {first.held_on:%d/%m/%Y} (commune {where})"
+    return f"{what} du {fr_day(first.held_on)} (commune {where})"
 
 
 def mesure_mention(first: Any) -> str:

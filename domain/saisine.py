@@ -56,6 +56,7 @@ from domain.shared import (
     add_months,
     check_landlord,
     check_role,
+    fr_day,
     role_label,
     role_labels,
 )
@@ -315,8 +316,8 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             elif self.summons_on < add_months(self.referred_on, REFERRAL_MONTHS):
                 found.append(
                     f"Bailleur personne morale : assignation du "
-                    f"{self.summons_on.isoformat()}, moins de deux mois après la "
-                    f"saisine de la CCAPEX du {self.referred_on.isoformat()}."
+                    f"{fr_day(self.summons_on)}, moins de deux mois après la "
+                    f"saisine de la CCAPEX du {fr_day(self.referred_on)}."
                 )
         if (
             self.summons_on is not None
@@ -324,8 +325,8 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             and self.hearing_on < self.summons_on + timedelta(weeks=HEARING_WEEKS)
         ):
             found.append(
-                f"Audience du {self.hearing_on.isoformat()}, moins de six semaines "
-                f"après l'assignation du {self.summons_on.isoformat()}."
+                f"Audience du {fr_day(self.hearing_on)}, moins de six semaines "
+                f"après l'assignation du {fr_day(self.summons_on)}."
             )
         if self.closed_on is not None:
             breach = truce_breach(self.outcome, self.closed_on, self.truce_exception)

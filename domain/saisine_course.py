@@ -39,6 +39,7 @@ from domain.shared import (
     TransitionError,
     check_landlord,
     check_role,
+    fr_day,
 )
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class SaisineCourse:
             "examiner la saisine",
         )
         if meta.occurred_on != session_on:
-            msg = f"L'examen est daté du jour de la séance ({session_on.isoformat()})."
+            msg = f"L'examen est daté du jour de la séance ({fr_day(session_on)})."
             raise TransitionError(msg, "not_the_session_day")
         self._record(self.Examined, meta, session_on=session_on)
 
@@ -166,8 +167,8 @@ class SaisineCourse:
             raise TransitionError(msg, "saisine_closed")
         if meta.occurred_on < self.last_occurred_on:
             msg = (
-                f"Date de l'étape ({meta.occurred_on.isoformat()}) antérieure à "
-                f"l'étape précédente ({self.last_occurred_on.isoformat()})."
+                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
             )
             raise TransitionError(msg, "occurred_on_out_of_order")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.shared import InvalidValueError
+from domain.shared import InvalidValueError, fr_day
 
 REFERRAL_MONTHS = 2  # loi 89-462 art. 24 II: legal-entity landlords
 HEARING_WEEKS = 6  # loi 89-462 art. 24 III (loi 2023-668)
@@ -91,7 +91,7 @@ def truce_breach(outcome: str, day: date, exception: str | None) -> str | None:
         return None
     ground = TRUCE_EXCEPTIONS.get(exception or "")
     message = (
-        f"Expulsion du {day.strftime('%d/%m/%Y')}, pendant la trêve hivernale "
+        f"Expulsion du {fr_day(day)}, pendant la trêve hivernale "
         "(1er novembre – 31 mars, CPCE L412-6)"
     )
     if ground is None:
@@ -110,7 +110,7 @@ def check_court_dates(
     """Dates no real procedure has: an assignation not delivered yet, a hearing
     without assignation or before it. Short delays are CCAPEX-SAISINE findings."""
     if summons_on is not None and summons_on > on:
-        msg = f"L'assignation ({summons_on.isoformat()}) est postérieure à ce jour."
+        msg = f"L'assignation ({fr_day(summons_on)}) est postérieure à ce jour."
         raise InvalidValueError(msg)
     if hearing_on is not None and (summons_on is None or hearing_on <= summons_on):
         msg = "L'audience suit l'assignation, qui est datée."

@@ -56,6 +56,17 @@ def role_labels(roles: Iterable[str]) -> str:
     return ", ".join(sorted(role_label(r) for r in roles))
 
 
+def fr_day(day: date) -> str:
+    """A day as people read it in French: « 01/03/2026 ». Every message for
+    people (errors, refusals, findings, printed pages, the command line) shows
+    days through it; JSON values, codes, `details` and stored events keep ISO
+    8601. A moment is shown by `domain.clocks.local_moment`, in the
+    department's zone, or reduced to its local day first (`local_today`).
+    The year has four digits whatever the platform's strftime does (year 5:
+    « 01/01/0005 »), a datetime shows its own date."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who issued a command: a person (subject) acting for an organisation."""

@@ -29,7 +29,7 @@ from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
 from domain.clocks import Clocks, local_moment
 from domain.places import commune_label
 from domain.records import kind_of
-from domain.shared import role_label
+from domain.shared import fr_day, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -194,7 +194,7 @@ def human(value: Any, names: Callable[[UUID], str], department: str | None) -> s
     if isinstance(value, datetime):
         return local_moment(department, value)
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return fr_day(value)
     if isinstance(value, UUID):
         return names(value)
     if isinstance(value, str):
@@ -264,7 +264,7 @@ def render(
             f"{event.originator_version:>3}. {labels.get(type(event), 'Événement')}"
         )
         lines.append(
-            f"     survenu le {event.occurred_on:%d/%m/%Y} — enregistré le "
+            f"     survenu le {fr_day(event.occurred_on)} — enregistré le "
             f"{local_moment(department, event.timestamp)}"
         )
         actor = event.actor

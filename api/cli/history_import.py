@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.shared import Actor
+from domain.shared import Actor, fr_day
 
 if TYPE_CHECKING:
     import argparse
@@ -74,8 +74,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     header = result.header
     print(
         f"Import « {header.key} » du département {header.department} (source : "
-        f"{header.source} ; période du {header.start:%d/%m/%Y} au "
-        f"{header.end:%d/%m/%Y}) : {result.written} ligne(s) écrite(s), "
+        f"{header.source} ; période du {fr_day(header.start)} au "
+        f"{fr_day(header.end)}) : {result.written} ligne(s) écrite(s), "
         f"{result.replayed} déjà écrite(s)."
     )
     for ref, record_id in result.refs.items():

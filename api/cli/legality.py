@@ -30,6 +30,7 @@ from domain.places import (
     department_of,
 )
 from domain.records import KIND_LABELS
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from api.legality import LegalityPublic, LegalityReportPublic
@@ -147,7 +148,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         parser.error("--from et --to ne valent que pour --commune")
     end = args.end or args.as_of
     if args.start and end and args.start > end:
-        parser.error(f"période vide : du {args.start:%d/%m/%Y} au {end:%d/%m/%Y}")
+        parser.error(f"période vide : du {fr_day(args.start)} au {fr_day(end)}")
     from api.legality import LegalityPublic
     from infra.bootstrap import build_system
 
@@ -196,7 +197,7 @@ def _report(system: Any, args: argparse.Namespace) -> int:
     end = args.end or day
     if args.start and args.start > end:
         print(
-            f"Période vide : du {args.start:%d/%m/%Y} au {end:%d/%m/%Y}.",
+            f"Période vide : du {fr_day(args.start)} au {fr_day(end)}.",
             file=sys.stderr,
         )
         return 2
@@ -233,7 +234,7 @@ def _print_record(answer: LegalityPublic) -> None:
     print(
         f"{KIND_LABELS[answer.kind]} {answer.id} "
         f"(commune {commune_label(answer.commune)}, département {answer.department})"
-        f" — au {answer.as_of:%d/%m/%Y}{known} : "
+        f" — au {fr_day(answer.as_of)}{known} : "
         f"{answer.count - informative} manquement(s), dont {blocking} bloquant(s)"
         + (f" ; {informative} information(s)" if informative else "")
     )
@@ -314,14 +315,14 @@ def _spans(versions: tuple[int, ...] | list[int]) -> str:
 
 def _print_report(report: LegalityReportPublic) -> None:
     period = (
-        f"du {report.from_:%d/%m/%Y} au {report.to:%d/%m/%Y}"
+        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
         if report.from_
-        else f"jusqu'au {report.to:%d/%m/%Y}"
+        else f"jusqu'au {fr_day(report.to)}"
     )
     checked = ", ".join(f"{n} {kind}(s)" for kind, n in report.checked.items())
     print(
         f"Commune {commune_label(report.commune)} — contrôle au "
-        f"{report.as_of:%d/%m/%Y}, manquements nés {period}"
+        f"{fr_day(report.as_of)}, manquements nés {period}"
     )
     print(f"Enregistrements contrôlés : {checked}")
     breaches = {s: n for s, n in report.by_severity.items() if s != "information"}

@@ -26,6 +26,7 @@ from commands.legality_report import department_report
 from domain.department import local_today
 from domain.places import commune_label, department_of
 from domain.records import KIND_LABELS
+from domain.shared import fr_day
 from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def run(
     day = args.as_of or local_today(department, datetime.now(UTC))
     end = args.end or day
     if args.start and args.start > end:
-        parser.error(f"période vide : du {args.start:%d/%m/%Y} au {end:%d/%m/%Y}")
+        parser.error(f"période vide : du {fr_day(args.start)} au {fr_day(end)}")
     system = build_system(settings)
     try:
         views = caught_up_views(system, "audit_trail")
@@ -104,16 +105,16 @@ def _write_report(
 
 def _summary(report: DepartmentReportPublic) -> str:
     period = (
-        f"du {report.from_:%d/%m/%Y} au {report.to:%d/%m/%Y}"
+        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
         if report.from_
-        else f"jusqu'au {report.to:%d/%m/%Y}"
+        else f"jusqu'au {fr_day(report.to)}"
     )
     place = f"Département {report.department}" + (
         f", commune {commune_label(report.commune)}" if report.commune else ""
     )
     lines = [
         f"Rapport de légalité — {place} — manquements nés {period} "
-        f"(historiques au {report.as_of:%d/%m/%Y})",
+        f"(historiques au {fr_day(report.as_of)})",
         f"Manquements : {report.count}"
         + (
             f" ({', '.join(f'{n} {s}' for s, n in report.by_severity.items())})"
@@ -127,14 +128,14 @@ def _summary(report: DepartmentReportPublic) -> str:
     ]
     for f in report.findings:
         lines.append(
-            f"{f.breached_on:%d/%m/%Y}  {f.rule:<18}  "
+            f"{fr_day(f.breached_on)}  {f.rule:<18}  "
             f"{KIND_LABELS.get(f.record_kind, f.record_kind)} {f.record_id} "
             f"({f.record_label}) : {f.message}"
         )
     lines.append(
         "Paramètres : "
         + ", ".join(
-            f"v{v.number} depuis le {v.effective_from:%d/%m/%Y}"
+            f"v{v.number} depuis le {fr_day(v.effective_from)}"
             for v in report.settings_versions
         )
     )

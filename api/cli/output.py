@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from domain.clocks import zone
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -109,12 +110,13 @@ def dash(value: Any) -> str:
 
 
 def day(value: date | None) -> str:
-    return "—" if value is None else f"{value:%d/%m/%Y}"
+    return "—" if value is None else fr_day(value)
 
 
 def local_time(department: str | None, moment: datetime) -> str:
     """dd/mm/yyyy HH:MM in the department's zone (mainland: Europe/Paris)."""
-    return f"{moment.astimezone(zone(department)):%d/%m/%Y %H:%M}"
+    local = moment.astimezone(zone(department))
+    return f"{fr_day(local)} {local:%H:%M}"
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import matching
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from domain.shared import ROLES
+from domain.shared import ROLES, fr_day
 
 if TYPE_CHECKING:
     from infra.settings import Settings
@@ -90,7 +90,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     until = datetime.now(UTC) + args.ttl
     print(
         f"Jeton de développement : {args.role} ({args.org}), valable jusqu'au "
-        f"{until:%d/%m/%Y à %H:%M} UTC.",
+        f"{fr_day(until)} à {until:%H:%M} UTC.",
         file=sys.stderr,
     )
     print(token)

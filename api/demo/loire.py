@@ -50,7 +50,7 @@ from commands.mesure import (
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
 from domain.mesure_steps import MEETING_KINDS
-from domain.shared import Actor
+from domain.shared import Actor, fr_day
 
 LOIRE = "42"
 LOIRE_DAYS = 420  # the Loire's story starts this many days before today
@@ -910,8 +910,8 @@ def loire_scenario(
     if effective_from > plan.ago(LOIRE_DAYS):
         msg = (
             f"Les paramètres du département {LOIRE} prennent effet le "
-            f"{effective_from:%d/%m/%Y}, après le début de son scénario "
-            f"({plan.ago(LOIRE_DAYS):%d/%m/%Y})."
+            f"{fr_day(effective_from)}, après le début de son scénario "
+            f"({fr_day(plan.ago(LOIRE_DAYS))})."
         )
         raise DepartmentNotConfiguredError(msg)
     for scene in LOIRE_SCENES:

@@ -87,6 +87,7 @@ from commands.programme import AnnounceProgramme, HoldConcertation, PartnerIn
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
 from domain.programme_steps import CONCERTATION_PARTNERS
+from domain.shared import fr_day
 
 
 @dataclass(frozen=True)
@@ -868,8 +869,8 @@ def martinique_scenario(
     if effective_from > plan.ago(SCENARIO_DAYS):
         msg = (
             f"Les paramètres du département {code} prennent effet le "
-            f"{effective_from:%d/%m/%Y}, après le début du scénario "
-            f"({plan.ago(SCENARIO_DAYS):%d/%m/%Y})."
+            f"{fr_day(effective_from)}, après le début du scénario "
+            f"({fr_day(plan.ago(SCENARIO_DAYS))})."
         )
         raise DepartmentNotConfiguredError(msg)
     for scene in SCENES:

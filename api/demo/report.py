@@ -33,6 +33,7 @@ from domain.dossier_steps import STAGES
 from domain.mesure import Mesure
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.mesure_steps import UNDER_CONVENTION
+from domain.shared import fr_day
 
 
 def already_loaded(app: Logis, plans: list[Plan]) -> str:
@@ -84,9 +85,9 @@ def martinique_report(
     lines = [
         ("Démonstration reprise et complétée" if resumed else "Démonstration chargée")
         + f" : département {plan.code}, paramètres en vigueur depuis le "
-        f"{effective_from:%d/%m/%Y}.",
-        f"{COMMUNE_NAME} ({COMMUNE}), du {plan.ago(SCENARIO_DAYS):%d/%m/%Y} au "
-        f"{plan.anchor:%d/%m/%Y} : {len(stages)} dossiers, "
+        f"{fr_day(effective_from)}.",
+        f"{COMMUNE_NAME} ({COMMUNE}), du {fr_day(plan.ago(SCENARIO_DAYS))} au "
+        f"{fr_day(plan.anchor)} : {len(stages)} dossiers, "
         f"{written} commandes enregistrées.",
         "",
         "Programmes :",
@@ -107,7 +108,7 @@ def martinique_report(
     if plan.anchor < plan.today:
         lines += [
             "",
-            f"Scénario daté au plus tard du {plan.anchor:%d/%m/%Y} : les plafonds de "
+            f"Scénario daté au plus tard du {fr_day(plan.anchor)} : les plafonds de "
             f"ressources de {plan.today.year} manquent dans les paramètres du "
             "département.",
         ]
@@ -146,7 +147,7 @@ def _programme_lines(app: Logis, ids: Ids) -> list[str]:
         if programme.concertation:
             held_on = programme.concertation["held_on"]
             quota = programme.concertation["dossiers_per_dwelling"]
-            what = f"concertation du {held_on:%d/%m/%Y}, {quota} dossiers par logement"
+            what = f"concertation du {fr_day(held_on)}, {quota} dossiers par logement"
         else:
             what = "candidats proposés par la liste complémentaire de la commune"
         organisation = ACTORS[landlord].organisation
@@ -166,12 +167,12 @@ def _commission_lines(app: Logis, ids: Ids) -> list[str]:
         (CAL_OZANAM, "commission d'attribution d'Ozanam"),
     ):
         commission = app.get_commission(ids[name])
-        lines.append(f"  {ids[name]}  {commission.held_on:%d/%m/%Y}  {label}")
+        lines.append(f"  {ids[name]}  {fr_day(commission.held_on)}  {label}")
         valid_until = (commission.ranking or {}).get("list_valid_until")
         if valid_until:
             lines.append(
                 f"    liste complémentaire de {COMMUNE_NAME} valable jusqu'au "
-                f"{valid_until:%d/%m/%Y}"
+                f"{fr_day(valid_until)}"
             )
     return lines
 
@@ -184,9 +185,9 @@ def loire_lines(
     ordered = sorted(mesures.items(), key=lambda i: MESURE_STAGES.index(i[1].stage))
     return [
         f"Loire ({plan.code}) : paramètres en vigueur depuis le "
-        f"{effective_from:%d/%m/%Y}.",
-        f"Mesures ASLL du {plan.ago(LOIRE_DAYS):%d/%m/%Y} au "
-        f"{plan.anchor:%d/%m/%Y} : {len(mesures)} mesures, {written} commandes "
+        f"{fr_day(effective_from)}.",
+        f"Mesures ASLL du {fr_day(plan.ago(LOIRE_DAYS))} au "
+        f"{fr_day(plan.anchor)} : {len(mesures)} mesures, {written} commandes "
         "enregistrées.",
         "",
         "Associations (ménages suivis / capacité mensuelle) :",
@@ -215,9 +216,9 @@ def _term(mesure: Mesure, today: date) -> str:
     if mesure.stage not in UNDER_CONVENTION or mesure.ends_on is None:
         return ""
     if mesure.ends_on < today:
-        return f" ; échue le {mesure.ends_on:%d/%m/%Y}, bilan attendu"
+        return f" ; échue le {fr_day(mesure.ends_on)}, bilan attendu"
     if mesure.ends_on <= today + timedelta(days=30):
-        return f" ; prend fin le {mesure.ends_on:%d/%m/%Y}"
+        return f" ; prend fin le {fr_day(mesure.ends_on)}"
     return ""
 
 

@@ -20,6 +20,7 @@ from commands.legality import check_record
 from domain import commission_steps as c
 from domain.commission import Commission
 from domain.legality import RULES_BY_ID
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from commands.application import Logis
@@ -159,10 +160,10 @@ def _cal_line(readers: Readers, decision: dict[str, Any], place: int) -> Line:
         details.append(f"rang d'attribution {decision['rank']}")
     if decision.get("missing_document"):
         deadline = decision.get("condition_deadline")
-        until = f" avant le {deadline:%d/%m/%Y}" if deadline else ""
+        until = f" avant le {fr_day(deadline)}" if deadline else ""
         details.append(f"pièce manquante : {decision['missing_document']}{until}")
     if decision.get("return_session_on"):
-        details.append(f"revient en séance le {decision['return_session_on']:%d/%m/%Y}")
+        details.append(f"revient en séance le {fr_day(decision['return_session_on'])}")
     if decision.get("dalo_designated"):
         details.append("ménage DALO désigné par le préfet")
     prior = decision.get("prior") or {}
@@ -172,7 +173,7 @@ def _cal_line(readers: Readers, decision: dict[str, Any], place: int) -> Line:
         until = prior.get("valid_until")
         details.append(
             f"n° {prior.get('rank')} de la liste complémentaire"
-            + (f" (valable jusqu'au {until:%d/%m/%Y})" if until else "")
+            + (f" (valable jusqu'au {fr_day(until)})" if until else "")
         )
     return Line(
         household,
@@ -224,27 +225,25 @@ def _follow_up(household: Household, commission: Commission) -> FollowUp:
         cal = (
             f"{OUTCOMES.get(decision['decision'], decision['decision'])}{where}, "
             f"CAL de {decision.get('landlord') or '—'} le "
-            f"{decision['decided_on']:%d/%m/%Y}"
+            f"{fr_day(decision['decided_on'])}"
         )
     deferral = dossier.deferral or {}
     if cal is None and deferral and deferral.get("commission_id") != commission.id:
         back = deferral.get("return_session_on")
-        cal = "ajournement" + (
-            f", revient en séance le {back:%d/%m/%Y}" if back else ""
-        )
+        cal = "ajournement" + (f", revient en séance le {fr_day(back)}" if back else "")
     offer = None
     if dossier.proposal:
         proposal = dossier.proposal
         answer = proposal.get("answer")
         offer = (
             f"{proposal['dwelling_ref']} proposé le "
-            f"{proposal['offered_on']:%d/%m/%Y} : {ANSWERS.get(answer, answer)}"
+            f"{fr_day(proposal['offered_on'])} : {ANSWERS.get(answer, answer)}"
         )
     lease = None
     if dossier.lease:
         lease = (
             f"{dossier.lease['dwelling_ref']}, bail au "
-            f"{dossier.lease['lease_start']:%d/%m/%Y}"
+            f"{fr_day(dossier.lease['lease_start'])}"
         )
     return FollowUp(
         household,

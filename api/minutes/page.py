@@ -8,6 +8,7 @@ from api.documents import moment, render_html
 from api.minutes.labels import FUNCTIONS, KIND_TITLES
 from api.minutes.model import Minutes
 from domain.places import commune_label
+from domain.shared import fr_day
 
 
 def minutes_html(minutes: Minutes, now: datetime) -> str:
@@ -17,7 +18,7 @@ def minutes_html(minutes: Minutes, now: datetime) -> str:
     place = f"commune {commune_label(s.commune)}, département {s.department}"
     facts = [
         ("Commission", kind),
-        ("Séance du", f"{s.held_on:%d/%m/%Y}"),
+        ("Séance du", fr_day(s.held_on)),
         ("Lieu", place),
     ]
     if minutes.programme is not None:
@@ -33,17 +34,17 @@ def minutes_html(minutes: Minutes, now: datetime) -> str:
             "Procès-verbal",
             "provisoire (non clos)"
             if provisional
-            else f"clos le {minutes.closed_on:%d/%m/%Y}",
+            else f"clos le {fr_day(minutes.closed_on)}",
         )
     )
     facts.append(("Identifiant", str(s.id)))
     facts.append(("Édité le", moment(now, s.department)))
-    title = f"Procès-verbal — {kind} du {s.held_on:%d/%m/%Y}"
+    title = f"Procès-verbal — {kind} du {fr_day(s.held_on)}"
     return render_html(
         "minutes.html",
         title=title,
         heading=f"Procès-verbal de séance — {kind}",
-        short_title=f"procès-verbal du {s.held_on:%d/%m/%Y}"
+        short_title=f"procès-verbal du {fr_day(s.held_on)}"
         + (" (provisoire)" if provisional else ""),
         facts=facts,
         minutes=minutes,

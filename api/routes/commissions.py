@@ -49,6 +49,7 @@ from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.shared import fr_day
 from infra.bootstrap import System
 from projections.commissions import (
     CommissionFilter,
@@ -237,8 +238,8 @@ def commissions_in_scope(
             {
                 "code": "invalid_period",
                 "message": (
-                    f"Période vide : held_from ({held_from.isoformat()}) est "
-                    f"postérieur à held_until ({held_until.isoformat()})."
+                    f"Période vide : held_from ({fr_day(held_from)}) est "
+                    f"postérieur à held_until ({fr_day(held_until)})."
                 ),
             },
         )

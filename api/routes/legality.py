@@ -49,6 +49,7 @@ from domain.clocks import Clocks
 from domain.legality import RULES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, department_of
 from domain.records import KINDS
+from domain.shared import fr_day
 from infra.bootstrap import System
 
 ERRORS: dict[int | str, Any] = {
@@ -190,7 +191,7 @@ def read_legality_report(
             422,
             {
                 "code": "invalid_period",
-                "message": f"Période vide : du {from_:%d/%m/%Y} au {end:%d/%m/%Y}.",
+                "message": f"Période vide : du {fr_day(from_)} au {fr_day(end)}.",
             },
         )
     ids = report_ids(

@@ -20,6 +20,7 @@ from domain.access import scope_filter
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import KINDS, STAGES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.shared import fr_day
 from projections.mesures import (
     MesureFilter,
     WorkloadFilter,
@@ -110,7 +111,7 @@ def read_workload(
     department = department or scope_filter(caller, "asll_dashboards").get("department")
     check_place(caller, "asll_dashboards", department)
     if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
-        raise _invalid(f"Jour de référence hors bornes : {as_of.isoformat()}.")
+        raise _invalid(f"Jour de référence hors bornes : {fr_day(as_of)}.")
     view = current_view(system, "mesures", min_position)
     query = WorkloadFilter(department, association, as_of)
     workload = select_workload(view, query, department_rules(system), datetime.now(UTC))

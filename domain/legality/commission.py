@@ -29,9 +29,9 @@ from domain.commission_steps import (
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
 )
-from domain.legality.reading import fr_day
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.liste import rda_departures, unknown_criteria
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

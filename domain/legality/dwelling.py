@@ -14,6 +14,7 @@ from domain import dossier as d
 from domain.dossier_rules import ATTRIBUTIONS
 from domain.legality.rules import Finding, SettingsOn
 from domain.programme import LET, Programme
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +45,7 @@ def check_programme_dwellings(
             if dwelling["status"] == LET:
                 found(
                     event,
-                    f"Logement {ref} attribué le {event.occurred_on:%d/%m/%Y} par "
+                    f"Logement {ref} attribué le {fr_day(event.occurred_on)} par "
                     f"la CAL {event.commission_id} alors qu'il est loué au dossier "
                     f"{dwelling['let_to']}.",
                 )
@@ -90,9 +91,9 @@ def check_dossier_dwellings(
                 Finding(
                     RULE,
                     f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
-                    f"{event.occurred_on:%d/%m/%Y}) alors qu'il tient encore le "
+                    f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
                     f"logement {held.dwelling_ref} attribué le "
-                    f"{held.occurred_on:%d/%m/%Y}.",
+                    f"{fr_day(held.occurred_on)}.",
                     (held.originator_version, event.originator_version),
                     event.occurred_on,
                 )

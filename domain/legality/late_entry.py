@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from domain.department import import_of, local_today
 from domain.legality.rules import Finding, in_force
-from domain.shared import role_label
+from domain.shared import fr_day, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -89,8 +89,8 @@ def check_late_entries(
             Finding(
                 RULE,
                 f"« {_label(event)} » (v{event.originator_version}) a eu lieu le "
-                f"{event.occurred_on:%d/%m/%Y} et n'a été enregistrée que le "
-                f"{recorded_on:%d/%m/%Y}, {(recorded_on - event.occurred_on).days} "
+                f"{fr_day(event.occurred_on)} et n'a été enregistrée que le "
+                f"{fr_day(recorded_on)}, {(recorded_on - event.occurred_on).days} "
                 f"jours après, au-delà du délai de {delay} jours.",
                 (event.originator_version,),
                 recorded_on,
@@ -101,8 +101,8 @@ def check_late_entries(
         declared = imports[import_id]
         who = declared.declared_by
         listed = " ; ".join(
-            f"« {_label(e)} » (v{e.originator_version}) du {e.occurred_on:%d/%m/%Y}, "
-            f"enregistrée le {recorded:%d/%m/%Y}"
+            f"« {_label(e)} » (v{e.originator_version}) du {fr_day(e.occurred_on)}, "
+            f"enregistrée le {fr_day(recorded)}"
             for e, recorded, _ in steps
         )
         findings.append(
@@ -110,10 +110,10 @@ def check_late_entries(
                 RULE,
                 f"Historique importé ({len(steps)} étape(s) enregistrée(s) au-delà "
                 f"du délai de {steps[0][2]} jours) : import déclaré le "
-                f"{local_today(department, declared.declared_at):%d/%m/%Y} par "
+                f"{fr_day(local_today(department, declared.declared_at))} par "
                 f"{who.subject} ({role_label(who.role)}, {who.organisation}), source « "
-                f"{declared.source} », période du {declared.period_start:%d/%m/%Y} "
-                f"au {declared.period_end:%d/%m/%Y} : {listed}.",
+                f"{declared.source} », période du {fr_day(declared.period_start)} "
+                f"au {fr_day(declared.period_end)} : {listed}.",
                 tuple(e.originator_version for e, _, _ in steps),
                 min(recorded for _, recorded, _ in steps),
                 version,

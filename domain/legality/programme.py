@@ -11,6 +11,7 @@ from domain.legality.dwelling import check_programme_dwellings
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.programme import Programme
 from domain.programme_steps import CONCERTATION_PARTNERS
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -64,7 +65,7 @@ def check_programme(
             findings.append(
                 Finding(
                     "CONC-QUOTA",
-                    f"Concertation du {event.occurred_on:%d/%m/%Y} : "
+                    f"Concertation du {fr_day(event.occurred_on)} : "
                     f"{' ; '.join(problems)}.",
                     (event.originator_version,),
                     event.occurred_on,

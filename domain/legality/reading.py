@@ -1,5 +1,5 @@
 """Reading a recorded history for the legality checks: the events of a kind,
-the first after another, the day in French, and the finding on some events."""
+the first after another, and the finding on some events."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from domain.shared import Breach
-
-
-def fr_day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def the_day_after(day: date) -> date:

@@ -38,12 +38,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.legality.reading import fr_day
 from domain.legality.rules import Finding
 from domain.saisine import Saisine
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS, truce_breach
 from domain.saisine_steps import COURT_SOURCES
-from domain.shared import add_months
+from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

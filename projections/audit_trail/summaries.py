@@ -16,13 +16,14 @@ from domain import mesure as m
 from domain import programme as p
 from domain import saisine as s
 from domain.personal import ERASED
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 
 def day(value: date | None) -> str:
-    return "—" if value is None else f"{value:%d/%m/%Y}"
+    return "—" if value is None else fr_day(value)
 
 
 def _join(*parts: str | None) -> str:

@@ -246,4 +246,4 @@ class TestBadInput:
             params={"held_from": "2025-06-01", "held_until": "2025-05-31"},
         )
         error = assert_error(answer, 422, "invalid_period")
-        assert "2025-06-01" in error["message"]
+        assert "held_from (01/06/2025)" in error["message"]

@@ -294,7 +294,9 @@ class TestSession:
                 answer = post_step(client, commission_id, path, body, role="als", on=on)
 
                 error = refused(answer, 409, "not_the_session_day", client, before)
-                assert commission(client, commission_id)["held_on"] in error["message"]
+                held_on = commission(client, commission_id)["held_on"]
+                day = f"{date.fromisoformat(held_on):%d/%m/%Y}"
+                assert f"jour de la séance ({day})." in error["message"]
 
     def test_a_session_convened_ahead_sits_on_its_day(self, client: TestClient) -> None:
         tomorrow = today() + timedelta(days=1)
@@ -1791,7 +1793,7 @@ class TestVacancyFlow:
             )
 
             error = refused(answer, 409, "LC-VALIDITE", client, before)
-            assert until.isoformat() in error["message"]
+            assert f"a expiré le {until:%d/%m/%Y}." in error["message"]
 
         # Step: the CAL held on the list's last day still draws from it.
         cal = self._cal(client, vacancy, OZANAM, on=until)

@@ -456,21 +456,27 @@ class TestInvalidInput:
             error = refused(
                 answer, 422, "occurred_on_in_future", client, before, dossier_id
             )
-            assert tomorrow in error["message"]
+            assert f"({today() + timedelta(days=1):%d/%m/%Y})" in error["message"]
 
     def test_step_dated_before_the_previous_one_is_refused(
         self, client: TestClient
     ) -> None:
         dossier_id = drive_dossier(client, to="identifie")
-        yesterday = (today() - timedelta(days=1)).isoformat()
+        yesterday = today() - timedelta(days=1)
 
-        refused_step(
+        error = refused_step(
             client,
             dossier_id,
             "social-enquiry",
-            {"avis": "favorable", "summary": "x", "occurred_on": yesterday},
+            {"avis": "favorable", "summary": "x", "occurred_on": yesterday.isoformat()},
             role="departement",
             code="occurred_on_out_of_order",
+        )
+
+        # Days for people in French (issue 16 item 6), never ISO as in the JSON.
+        assert error["message"] == (
+            f"Date de l'étape ({yesterday:%d/%m/%Y}) antérieure à l'étape "
+            f"précédente ({today():%d/%m/%Y})."
         )
 
 

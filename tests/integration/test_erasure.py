@@ -100,7 +100,7 @@ def test_erasure_before_the_retention_ends_is_refused(
     assert body["code"] == "retention_not_elapsed"
     # Withdrawn today: kept a month (social_data_retention_months), then erasable.
     possible = _add_month(today()) + timedelta(days=1)
-    assert possible.isoformat() in body["message"]
+    assert body["message"].endswith(f" à partir du {possible:%d/%m/%Y}.")
     assert store_position(client) == before
     row = keys_of(system_of(client).app).row(household)
     assert row is not None

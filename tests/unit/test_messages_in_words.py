@@ -1,10 +1,12 @@
 """Refusals and findings are read by the people of the procedure: they name
 roles, stages, decisions and channels by their labels, never by the codes the
-JSON keeps (issue 16 item 6). The stable error codes do not change."""
+JSON keeps (issue 16 item 6), and days as « 01/03/2026 », never in the ISO form
+the JSON keeps. The stable error codes do not change."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
 
@@ -24,6 +26,7 @@ from domain.shared import (
     Actor,
     RoleNotAllowedError,
     check_role,
+    fr_day,
     role_label,
 )
 from tests.helpers.aggregates import then_error
@@ -108,3 +111,47 @@ def test_an_erasure_refused_names_the_records_still_followed() -> None:
     with pytest.raises(RetentionNotElapsedError) as refused:
         check_retention_elapsed([record], date(2026, 1, 5))
     assert f"(Mesure ASLL {record_id})" in refused.value.message
+
+
+def test_a_day_reads_in_french() -> None:
+    assert fr_day(date(2026, 3, 1)) == "01/03/2026"
+    assert fr_day(date(5, 1, 9)) == "09/01/0005"  # four digits on every platform
+    assert fr_day(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)) == "01/03/2026"
+
+
+def test_a_step_dated_before_the_previous_one_shows_both_days_in_french() -> None:
+    dossier = drive_to(d.IDENTIFIED)
+    previous = dossier.last_occurred_on
+    earlier = previous - timedelta(days=1)
+    refused = then_error(
+        dossier,
+        lambda x: perform(x, "render_social_enquiry", on=earlier),
+        "occurred_on_out_of_order",
+    )
+    assert refused.message == (
+        f"Date de l'étape ({earlier:%d/%m/%Y}) antérieure à l'étape précédente "
+        f"({previous:%d/%m/%Y})."
+    )
+
+
+def test_an_erasure_refused_too_early_says_from_which_day_in_french() -> None:
+    record = ErasableRecord(uuid4(), "mesure", date(2026, 1, 31), ["Soc"], False)
+    with pytest.raises(RetentionNotElapsedError) as refused:
+        check_retention_elapsed([record], date(2026, 1, 5))
+    assert refused.value.message.endswith("effacement possible à partir du 01/02/2026.")
+
+
+def test_every_day_for_people_goes_through_fr_day() -> None:
+    """Days reach people through `fr_day` only: no `.isoformat()` in an
+    f-string of domain/ or commands/ (the machine's ISO stays in JSON, built
+    elsewhere), and no other dd/mm/yyyy format anywhere."""
+    root = Path(__file__).parents[2]
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("domain", "commands", "projections", "infra", "api")
+        for path in sorted((root / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "%d/%m/%Y" in line
+        or (folder in ("domain", "commands") and ".isoformat()}" in line)
+    ]
+    assert found == []

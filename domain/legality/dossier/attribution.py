@@ -28,10 +28,9 @@ from domain.legality.reading import (
     events_of,
     finding_on,
     first_after,
-    fr_day,
 )
 from domain.legality.rules import Finding, SettingsOn, in_force
-from domain.shared import add_months
+from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

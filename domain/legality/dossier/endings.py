@@ -16,9 +16,9 @@ from domain.dossier_endings import (
     withdrawal_problem,
 )
 from domain.dossier_rules import SNE_VALIDITY_MONTHS
-from domain.legality.reading import events_of, finding_on, fr_day
+from domain.legality.reading import events_of, finding_on
 from domain.legality.rules import Finding, SettingsOn, in_force
-from domain.shared import add_months
+from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 # refuse what these checks find (domain/dossier_rules.py).
 from domain.dossier import Dossier
 from domain.dossier_rules import ATTRIBUTIONS, support_breach
-from domain.legality.reading import breach_finding, events_of, first_after, fr_day
+from domain.legality.reading import breach_finding, events_of, first_after
 from domain.legality.rules import Finding, SettingsOn, in_force
-from domain.shared import add_months
+from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -25,9 +25,9 @@ from domain.dossier_rules import (
     thresholds_met,
     unknown_opinion_breach,
 )
-from domain.legality.reading import breach_finding, events_of, finding_on, fr_day
+from domain.legality.reading import breach_finding, events_of, finding_on
 from domain.legality.rules import Finding, SettingsOn, in_force
-from domain.shared import role_label
+from domain.shared import fr_day, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

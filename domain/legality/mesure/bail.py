@@ -7,10 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.legality.mesure.convention import CLOSINGS
-from domain.legality.reading import events_of, first_of, fr_day, the_day_after
+from domain.legality.reading import events_of, first_of, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
-from domain.shared import add_months, role_label
+from domain.shared import add_months, fr_day, role_label
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

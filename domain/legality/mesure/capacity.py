@@ -7,9 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.legality.mesure.convention import CLOSINGS
-from domain.legality.reading import first_of, fr_day, in_order, known_by
+from domain.legality.reading import first_of, in_order, known_by
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

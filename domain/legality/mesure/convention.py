@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
-from domain.legality.reading import events_of, first_of, fr_day, the_day_after
+from domain.legality.reading import events_of, first_of, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
-from domain.shared import add_months
+from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from domain import mesure_rules as m
 from domain.legality.mesure.convention import CLOSINGS, chained_too_far
-from domain.legality.reading import events_of, first_of, fr_day, in_order, known_by
+from domain.legality.reading import events_of, first_of, in_order, known_by
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
-from domain.legality.reading import first_of, fr_day
+from domain.legality.reading import first_of
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
 from domain.mesure_rules import channel_label
-from domain.shared import role_label, role_labels
+from domain.shared import fr_day, role_label, role_labels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
