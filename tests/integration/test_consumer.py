@@ -46,6 +46,9 @@ pytestmark = [EVERY_STORE, pytest.mark.broker]
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTITIONS = 3
+# The group gives partitions to a new member after about half its session timeout,
+# and to the others those of a member killed once it expires: 3 s, not Kafka's 10.
+SESSION_SECONDS = 3
 
 
 class Case:
@@ -70,6 +73,7 @@ class Case:
             "LOGIS_KAFKA_BOOTSTRAP": self.bootstrap,
             "LOGIS_LOG_JSON": "false",
             "LOGIS_LOG_LEVEL": "WARNING",
+            "LOGIS_CONSUMER_SESSION_TIMEOUT_SECONDS": str(SESSION_SECONDS),
         }
 
     def args(self, *more: str) -> list[str]:
@@ -89,6 +93,7 @@ class Case:
             topic=self.topic,
             from_beginning=True,
             client_id=name,
+            session_timeout_ms=SESSION_SECONDS * 1000,
         )
 
 
