@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import strategies as st
 
@@ -86,7 +85,6 @@ from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
 from infra.generations import ACTIVE
-from infra.migrations import Database
 from infra.settings import Settings
 from tests.helpers.dossiers import (
     PATH_OPTIONS,
@@ -146,15 +144,6 @@ class GrantAllLocks:
 
     def close(self) -> None:
         self.keys.clear()
-
-
-def reset_postgres(url: str) -> None:
-    """Empty the database (every table, index and row of its public schema), then
-    migrate it as `logis migrate` would."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    Database("postgres", url=url).apply()
 
 
 def physical_tables(engine: ProjectionEngine) -> set[str]:
