@@ -114,14 +114,23 @@ COMMUNES = {"972": ("97209", "97213", "97229"), "971": ("97101", "97120")}
 PROGRAMMES_PER_DEPARTMENT = 2  # announced by each RandomHistory, before any dossier
 
 Dump = dict[str, list["Row"]]
+SMALL_POOLS = {"pool_size": 2, "pool_max_overflow": 4}
 
 
 # ---- systems ----------------------------------------------------------------------
 
 
 def open_system(url: str, batch_size: int = 1000) -> System:
+    """A system on `url`, with small connection pools (PostgreSQL opens each
+    pool's connections at once): tests open two or three systems at a time,
+    beside other workers, within the server's 100 connections."""
     return build_system(
-        Settings(database_url=url, log_json=False, projector_batch_size=batch_size)
+        Settings(
+            database_url=url,
+            log_json=False,
+            projector_batch_size=batch_size,
+            **SMALL_POOLS,
+        )
     )
 
 

@@ -33,6 +33,7 @@ from projections.rows import Between, Table
 from tests.helpers.api import TEST_JWT_SECRET, actor
 from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
 from tests.helpers.projections import (
+    SMALL_POOLS,
     GrantAllLocks,
     adopt_departments,
     assert_views_match_aggregates,
@@ -431,7 +432,10 @@ def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> No
         rows = snapshot["dossiers"]
         assert len(rows) == len(ids) == 150
         settings = Settings(
-            database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
+            database_url=database_url,
+            log_json=False,
+            jwt_secret=TEST_JWT_SECRET,
+            **SMALL_POOLS,
         )
         with TestClient(create_app(settings), headers=actor("auditeur")) as client:
             server = client.app.state.system  # type: ignore[attr-defined]
