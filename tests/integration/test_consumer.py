@@ -34,6 +34,7 @@ from tests.helpers.integration_messages import (
     expected_counts,
     publish,
 )
+from tests.helpers.projections import SMALL_POOLS
 from tests.helpers.stores import COMMUNES as STORE_COMMUNES
 from tests.helpers.stores import fill_store, stage_of
 
@@ -61,7 +62,10 @@ class Case:
         self.group = f"test-consumer-{suffix}"
         self.database_url = database_url
         self.settings = Settings(
-            database_url=database_url, kafka_bootstrap=self.bootstrap, log_json=False
+            database_url=database_url,
+            kafka_bootstrap=self.bootstrap,
+            log_json=False,
+            **SMALL_POOLS,
         )
         self.system = build_system(self.settings)
         self.model = consumer_model_for(self.system.app.recorder)
@@ -74,6 +78,8 @@ class Case:
             "LOGIS_LOG_JSON": "false",
             "LOGIS_LOG_LEVEL": "WARNING",
             "LOGIS_CONSUMER_SESSION_TIMEOUT_SECONDS": str(SESSION_SECONDS),
+            "LOGIS_POOL_SIZE": str(SMALL_POOLS["pool_size"]),
+            "LOGIS_POOL_MAX_OVERFLOW": str(SMALL_POOLS["pool_max_overflow"]),
         }
 
     def args(self, *more: str) -> list[str]:
