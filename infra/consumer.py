@@ -66,6 +66,7 @@ class CommuneConsumer:
     poll_ms: int = 500
     max_records: int = 500
     client_id: str = "logis-consume"
+    session_timeout_ms: int = 10_000
     outcome: Outcome = field(default_factory=Outcome)
     assigned: set[int] = field(default_factory=set)
     _consumer: KafkaConsumer | None = None
@@ -78,6 +79,8 @@ class CommuneConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest" if self.from_beginning else "latest",
             max_poll_records=self.max_records,
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=min(3000, self.session_timeout_ms // 3),
         )
         self._consumer.subscribe([self.topic], listener=_SeekToStored(self))
         return self

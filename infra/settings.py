@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     consumer_group: str = Field(
         default="logis-communes", pattern=r"^[A-Za-z0-9._-]{1,200}$"
     )
+    # How long the group waits for a silent member before giving its partitions to
+    # the others; a new member also waits about half of it to be given any.
+    consumer_session_timeout_seconds: float = Field(default=10.0, ge=1, le=300)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

@@ -94,6 +94,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             group=group,
             topic=topic,
             from_beginning=args.from_beginning,
+            session_timeout_ms=round(settings.consumer_session_timeout_seconds * 1000),
         )
         if not args.once:
             print(

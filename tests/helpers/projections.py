@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.sqlite import SQLiteDatastore
 from hypothesis import strategies as st
 
@@ -86,7 +85,6 @@ from domain.shared import Actor, DomainError
 from infra.bootstrap import PROJECTIONS, build_system
 from infra.departments import load_department_settings
 from infra.generations import ACTIVE
-from infra.migrations import Database
 from infra.settings import Settings
 from tests.helpers.dossiers import (
     PATH_OPTIONS,
@@ -116,14 +114,23 @@ COMMUNES = {"972": ("97209", "97213", "97229"), "971": ("97101", "97120")}
 PROGRAMMES_PER_DEPARTMENT = 2  # announced by each RandomHistory, before any dossier
 
 Dump = dict[str, list["Row"]]
+SMALL_POOLS = {"pool_size": 2, "pool_max_overflow": 4}
 
 
 # ---- systems ----------------------------------------------------------------------
 
 
 def open_system(url: str, batch_size: int = 1000) -> System:
+    """A system on `url`, with small connection pools (PostgreSQL opens each
+    pool's connections at once): tests open two or three systems at a time,
+    beside other workers, within the server's 100 connections."""
     return build_system(
-        Settings(database_url=url, log_json=False, projector_batch_size=batch_size)
+        Settings(
+            database_url=url,
+            log_json=False,
+            projector_batch_size=batch_size,
+            **SMALL_POOLS,
+        )
     )
 
 
@@ -146,15 +153,6 @@ class GrantAllLocks:
 
     def close(self) -> None:
         self.keys.clear()
-
-
-def reset_postgres(url: str) -> None:
-    """Empty the database (every table, index and row of its public schema), then
-    migrate it as `logis migrate` would."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    Database("postgres", url=url).apply()
 
 
 def physical_tables(engine: ProjectionEngine) -> set[str]:

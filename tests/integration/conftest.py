@@ -3,6 +3,9 @@ subject is the store (`EVERY_STORE`)."""
 
 from __future__ import annotations
 
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,7 +15,7 @@ from api import cli
 from api.main import create_app
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, actor, adopt_settings
-from tests.helpers.backends import BACKENDS
+from tests.helpers.backends import BACKENDS, memory_directory
 from tests.helpers.prepared_stores import (
     copy_sqlite_store,
     default_settings,
@@ -23,7 +26,6 @@ SQLITE_FILE = "logis.sqlite3"
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     from tests.conftest import TestDatabases
 
@@ -66,12 +68,21 @@ def database_url(
 ) -> Iterator[str]:
     """A new store for each test. Tests of the app (those taking `client`) get
     one already initialised (tests/helpers/prepared_stores.py); the others, an
-    empty one."""
+    empty one. Marked `memory_store`, a SQLite store lives in memory
+    (`memory_directory`): for the tests committing thousands of transactions."""
     prepared = "client" in request.fixturenames
     if backend == "sqlite":
-        if prepared:
-            copy_sqlite_store(request.getfixturevalue("sqlite_template"), tmp_path)
-        yield f"sqlite:///{tmp_path / SQLITE_FILE}"
+        with ExitStack() as stack:
+            folder = tmp_path
+            if request.node.get_closest_marker("memory_store") and memory_directory():
+                folder = Path(
+                    stack.enter_context(
+                        tempfile.TemporaryDirectory(dir=memory_directory())
+                    )
+                )
+            if prepared:
+                copy_sqlite_store(request.getfixturevalue("sqlite_template"), folder)
+            yield f"sqlite:///{folder / SQLITE_FILE}"
     elif prepared:
         server: TestDatabases = request.getfixturevalue("postgres_server")
         name = server.acquire_prepared(prepare_store)

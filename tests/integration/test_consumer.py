@@ -25,7 +25,7 @@ from infra.bootstrap import build_system
 from infra.consumer import CommuneConsumer
 from infra.consumer_model import consumer_model_for
 from infra.settings import Settings
-from tests.helpers.backends import EVERY_STORE
+from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
 from tests.helpers.dossiers import PATHS
 from tests.helpers.integration_messages import (
     COMMUNES,
@@ -35,6 +35,7 @@ from tests.helpers.integration_messages import (
     expected_counts,
     publish,
 )
+from tests.helpers.projections import SMALL_POOLS
 from tests.helpers.stores import COMMUNES as STORE_COMMUNES
 from tests.helpers.stores import fill_store, stage_of
 
@@ -43,10 +44,13 @@ if TYPE_CHECKING:
 
     from tests.helpers.broker import Broker
 
-pytestmark = [EVERY_STORE, pytest.mark.broker]
+pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.broker]
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTITIONS = 3
+# The group gives partitions to a new member after about half its session timeout,
+# and to the others those of a member killed once it expires: 3 s, not Kafka's 10.
+SESSION_SECONDS = 3
 
 
 class Case:
@@ -59,7 +63,10 @@ class Case:
         self.group = f"test-consumer-{suffix}"
         self.database_url = database_url
         self.settings = Settings(
-            database_url=database_url, kafka_bootstrap=self.bootstrap, log_json=False
+            database_url=database_url,
+            kafka_bootstrap=self.bootstrap,
+            log_json=False,
+            **SMALL_POOLS,
         )
         self.system = build_system(self.settings)
         self.model = consumer_model_for(self.system.app.recorder)
@@ -71,6 +78,9 @@ class Case:
             "LOGIS_KAFKA_BOOTSTRAP": self.bootstrap,
             "LOGIS_LOG_JSON": "false",
             "LOGIS_LOG_LEVEL": "WARNING",
+            "LOGIS_CONSUMER_SESSION_TIMEOUT_SECONDS": str(SESSION_SECONDS),
+            "LOGIS_POOL_SIZE": str(SMALL_POOLS["pool_size"]),
+            "LOGIS_POOL_MAX_OVERFLOW": str(SMALL_POOLS["pool_max_overflow"]),
         }
 
     def args(self, *more: str) -> list[str]:
@@ -90,6 +100,7 @@ class Case:
             topic=self.topic,
             from_beginning=True,
             client_id=name,
+            session_timeout_ms=SESSION_SECONDS * 1000,
         )
 
 

@@ -1,6 +1,6 @@
-"""The projection engine on each store: a view built incrementally, batch by batch
-while commands are written, holds exactly what a clean rebuild holds; no event is
-ever applied twice, even by two writers; readers always get a complete view,
+"""The projection engine on each store: no event is ever applied twice, even by
+two writers (that a view built incrementally holds what a clean rebuild holds:
+test_projections_incremental.py); readers always get a complete view,
 during a rebuild and across the switch; a new projection version is rebuilt
 beside the old one; the status tells how far behind each view is.
 
@@ -9,24 +9,20 @@ Every test runs on SQLite and on PostgreSQL (fixtures in conftest.py)."""
 from __future__ import annotations
 
 import itertools
-import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from api.demo import load_demo
 from api.main import create_app
 from commands.dossier import RenderMairieAvis, RenderSocialEnquiry
 from infra.bootstrap import PROJECTIONS
-from infra.departments import load_department_settings
 from infra.following import follow
 from infra.generations import ACTIVE, BUILDING, RETIRED
 from infra.projector import ProjectionEngine
@@ -34,14 +30,11 @@ from infra.rowviews import SQLRowView
 from infra.settings import Settings
 from projections.dossier_list import DossierListProjection, dossier_topics
 from projections.rows import Between, Table
-from tests.e2e.support import DEMO_STAGES
 from tests.helpers.api import TEST_JWT_SECRET, actor
-from tests.helpers.backends import EVERY_STORE
+from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
 from tests.helpers.projections import (
-    NOW,
+    SMALL_POOLS,
     GrantAllLocks,
-    Interleaved,
-    RandomHistory,
     adopt_departments,
     assert_views_match_aggregates,
     dump_active,
@@ -53,13 +46,12 @@ from tests.helpers.projections import (
     physical_tables,
     rebuild_all_and_compare,
     rebuild_and_compare,
-    reset_postgres,
     save_driven_dossiers,
     step,
     tracked_views,
 )
 
-pytestmark = EVERY_STORE
+pytestmark = [EVERY_STORE, MEMORY_STORE]
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -81,101 +73,12 @@ def system(database_url: str) -> Iterator[System]:
         system.close()
 
 
-@contextmanager
-def fresh_store(database_url: str) -> Iterator[str]:
-    """A new empty store for one hypothesis example: a new SQLite file, or the
-    test's PostgreSQL database emptied afterwards."""
-    if database_url.startswith("sqlite:///"):
-        with tempfile.TemporaryDirectory() as directory:
-            yield f"sqlite:///{directory}/logis.sqlite3"
-    else:
-        try:
-            yield database_url
-        finally:
-            reset_postgres(database_url)
-
-
-def examples(backend: str) -> int:
-    return 25 if backend == "sqlite" else 10
-
-
-PHASES = {
-    "sqlite": tuple(Phase),
-    "postgres": (Phase.explicit, Phase.reuse, Phase.generate),
-}
-
-
 class DossierListV2(DossierListProjection):
     name = "dossier_list"  # the library names a subclass after its class otherwise
     version = DossierListProjection.version + 1
 
 
 V1, V2 = DossierListProjection.version, DossierListV2.version
-
-
-# ---- incremental processing equals a clean rebuild --------------------------------
-
-
-class TestIncrementalEqualsRebuild:
-    @pytest.mark.parametrize("every", [1, 3])
-    def test_demo_projected_while_loaded(self, database_url: str, every: int) -> None:
-        system = open_system(database_url, batch_size=2)
-        try:
-            system.engine.catch_up()  # the first generations, empty, become active
-            effective_from, department = load_department_settings("972")
-            app = Interleaved(system.app, system.engine, every)
-            load_demo(app, "972", effective_from, department, NOW.date())  # type: ignore[arg-type]
-            assert app.commands > 80
-            positions = system.engine.positions()
-            head = system.app.recorder.max_notification_id()
-            assert 0 < min(positions.values()) <= max(positions.values()) <= head
-            system.engine.catch_up()
-            ids = [
-                r["id"]
-                for r in dump_active(system.engine, "dossier_list")[1]["dossiers"]
-            ]
-            assert len(ids) == sum(DEMO_STAGES.values())
-            assert_views_match_aggregates(system.app, system.engine, ids)
-            rebuild_all_and_compare(system.engine)
-        finally:
-            system.close()
-
-    # A failing history shrinks for up to 5 minutes on SQLite; on PostgreSQL it
-    # is reported as drawn (the same draws replay, and shrink, on SQLite).
-    @pytest.mark.timeout(600)
-    def test_random_histories(self, backend: str, database_url: str) -> None:
-        @settings(
-            max_examples=examples(backend),
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-            phases=PHASES[backend],
-        )
-        @given(data=st.data())
-        def check(data: st.DataObject) -> None:
-            with fresh_store(database_url) as url:
-                batch_size = data.draw(st.integers(1, 6), label="batch size")
-                system = open_system(url, batch_size=batch_size)
-                try:
-                    adopt_departments(system.app)
-                    history = RandomHistory(system.app, data.draw)
-                    commands = data.draw(st.integers(1, 80), label="commands")
-                    for _ in range(commands):
-                        history.next_command()
-                        if data.draw(st.booleans(), label="project now"):
-                            batches = data.draw(st.integers(1, 3), label="batches")
-                            system.engine.run_once(max_batches=batches)
-                    system.engine.catch_up()
-                    assert_views_match_aggregates(
-                        system.app, system.engine, history.ids
-                    )
-                    system.engine.batch_size = data.draw(
-                        st.sampled_from([1, 7, 1000]), label="rebuild batch size"
-                    )
-                    rebuild_all_and_compare(system.engine)
-                finally:
-                    system.close()
-
-        check()
 
 
 # ---- exactly once -----------------------------------------------------------------
@@ -428,6 +331,8 @@ class TestExactlyOnce:
 
 # ---- row views ----------------------------------------------------------------------
 
+ROW_EXAMPLES = {"sqlite": 100, "postgres": 40}
+
 FOLD = Table("fold", {"k": "text", "label": "text", "n": "int", "m": "int"}, ("k",))
 
 
@@ -441,7 +346,7 @@ def test_a_batch_writes_what_its_changes_one_by_one_would(
     system = open_system(database_url)
     views = itertools.count(1)
 
-    @settings(max_examples=4 * examples(backend), deadline=None)
+    @settings(max_examples=ROW_EXAMPLES[backend], deadline=None)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         view = SQLRowView(
@@ -516,18 +421,21 @@ def test_a_batch_writes_what_its_changes_one_by_one_would(
 
 
 def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> None:
-    """A store of 300 dossiers rebuilt 5 events a batch (like `logis rebuild`, in a
+    """A store of 150 dossiers rebuilt 5 events a batch (like `logis rebuild`, in a
     system of its own), while readers keep listing dossiers through the engine and
     through the HTTP API of a running server."""
     rebuilder = open_system(database_url, batch_size=1000)
     try:
-        ids = save_driven_dossiers(rebuilder.app, 300)
+        ids = save_driven_dossiers(rebuilder.app, 150)
         rebuilder.engine.catch_up()
         old, snapshot = dump_active(rebuilder.engine, "dossier_list")
         rows = snapshot["dossiers"]
-        assert len(rows) == len(ids) == 300
+        assert len(rows) == len(ids) == 150
         settings = Settings(
-            database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
+            database_url=database_url,
+            log_json=False,
+            jwt_secret=TEST_JWT_SECRET,
+            **SMALL_POOLS,
         )
         with TestClient(create_app(settings), headers=actor("auditeur")) as client:
             server = client.app.state.system  # type: ignore[attr-defined]
@@ -536,7 +444,7 @@ def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> No
                 answer = client.get("/v1/dossiers", params={"limit": 500})
                 assert answer.status_code == 200, answer.text
                 body = answer.json()
-                assert body["count"] == 300
+                assert body["count"] == 150
                 return {d["id"] for d in body["data"]}
 
             expected_ids = {str(i) for i in ids}
@@ -556,7 +464,7 @@ def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> No
             while thread.is_alive():
                 view = server.engine.reader("dossier_list")
                 assert view is not None
-                assert view.select("dossiers") == (rows, 300)
+                assert view.select("dossiers") == (rows, 150)
                 seen.append(view.view)
                 assert listed() == expected_ids
             thread.join()
@@ -568,7 +476,7 @@ def test_readers_get_the_complete_view_during_a_rebuild(database_url: str) -> No
             view = server.engine.reader("dossier_list")
             assert view is not None
             assert view.view == new.view
-            assert view.select("dossiers") == (rows, 300)
+            assert view.select("dossiers") == (rows, 150)
             assert listed() == expected_ids
     finally:
         rebuilder.close()

@@ -30,7 +30,8 @@ from infra.integration_events import (
 )
 from infra.relay import RelayConfig
 from infra.settings import Settings
-from tests.helpers.backends import EVERY_STORE
+from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.projections import SMALL_POOLS
 from tests.helpers.relay import (
     check_stream,
     consume_all,
@@ -50,12 +51,12 @@ if TYPE_CHECKING:
     from infra.bootstrap import System
     from tests.helpers.broker import Broker
 
-pytestmark = [EVERY_STORE, pytest.mark.broker]
+pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.broker]
 
 
 @pytest.fixture
 def system(settings: Settings) -> Iterator[System]:
-    system = build_system(settings)
+    system = build_system(settings.model_copy(update=SMALL_POOLS))
     try:
         yield system
     finally:
@@ -306,6 +307,7 @@ def test_serve_runs_the_relay_in_process_and_exposes_its_lag(
             "kafka_bootstrap": kafka_broker.bootstrap,
             "kafka_topic_prefix": prefix,
             "relay_poll_seconds": 0.05,
+            **SMALL_POOLS,
         }
     )
     with TestClient(create_app(with_relay), headers=actor("auditeur")) as client:

@@ -1,0 +1,50 @@
+"""The projection engine on each store, incrementally: the demo scenario,
+projected batch by batch while it is loaded, gives exactly what a clean rebuild
+gives (random histories: test_projections_random_histories.py; the rest of the
+engine's guarantees: test_projections.py).
+
+Every test runs on SQLite and on PostgreSQL (fixtures in conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.demo import load_demo
+from infra.departments import load_department_settings
+from tests.e2e.support import DEMO_STAGES
+from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.projections import (
+    NOW,
+    Interleaved,
+    assert_views_match_aggregates,
+    dump_active,
+    open_system,
+    rebuild_all_and_compare,
+)
+
+pytestmark = [EVERY_STORE, MEMORY_STORE]
+
+
+@pytest.mark.parametrize("every", [1, 3])
+def test_demo_projected_while_loaded(database_url: str, every: int) -> None:
+    system = open_system(database_url, batch_size=2)
+    try:
+        system.engine.catch_up()  # the first generations, empty, become active
+        effective_from, department = load_department_settings("972")
+        app = Interleaved(system.app, system.engine, every)
+        load_demo(app, "972", effective_from, department, NOW.date())  # type: ignore[arg-type]
+        assert app.commands > 80
+        positions = system.engine.positions()
+        head = system.app.recorder.max_notification_id()
+        assert 0 < min(positions.values()) <= max(positions.values()) <= head
+        system.engine.catch_up()
+        ids = [
+            r["id"] for r in dump_active(system.engine, "dossier_list")[1]["dossiers"]
+        ]
+        assert len(ids) == sum(DEMO_STAGES.values())
+        assert_views_match_aggregates(system.app, system.engine, ids)
+        # The oracle: rebuilt in one batch (random histories rebuild in small ones).
+        system.engine.batch_size = 1000
+        rebuild_all_and_compare(system.engine)
+    finally:
+        system.close()
