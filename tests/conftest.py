@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 CONNECT_TIMEOUT = 5
 
+# Every system a test opens, and every `logis` process it starts (they inherit
+# the environment), keeps small connection pools: PostgreSQL opens a pool's
+# connections at once (10 by default, two pools a system), and four workers with
+# their servers and projectors must fit in the server's 100 connections.
+os.environ.setdefault("LOGIS_POOL_SIZE", "2")
+os.environ.setdefault("LOGIS_POOL_MAX_OVERFLOW", "8")
+
 
 def _admin_connection() -> psycopg.Connection:
     return psycopg.connect(
