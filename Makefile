@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK     := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test install system services lint unit integration e2e bench lock clean assets
+.PHONY: run test install system browser services lint unit integration e2e bench lock clean assets
 
 # The installer's output goes to a log, shown only when it fails. pip itself and
 # setuptools are in the dev lock, so Logis is built with the locked setuptools
@@ -50,12 +50,21 @@ assets:
 ## when missing.
 system:
 	@ldconfig -p | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so' && \
-	  ldconfig -p | grep -q 'libharfbuzz-subset.so' && command -v chromium >/dev/null || { \
-	  echo "Installation des paquets système (pango, chromium) avec apt-get…"; \
+	  ldconfig -p | grep -q 'libharfbuzz-subset.so' || { \
+	  echo "Installation des bibliothèques système (pango) avec apt-get…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium; }
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
+
+## The browser the pages' tests drive (tests/e2e/test_web.py): Debian's chromium,
+## whose major version is the one Playwright's pin bundles. Only `make test` needs it.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installation de chromium (tests des pages) avec apt-get…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 ## The API on the embedded SQLite store (var/logis.sqlite3), with demo data, and a
 ## development token for each of the demo's roles (secret: var/logis.sqlite3.jwt-secret).
@@ -75,7 +84,7 @@ run: install
 ## process per core up to 4 (PostgreSQL's 100 connections), a test file whole on
 ## one worker. TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
-test: install services
+test: install browser services
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
@@ -97,7 +106,7 @@ unit: install
 integration: install services
 	$(BIN)/python -m pytest tests/integration
 
-e2e: install services
+e2e: install browser services
 	$(BIN)/python -m pytest tests/e2e
 
 ## Benchmarks (figures and ratios against a raw baseline measured in the same run).
