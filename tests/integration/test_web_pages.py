@@ -72,6 +72,7 @@ def test_list_and_page_escape_and_log_like_the_api(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Lordinot" in page.text
     assert "<script>alert" not in page.text
     assert f'href="/dossiers/{dossier_id}"' in page.text
+    assert "<td>Fort-de-France (97209)</td>" in page.text  # its code once
     assert "Ménage repéré, dossier LLTS ouvert" in page.text  # a label, not a code
     dossier = browser.get(f"/dossiers/{dossier_id}")
     assert dossier.status_code == 200, dossier.text
