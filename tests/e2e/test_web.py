@@ -242,3 +242,20 @@ def test_an_auditor_sees_a_dossiers_legality_and_verified_history(page: Page) ->
     page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
     assert page.locator("#verifie").text_content() == "Historique vérifié"
     assert page.get_by_role("heading", name="Contrôle de légalité").is_visible()
+
+
+def test_a_mairie_lands_on_its_worklist_and_opens_an_item(page: Page) -> None:
+    sign_in(page, "mairie")  # lands on /travail
+    assert page.get_by_role("heading", name="À faire").is_visible()
+    rows = page.locator("#a-faire tbody tr")
+    assert rows.count() >= 1
+    first = rows.first
+    to_do = first.locator("td").first.inner_text()
+    assert to_do in ("Enquête sociale à rendre", "Avis de la Mairie à rendre")
+    first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+    awaited_after = {
+        "Enquête sociale à rendre": "Ménage repéré, dossier LLTS ouvert",
+        "Avis de la Mairie à rendre": "Enquête sociale rendue",
+    }
+    assert page.locator("#etape").text_content() == awaited_after[to_do]
