@@ -19,7 +19,7 @@ DEMO_IDENTITIES: tuple[tuple[Actor, str | None, str | None], ...] = (
     (ACTORS["caf"], None, None),
     (ACTORS["prefecture"], MARTINIQUE, None),
     (ACTORS["deal"], MARTINIQUE, None),
-    (ACTORS["als"], None, None),
+    (ACTORS["als"], MARTINIQUE, None),  # territorial: it reads its department
     (ACTORS["simar"], None, None),
     (LOIRE_ACTORS["ccas"], None, None),  # prescripteur
     (LOIRE_ACTORS["clu"], LOIRE, None),

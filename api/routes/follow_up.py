@@ -12,7 +12,12 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 
 from api.access import authorize, scoped
-from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW, AccessLogDep
+from api.access_log import (
+    DOSSIER_FOLLOW_UP,
+    DOSSIER_ROW,
+    AccessLogDep,
+    AccessRecorder,
+)
 from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas.follow_up import (
@@ -20,12 +25,14 @@ from api.schemas.follow_up import (
     PreCommissionReadinessPublic,
     SupportRequestsPublic,
 )
+from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.follow_up import (
     BILAN_STATUSES,
     SUPPORT_STATUSES,
     BilanFilter,
+    BilanRow,
     DeadlineMonths,
     SupportRequestFilter,
     bilan_deadline_months,
@@ -86,14 +93,28 @@ def list_bilans(
     """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done;
     only those of the caller's scope."""
     _check_status(status, BILAN_STATUSES)
+    query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
+    rows, total, position = bilans_in_scope(system, caller, access, query, min_position)
+    return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
+
+
+def bilans_in_scope(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    query: BilanFilter,
+    min_position: int | None = None,
+) -> tuple[list[BilanRow], int, int]:
+    """The bilans d'installation the caller may list (the view narrowed to
+    their scope), the count matching, the view's position; the rows' reading
+    logged. GET /v1/bilans and the worklist page both answer from here."""
     view = scoped(
         current_view(system, "follow_up", min_position), caller, "follow_up", "bilans"
     )
-    query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
     rows, total = select_bilans(view, query, _deadlines(system), datetime.now(UTC))
     position = view.max_tracking_id(system.app.name) or 0
     access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
-    return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
+    return rows, total, position
 
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)

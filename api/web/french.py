@@ -51,9 +51,7 @@ def commune(code: str | None) -> str:
     """The commune's name where domain/places.py knows it; its INSEE code else."""
     if not code:
         return ""
-    label = getattr(places, "commune_label", None)
-    name = label(code) if label is not None else None
-    return f"{name} ({code})" if name and name != code else code
+    return places.commune_label(code)  # « Fort-de-France (97209) »
 
 
 # Other records' codes, in words: `{{ code | label("mesure_stage") }}`.

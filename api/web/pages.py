@@ -25,6 +25,7 @@ from api.deps import SystemDep
 from api.errors import STATUS_BY_ERROR
 from api.routes.dossiers import dossiers_in_scope
 from api.web import french
+from api.web.awaited import has_worklist
 from api.web.session import (
     CSRF_FIELD,
     PageCallerDep,
@@ -42,6 +43,7 @@ from infra.development_tokens import issue_token
 from projections.dossier_list import DossierFilter
 
 SIGN_IN = "/connexion"
+WORKLIST = "/travail"
 PAGE_SIZE = 20
 
 environment = Environment(
@@ -70,16 +72,21 @@ NAVIGATION = (
 
 
 def navigation(role: str | None) -> list[tuple[str, str]]:
-    """The lists `role` may read (the need-to-know matrix's, as the API's)."""
-    return [
+    """The worklist for a role some followed step waits on (api/web/awaited.py),
+    then the lists `role` may read (the need-to-know matrix's, as the API's)."""
+    if role is None:
+        return []
+    work = [(WORKLIST, "À faire")] if has_worklist(role) else []
+    return work + [
         (path, label)
         for path, label, kind in NAVIGATION
-        if role is not None and access_rules.scope_of(role, kind) != access_rules.NONE
+        if access_rules.scope_of(role, kind) != access_rules.NONE
     ]
 
 
 def landing(role: str) -> str:
-    """Where a person lands once signed in: the first list their role reads."""
+    """Where a person lands once signed in: their worklist when their role has
+    one, else the first list their role reads."""
     return next((path for path, _ in navigation(role)), "/dossiers")
 
 

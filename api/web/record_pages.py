@@ -71,11 +71,11 @@ def read_record_page(
     clocks = read_clocks(as_of=as_of)
     record, _ = read_record(system, caller, access, kind, model, record_id, clocks)
     history = read_record_history(system, caller, access, kind, record_id, clocks)
-    legality = _if_allowed(
+    legality = if_allowed(
         lambda: record_legality(system, caller, access, kind, record_id, clocks)
     )
     verification = (
-        _if_allowed(lambda: verify_record(system, caller, kind, record_id))
+        if_allowed(lambda: verify_record(system, caller, kind, record_id))
         if kind in VERIFIED
         else None
     )
@@ -89,7 +89,7 @@ def read_record_page(
     }
 
 
-def _if_allowed(read: Callable[[], T]) -> T | None:
+def if_allowed(read: Callable[[], T]) -> T | None:
     """What `read` answers, or None when the caller's role or scope may not
     read it (the API's 403)."""
     try:

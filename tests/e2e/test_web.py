@@ -122,9 +122,9 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     assert broken == [], f"erreurs dans la page : {broken}"
 
 
-def sign_in(page: Page, role: str, home: str = "/dossiers") -> None:
+def sign_in(page: Page, role: str, home: str = "/travail") -> None:
     """Sign in by clicking the demo person of `role`: the page lands on the
-    first list the role reads."""
+    role's worklist, or the first list it reads when it has none."""
     actor = next(a for a, _, _ in DEMO_IDENTITIES if a.role == role)
     page.goto("/connexion")
     name = f"Se connecter : {actor.organisation} ({ROLE_LABELS[role]})"
@@ -137,6 +137,7 @@ def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
     assert urlsplit(page.url).path == "/connexion"  # not signed in: sign-in page
     assert page.locator("html").get_attribute("lang") == "fr"
     sign_in(page, "mairie")
+    page.goto("/dossiers")
     assert page.get_by_role("heading", name="Dossiers LLTS").is_visible()
     page.get_by_label("Étape").select_option("avis_mairie_rendu")
     page.get_by_role("button", name="Filtrer").click()
@@ -195,7 +196,8 @@ def test_a_caller_outside_the_scope_gets_the_french_403_page(
 
 
 def test_an_association_opens_one_of_its_measures(page: Page) -> None:
-    sign_in(page, "association", home="/mesures")  # AGASEF
+    sign_in(page, "association")  # AGASEF
+    page.goto("/mesures")
     assert page.get_by_role("heading", name="Mesures ASLL").is_visible()
     rows = page.locator("table tbody tr")
     assert rows.count() >= 1
@@ -235,8 +237,25 @@ def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
 
 
 def test_an_auditor_sees_a_dossiers_legality_and_verified_history(page: Page) -> None:
-    sign_in(page, "auditeur")
+    sign_in(page, "auditeur", home="/dossiers")
     page.locator("table tbody tr").first.get_by_role("link").click()
     page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
     assert page.locator("#verifie").text_content() == "Historique vérifié"
     assert page.get_by_role("heading", name="Contrôle de légalité").is_visible()
+
+
+def test_a_mairie_lands_on_its_worklist_and_opens_an_item(page: Page) -> None:
+    sign_in(page, "mairie")  # lands on /travail
+    assert page.get_by_role("heading", name="À faire").is_visible()
+    rows = page.locator("#a-faire tbody tr")
+    assert rows.count() >= 1
+    first = rows.first
+    to_do = first.locator("td").first.inner_text()
+    assert to_do in ("Enquête sociale à rendre", "Avis de la Mairie à rendre")
+    first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
+    awaited_after = {
+        "Enquête sociale à rendre": "Ménage repéré, dossier LLTS ouvert",
+        "Avis de la Mairie à rendre": "Enquête sociale rendue",
+    }
+    assert page.locator("#etape").text_content() == awaited_after[to_do]

@@ -41,7 +41,7 @@ def browser(client: TestClient) -> Iterator[TestClient]:
         yield anonymous
 
 
-def sign_in(browser: TestClient, role: str, home: str = "/dossiers") -> httpx.Response:
+def sign_in(browser: TestClient, role: str, home: str = "/travail") -> httpx.Response:
     page = browser.get("/connexion")
     assert page.status_code == 200
     token = CSRF.search(page.text)[1]

@@ -98,15 +98,28 @@ def test_mesures_list_and_page_escape_label_and_log_like_the_api(
     )
 
 
-def test_an_association_lands_on_its_measures_and_reads_no_dossiers(
-    browser: TestClient, mesure_id: str
+def test_an_association_lands_on_its_worklist_and_reads_no_dossiers(
+    client: TestClient, browser: TestClient, mesure_id: str
 ) -> None:
-    sign_in(browser, "association", home="/mesures")  # AGASEF
+    sign_in(browser, "association")  # AGASEF
+    assert browser.get("/").headers["location"] == "/travail"
+    work = browser.get("/travail")
+    assert work.status_code == 200, work.text
+    # under convention: its bilan is due by the convention's last day
+    ends_on = date.fromisoformat(read(client, mesure_id)["ends_on"])
+    row = re.search(
+        rf"<td>Bilan de fin de mesure à rendre</td>\s*"
+        rf'<td><a href="/mesures/{mesure_id}">([^<]*)</a></td>\s*<td>([^<]*)</td>',
+        work.text,
+    )
+    assert row is not None, work.text
+    assert row[1] == "Mesure ASLL individuelle à Fort-de-France (97209)"
+    assert row[2].strip() == french.day(ends_on)
     listed = browser.get("/mesures")
     assert f'href="/mesures/{mesure_id}"' in listed.text
     assert 'href="/mesures"' in listed.text  # the header's navigation
+    assert 'href="/travail"' in listed.text
     assert 'href="/dossiers"' not in listed.text
-    assert browser.get("/").headers["location"] == "/mesures"
     refused = browser.get("/dossiers")
     assert refused.status_code == 403
     assert "Accès refusé" in refused.text
@@ -115,7 +128,7 @@ def test_an_association_lands_on_its_measures_and_reads_no_dossiers(
 def test_mesure_as_of_is_the_apis(
     client: TestClient, browser: TestClient, mesure_id: str
 ) -> None:
-    sign_in(browser, "auditeur")
+    sign_in(browser, "auditeur", home="/dossiers")
     assert_as_of_like_the_api(client, browser, "mesure", mesure_id, "Telle qu'au")
 
 
@@ -124,6 +137,7 @@ def test_a_caller_outside_the_scope_gets_the_french_403_page(
 ) -> None:
     sign_in(browser, "commission_logement")  # the Loire's CLU
     assert browser.get(f"/mesures/{mesure_id}").status_code == 403
+    assert mesure_id not in browser.get("/travail").text
     assert mesure_id not in browser.get("/mesures").text
     browser.cookies.clear()
     sign_in(browser, "ccapex", home="/mesures")  # the Loire's CCAPEX

@@ -72,6 +72,7 @@ def test_list_and_page_escape_and_log_like_the_api(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Lordinot" in page.text
     assert "<script>alert" not in page.text
     assert f'href="/dossiers/{dossier_id}"' in page.text
+    assert "<td>Fort-de-France (97209)</td>" in page.text  # its code once
     assert "Ménage repéré, dossier LLTS ouvert" in page.text  # a label, not a code
     dossier = browser.get(f"/dossiers/{dossier_id}")
     assert dossier.status_code == 200, dossier.text
@@ -91,7 +92,7 @@ def test_list_and_page_escape_and_log_like_the_api(
 def test_as_of_is_the_apis(
     client: TestClient, browser: TestClient, dossier_id: str
 ) -> None:
-    sign_in(browser, "auditeur")
+    sign_in(browser, "auditeur", home="/dossiers")
     assert_as_of_like_the_api(client, browser, "dossier", dossier_id, "Tel qu'au")
     wrong = browser.get(f"/dossiers/{dossier_id}", params={"as_of": "hier"})
     assert wrong.status_code == 422
@@ -126,7 +127,8 @@ def test_state_brand_only_for_a_state_operator(
 def test_legality_and_verified_history_only_for_whom_the_api_answers(
     client: TestClient, browser: TestClient, dossier_id: str, settings: Settings
 ) -> None:
-    sign_in(browser, "auditeur")  # reads its legality and verifies its chain
+    # the auditor reads its legality and verifies its chain
+    sign_in(browser, "auditeur", home="/dossiers")
     before = logged_reads(client, dossier_id, "auditeur")  # the client's own
     page = browser.get(f"/dossiers/{dossier_id}")
     assert page.status_code == 200, page.text

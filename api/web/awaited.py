@@ -1,0 +1,70 @@
+"""What waits on whom (the worklist, /travail): for a record's stage, the step
+it awaits next and a label for people. Who may record that step comes from the
+registry's STEP_ROLES (domain/dossier_steps.py, domain/mesure_steps.py), never
+from a second list of roles here."""
+
+from __future__ import annotations
+
+from domain import dossier_steps as dossier
+from domain import mesure_steps as mesure
+
+# A dossier's stage → (the step it awaits, what is to do). Only the stages whose
+# next step is one step: a CAL's decision (attribution, condition, list),
+# a refused or lapsed offer and a done bilan lead to several, so they are not
+# here. ENTERED is not either: its bilan d'installation is read from the
+# follow-up view, with its due day (BILAN-DELAI).
+DOSSIER_AWAITS: dict[str, tuple[str, str]] = {
+    dossier.IDENTIFIED: ("render_social_enquiry", "Enquête sociale à rendre"),
+    dossier.ENQUETE: ("render_mairie_avis", "Avis de la Mairie à rendre"),
+    dossier.MAIRIE: ("complete", "Dossier à constituer"),
+    dossier.COMPLETED: ("check_resources", "Ressources à contrôler"),
+    dossier.RESOURCES: ("start_analysis", "Dossier à analyser"),
+    dossier.ANALYSIS: ("assess_solvency", "Solvabilité à étudier"),
+    dossier.SOLVENCY: ("preselect", "Pré-sélection à faire"),
+    dossier.PRESELECTED: ("rank", "Classement à faire"),
+    dossier.RANKED: ("decide", "Décision de la CAL à prendre"),
+    dossier.DEFERRED: ("decide", "Dossier ajourné à réexaminer en CAL"),
+    dossier.CONDITION_MET: ("offer", "Proposition de logement à faire"),
+    dossier.OFFERED: ("accept_offer", "Réponse du ménage à la proposition"),
+    dossier.ACCEPTED: ("sign_lease", "Bail à signer"),
+    dossier.LEASE: ("enter", "Entrée dans les lieux à enregistrer"),
+}
+# The bilan d'installation of a dossier entered in its dwelling.
+BILAN_STEP = "review_installation"
+BILAN_LABEL = "Bilan d'installation à faire"
+
+# A measure under convention: its bilan is due by the convention's last day
+# (ASLL-FIN), a renewal asked is decided before it (ASLL-DUREE).
+MESURE_AWAITS: dict[str, tuple[str, str]] = {
+    mesure.RUNNING: ("end", "Bilan de fin de mesure à rendre"),
+    mesure.RENEWAL_ASKED: ("decide_renewal", "Renouvellement à décider"),
+}
+
+
+def awaited(
+    role: str, awaits: dict[str, tuple[str, str]], steps: dict[str, frozenset[str]]
+) -> dict[str, str]:
+    """The stages whose awaited step `role` may record, with their labels."""
+    return {
+        stage: label for stage, (step, label) in awaits.items() if role in steps[step]
+    }
+
+
+def dossier_stages(role: str) -> dict[str, str]:
+    return awaited(role, DOSSIER_AWAITS, dossier.STEP_ROLES)
+
+
+def mesure_stages(role: str) -> dict[str, str]:
+    return awaited(role, MESURE_AWAITS, mesure.STEP_ROLES)
+
+
+def bilan_statuses(role: str) -> dict[str, str]:
+    """The bilans d'installation to do (the follow-up view's statuses) when
+    `role` records them."""
+    reviews = role in dossier.STEP_ROLES[BILAN_STEP]
+    return dict.fromkeys(("overdue", "due"), BILAN_LABEL) if reviews else {}
+
+
+def has_worklist(role: str) -> bool:
+    """Whether some step the worklist follows is `role`'s."""
+    return bool(dossier_stages(role) or mesure_stages(role) or bilan_statuses(role))

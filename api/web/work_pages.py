@@ -1,0 +1,160 @@
+"""The worklist (/travail, issue 17): what the signed-in caller must do now,
+the records of their scope awaiting a step of their role (api/web/awaited.py),
+overdue ones first then by deadline. Each source is read through the same
+function as its JSON list (scope, redaction, access log); a source the
+caller's role may not list adds nothing.
+
+Covered: dossiers awaiting the caller's step (no deadline: the dossier list's
+view holds none), bilans d'installation due or overdue (BILAN-DELAI), ASLL
+measures under convention (bilan or renewal due by the convention's end). Not
+covered yet: the offer's answer deadline, commissions to prepare, documents
+asked, the liste complémentaire's expiry, CCAPEX referrals and their
+deadlines. Each source lists its first 100 records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request, Response
+
+from api.access_log import AccessLogDep, AccessRecorder
+from api.deps import SystemDep
+from api.routes.dossiers import dossiers_in_scope
+from api.routes.follow_up import bilans_in_scope
+from api.routes.mesures import mesures_in_scope
+from api.routes.workload import mesure_filter
+from api.web import awaited, french
+from api.web.pages import WORKLIST, PageRoute, render
+from api.web.record_pages import if_allowed
+from api.web.session import PageCallerDep
+from domain.access import Caller
+from domain.department import local_today
+from infra.bootstrap import System
+from projections.dossier_list import DossierFilter, DossierRow
+from projections.follow_up import BilanFilter, BilanRow
+from projections.mesures import MesureRow
+
+PER_SOURCE = 100
+
+Q = TypeVar("Q")
+R = TypeVar("R")
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    label: str
+    link: str
+    record: str  # the record's name, or its kind and commune
+    deadline: date | None
+    overdue: bool
+
+
+def order(items: list[WorkItem]) -> list[WorkItem]:
+    """Overdue first, then by deadline, those without one last."""
+    return sorted(
+        items, key=lambda i: (not i.overdue, i.deadline is None, i.deadline or date.max)
+    )
+
+
+def rows_of(
+    system: System,
+    caller: Caller,
+    access: AccessRecorder,
+    in_scope: Callable[[System, Caller, AccessRecorder, Q], tuple[list[R], int, int]],
+    query: Q,
+) -> list[R]:
+    """The rows `in_scope` (a JSON list's function) answers the caller for
+    `query`; none when their role or scope may not list them (the API's 403)."""
+    answer = if_allowed(lambda: in_scope(system, caller, access, query))
+    return answer[0] if answer else []
+
+
+def dossier_item(label: str, row: DossierRow, now: datetime) -> WorkItem:
+    name = row.applicant_name or f"Dossier à {french.commune(row.commune)}"
+    return WorkItem(label, f"/dossiers/{row.id}", name, None, False)
+
+
+def bilan_item(label: str, row: BilanRow, now: datetime) -> WorkItem:
+    record = f"Dossier à {french.commune(row.commune)}"
+    late = row.status == "overdue"
+    return WorkItem(label, f"/dossiers/{row.dossier_id}", record, row.due_on, late)
+
+
+def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
+    kind = french.label(row.kind, "mesure_kind")
+    record = f"Mesure {kind} à {french.commune(row.commune)}"
+    due = row.ends_on
+    late = due is not None and due < local_today(row.department, now)
+    return WorkItem(label, f"/mesures/{row.id}", record, due, late)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A JSON list read for the worklist: which of its filters' values wait on
+    a role (with what to do), its list function, the query for a value, and
+    an item for a row."""
+
+    awaits: Callable[[str], dict[str, str]]
+    in_scope: Callable[..., tuple[list[Any], int, int]]
+    query: Callable[[str], Any]
+    item: Callable[[str, Any, datetime], WorkItem]
+
+
+SOURCES = (
+    Source(
+        awaited.dossier_stages,
+        dossiers_in_scope,
+        lambda stage: DossierFilter(stage=stage, limit=PER_SOURCE),
+        dossier_item,
+    ),
+    Source(
+        awaited.bilan_statuses,
+        bilans_in_scope,
+        lambda status: BilanFilter(status=status, limit=PER_SOURCE),
+        bilan_item,
+    ),
+    Source(
+        awaited.mesure_stages,
+        mesures_in_scope,
+        lambda stage: mesure_filter(stage=stage, limit=PER_SOURCE),
+        mesure_item,
+    ),
+)
+
+
+def work_items(
+    system: System, caller: Caller, access: AccessRecorder, now: datetime
+) -> list[WorkItem]:
+    """What waits on the caller, overdue first: each source's rows of their
+    scope, read (and logged) by the source's list function."""
+    return order(
+        [
+            source.item(label, row, now)
+            for source in SOURCES
+            for value, label in source.awaits(caller.role).items()
+            for row in rows_of(
+                system, caller, access, source.in_scope, source.query(value)
+            )
+        ]
+    )
+
+
+@router.get(WORKLIST)
+def worklist_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+) -> Response:
+    items = work_items(system, caller, access, datetime.now(UTC))
+    return render(
+        request,
+        "travail.html",
+        items=items,
+        followed=awaited.has_worklist(caller.role),
+    )

@@ -1,0 +1,144 @@
+"""The worklist (/travail, api/web/work_pages.py): what waits on the signed-in
+caller's role among the records of their scope, read and logged as the JSON
+lists read them; overdue first, marked, with French days; a clear empty state."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW
+from api.web import french
+from tests.helpers import web
+from tests.helpers.api import (
+    drive_dossier,
+    identification,
+    identify,
+    store_position,
+    today,
+)
+from tests.helpers.web import logged_reads, sign_in
+
+browser = web.browser  # a fixture
+
+ROW = re.compile(
+    r"<tr( class=\"logis-en-retard\")?>\s*<td>([^<]*)</td>\s*"
+    r'<td><a href="/(\w+)/([0-9a-f-]{36})">([^<]*)</a></td>\s*<td>(.*?)</td>',
+    re.S,
+)
+
+
+def rows(html: str) -> list[tuple[bool, str, str, str, str]]:
+    """The worklist's rows: (overdue, what to do, record id, record, deadline)."""
+    return [
+        (
+            bool(late),
+            unescape(label),
+            record_id,
+            unescape(record),
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip(),
+        )
+        for late, label, _, record_id, record, cell in ROW.findall(html)
+    ]
+
+
+def caught_up(client: TestClient) -> None:
+    """The views the worklist reads hold every event stored so far."""
+    position = store_position(client)
+    for path in ("/v1/dossiers", "/v1/bilans"):
+        answer = client.get(path, params={"min_position": position, "limit": 1})
+        assert answer.status_code == 200, answer.text
+
+
+def identified(client: TestClient, name: str, commune: str = "97209") -> str:
+    answer = identify(client, identification(applicant_name=name, commune=commune))
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def test_a_mairie_sees_its_communes_enquiries_and_avis_awaited(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    enquiry = identified(client, "Ménage Lordinot")
+    elsewhere = identified(client, "Ménage Ailleurs", commune="97213")  # Le Lamentin
+    avis = drive_dossier(
+        client,
+        to="enquete_sociale_rendue",
+        identify_with={"applicant_name": "Ménage Avis"},
+    )
+    caught_up(client)
+    sign_in(browser, "mairie")  # Fort-de-France's: lands on its worklist
+    assert browser.get("/").headers["location"] == "/travail"
+    page = browser.get("/travail")
+    assert page.status_code == 200, page.text
+    assert 'href="/travail"' in page.text  # the header's navigation
+    listed = {record_id: row for row in rows(page.text) for record_id in [row[2]]}
+    assert listed[enquiry][:2] == (False, "Enquête sociale à rendre")
+    assert listed[enquiry][3] == "Ménage Lordinot"
+    assert listed[avis][:2] == (False, "Avis de la Mairie à rendre")
+    assert listed[avis][4] == "—"  # the dossier list's view holds no deadline
+    assert elsewhere not in page.text  # another commune's: not the Mairie's
+    # read and logged as GET /v1/dossiers reads and logs its rows
+    assert logged_reads(client, enquiry, "mairie") == [("GET /travail", DOSSIER_ROW)]
+    browser.cookies.clear()
+    sign_in(browser, "ccas")  # the CCAS renders enquiries, not the Mairie's avis
+    listed = {row[2]: row[1] for row in rows(browser.get("/travail").text)}
+    assert listed.get(enquiry) == "Enquête sociale à rendre"
+    assert avis not in listed
+
+
+def test_an_overdue_bilan_comes_first_marked_with_its_due_day(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    long_ago = today() - timedelta(days=300)
+    entered = drive_dossier(client, to="entre_dans_les_lieux", on=long_ago)
+    to_analyse = drive_dossier(
+        client,
+        to="ressources_controlees",
+        identify_with={"applicant_name": "Ménage Analyse"},
+    )
+    caught_up(client)
+    bilans = client.get("/v1/bilans", params={"status": "overdue"}).json()["data"]
+    due_on = next(
+        date.fromisoformat(b["due_on"]) for b in bilans if b["dossier_id"] == entered
+    )
+    sign_in(browser, "als")
+    listed = rows(browser.get("/travail").text)
+    ids = [row[2] for row in listed]
+    assert ids.index(entered) < ids.index(to_analyse)
+    assert listed[0] == (
+        True,
+        "Bilan d'installation à faire",
+        entered,
+        "Dossier à Fort-de-France (97209)",
+        f"{french.day(due_on)} En retard",
+    )
+    assert listed[ids.index(to_analyse)][1:] == (
+        "Dossier à analyser",
+        to_analyse,
+        "Ménage Analyse",
+        "—",
+    )
+    logged = logged_reads(client, entered, "als")
+    assert ("GET /travail", DOSSIER_FOLLOW_UP) in logged
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "message"),
+    [
+        ("deal", "/travail", "Rien n'attend votre rôle pour l'instant."),
+        ("auditeur", "/dossiers", "Aucune étape suivie ici n'est celle de votre rôle."),
+    ],
+)
+def test_nothing_due_is_said_plainly(
+    browser: TestClient, role: str, home: str, message: str
+) -> None:
+    sign_in(browser, role, home=home)
+    page = browser.get("/travail")
+    assert page.status_code == 200
+    assert message in unescape(page.text)
+    assert ('href="/travail"' in page.text) == (home == "/travail")
