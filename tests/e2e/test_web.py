@@ -132,6 +132,13 @@ def sign_in(page: Page, role: str, home: str = "/dossiers") -> None:
     page.wait_for_url(f"**{home}")
 
 
+def from_menu(page: Page, link: str, path: str) -> None:
+    """Open a page by the header's navigation."""
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name=link).click()
+    page.wait_for_url(f"**{path}")
+
+
 def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
     page.goto("/dossiers")
     assert urlsplit(page.url).path == "/connexion"  # not signed in: sign-in page
@@ -220,10 +227,7 @@ def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
 
 def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
     sign_in(page, "mairie")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Commissions"
-    ).click()
-    page.wait_for_url("**/commissions")
+    from_menu(page, "Commissions", "/commissions")
     assert page.get_by_role("heading", name="Commissions").is_visible()
     page.get_by_role("link", name="Commission préfectorale").first.click()
     page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}$"))
@@ -240,3 +244,24 @@ def test_an_auditor_sees_a_dossiers_legality_and_verified_history(page: Page) ->
     page.wait_for_url(re.compile(r"/dossiers/[0-9a-f-]{36}$"))
     assert page.locator("#verifie").text_content() == "Historique vérifié"
     assert page.get_by_role("heading", name="Contrôle de légalité").is_visible()
+
+
+def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -> None:
+    sign_in(page, "prefecture")
+    from_menu(page, "Légalité", "/legalite")
+    field = page.get_by_role("textbox", name=re.compile("^Département"))
+    assert field.input_value() == "972"  # its own
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r"/legalite\?department=972"))
+    rules = page.locator("#par-regle tbody tr")
+    assert rules.count() >= 1
+    first = page.locator("section .logis-findings li").first
+    assert "Né le" in first.inner_text()
+    pdf = page.request.get(page.locator("#pdf").get_attribute("href") or "")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    first.get_by_role("link").first.click()
+    page.wait_for_url(
+        re.compile(r"/(dossier|mesure|saisine|commission)s/[0-9a-f-]{36}$")
+    )
+    assert page.locator("#etape").text_content()
