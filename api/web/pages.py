@@ -69,6 +69,7 @@ NAVIGATION = (
     ("/mesures", "Mesures ASLL", "mesure"),
     ("/commissions", "Commissions", "commission"),
     ("/legalite", "Légalité", "legality_report"),
+    ("/charge", "Charge ASLL", "asll_dashboards"),
 )
 
 

@@ -265,3 +265,21 @@ def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -
         re.compile(r"/(dossier|mesure|saisine|commission)s/[0-9a-f-]{36}$")
     )
     assert page.locator("#etape").text_content()
+
+
+def test_the_clu_reads_the_associations_workload_and_the_years_figures(
+    page: Page,
+) -> None:
+    sign_in(page, "commission_logement")  # the Loire's CLU
+    from_menu(page, "Charge ASLL", "/charge")
+    assert page.get_by_role("heading", name="Charge des associations ASLL").is_visible()
+    rows = page.locator("#charge tbody tr")
+    assert rows.count() >= 1
+    bar = page.locator("#charge meter").first
+    box = bar.bounding_box()  # the bar is drawn
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0
+    assert bar.get_attribute("aria-label")
+    assert page.locator("#orientations tbody tr").count() >= 1
+    assert "%" in page.locator("#orientations").inner_text()
