@@ -34,7 +34,14 @@ from api.routes import (
     workload,
 )
 from api.summaries import name_operations
-from api.web import commission_pages, pages, record_pages, work_pages
+from api.web import (
+    commission_pages,
+    legality_pages,
+    pages,
+    record_pages,
+    work_pages,
+    workload_pages,
+)
 from api.web.docs import add_static_and_docs
 from api.web.session import session_options
 from infra.auth import build_verifier
@@ -127,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(record_pages.router)
     app.include_router(commission_pages.router)
     app.include_router(work_pages.router)
+    app.include_router(legality_pages.router)
+    app.include_router(workload_pages.router)
     name_operations(app)  # French summaries in /docs
     document_operations(app)  # examples from the demo, the rules of each command
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -6,7 +6,7 @@ report, and the rules catalogue. Read only."""
 # and FastAPI must see each path parameter's alias itself (as in api/steps.py).
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -181,6 +181,42 @@ def read_legality_report(
     settings versions in force in the period and the assumptions relied on;
     the chain of events verified now (`chain.verified: false` is still 200,
     with a banner and no signature block). As JSON, CSV, HTML or PDF."""
+    answer = legality_report(
+        system, caller, clocks, access, department, commune, from_, to, min_position
+    )
+    headers = {"X-Logis-Chain-Verified": str(answer.chain.verified).lower()}
+    if output == "json":
+        return JSONResponse(
+            answer.model_dump(mode="json", by_alias=True), headers=headers
+        )
+    if output == "csv":
+        return Response(
+            as_csv(answer),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **headers,
+                "Content-Disposition": f'inline; filename="{answer.filename}.csv"',
+            },
+        )
+    document = document_response(as_html(answer), output, answer.filename)
+    document.headers.update(headers)
+    return document
+
+
+def legality_report(
+    system: System,
+    caller: Caller,
+    clocks: Clocks,
+    access: AccessRecorder,
+    department: str | None,
+    commune: str | None,
+    from_: date | None,
+    to: date | None,
+    min_position: int | None = None,
+) -> DepartmentReportPublic:
+    """The department's (or commune's) report for `caller`, once its role and
+    territory admit it (403 otherwise); the records it names logged. GET
+    /v1/legality/report and the legality page answer from here."""
     department = _place(department, commune)
     check_place(caller, "legality_report", department, commune)
     system.app.check_clocks(clocks, department)
@@ -217,23 +253,7 @@ def read_legality_report(
         names = kind == "dossier" and categories.reads_category(caller.role, "Id")
         if named:
             access.record(kind, named, LEGALITY_NAMED if names else LEGALITY)
-    headers = {"X-Logis-Chain-Verified": str(answer.chain.verified).lower()}
-    if output == "json":
-        return JSONResponse(
-            answer.model_dump(mode="json", by_alias=True), headers=headers
-        )
-    if output == "csv":
-        return Response(
-            as_csv(answer),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                **headers,
-                "Content-Disposition": f'inline; filename="{answer.filename}.csv"',
-            },
-        )
-    document = document_response(as_html(answer), output, answer.filename)
-    document.headers.update(headers)
-    return document
+    return answer
 
 
 def _place(department: str | None, commune: str | None) -> str:

@@ -16,11 +16,12 @@ from api.routes.statistics import Format, answer_csv, check_year
 from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
 from api.workload import department_rules
-from domain.access import scope_filter
+from domain.access import Caller, scope_filter
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import KINDS, STAGES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import fr_day
+from infra.bootstrap import System
 from projections.mesures import (
     MesureFilter,
     WorkloadFilter,
@@ -108,6 +109,22 @@ def read_workload(
     renewals to decide within 30 days (ASLL-DUREE), bilans overdue (ASLL-FIN),
     too few meetings (ASLL-RYTHME), and each référent's caseload. A caller
     scoped to a department sees its own (another's: 403)."""
+    return workload_in_scope(
+        system, caller, department, association, as_of, min_position
+    )
+
+
+def workload_in_scope(
+    system: System,
+    caller: Caller,
+    department: str | None,
+    association: str | None = None,
+    as_of: date | None = None,
+    min_position: int | None = None,
+) -> WorkloadPublic:
+    """The associations' workload the caller reads: its own department's by
+    default (403 elsewhere). GET /v1/dashboards/workload and the workload page
+    answer from here."""
     department = department or scope_filter(caller, "asll_dashboards").get("department")
     check_place(caller, "asll_dashboards", department)
     if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
@@ -151,14 +168,27 @@ def read_statistics(
     share), ends and ruptures, baux glissants, households. The department
     lies within the caller's scope (`statistics`: the PDALPD's co-pilots, the
     DEAL, the ALS, the CLU/CLT); one without settings is 404."""
+    figures = asll_statistics(system, caller, department, year, min_position)
+    if format == "csv":
+        return answer_csv(figures.model_dump(mode="json"), "statistiques-asll")
+    return figures
+
+
+def asll_statistics(
+    system: System,
+    caller: Caller,
+    department: str,
+    year: int | None = None,
+    min_position: int | None = None,
+) -> StatisticsPublic:
+    """The department's ASLL figures for the year (this year by default), once
+    the caller reads its statistics (403 otherwise). GET /v1/statistics and
+    the workload page answer from here."""
     check_place(caller, "statistics", department)
     system.app.department_versions(department)  # 404 department_not_found
     year = check_year(department, year)
     view = current_view(system, "mesures", min_position)
     statistics = select_statistics(view, department, year)
-    figures = StatisticsPublic(
+    return StatisticsPublic(
         **vars(statistics), position=view.max_tracking_id(system.app.name) or 0
     )
-    if format == "csv":
-        return answer_csv(figures.model_dump(mode="json"), "statistiques-asll")
-    return figures

@@ -5,14 +5,13 @@ Each answers from the same functions as the JSON routes
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api.access_log import AccessLogDep
-from api.deps import ISO_DAY, SystemDep, read_clocks
+from api.deps import SystemDep, read_clocks
 from api.documents import document_response
 from api.record_routes import read_record
 from api.routes.commissions import (
@@ -28,6 +27,7 @@ from api.web.pages import (
     PageRoute,
     blank_is_none,
     offset,
+    query_day,
     render,
     render_list,
 )
@@ -36,25 +36,6 @@ from domain.commission_steps import KINDS
 from projections.commissions import CommissionFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-
-def _day(value: str | None) -> date | None:
-    """A day of a filter (AAAA-MM-JJ, None when blank); 422 otherwise."""
-    value = blank_is_none(value)
-    if value is None:
-        return None
-    try:
-        if ISO_DAY.fullmatch(value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise HTTPException(
-        422,
-        {
-            "code": "invalid_input",
-            "message": f"« {value} » n'est pas une date (AAAA-MM-JJ).",
-        },
-    )
 
 
 @router.get("/commissions")
@@ -75,8 +56,8 @@ def commissions_page(
         )
     query = CommissionFilter(
         kind=kind,
-        held_from=_day(held_from),
-        held_until=_day(held_until),
+        held_from=query_day(held_from),
+        held_until=query_day(held_until),
         limit=PAGE_SIZE,
         offset=offset(page),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from starlette.responses import RedirectResponse
 
 from api.access_log import AccessLogDep
 from api.demo.identities import DEMO_IDENTITIES
-from api.deps import SystemDep
+from api.deps import ISO_DAY, SystemDep
 from api.errors import STATUS_BY_ERROR
 from api.routes.dossiers import dossiers_in_scope
 from api.web import french
@@ -63,11 +64,14 @@ PAGE_POLICY = (
 )
 
 
-# The header's navigation: (path, label, the record kind a role must list).
+# The header's navigation: (path, label, the record kind a role must list or
+# the surface it must read).
 NAVIGATION = (
     ("/dossiers", "Dossiers", "dossier"),
     ("/mesures", "Mesures ASLL", "mesure"),
     ("/commissions", "Commissions", "commission"),
+    ("/legalite", "Légalité", "legality_report"),
+    ("/charge", "Charge ASLL", "asll_dashboards"),
 )
 
 
@@ -274,4 +278,23 @@ def render_list(
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
         request, template, rows=rows, total=total, page=page, pages=pages, **context
+    )
+
+
+def query_day(value: str | None) -> date | None:
+    """A day of a filter (AAAA-MM-JJ, None when blank); 422 otherwise."""
+    value = blank_is_none(value)
+    if value is None:
+        return None
+    try:
+        if ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise HTTPException(
+        422,
+        {
+            "code": "invalid_input",
+            "message": f"« {value} » n'est pas une date (AAAA-MM-JJ).",
+        },
     )

@@ -132,6 +132,13 @@ def sign_in(page: Page, role: str, home: str = "/travail") -> None:
     page.wait_for_url(f"**{home}")
 
 
+def from_menu(page: Page, link: str, path: str) -> None:
+    """Open a page by the header's navigation."""
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name=link).click()
+    page.wait_for_url(f"**{path}")
+
+
 def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
     page.goto("/dossiers")
     assert urlsplit(page.url).path == "/connexion"  # not signed in: sign-in page
@@ -222,10 +229,7 @@ def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
 
 def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
     sign_in(page, "mairie")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Commissions"
-    ).click()
-    page.wait_for_url("**/commissions")
+    from_menu(page, "Commissions", "/commissions")
     assert page.get_by_role("heading", name="Commissions").is_visible()
     page.get_by_role("link", name="Commission préfectorale").first.click()
     page.wait_for_url(re.compile(r"/commissions/[0-9a-f-]{36}$"))
@@ -259,3 +263,42 @@ def test_a_mairie_lands_on_its_worklist_and_opens_an_item(page: Page) -> None:
         "Avis de la Mairie à rendre": "Enquête sociale rendue",
     }
     assert page.locator("#etape").text_content() == awaited_after[to_do]
+
+
+def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -> None:
+    sign_in(page, "prefecture")
+    from_menu(page, "Légalité", "/legalite")
+    field = page.get_by_role("textbox", name=re.compile("^Département"))
+    assert field.input_value() == "972"  # its own
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r"/legalite\?department=972"))
+    rules = page.locator("#par-regle tbody tr")
+    assert rules.count() >= 1
+    first = page.locator("section .logis-findings li").first
+    assert "Né le" in first.inner_text()
+    pdf = page.request.get(page.locator("#pdf").get_attribute("href") or "")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    first.get_by_role("link").first.click()
+    page.wait_for_url(
+        re.compile(r"/(dossier|mesure|saisine|commission)s/[0-9a-f-]{36}$")
+    )
+    assert page.locator("#etape").text_content()
+
+
+def test_the_clu_reads_the_associations_workload_and_the_years_figures(
+    page: Page,
+) -> None:
+    sign_in(page, "commission_logement")  # the Loire's CLU
+    from_menu(page, "Charge ASLL", "/charge")
+    assert page.get_by_role("heading", name="Charge des associations ASLL").is_visible()
+    rows = page.locator("#charge tbody tr")
+    assert rows.count() >= 1
+    bar = page.locator("#charge meter").first
+    box = bar.bounding_box()  # the bar is drawn
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0
+    assert bar.get_attribute("aria-label")
+    assert page.locator("#orientations tbody tr").count() >= 1
+    assert "%" in page.locator("#orientations").inner_text()
