@@ -22,6 +22,7 @@ import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
 from domain.shared import ROLE_LABELS
+from tests.helpers.api import SOCIAL_ENQUIRY, identification, identify, record, today
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -259,3 +260,34 @@ def test_a_mairie_lands_on_its_worklist_and_opens_an_item(page: Page) -> None:
         "Avis de la Mairie à rendre": "Enquête sociale rendue",
     }
     assert page.locator("#etape").text_content() == awaited_after[to_do]
+
+
+def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
+    page: Page, server: Server
+) -> None:
+    with server.client() as api:  # a new dossier, its enquiry still awaited
+        answer = identify(api, identification(applicant_name="Ménage Formulaire"))
+        assert answer.status_code == 201, answer.text
+        dossier = answer.json()["id"]
+        sign_in(page, "mairie")
+        page.goto(f"/dossiers/{dossier}")
+        enquiry = page.locator("#formulaire-social-enquiry")
+        enquiry.get_by_label("Avis").select_option("favorable")
+        enquiry.get_by_label("Synthèse de l'enquête").fill("Hébergé chez un tiers.")
+        body = SOCIAL_ENQUIRY.body(today())  # meanwhile, the department's
+        by_api = record(api, dossier, "social-enquiry", body, role="departement")
+        assert by_api.status_code == 200, by_api.text
+    enquiry.get_by_role("button", name="Enregistrer").click()
+    refused = page.locator("#refus")
+    assert "Le dossier a changé" in refused.inner_text()
+    assert (
+        "Avis de l'enquête sociale rendu" in page.locator("#entre-temps").inner_text()
+    )
+    steps = page.locator("#historique > li").count()
+    avis = page.locator("#formulaire-mairie-avis")  # now the awaited step
+    avis.get_by_label("Avis").select_option("defavorable")
+    avis.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(rf"/dossiers/{dossier}#historique$"))
+    assert page.locator("#etape").text_content() == "Avis de la Mairie rendu"
+    assert page.locator("#historique > li").count() == steps + 1
+    assert page.locator("#formulaire-mairie-avis").count() == 0
