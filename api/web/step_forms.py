@@ -14,10 +14,12 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
-from api.web.awaited import DOSSIER_AWAITS
+from api.web.awaited import DOSSIER_AWAITS, MESURE_AWAITS
 from commands import dossier as dossier_commands
+from commands import mesure as mesure_commands
 from commands.base import RecordStep
 from domain.access import Caller
+from domain.mesure_steps import RUNNING, UNDER_CONVENTION
 from domain.pydantic_french import field_of, french_problem
 
 # A field's name for people; its choices' words (the API's codes otherwise).
@@ -25,6 +27,11 @@ FIELD_LABELS = {
     "avis": "Avis",
     "summary": "Synthèse de l'enquête",
     "comment": "Commentaire",
+    "kind": "Rencontre",
+    "months": "Durée du renouvellement demandé (mois)",
+    "reason": "Pourquoi renouveler",
+    "granted": "Renouvellement accordé",
+    "motive": "Motif (obligatoire en cas de refus)",
     "occurred_on": "Date de l'étape (par défaut : aujourd'hui)",
 }
 CHOICE_LABELS = {
@@ -32,7 +39,10 @@ CHOICE_LABELS = {
     "favorable": "favorable",
     "defavorable": "défavorable",
     "non_prioritaire": "non prioritaire",
+    "entretien": "entretien",
+    "visite_a_domicile": "visite à domicile",
 }
+YES_NO = (("true", "oui"), ("false", "non"))
 VERSION_FIELD, KEY_FIELD = "expected_version", "idempotency_key"
 
 
@@ -40,14 +50,28 @@ def _stages_awaiting(awaits: dict[str, tuple[str, str]], action: str) -> frozens
     return frozenset(stage for stage, (step, _) in awaits.items() if step == action)
 
 
-# Each kind's steps with a form, and the stages at which each is awaited (the
-# worklist's table, api/web/awaited.py: not a second list).
+# Each kind's steps with a form, and the stages at which each is offered: the
+# worklist's table where it follows the step (api/web/awaited.py), else the
+# stages the measure's own check admits (domain/mesure_checks.py's meeting
+# under convention, mesure_support.py's renewal asked while running). The
+# aggregate checks again: a form shown is never a form accepted.
 FORM_STEPS: dict[str, dict[str, tuple[type[RecordStep], frozenset[str]]]] = {
     "dossier": {
         step.slug: (step, _stages_awaiting(DOSSIER_AWAITS, step.action))
         for step in (
             dossier_commands.RenderSocialEnquiry,
             dossier_commands.RenderMairieAvis,
+        )
+    },
+    "mesure": {
+        step.slug: (step, stages)
+        for step, stages in (
+            (mesure_commands.HoldMeeting, UNDER_CONVENTION),
+            (mesure_commands.RequestRenewal, frozenset({RUNNING})),
+            (
+                mesure_commands.DecideRenewal,
+                _stages_awaiting(MESURE_AWAITS, "decide_renewal"),
+            ),
         )
     },
 }
@@ -57,14 +81,15 @@ FORM_STEPS: dict[str, dict[str, tuple[type[RecordStep], frozenset[str]]]] = {
 class FormField:
     name: str
     label: str
-    kind: str  # "choice", "text" (several lines) or "date"
+    kind: str  # "choice", "number", "text" (several lines) or "date"
     required: bool
     choices: tuple[tuple[str, str], ...] = ()
 
 
 def fields_of(step: type[RecordStep]) -> list[FormField]:
-    """The command model's fields, as a form's: a Literal is a choice, a day a
-    date, any other a text; the date of the step last, optional."""
+    """The command model's fields, as a form's: a Literal or a yes/no is a
+    choice, a whole number a number, a day a date, any other a text; the date
+    of the step last, optional."""
     fields = []
     for name, info in step.model_fields.items():
         annotation = info.annotation
@@ -72,6 +97,10 @@ def fields_of(step: type[RecordStep]) -> list[FormField]:
         if get_origin(annotation) is Literal:
             choices = tuple((c, CHOICE_LABELS.get(c, c)) for c in get_args(annotation))
             fields.append(FormField(name, label, "choice", info.is_required(), choices))
+        elif annotation is bool:
+            fields.append(FormField(name, label, "choice", info.is_required(), YES_NO))
+        elif annotation is int:
+            fields.append(FormField(name, label, "number", info.is_required()))
         elif date in (annotation, *get_args(annotation)):
             fields.append(FormField(name, label, "date", info.is_required()))
         else:

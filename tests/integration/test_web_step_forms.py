@@ -10,10 +10,17 @@ import re
 from html import unescape
 
 import httpx
+import pytest
 from starlette.testclient import TestClient
 
 from tests.helpers import web
 from tests.helpers.api import SOCIAL_ENQUIRY, identify, record, today
+from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
+    asll,
+    drive_mesure,
+    read,
+)
+from tests.helpers.mesures_http import events_of as mesure_events
 from tests.helpers.web import CSRF, sign_in
 
 browser = web.browser  # a fixture
@@ -144,3 +151,55 @@ def test_no_form_for_a_role_that_may_not_record_and_none_without_the_token(
         assert answer.status_code == 403
         assert "Formulaire expiré ou venu d&#39;ailleurs" in answer.text
     assert events_of(client, dossier) == ["Identified"]
+
+
+def association_opens(
+    client: TestClient, browser: TestClient, stage: str
+) -> tuple[str, httpx.Response]:
+    """An AGASEF measure at `stage`, its page as AGASEF's social worker reads it."""
+    mesure = drive_mesure(client, to=stage)
+    sign_in(browser, "association")
+    return mesure, browser.get(f"/mesures/{mesure}")
+
+
+@pytest.mark.usefixtures("asll")
+def test_an_association_records_a_meeting_and_asks_a_renewal_by_their_forms(
+    client: TestClient, browser: TestClient
+) -> None:
+    mesure, page = association_opens(client, browser, "en_cours")
+    assert 'id="formulaire-renewal-decision"' not in page.text  # none asked yet
+    meeting = form_of(page, "meeting")
+    answer = browser.post(
+        f"/mesures/{mesure}/etapes/meeting", data={**meeting, "kind": "entretien"}
+    )
+    assert answer.status_code == 303, answer.text
+    renewal = form_of(browser.get(f"/mesures/{mesure}"), "renewal-request")
+    asked = {**renewal, "months": "trois", "reason": "Budget à stabiliser."}
+    wrong = browser.post(f"/mesures/{mesure}/etapes/renewal-request", data=asked)
+    assert wrong.status_code == 422
+    assert 'id="renewal-request-months-erreur">nombre entier attendu<' in wrong.text
+    asked["months"] = "3"
+    answer = browser.post(f"/mesures/{mesure}/etapes/renewal-request", data=asked)
+    assert answer.status_code == 303, answer.text
+    assert read(client, mesure)["stage"] == "renouvellement_demande"
+    types = [event["type"] for event in mesure_events(client, mesure)]
+    assert types[-2:] == ["MeetingHeld", "RenewalRequested"]
+
+
+@pytest.mark.usefixtures("asll")
+def test_a_rule_refusing_a_form_is_said_above_it_and_nothing_stored(
+    client: TestClient, browser: TestClient
+) -> None:
+    # an association decides the renewal of its own specific actions only
+    mesure, page = association_opens(client, browser, "renouvellement_demande")
+    before = mesure_events(client, mesure)
+    decision = form_of(page, "renewal-decision")
+    answer = browser.post(
+        f"/mesures/{mesure}/etapes/renewal-decision",
+        data={**decision, "granted": "true"},
+    )
+    assert answer.status_code == 409
+    refusal = re.search(r'<div [^>]*id="refus"[^>]*>(.*?)</div>', answer.text, re.S)
+    assert refusal
+    assert "qui renouvelle cette mesure" in unescape(refusal[1])
+    assert mesure_events(client, mesure) == before
