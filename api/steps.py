@@ -44,11 +44,11 @@ def add_step_routes(
                 "rejouable."
             ),
             operation_id=f"{operation_prefix}_{slug.replace('-', '_')}",
-            dependencies=[Depends(_role_may_ask(step))],
+            dependencies=[Depends(role_check(step))],
         )
 
 
-def _role_may_ask(step: Any) -> Callable[[Any], None]:
+def role_check(step: Any) -> Callable[[Any], None]:
     """403 `role_not_allowed` before the body is read: a role that may never
     record the step is told so whatever it sent (the aggregate checks again).
     The roles its rule answers (`ruled_roles`, 409) go on to the rule."""
@@ -78,7 +78,7 @@ def may_record(kind: str, action: str, title: str) -> Any:
 def may_step(step: Any) -> Any:
     """`dependencies=[...]` of a hand-written step route (its path names more
     than the record, e.g. a dwelling)."""
-    return Depends(_role_may_ask(step))
+    return Depends(role_check(step))
 
 
 def carry_out_step(

@@ -12,10 +12,12 @@ from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from starlette.responses import RedirectResponse
 
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import SystemDep, read_clocks
+from api.deps import SystemDep, command_context, read_clocks
+from api.errors import STATUS_BY_ERROR
 from api.record_routes import read_record, read_record_history
 from api.routes.legality import record_legality
 from api.routes.mesures import mesures_in_scope
@@ -25,6 +27,7 @@ from api.schemas.dossiers import DossierPublic
 from api.schemas.history import HistoryPublic
 from api.schemas.mesures import MesurePublic
 from api.schemas.saisines import SaisinePublic
+from api.steps import carry_out_step, role_check
 from api.web.pages import (
     PAGE_SIZE,
     PageNumber,
@@ -35,20 +38,27 @@ from api.web.pages import (
     render,
     render_list,
 )
-from api.web.session import PageCallerDep
+from api.web.session import PageCallerDep, SentForm, check_csrf
+from api.web.step_forms import KEY_FIELD, VERSION_FIELD, command_of, forms_for, step_of
+from commands.errors import ConcurrencyError
 from domain import records
 from domain.access import Caller, ForbiddenError
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
-from domain.shared import add_months
+from domain.shared import DomainError, add_months
 from infra.bootstrap import System
 
 UUID_TEXT = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 AsOf = Annotated[str | None, Query(max_length=64)]
+RECORD_NAMES = {"dossier": "Le dossier", "mesure": "La mesure"}
+STALE = (
+    "{record} a changé depuis l'ouverture du formulaire : rien n'a été "
+    "enregistré. Relisez ce qui a été enregistré entre-temps, puis recommencez."
+)
 T = TypeVar("T")
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -130,8 +140,41 @@ def add_record_page(
     more: Callable[[Any], dict[str, Any]] = lambda _: {},
 ) -> None:
     """GET /<kind>s/{<kind>_id}: the record's page, with `more(record)` in its
-    template's context."""
+    template's context and the step forms its caller may fill now
+    (api/web/step_forms.py); POST /<kind>s/{<kind>_id}/etapes/{slug}: one of
+    those forms sent."""
     id_name = f"{kind}_id"
+
+    def show(
+        request: Request,
+        caller: Caller,
+        system: System,
+        access: AccessRecorder,
+        record_id: UUID,
+        as_of: str | None = None,
+        sent: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Response:
+        context = read_record_page(
+            system, caller, access, kind, model, record_id, as_of
+        )
+        record = context["record"]
+        sent = sent or {}
+        since = sent.get("since")
+        return render(
+            request,
+            template,
+            status,
+            **context,
+            **more(record),
+            forms=[] if as_of else forms_for(kind, caller, record, sent),
+            refused=sent.get("refused"),
+            changes=[
+                item["entry"].label
+                for item in context["timeline"]
+                if since is not None and item["entry"].version > since
+            ],
+        )
 
     def record_page(
         request: Request,
@@ -141,13 +184,59 @@ def add_record_page(
         access: AccessLogDep,
         as_of: AsOf = None,
     ) -> Response:
-        context = read_record_page(
-            system, caller, access, kind, model, record_id, as_of
+        return show(request, caller, system, access, record_id, as_of)
+
+    def record_step(
+        request: Request,
+        record_id: Annotated[UUID, Path(alias=id_name)],
+        slug: Annotated[str, Path(max_length=40)],
+        caller: PageCallerDep,
+        system: SystemDep,
+        access: AccessLogDep,
+        form: SentForm,
+    ) -> Response:
+        found = step_of(kind, slug)
+        if found is None:
+            raise HTTPException(
+                404, {"code": "not_found", "message": "Formulaire inconnu."}
+            )
+        step, _ = found
+        role_check(step)(caller)  # 403 before anything of the form is read
+        command, errors, values = command_of(step, form)
+        sent: dict[str, Any] = {"slug": slug, "values": values, "errors": errors}
+        if command is None:  # nothing stored: the form again, with the problems
+            return show(request, caller, system, access, record_id, None, sent, 422)
+        ctx = command_context(
+            request,
+            caller,
+            idempotency_key=form.get(KEY_FIELD) or None,
+            if_match=form.get(VERSION_FIELD, ""),
         )
-        return render(request, template, **context, **more(context["record"]))
+        try:
+            carry_out_step(system, record_id, command, ctx, Response())
+        except ConcurrencyError:
+            sent |= {
+                "refused": STALE.format(record=RECORD_NAMES[kind]),
+                "since": ctx.expected_version,
+            }
+            return show(request, caller, system, access, record_id, None, sent, 409)
+        except DomainError as error:  # a rule refused it: said next to the form
+            status = next(s for c, s in STATUS_BY_ERROR if isinstance(error, c))
+            if status == 403 or status == 404:
+                raise
+            sent["refused"] = error.message
+            return show(request, caller, system, access, record_id, None, sent, status)
+        return RedirectResponse(f"/{kind}s/{record_id}#historique", 303)
 
     record_page.__name__ = f"{kind}_page"
+    record_step.__name__ = f"{kind}_step_form"
     router.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
+    router.add_api_route(
+        f"/{kind}s/{{{id_name}}}/etapes/{{slug}}",
+        record_step,
+        methods=["POST"],
+        dependencies=[Depends(check_csrf)],
+    )
 
 
 def _mesure_deadlines(mesure: MesurePublic) -> dict[str, Any]:

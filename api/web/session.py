@@ -83,6 +83,14 @@ async def check_csrf(request: Request) -> None:
         )
 
 
+async def sent_form(request: Request) -> dict[str, str]:
+    """A POST form's fields, as text (a page's route may then be synchronous)."""
+    return {name: str(value) for name, value in (await request.form()).items()}
+
+
+SentForm = Annotated[dict[str, str], Depends(sent_form)]
+
+
 async def page_caller(request: Request) -> Caller:
     """The signed-in caller, by the API's `get_caller` on the session's token
     (it also becomes the request's caller, which the access log reads)."""

@@ -22,6 +22,7 @@ import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
 from domain.shared import ROLE_LABELS
+from tests.helpers.api import SOCIAL_ENQUIRY, identification, identify, record, today
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -302,3 +303,34 @@ def test_the_clu_reads_the_associations_workload_and_the_years_figures(
     assert bar.get_attribute("aria-label")
     assert page.locator("#orientations tbody tr").count() >= 1
     assert "%" in page.locator("#orientations").inner_text()
+
+
+def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
+    page: Page, server: Server
+) -> None:
+    with server.client() as api:  # a new dossier, its enquiry still awaited
+        answer = identify(api, identification(applicant_name="Ménage Formulaire"))
+        assert answer.status_code == 201, answer.text
+        dossier = answer.json()["id"]
+        sign_in(page, "mairie")
+        page.goto(f"/dossiers/{dossier}")
+        enquiry = page.locator("#formulaire-social-enquiry")
+        enquiry.get_by_label("Avis").select_option("favorable")
+        enquiry.get_by_label("Synthèse de l'enquête").fill("Hébergé chez un tiers.")
+        body = SOCIAL_ENQUIRY.body(today())  # meanwhile, the department's
+        by_api = record(api, dossier, "social-enquiry", body, role="departement")
+        assert by_api.status_code == 200, by_api.text
+    enquiry.get_by_role("button", name="Enregistrer").click()
+    refused = page.locator("#refus")
+    assert "Le dossier a changé" in refused.inner_text()
+    assert (
+        "Avis de l'enquête sociale rendu" in page.locator("#entre-temps").inner_text()
+    )
+    steps = page.locator("#historique > li").count()
+    avis = page.locator("#formulaire-mairie-avis")  # now the awaited step
+    avis.get_by_label("Avis").select_option("defavorable")
+    avis.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(rf"/dossiers/{dossier}#historique$"))
+    assert page.locator("#etape").text_content() == "Avis de la Mairie rendu"
+    assert page.locator("#historique > li").count() == steps + 1
+    assert page.locator("#formulaire-mairie-avis").count() == 0

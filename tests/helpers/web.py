@@ -66,8 +66,9 @@ def logged_reads(
 
 
 def without_links(html: str) -> str:
-    """The page without its links' targets (where identifiers may be)."""
-    return re.sub(r'href="[^"]*"', "", html)
+    """The page without its links' and forms' targets (where identifiers may
+    be)."""
+    return re.sub(r'(href|action)="[^"]*"', "", html)
 
 
 def assert_logged_like_the_api(
