@@ -374,6 +374,9 @@ def test_every_main_page_has_no_serious_accessibility_violation(
         ("association", "mesure", FIRST_ROW),
         ("ccapex", "saisine", _late_referral(server)),
         ("auditeur", "dossier-auditeur", martinique),
+        ("prefecture", "legalite", "/legalite?department=972"),
+        ("prefecture", "legalite-rapport", "#imprimable"),
+        ("commission_logement", "charge", "/charge"),
         ("commission_logement", "refus", martinique),
     ]
     ARTIFACTS.mkdir(exist_ok=True)
