@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -191,13 +191,25 @@ def test_a_post_form_without_its_csrf_token_is_refused(page: Page) -> None:
     page.wait_for_url("**/connexion")
 
 
+def _martinique_dossier(server: Server) -> str:
+    """The path of a Martinique dossier's page, read as an auditor."""
+    with server.client() as api:
+        listed = api.get("/v1/dossiers", params={"limit": 1}).json()["data"]
+    return f"/dossiers/{listed[0]['id']}"
+
+
+def _late_referral(server: Server) -> str:
+    """The path of the demo's referral whose landlord assigned too early."""
+    late = re.search(r"([0-9a-f-]{36})\s+\S+\s+Ménage Colombet", server.demo_report)
+    assert late is not None, server.demo_report
+    return f"/saisines/{late[1]}"
+
+
 def test_a_caller_outside_the_scope_gets_the_french_403_page(
     page: Page, server: Server
 ) -> None:
-    with server.client() as api:  # a Martinique dossier, read as an auditor
-        listed = api.get("/v1/dossiers", params={"limit": 1}).json()["data"]
     sign_in(page, "commission_logement")  # the Loire's CLU
-    answer = page.goto(f"/dossiers/{listed[0]['id']}")
+    answer = page.goto(_martinique_dossier(server))
     assert answer is not None
     assert answer.status == 403
     assert page.get_by_role("heading", name="Accès refusé").is_visible()
@@ -219,10 +231,8 @@ def test_an_association_opens_one_of_its_measures(page: Page) -> None:
 
 
 def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
-    late = re.search(r"([0-9a-f-]{36})\s+\S+\s+Ménage Colombet", server.demo_report)
-    assert late is not None, server.demo_report
     sign_in(page, "ccapex", home="/mesures")  # the Loire's CCAPEX
-    page.goto(f"/saisines/{late[1]}")
+    page.goto(_late_referral(server))
     assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
     assert "moins de deux mois" in page.locator("#manquements").inner_text()
     assert page.locator("#historique > li").count() >= 2
@@ -280,7 +290,8 @@ def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -
     pdf = page.request.get(page.locator("#pdf").get_attribute("href") or "")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-    first.get_by_role("link").first.click()
+    # the first finding on a record with a page (programmes have none yet)
+    page.locator("section .logis-findings li a").first.click()
     page.wait_for_url(
         re.compile(r"/(dossier|mesure|saisine|commission)s/[0-9a-f-]{36}$")
     )
@@ -334,3 +345,87 @@ def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
     assert page.locator("#etape").text_content() == "Avis de la Mairie rendu"
     assert page.locator("#historique > li").count() == steps + 1
     assert page.locator("#formulaire-mairie-avis").count() == 0
+
+
+# Where the screenshots of the main pages go (ignored by git), at each width.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+WIDTHS = {"1280x800": (1280, 800), "390x844": (390, 844)}
+FIRST_ROW = "table tbody tr a"
+BAD_IMPACTS = ("serious", "critical")
+
+
+def _axe_report(where: str, violations: list[dict[str, Any]]) -> list[str]:
+    """The serious and critical violations, readable: rule, impact, what it
+    asks, where to read more, then each element and what to fix."""
+    lines = []
+    for violation in violations:
+        if violation["impact"] not in BAD_IMPACTS:
+            continue
+        lines.append(
+            f"{where} — {violation['id']} ({violation['impact']}) :"
+            f" {violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            summary = str(node.get("failureSummary", "")).replace("\n", " ")
+            lines.append(f"    {', '.join(map(str, node['target']))} : {summary}")
+    return lines
+
+
+def _check_and_photograph(page: Page, name: str) -> list[str]:
+    """Axe at each width (the phone's layout hides and shows other things),
+    and a screenshot of the whole page at each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for size, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        results = Axe().run(page)
+        where = f"{urlsplit(page.url).path} ({name}, {size})"
+        found += _axe_report(where, results.response["violations"])
+        page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=True)
+    return found
+
+
+def test_every_main_page_has_no_serious_accessibility_violation(
+    page: Page, server: Server
+) -> None:
+    """axe-core (bundled with axe-playwright-python, nothing fetched) on each
+    main page as the roles that read it, at desktop and phone widths: no
+    serious or critical violation. The screenshots go to tests/artifacts/."""
+    martinique = _martinique_dossier(server)  # refused to the Loire's CLU
+    # (the role signed in, none on the sign-in page; the screenshots' name; the
+    # path, or the link of the page before that leads there)
+    visits: list[tuple[str | None, str, str]] = [
+        (None, "connexion", "/connexion"),
+        ("mairie", "travail", "/travail"),
+        ("mairie", "dossiers", "/dossiers"),
+        ("mairie", "dossier", FIRST_ROW),
+        ("mairie", "commissions", "/commissions"),
+        ("mairie", "commission", FIRST_ROW),
+        ("mairie", "commission-pv", "#pv"),
+        ("association", "mesures", "/mesures"),
+        ("association", "mesure", FIRST_ROW),
+        ("ccapex", "saisine", _late_referral(server)),
+        ("auditeur", "dossier-auditeur", martinique),
+        ("prefecture", "legalite", "/legalite?department=972"),
+        ("prefecture", "legalite-rapport", "#imprimable"),
+        ("commission_logement", "charge", "/charge"),
+        ("commission_logement", "refus", martinique),
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    homes = {"ccapex": "/mesures", "auditeur": "/dossiers"}
+    signed_in: str | None = None
+    violations: list[str] = []
+    for role, name, where in visits:
+        if role != signed_in:
+            page.context.clear_cookies()
+            if role:
+                sign_in(page, role, home=homes.get(role, "/travail"))
+            signed_in = role
+        if not where.startswith("/"):  # a link of the page before
+            where = page.locator(where).first.get_attribute("href") or ""
+        page.goto(where)
+        violations += _check_and_photograph(page, name)
+    if violations:
+        heading = "Violations d'accessibilité graves ou critiques (axe-core) :"
+        pytest.fail("\n".join([heading, *violations]), pytrace=False)
