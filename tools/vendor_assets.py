@@ -27,6 +27,13 @@ PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
             "dist/dsfr.nomodule.min.js",
             "dist/fonts",
             "dist/favicon",
+            # Every icon: the DSFR's stylesheet draws its components' with them
+            # (a missing SVG draws as a plain square); the icon sets the pages
+            # use find them three folders up, as the DSFR's own layout has them.
+            "dist/icons",
+            "dist/utility/icons/icons-system/icons-system.min.css",
+            "dist/utility/icons/icons-user/icons-user.min.css",
+            "dist/utility/icons/icons-arrows/icons-arrows.min.css",
         ),
     ),
     "htmx.org": ("htmx", ("LICENSE", "dist/htmx.min.js")),
