@@ -22,6 +22,7 @@ import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
 from domain.shared import ROLE_LABELS
+from tests.e2e.support import ADDED_BY_A_SCENARIO
 from tests.helpers.api import SOCIAL_ENQUIRY, identification, identify, record, today
 
 if TYPE_CHECKING:
@@ -320,7 +321,7 @@ def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
     page: Page, server: Server
 ) -> None:
     with server.client() as api:  # a new dossier, its enquiry still awaited
-        answer = identify(api, identification(applicant_name="Ménage Formulaire"))
+        answer = identify(api, identification(applicant_name=ADDED_BY_A_SCENARIO))
         assert answer.status_code == 201, answer.text
         dossier = answer.json()["id"]
         sign_in(page, "mairie")
