@@ -3,6 +3,8 @@ views from settings. Nothing else constructs them."""
 
 from __future__ import annotations
 
+import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,6 +139,12 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
     if settings.is_postgres:
         views_env = env
         locks = PostgresLocks(_conninfo(settings))
+    elif migrations.in_memory(settings):
+        # The views in memory too, in a database of this system's own: a file
+        # named ":memory:-views" would be shared by every test process in the
+        # directory (and left behind); the locks in a directory of its own.
+        views_env = {**env, "SQLITE_DBNAME": _memory_uri()}
+        locks = FileLocks(Path(tempfile.mkdtemp(prefix="logis-locks-")))
     else:
         events = settings.sqlite_path()
         views_env = {**env, "SQLITE_DBNAME": str(migrations.views_file(events))}
@@ -156,6 +164,12 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
     access_log = access_log_for(app.recorder)
     access_log.seal_unsealed()
     return System(settings, app, engine, factory, Metrics(engine), access_log)
+
+
+def _memory_uri() -> str:
+    """A named in-memory SQLite database that every connection of the pool
+    shares (`cache=shared`), and that no other system in the process sees."""
+    return f"file:logis-views-{uuid.uuid4().hex}?mode=memory&cache=shared"
 
 
 def build_relay(settings: Settings, app: Logis) -> Relay:
