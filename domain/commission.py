@@ -47,8 +47,8 @@ from domain.programme import Programme
 from domain.shared import (
     InvalidValueError,
     Meta,
-    RecordedEvent,
     Recording,
+    StagedEvent,
     TransitionError,
     check_role,
 )
@@ -62,14 +62,11 @@ class Commission(
 ):
     TOPIC = "logis.commission.Commission"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.commission.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
-        def mutate(self, aggregate: Any) -> Any:
-            commission = super().mutate(aggregate)
-            commission.stage = self.STAGE or commission.stage
-            return commission
+        def date_last_step(self, record: Any) -> None:
+            """A commission's steps are its session's: dated by `held_on`."""
 
     class Convened(Event, Aggregate.Created):
         TOPIC = "logis.commission.Convened"

@@ -34,7 +34,7 @@ from domain.mesure_request import MesureRequest
 from domain.mesure_steps import STEP_ROLES as STEP_ROLES
 from domain.mesure_support import MesureSupport
 from domain.personal import check_eraser
-from domain.shared import Meta, RecordedEvent, Recording
+from domain.shared import Meta, Recording, StagedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -45,17 +45,13 @@ class Mesure(
 ):
     TOPIC = "logis.mesure.Mesure"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.mesure.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
-        def mutate(self, aggregate: Any) -> Any:
-            mesure = super().mutate(aggregate)
-            mesure.stage = self.STAGE or mesure.stage
+        def date_last_step(self, record: Any) -> None:
             # A meeting recorded late does not take the measure's date back.
-            last = getattr(mesure, "last_occurred_on", self.occurred_on)
-            mesure.last_occurred_on = max(last, self.occurred_on)
-            return mesure
+            last = getattr(record, "last_occurred_on", self.occurred_on)
+            record.last_occurred_on = max(last, self.occurred_on)
 
     class Requested(Event, Aggregate.Created):
         TOPIC = "logis.mesure.Requested"
@@ -325,13 +321,8 @@ class Mesure(
         contact with the household: the measure's last day stays."""
 
         TOPIC = "logis.mesure.PersonalDataErased"
+        CHRONOLOGICAL = False
         categories: list[str]  # DOMAIN.md §9 categories erased
-
-        def mutate(self, aggregate: Any) -> Any:
-            last = aggregate.last_occurred_on
-            mesure = super().mutate(aggregate)
-            mesure.last_occurred_on = last
-            return mesure
 
     # ---- commands: the record's own; the others are mixed in ----------------------
 

@@ -50,9 +50,9 @@ from domain.saisine_steps import STEP_ROLES as STEP_ROLES
 from domain.shared import (
     InvalidValueError,
     Meta,
-    RecordedEvent,
     Recording,
     RoleNotAllowedError,
+    StagedEvent,
     add_months,
     check_landlord,
     check_role,
@@ -68,15 +68,8 @@ if TYPE_CHECKING:
 class Saisine(SaisineCourse, Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.saisine.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
-
-        def mutate(self, aggregate: Any) -> Any:
-            saisine = super().mutate(aggregate)
-            saisine.stage = self.STAGE or saisine.stage
-            saisine.last_occurred_on = self.occurred_on
-            return saisine
 
     class Signalled(Event, Aggregate.Created):
         TOPIC = "logis.saisine.Signalled"
@@ -230,13 +223,8 @@ class Saisine(SaisineCourse, Recording, Aggregate):
         fields of this referral read as erased (domain/personal.py)."""
 
         TOPIC = "logis.saisine.PersonalDataErased"
+        CHRONOLOGICAL = False
         categories: list[str]  # DOMAIN.md §9 categories erased
-
-        def mutate(self, aggregate: Any) -> Any:
-            last = aggregate.last_occurred_on
-            saisine = super().mutate(aggregate)
-            saisine.last_occurred_on = last
-            return saisine
 
     # ---- commands: the signal and the erasure; the others are mixed in -----------
 

@@ -37,6 +37,7 @@ from domain.shared import (
     Meta,
     RoleNotAllowedError,
     TransitionError,
+    check_chronology,
     check_landlord,
     check_role,
     fr_day,
@@ -165,12 +166,7 @@ class SaisineCourse:
             outcome = OUTCOME_LABELS.get(self.outcome, self.outcome)
             msg = f"La saisine est close ({outcome}) : {label} impossible."
             raise TransitionError(msg, "saisine_closed")
-        if meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
-                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
+        check_chronology(meta, self.last_occurred_on)
 
     def _check_stage(self, allowed: set[str], what: str) -> None:
         if self.stage not in allowed:

@@ -115,6 +115,29 @@ class RecordedEvent(Aggregate.Event):
     correlation_id: str
 
 
+class StagedEvent(RecordedEvent):
+    """The base of the events of a record that goes through stages (a dossier,
+    a measure, a programme, a referral, a commission): each may lead it to a
+    stage, and dates its last step unless it stands outside the steps' order."""
+
+    STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
+    CHRONOLOGICAL: ClassVar[bool] = True  # False: outside the steps' order
+
+    def resulting_stage(self, current: str) -> str:
+        """The record's stage after this event (also used by projections)."""
+        return self.STAGE or current
+
+    def mutate(self, aggregate: Any) -> Any:
+        record = super().mutate(aggregate)
+        record.stage = self.resulting_stage(getattr(record, "stage", ""))
+        if self.CHRONOLOGICAL:
+            self.date_last_step(record)
+        return record
+
+    def date_last_step(self, record: Any) -> None:
+        record.last_occurred_on = self.occurred_on
+
+
 class Recording:
     """The one way an aggregate's command method records its event: with the
     command's metadata (who, when it happened, command and correlation ids)."""
@@ -193,6 +216,16 @@ def check_landlord(actor: Actor, landlord: str | None, step_label: str) -> None:
             f"{actor.organisation}."
         )
         raise RoleNotAllowedError(msg, "not_the_landlord")
+
+
+def check_chronology(meta: Meta, last_occurred_on: date) -> None:
+    """A step happens no earlier than the step before it on the same record."""
+    if meta.occurred_on < last_occurred_on:
+        msg = (
+            f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+            f"l'étape précédente ({fr_day(last_occurred_on)})."
+        )
+        raise TransitionError(msg, "occurred_on_out_of_order")
 
 
 def add_months(day: date, months: int) -> date:
