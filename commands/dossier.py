@@ -162,12 +162,7 @@ class AssessSolvency(Step):
     def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         version, settings = lookup.rules()
         dossier.assess_solvency(
-            monthly_resources=self.monthly_resources,
-            rent=self.rent,
-            charges=self.charges,
-            housing_benefit=self.housing_benefit,
-            opinion=self.opinion,
-            motive=self.motive,
+            **self.arguments(),
             settings=settings,
             settings_version=version,
             meta=meta,

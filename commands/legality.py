@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from commands.errors import NotFoundError
 from domain.clocks import Clocks
-from domain.department import DepartmentNotConfiguredError, department_id, local_today
+from domain.department import department_id, local_today, version_in_force
 from domain.department_settings import DepartmentSettings
 from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
-from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -89,14 +88,7 @@ def settings_history(
     parsed: dict[int, DepartmentSettings] = {}
 
     def on(day: date) -> tuple[int, DepartmentSettings]:
-        in_force = [v for v in versions if v[0] <= day]
-        if not in_force:
-            msg = (
-                f"Aucun paramétrage du département {department} n'est en vigueur "
-                f"au {fr_day(day)}."
-            )
-            raise DepartmentNotConfiguredError(msg)
-        _, number, data = in_force[-1]
+        number, data = version_in_force(versions, department, day)
         if number not in parsed:
             parsed[number] = DepartmentSettings.model_validate(data)
         return number, parsed[number]

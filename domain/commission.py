@@ -18,6 +18,7 @@ the application to save all in one transaction.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -237,27 +238,18 @@ class Commission(
             msg = "Seule la commission préfectorale classe les dossiers."
             raise TransitionError(msg, "wrong_commission_kind")
         ranking = self.ranking or {}
-        for entry in ranking.get("ranked", []):
-            if entry["dossier_id"] == dossier_id:
-                return PriorRanking(
-                    self.id,
-                    self.commune,
-                    "rang",
-                    entry["rank"],
-                    programme_id=self.programme_id,
-                )
-        for entry in ranking.get("liste_complementaire", []):
-            if entry["dossier_id"] == dossier_id:
-                return PriorRanking(
-                    self.id,
-                    self.commune,
-                    "liste_complementaire",
-                    entry["position"],
-                    ranking["list_valid_until"],
-                )
-        set_aside = {e["dossier_id"] for e in ranking.get("non_retenus", [])}
-        outcome = "non_retenu" if dossier_id in set_aside else None
-        return PriorRanking(self.id, self.commune, outcome)
+
+        def entry_in(part: str) -> dict[str, Any] | None:
+            entries = ranking.get(part, [])
+            return next((e for e in entries if e["dossier_id"] == dossier_id), None)
+
+        prior = partial(PriorRanking, self.id, self.commune)
+        if ranked := entry_in("ranked"):
+            return prior("rang", ranked["rank"], programme_id=self.programme_id)
+        if listed := entry_in("liste_complementaire"):
+            position, valid_until = listed["position"], ranking["list_valid_until"]
+            return prior("liste_complementaire", position, valid_until)
+        return prior("non_retenu" if entry_in("non_retenus") else None)
 
     @property
     def liste_complementaire(self) -> ListeComplementaire | None:

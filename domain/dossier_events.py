@@ -310,30 +310,34 @@ class Offered(Event):
         }
 
 
-class OfferAccepted(Event):
-    TOPIC = "logis.dossier.OfferAccepted"
-    STAGE = steps.ACCEPTED
+class OfferAnswered(Event):
+    """The household's answer to the offer, or its silence (not nested in
+    `Dossier`: no event of its own)."""
+
+    ANSWER: ClassVar[str]
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.proposal = {**dossier.proposal, "answer": "acceptee"}
+        dossier.proposal = {**dossier.proposal, "answer": self.ANSWER}
 
 
-class OfferRefused(Event):
+class OfferAccepted(OfferAnswered):
+    TOPIC = "logis.dossier.OfferAccepted"
+    STAGE = steps.ACCEPTED
+    ANSWER = "acceptee"
+
+
+class OfferRefused(OfferAnswered):
     TOPIC = "logis.dossier.OfferRefused"
     PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
     STAGE = steps.REFUSED
+    ANSWER = "refusee"
     motive: str | None
 
-    def apply(self, dossier: Dossier) -> None:
-        dossier.proposal = {**dossier.proposal, "answer": "refusee"}
 
-
-class OfferLapsed(Event):
+class OfferLapsed(OfferAnswered):
     TOPIC = "logis.dossier.OfferLapsed"
     STAGE = steps.LAPSED
-
-    def apply(self, dossier: Dossier) -> None:
-        dossier.proposal = {**dossier.proposal, "answer": "caduque"}
+    ANSWER = "caduque"
 
 
 class LeaseSigned(Event):

@@ -33,6 +33,7 @@ from domain.shared import (
     TransitionError,
     check_chronology,
     check_landlord,
+    check_not_ended,
     check_role,
 )
 
@@ -75,10 +76,8 @@ class DossierGuards:
         if not reexamined:
             landlord = (self.cal_decision or {}).get("landlord")
             check_landlord(meta.actor, landlord, label)
-        if self.stage in TERMINAL:
-            stage = STAGE_LABELS[self.stage]
-            msg = f"Le dossier est terminé ({stage}) : {label} impossible."
-            raise TransitionError(msg, "dossier_ended")
+        how = f"Le dossier est terminé ({STAGE_LABELS.get(self.stage)})"
+        check_not_ended(self.stage in TERMINAL, how, label, "dossier_ended")
         if chronological:
             check_chronology(meta, self.last_occurred_on)
 

@@ -53,6 +53,10 @@ class Mesure(
             last = getattr(record, "last_occurred_on", self.occurred_on)
             record.last_occurred_on = max(last, self.occurred_on)
 
+        def change_bail(self, mesure: Mesure, **changes: Any) -> None:
+            """A step of the bail glissant, once the head lease is signed."""
+            mesure.bail = {**mesure.bail, **changes}
+
     class Requested(Event, Aggregate.Created):
         TOPIC = "logis.mesure.Requested"
         STAGE = steps.REQUESTED
@@ -275,11 +279,7 @@ class Mesure(
         starts_on: date
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SUBLET,
-                "sublease_on": self.starts_on,
-            }
+            self.change_bail(mesure, status=steps.SUBLET, sublease_on=self.starts_on)
 
     class SubleaseReviewed(Event):
         """BG-GLISSEMENT: the periodic review with both parties."""
@@ -289,7 +289,7 @@ class Mesure(
         findings: str
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {**mesure.bail, "reviews": mesure.bail["reviews"] + 1}
+            self.change_bail(mesure, reviews=mesure.bail["reviews"] + 1)
 
     class LeaseSlid(Event):
         """The glissement: the household becomes the landlord's tenant."""
@@ -297,11 +297,7 @@ class Mesure(
         TOPIC = "logis.mesure.LeaseSlid"
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SLID,
-                "ended_on": self.occurred_on,
-            }
+            self.change_bail(mesure, status=steps.SLID, ended_on=self.occurred_on)
 
     class SubleaseEnded(Event):
         TOPIC = "logis.mesure.SubleaseEnded"
@@ -309,11 +305,9 @@ class Mesure(
         motive: str
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SUBLEASE_ENDED,
-                "ended_on": self.occurred_on,
-            }
+            self.change_bail(
+                mesure, status=steps.SUBLEASE_ENDED, ended_on=self.occurred_on
+            )
 
     class PersonalDataErased(Event):
         """RGPD-CONSERVATION: the household's key is destroyed; the personal

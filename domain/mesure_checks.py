@@ -20,6 +20,7 @@ from domain.shared import (
     RuleViolation,
     TransitionError,
     check_chronology,
+    check_not_ended,
     check_role,
 )
 
@@ -34,10 +35,8 @@ class MesureChecks:
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        if self.stage in TERMINAL:
-            stage = STAGE_LABELS[self.stage]
-            msg = f"La mesure est close ({stage}) : {label} impossible."
-            raise TransitionError(msg, "mesure_ended")
+        how = f"La mesure est close ({STAGE_LABELS.get(self.stage)})"
+        check_not_ended(self.stage in TERMINAL, how, label, "mesure_ended")
         if chronological:
             check_chronology(meta, self.last_occurred_on)
         if meta.occurred_on < self.requested_on:

@@ -39,6 +39,7 @@ from domain.shared import (
     TransitionError,
     check_chronology,
     check_landlord,
+    check_not_ended,
     check_role,
     fr_day,
 )
@@ -162,10 +163,8 @@ class SaisineCourse:
 
     def _begin(self, step: str, label: str, meta: Meta) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        if self.stage == CLOSED:
-            outcome = OUTCOME_LABELS.get(self.outcome, self.outcome)
-            msg = f"La saisine est close ({outcome}) : {label} impossible."
-            raise TransitionError(msg, "saisine_closed")
+        how = f"La saisine est close ({OUTCOME_LABELS.get(self.outcome, self.outcome)})"
+        check_not_ended(self.stage == CLOSED, how, label, "saisine_closed")
         check_chronology(meta, self.last_occurred_on)
 
     def _check_stage(self, allowed: set[str], what: str) -> None:

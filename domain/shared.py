@@ -218,6 +218,14 @@ def check_landlord(actor: Actor, landlord: str | None, step_label: str) -> None:
         raise RoleNotAllowedError(msg, "not_the_landlord")
 
 
+def check_not_ended(ended: bool, how: str, label: str, code: str) -> None:
+    """A record that has ended takes no further step (`how` it ended, for
+    people: « Le dossier est terminé (Clos) »)."""
+    if ended:
+        msg = f"{how} : {label} impossible."
+        raise TransitionError(msg, code)
+
+
 def check_chronology(meta: Meta, last_occurred_on: date) -> None:
     """A step happens no earlier than the step before it on the same record."""
     if meta.occurred_on < last_occurred_on:
