@@ -21,7 +21,7 @@ from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
     from uuid import UUID
 
     from commands.application import Logis
@@ -147,6 +147,22 @@ def check_record(
     )
 
 
+def report_totals(
+    records: Sequence[Any], kinds: Sequence[str], checked: Mapping[str, int]
+) -> dict[str, Any]:
+    """What a report counts: the records checked of each kind, the findings by
+    rule and by severity, and the rules checked for those kinds or not."""
+    everything = [f for r in records for f in r.findings]
+    rules_checked, rules_not_checked = rules_for(kinds)
+    return {
+        "checked": {kind: checked[kind] for kind in kinds},
+        "by_rule": dict(sorted(Counter(f.rule for f in everything).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in everything).items())),
+        "rules_checked": rules_checked,
+        "rules_not_checked": rules_not_checked,
+    }
+
+
 def rules_for(kinds: Iterable[str]) -> tuple[list[Rule], list[tuple[Rule, str]]]:
     """The rules the engine checks on records of `kinds`, and those it does not,
     with why (not visible in a history, or about other records)."""
@@ -210,17 +226,11 @@ def commune_report(
                         known_at,
                     )
                 )
-    everything = [f for r in records for f in r.findings]
-    rules_checked, rules_not_checked = rules_for(COMMUNE_KINDS)
     return CommuneReport(
         commune=commune,
         start=start,
         end=end,
         as_of=as_of,
         records=records,
-        checked={kind: checked[kind] for kind in COMMUNE_KINDS},
-        by_rule=dict(sorted(Counter(f.rule for f in everything).items())),
-        by_severity=dict(sorted(Counter(f.severity for f in everything).items())),
-        rules_checked=rules_checked,
-        rules_not_checked=rules_not_checked,
+        **report_totals(records, COMMUNE_KINDS, checked),
     )

@@ -56,6 +56,7 @@ from domain.shared import (
     add_months,
     check_landlord,
     check_role,
+    check_stated,
     fr_day,
     role_label,
     role_labels,
@@ -257,9 +258,7 @@ class Saisine(SaisineCourse, Recording, Aggregate):
                 f"{roles})."
             )
             raise RoleNotAllowedError(msg)
-        if not landlord.strip():
-            msg = "La saisine nomme le bailleur."
-            raise InvalidValueError(msg)
+        check_stated(landlord, "La saisine nomme le bailleur.")
         check_landlord(meta.actor, landlord, label)
         if arrears < 0:
             msg = f"La dette locative ne peut être négative ({arrears})."

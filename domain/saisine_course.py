@@ -41,6 +41,7 @@ from domain.shared import (
     check_landlord,
     check_not_ended,
     check_role,
+    check_stated,
     fr_day,
 )
 
@@ -79,9 +80,7 @@ class SaisineCourse:
         ):
             msg = f"L'enquête a été confiée à {enquiry['operator']} : lui seul la rend."
             raise RoleNotAllowedError(msg, "not_the_operator")
-        if not summary.strip():
-            msg = "L'enquête rendue en donne la synthèse."
-            raise InvalidValueError(msg)
+        check_stated(summary, "L'enquête rendue en donne la synthèse.")
         self._record(self.EnquiryReturned, meta, summary=summary)
 
     def orient(self, towards: str, note: str, meta: Meta) -> None:
@@ -117,9 +116,7 @@ class SaisineCourse:
     def record_follow_up(self, note: str, meta: Meta) -> None:
         self._begin("record_follow_up", "suivi de l'avis", meta)
         self._check_stage({AVIS_ISSUED, FOLLOWED_UP}, "suivre l'avis")
-        if not note.strip():
-            msg = "Le suivi est décrit."
-            raise InvalidValueError(msg)
+        check_stated(note, "Le suivi est décrit.")
         self._record(self.FollowUpRecorded, meta, note=note)
 
     def record_court_dates(

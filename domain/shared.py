@@ -218,6 +218,12 @@ def check_landlord(actor: Actor, landlord: str | None, step_label: str) -> None:
         raise RoleNotAllowedError(msg, "not_the_landlord")
 
 
+def check_stated(text: str | None, message: str) -> None:
+    """Free text a step must carry (a motive, a summary, a name): not blank."""
+    if not (text or "").strip():
+        raise InvalidValueError(message)
+
+
 def check_not_ended(ended: bool, how: str, label: str, code: str) -> None:
     """A record that has ended takes no further step (`how` it ended, for
     people: « Le dossier est terminé (Clos) »)."""
