@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -110,3 +110,11 @@ class RecordStep(Command):
         """Apply the step; return the other aggregates it changed, saved with
         the record in one transaction."""
         return list(self.apply(record, meta, lookup) or ())
+
+
+_Step = TypeVar("_Step", bound=RecordStep)
+
+
+def by_slug(*steps: type[_Step]) -> dict[str, type[_Step]]:
+    """A record kind's steps by the URL slug the API publishes each under."""
+    return {step.slug: step for step in steps}

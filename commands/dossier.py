@@ -21,6 +21,7 @@ from commands.base import (
     RecordStep,
     ShortText,
     Text,
+    by_slug,
 )
 from domain import dossier as d
 from domain.department_settings import DepartmentSettings
@@ -331,30 +332,27 @@ class CloseDossier(Step):
         dossier.close(self.reason, meta)
 
 
-STEPS: dict[str, type[Step]] = {
-    step.slug: step
-    for step in (
-        RenderSocialEnquiry,
-        RenderMairieAvis,
-        CompleteDossier,
-        RenewDemand,
-        CheckResources,
-        StartAnalysis,
-        RequestDocuments,
-        ReceiveDocuments,
-        AssessSolvency,
-        FulfilCondition,
-        MakeOffer,
-        AnswerOffer,
-        SignLease,
-        Enter,
-        AttendInformationMeeting,
-        ReviewInstallation,
-        Withdraw,
-        DeclareInadmissible,
-        Radiate,
-        ExpireFromList,
-        CloseDossier,
-    )
-}
+STEPS = by_slug(
+    RenderSocialEnquiry,
+    RenderMairieAvis,
+    CompleteDossier,
+    RenewDemand,
+    CheckResources,
+    StartAnalysis,
+    RequestDocuments,
+    ReceiveDocuments,
+    AssessSolvency,
+    FulfilCondition,
+    MakeOffer,
+    AnswerOffer,
+    SignLease,
+    Enter,
+    AttendInformationMeeting,
+    ReviewInstallation,
+    Withdraw,
+    DeclareInadmissible,
+    Radiate,
+    ExpireFromList,
+    CloseDossier,
+)
 STAGES = d.STAGES

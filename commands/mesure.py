@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Creation, KnownHousehold, RecordStep, ShortText, Text
+from commands.base import Creation, KnownHousehold, RecordStep, ShortText, Text, by_slug
 from domain import mesure_steps as m
 from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
@@ -276,24 +276,21 @@ class EndSublease(MesureStep):
         mesure.end_sublease(self.motive, meta)
 
 
-STEPS: dict[str, type[MesureStep]] = {
-    step.slug: step
-    for step in (
-        Instruct,
-        Notify,
-        Diagnose,
-        SignConvention,
-        HoldMeeting,
-        MissMeeting,
-        RequestRenewal,
-        DecideRenewal,
-        EndMesure,
-        BreakOff,
-        SignHeadLease,
-        SignSublease,
-        ReviewSublease,
-        SlideLease,
-        EndSublease,
-    )
-}
+STEPS = by_slug(
+    Instruct,
+    Notify,
+    Diagnose,
+    SignConvention,
+    HoldMeeting,
+    MissMeeting,
+    RequestRenewal,
+    DecideRenewal,
+    EndMesure,
+    BreakOff,
+    SignHeadLease,
+    SignSublease,
+    ReviewSublease,
+    SlideLease,
+    EndSublease,
+)
 STAGES = m.STAGES

@@ -13,7 +13,15 @@ from uuid import uuid4
 
 from pydantic import Field, model_validator
 
-from commands.base import Creation, KnownHousehold, Money, RecordStep, ShortText, Text
+from commands.base import (
+    Creation,
+    KnownHousehold,
+    Money,
+    RecordStep,
+    ShortText,
+    Text,
+    by_slug,
+)
 from domain import saisine_steps as s
 from domain.places import CommuneCode, DepartmentCode
 from domain.saisine import Saisine
@@ -185,18 +193,15 @@ class CloseSaisine(SaisineStep):
         saisine.close(self.outcome, meta, self.truce_exception)
 
 
-STEPS: dict[str, type[SaisineStep]] = {
-    step.slug: step
-    for step in (
-        RegisterSaisine,
-        RequestEnquiry,
-        ReturnEnquiry,
-        OrientSaisine,
-        ExamineSaisine,
-        IssueAvis,
-        RecordFollowUp,
-        RecordCourtDates,
-        CloseSaisine,
-    )
-}
+STEPS = by_slug(
+    RegisterSaisine,
+    RequestEnquiry,
+    ReturnEnquiry,
+    OrientSaisine,
+    ExamineSaisine,
+    IssueAvis,
+    RecordFollowUp,
+    RecordCourtDates,
+    CloseSaisine,
+)
 STAGES = s.STAGES

@@ -55,6 +55,7 @@ from domain.dossier_steps import PRESELECTION_OUTCOMES as PRESELECTION_OUTCOMES
 from domain.dossier_steps import RULED_ROLES as RULED_ROLES
 from domain.dossier_steps import STAGES as STAGES
 from domain.dossier_steps import STEP_ROLES as STEP_ROLES
+from domain.personal import Erasable
 from domain.shared import Recording
 
 
@@ -63,6 +64,7 @@ class Dossier(
     DossierAttribution,
     DossierInstallation,
     DossierEndings,
+    Erasable,
     Recording,
     Aggregate,
 ):

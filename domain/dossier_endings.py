@@ -26,7 +26,6 @@ from domain.dossier_steps import (
     WITHDRAWAL_CHANNELS,
     WITHDRAWAL_ROLES,
 )
-from domain.personal import check_eraser
 from domain.shared import Meta, RuleViolation, TransitionError, fr_day, role_label
 
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
@@ -87,7 +86,7 @@ def radiation_problem(role: str) -> str | None:
 
 
 class DossierEndings(DossierGuards):
-    """The steps that end a dossier, and the erasure of its personal data."""
+    """The steps that end a dossier."""
 
     def withdraw(
         self,
@@ -162,11 +161,6 @@ class DossierEndings(DossierGuards):
             )
             raise TransitionError(msg)
         self._record(self.Closed, meta, reason=reason)
-
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
 
     @property
     def is_closable(self) -> bool:

@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import dossier_steps as steps
-from domain.personal import ERASED
+from domain.personal import ERASED, DataErased
 from domain.shared import StagedEvent
 
 if TYPE_CHECKING:
@@ -438,13 +438,8 @@ class Closed(Ended):
     STAGE = steps.CLOSED
 
 
-class PersonalDataErased(Event):
-    """RGPD-CONSERVATION: the household's key is destroyed; the personal
-    fields of this record read as erased (domain/personal.py)."""
-
+class PersonalDataErased(Event, DataErased):
     TOPIC = "logis.dossier.PersonalDataErased"
-    CHRONOLOGICAL = False
-    categories: list[str]  # DOMAIN.md §9 categories erased
 
     def apply(self, dossier: Dossier) -> None:
         dossier.applicant_name = ERASED

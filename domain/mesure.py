@@ -33,15 +33,21 @@ from domain.mesure_request import MesureRequest
 # The registry (domain/records.py) reads each kind's steps from its module.
 from domain.mesure_steps import STEP_ROLES as STEP_ROLES
 from domain.mesure_support import MesureSupport
-from domain.personal import check_eraser
-from domain.shared import Meta, Recording, StagedEvent
+from domain.personal import DataErased, Erasable
+from domain.shared import Recording, StagedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
 class Mesure(
-    MesureRequest, MesureSupport, BailGlissant, MesureChecks, Recording, Aggregate
+    MesureRequest,
+    MesureSupport,
+    BailGlissant,
+    MesureChecks,
+    Erasable,
+    Recording,
+    Aggregate,
 ):
     TOPIC = "logis.mesure.Mesure"
 
@@ -309,21 +315,10 @@ class Mesure(
                 mesure, status=steps.SUBLEASE_ENDED, ended_on=self.occurred_on
             )
 
-    class PersonalDataErased(Event):
-        """RGPD-CONSERVATION: the household's key is destroyed; the personal
-        fields of this record read as erased (domain/personal.py). Not a
-        contact with the household: the measure's last day stays."""
-
+    class PersonalDataErased(Event, DataErased):
         TOPIC = "logis.mesure.PersonalDataErased"
-        CHRONOLOGICAL = False
-        categories: list[str]  # DOMAIN.md §9 categories erased
 
     # ---- commands: the record's own; the others are mixed in ----------------------
-
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
 
 
 # French labels for people: timelines, audit trails, CLI.

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.personal import check_eraser
+from domain.personal import DataErased, Erasable
 from domain.places import check_place
 from domain.saisine_course import SaisineCourse
 from domain.saisine_rules import (
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class Saisine(SaisineCourse, Recording, Aggregate):
+class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
     class Event(StagedEvent):
@@ -219,13 +219,8 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             saisine.closed_on = self.occurred_on
             saisine.truce_exception = self.truce_exception
 
-    class PersonalDataErased(Event):
-        """RGPD-CONSERVATION: the household's key is destroyed; the personal
-        fields of this referral read as erased (domain/personal.py)."""
-
+    class PersonalDataErased(Event, DataErased):
         TOPIC = "logis.saisine.PersonalDataErased"
-        CHRONOLOGICAL = False
-        categories: list[str]  # DOMAIN.md §9 categories erased
 
     # ---- commands: the signal and the erasure; the others are mixed in -----------
 
@@ -282,11 +277,6 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             hearing_on=hearing_on,
             **meta.fields(),
         )
-
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
 
     # ---- derived state ---------------------------------------------------------
 
