@@ -135,12 +135,9 @@ class Commission(
         settings_version: int
 
         def apply(self, commission: Commission) -> None:
-            commission.ranking = {
-                "ranked": self.ranked,
-                "liste_complementaire": self.liste_complementaire,
-                "non_retenus": self.non_retenus,
-                "list_valid_until": self.list_valid_until,
-            }
+            commission.ranking = self.values(
+                "ranked", "liste_complementaire", "non_retenus", "list_valid_until"
+            )
             everyone = (*self.ranked, *self.liste_complementaire, *self.non_retenus)
             commission.decided = [
                 *commission.decided,
@@ -160,11 +157,7 @@ class Commission(
         def apply(self, commission: Commission) -> None:
             commission.examinations = [
                 *commission.examinations,
-                {
-                    "dwelling_ref": self.dwelling_ref,
-                    "decisions": self.decisions,
-                    "exception": self.exception,
-                },
+                self.values("dwelling_ref", "decisions", "exception"),
             ]
             commission.decided = [
                 *commission.decided,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from eventsourcing.domain import Aggregate
 
+from domain import dossier_endings as endings
 from domain import dossier_events as events
 from domain.dossier_attribution import DossierAttribution
 from domain.dossier_endings import DossierEndings
@@ -70,8 +71,9 @@ class Dossier(
 ):
     TOPIC = "logis.dossier.Dossier"
 
-    # Its events, written in domain/dossier_events.py and nested here as the
-    # library expects (`Dossier.Identified`); their topics are explicit.
+    # Its events, written in domain/dossier_events.py (those that end it in
+    # domain/dossier_endings.py) and nested here as the library expects
+    # (`Dossier.Identified`); their topics are explicit.
     Event = events.Event
     Identified = events.Identified
     SocialEnquiryRendered = events.SocialEnquiryRendered
@@ -96,13 +98,13 @@ class Dossier(
     Entered = events.Entered
     InformationMeetingAttended = events.InformationMeetingAttended
     InstallationReviewed = events.InstallationReviewed
-    Ended = events.Ended
-    Withdrawn = events.Withdrawn
-    DeclaredInadmissible = events.DeclaredInadmissible
-    Radiated = events.Radiated
-    ListExpired = events.ListExpired
-    Closed = events.Closed
-    PersonalDataErased = events.PersonalDataErased
+    Ended = endings.Ended
+    Withdrawn = endings.Withdrawn
+    DeclaredInadmissible = endings.DeclaredInadmissible
+    Radiated = endings.Radiated
+    ListExpired = endings.ListExpired
+    Closed = endings.Closed
+    PersonalDataErased = endings.PersonalDataErased
 
 
 # French labels for people: timelines, audit trails, CLI.

@@ -14,7 +14,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import dossier_steps as steps
-from domain.personal import ERASED, DataErased
 from domain.shared import StagedEvent
 
 if TYPE_CHECKING:
@@ -136,13 +135,13 @@ class ResourcesChecked(Event):
     settings_version: int
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.resources = {
-            "annual_resources": self.annual_resources,
-            "household_category": self.household_category,
-            "ceiling_year": self.ceiling_year,
-            "ceiling": self.ceiling,
-            "eligible": self.eligible,
-        }
+        dossier.resources = self.values(
+            "annual_resources",
+            "household_category",
+            "ceiling_year",
+            "ceiling",
+            "eligible",
+        )
         if not self.eligible:
             dossier.end_reason = "ressources_au_dessus_du_plafond"
 
@@ -203,13 +202,13 @@ class SolvencyAssessed(Event):
     settings_version: int
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.solvency = {
-            "taux_effort": self.taux_effort,
-            "reste_a_vivre": self.reste_a_vivre,
-            "reste_a_vivre_per_person": self.reste_a_vivre_per_person,
-            "thresholds_met": self.thresholds_met,
-            "opinion": self.opinion,
-        }
+        dossier.solvency = self.values(
+            "taux_effort",
+            "reste_a_vivre",
+            "reste_a_vivre_per_person",
+            "thresholds_met",
+            "opinion",
+        )
 
 
 class PreSelected(Event):
@@ -234,11 +233,7 @@ class Ranked(Event):
     motive: str | None
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.ranking = {
-            "commission_id": self.commission_id,
-            "outcome": self.outcome,
-            "rank": self.rank,
-        }
+        dossier.ranking = self.values("commission_id", "outcome", "rank")
         dossier.list_valid_until = self.list_valid_until
 
 
@@ -257,14 +252,11 @@ class CALDecided(Event):
 
     def apply(self, dossier: Dossier) -> None:
         dossier.cal_decision = {
-            "commission_id": self.commission_id,
-            "landlord": self.landlord,
-            "decision": self.decision,
+            **self.values("commission_id", "landlord", "decision"),
             "decided_on": self.occurred_on,
-            "dwelling_ref": self.dwelling_ref,
-            "rank": self.rank,
-            "missing_document": self.missing_document,
-            "condition_deadline": self.condition_deadline,
+            **self.values(
+                "dwelling_ref", "rank", "missing_document", "condition_deadline"
+            ),
             "motive": self.motive,
         }
         dossier.deferral = None
@@ -279,11 +271,7 @@ class Deferred(Event):
     return_session_on: date
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.deferral = {
-            "commission_id": self.commission_id,
-            "motive": self.motive,
-            "return_session_on": self.return_session_on,
-        }
+        dossier.deferral = self.values("commission_id", "motive", "return_session_on")
 
 
 class ConditionFulfilled(Event):
@@ -349,12 +337,7 @@ class LeaseSigned(Event):
     charges: Decimal
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.lease = {
-            "dwelling_ref": self.dwelling_ref,
-            "lease_start": self.lease_start,
-            "rent": self.rent,
-            "charges": self.charges,
-        }
+        dossier.lease = self.values("dwelling_ref", "lease_start", "rent", "charges")
 
 
 class Entered(Event):
@@ -386,60 +369,4 @@ class InstallationReviewed(Event):
     support_months: int | None
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.installation_review = {
-            "outcome": self.outcome,
-            "support_months": self.support_months,
-        }
-
-
-class Ended(Event):
-    """Base of the terminal events: the dossier goes no further."""
-
-    TOPIC = "logis.dossier.Ended"
-    PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "Dec"}
-    STAGE = steps.CLOSED
-    reason: str
-
-    def apply(self, dossier: Dossier) -> None:
-        dossier.end_reason = self.reason
-
-
-class Withdrawn(Ended):
-    TOPIC = "logis.dossier.Withdrawn"
-    STAGE = steps.WITHDRAWN
-    class_version = 2  # v2: the day and the way the household expressed it
-    expressed_on: date | None
-    expressed_by: str | None  # WITHDRAWAL_CHANNELS
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        """v1 did not record the household's own act: unknown (DOS-RETRAIT)."""
-        state["expressed_on"] = None
-        state["expressed_by"] = None
-
-
-class DeclaredInadmissible(Ended):
-    TOPIC = "logis.dossier.DeclaredInadmissible"
-    STAGE = steps.INADMISSIBLE
-
-
-class Radiated(Ended):
-    TOPIC = "logis.dossier.Radiated"
-    STAGE = steps.RADIATED
-
-
-class ListExpired(Ended):
-    TOPIC = "logis.dossier.ListExpired"
-    STAGE = steps.LIST_EXPIRED
-
-
-class Closed(Ended):
-    TOPIC = "logis.dossier.Closed"
-    STAGE = steps.CLOSED
-
-
-class PersonalDataErased(Event, DataErased):
-    TOPIC = "logis.dossier.PersonalDataErased"
-
-    def apply(self, dossier: Dossier) -> None:
-        dossier.applicant_name = ERASED
+        dossier.installation_review = self.values("outcome", "support_months")

@@ -187,13 +187,9 @@ class Mesure(
         signed_by: list[str]
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.convention = {
-                "orientation": self.orientation,
-                "axes": self.axes,
-                "duration_months": self.duration_months,
-                "starts_on": self.starts_on,
-                "worker": self.worker,
-            }
+            mesure.convention = self.values(
+                "orientation", "axes", "duration_months", "starts_on", "worker"
+            )
             mesure.ends_on = self.ends_on
 
     class MeetingHeld(Event):

@@ -114,6 +114,10 @@ class RecordedEvent(Aggregate.Event):
     command_id: UUID
     correlation_id: str
 
+    def values(self, *names: str) -> dict[str, Any]:
+        """The named fields, as a dict: what the record keeps of the event."""
+        return {name: getattr(self, name) for name in names}
+
 
 class StagedEvent(RecordedEvent):
     """The base of the events of a record that goes through stages (a dossier,
