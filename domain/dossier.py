@@ -1,5 +1,7 @@
 """The LLTS candidate dossier, from repérage to closure (DOMAIN.md §3, §10): the
-aggregate, its events, and their labels and legal bases for people.
+aggregate, its events (written in domain/dossier_events.py, those that end it
+in domain/dossier_endings.py, nested here), and their labels and legal bases
+for people.
 
 Its commands, grouped by stage, are mixed in: the instruction
 (domain/dossier_instruction.py), the commissions up to the offer

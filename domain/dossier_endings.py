@@ -1,7 +1,7 @@
 """Who ends an LLTS dossier, and on what: withdrawal (DOS-RETRAIT),
 inadmissibility (DOS-IRRECEVABILITE), radiation (SNE-VALIDITE), the expiry of
-its liste complémentaire (LC-VALIDITE), closure, and the erasure of its personal
-data. The problems are one reading for the commands (`DossierEndings`, mixed
+its liste complémentaire (LC-VALIDITE), closure, and the events that record
+them. The problems are one reading for the commands (`DossierEndings`, mixed
 into domain/dossier.py) and the legality engine."""
 
 from __future__ import annotations
