@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 
     from eventsourcing.domain import Aggregate
 
-    from commands.base import Creation, RecordStep
+    from commands.base import Command, Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
+    from domain.shared import Meta
 
 
 class Logis(Application[UUID]):
@@ -212,11 +213,7 @@ class Logis(Application[UUID]):
         self, code: str, command: AdoptSettings, ctx: Context
     ) -> CommandResult:
         def act() -> Department:
-            check_write(ctx.caller, "department", access.place_facts(code))
-            meta = event_meta(command, ctx, code)
-            department = self._find(department_id(code))
-            if not isinstance(department, Department):
-                department = Department.register(code, meta)
+            department, meta = self._department_to_change(code, command, ctx)
             check_expected_version(department, ctx)
             department.adopt(
                 command.settings,
@@ -227,6 +224,18 @@ class Logis(Application[UUID]):
             return department
 
         return self._run(ctx, act, stage=lambda _: "adopte")
+
+    def _department_to_change(
+        self, code: str, command: Command, ctx: Context
+    ) -> tuple[Department, Meta]:
+        """The department an administrator changes (registered on its first
+        change), and the change's metadata."""
+        check_write(ctx.caller, "department", access.place_facts(code))
+        meta = event_meta(command, ctx, code)
+        department = self._find(department_id(code))
+        if not isinstance(department, Department):
+            department = Department.register(code, meta)
+        return department, meta
 
     def department_settings(
         self, code: str, day: date
@@ -247,11 +256,7 @@ class Logis(Application[UUID]):
         (once: declaring it again as it was changes nothing)."""
 
         def act() -> Department:
-            check_write(ctx.caller, "department", access.place_facts(code))
-            meta = event_meta(command, ctx, code)
-            department = self._find(department_id(code))
-            if not isinstance(department, Department):
-                department = Department.register(code, meta)
+            department, meta = self._department_to_change(code, command, ctx)
             department.declare_import(
                 command.import_id,
                 command.source,

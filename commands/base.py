@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -13,7 +14,6 @@ from domain.text import MultiLine, SingleLine
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from uuid import UUID
 
     from eventsourcing.domain import Aggregate
 
@@ -34,6 +34,15 @@ ShortText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     SingleLine,
 ]
+# A household named by a creation: one the caller already follows, or a new one.
+KnownHousehold = Annotated[
+    UUID | None,
+    Field(
+        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
+        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
+        "identifiant"
+    ),
+]
 Money = Annotated[
     Decimal, Field(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2)
 ]
@@ -48,6 +57,12 @@ class Command(BaseModel):
         default=None,
         description="Date à laquelle l'étape a eu lieu (par défaut : aujourd'hui).",
     )
+
+    def arguments(self, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The command's fields by name, for the aggregate method that takes
+        them under the same names (`occurred_on` is in the command's `Meta`)."""
+        skipped = exclude | {"occurred_on"}
+        return {name: value for name, value in self if name not in skipped}
 
 
 class Creation(Command):
@@ -95,3 +110,11 @@ class RecordStep(Command):
         """Apply the step; return the other aggregates it changed, saved with
         the record in one transaction."""
         return list(self.apply(record, meta, lookup) or ())
+
+
+_Step = TypeVar("_Step", bound=RecordStep)
+
+
+def by_slug(*steps: type[_Step]) -> dict[str, type[_Step]]:
+    """A record kind's steps by the URL slug the API publishes each under."""
+    return {step.slug: step for step in steps}

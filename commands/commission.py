@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, Creation, RecordStep, ShortText, Text
+from commands.base import Command, Creation, RecordStep, ShortText, Text, by_slug
 from domain import commission_steps as c
 from domain.commission import Commission
 from domain.commission_dossiers import record_on_dossiers
@@ -306,7 +306,9 @@ class CloseMinutes(CommissionStep):
 
 # The steps published as POST /v1/commissions/{id}/{slug}; the CAL's decisions
 # take the dwelling in their URL (…/dwellings/{ref}/decisions).
-STEPS: dict[str, type[CommissionStep]] = {
-    step.slug: step
-    for step in (RecordAttendance, PreSelect, RankDossiers, CloseMinutes)
-}
+STEPS = by_slug(
+    RecordAttendance,
+    PreSelect,
+    RankDossiers,
+    CloseMinutes,
+)

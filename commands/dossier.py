@@ -21,6 +21,7 @@ from commands.base import (
     RecordStep,
     ShortText,
     Text,
+    by_slug,
 )
 from domain import dossier as d
 from domain.department_settings import DepartmentSettings
@@ -162,12 +163,7 @@ class AssessSolvency(Step):
     def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
         version, settings = lookup.rules()
         dossier.assess_solvency(
-            monthly_resources=self.monthly_resources,
-            rent=self.rent,
-            charges=self.charges,
-            housing_benefit=self.housing_benefit,
-            opinion=self.opinion,
-            motive=self.motive,
+            **self.arguments(),
             settings=settings,
             settings_version=version,
             meta=meta,
@@ -336,30 +332,27 @@ class CloseDossier(Step):
         dossier.close(self.reason, meta)
 
 
-STEPS: dict[str, type[Step]] = {
-    step.slug: step
-    for step in (
-        RenderSocialEnquiry,
-        RenderMairieAvis,
-        CompleteDossier,
-        RenewDemand,
-        CheckResources,
-        StartAnalysis,
-        RequestDocuments,
-        ReceiveDocuments,
-        AssessSolvency,
-        FulfilCondition,
-        MakeOffer,
-        AnswerOffer,
-        SignLease,
-        Enter,
-        AttendInformationMeeting,
-        ReviewInstallation,
-        Withdraw,
-        DeclareInadmissible,
-        Radiate,
-        ExpireFromList,
-        CloseDossier,
-    )
-}
+STEPS = by_slug(
+    RenderSocialEnquiry,
+    RenderMairieAvis,
+    CompleteDossier,
+    RenewDemand,
+    CheckResources,
+    StartAnalysis,
+    RequestDocuments,
+    ReceiveDocuments,
+    AssessSolvency,
+    FulfilCondition,
+    MakeOffer,
+    AnswerOffer,
+    SignLease,
+    Enter,
+    AttendInformationMeeting,
+    ReviewInstallation,
+    Withdraw,
+    DeclareInadmissible,
+    Radiate,
+    ExpireFromList,
+    CloseDossier,
+)
 STAGES = d.STAGES

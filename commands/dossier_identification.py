@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Creation, ShortText
+from commands.base import Creation, KnownHousehold, ShortText
 from domain.dossier import Dossier
 from domain.places import CommuneCode, DepartmentCode
 from domain.shared import InvalidValueError, Meta
@@ -21,12 +21,7 @@ if TYPE_CHECKING:
 class IdentifyDossier(Creation):
     """Repérage: a partner, or the Préfecture for DALO, identifies a household."""
 
-    household_id: UUID | None = Field(
-        default=None,
-        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
-        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
-        "identifiant",
-    )
+    household_id: KnownHousehold = None
     applicant_name: ShortText
     household_size: int = Field(ge=1, le=20)
     department: DepartmentCode
@@ -62,16 +57,7 @@ class IdentifyDossier(Creation):
     def create(self, meta: Meta, lookup: Lookup | None = None) -> Dossier:
         return Dossier.identify(
             dossier_id=uuid4(),
+            **self.arguments(exclude=frozenset({"household_id"})),
             household_id=self.household_id or uuid4(),
-            applicant_name=self.applicant_name,
-            household_size=self.household_size,
-            department=self.department,
-            commune=self.commune,
-            programme_id=self.programme_id,
-            numero_unique=self.numero_unique,
-            sne_registered_on=self.sne_registered_on,
-            dalo=self.dalo,
-            dalo_appeal_on=self.dalo_appeal_on,
-            dalo_recognised_on=self.dalo_recognised_on,
             meta=meta,
         )

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from commands.errors import NotFoundError
 from domain.clocks import Clocks
-from domain.department import DepartmentNotConfiguredError, department_id, local_today
+from domain.department import department_id, local_today, version_in_force
 from domain.department_settings import DepartmentSettings
 from domain.legality import RULES
 from domain.records import KIND_LABELS, kind_of
-from domain.shared import fr_day
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
     from uuid import UUID
 
     from commands.application import Logis
@@ -89,14 +88,7 @@ def settings_history(
     parsed: dict[int, DepartmentSettings] = {}
 
     def on(day: date) -> tuple[int, DepartmentSettings]:
-        in_force = [v for v in versions if v[0] <= day]
-        if not in_force:
-            msg = (
-                f"Aucun paramétrage du département {department} n'est en vigueur "
-                f"au {fr_day(day)}."
-            )
-            raise DepartmentNotConfiguredError(msg)
-        _, number, data = in_force[-1]
+        number, data = version_in_force(versions, department, day)
         if number not in parsed:
             parsed[number] = DepartmentSettings.model_validate(data)
         return number, parsed[number]
@@ -153,6 +145,22 @@ def check_record(
         found.check(clocks.known(events), rules, day, imports=imports),
         known_at,
     )
+
+
+def report_totals(
+    records: Sequence[Any], kinds: Sequence[str], checked: Mapping[str, int]
+) -> dict[str, Any]:
+    """What a report counts: the records checked of each kind, the findings by
+    rule and by severity, and the rules checked for those kinds or not."""
+    everything = [f for r in records for f in r.findings]
+    rules_checked, rules_not_checked = rules_for(kinds)
+    return {
+        "checked": {kind: checked[kind] for kind in kinds},
+        "by_rule": dict(sorted(Counter(f.rule for f in everything).items())),
+        "by_severity": dict(sorted(Counter(f.severity for f in everything).items())),
+        "rules_checked": rules_checked,
+        "rules_not_checked": rules_not_checked,
+    }
 
 
 def rules_for(kinds: Iterable[str]) -> tuple[list[Rule], list[tuple[Rule, str]]]:
@@ -218,17 +226,11 @@ def commune_report(
                         known_at,
                     )
                 )
-    everything = [f for r in records for f in r.findings]
-    rules_checked, rules_not_checked = rules_for(COMMUNE_KINDS)
     return CommuneReport(
         commune=commune,
         start=start,
         end=end,
         as_of=as_of,
         records=records,
-        checked={kind: checked[kind] for kind in COMMUNE_KINDS},
-        by_rule=dict(sorted(Counter(f.rule for f in everything).items())),
-        by_severity=dict(sorted(Counter(f.severity for f in everything).items())),
-        rules_checked=rules_checked,
-        rules_not_checked=rules_not_checked,
+        **report_totals(records, COMMUNE_KINDS, checked),
     )

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from commands.errors import NotFoundError
-from commands.legality import department_imports, rules_for, settings_history
+from commands.legality import department_imports, report_totals, settings_history
 from domain.clocks import Clocks
 from domain.department_settings import DepartmentSettings
 from domain.records import BY_SCHEME, KINDS, kind_of
@@ -158,8 +158,7 @@ def department_report(
                 },
             )
         )
-    everything = [f for r in records for f in r.findings]
-    rules_checked, rules_not_checked = rules_for(wanted)
+    versions = {f.settings_version for r in records for f in r.findings}
     return DepartmentReport(
         department=department,
         commune=commune,
@@ -168,14 +167,8 @@ def department_report(
         as_of=as_of,
         kinds=wanted,
         records=records,
-        checked={kind: checked[kind] for kind in wanted},
-        by_rule=dict(sorted(Counter(f.rule for f in everything).items())),
-        by_severity=dict(sorted(Counter(f.severity for f in everything).items())),
-        settings=settings_in_period(
-            app, department, start, end, {f.settings_version for f in everything}
-        ),
-        rules_checked=rules_checked,
-        rules_not_checked=rules_not_checked,
+        settings=settings_in_period(app, department, start, end, versions),
+        **report_totals(records, wanted, checked),
     )
 
 

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Creation, RecordStep, ShortText, Text
+from commands.base import Creation, KnownHousehold, RecordStep, ShortText, Text, by_slug
 from domain import mesure_steps as m
 from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
@@ -49,16 +49,15 @@ def association_in(settings: DepartmentSettings, code: str) -> AssociationSettin
     return association
 
 
+# What the request names, read before the measure is asked for.
+_NAMED_BY_THE_REQUEST = frozenset({"household_id", "previous_mesure_id", "association"})
+
+
 class RequestMesure(Creation):
     """A prescriber asks for a measure, on a diagnostic co-signed by the household."""
 
     kind: Literal["individuelle", "bail_glissant", "action_specifique"]
-    household_id: UUID | None = Field(
-        default=None,
-        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
-        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
-        "identifiant",
-    )
+    household_id: KnownHousehold = None
     department: DepartmentCode
     commune: CommuneCode
     diagnostic_summary: Text
@@ -81,13 +80,8 @@ class RequestMesure(Creation):
         )
         return Mesure.request(
             mesure_id=uuid4(),
-            kind=self.kind,
+            **self.arguments(exclude=_NAMED_BY_THE_REQUEST),
             household_id=household_id,
-            department=self.department,
-            commune=self.commune,
-            diagnostic_summary=self.diagnostic_summary,
-            diagnostic_signed_on=self.diagnostic_signed_on,
-            household_signed=self.household_signed,
             settings=settings,
             meta=meta,
             previous=previous,
@@ -172,14 +166,7 @@ class SignConvention(MesureStep):
 
     def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
         mesure.sign_convention(
-            orientation=self.orientation,
-            axes=self.axes,
-            duration_months=self.duration_months,
-            starts_on=self.starts_on,
-            worker=self.worker,
-            signed_by=self.signed_by,
-            settings=lookup.rules()[1],
-            meta=meta,
+            **self.arguments(), settings=lookup.rules()[1], meta=meta
         )
 
 
@@ -289,24 +276,21 @@ class EndSublease(MesureStep):
         mesure.end_sublease(self.motive, meta)
 
 
-STEPS: dict[str, type[MesureStep]] = {
-    step.slug: step
-    for step in (
-        Instruct,
-        Notify,
-        Diagnose,
-        SignConvention,
-        HoldMeeting,
-        MissMeeting,
-        RequestRenewal,
-        DecideRenewal,
-        EndMesure,
-        BreakOff,
-        SignHeadLease,
-        SignSublease,
-        ReviewSublease,
-        SlideLease,
-        EndSublease,
-    )
-}
+STEPS = by_slug(
+    Instruct,
+    Notify,
+    Diagnose,
+    SignConvention,
+    HoldMeeting,
+    MissMeeting,
+    RequestRenewal,
+    DecideRenewal,
+    EndMesure,
+    BreakOff,
+    SignHeadLease,
+    SignSublease,
+    ReviewSublease,
+    SlideLease,
+    EndSublease,
+)
 STAGES = m.STAGES

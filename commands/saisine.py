@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from pydantic import Field, model_validator
 
-from commands.base import Creation, Money, RecordStep, ShortText, Text
+from commands.base import (
+    Creation,
+    KnownHousehold,
+    Money,
+    RecordStep,
+    ShortText,
+    Text,
+    by_slug,
+)
 from domain import saisine_steps as s
 from domain.places import CommuneCode, DepartmentCode
 from domain.saisine import Saisine
@@ -31,12 +39,7 @@ class SignalSaisine(Creation):
         "assignation",
         "commandement_de_quitter",
     ]
-    household_id: UUID | None = Field(
-        default=None,
-        description="Ménage déjà connu de Logis, dont vous pouvez consulter un "
-        "dossier, une mesure ou une saisine ; absent : Logis attribue un nouvel "
-        "identifiant",
-    )
+    household_id: KnownHousehold = None
     department: DepartmentCode
     commune: CommuneCode
     landlord: ShortText
@@ -51,15 +54,8 @@ class SignalSaisine(Creation):
     def create(self, meta: Meta, lookup: Any = None) -> Saisine:
         return Saisine.signal(
             saisine_id=uuid4(),
-            source=self.source,
+            **self.arguments(exclude=frozenset({"household_id"})),
             household_id=self.household_id or uuid4(),
-            department=self.department,
-            commune=self.commune,
-            landlord=self.landlord,
-            landlord_is_legal_entity=self.landlord_is_legal_entity,
-            arrears=self.arrears,
-            summons_on=self.summons_on,
-            hearing_on=self.hearing_on,
             meta=meta,
         )
 
@@ -197,18 +193,15 @@ class CloseSaisine(SaisineStep):
         saisine.close(self.outcome, meta, self.truce_exception)
 
 
-STEPS: dict[str, type[SaisineStep]] = {
-    step.slug: step
-    for step in (
-        RegisterSaisine,
-        RequestEnquiry,
-        ReturnEnquiry,
-        OrientSaisine,
-        ExamineSaisine,
-        IssueAvis,
-        RecordFollowUp,
-        RecordCourtDates,
-        CloseSaisine,
-    )
-}
+STEPS = by_slug(
+    RegisterSaisine,
+    RequestEnquiry,
+    ReturnEnquiry,
+    OrientSaisine,
+    ExamineSaisine,
+    IssueAvis,
+    RecordFollowUp,
+    RecordCourtDates,
+    CloseSaisine,
+)
 STAGES = s.STAGES

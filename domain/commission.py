@@ -18,6 +18,7 @@ the application to save all in one transaction.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -47,8 +48,8 @@ from domain.programme import Programme
 from domain.shared import (
     InvalidValueError,
     Meta,
-    RecordedEvent,
     Recording,
+    StagedEvent,
     TransitionError,
     check_role,
 )
@@ -62,14 +63,11 @@ class Commission(
 ):
     TOPIC = "logis.commission.Commission"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.commission.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
-        def mutate(self, aggregate: Any) -> Any:
-            commission = super().mutate(aggregate)
-            commission.stage = self.STAGE or commission.stage
-            return commission
+        def date_last_step(self, record: Any) -> None:
+            """A commission's steps are its session's: dated by `held_on`."""
 
     class Convened(Event, Aggregate.Created):
         TOPIC = "logis.commission.Convened"
@@ -137,12 +135,9 @@ class Commission(
         settings_version: int
 
         def apply(self, commission: Commission) -> None:
-            commission.ranking = {
-                "ranked": self.ranked,
-                "liste_complementaire": self.liste_complementaire,
-                "non_retenus": self.non_retenus,
-                "list_valid_until": self.list_valid_until,
-            }
+            commission.ranking = self.values(
+                "ranked", "liste_complementaire", "non_retenus", "list_valid_until"
+            )
             everyone = (*self.ranked, *self.liste_complementaire, *self.non_retenus)
             commission.decided = [
                 *commission.decided,
@@ -162,11 +157,7 @@ class Commission(
         def apply(self, commission: Commission) -> None:
             commission.examinations = [
                 *commission.examinations,
-                {
-                    "dwelling_ref": self.dwelling_ref,
-                    "decisions": self.decisions,
-                    "exception": self.exception,
-                },
+                self.values("dwelling_ref", "decisions", "exception"),
             ]
             commission.decided = [
                 *commission.decided,
@@ -240,27 +231,18 @@ class Commission(
             msg = "Seule la commission préfectorale classe les dossiers."
             raise TransitionError(msg, "wrong_commission_kind")
         ranking = self.ranking or {}
-        for entry in ranking.get("ranked", []):
-            if entry["dossier_id"] == dossier_id:
-                return PriorRanking(
-                    self.id,
-                    self.commune,
-                    "rang",
-                    entry["rank"],
-                    programme_id=self.programme_id,
-                )
-        for entry in ranking.get("liste_complementaire", []):
-            if entry["dossier_id"] == dossier_id:
-                return PriorRanking(
-                    self.id,
-                    self.commune,
-                    "liste_complementaire",
-                    entry["position"],
-                    ranking["list_valid_until"],
-                )
-        set_aside = {e["dossier_id"] for e in ranking.get("non_retenus", [])}
-        outcome = "non_retenu" if dossier_id in set_aside else None
-        return PriorRanking(self.id, self.commune, outcome)
+
+        def entry_in(part: str) -> dict[str, Any] | None:
+            entries = ranking.get(part, [])
+            return next((e for e in entries if e["dossier_id"] == dossier_id), None)
+
+        prior = partial(PriorRanking, self.id, self.commune)
+        if ranked := entry_in("ranked"):
+            return prior("rang", ranked["rank"], programme_id=self.programme_id)
+        if listed := entry_in("liste_complementaire"):
+            position, valid_until = listed["position"], ranking["list_valid_until"]
+            return prior("liste_complementaire", position, valid_until)
+        return prior("non_retenu" if entry_in("non_retenus") else None)
 
     @property
     def liste_complementaire(self) -> ListeComplementaire | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,9 @@ from domain.shared import (
     check_role,
     fr_day,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 OVERSEAS_TIMEZONES = {
     "971": "America/Guadeloupe",
@@ -214,17 +217,26 @@ class Department(Aggregate):
 
     def settings_on(self, day: date) -> tuple[int, DepartmentSettings]:
         """The version in force on `day`: the last adopted that took effect by then."""
-        in_force = [v for v in self.versions if v[0] <= day]
-        if not in_force:
-            msg = (
-                f"Aucun paramétrage du département {self.code} n'est en vigueur "
-                f"au {fr_day(day)}."
-            )
-            raise DepartmentNotConfiguredError(msg)
-        _, number, data = in_force[-1]
+        number, data = version_in_force(self.versions, self.code, day)
         return number, DepartmentSettings.model_validate(data)
 
     def imported(self) -> dict[UUID, HistoryImport]:
         """The declared imports (a department registered before they existed
         has none)."""
         return dict(getattr(self, "imports", {}))
+
+
+def version_in_force(
+    versions: Sequence[tuple[date, int, dict[str, Any]]], department: str, day: date
+) -> tuple[int, dict[str, Any]]:
+    """Of a department's versions (effective from, number, settings), in the
+    order they take effect, the one in force on `day`: its number and data."""
+    in_force = [v for v in versions if v[0] <= day]
+    if not in_force:
+        msg = (
+            f"Aucun paramétrage du département {department} n'est en vigueur "
+            f"au {fr_day(day)}."
+        )
+        raise DepartmentNotConfiguredError(msg)
+    _, number, data = in_force[-1]
+    return number, data

@@ -7,7 +7,7 @@ CAL-CONDITION, OFFRE-DELAI)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.dossier_guards import DossierGuards
@@ -50,6 +50,19 @@ if TYPE_CHECKING:
 
     from domain.department_settings import DepartmentSettings
     from domain.dossier import Dossier
+
+
+# The answers to an offer (Dossier.OfferAnswered.ANSWER): each one's step, its
+# label and what it does, for people.
+_ANSWERS = {
+    "acceptee": (
+        "accept_offer",
+        "acceptation de la proposition",
+        "accepter la proposition",
+    ),
+    "refusee": ("refuse_offer", "refus de la proposition", "refuser la proposition"),
+    "caduque": ("lapse_offer", "proposition caduque", "constater la caducité"),
+}
 
 
 class DossierAttribution(DossierGuards):
@@ -207,25 +220,22 @@ class DossierAttribution(DossierGuards):
         )
 
     def accept_offer(self, meta: Meta) -> None:
-        self._begin("accept_offer", "acceptation de la proposition", meta)
-        self._check_stage({OFFERED}, "accepter la proposition")
-        deadline = self.proposal["answer_deadline"]
-        refuse(answer_breach("acceptee", meta.occurred_on, deadline))
-        self._record(self.OfferAccepted, meta)
+        self._answer_offer(self.OfferAccepted, meta)
 
     def refuse_offer(self, motive: str | None, meta: Meta) -> None:
-        self._begin("refuse_offer", "refus de la proposition", meta)
-        self._check_stage({OFFERED}, "refuser la proposition")
-        deadline = self.proposal["answer_deadline"]
-        refuse(answer_breach("refusee", meta.occurred_on, deadline))
-        self._record(self.OfferRefused, meta, motive=motive)
+        self._answer_offer(self.OfferRefused, meta, motive=motive)
 
     def lapse_offer(self, meta: Meta) -> None:
-        self._begin("lapse_offer", "proposition caduque", meta)
-        self._check_stage({OFFERED}, "constater la caducité")
+        self._answer_offer(self.OfferLapsed, meta)
+
+    def _answer_offer(self, answered: Any, meta: Meta, **fields: Any) -> None:
+        """OFFRE-DELAI: the household's answer, in time, or the offer's lapse."""
+        step, label, what = _ANSWERS[answered.ANSWER]
+        self._begin(step, label, meta)
+        self._check_stage({OFFERED}, what)
         deadline = self.proposal["answer_deadline"]
-        refuse(answer_breach("caduque", meta.occurred_on, deadline))
-        self._record(self.OfferLapsed, meta)
+        refuse(answer_breach(answered.ANSWER, meta.occurred_on, deadline))
+        self._record(answered, meta, **fields)
 
     def _check_examinable(self, meta: Meta) -> None:
         """CAL-PREALABLE, LC-VALIDITE, SNE-NUMERO: may the CAL examine it?"""

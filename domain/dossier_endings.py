@@ -1,21 +1,27 @@
 """Who ends an LLTS dossier, and on what: withdrawal (DOS-RETRAIT),
 inadmissibility (DOS-IRRECEVABILITE), radiation (SNE-VALIDITE), the expiry of
-its liste complémentaire (LC-VALIDITE), closure, and the erasure of its personal
-data. The problems are one reading for the commands (`DossierEndings`, mixed
+its liste complémentaire (LC-VALIDITE), closure, and the events that record
+them. The problems are one reading for the commands (`DossierEndings`, mixed
 into domain/dossier.py) and the legality engine."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from domain.dossier_events import Event
 from domain.dossier_guards import DossierGuards
 from domain.dossier_rules import ATTRIBUTIONS
 from domain.dossier_steps import (
     ANALYSIS,
+    CLOSED,
     DECIDED,
     DEFERRED,
+    INADMISSIBLE,
     LAPSED,
+    LIST_EXPIRED,
     PRESELECTED,
+    RADIATED,
     RADIATION_ROLES,
     RANKED,
     REFUSED,
@@ -25,9 +31,15 @@ from domain.dossier_steps import (
     SOLVENCY,
     WITHDRAWAL_CHANNELS,
     WITHDRAWAL_ROLES,
+    WITHDRAWN,
 )
-from domain.personal import check_eraser
+from domain.personal import ERASED, DataErased
 from domain.shared import Meta, RuleViolation, TransitionError, fr_day, role_label
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from domain.dossier import Dossier
 
 _PROPOSE = "L'ALS qui analyse le dossier peut la proposer ; elle ne l'enregistre pas."
 
@@ -87,7 +99,7 @@ def radiation_problem(role: str) -> str | None:
 
 
 class DossierEndings(DossierGuards):
-    """The steps that end a dossier, and the erasure of its personal data."""
+    """The steps that end a dossier."""
 
     def withdraw(
         self,
@@ -163,11 +175,6 @@ class DossierEndings(DossierGuards):
             raise TransitionError(msg)
         self._record(self.Closed, meta, reason=reason)
 
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
-
     @property
     def is_closable(self) -> bool:
         decision = (self.cal_decision or {}).get("decision")
@@ -189,3 +196,59 @@ class DossierEndings(DossierGuards):
             and decision.get("decision") == "attribution_sous_condition_suspensive"
             and day > decision["condition_deadline"]
         )
+
+
+# ---- the events that end a dossier (nested in domain/dossier.py `Dossier`) ----
+
+
+class Ended(Event):
+    """Base of the terminal events: the dossier goes no further."""
+
+    TOPIC = "logis.dossier.Ended"
+    PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "Dec"}
+    STAGE = CLOSED
+    reason: str
+
+    def apply(self, dossier: Dossier) -> None:
+        dossier.end_reason = self.reason
+
+
+class Withdrawn(Ended):
+    TOPIC = "logis.dossier.Withdrawn"
+    STAGE = WITHDRAWN
+    class_version = 2  # v2: the day and the way the household expressed it
+    expressed_on: date | None
+    expressed_by: str | None  # WITHDRAWAL_CHANNELS
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """v1 did not record the household's own act: unknown (DOS-RETRAIT)."""
+        state["expressed_on"] = None
+        state["expressed_by"] = None
+
+
+class DeclaredInadmissible(Ended):
+    TOPIC = "logis.dossier.DeclaredInadmissible"
+    STAGE = INADMISSIBLE
+
+
+class Radiated(Ended):
+    TOPIC = "logis.dossier.Radiated"
+    STAGE = RADIATED
+
+
+class ListExpired(Ended):
+    TOPIC = "logis.dossier.ListExpired"
+    STAGE = LIST_EXPIRED
+
+
+class Closed(Ended):
+    TOPIC = "logis.dossier.Closed"
+    STAGE = CLOSED
+
+
+class PersonalDataErased(Event, DataErased):
+    TOPIC = "logis.dossier.PersonalDataErased"
+
+    def apply(self, dossier: Dossier) -> None:
+        dossier.applicant_name = ERASED

@@ -31,9 +31,10 @@ from domain.shared import (
     Meta,
     RuleViolation,
     TransitionError,
+    check_chronology,
     check_landlord,
+    check_not_ended,
     check_role,
-    fr_day,
 )
 
 
@@ -75,16 +76,10 @@ class DossierGuards:
         if not reexamined:
             landlord = (self.cal_decision or {}).get("landlord")
             check_landlord(meta.actor, landlord, label)
-        if self.stage in TERMINAL:
-            stage = STAGE_LABELS[self.stage]
-            msg = f"Le dossier est terminé ({stage}) : {label} impossible."
-            raise TransitionError(msg, "dossier_ended")
-        if chronological and meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
-                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
+        how = f"Le dossier est terminé ({STAGE_LABELS.get(self.stage)})"
+        check_not_ended(self.stage in TERMINAL, how, label, "dossier_ended")
+        if chronological:
+            check_chronology(meta, self.last_occurred_on)
 
     def _check_chain(self, previous: str, what: str) -> None:
         """DOS-ORDRE: each step of the instruction chain follows the one before."""

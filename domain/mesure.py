@@ -33,29 +33,35 @@ from domain.mesure_request import MesureRequest
 # The registry (domain/records.py) reads each kind's steps from its module.
 from domain.mesure_steps import STEP_ROLES as STEP_ROLES
 from domain.mesure_support import MesureSupport
-from domain.personal import check_eraser
-from domain.shared import Meta, RecordedEvent, Recording
+from domain.personal import DataErased, Erasable
+from domain.shared import Recording, StagedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
 class Mesure(
-    MesureRequest, MesureSupport, BailGlissant, MesureChecks, Recording, Aggregate
+    MesureRequest,
+    MesureSupport,
+    BailGlissant,
+    MesureChecks,
+    Erasable,
+    Recording,
+    Aggregate,
 ):
     TOPIC = "logis.mesure.Mesure"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.mesure.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
 
-        def mutate(self, aggregate: Any) -> Any:
-            mesure = super().mutate(aggregate)
-            mesure.stage = self.STAGE or mesure.stage
+        def date_last_step(self, record: Any) -> None:
             # A meeting recorded late does not take the measure's date back.
-            last = getattr(mesure, "last_occurred_on", self.occurred_on)
-            mesure.last_occurred_on = max(last, self.occurred_on)
-            return mesure
+            last = getattr(record, "last_occurred_on", self.occurred_on)
+            record.last_occurred_on = max(last, self.occurred_on)
+
+        def change_bail(self, mesure: Mesure, **changes: Any) -> None:
+            """A step of the bail glissant, once the head lease is signed."""
+            mesure.bail = {**mesure.bail, **changes}
 
     class Requested(Event, Aggregate.Created):
         TOPIC = "logis.mesure.Requested"
@@ -181,13 +187,9 @@ class Mesure(
         signed_by: list[str]
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.convention = {
-                "orientation": self.orientation,
-                "axes": self.axes,
-                "duration_months": self.duration_months,
-                "starts_on": self.starts_on,
-                "worker": self.worker,
-            }
+            mesure.convention = self.values(
+                "orientation", "axes", "duration_months", "starts_on", "worker"
+            )
             mesure.ends_on = self.ends_on
 
     class MeetingHeld(Event):
@@ -279,11 +281,7 @@ class Mesure(
         starts_on: date
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SUBLET,
-                "sublease_on": self.starts_on,
-            }
+            self.change_bail(mesure, status=steps.SUBLET, sublease_on=self.starts_on)
 
     class SubleaseReviewed(Event):
         """BG-GLISSEMENT: the periodic review with both parties."""
@@ -293,7 +291,7 @@ class Mesure(
         findings: str
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {**mesure.bail, "reviews": mesure.bail["reviews"] + 1}
+            self.change_bail(mesure, reviews=mesure.bail["reviews"] + 1)
 
     class LeaseSlid(Event):
         """The glissement: the household becomes the landlord's tenant."""
@@ -301,11 +299,7 @@ class Mesure(
         TOPIC = "logis.mesure.LeaseSlid"
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SLID,
-                "ended_on": self.occurred_on,
-            }
+            self.change_bail(mesure, status=steps.SLID, ended_on=self.occurred_on)
 
     class SubleaseEnded(Event):
         TOPIC = "logis.mesure.SubleaseEnded"
@@ -313,32 +307,14 @@ class Mesure(
         motive: str
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.bail = {
-                **mesure.bail,
-                "status": steps.SUBLEASE_ENDED,
-                "ended_on": self.occurred_on,
-            }
+            self.change_bail(
+                mesure, status=steps.SUBLEASE_ENDED, ended_on=self.occurred_on
+            )
 
-    class PersonalDataErased(Event):
-        """RGPD-CONSERVATION: the household's key is destroyed; the personal
-        fields of this record read as erased (domain/personal.py). Not a
-        contact with the household: the measure's last day stays."""
-
+    class PersonalDataErased(Event, DataErased):
         TOPIC = "logis.mesure.PersonalDataErased"
-        categories: list[str]  # DOMAIN.md §9 categories erased
-
-        def mutate(self, aggregate: Any) -> Any:
-            last = aggregate.last_occurred_on
-            mesure = super().mutate(aggregate)
-            mesure.last_occurred_on = last
-            return mesure
 
     # ---- commands: the record's own; the others are mixed in ----------------------
-
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
 
 
 # French labels for people: timelines, audit trails, CLI.

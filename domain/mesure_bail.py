@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from domain.mesure_steps import HEAD_LEASE, HOLDS_A_PLACE, SUBLET
-from domain.shared import InvalidValueError, Meta, TransitionError, check_landlord
+from domain.shared import (
+    InvalidValueError,
+    Meta,
+    TransitionError,
+    check_landlord,
+    check_stated,
+)
 
 
 class BailGlissant:
@@ -52,9 +58,7 @@ class BailGlissant:
         self._check_bail(SUBLET, "faire le point")
         self._check_association(meta)
         check_landlord(meta.actor, self.bail["landlord"], "point sur le bail glissant")
-        if not findings.strip():
-            msg = "Le point périodique consigne ses constats."
-            raise InvalidValueError(msg)
+        check_stated(findings, "Le point périodique consigne ses constats.")
         self._record(self.SubleaseReviewed, meta, findings=findings)
 
     def slide_lease(self, meta: Meta) -> None:
@@ -67,9 +71,7 @@ class BailGlissant:
         self._begin("end_sublease", "fin de la sous-location", meta)
         self._check_bail(SUBLET, "mettre fin à la sous-location")
         self._check_association(meta)
-        if not motive.strip():
-            msg = "La fin de la sous-location est motivée."
-            raise InvalidValueError(msg)
+        check_stated(motive, "La fin de la sous-location est motivée.")
         self._record(self.SubleaseEnded, meta, motive=motive)
 
     def _check_bail_glissant(self) -> None:

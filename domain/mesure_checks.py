@@ -19,8 +19,9 @@ from domain.shared import (
     RoleNotAllowedError,
     RuleViolation,
     TransitionError,
+    check_chronology,
+    check_not_ended,
     check_role,
-    fr_day,
 )
 
 if TYPE_CHECKING:
@@ -34,16 +35,10 @@ class MesureChecks:
         self, step: str, label: str, meta: Meta, *, chronological: bool = True
     ) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        if self.stage in TERMINAL:
-            stage = STAGE_LABELS[self.stage]
-            msg = f"La mesure est close ({stage}) : {label} impossible."
-            raise TransitionError(msg, "mesure_ended")
-        if chronological and meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
-                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
+        how = f"La mesure est close ({STAGE_LABELS.get(self.stage)})"
+        check_not_ended(self.stage in TERMINAL, how, label, "mesure_ended")
+        if chronological:
+            check_chronology(meta, self.last_occurred_on)
         if meta.occurred_on < self.requested_on:
             msg = "Aucune étape ne précède la demande."
             raise TransitionError(msg, "occurred_on_out_of_order")

@@ -35,6 +35,7 @@ from domain.shared import (
     RoleNotAllowedError,
     RuleViolation,
     add_months,
+    check_stated,
 )
 
 if TYPE_CHECKING:
@@ -180,9 +181,7 @@ class MesureSupport:
         self._check_stage({RUNNING}, "demander un renouvellement")
         self._check_association(meta)
         self._check_renewal(months, settings)
-        if not reason.strip():
-            msg = "Une demande de renouvellement dit pourquoi."
-            raise InvalidValueError(msg)
+        check_stated(reason, "Une demande de renouvellement dit pourquoi.")
         self._record(self.RenewalRequested, meta, months=months, reason=reason)
 
     def decide_renewal(
@@ -200,9 +199,7 @@ class MesureSupport:
             msg = f"Le renouvellement est décidé par {self.notified_by}, qui a notifié."
             raise RoleNotAllowedError(msg, "not_the_notifying_commission")
         if not granted:
-            if not (motive or "").strip():
-                msg = "Un refus de renouvellement est motivé."
-                raise InvalidValueError(msg)
+            check_stated(motive, "Un refus de renouvellement est motivé.")
             self._record(self.RenewalRefused, meta, motive=motive)
             return
         months = self.renewal_asked["months"]
@@ -239,9 +236,7 @@ class MesureSupport:
         self._begin("break_off", "rupture de la mesure", meta)
         self._check_stage(HOLDS_A_PLACE, "constater la rupture")
         self._check_association(meta)
-        if not motive.strip():
-            msg = "La rupture est motivée."
-            raise InvalidValueError(msg)
+        check_stated(motive, "La rupture est motivée.")
         self._record(
             self.BrokenOff,
             meta,

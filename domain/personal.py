@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
-from domain.shared import Actor, add_months, check_role
+from domain.shared import Actor, Meta, StagedEvent, add_months, check_role
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -195,6 +195,24 @@ def _months(settings_on: SettingsOn, day: date, name: str) -> int:
 def check_eraser(actor: Actor) -> None:
     """Only an administrator erases, once the retention allows (DOMAIN.md §1)."""
     check_role(actor, ERASER_ROLES, "effacement des données personnelles")
+
+
+class DataErased(StagedEvent):
+    """RGPD-CONSERVATION: the household's key is destroyed; the personal fields
+    of the record read as erased. Not a step with the household: the record's
+    last day stays. Each record's `PersonalDataErased` derives from it."""
+
+    CHRONOLOGICAL = False
+    categories: list[str]  # DOMAIN.md §9 categories erased
+
+
+class Erasable:
+    """The erasure every record of a household takes (mixed in its aggregate)."""
+
+    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
+        """Recorded once the household's key is destroyed, at any stage."""
+        check_eraser(meta.actor)
+        self._record(self.PersonalDataErased, meta, categories=categories)  # type: ignore[attr-defined]
 
 
 def _is_erasure(event: Any) -> bool:

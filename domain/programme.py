@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -27,7 +27,7 @@ from domain.programme_steps import ANNOUNCED, CONCERTED, LET, TO_LET, VACANT
 
 # domain/records.py reads each aggregate module's STEP_ROLES.
 from domain.programme_steps import STEP_ROLES as STEP_ROLES
-from domain.shared import RecordedEvent, Recording
+from domain.shared import Recording, StagedEvent
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,8 @@ class Partner:
 class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate):
     TOPIC = "logis.programme.Programme"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.programme.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
-
-        def mutate(self, aggregate: Any) -> Any:
-            programme = super().mutate(aggregate)
-            programme.stage = self.STAGE or programme.stage
-            programme.last_occurred_on = self.occurred_on
-            return programme
 
     class Announced(Event, Aggregate.Created):
         TOPIC = "logis.programme.Announced"

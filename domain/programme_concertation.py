@@ -4,6 +4,7 @@ concertation, and the checks of the dwellings and partners they name."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -65,15 +66,7 @@ class ProgrammeConcertation(ProgrammeGuards):
             department=department,
             commune=commune,
             name=name,
-            dwellings=[
-                {
-                    "ref": d.ref,
-                    "typology": d.typology,
-                    "rent": d.rent,
-                    "charges": d.charges,
-                }
-                for d in dwellings
-            ],
+            dwellings=[asdict(d) for d in dwellings],
             **meta.fields(),
         )
 

@@ -4,6 +4,7 @@ attributed by a CAL, falling vacant, and the candidates proposed for it."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from domain.programme_guards import ProgrammeGuards
@@ -124,13 +125,5 @@ class ProgrammeDwellings(ProgrammeGuards):
             self.CandidatesProposed,
             meta,
             ref=ref,
-            candidates=[
-                {
-                    "dossier_id": c.dossier_id,
-                    "commission_id": c.commission_id,
-                    "position": c.position,
-                    "valid_until": c.valid_until,
-                }
-                for c in candidates
-            ],
+            candidates=[asdict(c) for c in candidates],
         )

@@ -8,7 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from domain.programme_steps import LET, STEP_ROLES
-from domain.shared import Meta, TransitionError, check_landlord, check_role, fr_day
+from domain.shared import (
+    Meta,
+    TransitionError,
+    check_chronology,
+    check_landlord,
+    check_role,
+)
 
 
 class ProgrammeGuards:
@@ -28,9 +34,4 @@ class ProgrammeGuards:
     def _begin(self, step: str, label: str, meta: Meta) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
         check_landlord(meta.actor, self.landlord, label)
-        if meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
-                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
+        check_chronology(meta, self.last_occurred_on)

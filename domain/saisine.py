@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.personal import check_eraser
+from domain.personal import DataErased, Erasable
 from domain.places import check_place
 from domain.saisine_course import SaisineCourse
 from domain.saisine_rules import (
@@ -50,12 +50,13 @@ from domain.saisine_steps import STEP_ROLES as STEP_ROLES
 from domain.shared import (
     InvalidValueError,
     Meta,
-    RecordedEvent,
     Recording,
     RoleNotAllowedError,
+    StagedEvent,
     add_months,
     check_landlord,
     check_role,
+    check_stated,
     fr_day,
     role_label,
     role_labels,
@@ -65,18 +66,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class Saisine(SaisineCourse, Recording, Aggregate):
+class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
-    class Event(RecordedEvent):
+    class Event(StagedEvent):
         TOPIC = "logis.saisine.Event"
-        STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
-
-        def mutate(self, aggregate: Any) -> Any:
-            saisine = super().mutate(aggregate)
-            saisine.stage = self.STAGE or saisine.stage
-            saisine.last_occurred_on = self.occurred_on
-            return saisine
 
     class Signalled(Event, Aggregate.Created):
         TOPIC = "logis.saisine.Signalled"
@@ -225,18 +219,8 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             saisine.closed_on = self.occurred_on
             saisine.truce_exception = self.truce_exception
 
-    class PersonalDataErased(Event):
-        """RGPD-CONSERVATION: the household's key is destroyed; the personal
-        fields of this referral read as erased (domain/personal.py)."""
-
+    class PersonalDataErased(Event, DataErased):
         TOPIC = "logis.saisine.PersonalDataErased"
-        categories: list[str]  # DOMAIN.md §9 categories erased
-
-        def mutate(self, aggregate: Any) -> Any:
-            last = aggregate.last_occurred_on
-            saisine = super().mutate(aggregate)
-            saisine.last_occurred_on = last
-            return saisine
 
     # ---- commands: the signal and the erasure; the others are mixed in -----------
 
@@ -269,9 +253,7 @@ class Saisine(SaisineCourse, Recording, Aggregate):
                 f"{roles})."
             )
             raise RoleNotAllowedError(msg)
-        if not landlord.strip():
-            msg = "La saisine nomme le bailleur."
-            raise InvalidValueError(msg)
+        check_stated(landlord, "La saisine nomme le bailleur.")
         check_landlord(meta.actor, landlord, label)
         if arrears < 0:
             msg = f"La dette locative ne peut être négative ({arrears})."
@@ -295,11 +277,6 @@ class Saisine(SaisineCourse, Recording, Aggregate):
             hearing_on=hearing_on,
             **meta.fields(),
         )
-
-    def erase_personal_data(self, categories: list[str], meta: Meta) -> None:
-        """Recorded once the household's key is destroyed, at any stage."""
-        check_eraser(meta.actor)
-        self._record(self.PersonalDataErased, meta, categories=categories)
 
     # ---- derived state ---------------------------------------------------------
 

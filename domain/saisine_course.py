@@ -37,8 +37,11 @@ from domain.shared import (
     Meta,
     RoleNotAllowedError,
     TransitionError,
+    check_chronology,
     check_landlord,
+    check_not_ended,
     check_role,
+    check_stated,
     fr_day,
 )
 
@@ -77,9 +80,7 @@ class SaisineCourse:
         ):
             msg = f"L'enquête a été confiée à {enquiry['operator']} : lui seul la rend."
             raise RoleNotAllowedError(msg, "not_the_operator")
-        if not summary.strip():
-            msg = "L'enquête rendue en donne la synthèse."
-            raise InvalidValueError(msg)
+        check_stated(summary, "L'enquête rendue en donne la synthèse.")
         self._record(self.EnquiryReturned, meta, summary=summary)
 
     def orient(self, towards: str, note: str, meta: Meta) -> None:
@@ -115,9 +116,7 @@ class SaisineCourse:
     def record_follow_up(self, note: str, meta: Meta) -> None:
         self._begin("record_follow_up", "suivi de l'avis", meta)
         self._check_stage({AVIS_ISSUED, FOLLOWED_UP}, "suivre l'avis")
-        if not note.strip():
-            msg = "Le suivi est décrit."
-            raise InvalidValueError(msg)
+        check_stated(note, "Le suivi est décrit.")
         self._record(self.FollowUpRecorded, meta, note=note)
 
     def record_court_dates(
@@ -161,16 +160,9 @@ class SaisineCourse:
 
     def _begin(self, step: str, label: str, meta: Meta) -> None:
         check_role(meta.actor, STEP_ROLES[step], label)
-        if self.stage == CLOSED:
-            outcome = OUTCOME_LABELS.get(self.outcome, self.outcome)
-            msg = f"La saisine est close ({outcome}) : {label} impossible."
-            raise TransitionError(msg, "saisine_closed")
-        if meta.occurred_on < self.last_occurred_on:
-            msg = (
-                f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
-                f"l'étape précédente ({fr_day(self.last_occurred_on)})."
-            )
-            raise TransitionError(msg, "occurred_on_out_of_order")
+        how = f"La saisine est close ({OUTCOME_LABELS.get(self.outcome, self.outcome)})"
+        check_not_ended(self.stage == CLOSED, how, label, "saisine_closed")
+        check_chronology(meta, self.last_occurred_on)
 
     def _check_stage(self, allowed: set[str], what: str) -> None:
         if self.stage not in allowed:

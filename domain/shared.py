@@ -114,6 +114,33 @@ class RecordedEvent(Aggregate.Event):
     command_id: UUID
     correlation_id: str
 
+    def values(self, *names: str) -> dict[str, Any]:
+        """The named fields, as a dict: what the record keeps of the event."""
+        return {name: getattr(self, name) for name in names}
+
+
+class StagedEvent(RecordedEvent):
+    """The base of the events of a record that goes through stages (a dossier,
+    a measure, a programme, a referral, a commission): each may lead it to a
+    stage, and dates its last step unless it stands outside the steps' order."""
+
+    STAGE: ClassVar[str | None] = None  # the stage it leads to; None: unchanged
+    CHRONOLOGICAL: ClassVar[bool] = True  # False: outside the steps' order
+
+    def resulting_stage(self, current: str) -> str:
+        """The record's stage after this event (also used by projections)."""
+        return self.STAGE or current
+
+    def mutate(self, aggregate: Any) -> Any:
+        record = super().mutate(aggregate)
+        record.stage = self.resulting_stage(getattr(record, "stage", ""))
+        if self.CHRONOLOGICAL:
+            self.date_last_step(record)
+        return record
+
+    def date_last_step(self, record: Any) -> None:
+        record.last_occurred_on = self.occurred_on
+
 
 class Recording:
     """The one way an aggregate's command method records its event: with the
@@ -193,6 +220,30 @@ def check_landlord(actor: Actor, landlord: str | None, step_label: str) -> None:
             f"{actor.organisation}."
         )
         raise RoleNotAllowedError(msg, "not_the_landlord")
+
+
+def check_stated(text: str | None, message: str) -> None:
+    """Free text a step must carry (a motive, a summary, a name): not blank."""
+    if not (text or "").strip():
+        raise InvalidValueError(message)
+
+
+def check_not_ended(ended: bool, how: str, label: str, code: str) -> None:
+    """A record that has ended takes no further step (`how` it ended, for
+    people: « Le dossier est terminé (Clos) »)."""
+    if ended:
+        msg = f"{how} : {label} impossible."
+        raise TransitionError(msg, code)
+
+
+def check_chronology(meta: Meta, last_occurred_on: date) -> None:
+    """A step happens no earlier than the step before it on the same record."""
+    if meta.occurred_on < last_occurred_on:
+        msg = (
+            f"Date de l'étape ({fr_day(meta.occurred_on)}) antérieure à "
+            f"l'étape précédente ({fr_day(last_occurred_on)})."
+        )
+        raise TransitionError(msg, "occurred_on_out_of_order")
 
 
 def add_months(day: date, months: int) -> date:

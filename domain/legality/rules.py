@@ -1,6 +1,6 @@
 """What a legality finding is, and the settings a check judges by. The rule
-catalogue is in domain/legality/catalogue.py; its names are kept importable
-from here, where the engine's users import them."""
+catalogue is in domain/legality/catalogue.py (and catalogue_support.py): all
+its rules are `RULES` here, where the engine's users import them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from typing import Literal
 
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
-from domain.legality.catalogue import RULES, RULES_BY_ID, SOURCES, Rule, cited
+from domain.legality.catalogue import LLTS_RULES, SOURCES, Rule, cited
+from domain.legality.catalogue_support import SUPPORT_RULES
+
+RULES: tuple[Rule, ...] = (*LLTS_RULES, *SUPPORT_RULES)
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 # What a finding reports: its rule's severity, or `information` for a fact an
 # auditor must see that breaks nothing (an imported step recorded late).
