@@ -374,33 +374,34 @@ class TestInstruct:
             "invalid_value",
         )
 
-    @pytest.mark.parametrize("kind", ["individuelle", "bail_glissant"])
-    def test_association_does_not_instruct_a_commissions_measure(
-        self, kind: str
+    @pytest.mark.parametrize(
+        ("role", "organisation", "kind", "code"),
+        [
+            pytest.param(
+                "association", None, kind, "ASLL-CANAL",
+                id=f"association_does_not_instruct_a_commissions_measure-{kind}",
+            )
+            for kind in ("individuelle", "bail_glissant")
+        ] + [
+            pytest.param(
+                "commission_logement", CLU, "action_specifique", "ASLL-CANAL",
+                id="commission_does_not_instruct_an_associations_own_action",
+            ),
+            pytest.param(
+                "association", OTHER_ASSOCIATION, "action_specifique",
+                "not_the_association",
+                id="another_association_does_not_instruct_an_associations_own_action",
+            ),
+        ],
+    )  # fmt: skip
+    def test_only_the_channel_instructs(
+        self, role: str, organisation: str | None, kind: str, code: str
     ) -> None:
-        meta = make_meta("association", DAY["instruct"])
+        meta = make_meta(role, DAY["instruct"], organisation=organisation)
         then_error(
             drive_to(m.REQUESTED, kind=kind),
             lambda x: x.instruct(True, None, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_commission_does_not_instruct_an_associations_own_action(self) -> None:
-        meta = make_meta("commission_logement", DAY["instruct"], organisation=CLU)
-        then_error(
-            drive_to(m.REQUESTED, kind="action_specifique"),
-            lambda x: x.instruct(True, None, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_another_association_does_not_instruct_an_associations_own_action(
-        self,
-    ) -> None:
-        meta = make_meta("association", DAY["instruct"], organisation=OTHER_ASSOCIATION)
-        then_error(
-            drive_to(m.REQUESTED, kind="action_specifique"),
-            lambda x: x.instruct(True, None, meta),
-            "not_the_association",
+            code,
         )
 
 
@@ -443,38 +444,41 @@ class TestNotify:
         events = when(mesure, lambda x: x.notify(ARIV, False, meta))
         then_event(events, Mesure.Notified, association="ariv", association_name="ARIV")
 
-    def test_association_does_not_pass_its_own_action_to_another(self) -> None:
-        meta = make_meta("association", DAY["notify"], organisation=ARIV.name)
-        then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(AGASEF, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_commission_does_not_notify_an_associations_own_action(self) -> None:
-        meta = make_meta("commission_logement", DAY["notify"], organisation=CLU)
-        then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(ARIV, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_association_does_not_notify_a_commissions_measure(self) -> None:
-        meta = make_meta("association", DAY["notify"])
-        then_error(
-            drive_to(m.INSTRUCTED),
-            lambda x: x.notify(AGASEF, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_another_association_does_not_notify_an_associations_own_action(
+    @pytest.mark.parametrize(
+        ("role", "organisation", "own_action", "to", "code"),
+        [
+            pytest.param(
+                "association", ARIV.name, True, AGASEF, "ASLL-CANAL",
+                id="association_does_not_pass_its_own_action_to_another",
+            ),
+            pytest.param(
+                "commission_logement", CLU, True, ARIV, "ASLL-CANAL",
+                id="commission_does_not_notify_an_associations_own_action",
+            ),
+            pytest.param(
+                "association", None, False, AGASEF, "ASLL-CANAL",
+                id="association_does_not_notify_a_commissions_measure",
+            ),
+            pytest.param(
+                "association", OTHER_ASSOCIATION, True, ARIV, "not_the_association",
+                id="another_association_does_not_notify_an_associations_own_action",
+            ),
+        ],
+    )  # fmt: skip
+    def test_only_the_channel_notifies(
         self,
+        role: str,
+        organisation: str | None,
+        own_action: bool,  # an action spécifique, else the measure's default kind
+        to: Any,
+        code: str,
     ) -> None:
-        meta = make_meta("association", DAY["notify"], organisation=OTHER_ASSOCIATION)
+        meta = make_meta(role, DAY["notify"], organisation=organisation)
+        options = {"kind": "action_specifique"} if own_action else {}
         then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(ARIV, False, meta),
-            "not_the_association",
+            drive_to(m.INSTRUCTED, **options),
+            lambda x: x.notify(to, False, meta),
+            code,
         )
 
 
