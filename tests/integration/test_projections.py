@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from contextlib import closing
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -66,11 +67,8 @@ DOSSIER_VIEWS = [p.name for p in PROJECTIONS if set(p.topics) & set(dossier_topi
 
 @pytest.fixture
 def system(database_url: str) -> Iterator[System]:
-    system = open_system(database_url)
-    try:
+    with closing(open_system(database_url)) as system:
         yield system
-    finally:
-        system.close()
 
 
 class DossierListV2(DossierListProjection):
