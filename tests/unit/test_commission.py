@@ -25,7 +25,14 @@ from domain.liste import (
     rda_key,
 )
 from domain.shared import ROLES, DomainError
-from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.aggregates import (
+    declared_events,
+    given,
+    read_back,
+    then_error,
+    then_event,
+    when,
+)
 from tests.helpers.commissions import (
     ALS,
     ATTENDEES,
@@ -1518,11 +1525,4 @@ class TestRecordOnDossiers:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = [
-        getattr(Commission, name)
-        for name in dir(Commission)
-        if isinstance(getattr(Commission, name), type)
-        and issubclass(getattr(Commission, name), Commission.Event)
-        and getattr(Commission, name) not in (Commission.Event, Commission.Created)
-    ]
-    assert set(events) == set(EVENT_LABELS)
+    assert declared_events(Commission) == set(EVENT_LABELS)

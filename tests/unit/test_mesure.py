@@ -11,7 +11,15 @@ import pytest
 from domain import mesure_steps as m
 from domain.mesure import EVENT_LABELS, Mesure
 from domain.shared import ROLES, add_months
-from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.aggregates import (
+    declared_events,
+    given,
+    outside,
+    read_back,
+    then_error,
+    then_event,
+    when,
+)
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import ORGANISATIONS, make_meta
 from tests.helpers.mesures import (
@@ -1315,7 +1323,7 @@ class TestRoles:
 
     @pytest.mark.parametrize(
         ("step", "role"),
-        [(s, r) for s in STEPS_ON_A_MESURE for r in ROLES if r not in ALLOWED_ROLES[s]],
+        outside({s: ALLOWED_ROLES[s] for s in STEPS_ON_A_MESURE}, ROLES),
     )
     def test_other_role_is_refused(self, step: str, role: str) -> None:
         then_error(
@@ -1344,12 +1352,7 @@ class TestTheAssociationRunsItsMeasure:
 class TestProcedureOrder:
     @pytest.mark.parametrize(
         ("step", "stage"),
-        [
-            (s, st)
-            for s, allowed in ALLOWED_STAGES.items()
-            for st in OPEN_STAGES
-            if st not in allowed
-        ],
+        outside(ALLOWED_STAGES, OPEN_STAGES),
     )
     def test_step_out_of_the_course_is_refused(self, step: str, stage: str) -> None:
         mesure = drive_to(stage)
@@ -1457,9 +1460,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Mesure).values()
-        if isinstance(value, type) and issubclass(value, Mesure.Event)
-    }
-    assert events - {Mesure.Event, Mesure.Created} == set(EVENT_LABELS)
+    assert declared_events(Mesure) == set(EVENT_LABELS)

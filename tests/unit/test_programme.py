@@ -15,7 +15,14 @@ from domain.liste import ListedCandidate
 from domain.programme import Partner, Programme
 from domain.programme_steps import CONCERTATION_PARTNERS, KINDS
 from domain.shared import ROLES
-from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.aggregates import (
+    declared_events,
+    given,
+    read_back,
+    then_error,
+    then_event,
+    when,
+)
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.commissions import (
     CANDIDATE_PROFILE,
@@ -592,9 +599,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Programme).values()
-        if isinstance(value, type) and issubclass(value, Programme.Event)
-    }
-    assert events - {Programme.Event, Programme.Created} == set(p.EVENT_LABELS)
+    assert declared_events(Programme) == set(p.EVENT_LABELS)

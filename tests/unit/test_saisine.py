@@ -13,7 +13,15 @@ from domain import saisine_steps as s
 from domain.saisine import EVENT_LABELS, Saisine
 from domain.saisine_rules import in_winter_truce
 from domain.shared import ROLES, add_months
-from tests.helpers.aggregates import given, read_back, then_error, then_event, when
+from tests.helpers.aggregates import (
+    declared_events,
+    given,
+    outside,
+    read_back,
+    then_error,
+    then_event,
+    when,
+)
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, ORGANISATIONS, make_meta
 from tests.helpers.saisines import (
@@ -138,12 +146,7 @@ class TestSignal:
 
     @pytest.mark.parametrize(
         ("source", "role"),
-        [
-            (src, r)
-            for src, roles in SIGNALLERS.items()
-            for r in ROLES
-            if r not in roles
-        ],
+        outside(SIGNALLERS, ROLES),
     )
     def test_other_role_does_not_signal_this_source(
         self, source: str, role: str
@@ -715,7 +718,7 @@ class TestRoles:
 
     @pytest.mark.parametrize(
         ("step", "role"),
-        [(st, r) for st in SAISINE_STEPS for r in ROLES if r not in ALLOWED_ROLES[st]],
+        outside({st: ALLOWED_ROLES[st] for st in SAISINE_STEPS}, ROLES),
     )
     def test_other_role_is_refused(self, step: str, role: str) -> None:
         saisine = saisine_after(*BEFORE[step])
@@ -796,9 +799,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Saisine).values()
-        if isinstance(value, type) and issubclass(value, Saisine.Event)
-    }
-    assert events - {Saisine.Event, Saisine.Created} == set(EVENT_LABELS)
+    assert declared_events(Saisine) == set(EVENT_LABELS)
