@@ -8,7 +8,7 @@ then_error(dossier, lambda d: d.start_analysis(meta=...), "DOS-ORDRE")
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import pytest
@@ -74,24 +74,6 @@ def then_event(
     actual = {name: getattr(event, name) for name in expected}
     assert actual == expected
     return event
-
-
-def outside(
-    allowed: Mapping[str, Collection[str]], every: Iterable[str]
-) -> list[tuple[str, str]]:
-    """Each pair (key, one of `every`) that `allowed[key]` leaves out: the cases
-    a rule refuses, in the order of `allowed`, then of `every`."""
-    values = list(every)
-    return [(key, v) for key, kept in allowed.items() for v in values if v not in kept]
-
-
-def declared_events(aggregate: Any) -> set[type]:
-    """The event classes `aggregate` declares (its own or inherited), without
-    its bases Event and Created."""
-    declared = [getattr(aggregate, name) for name in dir(aggregate)]
-    classes = {v for v in declared if isinstance(v, type)}
-    events = {cls for cls in classes if issubclass(cls, aggregate.Event)}
-    return events - {aggregate.Event, aggregate.Created}
 
 
 def read_back(events: Iterable[Any]) -> list[Any]:

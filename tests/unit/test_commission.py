@@ -25,14 +25,7 @@ from domain.liste import (
     rda_key,
 )
 from domain.shared import ROLES, DomainError
-from tests.helpers.aggregates import (
-    declared_events,
-    given,
-    read_back,
-    then_error,
-    then_event,
-    when,
-)
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.commissions import (
     ALS,
     ATTENDEES,
@@ -77,6 +70,7 @@ from tests.helpers.dossiers import (
     make_meta,
     make_settings,
 )
+from tests.helpers.tables import declared_events
 
 PRE, PREF, CAL = c.PRE_COMMISSION, c.COMMISSION_PREFECTORALE, c.CAL
 # Who holds each step, by kind, as DOMAIN.md §1, §3 and §10 describe it.

@@ -11,15 +11,7 @@ import pytest
 from domain import mesure_steps as m
 from domain.mesure import EVENT_LABELS, Mesure
 from domain.shared import ROLES, add_months
-from tests.helpers.aggregates import (
-    declared_events,
-    given,
-    outside,
-    read_back,
-    then_error,
-    then_event,
-    when,
-)
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import ORGANISATIONS, make_meta
 from tests.helpers.mesures import (
@@ -61,6 +53,7 @@ from tests.helpers.mesures import (
     ready_for,
     request_args,
 )
+from tests.helpers.tables import declared_events, outside
 
 ASSOCIATION = frozenset({"association"})
 CLU_CLT = frozenset({"commission_logement"})

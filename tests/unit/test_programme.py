@@ -15,14 +15,7 @@ from domain.liste import ListedCandidate
 from domain.programme import Partner, Programme
 from domain.programme_steps import CONCERTATION_PARTNERS, KINDS
 from domain.shared import ROLES
-from tests.helpers.aggregates import (
-    declared_events,
-    given,
-    read_back,
-    then_error,
-    then_event,
-    when,
-)
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.commissions import (
     CANDIDATE_PROFILE,
@@ -48,6 +41,7 @@ from tests.helpers.commissions import (
     programme_with_history,
 )
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, make_meta, make_settings
+from tests.helpers.tables import declared_events
 
 # Who records each step, as DOMAIN.md §1, §2 and §10 describe it.
 ALLOWED_ROLES = {

@@ -13,15 +13,7 @@ from domain import saisine_steps as s
 from domain.saisine import EVENT_LABELS, Saisine
 from domain.saisine_rules import in_winter_truce
 from domain.shared import ROLES, add_months
-from tests.helpers.aggregates import (
-    declared_events,
-    given,
-    outside,
-    read_back,
-    then_error,
-    then_event,
-    when,
-)
+from tests.helpers.aggregates import given, read_back, then_error, then_event, when
 from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, ORGANISATIONS, make_meta
 from tests.helpers.saisines import (
@@ -41,6 +33,7 @@ from tests.helpers.saisines import (
     signal_command,
     through,
 )
+from tests.helpers.tables import declared_events, outside
 
 # Who records each step, as DOMAIN.md §1, §5 and §10 describe it.
 SOCIAL = frozenset({"departement", "ccas", "als", "prescripteur"})
