@@ -8,16 +8,28 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from api.demo import COMMUNE as DEMO_COMMUNE
+from api.main import create_app
+from infra.settings import Settings
 from tests.helpers.api import TEST_JWT_SECRET, actor
+from tests.helpers.backends import BACKENDS
+from tests.helpers.backends import database_url as backend_database_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+Written = TypeVar("Written")
 
 COMMAND_SECONDS = 120.0
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -127,6 +139,111 @@ def run_logis(
     )
 
 
+class RunsLogis:
+    """Runs `logis <args>` on the store `database_url` names, in `workdir`."""
+
+    database_url: str
+    workdir: Path
+
+    def logis(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return run_logis(
+            *args, database_url=self.database_url, cwd=self.workdir, env=env
+        )
+
+
+@dataclass(frozen=True)
+class WrittenStore(RunsLogis):
+    """A store a module's `logis` tests read (`store_fixture`), and the
+    directory the command runs in."""
+
+    database_url: str
+    workdir: Path
+
+
+@contextmanager
+def api_without_projector(
+    database_url: str, headers: dict[str, str] | None = None
+) -> Iterator[TestClient]:
+    """The API on the store with no projector running, called by an auditor
+    unless `headers` say otherwise: the views wait for the command to catch up."""
+    settings = Settings(
+        database_url=database_url,
+        log_json=False,
+        projector_in_process=False,
+        jwt_secret=TEST_JWT_SECRET,
+    )
+    with TestClient(create_app(settings), headers=headers or actor("auditeur")) as c:
+        yield c
+
+
+def store_fixture(name: str, write: Callable[[str, Path], Written]) -> Any:
+    """A module fixture, once per backend: what `write` makes of a new store, in
+    a new directory `name` (assign it to the fixture's name in the module)."""
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def store(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Written]:
+        workdir = tmp_path_factory.mktemp(name)
+        with backend_database_url(request, workdir) as url:
+            yield write(url, workdir)
+
+    return store
+
+
+STARTUP_SECONDS = 30.0
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"`logis serve` s'est arrêté (code {process.returncode}) :\n"
+                + log.read_text(errors="replace")
+            )
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(
+        f"`logis serve` ne répond pas sur {url}/health après {STARTUP_SECONDS} s :\n"
+        + log.read_text(errors="replace")
+    )
+
+
+@contextmanager
+def logis_serving(workdir: Path, env: dict[str, str], *args: str) -> Iterator[str]:
+    """`logis serve <args>` on a free port, in `workdir` with the environment
+    `env`, its output in serve.log: its loopback URL once /health answers;
+    killed at the end."""
+    port = free_port()
+    log = workdir / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [logis_executable(), "serve", *args, "--port", str(port)],
+            env=env,
+            cwd=workdir,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(process, base_url, log)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def parse_refusal(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`logis <args>` whose arguments its parser refuses: once, not on each
     store, since it answers before any store is opened; on a store that does
@@ -142,7 +259,7 @@ def free_port() -> int:
 
 
 @dataclass(frozen=True)
-class Server:
+class Server(RunsLogis):
     base_url: str
     database_url: str
     database_path: Path

@@ -19,7 +19,6 @@ from tests.e2e.support import (
     bilan_mesure_id,
     demo_dossiers,
     demo_mesures,
-    run_logis,
 )
 
 if TYPE_CHECKING:
@@ -50,9 +49,7 @@ class TestHistory:
         self, server: Server, client: httpx.Client
     ) -> None:
         dossier_id = closed_dossier_id(client)
-        result = run_logis(
-            "history", dossier_id, database_url=server.database_url, cwd=server.workdir
-        )
+        result = server.logis("history", dossier_id)
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
         assert lines[0].startswith(f"Dossier LLTS {dossier_id} — 17 événement(s)")
@@ -68,14 +65,7 @@ class TestHistory:
 
     def test_history_as_json_parses(self, server: Server, client: httpx.Client) -> None:
         dossier_id = closed_dossier_id(client)
-        result = run_logis(
-            "history",
-            dossier_id,
-            "--format",
-            "json",
-            database_url=server.database_url,
-            cwd=server.workdir,
-        )
+        result = server.logis("history", dossier_id, "--format", "json")
         assert result.returncode == 0, result.stderr
         events = json.loads(result.stdout)
         assert [e["version"] for e in events] == list(range(1, 18))
@@ -94,14 +84,7 @@ class TestHistory:
         then = client.get(f"/v1/dossiers/{dossier_id}", params={"known_at": fifth})
         assert then.status_code == 200, then.text
         for option in ("--known-at", "--as-of"):  # a moment in --as-of: as before
-            result = run_logis(
-                "history",
-                dossier_id,
-                option,
-                fifth,
-                database_url=server.database_url,
-                cwd=server.workdir,
-            )
+            result = server.logis("history", dossier_id, option, fifth)
             assert result.returncode == 0, result.stderr
             lines = result.stdout.splitlines()
             assert lines[0].startswith(
@@ -129,14 +112,7 @@ class TestHistory:
         )
         assert judged.status_code == 200, judged.text
         assert judged.json()["as_of"] == cal_day
-        result = run_logis(
-            "history",
-            dossier_id,
-            "--as-of",
-            cal_day,
-            database_url=server.database_url,
-            cwd=server.workdir,
-        )
+        result = server.logis("history", dossier_id, "--as-of", cal_day)
         assert result.returncode == 0, result.stderr
         assert "Décision de la commission d'attribution" in result.stdout
         assert "Dossier clos" not in result.stdout
@@ -151,59 +127,30 @@ class TestHistory:
             (mesure_id, "Mesure ASLL"),
             (commission["id"], "Commission"),
         ):
-            full = run_logis(
-                "history",
-                str(record_id),
-                "--format",
-                "json",
-                database_url=server.database_url,
-                cwd=server.workdir,
-            )
+            full = server.logis("history", str(record_id), "--format", "json")
             assert full.returncode == 0, full.stderr
             events = json.loads(full.stdout)
             first = events[0]["recorded_at"]
-            result = run_logis(
-                "history",
-                str(record_id),
-                "--known-at",
-                first,
-                database_url=server.database_url,
-                cwd=server.workdir,
-            )
+            result = server.logis("history", str(record_id), "--known-at", first)
             assert result.returncode == 0, result.stderr
             assert result.stdout.startswith(
                 f"{title} {record_id} — 1 événement(s) (connu le "
             )
-            before = run_logis(
-                "history",
-                str(record_id),
-                "--known-at",
-                "2000-01-01T00:00:00+00:00",
-                database_url=server.database_url,
-                cwd=server.workdir,
+            before = server.logis(
+                "history", str(record_id), "--known-at", "2000-01-01T00:00:00+00:00"
             )
             assert before.returncode == 1
             assert "_not_known_at" in before.stderr
             assert "rien n'en était encore enregistré" in before.stderr
 
     def test_history_refuses_a_malformed_id_in_french(self, server: Server) -> None:
-        result = run_logis(
-            "history",
-            "pas-un-uuid",
-            database_url=server.database_url,
-            cwd=server.workdir,
-        )
+        result = server.logis("history", "pas-un-uuid")
         assert result.returncode != 0
         assert "identifiant de dossier invalide (UUID attendu)" in result.stderr
         assert "« pas-un-uuid »" in result.stderr
 
     def test_history_of_an_unknown_record_fails_in_french(self, server: Server) -> None:
-        result = run_logis(
-            "history",
-            "00000000-0000-4000-8000-000000000000",
-            database_url=server.database_url,
-            cwd=server.workdir,
-        )
+        result = server.logis("history", "00000000-0000-4000-8000-000000000000")
         assert result.returncode == 1
         assert "Erreur (record_not_found)" in result.stderr
         assert "00000000-0000-4000-8000-000000000000" in result.stderr
@@ -288,7 +235,7 @@ class TestDemo:
 
     def test_a_second_demo_writes_nothing(self, server: Server) -> None:
         before = count_events(server)
-        result = run_logis("demo", database_url=server.database_url, cwd=server.workdir)
+        result = server.logis("demo")
         assert result.returncode == 0, result.stderr
         assert "déjà chargée" in result.stdout
         assert "GET /v1/programmes/" in result.stdout

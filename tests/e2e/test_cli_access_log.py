@@ -9,50 +9,35 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import pytest
-from starlette.testclient import TestClient
-
-from api.main import create_app
 from domain.clocks import zone
-from infra.settings import Settings
-from tests.e2e.support import parse_refusal, run_logis
+from tests.e2e.support import (
+    WrittenStore,
+    api_without_projector,
+    parse_refusal,
+    store_fixture,
+)
 from tests.helpers.api import (
     DEPARTMENT,
-    TEST_JWT_SECRET,
     actor,
     adopt_settings,
     identification,
     identify,
 )
-from tests.helpers.backends import BACKENDS, database_url
 
 if TYPE_CHECKING:
-    import subprocess
-    from collections.abc import Iterator
     from pathlib import Path
 
 
 @dataclass(frozen=True)
-class Store:
-    database_url: str
-    workdir: Path
+class Store(WrittenStore):
     read_twice: str  # read by id, then its history, by the controller
     read_once: str  # read by id by the inspector
 
-    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_logis(*args, database_url=self.database_url, cwd=self.workdir)
-
 
 def write_reads(database_url: str, workdir: Path) -> Store:
-    settings = Settings(
-        database_url=database_url,
-        log_json=False,
-        projector_in_process=False,
-        jwt_secret=TEST_JWT_SECRET,
-    )
     controller = actor("auditeur", subject="controleur.martin")
     inspector = actor("auditeur", subject="inspectrice.durand", organisation="IGAS")
-    with TestClient(create_app(settings), headers=controller) as client:
+    with api_without_projector(database_url, controller) as client:
         assert adopt_settings(client).status_code == 201
         ids = []
         for name in ("Marie-Josée Lordinot", "Jean Valère"):
@@ -67,13 +52,7 @@ def write_reads(database_url: str, workdir: Path) -> Store:
     return Store(database_url, workdir, first, second)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
-    workdir = tmp_path_factory.mktemp("logis-cli-access-log")
-    with database_url(request, workdir) as url:
-        yield write_reads(url, workdir)
+store = store_fixture("logis-cli-access-log", write_reads)
 
 
 def test_table_lists_the_reads_newest_first(store: Store) -> None:

@@ -14,17 +14,16 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-import pytest
-from starlette.testclient import TestClient
-
 from api.cli.audit import CSV_HEADER
-from api.main import create_app
 from domain.legality.rules import SOURCES
 from domain.shared import ROLE_LABELS
-from infra.settings import Settings
-from tests.e2e.support import parse_refusal, run_logis
-from tests.helpers.api import TEST_JWT_SECRET, actor, adopt_settings, history
-from tests.helpers.backends import BACKENDS, database_url
+from tests.e2e.support import (
+    WrittenStore,
+    api_without_projector,
+    parse_refusal,
+    store_fixture,
+)
+from tests.helpers.api import adopt_settings, history
 from tests.helpers.pdf import pdf_pages, printed, squeezed
 from tests.helpers.procedure import (
     attribution,
@@ -36,8 +35,6 @@ from tests.helpers.procedure import (
 )
 
 if TYPE_CHECKING:
-    import subprocess
-    from collections.abc import Iterator
     from pathlib import Path
     from typing import Any
 
@@ -46,25 +43,14 @@ HOSTILE = "<script>alert('x')</script> & « ménage »"
 
 
 @dataclass(frozen=True)
-class Store:
-    database_url: str
-    workdir: Path
+class Store(WrittenStore):
     dossier: str  # refused by the CAL, with the hostile motive
     events: list[dict[str, Any]]  # its /history
     cal: str
 
-    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_logis(*args, database_url=self.database_url, cwd=self.workdir)
-
 
 def write_procedure(database_url: str, workdir: Path) -> Store:
-    settings = Settings(
-        database_url=database_url,
-        log_json=False,
-        projector_in_process=False,
-        jwt_secret=TEST_JWT_SECRET,
-    )
-    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
+    with api_without_projector(database_url) as client:
         assert adopt_settings(client).status_code == 201
         programme_id = concerted_programme(client)
         ranked, _, _ = ranked_dossiers(client, programme_id, ranked=3)
@@ -79,13 +65,7 @@ def write_procedure(database_url: str, workdir: Path) -> Store:
     return Store(database_url, workdir, ranked[1], events, cal)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
-    workdir = tmp_path_factory.mktemp("logis-cli-audit")
-    with database_url(request, workdir) as url:
-        yield write_procedure(url, workdir)
+store = store_fixture("logis-cli-audit", write_procedure)
 
 
 class Page(HTMLParser):

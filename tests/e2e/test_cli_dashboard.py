@@ -11,24 +11,21 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from starlette.testclient import TestClient
 
-from api.main import create_app
-from infra.settings import Settings
-from tests.e2e.support import parse_refusal, run_logis
+from tests.e2e.support import (
+    WrittenStore,
+    api_without_projector,
+    parse_refusal,
+    store_fixture,
+)
 from tests.helpers.api import (
-    TEST_JWT_SECRET,
-    actor,
     adopt_settings,
     settings_body,
     today,
 )
-from tests.helpers.backends import BACKENDS, database_url
 from tests.helpers.mesure_courses import WORKER, HttpCourse, associations_body
 
 if TYPE_CHECKING:
-    import subprocess
-    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -38,27 +35,16 @@ PAUL = "Paul Rose"
 
 
 @dataclass(frozen=True)
-class Store:
-    database_url: str
-    workdir: Path
+class Store(WrittenStore):
     ids: dict[str, str]
-
-    def logis(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run_logis(*args, database_url=self.database_url, cwd=self.workdir)
 
 
 def write_measures(database_url: str, workdir: Path) -> Store:
     """Through the API, no projector: on 30 June of last year AGASEF runs four
     measures (one ending that day, one overdue, one waiting for its convention)
     and ADSEA 42 one suivi renforcé."""
-    settings = Settings(
-        database_url=database_url,
-        log_json=False,
-        projector_in_process=False,
-        jwt_secret=TEST_JWT_SECRET,
-    )
     start = date(YEAR, 1, 6)
-    with TestClient(create_app(settings), headers=actor("auditeur")) as client:
+    with api_without_projector(database_url) as client:
         body = settings_body(associations=associations_body())
         assert adopt_settings(client, body=body).status_code == 201
         courses = {
@@ -83,13 +69,7 @@ def write_measures(database_url: str, workdir: Path) -> Store:
     return Store(database_url, workdir, {k: str(c.id) for k, c in courses.items()})
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
-    workdir = tmp_path_factory.mktemp("logis-cli-dashboard")
-    with database_url(request, workdir) as url:
-        yield write_measures(url, workdir)
+store = store_fixture("logis-cli-dashboard", write_measures)
 
 
 class TestDashboard:

@@ -38,9 +38,7 @@ def dossier_at(client: httpx.Client, stage: str) -> str:
 
 
 def legality(server: Server, *args: str) -> tuple[int, str, str]:
-    result = run_logis(
-        "legality", *args, database_url=server.database_url, cwd=server.workdir
-    )
+    result = server.logis("legality", *args)
     return result.returncode, result.stdout, result.stderr
 
 

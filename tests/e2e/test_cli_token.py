@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import stat
 import subprocess
-import time
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from infra.development_tokens import secret_file
-from tests.e2e.support import free_port, logis_env, logis_executable
+from tests.e2e.support import free_port, logis_env, logis_executable, logis_serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-STARTUP_SECONDS = 30.0
 DEMO_ROLES = 14
 
 
@@ -76,36 +74,8 @@ def first_token(store: tuple[Path, str]) -> str:
 @pytest.fixture(scope="module")
 def base_url(store: tuple[Path, str], first_token: str) -> Iterator[str]:
     workdir, url = store
-    port = free_port()
-    log = workdir / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [logis_executable(), "serve", "--port", str(port)],
-            env=plain_env(url),
-            cwd=workdir,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.1)
+    with logis_serving(workdir, plain_env(url)) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def test_the_server_accepts_logis_token_and_refuses_no_token(

@@ -35,6 +35,7 @@ from tests.conftest import POSTGRES_SERVER
 from tests.e2e.support import (
     DEMO_MESURE_STAGES,
     DEMO_STAGES,
+    RunsLogis,
     bilan_mesure_id,
     demo_mesures,
     run_logis,
@@ -52,7 +53,7 @@ pytestmark = pytest.mark.postgres
 
 
 @dataclass(frozen=True)
-class Demo:
+class Demo(RunsLogis):
     database_url: str
     workdir: Path
     report: str
@@ -125,7 +126,7 @@ class TestLoad:
 
     def test_a_second_run_writes_nothing(self, demo: Demo) -> None:
         events = demo.app.store.count_events()
-        again = run_logis("demo", database_url=demo.database_url, cwd=demo.workdir)
+        again = demo.logis("demo")
         assert again.returncode == 0, again.stderr
         assert "déjà chargée" in again.stdout
         assert "CAL-PACT Roanne" in again.stdout
@@ -137,14 +138,7 @@ class TestLoad:
 
     def test_the_closed_dossiers_timeline_reads_back(self, demo: Demo) -> None:
         (closed,) = [row for row in demo.rows if row.stage == "clos"]
-        history = run_logis(
-            "history",
-            str(closed.id),
-            "--format",
-            "json",
-            database_url=demo.database_url,
-            cwd=demo.workdir,
-        )
+        history = demo.logis("history", str(closed.id), "--format", "json")
         assert history.returncode == 0, history.stderr
         events = json.loads(history.stdout)
         assert events[-1]["type"] == "Closed"

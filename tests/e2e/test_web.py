@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -75,12 +76,13 @@ def browser() -> Iterator[Browser]:
     chromium = _chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=chromium, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with (
+        sync_playwright() as driver,
+        closing(
+            driver.chromium.launch(executable_path=chromium, headless=True)
+        ) as launched,
+    ):
+        yield launched
 
 
 @pytest.fixture

@@ -139,28 +139,21 @@ def acting_in(department: str, commune: str) -> Iterator[None]:
 def actor(
     role: str,
     *,
-    organisation: str | None = None,
-    subject: str | None = None,
     department: str | None = None,
     commune: str | None = None,
     unclaimed: bool = False,
+    **agent: str | None,
 ) -> dict[str, str]:
-    """The credentials of an agent of `role` (of `organisation`, acting in
-    `department` or `commune` where its role is territorial, by default
-    Fort-de-France or Martinique; `unclaimed`: no territory at all): a bearer
-    token."""
+    """The credentials of an agent of `role` (`agent`: its `organisation` and
+    `subject`, as `token` takes them), acting in `department` or `commune`
+    where its role is territorial, by default Fort-de-France or Martinique
+    (`unclaimed`: no territory at all): a bearer token."""
     if not unclaimed and department is None and commune is None:
         if role in COMMUNE_ROLES:
             commune = _WHERE["commune"]
         elif role in DEPARTMENT_ROLES:
             department = _WHERE["department"]
-    signed = token(
-        role,
-        organisation=organisation,
-        subject=subject,
-        department=department,
-        commune=commune,
-    )
+    signed = token(role, department=department, commune=commune, **agent)
     return {"Authorization": f"Bearer {signed}"}
 
 
@@ -530,6 +523,13 @@ def main_line() -> list[Step]:
         PRE_SELECTION,
         RANKING,
         CAL_DECISION,
+        *from_the_offer(),
+    ]
+
+
+def from_the_offer() -> list[Step]:
+    """The main line's steps from the offer to closure."""
+    return [
         OFFER,
         OFFER_ANSWER,
         LEASE,
@@ -559,13 +559,7 @@ def every_step() -> list[Step]:
         CAL_DEFERRAL,
         CAL_DECISION_UNDER_CONDITION,
         CONDITION_FULFILMENT,
-        OFFER,
-        OFFER_ANSWER,
-        LEASE,
-        ENTRY,
-        INFORMATION_MEETING,
-        INSTALLATION_REVIEW,
-        CLOSURE,
+        *from_the_offer(),
     ]
 
 

@@ -57,6 +57,9 @@ def memory_directory() -> str | None:
 EVERY_STORE = pytest.mark.every_store
 # A module's mark: its SQLite stores in memory where the system has a RAM disk.
 MEMORY_STORE = pytest.mark.memory_store
+# A module's (or a test's) mark where the store is not the subject: SQLite alone,
+# named in the test's id.
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 @contextmanager

@@ -123,6 +123,18 @@ class BulkYear:
             commune=self.commune if commune_role else None,
         )
 
+    def _create(
+        self, record: str, command: type[Any], role: str, on: date, /, **fields: Any
+    ) -> UUID:
+        """A `record` created by `role` on `on`, in the year's department and
+        commune (`fields`: the command's others)."""
+        self.commands += 1
+        here = {"department": self.department, "commune": self.commune}
+        created = self.app.create(
+            record, command(**here, occurred_on=on, **fields), self.ctx(role)
+        )
+        return created.id
+
     def _step(self, dossier_id: UUID, command: Any, role: str, **kw: Any) -> Any:
         self.commands += 1
         return self.app.step("dossier", dossier_id, command, self.ctx(role, **kw))
@@ -136,21 +148,16 @@ class BulkYear:
 
     def _analysed(self, when: Timeline) -> UUID:
         on = when.identified_on
-        created = self.app.create(
+        dossier_id = self._create(
             "dossier",
-            IdentifyDossier(
-                applicant_name="Ménage de test",
-                household_size=3,
-                department=self.department,
-                commune=self.commune,
-                numero_unique=NUMERO_UNIQUE,
-                sne_registered_on=on,
-                occurred_on=on,
-            ),
-            self.ctx("ccas"),
+            IdentifyDossier,
+            "ccas",
+            on,
+            applicant_name="Ménage de test",
+            household_size=3,
+            numero_unique=NUMERO_UNIQUE,
+            sne_registered_on=on,
         )
-        self.commands += 1
-        dossier_id = created.id
         for role, command in (
             (
                 "departement",
@@ -210,17 +217,14 @@ class BulkYear:
     def _session(
         self, kind: str, role: str, on: date, refs: Sequence[str] = ()
     ) -> UUID:
-        convened = self.app.create(
+        convened = self._create(
             "commission",
-            ConveneCommission(
-                kind=kind,
-                held_on=on,
-                department=self.department,
-                commune=self.commune,
-                dwelling_refs=list(refs),
-                occurred_on=on,
-            ),
-            self.ctx(role),
+            ConveneCommission,
+            role,
+            on,
+            kind=kind,
+            held_on=on,
+            dwelling_refs=list(refs),
         )
         present = {
             "pre_commission": [
@@ -242,12 +246,12 @@ class BulkYear:
         presided = attendees[0] if kind == "commission_prefectorale" else None
         self.app.step(
             "commission",
-            convened.id,
+            convened,
             RecordAttendance(attendees=attendees, presided_by=presided, occurred_on=on),
             self.ctx(role),
         )
-        self.commands += 2
-        return convened.id
+        self.commands += 1
+        return convened
 
     def _commissions(self, dossiers: Sequence[UUID], when: Timeline) -> None:
         pre = self._session("pre_commission", "als", when.preselected_on)
@@ -340,22 +344,17 @@ class BulkYear:
         kind: str = "individuelle",
         household_id: UUID | None = None,
     ) -> UUID:
-        asked = self.app.create(
+        return self._create(
             "mesure",
-            RequestMesure(
-                kind=kind,
-                household_id=household_id,
-                department=self.department,
-                commune=self.commune,
-                diagnostic_summary="Dettes locatives, budget à reprendre.",
-                diagnostic_signed_on=on,
-                household_signed=True,
-                occurred_on=on,
-            ),
-            self.ctx("prescripteur"),
+            RequestMesure,
+            "prescripteur",
+            on,
+            kind=kind,
+            household_id=household_id,
+            diagnostic_summary="Dettes locatives, budget à reprendre.",
+            diagnostic_signed_on=on,
+            household_signed=True,
         )
-        self.commands += 1
-        return asked.id
 
     def in_maintien(self, count: int, when: Timeline | None = None) -> list[UUID]:
         """`count` tenants asked a measure to keep their dwelling (maintien), under

@@ -12,7 +12,7 @@ Both speak the same steps; every step returns the course, so they chain.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID, uuid4
 
 from domain.department_settings import AssociationSettings
@@ -40,7 +40,49 @@ SETTINGS = make_settings(associations=ASSOCIATIONS)
 AXES = ["gestion_budgetaire", "projet_logement"]
 
 
-class Course:
+def convention(
+    on: date,
+    *,
+    months: int = 6,
+    orientation: str = "acces",
+    worker: str = WORKER,
+    starts_on: date | None = None,
+) -> dict[str, Any]:
+    """A convention's fields, signed on `on` by the association, the household
+    and the prescriber; it runs from `starts_on` (default `on`)."""
+    return {
+        "orientation": orientation,
+        "axes": AXES,
+        "duration_months": months,
+        "starts_on": starts_on or on,
+        "worker": worker,
+        "signed_by": ["association", "menage", "prescripteur"],
+    }
+
+
+class ToConvention:
+    """The way to a convention, the same for both courses (each takes the steps
+    `instruct`, `notify`, `diagnose` and `sign` its own way)."""
+
+    requested_on: date
+
+    def up_to_convention(
+        self,
+        starts_on: date,
+        *,
+        association: str = "agasef",
+        renforce: bool = False,
+        **signing: Any,
+    ) -> Self:
+        """Instructed, notified and diagnosed on the request's day, the convention
+        signed on the day it starts."""
+        on = self.requested_on
+        course: Any = self  # a Course or an HttpCourse
+        course.instruct(on).notify(on, association, renforce=renforce).diagnose(on)
+        return course.sign(starts_on, **signing)  # type: ignore[no-any-return]
+
+
+class Course(ToConvention):
     """One measure on the aggregate; `events` holds everything it recorded."""
 
     def __init__(
@@ -70,6 +112,10 @@ class Course:
     @property
     def id(self) -> UUID:
         return self.mesure.id
+
+    @property
+    def requested_on(self) -> date:  # type: ignore[override]
+        return self.mesure.requested_on
 
     def _keep(self) -> Course:
         self.events += self.mesure.collect_events()
@@ -101,40 +147,14 @@ class Course:
         )
         return self._keep()
 
-    def sign(
-        self,
-        on: date,
-        *,
-        months: int = 6,
-        orientation: str = "acces",
-        worker: str = WORKER,
-        starts_on: date | None = None,
-    ) -> Course:
+    def sign(self, on: date, **options: Any) -> Course:
+        """The convention signed on `on` (options: `convention`'s)."""
         self.mesure.sign_convention(
-            orientation=orientation,
-            axes=AXES,
-            duration_months=months,
-            starts_on=starts_on or on,
-            worker=worker,
-            signed_by=["association", "menage", "prescripteur"],
+            **convention(on, **options),
             settings=SETTINGS,
             meta=self._by_association(on),
         )
         return self._keep()
-
-    def up_to_convention(
-        self,
-        starts_on: date,
-        *,
-        association: str = "agasef",
-        renforce: bool = False,
-        **convention: Any,
-    ) -> Course:
-        """Instructed, notified and diagnosed on the request's day, the convention
-        signed on the day it starts."""
-        on = self.mesure.requested_on
-        self.instruct(on).notify(on, association, renforce=renforce).diagnose(on)
-        return self.sign(starts_on, **convention)
 
     def meet(self, on: date, *, held: bool = True) -> Course:
         meta = self._by_association(on)
@@ -220,7 +240,7 @@ def associations_body() -> list[dict[str, Any]]:
     return [a.model_dump(mode="json") for a in ASSOCIATIONS]
 
 
-class HttpCourse:
+class HttpCourse(ToConvention):
     """One measure driven over the API: the same steps as `Course`; `position`
     is the store position of the last step (for `min_position`)."""
 
@@ -291,36 +311,12 @@ class HttpCourse:
             body["reoriented_to"] = "Service social de secteur"
         return self.step("complementary-diagnosis", on, body)
 
-    def sign(
-        self,
-        on: date,
-        *,
-        months: int = 6,
-        orientation: str = "acces",
-        worker: str = WORKER,
-        starts_on: date | None = None,
-    ) -> HttpCourse:
-        body = {
-            "orientation": orientation,
-            "axes": AXES,
-            "duration_months": months,
-            "starts_on": (starts_on or on).isoformat(),
-            "worker": worker,
-            "signed_by": ["association", "menage", "prescripteur"],
-        }
-        return self.step("convention", on, body)
-
-    def up_to_convention(
-        self,
-        starts_on: date,
-        *,
-        association: str = "agasef",
-        renforce: bool = False,
-        **convention: Any,
-    ) -> HttpCourse:
-        on = self.requested_on
-        self.instruct(on).notify(on, association, renforce=renforce).diagnose(on)
-        return self.sign(starts_on, **convention)
+    def sign(self, on: date, **options: Any) -> HttpCourse:
+        """The convention signed on `on` (options: `convention`'s)."""
+        body = convention(on, **options)
+        return self.step(
+            "convention", on, {**body, "starts_on": str(body["starts_on"])}
+        )
 
     def meet(self, on: date, *, held: bool = True) -> HttpCourse:
         if held:

@@ -20,7 +20,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain import mesure_steps as m
-from domain.department_settings import AssociationSettings, DepartmentSettings
+from domain.department_settings import (
+    ASLL_WORK_AXES,
+    AssociationSettings,
+    DepartmentSettings,
+)
 from domain.mesure import Mesure
 from domain.shared import Meta
 from tests.helpers.aggregates import given
@@ -47,21 +51,10 @@ ASSOCIATIONS = (AGASEF, ADSEA, ARIV)
 BY_CODE = {a.code: a for a in ASSOCIATIONS}
 OTHER_ASSOCIATION = "ANEF"  # an association agent who does not run the measure
 
-# The work axes of seed 004 (Dordogne); the Loire (seed 002) adds three.
-DORDOGNE_AXES = (
-    "gestion_budgetaire",
-    "acces_aux_droits_et_services_publics",
-    "projet_logement",
-    "appropriation_et_usage_du_logement",
-    "mediation_voisinage",
-    "mediation_dans_le_bail",
-    "insertion_dans_le_quartier",
-)
-LOIRE_ONLY_AXES = (
-    "aide_a_la_recherche",
-    "aide_a_l_installation",
-    "apprentissage_du_statut_de_locataire",
-)
+# The work axes of seed 004 (Dordogne); the Loire (seed 002) adds three: the
+# domain's list, in that order (tests/unit/test_department.py checks it).
+DORDOGNE_AXES = ASLL_WORK_AXES[:7]
+LOIRE_ONLY_AXES = ASLL_WORK_AXES[7:]
 AXES = ["gestion_budgetaire", "appropriation_et_usage_du_logement"]
 
 

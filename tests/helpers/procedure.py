@@ -427,6 +427,31 @@ class Procedure:
         return answer.json()
 
 
+def cal_on_three(
+    client: TestClient,
+    programme_id: str,
+    ranked: Sequence[str],
+    *,
+    refs: Sequence[str] = ("A1",),
+    on: date | None = None,
+    motive: str = "Ressources.",
+) -> str:
+    """The programme's CAL on its dwellings `refs`, the first decided for three
+    ranked households: attributed to the first, refused to the second (for
+    `motive`), the third adjourned. The session's id."""
+    cal = in_session(
+        client, "cal", programme_id=programme_id, dwelling_refs=list(refs), on=on
+    )
+    candidates = [
+        attribution(ranked[0]),
+        {**refusal(ranked[1]), "motive": motive},
+        adjournment(ranked[2], on),
+    ]
+    decided = decide(client, cal, refs[0], candidates, on=on)
+    assert decided.status_code == 200, decided.text
+    return cal
+
+
 def full_procedure(
     client: TestClient, *, on: date | None = None, motive: str = "Ressources."
 ) -> Procedure:
@@ -438,21 +463,9 @@ def full_procedure(
     ranked, listed, prefectorale = ranked_dossiers(
         client, programme_id, ranked=3, liste=2, on=on
     )
-    cal = in_session(
-        client, "cal", programme_id=programme_id, dwelling_refs=["A1", "A2"], on=on
+    cal = cal_on_three(
+        client, programme_id, ranked, refs=("A1", "A2"), on=on, motive=motive
     )
-    decided = decide(
-        client,
-        cal,
-        "A1",
-        [
-            attribution(ranked[0]),
-            {**refusal(ranked[1]), "motive": motive},
-            adjournment(ranked[2], on),
-        ],
-        on=on,
-    )
-    assert decided.status_code == 200, decided.text
     closed = post_step(
         client, cal, "minutes", {"summary": "Séance close."}, role="bailleur", on=on
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -95,7 +96,7 @@ from tests.helpers.dossiers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from commands.application import Logis
     from commands.context import CommandResult
@@ -118,6 +119,14 @@ SMALL_POOLS = {"pool_size": 2, "pool_max_overflow": 4}
 
 
 # ---- systems ----------------------------------------------------------------------
+
+
+@contextmanager
+def two_systems(url: str) -> Iterator[tuple[System, System]]:
+    """Two systems on one store (two engines, a leader and a standby), closed
+    at the end."""
+    with closing(open_system(url)) as first, closing(open_system(url)) as second:
+        yield first, second
 
 
 def open_system(url: str, batch_size: int = 1000) -> System:

@@ -7,7 +7,7 @@ dossier or one measure over the API, each on its own day."""
 from __future__ import annotations
 
 import tempfile
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -56,11 +56,8 @@ def statistics_settings(tmp_path: Path) -> Settings:
 def in_process(settings: Settings, **bulk: Any) -> Iterator[BulkYear]:
     """The application on the test's store, without the API and before it
     starts: its projector then catches up in batches of a thousand events."""
-    system = build_system(settings)
-    try:
+    with closing(build_system(settings)) as system:
         yield BulkYear(system.app, **bulk)
-    finally:
-        system.close()
 
 
 @contextmanager

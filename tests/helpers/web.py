@@ -53,6 +53,14 @@ def sign_in(browser: TestClient, role: str, home: str = "/travail") -> httpx.Res
     return answer
 
 
+def page_as(browser: TestClient, role: str, path: str, **params: Any) -> httpx.Response:
+    """The page at `path` that an agent of `role`, once signed in, opens (200)."""
+    sign_in(browser, role)
+    page = browser.get(path, params=params)
+    assert page.status_code == 200, page.text
+    return page
+
+
 def logged_reads(
     client: TestClient, record_id: str, role: str
 ) -> list[tuple[str, tuple[Any, ...]]]:

@@ -21,6 +21,7 @@ from tests.helpers.prepared_stores import (
     default_settings,
     prepare_store,
 )
+from tests.helpers.statistics_years import statistics_settings
 
 SQLITE_FILE = "logis.sqlite3"
 
@@ -97,6 +98,12 @@ def database_url(
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return default_settings(database_url)
+
+
+@pytest.fixture
+def statistics_store(tmp_path: Path) -> Settings:
+    """A yearly statistics test's own SQLite store (test_api_statistics*.py)."""
+    return statistics_settings(tmp_path)
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from tests.helpers.procedure import (
 from tests.helpers.saisines_http import OPERATOR, signalled
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     import httpx
 
@@ -82,9 +82,19 @@ class World:
     position: int = 0  # the last write's: views are read once they reached it
     named: dict[str, str] = field(default_factory=dict)
 
-    def add(self, kind: str, name: str, record_id: str, **facts: Any) -> None:
-        parties = frozenset(facts.pop("parties", ()))
-        self.records.append(Rec(kind, record_id, name, parties=parties, **facts))
+    def add(
+        self,
+        kind: str,
+        name: str,
+        record_id: str,
+        *,
+        department: str = DEPARTMENT,
+        commune: str = COMMUNE,
+        parties: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """A record of Fort-de-France (Martinique) unless told."""
+        rec = Rec(kind, record_id, name, department, commune, frozenset(parties))
+        self.records.append(rec)
         self.named[name] = record_id
 
     def of(self, kind: str) -> list[Rec]:
@@ -134,20 +144,12 @@ def build(client: TestClient) -> World:
 
     # Programmes: SIMAR's in Fort-de-France, Ozanam's in Le Lamentin.
     simar = concerted_programme(client)
-    world.add(
-        "programme",
-        "simar",
-        simar,
-        department=DEPARTMENT,
-        commune=COMMUNE,
-        parties={("bailleur", SIMAR)},
-    )
+    world.add("programme", "simar", simar, parties={("bailleur", SIMAR)})
     ozanam = concerted_programme(client, commune=OTHER_COMMUNE, landlord=OTHER_LANDLORD)
     world.add(
         "programme",
         "ozanam",
         ozanam,
-        department=DEPARTMENT,
         commune=OTHER_COMMUNE,
         parties={("bailleur", OTHER_LANDLORD)},
     )
@@ -163,22 +165,11 @@ def build(client: TestClient) -> World:
             "dossier",
             name,
             ranked[0],
-            department=DEPARTMENT,
-            commune=COMMUNE,
             parties={("ccas", ORGANISATIONS["ccas"]), ("bailleur", landlord)},
         )
-        world.add(
-            "commission", f"pref_{name}", pref, department=DEPARTMENT, commune=commune
-        )
+        world.add("commission", f"pref_{name}", pref, commune=commune)
     cal = in_session(client, "cal", programme_id=simar, dwelling_refs=[DWELLINGS[0]])
-    world.add(
-        "commission",
-        "cal_simar",
-        cal,
-        department=DEPARTMENT,
-        commune=COMMUNE,
-        parties={("bailleur", SIMAR)},
-    )
+    world.add("commission", "cal_simar", cal, parties={("bailleur", SIMAR)})
 
     # A dossier of SIMAR's programme not ranked yet, its social enquiry rendered.
     enquiry = drive_dossier(
@@ -187,14 +178,7 @@ def build(client: TestClient) -> World:
         identify_with={"programme_id": simar},
         bodies={"social-enquiry": {"summary": ENQUIRY_TEXT}},
     )
-    world.add(
-        "dossier",
-        "enquiry",
-        enquiry,
-        department=DEPARTMENT,
-        commune=COMMUNE,
-        parties={("ccas", ORGANISATIONS["ccas"])},
-    )
+    world.add("dossier", "enquiry", enquiry, parties={("ccas", ORGANISATIONS["ccas"])})
     # The CAF's dossier in Le Lamentin, and one in Guadeloupe.
     caf = drive_dossier(
         client,
@@ -206,7 +190,6 @@ def build(client: TestClient) -> World:
         "dossier",
         "caf",
         caf,
-        department=DEPARTMENT,
         commune=OTHER_COMMUNE,
         parties={("caf", ORGANISATIONS["caf"])},
     )
@@ -230,12 +213,7 @@ def build(client: TestClient) -> World:
     for name, code in (("agasef", "agasef"), ("anef", "anef")):
         mesure = drive_mesure(client, to="notifiee", association=code)
         world.add(
-            "mesure",
-            name,
-            mesure,
-            department=DEPARTMENT,
-            commune=COMMUNE,
-            parties={prescriber, ("association", NAMES[code])},
+            "mesure", name, mesure, parties={prescriber, ("association", NAMES[code])}
         )
     asked = ask(client, mesure_request(), organisation=OTHER_PRESCRIBER)
     assert asked.status_code == 201, asked.text
@@ -243,21 +221,12 @@ def build(client: TestClient) -> World:
         "mesure",
         "other_prescriber",
         asked.json()["id"],
-        department=DEPARTMENT,
-        commune=COMMUNE,
         parties={("prescripteur", OTHER_PRESCRIBER)},
     )
 
     # A CCAPEX referral whose enquiry was asked of the UDAF (an association).
     saisine = signalled(client, "registration", "enquiry-request", "enquiry-return")
-    world.add(
-        "saisine",
-        "udaf",
-        saisine,
-        department=DEPARTMENT,
-        commune=COMMUNE,
-        parties={("association", OPERATOR)},
-    )
+    world.add("saisine", "udaf", saisine, parties={("association", OPERATOR)})
 
     last = client.get("/health").json()
     world.position = last["position"]

@@ -57,13 +57,14 @@ def read_ok(client: TestClient, path: str, **params: Any) -> httpx.Response:
 
 def assert_entry(
     entry: dict[str, Any],
-    *,
-    record_id: str,
-    kind: str,
-    endpoint: str,
-    categories: tuple[str, ...],
     answer: httpx.Response,
+    endpoint: str,
+    record_id: str,
+    categories: tuple[str, ...],
+    kind: str = "dossier",
 ) -> None:
+    """The access log's row of `answer`: the reader's GET `endpoint` of the
+    record, and the categories of data it was shown."""
     assert entry["subject"] == READER["subject"]
     assert entry["role"] == "auditeur"
     assert entry["organisation"] == READER["organisation"]
@@ -84,12 +85,7 @@ class TestReadsAreLogged:
         log = access_log(client)
         assert log["count"] == 1
         assert_entry(
-            log["data"][0],
-            record_id=dossier_id,
-            kind="dossier",
-            endpoint="GET /v1/dossiers/{dossier_id}",
-            categories=DOSSIER,
-            answer=answer,
+            log["data"][0], answer, "GET /v1/dossiers/{dossier_id}", dossier_id, DOSSIER
         )
 
     def test_reading_a_dossier_as_of_a_moment_is_logged(
@@ -111,19 +107,17 @@ class TestReadsAreLogged:
         newest, oldest = access_log(client, record_id=dossier_id)["data"]
         assert_entry(
             oldest,
-            record_id=dossier_id,
-            kind="dossier",
-            endpoint="GET /v1/dossiers/{dossier_id}/history",
-            categories=DOSSIER,
-            answer=history,
+            history,
+            "GET /v1/dossiers/{dossier_id}/history",
+            dossier_id,
+            DOSSIER,
         )
         assert_entry(
             newest,
-            record_id=dossier_id,
-            kind="dossier",
-            endpoint="GET /v1/dossiers/{dossier_id}/audit",
-            categories=DOSSIER_TRAIL,
-            answer=trail,
+            trail,
+            "GET /v1/dossiers/{dossier_id}/audit",
+            dossier_id,
+            DOSSIER_TRAIL,
         )
 
     def test_a_list_logs_one_row_per_dossier_of_its_page(
@@ -158,11 +152,11 @@ class TestReadsAreLogged:
         assert log["count"] == 1
         assert_entry(
             log["data"][0],
-            record_id=mesure_id,
+            answer,
+            "GET /v1/mesures/{mesure_id}",
+            mesure_id,
+            MESURE,
             kind="mesure",
-            endpoint="GET /v1/mesures/{mesure_id}",
-            categories=MESURE,
-            answer=answer,
         )
 
     def test_legality_of_a_dossier_is_logged(self, client: TestClient) -> None:
@@ -171,11 +165,10 @@ class TestReadsAreLogged:
         [entry] = access_log(client)["data"]
         assert_entry(
             entry,
-            record_id=dossier_id,
-            kind="dossier",
-            endpoint="GET /v1/legality/dossiers/{dossier_id}",
-            categories=LEGALITY,
-            answer=answer,
+            answer,
+            "GET /v1/legality/dossiers/{dossier_id}",
+            dossier_id,
+            LEGALITY,
         )
 
     def test_a_refused_read_logs_nothing(self, client: TestClient) -> None:

@@ -7,7 +7,7 @@ one whose social enquiry is not rendered yet."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -71,63 +71,49 @@ def refused_and_unchanged(
     return message
 
 
+def write_refused(
+    scene: Scene,
+    dossier_id: str,
+    step: tuple[str, dict[str, Any] | None],
+    role: str,
+    before: StoreSnapshot,
+    **options: Any,
+) -> str:
+    """The step (slug, body) recorded by `role` on the dossier, refused as
+    `refused_and_unchanged` tells."""
+    slug, body = step
+    answer = record(scene.client, dossier_id, slug, body, role=role, **options)
+    return refused_and_unchanged(scene, dossier_id, answer, before)
+
+
 def test_a_caf_of_the_loire_neither_withdraws_nor_assesses_a_martinique_dossier(
     scene: Scene,
 ) -> None:
     read = scene.client.get(f"/v1/dossiers/{scene.fresh}", headers=CAF_LOIRE)
     assert_error(read, 403, "forbidden")
     before = StoreSnapshot.take(scene.client, scene.fresh)
-    withdrawal = record(
-        scene.client,
-        scene.fresh,
-        "withdrawal",
-        {"reason": "Doublon"},
-        role="caf",
-        headers=CAF_LOIRE,
-    )
-    refused_and_unchanged(scene, scene.fresh, withdrawal, before)
-    enquiry = record(
-        scene.client,
-        scene.fresh,
-        "social-enquiry",
-        {"avis": "defavorable", "summary": "Refus de visite."},
-        role="caf",
-        headers=CAF_LOIRE,
-    )
-    refused_and_unchanged(scene, scene.fresh, enquiry, before)
+    withdrawal = ("withdrawal", {"reason": "Doublon"})
+    write_refused(scene, scene.fresh, withdrawal, "caf", before, headers=CAF_LOIRE)
+    enquiry = ("social-enquiry", {"avis": "defavorable", "summary": "Refus de visite."})
+    write_refused(scene, scene.fresh, enquiry, "caf", before, headers=CAF_LOIRE)
 
 
 def test_a_landlord_withdraws_neither_anothers_ranked_household_nor_an_unranked_one(
     scene: Scene,
 ) -> None:
+    withdrawal = ("withdrawal", {"reason": "x"})
     before = StoreSnapshot.take(scene.client, scene.ranked)
-    others = record(
-        scene.client,
-        scene.ranked,
-        "withdrawal",
-        {"reason": "x"},
-        role="bailleur",
-        headers=OZANAM,
-    )
-    refused_and_unchanged(scene, scene.ranked, others, before)
+    write_refused(scene, scene.ranked, withdrawal, "bailleur", before, headers=OZANAM)
     before = StoreSnapshot.take(scene.client, scene.fresh)
-    unranked = record(
-        scene.client, scene.fresh, "withdrawal", {"reason": "x"}, role="bailleur"
-    )
-    refused_and_unchanged(scene, scene.fresh, unranked, before)
+    write_refused(scene, scene.fresh, withdrawal, "bailleur", before)
 
 
 def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
     before = StoreSnapshot.take(scene.client, scene.fresh)
-    avis = record(
-        scene.client,
-        scene.fresh,
-        "mairie-avis",
-        {"avis": "defavorable"},
-        role="mairie",
-        headers=MAIRIE_UNCLAIMED,
+    avis = ("mairie-avis", {"avis": "defavorable"})
+    message = write_refused(
+        scene, scene.fresh, avis, "mairie", before, headers=MAIRIE_UNCLAIMED
     )
-    message = refused_and_unchanged(scene, scene.fresh, avis, before)
     assert "accréditation" in message, message
     elsewhere = identification(department="971", commune="97105")
     opened = identify(scene.client, elsewhere, headers=MAIRIE_UNCLAIMED)
@@ -142,16 +128,15 @@ def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
 def test_an_if_match_out_of_scope_learns_no_version(scene: Scene) -> None:
     before = StoreSnapshot.take(scene.client, scene.ranked)
     guadeloupe = actor("prefecture", department="971")
-    answer = record(
-        scene.client,
+    write_refused(
+        scene,
         scene.ranked,
-        "withdrawal",
-        {"reason": "x"},
-        role="prefecture",
+        ("withdrawal", {"reason": "x"}),
+        "prefecture",
+        before,
         if_match=1,  # stale: in scope, 409 "version actuelle …"
         headers=guadeloupe,
     )
-    refused_and_unchanged(scene, scene.ranked, answer, before)
 
 
 def test_a_rule_message_tells_no_stage_to_a_caller_out_of_scope(
@@ -166,8 +151,7 @@ def test_a_rule_message_tells_no_stage_to_a_caller_out_of_scope(
          OZANAM),
         ("bailleur", "entry", None, OZANAM),
     ):  # fmt: skip
-        answer = record(
-            scene.client, scene.ranked, slug, body, role=role, headers=headers
+        message = write_refused(
+            scene, scene.ranked, (slug, body), role, before, headers=headers
         )
-        message = refused_and_unchanged(scene, scene.ranked, answer, before)
         assert "class" not in message, message  # classé, classement

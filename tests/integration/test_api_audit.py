@@ -25,13 +25,9 @@ from tests.helpers.mesures_http import (  # noqa: F401 (a fixture)
     events_of,
 )
 from tests.helpers.procedure import (
-    adjournment,
-    attribution,
+    cal_on_three,
     concerted_programme,
-    decide,
-    in_session,
     ranked_dossiers,
-    refusal,
 )
 from tests.helpers.saisines_http import COURSE, signalled
 
@@ -109,14 +105,7 @@ class TestProcedure:
     ) -> None:
         programme_id = concerted_programme(client)
         ranked, listed, pref = ranked_dossiers(client, programme_id, ranked=3, liste=1)
-        cal = in_session(client, "cal", programme_id=programme_id, dwelling_refs=["A1"])
-        decided = decide(
-            client,
-            cal,
-            "A1",
-            [attribution(ranked[0]), refusal(ranked[1]), adjournment(ranked[2])],
-        )
-        assert decided.status_code == 200, decided.text
+        cal = cal_on_three(client, programme_id, ranked)
 
         for dossier_id in ranked:
             trail = audit(client, "dossier", dossier_id)

@@ -8,11 +8,12 @@ run on SQLite only."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.helpers.api import StoreSnapshot, assert_error, assert_store_unchanged
+from tests.helpers.backends import SQLITE_ONLY
 from tests.helpers.procedure import (
     SHORTFALL,
     announce,
@@ -28,10 +29,7 @@ if TYPE_CHECKING:
     import httpx
     from starlette.testclient import TestClient
 
-pytestmark = [
-    pytest.mark.usefixtures("department"),
-    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
-]
+pytestmark = [pytest.mark.usefixtures("department"), SQLITE_ONLY]
 
 
 def refused(answer: httpx.Response, rule: str) -> str:
@@ -42,6 +40,23 @@ def refused(answer: httpx.Response, rule: str) -> str:
 def snapshot(client: TestClient, cal: str, *dossier_ids: str) -> StoreSnapshot:
     resources = [f"/v1/commissions/{cal}", *(f"/v1/dossiers/{i}" for i in dossier_ids)]
     return StoreSnapshot.take(client, resources=resources)
+
+
+def refused_decision(
+    client: TestClient,
+    cal: str,
+    ref: str,
+    candidates: list[dict[str, Any]],
+    rule: str,
+    **options: Any,
+) -> str:
+    """The CAL's decision on `ref` refused by `rule`, the session and the
+    candidates' dossiers unchanged: the refusal's message."""
+    before = snapshot(client, cal, *(c["dossier_id"] for c in candidates))
+    answer = decide(client, cal, ref, candidates, **options)
+    message = refused(answer, rule)
+    assert_store_unchanged(client, before)
+    return message
 
 
 def unconcerted_delivery(client: TestClient) -> str:
@@ -58,13 +73,11 @@ def test_the_issues_delivery_from_the_list_with_a_declared_dalo_is_refused(
     _, [listed], _ = ranked_dossiers(client, ranked=0, liste=1)
     delivery = unconcerted_delivery(client)
     cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    before = snapshot(client, cal, listed)
+    dalo = [attribution(listed, dalo_designated=True)]
 
-    answer = decide(client, cal, "A1", [attribution(listed, dalo_designated=True)])
+    message = refused_decision(client, cal, "A1", dalo, "LC-VALIDITE")
 
-    message = refused(answer, "LC-VALIDITE")
     assert "livraison neuve" in message
-    assert_store_unchanged(client, before)
 
 
 def test_a_dalo_designation_needs_the_dossiers_recorded_recognition(
@@ -72,13 +85,11 @@ def test_a_dalo_designation_needs_the_dossiers_recorded_recognition(
 ) -> None:
     [ranked], _, _ = ranked_dossiers(client, ranked=1)  # not proposed under DALO
     cal = in_session(client, "cal", dwelling_refs=["V1"])
-    before = snapshot(client, cal, ranked)
+    dalo = [attribution(ranked, dalo_designated=True)]
 
-    answer = decide(client, cal, "V1", [attribution(ranked, dalo_designated=True)])
+    message = refused_decision(client, cal, "V1", dalo, "CAL-TROIS")
 
-    message = refused(answer, "CAL-TROIS")
     assert "reconnaissance DALO" in message
-    assert_store_unchanged(client, before)
 
 
 def test_a_delivery_goes_to_households_ranked_after_its_concertation(
@@ -87,15 +98,12 @@ def test_a_delivery_goes_to_households_ranked_after_its_concertation(
     delivery = unconcerted_delivery(client)
     ranked, _, _ = ranked_dossiers(client, delivery, ranked=3)
     cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    before = snapshot(client, cal, *ranked)
     three = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
 
-    answer = decide(client, cal, "A1", three)
+    message = refused_decision(client, cal, "A1", three, "CAL-PREALABLE")
 
-    message = refused(answer, "CAL-PREALABLE")
     assert "concertation" in message
     assert "pré-commission" not in message  # held for it: only what is missing
-    assert_store_unchanged(client, before)
 
 
 def test_a_delivery_goes_to_households_its_own_commissions_ranked(
@@ -104,13 +112,11 @@ def test_a_delivery_goes_to_households_its_own_commissions_ranked(
     delivery = concerted_programme(client)
     ranked, _, _ = ranked_dossiers(client, ranked=1)  # for no programme
     cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    before = snapshot(client, cal, *ranked)
+    one = [attribution(ranked[0])]
 
-    answer = decide(
-        client, cal, "A1", [attribution(ranked[0])], shortfall_motive=SHORTFALL
+    message = refused_decision(
+        client, cal, "A1", one, "CAL-PREALABLE", shortfall_motive=SHORTFALL
     )
 
-    message = refused(answer, "CAL-PREALABLE")
     assert "sa pré-commission, sa commission préfectorale" in message
     assert "concertation" not in message
-    assert_store_unchanged(client, before)

@@ -21,15 +21,13 @@ from tests.helpers.api import (
     refused_step,
     today,
 )
+from tests.helpers.backends import SQLITE_ONLY
 from tests.helpers.procedure import concerted_programme
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
-pytestmark = [
-    pytest.mark.usefixtures("department"),
-    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
-]
+pytestmark = [pytest.mark.usefixtures("department"), SQLITE_ONLY]
 
 
 def refused(

@@ -136,6 +136,12 @@ def refused_step(*args: Any, **options: Any) -> dict[str, Any]:
     return in_french(step_refused(*args, **options))
 
 
+def post_as_json(client: TestClient, path: str, content: bytes | str) -> httpx.Response:
+    """`content` posted as it is, declared JSON, by the Département."""
+    headers = {**actor("departement"), "Content-Type": "application/json"}
+    return client.post(path, content=content, headers=headers)
+
+
 class TestNotFound:
     def test_unknown_dossier_is_not_found_everywhere(self, client: TestClient) -> None:
         unknown = uuid4()
@@ -377,14 +383,7 @@ class TestInvalidInput:
         for name, payload in payloads.items():
             for path in (f"/v1/dossiers/{dossier_id}/social-enquiry", "/v1/dossiers"):
                 with subtests.test(payload=name, path=path):
-                    answer = client.post(
-                        path,
-                        content=payload,
-                        headers={
-                            **actor("departement"),
-                            "Content-Type": "application/json",
-                        },
-                    )
+                    answer = post_as_json(client, path, payload)
 
                     refused(answer, 422, "malformed_json", client, before, dossier_id)
 
@@ -395,14 +394,8 @@ class TestInvalidInput:
         before = StoreSnapshot.take(client, dossier_id)
         for payload in ([1, 2], "favorable", 42, None):
             with subtests.test(payload=payload):
-                answer = client.post(
-                    f"/v1/dossiers/{dossier_id}/social-enquiry",
-                    content=json.dumps(payload),
-                    headers={
-                        **actor("departement"),
-                        "Content-Type": "application/json",
-                    },
-                )
+                path = f"/v1/dossiers/{dossier_id}/social-enquiry"
+                answer = post_as_json(client, path, json.dumps(payload))
 
                 refused(answer, 422, "invalid_input", client, before, dossier_id)
 

@@ -16,6 +16,7 @@ from tests.helpers.api import (
     record,
     refused,
 )
+from tests.helpers.backends import SQLITE_ONLY
 from tests.helpers.procedure import (
     SHORTFALL,
     attribution,
@@ -28,10 +29,7 @@ from tests.helpers.procedure import (
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
-pytestmark = [
-    pytest.mark.usefixtures("department"),
-    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
-]
+pytestmark = [pytest.mark.usefixtures("department"), SQLITE_ONLY]
 OTHER_LANDLORD = "SMHLM"
 
 

@@ -761,37 +761,26 @@ class TestRefusals:
         refused(answer, 422, "malformed_json", client, before)
 
 
+def assert_no_measure(client: TestClient, record_id: str) -> None:
+    """No measure `record_id`: neither read, nor its history, nor a step taken on
+    it; nothing written."""
+    before = snapshot(client)
+    assert_error(client.get(f"/v1/mesures/{record_id}"), 404, "mesure_not_found")
+    history_ = client.get(f"/v1/mesures/{record_id}/history")
+    assert_error(history_, 404, "mesure_not_found")
+    step = post(
+        client, record_id, "instruction", {"granted": True}, role="commission_logement"
+    )
+    refused(step, 404, "mesure_not_found", client, before)
+
+
 @pytest.mark.usefixtures("asll")
 class TestNotFoundAndForbidden:
     def test_unknown_measure_is_not_found(self, client: TestClient) -> None:
-        unknown = str(uuid4())
-        before = snapshot(client)
-        assert_error(client.get(f"/v1/mesures/{unknown}"), 404, "mesure_not_found")
-        history_ = client.get(f"/v1/mesures/{unknown}/history")
-        assert_error(history_, 404, "mesure_not_found")
-        step = post(
-            client,
-            unknown,
-            "instruction",
-            {"granted": True},
-            role="commission_logement",
-        )
-        refused(step, 404, "mesure_not_found", client, before)
+        assert_no_measure(client, str(uuid4()))
 
     def test_a_dossier_is_not_a_measure(self, client: TestClient) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        assert_error(client.get(f"/v1/mesures/{dossier_id}"), 404, "mesure_not_found")
-        history_ = client.get(f"/v1/mesures/{dossier_id}/history")
-        assert_error(history_, 404, "mesure_not_found")
-        before = snapshot(client)
-        answer = post(
-            client,
-            dossier_id,
-            "instruction",
-            {"granted": True},
-            role="commission_logement",
-        )
-        refused(answer, 404, "mesure_not_found", client, before)
+        assert_no_measure(client, drive_dossier(client, to="identifie"))
 
     def test_a_measure_is_not_a_dossier(self, client: TestClient) -> None:
         mesure_id = drive_mesure(client)

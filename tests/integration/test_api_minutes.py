@@ -30,17 +30,14 @@ from tests.helpers.pdf import printed, squeezed
 from tests.helpers.procedure import (
     LEGAL_ATTENDANCE,
     PREFET,
-    adjournment,
     attendee,
-    attribution,
+    cal_on_three,
     concerted_programme,
-    decide,
     entry,
     in_session,
     post_step,
     preselect,
     rank,
-    refusal,
 )
 
 if TYPE_CHECKING:
@@ -112,14 +109,7 @@ def _sessions(client: TestClient) -> Sessions:
         liste=[entry(ids[3], ["sur_occupation"]), entry(ids[4])],
     )
     assert ranking.status_code == 200, ranking.text
-    cal = in_session(client, "cal", programme_id=programme_id, dwelling_refs=["A1"])
-    decided = decide(
-        client,
-        cal,
-        "A1",
-        [attribution(ids[0]), refusal(ids[1]), adjournment(ids[2])],
-    )
-    assert decided.status_code == 200, decided.text
+    cal = cal_on_three(client, programme_id, ids)
     closed = post_step(
         client, cal, "minutes", {"summary": HOSTILE_SUMMARY}, role="bailleur"
     )

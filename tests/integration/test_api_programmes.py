@@ -106,6 +106,25 @@ def lease(dossier_id: str | None = None) -> dict[str, Any]:
     return {"dossier_id": dossier_id or str(uuid4()), "lease_start": str(today())}
 
 
+def let_dwelling(
+    client: TestClient,
+    programme_id: str,
+    dossier_id: str | None = None,
+    *,
+    role: str = "bailleur",
+    **options: Any,
+) -> httpx.Response:
+    """The programme's first dwelling let (`lease`), by its landlord unless told."""
+    path = f"/{programme_id}/dwellings/{REFS[0]}/lease"
+    return post(client, path, lease(dossier_id), role=role, **options)
+
+
+def vacate(client: TestClient, programme_id: str) -> httpx.Response:
+    """The programme's first dwelling vacated today, by its landlord."""
+    path = f"/{programme_id}/dwellings/{REFS[0]}/vacancy"
+    return post(client, path, {"vacated_on": str(today())}, role="bailleur")
+
+
 def attributed(client: TestClient, programme_id: str, ref: str = REFS[0]) -> str:
     """A household ranked for the programme, to whom its CAL attributes `ref`
     (LOGEMENT-UNIQUE: the lease follows the attribution); one programme version."""
@@ -181,13 +200,7 @@ class TestProgrammeLife:
         assert read(client, programme_id)["concertation"]["dossiers_to_gather"] == 6
 
         household = attributed(client, programme_id)
-        let = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(household),
-            role="bailleur",
-            if_match=3,
-        )
+        let = let_dwelling(client, programme_id, household, if_match=3)
         assert let.status_code == 200, let.text
         assert let.json()["version"] == 4
         programme = read(client, programme_id)
@@ -197,12 +210,7 @@ class TestProgrammeLife:
         rows = listed(client, min_position=let.json()["position"])["data"]
         assert [(r["dwellings"], r["dwellings_vacant"]) for r in rows] == [(2, 1)]
 
-        vacated = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/vacancy",
-            {"vacated_on": str(today())},
-            role="bailleur",
-        )
+        vacated = vacate(client, programme_id)
         assert vacated.status_code == 200, vacated.text
         # vacated, then its candidates proposed: no liste complémentaire in the
         # commune yet, so none
@@ -236,20 +244,10 @@ class TestProgrammeLife:
         self, client: TestClient
     ) -> None:
         programme_id = concerted(client)
-        let = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(attributed(client, programme_id)),
-            role="bailleur",
-        )
+        let = let_dwelling(client, programme_id, attributed(client, programme_id))
         assert let.status_code == 200, let.text
 
-        vacated = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/vacancy",
-            {"vacated_on": str(today())},
-            role="bailleur",
-        )
+        vacated = vacate(client, programme_id)
 
         assert vacated.status_code == 200, vacated.text
         [row] = listed(client, min_position=vacated.json()["position"])["data"]
@@ -259,20 +257,13 @@ class TestProgrammeLife:
         self, client: TestClient
     ) -> None:
         programme_id = announce(client)["id"]
-        answer = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(),
-            role="bailleur",
-        )
+        answer = let_dwelling(client, programme_id)
         assert_error(answer, 409, "concertation_not_held")
 
     def test_only_a_landlord_lets_a_dwelling(self, client: TestClient) -> None:
         programme_id = concerted(client)
         before = store_position(client)
-        answer = post(
-            client, f"/{programme_id}/dwellings/{REFS[0]}/lease", lease(), role="als"
-        )
+        answer = let_dwelling(client, programme_id, role="als")
         assert_error(answer, 403, "role_not_allowed")
         assert store_position(client) == before
 
@@ -284,24 +275,13 @@ class TestProgrammeLife:
         path = f"/v1/programmes/{programme_id}"
         before = StoreSnapshot.take(client, resources=[path])
 
-        answer = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(),
-            role="bailleur",
-            organisation=OTHER_LANDLORD,
-        )
+        answer = let_dwelling(client, programme_id, organisation=OTHER_LANDLORD)
 
         error = assert_error(answer, 403, "forbidden")  # not its programme
         assert OTHER_LANDLORD in error["message"]
         assert_store_unchanged(client, before)
         assert read(client, programme_id)["dwellings"][0]["status"] == "a_attribuer"
-        let = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(attributed(client, programme_id)),
-            role="bailleur",
-        )
+        let = let_dwelling(client, programme_id, attributed(client, programme_id))
         assert let.status_code == 200, let.text
 
 
@@ -407,13 +387,7 @@ class TestIdempotencyAndConcurrency:
         programme_id = concerted(client)
         before = store_position(client)
 
-        answer = post(
-            client,
-            f"/{programme_id}/dwellings/{REFS[0]}/lease",
-            lease(),
-            role="bailleur",
-            if_match=1,
-        )
+        answer = let_dwelling(client, programme_id, if_match=1)
 
         assert_error(answer, 409, "version_conflict")
         assert store_position(client) == before

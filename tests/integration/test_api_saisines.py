@@ -20,8 +20,6 @@ from domain.saisine import EVENT_LABELS
 from domain.saisine_steps import STEP_ROLES
 from domain.shared import ROLES
 from tests.helpers.api import (
-    COMMUNE,
-    DEPARTMENT,
     StoreSnapshot,
     actor,
     anonymous,
@@ -91,14 +89,11 @@ class TestSignalSaisine:
         assert answer.headers["ETag"] == '"1"'
         assert body["position"] == before + 1 == store_position(client)
         saisine = read(client, body["id"])
+        signalled = signalling()  # what signal() sent: SIMAR, a legal entity
+        assert signalled.pop("occurred_on") == DAY["signal"].isoformat()
         assert saisine == {
             **saisine,
-            "source": "saisine_bailleur",
-            "department": DEPARTMENT,
-            "commune": COMMUNE,
-            "landlord": LANDLORD,
-            "landlord_is_legal_entity": True,
-            "arrears": "1850.40",
+            **signalled,
             "referred_on": DAY["signal"].isoformat(),
             "signalled_by": {
                 "subject": "agent.bailleur",

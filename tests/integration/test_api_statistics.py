@@ -19,7 +19,6 @@ import io
 import json
 import time
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -48,18 +47,12 @@ from tests.helpers.statistics_years import (
     path_days,
     read,
     serving,
-    statistics_settings,
     walk,
     whole_percent,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return statistics_settings(tmp_path)
 
 
 # The Loire's ten associations of 2006 [seed 002], three of them for baux
@@ -91,11 +84,13 @@ class TestLoire2006:
     diagnostic 57. Three of them over the API, the others in bulk; beside
     them, measures of 2005 and 2007 and a request never signed."""
 
-    def test_the_loire_table_of_2006(self, settings: Settings) -> None:
+    def test_the_loire_table_of_2006(self, statistics_store: Settings) -> None:
         started = time.perf_counter()
         every = (*LOIRE_ASSOCIATIONS, *LOIRE_BAUX_GLISSANTS)
         where = {"department": LOIRE, "commune": "42218"}
-        with in_process(settings, associations=LOIRE_ASSOCIATIONS, **where) as year:
+        with in_process(
+            statistics_store, associations=LOIRE_ASSOCIATIONS, **where
+        ) as year:
             adopt(year, date(2005, 1, 1), associations=associations(*every))
             for n in range(344):
                 bail = year.request(date(2006, 2, 1), kind="bail_glissant")
@@ -126,7 +121,7 @@ class TestLoire2006:
             )
             year.support(year.request(date(2006, 12, 1)), late)
             year.request(date(2006, 11, 2))
-        with serving(settings) as client:
+        with serving(statistics_store) as client:
             for kind, orientation in (
                 ("bail_glissant", "acces"),
                 ("individuelle", "maintien"),

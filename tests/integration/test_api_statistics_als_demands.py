@@ -18,9 +18,7 @@ import csv
 import io
 import time
 from datetime import date
-from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from infra.settings import Settings
@@ -38,14 +36,8 @@ from tests.helpers.statistics_years import (
     read,
     run_support,
     serving,
-    statistics_settings,
     walk,
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return statistics_settings(tmp_path)
 
 
 class TestAls2016:
@@ -53,13 +45,13 @@ class TestAls2016:
     to entry and support in bulk; over the API, two households at the
     definitions' edges."""
 
-    def test_1093_demands_processed(self, settings: Settings) -> None:
+    def test_1093_demands_processed(self, statistics_store: Settings) -> None:
         started = time.perf_counter()
-        with in_process(settings, associations=ALS_SECTORS) as year:
+        with in_process(statistics_store, associations=ALS_SECTORS) as year:
             als_settings(year)
             year.processed(1051)
             year.entered_and_supported(40)
-        with serving(settings) as client:
+        with serving(statistics_store) as client:
             h2_and_h3(client)
             figures = read(client, LLTS_972, year=2016)
             assert figures["demands_processed"] == 1093  # 1051 + 40 + H2 + H3

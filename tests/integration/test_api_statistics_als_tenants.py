@@ -17,9 +17,7 @@ import csv
 import io
 import time
 from datetime import date
-from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from infra.settings import Settings
@@ -38,14 +36,8 @@ from tests.helpers.statistics_years import (
     read,
     run_support,
     serving,
-    statistics_settings,
     walk,
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return statistics_settings(tmp_path)
 
 
 class TestAls2016:
@@ -53,9 +45,9 @@ class TestAls2016:
     and support in bulk; over the API, one household entered in 2015 and ten
     tenants in maintien."""
 
-    def test_846_tenants_supported(self, settings: Settings) -> None:
+    def test_846_tenants_supported(self, statistics_store: Settings) -> None:
         started = time.perf_counter()
-        with in_process(settings, associations=ALS_SECTORS) as year:
+        with in_process(statistics_store, associations=ALS_SECTORS) as year:
             als_settings(year)
             bulk_started = time.perf_counter()
             year.in_maintien(10)
@@ -71,7 +63,7 @@ class TestAls2016:
                 notified_on=date(2016, 12, 20), convention_on=date(2017, 1, 2)
             )
             year.in_maintien(1, late)
-        with serving(settings) as client:
+        with serving(statistics_store) as client:
             h1(client)
             http_seconds = ten_in_maintien(client)
             figures = read(client, LLTS_972, year=2016)

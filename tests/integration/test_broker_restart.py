@@ -11,6 +11,7 @@ understood; alone and before them it passes).
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import pytest
@@ -39,11 +40,8 @@ pytestmark = pytest.mark.broker
 
 @pytest.fixture
 def system(settings: Settings) -> Iterator[System]:
-    system = build_system(settings)
-    try:
+    with closing(build_system(settings)) as system:
         yield system
-    finally:
-        system.close()
 
 
 @pytest.mark.timeout(300)

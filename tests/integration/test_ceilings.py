@@ -10,8 +10,6 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from tests.helpers.api import (
     StoreSnapshot,
     actor,
@@ -21,12 +19,12 @@ from tests.helpers.api import (
     refused,
     settings_body,
 )
+from tests.helpers.backends import SQLITE_ONLY
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
-# Store-independent checks run on one store only.
-ONE_STORE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+# Store-independent checks run on one store only (SQLITE_ONLY).
 CONTROL_DAY = date(2026, 3, 2)
 LLTS_2026_CATEGORY_1 = 15797  # 67,5 % of PLUS « autres régions » 2026
 MAINLAND_PLAI_2026_CATEGORY_1 = 12870  # what 972.json held before
@@ -75,7 +73,7 @@ def test_household_just_under_the_llts_ceiling_is_eligible(
     assert "DEAL-PLAFOND" not in {f["rule"] for f in legality.json()["findings"]}
 
 
-@ONE_STORE
+@SQLITE_ONLY
 def test_adopted_settings_keep_their_provenance(client: TestClient) -> None:
     assert adopt_settings(client, "972", packaged_972()).status_code == 201
 
@@ -87,7 +85,7 @@ def test_adopted_settings_keep_their_provenance(client: TestClient) -> None:
     assert "Lu comme un minimum" in in_force
 
 
-@ONE_STORE
+@SQLITE_ONLY
 def test_provenance_of_an_unknown_setting_is_refused(client: TestClient) -> None:
     before = StoreSnapshot.take(client)
     body = settings_body(provenance={"quota_magique": {"source": "arrêté test"}})

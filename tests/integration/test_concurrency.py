@@ -44,21 +44,22 @@ pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 ROUNDS = 10
 
 
-def main_line_raced() -> Iterator[tuple[Step, bool]]:
-    """The main line's first ROUNDS dossier endpoints, each to race (True); the
-    commission steps between them (pré-selection, ranking, CAL) are taken once
-    (False), each adding one event to the dossier."""
-    raced = 0
+def raced_steps(client: TestClient, dossier_id: str) -> Iterator[tuple[int, Step, int]]:
+    """The main line's first ROUNDS dossier endpoints on an identified dossier,
+    each to race: its round and the dossier's version before the race, which
+    adds one event. The commission steps between them (pré-selection, ranking,
+    CAL) are taken once, each adding one event to the dossier."""
+    version, raced = 1, 0
     for step in main_line():
         if raced == ROUNDS:
             return
-        raced += step.is_endpoint
-        yield step, step.is_endpoint
-
-
-def take_once(client: TestClient, dossier_id: str, step: Step) -> None:
-    answer = take(client, dossier_id, step)
-    assert answer.status_code == 200, answer.text
+        if step.is_endpoint:
+            yield raced, step, version
+            raced += 1
+        else:
+            answer = take(client, dossier_id, step)
+            assert answer.status_code == 200, answer.text
+        version += 1
 
 
 def assert_history_without_gap(
@@ -71,12 +72,7 @@ def assert_history_without_gap(
 
 def test_two_writers_with_the_same_if_match_one_wins(client: TestClient) -> None:
     dossier_id = drive_dossier(client, to="identifie")
-    version = 1
-    for step, raced in main_line_raced():
-        if not raced:
-            take_once(client, dossier_id, step)
-            version += 1
-            continue
+    for _, step, version in raced_steps(client, dossier_id):
         body = step.body(today())
         position = store_position(client)
 
@@ -97,24 +93,18 @@ def test_two_writers_with_the_same_if_match_one_wins(client: TestClient) -> None
         winner = next(a for a in answers if a.status_code == 200)
         loser = next(a for a in answers if a.status_code == 409)
         assert_error(loser, 409, "version_conflict")
-        version += 1
         assert (winner.json()["version"], winner.json()["stage"]) == (
-            version,
+            version + 1,
             step.stage,
         )
         assert winner.json()["position"] == store_position(client) > position
-        assert_history_without_gap(client, dossier_id, version)
+        assert_history_without_gap(client, dossier_id, version + 1)
 
 
 def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
     dossier_id = drive_dossier(client, to="identifie")
-    version = 1
     refusals: set[str] = set()
-    for step, raced in main_line_raced():
-        if not raced:
-            take_once(client, dossier_id, step)
-            version += 1
-            continue
+    for _, step, version in raced_steps(client, dossier_id):
         body = step.body(today())
         position = store_position(client)
 
@@ -129,10 +119,9 @@ def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
         # Loaded before the winner saved: the store refuses the version; loaded
         # after: the procedure refuses a step already recorded.
         refusals.add(assert_error(loser, 409)["code"])
-        version += 1
-        assert winner.json()["version"] == version
+        assert winner.json()["version"] == version + 1
         assert winner.json()["position"] == store_position(client) > position
-        assert_history_without_gap(client, dossier_id, version)
+        assert_history_without_gap(client, dossier_id, version + 1)
     known = {
         "version_conflict",
         "DOS-ORDRE",
@@ -189,12 +178,7 @@ def test_same_idempotent_command_sent_twice_at_once_is_recorded_once(
     client: TestClient,
 ) -> None:
     dossier_id = drive_dossier(client, to="identifie")
-    version = 1
-    for n, (step, raced) in enumerate(main_line_raced()):
-        if not raced:
-            take_once(client, dossier_id, step)
-            version += 1
-            continue
+    for n, step, version in raced_steps(client, dossier_id):
         body = step.body(today())
         position = store_position(client)
 
@@ -206,10 +190,9 @@ def test_same_idempotent_command_sent_twice_at_once_is_recorded_once(
 
         assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
         assert answers[0].json() == answers[1].json()
-        version += 1
-        assert answers[0].json()["version"] == version
+        assert answers[0].json()["version"] == version + 1
         assert answers[0].json()["position"] == store_position(client) > position
-        assert_history_without_gap(client, dossier_id, version)
+        assert_history_without_gap(client, dossier_id, version + 1)
 
 
 def test_same_identification_sent_twice_at_once_opens_one_dossier(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -50,11 +51,10 @@ def counts(model: ConsumerModel, group: str = GROUP) -> dict[str, tuple[int, int
 
 @pytest.fixture
 def model(database_url: str) -> Iterator[ConsumerModel]:
-    system = build_system(Settings(database_url=database_url, log_json=False))
-    try:
+    with closing(
+        build_system(Settings(database_url=database_url, log_json=False))
+    ) as system:
         yield consumer_model_for(system.app.recorder)
-    finally:
-        system.close()
 
 
 def test_a_batch_counts_each_commune_with_its_offsets(model: ConsumerModel) -> None:

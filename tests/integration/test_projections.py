@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from contextlib import closing
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ from tests.helpers.projections import (
     save_driven_dossiers,
     step,
     tracked_views,
+    two_systems,
 )
 
 pytestmark = [EVERY_STORE, MEMORY_STORE]
@@ -66,11 +68,8 @@ DOSSIER_VIEWS = [p.name for p in PROJECTIONS if set(p.topics) & set(dossier_topi
 
 @pytest.fixture
 def system(database_url: str) -> Iterator[System]:
-    system = open_system(database_url)
-    try:
+    with closing(open_system(database_url)) as system:
         yield system
-    finally:
-        system.close()
 
 
 class DossierListV2(DossierListProjection):
@@ -123,8 +122,7 @@ class TestExactlyOnce:
         """Two engines without locks on one generation: B reads its batch, A
         commits the same events, then B commits (with `longer`, B's batch also
         holds events written after A read the head). B's batch must be refused."""
-        first, second = open_system(database_url), open_system(database_url)
-        try:
+        with two_systems(database_url) as (first, second):
             adopt_departments(first.app)
             ids = [identify(first.app).id for _ in range(3)]
             # A fourth dossier past these stages: their counters exist already, so
@@ -183,9 +181,6 @@ class TestExactlyOnce:
             b.catch_up()
             assert_views_match_aggregates(first.app, first.engine, [*ids, pioneer])
             rebuild_and_compare(first.engine, name)
-        finally:
-            first.close()
-            second.close()
 
     @pytest.mark.parametrize("locks", ["real", "none"])
     def test_two_projectors_on_one_store_apply_each_event_once(
@@ -250,8 +245,7 @@ class TestExactlyOnce:
         """The standby reads the store's head, the leader then applies newer events,
         and the standby reads the view's position: past the head it read, yet not
         ahead of the store (which a view restored from another store would be)."""
-        leader, standby = open_system(database_url), open_system(database_url)
-        try:
+        with two_systems(database_url) as (leader, standby):
             adopt_departments(leader.app)
             dossier_id = identify(leader.app).id
             leader.engine.catch_up()
@@ -278,9 +272,6 @@ class TestExactlyOnce:
             assert applied == [0] * 5
             assert moves == [len(DOSSIER_VIEWS)] * 5  # the leader moved on each time
             assert_views_match_aggregates(leader.app, leader.engine, [dossier_id])
-        finally:
-            leader.close()
-            standby.close()
 
     @pytest.mark.parametrize("start", ["first-build", "new-version"])
     def test_a_standby_that_read_the_registry_before_a_switch_starts_no_rebuild(
@@ -297,8 +288,7 @@ class TestExactlyOnce:
             system.engine.catch_up()  # version 1, active
             system.close()
             projections[0] = DossierListV2
-        leader, standby = open_system(database_url), open_system(database_url)
-        try:
+        with two_systems(database_url) as (leader, standby):
             adopt_departments(leader.app)
             identify(leader.app)
             engines = [
@@ -324,9 +314,6 @@ class TestExactlyOnce:
             )
             assert [(g.generation, g.state) for g in generations] == expected
             assert engines[1].registry.find("stage_counts", BUILDING) is None
-        finally:
-            leader.close()
-            standby.close()
 
 
 # ---- row views ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,11 +57,8 @@ pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.broker]
 
 @pytest.fixture
 def system(settings: Settings) -> Iterator[System]:
-    system = build_system(settings.model_copy(update=SMALL_POOLS))
-    try:
+    with closing(build_system(settings.model_copy(update=SMALL_POOLS))) as system:
         yield system
-    finally:
-        system.close()
 
 
 def load_the_demo(system: System) -> None:

@@ -70,6 +70,17 @@ class Database:
     def rows_of(self, dossier_id: str) -> list[Row]:
         return [r for r in self.rows() if r.originator_id == UUID(dossier_id).hex]
 
+    def alter_event(self, position: int, column: str, value: Any) -> None:
+        self.execute(
+            f"UPDATE {self.events} SET {column} = ? WHERE {self.position} = ?",
+            (value, position),
+        )
+
+    def delete_event(self, position: int) -> None:
+        self.execute(
+            f"DELETE FROM {self.events} WHERE {self.position} = ?", (position,)
+        )
+
     def insert_event(self, row: Row, *, position: int | None = None) -> int:
         columns = "originator_id, originator_version, topic, state"
         values: tuple[Any, ...] = (
@@ -179,10 +190,7 @@ class TestVerifyStore:
         target = database.rows_of(dossiers[1])[0]
         forged = target.state.replace(b'"dalo":false', b'"dalo":true')
         assert forged != target.state
-        database.execute(
-            f"UPDATE {database.events} SET state = ? WHERE {database.position} = ?",
-            (forged, target.position),
-        )
+        database.alter_event(target.position, "state", forged)
         status, out = logis("verify")
         assert status == 1
         assert f"Événement altéré à la position {target.position}" in out
@@ -193,10 +201,7 @@ class TestVerifyStore:
         self, dossiers: list[str], database: Database, logis: Any
     ) -> None:
         target = database.rows_of(dossiers[0])[1]
-        database.execute(
-            f"DELETE FROM {database.events} WHERE {database.position} = ?",
-            (target.position,),
-        )
+        database.delete_event(target.position)
         assert_names(logis, "deleted", target.position, target)
 
     def test_deleted_event_and_seal_break_the_chain_there(
@@ -270,9 +275,10 @@ class TestVerifyStore:
         _, anchor_line = logis("anchor")
         anchor = json.loads(anchor_line)
         target = database.rows_of(dossiers[0])[0]
-        database.execute(
-            f"UPDATE {database.events} SET state = ? WHERE {database.position} = ?",
-            (target.state.replace(b'"dalo":false', b'"dalo":true'), target.position),
+        database.alter_event(
+            target.position,
+            "state",
+            target.state.replace(b'"dalo":false', b'"dalo":true'),
         )
         database.reseal_everything()
 
@@ -293,10 +299,7 @@ class TestVerifyAggregate:
         assert status == 0, report
         assert report["events"] == 3
         target = database.rows_of(dossiers[0])[2]
-        database.execute(
-            f"UPDATE {database.events} SET topic = ? WHERE {database.position} = ?",
-            ("logis.dossier.Completed", target.position),
-        )
+        database.alter_event(target.position, "topic", "logis.dossier.Completed")
         assert_names(
             logis, "altered", target.position, target, "--aggregate", dossiers[0]
         )
@@ -307,10 +310,7 @@ class TestVerifyAggregate:
         self, dossiers: list[str], database: Database, logis: Any
     ) -> None:
         target = database.rows_of(dossiers[2])[1]
-        database.execute(
-            f"DELETE FROM {database.events} WHERE {database.position} = ?",
-            (target.position,),
-        )
+        database.delete_event(target.position)
         assert_names(
             logis, "deleted", target.position, target, "--aggregate", dossiers[2]
         )
@@ -339,10 +339,7 @@ class TestVerifyEndpoint:
         self, client: TestClient, dossiers: list[str], database: Database
     ) -> None:
         target = database.rows_of(dossiers[1])[1]
-        database.execute(
-            f"UPDATE {database.events} SET state = ? WHERE {database.position} = ?",
-            (target.state + b" ", target.position),
-        )
+        database.alter_event(target.position, "state", target.state + b" ")
         answer = client.get(f"/v1/dossiers/{dossiers[1]}/verify")
         assert answer.status_code == 200, answer.text
         body = answer.json()

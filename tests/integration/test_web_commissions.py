@@ -16,7 +16,12 @@ from api.web import french
 from tests.helpers import web
 from tests.helpers.api import actor
 from tests.helpers.procedure import Procedure, full_procedure
-from tests.helpers.web import assert_logged_like_the_api, sign_in, without_links
+from tests.helpers.web import (
+    assert_logged_like_the_api,
+    page_as,
+    sign_in,
+    without_links,
+)
 
 pytestmark = pytest.mark.usefixtures("department")
 
@@ -36,9 +41,7 @@ def procedure(client: TestClient) -> Procedure:
 def test_the_agenda_lists_the_sessions_of_the_callers_commune(
     browser: TestClient, procedure: Procedure
 ) -> None:
-    sign_in(browser, "mairie")
-    agenda = browser.get("/commissions")
-    assert agenda.status_code == 200, agenda.text
+    agenda = page_as(browser, "mairie", "/commissions")
     assert "3 séances" in agenda.text
     for title in ("Pré-commission", "Commission préfectorale", "PV clos"):
         assert title in agenda.text
@@ -56,9 +59,7 @@ def test_the_agenda_lists_the_sessions_of_the_callers_commune(
 def test_a_sessions_page_shows_its_lists_like_the_api_and_logs_alike(
     client: TestClient, browser: TestClient, procedure: Procedure
 ) -> None:
-    sign_in(browser, "mairie")
-    page = browser.get(f"/commissions/{procedure.prefectorale}")
-    assert page.status_code == 200, page.text
+    page = page_as(browser, "mairie", f"/commissions/{procedure.prefectorale}")
     lists = procedure.get(client, f"/v1/commissions/{procedure.prefectorale}/list")
     ranked = re.search(r'id="classement".*?</table>', page.text, re.S)
     listed = re.search(r'id="liste-complementaire".*?</table>', page.text, re.S)
@@ -83,9 +84,7 @@ def test_a_sessions_page_shows_its_lists_like_the_api_and_logs_alike(
 def test_a_cals_page_shows_its_candidates_per_dwelling_escaped(
     browser: TestClient, procedure: Procedure
 ) -> None:
-    sign_in(browser, "mairie")
-    page = browser.get(f"/commissions/{procedure.cal}")
-    assert page.status_code == 200, page.text
+    page = page_as(browser, "mairie", f"/commissions/{procedure.cal}")
     assert "<script>alert" not in page.text
     assert f"{escape(SCRIPT)} Ressources." in page.text
     first = re.search(r'id="logement-1".*?</table>', page.text, re.S)
@@ -99,9 +98,7 @@ def test_a_cals_page_shows_its_candidates_per_dwelling_escaped(
 def test_the_minutes_page_is_the_apis_and_logs_alike(
     client: TestClient, browser: TestClient, procedure: Procedure
 ) -> None:
-    sign_in(browser, "mairie")
-    page = browser.get(f"/commissions/{procedure.cal}/pv")
-    assert page.status_code == 200, page.text
+    page = page_as(browser, "mairie", f"/commissions/{procedure.cal}/pv")
     assert page.headers["content-type"].startswith("text/html")
     assert "Procès-verbal" in page.text or "PROCÈS-VERBAL" in page.text.upper()
     assert "<script>alert" not in page.text

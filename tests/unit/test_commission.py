@@ -70,6 +70,7 @@ from tests.helpers.dossiers import (
     make_meta,
     make_settings,
 )
+from tests.helpers.tables import declared_events
 
 PRE, PREF, CAL = c.PRE_COMMISSION, c.COMMISSION_PREFECTORALE, c.CAL
 # Who holds each step, by kind, as DOMAIN.md §1, §3 and §10 describe it.
@@ -1518,11 +1519,4 @@ class TestRecordOnDossiers:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = [
-        getattr(Commission, name)
-        for name in dir(Commission)
-        if isinstance(getattr(Commission, name), type)
-        and issubclass(getattr(Commission, name), Commission.Event)
-        and getattr(Commission, name) not in (Commission.Event, Commission.Created)
-    ]
-    assert set(events) == set(EVENT_LABELS)
+    assert declared_events(Commission) == set(EVENT_LABELS)

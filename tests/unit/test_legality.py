@@ -61,6 +61,26 @@ def rules_of(found: list[Finding]) -> list[str]:
     return [f.rule for f in found]
 
 
+def the_finding(
+    events: list[Any], rule: str, *named: type | int, day: date | None = None
+) -> Finding:
+    """The one finding on `events`: `rule`'s, naming the versions of the events
+    of the classes `named` (or a version itself), breached on `day` (when
+    given)."""
+    versions = tuple(n if isinstance(n, int) else version(events, n) for n in named)
+    [finding] = findings(events)
+    assert (finding.rule, finding.versions) == (rule, versions)
+    if day is not None:
+        assert finding.breached_on == day
+    return finding
+
+
+def breached_on(events: list[Any], day: date, rule: str, *named: type | int) -> None:
+    """`the_finding`, breached on `day` and not before."""
+    the_finding(events, rule, *named, day=day)
+    assert findings(events, day - timedelta(days=1)) == []
+
+
 def version(events: list[Any], cls: type) -> int:
     [event] = [e for e in events if type(e) is cls]
     return event.originator_version
@@ -172,13 +192,13 @@ def test_a_late_bilan_is_a_breach_from_the_day_after_the_deadline() -> None:
             ("review_installation", review_on),
         ],
     )
-    [finding] = findings(events)
-    assert finding.rule == "BILAN-DELAI"
-    assert finding.versions == (
-        version(events, Dossier.Entered),
-        version(events, Dossier.InstallationReviewed),
+    the_finding(
+        events,
+        "BILAN-DELAI",
+        Dossier.Entered,
+        Dossier.InstallationReviewed,
+        day=date(2025, 8, 17),
     )
-    assert finding.breached_on == date(2025, 8, 17)
     # Before the review was recorded, the same breach shows as a missing bilan.
     [before] = findings(events, review_on - timedelta(days=1))
     assert before.versions == (version(events, Dossier.Entered),)
@@ -199,13 +219,13 @@ def test_the_bilan_deadline_follows_the_settings_passed() -> None:
 
 def test_a_bilan_without_information_meeting_is_a_breach() -> None:
     events = extend(d.ENTERED, [("review_installation", DAY["review_installation"])])
-    [finding] = findings(events)
-    assert finding.rule == "ENTREE-INFO"
-    assert finding.versions == (
-        version(events, Dossier.CALDecided),
-        version(events, Dossier.InstallationReviewed),
+    the_finding(
+        events,
+        "ENTREE-INFO",
+        Dossier.CALDecided,
+        Dossier.InstallationReviewed,
+        day=DAY["review_installation"],
     )
-    assert finding.breached_on == DAY["review_installation"]
 
 
 def test_no_information_meeting_by_the_bilan_deadline_is_a_breach() -> None:
@@ -242,11 +262,7 @@ def test_an_answer_after_the_deadline_is_a_breach(answer: type) -> None:
     late = date(2025, 6, 12)  # the answer deadline was 9 June
     fields = {"motive": None} if answer is Dossier.OfferRefused else {}
     events = imported(history, answer, "bailleur", late, **fields)
-    [finding] = findings(events)
-    assert finding.rule == "OFFRE-DELAI"
-    assert finding.versions == (version(events, Dossier.Offered), len(events))
-    assert finding.breached_on == late
-    assert findings(events, late - timedelta(days=1)) == []
+    breached_on(events, late, "OFFRE-DELAI", Dossier.Offered, len(events))
 
 
 def test_an_offer_with_less_than_ten_days_is_a_breach() -> None:
@@ -255,11 +271,7 @@ def test_an_offer_with_less_than_ten_days_is_a_breach() -> None:
         Dossier.Offered,
         answer_deadline=DAY["offer"] + timedelta(days=9),
     )
-    [finding] = findings(events)
-    assert finding.rule == "OFFRE-DELAI"
-    assert finding.versions == (version(events, Dossier.Offered),)
-    assert finding.breached_on == DAY["offer"]
-    assert findings(events, DAY["offer"] - timedelta(days=1)) == []
+    breached_on(events, DAY["offer"], "OFFRE-DELAI", Dossier.Offered)
 
 
 # ---- LC-VALIDITE -------------------------------------------------------------
@@ -279,10 +291,9 @@ def test_a_cal_decision_on_an_expired_list_is_a_breach() -> None:
         decided_on,
         **decision_args("attribution", decided_on),
     )
-    [finding] = findings(events)
-    assert finding.rule == "LC-VALIDITE"
-    assert finding.versions == (version(events, Dossier.Ranked), len(events))
-    assert finding.breached_on == decided_on
+    finding = the_finding(
+        events, "LC-VALIDITE", Dossier.Ranked, len(events), day=decided_on
+    )
     assert finding.severity == "bloquant"
     assert findings(events, date(2025, 11, 2)) == []
 
@@ -310,13 +321,13 @@ def test_a_condition_fulfilled_after_its_deadline_is_a_breach() -> None:
     events = altered(
         history_to(d.CONDITION_MET), Dossier.ConditionFulfilled, occurred_on=late
     )
-    [finding] = findings(events)
-    assert finding.rule == "CAL-CONDITION"
-    assert finding.versions == (
-        version(events, Dossier.CALDecided),
-        version(events, Dossier.ConditionFulfilled),
+    the_finding(
+        events,
+        "CAL-CONDITION",
+        Dossier.CALDecided,
+        Dossier.ConditionFulfilled,
+        day=late,
     )
-    assert finding.breached_on == late
     assert findings(events, CONDITION_DEADLINE) == []
 
 
@@ -329,14 +340,13 @@ def test_a_lease_signed_on_an_unmet_condition_is_a_breach() -> None:
         ),
         Dossier.ConditionFulfilled,
     )
-    [finding] = findings(events)
-    assert finding.rule == "CAL-CONDITION"
-    assert finding.versions == (
-        version(events, Dossier.CALDecided),
-        version(events, Dossier.LeaseSigned),
+    breached_on(
+        events,
+        DAY["sign_lease"],
+        "CAL-CONDITION",
+        Dossier.CALDecided,
+        Dossier.LeaseSigned,
     )
-    assert finding.breached_on == DAY["sign_lease"]
-    assert findings(events, DAY["sign_lease"] - timedelta(days=1)) == []
 
 
 def test_a_condition_without_deadline_is_a_breach() -> None:
@@ -371,11 +381,7 @@ def test_a_cal_decision_on_an_expired_demand_is_a_breach() -> None:
         DAY["decide"],
         **decision_args("attribution"),
     )
-    [finding] = findings(events)
-    assert finding.rule == "SNE-VALIDITE"
-    assert finding.versions == (version(events, Dossier.Identified), len(events))
-    assert finding.breached_on == DAY["decide"]
-    assert findings(events, DAY["decide"] - timedelta(days=1)) == []
+    breached_on(events, DAY["decide"], "SNE-VALIDITE", Dossier.Identified, len(events))
 
 
 # ---- DOS-ORDRE (cmd, re-checked on imported histories) -----------------------
@@ -386,20 +392,18 @@ def test_a_step_dated_before_the_previous_one_is_a_breach() -> None:
     events = altered(
         history_to(d.ANALYSIS), Dossier.MairieAvisRendered, occurred_on=backdated
     )
-    [finding] = findings(events)
-    assert finding.rule == "DOS-ORDRE"
-    assert finding.versions == (
-        version(events, Dossier.SocialEnquiryRendered),
-        version(events, Dossier.MairieAvisRendered),
+    the_finding(
+        events,
+        "DOS-ORDRE",
+        Dossier.SocialEnquiryRendered,
+        Dossier.MairieAvisRendered,
+        day=backdated,
     )
-    assert finding.breached_on == backdated
 
 
 def test_a_step_without_the_previous_one_is_a_breach() -> None:
     events = dropped(history_to(d.ANALYSIS), Dossier.SocialEnquiryRendered)
-    [finding] = findings(events)
-    assert finding.rule == "DOS-ORDRE"
-    assert finding.versions == (version(events, Dossier.MairieAvisRendered),)
+    the_finding(events, "DOS-ORDRE", Dossier.MairieAvisRendered)
     assert findings(events, DAY["render_mairie_avis"] - timedelta(days=1)) == []
 
 
@@ -416,11 +420,7 @@ def test_a_refusal_without_motive_is_a_breach(decision: str) -> None:
     events = altered(
         history_to(d.DECIDED, decision=decision), Dossier.CALDecided, motive="  "
     )
-    [finding] = findings(events)
-    assert finding.rule == "CAL-MOTIF"
-    assert finding.versions == (version(events, Dossier.CALDecided),)
-    assert finding.breached_on == DAY["decide"]
-    assert findings(events, DAY["decide"] - timedelta(days=1)) == []
+    breached_on(events, DAY["decide"], "CAL-MOTIF", Dossier.CALDecided)
 
 
 def test_findings_are_ordered_by_day() -> None:

@@ -53,6 +53,7 @@ from tests.helpers.mesures import (
     ready_for,
     request_args,
 )
+from tests.helpers.tables import declared_events, outside
 
 ASSOCIATION = frozenset({"association"})
 CLU_CLT = frozenset({"commission_logement"})
@@ -374,33 +375,34 @@ class TestInstruct:
             "invalid_value",
         )
 
-    @pytest.mark.parametrize("kind", ["individuelle", "bail_glissant"])
-    def test_association_does_not_instruct_a_commissions_measure(
-        self, kind: str
+    @pytest.mark.parametrize(
+        ("role", "organisation", "kind", "code"),
+        [
+            pytest.param(
+                "association", None, kind, "ASLL-CANAL",
+                id=f"association_does_not_instruct_a_commissions_measure-{kind}",
+            )
+            for kind in ("individuelle", "bail_glissant")
+        ] + [
+            pytest.param(
+                "commission_logement", CLU, "action_specifique", "ASLL-CANAL",
+                id="commission_does_not_instruct_an_associations_own_action",
+            ),
+            pytest.param(
+                "association", OTHER_ASSOCIATION, "action_specifique",
+                "not_the_association",
+                id="another_association_does_not_instruct_an_associations_own_action",
+            ),
+        ],
+    )  # fmt: skip
+    def test_only_the_channel_instructs(
+        self, role: str, organisation: str | None, kind: str, code: str
     ) -> None:
-        meta = make_meta("association", DAY["instruct"])
+        meta = make_meta(role, DAY["instruct"], organisation=organisation)
         then_error(
             drive_to(m.REQUESTED, kind=kind),
             lambda x: x.instruct(True, None, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_commission_does_not_instruct_an_associations_own_action(self) -> None:
-        meta = make_meta("commission_logement", DAY["instruct"], organisation=CLU)
-        then_error(
-            drive_to(m.REQUESTED, kind="action_specifique"),
-            lambda x: x.instruct(True, None, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_another_association_does_not_instruct_an_associations_own_action(
-        self,
-    ) -> None:
-        meta = make_meta("association", DAY["instruct"], organisation=OTHER_ASSOCIATION)
-        then_error(
-            drive_to(m.REQUESTED, kind="action_specifique"),
-            lambda x: x.instruct(True, None, meta),
-            "not_the_association",
+            code,
         )
 
 
@@ -443,38 +445,41 @@ class TestNotify:
         events = when(mesure, lambda x: x.notify(ARIV, False, meta))
         then_event(events, Mesure.Notified, association="ariv", association_name="ARIV")
 
-    def test_association_does_not_pass_its_own_action_to_another(self) -> None:
-        meta = make_meta("association", DAY["notify"], organisation=ARIV.name)
-        then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(AGASEF, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_commission_does_not_notify_an_associations_own_action(self) -> None:
-        meta = make_meta("commission_logement", DAY["notify"], organisation=CLU)
-        then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(ARIV, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_association_does_not_notify_a_commissions_measure(self) -> None:
-        meta = make_meta("association", DAY["notify"])
-        then_error(
-            drive_to(m.INSTRUCTED),
-            lambda x: x.notify(AGASEF, False, meta),
-            "ASLL-CANAL",
-        )
-
-    def test_another_association_does_not_notify_an_associations_own_action(
+    @pytest.mark.parametrize(
+        ("role", "organisation", "own_action", "to", "code"),
+        [
+            pytest.param(
+                "association", ARIV.name, True, AGASEF, "ASLL-CANAL",
+                id="association_does_not_pass_its_own_action_to_another",
+            ),
+            pytest.param(
+                "commission_logement", CLU, True, ARIV, "ASLL-CANAL",
+                id="commission_does_not_notify_an_associations_own_action",
+            ),
+            pytest.param(
+                "association", None, False, AGASEF, "ASLL-CANAL",
+                id="association_does_not_notify_a_commissions_measure",
+            ),
+            pytest.param(
+                "association", OTHER_ASSOCIATION, True, ARIV, "not_the_association",
+                id="another_association_does_not_notify_an_associations_own_action",
+            ),
+        ],
+    )  # fmt: skip
+    def test_only_the_channel_notifies(
         self,
+        role: str,
+        organisation: str | None,
+        own_action: bool,  # an action spécifique, else the measure's default kind
+        to: Any,
+        code: str,
     ) -> None:
-        meta = make_meta("association", DAY["notify"], organisation=OTHER_ASSOCIATION)
+        meta = make_meta(role, DAY["notify"], organisation=organisation)
+        options = {"kind": "action_specifique"} if own_action else {}
         then_error(
-            drive_to(m.INSTRUCTED, kind="action_specifique"),
-            lambda x: x.notify(ARIV, False, meta),
-            "not_the_association",
+            drive_to(m.INSTRUCTED, **options),
+            lambda x: x.notify(to, False, meta),
+            code,
         )
 
 
@@ -1311,7 +1316,7 @@ class TestRoles:
 
     @pytest.mark.parametrize(
         ("step", "role"),
-        [(s, r) for s in STEPS_ON_A_MESURE for r in ROLES if r not in ALLOWED_ROLES[s]],
+        outside({s: ALLOWED_ROLES[s] for s in STEPS_ON_A_MESURE}, ROLES),
     )
     def test_other_role_is_refused(self, step: str, role: str) -> None:
         then_error(
@@ -1340,12 +1345,7 @@ class TestTheAssociationRunsItsMeasure:
 class TestProcedureOrder:
     @pytest.mark.parametrize(
         ("step", "stage"),
-        [
-            (s, st)
-            for s, allowed in ALLOWED_STAGES.items()
-            for st in OPEN_STAGES
-            if st not in allowed
-        ],
+        outside(ALLOWED_STAGES, OPEN_STAGES),
     )
     def test_step_out_of_the_course_is_refused(self, step: str, stage: str) -> None:
         mesure = drive_to(stage)
@@ -1453,9 +1453,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Mesure).values()
-        if isinstance(value, type) and issubclass(value, Mesure.Event)
-    }
-    assert events - {Mesure.Event, Mesure.Created} == set(EVENT_LABELS)
+    assert declared_events(Mesure) == set(EVENT_LABELS)

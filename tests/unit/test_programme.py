@@ -41,6 +41,7 @@ from tests.helpers.commissions import (
     programme_with_history,
 )
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, make_meta, make_settings
+from tests.helpers.tables import declared_events
 
 # Who records each step, as DOMAIN.md §1, §2 and §10 describe it.
 ALLOWED_ROLES = {
@@ -592,9 +593,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Programme).values()
-        if isinstance(value, type) and issubclass(value, Programme.Event)
-    }
-    assert events - {Programme.Event, Programme.Created} == set(p.EVENT_LABELS)
+    assert declared_events(Programme) == set(p.EVENT_LABELS)

@@ -33,6 +33,7 @@ from tests.helpers.saisines import (
     signal_command,
     through,
 )
+from tests.helpers.tables import declared_events, outside
 
 # Who records each step, as DOMAIN.md §1, §5 and §10 describe it.
 SOCIAL = frozenset({"departement", "ccas", "als", "prescripteur"})
@@ -138,12 +139,7 @@ class TestSignal:
 
     @pytest.mark.parametrize(
         ("source", "role"),
-        [
-            (src, r)
-            for src, roles in SIGNALLERS.items()
-            for r in ROLES
-            if r not in roles
-        ],
+        outside(SIGNALLERS, ROLES),
     )
     def test_other_role_does_not_signal_this_source(
         self, source: str, role: str
@@ -715,7 +711,7 @@ class TestRoles:
 
     @pytest.mark.parametrize(
         ("step", "role"),
-        [(st, r) for st in SAISINE_STEPS for r in ROLES if r not in ALLOWED_ROLES[st]],
+        outside({st: ALLOWED_ROLES[st] for st in SAISINE_STEPS}, ROLES),
     )
     def test_other_role_is_refused(self, step: str, role: str) -> None:
         saisine = saisine_after(*BEFORE[step])
@@ -796,9 +792,4 @@ class TestReplay:
 
 
 def test_every_event_has_a_french_label() -> None:
-    events = {
-        value
-        for value in vars(Saisine).values()
-        if isinstance(value, type) and issubclass(value, Saisine.Event)
-    }
-    assert events - {Saisine.Event, Saisine.Created} == set(EVENT_LABELS)
+    assert declared_events(Saisine) == set(EVENT_LABELS)

@@ -4,6 +4,7 @@ projectors started (every one killed at teardown)."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,17 +30,11 @@ def workdir(tmp_path: Path) -> Path:
 def system(database_url: str) -> Iterator[System]:
     """The application and an engine in this process: to write events and to read
     positions, registry and views (this engine never projects unless told to)."""
-    system = build_system(settings_for(database_url))
-    try:
+    with closing(build_system(settings_for(database_url))) as system:
         yield system
-    finally:
-        system.close()
 
 
 @pytest.fixture
 def projectors(database_url: str, workdir: Path) -> Iterator[Projectors]:
-    group = Projectors(database_url, workdir)
-    try:
+    with closing(Projectors(database_url, workdir)) as group:
         yield group
-    finally:
-        group.close()
