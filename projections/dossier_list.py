@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +13,7 @@ from domain.dossier import Dossier
 from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import RowProjection, RowView, Table, event_handlers, event_topics
 
 DOSSIERS = Table(
     name="dossiers",
@@ -89,13 +88,7 @@ class DossierFilter:
 
 def dossier_topics() -> tuple[str, ...]:
     """The stored topics of every dossier event (their explicit TOPICs)."""
-    return tuple(
-        cls.TOPIC
-        for cls in vars(Dossier).values()
-        if isinstance(cls, type)
-        and issubclass(cls, Dossier.Event)
-        and cls not in (Dossier.Event, Dossier.Ended)
-    )
+    return event_topics(Dossier, Dossier.Ended)
 
 
 class DossierListProjection(RowProjection):
@@ -104,9 +97,7 @@ class DossierListProjection(RowProjection):
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:

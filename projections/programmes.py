@@ -6,14 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import RowProjection, RowView, Table, event_handlers
 
 PROGRAMMES = Table(
     name="programmes",
@@ -101,9 +100,7 @@ class ProgrammesProjection(RowProjection):
         Programme.CandidatesProposed.TOPIC,
     )
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:

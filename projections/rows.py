@@ -9,14 +9,18 @@ Several changes to one row within a batch fold into one write.
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
 from projections.batch import Batch
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 ColumnType = Literal[
     "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
@@ -39,6 +43,13 @@ class Between:
             and (self.first is None or value >= self.first)
             and (self.last is None or value <= self.last)
         )
+
+
+def matches(condition: Any, value: Any) -> bool:
+    """`value` meets a `where` condition: within a `Between`, or equal to it."""
+    if isinstance(condition, Between):
+        return condition.matches(value)
+    return bool(value == condition)
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,44 @@ class Table:
         return tuple(row[c] for c in self.key)
 
 
-class RowView(TrackingRecorder):
+@dataclass(frozen=True)
+class Selection:
+    """What a `select` asks of a table: the rows matching `where`, ordered by
+    `order_by` (a leading "-": descending; the key breaks ties), `limit` of them
+    (None: all) from `offset`."""
+
+    table: Table
+    where: dict[str, Any]
+    order_by: tuple[str, ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+
+class RowReader(ABC):
+    """The read side of a view: its tables' committed rows."""
+
+    @abstractmethod
+    def table(self, name: str) -> Table: ...
+
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[Row], int]:
+        """Committed rows matching `where` (equality, or a `Between` range), and
+        how many match in all."""
+        return self._select(
+            Selection(self.table(table), where or {}, order_by, limit, offset)
+        )
+
+    @abstractmethod
+    def _select(self, selection: Selection) -> tuple[list[Row], int]: ...
+
+
+class RowView(TrackingRecorder, RowReader):
     """A read model's storage: its tables, written a batch at a time."""
 
     tables: tuple[Table, ...]
@@ -173,17 +221,35 @@ class RowView(TrackingRecorder):
         rows = {key: self._read(table, key) for key in keys}
         return {key: row for key, row in rows.items() if row is not None}
 
-    @abstractmethod
-    def select(
-        self,
-        table: str,
-        where: dict[str, Any] | None = None,
-        order_by: tuple[str, ...] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> tuple[list[Row], int]:
-        """Committed rows matching `where` (equality, or a `Between` range), and
-        how many match in all."""
+
+class ScopedView(RowReader):
+    """A view whose `select` on the tables named adds a scope to the query's
+    `where` (AND): a filter asked outside the scope matches nothing."""
+
+    def __init__(self, view: RowView, where: Mapping[str, Mapping[str, Any]]) -> None:
+        self._view = view
+        self._where = where
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._view, name)
+
+    def table(self, name: str) -> Table:
+        return self._view.table(name)
+
+    def _select(self, selection: Selection) -> tuple[list[Row], int]:
+        merged = dict(selection.where)
+        for column, value in self._where.get(selection.table.name, {}).items():
+            asked = merged.get(column)
+            if asked is not None and not matches(asked, value):
+                return [], 0
+            merged[column] = value
+        return self._view.select(
+            selection.table.name,
+            merged,
+            selection.order_by,
+            selection.limit,
+            selection.offset,
+        )
 
 
 class RowProjection(Projection[RowView]):
@@ -207,3 +273,26 @@ class RowProjection(Projection[RowView]):
 
     def prefetch(self, events: list[Any]) -> None:
         """Before a batch: read in one go the rows its handlers will `get`."""
+
+
+def event_handlers() -> singledispatchmethod[None]:
+    """A RowProjection's `process_event`, to `register` a handler per event class
+    on: an event it has no handler for only moves the view's tracking."""
+
+    @singledispatchmethod
+    def process_event(self: RowProjection, _: Any, tracking: Tracking) -> None:
+        self.view.insert_tracking(tracking)
+
+    return process_event
+
+
+def event_topics(aggregate: Any, *left_out: type) -> tuple[str, ...]:
+    """The stored topics (their explicit TOPICs) of the aggregate's event classes,
+    but its base `Event` and `left_out`."""
+    return tuple(
+        cls.TOPIC
+        for cls in vars(aggregate).values()
+        if isinstance(cls, type)
+        and issubclass(cls, aggregate.Event)
+        and cls not in (aggregate.Event, *left_out)
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +23,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import RowProjection
+from projections.rows import RowProjection, event_handlers
 
 # The events that add entries: they read their session's place and counters.
 DECISIONS = (
@@ -47,9 +46,7 @@ class CommissionsProjection(RowProjection):
         Commission.MinutesClosed.TOPIC,
     )
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def convened(self, event: Commission.Convened, _: Tracking) -> None:

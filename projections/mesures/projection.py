@@ -4,7 +4,6 @@ meetings.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -18,7 +17,7 @@ from projections.mesures.tables import (
     STATES,
     mesure_topics,
 )
-from projections.rows import Row, RowProjection
+from projections.rows import Row, RowProjection, event_handlers
 
 
 class MesuresProjection(RowProjection):
@@ -27,9 +26,7 @@ class MesuresProjection(RowProjection):
     tables = (MESURES, STATES, MEETINGS, DEPARTMENTS)
     topics = mesure_topics()
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def requested(self, event: Mesure.Requested, _: Tracking) -> None:
