@@ -13,7 +13,15 @@ from domain.dossier import Dossier
 from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
-from projections.rows import RowProjection, RowView, Table, event_handlers, event_topics
+from projections.rows import (
+    RowProjection,
+    RowView,
+    Table,
+    equal_to,
+    event_handlers,
+    event_topics,
+    select_page,
+)
 
 DOSSIERS = Table(
     name="dossiers",
@@ -160,17 +168,5 @@ class DossierListProjection(RowProjection):
 def select_dossiers(
     view: RowView, query: DossierFilter
 ) -> tuple[list[DossierRow], int]:
-    where = {
-        column: value
-        for column, value in (
-            ("commune", query.commune),
-            ("programme_id", query.programme_id),
-            ("stage", query.stage),
-            ("department", query.department),
-        )
-        if value is not None
-    }
-    rows, total = view.select(
-        "dossiers", where, ("-identified_on",), query.limit, query.offset
-    )
-    return [DossierRow(**row) for row in rows], total
+    where = equal_to(query, "commune", "programme_id", "stage", "department")
+    return select_page(view, "dossiers", where, ("-identified_on",), query, DossierRow)

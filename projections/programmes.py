@@ -12,7 +12,14 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
-from projections.rows import RowProjection, RowView, Table, event_handlers
+from projections.rows import (
+    RowProjection,
+    RowView,
+    Table,
+    equal_to,
+    event_handlers,
+    select_page,
+)
 
 PROGRAMMES = Table(
     name="programmes",
@@ -192,23 +199,9 @@ class ProgrammesProjection(RowProjection):
 def select_programmes(
     view: RowView, query: ProgrammeFilter
 ) -> tuple[list[ProgrammeRow], int]:
-    where = {
-        column: value
-        for column, value in (
-            ("department", query.department),
-            ("commune", query.commune),
-            ("kind", query.kind),
-        )
-        if value is not None
-    }
-    rows, total = view.select(
-        "programmes",
-        where,
-        ("department", "commune", "name"),
-        query.limit,
-        query.offset,
-    )
-    return [ProgrammeRow(**row) for row in rows], total
+    where = equal_to(query, "department", "commune", "kind")
+    order = ("department", "commune", "name")
+    return select_page(view, "programmes", where, order, query, ProgrammeRow)
 
 
 def select_dwellings(view: RowView, programme_id: UUID) -> list[DwellingRow]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
@@ -20,13 +20,14 @@ from eventsourcing.projection import Projection
 from projections.batch import Batch
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 ColumnType = Literal[
     "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
 ]
 Row = dict[str, Any]
 Key = tuple[Any, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -296,3 +297,34 @@ def event_topics(aggregate: Any, *left_out: type) -> tuple[str, ...]:
         and issubclass(cls, aggregate.Event)
         and cls not in (aggregate.Event, *left_out)
     )
+
+
+# ---- list queries ----------------------------------------------------------------
+
+
+class PageQuery(Protocol):
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
+
+
+def equal_to(query: object, *columns: str) -> dict[str, Any]:
+    """A `where` of equalities: the query's fields named after these columns,
+    those it gives (not None)."""
+    return {c: getattr(query, c) for c in columns if getattr(query, c) is not None}
+
+
+def select_page(
+    view: RowReader,
+    table: str,
+    where: dict[str, Any],
+    order_by: tuple[str, ...],
+    query: PageQuery,
+    row: Callable[..., T],
+) -> tuple[list[T], int]:
+    """The page the query asks (its `limit` rows from its `offset`), each row as
+    `row(**columns)`, and how many rows match in all."""
+    rows, total = view.select(table, where, order_by, query.limit, query.offset)
+    return [row(**r) for r in rows], total

@@ -64,7 +64,7 @@ class MesuresProjection(RowProjection):
             "granted": event.granted,
         }
         if not event.granted:
-            changes |= {"closed_on": event.occurred_on, "closure_reason": m.REFUSED}
+            changes |= _closing(event, m.REFUSED)
         self._change(event, changes, state=True)
 
     @process_event.register
@@ -85,11 +85,7 @@ class MesuresProjection(RowProjection):
     def diagnosed(self, event: Mesure.ComplementaryDiagnosisDone, _: Tracking) -> None:
         changes: Row = {"stage": m.DIAGNOSED, "diagnosed_on": event.occurred_on}
         if event.outcome == "reoriente":
-            changes |= {
-                "stage": m.REORIENTED,
-                "closed_on": event.occurred_on,
-                "closure_reason": m.REORIENTED,
-            }
+            changes |= _closing(event, m.REORIENTED)
         self._change(event, changes, state=True)
 
     @process_event.register
@@ -154,21 +150,11 @@ class MesuresProjection(RowProjection):
 
     @process_event.register
     def ended(self, event: Mesure.Ended, _: Tracking) -> None:
-        changes = {
-            "stage": m.ENDED,
-            "closed_on": event.occurred_on,
-            "closure_reason": m.ENDED,
-        }
-        self._change(event, changes, state=True)
+        self._change(event, _closing(event, m.ENDED), state=True)
 
     @process_event.register
     def broken_off(self, event: Mesure.BrokenOff, _: Tracking) -> None:
-        changes = {
-            "stage": m.BROKEN_OFF,
-            "closed_on": event.occurred_on,
-            "closure_reason": m.BROKEN_OFF,
-        }
-        self._change(event, changes, state=True)
+        self._change(event, _closing(event, m.BROKEN_OFF), state=True)
 
     @process_event.register
     def head_lease_signed(self, event: Mesure.HeadLeaseSigned, _: Tracking) -> None:
@@ -261,3 +247,9 @@ class MesuresProjection(RowProjection):
                 },
             )
         return row
+
+
+def _closing(event: Mesure.Event, reason: str) -> Row:
+    """The measure closed on the event's day: `reason` its stage and closure
+    reason."""
+    return {"stage": reason, "closed_on": event.occurred_on, "closure_reason": reason}
