@@ -206,12 +206,14 @@ def _check(
 
 
 def anchor_mismatch(
-    position: int,
-    message: str,
-    originator_id: str | None = None,
-    version: int | None = None,
+    position: int, message: str, seal: SealRow | None = None
 ) -> Mismatch:
-    return Mismatch("anchor_mismatch", position, originator_id, version, message)
+    """A published anchor that does not match; `seal`: the one found there."""
+    if seal is None:
+        return Mismatch("anchor_mismatch", position, None, None, message)
+    return Mismatch(
+        "anchor_mismatch", position, seal.originator_id, seal.version, message
+    )
 
 
 def unreached_anchor(
@@ -230,8 +232,7 @@ def _anchor_mismatch(seal: SealRow, expected: str) -> Mismatch:
         f"Ancre non conforme à la position {seal.position} : la chaîne y vaut "
         f"{seal.chain_hash.hex()[:16]}…, l'ancre publiée {expected[:16]}… "
         "(chaîne réécrite depuis la publication).",
-        seal.originator_id,
-        seal.version,
+        seal,
     )
 
 
