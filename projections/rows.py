@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
-from projections.batch import Batch
+from projections.batch import Batch, add
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -195,13 +195,11 @@ class RowView(TrackingRecorder, RowReader):
         if row is None and tallied:
             return dict(pending.values)
         if tallied:
-            for column, delta in pending.increments.items():
-                row[column] = (row.get(column) or 0) + delta
+            add(row, pending.increments)
             return row
         if row is not None and pending is not None:
             row.update(pending.values)
-            for column, delta in pending.increments.items():
-                row[column] = (row.get(column) or 0) + delta
+            add(row, pending.increments)
         return row
 
     def _batch(self) -> Batch:

@@ -38,18 +38,18 @@ ACCESS_TAG = b"logis.access.v1"
 
 
 @dataclass(frozen=True)
-class EntrySeal:
-    position: int
-    entry_hash: bytes
-    chain_hash: bytes
-
-
-@dataclass(frozen=True)
 class EntryDigest:
     """A row of the log as stored, reduced to its recomputed hash."""
 
     position: int
     entry_hash: bytes
+
+
+@dataclass(frozen=True)
+class EntrySeal(EntryDigest):
+    """A row's hash as sealed when it was written, and the chain's link there."""
+
+    chain_hash: bytes
 
 
 def entry_hash(fields: Sequence[str]) -> bytes:
