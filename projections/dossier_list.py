@@ -20,6 +20,7 @@ from projections.rows import (
     equal_to,
     event_handlers,
     event_topics,
+    fields_of,
     select_page,
 )
 
@@ -125,13 +126,16 @@ class DossierListProjection(RowProjection):
             "dossiers",
             {
                 "id": event.originator_id,
-                "applicant_name": event.applicant_name,
-                "household_size": event.household_size,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
-                "dalo": event.dalo,
-                "numero_unique": event.numero_unique,
+                **fields_of(
+                    event,
+                    "applicant_name",
+                    "household_size",
+                    "department",
+                    "commune",
+                    "programme_id",
+                    "dalo",
+                    "numero_unique",
+                ),
                 "origin_role": event.actor.role,
                 "origin_organisation": event.actor.organisation,
                 "landlord": programme["landlord"] if programme else None,

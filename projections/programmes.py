@@ -18,6 +18,7 @@ from projections.rows import (
     Table,
     equal_to,
     event_handlers,
+    fields_of,
     select_page,
 )
 
@@ -115,11 +116,7 @@ class ProgrammesProjection(RowProjection):
             "programmes",
             {
                 "id": event.originator_id,
-                "name": event.name,
-                "kind": event.kind,
-                "landlord": event.landlord,
-                "department": event.department,
-                "commune": event.commune,
+                **fields_of(event, "name", "kind", "landlord", "department", "commune"),
                 "stage": Programme.Announced.STAGE,
                 "dwellings": len(event.dwellings),
                 "dwellings_vacant": len(event.dwellings),

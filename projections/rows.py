@@ -285,6 +285,12 @@ def event_handlers() -> singledispatchmethod[None]:
     return process_event
 
 
+def fields_of(event: Any, *names: str) -> Row:
+    """The event's fields of these names, for the row's columns of the same
+    names."""
+    return {name: getattr(event, name) for name in names}
+
+
 def event_topics(aggregate: Any, *left_out: type) -> tuple[str, ...]:
     """The stored topics (their explicit TOPICs) of the aggregate's event classes,
     but its base `Event` and `left_out`."""

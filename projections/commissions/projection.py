@@ -23,7 +23,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import RowProjection, event_handlers
+from projections.rows import RowProjection, event_handlers, fields_of
 
 # The events that add entries: they read their session's place and counters.
 DECISIONS = (
@@ -54,11 +54,9 @@ class CommissionsProjection(RowProjection):
             "commissions",
             {
                 "id": event.originator_id,
-                "kind": event.kind,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
-                "landlord": event.landlord,
+                **fields_of(
+                    event, "kind", "department", "commune", "programme_id", "landlord"
+                ),
                 "held_on": event.held_on,
                 "convened_on": event.occurred_on,
                 "stage": Commission.Convened.STAGE,

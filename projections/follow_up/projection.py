@@ -12,7 +12,7 @@ from domain.dossier import Dossier
 from domain.dossier_steps import TERMINAL
 from projections.dossier_list import dossier_topics
 from projections.follow_up.tables import BILANS, DOSSIERS, REQUESTED, SUPPORT_REQUESTS
-from projections.rows import RowProjection, event_handlers
+from projections.rows import RowProjection, event_handlers, fields_of
 
 
 class FollowUpProjection(RowProjection):
@@ -29,9 +29,7 @@ class FollowUpProjection(RowProjection):
             "dossiers",
             {
                 "id": event.originator_id,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
+                **fields_of(event, "department", "commune", "programme_id"),
                 "landlord": None,
                 "dwelling_ref": None,
             },

@@ -17,7 +17,7 @@ from projections.mesures.tables import (
     STATES,
     mesure_topics,
 )
-from projections.rows import Row, RowProjection, event_handlers
+from projections.rows import Row, RowProjection, event_handlers, fields_of
 
 
 class MesuresProjection(RowProjection):
@@ -32,15 +32,18 @@ class MesuresProjection(RowProjection):
     def requested(self, event: Mesure.Requested, _: Tracking) -> None:
         row = {column: None for column in MESURES.columns}
         row.update(
+            fields_of(
+                event,
+                "kind",
+                "department",
+                "commune",
+                "household_id",
+                "channel",
+                "association",  # an association's own action
+                "association_name",
+            ),
             id=event.originator_id,
-            kind=event.kind,
             stage=m.REQUESTED,
-            department=event.department,
-            commune=event.commune,
-            household_id=event.household_id,
-            channel=event.channel,
-            association=event.association,  # an association's own action
-            association_name=event.association_name,
             prescriber_role=event.actor.role,
             prescriber_organisation=event.actor.organisation,
             renforce=False,
