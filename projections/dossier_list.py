@@ -150,10 +150,7 @@ class DossierListProjection(RowProjection):
 
     @process_event.register
     def dossier_changed(self, event: Dossier.Event, _: Tracking) -> None:
-        changes: dict[str, Any] = {
-            "version": event.originator_version,
-            "updated_at": event.timestamp,
-        }
+        changes: dict[str, Any] = {}
         if event.CHRONOLOGICAL:
             changes["last_occurred_on"] = event.occurred_on
         if stage := event.resulting_stage(""):
@@ -166,7 +163,7 @@ class DossierListProjection(RowProjection):
             changes["landlord"] = event.landlord
         if isinstance(event, Dossier.PersonalDataErased):
             changes["applicant_name"] = ERASED
-        self.view.update("dossiers", (event.originator_id,), changes)
+        self.touch("dossiers", event, changes)
 
 
 def select_dossiers(

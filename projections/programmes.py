@@ -182,15 +182,7 @@ class ProgrammesProjection(RowProjection):
         )
 
     def _touch(self, event: Programme.Event, **changes: Any) -> None:
-        self.view.update(
-            "programmes",
-            (event.originator_id,),
-            {
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-                **changes,
-            },
-        )
+        self.touch("programmes", event, changes)
 
 
 def select_programmes(

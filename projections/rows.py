@@ -273,6 +273,19 @@ class RowProjection(Projection[RowView]):
     def prefetch(self, events: list[Any]) -> None:
         """Before a batch: read in one go the rows its handlers will `get`."""
 
+    def touch(self, table: str, event: Any, changes: Row) -> None:
+        """The event's record (the row its originator id keys) changed: `changes`,
+        its version and when it last changed."""
+        self.view.update(
+            table,
+            (event.originator_id,),
+            {
+                **changes,
+                "version": event.originator_version,
+                "updated_at": event.timestamp,
+            },
+        )
+
 
 def event_handlers() -> singledispatchmethod[None]:
     """A RowProjection's `process_event`, to `register` a handler per event class

@@ -285,15 +285,7 @@ class CommissionsProjection(RowProjection):
     def _touch(self, event: Commission.Event, **changes: Any) -> None:
         if event.STAGE:
             changes["stage"] = event.STAGE
-        self.view.update(
-            "commissions",
-            (event.originator_id,),
-            {
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-                **changes,
-            },
-        )
+        self.touch("commissions", event, changes)
 
 
 def _plain(value: Any) -> Any:

@@ -198,17 +198,8 @@ class MesuresProjection(RowProjection):
     def _change(
         self, event: Mesure.Event, changes: Row, *, state: bool = False
     ) -> None:
-        key = (event.originator_id,)
-        self.view.update(
-            "mesures",
-            key,
-            {
-                **changes,
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-            },
-        )
-        row = self.view.get("mesures", key) if state else None
+        self.touch("mesures", event, changes)
+        row = self.view.get("mesures", (event.originator_id,)) if state else None
         if row is not None:
             self._record_state(row, event)
 
