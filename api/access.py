@@ -17,11 +17,12 @@ from domain.access import Caller
 from domain.facts import Facts
 from domain.records import kind_of
 from infra.household_keys import keys_of
+from projections.rows import ScopedView
 
 M = TypeVar("M", bound=BaseModel)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     from domain.shared import RecordedEvent
     from infra.bootstrap import System
@@ -125,39 +126,6 @@ def check_place(
 ) -> None:
     """A surface about a place (a department's figures, a commune's lists)."""
     access.check_read(caller, action, access.place_facts(department, commune))
-
-
-class ScopedView:
-    """A view whose `select` on the tables named adds the caller's scope to the
-    query's `where` (AND): a filter asked outside the scope matches nothing."""
-
-    def __init__(self, view: RowView, where: Mapping[str, Mapping[str, Any]]) -> None:
-        self._view = view
-        self._where = where
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._view, name)
-
-    def select(
-        self,
-        table: str,
-        where: dict[str, Any] | None = None,
-        order_by: tuple[str, ...] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
-        merged = dict(where or {})
-        for column, value in self._where.get(table, {}).items():
-            asked = merged.get(column)
-            if asked is not None and not _matches(asked, value):
-                return [], 0
-            merged[column] = value
-        return self._view.select(table, merged, order_by, limit, offset)
-
-
-def _matches(asked: Any, value: Any) -> bool:
-    matches = getattr(asked, "matches", None)
-    return bool(matches(value)) if matches is not None else asked == value
 
 
 def scoped(view: RowView, caller: Caller, action: str, *tables: str) -> RowView:

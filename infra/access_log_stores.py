@@ -24,6 +24,30 @@ if TYPE_CHECKING:
     from infra.access_entries import AccessEntry, AccessQuery, AccessRecord
 
 
+# An entry's columns, as _values gives them.
+COLUMNS = (
+    "at, subject, role, organisation, record_kind, record_id, endpoint, request_id, "
+    "categories"
+)
+MARKS = ", ".join("?" for _ in COLUMNS.split(","))
+
+
+def _values(e: AccessEntry) -> tuple[Any, ...]:
+    """The entry's values in COLUMNS order, as psycopg takes them (SQLite's through
+    _sqlite_value)."""
+    return (
+        utc(e.at),
+        e.subject,
+        e.role,
+        e.organisation,
+        e.kind,
+        e.record_id,
+        e.endpoint,
+        e.request_id,
+        json.dumps(list(e.categories)),
+    )
+
+
 class SQLiteAccessLog(AccessLog):
     table = "access_log"
 
@@ -39,27 +63,10 @@ class SQLiteAccessLog(AccessLog):
         # The first INSERT takes the file's write lock (SQLite has one writer):
         # the ids and the chain's head cannot move before the commit.
         with self.datastore.transaction(commit=True) as c:
+            insert = f"INSERT INTO {self.table} ({COLUMNS}) VALUES ({MARKS})"
             ids = []
-            for values in (
-                (
-                    moment_text(e.at),
-                    e.subject,
-                    e.role,
-                    e.organisation,
-                    e.kind,
-                    str(e.record_id),
-                    e.endpoint,
-                    e.request_id,
-                    json.dumps(list(e.categories)),
-                )
-                for e in entries
-            ):
-                c.execute(
-                    f"INSERT INTO {self.table} (at, subject, role, organisation, "
-                    "record_kind, record_id, endpoint, request_id, categories) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    values,
-                )
+            for e in entries:
+                c.execute(insert, [_sqlite_value(v) for v in _values(e)])
                 ids.append(int(c.lastrowid))
             self._seal_range(c, ids[0], ids[-1])
 
@@ -125,30 +132,10 @@ class PostgresAccessLog(AccessLog):
     def _insert(self, entries: Sequence[AccessEntry]) -> None:
         with self.datastore.transaction(commit=True) as curs:
             self._lock(curs)
+            insert = f"INSERT INTO {{table}} ({COLUMNS}) VALUES ({MARKS}) RETURNING id"
             ids = []
-            for values in (
-                (
-                    utc(e.at),
-                    e.subject,
-                    e.role,
-                    e.organisation,
-                    e.kind,
-                    e.record_id,
-                    e.endpoint,
-                    e.request_id,
-                    json.dumps(list(e.categories)),
-                )
-                for e in entries
-            ):
-                curs.execute(
-                    self._sql(
-                        "INSERT INTO {schema}.{table} (at, subject, role, "
-                        "organisation, record_kind, record_id, endpoint, "
-                        "request_id, categories) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
-                    ),
-                    values,
-                )
+            for e in entries:
+                curs.execute(self.q(insert), _values(e))
                 ids.append(int(curs.fetchone()["id"]))
             self._seal_range(curs, ids[0], ids[-1])
 

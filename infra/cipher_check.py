@@ -18,7 +18,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import Identifier
+
+from infra.sql_dialects import fetch_one, psycopg_query
 
 if TYPE_CHECKING:
     from eventsourcing.cipher import Cipher
@@ -58,9 +60,9 @@ class _Table:
         return text
 
     def read(self) -> tuple[str, bytes | None] | None:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.query(f"SELECT mode, canary FROM {self.name}"))
-            row = curs.fetchone()
+        row = fetch_one(
+            self.datastore, self.query(f"SELECT mode, canary FROM {self.name}")
+        )
         if row is None:
             return None
         return row["mode"], None if row["canary"] is None else bytes(row["canary"])
@@ -79,7 +81,7 @@ class _Table:
 
 class _PostgresTable(_Table):
     def query(self, text: str) -> Any:
-        return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+        return psycopg_query(text)
 
 
 def _table_of(recorder: Any) -> _Table:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL
 
 from infra.consumer_messages import Delivery, Envelope, Outcome
+from infra.sql_dialects import fetch, psycopg_query, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -63,18 +63,19 @@ class ConsumerModel:
     def query(self, text: str) -> Any:
         return text.format(**self.tables)
 
+    def _rows(self, text: str, *params: Any) -> list[Any]:
+        return fetch(self.datastore, self.query(text), params)
+
     def stored_offsets(self, group: str, topic: str) -> dict[int, int]:
         """The next offset to read of each partition of `topic` this group
         has applied messages of."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                self.query(
-                    "SELECT partition, next_offset FROM {offsets} "
-                    "WHERE group_id = ? AND topic = ?"
-                ),
-                (group, topic),
-            )
-            return {int(r["partition"]): int(r["next_offset"]) for r in c.fetchall()}
+        rows = self._rows(
+            "SELECT partition, next_offset FROM {offsets} "
+            "WHERE group_id = ? AND topic = ?",
+            group,
+            topic,
+        )
+        return {int(r["partition"]): int(r["next_offset"]) for r in rows}
 
     def apply(self, group: str, batch: Sequence[Delivery]) -> Outcome:
         """Apply a polled batch: the model, the offsets and the event ids in
@@ -194,15 +195,11 @@ class ConsumerModel:
         return str(row["commune"]) if row else UNKNOWN_COMMUNE
 
     def communes(self, group: str) -> list[CommuneRow]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                self.query(
-                    "SELECT commune, dossiers_identified, events FROM {communes} "
-                    "WHERE group_id = ? ORDER BY commune"
-                ),
-                (group,),
-            )
-            rows = c.fetchall()
+        rows = self._rows(
+            "SELECT commune, dossiers_identified, events FROM {communes} "
+            "WHERE group_id = ? ORDER BY commune",
+            group,
+        )
         return [
             CommuneRow(
                 str(r["commune"]), int(r["dossiers_identified"]), int(r["events"])
@@ -211,15 +208,11 @@ class ConsumerModel:
         ]
 
     def offsets(self, group: str) -> list[OffsetRow]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                self.query(
-                    "SELECT topic, partition, next_offset FROM {offsets} "
-                    "WHERE group_id = ? ORDER BY topic, partition"
-                ),
-                (group,),
-            )
-            rows = c.fetchall()
+        rows = self._rows(
+            "SELECT topic, partition, next_offset FROM {offsets} "
+            "WHERE group_id = ? ORDER BY topic, partition",
+            group,
+        )
         return [
             OffsetRow(str(r["topic"]), int(r["partition"]), int(r["next_offset"]))
             for r in rows
@@ -227,12 +220,10 @@ class ConsumerModel:
 
     def consumed(self, group: str) -> int:
         """How many distinct events this group has applied."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                self.query("SELECT COUNT(*) AS n FROM {consumed} WHERE group_id = ?"),
-                (group,),
-            )
-            return int(c.fetchone()["n"])
+        (row,) = self._rows(
+            "SELECT COUNT(*) AS n FROM {consumed} WHERE group_id = ?", group
+        )
+        return int(row["n"])
 
 
 def _by_partition(
@@ -269,17 +260,13 @@ class PostgresConsumerModel(ConsumerModel):
         super().__init__(
             datastore,
             {
-                key: _quoted(datastore.schema, f"{prefix}_{name}")
+                key: quoted(datastore.schema, f"{prefix}_{name}")
                 for key, name in NAMES.items()
             },
         )
 
     def query(self, text: str) -> Any:
-        return SQL(super().query(text).replace("?", "%s"))  # type: ignore[arg-type]
-
-
-def _quoted(schema: str, table: str) -> str:
-    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
+        return psycopg_query(super().query(text))
 
 
 def consumer_model_for(recorder: ApplicationRecorder) -> ConsumerModel:

@@ -35,9 +35,9 @@ from uuid import UUID
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from psycopg.sql import SQL
 
 from domain.shared import DomainError
+from infra.sql_dialects import fetch, fetch_one, psycopg_query, quoted, recorder_part
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -84,6 +84,10 @@ class HouseholdKeys:
 
     def param(self, value: UUID) -> Any:
         return value.hex
+
+    def _one(self, text: str, value: UUID) -> Any:
+        """The row a statement with one `?`, the record or household, reads."""
+        return fetch_one(self.datastore, self.query(text), (self.param(value),))
 
     def stamp(self) -> Any:
         return _now().isoformat()
@@ -179,12 +183,9 @@ class HouseholdKeys:
             read_at, key = cached
             if key is None or now - read_at < self.cache_seconds:
                 return key
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                self.query(f"SELECT key FROM {self.keys} WHERE household_id = ?"),
-                (self.param(household_id),),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT key FROM {self.keys} WHERE household_id = ?", household_id
+        )
         if row is None:
             return None  # not cached: it may be created at any time
         stored = row["key"]
@@ -195,15 +196,11 @@ class HouseholdKeys:
         return key
 
     def row(self, household_id: UUID) -> KeyRow | None:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT created_at, erased_at, erased_by FROM {self.keys} "
-                    "WHERE household_id = ?"
-                ),
-                (self.param(household_id),),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT created_at, erased_at, erased_by FROM {self.keys} "
+            "WHERE household_id = ?",
+            household_id,
+        )
         if row is None:
             return None
         return KeyRow(
@@ -278,14 +275,10 @@ class HouseholdKeys:
         known = self._households.get(originator_id)
         if known is not None:
             return known
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT household_id FROM {self.subjects} WHERE originator_id = ?"
-                ),
-                (self.param(originator_id),),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT household_id FROM {self.subjects} WHERE originator_id = ?",
+            originator_id,
+        )
         if row is None:
             return None
         household = _as_uuid(row["household_id"])
@@ -293,15 +286,14 @@ class HouseholdKeys:
         return household
 
     def records_of(self, household_id: UUID) -> list[UUID]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT originator_id FROM {self.subjects} "
-                    "WHERE household_id = ? ORDER BY originator_id"
-                ),
-                (self.param(household_id),),
-            )
-            rows = curs.fetchall()
+        rows = fetch(
+            self.datastore,
+            self.query(
+                f"SELECT originator_id FROM {self.subjects} "
+                "WHERE household_id = ? ORDER BY originator_id"
+            ),
+            (self.param(household_id),),
+        )
         return [_as_uuid(row["originator_id"]) for row in rows]
 
     def _remember(self, originator_id: UUID, household_id: UUID) -> None:
@@ -333,12 +325,12 @@ class PostgresHouseholdKeys(HouseholdKeys):
     def __init__(self, datastore: Any, prefix: str, schema: str) -> None:
         super().__init__(
             datastore,
-            _quoted(schema, f"{prefix}_household_keys"),
-            _quoted(schema, f"{prefix}_household_subjects"),
+            quoted(schema, f"{prefix}_household_keys"),
+            quoted(schema, f"{prefix}_household_subjects"),
         )
 
     def query(self, text: str) -> Any:
-        return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+        return psycopg_query(text)
 
     def param(self, value: UUID) -> Any:
         return value
@@ -359,14 +351,11 @@ def _as_uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
-def _quoted(schema: str, table: str) -> str:
-    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
-
-
 def keys_of(app: Any) -> HouseholdKeys:
     """The key store of a Logis application's recorder (infra.store's recorders)."""
-    keys = getattr(app.recorder, "household_keys", None)
-    if not isinstance(keys, HouseholdKeys):
-        msg = "Ce stockage ne chiffre pas les données personnelles (pas de clés)."
-        raise TypeError(msg)
-    return keys
+    return recorder_part(
+        app,
+        "household_keys",
+        HouseholdKeys,
+        "Ce stockage ne chiffre pas les données personnelles (pas de clés).",
+    )

@@ -26,7 +26,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from infra.sealed_columns import is_sealed
 from infra.sql_dialects import PostgresDialect, SQLDialect
-from projections.rows import Batch, Between, Key, Row, RowView, Table
+from projections.rows import Batch, Between, Key, Row, RowView, Selection, Table
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -286,31 +286,14 @@ class SQLRowView(RowView):
         return found
 
     def _read(self, table: Table, key: Key) -> Row | None:
-        rows, _ = self._select(
-            table, dict(zip(table.key, key, strict=True)), (), 1, 0, count=False
-        )
+        where = dict(zip(table.key, key, strict=True))
+        rows, _ = self._select(Selection(table, where, limit=1), count=False)
         return rows[0] if rows else None
 
-    def select(
-        self,
-        table: str,
-        where: dict[str, Any] | None = None,
-        order_by: tuple[str, ...] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> tuple[list[Row], int]:
-        return self._select(self.table(table), where or {}, order_by, limit, offset)
-
     def _select(
-        self,
-        table: Table,
-        where: dict[str, Any],
-        order_by: tuple[str, ...],
-        limit: int | None,
-        offset: int,
-        *,
-        count: bool = True,
+        self, selection: Selection, *, count: bool = True
     ) -> tuple[list[Row], int]:
+        table, where, order_by = selection.table, selection.where, selection.order_by
         m = self.dialect.mark
         name = physical(self.view, table)
         clauses, params = [], []
@@ -343,8 +326,10 @@ class SQLRowView(RowView):
                 f"SELECT {', '.join(columns)} FROM {name}{condition} "
                 f"ORDER BY {ordering}"
             )
-            if limit is not None:
-                statement += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+            if selection.limit is not None:
+                statement += (
+                    f" LIMIT {int(selection.limit)} OFFSET {int(selection.offset)}"
+                )
             c.execute(statement, params)
             rows = [self._opened(table, columns, r) for r in c.fetchall()]
         return rows, total

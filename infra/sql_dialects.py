@@ -1,16 +1,25 @@
 """What differs between SQLite and PostgreSQL for a row view
 (infra/rowviews.py): each column kind's type, parameter mark, and how a value
-goes into and comes out of the database."""
+goes into and comes out of the database. And what the tables kept beside the
+events (ledger, household keys, consumer model) share: statements written with
+SQLite's `?` marks, turned into psycopg's, and reads in a transaction of their
+own."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+from psycopg.sql import SQL
 from psycopg.types.json import Jsonb
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+T = TypeVar("T")
 
 SQLITE_TYPES = {
     "text": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT",
@@ -69,3 +78,35 @@ class PostgresDialect(SQLDialect):
         if kind == "json":
             return Jsonb(value)
         return value
+
+
+def psycopg_query(text: str) -> SQL:
+    """A statement written with `?` marks (SQLite's), for psycopg."""
+    return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+
+
+def quoted(schema: str, table: str) -> str:
+    """`schema.table`, each name quoted for PostgreSQL."""
+    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
+
+
+def fetch(datastore: Any, statement: Any, params: Sequence[Any] = ()) -> list[Any]:
+    """The rows a statement reads, in a read transaction of its own."""
+    with datastore.transaction(commit=False) as c:
+        c.execute(statement, params)
+        return list(c.fetchall())
+
+
+def fetch_one(datastore: Any, statement: Any, params: Sequence[Any] = ()) -> Any:
+    """The first row a statement reads (None: none), as `fetch`."""
+    rows = fetch(datastore, statement, params)
+    return rows[0] if rows else None
+
+
+def recorder_part(app: Any, name: str, kind: type[T], missing: str) -> T:
+    """What a Logis application's recorder (infra/store.py) holds as `name`;
+    TypeError(`missing`) from a recorder that holds none."""
+    part = getattr(app.recorder, name, None)
+    if not isinstance(part, kind):
+        raise TypeError(missing)
+    return part

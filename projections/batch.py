@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from eventsourcing.persistence import Tracking
 
     from projections.rows import Key, Row, Table
@@ -50,22 +52,17 @@ class Batch:
 
     def update(self, table: Table, key: Key, changes: Row) -> None:
         pending = self.of(table).setdefault(key, Pending("update"))
-        if pending.kind == "delete":
-            msg = f"{table.name} {key} updated after its deletion"
-            raise ValueError(msg)
+        _refuse_deleted(table, key, pending, "updated")
         pending.values.update(changes)
         for column in changes:  # a value set replaces the increments before it
             pending.increments.pop(column, None)
 
     def increment(self, table: Table, key: Key, deltas: dict[str, Any]) -> None:
         pending = self.of(table).setdefault(key, Pending("update"))
+        _refuse_deleted(table, key, pending, "incremented")
         if pending.kind in ("insert", "replace"):
-            for column, delta in deltas.items():
-                pending.values[column] = (pending.values.get(column) or 0) + delta
+            add(pending.values, deltas)
             return
-        if pending.kind == "delete":
-            msg = f"{table.name} {key} incremented after its deletion"
-            raise ValueError(msg)
         for column, delta in deltas.items():
             if column in pending.values:  # set earlier in this batch: add to it
                 pending.values[column] += delta
@@ -80,19 +77,13 @@ class Batch:
         if pending is None:
             self.of(table)[key] = Pending("tally", {**row, **deltas}, dict(deltas))
             return
-        if pending.kind == "delete":
-            msg = f"{table.name} {key} counted after its deletion"
-            raise ValueError(msg)
-        if pending.kind in ("insert", "replace"):
-            for column, delta in deltas.items():
-                pending.values[column] = (pending.values.get(column) or 0) + delta
-            return
+        _refuse_deleted(table, key, pending, "counted")
         if pending.kind == "update":
             msg = f"{table.name} {key}: tally and update in one batch"
             raise ValueError(msg)
-        for column, delta in deltas.items():
-            pending.values[column] = (pending.values.get(column) or 0) + delta
-            pending.increments[column] = pending.increments.get(column, 0) + delta
+        add(pending.values, deltas)
+        if pending.kind == "tally":  # an upsert: also added to a stored row
+            add(pending.increments, deltas)
 
     def delete(self, table: Table, key: Key) -> None:
         pending = self.of(table)
@@ -104,3 +95,15 @@ class Batch:
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
+
+
+def _refuse_deleted(table: Table, key: Key, pending: Pending, change: str) -> None:
+    if pending.kind == "delete":
+        msg = f"{table.name} {key} {change} after its deletion"
+        raise ValueError(msg)
+
+
+def add(values: Row, deltas: Mapping[str, Any]) -> None:
+    """Add each delta to its column of `values` (a null counts as 0)."""
+    for column, delta in deltas.items():
+        values[column] = (values.get(column) or 0) + delta

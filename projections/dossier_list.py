@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +13,16 @@ from domain.dossier import Dossier
 from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import (
+    RowProjection,
+    RowView,
+    Table,
+    equal_to,
+    event_handlers,
+    event_topics,
+    fields_of,
+    select_page,
+)
 
 DOSSIERS = Table(
     name="dossiers",
@@ -89,13 +97,7 @@ class DossierFilter:
 
 def dossier_topics() -> tuple[str, ...]:
     """The stored topics of every dossier event (their explicit TOPICs)."""
-    return tuple(
-        cls.TOPIC
-        for cls in vars(Dossier).values()
-        if isinstance(cls, type)
-        and issubclass(cls, Dossier.Event)
-        and cls not in (Dossier.Event, Dossier.Ended)
-    )
+    return event_topics(Dossier, Dossier.Ended)
 
 
 class DossierListProjection(RowProjection):
@@ -104,9 +106,7 @@ class DossierListProjection(RowProjection):
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
@@ -126,13 +126,16 @@ class DossierListProjection(RowProjection):
             "dossiers",
             {
                 "id": event.originator_id,
-                "applicant_name": event.applicant_name,
-                "household_size": event.household_size,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
-                "dalo": event.dalo,
-                "numero_unique": event.numero_unique,
+                **fields_of(
+                    event,
+                    "applicant_name",
+                    "household_size",
+                    "department",
+                    "commune",
+                    "programme_id",
+                    "dalo",
+                    "numero_unique",
+                ),
                 "origin_role": event.actor.role,
                 "origin_organisation": event.actor.organisation,
                 "landlord": programme["landlord"] if programme else None,
@@ -147,10 +150,7 @@ class DossierListProjection(RowProjection):
 
     @process_event.register
     def dossier_changed(self, event: Dossier.Event, _: Tracking) -> None:
-        changes: dict[str, Any] = {
-            "version": event.originator_version,
-            "updated_at": event.timestamp,
-        }
+        changes: dict[str, Any] = {}
         if event.CHRONOLOGICAL:
             changes["last_occurred_on"] = event.occurred_on
         if stage := event.resulting_stage(""):
@@ -163,23 +163,11 @@ class DossierListProjection(RowProjection):
             changes["landlord"] = event.landlord
         if isinstance(event, Dossier.PersonalDataErased):
             changes["applicant_name"] = ERASED
-        self.view.update("dossiers", (event.originator_id,), changes)
+        self.touch("dossiers", event, changes)
 
 
 def select_dossiers(
     view: RowView, query: DossierFilter
 ) -> tuple[list[DossierRow], int]:
-    where = {
-        column: value
-        for column, value in (
-            ("commune", query.commune),
-            ("programme_id", query.programme_id),
-            ("stage", query.stage),
-            ("department", query.department),
-        )
-        if value is not None
-    }
-    rows, total = view.select(
-        "dossiers", where, ("-identified_on",), query.limit, query.offset
-    )
-    return [DossierRow(**row) for row in rows], total
+    where = equal_to(query, "commune", "programme_id", "stage", "department")
+    return select_page(view, "dossiers", where, ("-identified_on",), query, DossierRow)

@@ -6,14 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import (
+    RowProjection,
+    RowView,
+    Table,
+    equal_to,
+    event_handlers,
+    fields_of,
+    select_page,
+)
 
 PROGRAMMES = Table(
     name="programmes",
@@ -101,9 +108,7 @@ class ProgrammesProjection(RowProjection):
         Programme.CandidatesProposed.TOPIC,
     )
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
@@ -111,11 +116,7 @@ class ProgrammesProjection(RowProjection):
             "programmes",
             {
                 "id": event.originator_id,
-                "name": event.name,
-                "kind": event.kind,
-                "landlord": event.landlord,
-                "department": event.department,
-                "commune": event.commune,
+                **fields_of(event, "name", "kind", "landlord", "department", "commune"),
                 "stage": Programme.Announced.STAGE,
                 "dwellings": len(event.dwellings),
                 "dwellings_vacant": len(event.dwellings),
@@ -181,37 +182,15 @@ class ProgrammesProjection(RowProjection):
         )
 
     def _touch(self, event: Programme.Event, **changes: Any) -> None:
-        self.view.update(
-            "programmes",
-            (event.originator_id,),
-            {
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-                **changes,
-            },
-        )
+        self.touch("programmes", event, changes)
 
 
 def select_programmes(
     view: RowView, query: ProgrammeFilter
 ) -> tuple[list[ProgrammeRow], int]:
-    where = {
-        column: value
-        for column, value in (
-            ("department", query.department),
-            ("commune", query.commune),
-            ("kind", query.kind),
-        )
-        if value is not None
-    }
-    rows, total = view.select(
-        "programmes",
-        where,
-        ("department", "commune", "name"),
-        query.limit,
-        query.offset,
-    )
-    return [ProgrammeRow(**row) for row in rows], total
+    where = equal_to(query, "department", "commune", "kind")
+    order = ("department", "commune", "name")
+    return select_page(view, "programmes", where, order, query, ProgrammeRow)
 
 
 def select_dwellings(view: RowView, programme_id: UUID) -> list[DwellingRow]:

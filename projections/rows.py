@@ -9,20 +9,25 @@ Several changes to one row within a batch fold into one write.
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
-from projections.batch import Batch
+from projections.batch import Batch, add
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 ColumnType = Literal[
     "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
 ]
 Row = dict[str, Any]
 Key = tuple[Any, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,13 @@ class Between:
             and (self.first is None or value >= self.first)
             and (self.last is None or value <= self.last)
         )
+
+
+def matches(condition: Any, value: Any) -> bool:
+    """`value` meets a `where` condition: within a `Between`, or equal to it."""
+    if isinstance(condition, Between):
+        return condition.matches(value)
+    return bool(value == condition)
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,44 @@ class Table:
         return tuple(row[c] for c in self.key)
 
 
-class RowView(TrackingRecorder):
+@dataclass(frozen=True)
+class Selection:
+    """What a `select` asks of a table: the rows matching `where`, ordered by
+    `order_by` (a leading "-": descending; the key breaks ties), `limit` of them
+    (None: all) from `offset`."""
+
+    table: Table
+    where: dict[str, Any]
+    order_by: tuple[str, ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+
+class RowReader(ABC):
+    """The read side of a view: its tables' committed rows."""
+
+    @abstractmethod
+    def table(self, name: str) -> Table: ...
+
+    def select(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[Row], int]:
+        """Committed rows matching `where` (equality, or a `Between` range), and
+        how many match in all."""
+        return self._select(
+            Selection(self.table(table), where or {}, order_by, limit, offset)
+        )
+
+    @abstractmethod
+    def _select(self, selection: Selection) -> tuple[list[Row], int]: ...
+
+
+class RowView(TrackingRecorder, RowReader):
     """A read model's storage: its tables, written a batch at a time."""
 
     tables: tuple[Table, ...]
@@ -146,13 +195,11 @@ class RowView(TrackingRecorder):
         if row is None and tallied:
             return dict(pending.values)
         if tallied:
-            for column, delta in pending.increments.items():
-                row[column] = (row.get(column) or 0) + delta
+            add(row, pending.increments)
             return row
         if row is not None and pending is not None:
             row.update(pending.values)
-            for column, delta in pending.increments.items():
-                row[column] = (row.get(column) or 0) + delta
+            add(row, pending.increments)
         return row
 
     def _batch(self) -> Batch:
@@ -173,17 +220,35 @@ class RowView(TrackingRecorder):
         rows = {key: self._read(table, key) for key in keys}
         return {key: row for key, row in rows.items() if row is not None}
 
-    @abstractmethod
-    def select(
-        self,
-        table: str,
-        where: dict[str, Any] | None = None,
-        order_by: tuple[str, ...] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> tuple[list[Row], int]:
-        """Committed rows matching `where` (equality, or a `Between` range), and
-        how many match in all."""
+
+class ScopedView(RowReader):
+    """A view whose `select` on the tables named adds a scope to the query's
+    `where` (AND): a filter asked outside the scope matches nothing."""
+
+    def __init__(self, view: RowView, where: Mapping[str, Mapping[str, Any]]) -> None:
+        self._view = view
+        self._where = where
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._view, name)
+
+    def table(self, name: str) -> Table:
+        return self._view.table(name)
+
+    def _select(self, selection: Selection) -> tuple[list[Row], int]:
+        merged = dict(selection.where)
+        for column, value in self._where.get(selection.table.name, {}).items():
+            asked = merged.get(column)
+            if asked is not None and not matches(asked, value):
+                return [], 0
+            merged[column] = value
+        return self._view.select(
+            selection.table.name,
+            merged,
+            selection.order_by,
+            selection.limit,
+            selection.offset,
+        )
 
 
 class RowProjection(Projection[RowView]):
@@ -207,3 +272,76 @@ class RowProjection(Projection[RowView]):
 
     def prefetch(self, events: list[Any]) -> None:
         """Before a batch: read in one go the rows its handlers will `get`."""
+
+    def touch(self, table: str, event: Any, changes: Row) -> None:
+        """The event's record (the row its originator id keys) changed: `changes`,
+        its version and when it last changed."""
+        self.view.update(
+            table,
+            (event.originator_id,),
+            {
+                **changes,
+                "version": event.originator_version,
+                "updated_at": event.timestamp,
+            },
+        )
+
+
+def event_handlers() -> singledispatchmethod[None]:
+    """A RowProjection's `process_event`, to `register` a handler per event class
+    on: an event it has no handler for only moves the view's tracking."""
+
+    @singledispatchmethod
+    def process_event(self: RowProjection, _: Any, tracking: Tracking) -> None:
+        self.view.insert_tracking(tracking)
+
+    return process_event
+
+
+def fields_of(event: Any, *names: str) -> Row:
+    """The event's fields of these names, for the row's columns of the same
+    names."""
+    return {name: getattr(event, name) for name in names}
+
+
+def event_topics(aggregate: Any, *left_out: type) -> tuple[str, ...]:
+    """The stored topics (their explicit TOPICs) of the aggregate's event classes,
+    but its base `Event` and `left_out`."""
+    return tuple(
+        cls.TOPIC
+        for cls in vars(aggregate).values()
+        if isinstance(cls, type)
+        and issubclass(cls, aggregate.Event)
+        and cls not in (aggregate.Event, *left_out)
+    )
+
+
+# ---- list queries ----------------------------------------------------------------
+
+
+class PageQuery(Protocol):
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
+
+
+def equal_to(query: object, *columns: str) -> dict[str, Any]:
+    """A `where` of equalities: the query's fields named after these columns,
+    those it gives (not None)."""
+    return {c: getattr(query, c) for c in columns if getattr(query, c) is not None}
+
+
+def select_page(
+    view: RowReader,
+    table: str,
+    where: dict[str, Any],
+    order_by: tuple[str, ...],
+    query: PageQuery,
+    row: Callable[..., T],
+) -> tuple[list[T], int]:
+    """The page the query asks (its `limit` rows from its `offset`), each row as
+    `row(**columns)`, and how many rows match in all."""
+    rows, total = view.select(table, where, order_by, query.limit, query.offset)
+    return [row(**r) for r in rows], total

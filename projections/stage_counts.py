@@ -3,14 +3,13 @@ per department and commune. Counters, so an event applied twice would show."""
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 
 from domain.dossier import Dossier
 from projections.dossier_list import dossier_topics
-from projections.rows import RowProjection, RowView, Table
+from projections.rows import RowProjection, RowView, Table, event_handlers
 
 STAGE_COUNTS = Table(
     name="stage_counts",
@@ -36,9 +35,7 @@ class StageCountsProjection(RowProjection):
     tables = (STAGE_COUNTS, PLACES)
     topics = dossier_topics()
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:

@@ -25,6 +25,8 @@ from infra.ledger.verification import (
     Kind,
     Mismatch,
     Verification,
+    anchor_mismatch,
+    unreached_anchor,
 )
 
 if TYPE_CHECKING:
@@ -36,18 +38,18 @@ ACCESS_TAG = b"logis.access.v1"
 
 
 @dataclass(frozen=True)
-class EntrySeal:
-    position: int
-    entry_hash: bytes
-    chain_hash: bytes
-
-
-@dataclass(frozen=True)
 class EntryDigest:
     """A row of the log as stored, reduced to its recomputed hash."""
 
     position: int
     entry_hash: bytes
+
+
+@dataclass(frozen=True)
+class EntrySeal(EntryDigest):
+    """A row's hash as sealed when it was written, and the chain's link there."""
+
+    chain_hash: bytes
 
 
 def entry_hash(fields: Sequence[str]) -> bytes:
@@ -131,11 +133,8 @@ def verify_access_log(
             expected = anchors.pop(at, None)
             if expected is not None and expected != seal.chain_hash.hex():
                 return result(
-                    Mismatch(
-                        "anchor_mismatch",
+                    anchor_mismatch(
                         at,
-                        None,
-                        None,
                         f"Ancre du journal des accès non conforme à l'entrée n° {at}"
                         f" : la chaîne y vaut {seal.chain_hash.hex()[:16]}…, l'ancre "
                         f"publiée {expected[:16]}… (chaîne réécrite depuis).",
@@ -146,16 +145,13 @@ def verify_access_log(
             position = at
         if progress is not None:
             progress(min(after, stop), stop)
-    for at, expected in sorted(anchors.items()):
-        return result(
-            Mismatch(
-                "anchor_mismatch",
-                at,
-                None,
-                None,
+    return result(
+        unreached_anchor(
+            anchors,
+            lambda at, expected: (
                 f"Ancre du journal des accès publiée à l'entrée n° {at} "
                 f"({expected[:16]}…) : aucune entrée scellée n'y figure plus "
-                "(tables tronquées ou réécrites).",
-            )
+                "(tables tronquées ou réécrites)."
+            ),
         )
-    return result(None)
+    )

@@ -9,15 +9,21 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from psycopg.sql import SQL
-
 from infra.ledger.hashing import GENESIS, id_text, seal_batch
 from infra.ledger.verification import Anchor
+from infra.sql_dialects import fetch_one, psycopg_query, quoted, recorder_part
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from eventsourcing.persistence import StoredEvent
+
+
+# A seal's columns, as SealRow reads them (`position`: its notification id).
+SEAL_COLUMNS = (
+    "notification_id AS position, originator_id, originator_version, event_hash, "
+    "chain_hash"
+)
 
 
 @dataclass(frozen=True)
@@ -124,34 +130,39 @@ class Ledger:
     def _read(self) -> Any:
         return self.datastore.transaction(commit=False)
 
+    def _one(self, text: str, params: Sequence[Any] = ()) -> Any:
+        return fetch_one(self.datastore, self.query(text), params)
+
+    def _events(self, curs: Any, where: str, params: Sequence[Any]) -> list[EventRow]:
+        """The events stored `where` (and as ordered and limited there)."""
+        curs.execute(
+            self.query(
+                f"SELECT {self.position_column} AS position, originator_id, "
+                f"originator_version, topic, state FROM {self.events} WHERE {where}"
+            ),
+            params,
+        )
+        return [self._event(row) for row in curs.fetchall()]
+
     def last_position(self) -> int | None:
-        with self._read() as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT (SELECT MAX({self.position_column}) FROM {self.events}) "
-                    f"AS e, (SELECT MAX(notification_id) FROM {self.seals}) AS s"
-                )
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT (SELECT MAX({self.position_column}) FROM {self.events}) "
+            f"AS e, (SELECT MAX(notification_id) FROM {self.seals}) AS s"
+        )
         found = [p for p in (row["e"], row["s"]) if p is not None]
         return max(found) if found else None
 
     def page(self, after: int, stop: int, limit: int) -> Page:
         pos = self.position_column
         with self._read() as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT {pos} AS position, originator_id, originator_version, "
-                    f"topic, state FROM {self.events} WHERE {pos} > ? AND {pos} <= ? "
-                    f"ORDER BY {pos} LIMIT ?"
-                ),
+            events = self._events(
+                curs,
+                f"{pos} > ? AND {pos} <= ? ORDER BY {pos} LIMIT ?",
                 (after, stop, limit),
             )
-            events = [self._event(row) for row in curs.fetchall()]
             curs.execute(
                 self.query(
-                    "SELECT notification_id AS position, originator_id, "
-                    f"originator_version, event_hash, chain_hash FROM {self.seals} "
+                    f"SELECT {SEAL_COLUMNS} FROM {self.seals} "
                     "WHERE notification_id > ? AND notification_id <= ? "
                     "ORDER BY notification_id LIMIT ?"
                 ),
@@ -186,30 +197,20 @@ class Ledger:
         )
 
     def event_position(self, originator_id: str, version: int) -> int | None:
-        pos = self.position_column
-        with self._read() as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT {pos} AS position FROM {self.events} "
-                    "WHERE originator_id = ? AND originator_version = ?"
-                ),
-                (self.id_param(originator_id), version),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT {self.position_column} AS position FROM {self.events} "
+            "WHERE originator_id = ? AND originator_version = ?",
+            (self.id_param(originator_id), version),
+        )
         return None if row is None else int(row["position"])
 
     def aggregate(self, originator_id: str) -> tuple[list[EventRow], list[SealRow]]:
-        pos = self.position_column
         with self._read() as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT {pos} AS position, originator_id, originator_version, "
-                    f"topic, state FROM {self.events} WHERE originator_id = ? "
-                    "ORDER BY originator_version"
-                ),
+            events = self._events(
+                curs,
+                "originator_id = ? ORDER BY originator_version",
                 (self.id_param(originator_id),),
             )
-            events = [self._event(row) for row in curs.fetchall()]
             curs.execute(
                 self.query(
                     "SELECT s.notification_id AS position, s.originator_id, "
@@ -227,28 +228,18 @@ class Ledger:
 
     def first_topic(self, originator_id: UUID | str) -> str | None:
         """The topic of an aggregate's version 1: which kind of record it is."""
-        with self._read() as curs:
-            curs.execute(
-                self.query(
-                    f"SELECT topic FROM {self.events} "
-                    "WHERE originator_id = ? AND originator_version = 1"
-                ),
-                (self.id_param(id_text(originator_id)),),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT topic FROM {self.events} "
+            "WHERE originator_id = ? AND originator_version = 1",
+            (self.id_param(id_text(originator_id)),),
+        )
         return None if row is None else str(row["topic"])
 
     def seal_at(self, position: int) -> SealRow | None:
-        with self._read() as curs:
-            curs.execute(
-                self.query(
-                    "SELECT notification_id AS position, originator_id, "
-                    f"originator_version, event_hash, chain_hash FROM {self.seals} "
-                    "WHERE notification_id = ?"
-                ),
-                (position,),
-            )
-            row = curs.fetchone()
+        row = self._one(
+            f"SELECT {SEAL_COLUMNS} FROM {self.seals} WHERE notification_id = ?",
+            (position,),
+        )
         return None if row is None else self._seal(row)
 
     def head(self) -> Anchor:
@@ -301,24 +292,21 @@ class PostgresLedger(Ledger):
         self, datastore: Any, events_table: str, seals_table: str, schema: str
     ) -> None:
         super().__init__(
-            datastore, _quoted(schema, events_table), _quoted(schema, seals_table)
+            datastore, quoted(schema, events_table), quoted(schema, seals_table)
         )
 
     def query(self, text: str) -> Any:
-        return SQL(text.replace("?", "%s"))  # type: ignore[arg-type]
+        return psycopg_query(text)
 
     def id_param(self, originator_id: str) -> Any:
         return UUID(originator_id)
 
 
-def _quoted(schema: str, table: str) -> str:
-    return ".".join('"' + name.replace('"', '""') + '"' for name in (schema, table))
-
-
 def ledger_of(app: Any) -> Ledger:
     """The ledger of a Logis application's recorder (infra.store's recorders)."""
-    ledger = getattr(app.recorder, "ledger", None)
-    if not isinstance(ledger, Ledger):
-        msg = "Ce stockage ne scelle pas ses événements (recorder sans registre)."
-        raise TypeError(msg)
-    return ledger
+    return recorder_part(
+        app,
+        "ledger",
+        Ledger,
+        "Ce stockage ne scelle pas ses événements (recorder sans registre).",
+    )

@@ -4,7 +4,7 @@ operator publishes outside the database (README: "Preuve d'intégrité")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,13 +35,7 @@ class Mismatch:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "position": self.position,
-            "originator_id": self.originator_id,
-            "version": self.version,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -64,12 +58,7 @@ class Anchor:
     at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "position": self.position,
-            "chain_hash": self.chain_hash,
-            "events": self.events,
-            "at": self.at.isoformat(),
-        }
+        return {**asdict(self), "at": self.at.isoformat()}
 
 
 def _who(originator_id: str | None, version: int | None) -> str:
@@ -164,18 +153,15 @@ def verify_store(
             before, chain, last = chain, seal.chain_hash, seal
             count += 1
             position = at
-    for at, expected in sorted(anchors.items()):
-        return result(
-            Mismatch(
-                "anchor_mismatch",
-                at,
-                None,
-                None,
+    return result(
+        unreached_anchor(
+            anchors,
+            lambda at, expected: (
                 f"Ancre publiée à la position {at} ({expected[:16]}…) : aucun "
-                "événement scellé n'y figure plus (tables tronquées ou réécrites).",
-            )
+                "événement scellé n'y figure plus (tables tronquées ou réécrites)."
+            ),
         )
-    return result(None)
+    )
 
 
 def _check(
@@ -219,15 +205,34 @@ def _check(
     return None
 
 
-def _anchor_mismatch(seal: SealRow, expected: str) -> Mismatch:
+def anchor_mismatch(
+    position: int, message: str, seal: SealRow | None = None
+) -> Mismatch:
+    """A published anchor that does not match; `seal`: the one found there."""
+    if seal is None:
+        return Mismatch("anchor_mismatch", position, None, None, message)
     return Mismatch(
-        "anchor_mismatch",
+        "anchor_mismatch", position, seal.originator_id, seal.version, message
+    )
+
+
+def unreached_anchor(
+    anchors: Mapping[int, str], message: Callable[[int, str], str]
+) -> Mismatch | None:
+    """The first of the anchors the walk left over (none matched a sealed
+    position): `message(position, expected hash)`."""
+    for at, expected in sorted(anchors.items()):
+        return anchor_mismatch(at, message(at, expected))
+    return None
+
+
+def _anchor_mismatch(seal: SealRow, expected: str) -> Mismatch:
+    return anchor_mismatch(
         seal.position,
-        seal.originator_id,
-        seal.version,
         f"Ancre non conforme à la position {seal.position} : la chaîne y vaut "
         f"{seal.chain_hash.hex()[:16]}…, l'ancre publiée {expected[:16]}… "
         "(chaîne réécrite depuis la publication).",
+        seal,
     )
 
 
@@ -285,12 +290,8 @@ def check_anchors(ledger: Ledger, anchors: Mapping[int, str]) -> Mismatch | None
     for at, expected in sorted(anchors.items()):
         seal = ledger.seal_at(at)
         if seal is None:
-            return Mismatch(
-                "anchor_mismatch",
-                at,
-                None,
-                None,
-                f"Ancre publiée à la position {at} : aucun sceau n'y figure plus.",
+            return anchor_mismatch(
+                at, f"Ancre publiée à la position {at} : aucun sceau n'y figure plus."
             )
         if seal.chain_hash.hex() != expected:
             return _anchor_mismatch(seal, expected)

@@ -4,8 +4,6 @@ sealed apart when they name the household.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -15,7 +13,7 @@ from domain.records import kind_of
 from domain.shared import RecordedEvent
 from projections.audit_trail.summaries import summarise
 from projections.audit_trail.tables import EVENTS, RECORDS, audit_topics
-from projections.rows import RowProjection
+from projections.rows import RowProjection, event_handlers
 
 
 class AuditTrailProjection(RowProjection):
@@ -24,9 +22,7 @@ class AuditTrailProjection(RowProjection):
     tables = (EVENTS, RECORDS)
     topics = audit_topics()
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def event_recorded(self, event: RecordedEvent, tracking: Tracking) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +23,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import RowProjection
+from projections.rows import RowProjection, event_handlers, fields_of
 
 # The events that add entries: they read their session's place and counters.
 DECISIONS = (
@@ -47,9 +46,7 @@ class CommissionsProjection(RowProjection):
         Commission.MinutesClosed.TOPIC,
     )
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def convened(self, event: Commission.Convened, _: Tracking) -> None:
@@ -57,11 +54,9 @@ class CommissionsProjection(RowProjection):
             "commissions",
             {
                 "id": event.originator_id,
-                "kind": event.kind,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
-                "landlord": event.landlord,
+                **fields_of(
+                    event, "kind", "department", "commune", "programme_id", "landlord"
+                ),
                 "held_on": event.held_on,
                 "convened_on": event.occurred_on,
                 "stage": Commission.Convened.STAGE,
@@ -290,15 +285,7 @@ class CommissionsProjection(RowProjection):
     def _touch(self, event: Commission.Event, **changes: Any) -> None:
         if event.STAGE:
             changes["stage"] = event.STAGE
-        self.view.update(
-            "commissions",
-            (event.originator_id,),
-            {
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-                **changes,
-            },
-        )
+        self.touch("commissions", event, changes)
 
 
 def _plain(value: Any) -> Any:

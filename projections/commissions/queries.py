@@ -16,7 +16,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import Between, RowView
+from projections.rows import Between, RowView, equal_to, select_page
 
 
 @dataclass(frozen=True)
@@ -128,22 +128,11 @@ def select_commissions(
     view: RowView, query: CommissionFilter
 ) -> tuple[list[CommissionRow], int]:
     """Sessions, the most recent first, held within the period if one is given."""
-    where: dict[str, Any] = {
-        column: value
-        for column, value in (
-            ("department", query.department),
-            ("commune", query.commune),
-            ("kind", query.kind),
-            ("programme_id", query.programme_id),
-        )
-        if value is not None
-    }
+    where = equal_to(query, "department", "commune", "kind", "programme_id")
     if query.held_from is not None or query.held_until is not None:
         where["held_on"] = Between(query.held_from, query.held_until)
-    rows, total = view.select(
-        "commissions", where, ("-held_on", "commune", "kind"), query.limit, query.offset
-    )
-    return [CommissionRow(**row) for row in rows], total
+    order = ("-held_on", "commune", "kind")
+    return select_page(view, "commissions", where, order, query, CommissionRow)
 
 
 def select_commission(view: RowView, commission_id: UUID) -> CommissionRow | None:

@@ -4,7 +4,6 @@ it asks for.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -13,7 +12,7 @@ from domain.dossier import Dossier
 from domain.dossier_steps import TERMINAL
 from projections.dossier_list import dossier_topics
 from projections.follow_up.tables import BILANS, DOSSIERS, REQUESTED, SUPPORT_REQUESTS
-from projections.rows import RowProjection
+from projections.rows import RowProjection, event_handlers, fields_of
 
 
 class FollowUpProjection(RowProjection):
@@ -22,9 +21,7 @@ class FollowUpProjection(RowProjection):
     tables = (DOSSIERS, BILANS, SUPPORT_REQUESTS)
     topics = dossier_topics()
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:
@@ -32,9 +29,7 @@ class FollowUpProjection(RowProjection):
             "dossiers",
             {
                 "id": event.originator_id,
-                "department": event.department,
-                "commune": event.commune,
-                "programme_id": event.programme_id,
+                **fields_of(event, "department", "commune", "programme_id"),
                 "landlord": None,
                 "dwelling_ref": None,
             },

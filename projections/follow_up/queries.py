@@ -17,11 +17,13 @@ from domain.shared import add_months
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
 from projections.follow_up.tables import BILAN_DEADLINE_MONTHS, READY_FOR_PRE_COMMISSION
 from projections.programmes import PROGRAMMES
-from projections.rows import RowView
+from projections.rows import RowView, equal_to, select_page
 
 # (department, entry day) → the months the bilan is due in.
 DeadlineMonths = Callable[[str, date], int]
 SettingsVersions = Sequence[tuple[date, int, dict[str, Any]]]
+# The columns a bilan or a support request is filtered on by equality.
+PLACE = ("department", "commune", "programme_id")
 
 
 def bilan_deadline_months(versions: SettingsVersions, entered_on: date) -> int:
@@ -87,7 +89,7 @@ def select_bilans(
             reviewed_late=None if reviewed_on is None else reviewed_on > due_on,
         )
 
-    where = _where(query.department, query.commune, query.programme_id)
+    where = equal_to(query, *PLACE)
     if query.status in (None, "done"):
         order = ("-entered_on",) if query.status is None else ("-reviewed_on",)
         if query.status == "done":
@@ -129,13 +131,9 @@ def select_support_requests(
     view: RowView, query: SupportRequestFilter
 ) -> tuple[list[SupportRequestRow], int]:
     """Support requests matching the filter, oldest first."""
-    where = _where(query.department, query.commune, query.programme_id)
-    if query.status is not None:
-        where["status"] = query.status
-    rows, total = view.select(
-        "support_requests", where, ("requested_on",), query.limit, query.offset
-    )
-    return [SupportRequestRow(**row) for row in rows], total
+    where = equal_to(query, *PLACE, "status")
+    order = ("requested_on",)
+    return select_page(view, "support_requests", where, order, query, SupportRequestRow)
 
 
 # ---- dossiers ready for the pré-commission (the dossier_list view) -------------------
@@ -195,17 +193,3 @@ def select_programme_readiness(
         ],
         ready_count=len(ready),
     )
-
-
-def _where(
-    department: str | None, commune: str | None, programme_id: UUID | None
-) -> dict[str, Any]:
-    return {
-        column: value
-        for column, value in (
-            ("department", department),
-            ("commune", commune),
-            ("programme_id", programme_id),
-        )
-        if value is not None
-    }

@@ -4,7 +4,6 @@ into rows.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -19,7 +18,7 @@ from projections.llts_statistics.tables import (
     SUPPORTS,
 )
 from projections.mesures.tables import mesure_topics
-from projections.rows import RowProjection
+from projections.rows import RowProjection, event_handlers
 
 
 class LltsStatisticsProjection(RowProjection):
@@ -28,9 +27,7 @@ class LltsStatisticsProjection(RowProjection):
     tables = (DOSSIERS, ATTRIBUTIONS, SUPPORTS)
     topics = (*dossier_topics(), *mesure_topics())
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def identified(self, event: Dossier.Identified, _: Tracking) -> None:

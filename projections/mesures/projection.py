@@ -4,7 +4,6 @@ meetings.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -18,7 +17,7 @@ from projections.mesures.tables import (
     STATES,
     mesure_topics,
 )
-from projections.rows import Row, RowProjection
+from projections.rows import Row, RowProjection, event_handlers, fields_of
 
 
 class MesuresProjection(RowProjection):
@@ -27,23 +26,24 @@ class MesuresProjection(RowProjection):
     tables = (MESURES, STATES, MEETINGS, DEPARTMENTS)
     topics = mesure_topics()
 
-    @singledispatchmethod
-    def process_event(self, _: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+    process_event = event_handlers()
 
     @process_event.register
     def requested(self, event: Mesure.Requested, _: Tracking) -> None:
         row = {column: None for column in MESURES.columns}
         row.update(
+            fields_of(
+                event,
+                "kind",
+                "department",
+                "commune",
+                "household_id",
+                "channel",
+                "association",  # an association's own action
+                "association_name",
+            ),
             id=event.originator_id,
-            kind=event.kind,
             stage=m.REQUESTED,
-            department=event.department,
-            commune=event.commune,
-            household_id=event.household_id,
-            channel=event.channel,
-            association=event.association,  # an association's own action
-            association_name=event.association_name,
             prescriber_role=event.actor.role,
             prescriber_organisation=event.actor.organisation,
             renforce=False,
@@ -67,7 +67,7 @@ class MesuresProjection(RowProjection):
             "granted": event.granted,
         }
         if not event.granted:
-            changes |= {"closed_on": event.occurred_on, "closure_reason": m.REFUSED}
+            changes |= _closing(event, m.REFUSED)
         self._change(event, changes, state=True)
 
     @process_event.register
@@ -88,11 +88,7 @@ class MesuresProjection(RowProjection):
     def diagnosed(self, event: Mesure.ComplementaryDiagnosisDone, _: Tracking) -> None:
         changes: Row = {"stage": m.DIAGNOSED, "diagnosed_on": event.occurred_on}
         if event.outcome == "reoriente":
-            changes |= {
-                "stage": m.REORIENTED,
-                "closed_on": event.occurred_on,
-                "closure_reason": m.REORIENTED,
-            }
+            changes |= _closing(event, m.REORIENTED)
         self._change(event, changes, state=True)
 
     @process_event.register
@@ -157,21 +153,11 @@ class MesuresProjection(RowProjection):
 
     @process_event.register
     def ended(self, event: Mesure.Ended, _: Tracking) -> None:
-        changes = {
-            "stage": m.ENDED,
-            "closed_on": event.occurred_on,
-            "closure_reason": m.ENDED,
-        }
-        self._change(event, changes, state=True)
+        self._change(event, _closing(event, m.ENDED), state=True)
 
     @process_event.register
     def broken_off(self, event: Mesure.BrokenOff, _: Tracking) -> None:
-        changes = {
-            "stage": m.BROKEN_OFF,
-            "closed_on": event.occurred_on,
-            "closure_reason": m.BROKEN_OFF,
-        }
-        self._change(event, changes, state=True)
+        self._change(event, _closing(event, m.BROKEN_OFF), state=True)
 
     @process_event.register
     def head_lease_signed(self, event: Mesure.HeadLeaseSigned, _: Tracking) -> None:
@@ -212,17 +198,8 @@ class MesuresProjection(RowProjection):
     def _change(
         self, event: Mesure.Event, changes: Row, *, state: bool = False
     ) -> None:
-        key = (event.originator_id,)
-        self.view.update(
-            "mesures",
-            key,
-            {
-                **changes,
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-            },
-        )
-        row = self.view.get("mesures", key) if state else None
+        self.touch("mesures", event, changes)
+        row = self.view.get("mesures", (event.originator_id,)) if state else None
         if row is not None:
             self._record_state(row, event)
 
@@ -264,3 +241,9 @@ class MesuresProjection(RowProjection):
                 },
             )
         return row
+
+
+def _closing(event: Mesure.Event, reason: str) -> Row:
+    """The measure closed on the event's day: `reason` its stage and closure
+    reason."""
+    return {"stage": reason, "closed_on": event.occurred_on, "closure_reason": reason}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from projections.rows import RowView
+from projections.rows import RowView, equal_to, select_page
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,5 @@ class MesureFilter:
 def select_mesures(view: RowView, query: MesureFilter) -> tuple[list[MesureRow], int]:
     """Measures matching the filter, last requested first, and how many match."""
     columns = ("department", "commune", "association", "stage", "kind", "worker")
-    where = {
-        column: getattr(query, column)
-        for column in columns
-        if getattr(query, column) is not None
-    }
-    rows, total = view.select(
-        "mesures", where, ("-requested_on",), query.limit, query.offset
-    )
-    return [MesureRow(**row) for row in rows], total
+    where = equal_to(query, *columns)
+    return select_page(view, "mesures", where, ("-requested_on",), query, MesureRow)

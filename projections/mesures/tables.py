@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.mesure import Mesure
-from projections.rows import Table
+from projections.rows import Table, event_topics
 
 MESURES = Table(
     name="mesures",
@@ -99,10 +99,4 @@ DEPARTMENTS = Table(
 
 def mesure_topics() -> tuple[str, ...]:
     """The stored topics of every measure event (their explicit TOPICs)."""
-    return tuple(
-        cls.TOPIC
-        for cls in vars(Mesure).values()
-        if isinstance(cls, type)
-        and issubclass(cls, Mesure.Event)
-        and cls is not Mesure.Event
-    )
+    return event_topics(Mesure)

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.batch import Batch
-from projections.rows import Between, Key, Row, RowProjection, RowView, Table
+from projections.rows import (
+    Key,
+    Row,
+    RowProjection,
+    RowView,
+    Selection,
+    Table,
+    matches,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,26 +68,17 @@ class MemoryRowView(RowView):
         row = self.rows[table.name].get(key)
         return None if row is None else dict(row)
 
-    def select(
-        self,
-        table: str,
-        where: dict[str, Any] | None = None,
-        order_by: tuple[str, ...] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> tuple[list[Row], int]:
+    def _select(self, selection: Selection) -> tuple[list[Row], int]:
         rows = [
             dict(r)
-            for r in self.rows[table].values()
-            if all(
-                v.matches(r.get(k)) if isinstance(v, Between) else r.get(k) == v
-                for k, v in (where or {}).items()
-            )
+            for r in self.rows[selection.table.name].values()
+            if all(matches(v, r.get(k)) for k, v in selection.where.items())
         ]
-        for column in reversed(order_by):
+        for column in reversed(selection.order_by):
             rows.sort(
                 key=lambda r: r[column.lstrip("-")], reverse=column.startswith("-")
             )
+        offset, limit = selection.offset, selection.limit
         end = None if limit is None else offset + limit
         return rows[offset:end], len(rows)
 
