@@ -123,3 +123,10 @@ _Step = TypeVar("_Step", bound=RecordStep)
 def by_slug(*steps: type[_Step]) -> dict[str, type[_Step]]:
     """A record kind's steps by the URL slug the API publishes each under."""
     return {step.slug: step for step in steps}
+
+
+def steps_of(base: type[_Step]) -> list[type[_Step]]:
+    """The step commands deriving from `base`: its subclasses that none derives
+    from (a base some steps share is none), in the order they are declared."""
+    below = base.__subclasses__()
+    return [leaf for sub in below for leaf in steps_of(sub)] if below else [base]

@@ -21,6 +21,7 @@ from commands.base import (
     ShortText,
     Text,
     by_slug,
+    steps_of,
 )
 from domain import dossier as d
 from domain.department_settings import DepartmentSettings
@@ -273,27 +274,5 @@ class CloseDossier(Step):
     reason: Text
 
 
-STEPS = by_slug(
-    RenderSocialEnquiry,
-    RenderMairieAvis,
-    CompleteDossier,
-    RenewDemand,
-    CheckResources,
-    StartAnalysis,
-    RequestDocuments,
-    ReceiveDocuments,
-    AssessSolvency,
-    FulfilCondition,
-    MakeOffer,
-    AnswerOffer,
-    SignLease,
-    Enter,
-    AttendInformationMeeting,
-    ReviewInstallation,
-    Withdraw,
-    DeclareInadmissible,
-    Radiate,
-    ExpireFromList,
-    CloseDossier,
-)
+STEPS = by_slug(*steps_of(Step))  # every step declared above
 STAGES = d.STAGES

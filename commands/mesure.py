@@ -13,7 +13,15 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Creation, KnownHousehold, RecordStep, ShortText, Text, by_slug
+from commands.base import (
+    Creation,
+    KnownHousehold,
+    RecordStep,
+    ShortText,
+    Text,
+    by_slug,
+    steps_of,
+)
 from domain import mesure_steps as m
 from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
@@ -240,21 +248,5 @@ class EndSublease(MesureStep):
     motive: Text
 
 
-STEPS = by_slug(
-    Instruct,
-    Notify,
-    Diagnose,
-    SignConvention,
-    HoldMeeting,
-    MissMeeting,
-    RequestRenewal,
-    DecideRenewal,
-    EndMesure,
-    BreakOff,
-    SignHeadLease,
-    SignSublease,
-    ReviewSublease,
-    SlideLease,
-    EndSublease,
-)
+STEPS = by_slug(*steps_of(MesureStep))  # every step declared above
 STAGES = m.STAGES

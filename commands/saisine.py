@@ -21,6 +21,7 @@ from commands.base import (
     ShortText,
     Text,
     by_slug,
+    steps_of,
 )
 from domain import saisine_steps as s
 from domain.places import CommuneCode, DepartmentCode
@@ -158,15 +159,5 @@ class CloseSaisine(SaisineStep):
     )
 
 
-STEPS = by_slug(
-    RegisterSaisine,
-    RequestEnquiry,
-    ReturnEnquiry,
-    OrientSaisine,
-    ExamineSaisine,
-    IssueAvis,
-    RecordFollowUp,
-    RecordCourtDates,
-    CloseSaisine,
-)
+STEPS = by_slug(*steps_of(SaisineStep))  # every step declared above
 STAGES = s.STAGES
