@@ -1,8 +1,9 @@
 """The DOMAIN.md §8 rules a command may refuse with, read from the code that
 refuses them rather than listed a second time: from the command's `apply` (or
-`create`), every function of domain/ and commands/ it calls, and the rule ids
-they name (`RuleViolation("DOS-ORDRE", …)`, `Breach("ALS-SOLVA", …)`, a module
-constant such as `ONE_HOUSEHOLD`).
+`create`; for a step whose `apply` is RecordStep's, the aggregate's method named
+by its action), every function of domain/ and commands/ it calls, and the rule
+ids they name (`RuleViolation("DOS-ORDRE", …)`, `Breach("ALS-SOLVA", …)`, a
+module constant such as `ONE_HOUSEHOLD`).
 
 A call that is only tested (`if expiry_breach(…):`) is not followed: its breach
 is read, not raised. What the application adds around a step (the dwelling a
@@ -16,7 +17,9 @@ import textwrap
 from functools import cache
 from typing import Any
 
+from commands.base import RecordStep
 from domain.legality import RULES_BY_ID
+from domain.records import kind
 
 # Only the project's own code is followed: the rules live there.
 PACKAGES = ("domain.", "commands.")
@@ -31,6 +34,10 @@ def refusable_rules(command: type) -> tuple[str, ...]:
         method = command.__dict__.get(name) or getattr(command, name, None)
         if method is not None:
             _walk(_function(method), command, found, seen)
+    if getattr(command, "apply", None) is RecordStep.apply:
+        # The default `apply` calls the aggregate's method named by the action.
+        aggregate = kind(command.record_kind).aggregate
+        _walk(_function(getattr(aggregate, command.action)), aggregate, found, seen)
     return tuple(sorted(found))
 
 

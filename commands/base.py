@@ -85,8 +85,9 @@ class Creation(Command):
 
 class RecordStep(Command):
     """A step on an existing record of `record_kind`: `action` is the
-    aggregate's step (the key of its STEP_ROLES), `slug` its URL, `title` its
-    name for people."""
+    aggregate's step (the key of its STEP_ROLES) and, unless the step's `apply`
+    says otherwise, the aggregate's method it calls; `slug` its URL, `title`
+    its name for people."""
 
     record_kind: ClassVar[str]
     slug: ClassVar[str]
@@ -104,7 +105,11 @@ class RecordStep(Command):
         return []
 
     def apply(self, record: Any, meta: Meta, lookup: Any) -> Any:
-        raise NotImplementedError
+        """The aggregate's method named by `action`, given the command's fields
+        under their names (api/step_rules.py follows it there). A step that
+        reads or changes more says so in its own `apply`, and returns the other
+        aggregates it changed, if any."""
+        getattr(record, self.action)(**self.arguments(), meta=meta)
 
     def perform(self, record: Any, meta: Meta, lookup: Any) -> Sequence[Aggregate]:
         """Apply the step; return the other aggregates it changed, saved with
@@ -118,3 +123,10 @@ _Step = TypeVar("_Step", bound=RecordStep)
 def by_slug(*steps: type[_Step]) -> dict[str, type[_Step]]:
     """A record kind's steps by the URL slug the API publishes each under."""
     return {step.slug: step for step in steps}
+
+
+def steps_of(base: type[_Step]) -> list[type[_Step]]:
+    """The step commands deriving from `base`: its subclasses that none derives
+    from (a base some steps share is none), in the order they are declared."""
+    below = base.__subclasses__()
+    return [leaf for sub in below for leaf in steps_of(sub)] if below else [base]

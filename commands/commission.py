@@ -173,9 +173,6 @@ class CommissionStep(RecordStep):
 
     record_kind = "commission"
 
-    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
-        raise NotImplementedError
-
     def perform(
         self, commission: Commission, meta: Meta, lookup: Lookup
     ) -> list[Aggregate]:
@@ -299,9 +296,6 @@ class CloseMinutes(CommissionStep):
     slug, action = "minutes", "close_minutes"
     title = "Clôture du procès-verbal"
     summary: Text
-
-    def apply(self, commission: Commission, meta: Meta, lookup: Lookup) -> None:
-        commission.close_minutes(self.summary, meta)
 
 
 # The steps published as POST /v1/commissions/{id}/{slug}; the CAL's decisions

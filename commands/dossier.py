@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Annotated, Literal, Protocol
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
 from pydantic import Field
 
 from commands.base import (
@@ -22,6 +21,7 @@ from commands.base import (
     ShortText,
     Text,
     by_slug,
+    steps_of,
 )
 from domain import dossier as d
 from domain.department_settings import DepartmentSettings
@@ -59,12 +59,6 @@ class Step(RecordStep):
         """Roles outside `roles()` whose attempt the step's rule answers (409)."""
         return d.RULED_ROLES.get(cls.action, frozenset())
 
-    def apply(
-        self, dossier: Dossier, meta: Meta, lookup: Lookup
-    ) -> Sequence[Aggregate] | None:
-        """Apply the step; return the other aggregates it opened, if any."""
-        raise NotImplementedError
-
 
 class RenderSocialEnquiry(Step):
     slug, action = "social-enquiry", "render_social_enquiry"
@@ -72,18 +66,12 @@ class RenderSocialEnquiry(Step):
     avis: Literal["prioritaire", "favorable", "defavorable", "non_prioritaire"]
     summary: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.render_social_enquiry(self.avis, self.summary, meta)
-
 
 class RenderMairieAvis(Step):
     slug, action = "mairie-avis", "render_mairie_avis"
     title = "Avis de la Mairie"
     avis: Literal["favorable", "defavorable"]
     comment: OptionalText = ""
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.render_mairie_avis(self.avis, self.comment, meta)
 
 
 class CompleteDossier(Step):
@@ -99,9 +87,6 @@ class RenewDemand(Step):
     slug, action = "demand-renewal", "renew_demand"
     title = "Enregistrement ou renouvellement de la demande (SNE)"
     numero_unique: str = Field(pattern=r"^[0-9A-Z]{8,20}$")
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.renew_demand(self.numero_unique, meta)
 
 
 class CheckResources(Step):
@@ -121,9 +106,6 @@ class StartAnalysis(Step):
     slug, action = "analysis", "start_analysis"
     title = "Début de l'analyse (ALS)"
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.start_analysis(meta)
-
 
 class RequestDocuments(Step):
     slug, action = "documents-request", "request_documents"
@@ -132,19 +114,11 @@ class RequestDocuments(Step):
     through_role: Literal["ccas", "mairie", "departement", "caf", "demandeur"]
     through_organisation: ShortText
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.request_documents(
-            list(self.documents), self.through_role, self.through_organisation, meta
-        )
-
 
 class ReceiveDocuments(Step):
     slug, action = "documents-receipt", "receive_documents"
     title = "Réception de pièces"
     documents: DocumentList
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.receive_documents(list(self.documents), meta)
 
 
 class AssessSolvency(Step):
@@ -173,9 +147,6 @@ class AssessSolvency(Step):
 class FulfilCondition(Step):
     slug, action = "condition-fulfilment", "fulfil_condition"
     title = "Levée de la condition suspensive"
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.fulfil_condition(meta)
 
 
 class MakeOffer(Step):
@@ -209,25 +180,16 @@ class SignLease(Step):
     rent: Money
     charges: Money
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.sign_lease(self.lease_start, self.rent, self.charges, meta)
-
 
 class Enter(Step):
     slug, action = "entry", "enter"
     title = "Entrée dans les lieux"
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.enter(meta)
 
 
 class AttendInformationMeeting(Step):
     slug, action = "information-meeting", "attend_information_meeting"
     title = "Réunion d'information collective"
     topics: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.attend_information_meeting(list(self.topics), meta)
 
 
 class ReviewInstallation(Step):
@@ -288,22 +250,11 @@ class Withdraw(Step):
         "personne, par téléphone",
     )
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.withdraw(
-            self.reason,
-            meta,
-            expressed_on=self.expressed_on,
-            expressed_by=self.expressed_by,
-        )
-
 
 class DeclareInadmissible(Step):
     slug, action = "inadmissibility", "declare_inadmissible"
     title = "Irrecevabilité"
     reason: Text
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.declare_inadmissible(self.reason, meta)
 
 
 class Radiate(Step):
@@ -311,16 +262,10 @@ class Radiate(Step):
     title = "Radiation de la demande (non renouvelée)"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.radiate(self.reason, meta)
-
 
 class ExpireFromList(Step):
     slug, action = "list-expiry", "expire_from_list"
     title = "Expiration de la liste complémentaire"
-
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.expire_from_list(meta)
 
 
 class CloseDossier(Step):
@@ -328,31 +273,6 @@ class CloseDossier(Step):
     title = "Clôture du dossier"
     reason: Text
 
-    def apply(self, dossier: Dossier, meta: Meta, lookup: Lookup) -> None:
-        dossier.close(self.reason, meta)
 
-
-STEPS = by_slug(
-    RenderSocialEnquiry,
-    RenderMairieAvis,
-    CompleteDossier,
-    RenewDemand,
-    CheckResources,
-    StartAnalysis,
-    RequestDocuments,
-    ReceiveDocuments,
-    AssessSolvency,
-    FulfilCondition,
-    MakeOffer,
-    AnswerOffer,
-    SignLease,
-    Enter,
-    AttendInformationMeeting,
-    ReviewInstallation,
-    Withdraw,
-    DeclareInadmissible,
-    Radiate,
-    ExpireFromList,
-    CloseDossier,
-)
+STEPS = by_slug(*steps_of(Step))  # every step declared above
 STAGES = d.STAGES

@@ -13,7 +13,15 @@ from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from commands.base import Creation, KnownHousehold, RecordStep, ShortText, Text, by_slug
+from commands.base import (
+    Creation,
+    KnownHousehold,
+    RecordStep,
+    ShortText,
+    Text,
+    by_slug,
+    steps_of,
+)
 from domain import mesure_steps as m
 from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.mesure import Mesure
@@ -96,9 +104,6 @@ class MesureStep(RecordStep):
 
     record_kind = "mesure"
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        raise NotImplementedError
-
     def perform(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> list[Aggregate]:
         """The step and, when it takes or gives back the place at its
         association (notification; end, rupture, reorientation), the
@@ -128,9 +133,6 @@ class Instruct(MesureStep):
     granted: bool
     motive: Text | None = None
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.instruct(self.granted, self.motive, meta)
-
 
 class Notify(MesureStep):
     slug, action = "notification", "notify"
@@ -149,9 +151,6 @@ class Diagnose(MesureStep):
     outcome: Literal["confirme", "reoriente"]
     summary: Text
     reoriented_to: ShortText | None = None
-
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.diagnose(self.outcome, self.summary, self.reoriented_to, meta)
 
 
 class SignConvention(MesureStep):
@@ -175,17 +174,11 @@ class HoldMeeting(MesureStep):
     title = "Rencontre avec le ménage (entretien, visite à domicile)"
     kind: Literal["entretien", "visite_a_domicile"]
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.hold_meeting(self.kind, meta)
-
 
 class MissMeeting(MesureStep):
     slug, action = "missed-meeting", "miss_meeting"
     title = "Rendez-vous manqué par le ménage"
     relaunched: bool = Field(default=False, description="Le ménage a été relancé")
-
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.miss_meeting(self.relaunched, meta)
 
 
 class RequestRenewal(MesureStep):
@@ -217,17 +210,11 @@ class EndMesure(MesureStep):
     )
     relayed_to: ShortText = Field(description="Le service prescripteur relayé")
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.end(self.bilan, self.signed_by, self.relayed_to, meta)
-
 
 class BreakOff(MesureStep):
     slug, action = "rupture", "break_off"
     title = "Rupture par le ménage"
     motive: Text
-
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.break_off(self.motive, meta)
 
 
 class SignHeadLease(MesureStep):
@@ -237,17 +224,11 @@ class SignHeadLease(MesureStep):
     dwelling_ref: ShortText
     starts_on: date
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.sign_head_lease(self.landlord, self.dwelling_ref, self.starts_on, meta)
-
 
 class SignSublease(MesureStep):
     slug, action = "sublease", "sign_sublease"
     title = "Bail glissant : sous-location au ménage"
     starts_on: date
-
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.sign_sublease(self.starts_on, meta)
 
 
 class ReviewSublease(MesureStep):
@@ -255,16 +236,10 @@ class ReviewSublease(MesureStep):
     title = "Bail glissant : point périodique avec les deux parties"
     findings: Text
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.review_sublease(self.findings, meta)
-
 
 class SlideLease(MesureStep):
     slug, action = "lease-slide", "slide_lease"
     title = "Bail glissant : le bail glisse au ménage (bailleur)"
-
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.slide_lease(meta)
 
 
 class EndSublease(MesureStep):
@@ -272,25 +247,6 @@ class EndSublease(MesureStep):
     title = "Bail glissant : fin de la sous-location"
     motive: Text
 
-    def apply(self, mesure: Mesure, meta: Meta, lookup: Lookup) -> None:
-        mesure.end_sublease(self.motive, meta)
 
-
-STEPS = by_slug(
-    Instruct,
-    Notify,
-    Diagnose,
-    SignConvention,
-    HoldMeeting,
-    MissMeeting,
-    RequestRenewal,
-    DecideRenewal,
-    EndMesure,
-    BreakOff,
-    SignHeadLease,
-    SignSublease,
-    ReviewSublease,
-    SlideLease,
-    EndSublease,
-)
+STEPS = by_slug(*steps_of(MesureStep))  # every step declared above
 STAGES = m.STAGES

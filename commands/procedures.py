@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from commands.base import Command, Creation, RecordStep
+from commands.base import Command, Creation, RecordStep, steps_of
 from commands.commission import CommissionStep, ConveneCommission
 from commands.dossier import Step
 from commands.dossier_identification import IdentifyDossier
@@ -26,14 +26,8 @@ class Procedure:
 
     @property
     def steps(self) -> tuple[type[RecordStep], ...]:
-        """Its step commands: the subclasses of `step` that none derives from
-        (a base some steps share is none), in the order they are declared."""
-        return tuple(_leaves(self.step))
-
-
-def _leaves(cls: type[RecordStep]) -> list[type[RecordStep]]:
-    below = cls.__subclasses__()
-    return [leaf for sub in below for leaf in _leaves(sub)] if below else [cls]
+        """Its step commands, in the order they are declared (steps_of)."""
+        return tuple(steps_of(self.step))
 
 
 PROCEDURES: dict[str, Procedure] = {

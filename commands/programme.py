@@ -93,9 +93,6 @@ class ProgrammeStep(RecordStep):
 
     record_kind = "programme"
 
-    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
-        raise NotImplementedError
-
 
 class HoldConcertation(ProgrammeStep):
     """The landlord and the ALS hold the réunion de concertation (CONC-QUOTA)."""
@@ -137,9 +134,6 @@ class LetDwelling(LeaseTerms, ProgrammeStep):
     slug, action = "lease", "let_dwelling"
     title = "Location d'un logement du programme"
     ref: ShortText
-
-    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
-        programme.let_dwelling(self.ref, self.dossier_id, self.lease_start, meta)
 
 
 class VacancyTerms(Command):

@@ -21,6 +21,7 @@ from commands.base import (
     ShortText,
     Text,
     by_slug,
+    steps_of,
 )
 from domain import saisine_steps as s
 from domain.places import CommuneCode, DepartmentCode
@@ -61,17 +62,9 @@ class SignalSaisine(Creation):
 
 
 class SaisineStep(RecordStep):
-    """A step on an existing referral."""
+    """A step on an existing referral: it reads and changes nothing else."""
 
     record_kind = "saisine"
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:  # type: ignore[override]
-        raise NotImplementedError
-
-    def perform(self, saisine: Saisine, meta: Meta, lookup: Any) -> list[Any]:
-        """A referral's step reads and changes nothing else."""
-        self.apply(saisine, meta)
-        return []
 
 
 class RegisterSaisine(SaisineStep):
@@ -79,9 +72,6 @@ class RegisterSaisine(SaisineStep):
 
     slug, action = "registration", "register"
     title = "Enregistrement de la saisine"
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.register(meta)
 
 
 class RequestEnquiry(SaisineStep):
@@ -93,9 +83,6 @@ class RequestEnquiry(SaisineStep):
     operator: ShortText = Field(description="Organisation chargée de l'enquête")
     operator_role: Literal["association", "departement"]
 
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.request_enquiry(self.operator, self.operator_role, meta)
-
 
 class ReturnEnquiry(SaisineStep):
     """The operator the enquiry was asked of returns it."""
@@ -103,9 +90,6 @@ class ReturnEnquiry(SaisineStep):
     slug, action = "enquiry-return", "return_enquiry"
     title = "Retour de l'enquête sociale"
     summary: Text
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.return_enquiry(self.summary, meta)
 
 
 class OrientSaisine(SaisineStep):
@@ -116,9 +100,6 @@ class OrientSaisine(SaisineStep):
     title = "Orientation du ménage"
     towards: Literal["fsl", "services_sociaux", "surendettement", "bailleur"]
     note: Text
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.orient(self.towards, self.note, meta)
 
 
 class ExamineSaisine(SaisineStep):
@@ -136,9 +117,6 @@ class ExamineSaisine(SaisineStep):
             return {**data, "occurred_on": data.get("session_on")}
         return data
 
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.examine(self.session_on, meta)
-
 
 class IssueAvis(SaisineStep):
     """The CCAPEX gives its avis and recommendations after the examination."""
@@ -147,9 +125,6 @@ class IssueAvis(SaisineStep):
     title = "Avis de la CCAPEX"
     recommendations: Annotated[list[Text], Field(min_length=1, max_length=50)]
 
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.issue_avis(list(self.recommendations), meta)
-
 
 class RecordFollowUp(SaisineStep):
     """The CCAPEX records how its avis is followed."""
@@ -157,9 +132,6 @@ class RecordFollowUp(SaisineStep):
     slug, action = "follow-up", "record_follow_up"
     title = "Suivi de l'avis"
     note: Text
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.record_follow_up(self.note, meta)
 
 
 class RecordCourtDates(SaisineStep):
@@ -170,9 +142,6 @@ class RecordCourtDates(SaisineStep):
     title = "Dates de la procédure judiciaire"
     summons_on: date | None = Field(default=None, description="Date de l'assignation")
     hearing_on: date | None = Field(default=None, description="Date de l'audience")
-
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.record_court_dates(self.summons_on, self.hearing_on, meta)
 
 
 class CloseSaisine(SaisineStep):
@@ -189,19 +158,6 @@ class CloseSaisine(SaisineStep):
         "invoquée (CPCE L412-6 à L412-8)",
     )
 
-    def apply(self, saisine: Saisine, meta: Meta) -> None:
-        saisine.close(self.outcome, meta, self.truce_exception)
 
-
-STEPS = by_slug(
-    RegisterSaisine,
-    RequestEnquiry,
-    ReturnEnquiry,
-    OrientSaisine,
-    ExamineSaisine,
-    IssueAvis,
-    RecordFollowUp,
-    RecordCourtDates,
-    CloseSaisine,
-)
+STEPS = by_slug(*steps_of(SaisineStep))  # every step declared above
 STAGES = s.STAGES

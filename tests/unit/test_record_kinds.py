@@ -3,6 +3,7 @@ record are listed: every per-kind list the floors use covers every kind."""
 
 from __future__ import annotations
 
+import inspect
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import pytest
 from api import access_log
 from api.main import create_app
 from api.routes import audit
+from commands.base import RecordStep
 from commands.dispatch import COMMANDS, CREATIONS
 from commands.legality_report import REPORT_KINDS
 from commands.procedures import PROCEDURES, Procedure, procedure_of
@@ -150,6 +152,23 @@ def test_every_step_command_of_every_kind_can_be_dispatched() -> None:
     assert len(COMMANDS) == len(CREATIONS) + sum(
         len(p.steps) for p in PROCEDURES.values()
     )
+
+
+def test_a_step_without_an_apply_of_its_own_gives_its_aggregate_what_it_takes() -> None:
+    """RecordStep's `apply` calls the aggregate's method named by the action
+    with the command's fields under their names, and `meta`: a field it does
+    not take, or an argument it needs that no field gives, would only fail
+    when the step is recorded."""
+    forwarded = 0
+    for procedure in PROCEDURES.values():
+        for step in procedure.steps:
+            if step.apply is not RecordStep.apply:
+                continue
+            method = getattr(procedure.kind.aggregate, step.action)
+            fields = set(step.model_fields) - {"occurred_on"}
+            inspect.signature(method).bind(None, meta=None, **dict.fromkeys(fields))
+            forwarded += 1
+    assert forwarded
 
 
 def test_every_kind_is_grouped_under_a_scheme_and_named_from_its_first_event() -> None:
