@@ -5,21 +5,22 @@ Each answers from the same functions as the JSON routes
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api.access_log import AccessLogDep
-from api.deps import SystemDep, read_clocks
+from api.deps import SystemDep
 from api.documents import document_response
-from api.record_routes import read_record
 from api.routes.commissions import (
     commission_lists,
     commissions_in_scope,
     minutes_page,
 )
 from api.schemas.commissions import CommissionPublic
+from api.web.awaited import DOSSIER_AWAITS
+from api.web.dossier_choices import caption, dossiers_at
 from api.web.pages import (
     PAGE_POLICY,
     PAGE_SIZE,
@@ -28,10 +29,13 @@ from api.web.pages import (
     blank_is_none,
     offset,
     query_day,
-    render,
     render_list,
 )
+from api.web.record_pages import Reader, add_record_page
 from api.web.session import PageCallerDep
+from api.web.step_forms import Preset
+from commands.base import RecordStep
+from commands.commission import DecideOnDwelling
 from domain.commission_steps import KINDS
 from projections.commissions import CommissionFilter
 
@@ -75,25 +79,45 @@ def commissions_page(
     )
 
 
-@router.get("/commissions/{commission_id}")
-def commission_page(
-    request: Request,
-    commission_id: UUID,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-) -> Response:
-    commission, _ = read_record(
-        system,
-        caller,
-        access,
-        "commission",
-        CommissionPublic,
-        commission_id,
-        read_clocks(),
-    )
-    lists = commission_lists(system, caller, access, commission_id)
-    return render(request, "commission.html", commission=commission, lists=lists)
+def _lists(commission: CommissionPublic, reader: Reader) -> dict[str, Any]:
+    """A session's page adds its lists (GET /v1/commissions/{id}/list's)."""
+    lists = commission_lists(reader.system, reader.caller, reader.access, commission.id)
+    return {"commission": commission, "lists": lists, "reader": reader}
+
+
+def _decision_forms(
+    step: type[RecordStep], commission: CommissionPublic, context: dict[str, Any]
+) -> list[Preset]:
+    """The CAL's decisions: one form per dwelling not yet examined, a row per
+    dossier awaiting its decision in the session's commune (those the landlord
+    may list: ranked for its programmes or its CAL). Any other step: one form."""
+    if step is not DecideOnDwelling:
+        return [Preset()]
+    examined = {e["dwelling_ref"] for e in commission.examinations}
+    stages = [s for s, (action, _) in DOSSIER_AWAITS.items() if action == "decide"]
+    rows = [
+        {"dossier_id": str(row.id), "_caption": caption(row)}
+        for row in dossiers_at(context["reader"], stages, commune=commission.commune)
+    ]
+    return [
+        Preset(
+            suffix=f" — logement {ref}",
+            fixed={"dwelling_ref": ref},
+            rows={"candidates": rows},
+        )
+        for ref in commission.dwelling_refs
+        if ref not in examined
+    ]
+
+
+add_record_page(
+    "commission",
+    CommissionPublic,
+    "commission.html",
+    _lists,
+    _decision_forms,
+    pages=router,
+)
 
 
 @router.get("/commissions/{commission_id}/pv")

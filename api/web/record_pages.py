@@ -39,7 +39,16 @@ from api.web.pages import (
     render_list,
 )
 from api.web.session import PageCallerDep, SentForm, check_csrf
-from api.web.step_forms import KEY_FIELD, VERSION_FIELD, command_of, forms_for, step_of
+from api.web.step_forms import (
+    FORM_FIELD,
+    KEY_FIELD,
+    VERSION_FIELD,
+    Preset,
+    command_of,
+    forms_for,
+    step_of,
+)
+from commands.base import RecordStep
 from commands.errors import ConcurrencyError
 from domain import records
 from domain.access import Caller, ForbiddenError
@@ -54,7 +63,6 @@ UUID_TEXT = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 AsOf = Annotated[str | None, Query(max_length=64)]
-RECORD_NAMES = {"dossier": "Le dossier", "mesure": "La mesure"}
 STALE = (
     "{record} a changé depuis l'ouverture du formulaire : rien n'a été "
     "enregistré. Relisez ce qui a été enregistré entre-temps, puis recommencez."
@@ -133,41 +141,75 @@ def _is_identifier(value: object) -> bool:
     )
 
 
+# What a page adds to its context from the record (and the reader's reads),
+# and the forms of a step on it (api/web/step_forms.py's presets).
+More = Callable[[Any, "Reader"], dict[str, Any]]
+Presets = Callable[[type[RecordStep], Any, dict[str, Any]], list[Preset]]
+
+
+class Reader:
+    """Who reads a page, and through what: what `More` and `Presets` read with."""
+
+    def __init__(self, system: System, caller: Caller, access: AccessRecorder) -> None:
+        self.system, self.caller, self.access = system, caller, access
+
+
+def _nothing_more(record: Any, reader: Reader) -> dict[str, Any]:
+    return {}
+
+
+def _one_form(
+    step: type[RecordStep], record: Any, context: dict[str, Any]
+) -> list[Preset]:
+    return [Preset()]
+
+
 def add_record_page(
     kind: str,
     model: Any,
     template: str,
-    more: Callable[[Any], dict[str, Any]] = lambda _: {},
+    more: More = _nothing_more,
+    presets: Presets = _one_form,
+    pages: APIRouter = router,
 ) -> None:
-    """GET /<kind>s/{<kind>_id}: the record's page, with `more(record)` in its
-    template's context and the step forms its caller may fill now
+    """GET /<kind>s/{<kind>_id}: the record's page, with `more(record, reader)`
+    in its template's context and the step forms its caller may fill now
     (api/web/step_forms.py); POST /<kind>s/{<kind>_id}/etapes/{slug}: one of
     those forms sent."""
     id_name = f"{kind}_id"
 
     def show(
         request: Request,
-        caller: Caller,
-        system: System,
-        access: AccessRecorder,
+        reader: Reader,
         record_id: UUID,
         as_of: str | None = None,
         sent: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Response:
         context = read_record_page(
-            system, caller, access, kind, model, record_id, as_of
+            reader.system, reader.caller, reader.access, kind, model, record_id, as_of
         )
         record = context["record"]
+        context |= more(record, reader)
         sent = sent or {}
         since = sent.get("since")
+        forms = (
+            []
+            if as_of
+            else forms_for(
+                kind,
+                reader.caller,
+                record,
+                sent,
+                lambda step, record: presets(step, record, context),
+            )
+        )
         return render(
             request,
             template,
             status,
             **context,
-            **more(record),
-            forms=[] if as_of else forms_for(kind, caller, record, sent),
+            forms=forms,
             refused=sent.get("refused"),
             changes=[
                 item["entry"].label
@@ -184,7 +226,7 @@ def add_record_page(
         access: AccessLogDep,
         as_of: AsOf = None,
     ) -> Response:
-        return show(request, caller, system, access, record_id, as_of)
+        return show(request, Reader(system, caller, access), record_id, as_of)
 
     def record_step(
         request: Request,
@@ -195,17 +237,21 @@ def add_record_page(
         access: AccessLogDep,
         form: SentForm,
     ) -> Response:
-        found = step_of(kind, slug)
-        if found is None:
+        step = step_of(kind, slug)
+        if step is None:
             raise HTTPException(
                 404, {"code": "not_found", "message": "Formulaire inconnu."}
             )
-        step, _ = found
         role_check(step)(caller)  # 403 before anything of the form is read
+        reader = Reader(system, caller, access)
         command, errors, values = command_of(step, form)
-        sent: dict[str, Any] = {"slug": slug, "values": values, "errors": errors}
+        sent: dict[str, Any] = {
+            "form": form.get(FORM_FIELD) or slug,
+            "values": values,
+            "errors": errors,
+        }
         if command is None:  # nothing stored: the form again, with the problems
-            return show(request, caller, system, access, record_id, None, sent, 422)
+            return show(request, reader, record_id, None, sent, 422)
         ctx = command_context(
             request,
             caller,
@@ -216,22 +262,22 @@ def add_record_page(
             carry_out_step(system, record_id, command, ctx, Response())
         except ConcurrencyError:
             sent |= {
-                "refused": STALE.format(record=RECORD_NAMES[kind]),
+                "refused": STALE.format(record=records.kind(kind).this.capitalize()),
                 "since": ctx.expected_version,
             }
-            return show(request, caller, system, access, record_id, None, sent, 409)
+            return show(request, reader, record_id, None, sent, 409)
         except DomainError as error:  # a rule refused it: said next to the form
             status = next(s for c, s in STATUS_BY_ERROR if isinstance(error, c))
             if status == 403 or status == 404:
                 raise
             sent["refused"] = error.message
-            return show(request, caller, system, access, record_id, None, sent, status)
+            return show(request, reader, record_id, None, sent, status)
         return RedirectResponse(f"/{kind}s/{record_id}#historique", 303)
 
     record_page.__name__ = f"{kind}_page"
     record_step.__name__ = f"{kind}_step_form"
-    router.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
-    router.add_api_route(
+    pages.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
+    pages.add_api_route(
         f"/{kind}s/{{{id_name}}}/etapes/{{slug}}",
         record_step,
         methods=["POST"],
@@ -239,13 +285,13 @@ def add_record_page(
     )
 
 
-def _mesure_deadlines(mesure: MesurePublic) -> dict[str, Any]:
+def _mesure_deadlines(mesure: MesurePublic, reader: Reader) -> dict[str, Any]:
     """ASLL-FIN: under convention, the bilan is due by the convention's last
     day (the workload's overdue bilans are those past it)."""
     return {"bilan_due": mesure.ends_on if mesure.stage in UNDER_CONVENTION else None}
 
 
-def _saisine_deadlines(saisine: SaisinePublic) -> dict[str, Any]:
+def _saisine_deadlines(saisine: SaisinePublic, reader: Reader) -> dict[str, Any]:
     """CCAPEX-SAISINE: a legal-entity landlord assigns no earlier than two
     months after the referral; the hearing is six weeks after the assignation."""
     legal_entity = saisine.landlord_is_legal_entity
@@ -292,7 +338,7 @@ add_record_page(
     "dossier",
     DossierPublic,
     "dossier.html",
-    lambda dossier: {"dossier": dossier},
+    lambda dossier, reader: {"dossier": dossier},
 )
 add_record_page("mesure", MesurePublic, "mesure.html", _mesure_deadlines)
 add_record_page("saisine", SaisinePublic, "saisine.html", _saisine_deadlines)

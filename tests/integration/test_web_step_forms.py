@@ -21,7 +21,7 @@ from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     read,
 )
 from tests.helpers.mesures_http import events_of as mesure_events
-from tests.helpers.web import CSRF, sign_in
+from tests.helpers.web import CSRF, assert_stale, sign_in
 
 browser = web.browser  # a fixture
 
@@ -108,12 +108,7 @@ def test_a_stale_form_is_refused_saying_what_was_recorded_since(
     by_api = record(client, dossier, "social-enquiry", body, role="departement")
     assert by_api.status_code == 200, by_api.text
     answer = send_enquiry(browser, dossier, hidden)
-    assert answer.status_code == 409
-    text = unescape(answer.text)
-    assert "Le dossier a changé depuis l'ouverture du formulaire" in text
-    since = re.search(r'<ul id="entre-temps">(.*?)</ul>', text, re.S)
-    assert since
-    assert "Avis de l'enquête sociale rendu" in since[1]
+    assert_stale(answer, "Ce dossier", "Avis de l'enquête sociale rendu")
     assert events_of(client, dossier) == ["Identified", "SocialEnquiryRendered"]
 
 
