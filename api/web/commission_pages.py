@@ -33,7 +33,7 @@ from api.web.pages import (
 )
 from api.web.record_pages import Reader, add_record_page
 from api.web.session import PageCallerDep
-from api.web.step_forms import Preset
+from api.web.step_forms import Preset, part_model
 from commands.base import RecordStep
 from commands.commission import DecideOnDwelling
 from domain.commission_steps import KINDS
@@ -85,26 +85,45 @@ def _lists(commission: CommissionPublic, reader: Reader) -> dict[str, Any]:
     return {"commission": commission, "lists": lists, "reader": reader}
 
 
+# The step a dossier awaits (api/web/awaited.py) when a session's step decides
+# on it: the CAL's examination is the dossier's "decide".
+AWAITED_AS = {"examine_dwelling": "decide"}
+
+
 def _decision_forms(
     step: type[RecordStep], commission: CommissionPublic, context: dict[str, Any]
 ) -> list[Preset]:
-    """The CAL's decisions: one form per dwelling not yet examined, a row per
-    dossier awaiting its decision in the session's commune (those the landlord
-    may list: ranked for its programmes or its CAL). Any other step: one form."""
-    if step is not DecideOnDwelling:
-        return [Preset()]
-    examined = {e["dwelling_ref"] for e in commission.examinations}
-    stages = [s for s, (action, _) in DOSSIER_AWAITS.items() if action == "decide"]
-    rows = [
-        {"dossier_id": str(row.id), "_caption": caption(row)}
-        for row in dossiers_at(context["reader"], stages, commune=commission.commune)
+    """A session's step that decides on dossiers by a choice per dossier (a
+    pré-selection's outcome, a CAL's decision) has a row per dossier of the
+    commune awaiting it that the caller may list (the landlord: those ranked
+    for its programmes or its CAL). The CAL's decisions: one form per dwelling
+    not yet examined."""
+    parts = [
+        name
+        for name, info in step.model_fields.items()
+        if (model := part_model(info.annotation)) is not None
+        and "dossier_id" in model.model_fields
+        # a choice beside the dossier: a row is answered by choosing
+        and sum(f.is_required() for f in model.model_fields.values()) > 1
     ]
+    awaited = AWAITED_AS.get(step.action, step.action)
+    stages = [s for s, (action, _) in DOSSIER_AWAITS.items() if action == awaited]
+    rows = (
+        [
+            {"dossier_id": str(row.id), "_caption": caption(row)}
+            for row in dossiers_at(
+                context["reader"], stages, commune=commission.commune
+            )
+        ]
+        if parts and stages
+        else []
+    )
+    seeds = dict.fromkeys(parts, rows)
+    if step is not DecideOnDwelling:
+        return [Preset(rows=seeds)]
+    examined = {e["dwelling_ref"] for e in commission.examinations}
     return [
-        Preset(
-            suffix=f" — logement {ref}",
-            fixed={"dwelling_ref": ref},
-            rows={"candidates": rows},
-        )
+        Preset(suffix=f" — logement {ref}", fixed={"dwelling_ref": ref}, rows=seeds)
         for ref in commission.dwelling_refs
         if ref not in examined
     ]

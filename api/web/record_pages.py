@@ -6,7 +6,6 @@ and access log; a record as it stands or as it stood at the end of a day."""
 # No `from __future__ import annotations` here: the record pages are built by a
 # function, and FastAPI must see each path parameter's alias itself.
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any, TypeVar
@@ -48,6 +47,7 @@ from api.web.step_forms import (
     forms_for,
     step_of,
 )
+from api.web.words import field_name, field_value, is_identifier
 from commands.base import RecordStep
 from commands.errors import ConcurrencyError
 from domain import records
@@ -59,9 +59,6 @@ from domain.saisine_steps import COURT_SOURCES
 from domain.shared import DomainError, add_months
 from infra.bootstrap import System
 
-UUID_TEXT = re.compile(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
 AsOf = Annotated[str | None, Query(max_length=64)]
 STALE = (
     "{record} a changé depuis l'ouverture du formulaire : rien n'a été "
@@ -125,20 +122,14 @@ def timeline(kind: str, history: HistoryPublic) -> list[dict[str, Any]]:
             "entry": entry,
             "basis": bases.get(entry.type, ""),
             "fields": {
-                name: value
+                field_name(name): field_value(name, value)
                 for name, value in entry.data.items()
-                if name not in entry.redacted and not _is_identifier(value)
+                if name not in entry.redacted and not is_identifier(value)
             },
+            "redacted": [field_name(name) for name in entry.redacted],
         }
         for entry in history.events
     ]
-
-
-def _is_identifier(value: object) -> bool:
-    """A UUID says nothing to a person: left out of the timeline's details."""
-    return isinstance(value, UUID) or (
-        isinstance(value, str) and bool(UUID_TEXT.match(value))
-    )
 
 
 # What a page adds to its context from the record (and the reader's reads),

@@ -23,82 +23,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.web.awaited import BILAN_STEP, DOSSIER_AWAITS, MESURE_AWAITS
+from api.web.words import CHOICE_LABELS, FIELD_LABELS
 from commands.base import RecordStep
 from commands.procedures import PROCEDURES
 from domain import commission_steps, dossier_steps, mesure_steps, programme_steps
 from domain.access import Caller
 from domain.pydantic_french import field_of, french_problem
-from domain.shared import ROLE_LABELS
 
-# A field's name for people (its name in the API otherwise).
-FIELD_LABELS = {
-    "avis": "Avis",
-    "summary": "Synthèse",
-    "comment": "Commentaire",
-    "kind": "Rencontre",
-    "months": "Durée du renouvellement demandé (mois)",
-    "reason": "Motif",
-    "granted": "Renouvellement accordé",
-    "motive": "Motif (obligatoire en cas de refus)",
-    "occurred_on": "Date de l'étape (par défaut : aujourd'hui)",
-    "invited": "Partenaires invités",
-    "present": "Partenaires présents",
-    "organisation": "Organisme",
-    "role": "Rôle",
-    "function": "Fonction",
-    "programme_presented": "Programme présenté",
-    "candidate_profile": "Profil des candidats recherchés",
-    "dossiers_per_dwelling": "Dossiers par logement (quota)",
-    "quota_motive": "Motif d'un quota différent",
-    "attendees": "Présents",
-    "presided_by": "Présidence",
-    "decisions": "Décisions",
-    "outcome": "Décision",
-    "decision": "Décision",
-    "candidates": "Candidats examinés",
-    "dossier_id": "Dossier",
-    "dalo_designated": "Désigné DALO",
-    "rank": "Rang",
-    "missing_document": "Pièce manquante",
-    "condition_deadline": "Condition à lever avant le",
-    "return_session_on": "Réexamen le",
-    "shortfall_motive": "Pourquoi moins de trois candidats (hors DALO)",
-    "ranked": "Liste classée",
-    "liste_complementaire": "Liste complémentaire",
-    "non_retenus": "Non retenus",
-    "criteria": "Critères du RDA",
-    "ref": "Logement",
-    "dwelling_ref": "Logement",
-    "lease_start": "Début du bail",
-    "vacated_on": "Libéré le",
-    "answer_deadline": "Réponse attendue au plus tard le",
-    "answer": "Réponse du ménage",
-    "rent": "Loyer mensuel (€)",
-    "charges": "Charges mensuelles (€)",
-    "findings": "Constats",
-    "support_months": "Accompagnement demandé (mois)",
-    "adhesion_signed_on": "Adhésion du ménage signée le",
-    "topics": "Thèmes abordés (un par ligne)",
-}
-# The words of a choice's codes: the domain's own labels, then these.
-CHOICE_LABELS = {
-    **ROLE_LABELS,
-    **OUTCOMES,
-    **FUNCTIONS,
-    "favorable": "favorable",
-    "defavorable": "défavorable",
-    "reserve": "réservé",
-    "non_prioritaire": "non prioritaire",
-    "entretien": "entretien",
-    "visite_a_domicile": "visite à domicile",
-    "acceptee": "acceptée",
-    "refusee": "refusée par le ménage",
-    "caduque": "caduque (sans réponse)",
-    "ok": "sans problème",
-    "problemes": "problèmes constatés",
-}
 YES_NO = (("true", "oui"), ("false", "non"))
 VERSION_FIELD, KEY_FIELD = "expected_version", "idempotency_key"
 FORM_FIELD = "form_id"  # which of a step's forms was sent
@@ -106,16 +38,13 @@ BLANK_ROWS = 8  # rows offered for parts nobody listed beforehand
 UUID_PARTS = ("dossier_id",)
 
 
-def _after_decision() -> frozenset[str]:
-    return frozenset({dossier_steps.DECIDED})
-
-
 # When a step is offered: the stages that await it (the worklist's tables,
-# api/web/awaited.py), the few more that lead to several steps, the measure's
-# own checks (domain/mesure_checks.py: a meeting under convention, a renewal
-# asked while running). A step of a kind with no entry here is offered at any
-# stage but the kind's last ones. The aggregate checks again: a form shown is
-# never a form accepted.
+# api/web/awaited.py), and those the aggregates' own stage checks admit for the
+# steps that table leaves out (domain/dossier_attribution.py, mesure_support.py,
+# mesure_checks.py). A kind with a table offers only the steps it lists (its
+# other steps, rarer, go through the API); a kind without one, every step its
+# role may record. The aggregate checks again: a form shown is never a form
+# accepted.
 def _awaiting(awaits: Mapping[str, tuple[str, str]]) -> dict[str, frozenset[str]]:
     stages: dict[str, set[str]] = {}
     for stage, (action, _) in awaits.items():
@@ -123,19 +52,34 @@ def _awaiting(awaits: Mapping[str, tuple[str, str]]) -> dict[str, frozenset[str]
     return {action: frozenset(found) for action, found in stages.items()}
 
 
+_DOSSIER = _awaiting(DOSSIER_AWAITS)
+_MESURE = _awaiting(MESURE_AWAITS)
 OFFERED_AT: dict[str, dict[str, frozenset[str]]] = {
-    "dossier": _awaiting(DOSSIER_AWAITS)
+    "dossier": _DOSSIER
     | {
         BILAN_STEP: frozenset({dossier_steps.ENTERED}),
-        "offer": _awaiting(DOSSIER_AWAITS)["offer"] | _after_decision(),
-        "fulfil_condition": _after_decision(),
+        "offer": _DOSSIER["offer"] | {dossier_steps.DECIDED},
+        "fulfil_condition": frozenset({dossier_steps.DECIDED}),
+        "request_documents": frozenset({dossier_steps.ANALYSIS}),
+        "receive_documents": frozenset({dossier_steps.ANALYSIS}),
     },
-    "mesure": _awaiting(MESURE_AWAITS)
+    "mesure": _MESURE
     | {
+        "instruct": frozenset({mesure_steps.REQUESTED}),
+        "notify": frozenset({mesure_steps.INSTRUCTED}),
+        "diagnose": frozenset({mesure_steps.NOTIFIED}),
+        "sign_convention": frozenset({mesure_steps.DIAGNOSED}),
         "hold_meeting": mesure_steps.UNDER_CONVENTION,
         "request_renewal": frozenset({mesure_steps.RUNNING}),
     },
-    "programme": {"hold_concertation": frozenset({programme_steps.ANNOUNCED})},
+    "programme": {
+        "hold_concertation": frozenset({programme_steps.ANNOUNCED}),
+        **dict.fromkeys(
+            ("let_dwelling", "vacate_dwelling", "propose_candidates"),
+            frozenset(programme_steps.STAGES),
+        ),
+    },
+    "saisine": {},  # its steps: through the API for now
 }
 # The stages after which a kind takes no step through a form.
 CLOSED_AT = {"commission": frozenset({commission_steps.CLOSED})}
@@ -163,7 +107,7 @@ class Preset:
     choices: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
+def part_model(annotation: Any) -> type[BaseModel] | None:
     """The part model of `list[Part]` or `Part | None`, None for another."""
     args = get_args(annotation)
     inner = args[0] if get_origin(annotation) is list and args else annotation
@@ -179,7 +123,7 @@ def _field(name: str, info: Any) -> FormField:
     members = (annotation, *get_args(annotation))
     label = FIELD_LABELS.get(name, name)
     required = info.is_required()
-    model = _model_of(annotation)
+    model = part_model(annotation)
     literal = next((m for m in members if get_origin(m) is Literal), None)
     if model is not None:
         parts = tuple(_field(n, i) for n, i in model.model_fields.items())
@@ -234,8 +178,8 @@ def may_take(step: type[RecordStep], role: str, record: Any) -> bool:
         roles = by_kind.get(record.kind, frozenset())
     if role not in roles or record.stage in CLOSED_AT.get(step.record_kind, ()):
         return False
-    stages = OFFERED_AT.get(step.record_kind, {}).get(step.action)
-    return stages is None or record.stage in stages
+    table = OFFERED_AT.get(step.record_kind)
+    return table is None or record.stage in table.get(step.action, ())
 
 
 PresetsOf = Callable[[type[RecordStep], Any], list[Preset]]

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from api.web import french
 from domain.programme_steps import CONCERTATION_PARTNERS
 from tests.helpers import procedure as llts
 from tests.helpers import web
@@ -240,6 +241,13 @@ def test_the_concertation_held_by_its_form_grows_the_programmes_timeline(
     assert events_of(client, "programme", announced)[-1] == "ConcertationHeld"
     page = browser.get(f"/programmes/{announced}")
     assert "Réunion de concertation tenue" in page.text
+    timeline = unescape(page.text[page.text.index('id="historique"') :])
+    # the fields in words: labels, not codes (api/web/words.py)
+    assert "Programme présenté : oui" in timeline
+    assert f"{ORGANISATIONS['caf']} (CAF)" in timeline
+    assert "Commune : Fort-de-France (97209)" in timeline
+    assert f"Loyer mensuel (€) : {french.euros('350.00')}" in timeline
+    assert "programme_presented" not in timeline
     assert 'id="formulaire-concertation"' not in page.text  # held: no longer offered
 
 
