@@ -5,6 +5,7 @@ from a second list of roles here."""
 
 from __future__ import annotations
 
+from domain import commission_steps as commission
 from domain import dossier_steps as dossier
 from domain import mesure_steps as mesure
 
@@ -65,6 +66,26 @@ def bilan_statuses(role: str) -> dict[str, str]:
     return dict.fromkeys(("overdue", "due"), BILAN_LABEL) if reviews else {}
 
 
+def commission_kinds(role: str) -> dict[str, str]:
+    """The kinds of session in which `role` records a step once convened (its
+    attendance, decisions or minutes: commission_steps.STEP_ROLES), with what
+    is to do: the session to hold by its day."""
+    return {
+        kind: f"{commission.KIND_TITLES[kind]} à tenir"
+        for kind in commission.KINDS
+        if any(
+            role in by_kind.get(kind, frozenset())
+            for step, by_kind in commission.STEP_ROLES.items()
+            if step != "convene"
+        )
+    }
+
+
 def has_worklist(role: str) -> bool:
     """Whether some step the worklist follows is `role`'s."""
-    return bool(dossier_stages(role) or mesure_stages(role) or bilan_statuses(role))
+    return bool(
+        dossier_stages(role)
+        or mesure_stages(role)
+        or bilan_statuses(role)
+        or commission_kinds(role)
+    )

@@ -5,11 +5,13 @@ function as its JSON list (scope, redaction, access log); a source the
 caller's role may not list adds nothing.
 
 Covered: dossiers awaiting the caller's step (no deadline: the dossier list's
-view holds none), bilans d'installation due or overdue (BILAN-DELAI), ASLL
-measures under convention (bilan or renewal due by the convention's end). Not
-covered yet: the offer's answer deadline, commissions to prepare, documents
-asked, the liste complémentaire's expiry, CCAPEX referrals and their
-deadlines. Each source lists its first 100 records."""
+view holds none, not even an offer's answer deadline), bilans d'installation
+due or overdue (BILAN-DELAI), ASLL measures under convention (bilan or renewal
+due by the convention's end), sessions to hold by their day (overdue while
+their minutes are not closed). Not covered yet: the offer's answer deadline
+(not in a read model), documents asked, the liste complémentaire's expiry,
+CCAPEX referrals and their deadlines. Each source lists its first 100
+records."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
+from api.routes.commissions import commissions_in_scope
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
@@ -31,8 +34,10 @@ from api.web.pages import WORKLIST, PageRoute, render
 from api.web.record_pages import if_allowed
 from api.web.session import PageCallerDep
 from domain.access import Caller
+from domain.commission_steps import CLOSED
 from domain.department import local_today
 from infra.bootstrap import System
+from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
 from projections.mesures import MesureRow
@@ -85,6 +90,17 @@ def bilan_item(label: str, row: BilanRow, now: datetime) -> WorkItem:
     return WorkItem(label, f"/dossiers/{row.dossier_id}", record, row.due_on, late)
 
 
+def commission_item(label: str, row: CommissionRow, now: datetime) -> WorkItem | None:
+    """A session whose minutes are open: to hold by its day, late after it
+    (its minutes still to close); none once they are closed."""
+    if row.stage == CLOSED:
+        return None
+    late = row.held_on < local_today(row.department, now)
+    todo = "Procès-verbal à clore" if late else label
+    record = f"Séance du {french.day(row.held_on)} à {french.commune(row.commune)}"
+    return WorkItem(todo, f"/commissions/{row.id}", record, row.held_on, late)
+
+
 def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
     kind = french.label(row.kind, "mesure_kind")
     record = f"Mesure {kind} à {french.commune(row.commune)}"
@@ -102,7 +118,7 @@ class Source:
     awaits: Callable[[str], dict[str, str]]
     in_scope: Callable[..., tuple[list[Any], int, int]]
     query: Callable[[str], Any]
-    item: Callable[[str, Any, datetime], WorkItem]
+    item: Callable[[str, Any, datetime], WorkItem | None]
 
 
 SOURCES = (
@@ -119,6 +135,14 @@ SOURCES = (
         bilan_item,
     ),
     Source(
+        awaited.commission_kinds,
+        lambda system, caller, access, query: commissions_in_scope(
+            system, caller, query
+        ),
+        lambda kind: CommissionFilter(kind=kind, limit=PER_SOURCE),
+        commission_item,
+    ),
+    Source(
         awaited.mesure_stages,
         mesures_in_scope,
         lambda stage: mesure_filter(stage=stage, limit=PER_SOURCE),
@@ -132,16 +156,13 @@ def work_items(
 ) -> list[WorkItem]:
     """What waits on the caller, overdue first: each source's rows of their
     scope, read (and logged) by the source's list function."""
-    return order(
-        [
-            source.item(label, row, now)
-            for source in SOURCES
-            for value, label in source.awaits(caller.role).items()
-            for row in rows_of(
-                system, caller, access, source.in_scope, source.query(value)
-            )
-        ]
+    items = (
+        source.item(label, row, now)
+        for source in SOURCES
+        for value, label in source.awaits(caller.role).items()
+        for row in rows_of(system, caller, access, source.in_scope, source.query(value))
     )
+    return order([item for item in items if item is not None])
 
 
 @router.get(WORKLIST)
