@@ -24,7 +24,7 @@ from uuid import UUID
 from pydantic import BaseModel, ValidationError
 
 from api.web.awaited import BILAN_STEP, DOSSIER_AWAITS, MESURE_AWAITS
-from api.web.words import CHOICE_LABELS, FIELD_LABELS
+from api.web.words import CHOICE_LABELS, FIELD_LABELS, STEP_FIELD_LABELS
 from commands.base import RecordStep
 from commands.procedures import PROCEDURES
 from domain import commission_steps, dossier_steps, mesure_steps, programme_steps
@@ -154,7 +154,11 @@ def fields_of(
     date of the step last, optional."""
     fixed = fixed or {}
     fields = [
-        replace(f, kind="hidden") if f.name in fixed else f
+        replace(
+            f,
+            kind="hidden" if f.name in fixed else f.kind,
+            label=STEP_FIELD_LABELS.get((step.action, f.name), f.label),
+        )
         for f in (_field(n, i) for n, i in step.model_fields.items())
     ]
     return sorted(fields, key=lambda f: f.name == "occurred_on")

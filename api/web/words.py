@@ -21,7 +21,7 @@ FIELD_LABELS = {
     "summary": "Synthèse",
     "comment": "Commentaire",
     "kind": "Nature",
-    "months": "Durée du renouvellement demandé (mois)",
+    "months": "Durée (mois)",
     "reason": "Motif",
     "granted": "Renouvellement accordé",
     "motive": "Motif (obligatoire en cas de refus)",
@@ -102,6 +102,14 @@ FIELD_LABELS = {
     "association_name": "Association",
     "on": "Le",
     "held": "Tenue",
+}
+# A field's name in one step's form, where the generic one says too little.
+STEP_FIELD_LABELS = {
+    ("render_social_enquiry", "summary"): "Synthèse de l'enquête",
+    ("close_minutes", "summary"): "Synthèse de la séance",
+    ("hold_meeting", "kind"): "Rencontre",
+    ("request_renewal", "months"): "Durée du renouvellement demandé (mois)",
+    ("request_renewal", "reason"): "Pourquoi renouveler",
 }
 # The words of a choice's codes: the domain's own labels, then these.
 CHOICE_LABELS = {
