@@ -65,17 +65,16 @@ def commissions_page(
         limit=PAGE_SIZE,
         offset=offset(page),
     )
-    rows, total, _ = commissions_in_scope(system, caller, query)
+    found = commissions_in_scope(system, caller, query)
     return render_list(
         request,
         "commissions.html",
-        rows,
-        total,
+        found,
         page,
         kinds=KINDS,
-        kind=kind or "",
-        held_from=blank_is_none(held_from) or "",
-        held_until=blank_is_none(held_until) or "",
+        kind=kind,
+        held_from=blank_is_none(held_from),
+        held_until=blank_is_none(held_until),
     )
 
 

@@ -312,16 +312,15 @@ def mesures_page(
     query = mesure_filter(
         association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
-    rows, total, _ = mesures_in_scope(system, caller, access, query)
+    found = mesures_in_scope(system, caller, access, query)
     return render_list(
         request,
         "mesures.html",
-        rows,
-        total,
+        found,
         page,
         stages=STAGES,
-        stage=stage or "",
-        association=association or "",
+        stage=stage,
+        association=association,
     )
 
 

@@ -30,6 +30,12 @@ from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
 from api.routes.workload import mesure_filter
 from api.web import awaited, french
+from api.web.awaited import (
+    bilan_statuses,
+    commission_kinds,
+    dossier_stages,
+    mesure_stages,
+)
 from api.web.pages import WORKLIST, PageRoute, render
 from api.web.record_pages import if_allowed
 from api.web.session import PageCallerDep
@@ -111,43 +117,31 @@ def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
 
 @dataclass(frozen=True)
 class Source:
-    """A JSON list read for the worklist: which of its filters' values wait on
-    a role (with what to do), its list function, the query for a value, and
-    an item for a row."""
+    """A JSON list read for the worklist: which values of one of its filter's
+    fields wait on a role (with what to do), its list function, its filter
+    and that field, and an item for a row."""
 
     awaits: Callable[[str], dict[str, str]]
     in_scope: Callable[..., tuple[list[Any], int, int]]
-    query: Callable[[str], Any]
+    filter: Callable[..., Any]
+    field: str
     item: Callable[[str, Any, datetime], WorkItem | None]
+
+    def query(self, value: str) -> Any:
+        return self.filter(**{self.field: value, "limit": PER_SOURCE})
+
+
+def _commissions(
+    system: System, caller: Caller, access: AccessRecorder, query: CommissionFilter
+) -> tuple[list[CommissionRow], int, int]:
+    return commissions_in_scope(system, caller, query)  # a session names no one
 
 
 SOURCES = (
-    Source(
-        awaited.dossier_stages,
-        dossiers_in_scope,
-        lambda stage: DossierFilter(stage=stage, limit=PER_SOURCE),
-        dossier_item,
-    ),
-    Source(
-        awaited.bilan_statuses,
-        bilans_in_scope,
-        lambda status: BilanFilter(status=status, limit=PER_SOURCE),
-        bilan_item,
-    ),
-    Source(
-        awaited.commission_kinds,
-        lambda system, caller, access, query: commissions_in_scope(
-            system, caller, query
-        ),
-        lambda kind: CommissionFilter(kind=kind, limit=PER_SOURCE),
-        commission_item,
-    ),
-    Source(
-        awaited.mesure_stages,
-        mesures_in_scope,
-        lambda stage: mesure_filter(stage=stage, limit=PER_SOURCE),
-        mesure_item,
-    ),
+    Source(dossier_stages, dossiers_in_scope, DossierFilter, "stage", dossier_item),
+    Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
+    Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
+    Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
 )
 
 
