@@ -8,6 +8,7 @@ from __future__ import annotations
 from domain import commission_steps as commission
 from domain import dossier_steps as dossier
 from domain import mesure_steps as mesure
+from domain import programme_steps as programme
 
 # A dossier's stage → (the step it awaits, what is to do). Only the stages whose
 # next step is one step: a CAL's decision (attribution, condition, list),
@@ -81,6 +82,12 @@ def commission_kinds(role: str) -> dict[str, str]:
     }
 
 
+def programme_stages(role: str) -> dict[str, str]:
+    """An announced programme awaits its concertation (CONC-QUOTA)."""
+    holds = role in programme.STEP_ROLES["hold_concertation"]
+    return {programme.ANNOUNCED: "Réunion de concertation à tenir"} if holds else {}
+
+
 def has_worklist(role: str) -> bool:
     """Whether some step the worklist follows is `role`'s."""
     return bool(
@@ -88,4 +95,5 @@ def has_worklist(role: str) -> bool:
         or mesure_stages(role)
         or bilan_statuses(role)
         or commission_kinds(role)
+        or programme_stages(role)
     )

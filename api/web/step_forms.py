@@ -79,10 +79,16 @@ OFFERED_AT: dict[str, dict[str, frozenset[str]]] = {
             frozenset(programme_steps.STAGES),
         ),
     },
+    # domain/commission_session.py: attendance once convened, the rest in session
+    "commission": {
+        "record_attendance": frozenset({commission_steps.CONVENED}),
+        **dict.fromkeys(
+            ("preselect", "rank", "examine_dwelling", "close_minutes"),
+            frozenset({commission_steps.IN_SESSION}),
+        ),
+    },
     "saisine": {},  # its steps: through the API for now
 }
-# The stages after which a kind takes no step through a form.
-CLOSED_AT = {"commission": frozenset({commission_steps.CLOSED})}
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,10 @@ def _field(name: str, info: Any) -> FormField:
     model = part_model(annotation)
     literal = next((m for m in members if get_origin(m) is Literal), None)
     if model is not None:
-        parts = tuple(_field(n, i) for n, i in model.model_fields.items())
+        parts = tuple(  # a cell of a row: one line
+            replace(part, kind="line") if part.kind == "text" else part
+            for part in (_field(n, i) for n, i in model.model_fields.items())
+        )
         single = get_origin(annotation) is not list
         return FormField(name, label, "rows", required, parts=parts, single=single)
     if literal is not None:
@@ -180,7 +189,7 @@ def may_take(step: type[RecordStep], role: str, record: Any) -> bool:
     if step.record_kind == "commission":
         by_kind = commission_steps.STEP_ROLES[step.action]
         roles = by_kind.get(record.kind, frozenset())
-    if role not in roles or record.stage in CLOSED_AT.get(step.record_kind, ()):
+    if role not in roles:
         return False
     table = OFFERED_AT.get(step.record_kind)
     return table is None or record.stage in table.get(step.action, ())

@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
+from api.access import scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import SystemDep
+from api.deps import SystemDep, current_view
 from api.routes.commissions import commissions_in_scope
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
@@ -35,6 +36,7 @@ from api.web.awaited import (
     commission_kinds,
     dossier_stages,
     mesure_stages,
+    programme_stages,
 )
 from api.web.pages import WORKLIST, PageRoute, render
 from api.web.record_pages import if_allowed
@@ -47,6 +49,7 @@ from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
 from projections.mesures import MesureRow
+from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
 
 PER_SOURCE = 100
 
@@ -137,11 +140,36 @@ def _commissions(
     return commissions_in_scope(system, caller, query)  # a session names no one
 
 
+def _programmes(
+    system: System, caller: Caller, access: AccessRecorder, query: ProgrammeQuery
+) -> tuple[list[ProgrammeRow], int, int]:
+    """The programmes of the caller's scope at the query's stage, as GET
+    /v1/programmes reads them (the programmes' view, narrowed to the scope);
+    a programme names no household: nothing logged."""
+    view = current_view(system, "programmes", None)
+    view = scoped(view, caller, "programme", "programmes")
+    rows, _ = select_programmes(view, ProgrammeFilter(limit=query.limit))
+    at_stage = [row for row in rows if row.stage == query.stage]
+    return at_stage, len(at_stage), 0
+
+
+@dataclass(frozen=True)
+class ProgrammeQuery:
+    stage: str
+    limit: int
+
+
+def programme_item(label: str, row: ProgrammeRow, now: datetime) -> WorkItem:
+    record = f"{row.name} à {french.commune(row.commune)}"
+    return WorkItem(label, f"/programmes/{row.id}", record, None, False)
+
+
 SOURCES = (
     Source(dossier_stages, dossiers_in_scope, DossierFilter, "stage", dossier_item),
     Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
     Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
     Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
+    Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
 )
 
 

@@ -123,6 +123,7 @@ def test_the_cal_decides_on_a_dwelling_by_its_form_and_the_timeline_grows(
     assert 'id="formulaire-decisions-A2"' in page.text  # a form per dwelling
     assert 'id="formulaire-minutes"' in page.text  # the landlord closes its CAL
     assert 'id="formulaire-ranking"' not in page.text  # the Préfecture's, elsewhere
+    assert 'id="formulaire-attendance"' not in page.text  # recorded: in session
     assert "attribution sous condition suspensive" in form  # OUTCOME_LABELS
     assert all(f'value="{dossier}"' in form for dossier in ranked)  # a row each
     before = events_of(client, "commission", cal_id)

@@ -176,3 +176,21 @@ def test_a_landlords_sessions_to_hold_with_their_day_late_ones_first(
     assert closed not in listed  # its minutes closed: nothing more to do
     ids = [row[2] for row in rows(browser.get("/travail").text)]
     assert ids.index(late) < ids.index(coming)
+
+
+def test_an_announced_programme_awaits_its_concertation_on_the_als_worklist(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    announced = llts.announce(client).json()["id"]
+    concerted = llts.concerted_programme(client)
+    caught_up(client)
+    client.get("/v1/programmes", params={"min_position": store_position(client)})
+    sign_in(browser, "als")
+    listed = {row[2]: row for row in rows(browser.get("/travail").text)}
+    assert listed[announced][1:] == (
+        "Réunion de concertation à tenir",
+        announced,
+        "Résidence Les Flamboyants à Fort-de-France (97209)",
+        "—",
+    )
+    assert concerted not in listed  # held: nothing more to do
