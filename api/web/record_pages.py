@@ -53,6 +53,8 @@ from commands.errors import ConcurrencyError
 from domain import records
 from domain.access import Caller, ForbiddenError
 from domain.department_settings import ASSOCIATION_PATTERN
+from domain.dossier_rules import ATTRIBUTIONS, CONDITION
+from domain.dossier_steps import DECIDED
 from domain.mesure_steps import STAGES, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
@@ -324,11 +326,26 @@ def mesures_page(
     )
 
 
+def _after_the_cal(
+    step: type[RecordStep], dossier: DossierPublic, context: dict[str, Any]
+) -> list[Preset]:
+    """Decided by the CAL, a dossier awaits the lifting of its condition if its
+    attribution has one, else its offer if it has an attribution (CAL-CONDITION:
+    domain/dossier_attribution.py); any other step, its form as usual."""
+    if dossier.stage != DECIDED or step.action not in ("offer", "fulfil_condition"):
+        return [Preset()]
+    decision = (dossier.cal_decision or {}).get("decision")
+    conditional = decision == CONDITION
+    awaited = "fulfil_condition" if conditional else "offer"
+    return [Preset()] if decision in ATTRIBUTIONS and step.action == awaited else []
+
+
 add_record_page(
     "dossier",
     DossierPublic,
     "dossier.html",
     lambda dossier, reader: {"dossier": dossier},
+    _after_the_cal,
 )
 add_record_page("mesure", MesurePublic, "mesure.html", _mesure_deadlines)
 add_record_page("saisine", SaisinePublic, "saisine.html", _saisine_deadlines)
