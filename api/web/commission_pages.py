@@ -40,6 +40,7 @@ from domain.commission_steps import KINDS
 from projections.commissions import CommissionFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+LAGGING = 503  # the API's `projection_lagging`
 
 
 @router.get("/commissions")
@@ -79,8 +80,17 @@ def commissions_page(
 
 
 def _lists(commission: CommissionPublic, reader: Reader) -> dict[str, Any]:
-    """A session's page adds its lists (GET /v1/commissions/{id}/list's)."""
-    lists = commission_lists(reader.system, reader.caller, reader.access, commission.id)
+    """A session's page adds its lists (GET /v1/commissions/{id}/list's); none
+    while the commissions' view has not caught up with the session (just
+    convened: the page says so rather than refuse)."""
+    try:
+        lists = commission_lists(
+            reader.system, reader.caller, reader.access, commission.id
+        )
+    except HTTPException as error:
+        if error.status_code != LAGGING:
+            raise
+        lists = None
     return {"commission": commission, "lists": lists, "reader": reader}
 
 

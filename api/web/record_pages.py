@@ -145,6 +145,7 @@ class Reader:
 
     def __init__(self, system: System, caller: Caller, access: AccessRecorder) -> None:
         self.system, self.caller, self.access = system, caller, access
+        self.sent: dict[str, Any] = {}  # a form sent back to the page, if any
 
 
 def _nothing_more(record: Any, reader: Reader) -> dict[str, Any]:
@@ -164,11 +165,12 @@ def add_record_page(
     more: More = _nothing_more,
     presets: Presets = _one_form,
     pages: APIRouter = router,
-) -> None:
+) -> Callable[..., Response]:
     """GET /<kind>s/{<kind>_id}: the record's page, with `more(record, reader)`
     in its template's context and the step forms its caller may fill now
     (api/web/step_forms.py); POST /<kind>s/{<kind>_id}/etapes/{slug}: one of
-    those forms sent."""
+    those forms sent. Returns the page's drawing, for a route of its own that
+    draws it again (`show(request, reader, record_id, None, sent, status)`)."""
     id_name = f"{kind}_id"
 
     def show(
@@ -183,8 +185,8 @@ def add_record_page(
             reader.system, reader.caller, reader.access, kind, model, record_id, as_of
         )
         record = context["record"]
+        sent = reader.sent = sent or {}
         context |= more(record, reader)
-        sent = sent or {}
         since = sent.get("since")
         forms = (
             []
@@ -197,6 +199,9 @@ def add_record_page(
                 lambda step, record: presets(step, record, context),
             )
         )
+        # `more` may add forms of its own (a creation the record leads to)
+        extra = context.pop("more_forms", [])
+        forms = forms + ([] if as_of else extra)
         return render(
             request,
             template,
@@ -276,6 +281,7 @@ def add_record_page(
         methods=["POST"],
         dependencies=[Depends(check_csrf)],
     )
+    return show
 
 
 def _mesure_deadlines(mesure: MesurePublic, reader: Reader) -> dict[str, Any]:

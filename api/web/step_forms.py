@@ -18,19 +18,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
 from api.web.awaited import BILAN_STEP, DOSSIER_AWAITS, MESURE_AWAITS
 from api.web.words import CHOICE_LABELS, FIELD_LABELS, STEP_FIELD_LABELS
-from commands.base import RecordStep
+from commands.base import Command, RecordStep
 from commands.procedures import PROCEDURES
 from domain import commission_steps, dossier_steps, mesure_steps, programme_steps
 from domain.access import Caller
 from domain.pydantic_french import field_of, french_problem
 
+C = TypeVar("C", bound=Command)
 YES_NO = (("true", "oui"), ("false", "non"))
 VERSION_FIELD, KEY_FIELD = "expected_version", "idempotency_key"
 FORM_FIELD = "form_id"  # which of a step's forms was sent
@@ -111,6 +112,7 @@ class Preset:
     fixed: Mapping[str, str] = field(default_factory=dict)
     rows: Mapping[str, list[dict[str, str]]] = field(default_factory=dict)
     choices: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    ident: str = ""  # what tells it from the step's other forms (else `fixed`)
 
 
 def part_model(annotation: Any) -> type[BaseModel] | None:
@@ -157,7 +159,7 @@ def _field(name: str, info: Any) -> FormField:
 
 
 def fields_of(
-    step: type[RecordStep], fixed: Mapping[str, str] | None = None
+    step: type[Command], fixed: Mapping[str, str] | None = None
 ) -> list[FormField]:
     """The command model's fields, as a form's (those `fixed` hidden); the
     date of the step last, optional."""
@@ -166,7 +168,7 @@ def fields_of(
         replace(
             f,
             kind="hidden" if f.name in fixed else f.kind,
-            label=STEP_FIELD_LABELS.get((step.action, f.name), f.label),
+            label=STEP_FIELD_LABELS.get((getattr(step, "action", ""), f.name), f.label),
         )
         for f in (_field(n, i) for n, i in step.model_fields.items())
     ]
@@ -213,22 +215,38 @@ def forms_for(
         if not may_take(step, caller.role, record):
             continue
         for preset in presets(step, record):
-            forms.append(_form(kind, step, record, preset, sent or {}))
+            url = f"/{kind}s/{record.id}/etapes/{step.slug}"
+            forms.append(
+                command_form(
+                    step, step.slug, step.title, url, record.version, preset, sent or {}
+                )
+            )
     return forms
 
 
-def _form(
-    kind: str, step: type[RecordStep], record: Any, preset: Preset, sent: dict[str, Any]
+def command_form(
+    model: type[Command],
+    slug: str,
+    title: str,
+    url: str,
+    version: int,
+    preset: Preset,
+    sent: dict[str, Any],
 ) -> dict[str, Any]:
+    """The form of a command `model` posted to `url` (its title, the record's
+    version it was drawn at), as `preset` fills it; `sent`: a form sent back,
+    shown again with its values and errors if it is this one."""
     fixed = dict(preset.fixed)
-    ident = "-".join((step.slug, *fixed.values()))
+    ident = "-".join((slug, preset.ident)) if preset.ident else slug
+    if not preset.ident and fixed:
+        ident = "-".join((slug, *fixed.values()))
     again = sent if sent.get("form") == ident else {}
     values = {**fixed, **again.get("values", {})}
     fields = [
         replace(f, kind="choice", choices=preset.choices[f.name])
         if f.name in preset.choices
         else f
-        for f in fields_of(step, fixed)
+        for f in fields_of(model, fixed)
     ]
     rows = {}
     for f in fields:
@@ -240,13 +258,13 @@ def _form(
                 for part, value in seed.items():
                     values.setdefault(f"{f.name}.{i}.{part}", value)
     return {
-        "slug": step.slug,
+        "slug": slug,
         "id": ident,
-        "title": step.title + preset.suffix,
-        "action": f"/{kind}s/{record.id}/etapes/{step.slug}",
+        "title": title + preset.suffix,
+        "action": url,
         "fields": fields,
         "rows": rows,
-        "version": record.version,
+        "version": version,
         "key": secrets.token_urlsafe(16),
         "values": values,
         "errors": again.get("errors", {}),
@@ -321,8 +339,8 @@ def sent_values(form: Mapping[str, str], fields: list[FormField]) -> dict[str, s
 
 
 def command_of(
-    step: type[RecordStep], form: Mapping[str, str]
-) -> tuple[RecordStep | None, dict[str, str], dict[str, str]]:
+    step: type[C], form: Mapping[str, str]
+) -> tuple[C | None, dict[str, str], dict[str, str]]:
     """The command the form's values make, or the API's French words for what
     is wrong with each field, and the values sent."""
     fields = fields_of(step)

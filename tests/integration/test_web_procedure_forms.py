@@ -23,7 +23,7 @@ from api.web import french
 from domain.programme_steps import CONCERTATION_PARTNERS
 from tests.helpers import procedure as llts
 from tests.helpers import web
-from tests.helpers.api import ORGANISATIONS, actor
+from tests.helpers.api import ORGANISATIONS, actor, today
 from tests.helpers.web import CSRF, assert_stale, sign_in
 
 pytestmark = pytest.mark.usefixtures("department")
@@ -291,3 +291,60 @@ def test_a_concertation_missing_a_partner_is_refused_in_french_and_stale_forms_t
         "Announced",
         "ConcertationHeld",
     ]
+
+
+# ---- a programme: the session it leads to ------------------------------------------
+
+
+@pytest.fixture
+def programme(client: TestClient) -> str:
+    """A programme whose concertation was held: its sessions to convene."""
+    return llts.concerted_programme(client)
+
+
+def test_the_landlord_convenes_its_cal_from_the_programme_and_holds_it(
+    client: TestClient, browser: TestClient, programme: str
+) -> None:
+    sign_in(browser, "bailleur")
+    hidden, form = form_of(
+        browser.get(f"/programmes/{programme}"), "convocation-seance"
+    )
+    kinds = form.split('name="kind"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)"', kinds) == ["cal"]
+    assert "pre_commission" not in form  # the ALS's to convene
+    missing = browser.post(f"/programmes/{programme}/convocation", data=hidden)
+    assert missing.status_code == 422  # no kind, no day: said next to them
+    assert 'id="convocation-seance-held_on-erreur"' in missing.text
+    sent = {"kind": "cal", "held_on": today().isoformat(), "dwelling_refs": "A1\nA2"}
+    answer = browser.post(
+        f"/programmes/{programme}/convocation", data={**hidden, **sent}
+    )
+    assert answer.status_code == 303, answer.text
+    cal = answer.headers["location"].rsplit("/", 1)[1]
+    assert answer.headers["location"] == f"/commissions/{cal}"
+    assert events_of(client, "commission", cal) == ["Convened"]
+    session = browser.get(f"/commissions/{cal}")
+    hidden, _ = form_of(session, "attendance")  # now its attendance
+    attendance = {
+        "attendees.0.organisation": ORGANISATIONS["bailleur"],
+        "attendees.0.role": "bailleur",
+        "attendees.0.function": "president_cal",
+    }
+    held = browser.post(
+        f"/commissions/{cal}/etapes/attendance", data={**hidden, **attendance}
+    )
+    assert held.status_code == 303, held.text
+    assert events_of(client, "commission", cal)[-1] == "AttendanceRecorded"
+
+
+def test_a_role_that_convenes_no_session_sees_no_convocation_and_is_refused(
+    client: TestClient, browser: TestClient, programme: str
+) -> None:
+    sign_in(browser, "mairie")  # the programme's page, read: no form of the Mairie's
+    text = browser.get(f"/programmes/{programme}").text
+    assert "formulaire-" not in text
+    token = CSRF.search(text)[1]
+    sent = {"csrf_token": token, "kind": "cal", "held_on": today().isoformat()}
+    answer = browser.post(f"/programmes/{programme}/convocation", data=sent)
+    assert answer.status_code == 403
+    assert client.get("/v1/commissions").json()["count"] == 0
