@@ -102,34 +102,33 @@ AWAITED_AS = {"examine_dwelling": "decide"}
 def _decision_forms(
     step: type[RecordStep], commission: CommissionPublic, context: dict[str, Any]
 ) -> list[Preset]:
-    """A session's step that decides on dossiers by a choice per dossier (a
-    pré-selection's outcome, a CAL's decision) has a row per dossier of the
-    commune awaiting it that the caller may list (the landlord: those ranked
-    for its programmes or its CAL). The CAL's decisions: one form per dwelling
-    not yet examined."""
-    parts = [
-        name
-        for name, info in step.model_fields.items()
-        if (model := part_model(info.annotation)) is not None
-        and "dossier_id" in model.model_fields
-        # a choice beside the dossier: a row is answered by choosing
-        and sum(f.is_required() for f in model.model_fields.values()) > 1
-    ]
+    """A session's step that decides on dossiers takes those of the commune
+    awaiting it that the caller may list (the landlord: those ranked for its
+    programmes or its CAL). Where a row holds a choice beside its dossier (a
+    pré-selection's outcome, a CAL's decision), a row per dossier; where it
+    holds none (a ranking's lists, in their order), a choice of the dossier in
+    each row. The CAL's decisions: one form per dwelling not yet examined."""
+    by_choice, by_order = [], []
+    for name, info in step.model_fields.items():
+        model = part_model(info.annotation)
+        if model is None or "dossier_id" not in model.model_fields:
+            continue
+        required = sum(f.is_required() for f in model.model_fields.values())
+        (by_choice if required > 1 else by_order).append(name)
     awaited = AWAITED_AS.get(step.action, step.action)
     stages = [s for s, (action, _) in DOSSIER_AWAITS.items() if action == awaited]
-    rows = (
-        [
-            {"dossier_id": str(row.id), "_caption": caption(row)}
-            for row in dossiers_at(
-                context["reader"], stages, commune=commission.commune
-            )
-        ]
-        if parts and stages
+    found = (
+        dossiers_at(context["reader"], stages, commune=commission.commune)
+        if stages and (by_choice or by_order)
         else []
     )
-    seeds = dict.fromkeys(parts, rows)
+    rows = [{"dossier_id": str(row.id), "_caption": caption(row)} for row in found]
+    named = tuple((str(row.id), caption(row)) for row in found)
+    seeds = dict.fromkeys(by_choice, rows)
+    seeds |= {name: [{} for _ in found] for name in by_order}
+    choices = {f"{name}.dossier_id": named for name in by_order if named}
     if step is not DecideOnDwelling:
-        return [Preset(rows=seeds)]
+        return [Preset(rows=seeds, choices=choices)]
     examined = {e["dwelling_ref"] for e in commission.examinations}
     return [
         Preset(suffix=f" — logement {ref}", fixed={"dwelling_ref": ref}, rows=seeds)

@@ -224,6 +224,22 @@ def forms_for(
     return forms
 
 
+def _chosen(
+    f: FormField, choices: Mapping[str, tuple[tuple[str, str], ...]]
+) -> FormField:
+    """The field (or its parts, named `field.part`) as a choice among
+    `choices` where the preset gives them."""
+    if f.name in choices:
+        return replace(f, kind="choice", choices=choices[f.name])
+    parts = tuple(
+        replace(p, kind="choice", choices=choices[f"{f.name}.{p.name}"])
+        if f"{f.name}.{p.name}" in choices
+        else p
+        for p in f.parts
+    )
+    return replace(f, parts=parts)
+
+
 def command_form(
     model: type[Command],
     slug: str,
@@ -242,12 +258,7 @@ def command_form(
         ident = "-".join((slug, *fixed.values()))
     again = sent if sent.get("form") == ident else {}
     values = {**fixed, **again.get("values", {})}
-    fields = [
-        replace(f, kind="choice", choices=preset.choices[f.name])
-        if f.name in preset.choices
-        else f
-        for f in fields_of(model, fixed)
-    ]
+    fields = [_chosen(f, preset.choices) for f in fields_of(model, fixed)]
     rows = {}
     for f in fields:
         if f.kind == "rows":
@@ -273,9 +284,12 @@ def command_form(
 
 def _row(parts: tuple[FormField, ...], cells: dict[str, str]) -> dict[str, Any] | None:
     """A part from its row's cells (blanks left out), None for a row nobody
-    filled (a row's identifier alone, written beforehand, is no answer)."""
+    filled: a row's dossier alone, written beforehand, is no answer where the
+    part asks for more (a decision), and one where it asks nothing else (a
+    place in a ranked list)."""
     filled = {name: value for name, value in cells.items() if value.strip()}
-    answered = [name for name in filled if name not in UUID_PARTS]
+    asks_more = any(p.required and p.name not in UUID_PARTS for p in parts)
+    answered = [name for name in filled if name not in UUID_PARTS or not asks_more]
     if not answered:
         return None
     lines = {p.name for p in parts if p.kind == "lines"}

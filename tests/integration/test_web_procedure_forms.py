@@ -192,6 +192,49 @@ def test_a_role_without_the_step_sees_no_form_and_is_refused(
     assert events_of(client, "commission", opened.cal_id) == opened.before
 
 
+# ---- a commission préfectorale: its ranking ------------------------------------
+
+
+def settled(client: TestClient, stage: str, count: int) -> None:
+    """The dossier list's view shows `count` dossiers at `stage`."""
+    for _ in range(100):
+        listed = client.get("/v1/dossiers", params={"stage": stage}).json()
+        if listed["count"] == count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(stage)
+
+
+def test_the_prefecture_ranks_the_preselected_dossiers_by_choosing_each_place(
+    client: TestClient, browser: TestClient, programme: str
+) -> None:
+    """A ranking's rows hold no choice beside the dossier: each row chooses
+    one among those preselected (the order is the rank)."""
+    dossiers = llts.solvent_dossiers(client, 3, programme_id=programme)
+    pre = llts.in_session(client, "pre_commission", programme_id=programme)
+    chosen = dict.fromkeys(dossiers, "prioritaire")
+    assert llts.preselect(client, pre, chosen).status_code == 200
+    pref = llts.in_session(client, "commission_prefectorale", programme_id=programme)
+    settled(client, "preselectionne", 3)
+    sign_in(browser, "prefecture")
+    hidden, form = form_of(browser.get(f"/commissions/{pref}"), "ranking")
+    assert 'name="ranked.2.dossier_id"' in form  # a row per dossier awaiting
+    assert all(f'<option value="{d}"' in form for d in dossiers)
+    first, second, third = dossiers
+    places = {
+        "ranked.0.dossier_id": second,
+        "ranked.1.dossier_id": first,
+        "liste_complementaire.0.dossier_id": third,
+    }
+    answer = browser.post(
+        f"/commissions/{pref}/etapes/ranking", data={**hidden, **places}
+    )
+    assert answer.status_code == 303, answer.text
+    assert events_of(client, "commission", pref)[-1] == "RankingDecided"
+    ranked = client.get(f"/v1/dossiers/{second}").json()["ranking"]
+    assert (ranked["outcome"], ranked["rank"]) == ("rang", 1)
+
+
 # ---- a programme: its concertation ----------------------------------------------
 
 
