@@ -391,3 +391,19 @@ def test_a_role_that_convenes_no_session_sees_no_convocation_and_is_refused(
     answer = browser.post(f"/programmes/{programme}/convocation", data=sent)
     assert answer.status_code == 403
     assert client.get("/v1/commissions").json()["count"] == 0
+
+
+def test_a_role_without_the_concertation_sees_no_form_and_is_refused(
+    client: TestClient, browser: TestClient, announced: str
+) -> None:
+    sign_in(browser, "als")
+    hidden, form = form_of(browser.get(f"/programmes/{announced}"), "concertation")
+    browser.cookies.clear()
+    sign_in(browser, "mairie")
+    text = browser.get(f"/programmes/{announced}").text
+    assert "formulaire-" not in text
+    sent = {**hidden, **concertation(form), "csrf_token": CSRF.search(text)[1]}
+    answer = browser.post(f"/programmes/{announced}/etapes/concertation", data=sent)
+    assert answer.status_code == 403
+    assert "Réunion de concertation" in unescape(answer.text)
+    assert events_of(client, "programme", announced) == ["Announced"]
