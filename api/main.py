@@ -38,6 +38,7 @@ from api.web import (
     commission_pages,
     legality_pages,
     pages,
+    programme_pages,
     record_pages,
     work_pages,
     workload_pages,
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(record_pages.router)
     app.include_router(commission_pages.router)
+    app.include_router(programme_pages.router)
     app.include_router(work_pages.router)
     app.include_router(legality_pages.router)
     app.include_router(workload_pages.router)

@@ -5,8 +5,10 @@ from a second list of roles here."""
 
 from __future__ import annotations
 
+from domain import commission_steps as commission
 from domain import dossier_steps as dossier
 from domain import mesure_steps as mesure
+from domain import programme_steps as programme
 
 # A dossier's stage → (the step it awaits, what is to do). Only the stages whose
 # next step is one step: a CAL's decision (attribution, condition, list),
@@ -65,6 +67,33 @@ def bilan_statuses(role: str) -> dict[str, str]:
     return dict.fromkeys(("overdue", "due"), BILAN_LABEL) if reviews else {}
 
 
+def commission_kinds(role: str) -> dict[str, str]:
+    """The kinds of session in which `role` records a step once convened (its
+    attendance, decisions or minutes: commission_steps.STEP_ROLES), with what
+    is to do: the session to hold by its day."""
+    return {
+        kind: f"{commission.KIND_TITLES[kind]} à tenir"
+        for kind in commission.KINDS
+        if any(
+            role in by_kind.get(kind, frozenset())
+            for step, by_kind in commission.STEP_ROLES.items()
+            if step != "convene"
+        )
+    }
+
+
+def programme_stages(role: str) -> dict[str, str]:
+    """An announced programme awaits its concertation (CONC-QUOTA)."""
+    holds = role in programme.STEP_ROLES["hold_concertation"]
+    return {programme.ANNOUNCED: "Réunion de concertation à tenir"} if holds else {}
+
+
 def has_worklist(role: str) -> bool:
     """Whether some step the worklist follows is `role`'s."""
-    return bool(dossier_stages(role) or mesure_stages(role) or bilan_statuses(role))
+    return bool(
+        dossier_stages(role)
+        or mesure_stages(role)
+        or bilan_statuses(role)
+        or commission_kinds(role)
+        or programme_stages(role)
+    )

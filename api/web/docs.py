@@ -3,8 +3,9 @@ work on a closed network. The schema they read, /openapi.json, is FastAPI's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).parent / "static"
 VENDOR = "/static/vendor"
 OAUTH2_REDIRECT = "/docs/oauth2-redirect"
+Endpoint = Callable[[], HTMLResponse]
 # Only this server: ReDoc's sidebar logo (cdn.redoc.ly, no option hides it) is
 # blocked, not fetched; FastAPI's pages need their inline scripts and styles,
 # ReDoc a worker from a blob.
@@ -39,38 +41,38 @@ def add_static_and_docs(app: FastAPI) -> None:
     """/static, /docs and /redoc; the app is built with docs_url=redoc_url=None,
     so these replace FastAPI's CDN pages and stay out of the schema."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    title = app.title
+    openapi_url = app.openapi_url or "/openapi.json"
+    favicon = f"{VENDOR}/swagger-ui/favicon-32x32.png"
 
-    def swagger() -> HTMLResponse:
-        return same_origin_only(
-            get_swagger_ui_html(
-                openapi_url=app.openapi_url or "/openapi.json",
-                title=f"{title} - Swagger UI",
-                swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js",
-                swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css",
-                swagger_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
-                oauth2_redirect_url=OAUTH2_REDIRECT,
-                # validatorUrl: no badge fetched from validator.swagger.io
-                swagger_ui_parameters={
-                    "persistAuthorization": True,
-                    "validatorUrl": None,
-                },
-            )
-        )
+    def page(draw: Callable[..., HTMLResponse], **options: Any) -> Endpoint:
+        """A documentation page drawn from this app's OpenAPI and the vendored
+        assets only."""
+
+        def documentation() -> HTMLResponse:
+            return same_origin_only(draw(openapi_url=openapi_url, **options))
+
+        return documentation
+
+    swagger = page(
+        get_swagger_ui_html,
+        title=f"{app.title} - Swagger UI",
+        swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css",
+        swagger_favicon_url=favicon,
+        oauth2_redirect_url=OAUTH2_REDIRECT,
+        # validatorUrl: no badge fetched from validator.swagger.io
+        swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
+    )
+    redoc = page(
+        get_redoc_html,
+        title=f"{app.title} - ReDoc",
+        redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
+        redoc_favicon_url=favicon,
+        with_google_fonts=False,
+    )
 
     def redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
-
-    def redoc() -> HTMLResponse:
-        return same_origin_only(
-            get_redoc_html(
-                openapi_url=app.openapi_url or "/openapi.json",
-                title=f"{title} - ReDoc",
-                redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
-                redoc_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
-                with_google_fonts=False,
-            )
-        )
 
     app.add_api_route("/docs", swagger, methods=["GET"], include_in_schema=False)
     app.add_api_route(

@@ -35,8 +35,8 @@ from infra.bootstrap import System
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 # The kinds of record that have a page (api/web/record_pages.py,
-# api/web/commission_pages.py); a programme's finding names it, unlinked.
-RECORD_PAGES = ("dossier", "mesure", "saisine", "commission")
+# commission_pages.py, programme_pages.py): every kind of the registry.
+RECORD_PAGES = tuple(KIND_LABELS)
 
 Text = Annotated[str | None, Query(max_length=20)]
 

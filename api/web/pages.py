@@ -237,16 +237,15 @@ def dossiers_page(
     query = DossierFilter(
         commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
-    rows, total, _ = dossiers_in_scope(system, caller, access, query)
+    found = dossiers_in_scope(system, caller, access, query)
     return render_list(
         request,
         "dossiers.html",
-        rows,
-        total,
+        found,
         page,
         stages=STAGES,
-        stage=stage or "",
-        commune=commune or "",
+        stage=stage,
+        commune=commune,
     )
 
 
@@ -269,15 +268,18 @@ def offset(page: int) -> int:
 def render_list(
     request: Request,
     template: str,
-    rows: list[Any],
-    total: int,
+    found: tuple[list[Any], int, int],
     page: int,
     **context: Any,
 ) -> Response:
-    """A list's page: its rows, how many match, the page and the page count."""
+    """A list's page: the rows a list function `found` (its page, how many
+    match), the page and the page count; a filter left blank (None) is shown
+    empty."""
+    rows, total, _ = found
     pages = max(1, -(-total // PAGE_SIZE))
+    shown = {name: "" if value is None else value for name, value in context.items()}
     return render(
-        request, template, rows=rows, total=total, page=page, pages=pages, **context
+        request, template, rows=rows, total=total, page=page, pages=pages, **shown
     )
 
 

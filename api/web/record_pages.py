@@ -6,7 +6,6 @@ and access log; a record as it stands or as it stood at the end of a day."""
 # No `from __future__ import annotations` here: the record pages are built by a
 # function, and FastAPI must see each path parameter's alias itself.
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any, TypeVar
@@ -39,22 +38,30 @@ from api.web.pages import (
     render_list,
 )
 from api.web.session import PageCallerDep, SentForm, check_csrf
-from api.web.step_forms import KEY_FIELD, VERSION_FIELD, command_of, forms_for, step_of
+from api.web.step_forms import (
+    FORM_FIELD,
+    KEY_FIELD,
+    VERSION_FIELD,
+    Preset,
+    command_of,
+    forms_for,
+    step_of,
+)
+from api.web.words import field_name, field_value, is_identifier
+from commands.base import RecordStep
 from commands.errors import ConcurrencyError
 from domain import records
 from domain.access import Caller, ForbiddenError
 from domain.department_settings import ASSOCIATION_PATTERN
+from domain.dossier_rules import ATTRIBUTIONS, CONDITION
+from domain.dossier_steps import DECIDED
 from domain.mesure_steps import STAGES, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
 from domain.shared import DomainError, add_months
 from infra.bootstrap import System
 
-UUID_TEXT = re.compile(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
 AsOf = Annotated[str | None, Query(max_length=64)]
-RECORD_NAMES = {"dossier": "Le dossier", "mesure": "La mesure"}
 STALE = (
     "{record} a changé depuis l'ouverture du formulaire : rien n'a été "
     "enregistré. Relisez ce qui a été enregistré entre-temps, puis recommencez."
@@ -117,57 +124,90 @@ def timeline(kind: str, history: HistoryPublic) -> list[dict[str, Any]]:
             "entry": entry,
             "basis": bases.get(entry.type, ""),
             "fields": {
-                name: value
+                field_name(name): field_value(name, value)
                 for name, value in entry.data.items()
-                if name not in entry.redacted and not _is_identifier(value)
+                if name not in entry.redacted and not is_identifier(value)
             },
+            "redacted": [field_name(name) for name in entry.redacted],
         }
         for entry in history.events
     ]
 
 
-def _is_identifier(value: object) -> bool:
-    """A UUID says nothing to a person: left out of the timeline's details."""
-    return isinstance(value, UUID) or (
-        isinstance(value, str) and bool(UUID_TEXT.match(value))
-    )
+# What a page adds to its context from the record (and the reader's reads),
+# and the forms of a step on it (api/web/step_forms.py's presets).
+More = Callable[[Any, "Reader"], dict[str, Any]]
+Presets = Callable[[type[RecordStep], Any, dict[str, Any]], list[Preset]]
+
+
+class Reader:
+    """Who reads a page, and through what: what `More` and `Presets` read with."""
+
+    def __init__(self, system: System, caller: Caller, access: AccessRecorder) -> None:
+        self.system, self.caller, self.access = system, caller, access
+        self.sent: dict[str, Any] = {}  # a form sent back to the page, if any
+
+
+def _nothing_more(record: Any, reader: Reader) -> dict[str, Any]:
+    return {}
+
+
+def _one_form(
+    step: type[RecordStep], record: Any, context: dict[str, Any]
+) -> list[Preset]:
+    return [Preset()]
 
 
 def add_record_page(
     kind: str,
     model: Any,
     template: str,
-    more: Callable[[Any], dict[str, Any]] = lambda _: {},
-) -> None:
-    """GET /<kind>s/{<kind>_id}: the record's page, with `more(record)` in its
-    template's context and the step forms its caller may fill now
+    more: More = _nothing_more,
+    presets: Presets = _one_form,
+    pages: APIRouter = router,
+) -> Callable[..., Response]:
+    """GET /<kind>s/{<kind>_id}: the record's page, with `more(record, reader)`
+    in its template's context and the step forms its caller may fill now
     (api/web/step_forms.py); POST /<kind>s/{<kind>_id}/etapes/{slug}: one of
-    those forms sent."""
+    those forms sent. Returns the page's drawing, for a route of its own that
+    draws it again (`show(request, reader, record_id, None, sent, status)`)."""
     id_name = f"{kind}_id"
 
     def show(
         request: Request,
-        caller: Caller,
-        system: System,
-        access: AccessRecorder,
+        reader: Reader,
         record_id: UUID,
         as_of: str | None = None,
         sent: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Response:
         context = read_record_page(
-            system, caller, access, kind, model, record_id, as_of
+            reader.system, reader.caller, reader.access, kind, model, record_id, as_of
         )
         record = context["record"]
-        sent = sent or {}
+        sent = reader.sent = sent or {}
+        context |= more(record, reader)
         since = sent.get("since")
+        forms = (
+            []
+            if as_of
+            else forms_for(
+                kind,
+                reader.caller,
+                record,
+                sent,
+                lambda step, record: presets(step, record, context),
+            )
+        )
+        # `more` may add forms of its own (a creation the record leads to)
+        extra = context.pop("more_forms", [])
+        forms = forms + ([] if as_of else extra)
         return render(
             request,
             template,
             status,
             **context,
-            **more(record),
-            forms=[] if as_of else forms_for(kind, caller, record, sent),
+            forms=forms,
             refused=sent.get("refused"),
             changes=[
                 item["entry"].label
@@ -184,7 +224,7 @@ def add_record_page(
         access: AccessLogDep,
         as_of: AsOf = None,
     ) -> Response:
-        return show(request, caller, system, access, record_id, as_of)
+        return show(request, Reader(system, caller, access), record_id, as_of)
 
     def record_step(
         request: Request,
@@ -195,17 +235,21 @@ def add_record_page(
         access: AccessLogDep,
         form: SentForm,
     ) -> Response:
-        found = step_of(kind, slug)
-        if found is None:
+        step = step_of(kind, slug)
+        if step is None:
             raise HTTPException(
                 404, {"code": "not_found", "message": "Formulaire inconnu."}
             )
-        step, _ = found
         role_check(step)(caller)  # 403 before anything of the form is read
+        reader = Reader(system, caller, access)
         command, errors, values = command_of(step, form)
-        sent: dict[str, Any] = {"slug": slug, "values": values, "errors": errors}
+        sent: dict[str, Any] = {
+            "form": form.get(FORM_FIELD) or slug,
+            "values": values,
+            "errors": errors,
+        }
         if command is None:  # nothing stored: the form again, with the problems
-            return show(request, caller, system, access, record_id, None, sent, 422)
+            return show(request, reader, record_id, None, sent, 422)
         ctx = command_context(
             request,
             caller,
@@ -216,36 +260,37 @@ def add_record_page(
             carry_out_step(system, record_id, command, ctx, Response())
         except ConcurrencyError:
             sent |= {
-                "refused": STALE.format(record=RECORD_NAMES[kind]),
+                "refused": STALE.format(record=records.kind(kind).this.capitalize()),
                 "since": ctx.expected_version,
             }
-            return show(request, caller, system, access, record_id, None, sent, 409)
+            return show(request, reader, record_id, None, sent, 409)
         except DomainError as error:  # a rule refused it: said next to the form
             status = next(s for c, s in STATUS_BY_ERROR if isinstance(error, c))
             if status == 403 or status == 404:
                 raise
             sent["refused"] = error.message
-            return show(request, caller, system, access, record_id, None, sent, status)
+            return show(request, reader, record_id, None, sent, status)
         return RedirectResponse(f"/{kind}s/{record_id}#historique", 303)
 
     record_page.__name__ = f"{kind}_page"
     record_step.__name__ = f"{kind}_step_form"
-    router.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
-    router.add_api_route(
+    pages.add_api_route(f"/{kind}s/{{{id_name}}}", record_page, methods=["GET"])
+    pages.add_api_route(
         f"/{kind}s/{{{id_name}}}/etapes/{{slug}}",
         record_step,
         methods=["POST"],
         dependencies=[Depends(check_csrf)],
     )
+    return show
 
 
-def _mesure_deadlines(mesure: MesurePublic) -> dict[str, Any]:
+def _mesure_deadlines(mesure: MesurePublic, reader: Reader) -> dict[str, Any]:
     """ASLL-FIN: under convention, the bilan is due by the convention's last
     day (the workload's overdue bilans are those past it)."""
     return {"bilan_due": mesure.ends_on if mesure.stage in UNDER_CONVENTION else None}
 
 
-def _saisine_deadlines(saisine: SaisinePublic) -> dict[str, Any]:
+def _saisine_deadlines(saisine: SaisinePublic, reader: Reader) -> dict[str, Any]:
     """CCAPEX-SAISINE: a legal-entity landlord assigns no earlier than two
     months after the referral; the hearing is six weeks after the assignation."""
     legal_entity = saisine.landlord_is_legal_entity
@@ -275,24 +320,38 @@ def mesures_page(
     query = mesure_filter(
         association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
-    rows, total, _ = mesures_in_scope(system, caller, access, query)
+    found = mesures_in_scope(system, caller, access, query)
     return render_list(
         request,
         "mesures.html",
-        rows,
-        total,
+        found,
         page,
         stages=STAGES,
-        stage=stage or "",
-        association=association or "",
+        stage=stage,
+        association=association,
     )
+
+
+def _after_the_cal(
+    step: type[RecordStep], dossier: DossierPublic, context: dict[str, Any]
+) -> list[Preset]:
+    """Decided by the CAL, a dossier awaits the lifting of its condition if its
+    attribution has one, else its offer if it has an attribution (CAL-CONDITION:
+    domain/dossier_attribution.py); any other step, its form as usual."""
+    if dossier.stage != DECIDED or step.action not in ("offer", "fulfil_condition"):
+        return [Preset()]
+    decision = (dossier.cal_decision or {}).get("decision")
+    conditional = decision == CONDITION
+    awaited = "fulfil_condition" if conditional else "offer"
+    return [Preset()] if decision in ATTRIBUTIONS and step.action == awaited else []
 
 
 add_record_page(
     "dossier",
     DossierPublic,
     "dossier.html",
-    lambda dossier: {"dossier": dossier},
+    lambda dossier, reader: {"dossier": dossier},
+    _after_the_cal,
 )
 add_record_page("mesure", MesurePublic, "mesure.html", _mesure_deadlines)
 add_record_page("saisine", SaisinePublic, "saisine.html", _saisine_deadlines)

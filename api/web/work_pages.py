@@ -5,11 +5,13 @@ function as its JSON list (scope, redaction, access log); a source the
 caller's role may not list adds nothing.
 
 Covered: dossiers awaiting the caller's step (no deadline: the dossier list's
-view holds none), bilans d'installation due or overdue (BILAN-DELAI), ASLL
-measures under convention (bilan or renewal due by the convention's end). Not
-covered yet: the offer's answer deadline, commissions to prepare, documents
-asked, the liste complémentaire's expiry, CCAPEX referrals and their
-deadlines. Each source lists its first 100 records."""
+view holds none, not even an offer's answer deadline), bilans d'installation
+due or overdue (BILAN-DELAI), ASLL measures under convention (bilan or renewal
+due by the convention's end), sessions to hold by their day (overdue while
+their minutes are not closed). Not covered yet: the offer's answer deadline
+(not in a read model), documents asked, the liste complémentaire's expiry,
+CCAPEX referrals and their deadlines. Each source lists its first 100
+records."""
 
 from __future__ import annotations
 
@@ -20,22 +22,34 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
+from api.access import scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import SystemDep
+from api.deps import SystemDep, current_view
+from api.routes.commissions import commissions_in_scope
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
 from api.routes.workload import mesure_filter
 from api.web import awaited, french
+from api.web.awaited import (
+    bilan_statuses,
+    commission_kinds,
+    dossier_stages,
+    mesure_stages,
+    programme_stages,
+)
 from api.web.pages import WORKLIST, PageRoute, render
 from api.web.record_pages import if_allowed
 from api.web.session import PageCallerDep
 from domain.access import Caller
+from domain.commission_steps import CLOSED
 from domain.department import local_today
 from infra.bootstrap import System
+from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
 from projections.mesures import MesureRow
+from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
 
 PER_SOURCE = 100
 
@@ -85,6 +99,17 @@ def bilan_item(label: str, row: BilanRow, now: datetime) -> WorkItem:
     return WorkItem(label, f"/dossiers/{row.dossier_id}", record, row.due_on, late)
 
 
+def commission_item(label: str, row: CommissionRow, now: datetime) -> WorkItem | None:
+    """A session whose minutes are open: to hold by its day, late after it
+    (its minutes still to close); none once they are closed."""
+    if row.stage == CLOSED:
+        return None
+    late = row.held_on < local_today(row.department, now)
+    todo = "Procès-verbal à clore" if late else label
+    record = f"Séance du {french.day(row.held_on)} à {french.commune(row.commune)}"
+    return WorkItem(todo, f"/commissions/{row.id}", record, row.held_on, late)
+
+
 def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
     kind = french.label(row.kind, "mesure_kind")
     record = f"Mesure {kind} à {french.commune(row.commune)}"
@@ -95,35 +120,56 @@ def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
 
 @dataclass(frozen=True)
 class Source:
-    """A JSON list read for the worklist: which of its filters' values wait on
-    a role (with what to do), its list function, the query for a value, and
-    an item for a row."""
+    """A JSON list read for the worklist: which values of one of its filter's
+    fields wait on a role (with what to do), its list function, its filter
+    and that field, and an item for a row."""
 
     awaits: Callable[[str], dict[str, str]]
     in_scope: Callable[..., tuple[list[Any], int, int]]
-    query: Callable[[str], Any]
-    item: Callable[[str, Any, datetime], WorkItem]
+    filter: Callable[..., Any]
+    field: str
+    item: Callable[[str, Any, datetime], WorkItem | None]
+
+    def query(self, value: str) -> Any:
+        return self.filter(**{self.field: value, "limit": PER_SOURCE})
+
+
+def _commissions(
+    system: System, caller: Caller, access: AccessRecorder, query: CommissionFilter
+) -> tuple[list[CommissionRow], int, int]:
+    return commissions_in_scope(system, caller, query)  # a session names no one
+
+
+def _programmes(
+    system: System, caller: Caller, access: AccessRecorder, query: ProgrammeQuery
+) -> tuple[list[ProgrammeRow], int, int]:
+    """The programmes of the caller's scope at the query's stage, as GET
+    /v1/programmes reads them (the programmes' view, narrowed to the scope);
+    a programme names no household: nothing logged."""
+    view = current_view(system, "programmes", None)
+    view = scoped(view, caller, "programme", "programmes")
+    rows, _ = select_programmes(view, ProgrammeFilter(limit=query.limit))
+    at_stage = [row for row in rows if row.stage == query.stage]
+    return at_stage, len(at_stage), 0
+
+
+@dataclass(frozen=True)
+class ProgrammeQuery:
+    stage: str
+    limit: int
+
+
+def programme_item(label: str, row: ProgrammeRow, now: datetime) -> WorkItem:
+    record = f"{row.name} à {french.commune(row.commune)}"
+    return WorkItem(label, f"/programmes/{row.id}", record, None, False)
 
 
 SOURCES = (
-    Source(
-        awaited.dossier_stages,
-        dossiers_in_scope,
-        lambda stage: DossierFilter(stage=stage, limit=PER_SOURCE),
-        dossier_item,
-    ),
-    Source(
-        awaited.bilan_statuses,
-        bilans_in_scope,
-        lambda status: BilanFilter(status=status, limit=PER_SOURCE),
-        bilan_item,
-    ),
-    Source(
-        awaited.mesure_stages,
-        mesures_in_scope,
-        lambda stage: mesure_filter(stage=stage, limit=PER_SOURCE),
-        mesure_item,
-    ),
+    Source(dossier_stages, dossiers_in_scope, DossierFilter, "stage", dossier_item),
+    Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
+    Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
+    Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
+    Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
 )
 
 
@@ -132,16 +178,13 @@ def work_items(
 ) -> list[WorkItem]:
     """What waits on the caller, overdue first: each source's rows of their
     scope, read (and logged) by the source's list function."""
-    return order(
-        [
-            source.item(label, row, now)
-            for source in SOURCES
-            for value, label in source.awaits(caller.role).items()
-            for row in rows_of(
-                system, caller, access, source.in_scope, source.query(value)
-            )
-        ]
+    items = (
+        source.item(label, row, now)
+        for source in SOURCES
+        for value, label in source.awaits(caller.role).items()
+        for row in rows_of(system, caller, access, source.in_scope, source.query(value))
     )
+    return order([item for item in items if item is not None])
 
 
 @router.get(WORKLIST)

@@ -277,6 +277,15 @@ class Server(RunsLogis):
 # A household a browser scenario adds to the shared demo server (test_web.py):
 # not one of the demo's, whichever test file the worker ran first.
 ADDED_BY_A_SCENARIO = "Ménage Formulaire"
+# A programme a browser scenario announces on it, likewise not the demo's.
+PROGRAMME_BY_A_SCENARIO = "Programme Formulaire"
+
+
+def demo_programmes(client: httpx.Client) -> list[dict[str, Any]]:
+    """The demo's programmes (those a scenario added left out)."""
+    answer = client.get("/v1/programmes", params={"limit": 100})
+    assert answer.status_code == 200, answer.text
+    return [p for p in answer.json()["data"] if p["name"] != PROGRAMME_BY_A_SCENARIO]
 
 
 def demo_dossiers(client: httpx.Client) -> list[dict[str, Any]]:

@@ -8,7 +8,12 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from commands.dossier import STEPS
-from tests.e2e.support import DEMO_COMMUNE, DEMO_STAGES, demo_dossiers
+from tests.e2e.support import (
+    DEMO_COMMUNE,
+    DEMO_STAGES,
+    demo_dossiers,
+    demo_programmes,
+)
 from tests.helpers.api import actor
 
 if TYPE_CHECKING:
@@ -166,7 +171,7 @@ class TestDemoDossiers:
     def test_the_liste_complementaire_served_another_landlords_vacancy(
         self, client: httpx.Client
     ) -> None:
-        programmes = client.get("/v1/programmes").json()["data"]
+        programmes = demo_programmes(client)
         [vacancy] = [p for p in programmes if p["kind"] == "vacance"]
         [delivery] = [p for p in programmes if p["kind"] == "livraison"]
         assert vacancy["landlord"] != delivery["landlord"]

@@ -22,9 +22,17 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
+from domain.programme_steps import CONCERTATION_PARTNERS
 from domain.shared import ROLE_LABELS
-from tests.e2e.support import ADDED_BY_A_SCENARIO
-from tests.helpers.api import SOCIAL_ENQUIRY, identification, identify, record, today
+from tests.e2e.support import ADDED_BY_A_SCENARIO, PROGRAMME_BY_A_SCENARIO
+from tests.helpers.api import (
+    SOCIAL_ENQUIRY,
+    actor,
+    identification,
+    identify,
+    record,
+    today,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -293,10 +301,10 @@ def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -
     pdf = page.request.get(page.locator("#pdf").get_attribute("href") or "")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-    # the first finding on a record with a page (programmes have none yet)
+    # the first finding's record page (every kind of record has one)
     page.locator("section .logis-findings li a").first.click()
     page.wait_for_url(
-        re.compile(r"/(dossier|mesure|saisine|commission)s/[0-9a-f-]{36}$")
+        re.compile(r"/(dossier|mesure|saisine|commission|programme)s/[0-9a-f-]{36}$")
     )
     assert page.locator("#etape").text_content()
 
@@ -336,7 +344,7 @@ def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
         assert by_api.status_code == 200, by_api.text
     enquiry.get_by_role("button", name="Enregistrer").click()
     refused = page.locator("#refus")
-    assert "Le dossier a changé" in refused.inner_text()
+    assert "Ce dossier a changé" in refused.inner_text()
     assert (
         "Avis de l'enquête sociale rendu" in page.locator("#entre-temps").inner_text()
     )
@@ -348,6 +356,44 @@ def test_a_mairie_records_its_avis_by_the_form_after_a_stale_one_is_refused(
     assert page.locator("#etape").text_content() == "Avis de la Mairie rendu"
     assert page.locator("#historique > li").count() == steps + 1
     assert page.locator("#formulaire-mairie-avis").count() == 0
+
+
+def test_the_als_holds_a_programmes_concertation_by_its_form(
+    page: Page, server: Server
+) -> None:
+    with server.client() as api:  # a landlord announces a delivery
+        body = {
+            "kind": "livraison",
+            "name": PROGRAMME_BY_A_SCENARIO,
+            "department": "972",
+            "commune": "97209",
+            "dwellings": [
+                {"ref": "F1", "typology": "T3", "rent": "350.00", "charges": "50.00"}
+            ],
+        }
+        answer = api.post("/v1/programmes", json=body, headers=actor("bailleur"))
+        assert answer.status_code == 201, answer.text
+        programme = answer.json()["id"]
+    sign_in(page, "als")
+    page.goto(f"/programmes/{programme}")
+    form = page.locator("#formulaire-concertation")
+    steps = page.locator("#historique > li").count()
+    for row, role in enumerate(CONCERTATION_PARTNERS):  # written beforehand
+        cell = form.locator(f"#concertation-invited-{row}-role")
+        assert cell.input_value() == role
+        form.locator(f"#concertation-invited-{row}-organisation").fill(f"{role} 972")
+    form.locator("#concertation-present-0-organisation").fill("ALS Martinique")
+    form.locator("#concertation-present-0-role").select_option("als")
+    form.get_by_label("Programme présenté").select_option("true")
+    profile = form.get_by_label("Profil des candidats recherchés")
+    profile.fill("Familles hébergées chez un tiers.")
+    form.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(re.compile(rf"/programmes/{programme}#historique$"))
+    assert page.locator("#historique > li").count() == steps + 1
+    held = page.locator("#historique > li").last.inner_text()
+    assert "Réunion de concertation tenue" in held
+    assert "Programme présenté : oui" in held  # in words, not codes
+    assert page.locator("#formulaire-concertation").count() == 0
 
 
 # Where the screenshots of the main pages go (ignored by git), at each width.

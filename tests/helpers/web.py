@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -113,3 +114,14 @@ def assert_as_of_like_the_api(
             assert str(escape(api.json()["message"])) in page.text
         else:
             assert f"{badge} {french.day(date.fromisoformat(day))}" in page.text
+
+
+def assert_stale(answer: httpx.Response, this: str, recorded: str) -> None:
+    """A form refused as stale (409): `this` record changed since the form was
+    opened, and the step `recorded` since is listed."""
+    assert answer.status_code == 409
+    text = unescape(answer.text)
+    assert f"{this} a changé depuis l'ouverture du formulaire" in text
+    since = re.search(r'<ul id="entre-temps">(.*?)</ul>', text, re.S)
+    assert since
+    assert recorded in since[1]

@@ -13,6 +13,7 @@ import pytest
 from markupsafe import escape
 
 from api.web.pages import landing
+from domain.places import DEPARTMENT_CODE_PATTERN
 from tests.helpers import web
 from tests.helpers.api import DEPARTMENT, actor
 from tests.helpers.web import assert_logged_like_the_api, logged_reads, sign_in
@@ -44,6 +45,9 @@ def test_the_page_groups_the_breaches_by_rule_as_the_api_counts_them(
     assert page.status_code == 200, page.text
     body = world.json("prefecture")
     assert f'value="{DEPARTMENT}"' in page.text
+    # the browser checks the code as the API does (its pattern, unescaped)
+    pattern = DEPARTMENT_CODE_PATTERN.strip("^$")
+    assert f'pattern="{pattern}" required>' in page.text
     assert f"{body['count']} manquements" in page.text
     table = re.search(r'id="par-regle".*?</table>', page.text, re.S)
     assert table is not None

@@ -7,6 +7,7 @@ or a form without the session's token is refused; nothing stored then."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import httpx
@@ -14,14 +15,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.helpers import web
-from tests.helpers.api import SOCIAL_ENQUIRY, identify, record, today
+from tests.helpers.api import SOCIAL_ENQUIRY, drive_dossier, identify, record, today
 from tests.helpers.mesures_http import (  # noqa: F401 (asll: a fixture)
     asll,
     drive_mesure,
     read,
 )
 from tests.helpers.mesures_http import events_of as mesure_events
-from tests.helpers.web import CSRF, sign_in
+from tests.helpers.web import CSRF, assert_stale, sign_in
 
 browser = web.browser  # a fixture
 
@@ -108,12 +109,7 @@ def test_a_stale_form_is_refused_saying_what_was_recorded_since(
     by_api = record(client, dossier, "social-enquiry", body, role="departement")
     assert by_api.status_code == 200, by_api.text
     answer = send_enquiry(browser, dossier, hidden)
-    assert answer.status_code == 409
-    text = unescape(answer.text)
-    assert "Le dossier a changé depuis l'ouverture du formulaire" in text
-    since = re.search(r'<ul id="entre-temps">(.*?)</ul>', text, re.S)
-    assert since
-    assert "Avis de l'enquête sociale rendu" in since[1]
+    assert_stale(answer, "Ce dossier", "Avis de l'enquête sociale rendu")
     assert events_of(client, dossier) == ["Identified", "SocialEnquiryRendered"]
 
 
@@ -203,3 +199,43 @@ def test_a_rule_refusing_a_form_is_said_above_it_and_nothing_stored(
     assert refusal
     assert "qui renouvelle cette mesure" in unescape(refusal[1])
     assert mesure_events(client, mesure) == before
+
+
+def test_the_households_offer_to_its_bilan_by_the_forms_of_their_roles(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    """After the CAL: the landlord's offer, its answer, the lease and the
+    entry, then the ALS's bilan d'installation, each by the form its page
+    offers at the dossier's stage (the registry's roles, not a hand list)."""
+    dossier = drive_dossier(client, to="decide_cal")
+    sign_in(browser, "bailleur")
+    deadline = (today() + timedelta(days=10)).isoformat()
+    steps = (
+        ("offer", {"answer_deadline": deadline}),
+        ("offer-answer", {"answer": "acceptee"}),
+        ("lease", {"lease_start": today().isoformat(), "rent": "350", "charges": "50"}),
+        ("entry", {}),
+    )
+    for slug, fields in steps:
+        page = browser.get(f"/dossiers/{dossier}")
+        assert page.text.count('id="formulaire-') == 1, slug  # the one awaited
+        sent = browser.post(
+            f"/dossiers/{dossier}/etapes/{slug}", data={**form_of(page, slug), **fields}
+        )
+        assert sent.status_code == 303, (slug, sent.text)
+    assert "formulaire-" not in browser.get(f"/dossiers/{dossier}").text  # the ALS's
+    browser.cookies.clear()
+    sign_in(browser, "als")
+    hidden = form_of(browser.get(f"/dossiers/{dossier}"), "installation-review")
+    bilan = {"outcome": "ok", "findings": "Ménage bien installé."}
+    answer = browser.post(
+        f"/dossiers/{dossier}/etapes/installation-review", data={**hidden, **bilan}
+    )
+    assert answer.status_code == 303, answer.text
+    assert events_of(client, dossier)[-5:] == [
+        "Offered",
+        "OfferAccepted",
+        "LeaseSigned",
+        "Entered",
+        "InstallationReviewed",
+    ]

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW
 from api.web import french
+from tests.helpers import procedure as llts
 from tests.helpers import web
 from tests.helpers.api import (
     drive_dossier,
@@ -110,7 +111,8 @@ def test_an_overdue_bilan_comes_first_marked_with_its_due_day(
     listed = rows(browser.get("/travail").text)
     ids = [row[2] for row in listed]
     assert ids.index(entered) < ids.index(to_analyse)
-    assert listed[0] == (
+    # (the sessions that took it there, their minutes open, are late too)
+    assert listed[ids.index(entered)] == (
         True,
         "Bilan d'installation à faire",
         entered,
@@ -142,3 +144,53 @@ def test_nothing_due_is_said_plainly(
     assert page.status_code == 200
     assert message in unescape(page.text)
     assert ('href="/travail"' in page.text) == (home == "/travail")
+
+
+def test_a_landlords_sessions_to_hold_with_their_day_late_ones_first(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    past = today() - timedelta(days=10)
+    late = llts.in_session(client, "cal", on=past, dwelling_refs=["B1"])
+    coming = llts.in_session(client, "cal", dwelling_refs=["B2"])
+    closed = llts.in_session(client, "cal", dwelling_refs=["B3"])
+    summary = {"summary": "Séance close."}
+    done = llts.post_step(client, closed, "minutes", summary, role="bailleur")
+    assert done.status_code == 200, done.text
+    caught_up(client)
+    assert client.get("/v1/commissions", params={"kind": "cal"}).json()["count"] == 3
+    sign_in(browser, "bailleur")
+    listed = {row[2]: row for row in rows(browser.get("/travail").text)}
+    commune = "Fort-de-France (97209)"
+    assert listed[late] == (
+        True,
+        "Procès-verbal à clore",
+        late,
+        f"Séance du {french.day(past)} à {commune}",
+        f"{french.day(past)} En retard",
+    )
+    assert listed[coming][:2] == (
+        False,
+        "Commission d'attribution des logements (CAL) à tenir",
+    )
+    assert listed[coming][4] == french.day(today())
+    assert closed not in listed  # its minutes closed: nothing more to do
+    ids = [row[2] for row in rows(browser.get("/travail").text)]
+    assert ids.index(late) < ids.index(coming)
+
+
+def test_an_announced_programme_awaits_its_concertation_on_the_als_worklist(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    announced = llts.announce(client).json()["id"]
+    concerted = llts.concerted_programme(client)
+    caught_up(client)
+    client.get("/v1/programmes", params={"min_position": store_position(client)})
+    sign_in(browser, "als")
+    listed = {row[2]: row for row in rows(browser.get("/travail").text)}
+    assert listed[announced][1:] == (
+        "Réunion de concertation à tenir",
+        announced,
+        "Résidence Les Flamboyants à Fort-de-France (97209)",
+        "—",
+    )
+    assert concerted not in listed  # held: nothing more to do
