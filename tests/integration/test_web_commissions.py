@@ -120,7 +120,9 @@ def test_the_minutes_page_is_the_apis_and_logs_alike(
 
 def _undated(minutes: str) -> str:
     """The minutes without the moment they were edited at."""
-    return re.sub(r"Édité le[^<]*|\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "", minutes)
+    return re.sub(
+        r"Édité le(</dt><dd>)?[^<]*|\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "", minutes
+    )
 
 
 def test_a_caller_outside_the_scope_gets_the_french_403_page(
