@@ -15,7 +15,6 @@ from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecord
 from api.deps import (
     CallerDep,
     ContextDep,
-    DwellingRef,
     MinPosition,
     Offset,
     QueryDay,
@@ -35,16 +34,8 @@ from api.schemas.commissions import (
     CommissionsPublic,
 )
 from api.schemas.common import CommandAnswer
-from api.steps import carry_out_step, may_record, may_step
-from commands.commission import (
-    CloseMinutes,
-    ConveneCommission,
-    DecideOnDwelling,
-    DecisionTerms,
-    PreSelect,
-    RankDossiers,
-    RecordAttendance,
-)
+from api.steps import add_step_routes, may_record
+from commands.commission import ConveneCommission
 from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
@@ -89,91 +80,7 @@ def convene_commission(
     return answer
 
 
-@router.post(
-    "/{commission_id}/attendance",
-    response_model=CommandAnswer,
-    dependencies=[may_step(RecordAttendance)],
-)
-def record_attendance(
-    commission_id: UUID,
-    body: RecordAttendance,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The attendance sheet, on the session's day, with its presidency where the
-    law requires one (commission préfectorale: COMPREF-PRESIDENCE)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/preselection",
-    response_model=CommandAnswer,
-    dependencies=[may_step(PreSelect)],
-)
-def preselect(
-    commission_id: UUID,
-    body: PreSelect,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The pré-commission's selection: prioritaire, liste complémentaire or écarté,
-    for each dossier named (PRECOM-QUORUM: Préfecture and DEAL present)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/ranking",
-    response_model=CommandAnswer,
-    dependencies=[may_step(RankDossiers)],
-)
-def rank(
-    commission_id: UUID,
-    body: RankDossiers,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The commission préfectorale's ranked list, liste complémentaire (valid six
-    months, LC-VALIDITE) and dossiers not retained, in the RDA's order
-    (COMPREF-RANG: a departure from it carries a motive)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/dwellings/{ref}/decisions",
-    response_model=CommandAnswer,
-    dependencies=[may_step(DecideOnDwelling)],
-)
-def decide_on_dwelling(
-    commission_id: UUID,
-    ref: DwellingRef,
-    body: DecisionTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The CAL's decisions on the candidates examined for one dwelling (CAL-TROIS,
-    CAL-PREALABLE, LC-VALIDITE, CAL-DECISION, CAL-CONDITION, CAL-MOTIF)."""
-    command = DecideOnDwelling(dwelling_ref=ref, **body.model_dump())
-    return carry_out_step(system, commission_id, command, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/minutes",
-    response_model=CommandAnswer,
-    dependencies=[may_step(CloseMinutes)],
-)
-def close_minutes(
-    commission_id: UUID,
-    body: CloseMinutes,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Close the session's minutes: nothing more is decided in it."""
-    return carry_out_step(system, commission_id, body, ctx, response)
+add_step_routes(router, "commission")
 
 
 add_read_route(

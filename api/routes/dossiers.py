@@ -24,7 +24,7 @@ from api.record_routes import add_history_route, add_read_route, list_in_scope
 from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import add_step_routes, may_record
-from commands.dossier import STAGES, STEPS
+from commands.dossier import STAGES
 from commands.dossier_identification import IdentifyDossier
 from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
@@ -65,12 +65,7 @@ def identify_dossier(
     return answer
 
 
-add_step_routes(
-    router,
-    "dossier",
-    STEPS,
-    operation_prefix="record",
-)
+add_step_routes(router, "dossier", operation_prefix="record")
 
 
 @router.get("", response_model=DossiersPublic)

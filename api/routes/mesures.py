@@ -21,7 +21,7 @@ from api.routes.workload import MesureFilterDep
 from api.schemas.common import CommandAnswer
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import add_step_routes
-from commands.mesure import STEPS, RequestMesure
+from commands.mesure import RequestMesure
 from domain.access import Caller
 from infra.bootstrap import System
 from projections.mesures import MesureFilter, MesureRow, select_mesures
@@ -59,12 +59,7 @@ def request_mesure(
     return answer
 
 
-add_step_routes(
-    router,
-    "mesure",
-    STEPS,
-    operation_prefix="mesure",
-)
+add_step_routes(router, "mesure", operation_prefix="mesure")
 
 
 add_read_route(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
@@ -11,7 +10,6 @@ from api.access import scoped
 from api.deps import (
     CallerDep,
     ContextDep,
-    DwellingRef,
     MinPosition,
     Offset,
     SystemDep,
@@ -23,16 +21,8 @@ from api.errors import documented_errors
 from api.record_routes import add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import carry_out_step, may_record, may_step
-from commands.programme import (
-    AnnounceProgramme,
-    HoldConcertation,
-    LeaseTerms,
-    LetDwelling,
-    ProposeCandidates,
-    VacancyTerms,
-    VacateDwelling,
-)
+from api.steps import add_step_routes, may_record
+from commands.programme import AnnounceProgramme
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
 from projections.programmes import ProgrammeFilter, select_programmes
@@ -66,75 +56,7 @@ def announce_programme(
     return answer
 
 
-@router.post(
-    "/{programme_id}/concertation",
-    response_model=CommandAnswer,
-    dependencies=[may_step(HoldConcertation)],
-)
-def hold_concertation(
-    programme_id: UUID,
-    body: HoldConcertation,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Record the réunion de concertation: partners, quota, candidate profile."""
-    return carry_out_step(system, programme_id, body, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/lease",
-    response_model=CommandAnswer,
-    dependencies=[may_step(LetDwelling)],
-)
-def let_dwelling(
-    programme_id: UUID,
-    ref: DwellingRef,
-    body: LeaseTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Let a dwelling of the programme to a dossier's household."""
-    command = LetDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(system, programme_id, command, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/vacancy",
-    response_model=CommandAnswer,
-    dependencies=[may_step(VacateDwelling)],
-)
-def vacate_dwelling(
-    programme_id: UUID,
-    ref: DwellingRef,
-    body: VacancyTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Record a let dwelling vacant again; the next households of the commune's
-    valid listes complémentaires, whichever landlord's, are proposed with it."""
-    command = VacateDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(system, programme_id, command, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/candidates",
-    response_model=CommandAnswer,
-    dependencies=[may_step(ProposeCandidates)],
-)
-def propose_candidates(
-    programme_id: UUID,
-    ref: DwellingRef,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Propose again the next households of the commune's valid listes
-    complémentaires for a dwelling to let (e.g. after the CAL's refusals)."""
-    command = ProposeCandidates(ref=ref)
-    return carry_out_step(system, programme_id, command, ctx, response)
+add_step_routes(router, "programme")
 
 
 @router.get("", response_model=ProgrammesPublic)

@@ -18,7 +18,7 @@ from api.record_routes import add_history_route, add_read_route
 from api.schemas.common import CommandAnswer
 from api.schemas.saisines import SaisinePublic
 from api.steps import add_step_routes, may_record
-from commands.saisine import STEPS, SignalSaisine
+from commands.saisine import SignalSaisine
 
 ERRORS = documented_errors(
     "Saisine introuvable",
@@ -54,12 +54,7 @@ def signal_saisine(
     return answer
 
 
-add_step_routes(
-    router,
-    "saisine",
-    STEPS,
-    operation_prefix="saisine",
-)
+add_step_routes(router, "saisine", operation_prefix="saisine")
 
 
 add_read_route(
