@@ -7,6 +7,7 @@ the step's command (or its terms, when the URL names a dwelling), `If-Match` and
 # No `from __future__ import annotations` here: the endpoints are built in a loop,
 # and FastAPI must see each body class itself, not its name.
 
+import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
@@ -123,10 +124,11 @@ def carry_out_step(
 def _endpoint(
     step: type[RecordStep], id_name: str, name: str, *, optional: bool
 ) -> Callable[..., CommandAnswer]:
-    """The step's handler: on the record named by `id_name`, with the dwelling
-    `ref` of the URL for a step naming one."""
-    if step.dwelling_field:
-        return _dwelling_endpoint(step, id_name, name)
+    """The step's handler, on the record named by `id_name`. A step naming a
+    dwelling by its URL takes it as `ref` and its terms (its base that is a
+    command and no step; none: no body) as body. Its signature shows FastAPI
+    only the parameters the step has."""
+    body_class = _terms(step) if step.dwelling_field else step
     required = not optional or any(f.is_required() for f in step.model_fields.values())
     default = Body() if required else Body(default=None)
 
@@ -135,21 +137,32 @@ def _endpoint(
         ctx: ContextDep,
         system: SystemDep,
         response: Response,
-        body: step = default,  # type: ignore[valid-type]
+        ref: DwellingRef = "",
+        body: body_class = default,  # type: ignore[valid-type]
     ) -> CommandAnswer:
-        command = body if body is not None else step()
+        if step.dwelling_field:
+            given = body.model_dump() if body_class and body is not None else {}
+            command = step(**{step.dwelling_field: ref}, **given)
+        else:
+            command = body if body is not None else step()
         return carry_out_step(system, aggregate_id, command, ctx, response)
 
+    dropped = {"ref"} if not step.dwelling_field else set()
+    if body_class is None:
+        dropped.add("body")
+    signature = inspect.signature(record_step)
+    kept = [
+        p.replace(default=p.empty) if p.name == "ref" else p
+        for p in signature.parameters.values()
+        if p.name not in dropped
+    ]
+    record_step.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
     record_step.__name__ = name
     return record_step
 
 
-def _dwelling_endpoint(
-    step: type[RecordStep], id_name: str, name: str
-) -> Callable[..., CommandAnswer]:
-    """The body is the step's terms (its base that is a command and no step),
-    the dwelling its URL's `ref`; a step with no terms has no body."""
-    terms = next(
+def _terms(step: type[RecordStep]) -> type[Command] | None:
+    return next(
         (
             base
             for base in step.__bases__
@@ -157,35 +170,3 @@ def _dwelling_endpoint(
         ),
         None,
     )
-
-    def command(ref: str, body: Command | None) -> RecordStep:
-        given = body.model_dump() if body is not None else {}
-        return step(**{step.dwelling_field: ref}, **given)
-
-    if terms is None:
-
-        def record_step(
-            aggregate_id: Annotated[UUID, Path(alias=id_name)],
-            ref: DwellingRef,
-            ctx: ContextDep,
-            system: SystemDep,
-            response: Response,
-        ) -> CommandAnswer:
-            asked = command(ref, None)
-            return carry_out_step(system, aggregate_id, asked, ctx, response)
-
-    else:
-
-        def record_step(  # type: ignore[misc]
-            aggregate_id: Annotated[UUID, Path(alias=id_name)],
-            ref: DwellingRef,
-            body: terms,  # type: ignore[valid-type]
-            ctx: ContextDep,
-            system: SystemDep,
-            response: Response,
-        ) -> CommandAnswer:
-            asked = command(ref, body)
-            return carry_out_step(system, aggregate_id, asked, ctx, response)
-
-    record_step.__name__ = name
-    return record_step
