@@ -18,7 +18,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.documents import csv_text, moment, render_html
-from api.legality import FindingSeverity, RuleNotChecked, Severity
+from api.legality import FindingSeverity, RuleNotChecked, Severity, rule_texts
+from api.schemas.common import read_off
 from domain.legality import RULES_BY_ID
 from domain.places import commune_label
 from domain.records import KIND_LABELS
@@ -92,12 +93,7 @@ class ReportEventPublic(BaseModel):
 
     @classmethod
     def of(cls, e: EventRef) -> ReportEventPublic:
-        return cls(
-            version=e.version,
-            label=e.label,
-            occurred_on=e.occurred_on,
-            recorded_at=e.recorded_at,
-        )
+        return read_off(cls, e)
 
 
 class ReportFindingPublic(BaseModel):
@@ -118,25 +114,16 @@ class ReportFindingPublic(BaseModel):
 
     @classmethod
     def of(cls, record: ReportedRecord, f: Finding) -> ReportFindingPublic:
-        rule = RULES_BY_ID[f.rule]
-        return cls(
-            rule=f.rule,
-            title=rule.title,
-            source=rule.source,
-            severity=f.severity,
-            message=f.message,
-            breached_on=f.breached_on,
-            settings_version=f.settings_version,
-            assumptions=list(f.assumptions),
+        events = [record.events[v] for v in f.versions if v in record.events]
+        return read_off(
+            cls,
+            f,
+            **rule_texts(f.rule),
             record_kind=record.kind,
             record_id=record.id,
             record_label=record.label,
             commune=record.commune,
-            events=[
-                ReportEventPublic.of(record.events[v])
-                for v in f.versions
-                if v in record.events
-            ],
+            events=[ReportEventPublic.of(e) for e in events],
             links=links(record.kind, record.id),
         )
 
@@ -164,12 +151,7 @@ class SettingsVersionPublic(BaseModel):
 
     @classmethod
     def of(cls, v: SettingsVersion) -> SettingsVersionPublic:
-        return cls(
-            number=v.number,
-            effective_from=v.effective_from,
-            used=v.used,
-            assumptions=list(v.assumptions),
-        )
+        return read_off(cls, v)
 
 
 class AssumptionPublic(BaseModel):

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import read_off
+
 if TYPE_CHECKING:
     from infra.access_entries import AccessQuery, AccessRecord
 
@@ -26,18 +28,7 @@ class AccessEntryPublic(BaseModel):
 
     @classmethod
     def of(cls, r: AccessRecord) -> AccessEntryPublic:
-        return cls(
-            id=r.id,
-            at=r.at,
-            subject=r.subject,
-            role=r.role,
-            organisation=r.organisation,
-            kind=r.kind,
-            record_id=r.record_id,
-            endpoint=r.endpoint,
-            request_id=r.request_id,
-            categories=list(r.categories),
-        )
+        return read_off(cls, r)
 
 
 class AccessLogPublic(BaseModel):
@@ -50,9 +41,5 @@ class AccessLogPublic(BaseModel):
     def of(
         cls, records: list[AccessRecord], count: int, query: AccessQuery
     ) -> AccessLogPublic:
-        return cls(
-            data=[AccessEntryPublic.of(r) for r in records],
-            count=count,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        data = [AccessEntryPublic.of(r) for r in records]
+        return read_off(cls, query, data=data, count=count)

@@ -1,12 +1,25 @@
-"""What several resources answer: a command's answer, an actor."""
+"""What several resources answer: a command's answer, an actor; how a public
+model is read off what the floors below give."""
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
 from commands.context import CommandResult
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_off(model: type[M], source: Any, /, **given: Any) -> M:
+    """The public `model` read off an object (an aggregate, a row, a result):
+    each field is the object's attribute of that name, but those `given`."""
+    read = {
+        name: getattr(source, name) for name in model.model_fields if name not in given
+    }
+    return model(**read, **given)
 
 
 class CommandAnswer(BaseModel):
@@ -32,15 +45,14 @@ class CommandAnswer(BaseModel):
 
     @classmethod
     def of(cls, result: CommandResult) -> CommandAnswer:
-        return cls(
-            id=result.id,
-            version=result.version,
-            position=result.position,
-            stage=result.stage,
-        )
+        return read_off(cls, result)
 
 
 class ActorPublic(BaseModel):
     subject: str
     role: str
     organisation: str
+
+    @classmethod
+    def of(cls, actor: Any) -> ActorPublic:
+        return read_off(cls, actor)
