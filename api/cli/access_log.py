@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
+from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS, LOGGED
 from domain.shared import ROLE_LABELS, ROLES
@@ -84,7 +85,6 @@ def add_parsers(commands: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.schemas.access_log import AccessLogPublic
     from infra.access_entries import AccessQuery
-    from infra.bootstrap import build_system
 
     query = AccessQuery(
         record_id=args.record,
@@ -97,16 +97,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         limit=args.limit,
         offset=max(args.offset, 0),
     )
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         records, count = system.access_log.select(query)
         page = AccessLogPublic.of(records, count, query)
         if args.format == "json":
             print(json_text(page.model_dump(mode="json")))
             return 0
         departments = _departments(system.app, {e.record_id for e in page.data})
-    finally:
-        system.close()
     return _table(page, departments)
 
 

@@ -13,7 +13,7 @@ from api.cli import minutes
 from api.cli.arguments import matching, uuid_arg
 from api.cli.history import Names
 from api.cli.output import console, day, print_json, print_table, rows, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from domain.commission_steps import KINDS, STAGE_LABELS
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, commune_label
@@ -93,20 +93,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "minutes":
         return minutes.run(settings, args)
     from api.schemas.commissions import CommissionListPublic, CommissionsPublic
-    from infra.bootstrap import build_system
     from projections.commissions import (
         CommissionFilter,
         commission_list,
         select_commissions,
     )
 
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "commissions")
-        if views is None:
-            return 1
-        view = views["commissions"]
-        position = view.max_tracking_id(system.app.name) or 0
+    with opened(settings) as system:
+        view, position = caught_up_view(system, "commissions")
         if args.action == "list":
             query = CommissionFilter(
                 department=args.department,
@@ -130,8 +124,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "json":
             return print_json(public.model_dump(mode="json"))
         return print_commission(public, Names(system.app))
-    finally:
-        system.close()
 
 
 def _print_commissions(page: CommissionsPublic, output: str) -> int:

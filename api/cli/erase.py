@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import day_arg, uuid_arg
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
+from api.cli.views import opened
 from domain.records import KIND_LABELS
 from domain.shared import Actor
 
@@ -49,21 +50,18 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from infra.bootstrap import build_system
     from infra.erasure import erase_household
 
     actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
     today = args.as_of or datetime.now(UTC).date()
-    system = build_system(settings)
-    try:  # a refusal (DomainError) is printed by api/cli/__init__.py, exit status 1
+    # A refusal (DomainError) is printed by api/cli/__init__.py, exit status 1.
+    with opened(settings) as system:
         with progress("Effacement"):
             erasure = erase_household(
                 system.app, args.household_id, actor, today, "logis-erase",
                 system.engine,
             )  # fmt: skip
         first = next(iter(system.app.events.get(erasure.records[0][1], limit=1)))
-    finally:
-        system.close()
     if args.format == "json":
         return print_json(
             {

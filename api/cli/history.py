@@ -25,6 +25,7 @@ from uuid import UUID
 
 from api.cli.arguments import moment_arg, uuid_arg
 from api.cli.output import print_json
+from api.cli.views import opened
 from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
 from domain.clocks import Clocks, local_moment
 from domain.places import commune_label
@@ -125,10 +126,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"logis history : erreur : {error}", file=sys.stderr)
         return 2
     from api.schemas.history import HistoryEntry
-    from infra.bootstrap import build_system
 
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         kind, events = system.app.record_history_at(args.record_id, clocks)
         all_events = list(system.app.events.get(args.record_id))
         if args.format == "json":
@@ -139,8 +138,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         for event in clocks.replayable(all_events):
             state = event.mutate(state)
         print(render(kind.label, args.record_id, events, state, clocks, names, args))
-    finally:
-        system.close()
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api.cli.output import json_text
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.documents import render_pdf
 from api.legality_report import (
     DepartmentReportPublic,
@@ -27,7 +27,6 @@ from domain.department import local_today
 from domain.places import commune_label, department_of
 from domain.records import KIND_LABELS
 from domain.shared import fr_day
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     from infra.settings import Settings
@@ -49,12 +48,9 @@ def run(
     end = args.end or day
     if args.start and args.start > end:
         parser.error(f"période vide : du {fr_day(args.start)} au {fr_day(end)}")
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "audit_trail")
-        if views is None:
-            return 1
-        ids = report_ids(views["audit_trail"], department, args.commune)
+    with opened(settings) as system:
+        view, _ = caught_up_view(system, "audit_trail")
+        ids = report_ids(view, department, args.commune)
         # The operator reads the whole store (as `logis audit`): every kind,
         # households named.
         report = department_report(
@@ -65,8 +61,6 @@ def run(
         answer = DepartmentReportPublic.of(
             report, verify_chain(system.app, edited), edited
         )
-    finally:
-        system.close()
     _write_report(answer, args.format, args.output)
     if not answer.chain.verified:
         print(

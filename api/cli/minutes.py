@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import uuid_arg
+from api.cli.views import opened
 from api.documents import render_pdf
 
 if TYPE_CHECKING:
@@ -49,14 +50,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     from api.minutes.build import build_minutes
     from api.minutes.page import minutes_html
-    from infra.bootstrap import build_system
 
     now = datetime.now(UTC)
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         minutes = build_minutes(system.app, args.commission_id, None, now)
-    finally:
-        system.close()
     html = minutes_html(minutes, now)
     state = "clos" if minutes.closed_on else "provisoire"
     if args.format == "pdf":
