@@ -8,7 +8,7 @@ import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import matching, uuid_arg, whole_number_arg
+from api.cli.arguments import add_format, matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
 from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
@@ -78,7 +78,7 @@ def add_parsers(commands: Any) -> None:
     parser.add_argument(
         "--offset", type=whole_number_arg(0, 10**9), default=0, help="défaut : 0"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(parser)
     parser.set_defaults(run=run)
 
 

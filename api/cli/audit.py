@@ -9,10 +9,9 @@ import argparse
 import io
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, moment_arg, uuid_arg
 from api.cli.output import day, json_text, local_time, print_table, rows, table
 from api.cli.views import caught_up_view, opened
 from api.documents import csv_text, moment, render_html, render_pdf
@@ -53,14 +52,11 @@ def add_parsers(commands: Any) -> None:
     audit.add_argument(
         "record_id", type=uuid_arg("identifiant"), help="identifiant (UUID)"
     )
-    audit.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="table (défaut), json, csv, html (page imprimable) ou pdf (avec --output)",
-    )
-    audit.add_argument(
-        "--output", type=Path, default=None, help="écrire dans ce fichier (UTF-8)"
+    add_format(
+        audit,
+        FORMATS,
+        "table (défaut), json, csv, html (page imprimable) ou pdf (avec --output)",
+        output="écrire dans ce fichier (UTF-8)",
     )
     audit.add_argument(
         "--as-of",

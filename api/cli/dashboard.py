@@ -7,11 +7,10 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, matching
+from api.cli.arguments import add_department, add_format, day_arg, matching
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_view, opened
 from domain.department_settings import ASSOCIATION_PATTERN
-from domain.places import DEPARTMENT_CODE_PATTERN
 
 if TYPE_CHECKING:
     import argparse
@@ -24,11 +23,7 @@ def add_parsers(commands: Any) -> None:
     dashboard = commands.add_parser(
         "dashboard", help="charge des associations ASLL et des référents (vue projetée)"
     )
-    dashboard.add_argument(
-        "--department",
-        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
-        help="code du département, p. ex. 972 (défaut : tous)",
-    )
+    add_department(dashboard, "code du département, p. ex. 972 (défaut : tous)")
     dashboard.add_argument(
         "--association",
         type=matching(ASSOCIATION_PATTERN, "code d'association"),
@@ -40,7 +35,7 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="jour de référence AAAA-MM-JJ (défaut : aujourd'hui, heure locale)",
     )
-    dashboard.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(dashboard)
     dashboard.set_defaults(run=run)
 
 

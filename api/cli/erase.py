@@ -11,7 +11,7 @@ import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, uuid_arg
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
 from api.cli.views import opened
 from domain.records import KIND_LABELS
@@ -45,7 +45,7 @@ def add_parsers(commands: Any) -> None:
         "--by", default=None, metavar="IDENTIFIANT",
         help="qui efface (défaut : l'utilisateur du système)",
     )  # fmt: skip
-    erase.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(erase)
     erase.set_defaults(run=run)
 
 

@@ -23,7 +23,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from api.cli.arguments import moment_arg, uuid_arg
+from api.cli.arguments import add_format, moment_arg, uuid_arg
 from api.cli.output import print_json
 from api.cli.views import opened
 from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
@@ -86,11 +86,9 @@ def add_parsers(commands: Any) -> None:
         action="store_true",
         help="chaque champ de chaque événement, en plus du résumé",
     )
-    history.add_argument(
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (défaut, pour les personnes) ou json (tous les champs, "
+    add_format(
+        history,
+        help_text="table (défaut, pour les personnes) ou json (tous les champs, "
         "identifiants complets)",
     )
     history.set_defaults(run=run)

@@ -13,10 +13,9 @@ import argparse
 import re
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, moment_arg, uuid_arg
 from api.cli.output import day, print_json, print_table, rows, table
 from api.cli.views import caught_up_views, opened
 from commands.errors import InvalidCommandError, NotFoundError
@@ -102,17 +101,11 @@ def add_parsers(commands: Any) -> None:
         help="ce que le registre savait à cet instant, d'après l'heure "
         "d'enregistrement (sans fuseau : UTC ; défaut : maintenant)",
     )  # fmt: skip
-    legality.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="table (défaut), json ; pour le rapport aussi csv, html, pdf",
-    )
-    legality.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="rapport : écrire dans ce fichier (pdf : obligatoire)",
+    add_format(
+        legality,
+        FORMATS,
+        "table (défaut), json ; pour le rapport aussi csv, html, pdf",
+        output="rapport : écrire dans ce fichier (pdf : obligatoire)",
     )
     legality.set_defaults(
         run=run,

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import uuid_arg
+from api.cli.arguments import add_format, uuid_arg
 from api.cli.views import opened
 from api.documents import render_pdf
 
@@ -30,14 +29,11 @@ def add_parser(actions: Any) -> None:
     minutes.add_argument(
         "commission_id", type=uuid_arg("identifiant de commission"), help="identifiant"
     )
-    minutes.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="html",
-        help="html (défaut) ou pdf (avec --output)",
-    )
-    minutes.add_argument(
-        "--output", type=Path, default=None, help="écrire dans ce fichier"
+    add_format(
+        minutes,
+        FORMATS,
+        "html (défaut) ou pdf (avec --output)",
+        output="écrire dans ce fichier",
     )
 
 

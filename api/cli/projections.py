@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from api.cli.arguments import add_format
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
 from api.cli.views import opened
 
@@ -29,7 +30,7 @@ def add_parsers(commands: Any) -> None:
     )
     actions = projections.add_subparsers(dest="action", required=True)
     status = actions.add_parser("status", help="position et retard de chaque vue")
-    status.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(status)
     rebuild = actions.add_parser(
         "rebuild", help="reconstruire une vue (ou toutes) sans interrompre les lectures"
     )

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import uuid_arg
+from api.cli.arguments import add_format, uuid_arg
 from api.cli.output import print_json, progress
 from api.cli.views import opened
 
@@ -46,7 +46,7 @@ def add_parsers(commands: Any) -> None:
         metavar="POSITION:EMPREINTE",
         help="ancre du journal des accès publiée par `logis anchor` (répétable)",
     )
-    verify.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(verify)
     anchor = commands.add_parser(
         "anchor",
         help="la tête des chaînes (événements et journal des accès), en une ligne "
