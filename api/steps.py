@@ -14,6 +14,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Path, Response
 
+from api.access import check_household_link
 from api.deps import (
     CallerDep,
     ContextDep,
@@ -28,8 +29,63 @@ from commands.base import Command, RecordStep
 from commands.context import Context
 from commands.procedures import PROCEDURES
 from domain import records
+from domain.access import Caller
 from domain.shared import check_role
 from infra.bootstrap import System
+
+
+def add_creation_route(
+    router: APIRouter,
+    kind: str,
+    *,
+    action: str,
+    name: str,
+    doc: str,
+    refusal: str | None = None,
+    check: Callable[[System, Caller, Any], None] | None = None,
+) -> None:
+    """POST {router prefix}: the kind's creation command (commands/procedures.py)
+    opens a record, 201 with its Location; `action` is the creation's step in
+    the registry (its roles, the Idempotency-Key's fingerprint). `refusal`: the
+    words of the 403 before the body is read (none where a department's
+    setting names the roles); `check`: what else the caller must be allowed
+    first (the household the record names); `name` and `doc`: the operation's."""
+    creation = PROCEDURES[kind].creation
+
+    def create(
+        body: creation,  # type: ignore[valid-type]
+        ctx: ContextDep,
+        caller: CallerDep,
+        system: SystemDep,
+        response: Response,
+    ) -> CommandAnswer:
+        if check is not None:
+            check(system, caller, body)
+        ctx = with_fingerprint(ctx, action, body.model_dump(mode="json"))
+        answer = carry_out(
+            system,
+            creation.__name__,
+            response,
+            lambda: system.app.create(kind, body, ctx),
+        )
+        response.headers["Location"] = f"{router.prefix}/{answer.id}"
+        return answer
+
+    create.__name__, create.__doc__ = name, doc
+    router.add_api_route(
+        "",
+        create,
+        methods=["POST"],
+        status_code=201,
+        response_model=CommandAnswer,
+        dependencies=[may_record(kind, action, refusal)] if refusal else [],
+    )
+
+
+def names_household(system: System, caller: Caller, body: Any) -> None:
+    """The household a new record names is one Logis knows and the caller may
+    name (api/access.check_household_link)."""
+    check_household_link(system, caller, body.household_id)
 
 
 def add_step_routes(

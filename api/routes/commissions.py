@@ -14,14 +14,11 @@ from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
-    ContextDep,
     MinPosition,
     Offset,
     QueryDay,
     SystemDep,
-    carry_out,
     current_view,
-    with_fingerprint,
 )
 from api.documents import PDF, document_response
 from api.errors import documented_errors
@@ -33,9 +30,7 @@ from api.schemas.commissions import (
     CommissionPublic,
     CommissionsPublic,
 )
-from api.schemas.common import CommandAnswer
-from api.steps import add_step_routes, may_record
-from commands.commission import ConveneCommission
+from api.steps import add_creation_route, add_step_routes
 from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
@@ -58,26 +53,15 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/commissions", tags=["commissions"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("commission", "convene", "convocation d'une séance")],
+add_creation_route(
+    router,
+    "commission",
+    action="convene",
+    name="convene_commission",
+    doc="""Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
+    commission préfectorale, a landlord its CAL (on named dwellings).""",
+    refusal="convocation d'une séance",
 )
-def convene_commission(
-    body: ConveneCommission, ctx: ContextDep, system: SystemDep, response: Response
-) -> CommandAnswer:
-    """Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
-    commission préfectorale, a landlord its CAL (on named dwellings)."""
-    ctx = with_fingerprint(ctx, "convene", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "ConveneCommission",
-        response,
-        lambda: system.app.create("commission", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/commissions/{answer.id}"
-    return answer
 
 
 add_step_routes(router, "commission")

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from api.access import scoped
 from api.deps import (
     CallerDep,
-    ContextDep,
     MinPosition,
     Offset,
     SystemDep,
-    carry_out,
     current_view,
-    with_fingerprint,
 )
 from api.errors import documented_errors
 from api.record_routes import add_read_route
-from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import add_step_routes, may_record
-from commands.programme import AnnounceProgramme
+from api.steps import add_creation_route, add_step_routes
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
 from projections.programmes import ProgrammeFilter, select_programmes
@@ -35,25 +30,14 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("programme", "announce", "annonce du programme")],
+add_creation_route(
+    router,
+    "programme",
+    action="announce",
+    name="announce_programme",
+    doc=("Announce an LLTS programme: a landlord's delivery or vacancy in a commune."),
+    refusal="annonce du programme",
 )
-def announce_programme(
-    body: AnnounceProgramme, ctx: ContextDep, system: SystemDep, response: Response
-) -> CommandAnswer:
-    """Announce an LLTS programme: a landlord's delivery or vacancy in a commune."""
-    ctx = with_fingerprint(ctx, "announce", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "AnnounceProgramme",
-        response,
-        lambda: system.app.create("programme", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/programmes/{answer.id}"
-    return answer
 
 
 add_step_routes(router, "programme")
