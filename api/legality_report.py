@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from api.documents import csv_text, moment, render_html
 from api.legality import FindingSeverity, RuleNotChecked, Severity, rule_texts
-from api.schemas.common import read_off
+from api.schemas.common import ReadOff, read_off
 from domain.legality import RULES_BY_ID
 from domain.places import commune_label
 from domain.records import KIND_LABELS
@@ -33,9 +33,7 @@ if TYPE_CHECKING:
     from commands.application import Logis
     from commands.legality_report import (
         DepartmentReport,
-        EventRef,
         ReportedRecord,
-        SettingsVersion,
     )
     from domain.legality import Finding
     from projections.rows import RowView
@@ -85,15 +83,11 @@ def verify_chain(app: Logis, now: datetime) -> ChainPublic:
 # ---- the answer ----------------------------------------------------------------------
 
 
-class ReportEventPublic(BaseModel):
+class ReportEventPublic(ReadOff):
     version: int
     label: str
     occurred_on: date
     recorded_at: datetime
-
-    @classmethod
-    def of(cls, e: EventRef) -> ReportEventPublic:
-        return read_off(cls, e)
 
 
 class ReportFindingPublic(BaseModel):
@@ -143,15 +137,11 @@ class RuleCountPublic(BaseModel):
     count: int
 
 
-class SettingsVersionPublic(BaseModel):
+class SettingsVersionPublic(ReadOff):
     number: int
     effective_from: date
     used: bool = Field(description="Au moins un manquement jugé selon elle")
     assumptions: list[str]
-
-    @classmethod
-    def of(cls, v: SettingsVersion) -> SettingsVersionPublic:
-        return read_off(cls, v)
 
 
 class AssumptionPublic(BaseModel):
@@ -304,15 +294,21 @@ def as_csv(report: DepartmentReportPublic) -> str:
 # ---- the printable page ----------------------------------------------------------
 
 
+def period_words(report: DepartmentReportPublic) -> str:
+    """The report's period, for people: « du … au … », « jusqu'au … »."""
+    if report.from_:
+        return f"du {fr_day(report.from_)} au {fr_day(report.to)}"
+    return f"jusqu'au {fr_day(report.to)}"
+
+
+def place_words(report: DepartmentReportPublic) -> str:
+    """The report's territory, for people: « département 972, commune … »."""
+    commune = f", commune {commune_label(report.commune)}" if report.commune else ""
+    return f"département {report.department}{commune}"
+
+
 def as_html(report: DepartmentReportPublic) -> str:
-    period = (
-        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
-        if report.from_
-        else f"jusqu'au {fr_day(report.to)}"
-    )
-    place = f"département {report.department}" + (
-        f", commune {commune_label(report.commune)}" if report.commune else ""
-    )
+    place, period = place_words(report), period_words(report)
     facts = [
         ("Territoire", place),
         ("Période", f"manquements nés {period}"),

@@ -19,12 +19,14 @@ from api.legality_report import (
     DepartmentReportPublic,
     as_csv,
     as_html,
+    period_words,
+    place_words,
     report_ids,
     verify_chain,
 )
 from commands.legality_report import department_report
 from domain.department import local_today
-from domain.places import commune_label, department_of
+from domain.places import department_of
 from domain.records import KIND_LABELS
 from domain.shared import fr_day
 
@@ -98,16 +100,10 @@ def _write_report(
 
 
 def _summary(report: DepartmentReportPublic) -> str:
-    period = (
-        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
-        if report.from_
-        else f"jusqu'au {fr_day(report.to)}"
-    )
-    place = f"Département {report.department}" + (
-        f", commune {commune_label(report.commune)}" if report.commune else ""
-    )
+    place = place_words(report)
     lines = [
-        f"Rapport de légalité — {place} — manquements nés {period} "
+        f"Rapport de légalité — {place[0].upper()}{place[1:]} — manquements nés "
+        f"{period_words(report)} "
         f"(historiques au {fr_day(report.as_of)})",
         f"Manquements : {report.count}"
         + (

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import read_off
+from api.schemas.common import ReadOff, read_off
 
 if TYPE_CHECKING:
     from infra.access_entries import AccessQuery, AccessRecord
 
 
-class AccessEntryPublic(BaseModel):
+class AccessEntryPublic(ReadOff):
     id: int
     at: datetime = Field(description="Moment de la lecture (UTC)")
     subject: str
@@ -25,10 +25,6 @@ class AccessEntryPublic(BaseModel):
     endpoint: str = Field(description="Méthode et modèle de route lus")
     request_id: str
     categories: list[str] = Field(description="Catégories lues (DOMAIN §9)")
-
-    @classmethod
-    def of(cls, r: AccessRecord) -> AccessEntryPublic:
-        return read_off(cls, r)
 
 
 class AccessLogPublic(BaseModel):

@@ -9,8 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import read_off
-from domain.commission import Commission
+from api.schemas.common import ReadOff, read_off
 from projections.commissions import (
     CommissionList,
     CommissionRow,
@@ -20,7 +19,7 @@ from projections.commissions import (
 )
 
 
-class CommissionPublic(BaseModel):
+class CommissionPublic(ReadOff):
     id: UUID
     version: int
     kind: str
@@ -39,10 +38,6 @@ class CommissionPublic(BaseModel):
     minutes_closed_on: date | None
     created_on: datetime
     modified_on: datetime
-
-    @classmethod
-    def of(cls, c: Commission) -> CommissionPublic:
-        return read_off(cls, c)
 
 
 class CommissionsPublic(BaseModel):

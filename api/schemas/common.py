@@ -3,12 +3,10 @@ model is read off what the floors below give."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
-
-from commands.context import CommandResult
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,7 +20,15 @@ def read_off(model: type[M], source: Any, /, **given: Any) -> M:
     return model(**read, **given)
 
 
-class CommandAnswer(BaseModel):
+class ReadOff(BaseModel):
+    """A public model read off one object, every field by its name: `of`."""
+
+    @classmethod
+    def of(cls, source: Any) -> Self:
+        return read_off(cls, source)
+
+
+class CommandAnswer(ReadOff):
     # Each command's own answer from the demo is on its operation
     # (api/operation_docs.py); this one shows for those the demo never gives.
     model_config = ConfigDict(
@@ -43,16 +49,8 @@ class CommandAnswer(BaseModel):
     position: int
     stage: str
 
-    @classmethod
-    def of(cls, result: CommandResult) -> CommandAnswer:
-        return read_off(cls, result)
 
-
-class ActorPublic(BaseModel):
+class ActorPublic(ReadOff):
     subject: str
     role: str
     organisation: str
-
-    @classmethod
-    def of(cls, actor: Any) -> ActorPublic:
-        return read_off(cls, actor)
