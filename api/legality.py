@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import read_off
 from domain.legality import RULES_BY_ID
 from domain.legality.rules import cited
 from projections.commissions import CommissionFilter, select_commissions
@@ -53,18 +54,7 @@ class RulePublic(BaseModel):
 
     @classmethod
     def of(cls, rule: Rule) -> RulePublic:
-        return cls(
-            id=rule.id,
-            title=rule.title,
-            source=rule.source,
-            source_text=cited(rule.source),
-            severity=rule.severity,
-            applies_to=list(rule.applies_to),
-            when=rule.when,
-            enforced=rule.enforced,
-            checked=rule.checked,
-            not_checkable=rule.not_checkable,
-        )
+        return read_off(cls, rule, source_text=cited(rule.source))
 
 
 class RulesPublic(BaseModel):
@@ -91,18 +81,13 @@ class FindingPublic(BaseModel):
 
     @classmethod
     def of(cls, finding: Finding) -> FindingPublic:
-        rule = RULES_BY_ID[finding.rule]
-        return cls(
-            rule=finding.rule,
-            title=rule.title,
-            source=rule.source,
-            severity=finding.severity,
-            message=finding.message,
-            versions=list(finding.versions),
-            breached_on=finding.breached_on,
-            settings_version=finding.settings_version,
-            assumptions=list(finding.assumptions),
-        )
+        return read_off(cls, finding, **rule_texts(finding.rule))
+
+
+def rule_texts(rule_id: str) -> dict[str, str]:
+    """What a finding says of its rule: its title and its source."""
+    rule = RULES_BY_ID[rule_id]
+    return {"title": rule.title, "source": rule.source}
 
 
 class LegalityPublic(BaseModel):
@@ -124,17 +109,8 @@ class LegalityPublic(BaseModel):
 
     @classmethod
     def of(cls, record: RecordFindings) -> LegalityPublic:
-        return cls(
-            kind=record.kind,
-            id=record.id,
-            department=record.department,
-            commune=record.commune,
-            as_of=record.as_of,
-            known_at=record.known_at,
-            blocking=record.blocking,
-            findings=[FindingPublic.of(f) for f in record.findings],
-            count=len(record.findings),
-        )
+        findings = [FindingPublic.of(f) for f in record.findings]
+        return read_off(cls, record, findings=findings, count=len(findings))
 
 
 class RuleNotChecked(BaseModel):
@@ -162,15 +138,11 @@ class LegalityReportPublic(BaseModel):
 
     @classmethod
     def of(cls, report: CommuneReport) -> LegalityReportPublic:
-        return cls(
-            commune=report.commune,
+        return read_off(
+            cls,
+            report,
             from_=report.start,
             to=report.end,
-            as_of=report.as_of,
-            checked=report.checked,
-            blocking=report.blocking,
-            by_rule=report.by_rule,
-            by_severity=report.by_severity,
             records=[LegalityPublic.of(r) for r in report.records],
             rules_checked=[r.id for r in report.rules_checked],
             rules_not_checked=[

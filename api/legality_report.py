@@ -18,7 +18,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.documents import csv_text, moment, render_html
-from api.legality import FindingSeverity, RuleNotChecked, Severity
+from api.legality import FindingSeverity, RuleNotChecked, Severity, rule_texts
+from api.schemas.common import ReadOff, read_off
 from domain.legality import RULES_BY_ID
 from domain.places import commune_label
 from domain.records import KIND_LABELS
@@ -32,9 +33,7 @@ if TYPE_CHECKING:
     from commands.application import Logis
     from commands.legality_report import (
         DepartmentReport,
-        EventRef,
         ReportedRecord,
-        SettingsVersion,
     )
     from domain.legality import Finding
     from projections.rows import RowView
@@ -84,20 +83,11 @@ def verify_chain(app: Logis, now: datetime) -> ChainPublic:
 # ---- the answer ----------------------------------------------------------------------
 
 
-class ReportEventPublic(BaseModel):
+class ReportEventPublic(ReadOff):
     version: int
     label: str
     occurred_on: date
     recorded_at: datetime
-
-    @classmethod
-    def of(cls, e: EventRef) -> ReportEventPublic:
-        return cls(
-            version=e.version,
-            label=e.label,
-            occurred_on=e.occurred_on,
-            recorded_at=e.recorded_at,
-        )
 
 
 class ReportFindingPublic(BaseModel):
@@ -118,25 +108,16 @@ class ReportFindingPublic(BaseModel):
 
     @classmethod
     def of(cls, record: ReportedRecord, f: Finding) -> ReportFindingPublic:
-        rule = RULES_BY_ID[f.rule]
-        return cls(
-            rule=f.rule,
-            title=rule.title,
-            source=rule.source,
-            severity=f.severity,
-            message=f.message,
-            breached_on=f.breached_on,
-            settings_version=f.settings_version,
-            assumptions=list(f.assumptions),
+        events = [record.events[v] for v in f.versions if v in record.events]
+        return read_off(
+            cls,
+            f,
+            **rule_texts(f.rule),
             record_kind=record.kind,
             record_id=record.id,
             record_label=record.label,
             commune=record.commune,
-            events=[
-                ReportEventPublic.of(record.events[v])
-                for v in f.versions
-                if v in record.events
-            ],
+            events=[ReportEventPublic.of(e) for e in events],
             links=links(record.kind, record.id),
         )
 
@@ -156,20 +137,11 @@ class RuleCountPublic(BaseModel):
     count: int
 
 
-class SettingsVersionPublic(BaseModel):
+class SettingsVersionPublic(ReadOff):
     number: int
     effective_from: date
     used: bool = Field(description="Au moins un manquement jugé selon elle")
     assumptions: list[str]
-
-    @classmethod
-    def of(cls, v: SettingsVersion) -> SettingsVersionPublic:
-        return cls(
-            number=v.number,
-            effective_from=v.effective_from,
-            used=v.used,
-            assumptions=list(v.assumptions),
-        )
 
 
 class AssumptionPublic(BaseModel):
@@ -322,15 +294,21 @@ def as_csv(report: DepartmentReportPublic) -> str:
 # ---- the printable page ----------------------------------------------------------
 
 
+def period_words(report: DepartmentReportPublic) -> str:
+    """The report's period, for people: « du … au … », « jusqu'au … »."""
+    if report.from_:
+        return f"du {fr_day(report.from_)} au {fr_day(report.to)}"
+    return f"jusqu'au {fr_day(report.to)}"
+
+
+def place_words(report: DepartmentReportPublic) -> str:
+    """The report's territory, for people: « département 972, commune … »."""
+    commune = f", commune {commune_label(report.commune)}" if report.commune else ""
+    return f"département {report.department}{commune}"
+
+
 def as_html(report: DepartmentReportPublic) -> str:
-    period = (
-        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
-        if report.from_
-        else f"jusqu'au {fr_day(report.to)}"
-    )
-    place = f"département {report.department}" + (
-        f", commune {commune_label(report.commune)}" if report.commune else ""
-    )
+    place, period = place_words(report), period_words(report)
     facts = [
         ("Territoire", place),
         ("Période", f"manquements nés {period}"),

@@ -87,12 +87,19 @@ class RecordStep(Command):
     """A step on an existing record of `record_kind`: `action` is the
     aggregate's step (the key of its STEP_ROLES) and, unless the step's `apply`
     says otherwise, the aggregate's method it calls; `slug` its URL, `title`
-    its name for people."""
+    its name for people. Its POST route is built from these (api/steps.py),
+    and from what follows where the default does not do."""
 
     record_kind: ClassVar[str]
     slug: ClassVar[str]
     action: ClassVar[str]
     title: ClassVar[str]
+    # The field its URL fills, …/dwellings/{ref}/{slug}; the body is the rest.
+    dwelling_field: ClassVar[str | None] = None
+    # A programme's or commission's step: its operation's name (default: its
+    # action) and description in the API.
+    operation: ClassVar[str | None] = None
+    route_doc: ClassVar[str | None] = None
 
     @classmethod
     def roles(cls) -> frozenset[str]:

@@ -199,6 +199,10 @@ class CommissionStep(RecordStep):
 class RecordAttendance(CommissionStep):
     slug, action = "attendance", "record_attendance"
     title = "Feuille de présence de la séance"
+    route_doc = (
+        "The attendance sheet, on the session's day, with its presidency where the\n"
+        "law requires one (commission préfectorale: COMPREF-PRESIDENCE)."
+    )
     attendees: list[AttendeeIn] = Field(min_length=1, max_length=100)
     presided_by: AttendeeIn | None = Field(
         default=None, description="La présidence, parmi les présents"
@@ -215,6 +219,10 @@ class RecordAttendance(CommissionStep):
 class PreSelect(CommissionStep):
     slug, action = "preselection", "preselect"
     title = "Pré-sélection des dossiers (pré-commission)"
+    route_doc = (
+        "The pré-commission's selection: prioritaire, liste complémentaire or écarté,\n"
+        "for each dossier named (PRECOM-QUORUM: Préfecture and DEAL present)."
+    )
     decisions: list[PreSelectionIn] = Field(min_length=1, max_length=300)
 
     def named_dossiers(self) -> list[UUID]:
@@ -228,6 +236,11 @@ class PreSelect(CommissionStep):
 class RankDossiers(CommissionStep):
     slug, action = "ranking", "rank"
     title = "Classement et liste complémentaire (commission préfectorale)"
+    route_doc = (
+        "The commission préfectorale's ranked list, liste complémentaire (valid six\n"
+        "months, LC-VALIDITE) and dossiers not retained, in the RDA's order\n"
+        "(COMPREF-RANG: a departure from it carries a motive)."
+    )
     ranked: list[RankingEntryIn] = Field(default_factory=list, max_length=300)
     liste_complementaire: list[RankingEntryIn] = Field(
         default_factory=list, max_length=300
@@ -263,6 +276,11 @@ class DecisionTerms(Command):
 class DecideOnDwelling(DecisionTerms, CommissionStep):
     slug, action = "decisions", "examine_dwelling"
     title = "Décisions de la CAL sur un logement"
+    dwelling_field, operation = "dwelling_ref", "decide_on_dwelling"
+    route_doc = (
+        "The CAL's decisions on the candidates examined for one dwelling (CAL-TROIS,\n"
+        "CAL-PREALABLE, LC-VALIDITE, CAL-DECISION, CAL-CONDITION, CAL-MOTIF)."
+    )
     dwelling_ref: ShortText
 
     def named_dossiers(self) -> list[UUID]:
@@ -295,6 +313,7 @@ class DecideOnDwelling(DecisionTerms, CommissionStep):
 class CloseMinutes(CommissionStep):
     slug, action = "minutes", "close_minutes"
     title = "Clôture du procès-verbal"
+    route_doc = "Close the session's minutes: nothing more is decided in it."
     summary: Text
 
 

@@ -1,7 +1,7 @@
 """Commands on an LLTS dossier: one frozen pydantic model per step.
 
 `STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per entry, so adding a step here publishes it.
+endpoint per step command (api/steps.py), so adding a step here publishes it.
 """
 
 from __future__ import annotations

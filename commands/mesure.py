@@ -1,8 +1,9 @@
 """Commands on an ASLL measure: one frozen pydantic model per step.
 
 `STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per entry. The association's place (ASLL-CAPACITE) is taken and given
-back by the application, in the same transaction as the measure.
+endpoint per step command (api/steps.py). The association's place
+(ASLL-CAPACITE) is taken and given back by the application, in the same
+transaction as the measure.
 """
 
 from __future__ import annotations

@@ -99,6 +99,9 @@ class HoldConcertation(ProgrammeStep):
 
     slug, action = "concertation", "hold_concertation"
     title = "Réunion de concertation"
+    route_doc = (
+        "Record the réunion de concertation: partners, quota, candidate profile."
+    )
 
     invited: list[PartnerIn] = Field(max_length=100)
     present: list[PartnerIn] = Field(max_length=100)
@@ -133,6 +136,8 @@ class LeaseTerms(Command):
 class LetDwelling(LeaseTerms, ProgrammeStep):
     slug, action = "lease", "let_dwelling"
     title = "Location d'un logement du programme"
+    dwelling_field = "ref"
+    route_doc = "Let a dwelling of the programme to a dossier's household."
     ref: ShortText
 
 
@@ -145,6 +150,11 @@ class VacancyTerms(Command):
 class VacateDwelling(VacancyTerms, ProgrammeStep):
     slug, action = "vacancy", "vacate_dwelling"
     title = "Vacance d'un logement du programme"
+    dwelling_field = "ref"
+    route_doc = (
+        "Record a let dwelling vacant again; the next households of the commune's\n"
+        "valid listes complémentaires, whichever landlord's, are proposed with it."
+    )
     ref: ShortText
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
@@ -160,6 +170,11 @@ class ProposeCandidates(ProgrammeStep):
 
     slug, action = "candidates", "propose_candidates"
     title = "Proposition de candidats pour un logement"
+    dwelling_field = "ref"
+    route_doc = (
+        "Propose again the next households of the commune's valid listes\n"
+        "complémentaires for a dwelling to let (e.g. after the CAL's refusals)."
+    )
 
     ref: ShortText
 

@@ -2,7 +2,7 @@
 model per step (DOMAIN.md §5, §10).
 
 `STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per entry, so adding a step here publishes it.
+endpoint per step command (api/steps.py), so adding a step here publishes it.
 """
 
 from __future__ import annotations

@@ -100,6 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     `--help` or a refused argument)."""
     from pydantic import ValidationError
 
+    from api.cli.views import ViewBeingBuilt
     from domain.pydantic_french import field_of, french_problem
     from domain.shared import DomainError
     from infra.logging import configure_logging
@@ -124,6 +125,9 @@ def _run(args: argparse.Namespace) -> int:
         return args.run(settings, args)
     except DomainError as error:
         print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
+        return 1
+    except ViewBeingBuilt as error:
+        print(error, file=sys.stderr)
         return 1
     except Exception as error:
         # `logis serve` with no way to check tokens; LOGIS_CIPHER_KEY cannot

@@ -8,8 +8,9 @@ import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import matching, uuid_arg, whole_number_arg
+from api.cli.arguments import add_format, matching, uuid_arg, whole_number_arg
 from api.cli.output import json_text, local_time, print_table, rows, table
+from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS, LOGGED
 from domain.shared import ROLE_LABELS, ROLES
@@ -77,14 +78,13 @@ def add_parsers(commands: Any) -> None:
     parser.add_argument(
         "--offset", type=whole_number_arg(0, 10**9), default=0, help="défaut : 0"
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(parser)
     parser.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.schemas.access_log import AccessLogPublic
     from infra.access_entries import AccessQuery
-    from infra.bootstrap import build_system
 
     query = AccessQuery(
         record_id=args.record,
@@ -97,16 +97,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         limit=args.limit,
         offset=max(args.offset, 0),
     )
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         records, count = system.access_log.select(query)
         page = AccessLogPublic.of(records, count, query)
         if args.format == "json":
             print(json_text(page.model_dump(mode="json")))
             return 0
         departments = _departments(system.app, {e.record_id for e in page.data})
-    finally:
-        system.close()
     return _table(page, departments)
 
 

@@ -1,16 +1,21 @@
 """The types of `logis` arguments (ids, days, moments, numbers, codes), whose
-errors argparse prints in French."""
+errors argparse prints in French, and the options several commands take."""
 
 from __future__ import annotations
 
 import argparse
 import re
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
+
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+T = TypeVar("T")
 
 
 def uuid_arg(what: str) -> Callable[[str], UUID]:
@@ -26,12 +31,17 @@ def uuid_arg(what: str) -> Callable[[str], UUID]:
     return parse
 
 
-def day_arg(text: str) -> date:
+def _read(parse: Callable[[str], T], text: str, expected: str) -> T:
+    """`parse(text)`, or "<expected> attendue, pas « text »"."""
     try:
-        day = date.fromisoformat(text)
+        return parse(text)
     except ValueError:
-        msg = f"date AAAA-MM-JJ attendue, pas « {text} »"
+        msg = f"{expected} attendue, pas « {text} »"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def day_arg(text: str) -> date:
+    day = _read(date.fromisoformat, text, "date AAAA-MM-JJ")
     if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
         msg = f"date hors bornes (2000 à 2100) : « {text} »"
         raise argparse.ArgumentTypeError(msg)
@@ -39,11 +49,7 @@ def day_arg(text: str) -> date:
 
 
 def moment_arg(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"date ISO 8601 attendue, pas « {text} »"
-        raise argparse.ArgumentTypeError(msg) from None
+    moment = _read(datetime.fromisoformat, text, "date ISO 8601")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -71,3 +77,36 @@ def matching(
         return text
 
     return check
+
+
+def add_department(parser: Any, help_text: str, *, required: bool = False) -> None:
+    """--department: a department's code, as the API checks it."""
+    parser.add_argument(
+        "--department",
+        required=required,
+        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
+        help=help_text,
+    )
+
+
+def add_commune(parser: Any, help_text: str) -> None:
+    """--commune: a commune's INSEE code, as the API checks it."""
+    parser.add_argument(
+        "--commune",
+        type=matching(COMMUNE_PATTERN, "code INSEE de commune"),
+        help=help_text,
+    )
+
+
+def add_format(
+    parser: Any,
+    formats: Sequence[str] = ("table", "json"),
+    help_text: str | None = None,
+    *,
+    output: str | None = None,
+) -> None:
+    """--format, the first of `formats` by default; with `output` (its help),
+    --output: the file the answer is written to."""
+    parser.add_argument("--format", choices=formats, default=formats[0], help=help_text)
+    if output is not None:
+        parser.add_argument("--output", type=Path, default=None, help=output)

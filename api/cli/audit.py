@@ -9,12 +9,11 @@ import argparse
 import io
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, moment_arg, uuid_arg
 from api.cli.output import day, json_text, local_time, print_table, rows, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.documents import csv_text, moment, render_html, render_pdf
 from domain.clocks import Clocks, local_moment, zone
 from domain.legality.rules import cited
@@ -53,14 +52,11 @@ def add_parsers(commands: Any) -> None:
     audit.add_argument(
         "record_id", type=uuid_arg("identifiant"), help="identifiant (UUID)"
     )
-    audit.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="table (défaut), json, csv, html (page imprimable) ou pdf (avec --output)",
-    )
-    audit.add_argument(
-        "--output", type=Path, default=None, help="écrire dans ce fichier (UTF-8)"
+    add_format(
+        audit,
+        FORMATS,
+        "table (défaut), json, csv, html (page imprimable) ou pdf (avec --output)",
+        output="écrire dans ce fichier (UTF-8)",
     )
     audit.add_argument(
         "--as-of",
@@ -89,15 +85,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     from api.schemas.audit import AuditTrailPublic
-    from infra.bootstrap import build_system
     from projections.audit_trail import find_record, select_trail, trail_by
 
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "audit_trail")
-        if views is None:
-            return 1
-        view = views["audit_trail"]
+    with opened(settings) as system:
+        view, position = caught_up_view(system, "audit_trail")
         record = find_record(view, args.record_id)
         if record is None:
             print(
@@ -109,12 +100,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         clocks = Clocks(args.as_of, args.known_at)
         if not clocks.now:  # 404 or 422 (exit 1) before it existed, or ahead
             system.app.record_history_at(args.record_id, clocks)
-        position = view.max_tracking_id(system.app.name) or 0
         trail = AuditTrailPublic.of(
             record, trail_by(clocks, select_trail(view, args.record_id)), position
         )
-    finally:
-        system.close()
     text = render(trail, args.format, datetime.now(UTC), clocks)
     if args.format == "pdf":
         args.output.write_bytes(render_pdf(text))

@@ -10,13 +10,19 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from api.cli import minutes
-from api.cli.arguments import matching, uuid_arg
+from api.cli.arguments import (
+    add_commune,
+    add_department,
+    add_format,
+    matching,
+    uuid_arg,
+)
 from api.cli.history import Names
 from api.cli.output import console, day, print_json, print_table, rows, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from domain.commission_steps import KINDS, STAGE_LABELS
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN, commune_label
+from domain.places import commune_label
 
 if TYPE_CHECKING:
     import argparse
@@ -51,16 +57,8 @@ def add_parsers(commands: Any) -> None:
     )
     actions = commissions.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="les séances, les plus récentes d'abord")
-    listing.add_argument(
-        "--department",
-        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
-        help="code du département, p. ex. 972",
-    )
-    listing.add_argument(
-        "--commune",
-        type=matching(COMMUNE_PATTERN, "code INSEE de commune"),
-        help="code INSEE de la commune, p. ex. 97209",
-    )
+    add_department(listing, "code du département, p. ex. 972")
+    add_commune(listing, "code INSEE de la commune, p. ex. 97209")
     listing.add_argument(
         "--kind",
         type=matching(f"^({'|'.join(KINDS)})$", "nature de commission", KINDS),
@@ -72,7 +70,7 @@ def add_parsers(commands: Any) -> None:
         default="100",
         help="au plus tant de séances (défaut 100)",
     )
-    listing.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(listing)
     show = actions.add_parser(
         "show", help="classement, liste complémentaire et décisions d'une séance"
     )
@@ -81,7 +79,7 @@ def add_parsers(commands: Any) -> None:
         type=uuid_arg("identifiant de commission"),
         help="identifiant",
     )
-    show.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(show)
     minutes.add_parser(actions)
     commissions.set_defaults(run=run)
 
@@ -93,20 +91,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "minutes":
         return minutes.run(settings, args)
     from api.schemas.commissions import CommissionListPublic, CommissionsPublic
-    from infra.bootstrap import build_system
     from projections.commissions import (
         CommissionFilter,
         commission_list,
         select_commissions,
     )
 
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "commissions")
-        if views is None:
-            return 1
-        view = views["commissions"]
-        position = view.max_tracking_id(system.app.name) or 0
+    with opened(settings) as system:
+        view, position = caught_up_view(system, "commissions")
         if args.action == "list":
             query = CommissionFilter(
                 department=args.department,
@@ -130,8 +122,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "json":
             return print_json(public.model_dump(mode="json"))
         return print_commission(public, Names(system.app))
-    finally:
-        system.close()
 
 
 def _print_commissions(page: CommissionsPublic, output: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import matching
+from api.cli.arguments import add_format, matching
 from api.cli.broker import kafka_bootstrap, stop_signals
 from api.cli.output import print_json, print_table, rows, table
 from domain.places import commune_label
@@ -70,7 +70,7 @@ def add_parsers(commands: Any) -> None:
         action="store_true",
         help="afficher le décompte par commune et les positions, sans lire Kafka",
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(parser)
     parser.set_defaults(run=run)
 
 

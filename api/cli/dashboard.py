@@ -7,11 +7,10 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, matching
+from api.cli.arguments import add_department, add_format, day_arg, matching
 from api.cli.output import day, print_json, print_table, rows, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from domain.department_settings import ASSOCIATION_PATTERN
-from domain.places import DEPARTMENT_CODE_PATTERN
 
 if TYPE_CHECKING:
     import argparse
@@ -24,11 +23,7 @@ def add_parsers(commands: Any) -> None:
     dashboard = commands.add_parser(
         "dashboard", help="charge des associations ASLL et des référents (vue projetée)"
     )
-    dashboard.add_argument(
-        "--department",
-        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
-        help="code du département, p. ex. 972 (défaut : tous)",
-    )
+    add_department(dashboard, "code du département, p. ex. 972 (défaut : tous)")
     dashboard.add_argument(
         "--association",
         type=matching(ASSOCIATION_PATTERN, "code d'association"),
@@ -40,7 +35,7 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="jour de référence AAAA-MM-JJ (défaut : aujourd'hui, heure locale)",
     )
-    dashboard.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(dashboard)
     dashboard.set_defaults(run=run)
 
 
@@ -49,15 +44,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     `logis commissions` does): the answer holds every event written before it."""
     from api.schemas.mesures import WorkloadPublic
     from api.workload import department_rules
-    from infra.bootstrap import build_system
     from projections.mesures import WorkloadFilter, select_workload
 
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "mesures")
-        if views is None:
-            return 1
-        view = views["mesures"]
+    with opened(settings) as system:
+        view, position = caught_up_view(system, "mesures")
         query = WorkloadFilter(args.department, args.association, args.as_of)
         workload = select_workload(
             view, query, department_rules(system), datetime.now(UTC)
@@ -70,10 +60,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             as_of=args.as_of,
             associations=workload.associations,
             workers=workload.workers,
-            position=view.max_tracking_id(system.app.name) or 0,
+            position=position,
         )
-    finally:
-        system.close()
     if args.format == "json":
         return print_json(page.model_dump(mode="json"))
     return _print_workload(page)

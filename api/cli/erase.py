@@ -11,8 +11,9 @@ import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, uuid_arg
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
+from api.cli.views import opened
 from domain.records import KIND_LABELS
 from domain.shared import Actor
 
@@ -44,26 +45,23 @@ def add_parsers(commands: Any) -> None:
         "--by", default=None, metavar="IDENTIFIANT",
         help="qui efface (défaut : l'utilisateur du système)",
     )  # fmt: skip
-    erase.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(erase)
     erase.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from infra.bootstrap import build_system
     from infra.erasure import erase_household
 
     actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
     today = args.as_of or datetime.now(UTC).date()
-    system = build_system(settings)
-    try:  # a refusal (DomainError) is printed by api/cli/__init__.py, exit status 1
+    # A refusal (DomainError) is printed by api/cli/__init__.py, exit status 1.
+    with opened(settings) as system:
         with progress("Effacement"):
             erasure = erase_household(
                 system.app, args.household_id, actor, today, "logis-erase",
                 system.engine,
             )  # fmt: skip
         first = next(iter(system.app.events.get(erasure.records[0][1], limit=1)))
-    finally:
-        system.close()
     if args.format == "json":
         return print_json(
             {

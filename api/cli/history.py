@@ -23,8 +23,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from api.cli.arguments import moment_arg, uuid_arg
+from api.cli.arguments import add_format, moment_arg, uuid_arg
 from api.cli.output import print_json
+from api.cli.views import opened
 from domain import commission_steps, dossier_steps, mesure_steps, saisine_steps
 from domain.clocks import Clocks, local_moment
 from domain.places import commune_label
@@ -85,11 +86,9 @@ def add_parsers(commands: Any) -> None:
         action="store_true",
         help="chaque champ de chaque événement, en plus du résumé",
     )
-    history.add_argument(
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="table (défaut, pour les personnes) ou json (tous les champs, "
+    add_format(
+        history,
+        help_text="table (défaut, pour les personnes) ou json (tous les champs, "
         "identifiants complets)",
     )
     history.set_defaults(run=run)
@@ -125,10 +124,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"logis history : erreur : {error}", file=sys.stderr)
         return 2
     from api.schemas.history import HistoryEntry
-    from infra.bootstrap import build_system
 
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         kind, events = system.app.record_history_at(args.record_id, clocks)
         all_events = list(system.app.events.get(args.record_id))
         if args.format == "json":
@@ -139,8 +136,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         for event in clocks.replayable(all_events):
             state = event.mutate(state)
         print(render(kind.label, args.record_id, events, state, clocks, names, args))
-    finally:
-        system.close()
     return 0
 
 

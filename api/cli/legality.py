@@ -13,12 +13,11 @@ import argparse
 import re
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, moment_arg, uuid_arg
+from api.cli.arguments import add_format, day_arg, moment_arg, uuid_arg
 from api.cli.output import day, print_json, print_table, rows, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_views, opened
 from commands.errors import InvalidCommandError, NotFoundError
 from commands.legality import check_record, commune_report, rules_for
 from domain.clocks import Clocks, local_moment
@@ -102,17 +101,11 @@ def add_parsers(commands: Any) -> None:
         help="ce que le registre savait à cet instant, d'après l'heure "
         "d'enregistrement (sans fuseau : UTC ; défaut : maintenant)",
     )  # fmt: skip
-    legality.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="table (défaut), json ; pour le rapport aussi csv, html, pdf",
-    )
-    legality.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="rapport : écrire dans ce fichier (pdf : obligatoire)",
+    add_format(
+        legality,
+        FORMATS,
+        "table (défaut), json ; pour le rapport aussi csv, html, pdf",
+        output="rapport : écrire dans ce fichier (pdf : obligatoire)",
     )
     legality.set_defaults(
         run=run,
@@ -150,10 +143,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.start and end and args.start > end:
         parser.error(f"période vide : du {fr_day(args.start)} au {fr_day(end)}")
     from api.legality import LegalityPublic
-    from infra.bootstrap import build_system
 
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         if args.commune is not None:
             return _report(system, args)
         kind = next(k for k in RECORDS if getattr(args, k) is not None)
@@ -168,8 +159,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         except (NotFoundError, InvalidCommandError) as error:
             print(f"Erreur ({error.code}) : {error.message}", file=sys.stderr)
             return 2
-    finally:
-        system.close()
     answer = LegalityPublic.of(found)
     if args.format == "json":
         print_json(answer.model_dump(mode="json"))
@@ -202,8 +191,6 @@ def _report(system: Any, args: argparse.Namespace) -> int:
         )
         return 2
     readers = caught_up_views(system, "dossier_list", "commissions", "programmes")
-    if readers is None:
-        return 1
     ids = commune_ids(readers.__getitem__, args.commune)
     report = commune_report(
         system.app, args.commune, department, ids, args.start, end, day, args.known_at

@@ -13,21 +13,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api.cli.output import json_text
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.documents import render_pdf
 from api.legality_report import (
     DepartmentReportPublic,
     as_csv,
     as_html,
+    period_words,
+    place_words,
     report_ids,
     verify_chain,
 )
 from commands.legality_report import department_report
 from domain.department import local_today
-from domain.places import commune_label, department_of
+from domain.places import department_of
 from domain.records import KIND_LABELS
 from domain.shared import fr_day
-from infra.bootstrap import build_system
 
 if TYPE_CHECKING:
     from infra.settings import Settings
@@ -49,12 +50,9 @@ def run(
     end = args.end or day
     if args.start and args.start > end:
         parser.error(f"période vide : du {fr_day(args.start)} au {fr_day(end)}")
-    system = build_system(settings)
-    try:
-        views = caught_up_views(system, "audit_trail")
-        if views is None:
-            return 1
-        ids = report_ids(views["audit_trail"], department, args.commune)
+    with opened(settings) as system:
+        view, _ = caught_up_view(system, "audit_trail")
+        ids = report_ids(view, department, args.commune)
         # The operator reads the whole store (as `logis audit`): every kind,
         # households named.
         report = department_report(
@@ -65,8 +63,6 @@ def run(
         answer = DepartmentReportPublic.of(
             report, verify_chain(system.app, edited), edited
         )
-    finally:
-        system.close()
     _write_report(answer, args.format, args.output)
     if not answer.chain.verified:
         print(
@@ -104,16 +100,10 @@ def _write_report(
 
 
 def _summary(report: DepartmentReportPublic) -> str:
-    period = (
-        f"du {fr_day(report.from_)} au {fr_day(report.to)}"
-        if report.from_
-        else f"jusqu'au {fr_day(report.to)}"
-    )
-    place = f"Département {report.department}" + (
-        f", commune {commune_label(report.commune)}" if report.commune else ""
-    )
+    place = place_words(report)
     lines = [
-        f"Rapport de légalité — {place} — manquements nés {period} "
+        f"Rapport de légalité — {place[0].upper()}{place[1:]} — manquements nés "
+        f"{period_words(report)} "
         f"(historiques au {fr_day(report.as_of)})",
         f"Manquements : {report.count}"
         + (

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import uuid_arg
+from api.cli.arguments import add_format, uuid_arg
+from api.cli.views import opened
 from api.documents import render_pdf
 
 if TYPE_CHECKING:
@@ -29,14 +29,11 @@ def add_parser(actions: Any) -> None:
     minutes.add_argument(
         "commission_id", type=uuid_arg("identifiant de commission"), help="identifiant"
     )
-    minutes.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="html",
-        help="html (défaut) ou pdf (avec --output)",
-    )
-    minutes.add_argument(
-        "--output", type=Path, default=None, help="écrire dans ce fichier"
+    add_format(
+        minutes,
+        FORMATS,
+        "html (défaut) ou pdf (avec --output)",
+        output="écrire dans ce fichier",
     )
 
 
@@ -49,14 +46,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     from api.minutes.build import build_minutes
     from api.minutes.page import minutes_html
-    from infra.bootstrap import build_system
 
     now = datetime.now(UTC)
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         minutes = build_minutes(system.app, args.commission_id, None, now)
-    finally:
-        system.close()
     html = minutes_html(minutes, now)
     state = "clos" if minutes.closed_on else "provisoire"
     if args.format == "pdf":

@@ -8,11 +8,14 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from api.cli.arguments import add_format
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
+from api.cli.views import opened
 
 if TYPE_CHECKING:
     import argparse
 
+    from infra.bootstrap import System
     from infra.projection_failures import Failure
     from infra.settings import Settings
 
@@ -27,7 +30,7 @@ def add_parsers(commands: Any) -> None:
     )
     actions = projections.add_subparsers(dest="action", required=True)
     status = actions.add_parser("status", help="position et retard de chaque vue")
-    status.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(status)
     rebuild = actions.add_parser(
         "rebuild", help="reconstruire une vue (ou toutes) sans interrompre les lectures"
     )
@@ -46,29 +49,20 @@ def _projector(settings: Settings, args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from infra.bootstrap import build_system
     from infra.following import follow
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    system = build_system(settings)
-    print("Projecteur démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
-    try:
+    with opened(settings) as system:
+        print("Projecteur démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)
         follow(system.engine, settings.projector_poll_seconds, stopping)
-    finally:
-        system.close()
     return 0
 
 
 def _status(settings: Settings, output: str) -> int:
-    from infra.bootstrap import build_system
-
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         statuses = system.engine.status()
-    finally:
-        system.close()
     views = [
         {
             "vue": s.name,
@@ -152,26 +146,26 @@ def _stuck(f: Failure) -> dict[str, object]:
 
 
 def _rebuild(settings: Settings, name: str | None) -> int:
-    from infra.bootstrap import build_system
+    with opened(settings) as system:
+        try:
+            return _rebuild_views(system, name)
+        except RuntimeError as error:
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 1
 
-    system = build_system(settings)
-    try:
-        names = [name] if name else list(system.engine.projections)
-        unknown = [n for n in names if n not in system.engine.projections]
-        if unknown:
-            known = ", ".join(system.engine.projections)
-            print(f"Vue inconnue : {unknown[0]} (vues : {known}).", file=sys.stderr)
-            return 2
-        for each in names:
-            with progress(f"Vue {each}") as advance:
-                generation = system.engine.rebuild(each, advance)
-            print(
-                f"Vue {each} reconstruite (génération {generation.generation}) : "
-                "les lectures y sont passées.",
-            )
-    except RuntimeError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 1
-    finally:
-        system.close()
+
+def _rebuild_views(system: System, name: str | None) -> int:
+    names = [name] if name else list(system.engine.projections)
+    unknown = [n for n in names if n not in system.engine.projections]
+    if unknown:
+        known = ", ".join(system.engine.projections)
+        print(f"Vue inconnue : {unknown[0]} (vues : {known}).", file=sys.stderr)
+        return 2
+    for each in names:
+        with progress(f"Vue {each}") as advance:
+            generation = system.engine.rebuild(each, advance)
+        print(
+            f"Vue {each} reconstruite (génération {generation.generation}) : "
+            "les lectures y sont passées.",
+        )
     return 0

@@ -11,14 +11,13 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import matching
+from api.cli.arguments import add_department, add_format
 from api.cli.commissions import spoken
 from api.cli.output import print_json, print_table, table
-from api.cli.views import caught_up_views
+from api.cli.views import caught_up_view, opened
 from api.minutes.labels import OUTCOMES
 from api.statistics import to_csv
 from domain.department import local_today
-from domain.places import DEPARTMENT_CODE_PATTERN
 
 if TYPE_CHECKING:
     from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
@@ -83,18 +82,11 @@ def add_parsers(commands: Any) -> None:
         "2 pour des arguments invalides.",
     )
     statistics.add_argument("kind", choices=tuple(VIEWS), help="llts ou asll")
-    statistics.add_argument(
-        "--department",
-        required=True,
-        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
-        help="code du département, p. ex. 972",
-    )
+    add_department(statistics, "code du département, p. ex. 972", required=True)
     statistics.add_argument(
         "--year", type=_year, default=None, help="année civile (défaut : l'année)"
     )
-    statistics.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table"
-    )
+    add_format(statistics, ("table", "json", "csv"))
     statistics.set_defaults(run=run, statistics_parser=statistics)
 
 
@@ -105,18 +97,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         parser.error(f"année à venir : {args.year} (l'année en cours est {this_year})")
     year = args.year or this_year
     from api.schemas.statistics import LltsStatisticsPublic, StatisticsPublic
-    from infra.bootstrap import build_system
     from projections.llts_statistics import select_llts_statistics
     from projections.mesures import select_statistics
 
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         system.app.department_versions(args.department)  # NotFoundError: exit 1
-        views = caught_up_views(system, VIEWS[args.kind])
-        if views is None:
-            return 1
-        view = views[VIEWS[args.kind]]
-        position = view.max_tracking_id(system.app.name) or 0
+        view, position = caught_up_view(system, VIEWS[args.kind])
         figures: LltsStatisticsPublic | StatisticsPublic
         if args.kind == "llts":
             found = select_llts_statistics(view, args.department, year)
@@ -124,8 +110,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         else:
             asll = select_statistics(view, args.department, year)
             figures = StatisticsPublic(**vars(asll), position=position)
-    finally:
-        system.close()
     answer = figures.model_dump(mode="json")
     if args.format == "json":
         return print_json(answer)

@@ -9,8 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import matching
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from api.cli.arguments import add_commune, add_department
 from domain.shared import ROLES, fr_day
 
 if TYPE_CHECKING:
@@ -49,16 +48,8 @@ def add_parsers(commands: Any) -> None:
     token.add_argument(
         "--sub", default=None, help="identifiant de la personne (défaut : agent.<rôle>)"
     )
-    token.add_argument(
-        "--department",
-        type=matching(DEPARTMENT_CODE_PATTERN, "code de département"),
-        help="département où l'acteur agit, p. ex. 972",
-    )
-    token.add_argument(
-        "--commune",
-        type=matching(COMMUNE_PATTERN, "code INSEE de commune"),
-        help="commune où l'acteur agit (code INSEE), p. ex. 97209",
-    )
+    add_department(token, "département où l'acteur agit, p. ex. 972")
+    add_commune(token, "commune où l'acteur agit (code INSEE), p. ex. 97209")
     token.add_argument(
         "--ttl", type=ttl_arg, default=timedelta(hours=8), help="validité (défaut 8h)"
     )

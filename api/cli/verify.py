@@ -8,8 +8,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import uuid_arg
+from api.cli.arguments import add_format, uuid_arg
 from api.cli.output import print_json, progress
+from api.cli.views import opened
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -45,7 +46,7 @@ def add_parsers(commands: Any) -> None:
         metavar="POSITION:EMPREINTE",
         help="ancre du journal des accès publiée par `logis anchor` (répétable)",
     )
-    verify.add_argument("--format", choices=("table", "json"), default="table")
+    add_format(verify)
     anchor = commands.add_parser(
         "anchor",
         help="la tête des chaînes (événements et journal des accès), en une ligne "
@@ -56,7 +57,6 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from infra.bootstrap import build_system
     from infra.ledger import (
         Verification,
         check_anchors,
@@ -66,9 +66,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     )
     from infra.ledger.access_chain import verify_access_log
 
-    system = build_system(settings)
     access: Verification | None = None
-    try:
+    with opened(settings) as system:
         ledger = ledger_of(system.app)
         if args.command == "anchor":
             head = ledger.head().as_dict()
@@ -98,8 +97,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 result = Verification(
                     result.events, result.position, result.head, mismatch
                 )
-    finally:
-        system.close()
     return _report(result, access, args.aggregate, args.format)
 
 

@@ -14,15 +14,11 @@ from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
-    ContextDep,
-    DwellingRef,
     MinPosition,
     Offset,
     QueryDay,
     SystemDep,
-    carry_out,
     current_view,
-    with_fingerprint,
 )
 from api.documents import PDF, document_response
 from api.errors import documented_errors
@@ -34,17 +30,7 @@ from api.schemas.commissions import (
     CommissionPublic,
     CommissionsPublic,
 )
-from api.schemas.common import CommandAnswer
-from api.steps import carry_out_step, may_record, may_step
-from commands.commission import (
-    CloseMinutes,
-    ConveneCommission,
-    DecideOnDwelling,
-    DecisionTerms,
-    PreSelect,
-    RankDossiers,
-    RecordAttendance,
-)
+from api.steps import add_creation_route, add_step_routes
 from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
@@ -67,113 +53,18 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/commissions", tags=["commissions"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("commission", "convene", "convocation d'une séance")],
+add_creation_route(
+    router,
+    "commission",
+    action="convene",
+    name="convene_commission",
+    doc="""Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
+    commission préfectorale, a landlord its CAL (on named dwellings).""",
+    refusal="convocation d'une séance",
 )
-def convene_commission(
-    body: ConveneCommission, ctx: ContextDep, system: SystemDep, response: Response
-) -> CommandAnswer:
-    """Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
-    commission préfectorale, a landlord its CAL (on named dwellings)."""
-    ctx = with_fingerprint(ctx, "convene", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "ConveneCommission",
-        response,
-        lambda: system.app.create("commission", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/commissions/{answer.id}"
-    return answer
 
 
-@router.post(
-    "/{commission_id}/attendance",
-    response_model=CommandAnswer,
-    dependencies=[may_step(RecordAttendance)],
-)
-def record_attendance(
-    commission_id: UUID,
-    body: RecordAttendance,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The attendance sheet, on the session's day, with its presidency where the
-    law requires one (commission préfectorale: COMPREF-PRESIDENCE)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/preselection",
-    response_model=CommandAnswer,
-    dependencies=[may_step(PreSelect)],
-)
-def preselect(
-    commission_id: UUID,
-    body: PreSelect,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The pré-commission's selection: prioritaire, liste complémentaire or écarté,
-    for each dossier named (PRECOM-QUORUM: Préfecture and DEAL present)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/ranking",
-    response_model=CommandAnswer,
-    dependencies=[may_step(RankDossiers)],
-)
-def rank(
-    commission_id: UUID,
-    body: RankDossiers,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The commission préfectorale's ranked list, liste complémentaire (valid six
-    months, LC-VALIDITE) and dossiers not retained, in the RDA's order
-    (COMPREF-RANG: a departure from it carries a motive)."""
-    return carry_out_step(system, commission_id, body, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/dwellings/{ref}/decisions",
-    response_model=CommandAnswer,
-    dependencies=[may_step(DecideOnDwelling)],
-)
-def decide_on_dwelling(
-    commission_id: UUID,
-    ref: DwellingRef,
-    body: DecisionTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """The CAL's decisions on the candidates examined for one dwelling (CAL-TROIS,
-    CAL-PREALABLE, LC-VALIDITE, CAL-DECISION, CAL-CONDITION, CAL-MOTIF)."""
-    command = DecideOnDwelling(dwelling_ref=ref, **body.model_dump())
-    return carry_out_step(system, commission_id, command, ctx, response)
-
-
-@router.post(
-    "/{commission_id}/minutes",
-    response_model=CommandAnswer,
-    dependencies=[may_step(CloseMinutes)],
-)
-def close_minutes(
-    commission_id: UUID,
-    body: CloseMinutes,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Close the session's minutes: nothing more is decided in it."""
-    return carry_out_step(system, commission_id, body, ctx, response)
+add_step_routes(router, "commission")
 
 
 add_read_route(

@@ -6,26 +6,20 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query
 
-from api.access import check_household_link
 from api.access_log import DOSSIER_ROW, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
-    ContextDep,
     MinPosition,
     Offset,
     SystemDep,
-    carry_out,
-    with_fingerprint,
 )
 from api.errors import documented_errors
 from api.record_routes import add_history_route, add_read_route, list_in_scope
-from api.schemas.common import CommandAnswer
 from api.schemas.dossiers import DossierPublic, DossiersPublic
-from api.steps import add_step_routes, may_record
-from commands.dossier import STAGES, STEPS
-from commands.dossier_identification import IdentifyDossier
+from api.steps import add_creation_route, add_step_routes, names_household
+from commands.dossier import STAGES
 from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
@@ -38,39 +32,18 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("dossier", "identify", "repérage du ménage")],
-)
-def identify_dossier(
-    body: IdentifyDossier,
-    ctx: ContextDep,
-    caller: CallerDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."""
-    asked = body.model_dump(mode="json")
-    check_household_link(system, caller, body.household_id)
-    ctx = with_fingerprint(ctx, "identify", asked)
-    answer = carry_out(
-        system,
-        "IdentifyDossier",
-        response,
-        lambda: system.app.create("dossier", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/dossiers/{answer.id}"
-    return answer
-
-
-add_step_routes(
+add_creation_route(
     router,
     "dossier",
-    STEPS,
-    operation_prefix="record",
+    action="identify",
+    name="identify_dossier",
+    doc=("Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."),
+    refusal="repérage du ménage",
+    check=names_household,
 )
+
+
+add_step_routes(router, "dossier", operation_prefix="record")
 
 
 @router.get("", response_model=DossiersPublic)

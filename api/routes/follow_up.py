@@ -52,6 +52,22 @@ Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSE
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
+def _status_query(statuses: tuple[str, ...]) -> object:
+    """?status=, one of `statuses` (checked by `_check_status`: 422 in French)."""
+    return Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(statuses)},
+            description=f"Un des statuts : {', '.join(statuses)}",
+        ),
+    ]
+
+
+BilanStatus = _status_query(BILAN_STATUSES)
+SupportStatus = _status_query(SUPPORT_STATUSES)
+
+
 def _check_status(status: str | None, known: tuple[str, ...]) -> None:
     if status is not None and status not in known:
         message = f"Statut inconnu : « {status} » (attendu : {', '.join(known)})."
@@ -71,14 +87,7 @@ def list_bilans(
     system: SystemDep,
     caller: CallerDep,
     access: AccessLogDep,
-    status: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(BILAN_STATUSES)},
-            description=f"Un des statuts : {', '.join(BILAN_STATUSES)}",
-        ),
-    ] = None,
+    status: BilanStatus = None,
     department: Department = None,
     commune: Commune = None,
     programme_id: UUID | None = None,
@@ -122,14 +131,7 @@ def list_support_requests(
     system: SystemDep,
     caller: CallerDep,
     access: AccessLogDep,
-    status: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(SUPPORT_STATUSES)},
-            description=f"Un des statuts : {', '.join(SUPPORT_STATUSES)}",
-        ),
-    ] = None,
+    status: SupportStatus = None,
     department: Department = None,
     commune: Commune = None,
     programme_id: UUID | None = None,

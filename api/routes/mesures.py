@@ -3,25 +3,21 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
-from api.access import authorize, check_household_link
+from api.access import authorize
 from api.access_log import MESURE_ROW, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
-    ContextDep,
     MinPosition,
     SystemDep,
-    carry_out,
-    with_fingerprint,
 )
 from api.errors import documented_errors
 from api.record_routes import add_history_route, add_read_route, list_in_scope
 from api.routes.workload import MesureFilterDep
-from api.schemas.common import CommandAnswer
 from api.schemas.mesures import MesurePublic, MesuresPublic
-from api.steps import add_step_routes
-from commands.mesure import STEPS, RequestMesure
+from api.steps import add_creation_route, add_step_routes, names_household
+from commands.mesure import RequestMesure
 from domain.access import Caller
 from infra.bootstrap import System
 from projections.mesures import MesureFilter, MesureRow, select_mesures
@@ -35,36 +31,26 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/mesures", tags=["mesures ASLL"], responses=ERRORS)
 
 
-@router.post("", status_code=201, response_model=CommandAnswer)
-def request_mesure(
-    body: RequestMesure,
-    ctx: ContextDep,
-    caller: CallerDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
-    household (ASLL-ADHESION, ASLL-PRESCRIPTEUR)."""
-    check_household_link(system, caller, body.household_id)
-    if body.previous_mesure_id is not None:  # its household goes on
+def _may_ask(system: System, caller: Caller, body: RequestMesure) -> None:
+    """The household it names, and the measure it follows, if any (its
+    household goes on): the caller may name them."""
+    names_household(system, caller, body)
+    if body.previous_mesure_id is not None:
         authorize(system, caller, "mesure", body.previous_mesure_id)
-    ctx = with_fingerprint(ctx, "request", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "RequestMesure",
-        response,
-        lambda: system.app.create("mesure", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/mesures/{answer.id}"
-    return answer
 
 
-add_step_routes(
+add_creation_route(
     router,
     "mesure",
-    STEPS,
-    operation_prefix="mesure",
+    action="request",
+    name="request_mesure",
+    doc="""A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
+    household (ASLL-ADHESION, ASLL-PRESCRIPTEUR).""",
+    check=_may_ask,
 )
+
+
+add_step_routes(router, "mesure", operation_prefix="mesure")
 
 
 add_read_route(

@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from api.access import scoped
 from api.deps import (
     CallerDep,
-    ContextDep,
-    DwellingRef,
     MinPosition,
     Offset,
     SystemDep,
-    carry_out,
     current_view,
-    with_fingerprint,
 )
 from api.errors import documented_errors
 from api.record_routes import add_read_route
-from api.schemas.common import CommandAnswer
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import carry_out_step, may_record, may_step
-from commands.programme import (
-    AnnounceProgramme,
-    HoldConcertation,
-    LeaseTerms,
-    LetDwelling,
-    ProposeCandidates,
-    VacancyTerms,
-    VacateDwelling,
-)
+from api.steps import add_creation_route, add_step_routes
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
 from projections.programmes import ProgrammeFilter, select_programmes
@@ -45,96 +30,17 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("programme", "announce", "annonce du programme")],
+add_creation_route(
+    router,
+    "programme",
+    action="announce",
+    name="announce_programme",
+    doc=("Announce an LLTS programme: a landlord's delivery or vacancy in a commune."),
+    refusal="annonce du programme",
 )
-def announce_programme(
-    body: AnnounceProgramme, ctx: ContextDep, system: SystemDep, response: Response
-) -> CommandAnswer:
-    """Announce an LLTS programme: a landlord's delivery or vacancy in a commune."""
-    ctx = with_fingerprint(ctx, "announce", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "AnnounceProgramme",
-        response,
-        lambda: system.app.create("programme", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/programmes/{answer.id}"
-    return answer
 
 
-@router.post(
-    "/{programme_id}/concertation",
-    response_model=CommandAnswer,
-    dependencies=[may_step(HoldConcertation)],
-)
-def hold_concertation(
-    programme_id: UUID,
-    body: HoldConcertation,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Record the réunion de concertation: partners, quota, candidate profile."""
-    return carry_out_step(system, programme_id, body, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/lease",
-    response_model=CommandAnswer,
-    dependencies=[may_step(LetDwelling)],
-)
-def let_dwelling(
-    programme_id: UUID,
-    ref: DwellingRef,
-    body: LeaseTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Let a dwelling of the programme to a dossier's household."""
-    command = LetDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(system, programme_id, command, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/vacancy",
-    response_model=CommandAnswer,
-    dependencies=[may_step(VacateDwelling)],
-)
-def vacate_dwelling(
-    programme_id: UUID,
-    ref: DwellingRef,
-    body: VacancyTerms,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Record a let dwelling vacant again; the next households of the commune's
-    valid listes complémentaires, whichever landlord's, are proposed with it."""
-    command = VacateDwelling(ref=ref, **body.model_dump())
-    return carry_out_step(system, programme_id, command, ctx, response)
-
-
-@router.post(
-    "/{programme_id}/dwellings/{ref}/candidates",
-    response_model=CommandAnswer,
-    dependencies=[may_step(ProposeCandidates)],
-)
-def propose_candidates(
-    programme_id: UUID,
-    ref: DwellingRef,
-    ctx: ContextDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Propose again the next households of the commune's valid listes
-    complémentaires for a dwelling to let (e.g. after the CAL's refusals)."""
-    command = ProposeCandidates(ref=ref)
-    return carry_out_step(system, programme_id, command, ctx, response)
+add_step_routes(router, "programme")
 
 
 @router.get("", response_model=ProgrammesPublic)

@@ -3,22 +3,12 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
-from api.access import check_household_link
-from api.deps import (
-    CallerDep,
-    ContextDep,
-    SystemDep,
-    carry_out,
-    with_fingerprint,
-)
 from api.errors import documented_errors
 from api.record_routes import add_history_route, add_read_route
-from api.schemas.common import CommandAnswer
 from api.schemas.saisines import SaisinePublic
-from api.steps import add_step_routes, may_record
-from commands.saisine import STEPS, SignalSaisine
+from api.steps import add_creation_route, add_step_routes, names_household
 
 ERRORS = documented_errors(
     "Saisine introuvable",
@@ -28,38 +18,18 @@ ERRORS = documented_errors(
 router = APIRouter(prefix="/v1/saisines", tags=["saisines CCAPEX"], responses=ERRORS)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CommandAnswer,
-    dependencies=[may_record("saisine", "signal", "signalement à la CCAPEX")],
-)
-def signal_saisine(
-    body: SignalSaisine,
-    ctx: ContextDep,
-    caller: CallerDep,
-    system: SystemDep,
-    response: Response,
-) -> CommandAnswer:
-    """Signal a household at risk of expulsion to the department's CCAPEX."""
-    check_household_link(system, caller, body.household_id)
-    ctx = with_fingerprint(ctx, "signal", body.model_dump(mode="json"))
-    answer = carry_out(
-        system,
-        "SignalSaisine",
-        response,
-        lambda: system.app.create("saisine", body, ctx),
-    )
-    response.headers["Location"] = f"/v1/saisines/{answer.id}"
-    return answer
-
-
-add_step_routes(
+add_creation_route(
     router,
     "saisine",
-    STEPS,
-    operation_prefix="saisine",
+    action="signal",
+    name="signal_saisine",
+    doc="""Signal a household at risk of expulsion to the department's CCAPEX.""",
+    refusal="signalement à la CCAPEX",
+    check=names_household,
 )
+
+
+add_step_routes(router, "saisine", operation_prefix="saisine")
 
 
 add_read_route(

@@ -8,11 +8,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import ReadOff, read_off
+
 if TYPE_CHECKING:
     from infra.access_entries import AccessQuery, AccessRecord
 
 
-class AccessEntryPublic(BaseModel):
+class AccessEntryPublic(ReadOff):
     id: int
     at: datetime = Field(description="Moment de la lecture (UTC)")
     subject: str
@@ -23,21 +25,6 @@ class AccessEntryPublic(BaseModel):
     endpoint: str = Field(description="Méthode et modèle de route lus")
     request_id: str
     categories: list[str] = Field(description="Catégories lues (DOMAIN §9)")
-
-    @classmethod
-    def of(cls, r: AccessRecord) -> AccessEntryPublic:
-        return cls(
-            id=r.id,
-            at=r.at,
-            subject=r.subject,
-            role=r.role,
-            organisation=r.organisation,
-            kind=r.kind,
-            record_id=r.record_id,
-            endpoint=r.endpoint,
-            request_id=r.request_id,
-            categories=list(r.categories),
-        )
 
 
 class AccessLogPublic(BaseModel):
@@ -50,9 +37,5 @@ class AccessLogPublic(BaseModel):
     def of(
         cls, records: list[AccessRecord], count: int, query: AccessQuery
     ) -> AccessLogPublic:
-        return cls(
-            data=[AccessEntryPublic.of(r) for r in records],
-            count=count,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        data = [AccessEntryPublic.of(r) for r in records]
+        return read_off(cls, query, data=data, count=count)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ActorPublic
+from api.schemas.common import ActorPublic, read_off
 from domain.records import KIND_LABELS as AUDIT_KIND_LABELS
 from projections.audit_trail import AuditRecord, AuditRow
 
@@ -30,22 +30,12 @@ class AuditEntryPublic(BaseModel):
 
     @classmethod
     def of(cls, row: AuditRow) -> AuditEntryPublic:
-        return cls(
-            version=row.version,
-            position=row.position,
-            type=row.event_type,
-            label=row.label,
-            basis=row.basis,
-            actor=ActorPublic(
-                subject=row.actor_subject,
-                role=row.actor_role,
-                organisation=row.actor_organisation,
-            ),
-            recorded_at=row.recorded_at,
-            occurred_on=row.occurred_on,
-            commission_id=row.commission_id,
-            summary=row.summary,
+        actor = ActorPublic(
+            subject=row.actor_subject,
+            role=row.actor_role,
+            organisation=row.actor_organisation,
         )
+        return read_off(cls, row, type=row.event_type, actor=actor)
 
 
 class AuditTrailPublic(BaseModel):
@@ -65,12 +55,10 @@ class AuditTrailPublic(BaseModel):
         rows: Sequence[AuditRow],
         position: int,
     ) -> AuditTrailPublic:
-        return cls(
-            id=record.id,
-            kind=record.kind,
+        return read_off(
+            cls,
+            record,
             kind_label=AUDIT_KIND_LABELS.get(record.kind, record.kind),
-            department=record.department,
-            commune=record.commune,
             events=[AuditEntryPublic.of(row) for row in rows],
             count=len(rows),
             position=position,

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from domain.commission import Commission
+from api.schemas.common import ReadOff, read_off
 from projections.commissions import (
     CommissionList,
     CommissionRow,
@@ -19,7 +19,7 @@ from projections.commissions import (
 )
 
 
-class CommissionPublic(BaseModel):
+class CommissionPublic(ReadOff):
     id: UUID
     version: int
     kind: str
@@ -38,29 +38,6 @@ class CommissionPublic(BaseModel):
     minutes_closed_on: date | None
     created_on: datetime
     modified_on: datetime
-
-    @classmethod
-    def of(cls, c: Commission) -> CommissionPublic:
-        return cls(
-            id=c.id,
-            version=c.version,
-            kind=c.kind,
-            stage=c.stage,
-            held_on=c.held_on,
-            department=c.department,
-            commune=c.commune,
-            programme_id=c.programme_id,
-            landlord=c.landlord,
-            dwelling_refs=c.dwelling_refs,
-            attendees=c.attendees,
-            presided_by=c.presided_by,
-            preselections=c.preselections,
-            ranking=c.ranking,
-            examinations=c.examinations,
-            minutes_closed_on=c.minutes_closed_on,
-            created_on=c.created_on,
-            modified_on=c.modified_on,
-        )
 
 
 class CommissionsPublic(BaseModel):
@@ -86,15 +63,10 @@ class CommissionListPublic(BaseModel):
 
     @classmethod
     def of(cls, lists: CommissionList, position: int) -> CommissionListPublic:
-        return cls(
-            commission=lists.commission,
-            agenda=lists.agenda,
-            preselection=lists.preselection,
-            ranked=lists.ranked,
-            liste_complementaire=lists.liste_complementaire,
+        return read_off(
+            cls,
+            lists,
             list_valid_until=lists.commission.list_valid_until,
-            non_retenus=lists.non_retenus,
-            dwellings=lists.dwellings,
             position=position,
         )
 

@@ -1,15 +1,34 @@
-"""What several resources answer: a command's answer, an actor."""
+"""What several resources answer: a command's answer, an actor; how a public
+model is read off what the floors below give."""
 
 from __future__ import annotations
 
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from commands.context import CommandResult
+M = TypeVar("M", bound=BaseModel)
 
 
-class CommandAnswer(BaseModel):
+def read_off(model: type[M], source: Any, /, **given: Any) -> M:
+    """The public `model` read off an object (an aggregate, a row, a result):
+    each field is the object's attribute of that name, but those `given`."""
+    read = {
+        name: getattr(source, name) for name in model.model_fields if name not in given
+    }
+    return model(**read, **given)
+
+
+class ReadOff(BaseModel):
+    """A public model read off one object, every field by its name: `of`."""
+
+    @classmethod
+    def of(cls, source: Any) -> Self:
+        return read_off(cls, source)
+
+
+class CommandAnswer(ReadOff):
     # Each command's own answer from the demo is on its operation
     # (api/operation_docs.py); this one shows for those the demo never gives.
     model_config = ConfigDict(
@@ -30,17 +49,8 @@ class CommandAnswer(BaseModel):
     position: int
     stage: str
 
-    @classmethod
-    def of(cls, result: CommandResult) -> CommandAnswer:
-        return cls(
-            id=result.id,
-            version=result.version,
-            position=result.position,
-            stage=result.stage,
-        )
 
-
-class ActorPublic(BaseModel):
+class ActorPublic(ReadOff):
     subject: str
     role: str
     organisation: str

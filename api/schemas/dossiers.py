@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.schemas.common import ActorPublic
+from api.schemas.common import ActorPublic, read_off
 from domain.dossier import Dossier
 from projections.dossier_list import DossierRow
 
@@ -51,42 +51,7 @@ class DossierPublic(BaseModel):
 
     @classmethod
     def of(cls, d: Dossier) -> DossierPublic:
-        return cls(
-            id=d.id,
-            version=d.version,
-            stage=d.stage,
-            household_id=d.household_id,
-            applicant_name=d.applicant_name,
-            household_size=d.household_size,
-            department=d.department,
-            commune=d.commune,
-            programme_id=d.programme_id,
-            dalo=d.dalo,
-            dalo_appeal_on=d.dalo_appeal_on,
-            dalo_recognised_on=d.dalo_recognised_on,
-            numero_unique=d.numero_unique,
-            sne_valid_until=d.sne_valid_until,
-            origin=ActorPublic(**d.origin.__dict__),
-            avis=d.avis,
-            documents=d.documents,
-            outstanding_documents=d.outstanding_documents,
-            resources=d.resources,
-            solvency=d.solvency,
-            preselection=d.preselection,
-            ranking=d.ranking,
-            list_valid_until=d.list_valid_until,
-            cal_decision=d.cal_decision,
-            deferral=d.deferral,
-            offer=d.proposal,
-            lease=d.lease,
-            entered_on=d.entered_on,
-            information_meetings=d.information_meetings,
-            installation_review=d.installation_review,
-            end_reason=d.end_reason,
-            last_occurred_on=d.last_occurred_on,
-            created_on=d.created_on,
-            modified_on=d.modified_on,
-        )
+        return read_off(cls, d, origin=ActorPublic.of(d.origin), offer=d.proposal)
 
 
 class DossiersPublic(BaseModel):

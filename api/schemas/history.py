@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.schemas.common import ActorPublic
+from api.schemas.common import ActorPublic, read_off
 from domain.dossier import EVENT_LABELS
 from domain.shared import RecordedEvent
 
@@ -39,16 +39,16 @@ class HistoryEntry(BaseModel):
         cls, event: RecordedEvent, labels: Mapping[type, str] = EVENT_LABELS
     ) -> HistoryEntry:
         """One event for people: `labels` are its aggregate's French labels."""
-        return cls(
+        return read_off(
+            cls,
+            event,
             version=event.originator_version,
             type=type(event).__name__,
             label=labels.get(type(event), type(event).__name__),
-            occurred_on=event.occurred_on,
             recorded_at=event.timestamp,
-            actor=ActorPublic(**event.actor.__dict__),
-            command_id=event.command_id,
-            correlation_id=event.correlation_id,
+            actor=ActorPublic.of(event.actor),
             data={k: v for k, v in event.__dict__.items() if k not in BASE_FIELDS},
+            redacted=[],
         )
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ActorPublic
+from api.schemas.common import ActorPublic, read_off
 from domain.mesure import Mesure
 from projections.mesures import (
     AssociationWorkload,
@@ -51,34 +51,11 @@ class MesurePublic(BaseModel):
 
     @classmethod
     def of(cls, m: Mesure) -> MesurePublic:
-        return cls(
-            id=m.id,
-            version=m.version,
-            kind=m.kind,
-            stage=m.stage,
-            household_id=m.household_id,
-            department=m.department,
-            commune=m.commune,
-            channel=m.channel,
-            prescriber=ActorPublic(**m.prescriber.__dict__),
-            requested_on=m.requested_on,
-            min_months=m.min_months,
-            origin_dossier_id=m.origin_dossier_id,
-            previous_mesure_id=m.previous_mesure_id,
-            chain_renewals=m.chain_renewals,
-            association=m.association,
-            association_name=m.association_name,
-            renforce=m.renforce,
-            notified_on=m.notified_on,
-            convention=m.convention,
-            ends_on=m.ends_on,
-            renewals=m.renewals,
+        return read_off(
+            cls,
+            m,
+            prescriber=ActorPublic.of(m.prescriber),
             meetings=[{"on": day, "held": held} for day, held in m.meetings],
-            bail=m.bail,
-            closure=m.closure,
-            last_occurred_on=m.last_occurred_on,
-            created_on=m.created_on,
-            modified_on=m.modified_on,
         )
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import read_off
 from domain.programme import Programme
 from projections.programmes import ProgrammeRow
 
@@ -45,22 +46,8 @@ class ProgrammePublic(BaseModel):
 
     @classmethod
     def of(cls, p: Programme) -> ProgrammePublic:
-        return cls(
-            id=p.id,
-            version=p.version,
-            stage=p.stage,
-            kind=p.kind,
-            name=p.name,
-            landlord=p.landlord,
-            department=p.department,
-            commune=p.commune,
-            dwellings=[DwellingPublic(**d) for d in p.dwellings.values()],
-            dwellings_to_let=p.dwellings_to_let,
-            concertation=p.concertation,
-            last_occurred_on=p.last_occurred_on,
-            created_on=p.created_on,
-            modified_on=p.modified_on,
-        )
+        dwellings = [DwellingPublic(**d) for d in p.dwellings.values()]
+        return read_off(cls, p, dwellings=dwellings)
 
 
 class ProgrammesPublic(BaseModel):

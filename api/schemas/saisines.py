@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ActorPublic
+from api.schemas.common import ActorPublic, read_off
 from domain.saisine import Saisine
 
 
@@ -51,32 +51,4 @@ class SaisinePublic(BaseModel):
 
     @classmethod
     def of(cls, s: Saisine) -> SaisinePublic:
-        return cls(
-            id=s.id,
-            version=s.version,
-            stage=s.stage,
-            source=s.source,
-            household_id=s.household_id,
-            department=s.department,
-            commune=s.commune,
-            landlord=s.landlord,
-            landlord_is_legal_entity=s.landlord_is_legal_entity,
-            arrears=s.arrears,
-            referred_on=s.referred_on,
-            signalled_by=ActorPublic(**s.signalled_by.__dict__),
-            registered_on=s.registered_on,
-            summons_on=s.summons_on,
-            hearing_on=s.hearing_on,
-            enquiry=s.enquiry,
-            orientations=s.orientations,
-            examinations=s.examinations,
-            avis=s.avis,
-            follow_ups=s.follow_ups,
-            outcome=s.outcome,
-            closed_on=s.closed_on,
-            truce_exception=s.truce_exception,
-            findings=s.findings,
-            last_occurred_on=s.last_occurred_on,
-            created_on=s.created_on,
-            modified_on=s.modified_on,
-        )
+        return read_off(cls, s, signalled_by=ActorPublic.of(s.signalled_by))

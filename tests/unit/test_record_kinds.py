@@ -12,6 +12,7 @@ import pytest
 from api import access_log
 from api.main import create_app
 from api.routes import audit
+from api.summaries import api_routes
 from commands.base import RecordStep
 from commands.dispatch import COMMANDS, CREATIONS
 from commands.legality_report import REPORT_KINDS
@@ -169,6 +170,20 @@ def test_a_step_without_an_apply_of_its_own_gives_its_aggregate_what_it_takes() 
             inspect.signature(method).bind(None, meta=None, **dict.fromkeys(fields))
             forwarded += 1
     assert forwarded
+
+
+def test_every_step_command_of_every_kind_has_its_post_route() -> None:
+    """Adding a step command publishes it (api/steps.py builds the routes from
+    commands/procedures.py): POST /v1/<kind>s/{<kind>_id}/<slug>, or under
+    …/dwellings/{ref}/ for a step naming a dwelling by its URL."""
+    settings = Settings(database_url="sqlite:///:memory:", jwt_secret=TEST_JWT_SECRET)
+    routes = api_routes(create_app(settings).routes)
+    posts = {route.path for route in routes if "POST" in route.methods}
+    for name, procedure in PROCEDURES.items():
+        record = f"/v1/{name}s/{{{name}_id}}"
+        for step in procedure.steps:
+            paths = {f"{record}/{step.slug}", f"{record}/dwellings/{{ref}}/{step.slug}"}
+            assert paths & posts, f"{step.__name__}: no POST {record}/…/{step.slug}"
 
 
 def test_every_kind_is_grouped_under_a_scheme_and_named_from_its_first_event() -> None:
