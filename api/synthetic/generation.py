@@ -45,6 +45,7 @@ class Options:
     dossiers: int | None = None  # or this many LLTS dossiers
     departments: int = 3
     today: date | None = None
+    marks: tuple[int, ...] = ()  # store sizes (events) where `checkpoint` runs
 
 
 @dataclass
@@ -66,10 +67,13 @@ def generate(
     base: DepartmentSettings,
     options: Options,
     progress: Callable[[int, int | None], None] | None = None,
+    checkpoint: Callable[[int], None] | None = None,
 ) -> Counts:
     """Carry out synthetic records until the target is reached; `base` is the
     settings every department takes (the Loire's), with associations of its
-    own. `progress(done, target)` after each record."""
+    own. `progress(done, target)` after each record; `checkpoint(events)`
+    once the store holds each of `options.marks` events, with the events it
+    holds (the benchmarks measure there, then the generation goes on)."""
     if options.events is None and options.dossiers is None:
         msg = "Options: events or dossiers"
         raise ValueError(msg)
@@ -82,6 +86,7 @@ def generate(
         for n in range(options.departments)
     ]
     counts = Counts()
+    marks = sorted(options.marks)
     keys = _Keys(options.seed)
     imports = {d.code: _configure(app, d, keys, counts) for d in departments}
     weights = (
@@ -103,6 +108,10 @@ def generate(
         if progress is not None:
             done = counts.dossiers if options.dossiers else _events(app)
             progress(done, options.dossiers or options.events)
+        if marks and _events(app) >= marks[0] and checkpoint is not None:
+            checkpoint(_events(app))
+        while marks and _events(app) >= marks[0]:
+            marks.pop(0)
     counts.events = _events(app)
     return counts
 
