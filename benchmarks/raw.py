@@ -141,3 +141,21 @@ def recorder_seconds(settings: Settings, batches: Sequence[Sequence[Any]]) -> fl
     elapsed = time.perf_counter() - started
     factory.close()
     return elapsed
+
+
+def read_all_rate(settings: Settings, table: str) -> float:
+    """Every stored row read in position order, streamed (a server-side cursor
+    on PostgreSQL): rows per second."""
+    order = "notification_id" if settings.is_postgres else "rowid"
+    query = f"SELECT originator_id, originator_version, topic, state FROM {table} ORDER BY {order}"  # noqa: E501
+    with connection(settings) as conn:
+        started = time.perf_counter()
+        if settings.is_postgres:
+            with conn.cursor(name="bench_read_all") as cursor:
+                cursor.itersize = 1000
+                cursor.execute(query)
+                count = sum(1 for _ in cursor)
+            conn.rollback()
+        else:
+            count = sum(1 for _ in conn.execute(query))
+        return count / (time.perf_counter() - started)

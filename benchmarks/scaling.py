@@ -7,7 +7,8 @@ up to each of the sizes asked (events); at each size, in the same process:
   database driver inserting one row a transaction;
 - loading a measure of 100 and one of 1,000 events, as it stands and as of a
   date half-way through its history, against the driver reading its rows in
-  order and decoding their JSON (benchmarks/raw.py).
+  order and decoding their JSON (benchmarks/raw.py);
+- `logis verify` of the whole store, against the driver reading every row.
 The two long measures are written once, before the generation (their
 meetings applied in memory by the domain and saved in one transaction: a
 fixture, not a figure); their load must not depend on what else the store
@@ -31,7 +32,7 @@ from api.demo.plan import Order
 from api.synthetic import Options, generate
 from api.synthetic.places import CODES, department
 from benchmarks.backends import POSTGRES_ADMIN
-from benchmarks.raw import insert_rate, select_seconds
+from benchmarks.raw import insert_rate, read_all_rate, select_seconds
 from benchmarks.table import DURATION, RATE, Row, collect, text
 from commands.dossier import RenderSocialEnquiry
 from commands.dossier_identification import IdentifyDossier
@@ -41,6 +42,7 @@ from domain.mesure_steps import MEETING_KINDS
 from domain.shared import Meta
 from infra.bootstrap import build_system
 from infra.departments import load_department_settings
+from infra.ledger import ledger_of, verify_store
 from infra.logging import configure_logging
 
 if TYPE_CHECKING:
@@ -167,6 +169,7 @@ class _Probe:
                 self.command_ms(), DURATION, "pilote SQL, 1 ligne par transaction",
                 1e3 / driver, events)
         ]  # fmt: skip
+        found.append(self.verify_row(label, settings, events))
         baseline = "pilote SQL : SELECT de ses lignes, JSON décodé"
         for length, (mesure_id, half) in measures.items():
             table = self.app.recorder.events_table_name
@@ -184,6 +187,18 @@ class _Probe:
                     DURATION, baseline, raw, events),
             ]  # fmt: skip
         return found
+
+    def verify_row(self, label: str, settings: Settings, events: int) -> Row:
+        """`logis verify` of the whole store (every hash and link recomputed)
+        against the driver reading every row."""
+        table = self.app.recorder.events_table_name
+        raw = read_all_rate(settings, table)
+        started = time.perf_counter()
+        verified = verify_store(ledger_of(self.app))
+        rate = verified.events / (time.perf_counter() - started)
+        baseline = "pilote SQL : lecture de toutes les lignes"
+        measure = "logis verify (tout le magasin)"
+        return Row(label, measure, rate, RATE, baseline, raw, events)
 
     def command_ms(self) -> float:
         """Mean milliseconds of a command: dossiers identified, each with its

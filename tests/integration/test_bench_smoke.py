@@ -129,6 +129,7 @@ def test_bench_prints_one_table_with_every_benchmark(tmp_path: Path) -> None:
         "une commande",
         "charger une mesure de 20 év.",
         "la même, à une date",
+        "logis verify",
         "génération",
     ):
         assert measure in table, measure
