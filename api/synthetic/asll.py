@@ -46,25 +46,20 @@ MONTH = 30
 def measure(
     rng: random.Random, where: Department, first: date, counts: Counts
 ) -> Plan | None:
-    """A measure whose whole course is drawn first: if it is still under way
-    on the last day it keeps its place at its association, so it takes one
-    that has a place left, else it starts early enough to be over."""
+    """A measure whose whole course is drawn first, at an association with a
+    place left (ASLL-CAPACITE: the measures still under way on the last day
+    keep theirs); None when every place is held."""
     plan = where.plan()
     start = day_in(rng, first, plan.anchor - timedelta(days=1))
     course = _course(rng)
     last = timedelta(days=course[-1][0])
     association = None
     if any(what == "notify" for _, what in course):  # granted: a place taken
-        association = rng.choice(where.settings.associations).code
-        if start + last > plan.anchor:
-            association = where.place(rng)
-            if association is None:  # every place held: over before the end
-                start = plan.anchor - last - timedelta(days=1)
-                if start < first:
-                    return None
-                association = rng.choice(where.settings.associations).code
-            else:
-                where.holding[association] = where.holding.get(association, 0) + 1
+        association = where.place(rng)
+        if association is None:  # every place held until the end
+            return None
+        if start + last > plan.anchor:  # still under way: it keeps its place
+            where.holding[association] = where.holding.get(association, 0) + 1
     counts.measures += 1
     name = f"m{counts.measures}"
     prescriber = plan.actors["prescripteur"].organisation
