@@ -82,7 +82,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"Données synthétiques écrites en {seconds:.0f} s (graine {args.seed}) : "
         f"{counts.events} événements dans le magasin, {counts.commands} commandes, "
-        f"{args.departments} départements, {counts.programmes} programmes, "
+        f"départements : {args.departments}, {counts.programmes} programmes, "
         f"{counts.dossiers} dossiers, {counts.commissions} commissions, "
         f"{counts.measures} mesures ASLL, {counts.referrals} saisines CCAPEX."
     )

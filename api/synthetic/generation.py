@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from commands.department import AdoptSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from uuid import UUID
 
     from commands.application import Logis
     from domain.department_settings import DepartmentSettings
@@ -59,7 +60,6 @@ class Counts:
     measures: int = 0
     referrals: int = 0
     events: int = 0  # the store's last notification id at the end
-    by_department: dict[str, int] = field(default_factory=dict)  # commands
 
 
 def generate(
@@ -128,7 +128,7 @@ class _Keys:
         return f"generate:{self.seed}:{self.number}"
 
 
-def _configure(app: Logis, where: Department, keys: _Keys, counts: Counts):
+def _configure(app: Logis, where: Department, keys: _Keys, counts: Counts) -> UUID:
     """The department's settings adopted, and its synthetic history declared
     as an import (SAISIE-TARDIVE reports its steps as imported)."""
     plan = where.plan()
@@ -151,7 +151,9 @@ def _single(plan: Plan, order: Order) -> Plan:
     return plan
 
 
-def _carry_out(app: Logis, plan: Plan, keys: _Keys, import_id, counts: Counts):
+def _carry_out(
+    app: Logis, plan: Plan, keys: _Keys, import_id: UUID, counts: Counts
+) -> None:
     """The plan's orders up to its last day, in date order (a stable sort: the
     orders of one day keep the order they were written in)."""
     ids: dict = {}
@@ -162,7 +164,6 @@ def _carry_out(app: Logis, plan: Plan, keys: _Keys, import_id, counts: Counts):
         result = carry_out(app, plan, keys.next(), order, ids, import_id)
         ids.setdefault(order.name, result.id)
         counts.commands += 1
-        counts.by_department[plan.code] = counts.by_department.get(plan.code, 0) + 1
 
 
 def _events(app: Logis) -> int:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 TODAY = date(2026, 6, 30)
 REPORTED = re.compile(
     r"(?P<events>\d+) événements dans le magasin, (?P<commands>\d+) commandes, "
-    r"1 départements, (?P<programmes>\d+) programmes, (?P<dossiers>\d+) dossiers, "
+    r"départements : 1, (?P<programmes>\d+) programmes, (?P<dossiers>\d+) dossiers, "
     r"(?P<commissions>\d+) commissions, (?P<measures>\d+) mesures ASLL, "
     r"(?P<referrals>\d+) saisines CCAPEX"
 )
