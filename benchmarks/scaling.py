@@ -8,7 +8,10 @@ up to each of the sizes asked (events); at each size, in the same process:
 - loading a measure of 100 and one of 1,000 events, as it stands and as of a
   date half-way through its history, against the driver reading its rows in
   order and decoding their JSON (benchmarks/raw.py);
-- `logis verify` of the whole store, against the driver reading every row.
+- `logis verify` of the whole store, against the driver reading every row;
+- the views caught up, then the first page (50) of a department's dossiers as
+  GET /v1/dossiers reads it (the page and the count of the matching rows),
+  against the same page's SELECT alone on the views' database.
 The two long measures are written once, before the generation (their
 meetings applied in memory by the domain and saved in one transaction: a
 fixture, not a figure); their load must not depend on what else the store
@@ -44,17 +47,21 @@ from infra.bootstrap import build_system
 from infra.departments import load_department_settings
 from infra.ledger import ledger_of, verify_store
 from infra.logging import configure_logging
+from infra.rowviews import physical
+from projections.dossier_list import DossierFilter, select_dossiers
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from api.synthetic.places import Department
     from commands.application import Logis
+    from infra.bootstrap import System
     from infra.settings import Settings
 
 LONG = (100, 1000)  # events of the measures loaded
 COMMANDS = 40  # timed at each size (20 dossiers, 2 commands each)
 LOADS = 20  # loads timed at each size, of each measure
+PAGE = 50  # dossiers a page
 START = date(2025, 2, 3)
 TODAY = date(2026, 12, 1)  # the generation's last day: the same every run
 
@@ -70,7 +77,7 @@ def rows(
     found: list[Row] = []
     try:
         app = system.app
-        probe = _Probe(app, department(len(CODES) - 1, base, 0, TODAY))
+        probe = _Probe(app, department(len(CODES) - 1, base, 0, TODAY), system)
         measures = {n: probe.long_measure(n) for n in long}
         started = time.perf_counter()
         before = [0, 0.0]  # commands generated, seconds spent measuring
@@ -102,8 +109,9 @@ class _Probe:
     """A department of its own where the benchmark measures, apart from the
     generated ones (same settings, same cast)."""
 
-    def __init__(self, app: Logis, where: Department) -> None:
+    def __init__(self, app: Logis, where: Department, system: System) -> None:
         self.app, self.where, self.number = app, where, 0
+        self.system = system
         plan = where.plan(f"{where.code}001")
         self.import_id = declare_import(
             app, plan, "Mesures de logis (benchmarks/scaling.py)", self.key(), "bench"
@@ -170,6 +178,7 @@ class _Probe:
                 1e3 / driver, events)
         ]  # fmt: skip
         found.append(self.verify_row(label, settings, events))
+        found.append(self.page_row(label, events))
         baseline = "pilote SQL : SELECT de ses lignes, JSON décodé"
         for length, (mesure_id, half) in measures.items():
             table = self.app.recorder.events_table_name
@@ -199,6 +208,31 @@ class _Probe:
         baseline = "pilote SQL : lecture de toutes les lignes"
         measure = "logis verify (tout le magasin)"
         return Row(label, measure, rate, RATE, baseline, raw, events)
+
+    def page_row(self, label: str, events: int) -> Row:
+        """The first page of the largest generated department's dossiers, as
+        the API reads it, against the page's SELECT alone."""
+        self.system.catch_up()
+        view = self.system.engine.reader("dossier_list")
+        assert view is not None
+        query = DossierFilter(department=CODES[0], limit=PAGE)
+        page = self.load_ms(lambda: select_dossiers(view, query))
+        table = view.table("dossiers")
+        mark = view.dialect.mark
+        statement = (
+            f"SELECT {', '.join(table.columns)} FROM {physical(view.view, table)} "
+            f"WHERE department = {mark} ORDER BY identified_on DESC, "
+            f"{', '.join(table.key)} LIMIT {PAGE}"
+        )
+
+        def raw() -> None:
+            with view.datastore.transaction(commit=False) as c:
+                c.execute(statement, [CODES[0]])
+                c.fetchall()
+
+        return Row(label, f"une page de {PAGE} dossiers (et leur nombre)", page,
+                   DURATION, "SELECT de la page seule, base des vues",
+                   self.load_ms(raw), events)  # fmt: skip
 
     def command_ms(self) -> float:
         """Mean milliseconds of a command: dossiers identified, each with its

@@ -130,6 +130,7 @@ def test_bench_prints_one_table_with_every_benchmark(tmp_path: Path) -> None:
         "charger une mesure de 20 év.",
         "la même, à une date",
         "logis verify",
+        "une page de 50 dossiers",
         "génération",
     ):
         assert measure in table, measure
