@@ -109,13 +109,11 @@ integration: install services
 e2e: install browser services
 	$(BIN)/python -m pytest tests/e2e
 
-## Benchmarks (figures and ratios against a raw baseline measured in the same run).
+## Benchmarks: one table of figures, each with its ratio to a raw baseline
+## measured in the same run, on SQLite and PostgreSQL; also written to
+## benchmarks/results/latest.json. Sizes: BENCH_ARGS="--sizes 10000,100000".
 bench: install services
-	$(BIN)/python -m benchmarks.commands
-	$(BIN)/python -m benchmarks.projections
-	$(BIN)/python -m benchmarks.commissions
-	$(BIN)/python -m benchmarks.relay
-	$(BIN)/python -m benchmarks.access_log
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,19 +1,22 @@
 """The access log's cost per logged read: one entry a transaction, as a read of
 one record writes it, with its seal (infra/ledger/access_chain.py), on each
-backend. Run on main's code too for the cost of the seal (README).
+backend, against the database driver inserting a row of the same size one a
+transaction (benchmarks/raw.py).
 
     python -m benchmarks.access_log [--entries 2000] [--postgres URL]
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
+from benchmarks.raw import insert_rate
+from benchmarks.table import RATE, Row, standalone
 from infra.access_entries import AccessEntry
 from infra.bootstrap import build_system
 
@@ -36,36 +39,32 @@ def entry(n: int) -> AccessEntry:
     )
 
 
-def per_second(log: AccessLog, count: int, write: object) -> float:
+def per_second(log: AccessLog, count: int) -> float:
+    """Entries appended one a transaction, sealed: entries per second."""
     started = time.perf_counter()
     for n in range(count):
-        write(log, n)  # type: ignore[operator]
+        log.append([entry(n)])
     return count / (time.perf_counter() - started)
 
 
-def sealed(log: AccessLog, n: int) -> None:
-    log.append([entry(n)])
-
-
-def run(label: str, settings_for: SettingsFor, count: int) -> None:
-    system = build_system(settings_for("access"))
+def rows(label: str, settings_for: SettingsFor, count: int) -> list[Row]:
+    settings = settings_for("access")
+    system = build_system(settings)
     try:
-        log = system.access_log
-        with_seal = per_second(log, count, sealed)
+        with_seal = per_second(system.access_log, count)
     finally:
         system.close()
-    print(
-        f"{label}: {with_seal:,.0f} logged reads/s, sealed "
-        f"({1e6 / with_seal:,.0f} µs each)"
-    )
+    # A row of about an entry's size (its JSON), one a transaction.
+    state = json.dumps(asdict(entry(0)), default=str).encode()
+    raw = insert_rate(settings, [(uuid4(), 1, "access", state) for _ in range(count)])
+    return [
+        Row(label, "lectures journalisées (1 entrée scellée par transaction)",
+            with_seal, RATE, "pilote SQL, 1 ligne par transaction", raw)
+    ]  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--entries", type=int, default=2000)
-    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
-    args = parser.parse_args()
-    on_each_backend(args.postgres, lambda label, s: run(label, s, args.entries))
+    standalone(rows, __doc__, "entries", 2000)
 
 
 if __name__ == "__main__":

@@ -34,13 +34,24 @@ def with_database(admin: str, run: Callable[[str], Any]) -> None:
             conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
 
 
-def on_each_backend(admin: str, run: Callable[[str, SettingsFor], Any]) -> None:
+BACKENDS = ("sqlite", "postgresql")
+
+
+def on_each_backend(
+    admin: str,
+    run: Callable[[str, SettingsFor], Any],
+    backends: tuple[str, ...] = BACKENDS,
+) -> None:
     """`run(label, settings_for)` on SQLite, then on PostgreSQL (one database)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        run(
-            "SQLite",
-            lambda name: Settings(database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"),
+    if "sqlite" in backends:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(
+                "SQLite",
+                lambda name: Settings(
+                    database_url=f"sqlite:///{Path(tmp) / name}.sqlite3"
+                ),
+            )
+    if "postgresql" in backends:
+        with_database(
+            admin, lambda url: run("PostgreSQL", lambda _: Settings(database_url=url))
         )
-    with_database(
-        admin, lambda url: run("PostgreSQL", lambda _: Settings(database_url=url))
-    )

@@ -1,22 +1,23 @@
-"""Command throughput against a raw baseline, measured in the same run.
+"""Command throughput against raw baselines, measured in the same run.
 
 For each backend: N dossiers driven through the first steps of the procedure by
-the Logis application (load → check rules → save, with an idempotency key), against
-the library's bare recorder appending the same stored events one transaction each.
-Also: replaying one dossier's state as of a moment (`as_of`) against loading it.
+the Logis application (load → check rules → save, with an idempotency key),
+against the library's bare recorder appending the same stored events one
+transaction each, and against the database driver inserting the same rows one
+transaction each (benchmarks/raw.py). Loads are measured by
+benchmarks/scaling.py, on stores of growing size.
 
     python -m benchmarks.commands [--dossiers 200] [--postgres URL]
 """
 
 from __future__ import annotations
 
-import argparse
 import time
-import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
+from benchmarks.raw import insert_rate, recorder_seconds, shaped
+from benchmarks.table import RATE, Row, standalone
 from commands.context import Context
 from commands.department import AdoptSettings
 from commands.dossier import (
@@ -71,6 +72,8 @@ def ctx(role: str, key: str | None = None, commune: str = "97213") -> Context:
 
 
 def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
+    """The dossiers driven by the application: (seconds, commands, the stored
+    events they appended)."""
     system = build_system(settings)
     app = system.app
     ceilings = {c: Decimal(10000 + 3000 * c) for c in range(1, 7)}
@@ -88,7 +91,6 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
         ctx("admin"),
     )
     commands = 0
-    ids = []
     started = time.perf_counter()
     for n in range(dossiers):
         result = app.create(
@@ -101,72 +103,37 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
             ),
             ctx("mairie", f"bench:{n}"),
         )
-        ids.append(result.id)
         commands += 1
         for i, (role, step) in enumerate(STEPS):
             app.step("dossier", result.id, step, ctx(role, f"bench:{n}:{i}"))
             commands += 1
     elapsed = time.perf_counter() - started
-    stored = app.recorder.select_notifications(start=1, limit=commands + 10)
-    replay = time_replays(app, ids[:50])
+    stored = [
+        n
+        for n in app.recorder.select_notifications(start=1, limit=commands * 3 + 10)
+        if n.topic.startswith("logis.dossier.")
+    ]
     system.close()
-    return elapsed, commands, [stored, replay]
+    return elapsed, commands, stored
 
 
-def time_replays(app, ids) -> tuple[float, float]:
-    started = time.perf_counter()
-    for dossier_id in ids:
-        app.get_dossier(dossier_id)
-    load = (time.perf_counter() - started) / len(ids)
-    moment = datetime.now(UTC)
-    started = time.perf_counter()
-    for dossier_id in ids:
-        app.get_as_of("dossier", dossier_id, moment)
-    as_of = (time.perf_counter() - started) / len(ids)
-    return load, as_of
-
-
-def run_raw(settings: Settings, stored) -> float:
-    """The bare library recorder appending the same events, one transaction each."""
-    from eventsourcing.persistence import InfrastructureFactory, StoredEvent
-    from eventsourcing.utils import Environment
-
-    env = dict(settings.eventsourcing_env())
-    env.pop("APPLICATION_RECORDER_TOPIC")
-    factory = InfrastructureFactory.construct(Environment(name="Raw", env=env))
-    recorder = factory.application_recorder()
-    events = [StoredEvent(uuid.uuid4(), 1, n.topic, n.state) for n in stored]
-    started = time.perf_counter()
-    for event in events:
-        recorder.insert_events([event])
-    elapsed = time.perf_counter() - started
-    factory.close()
-    return elapsed
-
-
-def bench(label: str, make_settings, dossiers: int) -> None:
+def rows(label: str, make_settings, dossiers: int) -> list[Row]:
     settings = make_settings("app")
-    elapsed, commands, (stored, (load, as_of)) = run_commands(settings, dossiers)
-    raw = run_raw(make_settings("raw"), stored)
-    per_s = commands / elapsed
-    raw_per_s = len(stored) / raw
-    print(f"\n== {label}: {dossiers} dossiers, {commands} commands")
-    print(f"  commands (load, rules, save, idempotency): {per_s:10.0f} /s")
-    print(f"  raw recorder append, 1 event per txn:     {raw_per_s:10.0f} /s")
-    print(f"  ratio command / raw append:                {per_s / raw_per_s:10.2f}")
-    print(f"  load current state: {load * 1e3:6.2f} ms", end="")
-    print(f"   as_of replay: {as_of * 1e3:6.2f} ms")
+    elapsed, commands, stored = run_commands(settings, dossiers)
+    one_each = [[n] for n in stored]
+    recorder = len(stored) / recorder_seconds(make_settings("raw"), one_each)
+    driver = insert_rate(settings, shaped(stored))
+    measure = f"commandes ({commands} à la suite)"
+    return [
+        Row(label, measure, commands / elapsed, RATE,
+            "enregistreur nu, 1 événement par transaction", recorder),
+        Row(label, measure, commands / elapsed, RATE,
+            "pilote SQL, 1 ligne par transaction", driver),
+    ]  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dossiers", type=int, default=200)
-    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
-    args = parser.parse_args()
-    on_each_backend(
-        args.postgres,
-        lambda label, settings_for: bench(label, settings_for, args.dossiers),
-    )
+    standalone(rows, __doc__, "dossiers", 200)
 
 
 if __name__ == "__main__":

@@ -14,17 +14,14 @@ transaction per command, as the commands did.
 
 from __future__ import annotations
 
-import argparse
 import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from eventsourcing.persistence import InfrastructureFactory, StoredEvent
-from eventsourcing.utils import Environment
-
-from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
 from benchmarks.commands import DOCS, STEPS, ctx
+from benchmarks.raw import recorder_seconds
+from benchmarks.table import DURATION, Row, standalone
 from commands.commission import (
     AttendeeIn,
     ConveneCommission,
@@ -200,23 +197,10 @@ def raw_reads(recorder, timings: list[tuple]) -> float:
 
 def raw_inserts(settings: Settings, timings: list[tuple]) -> float:
     """The same stored events inserted one transaction per command."""
-    env = dict(settings.eventsourcing_env())
-    env.pop("APPLICATION_RECORDER_TOPIC")
-    factory = InfrastructureFactory.construct(Environment(name="Raw", env=env))
-    recorder = factory.application_recorder()
-    copies = [
-        [StoredEvent(uuid.uuid4(), 1, n.topic, n.state) for n in stored]
-        for _, _, stored, _ in timings
-    ]
-    started = time.perf_counter()
-    for batch in copies:
-        recorder.insert_events(batch)
-    elapsed = time.perf_counter() - started
-    factory.close()
-    return elapsed
+    return recorder_seconds(settings, [stored for _, _, stored, _ in timings])
 
 
-def bench(label: str, make_settings, dossiers: int) -> None:
+def rows(label: str, make_settings, dossiers: int) -> list[Row]:
     system = build_system(make_settings("app"))
     app = system.app
     ids = prepare(app, dossiers)
@@ -225,30 +209,15 @@ def bench(label: str, make_settings, dossiers: int) -> None:
     system.close()
     inserts = raw_inserts(make_settings("raw"), timings)
     total = sum(seconds for _, seconds, _, _ in timings)
-    events = sum(len(stored) for _, _, stored, _ in timings)
-    print(f"\n== {label}: {dossiers} dossiers")
-    for what, seconds, stored, read in timings:
-        print(
-            f"  {what:22} {len(read):5d} aggregates read, {len(stored):5d} events "
-            f"written: {seconds * 1e3:8.1f} ms"
-        )
-    print(f"  decisions (load, rules, save all at once): {total * 1e3:8.1f} ms")
-    print(f"  raw: same reads, one select each:           {reads * 1e3:8.1f} ms")
-    print(f"  raw: same events, one insert txn a command: {inserts * 1e3:8.1f} ms")
-    ratio = (reads + inserts) / total
-    print(f"  ratio raw (reads + inserts) / decisions:    {ratio:8.2f}")
-    print(f"  events written per second by decisions:     {events / total:8.0f}")
+    measure = f"décisions de commission ({dossiers} dossiers, 3)"
+    baseline = "mêmes lectures et insertions, enregistreur nu"
+    return [
+        Row(label, measure, total * 1e3, DURATION, baseline, (reads + inserts) * 1e3)
+    ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dossiers", type=int, default=300)
-    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
-    args = parser.parse_args()
-    on_each_backend(
-        args.postgres,
-        lambda label, settings_for: bench(label, settings_for, args.dossiers),
-    )
+    standalone(rows, __doc__, "dossiers", 300)
 
 
 if __name__ == "__main__":

@@ -5,26 +5,25 @@ steps each, so about 9 events a dossier), then, for each projection, a full
 rebuild by the engine with its default batch size (one view transaction per 1000
 events), against the bare database inserting plain rows 100 per transaction into
 the same database (the views' one: `<store>-views.sqlite3` on SQLite). The goal is
-a ratio of at least 0.5. Also, on a subset, the engine with batches of one event
-(one transaction per event, as the library's ProjectionRunner does).
+a ratio of at least 0.5. Before the rebuilds: every view caught up from the
+start, as `logis projector` does after a restore.
 
 The dossiers are driven in memory by the command models' own `apply` (the rules
 of the domain run) and saved by the application a few dossiers per transaction:
 only the projections are measured here (benchmarks/commands.py measures commands).
 
-    python -m benchmarks.projections [--dossiers 2400] [--subset 2000] [--postgres URL]
+    python -m benchmarks.projections [--dossiers 2400] [--postgres URL]
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 import uuid
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
+from benchmarks.table import RATE, Row, standalone
 from commands.dossier import (
     AnswerOffer,
     AssessSolvency,
@@ -44,10 +43,8 @@ from commands.dossier_identification import IdentifyDossier
 from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
 from domain.shared import Actor, Meta
-from infra.bootstrap import PROJECTIONS, build_system
+from infra.bootstrap import build_system
 from infra.logging import configure_logging
-from infra.projector import ProjectionEngine
-from infra.settings import Settings
 
 if TYPE_CHECKING:
     from commands.application import Logis
@@ -232,73 +229,31 @@ def rebuild_rate(system: System, name: str) -> tuple[int, float]:
     return events, events / (time.perf_counter() - started)
 
 
-def one_per_transaction_rate(system: System, name: str, subset: int) -> float:
-    """The first `subset` events into a scratch generation, one transaction each
-    (batch size 1); the generation is dropped afterwards. Events per second."""
-    base = system.engine
-    engine = ProjectionEngine(
-        system.app, list(PROJECTIONS), base.datastore, base.locks, batch_size=1
-    )
-    projection = engine.projections[name]
-    scratch = engine.registry.create(name, projection.version)
+def rows(label: str, make_settings, dossiers: int) -> list[Row]:
+    system = build_system(make_settings("bench"))
     try:
-        assert engine.locks.acquire(f"logis:view:{scratch.view}")
-        engine.view(scratch, create=True)
-        started = time.perf_counter()
-        applied = 0
-        while applied < subset:
-            count, caught_up = engine.apply_batch(projection, scratch)
-            applied += count
-            if caught_up:
-                break
-        return applied / (time.perf_counter() - started)
-    finally:
-        engine.view(scratch).drop_tables()
-        engine.registry.forget(scratch)
-        engine.locks.release(f"logis:view:{scratch.view}")
-
-
-def bench(label: str, settings: Settings, dossiers: int, subset: int) -> None:
-    system = build_system(settings)
-    try:
-        events, seconds = fill(system.app, dossiers)
-        print(f"\n== {label}: {dossiers} dossiers, {events} events")
-        print(f"  store filled in {seconds:.1f} s ({events / seconds:,.0f} events/s)")
+        events, _ = fill(system.app, dossiers)
         raw = raw_inserts(system, events)
-        print(f"  raw inserts, 100 rows per txn (executemany): {raw:10,.0f} rows/s")
-        print(
-            f"  {'projection':<14}{'events':>8}{'batch 1000':>13}{'ratio/raw':>11}"
-            f"{'batch 1':>11}{'gain':>8}"
-        )
+        baseline = "pilote de la base des vues, 100 lignes par transaction"
+        started = time.perf_counter()
+        applied = system.catch_up()
+        found = [
+            Row(label, f"rattrapage de toutes les vues ({events} év.)",
+                applied / (time.perf_counter() - started), RATE, baseline, raw)
+        ]  # fmt: skip
         for name in system.engine.projections:
-            applied, rate = rebuild_rate(system, name)
-            if not applied:  # the bench writes dossiers only
-                print(f"  {name:<14}{0:>8}  (no event of its kind in this bench)")
-                continue
-            single = one_per_transaction_rate(system, name, subset)
-            print(
-                f"  {name:<14}{applied:>8}{rate:>13,.0f}{rate / raw:>11.2f}"
-                f"{single:>11,.0f}{rate / single:>7.1f}x"
-            )
-        print(f"  (events/s; batch 1 on the first {subset} events)")
+            count, rate = rebuild_rate(system, name)
+            if count:  # the bench writes dossiers only
+                measure = f"reconstruction {name} ({count} év.)"
+                found.append(Row(label, measure, rate, RATE, baseline, raw))
+        return found
     finally:
         system.close()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dossiers", type=int, default=2400)
-    parser.add_argument("--subset", type=int, default=2000)
-    parser.add_argument("--postgres", default=POSTGRES_ADMIN)
-    args = parser.parse_args()
     configure_logging("WARNING", json=False)  # not the engine's info lines
-
-    on_each_backend(
-        args.postgres,
-        lambda label, settings_for: bench(
-            label, settings_for("bench"), args.dossiers, args.subset
-        ),
-    )
+    standalone(rows, __doc__, "dossiers", 2400)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import socket
 import subprocess
@@ -25,8 +26,9 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.backends import POSTGRES_ADMIN, on_each_backend
+from benchmarks.backends import POSTGRES_ADMIN
 from benchmarks.projections import fill
+from benchmarks.table import RATE, Row, collect, text
 from infra.bootstrap import build_relay, build_system
 from infra.integration_events import to_integration_event
 from infra.logging import configure_logging
@@ -34,8 +36,6 @@ from infra.relay import RelayConfig, kafka_producer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from infra.settings import Settings
 
 
 @contextlib.contextmanager
@@ -91,11 +91,11 @@ def bare_rate(bootstrap: str, payloads: list[tuple[str, bytes, bytes]]) -> float
         producer.close()
 
 
-def bench(label: str, settings: Settings, dossiers: int, bootstrap: str) -> None:
+def rows(label: str, make_settings, dossiers: int, bootstrap: str) -> list[Row]:
+    settings = make_settings("bench")
     system = build_system(settings)
     try:
         events, _ = fill(system.app, dossiers)
-        print(f"\n== {label}: {dossiers} dossiers, {events} events")
         prefix = f"bench{uuid.uuid4().hex[:6]}"
         relay = build_relay(
             settings.model_copy(
@@ -122,9 +122,10 @@ def bench(label: str, settings: Settings, dossiers: int, bootstrap: str) -> None
         ]  # fmt: skip
         raw = bare_rate(bootstrap, payloads)
         batch = relay.config.batch_size
-        print(f"  relay, batches of {batch}, acks=all, commit: {relay_rate:8,.0f}/s")
-        print(f"  bare producer, same payloads, acks=all:   {raw:8,.0f}/s")
-        print(f"  ratio relay/bare: {relay_rate / raw:.2f}")
+        return [
+            Row(label, f"relais Kafka ({events} év., lots de {batch})", relay_rate,
+                RATE, "producteur Kafka nu, mêmes messages, acks=all", raw)
+        ]  # fmt: skip
     finally:
         system.close()
 
@@ -136,16 +137,10 @@ def main() -> None:
     parser.add_argument("--postgres", default=POSTGRES_ADMIN)
     args = parser.parse_args()
     configure_logging("WARNING", json=False)
-
     with contextlib.ExitStack() as stack:
         bootstrap = args.bootstrap or stack.enter_context(tansu())
-        print(f"broker: {bootstrap}")
-        on_each_backend(
-            args.postgres,
-            lambda label, settings_for: bench(
-                label, settings_for("bench"), args.dossiers, bootstrap
-            ),
-        )
+        bench = functools.partial(rows, bootstrap=bootstrap)
+        print(text(collect(bench, args.dossiers, args.postgres)))
 
 
 if __name__ == "__main__":

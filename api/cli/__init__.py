@@ -23,6 +23,7 @@ from api.cli import (
     dashboard,
     demo,
     erase,
+    generate,
     history,
     history_import,
     legality,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     for group in (
         serve,
         demo,
+        generate,
         setup,
         history,
         projections,
@@ -152,6 +154,7 @@ CREATE_STORE = frozenset(
     {
         "serve",
         "demo",
+        "generate",
         "setup",
         "migrate",
         "projector",

@@ -63,12 +63,15 @@ def load_demo(
     first = app.store.find_idempotency(key(0))
     if first is not None and app.store.find_idempotency(key(len(numbered) - 1)):
         return already_loaded(app, plans)
-    imports = [_declare(app, plan, index) for index, plan in enumerate(plans)]
+    imports = [
+        declare_import(app, plan, SOURCE, f"demo:import:{index}", index)
+        for index, plan in enumerate(plans)
+    ]
     ids: list[Ids] = [{} for _ in plans]
     written = [len(p.orders) for p in plans]
     for number, index, order in numbered:
-        result = _carry_out(
-            app, plans[index], number, order, ids[index], imports[index]
+        result = carry_out(
+            app, plans[index], key(number), order, ids[index], imports[index]
         )
         written[index] -= result.replayed
         ids[index].setdefault(order.name, result.id)
@@ -97,19 +100,21 @@ def _numbered(plans: list[Plan]) -> list[tuple[int, int, Order]]:
 SOURCE = "Scénario de démonstration de Logis (commands/demo), chargé par logis demo"
 
 
-def _declare(app: Logis, plan: Plan, index: int) -> UUID:
+def declare_import(
+    app: Logis, plan: Plan, source: str, idempotency_key: str, index: int | str
+) -> UUID:
     """The demo is a history told today with past dates, as an import of past
     years is: declared as one (SAISIE-TARDIVE reports its steps as imported,
-    for information), under its own idempotency key."""
+    for information), under its own idempotency key. `logis generate` declares
+    its synthetic histories the same way."""
     import_id = uuid5(NAMESPACE_URL, f"logis:demo:import:{plan.code}:{index}")
     command = DeclareImport(
         import_id=import_id,
-        source=SOURCE,
+        source=source,
         period_start=min((o.on for o in plan.orders), default=plan.today),
         period_end=plan.today,
         occurred_on=plan.today,
     )
-    idempotency_key = f"demo:import:{index}"
     ctx = Context(
         actor=ACTORS["admin"],
         correlation_id=import_correlation(import_id, "demo"),
@@ -133,9 +138,16 @@ PARTLY_LOADED = (
 )
 
 
-def _carry_out(
-    app: Logis, plan: Plan, number: int, order: Order, ids: Ids, import_id: UUID
+def carry_out(
+    app: Logis,
+    plan: Plan,
+    idempotency_key: str,
+    order: Order,
+    ids: Ids,
+    import_id: UUID,
 ) -> CommandResult:
+    """One order of a plan, through the application's entry point for its
+    command, under its idempotency key, as part of the declared import."""
     actor = plan.actors[order.actor]
     command = order.build(ids)
     target = ids.get(order.name)
@@ -146,10 +158,10 @@ def _carry_out(
         correlation_id=import_correlation(import_id, f"demo:{order.name}"),
         now=datetime.combine(plan.today, time(12), tzinfo=UTC),
         import_id=import_id,
-        idempotency_key=key(number),
+        idempotency_key=idempotency_key,
         fingerprint=fingerprint(
             actor.__dict__,
-            key(number),
+            idempotency_key,
             type(command).__name__,
             str(target),
             command.model_dump(mode="json"),
