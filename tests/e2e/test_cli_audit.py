@@ -23,16 +23,9 @@ from tests.e2e.support import (
     parse_refusal,
     store_fixture,
 )
+from tests.helpers import procedure
 from tests.helpers.api import adopt_settings, history
 from tests.helpers.pdf import pdf_pages, printed, squeezed
-from tests.helpers.procedure import (
-    attribution,
-    concerted_programme,
-    decide,
-    in_session,
-    ranked_dossiers,
-    refusal,
-)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,15 +45,17 @@ class Store(WrittenStore):
 def write_procedure(database_url: str, workdir: Path) -> Store:
     with api_without_projector(database_url) as client:
         assert adopt_settings(client).status_code == 201
-        programme_id = concerted_programme(client)
-        ranked, _, _ = ranked_dossiers(client, programme_id, ranked=3)
-        cal = in_session(client, "cal", programme_id=programme_id, dwelling_refs=["A1"])
+        programme_id = procedure.concerted_programme(client)
+        ranked, _, _ = procedure.ranked_dossiers(client, programme_id, ranked=3)
+        cal = procedure.in_session(
+            client, "cal", programme_id=programme_id, dwelling_refs=["A1"]
+        )
         candidates = [
-            attribution(ranked[0]),
-            refusal(ranked[1]) | {"motive": HOSTILE},
-            refusal(ranked[2]),
+            procedure.attribution(ranked[0]),
+            procedure.refusal(ranked[1]) | {"motive": HOSTILE},
+            procedure.refusal(ranked[2]),
         ]
-        assert decide(client, cal, "A1", candidates).status_code == 200
+        assert procedure.decide(client, cal, "A1", candidates).status_code == 200
         events = history(client, ranked[1])
     return Store(database_url, workdir, ranked[1], events, cal)
 

@@ -660,6 +660,27 @@ def store_position(client: TestClient) -> int:
     return position
 
 
+def assert_created(
+    client: TestClient,
+    answer: httpx.Response,
+    resource: str,
+    stage: str,
+    *,
+    since: int,
+    events: int = 1,
+) -> dict[str, Any]:
+    """A 201 for a new record of `resource` (its path under /v1), at version 1 in
+    `stage`: its Location and ETag, and the store's position `events` past
+    `since`, the last one written. The answer's body."""
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    assert (body["version"], body["stage"]) == (1, stage)
+    assert answer.headers["Location"] == f"/v1/{resource}/{body['id']}"
+    assert answer.headers["ETag"] == '"1"'
+    assert body["position"] == since + events == store_position(client)
+    return body
+
+
 @dataclass(frozen=True)
 class StoreSnapshot:
     """What must not move when a command is refused or replayed: the store's

@@ -1,5 +1,6 @@
 """A step dated before the last recorded one is refused, one dated the same day
-accepted, for any aggregate with a `last_occurred_on`.
+accepted, and a step's day kept in order, for any aggregate with a
+`last_occurred_on`.
 
     refused_the_day_before(programme, lambda x, on: perform(x, step, on=on))
 """
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from domain.shared import DomainError
 
     Dated = Callable[[Any, date], object]  # a step taken on a given day
+
+
+def on_or_after(aggregate: Any, day: date) -> date:
+    """`day` (a step's usual day), or the aggregate's last recorded day if that is
+    later."""
+    return max(day, aggregate.last_occurred_on)
 
 
 def refused_the_day_before(aggregate: Any, step: Dated) -> DomainError:

@@ -27,17 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from commands.commission import (
-    AttendeeIn,
-    CandidateDecisionIn,
-    ConveneCommission,
-    DecideOnDwelling,
-    PreSelect,
-    PreSelectionIn,
-    RankDossiers,
-    RankingEntryIn,
-    RecordAttendance,
-)
+from commands import commission
 from commands.context import Context
 from commands.dossier import (
     AnswerOffer,
@@ -219,7 +209,7 @@ class BulkYear:
     ) -> UUID:
         convened = self._create(
             "commission",
-            ConveneCommission,
+            commission.ConveneCommission,
             role,
             on,
             kind=kind,
@@ -240,14 +230,16 @@ class BulkYear:
             "cal": [("bailleur", "president_cal")],
         }[kind]
         attendees = [
-            AttendeeIn(organisation=ORGANISATIONS[r], role=r, function=f)
+            commission.AttendeeIn(organisation=ORGANISATIONS[r], role=r, function=f)
             for r, f in present
         ]
         presided = attendees[0] if kind == "commission_prefectorale" else None
         self.app.step(
             "commission",
             convened,
-            RecordAttendance(attendees=attendees, presided_by=presided, occurred_on=on),
+            commission.RecordAttendance(
+                attendees=attendees, presided_by=presided, occurred_on=on
+            ),
             self.ctx(role),
         )
         self.commands += 1
@@ -258,9 +250,9 @@ class BulkYear:
         self.app.step(
             "commission",
             pre,
-            PreSelect(
+            commission.PreSelect(
                 decisions=[
-                    PreSelectionIn(dossier_id=i, outcome="prioritaire")
+                    commission.PreSelectionIn(dossier_id=i, outcome="prioritaire")
                     for i in dossiers
                 ],
                 occurred_on=when.preselected_on,
@@ -271,8 +263,8 @@ class BulkYear:
         self.app.step(
             "commission",
             pref,
-            RankDossiers(
-                ranked=[RankingEntryIn(dossier_id=i) for i in dossiers],
+            commission.RankDossiers(
+                ranked=[commission.RankingEntryIn(dossier_id=i) for i in dossiers],
                 occurred_on=when.ranked_on,
             ),
             self.ctx("prefecture"),
@@ -287,10 +279,10 @@ class BulkYear:
             self.app.step(
                 "commission",
                 cal,
-                DecideOnDwelling(
+                commission.DecideOnDwelling(
                     dwelling_ref=ref,
                     candidates=[
-                        CandidateDecisionIn(
+                        commission.CandidateDecisionIn(
                             dossier_id=dossier_id, decision="attribution"
                         )
                     ],

@@ -12,18 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.helpers.api import (
-    OTHER_COMMUNE,
-    StoreSnapshot,
-    actor,
-    adopt_settings,
-    assert_error,
-    assert_store_unchanged,
-    identification,
-    identify,
-    record,
-    refused,
-)
+from tests.helpers import api
 from tests.helpers.backends import BACKENDS, app_client
 from tests.helpers.procedure import concerted_programme, ranked_dossiers
 
@@ -32,9 +21,9 @@ if TYPE_CHECKING:
 
     import httpx
 
-CAF_LOIRE = actor("caf", organisation="CAF de la Loire")
-OZANAM = actor("bailleur", organisation="Ozanam")
-MAIRIE_UNCLAIMED = actor("mairie", unclaimed=True)
+CAF_LOIRE = api.actor("caf", organisation="CAF de la Loire")
+OZANAM = api.actor("bailleur", organisation="Ozanam")
+MAIRIE_UNCLAIMED = api.actor("mairie", unclaimed=True)
 
 
 @dataclass(frozen=True)
@@ -52,22 +41,22 @@ def scene(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Scene]:
     with app_client(request, tmp_path_factory.mktemp("scene")) as client:
-        assert adopt_settings(client).status_code == 201
+        assert api.adopt_settings(client).status_code == 201
         programme = concerted_programme(client)
         ranked, _, _ = ranked_dossiers(client, programme, ranked=1)
-        fresh = identify(client).json()["id"]
+        fresh = api.identify(client).json()["id"]
         yield Scene(client, ranked[0], fresh)
 
 
 def refused_and_unchanged(
-    scene: Scene, dossier_id: str, post: httpx.Response, before: StoreSnapshot
+    scene: Scene, dossier_id: str, post: httpx.Response, before: api.StoreSnapshot
 ) -> str:
     """403 `forbidden`, nothing of the record in the message; nothing written."""
-    error = assert_error(post, 403, "forbidden")
+    error = api.assert_error(post, 403, "forbidden")
     message: str = error["message"]
     assert "version" not in message.lower(), message
     assert scene.stage(dossier_id) not in message, message
-    assert_store_unchanged(scene.client, before, dossier_id)
+    api.assert_store_unchanged(scene.client, before, dossier_id)
     return message
 
 
@@ -76,13 +65,13 @@ def write_refused(
     dossier_id: str,
     step: tuple[str, dict[str, Any] | None],
     role: str,
-    before: StoreSnapshot,
+    before: api.StoreSnapshot,
     **options: Any,
 ) -> str:
     """The step (slug, body) recorded by `role` on the dossier, refused as
     `refused_and_unchanged` tells."""
     slug, body = step
-    answer = record(scene.client, dossier_id, slug, body, role=role, **options)
+    answer = api.record(scene.client, dossier_id, slug, body, role=role, **options)
     return refused_and_unchanged(scene, dossier_id, answer, before)
 
 
@@ -90,8 +79,8 @@ def test_a_caf_of_the_loire_neither_withdraws_nor_assesses_a_martinique_dossier(
     scene: Scene,
 ) -> None:
     read = scene.client.get(f"/v1/dossiers/{scene.fresh}", headers=CAF_LOIRE)
-    assert_error(read, 403, "forbidden")
-    before = StoreSnapshot.take(scene.client, scene.fresh)
+    api.assert_error(read, 403, "forbidden")
+    before = api.StoreSnapshot.take(scene.client, scene.fresh)
     withdrawal = ("withdrawal", {"reason": "Doublon"})
     write_refused(scene, scene.fresh, withdrawal, "caf", before, headers=CAF_LOIRE)
     enquiry = ("social-enquiry", {"avis": "defavorable", "summary": "Refus de visite."})
@@ -102,32 +91,34 @@ def test_a_landlord_withdraws_neither_anothers_ranked_household_nor_an_unranked_
     scene: Scene,
 ) -> None:
     withdrawal = ("withdrawal", {"reason": "x"})
-    before = StoreSnapshot.take(scene.client, scene.ranked)
+    before = api.StoreSnapshot.take(scene.client, scene.ranked)
     write_refused(scene, scene.ranked, withdrawal, "bailleur", before, headers=OZANAM)
-    before = StoreSnapshot.take(scene.client, scene.fresh)
+    before = api.StoreSnapshot.take(scene.client, scene.fresh)
     write_refused(scene, scene.fresh, withdrawal, "bailleur", before)
 
 
 def test_a_mairie_without_a_commune_claim_writes_nothing(scene: Scene) -> None:
-    before = StoreSnapshot.take(scene.client, scene.fresh)
+    before = api.StoreSnapshot.take(scene.client, scene.fresh)
     avis = ("mairie-avis", {"avis": "defavorable"})
     message = write_refused(
         scene, scene.fresh, avis, "mairie", before, headers=MAIRIE_UNCLAIMED
     )
     assert "accréditation" in message, message
-    elsewhere = identification(department="971", commune="97105")
-    opened = identify(scene.client, elsewhere, headers=MAIRIE_UNCLAIMED)
-    assert_error(opened, 403, "forbidden")
-    fort_de_france = actor("mairie")
-    other_commune = identify(
-        scene.client, identification(commune=OTHER_COMMUNE), headers=fort_de_france
+    elsewhere = api.identification(department="971", commune="97105")
+    opened = api.identify(scene.client, elsewhere, headers=MAIRIE_UNCLAIMED)
+    api.assert_error(opened, 403, "forbidden")
+    fort_de_france = api.actor("mairie")
+    other_commune = api.identify(
+        scene.client,
+        api.identification(commune=api.OTHER_COMMUNE),
+        headers=fort_de_france,
     )
-    refused(other_commune, 403, "forbidden", scene.client, before, scene.fresh)
+    api.refused(other_commune, 403, "forbidden", scene.client, before, scene.fresh)
 
 
 def test_an_if_match_out_of_scope_learns_no_version(scene: Scene) -> None:
-    before = StoreSnapshot.take(scene.client, scene.ranked)
-    guadeloupe = actor("prefecture", department="971")
+    before = api.StoreSnapshot.take(scene.client, scene.ranked)
+    guadeloupe = api.actor("prefecture", department="971")
     write_refused(
         scene,
         scene.ranked,
@@ -144,7 +135,7 @@ def test_a_rule_message_tells_no_stage_to_a_caller_out_of_scope(
 ) -> None:
     """Steps out of order on SIMAR's ranked household, by callers out of its
     scope: in scope, the rule refusing them would tell where it stands."""
-    before = StoreSnapshot.take(scene.client, scene.ranked)
+    before = api.StoreSnapshot.take(scene.client, scene.ranked)
     for role, slug, body, headers in (
         ("caf", "social-enquiry", {"avis": "favorable", "summary": "x"}, CAF_LOIRE),
         ("bailleur", "lease", {"lease_start": "2026-01-01", "rent": 1, "charges": 1},

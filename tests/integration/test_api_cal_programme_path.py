@@ -12,18 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.helpers import procedure
 from tests.helpers.api import StoreSnapshot, assert_error, assert_store_unchanged
 from tests.helpers.backends import SQLITE_ONLY
-from tests.helpers.procedure import (
-    SHORTFALL,
-    announce,
-    attribution,
-    concerted_programme,
-    decide,
-    in_session,
-    ranked_dossiers,
-    refusal,
-)
 
 if TYPE_CHECKING:
     import httpx
@@ -53,14 +44,21 @@ def refused_decision(
     """The CAL's decision on `ref` refused by `rule`, the session and the
     candidates' dossiers unchanged: the refusal's message."""
     before = snapshot(client, cal, *(c["dossier_id"] for c in candidates))
-    answer = decide(client, cal, ref, candidates, **options)
+    answer = procedure.decide(client, cal, ref, candidates, **options)
     message = refused(answer, rule)
     assert_store_unchanged(client, before)
     return message
 
 
+def cal_on(client: TestClient, ref: str, programme_id: str | None = None) -> str:
+    """A CAL in session on the dwelling `ref`, of the programme if one is given."""
+    return procedure.in_session(
+        client, "cal", programme_id=programme_id, dwelling_refs=[ref]
+    )
+
+
 def unconcerted_delivery(client: TestClient) -> str:
-    announced = announce(client)  # a new delivery, no concertation held
+    announced = procedure.announce(client)  # a new delivery, no concertation held
     assert announced.status_code == 201, announced.text
     return str(announced.json()["id"])
 
@@ -70,10 +68,10 @@ def test_the_issues_delivery_from_the_list_with_a_declared_dalo_is_refused(
 ) -> None:
     """The issue's path: a new delivery with no concertation, its CAL, one
     household of the liste complémentaire declared DALO."""
-    _, [listed], _ = ranked_dossiers(client, ranked=0, liste=1)
+    _, [listed], _ = procedure.ranked_dossiers(client, ranked=0, liste=1)
     delivery = unconcerted_delivery(client)
-    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    dalo = [attribution(listed, dalo_designated=True)]
+    cal = cal_on(client, "A1", delivery)
+    dalo = [procedure.attribution(listed, dalo_designated=True)]
 
     message = refused_decision(client, cal, "A1", dalo, "LC-VALIDITE")
 
@@ -83,9 +81,10 @@ def test_the_issues_delivery_from_the_list_with_a_declared_dalo_is_refused(
 def test_a_dalo_designation_needs_the_dossiers_recorded_recognition(
     client: TestClient,
 ) -> None:
-    [ranked], _, _ = ranked_dossiers(client, ranked=1)  # not proposed under DALO
-    cal = in_session(client, "cal", dwelling_refs=["V1"])
-    dalo = [attribution(ranked, dalo_designated=True)]
+    # ranked, not proposed under DALO
+    [ranked], _, _ = procedure.ranked_dossiers(client, ranked=1)
+    cal = cal_on(client, "V1")
+    dalo = [procedure.attribution(ranked, dalo_designated=True)]
 
     message = refused_decision(client, cal, "V1", dalo, "CAL-TROIS")
 
@@ -96,9 +95,13 @@ def test_a_delivery_goes_to_households_ranked_after_its_concertation(
     client: TestClient,
 ) -> None:
     delivery = unconcerted_delivery(client)
-    ranked, _, _ = ranked_dossiers(client, delivery, ranked=3)
-    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    three = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
+    ranked, _, _ = procedure.ranked_dossiers(client, delivery, ranked=3)
+    cal = cal_on(client, "A1", delivery)
+    three = [
+        procedure.attribution(ranked[0]),
+        procedure.refusal(ranked[1]),
+        procedure.refusal(ranked[2]),
+    ]
 
     message = refused_decision(client, cal, "A1", three, "CAL-PREALABLE")
 
@@ -109,13 +112,13 @@ def test_a_delivery_goes_to_households_ranked_after_its_concertation(
 def test_a_delivery_goes_to_households_its_own_commissions_ranked(
     client: TestClient,
 ) -> None:
-    delivery = concerted_programme(client)
-    ranked, _, _ = ranked_dossiers(client, ranked=1)  # for no programme
-    cal = in_session(client, "cal", programme_id=delivery, dwelling_refs=["A1"])
-    one = [attribution(ranked[0])]
+    delivery = procedure.concerted_programme(client)
+    ranked, _, _ = procedure.ranked_dossiers(client, ranked=1)  # for no programme
+    cal = cal_on(client, "A1", delivery)
+    one = [procedure.attribution(ranked[0])]
 
     message = refused_decision(
-        client, cal, "A1", one, "CAL-PREALABLE", shortfall_motive=SHORTFALL
+        client, cal, "A1", one, "CAL-PREALABLE", shortfall_motive=procedure.SHORTFALL
     )
 
     assert "sa pré-commission, sa commission préfectorale" in message

@@ -23,6 +23,7 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     adopt_settings,
+    assert_created,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
@@ -198,12 +199,9 @@ class TestSession:
 
         answer = convene(client, "cal", dwelling_refs=["A1", "A2"])
 
-        assert answer.status_code == 201, answer.text
-        body = answer.json()
-        assert (body["version"], body["stage"]) == (1, "convoquee")
-        assert answer.headers["Location"] == f"/v1/commissions/{body['id']}"
-        assert answer.headers["ETag"] == '"1"'
-        assert body["position"] == position + 1 == store_position(client)
+        body = assert_created(
+            client, answer, "commissions", "convoquee", since=position
+        )
         session = commission(client, body["id"])
         assert session["kind"] == "cal"
         assert session["held_on"] == today().isoformat()

@@ -11,16 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers.api import (
-    CAL_DEFERRAL,
-    RADIATION,
-    drive_dossier,
-    history,
-    main_line,
-    record,
-    refused_step,
-    today,
-)
+from tests.helpers import api
 from tests.helpers.backends import SQLITE_ONLY
 from tests.helpers.procedure import concerted_programme
 
@@ -38,21 +29,21 @@ def refused(
     role: str,
     rule: str,
 ) -> str:
-    error = refused_step(client, dossier_id, slug, body, role=role, code=rule)
+    error = api.refused_step(client, dossier_id, slug, body, role=role, code=rule)
     return str(error["message"])
 
 
 def test_a_landlord_cannot_withdraw_its_ranked_household(client: TestClient) -> None:
     simar = concerted_programme(client)
-    dossier_id = drive_dossier(
+    dossier_id = api.drive_dossier(
         client,
         to="ajourne",
-        path=[*main_line()[:8], CAL_DEFERRAL],
+        path=[*api.main_line()[:8], api.CAL_DEFERRAL],
         identify_with={"programme_id": simar},
     )
     body = {
         "reason": "Dossier retiré par le bailleur",
-        "expressed_on": today().isoformat(),
+        "expressed_on": api.today().isoformat(),
         "expressed_by": "courrier",
     }
     message = refused(client, dossier_id, "withdrawal", body, "bailleur", "DOS-RETRAIT")
@@ -62,25 +53,25 @@ def test_a_landlord_cannot_withdraw_its_ranked_household(client: TestClient) -> 
 def test_a_withdrawal_records_how_and_when_the_household_expressed_it(
     client: TestClient,
 ) -> None:
-    dossier_id = drive_dossier(client, to="complet")
+    dossier_id = api.drive_dossier(client, to="complet")
     message = refused(
         client, dossier_id, "withdrawal", {"reason": "Renonce"}, "ccas", "DOS-RETRAIT"
     )
     assert "courrier" in message
-    later = (today() + timedelta(days=3)).isoformat()
+    later = (api.today() + timedelta(days=3)).isoformat()
     said_later = {"reason": "x", "expressed_on": later, "expressed_by": "courriel"}
     refused(client, dossier_id, "withdrawal", said_later, "ccas", "DOS-RETRAIT")
 
     said = {
         "reason": "Renonce",
-        "expressed_on": today().isoformat(),
+        "expressed_on": api.today().isoformat(),
         "expressed_by": "en_personne",
     }
-    answer = record(client, dossier_id, "withdrawal", said, role="ccas")
+    answer = api.record(client, dossier_id, "withdrawal", said, role="ccas")
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["stage"] == "retire"
-    last = history(client, dossier_id)[-1]
+    last = api.history(client, dossier_id)[-1]
     assert last["data"]["expressed_by"] == "en_personne", last
 
 
@@ -91,7 +82,7 @@ def test_a_withdrawal_records_how_and_when_the_household_expressed_it(
 def test_only_the_deal_records_an_inadmissibility_outside_the_cal(
     client: TestClient, at: str, role: str
 ) -> None:
-    dossier_id = drive_dossier(client, to=at)
+    dossier_id = api.drive_dossier(client, to=at)
     body = {"reason": "Dossier incomplet"}
     message = refused(
         client, dossier_id, "inadmissibility", body, role, "DOS-IRRECEVABILITE"
@@ -102,13 +93,15 @@ def test_only_the_deal_records_an_inadmissibility_outside_the_cal(
 def test_the_deal_declares_inadmissible_only_after_its_control(
     client: TestClient,
 ) -> None:
-    dossier_id = drive_dossier(client, to="complet")
+    dossier_id = api.drive_dossier(client, to="complet")
     body = {"reason": "Fraude"}
     refused(client, dossier_id, "inadmissibility", body, "deal", "DOS-IRRECEVABILITE")
 
 
 def test_the_als_cannot_radiate_a_demand(client: TestClient) -> None:
-    dossier_id = drive_dossier(client, to="identifie", on=today() - timedelta(days=400))
-    body = RADIATION.body(today())
+    dossier_id = api.drive_dossier(
+        client, to="identifie", on=api.today() - timedelta(days=400)
+    )
+    body = api.RADIATION.body(api.today())
     message = refused(client, dossier_id, "radiation", body, "als", "SNE-VALIDITE")
     assert "R441-2-8" in message

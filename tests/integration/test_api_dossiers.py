@@ -27,6 +27,7 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     adopt_settings,
+    assert_created,
     assert_error,
     assert_store_unchanged,
     drive_dossier,
@@ -75,13 +76,7 @@ class TestIdentifyDossier:
         before = store_position(client)
         answer = identify(client, identification(), role="ccas")
 
-        assert answer.status_code == 201, answer.text
-        body = answer.json()
-        assert body["version"] == 1
-        assert body["stage"] == "identifie"
-        assert answer.headers["Location"] == f"/v1/dossiers/{body['id']}"
-        assert answer.headers["ETag"] == '"1"'
-        assert body["position"] == before + 1 == store_position(client)
+        body = assert_created(client, answer, "dossiers", "identifie", since=before)
 
         located = client.get(answer.headers["Location"])
         assert located.status_code == 200

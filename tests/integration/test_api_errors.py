@@ -95,6 +95,16 @@ PROGRAMME_STEPS = {
 }
 
 
+Identified = tuple[str, StoreSnapshot]
+
+
+@pytest.fixture
+def identified(client: TestClient, department: str) -> Identified:
+    """An identified dossier, and the store's snapshot with it."""
+    dossier_id = drive_dossier(client, to="identifie")
+    return dossier_id, StoreSnapshot.take(client, dossier_id)
+
+
 def steps_roles(path: str) -> frozenset[str] | None:
     """The roles the registry may ever admit for the POST at `path` (those
     whose attempt a rule answers included), or None where a rule answers every
@@ -136,6 +146,12 @@ def refused_step(*args: Any, **options: Any) -> dict[str, Any]:
     return in_french(step_refused(*args, **options))
 
 
+def social_enquiry(client: TestClient, dossier_id: str, **extra: Any) -> httpx.Response:
+    """The Département's social enquiry on `dossier_id`, with `extra` fields."""
+    body = {"avis": "favorable", "summary": "x", **extra}
+    return record(client, dossier_id, "social-enquiry", body, role="departement")
+
+
 def post_as_json(client: TestClient, path: str, content: bytes | str) -> httpx.Response:
     """`content` posted as it is, declared JSON, by the Département."""
     headers = {**actor("departement"), "Content-Type": "application/json"}
@@ -153,13 +169,7 @@ class TestNotFound:
             client.get(
                 f"/v1/dossiers/{unknown}", params={"as_of": "2030-01-01T00:00:00Z"}
             ),
-            record(
-                client,
-                str(unknown),
-                "social-enquiry",
-                {"avis": "favorable", "summary": "x"},
-                role="departement",
-            ),
+            social_enquiry(client, str(unknown)),
             client.post(f"/v1/dossiers/{unknown}/analysis", headers=actor("als")),
         ):
             error = refused(answer, 404, "dossier_not_found", client, before)
@@ -193,10 +203,9 @@ class TestNotFound:
                 assert error["details"][0]["field"] == "path.dossier_id"
 
     def test_unknown_route_answers_404_json(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         for method, path in (
             ("GET", "/v1/nulle-part"),
             ("GET", "/nulle-part"),
@@ -209,9 +218,10 @@ class TestNotFound:
 
                 refused(answer, 404, "not_found", client, before, dossier_id)
 
-    def test_wrong_method_answers_405_json(self, client: TestClient) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+    def test_wrong_method_answers_405_json(
+        self, client: TestClient, identified: Identified
+    ) -> None:
+        dossier_id, before = identified
 
         for answer in (
             client.delete(f"/v1/dossiers/{dossier_id}", headers=actor("als")),
@@ -357,10 +367,9 @@ class TestInvalidInput:
         assert "body.applicant_name" in error["message"]
 
     def test_missing_body_of_a_step_that_needs_one_is_refused(
-        self, client: TestClient
+        self, client: TestClient, identified: Identified
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
 
         answer = client.post(
             f"/v1/dossiers/{dossier_id}/social-enquiry", headers=actor("departement")
@@ -369,10 +378,9 @@ class TestInvalidInput:
         refused(answer, 422, "invalid_input", client, before, dossier_id)
 
     def test_malformed_json_is_refused(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         payloads = {
             "truncated": b'{"avis": ',
             "single-quotes": b"{'avis': 'favorable'}",
@@ -388,10 +396,9 @@ class TestInvalidInput:
                     refused(answer, 422, "malformed_json", client, before, dossier_id)
 
     def test_json_that_is_not_an_object_is_refused(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         for payload in ([1, 2], "favorable", 42, None):
             with subtests.test(payload=payload):
                 path = f"/v1/dossiers/{dossier_id}/social-enquiry"
@@ -399,17 +406,12 @@ class TestInvalidInput:
 
                 refused(answer, 422, "invalid_input", client, before, dossier_id)
 
-    def test_unknown_field_is_refused(self, client: TestClient) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+    def test_unknown_field_is_refused(
+        self, client: TestClient, identified: Identified
+    ) -> None:
+        dossier_id, before = identified
 
-        step = record(
-            client,
-            dossier_id,
-            "social-enquiry",
-            {"avis": "favorable", "summary": "x", "urgence": True},
-            role="departement",
-        )
+        step = social_enquiry(client, dossier_id, urgence=True)
         creation = identify(client, {**identification(), "stage": "classe"})
         ending = record(
             client, dossier_id, "withdrawal", {"reason": "x", "version": 9}, role="ccas"
@@ -426,18 +428,13 @@ class TestInvalidInput:
                 {"field": f"body.{field}", "problem": "champ inconnu, refusé"}
             ]
 
-    def test_future_occurred_on_is_refused(self, client: TestClient) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+    def test_future_occurred_on_is_refused(
+        self, client: TestClient, identified: Identified
+    ) -> None:
+        dossier_id, before = identified
         tomorrow = (today() + timedelta(days=1)).isoformat()
 
-        step = record(
-            client,
-            dossier_id,
-            "social-enquiry",
-            {"avis": "favorable", "summary": "x", "occurred_on": tomorrow},
-            role="departement",
-        )
+        step = social_enquiry(client, dossier_id, occurred_on=tomorrow)
         creation = identify(
             client,
             identification(
@@ -475,10 +472,9 @@ class TestInvalidInput:
 
 class TestActor:
     def test_missing_token_is_refused(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         commands = (
             (
                 f"/v1/dossiers/{dossier_id}/social-enquiry",
@@ -525,10 +521,9 @@ class TestActor:
         refused(answer, 401, "invalid_token", client, before)
 
     def test_unknown_role_is_refused(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         for role in ("maire", "ADMIN", "Als", "root", "ccas,admin"):
             with subtests.test(role=role):
                 for answer in (
@@ -543,10 +538,9 @@ class TestActor:
                     assert role in error["message"]
 
     def test_auditor_records_no_step(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         for slug, step in sorted(endpoint_steps().items()):
             with subtests.test(slug=slug):
                 answer = record(
@@ -587,12 +581,11 @@ class TestActor:
                 assert f"« {ROLE_LABELS[role]} »" in error["message"]
 
     def test_a_role_refused_a_step_is_told_so_whatever_its_body(
-        self, client: TestClient, subtests: pytest.Subtests
+        self, client: TestClient, identified: Identified, subtests: pytest.Subtests
     ) -> None:
         """Authorisation before validation: the DEAL records no social enquiry,
         whatever it sends and whichever dossier it names (no 404 either)."""
-        dossier_id = drive_dossier(client, to="identifie")
-        before = StoreSnapshot.take(client, dossier_id)
+        dossier_id, before = identified
         url = f"/v1/dossiers/{dossier_id}/social-enquiry"
         bodies: dict[str, Any] = {
             "empty": {},

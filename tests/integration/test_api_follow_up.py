@@ -13,32 +13,8 @@ import pytest
 from domain.shared import add_months
 from infra.generations import ACTIVE
 from infra.settings import Settings
-from tests.helpers.api import (
-    COMMUNE,
-    DEPARTMENT,
-    ENTRY,
-    INSTALLATION_REVIEW,
-    LEASE,
-    OFFER,
-    OFFER_ANSWER,
-    ORGANISATIONS,
-    TEST_JWT_SECRET,
-    WITHDRAWAL,
-    assert_error,
-    drive_dossier,
-    record,
-    store_position,
-    today,
-)
+from tests.helpers import api, procedure
 from tests.helpers.backends import EVERY_STORE
-from tests.helpers.procedure import (
-    attribution,
-    concerted_programme,
-    decide,
-    in_session,
-    ranked_dossiers,
-    solvent_dossiers,
-)
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -53,7 +29,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         log_json=False,
         projector_batch_size=3,
-        jwt_secret=TEST_JWT_SECRET,
+        jwt_secret=api.TEST_JWT_SECRET,
     )
 
 
@@ -68,17 +44,17 @@ PROBLEMS = {
 def attributed(client: TestClient, on: date) -> tuple[str, list[str]]:
     """A programme of three dwellings, each attributed by its CAL to one of the
     households the commission préfectorale ranked (all sessions held on `on`)."""
-    programme_id = concerted_programme(client, on=on, refs=DWELLINGS)
-    ranked, _, _ = ranked_dossiers(client, programme_id, ranked=3, on=on)
-    cal = in_session(
+    programme_id = procedure.concerted_programme(client, on=on, refs=DWELLINGS)
+    ranked, _, _ = procedure.ranked_dossiers(client, programme_id, ranked=3, on=on)
+    cal = procedure.in_session(
         client, "cal", programme_id=programme_id, dwelling_refs=DWELLINGS, on=on
     )
     for ref, dossier_id in zip(DWELLINGS, ranked, strict=True):
-        answer = decide(
+        answer = procedure.decide(
             client,
             cal,
             ref,
-            [attribution(dossier_id)],
+            [procedure.attribution(dossier_id)],
             shortfall_motive="Un seul ménage classé par logement.",
             on=on,
         )
@@ -94,18 +70,23 @@ def move_in(
     reviewed_on: date | None = None,
 ) -> None:
     """Offer, acceptance, lease and entry on `on`; then the bilan if `review`."""
-    steps = [(OFFER, on, {}), (OFFER_ANSWER, on, {}), (LEASE, on, {}), (ENTRY, on, {})]
+    steps = [
+        (api.OFFER, on, {}),
+        (api.OFFER_ANSWER, on, {}),
+        (api.LEASE, on, {}),
+        (api.ENTRY, on, {}),
+    ]
     if review is not None:
-        steps.append((INSTALLATION_REVIEW, reviewed_on or on, review))
+        steps.append((api.INSTALLATION_REVIEW, reviewed_on or on, review))
     for step, day, fields in steps:
         body = {**step.body(day), **fields}
-        answer = record(client, dossier_id, step.slug, body, role=step.role)
+        answer = api.record(client, dossier_id, step.slug, body, role=step.role)
         assert answer.status_code == 200, f"{step.slug}: {answer.text}"
 
 
 def bilans(client: TestClient, **params: Any) -> dict[str, Any]:
     answer = client.get(
-        "/v1/bilans", params={"min_position": store_position(client), **params}
+        "/v1/bilans", params={"min_position": api.store_position(client), **params}
     )
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
@@ -118,10 +99,10 @@ def ids(page: dict[str, Any], key: str = "dossier_id") -> list[str]:
 
 class TestBilans:
     def test_due_overdue_and_done_bilans(self, client: TestClient) -> None:
-        decided_on = today() - timedelta(days=120)
+        decided_on = api.today() - timedelta(days=120)
         programme_id, (late, recent, reviewed) = attributed(client, decided_on)
         move_in(client, late, decided_on)  # due 2 months later: now overdue
-        move_in(client, recent, today() - timedelta(days=10))
+        move_in(client, recent, api.today() - timedelta(days=10))
         move_in(client, reviewed, decided_on, {}, decided_on + timedelta(days=20))
 
         overdue = bilans(client, status="overdue")
@@ -130,10 +111,10 @@ class TestBilans:
         assert row["entered_on"] == decided_on.isoformat()
         assert row["due_on"] == add_months(decided_on, 2).isoformat()
         assert (row["status"], row["reviewed_on"]) == ("overdue", None)
-        assert (row["department"], row["commune"]) == (DEPARTMENT, COMMUNE)
+        assert (row["department"], row["commune"]) == (api.DEPARTMENT, api.COMMUNE)
         assert row["programme_id"] == programme_id
         assert (row["landlord"], row["dwelling_ref"]) == (
-            ORGANISATIONS["bailleur"],
+            api.ORGANISATIONS["bailleur"],
             DWELLINGS[0],
         )
         assert "applicant_name" not in row
@@ -149,7 +130,7 @@ class TestBilans:
     def test_due_until_the_deadline_day_overdue_the_day_after(
         self, client: TestClient
     ) -> None:
-        on = today() - timedelta(days=30)
+        on = api.today() - timedelta(days=30)
         _, (dossier_id, *_) = attributed(client, on)
         move_in(client, dossier_id, on)
         deadline = add_months(on, 2)
@@ -162,7 +143,7 @@ class TestBilans:
             assert (ids(page), page["as_of"]) == (overdue, as_of.isoformat())
 
     def test_filters_and_pages(self, client: TestClient) -> None:
-        on = today() - timedelta(days=90)
+        on = api.today() - timedelta(days=90)
         programme_id, ranked = attributed(client, on)
         for dossier_id in ranked:
             move_in(client, dossier_id, on)
@@ -173,19 +154,21 @@ class TestBilans:
         assert bilans(client, department="971")["count"] == 0
         assert bilans(client, commune="97213")["count"] == 0
         assert bilans(client, programme_id=str(uuid4()))["count"] == 0
-        assert bilans(client, commune=COMMUNE, programme_id=programme_id)["count"] == 3
+        assert (
+            bilans(client, commune=api.COMMUNE, programme_id=programme_id)["count"] == 3
+        )
 
 
 class TestSupportRequests:
     def test_a_bilan_with_problems_asks_for_support(self, client: TestClient) -> None:
-        on = today() - timedelta(days=60)
+        on = api.today() - timedelta(days=60)
         _, (troubled, fine, _) = attributed(client, on)
         move_in(client, troubled, on, PROBLEMS, on + timedelta(days=30))
         move_in(client, fine, on, {}, on + timedelta(days=30))
 
         answer = client.get(
             "/v1/support-requests",
-            params={"min_position": store_position(client), "status": "demandee"},
+            params={"min_position": api.store_position(client), "status": "demandee"},
         )
         assert answer.status_code == 200, answer.text
         page = answer.json()
@@ -194,7 +177,7 @@ class TestSupportRequests:
         assert request["dossier_id"] == troubled
         assert request["support_months"] == 6
         assert request["requested_on"] == (on + timedelta(days=30)).isoformat()
-        assert (request["status"], request["commune"]) == ("demandee", COMMUNE)
+        assert (request["status"], request["commune"]) == ("demandee", api.COMMUNE)
         [bilan] = [
             b
             for b in bilans(client, status="done")["data"]
@@ -207,16 +190,16 @@ class TestReadyForPreCommission:
     def test_the_programmes_solvent_dossiers_are_ready(
         self, client: TestClient
     ) -> None:
-        programme_id = concerted_programme(client)
-        ready = solvent_dossiers(client, 2, programme_id=programme_id)
-        drive_dossier(
+        programme_id = procedure.concerted_programme(client)
+        ready = procedure.solvent_dossiers(client, 2, programme_id=programme_id)
+        api.drive_dossier(
             client, to="en_analyse", identify_with={"programme_id": programme_id}
         )
-        solvent_dossiers(client, 1)  # no programme
+        procedure.solvent_dossiers(client, 1)  # no programme
 
         answer = client.get(
             f"/v1/programmes/{programme_id}/ready-for-pre-commission",
-            params={"min_position": store_position(client)},
+            params={"min_position": api.store_position(client)},
         )
         assert answer.status_code == 200, answer.text
         readiness = answer.json()
@@ -247,23 +230,23 @@ class TestBadInput:
     def test_bad_query_is_refused_in_french(
         self, client: TestClient, path: str, params: dict[str, Any]
     ) -> None:
-        assert_error(client.get(path, params=params), 422, "invalid_input")
+        api.assert_error(client.get(path, params=params), 422, "invalid_input")
 
     def test_an_unknown_programme_is_not_found(self, client: TestClient) -> None:
         answer = client.get(f"/v1/programmes/{uuid4()}/ready-for-pre-commission")
-        error = assert_error(answer, 404, "programme_not_found")
+        error = api.assert_error(answer, 404, "programme_not_found")
         assert "introuvable" in error["message"]
 
 
 def test_the_view_rebuilt_from_the_first_event_is_the_one_built_as_it_came(
     client: TestClient,
 ) -> None:
-    on = today() - timedelta(days=70)
+    on = api.today() - timedelta(days=70)
     _, (troubled, fine, waiting) = attributed(client, on)
     move_in(client, troubled, on, PROBLEMS, on + timedelta(days=3))
     move_in(client, fine, on, {}, on + timedelta(days=5))
     move_in(client, waiting, on)
-    drive_dossier(client, to="retire", path=[WITHDRAWAL])
+    api.drive_dossier(client, to="retire", path=[api.WITHDRAWAL])
     assert bilans(client)["count"] == 3
     engine = client.app.state.system.engine  # type: ignore[attr-defined]
 

@@ -5,10 +5,11 @@ is. Store-independent: run on SQLite only."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.helpers import procedure
 from tests.helpers.api import (
     StoreSnapshot,
     assert_error,
@@ -17,16 +18,9 @@ from tests.helpers.api import (
     refused,
 )
 from tests.helpers.backends import SQLITE_ONLY
-from tests.helpers.procedure import (
-    SHORTFALL,
-    attribution,
-    decide,
-    in_session,
-    ranked_dossiers,
-    refusal,
-)
 
 if TYPE_CHECKING:
+    import httpx
     from starlette.testclient import TestClient
 
 pytestmark = [pytest.mark.usefixtures("department"), SQLITE_ONLY]
@@ -35,16 +29,31 @@ OTHER_LANDLORD = "SMHLM"
 
 def cal(client: TestClient, ref: str, landlord: str | None = None) -> str:
     """A landlord's CAL on a vacancy of its existing stock in the commune."""
-    return in_session(client, "cal", dwelling_refs=[ref], organisation=landlord)
+    return procedure.in_session(
+        client, "cal", dwelling_refs=[ref], organisation=landlord
+    )
+
+
+def decide(
+    client: TestClient, cal_id: str, ref: str, candidates: list[Any], **options: Any
+) -> httpx.Response:
+    """The CAL's decision on `ref`, with the motive for presenting fewer
+    candidates than the rule asks for (SHORTFALL)."""
+    return procedure.decide(
+        client, cal_id, ref, candidates, shortfall_motive=procedure.SHORTFALL, **options
+    )
 
 
 def test_a_non_attribution_keeps_the_household_listed_for_other_landlords(
     client: TestClient,
 ) -> None:
-    _, [listed, other], _ = ranked_dossiers(client, ranked=0, liste=2)
+    _, [listed, other], _ = procedure.ranked_dossiers(client, ranked=0, liste=2)
     first = cal(client, "V1")
-    typology = {**refusal(listed), "motive": "Typologie inadaptée (T2 pour 5)."}
-    refused = decide(client, first, "V1", [typology], shortfall_motive=SHORTFALL)
+    typology = {
+        **procedure.refusal(listed),
+        "motive": "Typologie inadaptée (T2 pour 5).",
+    }
+    refused = decide(client, first, "V1", [typology])
     assert refused.status_code == 200, refused.text
 
     second = cal(client, "V7", landlord=OTHER_LANDLORD)
@@ -52,8 +61,7 @@ def test_a_non_attribution_keeps_the_household_listed_for_other_landlords(
         client,
         second,
         "V7",
-        [attribution(listed)],
-        shortfall_motive=SHORTFALL,
+        [procedure.attribution(listed)],
         organisation=OTHER_LANDLORD,
     )
 
@@ -70,16 +78,14 @@ def test_a_non_attribution_keeps_the_household_listed_for_other_landlords(
 def test_an_attributed_household_is_refused_with_the_real_reason(
     client: TestClient,
 ) -> None:
-    _, [listed], _ = ranked_dossiers(client, ranked=0, liste=1)
+    _, [listed], _ = procedure.ranked_dossiers(client, ranked=0, liste=1)
     first = cal(client, "V1")
-    let = decide(client, first, "V1", [attribution(listed)], shortfall_motive=SHORTFALL)
+    let = decide(client, first, "V1", [procedure.attribution(listed)])
     assert let.status_code == 200, let.text
     second = cal(client, "V7")  # its own landlord's next session
     before = StoreSnapshot.take(client, listed)
 
-    answer = decide(
-        client, second, "V7", [attribution(listed)], shortfall_motive=SHORTFALL
-    )
+    answer = decide(client, second, "V7", [procedure.attribution(listed)])
 
     error = refused(answer, 409, "CAL-PREALABLE", client, before, listed)
     assert "classés ou inscrits" not in error["message"], error

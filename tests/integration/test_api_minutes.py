@@ -144,10 +144,12 @@ def html_of(client: TestClient, commission_id: str, role: str = "auditeur") -> s
 
 
 class TestTheCommissionPrefectorale:
-    def test_attendance_presidency_and_provisional(
-        self, client: TestClient, sessions: Sessions
-    ) -> None:
-        page = html_of(client, sessions.prefectorale)
+    @pytest.fixture
+    def page(self, client: TestClient, sessions: Sessions) -> str:
+        """The minutes of the commission préfectorale, as the auditor reads them."""
+        return html_of(client, sessions.prefectorale)
+
+    def test_attendance_presidency_and_provisional(self, page: str) -> None:
         assert "Procès-verbal de séance — Commission préfectorale" in page
         assert f"{today():%d/%m/%Y}" in page
         assert (
@@ -160,9 +162,8 @@ class TestTheCommissionPrefectorale:
         assert "PROVISOIRE" in page  # the watermark
 
     def test_the_ranked_list_in_order_with_criteria_and_motives(
-        self, client: TestClient, sessions: Sessions
+        self, sessions: Sessions, page: str
     ) -> None:
-        page = html_of(client, sessions.prefectorale)
         ranked = page[page.index("Classement (ordre du RDA)") :]
         ranked = ranked[: ranked.index("Liste complémentaire")]
         places = [ranked.index(_escaped(sessions.names[i])) for i in sessions.ranked]
@@ -187,10 +188,7 @@ class TestTheCommissionPrefectorale:
         assert first < second
         assert "sur_occupation" in liste
 
-    def test_the_follow_up_names_the_cal_decisions(
-        self, client: TestClient, sessions: Sessions
-    ) -> None:
-        page = html_of(client, sessions.prefectorale)
+    def test_the_follow_up_names_the_cal_decisions(self, page: str) -> None:
         follow = page[page.index("Suites données") : page.index("Contrôle de légalité")]
         assert "attribution (A1), CAL de " + organisation_of("bailleur") in follow
         assert "non-attribution, CAL de" in follow
@@ -226,10 +224,7 @@ class TestTheCommissionPrefectorale:
         assert "<td>Proposition refusée</td>" in follow
         assert ": refusée par le ménage" in follow
 
-    def test_no_finding_on_a_legal_session(
-        self, client: TestClient, sessions: Sessions
-    ) -> None:
-        page = html_of(client, sessions.prefectorale)
+    def test_no_finding_on_a_legal_session(self, page: str) -> None:
         assert "Aucun manquement constaté" in page
 
     def test_the_findings_of_the_legality_engine(
@@ -246,10 +241,7 @@ class TestTheCommissionPrefectorale:
         assert "sans motif" in found
         assert '<td class="breach">bloquant</td>' in found
 
-    def test_hostile_text_is_escaped(
-        self, client: TestClient, sessions: Sessions
-    ) -> None:
-        page = html_of(client, sessions.prefectorale)
+    def test_hostile_text_is_escaped(self, page: str) -> None:
         assert "<script>" not in page
         assert "<i>Ménage" not in page
         assert "&lt;i&gt;Ménage 0&lt;/i&gt;" in page

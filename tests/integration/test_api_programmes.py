@@ -15,6 +15,7 @@ from tests.helpers.api import (
     ORGANISATIONS,
     OTHER_COMMUNE,
     StoreSnapshot,
+    assert_created,
     assert_error,
     assert_store_unchanged,
     read_record,
@@ -154,14 +155,11 @@ class TestAnnounceProgramme:
         before = store_position(client)
         answer = post(client, "", announcement(), role="bailleur")
 
-        assert answer.status_code == 201, answer.text
-        body = answer.json()
-        assert (body["version"], body["stage"]) == (1, "annonce")
-        assert answer.headers["Location"] == f"/v1/programmes/{body['id']}"
-        assert answer.headers["ETag"] == '"1"'
         # Announced, and the commune's register of dwellings opened and kept
         # (LOGEMENT-UNIQUE): the position is the last of the three.
-        assert body["position"] == before + 3 == store_position(client)
+        body = assert_created(
+            client, answer, "programmes", "annonce", since=before, events=3
+        )
         programme = read(client, body["id"])
         assert programme["landlord"] == ORGANISATIONS["bailleur"]
         assert (programme["department"], programme["commune"]) == (DEPARTMENT, COMMUNE)

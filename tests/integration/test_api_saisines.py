@@ -23,6 +23,7 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     anonymous,
+    assert_created,
     assert_error,
     assert_store_unchanged,
     history_of,
@@ -82,12 +83,7 @@ class TestSignalSaisine:
         before = store_position(client)
         answer = signal(client)
 
-        assert answer.status_code == 201, answer.text
-        body = answer.json()
-        assert (body["version"], body["stage"]) == (1, "signalee")
-        assert answer.headers["Location"] == f"/v1/saisines/{body['id']}"
-        assert answer.headers["ETag"] == '"1"'
-        assert body["position"] == before + 1 == store_position(client)
+        body = assert_created(client, answer, "saisines", "signalee", since=before)
         saisine = read(client, body["id"])
         signalled = signalling()  # what signal() sent: SIMAR, a legal entity
         assert signalled.pop("occurred_on") == DAY["signal"].isoformat()

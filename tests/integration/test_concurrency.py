@@ -13,24 +13,11 @@ through If-Match, or a rule of the procedure)."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.helpers.api import (
-    DOCUMENTS_REQUEST,
-    Step,
-    assert_error,
-    drive_dossier,
-    history,
-    identification,
-    identify,
-    main_line,
-    record,
-    store_position,
-    take,
-    today,
-)
+from tests.helpers import api
 from tests.helpers.backends import EVERY_STORE
 from tests.helpers.procedure import in_session, preselect, solvent_dossiers
 from tests.helpers.threads import race
@@ -38,79 +25,77 @@ from tests.helpers.threads import race
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    import httpx
     from starlette.testclient import TestClient
 
 pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 ROUNDS = 10
 
 
-def raced_steps(client: TestClient, dossier_id: str) -> Iterator[tuple[int, Step, int]]:
+def raced_steps(
+    client: TestClient, dossier_id: str
+) -> Iterator[tuple[int, api.Step, int]]:
     """The main line's first ROUNDS dossier endpoints on an identified dossier,
     each to race: its round and the dossier's version before the race, which
     adds one event. The commission steps between them (pré-selection, ranking,
     CAL) are taken once, each adding one event to the dossier."""
     version, raced = 1, 0
-    for step in main_line():
+    for step in api.main_line():
         if raced == ROUNDS:
             return
         if step.is_endpoint:
             yield raced, step, version
             raced += 1
         else:
-            answer = take(client, dossier_id, step)
+            answer = api.take(client, dossier_id, step)
             assert answer.status_code == 200, answer.text
         version += 1
+
+
+def race_the_step(
+    client: TestClient, dossier_id: str, step: api.Step, **options: Any
+) -> tuple[list[httpx.Response], int]:
+    """Two writers record `step` at once (`options`: If-Match, idempotency key):
+    their answers, and the store's position before the race."""
+    position = api.store_position(client)
+    body = step.body(api.today())
+    write = partial(
+        api.record, client, dossier_id, step.slug, body, role=step.role, **options
+    )
+    return race(write, write), position
 
 
 def assert_history_without_gap(
     client: TestClient, dossier_id: str, length: int
 ) -> None:
-    events = history(client, dossier_id)
+    events = api.history(client, dossier_id)
     assert [e["version"] for e in events] == list(range(1, length + 1))
     assert len({e["command_id"] for e in events}) == length
 
 
 def test_two_writers_with_the_same_if_match_one_wins(client: TestClient) -> None:
-    dossier_id = drive_dossier(client, to="identifie")
+    dossier_id = api.drive_dossier(client, to="identifie")
     for _, step, version in raced_steps(client, dossier_id):
-        body = step.body(today())
-        position = store_position(client)
-
-        write = partial(
-            record,
-            client,
-            dossier_id,
-            step.slug,
-            body,
-            role=step.role,
-            if_match=version,
-        )
-
-        answers = race(write, write)
+        answers, position = race_the_step(client, dossier_id, step, if_match=version)
 
         statuses = sorted(a.status_code for a in answers)
         assert statuses == [200, 409], [a.text for a in answers]
         winner = next(a for a in answers if a.status_code == 200)
         loser = next(a for a in answers if a.status_code == 409)
-        assert_error(loser, 409, "version_conflict")
+        api.assert_error(loser, 409, "version_conflict")
         assert (winner.json()["version"], winner.json()["stage"]) == (
             version + 1,
             step.stage,
         )
-        assert winner.json()["position"] == store_position(client) > position
+        assert winner.json()["position"] == api.store_position(client) > position
         assert_history_without_gap(client, dossier_id, version + 1)
 
 
 def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
-    dossier_id = drive_dossier(client, to="identifie")
+    dossier_id = api.drive_dossier(client, to="identifie")
     refusals: set[str] = set()
     for _, step, version in raced_steps(client, dossier_id):
-        body = step.body(today())
-        position = store_position(client)
-
-        write = partial(record, client, dossier_id, step.slug, body, role=step.role)
-
-        answers = race(write, write)
+        answers, position = race_the_step(client, dossier_id, step)
 
         statuses = sorted(a.status_code for a in answers)
         assert statuses == [200, 409], [a.text for a in answers]
@@ -118,9 +103,9 @@ def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
         loser = next(a for a in answers if a.status_code == 409)
         # Loaded before the winner saved: the store refuses the version; loaded
         # after: the procedure refuses a step already recorded.
-        refusals.add(assert_error(loser, 409)["code"])
+        refusals.add(api.assert_error(loser, 409)["code"])
         assert winner.json()["version"] == version + 1
-        assert winner.json()["position"] == store_position(client) > position
+        assert winner.json()["position"] == api.store_position(client) > position
         assert_history_without_gap(client, dossier_id, version + 1)
     known = {
         "version_conflict",
@@ -134,19 +119,22 @@ def test_two_writers_without_if_match_one_wins(client: TestClient) -> None:
 def test_repeatable_step_loses_no_event(client: TestClient) -> None:
     """Two document requests at once: both may be recorded, one after the other,
     or one refused; every accepted request is one event, none lost."""
-    dossier_id = drive_dossier(client, to="en_analyse")
-    version = len(history(client, dossier_id))
+    dossier_id = api.drive_dossier(client, to="en_analyse")
+    version = len(api.history(client, dossier_id))
     for round_ in range(ROUNDS):
         bodies = [
-            {**DOCUMENTS_REQUEST.body(today()), "documents": [f"piece_{round_}_{w}"]}
+            {
+                **api.DOCUMENTS_REQUEST.body(api.today()),
+                "documents": [f"piece_{round_}_{w}"],
+            }
             for w in (0, 1)
         ]
-        position = store_position(client)
+        position = api.store_position(client)
 
         answers = race(
             *[
                 (
-                    lambda b=b: record(
+                    lambda b=b: api.record(
                         client, dossier_id, "documents-request", b, role="als"
                     )
                 )
@@ -156,15 +144,15 @@ def test_repeatable_step_loses_no_event(client: TestClient) -> None:
 
         accepted = [a for a in answers if a.status_code == 200]
         for refused in (a for a in answers if a.status_code != 200):
-            assert_error(refused, 409, "version_conflict")
+            api.assert_error(refused, 409, "version_conflict")
         assert accepted, [a.text for a in answers]
         versions = sorted(a.json()["version"] for a in accepted)
         assert versions == list(range(version + 1, version + 1 + len(accepted)))
         version += len(accepted)
-        assert max(a.json()["position"] for a in accepted) == store_position(client)
+        assert max(a.json()["position"] for a in accepted) == api.store_position(client)
         assert min(a.json()["position"] for a in accepted) > position
         assert_history_without_gap(client, dossier_id, version)
-        events = history(client, dossier_id)[-len(accepted) :]
+        events = api.history(client, dossier_id)[-len(accepted) :]
         recorded = sorted(e["data"]["documents"][0] for e in events)
         sent = sorted(
             b["documents"][0]
@@ -177,21 +165,14 @@ def test_repeatable_step_loses_no_event(client: TestClient) -> None:
 def test_same_idempotent_command_sent_twice_at_once_is_recorded_once(
     client: TestClient,
 ) -> None:
-    dossier_id = drive_dossier(client, to="identifie")
+    dossier_id = api.drive_dossier(client, to="identifie")
     for n, step, version in raced_steps(client, dossier_id):
-        body = step.body(today())
-        position = store_position(client)
-
-        write = partial(
-            record, client, dossier_id, step.slug, body, role=step.role, key=f"k-{n}"
-        )
-
-        answers = race(write, write)
+        answers, position = race_the_step(client, dossier_id, step, key=f"k-{n}")
 
         assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
         assert answers[0].json() == answers[1].json()
         assert answers[0].json()["version"] == version + 1
-        assert answers[0].json()["position"] == store_position(client) > position
+        assert answers[0].json()["position"] == api.store_position(client) > position
         assert_history_without_gap(client, dossier_id, version + 1)
 
 
@@ -199,37 +180,37 @@ def test_same_identification_sent_twice_at_once_opens_one_dossier(
     client: TestClient,
 ) -> None:
     for n in range(ROUNDS):
-        position = store_position(client)
+        position = api.store_position(client)
         headers = {"Idempotency-Key": f"ccas-{n}"}
 
-        write = partial(identify, client, identification(), headers=headers)
+        write = partial(api.identify, client, api.identification(), headers=headers)
 
         answers = race(write, write)
 
         assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
         assert answers[0].json() == answers[1].json()
-        assert answers[0].json()["position"] == store_position(client) > position
+        assert answers[0].json()["position"] == api.store_position(client) > position
         assert_history_without_gap(client, answers[0].json()["id"], 1)
         listed = client.get(
-            "/v1/dossiers", params={"min_position": store_position(client)}
+            "/v1/dossiers", params={"min_position": api.store_position(client)}
         )
         assert listed.json()["count"] == n + 1
 
 
 def test_writers_on_different_dossiers_do_not_conflict(client: TestClient) -> None:
-    step = main_line()[0]
+    step = api.main_line()[0]
     for round_ in range(3):
-        dossiers = [drive_dossier(client, to="identifie") for _ in range(4)]
-        position = store_position(client)
+        dossiers = [api.drive_dossier(client, to="identifie") for _ in range(4)]
+        position = api.store_position(client)
 
         answers = race(
             *[
                 (
-                    lambda d=d: record(
+                    lambda d=d: api.record(
                         client,
                         d,
                         step.slug,
-                        step.body(today()),
+                        step.body(api.today()),
                         role=step.role,
                         if_match=1,
                     )
@@ -242,7 +223,7 @@ def test_writers_on_different_dossiers_do_not_conflict(client: TestClient) -> No
         positions = sorted(a.json()["position"] for a in answers)
         assert len(set(positions)) == 4
         assert positions[0] > position
-        assert positions[-1] == store_position(client)
+        assert positions[-1] == api.store_position(client)
         listed = client.get(
             "/v1/dossiers", params={"min_position": positions[-1], "stage": step.stage}
         ).json()
@@ -258,9 +239,9 @@ def test_two_commissions_deciding_on_one_dossier_at_once_one_wins(
     on its commission nor on the dossier."""
     for _ in range(ROUNDS // 2):
         [dossier_id] = solvent_dossiers(client, 1)
-        version = len(history(client, dossier_id))
+        version = len(api.history(client, dossier_id))
         sessions = [in_session(client, "pre_commission") for _ in range(2)]
-        position = store_position(client)
+        position = api.store_position(client)
 
         answers = race(
             *[
@@ -275,10 +256,10 @@ def test_two_commissions_deciding_on_one_dossier_at_once_one_wins(
         loser = next(a for a in answers if a.status_code == 409)
         # loaded before the winner saved: the dossier's version conflicts; after:
         # the dossier is no longer at the solvency study
-        assert assert_error(loser, 409)["code"] in ("version_conflict", "DOS-ORDRE")
-        assert winner["position"] == store_position(client) > position
+        assert api.assert_error(loser, 409)["code"] in ("version_conflict", "DOS-ORDRE")
+        assert winner["position"] == api.store_position(client) > position
         assert_history_without_gap(client, dossier_id, version + 1)
-        [selected] = history(client, dossier_id)[-1:]
+        [selected] = api.history(client, dossier_id)[-1:]
         assert selected["data"]["commission_id"] == winner["id"]
         versions = {s: client.get(f"/v1/commissions/{s}").json() for s in sessions}
         assert {

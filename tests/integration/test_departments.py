@@ -28,6 +28,7 @@ from tests.helpers.api import (
     refused_step,
     settings_body,
     store_position,
+    take,
     today,
 )
 
@@ -289,13 +290,7 @@ class TestDossiersFollowTheSettingsInForce:
         assert adopt_settings(client, "972", lower).status_code == 201
         checked_after = drive_dossier(client, to="complet")
 
-        answer = record(
-            client,
-            checked_after,
-            "resources-check",
-            RESOURCES_CHECK.body(today()),
-            role="deal",
-        )
+        answer = take(client, checked_after, RESOURCES_CHECK)
 
         assert answer.status_code == 200, answer.text
         assert answer.json()["stage"] == "irrecevable"

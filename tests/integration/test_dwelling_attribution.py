@@ -13,25 +13,8 @@ from uuid import uuid4
 
 import pytest
 
-from tests.helpers.api import (
-    StoreSnapshot,
-    actor,
-    assert_error,
-    assert_store_unchanged,
-    refused,
-    stage_of,
-    today,
-)
+from tests.helpers import api, procedure
 from tests.helpers.backends import EVERY_STORE
-from tests.helpers.procedure import (
-    SHORTFALL,
-    attribution,
-    concerted_programme,
-    convene,
-    decide,
-    in_session,
-    ranked_dossiers,
-)
 from tests.helpers.threads import race
 
 if TYPE_CHECKING:
@@ -46,15 +29,19 @@ SESSIONS = 4  # CAL sessions racing for one dwelling
 
 
 def cal(client: TestClient, programme_id: str, ref: str = REF) -> str:
-    return in_session(client, "cal", programme_id=programme_id, dwelling_refs=[ref])
+    return procedure.in_session(
+        client, "cal", programme_id=programme_id, dwelling_refs=[ref]
+    )
 
 
 def attribute(
     client: TestClient, cal_id: str, dossier_id: str, ref: str = REF, **as_: Any
 ) -> httpx.Response:
     """The CAL attributes the dwelling to the household examined alone."""
-    candidates = [attribution(dossier_id)]
-    return decide(client, cal_id, ref, candidates, shortfall_motive=SHORTFALL, **as_)
+    candidates = [procedure.attribution(dossier_id)]
+    return procedure.decide(
+        client, cal_id, ref, candidates, shortfall_motive=procedure.SHORTFALL, **as_
+    )
 
 
 def lease(
@@ -62,8 +49,8 @@ def lease(
 ) -> httpx.Response:
     return client.post(
         f"/v1/programmes/{programme_id}/dwellings/{ref}/lease",
-        json={"dossier_id": dossier_id, "lease_start": today().isoformat()},
-        headers=actor("bailleur"),
+        json={"dossier_id": dossier_id, "lease_start": api.today().isoformat()},
+        headers=api.actor("bailleur"),
     )
 
 
@@ -77,8 +64,8 @@ def dwelling(client: TestClient, programme_id: str, ref: str = REF) -> dict[str,
 def test_cal_sessions_racing_for_one_dwelling_attribute_it_once(
     client: TestClient,
 ) -> None:
-    programme_id = concerted_programme(client)
-    ranked, _, _ = ranked_dossiers(client, programme_id, ranked=SESSIONS)
+    programme_id = procedure.concerted_programme(client)
+    ranked, _, _ = procedure.ranked_dossiers(client, programme_id, ranked=SESSIONS)
     sessions = [cal(client, programme_id) for _ in ranked]
 
     answers = race(
@@ -94,13 +81,13 @@ def test_cal_sessions_racing_for_one_dwelling_attribute_it_once(
         if answer.status_code != 200:
             assert answer.json()["code"] in (RULE, "version_conflict"), answer.text
             assert answer.status_code == 409, answer.text
-    stages = [stage_of(client, dossier_id) for dossier_id in ranked]
+    stages = [api.stage_of(client, dossier_id) for dossier_id in ranked]
     assert stages.count("decide_cal") == 1
     assert stages.count("classe") == SESSIONS - 1
     [winner] = won
     assert lease(client, programme_id, ranked[winner]).status_code == 200
     for loser in set(range(SESSIONS)) - {winner}:
-        assert_error(
+        api.assert_error(
             lease(client, programme_id, ranked[loser]), 409, "dwelling_not_available"
         )
 
@@ -110,8 +97,10 @@ def test_one_household_attributed_by_two_programmes_at_once_is_kept_once(
 ) -> None:
     # Vacancies in existing stock: a household of the commune's liste
     # complémentaire may serve either (a new delivery takes its own ranked ones).
-    first, second = (concerted_programme(client, kind="vacance") for _ in range(2))
-    _, [dossier_id], _ = ranked_dossiers(client, ranked=1, liste=1)
+    first, second = (
+        procedure.concerted_programme(client, kind="vacance") for _ in range(2)
+    )
+    _, [dossier_id], _ = procedure.ranked_dossiers(client, ranked=1, liste=1)
     sessions = [cal(client, first), cal(client, second)]
 
     answers = race(*(partial(attribute, client, s, dossier_id) for s in sessions))
@@ -122,7 +111,7 @@ def test_one_household_attributed_by_two_programmes_at_once_is_kept_once(
     won = next(i for i, a in enumerate(answers) if a.status_code == 200)
     programmes = (first, second)
     assert lease(client, programmes[won], dossier_id).status_code == 200
-    assert_error(lease(client, programmes[1 - won], dossier_id), 409, RULE)
+    api.assert_error(lease(client, programmes[1 - won], dossier_id), 409, RULE)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # the same code on both stores
@@ -130,84 +119,92 @@ class TestRefused:
     def test_a_dwelling_held_by_a_household_is_not_attributed_again(
         self, client: TestClient
     ) -> None:
-        programme_id = concerted_programme(client)
-        (first, second), _, _ = ranked_dossiers(client, programme_id, ranked=2)
+        programme_id = procedure.concerted_programme(client)
+        (first, second), _, _ = procedure.ranked_dossiers(
+            client, programme_id, ranked=2
+        )
         assert attribute(client, cal(client, programme_id), first).status_code == 200
         other = cal(client, programme_id)
-        before = StoreSnapshot.take(
+        before = api.StoreSnapshot.take(
             client, second, resources=[f"/v1/programmes/{programme_id}"]
         )
 
-        error = assert_error(attribute(client, other, second), 409, RULE)
+        error = api.assert_error(attribute(client, other, second), 409, RULE)
 
         assert "déjà attribué" in error["message"]
-        assert_store_unchanged(client, before, second)
+        api.assert_store_unchanged(client, before, second)
 
     def test_no_cal_is_convened_on_a_let_dwelling(self, client: TestClient) -> None:
-        programme_id = concerted_programme(client)
-        ranked, _, _ = ranked_dossiers(client, programme_id, ranked=2)
+        programme_id = procedure.concerted_programme(client)
+        ranked, _, _ = procedure.ranked_dossiers(client, programme_id, ranked=2)
         late = cal(client, programme_id)  # convened before the lease
         assert (
             attribute(client, cal(client, programme_id), ranked[0]).status_code == 200
         )
         assert lease(client, programme_id, ranked[0]).status_code == 200
-        before = StoreSnapshot.take(client, ranked[1])
+        before = api.StoreSnapshot.take(client, ranked[1])
 
-        convened = convene(
+        convened = procedure.convene(
             client, "cal", programme_id=programme_id, dwelling_refs=[REF]
         )
-        error = assert_error(convened, 409, RULE)
+        error = api.assert_error(convened, 409, RULE)
         assert "déjà loué" in error["message"]
-        refused(
+        api.refused(
             attribute(client, late, ranked[1]), 409, RULE, client, before, ranked[1]
         )
 
     def test_a_lease_goes_only_to_the_household_the_cal_attributed(
         self, client: TestClient
     ) -> None:
-        programme_id = concerted_programme(client)
-        [examined, never], _, _ = ranked_dossiers(client, programme_id, ranked=2)
+        programme_id = procedure.concerted_programme(client)
+        [examined, never], _, _ = procedure.ranked_dossiers(
+            client, programme_id, ranked=2
+        )
         assert attribute(client, cal(client, programme_id), examined).status_code == 200
         path = f"/v1/programmes/{programme_id}"
-        before = StoreSnapshot.take(client, resources=[path])
+        before = api.StoreSnapshot.take(client, resources=[path])
 
-        error = assert_error(lease(client, programme_id, never), 409, RULE)
+        error = api.assert_error(lease(client, programme_id, never), 409, RULE)
         assert "Aucune décision de CAL" in error["message"]
-        assert_error(lease(client, programme_id, str(uuid4())), 409, RULE)
-        refused(lease(client, programme_id, examined, "A2"), 409, RULE, client, before)
+        api.assert_error(lease(client, programme_id, str(uuid4())), 409, RULE)
+        api.refused(
+            lease(client, programme_id, examined, "A2"), 409, RULE, client, before
+        )
         assert dwelling(client, programme_id)["status"] == "a_attribuer"
         assert lease(client, programme_id, examined).status_code == 200
 
     def test_a_cal_without_programme_examines_no_programmes_dwelling(
         self, client: TestClient
     ) -> None:
-        programme_id = concerted_programme(client)  # SIMAR's A1 and A2
-        [household], _, _ = ranked_dossiers(client, programme_id, ranked=1)
+        programme_id = procedure.concerted_programme(client)  # SIMAR's A1 and A2
+        [household], _, _ = procedure.ranked_dossiers(client, programme_id, ranked=1)
         assert (
             attribute(client, cal(client, programme_id), household).status_code == 200
         )
         assert lease(client, programme_id, household).status_code == 200
-        before = StoreSnapshot.take(client)
+        before = api.StoreSnapshot.take(client)
 
-        theirs = convene(
+        theirs = procedure.convene(
             client, "cal", dwelling_refs=[REF], organisation=OTHER_LANDLORD
         )
-        own = convene(client, "cal", dwelling_refs=["A2"])
+        own = procedure.convene(client, "cal", dwelling_refs=["A2"])
 
-        assert "seule sa CAL" in assert_error(theirs, 409, RULE)["message"]
-        assert "pour ce programme" in assert_error(own, 409, RULE)["message"]
-        assert_store_unchanged(client, before)
+        assert "seule sa CAL" in api.assert_error(theirs, 409, RULE)["message"]
+        assert "pour ce programme" in api.assert_error(own, 409, RULE)["message"]
+        api.assert_store_unchanged(client, before)
 
     def test_a_programme_announced_after_the_cal_was_convened_still_counts(
         self, client: TestClient
     ) -> None:
-        [unowned], _, _ = ranked_dossiers(client, ranked=1)  # for no programme
-        cal_id = in_session(
+        [unowned], _, _ = procedure.ranked_dossiers(
+            client, ranked=1
+        )  # for no programme
+        cal_id = procedure.in_session(
             client, "cal", dwelling_refs=["B7"], organisation=OTHER_LANDLORD
         )
-        concerted_programme(client, refs=["B7"])  # SIMAR's
-        before = StoreSnapshot.take(client, unowned)
+        procedure.concerted_programme(client, refs=["B7"])  # SIMAR's
+        before = api.StoreSnapshot.take(client, unowned)
 
         answer = attribute(client, cal_id, unowned, "B7", organisation=OTHER_LANDLORD)
 
-        refused(answer, 409, RULE, client, before, unowned)
+        api.refused(answer, 409, RULE, client, before, unowned)

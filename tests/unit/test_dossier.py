@@ -15,7 +15,11 @@ from domain.dossier_rules import AVIS_ENQUETE, AVIS_MAIRIE, CAL_DECISIONS
 from domain.dossier_steps import PRESELECTION_OUTCOMES, STAGES, TERMINAL
 from domain.shared import ROLES, DomainError, Meta
 from tests.helpers.aggregates import given, then_error, then_event, when
-from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
+from tests.helpers.chronology import (
+    accepted_the_same_day,
+    on_or_after,
+    refused_the_day_before,
+)
 from tests.helpers.dossiers import (
     ANSWER_DEADLINE,
     CAL_ID,
@@ -108,11 +112,6 @@ AFTER_THE_CAL = (
     "withdraw",
     "close",
 )
-
-
-def on_or_after(dossier: Dossier, step: str) -> date:
-    """The step's usual day, or the dossier's last day if that is later."""
-    return max(DAY[step], dossier.last_occurred_on)
 
 
 def identify_command(meta: Any, **overrides: Any) -> Any:
@@ -1294,7 +1293,7 @@ class TestAttendInformationMeeting:
     def test_meeting_after_an_attribution_is_recorded(self, stage: str) -> None:
         dossier = drive_to(stage)
         before = list(dossier.information_meetings)
-        on = on_or_after(dossier, "attend_information_meeting")
+        on = on_or_after(dossier, DAY["attend_information_meeting"])
         meta = make_meta("bailleur", on)
         events = when(
             dossier, lambda x: x.attend_information_meeting(MEETING_TOPICS, meta)
@@ -1363,7 +1362,7 @@ class TestAttendInformationMeeting:
         self, stage: str, options: dict[str, Any]
     ) -> None:
         dossier = drive_to(stage, **options)
-        meta = make_meta("als", on_or_after(dossier, "attend_information_meeting"))
+        meta = make_meta("als", on_or_after(dossier, DAY["attend_information_meeting"]))
         then_error(
             dossier,
             lambda x: x.attend_information_meeting(MEETING_TOPICS, meta),
@@ -1451,7 +1450,7 @@ class TestWithdraw:
     )
     def test_dossier_is_withdrawn_before_the_lease(self, stage: str) -> None:
         dossier = drive_to(stage)
-        meta = make_meta("ccas", on_or_after(dossier, "withdraw"))
+        meta = make_meta("ccas", on_or_after(dossier, DAY["withdraw"]))
         events = when(dossier, lambda x: withdraw(x, meta))
         then_event(events, Dossier.Withdrawn, meta, reason="Relogé")
         assert (dossier.stage, dossier.end_reason) == (d.WITHDRAWN, "Relogé")
@@ -1459,7 +1458,7 @@ class TestWithdraw:
     @pytest.mark.parametrize("stage", [d.LEASE, d.ENTERED, d.REVIEWED])
     def test_dossier_cannot_be_withdrawn_after_the_lease(self, stage: str) -> None:
         dossier = drive_to(stage)
-        meta = make_meta("ccas", on_or_after(dossier, "withdraw"))
+        meta = make_meta("ccas", on_or_after(dossier, DAY["withdraw"]))
         then_error(dossier, lambda x: withdraw(x, meta), "invalid_transition")
 
 
@@ -1477,7 +1476,7 @@ class TestDeclareInadmissible:
     )
     def test_dossier_is_declared_inadmissible_before_the_cal(self, stage: str) -> None:
         dossier = drive_to(stage)
-        meta = make_meta("deal", on_or_after(dossier, "declare_inadmissible"))
+        meta = make_meta("deal", on_or_after(dossier, DAY["declare_inadmissible"]))
         events = when(dossier, lambda x: x.declare_inadmissible("Propriétaire", meta))
         then_event(events, Dossier.DeclaredInadmissible, meta, reason="Propriétaire")
         assert (dossier.stage, dossier.end_reason) == (d.INADMISSIBLE, "Propriétaire")
@@ -1487,7 +1486,7 @@ class TestDeclareInadmissible:
         self, stage: str
     ) -> None:
         dossier = drive_to(stage)
-        meta = make_meta("deal", on_or_after(dossier, "declare_inadmissible"))
+        meta = make_meta("deal", on_or_after(dossier, DAY["declare_inadmissible"]))
         then_error(
             dossier, lambda x: x.declare_inadmissible("…", meta), "invalid_transition"
         )
@@ -1553,7 +1552,7 @@ class TestClose:
         self, stage: str, options: dict[str, Any]
     ) -> None:
         dossier = drive_to(stage, **options)
-        meta = make_meta("bailleur", on_or_after(dossier, "close"))
+        meta = make_meta("bailleur", on_or_after(dossier, DAY["close"]))
         events = when(dossier, lambda x: x.close("fin", meta))
         then_event(events, Dossier.Closed, meta, reason="fin")
         assert (dossier.stage, dossier.end_reason) == (d.CLOSED, "fin")
@@ -1576,7 +1575,7 @@ class TestClose:
         self, stage: str, options: dict[str, Any]
     ) -> None:
         dossier = drive_to(stage, **options)
-        meta = make_meta("als", on_or_after(dossier, "close"))
+        meta = make_meta("als", on_or_after(dossier, DAY["close"]))
         then_error(dossier, lambda x: x.close("fin", meta), "invalid_transition")
 
 
@@ -1629,7 +1628,7 @@ class TestProcedureOrder:
     )
     def test_step_taken_again_is_refused(self, step: str, stage: str) -> None:
         dossier = drive_to(stage)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         then_error(dossier, lambda x: perform(x, step, on=on), "DOS-ORDRE")
 
     @pytest.mark.parametrize(
@@ -1661,7 +1660,7 @@ class TestProcedureOrder:
         self, step: str, stage: str, code: str
     ) -> None:
         dossier = drive_to(stage)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         then_error(dossier, lambda x: perform(x, step, on=on), code)
 
 
@@ -1710,7 +1709,7 @@ class TestLandlordAfterTheCal:
     )
     def test_another_landlords_agent_is_refused(self, step: str) -> None:
         dossier = after_the_cal(step)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         error = then_error(
             dossier,
             lambda x: perform(
@@ -1726,7 +1725,7 @@ class TestLandlordAfterTheCal:
     )
     def test_the_deciding_landlords_agent_records_the_step(self, step: str) -> None:
         dossier = after_the_cal(step, landlord=OTHER_LANDLORD)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         events = when(
             dossier,
             lambda x: perform(
@@ -1758,7 +1757,7 @@ class TestLandlordAfterTheCal:
         self, step: str, role: str
     ) -> None:
         dossier = after_the_cal(step, landlord=OTHER_LANDLORD)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         events = when(dossier, lambda x: perform(x, step, role=role, on=on))
         event = then_event(events, EVENT[step])
         assert (event.actor.role, event.actor.organisation) == (
@@ -1772,7 +1771,7 @@ class TestEndedDossier:
     @pytest.mark.parametrize("step", STEPS_ON_A_DOSSIER)
     def test_ended_dossier_takes_no_further_step(self, stage: str, step: str) -> None:
         dossier = drive_to(stage)
-        on = on_or_after(dossier, step)
+        on = on_or_after(dossier, DAY[step])
         then_error(dossier, lambda x: perform(x, step, on=on), "dossier_ended")
 
 

@@ -22,15 +22,20 @@ def ended(stage: str, cls: type[Dossier.Event], role: str, **fields: object) -> 
     return imported(history_to(stage), cls, role, ON, reason="…", **fields)
 
 
+def withdrawn(role: str, expressed_on: date | None, expressed_by: str | None) -> list:
+    """An identified dossier withdrawn by `role`, with the household's expression."""
+    return ended(
+        d.IDENTIFIED,
+        Dossier.Withdrawn,
+        role,
+        expressed_on=expressed_on,
+        expressed_by=expressed_by,
+    )
+
+
 class TestWithdrawal:
     def test_a_landlords_withdrawal_is_found(self) -> None:
-        events = ended(
-            d.IDENTIFIED,
-            Dossier.Withdrawn,
-            "bailleur",
-            expressed_on=ON,
-            expressed_by="courrier",
-        )
+        events = withdrawn("bailleur", ON, "courrier")
         [finding] = [f for f in findings(events) if f.rule == "DOS-RETRAIT"]
         assert "bailleur" in finding.message
         assert finding.versions == (events[-1].originator_version,)
@@ -42,23 +47,11 @@ class TestWithdrawal:
     def test_a_withdrawal_without_the_households_expression_is_found(
         self, expressed_on: date | None, expressed_by: str | None
     ) -> None:
-        events = ended(
-            d.IDENTIFIED,
-            Dossier.Withdrawn,
-            "ccas",
-            expressed_on=expressed_on,
-            expressed_by=expressed_by,
-        )
+        events = withdrawn("ccas", expressed_on, expressed_by)
         assert "DOS-RETRAIT" in rules_of(findings(events))
 
     def test_the_households_withdrawal_through_a_partner_is_legal(self) -> None:
-        events = ended(
-            d.IDENTIFIED,
-            Dossier.Withdrawn,
-            "ccas",
-            expressed_on=ON,
-            expressed_by="telephone",
-        )
+        events = withdrawn("ccas", ON, "telephone")
         assert "DOS-RETRAIT" not in rules_of(findings(events))
 
 

@@ -20,6 +20,19 @@ LISTED = {"ranking": "liste_complementaire", "decision": "non_attribution"}
 SECOND_CAL = date(2025, 6, 10)  # the list is valid until 22 October 2025
 
 
+def after_the_listing(
+    cls: type[Dossier.Event], role: str, on: date, **fields: object
+) -> list:
+    """The household listed after a CAL's non-attribution, then one `cls` event
+    by `role` on `on`, imported."""
+    return imported(history_to(d.DECIDED, **LISTED), cls, role, on, **fields)
+
+
+def taken_off_the_list(on: date) -> list:
+    reason = "liste_complementaire_expiree"
+    return after_the_listing(Dossier.ListExpired, "prefecture", on, reason=reason)
+
+
 def test_another_cal_examines_a_listed_household_after_a_non_attribution() -> None:
     dossier = given(history_to(d.DECIDED, **LISTED))
     assert dossier.listed_after_non_attribution
@@ -39,8 +52,7 @@ def test_an_attributed_household_is_refused_for_what_it_is() -> None:
 
 
 def test_a_second_cal_within_the_lists_validity_is_legal() -> None:
-    events = imported(
-        history_to(d.DECIDED, **LISTED),
+    events = after_the_listing(
         Dossier.CALDecided,
         "bailleur",
         SECOND_CAL,
@@ -50,24 +62,12 @@ def test_a_second_cal_within_the_lists_validity_is_legal() -> None:
 
 
 def test_taking_the_household_off_the_list_before_it_expires_is_found() -> None:
-    events = imported(
-        history_to(d.DECIDED, **LISTED),
-        Dossier.ListExpired,
-        "prefecture",
-        SECOND_CAL,
-        reason="liste_complementaire_expiree",
-    )
+    events = taken_off_the_list(SECOND_CAL)
     found = [f for f in findings(events) if f.rule == "LC-VALIDITE"]
     assert len(found) == 1, found
     assert "22/10/2025" in found[0].message
 
 
 def test_the_lists_expiry_recorded_when_due_is_legal() -> None:
-    events = imported(
-        history_to(d.DECIDED, **LISTED),
-        Dossier.ListExpired,
-        "prefecture",
-        date(2025, 10, 23),
-        reason="liste_complementaire_expiree",
-    )
+    events = taken_off_the_list(date(2025, 10, 23))
     assert "LC-VALIDITE" not in rules_of(findings(events))

@@ -69,6 +69,11 @@ def version(events: list[Any], cls: type, index: int = 0) -> int:
     return [e for e in events if type(e) is cls][index].originator_version
 
 
+def versions(events: list[Any], *classes: type) -> tuple[int, ...]:
+    """The versions of the first event of each class, in that order."""
+    return tuple(version(events, cls) for cls in classes)
+
+
 def altered(history: list[Any], cls: type, **changes: Any) -> list[Any]:
     """The same history with the `cls` events' fields changed (an import's error)."""
     return [replace(e, **changes) if type(e) is cls else e for e in history]
@@ -287,10 +292,7 @@ def test_renewal_decided_after_the_end_is_reported() -> None:
         .events
     )
     [finding] = of_rule("ASLL-DUREE", events, add_months(ENDS, 3))
-    assert finding.versions == (
-        version(events, Mesure.ConventionSigned),
-        version(events, Mesure.Renewed),
-    )
+    assert finding.versions == versions(events, Mesure.ConventionSigned, Mesure.Renewed)
     assert finding.breached_on == ENDS + ONE_DAY
     assert "renouvellement décidé" in finding.message
 
@@ -309,10 +311,7 @@ def test_renewal_decided_before_the_end_covers_the_measure() -> None:
 def test_bilan_after_the_end_is_reported() -> None:
     events = running().end(ENDS + timedelta(days=5)).events
     [finding] = of_rule("ASLL-DUREE", events)
-    assert finding.versions == (
-        version(events, Mesure.ConventionSigned),
-        version(events, Mesure.Ended),
-    )
+    assert finding.versions == versions(events, Mesure.ConventionSigned, Mesure.Ended)
     assert finding.breached_on == ENDS + ONE_DAY
 
 
@@ -505,9 +504,8 @@ def test_late_review_is_reported_and_starts_the_next_period() -> None:
     late = date(2025, 8, 20)
     events = sublet().review_sublease(late).events
     [finding] = of_rule("BG-GLISSEMENT", events, add_months(late, 6))
-    assert finding.versions == (
-        version(events, Mesure.SubleaseSigned),
-        version(events, Mesure.SubleaseReviewed),
+    assert finding.versions == versions(
+        events, Mesure.SubleaseSigned, Mesure.SubleaseReviewed
     )
     assert finding.breached_on == REVIEW_DUE + ONE_DAY
 
@@ -526,10 +524,7 @@ def test_review_interval_is_the_one_in_force_when_the_period_starts() -> None:
 def test_measure_ended_while_the_household_still_sublets_is_reported() -> None:
     events = sublet().review_sublease(date(2025, 7, 28)).end(ENDS).events
     [finding] = of_rule("BG-GLISSEMENT", events)
-    assert finding.versions == (
-        version(events, Mesure.SubleaseSigned),
-        version(events, Mesure.Ended),
-    )
+    assert finding.versions == versions(events, Mesure.SubleaseSigned, Mesure.Ended)
     assert finding.breached_on == ENDS
 
 

@@ -12,7 +12,11 @@ from domain import mesure_steps as m
 from domain.mesure import EVENT_LABELS, Mesure
 from domain.shared import ROLES, add_months
 from tests.helpers.aggregates import given, read_back, then_error, then_event, when
-from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
+from tests.helpers.chronology import (
+    accepted_the_same_day,
+    on_or_after,
+    refused_the_day_before,
+)
 from tests.helpers.dossiers import ORGANISATIONS, make_meta
 from tests.helpers.mesures import (
     ADSEA,
@@ -117,11 +121,6 @@ RUN_BY_THE_ASSOCIATION = (
 )
 
 
-def on_or_after(mesure: Mesure, step: str) -> date:
-    """The step's usual day, or the measure's last day if that is later."""
-    return max(DAY[step], mesure.last_occurred_on)
-
-
 def request(
     role: str = "prescripteur",
     *,
@@ -149,7 +148,7 @@ def as_association(step: str, organisation: str = AGASEF.name, **args: Any) -> A
         x,
         step,
         organisation=organisation,
-        on=on_or_after(x, step),
+        on=on_or_after(x, DAY[step]),
         kind=x.kind,
         **args,
     )
@@ -1024,7 +1023,7 @@ class TestBreakOff:
     @pytest.mark.parametrize("stage", sorted(m.HOLDS_A_PLACE))
     def test_household_breaks_off(self, stage: str) -> None:
         mesure = drive_to(stage)
-        meta = make_meta("association", on_or_after(mesure, "break_off"))
+        meta = make_meta("association", on_or_after(mesure, DAY["break_off"]))
         events = when(mesure, lambda x: x.break_off("Ne répond plus.", meta))
         then_event(
             events,
@@ -1070,7 +1069,7 @@ def bail_step(
     the builders' valid ones)."""
 
     def command(x: Mesure) -> None:
-        meta = make_meta(role, on_or_after(x, step), organisation=organisation)
+        meta = make_meta(role, on_or_after(x, DAY[step]), organisation=organisation)
         if step == "sign_head_lease":
             x.sign_head_lease(
                 args.get("landlord", LANDLORD),
@@ -1094,7 +1093,7 @@ class TestBailGlissant:
     @pytest.mark.parametrize("stage", sorted(m.HOLDS_A_PLACE))
     def test_association_rents_the_dwelling_once_notified(self, stage: str) -> None:
         mesure = drive_to(stage, kind="bail_glissant")
-        meta = make_meta("association", on_or_after(mesure, "sign_head_lease"))
+        meta = make_meta("association", on_or_after(mesure, DAY["sign_head_lease"]))
         events = when(
             mesure,
             lambda x: x.sign_head_lease(LANDLORD, DWELLING, HEAD_LEASE_START, meta),
@@ -1351,7 +1350,7 @@ class TestProcedureOrder:
         mesure = drive_to(stage)
         then_error(
             mesure,
-            lambda x: perform(x, step, on=on_or_after(x, step)),
+            lambda x: perform(x, step, on=on_or_after(x, DAY[step])),
             "invalid_transition",
         )
 
@@ -1365,7 +1364,7 @@ class TestClosedMeasure:
         mesure = drive_to(stage, kind="bail_glissant")
         then_error(
             mesure,
-            lambda x: perform(x, step, on=on_or_after(x, step), kind=x.kind),
+            lambda x: perform(x, step, on=on_or_after(x, DAY[step]), kind=x.kind),
             "mesure_ended",
         )
 

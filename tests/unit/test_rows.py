@@ -17,6 +17,16 @@ def view() -> MemoryRowView:
     return MemoryRowView((COUNTS,))
 
 
+@pytest.fixture
+def stored(view: MemoryRowView) -> MemoryRowView:
+    """The view with row `a` (n=1) stored at position 1, and a new batch begun."""
+    view.begin()
+    view.insert("counts", {"k": "a", "label": "x", "n": 1})
+    view.commit_at(1)
+    view.begin()
+    return view
+
+
 class TestFolding:
     def test_insert_then_updates_write_one_full_row(self, view: MemoryRowView) -> None:
         view.begin()
@@ -31,28 +41,20 @@ class TestFolding:
         view.commit_at(5)
         assert view.rows["counts"][("a",)] == {"k": "a", "label": "y", "n": 3}
 
-    def test_increments_on_a_stored_row_add_up(self, view: MemoryRowView) -> None:
-        view.begin()
-        view.insert("counts", {"k": "a", "label": "x", "n": 1})
-        view.commit_at(1)
-        view.begin()
-        view.increment("counts", ("a",), n=2)
-        view.increment("counts", ("a",), n=-5)
-        assert view.get("counts", ("a",))["n"] == -2
-        view.commit_at(2)
-        assert view.rows["counts"][("a",)]["n"] == -2
+    def test_increments_on_a_stored_row_add_up(self, stored: MemoryRowView) -> None:
+        stored.increment("counts", ("a",), n=2)
+        stored.increment("counts", ("a",), n=-5)
+        assert stored.get("counts", ("a",))["n"] == -2
+        stored.commit_at(2)
+        assert stored.rows["counts"][("a",)]["n"] == -2
 
     def test_set_then_increment_adds_to_the_value_set(
-        self, view: MemoryRowView
+        self, stored: MemoryRowView
     ) -> None:
-        view.begin()
-        view.insert("counts", {"k": "a", "label": "x", "n": 1})
-        view.commit_at(1)
-        view.begin()
-        view.update("counts", ("a",), {"n": 10})
-        view.increment("counts", ("a",), n=1)
-        view.commit_at(2)
-        assert view.rows["counts"][("a",)]["n"] == 11
+        stored.update("counts", ("a",), {"n": 10})
+        stored.increment("counts", ("a",), n=1)
+        stored.commit_at(2)
+        assert stored.rows["counts"][("a",)]["n"] == 11
 
     def test_delete_of_a_row_inserted_in_the_batch_writes_nothing(
         self, view: MemoryRowView
@@ -104,14 +106,12 @@ class TestTracking:
         assert view.rows["counts"][("a",)]["n"] == 1
         assert view.max_tracking_id("Logis") == 3
 
-    def test_get_reads_the_stored_row_once_per_batch(self, view: MemoryRowView) -> None:
-        view.begin()
-        view.insert("counts", {"k": "a", "label": "x", "n": 1})
-        view.commit_at(1)
-        view.begin()
-        assert view.get("counts", ("a",))["n"] == 1
-        view.rows["counts"][("a",)]["n"] = 99  # not seen again within this batch
-        assert view.get("counts", ("a",))["n"] == 1
+    def test_get_reads_the_stored_row_once_per_batch(
+        self, stored: MemoryRowView
+    ) -> None:
+        assert stored.get("counts", ("a",))["n"] == 1
+        stored.rows["counts"][("a",)]["n"] = 99  # not seen again within this batch
+        assert stored.get("counts", ("a",))["n"] == 1
 
 
 class TestTally:
@@ -127,12 +127,8 @@ class TestTally:
         view.commit_at(2)
         assert view.rows["counts"][("a",)] == {"k": "a", "label": "x", "n": 2}
 
-    def test_prefetched_rows_are_not_read_again(self, view: MemoryRowView) -> None:
-        view.begin()
-        view.insert("counts", {"k": "a", "label": "x", "n": 1})
-        view.commit_at(1)
-        view.begin()
-        view.prefetch("counts", [("a",), ("b",)])
-        view.rows["counts"][("a",)]["n"] = 99
-        assert view.get("counts", ("a",))["n"] == 1
-        assert view.get("counts", ("b",)) is None
+    def test_prefetched_rows_are_not_read_again(self, stored: MemoryRowView) -> None:
+        stored.prefetch("counts", [("a",), ("b",)])
+        stored.rows["counts"][("a",)]["n"] = 99
+        assert stored.get("counts", ("a",))["n"] == 1
+        assert stored.get("counts", ("b",)) is None
