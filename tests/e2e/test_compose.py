@@ -205,6 +205,17 @@ def test_only_the_projector_service_projects(
     assert "LOGIS_PROJECTOR_IN_PROCESS" not in environment(services["api-dev"])
 
 
+def test_the_projector_and_the_relay_run_as_standby_pairs(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """Each has a lock that lets one replica write at a time (infra/locks.py):
+    the second replica stands by and takes over when the first dies."""
+    for name in ("projector", "relay"):
+        assert services[name]["deploy"]["replicas"] == 2, name
+    # The API binds one host port: it scales behind a proxy, not by replicas here.
+    assert "deploy" not in services["api"]
+
+
 def test_every_logis_variable_is_a_setting(
     services: dict[str, dict[str, Any]],
 ) -> None:
