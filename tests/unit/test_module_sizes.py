@@ -1,7 +1,8 @@
 """No product module grows past 400 lines (issue 15): a longer one is split
 where its parts mean different things (a dossier's events apart from its
-commands, the support rules apart from the LLTS ones). api/ is left out: its
-demo modules are data (api/demo/*.py)."""
+commands, the support rules apart from the LLTS ones). The demo's scenarios
+are data, not code (api/demo/loire.py, martinique.py: one record after
+another), and are left out."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 400
-FLOORS = ("domain", "commands", "projections", "infra")
+FLOORS = ("domain", "commands", "projections", "infra", "api")
+DATA = ("api/demo/",)
 
 
-def test_no_module_of_the_lower_floors_is_over_400_lines() -> None:
+def test_no_product_module_is_over_400_lines() -> None:
     too_long = {
-        str(path.relative_to(ROOT)): lines
+        name: lines
         for floor in FLOORS
         for path in sorted((ROOT / floor).rglob("*.py"))
-        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT
+        if not (name := str(path.relative_to(ROOT))).startswith(DATA)
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > LIMIT
     }
     assert too_long == {}
