@@ -8,6 +8,8 @@ stable code and nothing kept; the demo's sign-in unreachable."""
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,6 +20,8 @@ from starlette.testclient import TestClient
 
 from api.access_log import DOSSIER_ROW
 from api.main import create_app
+from api.web import session
+from api.web.session import SESSION_HOURS
 from tests.helpers.api import ORGANISATIONS
 from tests.helpers.identity_provider import (
     AUTHORIZE_PATH,
@@ -280,3 +284,19 @@ def test_an_id_token_for_another_client_issuer_or_time_is_refused(
     browser = browser_for()
     provider.person = MAIRIE | changes
     assert_refused(browser, provider, 400, "oidc_invalid_id_token", f"« {claim} »")
+
+
+def test_a_provider_down_is_said_and_a_session_ends_after_its_hours(
+    provider: Provider,
+    browser_for: Callable[..., TestClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    browser = browser_for()
+    assert sign_in(browser, provider).status_code == 303
+    later = time.time() + SESSION_HOURS * 3600 + 1
+    monkeypatch.setattr(session, "time", SimpleNamespace(time=lambda: later))
+    assert_signed_out(browser)  # however often its cookie was renewed
+    provider.stop()
+    down = browser_for().get("/connexion")
+    assert down.status_code == 503
+    assert '<code id="code">identity_provider_unavailable</code>' in down.text
