@@ -1,5 +1,6 @@
 """The pages' session: a signed cookie (Starlette's SessionMiddleware,
-itsdangerous), HttpOnly, SameSite=Lax, Secure unless Logis listens on loopback.
+itsdangerous), HttpOnly, SameSite=Lax, Secure unless Logis listens on loopback
+and is not reached at an https:// LOGIS_PUBLIC_URL.
 It holds a development bearer token, verified on every page by the API's own
 `get_caller`, or the claims of the identity provider's ID token
 (api/web/oidc.py), read by the API's own `caller_of`: either way a signed-in
@@ -40,7 +41,9 @@ def session_options(settings: Settings) -> dict[str, object]:
         "session_cookie": COOKIE,
         "max_age": SESSION_HOURS * 3600,
         "same_site": "lax",
-        "https_only": settings.host not in LOOPBACK_HOSTS,
+        # Reached beyond the loopback, or through a TLS proxy (LOGIS_PUBLIC_URL)
+        "https_only": settings.host not in LOOPBACK_HOSTS
+        or (settings.public_url or "").startswith("https://"),
     }
 
 

@@ -248,14 +248,24 @@ def test_the_providers_refusal_and_missing_claims_are_refused(
     assert_refused(browser, provider, 403, "oidc_claims_invalid", "rôle inconnu")
 
 
+PUBLIC = "https://logis.example.org"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"host": "0.0.0.0", "public_url": PUBLIC},  # in a container
+        {"public_url": PUBLIC},  # on the loopback behind a TLS proxy of the host
+    ],
+)
 def test_the_session_cookie_is_secure_outside_the_loopback(
-    provider: Provider, browser_for: Callable[..., TestClient]
+    provider: Provider, browser_for: Callable[..., TestClient], where: dict[str, str]
 ) -> None:
-    """Behind its TLS proxy: the redirect URI under LOGIS_PUBLIC_URL."""
-    public = "https://logis.example.org"
-    browser = browser_for(base_url=public, host="0.0.0.0", public_url=public)
+    """Listening beyond the loopback, or reached at an https:// LOGIS_PUBLIC_URL:
+    the cookie is Secure, and the redirect URI under LOGIS_PUBLIC_URL."""
+    browser = browser_for(base_url=PUBLIC, **where)
     request = dict(parse_qsl(urlsplit(to_provider(browser, provider)).query))
-    assert request["redirect_uri"] == f"{public}/connexion/retour"
+    assert request["redirect_uri"] == f"{PUBLIC}/connexion/retour"
     landed = sign_in(browser, provider)
     assert landed.status_code == 303, landed.text
     cookie = landed.headers["set-cookie"].lower()
