@@ -133,6 +133,22 @@ class Settings(BaseSettings):
     # The longest a fetch of its keys (or discovery document) may take, and the
     # longest a request waits for one: then 503 identity_provider_unavailable.
     identity_provider_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # The pages' sign-in with the identity provider (api/web/oidc.py): the client
+    # Logis is registered as there (authorisation code with PKCE); its secret,
+    # like the others, from /run/secrets/logis_oidc_client_secret. Without a
+    # client id, the pages cannot sign anyone in (the API still can).
+    oidc_client_id: str | None = Field(
+        default=None, min_length=1, max_length=500, description="the pages' client"
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="the pages' client secret (none: a public client)"
+    )
+    # The address people reach Logis at, behind its TLS proxy: the redirect URI
+    # registered with the provider is <public_url>/connexion/retour. Without it,
+    # the request's own address (right when nothing stands in between).
+    public_url: str | None = Field(
+        default=None, description="https://… where people reach Logis"
+    )
     # The web pages (api/web/): their session cookie is signed with this key;
     # without it, a key derived from the development secret, or one drawn per
     # process (sessions then end when the server restarts).
@@ -215,7 +231,7 @@ class Settings(BaseSettings):
             return None
         return base64.b64decode(self.cipher_key.get_secret_value())
 
-    @field_validator("oidc_issuer", "jwks_url")
+    @field_validator("oidc_issuer", "jwks_url", "public_url")
     @classmethod
     def _https_or_loopback(cls, value: str | None) -> str | None:
         if value is None:
@@ -227,7 +243,7 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
-    @field_validator("oidc_issuer")
+    @field_validator("oidc_issuer", "public_url")
     @classmethod
     def _issuer_without_trailing_slash(cls, value: str | None) -> str | None:
         """`https://sso/realms/logis/` and `…/logis` name one issuer: tokens are

@@ -25,7 +25,7 @@ from api.demo.identities import DEMO_IDENTITIES
 from api.deps import ISO_DAY, SystemDep
 from api.errors import STATUS_BY_ERROR
 from api.routes.dossiers import dossiers_in_scope
-from api.web import french
+from api.web import french, oidc
 from api.web.awaited import has_worklist
 from api.web.session import (
     CSRF_FIELD,
@@ -34,6 +34,8 @@ from api.web.session import (
     check_csrf,
     csrf_token,
     development_sign_in,
+    open_session,
+    signed_in,
 )
 from commands.dossier import STAGES
 from domain import access as access_rules
@@ -168,20 +170,52 @@ def blank_is_none(value: str | None) -> str | None:
 
 @router.get("/")
 def home(request: Request) -> Response:
-    signed = bool(request.session.get("token"))
     return RedirectResponse(
-        request.session.get("home", "/dossiers") if signed else SIGN_IN, 303
+        request.session.get("home", "/dossiers") if signed_in(request) else SIGN_IN,
+        303,
     )
 
 
 @router.get(SIGN_IN)
-def sign_in_page(request: Request, system: SystemDep) -> Response:
+async def sign_in_page(request: Request, system: SystemDep) -> Response:
+    """With the identity provider, straight to it; else the demo's people (the
+    development store), or a page saying the pages cannot sign anyone in."""
+    if oidc.oidc_sign_in(system.settings):
+        try:
+            return await oidc.start(request)
+        except oidc.SignInRefused as refused:
+            return sign_in_refusal(request, refused)
     development = development_sign_in(system.settings)
     return render(
         request,
         "sign_in.html",
         identities=list(enumerate(DEMO_IDENTITIES)) if development else [],
         development=development,
+    )
+
+
+@router.get(oidc.RETURN, name="oidc_return")
+async def oidc_return(request: Request, system: SystemDep) -> Response:
+    """Where the identity provider sends the person back with a code."""
+    if not oidc.oidc_sign_in(system.settings):
+        raise HTTPException(404, {"code": "not_found", "message": "Page introuvable."})
+    try:
+        caller, claims = await oidc.finish(request)
+    except oidc.SignInRefused as refused:
+        return sign_in_refusal(request, refused)
+    open_session(request, landing(caller.role), claims=claims)
+    return RedirectResponse(request.session["home"], 303)
+
+
+def sign_in_refusal(request: Request, refused: oidc.SignInRefused) -> Response:
+    """The refused sign-in's page, its code shown; nothing kept from the attempt
+    (the state, nonce and verifier were dropped by Authlib)."""
+    return render(
+        request,
+        "sign_in_refused.html",
+        refused.status,
+        code=refused.code,
+        message=refused.message,
     )
 
 
@@ -206,9 +240,7 @@ async def sign_in(request: Request, system: SystemDep) -> Response:
         department=department,
         commune=commune,
     )
-    request.session.clear()  # a new session (and CSRF token) for this person
-    request.session["token"] = token
-    request.session["home"] = landing(actor.role)
+    open_session(request, landing(actor.role), token=token)
     return RedirectResponse(request.session["home"], 303)
 
 

@@ -1,16 +1,20 @@
 """The pages' session: a signed cookie (Starlette's SessionMiddleware,
-itsdangerous), HttpOnly, SameSite=Lax, Secure unless Logis listens on loopback.
-It holds a bearer token, verified on every page by the API's own `get_caller`:
-a signed-in person is the same `Caller` as the token's bearer (role,
-organisation, department, commune), need-to-know and access log included.
-Every POST form carries the session's CSRF token."""
+itsdangerous), HttpOnly, SameSite=Lax, Secure unless Logis listens on loopback
+and is not reached at an https:// LOGIS_PUBLIC_URL.
+It holds a development bearer token, verified on every page by the API's own
+`get_caller`, or the claims of the identity provider's ID token
+(api/web/oidc.py), read by the API's own `caller_of`: either way a signed-in
+person is the same `Caller` as a token's bearer (role, organisation,
+department, commune), need-to-know and access log included. Every POST form
+carries the session's CSRF token."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from typing import Annotated
+import time
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials
@@ -19,7 +23,7 @@ from api.deps import get_caller
 from domain.access import Caller
 from infra.development_tokens import development_secret
 from infra.settings import LOOPBACK_HOSTS, Settings
-from infra.token_verification import AuthConfigError
+from infra.token_verification import AuthConfigError, TokenError, caller_of
 
 COOKIE = "logis_session"
 SESSION_HOURS = 8  # as a development token
@@ -37,7 +41,9 @@ def session_options(settings: Settings) -> dict[str, object]:
         "session_cookie": COOKIE,
         "max_age": SESSION_HOURS * 3600,
         "same_site": "lax",
-        "https_only": settings.host not in LOOPBACK_HOSTS,
+        # Reached beyond the loopback, or through a TLS proxy (LOGIS_PUBLIC_URL)
+        "https_only": settings.host not in LOOPBACK_HOSTS
+        or (settings.public_url or "").startswith("https://"),
     }
 
 
@@ -57,6 +63,29 @@ def development_sign_in(settings: Settings) -> bool:
     """The demo's one-click sign-in: only when Logis signs its own development
     tokens (no identity provider configured)."""
     return not settings.uses_identity_provider
+
+
+def open_session(
+    request: Request,
+    home: str,
+    *,
+    token: str | None = None,
+    claims: dict[str, Any] | None = None,
+) -> None:
+    """A new session (and CSRF token) for the person just signed in: with a
+    development `token`, or the identity provider's `claims` (kept SESSION_HOURS
+    at most, however often the cookie is renewed)."""
+    request.session.clear()
+    if token is not None:
+        request.session["token"] = token
+    if claims is not None:
+        request.session["claims"] = claims
+        request.session["until"] = time.time() + SESSION_HOURS * 3600
+    request.session["home"] = home
+
+
+def signed_in(request: Request) -> bool:
+    return "token" in request.session or "claims" in request.session
 
 
 def csrf_token(request: Request) -> str:
@@ -93,7 +122,11 @@ SentForm = Annotated[dict[str, str], Depends(sent_form)]
 
 async def page_caller(request: Request) -> Caller:
     """The signed-in caller, by the API's `get_caller` on the session's token
-    (it also becomes the request's caller, which the access log reads)."""
+    (it also becomes the request's caller, which the access log reads), or
+    by the API's `caller_of` on the identity provider's claims."""
+    claims = request.session.get("claims")
+    if claims is not None:
+        return _claims_caller(request, claims)
     token = request.session.get("token")
     if not token:
         raise SignInRequired
@@ -106,6 +139,18 @@ async def page_caller(request: Request) -> Caller:
             request.session.pop("token", None)
             raise SignInRequired from None
         raise
+
+
+def _claims_caller(request: Request, claims: dict[str, Any]) -> Caller:
+    try:
+        if time.time() >= float(request.session.get("until", 0)):
+            raise SignInRequired
+        caller = caller_of(claims)
+    except (SignInRequired, TokenError):
+        request.session.clear()
+        raise SignInRequired from None
+    request.state.caller = caller
+    return caller
 
 
 PageCallerDep = Annotated[Caller, Depends(page_caller)]

@@ -1,0 +1,156 @@
+"""The pages' sign-in with the identity provider (LOGIS_OIDC_ISSUER and
+LOGIS_OIDC_CLIENT_ID): OpenID Connect's authorisation code flow with PKCE (S256),
+state and nonce, by Authlib's Starlette client, which keeps them in the session
+until the provider sends the person back. Their ID token (signature by the
+provider's JWKS, issuer, audience, nonce, expiry checked by Authlib) becomes a
+caller by the API's own `caller_of`: the same claims, the same caller as a
+bearer token. A refusal is a `SignInRefused` with a stable code."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from joserfc.errors import JoseError
+
+# Authlib would rather have httpx2, and says so at import; it speaks httpx, as
+# the rest of Logis. (Its module `deprecate` shows its warnings always: imported
+# first, so that this filter comes before.)
+with warnings.catch_warnings():
+    import authlib.deprecate  # noqa: F401
+
+    warnings.filterwarnings("ignore", "The httpx module is deprecated")
+    from authlib.integrations.base_client import MismatchingStateError, OAuthError
+    from authlib.integrations.starlette_client import OAuth
+
+from infra.token_verification import TokenError, caller_of
+
+if TYPE_CHECKING:
+    from authlib.integrations.starlette_client import StarletteOAuth2App
+    from fastapi import Request
+    from starlette.responses import Response
+
+    from domain.access import Caller
+    from infra.settings import Settings
+
+RETURN = "/connexion/retour"  # the redirect URI registered with the provider
+CLIENT = "logis"
+# The claims a session keeps: those `caller_of` reads.
+CALLER_CLAIMS = ("sub", "role", "org", "department", "commune")
+
+
+class SignInRefused(Exception):
+    """The sign-in failed: nothing stored; `code` is stable, `message` French."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def oidc_sign_in(settings: Settings) -> bool:
+    """The pages sign people in through the identity provider."""
+    return settings.oidc_issuer is not None and settings.oidc_client_id is not None
+
+
+def _client(request: Request) -> StarletteOAuth2App:
+    """The app's Authlib client (built once: it keeps the discovery document
+    and the provider's keys)."""
+    state = request.app.state
+    client: StarletteOAuth2App | None = getattr(state, "oidc_client", None)
+    if client is None:
+        settings: Settings = state.system.settings
+        secret = settings.oidc_client_secret
+        client = OAuth().register(
+            CLIENT,
+            server_metadata_url=(
+                f"{settings.oidc_issuer}/.well-known/openid-configuration"
+            ),
+            client_id=settings.oidc_client_id,
+            client_secret=secret.get_secret_value() if secret else None,
+            client_kwargs={
+                "scope": "openid",
+                "code_challenge_method": "S256",
+                "timeout": settings.identity_provider_timeout_seconds,
+                # Without a secret, a public client: PKCE alone binds the code.
+                "token_endpoint_auth_method": (
+                    "client_secret_basic" if secret else "none"
+                ),
+            },
+        )
+        state.oidc_client = client
+    return client
+
+
+def _unavailable() -> SignInRefused:
+    return SignInRefused(
+        "identity_provider_unavailable",
+        "Le fournisseur d'identité ne répond pas : réessayez dans un instant.",
+        503,
+    )
+
+
+def _return_url(request: Request) -> str:
+    """The redirect URI: under LOGIS_PUBLIC_URL, or the request's own address."""
+    public = request.app.state.system.settings.public_url
+    return f"{public}{RETURN}" if public else str(request.url_for("oidc_return"))
+
+
+async def start(request: Request) -> Response:
+    """A redirect to the provider's authorization endpoint (its discovery
+    document's), with a fresh state, nonce and PKCE challenge kept in the
+    session."""
+    try:
+        return await _client(request).authorize_redirect(request, _return_url(request))
+    except (httpx.HTTPError, KeyError, ValueError) as error:
+        raise _unavailable() from error
+
+
+async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
+    """The caller the provider sent back, and the claims a session keeps: the
+    code exchanged (with the PKCE verifier), the ID token checked."""
+    settings: Settings = request.app.state.system.settings
+    issuer = settings.oidc_issuer
+    try:
+        token = await _client(request).authorize_access_token(
+            request,
+            claims_options={  # the API's issuers; this client among the audience
+                "iss": {"essential": True, "values": [issuer, f"{issuer}/"]},
+                "aud": {"essential": True, "values": [settings.oidc_client_id]},
+            },
+            leeway=settings.jwt_leeway_seconds,
+        )
+    except MismatchingStateError:
+        raise SignInRefused(
+            "oidc_state_mismatch",
+            "Connexion refusée : cette réponse du fournisseur d'identité ne répond "
+            "à aucune demande de ce navigateur. Recommencez la connexion.",
+        ) from None
+    except OAuthError as error:
+        raise SignInRefused(
+            "oidc_provider_error",
+            "Connexion refusée par le fournisseur d'identité "
+            f"({error.error}). Recommencez la connexion.",
+        ) from None
+    except JoseError as error:  # signature, issuer, audience, nonce, expiry…
+        claim = getattr(error, "claim", None)
+        why = f"revendication « {claim} » absente ou invalide" if claim else error.error
+        raise SignInRefused(
+            "oidc_invalid_id_token", f"Connexion refusée : jeton d'identité ({why})."
+        ) from None
+    except (httpx.HTTPError, KeyError, ValueError) as error:
+        raise _unavailable() from error
+    claims = token.get("userinfo")
+    if not claims:
+        raise SignInRefused(
+            "oidc_invalid_id_token",
+            "Connexion refusée : le fournisseur d'identité n'a pas envoyé de jeton "
+            "d'identité.",
+        )
+    try:
+        caller = caller_of(dict(claims))
+    except TokenError as error:
+        raise SignInRefused("oidc_claims_invalid", error.message, 403) from None
+    return caller, {name: claims[name] for name in CALLER_CLAIMS if name in claims}
