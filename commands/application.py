@@ -247,14 +247,20 @@ class Logis(Application[UUID]):
     def department_settings(
         self, code: str, day: date
     ) -> tuple[int, DepartmentSettings]:
-        department = self._find(department_id(code))
-        if not isinstance(department, Department):
+        aggregate_id = department_id(code)
+        last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        versions = self.settings_versions.history(
+            code,
+            last[0].originator_version if last else 0,
+            lambda: self._find(aggregate_id),
+        )
+        if versions is None:
             msg = (
                 f"Le département {code} n'a aucun paramétrage : "
                 "un administrateur doit l'adopter."
             )
             raise DepartmentNotConfiguredError(msg)
-        number, data = version_in_force(department.versions, code, day)
+        number, data = version_in_force(versions, code, day)
         return number, self.settings_versions.get(code, number, data)
 
     def declare_import(
