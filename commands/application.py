@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from commands.lookup import Lookup
 from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
+from commands.settings_versions import SettingsVersions
 from domain import access
 from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
@@ -26,6 +28,7 @@ from domain.department import (
     DepartmentNotConfiguredError,
     HistoryImport,
     department_id,
+    version_in_force,
 )
 from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
@@ -52,6 +55,7 @@ class Logis(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self.saved_listeners: list[Callable[[], None]] = []
+        self.settings_versions = SettingsVersions()  # each validated once
 
     def _notify(self, recordings: list[Any]) -> None:
         """After each save: the in-process projector is woken (infra/)."""
@@ -139,17 +143,20 @@ class Logis(Application[UUID]):
         after `as_of`. 404 for none of that kind; 404 `<kind>_not_known_at` or
         `<kind>_not_found_at_date` before it existed, by either clock; 422
         when the clocks read the future."""
-        current = self.get(kind_name, record_id)
-        self.check_clocks(clocks, current.department, now)
-        events = list(self.events.get(record_id))
-        absent = clocks.absent(kind(kind_name).label, record_id, events)
+        found = kind(kind_name)
+        events = self.events.get(record_id)  # decoded one at a time
+        first = next(events, None)
+        if not isinstance(first, found.event):
+            raise _not_found(found, record_id)
+        self.check_clocks(clocks, first.department, now)
+        # One pass, decoding no event after the first beyond the clocks.
+        replayable = clocks.replayable(chain([first], events))
+        # None replayable: the first event was not known, or had not happened.
+        absent = clocks.absent(found.label, record_id, replayable or [first])
         if absent is not None:
             message, code = absent
             raise NotFoundError(message, f"{kind_name}_{code}")
-        aggregate: Any = None
-        for event in clocks.replayable(events):
-            aggregate = event.mutate(aggregate)
-        return aggregate
+        return _replay(None, replayable)
 
     @staticmethod
     def check_clocks(
@@ -240,14 +247,21 @@ class Logis(Application[UUID]):
     def department_settings(
         self, code: str, day: date
     ) -> tuple[int, DepartmentSettings]:
-        department = self._find(department_id(code))
-        if not isinstance(department, Department):
+        aggregate_id = department_id(code)
+        last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        versions = self.settings_versions.history(
+            code,
+            last[0].originator_version if last else 0,
+            lambda: self._find(aggregate_id),
+        )
+        if versions is None:
             msg = (
                 f"Le département {code} n'a aucun paramétrage : "
                 "un administrateur doit l'adopter."
             )
             raise DepartmentNotConfiguredError(msg)
-        return department.settings_on(day)
+        number, data = version_in_force(versions, code, day)
+        return number, self.settings_versions.get(code, number, data)
 
     def declare_import(
         self, code: str, command: DeclareImport, ctx: Context

@@ -71,8 +71,9 @@ def settings_history(
 ) -> SettingsOn:
     """The department's settings history as `settings_on(day)`: the version in
     force on a day (DepartmentNotConfiguredError before the first), each
-    version read once; with `known_at`, only the versions adopted (recorded)
-    by then: a decision is judged by the settings the store knew."""
+    version validated once (commands/settings_versions.py); with `known_at`,
+    only the versions adopted (recorded) by then: a decision is judged by the
+    settings the store knew."""
     try:
         versions = app.department_versions(department)
     except NotFoundError:
@@ -85,13 +86,10 @@ def settings_history(
         for event in known:
             state = event.mutate(state)
         versions = list(state.versions) if state is not None else []
-    parsed: dict[int, DepartmentSettings] = {}
 
     def on(day: date) -> tuple[int, DepartmentSettings]:
         number, data = version_in_force(versions, department, day)
-        if number not in parsed:
-            parsed[number] = DepartmentSettings.model_validate(data)
-        return number, parsed[number]
+        return number, app.settings_versions.get(department, number, data)
 
     return on
 

@@ -77,12 +77,19 @@ class Clocks:
         each event applies to the state the one before it left). So the state
         stops at the first event beyond `as_of`; a step recorded late behind
         it is in the history, the audit trail and legality, not in the state.
+        Read lazily: `events` may be decoded one at a time, none after the
+        first beyond the clocks (the known events are a prefix).
         """
-        known = self.known(events)
-        if self.as_of is None:
-            return known
-        day = self.as_of
-        return list(takewhile(lambda e: e.occurred_on <= day, known))
+        known_at, day = self.known_at, self.as_of
+        return list(
+            takewhile(
+                lambda e: (
+                    (known_at is None or e.timestamp <= known_at)
+                    and (day is None or e.occurred_on <= day)
+                ),
+                events,
+            )
+        )
 
     def day(self, department: str, now: datetime) -> date:
         """The day the legality engine judges on: `as_of`, or the

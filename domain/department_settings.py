@@ -7,6 +7,7 @@ aggregate (domain/department.py)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -17,6 +18,28 @@ from domain.text import SingleLine
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any, NoReturn
+
+
+class ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dict nothing can change: the mappings of a settings version, so that
+    the version, validated once, is shared by every command that reads it
+    (commands/application.py) and none can alter what the others read."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        msg = "department settings are read-only"
+        raise TypeError(msg)
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReadOnlyDict:
+        return type(self)(copy.deepcopy(dict(self), memo))
+
+
 # Bounds of what an administrator may adopt: a name (document, criterion, role,
 # axis, sector) and an amount in euros.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), SingleLine]
@@ -59,7 +82,7 @@ class CeilingTable(BaseModel):
         if not value or any(k not in range(1, 7) or v <= 0 for k, v in value.items()):
             msg = "catégories 1 à 6 attendues, chacune d'un montant positif"
             raise ValueError(msg)
-        return value
+        return ReadOnlyDict(value)
 
 
 # ASLL-CONTENU: the work axes of a measure [seed 004; seed 002 adds the last three].
@@ -174,7 +197,9 @@ class DepartmentSettings(BaseModel):
     # The legal source of each value above, by field name, and the assumption
     # it rests on where no text sets it. Settings adopted before it existed
     # have none: their values are then of unknown provenance, not assumptions.
-    provenance: dict[str, Provenance] = Field(default_factory=dict, max_length=100)
+    provenance: dict[str, Provenance] = Field(
+        default_factory=ReadOnlyDict, max_length=100
+    )
 
     @field_validator("provenance")
     @classmethod
@@ -185,7 +210,7 @@ class DepartmentSettings(BaseModel):
         if unknown:
             msg = f"provenance de réglages inconnus : {', '.join(unknown)}"
             raise ValueError(msg)
-        return value
+        return ReadOnlyDict(value)
 
     def assumptions(self, names: Iterable[str], day: date) -> tuple[str, ...]:
         """The assumptions, in French, under the values `names` as used on
