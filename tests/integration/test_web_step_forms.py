@@ -188,6 +188,26 @@ def test_an_association_records_a_meeting_and_asks_a_renewal_by_their_forms(
 
 
 @pytest.mark.usefixtures("asll")
+def test_a_measures_rarer_steps_are_offered_apart_and_a_bail_glissants_only_on_one(
+    client: TestClient, browser: TestClient
+) -> None:
+    mesure, page = association_opens(client, browser, "en_cours")  # individuelle
+    assert 'id="formulaire-missed-meeting"' not in awaited(page.text)
+    rarer = page.text[page.text.index('id="autres-etapes"') :]
+    assert 'id="formulaire-missed-meeting"' in rarer
+    assert 'id="formulaire-rupture"' in rarer
+    for slug in ("head-lease", "sublease", "sublease-review", "sublease-end"):
+        assert f'id="formulaire-{slug}"' not in page.text, slug  # no bail glissant
+    missed = form_of(page, "missed-meeting")
+    answer = browser.post(
+        f"/mesures/{mesure}/etapes/missed-meeting",
+        data={**missed, "relaunched": "true"},
+    )
+    assert answer.status_code == 303, answer.text
+    assert mesure_events(client, mesure)[-1]["type"] == "MeetingMissed"
+
+
+@pytest.mark.usefixtures("asll")
 def test_a_rule_refusing_a_form_is_said_above_it_and_nothing_stored(
     client: TestClient, browser: TestClient
 ) -> None:
