@@ -18,9 +18,11 @@ from api.errors import documented_errors
 from api.record_routes import add_read_route
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
 from api.steps import add_creation_route, add_step_routes
+from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
-from projections.programmes import ProgrammeFilter, select_programmes
+from infra.bootstrap import System
+from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
 
 ERRORS = documented_errors(
     "Programme introuvable",
@@ -58,17 +60,28 @@ def list_programmes(
 ) -> ProgrammesPublic:
     """List programmes from the read model, filtered by department, commune, kind;
     only those of the caller's scope."""
+    query = ProgrammeFilter(department, commune, kind, limit, offset)
+    rows, total, position = programmes_in_scope(system, caller, query, min_position)
+    return ProgrammesPublic(data=rows, count=total, position=position)
+
+
+def programmes_in_scope(
+    system: System,
+    caller: Caller,
+    query: ProgrammeFilter,
+    min_position: int | None = None,
+) -> tuple[list[ProgrammeRow], int, int]:
+    """The programmes of the caller's scope `query` selects, their total and
+    the view's position (403 for a role that lists none); a programme names
+    no household: nothing logged."""
     view = scoped(
         current_view(system, "programmes", min_position),
         caller,
         "programme",
         "programmes",
     )
-    rows, total = select_programmes(
-        view, ProgrammeFilter(department, commune, kind, limit, offset)
-    )
-    position = view.max_tracking_id(system.app.name) or 0
-    return ProgrammesPublic(data=rows, count=total, position=position)
+    rows, total = select_programmes(view, query)
+    return rows, total, view.max_tracking_id(system.app.name) or 0
 
 
 add_read_route(

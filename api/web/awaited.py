@@ -82,6 +82,18 @@ def commission_kinds(role: str) -> dict[str, str]:
     }
 
 
+LIST_EXPIRY = "expire_from_list"
+LIST_LABEL = "Liste complémentaire à échéance"
+
+
+def list_kinds(role: str) -> dict[str, str]:
+    """The sessions whose ranking keeps a liste complémentaire (LC-VALIDITE),
+    when `role` records a listed dossier's expiry: the list's last day."""
+    if role not in dossier.STEP_ROLES[LIST_EXPIRY]:
+        return {}
+    return dict.fromkeys(commission.STEP_ROLES["rank"], LIST_LABEL)
+
+
 def programme_stages(role: str) -> dict[str, str]:
     """An announced programme awaits its concertation (CONC-QUOTA)."""
     holds = role in programme.STEP_ROLES["hold_concertation"]
@@ -95,5 +107,6 @@ def has_worklist(role: str) -> bool:
         or mesure_stages(role)
         or bilan_statuses(role)
         or commission_kinds(role)
+        or list_kinds(role)
         or programme_stages(role)
     )

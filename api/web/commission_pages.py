@@ -27,6 +27,7 @@ from api.web.pages import (
     PageNumber,
     PageRoute,
     blank_is_none,
+    known,
     offset,
     query_day,
     render_list,
@@ -53,12 +54,7 @@ def commissions_page(
     held_until: Annotated[str | None, Query(max_length=20)] = None,
     page: PageNumber = 1,
 ) -> Response:
-    kind = blank_is_none(kind)
-    if kind is not None and kind not in KINDS:
-        raise HTTPException(
-            422,
-            {"code": "invalid_input", "message": f"Commission inconnue : « {kind} »."},
-        )
+    kind = known(kind, KINDS, "Commission inconnue")
     query = CommissionFilter(
         kind=kind,
         held_from=query_day(held_from),

@@ -12,7 +12,13 @@ from babel.numbers import format_currency
 
 from api.minutes import labels as minutes
 from api.minutes.labels import STAGE_LABELS
-from domain import commission_steps, mesure_steps, places, saisine_steps
+from domain import (
+    commission_steps,
+    mesure_steps,
+    places,
+    programme_steps,
+    saisine_steps,
+)
 from domain.department import OVERSEAS_TIMEZONES
 from domain.shared import ROLE_LABELS
 
@@ -69,6 +75,11 @@ LABELS: dict[str, dict[str, str]] = {
         mesure_steps.SUBLET: "sous-location en cours",
         mesure_steps.SLID: "bail glissé au ménage",
         mesure_steps.SUBLEASE_ENDED: "sous-location terminée",
+    },
+    "programme_kind": {"livraison": "livraison", "vacance": "vacance"},
+    "programme_stage": {
+        programme_steps.ANNOUNCED: "annoncé",
+        programme_steps.CONCERTED: "concertation tenue",
     },
     "commission_kind": minutes.KIND_TITLES,
     "commission_stage": commission_steps.STAGE_LABELS,

@@ -7,7 +7,7 @@ API's status and message. Records' pages: api/web/record_pages.py."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,6 +71,7 @@ PAGE_POLICY = (
 NAVIGATION = (
     ("/dossiers", "Dossiers", "dossier"),
     ("/mesures", "Mesures ASLL", "mesure"),
+    ("/programmes", "Programmes", "programme"),
     ("/commissions", "Commissions", "commission"),
     ("/legalite", "Légalité", "legality_report"),
     ("/charge", "Charge ASLL", "asll_dashboards"),
@@ -293,6 +294,16 @@ def matching(value: str | None, pattern: str, what: str) -> str | None:
     return value
 
 
+def known(value: str | None, allowed: Iterable[str], what: str) -> str | None:
+    """A filter's code among `allowed` (None when blank); 422 otherwise."""
+    value = blank_is_none(value)
+    if value is not None and value not in allowed:
+        raise HTTPException(
+            422, {"code": "invalid_input", "message": f"{what} : « {value} »."}
+        )
+    return value
+
+
 def offset(page: int) -> int:
     return (page - 1) * PAGE_SIZE
 
@@ -302,6 +313,8 @@ def render_list(
     template: str,
     found: tuple[list[Any], int, int],
     page: int,
+    *,
+    status: int = 200,
     **context: Any,
 ) -> Response:
     """A list's page: the rows a list function `found` (its page, how many
@@ -311,7 +324,14 @@ def render_list(
     pages = max(1, -(-total // PAGE_SIZE))
     shown = {name: "" if value is None else value for name, value in context.items()}
     return render(
-        request, template, rows=rows, total=total, page=page, pages=pages, **shown
+        request,
+        template,
+        status,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        **shown,
     )
 
 

@@ -55,7 +55,7 @@ from domain.access import Caller, ForbiddenError
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.dossier_rules import ATTRIBUTIONS, CONDITION
 from domain.dossier_steps import DECIDED
-from domain.mesure_steps import STAGES, UNDER_CONVENTION
+from domain.mesure_steps import HEAD_LEASE, STAGES, SUBLET, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
 from domain.shared import DomainError, add_months
@@ -67,6 +67,7 @@ STALE = (
     "enregistré. Relisez ce qui a été enregistré entre-temps, puis recommencez."
 )
 T = TypeVar("T")
+BAIL_GLISSANT = "bail_glissant"  # a kind of domain/mesure_steps.KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -353,5 +354,28 @@ add_record_page(
     lambda dossier, reader: {"dossier": dossier},
     _after_the_cal,
 )
-add_record_page("mesure", MesurePublic, "mesure.html", _mesure_deadlines)
+# The bail glissant's steps (domain/mesure_bail.py), by the status its bail must
+# have: none yet for the head lease, then the sublease's.
+BAIL_AT = {
+    "sign_head_lease": None,
+    "sign_sublease": HEAD_LEASE,
+    **dict.fromkeys(("review_sublease", "slide_lease", "end_sublease"), SUBLET),
+}
+
+
+def _bail_glissant(
+    step: type[RecordStep], mesure: MesurePublic, context: dict[str, Any]
+) -> list[Preset]:
+    """A bail glissant's step only on such a measure, where its bail stands
+    (the aggregate checks them beside its stage); any other step, as usual."""
+    if step.action not in BAIL_AT:
+        return [Preset()]
+    status = (mesure.bail or {}).get("status")
+    glissant = mesure.kind == BAIL_GLISSANT and status == BAIL_AT[step.action]
+    return [Preset()] if glissant else []
+
+
+add_record_page(
+    "mesure", MesurePublic, "mesure.html", _mesure_deadlines, _bail_glissant
+)
 add_record_page("saisine", SaisinePublic, "saisine.html", _saisine_deadlines)

@@ -27,7 +27,13 @@ from api.web.awaited import BILAN_STEP, DOSSIER_AWAITS, MESURE_AWAITS
 from api.web.words import CHOICE_LABELS, FIELD_LABELS, STEP_FIELD_LABELS
 from commands.base import Command, RecordStep
 from commands.procedures import PROCEDURES
-from domain import commission_steps, dossier_steps, mesure_steps, programme_steps
+from domain import (
+    commission_steps,
+    dossier_steps,
+    mesure_steps,
+    programme_steps,
+    saisine_steps,
+)
 from domain.access import Caller
 from domain.pydantic_french import field_of, french_problem
 
@@ -42,10 +48,11 @@ UUID_PARTS = ("dossier_id",)
 # When a step is offered: the stages that await it (the worklist's tables,
 # api/web/awaited.py), and those the aggregates' own stage checks admit for the
 # steps that table leaves out (domain/dossier_attribution.py, mesure_support.py,
-# mesure_checks.py). A kind with a table offers only the steps it lists (its
-# other steps, rarer, go through the API); a kind without one, every step its
-# role may record. The aggregate checks again: a form shown is never a form
-# accepted.
+# mesure_checks.py, saisine_course.py). The rarer steps (OTHER_AT: a withdrawal,
+# documents, a renewal of the demand, a closure…) are offered beside them, in
+# their own group, at the stages their aggregate admits; a step in neither
+# table, at every stage but the kind's last ones (ENDED). The aggregate checks
+# again: a form shown is never a form accepted.
 def _awaiting(awaits: Mapping[str, tuple[str, str]]) -> dict[str, frozenset[str]]:
     stages: dict[str, set[str]] = {}
     for stage, (action, _) in awaits.items():
@@ -53,6 +60,8 @@ def _awaiting(awaits: Mapping[str, tuple[str, str]]) -> dict[str, frozenset[str]
     return {action: frozenset(found) for action, found in stages.items()}
 
 
+S, D = saisine_steps, dossier_steps
+_ORIENTABLE = frozenset({S.REGISTERED, S.ENQUIRY_RETURNED, S.ORIENTED})
 _DOSSIER = _awaiting(DOSSIER_AWAITS)
 _MESURE = _awaiting(MESURE_AWAITS)
 OFFERED_AT: dict[str, dict[str, frozenset[str]]] = {
@@ -61,8 +70,6 @@ OFFERED_AT: dict[str, dict[str, frozenset[str]]] = {
         BILAN_STEP: frozenset({dossier_steps.ENTERED}),
         "offer": _DOSSIER["offer"] | {dossier_steps.DECIDED},
         "fulfil_condition": frozenset({dossier_steps.DECIDED}),
-        "request_documents": frozenset({dossier_steps.ANALYSIS}),
-        "receive_documents": frozenset({dossier_steps.ANALYSIS}),
     },
     "mesure": _MESURE
     | {
@@ -88,8 +95,71 @@ OFFERED_AT: dict[str, dict[str, frozenset[str]]] = {
             frozenset({commission_steps.IN_SESSION}),
         ),
     },
-    "saisine": {},  # its steps: through the API for now
+    # domain/saisine_course.py: its court dates and closure at any stage
+    "saisine": {
+        "register": frozenset({S.SIGNALLED}),
+        "request_enquiry": frozenset({S.REGISTERED}),
+        "return_enquiry": frozenset({S.ENQUIRY_REQUESTED}),
+        "orient": _ORIENTABLE,
+        "examine": _ORIENTABLE | {S.AVIS_ISSUED, S.FOLLOWED_UP},
+        "issue_avis": frozenset({S.EXAMINED}),
+        "record_follow_up": frozenset({S.AVIS_ISSUED, S.FOLLOWED_UP}),
+    },
 }
+# The stages after which a kind's record takes no step.
+ENDED: dict[str, frozenset[str]] = {
+    "dossier": dossier_steps.TERMINAL,
+    "mesure": mesure_steps.TERMINAL,
+    "saisine": frozenset({saisine_steps.CLOSED}),
+    "commission": frozenset({commission_steps.CLOSED}),
+}
+# A dossier's rarer steps where its aggregate admits them (dossier_endings.py,
+# dossier_instruction.py, dossier_installation.py); a withdrawal, a radiation
+# and a renewal of the demand, until the lease (_check_before_lease).
+_BEFORE_LEASE = (
+    frozenset(dossier_steps.STAGES)
+    - dossier_steps.TERMINAL
+    - {
+        dossier_steps.LEASE,
+        dossier_steps.ENTERED,
+        dossier_steps.REVIEWED,
+    }
+)
+OTHER_AT: dict[str, dict[str, frozenset[str]]] = {
+    "dossier": {
+        "request_documents": frozenset({D.ANALYSIS}),
+        "receive_documents": frozenset({D.ANALYSIS}),
+        **dict.fromkeys(("withdraw", "radiate", "renew_demand"), _BEFORE_LEASE),
+        "declare_inadmissible": frozenset(
+            {D.RESOURCES, D.ANALYSIS, D.SOLVENCY, D.PRESELECTED, D.RANKED, D.DEFERRED}
+        ),
+        "expire_from_list": frozenset({D.RANKED, D.DEFERRED, D.DECIDED}),
+        "attend_information_meeting": D.AFTER_ATTRIBUTION,
+        # is_closable, or a condition's deadline passed
+        "close": frozenset(
+            {D.PRESELECTED, D.RANKED, D.DECIDED, D.REFUSED, D.LAPSED, D.REVIEWED}
+        ),
+    },
+    "mesure": {
+        "miss_meeting": mesure_steps.UNDER_CONVENTION,
+        **dict.fromkeys(("break_off", "sign_head_lease"), mesure_steps.HOLDS_A_PLACE),
+    },
+}
+
+
+def offered_at(kind: str, action: str) -> frozenset[str] | None:
+    """The stages at which a step is offered, None for a kind's step listed
+    nowhere (offered until the record's last stages)."""
+    for table in (OFFERED_AT, OTHER_AT):
+        stages = table.get(kind, {}).get(action)
+        if stages is not None:
+            return stages
+    return None
+
+
+def is_other(kind: str, action: str) -> bool:
+    """Whether a step is one of the kind's rarer (shown in their own group)."""
+    return action not in OFFERED_AT.get(kind, {})
 
 
 @dataclass(frozen=True)
@@ -193,8 +263,10 @@ def may_take(step: type[RecordStep], role: str, record: Any) -> bool:
         roles = by_kind.get(record.kind, frozenset())
     if role not in roles:
         return False
-    table = OFFERED_AT.get(step.record_kind)
-    return table is None or record.stage in table.get(step.action, ())
+    stages = offered_at(step.record_kind, step.action)
+    if stages is None:
+        return record.stage not in ENDED.get(step.record_kind, frozenset())
+    return record.stage in stages
 
 
 PresetsOf = Callable[[type[RecordStep], Any], list[Preset]]
@@ -216,11 +288,10 @@ def forms_for(
             continue
         for preset in presets(step, record):
             url = f"/{kind}s/{record.id}/etapes/{step.slug}"
-            forms.append(
-                command_form(
-                    step, step.slug, step.title, url, record.version, preset, sent or {}
-                )
+            form = command_form(
+                step, step.slug, step.title, url, record.version, preset, sent or {}
             )
+            forms.append(form | {"other": is_other(kind, step.action)})
     return forms
 
 
@@ -279,6 +350,7 @@ def command_form(
         "key": secrets.token_urlsafe(16),
         "values": values,
         "errors": again.get("errors", {}),
+        "sent": bool(again),  # the form sent back (its group shown open)
     }
 
 

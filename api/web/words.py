@@ -13,6 +13,7 @@ from api.minutes.labels import FUNCTIONS, OUTCOMES
 from api.minutes.labels import STAGE_LABELS as DOSSIER_STAGES
 from api.web.french import day, euros
 from domain import commission_steps, mesure_steps, places, saisine_steps
+from domain.saisine_rules import TRUCE_EXCEPTIONS
 from domain.shared import ROLE_LABELS
 
 # A field's name for people (its name in the API otherwise).
@@ -102,6 +103,27 @@ FIELD_LABELS = {
     "association_name": "Association",
     "on": "Le",
     "held": "Tenue",
+    "annual_resources": "Ressources annuelles (€)",
+    "household_category": "Catégorie de ménage",
+    "through_role": "Demandées par l'intermédiaire de (rôle)",
+    "through_organisation": "Demandées par l'intermédiaire de (organisme)",
+    "expressed_on": "Retrait exprimé par le ménage le",
+    "expressed_by": "Exprimé par",
+    "operator": "Opérateur de l'enquête",
+    "operator_role": "Nature de l'opérateur",
+    "towards": "Orienté vers",
+    "note": "Motivation",
+    "session_on": "Séance du",
+    "recommendations": "Recommandations (une par ligne)",
+    "summons_on": "Assignation le",
+    "hearing_on": "Audience le",
+    "truce_exception": "Exception à la trêve hivernale invoquée",
+    "renforce": "Mesure renforcée",
+    "reoriented_to": "Réorientée vers",
+    "signed_by": "Signée par",
+    "relaunched": "Ménage relancé",
+    "bilan": "Bilan",
+    "relayed_to": "Relais vers",
 }
 # A field's name in one step's form, where the generic one says too little.
 STEP_FIELD_LABELS = {
@@ -110,9 +132,20 @@ STEP_FIELD_LABELS = {
     ("hold_meeting", "kind"): "Rencontre",
     ("request_renewal", "months"): "Durée du renouvellement demandé (mois)",
     ("request_renewal", "reason"): "Pourquoi renouveler",
+    ("record_follow_up", "note"): "Suivi de l'avis",
+    ("close", "outcome"): "Issue",
 }
 # The words of a choice's codes: the domain's own labels, then these.
 CHOICE_LABELS = {
+    **saisine_steps.OUTCOME_LABELS,
+    **{code: e.label for code, e in TRUCE_EXCEPTIONS.items()},
+    "fsl": "Fonds de solidarité pour le logement (FSL)",
+    "services_sociaux": "services sociaux",
+    "surendettement": "commission de surendettement",
+    "courrier": "courrier",
+    "courriel": "courriel",
+    "en_personne": "en personne",
+    "telephone": "téléphone",
     **ROLE_LABELS,
     **OUTCOMES,
     **FUNCTIONS,

@@ -8,10 +8,11 @@ Covered: dossiers awaiting the caller's step (no deadline: the dossier list's
 view holds none, not even an offer's answer deadline), bilans d'installation
 due or overdue (BILAN-DELAI), ASLL measures under convention (bilan or renewal
 due by the convention's end), sessions to hold by their day (overdue while
-their minutes are not closed). Not covered yet: the offer's answer deadline
-(not in a read model), documents asked, the liste complémentaire's expiry,
-CCAPEX referrals and their deadlines. Each source lists its first 100
-records."""
+their minutes are not closed), a ranking's liste complémentaire by its last
+day (LC-VALIDITE: the commissions' view holds it). Not covered yet: the offer's
+answer deadline (not in a read model), documents asked, CCAPEX referrals and
+their deadlines (no read model lists referrals: each is read by its id).
+Each source lists its first 100 records."""
 
 from __future__ import annotations
 
@@ -22,19 +23,20 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
-from api.access import scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import SystemDep, current_view
+from api.deps import SystemDep
 from api.routes.commissions import commissions_in_scope
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
+from api.routes.programmes import programmes_in_scope
 from api.routes.workload import mesure_filter
 from api.web import awaited, french
 from api.web.awaited import (
     bilan_statuses,
     commission_kinds,
     dossier_stages,
+    list_kinds,
     mesure_stages,
     programme_stages,
 )
@@ -49,7 +51,7 @@ from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
 from projections.mesures import MesureRow
-from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
+from projections.programmes import ProgrammeFilter, ProgrammeRow
 
 PER_SOURCE = 100
 
@@ -110,6 +112,17 @@ def commission_item(label: str, row: CommissionRow, now: datetime) -> WorkItem |
     return WorkItem(todo, f"/commissions/{row.id}", record, row.held_on, late)
 
 
+def list_item(label: str, row: CommissionRow, now: datetime) -> WorkItem | None:
+    """A session's liste complémentaire, due by its last day (LC-VALIDITE);
+    past it, its dossiers still listed are to be recorded as expired."""
+    if row.list_valid_until is None:
+        return None
+    late = row.list_valid_until < local_today(row.department, now)
+    todo = "Liste complémentaire expirée : dossiers à sortir" if late else label
+    record = f"Séance du {french.day(row.held_on)} à {french.commune(row.commune)}"
+    return WorkItem(todo, f"/commissions/{row.id}", record, row.list_valid_until, late)
+
+
 def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
     kind = french.label(row.kind, "mesure_kind")
     record = f"Mesure {kind} à {french.commune(row.commune)}"
@@ -144,11 +157,8 @@ def _programmes(
     system: System, caller: Caller, access: AccessRecorder, query: ProgrammeQuery
 ) -> tuple[list[ProgrammeRow], int, int]:
     """The programmes of the caller's scope at the query's stage, as GET
-    /v1/programmes reads them (the programmes' view, narrowed to the scope);
-    a programme names no household: nothing logged."""
-    view = current_view(system, "programmes", None)
-    view = scoped(view, caller, "programme", "programmes")
-    rows, _ = select_programmes(view, ProgrammeFilter(limit=query.limit))
+    /v1/programmes reads them."""
+    rows, _, _ = programmes_in_scope(system, caller, ProgrammeFilter(limit=query.limit))
     at_stage = [row for row in rows if row.stage == query.stage]
     return at_stage, len(at_stage), 0
 
@@ -168,6 +178,7 @@ SOURCES = (
     Source(dossier_stages, dossiers_in_scope, DossierFilter, "stage", dossier_item),
     Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
     Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
+    Source(list_kinds, _commissions, CommissionFilter, "kind", list_item),
     Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
     Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
 )

@@ -452,6 +452,8 @@ def test_every_main_page_has_no_serious_accessibility_violation(
         ("mairie", "commissions", "/commissions"),
         ("mairie", "commission", FIRST_ROW),
         ("mairie", "commission-pv", "#pv"),
+        ("bailleur", "programmes", "/programmes"),  # its announcement's form
+        ("bailleur", "programme", FIRST_ROW),
         ("association", "mesures", "/mesures"),
         ("association", "mesure", FIRST_ROW),
         ("ccapex", "saisine", _late_referral(server)),

@@ -36,6 +36,11 @@ def identified(client: TestClient) -> str:
     return str(answer.json()["id"])
 
 
+def awaited(html: str) -> str:
+    """The page but its rarer steps' forms (their group comes last)."""
+    return html.split('id="autres-etapes"')[0]
+
+
 def form_of(page: httpx.Response, slug: str) -> dict[str, str]:
     """The hidden fields of the page's form for `slug`."""
     assert page.status_code == 200, page.text
@@ -183,6 +188,26 @@ def test_an_association_records_a_meeting_and_asks_a_renewal_by_their_forms(
 
 
 @pytest.mark.usefixtures("asll")
+def test_a_measures_rarer_steps_are_offered_apart_and_a_bail_glissants_only_on_one(
+    client: TestClient, browser: TestClient
+) -> None:
+    mesure, page = association_opens(client, browser, "en_cours")  # individuelle
+    assert 'id="formulaire-missed-meeting"' not in awaited(page.text)
+    rarer = page.text[page.text.index('id="autres-etapes"') :]
+    assert 'id="formulaire-missed-meeting"' in rarer
+    assert 'id="formulaire-rupture"' in rarer
+    for slug in ("head-lease", "sublease", "sublease-review", "sublease-end"):
+        assert f'id="formulaire-{slug}"' not in page.text, slug  # no bail glissant
+    missed = form_of(page, "missed-meeting")
+    answer = browser.post(
+        f"/mesures/{mesure}/etapes/missed-meeting",
+        data={**missed, "relaunched": "true"},
+    )
+    assert answer.status_code == 303, answer.text
+    assert mesure_events(client, mesure)[-1]["type"] == "MeetingMissed"
+
+
+@pytest.mark.usefixtures("asll")
 def test_a_rule_refusing_a_form_is_said_above_it_and_nothing_stored(
     client: TestClient, browser: TestClient
 ) -> None:
@@ -218,12 +243,13 @@ def test_the_households_offer_to_its_bilan_by_the_forms_of_their_roles(
     )
     for slug, fields in steps:
         page = browser.get(f"/dossiers/{dossier}")
-        assert page.text.count('id="formulaire-') == 1, slug  # the one awaited
+        assert awaited(page.text).count('id="formulaire-') == 1, slug
         sent = browser.post(
             f"/dossiers/{dossier}/etapes/{slug}", data={**form_of(page, slug), **fields}
         )
         assert sent.status_code == 303, (slug, sent.text)
-    assert "formulaire-" not in browser.get(f"/dossiers/{dossier}").text  # the ALS's
+    entered = browser.get(f"/dossiers/{dossier}").text
+    assert "formulaire-" not in awaited(entered)  # the bilan is the ALS's
     browser.cookies.clear()
     sign_in(browser, "als")
     hidden = form_of(browser.get(f"/dossiers/{dossier}"), "installation-review")

@@ -194,3 +194,27 @@ def test_an_announced_programme_awaits_its_concertation_on_the_als_worklist(
         "—",
     )
     assert concerted not in listed  # held: nothing more to do
+
+
+def test_a_liste_complementaire_is_due_by_its_last_day(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    """LC-VALIDITE: the DEAL records a listed dossier's expiry; the session
+    whose ranking keeps the list is on its worklist by the list's last day,
+    as the commissions' view holds it."""
+    _, listed, pref = llts.ranked_dossiers(client, ranked=1, liste=1)
+    assert listed  # one dossier on the liste complémentaire
+    summary = {"summary": "Séance close."}
+    done = llts.post_step(client, pref, "minutes", summary, role="prefecture")
+    assert done.status_code == 200, done.text
+    caught_up(client)
+    position = store_position(client)
+    session = client.get(
+        f"/v1/commissions/{pref}/list", params={"min_position": position}
+    )
+    assert session.status_code == 200, session.text
+    until = date.fromisoformat(session.json()["list_valid_until"])
+    sign_in(browser, "deal")
+    listed_rows = {row[2]: row for row in rows(browser.get("/travail").text)}
+    assert listed_rows[pref][:2] == (False, "Liste complémentaire à échéance")
+    assert listed_rows[pref][4] == french.day(until)
