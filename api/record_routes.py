@@ -16,7 +16,9 @@ from fastapi import APIRouter, Path, Response
 from api.access import authorize, history, public, scoped
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import CallerDep, ClocksDep, SystemDep, current_view
+from api.errors import documented_errors
 from api.schemas.history import HistoryPublic
+from api.steps import add_creation_route, add_step_routes
 from domain import records
 from domain.access import Caller
 from domain.clocks import Clocks
@@ -114,9 +116,11 @@ def add_read_route(
     router.add_api_route(f"/{{{id_name}}}", read, methods=["GET"], response_model=model)
 
 
-def add_history_route(router: APIRouter, kind: str, *, name: str, doc: str) -> None:
+def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> None:
     """GET {router prefix}/{<kind>_id}/history: every event of the record in
-    order, without the fields of a category the caller's role does not read."""
+    order, without the fields of a category the caller's role does not read;
+    `noun` names the record in the description ("the measure"), `name` is the
+    operation's."""
     id_name = f"{kind}_id"
 
     def read_history(
@@ -128,10 +132,45 @@ def add_history_route(router: APIRouter, kind: str, *, name: str, doc: str) -> N
     ) -> HistoryPublic:
         return read_record_history(system, caller, access, kind, record_id, clocks)
 
-    read_history.__name__, read_history.__doc__ = name, doc
+    read_history.__name__ = name
+    read_history.__doc__ = (
+        f"Every event of {noun} in order: who, when recorded, when it happened;\n"
+        "without the fields of a category the caller's role does not read. With\n"
+        "`as_of` and `known_at`, the events that had happened by that day among\n"
+        "those the store held at that moment."
+    )
     router.add_api_route(
         f"/{{{id_name}}}/history",
         read_history,
         methods=["GET"],
         response_model=HistoryPublic,
     )
+
+
+def record_router(
+    kind: str,
+    tag: str,
+    errors: tuple[str, str],
+    *,
+    create: dict[str, Any],
+    read: tuple[Any, str, str],
+    step_prefix: str | None = None,
+    history: tuple[str, str] | None = None,
+) -> APIRouter:
+    """The router on /v1/<kind>s with the routes every kind of record has: its
+    creation (`create`: add_creation_route's keywords), one route per step of
+    the registry (`step_prefix`: add_step_routes' `operation_prefix`), GET of
+    the record (`read`: its public model, the operation's name and
+    description) and, with `history` (the noun naming the record in the
+    description, the operation's name), GET of its events. `errors`: the
+    404's and the 409's descriptions; `tag`: the routes' OpenAPI tag."""
+    router = APIRouter(
+        prefix=f"/v1/{kind}s", tags=[tag], responses=documented_errors(*errors)
+    )
+    add_creation_route(router, kind, **create)
+    add_step_routes(router, kind, operation_prefix=step_prefix)
+    model, name, doc = read
+    add_read_route(router, kind, model, name=name, doc=doc)
+    if history is not None:
+        add_history_route(router, kind, *history)
+    return router
