@@ -7,7 +7,9 @@ reveals personal data."""
 # No `from __future__ import annotations` here: the endpoints are built by a
 # function, and FastAPI must see each response class itself, not its name.
 
+import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -15,7 +17,7 @@ from fastapi import APIRouter, Path, Response
 
 from api.access import authorize, history, public, scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import CallerDep, ClocksDep, SystemDep, current_view
+from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
 from api.errors import documented_errors
 from api.schemas.history import HistoryPublic
 from api.steps import add_creation_route, add_step_routes
@@ -90,30 +92,88 @@ def list_in_scope(
     return list(rows), total, position
 
 
-def add_read_route(
-    router: APIRouter, kind: str, model: Any, *, name: str, doc: str
+@dataclass(frozen=True)
+class RecordGet:
+    """A GET on one record, as a route built by `add_record_get` receives it."""
+
+    system: System
+    caller: Caller
+    access: AccessRecorder
+    kind: str
+    id: UUID
+    clocks: Clocks
+    response: Response
+    min_position: int | None = None
+
+
+def add_record_get(
+    router: APIRouter,
+    kind: str,
+    path: str,
+    answer: Callable[[RecordGet], Any],
+    *,
+    name: str,
+    doc: str,
+    response_model: Any,
+    waits: bool = False,
 ) -> None:
-    """GET {router prefix}/{<kind>_id}: the record through its public `model`
-    (a class with `of(aggregate)`); `name` and `doc` are the operation's."""
-    id_name = f"{kind}_id"
+    """GET `path` (its record's id named `<kind>_id`, with the clocks `as_of`
+    and `known_at`; with `waits`, `min_position` too): `answer` of the request;
+    `name`, `doc` and `response_model` are the operation's. The read, history,
+    audit and legality routes of every kind are built here."""
 
     def read(
-        record_id: Annotated[UUID, Path(alias=id_name)],
+        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
         system: SystemDep,
         caller: CallerDep,
         access: AccessLogDep,
         response: Response,
         clocks: ClocksDep,
+        min_position: MinPosition = None,
     ) -> Any:
-        answer, version = read_record(
-            system, caller, access, kind, model, record_id, clocks
+        request = RecordGet(
+            system, caller, access, kind, record_id, clocks, response, min_position
+        )
+        return answer(request)
+
+    if not waits:  # FastAPI reads the parameters off the signature
+        signature = inspect.signature(read)
+        parameters = list(signature.parameters.values())[:-1]
+        read.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    read.__name__, read.__doc__ = name, doc
+    router.add_api_route(path, read, methods=["GET"], response_model=response_model)
+
+
+def add_read_route(
+    router: APIRouter, kind: str, model: Any, *, name: str, doc: str
+) -> None:
+    """GET {router prefix}/{<kind>_id}: the record through its public `model`
+    (a class with `of(aggregate)`), with its version as ETag when read as it
+    stands; `name` and `doc` are the operation's."""
+
+    def answer(request: RecordGet) -> Any:
+        record, version = read_record(
+            request.system,
+            request.caller,
+            request.access,
+            kind,
+            model,
+            request.id,
+            request.clocks,
         )
         if version is not None:
-            response.headers["ETag"] = f'"{version}"'
-        return answer
+            request.response.headers["ETag"] = f'"{version}"'
+        return record
 
-    read.__name__, read.__doc__ = name, doc
-    router.add_api_route(f"/{{{id_name}}}", read, methods=["GET"], response_model=model)
+    add_record_get(
+        router,
+        kind,
+        f"/{{{kind}_id}}",
+        answer,
+        name=name,
+        doc=doc,
+        response_model=model,
+    )
 
 
 def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> None:
@@ -121,28 +181,25 @@ def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> Non
     order, without the fields of a category the caller's role does not read;
     `noun` names the record in the description ("the measure"), `name` is the
     operation's."""
-    id_name = f"{kind}_id"
-
-    def read_history(
-        record_id: Annotated[UUID, Path(alias=id_name)],
-        system: SystemDep,
-        caller: CallerDep,
-        access: AccessLogDep,
-        clocks: ClocksDep,
-    ) -> HistoryPublic:
-        return read_record_history(system, caller, access, kind, record_id, clocks)
-
-    read_history.__name__ = name
-    read_history.__doc__ = (
-        f"Every event of {noun} in order: who, when recorded, when it happened;\n"
-        "without the fields of a category the caller's role does not read. With\n"
-        "`as_of` and `known_at`, the events that had happened by that day among\n"
-        "those the store held at that moment."
-    )
-    router.add_api_route(
-        f"/{{{id_name}}}/history",
-        read_history,
-        methods=["GET"],
+    add_record_get(
+        router,
+        kind,
+        f"/{{{kind}_id}}/history",
+        lambda request: read_record_history(
+            request.system,
+            request.caller,
+            request.access,
+            kind,
+            request.id,
+            request.clocks,
+        ),
+        name=name,
+        doc=(
+            f"Every event of {noun} in order: who, when recorded, when it happened;\n"
+            "without the fields of a category the caller's role does not read. With\n"
+            "`as_of` and `known_at`, the events that had happened by that day among\n"
+            "those the store held at that moment."
+        ),
         response_model=HistoryPublic,
     )
 
