@@ -17,9 +17,7 @@ from domain.records import KINDS
 from infra.bootstrap import System
 from projections.audit_trail import AuditRecord, find_record, select_trail, trail_by
 
-ERRORS = documented_errors("Enregistrement introuvable", "—")
-ERRORS.pop(409)
-ERRORS.pop(413)
+ERRORS = documented_errors("Enregistrement introuvable", only=(401, 403, 404, 422))
 
 # What the API adds to each kind of record: its route's description.
 DESCRIPTIONS: dict[str, str] = {

@@ -14,6 +14,7 @@ from api.deps import (
     MinPosition,
     Offset,
     SystemDep,
+    one_of,
 )
 from api.record_routes import list_in_scope, record_router
 from api.schemas.dossiers import DossierPublic, DossiersPublic
@@ -23,6 +24,8 @@ from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
+
+Stage = one_of(STAGES, "Une des étapes")
 
 router = record_router(
     "dossier",
@@ -55,14 +58,7 @@ def list_dossiers(
     access: AccessLogDep,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     programme_id: UUID | None = None,
-    stage: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(STAGES)},
-            description=f"Une des étapes : {', '.join(STAGES)}",
-        ),
-    ] = None,
+    stage: Stage = None,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
