@@ -10,7 +10,7 @@ reveals personal data."""
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Response
@@ -70,26 +70,53 @@ def read_record_history(
     return answer
 
 
-def list_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
+class InScope(Protocol):
+    """A list's page the caller may read: rows, the count matching, the view's
+    position."""
+
+    def __call__(
+        self,
+        system: System,
+        caller: Caller,
+        access: AccessRecorder,
+        query: Any,
+        min_position: int | None = None,
+    ) -> tuple[list[Any], int, int]: ...
+
+
+def in_scope(
     kind: str,
     view: tuple[str, str],
-    select: Callable[[RowView], tuple[Sequence[Any], int]],
+    select: Callable[[RowView, Any, System], tuple[Sequence[Any], int]],
     logged: tuple[str, ...],
-    min_position: int | None = None,
-) -> tuple[list[Any], int, int]:
-    """A page of the rows of `kind` the caller may list: `select` on the read
-    model `view` (its name, its table) narrowed to their scope; the count
-    matching, the view's position; the rows' reading logged (`logged`: the
-    categories a row reveals). A list route and its web page answer from here."""
+    *,
+    scope: str | None = None,
+    row_id: str = "id",
+) -> InScope:
+    """How to list the rows naming records of `kind` the caller may read:
+    `select` (the view, the query, the system) on the read model `view` (its
+    name, its table) narrowed to their scope (`scope`: the list's name in the
+    access matrix, by default the kind's); the count matching, the view's
+    position; the rows' reading logged (`logged`: the categories a row reveals;
+    `row_id`: a row's field naming its record). A list route and its web page
+    answer from the function it gives."""
     name, table = view
-    rows_view = scoped(current_view(system, name, min_position), caller, kind, table)
-    rows, total = select(rows_view)
-    position = rows_view.max_tracking_id(system.app.name) or 0
-    access.record(kind, [row.id for row in rows], logged)
-    return list(rows), total, position
+
+    def rows_in_scope(
+        system: System,
+        caller: Caller,
+        access: AccessRecorder,
+        query: Any,
+        min_position: int | None = None,
+    ) -> tuple[list[Any], int, int]:
+        rows_view = current_view(system, name, min_position)
+        rows_view = scoped(rows_view, caller, scope or kind, table)
+        rows, total = select(rows_view, query, system)
+        position = rows_view.max_tracking_id(system.app.name) or 0
+        access.record(kind, [getattr(row, row_id) for row in rows], logged)
+        return list(rows), total, position
+
+    return rows_in_scope
 
 
 @dataclass(frozen=True)

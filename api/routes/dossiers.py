@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import HTTPException, Query
 
-from api.access_log import DOSSIER_ROW, AccessLogDep, AccessRecorder
+from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
     MinPosition,
@@ -16,14 +16,12 @@ from api.deps import (
     SystemDep,
     one_of,
 )
-from api.record_routes import list_in_scope, record_router
+from api.record_routes import in_scope, record_router
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import names_household
 from commands.dossier import STAGES
-from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from infra.bootstrap import System
-from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
+from projections.dossier_list import DossierFilter, select_dossiers
 
 Stage = one_of(STAGES, "Une des étapes")
 
@@ -77,23 +75,10 @@ def list_dossiers(
     return DossiersPublic(data=rows, count=total, position=position)
 
 
-def dossiers_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: DossierFilter,
-    min_position: int | None = None,
-) -> tuple[list[DossierRow], int, int]:
-    """A page of the dossiers the caller may list (the read model narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/dossiers and the web list both answer from here."""
-    return list_in_scope(
-        system,
-        caller,
-        access,
-        "dossier",
-        ("dossier_list", "dossiers"),
-        lambda view: select_dossiers(view, query),
-        DOSSIER_ROW,
-        min_position,
-    )
+# GET /v1/dossiers and the web list answer from here.
+dossiers_in_scope = in_scope(
+    "dossier",
+    ("dossier_list", "dossiers"),
+    lambda view, query, _: select_dossiers(view, query),
+    DOSSIER_ROW,
+)

@@ -10,12 +10,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
 
-from api.access import authorize, scoped
+from api.access import authorize
 from api.access_log import (
     DOSSIER_FOLLOW_UP,
     DOSSIER_ROW,
     AccessLogDep,
-    AccessRecorder,
 )
 from api.deps import (
     CallerDep,
@@ -31,18 +30,17 @@ from api.deps import (
     one_of,
 )
 from api.errors import documented_errors
+from api.record_routes import in_scope
 from api.schemas.follow_up import (
     BilansPublic,
     PreCommissionReadinessPublic,
     SupportRequestsPublic,
 )
-from domain.access import Caller
 from infra.bootstrap import System
 from projections.follow_up import (
     BILAN_STATUSES,
     SUPPORT_STATUSES,
     BilanFilter,
-    BilanRow,
     DeadlineMonths,
     SupportRequestFilter,
     bilan_deadline_months,
@@ -87,23 +85,25 @@ def list_bilans(
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
 
-def bilans_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: BilanFilter,
-    min_position: int | None = None,
-) -> tuple[list[BilanRow], int, int]:
-    """The bilans d'installation the caller may list (the view narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/bilans and the worklist page both answer from here."""
-    view = scoped(
-        current_view(system, "follow_up", min_position), caller, "follow_up", "bilans"
-    )
-    rows, total = select_bilans(view, query, _deadlines(system), datetime.now(UTC))
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
-    return rows, total, position
+# GET /v1/bilans and the worklist page answer from here.
+bilans_in_scope = in_scope(
+    "dossier",
+    ("follow_up", "bilans"),
+    lambda view, query, system: select_bilans(
+        view, query, _deadlines(system), datetime.now(UTC)
+    ),
+    DOSSIER_FOLLOW_UP,
+    scope="follow_up",
+    row_id="dossier_id",
+)
+_support_requests_in_scope = in_scope(
+    "dossier",
+    ("follow_up", "support_requests"),
+    lambda view, query, _: select_support_requests(view, query),
+    DOSSIER_FOLLOW_UP,
+    scope="follow_up",
+    row_id="dossier_id",
+)
 
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)
@@ -122,18 +122,12 @@ def list_support_requests(
     """List the support asked by bilans that found problems (BILAN-SUITE); only
     those of the caller's scope."""
     check_known("Statut", status, SUPPORT_STATUSES)
-    view = scoped(
-        current_view(system, "follow_up", min_position),
-        caller,
-        "follow_up",
-        "support_requests",
-    )
     query = SupportRequestFilter(
         status, department, commune, programme_id, limit, offset
     )
-    rows, total = select_support_requests(view, query)
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
+    rows, total, position = _support_requests_in_scope(
+        system, caller, access, query, min_position
+    )
     return SupportRequestsPublic(data=rows, count=total, position=position)
 
 

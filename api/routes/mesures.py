@@ -4,20 +4,20 @@
 # loop, and FastAPI must see each body class itself, not its name.
 
 from api.access import authorize
-from api.access_log import MESURE_ROW, AccessLogDep, AccessRecorder
+from api.access_log import MESURE_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
     MinPosition,
     SystemDep,
 )
-from api.record_routes import list_in_scope, record_router
+from api.record_routes import in_scope, record_router
 from api.routes.workload import MesureFilterDep
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import names_household
 from commands.mesure import RequestMesure
 from domain.access import Caller
 from infra.bootstrap import System
-from projections.mesures import MesureFilter, MesureRow, select_mesures
+from projections.mesures import select_mesures
 
 
 def _may_ask(system: System, caller: Caller, body: RequestMesure) -> None:
@@ -72,23 +72,10 @@ def list_mesures(
     return MesuresPublic(data=rows, count=total, position=position)
 
 
-def mesures_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: MesureFilter,
-    min_position: int | None = None,
-) -> tuple[list[MesureRow], int, int]:
-    """A page of the measures the caller may list (the read model narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/mesures and the web list both answer from here."""
-    return list_in_scope(
-        system,
-        caller,
-        access,
-        "mesure",
-        ("mesures", "mesures"),
-        lambda view: select_mesures(view, query),
-        MESURE_ROW,
-        min_position,
-    )
+# GET /v1/mesures and the web list answer from here.
+mesures_in_scope = in_scope(
+    "mesure",
+    ("mesures", "mesures"),
+    lambda view, query, _: select_mesures(view, query),
+    MESURE_ROW,
+)
