@@ -19,6 +19,7 @@ from commands.context import CommandResult, Context
 from commands.idempotency import fingerprint
 from domain.access import Caller
 from domain.clocks import Clocks
+from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.shared import Actor
 from domain.text import SingleLine
 from infra.bootstrap import System
@@ -242,6 +243,40 @@ MinPosition = Annotated[
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=MAX_POSITION)]
+DepartmentQuery = Annotated[
+    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
+]
+CommuneQuery = Annotated[
+    str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")
+]
+Limit = Annotated[int, Query(ge=1, le=500)]
+ReferenceDay = Annotated[
+    QueryDay | None,
+    Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
+]
+
+
+def one_of(values: tuple[str, ...], words: str) -> object:
+    """An optional query parameter taking one of `values`, listed after
+    `words` in its description ("Un des statuts"); the route checks the value
+    (`check_known`) to answer a 422 in French."""
+    return Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            json_schema_extra={"enum": list(values)},
+            description=f"{words} : {', '.join(values)}",
+        ),
+    ]
+
+
+def check_known(what: str, value: str | None, known: tuple[str, ...]) -> None:
+    """422 `invalid_input` when `value` is given and not one of `known`."""
+    if value is not None and value not in known:
+        message = f"{what} inconnu : « {value} » (attendu : {', '.join(known)})."
+        raise HTTPException(422, {"code": "invalid_input", "message": message})
+
+
 # Not blank: the commands strip it, and a blank reference names no dwelling.
 DwellingRef = Annotated[
     str,

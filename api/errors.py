@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 import structlog
@@ -43,8 +44,23 @@ HTTP_MESSAGES = {
 }
 
 
-def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
-    """The error answers a resource's routes document in OpenAPI."""
+def _answers(
+    descriptions: dict[int, str], only: Collection[int] = ()
+) -> dict[int | str, Any]:
+    """OpenAPI's error answers from their descriptions, those of the statuses
+    `only` names when it names any."""
+    return {
+        s: {"model": ErrorPublic, "description": d}
+        for s, d in descriptions.items()
+        if not only or s in only
+    }
+
+
+def documented_errors(
+    not_found: str = "", conflict: str = "", *, only: Collection[int] = ()
+) -> dict[int | str, Any]:
+    """The error answers a resource's routes document in OpenAPI; with `only`,
+    those of these statuses."""
     descriptions = {
         401: "Jeton absent, invalide ou expiré",
         403: "Rôle non autorisé pour cette étape",
@@ -53,9 +69,7 @@ def documented_errors(not_found: str, conflict: str) -> dict[int | str, Any]:
         413: "Corps trop volumineux",
         422: "Requête invalide",
     }
-    return {
-        s: {"model": ErrorPublic, "description": d} for s, d in descriptions.items()
-    }
+    return _answers(descriptions, only)
 
 
 def edge_errors() -> dict[int | str, Any]:
@@ -72,9 +86,7 @@ def edge_errors() -> dict[int | str, Any]:
         503: "Fournisseur d'identité injoignable, vue en construction ou en "
         "retard, journal des accès indisponible",
     }
-    return {
-        s: {"model": ErrorPublic, "description": d} for s, d in descriptions.items()
-    }
+    return _answers(descriptions)
 
 
 def error_response(

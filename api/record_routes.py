@@ -7,16 +7,20 @@ reveals personal data."""
 # No `from __future__ import annotations` here: the endpoints are built by a
 # function, and FastAPI must see each response class itself, not its name.
 
+import inspect
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Response
 
 from api.access import authorize, history, public, scoped
 from api.access_log import AccessLogDep, AccessRecorder
-from api.deps import CallerDep, ClocksDep, SystemDep, current_view
+from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
+from api.errors import documented_errors
 from api.schemas.history import HistoryPublic
+from api.steps import add_creation_route, add_step_routes
 from domain import records
 from domain.access import Caller
 from domain.clocks import Clocks
@@ -66,72 +70,191 @@ def read_record_history(
     return answer
 
 
-def list_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
+class InScope(Protocol):
+    """A list's page the caller may read: rows, the count matching, the view's
+    position."""
+
+    def __call__(
+        self,
+        system: System,
+        caller: Caller,
+        access: AccessRecorder,
+        query: Any,
+        min_position: int | None = None,
+    ) -> tuple[list[Any], int, int]: ...
+
+
+def in_scope(
     kind: str,
     view: tuple[str, str],
-    select: Callable[[RowView], tuple[Sequence[Any], int]],
+    select: Callable[[RowView, Any, System], tuple[Sequence[Any], int]],
     logged: tuple[str, ...],
-    min_position: int | None = None,
-) -> tuple[list[Any], int, int]:
-    """A page of the rows of `kind` the caller may list: `select` on the read
-    model `view` (its name, its table) narrowed to their scope; the count
-    matching, the view's position; the rows' reading logged (`logged`: the
-    categories a row reveals). A list route and its web page answer from here."""
+    *,
+    scope: str | None = None,
+    row_id: str = "id",
+) -> InScope:
+    """How to list the rows naming records of `kind` the caller may read:
+    `select` (the view, the query, the system) on the read model `view` (its
+    name, its table) narrowed to their scope (`scope`: the list's name in the
+    access matrix, by default the kind's); the count matching, the view's
+    position; the rows' reading logged (`logged`: the categories a row reveals;
+    `row_id`: a row's field naming its record). A list route and its web page
+    answer from the function it gives."""
     name, table = view
-    rows_view = scoped(current_view(system, name, min_position), caller, kind, table)
-    rows, total = select(rows_view)
-    position = rows_view.max_tracking_id(system.app.name) or 0
-    access.record(kind, [row.id for row in rows], logged)
-    return list(rows), total, position
+
+    def rows_in_scope(
+        system: System,
+        caller: Caller,
+        access: AccessRecorder,
+        query: Any,
+        min_position: int | None = None,
+    ) -> tuple[list[Any], int, int]:
+        rows_view = current_view(system, name, min_position)
+        rows_view = scoped(rows_view, caller, scope or kind, table)
+        rows, total = select(rows_view, query, system)
+        position = rows_view.max_tracking_id(system.app.name) or 0
+        access.record(kind, [getattr(row, row_id) for row in rows], logged)
+        return list(rows), total, position
+
+    return rows_in_scope
+
+
+@dataclass(frozen=True)
+class RecordGet:
+    """A GET on one record, as a route built by `add_record_get` receives it."""
+
+    system: System
+    caller: Caller
+    access: AccessRecorder
+    kind: str
+    id: UUID
+    clocks: Clocks
+    response: Response
+    min_position: int | None = None
+
+
+def add_record_get(
+    router: APIRouter,
+    kind: str,
+    path: str,
+    answer: Callable[[RecordGet], Any],
+    *,
+    name: str,
+    doc: str,
+    response_model: Any,
+    waits: bool = False,
+) -> None:
+    """GET `path` (its record's id named `<kind>_id`, with the clocks `as_of`
+    and `known_at`; with `waits`, `min_position` too): `answer` of the request;
+    `name`, `doc` and `response_model` are the operation's. The read, history,
+    audit and legality routes of every kind are built here."""
+
+    def read(
+        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
+        system: SystemDep,
+        caller: CallerDep,
+        access: AccessLogDep,
+        response: Response,
+        clocks: ClocksDep,
+        min_position: MinPosition = None,
+    ) -> Any:
+        request = RecordGet(
+            system, caller, access, kind, record_id, clocks, response, min_position
+        )
+        return answer(request)
+
+    if not waits:  # FastAPI reads the parameters off the signature
+        signature = inspect.signature(read)
+        parameters = list(signature.parameters.values())[:-1]
+        read.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    read.__name__, read.__doc__ = name, doc
+    router.add_api_route(path, read, methods=["GET"], response_model=response_model)
 
 
 def add_read_route(
     router: APIRouter, kind: str, model: Any, *, name: str, doc: str
 ) -> None:
     """GET {router prefix}/{<kind>_id}: the record through its public `model`
-    (a class with `of(aggregate)`); `name` and `doc` are the operation's."""
-    id_name = f"{kind}_id"
+    (a class with `of(aggregate)`), with its version as ETag when read as it
+    stands; `name` and `doc` are the operation's."""
 
-    def read(
-        record_id: Annotated[UUID, Path(alias=id_name)],
-        system: SystemDep,
-        caller: CallerDep,
-        access: AccessLogDep,
-        response: Response,
-        clocks: ClocksDep,
-    ) -> Any:
-        answer, version = read_record(
-            system, caller, access, kind, model, record_id, clocks
+    def answer(request: RecordGet) -> Any:
+        record, version = read_record(
+            request.system,
+            request.caller,
+            request.access,
+            kind,
+            model,
+            request.id,
+            request.clocks,
         )
         if version is not None:
-            response.headers["ETag"] = f'"{version}"'
-        return answer
+            request.response.headers["ETag"] = f'"{version}"'
+        return record
 
-    read.__name__, read.__doc__ = name, doc
-    router.add_api_route(f"/{{{id_name}}}", read, methods=["GET"], response_model=model)
+    add_record_get(
+        router,
+        kind,
+        f"/{{{kind}_id}}",
+        answer,
+        name=name,
+        doc=doc,
+        response_model=model,
+    )
 
 
-def add_history_route(router: APIRouter, kind: str, *, name: str, doc: str) -> None:
+def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> None:
     """GET {router prefix}/{<kind>_id}/history: every event of the record in
-    order, without the fields of a category the caller's role does not read."""
-    id_name = f"{kind}_id"
-
-    def read_history(
-        record_id: Annotated[UUID, Path(alias=id_name)],
-        system: SystemDep,
-        caller: CallerDep,
-        access: AccessLogDep,
-        clocks: ClocksDep,
-    ) -> HistoryPublic:
-        return read_record_history(system, caller, access, kind, record_id, clocks)
-
-    read_history.__name__, read_history.__doc__ = name, doc
-    router.add_api_route(
-        f"/{{{id_name}}}/history",
-        read_history,
-        methods=["GET"],
+    order, without the fields of a category the caller's role does not read;
+    `noun` names the record in the description ("the measure"), `name` is the
+    operation's."""
+    add_record_get(
+        router,
+        kind,
+        f"/{{{kind}_id}}/history",
+        lambda request: read_record_history(
+            request.system,
+            request.caller,
+            request.access,
+            kind,
+            request.id,
+            request.clocks,
+        ),
+        name=name,
+        doc=(
+            f"Every event of {noun} in order: who, when recorded, when it happened;\n"
+            "without the fields of a category the caller's role does not read. With\n"
+            "`as_of` and `known_at`, the events that had happened by that day among\n"
+            "those the store held at that moment."
+        ),
         response_model=HistoryPublic,
     )
+
+
+def record_router(
+    kind: str,
+    tag: str,
+    errors: tuple[str, str],
+    *,
+    create: dict[str, Any],
+    read: tuple[Any, str, str],
+    step_prefix: str | None = None,
+    history: tuple[str, str] | None = None,
+) -> APIRouter:
+    """The router on /v1/<kind>s with the routes every kind of record has: its
+    creation (`create`: add_creation_route's keywords), one route per step of
+    the registry (`step_prefix`: add_step_routes' `operation_prefix`), GET of
+    the record (`read`: its public model, the operation's name and
+    description) and, with `history` (the noun naming the record in the
+    description, the operation's name), GET of its events. `errors`: the
+    404's and the 409's descriptions; `tag`: the routes' OpenAPI tag."""
+    router = APIRouter(
+        prefix=f"/v1/{kind}s", tags=[tag], responses=documented_errors(*errors)
+    )
+    add_creation_route(router, kind, **create)
+    add_step_routes(router, kind, operation_prefix=step_prefix)
+    model, name, doc = read
+    add_read_route(router, kind, model, name=name, doc=doc)
+    if history is not None:
+        add_history_route(router, kind, *history)
+    return router

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from api.demo.loire import LOIRE, RIVE_DE_GIER, SAINT_ETIENNE
@@ -52,98 +53,84 @@ HOUSEHOLDS = {
 }
 
 
-def _signal(
-    plan: Plan, name: str, days_ago: int, source: str, **fields: str
-) -> SignalSaisine:
-    """A legal-entity landlord's tenant, signalled `days_ago`."""
-    return SignalSaisine(
+def _referral(
+    plan: Plan,
+    name: str,
+    by: tuple[str, int, str],
+    commune: str,
+    landlord: str,
+    arrears: str,
+) -> None:
+    """A legal-entity landlord's tenant, signalled by the actor `by` names,
+    that many days ago, from that source; registered by the CCAPEX three days
+    later, which asks the UDAF for its enquiry two days after."""
+    actor, days_ago, source = by
+    signal = SignalSaisine(
         occurred_on=plan.ago(days_ago),
         source=source,  # type: ignore[arg-type]
         household_id=uuid5(NAMESPACE_URL, f"logis:demo:household:{name}"),
         department=LOIRE,
-        commune=fields["commune"],
-        landlord=fields["landlord"],
+        commune=commune,
+        landlord=landlord,
         landlord_is_legal_entity=True,
-        arrears=Decimal(fields["arrears"]),
+        arrears=Decimal(arrears),
     )
-
-
-def _enquiry(plan: Plan, name: str, days_ago: int) -> None:
-    plan.add("ccapex", days_ago, name, RegisterSaisine(occurred_on=plan.ago(days_ago)))
+    plan.add(actor, days_ago, name, signal)
+    registered = days_ago - 3
+    plan.add(
+        "ccapex", registered, name, RegisterSaisine(occurred_on=plan.ago(registered))
+    )
     plan.add(
         "ccapex",
-        days_ago - 2,
+        registered - 2,
         name,
         RequestEnquiry(
-            occurred_on=plan.ago(days_ago - 2),
+            occurred_on=plan.ago(registered - 2),
             operator=UDAF,
             operator_role="association",
         ),
     )
+    plan.names[name] = HOUSEHOLDS[name]
 
 
-def _paid_off(plan: Plan) -> None:
-    name = "ccapex-dette-soldee"
-    signal = _signal(
-        plan, name, 200, "saisine_bailleur",
-        commune=RIVE_DE_GIER, landlord="Loire Habitat", arrears="2140.00",
-    )  # fmt: skip
-    plan.add("loire-habitat", 200, name, signal)
-    _enquiry(plan, name, 197)
-    steps = [
-        ("udaf", 170, ReturnEnquiry, {"summary": "Dette née d'une baisse de "
-         "revenus après une séparation ; le ménage accepte un plan d'apurement."}),
-        ("ccapex", 165, OrientSaisine, {"towards": "fsl", "note": "Demande d'aide "
-         "FSL maintien pour la dette."}),
-        ("ccapex", 150, ExamineSaisine, {"session_on": plan.ago(150)}),
-        ("ccapex", 150, IssueAvis, {"recommendations": [
-            "Aide FSL maintien", "Plan d'apurement sur 18 mois avec le bailleur"]}),
-        ("ccapex", 120, RecordFollowUp, {"note": "FSL accordé ; plan signé, "
-         "échéances tenues depuis deux mois."}),
-        ("prefecture", 110, RecordCourtDates, {"summons_on": plan.ago(115),
-         "hearing_on": plan.ago(60)}),
-        ("ccapex", 40, CloseSaisine, {"outcome": "dette_soldee"}),
+def _referrals(plan: Plan) -> list[tuple[Any, ...]]:
+    """Each referral: its name, who signals it (actor, days ago, source), the
+    commune, the landlord, the arrears, and its steps after the enquiry was
+    asked (actor, days ago, command, its fields)."""
+    return [
+        ("ccapex-dette-soldee", ("loire-habitat", 200, "saisine_bailleur"),
+         RIVE_DE_GIER, "Loire Habitat", "2140.00", [
+            ("udaf", 170, ReturnEnquiry, {"summary": "Dette née d'une baisse de "
+             "revenus après une séparation ; le ménage accepte un plan "
+             "d'apurement."}),
+            ("ccapex", 165, OrientSaisine, {"towards": "fsl", "note": "Demande "
+             "d'aide FSL maintien pour la dette."}),
+            ("ccapex", 150, ExamineSaisine, {"session_on": plan.ago(150)}),
+            ("ccapex", 150, IssueAvis, {"recommendations": [
+                "Aide FSL maintien",
+                "Plan d'apurement sur 18 mois avec le bailleur"]}),
+            ("ccapex", 120, RecordFollowUp, {"note": "FSL accordé ; plan signé, "
+             "échéances tenues depuis deux mois."}),
+            ("prefecture", 110, RecordCourtDates, {"summons_on": plan.ago(115),
+             "hearing_on": plan.ago(60)}),
+            ("ccapex", 40, CloseSaisine, {"outcome": "dette_soldee"}),
+        ]),
+        ("ccapex-enquete", ("caf", 30, "impayes_caf"),
+         SAINT_ETIENNE, "Métropole Habitat Saint-Étienne", "980.00", []),
+        ("ccapex-assignation-tardive", ("metropole-habitat", 75, "saisine_bailleur"),
+         SAINT_ETIENNE, "Métropole Habitat Saint-Étienne", "3310.00", [
+            ("prefecture", 50, RecordCourtDates, {"summons_on": plan.ago(54)}),
+        ]),
     ]  # fmt: skip
-    for actor, days_ago, step, fields in steps:
-        command = step(occurred_on=plan.ago(days_ago), **fields)
-        plan.add(actor, days_ago, name, command)
-    plan.names[name] = HOUSEHOLDS[name]
-
-
-def _enquiry_awaited(plan: Plan) -> None:
-    name = "ccapex-enquete"
-    signal = _signal(
-        plan, name, 30, "impayes_caf",
-        commune=SAINT_ETIENNE, landlord="Métropole Habitat Saint-Étienne",
-        arrears="980.00",
-    )  # fmt: skip
-    plan.add("caf", 30, name, signal)
-    _enquiry(plan, name, 27)
-    plan.names[name] = HOUSEHOLDS[name]
-
-
-def _late_referral(plan: Plan) -> None:
-    name = "ccapex-assignation-tardive"
-    signal = _signal(
-        plan, name, 75, "saisine_bailleur",
-        commune=SAINT_ETIENNE, landlord="Métropole Habitat Saint-Étienne",
-        arrears="3310.00",
-    )  # fmt: skip
-    plan.add("metropole-habitat", 75, name, signal)
-    _enquiry(plan, name, 72)
-    plan.add(
-        "prefecture",
-        50,
-        name,
-        RecordCourtDates(occurred_on=plan.ago(50), summons_on=plan.ago(54)),
-    )
-    plan.names[name] = HOUSEHOLDS[name]
 
 
 def ccapex_scenario(settings: DepartmentSettings, today: date) -> Plan:
     """The Loire's referrals, on its settings (adopted by the Loire's plan)."""
     plan = Plan(LOIRE, today, today, settings, actors=CCAPEX_ACTORS)
-    for scene in (_paid_off, _enquiry_awaited, _late_referral):
-        scene(plan)
+    for name, by, commune, landlord, arrears, steps in _referrals(plan):
+        _referral(plan, name, by, commune, landlord, arrears)
+        for actor, days_ago, step, fields in steps:
+            command = step(occurred_on=plan.ago(days_ago), **fields)
+            plan.add(actor, days_ago, name, command)
     plan.orders.sort(key=lambda order: order.on)
     return plan

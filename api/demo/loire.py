@@ -26,8 +26,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from api.demo.plan import ACTORS, Ids, Order, Plan
-from commands.department import AdoptSettings
+from api.demo.plan import ACTORS, Ids, Plan
 from commands.mesure import (
     BreakOff,
     DecideRenewal,
@@ -50,7 +49,7 @@ from commands.mesure import (
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
 from domain.mesure_steps import MEETING_KINDS
-from domain.shared import Actor, fr_day
+from domain.shared import Actor
 
 LOIRE = "42"
 LOIRE_DAYS = 420  # the Loire's story starts this many days before today
@@ -907,13 +906,7 @@ def loire_scenario(
         for a in settings.associations
     }
     plan = Plan(LOIRE, today, today, settings, actors=LOIRE_ACTORS | workers)
-    if effective_from > plan.ago(LOIRE_DAYS):
-        msg = (
-            f"Les paramètres du département {LOIRE} prennent effet le "
-            f"{fr_day(effective_from)}, après le début de son scénario "
-            f"({fr_day(plan.ago(LOIRE_DAYS))})."
-        )
-        raise DepartmentNotConfiguredError(msg)
+    plan.check_start(effective_from, LOIRE_DAYS, "de son scénario")
     for scene in LOIRE_SCENES:
         scene(plan)
     unknown = {o.actor for o in plan.orders} - plan.actors.keys()
@@ -923,7 +916,5 @@ def loire_scenario(
             f"{', '.join(sorted(unknown))}."
         )
         raise DepartmentNotConfiguredError(msg)
-    plan.orders.sort(key=lambda order: order.on)
-    adopt = AdoptSettings(effective_from=effective_from, settings=settings)
-    plan.orders.insert(0, Order("admin", effective_from, "parametres", adopt))
+    plan.adopted_then_ordered(effective_from)
     return plan

@@ -54,7 +54,6 @@ from api.demo.plan import (
     T4,
     VACANCY_DAY,
     Ids,
-    Order,
     Plan,
 )
 from commands.commission import (
@@ -71,7 +70,6 @@ from commands.commission import (
     RankingEntryIn,
     RecordAttendance,
 )
-from commands.department import AdoptSettings
 from commands.dossier import (
     CheckResources,
     CloseDossier,
@@ -87,7 +85,6 @@ from commands.programme import AnnounceProgramme, HoldConcertation, PartnerIn
 from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
 from domain.programme_steps import CONCERTATION_PARTNERS
-from domain.shared import fr_day
 
 
 @dataclass(frozen=True)
@@ -154,22 +151,25 @@ PREFET = _attendee("prefecture", "prefet")
 # ---- the scenes, in the order of the story ------------------------------------
 
 
+def _announce(plan: Plan, programme: str, days_ago: int, *dwellings: str) -> None:
+    """The programme's landlord announces it in the commune, with these
+    dwellings."""
+    name, landlord, kind = PROGRAMMES[programme]
+    announce = AnnounceProgramme(
+        occurred_on=plan.ago(days_ago),
+        kind=kind,  # type: ignore[arg-type]
+        name=name,
+        department=plan.code,
+        commune=COMMUNE,
+        dwellings=[DWELLINGS[dwelling] for dwelling in dwellings],
+    )
+    plan.add(landlord, days_ago, programme, announce)
+
+
 def _programme(plan: Plan) -> None:
     """SIMAR announces the delivery; with the ALS it holds the concertation."""
-    name, landlord, kind = PROGRAMMES[FLAMBOYANTS]
-    plan.add(
-        landlord,
-        ANNOUNCED,
-        FLAMBOYANTS,
-        AnnounceProgramme(
-            occurred_on=plan.ago(ANNOUNCED),
-            kind=kind,  # type: ignore[arg-type]
-            name=name,
-            department=plan.code,
-            commune=COMMUNE,
-            dwellings=[DWELLINGS[T3], DWELLINGS[T4]],
-        ),
-    )
+    _announce(plan, FLAMBOYANTS, ANNOUNCED, T3, T4)
+    landlord = PROGRAMMES[FLAMBOYANTS][1]
     partners = [
         PartnerIn(organisation=ACTORS[role].organisation, role=role)  # type: ignore[arg-type]
         for role in CONCERTATION_PARTNERS
@@ -717,20 +717,8 @@ def _moves_in(plan: Plan) -> None:
 def _vacancy(plan: Plan) -> None:
     """Ozanam's vacancy in the same commune is served by the liste
     complémentaire; one household withdraws, the CAL decides on the two others."""
-    name, landlord, kind = PROGRAMMES[BELLEVUE]
-    plan.add(
-        landlord,
-        VACANCY_DAY,
-        BELLEVUE,
-        AnnounceProgramme(
-            occurred_on=plan.ago(VACANCY_DAY),
-            kind=kind,  # type: ignore[arg-type]
-            name=name,
-            department=plan.code,
-            commune=COMMUNE,
-            dwellings=[DWELLINGS[BELLEVUE_T3]],
-        ),
-    )  # proposes the next three households of the commune's valid lists
+    # proposes the next three households of the commune's valid lists
+    _announce(plan, BELLEVUE, VACANCY_DAY, BELLEVUE_T3)
     withdrawn = plan.dossier("sainte-rose")
     withdrawn.step(
         "ccas",
@@ -820,26 +808,20 @@ def _new_demands(plan: Plan) -> None:
         "mutation à traiter par son bailleur, hors contingent LLTS.",
     )
 
-    d = plan.identify(
-        "rangon", "departement", 120, "M. et Mme Rangon", 4, sne=130, programme=None
-    )
-    d.instruct(
-        (96, 75, 41),
-        "favorable",
-        "Couple avec deux enfants, logement privé dégradé (humidité), loyer "
-        "supérieur à 45 % des ressources.",
-    )
-
-    d = plan.identify(
-        "bellay", "mairie", 150, "Mme Ginette Bellay", 1, sne=160, programme=None
-    )
-    d.instruct(
-        (128, 110, 62),
-        "prioritaire",
-        "Personne âgée seule dans une case insalubre (arrêté d'insalubrité en "
-        "cours), sans sanitaires intérieurs.",
-    )
-    d.resources(19, "9840")
+    instructed = (
+        ("rangon", "departement", 120, "M. et Mme Rangon", 4, 130, (96, 75, 41),
+         "favorable", "Couple avec deux enfants, logement privé dégradé "
+         "(humidité), loyer supérieur à 45 % des ressources."),
+        ("bellay", "mairie", 150, "Mme Ginette Bellay", 1, 160, (128, 110, 62),
+         "prioritaire", "Personne âgée seule dans une case insalubre (arrêté "
+         "d'insalubrité en cours), sans sanitaires intérieurs."),
+    )  # fmt: skip
+    for name, actor, days_ago, applicant, size, sne, steps, avis, why in instructed:
+        d = plan.identify(
+            name, actor, days_ago, applicant, size, sne=sne, programme=None
+        )
+        d.instruct(steps, avis, why)
+    d.resources(19, "9840")  # Mme Bellay's, checked by the DEAL
 
 
 SCENES = (
@@ -866,19 +848,10 @@ def martinique_scenario(
     # control needs the ceilings of the year it happens in.
     anchor = min(today, date(max(years), 12, 31))
     plan = Plan(code, today, anchor, settings)
-    if effective_from > plan.ago(SCENARIO_DAYS):
-        msg = (
-            f"Les paramètres du département {code} prennent effet le "
-            f"{fr_day(effective_from)}, après le début du scénario "
-            f"({fr_day(plan.ago(SCENARIO_DAYS))})."
-        )
-        raise DepartmentNotConfiguredError(msg)
+    plan.check_start(effective_from, SCENARIO_DAYS, "du scénario")
     for scene in SCENES:
         scene(plan)
-    # Chronological across the story, in the scenes' order within a day.
-    plan.orders.sort(key=lambda order: order.on)
-    adopt = AdoptSettings(effective_from=effective_from, settings=settings)
-    plan.orders.insert(0, Order("admin", effective_from, "parametres", adopt))
+    plan.adopted_then_ordered(effective_from)
     for order in plan.orders:
         command = order.command
         if isinstance(command, CheckResources) and command.occurred_on:

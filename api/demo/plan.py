@@ -14,6 +14,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from commands.base import Command
+from commands.department import AdoptSettings
 from commands.dossier import (
     AnswerOffer,
     AssessSolvency,
@@ -29,9 +30,10 @@ from commands.dossier import (
 )
 from commands.dossier_identification import IdentifyDossier
 from commands.programme import DwellingIn, LetDwelling
+from domain.department import DepartmentNotConfiguredError
 from domain.department_settings import DepartmentSettings
 from domain.places import COMMUNE_NAMES
-from domain.shared import Actor
+from domain.shared import Actor, fr_day
 
 COMMUNE = "97209"  # Fort-de-France (code INSEE)
 COMMUNE_NAME = COMMUNE_NAMES[COMMUNE]
@@ -121,6 +123,24 @@ class Plan:
 
     def add(self, actor: str, days_ago: int, name: str, command: Build) -> None:
         self.orders.append(Order(actor, self.ago(days_ago), name, command))
+
+    def check_start(self, effective_from: date, days: int, scenario: str) -> None:
+        """The settings take effect by the scenario's first day, `days` ago;
+        `scenario` names it in the refusal ("du scénario")."""
+        if effective_from > self.ago(days):
+            msg = (
+                f"Les paramètres du département {self.code} prennent effet le "
+                f"{fr_day(effective_from)}, après le début {scenario} "
+                f"({fr_day(self.ago(days))})."
+            )
+            raise DepartmentNotConfiguredError(msg)
+
+    def adopted_then_ordered(self, effective_from: date) -> None:
+        """The orders chronological (in the scenes' order within a day), after
+        the adoption of the plan's settings on `effective_from`."""
+        self.orders.sort(key=lambda order: order.on)
+        adopt = AdoptSettings(effective_from=effective_from, settings=self.settings)
+        self.orders.insert(0, Order("admin", effective_from, "parametres", adopt))
 
     def identify(
         self,

@@ -2,28 +2,22 @@
 order with who, when recorded, when it happened, what, on which legal basis, in
 which commission. One GET route per kind of record (domain/records.py's KINDS)."""
 
-# No `from __future__ import annotations` here: the endpoints are built in a loop,
-# and FastAPI must see each path parameter's alias itself (as in api/steps.py).
-
-from collections.abc import Callable
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from api.access import authorize
-from api.access_log import AccessLogDep, trail_categories
-from api.deps import CallerDep, ClocksDep, MinPosition, SystemDep, current_view
+from api.access_log import trail_categories
+from api.deps import current_view
 from api.errors import documented_errors
+from api.record_routes import RecordGet, add_record_get
 from api.schemas.audit import AuditTrailPublic
 from domain.clocks import Clocks
 from domain.records import KINDS
 from infra.bootstrap import System
 from projections.audit_trail import AuditRecord, find_record, select_trail, trail_by
 
-ERRORS = documented_errors("Enregistrement introuvable", "—")
-ERRORS.pop(409)
-ERRORS.pop(413)
+ERRORS = documented_errors("Enregistrement introuvable", only=(401, 403, 404, 422))
 
 # What the API adds to each kind of record: its route's description.
 DESCRIPTIONS: dict[str, str] = {
@@ -63,31 +57,28 @@ def audit_trail(
     return AuditTrailPublic.of(record, rows, position)
 
 
-def _endpoint(kind: str, description: str) -> Callable[..., object]:
-    def read_audit(
-        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
-        system: SystemDep,
-        caller: CallerDep,
-        access: AccessLogDep,
-        clocks: ClocksDep,
-        min_position: MinPosition = None,
-    ) -> AuditTrailPublic:
-        authorize(system, caller, kind, record_id, surface="audit")
-        answer = audit_trail(system, record_id, kind, min_position, clocks)
-        categories = trail_categories(kind)
-        if categories:  # a dossier's, a measure's, a referral's
-            access.record(kind, [record_id], categories)
-        return answer
-
-    read_audit.__name__ = f"read_{kind}_audit"
-    read_audit.__doc__ = description
-    return read_audit
+def _read_audit(request: RecordGet) -> AuditTrailPublic:
+    """GET /v1/<kind>s/{id}/audit: the trail, once the caller may read it; the
+    read logged for a kind whose trail reveals personal data."""
+    kind, record_id = request.kind, request.id
+    authorize(request.system, request.caller, kind, record_id, surface="audit")
+    answer = audit_trail(
+        request.system, record_id, kind, request.min_position, request.clocks
+    )
+    categories = trail_categories(kind)
+    if categories:  # a dossier's, a measure's, a referral's
+        request.access.record(kind, [record_id], categories)
+    return answer
 
 
 for _kind in KINDS:
-    router.add_api_route(
+    add_record_get(
+        router,
+        _kind.name,
         f"/v1/{_kind.name}s/{{{_kind.name}_id}}/audit",
-        _endpoint(_kind.name, DESCRIPTIONS[_kind.name]),
-        methods=["GET"],
+        _read_audit,
+        name=f"read_{_kind.name}_audit",
+        doc=DESCRIPTIONS[_kind.name],
         response_model=AuditTrailPublic,
+        waits=True,
     )

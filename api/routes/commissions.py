@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import HTTPException, Query, Response
 
 from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
@@ -21,16 +21,14 @@ from api.deps import (
     current_view,
 )
 from api.documents import PDF, document_response
-from api.errors import documented_errors
 from api.minutes.build import build_minutes
 from api.minutes.page import minutes_html
-from api.record_routes import add_read_route
+from api.record_routes import record_router
 from api.schemas.commissions import (
     CommissionListPublic,
     CommissionPublic,
     CommissionsPublic,
 )
-from api.steps import add_creation_route, add_step_routes
 from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
@@ -44,38 +42,29 @@ from projections.commissions import (
     select_commissions,
 )
 
-ERRORS = documented_errors(
-    "Commission, programme ou dossier introuvable",
-    "Règle (PRECOM-QUORUM, COMPREF-PRESIDENCE, COMPREF-RANG, LC-VALIDITE, "
-    "CAL-PREALABLE, CAL-TROIS, CAL-DECISION…), ordre de la séance, version périmée",
-)
-
-router = APIRouter(prefix="/v1/commissions", tags=["commissions"], responses=ERRORS)
-
-
-add_creation_route(
-    router,
+router = record_router(
     "commission",
-    action="convene",
-    name="convene_commission",
-    doc="""Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
+    "commissions",
+    (
+        "Commission, programme ou dossier introuvable",
+        "Règle (PRECOM-QUORUM, COMPREF-PRESIDENCE, COMPREF-RANG, LC-VALIDITE, "
+        "CAL-PREALABLE, CAL-TROIS, CAL-DECISION…), ordre de la séance, version périmée",
+    ),
+    create=dict(
+        action="convene",
+        name="convene_commission",
+        doc="""Convene a session: the ALS a pré-commission, the Préfecture or the DEAL a
     commission préfectorale, a landlord its CAL (on named dwellings).""",
-    refusal="convocation d'une séance",
-)
-
-
-add_step_routes(router, "commission")
-
-
-add_read_route(
-    router,
-    "commission",
-    CommissionPublic,
-    name="read_commission",
-    doc="""The session as it stands: attendance, decisions, ranked list, liste
+        refusal="convocation d'une séance",
+    ),
+    read=(
+        CommissionPublic,
+        "read_commission",
+        """The session as it stands: attendance, decisions, ranked list, liste
     complémentaire and its expiry; its version as ETag. The
     session as it stood by the clocks `as_of` (a day: the steps
     that had happened by then) and `known_at` (a moment: what the store held).""",
+    ),
 )
 
 

@@ -6,44 +6,47 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import HTTPException, Query
 
-from api.access_log import DOSSIER_ROW, AccessLogDep, AccessRecorder
+from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
     MinPosition,
     Offset,
     SystemDep,
+    one_of,
 )
-from api.errors import documented_errors
-from api.record_routes import add_history_route, add_read_route, list_in_scope
+from api.record_routes import in_scope, record_router
 from api.schemas.dossiers import DossierPublic, DossiersPublic
-from api.steps import add_creation_route, add_step_routes, names_household
+from api.steps import names_household
 from commands.dossier import STAGES
-from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
-from infra.bootstrap import System
-from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
+from projections.dossier_list import DossierFilter, select_dossiers
 
-ERRORS = documented_errors(
-    "Dossier introuvable", "Règle ou ordre de la procédure, version périmée"
-)
+Stage = one_of(STAGES, "Une des étapes")
 
-router = APIRouter(prefix="/v1/dossiers", tags=["dossiers"], responses=ERRORS)
-
-
-add_creation_route(
-    router,
+router = record_router(
     "dossier",
-    action="identify",
-    name="identify_dossier",
-    doc=("Open an LLTS dossier: a partner (Préfecture: DALO) identifies a household."),
-    refusal="repérage du ménage",
-    check=names_household,
+    "dossiers",
+    ("Dossier introuvable", "Règle ou ordre de la procédure, version périmée"),
+    create=dict(
+        action="identify",
+        name="identify_dossier",
+        doc="Open an LLTS dossier: a partner (Préfecture: DALO) identifies a "
+        "household.",
+        refusal="repérage du ménage",
+        check=names_household,
+    ),
+    step_prefix="record",
+    read=(
+        DossierPublic,
+        "read_dossier",
+        """The dossier's current state, with its version as ETag; with `as_of` (a
+    day: the steps that had happened by then) or `known_at` (a moment: what the
+    store held then), the state it had by those clocks.""",
+    ),
+    history=("the dossier", "read_history"),
 )
-
-
-add_step_routes(router, "dossier", operation_prefix="record")
 
 
 @router.get("", response_model=DossiersPublic)
@@ -53,14 +56,7 @@ def list_dossiers(
     access: AccessLogDep,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     programme_id: UUID | None = None,
-    stage: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(STAGES)},
-            description=f"Une des étapes : {', '.join(STAGES)}",
-        ),
-    ] = None,
+    stage: Stage = None,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
@@ -79,43 +75,10 @@ def list_dossiers(
     return DossiersPublic(data=rows, count=total, position=position)
 
 
-def dossiers_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: DossierFilter,
-    min_position: int | None = None,
-) -> tuple[list[DossierRow], int, int]:
-    """A page of the dossiers the caller may list (the read model narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/dossiers and the web list both answer from here."""
-    return list_in_scope(
-        system,
-        caller,
-        access,
-        "dossier",
-        ("dossier_list", "dossiers"),
-        lambda view: select_dossiers(view, query),
-        DOSSIER_ROW,
-        min_position,
-    )
-
-
-add_read_route(
-    router,
+# GET /v1/dossiers and the web list answer from here.
+dossiers_in_scope = in_scope(
     "dossier",
-    DossierPublic,
-    name="read_dossier",
-    doc="""The dossier's current state, with its version as ETag; with `as_of` (a
-    day: the steps that had happened by then) or `known_at` (a moment: what the
-    store held then), the state it had by those clocks.""",
-)
-add_history_route(
-    router,
-    "dossier",
-    name="read_history",
-    doc="""Every event of the dossier in order: who, when recorded, when it happened;
-    without the fields of a category the caller's role does not read. With
-    `as_of` and `known_at`, the events that had happened by that day among
-    those the store held at that moment.""",
+    ("dossier_list", "dossiers"),
+    lambda view, query, _: select_dossiers(view, query),
+    DOSSIER_ROW,
 )

@@ -6,33 +6,41 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 
-from api.access import authorize, scoped
+from api.access import authorize
 from api.access_log import (
     DOSSIER_FOLLOW_UP,
     DOSSIER_ROW,
     AccessLogDep,
-    AccessRecorder,
 )
-from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
+from api.deps import (
+    CallerDep,
+    CommuneQuery,
+    DepartmentQuery,
+    Limit,
+    MinPosition,
+    Offset,
+    ReferenceDay,
+    SystemDep,
+    check_known,
+    current_view,
+    one_of,
+)
 from api.errors import documented_errors
+from api.record_routes import in_scope
 from api.schemas.follow_up import (
     BilansPublic,
     PreCommissionReadinessPublic,
     SupportRequestsPublic,
 )
-from domain.access import Caller
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from infra.bootstrap import System
 from projections.follow_up import (
     BILAN_STATUSES,
     SUPPORT_STATUSES,
     BilanFilter,
-    BilanRow,
     DeadlineMonths,
     SupportRequestFilter,
     bilan_deadline_months,
@@ -41,37 +49,10 @@ from projections.follow_up import (
     select_support_requests,
 )
 
-ERRORS = documented_errors("Programme introuvable", "")
+router = APIRouter(tags=["follow-up"], responses=documented_errors(only=(422,)))
 
-router = APIRouter(tags=["follow-up"], responses={422: ERRORS[422]})
-
-Department = Annotated[
-    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
-]
-Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")]
-Limit = Annotated[int, Query(ge=1, le=500)]
-
-
-def _status_query(statuses: tuple[str, ...]) -> object:
-    """?status=, one of `statuses` (checked by `_check_status`: 422 in French)."""
-    return Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(statuses)},
-            description=f"Un des statuts : {', '.join(statuses)}",
-        ),
-    ]
-
-
-BilanStatus = _status_query(BILAN_STATUSES)
-SupportStatus = _status_query(SUPPORT_STATUSES)
-
-
-def _check_status(status: str | None, known: tuple[str, ...]) -> None:
-    if status is not None and status not in known:
-        message = f"Statut inconnu : « {status} » (attendu : {', '.join(known)})."
-        raise HTTPException(422, {"code": "invalid_input", "message": message})
+BilanStatus = one_of(BILAN_STATUSES, "Un des statuts")
+SupportStatus = one_of(SUPPORT_STATUSES, "Un des statuts")
 
 
 def _deadlines(system: System) -> DeadlineMonths:
@@ -88,42 +69,41 @@ def list_bilans(
     caller: CallerDep,
     access: AccessLogDep,
     status: BilanStatus = None,
-    department: Department = None,
-    commune: Commune = None,
+    department: DepartmentQuery = None,
+    commune: CommuneQuery = None,
     programme_id: UUID | None = None,
-    as_of: Annotated[
-        QueryDay | None,
-        Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
-    ] = None,
+    as_of: ReferenceDay = None,
     limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> BilansPublic:
     """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done;
     only those of the caller's scope."""
-    _check_status(status, BILAN_STATUSES)
+    check_known("Statut", status, BILAN_STATUSES)
     query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
     rows, total, position = bilans_in_scope(system, caller, access, query, min_position)
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
 
-def bilans_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: BilanFilter,
-    min_position: int | None = None,
-) -> tuple[list[BilanRow], int, int]:
-    """The bilans d'installation the caller may list (the view narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/bilans and the worklist page both answer from here."""
-    view = scoped(
-        current_view(system, "follow_up", min_position), caller, "follow_up", "bilans"
-    )
-    rows, total = select_bilans(view, query, _deadlines(system), datetime.now(UTC))
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
-    return rows, total, position
+# GET /v1/bilans and the worklist page answer from here.
+bilans_in_scope = in_scope(
+    "dossier",
+    ("follow_up", "bilans"),
+    lambda view, query, system: select_bilans(
+        view, query, _deadlines(system), datetime.now(UTC)
+    ),
+    DOSSIER_FOLLOW_UP,
+    scope="follow_up",
+    row_id="dossier_id",
+)
+_support_requests_in_scope = in_scope(
+    "dossier",
+    ("follow_up", "support_requests"),
+    lambda view, query, _: select_support_requests(view, query),
+    DOSSIER_FOLLOW_UP,
+    scope="follow_up",
+    row_id="dossier_id",
+)
 
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)
@@ -132,8 +112,8 @@ def list_support_requests(
     caller: CallerDep,
     access: AccessLogDep,
     status: SupportStatus = None,
-    department: Department = None,
-    commune: Commune = None,
+    department: DepartmentQuery = None,
+    commune: CommuneQuery = None,
     programme_id: UUID | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -141,26 +121,20 @@ def list_support_requests(
 ) -> SupportRequestsPublic:
     """List the support asked by bilans that found problems (BILAN-SUITE); only
     those of the caller's scope."""
-    _check_status(status, SUPPORT_STATUSES)
-    view = scoped(
-        current_view(system, "follow_up", min_position),
-        caller,
-        "follow_up",
-        "support_requests",
-    )
+    check_known("Statut", status, SUPPORT_STATUSES)
     query = SupportRequestFilter(
         status, department, commune, programme_id, limit, offset
     )
-    rows, total = select_support_requests(view, query)
-    position = view.max_tracking_id(system.app.name) or 0
-    access.record("dossier", [row.dossier_id for row in rows], DOSSIER_FOLLOW_UP)
+    rows, total, position = _support_requests_in_scope(
+        system, caller, access, query, min_position
+    )
     return SupportRequestsPublic(data=rows, count=total, position=position)
 
 
 @router.get(
     "/v1/programmes/{programme_id}/ready-for-pre-commission",
     response_model=PreCommissionReadinessPublic,
-    responses={404: ERRORS[404]},
+    responses=documented_errors("Programme introuvable", only=(404,)),
 )
 def read_pre_commission_readiness(
     programme_id: UUID,

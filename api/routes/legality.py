@@ -2,15 +2,11 @@
 day (one GET route per kind of record, domain/records.py's KINDS), a commune's
 report, and the rules catalogue. Read only."""
 
-# No `from __future__ import annotations` here: the endpoints are built in a loop,
-# and FastAPI must see each path parameter's alias itself (as in api/steps.py).
-
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.access import authorize, check_place
@@ -40,6 +36,7 @@ from api.legality_report import (
     report_ids,
     verify_chain,
 )
+from api.record_routes import add_record_get
 from commands.legality import check_record
 from commands.legality_report import department_report
 from domain import access as access_rules
@@ -84,21 +81,6 @@ def read_rules() -> RulesPublic:
     return RulesPublic(data=[RulePublic.of(r) for r in RULES], count=len(RULES))
 
 
-def _endpoint(kind: str, description: str) -> Callable[..., object]:
-    def read_legality(
-        record_id: Annotated[UUID, Path(alias=f"{kind}_id")],
-        system: SystemDep,
-        caller: CallerDep,
-        access: AccessLogDep,
-        clocks: ClocksDep,
-    ) -> LegalityPublic:
-        return record_legality(system, caller, access, kind, record_id, clocks)
-
-    read_legality.__name__ = f"read_{kind}_legality"
-    read_legality.__doc__ = description
-    return read_legality
-
-
 def record_legality(
     system: System,
     caller: Caller,
@@ -122,10 +104,20 @@ def record_legality(
 
 
 for _kind in KINDS:
-    router.add_api_route(
+    add_record_get(
+        router,
+        _kind.name,
         f"/{_kind.name}s/{{{_kind.name}_id}}",
-        _endpoint(_kind.name, DESCRIPTIONS[_kind.name]),
-        methods=["GET"],
+        lambda request: record_legality(
+            request.system,
+            request.caller,
+            request.access,
+            request.kind,
+            request.id,
+            request.clocks,
+        ),
+        name=f"read_{_kind.name}_legality",
+        doc=DESCRIPTIONS[_kind.name],
         response_model=LegalityPublic,
     )
 

@@ -3,32 +3,21 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from fastapi import APIRouter
-
 from api.access import authorize
-from api.access_log import MESURE_ROW, AccessLogDep, AccessRecorder
+from api.access_log import MESURE_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
     MinPosition,
     SystemDep,
 )
-from api.errors import documented_errors
-from api.record_routes import add_history_route, add_read_route, list_in_scope
+from api.record_routes import in_scope, record_router
 from api.routes.workload import MesureFilterDep
 from api.schemas.mesures import MesurePublic, MesuresPublic
-from api.steps import add_creation_route, add_step_routes, names_household
+from api.steps import names_household
 from commands.mesure import RequestMesure
 from domain.access import Caller
 from infra.bootstrap import System
-from projections.mesures import MesureFilter, MesureRow, select_mesures
-
-ERRORS = documented_errors(
-    "Mesure ou association introuvable",
-    "Règle (ASLL-ADHESION, ASLL-PRESCRIPTEUR, ASLL-CANAL, ASLL-CAPACITE, "
-    "ASLL-CONTENU, ASLL-DUREE, ASLL-FIN) ou ordre de la mesure, version périmée",
-)
-
-router = APIRouter(prefix="/v1/mesures", tags=["mesures ASLL"], responses=ERRORS)
+from projections.mesures import select_mesures
 
 
 def _may_ask(system: System, caller: Caller, body: RequestMesure) -> None:
@@ -39,37 +28,30 @@ def _may_ask(system: System, caller: Caller, body: RequestMesure) -> None:
         authorize(system, caller, "mesure", body.previous_mesure_id)
 
 
-add_creation_route(
-    router,
+router = record_router(
     "mesure",
-    action="request",
-    name="request_mesure",
-    doc="""A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
+    "mesures ASLL",
+    (
+        "Mesure ou association introuvable",
+        "Règle (ASLL-ADHESION, ASLL-PRESCRIPTEUR, ASLL-CANAL, ASLL-CAPACITE, "
+        "ASLL-CONTENU, ASLL-DUREE, ASLL-FIN) ou ordre de la mesure, version périmée",
+    ),
+    create=dict(
+        action="request",
+        name="request_mesure",
+        doc="""A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
     household (ASLL-ADHESION, ASLL-PRESCRIPTEUR).""",
-    check=_may_ask,
-)
-
-
-add_step_routes(router, "mesure", operation_prefix="mesure")
-
-
-add_read_route(
-    router,
-    "mesure",
-    MesurePublic,
-    name="read_mesure",
-    doc="""The measure as it stands, with its version as ETag; as it stood by the
+        check=_may_ask,
+    ),
+    step_prefix="mesure",
+    read=(
+        MesurePublic,
+        "read_mesure",
+        """The measure as it stands, with its version as ETag; as it stood by the
     clocks `as_of` (a day: the steps that had happened by then) and `known_at`
     (a moment: what the store held).""",
-)
-add_history_route(
-    router,
-    "mesure",
-    name="read_mesure_history",
-    doc="""Every event of the measure in order: who, when recorded, when it happened;
-    without the fields of a category the caller's role does not read. With
-    `as_of` and `known_at`, the events that had happened by that day among
-    those the store held at that moment.""",
+    ),
+    history=("the measure", "read_mesure_history"),
 )
 
 
@@ -90,23 +72,10 @@ def list_mesures(
     return MesuresPublic(data=rows, count=total, position=position)
 
 
-def mesures_in_scope(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    query: MesureFilter,
-    min_position: int | None = None,
-) -> tuple[list[MesureRow], int, int]:
-    """A page of the measures the caller may list (the read model narrowed to
-    their scope), the count matching, the view's position; the rows' reading
-    logged. GET /v1/mesures and the web list both answer from here."""
-    return list_in_scope(
-        system,
-        caller,
-        access,
-        "mesure",
-        ("mesures", "mesures"),
-        lambda view: select_mesures(view, query),
-        MESURE_ROW,
-        min_position,
-    )
+# GET /v1/mesures and the web list answer from here.
+mesures_in_scope = in_scope(
+    "mesure",
+    ("mesures", "mesures"),
+    lambda view, query, _: select_mesures(view, query),
+    MESURE_ROW,
+)

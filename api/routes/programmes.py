@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.access import scoped
 from api.deps import (
@@ -14,35 +14,36 @@ from api.deps import (
     SystemDep,
     current_view,
 )
-from api.errors import documented_errors
-from api.record_routes import add_read_route
+from api.record_routes import record_router
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from api.steps import add_creation_route, add_step_routes
 from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
 from infra.bootstrap import System
 from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
 
-ERRORS = documented_errors(
-    "Programme introuvable",
-    "Règle (CONC-QUOTA) ou ordre de la procédure, version périmée",
-)
-
-router = APIRouter(prefix="/v1/programmes", tags=["programmes"], responses=ERRORS)
-
-
-add_creation_route(
-    router,
+router = record_router(
     "programme",
-    action="announce",
-    name="announce_programme",
-    doc=("Announce an LLTS programme: a landlord's delivery or vacancy in a commune."),
-    refusal="annonce du programme",
+    "programmes",
+    (
+        "Programme introuvable",
+        "Règle (CONC-QUOTA) ou ordre de la procédure, version périmée",
+    ),
+    create=dict(
+        action="announce",
+        name="announce_programme",
+        doc="Announce an LLTS programme: a landlord's delivery or vacancy in a "
+        "commune.",
+        refusal="annonce du programme",
+    ),
+    read=(
+        ProgrammePublic,
+        "read_programme",
+        """The programme's current state, with its version as ETag; the
+    state it had by the clocks `as_of` (a day: the steps
+    that had happened by then) and `known_at` (a moment: what the store held).""",
+    ),
 )
-
-
-add_step_routes(router, "programme")
 
 
 @router.get("", response_model=ProgrammesPublic)
@@ -82,14 +83,3 @@ def programmes_in_scope(
     )
     rows, total = select_programmes(view, query)
     return rows, total, view.max_tracking_id(system.app.name) or 0
-
-
-add_read_route(
-    router,
-    "programme",
-    ProgrammePublic,
-    name="read_programme",
-    doc="""The programme's current state, with its version as ETag; the
-    state it had by the clocks `as_of` (a day: the steps
-    that had happened by then) and `known_at` (a moment: what the store held).""",
-)

@@ -17,11 +17,11 @@ from domain.mesure import Mesure
 from infra.bootstrap import System
 from infra.ledger import Verification, ledger_of, verify_aggregate
 
-ERRORS = {
-    404: documented_errors("Dossier ou mesure introuvable", "")[404],
-}
-
-router = APIRouter(prefix="/v1", tags=["intégrité"], responses=ERRORS)
+router = APIRouter(
+    prefix="/v1",
+    tags=["intégrité"],
+    responses=documented_errors("Dossier ou mesure introuvable", only=(404,)),
+)
 
 
 class MismatchPublic(BaseModel):

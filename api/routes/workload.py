@@ -10,7 +10,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.access import check_place
-from api.deps import CallerDep, MinPosition, Offset, QueryDay, SystemDep, current_view
+from api.deps import (
+    CallerDep,
+    CommuneQuery,
+    DepartmentQuery,
+    Limit,
+    MinPosition,
+    Offset,
+    ReferenceDay,
+    SystemDep,
+    check_known,
+    current_view,
+    one_of,
+)
 from api.errors import documented_errors
 from api.routes.statistics import Format, answer_csv, check_year
 from api.schemas.mesures import WorkloadPublic
@@ -19,7 +31,7 @@ from api.workload import department_rules
 from domain.access import Caller, scope_filter
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import KINDS, STAGES
-from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.places import DEPARTMENT_CODE_PATTERN
 from domain.shared import fr_day
 from infra.bootstrap import System
 from projections.mesures import (
@@ -29,62 +41,39 @@ from projections.mesures import (
     select_workload,
 )
 
-ERRORS = documented_errors("Département sans paramétrage", "")
-
-router = APIRouter(tags=["mesures ASLL"], responses={422: ERRORS[422]})
+router = APIRouter(tags=["mesures ASLL"], responses=documented_errors(only=(422,)))
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
-Department = Annotated[
-    str | None, Query(pattern=DEPARTMENT_CODE_PATTERN, description="Département")
-]
-Commune = Annotated[str | None, Query(pattern=COMMUNE_PATTERN, description="INSEE")]
 Association = Annotated[
     str | None,
     Query(pattern=ASSOCIATION_PATTERN, description="Code de l'association"),
 ]
+
+Stage = one_of(STAGES, "Un des stades")
+MesureKind = one_of(KINDS, "Une des natures")
 
 
 def _invalid(message: str, code: str = "invalid_input") -> HTTPException:
     return HTTPException(422, {"code": code, "message": message})
 
 
-def _check_known(what: str, value: str | None, known: tuple[str, ...]) -> None:
-    if value is not None and value not in known:
-        message = f"{what} inconnu : « {value} » (attendu : {', '.join(known)})."
-        raise _invalid(message)
-
-
 def mesure_filter(
-    department: Department = None,
-    commune: Commune = None,
+    department: DepartmentQuery = None,
+    commune: CommuneQuery = None,
     association: Association = None,
-    stage: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(STAGES)},
-            description=f"Un des stades : {', '.join(STAGES)}",
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            json_schema_extra={"enum": list(KINDS)},
-            description=f"Une des natures : {', '.join(KINDS)}",
-        ),
-    ] = None,
+    stage: Stage = None,
+    kind: MesureKind = None,
     worker: Annotated[
         str | None,
         Query(min_length=1, max_length=200, description="Le travailleur référent"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
 ) -> MesureFilter:
     """The measure list's query (GET /v1/mesures)."""
-    _check_known("Stade", stage, STAGES)
-    _check_known("Nature de mesure", kind, KINDS)
+    check_known("Stade", stage, STAGES)
+    check_known("Nature de mesure", kind, KINDS)
     return MesureFilter(
         department, commune, association, stage, kind, worker, limit, offset
     )
@@ -97,12 +86,9 @@ MesureFilterDep = Annotated[MesureFilter, Depends(mesure_filter)]
 def read_workload(
     system: SystemDep,
     caller: CallerDep,
-    department: Department = None,
+    department: DepartmentQuery = None,
     association: Association = None,
-    as_of: Annotated[
-        QueryDay | None,
-        Query(description="Jour de référence (défaut : aujourd'hui, heure locale)"),
-    ] = None,
+    as_of: ReferenceDay = None,
     min_position: MinPosition = None,
 ) -> WorkloadPublic:
     """Each association's measures on a day against its capacity (ASLL-CAPACITE),
@@ -147,7 +133,10 @@ def workload_in_scope(
 @router.get(
     "/v1/statistics",
     response_model=StatisticsPublic,
-    responses={200: {"content": {"text/csv": {}}}, 404: ERRORS[404]},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        **documented_errors("Département sans paramétrage", only=(404,)),
+    },
 )
 def read_statistics(
     system: SystemDep,
