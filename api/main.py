@@ -37,6 +37,7 @@ from api.summaries import name_operations
 from api.web import (
     commission_pages,
     legality_pages,
+    list_pages,
     pages,
     programme_pages,
     record_pages,
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_static_and_docs(app)
     app.include_router(pages.router)
     app.include_router(record_pages.router)
+    app.include_router(list_pages.router)
     app.include_router(commission_pages.router)
     app.include_router(programme_pages.router)
     app.include_router(work_pages.router)

@@ -20,7 +20,7 @@ from infra.bootstrap import System
 from projections.mesures import select_mesures
 
 
-def _may_ask(system: System, caller: Caller, body: RequestMesure) -> None:
+def may_request(system: System, caller: Caller, body: RequestMesure) -> None:
     """The household it names, and the measure it follows, if any (its
     household goes on): the caller may name them."""
     names_household(system, caller, body)
@@ -41,7 +41,7 @@ router = record_router(
         name="request_mesure",
         doc="""A prescriber asks for an ASLL measure, on a diagnostic co-signed by the
     household (ASLL-ADHESION, ASLL-PRESCRIPTEUR).""",
-        check=_may_ask,
+        check=may_request,
     ),
     step_prefix="mesure",
     read=(

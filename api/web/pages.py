@@ -20,16 +20,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse
 
-from api.access_log import AccessLogDep
 from api.demo.identities import DEMO_IDENTITIES
 from api.deps import ISO_DAY, SystemDep
 from api.errors import STATUS_BY_ERROR
-from api.routes.dossiers import dossiers_in_scope
 from api.web import french, oidc
 from api.web.awaited import has_worklist
 from api.web.session import (
     CSRF_FIELD,
-    PageCallerDep,
     SignInRequired,
     check_csrf,
     csrf_token,
@@ -37,13 +34,10 @@ from api.web.session import (
     open_session,
     signed_in,
 )
-from commands.dossier import STAGES
 from domain import access as access_rules
-from domain.places import COMMUNE_PATTERN
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
 from infra.development_tokens import issue_token
-from projections.dossier_list import DossierFilter
 
 SIGN_IN = "/connexion"
 WORKLIST = "/travail"
@@ -249,37 +243,6 @@ async def sign_in(request: Request, system: SystemDep) -> Response:
 def sign_out(request: Request) -> Response:
     request.session.clear()
     return RedirectResponse(SIGN_IN, 303)
-
-
-@router.get("/dossiers")
-def dossiers_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    commune: Annotated[str | None, Query(max_length=10)] = None,
-    page: PageNumber = 1,
-) -> Response:
-    stage = blank_is_none(stage)
-    if stage is not None and stage not in STAGES:
-        raise HTTPException(
-            422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
-        )
-    commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
-    query = DossierFilter(
-        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
-    )
-    found = dossiers_in_scope(system, caller, access, query)
-    return render_list(
-        request,
-        "dossiers.html",
-        found,
-        page,
-        stages=STAGES,
-        stage=stage,
-        commune=commune,
-    )
 
 
 def matching(value: str | None, pattern: str, what: str) -> str | None:

@@ -145,6 +145,7 @@ show_programme = add_record_page(
 
 
 Redraw = Callable[[dict[str, Any], int], Response]
+Check = Callable[[System, Caller, Any], None]
 
 
 def create_by_form(
@@ -155,16 +156,21 @@ def create_by_form(
     action: str,
     form: Mapping[str, str],
     redraw: Redraw,
+    *,
+    check: Check | None = None,
 ) -> Response:
     """A creation's form sent (the kind's creation command, `kind`'s
     procedure): the command its POST /v1/<kind>s takes, by the same path (its
     idempotency key, fingerprint); the new record's page once created, the form's
-    page again (`redraw(sent, status)`) with what is wrong otherwise."""
+    page again (`redraw(sent, status)`) with what is wrong otherwise. `check`:
+    what else the caller must be allowed (the API's: the household it names)."""
     creation = PROCEDURES[kind].creation
     command, errors, values = command_of(creation, form)
     sent: dict[str, Any] = {"form": form.get(FORM_FIELD), "values": values}
     if command is None:
         return redraw(sent | {"errors": errors}, 422)
+    if check is not None:
+        check(system, caller, command)
     ctx = command_context(request, caller, idempotency_key=form.get(KEY_FIELD) or None)
     ctx = with_fingerprint(ctx, action, command.model_dump(mode="json"))
     try:

@@ -19,23 +19,16 @@ from api.deps import SystemDep, command_context, read_clocks
 from api.errors import STATUS_BY_ERROR
 from api.record_routes import read_record, read_record_history
 from api.routes.legality import record_legality
-from api.routes.mesures import mesures_in_scope
 from api.routes.verify import VERIFIED, verify_record
-from api.routes.workload import mesure_filter
 from api.schemas.dossiers import DossierPublic
 from api.schemas.history import HistoryPublic
 from api.schemas.mesures import MesurePublic
 from api.schemas.saisines import SaisinePublic
 from api.steps import carry_out_step, role_check
 from api.web.pages import (
-    PAGE_SIZE,
-    PageNumber,
     PageRoute,
     blank_is_none,
-    matching,
-    offset,
     render,
-    render_list,
 )
 from api.web.session import PageCallerDep, SentForm, check_csrf
 from api.web.step_forms import (
@@ -52,10 +45,9 @@ from commands.base import RecordStep
 from commands.errors import ConcurrencyError
 from domain import records
 from domain.access import Caller, ForbiddenError
-from domain.department_settings import ASSOCIATION_PATTERN
 from domain.dossier_rules import ATTRIBUTIONS, CONDITION
 from domain.dossier_steps import DECIDED
-from domain.mesure_steps import HEAD_LEASE, STAGES, SUBLET, UNDER_CONVENTION
+from domain.mesure_steps import HEAD_LEASE, SUBLET, UNDER_CONVENTION
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
 from domain.saisine_steps import COURT_SOURCES
 from domain.shared import DomainError, add_months
@@ -304,33 +296,6 @@ def _saisine_deadlines(saisine: SaisinePublic, reader: Reader) -> dict[str, Any]
         if summons_on is not None
         else None,
     }
-
-
-@router.get("/mesures")
-def mesures_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    association: Annotated[str | None, Query(max_length=40)] = None,
-    page: PageNumber = 1,
-) -> Response:
-    stage = blank_is_none(stage)
-    association = matching(association, ASSOCIATION_PATTERN, "un code d'association")
-    query = mesure_filter(
-        association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
-    )
-    found = mesures_in_scope(system, caller, access, query)
-    return render_list(
-        request,
-        "mesures.html",
-        found,
-        page,
-        stages=STAGES,
-        stage=stage,
-        association=association,
-    )
 
 
 def _after_the_cal(

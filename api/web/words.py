@@ -124,6 +124,18 @@ FIELD_LABELS = {
     "relaunched": "Ménage relancé",
     "bilan": "Bilan",
     "relayed_to": "Relais vers",
+    "household_id": "Ménage déjà suivi (son identifiant ; vide : un nouveau)",
+    "programme_id": "Programme (son identifiant, facultatif)",
+    "sne_registered_on": "Inscrit au SNE le",
+    "dalo_appeal_on": "DALO : recours complet déposé le",
+    "dalo_recognised_on": "DALO : reconnu prioritaire le",
+    "diagnostic_summary": "Diagnostic (synthèse)",
+    "diagnostic_signed_on": "Diagnostic signé le",
+    "household_signed": "Diagnostic co-signé par le ménage",
+    "previous_mesure_id": "Ré-intervention : la mesure précédente (identifiant)",
+    "source": "Origine",
+    "landlord_is_legal_entity": "Bailleur personne morale",
+    "arrears": "Dette locative (€)",
 }
 # A field's name in one step's form, where the generic one says too little.
 STEP_FIELD_LABELS = {
@@ -138,6 +150,8 @@ STEP_FIELD_LABELS = {
 # The words of a choice's codes: the domain's own labels, then these.
 CHOICE_LABELS = {
     **saisine_steps.OUTCOME_LABELS,
+    **saisine_steps.SOURCE_LABELS,
+    **mesure_steps.KIND_LABELS,
     **{code: e.label for code, e in TRUCE_EXCEPTIONS.items()},
     "fsl": "Fonds de solidarité pour le logement (FSL)",
     "services_sociaux": "services sociaux",

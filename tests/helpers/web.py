@@ -54,6 +54,18 @@ def sign_in(browser: TestClient, role: str, home: str = "/travail") -> httpx.Res
     return answer
 
 
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def hidden_fields(page: httpx.Response, form_id: str) -> dict[str, str]:
+    """The hidden fields of the page's form `formulaire-<form_id>`, with the
+    session's CSRF token: what a browser sends besides what is typed."""
+    assert page.status_code == 200, page.text
+    start = page.text.index(f'id="formulaire-{form_id}"')
+    form = page.text[start : page.text.index("</form>", start)]
+    return {"csrf_token": CSRF.search(page.text)[1], **dict(HIDDEN.findall(form))}
+
+
 def page_as(browser: TestClient, role: str, path: str, **params: Any) -> httpx.Response:
     """The page at `path` that an agent of `role`, once signed in, opens (200)."""
     sign_in(browser, role)

@@ -17,13 +17,12 @@ from starlette.testclient import TestClient
 from tests.helpers import procedure as llts
 from tests.helpers import web
 from tests.helpers.api import COMMUNE, DEPARTMENT, store_position
-from tests.helpers.web import CSRF, sign_in
+from tests.helpers.web import CSRF, hidden_fields, sign_in
 
 pytestmark = pytest.mark.usefixtures("department")
 
 browser = web.browser  # a fixture
 
-HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 LISTED = re.compile(r'<a href="/programmes/([0-9a-f-]{36})">')
 ANNOUNCEMENT = {
     "kind": "livraison",
@@ -44,10 +43,7 @@ def caught_up(client: TestClient) -> None:
 
 
 def announcement_form(page: httpx.Response) -> dict[str, str]:
-    assert page.status_code == 200, page.text
-    start = page.text.index('id="formulaire-annonce"')
-    form = page.text[start : page.text.index("</form>", start)]
-    return {"csrf_token": CSRF.search(page.text)[1], **dict(HIDDEN.findall(form))}
+    return hidden_fields(page, "annonce")
 
 
 def programmes(client: TestClient) -> int:

@@ -1,0 +1,242 @@
+"""The dossiers and ASLL measures lists, each with the form that creates one
+(issue 17): a dossier opened by its repérage on /dossiers, a measure asked for
+on /mesures, for the roles the registry lets create one (domain/records.py:
+the kind's creation step). A form posts the kind's creation command as
+POST /v1/<kind>s takes it (programme_pages.create_by_form: its idempotency
+key, the household it names checked as the API checks it); once created, the
+new record's page, whose step forms carry it on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from api.access_log import AccessLogDep, AccessRecorder
+from api.deps import SystemDep
+from api.routes.dossiers import dossiers_in_scope
+from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.workload import mesure_filter
+from api.steps import names_household
+from api.web.pages import (
+    PAGE_SIZE,
+    PageNumber,
+    PageRoute,
+    blank_is_none,
+    matching,
+    offset,
+    render_list,
+)
+from api.web.programme_pages import Check, create_by_form
+from api.web.session import PageCallerDep, SentForm, check_csrf
+from api.web.step_forms import Preset, command_form
+from commands.dossier import STAGES as DOSSIER_STAGES
+from commands.procedures import PROCEDURES
+from domain.access import Caller
+from domain.department_settings import ASSOCIATION_PATTERN
+from domain.mesure_steps import STAGES as MESURE_STAGES
+from domain.places import COMMUNE_PATTERN
+from domain.records import kind as record_kind
+from domain.shared import check_role
+from infra.bootstrap import System
+from projections.dossier_list import DossierFilter
+from projections.mesures import MesureFilter
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# A list's rows (its page, how many match) and its filters, for its template.
+Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Creation:
+    """A kind's creation by a form: the registry's step that creates it (its
+    roles), the form's id and URL, its title, and what the caller must be
+    allowed besides (the API's `check`), the list it is on (its rows and
+    filters for a query, its first page's query); `refusal`: the words of the 403
+    before the form is read (none where a department's setting names the
+    roles: the application refuses then)."""
+
+    kind: str
+    action: str
+    slug: str
+    title: str
+    check: Check
+    listing: Callable[[System, Caller, AccessRecorder, Any], Listed]
+    first: Callable[[], Any]  # the query of the list's first page
+    refusal: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}s/{self.slug}"
+
+    def may_create(self, caller: Caller) -> None:
+        """A role outside the registry's refused (403), where no setting
+        names the roles."""
+        if self.refusal is not None:
+            roles = record_kind(self.kind).steps[self.action]
+            check_role(caller.actor, roles, self.refusal)
+
+    def forms(self, caller: Caller, sent: dict[str, Any]) -> list[dict[str, Any]]:
+        """Its form, for a role the registry lets create one."""
+        if caller.role not in record_kind(self.kind).steps[self.action]:
+            return []
+        creation = PROCEDURES[self.kind].creation
+        return [
+            command_form(creation, self.slug, self.title, self.url, 0, Preset(), sent)
+        ]
+
+
+def _dossiers(
+    system: System, caller: Caller, access: AccessRecorder, query: DossierFilter
+) -> Listed:
+    found = dossiers_in_scope(system, caller, access, query)
+    return found, {
+        "stages": DOSSIER_STAGES,
+        "stage": query.stage,
+        "commune": query.commune,
+    }
+
+
+def _mesures(
+    system: System, caller: Caller, access: AccessRecorder, query: MesureFilter
+) -> Listed:
+    found = mesures_in_scope(system, caller, access, query)
+    filters = {"association": query.association}
+    return found, {"stages": MESURE_STAGES, "stage": query.stage, **filters}
+
+
+REPERAGE = Creation(
+    "dossier",
+    "identify",
+    "reperage",
+    "Repérage d'un ménage (nouveau dossier)",
+    names_household,
+    _dossiers,
+    lambda: DossierFilter(limit=PAGE_SIZE),
+    "repérage du ménage",
+)
+DEMANDE = Creation(
+    "mesure",
+    "request",
+    "demande",
+    "Nouvelle mesure (prescription)",
+    may_request,
+    _mesures,
+    lambda: mesure_filter(limit=PAGE_SIZE),
+)
+
+
+def list_page(
+    creation: Creation,
+    request: Request,
+    caller: Caller,
+    system: System,
+    access: AccessRecorder,
+    query: Any,
+    page: int = 1,
+    sent: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """The records of the caller's scope as GET /v1/<kind>s lists them, with
+    the creation's form for the roles that create one (`sent`: sent back)."""
+    found, filters = creation.listing(system, caller, access, query)
+    sent = sent or {}
+    return render_list(
+        request,
+        f"{creation.kind}s.html",
+        found,
+        page,
+        status=status,
+        forms=creation.forms(caller, sent),
+        refused=sent.get("refused"),
+        changes=[],
+        **filters,
+    )
+
+
+def add_creation(creation: Creation) -> None:
+    """POST of the creation's form: the new record's page once created, the
+    list's first page again with what is wrong otherwise."""
+
+    def create_page(
+        request: Request,
+        caller: PageCallerDep,
+        system: SystemDep,
+        access: AccessLogDep,
+        form: SentForm,
+    ) -> Response:
+        creation.may_create(caller)  # 403 before anything of the form is read
+        return create_by_form(
+            request,
+            system,
+            caller,
+            creation.kind,
+            creation.action,
+            form,
+            lambda sent, status: list_page(
+                creation,
+                request,
+                caller,
+                system,
+                access,
+                creation.first(),
+                1,
+                sent,
+                status,
+            ),
+            check=creation.check,
+        )
+
+    create_page.__name__ = f"{creation.kind}_{creation.slug}_page"
+    router.add_api_route(
+        creation.url,
+        create_page,
+        methods=["POST"],
+        dependencies=[Depends(check_csrf)],
+    )
+
+
+@router.get("/dossiers")
+def dossiers_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    commune: Annotated[str | None, Query(max_length=10)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    stage = blank_is_none(stage)
+    if stage is not None and stage not in DOSSIER_STAGES:
+        raise HTTPException(
+            422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
+        )
+    commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
+    query = DossierFilter(
+        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
+    )
+    return list_page(REPERAGE, request, caller, system, access, query, page)
+
+
+@router.get("/mesures")
+def mesures_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    association: Annotated[str | None, Query(max_length=40)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    stage = blank_is_none(stage)
+    association = matching(association, ASSOCIATION_PATTERN, "un code d'association")
+    query = mesure_filter(
+        association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
+    )
+    return list_page(DEMANDE, request, caller, system, access, query, page)
+
+
+add_creation(REPERAGE)
+add_creation(DEMANDE)

@@ -1,0 +1,158 @@
+"""The creation forms of the lists (api/web/list_pages.py): a dossier opened by
+its repérage on /dossiers, an ASLL measure asked for on /mesures, for the roles
+the registry lets create one, posting the creation command POST /v1/<kind>s
+takes: the new record's page once created (once, if the form is sent twice),
+the list again with the French words next to the field otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import unescape
+from uuid import UUID
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.web.pages import landing
+from tests.helpers import web
+from tests.helpers.api import COMMUNE, DEPARTMENT, store_position, today
+from tests.helpers.mesures_http import asll  # noqa: F401 (a fixture)
+from tests.helpers.web import CSRF, hidden_fields, sign_in
+
+pytestmark = pytest.mark.usefixtures("department", "asll")
+
+browser = web.browser  # a fixture
+
+
+@dataclass(frozen=True)
+class Case:
+    role: str  # one that creates the kind
+    kind: str
+    slug: str  # its form's
+    sent: dict[str, str]  # what is typed in it, a text first
+    shown: str  # on the new record's page
+    event: str
+    wrong: str  # a field given a wrong value
+    other: str  # a role that lists the kind but creates none
+    refusal: tuple[int, str]  # the other's POST: status, words
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}s/{self.slug}"
+
+    def form(self, browser: TestClient, role: str | None = None) -> dict[str, str]:
+        """The form as its role fills it, once signed in."""
+        sign_in(browser, role or self.role, landing(role or self.role))
+        return {**hidden_fields(browser.get(f"/{self.kind}s"), self.slug), **self.sent}
+
+
+REPERAGE = Case(
+    "mairie",
+    "dossier",
+    "reperage",
+    {
+        "applicant_name": "Mme Joséphine Rosette",
+        "household_size": "3",
+        "department": DEPARTMENT,
+        "commune": COMMUNE,
+        "dalo": "false",
+    },
+    "Joséphine Rosette",
+    "Identified",
+    "household_size",
+    "als",
+    (403, "ne peut pas"),  # the registry's roles, before the form is read
+)
+# The prescribers are a department's setting (ASLL-PRESCRIPTEUR): another role's
+# request is refused by that rule, as POST /v1/mesures refuses it (409).
+DEMANDE = Case(
+    "prescripteur",
+    "mesure",
+    "demande",
+    {
+        "diagnostic_summary": "Dettes de loyer ; budget à reprendre.",
+        "kind": "individuelle",
+        "department": DEPARTMENT,
+        "commune": COMMUNE,
+        "diagnostic_signed_on": today().isoformat(),
+        "household_signed": "true",
+    },
+    "ASLL individuelle",
+    "Requested",
+    "household_signed",
+    "association",
+    (409, "Seul un prescripteur"),
+)
+CASES = pytest.mark.parametrize("case", [REPERAGE, DEMANDE], ids=lambda c: c.kind)
+
+
+def count(client: TestClient, kind: str) -> int:
+    position = store_position(client)
+    answer = client.get(f"/v1/{kind}s", params={"min_position": position})
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["count"])
+
+
+@CASES
+def test_a_record_is_created_by_its_form_once_even_sent_twice(
+    client: TestClient, browser: TestClient, case: Case
+) -> None:
+    form = case.form(browser)
+    answer = browser.post(case.url, data=form)
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    record_id = UUID(location.removeprefix(f"/{case.kind}s/"))
+    app = client.app.state.system.app  # type: ignore[attr-defined]
+    assert [type(e).__name__ for e in app.history(case.kind, record_id)] == [case.event]
+    page = browser.get(location)  # its step forms carry it on
+    assert page.status_code == 200, page.text
+    assert case.shown in unescape(page.text)
+    again = browser.post(case.url, data=form)  # sent twice
+    assert again.status_code == 303
+    assert again.headers["location"] == location
+    assert count(client, case.kind) == 1
+
+
+@CASES
+def test_a_wrong_form_is_told_next_to_its_field_and_nothing_stored(
+    client: TestClient, browser: TestClient, case: Case
+) -> None:
+    form = case.form(browser) | {case.wrong: "peut-être"}
+    answer = browser.post(case.url, data=form)
+    assert answer.status_code == 422, answer.text
+    text = unescape(answer.text)
+    shown = text[text.index(f'id="formulaire-{case.slug}"') :]
+    group = shown[: shown.index(f'name="{case.wrong}"')]
+    assert "group--error" in group[group.rindex('<div class="fr-') :]  # its field's
+    assert next(iter(case.sent.values())) in shown  # what was sent is kept
+    assert count(client, case.kind) == 0
+
+
+@CASES
+def test_a_role_that_creates_none_sees_no_form_and_is_refused(
+    client: TestClient, browser: TestClient, case: Case
+) -> None:
+    form = case.form(browser)
+    browser.cookies.clear()
+    sign_in(browser, case.other, landing(case.other))
+    page = browser.get(f"/{case.kind}s")
+    assert page.status_code == 200, page.text
+    assert "formulaire-" not in page.text
+    form["csrf_token"] = CSRF.search(page.text)[1]
+    answer = browser.post(case.url, data=form)
+    status, words = case.refusal
+    assert answer.status_code == status, answer.text
+    assert words in unescape(answer.text)  # the API's
+    assert count(client, case.kind) == 0
+
+
+@CASES
+def test_a_form_without_its_token_is_refused(
+    client: TestClient, browser: TestClient, case: Case
+) -> None:
+    form = case.form(browser)
+    del form["csrf_token"]
+    answer = browser.post(case.url, data=form)
+    assert answer.status_code == 403, answer.text
+    assert "Formulaire expiré" in unescape(answer.text)
+    assert count(client, case.kind) == 0
