@@ -63,9 +63,9 @@ class Creation:
     slug: str
     title: str
     check: Check
-    listing: Callable[[System, Caller, AccessRecorder, Any], Listed]
-    first: Callable[[], Any]  # the query of the list's first page
     refusal: str | None = None
+    listing: Callable[[System, Caller, AccessRecorder, Any], Listed] | None = None
+    first: Callable[[], Any] = lambda: None  # the query of the list's first page
 
     @property
     def url(self) -> str:
@@ -113,9 +113,9 @@ REPERAGE = Creation(
     "reperage",
     "Repérage d'un ménage (nouveau dossier)",
     names_household,
+    "repérage du ménage",
     _dossiers,
     lambda: DossierFilter(limit=PAGE_SIZE),
-    "repérage du ménage",
 )
 DEMANDE = Creation(
     "mesure",
@@ -123,8 +123,8 @@ DEMANDE = Creation(
     "demande",
     "Nouvelle mesure (prescription)",
     may_request,
-    _mesures,
-    lambda: mesure_filter(limit=PAGE_SIZE),
+    listing=_mesures,
+    first=lambda: mesure_filter(limit=PAGE_SIZE),
 )
 
 
@@ -141,6 +141,7 @@ def list_page(
 ) -> Response:
     """The records of the caller's scope as GET /v1/<kind>s lists them, with
     the creation's form for the roles that create one (`sent`: sent back)."""
+    assert creation.listing is not None
     found, filters = creation.listing(system, caller, access, query)
     sent = sent or {}
     return render_list(
@@ -156,9 +157,22 @@ def list_page(
     )
 
 
-def add_creation(creation: Creation) -> None:
-    """POST of the creation's form: the new record's page once created, the
-    list's first page again with what is wrong otherwise."""
+Redraw = Callable[
+    [Request, Caller, System, AccessRecorder, dict[str, Any], int], Response
+]
+
+
+def add_creation(
+    creation: Creation, pages: APIRouter = router, redraw: Redraw | None = None
+) -> None:
+    """POST of the creation's form (on `pages`): the new record's page once
+    created, its page again with what is wrong otherwise (`redraw`: its list's
+    first page unless said)."""
+    draw: Redraw = redraw or (
+        lambda request, caller, system, access, sent, status: list_page(
+            creation, request, caller, system, access, creation.first(), 1, sent, status
+        )
+    )
 
     def create_page(
         request: Request,
@@ -175,22 +189,12 @@ def add_creation(creation: Creation) -> None:
             creation.kind,
             creation.action,
             form,
-            lambda sent, status: list_page(
-                creation,
-                request,
-                caller,
-                system,
-                access,
-                creation.first(),
-                1,
-                sent,
-                status,
-            ),
+            lambda sent, status: draw(request, caller, system, access, sent, status),
             check=creation.check,
         )
 
     create_page.__name__ = f"{creation.kind}_{creation.slug}_page"
-    router.add_api_route(
+    pages.add_api_route(
         creation.url,
         create_page,
         methods=["POST"],

@@ -31,6 +31,7 @@ from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
 from api.routes.programmes import programmes_in_scope
 from api.routes.workload import mesure_filter
+from api.steps import names_household
 from api.web import awaited, french
 from api.web.awaited import (
     bilan_statuses,
@@ -40,6 +41,7 @@ from api.web.awaited import (
     mesure_stages,
     programme_stages,
 )
+from api.web.list_pages import Creation, add_creation
 from api.web.pages import WORKLIST, PageRoute, render
 from api.web.record_pages import if_allowed
 from api.web.session import PageCallerDep
@@ -198,6 +200,41 @@ def work_items(
     return order([item for item in items if item is not None])
 
 
+# A referral signalled to the CCAPEX: no list of referrals, its form here.
+SIGNALEMENT = Creation(
+    "saisine",
+    "signal",
+    "signalement",
+    "Signalement d'un ménage à la CCAPEX (nouvelle saisine)",
+    names_household,
+    "signalement à la CCAPEX",
+)
+
+
+def worklist(
+    request: Request,
+    caller: Caller,
+    system: System,
+    access: AccessRecorder,
+    sent: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """What waits on the caller, and the referral's form for the roles that
+    signal one (`sent`: sent back)."""
+    items = work_items(system, caller, access, datetime.now(UTC))
+    sent = sent or {}
+    return render(
+        request,
+        "travail.html",
+        status,
+        items=items,
+        followed=awaited.has_worklist(caller.role),
+        forms=SIGNALEMENT.forms(caller, sent),
+        refused=sent.get("refused"),
+        changes=[],
+    )
+
+
 @router.get(WORKLIST)
 def worklist_page(
     request: Request,
@@ -205,10 +242,7 @@ def worklist_page(
     system: SystemDep,
     access: AccessLogDep,
 ) -> Response:
-    items = work_items(system, caller, access, datetime.now(UTC))
-    return render(
-        request,
-        "travail.html",
-        items=items,
-        followed=awaited.has_worklist(caller.role),
-    )
+    return worklist(request, caller, system, access)
+
+
+add_creation(SIGNALEMENT, router, worklist)
