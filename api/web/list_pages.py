@@ -34,7 +34,7 @@ from api.web.session import PageCallerDep, SentForm, check_csrf
 from api.web.step_forms import Preset, command_form
 from commands.dossier import STAGES as DOSSIER_STAGES
 from commands.procedures import PROCEDURES
-from domain.access import Caller
+from domain.access import NONE, Caller, scope_of
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.places import COMMUNE_PATTERN
@@ -45,6 +45,7 @@ from projections.dossier_list import DossierFilter
 from projections.mesures import MesureFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+CREATED = "enregistre"  # the query naming the kind just recorded
 # A list's rows (its page, how many match) and its filters, for its template.
 Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
 
@@ -66,6 +67,15 @@ class Creation:
     refusal: str | None = None
     listing: Callable[[System, Caller, AccessRecorder, Any], Listed] | None = None
     first: Callable[[], Any] = lambda: None  # the query of the list's first page
+    on: str = ""  # the page its form is on, the kind's list unless said
+
+    def after(self, caller: Caller) -> str | None:
+        """Once created, the record's page (None) for a caller who reads it,
+        the form's page saying it is recorded for one who does not (a
+        landlord's referral: the CCAPEX's to read)."""
+        if scope_of(caller.role, self.kind) != NONE:
+            return None
+        return f"{self.on or f'/{self.kind}s'}?{CREATED}={self.kind}"
 
     @property
     def url(self) -> str:
@@ -191,6 +201,7 @@ def add_creation(
             form,
             lambda sent, status: draw(request, caller, system, access, sent, status),
             check=creation.check,
+            after=creation.after(caller),
         )
 
     create_page.__name__ = f"{creation.kind}_{creation.slug}_page"

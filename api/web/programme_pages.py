@@ -158,12 +158,14 @@ def create_by_form(
     redraw: Redraw,
     *,
     check: Check | None = None,
+    after: str | None = None,
 ) -> Response:
     """A creation's form sent (the kind's creation command, `kind`'s
     procedure): the command its POST /v1/<kind>s takes, by the same path (its
     idempotency key, fingerprint); the new record's page once created, the form's
     page again (`redraw(sent, status)`) with what is wrong otherwise. `check`:
-    what else the caller must be allowed (the API's: the household it names)."""
+    what else the caller must be allowed (the API's: the household it names);
+    `after`: where to go once created, for a caller who may not read it."""
     creation = PROCEDURES[kind].creation
     command, errors, values = command_of(creation, form)
     sent: dict[str, Any] = {"form": form.get(FORM_FIELD), "values": values}
@@ -185,7 +187,7 @@ def create_by_form(
         if status in (403, 404):
             raise
         return redraw(sent | {"refused": error.message}, status)
-    return RedirectResponse(f"/{kind}s/{answer.id}", 303)
+    return RedirectResponse(after or f"/{kind}s/{answer.id}", 303)
 
 
 @router.post(

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
@@ -48,6 +48,7 @@ from api.web.session import PageCallerDep
 from domain.access import Caller
 from domain.commission_steps import CLOSED
 from domain.department import local_today
+from domain.records import KIND_LABELS
 from infra.bootstrap import System
 from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
@@ -208,6 +209,7 @@ SIGNALEMENT = Creation(
     "Signalement d'un ménage à la CCAPEX (nouvelle saisine)",
     names_household,
     "signalement à la CCAPEX",
+    on=WORKLIST,
 )
 
 
@@ -218,9 +220,11 @@ def worklist(
     access: AccessRecorder,
     sent: dict[str, Any] | None = None,
     status: int = 200,
+    created: str | None = None,
 ) -> Response:
     """What waits on the caller, and the referral's form for the roles that
-    signal one (`sent`: sent back)."""
+    signal one (`sent`: sent back; `created`: the kind of record just
+    recorded, for a caller who may not read it)."""
     items = work_items(system, caller, access, datetime.now(UTC))
     sent = sent or {}
     return render(
@@ -232,6 +236,7 @@ def worklist(
         forms=SIGNALEMENT.forms(caller, sent),
         refused=sent.get("refused"),
         changes=[],
+        created=KIND_LABELS.get(created or ""),
     )
 
 
@@ -241,8 +246,9 @@ def worklist_page(
     caller: PageCallerDep,
     system: SystemDep,
     access: AccessLogDep,
+    enregistre: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    return worklist(request, caller, system, access)
+    return worklist(request, caller, system, access, created=enregistre)
 
 
 add_creation(SIGNALEMENT, router, worklist)

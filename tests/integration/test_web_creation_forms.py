@@ -180,3 +180,18 @@ def test_a_form_without_its_token_is_refused(
     assert answer.status_code == 403, answer.text
     assert "Formulaire expiré" in unescape(answer.text)
     assert store_position(client) == stored
+
+
+def test_a_signaller_who_reads_no_referral_is_told_it_is_recorded(
+    client: TestClient, browser: TestClient
+) -> None:
+    landlord = {"source": "saisine_bailleur"}  # its own tenant, it reads no referral
+    form = SIGNALEMENT.form(browser, "bailleur") | landlord
+    stored = store_position(client)
+    answer = browser.post(SIGNALEMENT.url, data=form)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/travail?enregistre=saisine"
+    assert store_position(client) > stored
+    page = browser.get(answer.headers["location"])
+    assert page.status_code == 200, page.text
+    assert "Enregistrement fait : Saisine CCAPEX." in unescape(page.text)
