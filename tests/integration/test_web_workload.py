@@ -106,6 +106,9 @@ def test_the_years_figures_and_orientation_shares_are_the_apis(
             f"<td>{o['count']}</td><td>{share.replace('.', ',')}</td>"
             in (orientations[0])
         )
+        # drawn as a bar of its share
+        value = o["share_percent"] or 0
+        assert f'<meter min="0" max="100" value="{value}"' in orientations[0]
     assert (
         f'<tr><th scope="row">Conventions signées</th><td>{figures["conventions"]}</td>'
         in page.text
