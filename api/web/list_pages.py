@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -35,6 +36,7 @@ from api.web.step_forms import Preset, command_form
 from commands.dossier import STAGES as DOSSIER_STAGES
 from commands.procedures import PROCEDURES
 from domain.access import NONE, Caller, scope_of
+from domain.department import DepartmentNotConfiguredError, local_today
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.places import COMMUNE_PATTERN
@@ -68,6 +70,9 @@ class Creation:
     listing: Callable[[System, Caller, AccessRecorder, Any], Listed] | None = None
     first: Callable[[], Any] = lambda: None  # the query of the list's first page
     on: str = ""  # the page its form is on, the kind's list unless said
+    # The roles a department's settings add (a measure's prescribers:
+    # ASLL-PRESCRIPTEUR), for a caller acting in a department.
+    setting_roles: Callable[[System, Caller], frozenset[str]] | None = None
 
     def after(self, caller: Caller) -> str | None:
         """Once created, the record's page (None) for a caller who reads it,
@@ -88,9 +93,15 @@ class Creation:
             roles = record_kind(self.kind).steps[self.action]
             check_role(caller.actor, roles, self.refusal)
 
-    def forms(self, caller: Caller, sent: dict[str, Any]) -> list[dict[str, Any]]:
-        """Its form, for a role the registry lets create one."""
-        if caller.role not in record_kind(self.kind).steps[self.action]:
+    def forms(
+        self, caller: Caller, sent: dict[str, Any], system: System | None = None
+    ) -> list[dict[str, Any]]:
+        """Its form, for a role the registry lets create one, or the settings
+        of the caller's department (the application checks again)."""
+        roles = record_kind(self.kind).steps[self.action]
+        if self.setting_roles is not None and system is not None:
+            roles = roles | self.setting_roles(system, caller)
+        if caller.role not in roles:
             return []
         creation = PROCEDURES[self.kind].creation
         return [
@@ -127,6 +138,23 @@ REPERAGE = Creation(
     _dossiers,
     lambda: DossierFilter(limit=PAGE_SIZE),
 )
+
+
+def _prescribers(system: System, caller: Caller) -> frozenset[str]:
+    """The roles the caller's department names as prescribers today (none
+    known for a caller acting for an organisation, or a department without
+    settings: the registry's default stands)."""
+    if caller.department is None:
+        return frozenset()
+    code = caller.department
+    try:
+        day = local_today(code, datetime.now(UTC))
+        _, settings = system.app.department_settings(code, day)
+    except DepartmentNotConfiguredError:
+        return frozenset()
+    return frozenset(settings.prescriber_roles)
+
+
 DEMANDE = Creation(
     "mesure",
     "request",
@@ -135,6 +163,7 @@ DEMANDE = Creation(
     may_request,
     listing=_mesures,
     first=lambda: mesure_filter(limit=PAGE_SIZE),
+    setting_roles=_prescribers,
 )
 
 
@@ -160,7 +189,7 @@ def list_page(
         found,
         page,
         status=status,
-        forms=creation.forms(caller, sent),
+        forms=creation.forms(caller, sent, system),
         refused=sent.get("refused"),
         changes=[],
         **filters,

@@ -195,3 +195,15 @@ def test_a_signaller_who_reads_no_referral_is_told_it_is_recorded(
     page = browser.get(answer.headers["location"])
     assert page.status_code == 200, page.text
     assert "Enregistrement fait : Saisine CCAPEX." in unescape(page.text)
+
+
+def test_a_role_the_departments_settings_name_a_prescriber_is_offered_the_form(
+    client: TestClient, browser: TestClient
+) -> None:
+    """The ALS prescribes where its department's settings say so (here: the
+    test settings' prescriber_roles), though the registry's default does not."""
+    form = DEMANDE.form(browser, "als")
+    assert 'id="formulaire-demande"' in browser.get("/mesures").text
+    answer = browser.post(DEMANDE.url, data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"].startswith("/mesures/")
