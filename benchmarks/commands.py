@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.raw import insert_rate, recorder_seconds, shaped
 from benchmarks.table import RATE, Row, standalone
@@ -34,6 +35,9 @@ from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings
+
+if TYPE_CHECKING:
+    from commands.application import Logis
 
 # The department's today: the server judges dates in Martinique time (UTC−4).
 TODAY = local_today("972", datetime.now(UTC))
@@ -71,11 +75,9 @@ def ctx(role: str, key: str | None = None, commune: str = "97213") -> Context:
     )
 
 
-def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
-    """The dossiers driven by the application: (seconds, commands, the stored
-    events they appended)."""
-    system = build_system(settings)
-    app = system.app
+def adopt_settings(app: Logis, commune: str = "97213", **settings: Any) -> None:
+    """Martinique's documents and this year's ceilings (and `settings`), in
+    force since 2000, so that the benchmark's commands may run."""
     ceilings = {c: Decimal(10000 + 3000 * c) for c in range(1, 7)}
     app.adopt_settings(
         "972",
@@ -86,10 +88,19 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
                 resource_ceilings=(
                     CeilingTable(year=TODAY.year, by_category=ceilings, source="bench"),
                 ),
+                **settings,
             ),
         ),
-        ctx("admin"),
+        ctx("admin", commune=commune),
     )
+
+
+def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
+    """The dossiers driven by the application: (seconds, commands, the stored
+    events they appended)."""
+    system = build_system(settings)
+    app = system.app
+    adopt_settings(app)
     commands = 0
     started = time.perf_counter()
     for n in range(dossiers):

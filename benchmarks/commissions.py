@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from benchmarks.commands import DOCS, STEPS, ctx
+from benchmarks.commands import STEPS, adopt_settings, ctx
 from benchmarks.raw import recorder_seconds
 from benchmarks.table import DURATION, Row, standalone
 from commands.commission import (
@@ -32,12 +32,10 @@ from commands.commission import (
     RecordAttendance,
 )
 from commands.context import Context
-from commands.department import AdoptSettings
 from commands.dossier_identification import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain.commune import commune_listes_id
 from domain.department import local_today
-from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.shared import Actor
 from infra.bootstrap import build_system
 from infra.settings import Settings
@@ -56,21 +54,7 @@ def as_org(role: str, organisation: str) -> Context:
 
 
 def prepare(app, dossiers: int) -> list[uuid.UUID]:
-    ceilings = {c: Decimal(10000 + 3000 * c) for c in range(1, 7)}
-    app.adopt_settings(
-        "972",
-        AdoptSettings(
-            effective_from=date(2000, 1, 1),
-            settings=DepartmentSettings(
-                required_documents=DOCS,
-                resource_ceilings=(
-                    CeilingTable(year=TODAY.year, by_category=ceilings, source="bench"),
-                ),
-                rda_priority_criteria=("dalo", "sans_logement"),
-            ),
-        ),
-        ctx("admin", commune=COMMUNE),
-    )
+    adopt_settings(app, COMMUNE, rda_priority_criteria=("dalo", "sans_logement"))
     ids = []
     for n in range(dossiers):
         result = app.create(

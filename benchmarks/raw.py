@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
+import threading
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from infra.settings import Settings
 
@@ -47,6 +49,97 @@ def insert_rate(
 ) -> float:
     """`rows` inserted `per_transaction` a transaction: rows per second."""
     postgres = settings.is_postgres
+    table, create, insert = _scratch(postgres)
+    values = [_value(row, postgres) for row in rows]
+    with connection(settings) as conn:
+        _commit(conn, postgres, create)
+        started = time.perf_counter()
+        for first in range(0, len(values), per_transaction):
+            _commit(conn, postgres, insert, values[first : first + per_transaction])
+        elapsed = time.perf_counter() - started
+        _commit(conn, postgres, f"DROP TABLE {table}")
+    return len(values) / elapsed
+
+
+def concurrent_inserts(
+    settings: Settings, rows: Sequence[Shaped], threads: int
+) -> tuple[float, list[float]]:
+    """`rows` inserted one a transaction from `threads` threads, a connection
+    each (row i by thread i mod threads): (rows per second, each insert's
+    seconds). SQLite's transactions take the write lock at BEGIN (IMMEDIATE),
+    waiting for it rather than failing."""
+    postgres = settings.is_postgres
+    table, create, insert = _scratch(postgres)
+    values = [_value(row, postgres) for row in rows]
+    with connection(settings) as conn:
+        _commit(conn, postgres, create)
+
+    def insert_share(index: int, ready: Callable[[], object]) -> list[float]:
+        with connection(settings) as conn:
+            ready()
+            return timed(
+                lambda row=row: _commit(
+                    conn, postgres, insert, [row], begin="BEGIN IMMEDIATE"
+                )
+                for row in values[index::threads]
+            )
+
+    elapsed, latencies = concurrently(threads, insert_share)
+    with connection(settings) as conn:
+        _commit(conn, postgres, f"DROP TABLE {table}")
+    return len(values) / elapsed, latencies
+
+
+def concurrently(
+    threads: int, share: Callable[[int, Callable[[], object]], list[float]]
+) -> tuple[float, list[float]]:
+    """`share(index, ready)` run in `threads` threads at once: each prepares
+    (its connection, its client), calls `ready()`, then returns the seconds of
+    each of its operations. (Seconds from all ready to all done, every
+    operation's seconds.)"""
+    ready = threading.Barrier(threads + 1, timeout=300)
+    shares: list[list[float]] = [[] for _ in range(threads)]
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            shares[index] = share(index, ready.wait)
+        except BaseException as failure:
+            failures.append(failure)
+            ready.abort()
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    with contextlib.suppress(threading.BrokenBarrierError):
+        ready.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise failures[0]
+    return elapsed, [seconds for one in shares for seconds in one]
+
+
+def timed(operations: Iterable[Callable[[], object]]) -> list[float]:
+    """Each operation run in turn: its seconds."""
+    seconds = []
+    for operation in operations:
+        started = time.perf_counter()
+        operation()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def percentile(seconds: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of `seconds` (0.5: the median)."""
+    ranked = sorted(seconds)
+    return ranked[max(0, math.ceil(fraction * len(ranked)) - 1)]
+
+
+def _scratch(postgres: bool) -> tuple[str, str, str]:
+    """A scratch table laid out as the store's: (name, CREATE, INSERT)."""
     table = f"bench_raw_{uuid.uuid4().hex[:8]}"
     mark = "%s" if postgres else "?"
     position = "BIGSERIAL" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -62,18 +155,21 @@ def insert_rate(
         f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
         f"VALUES ({', '.join([mark] * 4)})"
     )
-    values = [(i if postgres else i.hex, v, t, s) for i, v, t, s in rows]
-    with connection(settings) as conn:
-        _commit(conn, postgres, create)
-        started = time.perf_counter()
-        for first in range(0, len(values), per_transaction):
-            _commit(conn, postgres, insert, values[first : first + per_transaction])
-        elapsed = time.perf_counter() - started
-        _commit(conn, postgres, f"DROP TABLE {table}")
-    return len(values) / elapsed
+    return table, create, insert
 
 
-def _commit(conn: Any, postgres: bool, statement: str, values: list = ()) -> None:  # type: ignore[assignment]
+def _value(row: Shaped, postgres: bool) -> tuple:
+    aggregate_id, version, topic, state = row
+    return (aggregate_id if postgres else aggregate_id.hex, version, topic, state)
+
+
+def _commit(
+    conn: Any,
+    postgres: bool,
+    statement: str,
+    values: list = (),  # type: ignore[assignment]
+    begin: str = "BEGIN",
+) -> None:
     """One transaction: the statement (for each of `values`, if given)."""
     if postgres:
         with conn.transaction(), conn.cursor() as cursor:
@@ -82,7 +178,7 @@ def _commit(conn: Any, postgres: bool, statement: str, values: list = ()) -> Non
             else:
                 cursor.execute(statement)
         return
-    conn.execute("BEGIN")
+    conn.execute(begin)
     if values:
         conn.executemany(statement, values)
     else:

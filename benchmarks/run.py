@@ -17,7 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import access_log, commands, commissions, projections, relay, scaling
+from benchmarks import (
+    access_log,
+    commands,
+    commissions,
+    http,
+    projections,
+    relay,
+    scaling,
+)
 from benchmarks.backends import BACKENDS, POSTGRES_ADMIN
 from benchmarks.table import collect, text, write_json
 from infra.logging import configure_logging
@@ -30,6 +38,7 @@ BENCHMARKS = (
     "relay",
     "access_log",
     "scaling",
+    "http",
 )
 
 
@@ -40,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projections", type=int, default=2400, help="dossiers")
     parser.add_argument("--relay", type=int, default=600, help="dossiers")
     parser.add_argument("--entries", type=int, default=2000, help="access log")
+    parser.add_argument("--http", type=int, default=200, help="HTTP commands")
     parser.add_argument(
         "--sizes", default="10000", help="store sizes (events), comma-separated"
     )
@@ -67,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "relay": (relay.rows, args.relay),
         "access_log": (access_log.rows, args.entries),
         "scaling": (functools.partial(scaling.rows, long=long), sizes),
+        "http": (http.rows, args.http),
     }
     rows = []
     with contextlib.ExitStack() as stack:

@@ -101,7 +101,7 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[str, list[dict]]:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--commands", "3",
          "--commissions", "12", "--projections", "20", "--relay", "10",
-         "--entries", "20", "--sizes", "200,400", "--long", "10,20",
+         "--entries", "20", "--sizes", "200,400", "--long", "10,20", "--http", "6",
          "--json", str(output), *args],
         capture_output=True, text=True, timeout=280, check=False,
     )  # fmt: skip
@@ -132,6 +132,9 @@ def test_bench_prints_one_table_with_every_benchmark(tmp_path: Path) -> None:
         "logis verify",
         "une page de 50 dossiers",
         "génération",
+        "commandes HTTP, 1 client (6)",
+        "commandes HTTP, 4 clients, p50",
+        "commandes HTTP, 16 clients, p99",
     ):
         assert measure in table, measure
         assert any(measure in r["measure"] for r in rows), measure
@@ -144,7 +147,8 @@ def test_bench_prints_one_table_with_every_benchmark(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_bench_runs_on_postgresql(tmp_path: Path, postgres_server: object) -> None:
     table, rows = run_bench(
-        tmp_path, "--backends", "postgresql", "--only", "commands,scaling"
+        tmp_path, "--backends", "postgresql", "--only", "commands,scaling,http"
     )
     assert {r["backend"] for r in rows} == {"PostgreSQL"}
     assert "une commande" in table
+    assert "commandes HTTP, 16 clients, p99" in table
