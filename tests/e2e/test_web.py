@@ -158,7 +158,7 @@ def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
     sign_in(page, "mairie")
     page.goto("/dossiers")
     assert page.get_by_role("heading", name="Dossiers LLTS").is_visible()
-    page.get_by_label("Étape").select_option("avis_mairie_rendu")
+    page.get_by_label("Étape", exact=True).select_option("avis_mairie_rendu")
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url(re.compile(r"stage=avis_mairie_rendu"))
     rows = page.locator("table tbody tr")
