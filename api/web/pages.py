@@ -87,8 +87,10 @@ def navigation(role: str | None) -> list[tuple[str, str]]:
 
 def landing(role: str) -> str:
     """Where a person lands once signed in: their worklist when their role has
-    one, else the first list their role reads."""
-    return next((path for path, _ in navigation(role)), "/dossiers")
+    one, else the first list their role reads; a role that reads none (the
+    administrator: settings and erasure go through `logis` and the API) on
+    the worklist, which says nothing waits on it, not on a refusal."""
+    return next((path for path, _ in navigation(role)), WORKLIST)
 
 
 def render(

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
+from api.web.pages import landing
 from domain.programme_steps import CONCERTATION_PARTNERS
 from domain.shared import ROLE_LABELS
 from tests.e2e.support import ADDED_BY_A_SCENARIO, PROGRAMME_BY_A_SCENARIO
@@ -285,6 +286,30 @@ def test_a_mairie_lands_on_its_worklist_and_opens_an_item(page: Page) -> None:
         "Avis de la Mairie à rendre": "Enquête sociale rendue",
     }
     assert page.locator("#etape").text_content() == awaited_after[to_do]
+
+
+@pytest.mark.parametrize("role", sorted({a.role for a, _, _ in DEMO_IDENTITIES}))
+def test_every_demo_role_lands_on_its_worklist_whose_items_it_may_open(
+    page: Page, role: str
+) -> None:
+    """Each demo person, one click on the sign-in page: the worklist (or the
+    first list its role reads); every record the worklist names opens for that
+    role, never on a refusal."""
+    home = landing(role)
+    sign_in(page, role, home)
+    if home != "/travail":
+        assert "Accès refusé" not in page.content()
+        return
+    assert page.get_by_role("heading", name="À faire", exact=True).is_visible()
+    assert page.locator("#compte").is_visible()
+    links = page.locator("#a-faire tbody a")
+    hrefs = {links.nth(i).get_attribute("href") or "" for i in range(links.count())}
+    targets = sorted(hrefs)
+    for target in targets[:3] + targets[-2:]:
+        answer = page.goto(target)
+        assert answer is not None
+        assert answer.status == 200, (role, target)
+        assert "Accès refusé" not in page.content(), (role, target)
 
 
 def test_the_prefecture_reads_its_departments_legality_and_its_pdf(page: Page) -> None:
