@@ -335,6 +335,15 @@ class Logis(Application[UUID]):
     ) -> CommandResult:
         """Carry out `act`, which returns the command's aggregate, or it first
         and then the others it changed: all are saved together or none."""
+        with self.store.session():
+            return self._carry_out(ctx, act, stage)
+
+    def _carry_out(
+        self,
+        ctx: Context,
+        act: Callable[[], Aggregate | Sequence[Aggregate]],
+        stage: Callable[[Any], str],
+    ) -> CommandResult:
         first = replayed(self.store, ctx)
         if first is not None:
             return first

@@ -9,6 +9,7 @@ from domain.access import Caller
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from contextlib import AbstractContextManager
     from datetime import datetime
     from uuid import UUID
 
@@ -19,6 +20,11 @@ class LogisRecorder(Protocol):
     """What the application needs of its recorder besides the library's (infra/)."""
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None: ...
+
+    def session(self) -> AbstractContextManager[None]:
+        """Hold what a command's reads and append share (PostgreSQL: one
+        connection) until the block ends."""
+        ...
 
     def count_events(self) -> int: ...
 

@@ -10,7 +10,9 @@ are created by the migrations (infra/migrations/), the library's by the library.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +30,12 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
+from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
+from infra.connection_pins import ConnectionPins
 from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.ledger import PostgresLedger, SQLiteLedger
 
@@ -82,6 +86,10 @@ class LogisTranscoder(JSONTranscoder):
             self.register(transcoding)
 
 
+_BEGIN = SQL("BEGIN")
+_COMMIT = SQL("COMMIT")
+
+
 def _answer_json(record: IdempotencyRecord) -> str:
     return json.dumps(record.answer, separators=(",", ":"), ensure_ascii=False)
 
@@ -121,6 +129,10 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         positions = super()._insert_events(c, stored_events, **kwargs)
         self.ledger.seal(c, stored_events, positions or ())
         return positions
+
+    def session(self) -> AbstractContextManager[None]:
+        """Nothing to hold on SQLite: its connections are in the process."""
+        return contextlib.nullcontext()
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -173,6 +185,12 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
             datastore, events_table_name, f"{prefix}_event_seals", datastore.schema
         )
         self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
+        self.pins = ConnectionPins(datastore)
+
+    def session(self) -> AbstractContextManager[None]:
+        """One connection for every call this thread makes until it ends: a
+        command's reads and its append (infra/connection_pins.py)."""
+        return self.pins.pin()
 
     # Processes starting at once (API replicas, projectors) run the library's
     # DDL: its CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
@@ -185,42 +203,73 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # One plain transaction, not the library's pipeline: there, the key
-        # inserted first and taken by a concurrent transaction surfaced as
-        # "pipeline aborted", an OperationalError the library retried for two
-        # seconds before the API answered 500 instead of replaying the answer.
-        # Inserted after the table lock, the key can only meet a committed one:
-        # IntegrityError at once, nothing appended. The seals are read and
-        # written under that lock too: the chain's last link cannot move.
+        # Two round trips, as the library's own append: the table lock, the
+        # events' insert, the idempotency key and the reads the seals need,
+        # sent together; then the seals with the commit. Not the library's
+        # pipeline as it is: there, the key was inserted before the lock and,
+        # taken by a concurrent transaction, surfaced as "pipeline aborted",
+        # an OperationalError the library retried for two seconds before the
+        # API answered 500 instead of replaying the answer. Inserted after the
+        # table lock, the key can only meet a committed one: IntegrityError at
+        # once, nothing appended. The seals are read and written under that
+        # lock too: the chain's last link cannot move.
         if not stored_events:
             return []
         record: IdempotencyRecord | None = kwargs.get("idempotency")
-        with self.datastore.transaction(commit=True) as curs:
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            notification_ids = self._fetch_ids_after_insert_events(
-                curs, stored_events, **kwargs
-            )
-            self.ledger.seal(curs, stored_events, notification_ids or ())
-            if record is None:
-                return notification_ids
-            last = stored_events[-1]
-            curs.execute(
-                SQL(
-                    "INSERT INTO {schema}.{table} (key, fingerprint, answer, "
-                    "originator_id, originator_version) VALUES (%s, %s, %s, %s, %s)"
-                ).format(
-                    schema=Identifier(self.datastore.schema),
-                    table=Identifier(self.idempotency_table),
-                ),
-                (
-                    record.key,
-                    record.fingerprint,
-                    _answer_json(record),
-                    last.originator_id,
-                    last.originator_version,
-                ),
-            )
-        return notification_ids
+        failure: Exception | None = None
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn:
+            # BEGIN and COMMIT sent in the pipeline, not psycopg's transaction
+            # block: that one syncs when it opens and when it closes.
+            with conn.pipeline() as pipeline:
+                inserted, other, previous, head = (conn.cursor() for _ in range(4))
+                other.execute(_BEGIN)
+                self._insert_stored_events(inserted, stored_events)  # lock first
+                if record is not None:
+                    other.execute(*self._idempotency_insert(record, stored_events))
+                asked = self.ledger.previous_query(stored_events)
+                if asked is not None:
+                    previous.execute(*asked)
+                head.execute(self.ledger.head_query())
+                try:
+                    pipeline.sync()  # a conflict raises here, nothing appended
+                    ids = [row["notification_id"] for row in inserted.fetchall()]
+                    seals = self.ledger.batch_seals(
+                        stored_events,
+                        ids,
+                        previous.fetchall() if asked is not None else [],
+                        head.fetchone(),
+                    )
+                    other.execute(*self.ledger.insert_query(seals))
+                    other.execute(_COMMIT)
+                except Exception as error:  # raised once the pipeline is closed
+                    failure = error
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.rollback()
+            if failure is not None:
+                raise failure
+        return ids
+
+    def _idempotency_insert(
+        self, record: IdempotencyRecord, stored_events: Sequence[StoredEvent]
+    ) -> tuple[Any, tuple]:
+        last = stored_events[-1]
+        return (
+            SQL(
+                "INSERT INTO {schema}.{table} (key, fingerprint, answer, "
+                "originator_id, originator_version) VALUES (%s, %s, %s, %s, %s)"
+            ).format(
+                schema=Identifier(self.datastore.schema),
+                table=Identifier(self.idempotency_table),
+            ),
+            (
+                record.key,
+                record.fingerprint,
+                _answer_json(record),
+                last.originator_id,
+                last.originator_version,
+            ),
+        )
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         statement = SQL(
@@ -233,8 +282,9 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
             table=Identifier(self.idempotency_table),
             events=Identifier(self.events_table_name),
         )
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, (key,))
+        # One statement: no transaction around it (the connection autocommits).
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (key,), prepare=True)
             row = curs.fetchone()
         if row is None:
             return None

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from infra.ledger.hashing import GENESIS, id_text, seal_batch
+from infra.ledger.hashing import GENESIS, Seal, id_text, seal_batch
 from infra.ledger.verification import Anchor
 from infra.sql_dialects import fetch_one, psycopg_query, quoted, recorder_part
 
@@ -78,36 +78,66 @@ class Ledger:
         write lock, so the chain's last link cannot change before commit."""
         if not events:
             return
+        previous = self.previous_query(events)
+        rows: list[Any] = []
+        if previous is not None:
+            curs.execute(*previous)
+            rows = curs.fetchall()
+        curs.execute(self.head_query())
+        seals = self.batch_seals(events, positions, rows, curs.fetchone())
+        curs.execute(*self.insert_query(seals))
+
+    # The same in parts, for a recorder that sends the two reads with the
+    # insert of the events and the seals' insert with the commit (PostgreSQL:
+    # infra/store.py). The reads may run before the events' insert, but under
+    # the same write lock.
+
+    def previous_query(self, events: Sequence[StoredEvent]) -> tuple[Any, list] | None:
+        """The stored hashes of the version before each aggregate's first
+        event in `events` (None: every one is a version 1)."""
         wanted: dict[str, int] = {}
         for event in events:
             wanted.setdefault(id_text(event.originator_id), event.originator_version)
         keys = [(k, v - 1) for k, v in wanted.items() if v > 1]
-        previous: dict[tuple[str, int], bytes] = {}
-        if keys:
-            condition = " OR ".join(
-                "(originator_id = ? AND originator_version = ?)" for _ in keys
-            )
-            curs.execute(
-                self.query(
-                    f"SELECT originator_id, originator_version, event_hash "
-                    f"FROM {self.seals} WHERE {condition}"
-                ),
-                [p for k, v in keys for p in (self.id_param(k), v)],
-            )
-            for row in curs.fetchall():
-                key = (id_text(row["originator_id"]), row["originator_version"])
-                previous[key] = bytes.fromhex(row["event_hash"])
-        curs.execute(
-            self.query(
-                f"SELECT chain_hash FROM {self.seals} "
-                "ORDER BY notification_id DESC LIMIT 1"
-            )
+        if not keys:
+            return None
+        condition = " OR ".join(
+            "(originator_id = ? AND originator_version = ?)" for _ in keys
         )
-        last = curs.fetchone()
-        head = bytes.fromhex(last["chain_hash"]) if last else GENESIS
-        seals = seal_batch(events, positions, previous, head)
+        return (
+            self.query(
+                f"SELECT originator_id, originator_version, event_hash "
+                f"FROM {self.seals} WHERE {condition}"
+            ),
+            [p for k, v in keys for p in (self.id_param(k), v)],
+        )
+
+    def head_query(self) -> Any:
+        """The chain's last link."""
+        return self.query(
+            f"SELECT chain_hash FROM {self.seals} ORDER BY notification_id DESC LIMIT 1"
+        )
+
+    @staticmethod
+    def batch_seals(
+        events: Sequence[StoredEvent],
+        positions: Sequence[int],
+        previous_rows: Sequence[Any],
+        head_row: Any,
+    ) -> list[Seal]:
+        """The events' seals, from the rows the two queries above read."""
+        previous = {
+            (id_text(row["originator_id"]), row["originator_version"]): bytes.fromhex(
+                row["event_hash"]
+            )
+            for row in previous_rows
+        }
+        head = bytes.fromhex(head_row["chain_hash"]) if head_row else GENESIS
+        return seal_batch(events, positions, previous, head)
+
+    def insert_query(self, seals: Sequence[Seal]) -> tuple[Any, list]:
         values = ", ".join("(?, ?, ?, ?, ?)" for _ in seals)
-        curs.execute(
+        return (
             self.query(
                 f"INSERT INTO {self.seals} (notification_id, originator_id, "
                 f"originator_version, event_hash, chain_hash) VALUES {values}"

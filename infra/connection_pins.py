@@ -1,0 +1,90 @@
+"""One PostgreSQL connection for the whole of a command.
+
+A command reads its idempotency key, loads its record, reads its department's
+settings version, then appends: each call of the library's recorder, of the
+ledger and of the household keys checks a connection out of the pool, and the
+pool pings each one it hands out (POSTGRES_PRE_PING). `pin()` checks one out
+(one ping) and lends it to every call its thread makes on that datastore until
+it ends; a connection found broken is given up, and the calls go back to the
+pool. Other threads, and the library's LISTEN thread, never see it.
+
+Installed on the application recorder's datastore by infra/store.py; errors
+are turned into the library's exceptions as its own `get_connection` does.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from eventsourcing.postgres import PostgresDatastore
+
+# psycopg's errors as the library's, in the library's order (subclasses first).
+_ERRORS: tuple[tuple[type[Exception], type[Exception]], ...] = (
+    (psycopg.InterfaceError, InterfaceError),
+    (psycopg.OperationalError, OperationalError),
+    (psycopg.DataError, DataError),
+    (psycopg.IntegrityError, IntegrityError),
+    (psycopg.InternalError, InternalError),
+    (psycopg.ProgrammingError, ProgrammingError),
+    (psycopg.NotSupportedError, NotSupportedError),
+    (psycopg.DatabaseError, DatabaseError),
+    (psycopg.Error, PersistenceError),
+)
+
+
+class ConnectionPins:
+    """The connections pinned to threads, for one datastore."""
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self._pooled: Callable[[], Any] = datastore.get_connection
+        self._local = threading.local()
+        datastore.get_connection = self._connection  # type: ignore[method-assign]
+
+    @contextmanager
+    def pin(self) -> Iterator[None]:
+        """Lend this thread one connection until the block ends (nested: the
+        same one)."""
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        with self._pooled() as connection:
+            self._local.connection = connection
+            try:
+                yield
+            finally:
+                self._local.connection = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        pinned = getattr(self._local, "connection", None)
+        if pinned is not None and (pinned.broken or pinned.closed):
+            pinned = None
+        if pinned is None:
+            with self._pooled() as connection:
+                yield connection
+            return
+        try:
+            yield pinned
+        except psycopg.Error as error:
+            for theirs, ours in _ERRORS:
+                if isinstance(error, theirs):
+                    raise ours(str(error)) from error
+            raise
