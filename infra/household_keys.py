@@ -10,8 +10,14 @@ two tables beside the events (SQLite and PostgreSQL, created with the store):
 
 Each write commits in its own transaction, before the events that need it are
 appended: a key or a mapping written for events that then fail to append is
-harmless. Keys are cached per process for `cache_seconds` at most (0: no
-cache), and an erasure in this process empties its entry at once; erased keys
+harmless. Within a command (`deferred()`, opened by the recorder's `session`),
+they are instead written in the transaction that appends the events
+(`flush`): a creation then commits once. A new household's key taken by
+another command in between makes that append fail (IntegrityError, the
+command's 409): its events were encrypted under a key that would not be kept.
+
+Keys are cached per process for `cache_seconds` at most (0: no cache), and an
+erasure in this process empties its entry at once; erased keys
 stay erased, so their absence is cached for good.
 
 With LOGIS_CIPHER_KEY set, each key is stored wrapped (AES-GCM under a key
@@ -27,9 +33,9 @@ import os
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
@@ -38,6 +44,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.shared import DomainError
 from infra.sql_dialects import fetch, fetch_one, psycopg_query, quoted, recorder_part
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -76,6 +85,7 @@ class HouseholdKeys:
         self._households: dict[UUID, UUID] = {}
         self._lock = threading.Lock()
         self._wrapping: AESGCM | None = None
+        self._local = threading.local()  # the thread's writes deferred, if any
 
     # -- dialect --
 
@@ -147,32 +157,113 @@ class HouseholdKeys:
     # -- keys --
 
     def key_for_writing(self, household_id: UUID) -> bytes:
-        """The household's key, created (and committed) if it has none yet."""
+        """The household's key, created (and committed, or deferred: see
+        `deferred`) if it has none yet."""
+        pending = self._pending()
+        if pending is not None and household_id in pending.keys:
+            return pending.keys[household_id]
         key = self.key(household_id)
         if key is not None:
             return key
-        row = self.row(household_id)
-        if row is not None and row.erased:
+        with self._lock:  # `key` keeps a destroyed key's absence, for good
+            cached = self._keys.get(household_id)
+        if cached is not None and cached[1] is None:
             msg = (
                 "Les données personnelles de ce ménage ont été effacées : "
                 "enregistrez-le sous un nouvel identifiant de ménage."
             )
             raise HouseholdErasedError(msg)
+        if pending is not None:
+            pending.keys[household_id] = os.urandom(KEY_BYTES)
+            return pending.keys[household_id]
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
                 self.query(
                     f"INSERT INTO {self.keys} (household_id, key, created_at) "
                     f"VALUES (?, ?, ?) {self._on_conflict_ignore()}"
                 ),
-                (
-                    self.param(household_id),
-                    self._stored(household_id, os.urandom(KEY_BYTES)),
-                    self.stamp(),
-                ),
+                self._key_row(household_id, os.urandom(KEY_BYTES)),
             )
         with self._lock:
             self._keys.pop(household_id, None)
         return self.key_for_writing(household_id)
+
+    def _key_row(self, household_id: UUID, key: bytes) -> tuple[Any, ...]:
+        return (self.param(household_id), self._stored(household_id, key), self.stamp())
+
+    # -- writes deferred to the append transaction --
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Until the block ends, this thread's new keys and subjects wait for
+        `flush`, in the transaction that appends the events needing them."""
+        if self._pending() is not None:
+            yield
+            return
+        self._local.pending = _Pending()
+        try:
+            yield
+        finally:
+            self._local.pending = None
+
+    def _pending(self) -> _Pending | None:
+        return getattr(self._local, "pending", None)
+
+    def flush(self, curs: Any) -> None:
+        """Write the deferred keys and subjects with `curs`, in the append
+        transaction (a key already there fails it: IntegrityError)."""
+        pending = self._pending()
+        if pending is None:
+            return
+        for statement, params in self.flush_statements(pending):
+            curs.execute(statement, params)
+
+    def flush_statements(
+        self, pending: _Pending | None = None
+    ) -> list[tuple[Any, Any]]:
+        """The statements `flush` runs (none outside `deferred`)."""
+        pending = pending or self._pending()
+        if pending is None:
+            return []
+        statements: list[tuple[Any, Any]] = []
+        if pending.keys:
+            rows = [self._key_row(h, k) for h, k in pending.keys.items()]
+            statements.append(
+                (
+                    self.query(
+                        f"INSERT INTO {self.keys} (household_id, key, created_at) "
+                        f"VALUES {', '.join('(?, ?, ?)' for _ in rows)}"
+                    ),
+                    [p for row in rows for p in row],
+                )
+            )
+        if pending.subjects:
+            pairs = list(pending.subjects.items())
+            statements.append(
+                (
+                    self.query(
+                        f"INSERT INTO {self.subjects} (originator_id, household_id) "
+                        f"VALUES {', '.join('(?, ?)' for _ in pairs)} "
+                        f"{self._on_conflict_ignore()}"
+                    ),
+                    [self.param(v) for pair in pairs for v in pair],
+                )
+            )
+        return statements
+
+    def flushed(self) -> None:
+        """The append committed: what it wrote is known from now on."""
+        pending = self._pending()
+        if pending is None:
+            return
+        now = time.monotonic()
+        with self._lock:
+            for household_id, key in pending.keys.items():
+                self._keys[household_id] = (now, key)
+        for originator_id, household_id in pending.subjects.items():
+            self._remember(originator_id, household_id)
+        pending.keys.clear()
+        pending.subjects.clear()
 
     def key(self, household_id: UUID) -> bytes | None:
         """The household's key; None if it has none, or none any more."""
@@ -261,6 +352,10 @@ class HouseholdKeys:
     def record_subject(self, originator_id: UUID, household_id: UUID) -> None:
         if self._households.get(originator_id) == household_id:
             return
+        pending = self._pending()
+        if pending is not None:
+            pending.subjects[originator_id] = household_id
+            return
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
                 self.query(
@@ -275,6 +370,9 @@ class HouseholdKeys:
         known = self._households.get(originator_id)
         if known is not None:
             return known
+        pending = self._pending()
+        if pending is not None and originator_id in pending.subjects:
+            return pending.subjects[originator_id]
         row = self._one(
             f"SELECT household_id FROM {self.subjects} WHERE originator_id = ?",
             originator_id,
@@ -301,6 +399,14 @@ class HouseholdKeys:
             if len(self._households) >= SUBJECTS_CACHED:
                 self._households.clear()
             self._households[originator_id] = household_id
+
+
+@dataclass
+class _Pending:
+    """A thread's keys and subjects not written yet (`HouseholdKeys.deferred`)."""
+
+    keys: dict[UUID, bytes] = field(default_factory=dict)
+    subjects: dict[UUID, UUID] = field(default_factory=dict)
 
 
 class SQLiteHouseholdKeys(HouseholdKeys):

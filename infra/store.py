@@ -40,7 +40,7 @@ from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.ledger import PostgresLedger, SQLiteLedger
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from eventsourcing.persistence import StoredEvent
     from eventsourcing.postgres import PostgresDatastore
@@ -111,6 +111,7 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
+        self.household_keys.flush(c)  # a new household's key, its records
         record: IdempotencyRecord | None = kwargs.get("idempotency")
         if record is not None:
             last = stored_events[-1]
@@ -130,9 +131,17 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         self.ledger.seal(c, stored_events, positions or ())
         return positions
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super().insert_events(stored_events, **kwargs)
+        self.household_keys.flushed()
+        return positions
+
     def session(self) -> AbstractContextManager[None]:
-        """Nothing to hold on SQLite: its connections are in the process."""
-        return contextlib.nullcontext()
+        """A command: the household keys it needs are written with its events
+        (its connections are in the process: none to hold)."""
+        return self.household_keys.deferred()
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -187,10 +196,13 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
         self.pins = ConnectionPins(datastore)
 
-    def session(self) -> AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
         """One connection for every call this thread makes until it ends: a
-        command's reads and its append (infra/connection_pins.py)."""
-        return self.pins.pin()
+        command's reads and its append (infra/connection_pins.py); the
+        household keys it needs written with its events."""
+        with self.pins.pin(), self.household_keys.deferred():
+            yield
 
     # Processes starting at once (API replicas, projectors) run the library's
     # DDL: its CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
@@ -216,38 +228,52 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         record: IdempotencyRecord | None = kwargs.get("idempotency")
+        with self.datastore.get_connection() as conn:
+            try:
+                ids = self._append(conn, stored_events, record)
+            finally:  # a conflict leaves the transaction open, aborted
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()
+        self.household_keys.flushed()
+        return ids
+
+    def _append(
+        self,
+        conn: Any,
+        stored_events: Sequence[StoredEvent],
+        record: IdempotencyRecord | None,
+    ) -> list[int]:
         failure: Exception | None = None
         ids: list[int] = []
-        with self.datastore.get_connection() as conn:
-            # BEGIN and COMMIT sent in the pipeline, not psycopg's transaction
-            # block: that one syncs when it opens and when it closes.
-            with conn.pipeline() as pipeline:
-                inserted, other, previous, head = (conn.cursor() for _ in range(4))
-                other.execute(_BEGIN)
-                self._insert_stored_events(inserted, stored_events)  # lock first
-                if record is not None:
-                    other.execute(*self._idempotency_insert(record, stored_events))
-                asked = self.ledger.previous_query(stored_events)
-                if asked is not None:
-                    previous.execute(*asked)
-                head.execute(self.ledger.head_query())
-                try:
-                    pipeline.sync()  # a conflict raises here, nothing appended
-                    ids = [row["notification_id"] for row in inserted.fetchall()]
-                    seals = self.ledger.batch_seals(
-                        stored_events,
-                        ids,
-                        previous.fetchall() if asked is not None else [],
-                        head.fetchone(),
-                    )
-                    other.execute(*self.ledger.insert_query(seals))
-                    other.execute(_COMMIT)
-                except Exception as error:  # raised once the pipeline is closed
-                    failure = error
-            if conn.info.transaction_status != TransactionStatus.IDLE:
-                conn.rollback()
-            if failure is not None:
-                raise failure
+        # BEGIN and COMMIT sent in the pipeline, not psycopg's transaction
+        # block: that one syncs when it opens and when it closes.
+        with conn.pipeline() as pipeline:
+            inserted, other, previous, head = (conn.cursor() for _ in range(4))
+            other.execute(_BEGIN)
+            self._insert_stored_events(inserted, stored_events)  # lock first
+            if record is not None:
+                other.execute(*self._idempotency_insert(record, stored_events))
+            for statement, params in self.household_keys.flush_statements():
+                other.execute(statement, params)
+            asked = self.ledger.previous_query(stored_events)
+            if asked is not None:
+                previous.execute(*asked)
+            head.execute(self.ledger.head_query())
+            try:
+                pipeline.sync()  # a conflict raises here, nothing appended
+                ids = [row["notification_id"] for row in inserted.fetchall()]
+                seals = self.ledger.batch_seals(
+                    stored_events,
+                    ids,
+                    previous.fetchall() if asked is not None else [],
+                    head.fetchone(),
+                )
+                other.execute(*self.ledger.insert_query(seals))
+                other.execute(_COMMIT)
+            except Exception as error:  # raised once the pipeline is closed
+                failure = error
+        if failure is not None:
+            raise failure
         return ids
 
     def _idempotency_insert(
