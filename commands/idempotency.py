@@ -23,6 +23,10 @@ class IdempotencyRecord:
     fingerprint: str
     answer: dict[str, Any]
 
+    def stored_answer(self) -> str:
+        """The answer as the store keeps it (JSON)."""
+        return json.dumps(self.answer, separators=(",", ":"), ensure_ascii=False)
+
 
 def fingerprint(*parts: Any) -> str:
     """A stable digest of what was asked (target, command, body, actor)."""

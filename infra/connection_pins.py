@@ -84,7 +84,14 @@ class ConnectionPins:
         try:
             yield pinned
         except psycopg.Error as error:
-            for theirs, ours in _ERRORS:
-                if isinstance(error, theirs):
-                    raise ours(str(error)) from error
-            raise
+            raise library_error(error) from error
+
+
+def library_error(error: Exception) -> Exception:
+    """A psycopg error as the library's exception (others as they are)."""
+    for theirs, ours in _ERRORS:
+        if isinstance(error, theirs):
+            mapped = ours(str(error))
+            mapped.__cause__ = error
+            return mapped
+    return error

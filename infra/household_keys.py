@@ -200,14 +200,19 @@ class HouseholdKeys:
         if self._pending() is not None:
             yield
             return
-        self._local.pending = _Pending()
+        self._local.pending = Pending()
         try:
             yield
         finally:
             self._local.pending = None
 
-    def _pending(self) -> _Pending | None:
+    def _pending(self) -> Pending | None:
         return getattr(self._local, "pending", None)
+
+    def pending(self) -> Pending | None:
+        """This thread's deferred writes (None outside `deferred`), for an
+        append carried out by another thread (infra/group_commit.py)."""
+        return self._pending()
 
     def flush(self, curs: Any) -> None:
         """Write the deferred keys and subjects with `curs`, in the append
@@ -218,9 +223,7 @@ class HouseholdKeys:
         for statement, params in self.flush_statements(pending):
             curs.execute(statement, params)
 
-    def flush_statements(
-        self, pending: _Pending | None = None
-    ) -> list[tuple[Any, Any]]:
+    def flush_statements(self, pending: Pending | None = None) -> list[tuple[Any, Any]]:
         """The statements `flush` runs (none outside `deferred`)."""
         pending = pending or self._pending()
         if pending is None:
@@ -251,9 +254,9 @@ class HouseholdKeys:
             )
         return statements
 
-    def flushed(self) -> None:
+    def flushed(self, pending: Pending | None = None) -> None:
         """The append committed: what it wrote is known from now on."""
-        pending = self._pending()
+        pending = pending or self._pending()
         if pending is None:
             return
         now = time.monotonic()
@@ -402,7 +405,7 @@ class HouseholdKeys:
 
 
 @dataclass
-class _Pending:
+class Pending:
     """A thread's keys and subjects not written yet (`HouseholdKeys.deferred`)."""
 
     keys: dict[UUID, bytes] = field(default_factory=dict)

@@ -30,14 +30,15 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
-from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
 from infra.connection_pins import ConnectionPins
+from infra.group_commit import Append, GroupCommit
 from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.ledger import PostgresLedger, SQLiteLedger
+from infra.postgres_appends import PostgresAppends
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -86,14 +87,6 @@ class LogisTranscoder(JSONTranscoder):
             self.register(transcoding)
 
 
-_BEGIN = SQL("BEGIN")
-_COMMIT = SQL("COMMIT")
-
-
-def _answer_json(record: IdempotencyRecord) -> str:
-    return json.dumps(record.answer, separators=(",", ":"), ensure_ascii=False)
-
-
 class SQLiteLogisRecorder(SQLiteApplicationRecorder):
     idempotency_table = "idempotency_keys"
     seals_table = "event_seals"
@@ -122,7 +115,7 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
                 (
                     record.key,
                     record.fingerprint,
-                    _answer_json(record),
+                    record.stored_answer(),
                     last.originator_id.hex,
                     last.originator_version,
                 ),
@@ -195,6 +188,7 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         )
         self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
         self.pins = ConnectionPins(datastore)
+        self.group_commit = GroupCommit(PostgresAppends(self).write)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
@@ -215,87 +209,17 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # Two round trips, as the library's own append: the table lock, the
-        # events' insert, the idempotency key and the reads the seals need,
-        # sent together; then the seals with the commit. Not the library's
-        # pipeline as it is: there, the key was inserted before the lock and,
-        # taken by a concurrent transaction, surfaced as "pipeline aborted",
-        # an OperationalError the library retried for two seconds before the
-        # API answered 500 instead of replaying the answer. Inserted after the
-        # table lock, the key can only meet a committed one: IntegrityError at
-        # once, nothing appended. The seals are read and written under that
-        # lock too: the chain's last link cannot move.
+        """The events, their seals, the idempotency key and household keys in
+        one transaction, shared with the commands appending at the same time
+        (infra/group_commit.py, infra/postgres_appends.py)."""
         if not stored_events:
             return []
-        record: IdempotencyRecord | None = kwargs.get("idempotency")
-        with self.datastore.get_connection() as conn:
-            try:
-                ids = self._append(conn, stored_events, record)
-            finally:  # a conflict leaves the transaction open, aborted
-                if conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.rollback()
-        self.household_keys.flushed()
-        return ids
-
-    def _append(
-        self,
-        conn: Any,
-        stored_events: Sequence[StoredEvent],
-        record: IdempotencyRecord | None,
-    ) -> list[int]:
-        failure: Exception | None = None
-        ids: list[int] = []
-        # BEGIN and COMMIT sent in the pipeline, not psycopg's transaction
-        # block: that one syncs when it opens and when it closes.
-        with conn.pipeline() as pipeline:
-            inserted, other, previous, head = (conn.cursor() for _ in range(4))
-            other.execute(_BEGIN)
-            self._insert_stored_events(inserted, stored_events)  # lock first
-            if record is not None:
-                other.execute(*self._idempotency_insert(record, stored_events))
-            for statement, params in self.household_keys.flush_statements():
-                other.execute(statement, params)
-            asked = self.ledger.previous_query(stored_events)
-            if asked is not None:
-                previous.execute(*asked)
-            head.execute(self.ledger.head_query())
-            try:
-                pipeline.sync()  # a conflict raises here, nothing appended
-                ids = [row["notification_id"] for row in inserted.fetchall()]
-                seals = self.ledger.batch_seals(
-                    stored_events,
-                    ids,
-                    previous.fetchall() if asked is not None else [],
-                    head.fetchone(),
-                )
-                other.execute(*self.ledger.insert_query(seals))
-                other.execute(_COMMIT)
-            except Exception as error:  # raised once the pipeline is closed
-                failure = error
-        if failure is not None:
-            raise failure
-        return ids
-
-    def _idempotency_insert(
-        self, record: IdempotencyRecord, stored_events: Sequence[StoredEvent]
-    ) -> tuple[Any, tuple]:
-        last = stored_events[-1]
-        return (
-            SQL(
-                "INSERT INTO {schema}.{table} (key, fingerprint, answer, "
-                "originator_id, originator_version) VALUES (%s, %s, %s, %s, %s)"
-            ).format(
-                schema=Identifier(self.datastore.schema),
-                table=Identifier(self.idempotency_table),
-            ),
-            (
-                record.key,
-                record.fingerprint,
-                _answer_json(record),
-                last.originator_id,
-                last.originator_version,
-            ),
+        append = Append(
+            stored_events, kwargs.get("idempotency"), self.household_keys.pending()
         )
+        ids = self.group_commit.append(append)
+        self.household_keys.flushed(append.household)
+        return ids
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         statement = SQL(
