@@ -4,8 +4,11 @@ For each backend: N dossiers driven through the first steps of the procedure by
 the Logis application (load → check rules → save, with an idempotency key),
 against the library's bare recorder appending the same stored events one
 transaction each, and against the database driver inserting the same rows one
-transaction each (benchmarks/raw.py). Loads are measured by
-benchmarks/scaling.py, on stores of growing size.
+transaction each (benchmarks/raw.py). Then, on a store of its own, each
+dossier's enquête sociale recorded from 16 threads at once (on PostgreSQL their
+appends share transactions: group commit), against the driver inserting the
+same rows one a transaction from one connection and from 16. Loads are
+measured by benchmarks/scaling.py, on stores of growing size.
 
     python -m benchmarks.commands [--dossiers 200] [--postgres URL]
 """
@@ -17,7 +20,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.raw import insert_rate, recorder_seconds, shaped
+from benchmarks.raw import (
+    concurrent_inserts,
+    concurrently,
+    insert_rate,
+    recorder_seconds,
+    shaped,
+    timed,
+)
 from benchmarks.table import RATE, Row, standalone
 from commands.context import Context
 from commands.department import AdoptSettings
@@ -37,8 +47,12 @@ from infra.bootstrap import build_system
 from infra.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from uuid import UUID
+
     from commands.application import Logis
 
+THREADS = 16  # as the HTTP benchmark's most clients (benchmarks/http.py)
 # The department's today: the server judges dates in Martinique time (UTC−4).
 TODAY = local_today("972", datetime.now(UTC))
 DOCS = ("piece_identite", "avis_imposition")
@@ -95,6 +109,20 @@ def adopt_settings(app: Logis, commune: str = "97213", **settings: Any) -> None:
     )
 
 
+def identify(app: Logis, n: int, key: str) -> UUID:
+    """Household n's dossier, identified by the Mairie of Le Lamentin."""
+    return app.create(
+        "dossier",
+        IdentifyDossier(
+            applicant_name=f"Ménage {n}",
+            household_size=3,
+            department="972",
+            commune="97213",
+        ),
+        ctx("mairie", key),
+    ).id
+
+
 def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     """The dossiers driven by the application: (seconds, commands, the stored
     events they appended)."""
@@ -104,19 +132,10 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     commands = 0
     started = time.perf_counter()
     for n in range(dossiers):
-        result = app.create(
-            "dossier",
-            IdentifyDossier(
-                applicant_name=f"Ménage {n}",
-                household_size=3,
-                department="972",
-                commune="97213",
-            ),
-            ctx("mairie", f"bench:{n}"),
-        )
+        dossier_id = identify(app, n, f"bench:{n}")
         commands += 1
         for i, (role, step) in enumerate(STEPS):
-            app.step("dossier", result.id, step, ctx(role, f"bench:{n}:{i}"))
+            app.step("dossier", dossier_id, step, ctx(role, f"bench:{n}:{i}"))
             commands += 1
     elapsed = time.perf_counter() - started
     stored = [
@@ -128,6 +147,30 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     return elapsed, commands, stored
 
 
+def run_concurrent(settings: Settings, dossiers: int, threads: int) -> float:
+    """The dossiers' enquête sociale recorded from `threads` threads at once
+    (each on dossiers of its own), through the application: commands a
+    second. On PostgreSQL their appends share transactions (group commit)."""
+    system = build_system(settings)
+    app = system.app
+    adopt_settings(app, commune="97213")
+    created = [identify(app, n, f"concurrent:{n}") for n in range(dossiers)]
+    role, enquiry = STEPS[0]
+
+    def share(index: int, ready: Callable[[], object]) -> list[float]:
+        ready()
+        return timed(
+            lambda dossier_id=dossier_id: app.step(
+                "dossier", dossier_id, enquiry, ctx(role, f"enquiry:{dossier_id}")
+            )
+            for dossier_id in created[index::threads]
+        )
+
+    elapsed, _ = concurrently(threads, share)
+    system.close()
+    return dossiers / elapsed
+
+
 def rows(label: str, make_settings, dossiers: int) -> list[Row]:
     settings = make_settings("app")
     elapsed, commands, stored = run_commands(settings, dossiers)
@@ -135,11 +178,18 @@ def rows(label: str, make_settings, dossiers: int) -> list[Row]:
     recorder = len(stored) / recorder_seconds(make_settings("raw"), one_each)
     driver = insert_rate(settings, shaped(stored))
     measure = f"commandes ({commands} à la suite)"
+    together = run_concurrent(make_settings("concurrent"), dossiers, THREADS)
+    parallel, _ = concurrent_inserts(settings, shaped(stored), THREADS)
+    at_once = f"commandes ({dossiers}, {THREADS} fils à la fois)"
     return [
         Row(label, measure, commands / elapsed, RATE,
             "enregistreur nu, 1 événement par transaction", recorder),
         Row(label, measure, commands / elapsed, RATE,
             "pilote SQL, 1 ligne par transaction", driver),
+        Row(label, at_once, together, RATE,
+            "pilote SQL, 1 ligne par transaction, 1 connexion", driver),
+        Row(label, at_once, together, RATE,
+            f"pilote SQL, 1 ligne par transaction, {THREADS} connexions", parallel),
     ]  # fmt: skip
 
 

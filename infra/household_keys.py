@@ -10,11 +10,12 @@ two tables beside the events (SQLite and PostgreSQL, created with the store):
 
 Each write commits in its own transaction, before the events that need it are
 appended: a key or a mapping written for events that then fail to append is
-harmless. Within a command (`deferred()`, opened by the recorder's `session`),
-they are instead written in the transaction that appends the events
-(`flush`): a creation then commits once. A new household's key taken by
-another command in between makes that append fail (IntegrityError, the
-command's 409): its events were encrypted under a key that would not be kept.
+harmless. Within a command (`writes.deferred()`, opened by the recorder's
+`session`), they are instead written in the transaction that appends the events
+(infra/household_writes.py): a creation then commits once. A new household's
+key taken by another command in between makes that append fail (IntegrityError,
+the command's 409): its events were encrypted under a key that would not be
+kept.
 
 Keys are cached per process for `cache_seconds` at most (0: no cache), and an
 erasure in this process empties its entry at once; erased keys
@@ -33,9 +34,9 @@ import os
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
@@ -43,10 +44,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.shared import DomainError
+from infra.household_writes import DeferredWrites
 from infra.sql_dialects import fetch, fetch_one, psycopg_query, quoted, recorder_part
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -85,7 +84,7 @@ class HouseholdKeys:
         self._households: dict[UUID, UUID] = {}
         self._lock = threading.Lock()
         self._wrapping: AESGCM | None = None
-        self._local = threading.local()  # the thread's writes deferred, if any
+        self.writes = DeferredWrites()  # a command's, written with its events
 
     # -- dialect --
 
@@ -159,7 +158,7 @@ class HouseholdKeys:
     def key_for_writing(self, household_id: UUID) -> bytes:
         """The household's key, created (and committed, or deferred: see
         `deferred`) if it has none yet."""
-        pending = self._pending()
+        pending = self.writes.current()
         if pending is not None and household_id in pending.keys:
             return pending.keys[household_id]
         key = self.key(household_id)
@@ -182,91 +181,20 @@ class HouseholdKeys:
                     f"INSERT INTO {self.keys} (household_id, key, created_at) "
                     f"VALUES (?, ?, ?) {self._on_conflict_ignore()}"
                 ),
-                self._key_row(household_id, os.urandom(KEY_BYTES)),
+                self.key_row(household_id, os.urandom(KEY_BYTES)),
             )
         with self._lock:
             self._keys.pop(household_id, None)
         return self.key_for_writing(household_id)
 
-    def _key_row(self, household_id: UUID, key: bytes) -> tuple[Any, ...]:
+    def key_row(self, household_id: UUID, key: bytes) -> tuple[Any, ...]:
+        """A new key's row, as its INSERT takes it."""
         return (self.param(household_id), self._stored(household_id, key), self.stamp())
 
-    # -- writes deferred to the append transaction --
-
-    @contextlib.contextmanager
-    def deferred(self) -> Iterator[None]:
-        """Until the block ends, this thread's new keys and subjects wait for
-        `flush`, in the transaction that appends the events needing them."""
-        if self._pending() is not None:
-            yield
-            return
-        self._local.pending = Pending()
-        try:
-            yield
-        finally:
-            self._local.pending = None
-
-    def _pending(self) -> Pending | None:
-        return getattr(self._local, "pending", None)
-
-    def pending(self) -> Pending | None:
-        """This thread's deferred writes (None outside `deferred`), for an
-        append carried out by another thread (infra/group_commit.py)."""
-        return self._pending()
-
-    def flush(self, curs: Any) -> None:
-        """Write the deferred keys and subjects with `curs`, in the append
-        transaction (a key already there fails it: IntegrityError)."""
-        pending = self._pending()
-        if pending is None:
-            return
-        for statement, params in self.flush_statements(pending):
-            curs.execute(statement, params)
-
-    def flush_statements(self, pending: Pending | None = None) -> list[tuple[Any, Any]]:
-        """The statements `flush` runs (none outside `deferred`)."""
-        pending = pending or self._pending()
-        if pending is None:
-            return []
-        statements: list[tuple[Any, Any]] = []
-        if pending.keys:
-            rows = [self._key_row(h, k) for h, k in pending.keys.items()]
-            statements.append(
-                (
-                    self.query(
-                        f"INSERT INTO {self.keys} (household_id, key, created_at) "
-                        f"VALUES {', '.join('(?, ?, ?)' for _ in rows)}"
-                    ),
-                    [p for row in rows for p in row],
-                )
-            )
-        if pending.subjects:
-            pairs = list(pending.subjects.items())
-            statements.append(
-                (
-                    self.query(
-                        f"INSERT INTO {self.subjects} (originator_id, household_id) "
-                        f"VALUES {', '.join('(?, ?)' for _ in pairs)} "
-                        f"{self._on_conflict_ignore()}"
-                    ),
-                    [self.param(v) for pair in pairs for v in pair],
-                )
-            )
-        return statements
-
-    def flushed(self, pending: Pending | None = None) -> None:
-        """The append committed: what it wrote is known from now on."""
-        pending = pending or self._pending()
-        if pending is None:
-            return
-        now = time.monotonic()
+    def remember_key(self, household_id: UUID, key: bytes) -> None:
+        """A key just committed (infra/household_writes.py)."""
         with self._lock:
-            for household_id, key in pending.keys.items():
-                self._keys[household_id] = (now, key)
-        for originator_id, household_id in pending.subjects.items():
-            self._remember(originator_id, household_id)
-        pending.keys.clear()
-        pending.subjects.clear()
+            self._keys[household_id] = (time.monotonic(), key)
 
     def key(self, household_id: UUID) -> bytes | None:
         """The household's key; None if it has none, or none any more."""
@@ -355,7 +283,7 @@ class HouseholdKeys:
     def record_subject(self, originator_id: UUID, household_id: UUID) -> None:
         if self._households.get(originator_id) == household_id:
             return
-        pending = self._pending()
+        pending = self.writes.current()
         if pending is not None:
             pending.subjects[originator_id] = household_id
             return
@@ -367,13 +295,13 @@ class HouseholdKeys:
                 ),
                 (self.param(originator_id), self.param(household_id)),
             )
-        self._remember(originator_id, household_id)
+        self.remember_subject(originator_id, household_id)
 
     def household_of(self, originator_id: UUID) -> UUID | None:
         known = self._households.get(originator_id)
         if known is not None:
             return known
-        pending = self._pending()
+        pending = self.writes.current()
         if pending is not None and originator_id in pending.subjects:
             return pending.subjects[originator_id]
         row = self._one(
@@ -383,7 +311,7 @@ class HouseholdKeys:
         if row is None:
             return None
         household = _as_uuid(row["household_id"])
-        self._remember(originator_id, household)
+        self.remember_subject(originator_id, household)
         return household
 
     def records_of(self, household_id: UUID) -> list[UUID]:
@@ -397,19 +325,11 @@ class HouseholdKeys:
         )
         return [_as_uuid(row["originator_id"]) for row in rows]
 
-    def _remember(self, originator_id: UUID, household_id: UUID) -> None:
+    def remember_subject(self, originator_id: UUID, household_id: UUID) -> None:
         with self._lock:
             if len(self._households) >= SUBJECTS_CACHED:
                 self._households.clear()
             self._households[originator_id] = household_id
-
-
-@dataclass
-class Pending:
-    """A thread's keys and subjects not written yet (`HouseholdKeys.deferred`)."""
-
-    keys: dict[UUID, bytes] = field(default_factory=dict)
-    subjects: dict[UUID, UUID] = field(default_factory=dict)
 
 
 class SQLiteHouseholdKeys(HouseholdKeys):

@@ -31,7 +31,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Identifier
 
 from infra.connection_pins import library_error
-from infra.household_keys import Pending
+from infra.household_writes import Pending, flush_statements
 from infra.ledger.hashing import id_text
 from infra.sql_dialects import psycopg_query
 
@@ -165,7 +165,7 @@ class PostgresAppends:
                 ),
             )
         if household is not None:
-            for statement, params in self.keys.flush_statements(household):
+            for statement, params in flush_statements(self.keys, household):
                 curs.execute(statement, params)
 
     # -- a group --

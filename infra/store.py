@@ -37,6 +37,7 @@ from domain.shared import Actor
 from infra.connection_pins import ConnectionPins
 from infra.group_commit import Append, GroupCommit
 from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
+from infra.household_writes import flush_statements, flushed
 from infra.ledger import PostgresLedger, SQLiteLedger
 from infra.postgres_appends import PostgresAppends
 
@@ -104,7 +105,9 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        self.household_keys.flush(c)  # a new household's key, its records
+        keys = self.household_keys  # a new household's key, its records
+        for statement, params in flush_statements(keys, keys.writes.current()):
+            c.execute(statement, params)
         record: IdempotencyRecord | None = kwargs.get("idempotency")
         if record is not None:
             last = stored_events[-1]
@@ -128,13 +131,13 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         positions = super().insert_events(stored_events, **kwargs)
-        self.household_keys.flushed()
+        flushed(self.household_keys, self.household_keys.writes.current())
         return positions
 
     def session(self) -> AbstractContextManager[None]:
         """A command: the household keys it needs are written with its events
         (its connections are in the process: none to hold)."""
-        return self.household_keys.deferred()
+        return self.household_keys.writes.deferred()
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -195,7 +198,7 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         """One connection for every call this thread makes until it ends: a
         command's reads and its append (infra/connection_pins.py); the
         household keys it needs written with its events."""
-        with self.pins.pin(), self.household_keys.deferred():
+        with self.pins.pin(), self.household_keys.writes.deferred():
             yield
 
     # Processes starting at once (API replicas, projectors) run the library's
@@ -215,10 +218,12 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         append = Append(
-            stored_events, kwargs.get("idempotency"), self.household_keys.pending()
+            stored_events,
+            kwargs.get("idempotency"),
+            self.household_keys.writes.current(),
         )
         ids = self.group_commit.append(append)
-        self.household_keys.flushed(append.household)
+        flushed(self.household_keys, append.household)
         return ids
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
