@@ -48,6 +48,7 @@ from domain.programme import Programme
 from domain.shared import (
     InvalidValueError,
     Meta,
+    NamedTopics,
     Recording,
     StagedEvent,
     TransitionError,
@@ -59,18 +60,20 @@ if TYPE_CHECKING:
 
 
 class Commission(
-    CommissionSession, CommissionRanking, CommissionCAL, Recording, Aggregate
+    CommissionSession,
+    CommissionRanking,
+    CommissionCAL,
+    Recording,
+    NamedTopics,
+    Aggregate,
 ):
     TOPIC = "logis.commission.Commission"
 
     class Event(StagedEvent):
-        TOPIC = "logis.commission.Event"
-
         def date_last_step(self, record: Any) -> None:
             """A commission's steps are its session's: dated by `held_on`."""
 
     class Convened(Event, Aggregate.Created):
-        TOPIC = "logis.commission.Convened"
         STAGE = CONVENED
         kind: str
         held_on: date
@@ -97,7 +100,6 @@ class Commission(
             commission.minutes_closed_on = None
 
     class AttendanceRecorded(Event):
-        TOPIC = "logis.commission.AttendanceRecorded"
         STAGE = IN_SESSION
         attendees: list[dict[str, str]]  # organisation, role, function
         presided_by: dict[str, str] | None
@@ -107,7 +109,6 @@ class Commission(
             commission.presided_by = self.presided_by
 
     class PreSelectionDecided(Event):
-        TOPIC = "logis.commission.PreSelectionDecided"
         dossier_id: UUID
         outcome: str
 
@@ -119,7 +120,6 @@ class Commission(
             commission.decided = [*commission.decided, self.dossier_id]
 
     class RankingDecided(Event):
-        TOPIC = "logis.commission.RankingDecided"
         PERSONAL: ClassVar[Mapping[str, str]] = {
             # Each motive under the household of the dossier it is about.
             "ranked[].motive": "Dec",
@@ -147,7 +147,6 @@ class Commission(
     class CALDecisionsTaken(Event):
         """The CAL's decisions on the candidates examined for one dwelling."""
 
-        TOPIC = "logis.commission.CALDecisionsTaken"
         PERSONAL: ClassVar[Mapping[str, str]] = {"decisions[].motive": "Dec"}
         dwelling_ref: str
         decisions: list[dict[str, Any]]  # one per dossier, with its prior ranking
@@ -165,7 +164,6 @@ class Commission(
             ]
 
     class MinutesClosed(Event):
-        TOPIC = "logis.commission.MinutesClosed"
         STAGE = CLOSED
         summary: str
 

@@ -59,7 +59,7 @@ from domain.dossier_steps import RULED_ROLES as RULED_ROLES
 from domain.dossier_steps import STAGES as STAGES
 from domain.dossier_steps import STEP_ROLES as STEP_ROLES
 from domain.personal import Erasable
-from domain.shared import Recording
+from domain.shared import NamedTopics, Recording
 
 
 class Dossier(
@@ -69,13 +69,14 @@ class Dossier(
     DossierEndings,
     Erasable,
     Recording,
+    NamedTopics,
     Aggregate,
 ):
     TOPIC = "logis.dossier.Dossier"
 
     # Its events, written in domain/dossier_events.py (those that end it in
     # domain/dossier_endings.py) and nested here as the library expects
-    # (`Dossier.Identified`); their topics are explicit.
+    # (`Dossier.Identified`); their topics follow these names (`NamedTopics`).
     Event = events.Event
     Identified = events.Identified
     SocialEnquiryRendered = events.SocialEnquiryRendered

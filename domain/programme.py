@@ -27,7 +27,7 @@ from domain.programme_steps import ANNOUNCED, CONCERTED, LET, TO_LET, VACANT
 
 # domain/records.py reads each aggregate module's STEP_ROLES.
 from domain.programme_steps import STEP_ROLES as STEP_ROLES
-from domain.shared import Recording, StagedEvent
+from domain.shared import NamedTopics, Recording, StagedEvent
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,15 @@ class Partner:
     role: str
 
 
-class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate):
+class Programme(
+    ProgrammeConcertation, ProgrammeDwellings, Recording, NamedTopics, Aggregate
+):
     TOPIC = "logis.programme.Programme"
 
     class Event(StagedEvent):
-        TOPIC = "logis.programme.Event"
+        """A step of the programme (its topic, like theirs: `NamedTopics`)."""
 
     class Announced(Event, Aggregate.Created):
-        TOPIC = "logis.programme.Announced"
         STAGE = ANNOUNCED
         kind: str
         landlord: str
@@ -83,7 +84,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             programme.concertation = None
 
     class ConcertationHeld(Event):
-        TOPIC = "logis.programme.ConcertationHeld"
         STAGE = CONCERTED
         invited: list[dict[str, str]]  # organisation, role
         present: list[dict[str, str]]
@@ -105,7 +105,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             }
 
     class DwellingLet(Event):
-        TOPIC = "logis.programme.DwellingLet"
         ref: str
         dossier_id: UUID
         lease_start: date
@@ -122,7 +121,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             }
 
     class DwellingVacated(Event):
-        TOPIC = "logis.programme.DwellingVacated"
         ref: str
         vacated_on: date
 
@@ -141,7 +139,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         """The vacancy flow (LC-VALIDITE): the next households of the commune's
         valid listes complémentaires, whichever landlord's list, for the CAL."""
 
-        TOPIC = "logis.programme.CandidatesProposed"
         ref: str
         candidates: list[dict[str, Any]]  # dossier_id, commission_id, position, …
 
@@ -156,7 +153,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         recorded here, in the same transaction as the CAL's decision, so that
         two decisions on one dwelling cannot both be saved (LOGEMENT-UNIQUE)."""
 
-        TOPIC = "logis.programme.DwellingAttributed"
         ref: str
         commission_id: UUID
         dossier_ids: list[UUID]  # in rank order under attribution par classement

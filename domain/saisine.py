@@ -50,6 +50,7 @@ from domain.saisine_steps import STEP_ROLES as STEP_ROLES
 from domain.shared import (
     InvalidValueError,
     Meta,
+    NamedTopics,
     Recording,
     RoleNotAllowedError,
     StagedEvent,
@@ -66,14 +67,13 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
+class Saisine(SaisineCourse, Erasable, Recording, NamedTopics, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
     class Event(StagedEvent):
-        TOPIC = "logis.saisine.Event"
+        """A step of the referral (its topic, like theirs: `NamedTopics`)."""
 
     class Signalled(Event, Aggregate.Created):
-        TOPIC = "logis.saisine.Signalled"
         PERSONAL: ClassVar[Mapping[str, str]] = {"arrears": "Debt"}
         STAGE = SIGNALLED
         source: str
@@ -109,14 +109,12 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.truce_exception = None
 
     class Registered(Event):
-        TOPIC = "logis.saisine.Registered"
         STAGE = REGISTERED
 
         def apply(self, saisine: Saisine) -> None:
             saisine.registered_on = self.occurred_on
 
     class EnquiryRequested(Event):
-        TOPIC = "logis.saisine.EnquiryRequested"
         STAGE = ENQUIRY_REQUESTED
         operator: str  # the organisation, e.g. "UDAF 24 (MOUS)"
         operator_role: str  # association or departement
@@ -131,7 +129,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             }
 
     class EnquiryReturned(Event):
-        TOPIC = "logis.saisine.EnquiryReturned"
         STAGE = ENQUIRY_RETURNED
         # A social enquiry (§9 Soc), as on the record: the Préfecture reads its
         # avis, not its text (it was declared Debt, which the Préfecture reads).
@@ -146,7 +143,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             }
 
     class Oriented(Event):
-        TOPIC = "logis.saisine.Oriented"
         STAGE = ORIENTED
         PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         towards: str
@@ -159,7 +155,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             ]
 
     class Examined(Event):
-        TOPIC = "logis.saisine.Examined"
         STAGE = EXAMINED
         session_on: date
 
@@ -167,7 +162,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.examinations = [*saisine.examinations, self.session_on]
 
     class AvisIssued(Event):
-        TOPIC = "logis.saisine.AvisIssued"
         PERSONAL: ClassVar[Mapping[str, str]] = {"recommendations": "Debt"}
         STAGE = AVIS_ISSUED
         recommendations: list[str]
@@ -179,7 +173,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             ]
 
     class FollowUpRecorded(Event):
-        TOPIC = "logis.saisine.FollowUpRecorded"
         STAGE = FOLLOWED_UP
         PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         note: str
@@ -194,7 +187,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
         """The assignation or the hearing, learnt after the signal: the dates
         CCAPEX-SAISINE is judged on. The stage is unchanged."""
 
-        TOPIC = "logis.saisine.CourtDatesRecorded"
         summons_on: date | None  # None: unchanged
         hearing_on: date | None
 
@@ -203,7 +195,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.hearing_on = self.hearing_on or saisine.hearing_on
 
     class Closed(Event):
-        TOPIC = "logis.saisine.Closed"
         STAGE = CLOSED
         class_version = 2  # v2: the L412-6 exception invoked for an expulsion
         outcome: str
@@ -220,7 +211,7 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.truce_exception = self.truce_exception
 
     class PersonalDataErased(Event, DataErased):
-        TOPIC = "logis.saisine.PersonalDataErased"
+        """RGPD-CONSERVATION (domain/personal.py)."""
 
     # ---- commands: the signal and the erasure; the others are mixed in -----------
 

@@ -142,6 +142,30 @@ class StagedEvent(RecordedEvent):
         record.last_occurred_on = self.occurred_on
 
 
+class NamedTopics:
+    """Mixed in before `Aggregate`: the event classes the aggregate declares
+    (nested, or assigned to its class body) without a `TOPIC` of their own get
+    `<prefix>.<the name it gives them>`, the prefix being that of its own
+    `TOPIC` (`logis.mesure.Mesure` → `logis.mesure.Requested`). A stored topic
+    never changes: an event class renamed declares its old topic itself
+    (tests/unit/test_event_versions.py fails on a recorded topic that no longer
+    resolves). Classes the library defines afterwards (the implicit `Created`)
+    keep the topic they inherit, as before."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        topic = vars(cls).get("TOPIC")
+        if topic:
+            prefix = topic.rpartition(".")[0]
+            for name, value in list(vars(cls).items()):
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, RecordedEvent)
+                    and "TOPIC" not in vars(value)
+                ):
+                    value.TOPIC = f"{prefix}.{name}"
+        super().__init_subclass__(**kwargs)
+
+
 class Recording:
     """The one way an aggregate's command method records its event: with the
     command's metadata (who, when it happened, command and correlation ids)."""
