@@ -31,7 +31,7 @@ class AssociationLoad(NamedTopics, Aggregate):
     TOPIC = "logis.association.AssociationLoad"
 
     class Event(RecordedEvent):
-        """An event of the load (its topic, like theirs: `NamedTopics`)."""
+        """A place of the association taken or given back, or its load opened."""
 
     class Opened(Event, Aggregate.Created):
         department: str

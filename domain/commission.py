@@ -48,7 +48,6 @@ from domain.programme import Programme
 from domain.shared import (
     InvalidValueError,
     Meta,
-    NamedTopics,
     Recording,
     StagedEvent,
     TransitionError,
@@ -60,12 +59,7 @@ if TYPE_CHECKING:
 
 
 class Commission(
-    CommissionSession,
-    CommissionRanking,
-    CommissionCAL,
-    Recording,
-    NamedTopics,
-    Aggregate,
+    CommissionSession, CommissionRanking, CommissionCAL, Recording, Aggregate
 ):
     TOPIC = "logis.commission.Commission"
 
@@ -84,13 +78,7 @@ class Commission(
         dwelling_refs: list[str]  # the dwellings a CAL examines
 
         def apply(self, commission: Commission) -> None:
-            commission.kind = self.kind
-            commission.held_on = self.held_on
-            commission.department = self.department
-            commission.commune = self.commune
-            commission.programme_id = self.programme_id
-            commission.landlord = self.landlord
-            commission.dwelling_refs = self.dwelling_refs
+            self.copy_facts(commission)
             commission.attendees = []
             commission.presided_by = None
             commission.decided = []  # dossier ids, in the order decided

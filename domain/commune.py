@@ -27,7 +27,7 @@ class CommuneListes(NamedTopics, Aggregate):
     TOPIC = "logis.commune.CommuneListes"
 
     class Event(RecordedEvent):
-        """An event of the register (its topic, like theirs: `NamedTopics`)."""
+        """A liste complémentaire registered, or the register opened."""
 
     class Opened(Event, Aggregate.Created):
         commune: str

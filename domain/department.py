@@ -92,7 +92,7 @@ class Department(NamedTopics, Aggregate):
     TOPIC = "logis.department.Department"
 
     class Event(RecordedEvent):
-        """An event of the department (its topic, like theirs: `NamedTopics`)."""
+        """The department registered, its settings adopted, its past imported."""
 
     class Registered(Event, Aggregate.Created):
         code: str

@@ -59,7 +59,7 @@ from domain.dossier_steps import RULED_ROLES as RULED_ROLES
 from domain.dossier_steps import STAGES as STAGES
 from domain.dossier_steps import STEP_ROLES as STEP_ROLES
 from domain.personal import Erasable
-from domain.shared import NamedTopics, Recording
+from domain.shared import Recording
 
 
 class Dossier(
@@ -69,7 +69,6 @@ class Dossier(
     DossierEndings,
     Erasable,
     Recording,
-    NamedTopics,
     Aggregate,
 ):
     TOPIC = "logis.dossier.Dossier"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class Event(StagedEvent):
-    """A step of the dossier (its topic, like theirs: `NamedTopics`)."""
+    """A step of the dossier (its topic and theirs: `NamedTopics`)."""
 
 
 class Identified(Event, Aggregate.Created):
@@ -52,17 +52,8 @@ class Identified(Event, Aggregate.Created):
         state["dalo_recognised_on"] = None
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.household_id = self.household_id
-        dossier.applicant_name = self.applicant_name
-        dossier.household_size = self.household_size
-        dossier.department = self.department
-        dossier.commune = self.commune
-        dossier.programme_id = self.programme_id
-        dossier.numero_unique = self.numero_unique
+        self.copy_facts(dossier, but={"sne_registered_on"})
         dossier.sne_valid_from = self.sne_registered_on
-        dossier.dalo = self.dalo
-        dossier.dalo_appeal_on = self.dalo_appeal_on
-        dossier.dalo_recognised_on = self.dalo_recognised_on
         dossier.origin = self.actor
         dossier.last_occurred_on = self.occurred_on
         dossier.avis = {}

@@ -32,7 +32,7 @@ class CommuneDwellings(NamedTopics, Aggregate):
     TOPIC = "logis.dwellings.CommuneDwellings"
 
     class Event(RecordedEvent):
-        """An event of the register (its topic, like theirs: `NamedTopics`)."""
+        """A programme's dwellings registered, or the register opened."""
 
     class Opened(Event, Aggregate.Created):
         commune: str

@@ -34,7 +34,7 @@ from domain.mesure_request import MesureRequest
 from domain.mesure_steps import STEP_ROLES as STEP_ROLES
 from domain.mesure_support import MesureSupport
 from domain.personal import DataErased, Erasable
-from domain.shared import NamedTopics, Recording, StagedEvent
+from domain.shared import Recording, StagedEvent
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,7 +47,6 @@ class Mesure(
     MesureChecks,
     Erasable,
     Recording,
-    NamedTopics,
     Aggregate,
 ):
     TOPIC = "logis.mesure.Mesure"
@@ -108,22 +107,9 @@ class Mesure(
             state.update(channel_role="commission_logement", channel_members=[])
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.kind = self.kind
-            mesure.household_id = self.household_id
-            mesure.department = self.department
-            mesure.commune = self.commune
+            self.copy_facts(mesure, but={"diagnostic"})
             mesure.prescriber = self.actor
-            mesure.min_months = self.min_months
-            mesure.origin_dossier_id = self.origin_dossier_id
-            mesure.previous_mesure_id = self.previous_mesure_id
-            mesure.chain_renewals = self.chain_renewals
-            mesure.association = self.association
-            mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
-            mesure.channel = self.channel
-            mesure.channel_name = self.channel_name
-            mesure.channel_role = self.channel_role
-            mesure.channel_members = self.channel_members
             mesure.renforce = False
             mesure.notified_on = None
             mesure.notified_by = None

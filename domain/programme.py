@@ -27,7 +27,7 @@ from domain.programme_steps import ANNOUNCED, CONCERTED, LET, TO_LET, VACANT
 
 # domain/records.py reads each aggregate module's STEP_ROLES.
 from domain.programme_steps import STEP_ROLES as STEP_ROLES
-from domain.shared import NamedTopics, Recording, StagedEvent
+from domain.shared import Recording, StagedEvent
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,11 @@ class Partner:
     role: str
 
 
-class Programme(
-    ProgrammeConcertation, ProgrammeDwellings, Recording, NamedTopics, Aggregate
-):
+class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate):
     TOPIC = "logis.programme.Programme"
 
     class Event(StagedEvent):
-        """A step of the programme (its topic, like theirs: `NamedTopics`)."""
+        """A step of the programme (its topic and theirs: `NamedTopics`)."""
 
     class Announced(Event, Aggregate.Created):
         STAGE = ANNOUNCED
@@ -64,11 +62,7 @@ class Programme(
         dwellings: list[dict[str, Any]]  # ref, typology, rent, charges
 
         def apply(self, programme: Programme) -> None:
-            programme.kind = self.kind
-            programme.landlord = self.landlord
-            programme.department = self.department
-            programme.commune = self.commune
-            programme.name = self.name
+            self.copy_facts(programme, but={"dwellings"})
             programme.dwellings = {
                 d["ref"]: {
                     **d,

@@ -50,7 +50,6 @@ from domain.saisine_steps import STEP_ROLES as STEP_ROLES
 from domain.shared import (
     InvalidValueError,
     Meta,
-    NamedTopics,
     Recording,
     RoleNotAllowedError,
     StagedEvent,
@@ -67,11 +66,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class Saisine(SaisineCourse, Erasable, Recording, NamedTopics, Aggregate):
+class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
     class Event(StagedEvent):
-        """A step of the referral (its topic, like theirs: `NamedTopics`)."""
+        """A step of the referral (its topic and theirs: `NamedTopics`)."""
 
     class Signalled(Event, Aggregate.Created):
         PERSONAL: ClassVar[Mapping[str, str]] = {"arrears": "Debt"}
@@ -87,18 +86,10 @@ class Saisine(SaisineCourse, Erasable, Recording, NamedTopics, Aggregate):
         hearing_on: date | None
 
         def apply(self, saisine: Saisine) -> None:
-            saisine.source = self.source
-            saisine.household_id = self.household_id
-            saisine.department = self.department
-            saisine.commune = self.commune
-            saisine.landlord = self.landlord
-            saisine.landlord_is_legal_entity = self.landlord_is_legal_entity
-            saisine.arrears = self.arrears
+            self.copy_facts(saisine)
             saisine.referred_on = self.occurred_on
             saisine.signalled_by = self.actor
             saisine.registered_on = None
-            saisine.summons_on = self.summons_on
-            saisine.hearing_on = self.hearing_on
             saisine.enquiry = None
             saisine.orientations = []
             saisine.examinations = []
