@@ -29,20 +29,19 @@ from domain.commission_steps import (
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
 )
+from domain.legality.reading import History, HistoryCheck, finding_on, in_order
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.liste import rda_departures, unknown_criteria
 from domain.shared import fr_day
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
 
 
 def _finding(
     rule: str, message: str, event: Any, version: int | None = None
 ) -> Finding:
-    return Finding(
-        rule, message, (event.originator_version,), event.occurred_on, version
-    )
+    return finding_on(rule, message, [event], version)
 
 
 def _attendance_before(events: Sequence[Any], event: Any) -> Any | None:
@@ -55,16 +54,14 @@ def _attendance_before(events: Sequence[Any], event: Any) -> Any | None:
     return recorded[-1] if recorded else None
 
 
-def _check_quorum(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_quorum(history: History) -> list[Finding]:
     """PRECOM-QUORUM: each pré-sélection of a pré-commission follows an
     attendance that records the Préfecture and the DEAL."""
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.PreSelectionDecided):
             continue
-        attendance = _attendance_before(events, event)
+        attendance = _attendance_before(history.events, event)
         roles = {a["role"] for a in attendance.attendees} if attendance else set()
         missing = [role for role in QUORUM_ROLES if role not in roles]
         if missing:
@@ -79,17 +76,15 @@ def _check_quorum(
     return findings
 
 
-def _check_presidency(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_presidency(history: History) -> list[Finding]:
     """COMPREF-PRESIDENCE: the ranking of a commission préfectorale follows an
     attendance presided by the Préfecture (préfet, sous-préfet or their
     representative) with the DEAL present."""
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.RankingDecided):
             continue
-        attendance = _attendance_before(events, event)
+        attendance = _attendance_before(history.events, event)
         chair = (attendance.presided_by if attendance else None) or {}
         roles = {a["role"] for a in attendance.attendees} if attendance else set()
         problems = []
@@ -113,18 +108,16 @@ def _check_presidency(
     return findings
 
 
-def _check_ranking(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_ranking(history: History) -> list[Finding]:
     """COMPREF-RANG: the ranking follows the RDA order of the settings in force
     on the commission's day (not the order the event copied): an RDA with
     criteria, no unknown criterion, and a motive on each household placed ahead
     of one the RDA puts first. In a CAL, attributing ahead of a household the
     same commission préfectorale ranked better records a motive."""
     findings = []
-    for event in events:
+    for event in history.events:
         if isinstance(event, Commission.RankingDecided):
-            findings += _ranking_findings(event, settings_on)
+            findings += _ranking_findings(event, history.settings_on)
         elif isinstance(event, Commission.CALDecisionsTaken):
             findings += _cal_order_findings(event)
     return findings
@@ -200,16 +193,14 @@ def _cal_order_findings(event: Any) -> list[Finding]:
     return []
 
 
-def _check_three(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_three(history: History) -> list[Finding]:
     """CAL-TROIS: at least three candidates examined per dwelling, unless one is
     a DALO household designated by the préfet or the shortfall's motive is
     recorded. A designation counts only with the DALO recognition the dossier
     recorded (`dalo_recognised`, read by the CAL); a designation without it is
     a finding of its own, whatever the count."""
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         for x in event.decisions:
@@ -247,14 +238,12 @@ def _check_three(
     return findings
 
 
-def _check_decisions(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_decisions(history: History) -> list[Finding]:
     """CAL-DECISION: each decision is one of R441-3's or an ajournement (motive
     and a return session after the CAL); a ranked attribution carries a rank and
     only it; the dwelling goes to one household, or to households ranked 1..n."""
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         problems = []
@@ -294,15 +283,13 @@ def _check_decisions(
     return findings
 
 
-def _check_prior(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_prior(history: History) -> list[Finding]:
     """CAL-PREALABLE and LC-VALIDITE, on the prior ranking each CAL decision
     records: a dossier ranked (for this commune and programme) or on a
     liste complémentaire of this commune still valid on the CAL's day."""
-    convened = events[0]
+    convened = history.events[0]
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         for x in event.decisions:
@@ -356,7 +343,7 @@ def _check_prior(
     return findings
 
 
-_CHECKS: dict[str, tuple[Callable[..., list[Finding]], ...]] = {
+_CHECKS: dict[str, tuple[HistoryCheck, ...]] = {
     PRE_COMMISSION: (_check_quorum,),
     COMMISSION_PREFECTORALE: (_check_presidency, _check_ranking),
     CAL: (_check_prior, _check_three, _check_decisions, _check_ranking),
@@ -368,12 +355,8 @@ def check_commission(
 ) -> list[Finding]:
     """The breaches a commission's history shows at the end of `as_of`, ordered
     by day, rule id, then versions."""
-    known = sorted(
-        (e for e in events if e.occurred_on <= as_of),
-        key=lambda e: e.originator_version,
-    )
-    if not known:
+    history = History.known(events, settings_on, as_of)
+    if not history.events:
         return []
-    checks = _CHECKS.get(known[0].kind, ())  # the Convened event's
-    findings = [f for check in checks for f in check(known, settings_on, as_of)]
-    return sorted(findings, key=lambda f: (f.breached_on, f.rule, f.versions))
+    checks = _CHECKS.get(history.events[0].kind, ())  # the Convened event's
+    return in_order(f for check in checks for f in check(history))

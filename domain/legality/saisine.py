@@ -38,6 +38,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from domain.legality.reading import finding_on
 from domain.legality.rules import Finding
 from domain.saisine import Saisine
 from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS, truce_breach
@@ -127,14 +128,7 @@ def _check_truce(events: Sequence[Any]) -> list[Finding]:
             continue
         breach = truce_breach(event.outcome, event.occurred_on, event.truce_exception)
         if breach:
-            found.append(
-                Finding(
-                    "CCAPEX-SAISINE",
-                    breach,
-                    (event.originator_version,),
-                    event.occurred_on,
-                )
-            )
+            found.append(finding_on("CCAPEX-SAISINE", breach, [event]))
     return found
 
 

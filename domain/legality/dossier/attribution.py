@@ -5,7 +5,7 @@ OFFRE-DELAI, DALO-DELAI (domain/legality/dossier)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
@@ -24,21 +24,16 @@ from domain.dossier_rules import (
 )
 from domain.dossier_steps import OUTCOME_LABELS
 from domain.legality.reading import (
+    History,
     breach_finding,
     events_of,
     finding_on,
-    first_after,
 )
-from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
-
-def check_motive(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_motive(history: History) -> list[Finding]:
     return [
         breach_finding(
             breach,
@@ -46,18 +41,16 @@ def check_motive(
             f"de la CAL du {fr_day(event.occurred_on)}",
             [event],
         )
-        for event in events_of(events, Dossier.CALDecided)
+        for event in history.of(Dossier.CALDecided)
         if (breach := motive_breach(event.decision, event.motive))
     ]
 
 
-def check_sne(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_sne(history: History) -> list[Finding]:
     findings = []
     registration: Any = None  # the event that set the validity's start
     valid_from: date | None = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Identified):
             registration, valid_from = event, event.sne_registered_on
         elif isinstance(event, Dossier.DemandRenewed):
@@ -79,12 +72,10 @@ def check_sne(
     return findings
 
 
-def check_list(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_list(history: History) -> list[Finding]:
     findings = []
     ranking: Any = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
             continue
@@ -96,7 +87,7 @@ def check_list(
         version = None
         until = ranking.list_valid_until
         if until is None:  # an imported ranking without its expiry
-            rules = in_force(settings_on, ranking.occurred_on)
+            rules = history.in_force(ranking.occurred_on)
             if rules is None:
                 continue
             version, settings = rules
@@ -129,11 +120,9 @@ def check_list(
     return findings
 
 
-def check_condition(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_condition(history: History) -> list[Finding]:
     findings = []
-    for decision in events_of(events, Dossier.CALDecided):
+    for decision in history.of(Dossier.CALDecided):
         if decision.decision != CONDITION:
             continue
         deadline = decision.condition_deadline
@@ -152,11 +141,11 @@ def check_condition(
         if not decision.missing_document or deadline is None:
             continue
         # Only what follows this decision, up to the next CAL decision.
-        following = first_after(events, decision, Dossier.CALDecided)
+        following = history.first_after(decision, Dossier.CALDecided)
         stop = following.originator_version if following else None
         scope = [
             e
-            for e in events
+            for e in history.events
             if e.originator_version > decision.originator_version
             and (stop is None or e.originator_version < stop)
         ]
@@ -193,16 +182,14 @@ ANSWER_LABELS = {
 }
 
 
-def check_offers(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_offers(history: History) -> list[Finding]:
     findings = []
     answers = {
         Dossier.OfferAccepted: "acceptee",
         Dossier.OfferRefused: "refusee",
         Dossier.OfferLapsed: "caduque",
     }
-    for offer in events_of(events, Dossier.Offered):
+    for offer in history.of(Dossier.Offered):
         breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
         if breach is not None:
             findings.append(
@@ -210,8 +197,7 @@ def check_offers(
                     breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
                 )
             )
-        answer = first_after(
-            events,
+        answer = history.first_after(
             offer,
             Dossier.OfferAccepted,
             Dossier.OfferRefused,
@@ -236,15 +222,13 @@ def check_offers(
     return findings
 
 
-def check_prior(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_prior(history: History) -> list[Finding]:
     """CAL-PREALABLE: a CAL decision or deferral on a dossier the commission
     préfectorale last ranked or listed; not on one it did not retain or never
     ranked."""
     findings = []
     ranking: Any = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
         elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
@@ -262,14 +246,12 @@ def check_prior(
     return findings
 
 
-def check_decision(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_decision(history: History) -> list[Finding]:
     """CAL-DECISION: each decision is one of the five of R441-3; an attribution
     names its dwelling, a ranked one its rank; an ajournement carries a motive
     and a return session after it."""
     findings = []
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.CALDecided):
             breach = decision_breach(event.decision, event.dwelling_ref, event.rank)
         elif isinstance(event, Dossier.Deferred):
@@ -285,16 +267,14 @@ def check_decision(
     return findings
 
 
-def check_dalo(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    identified = next(iter(events_of(events, Dossier.Identified)), None)
+def check_dalo(history: History) -> list[Finding]:
+    identified = next(iter(history.of(Dossier.Identified)), None)
     if identified is None or not identified.dalo:
         return []
     appeal, recognised = identified.dalo_appeal_on, identified.dalo_recognised_on
     findings = []
     versions = (identified.originator_version,)
-    mediation = in_force(settings_on, appeal) if appeal else None
+    mediation = history.in_force(appeal) if appeal else None
     if appeal and recognised and mediation:
         version, settings = mediation
         deadline = add_months(appeal, settings.dalo_mediation_months)
@@ -310,14 +290,14 @@ def check_dalo(
                     version,
                 )
             )
-    offering = in_force(settings_on, recognised) if recognised else None
+    offering = history.in_force(recognised) if recognised else None
     if recognised is None or offering is None:
         return findings
     version, settings = offering
     deadline = add_months(recognised, settings.dalo_offer_months)
-    offer = next(iter(events_of(events, Dossier.Offered)), None)
+    offer = next(iter(history.of(Dossier.Offered)), None)
     ended = next(
-        (e for e in events_of(events, Dossier.Ended) if e.occurred_on <= deadline), None
+        (e for e in history.of(Dossier.Ended) if e.occurred_on <= deadline), None
     )
     if offer is not None and offer.occurred_on > deadline:
         findings.append(
@@ -332,7 +312,7 @@ def check_dalo(
                 version,
             )
         )
-    elif offer is None and ended is None and as_of > deadline:
+    elif offer is None and ended is None and history.as_of > deadline:
         findings.append(
             Finding(
                 "DALO-DELAI",

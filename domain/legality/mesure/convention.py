@@ -4,20 +4,17 @@ convention's length, its renewals, its cover), ASLL-RYTHME
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
-from domain.legality.reading import events_of, first_of, the_day_after
-from domain.legality.rules import Finding, in_force
+from domain.legality.reading import History, finding_on, the_day_after
+from domain.legality.rules import Finding
 from domain.mesure import Mesure
 from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from domain.department_settings import DepartmentSettings
-    from domain.legality.rules import SettingsOn
 
 
 CLOSINGS = (Mesure.Ended, Mesure.BrokenOff)
@@ -34,22 +31,21 @@ def chained_too_far(
     request: Any, chain: int, judged: tuple[int, DepartmentSettings]
 ) -> Finding:
     number, settings = judged
-    return Finding(
+    return finding_on(
         "ASLL-DUREE",
         f"Ré-intervention demandée le {fr_day(request.occurred_on)}, moins de "
         f"{settings.asll_reintervention_gap_months} mois après la fin de la mesure "
         f"précédente : renouvellement n° {chain} de l'accompagnement, "
         f"{settings.asll_renewals_allowed} au plus dans le département.",
-        (request.originator_version,),
-        request.occurred_on,
+        [request],
         number,
     )
 
 
-def check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+def check_content(history: History) -> list[Finding]:
     findings = []
-    for convention in events_of(events, Mesure.ConventionSigned):
-        judged = in_force(settings_on, convention.occurred_on)
+    for convention in history.of(Mesure.ConventionSigned):
+        judged = history.in_force(convention.occurred_on)
         if not judged:
             continue
         number, settings = judged
@@ -65,32 +61,31 @@ def check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Findin
             )
         if problems:
             findings.append(
-                Finding(
+                finding_on(
                     "ASLL-CONTENU",
                     f"Convention du {fr_day(convention.occurred_on)} : "
                     f"{' ; '.join(problems)}.",
-                    (convention.originator_version,),
-                    convention.occurred_on,
+                    [convention],
                     number,
                 )
             )
     return findings
 
 
-def check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+def check_duration(history: History) -> list[Finding]:
     """ASLL-DUREE, the command side: lengths, renewals (counting those of the
     household's chain of measures) and who grants them."""
     findings = []
-    notified = first_of(events, Mesure.Notified)
-    request = first_of(events, Mesure.Requested)
+    notified = history.first(Mesure.Notified)
+    request = history.first(Mesure.Requested)
     renewals = request.chain_renewals if request else 0
-    judged = request and in_force(settings_on, request.occurred_on)
+    judged = request and history.in_force(request.occurred_on)
     if judged and renewals > judged[1].asll_renewals_allowed:
         findings.append(chained_too_far(request, renewals, judged))
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Mesure.ConventionSigned | Mesure.Renewed):
             continue
-        judged = in_force(settings_on, event.occurred_on)
+        judged = history.in_force(event.occurred_on)
         if not judged:
             continue
         number, settings = judged
@@ -126,23 +121,16 @@ def check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
                     "la mesure."
                 )
         findings += [
-            Finding(
-                "ASLL-DUREE",
-                problem,
-                (event.originator_version,),
-                event.occurred_on,
-                number,
-            )
-            for problem in problems
+            finding_on("ASLL-DUREE", problem, [event], number) for problem in problems
         ]
     return findings
 
 
-def check_cover(events: Sequence[Any], as_of: date) -> list[Finding]:
+def check_cover(history: History) -> list[Finding]:
     """ASLL-DUREE, the history side: no day of support outside the convention."""
     findings = []
     period: Any = None  # the convention or the last renewal: it sets the end
-    for event in events:
+    for event in history.events:
         if isinstance(event, Mesure.ConventionSigned) and period is None:
             period = event
             continue
@@ -165,7 +153,7 @@ def check_cover(events: Sequence[Any], as_of: date) -> list[Finding]:
         else:
             period = None  # closed: nothing more to cover
             break
-    if period is not None and as_of > period.ends_on:
+    if period is not None and history.as_of > period.ends_on:
         findings.append(
             Finding(
                 "ASLL-DUREE",
@@ -178,28 +166,24 @@ def check_cover(events: Sequence[Any], as_of: date) -> list[Finding]:
     return findings
 
 
-def check_rhythm(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    convention = first_of(events, Mesure.ConventionSigned)
+def check_rhythm(history: History) -> list[Finding]:
+    convention = history.first(Mesure.ConventionSigned)
     if convention is None:
         return []
-    last = max(
-        e.ends_on for e in events_of(events, Mesure.ConventionSigned, Mesure.Renewed)
-    )
-    closing = first_of(events, *CLOSINGS)
+    last = max(e.ends_on for e in history.of(Mesure.ConventionSigned, Mesure.Renewed))
+    closing = history.first(*CLOSINGS)
     if closing is not None:
         last = min(last, closing.occurred_on)
-    meetings = events_of(events, Mesure.MeetingHeld, Mesure.MeetingMissed)
+    meetings = history.of(Mesure.MeetingHeld, Mesure.MeetingMissed)
     findings = []
     month = 0
     while True:
         first_day = add_months(convention.starts_on, month)
         last_day = add_months(convention.starts_on, month + 1) - timedelta(days=1)
         month += 1
-        if last_day > last or last_day >= as_of:
+        if last_day > last or last_day >= history.as_of:
             break
-        judged = in_force(settings_on, first_day)
+        judged = history.in_force(first_day)
         if not judged:
             continue
         number, settings = judged
