@@ -11,6 +11,7 @@ Readings chosen where the seed is loose are in each check's docstring.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +55,9 @@ def _attendance_before(events: Sequence[Any], event: Any) -> Any | None:
     return recorded[-1] if recorded else None
 
 
-def _check_quorum(history: History) -> list[Finding]:
+def _check_quorum(history: History) -> Iterator[Finding]:
     """PRECOM-QUORUM: each pré-sélection of a pré-commission follows an
     attendance that records the Préfecture and the DEAL."""
-    findings = []
     for event in history.events:
         if not isinstance(event, Commission.PreSelectionDecided):
             continue
@@ -65,22 +65,18 @@ def _check_quorum(history: History) -> list[Finding]:
         roles = {a["role"] for a in attendance.attendees} if attendance else set()
         missing = [role for role in QUORUM_ROLES if role not in roles]
         if missing:
-            findings.append(
-                _finding(
-                    "PRECOM-QUORUM",
-                    f"Pré-sélection du {fr_day(event.occurred_on)} sans la présence "
-                    f"enregistrée de : {', '.join(missing)}.",
-                    event,
-                )
+            yield _finding(
+                "PRECOM-QUORUM",
+                f"Pré-sélection du {fr_day(event.occurred_on)} sans la présence "
+                f"enregistrée de : {', '.join(missing)}.",
+                event,
             )
-    return findings
 
 
-def _check_presidency(history: History) -> list[Finding]:
+def _check_presidency(history: History) -> Iterator[Finding]:
     """COMPREF-PRESIDENCE: the ranking of a commission préfectorale follows an
     attendance presided by the Préfecture (préfet, sous-préfet or their
     representative) with the DEAL present."""
-    findings = []
     for event in history.events:
         if not isinstance(event, Commission.RankingDecided):
             continue
@@ -97,30 +93,24 @@ def _check_presidency(history: History) -> list[Finding]:
         if "deal" not in roles:
             problems.append("DEAL absente")
         if problems:
-            findings.append(
-                _finding(
-                    "COMPREF-PRESIDENCE",
-                    f"Classement du {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    event,
-                )
+            yield _finding(
+                "COMPREF-PRESIDENCE",
+                f"Classement du {fr_day(event.occurred_on)} : {' ; '.join(problems)}.",
+                event,
             )
-    return findings
 
 
-def _check_ranking(history: History) -> list[Finding]:
+def _check_ranking(history: History) -> Iterator[Finding]:
     """COMPREF-RANG: the ranking follows the RDA order of the settings in force
     on the commission's day (not the order the event copied): an RDA with
     criteria, no unknown criterion, and a motive on each household placed ahead
     of one the RDA puts first. In a CAL, attributing ahead of a household the
     same commission préfectorale ranked better records a motive."""
-    findings = []
     for event in history.events:
         if isinstance(event, Commission.RankingDecided):
-            findings += _ranking_findings(event, history.settings_on)
+            yield from _ranking_findings(event, history.settings_on)
         elif isinstance(event, Commission.CALDecisionsTaken):
-            findings += _cal_order_findings(event)
-    return findings
+            yield from _cal_order_findings(event)
 
 
 def _ranking_findings(event: Any, settings_on: SettingsOn) -> list[Finding]:
@@ -193,13 +183,12 @@ def _cal_order_findings(event: Any) -> list[Finding]:
     return []
 
 
-def _check_three(history: History) -> list[Finding]:
+def _check_three(history: History) -> Iterator[Finding]:
     """CAL-TROIS: at least three candidates examined per dwelling, unless one is
     a DALO household designated by the préfet or the shortfall's motive is
     recorded. A designation counts only with the DALO recognition the dossier
     recorded (`dalo_recognised`, read by the CAL); a designation without it is
     a finding of its own, whatever the count."""
-    findings = []
     for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
@@ -208,14 +197,12 @@ def _check_three(history: History) -> list[Finding]:
                 bool(x.get("dalo_designated")), bool(x.get("dalo_recognised"))
             )
             if problem:
-                findings.append(
-                    _finding(
-                        "CAL-TROIS",
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
-                        f"{problem}",
-                        event,
-                    )
+                yield _finding(
+                    "CAL-TROIS",
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                    f"{problem}",
+                    event,
                 )
         count = len(event.decisions)
         if count >= CAL_MIN_CANDIDATES:
@@ -226,16 +213,13 @@ def _check_three(history: History) -> list[Finding]:
         )
         motivated = bool((event.exception_motive or "").strip())
         if not (dalo or motivated):
-            findings.append(
-                _finding(
-                    "CAL-TROIS",
-                    f"CAL du {fr_day(event.occurred_on)} : {count} candidat(s) pour le "
-                    f"logement {event.dwelling_ref}, sans ménage DALO désigné ni "
-                    "motif.",
-                    event,
-                )
+            yield _finding(
+                "CAL-TROIS",
+                f"CAL du {fr_day(event.occurred_on)} : {count} candidat(s) pour le "
+                f"logement {event.dwelling_ref}, sans ménage DALO désigné ni "
+                "motif.",
+                event,
             )
-    return findings
 
 
 def _check_decisions(history: History) -> list[Finding]:
@@ -283,12 +267,11 @@ def _check_decisions(history: History) -> list[Finding]:
     return findings
 
 
-def _check_prior(history: History) -> list[Finding]:
+def _check_prior(history: History) -> Iterator[Finding]:
     """CAL-PREALABLE and LC-VALIDITE, on the prior ranking each CAL decision
     records: a dossier ranked (for this commune and programme) or on a
     liste complémentaire of this commune still valid on the CAL's day."""
     convened = history.events[0]
-    findings = []
     for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
@@ -318,29 +301,24 @@ def _check_prior(history: History) -> list[Finding]:
                         f" le {fr_day(until)}" if until else ""
                     )
             if rule:
-                findings.append(
-                    _finding(
-                        rule,
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} "
-                        f"{problem}.",
-                        event,
-                    )
+                yield _finding(
+                    rule,
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} "
+                    f"{problem}.",
+                    event,
                 )
             # Hole 1: the programme's path, on the dwelling facts the CAL read
             # (absent from decisions recorded before they were: not judged).
             path = programme_path_problem(x["decision"], prior, x.get("dwelling"))
             if path:
-                findings.append(
-                    _finding(
-                        path[0],
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
-                        f"{path[1]}",
-                        event,
-                    )
+                yield _finding(
+                    path[0],
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                    f"{path[1]}",
+                    event,
                 )
-    return findings
 
 
 _CHECKS: dict[str, tuple[HistoryCheck, ...]] = {

@@ -7,6 +7,7 @@ is still held)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from domain import dossier as d
@@ -64,11 +65,10 @@ def check_programme_dwellings(history: History) -> list[Finding]:
     return findings
 
 
-def check_dossier_dwellings(history: History) -> list[Finding]:
+def check_dossier_dwellings(history: History) -> Iterator[Finding]:
     """A household attributed a second dwelling while it still holds the first:
     neither refused nor lapsed (withdrawal ends the dossier)."""
     held: Any = None  # the attribution the household holds
-    findings = []
     for event in history.events:
         if isinstance(event, (d.Dossier.OfferRefused, d.Dossier.OfferLapsed)):
             held = None
@@ -80,16 +80,13 @@ def check_dossier_dwellings(history: History) -> list[Finding]:
             held.commission_id,
             held.dwelling_ref,
         ) != (event.commission_id, event.dwelling_ref):
-            findings.append(
-                Finding(
-                    RULE,
-                    f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
-                    f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
-                    f"logement {held.dwelling_ref} attribué le "
-                    f"{fr_day(held.occurred_on)}.",
-                    (held.originator_version, event.originator_version),
-                    event.occurred_on,
-                )
+            yield Finding(
+                RULE,
+                f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
+                f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
+                f"logement {held.dwelling_ref} attribué le "
+                f"{fr_day(held.occurred_on)}.",
+                (held.originator_version, event.originator_version),
+                event.occurred_on,
             )
         held = event
-    return findings

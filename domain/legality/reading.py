@@ -4,7 +4,7 @@ check of a record reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from domain.legality.rules import Finding, SettingsOn, in_force
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from domain.department_settings import DepartmentSettings
     from domain.shared import Breach
@@ -106,4 +106,4 @@ class History:
 
 
 # A check of one rule (or a few) on a record's history.
-HistoryCheck = Callable[[History], list[Finding]]
+HistoryCheck = Callable[[History], Iterable[Finding]]

@@ -4,6 +4,7 @@ OFFRE-DELAI, DALO-DELAI (domain/legality/dossier)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,8 +47,7 @@ def check_motive(history: History) -> list[Finding]:
     ]
 
 
-def check_sne(history: History) -> list[Finding]:
-    findings = []
+def check_sne(history: History) -> Iterator[Finding]:
     registration: Any = None  # the event that set the validity's start
     valid_from: date | None = None
     for event in history.events:
@@ -56,24 +56,20 @@ def check_sne(history: History) -> list[Finding]:
         elif isinstance(event, Dossier.DemandRenewed):
             breach = renewal_breach(valid_from, event.occurred_on)
             if breach is not None and registration is not None:
-                findings.append(
-                    breach_finding(
-                        breach,
-                        f"Renouvellement du {fr_day(event.occurred_on)}",
-                        [registration, event],
-                    )
+                yield breach_finding(
+                    breach,
+                    f"Renouvellement du {fr_day(event.occurred_on)}",
+                    [registration, event],
                 )
             registration, valid_from = event, event.occurred_on
         elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
             breach := expiry_breach(valid_from, event.occurred_on)
         ):
             context = f"La CAL statue le {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [registration, event]))
-    return findings
+            yield breach_finding(breach, context, [registration, event])
 
 
-def check_list(history: History) -> list[Finding]:
-    findings = []
+def check_list(history: History) -> Iterator[Finding]:
     ranking: Any = None
     for event in history.events:
         if isinstance(event, Dossier.Ranked):
@@ -108,20 +104,16 @@ def check_list(history: History) -> list[Finding]:
             )
         else:
             continue
-        findings.append(
-            Finding(
-                "LC-VALIDITE",
-                message,
-                (ranking.originator_version, event.originator_version),
-                event.occurred_on,
-                version,
-            )
+        yield Finding(
+            "LC-VALIDITE",
+            message,
+            (ranking.originator_version, event.originator_version),
+            event.occurred_on,
+            version,
         )
-    return findings
 
 
-def check_condition(history: History) -> list[Finding]:
-    findings = []
+def check_condition(history: History) -> Iterator[Finding]:
     for decision in history.of(Dossier.CALDecided):
         if decision.decision != CONDITION:
             continue
@@ -133,10 +125,8 @@ def check_condition(history: History) -> list[Finding]:
             decision.occurred_on,
         )
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach, f"CAL du {fr_day(decision.occurred_on)}", [decision]
-                )
+            yield breach_finding(
+                breach, f"CAL du {fr_day(decision.occurred_on)}", [decision]
             )
         if not decision.missing_document or deadline is None:
             continue
@@ -152,27 +142,22 @@ def check_condition(history: History) -> list[Finding]:
         fulfilled = next(iter(events_of(scope, Dossier.ConditionFulfilled)), None)
         late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
         if fulfilled is not None and late:
-            findings.append(
-                breach_finding(
-                    late,
-                    f"Condition suspensive levée le {fr_day(fulfilled.occurred_on)}",
-                    [decision, fulfilled],
-                )
+            yield breach_finding(
+                late,
+                f"Condition suspensive levée le {fr_day(fulfilled.occurred_on)}",
+                [decision, fulfilled],
             )
         lease = next(iter(events_of(scope, Dossier.LeaseSigned)), None)
         met_in_time = fulfilled is not None and not late
         if lease is not None and not met_in_time:
-            findings.append(
-                Finding(
-                    "CAL-CONDITION",
-                    f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
-                    f"suspensive ({decision.missing_document}) n'a pas été levée "
-                    "dans son délai.",
-                    (decision.originator_version, lease.originator_version),
-                    lease.occurred_on,
-                )
+            yield Finding(
+                "CAL-CONDITION",
+                f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
+                f"suspensive ({decision.missing_document}) n'a pas été levée "
+                "dans son délai.",
+                (decision.originator_version, lease.originator_version),
+                lease.occurred_on,
             )
-    return findings
 
 
 ANSWER_LABELS = {
@@ -182,8 +167,7 @@ ANSWER_LABELS = {
 }
 
 
-def check_offers(history: History) -> list[Finding]:
-    findings = []
+def check_offers(history: History) -> Iterator[Finding]:
     answers = {
         Dossier.OfferAccepted: "acceptee",
         Dossier.OfferRefused: "refusee",
@@ -192,10 +176,8 @@ def check_offers(history: History) -> list[Finding]:
     for offer in history.of(Dossier.Offered):
         breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
-                )
+            yield breach_finding(
+                breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
             )
         answer = history.first_after(
             offer,
@@ -211,22 +193,18 @@ def check_offers(history: History) -> list[Finding]:
             else None
         )
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach,
-                    f"Proposition du {fr_day(offer.occurred_on)}, "
-                    f"{ANSWER_LABELS[what]} le {fr_day(answer.occurred_on)}",
-                    [offer, answer],
-                )
+            yield breach_finding(
+                breach,
+                f"Proposition du {fr_day(offer.occurred_on)}, "
+                f"{ANSWER_LABELS[what]} le {fr_day(answer.occurred_on)}",
+                [offer, answer],
             )
-    return findings
 
 
-def check_prior(history: History) -> list[Finding]:
+def check_prior(history: History) -> Iterator[Finding]:
     """CAL-PREALABLE: a CAL decision or deferral on a dossier the commission
     préfectorale last ranked or listed; not on one it did not retain or never
     ranked."""
-    findings = []
     ranking: Any = None
     for event in history.events:
         if isinstance(event, Dossier.Ranked):
@@ -235,15 +213,12 @@ def check_prior(history: History) -> list[Finding]:
             ranking is None or ranking.outcome not in ("rang", "liste_complementaire")
         ):
             why = "jamais classé" if ranking is None else "non retenu"
-            findings.append(
-                finding_on(
-                    "CAL-PREALABLE",
-                    f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
-                    f"{why} par la commission préfectorale.",
-                    [e for e in (ranking, event) if e is not None],
-                )
+            yield finding_on(
+                "CAL-PREALABLE",
+                f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
+                f"{why} par la commission préfectorale.",
+                [e for e in (ranking, event) if e is not None],
             )
-    return findings
 
 
 def check_decision(history: History) -> list[Finding]:
@@ -267,32 +242,29 @@ def check_decision(history: History) -> list[Finding]:
     return findings
 
 
-def check_dalo(history: History) -> list[Finding]:
+def check_dalo(history: History) -> Iterator[Finding]:
     identified = next(iter(history.of(Dossier.Identified)), None)
     if identified is None or not identified.dalo:
-        return []
+        return
     appeal, recognised = identified.dalo_appeal_on, identified.dalo_recognised_on
-    findings = []
     versions = (identified.originator_version,)
     mediation = history.in_force(appeal) if appeal else None
     if appeal and recognised and mediation:
         version, settings = mediation
         deadline = add_months(appeal, settings.dalo_mediation_months)
         if recognised > deadline:
-            findings.append(
-                Finding(
-                    "DALO-DELAI",
-                    f"Commission de médiation : décision du {fr_day(recognised)} sur "
-                    f"un recours complet du {fr_day(appeal)}, au-delà de "
-                    f"{settings.dalo_mediation_months} mois ({fr_day(deadline)}).",
-                    versions,
-                    deadline + timedelta(days=1),
-                    version,
-                )
+            yield Finding(
+                "DALO-DELAI",
+                f"Commission de médiation : décision du {fr_day(recognised)} sur "
+                f"un recours complet du {fr_day(appeal)}, au-delà de "
+                f"{settings.dalo_mediation_months} mois ({fr_day(deadline)}).",
+                versions,
+                deadline + timedelta(days=1),
+                version,
             )
     offering = history.in_force(recognised) if recognised else None
     if recognised is None or offering is None:
-        return findings
+        return
     version, settings = offering
     deadline = add_months(recognised, settings.dalo_offer_months)
     offer = next(iter(history.of(Dossier.Offered)), None)
@@ -300,27 +272,22 @@ def check_dalo(history: History) -> list[Finding]:
         (e for e in history.of(Dossier.Ended) if e.occurred_on <= deadline), None
     )
     if offer is not None and offer.occurred_on > deadline:
-        findings.append(
-            Finding(
-                "DALO-DELAI",
-                f"Première offre de logement le {fr_day(offer.occurred_on)}, plus de "
-                f"{settings.dalo_offer_months} mois après la décision de la "
-                f"commission de médiation du {fr_day(recognised)} "
-                f"({fr_day(deadline)}).",
-                (*versions, offer.originator_version),
-                deadline + timedelta(days=1),
-                version,
-            )
+        yield Finding(
+            "DALO-DELAI",
+            f"Première offre de logement le {fr_day(offer.occurred_on)}, plus de "
+            f"{settings.dalo_offer_months} mois après la décision de la "
+            f"commission de médiation du {fr_day(recognised)} "
+            f"({fr_day(deadline)}).",
+            (*versions, offer.originator_version),
+            deadline + timedelta(days=1),
+            version,
         )
     elif offer is None and ended is None and history.as_of > deadline:
-        findings.append(
-            Finding(
-                "DALO-DELAI",
-                "Aucune offre de logement depuis la décision de la commission de "
-                f"médiation du {fr_day(recognised)} (échéance du {fr_day(deadline)}).",
-                versions,
-                deadline + timedelta(days=1),
-                version,
-            )
+        yield Finding(
+            "DALO-DELAI",
+            "Aucune offre de logement depuis la décision de la commission de "
+            f"médiation du {fr_day(recognised)} (échéance du {fr_day(deadline)}).",
+            versions,
+            deadline + timedelta(days=1),
+            version,
         )
-    return findings

@@ -4,6 +4,7 @@ DOS-IRRECEVABILITE, SNE-VALIDITE (radiation), RGPD-CONSERVATION
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 # The rules on values are written once, next to the aggregate: the commands
@@ -20,7 +21,7 @@ from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
 
-def check_retention(history: History) -> list[Finding]:
+def check_retention(history: History) -> Iterator[Finding]:
     """RGPD-CONSERVATION: the enquête sociale's data serve until the bilan
     d'installation says whether a follow-up is needed: none ("ok"), they are
     due for erasure at the bilan; a support of N months, at its end. Data still
@@ -29,8 +30,7 @@ def check_retention(history: History) -> list[Finding]:
     the radiation (SNE data). Once the household's data are erased
     (PersonalDataErased), nothing is held."""
     if history.of(Dossier.PersonalDataErased):
-        return []
-    findings = []
+        return
     enquiries = history.of(Dossier.SocialEnquiryRendered)
     for review in history.of(Dossier.InstallationReviewed):
         if not enquiries:
@@ -42,39 +42,33 @@ def check_retention(history: History) -> list[Finding]:
         end = add_months(review.occurred_on, review.support_months or 0)
         due = add_months(end, settings.social_data_retention_months)
         if history.as_of > due:
-            findings.append(
-                Finding(
-                    "RGPD-CONSERVATION",
-                    "Données de l'enquête sociale toujours conservées après le "
-                    f"{fr_day(due)} (fin du besoin : {fr_day(end)}) : à effacer.",
-                    (enquiries[-1].originator_version, review.originator_version),
-                    due + timedelta(days=1),
-                    version,
-                )
+            yield Finding(
+                "RGPD-CONSERVATION",
+                "Données de l'enquête sociale toujours conservées après le "
+                f"{fr_day(due)} (fin du besoin : {fr_day(end)}) : à effacer.",
+                (enquiries[-1].originator_version, review.originator_version),
+                due + timedelta(days=1),
+                version,
             )
     for radiation in history.of(Dossier.Radiated):
         due = add_months(radiation.occurred_on, SNE_VALIDITY_MONTHS)
         if history.as_of > due:
-            findings.append(
-                Finding(
-                    "RGPD-CONSERVATION",
-                    f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
-                    f"données sont conservées au-delà du {fr_day(due)}.",
-                    (radiation.originator_version,),
-                    due + timedelta(days=1),
-                )
+            yield Finding(
+                "RGPD-CONSERVATION",
+                f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
+                f"données sont conservées au-delà du {fr_day(due)}.",
+                (radiation.originator_version,),
+                due + timedelta(days=1),
             )
-    return findings
 
 
-def check_endings(history: History) -> list[Finding]:
+def check_endings(history: History) -> Iterator[Finding]:
     """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
     on what, read as the commands read it (domain/dossier_endings.py): a withdrawal
     recorded by a landlord, or without the household's expression (every v1
     withdrawal: its day and form were not recorded); an inadmissibility recorded
     by another than the DEAL or before its resource control; a radiation by
     another than a service that registers demands."""
-    findings = []
     checked = False
     for event in history.events:
         role = event.actor.role
@@ -92,12 +86,9 @@ def check_endings(history: History) -> list[Finding]:
         elif isinstance(event, Dossier.Radiated):
             rule, problem = "SNE-VALIDITE", radiation_problem(role)
         if problem:
-            findings.append(
-                finding_on(
-                    rule,
-                    f"Le {fr_day(event.occurred_on)} ({event.actor.organisation}) : "
-                    f"{problem}",
-                    [event],
-                )
+            yield finding_on(
+                rule,
+                f"Le {fr_day(event.occurred_on)} ({event.actor.organisation}) : "
+                f"{problem}",
+                [event],
             )
-    return findings

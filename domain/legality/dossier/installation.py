@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,8 +27,7 @@ def _bilan_deadline(entry: Any, history: History) -> tuple[date, int] | None:
     return add_months(entry.occurred_on, months), version
 
 
-def check_bilan(history: History) -> list[Finding]:
-    findings = []
+def check_bilan(history: History) -> Iterator[Finding]:
     for entry in history.of(Dossier.Entered):
         due = _bilan_deadline(entry, history)
         if due is None:
@@ -35,32 +35,26 @@ def check_bilan(history: History) -> list[Finding]:
         deadline, version = due
         review = history.first_after(entry, Dossier.InstallationReviewed)
         if review is not None and review.occurred_on > deadline:
-            findings.append(
-                Finding(
-                    "BILAN-DELAI",
-                    f"Bilan d'installation fait le {fr_day(review.occurred_on)}, après "
-                    f"l'échéance du {fr_day(deadline)}.",
-                    (entry.originator_version, review.originator_version),
-                    deadline + timedelta(days=1),
-                    version,
-                )
+            yield Finding(
+                "BILAN-DELAI",
+                f"Bilan d'installation fait le {fr_day(review.occurred_on)}, après "
+                f"l'échéance du {fr_day(deadline)}.",
+                (entry.originator_version, review.originator_version),
+                deadline + timedelta(days=1),
+                version,
             )
         elif review is None and history.as_of > deadline:
-            findings.append(
-                Finding(
-                    "BILAN-DELAI",
-                    f"Aucun bilan d'installation depuis l'entrée du "
-                    f"{fr_day(entry.occurred_on)} (échéance du {fr_day(deadline)}).",
-                    (entry.originator_version,),
-                    deadline + timedelta(days=1),
-                    version,
-                )
+            yield Finding(
+                "BILAN-DELAI",
+                f"Aucun bilan d'installation depuis l'entrée du "
+                f"{fr_day(entry.occurred_on)} (échéance du {fr_day(deadline)}).",
+                (entry.originator_version,),
+                deadline + timedelta(days=1),
+                version,
             )
-    return findings
 
 
-def check_information(history: History) -> list[Finding]:
-    findings = []
+def check_information(history: History) -> Iterator[Finding]:
     for entry in history.of(Dossier.Entered):
         decisions = [
             e
@@ -85,38 +79,32 @@ def check_information(history: History) -> list[Finding]:
         if meetings:
             continue
         if review is not None:
-            findings.append(
-                Finding(
-                    "ENTREE-INFO",
-                    f"Bilan d'installation du {fr_day(review.occurred_on)} sans "
-                    "réunion d'information collective suivie depuis la décision "
-                    f"de la CAL du {fr_day(decision.occurred_on)}.",
-                    (decision.originator_version, review.originator_version),
-                    review.occurred_on,
-                    version,
-                )
+            yield Finding(
+                "ENTREE-INFO",
+                f"Bilan d'installation du {fr_day(review.occurred_on)} sans "
+                "réunion d'information collective suivie depuis la décision "
+                f"de la CAL du {fr_day(decision.occurred_on)}.",
+                (decision.originator_version, review.originator_version),
+                review.occurred_on,
+                version,
             )
         elif history.as_of > deadline:
-            findings.append(
-                Finding(
-                    "ENTREE-INFO",
-                    "Aucune réunion d'information collective suivie depuis la "
-                    f"décision de la CAL du {fr_day(decision.occurred_on)} "
-                    f"(échéance du bilan : {fr_day(deadline)}).",
-                    (decision.originator_version, entry.originator_version),
-                    deadline + timedelta(days=1),
-                    version,
-                )
+            yield Finding(
+                "ENTREE-INFO",
+                "Aucune réunion d'information collective suivie depuis la "
+                f"décision de la CAL du {fr_day(decision.occurred_on)} "
+                f"(échéance du bilan : {fr_day(deadline)}).",
+                (decision.originator_version, entry.originator_version),
+                deadline + timedelta(days=1),
+                version,
             )
-    return findings
 
 
-def check_support(history: History) -> list[Finding]:
+def check_support(history: History) -> Iterator[Finding]:
     """BILAN-SUITE: a bilan that finds problems records a support of at least
     the minimum of the settings in force on the bilan's day. The ASLL measure
     it asks for is a record of its own (with the household's adhesion): the
     dossier shows the support asked, not the measure."""
-    findings = []
     for review in history.of(Dossier.InstallationReviewed):
         if review.outcome != "problemes":
             continue
@@ -127,5 +115,4 @@ def check_support(history: History) -> list[Finding]:
         breach = support_breach(review.outcome, review.support_months, settings)
         if breach is not None:
             context = f"Bilan du {fr_day(review.occurred_on)}"
-            findings.append(breach_finding(breach, context, [review], version))
-    return findings
+            yield breach_finding(breach, context, [review], version)

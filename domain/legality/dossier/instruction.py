@@ -4,6 +4,7 @@ ALS-SOLVA, ALS-CONTACT, read again on any history (domain/legality/dossier)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -40,8 +41,7 @@ CHAIN: tuple[tuple[type[Dossier.Event], str], ...] = (
 )
 
 
-def check_order(history: History) -> list[Finding]:
-    findings = []
+def check_order(history: History) -> Iterator[Finding]:
     done: dict[type, Any] = {}
     for event in history.events:
         position = next(
@@ -55,35 +55,29 @@ def check_order(history: History) -> list[Finding]:
         label = CHAIN[position][1]
         previous = done.get(previous_cls)
         if previous is None:
-            findings.append(
-                finding_on(
-                    "DOS-ORDRE",
-                    f"{label.capitalize()} est enregistré(e) sans {previous_label} "
-                    "préalable.",
-                    [event],
-                )
+            yield finding_on(
+                "DOS-ORDRE",
+                f"{label.capitalize()} est enregistré(e) sans {previous_label} "
+                "préalable.",
+                [event],
             )
         elif event.occurred_on < previous.occurred_on:
-            findings.append(
-                Finding(
-                    "DOS-ORDRE",
-                    f"{label.capitalize()} ({fr_day(event.occurred_on)}) est datée "
-                    f"avant {previous_label} ({fr_day(previous.occurred_on)}).",
-                    (previous.originator_version, event.originator_version),
-                    event.occurred_on,
-                )
+            yield Finding(
+                "DOS-ORDRE",
+                f"{label.capitalize()} ({fr_day(event.occurred_on)}) est datée "
+                f"avant {previous_label} ({fr_day(previous.occurred_on)}).",
+                (previous.originator_version, event.originator_version),
+                event.occurred_on,
             )
         done[type(event)] = event
-    return findings
 
 
-def check_numero(history: History) -> list[Finding]:
+def check_numero(history: History) -> Iterator[Finding]:
     """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
     numéro unique (or no registration day) recorded by then, neither at the
     repérage nor by a renewal; a numéro unique without its registration date
     (or the reverse); a demand registered after its repérage. An expired
     numéro is SNE-VALIDITE's."""
-    findings = []
     numero: str | None = None
     valid_from: date | None = None
     for event in history.events:
@@ -93,10 +87,8 @@ def check_numero(history: History) -> list[Finding]:
                 numero, event.sne_registered_on, event.occurred_on
             )
             if breach is not None:
-                findings.append(
-                    breach_finding(
-                        breach, f"Repérage du {fr_day(event.occurred_on)}", [event]
-                    )
+                yield breach_finding(
+                    breach, f"Repérage du {fr_day(event.occurred_on)}", [event]
                 )
         elif isinstance(event, Dossier.DemandRenewed):
             numero = event.numero_unique or numero
@@ -105,8 +97,7 @@ def check_numero(history: History) -> list[Finding]:
             breach := numero_breach(numero, valid_from)
         ):
             context = f"La CAL examine le dossier le {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [event]))
-    return findings
+            yield breach_finding(breach, context, [event])
 
 
 def check_avis(history: History) -> list[Finding]:
@@ -125,11 +116,10 @@ def check_avis(history: History) -> list[Finding]:
     ]
 
 
-def check_complete(history: History) -> list[Finding]:
+def check_complete(history: History) -> Iterator[Finding]:
     """DOS-COMPLET: the dossier the CCAS constitutes holds every document the
     settings in force on that day require; and no DEAL control nor ALS analysis
     before a dossier is complete (a step without completion at all)."""
-    findings = []
     completed = False
     for event in history.events:
         if isinstance(event, Dossier.Completed):
@@ -140,13 +130,11 @@ def check_complete(history: History) -> list[Finding]:
             version, settings = rules
             breach = completeness_breach(event.documents, settings)
             if breach is not None:
-                findings.append(
-                    breach_finding(
-                        breach,
-                        f"Dossier déclaré complet le {fr_day(event.occurred_on)}",
-                        [event],
-                        version,
-                    )
+                yield breach_finding(
+                    breach,
+                    f"Dossier déclaré complet le {fr_day(event.occurred_on)}",
+                    [event],
+                    version,
                 )
         elif (
             isinstance(event, Dossier.ResourcesChecked | Dossier.AnalysisStarted)
@@ -154,21 +142,17 @@ def check_complete(history: History) -> list[Finding]:
         ):
             deal = isinstance(event, Dossier.ResourcesChecked)
             to_whom = "la DEAL" if deal else "l'ALS"
-            findings.append(
-                finding_on(
-                    "DOS-COMPLET",
-                    f"Dossier transmis à {to_whom} le {fr_day(event.occurred_on)} "
-                    "sans avoir été constitué complet.",
-                    [event],
-                )
+            yield finding_on(
+                "DOS-COMPLET",
+                f"Dossier transmis à {to_whom} le {fr_day(event.occurred_on)} "
+                "sans avoir été constitué complet.",
+                [event],
             )
-    return findings
 
 
-def check_origin(history: History) -> list[Finding]:
+def check_origin(history: History) -> Iterator[Finding]:
     """DOS-ORIGINE: the repérage is recorded by a partner (Mairie, CCAS,
     Département, CAF) or, for a DALO household only, by the Préfecture."""
-    findings = []
     for event in history.of(Dossier.Identified):
         role = event.actor.role
         if role not in STEP_ROLES["identify"]:
@@ -176,20 +160,16 @@ def check_origin(history: History) -> list[Finding]:
             problem = (
                 f"repérage enregistré par un acteur non proposant ({role_label(role)})"
             )
-            findings.append(
-                finding_on("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
-            )
+            yield finding_on("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
         elif breach := origin_breach(role, event.dalo):
-            findings.append(breach_finding(breach, "Origine du dossier", [event]))
-    return findings
+            yield breach_finding(breach, "Origine du dossier", [event])
 
 
-def check_ceiling(history: History) -> list[Finding]:
+def check_ceiling(history: History) -> Iterator[Finding]:
     """DEAL-PLAFOND: the eligibility the DEAL recorded agrees with the ceiling of
     the household's category for the year of the control, in the settings in
     force on its day (not the ceiling the event copied). No ceiling there for
     that year and category is a breach too: the control had nothing to go by."""
-    findings = []
     for event in history.of(Dossier.ResourcesChecked):
         rules = history.in_force(event.occurred_on)
         if rules is None:
@@ -202,7 +182,7 @@ def check_ceiling(history: History) -> list[Finding]:
         breach = ceiling_breach(settings, year, category)
         if breach is not None:
             context = f"Contrôle du {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [event], version))
+            yield breach_finding(breach, context, [event], version)
             continue
         assert ceiling is not None
         if event.eligible != eligible(event.annual_resources, ceiling):
@@ -214,11 +194,10 @@ def check_ceiling(history: History) -> list[Finding]:
             )
         else:
             continue
-        findings.append(finding_on("DEAL-PLAFOND", message, [event], version))
-    return findings
+        yield finding_on("DEAL-PLAFOND", message, [event], version)
 
 
-def check_solvency(history: History) -> list[Finding]:
+def check_solvency(history: History) -> Iterator[Finding]:
     """ALS-SOLVA: the stored inputs give back the stored taux d'effort
     ((loyer + charges − APL/AL) ÷ ressources, to 0.01 %) and reste à vivre (to
     the cent, per person by the household's size at repérage); the opinion is
@@ -226,7 +205,6 @@ def check_solvency(history: History) -> list[Finding]:
     settings in force that day carries a motive."""
     identified = next(iter(history.of(Dossier.Identified)), None)
     size = identified.household_size if identified is not None else None
-    findings = []
     for event in history.of(Dossier.SolvencyAssessed):
         if event.monthly_resources is None:
             continue  # the household's figures are erased: nothing to check
@@ -269,24 +247,20 @@ def check_solvency(history: History) -> list[Finding]:
         elif (breach := unknown_opinion_breach(event.opinion)) is not None:
             problems.append(breach.message)  # an unknown opinion needs no settings
         if problems:
-            findings.append(
-                finding_on(
-                    "ALS-SOLVA",
-                    f"Étude de solvabilité du {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    [event],
-                    version,
-                )
+            yield finding_on(
+                "ALS-SOLVA",
+                f"Étude de solvabilité du {fr_day(event.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [event],
+                version,
             )
-    return findings
 
 
-def check_contact(history: History) -> list[Finding]:
+def check_contact(history: History) -> Iterator[Finding]:
     """ALS-CONTACT: between the start of the analysis and the pré-commission,
     documents are asked through the CCAS or a partner. The history shows the
     channel of each request; a request made to the applicant directly is a
     contact. Other contacts (a phone call) leave no event: not seen."""
-    findings = []
     analysing = False
     for event in history.events:
         if isinstance(event, Dossier.AnalysisStarted):
@@ -298,9 +272,6 @@ def check_contact(history: History) -> list[Finding]:
             and analysing
             and (breach := contact_breach(event.through_role))
         ):
-            findings.append(
-                breach_finding(
-                    breach, f"Pièces demandées le {fr_day(event.occurred_on)}", [event]
-                )
+            yield breach_finding(
+                breach, f"Pièces demandées le {fr_day(event.occurred_on)}", [event]
             )
-    return findings

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,12 @@ if TYPE_CHECKING:
     from domain.legality.rules import SettingsOn
 
 
-def check_bail(history: History) -> list[Finding]:
+def check_bail(history: History) -> Iterator[Finding]:
     sublease = history.first(Mesure.SubleaseSigned)
     if sublease is None:
-        return []
+        return
     head = history.first(Mesure.HeadLeaseSigned)
     notified = history.first(Mesure.Notified)
-    findings = []
     reviews = []
     for review in history.of(Mesure.SubleaseReviewed):
         actor = review.actor
@@ -31,15 +31,13 @@ def check_bail(history: History) -> list[Finding]:
             "bailleur": head.landlord if head else None,
         }.get(actor.role)
         if party is None or actor.organisation != party:
-            findings.append(
-                finding_on(
-                    "BG-GLISSEMENT",
-                    f"Point du bail glissant du {fr_day(review.occurred_on)} "
-                    f"enregistré par {actor.organisation} "
-                    f"(rôle « {role_label(actor.role)} »), qui n'est "
-                    "partie ni au bail principal ni à la sous-location.",
-                    [review],
-                )
+            yield finding_on(
+                "BG-GLISSEMENT",
+                f"Point du bail glissant du {fr_day(review.occurred_on)} "
+                f"enregistré par {actor.organisation} "
+                f"(rôle « {role_label(actor.role)} »), qui n'est "
+                "partie ni au bail principal ni à la sous-location.",
+                [review],
             )
         else:
             reviews.append(review)
@@ -48,22 +46,19 @@ def check_bail(history: History) -> list[Finding]:
     if closing is not None and (
         ending is None or ending.originator_version > closing.originator_version
     ):
-        findings.append(
-            Finding(
-                "BG-GLISSEMENT",
-                f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
-                "ménage est "
-                "encore sous-locataire : ni glissement du bail, ni fin de la "
-                "sous-location.",
-                (sublease.originator_version, closing.originator_version),
-                closing.occurred_on,
-            )
+        yield Finding(
+            "BG-GLISSEMENT",
+            f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
+            "ménage est "
+            "encore sous-locataire : ni glissement du bail, ni fin de la "
+            "sous-location.",
+            (sublease.originator_version, closing.originator_version),
+            closing.occurred_on,
         )
     stops = [e.occurred_on for e in (ending, closing) if e is not None]
-    findings += _missed_reviews(
+    yield from _missed_reviews(
         sublease, reviews, min(stops, default=None), history.settings_on, history.as_of
     )
-    return findings
 
 
 def _missed_reviews(

@@ -3,6 +3,7 @@ measure's side), RGPD-CONSERVATION (domain/legality/mesure)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
@@ -20,10 +21,9 @@ if TYPE_CHECKING:
 BILAN_SIGNATORIES = ("travailleur_social", "menage")
 
 
-def check_end(history: History) -> list[Finding]:
+def check_end(history: History) -> Iterator[Finding]:
     request = history.first(Mesure.Requested)
     channel = request.channel if request is not None else None
-    findings = []
     for event in history.of(*CLOSINGS):
         problems = []
         if isinstance(event, Mesure.Ended):
@@ -44,52 +44,43 @@ def check_end(history: History) -> list[Finding]:
             problems.append("sans relais au service prescripteur")
         if problems:
             what = "Fin" if isinstance(event, Mesure.Ended) else "Rupture"
-            findings.append(
-                finding_on(
-                    "ASLL-FIN",
-                    f"{what} de la mesure le {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    [event],
-                )
+            yield finding_on(
+                "ASLL-FIN",
+                f"{what} de la mesure le {fr_day(event.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [event],
             )
-    return findings
 
 
-def check_follow_up(history: History) -> list[Finding]:
+def check_follow_up(history: History) -> Iterator[Finding]:
     """BILAN-SUITE: the minimum the bilan d'installation asked for."""
     request = history.first(Mesure.Requested)
     if request is None or not request.min_months:
-        return []
+        return
     least = request.min_months
-    findings = []
     convention = history.first(Mesure.ConventionSigned)
     if convention is not None and convention.duration_months < least:
-        findings.append(
-            Finding(
-                "BILAN-SUITE",
-                f"Convention de {convention.duration_months} mois pour un "
-                f"accompagnement d'au moins {least} mois demandé après le bilan "
-                "d'installation.",
-                (request.originator_version, convention.originator_version),
-                convention.occurred_on,
-            )
+        yield Finding(
+            "BILAN-SUITE",
+            f"Convention de {convention.duration_months} mois pour un "
+            f"accompagnement d'au moins {least} mois demandé après le bilan "
+            "d'installation.",
+            (request.originator_version, convention.originator_version),
+            convention.occurred_on,
         )
     ended = history.first(Mesure.Ended)
     if convention is not None and ended is not None:
         until = add_months(convention.starts_on, least)
         if ended.occurred_on < until:
-            findings.append(
-                Finding(
-                    "BILAN-SUITE",
-                    f"Mesure terminée le {fr_day(ended.occurred_on)}, "
-                    f"avant les {least} "
-                    f"mois d'accompagnement demandés après le bilan d'installation "
-                    f"(jusqu'au {fr_day(until)}).",
-                    (request.originator_version, ended.originator_version),
-                    ended.occurred_on,
-                )
+            yield Finding(
+                "BILAN-SUITE",
+                f"Mesure terminée le {fr_day(ended.occurred_on)}, "
+                f"avant les {least} "
+                f"mois d'accompagnement demandés après le bilan d'installation "
+                f"(jusqu'au {fr_day(until)}).",
+                (request.originator_version, ended.originator_version),
+                ended.occurred_on,
             )
-    return findings
 
 
 def check_support_starts(history: History) -> list[Finding]:

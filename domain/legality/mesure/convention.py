@@ -4,6 +4,7 @@ convention's length, its renewals, its cover), ASLL-RYTHME
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +43,7 @@ def chained_too_far(
     )
 
 
-def check_content(history: History) -> list[Finding]:
-    findings = []
+def check_content(history: History) -> Iterator[Finding]:
     for convention in history.of(Mesure.ConventionSigned):
         judged = history.in_force(convention.occurred_on)
         if not judged:
@@ -60,28 +60,24 @@ def check_content(history: History) -> list[Finding]:
                 f"axes hors de la liste du département : {', '.join(unknown)}"
             )
         if problems:
-            findings.append(
-                finding_on(
-                    "ASLL-CONTENU",
-                    f"Convention du {fr_day(convention.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    [convention],
-                    number,
-                )
+            yield finding_on(
+                "ASLL-CONTENU",
+                f"Convention du {fr_day(convention.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [convention],
+                number,
             )
-    return findings
 
 
-def check_duration(history: History) -> list[Finding]:
+def check_duration(history: History) -> Iterator[Finding]:
     """ASLL-DUREE, the command side: lengths, renewals (counting those of the
     household's chain of measures) and who grants them."""
-    findings = []
     notified = history.first(Mesure.Notified)
     request = history.first(Mesure.Requested)
     renewals = request.chain_renewals if request else 0
     judged = request and history.in_force(request.occurred_on)
     if judged and renewals > judged[1].asll_renewals_allowed:
-        findings.append(chained_too_far(request, renewals, judged))
+        yield chained_too_far(request, renewals, judged)
     for event in history.events:
         if not isinstance(event, Mesure.ConventionSigned | Mesure.Renewed):
             continue
@@ -120,15 +116,13 @@ def check_duration(history: History) -> list[Finding]:
                     f"{event.actor.organisation}, pas par {notifier} qui a notifié "
                     "la mesure."
                 )
-        findings += [
+        yield from [
             finding_on("ASLL-DUREE", problem, [event], number) for problem in problems
         ]
-    return findings
 
 
-def check_cover(history: History) -> list[Finding]:
+def check_cover(history: History) -> Iterator[Finding]:
     """ASLL-DUREE, the history side: no day of support outside the convention."""
-    findings = []
     period: Any = None  # the convention or the last renewal: it sets the end
     for event in history.events:
         if isinstance(event, Mesure.ConventionSigned) and period is None:
@@ -138,15 +132,13 @@ def check_cover(history: History) -> list[Finding]:
             continue
         if event.occurred_on > period.ends_on:
             what = LATE_STEPS[type(event)]
-            findings.append(
-                Finding(
-                    "ASLL-DUREE",
-                    f"Mesure arrivée à son terme le {fr_day(period.ends_on)} sans "
-                    f"renouvellement : {what} le {fr_day(event.occurred_on)}, après "
-                    "la fin.",
-                    (period.originator_version, event.originator_version),
-                    the_day_after(period.ends_on),
-                )
+            yield Finding(
+                "ASLL-DUREE",
+                f"Mesure arrivée à son terme le {fr_day(period.ends_on)} sans "
+                f"renouvellement : {what} le {fr_day(event.occurred_on)}, après "
+                "la fin.",
+                (period.originator_version, event.originator_version),
+                the_day_after(period.ends_on),
             )
         if isinstance(event, Mesure.Renewed):
             period = event
@@ -154,28 +146,24 @@ def check_cover(history: History) -> list[Finding]:
             period = None  # closed: nothing more to cover
             break
     if period is not None and history.as_of > period.ends_on:
-        findings.append(
-            Finding(
-                "ASLL-DUREE",
-                f"La mesure court au-delà de son terme du {fr_day(period.ends_on)} "
-                "sans renouvellement, ni bilan, ni rupture.",
-                (period.originator_version,),
-                the_day_after(period.ends_on),
-            )
+        yield Finding(
+            "ASLL-DUREE",
+            f"La mesure court au-delà de son terme du {fr_day(period.ends_on)} "
+            "sans renouvellement, ni bilan, ni rupture.",
+            (period.originator_version,),
+            the_day_after(period.ends_on),
         )
-    return findings
 
 
-def check_rhythm(history: History) -> list[Finding]:
+def check_rhythm(history: History) -> Iterator[Finding]:
     convention = history.first(Mesure.ConventionSigned)
     if convention is None:
-        return []
+        return
     last = max(e.ends_on for e in history.of(Mesure.ConventionSigned, Mesure.Renewed))
     closing = history.first(*CLOSINGS)
     if closing is not None:
         last = min(last, closing.occurred_on)
     meetings = history.of(Mesure.MeetingHeld, Mesure.MeetingMissed)
-    findings = []
     month = 0
     while True:
         first_day = add_months(convention.starts_on, month)
@@ -190,18 +178,15 @@ def check_rhythm(history: History) -> list[Finding]:
         in_month = [e for e in meetings if first_day <= e.occurred_on <= last_day]
         held = sum(1 for e in in_month if isinstance(e, Mesure.MeetingHeld))
         if held < settings.meetings_per_month:
-            findings.append(
-                Finding(
-                    "ASLL-RYTHME",
-                    f"{held} rencontre(s) tenue(s) du {fr_day(first_day)} au "
-                    f"{fr_day(last_day)}, pour {settings.meetings_per_month} attendues "
-                    "par mois.",
-                    (
-                        convention.originator_version,
-                        *(e.originator_version for e in in_month),
-                    ),
-                    the_day_after(last_day),
-                    number,
-                )
+            yield Finding(
+                "ASLL-RYTHME",
+                f"{held} rencontre(s) tenue(s) du {fr_day(first_day)} au "
+                f"{fr_day(last_day)}, pour {settings.meetings_per_month} attendues "
+                "par mois.",
+                (
+                    convention.originator_version,
+                    *(e.originator_version for e in in_month),
+                ),
+                the_day_after(last_day),
+                number,
             )
-    return findings

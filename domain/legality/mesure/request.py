@@ -3,6 +3,7 @@ ASLL-ADHESION, ASLL-CANAL (domain/legality/mesure)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from domain import mesure_steps as m
@@ -38,20 +39,17 @@ def check_prescriber(history: History) -> list[Finding]:
     ]
 
 
-def check_adhesion(history: History) -> list[Finding]:
-    findings = []
+def check_adhesion(history: History) -> Iterator[Finding]:
     request = history.first(Mesure.Requested)
     if request is not None and not (
         request.diagnostic.get("household_signed")
         and str(request.diagnostic.get("summary") or "").strip()
     ):
-        findings.append(
-            finding_on(
-                "ASLL-ADHESION",
-                f"Mesure demandée le {fr_day(request.occurred_on)} sans diagnostic "
-                "préalable co-signé par le ménage.",
-                [request],
-            )
+        yield finding_on(
+            "ASLL-ADHESION",
+            f"Mesure demandée le {fr_day(request.occurred_on)} sans diagnostic "
+            "préalable co-signé par le ménage.",
+            [request],
         )
     convention = None
     for event in history.events:
@@ -59,26 +57,21 @@ def check_adhesion(history: History) -> list[Finding]:
             convention = event
             missing = [s for s in m.SIGNATORIES if s not in event.signed_by]
             if missing:
-                findings.append(
-                    finding_on(
-                        "ASLL-ADHESION",
-                        f"Convention du {fr_day(event.occurred_on)} sans la signature "
-                        f"de : {', '.join(missing)}.",
-                        [event],
-                    )
+                yield finding_on(
+                    "ASLL-ADHESION",
+                    f"Convention du {fr_day(event.occurred_on)} sans la signature "
+                    f"de : {', '.join(missing)}.",
+                    [event],
                 )
         elif isinstance(event, Mesure.MeetingHeld) and (
             convention is None or event.occurred_on < convention.starts_on
         ):
-            findings.append(
-                finding_on(
-                    "ASLL-ADHESION",
-                    f"Rencontre du {fr_day(event.occurred_on)} avant toute convention "
-                    "en cours : l'accompagnement commence sans l'adhésion signée.",
-                    [event],
-                )
+            yield finding_on(
+                "ASLL-ADHESION",
+                f"Rencontre du {fr_day(event.occurred_on)} avant toute convention "
+                "en cours : l'accompagnement commence sans l'adhésion signée.",
+                [event],
             )
-    return findings
 
 
 def check_channel(history: History) -> list[Finding]:
