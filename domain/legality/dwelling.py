@@ -12,7 +12,7 @@ from typing import Any
 
 from domain import dossier as d
 from domain.dossier_rules import ATTRIBUTIONS
-from domain.legality.reading import History
+from domain.legality.reading import History, finding_on
 from domain.legality.rules import Finding
 from domain.programme import LET, Programme
 from domain.shared import fr_day
@@ -80,13 +80,12 @@ def check_dossier_dwellings(history: History) -> Iterator[Finding]:
             held.commission_id,
             held.dwelling_ref,
         ) != (event.commission_id, event.dwelling_ref):
-            yield Finding(
+            yield finding_on(
                 RULE,
                 f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
                 f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
                 f"logement {held.dwelling_ref} attribué le "
                 f"{fr_day(held.occurred_on)}.",
-                (held.originator_version, event.originator_version),
-                event.occurred_on,
+                [held, event],
             )
         held = event

@@ -51,14 +51,19 @@ def first_after(events: Sequence[Any], after: Any, *classes: type) -> Any | None
 
 
 def finding_on(
-    rule: str, message: str, events: Sequence[Any], version: int | None = None
+    rule: str,
+    message: str,
+    events: Sequence[Any],
+    version: int | None = None,
+    *,
+    on: date | None = None,
 ) -> Finding:
-    """A finding on `events` (the last one's day is the breach's)."""
+    """A finding on `events`, breached `on` a day (by default the last one's)."""
     return Finding(
         rule,
         message,
         tuple(e.originator_version for e in events),
-        events[-1].occurred_on,
+        events[-1].occurred_on if on is None else on,
         version,
     )
 

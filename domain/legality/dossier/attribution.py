@@ -104,11 +104,10 @@ def check_list(history: History) -> Iterator[Finding]:
             )
         else:
             continue
-        yield Finding(
+        yield finding_on(
             "LC-VALIDITE",
             message,
-            (ranking.originator_version, event.originator_version),
-            event.occurred_on,
+            [ranking, event],
             version,
         )
 
@@ -150,13 +149,12 @@ def check_condition(history: History) -> Iterator[Finding]:
         lease = next(iter(events_of(scope, Dossier.LeaseSigned)), None)
         met_in_time = fulfilled is not None and not late
         if lease is not None and not met_in_time:
-            yield Finding(
+            yield finding_on(
                 "CAL-CONDITION",
                 f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
                 f"suspensive ({decision.missing_document}) n'a pas été levée "
                 "dans son délai.",
-                (decision.originator_version, lease.originator_version),
-                lease.occurred_on,
+                [decision, lease],
             )
 
 

@@ -16,7 +16,7 @@ from domain.dossier_endings import (
     withdrawal_problem,
 )
 from domain.dossier_rules import SNE_VALIDITY_MONTHS
-from domain.legality.reading import History, finding_on
+from domain.legality.reading import History, finding_on, the_day_after
 from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
@@ -53,12 +53,12 @@ def check_retention(history: History) -> Iterator[Finding]:
     for radiation in history.of(Dossier.Radiated):
         due = add_months(radiation.occurred_on, SNE_VALIDITY_MONTHS)
         if history.as_of > due:
-            yield Finding(
+            yield finding_on(
                 "RGPD-CONSERVATION",
                 f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
                 f"données sont conservées au-delà du {fr_day(due)}.",
-                (radiation.originator_version,),
-                due + timedelta(days=1),
+                [radiation],
+                on=the_day_after(due),
             )
 
 

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
 from domain.dossier import Dossier
 from domain.dossier_rules import ATTRIBUTIONS, support_breach
-from domain.legality.reading import History, breach_finding
+from domain.legality.reading import History, breach_finding, finding_on, the_day_after
 from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
@@ -35,22 +35,22 @@ def check_bilan(history: History) -> Iterator[Finding]:
         deadline, version = due
         review = history.first_after(entry, Dossier.InstallationReviewed)
         if review is not None and review.occurred_on > deadline:
-            yield Finding(
+            yield finding_on(
                 "BILAN-DELAI",
                 f"Bilan d'installation fait le {fr_day(review.occurred_on)}, après "
                 f"l'échéance du {fr_day(deadline)}.",
-                (entry.originator_version, review.originator_version),
-                deadline + timedelta(days=1),
+                [entry, review],
                 version,
+                on=the_day_after(deadline),
             )
         elif review is None and history.as_of > deadline:
-            yield Finding(
+            yield finding_on(
                 "BILAN-DELAI",
                 f"Aucun bilan d'installation depuis l'entrée du "
                 f"{fr_day(entry.occurred_on)} (échéance du {fr_day(deadline)}).",
-                (entry.originator_version,),
-                deadline + timedelta(days=1),
+                [entry],
                 version,
+                on=the_day_after(deadline),
             )
 
 
@@ -79,24 +79,23 @@ def check_information(history: History) -> Iterator[Finding]:
         if meetings:
             continue
         if review is not None:
-            yield Finding(
+            yield finding_on(
                 "ENTREE-INFO",
                 f"Bilan d'installation du {fr_day(review.occurred_on)} sans "
                 "réunion d'information collective suivie depuis la décision "
                 f"de la CAL du {fr_day(decision.occurred_on)}.",
-                (decision.originator_version, review.originator_version),
-                review.occurred_on,
+                [decision, review],
                 version,
             )
         elif history.as_of > deadline:
-            yield Finding(
+            yield finding_on(
                 "ENTREE-INFO",
                 "Aucune réunion d'information collective suivie depuis la "
                 f"décision de la CAL du {fr_day(decision.occurred_on)} "
                 f"(échéance du bilan : {fr_day(deadline)}).",
-                (decision.originator_version, entry.originator_version),
-                deadline + timedelta(days=1),
+                [decision, entry],
                 version,
+                on=the_day_after(deadline),
             )
 
 

@@ -62,12 +62,11 @@ def check_order(history: History) -> Iterator[Finding]:
                 [event],
             )
         elif event.occurred_on < previous.occurred_on:
-            yield Finding(
+            yield finding_on(
                 "DOS-ORDRE",
                 f"{label.capitalize()} ({fr_day(event.occurred_on)}) est datée "
                 f"avant {previous_label} ({fr_day(previous.occurred_on)}).",
-                (previous.originator_version, event.originator_version),
-                event.occurred_on,
+                [previous, event],
             )
         done[type(event)] = event
 

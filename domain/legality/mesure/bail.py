@@ -46,14 +46,13 @@ def check_bail(history: History) -> Iterator[Finding]:
     if closing is not None and (
         ending is None or ending.originator_version > closing.originator_version
     ):
-        yield Finding(
+        yield finding_on(
             "BG-GLISSEMENT",
             f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
             "ménage est "
             "encore sous-locataire : ni glissement du bail, ni fin de la "
             "sous-location.",
-            (sublease.originator_version, closing.originator_version),
-            closing.occurred_on,
+            [sublease, closing],
         )
     stops = [e.occurred_on for e in (ending, closing) if e is not None]
     yield from _missed_reviews(

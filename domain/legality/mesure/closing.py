@@ -60,26 +60,24 @@ def check_follow_up(history: History) -> Iterator[Finding]:
     least = request.min_months
     convention = history.first(Mesure.ConventionSigned)
     if convention is not None and convention.duration_months < least:
-        yield Finding(
+        yield finding_on(
             "BILAN-SUITE",
             f"Convention de {convention.duration_months} mois pour un "
             f"accompagnement d'au moins {least} mois demandé après le bilan "
             "d'installation.",
-            (request.originator_version, convention.originator_version),
-            convention.occurred_on,
+            [request, convention],
         )
     ended = history.first(Mesure.Ended)
     if convention is not None and ended is not None:
         until = add_months(convention.starts_on, least)
         if ended.occurred_on < until:
-            yield Finding(
+            yield finding_on(
                 "BILAN-SUITE",
                 f"Mesure terminée le {fr_day(ended.occurred_on)}, "
                 f"avant les {least} "
                 f"mois d'accompagnement demandés après le bilan d'installation "
                 f"(jusqu'au {fr_day(until)}).",
-                (request.originator_version, ended.originator_version),
-                ended.occurred_on,
+                [request, ended],
             )
 
 
@@ -106,14 +104,14 @@ def check_support_starts(history: History) -> list[Finding]:
         else f"mesure au stade « {m.STAGE_LABELS[_stage(history.events)]} »"
     )
     return [
-        Finding(
+        finding_on(
             "BILAN-SUITE",
             f"Accompagnement demandé le {fr_day(request.occurred_on)} après un bilan "
             f"d'installation, pas commencé au {fr_day(due)} "
             f"({settings.bilan_support_start_months} mois) : {late}.",
-            (request.originator_version,),
-            the_day_after(due),
+            [request],
             number,
+            on=the_day_after(due),
         )
     ]
 
@@ -139,13 +137,13 @@ def check_retention(history: History) -> list[Finding]:
     if history.as_of <= until:
         return []
     return [
-        Finding(
+        finding_on(
             "RGPD-CONSERVATION",
             f"Données d'accompagnement social conservées au-delà du {fr_day(until)} : "
             f"dernier contact le {fr_day(last.occurred_on)}, "
             f"{settings.support_retention_months} mois de conservation. À effacer.",
-            (last.originator_version,),
-            the_day_after(until),
+            [last],
             number,
+            on=the_day_after(until),
         )
     ]

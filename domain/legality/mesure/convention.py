@@ -132,13 +132,13 @@ def check_cover(history: History) -> Iterator[Finding]:
             continue
         if event.occurred_on > period.ends_on:
             what = LATE_STEPS[type(event)]
-            yield Finding(
+            yield finding_on(
                 "ASLL-DUREE",
                 f"Mesure arrivée à son terme le {fr_day(period.ends_on)} sans "
                 f"renouvellement : {what} le {fr_day(event.occurred_on)}, après "
                 "la fin.",
-                (period.originator_version, event.originator_version),
-                the_day_after(period.ends_on),
+                [period, event],
+                on=the_day_after(period.ends_on),
             )
         if isinstance(event, Mesure.Renewed):
             period = event
@@ -146,12 +146,12 @@ def check_cover(history: History) -> Iterator[Finding]:
             period = None  # closed: nothing more to cover
             break
     if period is not None and history.as_of > period.ends_on:
-        yield Finding(
+        yield finding_on(
             "ASLL-DUREE",
             f"La mesure court au-delà de son terme du {fr_day(period.ends_on)} "
             "sans renouvellement, ni bilan, ni rupture.",
-            (period.originator_version,),
-            the_day_after(period.ends_on),
+            [period],
+            on=the_day_after(period.ends_on),
         )
 
 
