@@ -243,7 +243,7 @@ def test_an_association_opens_one_of_its_measures(page: Page) -> None:
 
 
 def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
-    sign_in(page, "ccapex", home="/mesures")  # the Loire's CCAPEX
+    sign_in(page, "ccapex")  # the Loire's CCAPEX, on its worklist
     page.goto(_late_referral(server))
     assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
     assert "moins de deux mois" in page.locator("#manquements").inner_text()
@@ -489,7 +489,7 @@ def test_every_main_page_has_no_serious_accessibility_violation(
         ("commission_logement", "refus", martinique),
     ]
     ARTIFACTS.mkdir(exist_ok=True)
-    homes = {"ccapex": "/mesures", "auditeur": "/dossiers"}
+    homes = {"auditeur": "/dossiers"}
     signed_in: str | None = None
     violations: list[str] = []
     for role, name, where in visits:
