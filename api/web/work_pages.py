@@ -165,8 +165,7 @@ def _saisines(
 def saisine_item(label: str, row: SaisineRow, now: datetime) -> WorkItem:
     """A referral's step, due by the day CCAPEX-SAISINE's delays leave for the
     prevention (none where no delay runs)."""
-    source = french.label(row.source, "saisine_source")
-    record = f"Saisine ({source}) à {french.commune(row.commune)}"
+    record = f"Saisine CCAPEX à {french.commune(row.commune)}, bailleur {row.landlord}"
     late = awaited.overdue(row.due_on, row.department, now)
     return WorkItem(label, f"/saisines/{row.id}", record, row.due_on, late)
 
