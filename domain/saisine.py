@@ -25,8 +25,8 @@ from domain.places import check_place
 from domain.saisine_course import SaisineCourse
 from domain.saisine_rules import (
     HEARING_WEEKS,
-    REFERRAL_MONTHS,
     check_court_dates,
+    earliest_summons,
     truce_breach,
 )
 from domain.saisine_steps import (
@@ -53,7 +53,6 @@ from domain.shared import (
     Recording,
     RoleNotAllowedError,
     StagedEvent,
-    add_months,
     check_landlord,
     check_role,
     check_stated,
@@ -272,7 +271,7 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
                     "Bailleur personne morale : assignation sans saisine préalable "
                     "de la CCAPEX."
                 )
-            elif self.summons_on < add_months(self.referred_on, REFERRAL_MONTHS):
+            elif self.summons_on < earliest_summons(self.referred_on):
                 found.append(
                     f"Bailleur personne morale : assignation du "
                     f"{fr_day(self.summons_on)}, moins de deux mois après la "
