@@ -96,7 +96,14 @@ def list_commissions(
     department, commune, kind, programme and the period they were held in;
     only those of the caller's scope."""
     query = CommissionFilter(
-        department, commune, kind, programme_id, held_from, held_until, limit, offset
+        department,
+        commune,
+        programme_id,
+        kind,
+        held_from,
+        held_until,
+        limit=limit,
+        offset=offset,
     )
     rows, total, position = commissions_in_scope(system, caller, query, min_position)
     return CommissionsPublic(data=rows, count=total, position=position)

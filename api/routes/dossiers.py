@@ -68,7 +68,9 @@ def list_dossiers(
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
-    query = DossierFilter(commune, programme_id, stage, department, limit, offset)
+    query = DossierFilter(
+        department, commune, programme_id, stage, limit=limit, offset=offset
+    )
     rows, total, position = dossiers_in_scope(
         system, caller, access, query, min_position
     )

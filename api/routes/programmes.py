@@ -61,7 +61,7 @@ def list_programmes(
 ) -> ProgrammesPublic:
     """List programmes from the read model, filtered by department, commune, kind;
     only those of the caller's scope."""
-    query = ProgrammeFilter(department, commune, kind, limit, offset)
+    query = ProgrammeFilter(department, commune, kind, limit=limit, offset=offset)
     rows, total, position = programmes_in_scope(system, caller, query, min_position)
     return ProgrammesPublic(data=rows, count=total, position=position)
 
