@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: the step endpoints are built in a
 # loop, and FastAPI must see each body class itself, not its name.
 
-from api.record_routes import record_router
+from api.record_routes import as_it_stands, record_router
 from api.schemas.saisines import SaisinePublic
 from api.steps import names_household
 
@@ -19,12 +19,6 @@ router = record_router(
         check=names_household,
     ),
     step_prefix="saisine",
-    read=(
-        SaisinePublic,
-        "read_saisine",
-        """The referral as it stands, with its version as ETag; as it stood by the
-    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
-    (a moment: what the store held).""",
-    ),
+    read=(SaisinePublic, "read_saisine", as_it_stands("The referral")),
     history=("the referral", "read_saisine_history"),
 )
