@@ -14,6 +14,7 @@ from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     QueryDay,
@@ -88,7 +89,7 @@ def list_commissions(
         QueryDay | None,
         Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> CommissionsPublic:

@@ -11,6 +11,7 @@ from fastapi import HTTPException, Query
 from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     SystemDep,
@@ -58,7 +59,7 @@ def list_dossiers(
     programme_id: UUID | None = None,
     stage: Stage = None,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> DossiersPublic:

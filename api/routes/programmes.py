@@ -9,6 +9,7 @@ from fastapi import Query
 from api.access import scoped
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     SystemDep,
@@ -55,7 +56,7 @@ def list_programmes(
     kind: Annotated[
         str | None, Query(pattern=f"^({'|'.join(KINDS)})$", description="Nature")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> ProgrammesPublic:
