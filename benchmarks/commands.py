@@ -37,6 +37,8 @@ from infra.bootstrap import build_system
 from infra.settings import Settings
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from commands.application import Logis
 
 # The department's today: the server judges dates in Martinique time (UTC−4).
@@ -95,6 +97,20 @@ def adopt_settings(app: Logis, commune: str = "97213", **settings: Any) -> None:
     )
 
 
+def identify(
+    app: Logis, n: int, commune: str = "97213", key: str | None = None, **fields: Any
+) -> UUID:
+    """Dossier `n`'s repérage by the mairie of `commune` (and `fields`)."""
+    command = IdentifyDossier(
+        applicant_name=f"Ménage {n}",
+        household_size=3,
+        department="972",
+        commune=commune,
+        **fields,
+    )
+    return app.create("dossier", command, ctx("mairie", key, commune)).id
+
+
 def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     """The dossiers driven by the application: (seconds, commands, the stored
     events they appended)."""
@@ -104,19 +120,10 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     commands = 0
     started = time.perf_counter()
     for n in range(dossiers):
-        result = app.create(
-            "dossier",
-            IdentifyDossier(
-                applicant_name=f"Ménage {n}",
-                household_size=3,
-                department="972",
-                commune="97213",
-            ),
-            ctx("mairie", f"bench:{n}"),
-        )
+        dossier_id = identify(app, n, key=f"bench:{n}")
         commands += 1
         for i, (role, step) in enumerate(STEPS):
-            app.step("dossier", result.id, step, ctx(role, f"bench:{n}:{i}"))
+            app.step("dossier", dossier_id, step, ctx(role, f"bench:{n}:{i}"))
             commands += 1
     elapsed = time.perf_counter() - started
     stored = [

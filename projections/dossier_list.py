@@ -14,6 +14,7 @@ from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.rows import (
+    PlaceFilter,
     RowProjection,
     RowView,
     Table,
@@ -90,13 +91,8 @@ class DossierRow:
 
 
 @dataclass(frozen=True)
-class DossierFilter:
-    commune: str | None = None
-    programme_id: UUID | None = None
+class DossierFilter(PlaceFilter):
     stage: str | None = None
-    department: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def dossier_topics() -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from eventsourcing.persistence import Tracking
 from domain.saisine import Saisine
 from domain.saisine_rules import prevention_due_on
 from projections.rows import (
+    AreaFilter,
     Row,
     RowProjection,
     RowView,
@@ -90,15 +91,11 @@ class SaisineRow:
 
 
 @dataclass(frozen=True)
-class SaisineFilter:
-    department: str | None = None
-    commune: str | None = None
+class SaisineFilter(AreaFilter):
     stage: str | None = None
     # the enquiry's operator (its organisation and role): what awaits it
     enquiry_operator: str | None = None
     enquiry_operator_role: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 class SaisinesProjection(RowProjection):

@@ -15,7 +15,7 @@ from api.deps import (
     check_known,
     one_of,
 )
-from api.record_routes import in_scope, record_router
+from api.record_routes import as_it_stands, in_scope, record_router
 from api.schemas.saisines import SaisinePublic, SaisinesPublic
 from api.steps import names_household
 from domain.saisine_steps import STAGES
@@ -35,13 +35,7 @@ router = record_router(
         check=names_household,
     ),
     step_prefix="saisine",
-    read=(
-        SaisinePublic,
-        "read_saisine",
-        """The referral as it stands, with its version as ETag; as it stood by the
-    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
-    (a moment: what the store held).""",
-    ),
+    read=(SaisinePublic, "read_saisine", as_it_stands("The referral")),
     history=("the referral", "read_saisine_history"),
 )
 
