@@ -44,6 +44,12 @@ PARTY_COLUMNS: dict[str, dict[str, dict[str, Any]]] = {
             "prescriber_organisation": ORGANISATION,
         },
     },
+    "saisines": {
+        "association": {
+            "enquiry_operator_role": "association",
+            "enquiry_operator": ORGANISATION,
+        },
+    },
     "commissions": {"bailleur": {"landlord": ORGANISATION}},
     "programmes": {"bailleur": {"landlord": ORGANISATION}},
 }

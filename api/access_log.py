@@ -44,6 +44,7 @@ MINUTES = ("Id", "Dec")  # a procès-verbal: the household named, its motives
 MESURE = records.kind("mesure").reveals  # the measure, its history
 MESURE_ROW = ("Id", "M")
 SAISINE = records.kind("saisine").reveals  # the referral, its history
+SAISINE_ROW = ("Id", "Debt")  # a list row: household, landlord, stage, court dates
 LEGALITY = ("Res", "Dec")  # the rules a record's history breaks
 LEGALITY_NAMED = ("Id", "Res", "Dec")  # the same, its applicant named (a report)
 

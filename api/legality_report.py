@@ -194,19 +194,14 @@ class DepartmentReportPublic(BaseModel):
         for f in findings:
             for text in f.assumptions:
                 carried.setdefault(text, set()).add(f.rule)
-        return cls(
-            department=report.department,
-            commune=report.commune,
+        return read_off(
+            cls,
+            report,
             from_=report.start,
             to=report.end,
-            as_of=report.as_of,
             edited_at=now,
             kinds=list(report.kinds),
-            checked=report.checked,
-            blocking=report.blocking,
             count=len(findings),
-            by_rule=report.by_rule,
-            by_severity=report.by_severity,
             rules=[
                 RuleCountPublic(
                     rule=rule,
@@ -218,11 +213,9 @@ class DepartmentReportPublic(BaseModel):
             ],
             findings=findings,
             records=[
-                ReportRecordPublic(
-                    kind=r.kind,
-                    id=r.id,
-                    label=r.label,
-                    commune=r.commune,
+                read_off(
+                    ReportRecordPublic,
+                    r,
                     count=len(r.findings),
                     links=links(r.kind, r.id),
                 )

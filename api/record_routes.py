@@ -231,6 +231,13 @@ def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> Non
     )
 
 
+def as_it_stands(noun: str) -> str:
+    """The description of GET of a record named `noun` ("The measure")."""
+    return f"""{noun} as it stands, with its version as ETag; as it stood by the
+    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
+    (a moment: what the store held)."""
+
+
 def record_router(
     kind: str,
     tag: str,

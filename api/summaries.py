@@ -45,6 +45,7 @@ SUMMARIES = {
     "signal_saisine": "Saisir la CCAPEX",
     "read_saisine": "Une saisine de la CCAPEX",
     "read_saisine_history": "Historique d'une saisine de la CCAPEX",
+    "list_saisines": "Liste des saisines de la CCAPEX et leurs échéances",
     "read_listes_complementaires": "Listes complémentaires d'une commune",
     "adopt_settings": "Adopter une version des paramètres d'un département",
     "read_settings": "Paramètres d'un département : toutes les versions",

@@ -109,18 +109,18 @@ def adopt_settings(app: Logis, commune: str = "97213", **settings: Any) -> None:
     )
 
 
-def identify(app: Logis, n: int, key: str) -> UUID:
-    """Household n's dossier, identified by the Mairie of Le Lamentin."""
-    return app.create(
-        "dossier",
-        IdentifyDossier(
-            applicant_name=f"Ménage {n}",
-            household_size=3,
-            department="972",
-            commune="97213",
-        ),
-        ctx("mairie", key),
-    ).id
+def identify(
+    app: Logis, n: int, commune: str = "97213", key: str | None = None, **fields: Any
+) -> UUID:
+    """Dossier `n`'s repérage by the mairie of `commune` (and `fields`)."""
+    command = IdentifyDossier(
+        applicant_name=f"Ménage {n}",
+        household_size=3,
+        department="972",
+        commune=commune,
+        **fields,
+    )
+    return app.create("dossier", command, ctx("mairie", key, commune)).id
 
 
 def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
@@ -132,7 +132,7 @@ def run_commands(settings: Settings, dossiers: int) -> tuple[float, int, list]:
     commands = 0
     started = time.perf_counter()
     for n in range(dossiers):
-        dossier_id = identify(app, n, f"bench:{n}")
+        dossier_id = identify(app, n, key=f"bench:{n}")
         commands += 1
         for i, (role, step) in enumerate(STEPS):
             app.step("dossier", dossier_id, step, ctx(role, f"bench:{n}:{i}"))
@@ -154,7 +154,7 @@ def run_concurrent(settings: Settings, dossiers: int, threads: int) -> float:
     system = build_system(settings)
     app = system.app
     adopt_settings(app, commune="97213")
-    created = [identify(app, n, f"concurrent:{n}") for n in range(dossiers)]
+    created = [identify(app, n, key=f"concurrent:{n}") for n in range(dossiers)]
     role, enquiry = STEPS[0]
 
     def share(index: int, ready: Callable[[], object]) -> list[float]:

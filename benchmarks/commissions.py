@@ -19,7 +19,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from benchmarks.commands import STEPS, adopt_settings, ctx
+from benchmarks.commands import STEPS, adopt_settings, ctx, identify
 from benchmarks.raw import recorder_seconds
 from benchmarks.table import DURATION, Row, standalone
 from commands.commission import (
@@ -32,7 +32,6 @@ from commands.commission import (
     RecordAttendance,
 )
 from commands.context import Context
-from commands.dossier_identification import IdentifyDossier
 from commands.programme import AnnounceProgramme, DwellingIn
 from domain.commune import commune_listes_id
 from domain.department import local_today
@@ -57,21 +56,12 @@ def prepare(app, dossiers: int) -> list[uuid.UUID]:
     adopt_settings(app, COMMUNE, rda_priority_criteria=("dalo", "sans_logement"))
     ids = []
     for n in range(dossiers):
-        result = app.create(
-            "dossier",
-            IdentifyDossier(
-                applicant_name=f"Ménage {n}",
-                household_size=3,
-                department="972",
-                commune=COMMUNE,
-                numero_unique=f"0972{n:010d}",
-                sne_registered_on=TODAY,
-            ),
-            ctx("mairie", commune=COMMUNE),
+        dossier_id = identify(
+            app, n, COMMUNE, numero_unique=f"0972{n:010d}", sne_registered_on=TODAY
         )
         for role, step in STEPS:
-            app.step("dossier", result.id, step, ctx(role, commune=COMMUNE))
-        ids.append(result.id)
+            app.step("dossier", dossier_id, step, ctx(role, commune=COMMUNE))
+        ids.append(dossier_id)
     return ids
 
 

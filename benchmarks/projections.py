@@ -23,21 +23,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from benchmarks.commands import DOCS, STEPS
 from benchmarks.table import RATE, Row, standalone
 from commands.dossier import (
     AnswerOffer,
-    AssessSolvency,
     AttendInformationMeeting,
-    CheckResources,
     CloseDossier,
-    CompleteDossier,
     Enter,
     MakeOffer,
-    RenderMairieAvis,
-    RenderSocialEnquiry,
     ReviewInstallation,
     SignLease,
-    StartAnalysis,
 )
 from commands.dossier_identification import IdentifyDossier
 from domain.department_settings import CeilingTable, DepartmentSettings
@@ -54,7 +49,6 @@ if TYPE_CHECKING:
 DEPARTMENT = "972"
 PRE_COMMISSION, COMMISSION_PREFECTORALE, CAL = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 COMMUNES = ("97209", "97213", "97229", "97222", "97224", "97230")
-DOCS = ("piece_identite", "avis_imposition")
 YEAR = 2025
 RULES = DepartmentSettings(
     required_documents=DOCS,
@@ -66,32 +60,19 @@ RULES = DepartmentSettings(
         ),
     ),
 )
+# The days of the steps up to the solvency study (those benchmarks/commands
+# drives).
+FIRST_DAYS = (
+    date(YEAR, 1, 20),
+    date(YEAR, 2, 3),
+    date(YEAR, 2, 17),
+    date(YEAR, 3, 3),
+    date(YEAR, 3, 10),
+    date(YEAR, 3, 24),
+)
 # The whole procedure, one date per step, from the repérage to the closure.
 PROCEDURE: tuple[tuple[str, date, Step | str], ...] = (
-    (
-        "departement",
-        date(YEAR, 1, 20),
-        RenderSocialEnquiry(avis="favorable", summary="Situation stable"),
-    ),
-    ("mairie", date(YEAR, 2, 3), RenderMairieAvis(avis="favorable")),
-    ("ccas", date(YEAR, 2, 17), CompleteDossier(documents=list(DOCS))),
-    (
-        "deal",
-        date(YEAR, 3, 3),
-        CheckResources(annual_resources=Decimal(12000), household_category=2),
-    ),
-    ("als", date(YEAR, 3, 10), StartAnalysis()),
-    (
-        "als",
-        date(YEAR, 3, 24),
-        AssessSolvency(
-            monthly_resources=Decimal(1100),
-            rent=Decimal(420),
-            charges=Decimal(60),
-            housing_benefit=Decimal(280),
-            opinion="favorable",
-        ),
-    ),
+    *((role, on, step) for (role, step), on in zip(STEPS, FIRST_DAYS, strict=True)),
     # The commissions' decisions, as each records them on the dossier.
     ("als", date(YEAR, 4, 7), "preselect"),
     ("prefecture", date(YEAR, 4, 22), "rank"),

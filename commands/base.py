@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from eventsourcing.domain import Aggregate
 
+    from domain.department_settings import DepartmentSettings
     from domain.shared import Meta
 
 # Every text field of every command is one of these: the characters a field may
@@ -83,6 +84,16 @@ class Creation(Command):
         raise NotImplementedError
 
 
+class RulesLookup(Protocol):
+    """What every kind's commands read besides their record (the application,
+    commands/lookup.py); each kind's `Lookup` adds what its own read."""
+
+    def rules(self) -> tuple[int, DepartmentSettings]:
+        """The department's settings in force on the command's day, and their
+        version."""
+        ...
+
+
 class RecordStep(Command):
     """A step on an existing record of `record_kind`: `action` is the
     aggregate's step (the key of its STEP_ROLES) and, unless the step's `apply`
@@ -128,7 +139,9 @@ _Step = TypeVar("_Step", bound=RecordStep)
 
 
 def by_slug(*steps: type[_Step]) -> dict[str, type[_Step]]:
-    """A record kind's steps by the URL slug the API publishes each under."""
+    """A record kind's steps by the URL slug the API publishes each under: it
+    builds one endpoint per step command (api/steps.py), so that declaring a
+    step command publishes it."""
     return {step.slug: step for step in steps}
 
 

@@ -14,7 +14,15 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, Creation, RecordStep, ShortText, Text, by_slug
+from commands.base import (
+    Command,
+    Creation,
+    RecordStep,
+    RulesLookup,
+    ShortText,
+    Text,
+    by_slug,
+)
 from domain import commission_steps as c
 from domain.commission import Commission
 from domain.commission_dossiers import record_on_dossiers
@@ -25,7 +33,6 @@ from domain.commission_values import (
     PriorRanking,
     RankingEntry,
 )
-from domain.department_settings import DepartmentSettings
 from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Programme
 from domain.shared import Meta, Role
@@ -47,10 +54,8 @@ CALOutcome = Literal[
 ]
 
 
-class Lookup(Protocol):
+class Lookup(RulesLookup, Protocol):
     """What a commission step reads besides its commission (the application)."""
-
-    def rules(self) -> tuple[int, DepartmentSettings]: ...
 
     def prior_ranking(self, dossier_id: UUID) -> PriorRanking: ...
 

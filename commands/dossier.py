@@ -1,8 +1,5 @@
-"""Commands on an LLTS dossier: one frozen pydantic model per step.
-
-`STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per step command (api/steps.py), so adding a step here publishes it.
-"""
+"""Commands on an LLTS dossier: one frozen pydantic model per step, each
+published by the API under its slug (`STEPS`, commands/base.py `by_slug`)."""
 
 from __future__ import annotations
 
@@ -18,13 +15,13 @@ from commands.base import (
     Money,
     OptionalText,
     RecordStep,
+    RulesLookup,
     ShortText,
     Text,
     by_slug,
     steps_of,
 )
 from domain import dossier as d
-from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.mesure import Mesure
 from domain.programme import Programme
@@ -36,10 +33,8 @@ WithdrawalChannel = Literal["courrier", "courriel", "en_personne", "telephone"]
 DocumentList = Annotated[list[ShortText], Field(min_length=1, max_length=50)]
 
 
-class Lookup(Protocol):
+class Lookup(RulesLookup, Protocol):
     """What a dossier step reads besides its dossier (the application)."""
-
-    def rules(self) -> tuple[int, DepartmentSettings]: ...
 
     def programme(self, programme_id: UUID) -> Programme: ...
 

@@ -1,9 +1,7 @@
-"""Commands on an ASLL measure: one frozen pydantic model per step.
-
-`STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per step command (api/steps.py). The association's place
-(ASLL-CAPACITE) is taken and given back by the application, in the same
-transaction as the measure.
+"""Commands on an ASLL measure: one frozen pydantic model per step, each
+published by the API under its slug (`STEPS`, commands/base.py `by_slug`). The
+association's place (ASLL-CAPACITE) is taken and given back by the application,
+in the same transaction as the measure.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from commands.base import (
     Creation,
     KnownHousehold,
     RecordStep,
+    RulesLookup,
     ShortText,
     Text,
     by_slug,
@@ -37,10 +36,8 @@ if TYPE_CHECKING:
 Signatory = Literal["association", "menage", "prescripteur"]
 
 
-class Lookup(Protocol):
+class Lookup(RulesLookup, Protocol):
     """What a measure's command reads besides the measure (the application)."""
-
-    def rules(self) -> tuple[int, DepartmentSettings]: ...
 
     def mesure(self, mesure_id: UUID) -> Mesure: ...
 

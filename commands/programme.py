@@ -10,8 +10,15 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from commands.base import Command, Creation, Money, OptionalText, RecordStep, ShortText
-from domain.department_settings import DepartmentSettings
+from commands.base import (
+    Command,
+    Creation,
+    Money,
+    OptionalText,
+    RecordStep,
+    RulesLookup,
+    ShortText,
+)
 from domain.liste import ListedCandidate
 from domain.places import CommuneCode, DepartmentCode
 from domain.programme import Dwelling, Partner, Programme
@@ -23,10 +30,8 @@ if TYPE_CHECKING:
     from domain.dwellings import CommuneDwellings
 
 
-class Lookup(Protocol):
+class Lookup(RulesLookup, Protocol):
     """What a programme step reads besides its programme (the application)."""
-
-    def rules(self) -> tuple[int, DepartmentSettings]: ...
 
     def candidates(self, programme: Programme, ref: str) -> Sequence[ListedCandidate]:
         """The vacancy flow: the next households of the commune's valid lists."""

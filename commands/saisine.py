@@ -1,9 +1,6 @@
 """Commands on a CCAPEX referral (saisine): the signal, then one frozen pydantic
-model per step (DOMAIN.md §5, §10).
-
-`STEPS` maps the URL slug of each step to its command; the API builds one
-endpoint per step command (api/steps.py), so adding a step here publishes it.
-"""
+model per step (DOMAIN.md §5, §10), each published by the API under its slug
+(`STEPS`, commands/base.py `by_slug`)."""
 
 from __future__ import annotations
 

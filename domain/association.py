@@ -14,21 +14,26 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.shared import Meta, RecordedEvent, RuleViolation, TransitionError
+from domain.shared import (
+    Meta,
+    NamedTopics,
+    RecordedEvent,
+    RuleViolation,
+    TransitionError,
+)
 
 
 def association_load_id(department: str, association: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"logis:association:{department}:{association}:load")
 
 
-class AssociationLoad(Aggregate):
+class AssociationLoad(NamedTopics, Aggregate):
     TOPIC = "logis.association.AssociationLoad"
 
     class Event(RecordedEvent):
-        TOPIC = "logis.association.Event"
+        """A place of the association taken or given back, or its load opened."""
 
     class Opened(Event, Aggregate.Created):
-        TOPIC = "logis.association.Opened"
         department: str
         association: str
 
@@ -38,7 +43,6 @@ class AssociationLoad(Aggregate):
             load.active = {}  # mesure id → suivi renforcé
 
     class PlaceTaken(Event):
-        TOPIC = "logis.association.PlaceTaken"
         mesure_id: UUID
         renforce: bool
         capacity: int  # the capacity in force, as checked
@@ -48,7 +52,6 @@ class AssociationLoad(Aggregate):
             load.active = {**load.active, self.mesure_id: self.renforce}
 
     class PlaceReleased(Event):
-        TOPIC = "logis.association.PlaceReleased"
         mesure_id: UUID
 
         def apply(self, load: AssociationLoad) -> None:

@@ -64,13 +64,10 @@ class Commission(
     TOPIC = "logis.commission.Commission"
 
     class Event(StagedEvent):
-        TOPIC = "logis.commission.Event"
-
         def date_last_step(self, record: Any) -> None:
             """A commission's steps are its session's: dated by `held_on`."""
 
     class Convened(Event, Aggregate.Created):
-        TOPIC = "logis.commission.Convened"
         STAGE = CONVENED
         kind: str
         held_on: date
@@ -81,13 +78,7 @@ class Commission(
         dwelling_refs: list[str]  # the dwellings a CAL examines
 
         def apply(self, commission: Commission) -> None:
-            commission.kind = self.kind
-            commission.held_on = self.held_on
-            commission.department = self.department
-            commission.commune = self.commune
-            commission.programme_id = self.programme_id
-            commission.landlord = self.landlord
-            commission.dwelling_refs = self.dwelling_refs
+            self.copy_facts(commission)
             commission.attendees = []
             commission.presided_by = None
             commission.decided = []  # dossier ids, in the order decided
@@ -97,7 +88,6 @@ class Commission(
             commission.minutes_closed_on = None
 
     class AttendanceRecorded(Event):
-        TOPIC = "logis.commission.AttendanceRecorded"
         STAGE = IN_SESSION
         attendees: list[dict[str, str]]  # organisation, role, function
         presided_by: dict[str, str] | None
@@ -107,7 +97,6 @@ class Commission(
             commission.presided_by = self.presided_by
 
     class PreSelectionDecided(Event):
-        TOPIC = "logis.commission.PreSelectionDecided"
         dossier_id: UUID
         outcome: str
 
@@ -119,7 +108,6 @@ class Commission(
             commission.decided = [*commission.decided, self.dossier_id]
 
     class RankingDecided(Event):
-        TOPIC = "logis.commission.RankingDecided"
         PERSONAL: ClassVar[Mapping[str, str]] = {
             # Each motive under the household of the dossier it is about.
             "ranked[].motive": "Dec",
@@ -147,7 +135,6 @@ class Commission(
     class CALDecisionsTaken(Event):
         """The CAL's decisions on the candidates examined for one dwelling."""
 
-        TOPIC = "logis.commission.CALDecisionsTaken"
         PERSONAL: ClassVar[Mapping[str, str]] = {"decisions[].motive": "Dec"}
         dwelling_ref: str
         decisions: list[dict[str, Any]]  # one per dossier, with its prior ranking
@@ -165,7 +152,6 @@ class Commission(
             ]
 
     class MinutesClosed(Event):
-        TOPIC = "logis.commission.MinutesClosed"
         STAGE = CLOSED
         summary: str
 

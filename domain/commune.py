@@ -16,21 +16,20 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.liste import ListeComplementaire
-from domain.shared import Meta, RecordedEvent, TransitionError
+from domain.shared import Meta, NamedTopics, RecordedEvent, TransitionError
 
 
 def commune_listes_id(commune: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"logis:commune:{commune}:listes")
 
 
-class CommuneListes(Aggregate):
+class CommuneListes(NamedTopics, Aggregate):
     TOPIC = "logis.commune.CommuneListes"
 
     class Event(RecordedEvent):
-        TOPIC = "logis.commune.Event"
+        """A liste complémentaire registered, or the register opened."""
 
     class Opened(Event, Aggregate.Created):
-        TOPIC = "logis.commune.Opened"
         commune: str
 
         def apply(self, register: CommuneListes) -> None:
@@ -38,7 +37,6 @@ class CommuneListes(Aggregate):
             register.listes = []
 
     class ListeRegistered(Event):
-        TOPIC = "logis.commune.ListeRegistered"
         commission_id: UUID
         decided_on: date
         valid_until: date

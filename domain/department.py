@@ -21,6 +21,7 @@ from domain.shared import (
     Actor,
     DomainError,
     Meta,
+    NamedTopics,
     RecordedEvent,
     TransitionError,
     check_role,
@@ -87,14 +88,13 @@ def department_id(code: str) -> UUID:
 ADOPTERS = frozenset({"admin"})
 
 
-class Department(Aggregate):
+class Department(NamedTopics, Aggregate):
     TOPIC = "logis.department.Department"
 
     class Event(RecordedEvent):
-        TOPIC = "logis.department.Event"
+        """The department registered, its settings adopted, its past imported."""
 
     class Registered(Event, Aggregate.Created):
-        TOPIC = "logis.department.Registered"
         code: str
 
         def apply(self, department: Department) -> None:
@@ -103,7 +103,6 @@ class Department(Aggregate):
             department.imports = {}
 
     class SettingsAdopted(Event):
-        TOPIC = "logis.department.SettingsAdopted"
         # v2: same fields; settings adopted before SAISIE-TARDIVE existed set no
         # late-entry delay (None), rather than today's default.
         class_version = 2
@@ -129,7 +128,6 @@ class Department(Aggregate):
         steps recorded under `import_id` (their correlation id) come from
         `source` and happened within [period_start, period_end]."""
 
-        TOPIC = "logis.department.HistoryImported"
         import_id: UUID
         source: str
         period_start: date

@@ -75,7 +75,7 @@ class Dossier(
 
     # Its events, written in domain/dossier_events.py (those that end it in
     # domain/dossier_endings.py) and nested here as the library expects
-    # (`Dossier.Identified`); their topics are explicit.
+    # (`Dossier.Identified`); their topics follow these names (`NamedTopics`).
     Event = events.Event
     Identified = events.Identified
     SocialEnquiryRendered = events.SocialEnquiryRendered

@@ -204,7 +204,6 @@ class DossierEndings(DossierGuards):
 class Ended(Event):
     """Base of the terminal events: the dossier goes no further."""
 
-    TOPIC = "logis.dossier.Ended"
     PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "Dec"}
     STAGE = CLOSED
     reason: str
@@ -214,7 +213,6 @@ class Ended(Event):
 
 
 class Withdrawn(Ended):
-    TOPIC = "logis.dossier.Withdrawn"
     STAGE = WITHDRAWN
     class_version = 2  # v2: the day and the way the household expressed it
     expressed_on: date | None
@@ -228,27 +226,23 @@ class Withdrawn(Ended):
 
 
 class DeclaredInadmissible(Ended):
-    TOPIC = "logis.dossier.DeclaredInadmissible"
     STAGE = INADMISSIBLE
 
 
 class Radiated(Ended):
-    TOPIC = "logis.dossier.Radiated"
     STAGE = RADIATED
 
 
 class ListExpired(Ended):
-    TOPIC = "logis.dossier.ListExpired"
     STAGE = LIST_EXPIRED
 
 
 class Closed(Ended):
-    TOPIC = "logis.dossier.Closed"
     STAGE = CLOSED
 
 
 class PersonalDataErased(Event, DataErased):
-    TOPIC = "logis.dossier.PersonalDataErased"
+    """RGPD-CONSERVATION (domain/personal.py)."""
 
     def apply(self, dossier: Dossier) -> None:
         dossier.applicant_name = ERASED

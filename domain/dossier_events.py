@@ -1,7 +1,8 @@
 """The events of an LLTS dossier (domain/dossier.py `Dossier` nests them:
 `Dossier.Identified`): what each step records, and how it changes the dossier's
-state. Each has an explicit `TOPIC`, the name its stored events carry, so that
-where a class is written does not matter to old histories.
+state. Each stored event carries the topic `logis.dossier.<the name Dossier
+gives it>` (domain/shared.py `NamedTopics`), so that where a class is written
+does not matter to old histories.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ if TYPE_CHECKING:
 
 
 class Event(StagedEvent):
-    TOPIC = "logis.dossier.Event"
+    """A step of the dossier (its topic and theirs: `NamedTopics`)."""
 
 
 class Identified(Event, Aggregate.Created):
-    TOPIC = "logis.dossier.Identified"
     STAGE = steps.IDENTIFIED
     PERSONAL: ClassVar[Mapping[str, str]] = {"applicant_name": "Id"}
     class_version = 2  # v2: the DALO appeal's and recognition's days
@@ -52,17 +52,8 @@ class Identified(Event, Aggregate.Created):
         state["dalo_recognised_on"] = None
 
     def apply(self, dossier: Dossier) -> None:
-        dossier.household_id = self.household_id
-        dossier.applicant_name = self.applicant_name
-        dossier.household_size = self.household_size
-        dossier.department = self.department
-        dossier.commune = self.commune
-        dossier.programme_id = self.programme_id
-        dossier.numero_unique = self.numero_unique
+        self.copy_facts(dossier, but={"sne_registered_on"})
         dossier.sne_valid_from = self.sne_registered_on
-        dossier.dalo = self.dalo
-        dossier.dalo_appeal_on = self.dalo_appeal_on
-        dossier.dalo_recognised_on = self.dalo_recognised_on
         dossier.origin = self.actor
         dossier.last_occurred_on = self.occurred_on
         dossier.avis = {}
@@ -85,7 +76,6 @@ class Identified(Event, Aggregate.Created):
 
 
 class SocialEnquiryRendered(Event):
-    TOPIC = "logis.dossier.SocialEnquiryRendered"
     STAGE = steps.ENQUETE
     PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Soc"}
     avis: str
@@ -96,7 +86,6 @@ class SocialEnquiryRendered(Event):
 
 
 class MairieAvisRendered(Event):
-    TOPIC = "logis.dossier.MairieAvisRendered"
     STAGE = steps.MAIRIE
     PERSONAL: ClassVar[Mapping[str, str]] = {"comment": "Soc"}
     avis: str
@@ -107,7 +96,6 @@ class MairieAvisRendered(Event):
 
 
 class Completed(Event):
-    TOPIC = "logis.dossier.Completed"
     STAGE = steps.COMPLETED
     documents: list[str]
 
@@ -116,7 +104,6 @@ class Completed(Event):
 
 
 class DemandRenewed(Event):
-    TOPIC = "logis.dossier.DemandRenewed"
     numero_unique: str
 
     def apply(self, dossier: Dossier) -> None:
@@ -125,7 +112,6 @@ class DemandRenewed(Event):
 
 
 class ResourcesChecked(Event):
-    TOPIC = "logis.dossier.ResourcesChecked"
     PERSONAL: ClassVar[Mapping[str, str]] = {"annual_resources": "Res"}
     annual_resources: Decimal
     household_category: int
@@ -150,12 +136,10 @@ class ResourcesChecked(Event):
 
 
 class AnalysisStarted(Event):
-    TOPIC = "logis.dossier.AnalysisStarted"
     STAGE = steps.ANALYSIS
 
 
 class DocumentsRequested(Event):
-    TOPIC = "logis.dossier.DocumentsRequested"
     documents: list[str]
     through_role: str
     through_organisation: str
@@ -166,7 +150,6 @@ class DocumentsRequested(Event):
 
 
 class DocumentsReceived(Event):
-    TOPIC = "logis.dossier.DocumentsReceived"
     documents: list[str]
 
     def apply(self, dossier: Dossier) -> None:
@@ -178,7 +161,6 @@ class DocumentsReceived(Event):
 
 
 class SolvencyAssessed(Event):
-    TOPIC = "logis.dossier.SolvencyAssessed"
     PERSONAL: ClassVar[Mapping[str, str]] = {
         **dict.fromkeys(
             ("monthly_resources", "housing_benefit", "taux_effort",
@@ -212,7 +194,6 @@ class SolvencyAssessed(Event):
 
 
 class PreSelected(Event):
-    TOPIC = "logis.dossier.PreSelected"
     STAGE = steps.PRESELECTED
     commission_id: UUID  # the pré-commission
     outcome: str
@@ -223,7 +204,6 @@ class PreSelected(Event):
 
 
 class Ranked(Event):
-    TOPIC = "logis.dossier.Ranked"
     PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
     STAGE = steps.RANKED
     commission_id: UUID  # the commission préfectorale
@@ -238,7 +218,6 @@ class Ranked(Event):
 
 
 class CALDecided(Event):
-    TOPIC = "logis.dossier.CALDecided"
     PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
     STAGE = steps.DECIDED
     commission_id: UUID  # the CAL
@@ -263,7 +242,6 @@ class CALDecided(Event):
 
 
 class Deferred(Event):
-    TOPIC = "logis.dossier.Deferred"
     PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
     STAGE = steps.DEFERRED
     commission_id: UUID  # the CAL
@@ -275,7 +253,6 @@ class Deferred(Event):
 
 
 class ConditionFulfilled(Event):
-    TOPIC = "logis.dossier.ConditionFulfilled"
     STAGE = steps.CONDITION_MET
     document: str
 
@@ -284,7 +261,6 @@ class ConditionFulfilled(Event):
 
 
 class Offered(Event):
-    TOPIC = "logis.dossier.Offered"
     STAGE = steps.OFFERED
     dwelling_ref: str
     answer_deadline: date
@@ -309,13 +285,11 @@ class OfferAnswered(Event):
 
 
 class OfferAccepted(OfferAnswered):
-    TOPIC = "logis.dossier.OfferAccepted"
     STAGE = steps.ACCEPTED
     ANSWER = "acceptee"
 
 
 class OfferRefused(OfferAnswered):
-    TOPIC = "logis.dossier.OfferRefused"
     PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "Dec"}
     STAGE = steps.REFUSED
     ANSWER = "refusee"
@@ -323,13 +297,11 @@ class OfferRefused(OfferAnswered):
 
 
 class OfferLapsed(OfferAnswered):
-    TOPIC = "logis.dossier.OfferLapsed"
     STAGE = steps.LAPSED
     ANSWER = "caduque"
 
 
 class LeaseSigned(Event):
-    TOPIC = "logis.dossier.LeaseSigned"
     STAGE = steps.LEASE
     dwelling_ref: str
     lease_start: date
@@ -341,7 +313,6 @@ class LeaseSigned(Event):
 
 
 class Entered(Event):
-    TOPIC = "logis.dossier.Entered"
     STAGE = steps.ENTERED
 
     def apply(self, dossier: Dossier) -> None:
@@ -349,7 +320,6 @@ class Entered(Event):
 
 
 class InformationMeetingAttended(Event):
-    TOPIC = "logis.dossier.InformationMeetingAttended"
     CHRONOLOGICAL = False
     topics: list[str]
 
@@ -361,7 +331,6 @@ class InformationMeetingAttended(Event):
 
 
 class InstallationReviewed(Event):
-    TOPIC = "logis.dossier.InstallationReviewed"
     STAGE = steps.REVIEWED
     PERSONAL: ClassVar[Mapping[str, str]] = {"findings": "Soc"}
     outcome: str

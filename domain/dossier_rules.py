@@ -285,19 +285,25 @@ def answer_deadline_breach(offered_on: date, answer_deadline: date) -> Breach | 
     return None
 
 
+def offer_lapsed(answer_deadline: date, day: date) -> bool:
+    """OFFRE-DELAI: on `day`, the household's silence since the offer is a
+    refusal (the offer has lapsed) once its answer deadline has passed."""
+    return day > answer_deadline
+
+
 def answer_breach(
     answer: str, answered_on: date, answer_deadline: date
 ) -> Breach | None:
     """OFFRE-DELAI: an acceptance or a refusal is recorded by the deadline
     (silence past it is a refusal: the offer lapses); a lapse, after it."""
     if answer == "caduque":
-        if answered_on <= answer_deadline:
+        if not offer_lapsed(answer_deadline, answered_on):
             return Breach(
                 "OFFRE-DELAI",
                 f"Le délai de réponse court jusqu'au {fr_day(answer_deadline)}.",
             )
         return None
-    if answered_on > answer_deadline:
+    if offer_lapsed(answer_deadline, answered_on):
         return Breach(
             "OFFRE-DELAI",
             f"Le délai de réponse ({fr_day(answer_deadline)}) est passé : "

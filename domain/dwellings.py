@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.shared import Meta, RecordedEvent, RuleViolation
+from domain.shared import Meta, NamedTopics, RecordedEvent, RuleViolation
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,14 +28,13 @@ def commune_dwellings_id(commune: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"logis:commune:{commune}:dwellings")
 
 
-class CommuneDwellings(Aggregate):
+class CommuneDwellings(NamedTopics, Aggregate):
     TOPIC = "logis.dwellings.CommuneDwellings"
 
     class Event(RecordedEvent):
-        TOPIC = "logis.dwellings.Event"
+        """A programme's dwellings registered, or the register opened."""
 
     class Opened(Event, Aggregate.Created):
-        TOPIC = "logis.dwellings.Opened"
         commune: str
 
         def apply(self, register: CommuneDwellings) -> None:
@@ -43,7 +42,6 @@ class CommuneDwellings(Aggregate):
             register.owners = {}  # ref → [(programme id, landlord)]
 
     class ProgrammeRegistered(Event):
-        TOPIC = "logis.dwellings.ProgrammeRegistered"
         programme_id: UUID
         landlord: str
         refs: list[str]

@@ -52,8 +52,6 @@ class Mesure(
     TOPIC = "logis.mesure.Mesure"
 
     class Event(StagedEvent):
-        TOPIC = "logis.mesure.Event"
-
         def date_last_step(self, record: Any) -> None:
             # A meeting recorded late does not take the measure's date back.
             last = getattr(record, "last_occurred_on", self.occurred_on)
@@ -64,7 +62,6 @@ class Mesure(
             mesure.bail = {**mesure.bail, **changes}
 
     class Requested(Event, Aggregate.Created):
-        TOPIC = "logis.mesure.Requested"
         STAGE = steps.REQUESTED
         PERSONAL: ClassVar[Mapping[str, str]] = {"diagnostic.summary": "Soc"}
         kind: str
@@ -110,22 +107,9 @@ class Mesure(
             state.update(channel_role="commission_logement", channel_members=[])
 
         def apply(self, mesure: Mesure) -> None:
-            mesure.kind = self.kind
-            mesure.household_id = self.household_id
-            mesure.department = self.department
-            mesure.commune = self.commune
+            self.copy_facts(mesure, but={"diagnostic"})
             mesure.prescriber = self.actor
-            mesure.min_months = self.min_months
-            mesure.origin_dossier_id = self.origin_dossier_id
-            mesure.previous_mesure_id = self.previous_mesure_id
-            mesure.chain_renewals = self.chain_renewals
-            mesure.association = self.association
-            mesure.association_name = self.association_name
             mesure.requested_on = self.occurred_on
-            mesure.channel = self.channel
-            mesure.channel_name = self.channel_name
-            mesure.channel_role = self.channel_role
-            mesure.channel_members = self.channel_members
             mesure.renforce = False
             mesure.notified_on = None
             mesure.notified_by = None
@@ -138,7 +122,6 @@ class Mesure(
             mesure.closure = None
 
     class Instructed(Event):
-        TOPIC = "logis.mesure.Instructed"
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         channel: str
         granted: bool
@@ -149,7 +132,6 @@ class Mesure(
             mesure.closure = None if self.granted else {"reason": "refusee"}
 
     class Notified(Event):
-        TOPIC = "logis.mesure.Notified"
         STAGE = steps.NOTIFIED
         association: str  # its code in the department's settings
         association_name: str
@@ -163,7 +145,6 @@ class Mesure(
             mesure.notified_by = self.actor.organisation
 
     class ComplementaryDiagnosisDone(Event):
-        TOPIC = "logis.mesure.ComplementaryDiagnosisDone"
         PERSONAL: ClassVar[Mapping[str, str]] = {"summary": "Soc"}
         outcome: str  # confirme, reoriente
         summary: str
@@ -176,7 +157,6 @@ class Mesure(
                 mesure.closure = {"reason": "reorientee", "to": self.reoriented_to}
 
     class ConventionSigned(Event):
-        TOPIC = "logis.mesure.ConventionSigned"
         STAGE = steps.RUNNING
         orientation: str
         axes: list[str]
@@ -193,21 +173,18 @@ class Mesure(
             mesure.ends_on = self.ends_on
 
     class MeetingHeld(Event):
-        TOPIC = "logis.mesure.MeetingHeld"
         kind: str
 
         def apply(self, mesure: Mesure) -> None:
             mesure.meetings = [*mesure.meetings, (self.occurred_on, True)]
 
     class MeetingMissed(Event):
-        TOPIC = "logis.mesure.MeetingMissed"
         relaunched: bool  # the worker relaunched the demobilised household
 
         def apply(self, mesure: Mesure) -> None:
             mesure.meetings = [*mesure.meetings, (self.occurred_on, False)]
 
     class RenewalRequested(Event):
-        TOPIC = "logis.mesure.RenewalRequested"
         STAGE = steps.RENEWAL_ASKED
         PERSONAL: ClassVar[Mapping[str, str]] = {"reason": "M"}
         months: int
@@ -217,7 +194,6 @@ class Mesure(
             mesure.renewal_asked = {"months": self.months, "reason": self.reason}
 
     class Renewed(Event):
-        TOPIC = "logis.mesure.Renewed"
         STAGE = steps.RUNNING
         months: int
         ends_on: date
@@ -227,7 +203,6 @@ class Mesure(
             mesure.ends_on = self.ends_on
 
     class RenewalRefused(Event):
-        TOPIC = "logis.mesure.RenewalRefused"
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         STAGE = steps.RUNNING
         motive: str
@@ -236,7 +211,6 @@ class Mesure(
         """The bilan, signed by the worker and the household, returned to the
         CLU/CLT and relayed to the prescribing service (ASLL-FIN)."""
 
-        TOPIC = "logis.mesure.Ended"
         STAGE = steps.ENDED
         PERSONAL: ClassVar[Mapping[str, str]] = {"bilan": "M"}
         bilan: str
@@ -250,7 +224,6 @@ class Mesure(
     class BrokenOff(Event):
         """Rupture by the household: the measure fails, the prescriber is told."""
 
-        TOPIC = "logis.mesure.BrokenOff"
         STAGE = steps.BROKEN_OFF
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         motive: str
@@ -260,7 +233,6 @@ class Mesure(
             mesure.closure = {"reason": "rompue", "motive": self.motive}
 
     class HeadLeaseSigned(Event):
-        TOPIC = "logis.mesure.HeadLeaseSigned"
         landlord: str
         dwelling_ref: str
         starts_on: date
@@ -277,7 +249,6 @@ class Mesure(
             }
 
     class SubleaseSigned(Event):
-        TOPIC = "logis.mesure.SubleaseSigned"
         starts_on: date
 
         def apply(self, mesure: Mesure) -> None:
@@ -286,7 +257,6 @@ class Mesure(
     class SubleaseReviewed(Event):
         """BG-GLISSEMENT: the periodic review with both parties."""
 
-        TOPIC = "logis.mesure.SubleaseReviewed"
         PERSONAL: ClassVar[Mapping[str, str]] = {"findings": "M"}
         findings: str
 
@@ -296,13 +266,10 @@ class Mesure(
     class LeaseSlid(Event):
         """The glissement: the household becomes the landlord's tenant."""
 
-        TOPIC = "logis.mesure.LeaseSlid"
-
         def apply(self, mesure: Mesure) -> None:
             self.change_bail(mesure, status=steps.SLID, ended_on=self.occurred_on)
 
     class SubleaseEnded(Event):
-        TOPIC = "logis.mesure.SubleaseEnded"
         PERSONAL: ClassVar[Mapping[str, str]] = {"motive": "M"}
         motive: str
 
@@ -312,7 +279,7 @@ class Mesure(
             )
 
     class PersonalDataErased(Event, DataErased):
-        TOPIC = "logis.mesure.PersonalDataErased"
+        """RGPD-CONSERVATION (domain/personal.py)."""
 
     # ---- commands: the record's own; the others are mixed in ----------------------
 

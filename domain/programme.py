@@ -50,10 +50,9 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
     TOPIC = "logis.programme.Programme"
 
     class Event(StagedEvent):
-        TOPIC = "logis.programme.Event"
+        """A step of the programme (its topic and theirs: `NamedTopics`)."""
 
     class Announced(Event, Aggregate.Created):
-        TOPIC = "logis.programme.Announced"
         STAGE = ANNOUNCED
         kind: str
         landlord: str
@@ -63,11 +62,7 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         dwellings: list[dict[str, Any]]  # ref, typology, rent, charges
 
         def apply(self, programme: Programme) -> None:
-            programme.kind = self.kind
-            programme.landlord = self.landlord
-            programme.department = self.department
-            programme.commune = self.commune
-            programme.name = self.name
+            self.copy_facts(programme, but={"dwellings"})
             programme.dwellings = {
                 d["ref"]: {
                     **d,
@@ -83,7 +78,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             programme.concertation = None
 
     class ConcertationHeld(Event):
-        TOPIC = "logis.programme.ConcertationHeld"
         STAGE = CONCERTED
         invited: list[dict[str, str]]  # organisation, role
         present: list[dict[str, str]]
@@ -105,7 +99,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             }
 
     class DwellingLet(Event):
-        TOPIC = "logis.programme.DwellingLet"
         ref: str
         dossier_id: UUID
         lease_start: date
@@ -122,7 +115,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
             }
 
     class DwellingVacated(Event):
-        TOPIC = "logis.programme.DwellingVacated"
         ref: str
         vacated_on: date
 
@@ -141,7 +133,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         """The vacancy flow (LC-VALIDITE): the next households of the commune's
         valid listes complémentaires, whichever landlord's list, for the CAL."""
 
-        TOPIC = "logis.programme.CandidatesProposed"
         ref: str
         candidates: list[dict[str, Any]]  # dossier_id, commission_id, position, …
 
@@ -156,7 +147,6 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         recorded here, in the same transaction as the CAL's decision, so that
         two decisions on one dwelling cannot both be saved (LOGEMENT-UNIQUE)."""
 
-        TOPIC = "logis.programme.DwellingAttributed"
         ref: str
         commission_id: UUID
         dossier_ids: list[UUID]  # in rank order under attribution par classement

@@ -25,8 +25,8 @@ from domain.places import check_place
 from domain.saisine_course import SaisineCourse
 from domain.saisine_rules import (
     HEARING_WEEKS,
-    REFERRAL_MONTHS,
     check_court_dates,
+    earliest_summons,
     truce_breach,
 )
 from domain.saisine_steps import (
@@ -53,7 +53,6 @@ from domain.shared import (
     Recording,
     RoleNotAllowedError,
     StagedEvent,
-    add_months,
     check_landlord,
     check_role,
     check_stated,
@@ -70,10 +69,9 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
     TOPIC = "logis.saisine.Saisine"
 
     class Event(StagedEvent):
-        TOPIC = "logis.saisine.Event"
+        """A step of the referral (its topic and theirs: `NamedTopics`)."""
 
     class Signalled(Event, Aggregate.Created):
-        TOPIC = "logis.saisine.Signalled"
         PERSONAL: ClassVar[Mapping[str, str]] = {"arrears": "Debt"}
         STAGE = SIGNALLED
         source: str
@@ -87,18 +85,10 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
         hearing_on: date | None
 
         def apply(self, saisine: Saisine) -> None:
-            saisine.source = self.source
-            saisine.household_id = self.household_id
-            saisine.department = self.department
-            saisine.commune = self.commune
-            saisine.landlord = self.landlord
-            saisine.landlord_is_legal_entity = self.landlord_is_legal_entity
-            saisine.arrears = self.arrears
+            self.copy_facts(saisine)
             saisine.referred_on = self.occurred_on
             saisine.signalled_by = self.actor
             saisine.registered_on = None
-            saisine.summons_on = self.summons_on
-            saisine.hearing_on = self.hearing_on
             saisine.enquiry = None
             saisine.orientations = []
             saisine.examinations = []
@@ -109,14 +99,12 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.truce_exception = None
 
     class Registered(Event):
-        TOPIC = "logis.saisine.Registered"
         STAGE = REGISTERED
 
         def apply(self, saisine: Saisine) -> None:
             saisine.registered_on = self.occurred_on
 
     class EnquiryRequested(Event):
-        TOPIC = "logis.saisine.EnquiryRequested"
         STAGE = ENQUIRY_REQUESTED
         operator: str  # the organisation, e.g. "UDAF 24 (MOUS)"
         operator_role: str  # association or departement
@@ -131,7 +119,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             }
 
     class EnquiryReturned(Event):
-        TOPIC = "logis.saisine.EnquiryReturned"
         STAGE = ENQUIRY_RETURNED
         # A social enquiry (§9 Soc), as on the record: the Préfecture reads its
         # avis, not its text (it was declared Debt, which the Préfecture reads).
@@ -146,7 +133,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             }
 
     class Oriented(Event):
-        TOPIC = "logis.saisine.Oriented"
         STAGE = ORIENTED
         PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         towards: str
@@ -159,7 +145,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             ]
 
     class Examined(Event):
-        TOPIC = "logis.saisine.Examined"
         STAGE = EXAMINED
         session_on: date
 
@@ -167,7 +152,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.examinations = [*saisine.examinations, self.session_on]
 
     class AvisIssued(Event):
-        TOPIC = "logis.saisine.AvisIssued"
         PERSONAL: ClassVar[Mapping[str, str]] = {"recommendations": "Debt"}
         STAGE = AVIS_ISSUED
         recommendations: list[str]
@@ -179,7 +163,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             ]
 
     class FollowUpRecorded(Event):
-        TOPIC = "logis.saisine.FollowUpRecorded"
         STAGE = FOLLOWED_UP
         PERSONAL: ClassVar[Mapping[str, str]] = {"note": "Debt"}
         note: str
@@ -194,7 +177,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
         """The assignation or the hearing, learnt after the signal: the dates
         CCAPEX-SAISINE is judged on. The stage is unchanged."""
 
-        TOPIC = "logis.saisine.CourtDatesRecorded"
         summons_on: date | None  # None: unchanged
         hearing_on: date | None
 
@@ -203,7 +185,6 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.hearing_on = self.hearing_on or saisine.hearing_on
 
     class Closed(Event):
-        TOPIC = "logis.saisine.Closed"
         STAGE = CLOSED
         class_version = 2  # v2: the L412-6 exception invoked for an expulsion
         outcome: str
@@ -220,7 +201,7 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
             saisine.truce_exception = self.truce_exception
 
     class PersonalDataErased(Event, DataErased):
-        TOPIC = "logis.saisine.PersonalDataErased"
+        """RGPD-CONSERVATION (domain/personal.py)."""
 
     # ---- commands: the signal and the erasure; the others are mixed in -----------
 
@@ -290,7 +271,7 @@ class Saisine(SaisineCourse, Erasable, Recording, Aggregate):
                     "Bailleur personne morale : assignation sans saisine préalable "
                     "de la CCAPEX."
                 )
-            elif self.summons_on < add_months(self.referred_on, REFERRAL_MONTHS):
+            elif self.summons_on < earliest_summons(self.referred_on):
                 found.append(
                     f"Bailleur personne morale : assignation du "
                     f"{fr_day(self.summons_on)}, moins de deux mois après la "

@@ -19,12 +19,55 @@ dates no real procedure has are refused (`check_court_dates`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from domain.shared import InvalidValueError, fr_day
+from domain.saisine_steps import COURT_SOURCES
+from domain.shared import InvalidValueError, add_months, fr_day
 
 REFERRAL_MONTHS = 2  # loi 89-462 art. 24 II: legal-entity landlords
 HEARING_WEEKS = 6  # loi 89-462 art. 24 III (loi 2023-668)
+# Loi 2023-668 (JO of 28 July 2023): six weeks instead of two months.
+SIX_WEEKS_FROM = date(2023, 7, 29)
+FORMER_HEARING_MONTHS = 2
+
+
+def earliest_summons(referred_on: date) -> date:
+    """Art. 24 II: the first day a legal-entity landlord may assign its tenant
+    after referring them to the CCAPEX on `referred_on`."""
+    return add_months(referred_on, REFERRAL_MONTHS)
+
+
+def earliest_hearing(summons_on: date) -> date:
+    """Art. 24 III: the first day a hearing may be held after an assignation of
+    that day (notified to the préfet that day): six weeks, two months under the
+    former text (an assignation before 29 July 2023)."""
+    if summons_on >= SIX_WEEKS_FROM:
+        return summons_on + timedelta(weeks=HEARING_WEEKS)
+    return add_months(summons_on, FORMER_HEARING_MONTHS)
+
+
+def prevention_due_on(
+    source: str,
+    landlord_is_legal_entity: bool,
+    referred_on: date,
+    summons_on: date | None,
+    hearing_on: date | None,
+) -> date | None:
+    """The day the CCAPEX's work on a referral (registration, enquiry, avis) is
+    due by, from CCAPEX-SAISINE's delays, which exist to leave that work its
+    time before the court: the hearing once dated (the household's situation is
+    examined before the judge hears the case); the earliest hearing day an
+    assignation allows while the hearing is not known; for a legal-entity
+    landlord's referral before the court stage, the first day it may assign
+    (the CCAPEX's two months). None where no delay of the law runs yet (a
+    private landlord, or a court-stage signal with no assignation dated)."""
+    if hearing_on is not None:
+        return hearing_on
+    if summons_on is not None:
+        return earliest_hearing(summons_on)
+    if landlord_is_legal_entity and source not in COURT_SOURCES:
+        return earliest_summons(referred_on)
+    return None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from projections.rows import Page
+
 MAX_LIMIT = 500
 
 
@@ -38,7 +40,7 @@ class AccessRecord(AccessEntry):
 
 
 @dataclass(frozen=True)
-class AccessQuery:
+class AccessQuery(Page):
     record_id: UUID | None = None
     subject: str | None = None
     organisation: str | None = None
@@ -46,8 +48,6 @@ class AccessQuery:
     kind: str | None = None
     since: datetime | None = None  # at >= since
     until: datetime | None = None  # at < until
-    limit: int = 100
-    offset: int = 0
 
     def conditions(self) -> list[tuple[str, Any]]:
         """(column and operator, value) of each filter given."""

@@ -29,6 +29,7 @@ from projections.follow_up import FollowUpProjection
 from projections.llts_statistics import LltsStatisticsProjection
 from projections.mesures import MesuresProjection
 from projections.programmes import ProgrammesProjection
+from projections.saisines import SaisinesProjection
 from projections.stage_counts import StageCountsProjection
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ PROJECTIONS: tuple[type[RowProjection], ...] = (
     CommissionsProjection,
     FollowUpProjection,
     MesuresProjection,
+    SaisinesProjection,
     AuditTrailProjection,
     LltsStatisticsProjection,
 )

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Identifier
 
 from commands.erasure import (
     check_not_in_future,
@@ -123,12 +122,9 @@ def forget_fingerprints(app: Logis, record_ids: list[UUID]) -> None:
         return
     with recorder.datastore.transaction(commit=True) as c:
         c.execute(
-            SQL(
-                "UPDATE {schema}.{table} SET fingerprint = %s "
+            recorder.sql(
+                "UPDATE {schema}.{idempotency} SET fingerprint = %s "
                 "WHERE originator_id = ANY(%s)"
-            ).format(
-                schema=Identifier(recorder.datastore.schema),
-                table=Identifier(recorder.idempotency_table),
             ),
             (ERASED_FINGERPRINT, list(record_ids)),
         )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError
 from psycopg.pq import TransactionStatus
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL
 
 from infra.connection_pins import library_error
 from infra.household_writes import Pending, flush_statements
@@ -53,21 +53,19 @@ class PostgresAppends:
         self.recorder = recorder
         self.ledger = recorder.ledger
         self.keys = recorder.household_keys
-        schema = Identifier(recorder.datastore.schema)
-        events = Identifier(recorder.events_table_name)
-        idempotency = Identifier(recorder.idempotency_table)
-        self.insert_key = SQL(
-            "INSERT INTO {schema}.{table} (key, fingerprint, answer, "
+        sql = recorder.sql
+        self.insert_key = sql(
+            "INSERT INTO {schema}.{idempotency} (key, fingerprint, answer, "
             "originator_id, originator_version) VALUES (%s, %s, %s, %s, %s)"
-        ).format(schema=schema, table=idempotency)
-        self.last_versions = SQL(
+        )
+        self.last_versions = sql(
             "SELECT originator_id, MAX(originator_version) AS version "
-            "FROM {schema}.{table} WHERE originator_id = ANY(%s) "
+            "FROM {schema}.{events} WHERE originator_id = ANY(%s) "
             "GROUP BY originator_id"
-        ).format(schema=schema, table=events)
-        self.taken_keys = SQL(
-            "SELECT key FROM {schema}.{table} WHERE key = ANY(%s)"
-        ).format(schema=schema, table=idempotency)
+        )
+        self.taken_keys = sql(
+            "SELECT key FROM {schema}.{idempotency} WHERE key = ANY(%s)"
+        )
         self.taken_households = psycopg_query(
             f"SELECT household_id FROM {self.keys.keys} WHERE household_id = ANY(?)"
         )

@@ -73,11 +73,8 @@ class PostgresDialect(SQLDialect):
     types = POSTGRES_TYPES
 
     def to_db(self, kind: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == "json":
-            return Jsonb(value)
-        return value
+        """psycopg adapts every value itself but JSON's (None is NULL)."""
+        return Jsonb(value) if kind == "json" and value is not None else value
 
 
 def psycopg_query(text: str) -> SQL:

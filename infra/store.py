@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
@@ -201,6 +201,15 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         with self.pins.pin(), self.household_keys.writes.deferred():
             yield
 
+    def sql(self, text: str) -> Composed:
+        """`text` naming this store's tables, {events} and {idempotency}, in
+        its {schema}."""
+        return SQL(text).format(
+            schema=Identifier(self.datastore.schema),
+            events=Identifier(self.events_table_name),
+            idempotency=Identifier(self.idempotency_table),
+        )
+
     # Processes starting at once (API replicas, projectors) run the library's
     # DDL: its CREATE OR REPLACE FUNCTION then fails with "tuple concurrently
     # updated", two CREATE TYPE with a duplicate pg_type key. Again, it all exists.
@@ -227,15 +236,11 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         return ids
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
-        statement = SQL(
+        statement = self.sql(
             "SELECT i.fingerprint, i.answer, e.notification_id AS position "
-            "FROM {schema}.{table} i JOIN {schema}.{events} e "
+            "FROM {schema}.{idempotency} i JOIN {schema}.{events} e "
             "ON e.originator_id = i.originator_id "
             "AND e.originator_version = i.originator_version WHERE i.key = %s"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.idempotency_table),
-            events=Identifier(self.events_table_name),
         )
         # One statement: no transaction around it (the connection autocommits).
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -246,10 +251,7 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         return row["fingerprint"], row["answer"], row["position"]
 
     def count_events(self) -> int:
-        statement = SQL("SELECT COUNT(*) AS n FROM {schema}.{table}").format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
-        )
+        statement = self.sql("SELECT COUNT(*) AS n FROM {schema}.{events}")
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement)
             row = curs.fetchone()
@@ -263,12 +265,9 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
     def count_events_between(
         self, after: int, until: int, topics: Sequence[str] = ()
     ) -> int:
-        statement = SQL(
-            "SELECT COUNT(*) AS n FROM {schema}.{table} "
+        statement = self.sql(
+            "SELECT COUNT(*) AS n FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
         )
         params: list[Any] = [after, until]
         if topics:

@@ -14,6 +14,7 @@ from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.rows import (
+    PlaceFilter,
     RowProjection,
     RowView,
     Table,
@@ -42,6 +43,9 @@ DOSSIERS = Table(
         "landlord": "text",
         "ranked": "bool",
         "stage": "text",
+        # OFFRE-DELAI: while the dossier awaits the household's answer to an
+        # offer (stage offre_faite), the offer's answer deadline
+        "answer_deadline": "date",
         "version": "int",
         "identified_on": "date",
         "last_occurred_on": "date",
@@ -79,6 +83,7 @@ class DossierRow:
     landlord: str | None
     ranked: bool
     stage: str
+    answer_deadline: date | None
     version: int
     identified_on: date
     last_occurred_on: date
@@ -86,13 +91,8 @@ class DossierRow:
 
 
 @dataclass(frozen=True)
-class DossierFilter:
-    commune: str | None = None
-    programme_id: UUID | None = None
+class DossierFilter(PlaceFilter):
     stage: str | None = None
-    department: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def dossier_topics() -> tuple[str, ...]:
@@ -102,7 +102,9 @@ def dossier_topics() -> tuple[str, ...]:
 
 class DossierListProjection(RowProjection):
     name = "dossier_list"
-    version = 3  # 2: landlord and ranked (the landlord's scope); 3: name sealed
+    # 2: landlord and ranked (the landlord's scope); 3: name sealed; 4: the
+    # offer's answer deadline
+    version = 4
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
@@ -141,6 +143,7 @@ class DossierListProjection(RowProjection):
                 "landlord": programme["landlord"] if programme else None,
                 "ranked": False,
                 "stage": event.resulting_stage(""),
+                "answer_deadline": None,
                 "version": event.originator_version,
                 "identified_on": event.occurred_on,
                 "last_occurred_on": event.occurred_on,
@@ -155,6 +158,8 @@ class DossierListProjection(RowProjection):
             changes["last_occurred_on"] = event.occurred_on
         if stage := event.resulting_stage(""):
             changes["stage"] = stage
+            offered = isinstance(event, Dossier.Offered)
+            changes["answer_deadline"] = event.answer_deadline if offered else None
         if isinstance(event, Dossier.DemandRenewed):
             changes["numero_unique"] = event.numero_unique
         if isinstance(event, Dossier.Ranked):

@@ -13,6 +13,7 @@ from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
 from projections.rows import (
+    AreaFilter,
     RowProjection,
     RowView,
     Table,
@@ -88,12 +89,8 @@ class DwellingRow:
 
 
 @dataclass(frozen=True)
-class ProgrammeFilter:
-    department: str | None = None
-    commune: str | None = None
+class ProgrammeFilter(AreaFilter):
     kind: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 class ProgrammesProjection(RowProjection):

@@ -21,6 +21,7 @@ from projections.batch import Batch, add
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from uuid import UUID
 
 ColumnType = Literal[
     "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
@@ -325,6 +326,30 @@ class PageQuery(Protocol):
 
     @property
     def offset(self) -> int: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """A list query's page: `limit` rows from its `offset` (keywords only, so
+    that a filter's own fields come first)."""
+
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class AreaFilter(Page):
+    """The rows of a department, of a commune (those given)."""
+
+    department: str | None = None
+    commune: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceFilter(AreaFilter):
+    """The rows of a department, a commune, a programme (those given)."""
+
+    programme_id: UUID | None = None
 
 
 def equal_to(query: object, *columns: str) -> dict[str, Any]:

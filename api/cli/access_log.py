@@ -8,7 +8,13 @@ import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import add_format, matching, uuid_arg, whole_number_arg
+from api.cli.arguments import (
+    add_format,
+    from_args,
+    matching,
+    uuid_arg,
+    whole_number_arg,
+)
 from api.cli.output import json_text, local_time, print_table, rows, table
 from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
@@ -86,17 +92,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.schemas.access_log import AccessLogPublic
     from infra.access_entries import AccessQuery
 
-    query = AccessQuery(
-        record_id=args.record,
-        subject=args.subject,
-        organisation=args.organisation,
-        role=args.role,
-        kind=args.kind,
-        since=args.since,
-        until=args.until,
-        limit=args.limit,
-        offset=max(args.offset, 0),
-    )
+    query = from_args(AccessQuery, args, record_id=args.record)
     with opened(settings) as system:
         records, count = system.access_log.select(query)
         page = AccessLogPublic.of(records, count, query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -110,3 +111,10 @@ def add_format(
     parser.add_argument("--format", choices=formats, default=formats[0], help=help_text)
     if output is not None:
         parser.add_argument("--output", type=Path, default=None, help=output)
+
+
+def from_args(cls: Callable[..., T], args: argparse.Namespace, **given: Any) -> T:
+    """`cls` (a dataclass) from the options named after its fields (a field no
+    option names keeps its default), and `given`."""
+    names = {f.name for f in fields(cls)} - given.keys()  # type: ignore[arg-type]
+    return cls(**{n: getattr(args, n) for n in names if hasattr(args, n)}, **given)

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import add_format, day_arg, moment_arg, uuid_arg
+from api.cli.documents import pdf_without_file, write_document
 from api.cli.output import day, json_text, local_time, print_table, rows, table
 from api.cli.views import caught_up_view, opened
-from api.documents import csv_text, moment, render_html, render_pdf
+from api.documents import csv_text, moment, render_html
 from domain.clocks import Clocks, local_moment, zone
 from domain.legality.rules import cited
 from domain.places import commune_label
@@ -78,11 +79,7 @@ def add_parsers(commands: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    if args.format == "pdf" and args.output is None:
-        print(
-            "Erreur : le format pdf s'écrit dans un fichier (--output).",
-            file=sys.stderr,
-        )
+    if pdf_without_file(args):
         return 2
     from api.schemas.audit import AuditTrailPublic
     from projections.audit_trail import find_record, select_trail, trail_by
@@ -104,21 +101,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             record, trail_by(clocks, select_trail(view, args.record_id)), position
         )
     text = render(trail, args.format, datetime.now(UTC), clocks)
-    if args.format == "pdf":
-        args.output.write_bytes(render_pdf(text))
-        print(
-            f"Piste d'audit ({trail.count} événement(s)) écrite dans {args.output}.",
-            file=sys.stderr,
-        )
-        return 0
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    args.output.write_text(text, encoding="utf-8", newline="")
-    print(
-        f"Piste d'audit ({trail.count} événement(s)) écrite dans {args.output}.",
-        file=sys.stderr,
-    )
+    written = f"Piste d'audit ({trail.count} événement(s)) écrite"
+    write_document(text, args.format == "pdf", args.output, written)
     return 0
 
 

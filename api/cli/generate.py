@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import day_arg, whole_number_arg
+from api.cli.arguments import day_arg, from_args, whole_number_arg
 from api.cli.output import progress
 
 if TYPE_CHECKING:
@@ -63,13 +63,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from infra.departments import load_department_settings
 
     _, base = load_department_settings(TEMPLATE)
-    options = Options(
-        seed=args.seed,
-        events=args.events,
-        dossiers=args.dossiers,
-        departments=args.departments,
-        today=args.today,
-    )
+    options = from_args(Options, args)
     system = build_system(settings, migrate=True)  # a one-shot, as `demo`
     started = time.perf_counter()
     try:

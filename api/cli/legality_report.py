@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.cli.documents import write_document
 from api.cli.output import json_text
 from api.cli.views import caught_up_view, opened
-from api.documents import render_pdf
 from api.legality_report import (
     DepartmentReportPublic,
     as_csv,
@@ -77,26 +77,15 @@ def run(
 def _write_report(
     answer: DepartmentReportPublic, output: str, path: Path | None
 ) -> None:
-    if output == "pdf":
-        assert path is not None
-        path.write_bytes(render_pdf(as_html(answer)))
-    else:
-        text = {
-            "json": lambda: (
-                json_text(answer.model_dump(mode="json", by_alias=True)) + "\n"
-            ),
-            "csv": lambda: as_csv(answer),
-            "html": lambda: as_html(answer),
-            "table": lambda: _summary(answer),
-        }[output]()
-        if path is None:
-            sys.stdout.write(text)
-            return
-        path.write_text(text, encoding="utf-8", newline="")
-    print(
-        f"Rapport de légalité ({answer.count} manquement(s)) écrit dans {path}.",
-        file=sys.stderr,
-    )
+    text = {
+        "json": lambda: json_text(answer.model_dump(mode="json", by_alias=True)) + "\n",
+        "csv": lambda: as_csv(answer),
+        "html": lambda: as_html(answer),
+        "pdf": lambda: as_html(answer),
+        "table": lambda: _summary(answer),
+    }[output]()
+    written = f"Rapport de légalité ({answer.count} manquement(s)) écrit"
+    write_document(text, output == "pdf", path, written)
 
 
 def _summary(report: DepartmentReportPublic) -> str:

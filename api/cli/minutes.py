@@ -5,13 +5,12 @@ read from the commission's history and its dossiers', every household named
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import add_format, uuid_arg
+from api.cli.documents import pdf_without_file, write_document
 from api.cli.views import opened
-from api.documents import render_pdf
 
 if TYPE_CHECKING:
     import argparse
@@ -38,11 +37,7 @@ def add_parser(actions: Any) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    if args.format == "pdf" and args.output is None:
-        print(
-            "Erreur : le format pdf s'écrit dans un fichier (--output).",
-            file=sys.stderr,
-        )
+    if pdf_without_file(args):
         return 2
     from api.minutes.build import build_minutes
     from api.minutes.page import minutes_html
@@ -52,12 +47,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         minutes = build_minutes(system.app, args.commission_id, None, now)
     html = minutes_html(minutes, now)
     state = "clos" if minutes.closed_on else "provisoire"
-    if args.format == "pdf":
-        args.output.write_bytes(render_pdf(html))
-    elif args.output is None:
-        sys.stdout.write(html)
-        return 0
-    else:
-        args.output.write_text(html, encoding="utf-8", newline="")
-    print(f"Procès-verbal ({state}) écrit dans {args.output}.", file=sys.stderr)
+    written = f"Procès-verbal ({state}) écrit"
+    write_document(html, args.format == "pdf", args.output, written)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -98,14 +99,9 @@ def _demo(settings: Settings, ttl: timedelta) -> int:
         "démonstration :"
     )
     for actor, department, commune in DEMO_IDENTITIES:
+        # The token names the demonstration's actor: subject, role, organisation.
         token = issue_token(
-            settings,
-            subject=actor.subject,
-            role=actor.role,
-            organisation=actor.organisation,
-            department=department,
-            commune=commune,
-            ttl=ttl,
+            settings, **asdict(actor), department=department, commune=commune, ttl=ttl
         )
         print(f"{actor.role:<20}{actor.organisation:<48}Authorization: Bearer {token}")
     return 0

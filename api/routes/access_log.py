@@ -75,7 +75,15 @@ def read_access_log(
             },
         )
     query = AccessQuery(
-        record_id, subject, organisation, role, kind, since, until, limit, offset
+        record_id,
+        subject,
+        organisation,
+        role,
+        kind,
+        since,
+        until,
+        limit=limit,
+        offset=offset,
     )
     records, count = system.access_log.select(query)
     return AccessLogPublic.of(records, count, query)

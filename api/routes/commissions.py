@@ -14,6 +14,7 @@ from api.access import authorize, scoped
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     QueryDay,
@@ -88,7 +89,7 @@ def list_commissions(
         QueryDay | None,
         Query(description="Séances tenues ce jour ou avant (AAAA-MM-JJ)"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> CommissionsPublic:
@@ -96,7 +97,14 @@ def list_commissions(
     department, commune, kind, programme and the period they were held in;
     only those of the caller's scope."""
     query = CommissionFilter(
-        department, commune, kind, programme_id, held_from, held_until, limit, offset
+        department,
+        commune,
+        programme_id,
+        kind,
+        held_from,
+        held_until,
+        limit=limit,
+        offset=offset,
     )
     rows, total, position = commissions_in_scope(system, caller, query, min_position)
     return CommissionsPublic(data=rows, count=total, position=position)

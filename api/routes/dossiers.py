@@ -11,6 +11,7 @@ from fastapi import HTTPException, Query
 from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     SystemDep,
@@ -58,7 +59,7 @@ def list_dossiers(
     programme_id: UUID | None = None,
     stage: Stage = None,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> DossiersPublic:
@@ -68,7 +69,9 @@ def list_dossiers(
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
-    query = DossierFilter(commune, programme_id, stage, department, limit, offset)
+    query = DossierFilter(
+        department, commune, programme_id, stage, limit=limit, offset=offset
+    )
     rows, total, position = dossiers_in_scope(
         system, caller, access, query, min_position
     )

@@ -80,7 +80,9 @@ def list_bilans(
     """List bilans d'installation due (on time), overdue (BILAN-DELAI) or done;
     only those of the caller's scope."""
     check_known("Statut", status, BILAN_STATUSES)
-    query = BilanFilter(status, department, commune, programme_id, as_of, limit, offset)
+    query = BilanFilter(
+        department, commune, programme_id, status, as_of, limit=limit, offset=offset
+    )
     rows, total, position = bilans_in_scope(system, caller, access, query, min_position)
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
@@ -123,7 +125,7 @@ def list_support_requests(
     those of the caller's scope."""
     check_known("Statut", status, SUPPORT_STATUSES)
     query = SupportRequestFilter(
-        status, department, commune, programme_id, limit, offset
+        department, commune, programme_id, status, limit=limit, offset=offset
     )
     rows, total, position = _support_requests_in_scope(
         system, caller, access, query, min_position

@@ -10,7 +10,7 @@ from api.deps import (
     MinPosition,
     SystemDep,
 )
-from api.record_routes import in_scope, record_router
+from api.record_routes import as_it_stands, in_scope, record_router
 from api.routes.workload import MesureFilterDep
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import names_household
@@ -44,13 +44,7 @@ router = record_router(
         check=may_request,
     ),
     step_prefix="mesure",
-    read=(
-        MesurePublic,
-        "read_mesure",
-        """The measure as it stands, with its version as ETag; as it stood by the
-    clocks `as_of` (a day: the steps that had happened by then) and `known_at`
-    (a moment: what the store held).""",
-    ),
+    read=(MesurePublic, "read_mesure", as_it_stands("The measure")),
     history=("the measure", "read_mesure_history"),
 )
 

@@ -9,6 +9,7 @@ from fastapi import Query
 from api.access import scoped
 from api.deps import (
     CallerDep,
+    Limit,
     MinPosition,
     Offset,
     SystemDep,
@@ -55,13 +56,13 @@ def list_programmes(
     kind: Annotated[
         str | None, Query(pattern=f"^({'|'.join(KINDS)})$", description="Nature")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> ProgrammesPublic:
     """List programmes from the read model, filtered by department, commune, kind;
     only those of the caller's scope."""
-    query = ProgrammeFilter(department, commune, kind, limit, offset)
+    query = ProgrammeFilter(department, commune, kind, limit=limit, offset=offset)
     rows, total, position = programmes_in_scope(system, caller, query, min_position)
     return ProgrammesPublic(data=rows, count=total, position=position)
 

@@ -75,7 +75,14 @@ def mesure_filter(
     check_known("Stade", stage, STAGES)
     check_known("Nature de mesure", kind, KINDS)
     return MesureFilter(
-        department, commune, association, stage, kind, worker, limit, offset
+        department,
+        commune,
+        association,
+        stage,
+        kind,
+        worker,
+        limit=limit,
+        offset=offset,
     )
 
 

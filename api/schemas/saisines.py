@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import ActorPublic, read_off
 from domain.saisine import Saisine
+from projections.saisines import SaisineRow
 
 
 class SaisinePublic(BaseModel):
@@ -52,3 +53,14 @@ class SaisinePublic(BaseModel):
     @classmethod
     def of(cls, s: Saisine) -> SaisinePublic:
         return read_off(cls, s, signalled_by=ActorPublic.of(s.signalled_by))
+
+
+class SaisinesPublic(BaseModel):
+    """A page of referrals; `due_on`: the day their prevention work is due by
+    (CCAPEX-SAISINE's delays: the hearing, the earliest hearing, or a
+    legal-entity landlord's earliest assignation), null when none runs or
+    once closed."""
+
+    data: list[SaisineRow]
+    count: int
+    position: int

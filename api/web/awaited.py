@@ -5,10 +5,17 @@ from a second list of roles here."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain import commission_steps as commission
 from domain import dossier_steps as dossier
 from domain import mesure_steps as mesure
 from domain import programme_steps as programme
+from domain import saisine_steps as saisine
+from domain.department import local_today
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 # A dossier's stage → (the step it awaits, what is to do). Only the stages whose
 # next step is one step: a CAL's decision (attribution, condition, list),
@@ -43,6 +50,22 @@ MESURE_AWAITS: dict[str, tuple[str, str]] = {
 }
 
 
+# A CCAPEX referral's stage → its next step: the CCAPEX's, but the enquiry,
+# which the operator it was asked of returns (the worklist asks only for those
+# asked of the caller's organisation). Each is due by the day CCAPEX-SAISINE's
+# delays leave for the prevention (the referrals' view: `due_on`). A referral
+# given its avis is followed up or closed when the CCAPEX learns more: no
+# step awaits it.
+SAISINE_AWAITS: dict[str, tuple[str, str]] = {
+    saisine.SIGNALLED: ("register", "Saisine à enregistrer"),
+    saisine.REGISTERED: ("request_enquiry", "Enquête sociale à demander"),
+    saisine.ENQUIRY_REQUESTED: ("return_enquiry", "Enquête sociale à rendre"),
+    saisine.ENQUIRY_RETURNED: ("orient", "Ménage à orienter"),
+    saisine.ORIENTED: ("examine", "Saisine à examiner en commission"),
+    saisine.EXAMINED: ("issue_avis", "Avis de la CCAPEX à émettre"),
+}
+
+
 def awaited(
     role: str, awaits: dict[str, tuple[str, str]], steps: dict[str, frozenset[str]]
 ) -> dict[str, str]:
@@ -58,6 +81,10 @@ def dossier_stages(role: str) -> dict[str, str]:
 
 def mesure_stages(role: str) -> dict[str, str]:
     return awaited(role, MESURE_AWAITS, mesure.STEP_ROLES)
+
+
+def saisine_stages(role: str) -> dict[str, str]:
+    return awaited(role, SAISINE_AWAITS, saisine.STEP_ROLES)
 
 
 def bilan_statuses(role: str) -> dict[str, str]:
@@ -109,4 +136,10 @@ def has_worklist(role: str) -> bool:
         or commission_kinds(role)
         or list_kinds(role)
         or programme_stages(role)
+        or saisine_stages(role)
     )
+
+
+def overdue(due: date | None, department: str, now: datetime) -> bool:
+    """A deadline past (its day over) in the department's today at `now`."""
+    return due is not None and due < local_today(department, now)

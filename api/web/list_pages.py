@@ -1,10 +1,12 @@
 """The dossiers and ASLL measures lists, each with the form that creates one
 (issue 17): a dossier opened by its repérage on /dossiers, a measure asked for
 on /mesures, for the roles the registry lets create one (domain/records.py:
-the kind's creation step). A form posts the kind's creation command as
-POST /v1/<kind>s takes it (programme_pages.create_by_form: its idempotency
-key, the household it names checked as the API checks it); once created, the
-new record's page, whose step forms carry it on."""
+the kind's creation step); the CCAPEX referrals' list, /saisines (its
+signalement's form is on the worklist, where every role that signals finds
+it). A form posts the kind's creation command as POST /v1/<kind>s takes it
+(programme_pages.create_by_form: its idempotency key, the household it names
+checked as the API checks it); once created, the new record's page, whose step
+forms carry it on."""
 
 from __future__ import annotations
 
@@ -19,13 +21,16 @@ from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.saisines import saisines_in_scope
 from api.routes.workload import mesure_filter
 from api.steps import names_household
+from api.web.awaited import overdue
 from api.web.pages import (
     PAGE_SIZE,
     PageNumber,
     PageRoute,
     blank_is_none,
+    known,
     matching,
     offset,
     render_list,
@@ -41,10 +46,12 @@ from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.places import COMMUNE_PATTERN
 from domain.records import kind as record_kind
+from domain.saisine_steps import STAGES as SAISINE_STAGES
 from domain.shared import check_role
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter
 from projections.mesures import MesureFilter
+from projections.saisines import SaisineFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATED = "enregistre"  # the query naming the kind just recorded
@@ -280,6 +287,38 @@ def mesures_page(
         association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
     return list_page(DEMANDE, request, caller, system, access, query, page)
+
+
+@router.get("/saisines")
+def saisines_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    commune: Annotated[str | None, Query(max_length=10)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    """The referrals of the caller's scope as GET /v1/saisines lists them, each
+    with the day its prevention work is due by, overdue ones marked."""
+    stage = known(stage, SAISINE_STAGES, "Stade inconnu")
+    commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
+    query = SaisineFilter(
+        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
+    )
+    found = saisines_in_scope(system, caller, access, query)
+    now = datetime.now(UTC)
+    late = {row.id for row in found[0] if overdue(row.due_on, row.department, now)}
+    return render_list(
+        request,
+        "saisines.html",
+        found,
+        page,
+        stages=SAISINE_STAGES,
+        stage=stage,
+        commune=commune,
+        late=late,
+    )
 
 
 add_creation(REPERAGE)

@@ -65,6 +65,7 @@ PAGE_POLICY = (
 NAVIGATION = (
     ("/dossiers", "Dossiers", "dossier"),
     ("/mesures", "Mesures ASLL", "mesure"),
+    ("/saisines", "Saisines CCAPEX", "saisine"),
     ("/programmes", "Programmes", "programme"),
     ("/commissions", "Commissions", "commission"),
     ("/legalite", "Légalité", "legality_report"),

@@ -7,7 +7,6 @@ and access log; a record as it stands or as it stood at the end of a day."""
 # function, and FastAPI must see each path parameter's alias itself.
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -48,9 +47,9 @@ from domain.access import Caller, ForbiddenError
 from domain.dossier_rules import ATTRIBUTIONS, CONDITION
 from domain.dossier_steps import DECIDED
 from domain.mesure_steps import HEAD_LEASE, SUBLET, UNDER_CONVENTION
-from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS
+from domain.saisine_rules import earliest_hearing, earliest_summons
 from domain.saisine_steps import COURT_SOURCES
-from domain.shared import DomainError, add_months
+from domain.shared import DomainError
 from infra.bootstrap import System
 
 AsOf = Annotated[str | None, Query(max_length=64)]
@@ -289,10 +288,10 @@ def _saisine_deadlines(saisine: SaisinePublic, reader: Reader) -> dict[str, Any]
     legal_entity = saisine.landlord_is_legal_entity
     summons_on = saisine.summons_on
     return {
-        "summons_from": add_months(saisine.referred_on, REFERRAL_MONTHS)
+        "summons_from": earliest_summons(saisine.referred_on)
         if legal_entity and saisine.source not in COURT_SOURCES
         else None,
-        "hearing_from": summons_on + timedelta(weeks=HEARING_WEEKS)
+        "hearing_from": earliest_hearing(summons_on)
         if summons_on is not None
         else None,
     }

@@ -4,20 +4,22 @@ overdue ones first then by deadline. Each source is read through the same
 function as its JSON list (scope, redaction, access log); a source the
 caller's role may not list adds nothing.
 
-Covered: dossiers awaiting the caller's step (no deadline: the dossier list's
-view holds none, not even an offer's answer deadline), bilans d'installation
-due or overdue (BILAN-DELAI), ASLL measures under convention (bilan or renewal
-due by the convention's end), sessions to hold by their day (overdue while
-their minutes are not closed), a ranking's liste complémentaire by its last
-day (LC-VALIDITE: the commissions' view holds it). Not covered yet: the offer's
-answer deadline (not in a read model), documents asked, CCAPEX referrals and
-their deadlines (no read model lists referrals: each is read by its id).
-Each source lists its first 100 records."""
+Covered: dossiers awaiting the caller's step (an offer awaiting the household's
+answer by its deadline, OFFRE-DELAI, past which the offer has lapsed: the
+dossier list's view holds it; no other step of a dossier has one), bilans
+d'installation due or overdue (BILAN-DELAI), ASLL measures under convention
+(bilan or renewal due by the convention's end), sessions to hold by their day
+(overdue while their minutes are not closed), a ranking's liste complémentaire
+by its last day (LC-VALIDITE: the commissions' view holds it), CCAPEX
+referrals awaiting the CCAPEX's step or the enquiry of the operator it was
+asked of, by the day CCAPEX-SAISINE's delays leave for the prevention (the
+referrals' view: `due_on`). Not covered yet: documents asked. Each source lists
+its first 100 records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -30,6 +32,7 @@ from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
 from api.routes.mesures import mesures_in_scope
 from api.routes.programmes import programmes_in_scope
+from api.routes.saisines import saisines_in_scope
 from api.routes.workload import mesure_filter
 from api.steps import names_household
 from api.web import awaited, french
@@ -40,6 +43,7 @@ from api.web.awaited import (
     list_kinds,
     mesure_stages,
     programme_stages,
+    saisine_stages,
 )
 from api.web.list_pages import Creation, add_creation
 from api.web.pages import WORKLIST, PageRoute, render
@@ -48,13 +52,16 @@ from api.web.session import PageCallerDep
 from domain.access import Caller
 from domain.commission_steps import CLOSED
 from domain.department import local_today
+from domain.dossier_rules import offer_lapsed
 from domain.records import KIND_LABELS
+from domain.saisine_steps import ENQUIRY_REQUESTED
 from infra.bootstrap import System
 from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
 from projections.mesures import MesureRow
 from projections.programmes import ProgrammeFilter, ProgrammeRow
+from projections.saisines import SaisineFilter, SaisineRow
 
 PER_SOURCE = 100
 
@@ -94,8 +101,15 @@ def rows_of(
 
 
 def dossier_item(label: str, row: DossierRow, now: datetime) -> WorkItem:
+    """A dossier awaiting a step; an offer, the household's answer by its
+    deadline (OFFRE-DELAI), past which the offer has lapsed (silence is a
+    refusal), to be recorded."""
     name = row.applicant_name or f"Dossier à {french.commune(row.commune)}"
-    return WorkItem(label, f"/dossiers/{row.id}", name, None, False)
+    due = row.answer_deadline  # the view's: only while the offer awaits
+    late = due is not None and offer_lapsed(due, local_today(row.department, now))
+    todo = "Délai de réponse passé : proposition caduque à enregistrer"
+    todo = todo if late else label
+    return WorkItem(todo, f"/dossiers/{row.id}", name, due, late)
 
 
 def bilan_item(label: str, row: BilanRow, now: datetime) -> WorkItem:
@@ -129,9 +143,31 @@ def list_item(label: str, row: CommissionRow, now: datetime) -> WorkItem | None:
 def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
     kind = french.label(row.kind, "mesure_kind")
     record = f"Mesure {kind} à {french.commune(row.commune)}"
-    due = row.ends_on
-    late = due is not None and due < local_today(row.department, now)
-    return WorkItem(label, f"/mesures/{row.id}", record, due, late)
+    late = awaited.overdue(row.ends_on, row.department, now)
+    return WorkItem(label, f"/mesures/{row.id}", record, row.ends_on, late)
+
+
+def _saisines(
+    system: System, caller: Caller, access: AccessRecorder, query: SaisineFilter
+) -> tuple[list[SaisineRow], int, int]:
+    """The referrals of the caller's scope at the query's stage, as GET
+    /v1/saisines reads them; an enquiry to return, only those asked of the
+    caller's organisation (its operator alone returns it)."""
+    if query.stage == ENQUIRY_REQUESTED:
+        query = replace(
+            query,
+            enquiry_operator=caller.organisation,
+            enquiry_operator_role=caller.role,
+        )
+    return saisines_in_scope(system, caller, access, query)
+
+
+def saisine_item(label: str, row: SaisineRow, now: datetime) -> WorkItem:
+    """A referral's step, due by the day CCAPEX-SAISINE's delays leave for the
+    prevention (none where no delay runs)."""
+    record = f"Saisine CCAPEX à {french.commune(row.commune)}, bailleur {row.landlord}"
+    late = awaited.overdue(row.due_on, row.department, now)
+    return WorkItem(label, f"/saisines/{row.id}", record, row.due_on, late)
 
 
 @dataclass(frozen=True)
@@ -184,6 +220,7 @@ SOURCES = (
     Source(list_kinds, _commissions, CommissionFilter, "kind", list_item),
     Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
     Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
+    Source(saisine_stages, _saisines, SaisineFilter, "stage", saisine_item),
 )
 
 
@@ -201,7 +238,8 @@ def work_items(
     return order([item for item in items if item is not None])
 
 
-# A referral signalled to the CCAPEX: no list of referrals, its form here.
+# A referral signalled to the CCAPEX: its form here, where every role that
+# signals one finds it (most of them list no referral: /saisines refuses them).
 SIGNALEMENT = Creation(
     "saisine",
     "signal",

@@ -11,6 +11,7 @@ Readings chosen where the seed is loose are in each check's docstring.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -29,20 +30,19 @@ from domain.commission_steps import (
     PRIOR_OUTCOMES,
     QUORUM_ROLES,
 )
+from domain.legality.reading import History, HistoryCheck, finding_on, in_order
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.liste import rda_departures, unknown_criteria
 from domain.shared import fr_day
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable, Sequence
 
 
 def _finding(
     rule: str, message: str, event: Any, version: int | None = None
 ) -> Finding:
-    return Finding(
-        rule, message, (event.originator_version,), event.occurred_on, version
-    )
+    return finding_on(rule, message, [event], version)
 
 
 def _attendance_before(events: Sequence[Any], event: Any) -> Any | None:
@@ -55,41 +55,32 @@ def _attendance_before(events: Sequence[Any], event: Any) -> Any | None:
     return recorded[-1] if recorded else None
 
 
-def _check_quorum(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_quorum(history: History) -> Iterator[Finding]:
     """PRECOM-QUORUM: each pré-sélection of a pré-commission follows an
     attendance that records the Préfecture and the DEAL."""
-    findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.PreSelectionDecided):
             continue
-        attendance = _attendance_before(events, event)
+        attendance = _attendance_before(history.events, event)
         roles = {a["role"] for a in attendance.attendees} if attendance else set()
         missing = [role for role in QUORUM_ROLES if role not in roles]
         if missing:
-            findings.append(
-                _finding(
-                    "PRECOM-QUORUM",
-                    f"Pré-sélection du {fr_day(event.occurred_on)} sans la présence "
-                    f"enregistrée de : {', '.join(missing)}.",
-                    event,
-                )
+            yield _finding(
+                "PRECOM-QUORUM",
+                f"Pré-sélection du {fr_day(event.occurred_on)} sans la présence "
+                f"enregistrée de : {', '.join(missing)}.",
+                event,
             )
-    return findings
 
 
-def _check_presidency(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_presidency(history: History) -> Iterator[Finding]:
     """COMPREF-PRESIDENCE: the ranking of a commission préfectorale follows an
     attendance presided by the Préfecture (préfet, sous-préfet or their
     representative) with the DEAL present."""
-    findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.RankingDecided):
             continue
-        attendance = _attendance_before(events, event)
+        attendance = _attendance_before(history.events, event)
         chair = (attendance.presided_by if attendance else None) or {}
         roles = {a["role"] for a in attendance.attendees} if attendance else set()
         problems = []
@@ -102,32 +93,24 @@ def _check_presidency(
         if "deal" not in roles:
             problems.append("DEAL absente")
         if problems:
-            findings.append(
-                _finding(
-                    "COMPREF-PRESIDENCE",
-                    f"Classement du {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    event,
-                )
+            yield _finding(
+                "COMPREF-PRESIDENCE",
+                f"Classement du {fr_day(event.occurred_on)} : {' ; '.join(problems)}.",
+                event,
             )
-    return findings
 
 
-def _check_ranking(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_ranking(history: History) -> Iterator[Finding]:
     """COMPREF-RANG: the ranking follows the RDA order of the settings in force
     on the commission's day (not the order the event copied): an RDA with
     criteria, no unknown criterion, and a motive on each household placed ahead
     of one the RDA puts first. In a CAL, attributing ahead of a household the
     same commission préfectorale ranked better records a motive."""
-    findings = []
-    for event in events:
+    for event in history.events:
         if isinstance(event, Commission.RankingDecided):
-            findings += _ranking_findings(event, settings_on)
+            yield from _ranking_findings(event, history.settings_on)
         elif isinstance(event, Commission.CALDecisionsTaken):
-            findings += _cal_order_findings(event)
-    return findings
+            yield from _cal_order_findings(event)
 
 
 def _ranking_findings(event: Any, settings_on: SettingsOn) -> list[Finding]:
@@ -200,16 +183,13 @@ def _cal_order_findings(event: Any) -> list[Finding]:
     return []
 
 
-def _check_three(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_three(history: History) -> Iterator[Finding]:
     """CAL-TROIS: at least three candidates examined per dwelling, unless one is
     a DALO household designated by the préfet or the shortfall's motive is
     recorded. A designation counts only with the DALO recognition the dossier
     recorded (`dalo_recognised`, read by the CAL); a designation without it is
     a finding of its own, whatever the count."""
-    findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         for x in event.decisions:
@@ -217,14 +197,12 @@ def _check_three(
                 bool(x.get("dalo_designated")), bool(x.get("dalo_recognised"))
             )
             if problem:
-                findings.append(
-                    _finding(
-                        "CAL-TROIS",
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
-                        f"{problem}",
-                        event,
-                    )
+                yield _finding(
+                    "CAL-TROIS",
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                    f"{problem}",
+                    event,
                 )
         count = len(event.decisions)
         if count >= CAL_MIN_CANDIDATES:
@@ -235,26 +213,21 @@ def _check_three(
         )
         motivated = bool((event.exception_motive or "").strip())
         if not (dalo or motivated):
-            findings.append(
-                _finding(
-                    "CAL-TROIS",
-                    f"CAL du {fr_day(event.occurred_on)} : {count} candidat(s) pour le "
-                    f"logement {event.dwelling_ref}, sans ménage DALO désigné ni "
-                    "motif.",
-                    event,
-                )
+            yield _finding(
+                "CAL-TROIS",
+                f"CAL du {fr_day(event.occurred_on)} : {count} candidat(s) pour le "
+                f"logement {event.dwelling_ref}, sans ménage DALO désigné ni "
+                "motif.",
+                event,
             )
-    return findings
 
 
-def _check_decisions(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_decisions(history: History) -> list[Finding]:
     """CAL-DECISION: each decision is one of R441-3's or an ajournement (motive
     and a return session after the CAL); a ranked attribution carries a rank and
     only it; the dwelling goes to one household, or to households ranked 1..n."""
     findings = []
-    for event in events:
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         problems = []
@@ -294,15 +267,12 @@ def _check_decisions(
     return findings
 
 
-def _check_prior(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def _check_prior(history: History) -> Iterator[Finding]:
     """CAL-PREALABLE and LC-VALIDITE, on the prior ranking each CAL decision
     records: a dossier ranked (for this commune and programme) or on a
     liste complémentaire of this commune still valid on the CAL's day."""
-    convened = events[0]
-    findings = []
-    for event in events:
+    convened = history.events[0]
+    for event in history.events:
         if not isinstance(event, Commission.CALDecisionsTaken):
             continue
         for x in event.decisions:
@@ -331,32 +301,27 @@ def _check_prior(
                         f" le {fr_day(until)}" if until else ""
                     )
             if rule:
-                findings.append(
-                    _finding(
-                        rule,
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} "
-                        f"{problem}.",
-                        event,
-                    )
+                yield _finding(
+                    rule,
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} "
+                    f"{problem}.",
+                    event,
                 )
             # Hole 1: the programme's path, on the dwelling facts the CAL read
             # (absent from decisions recorded before they were: not judged).
             path = programme_path_problem(x["decision"], prior, x.get("dwelling"))
             if path:
-                findings.append(
-                    _finding(
-                        path[0],
-                        f"CAL du {fr_day(event.occurred_on)}, logement "
-                        f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
-                        f"{path[1]}",
-                        event,
-                    )
+                yield _finding(
+                    path[0],
+                    f"CAL du {fr_day(event.occurred_on)}, logement "
+                    f"{event.dwelling_ref} : dossier {x['dossier_id']} — "
+                    f"{path[1]}",
+                    event,
                 )
-    return findings
 
 
-_CHECKS: dict[str, tuple[Callable[..., list[Finding]], ...]] = {
+_CHECKS: dict[str, tuple[HistoryCheck, ...]] = {
     PRE_COMMISSION: (_check_quorum,),
     COMMISSION_PREFECTORALE: (_check_presidency, _check_ranking),
     CAL: (_check_prior, _check_three, _check_decisions, _check_ranking),
@@ -368,12 +333,8 @@ def check_commission(
 ) -> list[Finding]:
     """The breaches a commission's history shows at the end of `as_of`, ordered
     by day, rule id, then versions."""
-    known = sorted(
-        (e for e in events if e.occurred_on <= as_of),
-        key=lambda e: e.originator_version,
-    )
-    if not known:
+    history = History.known(events, settings_on, as_of)
+    if not history.events:
         return []
-    checks = _CHECKS.get(known[0].kind, ())  # the Convened event's
-    findings = [f for check in checks for f in check(known, settings_on, as_of)]
-    return sorted(findings, key=lambda f: (f.breached_on, f.rule, f.versions))
+    checks = _CHECKS.get(history.events[0].kind, ())  # the Convened event's
+    return in_order(f for check in checks for f in check(history))

@@ -7,24 +7,20 @@ is still held)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any
 
 from domain import dossier as d
 from domain.dossier_rules import ATTRIBUTIONS
-from domain.legality.rules import Finding, SettingsOn
+from domain.legality.reading import History, finding_on
+from domain.legality.rules import Finding
 from domain.programme import LET, Programme
 from domain.shared import fr_day
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 RULE = "LOGEMENT-UNIQUE"
 
 
-def check_programme_dwellings(
-    known: Sequence[Any], _settings_on: SettingsOn, _as_of: date
-) -> list[Finding]:
+def check_programme_dwellings(history: History) -> list[Finding]:
     """Each dwelling's attributions and leases, in the programme's order."""
     status: dict[str, dict[str, Any]] = {}  # ref → status, holders, let_to
     findings = []
@@ -33,7 +29,7 @@ def check_programme_dwellings(
         versions = (event.originator_version,)
         findings.append(Finding(RULE, message, versions, event.occurred_on))
 
-    for event in known:
+    for event in history.events:
         if isinstance(event, Programme.Announced):
             status = {
                 w["ref"]: {"status": None, "holders": ()} for w in event.dwellings
@@ -69,14 +65,11 @@ def check_programme_dwellings(
     return findings
 
 
-def check_dossier_dwellings(
-    known: Sequence[Any], _settings_on: SettingsOn, _as_of: date
-) -> list[Finding]:
+def check_dossier_dwellings(history: History) -> Iterator[Finding]:
     """A household attributed a second dwelling while it still holds the first:
     neither refused nor lapsed (withdrawal ends the dossier)."""
     held: Any = None  # the attribution the household holds
-    findings = []
-    for event in known:
+    for event in history.events:
         if isinstance(event, (d.Dossier.OfferRefused, d.Dossier.OfferLapsed)):
             held = None
         if not isinstance(event, d.Dossier.CALDecided):
@@ -87,16 +80,12 @@ def check_dossier_dwellings(
             held.commission_id,
             held.dwelling_ref,
         ) != (event.commission_id, event.dwelling_ref):
-            findings.append(
-                Finding(
-                    RULE,
-                    f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
-                    f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
-                    f"logement {held.dwelling_ref} attribué le "
-                    f"{fr_day(held.occurred_on)}.",
-                    (held.originator_version, event.originator_version),
-                    event.occurred_on,
-                )
+            yield finding_on(
+                RULE,
+                f"Le ménage reçoit le logement {event.dwelling_ref} (CAL du "
+                f"{fr_day(event.occurred_on)}) alors qu'il tient encore le "
+                f"logement {held.dwelling_ref} attribué le "
+                f"{fr_day(held.occurred_on)}.",
+                [held, event],
             )
         held = event
-    return findings

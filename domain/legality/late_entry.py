@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from domain.department import import_of, local_today
+from domain.legality.reading import finding_on
 from domain.legality.rules import Finding, in_force
 from domain.shared import fr_day, role_label
 
@@ -86,15 +87,15 @@ def check_late_entries(
             grouped[declared.id, version].append((event, recorded_on, delay))
             continue
         findings.append(
-            Finding(
+            finding_on(
                 RULE,
                 f"« {_label(event)} » (v{event.originator_version}) a eu lieu le "
                 f"{fr_day(event.occurred_on)} et n'a été enregistrée que le "
                 f"{fr_day(recorded_on)}, {(recorded_on - event.occurred_on).days} "
                 f"jours après, au-delà du délai de {delay} jours.",
-                (event.originator_version,),
-                recorded_on,
+                [event],
                 version,
+                on=recorded_on,
             )
         )
     for (import_id, version), steps in grouped.items():

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.legality.dwelling import check_programme_dwellings
+from domain.legality.reading import History, finding_on
 from domain.legality.rules import Finding, SettingsOn, in_force
 from domain.programme import Programme
 from domain.programme_steps import CONCERTATION_PARTNERS
@@ -26,10 +27,8 @@ def check_programme(
     profile, and set a quota of dossiers per dwelling equal to the setting in
     force that day unless motivated, and the dossiers to gather are that quota
     times the programme's dwellings (as announced)."""
-    known = sorted(
-        (e for e in events if e.occurred_on <= as_of),
-        key=lambda e: e.originator_version,
-    )
+    history = History.known(events, settings_on, as_of)
+    known = history.events
     announced = next((e for e in known if isinstance(e, Programme.Announced)), None)
     dwellings = len(announced.dwellings) if announced is not None else None
     findings = []
@@ -63,14 +62,13 @@ def check_programme(
             )
         if problems:
             findings.append(
-                Finding(
+                finding_on(
                     "CONC-QUOTA",
                     f"Concertation du {fr_day(event.occurred_on)} : "
                     f"{' ; '.join(problems)}.",
-                    (event.originator_version,),
-                    event.occurred_on,
+                    [event],
                     version,
                 )
             )
-    findings += check_programme_dwellings(known, settings_on, as_of)
+    findings += check_programme_dwellings(history)
     return findings

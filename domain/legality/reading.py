@@ -1,16 +1,20 @@
 """Reading a recorded history for the legality checks: the events of a kind,
-the first after another, and the finding on some events."""
+the first after another, and the finding on some events; `History`, what each
+check of a record reads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.legality.rules import Finding
+from domain.legality.rules import Finding, SettingsOn, in_force
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
+    from domain.department_settings import DepartmentSettings
     from domain.shared import Breach
 
 
@@ -47,14 +51,19 @@ def first_after(events: Sequence[Any], after: Any, *classes: type) -> Any | None
 
 
 def finding_on(
-    rule: str, message: str, events: Sequence[Any], version: int | None = None
+    rule: str,
+    message: str,
+    events: Sequence[Any],
+    version: int | None = None,
+    *,
+    on: date | None = None,
 ) -> Finding:
-    """A finding on `events` (the last one's day is the breach's)."""
+    """A finding on `events`, breached `on` a day (by default the last one's)."""
     return Finding(
         rule,
         message,
         tuple(e.originator_version for e in events),
-        events[-1].occurred_on,
+        events[-1].occurred_on if on is None else on,
         version,
     )
 
@@ -69,3 +78,37 @@ def breach_finding(
 def in_order(findings: Iterable[Finding]) -> list[Finding]:
     """Findings by the day they arose, then rule id, then versions."""
     return sorted(findings, key=lambda f: (f.breached_on, f.rule, f.versions))
+
+
+@dataclass(frozen=True)
+class History:
+    """What a check of a record reads: the record's events that happened by the
+    end of `as_of`, in version order (gaps tolerated), and the department's
+    settings history, by which it judges each decision on its own day."""
+
+    events: Sequence[Any]
+    settings_on: SettingsOn
+    as_of: date
+
+    @classmethod
+    def known(
+        cls, events: Iterable[Any], settings_on: SettingsOn, as_of: date
+    ) -> History:
+        return cls(known_by(events, as_of), settings_on, as_of)
+
+    def of(self, *classes: type) -> list[Any]:
+        return events_of(self.events, *classes)
+
+    def first(self, *classes: type) -> Any | None:
+        return first_of(self.events, *classes)
+
+    def first_after(self, after: Any, *classes: type) -> Any | None:
+        return first_after(self.events, after, *classes)
+
+    def in_force(self, day: date) -> tuple[int, DepartmentSettings] | None:
+        """The settings version in force on `day` (`rules.in_force`)."""
+        return in_force(self.settings_on, day)
+
+
+# A check of one rule (or a few) on a record's history.
+HistoryCheck = Callable[[History], Iterable[Finding]]

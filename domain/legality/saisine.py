@@ -35,30 +35,28 @@ Readings chosen, the same as `Saisine.findings`, with the law's dates:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from domain.legality.reading import finding_on
 from domain.legality.rules import Finding
 from domain.saisine import Saisine
-from domain.saisine_rules import HEARING_WEEKS, REFERRAL_MONTHS, truce_breach
+from domain.saisine_rules import (
+    FORMER_HEARING_MONTHS,
+    HEARING_WEEKS,
+    REFERRAL_MONTHS,
+    SIX_WEEKS_FROM,
+    earliest_hearing,
+    earliest_summons,
+    truce_breach,
+)
 from domain.saisine_steps import COURT_SOURCES
-from domain.shared import add_months, fr_day
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from domain.legality.rules import SettingsOn
-
-# Loi 2023-668 (JO of 28 July 2023): six weeks instead of two months.
-SIX_WEEKS_FROM = date(2023, 7, 29)
-FORMER_HEARING_MONTHS = 2
-
-
-def earliest_hearing(summons_on: date) -> date:
-    """The first day a hearing may be held after an assignation of that day."""
-    if summons_on >= SIX_WEEKS_FROM:
-        return summons_on + timedelta(weeks=HEARING_WEEKS)
-    return add_months(summons_on, FORMER_HEARING_MONTHS)
 
 
 def _court_dates(events: Sequence[Any]) -> tuple[Any, Any]:
@@ -85,7 +83,7 @@ def _check_referral(signal: Any, summons: Any) -> list[Finding]:
             "saisine préalable de la CCAPEX (signalée au stade judiciaire le "
             f"{fr_day(signal.occurred_on)})."
         )
-    elif summons_on < add_months(signal.occurred_on, REFERRAL_MONTHS):
+    elif summons_on < earliest_summons(signal.occurred_on):
         message = (
             f"Bailleur personne morale : assignation du {fr_day(summons_on)}, moins "
             f"de {REFERRAL_MONTHS} mois après la saisine de la CCAPEX du "
@@ -127,14 +125,7 @@ def _check_truce(events: Sequence[Any]) -> list[Finding]:
             continue
         breach = truce_breach(event.outcome, event.occurred_on, event.truce_exception)
         if breach:
-            found.append(
-                Finding(
-                    "CCAPEX-SAISINE",
-                    breach,
-                    (event.originator_version,),
-                    event.occurred_on,
-                )
-            )
+            found.append(finding_on("CCAPEX-SAISINE", breach, [event]))
     return found
 
 

@@ -16,7 +16,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import Between, RowView, equal_to, select_page
+from projections.rows import Between, PlaceFilter, RowView, equal_to, select_page
 
 
 @dataclass(frozen=True)
@@ -113,15 +113,10 @@ class CommuneListe:
 
 
 @dataclass(frozen=True)
-class CommissionFilter:
-    department: str | None = None
-    commune: str | None = None
+class CommissionFilter(PlaceFilter):
     kind: str | None = None
-    programme_id: UUID | None = None
     held_from: date | None = None
     held_until: date | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def select_commissions(

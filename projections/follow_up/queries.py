@@ -17,7 +17,7 @@ from domain.shared import add_months
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
 from projections.follow_up.tables import BILAN_DEADLINE_MONTHS, READY_FOR_PRE_COMMISSION
 from projections.programmes import PROGRAMMES
-from projections.rows import RowView, equal_to, select_page
+from projections.rows import PlaceFilter, RowView, equal_to, select_page
 
 # (department, entry day) → the months the bilan is due in.
 DeadlineMonths = Callable[[str, date], int]
@@ -55,14 +55,9 @@ class BilanRow:
 
 
 @dataclass(frozen=True)
-class BilanFilter:
+class BilanFilter(PlaceFilter):
     status: str | None = None
-    department: str | None = None
-    commune: str | None = None
-    programme_id: UUID | None = None
     as_of: date | None = None  # None: the day it is in each dossier's department
-    limit: int = 100
-    offset: int = 0
 
 
 def select_bilans(
@@ -118,13 +113,8 @@ class SupportRequestRow:
 
 
 @dataclass(frozen=True)
-class SupportRequestFilter:
+class SupportRequestFilter(PlaceFilter):
     status: str | None = None
-    department: str | None = None
-    commune: str | None = None
-    programme_id: UUID | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def select_support_requests(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from projections.rows import RowView, equal_to, select_page
+from projections.rows import AreaFilter, RowView, equal_to, select_page
 
 
 @dataclass(frozen=True)
@@ -53,15 +53,11 @@ class MesureRow:
 
 
 @dataclass(frozen=True)
-class MesureFilter:
-    department: str | None = None
-    commune: str | None = None
+class MesureFilter(AreaFilter):
     association: str | None = None
     stage: str | None = None
     kind: str | None = None
     worker: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def select_mesures(view: RowView, query: MesureFilter) -> tuple[list[MesureRow], int]:

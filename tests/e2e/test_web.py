@@ -22,9 +22,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.demo.identities import DEMO_IDENTITIES
+from api.demo.loire import LOIRE, SAINT_ETIENNE
+from api.web import french
 from api.web.pages import landing
 from domain.programme_steps import CONCERTATION_PARTNERS
-from domain.shared import ROLE_LABELS
+from domain.shared import ROLE_LABELS, add_months
 from tests.e2e.support import ADDED_BY_A_SCENARIO, PROGRAMME_BY_A_SCENARIO
 from tests.helpers.api import (
     SOCIAL_ENQUIRY,
@@ -243,11 +245,50 @@ def test_an_association_opens_one_of_its_measures(page: Page) -> None:
 
 
 def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
-    sign_in(page, "ccapex", home="/mesures")  # the Loire's CCAPEX
+    sign_in(page, "ccapex")  # the Loire's CCAPEX, on its worklist
     page.goto(_late_referral(server))
     assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
     assert "moins de deux mois" in page.locator("#manquements").inner_text()
     assert page.locator("#historique > li").count() >= 2
+
+
+def test_the_ccapex_worklist_shows_a_referral_by_its_legal_deadline(
+    page: Page, server: Server
+) -> None:
+    """A legal-entity landlord's tenant signalled today awaits the CCAPEX's
+    registration, due by the first day the landlord may assign (two months:
+    CCAPEX-SAISINE); the item opens the referral, and the referrals' list
+    shows the same day."""
+    signalled_on = today()
+    with server.client() as api:  # the Préfecture relays a commandement de payer
+        body = {
+            "source": "commandement_de_payer",
+            "department": LOIRE,
+            "commune": SAINT_ETIENNE,
+            "landlord": "Loire Habitat",
+            "landlord_is_legal_entity": True,
+            "arrears": "1200.00",
+            "occurred_on": signalled_on.isoformat(),
+        }
+        headers = actor("prefecture", department=LOIRE)
+        answer = api.post("/v1/saisines", json=body, headers=headers)
+        assert answer.status_code == 201, answer.text
+        saisine = answer.json()["id"]
+    link = f'a[href="/saisines/{saisine}"]'
+    due = french.day(add_months(signalled_on, 2))
+    sign_in(page, "ccapex")  # the Loire's CCAPEX, on its worklist
+    row = page.locator("#a-faire tbody tr").filter(has=page.locator(link))
+    cells = row.locator("td")
+    assert cells.nth(0).inner_text() == "Saisine à enregistrer"
+    assert cells.nth(2).inner_text().strip() == due  # not late
+    row.locator(link).click()
+    page.wait_for_url(re.compile(r"/saisines/[0-9a-f-]{36}$"))
+    deadlines = page.locator("#delais").inner_text()
+    assert "Assignation possible au plus tôt le" in deadlines
+    assert due in deadlines
+    from_menu(page, "Saisines CCAPEX", "/saisines")
+    listed = page.locator("table tbody tr").filter(has=page.locator(link))
+    assert due in listed.inner_text()
 
 
 def test_a_mairie_opens_a_commission_and_its_minutes(page: Page) -> None:
@@ -481,6 +522,7 @@ def test_every_main_page_has_no_serious_accessibility_violation(
         ("bailleur", "programme", FIRST_ROW),
         ("association", "mesures", "/mesures"),
         ("association", "mesure", FIRST_ROW),
+        ("ccapex", "saisines", "/saisines"),
         ("ccapex", "saisine", _late_referral(server)),
         ("auditeur", "dossier-auditeur", martinique),
         ("prefecture", "legalite", "/legalite?department=972"),
@@ -489,7 +531,7 @@ def test_every_main_page_has_no_serious_accessibility_violation(
         ("commission_logement", "refus", martinique),
     ]
     ARTIFACTS.mkdir(exist_ok=True)
-    homes = {"ccapex": "/mesures", "auditeur": "/dossiers"}
+    homes = {"auditeur": "/dossiers"}
     signed_in: str | None = None
     violations: list[str] = []
     for role, name, where in visits:

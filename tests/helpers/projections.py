@@ -232,13 +232,17 @@ def assert_views_match_aggregates(
     app: Logis, engine: ProjectionEngine, ids: Iterable[UUID]
 ) -> None:
     """dossier_list holds each dossier as the aggregate stands (stage, version,
-    last step's date, numéro unique); stage_counts counts each dossier once, at
-    its stage (a counter fed an event twice would differ, or go negative)."""
+    last step's date, numéro unique, an offer's answer deadline while it awaits
+    its answer); stage_counts counts each dossier once, at its stage (a counter
+    fed an event twice would differ, or go negative)."""
     dossiers = [app.get_dossier(i) for i in ids]
     _, listed = dump_active(engine, "dossier_list")
     columns = ("stage", "version", "last_occurred_on", "numero_unique")
-    assert {r["id"]: tuple(r[c] for c in columns) for r in listed["dossiers"]} == {
-        x.id: tuple(getattr(x, c) for c in columns) for x in dossiers
+    assert {
+        r["id"]: (*(r[c] for c in columns), r["answer_deadline"])
+        for r in listed["dossiers"]
+    } == {
+        x.id: (*(getattr(x, c) for c in columns), _answer_deadline(x)) for x in dossiers
     }
     _, counts = dump_active(engine, "stage_counts")
     counters = {
@@ -252,6 +256,11 @@ def assert_views_match_aggregates(
     assert {r["id"]: r["stage"] for r in counts["places"]} == {
         x.id: x.stage for x in dossiers
     }
+
+
+def _answer_deadline(dossier: Dossier) -> date | None:
+    awaiting = dossier.stage == d.OFFERED
+    return dossier.proposal["answer_deadline"] if awaiting else None
 
 
 # ---- commands ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
     ORGANISATIONS,
+    acting_in,
     today,
     write_headers,
 )
@@ -140,12 +141,22 @@ def step(
     )
 
 
-def signalled(client: TestClient, *steps: str) -> str:
-    """A referral signalled by SIMAR, then taken through `steps`; its id."""
-    answer = signal(client)
-    assert answer.status_code == 201, answer.text
-    saisine_id: str = answer.json()["id"]
-    for slug in steps:
-        taken = step(client, saisine_id, slug)
-        assert taken.status_code == 200, f"{slug}: {taken.text}"
+def signalled(
+    client: TestClient,
+    *steps: str,
+    bodies: Mapping[str, Mapping[str, Any]] | None = None,
+    **signal_with: Any,
+) -> str:
+    """A referral signalled by SIMAR (`signal_with`: what differs from
+    `signalling()`), then taken through `steps` by agents acting where it sits
+    (`bodies`: fields that differ from BODIES', by step); its id."""
+    body = signalling(**signal_with)
+    with acting_in(body["department"], body["commune"]):
+        answer = signal(client, body)
+        assert answer.status_code == 201, answer.text
+        saisine_id: str = answer.json()["id"]
+        for slug in steps:
+            sent = {**BODIES[slug], **(bodies or {}).get(slug, {})}
+            taken = step(client, saisine_id, slug, sent)
+            assert taken.status_code == 200, f"{slug}: {taken.text}"
     return saisine_id

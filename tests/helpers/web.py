@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from api.demo.identities import DEMO_IDENTITIES
 from api.web import french
-from tests.helpers.api import today
+from tests.helpers.api import store_position, today
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -52,6 +52,35 @@ def sign_in(browser: TestClient, role: str, home: str = "/travail") -> httpx.Res
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == home
     return answer
+
+
+WORK_ROW = re.compile(
+    r"<tr( class=\"logis-en-retard\")?>\s*<td>([^<]*)</td>\s*"
+    r'<td><a href="/(\w+)/([0-9a-f-]{36})">([^<]*)</a></td>\s*<td>(.*?)</td>',
+    re.S,
+)
+
+
+def worklist_rows(html: str) -> list[tuple[bool, str, str, str, str]]:
+    """The worklist's rows: (overdue, what to do, record id, record, deadline)."""
+    return [
+        (
+            bool(late),
+            unescape(label),
+            record_id,
+            unescape(record),
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip(),
+        )
+        for late, label, _, record_id, record, cell in WORK_ROW.findall(html)
+    ]
+
+
+def caught_up(client: TestClient) -> None:
+    """The views the worklist reads hold every event stored so far."""
+    position = store_position(client)
+    for path in ("/v1/dossiers", "/v1/bilans", "/v1/saisines"):
+        answer = client.get(path, params={"min_position": position, "limit": 1})
+        assert answer.status_code == 200, answer.text
 
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')

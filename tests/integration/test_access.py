@@ -282,6 +282,7 @@ RECORD_PATHS: dict[str, dict[str, str | None]] = {
 LISTS = {
     "dossier": "/v1/dossiers",
     "mesure": "/v1/mesures",
+    "saisine": "/v1/saisines",
     "commission": "/v1/commissions",
     "programme": "/v1/programmes",
 }

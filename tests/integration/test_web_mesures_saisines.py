@@ -140,7 +140,7 @@ def test_a_caller_outside_the_scope_gets_the_french_403_page(
     assert mesure_id not in browser.get("/travail").text
     assert mesure_id not in browser.get("/mesures").text
     browser.cookies.clear()
-    sign_in(browser, "ccapex", home="/mesures")  # the Loire's CCAPEX
+    sign_in(browser, "ccapex")  # the Loire's CCAPEX, on its worklist
     page = browser.get(f"/saisines/{saisine_id}")
     assert page.status_code == 403
     assert "Accès refusé" in page.text

@@ -26,7 +26,7 @@ browser = web.browser  # a fixture
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 AGASEF = "AGASEF"  # the demo's association: the enquiry's operator
-CCAPEX_HOME = "/mesures"  # no worklist: its first list
+CCAPEX_HOME = "/travail"  # its worklist: referrals awaiting its steps
 
 
 def form_of(page: httpx.Response, slug: str) -> dict[str, str]:

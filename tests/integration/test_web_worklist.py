@@ -4,7 +4,6 @@ lists read them; overdue first, marked, with French days; a clear empty state.""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from html import unescape
 
@@ -22,37 +21,10 @@ from tests.helpers.api import (
     store_position,
     today,
 )
-from tests.helpers.web import logged_reads, sign_in
+from tests.helpers.web import caught_up, logged_reads, sign_in
+from tests.helpers.web import worklist_rows as rows
 
 browser = web.browser  # a fixture
-
-ROW = re.compile(
-    r"<tr( class=\"logis-en-retard\")?>\s*<td>([^<]*)</td>\s*"
-    r'<td><a href="/(\w+)/([0-9a-f-]{36})">([^<]*)</a></td>\s*<td>(.*?)</td>',
-    re.S,
-)
-
-
-def rows(html: str) -> list[tuple[bool, str, str, str, str]]:
-    """The worklist's rows: (overdue, what to do, record id, record, deadline)."""
-    return [
-        (
-            bool(late),
-            unescape(label),
-            record_id,
-            unescape(record),
-            unescape(re.sub(r"<[^>]+>", "", cell)).strip(),
-        )
-        for late, label, _, record_id, record, cell in ROW.findall(html)
-    ]
-
-
-def caught_up(client: TestClient) -> None:
-    """The views the worklist reads hold every event stored so far."""
-    position = store_position(client)
-    for path in ("/v1/dossiers", "/v1/bilans"):
-        answer = client.get(path, params={"min_position": position, "limit": 1})
-        assert answer.status_code == 200, answer.text
 
 
 def identified(client: TestClient, name: str, commune: str = "97209") -> str:
@@ -81,7 +53,7 @@ def test_a_mairie_sees_its_communes_enquiries_and_avis_awaited(
     assert listed[enquiry][:2] == (False, "Enquête sociale à rendre")
     assert listed[enquiry][3] == "Ménage Lordinot"
     assert listed[avis][:2] == (False, "Avis de la Mairie à rendre")
-    assert listed[avis][4] == "—"  # the dossier list's view holds no deadline
+    assert listed[avis][4] == "—"  # a Mairie's avis has no deadline
     assert elsewhere not in page.text  # another commune's: not the Mairie's
     # read and logged as GET /v1/dossiers reads and logs its rows
     assert logged_reads(client, enquiry, "mairie") == [("GET /travail", DOSSIER_ROW)]
@@ -218,3 +190,50 @@ def test_a_liste_complementaire_is_due_by_its_last_day(
     listed_rows = {row[2]: row for row in rows(browser.get("/travail").text)}
     assert listed_rows[pref][:2] == (False, "Liste complémentaire à échéance")
     assert listed_rows[pref][4] == french.day(until)
+
+
+def test_an_offer_awaits_the_households_answer_by_its_deadline(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    """OFFRE-DELAI: the dossier list's view holds the offer's answer deadline
+    while the offer awaits its answer; past it, silence is a refusal: the
+    offer has lapsed, to be recorded, first."""
+    long_ago = today() - timedelta(days=60)
+    lapsed = drive_dossier(
+        client,
+        to="offre_faite",
+        on=long_ago,
+        identify_with={"applicant_name": "Ménage Silence"},
+    )
+    waiting = drive_dossier(
+        client, to="offre_faite", identify_with={"applicant_name": "Ménage Attente"}
+    )
+    answered = drive_dossier(client, to="offre_acceptee")
+    caught_up(client)
+    listed = client.get("/v1/dossiers", params={"stage": "offre_faite"}).json()
+    deadlines = {row["id"]: row["answer_deadline"] for row in listed["data"]}
+    in_15_days = today() + timedelta(days=15)  # the tests' offers give 15 days
+    assert deadlines[waiting] == in_15_days.isoformat()
+    answered_row = client.get("/v1/dossiers?stage=offre_acceptee").json()["data"]
+    assert {row["id"]: row["answer_deadline"] for row in answered_row} == {
+        answered: None
+    }
+    sign_in(browser, "bailleur")  # SIMAR, whose CAL attributed them
+    work = rows(browser.get("/travail").text)
+    found = {row[2]: row for row in work}
+    assert found[lapsed] == (
+        True,
+        "Délai de réponse passé : proposition caduque à enregistrer",
+        lapsed,
+        "Ménage Silence",
+        f"{french.day(long_ago + timedelta(days=15))} En retard",
+    )
+    assert found[waiting] == (
+        False,
+        "Réponse du ménage à la proposition",
+        waiting,
+        "Ménage Attente",
+        french.day(in_15_days),
+    )
+    ids = [row[2] for row in work]
+    assert ids.index(lapsed) < ids.index(waiting)

@@ -102,14 +102,14 @@ from domain.legality.dossier.instruction import (
     check_solvency,
 )
 from domain.legality.dwelling import check_dossier_dwellings
-from domain.legality.reading import in_order, known_by
+from domain.legality.reading import History, HistoryCheck, in_order
 from domain.legality.rules import Finding, SettingsOn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable
 
 
-_CHECKS: tuple[Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...] = (
+_CHECKS: tuple[HistoryCheck, ...] = (
     check_endings,
     check_numero,
     check_order,
@@ -141,6 +141,6 @@ def check_dossier(
     """The breaches a dossier's history shows at the end of `as_of`, each judged
     by the settings in force on its decision's day, ordered by the day they
     arose, then rule id, then versions."""
-    known = known_by(events, as_of)
-    findings = [f for check in _CHECKS for f in check(known, settings_on, as_of)]
+    history = History.known(events, settings_on, as_of)
+    findings = [f for check in _CHECKS for f in check(history)]
     return in_order(findings)

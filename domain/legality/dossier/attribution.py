@@ -4,8 +4,9 @@ OFFRE-DELAI, DALO-DELAI (domain/legality/dossier)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
@@ -24,21 +25,16 @@ from domain.dossier_rules import (
 )
 from domain.dossier_steps import OUTCOME_LABELS
 from domain.legality.reading import (
+    History,
     breach_finding,
     events_of,
     finding_on,
-    first_after,
 )
-from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
-
-def check_motive(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_motive(history: History) -> list[Finding]:
     return [
         breach_finding(
             breach,
@@ -46,45 +42,36 @@ def check_motive(
             f"de la CAL du {fr_day(event.occurred_on)}",
             [event],
         )
-        for event in events_of(events, Dossier.CALDecided)
+        for event in history.of(Dossier.CALDecided)
         if (breach := motive_breach(event.decision, event.motive))
     ]
 
 
-def check_sne(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    findings = []
+def check_sne(history: History) -> Iterator[Finding]:
     registration: Any = None  # the event that set the validity's start
     valid_from: date | None = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Identified):
             registration, valid_from = event, event.sne_registered_on
         elif isinstance(event, Dossier.DemandRenewed):
             breach = renewal_breach(valid_from, event.occurred_on)
             if breach is not None and registration is not None:
-                findings.append(
-                    breach_finding(
-                        breach,
-                        f"Renouvellement du {fr_day(event.occurred_on)}",
-                        [registration, event],
-                    )
+                yield breach_finding(
+                    breach,
+                    f"Renouvellement du {fr_day(event.occurred_on)}",
+                    [registration, event],
                 )
             registration, valid_from = event, event.occurred_on
         elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
             breach := expiry_breach(valid_from, event.occurred_on)
         ):
             context = f"La CAL statue le {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [registration, event]))
-    return findings
+            yield breach_finding(breach, context, [registration, event])
 
 
-def check_list(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    findings = []
+def check_list(history: History) -> Iterator[Finding]:
     ranking: Any = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
             continue
@@ -96,7 +83,7 @@ def check_list(
         version = None
         until = ranking.list_valid_until
         if until is None:  # an imported ranking without its expiry
-            rules = in_force(settings_on, ranking.occurred_on)
+            rules = history.in_force(ranking.occurred_on)
             if rules is None:
                 continue
             version, settings = rules
@@ -117,23 +104,16 @@ def check_list(
             )
         else:
             continue
-        findings.append(
-            Finding(
-                "LC-VALIDITE",
-                message,
-                (ranking.originator_version, event.originator_version),
-                event.occurred_on,
-                version,
-            )
+        yield finding_on(
+            "LC-VALIDITE",
+            message,
+            [ranking, event],
+            version,
         )
-    return findings
 
 
-def check_condition(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    findings = []
-    for decision in events_of(events, Dossier.CALDecided):
+def check_condition(history: History) -> Iterator[Finding]:
+    for decision in history.of(Dossier.CALDecided):
         if decision.decision != CONDITION:
             continue
         deadline = decision.condition_deadline
@@ -144,46 +124,38 @@ def check_condition(
             decision.occurred_on,
         )
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach, f"CAL du {fr_day(decision.occurred_on)}", [decision]
-                )
+            yield breach_finding(
+                breach, f"CAL du {fr_day(decision.occurred_on)}", [decision]
             )
         if not decision.missing_document or deadline is None:
             continue
         # Only what follows this decision, up to the next CAL decision.
-        following = first_after(events, decision, Dossier.CALDecided)
+        following = history.first_after(decision, Dossier.CALDecided)
         stop = following.originator_version if following else None
         scope = [
             e
-            for e in events
+            for e in history.events
             if e.originator_version > decision.originator_version
             and (stop is None or e.originator_version < stop)
         ]
         fulfilled = next(iter(events_of(scope, Dossier.ConditionFulfilled)), None)
         late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
         if fulfilled is not None and late:
-            findings.append(
-                breach_finding(
-                    late,
-                    f"Condition suspensive levée le {fr_day(fulfilled.occurred_on)}",
-                    [decision, fulfilled],
-                )
+            yield breach_finding(
+                late,
+                f"Condition suspensive levée le {fr_day(fulfilled.occurred_on)}",
+                [decision, fulfilled],
             )
         lease = next(iter(events_of(scope, Dossier.LeaseSigned)), None)
         met_in_time = fulfilled is not None and not late
         if lease is not None and not met_in_time:
-            findings.append(
-                Finding(
-                    "CAL-CONDITION",
-                    f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
-                    f"suspensive ({decision.missing_document}) n'a pas été levée "
-                    "dans son délai.",
-                    (decision.originator_version, lease.originator_version),
-                    lease.occurred_on,
-                )
+            yield finding_on(
+                "CAL-CONDITION",
+                f"Bail signé le {fr_day(lease.occurred_on)} alors que la condition "
+                f"suspensive ({decision.missing_document}) n'a pas été levée "
+                "dans son délai.",
+                [decision, lease],
             )
-    return findings
 
 
 ANSWER_LABELS = {
@@ -193,25 +165,19 @@ ANSWER_LABELS = {
 }
 
 
-def check_offers(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    findings = []
+def check_offers(history: History) -> Iterator[Finding]:
     answers = {
         Dossier.OfferAccepted: "acceptee",
         Dossier.OfferRefused: "refusee",
         Dossier.OfferLapsed: "caduque",
     }
-    for offer in events_of(events, Dossier.Offered):
+    for offer in history.of(Dossier.Offered):
         breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
-                )
+            yield breach_finding(
+                breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
             )
-        answer = first_after(
-            events,
+        answer = history.first_after(
             offer,
             Dossier.OfferAccepted,
             Dossier.OfferRefused,
@@ -225,51 +191,40 @@ def check_offers(
             else None
         )
         if breach is not None:
-            findings.append(
-                breach_finding(
-                    breach,
-                    f"Proposition du {fr_day(offer.occurred_on)}, "
-                    f"{ANSWER_LABELS[what]} le {fr_day(answer.occurred_on)}",
-                    [offer, answer],
-                )
+            yield breach_finding(
+                breach,
+                f"Proposition du {fr_day(offer.occurred_on)}, "
+                f"{ANSWER_LABELS[what]} le {fr_day(answer.occurred_on)}",
+                [offer, answer],
             )
-    return findings
 
 
-def check_prior(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_prior(history: History) -> Iterator[Finding]:
     """CAL-PREALABLE: a CAL decision or deferral on a dossier the commission
     préfectorale last ranked or listed; not on one it did not retain or never
     ranked."""
-    findings = []
     ranking: Any = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Ranked):
             ranking = event
         elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
             ranking is None or ranking.outcome not in ("rang", "liste_complementaire")
         ):
             why = "jamais classé" if ranking is None else "non retenu"
-            findings.append(
-                finding_on(
-                    "CAL-PREALABLE",
-                    f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
-                    f"{why} par la commission préfectorale.",
-                    [e for e in (ranking, event) if e is not None],
-                )
+            yield finding_on(
+                "CAL-PREALABLE",
+                f"La CAL statue le {fr_day(event.occurred_on)} sur un dossier "
+                f"{why} par la commission préfectorale.",
+                [e for e in (ranking, event) if e is not None],
             )
-    return findings
 
 
-def check_decision(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_decision(history: History) -> list[Finding]:
     """CAL-DECISION: each decision is one of the five of R441-3; an attribution
     names its dwelling, a ranked one its rank; an ajournement carries a motive
     and a return session after it."""
     findings = []
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.CALDecided):
             breach = decision_breach(event.decision, event.dwelling_ref, event.rank)
         elif isinstance(event, Dossier.Deferred):
@@ -285,62 +240,52 @@ def check_decision(
     return findings
 
 
-def check_dalo(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    identified = next(iter(events_of(events, Dossier.Identified)), None)
+def check_dalo(history: History) -> Iterator[Finding]:
+    identified = next(iter(history.of(Dossier.Identified)), None)
     if identified is None or not identified.dalo:
-        return []
+        return
     appeal, recognised = identified.dalo_appeal_on, identified.dalo_recognised_on
-    findings = []
     versions = (identified.originator_version,)
-    mediation = in_force(settings_on, appeal) if appeal else None
+    mediation = history.in_force(appeal) if appeal else None
     if appeal and recognised and mediation:
         version, settings = mediation
         deadline = add_months(appeal, settings.dalo_mediation_months)
         if recognised > deadline:
-            findings.append(
-                Finding(
-                    "DALO-DELAI",
-                    f"Commission de médiation : décision du {fr_day(recognised)} sur "
-                    f"un recours complet du {fr_day(appeal)}, au-delà de "
-                    f"{settings.dalo_mediation_months} mois ({fr_day(deadline)}).",
-                    versions,
-                    deadline + timedelta(days=1),
-                    version,
-                )
-            )
-    offering = in_force(settings_on, recognised) if recognised else None
-    if recognised is None or offering is None:
-        return findings
-    version, settings = offering
-    deadline = add_months(recognised, settings.dalo_offer_months)
-    offer = next(iter(events_of(events, Dossier.Offered)), None)
-    ended = next(
-        (e for e in events_of(events, Dossier.Ended) if e.occurred_on <= deadline), None
-    )
-    if offer is not None and offer.occurred_on > deadline:
-        findings.append(
-            Finding(
+            yield Finding(
                 "DALO-DELAI",
-                f"Première offre de logement le {fr_day(offer.occurred_on)}, plus de "
-                f"{settings.dalo_offer_months} mois après la décision de la "
-                f"commission de médiation du {fr_day(recognised)} "
-                f"({fr_day(deadline)}).",
-                (*versions, offer.originator_version),
-                deadline + timedelta(days=1),
-                version,
-            )
-        )
-    elif offer is None and ended is None and as_of > deadline:
-        findings.append(
-            Finding(
-                "DALO-DELAI",
-                "Aucune offre de logement depuis la décision de la commission de "
-                f"médiation du {fr_day(recognised)} (échéance du {fr_day(deadline)}).",
+                f"Commission de médiation : décision du {fr_day(recognised)} sur "
+                f"un recours complet du {fr_day(appeal)}, au-delà de "
+                f"{settings.dalo_mediation_months} mois ({fr_day(deadline)}).",
                 versions,
                 deadline + timedelta(days=1),
                 version,
             )
+    offering = history.in_force(recognised) if recognised else None
+    if recognised is None or offering is None:
+        return
+    version, settings = offering
+    deadline = add_months(recognised, settings.dalo_offer_months)
+    offer = next(iter(history.of(Dossier.Offered)), None)
+    ended = next(
+        (e for e in history.of(Dossier.Ended) if e.occurred_on <= deadline), None
+    )
+    if offer is not None and offer.occurred_on > deadline:
+        yield Finding(
+            "DALO-DELAI",
+            f"Première offre de logement le {fr_day(offer.occurred_on)}, plus de "
+            f"{settings.dalo_offer_months} mois après la décision de la "
+            f"commission de médiation du {fr_day(recognised)} "
+            f"({fr_day(deadline)}).",
+            (*versions, offer.originator_version),
+            deadline + timedelta(days=1),
+            version,
         )
-    return findings
+    elif offer is None and ended is None and history.as_of > deadline:
+        yield Finding(
+            "DALO-DELAI",
+            "Aucune offre de logement depuis la décision de la commission de "
+            f"médiation du {fr_day(recognised)} (échéance du {fr_day(deadline)}).",
+            versions,
+            deadline + timedelta(days=1),
+            version,
+        )

@@ -4,8 +4,8 @@ DOS-IRRECEVABILITE, SNE-VALIDITE (radiation), RGPD-CONSERVATION
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from datetime import timedelta
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
@@ -16,17 +16,12 @@ from domain.dossier_endings import (
     withdrawal_problem,
 )
 from domain.dossier_rules import SNE_VALIDITY_MONTHS
-from domain.legality.reading import events_of, finding_on
-from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.legality.reading import History, finding_on, the_day_after
+from domain.legality.rules import Finding
 from domain.shared import add_months, fr_day
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
-
-def check_retention(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_retention(history: History) -> Iterator[Finding]:
     """RGPD-CONSERVATION: the enquête sociale's data serve until the bilan
     d'installation says whether a follow-up is needed: none ("ok"), they are
     due for erasure at the bilan; a support of N months, at its end. Data still
@@ -34,57 +29,48 @@ def check_retention(
     after that are reported, the day after. A radiated demand: one year after
     the radiation (SNE data). Once the household's data are erased
     (PersonalDataErased), nothing is held."""
-    if events_of(events, Dossier.PersonalDataErased):
-        return []
-    findings = []
-    enquiries = events_of(events, Dossier.SocialEnquiryRendered)
-    for review in events_of(events, Dossier.InstallationReviewed):
+    if history.of(Dossier.PersonalDataErased):
+        return
+    enquiries = history.of(Dossier.SocialEnquiryRendered)
+    for review in history.of(Dossier.InstallationReviewed):
         if not enquiries:
             break
-        rules = in_force(settings_on, review.occurred_on)
+        rules = history.in_force(review.occurred_on)
         if rules is None:
             continue
         version, settings = rules
         end = add_months(review.occurred_on, review.support_months or 0)
         due = add_months(end, settings.social_data_retention_months)
-        if as_of > due:
-            findings.append(
-                Finding(
-                    "RGPD-CONSERVATION",
-                    "Données de l'enquête sociale toujours conservées après le "
-                    f"{fr_day(due)} (fin du besoin : {fr_day(end)}) : à effacer.",
-                    (enquiries[-1].originator_version, review.originator_version),
-                    due + timedelta(days=1),
-                    version,
-                )
+        if history.as_of > due:
+            yield Finding(
+                "RGPD-CONSERVATION",
+                "Données de l'enquête sociale toujours conservées après le "
+                f"{fr_day(due)} (fin du besoin : {fr_day(end)}) : à effacer.",
+                (enquiries[-1].originator_version, review.originator_version),
+                due + timedelta(days=1),
+                version,
             )
-    for radiation in events_of(events, Dossier.Radiated):
+    for radiation in history.of(Dossier.Radiated):
         due = add_months(radiation.occurred_on, SNE_VALIDITY_MONTHS)
-        if as_of > due:
-            findings.append(
-                Finding(
-                    "RGPD-CONSERVATION",
-                    f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
-                    f"données sont conservées au-delà du {fr_day(due)}.",
-                    (radiation.originator_version,),
-                    due + timedelta(days=1),
-                )
+        if history.as_of > due:
+            yield finding_on(
+                "RGPD-CONSERVATION",
+                f"Demande radiée le {fr_day(radiation.occurred_on)} : ses "
+                f"données sont conservées au-delà du {fr_day(due)}.",
+                [radiation],
+                on=the_day_after(due),
             )
-    return findings
 
 
-def check_endings(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_endings(history: History) -> Iterator[Finding]:
     """DOS-RETRAIT, DOS-IRRECEVABILITE, SNE-VALIDITE: who ended the dossier and
     on what, read as the commands read it (domain/dossier_endings.py): a withdrawal
     recorded by a landlord, or without the household's expression (every v1
     withdrawal: its day and form were not recorded); an inadmissibility recorded
     by another than the DEAL or before its resource control; a radiation by
     another than a service that registers demands."""
-    findings = []
     checked = False
-    for event in events:
+    for event in history.events:
         role = event.actor.role
         problem, rule = None, ""
         if isinstance(event, Dossier.ResourcesChecked):
@@ -100,12 +86,9 @@ def check_endings(
         elif isinstance(event, Dossier.Radiated):
             rule, problem = "SNE-VALIDITE", radiation_problem(role)
         if problem:
-            findings.append(
-                finding_on(
-                    rule,
-                    f"Le {fr_day(event.occurred_on)} ({event.actor.organisation}) : "
-                    f"{problem}",
-                    [event],
-                )
+            yield finding_on(
+                rule,
+                f"Le {fr_day(event.occurred_on)} ({event.actor.organisation}) : "
+                f"{problem}",
+                [event],
             )
-    return findings

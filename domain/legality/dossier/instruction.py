@@ -4,8 +4,9 @@ ALS-SOLVA, ALS-CONTACT, read again on any history (domain/legality/dossier)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
@@ -25,13 +26,9 @@ from domain.dossier_rules import (
     thresholds_met,
     unknown_opinion_breach,
 )
-from domain.legality.reading import breach_finding, events_of, finding_on
-from domain.legality.rules import Finding, SettingsOn, in_force
+from domain.legality.reading import History, breach_finding, events_of, finding_on
+from domain.legality.rules import Finding
 from domain.shared import fr_day, role_label
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
 
 # DOS-ORDRE: the instruction chain, in order, with French labels.
 CHAIN: tuple[tuple[type[Dossier.Event], str], ...] = (
@@ -44,12 +41,9 @@ CHAIN: tuple[tuple[type[Dossier.Event], str], ...] = (
 )
 
 
-def check_order(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    findings = []
+def check_order(history: History) -> Iterator[Finding]:
     done: dict[type, Any] = {}
-    for event in events:
+    for event in history.events:
         position = next(
             (i for i, (cls, _) in enumerate(CHAIN) if type(event) is cls), None
         )
@@ -61,51 +55,39 @@ def check_order(
         label = CHAIN[position][1]
         previous = done.get(previous_cls)
         if previous is None:
-            findings.append(
-                Finding(
-                    "DOS-ORDRE",
-                    f"{label.capitalize()} est enregistré(e) sans {previous_label} "
-                    "préalable.",
-                    (event.originator_version,),
-                    event.occurred_on,
-                )
+            yield finding_on(
+                "DOS-ORDRE",
+                f"{label.capitalize()} est enregistré(e) sans {previous_label} "
+                "préalable.",
+                [event],
             )
         elif event.occurred_on < previous.occurred_on:
-            findings.append(
-                Finding(
-                    "DOS-ORDRE",
-                    f"{label.capitalize()} ({fr_day(event.occurred_on)}) est datée "
-                    f"avant {previous_label} ({fr_day(previous.occurred_on)}).",
-                    (previous.originator_version, event.originator_version),
-                    event.occurred_on,
-                )
+            yield finding_on(
+                "DOS-ORDRE",
+                f"{label.capitalize()} ({fr_day(event.occurred_on)}) est datée "
+                f"avant {previous_label} ({fr_day(previous.occurred_on)}).",
+                [previous, event],
             )
         done[type(event)] = event
-    return findings
 
 
-def check_numero(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_numero(history: History) -> Iterator[Finding]:
     """SNE-NUMERO: a CAL examination (decision or deferral) of a dossier with no
     numéro unique (or no registration day) recorded by then, neither at the
     repérage nor by a renewal; a numéro unique without its registration date
     (or the reverse); a demand registered after its repérage. An expired
     numéro is SNE-VALIDITE's."""
-    findings = []
     numero: str | None = None
     valid_from: date | None = None
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Identified):
             numero, valid_from = event.numero_unique, event.sne_registered_on
             breach = registration_breach(
                 numero, event.sne_registered_on, event.occurred_on
             )
             if breach is not None:
-                findings.append(
-                    breach_finding(
-                        breach, f"Repérage du {fr_day(event.occurred_on)}", [event]
-                    )
+                yield breach_finding(
+                    breach, f"Repérage du {fr_day(event.occurred_on)}", [event]
                 )
         elif isinstance(event, Dossier.DemandRenewed):
             numero = event.numero_unique or numero
@@ -114,19 +96,16 @@ def check_numero(
             breach := numero_breach(numero, valid_from)
         ):
             context = f"La CAL examine le dossier le {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [event]))
-    return findings
+            yield breach_finding(breach, context, [event])
 
 
-def check_avis(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_avis(history: History) -> list[Finding]:
     """DOS-AVIS: the enquête's avis is one of the four of the seed; the Mairie's
     favorable or défavorable (the seed gives no other)."""
     return [
         breach_finding(breach, f"Avis du {fr_day(event.occurred_on)}", [event])
         for event in events_of(
-            events, Dossier.SocialEnquiryRendered, Dossier.MairieAvisRendered
+            history.events, Dossier.SocialEnquiryRendered, Dossier.MairieAvisRendered
         )
         if (
             breach := avis_breach(
@@ -136,30 +115,25 @@ def check_avis(
     ]
 
 
-def check_complete(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_complete(history: History) -> Iterator[Finding]:
     """DOS-COMPLET: the dossier the CCAS constitutes holds every document the
     settings in force on that day require; and no DEAL control nor ALS analysis
     before a dossier is complete (a step without completion at all)."""
-    findings = []
     completed = False
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.Completed):
             completed = True
-            rules = in_force(settings_on, event.occurred_on)
+            rules = history.in_force(event.occurred_on)
             if rules is None:
                 continue
             version, settings = rules
             breach = completeness_breach(event.documents, settings)
             if breach is not None:
-                findings.append(
-                    breach_finding(
-                        breach,
-                        f"Dossier déclaré complet le {fr_day(event.occurred_on)}",
-                        [event],
-                        version,
-                    )
+                yield breach_finding(
+                    breach,
+                    f"Dossier déclaré complet le {fr_day(event.occurred_on)}",
+                    [event],
+                    version,
                 )
         elif (
             isinstance(event, Dossier.ResourcesChecked | Dossier.AnalysisStarted)
@@ -167,48 +141,36 @@ def check_complete(
         ):
             deal = isinstance(event, Dossier.ResourcesChecked)
             to_whom = "la DEAL" if deal else "l'ALS"
-            findings.append(
-                finding_on(
-                    "DOS-COMPLET",
-                    f"Dossier transmis à {to_whom} le {fr_day(event.occurred_on)} "
-                    "sans avoir été constitué complet.",
-                    [event],
-                )
+            yield finding_on(
+                "DOS-COMPLET",
+                f"Dossier transmis à {to_whom} le {fr_day(event.occurred_on)} "
+                "sans avoir été constitué complet.",
+                [event],
             )
-    return findings
 
 
-def check_origin(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_origin(history: History) -> Iterator[Finding]:
     """DOS-ORIGINE: the repérage is recorded by a partner (Mairie, CCAS,
     Département, CAF) or, for a DALO household only, by the Préfecture."""
-    findings = []
-    for event in events_of(events, Dossier.Identified):
+    for event in history.of(Dossier.Identified):
         role = event.actor.role
         if role not in STEP_ROLES["identify"]:
             # The command refuses this by role (403) before the rule.
             problem = (
                 f"repérage enregistré par un acteur non proposant ({role_label(role)})"
             )
-            findings.append(
-                finding_on("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
-            )
+            yield finding_on("DOS-ORIGINE", f"Origine du dossier : {problem}.", [event])
         elif breach := origin_breach(role, event.dalo):
-            findings.append(breach_finding(breach, "Origine du dossier", [event]))
-    return findings
+            yield breach_finding(breach, "Origine du dossier", [event])
 
 
-def check_ceiling(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_ceiling(history: History) -> Iterator[Finding]:
     """DEAL-PLAFOND: the eligibility the DEAL recorded agrees with the ceiling of
     the household's category for the year of the control, in the settings in
     force on its day (not the ceiling the event copied). No ceiling there for
     that year and category is a breach too: the control had nothing to go by."""
-    findings = []
-    for event in events_of(events, Dossier.ResourcesChecked):
-        rules = in_force(settings_on, event.occurred_on)
+    for event in history.of(Dossier.ResourcesChecked):
+        rules = history.in_force(event.occurred_on)
         if rules is None:
             continue
         version, settings = rules
@@ -219,7 +181,7 @@ def check_ceiling(
         breach = ceiling_breach(settings, year, category)
         if breach is not None:
             context = f"Contrôle du {fr_day(event.occurred_on)}"
-            findings.append(breach_finding(breach, context, [event], version))
+            yield breach_finding(breach, context, [event], version)
             continue
         assert ceiling is not None
         if event.eligible != eligible(event.annual_resources, ceiling):
@@ -231,22 +193,18 @@ def check_ceiling(
             )
         else:
             continue
-        findings.append(finding_on("DEAL-PLAFOND", message, [event], version))
-    return findings
+        yield finding_on("DEAL-PLAFOND", message, [event], version)
 
 
-def check_solvency(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_solvency(history: History) -> Iterator[Finding]:
     """ALS-SOLVA: the stored inputs give back the stored taux d'effort
     ((loyer + charges − APL/AL) ÷ ressources, to 0.01 %) and reste à vivre (to
     the cent, per person by the household's size at repérage); the opinion is
     one of the three; a favourable opinion outside the thresholds of the
     settings in force that day carries a motive."""
-    identified = next(iter(events_of(events, Dossier.Identified)), None)
+    identified = next(iter(history.of(Dossier.Identified)), None)
     size = identified.household_size if identified is not None else None
-    findings = []
-    for event in events_of(events, Dossier.SolvencyAssessed):
+    for event in history.of(Dossier.SolvencyAssessed):
         if event.monthly_resources is None:
             continue  # the household's figures are erased: nothing to check
         problems: list[str] = []
@@ -275,7 +233,7 @@ def check_solvency(
                     f"{event.reste_a_vivre_per_person}, recalculé "
                     f"{figures.reste_a_vivre_per_person}"
                 )
-        rules = in_force(settings_on, event.occurred_on)
+        rules = history.in_force(event.occurred_on)
         version = None
         if rules is not None and not problems:
             version, settings = rules
@@ -288,28 +246,22 @@ def check_solvency(
         elif (breach := unknown_opinion_breach(event.opinion)) is not None:
             problems.append(breach.message)  # an unknown opinion needs no settings
         if problems:
-            findings.append(
-                finding_on(
-                    "ALS-SOLVA",
-                    f"Étude de solvabilité du {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    [event],
-                    version,
-                )
+            yield finding_on(
+                "ALS-SOLVA",
+                f"Étude de solvabilité du {fr_day(event.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [event],
+                version,
             )
-    return findings
 
 
-def check_contact(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_contact(history: History) -> Iterator[Finding]:
     """ALS-CONTACT: between the start of the analysis and the pré-commission,
     documents are asked through the CCAS or a partner. The history shows the
     channel of each request; a request made to the applicant directly is a
     contact. Other contacts (a phone call) leave no event: not seen."""
-    findings = []
     analysing = False
-    for event in events:
+    for event in history.events:
         if isinstance(event, Dossier.AnalysisStarted):
             analysing = True
         elif isinstance(event, Dossier.PreSelected):
@@ -319,9 +271,6 @@ def check_contact(
             and analysing
             and (breach := contact_breach(event.through_role))
         ):
-            findings.append(
-                breach_finding(
-                    breach, f"Pièces demandées le {fr_day(event.occurred_on)}", [event]
-                )
+            yield breach_finding(
+                breach, f"Pièces demandées le {fr_day(event.occurred_on)}", [event]
             )
-    return findings

@@ -109,16 +109,16 @@ from domain.legality.mesure.request import (
     check_channel,
     check_prescriber,
 )
-from domain.legality.reading import in_order, known_by
+from domain.legality.reading import History, HistoryCheck, in_order
 from domain.legality.rules import Finding
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Iterable
 
     from domain.legality.rules import SettingsOn
 
 
-_CHECKS: tuple[Callable[[Sequence[Any], SettingsOn], list[Finding]], ...] = (
+_CHECKS: tuple[HistoryCheck, ...] = (
     check_prescriber,
     check_adhesion,
     check_channel,
@@ -126,10 +126,7 @@ _CHECKS: tuple[Callable[[Sequence[Any], SettingsOn], list[Finding]], ...] = (
     check_duration,
     check_end,
     check_follow_up,
-)
-_DATED_CHECKS: tuple[
-    Callable[[Sequence[Any], SettingsOn, date], list[Finding]], ...
-] = (
+    check_cover,
     check_rhythm,
     check_support_starts,
     check_bail,
@@ -142,13 +139,10 @@ def check_mesure(
 ) -> list[Finding]:
     """The breaches an ASLL measure's history shows at the end of `as_of`, ordered
     by the day they arose, then rule id, then versions."""
-    known = known_by(events, as_of)
-    if not known:
+    history = History.known(events, settings_on, as_of)
+    if not history.events:
         return []
-    findings = [f for check in _CHECKS for f in check(known, settings_on)]
-    findings += check_cover(known, as_of)
-    findings += [f for check in _DATED_CHECKS for f in check(known, settings_on, as_of)]
-    return in_order(findings)
+    return in_order(f for check in _CHECKS for f in check(history))
 
 
 __all__ = ["check_association", "check_household", "check_mesure"]

@@ -3,72 +3,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.legality.mesure.convention import CLOSINGS
-from domain.legality.reading import events_of, first_of, the_day_after
+from domain.legality.reading import History, finding_on, the_day_after
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
 from domain.shared import add_months, fr_day, role_label
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from domain.legality.rules import SettingsOn
 
 
-def check_bail(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    sublease = first_of(events, Mesure.SubleaseSigned)
+def check_bail(history: History) -> Iterator[Finding]:
+    sublease = history.first(Mesure.SubleaseSigned)
     if sublease is None:
-        return []
-    head = first_of(events, Mesure.HeadLeaseSigned)
-    notified = first_of(events, Mesure.Notified)
-    findings = []
+        return
+    head = history.first(Mesure.HeadLeaseSigned)
+    notified = history.first(Mesure.Notified)
     reviews = []
-    for review in events_of(events, Mesure.SubleaseReviewed):
+    for review in history.of(Mesure.SubleaseReviewed):
         actor = review.actor
         party = {
             "association": notified.association_name if notified else None,
             "bailleur": head.landlord if head else None,
         }.get(actor.role)
         if party is None or actor.organisation != party:
-            findings.append(
-                Finding(
-                    "BG-GLISSEMENT",
-                    f"Point du bail glissant du {fr_day(review.occurred_on)} "
-                    f"enregistré par {actor.organisation} "
-                    f"(rôle « {role_label(actor.role)} »), qui n'est "
-                    "partie ni au bail principal ni à la sous-location.",
-                    (review.originator_version,),
-                    review.occurred_on,
-                )
+            yield finding_on(
+                "BG-GLISSEMENT",
+                f"Point du bail glissant du {fr_day(review.occurred_on)} "
+                f"enregistré par {actor.organisation} "
+                f"(rôle « {role_label(actor.role)} »), qui n'est "
+                "partie ni au bail principal ni à la sous-location.",
+                [review],
             )
         else:
             reviews.append(review)
-    ending = first_of(events, Mesure.LeaseSlid, Mesure.SubleaseEnded)
-    closing = first_of(events, *CLOSINGS)
+    ending = history.first(Mesure.LeaseSlid, Mesure.SubleaseEnded)
+    closing = history.first(*CLOSINGS)
     if closing is not None and (
         ending is None or ending.originator_version > closing.originator_version
     ):
-        findings.append(
-            Finding(
-                "BG-GLISSEMENT",
-                f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
-                "ménage est "
-                "encore sous-locataire : ni glissement du bail, ni fin de la "
-                "sous-location.",
-                (sublease.originator_version, closing.originator_version),
-                closing.occurred_on,
-            )
+        yield finding_on(
+            "BG-GLISSEMENT",
+            f"Mesure close le {fr_day(closing.occurred_on)} alors que le "
+            "ménage est "
+            "encore sous-locataire : ni glissement du bail, ni fin de la "
+            "sous-location.",
+            [sublease, closing],
         )
     stops = [e.occurred_on for e in (ending, closing) if e is not None]
-    findings += _missed_reviews(
-        sublease, reviews, min(stops, default=None), settings_on, as_of
+    yield from _missed_reviews(
+        sublease, reviews, min(stops, default=None), history.settings_on, history.as_of
     )
-    return findings
 
 
 def _missed_reviews(

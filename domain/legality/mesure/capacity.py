@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.legality.mesure.convention import CLOSINGS
-from domain.legality.reading import first_of, in_order, known_by
+from domain.legality.reading import finding_on, first_of, in_order, known_by
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
 from domain.shared import fr_day
@@ -87,13 +87,13 @@ def check_association(
                 )
             if problems:
                 found.setdefault(notified.originator_id, []).append(
-                    Finding(
+                    finding_on(
                         "ASLL-CAPACITE",
                         f"Mesure notifiée le {fr_day(day)} à {association.name} : "
                         f"{' ; '.join(problems)}.",
-                        (notified.originator_version,),
-                        day,
+                        [notified],
                         judged[0],
+                        on=day,
                     )
                 )
         places[notified.originator_id] = notified.renforce

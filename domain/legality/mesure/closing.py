@@ -3,13 +3,13 @@ measure's side), RGPD-CONSERVATION (domain/legality/mesure)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
 from domain.legality.mesure.convention import CLOSINGS
-from domain.legality.reading import events_of, first_of, the_day_after
-from domain.legality.rules import Finding, in_force
+from domain.legality.reading import History, finding_on, the_day_after
+from domain.legality.rules import Finding
 from domain.mesure import Mesure
 from domain.mesure_rules import channel_label
 from domain.shared import add_months, fr_day
@@ -17,17 +17,14 @@ from domain.shared import add_months, fr_day
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.legality.rules import SettingsOn
-
 
 BILAN_SIGNATORIES = ("travailleur_social", "menage")
 
 
-def check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
-    request = first_of(events, Mesure.Requested)
+def check_end(history: History) -> Iterator[Finding]:
+    request = history.first(Mesure.Requested)
     channel = request.channel if request is not None else None
-    findings = []
-    for event in events_of(events, *CLOSINGS):
+    for event in history.of(*CLOSINGS):
         problems = []
         if isinstance(event, Mesure.Ended):
             missing = [s for s in BILAN_SIGNATORIES if s not in event.signed_by]
@@ -36,7 +33,7 @@ def check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
             if missing:
                 problems.append(f"bilan sans la signature de : {', '.join(missing)}")
             if channel and event.returned_to != channel:
-                on_day = in_force(settings_on, event.occurred_on)
+                on_day = history.in_force(event.occurred_on)
                 returned = channel_label(
                     event.returned_to, on_day and on_day[1], request.association_name
                 )
@@ -47,88 +44,74 @@ def check_end(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
             problems.append("sans relais au service prescripteur")
         if problems:
             what = "Fin" if isinstance(event, Mesure.Ended) else "Rupture"
-            findings.append(
-                Finding(
-                    "ASLL-FIN",
-                    f"{what} de la mesure le {fr_day(event.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    (event.originator_version,),
-                    event.occurred_on,
-                )
+            yield finding_on(
+                "ASLL-FIN",
+                f"{what} de la mesure le {fr_day(event.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [event],
             )
-    return findings
 
 
-def check_follow_up(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+def check_follow_up(history: History) -> Iterator[Finding]:
     """BILAN-SUITE: the minimum the bilan d'installation asked for."""
-    request = first_of(events, Mesure.Requested)
+    request = history.first(Mesure.Requested)
     if request is None or not request.min_months:
-        return []
+        return
     least = request.min_months
-    findings = []
-    convention = first_of(events, Mesure.ConventionSigned)
+    convention = history.first(Mesure.ConventionSigned)
     if convention is not None and convention.duration_months < least:
-        findings.append(
-            Finding(
-                "BILAN-SUITE",
-                f"Convention de {convention.duration_months} mois pour un "
-                f"accompagnement d'au moins {least} mois demandé après le bilan "
-                "d'installation.",
-                (request.originator_version, convention.originator_version),
-                convention.occurred_on,
-            )
+        yield finding_on(
+            "BILAN-SUITE",
+            f"Convention de {convention.duration_months} mois pour un "
+            f"accompagnement d'au moins {least} mois demandé après le bilan "
+            "d'installation.",
+            [request, convention],
         )
-    ended = first_of(events, Mesure.Ended)
+    ended = history.first(Mesure.Ended)
     if convention is not None and ended is not None:
         until = add_months(convention.starts_on, least)
         if ended.occurred_on < until:
-            findings.append(
-                Finding(
-                    "BILAN-SUITE",
-                    f"Mesure terminée le {fr_day(ended.occurred_on)}, "
-                    f"avant les {least} "
-                    f"mois d'accompagnement demandés après le bilan d'installation "
-                    f"(jusqu'au {fr_day(until)}).",
-                    (request.originator_version, ended.originator_version),
-                    ended.occurred_on,
-                )
+            yield finding_on(
+                "BILAN-SUITE",
+                f"Mesure terminée le {fr_day(ended.occurred_on)}, "
+                f"avant les {least} "
+                f"mois d'accompagnement demandés après le bilan d'installation "
+                f"(jusqu'au {fr_day(until)}).",
+                [request, ended],
             )
-    return findings
 
 
-def check_support_starts(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
+def check_support_starts(history: History) -> list[Finding]:
     """BILAN-SUITE: the support a bilan d'installation asked for starts, its
     convention signed within `bilan_support_start_months` (in force on the
     request's day) of the request; otherwise a breach the day after."""
-    request = first_of(events, Mesure.Requested)
+    request = history.first(Mesure.Requested)
     judged = (
-        request
-        and request.origin_dossier_id
-        and in_force(settings_on, request.occurred_on)
+        request and request.origin_dossier_id and history.in_force(request.occurred_on)
     )
     if not judged:
         return []
     number, settings = judged
     due = add_months(request.occurred_on, settings.bilan_support_start_months)
-    convention = first_of(events, Mesure.ConventionSigned)
-    if (convention is not None and convention.occurred_on <= due) or as_of <= due:
+    convention = history.first(Mesure.ConventionSigned)
+    if (
+        convention is not None and convention.occurred_on <= due
+    ) or history.as_of <= due:
         return []
     late = (
         f"convention signée le {fr_day(convention.occurred_on)}"
         if convention is not None
-        else f"mesure au stade « {m.STAGE_LABELS[_stage(events)]} »"
+        else f"mesure au stade « {m.STAGE_LABELS[_stage(history.events)]} »"
     )
     return [
-        Finding(
+        finding_on(
             "BILAN-SUITE",
             f"Accompagnement demandé le {fr_day(request.occurred_on)} après un bilan "
             f"d'installation, pas commencé au {fr_day(due)} "
             f"({settings.bilan_support_start_months} mois) : {late}.",
-            (request.originator_version,),
-            the_day_after(due),
+            [request],
             number,
+            on=the_day_after(due),
         )
     ]
 
@@ -142,27 +125,25 @@ def _stage(events: Sequence[Any]) -> str:
     return stage
 
 
-def check_retention(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    if any(isinstance(e, Mesure.PersonalDataErased) for e in events):
+def check_retention(history: History) -> list[Finding]:
+    if any(isinstance(e, Mesure.PersonalDataErased) for e in history.events):
         return []  # erased: nothing held any more
-    last = max(events, key=lambda e: (e.occurred_on, e.originator_version))
-    judged = in_force(settings_on, last.occurred_on)
+    last = max(history.events, key=lambda e: (e.occurred_on, e.originator_version))
+    judged = history.in_force(last.occurred_on)
     if not judged:
         return []
     number, settings = judged
     until = add_months(last.occurred_on, settings.support_retention_months)
-    if as_of <= until:
+    if history.as_of <= until:
         return []
     return [
-        Finding(
+        finding_on(
             "RGPD-CONSERVATION",
             f"Données d'accompagnement social conservées au-delà du {fr_day(until)} : "
             f"dernier contact le {fr_day(last.occurred_on)}, "
             f"{settings.support_retention_months} mois de conservation. À effacer.",
-            (last.originator_version,),
-            the_day_after(until),
+            [last],
             number,
+            on=the_day_after(until),
         )
     ]

@@ -4,20 +4,18 @@ convention's length, its renewals, its cover), ASLL-RYTHME
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain import mesure_steps as m
-from domain.legality.reading import events_of, first_of, the_day_after
-from domain.legality.rules import Finding, in_force
+from domain.legality.reading import History, finding_on, the_day_after
+from domain.legality.rules import Finding
 from domain.mesure import Mesure
 from domain.shared import add_months, fr_day
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from domain.department_settings import DepartmentSettings
-    from domain.legality.rules import SettingsOn
 
 
 CLOSINGS = (Mesure.Ended, Mesure.BrokenOff)
@@ -34,22 +32,20 @@ def chained_too_far(
     request: Any, chain: int, judged: tuple[int, DepartmentSettings]
 ) -> Finding:
     number, settings = judged
-    return Finding(
+    return finding_on(
         "ASLL-DUREE",
         f"Ré-intervention demandée le {fr_day(request.occurred_on)}, moins de "
         f"{settings.asll_reintervention_gap_months} mois après la fin de la mesure "
         f"précédente : renouvellement n° {chain} de l'accompagnement, "
         f"{settings.asll_renewals_allowed} au plus dans le département.",
-        (request.originator_version,),
-        request.occurred_on,
+        [request],
         number,
     )
 
 
-def check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
-    findings = []
-    for convention in events_of(events, Mesure.ConventionSigned):
-        judged = in_force(settings_on, convention.occurred_on)
+def check_content(history: History) -> Iterator[Finding]:
+    for convention in history.of(Mesure.ConventionSigned):
+        judged = history.in_force(convention.occurred_on)
         if not judged:
             continue
         number, settings = judged
@@ -64,33 +60,28 @@ def check_content(events: Sequence[Any], settings_on: SettingsOn) -> list[Findin
                 f"axes hors de la liste du département : {', '.join(unknown)}"
             )
         if problems:
-            findings.append(
-                Finding(
-                    "ASLL-CONTENU",
-                    f"Convention du {fr_day(convention.occurred_on)} : "
-                    f"{' ; '.join(problems)}.",
-                    (convention.originator_version,),
-                    convention.occurred_on,
-                    number,
-                )
+            yield finding_on(
+                "ASLL-CONTENU",
+                f"Convention du {fr_day(convention.occurred_on)} : "
+                f"{' ; '.join(problems)}.",
+                [convention],
+                number,
             )
-    return findings
 
 
-def check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Finding]:
+def check_duration(history: History) -> Iterator[Finding]:
     """ASLL-DUREE, the command side: lengths, renewals (counting those of the
     household's chain of measures) and who grants them."""
-    findings = []
-    notified = first_of(events, Mesure.Notified)
-    request = first_of(events, Mesure.Requested)
+    notified = history.first(Mesure.Notified)
+    request = history.first(Mesure.Requested)
     renewals = request.chain_renewals if request else 0
-    judged = request and in_force(settings_on, request.occurred_on)
+    judged = request and history.in_force(request.occurred_on)
     if judged and renewals > judged[1].asll_renewals_allowed:
-        findings.append(chained_too_far(request, renewals, judged))
-    for event in events:
+        yield chained_too_far(request, renewals, judged)
+    for event in history.events:
         if not isinstance(event, Mesure.ConventionSigned | Mesure.Renewed):
             continue
-        judged = in_force(settings_on, event.occurred_on)
+        judged = history.in_force(event.occurred_on)
         if not judged:
             continue
         number, settings = judged
@@ -125,24 +116,15 @@ def check_duration(events: Sequence[Any], settings_on: SettingsOn) -> list[Findi
                     f"{event.actor.organisation}, pas par {notifier} qui a notifié "
                     "la mesure."
                 )
-        findings += [
-            Finding(
-                "ASLL-DUREE",
-                problem,
-                (event.originator_version,),
-                event.occurred_on,
-                number,
-            )
-            for problem in problems
+        yield from [
+            finding_on("ASLL-DUREE", problem, [event], number) for problem in problems
         ]
-    return findings
 
 
-def check_cover(events: Sequence[Any], as_of: date) -> list[Finding]:
+def check_cover(history: History) -> Iterator[Finding]:
     """ASLL-DUREE, the history side: no day of support outside the convention."""
-    findings = []
     period: Any = None  # the convention or the last renewal: it sets the end
-    for event in events:
+    for event in history.events:
         if isinstance(event, Mesure.ConventionSigned) and period is None:
             period = event
             continue
@@ -150,74 +132,61 @@ def check_cover(events: Sequence[Any], as_of: date) -> list[Finding]:
             continue
         if event.occurred_on > period.ends_on:
             what = LATE_STEPS[type(event)]
-            findings.append(
-                Finding(
-                    "ASLL-DUREE",
-                    f"Mesure arrivée à son terme le {fr_day(period.ends_on)} sans "
-                    f"renouvellement : {what} le {fr_day(event.occurred_on)}, après "
-                    "la fin.",
-                    (period.originator_version, event.originator_version),
-                    the_day_after(period.ends_on),
-                )
+            yield finding_on(
+                "ASLL-DUREE",
+                f"Mesure arrivée à son terme le {fr_day(period.ends_on)} sans "
+                f"renouvellement : {what} le {fr_day(event.occurred_on)}, après "
+                "la fin.",
+                [period, event],
+                on=the_day_after(period.ends_on),
             )
         if isinstance(event, Mesure.Renewed):
             period = event
         else:
             period = None  # closed: nothing more to cover
             break
-    if period is not None and as_of > period.ends_on:
-        findings.append(
-            Finding(
-                "ASLL-DUREE",
-                f"La mesure court au-delà de son terme du {fr_day(period.ends_on)} "
-                "sans renouvellement, ni bilan, ni rupture.",
-                (period.originator_version,),
-                the_day_after(period.ends_on),
-            )
+    if period is not None and history.as_of > period.ends_on:
+        yield finding_on(
+            "ASLL-DUREE",
+            f"La mesure court au-delà de son terme du {fr_day(period.ends_on)} "
+            "sans renouvellement, ni bilan, ni rupture.",
+            [period],
+            on=the_day_after(period.ends_on),
         )
-    return findings
 
 
-def check_rhythm(
-    events: Sequence[Any], settings_on: SettingsOn, as_of: date
-) -> list[Finding]:
-    convention = first_of(events, Mesure.ConventionSigned)
+def check_rhythm(history: History) -> Iterator[Finding]:
+    convention = history.first(Mesure.ConventionSigned)
     if convention is None:
-        return []
-    last = max(
-        e.ends_on for e in events_of(events, Mesure.ConventionSigned, Mesure.Renewed)
-    )
-    closing = first_of(events, *CLOSINGS)
+        return
+    last = max(e.ends_on for e in history.of(Mesure.ConventionSigned, Mesure.Renewed))
+    closing = history.first(*CLOSINGS)
     if closing is not None:
         last = min(last, closing.occurred_on)
-    meetings = events_of(events, Mesure.MeetingHeld, Mesure.MeetingMissed)
-    findings = []
+    meetings = history.of(Mesure.MeetingHeld, Mesure.MeetingMissed)
     month = 0
     while True:
         first_day = add_months(convention.starts_on, month)
         last_day = add_months(convention.starts_on, month + 1) - timedelta(days=1)
         month += 1
-        if last_day > last or last_day >= as_of:
+        if last_day > last or last_day >= history.as_of:
             break
-        judged = in_force(settings_on, first_day)
+        judged = history.in_force(first_day)
         if not judged:
             continue
         number, settings = judged
         in_month = [e for e in meetings if first_day <= e.occurred_on <= last_day]
         held = sum(1 for e in in_month if isinstance(e, Mesure.MeetingHeld))
         if held < settings.meetings_per_month:
-            findings.append(
-                Finding(
-                    "ASLL-RYTHME",
-                    f"{held} rencontre(s) tenue(s) du {fr_day(first_day)} au "
-                    f"{fr_day(last_day)}, pour {settings.meetings_per_month} attendues "
-                    "par mois.",
-                    (
-                        convention.originator_version,
-                        *(e.originator_version for e in in_month),
-                    ),
-                    the_day_after(last_day),
-                    number,
-                )
+            yield Finding(
+                "ASLL-RYTHME",
+                f"{held} rencontre(s) tenue(s) du {fr_day(first_day)} au "
+                f"{fr_day(last_day)}, pour {settings.meetings_per_month} attendues "
+                "par mois.",
+                (
+                    convention.originator_version,
+                    *(e.originator_version for e in in_month),
+                ),
+                the_day_after(last_day),
+                number,
             )
-    return findings

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain import mesure_rules as m
 from domain.legality.mesure.convention import CLOSINGS, chained_too_far
-from domain.legality.reading import events_of, first_of, in_order, known_by
+from domain.legality.reading import events_of, finding_on, first_of, in_order, known_by
 from domain.legality.rules import Finding, in_force
 from domain.mesure import Mesure
 from domain.shared import fr_day
@@ -59,14 +59,13 @@ def check_household(
             on_day = in_force(settings_on, renewal.occurred_on)
             if on_day and number > on_day[1].asll_renewals_allowed:
                 problems.append(
-                    Finding(
+                    finding_on(
                         "ASLL-DUREE",
                         f"Renouvellement n° {number} de l'accompagnement du ménage "
                         f"décidé le {fr_day(renewal.occurred_on)} : "
                         f"{on_day[1].asll_renewals_allowed} au plus dans le "
                         "département.",
-                        (renewal.originator_version,),
-                        renewal.occurred_on,
+                        [renewal],
                         on_day[0],
                     )
                 )
