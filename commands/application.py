@@ -18,6 +18,7 @@ from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
 from commands.settings_versions import SettingsVersions
+from commands.snapshots import Replay, paged
 from domain import access
 from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
@@ -46,7 +47,12 @@ if TYPE_CHECKING:
 
     from commands.base import Command, Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
+    from commands.snapshots import SnapshotStore
     from domain.shared import Meta
+
+
+NOW = Clocks()  # a record as it stands
+SNAPSHOT_PAGE = 100  # events read at a time after a snapshot, by the clocks
 
 
 class Logis(Application[UUID]):
@@ -56,6 +62,8 @@ class Logis(Application[UUID]):
         super().__init__(env)
         self.saved_listeners: list[Callable[[], None]] = []
         self.settings_versions = SettingsVersions()  # each validated once
+        # Long records load from their nearest snapshot (infra/ attaches it).
+        self.snapshots: SnapshotStore | None = None
 
     def _notify(self, recordings: list[Any]) -> None:
         """After each save: the in-process projector is woken (infra/)."""
@@ -144,6 +152,15 @@ class Logis(Application[UUID]):
         `<kind>_not_found_at_date` before it existed, by either clock; 422
         when the clocks read the future."""
         found = kind(kind_name)
+        start = self.snapshots and self.snapshots.nearest(record_id, clocks)
+        if start:  # its events up to there all known and happened by the clocks
+            if not isinstance(start.aggregate, found.aggregate):
+                raise _not_found(found, record_id)
+            self.check_clocks(clocks, start.aggregate.department, now)
+            replay = Replay(self.snapshots, record_id, start)
+            after = paged(self.events.get, record_id, start.version, SNAPSHOT_PAGE)
+            replay.apply(clocks.replayable(after))
+            return replay.done()
         events = self.events.get(record_id)  # decoded one at a time
         first = next(events, None)
         if not isinstance(first, found.event):
@@ -156,7 +173,9 @@ class Logis(Application[UUID]):
         if absent is not None:
             message, code = absent
             raise NotFoundError(message, f"{kind_name}_{code}")
-        return _replay(None, replayable)
+        replay = Replay(self.snapshots, record_id, None)
+        replay.apply(replayable)
+        return replay.done()
 
     @staticmethod
     def check_clocks(
@@ -319,11 +338,17 @@ class Logis(Application[UUID]):
         return of_kind.facts(record, landlord)
 
     def _find(self, aggregate_id: UUID) -> Any:
-        """The aggregate as it stands now, or None if there is none."""
-        try:
-            return self.repository.get(aggregate_id, projector_func=_replay)
-        except AggregateNotFoundError:
-            return None
+        """The aggregate as it stands now, or None if there is none: from its
+        latest snapshot and the events after it (commands/snapshots.py)."""
+        if self.snapshots is None:
+            try:
+                return self.repository.get(aggregate_id, projector_func=_replay)
+            except AggregateNotFoundError:
+                return None
+        start = self.snapshots.nearest(aggregate_id, NOW)
+        replay = Replay(self.snapshots, aggregate_id, start)
+        replay.apply(self.events.get(aggregate_id, gt=start.version if start else None))
+        return replay.done()
 
     # ---- the one way a command is carried out ---------------------------------------
 

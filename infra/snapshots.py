@@ -1,0 +1,424 @@
+"""The records' snapshots (`record_snapshots` on SQLite, `logis_record_snapshots`
+on PostgreSQL): what commands/snapshots.py loads a long record from.
+
+A snapshot is a cache, never evidence, and is read only when it still matches:
+- it names the seal (`event_hash`, infra/ledger/) of the event it was taken
+  after, which chains every earlier event of the record: a load uses it only
+  while that seal is the one the store holds (a record whose events were
+  rewritten and resealed is replayed), and a store without seals has none;
+- a household's record (a dossier, a measure, a referral) holds its personal
+  data: its snapshot is encrypted whole (AES-GCM) under the household's key
+  (infra/household_keys.py), authenticating the record, the version, the seal
+  and the code's fingerprint. Once the key is destroyed it can no longer be
+  read, so an erasure reaches snapshots as it reaches events (they are dropped
+  at the erasure too); a record holding other households' data (a commission's
+  motives) gets none; a record without personal data is stored as the events
+  are (LOGIS_CIPHER_KEY's cipher when set);
+- `fingerprint` is a digest of the domain code (domain/*.py), `class_version`
+  the aggregate's: a snapshot written by other code is ignored, the record
+  replayed from its events (and snapshotted again);
+- a state is encoded as the events are (the store's transcodings), its tuples
+  and sets marked so that they read back as they were; a state that would not
+  read back exactly is not snapshotted.
+
+Writing a snapshot never fails a load: an error is logged and the load goes on.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import JSONTranscoder, PersistenceError, Transcoding
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic, resolve_topic
+
+import domain
+from commands.snapshots import Snapshot, Taken
+from domain.personal import personal_fields
+from infra.household_keys import HouseholdKeys
+from infra.sql_dialects import psycopg_query, quoted
+
+if TYPE_CHECKING:
+    from domain.clocks import Clocks
+
+log = logging.getLogger("logis.snapshots")
+
+INTERVAL = 50  # a snapshot every 50 versions of a record
+NONCE_BYTES = 12
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A digest of the domain code: a snapshot of a state that other code
+    built (an event's mutator changed since) is not this code's to read."""
+    digest = hashlib.sha256(b"logis.snapshot.v1")
+    root = Path(domain.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def households_held(aggregate_class: type) -> str:
+    """Whose personal data a record of that class holds: "none", its "own"
+    household's, or "several" households' (items naming other dossiers)."""
+    paths = [
+        path
+        for name in dir(aggregate_class)
+        if isinstance(event := getattr(aggregate_class, name), type)
+        and issubclass(event, DomainEvent)
+        for path in personal_fields(event)
+    ]
+    if not paths:
+        return "none"
+    return "several" if any("[]" in path for path in paths) else "own"
+
+
+class _Container(Transcoding):
+    """A tuple, set or frozenset of a state, marked by `_marked` (the JSON
+    encoder writes a tuple as a list without asking the transcoder)."""
+
+    def __init__(self, kind: type) -> None:
+        self.type, self.name = kind, f"snapshot_{kind.__name__}"
+
+    def encode(self, obj: Any) -> Any:
+        return [_marked(item) for item in obj]
+
+    def decode(self, data: Any) -> Any:
+        return self.type(data)
+
+
+CONTAINERS = {kind: _Container(kind) for kind in (tuple, set, frozenset)}
+
+
+def _marked(value: Any) -> Any:
+    """`value` with its tuples and sets (at any depth) as transcoded objects."""
+    kind = type(value)
+    if kind is list:
+        return [_marked(item) for item in value]
+    if kind is dict:
+        return {key: _marked(item) for key, item in value.items()}
+    container = CONTAINERS.get(kind)
+    if container is not None:
+        return {"_type_": container.name, "_data_": container.encode(value)}
+    return value
+
+
+def snapshot_transcoder(events: Any) -> JSONTranscoder:
+    """The events' transcoder's transcodings, and the containers'."""
+    transcoder = JSONTranscoder()
+    for transcoding in [*events.types.values(), *CONTAINERS.values()]:
+        transcoder.register(transcoding)
+    return transcoder
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - EPOCH) // MICROSECOND
+
+
+def _moment(micros: int) -> datetime:
+    return EPOCH + micros * MICROSECOND
+
+
+class RecordSnapshots:
+    """The snapshots' table of one store. Subclasses give the SQL dialect."""
+
+    def __init__(
+        self,
+        datastore: Any,
+        table: str,
+        seals_table: str,
+        keys: HouseholdKeys,
+        mapper: Any,
+        interval: int = INTERVAL,
+    ) -> None:
+        self.datastore = datastore
+        self.table, self.seals = table, seals_table
+        self.keys, self.mapper = keys, mapper
+        self.interval = interval
+        self.fingerprint = fingerprint()
+        self.transcoder = snapshot_transcoder(mapper.transcoder)
+
+    # -- dialect --
+
+    def query(self, text: str) -> Any:
+        return text
+
+    def param(self, value: UUID) -> Any:
+        return value.hex
+
+    # -- reading --
+
+    def nearest(self, record_id: UUID, clocks: Clocks) -> Snapshot | None:
+        """The latest snapshot a load by `clocks` may start from, that still
+        matches its record's seals; None: replay from the first event."""
+        conditions, params = "", [self.param(record_id), self.fingerprint]
+        if clocks.known_at is not None:
+            conditions += " AND s.recorded_until <= ?"
+            params.append(_micros(clocks.known_at))
+        if clocks.as_of is not None:
+            conditions += " AND s.happened_until <= ?"
+            params.append(clocks.as_of.toordinal())
+        statement = self.query(
+            "SELECT s.originator_version, s.topic, s.class_version, s.event_hash, "
+            "s.recorded_until, s.happened_until, s.household_id, s.state, "
+            f"e.event_hash AS sealed FROM {self.table} s LEFT JOIN {self.seals} e "
+            "ON e.originator_id = s.originator_id "
+            "AND e.originator_version = s.originator_version "
+            f"WHERE s.originator_id = ? AND s.fingerprint = ?{conditions} "
+            "ORDER BY s.originator_version DESC LIMIT 1"
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, params)
+            row = curs.fetchone()
+        if row is None:
+            return None
+        version = int(row["originator_version"])
+        if row["sealed"] != row["event_hash"]:
+            log.warning(
+                "snapshot_ignored record=%s version=%s reason=seal_mismatch",
+                record_id,
+                version,
+            )
+            return None
+        aggregate_class = resolve_topic(row["topic"])
+        if row["class_version"] != getattr(aggregate_class, "class_version", 1):
+            return None
+        plain = self._open(record_id, version, row)
+        if plain is None:
+            return None
+        aggregate = object.__new__(aggregate_class)
+        aggregate.__dict__.update(self.transcoder.decode(plain))
+        aggregate.__dict__["_pending_events"] = []
+        happened = row["happened_until"]
+        return Snapshot(
+            aggregate,
+            version,
+            _moment(int(row["recorded_until"])),
+            None if happened is None else date.fromordinal(int(happened)),
+        )
+
+    def _open(self, record_id: UUID, version: int, row: Any) -> bytes | None:
+        state = bytes(row["state"])
+        household = row["household_id"]
+        if household is None:
+            return self._unwrap(state)
+        household_id = household if isinstance(household, UUID) else UUID(household)
+        key = self.keys.key(household_id)
+        if key is None:  # erased: the snapshot reads no more
+            return None
+        aad = self._aad(record_id, version, row["event_hash"])
+        try:
+            return AESGCM(key).decrypt(state[:NONCE_BYTES], state[NONCE_BYTES:], aad)
+        except InvalidTag:
+            log.warning(
+                "snapshot_ignored record=%s version=%s reason=invalid_tag",
+                record_id,
+                version,
+            )
+            return None
+
+    def _unwrap(self, state: bytes) -> bytes:
+        if self.mapper.cipher is not None:
+            state = self.mapper.cipher.decrypt(state)
+        if self.mapper.compressor is not None:
+            state = self.mapper.compressor.decompress(state)
+        return state
+
+    def _aad(self, record_id: UUID, version: int, event_hash: str) -> bytes:
+        return f"{record_id.hex}/{version}/{event_hash}/{self.fingerprint}".encode()
+
+    # -- writing --
+
+    def take(
+        self, aggregate: Any, recorded_until: datetime, happened_until: date | None
+    ) -> Taken | None:
+        """The record's state encoded now (it goes on changing), or None when
+        it may not be snapshotted, or would not read back exactly."""
+        aggregate_class = type(aggregate)
+        if households_held(aggregate_class) == "several":
+            return None
+        state = dict(vars(aggregate))
+        state.pop("_pending_events", None)
+        try:
+            plain = self.transcoder.encode(_marked(state))
+            exact = self.transcoder.decode(plain) == state
+        except (TypeError, ValueError):  # a type no transcoding knows
+            exact = False
+        if not exact:
+            log.debug("snapshot_skipped class=%s", aggregate_class.__name__)
+            return None
+        return Taken(
+            aggregate.version,
+            get_topic(aggregate_class),
+            getattr(aggregate_class, "class_version", 1),
+            recorded_until,
+            happened_until,
+            plain,
+        )
+
+    def write(self, record_id: UUID, taken: list[Taken]) -> None:
+        """Store the snapshots taken (each after its event's seal; none for a
+        household whose key is gone, or an event without a seal)."""
+        try:
+            self._write(record_id, taken)
+        except PersistenceError as error:  # a cache: the load goes on
+            log.warning("snapshot_not_written record=%s error=%r", record_id, error)
+
+    def _write(self, record_id: UUID, taken: list[Taken]) -> None:
+        household, key = None, None
+        if households_held(resolve_topic(taken[0].topic)) == "own":
+            household = self.keys.household_of(record_id)
+            key = None if household is None else self.keys.key(household)
+            if key is None:
+                return
+        seals = self._seals(record_id, [t.version for t in taken])
+        rows = []
+        for t in taken:
+            sealed = seals.get(t.version)
+            if sealed is None:
+                continue
+            if key is None:
+                state = self._wrap(t.state)
+            else:
+                nonce = os.urandom(NONCE_BYTES)
+                aad = self._aad(record_id, t.version, sealed)
+                state = nonce + AESGCM(key).encrypt(nonce, t.state, aad)
+            rows.append(
+                (
+                    self.param(record_id),
+                    self.fingerprint,
+                    t.version,
+                    t.topic,
+                    t.class_version,
+                    sealed,
+                    _micros(t.recorded_until),
+                    None if t.happened_until is None else t.happened_until.toordinal(),
+                    None if household is None else self.param(household),
+                    state,
+                )
+            )
+        if not rows:
+            return
+        statement = self.query(
+            f"INSERT INTO {self.table} (originator_id, fingerprint, "
+            "originator_version, topic, class_version, event_hash, recorded_until, "
+            "happened_until, household_id, state) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (originator_id, fingerprint, "
+            "originator_version) DO UPDATE SET topic = excluded.topic, "
+            "class_version = excluded.class_version, event_hash = excluded.event_hash, "
+            "recorded_until = excluded.recorded_until, "
+            "happened_until = excluded.happened_until, "
+            "household_id = excluded.household_id, state = excluded.state"
+        )
+        with self.datastore.transaction(commit=True) as curs:
+            curs.executemany(statement, rows)
+
+    def _wrap(self, state: bytes) -> bytes:
+        if self.mapper.compressor is not None:
+            state = self.mapper.compressor.compress(state)
+        if self.mapper.cipher is not None:
+            state = self.mapper.cipher.encrypt(state)
+        return state
+
+    def _seals(self, record_id: UUID, versions: list[int]) -> dict[int, str]:
+        marks = ", ".join("?" for _ in versions)
+        statement = self.query(
+            f"SELECT originator_version, event_hash FROM {self.seals} "
+            f"WHERE originator_id = ? AND originator_version IN ({marks})"
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [self.param(record_id), *versions])
+            return {
+                int(r["originator_version"]): r["event_hash"] for r in curs.fetchall()
+            }
+
+    def drop(self, record_ids: list[UUID]) -> None:
+        """Forget every snapshot of these records (an erasure: unreadable
+        already, they need not linger)."""
+        if not record_ids:
+            return
+        marks = ", ".join("?" for _ in record_ids)
+        statement = self.query(
+            f"DELETE FROM {self.table} WHERE originator_id IN ({marks})"
+        )
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(statement, [self.param(i) for i in record_ids])
+
+    def versions(self, record_id: UUID) -> list[int]:
+        """The versions of the record this code has snapshots of."""
+        statement = self.query(
+            f"SELECT originator_version FROM {self.table} "
+            "WHERE originator_id = ? AND fingerprint = ? ORDER BY originator_version"
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [self.param(record_id), self.fingerprint])
+            return [int(r["originator_version"]) for r in curs.fetchall()]
+
+
+class SQLiteRecordSnapshots(RecordSnapshots):
+    def __init__(self, datastore: Any, keys: HouseholdKeys, mapper: Any) -> None:
+        super().__init__(datastore, "record_snapshots", "event_seals", keys, mapper)
+
+
+class PostgresRecordSnapshots(RecordSnapshots):
+    def __init__(
+        self, datastore: Any, prefix: str, keys: HouseholdKeys, mapper: Any
+    ) -> None:
+        schema = datastore.schema
+        super().__init__(
+            datastore,
+            quoted(schema, f"{prefix}_record_snapshots"),
+            quoted(schema, f"{prefix}_event_seals"),
+            keys,
+            mapper,
+        )
+
+    def query(self, text: str) -> Any:
+        return psycopg_query(text)
+
+    def param(self, value: UUID) -> Any:
+        return value
+
+
+def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | None:
+    """Give the application its store's snapshots (bootstrap does it): a
+    Logis recorder's (household keys and seals beside the events), else none."""
+    recorder = app.recorder
+    keys = getattr(recorder, "household_keys", None)
+    if not isinstance(keys, HouseholdKeys) or not hasattr(recorder, "ledger"):
+        return None
+    snapshots: RecordSnapshots
+    if isinstance(recorder, PostgresApplicationRecorder):
+        prefix = recorder.events_table_name.removesuffix("_events")
+        snapshots = PostgresRecordSnapshots(
+            recorder.datastore, prefix, keys, app.mapper
+        )
+    else:
+        snapshots = SQLiteRecordSnapshots(recorder.datastore, keys, app.mapper)
+    snapshots.interval = interval
+    app.snapshots = snapshots
+    return snapshots
+
+
+def snapshots_of(app: Any) -> RecordSnapshots:
+    found = getattr(app, "snapshots", None)
+    if not isinstance(found, RecordSnapshots):
+        msg = "Ce stockage ne garde pas d'instantanés."
+        raise TypeError(msg)
+    return found
