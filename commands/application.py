@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from domain.shared import Meta
 
 
-NOW = Clocks()  # a record as it stands
 SNAPSHOT_PAGE = 100  # events read at a time after a snapshot, by the clocks
 
 
@@ -345,9 +344,9 @@ class Logis(Application[UUID]):
                 return self.repository.get(aggregate_id, projector_func=_replay)
             except AggregateNotFoundError:
                 return None
-        start = self.snapshots.nearest(aggregate_id, NOW)
+        start, stored = self.snapshots.current(aggregate_id)
         replay = Replay(self.snapshots, aggregate_id, start)
-        replay.apply(self.events.get(aggregate_id, gt=start.version if start else None))
+        replay.apply(map(self.mapper.to_domain_event, stored))
         return replay.done()
 
     # ---- the one way a command is carried out ---------------------------------------

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
     from uuid import UUID
 
     from domain.clocks import Clocks
@@ -54,6 +54,10 @@ class SnapshotStore(Protocol):
     interval: int  # a snapshot every `interval` versions; 0: none taken
 
     def nearest(self, record_id: UUID, clocks: Clocks) -> Snapshot | None: ...
+
+    def current(self, record_id: UUID) -> tuple[Snapshot | None, Sequence[Any]]:
+        """The latest snapshot and the stored events after it."""
+        ...
 
     def take(
         self, aggregate: Any, recorded_until: datetime, happened_until: date | None
