@@ -8,7 +8,9 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -22,9 +24,12 @@ from api.main import create_app
 from commands.application import _replay
 from commands.errors import NotFoundError
 from domain.clocks import Clocks
+from domain.department import department_id
 from domain.dossier import Dossier
 from domain.personal import ERASED
+from infra.bootstrap import build_system
 from infra.household_keys import keys_of
+from infra.settings import Settings
 from infra.snapshots import snapshots_of
 from tests.helpers.api import (
     MAIRIE_AVIS,
@@ -281,3 +286,31 @@ def assert_same_load(system: System, record_id: UUID, clocks: Clocks) -> None:
         assert expected is None
         return
     assert vars(loaded) == vars(expected)
+
+
+def test_a_record_without_personal_data_is_snapshotted_as_its_events_are_stored(
+    database_url: str,
+):
+    """Under LOGIS_CIPHER_KEY, a department's snapshot is ciphered like its
+    events; it loads as its events replay."""
+    key = base64.b64encode(os.urandom(32)).decode()
+    system = build_system(
+        Settings(
+            database_url=database_url,
+            log_json=False,
+            snapshot_interval=2,
+            cipher_key=key,
+        )
+    )
+    try:
+        adopt_departments(system.app, ["972"])
+        record_id = department_id("972")
+        loaded = system.app._find(record_id)
+        assert snapshots_of(system.app).versions(record_id) == [2]
+        stored = [bytes(row[3]) for row in snapshot_rows(system)]
+        assert stored
+        assert not any(b"_created_on" in state for state in stored)
+        assert vars(system.app._find(record_id)) == vars(loaded)
+        assert vars(loaded) == vars(replayed(system, record_id))
+    finally:
+        system.close()
