@@ -170,6 +170,10 @@ class RecordSnapshots:
     def param(self, value: UUID) -> Any:
         return value.hex
 
+    def reading(self) -> Any:
+        """A cursor for one read statement (its own snapshot of the store)."""
+        return self.datastore.transaction(commit=False)
+
     # -- reading --
 
     def nearest(self, record_id: UUID, clocks: Clocks) -> Snapshot | None:
@@ -182,7 +186,7 @@ class RecordSnapshots:
         if clocks.as_of is not None:
             conditions += " AND s.happened_until <= ?"
             params.append(clocks.as_of.toordinal())
-        with self.datastore.transaction(commit=False) as curs:
+        with self.reading() as curs:
             curs.execute(self.query(self._latest(conditions)), params)
             row = curs.fetchone()
         return None if row is None else self._snapshot(record_id, row)
@@ -200,7 +204,7 @@ class RecordSnapshots:
             "ORDER BY part, originator_version"
         )
         key = self.param(record_id)
-        with self.datastore.transaction(commit=False) as curs:
+        with self.reading() as curs:
             curs.execute(statement, [key, self.fingerprint, key])
             rows = curs.fetchall()
         snapshot = None
@@ -442,6 +446,11 @@ class PostgresRecordSnapshots(RecordSnapshots):
 
     def param(self, value: UUID) -> Any:
         return value
+
+    def reading(self) -> Any:
+        # One statement needs no transaction (BEGIN and ROLLBACK: two round
+        # trips more); the library reads its events so too.
+        return self.datastore.cursor()
 
 
 def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | None:
