@@ -41,17 +41,18 @@ from domain.saisine import Saisine
 from domain.shared import DomainError, RecordedEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from eventsourcing.domain import Aggregate
 
     from commands.base import Command, Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
-    from commands.snapshots import SnapshotStore
+    from commands.snapshots import Snapshot, SnapshotStore
     from domain.shared import Meta
 
 
-SNAPSHOT_PAGE = 100  # events read at a time after a snapshot, by the clocks
+NOW = Clocks()  # a record as it stands
+SNAPSHOT_PAGE = 100  # events read at a time by the clocks
 
 
 class Logis(Application[UUID]):
@@ -63,6 +64,7 @@ class Logis(Application[UUID]):
         self.settings_versions = SettingsVersions()  # each validated once
         # Long records load from their nearest snapshot (infra/ attaches it).
         self.snapshots: SnapshotStore | None = None
+        self.snapshot_page = SNAPSHOT_PAGE
 
     def _notify(self, recordings: list[Any]) -> None:
         """After each save: the in-process projector is woken (infra/)."""
@@ -151,16 +153,14 @@ class Logis(Application[UUID]):
         `<kind>_not_found_at_date` before it existed, by either clock; 422
         when the clocks read the future."""
         found = kind(kind_name)
-        start = self.snapshots and self.snapshots.nearest(record_id, clocks)
-        if start:  # its events up to there all known and happened by the clocks
+        start, events = self._events_by(record_id, clocks)
+        if start is not None:  # its events all known and happened by the clocks
             if not isinstance(start.aggregate, found.aggregate):
                 raise _not_found(found, record_id)
             self.check_clocks(clocks, start.aggregate.department, now)
             replay = Replay(self.snapshots, record_id, start)
-            after = paged(self.events.get, record_id, start.version, SNAPSHOT_PAGE)
-            replay.apply(clocks.replayable(after))
+            replay.apply(clocks.replayable(events))
             return replay.done()
-        events = self.events.get(record_id)  # decoded one at a time
         first = next(events, None)
         if not isinstance(first, found.event):
             raise _not_found(found, record_id)
@@ -175,6 +175,23 @@ class Logis(Application[UUID]):
         replay = Replay(self.snapshots, record_id, None)
         replay.apply(replayable)
         return replay.done()
+
+    def _events_by(
+        self, record_id: UUID, clocks: Clocks
+    ) -> tuple[Snapshot | None, Iterator[Any]]:
+        """The nearest snapshot by `clocks` (None without one), and the
+        record's events after it, decoded one at a time, read a page at a
+        time (a load by the clocks stops at the first beyond them)."""
+        if self.snapshots is None:
+            return None, self.events.get(record_id)
+        page = self.snapshot_page
+        start, stored = self.snapshots.after(record_id, clocks, page)
+        events: Iterator[Any] = map(self.mapper.to_domain_event, stored)
+        if len(stored) == page:
+            last = stored[-1].originator_version
+            more = paged(self.events.get, record_id, last, page)
+            events = chain(events, more)
+        return start, events
 
     @staticmethod
     def check_clocks(
@@ -344,7 +361,7 @@ class Logis(Application[UUID]):
                 return self.repository.get(aggregate_id, projector_func=_replay)
             except AggregateNotFoundError:
                 return None
-        start, stored = self.snapshots.current(aggregate_id)
+        start, stored = self.snapshots.after(aggregate_id, NOW)
         replay = Replay(self.snapshots, aggregate_id, start)
         replay.apply(map(self.mapper.to_domain_event, stored))
         return replay.done()

@@ -55,8 +55,11 @@ class SnapshotStore(Protocol):
 
     def nearest(self, record_id: UUID, clocks: Clocks) -> Snapshot | None: ...
 
-    def current(self, record_id: UUID) -> tuple[Snapshot | None, Sequence[Any]]:
-        """The latest snapshot and the stored events after it."""
+    def after(
+        self, record_id: UUID, clocks: Clocks, limit: int | None = None
+    ) -> tuple[Snapshot | None, Sequence[Any]]:
+        """The nearest snapshot and the stored events after it (the first
+        `limit`); without one, the stored events from the first."""
         ...
 
     def take(

@@ -179,39 +179,40 @@ class RecordSnapshots:
     def nearest(self, record_id: UUID, clocks: Clocks) -> Snapshot | None:
         """The latest snapshot a load by `clocks` may start from, that still
         matches its record's seals; None: replay from the first event."""
-        conditions, params = "", [self.param(record_id), self.fingerprint]
-        if clocks.known_at is not None:
-            conditions += " AND s.recorded_until <= ?"
-            params.append(_micros(clocks.known_at))
-        if clocks.as_of is not None:
-            conditions += " AND s.happened_until <= ?"
-            params.append(clocks.as_of.toordinal())
+        conditions, params = self._conditions(record_id, clocks)
         with self.reading() as curs:
             curs.execute(self.query(self._latest(conditions)), params)
             row = curs.fetchone()
         return None if row is None else self._snapshot(record_id, row)
 
-    def current(self, record_id: UUID) -> tuple[Snapshot | None, list[StoredEvent]]:
-        """The latest snapshot and the stored events after it, in one
-        statement (a load as it stands costs the round trip it cost without
-        snapshots); every event when there is none, or none that matches."""
+    def after(
+        self, record_id: UUID, clocks: Clocks, limit: int | None = None
+    ) -> tuple[Snapshot | None, list[StoredEvent]]:
+        """The snapshot `nearest` finds and the stored events after it (the
+        first `limit`), in one statement: a load costs the round trip it cost
+        without snapshots. Without a snapshot that matches, the events from
+        the first."""
+        conditions, params = self._conditions(record_id, clocks)
+        key = self.param(record_id)
+        bound = "" if limit is None else f" LIMIT {int(limit)}"
         statement = self.query(
-            f"WITH s AS ({self._latest('')}) SELECT 1 AS part, {SNAPSHOT_FIELDS} "
-            "FROM s UNION ALL SELECT 2, originator_version, topic, NULL, NULL, "
-            f"NULL, NULL, NULL, state, NULL FROM {self.events} "
+            f"WITH s AS ({self._latest(conditions)}) SELECT 1 AS part, "
+            f"{SNAPSHOT_FIELDS} FROM s UNION ALL SELECT 2, originator_version, "
+            "topic, NULL, NULL, NULL, NULL, NULL, state, NULL FROM (SELECT "
+            f"originator_version, topic, state FROM {self.events} "
             "WHERE originator_id = ? AND originator_version > "
             "COALESCE((SELECT originator_version FROM s), 0) "
+            f"ORDER BY originator_version{bound}) AS later "
             "ORDER BY part, originator_version"
         )
-        key = self.param(record_id)
         with self.reading() as curs:
-            curs.execute(statement, [key, self.fingerprint, key])
+            curs.execute(statement, [*params, key])
             rows = curs.fetchall()
         snapshot = None
         if rows and rows[0]["part"] == 1:
             snapshot = self._snapshot(record_id, rows[0])
-            if snapshot is None:  # not to be trusted: every event
-                return None, list(self.recorder.select_events(record_id))
+            if snapshot is None:  # not to be trusted: the events from the first
+                return None, list(self.recorder.select_events(record_id, limit=limit))
             rows = rows[1:]
         events = [
             StoredEvent(
@@ -223,6 +224,18 @@ class RecordSnapshots:
             for row in rows
         ]
         return snapshot, events
+
+    def _conditions(self, record_id: UUID, clocks: Clocks) -> tuple[str, list[Any]]:
+        """What a snapshot must satisfy to start a load by `clocks` (its
+        events all recorded by `known_at`, all happened by `as_of`)."""
+        conditions, params = "", [self.param(record_id), self.fingerprint]
+        if clocks.known_at is not None:
+            conditions += " AND s.recorded_until <= ?"
+            params.append(_micros(clocks.known_at))
+        if clocks.as_of is not None:
+            conditions += " AND s.happened_until <= ?"
+            params.append(clocks.as_of.toordinal())
+        return conditions, params
 
     def _latest(self, conditions: str) -> str:
         """The statement of the latest snapshot of a record (`?`: its id,

@@ -224,9 +224,9 @@ def test_loads_from_snapshots_are_the_full_replay_for_random_histories(
     backend: str, database_url: str
 ):
     """Random dossiers' histories, snapshots taken every 1 to 4 versions by
-    loads in a random order: every load, as it stands or by random clocks (a
-    day, a recording moment, both), equals the replay of all the events, or is
-    refused alike."""
+    loads in a random order, events read 1 to 3 at a time: every load, as it
+    stands or by random clocks (a day, a recording moment, both), equals the
+    replay of all the events, or is refused alike."""
     system = open_system(database_url)
     try:
         adopt_departments(system.app)
@@ -240,6 +240,8 @@ def test_loads_from_snapshots_are_the_full_replay_for_random_histories(
         @given(data=st.data())
         def check(data: st.DataObject) -> None:
             snapshots.interval = data.draw(st.integers(1, 4), label="interval")
+            page = data.draw(st.integers(1, 3), label="events read at a time")
+            system.app.snapshot_page = page
             history = RandomHistory(system.app, data.draw)
             for _ in range(data.draw(st.integers(1, 30), label="commands")):
                 history.next_command()
@@ -314,3 +316,20 @@ def test_a_record_without_personal_data_is_snapshotted_as_its_events_are_stored(
         assert vars(loaded) == vars(replayed(system, record_id))
     finally:
         system.close()
+
+
+def test_loads_by_the_clocks_read_the_events_a_page_at_a_time(
+    client: TestClient, department: str
+):
+    system = system_of(client)
+    system.app.snapshot_page = 1
+    snapshots_of(system.app).interval = 0  # none taken: every event paged
+    dossier_id, _ = withdrawn(client, today())
+    assert snapshots_of(system.app).versions(dossier_id) == []
+    clocks = Clocks(as_of=today())
+    loaded = system.app.read_at("dossier", dossier_id, clocks)
+    assert loaded.version == 4
+    assert vars(loaded) == vars(replayed(system, dossier_id, clocks))
+    snapshots_of(system.app).interval = 2
+    system.app.read_at("dossier", dossier_id, clocks)
+    assert snapshots_of(system.app).versions(dossier_id) == [2, 4]
