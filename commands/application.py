@@ -7,7 +7,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from commands.context import CommandResult, Context, LogisRecorder
@@ -18,7 +18,7 @@ from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
 from commands.settings_versions import SettingsVersions
-from commands.snapshots import Replay, paged
+from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by
 from domain import access
 from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
@@ -41,18 +41,14 @@ from domain.saisine import Saisine
 from domain.shared import DomainError, RecordedEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from eventsourcing.domain import Aggregate
 
     from commands.base import Command, Creation, RecordStep
     from commands.department import AdoptSettings, DeclareImport
-    from commands.snapshots import Snapshot, SnapshotStore
+    from commands.snapshots import SnapshotStore
     from domain.shared import Meta
-
-
-NOW = Clocks()  # a record as it stands
-SNAPSHOT_PAGE = 100  # events read at a time by the clocks
 
 
 class Logis(Application[UUID]):
@@ -64,7 +60,7 @@ class Logis(Application[UUID]):
         self.settings_versions = SettingsVersions()  # each validated once
         # Long records load from their nearest snapshot (infra/ attaches it).
         self.snapshots: SnapshotStore | None = None
-        self.snapshot_page = SNAPSHOT_PAGE
+        self.snapshot_page = SNAPSHOT_PAGE  # events read at a time by the clocks
 
     def _notify(self, recordings: list[Any]) -> None:
         """After each save: the in-process projector is woken (infra/)."""
@@ -153,14 +149,13 @@ class Logis(Application[UUID]):
         `<kind>_not_found_at_date` before it existed, by either clock; 422
         when the clocks read the future."""
         found = kind(kind_name)
-        start, events = self._events_by(record_id, clocks)
+        start, events = events_by(self, record_id, clocks)
         if start is not None:  # its events all known and happened by the clocks
             if not isinstance(start.aggregate, found.aggregate):
                 raise _not_found(found, record_id)
             self.check_clocks(clocks, start.aggregate.department, now)
-            replay = Replay(self.snapshots, record_id, start)
-            replay.apply(clocks.replayable(events))
-            return replay.done()
+            replayed = clocks.replayable(events)
+            return Replay(self.snapshots, record_id, start).apply(replayed).done()
         first = next(events, None)
         if not isinstance(first, found.event):
             raise _not_found(found, record_id)
@@ -172,26 +167,7 @@ class Logis(Application[UUID]):
         if absent is not None:
             message, code = absent
             raise NotFoundError(message, f"{kind_name}_{code}")
-        replay = Replay(self.snapshots, record_id, None)
-        replay.apply(replayable)
-        return replay.done()
-
-    def _events_by(
-        self, record_id: UUID, clocks: Clocks
-    ) -> tuple[Snapshot | None, Iterator[Any]]:
-        """The nearest snapshot by `clocks` (None without one), and the
-        record's events after it, decoded one at a time, read a page at a
-        time (a load by the clocks stops at the first beyond them)."""
-        if self.snapshots is None:
-            return None, self.events.get(record_id)
-        page = self.snapshot_page
-        start, stored = self.snapshots.after(record_id, clocks, page)
-        events: Iterator[Any] = map(self.mapper.to_domain_event, stored)
-        if len(stored) == page:
-            last = stored[-1].originator_version
-            more = paged(self.events.get, record_id, last, page)
-            events = chain(events, more)
-        return start, events
+        return Replay(self.snapshots, record_id, None).apply(replayable).done()
 
     @staticmethod
     def check_clocks(
@@ -356,15 +332,8 @@ class Logis(Application[UUID]):
     def _find(self, aggregate_id: UUID) -> Any:
         """The aggregate as it stands now, or None if there is none: from its
         latest snapshot and the events after it (commands/snapshots.py)."""
-        if self.snapshots is None:
-            try:
-                return self.repository.get(aggregate_id, projector_func=_replay)
-            except AggregateNotFoundError:
-                return None
-        start, stored = self.snapshots.after(aggregate_id, NOW)
-        replay = Replay(self.snapshots, aggregate_id, start)
-        replay.apply(map(self.mapper.to_domain_event, stored))
-        return replay.done()
+        start, events = events_by(self, aggregate_id, Clocks())
+        return Replay(self.snapshots, aggregate_id, start).apply(events).done()
 
     # ---- the one way a command is carried out ---------------------------------------
 
@@ -414,14 +383,6 @@ class Logis(Application[UUID]):
             result.stage,
             events=len(recordings),
         )
-
-
-def _replay(aggregate: Any, events: Iterable[Any]) -> Any:
-    """The library's projector without its per-event protocol assertion, which
-    costs a third of an aggregate's load on Python 3.11 (benchmarks/commissions)."""
-    for event in events:
-        aggregate = event.mutate(aggregate)
-    return aggregate
 
 
 def _not_found(found: RecordKind, record_id: UUID) -> NotFoundError:

@@ -18,6 +18,7 @@ written once the load is done: a record that never grows long has none.
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.clocks import Clocks
+
+
+SNAPSHOT_PAGE = 100  # events read at a time by the clocks after a snapshot
 
 
 class Snapshot(NamedTuple):
@@ -85,8 +89,8 @@ class Replay:
         self.taken: list[Taken] = []
         self.interval = 0 if store is None else store.interval
 
-    def apply(self, events: Iterable[Any]) -> Any:
-        """Apply `events` in version order; the record as they leave it."""
+    def apply(self, events: Iterable[Any]) -> Replay:
+        """Apply `events` in version order."""
         aggregate = self.aggregate
         for event in events:
             aggregate = event.mutate(aggregate)
@@ -95,7 +99,7 @@ class Replay:
                 self.aggregate = aggregate
                 self._take()
         self.aggregate = aggregate
-        return aggregate
+        return self
 
     def done(self) -> Any:
         """The record; the snapshots taken on the way written."""
@@ -137,3 +141,22 @@ def paged(read: Any, record_id: UUID, after: int, page: int) -> Iterator[Any]:
             yield event
         if count < page:
             return
+
+
+def events_by(
+    app: Any, record_id: UUID, clocks: Clocks
+) -> tuple[Snapshot | None, Iterator[Any]]:
+    """The record's nearest snapshot by `clocks` (None without one: the
+    application's `snapshots`, or a matching one), and its events after it,
+    decoded one at a time; by the clocks, read a page at a time (a load stops
+    at the first event beyond them), else all at once."""
+    store: SnapshotStore | None = app.snapshots
+    if store is None:
+        return None, app.events.get(record_id)
+    page = None if clocks.now else app.snapshot_page
+    start, stored = store.after(record_id, clocks, page)
+    events: Iterator[Any] = map(app.mapper.to_domain_event, stored)
+    if page is not None and len(stored) == page:
+        last = stored[-1].originator_version
+        events = chain(events, paged(app.events.get, record_id, last, page))
+    return start, events

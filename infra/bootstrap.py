@@ -22,7 +22,7 @@ from infra.following import ProjectorThread
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine
-from infra.snapshots import attach_snapshots
+from infra.snapshot_stores import attach_snapshots
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection

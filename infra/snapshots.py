@@ -26,32 +26,30 @@ Writing a snapshot never fails a load: an error is logged and the load goes on.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import os
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import (
-    JSONTranscoder,
     PersistenceError,
     StoredEvent,
-    Transcoding,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic, resolve_topic
 
-import domain
 from commands.snapshots import Snapshot, Taken
-from domain.personal import personal_fields
 from infra.household_keys import HouseholdKeys
-from infra.sql_dialects import psycopg_query, quoted
+from infra.snapshot_state import (
+    fingerprint,
+    households_held,
+    marked,
+    micros,
+    moment,
+    snapshot_transcoder,
+)
 
 if TYPE_CHECKING:
     from domain.clocks import Clocks
@@ -64,84 +62,6 @@ SNAPSHOT_FIELDS = (
     "originator_version, topic, class_version, event_hash, recorded_until, "
     "happened_until, household_id, state, sealed"
 )
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
-@functools.cache
-def fingerprint() -> str:
-    """A digest of the domain code: a snapshot of a state that other code
-    built (an event's mutator changed since) is not this code's to read."""
-    digest = hashlib.sha256(b"logis.snapshot.v1")
-    root = Path(domain.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
-
-
-@functools.cache
-def households_held(aggregate_class: type) -> str:
-    """Whose personal data a record of that class holds: "none", its "own"
-    household's, or "several" households' (items naming other dossiers)."""
-    paths = [
-        path
-        for name in dir(aggregate_class)
-        if isinstance(event := getattr(aggregate_class, name), type)
-        and issubclass(event, DomainEvent)
-        for path in personal_fields(event)
-    ]
-    if not paths:
-        return "none"
-    return "several" if any("[]" in path for path in paths) else "own"
-
-
-class _Container(Transcoding):
-    """A tuple, set or frozenset of a state, marked by `_marked` (the JSON
-    encoder writes a tuple as a list without asking the transcoder)."""
-
-    def __init__(self, kind: type) -> None:
-        self.type, self.name = kind, f"snapshot_{kind.__name__}"
-
-    def encode(self, obj: Any) -> Any:
-        return [_marked(item) for item in obj]
-
-    def decode(self, data: Any) -> Any:
-        return self.type(data)
-
-
-CONTAINERS = {kind: _Container(kind) for kind in (tuple, set, frozenset)}
-
-
-def _marked(value: Any) -> Any:
-    """`value` with its tuples and sets (at any depth) as transcoded objects."""
-    kind = type(value)
-    if kind is list:
-        return [_marked(item) for item in value]
-    if kind is dict:
-        return {key: _marked(item) for key, item in value.items()}
-    container = CONTAINERS.get(kind)
-    if container is not None:
-        return {"_type_": container.name, "_data_": container.encode(value)}
-    return value
-
-
-def snapshot_transcoder(events: Any) -> JSONTranscoder:
-    """The events' transcoder's transcodings, and the containers'."""
-    transcoder = JSONTranscoder()
-    for transcoding in [*events.types.values(), *CONTAINERS.values()]:
-        transcoder.register(transcoding)
-    return transcoder
-
-
-def _micros(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - EPOCH) // MICROSECOND
-
-
-def _moment(micros: int) -> datetime:
-    return EPOCH + micros * MICROSECOND
 
 
 class RecordSnapshots:
@@ -231,7 +151,7 @@ class RecordSnapshots:
         conditions, params = "", [self.param(record_id), self.fingerprint]
         if clocks.known_at is not None:
             conditions += " AND s.recorded_until <= ?"
-            params.append(_micros(clocks.known_at))
+            params.append(micros(clocks.known_at))
         if clocks.as_of is not None:
             conditions += " AND s.happened_until <= ?"
             params.append(clocks.as_of.toordinal())
@@ -274,7 +194,7 @@ class RecordSnapshots:
         return Snapshot(
             aggregate,
             version,
-            _moment(int(row["recorded_until"])),
+            moment(int(row["recorded_until"])),
             None if happened is None else date.fromordinal(int(happened)),
         )
 
@@ -321,7 +241,7 @@ class RecordSnapshots:
         state = dict(vars(aggregate))
         state.pop("_pending_events", None)
         try:
-            plain = self.transcoder.encode(_marked(state))
+            plain = self.transcoder.encode(marked(state))
             exact = self.transcoder.decode(plain) == state
         except (TypeError, ValueError):  # a type no transcoding knows
             exact = False
@@ -372,7 +292,7 @@ class RecordSnapshots:
                     t.topic,
                     t.class_version,
                     sealed,
-                    _micros(t.recorded_until),
+                    micros(t.recorded_until),
                     None if t.happened_until is None else t.happened_until.toordinal(),
                     None if household is None else self.param(household),
                     state,
@@ -434,58 +354,3 @@ class RecordSnapshots:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, [self.param(record_id), self.fingerprint])
             return [int(r["originator_version"]) for r in curs.fetchall()]
-
-
-class SQLiteRecordSnapshots(RecordSnapshots):
-    def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
-        tables = ("record_snapshots", "event_seals", recorder.events_table_name)
-        super().__init__(recorder, tables, keys, mapper)
-
-
-class PostgresRecordSnapshots(RecordSnapshots):
-    def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
-        schema = recorder.datastore.schema
-        events = recorder.events_table_name
-        prefix = events.removesuffix("_events")
-        tables = (
-            quoted(schema, f"{prefix}_record_snapshots"),
-            quoted(schema, f"{prefix}_event_seals"),
-            quoted(schema, events),
-        )
-        super().__init__(recorder, tables, keys, mapper)
-
-    def query(self, text: str) -> Any:
-        return psycopg_query(text)
-
-    def param(self, value: UUID) -> Any:
-        return value
-
-    def reading(self) -> Any:
-        # One statement needs no transaction (BEGIN and ROLLBACK: two round
-        # trips more); the library reads its events so too.
-        return self.datastore.cursor()
-
-
-def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | None:
-    """Give the application its store's snapshots (bootstrap does it): a
-    Logis recorder's (household keys and seals beside the events), else none."""
-    recorder = app.recorder
-    keys = getattr(recorder, "household_keys", None)
-    if not isinstance(keys, HouseholdKeys) or not hasattr(recorder, "ledger"):
-        return None
-    snapshots: RecordSnapshots
-    if isinstance(recorder, PostgresApplicationRecorder):
-        snapshots = PostgresRecordSnapshots(recorder, keys, app.mapper)
-    else:
-        snapshots = SQLiteRecordSnapshots(recorder, keys, app.mapper)
-    snapshots.interval = interval
-    app.snapshots = snapshots
-    return snapshots
-
-
-def snapshots_of(app: Any) -> RecordSnapshots:
-    found = getattr(app, "snapshots", None)
-    if not isinstance(found, RecordSnapshots):
-        msg = "Ce stockage ne garde pas d'instantanés."
-        raise TypeError(msg)
-    return found

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from api.main import create_app
-from commands.application import _replay
 from commands.errors import NotFoundError
 from domain.clocks import Clocks
 from domain.department import department_id
@@ -30,7 +29,7 @@ from domain.personal import ERASED
 from infra.bootstrap import build_system
 from infra.household_keys import keys_of
 from infra.settings import Settings
-from infra.snapshots import snapshots_of
+from infra.snapshot_stores import snapshots_of
 from tests.helpers.api import (
     MAIRIE_AVIS,
     SOCIAL_ENQUIRY,
@@ -68,9 +67,11 @@ def system_of(client: TestClient) -> System:
 
 
 def replayed(system: System, record_id: UUID, clocks: Clocks | None = None) -> Any:
-    """The record replayed from all its events, as the library would."""
-    events = system.app.events.get(record_id)
-    return _replay(None, (clocks or Clocks()).replayable(events))
+    """The record replayed from all its events, by `clocks`."""
+    aggregate = None
+    for event in (clocks or Clocks()).replayable(system.app.events.get(record_id)):
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def snapshot_rows(system: System) -> list[tuple[Any, ...]]:
