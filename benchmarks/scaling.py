@@ -6,8 +6,9 @@ up to each of the sizes asked (events); at each size, in the same process:
   the application's command path, with idempotency keys), against the
   database driver inserting one row a transaction;
 - loading a measure of 100 and one of 1,000 events, as it stands and as of a
-  date half-way through its history, against the driver reading its rows in
-  order and decoding their JSON (benchmarks/raw.py);
+  date half-way through its history (after one untimed load, which takes its
+  snapshots), against the driver reading its rows in order and decoding their
+  JSON (benchmarks/raw.py);
 - `logis verify` of the whole store, against the driver reading every row;
 - the views caught up, then the first page (50) of a department's dossiers as
   GET /v1/dossiers reads it (the page and the count of the matching rows),
@@ -254,6 +255,11 @@ class _Probe:
         return (time.perf_counter() - started) * 1e3 / COMMANDS
 
     def load_ms(self, load) -> float:
+        """Mean milliseconds of `load`, after one untimed run: the first load
+        of a measure whose events were saved at once takes its snapshots
+        (infra/snapshots.py), as the loads of a growing record take them one
+        at a time."""
+        load()
         started = time.perf_counter()
         for _ in range(LOADS):
             load()

@@ -22,6 +22,7 @@ from infra.following import ProjectorThread
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine
+from infra.snapshot_stores import attach_snapshots
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
 from projections.dossier_list import DossierListProjection
@@ -153,6 +154,8 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
         locks = FileLocks(Path(f"{events}.locks"))
     app = open_application(settings, migrate=migrate)
     attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
+    if settings.snapshot_interval:
+        attach_snapshots(app, settings.snapshot_interval)
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
     if migrations.in_memory(settings):
         migrations.create_in_memory(factory.datastore, "sqlite_views")  # type: ignore[attr-defined]

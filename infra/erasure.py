@@ -26,6 +26,7 @@ from commands.errors import NotFoundError
 from domain.personal import CATEGORIES, check_eraser
 from infra.household_keys import KeyRow, keys_of
 from infra.personal_mapper import ErasableMapper
+from infra.snapshots import RecordSnapshots
 
 if TYPE_CHECKING:
     from datetime import date
@@ -79,6 +80,8 @@ def erase_household(
     check_retention_elapsed(records, today)
     erased_now = keys.erase(household_id, actor.subject)
     forget_fingerprints(app, [r.id for r in records])
+    if isinstance(app.snapshots, RecordSnapshots):  # unreadable already: dropped
+        app.snapshots.drop([r.id for r in records])
     if engine is not None:  # views are sealed; older generations may not be
         engine.drop_retired()
     position = record_erasure(app, records, actor, today, correlation_id)

@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     # using a household's key read from the store (0: read it for every event).
     # An erasure in another process is seen here after at most this long.
     key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    # A long record loads from a snapshot of its state taken every this many
+    # versions (infra/snapshots.py); 0: no snapshot, every load replays.
+    snapshot_interval: int = Field(default=50, ge=0, le=100_000)
     # Optional encryption of the whole stored state at rest (the library's
     # AESCipher): base64 of 16, 24 or 32 random bytes, kept outside the database.
     cipher_key: SecretStr | None = None

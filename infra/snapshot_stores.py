@@ -1,0 +1,68 @@
+"""The snapshots' table on each store (infra/snapshots.py), and how the
+application gets it (bootstrap attaches it)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from infra.household_keys import HouseholdKeys
+from infra.snapshots import INTERVAL, RecordSnapshots
+from infra.sql_dialects import psycopg_query, quoted
+
+
+class SQLiteRecordSnapshots(RecordSnapshots):
+    def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
+        tables = ("record_snapshots", "event_seals", recorder.events_table_name)
+        super().__init__(recorder, tables, keys, mapper)
+
+
+class PostgresRecordSnapshots(RecordSnapshots):
+    def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
+        schema = recorder.datastore.schema
+        events = recorder.events_table_name
+        prefix = events.removesuffix("_events")
+        tables = (
+            quoted(schema, f"{prefix}_record_snapshots"),
+            quoted(schema, f"{prefix}_event_seals"),
+            quoted(schema, events),
+        )
+        super().__init__(recorder, tables, keys, mapper)
+
+    def query(self, text: str) -> Any:
+        return psycopg_query(text)
+
+    def param(self, value: UUID) -> Any:
+        return value
+
+    def reading(self) -> Any:
+        # One statement needs no transaction (BEGIN and ROLLBACK: two round
+        # trips more); the library reads its events so too.
+        return self.datastore.cursor()
+
+
+def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | None:
+    """Give the application its store's snapshots (bootstrap does it): a
+    Logis recorder's (household keys and seals beside the events), else none."""
+    recorder = app.recorder
+    keys = getattr(recorder, "household_keys", None)
+    if not isinstance(keys, HouseholdKeys) or not hasattr(recorder, "ledger"):
+        return None
+    snapshots: RecordSnapshots
+    if isinstance(recorder, PostgresApplicationRecorder):
+        snapshots = PostgresRecordSnapshots(recorder, keys, app.mapper)
+    else:
+        snapshots = SQLiteRecordSnapshots(recorder, keys, app.mapper)
+    snapshots.interval = interval
+    app.snapshots = snapshots
+    return snapshots
+
+
+def snapshots_of(app: Any) -> RecordSnapshots:
+    found = getattr(app, "snapshots", None)
+    if not isinstance(found, RecordSnapshots):
+        msg = "Ce stockage ne garde pas d'instantanés."
+        raise TypeError(msg)
+    return found
