@@ -4,12 +4,14 @@ state and nonce, by Authlib's Starlette client, which keeps them in the session
 until the provider sends the person back. Their ID token (signature by the
 provider's JWKS, issuer, audience, nonce, expiry checked by Authlib) becomes a
 caller by the API's own `caller_of`: the same claims, the same caller as a
-bearer token. A refusal is a `SignInRefused` with a stable code."""
+bearer token. A refusal is a `SignInRefused` with a stable code. Signing out
+ends the provider's session too (RP-initiated logout), when it offers it."""
 
 from __future__ import annotations
 
 import warnings
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import httpx
 from joserfc.errors import JoseError
@@ -108,9 +110,10 @@ async def start(request: Request) -> Response:
         raise _unavailable() from error
 
 
-async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
-    """The caller the provider sent back, and the claims a session keeps: the
-    code exchanged (with the PKCE verifier), the ID token checked."""
+async def finish(request: Request) -> tuple[Caller, dict[str, Any], str]:
+    """The caller the provider sent back, the claims a session keeps and the
+    ID token (the hint of its sign-out): the code exchanged (with the PKCE
+    verifier), the ID token checked."""
     settings: Settings = request.app.state.system.settings
     issuer = settings.oidc_issuer
     try:
@@ -153,4 +156,26 @@ async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
         caller = caller_of(dict(claims))
     except TokenError as error:
         raise SignInRefused("oidc_claims_invalid", error.message, 403) from None
-    return caller, {name: claims[name] for name in CALLER_CLAIMS if name in claims}
+    kept = {name: claims[name] for name in CALLER_CLAIMS if name in claims}
+    return caller, kept, str(token["id_token"])
+
+
+async def end_session(request: Request, id_token: str | None) -> str | None:
+    """Where to send a person signing out so that the provider ends its own
+    session too (OpenID Connect RP-Initiated Logout): its discovery document's
+    end_session_endpoint, with the ID token as hint, this client, and
+    LOGIS_PUBLIC_URL (or this server's address) to come back to. None when it
+    offers no such endpoint or does not answer: the sign-out is Logis's only."""
+    try:
+        metadata = await _client(request).load_server_metadata()
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+    endpoint = metadata.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        return None
+    settings: Settings = request.app.state.system.settings
+    back = settings.public_url or str(request.base_url).rstrip("/")
+    query = {"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back}
+    if id_token:
+        query["id_token_hint"] = id_token
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"

@@ -27,6 +27,7 @@ from tests.helpers.identity_provider import (
     AUTHORIZE_PATH,
     CLIENT_ID,
     CLIENT_SECRET,
+    LOGOUT_PATH,
     Provider,
     identity_provider,
 )
@@ -310,3 +311,46 @@ def test_a_provider_down_is_said_and_a_session_ends_after_its_hours(
     down = browser_for().get("/connexion")
     assert down.status_code == 503
     assert '<code id="code">identity_provider_unavailable</code>' in down.text
+
+
+def _sign_out(browser: TestClient) -> httpx.Response:
+    page = browser.get("/travail")
+    assert page.status_code == 200, page.text
+    out = browser.post("/deconnexion", data={"csrf_token": CSRF.search(page.text)[1]})
+    assert out.status_code == 303, out.text
+    return out
+
+
+def test_signing_out_ends_the_providers_session_and_comes_back_to_logis(
+    provider: Provider, browser_for: Callable[..., TestClient]
+) -> None:
+    """RP-initiated logout: the browser goes to the provider's end-session
+    endpoint with the ID token it issued as hint, this client, and
+    LOGIS_PUBLIC_URL to come back to; Logis's session is over already."""
+    browser = browser_for(base_url=PUBLIC, public_url=PUBLIC)
+    assert sign_in(browser, provider).status_code == 303
+    out = _sign_out(browser)
+    location = out.headers["location"]
+    assert location.startswith(f"{provider.base}{LOGOUT_PATH}?")
+    asked = dict(parse_qsl(urlsplit(location).query))
+    assert asked == {
+        "id_token_hint": provider.id_tokens[-1],
+        "client_id": CLIENT_ID,
+        "post_logout_redirect_uri": PUBLIC,
+    }
+    assert_signed_out(browser)
+    back = httpx.get(location, follow_redirects=False)  # the provider's end
+    assert back.status_code == 302
+    assert back.headers["location"] == PUBLIC
+    assert provider.logouts == [asked]
+
+
+def test_a_provider_without_an_end_session_endpoint_signs_out_here_only(
+    provider: Provider, browser_for: Callable[..., TestClient]
+) -> None:
+    provider.ends_sessions = False
+    browser = browser_for()
+    assert sign_in(browser, provider).status_code == 303
+    assert _sign_out(browser).headers["location"] == "/connexion"
+    assert_signed_out(browser)
+    assert provider.logouts == []
