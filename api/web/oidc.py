@@ -24,12 +24,12 @@ with warnings.catch_warnings():
 
     warnings.filterwarnings("ignore", "The httpx module is deprecated")
     from authlib.integrations.base_client import MismatchingStateError, OAuthError
-    from authlib.integrations.starlette_client import OAuth
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
-from infra.token_verification import TokenError, caller_of
+from infra.identity_provider import ProviderKeys
+from infra.token_verification import IdentityProviderError, TokenError, caller_of
 
 if TYPE_CHECKING:
-    from authlib.integrations.starlette_client import StarletteOAuth2App
     from fastapi import Request
     from starlette.responses import Response
 
@@ -57,15 +57,30 @@ def oidc_sign_in(settings: Settings) -> bool:
     return settings.oidc_issuer is not None and settings.oidc_client_id is not None
 
 
-def _client(request: Request) -> StarletteOAuth2App:
-    """The app's Authlib client (built once: it keeps the discovery document
-    and the provider's keys)."""
+class _SharedKeysClient(StarletteOAuth2App):
+    """Authlib's client, reading the provider's keys from the API's verifier
+    (infra/identity_provider.py) instead of its own copy, which it kept until
+    a token named a key it lacked: a key the provider withdrew stayed good
+    for sign-ins. Now both follow LOGIS_JWKS_CACHE_SECONDS, from one cache."""
+
+    keys: ProviderKeys
+
+    async def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:
+        return await self.keys.key_set_async(refresh=force)
+
+
+class _OAuth(OAuth):
+    oauth2_client_cls = _SharedKeysClient
+
+
+def _client(request: Request) -> _SharedKeysClient:
+    """The app's Authlib client (built once: it keeps the discovery document)."""
     state = request.app.state
-    client: StarletteOAuth2App | None = getattr(state, "oidc_client", None)
+    client: _SharedKeysClient | None = getattr(state, "oidc_client", None)
     if client is None:
         settings: Settings = state.system.settings
         secret = settings.oidc_client_secret
-        client = OAuth().register(
+        client = _OAuth().register(
             CLIENT,
             server_metadata_url=(
                 f"{settings.oidc_issuer}/.well-known/openid-configuration"
@@ -82,6 +97,9 @@ def _client(request: Request) -> StarletteOAuth2App:
                 ),
             },
         )
+        keys = state.verifier.keys  # the identity provider's: OIDC is on
+        assert isinstance(keys, ProviderKeys), keys
+        client.keys = keys
         state.oidc_client = client
     return client
 
@@ -143,7 +161,7 @@ async def finish(request: Request) -> tuple[Caller, dict[str, Any], str]:
         raise SignInRefused(
             "oidc_invalid_id_token", f"Connexion refusée : jeton d'identité ({why})."
         ) from None
-    except (httpx.HTTPError, KeyError, ValueError) as error:
+    except (httpx.HTTPError, KeyError, ValueError, IdentityProviderError) as error:
         raise _unavailable() from error
     claims = token.get("userinfo")
     if not claims:
