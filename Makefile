@@ -34,7 +34,7 @@ lock: $(STAMP)
 	cp $(DEV_LOCK) $(LOCK)
 	$(PIP_COMPILE) -o $(LOCK) pyproject.toml
 
-## The pages' front-end files (DSFR, htmx, Swagger UI, ReDoc) from npm at the
+## The pages' front-end files (DSFR, DSFR Chart, htmx, Swagger UI, ReDoc) from npm at the
 ## versions of package-lock.json, copied with their licences into
 ## api/web/static/vendor/ (tools/vendor_assets.py). The copy is committed: running
 ## or testing Logis needs no Node and nothing loads from a CDN. Needs npm; run it

@@ -24,7 +24,9 @@ class ProviderKeys:
     at once when a token names a key it does not hold (a rotation). One fetch
     at a time, in a thread of its own: requests needing keys meanwhile share
     its outcome, waiting at most `timeout` seconds (`key_for_async` without
-    holding a worker thread). Every provider fault is IdentityProviderError."""
+    holding a worker thread). Every provider fault is IdentityProviderError.
+    The pages' OpenID Connect client reads the same key set (`key_set_async`):
+    one cache, one lifespan, for bearer tokens and ID tokens alike."""
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class ProviderKeys:
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
         self._fetching: Future[None] | None = None
+        self._document: dict[str, Any] | None = None  # the key set last fetched
 
     def key_for(self, header: dict[str, Any]) -> Any:
         kid = _kid(header)
@@ -57,14 +60,30 @@ class ProviderKeys:
         kid = _kid(header)
         key = self._cached(kid)
         if key is None:
-            fetch = asyncio.wrap_future(self._fetch())
-            done, _ = await asyncio.wait({fetch}, timeout=self._timeout)
-            if not done:
-                fetch.add_done_callback(_consume)
-                raise self._late()
-            fetch.result()
+            await self._fetched_async()
             key = self._fetched(kid)
         return key
+
+    async def key_set_async(self, refresh: bool = False) -> dict[str, Any]:
+        """The key set as the provider wrote it (a JWKS): the one held, unless
+        it is past its lifespan or `refresh` asks for it again (a token names
+        a key it does not hold)."""
+        client = self._client
+        held = client.jwk_set_cache.get() if client and client.jwk_set_cache else None
+        if held is None or refresh or self._document is None:
+            await self._fetched_async()
+        assert self._document is not None
+        return self._document
+
+    async def _fetched_async(self) -> None:
+        """The fetch under way (or a new one) done, waited for without holding
+        a worker thread, `timeout` seconds at most."""
+        fetch = asyncio.wrap_future(self._fetch())
+        done, _ = await asyncio.wait({fetch}, timeout=self._timeout)
+        if not done:
+            fetch.add_done_callback(_consume)
+            raise self._late()
+        fetch.result()
 
     def _cached(self, kid: str) -> Any | None:
         """The key named `kid` in the key set, unless the set is past its lifespan."""
@@ -103,7 +122,8 @@ class ProviderKeys:
     def _run(self, outcome: Future[None]) -> None:
         try:
             client = self._client or self._connect()
-            client.get_jwk_set(refresh=True)
+            document = client.fetch_data()  # checked, and cached as a key set
+            self._document = document
         except IdentityProviderError as error:
             outcome.set_exception(error)
         except Exception as error:  # refused, reset, timed out, not a JWKS…

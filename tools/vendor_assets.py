@@ -36,6 +36,15 @@ PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
             "dist/utility/icons/icons-arrows/icons-arrows.min.css",
         ),
     ),
+    # The whole library (the workload page draws bar charts with it): its
+    # one-chart modules (BarChart/…) put the chart in a shadow root, where
+    # neither the DSFR's nor their own stylesheet reaches (a legend without
+    # its colours); this one draws in the page. It needs the DSFR's
+    # stylesheet and script, served.
+    "@gouvfr/dsfr-chart": (
+        "dsfr-chart",
+        ("LICENSE", "dist/DSFRChart/DSFRChart.js", "dist/DSFRChart/DSFRChart.css"),
+    ),
     "htmx.org": ("htmx", ("LICENSE", "dist/htmx.min.js")),
     "swagger-ui-dist": (
         "swagger-ui",

@@ -37,6 +37,20 @@ def same_origin_only(page: HTMLResponse) -> HTMLResponse:
     return page
 
 
+def _amended(page: HTMLResponse, stylesheet: str | None = None) -> str:
+    """FastAPI's page, in French (the schema's titles and descriptions are:
+    axe's html-has-lang) and with Logis's `stylesheet` after the UI's own."""
+    html = bytes(page.body).decode()
+    amended = html.replace("<html>", '<html lang="fr">', 1)
+    if stylesheet is not None:
+        link = f'<link type="text/css" rel="stylesheet" href="{stylesheet}">'
+        amended = amended.replace("</head>", f"{link}\n</head>", 1)
+    if amended.count('lang="fr"') != 1 or "</head>" not in html:
+        # a newer FastAPI writes its page otherwise: say so at start-up
+        raise RuntimeError("FastAPI's documentation page has changed its form")
+    return amended
+
+
 def add_static_and_docs(app: FastAPI) -> None:
     """/static, /docs and /redoc; the app is built with docs_url=redoc_url=None,
     so these replace FastAPI's CDN pages and stay out of the schema."""
@@ -44,12 +58,15 @@ def add_static_and_docs(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     favicon = f"{VENDOR}/swagger-ui/favicon-32x32.png"
 
-    def page(draw: Callable[..., HTMLResponse], **options: Any) -> Endpoint:
+    def page(
+        draw: Callable[..., HTMLResponse], stylesheet: str | None = None, **options: Any
+    ) -> Endpoint:
         """A documentation page drawn from this app's OpenAPI and the vendored
         assets only."""
+        html = _amended(draw(openapi_url=openapi_url, **options), stylesheet)
 
         def documentation() -> HTMLResponse:
-            return same_origin_only(draw(openapi_url=openapi_url, **options))
+            return same_origin_only(HTMLResponse(html))
 
         return documentation
 
@@ -60,8 +77,18 @@ def add_static_and_docs(app: FastAPI) -> None:
         swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css",
         swagger_favicon_url=favicon,
         oauth2_redirect_url=OAUTH2_REDIRECT,
-        # validatorUrl: no badge fetched from validator.swagger.io
-        swagger_ui_parameters={"persistAuthorization": True, "validatorUrl": None},
+        stylesheet="/static/docs.css",  # contrasts that meet WCAG's
+        # validatorUrl: no badge fetched from validator.swagger.io; deepLinking
+        # off: it puts a link inside each operation's button (axe's
+        # nested-interactive), and the addresses it writes are not needed;
+        # obsidian: the examples' colours that contrast enough (agate's numbers
+        # do not)
+        swagger_ui_parameters={
+            "persistAuthorization": True,
+            "validatorUrl": None,
+            "deepLinking": False,
+            "syntaxHighlight": {"theme": "obsidian"},
+        },
     )
     redoc = page(
         get_redoc_html,

@@ -4,12 +4,14 @@ state and nonce, by Authlib's Starlette client, which keeps them in the session
 until the provider sends the person back. Their ID token (signature by the
 provider's JWKS, issuer, audience, nonce, expiry checked by Authlib) becomes a
 caller by the API's own `caller_of`: the same claims, the same caller as a
-bearer token. A refusal is a `SignInRefused` with a stable code."""
+bearer token. A refusal is a `SignInRefused` with a stable code. Signing out
+ends the provider's session too (RP-initiated logout), when it offers it."""
 
 from __future__ import annotations
 
 import warnings
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import httpx
 from joserfc.errors import JoseError
@@ -22,12 +24,12 @@ with warnings.catch_warnings():
 
     warnings.filterwarnings("ignore", "The httpx module is deprecated")
     from authlib.integrations.base_client import MismatchingStateError, OAuthError
-    from authlib.integrations.starlette_client import OAuth
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
-from infra.token_verification import TokenError, caller_of
+from infra.identity_provider import ProviderKeys
+from infra.token_verification import IdentityProviderError, TokenError, caller_of
 
 if TYPE_CHECKING:
-    from authlib.integrations.starlette_client import StarletteOAuth2App
     from fastapi import Request
     from starlette.responses import Response
 
@@ -55,15 +57,30 @@ def oidc_sign_in(settings: Settings) -> bool:
     return settings.oidc_issuer is not None and settings.oidc_client_id is not None
 
 
-def _client(request: Request) -> StarletteOAuth2App:
-    """The app's Authlib client (built once: it keeps the discovery document
-    and the provider's keys)."""
+class _SharedKeysClient(StarletteOAuth2App):
+    """Authlib's client, reading the provider's keys from the API's verifier
+    (infra/identity_provider.py) instead of its own copy, which it kept until
+    a token named a key it lacked: a key the provider withdrew stayed good
+    for sign-ins. Now both follow LOGIS_JWKS_CACHE_SECONDS, from one cache."""
+
+    keys: ProviderKeys
+
+    async def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:
+        return await self.keys.key_set_async(refresh=force)
+
+
+class _OAuth(OAuth):
+    oauth2_client_cls = _SharedKeysClient
+
+
+def _client(request: Request) -> _SharedKeysClient:
+    """The app's Authlib client (built once: it keeps the discovery document)."""
     state = request.app.state
-    client: StarletteOAuth2App | None = getattr(state, "oidc_client", None)
+    client: _SharedKeysClient | None = getattr(state, "oidc_client", None)
     if client is None:
         settings: Settings = state.system.settings
         secret = settings.oidc_client_secret
-        client = OAuth().register(
+        client = _OAuth().register(
             CLIENT,
             server_metadata_url=(
                 f"{settings.oidc_issuer}/.well-known/openid-configuration"
@@ -80,6 +97,9 @@ def _client(request: Request) -> StarletteOAuth2App:
                 ),
             },
         )
+        keys = state.verifier.keys  # the identity provider's: OIDC is on
+        assert isinstance(keys, ProviderKeys), keys
+        client.keys = keys
         state.oidc_client = client
     return client
 
@@ -108,9 +128,10 @@ async def start(request: Request) -> Response:
         raise _unavailable() from error
 
 
-async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
-    """The caller the provider sent back, and the claims a session keeps: the
-    code exchanged (with the PKCE verifier), the ID token checked."""
+async def finish(request: Request) -> tuple[Caller, dict[str, Any], str]:
+    """The caller the provider sent back, the claims a session keeps and the
+    ID token (the hint of its sign-out): the code exchanged (with the PKCE
+    verifier), the ID token checked."""
     settings: Settings = request.app.state.system.settings
     issuer = settings.oidc_issuer
     try:
@@ -140,7 +161,7 @@ async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
         raise SignInRefused(
             "oidc_invalid_id_token", f"Connexion refusée : jeton d'identité ({why})."
         ) from None
-    except (httpx.HTTPError, KeyError, ValueError) as error:
+    except (httpx.HTTPError, KeyError, ValueError, IdentityProviderError) as error:
         raise _unavailable() from error
     claims = token.get("userinfo")
     if not claims:
@@ -153,4 +174,26 @@ async def finish(request: Request) -> tuple[Caller, dict[str, Any]]:
         caller = caller_of(dict(claims))
     except TokenError as error:
         raise SignInRefused("oidc_claims_invalid", error.message, 403) from None
-    return caller, {name: claims[name] for name in CALLER_CLAIMS if name in claims}
+    kept = {name: claims[name] for name in CALLER_CLAIMS if name in claims}
+    return caller, kept, str(token["id_token"])
+
+
+async def end_session(request: Request, id_token: str | None) -> str | None:
+    """Where to send a person signing out so that the provider ends its own
+    session too (OpenID Connect RP-Initiated Logout): its discovery document's
+    end_session_endpoint, with the ID token as hint, this client, and
+    LOGIS_PUBLIC_URL (or this server's address) to come back to. None when it
+    offers no such endpoint or does not answer: the sign-out is Logis's only."""
+    try:
+        metadata = await _client(request).load_server_metadata()
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+    endpoint = metadata.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint:
+        return None
+    settings: Settings = request.app.state.system.settings
+    back = settings.public_url or str(request.base_url).rstrip("/")
+    query = {"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back}
+    if id_token:
+        query["id_token_hint"] = id_token
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"

@@ -198,10 +198,10 @@ async def oidc_return(request: Request, system: SystemDep) -> Response:
     if not oidc.oidc_sign_in(system.settings):
         raise HTTPException(404, {"code": "not_found", "message": "Page introuvable."})
     try:
-        caller, claims = await oidc.finish(request)
+        caller, claims, id_token = await oidc.finish(request)
     except oidc.SignInRefused as refused:
         return sign_in_refusal(request, refused)
-    open_session(request, landing(caller.role), claims=claims)
+    open_session(request, landing(caller.role), claims=claims, id_token=id_token)
     return RedirectResponse(request.session["home"], 303)
 
 
@@ -243,8 +243,17 @@ async def sign_in(request: Request, system: SystemDep) -> Response:
 
 
 @router.post("/deconnexion", dependencies=[Depends(check_csrf)])
-def sign_out(request: Request) -> Response:
+async def sign_out(request: Request, system: SystemDep) -> Response:
+    """The session ends here; signed in by the identity provider, the person
+    goes on to it, to end its session too (else the next sign-in would pass
+    through it without a word)."""
+    by_provider = "claims" in request.session
+    id_token = request.session.get("id_token")
     request.session.clear()
+    if by_provider and oidc.oidc_sign_in(system.settings):
+        ending = await oidc.end_session(request, id_token)
+        if ending is not None:
+            return RedirectResponse(ending, 303)
     return RedirectResponse(SIGN_IN, 303)
 
 

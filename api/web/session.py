@@ -71,15 +71,19 @@ def open_session(
     *,
     token: str | None = None,
     claims: dict[str, Any] | None = None,
+    id_token: str | None = None,
 ) -> None:
     """A new session (and CSRF token) for the person just signed in: with a
     development `token`, or the identity provider's `claims` (kept SESSION_HOURS
-    at most, however often the cookie is renewed)."""
+    at most, however often the cookie is renewed) and its `id_token` (the hint
+    of the provider's sign-out)."""
     request.session.clear()
     if token is not None:
         request.session["token"] = token
     if claims is not None:
         request.session["claims"] = claims
+    if id_token is not None:
+        request.session["id_token"] = id_token
         request.session["until"] = time.time() + SESSION_HOURS * 3600
     request.session["home"] = home
 

@@ -4,7 +4,9 @@ withdrawn, and which can misbehave (HTML, connection reset, hanging). It also
 signs people in: its authorization endpoint sends the browser back with a code
 at once (as `person`, no login form), and its token endpoint exchanges that
 code, once, for an ID token signed with its first key, after checking the
-client's secret, the redirect URI and the PKCE verifier (S256)."""
+client's secret, the redirect URI and the PKCE verifier (S256). Its end-session
+endpoint (RP-initiated logout) notes each request and sends the browser on to
+the post_logout_redirect_uri it was given."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ REALM = "/realms/logis"
 JWKS_PATH = f"{REALM}/protocol/openid-connect/certs"
 AUTHORIZE_PATH = f"{REALM}/protocol/openid-connect/auth"
 TOKEN_PATH = f"{REALM}/protocol/openid-connect/token"
+LOGOUT_PATH = f"{REALM}/protocol/openid-connect/logout"
 CLIENT_ID = "logis-pages"
 CLIENT_SECRET = "pages-client-secret-4b9e1d7a2c5f8e3b6a0d9c1f"
 ID_TOKEN_SECONDS = 300
@@ -72,6 +75,10 @@ class Provider:
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # code → request
     id_tokens: list[str] = field(default_factory=list)  # those it issued
     replay: bool = False  # its token endpoint answers with the last ID token again
+    # Its discovery document names its end-session endpoint; the requests
+    # that endpoint received (their queries).
+    ends_sessions: bool = True
+    logouts: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -150,6 +157,14 @@ def identity_provider(*kids: str) -> Iterator[Provider]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            if path == LOGOUT_PATH:
+                asked = dict(parse_qsl(query))
+                provider.logouts.append(asked)
+                self.send_response(302)
+                self.send_header("Location", asked.get("post_logout_redirect_uri", ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path == f"{REALM}/.well-known/openid-configuration":
                 document: Any = {
                     "issuer": provider.issuer,
@@ -160,6 +175,8 @@ def identity_provider(*kids: str) -> Iterator[Provider]:
                     "code_challenge_methods_supported": ["S256"],
                     "id_token_signing_alg_values_supported": ["RS256", "ES256"],
                 }
+                if provider.ends_sessions:
+                    document["end_session_endpoint"] = f"{provider.base}{LOGOUT_PATH}"
             elif self.path == JWKS_PATH:
                 provider.jwks_fetches += 1
                 if self._misbehave():

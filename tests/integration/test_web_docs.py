@@ -59,6 +59,12 @@ def test_the_pages_stylesheets_and_all_they_load_are_served(client: TestClient) 
 def test_each_vendored_package_keeps_its_licence() -> None:
     vendor = STATIC / "vendor"
     versions = json.loads((vendor / "versions.json").read_text())
-    assert set(versions) == {"@gouvfr/dsfr", "htmx.org", "swagger-ui-dist", "redoc"}
-    for folder in ("dsfr", "htmx", "swagger-ui", "redoc"):
+    assert set(versions) == {
+        "@gouvfr/dsfr",
+        "@gouvfr/dsfr-chart",
+        "htmx.org",
+        "swagger-ui-dist",
+        "redoc",
+    }
+    for folder in ("dsfr", "dsfr-chart", "htmx", "swagger-ui", "redoc"):
         assert list((vendor / folder).glob("LICENSE*")), folder

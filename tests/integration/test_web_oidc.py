@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
+from jwt import api_jwk, jwk_set_cache
 from pydantic import SecretStr
 from starlette.testclient import TestClient
 
@@ -27,8 +28,10 @@ from tests.helpers.identity_provider import (
     AUTHORIZE_PATH,
     CLIENT_ID,
     CLIENT_SECRET,
+    LOGOUT_PATH,
     Provider,
     identity_provider,
+    new_key,
 )
 from tests.helpers.web import CSRF, logged_reads
 from tests.integration.test_web_worklist import caught_up, identified, rows
@@ -310,3 +313,79 @@ def test_a_provider_down_is_said_and_a_session_ends_after_its_hours(
     down = browser_for().get("/connexion")
     assert down.status_code == 503
     assert '<code id="code">identity_provider_unavailable</code>' in down.text
+
+
+def _sign_out(browser: TestClient) -> httpx.Response:
+    page = browser.get("/travail")
+    assert page.status_code == 200, page.text
+    out = browser.post("/deconnexion", data={"csrf_token": CSRF.search(page.text)[1]})
+    assert out.status_code == 303, out.text
+    return out
+
+
+def test_signing_out_ends_the_providers_session_and_comes_back_to_logis(
+    provider: Provider, browser_for: Callable[..., TestClient]
+) -> None:
+    """RP-initiated logout: the browser goes to the provider's end-session
+    endpoint with the ID token it issued as hint, this client, and
+    LOGIS_PUBLIC_URL to come back to; Logis's session is over already."""
+    browser = browser_for(base_url=PUBLIC, public_url=PUBLIC)
+    assert sign_in(browser, provider).status_code == 303
+    out = _sign_out(browser)
+    location = out.headers["location"]
+    assert location.startswith(f"{provider.base}{LOGOUT_PATH}?")
+    asked = dict(parse_qsl(urlsplit(location).query))
+    assert asked == {
+        "id_token_hint": provider.id_tokens[-1],
+        "client_id": CLIENT_ID,
+        "post_logout_redirect_uri": PUBLIC,
+    }
+    assert_signed_out(browser)
+    back = httpx.get(location, follow_redirects=False)  # the provider's end
+    assert back.status_code == 302
+    assert back.headers["location"] == PUBLIC
+    assert provider.logouts == [asked]
+
+
+def test_a_provider_without_an_end_session_endpoint_signs_out_here_only(
+    provider: Provider, browser_for: Callable[..., TestClient]
+) -> None:
+    provider.ends_sessions = False
+    browser = browser_for()
+    assert sign_in(browser, provider).status_code == 303
+    assert _sign_out(browser).headers["location"] == "/connexion"
+    assert_signed_out(browser)
+    assert provider.logouts == []
+
+
+def test_a_withdrawn_key_signs_in_until_the_key_sets_lifespan_then_no_more(
+    provider: Provider,
+    browser_for: Callable[..., TestClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pages' client reads the API's key set: kept LOGIS_JWKS_CACHE_SECONDS
+    (a clock of the test's, moved on, not waited for), then fetched again, when
+    the key the provider withdrew no longer signs anyone in; the API's bearer
+    tokens are checked with the same set, fetched once for both."""
+    now = [1000.0]
+    clock = SimpleNamespace(monotonic=lambda: now[0])
+    for keeping in (api_jwk, jwk_set_cache):  # PyJWT's key set and its age
+        monkeypatch.setattr(keeping, "time", clock)
+    browser = browser_for(jwks_cache_seconds=60)
+    assert sign_in(browser, provider).status_code == 303  # the set fetched
+    fetched = provider.jwks_fetches
+    claims = {"iss": provider.issuer, "aud": "logis", "exp": int(time.time()) + 60}
+    bearer = provider.sign("rsa-1", claims | MAIRIE)
+    read = browser.get("/v1/dossiers", headers={"Authorization": f"Bearer {bearer}"})
+    assert read.status_code == 200, read.text
+    assert provider.jwks_fetches == fetched  # the API's verifier: the same set
+    provider.keys = {"rsa-1": provider.keys["rsa-1"], "rsa-2": new_key("rsa-2")}
+    provider.published = ["rsa-2"]  # rsa-1 withdrawn, and still signing
+    now[0] += 59
+    _sign_out(browser)
+    assert sign_in(browser, provider).status_code == 303  # still held
+    assert provider.jwks_fetches == fetched
+    _sign_out(browser)
+    now[0] += 2  # past the lifespan
+    assert_refused(browser, provider, 400, "oidc_invalid_id_token", "invalid_key_id")
+    assert provider.jwks_fetches > fetched

@@ -6,12 +6,13 @@ and GET /v1/statistics's own functions: the same roles and territory (a French
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from api.web.pages import landing
 from tests.helpers import web
@@ -52,6 +53,15 @@ def mesures(client: TestClient) -> dict[str, str]:
     return {name: str(c.id) for name, c in courses.items()}
 
 
+def _chart(page: str, figure: str) -> dict[str, Any]:
+    """What the DSFR Chart element of `figure` is given to draw: its x, y and
+    name attributes, read back from JSON."""
+    found = re.search(rf'<figure [^>]*id="{figure}".*?<bar-chart ([^>]*)>', page, re.S)
+    assert found is not None, figure
+    attributes = re.findall(r"""([a-z-]+)='([^']*)'""", found[1])
+    return {k: json.loads(Markup(v).unescape()) for k, v in attributes}
+
+
 def _api(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
     answer = client.get(path, params=params, headers=actor("departement"))
     assert answer.status_code == 200, answer.text
@@ -71,8 +81,13 @@ def test_each_association_against_its_capacity_as_the_api_counts(
     for row in workload["associations"]:
         name = str(escape(row["name"]))
         assert f'<th scope="row">{name}</th>' in table[0]
-        assert f'value="{row["active"]}"' in table[0]
         assert f"{row['active']} sur {row['capacity']}" in table[0]
+    # the bar chart draws the same figures: each association's places, its capacity
+    chart = _chart(page.text, "charge-graphique")
+    rows = workload["associations"]
+    assert chart["x"] == [[row["name"] for row in rows]]
+    assert chart["y"] == [[r["active"] for r in rows], [r["capacity"] for r in rows]]
+    assert chart["name"] == ["Places occupées", "Capacité"]
     agasef = next(a for a in workload["associations"] if a["association"] == "agasef")
     assert agasef["active"] >= 2
     assert mesures["overdue"] in agasef["overdue_bilans"]
@@ -106,9 +121,10 @@ def test_the_years_figures_and_orientation_shares_are_the_apis(
             f"<td>{o['count']}</td><td>{share.replace('.', ',')}</td>"
             in (orientations[0])
         )
-        # drawn as a bar of its share
-        value = o["share_percent"] or 0
-        assert f'<meter min="0" max="100" value="{value}"' in orientations[0]
+    # drawn as bars of their shares, in the table's order
+    chart = _chart(page.text, "orientations-graphique")
+    assert chart["y"] == [[o["share_percent"] for o in figures["by_orientation"]]]
+    assert len(chart["x"][0]) == len(figures["by_orientation"])
     assert (
         f'<tr><th scope="row">Conventions signées</th><td>{figures["conventions"]}</td>'
         in page.text
