@@ -41,9 +41,10 @@ BACKENDS = [
 
 
 def memory_directory() -> str | None:
-    """A directory in memory (Linux's /dev/shm) for SQLite stores committing
-    thousands of transactions: their commits skip the flush to the disk, half
-    the time of such tests here (what they test does not depend on durability).
+    """A directory in memory (Linux's /dev/shm) for the tests' SQLite stores:
+    their commits skip the flush to the disk, half the time of the tests
+    committing thousands of transactions here (what they test does not depend
+    on durability).
     None (the system's temporary directory) where there is none, or where it is
     small (a container's default /dev/shm holds 64 MB)."""
     if not (os.path.isdir(MEMORY) and os.access(MEMORY, os.W_OK)):
@@ -55,8 +56,6 @@ def memory_directory() -> str | None:
 # A module's (or a test's) mark: its tests taking the integration tests'
 # `backend` fixture run on both stores (the default is SQLite alone).
 EVERY_STORE = pytest.mark.every_store
-# A module's mark: its SQLite stores in memory where the system has a RAM disk.
-MEMORY_STORE = pytest.mark.memory_store
 # A module's (or a test's) mark where the store is not the subject: SQLite alone,
 # named in the test's id.
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
