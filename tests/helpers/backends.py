@@ -15,7 +15,6 @@ module's work directory, and on a fresh PostgreSQL database released afterwards.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -32,25 +31,10 @@ if TYPE_CHECKING:
 
     from tests.conftest import TestDatabases
 
-MEMORY = "/dev/shm"
-MEMORY_NEEDED = 1 << 30  # bytes free there, for every worker's stores
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
-
-
-def memory_directory() -> str | None:
-    """A directory in memory (Linux's /dev/shm) for the tests' SQLite stores:
-    their commits skip the flush to the disk, half the time of the tests
-    committing thousands of transactions here (what they test does not depend
-    on durability).
-    None (the system's temporary directory) where there is none, or where it is
-    small (a container's default /dev/shm holds 64 MB)."""
-    if not (os.path.isdir(MEMORY) and os.access(MEMORY, os.W_OK)):
-        return None
-    free = os.statvfs(MEMORY)
-    return MEMORY if free.f_bavail * free.f_frsize >= MEMORY_NEEDED else None
 
 
 # A module's (or a test's) mark: its tests taking the integration tests'

@@ -15,7 +15,8 @@ from api import cli
 from api.main import create_app
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, actor, adopt_settings
-from tests.helpers.backends import BACKENDS, memory_directory
+from tests.helpers.backends import BACKENDS
+from tests.helpers.memory import memory_directory
 from tests.helpers.prepared_stores import (
     copy_sqlite_store,
     default_settings,
