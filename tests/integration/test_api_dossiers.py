@@ -21,13 +21,13 @@ from tests.helpers.api import (
     DWELLING,
     NUMERO_UNIQUE,
     OTHER_COMMUNE,
-    PRE_SELECTION,
     RADIATION,
     TEST_JWT_SECRET,
     Step,
     StoreSnapshot,
     actor,
     adopt_settings,
+    along_main_line,
     assert_created,
     assert_error,
     assert_store_unchanged,
@@ -41,7 +41,6 @@ from tests.helpers.api import (
     record,
     refused,
     refused_step,
-    stage_of,
     step_by_slug,
     store_position,
     take,
@@ -455,25 +454,16 @@ class TestEndings:
     def test_positive_outcome_cannot_be_closed_before_the_installation_review(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
-        # One dossier along the main line, its closure refused at each stage (a
-        # refusal stores nothing: the next step follows as if it had not come).
-        stage = "preselectionne"
-        dossier_id = drive_dossier(client, to=stage)
-        ahead = iter(main_line()[main_line().index(PRE_SELECTION) + 1 :])
-        for at in (
+        stops = (
             "preselectionne",
             "classe",
             "decide_cal",
             "offre_acceptee",
             "bail_signe",
             "entre_dans_les_lieux",
-        ):
-            while stage != at:
-                step = next(ahead)
-                answer = take(client, dossier_id, step)
-                assert answer.status_code == 200, f"{step.slug}: {answer.text}"
-                stage = step.stage
-            assert stage_of(client, dossier_id) == at
+        )
+        # one dossier along the line, not one driven from the start for each
+        for at, dossier_id in zip(stops, along_main_line(client, stops), strict=True):
             with subtests.test(at=at):
                 refused_step(
                     client,

@@ -30,6 +30,7 @@ from tests.helpers.api import (
     TEST_JWT_SECRET,
     StoreSnapshot,
     actor,
+    along_main_line,
     anonymous,
     assert_error,
     assert_store_unchanged,
@@ -275,6 +276,7 @@ class TestInvalidInput:
     def test_wrong_enum_value_is_refused(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
+        # in the main line's order: one dossier takes them all
         cases = [
             (
                 "identifie",
@@ -291,24 +293,6 @@ class TestInvalidInput:
                 "body.avis",
             ),
             (
-                "offre_faite",
-                "offer-answer",
-                "bailleur",
-                {"answer": "peut-etre"},
-                "body.answer",
-            ),
-            (
-                "en_analyse",
-                "documents-request",
-                "als",
-                {
-                    "documents": ["x"],
-                    "through_role": "voisin",
-                    "through_organisation": "X",
-                },
-                "body.through_role",
-            ),
-            (
                 "complet",
                 "resources-check",
                 "deal",
@@ -322,11 +306,31 @@ class TestInvalidInput:
                 {"annual_resources": "-1", "household_category": 3},
                 "body.annual_resources",
             ),
+            (
+                "en_analyse",
+                "documents-request",
+                "als",
+                {
+                    "documents": ["x"],
+                    "through_role": "voisin",
+                    "through_organisation": "X",
+                },
+                "body.through_role",
+            ),
+            (
+                "offre_faite",
+                "offer-answer",
+                "bailleur",
+                {"answer": "peut-etre"},
+                "body.answer",
+            ),
         ]
-        for at, slug, role, body, field in cases:
+        # one dossier along the line, not one driven from the start for each
+        dossiers = along_main_line(client, [c[0] for c in cases])
+        for (_, slug, role, body, field), dossier_id in zip(
+            cases, dossiers, strict=True
+        ):
             with subtests.test(slug=slug, field=field, body=body):
-                dossier_id = drive_dossier(client, to=at)
-
                 error = refused_step(
                     client,
                     dossier_id,
