@@ -626,6 +626,25 @@ def _drive(
     return dossier_id
 
 
+def along_main_line(client: TestClient, stops: Sequence[str]) -> Iterator[str]:
+    """One dossier taken along the main line, stopping at each of `stops` (in
+    the line's order; `identifie` for its start): its id at each stop, the
+    dossier standing there. What the caller does at a stop must store nothing
+    (a refusal): the next step follows as if it had not come."""
+    dossier_id = drive_dossier(client, to=stops[0])
+    line = main_line()
+    ahead = iter(line[["identifie", *(s.stage for s in line)].index(stops[0]) :])
+    stage = stops[0]
+    for stop in stops:
+        while stage != stop:
+            step = next(ahead)
+            answer = take(client, dossier_id, step)
+            assert answer.status_code == 200, f"{step.slug}: {answer.text}"
+            stage = step.stage
+        assert stage_of(client, dossier_id) == stop
+        yield dossier_id
+
+
 # ---- reading the store ------------------------------------------------------------
 
 

@@ -15,7 +15,6 @@ module's work directory, and on a fresh PostgreSQL database released afterwards.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -32,31 +31,15 @@ if TYPE_CHECKING:
 
     from tests.conftest import TestDatabases
 
-MEMORY = "/dev/shm"
-MEMORY_NEEDED = 1 << 30  # bytes free there, for every worker's stores
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
 
 
-def memory_directory() -> str | None:
-    """A directory in memory (Linux's /dev/shm) for SQLite stores committing
-    thousands of transactions: their commits skip the flush to the disk, half
-    the time of such tests here (what they test does not depend on durability).
-    None (the system's temporary directory) where there is none, or where it is
-    small (a container's default /dev/shm holds 64 MB)."""
-    if not (os.path.isdir(MEMORY) and os.access(MEMORY, os.W_OK)):
-        return None
-    free = os.statvfs(MEMORY)
-    return MEMORY if free.f_bavail * free.f_frsize >= MEMORY_NEEDED else None
-
-
 # A module's (or a test's) mark: its tests taking the integration tests'
 # `backend` fixture run on both stores (the default is SQLite alone).
 EVERY_STORE = pytest.mark.every_store
-# A module's mark: its SQLite stores in memory where the system has a RAM disk.
-MEMORY_STORE = pytest.mark.memory_store
 # A module's (or a test's) mark where the store is not the subject: SQLite alone,
 # named in the test's id.
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -82,28 +82,33 @@ class ToConvention:
         return course.sign(starts_on, **signing)  # type: ignore[no-any-return]
 
 
+def requested(
+    *, kind: str = "individuelle", department: str = DEPARTMENT, commune: str = COMMUNE
+) -> dict[str, Any]:
+    """What a prescriber's request of a measure says, but its household and the
+    day its diagnostic was signed (each course writes them its own way)."""
+    return {
+        "kind": kind,
+        "department": department,
+        "commune": commune,
+        "diagnostic_summary": "Dettes locatives, budget à reprendre.",
+        "household_signed": True,
+    }
+
+
 class Course(ToConvention):
     """One measure on the aggregate; `events` holds everything it recorded."""
 
     def __init__(
-        self,
-        on: date,
-        *,
-        kind: str = "individuelle",
-        household_id: UUID | None = None,
-        department: str = DEPARTMENT,
-        commune: str = COMMUNE,
+        self, on: date, *, household_id: UUID | None = None, **request: Any
     ) -> None:
+        """`request`: kind, department, commune (`requested`)."""
         self.association = ""
         self.mesure = Mesure.request(
             mesure_id=uuid4(),
-            kind=kind,
+            **requested(**request),
             household_id=household_id or uuid4(),
-            department=department,
-            commune=commune,
-            diagnostic_summary="Dettes locatives, budget à reprendre.",
             diagnostic_signed_on=on,
-            household_signed=True,
             settings=SETTINGS,
             meta=make_meta("prescripteur", on),
         )
@@ -249,22 +254,18 @@ class HttpCourse(ToConvention):
         client: TestClient,
         on: date,
         *,
-        kind: str = "individuelle",
         household_id: UUID | None = None,
-        department: str = DEPARTMENT,
-        commune: str = COMMUNE,
+        **request: Any,
     ) -> None:
+        """`request`: kind, department, commune (`requested`)."""
         self.client = client
         self.association = ""
         self.requested_on = on
-        self.place = (department, commune)  # where its CLU/CLT acts
+        fields = requested(**request)
+        self.place = (fields["department"], fields["commune"])  # its CLU/CLT's
         body = {
-            "kind": kind,
-            "department": department,
-            "commune": commune,
-            "diagnostic_summary": "Dettes locatives, budget à reprendre.",
+            **fields,
             "diagnostic_signed_on": on.isoformat(),
-            "household_signed": True,
             "occurred_on": on.isoformat(),
         }
         if household_id is not None:

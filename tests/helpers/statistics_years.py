@@ -6,9 +6,11 @@ dossier or one measure over the API, each on its own day."""
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from contextlib import closing, contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,15 +123,37 @@ def identified(client: TestClient, on: date) -> str:
     return str(answer.json()["id"])
 
 
-def path_days(**days: date) -> dict[str, date]:
-    """The main line up to entry: `first` for the dossier's first steps, then
-    each named step (underscores for dashes)."""
-    first = days.pop("first")
+def path_days(
+    first: date, analysis: date, entry: date | None = None
+) -> dict[str, date]:
+    """The main line: the dossier's first steps on `first`, its analysis; when
+    `entry` is named, on to it: the solvency a week after the analysis, the
+    steps from the pre-selection to the lease set back from the entry (the
+    offer answered within its ten days, the lease signed on the day of
+    entry)."""
     firsts = ("social-enquiry", "mairie-avis", "completion", "resources-check")
-    return {
-        **dict.fromkeys(firsts, first),
-        **{k.replace("_", "-"): v for k, v in days.items()},
-    }
+    days = {**dict.fromkeys(firsts, first), "analysis": analysis}
+    if entry is None:
+        return days
+    before_entry = {"pre-selection": 42, "ranking": 28, "cal-decision": 13}
+    before_entry |= {"offer": 12, "offer-answer": 10, "lease": 0, "entry": 0}
+    days["solvency"] = analysis + timedelta(days=7)
+    days |= {slug: entry - timedelta(days=n) for slug, n in before_entry.items()}
+    assert days["solvency"] < days["pre-selection"], "entry too close to analysis"
+    return days
+
+
+def entered(
+    client: TestClient, first: date, analysis: date, entry: date, **last: date
+) -> str:
+    """A dossier identified on `first`, taken by path_days to its entry into
+    its own dwelling (and on, with `installation_review=` its day)."""
+    dossier = identified(client, first)
+    days = path_days(first, analysis, entry)
+    days |= {slug.replace("_", "-"): on for slug, on in last.items()}
+    ref = f"FDF-{dossier[:8]}"
+    walk(client, dossier, days, cal_decision={"dwelling_ref": ref})
+    return dossier
 
 
 def mesure_step(
@@ -199,6 +223,19 @@ def asked_by(client: TestClient, answer: Any) -> str:
         if n.topic == "logis.mesure.Requested":
             return str(n.originator_id)
     raise AssertionError(answer.text)
+
+
+@contextmanager
+def als_year(settings: Settings) -> Iterator[BulkYear]:
+    """The ALS's year recorded in process, its twelve sectors adopted."""
+    with in_process(settings, associations=ALS_SECTORS) as year:
+        als_settings(year)
+        yield year
+
+
+def csv_rows(text: str) -> dict[str, dict[str, str]]:
+    """The rows of a statistics CSV, by figure."""
+    return {r["figure"]: r for r in csv.DictReader(io.StringIO(text))}
 
 
 def als_settings(year: BulkYear) -> None:

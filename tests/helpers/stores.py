@@ -20,16 +20,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+from benchmarks.commands import DOCS, STEPS
 from commands.context import Context
 from commands.department import AdoptSettings
-from commands.dossier import (
-    AssessSolvency,
-    CheckResources,
-    CompleteDossier,
-    RenderMairieAvis,
-    RenderSocialEnquiry,
-    StartAnalysis,
-)
 from commands.dossier_identification import IdentifyDossier
 from domain.department_settings import CeilingTable, DepartmentSettings
 from domain.dossier import Dossier
@@ -100,24 +93,9 @@ def events_for(dossiers: int, *, first: int = 0) -> int:
 
 # ---- real commands, one transaction each ----------------------------------------
 
-DOCUMENTS = ("piece_identite", "avis_imposition")
-COMMAND_STEPS = (
-    ("departement", RenderSocialEnquiry(avis="favorable", summary="Situation stable")),
-    ("mairie", RenderMairieAvis(avis="favorable")),
-    ("ccas", CompleteDossier(documents=list(DOCUMENTS))),
-    ("deal", CheckResources(annual_resources=Decimal(12000), household_category=2)),
-    ("als", StartAnalysis()),
-    (
-        "als",
-        AssessSolvency(
-            monthly_resources=Decimal(1100),
-            rent=Decimal(420),
-            charges=Decimal(60),
-            housing_benefit=Decimal(280),
-            opinion="favorable",
-        ),
-    ),
-)
+# The benchmark's commands (benchmarks/commands.py): a dossier's steps up to its
+# solvency, each with the role that records it, and the documents they need.
+DOCUMENTS, COMMAND_STEPS = DOCS, STEPS
 
 
 def context(role: str, commune: str | None = None) -> Context:

@@ -15,7 +15,8 @@ from api import cli
 from api.main import create_app
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, actor, adopt_settings
-from tests.helpers.backends import BACKENDS, memory_directory
+from tests.helpers.backends import BACKENDS
+from tests.helpers.memory import memory_directory
 from tests.helpers.prepared_stores import (
     copy_sqlite_store,
     default_settings,
@@ -69,13 +70,14 @@ def database_url(
 ) -> Iterator[str]:
     """A new store for each test. Tests of the app (those taking `client`) get
     one already initialised (tests/helpers/prepared_stores.py); the others, an
-    empty one. Marked `memory_store`, a SQLite store lives in memory
-    (`memory_directory`): for the tests committing thousands of transactions."""
+    empty one. A SQLite store lives in memory where the system has room there
+    (`memory_directory`): on a disk, each commit's flush took a quarter of an
+    API test's time (what these tests check does not depend on durability)."""
     prepared = "client" in request.fixturenames
     if backend == "sqlite":
         with ExitStack() as stack:
             folder = tmp_path
-            if request.node.get_closest_marker("memory_store") and memory_directory():
+            if memory_directory():
                 folder = Path(
                     stack.enter_context(
                         tempfile.TemporaryDirectory(dir=memory_directory())

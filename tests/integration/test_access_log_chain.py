@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 import pytest
 
-from infra.access_entries import AccessEntry
+from benchmarks.access_log import entry as access_entry
 from infra.ledger import ledger_of, verify_store
 from infra.ledger.access_chain import verify_access_log
 from tests.helpers import raw_sql
@@ -156,17 +154,7 @@ def test_concurrent_writers_keep_one_chain(
 
     def write(n: int) -> None:
         for _ in range(5):
-            entry = AccessEntry(
-                datetime.now(UTC),
-                f"lecteur.{n}",
-                "auditeur",
-                "Cour des comptes",
-                "dossier",
-                uuid4(),
-                "GET /v1/dossiers/{dossier_id}",
-                f"req-{n}",
-                ("identite",),
-            )
+            entry = access_entry(n)  # the benchmark's: a read by lecteur.n
             log.append([entry, entry])
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]

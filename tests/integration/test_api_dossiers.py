@@ -27,6 +27,7 @@ from tests.helpers.api import (
     StoreSnapshot,
     actor,
     adopt_settings,
+    along_main_line,
     assert_created,
     assert_error,
     assert_store_unchanged,
@@ -453,17 +454,17 @@ class TestEndings:
     def test_positive_outcome_cannot_be_closed_before_the_installation_review(
         self, client: TestClient, subtests: pytest.Subtests
     ) -> None:
-        for at in (
+        stops = (
             "preselectionne",
             "classe",
             "decide_cal",
             "offre_acceptee",
             "bail_signe",
             "entre_dans_les_lieux",
-        ):
+        )
+        # one dossier along the line, not one driven from the start for each
+        for at, dossier_id in zip(stops, along_main_line(client, stops), strict=True):
             with subtests.test(at=at):
-                dossier_id = drive_dossier(client, to=at)
-
                 refused_step(
                     client,
                     dossier_id,

@@ -188,7 +188,7 @@ def small_year(client: TestClient) -> dict[str, Any]:
     assert answer.status_code == 201, answer.text
     on = today()
     dossier = identified(client, on)
-    walk(client, dossier, path_days(first=on, analysis=on))
+    walk(client, dossier, path_days(on, on))
     HttpCourse(client, on).up_to_convention(on, orientation="maintien")
     return read(client, f"/v1/departments/{MARTINIQUE}/statistics/llts")
 

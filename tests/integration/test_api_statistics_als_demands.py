@@ -14,8 +14,6 @@ store (test_api_workload runs the ASLL figures on both stores).
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from datetime import date
 
@@ -27,10 +25,11 @@ from tests.helpers.statistics_years import (
     ALS_SECTORS,
     LLTS_972,
     MARTINIQUE,
-    als_settings,
+    als_year,
+    csv_rows,
+    entered,
     head,
     identified,
-    in_process,
     mesure_step,
     path_days,
     read,
@@ -47,8 +46,7 @@ class TestAls2016:
 
     def test_1093_demands_processed(self, statistics_store: Settings) -> None:
         started = time.perf_counter()
-        with in_process(statistics_store, associations=ALS_SECTORS) as year:
-            als_settings(year)
+        with als_year(statistics_store) as year:
             year.processed(1051)
             year.entered_and_supported(40)
         with serving(statistics_store) as client:
@@ -81,7 +79,7 @@ class TestAls2016:
             as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
         assert as_csv.status_code == 200, as_csv.text
         assert as_csv.headers["content-type"].startswith("text/csv")
-        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
+        rows = csv_rows(as_csv.text)
         assert rows["demands_processed"]["value"] == "1093"
         assert rows["by_decision.attribution"]["share_percent"] == "100.0"
         assert {r["department"] for r in rows.values()} == {MARTINIQUE}
@@ -95,25 +93,8 @@ def h2_and_h3(client: TestClient) -> None:
     """Two households at the edges of a demand processed, entered, supported."""
     # H2: identified in December 2015, analysed in January: processed in
     # 2016; entered in 2016, its bilan ok: not supported.
-    h2 = identified(client, date(2015, 12, 1))
-    walk(
-        client,
-        h2,
-        path_days(
-            first=date(2015, 12, 1),
-            analysis=date(2016, 1, 5),
-            solvency=date(2016, 1, 12),
-            pre_selection=date(2016, 2, 1),
-            ranking=date(2016, 2, 15),
-            cal_decision=date(2016, 3, 1),
-            offer=date(2016, 3, 2),
-            offer_answer=date(2016, 3, 4),
-            lease=date(2016, 3, 14),
-            entry=date(2016, 3, 14),
-            installation_review=date(2016, 4, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H2"},
-    )
+    review = {"installation_review": date(2016, 4, 1)}
+    entered(client, date(2015, 12, 1), date(2016, 1, 5), date(2016, 3, 14), **review)
     # H3: an accès measure asked by the Département, ended in April, before
     # the household entered in May: supported, but not after its entry.
     h3 = identified(client, date(2016, 1, 4))
@@ -148,21 +129,6 @@ def h2_and_h3(client: TestClient) -> None:
         "association",
         ALS_SECTORS[0][1],
     )
-    walk(
-        client,
-        h3,
-        path_days(
-            first=date(2016, 1, 4),
-            analysis=date(2016, 2, 1),
-            solvency=date(2016, 2, 10),
-            pre_selection=date(2016, 3, 1),
-            ranking=date(2016, 3, 15),
-            cal_decision=date(2016, 4, 5),
-            offer=date(2016, 4, 6),
-            offer_answer=date(2016, 4, 7),
-            lease=date(2016, 5, 2),
-            entry=date(2016, 5, 2),
-            installation_review=date(2016, 6, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H3"},
-    )
+    days = path_days(date(2016, 1, 4), date(2016, 2, 1), date(2016, 5, 2))
+    days["installation-review"] = date(2016, 6, 1)
+    walk(client, h3, days, cal_decision={"dwelling_ref": "FDF-H3"})

@@ -13,8 +13,6 @@ only: what is tested is the counting, not the store.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from datetime import date
 
@@ -27,16 +25,14 @@ from tests.helpers.mesure_courses import HttpCourse
 from tests.helpers.statistics_years import (
     ALS_SECTORS,
     LLTS_972,
-    als_settings,
+    als_year,
     asked_by,
-    identified,
-    in_process,
+    csv_rows,
+    entered,
     mesure_step,
-    path_days,
     read,
     run_support,
     serving,
-    walk,
 )
 
 
@@ -47,8 +43,7 @@ class TestAls2016:
 
     def test_846_tenants_supported(self, statistics_store: Settings) -> None:
         started = time.perf_counter()
-        with in_process(statistics_store, associations=ALS_SECTORS) as year:
-            als_settings(year)
+        with als_year(statistics_store) as year:
             bulk_started = time.perf_counter()
             year.in_maintien(10)
             bulk_seconds = (time.perf_counter() - bulk_started) / 10
@@ -77,7 +72,7 @@ class TestAls2016:
             # H1 from November; the maintien ended on 30 December 2015
             assert before["households_supported_after_entry"] == 2
             as_csv = client.get(LLTS_972, params={"year": 2016, "format": "csv"})
-        rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
+        rows = csv_rows(as_csv.text)
         assert rows["households_supported_after_entry"]["value"] == "846"
         print(
             f"\nALS 2016, tenants: {year.commands} commands in process; a maintien "
@@ -90,24 +85,7 @@ class TestAls2016:
 def h1(client: TestClient) -> None:
     """H1: entered in 2015, its bilan's support runs from November 2015 into
     2016: supported in 2016, neither processed nor entered then."""
-    dossier = identified(client, date(2015, 3, 2))
-    walk(
-        client,
-        dossier,
-        path_days(
-            first=date(2015, 3, 2),
-            analysis=date(2015, 3, 9),
-            solvency=date(2015, 3, 16),
-            pre_selection=date(2015, 4, 1),
-            ranking=date(2015, 4, 15),
-            cal_decision=date(2015, 5, 5),
-            offer=date(2015, 5, 6),
-            offer_answer=date(2015, 5, 8),
-            lease=date(2015, 6, 1),
-            entry=date(2015, 6, 1),
-        ),
-        cal_decision={"dwelling_ref": "FDF-H1"},
-    )
+    dossier = entered(client, date(2015, 3, 2), date(2015, 3, 9), date(2015, 6, 1))
     problems = {
         "outcome": "problemes",
         "findings": "Impayés de loyer dès le deuxième mois.",

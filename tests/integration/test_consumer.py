@@ -26,7 +26,7 @@ from infra.bootstrap import build_system
 from infra.consumer import CommuneConsumer
 from infra.consumer_model import consumer_model_for
 from infra.settings import Settings
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.dossiers import PATHS
 from tests.helpers.integration_messages import (
     COMMUNES,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from tests.helpers.broker import Broker
 
-pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.broker]
+pytestmark = [EVERY_STORE, pytest.mark.broker]
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTITIONS = 3

@@ -32,7 +32,7 @@ from infra.settings import Settings
 from projections.dossier_list import DossierListProjection, dossier_topics
 from projections.rows import Between, Table
 from tests.helpers.api import TEST_JWT_SECRET, actor
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import (
     SMALL_POOLS,
     GrantAllLocks,
@@ -53,7 +53,7 @@ from tests.helpers.projections import (
     two_systems,
 )
 
-pytestmark = [EVERY_STORE, MEMORY_STORE]
+pytestmark = EVERY_STORE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

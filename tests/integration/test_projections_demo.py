@@ -12,7 +12,7 @@ import pytest
 from api.demo import load_demo
 from infra.departments import load_department_settings
 from tests.e2e.support import DEMO_STAGES
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import (
     NOW,
     Interleaved,
@@ -22,7 +22,7 @@ from tests.helpers.projections import (
     rebuild_all_and_compare,
 )
 
-pytestmark = [EVERY_STORE, MEMORY_STORE]
+pytestmark = EVERY_STORE
 
 
 @pytest.mark.parametrize("every", [1, 3])

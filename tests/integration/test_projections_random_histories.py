@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.backends import EVERY_STORE, memory_directory
+from tests.helpers.backends import EVERY_STORE
+from tests.helpers.memory import memory_directory
 from tests.helpers.projections import (
     RandomHistory,
     adopt_departments,

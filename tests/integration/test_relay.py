@@ -31,7 +31,7 @@ from infra.integration_events import (
 )
 from infra.relay import RelayConfig
 from infra.settings import Settings
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import SMALL_POOLS
 from tests.helpers.relay import (
     check_stream,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from infra.bootstrap import System
     from tests.helpers.broker import Broker
 
-pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.broker]
+pytestmark = [EVERY_STORE, pytest.mark.broker]
 
 
 @pytest.fixture

@@ -62,25 +62,34 @@ from tests.helpers.tables import declared_events, outside
 ASSOCIATION = frozenset({"association"})
 CLU_CLT = frozenset({"commission_logement"})
 # Who records each step, as DOMAIN.md §1, §4 and §10 describe it (not read from
-# the code): the CLU/CLT instructs, notifies and renews, or the association for
-# its own actions; the association runs the measure; the bail glissant is
-# reviewed with both parties and slides by the landlord.
+# the code): the association runs the measure; the CLU/CLT instructs, notifies
+# and decides renewals, or the association for its own actions; the bail
+# glissant is reviewed with the landlord, who slides it.
+STEPS_ON_A_MESURE = (
+    "instruct",
+    "notify",
+    "diagnose",
+    "sign_convention",
+    "hold_meeting",
+    "miss_meeting",
+    "request_renewal",
+    "decide_renewal",
+    "end",
+    "break_off",
+    "sign_head_lease",
+    "sign_sublease",
+    "review_sublease",
+    "slide_lease",
+    "end_sublease",
+)
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
-    "instruct": CLU_CLT | ASSOCIATION,
-    "notify": CLU_CLT | ASSOCIATION,
-    "diagnose": ASSOCIATION,
-    "sign_convention": ASSOCIATION,
-    "hold_meeting": ASSOCIATION,
-    "miss_meeting": ASSOCIATION,
-    "request_renewal": ASSOCIATION,
-    "decide_renewal": CLU_CLT | ASSOCIATION,
-    "end": ASSOCIATION,
-    "break_off": ASSOCIATION,
-    "sign_head_lease": ASSOCIATION,
-    "sign_sublease": ASSOCIATION,
+    step: CLU_CLT | ASSOCIATION
+    if step in ("instruct", "notify", "decide_renewal")
+    else ASSOCIATION
+    for step in STEPS_ON_A_MESURE
+} | {
     "review_sublease": ASSOCIATION | {"bailleur"},
     "slide_lease": frozenset({"bailleur"}),
-    "end_sublease": ASSOCIATION,
 }
 # The stages at which each step of the measure's course may be taken (§10).
 ALLOWED_STAGES: dict[str, frozenset[str]] = {
@@ -104,7 +113,6 @@ OPEN_STAGES = (
     m.RENEWAL_ASKED,
 )
 CLOSED_STAGES = (m.REFUSED, m.REORIENTED, m.ENDED, m.BROKEN_OFF)
-STEPS_ON_A_MESURE = tuple(ALLOWED_ROLES)
 MEETINGS = ("hold_meeting", "miss_meeting")
 # The steps that only the association running the measure takes.
 RUN_BY_THE_ASSOCIATION = (

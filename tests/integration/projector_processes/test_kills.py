@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.support import logis_env, logis_executable
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projector_processes import (
     DOSSIERS,
     NAMES,
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from infra.bootstrap import System
 
-pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.timeout(300)]
+pytestmark = [EVERY_STORE, pytest.mark.timeout(300)]
 
 # Small batches, so that a catch-up takes many commits (what a batch costs is
 # mostly its transaction, not its events): a kill lands in its middle.

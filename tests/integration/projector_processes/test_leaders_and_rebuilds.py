@@ -27,7 +27,7 @@ import pytest
 
 from domain.department import department_id
 from infra.bootstrap import build_system
-from tests.helpers.backends import EVERY_STORE, MEMORY_STORE
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.dossiers import DEPARTMENT
 from tests.helpers.projector_processes import (
     DOSSIERS,
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from infra.bootstrap import System
 
-pytestmark = [EVERY_STORE, MEMORY_STORE, pytest.mark.timeout(300)]
+pytestmark = [EVERY_STORE, pytest.mark.timeout(300)]
 
 
 # ---- 1. two projectors at once -------------------------------------------------------
