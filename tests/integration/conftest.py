@@ -3,8 +3,6 @@ subject is the store (`EVERY_STORE`)."""
 
 from __future__ import annotations
 
-import tempfile
-from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +14,6 @@ from api.main import create_app
 from infra.settings import Settings
 from tests.helpers.api import DEPARTMENT, actor, adopt_settings
 from tests.helpers.backends import BACKENDS
-from tests.helpers.memory import memory_directory
 from tests.helpers.prepared_stores import (
     copy_sqlite_store,
     default_settings,
@@ -70,22 +67,14 @@ def database_url(
 ) -> Iterator[str]:
     """A new store for each test. Tests of the app (those taking `client`) get
     one already initialised (tests/helpers/prepared_stores.py); the others, an
-    empty one. A SQLite store lives in memory where the system has room there
-    (`memory_directory`): on a disk, each commit's flush took a quarter of an
-    API test's time (what these tests check does not depend on durability)."""
+    empty one. A SQLite store lives in the test's `tmp_path`, in memory where the
+    system has room there (tests/conftest.py sets TMPDIR: on a disk, each
+    commit's flush took a quarter of an API test's time)."""
     prepared = "client" in request.fixturenames
     if backend == "sqlite":
-        with ExitStack() as stack:
-            folder = tmp_path
-            if memory_directory():
-                folder = Path(
-                    stack.enter_context(
-                        tempfile.TemporaryDirectory(dir=memory_directory())
-                    )
-                )
-            if prepared:
-                copy_sqlite_store(request.getfixturevalue("sqlite_template"), folder)
-            yield f"sqlite:///{folder / SQLITE_FILE}"
+        if prepared:
+            copy_sqlite_store(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield f"sqlite:///{tmp_path / SQLITE_FILE}"
     elif prepared:
         server: TestDatabases = request.getfixturevalue("postgres_server")
         name = server.acquire_prepared(prepare_store)
