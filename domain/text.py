@@ -86,3 +86,17 @@ MultiLine = AfterValidator(check_free_text)
 TEXT_ERRORS = frozenset(
     ("text_control_character", "text_invalid_character", "text_invisible")
 )
+
+
+# Letters NFKD leaves whole, spelt as people type them without the key.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
+
+
+def folded(value: str) -> str:
+    """`value` as a search compares it: its words without case or accents,
+    each run of anything but letters and digits one space (« fort de france »
+    for « Fort-de-France », « lamentin » for « LAMENTIN »). No SQL wildcard
+    (`%`, `_`) is left in it."""
+    letters = unicodedata.normalize("NFKD", value.lower().translate(_LIGATURES))
+    bare = "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in bare).split())

@@ -26,7 +26,16 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from infra.sealed_columns import is_sealed
 from infra.sql_dialects import PostgresDialect, SQLDialect
-from projections.rows import Batch, Between, Key, Row, RowView, Selection, Table
+from projections.rows import (
+    Batch,
+    Between,
+    Containing,
+    Key,
+    Row,
+    RowView,
+    Selection,
+    Table,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -302,6 +311,10 @@ class SQLRowView(RowView):
             msg = f"{table.name}: {sorted(sealed)} are sealed, not for queries"
             raise ValueError(msg)
         for col, value in where.items():
+            if isinstance(value, Containing):  # words without LIKE's wildcards
+                clauses.extend(f"{col} LIKE {m}" for _ in value.words)
+                params.extend(f"%{word}%" for word in value.words)
+                continue
             bounds = (
                 [(">=", value.first), ("<=", value.last)]
                 if isinstance(value, Between)

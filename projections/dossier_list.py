@@ -1,4 +1,5 @@
-"""The dossier list: one row per dossier, filterable by commune, programme, stage."""
+"""The dossier list: one row per dossier, filterable by commune, programme, stage,
+and searched by words of what it holds besides the household's name (`search`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from eventsourcing.persistence import Tracking
 from domain.dossier import Dossier
 from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
+from domain.places import COMMUNE_NAMES
 from domain.programme import Programme
+from domain.text import folded
 from projections.rows import (
+    Containing,
     PlaceFilter,
     RowProjection,
     RowView,
@@ -50,6 +54,9 @@ DOSSIERS = Table(
         "identified_on": "date",
         "last_occurred_on": "date",
         "updated_at": "datetime",
+        # What a search matches (`search_text`): never a personal column, which
+        # is sealed under the household's key so that erasure reaches it
+        "search": "text",
     },
     key=("id",),
     personal={"applicant_name": "id"},
@@ -60,10 +67,10 @@ DOSSIERS = Table(
         ("landlord", "ranked"),
     ),
 )
-# Each programme's landlord, for the dossiers identified for it.
+# Each programme's landlord and name, for the dossiers identified for it.
 PROGRAMME_LANDLORDS = Table(
     name="programme_landlords",
-    columns={"programme_id": "uuid", "landlord": "text"},
+    columns={"programme_id": "uuid", "landlord": "text", "name": "text"},
     key=("programme_id",),
 )
 
@@ -93,6 +100,25 @@ class DossierRow:
 @dataclass(frozen=True)
 class DossierFilter(PlaceFilter):
     stage: str | None = None
+    # Words each found in the dossier's reference, numéro unique, commune
+    # (code or name), department, programme's name, landlord or organisation
+    q: str | None = None
+
+
+def search_text(row: dict[str, Any], programme: dict[str, Any] | None) -> str:
+    """The words a search finds the dossier `row` by (its programme's row from
+    `programme_landlords`), folded: one line per field."""
+    fields = (
+        str(row["id"]),
+        row["numero_unique"],
+        row["commune"],
+        COMMUNE_NAMES.get(row["commune"]),
+        row["department"],
+        programme["name"] if programme else None,
+        row["landlord"],
+        row["origin_organisation"],
+    )
+    return "\n".join(folded(field) for field in fields if field)
 
 
 def dossier_topics() -> tuple[str, ...]:
@@ -103,8 +129,8 @@ def dossier_topics() -> tuple[str, ...]:
 class DossierListProjection(RowProjection):
     name = "dossier_list"
     # 2: landlord and ranked (the landlord's scope); 3: name sealed; 4: the
-    # offer's answer deadline
-    version = 4
+    # offer's answer deadline; 5: the search's words
+    version = 5
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
@@ -114,42 +140,46 @@ class DossierListProjection(RowProjection):
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
         self.view.insert(
             "programme_landlords",
-            {"programme_id": event.originator_id, "landlord": event.landlord},
+            {
+                "programme_id": event.originator_id,
+                "landlord": event.landlord,
+                "name": event.name,
+            },
         )
+
+    def programme_of(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        programme_id = row["programme_id"]
+        if programme_id is None:
+            return None
+        return self.view.get("programme_landlords", (programme_id,))
 
     @process_event.register
     def dossier_identified(self, event: Dossier.Identified, _: Tracking) -> None:
-        programme = (
-            self.view.get("programme_landlords", (event.programme_id,))
-            if event.programme_id is not None
-            else None
-        )
-        self.view.insert(
-            "dossiers",
-            {
-                "id": event.originator_id,
-                **fields_of(
-                    event,
-                    "applicant_name",
-                    "household_size",
-                    "department",
-                    "commune",
-                    "programme_id",
-                    "dalo",
-                    "numero_unique",
-                ),
-                "origin_role": event.actor.role,
-                "origin_organisation": event.actor.organisation,
-                "landlord": programme["landlord"] if programme else None,
-                "ranked": False,
-                "stage": event.resulting_stage(""),
-                "answer_deadline": None,
-                "version": event.originator_version,
-                "identified_on": event.occurred_on,
-                "last_occurred_on": event.occurred_on,
-                "updated_at": event.timestamp,
-            },
-        )
+        programme = self.programme_of({"programme_id": event.programme_id})
+        row = {
+            "id": event.originator_id,
+            **fields_of(
+                event,
+                "applicant_name",
+                "household_size",
+                "department",
+                "commune",
+                "programme_id",
+                "dalo",
+                "numero_unique",
+            ),
+            "origin_role": event.actor.role,
+            "origin_organisation": event.actor.organisation,
+            "landlord": programme["landlord"] if programme else None,
+            "ranked": False,
+            "stage": event.resulting_stage(""),
+            "answer_deadline": None,
+            "version": event.originator_version,
+            "identified_on": event.occurred_on,
+            "last_occurred_on": event.occurred_on,
+            "updated_at": event.timestamp,
+        }
+        self.view.insert("dossiers", {**row, "search": search_text(row, programme)})
 
     @process_event.register
     def dossier_changed(self, event: Dossier.Event, _: Tracking) -> None:
@@ -168,6 +198,11 @@ class DossierListProjection(RowProjection):
             changes["landlord"] = event.landlord
         if isinstance(event, Dossier.PersonalDataErased):
             changes["applicant_name"] = ERASED
+        if {"numero_unique", "landlord"} & changes.keys():
+            row = self.view.get("dossiers", (event.originator_id,))
+            if row is not None:
+                row.update(changes)
+                changes["search"] = search_text(row, self.programme_of(row))
         self.touch("dossiers", event, changes)
 
 
@@ -175,4 +210,11 @@ def select_dossiers(
     view: RowView, query: DossierFilter
 ) -> tuple[list[DossierRow], int]:
     where = equal_to(query, "commune", "programme_id", "stage", "department")
-    return select_page(view, "dossiers", where, ("-identified_on",), query, DossierRow)
+    if words := tuple(folded(query.q or "").split()):
+        where["search"] = Containing(words)
+    return select_page(view, "dossiers", where, ("-identified_on",), query, _row)
+
+
+def _row(search: str, **columns: Any) -> DossierRow:
+    """A row of the list, less the search's words (not for display)."""
+    return DossierRow(**columns)

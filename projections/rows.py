@@ -47,9 +47,27 @@ class Between:
         )
 
 
+@dataclass(frozen=True)
+class Containing:
+    """A `where` value matching a text column holding each of `words` (SQL's
+    LIKE '%word%'): words of letters and digits only, as domain/text.py's
+    `folded` leaves them, matched against a column written folded too."""
+
+    words: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not all(word.isalnum() for word in self.words):
+            msg = f"{self.words!r}: only letters and digits are searched"
+            raise ValueError(msg)
+
+    def matches(self, value: Any) -> bool:
+        return value is not None and all(word in value for word in self.words)
+
+
 def matches(condition: Any, value: Any) -> bool:
-    """`value` meets a `where` condition: within a `Between`, or equal to it."""
-    if isinstance(condition, Between):
+    """`value` meets a `where` condition: within a `Between`, holding a
+    `Containing`'s words, or equal to it."""
+    if isinstance(condition, Between | Containing):
         return condition.matches(value)
     return bool(value == condition)
 

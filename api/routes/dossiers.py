@@ -22,9 +22,37 @@ from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import names_household
 from commands.dossier import STAGES
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.text import folded
 from projections.dossier_list import DossierFilter, select_dossiers
 
 Stage = one_of(STAGES, "Une des étapes")
+SEARCH_WORDS = 8  # a search's words at most, each a LIKE on the list's view
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=80,
+        description="Words each found, without case or accents, in the "
+        "dossier's reference (its id), numéro unique, commune (code or name), "
+        f"department, programme's name, landlord or organisation; {SEARCH_WORDS} "
+        "at most. Never the household's name.",
+    ),
+]
+
+
+def search_of(q: str | None) -> str | None:
+    """The search asked (None when blank); 422 for one without a letter or a
+    digit, or of more than SEARCH_WORDS words."""
+    if q is None or not q.strip():
+        return None
+    words = folded(q).split()
+    if not words:
+        message = f"La recherche « {q} » ne contient ni lettre ni chiffre."
+    elif len(words) > SEARCH_WORDS:
+        message = f"La recherche compte plus de {SEARCH_WORDS} mots."
+    else:
+        return q
+    raise HTTPException(422, {"code": "invalid_input", "message": message})
+
 
 router = record_router(
     "dossier",
@@ -59,18 +87,25 @@ def list_dossiers(
     programme_id: UUID | None = None,
     stage: Stage = None,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
+    q: Search = None,
     limit: Limit = 100,
     offset: Offset = 0,
     min_position: MinPosition = None,
 ) -> DossiersPublic:
-    """List dossiers from the read model, filtered by commune, programme, stage;
-    only those of the caller's scope."""
+    """List dossiers from the read model, filtered by commune, programme, stage,
+    searched by words (`q`); only those of the caller's scope."""
     if stage is not None and stage not in STAGES:
         raise HTTPException(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
     query = DossierFilter(
-        department, commune, programme_id, stage, limit=limit, offset=offset
+        department,
+        commune,
+        programme_id,
+        stage,
+        search_of(q),
+        limit=limit,
+        offset=offset,
     )
     rows, total, position = dossiers_in_scope(
         system, caller, access, query, min_position

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
-from api.routes.dossiers import dossiers_in_scope
+from api.routes.dossiers import Search, dossiers_in_scope, search_of
 from api.routes.mesures import may_request, mesures_in_scope
 from api.routes.saisines import saisines_in_scope
 from api.routes.workload import mesure_filter
@@ -124,6 +124,7 @@ def _dossiers(
         "stages": DOSSIER_STAGES,
         "stage": query.stage,
         "commune": query.commune,
+        "q": query.q,
     }
 
 
@@ -257,6 +258,7 @@ def dossiers_page(
     access: AccessLogDep,
     stage: Annotated[str | None, Query(max_length=40)] = None,
     commune: Annotated[str | None, Query(max_length=10)] = None,
+    q: Search = None,
     page: PageNumber = 1,
 ) -> Response:
     stage = blank_is_none(stage)
@@ -266,7 +268,11 @@ def dossiers_page(
         )
     commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
     query = DossierFilter(
-        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
+        commune=commune,
+        stage=stage,
+        q=search_of(q),
+        limit=PAGE_SIZE,
+        offset=offset(page),
     )
     return list_page(REPERAGE, request, caller, system, access, query, page)
 

@@ -161,6 +161,15 @@ def test_sign_in_list_filter_dossier_timeline_and_as_of(page: Page) -> None:
     sign_in(page, "mairie")
     page.goto("/dossiers")
     assert page.get_by_role("heading", name="Dossiers LLTS").is_visible()
+    page.get_by_label("Rechercher").fill("FORT-DE-FRANCE")  # its commune's name
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(r"q=FORT-DE-FRANCE"))
+    assert page.locator("table tbody tr").count() >= 1
+    page.get_by_label("Rechercher").fill("Zyxwvu")  # nothing holds it
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(r"q=Zyxwvu"))
+    assert page.get_by_text("Aucun dossier ne correspond.").is_visible()
+    page.get_by_label("Rechercher").fill("")
     page.get_by_label("Étape", exact=True).select_option("avis_mairie_rendu")
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url(re.compile(r"stage=avis_mairie_rendu"))
