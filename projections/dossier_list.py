@@ -14,6 +14,7 @@ from domain.facts import LANDLORD_OUTCOMES
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.rows import (
+    Between,
     PlaceFilter,
     RowProjection,
     RowView,
@@ -46,6 +47,12 @@ DOSSIERS = Table(
         # OFFRE-DELAI: while the dossier awaits the household's answer to an
         # offer (stage offre_faite), the offer's answer deadline
         "answer_deadline": "date",
+        # The documents asked during the analysis (ALS-CONTACT) and not yet
+        # received, as the dossier holds them (their names, not personal
+        # data), and the day of the request since which some have been awaited
+        # (null while none is).
+        "outstanding_documents": "json",
+        "documents_requested_on": "date",
         "version": "int",
         "identified_on": "date",
         "last_occurred_on": "date",
@@ -84,6 +91,8 @@ class DossierRow:
     ranked: bool
     stage: str
     answer_deadline: date | None
+    outstanding_documents: list[str]
+    documents_requested_on: date | None
     version: int
     identified_on: date
     last_occurred_on: date
@@ -93,6 +102,8 @@ class DossierRow:
 @dataclass(frozen=True)
 class DossierFilter(PlaceFilter):
     stage: str | None = None
+    # Only the dossiers awaiting documents asked (True), or all (None).
+    documents_requested: bool | None = None
 
 
 def dossier_topics() -> tuple[str, ...]:
@@ -103,8 +114,8 @@ def dossier_topics() -> tuple[str, ...]:
 class DossierListProjection(RowProjection):
     name = "dossier_list"
     # 2: landlord and ranked (the landlord's scope); 3: name sealed; 4: the
-    # offer's answer deadline
-    version = 4
+    # offer's answer deadline; 5: the documents asked and not yet received
+    version = 5
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
 
@@ -144,6 +155,8 @@ class DossierListProjection(RowProjection):
                 "ranked": False,
                 "stage": event.resulting_stage(""),
                 "answer_deadline": None,
+                "outstanding_documents": [],
+                "documents_requested_on": None,
                 "version": event.originator_version,
                 "identified_on": event.occurred_on,
                 "last_occurred_on": event.occurred_on,
@@ -168,11 +181,35 @@ class DossierListProjection(RowProjection):
             changes["landlord"] = event.landlord
         if isinstance(event, Dossier.PersonalDataErased):
             changes["applicant_name"] = ERASED
+        if isinstance(event, Dossier.DocumentsRequested | Dossier.DocumentsReceived):
+            changes.update(self._documents(event))
         self.touch("dossiers", event, changes)
+
+    def _documents(
+        self, event: Dossier.DocumentsRequested | Dossier.DocumentsReceived
+    ) -> dict[str, Any]:
+        """The documents still awaited after a request or a receipt (as the
+        dossier's `apply` computes them), and since when: the day of the
+        request that found none awaited, until none is."""
+        row = self.view.get("dossiers", (event.originator_id,))
+        assert row is not None, event.originator_id
+        before = set(row["outstanding_documents"])
+        if isinstance(event, Dossier.DocumentsRequested):
+            awaited = before | set(event.documents)
+            since = row["documents_requested_on"] if before else event.occurred_on
+        else:
+            awaited = before - set(event.documents)
+            since = row["documents_requested_on"]
+        return {
+            "outstanding_documents": sorted(awaited),
+            "documents_requested_on": since if awaited else None,
+        }
 
 
 def select_dossiers(
     view: RowView, query: DossierFilter
 ) -> tuple[list[DossierRow], int]:
     where = equal_to(query, "commune", "programme_id", "stage", "department")
+    if query.documents_requested:
+        where["documents_requested_on"] = Between(first=date.min)
     return select_page(view, "dossiers", where, ("-identified_on",), query, DossierRow)
