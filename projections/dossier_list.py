@@ -17,6 +17,7 @@ from domain.places import COMMUNE_NAMES
 from domain.programme import Programme
 from domain.text import folded
 from projections.rows import (
+    Between,
     Containing,
     PlaceFilter,
     RowProjection,
@@ -50,6 +51,12 @@ DOSSIERS = Table(
         # OFFRE-DELAI: while the dossier awaits the household's answer to an
         # offer (stage offre_faite), the offer's answer deadline
         "answer_deadline": "date",
+        # The documents asked during the analysis (ALS-CONTACT) and not yet
+        # received, as the dossier holds them (their names, not personal
+        # data), and the day of the request since which some have been awaited
+        # (null while none is).
+        "outstanding_documents": "json",
+        "documents_requested_on": "date",
         "version": "int",
         "identified_on": "date",
         "last_occurred_on": "date",
@@ -91,6 +98,8 @@ class DossierRow:
     ranked: bool
     stage: str
     answer_deadline: date | None
+    outstanding_documents: list[str]
+    documents_requested_on: date | None
     version: int
     identified_on: date
     last_occurred_on: date
@@ -103,6 +112,8 @@ class DossierFilter(PlaceFilter):
     # Words each found in the dossier's reference, numéro unique, commune
     # (code or name), department, programme's name, landlord or organisation
     q: str | None = None
+    # Only the dossiers awaiting documents asked (True), or all (None).
+    documents_requested: bool | None = None
 
 
 def search_text(row: dict[str, Any], programme: dict[str, Any] | None) -> str:
@@ -129,7 +140,8 @@ def dossier_topics() -> tuple[str, ...]:
 class DossierListProjection(RowProjection):
     name = "dossier_list"
     # 2: landlord and ranked (the landlord's scope); 3: name sealed; 4: the
-    # offer's answer deadline; 5: the search's words
+    # offer's answer deadline; 5: the search's words, the documents asked and
+    # not yet received
     version = 5
     tables = (DOSSIERS, PROGRAMME_LANDLORDS)
     topics = (*dossier_topics(), Programme.Announced.TOPIC)
@@ -174,6 +186,8 @@ class DossierListProjection(RowProjection):
             "ranked": False,
             "stage": event.resulting_stage(""),
             "answer_deadline": None,
+            "outstanding_documents": [],
+            "documents_requested_on": None,
             "version": event.originator_version,
             "identified_on": event.occurred_on,
             "last_occurred_on": event.occurred_on,
@@ -198,12 +212,34 @@ class DossierListProjection(RowProjection):
             changes["landlord"] = event.landlord
         if isinstance(event, Dossier.PersonalDataErased):
             changes["applicant_name"] = ERASED
+        if isinstance(event, Dossier.DocumentsRequested | Dossier.DocumentsReceived):
+            changes.update(self._documents(event))
         if {"numero_unique", "landlord"} & changes.keys():
             row = self.view.get("dossiers", (event.originator_id,))
             if row is not None:
                 row.update(changes)
                 changes["search"] = search_text(row, self.programme_of(row))
         self.touch("dossiers", event, changes)
+
+    def _documents(
+        self, event: Dossier.DocumentsRequested | Dossier.DocumentsReceived
+    ) -> dict[str, Any]:
+        """The documents still awaited after a request or a receipt (as the
+        dossier's `apply` computes them), and since when: the day of the
+        request that found none awaited, until none is."""
+        row = self.view.get("dossiers", (event.originator_id,))
+        assert row is not None, event.originator_id
+        before = set(row["outstanding_documents"])
+        if isinstance(event, Dossier.DocumentsRequested):
+            awaited = before | set(event.documents)
+            since = row["documents_requested_on"] if before else event.occurred_on
+        else:
+            awaited = before - set(event.documents)
+            since = row["documents_requested_on"]
+        return {
+            "outstanding_documents": sorted(awaited),
+            "documents_requested_on": since if awaited else None,
+        }
 
 
 def select_dossiers(
@@ -212,6 +248,8 @@ def select_dossiers(
     where = equal_to(query, "commune", "programme_id", "stage", "department")
     if words := tuple(folded(query.q or "").split()):
         where["search"] = Containing(words)
+    if query.documents_requested:
+        where["documents_requested_on"] = Between(first=date.min)
     return select_page(view, "dossiers", where, ("-identified_on",), query, _row)
 
 

@@ -127,6 +127,19 @@ def programme_stages(role: str) -> dict[str, str]:
     return {programme.ANNOUNCED: "Réunion de concertation à tenir"} if holds else {}
 
 
+# A dossier under analysis awaiting the documents asked through the CCAS or a
+# partner (ALS-CONTACT) until their receipt is recorded; no rule dates it.
+DOCUMENTS_STEP = "receive_documents"
+DOCUMENTS_LABEL = "Pièces demandées"
+
+
+def documents_stages(role: str) -> dict[str, str]:
+    """The stage at which documents are asked and received, when `role`
+    records their receipt."""
+    receives = role in dossier.STEP_ROLES[DOCUMENTS_STEP]
+    return {dossier.ANALYSIS: DOCUMENTS_LABEL} if receives else {}
+
+
 def has_worklist(role: str) -> bool:
     """Whether some step the worklist follows is `role`'s."""
     return bool(
@@ -137,6 +150,7 @@ def has_worklist(role: str) -> bool:
         or list_kinds(role)
         or programme_stages(role)
         or saisine_stages(role)
+        or documents_stages(role)
     )
 
 

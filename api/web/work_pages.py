@@ -13,8 +13,10 @@ d'installation due or overdue (BILAN-DELAI), ASLL measures under convention
 by its last day (LC-VALIDITE: the commissions' view holds it), CCAPEX
 referrals awaiting the CCAPEX's step or the enquiry of the operator it was
 asked of, by the day CCAPEX-SAISINE's delays leave for the prevention (the
-referrals' view: `due_on`). Not covered yet: documents asked. Each source lists
-its first 100 records."""
+referrals' view: `due_on`), documents asked during a dossier's analysis
+(ALS-CONTACT) and not yet received, for the roles that record their receipt,
+with the request's day and no deadline (no rule dates their arrival): the
+dossier list's view holds them. Each source lists its first 100 records."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from api.web import awaited, french
 from api.web.awaited import (
     bilan_statuses,
     commission_kinds,
+    documents_stages,
     dossier_stages,
     list_kinds,
     mesure_stages,
@@ -110,6 +113,21 @@ def dossier_item(label: str, row: DossierRow, now: datetime) -> WorkItem:
     todo = "Délai de réponse passé : proposition caduque à enregistrer"
     todo = todo if late else label
     return WorkItem(todo, f"/dossiers/{row.id}", name, due, late)
+
+
+def documents_filter(stage: str, limit: int) -> DossierFilter:
+    """The dossiers at `stage` awaiting documents asked."""
+    return DossierFilter(stage=stage, documents_requested=True, limit=limit)
+
+
+def documents_item(label: str, row: DossierRow, now: datetime) -> WorkItem:
+    """A dossier awaiting the documents asked (their names are no personal
+    data), since the request's day; no deadline."""
+    name = row.applicant_name or f"Dossier à {french.commune(row.commune)}"
+    asked = ", ".join(row.outstanding_documents)
+    since = french.day(row.documents_requested_on)
+    todo = f"{label} : {asked} (demande du {since})"
+    return WorkItem(todo, f"/dossiers/{row.id}", name, None, False)
 
 
 def bilan_item(label: str, row: BilanRow, now: datetime) -> WorkItem:
@@ -215,6 +233,9 @@ def programme_item(label: str, row: ProgrammeRow, now: datetime) -> WorkItem:
 
 SOURCES = (
     Source(dossier_stages, dossiers_in_scope, DossierFilter, "stage", dossier_item),
+    Source(
+        documents_stages, dossiers_in_scope, documents_filter, "stage", documents_item
+    ),
     Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
     Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
     Source(list_kinds, _commissions, CommissionFilter, "kind", list_item),

@@ -233,16 +233,24 @@ def assert_views_match_aggregates(
 ) -> None:
     """dossier_list holds each dossier as the aggregate stands (stage, version,
     last step's date, numéro unique, an offer's answer deadline while it awaits
-    its answer); stage_counts counts each dossier once, at its stage (a counter
+    its answer, the documents asked and not received, since the request that
+    found none awaited); stage_counts counts each dossier once, at its stage (a counter
     fed an event twice would differ, or go negative)."""
     dossiers = [app.get_dossier(i) for i in ids]
     _, listed = dump_active(engine, "dossier_list")
     columns = ("stage", "version", "last_occurred_on", "numero_unique")
+    derived = ("answer_deadline", "outstanding_documents", "documents_requested_on")
     assert {
-        r["id"]: (*(r[c] for c in columns), r["answer_deadline"])
+        r["id"]: (*(r[c] for c in columns), *(r[c] for c in derived))
         for r in listed["dossiers"]
     } == {
-        x.id: (*(getattr(x, c) for c in columns), _answer_deadline(x)) for x in dossiers
+        x.id: (
+            *(getattr(x, c) for c in columns),
+            _answer_deadline(x),
+            x.outstanding_documents,
+            _documents_requested_on(app, x),
+        )
+        for x in dossiers
     }
     _, counts = dump_active(engine, "stage_counts")
     counters = {
@@ -261,6 +269,19 @@ def assert_views_match_aggregates(
 def _answer_deadline(dossier: Dossier) -> date | None:
     awaiting = dossier.stage == d.OFFERED
     return dossier.proposal["answer_deadline"] if awaiting else None
+
+
+def _documents_requested_on(app: Logis, dossier: Dossier) -> date | None:
+    """From the dossier's events: the day of the request that found no
+    document awaited, while some still are."""
+    since, awaited = None, set[str]()
+    for event in app.events.get(dossier.id):
+        if isinstance(event, Dossier.DocumentsRequested):
+            since = since if awaited else event.occurred_on
+            awaited |= set(event.documents)
+        elif isinstance(event, Dossier.DocumentsReceived):
+            awaited -= set(event.documents)
+    return since if awaited else None
 
 
 # ---- commands ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.helpers.api import (
     COMMISSION_SLUGS,
     COMMUNE,
     DEPARTMENT,
+    DOCUMENTS_REQUEST,
     DWELLING,
     NUMERO_UNIQUE,
     OTHER_COMMUNE,
@@ -47,6 +48,7 @@ from tests.helpers.api import (
     today,
 )
 from tests.helpers.procedure import announce, concerted_programme
+from tests.helpers.projections import assert_views_match_aggregates, rebuild_and_compare
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -616,6 +618,44 @@ class TestListDossiers:
         )
 
         assert [(r["id"], r["version"]) for r in body["data"]] == [(dossier_id, 2)]
+
+    def test_list_holds_the_documents_awaited_since_their_request(
+        self, client: TestClient
+    ) -> None:
+        """The documents asked and not yet received, as the dossier holds them,
+        since the request that found none awaited; the view rebuilt from the
+        first event is the one built as the events came."""
+        first = today() - timedelta(days=20)
+        dossier_id = drive_dossier(client, to="en_analyse", on=first)
+        asked = DOCUMENTS_REQUEST.body(first)
+        steps = (  # (slug, day, documents, awaited after, since)
+            ("documents-request", 0, ["a"], ["a"], 0),
+            ("documents-request", 5, ["b"], ["a", "b"], 0),
+            ("documents-receipt", 6, ["a"], ["b"], 0),
+            ("documents-receipt", 7, ["b"], [], None),
+            ("documents-request", 9, ["c"], ["c"], 9),
+        )
+        for slug, day, documents, awaited, since in steps:
+            on = (first + timedelta(days=day)).isoformat()
+            request = slug == "documents-request"
+            body = {**(asked if request else {}), "occurred_on": on}
+            body["documents"] = documents
+            role = "als" if request else "ccas"
+            answer = record(client, dossier_id, slug, body, role=role)
+            assert answer.status_code == 200, answer.text
+
+            [row] = self._list(client, answer.json()["position"], stage="en_analyse")[
+                "data"
+            ]
+
+            requested_on = first + timedelta(days=since) if since is not None else None
+            assert (row["outstanding_documents"], row["documents_requested_on"]) == (
+                awaited,
+                requested_on and requested_on.isoformat(),
+            )
+        system = client.app.state.system  # type: ignore[attr-defined]
+        assert_views_match_aggregates(system.app, system.engine, [UUID(dossier_id)])
+        rebuild_and_compare(system.engine, "dossier_list")
 
     def test_list_refuses_invalid_filters(
         self, client: TestClient, subtests: pytest.Subtests

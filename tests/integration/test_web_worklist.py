@@ -12,12 +12,16 @@ from starlette.testclient import TestClient
 
 from api.access_log import DOSSIER_FOLLOW_UP, DOSSIER_ROW
 from api.web import french
+from domain.dossier_steps import STEP_ROLES
 from tests.helpers import procedure as llts
 from tests.helpers import web
 from tests.helpers.api import (
+    DOCUMENTS_RECEIPT,
+    DOCUMENTS_REQUEST,
     drive_dossier,
     identification,
     identify,
+    record,
     store_position,
     today,
 )
@@ -237,3 +241,53 @@ def test_an_offer_awaits_the_households_answer_by_its_deadline(
     )
     ids = [row[2] for row in work]
     assert ids.index(lapsed) < ids.index(waiting)
+
+
+def test_documents_asked_await_their_receipt_by_the_roles_that_record_it(
+    client: TestClient, browser: TestClient, department: str
+) -> None:
+    """Documents asked during the analysis (ALS-CONTACT) are on the worklist of
+    the roles that record their receipt, with the request's day and no
+    deadline (no rule dates them), until they are received; the dossier list
+    holds them (their names are no personal data)."""
+    asked_on = today() - timedelta(days=10)
+    named = {"applicant_name": "Ménage Pièces"}
+    awaited = drive_dossier(client, to="en_analyse", on=asked_on, identify_with=named)
+    documents = ["avis_imposition", "quittances_loyer"]
+    asked = {**DOCUMENTS_REQUEST.body(asked_on), "documents": documents}
+    answer = record(client, awaited, "documents-request", asked, role="als")
+    assert answer.status_code == 200, answer.text
+    caught_up(client)
+
+    def listed_row() -> dict[str, object]:
+        data = client.get("/v1/dossiers", params={"stage": "en_analyse"}).json()
+        return next(row for row in data["data"] if row["id"] == awaited)
+
+    row = listed_row()
+    assert row["outstanding_documents"] == documents
+    assert row["documents_requested_on"] == asked_on.isoformat()
+    item = (
+        False,
+        f"Pièces demandées : {', '.join(documents)} "
+        f"(demande du {french.day(asked_on)})",
+        awaited,
+        "Ménage Pièces",
+        "—",
+    )
+    receivers = STEP_ROLES["receive_documents"]
+    for role in sorted({*receivers, "mairie", "departement"}):
+        browser.cookies.clear()
+        sign_in(browser, role)
+        work = rows(browser.get("/travail").text)
+        assert (item in work) == (role in receivers), (role, work)
+
+    received = {**DOCUMENTS_RECEIPT.body(today()), "documents": documents}
+    answer = record(client, awaited, "documents-receipt", received, role="ccas")
+    assert answer.status_code == 200, answer.text
+    caught_up(client)
+    row = listed_row()
+    assert (row["outstanding_documents"], row["documents_requested_on"]) == ([], None)
+    browser.cookies.clear()
+    sign_in(browser, "ccas")
+    labels = [r[1] for r in rows(browser.get("/travail").text) if r[2] == awaited]
+    assert not [label for label in labels if label.startswith("Pièces demandées")]
