@@ -38,7 +38,7 @@ from projections.rows import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from infra.sealed_columns import ColumnSealer
 
@@ -63,6 +63,11 @@ class SQLRowView(RowView):
         self.tables = tables
         self.sealer = sealer  # None: personal columns stored as they are
         self.batch = None
+        # Per table and columns: each column's conversion (None: as it is).
+        self._converters: dict[
+            tuple[str, tuple[str, ...]],
+            tuple[tuple[str, Callable[[Any], Any] | None], ...],
+        ] = {}
         self.dialect: SQLDialect = (
             PostgresDialect()
             if isinstance(datastore, PostgresDatastore)
@@ -262,8 +267,17 @@ class SQLRowView(RowView):
                     row[column] = self.sealer.open(row[record], column, row[column])
         return row
 
-    def _values(self, table: Table, columns: Sequence[str], row: Row) -> list[Any]:
-        return [self.dialect.to_db(table.columns[c], row.get(c)) for c in columns]
+    def _values(self, table: Table, columns: tuple[str, ...], row: Row) -> list[Any]:
+        converters = self._converters.get((table.name, columns))
+        if converters is None:
+            converters = tuple(
+                (c, self.dialect.converter(table.columns[c])) for c in columns
+            )
+            self._converters[(table.name, columns)] = converters
+        return [
+            row.get(c) if convert is None else convert(row.get(c))
+            for c, convert in converters
+        ]
 
     def _key(self, table: Table, key: Key) -> list[Any]:
         return self._values(table, table.key, dict(zip(table.key, key, strict=True)))

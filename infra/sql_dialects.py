@@ -7,6 +7,7 @@ own."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from psycopg.sql import SQL
 from psycopg.types.json import Jsonb
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 T = TypeVar("T")
 
@@ -50,6 +51,11 @@ class SQLDialect:
             return int(value)
         return value
 
+    def converter(self, kind: str) -> Callable[[Any], Any] | None:
+        """`to_db` of one kind as a function; None where values go in as they
+        are (a row view's hot path: most columns need no conversion)."""
+        return None if kind in ("text", "int") else functools.partial(self.to_db, kind)
+
     def from_db(self, kind: str, value: Any) -> Any:
         if value is None:
             return None
@@ -75,6 +81,9 @@ class PostgresDialect(SQLDialect):
     def to_db(self, kind: str, value: Any) -> Any:
         """psycopg adapts every value itself but JSON's (None is NULL)."""
         return Jsonb(value) if kind == "json" and value is not None else value
+
+    def converter(self, kind: str) -> Callable[[Any], Any] | None:
+        return functools.partial(self.to_db, kind) if kind == "json" else None
 
 
 def psycopg_query(text: str) -> SQL:
