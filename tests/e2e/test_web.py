@@ -10,13 +10,10 @@ CI set these tests never skip; without chromium locally, they skip."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
-from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +23,13 @@ from api.demo.loire import LOIRE, SAINT_ETIENNE
 from api.web import french
 from api.web.pages import landing
 from domain.programme_steps import CONCERTATION_PARTNERS
-from domain.shared import ROLE_LABELS, add_months
+from domain.shared import add_months
+from tests.e2e.browsing import (
+    chromium_or_skip,
+    late_referral,
+    martinique_dossier,
+    sign_in,
+)
 from tests.e2e.support import ADDED_BY_A_SCENARIO, PROGRAMME_BY_A_SCENARIO
 from tests.helpers.api import (
     SOCIAL_ENQUIRY,
@@ -38,23 +41,9 @@ from tests.helpers.api import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Route
+    from playwright.sync_api import Page
 
     from tests.e2e.support import Server
-
-CHROMIUM = os.environ.get("LOGIS_TEST_CHROMIUM", "/usr/bin/chromium")
-TIMEOUT_MS = 15_000
-
-
-def _chromium_or_skip() -> str:
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-        return CHROMIUM
-    message = f"{CHROMIUM} absent : `make system` installe le paquet chromium"
-    if os.environ.get("CI"):
-        pytest.fail(message)  # in CI the browser tests never skip
-    pytest.skip(message)
 
 
 def _major(version: str) -> int:
@@ -66,7 +55,7 @@ def _major(version: str) -> int:
 def test_playwright_and_debian_chromium_have_one_major_version() -> None:
     import playwright
 
-    chromium = _chromium_or_skip()
+    chromium = chromium_or_skip()
     shipped = Path(playwright.__file__).parent / "driver/package/browsers.json"
     bundled = next(
         b["browserVersion"]
@@ -80,71 +69,6 @@ def test_playwright_and_debian_chromium_have_one_major_version() -> None:
         f"Playwright pilote Chromium {bundled}, Debian fournit {installed.strip()} :"
         " déplacez l'épinglage de playwright dans pyproject.toml."
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with (
-        sync_playwright() as driver,
-        closing(
-            driver.chromium.launch(executable_path=chromium, headless=True)
-        ) as launched,
-    ):
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser, server: Server) -> Iterator[Page]:
-    """A fresh browser context (no cookies) whose requests may only reach the
-    server on 127.0.0.1: any other is aborted, and the test fails, as it does
-    on any script error in the page."""
-    context = browser.new_context(base_url=server.base_url, locale="fr-FR")
-    context.set_default_timeout(TIMEOUT_MS)
-    elsewhere: list[str] = []
-
-    def loopback_only(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            elsewhere.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", loopback_only)
-    opened = context.new_page()
-    # what the pages' scripts could not do, a Content-Security-Policy refusal
-    # included: nothing, but ReDoc's logo (api/web/docs.py) and the refusals
-    # (403, 404) the tests ask for
-    broken: list[str] = []
-    opened.on("pageerror", lambda error: broken.append(str(error)))
-
-    def console(message: ConsoleMessage) -> None:
-        text = message.text
-        expected = "status of 40" in text or (
-            "cdn.redoc.ly" in text and "blocked" in text
-        )
-        if message.type == "error" and not expected:
-            broken.append(text)
-
-    opened.on("console", console)
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert elsewhere == [], f"requêtes hors de 127.0.0.1 : {elsewhere}"
-    assert broken == [], f"erreurs dans la page : {broken}"
-
-
-def sign_in(page: Page, role: str, home: str = "/travail") -> None:
-    """Sign in by clicking the demo person of `role`: the page lands on the
-    role's worklist, or the first list it reads when it has none."""
-    actor = next(a for a, _, _ in DEMO_IDENTITIES if a.role == role)
-    page.goto("/connexion")
-    name = f"Se connecter : {actor.organisation} ({ROLE_LABELS[role]})"
-    page.get_by_role("button", name=name).click()
-    page.wait_for_url(f"**{home}")
 
 
 def from_menu(page: Page, link: str, path: str) -> None:
@@ -214,25 +138,11 @@ def test_a_post_form_without_its_csrf_token_is_refused(page: Page) -> None:
     page.wait_for_url("**/connexion")
 
 
-def _martinique_dossier(server: Server) -> str:
-    """The path of a Martinique dossier's page, read as an auditor."""
-    with server.client() as api:
-        listed = api.get("/v1/dossiers", params={"limit": 1}).json()["data"]
-    return f"/dossiers/{listed[0]['id']}"
-
-
-def _late_referral(server: Server) -> str:
-    """The path of the demo's referral whose landlord assigned too early."""
-    late = re.search(r"([0-9a-f-]{36})\s+\S+\s+Ménage Colombet", server.demo_report)
-    assert late is not None, server.demo_report
-    return f"/saisines/{late[1]}"
-
-
 def test_a_caller_outside_the_scope_gets_the_french_403_page(
     page: Page, server: Server
 ) -> None:
     sign_in(page, "commission_logement")  # the Loire's CLU
-    answer = page.goto(_martinique_dossier(server))
+    answer = page.goto(martinique_dossier(server))
     assert answer is not None
     assert answer.status == 403
     assert page.get_by_role("heading", name="Accès refusé").is_visible()
@@ -255,7 +165,7 @@ def test_an_association_opens_one_of_its_measures(page: Page) -> None:
 
 def test_the_ccapex_opens_a_referral(page: Page, server: Server) -> None:
     sign_in(page, "ccapex")  # the Loire's CCAPEX, on its worklist
-    page.goto(_late_referral(server))
+    page.goto(late_referral(server))
     assert page.get_by_role("heading", name=re.compile("Saisine CCAPEX")).is_visible()
     assert "moins de deux mois" in page.locator("#manquements").inner_text()
     assert page.locator("#historique > li").count() >= 2
@@ -491,134 +401,3 @@ def test_the_als_holds_a_programmes_concertation_by_its_form(
     assert "Réunion de concertation tenue" in held
     assert "Programme présenté : oui" in held  # in words, not codes
     assert page.locator("#formulaire-concertation").count() == 0
-
-
-# Where the screenshots of the main pages go (ignored by git), at each width.
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-WIDTHS = {"1280x800": (1280, 800), "390x844": (390, 844)}
-FIRST_ROW = "table tbody tr a"
-BAD_IMPACTS = ("serious", "critical")
-
-
-# What Swagger UI and ReDoc show once their scripts have drawn the API.
-DRAWN = {"/docs": ".swagger-ui .info .title", "/redoc": "redoc .api-info h1"}
-# What axe still finds in Swagger UI once an operation is opened and tried out,
-# all in markup of its own that neither its options nor a stylesheet reach
-# (api/web/docs.py mends the rest: contrasts, links nested in buttons, the
-# page's language): a parameter's list of values and the examples' list are
-# <select>s without a label (select-name), and an example's <pre>, which
-# scrolls sideways, takes no keyboard focus (scrollable-region-focusable).
-# Mending them would mean patching its React components' output.
-SWAGGER_UI_OWN = {
-    "select-name": ".swagger-ui select",
-    "scrollable-region-focusable": ".swagger-ui pre.example",
-}
-
-
-def _axe_report(where: str, violations: list[dict[str, Any]]) -> list[str]:
-    """The serious and critical violations, readable: rule, impact, what it
-    asks, where to read more, then each element and what to fix."""
-    lines = []
-    for violation in violations:
-        if violation["impact"] not in BAD_IMPACTS:
-            continue
-        lines.append(
-            f"{where} — {violation['id']} ({violation['impact']}) :"
-            f" {violation['help']} <{violation['helpUrl']}>"
-        )
-        for node in violation["nodes"]:
-            summary = str(node.get("failureSummary", "")).replace("\n", " ")
-            lines.append(f"    {', '.join(map(str, node['target']))} : {summary}")
-    return lines
-
-
-def _check_and_photograph(page: Page, name: str, whole: bool = True) -> list[str]:
-    """Axe at each width (the phone's layout hides and shows other things),
-    and a screenshot of the whole page at each (of its top only unless
-    `whole`: ReDoc's page, the whole API, is too tall to photograph)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = []
-    for size, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        results = Axe().run(page)
-        where = f"{urlsplit(page.url).path} ({name}, {size})"
-        found += _axe_report(where, results.response["violations"])
-        page.screenshot(path=ARTIFACTS / f"{name}-{size}.png", full_page=whole)
-    return found
-
-
-def test_every_main_page_has_no_serious_accessibility_violation(
-    page: Page, server: Server
-) -> None:
-    """axe-core (bundled with axe-playwright-python, nothing fetched) on each
-    main page as the roles that read it, at desktop and phone widths: no
-    serious or critical violation. The screenshots go to tests/artifacts/."""
-    martinique = _martinique_dossier(server)  # refused to the Loire's CLU
-    # (the role signed in, none on the sign-in page; the screenshots' name; the
-    # path, or the link of the page before that leads there)
-    visits: list[tuple[str | None, str, str]] = [
-        (None, "connexion", "/connexion"),
-        ("mairie", "travail", "/travail"),
-        ("mairie", "dossiers", "/dossiers"),
-        ("mairie", "dossier", FIRST_ROW),
-        ("mairie", "commissions", "/commissions"),
-        ("mairie", "commission", FIRST_ROW),
-        ("mairie", "commission-pv", "#pv"),
-        ("bailleur", "programmes", "/programmes"),  # its announcement's form
-        ("bailleur", "programme", FIRST_ROW),
-        ("association", "mesures", "/mesures"),
-        ("association", "mesure", FIRST_ROW),
-        ("ccapex", "saisines", "/saisines"),
-        ("ccapex", "saisine", _late_referral(server)),
-        ("auditeur", "dossier-auditeur", martinique),
-        ("prefecture", "legalite", "/legalite?department=972"),
-        ("prefecture", "legalite-rapport", "#imprimable"),
-        ("commission_logement", "charge", "/charge"),
-        ("commission_logement", "refus", martinique),
-        (None, "docs", "/docs"),
-        (None, "redoc", "/redoc"),
-    ]
-    ARTIFACTS.mkdir(exist_ok=True)
-    homes = {"auditeur": "/dossiers"}
-    signed_in: str | None = None
-    violations: list[str] = []
-    for role, name, where in visits:
-        if role != signed_in:
-            page.context.clear_cookies()
-            if role:
-                sign_in(page, role, home=homes.get(role, "/travail"))
-            signed_in = role
-        if not where.startswith("/"):  # a link of the page before
-            where = page.locator(where).first.get_attribute("href") or ""
-        page.goto(where)
-        if where in DRAWN:  # drawn by their scripts once loaded
-            page.locator(DRAWN[where]).first.wait_for()
-        violations += _check_and_photograph(page, name, whole=where not in DRAWN)
-    if violations:
-        heading = "Violations d'accessibilité graves ou critiques (axe-core) :"
-        pytest.fail("\n".join([heading, *violations]), pytrace=False)
-
-
-def test_swagger_ui_with_an_operation_tried_out_has_only_its_own_known_violations(
-    page: Page,
-) -> None:
-    """/docs as loaded has none (the scenario above); with the dossiers' list
-    opened and "Try it out" pressed, the serious and critical violations left
-    are only those of Swagger UI's own markup (SWAGGER_UI_OWN), each on the
-    elements named there."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.goto("/docs")
-    operation = page.locator("#operations-dossiers-list_dossiers_v1_dossiers_get")
-    operation.locator(".opblock-summary-control").click()
-    operation.get_by_role("button", name="Try it out").click()
-    operation.locator(".parameters select").first.wait_for()
-    violations = Axe().run(page).response["violations"]
-    bad = [v for v in violations if v["impact"] in BAD_IMPACTS]
-    assert {v["id"] for v in bad} <= set(SWAGGER_UI_OWN), _axe_report("/docs", bad)
-    for violation in bad:
-        known = SWAGGER_UI_OWN[violation["id"]]
-        for node in violation["nodes"]:
-            element = page.locator(str(node["target"][-1]))
-            assert element.evaluate(f"e => e.matches({known!r})"), node["html"]
