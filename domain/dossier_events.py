@@ -144,20 +144,25 @@ class DocumentsRequested(Event):
     through_role: str
     through_organisation: str
 
+    def awaited(self, outstanding: list[str]) -> list[str]:
+        """The documents still awaited after this request (the dossier list's
+        view computes them with it too)."""
+        return sorted(set(outstanding) | set(self.documents))
+
     def apply(self, dossier: Dossier) -> None:
-        pending = set(dossier.outstanding_documents) | set(self.documents)
-        dossier.outstanding_documents = sorted(pending)
+        dossier.outstanding_documents = self.awaited(dossier.outstanding_documents)
 
 
 class DocumentsReceived(Event):
     documents: list[str]
 
+    def awaited(self, outstanding: list[str]) -> list[str]:
+        """The documents still awaited once these are received."""
+        return sorted(set(outstanding) - set(self.documents))
+
     def apply(self, dossier: Dossier) -> None:
-        received = set(self.documents)
-        dossier.outstanding_documents = sorted(
-            set(dossier.outstanding_documents) - received
-        )
-        dossier.documents = sorted(set(dossier.documents) | received)
+        dossier.outstanding_documents = self.awaited(dossier.outstanding_documents)
+        dossier.documents = sorted(set(dossier.documents) | set(self.documents))
 
 
 class SolvencyAssessed(Event):

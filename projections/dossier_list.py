@@ -224,20 +224,17 @@ class DossierListProjection(RowProjection):
     def _documents(
         self, event: Dossier.DocumentsRequested | Dossier.DocumentsReceived
     ) -> dict[str, Any]:
-        """The documents still awaited after a request or a receipt (as the
-        dossier's `apply` computes them), and since when: the day of the
-        request that found none awaited, until none is."""
+        """The documents still awaited after a request or a receipt (the
+        event's own `awaited`, as the dossier's `apply`), and since when: the
+        day of the request that found none awaited, until none is."""
         row = self.view.get("dossiers", (event.originator_id,))
         assert row is not None, event.originator_id
-        before = set(row["outstanding_documents"])
-        if isinstance(event, Dossier.DocumentsRequested):
-            awaited = before | set(event.documents)
-            since = row["documents_requested_on"] if before else event.occurred_on
-        else:
-            awaited = before - set(event.documents)
-            since = row["documents_requested_on"]
+        awaited = event.awaited(row["outstanding_documents"])
+        since = row["documents_requested_on"]
+        if isinstance(event, Dossier.DocumentsRequested) and not since:
+            since = event.occurred_on
         return {
-            "outstanding_documents": sorted(awaited),
+            "outstanding_documents": awaited,
             "documents_requested_on": since if awaited else None,
         }
 
