@@ -10,8 +10,8 @@ Tables (`consumer_offsets`, `consumed_events`, `commune_dossiers`,
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.postgres import PostgresDatastore
 
@@ -39,6 +39,9 @@ class OffsetRow:
     topic: str
     partition: int
     next_offset: int
+
+
+R = TypeVar("R", CommuneRow, OffsetRow)  # a row `_listed` reads
 
 
 @dataclass
@@ -195,28 +198,17 @@ class ConsumerModel:
         return str(row["commune"]) if row else UNKNOWN_COMMUNE
 
     def communes(self, group: str) -> list[CommuneRow]:
-        rows = self._rows(
-            "SELECT commune, dossiers_identified, events FROM {communes} "
-            "WHERE group_id = ? ORDER BY commune",
-            group,
-        )
-        return [
-            CommuneRow(
-                str(r["commune"]), int(r["dossiers_identified"]), int(r["events"])
-            )
-            for r in rows
-        ]
+        return self._listed(CommuneRow, "{communes}", group, "commune")
 
     def offsets(self, group: str) -> list[OffsetRow]:
-        rows = self._rows(
-            "SELECT topic, partition, next_offset FROM {offsets} "
-            "WHERE group_id = ? ORDER BY topic, partition",
-            group,
-        )
-        return [
-            OffsetRow(str(r["topic"]), int(r["partition"]), int(r["next_offset"]))
-            for r in rows
-        ]
+        return self._listed(OffsetRow, "{offsets}", group, "topic, partition")
+
+    def _listed(self, row: type[R], table: str, group: str, order_by: str) -> list[R]:
+        """The group's rows of `table` in `order_by` order, each as a `row` (its
+        fields name the columns read)."""
+        columns = ", ".join(f.name for f in fields(row))
+        text = f"SELECT {columns} FROM {table} WHERE group_id = ? ORDER BY {order_by}"
+        return [row(**r) for r in self._rows(text, group)]
 
     def consumed(self, group: str) -> int:
         """How many distinct events this group has applied."""

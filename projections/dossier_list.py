@@ -150,14 +150,9 @@ class DossierListProjection(RowProjection):
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
-        self.view.insert(
-            "programme_landlords",
-            {
-                "programme_id": event.originator_id,
-                "landlord": event.landlord,
-                "name": event.name,
-            },
-        )
+        programme = fields_of(event, "landlord", "name")
+        row = {"programme_id": event.originator_id, **programme}
+        self.view.insert("programme_landlords", row)
 
     def programme_of(self, row: dict[str, Any]) -> dict[str, Any] | None:
         programme_id = row["programme_id"]

@@ -109,18 +109,16 @@ class ProgrammesProjection(RowProjection):
 
     @process_event.register
     def programme_announced(self, event: Programme.Announced, _: Tracking) -> None:
-        self.view.insert(
+        self.open_record(
             "programmes",
+            event,
             {
-                "id": event.originator_id,
                 **fields_of(event, "name", "kind", "landlord", "department", "commune"),
                 "stage": Programme.Announced.STAGE,
                 "dwellings": len(event.dwellings),
                 "dwellings_vacant": len(event.dwellings),
                 "dossiers_to_gather": None,
                 "concertation_on": None,
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
             },
         )
         for dwelling in event.dwellings:

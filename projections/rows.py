@@ -292,18 +292,21 @@ class RowProjection(Projection[RowView]):
     def prefetch(self, events: list[Any]) -> None:
         """Before a batch: read in one go the rows its handlers will `get`."""
 
+    def open_record(self, table: str, event: Any, columns: Row) -> None:
+        """The event starts its record: the row its originator id keys, with
+        `columns`, its version and when it last changed (which `touch` keeps)."""
+        self.view.insert(table, {"id": event.originator_id, **columns, **stamp(event)})
+
     def touch(self, table: str, event: Any, changes: Row) -> None:
         """The event's record (the row its originator id keys) changed: `changes`,
         its version and when it last changed."""
-        self.view.update(
-            table,
-            (event.originator_id,),
-            {
-                **changes,
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
-            },
-        )
+        self.view.update(table, (event.originator_id,), {**changes, **stamp(event)})
+
+
+def stamp(event: Any) -> Row:
+    """What a record's row keeps of its last event: its version, and when it was
+    recorded."""
+    return {"version": event.originator_version, "updated_at": event.timestamp}
 
 
 def event_handlers() -> singledispatchmethod[None]:

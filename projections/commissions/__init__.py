@@ -11,7 +11,7 @@ préfectorale that ranked or listed the dossier, so that entry also records what
 the CAL later decided on it.
 """
 
-from projections.commissions.projection import DECISIONS, CommissionsProjection
+from projections.commissions.projection import CommissionsProjection
 from projections.commissions.queries import (
     CommissionDwellingRow,
     CommissionFilter,
@@ -25,29 +25,8 @@ from projections.commissions.queries import (
     select_commission,
     select_commissions,
 )
-from projections.commissions.tables import (
-    CAL,
-    COMMISSIONS,
-    DWELLINGS,
-    ENTRIES,
-    LISTE_COMPLEMENTAIRE,
-    NON_RETENU,
-    PRESELECTION,
-    RANG,
-    SECTIONS,
-)
 
 __all__ = [
-    "CAL",
-    "COMMISSIONS",
-    "DECISIONS",
-    "DWELLINGS",
-    "ENTRIES",
-    "LISTE_COMPLEMENTAIRE",
-    "NON_RETENU",
-    "PRESELECTION",
-    "RANG",
-    "SECTIONS",
     "CommissionDwellingRow",
     "CommissionFilter",
     "CommissionList",

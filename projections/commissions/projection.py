@@ -50,10 +50,10 @@ class CommissionsProjection(RowProjection):
 
     @process_event.register
     def convened(self, event: Commission.Convened, _: Tracking) -> None:
-        self.view.insert(
+        self.open_record(
             "commissions",
+            event,
             {
-                "id": event.originator_id,
                 **fields_of(
                     event, "kind", "department", "commune", "programme_id", "landlord"
                 ),
@@ -73,8 +73,6 @@ class CommissionsProjection(RowProjection):
                 "attributions": 0,
                 "list_valid_until": None,
                 "minutes_closed_on": None,
-                "version": event.originator_version,
-                "updated_at": event.timestamp,
             },
         )
         for ref in event.dwelling_refs:

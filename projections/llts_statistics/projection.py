@@ -20,6 +20,13 @@ from projections.llts_statistics.tables import (
 from projections.mesures.tables import mesure_topics
 from projections.rows import RowProjection, event_handlers
 
+# The day a dossier first took each of these steps, in its column.
+STEP_DAYS = {
+    Dossier.AnalysisStarted: "analysed_on",
+    Dossier.LeaseSigned: "lease_signed_on",
+    Dossier.Entered: "entered_on",
+}
+
 
 class LltsStatisticsProjection(RowProjection):
     name = "llts_statistics"
@@ -31,6 +38,7 @@ class LltsStatisticsProjection(RowProjection):
 
     @process_event.register
     def identified(self, event: Dossier.Identified, _: Tracking) -> None:
+        steps = dict.fromkeys(STEP_DAYS.values())  # none taken yet
         self.view.insert(
             "llts_dossiers",
             {
@@ -38,23 +46,22 @@ class LltsStatisticsProjection(RowProjection):
                 "department": event.department,
                 "household_id": event.household_id,
                 "identified_on": event.occurred_on,
-                "analysed_on": None,
-                "lease_signed_on": None,
-                "entered_on": None,
+                **steps,
             },
         )
 
     @process_event.register
-    def analysis_started(self, event: Dossier.AnalysisStarted, _: Tracking) -> None:
-        self._date(event, "analysed_on")
-
-    @process_event.register
-    def lease_signed(self, event: Dossier.LeaseSigned, _: Tracking) -> None:
-        self._date(event, "lease_signed_on")
-
-    @process_event.register
-    def entered(self, event: Dossier.Entered, _: Tracking) -> None:
-        self._date(event, "entered_on")
+    def step_taken(
+        self,
+        event: Dossier.AnalysisStarted | Dossier.LeaseSigned | Dossier.Entered,
+        _: Tracking,
+    ) -> None:
+        column = STEP_DAYS[type(event)]
+        dossier = self.view.get("llts_dossiers", (event.originator_id,))
+        if dossier is not None and dossier[column] is None:  # the first one
+            self.view.update(
+                "llts_dossiers", (event.originator_id,), {column: event.occurred_on}
+            )
 
     @process_event.register
     def cal_decided(self, event: Dossier.CALDecided, _: Tracking) -> None:
@@ -93,26 +100,12 @@ class LltsStatisticsProjection(RowProjection):
         self.view.update("llts_supports", key, changes)
 
     @process_event.register
-    def mesure_ended(self, event: Mesure.Ended, _: Tracking) -> None:
-        self._close(event)
-
-    @process_event.register
-    def mesure_broken_off(self, event: Mesure.BrokenOff, _: Tracking) -> None:
-        self._close(event)
+    def closed(self, event: Mesure.Ended | Mesure.BrokenOff, _: Tracking) -> None:
+        key = (event.originator_id,)
+        self.view.update("llts_supports", key, {"closed_on": event.occurred_on})
 
     def prefetch(self, events: list[Any]) -> None:
         self.view.prefetch(
             "llts_dossiers",
             [(e.originator_id,) for e in events if isinstance(e, Dossier.CALDecided)],
         )
-
-    def _date(self, event: Dossier.Event, column: str) -> None:
-        dossier = self.view.get("llts_dossiers", (event.originator_id,))
-        if dossier is not None and dossier[column] is None:  # the first one
-            self.view.update(
-                "llts_dossiers", (event.originator_id,), {column: event.occurred_on}
-            )
-
-    def _close(self, event: Mesure.Event) -> None:
-        key = (event.originator_id,)
-        self.view.update("llts_supports", key, {"closed_on": event.occurred_on})
