@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     Run = Callable[[TestClient, str, dict[str, Any]], httpx.Response]
 
 OTHER_COMMUNE = "97213"  # Le Lamentin
+OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 # The test RDA priority order: the first criterion weighs most.
 RDA = ("dalo", "sans_logement", "hebergement_tiers", "sur_occupation")
 LATE_ENTRY_DAYS = 3650  # the longest delay a department may set
@@ -670,6 +671,13 @@ def history_of(
 
 def history(client: TestClient, dossier_id: str) -> list[dict[str, Any]]:
     return history_of(client, "dossiers", dossier_id)
+
+
+def assert_labelled(events: list[dict[str, Any]], labels: Mapping[type, str]) -> None:
+    """Each event of a history read through the API carries the French label
+    `labels` gives its class (an aggregate's EVENT_LABELS)."""
+    by_name = {cls.__name__: label for cls, label in labels.items()}
+    assert [e["label"] for e in events] == [by_name[e["type"]] for e in events]
 
 
 def store_position(client: TestClient) -> int:

@@ -7,7 +7,7 @@ records at its first opening whether its events are ciphered."""
 from __future__ import annotations
 
 import shutil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infra.bootstrap import build_system
 from infra.settings import Settings
@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def default_settings(database_url: str) -> Settings:
-    """The settings of the integration tests' app (no cipher key)."""
+def default_settings(database_url: str, **overrides: Any) -> Settings:
+    """The settings of the integration tests' app (no cipher key), but for
+    `overrides`."""
     return Settings(
-        database_url=database_url, log_json=False, jwt_secret=TEST_JWT_SECRET
+        database_url=database_url,
+        log_json=False,
+        jwt_secret=TEST_JWT_SECRET,
+        **overrides,
     )
 
 

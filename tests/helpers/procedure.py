@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.programme_steps import CONCERTATION_PARTNERS
+from tests.helpers import api
 from tests.helpers.api import (
     COMMUNE,
     DEPARTMENT,
@@ -27,7 +28,6 @@ from tests.helpers.api import (
     actor,
     drive_dossier,
     today,
-    write_headers,
 )
 
 if TYPE_CHECKING:
@@ -164,18 +164,13 @@ def post_step(
     path: str,
     body: Mapping[str, Any],
     *,
-    role: str,
     on: date | None = None,
-    organisation: str | None = None,
-    if_match: int | None = None,
-    key: str | None = None,
+    **writer: Any,
 ) -> httpx.Response:
-    """POST /v1/commissions/{id}/{path}, dated `on` (default today)."""
-    return client.post(
-        f"/v1/commissions/{commission_id}/{path}",
-        json={"occurred_on": (on or today()).isoformat(), **body},
-        headers=write_headers(role, organisation, if_match=if_match, key=key),
-    )
+    """POST /v1/commissions/{id}/{path}, dated `on` (default today), by the
+    `writer` api.post_step takes (`role`, `organisation`, `if_match`, `key`)."""
+    dated = {"occurred_on": (on or today()).isoformat(), **body}
+    return api.post_step("commissions", client, commission_id, path, dated, **writer)
 
 
 def in_session(

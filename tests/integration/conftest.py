@@ -87,8 +87,13 @@ def database_url(
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return default_settings(database_url)
+def settings(database_url: str, request: pytest.FixtureRequest) -> Settings:
+    """The app's settings; a module sets PROJECTOR_BATCH_SIZE for smaller batches
+    of events a view transaction than the service's."""
+    batch_size = getattr(request.module, "PROJECTOR_BATCH_SIZE", None)
+    if batch_size is None:
+        return default_settings(database_url)
+    return default_settings(database_url, projector_batch_size=batch_size)
 
 
 @pytest.fixture

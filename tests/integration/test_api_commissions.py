@@ -20,6 +20,7 @@ from tests.helpers.api import (
     DWELLING,
     ORGANISATIONS,
     OTHER_COMMUNE,
+    OTHER_LANDLORD,
     StoreSnapshot,
     actor,
     adopt_settings,
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("department")
 
-OZANAM = "OZANAM"  # another landlord of the commune
 SMHLM = "SMHLM"
 # A household the Préfecture proposes under DALO, recognised two months ago.
 DALO = {
@@ -425,7 +425,7 @@ class TestSession:
                 {"commune": OTHER_COMMUNE},
                 "wrong_programme",
             ),
-            ("landlord", "cal", {"organisation": OZANAM}, "forbidden"),
+            ("landlord", "cal", {"organisation": OTHER_LANDLORD}, "forbidden"),
             ("dwelling", "cal", {"dwelling_refs": ["Z9"]}, "unknown_dwelling"),
         ):
             with subtests.test(name):
@@ -1342,10 +1342,10 @@ class TestLandlords:
         candidates = [attribution(ranked[0]), refusal(ranked[1]), refusal(ranked[2])]
         before = snapshot(client, cal, *ranked)
 
-        answer = decide(client, cal, DWELLING, candidates, organisation=OZANAM)
+        answer = decide(client, cal, DWELLING, candidates, organisation=OTHER_LANDLORD)
 
         error = refused(answer, 403, "forbidden", client, before)  # issue 13
-        assert OZANAM in error["message"]
+        assert OTHER_LANDLORD in error["message"]
         assert commission(client, cal)["examinations"] == []
         assert {stage_of(client, i) for i in ranked} == {"classe"}
         # SIMAR's own agent takes the same decision.
@@ -1361,7 +1361,7 @@ class TestLandlords:
             client, ranked[0], resources=[f"/v1/dossiers/{ranked[0]}"]
         )
 
-        answer = offer(client, ranked[0], organisation=OZANAM)
+        answer = offer(client, ranked[0], organisation=OTHER_LANDLORD)
 
         # not its household (issue 13)
         refused(answer, 403, "forbidden", client, before, ranked[0])
@@ -1664,7 +1664,7 @@ class TestVacancyFlow:
         cal: str,
         candidates: list[dict[str, Any]],
         *,
-        organisation: str = OZANAM,
+        organisation: str = OTHER_LANDLORD,
         shortfall_motive: str = SHORTFALL,
         **options: Any,
     ) -> httpx.Response:
@@ -1693,7 +1693,7 @@ class TestVacancyFlow:
 
         # Step: OZANAM announces a vacancy in the same commune: the listed
         # households are its candidates, in the list's order.
-        vacancy = self._vacancy(client, OZANAM)
+        vacancy = self._vacancy(client, OTHER_LANDLORD)
         until = _six_months_after(today()).isoformat()
         assert self._candidates(client, vacancy) == [
             {
@@ -1706,8 +1706,8 @@ class TestVacancyFlow:
         ]
 
         # Step: OZANAM's CAL attributes the dwelling to the first of them.
-        cal = self._cal(client, vacancy, OZANAM)
-        assert commission(client, cal)["landlord"] == OZANAM
+        cal = self._cal(client, vacancy, OTHER_LANDLORD)
+        assert commission(client, cal)["landlord"] == OTHER_LANDLORD
         accepted(
             self._decide(
                 client,
@@ -1732,20 +1732,20 @@ class TestVacancyFlow:
         # Step: asked again, the list has nobody left for the dwelling.
         again = client.post(
             f"/v1/programmes/{vacancy}/dwellings/OZ-1/candidates",
-            headers=actor("bailleur", organisation=OZANAM),
+            headers=actor("bailleur", organisation=OTHER_LANDLORD),
         )
         accepted(again)
         assert self._candidates(client, vacancy) == []
 
         # Step: OZANAM, whose CAL attributed the dwelling, makes the offer,
         # records its acceptance and lets the dwelling on its programme.
-        assert decided["cal_decision"]["landlord"] == OZANAM
-        accepted(offer(client, listed[0], organisation=OZANAM))
-        accepted(answer_offer(client, listed[0], organisation=OZANAM))
+        assert decided["cal_decision"]["landlord"] == OTHER_LANDLORD
+        accepted(offer(client, listed[0], organisation=OTHER_LANDLORD))
+        accepted(answer_offer(client, listed[0], organisation=OTHER_LANDLORD))
         let = client.post(
             f"/v1/programmes/{vacancy}/dwellings/OZ-1/lease",
             json={"dossier_id": listed[0], "lease_start": today().isoformat()},
-            headers=actor("bailleur", organisation=OZANAM),
+            headers=actor("bailleur", organisation=OTHER_LANDLORD),
         )
         accepted(let)
         assert programme(client, vacancy)["dwellings"][0]["status"] == "loue"
@@ -1776,14 +1776,14 @@ class TestVacancyFlow:
 
         # Step: OZANAM announced a vacancy while the list was valid: its
         # households were proposed. A vacancy announced today gets none.
-        vacancy = self._vacancy(client, OZANAM, on=until - timedelta(days=10))
+        vacancy = self._vacancy(client, OTHER_LANDLORD, on=until - timedelta(days=10))
         assert [c["dossier_id"] for c in self._candidates(client, vacancy)] == listed
-        late = self._vacancy(client, OZANAM)
+        late = self._vacancy(client, OTHER_LANDLORD)
         assert self._candidates(client, late) == []
 
         # Step: a CAL the day after the list's last day, or today, is refused.
         for held_on in (until + timedelta(days=1), today()):
-            cal = self._cal(client, vacancy, OZANAM, on=held_on)
+            cal = self._cal(client, vacancy, OTHER_LANDLORD, on=held_on)
             before = snapshot(client, cal, *listed)
 
             answer = self._decide(
@@ -1794,7 +1794,7 @@ class TestVacancyFlow:
             assert f"a expiré le {until:%d/%m/%Y}." in error["message"]
 
         # Step: the CAL held on the list's last day still draws from it.
-        cal = self._cal(client, vacancy, OZANAM, on=until)
+        cal = self._cal(client, vacancy, OTHER_LANDLORD, on=until)
         accepted(
             self._decide(
                 client, cal, [attribution(listed[0]), refusal(listed[1])], on=until

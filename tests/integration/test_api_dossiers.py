@@ -31,6 +31,7 @@ from tests.helpers.api import (
     along_main_line,
     assert_created,
     assert_error,
+    assert_labelled,
     assert_store_unchanged,
     drive_dossier,
     every_step,
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
-
-LABELS = {cls.__name__: label for cls, label in EVENT_LABELS.items()}
 
 
 def _to(step: Step, stage: str) -> Step:
@@ -744,7 +743,7 @@ class TestHistory:
             "Completed",
             "DemandRenewed",
         ]
-        assert [e["label"] for e in events] == [LABELS[e["type"]] for e in events]
+        assert_labelled(events, EVENT_LABELS)
         assert events[0]["label"] == "Ménage repéré, dossier LLTS ouvert"
         assert [e["correlation_id"] for e in events] == [
             "corr-identify",

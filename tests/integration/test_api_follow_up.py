@@ -12,7 +12,6 @@ import pytest
 
 from domain.shared import add_months
 from infra.generations import ACTIVE
-from infra.settings import Settings
 from tests.helpers import api, procedure
 from tests.helpers.backends import EVERY_STORE
 
@@ -22,15 +21,8 @@ if TYPE_CHECKING:
 pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Small batches: a dossier's events land in several view transactions."""
-    return Settings(
-        database_url=database_url,
-        log_json=False,
-        projector_batch_size=3,
-        jwt_secret=api.TEST_JWT_SECRET,
-    )
+# Small batches: a dossier's events land in several view transactions.
+PROJECTOR_BATCH_SIZE = 3
 
 
 DWELLINGS = ("A1", "A2", "A3")

@@ -14,6 +14,7 @@ from tests.helpers.api import (
     DEPARTMENT,
     ORGANISATIONS,
     OTHER_COMMUNE,
+    OTHER_LANDLORD,
     StoreSnapshot,
     assert_created,
     assert_error,
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("department")
 
-OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 
 REFS = ("SIMAR-FDF-BAT-B-11", "SIMAR-FDF-BAT-B-12")
 PARTNERS = [

@@ -25,6 +25,7 @@ from tests.helpers.api import (
     anonymous,
     assert_created,
     assert_error,
+    assert_labelled,
     assert_store_unchanged,
     history_of,
     identify,
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
 pytestmark = pytest.mark.usefixtures("department")
-
-LABELS = {cls.__name__: label for cls, label in EVENT_LABELS.items()}
 
 
 BEFORE: dict[str, tuple[str, ...]] = {
@@ -292,7 +291,7 @@ class TestSaisineCourse:
             (9, "CourtDatesRecorded"),
             (10, "Closed"),
         ]
-        assert [e["label"] for e in events] == [LABELS[e["type"]] for e in events]
+        assert_labelled(events, EVENT_LABELS)
         assert [e["actor"]["role"] for e in events] == [
             "bailleur",
             *(ROLE[slug] for slug in COURSE),

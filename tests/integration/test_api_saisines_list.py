@@ -15,8 +15,6 @@ import pytest
 from api.access_log import SAISINE_ROW
 from api.demo.loire import LOIRE, SAINT_ETIENNE
 from domain.shared import add_months
-from infra.settings import Settings
-from tests.helpers import api
 from tests.helpers.api import (
     StoreSnapshot,
     actor,
@@ -35,15 +33,8 @@ if TYPE_CHECKING:
 pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Small batches: a referral's events land in several view transactions."""
-    return Settings(
-        database_url=database_url,
-        log_json=False,
-        projector_batch_size=3,
-        jwt_secret=api.TEST_JWT_SECRET,
-    )
+# Small batches: a referral's events land in several view transactions.
+PROJECTOR_BATCH_SIZE = 3
 
 
 def listed(client: TestClient, role: str = "ccapex", **params: Any) -> Any:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 pytestmark = [EVERY_STORE, pytest.mark.usefixtures("department")]
 RULE = "LOGEMENT-UNIQUE"
-OTHER_LANDLORD = "OZANAM"  # another landlord of the commune
 REF = "A1"
 SESSIONS = 4  # CAL sessions racing for one dwelling
 
@@ -185,7 +184,7 @@ class TestRefused:
         before = api.StoreSnapshot.take(client)
 
         theirs = procedure.convene(
-            client, "cal", dwelling_refs=[REF], organisation=OTHER_LANDLORD
+            client, "cal", dwelling_refs=[REF], organisation=api.OTHER_LANDLORD
         )
         own = procedure.convene(client, "cal", dwelling_refs=["A2"])
 
@@ -200,11 +199,13 @@ class TestRefused:
             client, ranked=1
         )  # for no programme
         cal_id = procedure.in_session(
-            client, "cal", dwelling_refs=["B7"], organisation=OTHER_LANDLORD
+            client, "cal", dwelling_refs=["B7"], organisation=api.OTHER_LANDLORD
         )
         procedure.concerted_programme(client, refs=["B7"])  # SIMAR's
         before = api.StoreSnapshot.take(client, unowned)
 
-        answer = attribute(client, cal_id, unowned, "B7", organisation=OTHER_LANDLORD)
+        answer = attribute(
+            client, cal_id, unowned, "B7", organisation=api.OTHER_LANDLORD
+        )
 
         api.refused(answer, 409, RULE, client, before, unowned)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from html import unescape
 from uuid import UUID
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -113,6 +114,16 @@ CASES = pytest.mark.parametrize(
 )
 
 
+def posted_storing_nothing(
+    client: TestClient, browser: TestClient, url: str, form: dict[str, str]
+) -> httpx.Response:
+    """`form` posted to `url` by the browser: the answer, the store unchanged."""
+    stored = store_position(client)
+    answer = browser.post(url, data=form)
+    assert store_position(client) == stored
+    return answer
+
+
 @CASES
 def test_a_record_is_created_by_its_form_once_even_sent_twice(
     client: TestClient, browser: TestClient, case: Case
@@ -139,15 +150,13 @@ def test_a_wrong_form_is_told_next_to_its_field_and_nothing_stored(
     client: TestClient, browser: TestClient, case: Case
 ) -> None:
     form = case.form(browser) | {case.wrong: "peut-être"}
-    stored = store_position(client)
-    answer = browser.post(case.url, data=form)
+    answer = posted_storing_nothing(client, browser, case.url, form)
     assert answer.status_code == 422, answer.text
     text = unescape(answer.text)
     shown = text[text.index(f'id="formulaire-{case.slug}"') :]
     group = shown[: shown.index(f'name="{case.wrong}"')]
     assert "group--error" in group[group.rindex('<div class="fr-') :]  # its field's
     assert next(iter(case.sent.values())) in shown  # what was sent is kept
-    assert store_position(client) == stored
 
 
 @CASES
@@ -161,12 +170,10 @@ def test_a_role_that_creates_none_sees_no_form_and_is_refused(
     assert page.status_code == 200, page.text
     assert "formulaire-" not in page.text
     form["csrf_token"] = CSRF.search(page.text)[1]
-    stored = store_position(client)
-    answer = browser.post(case.url, data=form)
+    answer = posted_storing_nothing(client, browser, case.url, form)
     status, words = case.refusal
     assert answer.status_code == status, answer.text
     assert words in unescape(answer.text)  # the API's
-    assert store_position(client) == stored
 
 
 @CASES
@@ -175,11 +182,9 @@ def test_a_form_without_its_token_is_refused(
 ) -> None:
     form = case.form(browser)
     del form["csrf_token"]
-    stored = store_position(client)
-    answer = browser.post(case.url, data=form)
+    answer = posted_storing_nothing(client, browser, case.url, form)
     assert answer.status_code == 403, answer.text
     assert "Formulaire expiré" in unescape(answer.text)
-    assert store_position(client) == stored
 
 
 def test_a_signaller_who_reads_no_referral_is_told_it_is_recorded(

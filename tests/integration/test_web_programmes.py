@@ -10,7 +10,6 @@ import re
 from html import unescape
 from uuid import UUID
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -42,11 +41,15 @@ def caught_up(client: TestClient) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def announcement_form(page: httpx.Response) -> dict[str, str]:
-    return hidden_fields(page, "annonce")
+def announcement_form(browser: TestClient) -> dict[str, str]:
+    """The announcement's form as a landlord's agent (SIMAR's) fills it in."""
+    sign_in(browser, "bailleur")
+    return {**hidden_fields(browser.get("/programmes"), "annonce"), **ANNOUNCEMENT}
 
 
 def programmes(client: TestClient) -> int:
+    """How many programmes GET /v1/programmes lists, caught up with the store."""
+    caught_up(client)
     return int(client.get("/v1/programmes").json()["count"])
 
 
@@ -88,8 +91,7 @@ def test_a_role_that_lists_no_programme_has_no_menu_entry_and_is_refused(
 def test_a_landlord_announces_a_programme_by_its_form(
     client: TestClient, browser: TestClient
 ) -> None:
-    sign_in(browser, "bailleur")
-    sent = {**announcement_form(browser.get("/programmes")), **ANNOUNCEMENT}
+    sent = announcement_form(browser)
     answer = browser.post("/programmes/annonce", data=sent)
     assert answer.status_code == 303, answer.text
     programme_id = answer.headers["location"].removeprefix("/programmes/")
@@ -101,15 +103,13 @@ def test_a_landlord_announces_a_programme_by_its_form(
     assert "Résidence Les Alizés" in unescape(page.text)
     again = browser.post("/programmes/annonce", data=sent)  # sent twice
     assert again.headers["location"] == answer.headers["location"]
-    caught_up(client)
     assert programmes(client) == 1
 
 
 def test_a_wrong_announcement_is_told_in_french_and_nothing_stored(
     client: TestClient, browser: TestClient
 ) -> None:
-    sign_in(browser, "bailleur")
-    sent = {**announcement_form(browser.get("/programmes")), **ANNOUNCEMENT}
+    sent = announcement_form(browser)
     sent["dwellings.0.typology"] = "T9"
     del sent["name"]
     answer = browser.post("/programmes/annonce", data=sent)
@@ -120,15 +120,13 @@ def test_a_wrong_announcement_is_told_in_french_and_nothing_stored(
     assert "valeur non admise" in form  # the typology, in its cell
     assert 'value="Résidence' not in form  # nothing sent is lost but the name
     assert 'value="C1"' in form
-    caught_up(client)
     assert programmes(client) == 0
 
 
 def test_a_role_that_announces_none_sees_no_form_and_is_refused(
     client: TestClient, browser: TestClient
 ) -> None:
-    sign_in(browser, "bailleur")
-    sent = {**announcement_form(browser.get("/programmes")), **ANNOUNCEMENT}
+    sent = announcement_form(browser)
     browser.cookies.clear()
     sign_in(browser, "als")  # lists the department's programmes
     page = browser.get("/programmes")
@@ -137,5 +135,4 @@ def test_a_role_that_announces_none_sees_no_form_and_is_refused(
     sent["csrf_token"] = CSRF.search(page.text)[1]
     answer = browser.post("/programmes/annonce", data=sent)
     assert answer.status_code == 403
-    caught_up(client)
     assert programmes(client) == 0

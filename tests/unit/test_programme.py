@@ -16,7 +16,7 @@ from domain.programme import Partner, Programme
 from domain.programme_steps import CONCERTATION_PARTNERS, KINDS
 from domain.shared import ROLES
 from tests.helpers.aggregates import given, read_back, then_error, then_event, when
-from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
+from tests.helpers.chronology import ChronologyTests
 from tests.helpers.commissions import (
     CANDIDATE_PROFILE,
     DWELLINGS,
@@ -518,23 +518,10 @@ class TestLandlord:
         assert then_event(events, Programme.ConcertationHeld).actor.role == "als"
 
 
-class TestChronology:
-    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
-    def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        refused_the_day_before(
-            programme_after(*BEFORE[step]),
-            lambda x, on: perform_on_programme(x, step, on=on),
-        )
-
-    @pytest.mark.parametrize("step", PROGRAMME_STEPS)
-    def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
-        self, step: str
-    ) -> None:
-        accepted_the_same_day(
-            programme_after(*BEFORE[step]),
-            lambda x, on: perform_on_programme(x, step, on=on),
-            EVENT[step],
-        )
+class TestChronology(ChronologyTests):
+    event, before = EVENT, BEFORE
+    after = staticmethod(programme_after)
+    take = staticmethod(perform_on_programme)
 
 
 class TestReplay:

@@ -14,7 +14,7 @@ from domain.saisine import EVENT_LABELS, Saisine
 from domain.saisine_rules import in_winter_truce
 from domain.shared import ROLES, add_months
 from tests.helpers.aggregates import given, read_back, then_error, then_event, when
-from tests.helpers.chronology import accepted_the_same_day, refused_the_day_before
+from tests.helpers.chronology import ChronologyTests
 from tests.helpers.dossiers import COMMUNE, DEPARTMENT, ORGANISATIONS, make_meta
 from tests.helpers.saisines import (
     ARREARS,
@@ -749,23 +749,10 @@ class TestOrder:
         )
 
 
-class TestChronology:
-    @pytest.mark.parametrize("step", SAISINE_STEPS)
-    def test_step_dated_before_the_previous_one_is_refused(self, step: str) -> None:
-        refused_the_day_before(
-            saisine_after(*BEFORE[step]),
-            lambda x, on: perform_on_saisine(x, step, on=on),
-        )
-
-    @pytest.mark.parametrize("step", SAISINE_STEPS)
-    def test_step_dated_the_same_day_as_the_previous_one_is_accepted(
-        self, step: str
-    ) -> None:
-        accepted_the_same_day(
-            saisine_after(*BEFORE[step]),
-            lambda x, on: perform_on_saisine(x, step, on=on),
-            EVENT[step],
-        )
+class TestChronology(ChronologyTests):
+    event, before = EVENT, BEFORE
+    after = staticmethod(saisine_after)
+    take = staticmethod(perform_on_saisine)
 
 
 class TestReplay:
