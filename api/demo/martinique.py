@@ -55,6 +55,7 @@ from api.demo.plan import (
     VACANCY_DAY,
     Ids,
     Plan,
+    Solvency,
 )
 from commands.commission import (
     AttendeeIn,
@@ -106,6 +107,22 @@ class _Session:
         self.record(
             lambda _, on: RecordAttendance(
                 occurred_on=on, attendees=attendees, presided_by=presided_by
+            )
+        )
+
+    def decide(
+        self,
+        dwelling_ref: str,
+        *decisions: Callable[[Ids], CandidateDecisionIn],
+        **fields: Any,
+    ) -> None:
+        """The CAL's decisions on the candidates for one of its dwellings."""
+        self.record(
+            lambda ids, on: DecideOnDwelling(
+                occurred_on=on,
+                dwelling_ref=dwelling_ref,
+                candidates=[decided(ids) for decided in decisions],
+                **fields,
             )
         )
 
@@ -201,15 +218,6 @@ def _programme(plan: Plan) -> None:
 
 
 @dataclass(frozen=True)
-class _Solvency:
-    monthly: str  # monthly resources, benefits included
-    dwelling: str  # the dwelling whose rent the ALS studies
-    housing_benefit: str
-    opinion: str = "favorable"
-    motive: str | None = None
-
-
-@dataclass(frozen=True)
 class _Household:
     """A household gathered for the programme, and what its instruction shows."""
 
@@ -222,7 +230,7 @@ class _Household:
     avis: str  # of the enquête sociale
     summary: str
     annual: str  # resources the DEAL controls
-    solvency: _Solvency | None  # None: above the ceiling, inadmissible
+    solvency: Solvency | None  # None: above the ceiling, inadmissible
     documents: tuple[str, ...] = ()  # asked by the ALS through the Mairie
 
 
@@ -238,7 +246,7 @@ GATHERED = (
         "Couple et trois enfants reconnus prioritaires DALO, menacés d'expulsion "
         "sans relogement (concours de la force publique accordé).",
         "21400",
-        _Solvency("2150.00", T4, "310.00"),
+        Solvency("2150.00", T4, "310.00"),
     ),
     _Household(
         "rosemain",
@@ -264,7 +272,7 @@ GATHERED = (
         "Dette locative importante chez le bailleur actuel, sans plan "
         "d'apurement ; accompagnement proposé refusé.",
         "11900",
-        _Solvency(
+        Solvency(
             "1010.00",
             T3,
             "150.00",
@@ -283,7 +291,7 @@ GATHERED = (
         "Mère seule avec deux enfants, victime de violences conjugales, mise à "
         "l'abri en hébergement d'urgence dont la prise en charge prend fin.",
         "16300",
-        _Solvency("1540.00", T3, "205.00"),
+        Solvency("1540.00", T3, "205.00"),
     ),
     _Household(
         "dorval",
@@ -296,7 +304,7 @@ GATHERED = (
         "Couple avec deux enfants hébergé chez la mère de Mme : sept personnes "
         "dans un F3.",
         "12840",
-        _Solvency(
+        Solvency(
             "1070.00",
             T4,
             "120.00",
@@ -316,7 +324,7 @@ GATHERED = (
         "Couple avec deux enfants dans une case déclarée insalubre par arrêté "
         "préfectoral, sans sanitaires intérieurs.",
         "18600",
-        _Solvency("1600.00", T4, "260.00"),
+        Solvency("1600.00", T4, "260.00"),
         documents=("attestation_employeur",),
     ),
     _Household(
@@ -329,7 +337,7 @@ GATHERED = (
         "favorable",
         "Mère avec quatre enfants dans un T2 : sur-occupation, enfants sans chambre.",
         "19800",
-        _Solvency("1700.00", T3, "240.00"),
+        Solvency("1700.00", T3, "240.00"),
     ),
     _Household(
         "lerus",
@@ -342,7 +350,7 @@ GATHERED = (
         "Père seul avec deux enfants, loyers impayés depuis une perte d'emploi : "
         "commandement de quitter les lieux.",
         "15900",
-        _Solvency("1450.00", T3, "190.00"),
+        Solvency("1450.00", T3, "190.00"),
     ),
     _Household(
         "elisabeth",
@@ -355,7 +363,7 @@ GATHERED = (
         "Mère seule avec deux enfants, accueillie en centre d'hébergement et de "
         "réinsertion sociale : sortie préparée.",
         "16100",
-        _Solvency("1480.00", T3, "200.00"),
+        Solvency("1480.00", T3, "200.00"),
     ),
     _Household(
         "louis-sidney",
@@ -367,7 +375,7 @@ GATHERED = (
         "favorable",
         "Père seul avec un enfant en garde alternée, studio trop petit et trop cher.",
         "13400",
-        _Solvency("1180.00", T3, "150.00"),
+        Solvency("1180.00", T3, "150.00"),
     ),
     _Household(
         "sainte-rose",
@@ -380,7 +388,7 @@ GATHERED = (
         "Mère et sa fille majeure, locataires d'un logement privé dont le loyer "
         "absorbe 48 % de leurs ressources.",
         "12100",
-        _Solvency("1150.00", T3, "160.00"),
+        Solvency("1150.00", T3, "160.00"),
     ),
     _Household(
         "bellemare",
@@ -393,7 +401,7 @@ GATHERED = (
         "Couple et un enfant locataires d'un logement privé décent mais cher ; "
         "souhaitent entrer dans le parc social.",
         "17200",
-        _Solvency("1650.00", T3, "150.00"),
+        Solvency("1650.00", T3, "150.00"),
     ),
 )
 
@@ -431,8 +439,7 @@ def _instruct(plan: Plan, h: _Household) -> None:
             through_organisation=ACTORS["mairie"].organisation,
         )
         d.step("als", day - 104, ReceiveDocuments, documents=list(h.documents))
-    s = h.solvency
-    d.solvency(day - 110, s.monthly, s.dwelling, s.housing_benefit, s.opinion, s.motive)
+    d.solvency(day - 110, h.solvency)
 
 
 def _late(plan: Plan) -> None:
@@ -476,12 +483,14 @@ def _late(plan: Plan) -> None:
     d.step("ccas", 64, ReceiveDocuments, documents=payslips)
     d.solvency(
         52,
-        "1283.00",
-        T3,
-        "95.00",
-        "reserve",
-        "Contrat à durée déterminée jusqu'en fin d'année : ressources à confirmer "
-        "avant la prochaine pré-commission.",
+        Solvency(
+            "1283.00",
+            T3,
+            "95.00",
+            "reserve",
+            "Contrat à durée déterminée jusqu'en fin d'année : ressources à "
+            "confirmer avant la prochaine pré-commission.",
+        ),
     )
 
 
@@ -601,8 +610,15 @@ def _commission_prefectorale(plan: Plan) -> None:
     )
 
 
-def _decision(ids: Ids, name: str, decision: str, **fields: Any) -> CandidateDecisionIn:
-    return CandidateDecisionIn(dossier_id=ids[name], decision=decision, **fields)  # type: ignore[arg-type]
+def _decision(
+    name: str, decision: str, **fields: Any
+) -> Callable[[Ids], CandidateDecisionIn]:
+    """The CAL's decision on the dossier `name`, whose id is known once created."""
+    return lambda ids: CandidateDecisionIn(
+        dossier_id=ids[name],
+        decision=decision,  # type: ignore[arg-type]
+        **fields,
+    )
 
 
 def _cal_simar(plan: Plan) -> None:
@@ -620,55 +636,41 @@ def _cal_simar(plan: Plan) -> None:
         ]
     )
     back_on = plan.ago(CAL_SIMAR_DAY) + timedelta(weeks=13)  # next session, to come
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=T4,
-            candidates=[
-                _decision(ids, "joseph-angelique", "attribution", dalo_designated=True),
-                _decision(
-                    ids,
-                    "dorval",
-                    "non_attribution",
-                    motive="Taux d'effort de 36 % sur le T4, aide au logement "
-                    "déduite, au-delà du seuil de 30 % : candidature à présenter "
-                    "sur un logement de loyer inférieur. Décision notifiée par "
-                    "écrit, motivée.",
-                ),
-                _decision(
-                    ids,
-                    "nicolas",
-                    "ajournement",
-                    motive="Fin de contrat de M. signalée par la CAF : ressources "
-                    "de l'année en cours à actualiser.",
-                    return_session_on=back_on,
-                ),
-            ],
-        )
+    session.decide(
+        T4,
+        _decision("joseph-angelique", "attribution", dalo_designated=True),
+        _decision(
+            "dorval",
+            "non_attribution",
+            motive="Taux d'effort de 36 % sur le T4, aide au logement "
+            "déduite, au-delà du seuil de 30 % : candidature à présenter "
+            "sur un logement de loyer inférieur. Décision notifiée par "
+            "écrit, motivée.",
+        ),
+        _decision(
+            "nicolas",
+            "ajournement",
+            motive="Fin de contrat de M. signalée par la CAF : ressources "
+            "de l'année en cours à actualiser.",
+            return_session_on=back_on,
+        ),
     )
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=T3,
-            candidates=[
-                _decision(ids, "jean-baptiste", "attribution"),
-                _decision(
-                    ids,
-                    "marie-sainte",
-                    "non_attribution",
-                    motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
-                    "l'entrée ; candidature à présenter sur un T4 ou un T5.",
-                ),
-                _decision(
-                    ids,
-                    "lerus",
-                    "rejet_irrecevabilite",
-                    motive="Le ménage est propriétaire d'une maison adaptée à ses "
-                    "besoins au Robert (acte produit à la CAL) : demande "
-                    "irrecevable.",
-                ),
-            ],
-        )
+    session.decide(
+        T3,
+        _decision("jean-baptiste", "attribution"),
+        _decision(
+            "marie-sainte",
+            "non_attribution",
+            motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
+            "l'entrée ; candidature à présenter sur un T4 ou un T5.",
+        ),
+        _decision(
+            "lerus",
+            "rejet_irrecevabilite",
+            motive="Le ménage est propriétaire d'une maison adaptée à ses "
+            "besoins au Robert (acte produit à la CAL) : demande "
+            "irrecevable.",
+        ),
     )
     session.close(
         "T4 attribué au ménage DALO désigné par le préfet, T3 attribué ; deux "
@@ -747,25 +749,19 @@ def _vacancy(plan: Plan) -> None:
             _attendee("als", "conseillere_sociale"),
         ]
     )
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=BELLEVUE_T3,
-            candidates=[
-                _decision(ids, "elisabeth", "attribution"),
-                _decision(
-                    ids,
-                    "louis-sidney",
-                    "non_attribution",
-                    motive="Ménage de deux personnes : le T3 revient à une famille ; "
-                    "candidature maintenue pour un T2.",
-                ),
-            ],
-            shortfall_motive="Trois ménages proposés par la liste complémentaire "
-            "de Fort-de-France ; Mme Sainte-Rose s'est désistée la veille de la "
-            "séance : deux candidats seulement. La CAL statue pour ne pas "
-            "prolonger la vacance ; M. Bellemare reste inscrit sur la liste.",
-        )
+    session.decide(
+        BELLEVUE_T3,
+        _decision("elisabeth", "attribution"),
+        _decision(
+            "louis-sidney",
+            "non_attribution",
+            motive="Ménage de deux personnes : le T3 revient à une famille ; "
+            "candidature maintenue pour un T2.",
+        ),
+        shortfall_motive="Trois ménages proposés par la liste complémentaire "
+        "de Fort-de-France ; Mme Sainte-Rose s'est désistée la veille de la "
+        "séance : deux candidats seulement. La CAL statue pour ne pas "
+        "prolonger la vacance ; M. Bellemare reste inscrit sur la liste.",
     )
     session.close("T3 attribué à Mme Élisabeth ; une non-attribution motivée.")
     tenant = plan.dossier("elisabeth")
