@@ -25,10 +25,8 @@ to the bilans d'installation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from api.demo.plan import (
     ACTORS,
@@ -53,24 +51,11 @@ from api.demo.plan import (
     T3,
     T4,
     VACANCY_DAY,
-    Ids,
     Plan,
     Solvency,
 )
-from commands.commission import (
-    AttendeeIn,
-    CandidateDecisionIn,
-    CloseMinutes,
-    CommissionKind,
-    CommissionStep,
-    ConveneCommission,
-    DecideOnDwelling,
-    PreSelect,
-    PreSelectionIn,
-    RankDossiers,
-    RankingEntryIn,
-    RecordAttendance,
-)
+from api.demo.sessions import Ranked, Session, attendee, convene, decision
+from commands.commission import AttendeeIn, CommissionKind
 from commands.dossier import (
     CheckResources,
     CloseDossier,
@@ -88,48 +73,6 @@ from domain.department_settings import DepartmentSettings
 from domain.programme_steps import CONCERTATION_PARTNERS
 
 
-@dataclass(frozen=True)
-class _Session:
-    """A commission's session: attendance, decisions and minutes on `held`."""
-
-    plan: Plan
-    name: str
-    host: str  # key of ACTORS
-    held: int  # days ago
-
-    def record(self, build: Callable[[Ids, date], CommissionStep]) -> None:
-        on = self.plan.ago(self.held)
-        self.plan.add(self.host, self.held, self.name, lambda ids: build(ids, on))
-
-    def attend(
-        self, attendees: list[AttendeeIn], presided_by: AttendeeIn | None = None
-    ) -> None:
-        self.record(
-            lambda _, on: RecordAttendance(
-                occurred_on=on, attendees=attendees, presided_by=presided_by
-            )
-        )
-
-    def decide(
-        self,
-        dwelling_ref: str,
-        *decisions: Callable[[Ids], CandidateDecisionIn],
-        **fields: Any,
-    ) -> None:
-        """The CAL's decisions on the candidates for one of its dwellings."""
-        self.record(
-            lambda ids, on: DecideOnDwelling(
-                occurred_on=on,
-                dwelling_ref=dwelling_ref,
-                candidates=[decided(ids) for decided in decisions],
-                **fields,
-            )
-        )
-
-    def close(self, summary: str) -> None:
-        self.record(lambda _, on: CloseMinutes(occurred_on=on, summary=summary))
-
-
 def _convene(
     plan: Plan,
     name: str,
@@ -139,27 +82,23 @@ def _convene(
     programme: str,
     dwelling_refs: tuple[str, ...] = (),
     notice: int = 14,  # days between the convocation and the session
-) -> _Session:
+) -> Session:
     """A session of the commune's commission, for one of its programmes."""
-
-    def command(ids: Ids) -> ConveneCommission:
-        return ConveneCommission(
-            occurred_on=plan.ago(held + notice),
-            kind=kind,
-            held_on=plan.ago(held),
-            department=plan.code,
-            commune=COMMUNE,
-            programme_id=ids[programme],
-            dwelling_refs=list(dwelling_refs),
-        )
-
-    plan.add(host, held + notice, name, command)
-    return _Session(plan, name, host, held)
+    return convene(
+        plan,
+        name,
+        host,
+        kind,
+        on=plan.ago(held + notice),
+        held_on=plan.ago(held),
+        commune=COMMUNE,
+        programme=programme,
+        dwelling_refs=dwelling_refs,
+    )
 
 
 def _attendee(actor: str, function: str) -> AttendeeIn:
-    who = ACTORS[actor]
-    return AttendeeIn(organisation=who.organisation, role=who.role, function=function)  # type: ignore[arg-type]
+    return attendee(ACTORS[actor], function)
 
 
 PREFET = _attendee("prefecture", "prefet")
@@ -525,15 +464,7 @@ def _pre_commission(plan: Plan) -> None:
             _attendee("simar", "charge_de_clientele"),
         ]
     )
-    session.record(
-        lambda ids, on: PreSelect(
-            occurred_on=on,
-            decisions=[
-                PreSelectionIn(dossier_id=ids[name], outcome=outcome)  # type: ignore[arg-type]
-                for name, outcome in PRESELECTION.items()
-            ],
-        )
-    )
+    session.preselect(PRESELECTION.items())
     session.close(
         "Six dossiers prioritaires et quatre pour la liste complémentaire "
         "proposés à la commission préfectorale ; un dossier écarté (dette "
@@ -541,26 +472,25 @@ def _pre_commission(plan: Plan) -> None:
     )
 
 
-# (dossier, RDA criteria it meets, motive when it passes a household the RDA puts first)
-RANKED: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
-    ("joseph-angelique", ("dalo", "menace_d_expulsion_sans_relogement"), None),
-    (
+RANKED = (
+    Ranked("joseph-angelique", ("dalo", "menace_d_expulsion_sans_relogement")),
+    Ranked(
         "jean-baptiste",
         ("violences_conjugales_ou_familiales", "sortie_de_structure_d_hebergement"),
         "Mise en sécurité : ordonnance de protection du juge aux affaires "
         "familiales, fin de l'hébergement d'urgence dans le mois ; la commission "
         "la classe avant deux ménages que le RDA fait passer en premier.",
     ),
-    ("dorval", ("sans_logement_ou_hebergee_chez_un_tiers", "sur_occupation"), None),
-    ("nicolas", ("logement_insalubre_ou_indigne",), None),
-    ("marie-sainte", ("sur_occupation",), None),
-    ("lerus", ("menace_d_expulsion_sans_relogement",), None),
+    Ranked("dorval", ("sans_logement_ou_hebergee_chez_un_tiers", "sur_occupation")),
+    Ranked("nicolas", ("logement_insalubre_ou_indigne",)),
+    Ranked("marie-sainte", ("sur_occupation",)),
+    Ranked("lerus", ("menace_d_expulsion_sans_relogement",)),
 )
 LISTE_COMPLEMENTAIRE = (
-    ("elisabeth", ("sortie_de_structure_d_hebergement",)),
-    ("louis-sidney", ()),
-    ("sainte-rose", ()),
-    ("bellemare", ()),
+    Ranked("elisabeth", ("sortie_de_structure_d_hebergement",)),
+    Ranked("louis-sidney"),
+    Ranked("sainte-rose"),
+    Ranked("bellemare"),
 )
 
 
@@ -588,36 +518,11 @@ def _commission_prefectorale(plan: Plan) -> None:
         ],
         presided_by=PREFET,
     )
-    session.record(
-        lambda ids, on: RankDossiers(
-            occurred_on=on,
-            ranked=[
-                RankingEntryIn(
-                    dossier_id=ids[name], criteria=list(criteria), motive=why
-                )
-                for name, criteria, why in RANKED
-            ],
-            liste_complementaire=[
-                RankingEntryIn(dossier_id=ids[name], criteria=list(criteria))
-                for name, criteria in LISTE_COMPLEMENTAIRE
-            ],
-        )
-    )
+    session.rank(RANKED, LISTE_COMPLEMENTAIRE)
     session.close(
         "Six ménages classés dans l'ordre du RDA (un écart motivé) ; quatre inscrits "
         "sur la liste complémentaire de Fort-de-France, valable six mois pour les "
         "vacances LLTS de tous les bailleurs de la commune."
-    )
-
-
-def _decision(
-    name: str, decision: str, **fields: Any
-) -> Callable[[Ids], CandidateDecisionIn]:
-    """The CAL's decision on the dossier `name`, whose id is known once created."""
-    return lambda ids: CandidateDecisionIn(
-        dossier_id=ids[name],
-        decision=decision,  # type: ignore[arg-type]
-        **fields,
     )
 
 
@@ -638,8 +543,8 @@ def _cal_simar(plan: Plan) -> None:
     back_on = plan.ago(CAL_SIMAR_DAY) + timedelta(weeks=13)  # next session, to come
     session.decide(
         T4,
-        _decision("joseph-angelique", "attribution", dalo_designated=True),
-        _decision(
+        decision("joseph-angelique", "attribution", dalo_designated=True),
+        decision(
             "dorval",
             "non_attribution",
             motive="Taux d'effort de 36 % sur le T4, aide au logement "
@@ -647,7 +552,7 @@ def _cal_simar(plan: Plan) -> None:
             "sur un logement de loyer inférieur. Décision notifiée par "
             "écrit, motivée.",
         ),
-        _decision(
+        decision(
             "nicolas",
             "ajournement",
             motive="Fin de contrat de M. signalée par la CAF : ressources "
@@ -657,14 +562,14 @@ def _cal_simar(plan: Plan) -> None:
     )
     session.decide(
         T3,
-        _decision("jean-baptiste", "attribution"),
-        _decision(
+        decision("jean-baptiste", "attribution"),
+        decision(
             "marie-sainte",
             "non_attribution",
             motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
             "l'entrée ; candidature à présenter sur un T4 ou un T5.",
         ),
-        _decision(
+        decision(
             "lerus",
             "rejet_irrecevabilite",
             motive="Le ménage est propriétaire d'une maison adaptée à ses "
@@ -751,8 +656,8 @@ def _vacancy(plan: Plan) -> None:
     )
     session.decide(
         BELLEVUE_T3,
-        _decision("elisabeth", "attribution"),
-        _decision(
+        decision("elisabeth", "attribution"),
+        decision(
             "louis-sidney",
             "non_attribution",
             motive="Ménage de deux personnes : le T3 revient à une famille ; "
