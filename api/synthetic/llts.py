@@ -21,11 +21,8 @@ from commands.dossier import (
     AttendInformationMeeting,
     CheckResources,
     CloseDossier,
-    CompleteDossier,
     Enter,
     MakeOffer,
-    RenderMairieAvis,
-    RenderSocialEnquiry,
     ReviewInstallation,
     SignLease,
     StartAnalysis,
@@ -93,6 +90,11 @@ class _Programme:
 
     def add(self, actor: str, days: int, name: str, command) -> None:
         self.plan.orders.append(Order(actor, self.on(days), name, command))
+
+    def ago(self, days: int) -> int:
+        """The programme's day `days`, counted as the plan counts: in days
+        before its anchor."""
+        return (self.plan.anchor - self.on(days)).days
 
     def due(self, days: int) -> bool:
         """Before the generation's last day: carried out."""
@@ -167,21 +169,16 @@ class _Programme:
             ),
         )
         avis = _drawn(rng, AVIS)
-        steps: list[tuple[str, Command]] = [
-            (
-                "departement",
-                RenderSocialEnquiry(avis=avis, summary="Enquête sociale synthétique"),
-            ),
-            ("mairie", RenderMairieAvis(avis="favorable")),
-            (
-                "ccas",
-                CompleteDossier(documents=list(self.plan.settings.required_documents)),
-            ),
-        ]
+        # Enquête sociale, the Mairie's favourable avis, completed by the CCAS.
+        instruction = [day + k * STEP for k in (1, 2, 3)]
+        enquete, mairie, ccas = (self.ago(on) for on in instruction)
+        self.plan.dossier(name).instruct(
+            (enquete, mairie, ccas), avis, "Enquête sociale synthétique"
+        )
         ceiling = self.plan.settings.ceiling(self.on(day).year, min(size, 6))
         over = rng.random() < OVER_CEILING
         resources = ceiling * Decimal("1.1") if over else ceiling * Decimal("0.85")
-        steps.append(
+        steps: list[tuple[str, Command]] = [
             (
                 "deal",
                 CheckResources(
@@ -189,7 +186,7 @@ class _Programme:
                     household_category=min(size, 6),
                 ),
             )
-        )
+        ]
         opinion = _drawn(rng, SOLVENCY)
         if not over:
             steps += [
@@ -208,7 +205,7 @@ class _Programme:
                     ),
                 ),
             ]
-        for k, (actor, step) in enumerate(steps, 1):
+        for k, (actor, step) in enumerate(steps, len(instruction) + 1):
             self.add(actor, day + k * STEP, name, step.model_copy(
                 update={"occurred_on": self.on(day + k * STEP)}
             ))  # fmt: skip
