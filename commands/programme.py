@@ -83,9 +83,7 @@ class AnnounceProgramme(Creation):
         )
         if self.kind == "vacance":  # straight to the CAL, from the commune's lists
             for ref in programme.dwellings:
-                programme.propose_candidates(
-                    ref, lookup.candidates(programme, ref), meta
-                )
+                _propose_candidates(programme, ref, meta, lookup)
         register = lookup.dwellings_register(programme.commune, meta)
         register.register(
             programme.id, programme.landlord, list(programme.dwellings), meta
@@ -93,10 +91,29 @@ class AnnounceProgramme(Creation):
         return [programme, register]
 
 
+def _propose_candidates(
+    programme: Programme, ref: str, meta: Meta, lookup: Lookup
+) -> None:
+    """The vacancy flow: the next households of the commune's valid listes
+    complémentaires, whichever landlord's, proposed for the dwelling `ref`."""
+    programme.propose_candidates(ref, lookup.candidates(programme, ref), meta)
+
+
 class ProgrammeStep(RecordStep):
     """A step on an existing programme."""
 
     record_kind = "programme"
+
+
+class DwellingStep(ProgrammeStep):
+    """A step on one of the programme's dwellings, named by the URL."""
+
+    dwelling_field = "ref"
+    ref: ShortText
+
+
+# The partners the concertation names, given to the programme as `Partner`s.
+_PARTNERS = frozenset({"invited", "present"})
 
 
 class HoldConcertation(ProgrammeStep):
@@ -119,15 +136,12 @@ class HoldConcertation(ProgrammeStep):
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         version, settings = lookup.rules()
         programme.hold_concertation(
+            **self.arguments(exclude=_PARTNERS),
             invited=[Partner(p.organisation, p.role) for p in self.invited],
             present=[Partner(p.organisation, p.role) for p in self.present],
-            programme_presented=self.programme_presented,
-            candidate_profile=self.candidate_profile,
             settings=settings,
             settings_version=version,
             meta=meta,
-            dossiers_per_dwelling=self.dossiers_per_dwelling,
-            quota_motive=self.quota_motive,
         )
 
 
@@ -138,12 +152,10 @@ class LeaseTerms(Command):
     lease_start: date
 
 
-class LetDwelling(LeaseTerms, ProgrammeStep):
+class LetDwelling(LeaseTerms, DwellingStep):
     slug, action = "lease", "let_dwelling"
     title = "Location d'un logement du programme"
-    dwelling_field = "ref"
     route_doc = "Let a dwelling of the programme to a dossier's household."
-    ref: ShortText
 
 
 class VacancyTerms(Command):
@@ -152,38 +164,34 @@ class VacancyTerms(Command):
     vacated_on: date
 
 
-class VacateDwelling(VacancyTerms, ProgrammeStep):
+class ProposingStep(DwellingStep):
+    """A dwelling step after which the next households of the commune's valid
+    listes complémentaires, whichever landlord's, are proposed for it."""
+
+    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
+        _propose_candidates(programme, self.ref, meta, lookup)
+
+
+class VacateDwelling(VacancyTerms, ProposingStep):
     slug, action = "vacancy", "vacate_dwelling"
     title = "Vacance d'un logement du programme"
-    dwelling_field = "ref"
     route_doc = (
         "Record a let dwelling vacant again; the next households of the commune's\n"
         "valid listes complémentaires, whichever landlord's, are proposed with it."
     )
-    ref: ShortText
 
     def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
         programme.vacate_dwelling(self.ref, self.vacated_on, meta)
-        programme.propose_candidates(
-            self.ref, lookup.candidates(programme, self.ref), meta
-        )
+        _propose_candidates(programme, self.ref, meta, lookup)
 
 
-class ProposeCandidates(ProgrammeStep):
+class ProposeCandidates(ProposingStep):
     """Ask again for the next households of the commune's valid listes
     complémentaires, e.g. after the CAL turned the first ones down."""
 
     slug, action = "candidates", "propose_candidates"
     title = "Proposition de candidats pour un logement"
-    dwelling_field = "ref"
     route_doc = (
         "Propose again the next households of the commune's valid listes\n"
         "complémentaires for a dwelling to let (e.g. after the CAL's refusals)."
     )
-
-    ref: ShortText
-
-    def apply(self, programme: Programme, meta: Meta, lookup: Lookup) -> None:
-        programme.propose_candidates(
-            self.ref, lookup.candidates(programme, self.ref), meta
-        )

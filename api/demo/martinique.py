@@ -25,10 +25,8 @@ to the bilans d'installation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from api.demo.plan import (
     ACTORS,
@@ -53,23 +51,11 @@ from api.demo.plan import (
     T3,
     T4,
     VACANCY_DAY,
-    Ids,
     Plan,
+    Solvency,
 )
-from commands.commission import (
-    AttendeeIn,
-    CandidateDecisionIn,
-    CloseMinutes,
-    CommissionKind,
-    CommissionStep,
-    ConveneCommission,
-    DecideOnDwelling,
-    PreSelect,
-    PreSelectionIn,
-    RankDossiers,
-    RankingEntryIn,
-    RecordAttendance,
-)
+from api.demo.sessions import Ranked, Session, attendee, convene, decision
+from commands.commission import AttendeeIn, CommissionKind
 from commands.dossier import (
     CheckResources,
     CloseDossier,
@@ -87,32 +73,6 @@ from domain.department_settings import DepartmentSettings
 from domain.programme_steps import CONCERTATION_PARTNERS
 
 
-@dataclass(frozen=True)
-class _Session:
-    """A commission's session: attendance, decisions and minutes on `held`."""
-
-    plan: Plan
-    name: str
-    host: str  # key of ACTORS
-    held: int  # days ago
-
-    def record(self, build: Callable[[Ids, date], CommissionStep]) -> None:
-        on = self.plan.ago(self.held)
-        self.plan.add(self.host, self.held, self.name, lambda ids: build(ids, on))
-
-    def attend(
-        self, attendees: list[AttendeeIn], presided_by: AttendeeIn | None = None
-    ) -> None:
-        self.record(
-            lambda _, on: RecordAttendance(
-                occurred_on=on, attendees=attendees, presided_by=presided_by
-            )
-        )
-
-    def close(self, summary: str) -> None:
-        self.record(lambda _, on: CloseMinutes(occurred_on=on, summary=summary))
-
-
 def _convene(
     plan: Plan,
     name: str,
@@ -122,27 +82,23 @@ def _convene(
     programme: str,
     dwelling_refs: tuple[str, ...] = (),
     notice: int = 14,  # days between the convocation and the session
-) -> _Session:
+) -> Session:
     """A session of the commune's commission, for one of its programmes."""
-
-    def command(ids: Ids) -> ConveneCommission:
-        return ConveneCommission(
-            occurred_on=plan.ago(held + notice),
-            kind=kind,
-            held_on=plan.ago(held),
-            department=plan.code,
-            commune=COMMUNE,
-            programme_id=ids[programme],
-            dwelling_refs=list(dwelling_refs),
-        )
-
-    plan.add(host, held + notice, name, command)
-    return _Session(plan, name, host, held)
+    return convene(
+        plan,
+        name,
+        host,
+        kind,
+        on=plan.ago(held + notice),
+        held_on=plan.ago(held),
+        commune=COMMUNE,
+        programme=programme,
+        dwelling_refs=dwelling_refs,
+    )
 
 
 def _attendee(actor: str, function: str) -> AttendeeIn:
-    who = ACTORS[actor]
-    return AttendeeIn(organisation=who.organisation, role=who.role, function=function)  # type: ignore[arg-type]
+    return attendee(ACTORS[actor], function)
 
 
 PREFET = _attendee("prefecture", "prefet")
@@ -201,15 +157,6 @@ def _programme(plan: Plan) -> None:
 
 
 @dataclass(frozen=True)
-class _Solvency:
-    monthly: str  # monthly resources, benefits included
-    dwelling: str  # the dwelling whose rent the ALS studies
-    housing_benefit: str
-    opinion: str = "favorable"
-    motive: str | None = None
-
-
-@dataclass(frozen=True)
 class _Household:
     """A household gathered for the programme, and what its instruction shows."""
 
@@ -222,7 +169,7 @@ class _Household:
     avis: str  # of the enquête sociale
     summary: str
     annual: str  # resources the DEAL controls
-    solvency: _Solvency | None  # None: above the ceiling, inadmissible
+    solvency: Solvency | None  # None: above the ceiling, inadmissible
     documents: tuple[str, ...] = ()  # asked by the ALS through the Mairie
 
 
@@ -238,7 +185,7 @@ GATHERED = (
         "Couple et trois enfants reconnus prioritaires DALO, menacés d'expulsion "
         "sans relogement (concours de la force publique accordé).",
         "21400",
-        _Solvency("2150.00", T4, "310.00"),
+        Solvency("2150.00", T4, "310.00"),
     ),
     _Household(
         "rosemain",
@@ -264,7 +211,7 @@ GATHERED = (
         "Dette locative importante chez le bailleur actuel, sans plan "
         "d'apurement ; accompagnement proposé refusé.",
         "11900",
-        _Solvency(
+        Solvency(
             "1010.00",
             T3,
             "150.00",
@@ -283,7 +230,7 @@ GATHERED = (
         "Mère seule avec deux enfants, victime de violences conjugales, mise à "
         "l'abri en hébergement d'urgence dont la prise en charge prend fin.",
         "16300",
-        _Solvency("1540.00", T3, "205.00"),
+        Solvency("1540.00", T3, "205.00"),
     ),
     _Household(
         "dorval",
@@ -296,7 +243,7 @@ GATHERED = (
         "Couple avec deux enfants hébergé chez la mère de Mme : sept personnes "
         "dans un F3.",
         "12840",
-        _Solvency(
+        Solvency(
             "1070.00",
             T4,
             "120.00",
@@ -316,7 +263,7 @@ GATHERED = (
         "Couple avec deux enfants dans une case déclarée insalubre par arrêté "
         "préfectoral, sans sanitaires intérieurs.",
         "18600",
-        _Solvency("1600.00", T4, "260.00"),
+        Solvency("1600.00", T4, "260.00"),
         documents=("attestation_employeur",),
     ),
     _Household(
@@ -329,7 +276,7 @@ GATHERED = (
         "favorable",
         "Mère avec quatre enfants dans un T2 : sur-occupation, enfants sans chambre.",
         "19800",
-        _Solvency("1700.00", T3, "240.00"),
+        Solvency("1700.00", T3, "240.00"),
     ),
     _Household(
         "lerus",
@@ -342,7 +289,7 @@ GATHERED = (
         "Père seul avec deux enfants, loyers impayés depuis une perte d'emploi : "
         "commandement de quitter les lieux.",
         "15900",
-        _Solvency("1450.00", T3, "190.00"),
+        Solvency("1450.00", T3, "190.00"),
     ),
     _Household(
         "elisabeth",
@@ -355,7 +302,7 @@ GATHERED = (
         "Mère seule avec deux enfants, accueillie en centre d'hébergement et de "
         "réinsertion sociale : sortie préparée.",
         "16100",
-        _Solvency("1480.00", T3, "200.00"),
+        Solvency("1480.00", T3, "200.00"),
     ),
     _Household(
         "louis-sidney",
@@ -367,7 +314,7 @@ GATHERED = (
         "favorable",
         "Père seul avec un enfant en garde alternée, studio trop petit et trop cher.",
         "13400",
-        _Solvency("1180.00", T3, "150.00"),
+        Solvency("1180.00", T3, "150.00"),
     ),
     _Household(
         "sainte-rose",
@@ -380,7 +327,7 @@ GATHERED = (
         "Mère et sa fille majeure, locataires d'un logement privé dont le loyer "
         "absorbe 48 % de leurs ressources.",
         "12100",
-        _Solvency("1150.00", T3, "160.00"),
+        Solvency("1150.00", T3, "160.00"),
     ),
     _Household(
         "bellemare",
@@ -393,7 +340,7 @@ GATHERED = (
         "Couple et un enfant locataires d'un logement privé décent mais cher ; "
         "souhaitent entrer dans le parc social.",
         "17200",
-        _Solvency("1650.00", T3, "150.00"),
+        Solvency("1650.00", T3, "150.00"),
     ),
 )
 
@@ -431,8 +378,7 @@ def _instruct(plan: Plan, h: _Household) -> None:
             through_organisation=ACTORS["mairie"].organisation,
         )
         d.step("als", day - 104, ReceiveDocuments, documents=list(h.documents))
-    s = h.solvency
-    d.solvency(day - 110, s.monthly, s.dwelling, s.housing_benefit, s.opinion, s.motive)
+    d.solvency(day - 110, h.solvency)
 
 
 def _late(plan: Plan) -> None:
@@ -476,12 +422,14 @@ def _late(plan: Plan) -> None:
     d.step("ccas", 64, ReceiveDocuments, documents=payslips)
     d.solvency(
         52,
-        "1283.00",
-        T3,
-        "95.00",
-        "reserve",
-        "Contrat à durée déterminée jusqu'en fin d'année : ressources à confirmer "
-        "avant la prochaine pré-commission.",
+        Solvency(
+            "1283.00",
+            T3,
+            "95.00",
+            "reserve",
+            "Contrat à durée déterminée jusqu'en fin d'année : ressources à "
+            "confirmer avant la prochaine pré-commission.",
+        ),
     )
 
 
@@ -516,15 +464,7 @@ def _pre_commission(plan: Plan) -> None:
             _attendee("simar", "charge_de_clientele"),
         ]
     )
-    session.record(
-        lambda ids, on: PreSelect(
-            occurred_on=on,
-            decisions=[
-                PreSelectionIn(dossier_id=ids[name], outcome=outcome)  # type: ignore[arg-type]
-                for name, outcome in PRESELECTION.items()
-            ],
-        )
-    )
+    session.preselect(PRESELECTION.items())
     session.close(
         "Six dossiers prioritaires et quatre pour la liste complémentaire "
         "proposés à la commission préfectorale ; un dossier écarté (dette "
@@ -532,26 +472,25 @@ def _pre_commission(plan: Plan) -> None:
     )
 
 
-# (dossier, RDA criteria it meets, motive when it passes a household the RDA puts first)
-RANKED: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
-    ("joseph-angelique", ("dalo", "menace_d_expulsion_sans_relogement"), None),
-    (
+RANKED = (
+    Ranked("joseph-angelique", ("dalo", "menace_d_expulsion_sans_relogement")),
+    Ranked(
         "jean-baptiste",
         ("violences_conjugales_ou_familiales", "sortie_de_structure_d_hebergement"),
         "Mise en sécurité : ordonnance de protection du juge aux affaires "
         "familiales, fin de l'hébergement d'urgence dans le mois ; la commission "
         "la classe avant deux ménages que le RDA fait passer en premier.",
     ),
-    ("dorval", ("sans_logement_ou_hebergee_chez_un_tiers", "sur_occupation"), None),
-    ("nicolas", ("logement_insalubre_ou_indigne",), None),
-    ("marie-sainte", ("sur_occupation",), None),
-    ("lerus", ("menace_d_expulsion_sans_relogement",), None),
+    Ranked("dorval", ("sans_logement_ou_hebergee_chez_un_tiers", "sur_occupation")),
+    Ranked("nicolas", ("logement_insalubre_ou_indigne",)),
+    Ranked("marie-sainte", ("sur_occupation",)),
+    Ranked("lerus", ("menace_d_expulsion_sans_relogement",)),
 )
 LISTE_COMPLEMENTAIRE = (
-    ("elisabeth", ("sortie_de_structure_d_hebergement",)),
-    ("louis-sidney", ()),
-    ("sainte-rose", ()),
-    ("bellemare", ()),
+    Ranked("elisabeth", ("sortie_de_structure_d_hebergement",)),
+    Ranked("louis-sidney"),
+    Ranked("sainte-rose"),
+    Ranked("bellemare"),
 )
 
 
@@ -579,30 +518,12 @@ def _commission_prefectorale(plan: Plan) -> None:
         ],
         presided_by=PREFET,
     )
-    session.record(
-        lambda ids, on: RankDossiers(
-            occurred_on=on,
-            ranked=[
-                RankingEntryIn(
-                    dossier_id=ids[name], criteria=list(criteria), motive=why
-                )
-                for name, criteria, why in RANKED
-            ],
-            liste_complementaire=[
-                RankingEntryIn(dossier_id=ids[name], criteria=list(criteria))
-                for name, criteria in LISTE_COMPLEMENTAIRE
-            ],
-        )
-    )
+    session.rank(RANKED, LISTE_COMPLEMENTAIRE)
     session.close(
         "Six ménages classés dans l'ordre du RDA (un écart motivé) ; quatre inscrits "
         "sur la liste complémentaire de Fort-de-France, valable six mois pour les "
         "vacances LLTS de tous les bailleurs de la commune."
     )
-
-
-def _decision(ids: Ids, name: str, decision: str, **fields: Any) -> CandidateDecisionIn:
-    return CandidateDecisionIn(dossier_id=ids[name], decision=decision, **fields)  # type: ignore[arg-type]
 
 
 def _cal_simar(plan: Plan) -> None:
@@ -620,55 +541,41 @@ def _cal_simar(plan: Plan) -> None:
         ]
     )
     back_on = plan.ago(CAL_SIMAR_DAY) + timedelta(weeks=13)  # next session, to come
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=T4,
-            candidates=[
-                _decision(ids, "joseph-angelique", "attribution", dalo_designated=True),
-                _decision(
-                    ids,
-                    "dorval",
-                    "non_attribution",
-                    motive="Taux d'effort de 36 % sur le T4, aide au logement "
-                    "déduite, au-delà du seuil de 30 % : candidature à présenter "
-                    "sur un logement de loyer inférieur. Décision notifiée par "
-                    "écrit, motivée.",
-                ),
-                _decision(
-                    ids,
-                    "nicolas",
-                    "ajournement",
-                    motive="Fin de contrat de M. signalée par la CAF : ressources "
-                    "de l'année en cours à actualiser.",
-                    return_session_on=back_on,
-                ),
-            ],
-        )
+    session.decide(
+        T4,
+        decision("joseph-angelique", "attribution", dalo_designated=True),
+        decision(
+            "dorval",
+            "non_attribution",
+            motive="Taux d'effort de 36 % sur le T4, aide au logement "
+            "déduite, au-delà du seuil de 30 % : candidature à présenter "
+            "sur un logement de loyer inférieur. Décision notifiée par "
+            "écrit, motivée.",
+        ),
+        decision(
+            "nicolas",
+            "ajournement",
+            motive="Fin de contrat de M. signalée par la CAF : ressources "
+            "de l'année en cours à actualiser.",
+            return_session_on=back_on,
+        ),
     )
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=T3,
-            candidates=[
-                _decision(ids, "jean-baptiste", "attribution"),
-                _decision(
-                    ids,
-                    "marie-sainte",
-                    "non_attribution",
-                    motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
-                    "l'entrée ; candidature à présenter sur un T4 ou un T5.",
-                ),
-                _decision(
-                    ids,
-                    "lerus",
-                    "rejet_irrecevabilite",
-                    motive="Le ménage est propriétaire d'une maison adaptée à ses "
-                    "besoins au Robert (acte produit à la CAL) : demande "
-                    "irrecevable.",
-                ),
-            ],
-        )
+    session.decide(
+        T3,
+        decision("jean-baptiste", "attribution"),
+        decision(
+            "marie-sainte",
+            "non_attribution",
+            motive="Ménage de cinq personnes : le T3 serait sur-occupé dès "
+            "l'entrée ; candidature à présenter sur un T4 ou un T5.",
+        ),
+        decision(
+            "lerus",
+            "rejet_irrecevabilite",
+            motive="Le ménage est propriétaire d'une maison adaptée à ses "
+            "besoins au Robert (acte produit à la CAL) : demande "
+            "irrecevable.",
+        ),
     )
     session.close(
         "T4 attribué au ménage DALO désigné par le préfet, T3 attribué ; deux "
@@ -747,25 +654,19 @@ def _vacancy(plan: Plan) -> None:
             _attendee("als", "conseillere_sociale"),
         ]
     )
-    session.record(
-        lambda ids, on: DecideOnDwelling(
-            occurred_on=on,
-            dwelling_ref=BELLEVUE_T3,
-            candidates=[
-                _decision(ids, "elisabeth", "attribution"),
-                _decision(
-                    ids,
-                    "louis-sidney",
-                    "non_attribution",
-                    motive="Ménage de deux personnes : le T3 revient à une famille ; "
-                    "candidature maintenue pour un T2.",
-                ),
-            ],
-            shortfall_motive="Trois ménages proposés par la liste complémentaire "
-            "de Fort-de-France ; Mme Sainte-Rose s'est désistée la veille de la "
-            "séance : deux candidats seulement. La CAL statue pour ne pas "
-            "prolonger la vacance ; M. Bellemare reste inscrit sur la liste.",
-        )
+    session.decide(
+        BELLEVUE_T3,
+        decision("elisabeth", "attribution"),
+        decision(
+            "louis-sidney",
+            "non_attribution",
+            motive="Ménage de deux personnes : le T3 revient à une famille ; "
+            "candidature maintenue pour un T2.",
+        ),
+        shortfall_motive="Trois ménages proposés par la liste complémentaire "
+        "de Fort-de-France ; Mme Sainte-Rose s'est désistée la veille de la "
+        "séance : deux candidats seulement. La CAL statue pour ne pas "
+        "prolonger la vacance ; M. Bellemare reste inscrit sur la liste.",
     )
     session.close("T3 attribué à Mme Élisabeth ; une non-attribution motivée.")
     tenant = plan.dossier("elisabeth")

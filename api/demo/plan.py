@@ -187,6 +187,17 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Solvency:
+    """What the ALS's solvency study of a dossier finds."""
+
+    monthly: str  # monthly resources, benefits included
+    dwelling: str  # the dwelling whose rent the ALS studies
+    housing_benefit: str
+    opinion: str = "favorable"
+    motive: str | None = None
+
+
+@dataclass(frozen=True)
 class _Dossier:
     plan: Plan
     name: str
@@ -215,25 +226,18 @@ class _Dossier:
             household_category=min(self.plan.sizes[self.name], 6),
         )
 
-    def solvency(
-        self,
-        days_ago: int,
-        monthly: str,
-        dwelling: str,
-        housing_benefit: str,
-        opinion: str = "favorable",
-        motive: str | None = None,
-    ) -> None:
+    def solvency(self, days_ago: int, study: Solvency) -> None:
+        terms = DWELLINGS[study.dwelling]
         self.step(
             "als",
             days_ago,
             AssessSolvency,
-            monthly_resources=Decimal(monthly),
-            rent=DWELLINGS[dwelling].rent,
-            charges=DWELLINGS[dwelling].charges,
-            housing_benefit=Decimal(housing_benefit),
-            opinion=opinion,
-            motive=motive,
+            monthly_resources=Decimal(study.monthly),
+            rent=terms.rent,
+            charges=terms.charges,
+            housing_benefit=Decimal(study.housing_benefit),
+            opinion=study.opinion,
+            motive=study.motive,
         )
 
     def move_in(

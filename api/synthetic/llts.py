@@ -13,30 +13,16 @@ from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, uuid5
 
 from api.demo.plan import Order
+from api.demo.sessions import Ranked, Session, attendee, convene, decision
 from api.synthetic.places import day_in
-from commands.commission import (
-    AttendeeIn,
-    CandidateDecisionIn,
-    CloseMinutes,
-    ConveneCommission,
-    DecideOnDwelling,
-    PreSelect,
-    PreSelectionIn,
-    RankDossiers,
-    RankingEntryIn,
-    RecordAttendance,
-)
 from commands.dossier import (
     AnswerOffer,
     AssessSolvency,
     AttendInformationMeeting,
     CheckResources,
     CloseDossier,
-    CompleteDossier,
     Enter,
     MakeOffer,
-    RenderMairieAvis,
-    RenderSocialEnquiry,
     ReviewInstallation,
     SignLease,
     StartAnalysis,
@@ -68,6 +54,9 @@ RENT, CHARGES = Decimal(380), Decimal(55)
 CONCERTATION, GATHERING, STEP = 5, 10, 10
 PRE_COMMISSION, COMMISSION, CAL = 110, 126, 142
 NOTICE = 14  # days between a commission's convocation and its session
+MINUTES = "Séance tenue."
+# The CAL's motive for the candidates it does not retain.
+BETTER = "Candidature mieux classée retenue ; décision notifiée par écrit, motivée."
 OFFER, ENTRY, REVIEW, CLOSURE = 146, 165, 200, 210
 LENGTH = CLOSURE
 
@@ -101,6 +90,11 @@ class _Programme:
 
     def add(self, actor: str, days: int, name: str, command) -> None:
         self.plan.orders.append(Order(actor, self.on(days), name, command))
+
+    def ago(self, days: int) -> int:
+        """The programme's day `days`, counted as the plan counts: in days
+        before its anchor."""
+        return (self.plan.anchor - self.on(days)).days
 
     def due(self, days: int) -> bool:
         """Before the generation's last day: carried out."""
@@ -175,21 +169,16 @@ class _Programme:
             ),
         )
         avis = _drawn(rng, AVIS)
-        steps: list[tuple[str, Command]] = [
-            (
-                "departement",
-                RenderSocialEnquiry(avis=avis, summary="Enquête sociale synthétique"),
-            ),
-            ("mairie", RenderMairieAvis(avis="favorable")),
-            (
-                "ccas",
-                CompleteDossier(documents=list(self.plan.settings.required_documents)),
-            ),
-        ]
+        # Enquête sociale, the Mairie's favourable avis, completed by the CCAS.
+        instruction = [day + k * STEP for k in (1, 2, 3)]
+        enquete, mairie, ccas = (self.ago(on) for on in instruction)
+        self.plan.dossier(name).instruct(
+            (enquete, mairie, ccas), avis, "Enquête sociale synthétique"
+        )
         ceiling = self.plan.settings.ceiling(self.on(day).year, min(size, 6))
         over = rng.random() < OVER_CEILING
         resources = ceiling * Decimal("1.1") if over else ceiling * Decimal("0.85")
-        steps.append(
+        steps: list[tuple[str, Command]] = [
             (
                 "deal",
                 CheckResources(
@@ -197,7 +186,7 @@ class _Programme:
                     household_category=min(size, 6),
                 ),
             )
-        )
+        ]
         opinion = _drawn(rng, SOLVENCY)
         if not over:
             steps += [
@@ -216,7 +205,7 @@ class _Programme:
                     ),
                 ),
             ]
-        for k, (actor, step) in enumerate(steps, 1):
+        for k, (actor, step) in enumerate(steps, len(instruction) + 1):
             self.add(actor, day + k * STEP, name, step.model_copy(
                 update={"occurred_on": self.on(day + k * STEP)}
             ))  # fmt: skip
@@ -238,35 +227,25 @@ class _Programme:
         outcomes = [(g.name, "ecarte") for g in gathered if not g.ready]
         outcomes += [(n, "prioritaire") for n in first]
         outcomes += [(n, "liste_complementaire") for n in listed]
-        self.session(
+        pre_commission = self.session(
             "pre_commission",
             "als",
             PRE_COMMISSION,
             ("als", "prefecture", "deal", "mairie"),
-            lambda ids, on: PreSelect(
-                occurred_on=on,
-                decisions=[
-                    PreSelectionIn(dossier_id=ids[n], outcome=o)  # type: ignore[arg-type]
-                    for n, o in outcomes
-                ],
-            ),
         )
+        pre_commission.preselect(outcomes)
+        pre_commission.close(MINUTES)
         if not self.due(COMMISSION):
             return
-        self.session(
+        commission = self.session(
             "commission_prefectorale",
             "prefecture",
             COMMISSION,
             ("prefecture", "deal", "als", "mairie", "bailleur"),
-            lambda ids, on: RankDossiers(
-                occurred_on=on,
-                ranked=[RankingEntryIn(dossier_id=ids[n]) for n in first],
-                liste_complementaire=[
-                    RankingEntryIn(dossier_id=ids[n]) for n in listed
-                ],
-            ),
             presided=True,
         )
+        commission.rank([Ranked(n) for n in first], [Ranked(n) for n in listed])
+        commission.close(MINUTES)
         examined = min(len(self.refs), len(first) // DOSSIERS_PER_DWELLING)
         if not examined or not self.due(CAL):
             return
@@ -275,31 +254,16 @@ class _Programme:
             first[n * DOSSIERS_PER_DWELLING : (n + 1) * DOSSIERS_PER_DWELLING]
             for n in range(examined)
         ]
-        self.session(
-            "cal",
-            "bailleur",
-            CAL,
-            ("bailleur", "mairie", "prefecture", "als"),
-            *[
-                lambda ids, on, ref=ref, group=group: DecideOnDwelling(
-                    occurred_on=on,
-                    dwelling_ref=ref,
-                    candidates=[
-                        CandidateDecisionIn(
-                            dossier_id=ids[n],
-                            decision="attribution" if k == 0 else "non_attribution",
-                            motive=None
-                            if k == 0
-                            else "Candidature mieux classée "
-                            "retenue ; décision notifiée par écrit, motivée.",
-                        )
-                        for k, n in enumerate(group)
-                    ],
-                )
-                for ref, group in zip(refs, groups, strict=True)
-            ],
-            dwellings=refs,
+        cal = self.session(
+            "cal", "bailleur", CAL, ("bailleur", "mairie", "prefecture", "als"), refs
         )
+        for ref, group in zip(refs, groups, strict=True):
+            cal.decide(
+                ref,
+                decision(group[0], "attribution"),
+                *[decision(n, "non_attribution", motive=BETTER) for n in group[1:]],
+            )
+        cal.close(MINUTES)
         for ref, group in zip(refs, groups, strict=True):
             self.move_in(group[0], ref)
 
@@ -309,52 +273,33 @@ class _Programme:
         host: str,
         held: int,
         present: tuple[str, ...],
-        *decisions,
-        presided: bool = False,
         dwellings: tuple[str, ...] = (),
-    ) -> None:
-        """A commission convened, then on its day: attendance, decisions,
-        minutes."""
-        name = f"{self.name}-{kind}"
-        self.counts.commissions += 1
-        self.add(
+        *,
+        presided: bool = False,
+    ) -> Session:
+        """A commission convened, then on its day its attendance: its
+        decisions and minutes follow."""
+        session = convene(
+            self.plan,
+            f"{self.name}-{kind}",
             host,
-            held - NOTICE,
-            name,
-            lambda ids: ConveneCommission(
-                occurred_on=self.on(held - NOTICE),
-                kind=kind,  # type: ignore[arg-type]
-                held_on=self.on(held),
-                department=self.plan.code,
-                commune=self.commune,
-                programme_id=ids[self.name],
-                dwelling_refs=list(dwellings),
-            ),
+            kind,
+            on=self.on(held - NOTICE),
+            held_on=self.on(held),
+            commune=self.commune,
+            programme=self.name,
+            dwelling_refs=dwellings,
         )
+        self.counts.commissions += 1
         attendees = [
-            AttendeeIn(
-                organisation=self.plan.actors[a].organisation,
-                role=self.plan.actors[a].role,  # type: ignore[arg-type]
-                function="prefet" if a == "prefecture" and presided else "membre",
+            attendee(
+                self.plan.actors[a],
+                "prefet" if a == "prefecture" and presided else "membre",
             )
             for a in present
         ]
-        on = self.on(held)
-        self.add(
-            host,
-            held,
-            name,
-            RecordAttendance(
-                occurred_on=on,
-                attendees=attendees,
-                presided_by=attendees[0] if presided else None,
-            ),
-        )
-        for build in decisions:
-            self.add(host, held, name, lambda ids, build=build: build(ids, on))
-        self.add(
-            host, held, name, CloseMinutes(occurred_on=on, summary="Séance tenue.")
-        )
+        session.attend(attendees, presided_by=attendees[0] if presided else None)
+        return session
 
     def move_in(self, dossier: str, ref: str) -> None:
         """Offer accepted, lease, the dwelling let, information meeting, entry,
