@@ -22,7 +22,7 @@ from domain.liste import (
     rda_departures,
     unknown_criteria,
 )
-from domain.shared import Meta, RuleViolation, TransitionError
+from domain.shared import Meta, RuleViolation, TransitionError, check_all_present
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,13 +38,13 @@ class CommissionRanking:
         self._begin("preselect", "pré-sélection", meta)
         self._check_in_session()
         roles = {a["role"] for a in self.attendees}
-        missing = [role for role in QUORUM_ROLES if role not in roles]
-        if missing:
-            msg = (
-                "La pré-commission ne décide qu'en présence de la Préfecture et de la "
-                f"DEAL (absent : {', '.join(missing)})."
-            )
-            raise RuleViolation("PRECOM-QUORUM", msg)
+        check_all_present(
+            "PRECOM-QUORUM",
+            QUORUM_ROLES,
+            roles,
+            "La pré-commission ne décide qu'en présence de la Préfecture et de la "
+            "DEAL (absent : {missing}).",
+        )
         if outcome not in d.PRESELECTION_OUTCOMES:
             outcomes = ", ".join(d.PRESELECTION_OUTCOMES)
             msg = f"Issue de pré-commission inconnue : {outcomes}."

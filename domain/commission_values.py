@@ -5,7 +5,7 @@ minutes name a ranked dossier."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -71,30 +71,17 @@ class CALExamination:
     return_session_on: date | None = None  # ajournement
 
 
+# How the events store these values: each field under its own name.
 def attendee_value(a: Attendee) -> dict[str, str]:
-    return {"organisation": a.organisation, "role": a.role, "function": a.function}
+    return asdict(a)
 
 
 def prior_value(prior: PriorRanking) -> dict[str, Any]:
-    return {
-        "commission_id": prior.commission_id,
-        "commune": prior.commune,
-        "outcome": prior.outcome,
-        "rank": prior.rank,
-        "valid_until": prior.valid_until,
-        "programme_id": prior.programme_id,
-        "preselected_for": prior.preselected_for,
-    }
+    return asdict(prior)
 
 
 def dwelling_value(dwelling: DwellingFacts | None) -> dict[str, Any] | None:
-    if dwelling is None:
-        return None
-    return {
-        "programme_id": dwelling.programme_id,
-        "new_delivery": dwelling.new_delivery,
-        "concerted": dwelling.concerted,
-    }
+    return None if dwelling is None else asdict(dwelling)
 
 
 def decision_value(e: CALExamination, dwelling: DwellingFacts | None) -> dict[str, Any]:

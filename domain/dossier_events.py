@@ -272,9 +272,8 @@ class Offered(Event):
 
     def apply(self, dossier: Dossier) -> None:
         dossier.proposal = {
-            "dwelling_ref": self.dwelling_ref,
+            **self.values("dwelling_ref", "answer_deadline"),
             "offered_on": self.occurred_on,
-            "answer_deadline": self.answer_deadline,
             "answer": None,
         }
 

@@ -5,6 +5,7 @@ the §8 rules on its values (domain/dossier_rules.py) before its event."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -219,9 +220,7 @@ class DossierInstruction(DossierGuards):
             rent=rent,
             charges=charges,
             housing_benefit=housing_benefit,
-            taux_effort=figures.taux_effort,
-            reste_a_vivre=figures.reste_a_vivre,
-            reste_a_vivre_per_person=figures.reste_a_vivre_per_person,
+            **asdict(figures),  # taux d'effort, reste à vivre (and per person)
             max_taux_effort=settings.max_taux_effort,
             min_reste_a_vivre_per_person=settings.min_reste_a_vivre_per_person,
             thresholds_met=met,

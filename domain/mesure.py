@@ -240,8 +240,7 @@ class Mesure(
         def apply(self, mesure: Mesure) -> None:
             mesure.bail = {
                 "status": steps.HEAD_LEASE,
-                "landlord": self.landlord,
-                "dwelling_ref": self.dwelling_ref,
+                **self.values("landlord", "dwelling_ref"),
                 "head_lease_on": self.starts_on,
                 "sublease_on": None,
                 "reviews": 0,

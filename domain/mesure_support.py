@@ -35,6 +35,7 @@ from domain.shared import (
     RoleNotAllowedError,
     RuleViolation,
     add_months,
+    check_all_present,
     check_stated,
 )
 
@@ -119,13 +120,13 @@ class MesureSupport:
         self._begin("sign_convention", "convention d'accompagnement", meta)
         self._check_stage({DIAGNOSED}, "signer la convention")
         self._check_association(meta)
-        missing = [s for s in SIGNATORIES if s not in signed_by]
-        if missing:
-            msg = (
-                "La convention est signée par l'association, le ménage et le "
-                f"prescripteur (manque : {', '.join(missing)})."
-            )
-            raise RuleViolation("ASLL-ADHESION", msg)
+        check_all_present(
+            "ASLL-ADHESION",
+            SIGNATORIES,
+            signed_by,
+            "La convention est signée par l'association, le ménage et le "
+            "prescripteur (manque : {missing}).",
+        )
         known = set(settings.asll_work_axes)
         if (
             orientation not in ORIENTATIONS

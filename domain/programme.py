@@ -92,10 +92,12 @@ class Programme(ProgrammeConcertation, ProgrammeDwellings, Recording, Aggregate)
         def apply(self, programme: Programme) -> None:
             programme.concertation = {
                 "held_on": self.occurred_on,
-                "present": self.present,
-                "dossiers_per_dwelling": self.dossiers_per_dwelling,
-                "dossiers_to_gather": self.dossiers_to_gather,
-                "candidate_profile": self.candidate_profile,
+                **self.values(
+                    "present",
+                    "dossiers_per_dwelling",
+                    "dossiers_to_gather",
+                    "candidate_profile",
+                ),
             }
 
     class DwellingLet(Event):

@@ -23,6 +23,7 @@ from domain.shared import (
     Meta,
     RuleViolation,
     TransitionError,
+    check_all_present,
     check_role,
 )
 
@@ -91,14 +92,12 @@ class ProgrammeConcertation(ProgrammeGuards):
         if not present:
             msg = "La réunion de concertation compte au moins un présent."
             raise InvalidValueError(msg)
-        missing = [
-            role
-            for role in CONCERTATION_PARTNERS
-            if role not in {p.role for p in invited}
-        ]
-        if missing:
-            msg = f"Partenaires non invités à la concertation : {', '.join(missing)}."
-            raise RuleViolation("CONC-QUOTA", msg)
+        check_all_present(
+            "CONC-QUOTA",
+            CONCERTATION_PARTNERS,
+            {p.role for p in invited},
+            "Partenaires non invités à la concertation : {missing}.",
+        )
         if not programme_presented:
             msg = "La réunion de concertation présente le programme aux partenaires."
             raise RuleViolation("CONC-QUOTA", msg)

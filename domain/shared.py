@@ -267,6 +267,16 @@ def check_stated(text: str | None, message: str) -> None:
         raise InvalidValueError(message)
 
 
+def check_all_present(
+    rule: str, required: Iterable[str], present: Collection[str], message: str
+) -> None:
+    """Everyone (or everything) `required` is `present`, or the command breaks
+    `rule`; `message` says who must be, its `{missing}` those who are not."""
+    missing = [item for item in required if item not in present]
+    if missing:
+        raise RuleViolation(rule, message.format(missing=", ".join(missing)))
+
+
 def check_not_ended(ended: bool, how: str, label: str, code: str) -> None:
     """A record that has ended takes no further step (`how` it ended, for
     people: « Le dossier est terminé (Clos) »)."""

@@ -10,19 +10,8 @@ from typing import Any
 
 # The rules on values are written once, next to the aggregate: the commands
 # refuse what these checks find (domain/dossier_rules.py).
+from domain import dossier_rules
 from domain.dossier import Dossier
-from domain.dossier_rules import (
-    CONDITION,
-    answer_breach,
-    answer_deadline_breach,
-    condition_breach,
-    decision_breach,
-    deferral_breach,
-    expiry_breach,
-    fulfilment_breach,
-    motive_breach,
-    renewal_breach,
-)
 from domain.dossier_steps import OUTCOME_LABELS
 from domain.legality.reading import (
     History,
@@ -43,7 +32,7 @@ def check_motive(history: History) -> list[Finding]:
             [event],
         )
         for event in history.of(Dossier.CALDecided)
-        if (breach := motive_breach(event.decision, event.motive))
+        if (breach := dossier_rules.motive_breach(event.decision, event.motive))
     ]
 
 
@@ -54,7 +43,7 @@ def check_sne(history: History) -> Iterator[Finding]:
         if isinstance(event, Dossier.Identified):
             registration, valid_from = event, event.sne_registered_on
         elif isinstance(event, Dossier.DemandRenewed):
-            breach = renewal_breach(valid_from, event.occurred_on)
+            breach = dossier_rules.renewal_breach(valid_from, event.occurred_on)
             if breach is not None and registration is not None:
                 yield breach_finding(
                     breach,
@@ -63,7 +52,7 @@ def check_sne(history: History) -> Iterator[Finding]:
                 )
             registration, valid_from = event, event.occurred_on
         elif isinstance(event, Dossier.CALDecided | Dossier.Deferred) and (
-            breach := expiry_breach(valid_from, event.occurred_on)
+            breach := dossier_rules.expiry_breach(valid_from, event.occurred_on)
         ):
             context = f"La CAL statue le {fr_day(event.occurred_on)}"
             yield breach_finding(breach, context, [registration, event])
@@ -114,14 +103,11 @@ def check_list(history: History) -> Iterator[Finding]:
 
 def check_condition(history: History) -> Iterator[Finding]:
     for decision in history.of(Dossier.CALDecided):
-        if decision.decision != CONDITION:
+        if decision.decision != dossier_rules.CONDITION:
             continue
         deadline = decision.condition_deadline
-        breach = condition_breach(
-            decision.decision,
-            decision.missing_document,
-            deadline,
-            decision.occurred_on,
+        breach = dossier_rules.condition_breach(
+            decision.decision, decision.missing_document, deadline, decision.occurred_on
         )
         if breach is not None:
             yield breach_finding(
@@ -139,7 +125,9 @@ def check_condition(history: History) -> Iterator[Finding]:
             and (stop is None or e.originator_version < stop)
         ]
         fulfilled = next(iter(events_of(scope, Dossier.ConditionFulfilled)), None)
-        late = fulfilled and fulfilment_breach(deadline, fulfilled.occurred_on)
+        late = fulfilled and dossier_rules.fulfilment_breach(
+            deadline, fulfilled.occurred_on
+        )
         if fulfilled is not None and late:
             yield breach_finding(
                 late,
@@ -172,7 +160,9 @@ def check_offers(history: History) -> Iterator[Finding]:
         Dossier.OfferLapsed: "caduque",
     }
     for offer in history.of(Dossier.Offered):
-        breach = answer_deadline_breach(offer.occurred_on, offer.answer_deadline)
+        breach = dossier_rules.answer_deadline_breach(
+            offer.occurred_on, offer.answer_deadline
+        )
         if breach is not None:
             yield breach_finding(
                 breach, f"Proposition du {fr_day(offer.occurred_on)}", [offer]
@@ -186,7 +176,7 @@ def check_offers(history: History) -> Iterator[Finding]:
         )
         what = answers.get(type(answer)) if answer is not None else None
         breach = (
-            answer_breach(what, answer.occurred_on, offer.answer_deadline)
+            dossier_rules.answer_breach(what, answer.occurred_on, offer.answer_deadline)
             if what
             else None
         )
@@ -226,9 +216,11 @@ def check_decision(history: History) -> list[Finding]:
     findings = []
     for event in history.events:
         if isinstance(event, Dossier.CALDecided):
-            breach = decision_breach(event.decision, event.dwelling_ref, event.rank)
+            breach = dossier_rules.decision_breach(
+                event.decision, event.dwelling_ref, event.rank
+            )
         elif isinstance(event, Dossier.Deferred):
-            breach = deferral_breach(
+            breach = dossier_rules.deferral_breach(
                 event.motive, event.return_session_on, event.occurred_on
             )
         else:
