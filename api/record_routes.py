@@ -72,15 +72,11 @@ def read_record_history(
 
 class InScope(Protocol):
     """A list's page the caller may read: rows, the count matching, the view's
-    position."""
+    position. The access recorder names the caller and the system they read,
+    and logs the rows read."""
 
     def __call__(
-        self,
-        system: System,
-        caller: Caller,
-        access: AccessRecorder,
-        query: Any,
-        min_position: int | None = None,
+        self, access: AccessRecorder, query: Any, min_position: int | None = None
     ) -> tuple[list[Any], int, int]: ...
 
 
@@ -103,14 +99,11 @@ def in_scope(
     name, table = view
 
     def rows_in_scope(
-        system: System,
-        caller: Caller,
-        access: AccessRecorder,
-        query: Any,
-        min_position: int | None = None,
+        access: AccessRecorder, query: Any, min_position: int | None = None
     ) -> tuple[list[Any], int, int]:
+        system = access.system
         rows_view = current_view(system, name, min_position)
-        rows_view = scoped(rows_view, caller, scope or kind, table)
+        rows_view = scoped(rows_view, access.caller, scope or kind, table)
         rows, total = select(rows_view, query, system)
         position = rows_view.max_tracking_id(system.app.name) or 0
         access.record(kind, [getattr(row, row_id) for row in rows], logged)

@@ -10,11 +10,9 @@ from fastapi import HTTPException, Query
 
 from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
-    CallerDep,
     Limit,
     MinPosition,
     Offset,
-    SystemDep,
     one_of,
 )
 from api.record_routes import in_scope, record_router
@@ -80,8 +78,6 @@ router = record_router(
 
 @router.get("", response_model=DossiersPublic)
 def list_dossiers(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     programme_id: UUID | None = None,
@@ -107,9 +103,7 @@ def list_dossiers(
         limit=limit,
         offset=offset,
     )
-    rows, total, position = dossiers_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = dossiers_in_scope(access, query, min_position)
     return DossiersPublic(data=rows, count=total, position=position)
 
 

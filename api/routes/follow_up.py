@@ -65,8 +65,6 @@ def _deadlines(system: System) -> DeadlineMonths:
 
 @router.get("/v1/bilans", response_model=BilansPublic)
 def list_bilans(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     status: BilanStatus = None,
     department: DepartmentQuery = None,
@@ -83,7 +81,7 @@ def list_bilans(
     query = BilanFilter(
         department, commune, programme_id, status, as_of, limit=limit, offset=offset
     )
-    rows, total, position = bilans_in_scope(system, caller, access, query, min_position)
+    rows, total, position = bilans_in_scope(access, query, min_position)
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
 
@@ -110,8 +108,6 @@ _support_requests_in_scope = in_scope(
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)
 def list_support_requests(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     status: SupportStatus = None,
     department: DepartmentQuery = None,
@@ -127,9 +123,7 @@ def list_support_requests(
     query = SupportRequestFilter(
         department, commune, programme_id, status, limit=limit, offset=offset
     )
-    rows, total, position = _support_requests_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = _support_requests_in_scope(access, query, min_position)
     return SupportRequestsPublic(data=rows, count=total, position=position)
 
 

@@ -74,7 +74,7 @@ class Creation:
     title: str
     check: Check
     refusal: str | None = None
-    listing: Callable[[System, Caller, AccessRecorder, Any], Listed] | None = None
+    listing: Callable[[AccessRecorder, Any], Listed] | None = None
     first: Callable[[], Any] = lambda: None  # the query of the list's first page
     on: str = ""  # the page its form is on, the kind's list unless said
     # The roles a department's settings add (a measure's prescribers:
@@ -116,10 +116,8 @@ class Creation:
         ]
 
 
-def _dossiers(
-    system: System, caller: Caller, access: AccessRecorder, query: DossierFilter
-) -> Listed:
-    found = dossiers_in_scope(system, caller, access, query)
+def _dossiers(access: AccessRecorder, query: DossierFilter) -> Listed:
+    found = dossiers_in_scope(access, query)
     return found, {
         "stages": DOSSIER_STAGES,
         "stage": query.stage,
@@ -128,10 +126,8 @@ def _dossiers(
     }
 
 
-def _mesures(
-    system: System, caller: Caller, access: AccessRecorder, query: MesureFilter
-) -> Listed:
-    found = mesures_in_scope(system, caller, access, query)
+def _mesures(access: AccessRecorder, query: MesureFilter) -> Listed:
+    found = mesures_in_scope(access, query)
     filters = {"association": query.association}
     return found, {"stages": MESURE_STAGES, "stage": query.stage, **filters}
 
@@ -189,7 +185,7 @@ def list_page(
     """The records of the caller's scope as GET /v1/<kind>s lists them, with
     the creation's form for the roles that create one (`sent`: sent back)."""
     assert creation.listing is not None
-    found, filters = creation.listing(system, caller, access, query)
+    found, filters = creation.listing(access, query)
     sent = sent or {}
     return render_list(
         request,
@@ -312,7 +308,7 @@ def saisines_page(
     query = SaisineFilter(
         commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
-    found = saisines_in_scope(system, caller, access, query)
+    found = saisines_in_scope(access, query)
     now = datetime.now(UTC)
     late = {row.id for row in found[0] if overdue(row.due_on, row.department, now)}
     return render_list(
