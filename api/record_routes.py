@@ -29,18 +29,14 @@ from projections.rows import RowView
 
 
 def read_record(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    kind: str,
-    model: Any,
-    record_id: UUID,
-    clocks: Clocks,
+    access: AccessRecorder, kind: str, model: Any, record_id: UUID, clocks: Clocks
 ) -> tuple[Any, int | None]:
-    """The record through its public `model`, once the caller may read it, as it
-    stands (with its version, the ETag) or by the clocks (version None); the
-    fields the caller's role does not read withheld; the read logged. The JSON
-    route and the web page both answer from here."""
+    """The record through its public `model`, once the caller (the access
+    recorder's) may read it, as it stands (with its version, the ETag) or by
+    the clocks (version None); the fields the caller's role does not read
+    withheld; the read logged. The JSON route and the web page both answer
+    from here."""
+    system, caller = access.system, access.caller
     record = authorize(system, caller, kind, record_id)
     version = record.version if clocks.now else None
     if not clocks.now:
@@ -53,15 +49,12 @@ def read_record(
 
 
 def read_record_history(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    kind: str,
-    record_id: UUID,
-    clocks: Clocks,
+    access: AccessRecorder, kind: str, record_id: UUID, clocks: Clocks
 ) -> HistoryPublic:
-    """The record's events by the clocks, once the caller may read its history,
-    each without the fields the caller's role does not read; the read logged."""
+    """The record's events by the clocks, once the caller (the access
+    recorder's) may read its history, each without the fields the caller's
+    role does not read; the read logged."""
+    system, caller = access.system, access.caller
     authorize(system, caller, kind, record_id, surface="history")
     system.app.history(kind, record_id)  # 404 for another kind of record
     _, events = system.app.record_history_at(record_id, clocks)
@@ -173,13 +166,7 @@ def add_read_route(
 
     def answer(request: RecordGet) -> Any:
         record, version = read_record(
-            request.system,
-            request.caller,
-            request.access,
-            kind,
-            model,
-            request.id,
-            request.clocks,
+            request.access, kind, model, request.id, request.clocks
         )
         if version is not None:
             request.response.headers["ETag"] = f'"{version}"'
@@ -206,12 +193,7 @@ def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> Non
         kind,
         f"/{{{kind}_id}}/history",
         lambda request: read_record_history(
-            request.system,
-            request.caller,
-            request.access,
-            kind,
-            request.id,
-            request.clocks,
+            request.access, kind, request.id, request.clocks
         ),
         name=name,
         doc=(
