@@ -1,7 +1,8 @@
-"""The dossiers and ASLL measures lists, each with the form that creates one
-(issue 17): a dossier opened by its repérage on /dossiers, a measure asked for
-on /mesures, for the roles the registry lets create one (domain/records.py:
-the kind's creation step); the CCAPEX referrals' list, /saisines (its
+"""The dossiers, ASLL measures and programmes lists, each with the form that
+creates one (issue 17): a dossier opened by its repérage on /dossiers, a
+measure asked for on /mesures, a programme announced on /programmes, for the
+roles the registry lets create one (domain/records.py: the kind's creation
+step); the CCAPEX referrals' list, /saisines (its
 signalement's form is on the worklist, where every role that signals finds
 it). A form posts the kind's creation command as POST /v1/<kind>s takes it
 (programme_pages.create_by_form: its idempotency key, the household it names
@@ -21,6 +22,7 @@ from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
 from api.routes.dossiers import Search, dossiers_in_scope, search_of
 from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.programmes import programmes_in_scope
 from api.routes.saisines import saisines_in_scope
 from api.routes.workload import mesure_filter
 from api.steps import names_household
@@ -45,12 +47,14 @@ from domain.department import DepartmentNotConfiguredError, local_today
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.places import COMMUNE_PATTERN
+from domain.programme_steps import KINDS as PROGRAMME_KINDS
 from domain.records import kind as record_kind
 from domain.saisine_steps import STAGES as SAISINE_STAGES
 from domain.shared import check_role
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter
 from projections.mesures import MesureFilter
+from projections.programmes import ProgrammeFilter
 from projections.saisines import SaisineFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -72,7 +76,7 @@ class Creation:
     action: str
     slug: str
     title: str
-    check: Check
+    check: Check | None = None
     refusal: str | None = None
     listing: Callable[[AccessRecorder, Any], Listed] | None = None
     first: Callable[[], Any] = lambda: None  # the query of the list's first page
@@ -141,6 +145,23 @@ REPERAGE = Creation(
     "repérage du ménage",
     _dossiers,
     lambda: DossierFilter(limit=PAGE_SIZE),
+)
+
+
+def _programmes(access: AccessRecorder, query: ProgrammeFilter) -> Listed:
+    found = programmes_in_scope(access.system, access.caller, query)
+    filters = {"kind": query.kind, "commune": query.commune}
+    return found, {"kinds": PROGRAMME_KINDS, **filters}
+
+
+ANNONCE = Creation(
+    "programme",
+    "announce",
+    "annonce",
+    "Annonce d'un programme",
+    refusal="annonce du programme",
+    listing=_programmes,
+    first=lambda: ProgrammeFilter(limit=PAGE_SIZE),
 )
 
 
@@ -323,5 +344,27 @@ def saisines_page(
     )
 
 
+@router.get("/programmes")
+def programmes_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    commune: Annotated[str | None, Query(max_length=10)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    """The programmes of the caller's scope (GET /v1/programmes's), with the
+    announcement's form for the roles that announce one."""
+    query = ProgrammeFilter(
+        commune=matching(commune, COMMUNE_PATTERN, "un code de commune"),
+        kind=known(kind, PROGRAMME_KINDS, "Nature inconnue"),
+        limit=PAGE_SIZE,
+        offset=offset(page),
+    )
+    return list_page(ANNONCE, request, caller, system, access, query, page)
+
+
 add_creation(REPERAGE)
+add_creation(ANNONCE)
 add_creation(DEMANDE)
