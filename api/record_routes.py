@@ -76,14 +76,14 @@ class InScope(Protocol):
 def in_scope(
     kind: str,
     view: tuple[str, str],
-    select: Callable[[RowView, Any, System], tuple[Sequence[Any], int]],
+    select: Callable[[RowView, Any], tuple[Sequence[Any], int]],
     logged: tuple[str, ...],
     *,
     scope: str | None = None,
     row_id: str = "id",
 ) -> InScope:
     """How to list the rows naming records of `kind` the caller may read:
-    `select` (the view, the query, the system) on the read model `view` (its
+    `select` (the view, the query) on the read model `view` (its
     name, its table) narrowed to their scope (`scope`: the list's name in the
     access matrix, by default the kind's); the count matching, the view's
     position; the rows' reading logged (`logged`: the categories a row reveals;
@@ -97,7 +97,7 @@ def in_scope(
         system = access.system
         rows_view = current_view(system, name, min_position)
         rows_view = scoped(rows_view, access.caller, scope or kind, table)
-        rows, total = select(rows_view, query, system)
+        rows, total = select(rows_view, query)
         position = rows_view.max_tracking_id(system.app.name) or 0
         access.record(kind, [getattr(row, row_id) for row in rows], logged)
         return list(rows), total, position

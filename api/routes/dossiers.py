@@ -109,8 +109,5 @@ def list_dossiers(
 
 # GET /v1/dossiers and the web list answer from here.
 dossiers_in_scope = in_scope(
-    "dossier",
-    ("dossier_list", "dossiers"),
-    lambda view, query, _: select_dossiers(view, query),
-    DOSSIER_ROW,
+    "dossier", ("dossier_list", "dossiers"), select_dossiers, DOSSIER_ROW
 )

@@ -62,8 +62,5 @@ def list_mesures(
 
 # GET /v1/mesures and the web list answer from here.
 mesures_in_scope = in_scope(
-    "mesure",
-    ("mesures", "mesures"),
-    lambda view, query, _: select_mesures(view, query),
-    MESURE_ROW,
+    "mesure", ("mesures", "mesures"), select_mesures, MESURE_ROW
 )

@@ -59,8 +59,5 @@ def list_saisines(
 
 # GET /v1/saisines, the web list and the worklist answer from here.
 saisines_in_scope = in_scope(
-    "saisine",
-    ("saisines", "saisines"),
-    lambda view, query, _: select_saisines(view, query),
-    SAISINE_ROW,
+    "saisine", ("saisines", "saisines"), select_saisines, SAISINE_ROW
 )
