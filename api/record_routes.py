@@ -86,9 +86,10 @@ def in_scope(
     `select` (the view, the query) on the read model `view` (its
     name, its table) narrowed to their scope (`scope`: the list's name in the
     access matrix, by default the kind's); the count matching, the view's
-    position; the rows' reading logged (`logged`: the categories a row reveals;
-    `row_id`: a row's field naming its record). A list route and its web page
-    answer from the function it gives."""
+    position; the rows' reading logged (`logged`: the categories a row reveals,
+    none for a kind naming no household: not logged; `row_id`: a row's field
+    naming its record). A list route and its web page answer from the function
+    it gives."""
     name, table = view
 
     def rows_in_scope(
@@ -99,7 +100,8 @@ def in_scope(
         rows_view = scoped(rows_view, access.caller, scope or kind, table)
         rows, total = select(rows_view, query)
         position = rows_view.max_tracking_id(system.app.name) or 0
-        access.record(kind, [getattr(row, row_id) for row in rows], logged)
+        if logged:
+            access.record(kind, [getattr(row, row_id) for row in rows], logged)
         return list(rows), total, position
 
     return rows_in_scope

@@ -149,7 +149,7 @@ REPERAGE = Creation(
 
 
 def _programmes(access: AccessRecorder, query: ProgrammeFilter) -> Listed:
-    found = programmes_in_scope(access.system, access.caller, query)
+    found = programmes_in_scope(access, query)
     filters = {"kind": query.kind, "commune": query.commune}
     return found, {"kinds": PROGRAMME_KINDS, **filters}
 

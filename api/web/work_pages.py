@@ -203,19 +203,13 @@ class Source:
         return self.filter(**{self.field: value, "limit": PER_SOURCE})
 
 
-def _commissions(
-    access: AccessRecorder, query: CommissionFilter
-) -> tuple[list[CommissionRow], int, int]:
-    return commissions_in_scope(access.system, access.caller, query)  # names no one
-
-
 def _programmes(
     access: AccessRecorder, query: ProgrammeQuery
 ) -> tuple[list[ProgrammeRow], int, int]:
     """The programmes of the caller's scope at the query's stage, as GET
     /v1/programmes reads them."""
     everything = ProgrammeFilter(limit=query.limit)
-    rows, _, _ = programmes_in_scope(access.system, access.caller, everything)
+    rows, _, _ = programmes_in_scope(access, everything)
     at_stage = [row for row in rows if row.stage == query.stage]
     return at_stage, len(at_stage), 0
 
@@ -237,8 +231,14 @@ SOURCES = (
         documents_stages, dossiers_in_scope, documents_filter, "stage", documents_item
     ),
     Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
-    Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
-    Source(list_kinds, _commissions, CommissionFilter, "kind", list_item),
+    Source(
+        commission_kinds,
+        commissions_in_scope,
+        CommissionFilter,
+        "kind",
+        commission_item,
+    ),
+    Source(list_kinds, commissions_in_scope, CommissionFilter, "kind", list_item),
     Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
     Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
     Source(saisine_stages, _saisines, SaisineFilter, "stage", saisine_item),
