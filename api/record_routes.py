@@ -29,18 +29,14 @@ from projections.rows import RowView
 
 
 def read_record(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    kind: str,
-    model: Any,
-    record_id: UUID,
-    clocks: Clocks,
+    access: AccessRecorder, kind: str, model: Any, record_id: UUID, clocks: Clocks
 ) -> tuple[Any, int | None]:
-    """The record through its public `model`, once the caller may read it, as it
-    stands (with its version, the ETag) or by the clocks (version None); the
-    fields the caller's role does not read withheld; the read logged. The JSON
-    route and the web page both answer from here."""
+    """The record through its public `model`, once the caller (the access
+    recorder's) may read it, as it stands (with its version, the ETag) or by
+    the clocks (version None); the fields the caller's role does not read
+    withheld; the read logged. The JSON route and the web page both answer
+    from here."""
+    system, caller = access.system, access.caller
     record = authorize(system, caller, kind, record_id)
     version = record.version if clocks.now else None
     if not clocks.now:
@@ -53,15 +49,12 @@ def read_record(
 
 
 def read_record_history(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    kind: str,
-    record_id: UUID,
-    clocks: Clocks,
+    access: AccessRecorder, kind: str, record_id: UUID, clocks: Clocks
 ) -> HistoryPublic:
-    """The record's events by the clocks, once the caller may read its history,
-    each without the fields the caller's role does not read; the read logged."""
+    """The record's events by the clocks, once the caller (the access
+    recorder's) may read its history, each without the fields the caller's
+    role does not read; the read logged."""
+    system, caller = access.system, access.caller
     authorize(system, caller, kind, record_id, surface="history")
     system.app.history(kind, record_id)  # 404 for another kind of record
     _, events = system.app.record_history_at(record_id, clocks)
@@ -72,48 +65,43 @@ def read_record_history(
 
 class InScope(Protocol):
     """A list's page the caller may read: rows, the count matching, the view's
-    position."""
+    position. The access recorder names the caller and the system they read,
+    and logs the rows read."""
 
     def __call__(
-        self,
-        system: System,
-        caller: Caller,
-        access: AccessRecorder,
-        query: Any,
-        min_position: int | None = None,
+        self, access: AccessRecorder, query: Any, min_position: int | None = None
     ) -> tuple[list[Any], int, int]: ...
 
 
 def in_scope(
     kind: str,
     view: tuple[str, str],
-    select: Callable[[RowView, Any, System], tuple[Sequence[Any], int]],
+    select: Callable[[RowView, Any], tuple[Sequence[Any], int]],
     logged: tuple[str, ...],
     *,
     scope: str | None = None,
     row_id: str = "id",
 ) -> InScope:
     """How to list the rows naming records of `kind` the caller may read:
-    `select` (the view, the query, the system) on the read model `view` (its
+    `select` (the view, the query) on the read model `view` (its
     name, its table) narrowed to their scope (`scope`: the list's name in the
     access matrix, by default the kind's); the count matching, the view's
-    position; the rows' reading logged (`logged`: the categories a row reveals;
-    `row_id`: a row's field naming its record). A list route and its web page
-    answer from the function it gives."""
+    position; the rows' reading logged (`logged`: the categories a row reveals,
+    none for a kind naming no household: not logged; `row_id`: a row's field
+    naming its record). A list route and its web page answer from the function
+    it gives."""
     name, table = view
 
     def rows_in_scope(
-        system: System,
-        caller: Caller,
-        access: AccessRecorder,
-        query: Any,
-        min_position: int | None = None,
+        access: AccessRecorder, query: Any, min_position: int | None = None
     ) -> tuple[list[Any], int, int]:
+        system = access.system
         rows_view = current_view(system, name, min_position)
-        rows_view = scoped(rows_view, caller, scope or kind, table)
-        rows, total = select(rows_view, query, system)
+        rows_view = scoped(rows_view, access.caller, scope or kind, table)
+        rows, total = select(rows_view, query)
         position = rows_view.max_tracking_id(system.app.name) or 0
-        access.record(kind, [getattr(row, row_id) for row in rows], logged)
+        if logged:
+            access.record(kind, [getattr(row, row_id) for row in rows], logged)
         return list(rows), total, position
 
     return rows_in_scope
@@ -180,13 +168,7 @@ def add_read_route(
 
     def answer(request: RecordGet) -> Any:
         record, version = read_record(
-            request.system,
-            request.caller,
-            request.access,
-            kind,
-            model,
-            request.id,
-            request.clocks,
+            request.access, kind, model, request.id, request.clocks
         )
         if version is not None:
             request.response.headers["ETag"] = f'"{version}"'
@@ -213,12 +195,7 @@ def add_history_route(router: APIRouter, kind: str, noun: str, name: str) -> Non
         kind,
         f"/{{{kind}_id}}/history",
         lambda request: read_record_history(
-            request.system,
-            request.caller,
-            request.access,
-            kind,
-            request.id,
-            request.clocks,
+            request.access, kind, request.id, request.clocks
         ),
         name=name,
         doc=(

@@ -5,6 +5,7 @@ and read into the domain's `Caller`. Messages in French."""
 from __future__ import annotations
 
 import re
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Protocol
 
 import jwt
@@ -57,23 +58,18 @@ class SecretKey:
         return self._secret
 
 
+@dataclass(frozen=True)
 class TokenVerifier:
-    """Verify a bearer token and read the caller it names."""
+    """Verify a bearer token and read the caller it names: its key from `keys`,
+    signed by one of `algorithms`, from `issuer` (or one of several) for
+    `audience`, its times read with `leeway_seconds` of leeway."""
 
-    def __init__(
-        self,
-        keys: KeySource,
-        algorithms: tuple[str, ...],
-        *,
-        issuer: str | tuple[str, ...],
-        audience: str,
-        leeway_seconds: int,
-    ) -> None:
-        self.keys = keys
-        self.algorithms = algorithms
-        self.issuer = issuer
-        self.audience = audience
-        self.leeway = leeway_seconds
+    keys: KeySource
+    algorithms: tuple[str, ...]
+    _: KW_ONLY
+    issuer: str | tuple[str, ...]
+    audience: str
+    leeway_seconds: int
 
     def verify(self, token: str) -> Caller:
         header = self._header(token)
@@ -102,7 +98,7 @@ class TokenVerifier:
                 algorithms=list(self.algorithms),
                 audience=self.audience,
                 issuer=self.issuer,
-                leeway=self.leeway,
+                leeway=self.leeway_seconds,
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError:

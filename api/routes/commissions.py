@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import HTTPException, Query, Response
 
-from api.access import authorize, scoped
+from api.access import authorize
 from api.access_log import COMMISSION_ENTRY, MINUTES, AccessLogDep, AccessRecorder
 from api.deps import (
     CallerDep,
@@ -24,7 +24,7 @@ from api.deps import (
 from api.documents import PDF, document_response
 from api.minutes.build import build_minutes
 from api.minutes.page import minutes_html
-from api.record_routes import record_router
+from api.record_routes import in_scope, record_router
 from api.schemas.commissions import (
     CommissionListPublic,
     CommissionPublic,
@@ -71,8 +71,7 @@ router = record_router(
 
 @router.get("", response_model=CommissionsPublic)
 def list_commissions(
-    system: SystemDep,
-    caller: CallerDep,
+    access: AccessLogDep,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     commune: Annotated[
         str | None, Query(pattern=COMMUNE_PATTERN, description="Code INSEE")
@@ -106,13 +105,12 @@ def list_commissions(
         limit=limit,
         offset=offset,
     )
-    rows, total, position = commissions_in_scope(system, caller, query, min_position)
+    rows, total, position = commissions_in_scope(access, query, min_position)
     return CommissionsPublic(data=rows, count=total, position=position)
 
 
 def commissions_in_scope(
-    system: System,
-    caller: Caller,
+    access: AccessRecorder,
     query: CommissionFilter,
     min_position: int | None = None,
 ) -> tuple[list[CommissionRow], int, int]:
@@ -131,14 +129,13 @@ def commissions_in_scope(
                 ),
             },
         )
-    view = scoped(
-        current_view(system, "commissions", min_position),
-        caller,
-        "commission",
-        "commissions",
-    )
-    rows, total = select_commissions(view, query)
-    return rows, total, view.max_tracking_id(system.app.name) or 0
+    return _sessions_in_scope(access, query, min_position)
+
+
+# A session names no one: its reading is not logged.
+_sessions_in_scope = in_scope(
+    "commission", ("commissions", "commissions"), select_commissions, logged=()
+)
 
 
 @router.get("/{commission_id}/list", response_model=CommissionListPublic)

@@ -10,11 +10,9 @@ from fastapi import HTTPException, Query
 
 from api.access_log import DOSSIER_ROW, AccessLogDep
 from api.deps import (
-    CallerDep,
     Limit,
     MinPosition,
     Offset,
-    SystemDep,
     one_of,
 )
 from api.record_routes import in_scope, record_router
@@ -80,8 +78,6 @@ router = record_router(
 
 @router.get("", response_model=DossiersPublic)
 def list_dossiers(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     programme_id: UUID | None = None,
@@ -107,16 +103,11 @@ def list_dossiers(
         limit=limit,
         offset=offset,
     )
-    rows, total, position = dossiers_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = dossiers_in_scope(access, query, min_position)
     return DossiersPublic(data=rows, count=total, position=position)
 
 
 # GET /v1/dossiers and the web list answer from here.
 dossiers_in_scope = in_scope(
-    "dossier",
-    ("dossier_list", "dossiers"),
-    lambda view, query, _: select_dossiers(view, query),
-    DOSSIER_ROW,
+    "dossier", ("dossier_list", "dossiers"), select_dossiers, DOSSIER_ROW
 )

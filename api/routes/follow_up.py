@@ -5,7 +5,8 @@ pré-commission. All read from the views (eventually consistent)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
@@ -15,6 +16,7 @@ from api.access_log import (
     DOSSIER_FOLLOW_UP,
     DOSSIER_ROW,
     AccessLogDep,
+    AccessRecorder,
 )
 from api.deps import (
     CallerDep,
@@ -65,8 +67,6 @@ def _deadlines(system: System) -> DeadlineMonths:
 
 @router.get("/v1/bilans", response_model=BilansPublic)
 def list_bilans(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     status: BilanStatus = None,
     department: DepartmentQuery = None,
@@ -83,35 +83,37 @@ def list_bilans(
     query = BilanFilter(
         department, commune, programme_id, status, as_of, limit=limit, offset=offset
     )
-    rows, total, position = bilans_in_scope(system, caller, access, query, min_position)
+    rows, total, position = bilans_in_scope(access, query, min_position)
     return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
 
 
-# GET /v1/bilans and the worklist page answer from here.
-bilans_in_scope = in_scope(
+# The follow-up's lists: dossiers, as the access matrix's follow_up list scopes
+# them, each row naming its dossier.
+_follow_up_in_scope = partial(
+    in_scope,
     "dossier",
-    ("follow_up", "bilans"),
-    lambda view, query, system: select_bilans(
-        view, query, _deadlines(system), datetime.now(UTC)
-    ),
-    DOSSIER_FOLLOW_UP,
+    logged=DOSSIER_FOLLOW_UP,
     scope="follow_up",
     row_id="dossier_id",
 )
-_support_requests_in_scope = in_scope(
-    "dossier",
-    ("follow_up", "support_requests"),
-    lambda view, query, _: select_support_requests(view, query),
-    DOSSIER_FOLLOW_UP,
-    scope="follow_up",
-    row_id="dossier_id",
+_support_requests_in_scope = _follow_up_in_scope(
+    ("follow_up", "support_requests"), select_support_requests
 )
+
+
+def bilans_in_scope(
+    access: AccessRecorder, query: BilanFilter, min_position: int | None = None
+) -> tuple[list[Any], int, int]:
+    """The bilans of the caller's scope, due by their department's BILAN-DELAI
+    as of now. GET /v1/bilans and the worklist page answer from here."""
+    deadlines, now = _deadlines(access.system), datetime.now(UTC)
+    select = partial(select_bilans, deadline=deadlines, now=now)
+    bilans = _follow_up_in_scope(("follow_up", "bilans"), select)
+    return bilans(access, query, min_position)
 
 
 @router.get("/v1/support-requests", response_model=SupportRequestsPublic)
 def list_support_requests(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     status: SupportStatus = None,
     department: DepartmentQuery = None,
@@ -127,9 +129,7 @@ def list_support_requests(
     query = SupportRequestFilter(
         department, commune, programme_id, status, limit=limit, offset=offset
     )
-    rows, total, position = _support_requests_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = _support_requests_in_scope(access, query, min_position)
     return SupportRequestsPublic(data=rows, count=total, position=position)
 
 

@@ -82,18 +82,14 @@ def read_rules() -> RulesPublic:
 
 
 def record_legality(
-    system: System,
-    caller: Caller,
-    access: AccessRecorder,
-    kind: str,
-    record_id: UUID,
-    clocks: Clocks,
+    access: AccessRecorder, kind: str, record_id: UUID, clocks: Clocks
 ) -> LegalityPublic:
-    """The rules the record's history breaks by the clocks, once the caller may
-    read its legality (403 otherwise); the read logged for a kind that reveals
-    personal data. GET /v1/legality/<kind>s/{id} and the web pages answer from
-    here."""
-    authorize(system, caller, kind, record_id, surface="legality")
+    """The rules the record's history breaks by the clocks, once the caller (the
+    access recorder's) may read its legality (403 otherwise); the read logged
+    for a kind that reveals personal data. GET /v1/legality/<kind>s/{id} and
+    the web pages answer from here."""
+    system = access.system
+    authorize(system, access.caller, kind, record_id, surface="legality")
     # No day: the department's day at `known_at` (now by default).
     day = clocks.as_of or clocks.known_at or datetime.now(UTC)
     found = check_record(system.app, kind, record_id, day, known_at=clocks.known_at)
@@ -109,12 +105,7 @@ for _kind in KINDS:
         _kind.name,
         f"/{_kind.name}s/{{{_kind.name}_id}}",
         lambda request: record_legality(
-            request.system,
-            request.caller,
-            request.access,
-            request.kind,
-            request.id,
-            request.clocks,
+            request.access, request.kind, request.id, request.clocks
         ),
         name=f"read_{_kind.name}_legality",
         doc=DESCRIPTIONS[_kind.name],

@@ -6,9 +6,7 @@
 from api.access import authorize
 from api.access_log import MESURE_ROW, AccessLogDep
 from api.deps import (
-    CallerDep,
     MinPosition,
-    SystemDep,
 )
 from api.record_routes import as_it_stands, in_scope, record_router
 from api.routes.workload import MesureFilterDep
@@ -51,8 +49,6 @@ router = record_router(
 
 @router.get("", response_model=MesuresPublic)
 def list_mesures(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     query: MesureFilterDep,
     min_position: MinPosition = None,
@@ -60,16 +56,11 @@ def list_mesures(
     """List measures from the read model, last requested first, filtered by
     department, commune, association, stage, kind, référent; only those of the
     caller's scope."""
-    rows, total, position = mesures_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = mesures_in_scope(access, query, min_position)
     return MesuresPublic(data=rows, count=total, position=position)
 
 
 # GET /v1/mesures and the web list answer from here.
 mesures_in_scope = in_scope(
-    "mesure",
-    ("mesures", "mesures"),
-    lambda view, query, _: select_mesures(view, query),
-    MESURE_ROW,
+    "mesure", ("mesures", "mesures"), select_mesures, MESURE_ROW
 )

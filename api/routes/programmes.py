@@ -6,22 +6,17 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.access import scoped
+from api.access_log import AccessLogDep
 from api.deps import (
-    CallerDep,
     Limit,
     MinPosition,
     Offset,
-    SystemDep,
-    current_view,
 )
-from api.record_routes import record_router
+from api.record_routes import in_scope, record_router
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
-from domain.access import Caller
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
-from infra.bootstrap import System
-from projections.programmes import ProgrammeFilter, ProgrammeRow, select_programmes
+from projections.programmes import ProgrammeFilter, select_programmes
 
 router = record_router(
     "programme",
@@ -49,8 +44,7 @@ router = record_router(
 
 @router.get("", response_model=ProgrammesPublic)
 def list_programmes(
-    system: SystemDep,
-    caller: CallerDep,
+    access: AccessLogDep,
     department: Annotated[str | None, Query(pattern=DEPARTMENT_CODE_PATTERN)] = None,
     commune: Annotated[str | None, Query(pattern=COMMUNE_PATTERN)] = None,
     kind: Annotated[
@@ -63,24 +57,13 @@ def list_programmes(
     """List programmes from the read model, filtered by department, commune, kind;
     only those of the caller's scope."""
     query = ProgrammeFilter(department, commune, kind, limit=limit, offset=offset)
-    rows, total, position = programmes_in_scope(system, caller, query, min_position)
+    rows, total, position = programmes_in_scope(access, query, min_position)
     return ProgrammesPublic(data=rows, count=total, position=position)
 
 
-def programmes_in_scope(
-    system: System,
-    caller: Caller,
-    query: ProgrammeFilter,
-    min_position: int | None = None,
-) -> tuple[list[ProgrammeRow], int, int]:
-    """The programmes of the caller's scope `query` selects, their total and
-    the view's position (403 for a role that lists none); a programme names
-    no household: nothing logged."""
-    view = scoped(
-        current_view(system, "programmes", min_position),
-        caller,
-        "programme",
-        "programmes",
-    )
-    rows, total = select_programmes(view, query)
-    return rows, total, view.max_tracking_id(system.app.name) or 0
+# The programmes of the caller's scope (403 for a role that lists none): GET
+# /v1/programmes, the web list and the worklist answer from here. A programme
+# names no household: nothing logged.
+programmes_in_scope = in_scope(
+    "programme", ("programmes", "programmes"), select_programmes, logged=()
+)

@@ -5,13 +5,11 @@
 
 from api.access_log import SAISINE_ROW, AccessLogDep
 from api.deps import (
-    CallerDep,
     CommuneQuery,
     DepartmentQuery,
     Limit,
     MinPosition,
     Offset,
-    SystemDep,
     check_known,
     one_of,
 )
@@ -42,8 +40,6 @@ router = record_router(
 
 @router.get("", response_model=SaisinesPublic)
 def list_saisines(
-    system: SystemDep,
-    caller: CallerDep,
     access: AccessLogDep,
     department: DepartmentQuery = None,
     commune: CommuneQuery = None,
@@ -57,16 +53,11 @@ def list_saisines(
     day its prevention work is due by (CCAPEX-SAISINE)."""
     check_known("Stade", stage, STAGES)
     query = SaisineFilter(department, commune, stage, limit=limit, offset=offset)
-    rows, total, position = saisines_in_scope(
-        system, caller, access, query, min_position
-    )
+    rows, total, position = saisines_in_scope(access, query, min_position)
     return SaisinesPublic(data=rows, count=total, position=position)
 
 
 # GET /v1/saisines, the web list and the worklist answer from here.
 saisines_in_scope = in_scope(
-    "saisine",
-    ("saisines", "saisines"),
-    lambda view, query, _: select_saisines(view, query),
-    SAISINE_ROW,
+    "saisine", ("saisines", "saisines"), select_saisines, SAISINE_ROW
 )

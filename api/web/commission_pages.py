@@ -48,7 +48,7 @@ LAGGING = 503  # the API's `projection_lagging`
 def commissions_page(
     request: Request,
     caller: PageCallerDep,
-    system: SystemDep,
+    access: AccessLogDep,
     kind: Annotated[str | None, Query(max_length=40)] = None,
     held_from: Annotated[str | None, Query(max_length=20)] = None,
     held_until: Annotated[str | None, Query(max_length=20)] = None,
@@ -62,7 +62,7 @@ def commissions_page(
         limit=PAGE_SIZE,
         offset=offset(page),
     )
-    found = commissions_in_scope(system, caller, query)
+    found = commissions_in_scope(access, query)
     return render_list(
         request,
         "commissions.html",

@@ -30,9 +30,7 @@ def dossiers_at(
             commune=commune, programme_id=programme_id, stage=stage, limit=MAX_DOSSIERS
         )
         rows = if_allowed(
-            lambda query=query: dossiers_in_scope(
-                reader.system, reader.caller, reader.access, query
-            )[0]
+            lambda query=query: dossiers_in_scope(reader.access, query)[0]
         )
         found.extend(rows or [])
     return found

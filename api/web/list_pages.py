@@ -1,7 +1,8 @@
-"""The dossiers and ASLL measures lists, each with the form that creates one
-(issue 17): a dossier opened by its repérage on /dossiers, a measure asked for
-on /mesures, for the roles the registry lets create one (domain/records.py:
-the kind's creation step); the CCAPEX referrals' list, /saisines (its
+"""The dossiers, ASLL measures and programmes lists, each with the form that
+creates one (issue 17): a dossier opened by its repérage on /dossiers, a
+measure asked for on /mesures, a programme announced on /programmes, for the
+roles the registry lets create one (domain/records.py: the kind's creation
+step); the CCAPEX referrals' list, /saisines (its
 signalement's form is on the worklist, where every role that signals finds
 it). A form posts the kind's creation command as POST /v1/<kind>s takes it
 (programme_pages.create_by_form: its idempotency key, the household it names
@@ -21,6 +22,7 @@ from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
 from api.routes.dossiers import Search, dossiers_in_scope, search_of
 from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.programmes import programmes_in_scope
 from api.routes.saisines import saisines_in_scope
 from api.routes.workload import mesure_filter
 from api.steps import names_household
@@ -45,12 +47,14 @@ from domain.department import DepartmentNotConfiguredError, local_today
 from domain.department_settings import ASSOCIATION_PATTERN
 from domain.mesure_steps import STAGES as MESURE_STAGES
 from domain.places import COMMUNE_PATTERN
+from domain.programme_steps import KINDS as PROGRAMME_KINDS
 from domain.records import kind as record_kind
 from domain.saisine_steps import STAGES as SAISINE_STAGES
 from domain.shared import check_role
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter
 from projections.mesures import MesureFilter
+from projections.programmes import ProgrammeFilter
 from projections.saisines import SaisineFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -72,9 +76,9 @@ class Creation:
     action: str
     slug: str
     title: str
-    check: Check
+    check: Check | None = None
     refusal: str | None = None
-    listing: Callable[[System, Caller, AccessRecorder, Any], Listed] | None = None
+    listing: Callable[[AccessRecorder, Any], Listed] | None = None
     first: Callable[[], Any] = lambda: None  # the query of the list's first page
     on: str = ""  # the page its form is on, the kind's list unless said
     # The roles a department's settings add (a measure's prescribers:
@@ -116,10 +120,8 @@ class Creation:
         ]
 
 
-def _dossiers(
-    system: System, caller: Caller, access: AccessRecorder, query: DossierFilter
-) -> Listed:
-    found = dossiers_in_scope(system, caller, access, query)
+def _dossiers(access: AccessRecorder, query: DossierFilter) -> Listed:
+    found = dossiers_in_scope(access, query)
     return found, {
         "stages": DOSSIER_STAGES,
         "stage": query.stage,
@@ -128,10 +130,8 @@ def _dossiers(
     }
 
 
-def _mesures(
-    system: System, caller: Caller, access: AccessRecorder, query: MesureFilter
-) -> Listed:
-    found = mesures_in_scope(system, caller, access, query)
+def _mesures(access: AccessRecorder, query: MesureFilter) -> Listed:
+    found = mesures_in_scope(access, query)
     filters = {"association": query.association}
     return found, {"stages": MESURE_STAGES, "stage": query.stage, **filters}
 
@@ -145,6 +145,23 @@ REPERAGE = Creation(
     "repérage du ménage",
     _dossiers,
     lambda: DossierFilter(limit=PAGE_SIZE),
+)
+
+
+def _programmes(access: AccessRecorder, query: ProgrammeFilter) -> Listed:
+    found = programmes_in_scope(access, query)
+    filters = {"kind": query.kind, "commune": query.commune}
+    return found, {"kinds": PROGRAMME_KINDS, **filters}
+
+
+ANNONCE = Creation(
+    "programme",
+    "announce",
+    "annonce",
+    "Annonce d'un programme",
+    refusal="annonce du programme",
+    listing=_programmes,
+    first=lambda: ProgrammeFilter(limit=PAGE_SIZE),
 )
 
 
@@ -189,7 +206,7 @@ def list_page(
     """The records of the caller's scope as GET /v1/<kind>s lists them, with
     the creation's form for the roles that create one (`sent`: sent back)."""
     assert creation.listing is not None
-    found, filters = creation.listing(system, caller, access, query)
+    found, filters = creation.listing(access, query)
     sent = sent or {}
     return render_list(
         request,
@@ -312,7 +329,7 @@ def saisines_page(
     query = SaisineFilter(
         commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
     )
-    found = saisines_in_scope(system, caller, access, query)
+    found = saisines_in_scope(access, query)
     now = datetime.now(UTC)
     late = {row.id for row in found[0] if overdue(row.due_on, row.department, now)}
     return render_list(
@@ -327,5 +344,27 @@ def saisines_page(
     )
 
 
+@router.get("/programmes")
+def programmes_page(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    commune: Annotated[str | None, Query(max_length=10)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    """The programmes of the caller's scope (GET /v1/programmes's), with the
+    announcement's form for the roles that announce one."""
+    query = ProgrammeFilter(
+        commune=matching(commune, COMMUNE_PATTERN, "un code de commune"),
+        kind=known(kind, PROGRAMME_KINDS, "Nature inconnue"),
+        limit=PAGE_SIZE,
+        offset=offset(page),
+    )
+    return list_page(ANNONCE, request, caller, system, access, query, page)
+
+
 add_creation(REPERAGE)
+add_creation(ANNONCE)
 add_creation(DEMANDE)

@@ -6,27 +6,20 @@ again to the commune's listes complémentaires."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.responses import RedirectResponse
 
 from api.access_log import AccessLogDep
 from api.deps import SystemDep, carry_out, command_context, with_fingerprint
 from api.errors import STATUS_BY_ERROR
-from api.routes.programmes import programmes_in_scope
 from api.schemas.programmes import ProgrammePublic
 from api.steps import role_may_record
 from api.web.dossier_choices import caption, dossiers_at
 from api.web.pages import (
-    PAGE_SIZE,
-    PageNumber,
     PageRoute,
-    known,
-    matching,
-    offset,
-    render_list,
 )
 from api.web.record_pages import Reader, add_record_page
 from api.web.session import PageCallerDep, SentForm, check_csrf
@@ -40,18 +33,14 @@ from api.web.step_forms import (
 from commands.base import RecordStep
 from commands.commission import ConveneCommission
 from commands.procedures import PROCEDURES
-from commands.programme import AnnounceProgramme
 from domain.access import Caller
 from domain.commission_steps import KIND_TITLES, KINDS
 from domain.commission_steps import STEP_ROLES as SESSION_ROLES
 from domain.dossier_steps import ACCEPTED, LEASE
-from domain.places import COMMUNE_PATTERN
 from domain.programme_steps import CONCERTATION_PARTNERS, LET, TO_LET, VACANT
-from domain.programme_steps import KINDS as PROGRAMME_KINDS
 from domain.records import kind as record_kind
 from domain.shared import DomainError
 from infra.bootstrap import System
-from projections.programmes import ProgrammeFilter
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -214,95 +203,5 @@ def convene_page(
         form,
         lambda sent, status: show_programme(
             request, reader, programme_id, None, sent, status
-        ),
-    )
-
-
-# ---- the programmes list, and a programme announced ------------------------------
-
-ANNOUNCE, ANNOUNCER = "/programmes/annonce", "announce"
-may_announce = role_may_record(
-    record_kind("programme").steps[ANNOUNCER], "annonce du programme"
-)
-
-
-def announce_form(caller: Caller, sent: dict[str, Any]) -> list[dict[str, Any]]:
-    """The announcement of a programme, for the roles that announce one (the
-    registry's), its dwellings one row each."""
-    if caller.role not in record_kind("programme").steps[ANNOUNCER]:
-        return []
-    title = "Annonce d'un programme"
-    form = command_form(
-        AnnounceProgramme, "annonce", title, ANNOUNCE, 0, Preset(), sent
-    )
-    return [form]
-
-
-def programmes_list(
-    request: Request,
-    caller: Caller,
-    system: System,
-    query: ProgrammeFilter,
-    page: int,
-    sent: dict[str, Any] | None = None,
-    status: int = 200,
-) -> Response:
-    """The programmes of the caller's scope (GET /v1/programmes's), with the
-    announcement's form for the roles that announce one."""
-    found = programmes_in_scope(system, caller, query)
-    sent = sent or {}
-    return render_list(
-        request,
-        "programmes.html",
-        found,
-        page,
-        status=status,
-        kinds=PROGRAMME_KINDS,
-        kind=query.kind,
-        commune=query.commune,
-        forms=announce_form(caller, sent),
-        refused=sent.get("refused"),
-        changes=[],
-    )
-
-
-@router.get("/programmes")
-def programmes_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    kind: Annotated[str | None, Query(max_length=40)] = None,
-    commune: Annotated[str | None, Query(max_length=10)] = None,
-    page: PageNumber = 1,
-) -> Response:
-    query = ProgrammeFilter(
-        commune=matching(commune, COMMUNE_PATTERN, "un code de commune"),
-        kind=known(kind, PROGRAMME_KINDS, "Nature inconnue"),
-        limit=PAGE_SIZE,
-        offset=offset(page),
-    )
-    return programmes_list(request, caller, system, query, page)
-
-
-@router.post(ANNOUNCE, dependencies=[Depends(check_csrf)])
-def announce_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    form: SentForm,
-) -> Response:
-    """The announcement's form sent: the programme's page once announced, the
-    list's again with what is wrong otherwise."""
-    may_announce(caller)  # 403 before anything of the form is read
-    query = ProgrammeFilter(limit=PAGE_SIZE)
-    return create_by_form(
-        request,
-        system,
-        caller,
-        "programme",
-        ANNOUNCER,
-        form,
-        lambda sent, status: programmes_list(
-            request, caller, system, query, 1, sent, status
         ),
     )

@@ -78,11 +78,9 @@ def read_record_page(
     only for a caller the API answers (None for one it refuses)."""
     as_of = blank_is_none(as_of)
     clocks = read_clocks(as_of=as_of)
-    record, _ = read_record(system, caller, access, kind, model, record_id, clocks)
-    history = read_record_history(system, caller, access, kind, record_id, clocks)
-    legality = if_allowed(
-        lambda: record_legality(system, caller, access, kind, record_id, clocks)
-    )
+    record, _ = read_record(access, kind, model, record_id, clocks)
+    history = read_record_history(access, kind, record_id, clocks)
+    legality = if_allowed(lambda: record_legality(access, kind, record_id, clocks))
     verification = (
         if_allowed(lambda: verify_record(system, caller, kind, record_id))
         if kind in VERIFIED

@@ -91,15 +91,14 @@ def order(items: list[WorkItem]) -> list[WorkItem]:
 
 
 def rows_of(
-    system: System,
-    caller: Caller,
     access: AccessRecorder,
-    in_scope: Callable[[System, Caller, AccessRecorder, Q], tuple[list[R], int, int]],
+    in_scope: Callable[[AccessRecorder, Q], tuple[list[R], int, int]],
     query: Q,
 ) -> list[R]:
-    """The rows `in_scope` (a JSON list's function) answers the caller for
-    `query`; none when their role or scope may not list them (the API's 403)."""
-    answer = if_allowed(lambda: in_scope(system, caller, access, query))
+    """The rows `in_scope` (a JSON list's function) answers the access's caller
+    for `query`; none when their role or scope may not list them (the API's
+    403)."""
+    answer = if_allowed(lambda: in_scope(access, query))
     return answer[0] if answer else []
 
 
@@ -166,7 +165,7 @@ def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
 
 
 def _saisines(
-    system: System, caller: Caller, access: AccessRecorder, query: SaisineFilter
+    access: AccessRecorder, query: SaisineFilter
 ) -> tuple[list[SaisineRow], int, int]:
     """The referrals of the caller's scope at the query's stage, as GET
     /v1/saisines reads them; an enquiry to return, only those asked of the
@@ -174,10 +173,10 @@ def _saisines(
     if query.stage == ENQUIRY_REQUESTED:
         query = replace(
             query,
-            enquiry_operator=caller.organisation,
-            enquiry_operator_role=caller.role,
+            enquiry_operator=access.caller.organisation,
+            enquiry_operator_role=access.caller.role,
         )
-    return saisines_in_scope(system, caller, access, query)
+    return saisines_in_scope(access, query)
 
 
 def saisine_item(label: str, row: SaisineRow, now: datetime) -> WorkItem:
@@ -204,18 +203,13 @@ class Source:
         return self.filter(**{self.field: value, "limit": PER_SOURCE})
 
 
-def _commissions(
-    system: System, caller: Caller, access: AccessRecorder, query: CommissionFilter
-) -> tuple[list[CommissionRow], int, int]:
-    return commissions_in_scope(system, caller, query)  # a session names no one
-
-
 def _programmes(
-    system: System, caller: Caller, access: AccessRecorder, query: ProgrammeQuery
+    access: AccessRecorder, query: ProgrammeQuery
 ) -> tuple[list[ProgrammeRow], int, int]:
     """The programmes of the caller's scope at the query's stage, as GET
     /v1/programmes reads them."""
-    rows, _, _ = programmes_in_scope(system, caller, ProgrammeFilter(limit=query.limit))
+    everything = ProgrammeFilter(limit=query.limit)
+    rows, _, _ = programmes_in_scope(access, everything)
     at_stage = [row for row in rows if row.stage == query.stage]
     return at_stage, len(at_stage), 0
 
@@ -237,24 +231,28 @@ SOURCES = (
         documents_stages, dossiers_in_scope, documents_filter, "stage", documents_item
     ),
     Source(bilan_statuses, bilans_in_scope, BilanFilter, "status", bilan_item),
-    Source(commission_kinds, _commissions, CommissionFilter, "kind", commission_item),
-    Source(list_kinds, _commissions, CommissionFilter, "kind", list_item),
+    Source(
+        commission_kinds,
+        commissions_in_scope,
+        CommissionFilter,
+        "kind",
+        commission_item,
+    ),
+    Source(list_kinds, commissions_in_scope, CommissionFilter, "kind", list_item),
     Source(mesure_stages, mesures_in_scope, mesure_filter, "stage", mesure_item),
     Source(programme_stages, _programmes, ProgrammeQuery, "stage", programme_item),
     Source(saisine_stages, _saisines, SaisineFilter, "stage", saisine_item),
 )
 
 
-def work_items(
-    system: System, caller: Caller, access: AccessRecorder, now: datetime
-) -> list[WorkItem]:
-    """What waits on the caller, overdue first: each source's rows of their
-    scope, read (and logged) by the source's list function."""
+def work_items(access: AccessRecorder, now: datetime) -> list[WorkItem]:
+    """What waits on the access's caller, overdue first: each source's rows of
+    their scope, read (and logged) by the source's list function."""
     items = (
         source.item(label, row, now)
         for source in SOURCES
-        for value, label in source.awaits(caller.role).items()
-        for row in rows_of(system, caller, access, source.in_scope, source.query(value))
+        for value, label in source.awaits(access.caller.role).items()
+        for row in rows_of(access, source.in_scope, source.query(value))
     )
     return order([item for item in items if item is not None])
 
@@ -284,7 +282,7 @@ def worklist(
     """What waits on the caller, and the referral's form for the roles that
     signal one (`sent`: sent back; `created`: the kind of record just
     recorded, for a caller who may not read it)."""
-    items = work_items(system, caller, access, datetime.now(UTC))
+    items = work_items(access, datetime.now(UTC))
     sent = sent or {}
     return render(
         request,
