@@ -46,7 +46,6 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from commands.snapshots import Snapshot, Taken
 from infra.household_keys import HouseholdKeys
-from infra.snapshot_sealing import SnapshotSealing
 from infra.snapshot_state import (
     fingerprint,
     households_held,
@@ -58,6 +57,7 @@ from infra.snapshot_state import (
 
 if TYPE_CHECKING:
     from domain.clocks import Clocks
+    from infra.snapshot_sealing import SnapshotSealing
 
 log = logging.getLogger("logis.snapshots")
 
@@ -83,10 +83,10 @@ class RecordSnapshots:
         self.recorder, self.datastore = recorder, recorder.datastore
         self.table, self.seals, self.events = tables  # snapshots, seals, events
         self.keys, self.mapper = keys, mapper
+        self.sealing: SnapshotSealing | None = None  # under LOGIS_CIPHER_KEY
         self.interval = interval
         self.fingerprint = fingerprint()
         self.transcoder = snapshot_transcoder(mapper.transcoder)
-        self.sealing: SnapshotSealing | None = None  # under LOGIS_CIPHER_KEY
 
     # -- dialect --
 
