@@ -155,7 +155,7 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
     app = open_application(settings, migrate=migrate)
     attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
     if settings.snapshot_interval:
-        attach_snapshots(app, settings.snapshot_interval)
+        attach_snapshots(app, settings.snapshot_interval, settings.cipher_key_bytes())
     factory = InfrastructureFactory.construct(Environment(name="views", env=views_env))
     if migrations.in_memory(settings):
         migrations.create_in_memory(factory.datastore, "sqlite_views")  # type: ignore[attr-defined]

@@ -54,6 +54,14 @@ WRAP_INFO = b"logis.household-keys.v1"  # the derived key serves nothing else
 SUBJECTS_CACHED = 100_000  # records whose household is remembered in memory
 
 
+def derived_aead(cipher_key: bytes, info: bytes) -> AESGCM:
+    """AES-GCM under a key derived from LOGIS_CIPHER_KEY for one use (`info`)."""
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info
+    ).derive(cipher_key)
+    return AESGCM(derived)
+
+
 class HouseholdErasedError(DomainError):
     """Personal data of a household whose key was destroyed cannot be written."""
 
@@ -107,10 +115,7 @@ class HouseholdKeys:
     # -- wrapping under LOGIS_CIPHER_KEY --
 
     def wrap_with(self, cipher_key: bytes) -> None:
-        derived = HKDF(
-            algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=WRAP_INFO
-        ).derive(cipher_key)
-        self._wrapping = AESGCM(derived)
+        self._wrapping = derived_aead(cipher_key, WRAP_INFO)
 
     def _stored(self, household_id: UUID, key: bytes) -> bytes:
         if self._wrapping is None:

@@ -25,7 +25,8 @@ MICROSECOND = timedelta(microseconds=1)
 def fingerprint() -> str:
     """A digest of the domain code: a snapshot of a state that other code
     built (an event's mutator changed since) is not this code's to read."""
-    digest = hashlib.sha256(b"logis.snapshot.v1")
+    # v2: a record without personal data sealed under LOGIS_CIPHER_KEY
+    digest = hashlib.sha256(b"logis.snapshot.v2")
     root = Path(domain.__file__).parent
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode())

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from infra.household_keys import HouseholdKeys
+from infra.snapshot_sealing import SnapshotSealing
 from infra.snapshots import INTERVAL, RecordSnapshots
 from infra.sql_dialects import psycopg_query, quoted
 
@@ -43,9 +44,22 @@ class PostgresRecordSnapshots(RecordSnapshots):
         return self.datastore.cursor()
 
 
-def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | None:
+def attach_snapshots(
+    app: Any, interval: int = INTERVAL, cipher_key: bytes | None = None
+) -> RecordSnapshots | None:
     """Give the application its store's snapshots (bootstrap does it): a
-    Logis recorder's (household keys and seals beside the events), else none."""
+    Logis recorder's (household keys and seals beside the events), else none;
+    under LOGIS_CIPHER_KEY (`cipher_key`) sealed by a key derived from it."""
+    snapshots = record_snapshots(app, cipher_key)
+    if snapshots is not None:
+        snapshots.interval = interval
+        app.snapshots = snapshots
+    return snapshots
+
+
+def record_snapshots(app: Any, cipher_key: bytes | None) -> RecordSnapshots | None:
+    """The store's snapshots' table, attached or not (`logis verify` reads it
+    even when this process takes none)."""
     recorder = app.recorder
     keys = getattr(recorder, "household_keys", None)
     if not isinstance(keys, HouseholdKeys) or not hasattr(recorder, "ledger"):
@@ -55,8 +69,8 @@ def attach_snapshots(app: Any, interval: int = INTERVAL) -> RecordSnapshots | No
         snapshots = PostgresRecordSnapshots(recorder, keys, app.mapper)
     else:
         snapshots = SQLiteRecordSnapshots(recorder, keys, app.mapper)
-    snapshots.interval = interval
-    app.snapshots = snapshots
+    if cipher_key is not None:
+        snapshots.sealing = SnapshotSealing(cipher_key)
     return snapshots
 
 

@@ -13,7 +13,11 @@ A snapshot is a cache, never evidence, and is read only when it still matches:
   read, so an erasure reaches snapshots as it reaches events (they are dropped
   at the erasure too); a record holding other households' data (a commission's
   motives) gets none; a record without personal data is stored as the events
-  are (LOGIS_CIPHER_KEY's cipher when set);
+  are, but under LOGIS_CIPHER_KEY sealed as a household's is, under a key
+  derived from it (infra/snapshot_sealing.py);
+- without LOGIS_CIPHER_KEY no key outside the database authenticates a
+  snapshot: `logis verify` checks each against its events' replay
+  (infra/ledger/snapshot_check.py);
 - `fingerprint` is a digest of the domain code (domain/*.py), `class_version`
   the aggregate's: a snapshot written by other code is ignored, the record
   replayed from its events (and snapshotted again);
@@ -53,6 +57,7 @@ from infra.snapshot_state import (
 
 if TYPE_CHECKING:
     from domain.clocks import Clocks
+    from infra.snapshot_sealing import SnapshotSealing
 
 log = logging.getLogger("logis.snapshots")
 
@@ -78,6 +83,7 @@ class RecordSnapshots:
         self.recorder, self.datastore = recorder, recorder.datastore
         self.table, self.seals, self.events = tables  # snapshots, seals, events
         self.keys, self.mapper = keys, mapper
+        self.sealing: SnapshotSealing | None = None  # under LOGIS_CIPHER_KEY
         self.interval = interval
         self.fingerprint = fingerprint()
         self.transcoder = snapshot_transcoder(mapper.transcoder)
@@ -201,14 +207,16 @@ class RecordSnapshots:
     def _open(self, record_id: UUID, version: int, row: Any) -> bytes | None:
         state = bytes(row["state"])
         household = row["household_id"]
-        if household is None:
-            return self._unwrap(state)
-        household_id = household if isinstance(household, UUID) else UUID(household)
-        key = self.keys.key(household_id)
-        if key is None:  # erased: the snapshot reads no more
-            return None
         aad = self._aad(record_id, version, row["event_hash"])
+        key = None
+        if household is not None:
+            household_id = household if isinstance(household, UUID) else UUID(household)
+            key = self.keys.key(household_id)
+            if key is None:  # erased: the snapshot reads no more
+                return None
         try:
+            if key is None:
+                return self._unwrap(state, aad)
             return AESGCM(key).decrypt(state[:NONCE_BYTES], state[NONCE_BYTES:], aad)
         except InvalidTag:
             log.warning(
@@ -218,8 +226,10 @@ class RecordSnapshots:
             )
             return None
 
-    def _unwrap(self, state: bytes) -> bytes:
-        if self.mapper.cipher is not None:
+    def _unwrap(self, state: bytes, aad: bytes) -> bytes:
+        if self.sealing is not None:  # InvalidTag: not sealed by the cipher key
+            state = self.sealing.open(state, aad)
+        elif self.mapper.cipher is not None:
             state = self.mapper.cipher.decrypt(state)
         if self.mapper.compressor is not None:
             state = self.mapper.compressor.decompress(state)
@@ -278,11 +288,11 @@ class RecordSnapshots:
             sealed = seals.get(t.version)
             if sealed is None:
                 continue
+            aad = self._aad(record_id, t.version, sealed)
             if key is None:
-                state = self._wrap(t.state)
+                state = self._wrap(t.state, aad)
             else:
                 nonce = os.urandom(NONCE_BYTES)
-                aad = self._aad(record_id, t.version, sealed)
                 state = nonce + AESGCM(key).encrypt(nonce, t.state, aad)
             rows.append(
                 (
@@ -314,9 +324,11 @@ class RecordSnapshots:
         with self.datastore.transaction(commit=True) as curs:
             curs.executemany(statement, rows)
 
-    def _wrap(self, state: bytes) -> bytes:
+    def _wrap(self, state: bytes, aad: bytes) -> bytes:
         if self.mapper.compressor is not None:
             state = self.mapper.compressor.compress(state)
+        if self.sealing is not None:  # infra/snapshot_sealing.py
+            return self.sealing.seal(state, aad)
         if self.mapper.cipher is not None:
             state = self.mapper.cipher.encrypt(state)
         return state

@@ -1,5 +1,7 @@
 """`logis verify` and `logis anchor`: the store's tamper evidence (infra/ledger/):
-the events' chain and the access log's, verified and anchored together."""
+the events' chain and the access log's, verified and anchored together; the
+records' snapshots checked against their events' replay (once the chain holds:
+the replay is then the truth)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from api.cli.views import opened
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from infra.bootstrap import System
     from infra.ledger import Verification
+    from infra.ledger.snapshot_check import SnapshotCheck
     from infra.settings import Settings
 
 
@@ -67,6 +71,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from infra.ledger.access_chain import verify_access_log
 
     access: Verification | None = None
+    snapshots: SnapshotCheck | None = None
     with opened(settings) as system:
         ledger = ledger_of(system.app)
         if args.command == "anchor":
@@ -97,16 +102,38 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 result = Verification(
                     result.events, result.position, result.head, mismatch
                 )
-    return _report(result, access, args.aggregate, args.format)
+        if result.verified:
+            snapshots = _check_snapshots(system, settings, args.aggregate)
+    return _report(result, access, snapshots, args.aggregate, args.format)
+
+
+def _check_snapshots(
+    system: System, settings: Settings, aggregate: UUID | None
+) -> SnapshotCheck | None:
+    """Every snapshot (of the one aggregate) against its events' replay; None
+    for a store that keeps none."""
+    from infra.ledger.snapshot_check import check_snapshots
+    from infra.snapshot_stores import record_snapshots
+
+    store = record_snapshots(system.app, settings.cipher_key_bytes())
+    if store is None:
+        return None
+    with progress("Vérification des instantanés") as advance:
+        return check_snapshots(store, system.app.events, aggregate, advance)
 
 
 def _report(
     result: Verification,
     access: Verification | None,
+    snapshots: SnapshotCheck | None,
     aggregate: UUID | None,
     output: str,
 ) -> int:
-    verified = result.verified and (access is None or access.verified)
+    verified = (
+        result.verified
+        and (access is None or access.verified)
+        and (snapshots is None or snapshots.verified)
+    )
     if output == "json":
         report: dict[str, Any] = {
             "verified": verified,
@@ -124,11 +151,19 @@ def _report(
                 "head": access.head,
                 "mismatch": access.mismatch and access.mismatch.as_dict(),
             }
+        report["snapshots"] = None if snapshots is None else snapshots.as_dict()
         print_json(report)
         return 0 if verified else 1
     _print_events(result, aggregate)
     if access is not None:
         _print_access_log(access)
+    if not result.verified:
+        print(
+            "Instantanés non vérifiés : la chaîne des événements est compromise, "
+            "leur rejeu ne fait pas foi."
+        )
+    elif snapshots is not None:
+        _print_snapshots(snapshots)
     return 0 if verified else 1
 
 
@@ -165,6 +200,28 @@ def _print_access_log(access: Verification) -> None:
         f"{_or_dash(access.mismatch.position)} ; vérifié avant elle : "
         f"{access.events} entrées, jusqu'à l'entrée n° {access.position}"
     )
+
+
+def _print_snapshots(check: SnapshotCheck) -> None:
+    others = (
+        f"{check.records} enregistrements ; {check.erased} illisibles, clé du "
+        f"ménage effacée ; {check.ignored} écartés, qu'aucun chargement n'utilise"
+    )
+    if check.verified:
+        print(
+            f"Instantanés vérifiés : {check.checked} instantanés, chacun égal au "
+            f"rejeu des événements de son enregistrement ({others})"
+        )
+        return
+    print(
+        f"Instantanés compromis : {check.altered} instantané(s) ne sont pas le "
+        f"rejeu des événements de leur enregistrement ; {check.checked} le sont "
+        f"({others})"
+    )
+    for mismatch in check.mismatches:
+        print(f"  {mismatch.message}")
+    if check.altered > len(check.mismatches):
+        print(f"  … et {check.altered - len(check.mismatches)} autres")
 
 
 def _or_dash(value: object) -> str:

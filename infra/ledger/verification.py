@@ -22,7 +22,13 @@ PAGE_SIZE = 2000
 LOWEST = -(2**63)
 
 Kind = Literal[
-    "altered", "deleted", "inserted", "reordered", "seal_altered", "anchor_mismatch"
+    "altered",
+    "deleted",
+    "inserted",
+    "reordered",
+    "seal_altered",
+    "anchor_mismatch",
+    "snapshot_altered",  # infra/ledger/snapshot_check.py
 ]
 
 

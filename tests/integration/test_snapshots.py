@@ -294,8 +294,8 @@ def assert_same_load(system: System, record_id: UUID, clocks: Clocks) -> None:
 def test_a_record_without_personal_data_is_snapshotted_as_its_events_are_stored(
     database_url: str,
 ):
-    """Under LOGIS_CIPHER_KEY, a department's snapshot is ciphered like its
-    events; it loads as its events replay."""
+    """Under LOGIS_CIPHER_KEY, a department's snapshot is ciphered (sealed
+    under a key derived from it); it loads as its events replay."""
     key = base64.b64encode(os.urandom(32)).decode()
     system = build_system(
         Settings(
