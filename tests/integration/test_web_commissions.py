@@ -119,9 +119,13 @@ def test_the_minutes_page_is_the_apis_and_logs_alike(
 
 
 def _undated(minutes: str) -> str:
-    """The minutes without the moment they were edited at."""
+    """The minutes without the moment they were edited at (in the facts, the
+    footer and the metadata: two requests may fall in different seconds)."""
     return re.sub(
-        r"Édité le(</dt><dd>)?[^<]*|\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "", minutes
+        r"(Édité le(</dt><dd>)?|édité par Logis le )[^<.—]*"
+        r"|\d{4}-\d\d-\d\dT[\d:.]+\+00:00",
+        "",
+        minutes,
     )
 
 
