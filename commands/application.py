@@ -18,7 +18,7 @@ from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
 from commands.settings_versions import SettingsVersions
-from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by
+from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by, replayed_from
 from domain import access
 from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
@@ -319,14 +319,18 @@ class Logis(Application[UUID]):
 
     def _find(self, aggregate_id: UUID) -> Any:
         """The aggregate as it stands now, or None if there is none: from its
-        latest snapshot and the events after it (commands/snapshots.py), read
-        ahead with the running command's other reads or now."""
-        loaded = self.ahead.record(aggregate_id)
-        if loaded is None:
-            start, events = events_by(self, aggregate_id, Clocks())
-        else:
-            start, events = loaded[0], map(self.mapper.to_domain_event, loaded[1])
+        latest snapshot and the events after it (commands/snapshots.py)."""
+        loaded = self.ahead.record(aggregate_id)  # read with the command's reads
+        if loaded is not None:
+            return replayed_from(self, aggregate_id, *loaded)
+        start, events = events_by(self, aggregate_id, Clocks())
         return Replay(self.snapshots, aggregate_id, start).apply(events).done()
+
+    def find_many(self, ids: Sequence[UUID]) -> dict[UUID, Any]:
+        """`_find` of each: those the store can read together, together."""
+        read = {} if self.snapshots is None else self.snapshots.after_many(ids)
+        found = {i: replayed_from(self, i, *loaded) for i, loaded in read.items()}
+        return {i: found[i] if i in found else self._find(i) for i in ids}
 
     # ---- the one way a command is carried out ---------------------------------------
 
@@ -339,9 +343,8 @@ class Logis(Application[UUID]):
         department: str | None = None,
     ) -> CommandResult:
         """Carry out `act`, which returns the command's aggregate, or it first
-        and then the others it changed: all are saved together or none. Its
-        idempotency key, its record (`record_id`) and its department's
-        settings version are read together first (one statement batch)."""
+        and then the others it changed: all are saved together or none; its
+        key, record and settings version read together first (ReadsAhead)."""
         reading = self.ahead.reading(self.snapshots, ctx, record_id, department)
         with self.store.session(), reading:
             return self._carry_out(ctx, act, stage)

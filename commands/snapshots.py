@@ -80,6 +80,10 @@ class SnapshotStore(Protocol):
         self, key: str | None, record_id: UUID | None, department_id: UUID | None
     ) -> CommandReads: ...
 
+    def after_many(
+        self, record_ids: Iterable[UUID]
+    ) -> dict[UUID, tuple[Snapshot | None, Sequence[Any]]]: ...
+
     def take(
         self, aggregate: Any, recorded_until: datetime, happened_until: date | None
     ) -> Taken | None: ...
@@ -147,6 +151,14 @@ class Replay:
         )
         if taken is not None:
             self.taken.append(taken)
+
+
+def replayed_from(
+    app: Any, record_id: UUID, start: Snapshot | None, stored: Iterable[Any]
+) -> Any:
+    """The record replayed from `start` over its `stored` events after it."""
+    events = map(app.mapper.to_domain_event, stored)
+    return Replay(app.snapshots, record_id, start).apply(events).done()
 
 
 def paged(read: Any, record_id: UUID, after: int, page: int) -> Iterator[Any]:

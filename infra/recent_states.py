@@ -60,7 +60,7 @@ class RecentStates:
         self.keys, self.size = keys, size
         self._states: OrderedDict[UUID, Recent] = OrderedDict()
         self._lock = threading.Lock()
-        self._sealed = threading.local()  # this thread's last load: its seal
+        self._local = threading.local()  # this thread's loads under way
 
     def recall(self, record_id: UUID) -> Recent | None:
         """The record as this process last loaded it, if its class is at the
@@ -88,8 +88,18 @@ class RecentStates:
         )
 
     def sealed(self, record_id: UUID, version: int, event_hash: str | None) -> None:
-        """A current load read the record up to `version`, sealed so."""
-        self._sealed.last = (record_id, version, event_hash)
+        """A current load read the record up to `version`, sealed so (None:
+        a load that may not be kept)."""
+        loads = self._loads()
+        if len(loads) >= self.size:  # loads never replayed: forgotten
+            loads.clear()
+        loads[record_id] = (version, event_hash)
+
+    def _loads(self) -> dict[UUID, tuple[int, str | None]]:
+        loads = getattr(self._local, "loads", None)
+        if loads is None:
+            loads = self._local.loads = {}
+        return loads  # type: ignore[no-any-return]
 
     def remember(
         self,
@@ -100,11 +110,10 @@ class RecentStates:
     ) -> None:
         """Keep the record a current load just replayed (this thread's last
         `sealed`), unless it may not be kept."""
-        last = getattr(self._sealed, "last", None)
-        self._sealed.last = None
-        if last is None or last[0] != record_id or last[2] is None:
+        last = self._loads().pop(record_id, None)
+        if last is None or last[1] is None:
             return
-        if aggregate is None or last[1] != aggregate.version:
+        if aggregate is None or last[0] != aggregate.version:
             return
         held = _held(type(aggregate))
         household = None
@@ -123,7 +132,7 @@ class RecentStates:
             return
         recent = Recent(
             aggregate.version,
-            last[2],
+            last[1],
             pickled,
             recorded_until,
             happened_until,

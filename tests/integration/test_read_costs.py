@@ -16,6 +16,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
 
 import pytest
 from pydantic import ValidationError
@@ -40,7 +41,6 @@ from tests.helpers.projections import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from uuid import UUID
 
     from commands.application import Logis
 
@@ -195,6 +195,25 @@ class TestCommandReads:
         decoded = count_calls(monkeypatch, app.mapper, "to_domain_event")
         assert app.get_dossier(dossier_id).version == 2
         assert [event.originator_version for event in decoded] == [1, 2]
+
+    def test_records_kept_are_read_together_with_what_others_stored_since(
+        self, app: Logis, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ids = [identify(app).id for _ in range(3)]
+        for dossier_id in ids:
+            app.get_dossier(dossier_id)  # kept
+        with closing(open_system(database_url)) as other:  # another process
+            step(other.app, ids[1], instruction(FIRST_DAY)[0])
+        unknown = uuid4()
+        together = count_calls(monkeypatch, app.snapshots, "after_many")
+        apart = count_calls(monkeypatch, app.snapshots, "after")
+        found = app.find_many([*ids, unknown])
+        assert len(together) == 1
+        assert apart == [unknown]
+        assert found[unknown] is None
+        assert [found[i].version for i in ids] == [1, 2, 1]
+        for dossier_id in ids:
+            assert state(found[dossier_id]) == state(replayed(app, dossier_id))
 
 
 def replayed(app: Logis, record_id: UUID) -> Any:
