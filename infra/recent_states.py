@@ -17,7 +17,8 @@ A snapshot held in memory, under the same rules as the table's
   of another class version is ignored;
 - the state is kept pickled, so each load gets an object of its own to change.
 
-At most RECENT records are kept, the least recently used forgotten first.
+At most RECENT records are kept, of RECENT_BYTES at most in all, the least
+recently used forgotten first.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("logis.snapshots")
 
-RECENT = 4096  # records kept
+RECENT = 4096  # records kept, at most
+RECENT_BYTES = 64 * 2**20  # and their pickled states' bytes, at most
 
 
 class Recent(NamedTuple):
@@ -56,8 +58,11 @@ class Recent(NamedTuple):
 
 
 class RecentStates:
-    def __init__(self, keys: HouseholdKeys, size: int = RECENT) -> None:
-        self.keys, self.size = keys, size
+    def __init__(
+        self, keys: HouseholdKeys, size: int = RECENT, budget: int = RECENT_BYTES
+    ) -> None:
+        self.keys, self.size, self.budget = keys, size, budget
+        self._bytes = 0
         self._states: OrderedDict[UUID, Recent] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()  # this thread's loads under way
@@ -141,15 +146,21 @@ class RecentStates:
             _class_version(type(aggregate)),
         )
         with self._lock:
+            self._pop(record_id)
             self._states[record_id] = recent
-            self._states.move_to_end(record_id)
-            while len(self._states) > self.size:
-                self._states.popitem(last=False)
+            self._bytes += len(pickled)
+            while len(self._states) > self.size or self._bytes > self.budget:
+                self._pop(next(iter(self._states)))
 
     def forget(self, record_ids: Iterable[UUID]) -> None:
         with self._lock:
             for record_id in record_ids:
-                self._states.pop(record_id, None)
+                self._pop(record_id)
+
+    def _pop(self, record_id: UUID) -> None:
+        gone = self._states.pop(record_id, None)
+        if gone is not None:
+            self._bytes -= len(gone.state)
 
 
 class _Bare:

@@ -215,6 +215,18 @@ class TestCommandReads:
         for dossier_id in ids:
             assert state(found[dossier_id]) == state(replayed(app, dossier_id))
 
+    def test_the_records_kept_are_bounded_in_number_and_bytes(self, app: Logis) -> None:
+        recent = app.snapshots.recent
+        recent.size = 2
+        ids = [identify(app).id for _ in range(3)]
+        for dossier_id in ids:
+            app.get_dossier(dossier_id)
+        kept = [recent.recall(i) is not None for i in ids]
+        assert kept == [False, True, True]  # the least recently used forgotten
+        recent.budget = len(recent.recall(ids[2]).state)
+        app.get_dossier(ids[0])
+        assert [recent.recall(i) is not None for i in ids] == [True, False, False]
+
 
 def replayed(app: Logis, record_id: UUID) -> Any:
     aggregate = None
