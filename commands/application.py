@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from commands.context import CommandResult, Context, LogisRecorder
+from commands.context import CommandResult, Context, LogisRecorder, ReadsAhead
 from commands.errors import ConcurrencyError, InvalidCommandError, NotFoundError
 from commands.idempotency import IdempotencyRecord, replayed
 from commands.lookup import Lookup
@@ -18,19 +18,13 @@ from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
 from commands.scope import check_scope, named_dossiers
 from commands.settings_versions import SettingsVersions
-from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by
+from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by, replayed_from
 from domain import access
 from domain.access import Caller, check_create, check_write
 from domain.clocks import Clocks
 from domain.commission import Commission
 from domain.commune import CommuneListes, commune_listes_id
-from domain.department import (
-    Department,
-    DepartmentNotConfiguredError,
-    HistoryImport,
-    department_id,
-    version_in_force,
-)
+from domain.department import Department, HistoryImport, department_id
 from domain.department_settings import DepartmentSettings
 from domain.dossier import Dossier
 from domain.facts import Facts
@@ -61,6 +55,7 @@ class Logis(Application[UUID]):
         # Long records load from their nearest snapshot (infra/ attaches it).
         self.snapshots: SnapshotStore | None = None
         self.snapshot_page = SNAPSHOT_PAGE  # events read at a time by the clocks
+        self.ahead = ReadsAhead()  # what the running command read first
 
     def _notify(self, recordings: list[Any]) -> None:
         """After each save: the in-process projector is woken (infra/)."""
@@ -90,7 +85,7 @@ class Logis(Application[UUID]):
             created = command.create(meta, lookup)
             return list(created) if isinstance(created, list | tuple) else created
 
-        return self._run(ctx, act)
+        return self._run(ctx, act, department=command.department)
 
     def step(
         self, kind_name: str, record_id: UUID, command: RecordStep, ctx: Context
@@ -112,7 +107,7 @@ class Logis(Application[UUID]):
             )
             return [record, *command.perform(record, meta, lookup)]
 
-        return self._run(ctx, act)
+        return self._run(ctx, act, record_id=record_id, department=ctx.department)
 
     def get(self, kind_name: str, record_id: UUID) -> Any:
         """The record of that kind as it stands; 404 `<kind>_not_found` when
@@ -259,20 +254,13 @@ class Logis(Application[UUID]):
         self, code: str, day: date
     ) -> tuple[int, DepartmentSettings]:
         aggregate_id = department_id(code)
-        last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
-        versions = self.settings_versions.history(
-            code,
-            last[0].originator_version if last else 0,
-            lambda: self._find(aggregate_id),
+        version = self.ahead.department_version(code)
+        if version is None:
+            last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+            version = last[0].originator_version if last else 0
+        return self.settings_versions.in_force(
+            code, day, version, lambda: self._find(aggregate_id)
         )
-        if versions is None:
-            msg = (
-                f"Le département {code} n'a aucun paramétrage : "
-                "un administrateur doit l'adopter."
-            )
-            raise DepartmentNotConfiguredError(msg)
-        number, data = version_in_force(versions, code, day)
-        return number, self.settings_versions.get(code, number, data)
 
     def declare_import(
         self, code: str, command: DeclareImport, ctx: Context
@@ -332,8 +320,17 @@ class Logis(Application[UUID]):
     def _find(self, aggregate_id: UUID) -> Any:
         """The aggregate as it stands now, or None if there is none: from its
         latest snapshot and the events after it (commands/snapshots.py)."""
+        loaded = self.ahead.record(aggregate_id)  # read with the command's reads
+        if loaded is not None:
+            return replayed_from(self, aggregate_id, *loaded)
         start, events = events_by(self, aggregate_id, Clocks())
         return Replay(self.snapshots, aggregate_id, start).apply(events).done()
+
+    def find_many(self, ids: Sequence[UUID]) -> dict[UUID, Any]:
+        """`_find` of each: those the store can read together, together."""
+        read = {} if self.snapshots is None else self.snapshots.after_many(ids)
+        found = {i: replayed_from(self, i, *loaded) for i, loaded in read.items()}
+        return {i: found[i] if i in found else self._find(i) for i in ids}
 
     # ---- the one way a command is carried out ---------------------------------------
 
@@ -342,10 +339,14 @@ class Logis(Application[UUID]):
         ctx: Context,
         act: Callable[[], Aggregate | Sequence[Aggregate]],
         stage: Callable[[Any], str] = lambda aggregate: aggregate.stage,
+        record_id: UUID | None = None,
+        department: str | None = None,
     ) -> CommandResult:
         """Carry out `act`, which returns the command's aggregate, or it first
-        and then the others it changed: all are saved together or none."""
-        with self.store.session():
+        and then the others it changed: all are saved together or none; its
+        key, record and settings version read together first (ReadsAhead)."""
+        reading = self.ahead.reading(self.snapshots, ctx, record_id, department)
+        with self.store.session(), reading:
             return self._carry_out(ctx, act, stage)
 
     def _carry_out(
@@ -354,7 +355,7 @@ class Logis(Application[UUID]):
         act: Callable[[], Aggregate | Sequence[Aggregate]],
         stage: Callable[[Any], str],
     ) -> CommandResult:
-        first = replayed(self.store, ctx)
+        first = replayed(self.store, ctx, self.ahead.idempotency())
         if first is not None:
             return first
         try:

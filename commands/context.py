@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.access import Caller
+from domain.department import department_id
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from contextlib import AbstractContextManager
     from datetime import datetime
     from uuid import UUID
 
+    from commands.snapshots import CommandReads, Snapshot, SnapshotStore
     from domain.shared import Actor
+
+UNREAD: Any = object()  # an idempotency key not read ahead of its command
 
 
 class LogisRecorder(Protocol):
@@ -68,3 +74,73 @@ class CommandResult:
 
     def answer(self) -> dict[str, Any]:
         return {"id": str(self.id), "version": self.version, "stage": self.stage}
+
+
+@dataclass
+class ReadAhead:
+    """A command's reads done together before it acts (commands/snapshots.py,
+    `CommandReads`), for the application's loads to take: its record once,
+    its department's last version."""
+
+    record_id: UUID | None
+    department: str | None
+    reads: CommandReads
+
+    def record(self, aggregate_id: UUID) -> tuple[Snapshot | None, Any] | None:
+        """The record's snapshot and stored events read ahead (taken once)."""
+        if aggregate_id != self.record_id or self.reads.record is None:
+            return None
+        self.record_id = None
+        return self.reads.record
+
+    def department_version(self, code: str) -> int | None:
+        if code != self.department:
+            return None
+        return self.reads.department_version
+
+
+class ReadsAhead:
+    """The running command's `ReadAhead`, in each thread."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextmanager
+    def reading(
+        self,
+        snapshots: SnapshotStore | None,
+        ctx: Context,
+        record_id: UUID | None,
+        department: str | None,
+    ) -> Iterator[ReadAhead | None]:
+        """A command's idempotency key, its record and its department's
+        settings version read together (none: a store without snapshots,
+        each read in turn), for the block's loads."""
+        ahead = None
+        if snapshots is not None:
+            reads = snapshots.command_reads(
+                ctx.idempotency_key or None,
+                record_id,
+                None if department is None else department_id(department),
+            )
+            ahead = ReadAhead(record_id, department, reads)
+        outer = getattr(self._local, "ahead", None)
+        self._local.ahead = ahead
+        try:
+            yield ahead
+        finally:
+            self._local.ahead = outer
+
+    def idempotency(self) -> Any:
+        """The command's idempotency key's first answer, read ahead (None:
+        none); `UNREAD` without a read ahead."""
+        ahead: ReadAhead | None = getattr(self._local, "ahead", None)
+        return UNREAD if ahead is None else ahead.reads.idempotency
+
+    def record(self, aggregate_id: UUID) -> tuple[Snapshot | None, Any] | None:
+        ahead: ReadAhead | None = getattr(self._local, "ahead", None)
+        return None if ahead is None else ahead.record(aggregate_id)
+
+    def department_version(self, code: str) -> int | None:
+        ahead: ReadAhead | None = getattr(self._local, "ahead", None)
+        return None if ahead is None else ahead.department_version(code)

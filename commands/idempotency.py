@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from commands.context import CommandResult
+from commands.context import UNREAD, CommandResult
 from commands.errors import InvalidCommandError
 
 if TYPE_CHECKING:
@@ -34,12 +34,19 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def replayed(store: LogisRecorder, ctx: Context) -> CommandResult | None:
-    """The first answer to a command sent again with its idempotency key; 422
-    when the key served for another request."""
+Found = tuple[str, dict[str, Any], int]  # fingerprint, answer, position
+
+
+def replayed(
+    store: LogisRecorder, ctx: Context, found: Found | None = UNREAD
+) -> CommandResult | None:
+    """The first answer to a command sent again with its idempotency key (as
+    `found` read it with the command's other reads, else read now); 422 when
+    the key served for another request."""
     if not ctx.idempotency_key:
         return None
-    found = store.find_idempotency(ctx.idempotency_key)
+    if found is UNREAD:
+        found = store.find_idempotency(ctx.idempotency_key)
     if found is None:
         return None
     saved_fingerprint, answer, position = found

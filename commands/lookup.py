@@ -21,7 +21,7 @@ from domain.liste import ListedCandidate, next_candidates
 from domain.programme import LET, TO_LET
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import date
 
     from commands.application import Logis
@@ -214,6 +214,7 @@ class Lookup:
             for candidate in dwelling["candidates"]
         }
         listed = {i for liste in register.listes for i in liste.dossier_ids}
+        self.dossiers.preload(listed - proposed)
         waiting = {
             i
             for i in listed - proposed
@@ -239,6 +240,14 @@ class Dossiers(dict[UUID, Dossier]):
     def __init__(self, app: Logis) -> None:
         super().__init__()
         self._app = app
+
+    def preload(self, dossier_ids: Iterable[UUID]) -> None:
+        """Those not loaded yet, loaded together (one read where the store
+        can); an unknown one is left for `__missing__` to refuse in turn."""
+        missing = [i for i in dossier_ids if i not in self]
+        for dossier_id, found in self._app.find_many(missing).items():
+            if isinstance(found, Dossier):
+                self[dossier_id] = found
 
     def __missing__(self, dossier_id: UUID) -> Dossier:
         dossier = self._app.get_dossier(dossier_id)

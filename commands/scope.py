@@ -51,6 +51,7 @@ def named_dossiers(
     is_cal = isinstance(record, Commission) and record.kind == CAL
     cal = CALParties(app, record) if is_cal else None
     landlords: dict[UUID, str | None] = {}
+    named.preload(ids)
     for dossier_id in ids:
         dossier = named[dossier_id]
         parties = cal.of(dossier) if cal is not None else frozenset()

@@ -15,7 +15,11 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from domain.department import Department
+from domain.department import (
+    Department,
+    DepartmentNotConfiguredError,
+    version_in_force,
+)
 from domain.department_settings import DepartmentSettings
 
 if TYPE_CHECKING:
@@ -34,6 +38,22 @@ class SettingsVersions:
         self._known = {}
         # (department, its aggregate's version) -> its versions then
         self._histories: dict[tuple[str, int], Versions] = {}
+
+    def in_force(
+        self, department: str, day: date, version: int, read: Callable[[], Any]
+    ) -> tuple[int, DepartmentSettings]:
+        """The number and settings of the version in force on `day`, the
+        department's aggregate being at `version` (`read()`: it, loaded only
+        for a version not seen yet)."""
+        versions = self.history(department, version, read)
+        if versions is None:
+            msg = (
+                f"Le département {department} n'a aucun paramétrage : "
+                "un administrateur doit l'adopter."
+            )
+            raise DepartmentNotConfiguredError(msg)
+        number, data = version_in_force(versions, department, day)
+        return number, self.get(department, number, data)
 
     def history(
         self, department: str, version: int, read: Callable[[], Any]

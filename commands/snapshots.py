@@ -52,6 +52,16 @@ class Taken(NamedTuple):
     state: bytes
 
 
+class CommandReads(NamedTuple):
+    """What a command reads before it acts, read together: its idempotency
+    key's first answer (fingerprint, answer, position), its record's nearest
+    snapshot and stored events after it, its department's last version."""
+
+    idempotency: tuple[str, dict[str, Any], int] | None
+    record: tuple[Snapshot | None, Sequence[Any]] | None
+    department_version: int | None
+
+
 class SnapshotStore(Protocol):
     """What the application needs of the snapshots' table (infra/snapshots.py)."""
 
@@ -66,11 +76,22 @@ class SnapshotStore(Protocol):
         `limit`); without one, the stored events from the first."""
         ...
 
+    def command_reads(
+        self, key: str | None, record_id: UUID | None, department_id: UUID | None
+    ) -> CommandReads: ...
+
+    def after_many(
+        self, record_ids: Iterable[UUID]
+    ) -> dict[UUID, tuple[Snapshot | None, Sequence[Any]]]: ...
+
     def take(
         self, aggregate: Any, recorded_until: datetime, happened_until: date | None
     ) -> Taken | None: ...
 
     def write(self, record_id: UUID, taken: list[Taken]) -> None: ...
+
+    def replayed(self, replay: Replay) -> None:
+        """A load is done (the store may keep the record it replayed)."""
 
 
 class Replay:
@@ -103,9 +124,11 @@ class Replay:
 
     def done(self) -> Any:
         """The record; the snapshots taken on the way written."""
-        if self.taken and self.store is not None:
-            self.store.write(self.record_id, self.taken)
-            self.taken = []
+        if self.store is not None:
+            if self.taken:
+                self.store.write(self.record_id, self.taken)
+                self.taken = []
+            self.store.replayed(self)
         return self.aggregate
 
     def _dates(self, event: Any) -> None:
@@ -128,6 +151,14 @@ class Replay:
         )
         if taken is not None:
             self.taken.append(taken)
+
+
+def replayed_from(
+    app: Any, record_id: UUID, start: Snapshot | None, stored: Iterable[Any]
+) -> Any:
+    """The record replayed from `start` over its `stored` events after it."""
+    events = map(app.mapper.to_domain_event, stored)
+    return Replay(app.snapshots, record_id, start).apply(events).done()
 
 
 def paged(read: Any, record_id: UUID, after: int, page: int) -> Iterator[Any]:

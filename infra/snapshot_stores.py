@@ -3,7 +3,8 @@ application gets it (bootstrap attaches it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -13,6 +14,9 @@ from infra.snapshot_sealing import SnapshotSealing
 from infra.snapshots import INTERVAL, RecordSnapshots
 from infra.sql_dialects import psycopg_query, quoted
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
 
 class SQLiteRecordSnapshots(RecordSnapshots):
     def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
@@ -21,6 +25,8 @@ class SQLiteRecordSnapshots(RecordSnapshots):
 
 
 class PostgresRecordSnapshots(RecordSnapshots):
+    one_statement = True  # a statement is a round trip
+
     def __init__(self, recorder: Any, keys: HouseholdKeys, mapper: Any) -> None:
         schema = recorder.datastore.schema
         events = recorder.events_table_name
@@ -42,6 +48,19 @@ class PostgresRecordSnapshots(RecordSnapshots):
         # One statement needs no transaction (BEGIN and ROLLBACK: two round
         # trips more); the library reads its events so too.
         return self.datastore.cursor()
+
+    @contextmanager
+    def batch(self) -> Iterator[Callable[[Any, Any], Callable[[], list[Any]]]]:
+        # Sent together in a pipeline, answered in one round trip (the
+        # connection autocommits: no BEGIN, no ROLLBACK).
+        with self.datastore.get_connection() as conn, conn.pipeline():
+
+            def run(statement: Any, params: Any) -> Callable[[], list[Any]]:
+                curs = conn.cursor()
+                curs.execute(statement, params)
+                return curs.fetchall  # type: ignore[no-any-return]
+
+            yield run
 
 
 def attach_snapshots(

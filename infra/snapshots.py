@@ -40,12 +40,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import (
     PersistenceError,
-    StoredEvent,
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
 from commands.snapshots import Snapshot, Taken
 from infra.household_keys import HouseholdKeys
+from infra.recent_states import RecentStates
+from infra.snapshot_reads import SnapshotReads
 from infra.snapshot_state import (
     fingerprint,
     households_held,
@@ -56,6 +57,7 @@ from infra.snapshot_state import (
 )
 
 if TYPE_CHECKING:
+    from commands.snapshots import Replay
     from domain.clocks import Clocks
     from infra.snapshot_sealing import SnapshotSealing
 
@@ -63,13 +65,9 @@ log = logging.getLogger("logis.snapshots")
 
 INTERVAL = 50  # a snapshot every 50 versions of a record
 NONCE_BYTES = 12
-SNAPSHOT_FIELDS = (
-    "originator_version, topic, class_version, event_hash, recorded_until, "
-    "happened_until, household_id, state, sealed"
-)
 
 
-class RecordSnapshots:
+class RecordSnapshots(SnapshotReads):
     """The snapshots' table of one store. Subclasses give the SQL dialect."""
 
     def __init__(
@@ -87,6 +85,7 @@ class RecordSnapshots:
         self.interval = interval
         self.fingerprint = fingerprint()
         self.transcoder = snapshot_transcoder(mapper.transcoder)
+        self.recent = RecentStates(keys)  # the records last loaded, in memory
 
     # -- dialect --
 
@@ -110,46 +109,6 @@ class RecordSnapshots:
             curs.execute(self.query(self._latest(conditions)), params)
             row = curs.fetchone()
         return None if row is None else self._snapshot(record_id, row)
-
-    def after(
-        self, record_id: UUID, clocks: Clocks, limit: int | None = None
-    ) -> tuple[Snapshot | None, list[StoredEvent]]:
-        """The snapshot `nearest` finds and the stored events after it (the
-        first `limit`), in one statement: a load costs the round trip it cost
-        without snapshots. Without a snapshot that matches, the events from
-        the first."""
-        conditions, params = self._conditions(record_id, clocks)
-        key = self.param(record_id)
-        bound = "" if limit is None else f" LIMIT {int(limit)}"
-        statement = self.query(
-            f"WITH s AS ({self._latest(conditions)}) SELECT 1 AS part, "
-            f"{SNAPSHOT_FIELDS} FROM s UNION ALL SELECT 2, originator_version, "
-            "topic, NULL, NULL, NULL, NULL, NULL, state, NULL FROM (SELECT "
-            f"originator_version, topic, state FROM {self.events} "
-            "WHERE originator_id = ? AND originator_version > "
-            "COALESCE((SELECT originator_version FROM s), 0) "
-            f"ORDER BY originator_version{bound}) AS later "
-            "ORDER BY part, originator_version"
-        )
-        with self.reading() as curs:
-            curs.execute(statement, [*params, key])
-            rows = curs.fetchall()
-        snapshot = None
-        if rows and rows[0]["part"] == 1:
-            snapshot = self._snapshot(record_id, rows[0])
-            if snapshot is None:  # not to be trusted: the events from the first
-                return None, list(self.recorder.select_events(record_id, limit=limit))
-            rows = rows[1:]
-        events = [
-            StoredEvent(
-                originator_id=record_id,
-                originator_version=int(row["originator_version"]),
-                topic=row["topic"],
-                state=bytes(row["state"]),
-            )
-            for row in rows
-        ]
-        return snapshot, events
 
     def _conditions(self, record_id: UUID, clocks: Clocks) -> tuple[str, list[Any]]:
         """What a snapshot must satisfy to start a load by `clocks` (its
@@ -267,6 +226,17 @@ class RecordSnapshots:
             plain,
         )
 
+    def replayed(self, replay: Replay) -> None:
+        """A load replayed the record: kept in memory if it was a current load
+        (infra/recent_states.py)."""
+        if replay.recorded_until is not None:
+            self.recent.remember(
+                replay.record_id,
+                replay.aggregate,
+                replay.recorded_until,
+                replay.happened_until,
+            )
+
     def write(self, record_id: UUID, taken: list[Taken]) -> None:
         """Store the snapshots taken (each after its event's seal; none for a
         household whose key is gone, or an event without a seal)."""
@@ -348,6 +318,7 @@ class RecordSnapshots:
     def drop(self, record_ids: list[UUID]) -> None:
         """Forget every snapshot of these records (an erasure: unreadable
         already, they need not linger)."""
+        self.recent.forget(record_ids)
         if not record_ids:
             return
         marks = ", ".join("?" for _ in record_ids)

@@ -11,6 +11,7 @@ are created by the migrations (infra/migrations/), the library's by the library.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from contextlib import AbstractContextManager
 from datetime import date
@@ -139,19 +140,26 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         (its connections are in the process: none to hold)."""
         return self.household_keys.writes.deferred()
 
-    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT i.fingerprint, i.answer, e.rowid AS position "
-                f"FROM {self.idempotency_table} i JOIN {self.events_table_name} e "
-                "ON e.originator_id = i.originator_id "
-                "AND e.originator_version = i.originator_version WHERE i.key = ?",
-                (key,),
-            )
-            row = c.fetchone()
+    @property
+    def idempotency_query(self) -> str:
+        """The statement reading a key's fingerprint, answer and position."""
+        return (
+            f"SELECT i.fingerprint, i.answer, e.rowid AS position "
+            f"FROM {self.idempotency_table} i JOIN {self.events_table_name} e "
+            "ON e.originator_id = i.originator_id "
+            "AND e.originator_version = i.originator_version WHERE i.key = ?"
+        )
+
+    @staticmethod
+    def idempotency_found(row: Any) -> tuple[str, dict[str, Any], int] | None:
         if row is None:
             return None
         return row["fingerprint"], json.loads(row["answer"]), row["position"]
+
+    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.idempotency_query, (key,))
+            return self.idempotency_found(c.fetchone())
 
     def count_events(self) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -235,20 +243,27 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
         flushed(self.household_keys, append.household)
         return ids
 
-    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
-        statement = self.sql(
+    @functools.cached_property
+    def idempotency_query(self) -> Composed:
+        """The statement reading a key's fingerprint, answer and position."""
+        return self.sql(
             "SELECT i.fingerprint, i.answer, e.notification_id AS position "
             "FROM {schema}.{idempotency} i JOIN {schema}.{events} e "
             "ON e.originator_id = i.originator_id "
             "AND e.originator_version = i.originator_version WHERE i.key = %s"
         )
-        # One statement: no transaction around it (the connection autocommits).
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, (key,), prepare=True)
-            row = curs.fetchone()
+
+    @staticmethod
+    def idempotency_found(row: Any) -> tuple[str, dict[str, Any], int] | None:
         if row is None:
             return None
         return row["fingerprint"], row["answer"], row["position"]
+
+    def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
+        # One statement: no transaction around it (the connection autocommits).
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.idempotency_query, (key,), prepare=True)
+            return self.idempotency_found(curs.fetchone())
 
     def count_events(self) -> int:
         statement = self.sql("SELECT COUNT(*) AS n FROM {schema}.{events}")

@@ -2,15 +2,21 @@
 settings version is validated once for all the commands that read it, yet a
 new version takes effect on the next command and no reader can change the one
 the others share; a record read as of a day decodes its events once, only up
-to the first beyond the day, and is the record as it stood that day."""
+to the first beyond the day, and is the record as it stood that day; a
+command reads its idempotency key, its record and its department's settings
+version in one read (infra/snapshot_reads.py); a record this process loaded
+before is replayed only from the events stored since (infra/recent_states.py),
+never once its household's key is destroyed or its seal changed."""
 
 from __future__ import annotations
 
 import copy
 import pickle
 from contextlib import closing
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
 
 import pytest
 from pydantic import ValidationError
@@ -18,11 +24,15 @@ from pydantic import ValidationError
 from commands.department import AdoptSettings
 from domain.clocks import Clocks
 from domain.department_settings import DepartmentSettings
+from domain.personal import ERASED
 from infra.departments import load_department_settings
+from infra.household_keys import keys_of
+from tests.helpers.backends import EVERY_STORE
 from tests.helpers.projections import (
     FIRST_DAY,
     adopt_departments,
     context,
+    context_at,
     identify,
     instruction,
     open_system,
@@ -117,6 +127,112 @@ class TestAsOfRead:
             assert state(read) == expected, day
             # each event once, none after the first one beyond the day
             assert len(decoded) == min(n + 2, total), day
+
+
+@EVERY_STORE
+class TestCommandReads:
+    def test_a_keyed_command_reads_its_key_record_and_version_at_once(
+        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dossier_id = identify(app).id
+        enquiry = instruction(FIRST_DAY)[0]
+        ctx = replace(
+            context_at("departement", app.get_dossier(dossier_id)),
+            idempotency_key="enquiry-1",
+            fingerprint="enquiry-1",
+        )
+        reads = count_calls(monkeypatch, app.snapshots, "command_reads")
+        apart = [
+            count_calls(monkeypatch, app.recorder, "find_idempotency"),
+            count_calls(monkeypatch, app.snapshots, "after"),
+            count_calls(monkeypatch, app.recorder, "select_events"),
+        ]
+        first = app.step("dossier", dossier_id, enquiry, ctx)
+        assert len(reads) == 1
+        assert apart == [[], [], []]
+        again = app.step("dossier", dossier_id, enquiry, ctx)  # its first answer
+        assert again.replayed
+        assert (again.version, again.position) == (first.version, first.position)
+        assert app.get_dossier(dossier_id).version == 2
+
+    def test_a_record_loaded_again_decodes_only_the_events_stored_since(
+        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dossier_id = identify(app).id
+        for command in instruction(FIRST_DAY)[:2]:
+            step(app, dossier_id, command)
+        decoded = count_calls(monkeypatch, app.mapper, "to_domain_event")
+        loaded = app.get_dossier(dossier_id)
+        assert [event.originator_version for event in decoded] == [3]
+        assert state(loaded) == state(replayed(app, dossier_id))
+        assert loaded.applicant_name == "Ménage de test"
+        assert app.get_dossier(dossier_id) is not loaded  # each its own
+
+    def test_a_record_kept_is_forgotten_once_its_household_key_is_destroyed(
+        self, app: Logis
+    ) -> None:
+        dossier_id = identify(app).id
+        household = app.get_dossier(dossier_id).household_id
+        keys_of(app).erase(household, "test")  # as another process's erasure
+        assert app.get_dossier(dossier_id).applicant_name == ERASED
+        assert app.snapshots.recent.recall(dossier_id) is None
+
+    def test_a_record_kept_is_read_again_when_its_seal_changed(
+        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dossier_id = identify(app).id
+        step(app, dossier_id, instruction(FIRST_DAY)[0])
+        app.get_dossier(dossier_id)
+        snapshots = app.snapshots
+        with snapshots.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                snapshots.query(
+                    f"UPDATE {snapshots.seals} SET event_hash = ? "
+                    "WHERE originator_id = ? AND originator_version = 2"
+                ),
+                ("0" * 64, snapshots.param(dossier_id)),
+            )
+        decoded = count_calls(monkeypatch, app.mapper, "to_domain_event")
+        assert app.get_dossier(dossier_id).version == 2
+        assert [event.originator_version for event in decoded] == [1, 2]
+
+    def test_records_kept_are_read_together_with_what_others_stored_since(
+        self, app: Logis, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ids = [identify(app).id for _ in range(3)]
+        for dossier_id in ids:
+            app.get_dossier(dossier_id)  # kept
+        with closing(open_system(database_url)) as other:  # another process
+            step(other.app, ids[1], instruction(FIRST_DAY)[0])
+        unknown = uuid4()
+        together = count_calls(monkeypatch, app.snapshots, "after_many")
+        apart = count_calls(monkeypatch, app.snapshots, "after")
+        found = app.find_many([*ids, unknown])
+        assert len(together) == 1
+        assert apart == [unknown]
+        assert found[unknown] is None
+        assert [found[i].version for i in ids] == [1, 2, 1]
+        for dossier_id in ids:
+            assert state(found[dossier_id]) == state(replayed(app, dossier_id))
+
+    def test_the_records_kept_are_bounded_in_number_and_bytes(self, app: Logis) -> None:
+        recent = app.snapshots.recent
+        recent.size = 2
+        ids = [identify(app).id for _ in range(3)]
+        for dossier_id in ids:
+            app.get_dossier(dossier_id)
+        kept = [recent.recall(i) is not None for i in ids]
+        assert kept == [False, True, True]  # the least recently used forgotten
+        recent.budget = len(recent.recall(ids[2]).state)
+        app.get_dossier(ids[0])
+        assert [recent.recall(i) is not None for i in ids] == [True, False, False]
+
+
+def replayed(app: Logis, record_id: UUID) -> Any:
+    aggregate = None
+    for event in app.events.get(record_id):
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 def state(aggregate: Any) -> dict[str, Any]:
