@@ -205,6 +205,22 @@ def test_a_snapshot_re_encrypted_under_its_household_key_is_named(
     assert_named(logis, dossier_id, 4)
 
 
+def test_an_unreadable_snapshot_is_passed_over_by_loads_and_named(
+    client: TestClient, department: str, snapshots: Snapshots, logis: Any
+) -> None:
+    record_id = department_snapshotted(client)
+    version = max(snapshots.rows(record_id))
+    snapshots.set_state(record_id, version, b"\x00not a state")
+    other = open_system(snapshots.url)  # without the record in memory
+    try:
+        loaded = other.app._find(record_id)
+        assert loaded.version == version
+        assert vars(loaded) == vars(replayed(other, record_id))
+    finally:
+        other.close()
+    assert_named(logis, record_id, version)
+
+
 def test_deleted_snapshots_are_harmless(
     client: TestClient, department: str, snapshots: Snapshots, logis: Any
 ) -> None:
