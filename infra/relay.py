@@ -29,7 +29,7 @@ import structlog
 from eventsourcing.postgres import PostgresDatastore
 from kafka import KafkaProducer
 
-from infra.integration_events import to_integration_event
+from infra.integration_events import Message, to_integration_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -116,6 +116,15 @@ def kafka_producer(config: RelayConfig) -> KafkaProducer:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """The messages of the stored events after `start`, up to `last`."""
+
+    start: int
+    last: int
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
 class RelayStatus:
     position: int
     head: int
@@ -140,6 +149,7 @@ class Relay:
         self.producer_factory = producer_factory
         self.positions = RelayPositions(app.recorder.datastore)  # type: ignore[attr-defined]
         self.producer: Any = None
+        self.prepared: Batch | None = None  # the next batch, built ahead
         self.lock_key = f"logis:relay:{config.name}"
         self.standing_by = False
         self.failures = 0  # attempts failed since the start (sends, commits)
@@ -160,9 +170,37 @@ class Relay:
             log.info("relay_leading", relay=self.config.name)
             self.standing_by = False
         start = self.positions.get(self.config.name)
+        prepared, self.prepared = self.prepared, None
+        batch = prepared if prepared and prepared.start == start else self.read(start)
+        if batch is None:
+            return 0
+        producer = self.connect()
+        futures = [
+            producer.send(m.topic, key=m.key, value=m.value) for m in batch.messages
+        ]
+        # While the broker takes them: the next batch read and built (the store's
+        # events never change: still right if this batch has to be sent again).
+        self.prepared = self.read(batch.last)
+        producer.flush(timeout=self.config.send_timeout_seconds)
+        for future in futures:
+            future.get(timeout=self.config.send_timeout_seconds)  # raises if unacked
+        if self.config.pause_before_commit_seconds:
+            log.info("relay_pausing_before_commit", position=batch.last)
+            time.sleep(self.config.pause_before_commit_seconds)
+        self.positions.set(self.config.name, batch.last)  # only now: acknowledged
+        log.debug(
+            "relay_batch_published",
+            start=start,
+            position=batch.last,
+            events=len(batch.messages),
+        )
+        return len(batch.messages)
+
+    def read(self, start: int) -> Batch | None:
+        """The messages of the events after `start` (None: none yet)."""
         head = self.app.recorder.max_notification_id() or 0
         if start >= head:
-            return 0
+            return None
         notifications = self.app.recorder.select_notifications(
             start=start,
             limit=self.config.batch_size,
@@ -170,30 +208,17 @@ class Relay:
             inclusive_of_start=False,
         )
         if not notifications:
-            return 0
+            return None
+        # Personal values are never published (integration_events.public_data):
+        # left sealed, they are not decrypted for nothing.
+        mapper = self.app.mapper
+        decode = getattr(mapper, "to_sealed_event", mapper.to_domain_event)
+        prefix = self.config.prefix
         messages = [
-            to_integration_event(
-                self.app.mapper.to_domain_event(n),
-                n.id,
-                stored_topic=n.topic,
-                prefix=self.config.prefix,
-            )
+            to_integration_event(decode(n), n.id, stored_topic=n.topic, prefix=prefix)
             for n in notifications
         ]
-        producer = self.connect()
-        futures = [producer.send(m.topic, key=m.key, value=m.value) for m in messages]
-        producer.flush(timeout=self.config.send_timeout_seconds)
-        for future in futures:
-            future.get(timeout=self.config.send_timeout_seconds)  # raises if unacked
-        last = notifications[-1].id
-        if self.config.pause_before_commit_seconds:
-            log.info("relay_pausing_before_commit", position=last)
-            time.sleep(self.config.pause_before_commit_seconds)
-        self.positions.set(self.config.name, last)  # only now: acknowledged
-        log.debug(
-            "relay_batch_published", start=start, position=last, events=len(messages)
-        )
-        return len(messages)
+        return Batch(start, notifications[-1].id, messages)
 
     def connect(self) -> Any:
         """The producer, built on first use (after a failure, anew)."""
