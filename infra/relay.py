@@ -2,10 +2,12 @@
 an integration event (infra/integration_events.py). At least once, never a gap.
 
 A batch at a time: read the events after the relay's stored position, send each
-(acks=all), flush, wait for every acknowledgement, and only then store the
-batch's last position (table `relay_position`, in the events' database). A crash
-or a broker outage between a send and that commit makes the next attempt send
-the batch again: consumers dedupe by `event_id`. On any failure the producer is
+(acks=all), wait for every acknowledgement, and only then store the batch's last
+position (table `relay_position`, in the events' database). The next batch is
+read and sent before the acknowledgements are awaited (two batches in flight at
+most), so that the broker never waits for the relay. A crash or a broker outage
+between a send and that commit makes the next attempt send the batch (and the
+one ahead of it) again: consumers dedupe by `event_id`. On any failure the producer is
 dropped unsent (its queued batches aborted), and the relay backs off and starts
 again from its stored position: it never passes an unacknowledged event.
 
@@ -149,7 +151,8 @@ class Relay:
         self.producer_factory = producer_factory
         self.positions = RelayPositions(app.recorder.datastore)  # type: ignore[attr-defined]
         self.producer: Any = None
-        self.prepared: Batch | None = None  # the next batch, built ahead
+        # The next batch, sent ahead of the current one's acknowledgements.
+        self.in_flight: tuple[Batch, list[Any]] | None = None
         self.lock_key = f"logis:relay:{config.name}"
         self.standing_by = False
         self.failures = 0  # attempts failed since the start (sends, commits)
@@ -170,18 +173,20 @@ class Relay:
             log.info("relay_leading", relay=self.config.name)
             self.standing_by = False
         start = self.positions.get(self.config.name)
-        prepared, self.prepared = self.prepared, None
-        batch = prepared if prepared and prepared.start == start else self.read(start)
-        if batch is None:
-            return 0
-        producer = self.connect()
-        futures = [
-            producer.send(m.topic, key=m.key, value=m.value) for m in batch.messages
-        ]
-        # While the broker takes them: the next batch read and built (the store's
-        # events never change: still right if this batch has to be sent again).
-        self.prepared = self.read(batch.last)
-        producer.flush(timeout=self.config.send_timeout_seconds)
+        flight, self.in_flight = self.in_flight, None
+        if flight is not None and flight[0].start == start:
+            batch, futures = flight  # sent by the call before
+        else:  # (a batch sent for another position: at worst sent twice)
+            batch = self.read(start)
+            if batch is None:
+                return 0
+            futures = self.send(batch)
+        # The next batch read, built and sent before this one's acknowledgements
+        # are awaited, so that the broker never waits for the relay; its
+        # position is stored once it is acknowledged too, by the next call.
+        ahead = self.read(batch.last)
+        if ahead is not None:
+            self.in_flight = (ahead, self.send(ahead))
         for future in futures:
             future.get(timeout=self.config.send_timeout_seconds)  # raises if unacked
         if self.config.pause_before_commit_seconds:
@@ -195,6 +200,11 @@ class Relay:
             events=len(batch.messages),
         )
         return len(batch.messages)
+
+    def send(self, batch: Batch) -> list[Any]:
+        """The batch handed to the producer: a future for each message."""
+        send = self.connect().send
+        return [send(m.topic, key=m.key, value=m.value) for m in batch.messages]
 
     def read(self, start: int) -> Batch | None:
         """The messages of the events after `start` (None: none yet)."""
@@ -230,12 +240,14 @@ class Relay:
         """After a failure: abort whatever it still holds (never sent later,
         behind the batch's resend), and build a new one next time."""
         producer, self.producer = self.producer, None
+        self.in_flight = None
         if producer is not None:
             with contextlib.suppress(Exception):
                 producer.close(timeout=0)
 
     def close(self) -> None:
         producer, self.producer = self.producer, None
+        self.in_flight = None  # sent maybe, its position not stored: sent again
         if producer is not None:
             with contextlib.suppress(Exception):
                 producer.close(timeout=self.config.send_timeout_seconds)
