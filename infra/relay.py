@@ -83,7 +83,7 @@ def _now() -> str:
 class RelayConfig:
     bootstrap: str
     prefix: str = "logis"
-    batch_size: int = 500
+    batch_size: int = 2000
     poll_seconds: float = 0.5
     idempotence: bool = False
     send_timeout_seconds: float = 30.0
