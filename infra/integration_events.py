@@ -17,6 +17,7 @@ d'intégration"), not the store's own serialisation.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -104,10 +105,15 @@ def event_id(aggregate_id: uuid.UUID | str, version: int) -> str:
 
 
 def aggregate_type_of(event: object) -> str:
+    return _aggregate_type(type(event))
+
+
+@functools.cache
+def _aggregate_type(event_class: type) -> str:
     for aggregate, name in AGGREGATE_TYPES.items():
-        if isinstance(event, aggregate.Event):  # type: ignore[attr-defined]
+        if issubclass(event_class, aggregate.Event):  # type: ignore[attr-defined]
             return name
-    msg = f"no aggregate type for {type(event).__qualname__}"
+    msg = f"no aggregate type for {event_class.__qualname__}"
     raise LookupError(msg)
 
 
@@ -146,16 +152,27 @@ def to_integration_event(
 
 def public_data(event_class: type, state: Mapping[str, Any]) -> dict[str, Any]:
     """The event's fields that may leave Logis, as JSON values."""
-    withheld = withheld_fields(event_class)
-    annotations = _annotations(event_class)
+    left_out, scalars = _fields_of(event_class)
     data = {}
     for name, value in state.items():
-        if name in ENVELOPE_FIELDS or name in withheld or name.startswith("_"):
+        if name in left_out or name.startswith("_"):
             continue
-        kept = _public_value(name, value, annotations.get(name, ""))
+        kept = _public_value(name, value, scalars.get(name, False))
         if kept is not _DROP:
             data[name] = kept
     return data
+
+
+@functools.cache
+def _fields_of(event_class: type) -> tuple[frozenset[str], dict[str, bool]]:
+    """The class's fields never published (the envelope's, those withheld),
+    and whether each field's annotation is a type published whole: read once
+    a class, not for every event."""
+    annotations = _annotations(event_class)
+    return (
+        frozenset(ENVELOPE_FIELDS | withheld_fields(event_class)),
+        {name: _scalar_annotation(hint) for name, hint in annotations.items()},
+    )
 
 
 def withheld_fields(event_class: type) -> set[str]:
@@ -170,9 +187,9 @@ def withheld_fields(event_class: type) -> set[str]:
 _DROP = object()
 
 
-def _public_value(name: str, value: Any, annotation: str) -> Any:
+def _public_value(name: str, value: Any, scalar: bool) -> Any:
     if value is None:  # absent: published for codes and scalars, not for texts
-        return None if name in CODED_FIELDS or _scalar_annotation(annotation) else _DROP
+        return None if name in CODED_FIELDS or scalar else _DROP
     if isinstance(value, str):
         return value if name in CODED_FIELDS else _DROP
     if isinstance(value, list | tuple):

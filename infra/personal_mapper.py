@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import os
+from binascii import a2b_base64
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -40,6 +41,7 @@ from domain.personal import (
     replace_value,
     value_at,
 )
+from infra.store import shared_uuid
 
 if TYPE_CHECKING:
     from eventsourcing.domain import DomainEventProtocol
@@ -49,11 +51,16 @@ if TYPE_CHECKING:
 
 MARK = "__erasable__"
 NONCE_BYTES = 12
+CIPHERS_KEPT = 4096
 
 
 class ErasableMapper(Mapper[UUID]):
     keys: HouseholdKeys | None = None
     recorder: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ciphers: dict[bytes, AESGCM] = {}
 
     def attach(self, keys: HouseholdKeys, recorder: Any) -> None:
         """Give the mapper the store's key tables (bootstrap does it)."""
@@ -104,6 +111,11 @@ class ErasableMapper(Mapper[UUID]):
 
     # ---- reading ------------------------------------------------------------------
 
+    def to_sealed_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        """The event with its personal values left as stored, sealed: for a
+        reader that never uses them (the relay publishes none)."""
+        return super().to_domain_event(stored_event)
+
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
         paths = personal_fields(type(event))
@@ -126,15 +138,28 @@ class ErasableMapper(Mapper[UUID]):
         return event
 
     def _decrypt(self, marker: dict[str, Any], originator_id: Any, path: str) -> Any:
-        key = self._keys().key(UUID(hex=marker[MARK]))
+        key = self._keys().key(shared_uuid(marker[MARK]))
         if key is None:
             return marker["erased"]
-        plain = AESGCM(key).decrypt(
-            base64.b64decode(marker["nonce"]),
-            base64.b64decode(marker["ct"]),
+        plain = self._cipher(key).decrypt(
+            a2b_base64(marker["nonce"]),
+            a2b_base64(marker["ct"]),
             _aad(originator_id, path),
         )
+        if plain[:1] == b'"' and b"\\" not in plain:  # a plain string: no hook
+            return plain[1:-1].decode()
         return self.transcoder.decode(plain)
+
+    def _cipher(self, key: bytes) -> AESGCM:
+        """The AES-GCM cipher of a key, kept while keys are read again (a
+        household's events come together)."""
+        ciphers = self.ciphers
+        cipher = ciphers.get(key)
+        if cipher is None:
+            if len(ciphers) >= CIPHERS_KEPT:
+                ciphers.clear()
+            cipher = ciphers[key] = AESGCM(key)
+        return cipher
 
     # ---- the household ------------------------------------------------------------
 

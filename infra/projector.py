@@ -23,6 +23,7 @@ from infra.projection_status import ProjectionStatus, statuses
 from infra.rebuild import rebuild
 from infra.rowviews import SQLRowView
 from infra.sealed_columns import sealer_of
+from infra.shared_reads import SharedReads
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,6 +62,9 @@ class ProjectionEngine:
         # commit of this process's projector instead of polling a sleep away.
         self.advanced = threading.Condition()
         self.commits = 0
+        # Within a pass (run_once), what one projection's batch read and
+        # decoded, for the next ones reading the same positions.
+        self._shared: SharedReads | None = None
 
     # ---- views -------------------------------------------------------------------
 
@@ -126,9 +130,23 @@ class ProjectionEngine:
     # ---- processing --------------------------------------------------------------
 
     def run_once(self, max_batches: int = 10) -> int:
-        """One pass over every projection; how many events were applied."""
+        """One pass over every projection, a batch each in turn (those that
+        still move), so that they read the same stored events together and
+        decode them once; how many events were applied."""
         with self.mutex:
-            return sum(self._advance(p, max_batches) for p in self.projections.values())
+            self._shared = SharedReads(self.app, keep=4 * self.batch_size)
+            try:
+                done = 0
+                moving = list(self.projections.values())
+                for _ in range(max_batches):
+                    counts = [(p, self._advance(p, 1)) for p in moving]
+                    done += sum(count for _, count in counts)
+                    moving = [p for p, count in counts if count]
+                    if not moving:
+                        break
+                return done
+            finally:
+                self._shared = None  # not kept between passes: keys may go
 
     def catch_up(self) -> int:
         total = 0
@@ -326,18 +344,13 @@ class ProjectionEngine:
         if start >= head:
             return 0, True
         size = limit or self.batch_size
-        notifications = self.app.recorder.select_notifications(
-            start=start,
-            limit=size,
-            stop=head,
-            topics=projection_class.topics,
-            inclusive_of_start=False,
-        )
+        reads = self._shared or SharedReads(self.app, keep=0)
+        notifications = reads.select(start, size, head, projection_class.topics)
         full = len(notifications) == size
         last = notifications[-1].id if full else head  # skipped events are passed over
         view.begin(after=start)
         try:
-            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            events = [reads.decoded(n) for n in notifications]
             projection.prefetch(events)
             process = projection.process_event  # bound once: dispatch per event
             for notification, event in zip(notifications, events, strict=True):

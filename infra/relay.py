@@ -2,10 +2,12 @@
 an integration event (infra/integration_events.py). At least once, never a gap.
 
 A batch at a time: read the events after the relay's stored position, send each
-(acks=all), flush, wait for every acknowledgement, and only then store the
-batch's last position (table `relay_position`, in the events' database). A crash
-or a broker outage between a send and that commit makes the next attempt send
-the batch again: consumers dedupe by `event_id`. On any failure the producer is
+(acks=all), wait for every acknowledgement, and only then store the batch's last
+position (table `relay_position`, in the events' database). The next batch is
+read and sent before the acknowledgements are awaited (two batches in flight at
+most), so that the broker never waits for the relay. A crash or a broker outage
+between a send and that commit makes the next attempt send the batch (and the
+one ahead of it) again: consumers dedupe by `event_id`. On any failure the producer is
 dropped unsent (its queued batches aborted), and the relay backs off and starts
 again from its stored position: it never passes an unacknowledged event.
 
@@ -29,7 +31,7 @@ import structlog
 from eventsourcing.postgres import PostgresDatastore
 from kafka import KafkaProducer
 
-from infra.integration_events import to_integration_event
+from infra.integration_events import Message, to_integration_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,7 +83,7 @@ def _now() -> str:
 class RelayConfig:
     bootstrap: str
     prefix: str = "logis"
-    batch_size: int = 500
+    batch_size: int = 2000
     poll_seconds: float = 0.5
     idempotence: bool = False
     send_timeout_seconds: float = 30.0
@@ -116,6 +118,15 @@ def kafka_producer(config: RelayConfig) -> KafkaProducer:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """The messages of the stored events after `start`, up to `last`."""
+
+    start: int
+    last: int
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
 class RelayStatus:
     position: int
     head: int
@@ -140,6 +151,8 @@ class Relay:
         self.producer_factory = producer_factory
         self.positions = RelayPositions(app.recorder.datastore)  # type: ignore[attr-defined]
         self.producer: Any = None
+        # The next batch, sent ahead of the current one's acknowledgements.
+        self.in_flight: tuple[Batch, list[Any]] | None = None
         self.lock_key = f"logis:relay:{config.name}"
         self.standing_by = False
         self.failures = 0  # attempts failed since the start (sends, commits)
@@ -160,9 +173,44 @@ class Relay:
             log.info("relay_leading", relay=self.config.name)
             self.standing_by = False
         start = self.positions.get(self.config.name)
+        flight, self.in_flight = self.in_flight, None
+        if flight is not None and flight[0].start == start:
+            batch, futures = flight  # sent by the call before
+        else:  # (a batch sent for another position: at worst sent twice)
+            batch = self.read(start)
+            if batch is None:
+                return 0
+            futures = self.send(batch)
+        # The next batch read, built and sent before this one's acknowledgements
+        # are awaited, so that the broker never waits for the relay; its
+        # position is stored once it is acknowledged too, by the next call.
+        ahead = self.read(batch.last)
+        if ahead is not None:
+            self.in_flight = (ahead, self.send(ahead))
+        for future in futures:
+            future.get(timeout=self.config.send_timeout_seconds)  # raises if unacked
+        if self.config.pause_before_commit_seconds:
+            log.info("relay_pausing_before_commit", position=batch.last)
+            time.sleep(self.config.pause_before_commit_seconds)
+        self.positions.set(self.config.name, batch.last)  # only now: acknowledged
+        log.debug(
+            "relay_batch_published",
+            start=start,
+            position=batch.last,
+            events=len(batch.messages),
+        )
+        return len(batch.messages)
+
+    def send(self, batch: Batch) -> list[Any]:
+        """The batch handed to the producer: a future for each message."""
+        send = self.connect().send
+        return [send(m.topic, key=m.key, value=m.value) for m in batch.messages]
+
+    def read(self, start: int) -> Batch | None:
+        """The messages of the events after `start` (None: none yet)."""
         head = self.app.recorder.max_notification_id() or 0
         if start >= head:
-            return 0
+            return None
         notifications = self.app.recorder.select_notifications(
             start=start,
             limit=self.config.batch_size,
@@ -170,30 +218,17 @@ class Relay:
             inclusive_of_start=False,
         )
         if not notifications:
-            return 0
+            return None
+        # Personal values are never published (integration_events.public_data):
+        # left sealed, they are not decrypted for nothing.
+        mapper = self.app.mapper
+        decode = getattr(mapper, "to_sealed_event", mapper.to_domain_event)
+        prefix = self.config.prefix
         messages = [
-            to_integration_event(
-                self.app.mapper.to_domain_event(n),
-                n.id,
-                stored_topic=n.topic,
-                prefix=self.config.prefix,
-            )
+            to_integration_event(decode(n), n.id, stored_topic=n.topic, prefix=prefix)
             for n in notifications
         ]
-        producer = self.connect()
-        futures = [producer.send(m.topic, key=m.key, value=m.value) for m in messages]
-        producer.flush(timeout=self.config.send_timeout_seconds)
-        for future in futures:
-            future.get(timeout=self.config.send_timeout_seconds)  # raises if unacked
-        last = notifications[-1].id
-        if self.config.pause_before_commit_seconds:
-            log.info("relay_pausing_before_commit", position=last)
-            time.sleep(self.config.pause_before_commit_seconds)
-        self.positions.set(self.config.name, last)  # only now: acknowledged
-        log.debug(
-            "relay_batch_published", start=start, position=last, events=len(messages)
-        )
-        return len(messages)
+        return Batch(start, notifications[-1].id, messages)
 
     def connect(self) -> Any:
         """The producer, built on first use (after a failure, anew)."""
@@ -205,12 +240,14 @@ class Relay:
         """After a failure: abort whatever it still holds (never sent later,
         behind the batch's resend), and build a new one next time."""
         producer, self.producer = self.producer, None
+        self.in_flight = None
         if producer is not None:
             with contextlib.suppress(Exception):
                 producer.close(timeout=0)
 
     def close(self) -> None:
         producer, self.producer = self.producer, None
+        self.in_flight = None  # sent maybe, its position not stored: sent again
         if producer is not None:
             with contextlib.suppress(Exception):
                 producer.close(timeout=self.config.send_timeout_seconds)

@@ -90,7 +90,7 @@ class Settings(BaseSettings):
         default="logis", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$"
     )
     relay_in_process: bool = True  # `logis serve` runs it when kafka_bootstrap is set
-    relay_batch_size: int = Field(default=500, ge=1, le=100_000)
+    relay_batch_size: int = Field(default=2000, ge=1, le=100_000)
     relay_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     # Off: Tansu refuses idempotent producers; on for a real Kafka cluster.
     relay_idempotence: bool = False

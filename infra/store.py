@@ -14,8 +14,10 @@ import contextlib
 import functools
 import json
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -43,7 +45,7 @@ from infra.ledger import PostgresLedger, SQLiteLedger
 from infra.postgres_appends import PostgresAppends
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from eventsourcing.persistence import StoredEvent
     from eventsourcing.postgres import PostgresDatastore
@@ -77,8 +79,13 @@ class ActorAsDict(Transcoding):
 
 
 class LogisTranscoder(JSONTranscoder):
+    """The library's JSON, written as it writes it; read through a lighter
+    object hook (one dict lookup per object; UUIDs shared while the same ones
+    come back, as a batch's originator and dossier ids do)."""
+
     def __init__(self) -> None:
         super().__init__()
+        self.decoders: dict[str, Callable[[Any], Any]] = {}
         for transcoding in (
             UUIDAsHex(),
             DecimalAsStr(),
@@ -87,6 +94,51 @@ class LogisTranscoder(JSONTranscoder):
             ActorAsDict(),
         ):
             self.register(transcoding)
+        self.decoder = json.JSONDecoder(object_hook=self._decode_object)
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        decoders = getattr(self, "decoders", None)
+        if decoders is not None:
+            decoders[transcoding.name] = FAST_DECODERS.get(
+                type(transcoding), transcoding.decode
+            )
+
+    def _decode_object(self, d: dict[str, Any]) -> Any:
+        # The library's `_decode_obj`, the same answers: an object of exactly
+        # the two keys `_type_` and `_data_` is a transcoded value.
+        if len(d) == 2 and "_type_" in d and "_data_" in d:
+            decode = self.decoders.get(d["_type_"])
+            if decode is None:
+                return self._decode_obj(d)  # raises the library's error
+            return decode(d["_data_"])
+        return d
+
+
+class SharedUUIDs:
+    """UUIDs from their text, the same object for the same text while it is
+    remembered (a UUID is immutable): parsing one costs more than a lookup."""
+
+    def __init__(self, size: int = 65536) -> None:
+        self.size = size
+        self.known: dict[str, UUID] = {}
+
+    def __call__(self, text: str) -> UUID:
+        found = self.known.get(text)
+        if found is None:
+            if len(self.known) >= self.size:
+                self.known.clear()
+            found = self.known[text] = UUID(text)
+        return found
+
+
+shared_uuid = SharedUUIDs()
+FAST_DECODERS: dict[type[Transcoding], Callable[[Any], Any]] = {
+    UUIDAsHex: shared_uuid,
+    DecimalAsStr: Decimal,
+    DatetimeAsISO: datetime.fromisoformat,
+    DateAsISO: date.fromisoformat,
+}
 
 
 class SQLiteLogisRecorder(SQLiteApplicationRecorder):
@@ -99,6 +151,11 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
         self.ledger = SQLiteLedger(datastore, events_table_name, self.seals_table)
         self.household_keys = SQLiteHouseholdKeys(datastore)
         super().__init__(datastore, events_table_name)
+
+    def convert_originator_id(self, originator_id: str) -> UUID | str:
+        if self.datastore.originator_id_type == "uuid":
+            return shared_uuid(originator_id)
+        return originator_id
 
     def _insert_events(
         self,

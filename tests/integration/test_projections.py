@@ -644,3 +644,29 @@ def test_a_row_projection_states_its_name() -> None:
 
         class Unnamed(DossierListProjection):
             version = 2
+
+
+def test_views_caught_up_together_decode_each_stored_event_once(
+    system: System,
+) -> None:
+    """Decoding is most of a batch's cost: the views of one pass share it."""
+    adopt_departments(system.app)
+    ids = save_driven_dossiers(system.app, 30)
+    events = system.app.recorder.max_notification_id() or 0
+    mapper = system.app.mapper
+    decoded: list[int] = []
+    original = mapper.to_domain_event
+
+    def counting(stored: Any) -> Any:
+        decoded.append(stored.id)
+        return original(stored)
+
+    mapper.to_domain_event = counting  # type: ignore[method-assign]
+    try:
+        applied = system.engine.catch_up()
+    finally:
+        del mapper.to_domain_event
+
+    assert applied > 2 * events  # several views applied the dossiers' events
+    assert len(decoded) == len(set(decoded)) <= events
+    assert_views_match_aggregates(system.app, system.engine, ids)

@@ -1,0 +1,58 @@
+"""What the projections of one pass of the projector (infra/projector.py) read
+alike: the same stored events, selected once and decoded once for every view
+that reads them, instead of once a view (decoding is most of a batch's cost).
+Kept for one pass only: an erasure between passes is never served from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.application import Application
+    from eventsourcing.persistence import Notification
+
+
+class SharedReads:
+    """What the projections of one pass read alike: the same select of stored
+    events, each event decoded (`keep`: how many stay; 0, none)."""
+
+    def __init__(self, app: Application, keep: int) -> None:
+        self.app = app
+        self.keep = keep
+        self.selects: dict[tuple[Any, ...], Sequence[Notification]] = {}
+        self.events: dict[int, Any] = {}
+
+    def select(
+        self, start: int, limit: int, stop: int, topics: Sequence[str]
+    ) -> Sequence[Notification]:
+        """The stored events after `start`, up to `stop`, `limit` of them."""
+        key = (start, limit, stop, tuple(topics))
+        found = self.selects.get(key)
+        if found is None:
+            found = self.app.recorder.select_notifications(
+                start=start,
+                limit=limit,
+                stop=stop,
+                topics=topics,
+                inclusive_of_start=False,
+            )
+            if self.keep:
+                if len(self.selects) >= 4:
+                    self.selects.clear()
+                self.selects[key] = found
+        return found
+
+    def decoded(self, notification: Notification) -> Any:
+        """The stored event as a domain event."""
+        event = self.events.get(notification.id)
+        if event is None:
+            event = self.app.mapper.to_domain_event(notification)
+            if self.keep:
+                if len(self.events) >= self.keep:  # the oldest half goes
+                    for position in list(self.events)[: len(self.events) // 2]:
+                        del self.events[position]
+                self.events[notification.id] = event
+        return event
