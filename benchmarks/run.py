@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = tuple(args.backends.split(","))
+    if set(backends) - set(BACKENDS):
+        wrong = ", ".join(sorted(set(backends) - set(BACKENDS)))
+        parser.error(f"unknown backends: {wrong} (known: {', '.join(BACKENDS)})")
     long = [int(n) for n in args.long.split(",")]
     plan = {
         "commands": (commands.rows, args.commands),

@@ -152,3 +152,24 @@ def test_bench_runs_on_postgresql(tmp_path: Path, postgres_server: object) -> No
     assert {r["backend"] for r in rows} == {"PostgreSQL"}
     assert "une commande" in table
     assert "commandes HTTP, 16 clients, p99" in table
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--backends", "postgres", "unknown backends: postgres"),
+        ("--only", "command", "unknown benchmarks: command"),
+    ],
+)
+def test_bench_refuses_an_unknown_name_instead_of_measuring_nothing(
+    flag: str, value: str, said: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", flag, value],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2, run.stdout
+    assert said in run.stderr
+    assert run.stdout == ""
