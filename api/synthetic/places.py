@@ -8,15 +8,17 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from api.demo.plan import Plan
-from domain.department_settings import AssociationSettings
+from domain.department_settings import AssociationSettings, DepartmentSettings
 from domain.shared import Actor
 
-if TYPE_CHECKING:
-    from domain.department_settings import DepartmentSettings
-
+# The most associations a department's settings may list.
+MAX_ASSOCIATIONS = next(
+    rule.max_length
+    for rule in DepartmentSettings.model_fields["associations"].metadata
+    if hasattr(rule, "max_length")
+)
 # Mainland codes, in order: the first N departments of the generation.
 CODES = tuple(f"{n:02d}" for n in range(1, 96) if n != 20)
 COMMUNES = 40  # communes of a department where records are drawn
@@ -70,7 +72,10 @@ def department(
     """Department number `index`, sized for `measures` ASLL measures."""
     code = CODES[index % len(CODES)]
     mean = sum(CAPACITIES) / len(CAPACITIES)
-    count = max(3, math.ceil(measures * OPEN_SHARE / mean))
+    # As many as its open measures need, within what a department's settings
+    # may list: past it, a measure finds every place held (ASLL-CAPACITE) and
+    # is not generated (a large store over few departments).
+    count = min(max(3, math.ceil(measures * OPEN_SHARE / mean)), MAX_ASSOCIATIONS)
     associations = tuple(
         AssociationSettings(
             code=f"asso_{code}_{n + 1}",

@@ -11,6 +11,7 @@ from api.synthetic.asll import measure
 from api.synthetic.generation import FIRST_DAY, Counts
 from api.synthetic.places import department
 from commands.mesure import Notify
+from domain.department_settings import DepartmentSettings
 from infra.departments import load_department_settings
 
 
@@ -36,3 +37,11 @@ def test_a_measure_goes_to_an_association_with_a_place_left() -> None:
     assert all(where.holding[code] <= capacity[code] for code in where.holding)
     assert notified > 100
     assert skipped > 0  # every place held: no more measures
+
+
+def test_a_large_stores_department_lists_no_more_associations_than_allowed() -> None:
+    _, base = load_department_settings("42")
+    # 10⁶ events over three departments: measures enough for ~4,000 places.
+    where = department(0, base, 20_000, date(2026, 6, 30))
+    assert len(where.settings.associations) == 200  # the settings' maximum
+    DepartmentSettings.model_validate(where.settings.model_dump())
