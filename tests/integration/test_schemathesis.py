@@ -15,6 +15,7 @@ shrinking."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -127,11 +128,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def _operations() -> list[APIOperation]:
-    """Every operation of the schema: create_app builds no store, only routes."""
-    settings = Settings(
-        database_url="sqlite:///unused.sqlite3", jwt_secret=TEST_JWT_SECRET
-    )
-    schema = schemathesis.openapi.from_dict(create_app(settings).openapi())
+    """Every operation of the schema (create_app opens its store: a
+    throwaway one, not a file in the working directory)."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            database_url=f"sqlite:///{folder}/unused.sqlite3",
+            jwt_secret=TEST_JWT_SECRET,
+        )
+        schema = schemathesis.openapi.from_dict(create_app(settings).openapi())
     return [result.ok() for result in schema.get_all_operations()]
 
 
