@@ -131,13 +131,14 @@ def programme_stages(role: str) -> dict[str, str]:
 # partner (ALS-CONTACT) until their receipt is recorded; no rule dates it.
 DOCUMENTS_STEP = "receive_documents"
 DOCUMENTS_LABEL = "Pièces demandées"
+DOCUMENTS_STAGE = dossier.ANALYSIS
 
 
 def documents_stages(role: str) -> dict[str, str]:
     """The stage at which documents are asked and received, when `role`
     records their receipt."""
     receives = role in dossier.STEP_ROLES[DOCUMENTS_STEP]
-    return {dossier.ANALYSIS: DOCUMENTS_LABEL} if receives else {}
+    return {DOCUMENTS_STAGE: DOCUMENTS_LABEL} if receives else {}
 
 
 def has_worklist(role: str) -> bool:

@@ -102,10 +102,14 @@ def rows_of(
     return answer[0] if answer else []
 
 
-def dossier_item(label: str, row: DossierRow, now: datetime) -> WorkItem:
+def dossier_item(label: str, row: DossierRow, now: datetime) -> WorkItem | None:
     """A dossier awaiting a step; an offer, the household's answer by its
     deadline (OFFRE-DELAI), past which the offer has lapsed (silence is a
-    refusal), to be recorded."""
+    refusal), to be recorded. Not its solvency while documents asked are
+    still awaited: the dossier refuses it until they are received (its
+    "Pièces demandées" item stands instead)."""
+    if row.outstanding_documents and row.stage == awaited.DOCUMENTS_STAGE:
+        return None
     name = row.applicant_name or f"Dossier à {french.commune(row.commune)}"
     due = row.answer_deadline  # the view's: only while the offer awaits
     late = due is not None and offer_lapsed(due, local_today(row.department, now))

@@ -280,6 +280,10 @@ def test_documents_asked_await_their_receipt_by_the_roles_that_record_it(
         sign_in(browser, role)
         work = rows(browser.get("/travail").text)
         assert (item in work) == (role in receivers), (role, work)
+        # The solvency, which the dossier refuses until they are received, is
+        # not offered meanwhile.
+        labels = [r[1] for r in work if r[2] == awaited]
+        assert "Solvabilité à étudier" not in labels, (role, labels)
 
     received = {**DOCUMENTS_RECEIPT.body(today()), "documents": documents}
     answer = record(client, awaited, "documents-receipt", received, role="ccas")
@@ -291,3 +295,7 @@ def test_documents_asked_await_their_receipt_by_the_roles_that_record_it(
     sign_in(browser, "ccas")
     labels = [r[1] for r in rows(browser.get("/travail").text) if r[2] == awaited]
     assert not [label for label in labels if label.startswith("Pièces demandées")]
+    browser.cookies.clear()
+    sign_in(browser, "als")  # who studies the solvency, now that it may
+    labels = [r[1] for r in rows(browser.get("/travail").text) if r[2] == awaited]
+    assert "Solvabilité à étudier" in labels
