@@ -22,6 +22,7 @@ from infra.following import ProjectorThread
 from infra.locks import FileLocks, Locks, PostgresLocks
 from infra.metrics import Metrics
 from infra.projector import ProjectionEngine
+from infra.server_checks import warn_without_autovacuum
 from infra.snapshot_stores import attach_snapshots
 from projections.audit_trail import AuditTrailProjection
 from projections.commissions import CommissionsProjection
@@ -153,6 +154,8 @@ def build_system(settings: Settings, *, migrate: bool | None = None) -> System:
         views_env = {**env, "SQLITE_DBNAME": str(migrations.views_file(events))}
         locks = FileLocks(Path(f"{events}.locks"))
     app = open_application(settings, migrate=migrate)
+    if settings.is_postgres:
+        warn_without_autovacuum(app.recorder.datastore)
     attach_household_keys(app, settings.key_cache_seconds, settings.cipher_key_bytes())
     if settings.snapshot_interval:
         attach_snapshots(app, settings.snapshot_interval, settings.cipher_key_bytes())

@@ -200,3 +200,18 @@ def test_postgres_services_refuse_a_schema_missing_versions(
     assert snapshot(url) == before  # nothing created
     assert main(["migrate"]) == 0
     build_system(settings_for(url)).close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_server_without_autovacuum_is_named_in_the_log(
+    postgres_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without autovacuum no statistics are kept and a record's reads may be
+    planned as scans (infra/server_checks.py): said once the system starts,
+    whatever this server's setting is."""
+    with closing(psycopg.connect(postgres_database)) as conn:
+        (setting,) = conn.execute("SHOW autovacuum").fetchone()  # type: ignore[misc]
+    with caplog.at_level("WARNING", logger="logis.store"):
+        build_system(settings_for(postgres_database)).close()
+    warned = [r for r in caplog.records if "postgres_autovacuum_off" in r.getMessage()]
+    assert len(warned) == (0 if setting == "on" else 1)
