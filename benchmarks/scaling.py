@@ -36,7 +36,7 @@ from api.demo.plan import Order
 from api.synthetic import Options, generate
 from api.synthetic.places import CODES, department
 from benchmarks.backends import POSTGRES_ADMIN
-from benchmarks.raw import insert_rate, read_all_rate, select_seconds
+from benchmarks.raw import analyse, insert_rate, read_all_rate, select_seconds
 from benchmarks.table import DURATION, RATE, Row, collect, text
 from commands.dossier import RenderSocialEnquiry
 from commands.dossier_identification import IdentifyDossier
@@ -85,6 +85,7 @@ def rows(
 
         def checkpoint(events: int) -> None:
             paused = time.perf_counter()
+            analyse(settings)
             found.extend(probe.measure(label, settings, events, measures))
             before[1] += time.perf_counter() - paused
 
