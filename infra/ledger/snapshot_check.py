@@ -14,7 +14,7 @@ was destroyed (erased: it can no longer be read), those other code wrote
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -50,15 +50,7 @@ class SnapshotCheck:
         return self.altered == 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "checked": self.checked,
-            "records": self.records,
-            "erased": self.erased,
-            "ignored": self.ignored,
-            "altered": self.altered,
-            "mismatches": [m.as_dict() for m in self.mismatches],
-        }
+        return {"verified": self.verified, **asdict(self)}  # as Mismatch's
 
     def name_altered(self, record_id: UUID, version: int, why: str) -> None:
         self.altered += 1
