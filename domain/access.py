@@ -19,7 +19,7 @@ from domain.records import KINDS
 from domain.shared import Actor, RoleNotAllowedError, role_label
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,14 @@ _PHRASES = {
 }
 
 
+# How a refusal names the caller's territory, by scope: its own, the word for
+# an accreditation that names none, and the territory it names.
+_TERRITORIES: dict[Scope, tuple[str, str, Callable[[str], str]]] = {
+    DEPT: ("son département", "aucun", lambda c: f"son département ({c})"),
+    COMMUNE: ("sa commune", "aucune", lambda c: f"sa commune, {commune_label(c)}"),
+}
+
+
 def _admits(
     caller: Caller, scope: Scope, facts: Facts, this: str, how: str = "read"
 ) -> str | None:
@@ -269,19 +277,14 @@ def _admits(
     who = f"Le rôle « {role_label(caller.role)} » ({caller.organisation})"
     if scope == ALL:
         return None
-    if scope == DEPT:
-        if department is None:
-            return f"{who} {does} son département : l'accréditation n'en précise aucun."
-        if facts.department != department:
-            where = f"son département ({department})"
-            return f"{who} {only} {where} : {this} n'en relève pas."
-        return None
-    if scope == COMMUNE:
-        if commune is None:
-            return f"{who} {does} sa commune : l'accréditation n'en précise aucune."
-        if facts.commune != commune:
-            where = f"sa commune, {commune_label(commune)}"
-            return f"{who} {only} {where} : {this} n'en relève pas."
+    if scope in _TERRITORIES:
+        mine, none, named = _TERRITORIES[scope]
+        own = department if scope == DEPT else commune
+        theirs = facts.department if scope == DEPT else facts.commune
+        if own is None:
+            return f"{who} {does} {mine} : l'accréditation n'en précise {none}."
+        if theirs != own:
+            return f"{who} {only} {named(own)} : {this} n'en relève pas."
         return None
     if scope == ORG and (caller.role, caller.organisation) not in facts.parties:
         return f"{who} {only_on} ce qui concerne son organisation : pas {this}."

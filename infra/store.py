@@ -141,6 +141,30 @@ FAST_DECODERS: dict[type[Transcoding], Callable[[Any], Any]] = {
 }
 
 
+def idempotency_select(
+    position: str, idempotency: str, events: str, placeholder: str
+) -> str:
+    """The statement reading a key's fingerprint, answer and position: the
+    key's row and the last event its command appended (both stores, which name
+    the events' position column, the tables and the parameter their way)."""
+    return (
+        f"SELECT i.fingerprint, i.answer, e.{position} AS position "
+        f"FROM {idempotency} i JOIN {events} e "
+        "ON e.originator_id = i.originator_id "
+        f"AND e.originator_version = i.originator_version WHERE i.key = {placeholder}"
+    )
+
+
+def idempotency_found(
+    row: Any, answer: Callable[[Any], dict[str, Any]]
+) -> tuple[str, dict[str, Any], int] | None:
+    """A key's fingerprint, first answer (read by `answer`) and position, from
+    the row `idempotency_select` found, if any."""
+    if row is None:
+        return None
+    return row["fingerprint"], answer(row["answer"]), row["position"]
+
+
 class SQLiteLogisRecorder(SQLiteApplicationRecorder):
     idempotency_table = "idempotency_keys"
     seals_table = "event_seals"
@@ -199,19 +223,13 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
 
     @property
     def idempotency_query(self) -> str:
-        """The statement reading a key's fingerprint, answer and position."""
-        return (
-            f"SELECT i.fingerprint, i.answer, e.rowid AS position "
-            f"FROM {self.idempotency_table} i JOIN {self.events_table_name} e "
-            "ON e.originator_id = i.originator_id "
-            "AND e.originator_version = i.originator_version WHERE i.key = ?"
+        return idempotency_select(
+            "rowid", self.idempotency_table, self.events_table_name, "?"
         )
 
     @staticmethod
     def idempotency_found(row: Any) -> tuple[str, dict[str, Any], int] | None:
-        if row is None:
-            return None
-        return row["fingerprint"], json.loads(row["answer"]), row["position"]
+        return idempotency_found(row, json.loads)  # the answer is stored as text
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -302,19 +320,15 @@ class PostgresLogisRecorder(PostgresApplicationRecorder):
 
     @functools.cached_property
     def idempotency_query(self) -> Composed:
-        """The statement reading a key's fingerprint, answer and position."""
         return self.sql(
-            "SELECT i.fingerprint, i.answer, e.notification_id AS position "
-            "FROM {schema}.{idempotency} i JOIN {schema}.{events} e "
-            "ON e.originator_id = i.originator_id "
-            "AND e.originator_version = i.originator_version WHERE i.key = %s"
+            idempotency_select(
+                "notification_id", "{schema}.{idempotency}", "{schema}.{events}", "%s"
+            )
         )
 
     @staticmethod
     def idempotency_found(row: Any) -> tuple[str, dict[str, Any], int] | None:
-        if row is None:
-            return None
-        return row["fingerprint"], row["answer"], row["position"]
+        return idempotency_found(row, lambda answer: answer)  # JSONB, decoded
 
     def find_idempotency(self, key: str) -> tuple[str, dict[str, Any], int] | None:
         # One statement: no transaction around it (the connection autocommits).

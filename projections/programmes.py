@@ -12,6 +12,8 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
+from projections.handled_topics import handled_topics
+from projections.record_tables import record_table
 from projections.rows import (
     AreaFilter,
     RowProjection,
@@ -23,10 +25,9 @@ from projections.rows import (
     select_page,
 )
 
-PROGRAMMES = Table(
+PROGRAMMES = record_table(
     name="programmes",
     columns={
-        "id": "uuid",
         "name": "text",
         "kind": "text",
         "landlord": "text",
@@ -37,10 +38,7 @@ PROGRAMMES = Table(
         "dwellings_vacant": "int",  # waiting for a household: never let, or vacant
         "dossiers_to_gather": "int",
         "concertation_on": "date",
-        "version": "int",
-        "updated_at": "datetime",
     },
-    key=("id",),
     indexes=(("department", "commune"),),
 )
 DWELLINGS = Table(
@@ -97,13 +95,6 @@ class ProgrammesProjection(RowProjection):
     name = "programmes"
     version = 2  # 2: candidates proposed per dwelling
     tables = (PROGRAMMES, DWELLINGS)
-    topics = (
-        Programme.Announced.TOPIC,
-        Programme.ConcertationHeld.TOPIC,
-        Programme.DwellingLet.TOPIC,
-        Programme.DwellingVacated.TOPIC,
-        Programme.CandidatesProposed.TOPIC,
-    )
 
     process_event = event_handlers()
 
@@ -178,6 +169,8 @@ class ProgrammesProjection(RowProjection):
 
     def _touch(self, event: Programme.Event, **changes: Any) -> None:
         self.touch("programmes", event, changes)
+
+    topics = handled_topics(process_event)  # the events handled above
 
 
 def select_programmes(

@@ -18,12 +18,12 @@ from eventsourcing.persistence import Tracking
 
 from domain.saisine import Saisine
 from domain.saisine_rules import prevention_due_on
+from projections.record_tables import record_table
 from projections.rows import (
     AreaFilter,
     Row,
     RowProjection,
     RowView,
-    Table,
     equal_to,
     event_handlers,
     event_topics,
@@ -31,10 +31,9 @@ from projections.rows import (
     select_page,
 )
 
-SAISINES = Table(
+SAISINES = record_table(
     name="saisines",
     columns={
-        "id": "uuid",
         "source": "text",
         "household_id": "uuid",
         "department": "text",
@@ -53,10 +52,7 @@ SAISINES = Table(
         "due_on": "date",  # prevention_due_on; null once closed (no step after)
         "outcome": "text",
         "closed_on": "date",
-        "version": "int",
-        "updated_at": "datetime",
     },
-    key=("id",),
     indexes=(
         ("department", "commune", "stage"),
         ("enquiry_operator", "enquiry_operator_role"),

@@ -23,6 +23,7 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
+from projections.handled_topics import handled_topics
 from projections.rows import RowProjection, event_handlers, fields_of
 
 # The events that add entries: they read their session's place and counters.
@@ -37,14 +38,6 @@ class CommissionsProjection(RowProjection):
     name = "commissions"
     version = 1
     tables = (COMMISSIONS, ENTRIES, DWELLINGS)
-    topics = (
-        Commission.Convened.TOPIC,
-        Commission.AttendanceRecorded.TOPIC,
-        Commission.PreSelectionDecided.TOPIC,
-        Commission.RankingDecided.TOPIC,
-        Commission.CALDecisionsTaken.TOPIC,
-        Commission.MinutesClosed.TOPIC,
-    )
 
     process_event = event_handlers()
 
@@ -284,6 +277,8 @@ class CommissionsProjection(RowProjection):
         if event.STAGE:
             changes["stage"] = event.STAGE
         self.touch("commissions", event, changes)
+
+    topics = handled_topics(process_event)  # the events handled above
 
 
 def _plain(value: Any) -> Any:

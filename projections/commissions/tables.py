@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from projections.record_tables import record_table
 from projections.rows import Table
 
-COMMISSIONS = Table(
+COMMISSIONS = record_table(
     name="commissions",
     columns={
-        "id": "uuid",
         "kind": "text",
         "department": "text",
         "commune": "text",
@@ -29,10 +29,7 @@ COMMISSIONS = Table(
         "attributions": "int",
         "list_valid_until": "date",
         "minutes_closed_on": "date",
-        "version": "int",
-        "updated_at": "datetime",
     },
-    key=("id",),
     indexes=(("department", "commune", "held_on"), ("programme_id",)),
 )
 ENTRIES = Table(

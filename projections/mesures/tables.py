@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from domain.mesure import Mesure
+from projections.record_tables import record_table
 from projections.rows import Table, event_topics
 
-MESURES = Table(
+MESURES = record_table(
     name="mesures",
     columns={
-        "id": "uuid",
         "kind": "text",
         "stage": "text",
         "department": "text",
@@ -46,10 +46,7 @@ MESURES = Table(
         "sublease_starts_on": "date",
         "slid_on": "date",
         "sublease_ended_on": "date",
-        "version": "int",
-        "updated_at": "datetime",
     },
-    key=("id",),
     indexes=(
         ("department", "commune", "stage"),
         ("association", "stage"),
