@@ -649,6 +649,14 @@ def along_main_line(client: TestClient, stops: Sequence[str]) -> Iterator[str]:
 # ---- reading the store ------------------------------------------------------------
 
 
+def read_json(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
+    """GET `path` with `params` as its query, answered: its body."""
+    answer = client.get(path, params=params)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
 def read_record(client: TestClient, resource: str, record_id: str) -> dict[str, Any]:
     """GET /v1/{resource}/{record_id}: answered, its ETag its version."""
     answer = client.get(f"/v1/{resource}/{record_id}")

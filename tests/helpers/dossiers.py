@@ -237,20 +237,23 @@ def decision_args(
     }
 
 
-def _identify(p: Procedure, meta: Meta) -> Dossier:
-    return Dossier.identify(
-        dossier_id=uuid4(),
-        household_id=uuid4(),
-        applicant_name="Marie-Josée Lapierre",
-        household_size=p.household_size,
-        department=p.department,
-        commune=p.commune,
-        programme_id=p.programme_id,
-        numero_unique=p.numero_unique,
-        sne_registered_on=p.sne_registered_on,
-        dalo=p.dalo,
-        meta=meta,
-    )
+def identify_dossier(p: Procedure, meta: Meta, **overrides: Any) -> Dossier:
+    """A dossier identified with `p`'s choices (`overrides`: any argument of
+    Dossier.identify)."""
+    arguments: dict[str, Any] = {
+        "dossier_id": uuid4(),
+        "household_id": uuid4(),
+        "applicant_name": "Marie-Josée Lapierre",
+        "household_size": p.household_size,
+        "department": p.department,
+        "commune": p.commune,
+        "programme_id": p.programme_id,
+        "numero_unique": p.numero_unique,
+        "sne_registered_on": p.sne_registered_on,
+        "dalo": p.dalo,
+        **overrides,
+    }
+    return Dossier.identify(**arguments, meta=meta)
 
 
 _STEPS: dict[str, Callable[[Dossier, Procedure, Meta], None]] = {
@@ -450,7 +453,7 @@ def perform(
         organisation = p.landlord
     meta = make_meta(role, on or DAY[step], organisation=organisation)
     if step == "identify":
-        return _identify(p, meta)
+        return identify_dossier(p, meta)
     assert dossier is not None
     _STEPS[step](dossier, p, meta)
     return None

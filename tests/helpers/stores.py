@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 from benchmarks.commands import DOCS, STEPS
 from commands.context import Context
@@ -32,6 +31,7 @@ from tests.helpers.dossiers import (
     PATH_OPTIONS,
     PATHS,
     Procedure,
+    identify_dossier,
     make_meta,
     perform,
 )
@@ -56,18 +56,12 @@ def driven_dossier(n: int) -> Dossier:
     its events pending (not saved)."""
     stage = stage_of(n)
     procedure = replace(Procedure(), **PATH_OPTIONS.get(stage, {}))
-    dossier = Dossier.identify(
-        dossier_id=uuid4(),
-        household_id=uuid4(),
+    # The procedure's department, and no programme nor DALO, on every path.
+    dossier = identify_dossier(
+        procedure,
+        make_meta("mairie", date(2025, 1, 6)),
         applicant_name=f"Ménage {n}",
-        household_size=procedure.household_size,
-        department=DEPARTMENT,
         commune=COMMUNES[n % len(COMMUNES)],
-        programme_id=None,
-        numero_unique=procedure.numero_unique,
-        sne_registered_on=procedure.sne_registered_on,
-        dalo=False,
-        meta=make_meta("mairie", date(2025, 1, 6)),
     )
     for step in PATHS[stage][1:]:
         perform(dossier, step, procedure=procedure)

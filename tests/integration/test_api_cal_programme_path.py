@@ -57,6 +57,20 @@ def cal_on(client: TestClient, ref: str, programme_id: str | None = None) -> str
     )
 
 
+def refused_dalo_designation(
+    client: TestClient,
+    dossier_id: str,
+    ref: str,
+    rule: str,
+    delivery: str | None = None,
+) -> str:
+    """A CAL on the dwelling `ref` (of the delivery, if one is given) attributing
+    it to `dossier_id` declared DALO, refused by `rule`: the refusal's message."""
+    cal = cal_on(client, ref, delivery)
+    dalo = [procedure.attribution(dossier_id, dalo_designated=True)]
+    return refused_decision(client, cal, ref, dalo, rule)
+
+
 def unconcerted_delivery(client: TestClient) -> str:
     announced = procedure.announce(client)  # a new delivery, no concertation held
     assert announced.status_code == 201, announced.text
@@ -70,10 +84,8 @@ def test_the_issues_delivery_from_the_list_with_a_declared_dalo_is_refused(
     household of the liste complémentaire declared DALO."""
     _, [listed], _ = procedure.ranked_dossiers(client, ranked=0, liste=1)
     delivery = unconcerted_delivery(client)
-    cal = cal_on(client, "A1", delivery)
-    dalo = [procedure.attribution(listed, dalo_designated=True)]
 
-    message = refused_decision(client, cal, "A1", dalo, "LC-VALIDITE")
+    message = refused_dalo_designation(client, listed, "A1", "LC-VALIDITE", delivery)
 
     assert "livraison neuve" in message
 
@@ -83,10 +95,8 @@ def test_a_dalo_designation_needs_the_dossiers_recorded_recognition(
 ) -> None:
     # ranked, not proposed under DALO
     [ranked], _, _ = procedure.ranked_dossiers(client, ranked=1)
-    cal = cal_on(client, "V1")
-    dalo = [procedure.attribution(ranked, dalo_designated=True)]
 
-    message = refused_decision(client, cal, "V1", dalo, "CAL-TROIS")
+    message = refused_dalo_designation(client, ranked, "V1", "CAL-TROIS")
 
     assert "reconnaissance DALO" in message
 

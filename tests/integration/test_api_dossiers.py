@@ -40,6 +40,7 @@ from tests.helpers.api import (
     identify,
     main_line,
     organisation_of,
+    read_json,
     record,
     refused,
     refused_step,
@@ -65,10 +66,7 @@ def _to(step: Step, stage: str) -> Step:
 
 
 def read(client: TestClient, dossier_id: str, **params: Any) -> dict[str, Any]:
-    answer = client.get(f"/v1/dossiers/{dossier_id}", params=params)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_json(client, f"/v1/dossiers/{dossier_id}", **params)
 
 
 class TestIdentifyDossier:

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 
 from domain.shared import add_months
-from tests.helpers.api import COMMUNE, assert_error, drive_dossier, today
+from tests.helpers.api import COMMUNE, assert_error, drive_dossier, read_json, today
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.usefixtures("department")
 
 
 def legality(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
-    answer = client.get(f"/v1/legality/{path}", params=params)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_json(client, f"/v1/legality/{path}", **params)
 
 
 def rules_found(body: dict[str, Any]) -> list[str]:

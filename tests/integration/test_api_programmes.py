@@ -19,6 +19,7 @@ from tests.helpers.api import (
     assert_created,
     assert_error,
     assert_store_unchanged,
+    read_json,
     read_record,
     store_position,
     today,
@@ -142,10 +143,7 @@ def read(client: TestClient, programme_id: str) -> dict[str, Any]:
 
 
 def listed(client: TestClient, **params: Any) -> dict[str, Any]:
-    answer = client.get("/v1/programmes", params=params)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_json(client, "/v1/programmes", **params)
 
 
 class TestAnnounceProgramme:

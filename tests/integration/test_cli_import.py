@@ -16,6 +16,7 @@ import pytest
 from tests.helpers.api import (
     ORGANISATIONS,
     adopt_settings,
+    read_json,
     store_position,
     today,
 )
@@ -163,10 +164,7 @@ def mesure_ids(client: TestClient) -> list[str]:
 
 
 def legality(client: TestClient, mesure_id: str) -> dict[str, Any]:
-    answer = client.get(f"/v1/legality/mesures/{mesure_id}")
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_json(client, f"/v1/legality/mesures/{mesure_id}")
 
 
 @pytest.mark.usefixtures("configured")

@@ -23,6 +23,7 @@ from tests.helpers.api import (
     history,
     identification,
     identify,
+    read_json,
     record,
     refused,
     refused_step,
@@ -39,10 +40,16 @@ if TYPE_CHECKING:
 def read_settings(
     client: TestClient, code: str = "972", **params: Any
 ) -> dict[str, Any]:
-    answer = client.get(f"/v1/departments/{code}/settings", params=params)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return read_json(client, f"/v1/departments/{code}/settings", **params)
+
+
+def dossier_under(
+    client: TestClient, to: str, settings: dict[str, Any] | None = None
+) -> str:
+    """A dossier driven to the stage `to` once Martinique adopted `settings`
+    (default: the valid ones)."""
+    assert adopt_settings(client, "972", settings).status_code == 201
+    return drive_dossier(client, to=to)
 
 
 class TestAdoptSettings:
@@ -275,8 +282,7 @@ class TestDossiersFollowTheSettingsInForce:
     def test_resources_are_checked_against_the_ceiling_in_force(
         self, client: TestClient
     ) -> None:
-        assert adopt_settings(client, "972").status_code == 201
-        checked_before = drive_dossier(client, to="ressources_controlees")
+        checked_before = dossier_under(client, "ressources_controlees")
         lower = settings_body(
             effective_from=today(),
             resource_ceilings=[
@@ -287,8 +293,7 @@ class TestDossiersFollowTheSettingsInForce:
                 }
             ],
         )
-        assert adopt_settings(client, "972", lower).status_code == 201
-        checked_after = drive_dossier(client, to="complet")
+        checked_after = dossier_under(client, "complet", lower)
 
         answer = take(client, checked_after, RESOURCES_CHECK)
 
@@ -311,8 +316,7 @@ class TestDossiersFollowTheSettingsInForce:
 
     def test_no_ceiling_for_the_year_is_refused(self, client: TestClient) -> None:
         body = settings_body(years=[today().year - 5])
-        assert adopt_settings(client, "972", body).status_code == 201
-        dossier_id = drive_dossier(client, to="complet")
+        dossier_id = dossier_under(client, "complet", body)
 
         error = refused_step(
             client,
@@ -331,8 +335,7 @@ class TestDossiersFollowTheSettingsInForce:
         body = settings_body(
             required_documents=[*REQUIRED_DOCUMENTS, "attestation_caf"]
         )
-        assert adopt_settings(client, "972", body).status_code == 201
-        dossier_id = drive_dossier(client, to="avis_mairie_rendu")
+        dossier_id = dossier_under(client, "avis_mairie_rendu", body)
 
         error = refused_step(
             client,

@@ -691,21 +691,24 @@ class TestSignConvention:
 
 
 class TestMeetings:
-    @pytest.mark.parametrize("kind", m.MEETING_KINDS)
-    def test_worker_meets_the_household(self, kind: str) -> None:
+    # A meeting held (of each kind) or missed (relaunched or not): the same
+    # record, its one argument named `field` in the event.
+    @pytest.mark.parametrize(
+        ("step", "field", "value", "held"),
+        [
+            *(("hold_meeting", "kind", kind, True) for kind in m.MEETING_KINDS),
+            ("miss_meeting", "relaunched", True, False),
+            ("miss_meeting", "relaunched", False, False),
+        ],
+    )
+    def test_meeting_held_or_missed_is_recorded(
+        self, step: str, field: str, value: str | bool, held: bool
+    ) -> None:
         mesure = drive_to(m.RUNNING)
-        meta = make_meta("association", DAY["hold_meeting"])
-        events = when(mesure, lambda x: x.hold_meeting(kind, meta))
-        then_event(events, Mesure.MeetingHeld, meta, kind=kind)
-        assert mesure.meetings == [(DAY["hold_meeting"], True)]
-
-    @pytest.mark.parametrize("relaunched", [True, False])
-    def test_missed_meeting_is_recorded(self, relaunched: bool) -> None:
-        mesure = drive_to(m.RUNNING)
-        meta = make_meta("association", DAY["miss_meeting"])
-        events = when(mesure, lambda x: x.miss_meeting(relaunched, meta))
-        then_event(events, Mesure.MeetingMissed, meta, relaunched=relaunched)
-        assert mesure.meetings == [(DAY["miss_meeting"], False)]
+        meta = make_meta("association", DAY[step])
+        events = when(mesure, lambda x: getattr(x, step)(value, meta))
+        then_event(events, EVENT[step], meta, **{field: value})
+        assert mesure.meetings == [(DAY[step], held)]
 
     def test_meetings_go_on_while_a_renewal_is_asked(self) -> None:
         mesure = drive_to(m.RENEWAL_ASKED)

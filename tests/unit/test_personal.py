@@ -6,9 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date
-from uuid import uuid4
 
-from domain.dossier import Dossier
 from domain.personal import (
     CATEGORIES,
     ERASED,
@@ -19,7 +17,7 @@ from domain.personal import (
     value_at,
 )
 from domain.records import event_classes
-from tests.helpers.dossiers import make_meta
+from tests.helpers.dossiers import Procedure, identify_dossier, make_meta
 
 # Names that suggest personal data: identity, free text about the household.
 PERSONAL_LOOKING = re.compile(
@@ -93,18 +91,11 @@ def test_a_key_of_each_list_item_is_one_path_per_item() -> None:
 
 
 def test_an_erased_copy_only_changes_personal_fields() -> None:
-    dossier = Dossier.identify(
-        dossier_id=uuid4(),
-        household_id=uuid4(),
+    known = Procedure(household_size=3, numero_unique=None, sne_registered_on=None)
+    dossier = identify_dossier(
+        known,
+        make_meta("ccas", date(2025, 1, 6)),
         applicant_name="Marie-Josée Lordinot",
-        household_size=3,
-        department="972",
-        commune="97209",
-        programme_id=None,
-        numero_unique=None,
-        sne_registered_on=None,
-        dalo=False,
-        meta=make_meta("ccas", date(2025, 1, 6)),
     )
     (event,) = dossier.collect_events()
     copy = erased_copy(event)
