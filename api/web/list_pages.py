@@ -21,10 +21,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
 from api.routes.dossiers import Search, dossiers_in_scope, search_of
-from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.mesures import may_request, mesure_filter, mesures_in_scope
 from api.routes.programmes import programmes_in_scope
 from api.routes.saisines import saisines_in_scope
-from api.routes.workload import mesure_filter
 from api.steps import names_household
 from api.web.awaited import overdue
 from api.web.pages import (
