@@ -19,7 +19,7 @@ from api.deps import (
     current_view,
 )
 from api.errors import documented_errors
-from api.routes.statistics import Format, answer_csv, check_year
+from api.routes.statistics import Format, answer_csv, yearly_figures
 from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
 from api.workload import department_rules
@@ -30,7 +30,6 @@ from domain.shared import fr_day
 from infra.bootstrap import System
 from projections.mesures import (
     WorkloadFilter,
-    select_statistics,
     select_workload,
 )
 
@@ -123,27 +122,7 @@ def read_statistics(
     share), ends and ruptures, baux glissants, households. The department
     lies within the caller's scope (`statistics`: the PDALPD's co-pilots, the
     DEAL, the ALS, the CLU/CLT); one without settings is 404."""
-    figures = asll_statistics(system, caller, department, year, min_position)
+    figures = yearly_figures(system, caller, "asll", department, year, min_position)
     if format == "csv":
         return answer_csv(figures.model_dump(mode="json"), "statistiques-asll")
     return figures
-
-
-def asll_statistics(
-    system: System,
-    caller: Caller,
-    department: str,
-    year: int | None = None,
-    min_position: int | None = None,
-) -> StatisticsPublic:
-    """The department's ASLL figures for the year (this year by default), once
-    the caller reads its statistics (403 otherwise). GET /v1/statistics and
-    the workload page answer from here."""
-    check_place(caller, "statistics", department)
-    system.app.department_versions(department)  # 404 department_not_found
-    year = check_year(department, year)
-    view = current_view(system, "mesures", min_position)
-    statistics = select_statistics(view, department, year)
-    return StatisticsPublic(
-        **vars(statistics), position=view.max_tracking_id(system.app.name) or 0
-    )
