@@ -60,7 +60,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATED = "enregistre"  # the query naming the kind just recorded
 # A list's rows (its page, how many match) and its filters, for its template.
 Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
-# A filter's text, as a list page's form sends it (checked by the page).
+# A filter's text (a word, a commune's code), as a list page's form sends it;
+# the page checks it.
 Word = Annotated[str | None, Query(max_length=40)]
 Code = Annotated[str | None, Query(max_length=10)]
 
@@ -89,6 +90,7 @@ def list_request(
     access: AccessLogDep,
     page: PageNumber = 1,
 ) -> ListPage:
+    # The caller before the access log, as on every page (api/web/pages.py).
     return ListPage(request, caller, system, access, page)
 
 
