@@ -1,7 +1,8 @@
 """A department's yearly LLTS figures (projections/llts_statistics/), beside
 its ASLL figures (GET /v1/statistics): JSON, or CSV with `format=csv`. Read by
 the PDALPD's co-pilots and the services of the department (`statistics` in
-domain/access.py); they hold no household's data and are not logged."""
+domain/access.py); they hold no household's data and are not logged. Both
+kinds are read by `yearly_figures`, for the routes and the workload page."""
 
 from __future__ import annotations
 
