@@ -47,10 +47,8 @@ def _bound(text: str, *, end: bool) -> datetime:
 def _limit(text: str) -> int:
     from infra.access_entries import MAX_LIMIT  # the store's, which `run` opens
 
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        msg = f"nombre de 1 à {MAX_LIMIT} attendu, pas « {text} »"
-        raise argparse.ArgumentTypeError(msg)
-    return int(text)
+    refusal = "nombre de {low} à {high} attendu, pas « {text} »"
+    return whole_number_arg(1, MAX_LIMIT, refusal)(text)
 
 
 def add_parsers(commands: Any) -> None:

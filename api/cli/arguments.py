@@ -54,13 +54,18 @@ def moment_arg(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def whole_number_arg(low: int, high: int) -> Callable[[str], int]:
+def whole_number_arg(
+    low: int,
+    high: int,
+    refusal: str = "nombre entier de {low} à {high} attendu, pas « {text} »",
+) -> Callable[[str], int]:
     """An argparse type: a whole number from low to high (argparse's own `int`
-    would name the type in English)."""
+    would name the type in English); `refusal` is its error (`str.format` of
+    low, high and the text refused)."""
 
     def parse(text: str) -> int:
         if not text.strip().isdigit() or not low <= int(text) <= high:
-            msg = f"nombre entier de {low} à {high} attendu, pas « {text} »"
+            msg = refusal.format(low=low, high=high, text=text)
             raise argparse.ArgumentTypeError(msg)
         return int(text)
 

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import add_department, add_format
+from api.cli.arguments import add_department, add_format, whole_number_arg
 from api.cli.commissions import spoken
 from api.cli.output import print_json, print_table, table
 from api.cli.views import caught_up_view, opened
@@ -64,11 +64,9 @@ ITEMS = {
 }
 
 
-def _year(text: str) -> int:
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        msg = f"année invalide : {text!r} (attendu : {FIRST_YEAR} à {LAST_YEAR})"
-        raise argparse.ArgumentTypeError(msg)
-    return int(text)
+_year = whole_number_arg(
+    FIRST_YEAR, LAST_YEAR, "année invalide : {text!r} (attendu : {low} à {high})"
+)
 
 
 def add_parsers(commands: Any) -> None:

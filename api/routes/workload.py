@@ -1,43 +1,35 @@
 """ASLL dashboards, read from the `mesures` view (eventually consistent;
-`min_position` waits for your own writes): the measure list's filters, each
-association's workload on a day, a department's figures for a year."""
+`min_position` waits for your own writes): each association's workload on a
+day, a department's figures for a year."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from api.access import check_place
 from api.deps import (
     CallerDep,
-    CommuneQuery,
     DepartmentQuery,
-    Limit,
     MinPosition,
-    Offset,
     ReferenceDay,
     SystemDep,
-    check_known,
     current_view,
-    one_of,
 )
 from api.errors import documented_errors
-from api.routes.statistics import Format, answer_csv, check_year
+from api.routes.statistics import Format, answer_csv, yearly_figures
 from api.schemas.mesures import WorkloadPublic
 from api.schemas.statistics import StatisticsPublic
 from api.workload import department_rules
 from domain.access import Caller, scope_filter
 from domain.department_settings import ASSOCIATION_PATTERN
-from domain.mesure_steps import KINDS, STAGES
 from domain.places import DEPARTMENT_CODE_PATTERN
 from domain.shared import fr_day
 from infra.bootstrap import System
 from projections.mesures import (
-    MesureFilter,
     WorkloadFilter,
-    select_statistics,
     select_workload,
 )
 
@@ -50,43 +42,9 @@ Association = Annotated[
     Query(pattern=ASSOCIATION_PATTERN, description="Code de l'association"),
 ]
 
-Stage = one_of(STAGES, "Un des stades")
-MesureKind = one_of(KINDS, "Une des natures")
-
 
 def _invalid(message: str, code: str = "invalid_input") -> HTTPException:
     return HTTPException(422, {"code": code, "message": message})
-
-
-def mesure_filter(
-    department: DepartmentQuery = None,
-    commune: CommuneQuery = None,
-    association: Association = None,
-    stage: Stage = None,
-    kind: MesureKind = None,
-    worker: Annotated[
-        str | None,
-        Query(min_length=1, max_length=200, description="Le travailleur référent"),
-    ] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> MesureFilter:
-    """The measure list's query (GET /v1/mesures)."""
-    check_known("Stade", stage, STAGES)
-    check_known("Nature de mesure", kind, KINDS)
-    return MesureFilter(
-        department,
-        commune,
-        association,
-        stage,
-        kind,
-        worker,
-        limit=limit,
-        offset=offset,
-    )
-
-
-MesureFilterDep = Annotated[MesureFilter, Depends(mesure_filter)]
 
 
 @router.get("/v1/dashboards/workload", response_model=WorkloadPublic)
@@ -164,27 +122,7 @@ def read_statistics(
     share), ends and ruptures, baux glissants, households. The department
     lies within the caller's scope (`statistics`: the PDALPD's co-pilots, the
     DEAL, the ALS, the CLU/CLT); one without settings is 404."""
-    figures = asll_statistics(system, caller, department, year, min_position)
+    figures = yearly_figures(system, caller, "asll", department, year, min_position)
     if format == "csv":
         return answer_csv(figures.model_dump(mode="json"), "statistiques-asll")
     return figures
-
-
-def asll_statistics(
-    system: System,
-    caller: Caller,
-    department: str,
-    year: int | None = None,
-    min_position: int | None = None,
-) -> StatisticsPublic:
-    """The department's ASLL figures for the year (this year by default), once
-    the caller reads its statistics (403 otherwise). GET /v1/statistics and
-    the workload page answer from here."""
-    check_place(caller, "statistics", department)
-    system.app.department_versions(department)  # 404 department_not_found
-    year = check_year(department, year)
-    view = current_view(system, "mesures", min_position)
-    statistics = select_statistics(view, department, year)
-    return StatisticsPublic(
-        **vars(statistics), position=view.max_tracking_id(system.app.name) or 0
-    )

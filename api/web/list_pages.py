@@ -21,10 +21,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from api.access_log import AccessLogDep, AccessRecorder
 from api.deps import SystemDep
 from api.routes.dossiers import Search, dossiers_in_scope, search_of
-from api.routes.mesures import may_request, mesures_in_scope
+from api.routes.mesures import may_request, mesure_filter, mesures_in_scope
 from api.routes.programmes import programmes_in_scope
 from api.routes.saisines import saisines_in_scope
-from api.routes.workload import mesure_filter
 from api.steps import names_household
 from api.web.awaited import overdue
 from api.web.pages import (
@@ -61,6 +60,41 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATED = "enregistre"  # the query naming the kind just recorded
 # A list's rows (its page, how many match) and its filters, for its template.
 Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
+# A filter's text (a word, a commune's code), as a list page's form sends it;
+# the page checks it.
+Word = Annotated[str | None, Query(max_length=40)]
+Code = Annotated[str | None, Query(max_length=10)]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A request for a list's page: the signed-in caller, the store, the
+    access log, the page asked for."""
+
+    request: Request
+    caller: Caller
+    system: System
+    access: AccessRecorder
+    page: int = 1
+
+    @property
+    def window(self) -> dict[str, int]:
+        """The list query's limit and offset for this page."""
+        return {"limit": PAGE_SIZE, "offset": offset(self.page)}
+
+
+def list_request(
+    request: Request,
+    caller: PageCallerDep,
+    system: SystemDep,
+    access: AccessLogDep,
+    page: PageNumber = 1,
+) -> ListPage:
+    # The caller before the access log, as on every page (api/web/pages.py).
+    return ListPage(request, caller, system, access, page)
+
+
+ListPageDep = Annotated[ListPage, Depends(list_request)]
 
 
 @dataclass(frozen=True)
@@ -194,27 +228,23 @@ DEMANDE = Creation(
 
 def list_page(
     creation: Creation,
-    request: Request,
-    caller: Caller,
-    system: System,
-    access: AccessRecorder,
+    listed: ListPage,
     query: Any,
-    page: int = 1,
     sent: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     """The records of the caller's scope as GET /v1/<kind>s lists them, with
     the creation's form for the roles that create one (`sent`: sent back)."""
     assert creation.listing is not None
-    found, filters = creation.listing(access, query)
+    found, filters = creation.listing(listed.access, query)
     sent = sent or {}
     return render_list(
-        request,
+        listed.request,
         f"{creation.kind}s.html",
         found,
-        page,
+        listed.page,
         status=status,
-        forms=creation.forms(caller, sent, system),
+        forms=creation.forms(listed.caller, sent, listed.system),
         refused=sent.get("refused"),
         changes=[],
         **filters,
@@ -234,7 +264,11 @@ def add_creation(
     first page unless said)."""
     draw: Redraw = redraw or (
         lambda request, caller, system, access, sent, status: list_page(
-            creation, request, caller, system, access, creation.first(), 1, sent, status
+            creation,
+            ListPage(request, caller, system, access),
+            creation.first(),
+            sent,
+            status,
         )
     )
 
@@ -269,14 +303,7 @@ def add_creation(
 
 @router.get("/dossiers")
 def dossiers_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    commune: Annotated[str | None, Query(max_length=10)] = None,
-    q: Search = None,
-    page: PageNumber = 1,
+    listed: ListPageDep, stage: Word = None, commune: Code = None, q: Search = None
 ) -> Response:
     stage = blank_is_none(stage)
     if stage is not None and stage not in DOSSIER_STAGES:
@@ -284,59 +311,37 @@ def dossiers_page(
             422, {"code": "invalid_input", "message": f"Étape inconnue : « {stage} »."}
         )
     commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
-    query = DossierFilter(
-        commune=commune,
-        stage=stage,
-        q=search_of(q),
-        limit=PAGE_SIZE,
-        offset=offset(page),
-    )
-    return list_page(REPERAGE, request, caller, system, access, query, page)
+    query = DossierFilter(commune=commune, stage=stage, q=search_of(q), **listed.window)
+    return list_page(REPERAGE, listed, query)
 
 
 @router.get("/mesures")
 def mesures_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    association: Annotated[str | None, Query(max_length=40)] = None,
-    page: PageNumber = 1,
+    listed: ListPageDep, stage: Word = None, association: Word = None
 ) -> Response:
     stage = blank_is_none(stage)
     association = matching(association, ASSOCIATION_PATTERN, "un code d'association")
-    query = mesure_filter(
-        association=association, stage=stage, limit=PAGE_SIZE, offset=offset(page)
-    )
-    return list_page(DEMANDE, request, caller, system, access, query, page)
+    query = mesure_filter(association=association, stage=stage, **listed.window)
+    return list_page(DEMANDE, listed, query)
 
 
 @router.get("/saisines")
 def saisines_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    commune: Annotated[str | None, Query(max_length=10)] = None,
-    page: PageNumber = 1,
+    listed: ListPageDep, stage: Word = None, commune: Code = None
 ) -> Response:
     """The referrals of the caller's scope as GET /v1/saisines lists them, each
     with the day its prevention work is due by, overdue ones marked."""
     stage = known(stage, SAISINE_STAGES, "Stade inconnu")
     commune = matching(commune, COMMUNE_PATTERN, "un code INSEE de commune")
-    query = SaisineFilter(
-        commune=commune, stage=stage, limit=PAGE_SIZE, offset=offset(page)
-    )
-    found = saisines_in_scope(access, query)
+    query = SaisineFilter(commune=commune, stage=stage, **listed.window)
+    found = saisines_in_scope(listed.access, query)
     now = datetime.now(UTC)
     late = {row.id for row in found[0] if overdue(row.due_on, row.department, now)}
     return render_list(
-        request,
+        listed.request,
         "saisines.html",
         found,
-        page,
+        listed.page,
         stages=SAISINE_STAGES,
         stage=stage,
         commune=commune,
@@ -346,23 +351,16 @@ def saisines_page(
 
 @router.get("/programmes")
 def programmes_page(
-    request: Request,
-    caller: PageCallerDep,
-    system: SystemDep,
-    access: AccessLogDep,
-    kind: Annotated[str | None, Query(max_length=40)] = None,
-    commune: Annotated[str | None, Query(max_length=10)] = None,
-    page: PageNumber = 1,
+    listed: ListPageDep, kind: Word = None, commune: Code = None
 ) -> Response:
     """The programmes of the caller's scope (GET /v1/programmes's), with the
     announcement's form for the roles that announce one."""
     query = ProgrammeFilter(
         commune=matching(commune, COMMUNE_PATTERN, "un code de commune"),
         kind=known(kind, PROGRAMME_KINDS, "Nature inconnue"),
-        limit=PAGE_SIZE,
-        offset=offset(page),
+        **listed.window,
     )
-    return list_page(ANNONCE, request, caller, system, access, query, page)
+    return list_page(ANNONCE, listed, query)
 
 
 add_creation(REPERAGE)

@@ -32,10 +32,9 @@ from api.deps import SystemDep
 from api.routes.commissions import commissions_in_scope
 from api.routes.dossiers import dossiers_in_scope
 from api.routes.follow_up import bilans_in_scope
-from api.routes.mesures import mesures_in_scope
+from api.routes.mesures import mesure_filter, mesures_in_scope
 from api.routes.programmes import programmes_in_scope
 from api.routes.saisines import saisines_in_scope
-from api.routes.workload import mesure_filter
 from api.steps import names_household
 from api.web import awaited, french
 from api.web.awaited import (

@@ -2,8 +2,8 @@
 against its capacity, the renewals to decide within 30 days, the overdue
 bilans, and the department's yearly figures with their orientation shares.
 It answers from GET /v1/dashboards/workload's and GET /v1/statistics's own
-functions (api/routes/workload.py): same roles, territory and rules; neither
-names a household, so neither is logged, here as there."""
+functions (api/routes/workload.py, statistics.py): same roles, territory and
+rules; neither names a household, so neither is logged, here as there."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import SystemDep
-from api.routes.workload import FIRST_DAY, LAST_DAY, asll_statistics, workload_in_scope
+from api.routes.statistics import yearly_figures
+from api.routes.workload import FIRST_DAY, LAST_DAY, workload_in_scope
 from api.web.pages import PageRoute, matching, render
 from api.web.session import PageCallerDep
 from domain.access import scope_filter
@@ -32,7 +33,9 @@ def workload_page(
     chosen = matching(department, DEPARTMENT_CODE_PATTERN, "un code de département")
     place = chosen or scope_filter(caller, "asll_dashboards").get("department")
     workload = workload_in_scope(system, caller, place)
-    statistics = asll_statistics(system, caller, place, year) if place else None
+    statistics = (
+        yearly_figures(system, caller, "asll", place, year, None) if place else None
+    )
     return render(
         request,
         "workload.html",
