@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -354,6 +355,8 @@ class Logis(Application[UUID]):
         ctx: Context,
         act: Callable[[], Aggregate | Sequence[Aggregate]],
         stage: Callable[[Any], str],
+        *,
+        again: bool = True,
     ) -> CommandResult:
         first = replayed(self.store, ctx, self.ahead.idempotency())
         if first is not None:
@@ -381,18 +384,16 @@ class Logis(Application[UUID]):
             first = replayed(self.store, ctx)
             if first is not None:
                 return first
+            if again and self.store.household_key_taken():
+                # Nothing of it is stored: once more, under the household's key.
+                return self._carry_out(ctx, act, stage, again=False)
             msg = (
                 "L'enregistrement a été modifié entre-temps : rechargez-le et "
                 "recommencez avec la nouvelle version."
             )
             raise ConcurrencyError(msg) from None
-        return CommandResult(
-            result.id,
-            result.version,
-            recordings[-1].notification.id,
-            result.stage,
-            events=len(recordings),
-        )
+        position = recordings[-1].notification.id
+        return replace(result, position=position, events=len(recordings))
 
 
 def _not_found(found: RecordKind, record_id: UUID) -> NotFoundError:

@@ -32,6 +32,12 @@ class LogisRecorder(Protocol):
         connection) until the block ends."""
         ...
 
+    def household_key_taken(self) -> bool:
+        """After a refused append: a household key the command drew was stored
+        meanwhile by another command (or erased); the command's pending writes
+        are dropped, so that carried out again it reads the stored one."""
+        ...
+
     def count_events(self) -> int: ...
 
     def count_events_between(

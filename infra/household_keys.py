@@ -13,9 +13,9 @@ appended: a key or a mapping written for events that then fail to append is
 harmless. Within a command (`writes.deferred()`, opened by the recorder's
 `session`), they are instead written in the transaction that appends the events
 (infra/household_writes.py): a creation then commits once. A new household's
-key taken by another command in between makes that append fail (IntegrityError,
-the command's 409): its events were encrypted under a key that would not be
-kept.
+key taken by another command in between makes that append fail (IntegrityError):
+its events were encrypted under a key that would not be kept, so the command
+is carried out once more, under the stored key.
 
 Keys are cached per process for `cache_seconds` at most (0: no cache), and an
 erasure in this process empties its entry at once; erased keys

@@ -7,6 +7,12 @@ command); meanwhile `HouseholdKeys` keeps the thread's new keys and subjects in
 its `Pending`; the recorder runs `flush_statements` in the append transaction
 (another thread may, for a group: infra/group_commit.py) and, once committed,
 `flushed` makes them known to the process.
+
+Two commands writing a household's first personal data at once each draw a
+key: the second append meets the first one's and is refused. Its events were
+sealed under a key that will not be kept; `DrawnKeys.household_key_taken` tells
+the application so, which carries the command out again: it then reads the
+stored key (commands/application.py).
 """
 
 from __future__ import annotations
@@ -99,3 +105,18 @@ def flushed(keys: HouseholdKeys, pending: Pending | None) -> None:
         keys.remember_subject(originator_id, household_id)
     pending.keys.clear()
     pending.subjects.clear()
+
+
+class DrawnKeys:
+    """The recorders' `household_key_taken` (commands/context.py)."""
+
+    household_keys: HouseholdKeys
+
+    def household_key_taken(self) -> bool:
+        keys = self.household_keys
+        pending = keys.writes.current()
+        if pending is None or not any(keys.row(h) for h in pending.keys):
+            return False
+        pending.keys.clear()  # drawn for events never stored: read it again
+        pending.subjects.clear()
+        return True

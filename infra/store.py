@@ -40,7 +40,7 @@ from domain.shared import Actor
 from infra.connection_pins import ConnectionPins
 from infra.group_commit import Append, GroupCommit
 from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
-from infra.household_writes import flush_statements, flushed
+from infra.household_writes import DrawnKeys, flush_statements, flushed
 from infra.ledger import PostgresLedger, SQLiteLedger
 from infra.postgres_appends import PostgresAppends
 
@@ -165,7 +165,7 @@ def idempotency_found(
     return row["fingerprint"], answer(row["answer"]), row["position"]
 
 
-class SQLiteLogisRecorder(SQLiteApplicationRecorder):
+class SQLiteLogisRecorder(DrawnKeys, SQLiteApplicationRecorder):
     idempotency_table = "idempotency_keys"
     seals_table = "event_seals"
 
@@ -262,7 +262,7 @@ class SQLiteLogisRecorder(SQLiteApplicationRecorder):
             c.fetchone()
 
 
-class PostgresLogisRecorder(PostgresApplicationRecorder):
+class PostgresLogisRecorder(DrawnKeys, PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
