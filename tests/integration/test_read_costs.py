@@ -18,7 +18,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
+import psycopg
 import pytest
+from eventsourcing.sqlite import SQLiteCursor
+from psycopg.sql import Composable
 from pydantic import ValidationError
 
 from commands.department import AdoptSettings
@@ -155,6 +158,20 @@ class TestCommandReads:
         assert (again.version, again.position) == (first.version, first.position)
         assert app.get_dossier(dossier_id).version == 2
 
+    def test_a_step_on_a_record_kept_asks_the_seals_table_three_times(
+        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dossier_id = identify(app).id
+        enquiry, avis = instruction(FIRST_DAY)[:2]
+        step(app, dossier_id, enquiry)  # the record is kept as it stood
+        ctx = context_at("mairie", app.get_dossier(dossier_id))
+        asked = seal_statements(monkeypatch)
+        app.step("dossier", dossier_id, avis, ctx)
+        # the events after the record kept with the seal it was kept at; the
+        # chain's last link with the hash before the new event; the new seal
+        assert len(asked) == 3, asked
+        assert app.get_dossier(dossier_id).version == 3
+
     def test_a_record_loaded_again_decodes_only_the_events_stored_since(
         self, app: Logis, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -227,6 +244,24 @@ class TestCommandReads:
         recent.budget = len(recent.recall(ids[2]).state) * 3 // 2
         app.get_dossier(ids[0])
         assert [recent.recall(i) is not None for i in ids] == [True, False, False]
+
+
+def seal_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement naming the seals table from now on, on either store."""
+    asked: list[str] = []
+    for cursor in (SQLiteCursor, psycopg.Cursor):
+        original = cursor.execute
+
+        def execute(
+            self: Any, query: Any, *args: Any, _run: Any = original, **kw: Any
+        ) -> Any:
+            text = query.as_string() if isinstance(query, Composable) else str(query)
+            if "event_seals" in text:
+                asked.append(text)
+            return _run(self, query, *args, **kw)
+
+        monkeypatch.setattr(cursor, "execute", execute)
+    return asked
 
 
 def replayed(app: Logis, record_id: UUID) -> Any:
