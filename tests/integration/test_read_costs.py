@@ -246,6 +246,27 @@ class TestCommandReads:
         assert [recent.recall(i) is not None for i in ids] == [True, False, False]
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+class TestCommandConnection:
+    def test_a_command_pings_no_connection_its_reads_check_it(
+        self, app: Logis, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dossier_id = identify(app).id
+        enquiry, avis = instruction(FIRST_DAY)[:2]
+        dossier = app.get_dossier(dossier_id)
+        pings = count_calls(monkeypatch, psycopg.Connection, "execute")
+        app.step("dossier", dossier_id, enquiry, context_at("departement", dossier))
+        assert pings == []  # the pool's ping is `execute("")`
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(  # every connection of the application cut
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ctx = context_at("mairie", dossier)
+        assert app.step("dossier", dossier_id, avis, ctx).version == 3
+
+
 def seal_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every statement naming the seals table from now on, on either store."""
     asked: list[str] = []
