@@ -20,6 +20,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 import pytest
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.sqlite import SQLiteCursor
 from psycopg.sql import Composable
 from pydantic import ValidationError
@@ -244,6 +245,27 @@ class TestCommandReads:
         recent.budget = len(recent.recall(ids[2]).state) * 3 // 2
         app.get_dossier(ids[0])
         assert [recent.recall(i) is not None for i in ids] == [True, False, False]
+
+
+def test_a_save_collects_its_aggregates_events_without_protocol_checks(
+    app: Logis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dossier_id = identify(app).id
+    dossier = app.get_dossier(dossier_id)
+    checked: list[str] = []
+    protocols = type(DomainEventProtocol)  # typing's: each check walks members
+    original = protocols.__instancecheck__
+
+    def instancecheck(cls: Any, instance: Any) -> bool:
+        checked.append(cls.__name__)
+        return bool(original(cls, instance))
+
+    monkeypatch.setattr(protocols, "__instancecheck__", instancecheck)
+    enquiry = instruction(FIRST_DAY)[0]
+    app.step("dossier", dossier_id, enquiry, context_at("departement", dossier))
+    assert {"DomainEventProtocol", "CollectEventsProtocol"}.isdisjoint(checked)
+    monkeypatch.undo()
+    assert [e.originator_version for e in app.events.get(dossier_id)] == [1, 2]
 
 
 @pytest.mark.postgres
