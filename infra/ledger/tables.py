@@ -78,8 +78,12 @@ class Ledger:
         write lock, so the chain's last link cannot change before commit."""
         if not events:
             return
-        curs.execute(*self.reads_query(events))
-        seals = self.sealed(events, positions, curs.fetchall())
+        rows: list[Any] = []
+        # Two plain index searches: on SQLite, cheaper than their UNION.
+        for text, params in self._reads(events):
+            curs.execute(self.query(text), params)
+            rows += curs.fetchall()
+        seals = self.sealed(events, positions, rows)
         curs.execute(*self.insert_query(seals))
 
     # The same in parts, for a recorder that sends the read with the insert
@@ -88,10 +92,16 @@ class Ledger:
     # but under the same write lock.
 
     def reads_query(self, events: Sequence[StoredEvent]) -> tuple[Any, list]:
-        """What the events' seals are made from, in one statement (one
-        search the less for each append): the chain's last link (`part` 1),
-        then the stored hash of the version before each aggregate's first
-        event in `events` (`part` 2; none when every one is a version 1)."""
+        """What the events' seals are made from, in one statement (one call
+        into the driver the less for each append)."""
+        reads = self._reads(events)
+        text = " UNION ALL ".join(text for text, _ in reads)
+        return self.query(text), [p for _, params in reads for p in params]
+
+    def _reads(self, events: Sequence[StoredEvent]) -> list[tuple[str, list]]:
+        """The chain's last link (`part` 1), then the stored hash of the
+        version before each aggregate's first event in `events` (`part` 2;
+        none when every one is a version 1)."""
         head = (
             "SELECT * FROM (SELECT 1 AS part, originator_id, originator_version, "
             f"event_hash, chain_hash FROM {self.seals} "
@@ -102,17 +112,16 @@ class Ledger:
             wanted.setdefault(id_text(event.originator_id), event.originator_version)
         keys = [(k, v - 1) for k, v in wanted.items() if v > 1]
         if not keys:
-            return self.query(head), []
+            return [(head, [])]
         condition = " OR ".join(
             "(originator_id = ? AND originator_version = ?)" for _ in keys
         )
-        return (
-            self.query(
-                f"{head} UNION ALL SELECT 2, originator_id, originator_version, "
-                f"event_hash, NULL FROM {self.seals} WHERE {condition}"
-            ),
-            [p for k, v in keys for p in (self.id_param(k), v)],
+        previous = (
+            "SELECT 2 AS part, originator_id, originator_version, event_hash, "
+            f"NULL AS chain_hash FROM {self.seals} WHERE {condition}"
         )
+        params = [p for k, v in keys for p in (self.id_param(k), v)]
+        return [(head, []), (previous, params)]
 
     @staticmethod
     def sealed(

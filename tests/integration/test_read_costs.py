@@ -159,8 +159,8 @@ class TestCommandReads:
         assert (again.version, again.position) == (first.version, first.position)
         assert app.get_dossier(dossier_id).version == 2
 
-    def test_a_step_on_a_record_kept_asks_the_seals_table_three_times(
-        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    def test_a_step_on_a_record_kept_asks_the_seals_table_less(
+        self, app: Logis, backend: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         dossier_id = identify(app).id
         enquiry, avis = instruction(FIRST_DAY)[:2]
@@ -169,8 +169,9 @@ class TestCommandReads:
         asked = seal_statements(monkeypatch)
         app.step("dossier", dossier_id, avis, ctx)
         # the events after the record kept with the seal it was kept at; the
-        # chain's last link with the hash before the new event; the new seal
-        assert len(asked) == 3, asked
+        # chain's last link with the hash before the new event (on SQLite in
+        # two plain searches, cheaper than their union); the new seal
+        assert len(asked) == (4 if backend == "sqlite" else 3), asked
         assert app.get_dossier(dossier_id).version == 3
 
     def test_a_record_loaded_again_decodes_only_the_events_stored_since(
