@@ -8,7 +8,6 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from commands.context import CommandResult, Context, LogisRecorder, ReadsAhead
@@ -17,6 +16,7 @@ from commands.idempotency import IdempotencyRecord, replayed
 from commands.lookup import Lookup
 from commands.preconditions import check_expected_version, event_meta
 from commands.procedures import procedure_for
+from commands.saving import CollectingApplication
 from commands.scope import check_scope, named_dossiers
 from commands.settings_versions import SettingsVersions
 from commands.snapshots import SNAPSHOT_PAGE, Replay, events_by, replayed_from
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from domain.shared import Meta
 
 
-class Logis(Application[UUID]):
+class Logis(CollectingApplication):
     name = "Logis"
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:

@@ -4,9 +4,13 @@ A command reads its idempotency key, loads its record, reads its department's
 settings version, then appends: each call of the library's recorder, of the
 ledger and of the household keys checks a connection out of the pool, and the
 pool pings each one it hands out (POSTGRES_PRE_PING). `pin()` checks one out
-(one ping) and lends it to every call its thread makes on that datastore until
-it ends; a connection found broken is given up, and the calls go back to the
-pool. Other threads, and the library's LISTEN thread, never see it.
+and lends it to every call its thread makes on that datastore until it ends; a
+connection found broken is given up, and the calls go back to the pool. Other
+threads, and the library's LISTEN thread, never see it.
+
+`pin(ping=False)` skips the ping, a round trip of its own: the command's first
+read is its ping (a read found the connection broken is asked again of the
+pool, `gave_up`: infra/snapshot_stores.py).
 
 Installed on the application recorder's datastore by infra/store.py; errors
 are turned into the library's exceptions as its own `get_connection` does.
@@ -15,7 +19,7 @@ are turned into the library's exceptions as its own `get_connection` does.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -57,20 +61,40 @@ class ConnectionPins:
         self._pooled: Callable[[], Any] = datastore.get_connection
         self._local = threading.local()
         datastore.get_connection = self._connection  # type: ignore[method-assign]
+        # The pool's ping (psycopg_pool's `check`, set by the library), asked
+        # through ours: skipped while `pin(ping=False)` checks one out.
+        self._ping = datastore.pool._check
+        if self._ping is not None:
+            datastore.pool._check = self._pinged
 
     @contextmanager
-    def pin(self) -> Iterator[None]:
+    def pin(self, *, ping: bool = True) -> Iterator[None]:
         """Lend this thread one connection until the block ends (nested: the
-        same one)."""
+        same one); without `ping`, unchecked: its first use checks it."""
         if getattr(self._local, "connection", None) is not None:
             yield
             return
-        with self._pooled() as connection:
+        with ExitStack() as stack:
+            self._local.unpinged = not ping
+            try:
+                connection = stack.enter_context(self._pooled())
+            finally:
+                self._local.unpinged = False
             self._local.connection = connection
             try:
                 yield
             finally:
                 self._local.connection = None
+
+    def gave_up(self) -> bool:
+        """Whether this thread's pinned connection was found broken (its calls
+        since, and a read asked again, go to the pool)."""
+        pinned = getattr(self._local, "connection", None)
+        return pinned is not None and (pinned.broken or pinned.closed)
+
+    def _pinged(self, connection: Any) -> None:
+        if not getattr(self._local, "unpinged", False):
+            self._ping(connection)
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:

@@ -109,7 +109,7 @@ class PostgresAppends:
         # BEGIN and COMMIT sent in the pipeline, not psycopg's transaction
         # block: that one syncs when it opens and when it closes.
         with conn.pipeline() as pipeline:
-            inserted, other, previous, head = (conn.cursor() for _ in range(4))
+            inserted, other, reads = (conn.cursor() for _ in range(3))
             if begin:
                 other.execute(_BEGIN)
             # The table lock (a group's: held already, nothing waits), NOTIFY,
@@ -117,19 +117,11 @@ class PostgresAppends:
             self.recorder._insert_stored_events(inserted, events)
             for append in appends:
                 self._beside(other, append.events, append.idempotency, append.household)
-            asked = self.ledger.previous_query(events)
-            if asked is not None:
-                previous.execute(*asked)
-            head.execute(self.ledger.head_query())
+            reads.execute(*self.ledger.reads_query(events))
             try:
                 pipeline.sync()  # a conflict raises here, nothing appended
                 ids = [row["notification_id"] for row in inserted.fetchall()]
-                seals = self.ledger.batch_seals(
-                    events,
-                    ids,
-                    previous.fetchall() if asked is not None else [],
-                    head.fetchone(),
-                )
+                seals = self.ledger.sealed(events, ids, reads.fetchall())
                 other.execute(*self.ledger.insert_query(seals))
                 other.execute(_COMMIT)
             except Exception as error:  # raised once the pipeline is closed

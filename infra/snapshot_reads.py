@@ -221,16 +221,20 @@ class SnapshotReads:
         self, run: Run, record_id: UUID, recent: Recent
     ) -> Callable[[], tuple[Any, list[Any]]]:
         """The events after the state recalled, and the seal it was taken
-        after, asked together: a seal changed since, the record is read as
+        after, asked in one statement (the event it was taken after comes
+        first, with its seal): a seal changed since, the record is read as
         if none were recalled."""
         key = self.param(record_id)
-        seal = run(self._seal_at, [key, recent.version])
-        later = run(self._events_after(""), [key, recent.version])
+        rows = run(self._events_from, [key, recent.version])
 
         def checked() -> tuple[Any, list[Any]]:
-            found = seal()
-            if found and found[0]["event_hash"] == recent.event_hash:
-                return RecentStates.snapshot(recent), later()
+            found = rows()
+            if (
+                found
+                and found[0]["originator_version"] == recent.version
+                and found[0]["event_hash"] == recent.event_hash
+            ):
+                return RecentStates.snapshot(recent), found[1:]
             self.recent.forget([record_id])
             return self._ask_after(run, record_id, Clocks(), None)()
 
@@ -252,10 +256,10 @@ class SnapshotReads:
         )
 
     @property
-    def _seal_at(self) -> Any:
+    def _events_from(self) -> Any:
         return self.query(
-            f"SELECT event_hash FROM {self.seals} "
-            "WHERE originator_id = ? AND originator_version = ?"
+            f"{self._sealed_events} WHERE e.originator_id = ? AND "
+            "e.originator_version >= ? ORDER BY e.originator_version"
         )
 
     def _loaded(

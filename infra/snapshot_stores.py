@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from infra.household_keys import HouseholdKeys
@@ -16,6 +17,8 @@ from infra.sql_dialects import psycopg_query, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from commands.snapshots import CommandReads
 
 
 class SQLiteRecordSnapshots(RecordSnapshots):
@@ -48,6 +51,17 @@ class PostgresRecordSnapshots(RecordSnapshots):
         # One statement needs no transaction (BEGIN and ROLLBACK: two round
         # trips more); the library reads its events so too.
         return self.datastore.cursor()
+
+    def command_reads(self, *args: Any) -> CommandReads:
+        # A command's connection is not pinged (infra/store.py, `session`):
+        # this is its first use; found broken, the reads are asked again of
+        # the pool, which pings what it hands out.
+        try:
+            return super().command_reads(*args)
+        except (OperationalError, InterfaceError):
+            if not self.recorder.pins.gave_up():
+                raise
+            return super().command_reads(*args)
 
     @contextmanager
     def batch(self) -> Iterator[Callable[[Any, Any], Callable[[], list[Any]]]]:

@@ -279,9 +279,10 @@ class PostgresLogisRecorder(DrawnKeys, PostgresApplicationRecorder):
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
         """One connection for every call this thread makes until it ends: a
-        command's reads and its append (infra/connection_pins.py); the
-        household keys it needs written with its events."""
-        with self.pins.pin(), self.household_keys.writes.deferred():
+        command's reads and its append (infra/connection_pins.py), not pinged
+        (its first read, `command_reads`, checks it); the household keys it
+        needs written with its events."""
+        with self.pins.pin(ping=False), self.household_keys.writes.deferred():
             yield
 
     def sql(self, text: str) -> Composed:
