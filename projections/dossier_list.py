@@ -16,18 +16,16 @@ from domain.personal import ERASED
 from domain.places import COMMUNE_NAMES
 from domain.programme import Programme
 from domain.text import folded
+from projections.lists import Counted, PlaceFilter, equal_to, select_page
 from projections.rows import (
     Between,
     Containing,
-    PlaceFilter,
     RowProjection,
     RowView,
     Table,
-    equal_to,
     event_handlers,
     event_topics,
     fields_of,
-    select_page,
 )
 
 DOSSIERS = Table(
@@ -236,7 +234,7 @@ class DossierListProjection(RowProjection):
 
 def select_dossiers(
     view: RowView, query: DossierFilter
-) -> tuple[list[DossierRow], int]:
+) -> tuple[list[DossierRow], Counted]:
     where = equal_to(query, "commune", "programme_id", "stage", "department")
     if words := tuple(folded(query.q or "").split()):
         where["search"] = Containing(words)

@@ -18,17 +18,15 @@ from eventsourcing.persistence import Tracking
 
 from domain.saisine import Saisine
 from domain.saisine_rules import prevention_due_on
+from projections.lists import AreaFilter, Counted, equal_to, select_page
 from projections.rows import (
-    AreaFilter,
     Row,
     RowProjection,
     RowView,
     Table,
-    equal_to,
     event_handlers,
     event_topics,
     fields_of,
-    select_page,
 )
 
 SAISINES = Table(
@@ -188,7 +186,7 @@ def _due_on(row: Row) -> date | None:
 
 def select_saisines(
     view: RowView, query: SaisineFilter
-) -> tuple[list[SaisineRow], int]:
+) -> tuple[list[SaisineRow], Counted]:
     """Referrals matching the filter, last referred first, and how many match."""
     columns = (
         "department",

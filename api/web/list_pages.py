@@ -53,6 +53,7 @@ from domain.saisine_steps import STAGES as SAISINE_STAGES
 from domain.shared import check_role
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter
+from projections.lists import Counted
 from projections.mesures import MesureFilter
 from projections.programmes import ProgrammeFilter
 from projections.saisines import SaisineFilter
@@ -60,7 +61,7 @@ from projections.saisines import SaisineFilter
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATED = "enregistre"  # the query naming the kind just recorded
 # A list's rows (its page, how many match) and its filters, for its template.
-Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
+Listed = tuple[tuple[list[Any], Counted, int], dict[str, Any]]
 
 
 @dataclass(frozen=True)

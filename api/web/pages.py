@@ -38,6 +38,7 @@ from domain import access as access_rules
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
 from infra.development_tokens import issue_token
+from projections.lists import Counted
 
 SIGN_IN = "/connexion"
 WORKLIST = "/travail"
@@ -286,17 +287,20 @@ def offset(page: int) -> int:
 def render_list(
     request: Request,
     template: str,
-    found: tuple[list[Any], int, int],
+    found: tuple[list[Any], Counted, int],
     page: int,
     *,
     status: int = 200,
     **context: Any,
 ) -> Response:
     """A list's page: the rows a list function `found` (its page, how many
-    match), the page and the page count; a filter left blank (None) is shown
+    match), the page and the page count (past a capped count, unknown: the
+    next page is the last known); a filter left blank (None) is shown
     empty."""
     rows, total, _ = found
-    pages = max(1, -(-total // PAGE_SIZE))
+    # More rows than counted: another page follows, the last one known.
+    capped = page + 1 if total.count_capped else None
+    pages = capped or max(1, -(-total.count // PAGE_SIZE))
     shown = {name: "" if value is None else value for name, value in context.items()}
     return render(
         request,
