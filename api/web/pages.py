@@ -294,13 +294,13 @@ def render_list(
     **context: Any,
 ) -> Response:
     """A list's page: the rows a list function `found` (its page, how many
-    match), the page and the page count (past a capped count, unknown: the
-    next page is the last known); a filter left blank (None) is shown
+    match), the page and the page count; a filter left blank (None) is shown
     empty."""
     rows, total, _ = found
-    # More rows than counted: another page follows, the last one known.
-    capped = page + 1 if total.count_capped else None
-    pages = capped or max(1, -(-total.count // PAGE_SIZE))
+    # Past a capped count the page count is unknown: the next page is the last
+    # one known to hold rows.
+    counted = max(1, -(-total.count // PAGE_SIZE))
+    pages = page + 1 if total.count_capped else counted
     shown = {name: "" if value is None else value for name, value in context.items()}
     return render(
         request,
