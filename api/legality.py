@@ -15,6 +15,7 @@ from domain.legality import RULES_BY_ID
 from domain.legality.rules import cited
 from projections.commissions import CommissionFilter, select_commissions
 from projections.dossier_list import DossierFilter, select_dossiers
+from projections.lists import Counted
 from projections.programmes import ProgrammeFilter, select_programmes
 
 if TYPE_CHECKING:
@@ -166,12 +167,12 @@ def commune_ids(
     """The ids of the commune's dossiers, commissions and programmes, read in
     their views (`reader(view name)`), every page."""
 
-    def every(select: Callable[[int], tuple[list[Any], int]]) -> list[UUID]:
+    def every(select: Callable[[int], tuple[list[Any], Counted]]) -> list[UUID]:
         ids: list[UUID] = []
         while True:
             rows, total = select(len(ids))
             ids += [row.id for row in rows]
-            if not rows or len(ids) >= total:
+            if not rows or not total.more_than(len(ids)):
                 return ids
 
     dossiers, commissions, programmes = (reader(VIEWS[k]) for k in VIEWS)

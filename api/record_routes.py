@@ -9,7 +9,7 @@ reveals personal data."""
 
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Protocol
 from uuid import UUID
 
@@ -25,6 +25,7 @@ from domain import records
 from domain.access import Caller
 from domain.clocks import Clocks
 from infra.bootstrap import System
+from projections.lists import Counted
 from projections.rows import RowView
 
 
@@ -70,13 +71,13 @@ class InScope(Protocol):
 
     def __call__(
         self, access: AccessRecorder, query: Any, min_position: int | None = None
-    ) -> tuple[list[Any], int, int]: ...
+    ) -> tuple[list[Any], Counted, int]: ...
 
 
 def in_scope(
     kind: str,
     view: tuple[str, str],
-    select: Callable[[RowView, Any], tuple[Sequence[Any], int]],
+    select: Callable[[RowView, Any], tuple[Sequence[Any], Counted]],
     logged: tuple[str, ...],
     *,
     scope: str | None = None,
@@ -85,19 +86,21 @@ def in_scope(
     """How to list the rows naming records of `kind` the caller may read:
     `select` (the view, the query) on the read model `view` (its
     name, its table) narrowed to their scope (`scope`: the list's name in the
-    access matrix, by default the kind's); the count matching, the view's
-    position; the rows' reading logged (`logged`: the categories a row reveals,
-    none for a kind naming no household: not logged; `row_id`: a row's field
-    naming its record). A list route and its web page answer from the function
+    access matrix, by default the kind's); the count matching (up to
+    LOGIS_LIST_COUNT_LIMIT past the page), the view's position; the rows'
+    reading logged (`logged`: the categories a row reveals, none for a kind
+    naming no household: not logged; `row_id`: a row's field naming its
+    record). A list route and its web page answer from the function
     it gives."""
     name, table = view
 
     def rows_in_scope(
         access: AccessRecorder, query: Any, min_position: int | None = None
-    ) -> tuple[list[Any], int, int]:
+    ) -> tuple[list[Any], Counted, int]:
         system = access.system
         rows_view = current_view(system, name, min_position)
         rows_view = scoped(rows_view, access.caller, scope or kind, table)
+        query = replace(query, count_limit=system.settings.list_count_limit)
         rows, total = select(rows_view, query)
         position = rows_view.max_tracking_id(system.app.name) or 0
         if logged:

@@ -11,8 +11,9 @@ up to each of the sizes asked (events); at each size, in the same process:
   JSON (benchmarks/raw.py);
 - `logis verify` of the whole store, against the driver reading every row;
 - the views caught up, then the first page (50) of a department's dossiers as
-  GET /v1/dossiers reads it (the page and the count of the matching rows),
-  against the same page's SELECT alone on the views' database.
+  GET /v1/dossiers reads it (the page and the count of the matching rows, up
+  to LOGIS_LIST_COUNT_LIMIT), against the same page's SELECT alone on the
+  views' database.
 The two long measures are written once, before the generation (their
 meetings applied in memory by the domain and saved in one transaction: a
 fixture, not a figure); their load must not depend on what else the store
@@ -217,7 +218,8 @@ class _Probe:
         self.system.catch_up()
         view = self.system.engine.reader("dossier_list")
         assert view is not None
-        query = DossierFilter(department=CODES[0], limit=PAGE)
+        limit = self.system.settings.list_count_limit  # as the API counts
+        query = DossierFilter(department=CODES[0], limit=PAGE, count_limit=limit)
         page = self.load_ms(lambda: select_dossiers(view, query))
         table = view.table("dossiers")
         mark = view.dialect.mark

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from projections.rows import Page
+from projections.lists import Page
 
 MAX_LIMIT = 500
 

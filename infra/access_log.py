@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from infra.access_entries import AccessEntry, AccessQuery, AccessRecord
+    from projections.lists import Counted
 
 FAILURES = (PersistenceError, sqlite3.Error, psycopg.Error)
 
@@ -65,8 +66,9 @@ class AccessLog:
         except FAILURES as error:
             raise AccessLogUnavailable(str(error)) from error
 
-    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
-        """The entries matching the query, newest first, and how many match."""
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], Counted]:
+        """The entries matching the query, newest first, and how many match (up
+        to the query's `count_bound`: the log grows with every read)."""
         raise NotImplementedError
 
     def _insert(self, entries: Sequence[AccessEntry]) -> None:

@@ -14,6 +14,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from infra.access_entries import access_record, moment_text, utc
 from infra.access_log import AccessLog
+from projections.lists import Counted, count_bound, counted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,15 +79,17 @@ class SQLiteAccessLog(AccessLog):
             categories=json.loads(row["categories"]),
         )
 
-    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], Counted]:
         where, params = "", []
         conditions = query.conditions()
         if conditions:
             where = " WHERE " + " AND ".join(f"{c} ?" for c, _ in conditions)
             params = [_sqlite_value(v) for _, v in conditions]
+        bound = count_bound(query)
+        matching = f"SELECT 1 FROM {self.table}{where} LIMIT {bound + 1}"
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT COUNT(*) FROM {self.table}{where}", params)
-            total = int(c.fetchone()[0])
+            c.execute(f"SELECT COUNT(*) FROM ({matching})", params)
+            total = counted(int(c.fetchone()[0]), bound)
             c.execute(
                 f"SELECT * FROM {self.table}{where} ORDER BY id DESC LIMIT ? OFFSET ?",
                 [*params, query.limit, query.offset],
@@ -147,7 +150,7 @@ class PostgresAccessLog(AccessLog):
             categories=row["categories"],
         )
 
-    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], int]:
+    def select(self, query: AccessQuery) -> tuple[list[AccessRecord], Counted]:
         where = SQL("")
         params: list[Any] = []
         conditions = query.conditions()
@@ -156,7 +159,12 @@ class PostgresAccessLog(AccessLog):
                 SQL(f"{c} %s") for c, _ in conditions
             )
             params = [v for _, v in conditions]
-        count = self._sql("SELECT COUNT(*) AS n FROM {schema}.{table}") + where
+        bound = count_bound(query)
+        count = (
+            self._sql("SELECT COUNT(*) AS n FROM (SELECT 1 FROM {schema}.{table}")
+            + where
+            + SQL(f" LIMIT {bound + 1}) AS m")
+        )
         rows_sql = (
             self._sql("SELECT * FROM {schema}.{table}")
             + where
@@ -164,10 +172,10 @@ class PostgresAccessLog(AccessLog):
         )
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(count, params)
-            counted = curs.fetchone()
+            found = curs.fetchone()
             curs.execute(rows_sql, [*params, query.limit, query.offset])
             rows = curs.fetchall()
-        total = int(counted["n"]) if counted else 0
+        total = counted(int(found["n"]) if found else 0, bound)
         return [self._row_record(row) for row in rows], total
 
 

@@ -347,7 +347,10 @@ class SQLRowView(RowView):
         with self.datastore.transaction(commit=False) as c:
             total = 0
             if count:
-                c.execute(f"SELECT COUNT(*) AS n FROM {name}{condition}", params)
+                matching = f"SELECT 1 FROM {name}{condition}"
+                if selection.count_limit is not None:  # stops reading there
+                    matching += f" LIMIT {int(selection.count_limit) + 1}"
+                c.execute(f"SELECT COUNT(*) AS n FROM ({matching}) AS m", params)
                 total = int(_first(c.fetchone()))
             statement = (
                 f"SELECT {', '.join(columns)} FROM {name}{condition} "

@@ -13,6 +13,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from projections.lists import COUNT_LIMIT
+
 MIN_SECRET_BYTES = 32
 CIPHER_KEY_BYTES = (16, 24, 32)  # AES-128, -192, -256
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -110,6 +112,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
+    # A list counts its matching rows up to this many, past its page's end,
+    # then answers "more than" (count_capped): a page's cost stays bounded.
+    list_count_limit: int = Field(default=COUNT_LIMIT, ge=1, le=10_000_000)
     projector_in_process: bool = True
     projector_poll_seconds: float = Field(default=0.2, gt=0, le=10)
     projector_batch_size: int = Field(default=1000, ge=1, le=100_000)

@@ -16,18 +16,16 @@ from domain.personal import ERASED
 from domain.places import COMMUNE_NAMES
 from domain.programme import Programme
 from domain.text import folded
+from projections.lists import Counted, PlaceFilter, equal_to, select_page
 from projections.rows import (
     Between,
     Containing,
-    PlaceFilter,
     RowProjection,
     RowView,
     Table,
-    equal_to,
     event_handlers,
     event_topics,
     fields_of,
-    select_page,
 )
 
 DOSSIERS = Table(
@@ -72,6 +70,10 @@ DOSSIERS = Table(
         ("programme_id",),
         ("identified_on",),
         ("landlord", "ranked"),
+        # A department's page, newest first, and its count (projections/lists.py)
+        # read its own entries only: without it, a small department's page in
+        # a large store walked every dossier's (1.4 s at 10⁶ dossiers).
+        ("department", "identified_on"),
     ),
 )
 # Each programme's landlord and name, for the dossiers identified for it.
@@ -236,7 +238,7 @@ class DossierListProjection(RowProjection):
 
 def select_dossiers(
     view: RowView, query: DossierFilter
-) -> tuple[list[DossierRow], int]:
+) -> tuple[list[DossierRow], Counted]:
     where = equal_to(query, "commune", "programme_id", "stage", "department")
     if words := tuple(folded(query.q or "").split()):
         where["search"] = Containing(words)

@@ -13,17 +13,9 @@ from eventsourcing.persistence import Tracking
 
 from domain.programme import LET, TO_LET, VACANT, Programme
 from projections.handled_topics import handled_topics
+from projections.lists import AreaFilter, Counted, equal_to, select_page
 from projections.record_tables import record_table
-from projections.rows import (
-    AreaFilter,
-    RowProjection,
-    RowView,
-    Table,
-    equal_to,
-    event_handlers,
-    fields_of,
-    select_page,
-)
+from projections.rows import RowProjection, RowView, Table, event_handlers, fields_of
 
 PROGRAMMES = record_table(
     name="programmes",
@@ -175,7 +167,7 @@ class ProgrammesProjection(RowProjection):
 
 def select_programmes(
     view: RowView, query: ProgrammeFilter
-) -> tuple[list[ProgrammeRow], int]:
+) -> tuple[list[ProgrammeRow], Counted]:
     where = equal_to(query, "department", "commune", "kind")
     order = ("department", "commune", "name")
     return select_page(view, "programmes", where, order, query, ProgrammeRow)

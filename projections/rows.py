@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import singledispatchmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
@@ -20,15 +20,13 @@ from eventsourcing.projection import Projection
 from projections.batch import Batch, add
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-    from uuid import UUID
+    from collections.abc import Mapping
 
 ColumnType = Literal[
     "text", "int", "bool", "date", "datetime", "uuid", "decimal", "json"
 ]
 Row = dict[str, Any]
 Key = tuple[Any, ...]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,13 +105,15 @@ class Table:
 class Selection:
     """What a `select` asks of a table: the rows matching `where`, ordered by
     `order_by` (a leading "-": descending; the key breaks ties), `limit` of them
-    (None: all) from `offset`."""
+    (None: all) from `offset`; `count_limit`: the count stops past this many
+    rows, at `count_limit` + 1 (None: it counts them all)."""
 
     table: Table
     where: dict[str, Any]
     order_by: tuple[str, ...] = ()
     limit: int | None = None
     offset: int = 0
+    count_limit: int | None = None
 
 
 class RowReader(ABC):
@@ -129,11 +129,14 @@ class RowReader(ABC):
         order_by: tuple[str, ...] = (),
         limit: int | None = None,
         offset: int = 0,
+        *,
+        count_limit: int | None = None,
     ) -> tuple[list[Row], int]:
         """Committed rows matching `where` (equality, or a `Between` range), and
-        how many match in all."""
+        how many match in all (up to `count_limit` + 1, when given)."""
+        where = where or {}
         return self._select(
-            Selection(self.table(table), where or {}, order_by, limit, offset)
+            Selection(self.table(table), where, order_by, limit, offset, count_limit)
         )
 
     @abstractmethod
@@ -267,6 +270,7 @@ class ScopedView(RowReader):
             selection.order_by,
             selection.limit,
             selection.offset,
+            count_limit=selection.count_limit,
         )
 
 
@@ -336,58 +340,3 @@ def event_topics(aggregate: Any, *left_out: type) -> tuple[str, ...]:
         and issubclass(cls, aggregate.Event)
         and cls not in (aggregate.Event, *left_out)
     )
-
-
-# ---- list queries ----------------------------------------------------------------
-
-
-class PageQuery(Protocol):
-    @property
-    def limit(self) -> int: ...
-
-    @property
-    def offset(self) -> int: ...
-
-
-@dataclass(frozen=True, kw_only=True)
-class Page:
-    """A list query's page: `limit` rows from its `offset` (keywords only, so
-    that a filter's own fields come first)."""
-
-    limit: int = 100
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class AreaFilter(Page):
-    """The rows of a department, of a commune (those given)."""
-
-    department: str | None = None
-    commune: str | None = None
-
-
-@dataclass(frozen=True)
-class PlaceFilter(AreaFilter):
-    """The rows of a department, a commune, a programme (those given)."""
-
-    programme_id: UUID | None = None
-
-
-def equal_to(query: object, *columns: str) -> dict[str, Any]:
-    """A `where` of equalities: the query's fields named after these columns,
-    those it gives (not None)."""
-    return {c: getattr(query, c) for c in columns if getattr(query, c) is not None}
-
-
-def select_page(
-    view: RowReader,
-    table: str,
-    where: dict[str, Any],
-    order_by: tuple[str, ...],
-    query: PageQuery,
-    row: Callable[..., T],
-) -> tuple[list[T], int]:
-    """The page the query asks (its `limit` rows from its `offset`), each row as
-    `row(**columns)`, and how many rows match in all."""
-    rows, total = view.select(table, where, order_by, query.limit, query.offset)
-    return [row(**r) for r in rows], total

@@ -18,17 +18,15 @@ from eventsourcing.persistence import Tracking
 
 from domain.saisine import Saisine
 from domain.saisine_rules import prevention_due_on
+from projections.lists import AreaFilter, Counted, equal_to, select_page
 from projections.record_tables import record_table
 from projections.rows import (
-    AreaFilter,
     Row,
     RowProjection,
     RowView,
-    equal_to,
     event_handlers,
     event_topics,
     fields_of,
-    select_page,
 )
 
 SAISINES = record_table(
@@ -184,7 +182,7 @@ def _due_on(row: Row) -> date | None:
 
 def select_saisines(
     view: RowView, query: SaisineFilter
-) -> tuple[list[SaisineRow], int]:
+) -> tuple[list[SaisineRow], Counted]:
     """Referrals matching the filter, last referred first, and how many match."""
     columns = (
         "department",

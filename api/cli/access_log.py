@@ -15,7 +15,7 @@ from api.cli.arguments import (
     uuid_arg,
     whole_number_arg,
 )
-from api.cli.output import json_text, local_time, print_table, rows, table
+from api.cli.output import how_many, json_text, local_time, print_table, rows, table
 from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS, LOGGED
@@ -90,10 +90,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.schemas.access_log import AccessLogPublic
     from infra.access_entries import AccessQuery
 
-    query = from_args(AccessQuery, args, record_id=args.record)
+    query = from_args(
+        AccessQuery,
+        args,
+        record_id=args.record,
+        count_limit=settings.list_count_limit,
+    )
     with opened(settings) as system:
-        records, count = system.access_log.select(query)
-        page = AccessLogPublic.of(records, count, query)
+        records, total = system.access_log.select(query)
+        page = AccessLogPublic.of(records, total, query)
         if args.format == "json":
             print(json_text(page.model_dump(mode="json")))
             return 0
@@ -118,7 +123,7 @@ LOG_WIDTH = 260
 def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
     if not page.data:
         return print_table(
-            f"Journal des accès — aucune lecture ({page.count} au total)."
+            f"Journal des accès — aucune lecture ({how_many(page)} au total)."
         )
     first = page.offset + 1
     last = page.offset + len(page.data)
@@ -142,7 +147,7 @@ def _table(page: AccessLogPublic, departments: dict[UUID, str | None]) -> int:
         ],
     )
     return print_table(
-        f"Journal des accès — lectures {first} à {last} sur {page.count}, "
+        f"Journal des accès — lectures {first} à {last} sur {how_many(page)}, "
         "les plus récentes d'abord",
         grid,
         width=LOG_WIDTH,

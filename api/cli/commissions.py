@@ -18,7 +18,7 @@ from api.cli.arguments import (
     uuid_arg,
 )
 from api.cli.history import Names
-from api.cli.output import console, day, print_json, print_table, rows, table
+from api.cli.output import console, day, how_many, print_json, print_table, rows, table
 from api.cli.views import caught_up_view, opened
 from api.minutes.labels import FUNCTIONS, OUTCOMES
 from domain.commission_steps import KINDS, STAGE_LABELS
@@ -91,6 +91,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "minutes":
         return minutes.run(settings, args)
     from api.schemas.commissions import CommissionListPublic, CommissionsPublic
+    from api.schemas.common import read_off
     from projections.commissions import (
         CommissionFilter,
         commission_list,
@@ -105,9 +106,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 commune=args.commune,
                 kind=args.kind,
                 limit=int(args.limit),
+                count_limit=settings.list_count_limit,
             )
             found, total = select_commissions(view, query)
-            page = CommissionsPublic(data=found, count=total, position=position)
+            page = read_off(CommissionsPublic, total, data=found, position=position)
             return _print_commissions(page, args.format)
         lists = commission_list(view, args.commission_id)
         if lists is None:
@@ -152,7 +154,7 @@ def _print_commissions(page: CommissionsPublic, output: str) -> int:
             for c in page.data
         ],
     )
-    return print_table(f"Séances de commission — {page.count} séance(s)", grid)
+    return print_table(f"Séances de commission — {how_many(page)} séance(s)", grid)
 
 
 def spoken(code: str) -> str:

@@ -109,6 +109,11 @@ def dash(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+def how_many(page: Any) -> str:
+    """A list's count (`count`, `count_capped`: more than it), in French."""
+    return f"plus de {page.count}" if page.count_capped else str(page.count)
+
+
 def day(value: date | None) -> str:
     return "—" if value is None else fr_day(value)
 

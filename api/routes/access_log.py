@@ -84,6 +84,7 @@ def read_access_log(
         until,
         limit=limit,
         offset=offset,
+        count_limit=system.settings.list_count_limit,
     )
-    records, count = system.access_log.select(query)
-    return AccessLogPublic.of(records, count, query)
+    records, total = system.access_log.select(query)
+    return AccessLogPublic.of(records, total, query)

@@ -30,6 +30,7 @@ from api.schemas.commissions import (
     CommissionPublic,
     CommissionsPublic,
 )
+from api.schemas.common import read_off
 from domain import access as matrix
 from domain.access import Caller
 from domain.commission_steps import KINDS
@@ -106,7 +107,7 @@ def list_commissions(
         offset=offset,
     )
     rows, total, position = commissions_in_scope(access, query, min_position)
-    return CommissionsPublic(data=rows, count=total, position=position)
+    return read_off(CommissionsPublic, total, data=rows, position=position)
 
 
 def commissions_in_scope(

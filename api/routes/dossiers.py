@@ -16,6 +16,7 @@ from api.deps import (
     one_of,
 )
 from api.record_routes import in_scope, record_router
+from api.schemas.common import read_off
 from api.schemas.dossiers import DossierPublic, DossiersPublic
 from api.steps import names_household
 from commands.dossier import STAGES
@@ -104,7 +105,7 @@ def list_dossiers(
         offset=offset,
     )
     rows, total, position = dossiers_in_scope(access, query, min_position)
-    return DossiersPublic(data=rows, count=total, position=position)
+    return read_off(DossiersPublic, total, data=rows, position=position)
 
 
 # GET /v1/dossiers and the web list answer from here.

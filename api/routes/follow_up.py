@@ -33,6 +33,7 @@ from api.deps import (
 )
 from api.errors import documented_errors
 from api.record_routes import in_scope
+from api.schemas.common import read_off
 from api.schemas.follow_up import (
     BilansPublic,
     PreCommissionReadinessPublic,
@@ -50,6 +51,7 @@ from projections.follow_up import (
     select_programme_readiness,
     select_support_requests,
 )
+from projections.lists import Counted
 
 router = APIRouter(tags=["follow-up"], responses=documented_errors(only=(422,)))
 
@@ -84,7 +86,7 @@ def list_bilans(
         department, commune, programme_id, status, as_of, limit=limit, offset=offset
     )
     rows, total, position = bilans_in_scope(access, query, min_position)
-    return BilansPublic(data=rows, count=total, as_of=as_of, position=position)
+    return read_off(BilansPublic, total, data=rows, as_of=as_of, position=position)
 
 
 # The follow-up's lists: dossiers, as the access matrix's follow_up list scopes
@@ -103,7 +105,7 @@ _support_requests_in_scope = _follow_up_in_scope(
 
 def bilans_in_scope(
     access: AccessRecorder, query: BilanFilter, min_position: int | None = None
-) -> tuple[list[Any], int, int]:
+) -> tuple[list[Any], Counted, int]:
     """The bilans of the caller's scope, due by their department's BILAN-DELAI
     as of now. GET /v1/bilans and the worklist page answer from here."""
     deadlines, now = _deadlines(access.system), datetime.now(UTC)
@@ -130,7 +132,7 @@ def list_support_requests(
         department, commune, programme_id, status, limit=limit, offset=offset
     )
     rows, total, position = _support_requests_in_scope(access, query, min_position)
-    return SupportRequestsPublic(data=rows, count=total, position=position)
+    return read_off(SupportRequestsPublic, total, data=rows, position=position)
 
 
 @router.get(

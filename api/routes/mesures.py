@@ -21,6 +21,7 @@ from api.deps import (
 )
 from api.record_routes import as_it_stands, in_scope, record_router
 from api.routes.workload import Association
+from api.schemas.common import read_off
 from api.schemas.mesures import MesurePublic, MesuresPublic
 from api.steps import names_household
 from commands.mesure import RequestMesure
@@ -103,7 +104,7 @@ def list_mesures(
     department, commune, association, stage, kind, référent; only those of the
     caller's scope."""
     rows, total, position = mesures_in_scope(access, query, min_position)
-    return MesuresPublic(data=rows, count=total, position=position)
+    return read_off(MesuresPublic, total, data=rows, position=position)
 
 
 # GET /v1/mesures and the web list answer from here.

@@ -13,6 +13,7 @@ from api.deps import (
     Offset,
 )
 from api.record_routes import in_scope, record_router
+from api.schemas.common import read_off
 from api.schemas.programmes import ProgrammePublic, ProgrammesPublic
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
 from domain.programme_steps import KINDS
@@ -58,7 +59,7 @@ def list_programmes(
     only those of the caller's scope."""
     query = ProgrammeFilter(department, commune, kind, limit=limit, offset=offset)
     rows, total, position = programmes_in_scope(access, query, min_position)
-    return ProgrammesPublic(data=rows, count=total, position=position)
+    return read_off(ProgrammesPublic, total, data=rows, position=position)
 
 
 # The programmes of the caller's scope (403 for a role that lists none): GET

@@ -14,6 +14,7 @@ from api.deps import (
     one_of,
 )
 from api.record_routes import as_it_stands, in_scope, record_router
+from api.schemas.common import read_off
 from api.schemas.saisines import SaisinePublic, SaisinesPublic
 from api.steps import names_household
 from domain.saisine_steps import STAGES
@@ -54,7 +55,7 @@ def list_saisines(
     check_known("Stade", stage, STAGES)
     query = SaisineFilter(department, commune, stage, limit=limit, offset=offset)
     rows, total, position = saisines_in_scope(access, query, min_position)
-    return SaisinesPublic(data=rows, count=total, position=position)
+    return read_off(SaisinesPublic, total, data=rows, position=position)
 
 
 # GET /v1/saisines, the web list and the worklist answer from here.

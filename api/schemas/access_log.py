@@ -8,10 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ReadOff, read_off
+from api.schemas.common import CountCapped, ReadOff, read_off
 
 if TYPE_CHECKING:
     from infra.access_entries import AccessQuery, AccessRecord
+    from projections.lists import Counted
 
 
 class AccessEntryPublic(ReadOff):
@@ -30,12 +31,14 @@ class AccessEntryPublic(ReadOff):
 class AccessLogPublic(BaseModel):
     data: list[AccessEntryPublic] = Field(description="Les plus récentes d'abord")
     count: int = Field(description="Lectures correspondant aux filtres")
+    count_capped: CountCapped
     limit: int
     offset: int
 
     @classmethod
     def of(
-        cls, records: list[AccessRecord], count: int, query: AccessQuery
+        cls, records: list[AccessRecord], total: Counted, query: AccessQuery
     ) -> AccessLogPublic:
         data = [AccessEntryPublic.of(r) for r in records]
-        return read_off(cls, query, data=data, count=count)
+        counts = {"count": total.count, "count_capped": total.count_capped}
+        return read_off(cls, query, data=data, **counts)

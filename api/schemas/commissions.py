@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ReadOff, read_off
+from api.schemas.common import CountCapped, ReadOff, read_off
 from projections.commissions import (
     CommissionList,
     CommissionRow,
@@ -43,6 +43,7 @@ class CommissionPublic(ReadOff):
 class CommissionsPublic(BaseModel):
     data: list[CommissionRow]
     count: int
+    count_capped: CountCapped
     position: int
 
 

@@ -3,10 +3,10 @@ model is read off what the floors below give."""
 
 from __future__ import annotations
 
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -18,6 +18,18 @@ def read_off(model: type[M], source: Any, /, **given: Any) -> M:
         name: getattr(source, name) for name in model.model_fields if name not in given
     }
     return model(**read, **given)
+
+
+# A list's answer beside its `count` (projections/lists.py: a count reads no
+# further than LOGIS_LIST_COUNT_LIMIT rows past the page).
+CountCapped = Annotated[
+    bool,
+    Field(
+        description="Vrai : plus de `count` lignes correspondent ; le compte "
+        "s'arrête à LOGIS_LIST_COUNT_LIMIT lignes, ou à la fin de la page si elle "
+        "va plus loin : une page suivante existe"
+    ),
+]
 
 
 class ReadOff(BaseModel):

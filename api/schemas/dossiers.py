@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from api.schemas.common import ActorPublic, read_off
+from api.schemas.common import ActorPublic, CountCapped, read_off
 from domain.dossier import Dossier
 from projections.dossier_list import DossierRow
 
@@ -57,4 +57,5 @@ class DossierPublic(BaseModel):
 class DossiersPublic(BaseModel):
     data: list[DossierRow]
     count: int
+    count_capped: CountCapped
     position: int

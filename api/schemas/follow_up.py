@@ -8,12 +8,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import CountCapped
 from projections.follow_up import BilanRow, ReadyDossier, SupportRequestRow
 
 
 class BilansPublic(BaseModel):
     data: list[BilanRow]
     count: int
+    count_capped: CountCapped
     as_of: date | None = Field(
         description="Jour de référence ; absent : le jour qu'il est dans chaque "
         "département"
@@ -24,6 +26,7 @@ class BilansPublic(BaseModel):
 class SupportRequestsPublic(BaseModel):
     data: list[SupportRequestRow]
     count: int
+    count_capped: CountCapped
     position: int
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ActorPublic, read_off
+from api.schemas.common import ActorPublic, CountCapped, read_off
 from domain.mesure import Mesure
 from projections.mesures import (
     AssociationWorkload,
@@ -62,6 +62,7 @@ class MesurePublic(BaseModel):
 class MesuresPublic(BaseModel):
     data: list[MesureRow]
     count: int
+    count_capped: CountCapped
     position: int
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import read_off
+from api.schemas.common import CountCapped, read_off
 from domain.programme import Programme
 from projections.programmes import ProgrammeRow
 
@@ -53,4 +53,5 @@ class ProgrammePublic(BaseModel):
 class ProgrammesPublic(BaseModel):
     data: list[ProgrammeRow]
     count: int
+    count_capped: CountCapped
     position: int

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ActorPublic, read_off
+from api.schemas.common import ActorPublic, CountCapped, read_off
 from domain.saisine import Saisine
 from projections.saisines import SaisineRow
 
@@ -63,4 +63,5 @@ class SaisinesPublic(BaseModel):
 
     data: list[SaisineRow]
     count: int
+    count_capped: CountCapped
     position: int

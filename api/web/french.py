@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from api.minutes import labels as minutes
 from api.minutes.labels import STAGE_LABELS
@@ -35,6 +35,11 @@ def day(value: date | str | None) -> str:
 def euros(value: Decimal | str | None) -> str:
     """1 850,40 €."""
     return "" if value is None else format_currency(value, "EUR", locale=LOCALE)
+
+
+def number(value: int) -> str:
+    """10 000 (a narrow no-break space between thousands)."""
+    return format_decimal(value, locale=LOCALE)
 
 
 def moment(value: datetime | None, department: str | None = None) -> str:
@@ -100,4 +105,4 @@ def label(code: str | None, vocabulary: str) -> str:
 
 
 FILTERS = {"day": day, "moment": moment, "stage": stage, "role": role}
-FILTERS.update(commune=commune, euros=euros, label=label)
+FILTERS.update(commune=commune, euros=euros, label=label, number=number)

@@ -52,6 +52,7 @@ from domain.saisine_steps import STAGES as SAISINE_STAGES
 from domain.shared import check_role
 from infra.bootstrap import System
 from projections.dossier_list import DossierFilter
+from projections.lists import Counted
 from projections.mesures import MesureFilter
 from projections.programmes import ProgrammeFilter
 from projections.saisines import SaisineFilter
@@ -59,7 +60,7 @@ from projections.saisines import SaisineFilter
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATED = "enregistre"  # the query naming the kind just recorded
 # A list's rows (its page, how many match) and its filters, for its template.
-Listed = tuple[tuple[list[Any], int, int], dict[str, Any]]
+Listed = tuple[tuple[list[Any], Counted, int], dict[str, Any]]
 # A filter's text (a word, a commune's code), as a list page's form sends it;
 # the page checks it.
 Word = Annotated[str | None, Query(max_length=40)]

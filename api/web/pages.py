@@ -38,6 +38,7 @@ from domain import access as access_rules
 from domain.pydantic_french import field_of, french_problem
 from domain.shared import DomainError
 from infra.development_tokens import issue_token
+from projections.lists import Counted
 
 SIGN_IN = "/connexion"
 WORKLIST = "/travail"
@@ -286,7 +287,7 @@ def offset(page: int) -> int:
 def render_list(
     request: Request,
     template: str,
-    found: tuple[list[Any], int, int],
+    found: tuple[list[Any], Counted, int],
     page: int,
     *,
     status: int = 200,
@@ -296,7 +297,10 @@ def render_list(
     match), the page and the page count; a filter left blank (None) is shown
     empty."""
     rows, total, _ = found
-    pages = max(1, -(-total // PAGE_SIZE))
+    # Past a capped count the page count is unknown: the next page is the last
+    # one known to hold rows.
+    counted = max(1, -(-total.count // PAGE_SIZE))
+    pages = page + 1 if total.count_capped else counted
     shown = {name: "" if value is None else value for name, value in context.items()}
     return render(
         request,

@@ -61,6 +61,7 @@ from infra.bootstrap import System
 from projections.commissions import CommissionFilter, CommissionRow
 from projections.dossier_list import DossierFilter, DossierRow
 from projections.follow_up import BilanFilter, BilanRow
+from projections.lists import Counted
 from projections.mesures import MesureRow
 from projections.programmes import ProgrammeFilter, ProgrammeRow
 from projections.saisines import SaisineFilter, SaisineRow
@@ -91,7 +92,7 @@ def order(items: list[WorkItem]) -> list[WorkItem]:
 
 def rows_of(
     access: AccessRecorder,
-    in_scope: Callable[[AccessRecorder, Q], tuple[list[R], int, int]],
+    in_scope: Callable[[AccessRecorder, Q], tuple[list[R], Counted, int]],
     query: Q,
 ) -> list[R]:
     """The rows `in_scope` (a JSON list's function) answers the access's caller
@@ -169,7 +170,7 @@ def mesure_item(label: str, row: MesureRow, now: datetime) -> WorkItem:
 
 def _saisines(
     access: AccessRecorder, query: SaisineFilter
-) -> tuple[list[SaisineRow], int, int]:
+) -> tuple[list[SaisineRow], Counted, int]:
     """The referrals of the caller's scope at the query's stage, as GET
     /v1/saisines reads them; an enquiry to return, only those asked of the
     caller's organisation (its operator alone returns it)."""

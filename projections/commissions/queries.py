@@ -16,7 +16,8 @@ from projections.commissions.tables import (
     PRESELECTION,
     RANG,
 )
-from projections.rows import Between, PlaceFilter, RowView, equal_to, select_page
+from projections.lists import Counted, PlaceFilter, equal_to, select_page
+from projections.rows import Between, RowView
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class CommissionFilter(PlaceFilter):
 
 def select_commissions(
     view: RowView, query: CommissionFilter
-) -> tuple[list[CommissionRow], int]:
+) -> tuple[list[CommissionRow], Counted]:
     """Sessions, the most recent first, held within the period if one is given."""
     where = equal_to(query, "department", "commune", "kind", "programme_id")
     if query.held_from is not None or query.held_until is not None:

@@ -16,8 +16,9 @@ from domain.dossier_steps import STAGES, TERMINAL
 from domain.shared import add_months
 from projections.dossier_list import DOSSIERS as DOSSIER_LIST
 from projections.follow_up.tables import BILAN_DEADLINE_MONTHS, READY_FOR_PRE_COMMISSION
+from projections.lists import Counted, PlaceFilter, equal_to, select_page
 from projections.programmes import PROGRAMMES
-from projections.rows import PlaceFilter, RowView, equal_to, select_page
+from projections.rows import RowView
 
 # (department, entry day) → the months the bilan is due in.
 DeadlineMonths = Callable[[str, date], int]
@@ -62,7 +63,7 @@ class BilanFilter(PlaceFilter):
 
 def select_bilans(
     view: RowView, query: BilanFilter, deadline: DeadlineMonths, now: datetime
-) -> tuple[list[BilanRow], int]:
+) -> tuple[list[BilanRow], Counted]:
     """Bilans matching the filter and how many match in all: due and overdue
     ones by due day (most overdue first), done ones last reviewed first, all of
     them last entered first.
@@ -89,13 +90,13 @@ def select_bilans(
         order = ("-entered_on",) if query.status is None else ("-reviewed_on",)
         if query.status == "done":
             where["done"] = True
-        rows, total = view.select("bilans", where, order, query.limit, query.offset)
-        return [bilan(row) for row in rows], total
+        return select_page(view, "bilans", where, order, query, lambda **r: bilan(r))
+    # Every bilan still to do is read to sort it by its due day: counted exactly.
     rows, _ = view.select("bilans", {**where, "done": False})
     matching = [b for b in map(bilan, rows) if b.status == query.status]
     matching.sort(key=lambda b: (b.due_on, str(b.dossier_id)))
     end = query.offset + query.limit
-    return matching[query.offset : end], len(matching)
+    return matching[query.offset : end], Counted(len(matching))
 
 
 # ---- support asked by a bilan ------------------------------------------------------
@@ -119,7 +120,7 @@ class SupportRequestFilter(PlaceFilter):
 
 def select_support_requests(
     view: RowView, query: SupportRequestFilter
-) -> tuple[list[SupportRequestRow], int]:
+) -> tuple[list[SupportRequestRow], Counted]:
     """Support requests matching the filter, oldest first."""
     where = equal_to(query, *PLACE, "status")
     order = ("requested_on",)

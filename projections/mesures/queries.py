@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from projections.rows import AreaFilter, RowView, equal_to, select_page
+from projections.lists import AreaFilter, Counted, equal_to, select_page
+from projections.rows import RowView
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ class MesureFilter(AreaFilter):
     worker: str | None = None
 
 
-def select_mesures(view: RowView, query: MesureFilter) -> tuple[list[MesureRow], int]:
+def select_mesures(
+    view: RowView, query: MesureFilter
+) -> tuple[list[MesureRow], Counted]:
     """Measures matching the filter, last requested first, and how many match."""
     columns = ("department", "commune", "association", "stage", "kind", "worker")
     where = equal_to(query, *columns)

@@ -30,6 +30,7 @@ from infra.departments import load_department_settings
 from infra.projector import ProjectionEngine
 from infra.settings import Settings
 from projections.dossier_list import DossierFilter, DossierRow, select_dossiers
+from projections.lists import Counted
 from projections.mesures import select_statistics
 from tests.conftest import POSTGRES_SERVER
 from tests.e2e.support import (
@@ -103,7 +104,7 @@ def demo(
             view = system.engine.reader("dossier_list")
             assert view is not None, "logis demo builds the views before it returns"
             rows, total = select_dossiers(view, DossierFilter(commune=COMMUNE))
-            assert total == len(rows)
+            assert total == Counted(len(rows))
             yield Demo(
                 database_url, workdir, first.stdout, system.app, rows, system.engine
             )

@@ -80,7 +80,8 @@ class MemoryRowView(RowView):
             )
         offset, limit = selection.offset, selection.limit
         end = None if limit is None else offset + limit
-        return rows[offset:end], len(rows)
+        stop = selection.count_limit
+        return rows[offset:end], len(rows) if stop is None else min(len(rows), stop + 1)
 
     def commit_at(self, position: int, name: str = "Logis") -> None:
         self.commit(Tracking(name, position))

@@ -13,6 +13,7 @@ import pytest
 
 from domain import saisine_steps as s
 from domain.shared import add_months
+from projections.lists import Counted
 from projections.saisines import SaisineFilter, SaisinesProjection, select_saisines
 from tests.helpers.rows import projected
 from tests.helpers.saisines import (
@@ -109,11 +110,11 @@ def test_the_list_filters_by_stage_and_operator_last_referred_first() -> None:
     asked, second = saisine_with_history("register", "request_enquiry")
     view = project(first + second)
     rows, total = select_saisines(view, SaisineFilter())
-    assert total == 2
+    assert total == Counted(2)
     assert {row.id for row in rows} == {registered.id, asked.id}
     stage = SaisineFilter(stage=s.ENQUIRY_REQUESTED)
     assert [row.id for row in select_saisines(view, stage)[0]] == [asked.id]
     other = SaisineFilter(
         enquiry_operator="UDAF 42", enquiry_operator_role="association"
     )
-    assert select_saisines(view, other) == ([], 0)
+    assert select_saisines(view, other) == ([], Counted(0))
