@@ -350,7 +350,8 @@ class ProjectionEngine:
         last = notifications[-1].id if full else head  # skipped events are passed over
         view.begin(after=start)
         try:
-            events = [reads.decoded(n) for n in notifications]
+            personal = projection_class.reads_personal
+            events = [reads.decoded(n, personal) for n in notifications]
             projection.prefetch(events)
             process = projection.process_event  # bound once: dispatch per event
             for notification, event in zip(notifications, events, strict=True):
