@@ -49,6 +49,18 @@ class SharedReads:
                 self.selects[key] = found
         return found
 
+    def decoded_all(
+        self, notifications: Sequence[Notification], personal: bool = True
+    ) -> list[Any]:
+        """`decoded` of each; those decrypted anew are decoded together, their
+        households' keys read in one query (infra/personal_mapper.py)."""
+        many = getattr(self.app.mapper, "to_domain_events", None)
+        missing = [n for n in notifications if n.id not in self.events]
+        if personal and many is not None and len(missing) > 1:
+            for n, event in zip(missing, many(missing), strict=True):
+                self._kept(self.events, n.id, event)
+        return [self.decoded(n, personal) for n in notifications]
+
     def decoded(self, notification: Notification, personal: bool = True) -> Any:
         """The stored event as a domain event; `personal` False: its personal
         values may be left sealed (a decrypted one is served if kept)."""
