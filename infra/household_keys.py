@@ -29,14 +29,12 @@ reveals no household's key. Keys stored in clear before read as they are until
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
@@ -45,7 +43,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from domain.shared import DomainError
 from infra.household_writes import DeferredWrites
-from infra.sql_dialects import fetch, fetch_one, psycopg_query, quoted, recorder_part
+from infra.sql_dialects import fetch, fetch_one, recorder_part
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -107,7 +108,7 @@ class HouseholdKeys:
         return fetch_one(self.datastore, self.query(text), (self.param(value),))
 
     def stamp(self) -> Any:
-        return _now().isoformat()
+        return now().isoformat()
 
     def _on_conflict_ignore(self) -> str:
         return "ON CONFLICT DO NOTHING"
@@ -221,6 +222,40 @@ class HouseholdKeys:
             with self._lock:
                 self._keys[household_id] = (now, key)
         return key
+
+    def preload(self, household_ids: Iterable[UUID]) -> None:
+        """Read in one query the keys `key` would read one by one (not cached,
+        or cached too long ago): a batch of events decrypted together asks its
+        store once, not once a household."""
+        if self.cache_seconds <= 0:
+            return  # nothing is kept: `key` reads each
+        now = time.monotonic()
+        with self._lock:
+            cached = {h: self._keys.get(h) for h in household_ids}
+        stale = [
+            h
+            for h, c in cached.items()
+            if c is None or (c[1] is not None and now - c[0] >= self.cache_seconds)
+        ]
+        for start in range(0, len(stale), 500):
+            chunk = stale[start : start + 500]
+            rows = fetch(
+                self.datastore,
+                self.query(
+                    f"SELECT household_id, key FROM {self.keys} "
+                    f"WHERE household_id IN ({', '.join('?' for _ in chunk)})"
+                ),
+                [self.param(h) for h in chunk],
+            )
+            with self._lock:
+                for row in rows:
+                    household, stored = _as_uuid(row["household_id"]), row["key"]
+                    self._keys[household] = (
+                        now,
+                        None
+                        if stored is None
+                        else self._unwrapped(household, bytes(stored)),
+                    )
 
     def row(self, household_id: UUID) -> KeyRow | None:
         row = self._one(
@@ -337,43 +372,7 @@ class HouseholdKeys:
             self._households[originator_id] = household_id
 
 
-class SQLiteHouseholdKeys(HouseholdKeys):
-    def __init__(self, datastore: Any) -> None:
-        super().__init__(datastore, "household_keys", "household_subjects")
-
-    def _before_erase(self, curs: Any) -> None:
-        # Overwrite the freed bytes instead of leaving them in free pages.
-        curs.execute("PRAGMA secure_delete = ON")
-
-    def _after_erase(self) -> None:
-        # The old page may linger in the write-ahead log: copy it back and
-        # truncate the log (best effort: a reader may hold it a little longer).
-        with (
-            contextlib.suppress(sqlite3.Error),
-            self.datastore.transaction(commit=False) as curs,
-        ):
-            curs.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class PostgresHouseholdKeys(HouseholdKeys):
-    def __init__(self, datastore: Any, prefix: str, schema: str) -> None:
-        super().__init__(
-            datastore,
-            quoted(schema, f"{prefix}_household_keys"),
-            quoted(schema, f"{prefix}_household_subjects"),
-        )
-
-    def query(self, text: str) -> Any:
-        return psycopg_query(text)
-
-    def param(self, value: UUID) -> Any:
-        return value
-
-    def stamp(self) -> Any:
-        return _now()
-
-
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now(UTC)
 
 

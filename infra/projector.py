@@ -344,13 +344,14 @@ class ProjectionEngine:
         if start >= head:
             return 0, True
         size = limit or self.batch_size
-        reads = self._shared or SharedReads(self.app, keep=0)
+        # Alone (not in a pass), its reads are kept for this batch only.
+        reads = self._shared or SharedReads(self.app, keep=size)
         notifications = reads.select(start, size, head, projection_class.topics)
         full = len(notifications) == size
         last = notifications[-1].id if full else head  # skipped events are passed over
         view.begin(after=start)
         try:
-            events = [reads.decoded(n) for n in notifications]
+            events = reads.decoded_all(notifications, projection_class.reads_personal)
             projection.prefetch(events)
             process = projection.process_event  # bound once: dispatch per event
             for notification, event in zip(notifications, events, strict=True):

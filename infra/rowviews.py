@@ -181,7 +181,7 @@ class SQLRowView(RowView):
                 pending = batch.rows.get(table.name)
                 if pending:
                     for statement, params in self._statements(table, pending):
-                        c.executemany(statement, params)
+                        self.dialect.write_many(c, statement, params)
 
     def _statements(
         self, table: Table, pending: dict[Key, Any]
@@ -200,9 +200,8 @@ class SQLRowView(RowView):
         ]
         if inserts:
             columns = tuple(table.columns)
-            marks = ", ".join(m for _ in columns)
             yield (
-                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
+                self.dialect.bulk_insert(name, columns),
                 [self._values(table, columns, self._sealed(table, r)) for r in inserts],
             )
         tallies: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Sequence[Any]]] = {}

@@ -23,7 +23,11 @@ class SharedReads:
         self.app = app
         self.keep = keep
         self.selects: dict[tuple[Any, ...], Sequence[Notification]] = {}
-        self.events: dict[int, Any] = {}
+        self.events: dict[int, Any] = {}  # decrypted
+        self.sealed: dict[int, Any] = {}  # personal values left sealed
+        # A store without household keys (in memory) seals nothing.
+        mapper = app.mapper
+        self.seal_kept = getattr(mapper, "to_sealed_event", mapper.to_domain_event)
 
     def select(
         self, start: int, limit: int, stop: int, topics: Sequence[str]
@@ -45,14 +49,37 @@ class SharedReads:
                 self.selects[key] = found
         return found
 
-    def decoded(self, notification: Notification) -> Any:
-        """The stored event as a domain event."""
+    def decoded_all(
+        self, notifications: Sequence[Notification], personal: bool = True
+    ) -> list[Any]:
+        """`decoded` of each; those decrypted anew are decoded together, their
+        households' keys read in one query (infra/personal_mapper.py)."""
+        many = getattr(self.app.mapper, "to_domain_events", None)
+        missing = [n for n in notifications if n.id not in self.events]
+        if personal and many is not None and len(missing) > 1:
+            for n, event in zip(missing, many(missing), strict=True):
+                self._kept(self.events, n.id, event)
+        return [self.decoded(n, personal) for n in notifications]
+
+    def decoded(self, notification: Notification, personal: bool = True) -> Any:
+        """The stored event as a domain event; `personal` False: its personal
+        values may be left sealed (a decrypted one is served if kept)."""
         event = self.events.get(notification.id)
-        if event is None:
-            event = self.app.mapper.to_domain_event(notification)
-            if self.keep:
-                if len(self.events) >= self.keep:  # the oldest half goes
-                    for position in list(self.events)[: len(self.events) // 2]:
-                        del self.events[position]
-                self.events[notification.id] = event
+        if event is not None:
+            return event
+        if not personal:
+            event = self.sealed.get(notification.id)
+            if event is None:
+                event = self.seal_kept(notification)
+                self._kept(self.sealed, notification.id, event)
+            return event
+        event = self.app.mapper.to_domain_event(notification)
+        self._kept(self.events, notification.id, event)
         return event
+
+    def _kept(self, cache: dict[int, Any], position: int, event: Any) -> None:
+        if self.keep:
+            if len(cache) >= self.keep:  # the oldest half goes
+                for old in list(cache)[: len(cache) // 2]:
+                    del cache[old]
+            cache[position] = event

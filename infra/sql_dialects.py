@@ -56,6 +56,18 @@ class SQLDialect:
         are (a row view's hot path: most columns need no conversion)."""
         return None if kind in ("text", "int") else functools.partial(self.to_db, kind)
 
+    def bulk_insert(self, table: str, columns: Sequence[str]) -> str:
+        """The statement inserting rows of `columns` into `table`, for
+        `write_many`."""
+        marks = ", ".join(self.mark for _ in columns)
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+    def write_many(
+        self, cursor: Any, statement: str, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Run `statement` once per row of parameters."""
+        cursor.executemany(statement, rows)
+
     def from_db(self, kind: str, value: Any) -> Any:
         if value is None:
             return None
@@ -84,6 +96,21 @@ class PostgresDialect(SQLDialect):
 
     def converter(self, kind: str) -> Callable[[Any], Any] | None:
         return functools.partial(self.to_db, kind) if kind == "json" else None
+
+    def bulk_insert(self, table: str, columns: Sequence[str]) -> str:
+        """A COPY: the rows go in one stream, not one statement each in the
+        pipeline (an audit trail's rebuild writes a row an event)."""
+        return f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+
+    def write_many(
+        self, cursor: Any, statement: str, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if not statement.startswith("COPY "):
+            cursor.executemany(statement, rows)
+            return
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def psycopg_query(text: str) -> SQL:

@@ -39,7 +39,7 @@ from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
 from infra.connection_pins import ConnectionPins
 from infra.group_commit import Append, GroupCommit
-from infra.household_keys import PostgresHouseholdKeys, SQLiteHouseholdKeys
+from infra.household_key_stores import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.household_writes import DrawnKeys, flush_statements, flushed
 from infra.ledger import PostgresLedger, SQLiteLedger
 from infra.postgres_appends import PostgresAppends

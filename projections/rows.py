@@ -284,6 +284,9 @@ class RowProjection(Projection[RowView]):
 
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[Table, ...]]
+    # False: no handler reads a personal value (domain/personal.py), so the events
+    # are decoded sealed, not decrypted (most of a decoding's cost).
+    reads_personal: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # The library would name an unnamed subclass after its class: a subclass

@@ -34,6 +34,7 @@ class StageCountsProjection(RowProjection):
     version = 1
     tables = (STAGE_COUNTS, PLACES)
     topics = dossier_topics()
+    reads_personal = False
 
     process_event = event_handlers()
 

@@ -20,6 +20,7 @@ class FollowUpProjection(RowProjection):
     version = 1
     tables = (DOSSIERS, BILANS, SUPPORT_REQUESTS)
     topics = dossier_topics()
+    reads_personal = False
 
     process_event = event_handlers()
 

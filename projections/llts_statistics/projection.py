@@ -33,6 +33,7 @@ class LltsStatisticsProjection(RowProjection):
     version = 1
     tables = (DOSSIERS, ATTRIBUTIONS, SUPPORTS)
     topics = (*dossier_topics(), *mesure_topics())
+    reads_personal = False
 
     process_event = event_handlers()
 
