@@ -27,7 +27,8 @@ OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
 
 def plan_as_lookups(datastore: Any) -> None:
     """The datastore's connections, once opened, planned without workers or
-    JIT (any `options` already given kept)."""
+    JIT (any `options` already given kept; given once)."""
     kwargs = datastore.pool.kwargs
-    given = kwargs.get("options")
-    kwargs["options"] = OPTIONS if not given else f"{given} {OPTIONS}"
+    given = kwargs.get("options") or ""
+    if OPTIONS not in given:
+        kwargs["options"] = f"{given} {OPTIONS}".strip()
