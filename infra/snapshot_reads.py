@@ -273,12 +273,17 @@ class SnapshotReads:
     ) -> tuple[Snapshot | None, list[StoredEvent]]:
         """The snapshot a load starts from (recalled, or read from `start`'s
         row if it still matches) and its stored events after it; a current
-        load's last seal noted, for the state it replays to be recalled."""
+        load's last seal noted, for the state it replays to be recalled (a
+        snapshot's own when no event follows it: else a record whose last
+        version was snapshotted, once no longer recalled, would decode its
+        snapshot at every load)."""
         snapshot = start if isinstance(start, Snapshot) else None
         if start is not None and snapshot is None:
             snapshot = self._snapshot(record_id, start)
             if snapshot is None:  # not to be trusted: the events from the first
                 return None, list(self.recorder.select_events(record_id, limit=limit))
+            if current and not rows:
+                self.recent.sealed(record_id, snapshot.version, start["event_hash"])
         events = [
             StoredEvent(
                 originator_id=record_id,

@@ -42,6 +42,7 @@ from infra.group_commit import Append, GroupCommit
 from infra.household_key_stores import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.household_writes import DrawnKeys, flush_statements, flushed
 from infra.ledger import PostgresLedger, SQLiteLedger
+from infra.planner_options import plan_as_lookups
 from infra.postgres_appends import PostgresAppends
 
 if TYPE_CHECKING:
@@ -266,6 +267,7 @@ class PostgresLogisRecorder(DrawnKeys, PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
+        plan_as_lookups(datastore)  # before the pool opens (infra/planner_options.py)
         super().__init__(datastore, events_table_name=events_table_name)
         prefix = events_table_name.removesuffix("_events")
         self.idempotency_table = f"{prefix}_idempotency_keys"

@@ -187,6 +187,20 @@ class TestCommandReads:
         assert loaded.applicant_name == "Ménage de test"
         assert app.get_dossier(dossier_id) is not loaded  # each its own
 
+    def test_a_record_loaded_from_a_snapshot_at_its_last_event_is_kept(
+        self, app: Logis, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        app.snapshots.interval = 2
+        dossier_id = identify(app).id
+        step(app, dossier_id, instruction(FIRST_DAY)[0])
+        app.get_dossier(dossier_id)  # snapshotted at version 2, its last
+        app.snapshots.recent.forget([dossier_id])  # as when others pushed it out
+        app.get_dossier(dossier_id)  # from the snapshot, no event after it
+        decoded = count_calls(monkeypatch, type(app.snapshots), "_snapshot")
+        loaded = app.get_dossier(dossier_id)
+        assert decoded == []  # kept: the snapshot is not read again
+        assert state(loaded) == state(replayed(app, dossier_id))
+
     def test_a_record_kept_is_forgotten_once_its_household_key_is_destroyed(
         self, app: Logis
     ) -> None:
