@@ -345,7 +345,7 @@ class SQLRowView(RowView):
         columns = tuple(table.columns)
         with self.datastore.transaction(commit=False) as c:
             total = 0
-            if count:
+            if count and selection.counted:
                 matching = f"SELECT 1 FROM {name}{condition}"
                 if selection.count_limit is not None:  # stops reading there
                     matching += f" LIMIT {int(selection.count_limit) + 1}"

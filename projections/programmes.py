@@ -174,5 +174,5 @@ def select_programmes(
 
 
 def select_dwellings(view: RowView, programme_id: UUID) -> list[DwellingRow]:
-    rows, _ = view.select("dwellings", {"programme_id": programme_id}, ("ref",))
+    rows = view.select_rows("dwellings", {"programme_id": programme_id}, ("ref",))
     return [DwellingRow(**row) for row in rows]

@@ -10,7 +10,7 @@ Several changes to one row within a batch fold into one write.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -106,7 +106,8 @@ class Selection:
     """What a `select` asks of a table: the rows matching `where`, ordered by
     `order_by` (a leading "-": descending; the key breaks ties), `limit` of them
     (None: all) from `offset`; `count_limit`: the count stops past this many
-    rows, at `count_limit` + 1 (None: it counts them all)."""
+    rows, at `count_limit` + 1 (None: it counts them all); `counted`: False
+    when the reader wants the rows only (no count query)."""
 
     table: Table
     where: dict[str, Any]
@@ -114,6 +115,7 @@ class Selection:
     limit: int | None = None
     offset: int = 0
     count_limit: int | None = None
+    counted: bool = True
 
 
 class RowReader(ABC):
@@ -138,6 +140,18 @@ class RowReader(ABC):
         return self._select(
             Selection(self.table(table), where, order_by, limit, offset, count_limit)
         )
+
+    def select_rows(
+        self,
+        table: str,
+        where: dict[str, Any] | None = None,
+        order_by: tuple[str, ...] = (),
+        limit: int | None = None,
+    ) -> list[Row]:
+        """Committed rows matching `where`, as `select` reads them, without
+        counting how many match (a read that needs no total)."""
+        selection = Selection(self.table(table), where or {}, order_by, limit)
+        return self._select(replace(selection, counted=False))[0]
 
     @abstractmethod
     def _select(self, selection: Selection) -> tuple[list[Row], int]: ...
@@ -264,14 +278,7 @@ class ScopedView(RowReader):
             if asked is not None and not matches(asked, value):
                 return [], 0
             merged[column] = value
-        return self._view.select(
-            selection.table.name,
-            merged,
-            selection.order_by,
-            selection.limit,
-            selection.offset,
-            count_limit=selection.count_limit,
-        )
+        return self._view._select(replace(selection, where=merged))
 
 
 class RowProjection(Projection[RowView]):

@@ -79,5 +79,5 @@ def select_stage_counts(
     view: RowView, department: str | None = None, commune: str | None = None
 ) -> list[dict[str, Any]]:
     where = {k: v for k, v in (("department", department), ("commune", commune)) if v}
-    rows, _ = view.select("stage_counts", where, ("department", "commune", "stage"))
+    rows = view.select_rows("stage_counts", where, ("department", "commune", "stage"))
     return [row for row in rows if row["dossiers"]]

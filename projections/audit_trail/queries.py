@@ -43,7 +43,7 @@ class AuditRecord:
 
 
 def select_trail(view: RowView, aggregate_id: UUID) -> list[AuditRow]:
-    rows, _ = view.select("events", {"aggregate_id": aggregate_id}, ("version",))
+    rows = view.select_rows("events", {"aggregate_id": aggregate_id}, ("version",))
     return [
         AuditRow(
             **{c: v for c, v in row.items() if c != "personal_summary"}
@@ -72,7 +72,7 @@ def _readable_summary(row: Row) -> str:
 
 
 def find_record(view: RowView, record_id: UUID) -> AuditRecord | None:
-    rows, _ = view.select("records", {"id": record_id}, limit=1)
+    rows = view.select_rows("records", {"id": record_id}, limit=1)
     return AuditRecord(**rows[0]) if rows else None
 
 

@@ -132,7 +132,7 @@ def select_commissions(
 
 
 def select_commission(view: RowView, commission_id: UUID) -> CommissionRow | None:
-    rows, _ = view.select("commissions", {"id": commission_id}, limit=1)
+    rows = view.select_rows("commissions", {"id": commission_id}, limit=1)
     return CommissionRow(**rows[0]) if rows else None
 
 
@@ -141,7 +141,7 @@ def commission_list(view: RowView, commission_id: UUID) -> CommissionList | None
     commission = select_commission(view, commission_id)
     if commission is None:
         return None
-    rows, _ = view.select(
+    rows = view.select_rows(
         "entries", {"commission_id": commission_id}, ("event_version", "seq")
     )
     agenda = [EntryRow(**row) for row in rows]
@@ -151,7 +151,7 @@ def commission_list(view: RowView, commission_id: UUID) -> CommissionList | None
             (e for e in agenda if e.section == name), key=lambda e: e.position
         )
 
-    dwelling_rows, _ = view.select("dwellings", {"commission_id": commission_id})
+    dwelling_rows = view.select_rows("dwellings", {"commission_id": commission_id})
     dwellings = {row["ref"]: CommissionDwellingRow(**row) for row in dwelling_rows}
     return CommissionList(
         commission=commission,
@@ -181,7 +181,7 @@ def listes_complementaires(
     """LC-VALIDITE: the listes complémentaires that serve the commune on `as_of`
     (decided on or before it, last day on or after it), the oldest first, each
     with its households in their order."""
-    rows, _ = view.select(
+    rows = view.select_rows(
         "entries",
         {
             "commune": commune,

@@ -92,7 +92,7 @@ def select_bilans(
             where["done"] = True
         return select_page(view, "bilans", where, order, query, lambda **r: bilan(r))
     # Every bilan still to do is read to sort it by its due day: counted exactly.
-    rows, _ = view.select("bilans", {**where, "done": False})
+    rows = view.select_rows("bilans", {**where, "done": False})
     matching = [b for b in map(bilan, rows) if b.status == query.status]
     matching.sort(key=lambda b: (b.due_on, str(b.dossier_id)))
     end = query.offset + query.limit
@@ -161,10 +161,10 @@ def select_programme_readiness(
     """The programme's dossiers per stage, and those whose solvency is studied,
     first identified first (dossier_list and programmes views); None for a
     programme the programmes view does not know."""
-    found, _ = programmes.select(PROGRAMMES.name, {"id": programme_id}, limit=1)
+    found = programmes.select_rows(PROGRAMMES.name, {"id": programme_id}, limit=1)
     if not found:
         return None
-    rows, _ = dossiers.select(DOSSIER_LIST.name, {"programme_id": programme_id})
+    rows = dossiers.select_rows(DOSSIER_LIST.name, {"programme_id": programme_id})
     by_stage = Counter(row["stage"] for row in rows)
     ready = sorted(
         (row for row in rows if row["stage"] == READY_FOR_PRE_COMMISSION),

@@ -115,7 +115,7 @@ def select_llts_statistics(view: RowView, department: str, year: int) -> LltsSta
         for decision in ATTRIBUTIONS_COUNTED
     }
     percents = shares(by_decision)
-    entered, _ = view.select(
+    entered = view.select_rows(
         "llts_dossiers",
         {"department": department, "entered_on": Between(None, last)},
     )
@@ -151,7 +151,7 @@ def _supported(
 ) -> tuple[set[Any], set[Any]]:
     """The households under a convention on a day of [first, last]: on or after
     their entry (`entry_of`), and under a maintien measure of the department."""
-    started, _ = view.select("llts_supports", {"starts_on": Between(None, last)})
+    started = view.select_rows("llts_supports", {"starts_on": Between(None, last)})
     after_entry, in_maintien = set(), set()
     for row in started:
         household = row["household_id"]

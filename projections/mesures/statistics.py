@@ -101,7 +101,7 @@ def select_statistics(view: RowView, department: str, year: int) -> Statistics:
     percents = shares(by_orientation)
     by_kind = {kind: count(signed_on=in_year, kind=kind) for kind in m.KINDS}
     kind_percents = shares(by_kind)
-    started, _ = view.select(
+    started = view.select_rows(
         "mesures", {"department": department, "starts_on": Between(None, last)}
     )
     households = {

@@ -83,7 +83,7 @@ def select_workload(
     if query.department is not None:
         departments = [query.department]
     else:
-        rows, _ = view.select("departments", order_by=("department",))
+        rows = view.select_rows("departments", order_by=("department",))
         departments = [row["department"] for row in rows]
     associations: list[AssociationWorkload] = []
     workers: list[WorkerCaseload] = []
@@ -106,7 +106,7 @@ def _department_workload(
     scope: dict[str, Any] = {"department": department}
     if association is not None:
         scope["association"] = association
-    rows, _ = view.select(
+    rows = view.select_rows(
         "states", {**scope, "since": Between(None, day)}, ("mesure_id", "version")
     )
     states = {row["mesure_id"]: row for row in rows}  # the last one by that day
@@ -116,7 +116,7 @@ def _department_workload(
             holding[state["association"]].append(state)
     first_day = day - timedelta(days=MEETING_WINDOW_DAYS - 1)
     held = {**scope, "held": True, "held_on": Between(first_day, day)}
-    meetings = Counter(r["mesure_id"] for r in view.select("meetings", held)[0])
+    meetings = Counter(r["mesure_id"] for r in view.select_rows("meetings", held))
     expected = settings.meetings_per_month if settings else MEETINGS_PER_MONTH
 
     def too_few_meetings(state: Row) -> bool:
@@ -198,7 +198,7 @@ def _association_names(
     the settings in force."""
     names = {}
     for code in sorted(codes):
-        rows, _ = view.select(
+        rows = view.select_rows(
             "mesures", {"department": department, "association": code}, limit=1
         )
         if rows and rows[0]["association_name"]:
