@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 from contextlib import closing
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -103,7 +102,7 @@ def mesure_request(household: UUID, *, signed: bool = True) -> RequestMesure:
         department=DEPARTMENT,
         commune=COMMUNE,
         diagnostic_summary=SUMMARY,
-        diagnostic_signed_on=date.today(),
+        diagnostic_signed_on=api.today(),
         household_signed=signed,
     )
 
