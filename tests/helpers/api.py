@@ -751,6 +751,21 @@ def assert_store_unchanged(
     assert after == before, f"the store moved: {before} → {after}"
 
 
+def assert_replayed(
+    client: TestClient, send: Callable[[], httpx.Response], status: int
+) -> httpx.Response:
+    """`send` and its retry (the same Idempotency-Key): both answered `status`
+    with the same body, the retry writing nothing. The first answer."""
+    first = send()
+    assert first.status_code == status, first.text
+    position = store_position(client)
+    again = send()
+    assert again.status_code == status, again.text
+    assert again.json() == first.json()
+    assert store_position(client) == position
+    return first
+
+
 def assert_error(
     answer: httpx.Response, status: int, code: str | None = None
 ) -> dict[str, Any]:

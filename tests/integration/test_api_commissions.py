@@ -18,6 +18,7 @@ from domain.shared import ROLE_LABELS
 from tests.helpers.api import (
     COMMUNE,
     DWELLING,
+    OFFER_ANSWER,
     ORGANISATIONS,
     OTHER_COMMUNE,
     OTHER_LANDLORD,
@@ -35,6 +36,7 @@ from tests.helpers.api import (
     settings_body,
     stage_of,
     store_position,
+    take,
     today,
 )
 from tests.helpers.procedure import (
@@ -163,26 +165,6 @@ def offer(
         dossier_id,
         "offer",
         {"answer_deadline": deadline},
-        role="bailleur",
-        organisation=organisation,
-    )
-
-
-def answer_offer(
-    client: TestClient,
-    dossier_id: str,
-    answer: str = "acceptee",
-    *,
-    organisation: str | None = None,
-) -> httpx.Response:
-    body: dict[str, Any] = {"answer": answer}
-    if answer == "refusee":
-        body["motive"] = "Trop loin de l'école."
-    return record(
-        client,
-        dossier_id,
-        "offer-answer",
-        body,
         role="bailleur",
         organisation=organisation,
     )
@@ -1237,9 +1219,9 @@ class TestCAL:
         accepted(offer(client, ranked[0]))  # rank 1 has not answered yet
         before = snapshot(client, None, ranked[1])
         refused(offer(client, ranked[1]), 409, "OFFRE-DELAI", client, before)
-        assert accepted(answer_offer(client, ranked[0], "refusee"))["stage"] == (
-            "offre_refusee"
-        )
+        refusal = {"answer": "refusee", "motive": "Trop loin de l'école."}
+        refused_offer = take(client, ranked[0], OFFER_ANSWER, refusal)
+        assert accepted(refused_offer)["stage"] == "offre_refusee"
 
         assert accepted(offer(client, ranked[1]))["stage"] == "offre_faite"
         before = snapshot(client, None, ranked[2])
@@ -1533,7 +1515,8 @@ class TestProgrammeToBilans:
         for household, ref in ((first, "A1"), (fourth, "A2")):
             assert accepted(offer(client, household))["stage"] == "offre_faite"
             assert (
-                accepted(answer_offer(client, household))["stage"] == "offre_acceptee"
+                accepted(take(client, household, OFFER_ANSWER))["stage"]
+                == "offre_acceptee"
             )
             lease = record(
                 client,
@@ -1741,7 +1724,7 @@ class TestVacancyFlow:
         # records its acceptance and lets the dwelling on its programme.
         assert decided["cal_decision"]["landlord"] == OTHER_LANDLORD
         accepted(offer(client, listed[0], organisation=OTHER_LANDLORD))
-        accepted(answer_offer(client, listed[0], organisation=OTHER_LANDLORD))
+        accepted(take(client, listed[0], OFFER_ANSWER, organisation=OTHER_LANDLORD))
         let = client.post(
             f"/v1/programmes/{vacancy}/dwellings/OZ-1/lease",
             json={"dossier_id": listed[0], "lease_start": today().isoformat()},

@@ -54,26 +54,30 @@ def attributed(client: TestClient, on: date) -> tuple[str, list[str]]:
     return programme_id, ranked
 
 
-def move_in(
-    client: TestClient,
-    dossier_id: str,
-    on: date,
-    review: dict[str, Any] | None = None,
-    reviewed_on: date | None = None,
-) -> None:
-    """Offer, acceptance, lease and entry on `on`; then the bilan if `review`."""
-    steps = [
-        (api.OFFER, on, {}),
-        (api.OFFER_ANSWER, on, {}),
-        (api.LEASE, on, {}),
-        (api.ENTRY, on, {}),
-    ]
-    if review is not None:
-        steps.append((api.INSTALLATION_REVIEW, reviewed_on or on, review))
-    for step, day, fields in steps:
-        body = {**step.body(day), **fields}
-        answer = api.record(client, dossier_id, step.slug, body, role=step.role)
+def move_in(client: TestClient, dossier_id: str, on: date) -> None:
+    """Offer, acceptance, lease and entry on `on`."""
+    for step in (api.OFFER, api.OFFER_ANSWER, api.LEASE, api.ENTRY):
+        answer = api.take(client, dossier_id, step, on=on)
         assert answer.status_code == 200, f"{step.slug}: {answer.text}"
+
+
+def review(client: TestClient, dossier_id: str, on: date, **fields: Any) -> None:
+    """The bilan d'installation on `on`, `fields` over its default body."""
+    body = {**api.INSTALLATION_REVIEW.body(on), **fields}
+    answer = api.take(client, dossier_id, api.INSTALLATION_REVIEW, body)
+    assert answer.status_code == 200, answer.text
+
+
+def reviewed(client: TestClient, on: date, *days: date) -> tuple[str, str, str]:
+    """`attributed` on `on`; its first two households moved in on `on` and their
+    bilans recorded on `days`: problems for the first, none for the second. The
+    three dossiers (the third not moved in)."""
+    _, ranked = attributed(client, on)
+    for dossier_id, day, fields in zip(ranked[:2], days, (PROBLEMS, {}), strict=True):
+        move_in(client, dossier_id, on)
+        review(client, dossier_id, day, **fields)
+    troubled, fine, waiting = ranked
+    return troubled, fine, waiting
 
 
 def bilans(client: TestClient, **params: Any) -> dict[str, Any]:
@@ -95,7 +99,8 @@ class TestBilans:
         programme_id, (late, recent, reviewed) = attributed(client, decided_on)
         move_in(client, late, decided_on)  # due 2 months later: now overdue
         move_in(client, recent, api.today() - timedelta(days=10))
-        move_in(client, reviewed, decided_on, {}, decided_on + timedelta(days=20))
+        move_in(client, reviewed, decided_on)
+        review(client, reviewed, decided_on + timedelta(days=20))
 
         overdue = bilans(client, status="overdue")
         assert (ids(overdue), overdue["count"]) == ([late], 1)
@@ -154,9 +159,8 @@ class TestBilans:
 class TestSupportRequests:
     def test_a_bilan_with_problems_asks_for_support(self, client: TestClient) -> None:
         on = api.today() - timedelta(days=60)
-        _, (troubled, fine, _) = attributed(client, on)
-        move_in(client, troubled, on, PROBLEMS, on + timedelta(days=30))
-        move_in(client, fine, on, {}, on + timedelta(days=30))
+        reviewed_on = on + timedelta(days=30)
+        troubled, _, _ = reviewed(client, on, reviewed_on, reviewed_on)
 
         answer = client.get(
             "/v1/support-requests",
@@ -168,7 +172,7 @@ class TestSupportRequests:
         [request] = page["data"]
         assert request["dossier_id"] == troubled
         assert request["support_months"] == 6
-        assert request["requested_on"] == (on + timedelta(days=30)).isoformat()
+        assert request["requested_on"] == reviewed_on.isoformat()
         assert (request["status"], request["commune"]) == ("demandee", api.COMMUNE)
         [bilan] = [
             b
@@ -234,9 +238,7 @@ def test_the_view_rebuilt_from_the_first_event_is_the_one_built_as_it_came(
     client: TestClient,
 ) -> None:
     on = api.today() - timedelta(days=70)
-    _, (troubled, fine, waiting) = attributed(client, on)
-    move_in(client, troubled, on, PROBLEMS, on + timedelta(days=3))
-    move_in(client, fine, on, {}, on + timedelta(days=5))
+    _, _, waiting = reviewed(client, on, on + timedelta(days=3), on + timedelta(days=5))
     move_in(client, waiting, on)
     api.drive_dossier(client, to="retire", path=[api.WITHDRAWAL])
     assert bilans(client)["count"] == 3

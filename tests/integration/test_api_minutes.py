@@ -283,19 +283,22 @@ class TestTheCAL:
         self, client: TestClient, sessions: Sessions
     ) -> None:
         page = html_of(client, sessions.cal, "bailleur")
-        assert "Logement A1" in page
-        for decision in ("attribution", "non-attribution", "ajournement"):
-            assert f"<td>{decision}</td>" in page
-        assert "Ressources." in page
-        assert "Pièce à vérifier." in page
-        assert "classé n° 2 par la commission préfectorale" in page
-        assert "revient en séance le" in page
-        assert "président de la CAL" in page  # attendance, the function in words
-        assert f"Procès-verbal clos le {today():%d/%m/%Y}" in page
-        assert _escaped(HOSTILE_SUMMARY) in page
+        decisions = ("attribution", "non-attribution", "ajournement")
+        for phrase in (
+            "Logement A1",
+            *(f"<td>{decision}</td>" for decision in decisions),
+            "Ressources.",
+            "Pièce à vérifier.",
+            "classé n° 2 par la commission préfectorale",
+            "revient en séance le",
+            "président de la CAL",  # attendance, the function in words
+            f"Procès-verbal clos le {today():%d/%m/%Y}",
+            _escaped(HOSTILE_SUMMARY),
+            # its own CAL's households
+            *(_escaped(sessions.names[dossier]) for dossier in sessions.ranked),
+        ):
+            assert phrase in page, phrase
         assert "provisoire" not in page.lower()
-        for dossier in sessions.ranked:  # its own CAL's households
-            assert _escaped(sessions.names[dossier]) in page
 
     def test_as_pdf(self, client: TestClient, sessions: Sessions) -> None:
         answer = minutes(client, sessions.cal, format="pdf")

@@ -3,6 +3,7 @@ the read model, CONC-QUOTA refusals, roles, idempotency and optimistic concurren
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
@@ -18,7 +19,9 @@ from tests.helpers.api import (
     StoreSnapshot,
     assert_created,
     assert_error,
+    assert_replayed,
     assert_store_unchanged,
+    post_step,
     read_json,
     read_record,
     store_position,
@@ -76,22 +79,24 @@ def concertation(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def post(
+def post_announcement(
     client: TestClient,
-    path: str,
     body: Mapping[str, Any],
     *,
-    role: str,
-    organisation: str | None = None,
-    if_match: int | None = None,
+    role: str = "bailleur",
     key: str | None = None,
 ) -> httpx.Response:
-    headers = write_headers(role, organisation, if_match=if_match, key=key)
-    return client.post(f"/v1/programmes{path}", json=dict(body), headers=headers)
+    """POST /v1/programmes: `body` announced by a `role` agent."""
+    headers = write_headers(role, key=key)
+    return client.post("/v1/programmes", json=dict(body), headers=headers)
+
+
+# POST one step of a programme (`slug` under it, e.g. "dwellings/A1/lease").
+step = partial(post_step, "programmes")
 
 
 def announce(client: TestClient, **overrides: Any) -> dict[str, Any]:
-    answer = post(client, "", announcement(**overrides), role="bailleur")
+    answer = post_announcement(client, announcement(**overrides))
     assert answer.status_code == 201, answer.text
     body: dict[str, Any] = answer.json()
     return body
@@ -99,7 +104,7 @@ def announce(client: TestClient, **overrides: Any) -> dict[str, Any]:
 
 def concerted(client: TestClient) -> str:
     programme_id: str = announce(client)["id"]
-    answer = post(client, f"/{programme_id}/concertation", concertation(), role="als")
+    answer = step(client, programme_id, "concertation", concertation(), role="als")
     assert answer.status_code == 200, answer.text
     return programme_id
 
@@ -117,14 +122,16 @@ def let_dwelling(
     **options: Any,
 ) -> httpx.Response:
     """The programme's first dwelling let (`lease`), by its landlord unless told."""
-    path = f"/{programme_id}/dwellings/{REFS[0]}/lease"
-    return post(client, path, lease(dossier_id), role=role, **options)
+    slug = f"dwellings/{REFS[0]}/lease"
+    return step(client, programme_id, slug, lease(dossier_id), role=role, **options)
 
 
 def vacate(client: TestClient, programme_id: str) -> httpx.Response:
     """The programme's first dwelling vacated today, by its landlord."""
-    path = f"/{programme_id}/dwellings/{REFS[0]}/vacancy"
-    return post(client, path, {"vacated_on": str(today())}, role="bailleur")
+    slug = f"dwellings/{REFS[0]}/vacancy"
+    return step(
+        client, programme_id, slug, {"vacated_on": str(today())}, role="bailleur"
+    )
 
 
 def attributed(client: TestClient, programme_id: str, ref: str = REFS[0]) -> str:
@@ -151,7 +158,7 @@ class TestAnnounceProgramme:
         self, client: TestClient
     ) -> None:
         before = store_position(client)
-        answer = post(client, "", announcement(), role="bailleur")
+        answer = post_announcement(client, announcement())
 
         # Announced, and the commune's register of dwellings opened and kept
         # (LOGEMENT-UNIQUE): the position is the last of the three.
@@ -168,7 +175,7 @@ class TestAnnounceProgramme:
 
     def test_only_a_landlord_announces(self, client: TestClient) -> None:
         before = store_position(client)
-        answer = post(client, "", announcement(), role="ccas")
+        answer = post_announcement(client, announcement(), role="ccas")
 
         assert_error(answer, 403, "role_not_allowed")
         assert store_position(client) == before
@@ -178,7 +185,7 @@ class TestAnnounceProgramme:
         assert_error(
             client.get(f"/v1/programmes/{unknown}"), 404, "programme_not_found"
         )
-        answer = post(client, f"/{unknown}/concertation", concertation(), role="als")
+        answer = step(client, unknown, "concertation", concertation(), role="als")
         assert_error(answer, 404, "programme_not_found")
 
 
@@ -186,7 +193,7 @@ class TestProgrammeLife:
     def test_announce_concertation_let_and_vacate(self, client: TestClient) -> None:
         programme_id = announce(client)["id"]
 
-        held = post(client, f"/{programme_id}/concertation", concertation(), role="als")
+        held = step(client, programme_id, "concertation", concertation(), role="als")
         assert held.status_code == 200, held.text
         assert (held.json()["version"], held.json()["stage"]) == (
             2,
@@ -297,9 +304,10 @@ class TestConcertationQuota:
         programme_id = announce(client)["id"]
         before = store_position(client)
 
-        answer = post(
+        answer = step(
             client,
-            f"/{programme_id}/concertation",
+            programme_id,
+            "concertation",
             concertation(**overrides),
             role="als",
         )
@@ -313,7 +321,7 @@ class TestConcertationQuota:
         programme_id = announce(client)["id"]
         body = concertation(dossiers_per_dwelling=2, quota_motive="Petite commune.")
 
-        answer = post(client, f"/{programme_id}/concertation", body, role="bailleur")
+        answer = step(client, programme_id, "concertation", body, role="bailleur")
 
         assert answer.status_code == 200, answer.text
         assert read(client, programme_id)["concertation"]["dossiers_to_gather"] == 4
@@ -346,35 +354,21 @@ class TestIdempotencyAndConcurrency:
     def test_announce_twice_with_one_key_announces_once(
         self, client: TestClient
     ) -> None:
-        first = post(client, "", announcement(), role="bailleur", key="announce-1")
-        assert first.status_code == 201, first.text
-        position = store_position(client)
-
-        again = post(client, "", announcement(), role="bailleur", key="announce-1")
-
-        assert again.status_code == 201, again.text
-        assert again.json() == first.json()
-        assert store_position(client) == position
-        other = post(
-            client, "", announcement(name="Autre"), role="bailleur", key="announce-1"
-        )
+        send = partial(post_announcement, client, announcement(), key="announce-1")
+        assert_replayed(client, send, 201)
+        other = post_announcement(client, announcement(name="Autre"), key="announce-1")
         assert_error(other, 422, "idempotency_key_reused")
 
     def test_lease_twice_with_one_key_is_recorded_once(
         self, client: TestClient
     ) -> None:
         programme_id = concerted(client)
-        path = f"/{programme_id}/dwellings/{REFS[0]}/lease"
+        slug = f"dwellings/{REFS[0]}/lease"
         body = lease(attributed(client, programme_id))
-        first = post(client, path, body, role="bailleur", key="lease-1")
-        assert first.status_code == 200, first.text
-        position = store_position(client)
-
-        again = post(client, path, body, role="bailleur", key="lease-1")
-
-        assert again.status_code == 200, again.text
-        assert again.json() == first.json()
-        assert store_position(client) == position
+        let = partial(
+            step, client, programme_id, slug, body, role="bailleur", key="lease-1"
+        )
+        assert_replayed(client, let, 200)
         assert read(client, programme_id)["version"] == 4
 
     def test_stale_if_match_is_refused_and_nothing_stored(

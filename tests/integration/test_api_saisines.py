@@ -10,6 +10,7 @@ Tables of cases run as subtests in one database."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
@@ -26,6 +27,7 @@ from tests.helpers.api import (
     assert_created,
     assert_error,
     assert_labelled,
+    assert_replayed,
     assert_store_unchanged,
     history_of,
     identify,
@@ -587,30 +589,16 @@ class TestInvalidBodies:
 
 class TestIdempotencyAndConcurrency:
     def test_signal_twice_with_one_key_signals_once(self, client: TestClient) -> None:
-        first = signal(client, key="signal-1")
-        assert first.status_code == 201, first.text
+        assert_replayed(client, lambda: signal(client, key="signal-1"), 201)
         position = store_position(client)
-
-        again = signal(client, key="signal-1")
-
-        assert again.status_code == 201, again.text
-        assert again.json() == first.json()
-        assert store_position(client) == position
         other = signal(client, signalling(arrears="10.00"), key="signal-1")
         assert_error(other, 422, "idempotency_key_reused")
         assert store_position(client) == position
 
     def test_step_twice_with_one_key_is_recorded_once(self, client: TestClient) -> None:
         saisine_id = signalled(client, *BEFORE["orientation"])
-        first = step(client, saisine_id, "orientation", key="orient-1")
-        assert first.status_code == 200, first.text
-        position = store_position(client)
-
-        again = step(client, saisine_id, "orientation", key="orient-1")
-
-        assert again.status_code == 200, again.text
-        assert again.json() == first.json()
-        assert store_position(client) == position
+        orient = partial(step, client, saisine_id, "orientation", key="orient-1")
+        assert_replayed(client, orient, 200)
         assert len(read(client, saisine_id)["orientations"]) == 1
         # The same key on another step is another request: refused, not replayed.
         other = step(client, saisine_id, "examination", key="orient-1")

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from domain import mesure_steps as m
-from tests.helpers.api import adopt_settings, assert_error, settings_body, today
+from tests.helpers.api import (
+    adopt_settings,
+    assert_error,
+    read_json,
+    settings_body,
+    today,
+)
 from tests.helpers.mesure_courses import (
     DEPARTMENT,
     WORKER,
@@ -120,20 +126,26 @@ def ids(team: dict[str, HttpCourse], names: str) -> list[str]:
 
 
 def workload(client: TestClient, **query: Any) -> dict[str, Any]:
-    answer = client.get("/v1/dashboards/workload", params=query)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
+    return read_json(client, "/v1/dashboards/workload", **query)
+
+
+def caught_up(
+    client: TestClient, team: dict[str, HttpCourse], path: str, **query: Any
+) -> dict[str, Any]:
+    """GET `path` once the views hold every write of `team` (`min_position`)."""
+    return read_json(client, path, min_position=last_position(team), **query)
 
 
 class TestWorkload:
     def test_a_day_last_year_equals_a_count_by_hand(
         self, client: TestClient, team: dict[str, HttpCourse]
     ) -> None:
-        page = workload(
+        page = caught_up(
             client,
+            team,
+            "/v1/dashboards/workload",
             department=DEPARTMENT,
             as_of=ASKED.isoformat(),
-            min_position=last_position(team),
         )
         assert page["as_of"] == ASKED.isoformat()
         assert page["position"] >= last_position(team)
@@ -177,7 +189,7 @@ class TestWorkload:
     def test_today_equals_what_the_measures_say(
         self, client: TestClient, team: dict[str, HttpCourse]
     ) -> None:
-        page = workload(client, min_position=last_position(team))
+        page = caught_up(client, team, "/v1/dashboards/workload")
         day = today()
         assert page["as_of"] is None
         measures = [client.get(f"/v1/mesures/{c.id}").json() for c in team.values()]
@@ -233,16 +245,9 @@ class TestStatistics:
     def test_last_year_equals_a_count_by_hand(
         self, client: TestClient, team: dict[str, HttpCourse]
     ) -> None:
-        answer = client.get(
-            "/v1/statistics",
-            params={
-                "department": DEPARTMENT,
-                "year": YEAR,
-                "min_position": last_position(team),
-            },
+        stats = caught_up(
+            client, team, "/v1/statistics", department=DEPARTMENT, year=YEAR
         )
-        assert answer.status_code == 200, answer.text
-        stats = answer.json()
         assert (stats["department"], stats["year"]) == (DEPARTMENT, YEAR)
         assert stats["requested"] == 10  # all but T and Z
         assert (stats["instructed"], stats["granted"], stats["refused"]) == (10, 9, 1)
@@ -294,12 +299,7 @@ class TestList:
     def test_rows_are_the_measures_and_filters_select_them(
         self, client: TestClient, team: dict[str, HttpCourse]
     ) -> None:
-        answer = client.get(
-            "/v1/mesures",
-            params={"department": DEPARTMENT, "min_position": last_position(team)},
-        )
-        assert answer.status_code == 200, answer.text
-        page = answer.json()
+        page = caught_up(client, team, "/v1/mesures", department=DEPARTMENT)
         assert page["count"] == len(team) - 1  # Z is in 971
         for row in page["data"]:
             mesure = client.get(f"/v1/mesures/{row['id']}").json()
@@ -334,9 +334,9 @@ class TestList:
         )
 
         def listed(**query: Any) -> list[str]:
-            answer = client.get("/v1/mesures", params=query)
-            assert answer.status_code == 200, answer.text
-            return sorted(r["id"] for r in answer.json()["data"])
+            return sorted(
+                r["id"] for r in read_json(client, "/v1/mesures", **query)["data"]
+            )
 
         assert listed(association="agasef") == ids(team, "ABCFJKRZ")
         assert listed(association="agasef", department="971") == ids(team, "Z")

@@ -392,12 +392,12 @@ def test_a_step_dated_before_the_previous_one_is_a_breach() -> None:
     events = altered(
         history_to(d.ANALYSIS), Dossier.MairieAvisRendered, occurred_on=backdated
     )
-    the_finding(
+    breached_on(
         events,
+        backdated,
         "DOS-ORDRE",
         Dossier.SocialEnquiryRendered,
         Dossier.MairieAvisRendered,
-        day=backdated,
     )
 
 

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from domain import commission_steps as c
 from domain import dossier as d
 from domain.commission import Commission
@@ -58,6 +60,18 @@ def dossier_findings(
     return check_dossier(events, settings_on, as_of)
 
 
+def the_finding(
+    rule: str,
+    events: list[Any],
+    as_of: date = LATE,
+    settings_on: SettingsOn = SINCE_2020,
+) -> Finding:
+    """The one finding on `events`, which must be `rule`'s."""
+    [finding] = dossier_findings(events, as_of, settings_on)
+    assert finding.rule == rule
+    return finding
+
+
 def rules_of(found: list[Finding]) -> list[str]:
     return [f.rule for f in found]
 
@@ -95,8 +109,7 @@ def test_a_decision_is_judged_by_the_settings_in_force_on_its_day() -> None:
     earlier = versions(
         (date(2020, 1, 1), make_settings(**KEEP)), (date(2025, 1, 1), stricter)
     )
-    [finding] = dossier_findings(events, settings_on=earlier)
-    assert finding.rule == "DOS-COMPLET"
+    finding = the_finding("DOS-COMPLET", events, settings_on=earlier)
     assert finding.settings_version == 2
     assert finding.breached_on == DAY["complete"]
 
@@ -106,11 +119,30 @@ def test_a_day_without_settings_in_force_is_not_judged() -> None:
     assert dossier_findings(events, settings_on=versions()) == []
 
 
+# ---- histories the commands record keep the rules -----------------------------
+
+# For each "cmd" rule below, a history that keeps it (its breaches follow).
+KEPT = {
+    "SNE-NUMERO": (d.DECIDED, {}),  # a CAL decision with a numéro unique
+    "DOS-AVIS": (d.MAIRIE, {"avis": "non_prioritaire"}),  # an avis of the list
+    "DOS-COMPLET": (d.ANALYSIS, {}),  # with the required documents
+    "DOS-ORIGINE": (d.IDENTIFIED, {"dalo": True}),  # proposed by the prefecture
+    "ALS-SOLVA": (d.SOLVENCY, {}),  # a recomputable solvency study
+    "ALS-CONTACT": (d.SOLVENCY, {"documents_round": True}),  # through the CCAS
+    "CAL-PREALABLE": (d.DECIDED, {}),  # a CAL decision on a ranked dossier
+    "CAL-DECISION": (d.DEFERRED, {}),  # a deferral with motive and return session
+    "BILAN-SUITE": (d.REVIEWED, {"installation": "problemes"}),  # 6 months' support
+}
+
+
+@pytest.mark.parametrize(("stage", "options"), KEPT.values(), ids=list(KEPT))
+def test_a_history_within_the_rule_is_legal(
+    stage: str, options: dict[str, Any]
+) -> None:
+    assert dossier_findings(history_to(stage, **options)) == []
+
+
 # ---- SNE-NUMERO ----------------------------------------------------------------
-
-
-def test_a_cal_decision_with_a_numero_unique_is_legal() -> None:
-    assert dossier_findings(history_to(d.DECIDED)) == []
 
 
 def test_a_cal_decision_without_numero_unique_is_a_breach() -> None:
@@ -120,18 +152,13 @@ def test_a_cal_decision_without_numero_unique_is_a_breach() -> None:
         numero_unique=None,
         sne_registered_on=None,
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "SNE-NUMERO"
+    finding = the_finding("SNE-NUMERO", events)
     assert finding.versions == (the(events, Dossier.CALDecided).originator_version,)
     assert finding.breached_on == DAY["decide"]
     assert dossier_findings(events, DAY["decide"] - timedelta(days=1)) == []
 
 
 # ---- DOS-AVIS ------------------------------------------------------------------
-
-
-def test_an_avis_of_the_list_is_legal() -> None:
-    assert dossier_findings(history_to(d.MAIRIE, avis="non_prioritaire")) == []
 
 
 def test_an_avis_outside_the_list_is_a_breach() -> None:
@@ -144,16 +171,11 @@ def test_an_avis_outside_the_list_is_a_breach() -> None:
 # ---- DOS-COMPLET ---------------------------------------------------------------
 
 
-def test_a_dossier_with_the_required_documents_is_legal() -> None:
-    assert dossier_findings(history_to(d.ANALYSIS)) == []
-
-
 def test_a_dossier_missing_a_required_document_is_a_breach() -> None:
     events = altered(
         history_to(d.ANALYSIS), Dossier.Completed, documents=["piece_identite"]
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "DOS-COMPLET"
+    finding = the_finding("DOS-COMPLET", events)
     assert "avis_imposition" in finding.message
     assert finding.settings_version == 1
 
@@ -161,15 +183,9 @@ def test_a_dossier_missing_a_required_document_is_a_breach() -> None:
 # ---- DOS-ORIGINE ---------------------------------------------------------------
 
 
-def test_a_dalo_dossier_proposed_by_the_prefecture_is_legal() -> None:
-    assert dossier_findings(history_to(d.IDENTIFIED, dalo=True)) == []
-
-
 def test_a_dalo_dossier_proposed_by_the_mairie_is_a_breach() -> None:
     events = altered(history_to(d.IDENTIFIED), Dossier.Identified, dalo=True)
-    [finding] = dossier_findings(events)
-    assert finding.rule == "DOS-ORIGINE"
-    assert finding.breached_on == DAY["identify"]
+    assert the_finding("DOS-ORIGINE", events).breached_on == DAY["identify"]
 
 
 # ---- DALO-DELAI -----------------------------------------------------------------
@@ -192,9 +208,8 @@ def test_a_dalo_household_offered_a_dwelling_in_time_is_legal() -> None:
 
 def test_an_offer_after_the_prefets_delay_is_a_breach() -> None:
     events = dalo_history(d.OFFERED)  # three months: due by 02/04/2025
-    [finding] = dossier_findings(events)
+    finding = the_finding("DALO-DELAI", events)
     offer = the(events, Dossier.Offered)
-    assert finding.rule == "DALO-DELAI"
     assert finding.versions == (1, offer.originator_version)
     assert finding.breached_on == date(2025, 4, 3)
     assert finding.settings_version == 1
@@ -204,16 +219,14 @@ def test_an_offer_after_the_prefets_delay_is_a_breach() -> None:
 def test_no_offer_by_the_prefets_delay_is_a_breach_once_it_passed() -> None:
     events = dalo_history(d.IDENTIFIED)
     assert dossier_findings(events, as_of=date(2025, 4, 2)) == []
-    [finding] = dossier_findings(events, as_of=date(2025, 4, 3))
-    assert finding.rule == "DALO-DELAI"
+    finding = the_finding("DALO-DELAI", events, as_of=date(2025, 4, 3))
     assert "Aucune offre de logement" in finding.message
     assert finding.breached_on == date(2025, 4, 3)
 
 
 def test_a_mediation_decision_after_its_delay_is_a_breach() -> None:
     events = dalo_history(d.OFFERED, dalo_appeal_on=date(2024, 6, 3))
-    [finding] = dossier_findings(events, settings_on=SIX_MONTHS_OFFER)
-    assert finding.rule == "DALO-DELAI"
+    finding = the_finding("DALO-DELAI", events, settings_on=SIX_MONTHS_OFFER)
     assert "Commission de médiation" in finding.message
     assert finding.breached_on == date(2024, 9, 4)
 
@@ -250,17 +263,12 @@ def test_an_eligibility_above_the_ceiling_is_a_breach() -> None:
         Dossier.ResourcesChecked,
         annual_resources=Decimal("20000"),
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "DEAL-PLAFOND"
+    finding = the_finding("DEAL-PLAFOND", events)
     assert finding.settings_version == 1
     assert finding.breached_on == DAY["check_resources"]
 
 
 # ---- ALS-SOLVA -----------------------------------------------------------------
-
-
-def test_a_recomputable_solvency_study_is_legal() -> None:
-    assert dossier_findings(history_to(d.SOLVENCY)) == []
 
 
 def test_a_taux_d_effort_that_the_inputs_do_not_give_is_a_breach() -> None:
@@ -269,25 +277,18 @@ def test_a_taux_d_effort_that_the_inputs_do_not_give_is_a_breach() -> None:
         Dossier.SolvencyAssessed,
         taux_effort=Decimal("0.1000"),
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "ALS-SOLVA"
-    assert "0.1000" in finding.message
+    assert "0.1000" in the_finding("ALS-SOLVA", events).message
 
 
 def test_a_favourable_opinion_outside_thresholds_without_motive_is_a_breach() -> None:
     strict = versions(
         (date(2020, 1, 1), make_settings(**KEEP, max_taux_effort=Decimal("0.10")))
     )
-    [finding] = dossier_findings(history_to(d.SOLVENCY), settings_on=strict)
-    assert finding.rule == "ALS-SOLVA"
+    finding = the_finding("ALS-SOLVA", history_to(d.SOLVENCY), settings_on=strict)
     assert finding.settings_version == 1
 
 
 # ---- ALS-CONTACT ---------------------------------------------------------------
-
-
-def test_documents_asked_through_the_ccas_are_legal() -> None:
-    assert dossier_findings(history_to(d.SOLVENCY, documents_round=True)) == []
 
 
 def test_documents_asked_of_the_applicant_during_analysis_is_a_breach() -> None:
@@ -296,16 +297,10 @@ def test_documents_asked_of_the_applicant_during_analysis_is_a_breach() -> None:
         Dossier.DocumentsRequested,
         through_role="demandeur",
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "ALS-CONTACT"
-    assert finding.breached_on == DAY["request_documents"]
+    assert the_finding("ALS-CONTACT", events).breached_on == DAY["request_documents"]
 
 
 # ---- CAL-PREALABLE -------------------------------------------------------------
-
-
-def test_a_cal_decision_on_a_ranked_dossier_is_legal() -> None:
-    assert dossier_findings(history_to(d.DECIDED)) == []
 
 
 def test_a_cal_decision_on_a_dossier_never_ranked_is_a_breach() -> None:
@@ -314,10 +309,6 @@ def test_a_cal_decision_on_a_dossier_never_ranked_is_a_breach() -> None:
 
 
 # ---- CAL-DECISION --------------------------------------------------------------
-
-
-def test_a_deferral_with_motive_and_return_session_is_legal() -> None:
-    assert dossier_findings(history_to(d.DEFERRED)) == []
 
 
 def test_an_attribution_without_dwelling_is_a_breach() -> None:
@@ -333,18 +324,13 @@ def test_a_deferral_without_motive_is_a_breach() -> None:
 # ---- BILAN-SUITE ---------------------------------------------------------------
 
 
-def test_a_bilan_with_problems_and_six_months_of_support_is_legal() -> None:
-    assert dossier_findings(history_to(d.REVIEWED, installation="problemes")) == []
-
-
 def test_a_bilan_with_problems_and_short_support_is_a_breach() -> None:
     events = altered(
         history_to(d.REVIEWED, installation="problemes"),
         Dossier.InstallationReviewed,
         support_months=3,
     )
-    [finding] = dossier_findings(events)
-    assert finding.rule == "BILAN-SUITE"
+    finding = the_finding("BILAN-SUITE", events)
     assert finding.breached_on == DAY["review_installation"]
     assert finding.settings_version == 1
 
@@ -361,8 +347,7 @@ def test_social_data_within_their_retention_is_legal() -> None:
 
 def test_social_data_kept_past_their_retention_is_an_alert() -> None:
     events = history_to(d.REVIEWED)  # bilan "ok" on 4 August 2025: no follow-up
-    [finding] = dossier_findings(events, date(2025, 9, 5), ONE_MONTH)
-    assert finding.rule == "RGPD-CONSERVATION"
+    finding = the_finding("RGPD-CONSERVATION", events, date(2025, 9, 5), ONE_MONTH)
     assert finding.severity == "alerte"
     assert finding.breached_on == date(2025, 9, 5)
 
