@@ -38,6 +38,12 @@ def _plural(n: Any, word: str) -> str:
     return f"{n} {word}{'s' if isinstance(n, int) and n > 1 else ''}"
 
 
+def _counting(template: str, key: str, word: str) -> Callable[[Ctx], str]:
+    """The message `template`, the bound ctx[key] counted in `word`s at its
+    `{n}` ("au plus 2 chiffres"), other ctx values at their own names."""
+    return lambda c: template.format_map({**c, "n": _plural(c[key], word)})
+
+
 def _choices(ctx: Ctx) -> str:
     """pydantic's `expected` is "'a', 'b' or 'c'": its last "or" in French."""
     expected = str(ctx.get("expected", ""))
@@ -107,19 +113,17 @@ WITH_CTX: dict[str, Callable[[Ctx], str]] = {
     "less_than": lambda c: f"nombre inférieur à {c['lt']} attendu",
     "less_than_equal": lambda c: f"nombre inférieur ou égal à {c['le']} attendu",
     "multiple_of": lambda c: f"multiple de {c['multiple_of']} attendu",
-    "too_short": lambda c: (
-        f"au moins {_plural(c['min_length'], 'élément')} attendu"
-        f" (reçu : {c['actual_length']})"
+    "too_short": _counting(
+        "au moins {n} attendu (reçu : {actual_length})", "min_length", "élément"
     ),
-    "too_long": lambda c: (
-        f"au plus {_plural(c['max_length'], 'élément')} attendu"
-        f" (reçu : {c['actual_length']})"
+    "too_long": _counting(
+        "au plus {n} attendu (reçu : {actual_length})", "max_length", "élément"
     ),
-    "string_too_short": lambda c: (
-        f"texte trop court : au moins {_plural(c['min_length'], 'caractère')}"
+    "string_too_short": _counting(
+        "texte trop court : au moins {n}", "min_length", "caractère"
     ),
-    "string_too_long": lambda c: (
-        f"texte trop long : au plus {_plural(c['max_length'], 'caractère')}"
+    "string_too_long": _counting(
+        "texte trop long : au plus {n}", "max_length", "caractère"
     ),
     "string_pattern_mismatch": lambda c: (
         f"format non valide (motif attendu : {c['pattern']})"
@@ -130,20 +134,16 @@ WITH_CTX: dict[str, Callable[[Ctx], str]] = {
         f"valeur « {c['tag']} » non admise (au choix : {c['expected_tags']})"
     ),
     "union_tag_not_found": lambda c: f"champ {c['discriminator']} manquant",
-    "decimal_max_digits": lambda c: (
-        f"au plus {_plural(c['max_digits'], 'chiffre')} en tout"
-    ),
-    "decimal_max_places": lambda c: (
-        f"au plus {_plural(c['decimal_places'], 'décimale')}"
-    ),
-    "decimal_whole_digits": lambda c: (
-        f"au plus {_plural(c['whole_digits'], 'chiffre')} avant la virgule"
+    "decimal_max_digits": _counting("au plus {n} en tout", "max_digits", "chiffre"),
+    "decimal_max_places": _counting("au plus {n}", "decimal_places", "décimale"),
+    "decimal_whole_digits": _counting(
+        "au plus {n} avant la virgule", "whole_digits", "chiffre"
     ),
     "timezone_offset": lambda c: f"décalage horaire {c['tz_expected']} attendu",
-    "bytes_too_short": lambda c: f"au moins {_plural(c['min_length'], 'octet')}",
-    "bytes_too_long": lambda c: f"au plus {_plural(c['max_length'], 'octet')}",
-    "url_too_long": lambda c: (
-        f"adresse URL trop longue : au plus {_plural(c['max_length'], 'caractère')}"
+    "bytes_too_short": _counting("au moins {n}", "min_length", "octet"),
+    "bytes_too_long": _counting("au plus {n}", "max_length", "octet"),
+    "url_too_long": _counting(
+        "adresse URL trop longue : au plus {n}", "max_length", "caractère"
     ),
 }
 

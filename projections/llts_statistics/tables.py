@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain import dossier_rules
+from projections.record_tables import step_table
 from projections.rows import Table
 
 DOSSIERS = Table(
@@ -23,17 +24,11 @@ DOSSIERS = Table(
         ("department", "entered_on"),
     ),
 )
-ATTRIBUTIONS = Table(
-    name="llts_attributions",
-    columns={
-        "dossier_id": "uuid",
-        "version": "int",
-        "department": "text",
-        "decided_on": "date",
-        "decision": "text",
-    },
-    key=("dossier_id", "version"),
-    indexes=(("department", "decided_on"),),
+ATTRIBUTIONS = step_table(
+    "llts_attributions",
+    "dossier_id",
+    {"decided_on": "date", "decision": "text"},
+    day="decided_on",
 )
 # The ASLL measures' conventions, to tell who was supported after entry.
 SUPPORTS = Table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.mesure import Mesure
-from projections.record_tables import record_table
+from projections.record_tables import record_table, step_table
 from projections.rows import Table, event_topics
 
 MESURES = record_table(
@@ -56,12 +56,10 @@ MESURES = record_table(
     ),
 )
 # The measure after each step that changes its stage, end date or référent.
-STATES = Table(
-    name="states",
-    columns={
-        "mesure_id": "uuid",
-        "version": "int",
-        "department": "text",
+STATES = step_table(
+    "states",
+    "mesure_id",
+    {
         "association": "text",
         "renforce": "bool",
         "worker": "text",
@@ -71,21 +69,17 @@ STATES = Table(
         "ends_on": "date",
         "renewal": "text",  # of the current period: demandee, refusee or null
     },
-    key=("mesure_id", "version"),
-    indexes=(("department", "since"),),
+    day="since",
 )
-MEETINGS = Table(
-    name="meetings",
-    columns={
-        "mesure_id": "uuid",
-        "version": "int",
-        "department": "text",
+MEETINGS = step_table(
+    "meetings",
+    "mesure_id",
+    {
         "association": "text",
         "held_on": "date",
         "held": "bool",  # false: missed by the household
     },
-    key=("mesure_id", "version"),
-    indexes=(("department", "held_on"),),
+    day="held_on",
 )
 DEPARTMENTS = Table(
     name="departments",
