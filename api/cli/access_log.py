@@ -15,7 +15,7 @@ from api.cli.arguments import (
     uuid_arg,
     whole_number_arg,
 )
-from api.cli.output import how_many, json_text, local_time, print_table, rows, table
+from api.cli.output import how_many, local_time, print_json, print_table, rows, table
 from api.cli.views import opened
 from domain.categories import CATEGORY_LABELS
 from domain.records import KIND_LABELS, LOGGED
@@ -100,8 +100,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         records, total = system.access_log.select(query)
         page = AccessLogPublic.of(records, total, query)
         if args.format == "json":
-            print(json_text(page.model_dump(mode="json")))
-            return 0
+            return print_json(page.model_dump(mode="json"))
         departments = _departments(system.app, {e.record_id for e in page.data})
     return _table(page, departments)
 

@@ -4,6 +4,7 @@ errors argparse prints in French, and the options several commands take."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import re
 from dataclasses import fields
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.places import COMMUNE_PATTERN, DEPARTMENT_CODE_PATTERN
+from domain.shared import Actor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -116,6 +118,22 @@ def add_format(
     parser.add_argument("--format", choices=formats, default=formats[0], help=help_text)
     if output is not None:
         parser.add_argument("--output", type=Path, default=None, help=output)
+
+
+def add_operator(parser: Any, verb: str) -> None:
+    """--by: who acts, an operator with access to the database (`operator`)."""
+    parser.add_argument(
+        "--by", default=None, metavar="IDENTIFIANT",
+        help=f"qui {verb} (défaut : l'utilisateur du système)",
+    )  # fmt: skip
+
+
+def operator(args: argparse.Namespace, organisation: str = "") -> Actor:
+    """The operator --by names (the system's user by default), acting as an
+    administrator."""
+    return Actor(
+        subject=args.by or getpass.getuser(), role="admin", organisation=organisation
+    )
 
 
 def from_args(cls: Callable[..., T], args: argparse.Namespace, **given: Any) -> T:

@@ -1,5 +1,6 @@
 """What the commands on the Kafka broker share (`logis relay`, `logis consume`):
-its address, and a graceful stop on SIGTERM or SIGINT."""
+its address, the error when it does not answer, and a graceful stop on SIGTERM
+or SIGINT."""
 
 from __future__ import annotations
 
@@ -23,6 +24,19 @@ def kafka_bootstrap(settings: Settings) -> str | None:
             file=sys.stderr,
         )
     return settings.kafka_bootstrap
+
+
+def broker_answers(settings: Settings, unreachable: str | None) -> int:
+    """0, or 1 after saying in French that the broker does not answer and why
+    (`unreachable`, infra/broker.py's `broker_unreachable`)."""
+    if unreachable is None:
+        return 0
+    print(
+        f"Erreur : le courtier Kafka ({settings.kafka_bootstrap}) ne répond pas "
+        f"({unreachable}).",
+        file=sys.stderr,
+    )
+    return 1
 
 
 @contextmanager

@@ -9,8 +9,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import add_format, matching
-from api.cli.broker import kafka_bootstrap, stop_signals
+from api.cli.broker import broker_answers, kafka_bootstrap, stop_signals
 from api.cli.output import print_json, print_table, rows, table
+from api.cli.views import opened
 from domain.places import commune_label
 from infra.integration_events import topic_for
 
@@ -124,16 +125,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _report(settings: Settings, group: str, output: str) -> int:
-    from infra.bootstrap import build_system
     from infra.consumer_model import consumer_model_for
 
-    system = build_system(settings)
-    try:
+    with opened(settings) as system:
         model = consumer_model_for(system.app.recorder)
         communes = model.communes(group)
         offsets = model.offsets(group)
-    finally:
-        system.close()
     if output == "json":
         print_json(
             {
@@ -154,15 +151,7 @@ def _broker_answers(settings: Settings) -> int:
         return 0
     from infra.broker import broker_unreachable
 
-    unreachable = broker_unreachable(settings.kafka_bootstrap)
-    if unreachable is None:
-        return 0
-    print(
-        f"Erreur : le courtier Kafka ({settings.kafka_bootstrap}) ne répond pas "
-        f"({unreachable}).",
-        file=sys.stderr,
-    )
-    return 1
+    return broker_answers(settings, broker_unreachable(settings.kafka_bootstrap))
 
 
 def _table(group: str, communes: list[CommuneRow], offsets: list[OffsetRow]) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.output import progress
+from api.cli.views import opened
 from domain.department import local_today
 
 if TYPE_CHECKING:
@@ -25,13 +26,11 @@ def add_parsers(commands: Any) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from api.demo import load_demo
-    from infra.bootstrap import build_system
     from infra.departments import load_department_settings
 
     effective_from, department = load_department_settings(DEMO_DEPARTMENT)
     loire = load_department_settings(DEMO_LOIRE)
-    system = build_system(settings, migrate=True)  # a one-shot, as `setup`
-    try:
+    with opened(settings, migrate=True) as system:
         with progress("Démonstration") as advance:
             report = load_demo(
                 system.app,
@@ -45,7 +44,5 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 advance,
             )
         system.catch_up()
-    finally:
-        system.close()
     print(report)
     return 0

@@ -7,15 +7,13 @@ unknown household), 2 for bad arguments."""
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from api.cli.arguments import add_format, day_arg, uuid_arg
+from api.cli.arguments import add_format, add_operator, day_arg, operator, uuid_arg
 from api.cli.output import local_time, print_json, print_table, progress, rows, table
 from api.cli.views import opened
 from domain.records import KIND_LABELS
-from domain.shared import Actor
 
 if TYPE_CHECKING:
     import argparse
@@ -41,10 +39,7 @@ def add_parsers(commands: Any) -> None:
         "--as-of", type=day_arg, default=None, metavar="AAAA-MM-JJ",
         help="le jour de l'effacement (défaut : aujourd'hui)",
     )  # fmt: skip
-    erase.add_argument(
-        "--by", default=None, metavar="IDENTIFIANT",
-        help="qui efface (défaut : l'utilisateur du système)",
-    )  # fmt: skip
+    add_operator(erase, "efface")
     add_format(erase)
     erase.set_defaults(run=run)
 
@@ -52,7 +47,7 @@ def add_parsers(commands: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from infra.erasure import erase_household
 
-    actor = Actor(subject=args.by or getpass.getuser(), role="admin", organisation="")
+    actor = operator(args)
     today = args.as_of or datetime.now(UTC).date()
     # A refusal (DomainError) is printed by api/cli/__init__.py, exit status 1.
     with opened(settings) as system:

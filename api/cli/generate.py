@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.arguments import day_arg, from_args, whole_number_arg
 from api.cli.output import progress
+from api.cli.views import opened
 
 if TYPE_CHECKING:
     import argparse
@@ -59,19 +60,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     import time
 
     from api.synthetic import Options, generate
-    from infra.bootstrap import build_system
     from infra.departments import load_department_settings
 
     _, base = load_department_settings(TEMPLATE)
     options = from_args(Options, args)
-    system = build_system(settings, migrate=True)  # a one-shot, as `demo`
-    started = time.perf_counter()
-    try:
+    with opened(settings, migrate=True) as system:  # a one-shot, as `demo`
+        started = time.perf_counter()
         with progress("Génération") as advance:
             counts = generate(system.app, base, options, advance)
         system.catch_up()  # the views, as `logis demo` leaves them
-    finally:
-        system.close()
     seconds = time.perf_counter() - started
     print(
         f"Données synthétiques écrites en {seconds:.0f} s (graine {args.seed}) : "

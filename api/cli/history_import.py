@@ -11,13 +11,13 @@ French message; nothing after it is written), 2 bad arguments or unreadable file
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.shared import Actor, fr_day
+from api.cli.arguments import add_operator, operator
+from domain.shared import fr_day
 
 if TYPE_CHECKING:
     import argparse
@@ -39,10 +39,7 @@ def add_parsers(commands: Any) -> None:
         "fichier invalides.",
     )
     parser.add_argument("file", type=Path, metavar="FICHIER")
-    parser.add_argument(
-        "--by", default=None, metavar="IDENTIFIANT",
-        help="qui importe (défaut : l'utilisateur du système)",
-    )  # fmt: skip
+    add_operator(parser, "importe")
     parser.set_defaults(run=run)
 
 
@@ -55,7 +52,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from commands.history_import import ImportRefusedError, run_import
     from infra.bootstrap import build_system
 
-    importer = Actor(args.by or getpass.getuser(), "admin", IMPORTER_ORGANISATION)
+    importer = operator(args, IMPORTER_ORGANISATION)
     system = build_system(settings)
     try:
         result = run_import(system.app, text, importer, datetime.now(UTC))

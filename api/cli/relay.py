@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from api.cli.broker import kafka_bootstrap, stop_signals
+from api.cli.broker import broker_answers, kafka_bootstrap, stop_signals
 from api.cli.output import print_json
 
 if TYPE_CHECKING:
@@ -58,14 +58,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                         "courtier": "injoignable" if unreachable else "joignable",
                     }
                 )
-                if unreachable:
-                    print(
-                        f"Erreur : le courtier Kafka ({settings.kafka_bootstrap}) ne "
-                        f"répond pas ({unreachable}).",
-                        file=sys.stderr,
-                    )
-                    return 1
-                return 0
+                return broker_answers(settings, unreachable)
             if args.until_caught_up:
                 return _until_caught_up(relay, stopping)
             print("Relais Kafka démarré : Ctrl-C pour l'arrêter.", file=sys.stderr)

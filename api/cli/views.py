@@ -17,12 +17,13 @@ class ViewBeingBuilt(Exception):
     """A view a command reads is still being built: it says so, exit status 1."""
 
 
-def opened(settings: Settings) -> closing[System]:
+def opened(settings: Settings, *, migrate: bool = False) -> closing[System]:
     """The store, its application and projections, closed whatever happens
-    (`with opened(settings) as system:`)."""
+    (`with opened(settings) as system:`); `migrate` for a one-shot that writes
+    a store it may create (`logis demo`, `logis generate`), as `logis setup`."""
     from infra.bootstrap import build_system
 
-    return closing(build_system(settings))
+    return closing(build_system(settings, migrate=migrate))
 
 
 def caught_up_views(system: System, *names: str) -> dict[str, SQLRowView]:

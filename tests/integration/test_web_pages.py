@@ -89,6 +89,21 @@ def test_list_and_page_escape_and_log_like_the_api(
     ], read
 
 
+def test_each_list_names_its_filters_form(browser: TestClient) -> None:
+    # the form's accessible name, from the list's heading (api/web/templates/_list.html)
+    sign_in(browser, "auditeur", home="/dossiers")
+    for path, things in (
+        ("/dossiers", "dossiers"),
+        ("/mesures", "mesures"),
+        ("/saisines", "saisines"),
+        ("/programmes", "programmes"),
+        ("/commissions", "commissions"),
+    ):
+        page = browser.get(path)
+        assert page.status_code == 200, (path, page.text)
+        assert f'role="search" aria-label="Filtrer les {things}">' in page.text, path
+
+
 def test_as_of_is_the_apis(
     client: TestClient, browser: TestClient, dossier_id: str
 ) -> None:
