@@ -17,10 +17,11 @@ class ViewBeingBuilt(Exception):
     """A view a command reads is still being built: it says so, exit status 1."""
 
 
-def opened(settings: Settings, *, migrate: bool = False) -> closing[System]:
+def opened(settings: Settings, *, migrate: bool | None = None) -> closing[System]:
     """The store, its application and projections, closed whatever happens
     (`with opened(settings) as system:`); `migrate` for a one-shot that writes
-    a store it may create (`logis demo`, `logis generate`), as `logis setup`."""
+    a store it may create (`logis demo`, `logis generate`), as `logis setup`;
+    None: the store's default (an embedded SQLite store is migrated)."""
     from infra.bootstrap import build_system
 
     return closing(build_system(settings, migrate=migrate))
