@@ -38,12 +38,18 @@ class Generations:
         self.m = mark
 
     def all(self, name: str) -> list[Generation]:
+        return self._select(f"WHERE name = {self.m} ", (name,))
+
+    def everything(self) -> tuple[Generation, ...]:
+        """Every generation of every view, in one read."""
+        return tuple(self._select("", ()))
+
+    def _select(self, where: str, params: tuple[Any, ...]) -> list[Generation]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
                 "SELECT name, generation, version, state, created_at, switched_at "
-                "FROM projection_generations "
-                f"WHERE name = {self.m} ORDER BY generation",
-                (name,),
+                f"FROM projection_generations {where}ORDER BY name, generation",
+                params,
             )
             rows = c.fetchall()
         return [

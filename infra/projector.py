@@ -23,6 +23,7 @@ from infra.projection_status import ProjectionStatus, statuses
 from infra.rebuild import rebuild
 from infra.rowviews import SQLRowView
 from infra.sealed_columns import sealer_of
+from infra.settled import Settled
 from infra.shared_reads import SharedReads
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class ProjectionEngine:
         # Within a pass (run_once), what one projection's batch read and
         # decoded, for the next ones reading the same positions.
         self._shared: SharedReads | None = None
+        self.settled = Settled(self)
 
     # ---- views -------------------------------------------------------------------
 
@@ -92,11 +94,9 @@ class ProjectionEngine:
 
     def positions(self) -> dict[str, int]:
         """Where each projection's active view stands (0 before its first build)."""
-        positions = {}
-        for name in self.projections:
-            view = self.reader(name)
-            positions[name] = (view.max_tracking_id(self.app.name) or 0) if view else 0
-        return positions
+        views = {name: self.reader(name) for name in self.projections}
+        app = self.app.name
+        return {n: (v.max_tracking_id(app) or 0) if v else 0 for n, v in views.items()}
 
     def position(self, generation: Generation) -> int:
         return self.view(generation).max_tracking_id(self.app.name) or 0
@@ -134,9 +134,12 @@ class ProjectionEngine:
         still move), so that they read the same stored events together and
         decode them once; how many events were applied."""
         with self.mutex:
+            seen, at_rest = self.settled.look()
+            if at_rest:
+                return 0
             self._shared = SharedReads(self.app, keep=4 * self.batch_size)
+            done = 0
             try:
-                done = 0
                 moving = list(self.projections.values())
                 for _ in range(max_batches):
                     counts = [(p, self._advance(p, 1)) for p in moving]
@@ -144,9 +147,10 @@ class ProjectionEngine:
                     moving = [p for p, count in counts if count]
                     if not moving:
                         break
-                return done
             finally:
                 self._shared = None  # not kept between passes: keys may go
+            self.settled.after_pass(seen, done)
+            return done
 
     def catch_up(self) -> int:
         total = 0
@@ -250,14 +254,14 @@ class ProjectionEngine:
     def drop_retired(self) -> int:
         """Drop every retired generation (at an erasure: one written before the
         views were sealed holds personal values in clear); how many."""
-        dropped = 0
         with self.mutex:
-            for name in self.projections:
-                for old in self.registry.all(name):
-                    if old.state == RETIRED:
-                        self._drop(old)
-                        dropped += 1
-        return dropped
+            retired = [g for g in self._generations() if g.state == RETIRED]
+            for old in retired:
+                self._drop(old)
+        return len(retired)
+
+    def _generations(self) -> list[Generation]:
+        return [g for g in self.registry.everything() if g.name in self.projections]
 
     def _drop(self, old: Generation) -> None:
         self.view(old).drop_tables()
@@ -322,12 +326,7 @@ class ProjectionEngine:
 
     def stuck(self) -> list[Failure]:
         """The failures of generations still in use (active or building)."""
-        live = {
-            g.view
-            for name in self.projections
-            for g in self.registry.all(name)
-            if g.state != RETIRED
-        }
+        live = {g.view for g in self._generations() if g.state != RETIRED}
         return [f for f in self.failures.all() if f.view in live]
 
     def apply_batch(
