@@ -22,26 +22,14 @@ adhesion, for the ASLL measure that the association then runs under convention.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from commands import commission
 from commands.context import Context
-from commands.dossier import (
-    AnswerOffer,
-    AssessSolvency,
-    CheckResources,
-    CompleteDossier,
-    Enter,
-    MakeOffer,
-    RenderMairieAvis,
-    RenderSocialEnquiry,
-    ReviewInstallation,
-    SignLease,
-    StartAnalysis,
-)
+from commands.dossier import STEPS as DOSSIER_COMMANDS
+from commands.dossier import ReviewInstallation
 from commands.dossier_identification import IdentifyDossier
 from commands.mesure import (
     Diagnose,
@@ -52,12 +40,26 @@ from commands.mesure import (
     SignConvention,
 )
 from domain.shared import Actor
-from tests.helpers.api import NUMERO_UNIQUE, ORGANISATIONS, REQUIRED_DOCUMENTS
+from tests.helpers.api import (
+    ANALYSIS,
+    COMPLETION,
+    ENTRY,
+    LEASE,
+    MAIRIE_AVIS,
+    NUMERO_UNIQUE,
+    OFFER,
+    OFFER_ANSWER,
+    ORGANISATIONS,
+    RESOURCES_CHECK,
+    SOCIAL_ENQUIRY,
+    SOLVENCY,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from commands.application import Logis
+    from tests.helpers.api import Step
 
 SHORTFALL = "Un seul candidat présenté pour ce logement."
 SESSION_SIZE = 40  # dossiers per pré-commission or commission préfectorale
@@ -129,6 +131,12 @@ class BulkYear:
         self.commands += 1
         return self.app.step("dossier", dossier_id, command, self.ctx(role, **kw))
 
+    def _take(self, dossier_id: UUID, step: Step, on: date) -> Any:
+        """`step` as the API tests take it (tests/helpers/api.py): its body on
+        `on` and its role, through the command the API publishes it with."""
+        command = DOSSIER_COMMANDS[step.slug].model_validate(step.body(on))
+        return self._step(dossier_id, command, step.role)
+
     # ---- dossiers up to the ALS's analysis --------------------------------------
 
     def processed(self, count: int, when: Timeline | None = None) -> list[UUID]:
@@ -148,29 +156,9 @@ class BulkYear:
             numero_unique=NUMERO_UNIQUE,
             sne_registered_on=on,
         )
-        for role, command in (
-            (
-                "departement",
-                RenderSocialEnquiry(
-                    avis="prioritaire", summary="Hébergé chez un tiers.", occurred_on=on
-                ),
-            ),
-            ("mairie", RenderMairieAvis(avis="favorable", occurred_on=on)),
-            (
-                "ccas",
-                CompleteDossier(documents=list(REQUIRED_DOCUMENTS), occurred_on=on),
-            ),
-            (
-                "deal",
-                CheckResources(
-                    annual_resources=Decimal(12000),
-                    household_category=3,
-                    occurred_on=on,
-                ),
-            ),
-            ("als", StartAnalysis(occurred_on=when.analysed_on)),
-        ):
-            self._step(dossier_id, command, role)
+        for step in (SOCIAL_ENQUIRY, MAIRIE_AVIS, COMPLETION, RESOURCES_CHECK):
+            self._take(dossier_id, step, on)
+        self._take(dossier_id, ANALYSIS, when.analysed_on)
         return dossier_id
 
     # ---- …to entry and support after it ----------------------------------------
@@ -184,18 +172,7 @@ class BulkYear:
         when = when or Timeline()
         dossiers = self.processed(count, when)
         for dossier_id in dossiers:
-            self._step(
-                dossier_id,
-                AssessSolvency(
-                    monthly_resources=Decimal(1500),
-                    rent=Decimal(350),
-                    charges=Decimal(50),
-                    housing_benefit=Decimal(200),
-                    opinion="favorable",
-                    occurred_on=when.solvency_on,
-                ),
-                "als",
-            )
+            self._take(dossier_id, SOLVENCY, when.solvency_on)
         for part in _parts(dossiers, SESSION_SIZE):
             self._commissions(part, when)
         for part in _parts(dossiers, CAL_SIZE):
@@ -294,19 +271,13 @@ class BulkYear:
             self.commands += 1
 
     def _enter(self, dossier_id: UUID, when: Timeline, *, supported: bool) -> None:
-        deadline = when.offered_on + timedelta(days=15)
-        for command in (
-            MakeOffer(answer_deadline=deadline, occurred_on=when.offered_on),
-            AnswerOffer(answer="acceptee", occurred_on=when.accepted_on),
-            SignLease(
-                lease_start=when.lease_on,
-                rent=Decimal(350),
-                charges=Decimal(50),
-                occurred_on=when.lease_on,
-            ),
-            Enter(occurred_on=when.entered_on),
+        for step, on in (
+            (OFFER, when.offered_on),  # an answer within 15 days
+            (OFFER_ANSWER, when.accepted_on),
+            (LEASE, when.lease_on),  # 350 € and 50 € of charges
+            (ENTRY, when.entered_on),
         ):
-            self._step(dossier_id, command, "bailleur")
+            self._take(dossier_id, step, on)
         review = ReviewInstallation(
             outcome="problemes" if supported else "ok",
             findings="Difficultés de gestion du budget." if supported else "RAS.",

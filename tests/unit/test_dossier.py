@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain import dossier as d
+from domain.department_settings import CeilingTable
 from domain.dossier import Dossier
 from domain.dossier_rules import AVIS_ENQUETE, AVIS_MAIRIE, CAL_DECISIONS
 from domain.dossier_steps import PRESELECTION_OUTCOMES, STAGES, TERMINAL
@@ -444,6 +445,15 @@ class TestRenewDemand:
         assert dossier.sne_valid_until == date(2026, 1, 13)
 
 
+def check_resources_command(
+    amount: str, category: int = 2, settings: Any = None
+) -> Any:
+    meta = make_meta("deal", DAY["check_resources"])
+    return lambda x: x.check_resources(
+        Decimal(amount), category, settings or make_settings(), 1, meta
+    )
+
+
 class TestCheckResources:
     def test_resources_at_the_ceiling_are_eligible(self) -> None:
         dossier = drive_to(d.COMPLETED)
@@ -468,13 +478,7 @@ class TestCheckResources:
 
     def test_resources_above_the_ceiling_make_the_dossier_inadmissible(self) -> None:
         dossier = drive_to(d.COMPLETED)
-        meta = make_meta("deal", DAY["check_resources"])
-        events = when(
-            dossier,
-            lambda x: x.check_resources(
-                Decimal("14700.01"), 2, make_settings(), 1, meta
-            ),
-        )
+        events = when(dossier, check_resources_command("14700.01"))
         then_event(events, Dossier.ResourcesChecked, eligible=False)
         assert dossier.stage == d.INADMISSIBLE
         assert dossier.end_reason == "ressources_au_dessus_du_plafond"
@@ -482,13 +486,7 @@ class TestCheckResources:
     @pytest.mark.parametrize("category", sorted(CEILINGS))
     def test_ceiling_of_the_household_category_applies(self, category: int) -> None:
         dossier = drive_to(d.COMPLETED)
-        meta = make_meta("deal", DAY["check_resources"])
-        events = when(
-            dossier,
-            lambda x: x.check_resources(
-                Decimal("10000"), category, make_settings(), 1, meta
-            ),
-        )
+        events = when(dossier, check_resources_command("10000", category))
         then_event(events, Dossier.ResourcesChecked, ceiling=CEILINGS[category])
 
     def test_ceiling_of_the_year_of_the_check_applies(self) -> None:
@@ -499,10 +497,7 @@ class TestCheckResources:
             )
         )
         dossier = drive_to(d.COMPLETED)
-        meta = make_meta("deal", DAY["check_resources"])
-        events = when(
-            dossier, lambda x: x.check_resources(Decimal("14200"), 2, settings, 1, meta)
-        )
+        events = when(dossier, check_resources_command("14200", settings=settings))
         then_event(
             events,
             Dossier.ResourcesChecked,
@@ -511,37 +506,26 @@ class TestCheckResources:
             eligible=True,
         )
 
-    def test_no_ceiling_for_the_year_is_refused(self) -> None:
-        settings = make_settings(resource_ceilings=(ceiling_table(2024),))
+    @pytest.mark.parametrize(
+        "ceilings",
+        [
+            pytest.param(ceiling_table(2024), id="none-for-the-year"),
+            pytest.param(
+                ceiling_table(2025, {1: Decimal("11000")}),
+                id="none-for-the-household-category",
+            ),
+        ],
+    )
+    def test_no_ceiling_is_refused(self, ceilings: CeilingTable) -> None:
+        settings = make_settings(resource_ceilings=(ceilings,))
         dossier = drive_to(d.COMPLETED)
-        meta = make_meta("deal", DAY["check_resources"])
-        then_error(
-            dossier,
-            lambda x: x.check_resources(Decimal("9000"), 2, settings, 1, meta),
-            "DEAL-PLAFOND",
-        )
-
-    def test_no_ceiling_for_the_household_category_is_refused(self) -> None:
-        settings = make_settings(
-            resource_ceilings=(ceiling_table(2025, {1: Decimal("11000")}),)
-        )
-        dossier = drive_to(d.COMPLETED)
-        meta = make_meta("deal", DAY["check_resources"])
-        then_error(
-            dossier,
-            lambda x: x.check_resources(Decimal("9000"), 2, settings, 1, meta),
-            "DEAL-PLAFOND",
-        )
+        command = check_resources_command("9000", settings=settings)
+        then_error(dossier, command, "DEAL-PLAFOND")
 
     @pytest.mark.parametrize("stage", [d.IDENTIFIED, d.ENQUETE, d.MAIRIE])
     def test_incomplete_dossier_is_not_checked(self, stage: str) -> None:
         dossier = drive_to(stage)
-        meta = make_meta("deal", DAY["check_resources"])
-        then_error(
-            dossier,
-            lambda x: x.check_resources(Decimal("9000"), 2, make_settings(), 1, meta),
-            "DOS-COMPLET",
-        )
+        then_error(dossier, check_resources_command("9000"), "DOS-COMPLET")
 
 
 class TestStartAnalysis:

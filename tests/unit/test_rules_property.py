@@ -205,28 +205,35 @@ def _answer(kind: str, event: type[Dossier.Event]) -> Step:
 
 ORDER = frozenset({"DOS-ORDRE"})
 EXAMINATION = frozenset({"CAL-PREALABLE", "LC-VALIDITE", "SNE-NUMERO"})
+
+
+def _avis(name: str, avis: list[str], text: Args, event: type[Dossier.Event]) -> Step:
+    """The social enquiry's or the mairie's avis (DOS-AVIS): one of `avis`, the
+    last of which no settings know, and its written `text` (one field)."""
+    [field] = text
+    return Step(
+        name,
+        ORDER | {"DOS-AVIS"},
+        lambda draw, x, day: {"avis": draw(st.sampled_from(avis)), **text},
+        lambda x, a, m: getattr(x, name)(a["avis"], a[field], m),
+        lambda x, a, m: (event, a),
+    )
+
+
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
-        Step(
+        _avis(
             "render_social_enquiry",
-            ORDER | {"DOS-AVIS"},
-            lambda draw, x, day: {
-                "avis": draw(st.sampled_from([*AVIS_ENQUETE, "tres_favorable"])),
-                "summary": "Hébergée chez un tiers.",
-            },
-            lambda x, a, m: x.render_social_enquiry(a["avis"], a["summary"], m),
-            lambda x, a, m: (Dossier.SocialEnquiryRendered, a),
+            [*AVIS_ENQUETE, "tres_favorable"],
+            {"summary": "Hébergée chez un tiers."},
+            Dossier.SocialEnquiryRendered,
         ),
-        Step(
+        _avis(
             "render_mairie_avis",
-            ORDER | {"DOS-AVIS"},
-            lambda draw, x, day: {
-                "avis": draw(st.sampled_from([*AVIS_MAIRIE, "prioritaire"])),
-                "comment": "Connue du CCAS.",
-            },
-            lambda x, a, m: x.render_mairie_avis(a["avis"], a["comment"], m),
-            lambda x, a, m: (Dossier.MairieAvisRendered, a),
+            [*AVIS_MAIRIE, "prioritaire"],
+            {"comment": "Connue du CCAS."},
+            Dossier.MairieAvisRendered,
         ),
         Step(
             "complete",
