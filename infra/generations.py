@@ -4,6 +4,7 @@ generation replaces the active one in a single update."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import IntegrityError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from projections.rows import RowProjection
 
 ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
@@ -36,8 +39,26 @@ class Generations:
     def __init__(self, datastore: Any, mark: str) -> None:
         self.datastore = datastore
         self.m = mark
+        self._held: tuple[Generation, ...] | None = None
+
+    @contextmanager
+    def held(self, generations: tuple[Generation, ...]) -> Iterator[None]:
+        """Within a projector's pass, the registry as the pass read it at its
+        start (`everything()`), read again after each change this process makes:
+        a pass asked it three times for each view."""
+        self._held = generations
+        try:
+            yield
+        finally:
+            self._held = None
+
+    def _changed(self) -> None:
+        if self._held is not None:
+            self._held = self.everything()
 
     def all(self, name: str) -> list[Generation]:
+        if (held := self._held) is not None:
+            return [g for g in held if g.name == name]
         return self._select(f"WHERE name = {self.m} ", (name,))
 
     def everything(self) -> tuple[Generation, ...]:
@@ -86,6 +107,7 @@ class Generations:
                 f"FROM projection_generations WHERE name = {m}",
                 (name, version, BUILDING, now, name),
             )
+        self._changed()
         created = self.find(name, BUILDING)
         assert created is not None
         return created
@@ -113,7 +135,10 @@ class Generations:
             # Another process (a `logis` command started beside the server, a
             # second projector) created the same generation at the same moment.
             return None
-        return None if created is None else self.find(name, BUILDING)
+        if created is None:
+            return None
+        self._changed()
+        return self.find(name, BUILDING)
 
     def activate(self, generation: Generation) -> None:
         m = self.m
@@ -133,6 +158,7 @@ class Generations:
             if c.fetchone() is None:
                 msg = f"{generation.view} is no longer building"
                 raise IntegrityError(msg)
+        self._changed()
 
     def forget(self, generation: Generation) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -141,6 +167,7 @@ class Generations:
                 f"WHERE name = {self.m} AND generation = {self.m}",
                 (generation.name, generation.generation),
             )
+        self._changed()
 
 
 def _now() -> str:

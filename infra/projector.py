@@ -140,13 +140,14 @@ class ProjectionEngine:
             self._shared = SharedReads(self.app, keep=4 * self.batch_size)
             done = 0
             try:
-                moving = list(self.projections.values())
-                for _ in range(max_batches):
-                    counts = [(p, self._advance(p, 1)) for p in moving]
-                    done += sum(count for _, count in counts)
-                    moving = [p for p, count in counts if count]
-                    if not moving:
-                        break
+                with self.registry.held(seen[1]):
+                    moving = list(self.projections.values())
+                    for _ in range(max_batches):
+                        counts = [(p, self._advance(p, 1)) for p in moving]
+                        done += sum(count for _, count in counts)
+                        moving = [p for p, count in counts if count]
+                        if not moving:
+                            break
             finally:
                 self._shared = None  # not kept between passes: keys may go
             self.settled.after_pass(seen, done)
