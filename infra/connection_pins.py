@@ -111,6 +111,28 @@ class ConnectionPins:
             raise library_error(error) from error
 
 
+def pins_of(datastore: PostgresDatastore) -> ConnectionPins:
+    """The datastore's pins, installed at the first call."""
+    pins = getattr(datastore, "logis_pins", None)
+    if pins is None:
+        pins = datastore.logis_pins = ConnectionPins(datastore)  # type: ignore[attr-defined]
+    return pins
+
+
+@contextmanager
+def pinned(*datastores: Any) -> Iterator[None]:
+    """One connection of each PostgreSQL datastore's pool lent to this thread
+    for the block: pinged once, not at each transaction (a projector's pass
+    makes several a view). Other stores' datastores are left as they are."""
+    from eventsourcing.postgres import PostgresDatastore
+
+    with ExitStack() as stack:
+        for datastore in datastores:
+            if isinstance(datastore, PostgresDatastore):
+                stack.enter_context(pins_of(datastore).pin())
+        yield
+
+
 def library_error(error: Exception) -> Exception:
     """A psycopg error as the library's exception (others as they are)."""
     for theirs, ours in _ERRORS:

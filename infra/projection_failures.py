@@ -61,6 +61,9 @@ class Failures:
         self._retry_at: dict[str, float] = {}
         self._known = {f.view for f in self.all()}  # rows this process may clear
 
+    def of(self, generation: Generation) -> Failure | None:
+        return next((f for f in self.all() if f.view == generation.view), None)
+
     def all(self) -> list[Failure]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(

@@ -15,8 +15,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
+from infra.connection_pins import pinned
 from infra.generations import ACTIVE, BUILDING, RETIRED, Generation, Generations, newer
 from infra.projection_failures import Failure, Failures
 from infra.projection_status import ProjectionStatus, statuses
@@ -130,28 +131,34 @@ class ProjectionEngine:
     # ---- processing --------------------------------------------------------------
 
     def run_once(self, max_batches: int = 10) -> int:
-        """One pass over every projection, a batch each in turn (those that
-        still move), so that they read the same stored events together and
-        decode them once; how many events were applied."""
+        """One pass over every projection, a batch each in turn (those that still
+        move: they read and decode the same events once); how many were applied."""
         with self.mutex:
-            seen, at_rest = self.settled.look()
-            if at_rest:
-                return 0
-            self._shared = SharedReads(self.app, keep=4 * self.batch_size)
-            done = 0
             try:
-                with self.registry.held(seen[1]):
-                    moving = list(self.projections.values())
-                    for _ in range(max_batches):
-                        counts = [(p, self._advance(p, 1)) for p in moving]
-                        done += sum(count for _, count in counts)
-                        moving = [p for p, count in counts if count]
-                        if not moving:
-                            break
-            finally:
-                self._shared = None  # not kept between passes: keys may go
-            self.settled.after_pass(seen, done)
-            return done
+                with pinned(self.app.recorder.datastore, self.datastore):
+                    return self._pass(max_batches)
+            except OperationalError:  # a pinned connection lost: each from the pool
+                return self._pass(max_batches)
+
+    def _pass(self, max_batches: int) -> int:
+        seen, at_rest = self.settled.look()
+        if at_rest:
+            return 0
+        self._shared = SharedReads(self.app, keep=4 * self.batch_size)
+        done = 0
+        try:
+            with self.registry.held(seen[1]):
+                moving = list(self.projections.values())
+                for _ in range(max_batches):
+                    counts = [(p, self._advance(p, 1)) for p in moving]
+                    done += sum(count for _, count in counts)
+                    moving = [p for p, count in counts if count]
+                    if not moving:
+                        break
+        finally:
+            self._shared = None  # not kept between passes: keys may go
+        self.settled.after_pass(seen, done)
+        return done
 
     def catch_up(self) -> int:
         total = 0
@@ -322,9 +329,6 @@ class ProjectionEngine:
             error,
         )
 
-    def failure(self, generation: Generation) -> Failure | None:
-        return next((f for f in self.failures.all() if f.view == generation.view), None)
-
     def stuck(self) -> list[Failure]:
         """The failures of generations still in use (active or building)."""
         live = {g.view for g in self._generations() if g.state != RETIRED}
@@ -369,23 +373,18 @@ class ProjectionEngine:
             raise
         return len(notifications), not full
 
-    # ---- leadership --------------------------------------------------------------
+    # ---- leadership, operations (infra/rebuild.py, infra/projection_status.py) ---
 
     def hold(self, generation: Generation) -> bool:
         return self.locks.acquire(f"logis:view:{generation.view}")
 
     def release_stale(self, name: str) -> None:
-        live = {
-            f"logis:view:{g.view}"
-            for g in self.registry.all(name)
-            if g.state != RETIRED
-        }
+        generations = self.registry.all(name)
+        live = {f"logis:view:{g.view}" for g in generations if g.state != RETIRED}
         prefix = f"logis:view:{name}_g"
         for key in self.locks.held():
             if key.startswith(prefix) and key not in live:
                 self.locks.release(key)
-
-    # ---- operations (infra/rebuild.py, infra/projection_status.py) ---------------
 
     def rebuild(
         self, name: str, progress: Callable[[int, int], None] | None = None

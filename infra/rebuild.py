@@ -48,7 +48,7 @@ def rebuild(
                 _, caught_up = engine.apply_batch(projection, building)
             except Exception:
                 engine.isolate(projection, building)
-                failure = engine.failure(building)
+                failure = engine.failures.of(building)
                 if failure is None:
                     continue  # passed when tried again: go on
                 raise ProjectionStuckError(failure) from None

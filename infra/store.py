@@ -37,7 +37,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from commands.idempotency import IdempotencyRecord
 from domain.shared import Actor
-from infra.connection_pins import ConnectionPins
+from infra.connection_pins import pins_of
 from infra.group_commit import Append, GroupCommit
 from infra.household_key_stores import PostgresHouseholdKeys, SQLiteHouseholdKeys
 from infra.household_writes import DrawnKeys, flush_statements, flushed
@@ -275,7 +275,7 @@ class PostgresLogisRecorder(DrawnKeys, PostgresApplicationRecorder):
             datastore, events_table_name, f"{prefix}_event_seals", datastore.schema
         )
         self.household_keys = PostgresHouseholdKeys(datastore, prefix, datastore.schema)
-        self.pins = ConnectionPins(datastore)
+        self.pins = pins_of(datastore)
         self.group_commit = GroupCommit(PostgresAppends(self).write)
 
     @contextlib.contextmanager

@@ -7,6 +7,7 @@ from __future__ import annotations
 from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 import pytest
 
 from infra.generations import ACTIVE, BUILDING
@@ -100,3 +101,34 @@ def test_a_rebuild_left_by_another_projector_is_finished_from_rest(
         assert switched is not None
         assert switched.generation == building.generation
         assert_views_match_aggregates(resting.app, resting.engine, ids)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_pass_goes_on_when_the_server_drops_its_connections(
+    system: System, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass holds one connection of each pool (pinged once): the server
+    ending them in the middle of the pass costs a retry, not the pass."""
+    adopt_departments(system.app)
+    first = identify(system.app).id
+    system.engine.catch_up()
+    second = identify(system.app).id
+    position = SQLRowView.max_tracking_id
+    dropped: list[int] = []
+
+    def drop_once(view: SQLRowView, *args: Any) -> Any:
+        if not dropped:
+            with psycopg.connect(database_url, autocommit=True) as admin:
+                dropped.extend(
+                    row[0]
+                    for row in admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+        return position(view, *args)
+
+    monkeypatch.setattr(SQLRowView, "max_tracking_id", drop_once)
+    assert system.engine.catch_up() > 0
+    assert dropped
+    assert_views_match_aggregates(system.app, system.engine, [first, second])
