@@ -4,6 +4,7 @@ generation replaces the active one in a single update."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,25 +40,27 @@ class Generations:
     def __init__(self, datastore: Any, mark: str) -> None:
         self.datastore = datastore
         self.m = mark
-        self._held: tuple[Generation, ...] | None = None
+        # The projector's thread only: readers of the views keep asking the
+        # registry itself.
+        self._pass = threading.local()
 
     @contextmanager
     def held(self, generations: tuple[Generation, ...]) -> Iterator[None]:
         """Within a projector's pass, the registry as the pass read it at its
         start (`everything()`), read again after each change this process makes:
         a pass asked it three times for each view."""
-        self._held = generations
+        self._pass.held = generations
         try:
             yield
         finally:
-            self._held = None
+            self._pass.held = None
 
     def _changed(self) -> None:
-        if self._held is not None:
-            self._held = self.everything()
+        if getattr(self._pass, "held", None) is not None:
+            self._pass.held = self.everything()
 
     def all(self, name: str) -> list[Generation]:
-        if (held := self._held) is not None:
+        if (held := getattr(self._pass, "held", None)) is not None:
             return [g for g in held if g.name == name]
         return self._select(f"WHERE name = {self.m} ", (name,))
 

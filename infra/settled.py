@@ -1,7 +1,7 @@
 """A projector at rest: every view at the store's head, no rebuild under way.
 Until an event is stored or the registry of generations changes, a pass has
 nothing to do; an idle projector then polls with two reads (the registry, the
-store's head) instead of five for each view."""
+store's head) instead of several for each view."""
 
 from __future__ import annotations
 
